@@ -1,0 +1,267 @@
+//! The one error type of `myna-vc-core`.
+//!
+//! Every variant says what went wrong and why, precisely enough that a verifier can show a
+//! cashier "expired" rather than "invalid", and that a test can tell a duplicate digest from an
+//! unreferenced disclosure. Nothing in this crate panics on bad input; it returns one of these.
+
+use crate::time::NumericDate;
+
+/// What went wrong in `myna-vc-core`.
+///
+/// ```
+/// use myna_vc_core::{jws::Jws, Error};
+/// // `none` is never accepted, whatever the payload says.
+/// let err = Jws::parse("eyJhbGciOiJub25lIn0.e30.").unwrap_err();
+/// assert!(matches!(err, Error::AlgNone));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    // ---- input shape -------------------------------------------------------------------
+    /// The input is larger than this crate accepts for that kind of object.
+    #[error("{what} is {size} bytes, more than the {limit}-byte limit")]
+    InputTooLarge {
+        /// What was being parsed.
+        what: &'static str,
+        /// Its size in bytes.
+        size: usize,
+        /// The limit in bytes.
+        limit: usize,
+    },
+    /// JSON nested deeper than this crate follows (a guard against stack exhaustion).
+    #[error("{what} is nested more than {limit} levels deep")]
+    NestingTooDeep {
+        /// What was being parsed.
+        what: &'static str,
+        /// The depth limit.
+        limit: usize,
+    },
+    /// Not valid base64url (unpadded, URL-safe alphabet).
+    #[error("{what} is not valid base64url")]
+    Base64 {
+        /// What was being decoded.
+        what: &'static str,
+    },
+    /// Not valid JSON, or JSON of the wrong shape.
+    #[error("{what} is not valid JSON: {detail}")]
+    Json {
+        /// What was being parsed.
+        what: &'static str,
+        /// The parser's explanation.
+        detail: String,
+    },
+    /// A structure is missing a part or has a part of the wrong kind.
+    #[error("{what} is malformed: {detail}")]
+    Malformed {
+        /// What was being parsed.
+        what: &'static str,
+        /// What is wrong with it.
+        detail: String,
+    },
+
+    // ---- keys and signatures -------------------------------------------------------------
+    /// A JWK or key encoding is not usable (wrong length, point not on the curve, …).
+    #[error("invalid key: {0}")]
+    InvalidKey(String),
+    /// A key type or curve this crate does not support (P-384, secp256k1, BLS, …).
+    #[error("unsupported key type: {0}")]
+    UnsupportedKeyType(String),
+    /// A JWK meant to be public carries private key material (`d`, `p`, …).
+    #[error("a public JWK must not carry private key material")]
+    PrivateKeyInPublicJwk,
+    /// The JWS algorithm is not one this crate implements.
+    #[error("unsupported JWS algorithm `{0}`")]
+    UnsupportedAlgorithm(String),
+    /// `alg: none`: unsigned tokens are never accepted.
+    #[error("unsigned JWS (`alg: none`) is never accepted")]
+    AlgNone,
+    /// The JWS algorithm does not belong to the verification key's type.
+    #[error("algorithm {alg} is not allowed with a {key_type} key")]
+    AlgorithmKeyMismatch {
+        /// The `alg` of the header.
+        alg: &'static str,
+        /// The type of key it was to be checked with.
+        key_type: &'static str,
+    },
+    /// The header lists a `crit` parameter this crate does not understand.
+    #[error("critical header parameter `{0}` is not understood")]
+    UnsupportedCritical(String),
+    /// `b64: false` (RFC 7797, unencoded payload) is not supported.
+    #[error("unencoded JWS payloads (`b64: false`) are not supported")]
+    UnencodedPayload,
+    /// The signature does not verify with the given key.
+    #[error("signature does not verify")]
+    SignatureInvalid,
+    /// The crypto backend failed while signing or generating a key.
+    #[error("crypto provider error: {0}")]
+    Crypto(String),
+    /// The operating system's random source failed.
+    #[error("random source unavailable")]
+    Randomness,
+
+    // ---- tokens --------------------------------------------------------------------------
+    /// The `typ` header is not the one this token kind requires.
+    #[error("token type `{found}` where `{expected}` is required")]
+    WrongType {
+        /// The required `typ`.
+        expected: &'static str,
+        /// The `typ` found (empty when absent).
+        found: String,
+    },
+    /// A required claim is missing.
+    #[error("required claim `{0}` is missing")]
+    MissingClaim(&'static str),
+    /// A claim has the wrong type or an unacceptable value.
+    #[error("claim `{claim}` is invalid: {detail}")]
+    InvalidClaim {
+        /// The claim name.
+        claim: &'static str,
+        /// Why it is invalid.
+        detail: String,
+    },
+    /// `exp` has passed (beyond the leeway).
+    #[error("expired at {exp} (now {now})")]
+    Expired {
+        /// The token's `exp`.
+        exp: NumericDate,
+        /// The verification instant.
+        now: NumericDate,
+    },
+    /// `nbf` is still in the future (beyond the leeway).
+    #[error("not valid before {nbf} (now {now})")]
+    NotYetValid {
+        /// The token's `nbf`.
+        nbf: NumericDate,
+        /// The verification instant.
+        now: NumericDate,
+    },
+    /// `iat` is in the future (beyond the leeway).
+    #[error("issued in the future at {iat} (now {now})")]
+    IssuedInFuture {
+        /// The token's `iat`.
+        iat: NumericDate,
+        /// The verification instant.
+        now: NumericDate,
+    },
+
+    // ---- SD-JWT (RFC 9901) ---------------------------------------------------------------
+    /// A disclosure is not a base64url JSON array of 2 or 3 elements with string salt and name.
+    #[error("malformed disclosure: {0}")]
+    MalformedDisclosure(String),
+    /// The same digest appears more than once in the payload and the disclosures.
+    #[error("digest {0} appears more than once")]
+    DuplicateDigest(String),
+    /// A disclosure is not referenced by any digest in the payload or another disclosure.
+    #[error("disclosure with digest {0} is not referenced by the SD-JWT")]
+    UnreferencedDisclosure(String),
+    /// A disclosure uses the reserved claim name `_sd` or `...`.
+    #[error("disclosure uses the reserved claim name `{0}`")]
+    ReservedClaimName(String),
+    /// A disclosed claim name already exists at the same level of the object.
+    #[error("disclosed claim `{0}` collides with a claim already present")]
+    ClaimNameCollision(String),
+    /// An object-property disclosure sits in an array, or an array-element one in `_sd`.
+    #[error("disclosure {digest} is a {found} disclosure where an {expected} disclosure is required")]
+    DisclosureKindMismatch {
+        /// The digest of the offending disclosure.
+        digest: String,
+        /// `"object property"` or `"array element"`.
+        expected: &'static str,
+        /// What it is instead.
+        found: &'static str,
+    },
+    /// `_sd` is not an array of digest strings.
+    #[error("`_sd` must be an array of digest strings")]
+    InvalidSdArray,
+    /// An array element object with `...` has other keys or a non-string digest.
+    #[error("array element digest object must be exactly {{\"...\": \"<digest>\"}}")]
+    InvalidArrayDigest,
+    /// `_sd_alg` names a hash algorithm this crate does not support.
+    #[error("unsupported `_sd_alg` `{0}`")]
+    UnsupportedSdAlg(String),
+    /// `_sd_alg` appears somewhere other than the top level of the payload.
+    #[error("`_sd_alg` is only allowed at the top level of the payload")]
+    MisplacedSdAlg,
+    /// The SD-JWT string does not have the `<jwt>~<disclosures>~[<kb-jwt>]` shape.
+    #[error("not an SD-JWT: {0}")]
+    NotAnSdJwt(String),
+    /// Key binding was required but the presentation has no KB-JWT.
+    #[error("key binding is required but the presentation has no KB-JWT")]
+    KeyBindingMissing,
+    /// The KB-JWT `nonce` is not the verifier's nonce.
+    #[error("KB-JWT nonce does not match")]
+    NonceMismatch,
+    /// The KB-JWT `aud` is not the verifier.
+    #[error("KB-JWT audience does not match")]
+    AudienceMismatch,
+    /// The KB-JWT `sd_hash` does not match the presented SD-JWT.
+    #[error("KB-JWT sd_hash does not match the presentation")]
+    SdHashMismatch,
+    /// The KB-JWT `iat` is outside the verifier's acceptance window.
+    #[error("KB-JWT issued at {iat}, outside the window around {now}")]
+    KeyBindingStale {
+        /// The KB-JWT's `iat`.
+        iat: NumericDate,
+        /// The verification instant.
+        now: NumericDate,
+    },
+    /// The SD-JWT has no `cnf` key to check a KB-JWT against.
+    #[error("the SD-JWT has no usable `cnf` holder key")]
+    NoHolderKey,
+    /// A claim path asked to be disclosed or presented does not exist in the claims.
+    #[error("claim path {0} does not exist")]
+    UnknownClaimPath(String),
+    /// A claim that must never be selectively disclosed was marked disclosable.
+    #[error("claim `{0}` must not be selectively disclosable")]
+    NotDisclosable(String),
+
+    // ---- SD-JWT VC -----------------------------------------------------------------------
+    /// The credential's `vct` is not the one the caller expected.
+    #[error("credential type `{found}` where `{expected}` was expected")]
+    WrongVct {
+        /// The expected vct.
+        expected: String,
+        /// The vct found.
+        found: String,
+    },
+    /// The claims do not satisfy the credential type's declaration or schema.
+    #[error("claims do not fit credential type `{vct}`: {detail}")]
+    SchemaViolation {
+        /// The credential type.
+        vct: String,
+        /// What does not fit.
+        detail: String,
+    },
+    // ---- modules below append their variants here ----------------------------------------
+}
+
+/// Shorthand for results in this crate.
+pub type Result<T, E = Error> = core::result::Result<T, E>;
+
+impl Error {
+    /// A [`Error::Json`] from a serde_json error, without echoing input bytes.
+    pub(crate) fn json(what: &'static str, err: &serde_json::Error) -> Self {
+        Error::Json {
+            what,
+            detail: format!("{} at line {} column {}", classify(err), err.line(), err.column()),
+        }
+    }
+
+    /// A [`Error::Malformed`] with a message.
+    pub(crate) fn malformed(what: &'static str, detail: impl Into<String>) -> Self {
+        Error::Malformed {
+            what,
+            detail: detail.into(),
+        }
+    }
+}
+
+fn classify(err: &serde_json::Error) -> &'static str {
+    use serde_json::error::Category;
+    match err.classify() {
+        Category::Io => "I/O error",
+        Category::Syntax => "syntax error",
+        Category::Data => "unexpected shape",
+        Category::Eof => "unexpected end of input",
+    }
+}

@@ -1,0 +1,91 @@
+//! Guarded JSON parsing: every parser in this crate reads JSON through here, so size and depth
+//! limits hold everywhere and a hostile input gets a typed error instead of a stack overflow.
+
+use serde_json::{Map, Value};
+
+use crate::error::{Error, Result};
+
+/// The largest input any parser in this crate accepts: 1 MiB.
+pub const MAX_INPUT_BYTES: usize = 1 << 20;
+
+/// The deepest JSON nesting any parser in this crate follows.
+pub const MAX_DEPTH: usize = 64;
+
+/// Refuses inputs over [`MAX_INPUT_BYTES`].
+pub(crate) fn check_size(what: &'static str, size: usize) -> Result<()> {
+    if size > MAX_INPUT_BYTES {
+        return Err(Error::InputTooLarge {
+            what,
+            size,
+            limit: MAX_INPUT_BYTES,
+        });
+    }
+    Ok(())
+}
+
+/// Parses JSON after checking its size and bracket depth.
+///
+/// ```
+/// use myna_vc_core::{json, Error};
+/// assert!(json::parse(b"{\"a\":[1,2]}", "example").is_ok());
+/// let deep = "[".repeat(100) + &"]".repeat(100);
+/// assert!(matches!(json::parse(deep.as_bytes(), "example"), Err(Error::NestingTooDeep { .. })));
+/// ```
+pub fn parse(bytes: &[u8], what: &'static str) -> Result<Value> {
+    check_size(what, bytes.len())?;
+    if depth(bytes) > MAX_DEPTH {
+        return Err(Error::NestingTooDeep {
+            what,
+            limit: MAX_DEPTH,
+        });
+    }
+    serde_json::from_slice(bytes).map_err(|e| Error::json(what, &e))
+}
+
+/// Parses a JSON object (anything else is [`Error::Json`]).
+pub fn parse_object(bytes: &[u8], what: &'static str) -> Result<Map<String, Value>> {
+    match parse(bytes, what)? {
+        Value::Object(map) => Ok(map),
+        _ => Err(Error::Json {
+            what,
+            detail: "expected a JSON object".into(),
+        }),
+    }
+}
+
+/// The maximum bracket depth of `bytes`, ignoring brackets inside strings. It runs before
+/// serde_json so that depth errors are ours and precise.
+fn depth(bytes: &[u8]) -> usize {
+    let (mut depth, mut max, mut in_string, mut escaped) = (0usize, 0usize, false, false);
+    for &b in bytes {
+        if in_string {
+            match (escaped, b) {
+                (true, _) => escaped = false,
+                (false, b'\\') => escaped = true,
+                (false, b'"') => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match b {
+            b'"' => in_string = true,
+            b'[' | b'{' => {
+                depth += 1;
+                max = max.max(depth);
+            }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    max
+}
+
+/// The nesting depth of an already parsed value (for values assembled from several parses,
+/// such as an SD-JWT payload with its disclosures substituted in).
+pub(crate) fn value_depth(value: &Value) -> usize {
+    match value {
+        Value::Array(items) => 1 + items.iter().map(value_depth).max().unwrap_or(0),
+        Value::Object(map) => 1 + map.values().map(value_depth).max().unwrap_or(0),
+        _ => 0,
+    }
+}

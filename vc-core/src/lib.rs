@@ -1,0 +1,37 @@
+//! # myna-vc-core
+//!
+//! The formats and rules everything else in myna-vc stands on: JOSE, DIDs, SD-JWT (RFC 9901),
+//! SD-JWT VC and the IETF Token Status List. It does no I/O and starts no runtime: verification
+//! takes bytes, an instant, keys and cached status lists and returns a decision or a typed
+//! [`Error`]. It builds for `wasm32-unknown-unknown` with the pure-Rust crypto provider.
+//!
+//! ## A short tour
+//!
+//! * [`crypto`]: the [`CryptoProvider`](crypto::CryptoProvider) trait (rustls-style) with a
+//!   pure-Rust and a native (AWS-LC or *ring*) implementation; keys and the [`Signer`](crypto::Signer) trait.
+//! * [`jwk`], [`jws`], [`jwt`]: JSON Web Keys with RFC 7638 thumbprints, compact JWS with strict
+//!   header rules, JWT time claims against an injected [`time::NumericDate`].
+//! * [`did`]: did:key, did:jwk and did:web (through a fetcher trait with an offline cache).
+//! * [`sdjwt`]: SD-JWT issuance, presentation and verification with Key Binding.
+//! * [`sdjwt_vc`]: the `dc+sd-jwt` profile and typed credential-type declarations.
+//! * [`status_list`]: Token Status Lists (1, 2, 4, 8 bits), their JWTs and the `status` claim.
+//!
+//! Every parser refuses input over 1 MiB ([`json::MAX_INPUT_BYTES`]) and JSON nested deeper
+//! than [`json::MAX_DEPTH`], with a typed error rather than a panic.
+#![forbid(unsafe_code)]
+#![cfg_attr(not(test), warn(clippy::unwrap_used, clippy::expect_used))]
+
+pub mod b64;
+pub mod crypto;
+pub mod did;
+mod error;
+pub mod json;
+pub mod jwk;
+pub mod jws;
+pub mod jwt;
+pub mod sdjwt;
+pub mod sdjwt_vc;
+pub mod status_list;
+pub mod time;
+
+pub use error::{Error, Result};
