@@ -104,7 +104,7 @@ pub enum Error {
     #[error("token type `{found}` where `{expected}` is required")]
     WrongType {
         /// The required `typ`.
-        expected: &'static str,
+        expected: String,
         /// The `typ` found (empty when absent).
         found: String,
     },
@@ -161,7 +161,9 @@ pub enum Error {
     #[error("disclosed claim `{0}` collides with a claim already present")]
     ClaimNameCollision(String),
     /// An object-property disclosure sits in an array, or an array-element one in `_sd`.
-    #[error("disclosure {digest} is a {found} disclosure where an {expected} disclosure is required")]
+    #[error(
+        "disclosure {digest} is a {found} disclosure where an {expected} disclosure is required"
+    )]
     DisclosureKindMismatch {
         /// The digest of the offending disclosure.
         digest: String,
@@ -243,7 +245,12 @@ impl Error {
     pub(crate) fn json(what: &'static str, err: &serde_json::Error) -> Self {
         Error::Json {
             what,
-            detail: format!("{} at line {} column {}", classify(err), err.line(), err.column()),
+            detail: format!(
+                "{} at line {} column {}",
+                classify(err),
+                err.line(),
+                err.column()
+            ),
         }
     }
 

@@ -108,10 +108,9 @@ impl JwsHeader {
             None => return Err(Error::malformed("JWS header", "`alg` is missing")),
         };
         if let Some(crit) = map.get("crit") {
-            let names = crit
-                .as_array()
-                .filter(|a| !a.is_empty())
-                .ok_or_else(|| Error::malformed("JWS header", "`crit` must be a non-empty array"))?;
+            let names = crit.as_array().filter(|a| !a.is_empty()).ok_or_else(|| {
+                Error::malformed("JWS header", "`crit` must be a non-empty array")
+            })?;
             // No extension is implemented, so the first critical name is already one too many.
             let first = names.first().and_then(Value::as_str).unwrap_or("");
             return Err(Error::UnsupportedCritical(first.chars().take(32).collect()));
@@ -130,7 +129,10 @@ impl JwsHeader {
                 .into_iter()
                 .map(|v| match v {
                     Value::String(s) => Ok(s),
-                    _ => Err(Error::malformed("JWS header", "`x5c` entries must be strings")),
+                    _ => Err(Error::malformed(
+                        "JWS header",
+                        "`x5c` entries must be strings",
+                    )),
                 })
                 .collect::<Result<_>>()?,
             Some(_) => return Err(Error::malformed("JWS header", "`x5c` must be an array")),
@@ -150,7 +152,10 @@ fn optional_string(map: &mut Map<String, Value>, name: &'static str) -> Result<O
     match map.remove(name) {
         None => Ok(None),
         Some(Value::String(s)) => Ok(Some(s)),
-        Some(_) => Err(Error::malformed("JWS header", format!("`{name}` must be a string"))),
+        Some(_) => Err(Error::malformed(
+            "JWS header",
+            format!("`{name}` must be a string"),
+        )),
     }
 }
 
@@ -169,17 +174,27 @@ impl Jws {
     pub fn parse(compact: &str) -> Result<Self> {
         json::check_size("JWS", compact.len())?;
         let mut parts = compact.split('.');
-        let (Some(h), Some(p), Some(s), None) = (parts.next(), parts.next(), parts.next(), parts.next())
+        let (Some(h), Some(p), Some(s), None) =
+            (parts.next(), parts.next(), parts.next(), parts.next())
         else {
-            return Err(Error::malformed("JWS", "compact form has three dot-separated parts"));
+            return Err(Error::malformed(
+                "JWS",
+                "compact form has three dot-separated parts",
+            ));
         };
-        let header = JwsHeader::from_json(json::parse_object(&b64::decode(h, "JWS header")?, "JWS header")?)?;
+        let header = JwsHeader::from_json(json::parse_object(
+            &b64::decode(h, "JWS header")?,
+            "JWS header",
+        )?)?;
         let payload = b64::decode(p, "JWS payload")?;
         let signature = b64::decode(s, "JWS signature")?;
         let signing_input_len = h.len() + 1 + p.len();
         Ok(Jws {
             header,
-            signing_input: compact.get(..signing_input_len).unwrap_or_default().to_owned(),
+            signing_input: compact
+                .get(..signing_input_len)
+                .unwrap_or_default()
+                .to_owned(),
             payload,
             signature,
         })

@@ -22,6 +22,7 @@
 #![cfg_attr(not(test), warn(clippy::unwrap_used, clippy::expect_used))]
 
 pub mod b64;
+pub mod claim_path;
 pub mod crypto;
 pub mod did;
 mod error;
