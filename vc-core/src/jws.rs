@@ -72,9 +72,26 @@ impl JwsHeader {
         self
     }
 
-    /// Sets another header parameter. Names this type interprets are ignored here.
+    /// Sets a header parameter by name: `typ` and `kid` (when strings) go to their fields;
+    /// `alg`, `jwk`, `x5c`, `crit` and `b64` are only set through their typed fields and are
+    /// ignored here; anything else is kept as given.
+    ///
+    /// ```
+    /// use myna_vc_core::{crypto::Algorithm, jws::JwsHeader};
+    /// let h = JwsHeader::new(Algorithm::Es256).with_param("typ", "dc+sd-jwt".into()).with_param("x-a", 1.into());
+    /// assert_eq!(h.typ.as_deref(), Some("dc+sd-jwt"));
+    /// assert_eq!(h.to_json()["x-a"], 1);
+    /// ```
     pub fn with_param(mut self, name: impl Into<String>, value: Value) -> Self {
-        self.other.insert(name.into(), value);
+        let name = name.into();
+        match (name.as_str(), value) {
+            ("typ", Value::String(typ)) => self.typ = Some(typ),
+            ("kid", Value::String(kid)) => self.kid = Some(kid),
+            ("alg" | "jwk" | "x5c" | "crit" | "b64" | "typ" | "kid", _) => {}
+            (_, value) => {
+                self.other.insert(name, value);
+            }
+        }
         self
     }
 

@@ -66,7 +66,7 @@ impl<'a> SdJwtIssuer<'a> {
 
     /// Sets another JWT header parameter.
     pub fn with_header_param(mut self, name: &str, value: Value) -> Self {
-        self.header.other.insert(name.to_owned(), value);
+        self.header = self.header.with_param(name, value);
         self
     }
 
