@@ -215,13 +215,16 @@ impl CredentialType {
         };
         let validator = jsonschema::validator_for(schema)
             .map_err(|e| self.violation(format!("the type's JSON Schema is invalid: {e}")))?;
-        match validator.iter_errors(root).next() {
-            // The instance path names the claim; the value itself is not echoed (personal data).
-            Some(err) => Err(self.violation(format!(
+        // The instance path names the claim; the value itself is not echoed (personal data).
+        let first = validator.iter_errors(root).next().map(|err| {
+            format!(
                 "schema: {} at {}",
                 err.kind().keyword(),
                 err.instance_path()
-            ))),
+            )
+        });
+        match first {
+            Some(detail) => Err(self.violation(detail)),
             None => Ok(()),
         }
     }

@@ -232,7 +232,7 @@ impl fmt::Debug for RsaPublicKey {
 /// use myna_vc_core::crypto::SecretKey;
 /// let key = SecretKey::generate_p256()?;
 /// assert_eq!(format!("{key:?}"), "SecretKey::P256(<redacted>)");
-/// let same = SecretKey::p256_from_bytes(&key.to_bytes())?;
+/// let same = SecretKey::p256_from_bytes(key.to_bytes().as_ref())?;
 /// assert_eq!(same.public_key(), key.public_key());
 /// # Ok::<(), myna_vc_core::Error>(())
 /// ```
