@@ -5,6 +5,10 @@
 //!
 //! DEFLATE itself is `flate2` on its pure-Rust backend (so this builds for wasm32); only the
 //! guards are ours.
+//!
+//! The zlib Adler-32 trailer is checked, but it is no integrity protection: the property tests
+//! found single bit flips in a compressed list that change entries and keep the checksum. What
+//! protects a list is the Status List Token's signature, which covers `lst`.
 
 use flate2::{Compress, Compression, Decompress, FlushCompress, FlushDecompress, Status};
 
