@@ -106,6 +106,12 @@ impl StatusList {
     }
 
     /// The `aggregation_uri`, if any.
+    ///
+    /// ```
+    /// use myna_vc_core::status_list::{StatusBits, StatusList};
+    /// assert_eq!(StatusList::new(StatusBits::One, 8)?.aggregation_uri(), None);
+    /// # Ok::<(), myna_vc_core::Error>(())
+    /// ```
     pub fn aggregation_uri(&self) -> Option<&str> {
         self.aggregation_uri.as_deref()
     }
@@ -144,6 +150,14 @@ impl StatusList {
     }
 
     /// The packed, uncompressed byte array.
+    ///
+    /// ```
+    /// use myna_vc_core::status_list::{Status, StatusBits, StatusIndex, StatusList};
+    /// let mut list = StatusList::new(StatusBits::Four, 4)?;
+    /// list.set(StatusIndex::new(3), Status::new(0x0f))?;
+    /// assert_eq!(list.as_bytes(), &[0x00, 0xf0]);
+    /// # Ok::<(), myna_vc_core::Error>(())
+    /// ```
     pub fn as_bytes(&self) -> &[u8] {
         &self.bytes
     }

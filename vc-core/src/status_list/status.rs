@@ -129,11 +129,20 @@ pub struct StatusIndex(u64);
 
 impl StatusIndex {
     /// The index `idx`.
+    ///
+    /// ```
+    /// use myna_vc_core::status_list::StatusIndex;
+    /// assert!(StatusIndex::new(2) < StatusIndex::new(10));
+    /// ```
     pub const fn new(idx: u64) -> Self {
         StatusIndex(idx)
     }
 
     /// The index as a number.
+    ///
+    /// ```
+    /// assert_eq!(myna_vc_core::status_list::StatusIndex::new(1993).get(), 1993);
+    /// ```
     pub const fn get(self) -> u64 {
         self.0
     }
@@ -184,6 +193,12 @@ impl Status {
     pub const SUSPENDED: Status = Status(0x02);
 
     /// The status with numeric value `value`.
+    ///
+    /// ```
+    /// use myna_vc_core::status_list::Status;
+    /// assert_eq!(Status::new(0x01), Status::INVALID);
+    /// assert_eq!(Status::new(0x42).to_string(), "unregistered 0x42");
+    /// ```
     pub const fn new(value: u8) -> Self {
         Status(value)
     }
@@ -197,7 +212,13 @@ impl Status {
         self.0
     }
 
-    /// Whether this is exactly VALID (0x00).
+    /// Whether this is exactly VALID (0x00); every other value, known or not, is not.
+    ///
+    /// ```
+    /// use myna_vc_core::status_list::Status;
+    /// assert!(Status::VALID.is_valid());
+    /// assert!(!Status::new(0x0c).is_valid());
+    /// ```
     pub const fn is_valid(self) -> bool {
         self.0 == Status::VALID.0
     }

@@ -17,6 +17,10 @@ use super::status::Status;
 use super::uri::StatusListUri;
 
 /// The JWS `typ` of a Status List Token.
+///
+/// ```
+/// assert_eq!(myna_vc_core::status_list::STATUS_LIST_JWT_TYP, "statuslist+jwt");
+/// ```
 pub const STATUS_LIST_JWT_TYP: &str = "statuslist+jwt";
 
 /// The claims this type interprets; everything else is kept in `other_claims`.
@@ -306,7 +310,30 @@ impl StatusListToken {
 /// A Status List Token whose signature, type, claims, time and subject have been checked; only
 /// [`StatusListToken::verify`] makes one.
 ///
-/// See [`StatusListToken`] for an example.
+/// ```
+/// use myna_vc_core::{crypto::{default_provider, SecretKey}, jwt::TimeRules, Error};
+/// use myna_vc_core::status_list::{Status, StatusBits, StatusIndex, StatusList, StatusListToken,
+///                                 StatusListUri, StatusReference};
+/// use myna_vc_core::time::NumericDate;
+/// let key = SecretKey::generate_ed25519()?;
+/// let signer = default_provider().signer(&key)?;
+/// let uri = StatusListUri::new("https://city.example/s/1")?;
+/// let mut list = StatusList::new(StatusBits::Two, 16)?;
+/// list.set(StatusIndex::new(9), Status::SUSPENDED)?;
+/// let jwt = StatusListToken::new(uri.clone(), NumericDate::from_unix(1_000), list)
+///     .sign(&*signer, Some("k1"))?;
+///
+/// let rules = TimeRules::at(NumericDate::from_unix(1_010));
+/// let verified = StatusListToken::verify(&jwt, default_provider(), &key.public_key(), &rules, &uri)?;
+/// assert_eq!(verified.header().kid.as_deref(), Some("k1"));
+/// assert_eq!(verified.token().issued_at, NumericDate::from_unix(1_000));
+/// assert_eq!(verified.list().len(), 16);
+/// let status = |i| verified.status_of(&StatusReference::new(StatusIndex::new(i), uri.clone()));
+/// assert_eq!(status(9)?, Status::SUSPENDED);
+/// assert_eq!(status(8)?, Status::VALID);
+/// assert!(matches!(status(16), Err(Error::StatusIndexOutOfRange { .. })));
+/// # Ok::<(), Error>(())
+/// ```
 #[derive(Debug, Clone)]
 pub struct VerifiedStatusList {
     header: JwsHeader,
@@ -314,17 +341,17 @@ pub struct VerifiedStatusList {
 }
 
 impl VerifiedStatusList {
-    /// The checked JWS header (for `kid`, `x5c`).
+    /// The checked JWS header (for `kid`, `x5c`). See the [type's example](VerifiedStatusList).
     pub fn header(&self) -> &JwsHeader {
         &self.header
     }
 
-    /// The checked claims.
+    /// The checked claims. See the [type's example](VerifiedStatusList).
     pub fn token(&self) -> &StatusListToken {
         &self.token
     }
 
-    /// The Status List.
+    /// The Status List. See the [type's example](VerifiedStatusList).
     pub fn list(&self) -> &StatusList {
         &self.token.list
     }
@@ -334,7 +361,7 @@ impl VerifiedStatusList {
     /// is [`Error::StatusIndexOutOfRange`]: in both cases no statement can be made and the
     /// draft says to reject the Referenced Token.
     ///
-    /// See [`StatusListToken`] for an example.
+    /// See the [type's example](VerifiedStatusList).
     pub fn status_of(&self, reference: &StatusReference) -> Result<Status> {
         check_uri_match(&reference.uri, &self.token.uri)?;
         self.token.list.get(reference.index)

@@ -25,6 +25,13 @@ pub struct StatusListUri(String);
 
 impl StatusListUri {
     /// Checks `uri` and wraps it; a syntax error is [`Error::Malformed`].
+    ///
+    /// ```
+    /// use myna_vc_core::{status_list::StatusListUri, Error};
+    /// assert!(StatusListUri::new("urn:example:status:1").is_ok());
+    /// assert!(matches!(StatusListUri::new("https://x.example/%zz"),
+    ///                  Err(Error::Malformed { what: "URI", .. })));
+    /// ```
     pub fn new(uri: impl Into<String>) -> Result<Self> {
         let uri = uri.into();
         check_uri(&uri)?;
@@ -32,6 +39,12 @@ impl StatusListUri {
     }
 
     /// The URI as written.
+    ///
+    /// ```
+    /// use myna_vc_core::status_list::StatusListUri;
+    /// assert_eq!(StatusListUri::new("https://x.example/1")?.as_str(), "https://x.example/1");
+    /// # Ok::<(), myna_vc_core::Error>(())
+    /// ```
     pub fn as_str(&self) -> &str {
         &self.0
     }
