@@ -27,20 +27,25 @@ const MIN_GROWTH: usize = 4096;
 /// Compresses `bytes` into one zlib stream at the highest level.
 pub(crate) fn deflate(bytes: &[u8]) -> Result<Vec<u8>> {
     let mut deflater = Compress::new(Compression::new(LEVEL), true);
-    // zlib's compressBound: stored blocks plus the header and trailer never exceed this.
-    let bound = bytes.len() + (bytes.len() >> 12) + (bytes.len() >> 14) + (bytes.len() >> 25) + 64;
-    let mut out = Vec::with_capacity(bound);
+    // Status lists are mostly zeros and compress well; start small and double as needed.
+    let mut out = Vec::with_capacity(bytes.len() / 16 + 64);
     loop {
-        let consumed = progress(deflater.total_in());
-        let rest = bytes.get(consumed..).unwrap_or_default();
         if out.len() == out.capacity() {
-            out.reserve(MIN_GROWTH);
+            out.reserve(out.capacity().max(MIN_GROWTH));
         }
+        let before = (deflater.total_in(), deflater.total_out());
+        let rest = bytes.get(progress(before.0)..).unwrap_or_default();
         let status = deflater
             .compress_vec(rest, &mut out, FlushCompress::Finish)
             .map_err(|_| Error::StatusListCompression("the compressor failed"))?;
         if status == Status::StreamEnd {
             return Ok(out);
+        }
+        let stalled = (deflater.total_in(), deflater.total_out()) == before;
+        if stalled && out.len() < out.capacity() {
+            return Err(Error::StatusListCompression(
+                "the compressor made no progress",
+            ));
         }
     }
 }
