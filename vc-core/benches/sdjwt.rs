@@ -7,7 +7,12 @@
 //!
 //! After the run it prints, per provider, the ratio verify / raw (target ≤ 1.25 with the fast
 //! provider), read from criterion's own estimates.
-#![allow(missing_docs, clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+#![allow(
+    missing_docs,
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing
+)]
 
 use std::hint::black_box;
 

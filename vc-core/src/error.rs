@@ -234,6 +234,43 @@ pub enum Error {
         /// What does not fit.
         detail: String,
     },
+    // ---- status_list ----------------------------------------------------------------------
+    /// A Status List `bits` value other than 1, 2, 4 or 8.
+    #[error("status list `bits` must be 1, 2, 4 or 8, not {0}")]
+    UnsupportedStatusBits(u64),
+    /// A status value that needs more bits than the list has per entry.
+    #[error("status {status:#04x} does not fit in {bits} bit(s) per entry")]
+    StatusTooWide {
+        /// The status value.
+        status: u8,
+        /// The list's bits per entry.
+        bits: u8,
+    },
+    /// An index at or beyond the end of the Status List (the draft says: reject the token).
+    #[error("status index {index} is out of range for a list of {len} entries")]
+    StatusIndexOutOfRange {
+        /// The index asked for.
+        index: u64,
+        /// The number of entries in the list.
+        len: u64,
+    },
+    /// A Status List whose byte array is larger than this crate holds (a zlib-bomb guard).
+    #[error("status list byte array exceeds the {limit}-byte limit")]
+    StatusListTooLarge {
+        /// The limit in bytes of the uncompressed byte array.
+        limit: usize,
+    },
+    /// The Status List's `lst` is not one complete, valid zlib (RFC 1950) stream.
+    #[error("status list zlib error: {0}")]
+    StatusListCompression(&'static str),
+    /// The Status List Token's `sub` is not the `uri` the Referenced Token points to.
+    #[error("status list token is for `{found}`, but `{expected}` was referenced")]
+    StatusListUriMismatch {
+        /// The URI the caller or the Referenced Token expected.
+        expected: String,
+        /// The `sub` of the Status List Token.
+        found: String,
+    },
     // ---- modules below append their variants here ----------------------------------------
 }
 
