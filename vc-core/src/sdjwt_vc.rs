@@ -57,6 +57,7 @@ use crate::claim_path::{ClaimPath, PathSegment};
 use crate::crypto::{CryptoProvider, PublicKey, Signer};
 use crate::error::{Error, Result};
 use crate::sdjwt::{self, Decoys, Disclosed, KeyBindingRule, SdJwt, SdJwtIssuer, VerifyOptions};
+use crate::status_list::StatusReference;
 use crate::time::NumericDate;
 
 /// The `typ` of an SD-JWT VC.
@@ -285,8 +286,8 @@ pub struct VcRequest<'a> {
     pub issued_at: NumericDate,
     /// `exp`, if the credential expires.
     pub expires_at: Option<NumericDate>,
-    /// The `status` claim (e.g. a Token Status List reference), if any.
-    pub status: Option<Value>,
+    /// Where the credential's status lives in a Token Status List, if it can be revoked.
+    pub status: Option<&'a StatusReference>,
 }
 
 /// Issues SD-JWT VCs for one issuer identifier.
@@ -351,8 +352,8 @@ impl<'a> SdJwtVcIssuer<'a> {
         if let Some(exp) = request.expires_at {
             claims.insert("exp".into(), exp.as_unix().into());
         }
-        if let Some(status) = &request.status {
-            claims.insert("status".into(), status.clone());
+        if let Some(status) = request.status {
+            status.insert_into(&mut claims)?;
         }
         let mut issuer = SdJwtIssuer::new(self.signer)
             .with_typ(TYP)
@@ -407,9 +408,14 @@ impl VerifiedCredential {
         self.claims().get("iss").and_then(Value::as_str)
     }
 
-    /// The `status` claim, if present.
-    pub fn status(&self) -> Option<&Value> {
-        self.claims().get("status")
+    /// The Token Status List reference: `Ok(None)` without a `status` claim, an error when
+    /// the claim is present but not a valid `status_list` reference (fail closed: a verifier
+    /// must not treat a broken reference as "never revoked").
+    pub fn status(&self) -> Result<Option<StatusReference>> {
+        if !self.claims().contains_key("status") {
+            return Ok(None);
+        }
+        StatusReference::from_claims(self.claims()).map(Some)
     }
 
     /// The disclosed claims (see [`Disclosed::claims`]).

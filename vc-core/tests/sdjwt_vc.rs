@@ -17,6 +17,7 @@ use myna_vc_core::sdjwt::{KeyBinding, KeyBindingRule, SdJwtIssuer};
 use myna_vc_core::sdjwt_vc::{
     self, CredentialType, Disclosure, SdJwtVcIssuer, VcRequest, VcVerifyOptions, Vct,
 };
+use myna_vc_core::status_list::{StatusIndex, StatusListUri, StatusReference};
 use myna_vc_core::time::NumericDate;
 use myna_vc_core::Error;
 use serde_json::{json, Map, Value};
@@ -339,6 +340,23 @@ fn the_issuer_refuses_reserved_and_undeclared_claims() {
         })
     };
     assert!(issue(json!({"a": 1})).is_ok());
+    // A status reference lands in the clear and reads back typed.
+    let reference = StatusReference::new(
+        StatusIndex::new(4711),
+        StatusListUri::new("https://i.example/status/1").unwrap(),
+    );
+    let with_status = SdJwtVcIssuer::new(&*signer, "https://i.example")
+        .issue(&VcRequest {
+            credential_type: &ctype,
+            claims: json!({"a": 1}).as_object().unwrap(),
+            holder_key: &f.holder.public_key(),
+            issued_at: f.now,
+            expires_at: None,
+            status: Some(&reference),
+        })
+        .unwrap();
+    let verified = check(&f, &with_status.select(&[]).unwrap().to_string(), None).unwrap();
+    assert_eq!(verified.status().unwrap(), Some(reference));
     assert!(matches!(
         issue(json!({"a": 1, "exp": 5})),
         Err(Error::InvalidClaim { .. })
