@@ -479,6 +479,9 @@ fn did_jwk_specification_examples() {
     ));
 }
 
+/// Which error a case expects.
+type ErrorCheck = fn(&Error) -> bool;
+
 fn did_jwk_with(members: Value) -> Did {
     did(&format!("did:jwk:{}", b64::encode(members.to_string())))
 }
@@ -541,7 +544,7 @@ fn did_jwk_refuses_private_keys_and_garbage() {
         DidResolver::offline().resolve(&did_jwk_with(secret.to_jwk()), T0),
         Err(Error::PrivateKeyInPublicJwk)
     ));
-    let cases: [(Did, fn(&Error) -> bool); 6] = [
+    let cases: [(Did, ErrorCheck); 6] = [
         (did("did:jwk:e30.x"), |e| matches!(e, Error::Base64 { .. })),
         (did("did:jwk:e30%41"), |e| matches!(e, Error::Base64 { .. })),
         (did_jwk_with(json!([1, 2])), |e| {
@@ -838,8 +841,12 @@ fn malformed_documents_are_refused_with_typed_errors() {
         json!({"id": id, "verificationMethod": {}}),
         json!({"id": id, "verificationMethod": [{"id": "#k"}]}),
         json!({"id": id, "authentication": [1]}),
+        json!({"id": id, "verificationMethod": [["#k", "Multikey", id]]}),
+        json!({"id": id, "authentication": [["#k", "Multikey", id]]}),
         json!({"id": id, "service": ["x"]}),
         json!("did:web:a.example"),
+        // serde would fill the struct from an array in field order; a document is an object.
+        json!(["https://www.w3.org/ns/did/v1", "did:web:a.example"]),
     ] {
         assert!(
             matches!(document_error(shape.clone()), Error::Json { .. }),
@@ -1444,6 +1451,33 @@ fn resolver_dispatches_by_method() {
         DidResolver::offline().resolve(&subject, T0),
         Err(Error::DidWebNotConfigured)
     ));
+}
+
+#[test]
+fn resolvers_and_caches_can_be_shared_between_threads() {
+    fn shareable<T: Send + Sync>(_: &T) -> bool {
+        true
+    }
+    let resolver = DidResolver::with_web(DidWebCache::new(FakeFetcher::default(), POLICY));
+    assert!(shareable(&resolver));
+    let subject = did("did:web:example.com");
+    let key = SecretKey::generate_p256().unwrap().public_key();
+    resolver
+        .web_cache()
+        .unwrap()
+        .insert(&subject, &issuer_document(&subject, &key), T0, 60)
+        .unwrap();
+    let resolver = Arc::new(resolver);
+    let handles: Vec<_> = (0..4)
+        .map(|_| {
+            let resolver = Arc::clone(&resolver);
+            let subject = subject.clone();
+            std::thread::spawn(move || issuing_key(&resolver.resolve(&subject, T0).unwrap()))
+        })
+        .collect();
+    for handle in handles {
+        assert_eq!(handle.join().unwrap(), key);
+    }
 }
 
 // ---- hostile input -------------------------------------------------------------------------

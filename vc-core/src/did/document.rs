@@ -34,7 +34,12 @@
 
 use std::collections::HashSet;
 
-use serde::{Deserialize, Serialize};
+use core::fmt;
+use core::marker::PhantomData;
+
+use serde::de::value::MapAccessDeserializer;
+use serde::de::{MapAccess, Visitor};
+use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::{Map, Value};
 
 use super::{multikey, shorten, Did, DidUrl};
@@ -252,9 +257,11 @@ impl VerificationReference {
 /// ask it for keys with [`DidDocument::verification_key`]. See the [module docs](self).
 ///
 /// Properties this crate does not use (`service` entries aside, which are kept as JSON) are
-/// dropped when a document is read.
+/// dropped when a document is read. The serde `Deserialize` impl runs the same checks, but
+/// its errors are serde's strings; [`DidDocument::from_json`] keeps them typed and also
+/// applies the size and depth limits.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", try_from = "RawDocument")]
+#[serde(rename_all = "camelCase", try_from = "Object<RawDocument>")]
 pub struct DidDocument {
     #[serde(rename = "@context", skip_serializing_if = "Vec::is_empty")]
     context: Vec<Value>,
@@ -320,12 +327,13 @@ impl DidDocument {
     /// # Ok::<(), Error>(())
     /// ```
     pub fn from_json(bytes: &[u8]) -> Result<Self> {
-        // The guarded parse enforces the size and depth limits. The typed parse that follows
+        // The guarded parse enforces the size and depth limits and that the document is an
+        // object (serde would also fill a struct from an array). The typed parse that follows
         // reads the same bytes again because, unlike a parsed `Value`, it still sees a
         // duplicated member such as a second `id`, and refuses it rather than letting the
         // last one silently win.
-        json::parse(bytes, "DID document")?;
-        let raw: RawDocument =
+        json::parse_object(bytes, "DID document")?;
+        let raw: Object<RawDocument> =
             serde_json::from_slice(bytes).map_err(|e| Error::json("DID document", &e))?;
         Self::try_from(raw)
     }
@@ -522,6 +530,33 @@ fn duplicate_id() -> Error {
 
 // ---- the document as published, before it is checked --------------------------------------
 
+/// A `T` read from a JSON object only. Derived struct deserializers also accept an array
+/// (fields in declaration order), which would let `["…", "did:…"]` pass for a document or a
+/// verification method.
+struct Object<T>(T);
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for Object<T> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct ObjectVisitor<T>(PhantomData<T>);
+
+        impl<'de, T: Deserialize<'de>> Visitor<'de> for ObjectVisitor<T> {
+            type Value = T;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a JSON object")
+            }
+
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<T, A::Error> {
+                T::deserialize(MapAccessDeserializer::new(map))
+            }
+        }
+
+        deserializer
+            .deserialize_map(ObjectVisitor(PhantomData))
+            .map(Object)
+    }
+}
+
 /// A property that may be one value or an array. `Many` comes first: untagged variants are
 /// tried in order, and a `Value` would also take an array as "one".
 #[derive(Deserialize)]
@@ -551,7 +586,7 @@ struct RawDocument {
     #[serde(default)]
     also_known_as: Vec<String>,
     #[serde(default)]
-    verification_method: Vec<RawMethod>,
+    verification_method: Vec<Object<RawMethod>>,
     #[serde(default)]
     authentication: Vec<RawReference>,
     #[serde(default)]
@@ -583,7 +618,7 @@ struct RawMethod {
 #[serde(untagged)]
 enum RawReference {
     Reference(String),
-    Embedded(RawMethod),
+    Embedded(Object<RawMethod>),
 }
 
 impl RawMethod {
@@ -598,8 +633,8 @@ impl RawMethod {
     }
 }
 
-fn check_methods(raw: Vec<RawMethod>, document: &Did) -> Result<Vec<VerificationMethod>> {
-    raw.into_iter().map(|m| m.check(document)).collect()
+fn check_methods(raw: Vec<Object<RawMethod>>, document: &Did) -> Result<Vec<VerificationMethod>> {
+    raw.into_iter().map(|m| m.0.check(document)).collect()
 }
 
 fn check_references(raw: Vec<RawReference>, document: &Did) -> Result<Vec<VerificationReference>> {
@@ -608,9 +643,10 @@ fn check_references(raw: Vec<RawReference>, document: &Did) -> Result<Vec<Verifi
             RawReference::Reference(text) => {
                 DidUrl::parse_relative(&text, document).map(VerificationReference::Reference)
             }
-            RawReference::Embedded(method) => {
-                method.check(document).map(VerificationReference::Embedded)
-            }
+            RawReference::Embedded(method) => method
+                .0
+                .check(document)
+                .map(VerificationReference::Embedded),
         })
         .collect()
 }
@@ -627,10 +663,10 @@ fn check_context(raw: Option<OneOrMany<Value>>) -> Result<Vec<Value>> {
     }
 }
 
-impl TryFrom<RawDocument> for DidDocument {
+impl TryFrom<Object<RawDocument>> for DidDocument {
     type Error = Error;
 
-    fn try_from(raw: RawDocument) -> Result<Self> {
+    fn try_from(Object(raw): Object<RawDocument>) -> Result<Self> {
         let id = Did::parse(&raw.id)?;
         let controller = raw
             .controller

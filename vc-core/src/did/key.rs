@@ -1,6 +1,6 @@
 //! did:key (W3C CCG did:key method, v0.7): a DID that *is* a public key, resolved offline.
 //!
-//! The method-specific id is a multikey (see [`multikey`](super::multikey)): P-256 keys are
+//! The method-specific id is a multikey (see [`multikey`]): P-256 keys are
 //! `zDn…` and Ed25519 keys `z6Mk…`. The document has one verification method,
 //! `did:key:z…#z…`, listed for authentication, assertionMethod, capabilityInvocation and
 //! capabilityDelegation.

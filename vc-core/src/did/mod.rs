@@ -26,13 +26,13 @@
 //! # Ok::<(), myna_vc_core::Error>(())
 //! ```
 
-mod document;
-mod identifier;
-mod jwk;
-mod key;
+pub mod document;
+pub mod identifier;
+pub mod jwk;
+pub mod key;
 pub mod multikey;
-mod resolver;
-mod web;
+pub mod resolver;
+pub mod web;
 
 pub use document::{
     DidDocument, VerificationMethod, VerificationReference, VerificationRelationship, DID_CONTEXT,
