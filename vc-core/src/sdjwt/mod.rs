@@ -9,7 +9,7 @@
 //!   recursive too) and optional decoy digests;
 //! * [`SdJwt::select`] and [`SdJwt::bind`] build a presentation on the holder's side;
 //! * [`verify`] checks a presentation and returns the [`Disclosed`] claims, refusing every case
-//!   RFC 9901 §7 says a verifier MUST refuse, each with its own [`Error`](crate::Error) variant.
+//!   RFC 9901 §7 says a verifier MUST refuse, each with its own [`Error`] variant.
 //!
 //! ```
 //! use myna_vc_core::crypto::{default_provider, SecretKey};
