@@ -36,3 +36,8 @@ pub mod status_list;
 pub mod time;
 
 pub use error::{Error, Result};
+
+/// The repository README's Rust snippets, compiled as doctests so the README stays true.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+pub struct ReadmeDoctests;
