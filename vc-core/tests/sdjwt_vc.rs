@@ -25,6 +25,14 @@ use serde_norway::Value as Yaml;
 
 const EXAMPLES: [&str; 3] = ["01", "02", "03-pid"];
 
+fn example_spec(name: &str) -> Yaml {
+    read_yaml(
+        &shared("specs/sd-jwt-vc/examples")
+            .join(name)
+            .join("specification.yml"),
+    )
+}
+
 fn settings() -> Yaml {
     read_yaml(&shared("specs/sd-jwt-vc/examples/settings.yml"))
 }
@@ -98,11 +106,7 @@ fn the_drafts_examples_issue_present_and_verify_under_the_profile() {
             p.signer(&holder_key).unwrap(),
         );
         for name in EXAMPLES {
-            let spec = read_yaml(
-                &shared("specs/sd-jwt-vc/examples")
-                    .join(name)
-                    .join("specification.yml"),
-            );
+            let spec = example_spec(name);
             let (mut claims, sd) = yaml_claims(&spec["user_claims"]);
             claims.insert("iss".into(), iss.into());
             claims.insert("iat".into(), iat.into());
@@ -174,11 +178,7 @@ fn a_declared_credential_type_issues_the_same_shape() {
     let signer = p.signer(&issuer_key).unwrap();
     let now = NumericDate::from_unix(1_700_000_000);
     for name in EXAMPLES {
-        let spec = read_yaml(
-            &shared("specs/sd-jwt-vc/examples")
-                .join(name)
-                .join("specification.yml"),
-        );
+        let spec = example_spec(name);
         let (mut claims, sd) = yaml_claims(&spec["user_claims"]);
         let vct = Vct::parse(claims.remove("vct").unwrap().as_str().unwrap()).unwrap();
         claims.remove("iss");
