@@ -13,10 +13,14 @@
 //!
 //! * [`pseudonym`]: context pseudonyms — one stable, unlinkable pseudonym per person per
 //!   context (HMAC-SHA-256 of the person handle and the context id).
+//! * [`credential_types`]: the declarations (vct, disclosure rules, JSON Schema from
+//!   `specs/credential-types/`) of the anchor, resident, age, child medical subsidy, fan-club,
+//!   shelter and context-pseudonym credentials.
 //! * [`escrow`]: the pseudonym → person link sealed for due process: t-of-n trustees (Shamir
 //!   shares, each HPKE-sealed to one trustee) must cooperate to open a record.
 #![forbid(unsafe_code)]
 
+pub mod credential_types;
 mod error;
 pub mod escrow;
 pub mod pseudonym;
