@@ -1,5 +1,10 @@
 //! The four production roots in ../shared/vectors/jpki-roots, pinning, and root sets.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 mod common;
 
@@ -14,7 +19,8 @@ use myna_vc_core::crypto::{default_provider, providers};
 fn production_roots_are_recognised_by_type_and_generation_and_verify_themselves() {
     for provider in providers() {
         for (stem, der) in production_roots() {
-            let root = JpkiRoot::parse(&der, provider).unwrap_or_else(|e| panic!("{stem} ({}): {e}", provider.name()));
+            let root = JpkiRoot::parse(&der, provider)
+                .unwrap_or_else(|e| panic!("{stem} ({}): {e}", provider.name()));
             let expected_type = if stem.starts_with("auth") {
                 CertificateType::Authentication
             } else {
@@ -25,8 +31,14 @@ fn production_roots_are_recognised_by_type_and_generation_and_verify_themselves(
             assert_eq!(root.generation(), Generation(expected_generation), "{stem}");
             assert_eq!(root.environment(), Environment::Production, "{stem}");
             assert_eq!(root.public_key().bits(), 2048, "{stem}");
-            let pin = PRODUCTION_ROOTS.iter().find(|p| p.sha256 == root.fingerprint().to_string()).unwrap();
-            assert_eq!((pin.certificate_type, pin.generation), (expected_type, Generation(expected_generation)));
+            let pin = PRODUCTION_ROOTS
+                .iter()
+                .find(|p| p.sha256 == root.fingerprint().to_string())
+                .unwrap();
+            assert_eq!(
+                (pin.certificate_type, pin.generation),
+                (expected_type, Generation(expected_generation))
+            );
             assert_eq!(root.fingerprint(), Fingerprint::of(&der));
         }
     }
@@ -43,7 +55,10 @@ fn pinned_fingerprints_match_openssl() {
     ];
     for ((stem, der), (name, openssl)) in production_roots().into_iter().zip(expected) {
         assert_eq!(stem, name);
-        assert_eq!(Fingerprint::of(&der), Fingerprint::from_hex(openssl).unwrap());
+        assert_eq!(
+            Fingerprint::of(&der),
+            Fingerprint::from_hex(openssl).unwrap()
+        );
     }
 }
 
@@ -63,13 +78,23 @@ fn a_self_signature_that_does_not_verify_is_refused() {
     let last = der.len() - 1;
     der[last] ^= 1;
     let err = JpkiRoot::parse(&der, default_provider()).unwrap_err();
-    assert_eq!(err, Error::SignatureInvalid { what: "root certificate" });
+    assert_eq!(
+        err,
+        Error::SignatureInvalid {
+            what: "root certificate"
+        }
+    );
 }
 
 #[test]
 fn a_root_claiming_production_without_a_pin_is_refused() {
-    let fake = TestCa::impersonating_production(keys()[0].clone(), keys()[1].clone(), t0()).unwrap();
-    let err = JpkiRoot::parse(fake.root_certificate(CertificateType::Signature), default_provider()).unwrap_err();
+    let fake =
+        TestCa::impersonating_production(keys()[0].clone(), keys()[1].clone(), t0()).unwrap();
+    let err = JpkiRoot::parse(
+        fake.root_certificate(CertificateType::Signature),
+        default_provider(),
+    )
+    .unwrap_err();
     assert!(matches!(err, Error::UnpinnedRoot { .. }), "{err:?}");
 }
 
@@ -79,17 +104,25 @@ fn root_sets_never_mix_environments() {
     let production = RootSet::production(&ders, default_provider()).unwrap();
     assert_eq!(production.roots().len(), 4);
     assert_eq!(production.environment(), Environment::Production);
-    assert_eq!(RootSet::test(&ders, default_provider()).unwrap_err(), Error::ProductionCertificateInTest);
-    let test_root = ca().root_certificate(CertificateType::Authentication).to_vec();
     assert_eq!(
-        RootSet::production(&[test_root.clone()], default_provider()).unwrap_err(),
+        RootSet::test(&ders, default_provider()).unwrap_err(),
+        Error::ProductionCertificateInTest
+    );
+    let test_root = ca()
+        .root_certificate(CertificateType::Authentication)
+        .to_vec();
+    assert_eq!(
+        RootSet::production(std::slice::from_ref(&test_root), default_provider()).unwrap_err(),
         Error::TestCertificateInProduction
     );
     let test = RootSet::test(&[test_root], default_provider()).unwrap();
     let root = &test.roots()[0];
     assert_eq!(root.environment(), Environment::Test);
     assert_eq!(root.generation(), Generation(2035));
-    assert_eq!(test.get(root.fingerprint()).map(|r| r.certificate_type()), Some(CertificateType::Authentication));
+    assert_eq!(
+        test.get(root.fingerprint()).map(|r| r.certificate_type()),
+        Some(CertificateType::Authentication)
+    );
 }
 
 #[test]
@@ -103,16 +136,30 @@ fn test_roots_mirror_the_production_root_profile() {
     let (_, real) = X509Certificate::from_der(&real_der).unwrap();
     let (_, ours) = X509Certificate::from_der(&ours_der).unwrap();
     let shape = |c: &X509Certificate<'_>| -> Vec<(String, bool)> {
-        c.extensions().iter().map(|e| (e.oid.to_id_string(), e.critical)).collect()
+        c.extensions()
+            .iter()
+            .map(|e| (e.oid.to_id_string(), e.critical))
+            .collect()
     };
     assert_eq!(shape(&ours), shape(&real));
-    let names = |n: &X509Name<'_>| -> Vec<String> { n.iter_attributes().map(|a| a.as_str().unwrap().to_owned()).collect() };
+    let names = |n: &X509Name<'_>| -> Vec<String> {
+        n.iter_attributes()
+            .map(|a| a.as_str().unwrap().to_owned())
+            .collect()
+    };
     let real_names = names(real.subject());
     let mut expected = real_names.clone();
     expected[1] = "JPKI-TEST".into();
     assert_eq!(names(ours.subject()), expected);
     // The string types match too: PrintableString for C, UTF8String for the rest.
-    let tags = |n: &X509Name<'_>| -> Vec<u32> { n.iter_attributes().map(|a| a.attr_value().tag().0).collect() };
+    let tags = |n: &X509Name<'_>| -> Vec<u32> {
+        n.iter_attributes()
+            .map(|a| a.attr_value().tag().0)
+            .collect()
+    };
     assert_eq!(tags(ours.subject()), tags(real.subject()));
-    assert_eq!(ours.key_usage().unwrap().unwrap().value.flags, real.key_usage().unwrap().unwrap().value.flags);
+    assert_eq!(
+        ours.key_usage().unwrap().unwrap().value.flags,
+        real.key_usage().unwrap().unwrap().value.flags
+    );
 }

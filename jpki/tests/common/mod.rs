@@ -1,5 +1,11 @@
 //! Shared fixtures: a few RSA keys made once per test binary, a test CA, residents, instants.
-#![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+#![allow(
+    dead_code,
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 use std::sync::OnceLock;
 
@@ -66,7 +72,11 @@ pub fn other_ca() -> TestCa {
 /// A Shōwa-born resident whose name has a substitute character (髙 recorded as 高).
 pub fn showa_resident() -> HolderFacts {
     HolderFacts {
-        name: HolderName::new("高橋　一郎", SubstituteMap::with_positions(5, &[0]).unwrap()).unwrap(),
+        name: HolderName::new(
+            "高橋　一郎",
+            SubstituteMap::with_positions(5, &[0]).unwrap(),
+        )
+        .unwrap(),
         sex: Sex::Male,
         birth_date: BirthDate::parse("319640815").unwrap(),
         address: Address::plain("兵庫県神戸市中央区加納町６丁目５番１号").unwrap(),
@@ -90,12 +100,17 @@ pub fn reiwa_resident() -> HolderFacts {
         name: HolderName::plain("前橋　花子").unwrap(),
         sex: Sex::Female,
         birth_date: BirthDate::parse("520190501").unwrap(),
-        address: Address::new(address, SubstituteMap::with_positions(200, &substitutes).unwrap()).unwrap(),
+        address: Address::new(
+            address,
+            SubstituteMap::with_positions(200, &substitutes).unwrap(),
+        )
+        .unwrap(),
     }
 }
 
 pub fn issue(ca: &mut TestCa, facts: &HolderFacts) -> IssuedCard {
-    ca.issue_card(facts, keys()[2].clone(), keys()[3].clone(), issued_at()).unwrap()
+    ca.issue_card(facts, keys()[2].clone(), keys()[3].clone(), issued_at())
+        .unwrap()
 }
 
 pub fn validator(ca: &TestCa) -> Validator {
@@ -109,14 +124,21 @@ pub fn validator_with(ca: &TestCa, provider: &'static dyn CryptoProvider) -> Val
 /// A current CRL of `certificate_type` from `ca`: issued a day before `now()`, due a day after.
 pub fn crl(ca: &mut TestCa, certificate_type: CertificateType, roots: &RootSet) -> Crl {
     let der = ca
-        .crl(certificate_type, now().minus_seconds(days(1)), now().plus_seconds(days(1)))
+        .crl(
+            certificate_type,
+            now().minus_seconds(days(1)),
+            now().plus_seconds(days(1)),
+        )
         .unwrap();
     Crl::parse(&der, roots, default_provider()).unwrap()
 }
 
 /// Both current CRLs of `ca`.
 pub fn crls(ca: &mut TestCa, roots: &RootSet) -> Vec<Crl> {
-    CertificateType::ALL.into_iter().map(|ty| crl(ca, ty, roots)).collect()
+    CertificateType::ALL
+        .into_iter()
+        .map(|ty| crl(ca, ty, roots))
+        .collect()
 }
 
 pub fn parse(der: &[u8]) -> Certificate {
@@ -131,17 +153,27 @@ pub fn pem_to_der(pem: &str) -> Vec<u8> {
         .filter(|l| !l.starts_with("-----"))
         .collect::<Vec<_>>()
         .concat();
-    base64::engine::general_purpose::STANDARD.decode(body).unwrap()
+    base64::engine::general_purpose::STANDARD
+        .decode(body)
+        .unwrap()
 }
 
 /// The production roots from `shared/vectors/jpki-roots`: (file stem, DER).
 pub fn production_roots() -> Vec<(&'static str, Vec<u8>)> {
-    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/vectors/jpki-roots");
-    ["auth_ca_2015", "auth_ca_2023", "sign_ca_2015", "sign_ca_2023"]
-        .into_iter()
-        .map(|stem| {
-            let pem = std::fs::read_to_string(format!("{dir}/{stem}.pem")).unwrap();
-            (stem, pem_to_der(&pem))
-        })
-        .collect()
+    let dir = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../shared/vectors/jpki-roots"
+    );
+    [
+        "auth_ca_2015",
+        "auth_ca_2023",
+        "sign_ca_2015",
+        "sign_ca_2023",
+    ]
+    .into_iter()
+    .map(|stem| {
+        let pem = std::fs::read_to_string(format!("{dir}/{stem}.pem")).unwrap();
+        (stem, pem_to_der(&pem))
+    })
+    .collect()
 }
