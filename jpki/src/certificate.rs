@@ -184,6 +184,7 @@ pub(crate) struct X509Parts {
     /// The (type, environment) the issuer's name stands for, if it has the JPKI root layout.
     pub issuer_layout: Option<(CertificateType, Environment)>,
     pub subject_der: Vec<u8>,
+    pub subject_display: String,
     pub subject_layout: Option<(CertificateType, Environment)>,
     pub serial: SerialNumber,
     pub validity: Validity,
@@ -227,6 +228,7 @@ impl X509Parts {
             issuer_display: x509.issuer().to_string(),
             issuer_layout: jpki_name_layout(x509.issuer()),
             subject_der: x509.subject().as_raw().to_vec(),
+            subject_display: x509.subject().to_string(),
             subject_layout: jpki_name_layout(x509.subject()),
             serial,
             validity,
@@ -395,14 +397,14 @@ fn jpki_name_layout(name: &X509Name<'_>) -> Option<(CertificateType, Environment
         };
         values.push((attr.attr_type().as_bytes(), attr.as_str().ok()?));
     }
-    let [(c, "JP"), (o, org), (ou1, unit), (ou2, oid_agency)] = values.as_slice() else {
+    let [(c, "JP"), (o, org), (ou1, unit), (ou2, agency)] = values.as_slice() else {
         return None;
     };
     let layout_ok = *c == oid::COUNTRY.as_bytes()
         && *o == oid::ORGANIZATION.as_bytes()
         && *ou1 == oid::ORGANIZATIONAL_UNIT.as_bytes()
         && *ou2 == oid::ORGANIZATIONAL_UNIT.as_bytes()
-        && *oid_agency == crate::profile::ORGANIZATIONAL_UNIT_AGENCY;
+        && *agency == crate::profile::ORGANIZATIONAL_UNIT_AGENCY;
     if !layout_ok {
         return None;
     }
