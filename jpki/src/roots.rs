@@ -148,7 +148,7 @@ impl JpkiRoot {
         let parts = X509Parts::parse(der, "root certificate")?;
         let fingerprint = parts.fingerprint();
         let (certificate_type, environment) = parts.subject_layout.ok_or_else(|| {
-            Error::NotJpkiRoot(format!("{} is not a JPKI root name", parts.issuer_display))
+            Error::NotJpkiRoot(format!("{} is not a JPKI root name", parts.subject_display))
         })?;
         let generation = match environment {
             Environment::Production => pinned_generation(fingerprint, certificate_type)?,

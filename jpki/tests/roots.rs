@@ -163,3 +163,13 @@ fn test_roots_mirror_the_production_root_profile() {
         real.key_usage().unwrap().unwrap().value.flags
     );
 }
+
+#[test]
+fn an_end_entity_certificate_is_not_a_root() {
+    let card = issue(&mut ca(), &showa_resident());
+    let err = JpkiRoot::parse(card.authentication_certificate(), default_provider()).unwrap_err();
+    assert!(
+        matches!(err, Error::NotJpkiRoot(ref why) if why.contains("CN=")),
+        "{err:?}"
+    );
+}
