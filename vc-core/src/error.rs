@@ -104,7 +104,7 @@ pub enum Error {
     #[error("token type `{found}` where `{expected}` is required")]
     WrongType {
         /// The required `typ`.
-        expected: &'static str,
+        expected: String,
         /// The `typ` found (empty when absent).
         found: String,
     },
@@ -161,7 +161,9 @@ pub enum Error {
     #[error("disclosed claim `{0}` collides with a claim already present")]
     ClaimNameCollision(String),
     /// An object-property disclosure sits in an array, or an array-element one in `_sd`.
-    #[error("disclosure {digest} is a {found} disclosure where an {expected} disclosure is required")]
+    #[error(
+        "disclosure {digest} is a {found} disclosure where an {expected} disclosure is required"
+    )]
     DisclosureKindMismatch {
         /// The digest of the offending disclosure.
         digest: String,
@@ -232,6 +234,96 @@ pub enum Error {
         /// What does not fit.
         detail: String,
     },
+    // ---- status_list ----------------------------------------------------------------------
+    /// A Status List `bits` value other than 1, 2, 4 or 8.
+    #[error("status list `bits` must be 1, 2, 4 or 8, not {0}")]
+    UnsupportedStatusBits(u64),
+    /// A status value that needs more bits than the list has per entry.
+    #[error("status {status:#04x} does not fit in {bits} bit(s) per entry")]
+    StatusTooWide {
+        /// The status value.
+        status: u8,
+        /// The list's bits per entry.
+        bits: u8,
+    },
+    /// An index at or beyond the end of the Status List (the draft says: reject the token).
+    #[error("status index {index} is out of range for a list of {len} entries")]
+    StatusIndexOutOfRange {
+        /// The index asked for.
+        index: u64,
+        /// The number of entries in the list.
+        len: u64,
+    },
+    /// A Status List whose byte array is larger than this crate holds (a zlib-bomb guard).
+    #[error("status list byte array exceeds the {limit}-byte limit")]
+    StatusListTooLarge {
+        /// The limit in bytes of the uncompressed byte array.
+        limit: usize,
+    },
+    /// The Status List's `lst` is not one complete, valid zlib (RFC 1950) stream.
+    #[error("status list zlib error: {0}")]
+    StatusListCompression(&'static str),
+    /// The Status List Token's `sub` is not the `uri` the Referenced Token points to.
+    #[error("status list token is for `{found}`, but `{expected}` was referenced")]
+    StatusListUriMismatch {
+        /// The URI the caller or the Referenced Token expected.
+        expected: String,
+        /// The `sub` of the Status List Token.
+        found: String,
+    },
+    // ---- did ----------------------------------------------------------------------------
+    /// Not a DID or DID URL under DID Core syntax (§3.1, §3.2), or not a valid DID of its
+    /// method (a did:web with an IP address, a path segment `..`, …). The detail never echoes
+    /// the input.
+    #[error("invalid DID: {0}")]
+    InvalidDid(String),
+    /// A did:key (or `publicKeyMultibase`) value that is not multibase base58btc of a
+    /// multicodec-prefixed key: wrong multibase prefix, bad base58, malformed varint, no key.
+    #[error("invalid multibase key: {0}")]
+    InvalidMultikey(String),
+    /// A DID method this crate does not resolve (anything but key, jwk and web).
+    #[error("unsupported DID method `{0}`")]
+    UnsupportedDidMethod(String),
+    /// A did:web DID was given to a resolver built without a did:web cache.
+    #[error("this resolver has no did:web fetcher configured")]
+    DidWebNotConfigured,
+    /// The DID URL names no verification method of the DID document.
+    #[error("verification method `{0}` is not in the DID document")]
+    VerificationMethodNotFound(String),
+    /// The verification method exists but is not authorized for the relationship asked for
+    /// (for example a key listed only for `authentication` used to check an issuer signature).
+    #[error("verification method `{method}` is not authorized for {relationship}")]
+    VerificationRelationshipMissing {
+        /// The verification method's DID URL.
+        method: String,
+        /// The relationship it lacks (`assertionMethod`, …).
+        relationship: &'static str,
+    },
+    /// A fetched or cached DID document describes another DID than the one requested.
+    #[error("the DID document is for `{found}`, not for the requested `{expected}`")]
+    DidDocumentIdMismatch {
+        /// The DID that was resolved.
+        expected: String,
+        /// The `id` of the document (shortened).
+        found: String,
+    },
+    /// Fetching a did:web document failed (made by [`DidWebFetcher`] implementations).
+    ///
+    /// [`DidWebFetcher`]: crate::did::DidWebFetcher
+    #[error("fetching the did:web document failed: {0}")]
+    DidWebFetch(String),
+    /// The did:web document could not be refetched and the cached copy is older than the
+    /// configured maximum staleness.
+    #[error("cached DID document expired at {expired_at}, too stale at {now}: {cause}")]
+    DidDocumentStale {
+        /// When the cached copy stopped being fresh.
+        expired_at: NumericDate,
+        /// The resolution instant.
+        now: NumericDate,
+        /// Why refetching failed.
+        #[source]
+        cause: Box<Error>,
+    },
     // ---- modules below append their variants here ----------------------------------------
 }
 
@@ -243,7 +335,12 @@ impl Error {
     pub(crate) fn json(what: &'static str, err: &serde_json::Error) -> Self {
         Error::Json {
             what,
-            detail: format!("{} at line {} column {}", classify(err), err.line(), err.column()),
+            detail: format!(
+                "{} at line {} column {}",
+                classify(err),
+                err.line(),
+                err.column()
+            ),
         }
     }
 

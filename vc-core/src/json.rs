@@ -80,12 +80,13 @@ fn depth(bytes: &[u8]) -> usize {
     max
 }
 
-/// The nesting depth of an already parsed value (for values assembled from several parses,
-/// such as an SD-JWT payload with its disclosures substituted in).
-pub(crate) fn value_depth(value: &Value) -> usize {
-    match value {
-        Value::Array(items) => 1 + items.iter().map(value_depth).max().unwrap_or(0),
-        Value::Object(map) => 1 + map.values().map(value_depth).max().unwrap_or(0),
-        _ => 0,
+/// Refuses a recursion deeper than [`MAX_DEPTH`] while walking assembled JSON.
+pub(crate) fn check_depth(what: &'static str, depth: usize) -> Result<()> {
+    if depth > MAX_DEPTH {
+        return Err(Error::NestingTooDeep {
+            what,
+            limit: MAX_DEPTH,
+        });
     }
+    Ok(())
 }

@@ -94,7 +94,10 @@ const PRIVATE_MEMBERS: [&str; 7] = ["d", "p", "q", "dp", "dq", "qi", "oth"];
 fn member<'a>(obj: &'a Map<String, Value>, name: &'static str) -> Result<&'a str> {
     match obj.get(name) {
         Some(Value::String(s)) => Ok(s),
-        Some(_) => Err(Error::malformed("JWK", format!("`{name}` must be a string"))),
+        Some(_) => Err(Error::malformed(
+            "JWK",
+            format!("`{name}` must be a string"),
+        )),
         None => Err(Error::malformed("JWK", format!("`{name}` is missing"))),
     }
 }
@@ -128,13 +131,19 @@ impl PublicKey {
                     &member_bytes(obj, "x")?,
                     &member_bytes(obj, "y")?,
                 )?)),
-                other => Err(Error::UnsupportedKeyType(format!("EC curve {}", short(other)))),
+                other => Err(Error::UnsupportedKeyType(format!(
+                    "EC curve {}",
+                    short(other)
+                ))),
             },
             "OKP" => match member(obj, "crv")? {
                 "Ed25519" => Ok(PublicKey::Ed25519(Ed25519PublicKey::from_bytes(
                     &member_bytes(obj, "x")?,
                 )?)),
-                other => Err(Error::UnsupportedKeyType(format!("OKP curve {}", short(other)))),
+                other => Err(Error::UnsupportedKeyType(format!(
+                    "OKP curve {}",
+                    short(other)
+                ))),
             },
             "RSA" => Ok(PublicKey::Rsa(RsaPublicKey::from_components(
                 &member_bytes(obj, "n")?,
@@ -150,8 +159,12 @@ impl PublicKey {
             PublicKey::P256(k) => json!({
                 "kty": "EC", "crv": "P-256", "x": b64::encode(k.x()), "y": b64::encode(k.y())
             }),
-            PublicKey::Ed25519(k) => json!({"kty": "OKP", "crv": "Ed25519", "x": b64::encode(k.as_bytes())}),
-            PublicKey::Rsa(k) => json!({"kty": "RSA", "n": b64::encode(k.n()), "e": b64::encode(k.e())}),
+            PublicKey::Ed25519(k) => {
+                json!({"kty": "OKP", "crv": "Ed25519", "x": b64::encode(k.as_bytes())})
+            }
+            PublicKey::Rsa(k) => {
+                json!({"kty": "RSA", "n": b64::encode(k.n()), "e": b64::encode(k.e())})
+            }
         }
     }
 
@@ -198,14 +211,21 @@ impl SecretKey {
         let key = match member(obj, "kty")? {
             "EC" => SecretKey::p256_from_bytes(&d)?,
             "OKP" => SecretKey::ed25519_from_seed(&d)?,
-            other => return Err(Error::UnsupportedKeyType(format!("private {}", short(other)))),
+            other => {
+                return Err(Error::UnsupportedKeyType(format!(
+                    "private {}",
+                    short(other)
+                )))
+            }
         };
         let mut public = obj.clone();
         for m in PRIVATE_MEMBERS {
             public.remove(m);
         }
         if PublicKey::from_jwk_members(&public)? != key.public_key() {
-            return Err(Error::InvalidKey("`d` does not match the public key".into()));
+            return Err(Error::InvalidKey(
+                "`d` does not match the public key".into(),
+            ));
         }
         Ok(key)
     }
@@ -214,7 +234,10 @@ impl SecretKey {
     pub fn to_jwk(&self) -> Value {
         let mut value = self.public_key().to_jwk();
         if let Value::Object(map) = &mut value {
-            map.insert("d".into(), Value::String(b64::encode(self.to_bytes().as_ref())));
+            map.insert(
+                "d".into(),
+                Value::String(b64::encode(self.to_bytes().as_ref())),
+            );
         }
         value
     }

@@ -72,9 +72,26 @@ impl JwsHeader {
         self
     }
 
-    /// Sets another header parameter. Names this type interprets are ignored here.
+    /// Sets a header parameter by name: `typ` and `kid` (when strings) go to their fields;
+    /// `alg`, `jwk`, `x5c`, `crit` and `b64` are only set through their typed fields and are
+    /// ignored here; anything else is kept as given.
+    ///
+    /// ```
+    /// use myna_vc_core::{crypto::Algorithm, jws::JwsHeader};
+    /// let h = JwsHeader::new(Algorithm::Es256).with_param("typ", "dc+sd-jwt".into()).with_param("x-a", 1.into());
+    /// assert_eq!(h.typ.as_deref(), Some("dc+sd-jwt"));
+    /// assert_eq!(h.to_json()["x-a"], 1);
+    /// ```
     pub fn with_param(mut self, name: impl Into<String>, value: Value) -> Self {
-        self.other.insert(name.into(), value);
+        let name = name.into();
+        match (name.as_str(), value) {
+            ("typ", Value::String(typ)) => self.typ = Some(typ),
+            ("kid", Value::String(kid)) => self.kid = Some(kid),
+            ("alg" | "jwk" | "x5c" | "crit" | "b64" | "typ" | "kid", _) => {}
+            (_, value) => {
+                self.other.insert(name, value);
+            }
+        }
         self
     }
 
@@ -108,10 +125,9 @@ impl JwsHeader {
             None => return Err(Error::malformed("JWS header", "`alg` is missing")),
         };
         if let Some(crit) = map.get("crit") {
-            let names = crit
-                .as_array()
-                .filter(|a| !a.is_empty())
-                .ok_or_else(|| Error::malformed("JWS header", "`crit` must be a non-empty array"))?;
+            let names = crit.as_array().filter(|a| !a.is_empty()).ok_or_else(|| {
+                Error::malformed("JWS header", "`crit` must be a non-empty array")
+            })?;
             // No extension is implemented, so the first critical name is already one too many.
             let first = names.first().and_then(Value::as_str).unwrap_or("");
             return Err(Error::UnsupportedCritical(first.chars().take(32).collect()));
@@ -130,7 +146,10 @@ impl JwsHeader {
                 .into_iter()
                 .map(|v| match v {
                     Value::String(s) => Ok(s),
-                    _ => Err(Error::malformed("JWS header", "`x5c` entries must be strings")),
+                    _ => Err(Error::malformed(
+                        "JWS header",
+                        "`x5c` entries must be strings",
+                    )),
                 })
                 .collect::<Result<_>>()?,
             Some(_) => return Err(Error::malformed("JWS header", "`x5c` must be an array")),
@@ -150,7 +169,10 @@ fn optional_string(map: &mut Map<String, Value>, name: &'static str) -> Result<O
     match map.remove(name) {
         None => Ok(None),
         Some(Value::String(s)) => Ok(Some(s)),
-        Some(_) => Err(Error::malformed("JWS header", format!("`{name}` must be a string"))),
+        Some(_) => Err(Error::malformed(
+            "JWS header",
+            format!("`{name}` must be a string"),
+        )),
     }
 }
 
@@ -169,17 +191,27 @@ impl Jws {
     pub fn parse(compact: &str) -> Result<Self> {
         json::check_size("JWS", compact.len())?;
         let mut parts = compact.split('.');
-        let (Some(h), Some(p), Some(s), None) = (parts.next(), parts.next(), parts.next(), parts.next())
+        let (Some(h), Some(p), Some(s), None) =
+            (parts.next(), parts.next(), parts.next(), parts.next())
         else {
-            return Err(Error::malformed("JWS", "compact form has three dot-separated parts"));
+            return Err(Error::malformed(
+                "JWS",
+                "compact form has three dot-separated parts",
+            ));
         };
-        let header = JwsHeader::from_json(json::parse_object(&b64::decode(h, "JWS header")?, "JWS header")?)?;
+        let header = JwsHeader::from_json(json::parse_object(
+            &b64::decode(h, "JWS header")?,
+            "JWS header",
+        )?)?;
         let payload = b64::decode(p, "JWS payload")?;
         let signature = b64::decode(s, "JWS signature")?;
         let signing_input_len = h.len() + 1 + p.len();
         Ok(Jws {
             header,
-            signing_input: compact.get(..signing_input_len).unwrap_or_default().to_owned(),
+            signing_input: compact
+                .get(..signing_input_len)
+                .unwrap_or_default()
+                .to_owned(),
             payload,
             signature,
         })

@@ -101,7 +101,11 @@ pub struct VerifiedJwt {
 }
 
 /// Signs a claim set as a JWT.
-pub fn sign(header: &JwsHeader, claims: &Map<String, Value>, signer: &dyn Signer) -> Result<String> {
+pub fn sign(
+    header: &JwsHeader,
+    claims: &Map<String, Value>,
+    signer: &dyn Signer,
+) -> Result<String> {
     let payload = serde_json::to_vec(claims).map_err(|e| Error::json("JWT claims", &e))?;
     jws::sign(header, &payload, signer)
 }

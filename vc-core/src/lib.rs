@@ -22,6 +22,7 @@
 #![cfg_attr(not(test), warn(clippy::unwrap_used, clippy::expect_used))]
 
 pub mod b64;
+pub mod claim_path;
 pub mod crypto;
 pub mod did;
 mod error;
@@ -35,3 +36,8 @@ pub mod status_list;
 pub mod time;
 
 pub use error::{Error, Result};
+
+/// The repository README's Rust snippets, compiled as doctests so the README stays true.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+pub struct ReadmeDoctests;

@@ -30,22 +30,12 @@ impl NumericDate {
 
     /// This instant moved forward (saturating, never wrapping).
     pub const fn plus_seconds(self, secs: u64) -> Self {
-        let secs = if secs > i64::MAX as u64 {
-            i64::MAX
-        } else {
-            secs as i64
-        };
-        NumericDate(self.0.saturating_add(secs))
+        NumericDate(self.0.saturating_add(clamp(secs)))
     }
 
     /// This instant moved back (saturating, never wrapping).
     pub const fn minus_seconds(self, secs: u64) -> Self {
-        let secs = if secs > i64::MAX as u64 {
-            i64::MAX
-        } else {
-            secs as i64
-        };
-        NumericDate(self.0.saturating_sub(secs))
+        NumericDate(self.0.saturating_sub(clamp(secs)))
     }
 
     /// Reads a NumericDate from a JSON value: an integer, or a number with a fraction (which is
@@ -61,6 +51,15 @@ impl NumericDate {
         // Truncation toward zero is the documented intent for fractional dates.
         #[allow(clippy::cast_possible_truncation)]
         Some(NumericDate(f as i64))
+    }
+}
+
+/// A second count as i64, saturating at `i64::MAX` instead of wrapping.
+const fn clamp(secs: u64) -> i64 {
+    if secs > i64::MAX as u64 {
+        i64::MAX
+    } else {
+        secs as i64
     }
 }
 

@@ -206,7 +206,11 @@ impl PublicKey {
 
 impl fmt::Debug for P256PublicKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "P256PublicKey({})", crate::b64::encode(self.to_sec1_compressed()))
+        write!(
+            f,
+            "P256PublicKey({})",
+            crate::b64::encode(self.to_sec1_compressed())
+        )
     }
 }
 
@@ -228,7 +232,7 @@ impl fmt::Debug for RsaPublicKey {
 /// use myna_vc_core::crypto::SecretKey;
 /// let key = SecretKey::generate_p256()?;
 /// assert_eq!(format!("{key:?}"), "SecretKey::P256(<redacted>)");
-/// let same = SecretKey::p256_from_bytes(&key.to_bytes())?;
+/// let same = SecretKey::p256_from_bytes(key.to_bytes().as_ref())?;
 /// assert_eq!(same.public_key(), key.public_key());
 /// # Ok::<(), myna_vc_core::Error>(())
 /// ```
@@ -275,7 +279,8 @@ impl SecretKey {
     pub fn p256_from_bytes(d: &[u8]) -> Result<Self> {
         let secret = p256::SecretKey::from_slice(d)
             .map_err(|_| Error::InvalidKey("not a P-256 private scalar".into()))?;
-        let public = P256PublicKey::from_sec1(secret.public_key().to_encoded_point(false).as_bytes())?;
+        let public =
+            P256PublicKey::from_sec1(secret.public_key().to_encoded_point(false).as_bytes())?;
         let mut bytes = Zeroizing::new([0u8; 32]);
         bytes.copy_from_slice(&secret.to_bytes());
         Ok(SecretKey::P256 { d: bytes, public })
@@ -289,7 +294,10 @@ impl SecretKey {
         );
         let signing = ed25519_dalek::SigningKey::from_bytes(&array);
         let public = Ed25519PublicKey::from_bytes(signing.verifying_key().as_bytes())?;
-        Ok(SecretKey::Ed25519 { seed: array, public })
+        Ok(SecretKey::Ed25519 {
+            seed: array,
+            public,
+        })
     }
 
     /// The public half.

@@ -101,12 +101,13 @@ pub fn default_provider() -> &'static dyn CryptoProvider {
 /// assert!(names.contains(&"pure-rust"));
 /// ```
 pub fn providers() -> Vec<&'static dyn CryptoProvider> {
-    let mut all: Vec<&'static dyn CryptoProvider> = Vec::new();
-    #[cfg(feature = "aws-lc-rs")]
-    all.push(&AwsLc);
-    #[cfg(feature = "ring")]
-    all.push(&Ring);
-    all.push(&pure::PureRust);
+    let all: Vec<&'static dyn CryptoProvider> = vec![
+        #[cfg(feature = "aws-lc-rs")]
+        &AwsLc,
+        #[cfg(feature = "ring")]
+        &Ring,
+        &pure::PureRust,
+    ];
     all
 }
 

@@ -31,16 +31,18 @@ impl CryptoProvider for PureRust {
             PublicKey::P256(k) => {
                 let vk = p256::ecdsa::VerifyingKey::from_sec1_bytes(&k.to_sec1_uncompressed())
                     .map_err(|_| Error::InvalidKey("not a point on P-256".into()))?;
-                let sig = p256::ecdsa::Signature::from_slice(sig)
-                    .map_err(|_| Error::SignatureInvalid)?;
-                vk.verify(message, &sig).map_err(|_| Error::SignatureInvalid)
+                let sig =
+                    p256::ecdsa::Signature::from_slice(sig).map_err(|_| Error::SignatureInvalid)?;
+                vk.verify(message, &sig)
+                    .map_err(|_| Error::SignatureInvalid)
             }
             PublicKey::Ed25519(k) => {
                 let vk = ed25519_dalek::VerifyingKey::from_bytes(k.as_bytes())
                     .map_err(|_| Error::InvalidKey("not an Ed25519 point".into()))?;
                 let sig = ed25519_dalek::Signature::from_slice(sig)
                     .map_err(|_| Error::SignatureInvalid)?;
-                vk.verify(message, &sig).map_err(|_| Error::SignatureInvalid)
+                vk.verify(message, &sig)
+                    .map_err(|_| Error::SignatureInvalid)
             }
             PublicKey::Rsa(k) => {
                 let n = rsa::BigUint::from_bytes_be(k.n());
@@ -48,9 +50,10 @@ impl CryptoProvider for PureRust {
                 let pk = rsa::RsaPublicKey::new(n, e)
                     .map_err(|e| Error::InvalidKey(format!("RSA: {e}")))?;
                 let vk = rsa::pkcs1v15::VerifyingKey::<sha2::Sha256>::new(pk);
-                let sig = rsa::pkcs1v15::Signature::try_from(sig)
-                    .map_err(|_| Error::SignatureInvalid)?;
-                vk.verify(message, &sig).map_err(|_| Error::SignatureInvalid)
+                let sig =
+                    rsa::pkcs1v15::Signature::try_from(sig).map_err(|_| Error::SignatureInvalid)?;
+                vk.verify(message, &sig)
+                    .map_err(|_| Error::SignatureInvalid)
             }
         }
     }

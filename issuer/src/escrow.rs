@@ -1,0 +1,425 @@
+//! Escrow for due process: the link pseudonym → person is sealed so that only a quorum of
+//! trustees can open it.
+//!
+//! Each sealed link gets its own random data key. The link is encrypted under it
+//! (ChaCha20-Poly1305), the data key is split with Shamir's secret sharing (threshold *t* of
+//! *n*), and each share is sealed to one trustee's X25519 key with HPKE (RFC 9180, base mode).
+//! The issuer keeps only the sealed record: it holds no trustee key, so it cannot open anything
+//! alone, and neither can any single trustee. Opening one record reveals that record's data key
+//! only — no long-term secret is ever reassembled.
+//!
+//! HPKE `info` and the AEAD associated data bind every share to its record and trustee, so
+//! shares cannot be moved between records or trustees.
+//!
+//! ```
+//! use myna_issuer::escrow::{self, EscrowPolicy, EscrowedLink, TrusteeKey};
+//! use myna_issuer::pseudonym::{ContextId, PersonHandle, PseudonymKey};
+//! let city = TrusteeKey::generate("maebashi-city")?;
+//! let committee = TrusteeKey::generate("data-governance-committee")?;
+//! let court = TrusteeKey::generate("court-appointed")?;
+//! let policy = EscrowPolicy::new(vec![city.public(), committee.public(), court.public()], 2)?;
+//!
+//! let person = PersonHandle::generate()?;
+//! let context = ContextId::parse("maebashi-forum")?;
+//! let pseudonym = PseudonymKey::generate()?.derive(&person, &context);
+//! let sealed = escrow::seal(&policy, &EscrowedLink { context, pseudonym, person })?;
+//!
+//! // One trustee alone cannot open it; two can.
+//! assert!(escrow::open(&sealed, &[city.release(&sealed)?]).is_err());
+//! let opened = escrow::open(&sealed, &[city.release(&sealed)?, court.release(&sealed)?])?;
+//! assert_eq!(opened.link.person, person);
+//! # Ok::<(), myna_issuer::Error>(())
+//! ```
+
+use chacha20poly1305::aead::{Aead, KeyInit, Payload};
+use chacha20poly1305::ChaCha20Poly1305;
+use hpke::aead::ChaCha20Poly1305 as HpkeChaCha;
+use hpke::kdf::HkdfSha256;
+use hpke::kem::X25519HkdfSha256;
+use hpke::{Deserializable, Kem as _, OpModeR, OpModeS, Serializable};
+use zeroize::Zeroizing;
+
+use crate::error::{Error, Result};
+use crate::pseudonym::{ContextId, PersonHandle, Pseudonym};
+
+type Kem = X25519HkdfSha256;
+
+const INFO_LABEL: &[u8] = b"myna-vc/escrow-share/v1";
+const LINK_LABEL: &[u8] = b"myna-vc/escrow-link/v1";
+
+/// A trustee's name, as recorded in sealed links and the audit log.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct TrusteeId(String);
+
+impl TrusteeId {
+    /// The name.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// A trustee's public key: what the issuer needs to seal shares to it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TrusteePublicKey {
+    id: TrusteeId,
+    key: [u8; 32],
+}
+
+impl TrusteePublicKey {
+    /// From a trustee name and its 32-byte X25519 public key.
+    pub fn new(id: &str, key: [u8; 32]) -> Result<Self> {
+        Ok(TrusteePublicKey {
+            id: trustee_id(id)?,
+            key,
+        })
+    }
+
+    /// The trustee.
+    pub fn id(&self) -> &TrusteeId {
+        &self.id
+    }
+
+    /// The X25519 public key bytes.
+    pub fn key_bytes(&self) -> &[u8; 32] {
+        &self.key
+    }
+}
+
+fn trustee_id(id: &str) -> Result<TrusteeId> {
+    if id.is_empty() || id.len() > 128 || id.chars().any(char::is_control) {
+        return Err(Error::InvalidEscrowPolicy(
+            "trustee ids are 1 to 128 printable bytes".into(),
+        ));
+    }
+    Ok(TrusteeId(id.to_owned()))
+}
+
+/// A trustee's key pair. Held by the trustee, never by the issuer.
+pub struct TrusteeKey {
+    id: TrusteeId,
+    secret: <Kem as hpke::Kem>::PrivateKey,
+    public: <Kem as hpke::Kem>::PublicKey,
+}
+
+impl TrusteeKey {
+    /// A fresh key pair for trustee `id`.
+    pub fn generate(id: &str) -> Result<Self> {
+        let (secret, public) = Kem::gen_keypair(&mut rand_core::OsRng);
+        Ok(TrusteeKey {
+            id: trustee_id(id)?,
+            secret,
+            public,
+        })
+    }
+
+    /// The public half, to put in an [`EscrowPolicy`].
+    pub fn public(&self) -> TrusteePublicKey {
+        let mut key = [0u8; 32];
+        key.copy_from_slice(&self.public.to_bytes());
+        TrusteePublicKey {
+            id: self.id.clone(),
+            key,
+        }
+    }
+
+    /// Decrypts this trustee's share of `sealed`, to hand to an opening.
+    pub fn release(&self, sealed: &SealedLink) -> Result<ReleasedShare> {
+        let share = sealed
+            .shares
+            .iter()
+            .find(|s| s.trustee == self.id)
+            .ok_or_else(|| Error::NotATrustee(self.id.0.clone()))?;
+        let encapped = <Kem as hpke::Kem>::EncappedKey::from_bytes(&share.encapped)
+            .map_err(|_| Error::EscrowDecryption("malformed encapsulated key"))?;
+        let plain = hpke::single_shot_open::<HpkeChaCha, HkdfSha256, Kem>(
+            &OpModeR::Base,
+            &self.secret,
+            &encapped,
+            &share_info(&sealed.record, &self.id),
+            &share.ciphertext,
+            &sealed.record,
+        )
+        .map_err(|_| Error::EscrowDecryption("share does not open with this trustee's key"))?;
+        Ok(ReleasedShare {
+            record: sealed.record,
+            trustee: self.id.clone(),
+            share: Zeroizing::new(plain),
+        })
+    }
+}
+
+impl core::fmt::Debug for TrusteeKey {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        write!(f, "TrusteeKey({}, <redacted>)", self.id.0)
+    }
+}
+
+/// Who holds shares and how many must cooperate.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EscrowPolicy {
+    trustees: Vec<TrusteePublicKey>,
+    threshold: u8,
+}
+
+impl EscrowPolicy {
+    /// `threshold` of `trustees` must cooperate. The threshold must be at least 2 (no single
+    /// party may open) and at most the number of trustees; trustee ids must be distinct.
+    ///
+    /// ```
+    /// use myna_issuer::escrow::{EscrowPolicy, TrusteeKey};
+    /// let a = TrusteeKey::generate("a")?.public();
+    /// assert!(EscrowPolicy::new(vec![a.clone()], 1).is_err());
+    /// assert!(EscrowPolicy::new(vec![a.clone(), a], 2).is_err());
+    /// # Ok::<(), myna_issuer::Error>(())
+    /// ```
+    pub fn new(trustees: Vec<TrusteePublicKey>, threshold: u8) -> Result<Self> {
+        if threshold < 2 {
+            return Err(Error::InvalidEscrowPolicy(
+                "a threshold below 2 lets one party open".into(),
+            ));
+        }
+        if trustees.len() > 255 || usize::from(threshold) > trustees.len() {
+            return Err(Error::InvalidEscrowPolicy(format!(
+                "threshold {threshold} with {} trustees (at most 255)",
+                trustees.len()
+            )));
+        }
+        let mut ids: Vec<&TrusteeId> = trustees.iter().map(|t| &t.id).collect();
+        ids.sort();
+        if ids.windows(2).any(|w| w.first() == w.get(1)) {
+            return Err(Error::InvalidEscrowPolicy(
+                "trustee ids must be distinct".into(),
+            ));
+        }
+        Ok(EscrowPolicy {
+            trustees,
+            threshold,
+        })
+    }
+}
+
+/// What is sealed: which pseudonym in which context belongs to which person.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EscrowedLink {
+    /// The context of the pseudonym.
+    pub context: ContextId,
+    /// The pseudonym.
+    pub pseudonym: Pseudonym,
+    /// The person behind it.
+    pub person: PersonHandle,
+}
+
+/// One trustee's sealed share.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SealedShare {
+    trustee: TrusteeId,
+    encapped: Vec<u8>,
+    ciphertext: Vec<u8>,
+}
+
+/// A sealed link, safe to store at the issuer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SealedLink {
+    record: [u8; 16],
+    threshold: u8,
+    nonce: [u8; 12],
+    ciphertext: Vec<u8>,
+    shares: Vec<SealedShare>,
+}
+
+impl SealedLink {
+    /// The record id (random, names nothing).
+    pub fn record_id(&self) -> &[u8; 16] {
+        &self.record
+    }
+
+    /// How many trustees must cooperate.
+    pub fn threshold(&self) -> u8 {
+        self.threshold
+    }
+
+    /// The trustees holding shares.
+    pub fn trustees(&self) -> impl Iterator<Item = &TrusteeId> {
+        self.shares.iter().map(|s| &s.trustee)
+    }
+}
+
+/// A share a trustee released for one record. Zeroized on drop.
+pub struct ReleasedShare {
+    record: [u8; 16],
+    trustee: TrusteeId,
+    share: Zeroizing<Vec<u8>>,
+}
+
+impl core::fmt::Debug for ReleasedShare {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        write!(f, "ReleasedShare({}, <redacted>)", self.trustee.0)
+    }
+}
+
+impl ReleasedShare {
+    /// The trustee that released it.
+    pub fn trustee(&self) -> &TrusteeId {
+        &self.trustee
+    }
+}
+
+/// The result of an opening: the link and who opened it (for the audit log).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Opened {
+    /// The link.
+    pub link: EscrowedLink,
+    /// The trustees whose shares were used.
+    pub trustees: Vec<TrusteeId>,
+}
+
+/// Seals `link` under `policy`.
+pub fn seal(policy: &EscrowPolicy, link: &EscrowedLink) -> Result<SealedLink> {
+    let mut record = [0u8; 16];
+    let mut nonce = [0u8; 12];
+    let mut data_key = Zeroizing::new([0u8; 32]);
+    for buf in [&mut record[..], &mut nonce[..], &mut data_key[..]] {
+        myna_vc_core::crypto::fill_random(buf).map_err(|_| Error::Randomness)?;
+    }
+    let plaintext = Zeroizing::new(encode_link(link));
+    let ciphertext = ChaCha20Poly1305::new(data_key.as_ref().into())
+        .encrypt(
+            nonce.as_ref().into(),
+            Payload {
+                msg: &plaintext,
+                aad: &link_aad(&record, policy.threshold),
+            },
+        )
+        .map_err(|_| Error::EscrowDecryption("sealing failed"))?;
+    let dealer = blahaj::Sharks(policy.threshold).dealer(data_key.as_ref());
+    let shares = policy
+        .trustees
+        .iter()
+        .zip(dealer)
+        .map(|(trustee, share)| seal_share(&record, trustee, &Zeroizing::new(Vec::from(&share))))
+        .collect::<Result<Vec<_>>>()?;
+    Ok(SealedLink {
+        record,
+        threshold: policy.threshold,
+        nonce,
+        ciphertext,
+        shares,
+    })
+}
+
+fn seal_share(record: &[u8; 16], trustee: &TrusteePublicKey, share: &[u8]) -> Result<SealedShare> {
+    let public = <Kem as hpke::Kem>::PublicKey::from_bytes(&trustee.key).map_err(|_| {
+        Error::InvalidEscrowPolicy(format!("trustee `{}` has an invalid key", trustee.id.0))
+    })?;
+    let (encapped, ciphertext) = hpke::single_shot_seal::<HpkeChaCha, HkdfSha256, Kem, _>(
+        &OpModeS::Base,
+        &public,
+        &share_info(record, &trustee.id),
+        share,
+        record,
+        &mut rand_core::OsRng,
+    )
+    .map_err(|_| Error::EscrowDecryption("sealing a share failed"))?;
+    Ok(SealedShare {
+        trustee: trustee.id.clone(),
+        encapped: encapped.to_bytes().to_vec(),
+        ciphertext,
+    })
+}
+
+/// Opens `sealed` with shares released by at least its threshold of distinct trustees.
+pub fn open(sealed: &SealedLink, releases: &[ReleasedShare]) -> Result<Opened> {
+    let mut trustees: Vec<TrusteeId> = Vec::new();
+    let mut shares = Vec::new();
+    for release in releases {
+        if release.record != sealed.record || !sealed.trustees().any(|t| t == &release.trustee) {
+            return Err(Error::NotATrustee(release.trustee.0.clone()));
+        }
+        if trustees.contains(&release.trustee) {
+            continue;
+        }
+        let share = blahaj::Share::try_from(release.share.as_slice())
+            .map_err(|_| Error::EscrowDecryption("malformed share"))?;
+        trustees.push(release.trustee.clone());
+        shares.push(share);
+    }
+    if trustees.len() < usize::from(sealed.threshold) {
+        return Err(Error::EscrowQuorumNotMet {
+            required: sealed.threshold,
+            given: trustees.len(),
+        });
+    }
+    let data_key = Zeroizing::new(
+        blahaj::Sharks(sealed.threshold)
+            .recover(&shares)
+            .map_err(|_| Error::EscrowDecryption("shares do not recombine"))?,
+    );
+    if data_key.len() != 32 {
+        return Err(Error::EscrowDecryption(
+            "recombined key has the wrong length",
+        ));
+    }
+    let plaintext = Zeroizing::new(
+        ChaCha20Poly1305::new(data_key.as_slice().into())
+            .decrypt(
+                sealed.nonce.as_ref().into(),
+                Payload {
+                    msg: &sealed.ciphertext,
+                    aad: &link_aad(&sealed.record, sealed.threshold),
+                },
+            )
+            .map_err(|_| Error::EscrowDecryption("the link does not decrypt"))?,
+    );
+    Ok(Opened {
+        link: decode_link(&plaintext)?,
+        trustees,
+    })
+}
+
+fn share_info(record: &[u8; 16], trustee: &TrusteeId) -> Vec<u8> {
+    [INFO_LABEL, record, trustee.0.as_bytes()].concat()
+}
+
+fn link_aad(record: &[u8; 16], threshold: u8) -> Vec<u8> {
+    [LINK_LABEL, record, &[threshold]].concat()
+}
+
+/// person (32) || context length (2, big-endian) || context || pseudonym. Our own tiny format:
+/// it never leaves the escrow and needs no general serializer.
+fn encode_link(link: &EscrowedLink) -> Vec<u8> {
+    let context = link.context.as_str().as_bytes();
+    let len = u16::try_from(context.len()).unwrap_or(u16::MAX);
+    [
+        link.person.as_bytes().as_slice(),
+        &len.to_be_bytes(),
+        context,
+        link.pseudonym.as_str().as_bytes(),
+    ]
+    .concat()
+}
+
+fn decode_link(bytes: &[u8]) -> Result<EscrowedLink> {
+    let malformed = || Error::EscrowDecryption("malformed link");
+    let person: [u8; 32] = bytes
+        .get(..32)
+        .and_then(|b| b.try_into().ok())
+        .ok_or_else(malformed)?;
+    let len_bytes: [u8; 2] = bytes
+        .get(32..34)
+        .and_then(|b| b.try_into().ok())
+        .ok_or_else(malformed)?;
+    let end = 34 + usize::from(u16::from_be_bytes(len_bytes));
+    let context = bytes
+        .get(34..end)
+        .and_then(|b| core::str::from_utf8(b).ok())
+        .ok_or_else(malformed)?;
+    let pseudonym = bytes
+        .get(end..)
+        .and_then(|b| core::str::from_utf8(b).ok())
+        .ok_or_else(malformed)?;
+    Ok(EscrowedLink {
+        context: ContextId::parse(context)?,
+        pseudonym: Pseudonym::from_escrow(pseudonym),
+        person: PersonHandle::from_bytes(person),
+    })
+}

@@ -1,0 +1,156 @@
+//! Context pseudonyms: one stable, unlinkable pseudonym per person per context.
+//!
+//! A forum or a limited sale is a *context*. The issuer derives the holder's pseudonym in that
+//! context as a keyed PRF (HMAC-SHA-256) of the internal person handle and the context id. The
+//! person handle survives card renewal (it follows the J-LIS linking information), so the same
+//! person always gets the same pseudonym in the same context — on a renewed card or a second
+//! device — and a forum can refuse a second account or a shop a second purchase. Across
+//! contexts the values are independent to anyone without the issuer's pseudonym key.
+//!
+//! ```
+//! use myna_issuer::pseudonym::{ContextId, PersonHandle, PseudonymKey};
+//! let key = PseudonymKey::generate()?;
+//! let person = PersonHandle::from_bytes([7; 32]);
+//! let forum = ContextId::parse("maebashi-forum")?;
+//! let sale = ContextId::parse("izu-limited-sake-2026")?;
+//! assert_eq!(key.derive(&person, &forum), key.derive(&person, &forum));
+//! assert_ne!(key.derive(&person, &forum), key.derive(&person, &sale));
+//! # Ok::<(), myna_issuer::Error>(())
+//! ```
+
+use core::fmt;
+
+use hmac::digest::KeyInit;
+use hmac::{Hmac, Mac};
+use sha2::Sha256;
+use zeroize::Zeroizing;
+
+use crate::error::{Error, Result};
+
+/// Domain separation for the PRF input, so the key can never be confused with another use.
+const LABEL: &[u8] = b"myna-vc/context-pseudonym/v1";
+
+/// The longest context id accepted, in bytes.
+pub const MAX_CONTEXT_LEN: usize = 256;
+
+/// The issuer's internal, stable identifier of one real person. Opaque and random; it is never
+/// shown to verifiers and carries no personal data.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct PersonHandle([u8; 32]);
+
+impl PersonHandle {
+    /// A fresh random handle (for a person anchored for the first time).
+    pub fn generate() -> Result<Self> {
+        let mut bytes = [0u8; 32];
+        myna_vc_core::crypto::fill_random(&mut bytes).map_err(|_| Error::Randomness)?;
+        Ok(PersonHandle(bytes))
+    }
+
+    /// A handle from its stored bytes.
+    pub const fn from_bytes(bytes: [u8; 32]) -> Self {
+        PersonHandle(bytes)
+    }
+
+    /// The stored bytes.
+    pub const fn as_bytes(&self) -> &[u8; 32] {
+        &self.0
+    }
+}
+
+impl fmt::Debug for PersonHandle {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Short prefix only: enough to tell handles apart in a log, not to look one up.
+        let prefix = self.0.get(..4).unwrap_or_default();
+        write!(f, "PersonHandle({}…)", myna_vc_core::b64::encode(prefix))
+    }
+}
+
+/// A context in which one person may hold only one pseudonym ("maebashi-forum",
+/// "izu-sale-2026-04"): 1 to 256 bytes, no control characters.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ContextId(String);
+
+impl ContextId {
+    /// Checks and wraps a context id.
+    ///
+    /// ```
+    /// use myna_issuer::pseudonym::ContextId;
+    /// assert!(ContextId::parse("").is_err());
+    /// assert!(ContextId::parse("forum\n").is_err());
+    /// ```
+    pub fn parse(id: &str) -> Result<Self> {
+        if id.is_empty() || id.len() > MAX_CONTEXT_LEN {
+            return Err(Error::InvalidContextId("must be 1 to 256 bytes"));
+        }
+        if id.chars().any(char::is_control) {
+            return Err(Error::InvalidContextId(
+                "must not contain control characters",
+            ));
+        }
+        Ok(ContextId(id.to_owned()))
+    }
+
+    /// The id.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// A pseudonym: base64url of 32 PRF bytes, safe to put in a credential.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Pseudonym(String);
+
+impl Pseudonym {
+    /// The pseudonym as it appears in a credential.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// A pseudonym recovered from a sealed escrow record (only the PRF makes new ones).
+    pub(crate) fn from_escrow(value: &str) -> Self {
+        Pseudonym(value.to_owned())
+    }
+}
+
+impl fmt::Display for Pseudonym {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// The size of a pseudonym key: one SHA-256 block, HMAC's natural key size.
+pub const PSEUDONYM_KEY_LEN: usize = 64;
+
+/// The issuer's secret PRF key for pseudonyms. Zeroized on drop, never printed.
+pub struct PseudonymKey(Zeroizing<[u8; PSEUDONYM_KEY_LEN]>);
+
+impl PseudonymKey {
+    /// A fresh random key.
+    pub fn generate() -> Result<Self> {
+        let mut key = Zeroizing::new([0u8; PSEUDONYM_KEY_LEN]);
+        myna_vc_core::crypto::fill_random(key.as_mut()).map_err(|_| Error::Randomness)?;
+        Ok(PseudonymKey(key))
+    }
+
+    /// A key from its stored bytes.
+    pub fn from_bytes(bytes: [u8; PSEUDONYM_KEY_LEN]) -> Self {
+        PseudonymKey(Zeroizing::new(bytes))
+    }
+
+    /// The pseudonym of `person` in `context`.
+    pub fn derive(&self, person: &PersonHandle, context: &ContextId) -> Pseudonym {
+        let mut mac = <Hmac<Sha256> as KeyInit>::new(&(*self.0).into());
+        mac.update(LABEL);
+        // Length-prefixed so that no (context, handle) pair can collide with another.
+        mac.update(&(context.0.len() as u64).to_be_bytes());
+        mac.update(context.0.as_bytes());
+        mac.update(&person.0);
+        Pseudonym(myna_vc_core::b64::encode(mac.finalize().into_bytes()))
+    }
+}
+
+impl fmt::Debug for PseudonymKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("PseudonymKey(<redacted>)")
+    }
+}

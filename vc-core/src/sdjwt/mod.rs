@@ -1,0 +1,203 @@
+//! SD-JWT (RFC 9901): selective disclosure for JWTs.
+//!
+//! An issuer signs a JWT whose selectively disclosable claims are replaced by digests of
+//! *disclosures* (`[salt, name, value]`); the holder presents the JWT with the disclosures it
+//! chooses, optionally bound to its key by a KB-JWT; the verifier checks the signature, matches
+//! every disclosure to exactly one digest and rebuilds the disclosed claims.
+//!
+//! * [`SdJwtIssuer`] issues, with any object property or array element disclosable (nested and
+//!   recursive too) and optional decoy digests;
+//! * [`SdJwt::select`] and [`SdJwt::bind`] build a presentation on the holder's side;
+//! * [`verify`] checks a presentation and returns the [`Disclosed`] claims, refusing every case
+//!   RFC 9901 §7 says a verifier MUST refuse, each with its own [`Error`] variant.
+//!
+//! ```
+//! use myna_vc_core::crypto::{default_provider, SecretKey};
+//! use myna_vc_core::claim_path::ClaimPath;
+//! use myna_vc_core::sdjwt::{self, KeyBinding, KeyBindingRule, SdJwtIssuer, VerifyOptions};
+//! use myna_vc_core::time::NumericDate;
+//! let provider = default_provider();
+//! let issuer_key = SecretKey::generate_p256()?;
+//! let holder_key = SecretKey::generate_p256()?;
+//! let issuer = provider.signer(&issuer_key)?;
+//! let holder = provider.signer(&holder_key)?;
+//!
+//! let claims = serde_json::json!({"iss": "https://city.example", "age_over_20": true, "birthdate": "2000-01-01"});
+//! let sd = [ClaimPath::key("age_over_20"), ClaimPath::key("birthdate")];
+//! let issued = SdJwtIssuer::new(&*issuer)
+//!     .issue(claims.as_object().unwrap(), &sd, Some(&holder_key.public_key()))?;
+//!
+//! let now = NumericDate::from_unix(1_800_000_000);
+//! let presentation = issued
+//!     .select(&[ClaimPath::key("age_over_20")])?
+//!     .bind(&KeyBinding { audience: "https://shop.example", nonce: "n-0S6_WzA2Mj", issued_at: now, signer: &*holder })?
+//!     .to_string();
+//!
+//! let rule = KeyBindingRule::Required { audience: "https://shop.example", nonce: "n-0S6_WzA2Mj", max_age_secs: 300 };
+//! let disclosed = sdjwt::verify(&presentation, provider, &issuer_key.public_key(), &VerifyOptions::at(now).key_binding(rule))?;
+//! assert_eq!(disclosed.claims()["age_over_20"], true);
+//! assert!(disclosed.claims().get("birthdate").is_none());
+//! # Ok::<(), myna_vc_core::Error>(())
+//! ```
+
+mod disclosure;
+mod issue;
+mod present;
+mod resolve;
+mod verify;
+
+use core::fmt;
+
+use sha2::Digest as _;
+
+pub use disclosure::{Disclosure, DisclosureKind};
+pub use issue::{Decoys, SdJwtIssuer};
+pub use present::KeyBinding;
+pub use verify::{verify, Disclosed, KeyBindingClaims, KeyBindingRule, VerifyOptions};
+
+use crate::error::{Error, Result};
+use crate::{b64, json};
+
+/// The `typ` of a Key Binding JWT.
+pub const KB_JWT_TYP: &str = "kb+jwt";
+
+/// The hash function named by `_sd_alg` (IANA "Named Information Hash Algorithm" names).
+///
+/// ```
+/// use myna_vc_core::sdjwt::HashAlg;
+/// assert_eq!(HashAlg::from_name("sha-256")?, HashAlg::Sha256);
+/// assert!(HashAlg::from_name("md5").is_err());
+/// # Ok::<(), myna_vc_core::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum HashAlg {
+    /// `sha-256`, the default when `_sd_alg` is absent.
+    #[default]
+    Sha256,
+    /// `sha-384`.
+    Sha384,
+    /// `sha-512`.
+    Sha512,
+}
+
+impl HashAlg {
+    /// The `_sd_alg` name.
+    pub const fn name(self) -> &'static str {
+        match self {
+            HashAlg::Sha256 => "sha-256",
+            HashAlg::Sha384 => "sha-384",
+            HashAlg::Sha512 => "sha-512",
+        }
+    }
+
+    /// Parses an `_sd_alg` name.
+    pub fn from_name(name: &str) -> Result<Self> {
+        match name {
+            "sha-256" => Ok(HashAlg::Sha256),
+            "sha-384" => Ok(HashAlg::Sha384),
+            "sha-512" => Ok(HashAlg::Sha512),
+            other => Err(Error::UnsupportedSdAlg(other.chars().take(32).collect())),
+        }
+    }
+
+    /// `base64url(hash(input))`: the digest form used for disclosures and `sd_hash`.
+    pub fn digest_b64(self, input: &[u8]) -> String {
+        match self {
+            HashAlg::Sha256 => b64::encode(sha2::Sha256::digest(input)),
+            HashAlg::Sha384 => b64::encode(sha2::Sha384::digest(input)),
+            HashAlg::Sha512 => b64::encode(sha2::Sha512::digest(input)),
+        }
+    }
+}
+
+/// An SD-JWT in compact form: the issuer-signed JWT, the disclosures, and an optional KB-JWT.
+///
+/// Parsing checks the shape only; [`verify`] checks everything else. `Display` gives the
+/// serialization `<jwt>~<disclosure>~…~<disclosure>~[<kb-jwt>]`.
+///
+/// ```
+/// use myna_vc_core::{sdjwt::SdJwt, Error};
+/// assert!(matches!(SdJwt::parse("eyJ.eyJ.sig"), Err(Error::NotAnSdJwt(_))));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SdJwt {
+    jwt: String,
+    disclosures: Vec<Disclosure>,
+    kb_jwt: Option<String>,
+}
+
+impl SdJwt {
+    /// Splits a compact SD-JWT or SD-JWT+KB and decodes its disclosures.
+    pub fn parse(compact: &str) -> Result<Self> {
+        json::check_size("SD-JWT", compact.len())?;
+        let Some((jwt, rest)) = compact.split_once('~') else {
+            return Err(Error::NotAnSdJwt("no `~` separator".into()));
+        };
+        if jwt.is_empty() {
+            return Err(Error::NotAnSdJwt("the issuer-signed JWT is empty".into()));
+        }
+        let mut parts: Vec<&str> = rest.split('~').collect();
+        // `rest` always yields at least one part; the last is the KB-JWT or empty.
+        let last = parts.pop().unwrap_or_default();
+        let kb_jwt = (!last.is_empty()).then(|| last.to_owned());
+        let disclosures = parts
+            .into_iter()
+            .map(|p| {
+                if p.is_empty() {
+                    return Err(Error::NotAnSdJwt("empty disclosure between `~~`".into()));
+                }
+                Disclosure::parse(p)
+            })
+            .collect::<Result<_>>()?;
+        Ok(SdJwt {
+            jwt: jwt.to_owned(),
+            disclosures,
+            kb_jwt,
+        })
+    }
+
+    /// The issuer-signed JWT (compact JWS).
+    pub fn jwt(&self) -> &str {
+        &self.jwt
+    }
+
+    /// The disclosures, in presentation order.
+    pub fn disclosures(&self) -> &[Disclosure] {
+        &self.disclosures
+    }
+
+    /// The KB-JWT, if any.
+    pub fn kb_jwt(&self) -> Option<&str> {
+        self.kb_jwt.as_deref()
+    }
+
+    /// The serialization without the KB-JWT, ending in `~`: the input of `sd_hash`.
+    pub fn without_key_binding(&self) -> String {
+        let mut out = String::with_capacity(
+            self.jwt.len()
+                + self
+                    .disclosures
+                    .iter()
+                    .map(|d| d.as_str().len() + 1)
+                    .sum::<usize>()
+                + 1,
+        );
+        out.push_str(&self.jwt);
+        out.push('~');
+        for d in &self.disclosures {
+            out.push_str(d.as_str());
+            out.push('~');
+        }
+        out
+    }
+}
+
+impl fmt::Display for SdJwt {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.without_key_binding())?;
+        if let Some(kb) = &self.kb_jwt {
+            f.write_str(kb)?;
+        }
+        Ok(())
+    }
+}

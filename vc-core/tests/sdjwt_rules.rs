@@ -1,0 +1,512 @@
+//! Every MUST of RFC 9901 §7.1 on the verifier side, each with its own error, on SD-JWTs
+//! crafted by hand (a correct signature over a deliberately broken payload); plus the strict
+//! JWS header rules and a property test over arbitrary claim sets and subsets.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+use myna_vc_core::claim_path::ClaimPath;
+use myna_vc_core::crypto::{default_provider, providers, Algorithm, SecretKey};
+use myna_vc_core::jws::{self, JwsHeader};
+use myna_vc_core::sdjwt::{
+    self, Disclosure, HashAlg, KeyBinding, KeyBindingRule, SdJwtIssuer, VerifyOptions,
+};
+use myna_vc_core::time::NumericDate;
+use myna_vc_core::{b64, Error};
+use proptest::prelude::*;
+use serde_json::{json, Map, Value};
+
+fn now() -> NumericDate {
+    NumericDate::from_unix(1_800_000_000)
+}
+
+fn key() -> &'static SecretKey {
+    static KEY: std::sync::OnceLock<SecretKey> = std::sync::OnceLock::new();
+    KEY.get_or_init(|| SecretKey::generate_p256().unwrap())
+}
+
+/// Signs `payload` as-is and appends the given encoded disclosures.
+fn craft(payload: Value, disclosures: &[&Disclosure]) -> String {
+    let signer = default_provider().signer(key()).unwrap();
+    let jwt = jws::sign(
+        &JwsHeader::new(Algorithm::Es256),
+        &serde_json::to_vec(&payload).unwrap(),
+        &*signer,
+    )
+    .unwrap();
+    let mut out = jwt + "~";
+    for d in disclosures {
+        out.push_str(d.as_str());
+        out.push('~');
+    }
+    out
+}
+
+fn verify(presentation: &str) -> Result<Map<String, Value>, Error> {
+    sdjwt::verify(
+        presentation,
+        default_provider(),
+        &key().public_key(),
+        &VerifyOptions::at(now()),
+    )
+    .map(|d| d.into_claims())
+}
+
+fn prop(name: &str, value: Value) -> Disclosure {
+    Disclosure::property("c2FsdA".into(), name.into(), value).unwrap()
+}
+
+fn elem(value: Value) -> Disclosure {
+    Disclosure::array_element("c2FsdA".into(), value).unwrap()
+}
+
+fn digest(d: &Disclosure) -> String {
+    d.digest(HashAlg::Sha256)
+}
+
+#[test]
+fn a_well_formed_crafted_sd_jwt_verifies() {
+    let d = prop("given_name", json!("太郎"));
+    let e = elem(json!("JP"));
+    let claims = verify(&craft(
+        json!({"_sd": [digest(&d)], "n": [{"...": digest(&e)}]}),
+        &[&d, &e],
+    ))
+    .unwrap();
+    assert_eq!(
+        Value::Object(claims),
+        json!({"given_name": "太郎", "n": ["JP"]})
+    );
+}
+
+#[test]
+fn the_same_digest_twice_in_the_payload_is_refused() {
+    let d = prop("a", json!(1));
+    let p = craft(json!({"_sd": [digest(&d), digest(&d)]}), &[&d]);
+    assert_eq!(verify(&p), Err(Error::DuplicateDigest(digest(&d))));
+    let p = craft(
+        json!({"_sd": [digest(&d)], "x": {"_sd": [digest(&d)]}}),
+        &[&d],
+    );
+    assert_eq!(verify(&p), Err(Error::DuplicateDigest(digest(&d))));
+}
+
+#[test]
+fn the_same_disclosure_twice_in_the_presentation_is_refused() {
+    let d = prop("a", json!(1));
+    let p = craft(json!({"_sd": [digest(&d)]}), &[&d, &d]);
+    assert_eq!(verify(&p), Err(Error::DuplicateDigest(digest(&d))));
+}
+
+#[test]
+fn an_unreferenced_disclosure_is_refused() {
+    let d = prop("a", json!(1));
+    let stray = prop("b", json!(2));
+    let p = craft(json!({"_sd": [digest(&d)]}), &[&d, &stray]);
+    assert_eq!(
+        verify(&p),
+        Err(Error::UnreferencedDisclosure(digest(&stray)))
+    );
+}
+
+#[test]
+fn reserved_names_in_disclosures_are_refused() {
+    for name in ["_sd", "..."] {
+        let raw = b64::encode(serde_json::to_vec(&json!(["salt", name, 1])).unwrap());
+        let p = format!("{}{raw}~", craft(json!({}), &[]));
+        assert_eq!(
+            verify(&p),
+            Err(Error::ReservedClaimName(name.into())),
+            "{name}"
+        );
+    }
+}
+
+#[test]
+fn a_disclosed_name_colliding_with_a_plain_claim_is_refused() {
+    let d = prop("a", json!(1));
+    let p = craft(json!({"a": 0, "_sd": [digest(&d)]}), &[&d]);
+    assert_eq!(verify(&p), Err(Error::ClaimNameCollision("a".into())));
+    let twin = Disclosure::property("b3RoZXI".into(), "a".into(), json!(2)).unwrap();
+    let p = craft(json!({"_sd": [digest(&d), digest(&twin)]}), &[&d, &twin]);
+    assert_eq!(verify(&p), Err(Error::ClaimNameCollision("a".into())));
+}
+
+#[test]
+fn disclosures_of_the_wrong_kind_are_refused() {
+    let e = elem(json!(1));
+    let p = craft(json!({"_sd": [digest(&e)]}), &[&e]);
+    assert!(matches!(
+        verify(&p),
+        Err(Error::DisclosureKindMismatch {
+            expected: "object property",
+            ..
+        })
+    ));
+    let d = prop("a", json!(1));
+    let p = craft(json!({"list": [{"...": digest(&d)}]}), &[&d]);
+    assert!(matches!(
+        verify(&p),
+        Err(Error::DisclosureKindMismatch {
+            expected: "array element",
+            ..
+        })
+    ));
+}
+
+#[test]
+fn misused_sd_and_array_digests_are_refused() {
+    assert_eq!(
+        verify(&craft(json!({"_sd": "abc"}), &[])),
+        Err(Error::InvalidSdArray)
+    );
+    assert_eq!(
+        verify(&craft(json!({"_sd": [1]}), &[])),
+        Err(Error::InvalidSdArray)
+    );
+    assert_eq!(
+        verify(&craft(json!({"l": [{"...": "abc", "x": 1}]}), &[])),
+        Err(Error::InvalidArrayDigest)
+    );
+    assert_eq!(
+        verify(&craft(json!({"l": [{"...": 5}]}), &[])),
+        Err(Error::InvalidArrayDigest)
+    );
+}
+
+#[test]
+fn sd_alg_must_be_supported_and_top_level() {
+    assert_eq!(
+        verify(&craft(json!({"_sd_alg": "md5"}), &[])),
+        Err(Error::UnsupportedSdAlg("md5".into()))
+    );
+    assert_eq!(
+        verify(&craft(json!({"x": {"_sd_alg": "sha-256"}}), &[])),
+        Err(Error::MisplacedSdAlg)
+    );
+    // sha-512 digests verify when `_sd_alg` says sha-512, and not under the default.
+    let d = prop("a", json!(1));
+    let p = craft(
+        json!({"_sd_alg": "sha-512", "_sd": [d.digest(HashAlg::Sha512)]}),
+        &[&d],
+    );
+    assert_eq!(verify(&p).unwrap()["a"], 1);
+    let p = craft(json!({"_sd": [d.digest(HashAlg::Sha512)]}), &[&d]);
+    assert!(matches!(verify(&p), Err(Error::UnreferencedDisclosure(_))));
+}
+
+#[test]
+fn malformed_disclosures_are_refused() {
+    let cases = [
+        json!(["only-salt"]),
+        json!([1, "a", 2]),
+        json!(["s", 5, 2]),
+        json!(["s", "a", 1, 2]),
+        json!({"s": 1}),
+    ];
+    for case in cases {
+        let raw = b64::encode(serde_json::to_vec(&case).unwrap());
+        let p = format!("{}{raw}~", craft(json!({}), &[]));
+        assert!(
+            matches!(verify(&p), Err(Error::MalformedDisclosure(_))),
+            "{case}"
+        );
+    }
+    let p = format!("{}%%%~", craft(json!({}), &[]));
+    assert!(matches!(verify(&p), Err(Error::Base64 { .. })));
+}
+
+#[test]
+fn undisclosed_digests_and_decoys_are_simply_hidden() {
+    let p = craft(
+        json!({"_sd": ["decoy-digest"], "l": [{"...": "hidden"}, 1]}),
+        &[],
+    );
+    assert_eq!(Value::Object(verify(&p).unwrap()), json!({"l": [1]}));
+}
+
+#[test]
+fn a_chain_of_nested_disclosures_deeper_than_the_limit_is_refused() {
+    let mut disclosures = Vec::new();
+    let mut inner = json!(1);
+    for i in 0..80 {
+        let d = prop(&format!("n{i}"), inner);
+        inner = json!({"_sd": [digest(&d)]});
+        disclosures.push(d);
+    }
+    let refs: Vec<&Disclosure> = disclosures.iter().collect();
+    assert!(matches!(
+        verify(&craft(inner, &refs)),
+        Err(Error::NestingTooDeep { .. })
+    ));
+}
+
+#[test]
+fn time_claims_of_the_sd_jwt_are_enforced() {
+    let expired = craft(json!({"exp": now().as_unix() - 3600}), &[]);
+    assert!(matches!(verify(&expired), Err(Error::Expired { .. })));
+    let early = craft(json!({"nbf": now().as_unix() + 3600}), &[]);
+    assert!(matches!(verify(&early), Err(Error::NotYetValid { .. })));
+    let future = craft(json!({"iat": now().as_unix() + 3600}), &[]);
+    assert!(matches!(verify(&future), Err(Error::IssuedInFuture { .. })));
+}
+
+#[test]
+fn key_binding_needs_a_holder_key_and_the_right_type() {
+    let holder = SecretKey::generate_p256().unwrap();
+    let hs = default_provider().signer(&holder).unwrap();
+    let is = default_provider().signer(key()).unwrap();
+    let kb = KeyBinding {
+        audience: "aud",
+        nonce: "n",
+        issued_at: now(),
+        signer: &*hs,
+    };
+    // No cnf at all.
+    let no_cnf = SdJwtIssuer::new(&*is)
+        .issue(&Map::new(), &[], None)
+        .unwrap()
+        .bind(&kb)
+        .unwrap();
+    assert_eq!(verify(&no_cnf.to_string()), Err(Error::NoHolderKey));
+    // Signed by another key than cnf names.
+    let other = SecretKey::generate_p256().unwrap();
+    let wrong = SdJwtIssuer::new(&*is)
+        .issue(&Map::new(), &[], Some(&other.public_key()))
+        .unwrap()
+        .bind(&kb)
+        .unwrap();
+    assert_eq!(verify(&wrong.to_string()), Err(Error::SignatureInvalid));
+    // A KB-JWT with the wrong typ.
+    let issued = SdJwtIssuer::new(&*is)
+        .issue(&Map::new(), &[], Some(&holder.public_key()))
+        .unwrap();
+    let sd = issued.to_string();
+    let sd_hash = HashAlg::Sha256.digest_b64(sd.as_bytes());
+    let claims = json!({"iat": now().as_unix(), "aud": "aud", "nonce": "n", "sd_hash": sd_hash});
+    let bad = myna_vc_core::jwt::sign(
+        &JwsHeader::new(Algorithm::Es256).with_typ("JWT"),
+        claims.as_object().unwrap(),
+        &*hs,
+    )
+    .unwrap();
+    assert!(matches!(
+        verify(&format!("{sd}{bad}")),
+        Err(Error::WrongType { .. })
+    ));
+    let good = myna_vc_core::jwt::sign(
+        &JwsHeader::new(Algorithm::Es256).with_typ("kb+jwt"),
+        claims.as_object().unwrap(),
+        &*hs,
+    )
+    .unwrap();
+    assert!(verify(&format!("{sd}{good}")).is_ok());
+}
+
+#[test]
+fn jws_header_rules_are_strict() {
+    let enc = |h: Value| b64::encode(serde_json::to_vec(&h).unwrap());
+    let signer = default_provider().signer(key()).unwrap();
+    let with_header = |h: Value| {
+        let input = format!("{}.{}", enc(h), b64::encode(b"{}"));
+        let sig = signer.sign(input.as_bytes()).unwrap();
+        format!("{input}.{}~", b64::encode(sig))
+    };
+    assert_eq!(
+        verify(&with_header(json!({"alg": "none"}))),
+        Err(Error::AlgNone)
+    );
+    assert_eq!(
+        verify(&with_header(json!({"alg": "HS256"}))),
+        Err(Error::UnsupportedAlgorithm("HS256".into()))
+    );
+    assert!(matches!(
+        verify(&with_header(json!({"alg": "EdDSA"}))),
+        Err(Error::AlgorithmKeyMismatch { .. })
+    ));
+    assert!(matches!(
+        verify(&with_header(json!({"alg": "RS256"}))),
+        Err(Error::AlgorithmKeyMismatch { .. })
+    ));
+    assert_eq!(
+        verify(&with_header(
+            json!({"alg": "ES256", "crit": ["exp"], "exp": 1})
+        )),
+        Err(Error::UnsupportedCritical("exp".into()))
+    );
+    assert!(matches!(
+        verify(&with_header(json!({"alg": "ES256", "crit": []}))),
+        Err(Error::Malformed { .. })
+    ));
+    assert_eq!(
+        verify(&with_header(
+            json!({"alg": "ES256", "b64": false, "crit": ["b64"]})
+        )),
+        Err(Error::UnsupportedCritical("b64".into()))
+    );
+    assert_eq!(
+        verify(&with_header(json!({"alg": "ES256", "b64": false}))),
+        Err(Error::UnencodedPayload)
+    );
+    assert!(verify(&with_header(json!({"alg": "ES256"}))).is_ok());
+}
+
+#[test]
+fn every_provider_signs_and_verifies_every_algorithm_and_refuses_the_others() {
+    let keys = [
+        SecretKey::generate_p256().unwrap(),
+        SecretKey::generate_ed25519().unwrap(),
+    ];
+    for signer_provider in providers() {
+        for key in &keys {
+            let sig = signer_provider
+                .signer(key)
+                .unwrap()
+                .sign(b"message")
+                .unwrap();
+            for verifier in providers() {
+                verifier
+                    .verify(key.algorithm(), &key.public_key(), b"message", &sig)
+                    .unwrap();
+                assert_eq!(
+                    verifier.verify(key.algorithm(), &key.public_key(), b"messagf", &sig),
+                    Err(Error::SignatureInvalid)
+                );
+                let wrong_alg = if key.algorithm() == Algorithm::Es256 {
+                    Algorithm::EdDsa
+                } else {
+                    Algorithm::Es256
+                };
+                assert!(matches!(
+                    verifier.verify(wrong_alg, &key.public_key(), b"message", &sig),
+                    Err(Error::AlgorithmKeyMismatch { .. })
+                ));
+            }
+        }
+    }
+}
+
+fn leaf() -> impl Strategy<Value = Value> {
+    prop_oneof![
+        any::<bool>().prop_map(Value::from),
+        any::<i32>().prop_map(Value::from),
+        "[a-zA-Z0-9 ぁ-ん]{0,12}".prop_map(Value::from),
+        Just(Value::Null),
+    ]
+}
+
+fn claim_value() -> impl Strategy<Value = Value> {
+    leaf().prop_recursive(3, 24, 4, |inner| {
+        prop_oneof![
+            prop::collection::vec(inner.clone(), 0..4).prop_map(Value::Array),
+            prop::collection::btree_map("[a-z]{1,6}", inner, 0..4)
+                .prop_map(|m| Value::Object(m.into_iter().collect())),
+        ]
+    })
+}
+
+/// Every object property and array element below the top level, as concrete paths.
+fn all_paths(value: &Value, prefix: ClaimPath, out: &mut Vec<ClaimPath>) {
+    match value {
+        Value::Object(map) => {
+            for (k, v) in map {
+                let p = prefix.clone().then_key(k.clone());
+                out.push(p.clone());
+                all_paths(v, p, out);
+            }
+        }
+        Value::Array(items) => {
+            for (i, v) in items.iter().enumerate() {
+                let p = prefix.clone().then_index(i);
+                out.push(p.clone());
+                all_paths(v, p, out);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// What a verifier must see when every claim is disclosable and `shown` is what the holder
+/// reveals (with `select_with_contents`): a claim is visible iff it, or an ancestor, is shown,
+/// or it lies on the way to a shown claim.
+fn visible(value: &Value, here: &ClaimPath, shown: &[ClaimPath]) -> Option<Value> {
+    let on_the_way = shown
+        .iter()
+        .any(|s| s.covers(here) || s.passes_through(here));
+    if !here.is_root() && !on_the_way {
+        return None;
+    }
+    Some(match value {
+        Value::Object(map) => Value::Object(
+            map.iter()
+                .filter_map(|(k, v)| {
+                    Some((
+                        k.clone(),
+                        visible(v, &here.clone().then_key(k.clone()), shown)?,
+                    ))
+                })
+                .collect(),
+        ),
+        Value::Array(items) => Value::Array(
+            items
+                .iter()
+                .enumerate()
+                .filter_map(|(i, v)| visible(v, &here.clone().then_index(i), shown))
+                .collect(),
+        ),
+        other => other.clone(),
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+    /// Any claim set with every claim disclosable, any subset shown: the presentation verifies
+    /// and reveals exactly that subset (and with `select`, exactly the named claims' own
+    /// disclosures).
+    #[test]
+    fn any_claims_any_subset_reveals_exactly_that_subset(
+        claims in prop::collection::btree_map("[a-z]{1,6}", claim_value(), 1..5),
+        picks in prop::collection::vec(any::<prop::sample::Index>(), 0..6),
+    ) {
+        let claims: Map<String, Value> = claims.into_iter().collect();
+        let root = Value::Object(claims.clone());
+        let mut paths = Vec::new();
+        all_paths(&root, ClaimPath::root(), &mut paths);
+        let shown: Vec<ClaimPath> = if paths.is_empty() { vec![] } else { picks.iter().map(|i| i.get(&paths).clone()).collect() };
+
+        let signer = default_provider().signer(key()).unwrap();
+        let issued = SdJwtIssuer::new(&*signer).issue(&claims, &paths, None).unwrap();
+        prop_assert_eq!(issued.disclosures().len(), paths.len());
+        let presentation = issued.select_with_contents(&shown).unwrap().to_string();
+        let revealed = verify(&presentation).unwrap();
+        prop_assert_eq!(Value::Object(revealed), visible(&root, &ClaimPath::root(), &shown).unwrap());
+
+        // `select` reveals the disclosures of the named claims and their ancestors only.
+        let exact = issued.select(&shown).unwrap();
+        let exact_paths = exact.disclosure_paths().unwrap();
+        for p in &exact_paths {
+            prop_assert!(shown.iter().any(|s| s == p || s.passes_through(p)), "{} not asked for", p);
+        }
+    }
+
+    /// Any presentation bound to a key verifies only for that audience and nonce.
+    #[test]
+    fn key_binding_round_trips_for_any_audience_and_nonce(aud in "[ -~]{1,40}", nonce in "[ -~]{1,40}") {
+        let holder = SecretKey::generate_p256().unwrap();
+        let hs = default_provider().signer(&holder).unwrap();
+        let is = default_provider().signer(key()).unwrap();
+        let kb = KeyBinding { audience: &aud, nonce: &nonce, issued_at: now(), signer: &*hs };
+        let p = SdJwtIssuer::new(&*is).issue(&Map::new(), &[], Some(&holder.public_key())).unwrap().bind(&kb).unwrap().to_string();
+        let rule = KeyBindingRule::Required { audience: &aud, nonce: &nonce, max_age_secs: 60 };
+        let opts = VerifyOptions::at(now()).key_binding(rule);
+        prop_assert!(sdjwt::verify(&p, default_provider(), &key().public_key(), &opts).is_ok());
+        let other = format!("{nonce}x");
+        let rule = KeyBindingRule::Required { audience: &aud, nonce: &other, max_age_secs: 60 };
+        let opts = VerifyOptions::at(now()).key_binding(rule);
+        prop_assert_eq!(sdjwt::verify(&p, default_provider(), &key().public_key(), &opts).unwrap_err(), Error::NonceMismatch);
+    }
+}
