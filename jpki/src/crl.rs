@@ -2,9 +2,9 @@
 //!
 //! Real JPKI CRLs hold millions of entries, so parsing does not build an object per entry the
 //! way x509-parser's CRL parser does (a `BigUint`, a `Vec` of parsed extensions and their
-//! allocations each). It walks the DER once ([`crate::tlv`]) and keeps a sorted index of
-//! fixed-size `(serial, date, reason)` records, 32 bytes an entry, allocated once at the exact
-//! count. A lookup is a binary search over that array.
+//! allocations each). It walks the DER once, one slice split per TLV, and keeps a sorted
+//! index of fixed-size `(serial, date, reason)` records, 32 bytes an entry, allocated once at
+//! the exact count. A lookup is a binary search over that array.
 //!
 //! ```
 //! use myna_jpki::crl::RevocationReason;
