@@ -13,6 +13,8 @@
 
 use core::fmt;
 
+use zeroize::Zeroize;
+
 use crate::error::{Error, Result};
 
 /// The largest data field of a command (extended Lc).
@@ -102,6 +104,13 @@ pub struct Command {
     /// Ne, the number of response bytes expected (`None`: no response data expected;
     /// 256 or 65 536 encode as `00` / `0000`).
     pub le: Option<u32>,
+}
+
+// The data of VERIFY is a PIN: wipe it when the command is dropped.
+impl Drop for Command {
+    fn drop(&mut self) {
+        self.data.zeroize();
+    }
 }
 
 // The data of VERIFY is a PIN: never print it.

@@ -14,6 +14,7 @@
 use std::ffi::CStr;
 
 use ::pcsc::{Context, Protocols, Scope, ShareMode, MAX_BUFFER_SIZE_EXTENDED};
+use zeroize::Zeroizing;
 
 use crate::apdu::{Command, Response};
 use crate::card::{JpkiCard, Transport};
@@ -64,10 +65,12 @@ impl PcscTransport {
 
 impl Transport for PcscTransport {
     fn transmit(&mut self, command: &Command) -> Result<Response> {
+        // The encoded command may carry a PIN (VERIFY): wipe it after sending.
+        let encoded = Zeroizing::new(command.to_bytes()?);
         let mut buffer = vec![0u8; MAX_BUFFER_SIZE_EXTENDED];
         let answer = self
             .card
-            .transmit(&command.to_bytes()?, &mut buffer)
+            .transmit(&encoded, &mut buffer)
             .map_err(reader_error)?;
         Response::parse(answer)
     }

@@ -150,7 +150,7 @@ impl VirtualCard {
     }
 
     /// Parses raw command bytes and answers with raw response bytes. Malformed commands are
-    /// a typed error.
+    /// a typed error. The caller owns (and should wipe) `command`, which may hold a PIN.
     pub fn transmit_bytes(&mut self, command: &[u8]) -> Result<Vec<u8>> {
         let command = Command::parse(command)?;
         Ok(self.respond(&command).to_bytes())

@@ -15,6 +15,7 @@ use std::process::Command;
 use myna_jpki::certificate::Certificate;
 use myna_jpki::holder::{Address, BirthDate, HolderFacts, HolderName, Sex, SubstituteMap};
 use myna_jpki::profile::{CertificateType, Environment};
+use myna_jpki::Error;
 
 fn work_dir(name: &str) -> PathBuf {
     let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(name);
@@ -36,6 +37,15 @@ fn hex(text: &str) -> String {
 /// A self-signed certificate under the JPKI-TEST signature-root name with the JPKI test
 /// policy and the six otherNames; the address as an OCTET STRING, the rest as UTF8String.
 fn openssl_certificate(dir: &std::path::Path, facts: &HolderFacts) -> Vec<u8> {
+    openssl_certificate_with(dir, facts, &["-newkey", "rsa:2048", "-sha256"])
+}
+
+/// The same, with other key and digest options.
+fn openssl_certificate_with(
+    dir: &std::path::Path,
+    facts: &HolderFacts,
+    key_options: &[&str],
+) -> Vec<u8> {
     let config = format!(
         "[req]
 distinguished_name = dn
@@ -71,10 +81,8 @@ otherName.6 = 1.2.392.200149.8.5.5.6;FORMAT:UTF8,UTF8String:{address_map}
     std::fs::write(&config_path, config).unwrap();
     let (key, cert) = (dir.join("key.pem"), dir.join("cert.der"));
     let output = Command::new("openssl")
-        .args([
-            "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-sha256", "-days", "30", "-outform",
-            "DER",
-        ])
+        .args(["req", "-x509", "-nodes", "-days", "30", "-outform", "DER"])
+        .args(key_options)
         .arg("-config")
         .arg(&config_path)
         .arg("-keyout")
@@ -89,6 +97,61 @@ otherName.6 = 1.2.392.200149.8.5.5.6;FORMAT:UTF8,UTF8String:{address_map}
         String::from_utf8_lossy(&output.stderr)
     );
     std::fs::read(&cert).unwrap()
+}
+
+fn example_facts() -> HolderFacts {
+    HolderFacts {
+        name: HolderName::new(
+            "高橋　一郎",
+            SubstituteMap::with_positions(5, &[0]).unwrap(),
+        )
+        .unwrap(),
+        sex: Sex::Male,
+        birth_date: BirthDate::parse("319640815").unwrap(),
+        address: Address::new(
+            "東京都千代田区霞が関二丁目１番２号",
+            SubstituteMap::with_positions(17, &[6]).unwrap(),
+        )
+        .unwrap(),
+    }
+}
+
+#[test]
+fn openssl_certificates_with_other_keys_or_digests_are_refused() {
+    if !openssl_available() {
+        println!(
+            "SKIPPED: the `openssl` command is not installed; cannot make outside certificates"
+        );
+        return;
+    }
+    let facts = example_facts();
+    let dir = work_dir("openssl-other-keys");
+    let rsa3072 = openssl_certificate_with(&dir, &facts, &["-newkey", "rsa:3072", "-sha256"]);
+    let err = Certificate::parse(&rsa3072).unwrap_err();
+    assert!(matches!(err, Error::UnsupportedKey(_)), "{err:?}");
+    let sha384 = openssl_certificate_with(&dir, &facts, &["-newkey", "rsa:2048", "-sha384"]);
+    assert_eq!(
+        Certificate::parse(&sha384).unwrap_err(),
+        Error::UnsupportedAlgorithm {
+            what: "certificate",
+            found: "1.2.840.113549.1.1.12".into()
+        }
+    );
+    let p256 = openssl_certificate_with(
+        &dir,
+        &facts,
+        &[
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:P-256",
+            "-sha256",
+        ],
+    );
+    assert!(matches!(
+        Certificate::parse(&p256),
+        Err(Error::UnsupportedAlgorithm { ref found, .. }) if found == "1.2.840.10045.4.3.2"
+    ));
 }
 
 #[test]
