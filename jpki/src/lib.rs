@@ -1,5 +1,45 @@
 //! # myna-jpki
 //!
-//! The only crate that touches the My Number card: JPKI certificate parsing and validation,
-//! CRLs, a test CA and a virtual card. Filled by the myna-jpki issue.
+//! The only crate that touches the My Number card: JPKI certificate parsing and validation
+//! against pinned J-LIS roots, CRLs, linking information, a test CA, a virtual card that
+//! speaks the JPKI application over APDUs, a PC/SC reader (feature `pcsc`), and JWS signed by
+//! the card.
+//!
+//! | module | concept |
+//! |---|---|
+//! | [`profile`] | the JPKI profile as data: types, environments, OIDs, names, key usages |
+//! | [`certificate`] | parsing an end-entity certificate into its typed profile |
+//! | [`holder`] | the four facts: name, address (with substitute maps), sex, date of birth |
+//! | [`date`] | calendar dates in Japan, birthdays and ages |
+//! | [`roots`] | pinned production roots, test roots, the root set of a deployment |
+//! | [`crl`] | CRLs: lean index, signature check, lookup with reason and date |
+//! | [`validate`] | the validator: purpose, environment, chain, time, revocation |
+//! | [`linking`] | signature ↔ authentication and old → new certificate links |
+//! | [`test_ca`] | test roots, card certificates and CRLs with the production profile |
+//! | [`apdu`] | ISO 7816-4 command and response APDUs |
+//! | [`card`] | the `Card` trait, PINs and the JPKI AP protocol over a transport |
+//! | [`virtual_card`] | a virtual card answering APDUs |
+//! | [`card_jws`] | RS256 JWS signed by the card, verified through the validator |
+//!
+//! The card's text AP, which holds the 12-digit My Number, is never selected by this crate.
 #![forbid(unsafe_code)]
+
+pub mod apdu;
+pub mod card;
+pub mod card_jws;
+pub mod certificate;
+pub mod crl;
+pub mod date;
+mod error;
+pub mod holder;
+pub mod linking;
+#[cfg(feature = "pcsc")]
+pub mod pcsc;
+pub mod profile;
+pub mod roots;
+pub mod test_ca;
+mod tlv;
+pub mod validate;
+pub mod virtual_card;
+
+pub use error::{Error, Result};
