@@ -1,12 +1,78 @@
-//! The one error type of `myna-issuer`.
+//! The crate's one error type: every way an issuer operation can fail, typed so a caller can
+//! tell "the database failed" from "that credential is already revoked".
 
-/// What went wrong in the issuer library.
+use core::fmt;
+
+use myna_vc_core::status_list::Status;
+
+use crate::record::CredentialId;
+use crate::revocation::Transition;
+
+/// Everything that can go wrong in `myna-issuer`.
+/// ```
+/// use myna_issuer::Error;
+/// let err = Error::UnknownStatusList("https://city.example/status/1".into());
+/// assert_eq!(err.to_string(), "no status list https://city.example/status/1");
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
-    /// An error from the formats layer (JOSE, SD-JWT, status lists, …).
+    /// The storage engine failed (I/O, a corrupt file, a failed commit). Nothing of the failed
+    /// operation was written.
+    #[error("storage failed: {0}")]
+    Storage(String),
+    /// A value read back from storage does not decode: the file was damaged or edited.
+    #[error("stored {what} is corrupt: {detail}")]
+    Corrupt {
+        /// Which kind of value.
+        what: &'static str,
+        /// What is wrong with it.
+        detail: String,
+    },
+    /// A value handed in is not well formed (an identifier of the wrong length, say).
+    #[error("invalid {what}: {detail}")]
+    Invalid {
+        /// Which kind of value.
+        what: &'static str,
+        /// What is wrong with it.
+        detail: String,
+    },
+    /// An error from `myna-vc-core` (status list sizes, randomness, …).
     #[error(transparent)]
     Core(#[from] myna_vc_core::Error),
+    /// No status list has this URI.
+    #[error("no status list {0}")]
+    UnknownStatusList(String),
+    /// A status list with this URI exists already.
+    #[error("status list {0} exists already")]
+    StatusListExists(String),
+    /// The status list has fewer free entries than the batch needs.
+    #[error("status list {uri} has {free} free entries, {requested} requested")]
+    StatusListFull {
+        /// The list.
+        uri: String,
+        /// Entries not yet assigned.
+        free: u64,
+        /// Entries the batch asked for.
+        requested: u64,
+    },
+    /// No credential record has this id.
+    #[error("no credential {0}")]
+    UnknownCredential(CredentialId),
+    /// The status change is not allowed from the credential's current status (revocation is
+    /// final; only a suspended credential can be resumed).
+    #[error("credential {id} is {from}: cannot {transition}")]
+    IllegalTransition {
+        /// The credential.
+        id: CredentialId,
+        /// Its current status.
+        from: Status,
+        /// The refused change.
+        transition: Transition,
+    },
+    /// A challenge nonce was refused.
+    #[error("challenge refused: {0}")]
+    Challenge(ChallengeRejection),
     /// A context identifier that is empty, too long or has control characters.
     #[error("invalid context id: {0}")]
     InvalidContextId(&'static str),
@@ -33,7 +99,63 @@ pub enum Error {
     /// The random source failed.
     #[error("random source unavailable")]
     Randomness,
+    /// The audit log's hash chain does not verify from this entry on.
+    #[error("audit log broken at entry {seq}: {reason}")]
+    AuditChainBroken {
+        /// The first entry that fails.
+        seq: u64,
+        /// Why it fails.
+        reason: String,
+    },
 }
 
-/// Shorthand for results in this crate.
+/// Why a challenge nonce was not accepted.
+/// ```
+/// use myna_issuer::ChallengeRejection;
+/// assert_eq!(ChallengeRejection::AlreadyUsed.to_string(), "already used");
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ChallengeRejection {
+    /// The nonce was never issued (or has been pruned).
+    Unknown,
+    /// The nonce was consumed before: a replay.
+    AlreadyUsed,
+    /// The nonce's lifetime has ended.
+    Expired,
+    /// The nonce was registered before (registering twice would reset its state).
+    AlreadyRegistered,
+}
+
+impl fmt::Display for ChallengeRejection {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            ChallengeRejection::Unknown => "unknown",
+            ChallengeRejection::AlreadyUsed => "already used",
+            ChallengeRejection::Expired => "expired",
+            ChallengeRejection::AlreadyRegistered => "already registered",
+        })
+    }
+}
+
+/// `Result` with this crate's [`Error`].
+/// ```
+/// fn nothing() -> myna_issuer::Result<()> { Ok(()) }
+/// assert!(nothing().is_ok());
+/// ```
 pub type Result<T, E = Error> = core::result::Result<T, E>;
+
+impl Error {
+    /// A storage engine failure, keeping only its message.
+    pub(crate) fn storage(err: impl fmt::Display) -> Self {
+        Error::Storage(err.to_string())
+    }
+
+    /// A stored value that does not decode.
+    pub(crate) fn corrupt(what: &'static str, detail: impl fmt::Display) -> Self {
+        Error::Corrupt {
+            what,
+            detail: detail.to_string(),
+        }
+    }
+}

@@ -13,13 +13,14 @@
 //!
 //! ```
 //! use myna_issuer::escrow::{self, EscrowPolicy, EscrowedLink, TrusteeKey};
-//! use myna_issuer::pseudonym::{ContextId, PersonHandle, PseudonymKey};
+//! use myna_issuer::pseudonym::{ContextId, PseudonymKey};
+//! use myna_issuer::record::SubjectHandle;
 //! let city = TrusteeKey::generate("maebashi-city")?;
 //! let committee = TrusteeKey::generate("data-governance-committee")?;
 //! let court = TrusteeKey::generate("court-appointed")?;
 //! let policy = EscrowPolicy::new(vec![city.public(), committee.public(), court.public()], 2)?;
 //!
-//! let person = PersonHandle::generate()?;
+//! let person = SubjectHandle::random()?;
 //! let context = ContextId::parse("maebashi-forum")?;
 //! let pseudonym = PseudonymKey::generate()?.derive(&person, &context);
 //! let sealed = escrow::seal(&policy, &EscrowedLink { context, pseudonym, person })?;
@@ -40,7 +41,8 @@ use hpke::{Deserializable, Kem as _, OpModeR, OpModeS, Serializable};
 use zeroize::Zeroizing;
 
 use crate::error::{Error, Result};
-use crate::pseudonym::{ContextId, PersonHandle, Pseudonym};
+use crate::pseudonym::{ContextId, Pseudonym};
+use crate::record::SubjectHandle;
 
 type Kem = X25519HkdfSha256;
 
@@ -206,7 +208,7 @@ pub struct EscrowedLink {
     /// The pseudonym.
     pub pseudonym: Pseudonym,
     /// The person behind it.
-    pub person: PersonHandle,
+    pub person: SubjectHandle,
 }
 
 /// One trustee's sealed share.
@@ -420,6 +422,6 @@ fn decode_link(bytes: &[u8]) -> Result<EscrowedLink> {
     Ok(EscrowedLink {
         context: ContextId::parse(context)?,
         pseudonym: Pseudonym::from_escrow(pseudonym),
-        person: PersonHandle::from_bytes(person),
+        person: SubjectHandle::from_bytes(person),
     })
 }

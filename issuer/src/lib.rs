@@ -11,19 +11,35 @@
 //!
 //! ## A short tour (work in progress: the issuer issue is open)
 //!
-//! * [`pseudonym`]: context pseudonyms — one stable, unlinkable pseudonym per person per
-//!   context (HMAC-SHA-256 of the person handle and the context id).
 //! * [`credential_types`]: the declarations (vct, disclosure rules, JSON Schema from
 //!   `specs/credential-types/`) of the anchor, resident, age, child medical subsidy, fan-club,
 //!   shelter and context-pseudonym credentials.
+//! * [`pseudonym`]: context pseudonyms — one stable, unlinkable pseudonym per person per
+//!   context (HMAC-SHA-256 of the person handle and the context id).
 //! * [`escrow`]: the pseudonym → person link sealed for due process: t-of-n trustees (Shamir
 //!   shares, each HPKE-sealed to one trustee) must cooperate to open a record.
+//! * [`store`]: the [`Store`](store::Store) trait — every operation one atomic transaction —
+//!   with [`RedbStore`](store::RedbStore) (one crash-safe file) and
+//!   [`MemoryStore`](store::MemoryStore) (tests, wasm).
+//! * [`record`]: what is kept per credential — an id, its status entry, a pseudonymous subject
+//!   handle and the kinds of fact it depends on; no personal data.
+//! * [`status_lists`]: the stored Token Status Lists, random entry assignment, versions.
+//! * [`revocation`]: revoke / suspend / resume with a reason, audited.
+//! * [`challenge`]: single-use nonces with an expiry.
+//! * [`audit`]: the append-only, hash-chained audit log.
+//! * [`Error`]: the crate's one error type.
 #![forbid(unsafe_code)]
 
+pub mod audit;
+pub mod challenge;
 pub mod credential_types;
 mod error;
 pub mod escrow;
 pub mod pseudonym;
+pub mod record;
+pub mod revocation;
+pub mod status_lists;
+pub mod store;
 
-pub use error::{Error, Result};
+pub use error::{ChallengeRejection, Error, Result};
 pub use myna_vc_core as core;

@@ -8,9 +8,10 @@
 //! contexts the values are independent to anyone without the issuer's pseudonym key.
 //!
 //! ```
-//! use myna_issuer::pseudonym::{ContextId, PersonHandle, PseudonymKey};
+//! use myna_issuer::pseudonym::{ContextId, PseudonymKey};
+//! use myna_issuer::record::SubjectHandle;
 //! let key = PseudonymKey::generate()?;
-//! let person = PersonHandle::from_bytes([7; 32]);
+//! let person = SubjectHandle::from_bytes([7; 32]);
 //! let forum = ContextId::parse("maebashi-forum")?;
 //! let sale = ContextId::parse("izu-limited-sake-2026")?;
 //! assert_eq!(key.derive(&person, &forum), key.derive(&person, &forum));
@@ -26,44 +27,13 @@ use sha2::Sha256;
 use zeroize::Zeroizing;
 
 use crate::error::{Error, Result};
+use crate::record::SubjectHandle;
 
 /// Domain separation for the PRF input, so the key can never be confused with another use.
 const LABEL: &[u8] = b"myna-vc/context-pseudonym/v1";
 
 /// The longest context id accepted, in bytes.
 pub const MAX_CONTEXT_LEN: usize = 256;
-
-/// The issuer's internal, stable identifier of one real person. Opaque and random; it is never
-/// shown to verifiers and carries no personal data.
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct PersonHandle([u8; 32]);
-
-impl PersonHandle {
-    /// A fresh random handle (for a person anchored for the first time).
-    pub fn generate() -> Result<Self> {
-        let mut bytes = [0u8; 32];
-        myna_vc_core::crypto::fill_random(&mut bytes).map_err(|_| Error::Randomness)?;
-        Ok(PersonHandle(bytes))
-    }
-
-    /// A handle from its stored bytes.
-    pub const fn from_bytes(bytes: [u8; 32]) -> Self {
-        PersonHandle(bytes)
-    }
-
-    /// The stored bytes.
-    pub const fn as_bytes(&self) -> &[u8; 32] {
-        &self.0
-    }
-}
-
-impl fmt::Debug for PersonHandle {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        // Short prefix only: enough to tell handles apart in a log, not to look one up.
-        let prefix = self.0.get(..4).unwrap_or_default();
-        write!(f, "PersonHandle({}…)", myna_vc_core::b64::encode(prefix))
-    }
-}
 
 /// A context in which one person may hold only one pseudonym ("maebashi-forum",
 /// "izu-sale-2026-04"): 1 to 256 bytes, no control characters.
@@ -138,13 +108,13 @@ impl PseudonymKey {
     }
 
     /// The pseudonym of `person` in `context`.
-    pub fn derive(&self, person: &PersonHandle, context: &ContextId) -> Pseudonym {
+    pub fn derive(&self, person: &SubjectHandle, context: &ContextId) -> Pseudonym {
         let mut mac = <Hmac<Sha256> as KeyInit>::new(&(*self.0).into());
         mac.update(LABEL);
         // Length-prefixed so that no (context, handle) pair can collide with another.
         mac.update(&(context.0.len() as u64).to_be_bytes());
         mac.update(context.0.as_bytes());
-        mac.update(&person.0);
+        mac.update(person.as_bytes());
         Pseudonym(myna_vc_core::b64::encode(mac.finalize().into_bytes()))
     }
 }

@@ -9,7 +9,8 @@
 )]
 
 use myna_issuer::escrow::{self, EscrowPolicy, EscrowedLink, SealedLink, TrusteeKey};
-use myna_issuer::pseudonym::{ContextId, PersonHandle, PseudonymKey};
+use myna_issuer::pseudonym::{ContextId, PseudonymKey};
+use myna_issuer::record::SubjectHandle;
 use myna_issuer::Error;
 use proptest::prelude::*;
 
@@ -25,7 +26,7 @@ fn trustees() -> [TrusteeKey; 3] {
 fn sealed_for(trustees: &[TrusteeKey], threshold: u8) -> (EscrowedLink, SealedLink) {
     let policy =
         EscrowPolicy::new(trustees.iter().map(TrusteeKey::public).collect(), threshold).unwrap();
-    let person = PersonHandle::generate().unwrap();
+    let person = SubjectHandle::random().unwrap();
     let context = ContextId::parse("maebashi-forum").unwrap();
     let pseudonym = PseudonymKey::generate().unwrap().derive(&person, &context);
     let link = EscrowedLink {
@@ -46,7 +47,7 @@ fn the_pseudonym_prf_matches_an_independent_hmac() {
         *b = u8::try_from(i).unwrap();
     }
     let pseudonym = PseudonymKey::from_bytes(key).derive(
-        &PersonHandle::from_bytes([7; 32]),
+        &SubjectHandle::from_bytes([7; 32]),
         &ContextId::parse("maebashi-forum").unwrap(),
     );
     assert_eq!(
@@ -58,17 +59,17 @@ fn the_pseudonym_prf_matches_an_independent_hmac() {
 #[test]
 fn same_person_same_context_same_pseudonym_across_devices_and_renewals() {
     let key = PseudonymKey::generate().unwrap();
-    let person = PersonHandle::generate().unwrap();
+    let person = SubjectHandle::random().unwrap();
     let forum = ContextId::parse("maebashi-forum").unwrap();
     // A renewed card or a second device maps to the same person handle (linking information),
     // so the derivation sees the same inputs.
     let first_device = key.derive(&person, &forum);
-    let renewed_card = key.derive(&PersonHandle::from_bytes(*person.as_bytes()), &forum);
+    let renewed_card = key.derive(&SubjectHandle::from_bytes(*person.as_bytes()), &forum);
     assert_eq!(first_device, renewed_card);
     // Another person in the same forum differs: a second account is a different person.
     assert_ne!(
         first_device,
-        key.derive(&PersonHandle::generate().unwrap(), &forum)
+        key.derive(&SubjectHandle::random().unwrap(), &forum)
     );
     // Another issuer key gives unrelated values.
     assert_ne!(
@@ -82,7 +83,7 @@ proptest! {
     fn different_contexts_give_different_pseudonyms(a in "[ -~]{1,40}", b in "[ -~]{1,40}", handle in any::<[u8; 32]>()) {
         prop_assume!(a != b);
         let key = PseudonymKey::from_bytes([42; 64]);
-        let person = PersonHandle::from_bytes(handle);
+        let person = SubjectHandle::from_bytes(handle);
         let (pa, pb) = (key.derive(&person, &ContextId::parse(&a).unwrap()), key.derive(&person, &ContextId::parse(&b).unwrap()));
         prop_assert_ne!(pa.as_str(), pb.as_str());
         prop_assert_eq!(pa.as_str().len(), 43);

@@ -39,6 +39,17 @@ impl P256PublicKey {
 
     /// From a SEC1 point, compressed (33 bytes) or uncompressed (65 bytes).
     pub fn from_sec1(bytes: &[u8]) -> Result<Self> {
+        // Only the two standard forms: the `elliptic-curve` crate also knows "compact" (0x05)
+        // and identity encodings, which would give one key two encodings (and two did:keys).
+        let standard = matches!(
+            (bytes.first(), bytes.len()),
+            (Some(2 | 3), 33) | (Some(4), 65)
+        );
+        if !standard {
+            return Err(Error::InvalidKey(
+                "P-256 points are 33-byte compressed (02/03) or 65-byte uncompressed (04)".into(),
+            ));
+        }
         let point = p256::PublicKey::from_sec1_bytes(bytes)
             .map_err(|_| Error::InvalidKey("not a point on P-256".into()))?;
         let encoded = point.to_encoded_point(false);

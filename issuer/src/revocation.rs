@@ -1,0 +1,255 @@
+//! Revoking, suspending and resuming a credential: the record's latest change and reason, its
+//! status list entry and an audit entry, all in one transaction.
+//!
+//! The allowed moves: VALID → SUSPENDED (suspend), SUSPENDED → VALID (resume), VALID or
+//! SUSPENDED → INVALID (revoke). Revocation is final; anything else is
+//! [`Error::IllegalTransition`].
+//!
+//! ```
+//! use myna_issuer::{revocation::{RevocationReason, Transition}, Error};
+//! use myna_issuer::audit::ActorRole;
+//! use myna_issuer::record::{FactSet, NewCredential, SubjectHandle};
+//! use myna_issuer::store::{MemoryStore, Store};
+//! use myna_vc_core::{sdjwt_vc::Vct, status_list::{Status, StatusListUri}, time::NumericDate};
+//! let store = MemoryStore::new();
+//! let uri = StatusListUri::new("https://city.example/status/1")?;
+//! store.create_status_list(&uri, 256)?;
+//! let now = NumericDate::from_unix(1_700_000_000);
+//! let new = NewCredential { vct: Vct::parse("urn:example:age")?, subject: SubjectHandle::random()?,
+//!     facts: FactSet::default(), issued_at: now, expires_at: now.plus_seconds(3600) };
+//! let id = store.issue_batch(&uri, vec![new], ActorRole::System, now)?[0].id;
+//!
+//! store.change_status(&id, Transition::Suspend, RevocationReason::HolderRequest, ActorRole::Holder, now)?;
+//! assert_eq!(store.credential_status(&id)?, Status::SUSPENDED);
+//! store.change_status(&id, Transition::Revoke, RevocationReason::KeyCompromise, ActorRole::Operator, now)?;
+//! let again = store.change_status(&id, Transition::Resume, RevocationReason::Other, ActorRole::Operator, now);
+//! assert!(matches!(again, Err(Error::IllegalTransition { .. })));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+use core::fmt;
+
+use myna_vc_core::{status_list::Status, time::NumericDate};
+
+use crate::audit::{self, ActorRole, AuditAction, AuditSubject};
+use crate::error::{Error, Result};
+use crate::record::{CredentialId, CredentialRecord, Fact};
+use crate::status_lists;
+use crate::store::{backend::WriteTables, records};
+
+/// A change of a credential's status.
+/// ```
+/// use myna_issuer::revocation::Transition;
+/// use myna_vc_core::status_list::Status;
+/// assert_eq!(Transition::Suspend.target(), Status::SUSPENDED);
+/// assert_eq!(Transition::Revoke.to_string(), "revoke");
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Transition {
+    /// To INVALID, for good.
+    Revoke,
+    /// To SUSPENDED, until resumed.
+    Suspend,
+    /// From SUSPENDED back to VALID.
+    Resume,
+}
+
+impl Transition {
+    /// The status the entry has afterwards.
+    /// ```
+    /// use myna_issuer::revocation::Transition;
+    /// assert!(Transition::Resume.target().is_valid());
+    /// ```
+    pub const fn target(self) -> Status {
+        match self {
+            Transition::Revoke => Status::INVALID,
+            Transition::Suspend => Status::SUSPENDED,
+            Transition::Resume => Status::VALID,
+        }
+    }
+
+    /// Whether the change is allowed from `from`.
+    /// ```
+    /// use myna_issuer::revocation::Transition;
+    /// use myna_vc_core::status_list::Status;
+    /// assert!(Transition::Revoke.allowed_from(Status::SUSPENDED));
+    /// assert!(!Transition::Resume.allowed_from(Status::VALID));
+    /// assert!(!Transition::Suspend.allowed_from(Status::INVALID));
+    /// ```
+    pub fn allowed_from(self, from: Status) -> bool {
+        match self {
+            Transition::Revoke => from == Status::VALID || from == Status::SUSPENDED,
+            Transition::Suspend => from == Status::VALID,
+            Transition::Resume => from == Status::SUSPENDED,
+        }
+    }
+
+    const fn code(self) -> u8 {
+        match self {
+            Transition::Revoke => 1,
+            Transition::Suspend => 2,
+            Transition::Resume => 3,
+        }
+    }
+
+    fn from_code(code: u8) -> Option<Self> {
+        [Transition::Revoke, Transition::Suspend, Transition::Resume]
+            .into_iter()
+            .find(|t| t.code() == code)
+    }
+
+    fn audit_action(self) -> AuditAction {
+        match self {
+            Transition::Revoke => AuditAction::CredentialRevoked,
+            Transition::Suspend => AuditAction::CredentialSuspended,
+            Transition::Resume => AuditAction::CredentialResumed,
+        }
+    }
+}
+
+impl fmt::Display for Transition {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Transition::Revoke => "revoke",
+            Transition::Suspend => "suspend",
+            Transition::Resume => "resume",
+        })
+    }
+}
+
+/// Why a credential's status changed.
+/// ```
+/// use myna_issuer::{record::Fact, revocation::RevocationReason};
+/// assert_ne!(RevocationReason::FactChanged(Fact::Residence), RevocationReason::HolderRequest);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum RevocationReason {
+    /// A certified fact the credential depends on changed (a move, a correction).
+    FactChanged(Fact),
+    /// The holder asked (a lost phone, say).
+    HolderRequest,
+    /// The holder key may be compromised.
+    KeyCompromise,
+    /// The credential was issued by mistake.
+    IssuedInError,
+    /// A newer credential replaces it.
+    Superseded,
+    /// None of the above (resumption, an operator decision).
+    Other,
+}
+
+impl RevocationReason {
+    const ALL: [RevocationReason; 8] = [
+        RevocationReason::FactChanged(Fact::Residence),
+        RevocationReason::FactChanged(Fact::BirthDate),
+        RevocationReason::FactChanged(Fact::Guardian),
+        RevocationReason::HolderRequest,
+        RevocationReason::KeyCompromise,
+        RevocationReason::IssuedInError,
+        RevocationReason::Superseded,
+        RevocationReason::Other,
+    ];
+
+    /// The reason's name, as written into the audit log.
+    /// ```
+    /// use myna_issuer::{record::Fact, revocation::RevocationReason};
+    /// assert_eq!(RevocationReason::FactChanged(Fact::BirthDate).as_str(), "fact_changed:birth_date");
+    /// ```
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            RevocationReason::FactChanged(Fact::Residence) => "fact_changed:residence",
+            RevocationReason::FactChanged(Fact::BirthDate) => "fact_changed:birth_date",
+            RevocationReason::FactChanged(Fact::Guardian) => "fact_changed:guardian",
+            RevocationReason::HolderRequest => "holder_request",
+            RevocationReason::KeyCompromise => "key_compromise",
+            RevocationReason::IssuedInError => "issued_in_error",
+            RevocationReason::Superseded => "superseded",
+            RevocationReason::Other => "other",
+        }
+    }
+
+    fn code(self) -> u8 {
+        Self::ALL
+            .iter()
+            .position(|r| *r == self)
+            .and_then(|p| u8::try_from(p).ok())
+            .unwrap_or(u8::MAX)
+    }
+
+    fn from_code(code: u8) -> Option<Self> {
+        Self::ALL.get(usize::from(code)).copied()
+    }
+}
+
+/// The latest status change of a credential, kept on its record.
+/// ```
+/// use myna_issuer::revocation::{RevocationReason, StatusChange, Transition};
+/// use myna_vc_core::time::NumericDate;
+/// let change = StatusChange { transition: Transition::Revoke,
+///     reason: RevocationReason::Superseded, at: NumericDate::from_unix(9) };
+/// assert_eq!(change.transition.target().value(), 1);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct StatusChange {
+    /// What was done.
+    pub transition: Transition,
+    /// Why.
+    pub reason: RevocationReason,
+    /// When.
+    pub at: NumericDate,
+}
+
+impl StatusChange {
+    pub(crate) fn to_stored(self) -> (u8, u8, i64) {
+        (
+            self.transition.code(),
+            self.reason.code(),
+            self.at.as_unix(),
+        )
+    }
+
+    pub(crate) fn from_stored((transition, reason, at): (u8, u8, i64)) -> Result<Self> {
+        let bad = || Error::corrupt("credential record", "unknown status change code");
+        Ok(StatusChange {
+            transition: Transition::from_code(transition).ok_or_else(bad)?,
+            reason: RevocationReason::from_code(reason).ok_or_else(bad)?,
+            at: NumericDate::from_unix(at),
+        })
+    }
+}
+
+/// Applies `transition` to credential `id` inside the caller's transaction.
+pub(crate) fn apply(
+    tx: &mut dyn WriteTables,
+    id: &CredentialId,
+    transition: Transition,
+    reason: RevocationReason,
+    actor: ActorRole,
+    now: NumericDate,
+) -> Result<CredentialRecord> {
+    let mut record = records::get(tx, id)?.ok_or(Error::UnknownCredential(*id))?;
+    let from = status_lists::status(tx, &record.status)?;
+    if !transition.allowed_from(from) {
+        return Err(Error::IllegalTransition {
+            id: *id,
+            from,
+            transition,
+        });
+    }
+    status_lists::set_status(tx, &record.status, transition.target())?;
+    record.last_change = Some(StatusChange {
+        transition,
+        reason,
+        at: now,
+    });
+    records::put(tx, &record)?;
+    audit::append(
+        tx,
+        now,
+        actor,
+        transition.audit_action(),
+        AuditSubject::credential(id).with_reason(reason.as_str()),
+    )?;
+    Ok(record)
+}

@@ -1,0 +1,86 @@
+//! What a storage engine must provide: atomic read and write transactions over a few named
+//! byte-keyed tables. Everything above (allocation, records, challenges, audit) is written once
+//! against these traits, so the redb and in-memory stores cannot drift apart.
+//!
+//! The traits are public but live in a private module (the "sealed" pattern): callers use the
+//! [`Store`](super::Store) operations, which keep the invariants, and cannot reach the raw
+//! tables.
+
+use crate::error::Result;
+
+/// The logical tables. Keys and values are bytes; each concept module owns its encoding.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Table {
+    /// credential id (16 bytes) → encoded [`CredentialRecord`](crate::record::CredentialRecord).
+    Records,
+    /// subject handle (32 bytes) ‖ credential id (16 bytes) → empty.
+    BySubject,
+    /// status list URI → list metadata.
+    Lists,
+    /// status list URI → packed status entries.
+    ListEntries,
+    /// status list URI → bitmap of assigned entries.
+    ListAssigned,
+    /// nonce → expiry and whether it was used.
+    Challenges,
+    /// sequence number (8 bytes, big-endian) → audit entry.
+    Audit,
+    /// small named values (the audit chain's head).
+    Meta,
+}
+
+impl Table {
+    /// Every table, in a fixed order (engines create them all up front).
+    pub const ALL: [Table; 8] = [
+        Table::Records,
+        Table::BySubject,
+        Table::Lists,
+        Table::ListEntries,
+        Table::ListAssigned,
+        Table::Challenges,
+        Table::Audit,
+        Table::Meta,
+    ];
+
+    /// The table's name inside an engine's file.
+    pub const fn name(self) -> &'static str {
+        match self {
+            Table::Records => "records",
+            Table::BySubject => "records_by_subject",
+            Table::Lists => "status_lists",
+            Table::ListEntries => "status_list_entries",
+            Table::ListAssigned => "status_list_assigned",
+            Table::Challenges => "challenges",
+            Table::Audit => "audit_log",
+            Table::Meta => "meta",
+        }
+    }
+}
+
+/// A visitor over `(key, value)` pairs in key order; it returns whether to go on.
+pub type Visit<'v> = dyn FnMut(&[u8], &[u8]) -> Result<bool> + 'v;
+
+/// Reads inside one transaction (a consistent snapshot).
+pub trait ReadTables {
+    /// The value under `key`.
+    fn get(&self, table: Table, key: &[u8]) -> Result<Option<Vec<u8>>>;
+    /// Visits the entries with keys `>= from` in key order until `visit` returns `false`.
+    fn scan(&self, table: Table, from: &[u8], visit: &mut Visit<'_>) -> Result<()>;
+}
+
+/// Reads and writes inside one transaction; nothing is visible to others until it commits.
+pub trait WriteTables: ReadTables {
+    /// Sets `key` to `value`.
+    fn put(&mut self, table: Table, key: &[u8], value: &[u8]) -> Result<()>;
+    /// Removes `key` if present.
+    fn remove(&mut self, table: Table, key: &[u8]) -> Result<()>;
+}
+
+/// A storage engine: runs closures in transactions. A write transaction whose closure returns
+/// `Err` leaves no trace; one that returns `Ok` is durable when `write` returns.
+pub trait Backend {
+    /// Runs `f` in a read transaction.
+    fn read<R>(&self, f: impl FnOnce(&dyn ReadTables) -> Result<R>) -> Result<R>;
+    /// Runs `f` in a write transaction and commits it durably if `f` succeeds.
+    fn write<R>(&self, f: impl FnOnce(&mut dyn WriteTables) -> Result<R>) -> Result<R>;
+}

@@ -1,0 +1,338 @@
+//! Storage behind one trait: credential records, status lists, challenges and the audit log.
+//!
+//! [`Store`] is synchronous (an HTTP layer wraps calls in `spawn_blocking`); each of its
+//! operations is one atomic transaction. Two engines implement it: [`RedbStore`], one
+//! crash-safe redb file (the default), and [`MemoryStore`] for tests and wasm. The logic of
+//! every operation is written once, over the engines' transaction traits.
+//!
+//! The rule the issuer lives by: a credential is handed out only after
+//! [`Store::issue_batch`] has returned, and that call makes the records, their status list
+//! entries and the audit entry durable together.
+//!
+//! ```
+//! use myna_issuer::audit::ActorRole;
+//! use myna_issuer::record::{Fact, FactSet, NewCredential, SubjectHandle};
+//! use myna_issuer::store::{MemoryStore, Store};
+//! use myna_vc_core::{sdjwt_vc::Vct, status_list::StatusListUri, time::NumericDate};
+//! let store = MemoryStore::new();
+//! let uri = StatusListUri::new("https://city.example/status/1")?;
+//! store.create_status_list(&uri, 1 << 12)?;
+//! let person = SubjectHandle::random()?;
+//! let now = NumericDate::from_unix(1_700_000_000);
+//! let new = NewCredential {
+//!     vct: Vct::parse("https://city.example/vct/resident")?,
+//!     subject: person,
+//!     facts: FactSet::of(&[Fact::Residence]),
+//!     issued_at: now,
+//!     expires_at: now.plus_seconds(86_400),
+//! };
+//! let records = store.issue_batch(&uri, vec![new.clone(), new], ActorRole::System, now)?;
+//! // Only now may the two credentials be signed and handed out, each with its `status` claim.
+//! assert_ne!(records[0].status.index, records[1].status.index);
+//! assert_eq!(store.records_depending_on(&person, Fact::Residence)?.len(), 2);
+//! assert_eq!(store.verify_audit_chain()?, 1);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+pub(crate) mod backend;
+mod memory;
+pub(crate) mod records;
+mod redb;
+
+use core::ops::Range;
+
+use myna_vc_core::{
+    status_list::{Status, StatusList, StatusListUri},
+    time::NumericDate,
+};
+
+pub use self::memory::MemoryStore;
+pub use self::redb::RedbStore;
+use crate::audit::{self, ActorRole, AuditAction, AuditEntry, AuditSubject};
+use crate::challenge::{self, Nonce};
+use crate::error::{Error, Result};
+use crate::record::{CredentialId, CredentialRecord, Fact, NewCredential, SubjectHandle};
+use crate::revocation::{self, RevocationReason, Transition};
+use crate::status_lists::{self, StatusListInfo};
+
+/// The issuer's storage. Every method is one atomic transaction: it happens entirely or not
+/// at all, and a write is durable (for [`RedbStore`]) when the method returns.
+///
+/// The trait is implemented by this crate's engines only (its supertrait is sealed), so the
+/// invariants — no status entry assigned twice, no status change without record and audit
+/// entry — hold for every store.
+pub trait Store: backend::Backend {
+    /// Creates an empty status list of at least `capacity` entries (rounded up to whole bytes;
+    /// see [`status_lists::DEFAULT_CAPACITY`]).
+    /// ```
+    /// use myna_issuer::{store::{MemoryStore, Store}, Error};
+    /// use myna_vc_core::status_list::StatusListUri;
+    /// let store = MemoryStore::new();
+    /// let uri = StatusListUri::new("https://city.example/status/1")?;
+    /// assert_eq!(store.create_status_list(&uri, 10)?.capacity, 12);
+    /// assert!(matches!(store.create_status_list(&uri, 10), Err(Error::StatusListExists(_))));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    fn create_status_list(&self, uri: &StatusListUri, capacity: usize) -> Result<StatusListInfo> {
+        self.write(|tx| status_lists::create(tx, uri, capacity))
+    }
+
+    /// The list's size, assignment count and version.
+    /// ```
+    /// use myna_issuer::{store::{MemoryStore, Store}, Error};
+    /// use myna_vc_core::status_list::StatusListUri;
+    /// let uri = StatusListUri::new("https://city.example/status/9")?;
+    /// assert!(matches!(MemoryStore::new().status_list_info(&uri), Err(Error::UnknownStatusList(_))));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    fn status_list_info(&self, uri: &StatusListUri) -> Result<StatusListInfo> {
+        self.read(|tx| status_lists::info(tx, uri))
+    }
+
+    /// The list's entries and metadata, consistent with each other, for signing a
+    /// [`StatusListToken`](myna_vc_core::status_list::StatusListToken).
+    /// ```
+    /// use myna_issuer::store::{MemoryStore, Store};
+    /// use myna_vc_core::status_list::StatusListUri;
+    /// let store = MemoryStore::new();
+    /// let uri = StatusListUri::new("https://city.example/status/1")?;
+    /// store.create_status_list(&uri, 64)?;
+    /// let (list, info) = store.load_status_list(&uri)?;
+    /// assert_eq!((list.len(), info.version), (64, 0));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    fn load_status_list(&self, uri: &StatusListUri) -> Result<(StatusList, StatusListInfo)> {
+        self.read(|tx| status_lists::load(tx, uri))
+    }
+
+    /// Records a batch of credentials in one durable transaction: each gets a fresh random id
+    /// and a random, never before assigned entry of the list at `uri`; one audit entry covers
+    /// the batch. Only after this returns may the credentials be handed out. A list without
+    /// room for the whole batch is [`Error::StatusListFull`] and nothing is written.
+    /// ```
+    /// use myna_issuer::{audit::ActorRole, store::{MemoryStore, Store}, Error};
+    /// use myna_issuer::record::{FactSet, NewCredential, SubjectHandle};
+    /// use myna_vc_core::{sdjwt_vc::Vct, status_list::StatusListUri, time::NumericDate};
+    /// let store = MemoryStore::new();
+    /// let uri = StatusListUri::new("https://city.example/status/1")?;
+    /// store.create_status_list(&uri, 4)?;
+    /// let now = NumericDate::from_unix(0);
+    /// let new = NewCredential { vct: Vct::parse("urn:example:age")?, subject: SubjectHandle::random()?,
+    ///     facts: FactSet::default(), issued_at: now, expires_at: now.plus_seconds(60) };
+    /// let err = store.issue_batch(&uri, vec![new; 5], ActorRole::System, now).unwrap_err();
+    /// assert!(matches!(err, Error::StatusListFull { free: 4, requested: 5, .. }));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    fn issue_batch(
+        &self,
+        uri: &StatusListUri,
+        credentials: Vec<NewCredential>,
+        actor: ActorRole,
+        now: NumericDate,
+    ) -> Result<Vec<CredentialRecord>> {
+        if credentials.is_empty() {
+            return Ok(Vec::new());
+        }
+        self.write(|tx| {
+            let indices = status_lists::allocate(tx, uri, credentials.len())?;
+            let mut issued = Vec::with_capacity(credentials.len());
+            for (new, index) in credentials.into_iter().zip(indices) {
+                let id = CredentialId::random()?;
+                if records::get(tx, &id)?.is_some() {
+                    // 2^-128 odds; refuse rather than overwrite.
+                    return Err(Error::Storage(format!("credential id {id} drawn twice")));
+                }
+                let record = CredentialRecord::from_new(new, id, index, uri.clone());
+                records::put(tx, &record)?;
+                issued.push(record);
+            }
+            if let Some(first) = issued.first() {
+                let subject = AuditSubject::batch(&first.id, issued.len());
+                audit::append(tx, now, actor, AuditAction::CredentialsIssued, subject)?;
+            }
+            Ok(issued)
+        })
+    }
+
+    /// The record with this id, if any.
+    /// ```
+    /// use myna_issuer::{record::CredentialId, store::{MemoryStore, Store}};
+    /// assert_eq!(MemoryStore::new().record(&CredentialId::from_bytes([0; 16]))?, None);
+    /// # Ok::<(), myna_issuer::Error>(())
+    /// ```
+    fn record(&self, id: &CredentialId) -> Result<Option<CredentialRecord>> {
+        self.read(|tx| records::get(tx, id))
+    }
+
+    /// Every record about `subject`, through the subject index.
+    /// ```
+    /// use myna_issuer::{record::SubjectHandle, store::{MemoryStore, Store}};
+    /// assert!(MemoryStore::new().records_for_subject(&SubjectHandle::random()?)?.is_empty());
+    /// # Ok::<(), myna_issuer::Error>(())
+    /// ```
+    fn records_for_subject(&self, subject: &SubjectHandle) -> Result<Vec<CredentialRecord>> {
+        self.read(|tx| {
+            records::ids_for_subject(tx, subject)?
+                .iter()
+                .map(|id| {
+                    records::get(tx, id)?.ok_or_else(|| {
+                        Error::corrupt("subject index", format!("{id} has no record"))
+                    })
+                })
+                .collect()
+        })
+    }
+
+    /// The records about `subject` that depend on `fact`: what to revoke when it changes.
+    /// ```
+    /// use myna_issuer::{record::{Fact, SubjectHandle}, store::{MemoryStore, Store}};
+    /// let store = MemoryStore::new();
+    /// assert!(store.records_depending_on(&SubjectHandle::random()?, Fact::Guardian)?.is_empty());
+    /// # Ok::<(), myna_issuer::Error>(())
+    /// ```
+    fn records_depending_on(
+        &self,
+        subject: &SubjectHandle,
+        fact: Fact,
+    ) -> Result<Vec<CredentialRecord>> {
+        let mut records = self.records_for_subject(subject)?;
+        records.retain(|r| r.facts.contains(fact));
+        Ok(records)
+    }
+
+    /// Every record, in id order (for audits and consistency checks; it reads them all).
+    /// ```
+    /// use myna_issuer::store::{MemoryStore, Store};
+    /// assert!(MemoryStore::new().all_records()?.is_empty());
+    /// # Ok::<(), myna_issuer::Error>(())
+    /// ```
+    fn all_records(&self) -> Result<Vec<CredentialRecord>> {
+        self.read(records::all)
+    }
+
+    /// The current status of credential `id`, read from its list entry.
+    /// ```
+    /// use myna_issuer::{record::CredentialId, store::{MemoryStore, Store}, Error};
+    /// let id = CredentialId::from_bytes([1; 16]);
+    /// assert_eq!(MemoryStore::new().credential_status(&id), Err(Error::UnknownCredential(id)));
+    /// ```
+    fn credential_status(&self, id: &CredentialId) -> Result<Status> {
+        self.read(|tx| {
+            let record = records::get(tx, id)?.ok_or(Error::UnknownCredential(*id))?;
+            status_lists::status(tx, &record.status)
+        })
+    }
+
+    /// Revokes, suspends or resumes credential `id` for `reason`: its list entry, its record's
+    /// latest change and an audit entry, together; the list's version moves on. See
+    /// [`revocation`] for the allowed transitions.
+    /// ```
+    /// use myna_issuer::{audit::ActorRole, record::CredentialId, store::{MemoryStore, Store}, Error};
+    /// use myna_issuer::revocation::{RevocationReason, Transition};
+    /// use myna_vc_core::time::NumericDate;
+    /// let id = CredentialId::from_bytes([1; 16]);
+    /// let err = MemoryStore::new().change_status(&id, Transition::Revoke,
+    ///     RevocationReason::Other, ActorRole::Operator, NumericDate::from_unix(0));
+    /// assert_eq!(err, Err(Error::UnknownCredential(id)));
+    /// ```
+    fn change_status(
+        &self,
+        id: &CredentialId,
+        transition: Transition,
+        reason: RevocationReason,
+        actor: ActorRole,
+        now: NumericDate,
+    ) -> Result<CredentialRecord> {
+        self.write(|tx| revocation::apply(tx, id, transition, reason, actor, now))
+    }
+
+    /// Remembers a challenge handed out, valid until `expires_at` (exclusive).
+    /// ```
+    /// use myna_issuer::{challenge::Nonce, store::{MemoryStore, Store}, ChallengeRejection, Error};
+    /// use myna_vc_core::time::NumericDate;
+    /// let store = MemoryStore::new();
+    /// let nonce = Nonce::random()?;
+    /// store.register_challenge(&nonce, NumericDate::from_unix(100))?;
+    /// assert_eq!(store.register_challenge(&nonce, NumericDate::from_unix(100)),
+    ///            Err(Error::Challenge(ChallengeRejection::AlreadyRegistered)));
+    /// # Ok::<(), myna_issuer::Error>(())
+    /// ```
+    fn register_challenge(&self, nonce: &Nonce, expires_at: NumericDate) -> Result<()> {
+        self.write(|tx| challenge::register(tx, nonce, expires_at))
+    }
+
+    /// Accepts a challenge once: afterwards it is
+    /// [`AlreadyUsed`](crate::ChallengeRejection::AlreadyUsed); at or after its expiry it is
+    /// [`Expired`](crate::ChallengeRejection::Expired); never registered, it is
+    /// [`Unknown`](crate::ChallengeRejection::Unknown).
+    /// ```
+    /// use myna_issuer::{challenge::Nonce, store::{MemoryStore, Store}, ChallengeRejection, Error};
+    /// use myna_vc_core::time::NumericDate;
+    /// let store = MemoryStore::new();
+    /// let nonce = Nonce::random()?;
+    /// store.register_challenge(&nonce, NumericDate::from_unix(100))?;
+    /// store.consume_challenge(&nonce, NumericDate::from_unix(99))?;
+    /// assert_eq!(store.consume_challenge(&nonce, NumericDate::from_unix(99)),
+    ///            Err(Error::Challenge(ChallengeRejection::AlreadyUsed)));
+    /// # Ok::<(), myna_issuer::Error>(())
+    /// ```
+    fn consume_challenge(&self, nonce: &Nonce, now: NumericDate) -> Result<()> {
+        self.write(|tx| challenge::consume(tx, nonce, now))
+    }
+
+    /// Forgets challenges that expired at or before `now`; returns how many.
+    /// ```
+    /// use myna_issuer::{challenge::Nonce, store::{MemoryStore, Store}};
+    /// use myna_vc_core::time::NumericDate;
+    /// let store = MemoryStore::new();
+    /// store.register_challenge(&Nonce::random()?, NumericDate::from_unix(10))?;
+    /// assert_eq!(store.prune_challenges(NumericDate::from_unix(10))?, 1);
+    /// # Ok::<(), myna_issuer::Error>(())
+    /// ```
+    fn prune_challenges(&self, now: NumericDate) -> Result<usize> {
+        self.write(|tx| challenge::prune(tx, now))
+    }
+
+    /// Appends an entry to the audit log (for actions outside this store's own operations,
+    /// which audit themselves).
+    /// ```
+    /// use myna_issuer::audit::{ActorRole, AuditAction, AuditSubject};
+    /// use myna_issuer::{record::SubjectHandle, store::{MemoryStore, Store}};
+    /// use myna_vc_core::time::NumericDate;
+    /// let store = MemoryStore::new();
+    /// let entry = store.append_audit(NumericDate::from_unix(1), ActorRole::Operator,
+    ///     AuditAction::CredentialRevoked, AuditSubject::subject(&SubjectHandle::random()?))?;
+    /// assert_eq!(entry.seq, 0);
+    /// # Ok::<(), myna_issuer::Error>(())
+    /// ```
+    fn append_audit(
+        &self,
+        time: NumericDate,
+        actor: ActorRole,
+        action: AuditAction,
+        subject: AuditSubject,
+    ) -> Result<AuditEntry> {
+        self.write(|tx| audit::append(tx, time, actor, action, subject))
+    }
+
+    /// The audit entries with sequence numbers in `range`.
+    /// ```
+    /// use myna_issuer::store::{MemoryStore, Store};
+    /// assert!(MemoryStore::new().audit_entries(0..100)?.is_empty());
+    /// # Ok::<(), myna_issuer::Error>(())
+    /// ```
+    fn audit_entries(&self, range: Range<u64>) -> Result<Vec<AuditEntry>> {
+        self.read(|tx| audit::entries(tx, range))
+    }
+
+    /// Checks the whole hash chain; returns the number of entries, or
+    /// [`Error::AuditChainBroken`] naming the first entry that fails.
+    /// ```
+    /// use myna_issuer::store::{MemoryStore, Store};
+    /// assert_eq!(MemoryStore::new().verify_audit_chain()?, 0);
+    /// # Ok::<(), myna_issuer::Error>(())
+    /// ```
+    fn verify_audit_chain(&self) -> Result<u64> {
+        self.read(audit::verify)
+    }
+}
