@@ -649,3 +649,45 @@ fn certified_addresses_outside_the_municipality() {
     assert!(!address_in("静岡県田方郡三島市", shizuoka, "三島市"));
     assert!(!address_in("静岡県郡函南町", shizuoka, "函南町"));
 }
+
+#[test]
+fn oversized_and_truncated_input_is_a_typed_error() {
+    let huge = "2".repeat(1_048_577);
+    assert!(matches!(
+        CalendarDate::parse(&huge),
+        Err(Error::InvalidDate(_))
+    ));
+    assert!(matches!(
+        MunicipalityCode::parse(&huge),
+        Err(Error::CodeLength {
+            found: 1_048_577,
+            ..
+        })
+    ));
+    assert!(matches!(
+        PublicExpensePayerNumber::parse(&huge),
+        Err(Error::CodeLength {
+            found: 1_048_577,
+            ..
+        })
+    ));
+    assert!(matches!(
+        PrefectureCode::parse(&huge),
+        Err(Error::CodeLength {
+            found: 1_048_577,
+            ..
+        })
+    ));
+    // Every proper prefix of a valid value is refused.
+    for valid in ["2011-04-01", "281000", "54102017", "1234566", "28"] {
+        for end in 0..valid.len() {
+            let prefix = &valid[..end];
+            assert!(CalendarDate::parse(prefix).is_err());
+            assert!(MunicipalityCode::parse(prefix).is_err());
+            assert!(PublicExpensePayerNumber::parse(prefix).is_err());
+            assert!(RecipientNumber::parse(prefix).is_err());
+            // Two leading digits of a longer value may well be a prefecture code.
+            assert!(prefix.len() == 2 || PrefectureCode::parse(prefix).is_err());
+        }
+    }
+}
