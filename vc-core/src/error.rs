@@ -324,6 +324,44 @@ pub enum Error {
         #[source]
         cause: Box<Error>,
     },
+    // ---- calendar, age, public_expense, municipality (Japanese domain rules) -------------
+    /// Not an ISO 8601 calendar date `YYYY-MM-DD`, or not a real day. Never echoes the input
+    /// (dates of birth are personal data).
+    #[error("invalid date: {0}")]
+    InvalidDate(&'static str),
+    /// A date, or date arithmetic, outside the supported years 0001–9999.
+    #[error("date out of range: {0}")]
+    DateOutOfRange(&'static str),
+    /// A birth date later than the day an age was asked for.
+    #[error("the birth date is later than the reference date")]
+    BornAfterReferenceDate,
+    /// A fixed-length digit code or number has the wrong number of characters.
+    #[error("{what} must be {expected} digits, not {found} characters")]
+    CodeLength {
+        /// What was being parsed.
+        what: &'static str,
+        /// The required number of digits.
+        expected: usize,
+        /// The number of characters found.
+        found: usize,
+    },
+    /// A digit code or number contains something other than an ASCII digit.
+    #[error("{what} has a non-digit character at position {position}")]
+    CodeNotDigit {
+        /// What was being parsed.
+        what: &'static str,
+        /// The 0-based character position of the first offending character.
+        position: usize,
+    },
+    /// The check digit of a code or number does not match its other digits.
+    #[error("{what} has a wrong check digit")]
+    CheckDigitMismatch {
+        /// What was being parsed.
+        what: &'static str,
+    },
+    /// A prefecture code outside 01–47.
+    #[error("prefecture code {0:02} is not one of 01-47")]
+    UnknownPrefecture(u8),
     // ---- modules below append their variants here ----------------------------------------
 }
 

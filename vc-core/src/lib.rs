@@ -15,24 +15,33 @@
 //! * [`sdjwt`]: SD-JWT issuance, presentation and verification with Key Binding.
 //! * [`sdjwt_vc`]: the `dc+sd-jwt` profile and typed credential-type declarations.
 //! * [`status_list`]: Token Status Lists (1, 2, 4, 8 bits), their JWTs and the `status` claim.
+//! * Japanese domain rules: [`calendar`] days (JST decides the day), [`age`] under 年齢計算ニ関スル
+//!   法律 with `age_over_NN` claims, child medical [`subsidy`] periods, [`public_expense`] payer and
+//!   recipient numbers, and [`municipality`] codes, prefectures and certified addresses.
 //!
 //! Every parser refuses input over 1 MiB ([`json::MAX_INPUT_BYTES`]) and JSON nested deeper
 //! than [`json::MAX_DEPTH`], with a typed error rather than a panic.
 #![forbid(unsafe_code)]
 #![cfg_attr(not(test), warn(clippy::unwrap_used, clippy::expect_used))]
 
+pub mod age;
 pub mod b64;
+pub mod calendar;
 pub mod claim_path;
 pub mod crypto;
 pub mod did;
+mod digit_code;
 mod error;
 pub mod json;
 pub mod jwk;
 pub mod jws;
 pub mod jwt;
+pub mod municipality;
+pub mod public_expense;
 pub mod sdjwt;
 pub mod sdjwt_vc;
 pub mod status_list;
+pub mod subsidy;
 pub mod time;
 
 pub use error::{Error, Result};
