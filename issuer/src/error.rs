@@ -99,6 +99,18 @@ pub enum Error {
     /// The random source failed.
     #[error("random source unavailable")]
     Randomness,
+    /// Resident and subsidy credentials are issued by municipalities only.
+    #[error("this issuer is not a municipality")]
+    NotAMunicipality,
+    /// The issuer's municipality code is not in the embedded municipality table.
+    #[error("municipality {0} is not in the municipality table")]
+    UnknownMunicipality(myna_vc_core::municipality::MunicipalityCode),
+    /// The certified address does not lie in the issuer's municipality.
+    #[error("the certified address is not in municipality {0}")]
+    NotResident(myna_vc_core::municipality::MunicipalityCode),
+    /// The subsidy's coverage has already ended.
+    #[error("the subsidy's coverage has ended")]
+    CoverageEnded,
     /// The audit log's hash chain does not verify from this entry on.
     #[error("audit log broken at entry {seq}: {reason}")]
     AuditChainBroken {

@@ -14,6 +14,9 @@
 //! * [`credential_types`]: the declarations (vct, disclosure rules, JSON Schema from
 //!   `specs/credential-types/`) of the anchor, resident, age, child medical subsidy, fan-club,
 //!   shelter and context-pseudonym credentials.
+//! * [`issuance`]: the credentials built by the rules (residence in the municipality, the
+//!   Japanese age rules, subsidy end dates), recorded durably with a random status entry, then
+//!   signed — one transaction per batch.
 //! * [`pseudonym`]: context pseudonyms — one stable, unlinkable pseudonym per person per
 //!   context (HMAC-SHA-256 of the person handle and the context id).
 //! * [`escrow`]: the pseudonym → person link sealed for due process: t-of-n trustees (Shamir
@@ -35,6 +38,7 @@ pub mod challenge;
 pub mod credential_types;
 mod error;
 pub mod escrow;
+pub mod issuance;
 pub mod pseudonym;
 pub mod record;
 pub mod revocation;

@@ -26,7 +26,7 @@ fn example(kind: Kind) -> Value {
             json!({"birthdate": "2006-04-02", "age_over_18": true, "age_over_20": true, "age_over_65": false})
         }
         Kind::ChildMedicalSubsidy => {
-            json!({"municipality_code": "422053", "payer_number": "88421004", "recipient_number": "1234567",
+            json!({"municipality_code": "422053", "payer_number": "88421003", "recipient_number": "1234566",
             "child_name": "大村　花子", "child_birthdate": "2015-06-01", "outpatient_until": "2031-03-31",
             "inpatient_until": "2034-03-31", "copay": {"per_visit_yen": 200}})
         }

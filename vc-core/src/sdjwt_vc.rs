@@ -132,6 +132,10 @@ pub struct CredentialType {
     vct: Vct,
     claims: Vec<ClaimDeclaration>,
     schema: Option<Value>,
+    /// The schema compiled once, on first use (compiling costs far more than validating).
+    #[cfg(feature = "schema")]
+    compiled:
+        std::sync::Arc<std::sync::OnceLock<core::result::Result<jsonschema::Validator, String>>>,
 }
 
 impl CredentialType {
@@ -141,6 +145,8 @@ impl CredentialType {
             vct,
             claims: Vec::new(),
             schema: None,
+            #[cfg(feature = "schema")]
+            compiled: Default::default(),
         }
     }
 
@@ -158,6 +164,10 @@ impl CredentialType {
     /// handed to the issuer must satisfy. Checked only with the `schema` feature.
     pub fn with_schema(mut self, schema: Value) -> Self {
         self.schema = Some(schema);
+        #[cfg(feature = "schema")]
+        {
+            self.compiled = Default::default();
+        }
         self
     }
 
@@ -214,7 +224,11 @@ impl CredentialType {
         let Some(schema) = &self.schema else {
             return Ok(());
         };
-        let validator = jsonschema::validator_for(schema)
+        let compiled = self
+            .compiled
+            .get_or_init(|| jsonschema::validator_for(schema).map_err(|e| e.to_string()));
+        let validator = compiled
+            .as_ref()
             .map_err(|e| self.violation(format!("the type's JSON Schema is invalid: {e}")))?;
         // The instance path names the claim; the value itself is not echoed (personal data).
         let first = validator.iter_errors(root).next().map(|err| {

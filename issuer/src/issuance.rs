@@ -1,0 +1,481 @@
+//! Issuing the credentials: claims built by the rules, checked against the type's declaration,
+//! recorded durably with a random status entry, and only then signed and handed out.
+//!
+//! The order is the crate's central rule: [`Store::issue_batch`] makes the records and their
+//! status entries durable before any credential is signed, so no credential exists that the
+//! municipality cannot revoke. A batch is one transaction, which is what makes city-scale
+//! issuance fast.
+//!
+//! The inputs are facts someone already checked: the holder facts of a *validated* signature
+//! certificate (myna-jpki), a guardian's subsidy grant from the municipality's records, a
+//! shelter desk's check-in. This module applies the rules — residence in the issuer's
+//! municipality, the Japanese age rules, the subsidy's "first 31 March after reaching N" — and
+//! never stores personal data: the record holds the subject handle, the type, the status entry
+//! and the facts it depends on.
+//!
+//! ```
+//! use myna_issuer::issuance::{AgeRequest, CredentialIssuer, IssuerProfile};
+//! use myna_issuer::{record::SubjectHandle, store::{MemoryStore, Store}};
+//! use myna_vc_core::{calendar::CalendarDate, crypto::{default_provider, SecretKey}};
+//! use myna_vc_core::{status_list::StatusListUri, time::NumericDate};
+//! let store = MemoryStore::new();
+//! let list = StatusListUri::new("https://city.kobe.example/status/1")?;
+//! store.create_status_list(&list, 1 << 12)?;
+//! let key = SecretKey::generate_p256()?;
+//! let signer = default_provider().signer(&key)?;
+//! let profile = IssuerProfile::municipality("https://city.kobe.example", "281000".parse()?, list);
+//! let issuer = CredentialIssuer::new(&store, &*signer, profile)?;
+//!
+//! let holder = SecretKey::generate_p256()?.public_key();
+//! let now = NumericDate::from_unix(1_800_000_000); // 2027-01-15
+//! let issued = issuer.age(&AgeRequest {
+//!     subject: SubjectHandle::random()?,
+//!     birth: CalendarDate::parse("2007-01-16")?,
+//!     holder_key: &holder,
+//!     not_after: now.plus_seconds(5 * 365 * 86_400),
+//! }, now)?;
+//! let claims = issued.credential.unverified_claims()?;
+//! assert_eq!(claims["age_over_20"], false);               // 20 tomorrow (JST):
+//! assert!(issued.record.expires_at <= NumericDate::from_unix(1_800_025_200)); // expires by then
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+use std::collections::HashMap;
+
+use myna_jpki::holder::HolderFacts;
+use myna_vc_core::age::AgeClaims;
+use myna_vc_core::calendar::CalendarDate;
+use myna_vc_core::crypto::{PublicKey, Signer};
+use myna_vc_core::municipality::{Municipality, MunicipalityCode};
+use myna_vc_core::public_expense::{PublicExpensePayerNumber, RecipientNumber};
+use myna_vc_core::sdjwt::SdJwt;
+use myna_vc_core::sdjwt_vc::{CredentialType, SdJwtVcIssuer, VcRequest};
+use myna_vc_core::status_list::StatusListUri;
+use myna_vc_core::subsidy::coverage_end;
+use myna_vc_core::time::NumericDate;
+use serde_json::{json, Map, Value};
+
+use crate::audit::ActorRole;
+use crate::credential_types::{declaration, Kind};
+use crate::error::{Error, Result};
+use crate::pseudonym::{ContextId, PseudonymKey};
+use crate::record::{CredentialRecord, Fact, FactSet, NewCredential, SubjectHandle};
+use crate::store::Store;
+
+/// The age thresholds every age credential states.
+pub const AGE_THRESHOLDS: [u32; 5] = [4, 15, 18, 20, 65];
+
+/// Who the issuer is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IssuerProfile {
+    /// `iss` (the issuer's did:web or HTTPS identifier).
+    pub iss: String,
+    /// The municipality it serves; `None` for a non-municipal issuer (a DMO, a shelter operator).
+    pub municipality: Option<MunicipalityCode>,
+    /// The status list new credentials get entries in.
+    pub status_list: StatusListUri,
+    /// `kid` for the JWT header, if any.
+    pub kid: Option<String>,
+}
+
+impl IssuerProfile {
+    /// A municipality's profile.
+    pub fn municipality(iss: &str, code: MunicipalityCode, status_list: StatusListUri) -> Self {
+        IssuerProfile {
+            iss: iss.to_owned(),
+            municipality: Some(code),
+            status_list,
+            kid: None,
+        }
+    }
+
+    /// A non-municipal issuer's profile.
+    pub fn operator(iss: &str, status_list: StatusListUri) -> Self {
+        IssuerProfile {
+            iss: iss.to_owned(),
+            municipality: None,
+            status_list,
+            kid: None,
+        }
+    }
+}
+
+/// One issued credential: its durable record and the SD-JWT VC to hand to the holder.
+#[derive(Debug, Clone)]
+pub struct Issued {
+    /// The record (already durable).
+    pub record: CredentialRecord,
+    /// The credential, with every disclosure.
+    pub credential: SdJwt,
+}
+
+/// An age credential to issue.
+#[derive(Debug, Clone, Copy)]
+pub struct AgeRequest<'a> {
+    /// Whom it is about.
+    pub subject: SubjectHandle,
+    /// The certified date of birth.
+    pub birth: CalendarDate,
+    /// The holder key to bind it to.
+    pub holder_key: &'a PublicKey,
+    /// The latest expiry allowed (the signature certificate's end of validity).
+    pub not_after: NumericDate,
+}
+
+/// A child medical subsidy grant from the municipality's records.
+#[derive(Debug, Clone)]
+pub struct SubsidyGrant {
+    /// 公費負担者番号.
+    pub payer: PublicExpensePayerNumber,
+    /// 受給者番号.
+    pub recipient: RecipientNumber,
+    /// The child's name.
+    pub child_name: String,
+    /// The child's date of birth.
+    pub child_birth: CalendarDate,
+    /// Outpatient care is covered until the first 31 March after the child reaches this age.
+    pub outpatient_age: u32,
+    /// Inpatient care is covered until the first 31 March after the child reaches this age.
+    pub inpatient_age: u32,
+    /// Copay per visit, in yen.
+    pub copay_per_visit_yen: u32,
+    /// Monthly copay cap, in yen, if any.
+    pub monthly_cap_yen: Option<u32>,
+}
+
+/// A shelter check-in.
+#[derive(Debug, Clone)]
+pub struct ShelterCheckIn {
+    /// The shelter.
+    pub shelter_id: String,
+    /// The municipality running it.
+    pub municipality: MunicipalityCode,
+    /// When the evacuee checked in.
+    pub checked_in_at: NumericDate,
+    /// Care level, if the evacuee gave one.
+    pub care_level: Option<String>,
+    /// Medication, if given.
+    pub medication: Vec<String>,
+    /// Allergies, if given.
+    pub allergies: Vec<String>,
+}
+
+/// A fan-club membership.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Membership {
+    /// The club.
+    pub club_id: String,
+    /// The member number.
+    pub member_number: String,
+    /// The tier.
+    pub tier: String,
+}
+
+/// One credential before it is recorded: the claims, and what the record needs.
+struct Draft<'a> {
+    kind: Kind,
+    claims: Map<String, Value>,
+    subject: SubjectHandle,
+    facts: FactSet,
+    holder_key: &'a PublicKey,
+    expires_at: NumericDate,
+}
+
+/// Issues credentials for one issuer. See the [module docs](self).
+pub struct CredentialIssuer<'a, S: Store> {
+    store: &'a S,
+    signer: &'a dyn Signer,
+    profile: IssuerProfile,
+    types: HashMap<Kind, CredentialType>,
+}
+
+impl<'a, S: Store> CredentialIssuer<'a, S> {
+    /// An issuer writing to `store` and signing with `signer`.
+    pub fn new(store: &'a S, signer: &'a dyn Signer, profile: IssuerProfile) -> Result<Self> {
+        let types = Kind::ALL
+            .iter()
+            .map(|kind| Ok((*kind, declaration(*kind)?)))
+            .collect::<Result<_>>()?;
+        Ok(CredentialIssuer {
+            store,
+            signer,
+            profile,
+            types,
+        })
+    }
+
+    /// The profile.
+    pub fn profile(&self) -> &IssuerProfile {
+        &self.profile
+    }
+
+    /// A resident credential from the facts of a validated signature certificate, issued only
+    /// when the certified address lies in this issuer's municipality ([`Error::NotResident`]).
+    pub fn resident(
+        &self,
+        subject: SubjectHandle,
+        facts: &HolderFacts,
+        holder_key: &PublicKey,
+        not_after: NumericDate,
+        now: NumericDate,
+    ) -> Result<Issued> {
+        let code = self.profile.municipality.ok_or(Error::NotAMunicipality)?;
+        let municipality = Municipality::lookup(code).ok_or(Error::UnknownMunicipality(code))?;
+        if !municipality.contains_address(facts.address.text()) {
+            return Err(Error::NotResident(code));
+        }
+        let birth = birth_date(facts)?;
+        let claims = json!({
+            "municipality_code": code.to_string(),
+            "prefecture_code": format!("{:02}", code.prefecture().get()),
+            "name": facts.name.text(),
+            "address": facts.address.text(),
+            "birthdate": birth.to_string(),
+        });
+        let draft = Draft {
+            kind: Kind::Resident,
+            claims: object(claims),
+            subject,
+            facts: FactSet::of(&[Fact::Residence, Fact::BirthDate]),
+            holder_key,
+            expires_at: not_after,
+        };
+        self.one(draft, now)
+    }
+
+    /// An age credential. Its thresholds are computed for the issuance day (JST) and it
+    /// expires before any `false` threshold would turn true, so no claim is ever stale.
+    pub fn age(&self, request: &AgeRequest<'_>, now: NumericDate) -> Result<Issued> {
+        self.age_batch(std::slice::from_ref(request), now)?
+            .pop()
+            .ok_or_else(|| Error::Storage("an issued batch came back empty".into()))
+    }
+
+    /// Many age credentials in one durable transaction (city-scale issuance).
+    pub fn age_batch(&self, requests: &[AgeRequest<'_>], now: NumericDate) -> Result<Vec<Issued>> {
+        let today = CalendarDate::from_numeric_date_jst(now)?;
+        let drafts = requests
+            .iter()
+            .map(|r| {
+                let ages = AgeClaims::compute(r.birth, today, &AGE_THRESHOLDS)?;
+                let mut claims = ages.to_json();
+                claims.insert("birthdate".into(), Value::String(r.birth.to_string()));
+                let stale_from = ages.valid_until().map(CalendarDate::start_jst);
+                Ok(Draft {
+                    kind: Kind::Age,
+                    claims,
+                    subject: r.subject,
+                    facts: FactSet::of(&[Fact::BirthDate]),
+                    holder_key: r.holder_key,
+                    expires_at: stale_from.map_or(r.not_after, |s| s.min(r.not_after)),
+                })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        self.issue(drafts, now)
+    }
+
+    /// A child medical subsidy credential for the guardian `guardian`, about the child in
+    /// `grant`. Coverage ends on the first 31 March after the child reaches the grant's ages;
+    /// a grant whose coverage has ended is [`Error::CoverageEnded`].
+    pub fn child_medical_subsidy(
+        &self,
+        guardian: SubjectHandle,
+        grant: &SubsidyGrant,
+        holder_key: &PublicKey,
+        now: NumericDate,
+    ) -> Result<Issued> {
+        let code = self.profile.municipality.ok_or(Error::NotAMunicipality)?;
+        let outpatient = coverage_end(grant.child_birth, grant.outpatient_age)?;
+        let inpatient = coverage_end(grant.child_birth, grant.inpatient_age)?;
+        let expires_at = outpatient.max(inpatient).next_day()?.start_jst();
+        if expires_at <= now {
+            return Err(Error::CoverageEnded);
+        }
+        let mut copay = Map::new();
+        copay.insert("per_visit_yen".into(), grant.copay_per_visit_yen.into());
+        if let Some(cap) = grant.monthly_cap_yen {
+            copay.insert("monthly_cap_yen".into(), cap.into());
+        }
+        let claims = json!({
+            "municipality_code": code.to_string(),
+            "payer_number": grant.payer.to_string(),
+            "recipient_number": grant.recipient.to_string(),
+            "child_name": grant.child_name,
+            "child_birthdate": grant.child_birth.to_string(),
+            "outpatient_until": outpatient.to_string(),
+            "inpatient_until": inpatient.to_string(),
+            "copay": copay,
+        });
+        let draft = Draft {
+            kind: Kind::ChildMedicalSubsidy,
+            claims: object(claims),
+            subject: guardian,
+            facts: FactSet::of(&[Fact::Residence, Fact::Guardian]),
+            holder_key,
+            expires_at,
+        };
+        self.one(draft, now)
+    }
+
+    /// A fan-club membership credential (no personal data).
+    pub fn fan_club_membership(
+        &self,
+        subject: SubjectHandle,
+        membership: &Membership,
+        holder_key: &PublicKey,
+        expires_at: NumericDate,
+        now: NumericDate,
+    ) -> Result<Issued> {
+        let claims = json!({
+            "club_id": membership.club_id,
+            "member_number": membership.member_number,
+            "tier": membership.tier,
+        });
+        let draft = Draft {
+            kind: Kind::FanClubMembership,
+            claims: object(claims),
+            subject,
+            facts: FactSet::default(),
+            holder_key,
+            expires_at,
+        };
+        self.one(draft, now)
+    }
+
+    /// A shelter registration credential; revoke it at check-out.
+    pub fn shelter_registration(
+        &self,
+        subject: SubjectHandle,
+        check_in: &ShelterCheckIn,
+        holder_key: &PublicKey,
+        expires_at: NumericDate,
+        now: NumericDate,
+    ) -> Result<Issued> {
+        let mut claims = object(json!({
+            "shelter_id": check_in.shelter_id,
+            "municipality_code": check_in.municipality.to_string(),
+            "checked_in_at": check_in.checked_in_at.as_unix(),
+        }));
+        if let Some(level) = &check_in.care_level {
+            claims.insert("care_level".into(), Value::String(level.clone()));
+        }
+        if !check_in.medication.is_empty() {
+            claims.insert("medication".into(), json!(check_in.medication));
+        }
+        if !check_in.allergies.is_empty() {
+            claims.insert("allergies".into(), json!(check_in.allergies));
+        }
+        let draft = Draft {
+            kind: Kind::ShelterRegistration,
+            claims,
+            subject,
+            facts: FactSet::default(),
+            holder_key,
+            expires_at,
+        };
+        self.one(draft, now)
+    }
+
+    /// The holder's pseudonym credential for `context`: the same value for the same person in
+    /// the same context, whatever device or card.
+    pub fn context_pseudonym(
+        &self,
+        key: &PseudonymKey,
+        subject: SubjectHandle,
+        context: &ContextId,
+        holder_key: &PublicKey,
+        expires_at: NumericDate,
+        now: NumericDate,
+    ) -> Result<Issued> {
+        let claims = json!({
+            "context": context.as_str(),
+            "pseudonym": key.derive(&subject, context).as_str(),
+        });
+        let draft = Draft {
+            kind: Kind::ContextPseudonym,
+            claims: object(claims),
+            subject,
+            facts: FactSet::default(),
+            holder_key,
+            expires_at,
+        };
+        self.one(draft, now)
+    }
+
+    fn one(&self, draft: Draft<'_>, now: NumericDate) -> Result<Issued> {
+        self.issue(vec![draft], now)?
+            .pop()
+            .ok_or_else(|| Error::Storage("an issued batch came back empty".into()))
+    }
+
+    /// Checks every draft, records them all in one durable transaction, then signs them.
+    fn issue(&self, drafts: Vec<Draft<'_>>, now: NumericDate) -> Result<Vec<Issued>> {
+        for draft in &drafts {
+            if draft.expires_at <= now {
+                return Err(Error::Invalid {
+                    what: "expiry",
+                    detail: "the credential would already be expired".into(),
+                });
+            }
+            self.declared(draft.kind)?.check_claims(&draft.claims)?;
+        }
+        let news = drafts
+            .iter()
+            .map(|d| {
+                Ok(NewCredential {
+                    vct: self.declared(d.kind)?.vct().clone(),
+                    subject: d.subject,
+                    facts: d.facts,
+                    issued_at: now,
+                    expires_at: d.expires_at,
+                })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        let records =
+            self.store
+                .issue_batch(&self.profile.status_list, news, ActorRole::System, now)?;
+        let mut vc_issuer = SdJwtVcIssuer::new(self.signer, &self.profile.iss);
+        if let Some(kid) = &self.profile.kid {
+            vc_issuer = vc_issuer.with_kid(kid);
+        }
+        drafts
+            .iter()
+            .zip(records)
+            .map(|(draft, record)| {
+                let credential = vc_issuer.issue(&VcRequest {
+                    credential_type: self.declared(draft.kind)?,
+                    claims: &draft.claims,
+                    holder_key: draft.holder_key,
+                    issued_at: now,
+                    expires_at: Some(draft.expires_at),
+                    status: Some(&record.status),
+                })?;
+                Ok(Issued { record, credential })
+            })
+            .collect()
+    }
+
+    fn declared(&self, kind: Kind) -> Result<&CredentialType> {
+        self.types.get(&kind).ok_or_else(|| Error::Invalid {
+            what: "credential kind",
+            detail: format!("{kind:?} is not declared"),
+        })
+    }
+}
+
+fn object(value: Value) -> Map<String, Value> {
+    match value {
+        Value::Object(map) => map,
+        _ => Map::new(),
+    }
+}
+
+/// The certified date of birth as a calendar date.
+fn birth_date(facts: &HolderFacts) -> Result<CalendarDate> {
+    let d = facts.birth_date.date();
+    Ok(CalendarDate::from_ymd(
+        i32::from(d.year()),
+        d.month(),
+        d.day(),
+    )?)
+}

@@ -1,0 +1,498 @@
+//! Issuing the credentials at library level: the rules of DOMAIN.md §4 (residence, age
+//! boundaries, subsidy end dates, check digits), durable records before hand-out, and what a
+//! verifier then sees.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+use myna_issuer::issuance::{
+    AgeRequest, CredentialIssuer, IssuerProfile, Membership, ShelterCheckIn, SubsidyGrant,
+};
+use myna_issuer::pseudonym::{ContextId, PseudonymKey};
+use myna_issuer::record::{Fact, SubjectHandle};
+use myna_issuer::store::{MemoryStore, Store};
+use myna_issuer::Error;
+use myna_jpki::holder::{Address, BirthDate, HolderFacts, HolderName, Sex};
+use myna_vc_core::calendar::CalendarDate;
+use myna_vc_core::claim_path::ClaimPath;
+use myna_vc_core::crypto::{default_provider, PublicKey, SecretKey};
+use myna_vc_core::public_expense::{PublicExpensePayerNumber, RecipientNumber};
+use myna_vc_core::sdjwt::KeyBindingRule;
+use myna_vc_core::sdjwt_vc::{self, VcVerifyOptions, Vct};
+use myna_vc_core::status_list::{Status, StatusListUri};
+use myna_vc_core::time::NumericDate;
+use myna_vc_core::Error as CoreError;
+use serde_json::Value;
+
+struct City {
+    store: MemoryStore,
+    key: SecretKey,
+    list: StatusListUri,
+}
+
+fn city() -> City {
+    let store = MemoryStore::new();
+    let list = StatusListUri::new("https://city.kobe.example/status/1").unwrap();
+    store.create_status_list(&list, 1 << 12).unwrap();
+    City {
+        store,
+        key: SecretKey::generate_p256().unwrap(),
+        list,
+    }
+}
+
+fn holder() -> PublicKey {
+    SecretKey::generate_p256().unwrap().public_key()
+}
+
+/// JST noon on a calendar day.
+fn noon(date: &str) -> NumericDate {
+    CalendarDate::parse(date)
+        .unwrap()
+        .start_jst()
+        .plus_seconds(12 * 3600)
+}
+
+fn facts(address: &str, birth: &str) -> HolderFacts {
+    HolderFacts {
+        name: HolderName::plain("神戸　太郎").unwrap(),
+        sex: Sex::Male,
+        birth_date: BirthDate::parse(birth).unwrap(),
+        address: Address::plain(address).unwrap(),
+    }
+}
+
+/// Verifies `credential` with nothing selected and returns what a verifier sees.
+fn seen(
+    c: &City,
+    credential: &myna_vc_core::sdjwt::SdJwt,
+    shown: &[ClaimPath],
+    vct: &str,
+    now: NumericDate,
+) -> serde_json::Map<String, Value> {
+    let presentation = credential.select(shown).unwrap().to_string();
+    let vct = Vct::parse(vct).unwrap();
+    let options = VcVerifyOptions::at(now, KeyBindingRule::Optional).expect_vct(&vct);
+    sdjwt_vc::verify(
+        &presentation,
+        default_provider(),
+        &c.key.public_key(),
+        &options,
+    )
+    .unwrap()
+    .claims()
+    .clone()
+}
+
+#[test]
+fn a_resident_credential_needs_an_address_in_the_municipality() {
+    let c = city();
+    let signer = default_provider().signer(&c.key).unwrap();
+    let kobe = CredentialIssuer::new(
+        &c.store,
+        &*signer,
+        IssuerProfile::municipality(
+            "https://city.kobe.example",
+            "281000".parse().unwrap(),
+            c.list.clone(),
+        ),
+    )
+    .unwrap();
+    let now = noon("2026-11-21");
+    let until = now.plus_seconds(365 * 86_400);
+    let subject = SubjectHandle::random().unwrap();
+    let resident = kobe
+        .resident(
+            subject,
+            &facts("兵庫県神戸市中央区加納町６丁目５番１号", "419900505"),
+            &holder(),
+            until,
+            now,
+        )
+        .unwrap();
+    // A gate learns the municipality, not the address.
+    let gate = seen(
+        &c,
+        &resident.credential,
+        &[],
+        "urn:myna-vc:vct:resident:1",
+        now,
+    );
+    assert_eq!(gate["municipality_code"], "281000");
+    assert_eq!(gate["prefecture_code"], "28");
+    assert!(
+        gate.get("address").is_none()
+            && gate.get("name").is_none()
+            && gate.get("birthdate").is_none()
+    );
+    let full = seen(
+        &c,
+        &resident.credential,
+        &[ClaimPath::key("birthdate")],
+        "urn:myna-vc:vct:resident:1",
+        now,
+    );
+    assert_eq!(full["birthdate"], "1990-05-05");
+    assert_eq!(resident.record.expires_at, until);
+    assert!(resident.record.facts.contains(Fact::Residence));
+    assert_eq!(
+        c.store
+            .records_depending_on(&subject, Fact::Residence)
+            .unwrap()
+            .len(),
+        1
+    );
+
+    let himeji = kobe.resident(
+        subject,
+        &facts("兵庫県姫路市安田４丁目１番地", "419900505"),
+        &holder(),
+        until,
+        now,
+    );
+    assert!(matches!(himeji, Err(Error::NotResident(_))));
+    let dmo = CredentialIssuer::new(
+        &c.store,
+        &*signer,
+        IssuerProfile::operator("https://izu-dmo.example", c.list.clone()),
+    )
+    .unwrap();
+    assert!(matches!(
+        dmo.resident(
+            subject,
+            &facts("兵庫県神戸市中央区", "419900505"),
+            &holder(),
+            until,
+            now
+        ),
+        Err(Error::NotAMunicipality)
+    ));
+}
+
+fn age_claims(c: &City, birth: &str, today: &str) -> (serde_json::Map<String, Value>, NumericDate) {
+    let signer = default_provider().signer(&c.key).unwrap();
+    let issuer = CredentialIssuer::new(
+        &c.store,
+        &*signer,
+        IssuerProfile::municipality(
+            "https://city.kobe.example",
+            "281000".parse().unwrap(),
+            c.list.clone(),
+        ),
+    )
+    .unwrap();
+    let now = noon(today);
+    let key = holder();
+    let issued = issuer
+        .age(
+            &AgeRequest {
+                subject: SubjectHandle::random().unwrap(),
+                birth: CalendarDate::parse(birth).unwrap(),
+                holder_key: &key,
+                not_after: now.plus_seconds(10 * 365 * 86_400),
+            },
+            now,
+        )
+        .unwrap();
+    let all: Vec<ClaimPath> = [
+        "birthdate",
+        "age_over_4",
+        "age_over_15",
+        "age_over_18",
+        "age_over_20",
+        "age_over_65",
+    ]
+    .map(ClaimPath::key)
+    .to_vec();
+    (
+        seen(c, &issued.credential, &all, "urn:myna-vc:vct:age:1", now),
+        issued.record.expires_at,
+    )
+}
+
+#[test]
+fn age_claims_follow_the_japanese_age_rules_at_the_boundaries() {
+    let c = city();
+    // One is 20 from 00:00 of the 20th birthday.
+    let (claims, exp) = age_claims(&c, "2006-11-21", "2026-11-21");
+    assert_eq!(
+        (claims["age_over_20"].clone(), claims["age_over_18"].clone()),
+        (Value::Bool(true), Value::Bool(true))
+    );
+    assert_eq!(
+        exp,
+        noon("2026-11-21")
+            .plus_seconds(10 * 365 * 86_400)
+            .min(CalendarDate::parse("2071-11-21").unwrap().start_jst())
+    );
+    // The day before, not yet; the credential expires as the claim would turn true.
+    let (claims, exp) = age_claims(&c, "2006-11-22", "2026-11-21");
+    assert_eq!(claims["age_over_20"], false);
+    assert_eq!(exp, CalendarDate::parse("2026-11-22").unwrap().start_jst());
+    // Born 29 February: 20 from 1 March in a common year.
+    let (claims, exp) = age_claims(&c, "2008-02-29", "2028-02-28");
+    assert_eq!(claims["age_over_20"], false);
+    assert_eq!(
+        exp,
+        CalendarDate::parse("2028-02-29").unwrap().start_jst(),
+        "2028 is a leap year: the birthday itself"
+    );
+    let (claims, _) = age_claims(&c, "2007-02-28", "2027-02-28");
+    assert_eq!(claims["age_over_20"], true);
+    let (claims, exp) = age_claims(&c, "2004-02-29", "2023-02-28");
+    assert_eq!(claims["age_over_18"], true);
+    assert_eq!(claims["age_over_20"], false);
+    assert_eq!(exp, CalendarDate::parse("2024-02-29").unwrap().start_jst());
+    // A child of 4 at Himeji's gate, not yet 15.
+    let (claims, _) = age_claims(&c, "2022-04-01", "2026-04-01");
+    assert_eq!(
+        (claims["age_over_4"].clone(), claims["age_over_15"].clone()),
+        (Value::Bool(true), Value::Bool(false))
+    );
+}
+
+#[test]
+fn no_age_claim_is_stale_before_expiry() {
+    let c = city();
+    for (birth, today) in [
+        ("2011-04-01", "2026-03-30"),
+        ("2011-04-02", "2026-03-31"),
+        ("1961-06-15", "2026-06-14"),
+        ("2000-02-29", "2025-03-01"),
+    ] {
+        let (claims, exp) = age_claims(&c, birth, today);
+        let last_day = CalendarDate::from_numeric_date_jst(exp.minus_seconds(1)).unwrap();
+        for n in [4u32, 15, 18, 20, 65] {
+            let truth =
+                myna_vc_core::age::is_at_least(CalendarDate::parse(birth).unwrap(), n, last_day);
+            assert_eq!(
+                claims[&format!("age_over_{n}")],
+                truth,
+                "{birth} age_over_{n} on {last_day}"
+            );
+        }
+    }
+}
+
+fn grant(birth: &str) -> SubsidyGrant {
+    SubsidyGrant {
+        payer: PublicExpensePayerNumber::parse("88421003").unwrap(),
+        recipient: RecipientNumber::parse("1234566").unwrap(),
+        child_name: "大村　花子".into(),
+        child_birth: CalendarDate::parse(birth).unwrap(),
+        outpatient_age: 15,
+        inpatient_age: 18,
+        copay_per_visit_yen: 200,
+        monthly_cap_yen: Some(1000),
+    }
+}
+
+#[test]
+fn the_subsidy_ends_on_the_first_31_march_after_reaching_the_age() {
+    let c = city();
+    let signer = default_provider().signer(&c.key).unwrap();
+    let omura = CredentialIssuer::new(
+        &c.store,
+        &*signer,
+        IssuerProfile::municipality(
+            "https://city.omura.example",
+            "422053".parse().unwrap(),
+            c.list.clone(),
+        ),
+    )
+    .unwrap();
+    let guardian = SubjectHandle::random().unwrap();
+    let now = noon("2025-06-01");
+    let shown = [ClaimPath::key("child_birthdate")];
+    let a = omura
+        .child_medical_subsidy(guardian, &grant("2011-04-01"), &holder(), now)
+        .unwrap();
+    let seen_a = seen(
+        &c,
+        &a.credential,
+        &shown,
+        "urn:myna-vc:vct:child-medical-subsidy:1",
+        now,
+    );
+    assert_eq!(seen_a["outpatient_until"], "2026-03-31");
+    assert_eq!(seen_a["inpatient_until"], "2029-03-31");
+    assert_eq!(seen_a["payer_number"], "88421003");
+    assert!(seen_a.get("child_name").is_none());
+    let b = omura
+        .child_medical_subsidy(guardian, &grant("2011-04-02"), &holder(), now)
+        .unwrap();
+    assert_eq!(
+        seen(
+            &c,
+            &b.credential,
+            &[],
+            "urn:myna-vc:vct:child-medical-subsidy:1",
+            now
+        )["outpatient_until"],
+        "2027-03-31"
+    );
+    assert_eq!(
+        a.record.expires_at,
+        CalendarDate::parse("2029-04-01").unwrap().start_jst()
+    );
+    let old = omura.child_medical_subsidy(guardian, &grant("2005-01-01"), &holder(), now);
+    assert!(matches!(old, Err(Error::CoverageEnded)));
+    // Check digits are enforced where the numbers enter.
+    assert!(matches!(
+        PublicExpensePayerNumber::parse("88421004"),
+        Err(CoreError::CheckDigitMismatch { .. })
+    ));
+    assert!(matches!(
+        RecipientNumber::parse("1234567"),
+        Err(CoreError::CheckDigitMismatch { .. })
+    ));
+}
+
+#[test]
+fn membership_shelter_and_pseudonym_credentials_carry_what_they_declare() {
+    let c = city();
+    let signer = default_provider().signer(&c.key).unwrap();
+    let issuer = CredentialIssuer::new(
+        &c.store,
+        &*signer,
+        IssuerProfile::operator("https://izu-dmo.example", c.list.clone()),
+    )
+    .unwrap();
+    let now = noon("2026-11-21");
+    let later = now.plus_seconds(86_400 * 30);
+    let subject = SubjectHandle::random().unwrap();
+    let member = issuer
+        .fan_club_membership(
+            subject,
+            &Membership {
+                club_id: "izu".into(),
+                member_number: "000123".into(),
+                tier: "gold".into(),
+            },
+            &holder(),
+            later,
+            now,
+        )
+        .unwrap();
+    let shop = seen(
+        &c,
+        &member.credential,
+        &[],
+        "urn:myna-vc:vct:fan-club-membership:1",
+        now,
+    );
+    assert_eq!(
+        (shop["club_id"].as_str(), shop["tier"].as_str()),
+        (Some("izu"), Some("gold"))
+    );
+
+    let check_in = ShelterCheckIn {
+        shelter_id: "nomi-spot-17".into(),
+        municipality: "172103".parse().unwrap(),
+        checked_in_at: now,
+        care_level: Some("needs-wheelchair".into()),
+        medication: vec![],
+        allergies: vec!["buckwheat".into()],
+    };
+    let shelter = issuer
+        .shelter_registration(subject, &check_in, &holder(), later, now)
+        .unwrap();
+    let desk = seen(
+        &c,
+        &shelter.credential,
+        &[],
+        "urn:myna-vc:vct:shelter-registration:1",
+        now,
+    );
+    assert_eq!(desk["shelter_id"], "nomi-spot-17");
+    assert!(
+        desk.get("allergies").is_none() && desk.get("care_level").is_none(),
+        "health data only when disclosed"
+    );
+    let helper = seen(
+        &c,
+        &shelter.credential,
+        &[ClaimPath::key("allergies")],
+        "urn:myna-vc:vct:shelter-registration:1",
+        now,
+    );
+    assert_eq!(helper["allergies"], serde_json::json!(["buckwheat"]));
+
+    let key = PseudonymKey::generate().unwrap();
+    let forum = ContextId::parse("maebashi-forum").unwrap();
+    let first = issuer
+        .context_pseudonym(&key, subject, &forum, &holder(), later, now)
+        .unwrap();
+    let second_device = issuer
+        .context_pseudonym(&key, subject, &forum, &holder(), later, now)
+        .unwrap();
+    let p = |i: &myna_issuer::issuance::Issued| {
+        seen(
+            &c,
+            &i.credential,
+            &[],
+            "urn:myna-vc:vct:context-pseudonym:1",
+            now,
+        )["pseudonym"]
+            .clone()
+    };
+    assert_eq!(p(&first), p(&second_device));
+}
+
+#[test]
+fn every_credential_has_a_durable_record_and_its_own_status_entry() {
+    let c = city();
+    let signer = default_provider().signer(&c.key).unwrap();
+    let issuer = CredentialIssuer::new(
+        &c.store,
+        &*signer,
+        IssuerProfile::municipality(
+            "https://city.kobe.example",
+            "281000".parse().unwrap(),
+            c.list.clone(),
+        ),
+    )
+    .unwrap();
+    let now = noon("2026-11-21");
+    let keys: Vec<PublicKey> = (0..50).map(|_| holder()).collect();
+    let requests: Vec<AgeRequest> = keys
+        .iter()
+        .map(|k| AgeRequest {
+            subject: SubjectHandle::random().unwrap(),
+            birth: CalendarDate::parse("1980-01-01").unwrap(),
+            holder_key: k,
+            not_after: now.plus_seconds(86_400),
+        })
+        .collect();
+    let issued = issuer.age_batch(&requests, now).unwrap();
+    let mut indices: Vec<u64> = issued.iter().map(|i| i.record.status.index.get()).collect();
+    indices.sort_unstable();
+    indices.dedup();
+    assert_eq!(indices.len(), 50);
+    for i in &issued {
+        assert_eq!(
+            c.store.record(&i.record.id).unwrap().as_ref(),
+            Some(&i.record)
+        );
+        assert_eq!(
+            c.store.credential_status(&i.record.id).unwrap(),
+            Status::VALID
+        );
+        let claims = i.credential.unverified_claims().unwrap();
+        assert_eq!(
+            claims["status"]["status_list"]["idx"],
+            i.record.status.index.get()
+        );
+    }
+    // An expiry in the past is refused before anything is recorded.
+    let before = c.store.all_records().unwrap().len();
+    let late = AgeRequest {
+        not_after: now,
+        ..requests[0]
+    };
+    assert!(matches!(issuer.age(&late, now), Err(Error::Invalid { .. })));
+    assert_eq!(c.store.all_records().unwrap().len(), before);
+}
