@@ -62,6 +62,9 @@ use crate::pseudonym::{ContextId, PseudonymKey};
 use crate::record::{CredentialRecord, Fact, FactSet, NewCredential, SubjectHandle};
 use crate::store::Store;
 
+/// Batches at least this large are signed on every core.
+const PARALLEL_BATCH: usize = 64;
+
 /// The age thresholds every age credential states.
 pub const AGE_THRESHOLDS: [u32; 5] = [4, 15, 18, 20, 65];
 
@@ -438,29 +441,79 @@ impl<'a, S: Store> CredentialIssuer<'a, S> {
         if let Some(kid) = &self.profile.kid {
             vc_issuer = vc_issuer.with_kid(kid);
         }
-        drafts
-            .iter()
-            .zip(records)
-            .map(|(draft, record)| {
-                let credential = vc_issuer.issue(&VcRequest {
-                    credential_type: self.declared(draft.kind)?,
-                    claims: &draft.claims,
-                    holder_key: draft.holder_key,
-                    issued_at: now,
-                    expires_at: Some(draft.expires_at),
-                    status: Some(&record.status),
-                })?;
-                Ok(Issued { record, credential })
-            })
-            .collect()
+        let pairs: Vec<(&Draft<'_>, CredentialRecord)> = drafts.iter().zip(records).collect();
+        let types = &self.types;
+        // Signing is the CPU-bound part and each credential is independent: spread large
+        // batches over the cores. The records are already durable, so order does not matter
+        // for safety; results come back in input order.
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+        if threads < 2 || pairs.len() < PARALLEL_BATCH {
+            return pairs
+                .into_iter()
+                .map(|(d, r)| sign(types, &vc_issuer, d, r))
+                .collect();
+        }
+        let chunk = pairs.len().div_ceil(threads);
+        let mut chunks: Vec<Vec<(&Draft<'_>, CredentialRecord)>> = Vec::new();
+        let mut rest = pairs;
+        while rest.len() > chunk {
+            let tail = rest.split_off(chunk);
+            chunks.push(rest);
+            rest = tail;
+        }
+        chunks.push(rest);
+        let vc_issuer = &vc_issuer;
+        let types = &self.types;
+        std::thread::scope(|scope| {
+            let handles: Vec<_> = chunks
+                .into_iter()
+                .map(|part| {
+                    scope.spawn(move || {
+                        part.into_iter()
+                            .map(|(d, r)| sign(types, vc_issuer, d, r))
+                            .collect::<Result<Vec<_>>>()
+                    })
+                })
+                .collect();
+            let mut out = Vec::new();
+            for handle in handles {
+                let part = handle
+                    .join()
+                    .map_err(|_| Error::Storage("a signing thread failed".into()))??;
+                out.extend(part);
+            }
+            Ok(out)
+        })
     }
 
     fn declared(&self, kind: Kind) -> Result<&CredentialType> {
-        self.types.get(&kind).ok_or_else(|| Error::Invalid {
-            what: "credential kind",
-            detail: format!("{kind:?} is not declared"),
-        })
+        declared(&self.types, kind)
     }
+}
+
+fn declared(types: &HashMap<Kind, CredentialType>, kind: Kind) -> Result<&CredentialType> {
+    types.get(&kind).ok_or_else(|| Error::Invalid {
+        what: "credential kind",
+        detail: format!("{kind:?} is not declared"),
+    })
+}
+
+/// Signs one recorded credential.
+fn sign(
+    types: &HashMap<Kind, CredentialType>,
+    vc_issuer: &SdJwtVcIssuer<'_>,
+    draft: &Draft<'_>,
+    record: CredentialRecord,
+) -> Result<Issued> {
+    let credential = vc_issuer.issue(&VcRequest {
+        credential_type: declared(types, draft.kind)?,
+        claims: &draft.claims,
+        holder_key: draft.holder_key,
+        issued_at: record.issued_at,
+        expires_at: Some(draft.expires_at),
+        status: Some(&record.status),
+    })?;
+    Ok(Issued { record, credential })
 }
 
 fn object(value: Value) -> Map<String, Value> {
