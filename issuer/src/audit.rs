@@ -61,6 +61,12 @@ pub enum AuditAction {
     CredentialSuspended,
     /// A suspended credential was resumed.
     CredentialResumed,
+    /// A card's authentication certificate was seen for the first time: a new person handle.
+    SubjectAnchored,
+    /// A certificate was linked to a known person handle (a renewal, a signature certificate).
+    CertificateLinked,
+    /// A CRL listing a known certificate was imported.
+    CertificateRevoked,
 }
 
 /// Defines `as_str`, `parse` and `Display` for a field enum from one table of names.
@@ -101,6 +107,9 @@ named!(AuditAction, "audit action", {
     CredentialRevoked => "credential.revoked",
     CredentialSuspended => "credential.suspended",
     CredentialResumed => "credential.resumed",
+    SubjectAnchored => "subject.anchored",
+    CertificateLinked => "certificate.linked",
+    CertificateRevoked => "certificate.revoked",
 });
 
 /// What an entry is about, as a reference that carries no personal data: a credential id, a

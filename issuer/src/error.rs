@@ -5,6 +5,9 @@ use core::fmt;
 
 use myna_vc_core::status_list::Status;
 
+use myna_jpki::profile::CertificateType;
+
+pub use crate::anchor::AnchorRejection;
 use crate::record::CredentialId;
 use crate::revocation::Transition;
 
@@ -119,6 +122,26 @@ pub enum Error {
         /// Why it fails.
         reason: String,
     },
+    // ---- anchoring and the CRL cascade ----
+    /// `myna-jpki` refused the card: its certificate (wrong type for the purpose, a test
+    /// certificate in production, expired, revoked, unknown root …) or its signature.
+    #[error("card refused: {0}")]
+    Card(#[from] myna_jpki::Error),
+    /// The wallet's answer to an anchoring challenge was refused.
+    #[error("anchoring refused: {0}")]
+    Anchor(AnchorRejection),
+    /// The certificate is linked to another person handle already.
+    #[error("this {certificate_type} certificate is linked to another person")]
+    CertificateLinkConflict {
+        /// The certificate's type.
+        certificate_type: CertificateType,
+    },
+    /// An imported CRL listed this certificate: it anchors nothing any more.
+    #[error("the certificate was revoked ({0})")]
+    CertificateRevoked(myna_jpki::crl::RevocationReason),
+    /// No person is known behind this certificate: it was never anchored nor linked.
+    #[error("no person is known behind this {0} certificate")]
+    UnknownCertificate(CertificateType),
 }
 
 /// Why a challenge nonce was not accepted.

@@ -29,11 +29,18 @@
 //! * [`status_lists`]: the stored Token Status Lists, random entry assignment, versions.
 //! * [`revocation`]: revoke / suspend / resume with a reason, audited.
 //! * [`challenge`]: single-use nonces with an expiry.
+//! * [`anchor`]: binding a wallet's holder key to a My Number card — a challenge, the card's
+//!   authentication signature checked through `myna-jpki`, a person handle that survives
+//!   card renewal, and an anchor credential without personal data.
+//! * [`cascade`]: importing a CRL — renewed certificates keep their person, moving house
+//!   revokes residence credentials, a lost or renewed card revokes its anchors.
 //! * [`audit`]: the append-only, hash-chained audit log.
 //! * [`Error`]: the crate's one error type.
 #![forbid(unsafe_code)]
 
+pub mod anchor;
 pub mod audit;
+pub mod cascade;
 pub mod challenge;
 pub mod credential_types;
 mod error;
@@ -45,5 +52,5 @@ pub mod revocation;
 pub mod status_lists;
 pub mod store;
 
-pub use error::{ChallengeRejection, Error, Result};
+pub use error::{AnchorRejection, ChallengeRejection, Error, Result};
 pub use myna_vc_core as core;

@@ -27,11 +27,14 @@ pub enum Table {
     Audit,
     /// small named values (the audit chain's head).
     Meta,
+    /// certificate type ‖ serial → subject handle and revocation seen
+    /// (see [`certificates`](super::certificates)).
+    CertificateSubjects,
 }
 
 impl Table {
     /// Every table, in a fixed order (engines create them all up front).
-    pub const ALL: [Table; 8] = [
+    pub const ALL: [Table; 9] = [
         Table::Records,
         Table::BySubject,
         Table::Lists,
@@ -40,6 +43,7 @@ impl Table {
         Table::Challenges,
         Table::Audit,
         Table::Meta,
+        Table::CertificateSubjects,
     ];
 
     /// The table's name inside an engine's file.
@@ -53,6 +57,7 @@ impl Table {
             Table::Challenges => "challenges",
             Table::Audit => "audit_log",
             Table::Meta => "meta",
+            Table::CertificateSubjects => "certificate_subjects",
         }
     }
 }

@@ -35,17 +35,22 @@
 //! ```
 
 pub(crate) mod backend;
+pub(crate) mod certificates;
 mod memory;
 pub(crate) mod records;
 mod redb;
 
 use core::ops::Range;
 
+use myna_jpki::crl::Revocation;
+use myna_jpki::linking::CertificateRef;
+use myna_jpki::profile::CertificateType;
 use myna_vc_core::{
     status_list::{Status, StatusList, StatusListUri},
     time::NumericDate,
 };
 
+pub use self::certificates::CertificateSubject;
 pub use self::memory::MemoryStore;
 pub use self::redb::RedbStore;
 use crate::audit::{self, ActorRole, AuditAction, AuditEntry, AuditSubject};
@@ -133,25 +138,7 @@ pub trait Store: backend::Backend {
         if credentials.is_empty() {
             return Ok(Vec::new());
         }
-        self.write(|tx| {
-            let indices = status_lists::allocate(tx, uri, credentials.len())?;
-            let mut issued = Vec::with_capacity(credentials.len());
-            for (new, index) in credentials.into_iter().zip(indices) {
-                let id = CredentialId::random()?;
-                if records::get(tx, &id)?.is_some() {
-                    // 2^-128 odds; refuse rather than overwrite.
-                    return Err(Error::Storage(format!("credential id {id} drawn twice")));
-                }
-                let record = CredentialRecord::from_new(new, id, index, uri.clone());
-                records::put(tx, &record)?;
-                issued.push(record);
-            }
-            if let Some(first) = issued.first() {
-                let subject = AuditSubject::batch(&first.id, issued.len());
-                audit::append(tx, now, actor, AuditAction::CredentialsIssued, subject)?;
-            }
-            Ok(issued)
-        })
+        self.write(|tx| issue_in(tx, uri, credentials, actor, now))
     }
 
     /// The record with this id, if any.
@@ -335,4 +322,319 @@ pub trait Store: backend::Backend {
     fn verify_audit_chain(&self) -> Result<u64> {
         self.read(audit::verify)
     }
+
+    /// What the store knows about `certificate`: its person handle and whether a CRL listing
+    /// it was imported. `None` for a certificate never anchored nor linked.
+    /// ```
+    /// use myna_issuer::store::{MemoryStore, Store};
+    /// use myna_jpki::{certificate::SerialNumber, linking::CertificateRef, profile::CertificateType};
+    /// let certificate = CertificateRef { certificate_type: CertificateType::Authentication,
+    ///     serial: SerialNumber::from_u64(1000)? };
+    /// assert_eq!(MemoryStore::new().certificate_subject(&certificate)?, None);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    fn certificate_subject(
+        &self,
+        certificate: &CertificateRef,
+    ) -> Result<Option<CertificateSubject>> {
+        self.read(|tx| certificates::get(tx, certificate))
+    }
+
+    /// Every known certificate of `certificate_type` with its person, in serial order (what a
+    /// CRL import checks against the CRL).
+    /// ```
+    /// use myna_issuer::store::{MemoryStore, Store};
+    /// use myna_jpki::profile::CertificateType;
+    /// assert!(MemoryStore::new().certificates(CertificateType::Signature)?.is_empty());
+    /// # Ok::<(), myna_issuer::Error>(())
+    /// ```
+    fn certificates(
+        &self,
+        certificate_type: CertificateType,
+    ) -> Result<Vec<(CertificateRef, CertificateSubject)>> {
+        self.read(|tx| certificates::of_type(tx, certificate_type))
+    }
+
+    /// Links `certificate` to the person `subject` (a renewed card, a signature certificate
+    /// of an anchored person), audited. Linking again to the same person changes nothing; a
+    /// certificate linked to another person is [`Error::CertificateLinkConflict`] and nothing
+    /// is written.
+    /// ```
+    /// use myna_issuer::{audit::ActorRole, record::SubjectHandle, store::{MemoryStore, Store}, Error};
+    /// use myna_jpki::{certificate::SerialNumber, linking::CertificateRef, profile::CertificateType};
+    /// use myna_vc_core::time::NumericDate;
+    /// let store = MemoryStore::new();
+    /// let cert = CertificateRef { certificate_type: CertificateType::Signature, serial: SerialNumber::from_u64(7)? };
+    /// let (alice, bob) = (SubjectHandle::random()?, SubjectHandle::random()?);
+    /// let now = NumericDate::from_unix(0);
+    /// store.link_certificate(&cert, &alice, ActorRole::System, now)?;
+    /// store.link_certificate(&cert, &alice, ActorRole::System, now)?;
+    /// assert_eq!(store.certificate_subject(&cert)?.unwrap().subject, alice);
+    /// assert!(matches!(store.link_certificate(&cert, &bob, ActorRole::System, now),
+    ///     Err(Error::CertificateLinkConflict { .. })));
+    /// assert_eq!(store.verify_audit_chain()?, 1);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    fn link_certificate(
+        &self,
+        certificate: &CertificateRef,
+        subject: &SubjectHandle,
+        actor: ActorRole,
+        now: NumericDate,
+    ) -> Result<()> {
+        self.write(|tx| link_in(tx, certificate, subject, actor, now).map(|_| ()))
+    }
+
+    /// Anchoring's one transaction: finds the person behind authentication certificate
+    /// `certificate` — or draws a fresh [`SubjectHandle`] and links the certificate to it —
+    /// and records the anchor credential `credential(subject)` with its status entry, with
+    /// audit entries for both. A certificate already seen revoked is
+    /// [`Error::CertificateRevoked`]. Nothing is written unless everything is.
+    /// ```
+    /// use myna_issuer::{audit::ActorRole, store::{MemoryStore, Store}};
+    /// use myna_issuer::record::{FactSet, NewCredential};
+    /// use myna_jpki::{certificate::SerialNumber, linking::CertificateRef, profile::CertificateType};
+    /// use myna_vc_core::{sdjwt_vc::Vct, status_list::StatusListUri, time::NumericDate};
+    /// let store = MemoryStore::new();
+    /// let uri = StatusListUri::new("https://city.example/status/1")?;
+    /// store.create_status_list(&uri, 64)?;
+    /// let cert = CertificateRef { certificate_type: CertificateType::Authentication,
+    ///     serial: SerialNumber::from_u64(1000)? };
+    /// let now = NumericDate::from_unix(1_700_000_000);
+    /// let anchor = |subject| NewCredential { vct: Vct::parse("urn:myna-vc:vct:anchor:1").unwrap(),
+    ///     subject, facts: FactSet::default(), issued_at: now, expires_at: now.plus_seconds(60) };
+    /// let first = store.issue_anchored(&uri, &cert, anchor, now)?;
+    /// let second = store.issue_anchored(&uri, &cert, anchor, now)?;
+    /// assert!(first.new_subject && !second.new_subject);
+    /// assert_eq!(first.record.subject, second.record.subject);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    fn issue_anchored(
+        &self,
+        uri: &StatusListUri,
+        certificate: &CertificateRef,
+        credential: impl FnOnce(SubjectHandle) -> NewCredential,
+        now: NumericDate,
+    ) -> Result<AnchoredRecord> {
+        self.write(|tx| {
+            let (subject, new_subject) = match certificates::get(tx, certificate)? {
+                Some(CertificateSubject {
+                    revoked: Some((reason, _)),
+                    ..
+                }) => return Err(Error::CertificateRevoked(reason)),
+                Some(known) => (known.subject, false),
+                None => {
+                    let subject = SubjectHandle::random()?;
+                    let link = CertificateSubject {
+                        subject,
+                        revoked: None,
+                    };
+                    certificates::put(tx, certificate, &link)?;
+                    let audited = AuditSubject::subject(&subject);
+                    audit::append(
+                        tx,
+                        now,
+                        ActorRole::System,
+                        AuditAction::SubjectAnchored,
+                        audited,
+                    )?;
+                    (subject, true)
+                }
+            };
+            let issued = issue_in(tx, uri, vec![credential(subject)], ActorRole::System, now)?;
+            let record = issued
+                .into_iter()
+                .next()
+                .ok_or_else(|| Error::Storage("a batch of one recorded nothing".into()))?;
+            Ok(AnchoredRecord {
+                subject,
+                new_subject,
+                record,
+            })
+        })
+    }
+
+    /// Imports one CRL entry for a known certificate, in one transaction: links `successor`
+    /// (if any) to the same person, revokes every still-valid credential of that person for
+    /// which `cascade` names a reason, marks the certificate revoked and audits each step.
+    /// A certificate already marked revoked is left alone (re-importing a CRL is harmless);
+    /// a successor linked to another person is not relinked but reported
+    /// ([`CertificateRevocation::successor_conflict`]) while the revocations still happen.
+    /// [`cascade::import_crl`](crate::cascade::import_crl) is the caller; the policy lives
+    /// there.
+    /// ```
+    /// use myna_issuer::{audit::ActorRole, record::SubjectHandle, store::{MemoryStore, Store}, Error};
+    /// use myna_jpki::{certificate::SerialNumber, crl::{Revocation, RevocationReason},
+    ///     linking::CertificateRef, profile::CertificateType};
+    /// use myna_vc_core::time::NumericDate;
+    /// let store = MemoryStore::new();
+    /// let cert = CertificateRef { certificate_type: CertificateType::Authentication, serial: SerialNumber::from_u64(7)? };
+    /// let now = NumericDate::from_unix(0);
+    /// store.link_certificate(&cert, &SubjectHandle::random()?, ActorRole::System, now)?;
+    /// let entry = Revocation { serial: cert.serial, reason: RevocationReason::LOSS, revoked_at: now };
+    /// assert!(!store.revoke_certificate(&cert, &entry, None, |_| None, now)?.already_known);
+    /// assert!(store.revoke_certificate(&cert, &entry, None, |_| None, now)?.already_known);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    fn revoke_certificate(
+        &self,
+        certificate: &CertificateRef,
+        entry: &Revocation,
+        successor: Option<CertificateRef>,
+        cascade: impl Fn(&CredentialRecord) -> Option<RevocationReason>,
+        now: NumericDate,
+    ) -> Result<CertificateRevocation> {
+        self.write(|tx| {
+            let known = certificates::get(tx, certificate)?
+                .ok_or(Error::UnknownCertificate(certificate.certificate_type))?;
+            let mut outcome = CertificateRevocation::default();
+            if known.revoked.is_some() {
+                outcome.already_known = true;
+                return Ok(outcome);
+            }
+            if let Some(next) = successor {
+                match link_in(tx, &next, &known.subject, ActorRole::System, now) {
+                    Ok(newly) => outcome.successor_linked = newly,
+                    Err(Error::CertificateLinkConflict { .. }) => outcome.successor_conflict = true,
+                    Err(other) => return Err(other),
+                }
+            }
+            for id in records::ids_for_subject(tx, &known.subject)? {
+                let record = records::get(tx, &id)?.ok_or_else(|| {
+                    Error::corrupt("subject index", format!("{id} has no record"))
+                })?;
+                let Some(reason) = cascade(&record) else {
+                    continue;
+                };
+                let status = status_lists::status(tx, &record.status)?;
+                if Transition::Revoke.allowed_from(status) {
+                    revocation::apply(tx, &id, Transition::Revoke, reason, ActorRole::System, now)?;
+                    outcome.revoked.push((id, reason));
+                }
+            }
+            let revoked = CertificateSubject {
+                subject: known.subject,
+                revoked: Some((entry.reason, entry.revoked_at)),
+            };
+            certificates::put(tx, certificate, &revoked)?;
+            let audited =
+                AuditSubject::subject(&known.subject).with_reason(crl_reason_name(entry.reason));
+            audit::append(
+                tx,
+                now,
+                ActorRole::System,
+                AuditAction::CertificateRevoked,
+                audited,
+            )?;
+            Ok(outcome)
+        })
+    }
+}
+
+/// Records `credentials` with fresh ids and random status entries, and one audit entry.
+fn issue_in(
+    tx: &mut dyn backend::WriteTables,
+    uri: &StatusListUri,
+    credentials: Vec<NewCredential>,
+    actor: ActorRole,
+    now: NumericDate,
+) -> Result<Vec<CredentialRecord>> {
+    let indices = status_lists::allocate(tx, uri, credentials.len())?;
+    let mut issued = Vec::with_capacity(credentials.len());
+    for (new, index) in credentials.into_iter().zip(indices) {
+        let id = CredentialId::random()?;
+        if records::get(tx, &id)?.is_some() {
+            // 2^-128 odds; refuse rather than overwrite.
+            return Err(Error::Storage(format!("credential id {id} drawn twice")));
+        }
+        let record = CredentialRecord::from_new(new, id, index, uri.clone());
+        records::put(tx, &record)?;
+        issued.push(record);
+    }
+    if let Some(first) = issued.first() {
+        let subject = AuditSubject::batch(&first.id, issued.len());
+        audit::append(tx, now, actor, AuditAction::CredentialsIssued, subject)?;
+    }
+    Ok(issued)
+}
+
+/// Links `certificate` to `subject`; `Ok(true)` when the link is new.
+fn link_in(
+    tx: &mut dyn backend::WriteTables,
+    certificate: &CertificateRef,
+    subject: &SubjectHandle,
+    actor: ActorRole,
+    now: NumericDate,
+) -> Result<bool> {
+    match certificates::get(tx, certificate)? {
+        Some(known) if known.subject == *subject => return Ok(false),
+        Some(_) => {
+            return Err(Error::CertificateLinkConflict {
+                certificate_type: certificate.certificate_type,
+            })
+        }
+        None => {}
+    }
+    let link = CertificateSubject {
+        subject: *subject,
+        revoked: None,
+    };
+    certificates::put(tx, certificate, &link)?;
+    let audited = AuditSubject::subject(subject).with_reason(match certificate.certificate_type {
+        CertificateType::Authentication => "authentication_certificate",
+        CertificateType::Signature => "signature_certificate",
+    });
+    audit::append(tx, now, actor, AuditAction::CertificateLinked, audited)?;
+    Ok(true)
+}
+
+/// The audit-log name of a CRL reason.
+const fn crl_reason_name(reason: myna_jpki::crl::RevocationReason) -> &'static str {
+    use myna_jpki::crl::RevocationReason as R;
+    match reason {
+        R::Unspecified => "crl:unspecified",
+        R::KeyCompromise => "crl:key_compromise",
+        R::CaCompromise => "crl:ca_compromise",
+        R::AffiliationChanged => "crl:affiliation_changed",
+        R::Superseded => "crl:superseded",
+        R::CessationOfOperation => "crl:cessation_of_operation",
+        R::CertificateHold => "crl:certificate_hold",
+        R::RemoveFromCrl => "crl:remove_from_crl",
+        R::PrivilegeWithdrawn => "crl:privilege_withdrawn",
+        R::AaCompromise => "crl:aa_compromise",
+    }
+}
+
+/// What [`Store::issue_anchored`] recorded.
+/// ```
+/// # // Built by the store only; see `Store::issue_anchored` for a run.
+/// use myna_issuer::store::AnchoredRecord;
+/// fn is_first_anchor(r: &AnchoredRecord) -> bool { r.new_subject }
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AnchoredRecord {
+    /// The person behind the certificate.
+    pub subject: SubjectHandle,
+    /// Whether the handle was drawn now (the certificate was unknown).
+    pub new_subject: bool,
+    /// The anchor credential's record.
+    pub record: CredentialRecord,
+}
+
+/// What [`Store::revoke_certificate`] did.
+/// ```
+/// use myna_issuer::store::CertificateRevocation;
+/// assert!(CertificateRevocation::default().revoked.is_empty());
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CertificateRevocation {
+    /// The certificate was marked revoked by an earlier import: nothing was done.
+    pub already_known: bool,
+    /// The successor certificate was linked to the same person now.
+    pub successor_linked: bool,
+    /// The successor was already linked to another person (it was anchored before this CRL
+    /// was imported) and was left so.
+    pub successor_conflict: bool,
+    /// The credentials revoked, with the reason recorded.
+    pub revoked: Vec<(CredentialId, RevocationReason)>,
 }
