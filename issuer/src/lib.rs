@@ -27,6 +27,8 @@
 //! * [`record`]: what is kept per credential — an id, its status entry, a pseudonymous subject
 //!   handle and the kinds of fact it depends on; no personal data.
 //! * [`status_lists`]: the stored Token Status Lists, random entry assignment, versions.
+//! * [`publication`]: status lists signed whole as `statuslist+jwt` (herd privacy), re-signed
+//!   when their version moves.
 //! * [`revocation`]: revoke / suspend / resume with a reason, audited.
 //! * [`challenge`]: single-use nonces with an expiry.
 //! * [`anchor`]: binding a wallet's holder key to a My Number card — a challenge, the card's
@@ -47,6 +49,7 @@ mod error;
 pub mod escrow;
 pub mod issuance;
 pub mod pseudonym;
+pub mod publication;
 pub mod record;
 pub mod revocation;
 pub mod status_lists;
