@@ -86,13 +86,8 @@ fn a_resident_is_anchored_issued_published_and_revoked_when_moving_house() {
     let resident = maebashi
         .resident(person, &facts, &holder_key, not_after, day(1))
         .unwrap();
-    let birth = CalendarDate::parse(
-        &resident.credential.unverified_claims().unwrap()["birthdate"]
-            .as_str()
-            .unwrap()
-            .to_owned(),
-    )
-    .unwrap();
+    let claims = resident.credential.unverified_claims().unwrap();
+    let birth = CalendarDate::parse(claims["birthdate"].as_str().unwrap()).unwrap();
     let age = maebashi
         .age(
             &AgeRequest {
