@@ -163,6 +163,72 @@ pub struct ShelterCheckIn {
     pub allergies: Vec<String>,
 }
 
+/// A checked anchor credential presentation: proof that the holder key belongs to a real,
+/// unique person anchored to a My Number card by a trusted issuer. Only [`verify_anchor`]
+/// makes one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AnchorEvidence {
+    holder_key: PublicKey,
+    anchor_issuer: String,
+}
+
+impl AnchorEvidence {
+    /// The anchored holder key (the one the presentation was key-bound with).
+    pub fn holder_key(&self) -> &PublicKey {
+        &self.holder_key
+    }
+
+    /// The issuer that anchored the holder.
+    pub fn anchor_issuer(&self) -> &str {
+        &self.anchor_issuer
+    }
+}
+
+/// Checks an anchor credential presentation for a non-municipal issuer (a DMO): issued by
+/// `anchor_issuer_key`, of the anchor type, key-bound to this issuer's `audience` and `nonce`,
+/// and stating the JPKI assurance level. Status checking is the caller's (it holds the cached
+/// status list).
+pub fn verify_anchor(
+    presentation: &str,
+    anchor_issuer_key: &PublicKey,
+    audience: &str,
+    nonce: &str,
+    now: NumericDate,
+) -> Result<AnchorEvidence> {
+    let vct = myna_vc_core::sdjwt_vc::Vct::parse(Kind::Anchor.vct())?;
+    let rule = myna_vc_core::sdjwt::KeyBindingRule::Required {
+        audience,
+        nonce,
+        max_age_secs: 300,
+    };
+    let options = myna_vc_core::sdjwt_vc::VcVerifyOptions::at(now, rule).expect_vct(&vct);
+    let verified = myna_vc_core::sdjwt_vc::verify(
+        presentation,
+        myna_vc_core::crypto::default_provider(),
+        anchor_issuer_key,
+        &options,
+    )?;
+    if verified
+        .claims()
+        .get("assurance_level")
+        .and_then(Value::as_str)
+        != Some("jpki-authentication")
+    {
+        return Err(Error::Invalid {
+            what: "anchor credential",
+            detail: "assurance level is not jpki-authentication".into(),
+        });
+    }
+    let holder_key = verified
+        .disclosed()
+        .holder_key()?
+        .ok_or(myna_vc_core::Error::NoHolderKey)?;
+    Ok(AnchorEvidence {
+        holder_key,
+        anchor_issuer: verified.issuer().unwrap_or_default().to_owned(),
+    })
+}
+
 /// A fan-club membership.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Membership {
@@ -320,15 +386,18 @@ impl<'a, S: Store> CredentialIssuer<'a, S> {
         self.one(draft, now)
     }
 
-    /// A fan-club membership credential (no personal data).
+    /// A fan-club membership credential (no personal data), for a holder that presented a
+    /// valid anchor credential ([`verify_anchor`]); it is bound to the anchored holder key.
+    /// The record's subject is derived from that key (the DMO knows no person handle).
     pub fn fan_club_membership(
         &self,
-        subject: SubjectHandle,
+        anchor: &AnchorEvidence,
         membership: &Membership,
-        holder_key: &PublicKey,
         expires_at: NumericDate,
         now: NumericDate,
     ) -> Result<Issued> {
+        let subject = SubjectHandle::from_bytes(anchor.holder_key.thumbprint().0);
+        let holder_key = &anchor.holder_key;
         let claims = json!({
             "club_id": membership.club_id,
             "member_number": membership.member_number,

@@ -9,7 +9,8 @@
 )]
 
 use myna_issuer::issuance::{
-    AgeRequest, CredentialIssuer, IssuerProfile, Membership, ShelterCheckIn, SubsidyGrant,
+    verify_anchor, AgeRequest, CredentialIssuer, IssuerProfile, Membership, ShelterCheckIn,
+    SubsidyGrant,
 };
 use myna_issuer::pseudonym::{ContextId, PseudonymKey};
 use myna_issuer::record::{Fact, SubjectHandle};
@@ -364,15 +365,71 @@ fn membership_shelter_and_pseudonym_credentials_carry_what_they_declare() {
     let now = noon("2026-11-21");
     let later = now.plus_seconds(86_400 * 30);
     let subject = SubjectHandle::random().unwrap();
+    // The DMO checks the holder's anchor credential (from the municipality) first.
+    let (anchor_key, holder_key) = (
+        SecretKey::generate_p256().unwrap(),
+        SecretKey::generate_p256().unwrap(),
+    );
+    let anchor_signer = default_provider().signer(&anchor_key).unwrap();
+    let holder_signer = default_provider().signer(&holder_key).unwrap();
+    let anchor_type =
+        myna_issuer::credential_types::declaration(myna_issuer::credential_types::Kind::Anchor)
+            .unwrap();
+    let anchor_claims =
+        serde_json::json!({"assurance_level": "jpki-authentication", "anchored_on": "2026-11-01"});
+    let anchor =
+        myna_vc_core::sdjwt_vc::SdJwtVcIssuer::new(&*anchor_signer, "https://city.mishima.example")
+            .issue(&myna_vc_core::sdjwt_vc::VcRequest {
+                credential_type: &anchor_type,
+                claims: anchor_claims.as_object().unwrap(),
+                holder_key: &holder_key.public_key(),
+                issued_at: now,
+                expires_at: Some(later),
+                status: None,
+            })
+            .unwrap();
+    let present = |nonce: &str| {
+        let kb = myna_vc_core::sdjwt::KeyBinding {
+            audience: "https://izu-dmo.example",
+            nonce,
+            issued_at: now,
+            signer: &*holder_signer,
+        };
+        anchor.select(&[]).unwrap().bind(&kb).unwrap().to_string()
+    };
+    let evidence = verify_anchor(
+        &present("n-42"),
+        &anchor_key.public_key(),
+        "https://izu-dmo.example",
+        "n-42",
+        now,
+    )
+    .unwrap();
+    assert_eq!(evidence.holder_key(), &holder_key.public_key());
+    assert!(verify_anchor(
+        &present("n-42"),
+        &anchor_key.public_key(),
+        "https://izu-dmo.example",
+        "n-43",
+        now
+    )
+    .is_err());
+    assert!(verify_anchor(
+        &present("n-42"),
+        &SecretKey::generate_p256().unwrap().public_key(),
+        "https://izu-dmo.example",
+        "n-42",
+        now
+    )
+    .is_err());
     let member = issuer
         .fan_club_membership(
-            subject,
+            &evidence,
             &Membership {
                 club_id: "izu".into(),
                 member_number: "000123".into(),
                 tier: "gold".into(),
             },
-            &holder(),
             later,
             now,
         )
@@ -387,6 +444,11 @@ fn membership_shelter_and_pseudonym_credentials_carry_what_they_declare() {
     assert_eq!(
         (shop["club_id"].as_str(), shop["tier"].as_str()),
         (Some("izu"), Some("gold"))
+    );
+    assert_eq!(
+        shop["cnf"]["jwk"],
+        holder_key.public_key().to_jwk(),
+        "bound to the anchored key"
     );
 
     let check_in = ShelterCheckIn {
