@@ -15,7 +15,9 @@
 
 use core::fmt;
 
-use crate::date::CalendarDate;
+use myna_vc_core::age;
+pub use myna_vc_core::calendar::CalendarDate;
+
 use crate::error::{Error, Result};
 
 /// The attribute names used in errors, with their `otherName` OIDs.
@@ -316,10 +318,11 @@ impl Sex {
 /// The Japanese era of a date of birth, as the first digit of `EYYYYMMDD`.
 ///
 /// ```
-/// use myna_jpki::{date::CalendarDate, holder::Era};
-/// assert_eq!(Era::for_date(CalendarDate::new(2019, 4, 30).unwrap()), Era::Heisei);
-/// assert_eq!(Era::for_date(CalendarDate::new(2019, 5, 1).unwrap()), Era::Reiwa);
-/// assert_eq!(Era::Showa.first_day().unwrap().to_string(), "1926-12-25");
+/// use myna_jpki::holder::{CalendarDate, Era};
+/// assert_eq!(Era::for_date(CalendarDate::from_ymd(2019, 4, 30)?), Era::Heisei);
+/// assert_eq!(Era::for_date(CalendarDate::from_ymd(2019, 5, 1)?), Era::Reiwa);
+/// assert_eq!(Era::Showa.first_day().map(|d| d.to_string()).as_deref(), Some("1926-12-25"));
+/// # Ok::<(), myna_vc_core::Error>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Era {
@@ -370,11 +373,11 @@ impl Era {
     pub fn first_day(self) -> Option<CalendarDate> {
         match self {
             Era::Unknown => None,
-            Era::Meiji => CalendarDate::new(1868, 10, 23),
-            Era::Taisho => CalendarDate::new(1912, 7, 30),
-            Era::Showa => CalendarDate::new(1926, 12, 25),
-            Era::Heisei => CalendarDate::new(1989, 1, 8),
-            Era::Reiwa => CalendarDate::new(2019, 5, 1),
+            Era::Meiji => CalendarDate::from_ymd(1868, 10, 23).ok(),
+            Era::Taisho => CalendarDate::from_ymd(1912, 7, 30).ok(),
+            Era::Showa => CalendarDate::from_ymd(1926, 12, 25).ok(),
+            Era::Heisei => CalendarDate::from_ymd(1989, 1, 8).ok(),
+            Era::Reiwa => CalendarDate::from_ymd(2019, 5, 1).ok(),
         }
     }
 
@@ -391,12 +394,12 @@ impl Era {
 /// A date of birth with its era, as `EYYYYMMDD` encodes it (the year is Gregorian).
 ///
 /// ```
-/// use myna_jpki::{date::CalendarDate, holder::{BirthDate, Era}};
+/// use myna_jpki::holder::{BirthDate, CalendarDate, Era};
 /// let showa = BirthDate::parse("319640815")?;
 /// assert_eq!(showa.era(), Era::Showa);
 /// assert_eq!(showa.japanese_year(), Some(39)); // 昭和39年
 /// assert_eq!(showa.encode(), "319640815");
-/// assert_eq!(showa.age_on(CalendarDate::new(2024, 8, 15).unwrap()), 60);
+/// assert_eq!(showa.age_on(CalendarDate::from_ymd(2024, 8, 15)?), 60);
 /// assert!(BirthDate::parse("519640815").is_err()); // Reiwa does not fit 1964
 /// assert!(BirthDate::parse("420230229").is_err()); // no 29 February in 2023
 /// # Ok::<(), myna_jpki::Error>(())
@@ -447,12 +450,12 @@ impl BirthDate {
         let era = Era::from_digit(era_digit)
             .ok_or_else(|| Error::malformed(attribute::BIRTH_DATE, "era digit must be 0 to 5"))?;
         let (month, day) = (number(5..7), number(7..9));
-        let date = CalendarDate::new(
-            number(1..5),
+        let date = CalendarDate::from_ymd(
+            i32::from(number(1..5)),
             u8::try_from(month).unwrap_or(0),
             u8::try_from(day).unwrap_or(0),
         )
-        .ok_or_else(|| Error::malformed(attribute::BIRTH_DATE, "is not a calendar date"))?;
+        .map_err(|_| Error::malformed(attribute::BIRTH_DATE, "is not a calendar date"))?;
         BirthDate::new(era, date)
     }
 
@@ -480,12 +483,14 @@ impl BirthDate {
     /// The year within the era (元年 = 1), when the era is known.
     pub fn japanese_year(&self) -> Option<u16> {
         let first = self.era.first_day()?;
-        Some(self.date.year() - first.year() + 1)
+        // The era was checked against the date, so the difference is small and non-negative.
+        u16::try_from(self.date.year() - first.year() + 1).ok()
     }
 
-    /// The age in whole years on `date` (one is N from 00:00 of the Nth birthday).
+    /// The age in whole years on `date` (one is N from 00:00 of the Nth birthday; a
+    /// 29 February birth is N from 1 March in common years), 0 before the birth.
     pub fn age_on(&self, date: CalendarDate) -> u32 {
-        self.date.years_completed_on(date)
+        age::age_on(self.date, date)
     }
 }
 
@@ -527,6 +532,18 @@ mod tests {
         assert!(BirthDate::parse("620200101").is_err());
         assert!(BirthDate::parse("52019050").is_err());
         assert!(BirthDate::parse("5２019050").is_err());
+    }
+
+    #[test]
+    fn a_leap_day_birth_ages_on_1_march_in_common_years() {
+        let born = BirthDate::parse("420040229").unwrap();
+        let on = |y, m, d| CalendarDate::from_ymd(y, m, d).unwrap();
+        assert_eq!(born.age_on(on(2024, 2, 28)), 19);
+        assert_eq!(born.age_on(on(2024, 2, 29)), 20);
+        assert_eq!(born.age_on(on(2023, 2, 28)), 18);
+        assert_eq!(born.age_on(on(2023, 3, 1)), 19);
+        assert_eq!(born.age_on(on(2004, 2, 29)), 0);
+        assert_eq!(born.age_on(on(2000, 1, 1)), 0, "not yet born");
     }
 
     #[test]

@@ -10,7 +10,6 @@
 //! | [`profile`] | the JPKI profile as data: types, environments, OIDs, names, key usages |
 //! | [`certificate`] | parsing an end-entity certificate into its typed profile |
 //! | [`holder`] | the four facts: name, address (with substitute maps), sex, date of birth |
-//! | [`date`] | calendar dates in Japan, birthdays and ages |
 //! | [`roots`] | pinned production roots, test roots, the root set of a deployment |
 //! | [`crl`] | CRLs: lean index, signature check, lookup with reason and date |
 //! | [`validate`] | the validator: purpose, environment, chain, time, revocation |
@@ -29,7 +28,6 @@ pub mod card;
 pub mod card_jws;
 pub mod certificate;
 pub mod crl;
-pub mod date;
 mod error;
 pub mod holder;
 pub mod linking;

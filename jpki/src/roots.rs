@@ -19,11 +19,12 @@
 
 use core::fmt;
 
+use myna_vc_core::calendar::CalendarDate;
 use myna_vc_core::crypto::{Algorithm, CryptoProvider, PublicKey, RsaPublicKey};
+use myna_vc_core::time::NumericDate;
 use sha2::{Digest, Sha256};
 
 use crate::certificate::{Validity, X509Parts};
-use crate::date::CalendarDate;
 use crate::error::{Error, Result};
 use crate::profile::{CertificateType, Environment, KeyUsage};
 
@@ -152,9 +153,7 @@ impl JpkiRoot {
         })?;
         let generation = match environment {
             Environment::Production => pinned_generation(fingerprint, certificate_type)?,
-            Environment::Test => {
-                Generation(CalendarDate::in_japan(parts.validity.not_before).year())
-            }
+            Environment::Test => test_generation(parts.validity.not_before)?,
         };
         check_root_extensions(&parts)?;
         if parts.issuer_der != parts.subject_der {
@@ -219,6 +218,15 @@ impl JpkiRoot {
     pub(crate) fn subject_der(&self) -> &[u8] {
         &self.parts.subject_der
     }
+}
+
+/// A test root's generation: the year (in Japan) its validity begins.
+fn test_generation(not_before: NumericDate) -> Result<Generation> {
+    let year = CalendarDate::from_numeric_date_jst(not_before)?.year();
+    // CalendarDate keeps years within 0001-9999, which fit a u16.
+    u16::try_from(year)
+        .map(Generation)
+        .map_err(|_| Error::NotJpkiRoot("notBefore outside the years 0001-9999".into()))
 }
 
 fn pinned_generation(

@@ -35,6 +35,8 @@ use std::sync::Arc;
 
 use der::asn1::{Any, BitString, OctetString, SetOfVec};
 use der::{Encode, Tag};
+use myna_vc_core::age;
+use myna_vc_core::calendar::CalendarDate;
 use myna_vc_core::time::NumericDate;
 use rsa::traits::PublicKeyParts;
 use rsa::{Pkcs1v15Sign, RsaPrivateKey};
@@ -53,7 +55,6 @@ use x509_cert::spki::{AlgorithmIdentifierOwned, SubjectPublicKeyInfoOwned};
 use crate::card::DigestInfo;
 use crate::certificate::{Certificate, KeyUsageExtension, SerialNumber, Validity};
 use crate::crl::RevocationReason;
-use crate::date::CalendarDate;
 use crate::error::{Error, Result};
 use crate::holder::HolderFacts;
 use crate::linking::{CertificateRef, InMemoryLinking};
@@ -62,9 +63,9 @@ use crate::roots::{JpkiRoot, RootSet};
 use crate::tlv::{self, tag};
 
 /// How long test roots are valid: ten years, like J-LIS's.
-const ROOT_VALIDITY_YEARS: u16 = 10;
+const ROOT_VALIDITY_YEARS: u32 = 10;
 /// End-entity certificates end on the 5th birthday after issuance.
-const CERTIFICATE_BIRTHDAYS: u16 = 5;
+const CERTIFICATE_BIRTHDAYS: u32 = 5;
 /// J-LIS issues no signature certificate to children under 15.
 const SIGNATURE_MIN_AGE: u32 = 15;
 
@@ -363,13 +364,14 @@ impl TestCa {
         authentication_root_key: TestKey,
         valid_from: NumericDate,
     ) -> Result<TestCa> {
-        let start = CalendarDate::in_japan(valid_from);
-        let end = start
-            .anniversary_in(start.year().saturating_add(ROOT_VALIDITY_YEARS))
-            .ok_or_else(|| Error::der("test root", "validity beyond the year 9999"))?;
+        let start = CalendarDate::from_numeric_date_jst(valid_from)
+            .map_err(|_| Error::der("test root", "validity outside the years 0001-9999"))?;
+        // The same anniversary rule as a birthday: 29 February moves to 1 March.
+        let end = age::date_reaching(start, ROOT_VALIDITY_YEARS)
+            .map_err(|_| Error::der("test root", "validity beyond the year 9999"))?;
         let validity = Validity {
             not_before: valid_from,
-            not_after: end.end_in_japan(),
+            not_after: end_jst(end),
         };
         Ok(TestCa {
             environment,
@@ -561,7 +563,8 @@ impl TestCa {
             authentication_key,
             validity,
         )?;
-        let issue_date = CalendarDate::in_japan(issued_at);
+        let issue_date = CalendarDate::from_numeric_date_jst(issued_at)
+            .map_err(|_| Error::der("test certificate", "issued outside the years 0001-9999"))?;
         let signature = if facts.birth_date.age_on(issue_date) >= SIGNATURE_MIN_AGE {
             let signature = self.issue_one(
                 CertificateType::Signature,
@@ -776,27 +779,26 @@ impl TestCa {
 
 /// Validity of a card's certificates: from issuance to the end (JST) of the 5th birthday after it.
 fn card_validity(facts: &HolderFacts, issued_at: NumericDate) -> Result<Validity> {
-    let issued = CalendarDate::in_japan(issued_at);
-    let born = facts.birth_date.date();
-    let next_birthday = born
-        .anniversary_in(issued.year())
-        .filter(|d| *d > issued)
-        .map_or_else(
-            || born.anniversary_in(issued.year().saturating_add(1)),
-            Some,
-        )
-        .ok_or_else(|| Error::der("test certificate", "validity beyond the year 9999"))?;
-    let fifth = born
-        .anniversary_in(
-            next_birthday
-                .year()
-                .saturating_add(CERTIFICATE_BIRTHDAYS - 1),
-        )
-        .ok_or_else(|| Error::der("test certificate", "validity beyond the year 9999"))?;
+    const WHAT: &str = "test certificate";
+    let issued = CalendarDate::from_numeric_date_jst(issued_at)
+        .map_err(|_| Error::der(WHAT, "issued outside the years 0001-9999"))?;
+    // The first birthday after the issuance day is the one at age + 1.
+    let age = facts.birth_date.age_on(issued);
+    let fifth = age::date_reaching(
+        facts.birth_date.date(),
+        age.saturating_add(CERTIFICATE_BIRTHDAYS),
+    )
+    .map_err(|_| Error::der(WHAT, "validity beyond the year 9999"))?;
     Ok(Validity {
         not_before: issued_at,
-        not_after: fifth.end_in_japan(),
+        not_after: end_jst(fifth),
     })
+}
+
+/// 23:59:59 JST of `day`: how J-LIS writes the end of a validity period. Japan has no
+/// daylight saving, so every JST day is 86 400 seconds long.
+fn end_jst(day: CalendarDate) -> NumericDate {
+    day.start_jst().plus_seconds(86_400 - 1)
 }
 
 fn der_error(e: der::Error) -> Error {
@@ -1070,4 +1072,48 @@ fn crl_extensions(number: u64, key_id: &[u8]) -> Result<Vec<u8>> {
     let mut out = Vec::new();
     tlv::write(&mut out, tag::CONTEXT_0, &list);
     Ok(out)
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_validity_ends_at_the_last_second_of_the_jst_day() {
+        // 2023-07-15T14:59:59Z is 23:59:59 JST on the 15th; one second later it is the 16th.
+        let end = NumericDate::from_unix(1_689_433_199);
+        let day = CalendarDate::from_numeric_date_jst(end).unwrap();
+        assert_eq!(day.to_string(), "2023-07-15");
+        assert_eq!(end_jst(day), end);
+        let last = CalendarDate::from_ymd(9999, 12, 31).unwrap();
+        assert_eq!(
+            CalendarDate::from_numeric_date_jst(end_jst(last)).unwrap(),
+            last
+        );
+    }
+
+    #[test]
+    fn a_leap_day_holders_certificates_end_on_1_march_in_common_years() {
+        use crate::holder::{Address, BirthDate, HolderName, Sex};
+        let facts = HolderFacts {
+            name: HolderName::plain("閏　花子").unwrap(),
+            sex: Sex::Female,
+            birth_date: BirthDate::parse("420040229").unwrap(),
+            address: Address::plain("東京都千代田区").unwrap(),
+        };
+        let day = |y, m, d| CalendarDate::from_ymd(y, m, d).unwrap();
+        let cases = [
+            // Issued after the 2036 birthday: the 5th birthday after is in 2041, a common year.
+            (day(2036, 4, 2), day(2041, 3, 1)),
+            // Issued on the (common-year) birthday itself: it does not count.
+            (day(2035, 3, 1), day(2040, 2, 29)),
+            (day(2035, 2, 28), day(2039, 3, 1)),
+        ];
+        for (issued, fifth) in cases {
+            let validity = card_validity(&facts, issued.start_jst()).unwrap();
+            assert_eq!(validity.not_before, issued.start_jst());
+            assert_eq!(validity.not_after, end_jst(fifth), "issued {issued}");
+        }
+    }
 }

@@ -12,7 +12,7 @@ mod common;
 use common::*;
 use myna_jpki::certificate::{Certificate, KeyUsageExtension, SerialNumber};
 use myna_jpki::crl::RevocationReason;
-use myna_jpki::date::CalendarDate;
+use myna_jpki::holder::CalendarDate;
 use myna_jpki::holder::{Era, HolderFacts};
 use myna_jpki::profile::{other_name, CertificateType, Environment, KeyUsage, ObjectIdentifier};
 use myna_jpki::roots::{JpkiRoot, RootSet};
@@ -50,13 +50,16 @@ fn every_attribute_round_trips_and_the_certificates_validate() {
 
         // Validity ends at 23:59:59 JST on the 5th birthday after issuance (2035-04-02).
         let born = facts.birth_date.date();
-        let fifth = CalendarDate::new(
-            2035 + 4 + u16::from((born.month(), born.day()) < (4, 2)),
+        let fifth = CalendarDate::from_ymd(
+            2035 + 4 + i32::from((born.month(), born.day()) < (4, 2)),
             born.month(),
             born.day(),
         )
         .unwrap();
-        assert_eq!(sign.validity().not_after, fifth.end_in_japan());
+        assert_eq!(
+            sign.validity().not_after,
+            fifth.next_day().unwrap().start_jst().minus_seconds(1)
+        );
         assert_eq!(auth.validity().not_after, sign.validity().not_after);
 
         let validator = validator(&ca);

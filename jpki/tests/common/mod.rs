@@ -11,7 +11,7 @@ use std::sync::OnceLock;
 
 use myna_jpki::certificate::Certificate;
 use myna_jpki::crl::Crl;
-use myna_jpki::date::CalendarDate;
+use myna_jpki::holder::CalendarDate;
 use myna_jpki::holder::{Address, BirthDate, HolderFacts, HolderName, Sex, SubstituteMap};
 use myna_jpki::profile::CertificateType;
 use myna_jpki::roots::RootSet;
@@ -34,13 +34,13 @@ pub fn keys() -> &'static [TestKey; 4] {
     })
 }
 
-pub fn date(y: u16, m: u8, d: u8) -> CalendarDate {
-    CalendarDate::new(y, m, d).unwrap()
+pub fn date(y: i32, m: u8, d: u8) -> CalendarDate {
+    CalendarDate::from_ymd(y, m, d).unwrap()
 }
 
 /// 2035-04-01 00:00 JST: the roots of the main test CA become valid.
 pub fn t0() -> NumericDate {
-    date(2035, 4, 1).start_in_japan()
+    date(2035, 4, 1).start_jst()
 }
 
 pub fn days(n: u64) -> u64 {
