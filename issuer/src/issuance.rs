@@ -594,10 +594,5 @@ fn object(value: Value) -> Map<String, Value> {
 
 /// The certified date of birth as a calendar date.
 fn birth_date(facts: &HolderFacts) -> Result<CalendarDate> {
-    let d = facts.birth_date.date();
-    Ok(CalendarDate::from_ymd(
-        i32::from(d.year()),
-        d.month(),
-        d.day(),
-    )?)
+    Ok(facts.birth_date.date())
 }
