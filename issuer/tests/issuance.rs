@@ -19,7 +19,7 @@ use myna_issuer::Error;
 use myna_jpki::holder::{Address, BirthDate, HolderFacts, HolderName, Sex};
 use myna_vc_core::calendar::CalendarDate;
 use myna_vc_core::claim_path::ClaimPath;
-use myna_vc_core::crypto::{default_provider, PublicKey, SecretKey};
+use myna_vc_core::crypto::{default_provider, PublicKey, SecretKey, Signer};
 use myna_vc_core::public_expense::{PublicExpensePayerNumber, RecipientNumber};
 use myna_vc_core::sdjwt::KeyBindingRule;
 use myna_vc_core::sdjwt_vc::{self, VcVerifyOptions, Vct};
@@ -43,6 +43,16 @@ fn city() -> City {
         key: SecretKey::generate_p256().unwrap(),
         list,
     }
+}
+
+fn municipal<'a>(
+    c: &'a City,
+    signer: &'a dyn Signer,
+    iss: &str,
+    code: &str,
+) -> CredentialIssuer<'a, MemoryStore> {
+    let profile = IssuerProfile::municipality(iss, code.parse().unwrap(), c.list.clone());
+    CredentialIssuer::new(&c.store, signer, profile).unwrap()
 }
 
 fn holder() -> PublicKey {
@@ -92,16 +102,7 @@ fn seen(
 fn a_resident_credential_needs_an_address_in_the_municipality() {
     let c = city();
     let signer = default_provider().signer(&c.key).unwrap();
-    let kobe = CredentialIssuer::new(
-        &c.store,
-        &*signer,
-        IssuerProfile::municipality(
-            "https://city.kobe.example",
-            "281000".parse().unwrap(),
-            c.list.clone(),
-        ),
-    )
-    .unwrap();
+    let kobe = municipal(&c, &*signer, "https://city.kobe.example", "281000");
     let now = noon("2026-11-21");
     let until = now.plus_seconds(365 * 86_400);
     let subject = SubjectHandle::random().unwrap();
@@ -175,16 +176,7 @@ fn a_resident_credential_needs_an_address_in_the_municipality() {
 
 fn age_claims(c: &City, birth: &str, today: &str) -> (serde_json::Map<String, Value>, NumericDate) {
     let signer = default_provider().signer(&c.key).unwrap();
-    let issuer = CredentialIssuer::new(
-        &c.store,
-        &*signer,
-        IssuerProfile::municipality(
-            "https://city.kobe.example",
-            "281000".parse().unwrap(),
-            c.list.clone(),
-        ),
-    )
-    .unwrap();
+    let issuer = municipal(&c, &*signer, "https://city.kobe.example", "281000");
     let now = noon(today);
     let key = holder();
     let issued = issuer
@@ -295,16 +287,7 @@ fn grant(birth: &str) -> SubsidyGrant {
 fn the_subsidy_ends_on_the_first_31_march_after_reaching_the_age() {
     let c = city();
     let signer = default_provider().signer(&c.key).unwrap();
-    let omura = CredentialIssuer::new(
-        &c.store,
-        &*signer,
-        IssuerProfile::municipality(
-            "https://city.omura.example",
-            "422053".parse().unwrap(),
-            c.list.clone(),
-        ),
-    )
-    .unwrap();
+    let omura = municipal(&c, &*signer, "https://city.omura.example", "422053");
     let guardian = SubjectHandle::random().unwrap();
     let now = noon("2025-06-01");
     let shown = [ClaimPath::key("child_birthdate")];
@@ -508,16 +491,7 @@ fn membership_shelter_and_pseudonym_credentials_carry_what_they_declare() {
 fn every_credential_has_a_durable_record_and_its_own_status_entry() {
     let c = city();
     let signer = default_provider().signer(&c.key).unwrap();
-    let issuer = CredentialIssuer::new(
-        &c.store,
-        &*signer,
-        IssuerProfile::municipality(
-            "https://city.kobe.example",
-            "281000".parse().unwrap(),
-            c.list.clone(),
-        ),
-    )
-    .unwrap();
+    let issuer = municipal(&c, &*signer, "https://city.kobe.example", "281000");
     let now = noon("2026-11-21");
     let keys: Vec<PublicKey> = (0..50).map(|_| holder()).collect();
     let requests: Vec<AgeRequest> = keys
