@@ -176,7 +176,7 @@ fn a_resident_credential_needs_an_address_in_the_municipality() {
 
 fn age_claims(c: &City, birth: &str, today: &str) -> (serde_json::Map<String, Value>, NumericDate) {
     let signer = default_provider().signer(&c.key).unwrap();
-    let issuer = municipal(&c, &*signer, "https://city.kobe.example", "281000");
+    let issuer = municipal(c, &*signer, "https://city.kobe.example", "281000");
     let now = noon(today);
     let key = holder();
     let issued = issuer
