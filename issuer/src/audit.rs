@@ -15,6 +15,8 @@ use myna_vc_core::{status_list::StatusListUri, time::NumericDate};
 use sha2::{Digest, Sha256};
 
 use crate::error::{Error, Result};
+use crate::escrow::TrusteeId;
+use crate::pseudonym::{ContextId, Pseudonym};
 use crate::record::{CredentialId, SubjectHandle};
 use crate::store::backend::{ReadTables, Table, WriteTables};
 
@@ -67,6 +69,10 @@ pub enum AuditAction {
     CertificateLinked,
     /// A CRL listing a known certificate was imported.
     CertificateRevoked,
+    /// A quorum of trustees opened an escrowed pseudonym link (due process).
+    EscrowOpened,
+    /// An attempt to open an escrowed pseudonym link was refused (no quorum, foreign shares).
+    EscrowOpeningRefused,
 }
 
 /// Defines `as_str`, `parse` and `Display` for a field enum from one table of names.
@@ -110,6 +116,8 @@ named!(AuditAction, "audit action", {
     SubjectAnchored => "subject.anchored",
     CertificateLinked => "certificate.linked",
     CertificateRevoked => "certificate.revoked",
+    EscrowOpened => "escrow.opened",
+    EscrowOpeningRefused => "escrow.opening_refused",
 });
 
 /// What an entry is about, as a reference that carries no personal data: a credential id, a
@@ -166,6 +174,41 @@ impl AuditSubject {
         AuditSubject(format!("batch:{first}+{count}"))
     }
 
+    /// A context pseudonym (the subject of an escrow opening; never the person behind it).
+    /// The context is written as a JSON string, so no context text can forge another field.
+    /// ```
+    /// use myna_issuer::{audit::AuditSubject, pseudonym::{ContextId, Pseudonym}};
+    /// let p = Pseudonym::parse("NLUWVW_kF0zjiixAjHhdImu0BSeUJ9A6bPwG_OrrW6o")?;
+    /// let s = AuditSubject::pseudonym(&ContextId::parse("maebashi forum")?, &p);
+    /// assert_eq!(s.as_str(),
+    ///     r#"pseudonym:NLUWVW_kF0zjiixAjHhdImu0BSeUJ9A6bPwG_OrrW6o context:"maebashi forum""#);
+    /// # Ok::<(), myna_issuer::Error>(())
+    /// ```
+    pub fn pseudonym(context: &ContextId, pseudonym: &Pseudonym) -> Self {
+        AuditSubject(format!(
+            "pseudonym:{pseudonym} context:{}",
+            json_string(context.as_str())
+        ))
+    }
+
+    /// This subject with the trustees involved appended (`… trustees:["a","b"]`), at most
+    /// [`MAX_LISTED_TRUSTEES`] of them by name and the rest as a count, so that the entry stays
+    /// far below the 64 KiB field limit.
+    pub(crate) fn with_trustees(mut self, trustees: &[TrusteeId]) -> Self {
+        let listed: Vec<&str> = trustees
+            .iter()
+            .take(MAX_LISTED_TRUSTEES)
+            .map(TrusteeId::as_str)
+            .collect();
+        self.0.push_str(" trustees:");
+        self.0.push_str(&json_string_list(&listed));
+        let more = trustees.len().saturating_sub(MAX_LISTED_TRUSTEES);
+        if more > 0 {
+            self.0.push_str(&format!("+{more}"));
+        }
+        self
+    }
+
     /// This subject with the reason for the action appended (`… reason:<name>`).
     pub(crate) fn with_reason(mut self, reason: &'static str) -> Self {
         self.0.push_str(" reason:");
@@ -182,6 +225,18 @@ impl AuditSubject {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+}
+
+/// How many trustees an escrow entry names; policies have a handful, so this never bites.
+pub const MAX_LISTED_TRUSTEES: usize = 32;
+
+fn json_string(text: &str) -> String {
+    // Serializing a &str cannot fail; fall back to an empty string literal regardless.
+    serde_json::to_string(text).unwrap_or_else(|_| "\"\"".to_owned())
+}
+
+fn json_string_list(texts: &[&str]) -> String {
+    serde_json::to_string(texts).unwrap_or_else(|_| "[]".to_owned())
 }
 
 /// One entry of the audit log, as stored and chained.

@@ -142,6 +142,19 @@ pub enum Error {
     /// No person is known behind this certificate: it was never anchored nor linked.
     #[error("no person is known behind this {0} certificate")]
     UnknownCertificate(CertificateType),
+    // ---- escrow store ----
+    /// Bytes handed to [`SealedLink::from_bytes`](crate::escrow::SealedLink::from_bytes) are
+    /// not a sealed link in a format this version knows.
+    #[error("malformed sealed link: {0}")]
+    MalformedSealedLink(&'static str),
+    /// No sealed link is stored for this context and pseudonym.
+    #[error("no sealed link is stored for this pseudonym")]
+    UnknownSealedLink,
+    /// Pseudonym credentials are issued only with their link sealed under an escrow policy,
+    /// and this issuer has none
+    /// ([`CredentialIssuer::with_escrow`](crate::issuance::CredentialIssuer::with_escrow)).
+    #[error("no escrow policy is configured: pseudonym credentials are refused")]
+    EscrowNotConfigured,
 }
 
 /// Why a challenge nonce was not accepted.

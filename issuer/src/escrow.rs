@@ -40,14 +40,25 @@ use hpke::kem::X25519HkdfSha256;
 use hpke::{Deserializable, Kem as _, OpModeR, OpModeS, Serializable};
 use zeroize::Zeroizing;
 
+use myna_vc_core::time::NumericDate;
+
+use crate::audit::{ActorRole, AuditAction, AuditSubject};
 use crate::error::{Error, Result};
 use crate::pseudonym::{ContextId, Pseudonym};
 use crate::record::SubjectHandle;
+use crate::store::Store;
 
 type Kem = X25519HkdfSha256;
 
 const INFO_LABEL: &[u8] = b"myna-vc/escrow-share/v1";
 const LINK_LABEL: &[u8] = b"myna-vc/escrow-link/v1";
+
+/// The leading byte of [`SealedLink::to_bytes`]: the format version.
+pub const SEALED_LINK_VERSION: u8 = 1;
+/// The X25519 encapsulated key's size.
+const ENCAPPED_LEN: usize = 32;
+/// No sealed link of this format comes near this size; anything larger is refused unread.
+const MAX_SEALED_LINK_BYTES: usize = 1 << 20;
 
 /// A trustee's name, as recorded in sealed links and the audit log.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -244,6 +255,137 @@ impl SealedLink {
     pub fn trustees(&self) -> impl Iterator<Item = &TrusteeId> {
         self.shares.iter().map(|s| &s.trustee)
     }
+
+    /// The stored form. Our own small format (it only ever travels between this crate and its
+    /// store, and a general serializer would add a parser surface for nothing); all integers
+    /// big-endian:
+    ///
+    /// `version (1) = 1 ‖ record id (16) ‖ threshold (1) ‖ nonce (12) ‖ link ciphertext
+    /// length (2) ‖ link ciphertext ‖ share count (1) ‖` then per share `trustee id length (1)
+    /// ‖ trustee id (UTF-8) ‖ encapsulated key (32) ‖ share ciphertext length (2) ‖ share
+    /// ciphertext`.
+    ///
+    /// ```
+    /// use myna_issuer::escrow::{self, EscrowPolicy, EscrowedLink, SealedLink, TrusteeKey};
+    /// use myna_issuer::{pseudonym::{ContextId, PseudonymKey}, record::SubjectHandle};
+    /// let trustees = ["city", "committee", "court"].map(|id| TrusteeKey::generate(id).unwrap());
+    /// let policy = EscrowPolicy::new(trustees.iter().map(TrusteeKey::public).collect(), 2)?;
+    /// let (person, context) = (SubjectHandle::random()?, ContextId::parse("forum")?);
+    /// let pseudonym = PseudonymKey::generate()?.derive(&person, &context);
+    /// let sealed = escrow::seal(&policy, &EscrowedLink { context, pseudonym, person })?;
+    /// let bytes = sealed.to_bytes();
+    /// assert_eq!(bytes[0], escrow::SEALED_LINK_VERSION);
+    /// assert_eq!(SealedLink::from_bytes(&bytes)?, sealed);
+    /// # Ok::<(), myna_issuer::Error>(())
+    /// ```
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut out = vec![SEALED_LINK_VERSION];
+        out.extend_from_slice(&self.record);
+        out.push(self.threshold);
+        out.extend_from_slice(&self.nonce);
+        put_u16_prefixed(&mut out, &self.ciphertext);
+        // `seal` and `from_bytes` are the only constructors and both keep every length within
+        // its prefix (≤ 255 shares, ids ≤ 128 bytes, ciphertexts of a few hundred bytes).
+        out.push(u8::try_from(self.shares.len()).unwrap_or(u8::MAX));
+        for share in &self.shares {
+            let id = share.trustee.0.as_bytes();
+            out.push(u8::try_from(id.len()).unwrap_or(u8::MAX));
+            out.extend_from_slice(id);
+            out.extend_from_slice(&share.encapped);
+            put_u16_prefixed(&mut out, &share.ciphertext);
+        }
+        out
+    }
+
+    /// Reads the stored form back ([`to_bytes`](Self::to_bytes)). Anything else — another
+    /// version, truncated or trailing bytes, a bad trustee id, a threshold below 2 or above
+    /// the number of shares, input over 1 MiB — is [`Error::MalformedSealedLink`].
+    ///
+    /// ```
+    /// use myna_issuer::{escrow::SealedLink, Error};
+    /// assert!(matches!(SealedLink::from_bytes(&[]), Err(Error::MalformedSealedLink(_))));
+    /// assert!(matches!(SealedLink::from_bytes(&[9, 0, 0]), Err(Error::MalformedSealedLink(_))));
+    /// ```
+    pub fn from_bytes(bytes: &[u8]) -> Result<Self> {
+        if bytes.len() > MAX_SEALED_LINK_BYTES {
+            return Err(Error::MalformedSealedLink("larger than 1 MiB"));
+        }
+        let mut r = Reader(bytes);
+        if r.array::<1>()? != [SEALED_LINK_VERSION] {
+            return Err(Error::MalformedSealedLink("unknown format version"));
+        }
+        let record = r.array::<16>()?;
+        let [threshold] = r.array::<1>()?;
+        let nonce = r.array::<12>()?;
+        let ciphertext = r.u16_prefixed()?.to_vec();
+        let [count] = r.array::<1>()?;
+        let shares = (0..count).map(|_| r.share()).collect::<Result<Vec<_>>>()?;
+        if !r.0.is_empty() {
+            return Err(Error::MalformedSealedLink("trailing bytes"));
+        }
+        if threshold < 2 || usize::from(threshold) > shares.len() {
+            return Err(Error::MalformedSealedLink(
+                "threshold below 2 or above the number of shares",
+            ));
+        }
+        let mut ids: Vec<&TrusteeId> = shares.iter().map(|s| &s.trustee).collect();
+        ids.sort();
+        if ids.windows(2).any(|w| w.first() == w.get(1)) {
+            return Err(Error::MalformedSealedLink("a trustee holds two shares"));
+        }
+        Ok(SealedLink {
+            record,
+            threshold,
+            nonce,
+            ciphertext,
+            shares,
+        })
+    }
+}
+
+fn put_u16_prefixed(out: &mut Vec<u8>, bytes: &[u8]) {
+    out.extend_from_slice(&u16::try_from(bytes.len()).unwrap_or(u16::MAX).to_be_bytes());
+    out.extend_from_slice(bytes);
+}
+
+/// A cursor over untrusted bytes: every read is bounds-checked and fails typed.
+struct Reader<'a>(&'a [u8]);
+
+impl<'a> Reader<'a> {
+    fn take(&mut self, len: usize) -> Result<&'a [u8]> {
+        if self.0.len() < len {
+            return Err(Error::MalformedSealedLink("truncated"));
+        }
+        let (head, rest) = self.0.split_at(len);
+        self.0 = rest;
+        Ok(head)
+    }
+
+    fn array<const N: usize>(&mut self) -> Result<[u8; N]> {
+        self.take(N)?
+            .try_into()
+            .map_err(|_| Error::MalformedSealedLink("truncated"))
+    }
+
+    fn u16_prefixed(&mut self) -> Result<&'a [u8]> {
+        let len = u16::from_be_bytes(self.array()?);
+        self.take(usize::from(len))
+    }
+
+    fn share(&mut self) -> Result<SealedShare> {
+        let [id_len] = self.array::<1>()?;
+        let id = core::str::from_utf8(self.take(usize::from(id_len))?)
+            .map_err(|_| Error::MalformedSealedLink("trustee id is not UTF-8"))?;
+        let trustee =
+            trustee_id(id).map_err(|_| Error::MalformedSealedLink("invalid trustee id"))?;
+        let encapped = self.take(ENCAPPED_LEN)?.to_vec();
+        let ciphertext = self.u16_prefixed()?.to_vec();
+        Ok(SealedShare {
+            trustee,
+            encapped,
+            ciphertext,
+        })
+    }
 }
 
 /// A share a trustee released for one record. Zeroized on drop.
@@ -424,4 +566,99 @@ fn decode_link(bytes: &[u8]) -> Result<EscrowedLink> {
         pseudonym: Pseudonym::from_escrow(pseudonym),
         person: SubjectHandle::from_bytes(person),
     })
+}
+
+/// Opens the sealed link stored for `pseudonym` in `context` with the trustees' `releases`,
+/// and records the opening in the audit log — the only opening that reaches the store.
+///
+/// Every attempt is audited, as actor [`ActorRole::Auditor`] with the pseudonym as subject
+/// (never the person handle): a successful one as [`AuditAction::EscrowOpened`] naming the
+/// trustees whose shares were used, a refused one (quorum not met, a share of another record,
+/// no sealed link, a sealed link that names another pseudonym) as
+/// [`AuditAction::EscrowOpeningRefused`] naming the trustees who released and the reason; then
+/// the error is returned. The link is handed back only after its audit entry is durable; if
+/// the entry cannot be written, the opening fails.
+///
+/// There is no opening without releases: the issuer holds no trustee key.
+///
+/// ```
+/// use myna_issuer::escrow::{self, EscrowPolicy, EscrowedLink, TrusteeKey};
+/// use myna_issuer::{pseudonym::{ContextId, PseudonymKey}, record::SubjectHandle};
+/// use myna_issuer::store::{MemoryStore, Store};
+/// use myna_vc_core::time::NumericDate;
+/// let store = MemoryStore::new();
+/// let trustees = ["city", "committee", "court"].map(|id| TrusteeKey::generate(id).unwrap());
+/// let policy = EscrowPolicy::new(trustees.iter().map(TrusteeKey::public).collect(), 2)?;
+/// let (person, context) = (SubjectHandle::random()?, ContextId::parse("forum")?);
+/// let pseudonym = PseudonymKey::generate()?.derive(&person, &context);
+/// let link = EscrowedLink { context: context.clone(), pseudonym: pseudonym.clone(), person };
+/// store.put_sealed_link(&context, &pseudonym, &escrow::seal(&policy, &link)?)?;
+///
+/// let sealed = store.sealed_link(&context, &pseudonym)?.unwrap();
+/// let releases = [trustees[0].release(&sealed)?, trustees[2].release(&sealed)?];
+/// let now = NumericDate::from_unix(1_800_000_000);
+/// let opened = escrow::open_recorded(&store, &context, &pseudonym, &releases, now)?;
+/// assert_eq!(opened.link.person, person);
+/// assert_eq!(store.audit_entries(0..10)?.last().unwrap().action.as_str(), "escrow.opened");
+/// # Ok::<(), myna_issuer::Error>(())
+/// ```
+pub fn open_recorded<S: Store>(
+    store: &S,
+    context: &ContextId,
+    pseudonym: &Pseudonym,
+    releases: &[ReleasedShare],
+    now: NumericDate,
+) -> Result<Opened> {
+    let subject = AuditSubject::pseudonym(context, pseudonym);
+    match open_stored(store, context, pseudonym, releases) {
+        Ok(opened) => {
+            let audited = subject.with_trustees(&opened.trustees);
+            store.append_audit(now, ActorRole::Auditor, AuditAction::EscrowOpened, audited)?;
+            Ok(opened)
+        }
+        Err(err) => {
+            let mut released: Vec<TrusteeId> = releases.iter().map(|r| r.trustee.clone()).collect();
+            released.sort();
+            released.dedup();
+            let audited = subject
+                .with_trustees(&released)
+                .with_reason(refusal_reason(&err));
+            let action = AuditAction::EscrowOpeningRefused;
+            store.append_audit(now, ActorRole::Auditor, action, audited)?;
+            Err(err)
+        }
+    }
+}
+
+fn open_stored<S: Store>(
+    store: &S,
+    context: &ContextId,
+    pseudonym: &Pseudonym,
+    releases: &[ReleasedShare],
+) -> Result<Opened> {
+    let sealed = store
+        .sealed_link(context, pseudonym)?
+        .ok_or(Error::UnknownSealedLink)?;
+    let opened = open(&sealed, releases)?;
+    // The record id binds the shares, not the table key: a record moved to another key in
+    // the file must not open as this pseudonym's link.
+    if opened.link.context != *context || opened.link.pseudonym != *pseudonym {
+        return Err(Error::corrupt(
+            "sealed link",
+            "it seals another context or pseudonym",
+        ));
+    }
+    Ok(opened)
+}
+
+/// The audit-log name of why an opening was refused.
+fn refusal_reason(err: &Error) -> &'static str {
+    match err {
+        Error::EscrowQuorumNotMet { .. } => "quorum_not_met",
+        Error::NotATrustee(_) => "not_a_trustee",
+        Error::EscrowDecryption(_) => "decryption_failed",
+        Error::UnknownSealedLink => "no_sealed_link",
+        Error::Corrupt { .. } | Error::MalformedSealedLink(_) => "corrupt_sealed_link",
+        _ => "error",
+    }
 }

@@ -58,6 +58,7 @@ use serde_json::{json, Map, Value};
 use crate::audit::ActorRole;
 use crate::credential_types::{declaration, Kind};
 use crate::error::{Error, Result};
+use crate::escrow::{self, EscrowPolicy, EscrowedLink};
 use crate::pseudonym::{ContextId, PseudonymKey};
 use crate::record::{CredentialRecord, Fact, FactSet, NewCredential, SubjectHandle};
 use crate::store::Store;
@@ -256,6 +257,7 @@ pub struct CredentialIssuer<'a, S: Store> {
     signer: &'a dyn Signer,
     profile: IssuerProfile,
     types: HashMap<Kind, CredentialType>,
+    escrow: Option<EscrowPolicy>,
 }
 
 impl<'a, S: Store> CredentialIssuer<'a, S> {
@@ -270,7 +272,41 @@ impl<'a, S: Store> CredentialIssuer<'a, S> {
             signer,
             profile,
             types,
+            escrow: None,
         })
+    }
+
+    /// This issuer, sealing pseudonym links under `policy` (the due-process escrow; see
+    /// [`escrow`]). Without a policy, [`context_pseudonym`](Self::context_pseudonym) refuses
+    /// with [`Error::EscrowNotConfigured`].
+    ///
+    /// The policy is issuer configuration, like the profile: the trustees are fixed for a
+    /// deployment, not chosen per request, so it is set once here rather than passed to every
+    /// call — and the refusal without it keeps the rule fail-closed.
+    ///
+    /// ```
+    /// use myna_issuer::escrow::{EscrowPolicy, TrusteeKey};
+    /// use myna_issuer::issuance::{CredentialIssuer, IssuerProfile};
+    /// use myna_issuer::store::MemoryStore;
+    /// use myna_vc_core::{crypto::{default_provider, SecretKey}, status_list::StatusListUri};
+    /// let store = MemoryStore::new();
+    /// let signer = default_provider().signer(&SecretKey::generate_p256()?)?;
+    /// let list = StatusListUri::new("https://city.example/status/1")?;
+    /// let trustees = ["city", "committee", "court"].map(|id| TrusteeKey::generate(id).unwrap());
+    /// let policy = EscrowPolicy::new(trustees.iter().map(TrusteeKey::public).collect(), 2)?;
+    /// let issuer = CredentialIssuer::new(&store, &*signer, IssuerProfile::operator("https://dmo.example", list))?
+    ///     .with_escrow(policy.clone());
+    /// assert_eq!(issuer.escrow(), Some(&policy));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn with_escrow(mut self, policy: EscrowPolicy) -> Self {
+        self.escrow = Some(policy);
+        self
+    }
+
+    /// The escrow policy pseudonym links are sealed under, if any.
+    pub fn escrow(&self) -> Option<&EscrowPolicy> {
+        self.escrow.as_ref()
     }
 
     /// The profile.
@@ -450,6 +486,12 @@ impl<'a, S: Store> CredentialIssuer<'a, S> {
 
     /// The holder's pseudonym credential for `context`: the same value for the same person in
     /// the same context, whatever device or card.
+    ///
+    /// The link pseudonym → person is sealed under the issuer's escrow policy
+    /// ([`with_escrow`](Self::with_escrow); without one this is
+    /// [`Error::EscrowNotConfigured`]) and stored in the same transaction as the credential's
+    /// record ([`Store::issue_escrowed`]), so a credential exists only with its link in escrow.
+    /// The first sealing of a (context, pseudonym) stays; later issuances keep it.
     pub fn context_pseudonym(
         &self,
         key: &PseudonymKey,
@@ -459,10 +501,20 @@ impl<'a, S: Store> CredentialIssuer<'a, S> {
         expires_at: NumericDate,
         now: NumericDate,
     ) -> Result<Issued> {
+        let policy = self.escrow.as_ref().ok_or(Error::EscrowNotConfigured)?;
+        let pseudonym = key.derive(&subject, context);
         let claims = json!({
             "context": context.as_str(),
-            "pseudonym": key.derive(&subject, context).as_str(),
+            "pseudonym": pseudonym.as_str(),
         });
+        let link = EscrowedLink {
+            context: context.clone(),
+            pseudonym,
+            person: subject,
+        };
+        // Sealed on every issuance (a few X25519 operations, small next to signing) and kept
+        // only if no link is stored yet: one write transaction, no read-then-write race.
+        let sealed = escrow::seal(policy, &link)?;
         let draft = Draft {
             kind: Kind::ContextPseudonym,
             claims: object(claims),
@@ -471,7 +523,24 @@ impl<'a, S: Store> CredentialIssuer<'a, S> {
             holder_key,
             expires_at,
         };
-        self.one(draft, now)
+        let uri = &self.profile.status_list;
+        let mut issued = self.issue_with(vec![draft], now, |mut news| {
+            let new = news
+                .pop()
+                .ok_or_else(|| Error::Storage("a pseudonym draft went missing".into()))?;
+            let record = self.store.issue_escrowed(
+                uri,
+                &link.context,
+                &link.pseudonym,
+                &sealed,
+                new,
+                now,
+            )?;
+            Ok(vec![record])
+        })?;
+        issued
+            .pop()
+            .ok_or_else(|| Error::Storage("an issued batch came back empty".into()))
     }
 
     fn one(&self, draft: Draft<'_>, now: NumericDate) -> Result<Issued> {
@@ -482,6 +551,20 @@ impl<'a, S: Store> CredentialIssuer<'a, S> {
 
     /// Checks every draft, records them all in one durable transaction, then signs them.
     fn issue(&self, drafts: Vec<Draft<'_>>, now: NumericDate) -> Result<Vec<Issued>> {
+        let uri = &self.profile.status_list;
+        self.issue_with(drafts, now, |news| {
+            self.store.issue_batch(uri, news, ActorRole::System, now)
+        })
+    }
+
+    /// Checks every draft, records them with `record` (one durable transaction), then signs
+    /// them.
+    fn issue_with(
+        &self,
+        drafts: Vec<Draft<'_>>,
+        now: NumericDate,
+        record: impl FnOnce(Vec<NewCredential>) -> Result<Vec<CredentialRecord>>,
+    ) -> Result<Vec<Issued>> {
         for draft in &drafts {
             if draft.expires_at <= now {
                 return Err(Error::Invalid {
@@ -503,9 +586,12 @@ impl<'a, S: Store> CredentialIssuer<'a, S> {
                 })
             })
             .collect::<Result<Vec<_>>>()?;
-        let records =
-            self.store
-                .issue_batch(&self.profile.status_list, news, ActorRole::System, now)?;
+        let records = record(news)?;
+        if records.len() != drafts.len() {
+            return Err(Error::Storage(
+                "recorded a different number of credentials".into(),
+            ));
+        }
         let mut vc_issuer = SdJwtVcIssuer::new(self.signer, &self.profile.iss);
         if let Some(kid) = &self.profile.kid {
             vc_issuer = vc_issuer.with_kid(kid);

@@ -20,7 +20,9 @@
 //! * [`pseudonym`]: context pseudonyms — one stable, unlinkable pseudonym per person per
 //!   context (HMAC-SHA-256 of the person handle and the context id).
 //! * [`escrow`]: the pseudonym → person link sealed for due process: t-of-n trustees (Shamir
-//!   shares, each HPKE-sealed to one trustee) must cooperate to open a record.
+//!   shares, each HPKE-sealed to one trustee) must cooperate to open a record. Pseudonym
+//!   issuance stores the sealed link with the credential's record; every opening through the
+//!   store ([`escrow::open_recorded`]) is audited.
 //! * [`store`]: the [`Store`](store::Store) trait — every operation one atomic transaction —
 //!   with [`RedbStore`](store::RedbStore) (one crash-safe file) and
 //!   [`MemoryStore`](store::MemoryStore) (tests, wasm).

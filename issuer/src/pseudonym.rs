@@ -66,6 +66,9 @@ impl ContextId {
     }
 }
 
+/// The length of a pseudonym's text: base64url of 32 bytes, unpadded.
+const PSEUDONYM_TEXT_LEN: usize = 43;
+
 /// A pseudonym: base64url of 32 PRF bytes, safe to put in a credential.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Pseudonym(String);
@@ -74,6 +77,31 @@ impl Pseudonym {
     /// The pseudonym as it appears in a credential.
     pub fn as_str(&self) -> &str {
         &self.0
+    }
+
+    /// Checks and wraps a pseudonym as read from a presented credential (to look up its
+    /// sealed link): the base64url text of 32 bytes, 43 characters.
+    ///
+    /// ```
+    /// use myna_issuer::pseudonym::Pseudonym;
+    /// assert!(Pseudonym::parse("NLUWVW_kF0zjiixAjHhdImu0BSeUJ9A6bPwG_OrrW6o").is_ok());
+    /// assert!(Pseudonym::parse("too-short").is_err());
+    /// ```
+    pub fn parse(text: &str) -> Result<Self> {
+        let invalid = |detail: &str| Error::Invalid {
+            what: "pseudonym",
+            detail: detail.to_owned(),
+        };
+        if text.len() != PSEUDONYM_TEXT_LEN {
+            return Err(invalid("not 43 characters"));
+        }
+        let bytes = myna_vc_core::b64::decode(text, "pseudonym")
+            .map_err(|_| invalid("not unpadded base64url"))?;
+        // Only the canonical encoding of 32 bytes is a pseudonym (base64url has spare bits).
+        if bytes.len() != 32 || myna_vc_core::b64::encode(&bytes) != text {
+            return Err(invalid("not the canonical encoding of 32 bytes"));
+        }
+        Ok(Pseudonym(text.to_owned()))
     }
 
     /// A pseudonym recovered from a sealed escrow record (only the PRF makes new ones).

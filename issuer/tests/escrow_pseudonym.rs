@@ -1,6 +1,7 @@
 //! Context pseudonyms and the due-process escrow, at library level (DOMAIN.md §2.1, §5):
 //! same person + same context → same pseudonym; different contexts → unrelated values;
-//! 2 of 3 trustees open an escrowed link, 1 cannot, and nothing opens with the wrong parts.
+//! 2 of 3 trustees open an escrowed link, 1 cannot, and nothing opens with the wrong parts;
+//! issuance stores the sealed link, and every opening through the store is audited.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -8,10 +9,16 @@
     clippy::indexing_slicing
 )]
 
+use myna_issuer::audit::{ActorRole, AuditAction, AuditEntry};
 use myna_issuer::escrow::{self, EscrowPolicy, EscrowedLink, SealedLink, TrusteeKey};
-use myna_issuer::pseudonym::{ContextId, PseudonymKey};
+use myna_issuer::issuance::{CredentialIssuer, IssuerProfile};
+use myna_issuer::pseudonym::{ContextId, Pseudonym, PseudonymKey};
 use myna_issuer::record::SubjectHandle;
+use myna_issuer::store::{MemoryStore, RedbStore, Store};
 use myna_issuer::Error;
+use myna_vc_core::crypto::{default_provider, SecretKey};
+use myna_vc_core::status_list::StatusListUri;
+use myna_vc_core::time::NumericDate;
 use proptest::prelude::*;
 
 fn trustees() -> [TrusteeKey; 3] {
@@ -206,4 +213,499 @@ fn policies_that_let_one_party_open_are_refused() {
         Err(Error::InvalidEscrowPolicy(_))
     ));
     assert!(EscrowPolicy::new(keys, 2).is_ok());
+}
+
+// ---- the escrow store: issuance seals, openings are audited ----
+
+const NOW: i64 = 1_800_000_000;
+
+fn policy_of(trustees: &[TrusteeKey]) -> EscrowPolicy {
+    EscrowPolicy::new(trustees.iter().map(TrusteeKey::public).collect(), 2).unwrap()
+}
+
+fn list() -> StatusListUri {
+    StatusListUri::new("https://city.maebashi.example/status/1").unwrap()
+}
+
+/// Issues one pseudonym credential for `person` in `context` through a `CredentialIssuer` with
+/// escrow; returns the pseudonym as the credential states it.
+fn issue_pseudonym<S: Store>(
+    store: &S,
+    trustees: &[TrusteeKey],
+    key: &PseudonymKey,
+    person: SubjectHandle,
+    context: &ContextId,
+) -> Pseudonym {
+    let signer = default_provider()
+        .signer(&SecretKey::generate_p256().unwrap())
+        .unwrap();
+    let issuer = CredentialIssuer::new(
+        store,
+        &*signer,
+        IssuerProfile::operator("https://forum.example", list()),
+    )
+    .unwrap()
+    .with_escrow(policy_of(trustees));
+    let now = NumericDate::from_unix(NOW);
+    let holder = SecretKey::generate_p256().unwrap().public_key();
+    let issued = issuer
+        .context_pseudonym(key, person, context, &holder, now.plus_seconds(3600), now)
+        .unwrap();
+    let claims = issued.credential.unverified_claims().unwrap();
+    Pseudonym::parse(claims["pseudonym"].as_str().unwrap()).unwrap()
+}
+
+/// A memory store with a status list and one issued pseudonym credential.
+fn forum_with_one_member() -> (
+    MemoryStore,
+    [TrusteeKey; 3],
+    SubjectHandle,
+    ContextId,
+    Pseudonym,
+) {
+    let store = MemoryStore::new();
+    store.create_status_list(&list(), 64).unwrap();
+    let t = trustees();
+    let person = SubjectHandle::random().unwrap();
+    let context = ContextId::parse("maebashi-forum").unwrap();
+    let key = PseudonymKey::generate().unwrap();
+    let pseudonym = issue_pseudonym(&store, &t, &key, person, &context);
+    (store, t, person, context, pseudonym)
+}
+
+fn last_entry(store: &impl Store) -> AuditEntry {
+    let count = store.verify_audit_chain().unwrap();
+    store
+        .audit_entries(count - 1..count)
+        .unwrap()
+        .pop()
+        .unwrap()
+}
+
+#[test]
+fn issuing_a_pseudonym_credential_stores_its_sealed_link_once() {
+    let store = MemoryStore::new();
+    store.create_status_list(&list(), 64).unwrap();
+    let t = trustees();
+    let key = PseudonymKey::generate().unwrap();
+    let person = SubjectHandle::random().unwrap();
+    let context = ContextId::parse("maebashi-forum").unwrap();
+
+    let pseudonym = issue_pseudonym(&store, &t, &key, person, &context);
+    assert_eq!(pseudonym, key.derive(&person, &context));
+    let stored = store.sealed_link(&context, &pseudonym).unwrap().unwrap();
+    // The stored link is sealed to this policy's trustees and opens to this person.
+    assert_eq!(stored.threshold(), 2);
+    assert_eq!(stored.trustees().count(), 3);
+    let opened = escrow::open(
+        &stored,
+        &[
+            t[1].release(&stored).unwrap(),
+            t[2].release(&stored).unwrap(),
+        ],
+    )
+    .unwrap();
+    assert_eq!(
+        opened.link,
+        EscrowedLink {
+            context: context.clone(),
+            pseudonym: pseudonym.clone(),
+            person
+        }
+    );
+
+    // A second device: same pseudonym, and the first sealing stays (sealing is randomized, so
+    // a replaced link would have another record id).
+    let again = issue_pseudonym(&store, &t, &key, person, &context);
+    assert_eq!(again, pseudonym);
+    assert_eq!(
+        store.sealed_link(&context, &pseudonym).unwrap().unwrap(),
+        stored
+    );
+    assert_eq!(store.all_records().unwrap().len(), 2);
+    // Another context is another link.
+    let sale = ContextId::parse("izu-limited-sake-2026").unwrap();
+    let other = issue_pseudonym(&store, &t, &key, person, &sale);
+    assert_ne!(other, pseudonym);
+    assert!(store.sealed_link(&sale, &other).unwrap().is_some());
+    assert!(store.sealed_link(&sale, &pseudonym).unwrap().is_none());
+}
+
+#[test]
+fn a_pseudonym_credential_that_cannot_be_recorded_leaves_no_sealed_link() {
+    // The sealed link and the record are one transaction: a full status list refuses both.
+    let store = MemoryStore::new();
+    store.create_status_list(&list(), 8).unwrap();
+    let t = trustees();
+    let key = PseudonymKey::generate().unwrap();
+    let context = ContextId::parse("maebashi-forum").unwrap();
+    for _ in 0..8 {
+        issue_pseudonym(&store, &t, &key, SubjectHandle::random().unwrap(), &context);
+    }
+    let signer = default_provider()
+        .signer(&SecretKey::generate_p256().unwrap())
+        .unwrap();
+    let issuer = CredentialIssuer::new(
+        &store,
+        &*signer,
+        IssuerProfile::operator("https://forum.example", list()),
+    )
+    .unwrap()
+    .with_escrow(policy_of(&t));
+    let person = SubjectHandle::random().unwrap();
+    let now = NumericDate::from_unix(NOW);
+    let holder = SecretKey::generate_p256().unwrap().public_key();
+    let err = issuer
+        .context_pseudonym(&key, person, &context, &holder, now.plus_seconds(60), now)
+        .unwrap_err();
+    assert!(matches!(err, Error::StatusListFull { .. }));
+    let pseudonym = key.derive(&person, &context);
+    assert_eq!(store.sealed_link(&context, &pseudonym).unwrap(), None);
+    assert_eq!(store.all_records().unwrap().len(), 8);
+}
+
+#[test]
+fn an_issuer_without_an_escrow_policy_issues_no_pseudonym_and_records_nothing() {
+    let store = MemoryStore::new();
+    store.create_status_list(&list(), 64).unwrap();
+    let signer = default_provider()
+        .signer(&SecretKey::generate_p256().unwrap())
+        .unwrap();
+    let issuer = CredentialIssuer::new(
+        &store,
+        &*signer,
+        IssuerProfile::operator("https://forum.example", list()),
+    )
+    .unwrap();
+    assert!(issuer.escrow().is_none());
+    let now = NumericDate::from_unix(NOW);
+    let holder = SecretKey::generate_p256().unwrap().public_key();
+    let err = issuer
+        .context_pseudonym(
+            &PseudonymKey::generate().unwrap(),
+            SubjectHandle::random().unwrap(),
+            &ContextId::parse("maebashi-forum").unwrap(),
+            &holder,
+            now.plus_seconds(3600),
+            now,
+        )
+        .unwrap_err();
+    assert_eq!(err, Error::EscrowNotConfigured);
+    assert!(store.all_records().unwrap().is_empty());
+    assert_eq!(store.verify_audit_chain().unwrap(), 0);
+}
+
+#[test]
+fn two_of_three_open_through_the_store_and_the_opening_is_audited() {
+    let (store, t, person, context, pseudonym) = forum_with_one_member();
+    let before = store.verify_audit_chain().unwrap();
+    let sealed = store.sealed_link(&context, &pseudonym).unwrap().unwrap();
+    let releases = [
+        t[0].release(&sealed).unwrap(),
+        t[2].release(&sealed).unwrap(),
+    ];
+    let now = NumericDate::from_unix(NOW + 86_400);
+
+    let opened = escrow::open_recorded(&store, &context, &pseudonym, &releases, now).unwrap();
+    assert_eq!(opened.link.person, person);
+    assert_eq!(opened.link.pseudonym, pseudonym);
+
+    // One more entry, and the whole chain still verifies.
+    assert_eq!(store.verify_audit_chain().unwrap(), before + 1);
+    let entry = last_entry(&store);
+    assert_eq!(entry.action, AuditAction::EscrowOpened);
+    assert_eq!(entry.action.as_str(), "escrow.opened");
+    assert_eq!(entry.actor, ActorRole::Auditor);
+    assert_eq!(entry.time, now);
+    assert_eq!(
+        entry.subject.as_str(),
+        format!(
+            r#"pseudonym:{pseudonym} context:"maebashi-forum" trustees:["maebashi-city","court-appointed"]"#
+        )
+    );
+    // The person handle never enters the log.
+    assert!(!entry.subject.as_str().contains(&person.to_string()));
+    assert!(entry.verify_hash());
+}
+
+#[test]
+fn one_trustee_cannot_open_and_the_refusal_is_audited() {
+    let (store, t, person, context, pseudonym) = forum_with_one_member();
+    let before = store.verify_audit_chain().unwrap();
+    let sealed = store.sealed_link(&context, &pseudonym).unwrap().unwrap();
+    let now = NumericDate::from_unix(NOW + 60);
+
+    let err = escrow::open_recorded(
+        &store,
+        &context,
+        &pseudonym,
+        &[t[1].release(&sealed).unwrap()],
+        now,
+    )
+    .unwrap_err();
+    assert_eq!(
+        err,
+        Error::EscrowQuorumNotMet {
+            required: 2,
+            given: 1
+        }
+    );
+    assert_eq!(store.verify_audit_chain().unwrap(), before + 1);
+    let entry = last_entry(&store);
+    assert_eq!(entry.action, AuditAction::EscrowOpeningRefused);
+    assert_eq!(entry.actor, ActorRole::Auditor);
+    assert_eq!(
+        entry.subject.as_str(),
+        format!(
+            r#"pseudonym:{pseudonym} context:"maebashi-forum" trustees:["data-governance-committee"] reason:quorum_not_met"#
+        )
+    );
+    assert!(!entry.subject.as_str().contains(&person.to_string()));
+}
+
+#[test]
+fn the_issuer_alone_cannot_open_there_is_no_opening_without_releases() {
+    // The issuer holds the pseudonym key, the signing key and the store — no trustee key. The
+    // only openings take released shares; with none, the opening is refused and audited.
+    let (store, _, _, context, pseudonym) = forum_with_one_member();
+    let now = NumericDate::from_unix(NOW);
+    let err = escrow::open_recorded(&store, &context, &pseudonym, &[], now).unwrap_err();
+    assert_eq!(
+        err,
+        Error::EscrowQuorumNotMet {
+            required: 2,
+            given: 0
+        }
+    );
+    let entry = last_entry(&store);
+    assert_eq!(entry.action, AuditAction::EscrowOpeningRefused);
+    assert!(entry
+        .subject
+        .as_str()
+        .ends_with("trustees:[] reason:quorum_not_met"));
+
+    // A key of the issuer's own making, under a trustee's name, releases nothing.
+    let sealed = store.sealed_link(&context, &pseudonym).unwrap().unwrap();
+    let forged = TrusteeKey::generate("maebashi-city").unwrap();
+    assert!(matches!(
+        forged.release(&sealed),
+        Err(Error::EscrowDecryption(_))
+    ));
+}
+
+#[test]
+fn opening_an_unknown_or_misplaced_link_is_refused_and_audited() {
+    let (store, t, _, context, pseudonym) = forum_with_one_member();
+    let now = NumericDate::from_unix(NOW);
+    let sealed = store.sealed_link(&context, &pseudonym).unwrap().unwrap();
+    let releases = [
+        t[0].release(&sealed).unwrap(),
+        t[1].release(&sealed).unwrap(),
+    ];
+
+    let stranger = PseudonymKey::generate()
+        .unwrap()
+        .derive(&SubjectHandle::random().unwrap(), &context);
+    let err = escrow::open_recorded(&store, &context, &stranger, &releases, now).unwrap_err();
+    assert_eq!(err, Error::UnknownSealedLink);
+    assert!(last_entry(&store)
+        .subject
+        .as_str()
+        .ends_with("reason:no_sealed_link"));
+
+    // This member's sealed link filed under the stranger's pseudonym: it opens, but to another
+    // pseudonym, so the store refuses to hand it out as the stranger's.
+    assert!(store.put_sealed_link(&context, &stranger, &sealed).unwrap());
+    let err = escrow::open_recorded(&store, &context, &stranger, &releases, now).unwrap_err();
+    assert!(matches!(err, Error::Corrupt { .. }));
+    let entry = last_entry(&store);
+    assert_eq!(entry.action, AuditAction::EscrowOpeningRefused);
+    assert!(entry
+        .subject
+        .as_str()
+        .ends_with("reason:corrupt_sealed_link"));
+}
+
+#[test]
+fn sealed_links_survive_a_redb_reopen() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("issuer.redb");
+    let t = trustees();
+    let (link, sealed) = sealed_for(&t, 2);
+    {
+        let store = RedbStore::open(&path).unwrap();
+        assert!(store
+            .put_sealed_link(&link.context, &link.pseudonym, &sealed)
+            .unwrap());
+        let (_, other) = sealed_for(&t, 2);
+        assert!(!store
+            .put_sealed_link(&link.context, &link.pseudonym, &other)
+            .unwrap());
+    }
+    let store = RedbStore::open(&path).unwrap();
+    let back = store
+        .sealed_link(&link.context, &link.pseudonym)
+        .unwrap()
+        .unwrap();
+    assert_eq!(back, sealed);
+    let releases = [t[0].release(&back).unwrap(), t[1].release(&back).unwrap()];
+    let now = NumericDate::from_unix(NOW);
+    let opened =
+        escrow::open_recorded(&store, &link.context, &link.pseudonym, &releases, now).unwrap();
+    assert_eq!(opened.link, link);
+    assert_eq!(store.verify_audit_chain().unwrap(), 1);
+}
+
+#[test]
+fn pseudonym_credentials_through_redb_keep_their_sealed_link() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("issuer.redb");
+    let t = trustees();
+    let person = SubjectHandle::random().unwrap();
+    let context = ContextId::parse("maebashi-forum").unwrap();
+    let pseudonym = {
+        let store = RedbStore::open(&path).unwrap();
+        store.create_status_list(&list(), 64).unwrap();
+        issue_pseudonym(
+            &store,
+            &t,
+            &PseudonymKey::generate().unwrap(),
+            person,
+            &context,
+        )
+    };
+    let store = RedbStore::open(&path).unwrap();
+    let sealed = store.sealed_link(&context, &pseudonym).unwrap().unwrap();
+    let opened = escrow::open(
+        &sealed,
+        &[
+            t[0].release(&sealed).unwrap(),
+            t[2].release(&sealed).unwrap(),
+        ],
+    )
+    .unwrap();
+    assert_eq!(opened.link.person, person);
+}
+
+#[test]
+fn sealed_link_bytes_round_trip_and_every_truncation_is_refused() {
+    let t = trustees();
+    let (_, sealed) = sealed_for(&t, 2);
+    let bytes = sealed.to_bytes();
+    assert_eq!(bytes[0], escrow::SEALED_LINK_VERSION);
+    assert_eq!(SealedLink::from_bytes(&bytes).unwrap(), sealed);
+    for len in 0..bytes.len() {
+        assert!(
+            matches!(
+                SealedLink::from_bytes(&bytes[..len]),
+                Err(Error::MalformedSealedLink(_))
+            ),
+            "prefix of {len} bytes accepted"
+        );
+    }
+    let mut trailing = bytes.clone();
+    trailing.push(0);
+    assert_eq!(
+        SealedLink::from_bytes(&trailing),
+        Err(Error::MalformedSealedLink("trailing bytes"))
+    );
+    let mut version = bytes.clone();
+    version[0] = 2;
+    assert_eq!(
+        SealedLink::from_bytes(&version),
+        Err(Error::MalformedSealedLink("unknown format version"))
+    );
+    // Threshold byte (after version and record id): 1 lets one party open, 4 exceeds 3 shares.
+    for threshold in [0, 1, 4] {
+        let mut weak = bytes.clone();
+        weak[17] = threshold;
+        assert!(matches!(
+            SealedLink::from_bytes(&weak),
+            Err(Error::MalformedSealedLink(_))
+        ));
+    }
+    let oversized = vec![1u8; (1 << 20) + 1];
+    assert_eq!(
+        SealedLink::from_bytes(&oversized),
+        Err(Error::MalformedSealedLink("larger than 1 MiB"))
+    );
+}
+
+#[test]
+fn a_trustee_listed_twice_in_stored_bytes_is_refused() {
+    // `EscrowPolicy` refuses duplicates, so splice one into the bytes: seal to two trustees
+    // whose ids have the same length, then rename the second to the first.
+    let pair = [
+        TrusteeKey::generate("aa").unwrap(),
+        TrusteeKey::generate("bb").unwrap(),
+    ];
+    let (_, sealed) = sealed_for(&pair, 2);
+    let mut bytes = sealed.to_bytes();
+    let at = bytes.windows(2).rposition(|w| w == b"bb").unwrap();
+    bytes[at..at + 2].copy_from_slice(b"aa");
+    assert_eq!(
+        SealedLink::from_bytes(&bytes),
+        Err(Error::MalformedSealedLink("a trustee holds two shares"))
+    );
+}
+
+proptest! {
+    #[test]
+    fn arbitrary_bytes_never_panic_and_anything_accepted_round_trips(
+        bytes in proptest::collection::vec(any::<u8>(), 0..600)
+    ) {
+        match SealedLink::from_bytes(&bytes) {
+            Ok(sealed) => prop_assert_eq!(sealed.to_bytes(), bytes),
+            Err(err) => prop_assert!(matches!(err, Error::MalformedSealedLink(_))),
+        }
+    }
+
+    #[test]
+    fn version_one_prefixes_of_garbage_give_typed_errors(
+        tail in proptest::collection::vec(any::<u8>(), 0..400)
+    ) {
+        let mut bytes = vec![escrow::SEALED_LINK_VERSION];
+        bytes.extend_from_slice(&tail);
+        match SealedLink::from_bytes(&bytes) {
+            Ok(sealed) => prop_assert_eq!(sealed.to_bytes(), bytes),
+            Err(err) => prop_assert!(matches!(err, Error::MalformedSealedLink(_))),
+        }
+    }
+
+    #[test]
+    fn a_flipped_byte_is_refused_or_reencodes_to_the_same_bytes(at in 0usize..2000, bit in 0u8..8) {
+        let t = trustees();
+        let (link, sealed) = sealed_for(&t, 2);
+        let mut bytes = sealed.to_bytes();
+        let at = at % bytes.len();
+        bytes[at] ^= 1 << bit;
+        match SealedLink::from_bytes(&bytes) {
+            Ok(parsed) => {
+                prop_assert_eq!(parsed.to_bytes(), bytes);
+                // A damaged record may still open (a renamed trustee's share is merely lost),
+                // but never to another link: everything else is authenticated.
+                let releases: Vec<_> = t.iter().filter_map(|k| k.release(&parsed).ok()).collect();
+                if let Ok(opened) = escrow::open(&parsed, &releases) {
+                    prop_assert_eq!(opened.link, link);
+                }
+            }
+            Err(err) => prop_assert!(matches!(err, Error::MalformedSealedLink(_))),
+        }
+    }
+
+    #[test]
+    fn pseudonyms_parse_only_as_43_canonical_base64url_characters(text in "[A-Za-z0-9_=+/-]{0,50}") {
+        let canonical = text.len() == 43
+            && myna_vc_core::b64::decode(&text, "t").is_ok_and(|b| myna_vc_core::b64::encode(&b) == text);
+        prop_assert_eq!(Pseudonym::parse(&text).is_ok(), canonical);
+    }
+}
+
+#[test]
+fn derived_pseudonyms_parse_back() {
+    let p = PseudonymKey::generate().unwrap().derive(
+        &SubjectHandle::random().unwrap(),
+        &ContextId::parse("c").unwrap(),
+    );
+    assert_eq!(Pseudonym::parse(p.as_str()).unwrap(), p);
 }

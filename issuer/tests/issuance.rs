@@ -8,6 +8,7 @@
     clippy::indexing_slicing
 )]
 
+use myna_issuer::escrow::{EscrowPolicy, TrusteeKey};
 use myna_issuer::issuance::{
     verify_anchor, AgeRequest, CredentialIssuer, IssuerProfile, Membership, ShelterCheckIn,
     SubsidyGrant,
@@ -53,6 +54,12 @@ fn municipal<'a>(
 ) -> CredentialIssuer<'a, MemoryStore> {
     let profile = IssuerProfile::municipality(iss, code.parse().unwrap(), c.list.clone());
     CredentialIssuer::new(&c.store, signer, profile).unwrap()
+}
+
+/// A 2-of-3 escrow policy (the trustees' secret keys are dropped: these tests never open).
+fn escrow_policy() -> EscrowPolicy {
+    let trustees = ["city", "committee", "court"].map(|id| TrusteeKey::generate(id).unwrap());
+    EscrowPolicy::new(trustees.iter().map(TrusteeKey::public).collect(), 2).unwrap()
 }
 
 fn holder() -> PublicKey {
@@ -344,7 +351,8 @@ fn membership_shelter_and_pseudonym_credentials_carry_what_they_declare() {
         &*signer,
         IssuerProfile::operator("https://izu-dmo.example", c.list.clone()),
     )
-    .unwrap();
+    .unwrap()
+    .with_escrow(escrow_policy());
     let now = noon("2026-11-21");
     let later = now.plus_seconds(86_400 * 30);
     let subject = SubjectHandle::random().unwrap();

@@ -30,11 +30,14 @@ pub enum Table {
     /// certificate type ‖ serial → subject handle and revocation seen
     /// (see [`certificates`](super::certificates)).
     CertificateSubjects,
+    /// context length ‖ context ‖ pseudonym → sealed escrow link
+    /// (see [`sealed_links`](super::sealed_links)).
+    SealedLinks,
 }
 
 impl Table {
     /// Every table, in a fixed order (engines create them all up front).
-    pub const ALL: [Table; 9] = [
+    pub const ALL: [Table; 10] = [
         Table::Records,
         Table::BySubject,
         Table::Lists,
@@ -44,6 +47,7 @@ impl Table {
         Table::Audit,
         Table::Meta,
         Table::CertificateSubjects,
+        Table::SealedLinks,
     ];
 
     /// The table's name inside an engine's file.
@@ -58,6 +62,7 @@ impl Table {
             Table::Audit => "audit_log",
             Table::Meta => "meta",
             Table::CertificateSubjects => "certificate_subjects",
+            Table::SealedLinks => "sealed_links",
         }
     }
 }

@@ -39,6 +39,7 @@ pub(crate) mod certificates;
 mod memory;
 pub(crate) mod records;
 mod redb;
+pub(crate) mod sealed_links;
 
 use core::ops::Range;
 
@@ -56,6 +57,8 @@ pub use self::redb::RedbStore;
 use crate::audit::{self, ActorRole, AuditAction, AuditEntry, AuditSubject};
 use crate::challenge::{self, Nonce};
 use crate::error::{Error, Result};
+use crate::escrow::SealedLink;
+use crate::pseudonym::{ContextId, Pseudonym};
 use crate::record::{CredentialId, CredentialRecord, Fact, NewCredential, SubjectHandle};
 use crate::revocation::{self, RevocationReason, Transition};
 use crate::status_lists::{self, StatusListInfo};
@@ -451,6 +454,95 @@ pub trait Store: backend::Backend {
                 new_subject,
                 record,
             })
+        })
+    }
+
+    /// Stores the sealed escrow link of `pseudonym` in `context`, unless one is stored already;
+    /// `Ok(true)` when it was stored now. A stored link is never overwritten: the pseudonym is
+    /// a function of the person and the context, so a second sealing seals the same link —
+    /// with fresh randomness, hence different bytes — and the first one stays.
+    /// ```
+    /// use myna_issuer::escrow::{self, EscrowPolicy, EscrowedLink, TrusteeKey};
+    /// use myna_issuer::{pseudonym::{ContextId, PseudonymKey}, record::SubjectHandle};
+    /// use myna_issuer::store::{MemoryStore, Store};
+    /// let store = MemoryStore::new();
+    /// let trustees = ["city", "court"].map(|id| TrusteeKey::generate(id).unwrap());
+    /// let policy = EscrowPolicy::new(trustees.iter().map(TrusteeKey::public).collect(), 2)?;
+    /// let (person, context) = (SubjectHandle::random()?, ContextId::parse("forum")?);
+    /// let pseudonym = PseudonymKey::generate()?.derive(&person, &context);
+    /// let link = EscrowedLink { context: context.clone(), pseudonym: pseudonym.clone(), person };
+    /// let first = escrow::seal(&policy, &link)?;
+    /// assert!(store.put_sealed_link(&context, &pseudonym, &first)?);
+    /// assert!(!store.put_sealed_link(&context, &pseudonym, &escrow::seal(&policy, &link)?)?);
+    /// assert_eq!(store.sealed_link(&context, &pseudonym)?, Some(first));
+    /// # Ok::<(), myna_issuer::Error>(())
+    /// ```
+    fn put_sealed_link(
+        &self,
+        context: &ContextId,
+        pseudonym: &Pseudonym,
+        sealed: &SealedLink,
+    ) -> Result<bool> {
+        self.write(|tx| sealed_links::put_if_absent(tx, context, pseudonym, sealed))
+    }
+
+    /// The sealed escrow link of `pseudonym` in `context`, if one is stored. Opening it needs
+    /// a quorum of trustees; [`escrow::open_recorded`](crate::escrow::open_recorded) opens it
+    /// with an audit entry.
+    /// ```
+    /// use myna_issuer::{pseudonym::{ContextId, Pseudonym}, store::{MemoryStore, Store}};
+    /// let p = Pseudonym::parse("NLUWVW_kF0zjiixAjHhdImu0BSeUJ9A6bPwG_OrrW6o")?;
+    /// assert_eq!(MemoryStore::new().sealed_link(&ContextId::parse("forum")?, &p)?, None);
+    /// # Ok::<(), myna_issuer::Error>(())
+    /// ```
+    fn sealed_link(
+        &self,
+        context: &ContextId,
+        pseudonym: &Pseudonym,
+    ) -> Result<Option<SealedLink>> {
+        self.read(|tx| sealed_links::get(tx, context, pseudonym))
+    }
+
+    /// Pseudonym issuance's one transaction: stores `sealed` for (`context`, `pseudonym`)
+    /// unless a sealed link is there already ([`put_sealed_link`](Store::put_sealed_link)),
+    /// and records `credential` with its status entry and audit entry
+    /// ([`issue_batch`](Store::issue_batch)). So no pseudonym credential is recorded — and
+    /// none can be handed out — whose link is not durably in escrow.
+    /// ```
+    /// use myna_issuer::escrow::{self, EscrowPolicy, EscrowedLink, TrusteeKey};
+    /// use myna_issuer::{pseudonym::{ContextId, PseudonymKey}, record::{FactSet, NewCredential, SubjectHandle}};
+    /// use myna_issuer::store::{MemoryStore, Store};
+    /// use myna_vc_core::{sdjwt_vc::Vct, status_list::StatusListUri, time::NumericDate};
+    /// let store = MemoryStore::new();
+    /// let uri = StatusListUri::new("https://city.example/status/1")?;
+    /// store.create_status_list(&uri, 64)?;
+    /// let trustees = ["city", "court"].map(|id| TrusteeKey::generate(id).unwrap());
+    /// let policy = EscrowPolicy::new(trustees.iter().map(TrusteeKey::public).collect(), 2)?;
+    /// let (person, context) = (SubjectHandle::random()?, ContextId::parse("forum")?);
+    /// let pseudonym = PseudonymKey::generate()?.derive(&person, &context);
+    /// let link = EscrowedLink { context: context.clone(), pseudonym: pseudonym.clone(), person };
+    /// let now = NumericDate::from_unix(0);
+    /// let new = NewCredential { vct: Vct::parse("urn:myna-vc:vct:context-pseudonym:1")?,
+    ///     subject: person, facts: FactSet::default(), issued_at: now, expires_at: now.plus_seconds(60) };
+    /// store.issue_escrowed(&uri, &context, &pseudonym, &escrow::seal(&policy, &link)?, new, now)?;
+    /// assert!(store.sealed_link(&context, &pseudonym)?.is_some());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    fn issue_escrowed(
+        &self,
+        uri: &StatusListUri,
+        context: &ContextId,
+        pseudonym: &Pseudonym,
+        sealed: &SealedLink,
+        credential: NewCredential,
+        now: NumericDate,
+    ) -> Result<CredentialRecord> {
+        self.write(|tx| {
+            sealed_links::put_if_absent(tx, context, pseudonym, sealed)?;
+            issue_in(tx, uri, vec![credential], ActorRole::System, now)?
+                .into_iter()
+                .next()
+                .ok_or_else(|| Error::Storage("a batch of one recorded nothing".into()))
         })
     }
 
