@@ -8,6 +8,7 @@
     clippy::indexing_slicing
 )]
 
+use myna_issuer::audit::ActorRole;
 use myna_issuer::escrow::{EscrowPolicy, TrusteeKey};
 use myna_issuer::issuance::{
     verify_anchor, AgeRequest, CredentialIssuer, IssuerProfile, Membership, ShelterCheckIn,
@@ -15,6 +16,7 @@ use myna_issuer::issuance::{
 };
 use myna_issuer::pseudonym::{ContextId, PseudonymKey};
 use myna_issuer::record::{Fact, SubjectHandle};
+use myna_issuer::revocation::{RevocationReason, Transition};
 use myna_issuer::store::{MemoryStore, Store};
 use myna_issuer::Error;
 use myna_jpki::holder::{Address, BirthDate, HolderFacts, HolderName, Sex};
@@ -473,6 +475,26 @@ fn membership_shelter_and_pseudonym_credentials_carry_what_they_declare() {
         now,
     );
     assert_eq!(helper["allergies"], serde_json::json!(["buckwheat"]));
+    // Check-out ends the registration: revoked, audited, final.
+    let out = c
+        .store
+        .change_status(
+            &shelter.record.id,
+            Transition::Revoke,
+            RevocationReason::HolderRequest,
+            ActorRole::Operator,
+            now.plus_seconds(3600),
+        )
+        .unwrap();
+    assert_eq!(c.store.credential_status(&out.id).unwrap(), Status::INVALID);
+    let resume = c.store.change_status(
+        &out.id,
+        Transition::Resume,
+        RevocationReason::Other,
+        ActorRole::Operator,
+        now.plus_seconds(7200),
+    );
+    assert!(matches!(resume, Err(Error::IllegalTransition { .. })));
 
     let key = PseudonymKey::generate().unwrap();
     let forum = ContextId::parse("maebashi-forum").unwrap();
