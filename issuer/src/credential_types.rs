@@ -13,7 +13,7 @@
 //! ```
 
 use myna_vc_core::claim_path::ClaimPath;
-use myna_vc_core::sdjwt_vc::{CredentialType, Disclosure, Vct};
+use myna_vc_core::sdjwt_vc::{CredentialType, DisclosureRule, Vct};
 
 use crate::error::Result;
 
@@ -83,8 +83,8 @@ impl Kind {
     }
 
     /// `(claim, disclosure, mandatory)` for every top-level claim.
-    fn claims(self) -> &'static [(&'static str, Disclosure, bool)] {
-        use Disclosure::{Always, Selective};
+    fn claims(self) -> &'static [(&'static str, DisclosureRule, bool)] {
+        use DisclosureRule::{Always, Selective};
         match self {
             Kind::Anchor => &[
                 ("assurance_level", Always, true),

@@ -9,7 +9,7 @@
 
 use myna_issuer::credential_types::{declaration, Kind};
 use myna_vc_core::claim_path::PathSegment;
-use myna_vc_core::sdjwt_vc::Disclosure;
+use myna_vc_core::sdjwt_vc::DisclosureRule;
 use myna_vc_core::Error as CoreError;
 use serde_json::{json, Value};
 
@@ -134,7 +134,7 @@ fn privacy_rules_of_the_pages_hold() {
     let selective = |kind: Kind, claim: &str| {
         declaration(kind).unwrap().claims().iter().any(|c| {
             c.path.segments() == [PathSegment::Key(claim.into())]
-                && c.disclosure == Disclosure::Selective
+                && c.disclosure == DisclosureRule::Selective
         })
     };
     for claim in ["name", "address", "birthdate"] {

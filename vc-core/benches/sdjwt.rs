@@ -22,7 +22,7 @@ use myna_vc_core::crypto::{providers, CryptoProvider, SecretKey};
 use myna_vc_core::jws::Jws;
 use myna_vc_core::sdjwt::{KeyBinding, KeyBindingRule};
 use myna_vc_core::sdjwt_vc::{
-    self, CredentialType, Disclosure, SdJwtVcIssuer, VcRequest, VcVerifyOptions, Vct,
+    self, CredentialType, DisclosureRule, SdJwtVcIssuer, VcRequest, VcVerifyOptions, Vct,
 };
 use myna_vc_core::time::NumericDate;
 use serde_json::{Map, Value};
@@ -54,7 +54,7 @@ fn setup() -> Setup {
     let mut ctype = CredentialType::new(Vct::parse("https://vc.myna.example/age").unwrap());
     let mut claims = Map::new();
     for (i, name) in names.iter().enumerate() {
-        ctype = ctype.claim(ClaimPath::key(*name), Disclosure::Selective, false);
+        ctype = ctype.claim(ClaimPath::key(*name), DisclosureRule::Selective, false);
         claims.insert(
             (*name).into(),
             if name.starts_with("age_over") {

@@ -16,15 +16,15 @@
 //! use myna_vc_core::crypto::{default_provider, SecretKey};
 //! use myna_vc_core::claim_path::ClaimPath;
 //! use myna_vc_core::sdjwt::{KeyBinding, KeyBindingRule};
-//! use myna_vc_core::sdjwt_vc::{CredentialType, Disclosure, SdJwtVcIssuer, Vct, VcRequest, VcVerifyOptions};
+//! use myna_vc_core::sdjwt_vc::{CredentialType, DisclosureRule, SdJwtVcIssuer, Vct, VcRequest, VcVerifyOptions};
 //! use myna_vc_core::time::NumericDate;
 //! let provider = default_provider();
 //! let (issuer_key, holder_key) = (SecretKey::generate_p256()?, SecretKey::generate_p256()?);
 //! let (issuer, holder) = (provider.signer(&issuer_key)?, provider.signer(&holder_key)?);
 //!
 //! let age = CredentialType::new(Vct::parse("https://vc.example.jp/age")?)
-//!     .claim(ClaimPath::key("age_over_20"), Disclosure::Selective, true)
-//!     .claim(ClaimPath::key("birthdate"), Disclosure::Selective, false);
+//!     .claim(ClaimPath::key("age_over_20"), DisclosureRule::Selective, true)
+//!     .claim(ClaimPath::key("birthdate"), DisclosureRule::Selective, false);
 //! let now = NumericDate::from_unix(1_800_000_000);
 //! let claims = serde_json::json!({"age_over_20": true, "birthdate": "2001-04-02"});
 //! let vc = SdJwtVcIssuer::new(&*issuer, "https://city.example.jp").issue(&VcRequest {
@@ -108,7 +108,7 @@ impl fmt::Display for Vct {
 
 /// How a declared claim may be disclosed (the `sd` of SD-JWT VC claim metadata).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Disclosure {
+pub enum DisclosureRule {
     /// Always in the clear (`sd: never`): every presentation shows it.
     Always,
     /// Selectively disclosable (`sd: always`): the holder decides per presentation.
@@ -121,7 +121,7 @@ pub struct ClaimDeclaration {
     /// Where the claim is (may use "every element" for arrays).
     pub path: ClaimPath,
     /// How it may be disclosed.
-    pub disclosure: Disclosure,
+    pub disclosure: DisclosureRule,
     /// Whether the issuer must include it.
     pub mandatory: bool,
 }
@@ -151,7 +151,7 @@ impl CredentialType {
     }
 
     /// Declares a claim.
-    pub fn claim(mut self, path: ClaimPath, disclosure: Disclosure, mandatory: bool) -> Self {
+    pub fn claim(mut self, path: ClaimPath, disclosure: DisclosureRule, mandatory: bool) -> Self {
         self.claims.push(ClaimDeclaration {
             path,
             disclosure,
@@ -191,9 +191,9 @@ impl CredentialType {
     /// JSON Schema (feature `schema`) satisfied.
     ///
     /// ```
-    /// use myna_vc_core::{claim_path::ClaimPath, sdjwt_vc::{CredentialType, Disclosure, Vct}, Error};
+    /// use myna_vc_core::{claim_path::ClaimPath, sdjwt_vc::{CredentialType, DisclosureRule, Vct}, Error};
     /// let t = CredentialType::new(Vct::parse("urn:example:t")?)
-    ///     .claim(ClaimPath::key("a"), Disclosure::Always, true);
+    ///     .claim(ClaimPath::key("a"), DisclosureRule::Always, true);
     /// assert!(t.check_claims(serde_json::json!({"a": 1}).as_object().unwrap()).is_ok());
     /// assert!(matches!(t.check_claims(serde_json::json!({}).as_object().unwrap()), Err(Error::SchemaViolation { .. })));
     /// assert!(matches!(t.check_claims(serde_json::json!({"a": 1, "b": 2}).as_object().unwrap()), Err(Error::SchemaViolation { .. })));
@@ -260,7 +260,7 @@ impl CredentialType {
     fn disclosable_paths(&self, claims: &Value) -> Vec<ClaimPath> {
         self.claims
             .iter()
-            .filter(|c| c.disclosure == Disclosure::Selective)
+            .filter(|c| c.disclosure == DisclosureRule::Selective)
             .filter(|c| has_any_index(&c.path) || c.path.lookup(claims).is_some())
             .map(|c| c.path.clone())
             .collect()
@@ -275,7 +275,7 @@ impl CredentialType {
             .map(|c| {
                 serde_json::json!({
                     "path": c.path.to_json(),
-                    "sd": match c.disclosure { Disclosure::Always => "never", Disclosure::Selective => "always" },
+                    "sd": match c.disclosure { DisclosureRule::Always => "never", DisclosureRule::Selective => "always" },
                     "mandatory": c.mandatory,
                 })
             })

@@ -15,7 +15,7 @@ use myna_vc_core::claim_path::{ClaimPath, PathSegment};
 use myna_vc_core::crypto::{default_provider, providers, SecretKey};
 use myna_vc_core::sdjwt::{KeyBinding, KeyBindingRule, SdJwtIssuer};
 use myna_vc_core::sdjwt_vc::{
-    self, CredentialType, Disclosure, SdJwtVcIssuer, VcRequest, VcVerifyOptions, Vct,
+    self, CredentialType, DisclosureRule, SdJwtVcIssuer, VcRequest, VcVerifyOptions, Vct,
 };
 use myna_vc_core::status_list::{StatusIndex, StatusListUri, StatusReference};
 use myna_vc_core::time::NumericDate;
@@ -184,11 +184,11 @@ fn a_declared_credential_type_issues_the_same_shape() {
         claims.remove("iss");
         let mut ctype = CredentialType::new(vct.clone());
         for path in &sd {
-            ctype = ctype.claim(path.clone(), Disclosure::Selective, false);
+            ctype = ctype.claim(path.clone(), DisclosureRule::Selective, false);
         }
         for key in claims.keys() {
             if !sd.contains(&ClaimPath::key(key.clone())) {
-                ctype = ctype.claim(ClaimPath::key(key.clone()), Disclosure::Always, true);
+                ctype = ctype.claim(ClaimPath::key(key.clone()), DisclosureRule::Always, true);
             }
         }
         let metadata = ctype.type_metadata();
@@ -325,7 +325,7 @@ fn the_issuer_refuses_reserved_and_undeclared_claims() {
     let f = fixture();
     let signer = default_provider().signer(&f.issuer).unwrap();
     let ctype = CredentialType::new(Vct::parse("urn:t").unwrap())
-        .claim(ClaimPath::key("a"), Disclosure::Selective, true)
+        .claim(ClaimPath::key("a"), DisclosureRule::Selective, true)
         .with_schema(
             json!({"type": "object", "properties": {"a": {"type": "integer", "minimum": 0}}}),
         );
