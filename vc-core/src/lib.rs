@@ -15,6 +15,8 @@
 //! * [`sdjwt`]: SD-JWT issuance, presentation and verification with Key Binding.
 //! * [`sdjwt_vc`]: the `dc+sd-jwt` profile and typed credential-type declarations.
 //! * [`status_list`]: Token Status Lists (1, 2, 4, 8 bits), their JWTs and the `status` claim.
+//! * [`trust_list`]: the signed list of trusted issuers (keys, municipality, allowed `vct`s) a
+//!   verifier pins to an authority key and consults offline.
 //! * Japanese domain rules: [`calendar`] days (JST decides the day), [`age`] under 年齢計算ニ関スル
 //!   法律 with `age_over_NN` claims, child medical [`subsidy`] periods, [`public_expense`] payer and
 //!   recipient numbers, and [`municipality`] codes, prefectures and certified addresses.
@@ -43,6 +45,7 @@ pub mod sdjwt_vc;
 pub mod status_list;
 pub mod subsidy;
 pub mod time;
+pub mod trust_list;
 
 pub use error::{Error, Result};
 
