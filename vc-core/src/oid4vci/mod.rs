@@ -15,7 +15,7 @@
 //!    right nonce, fresh) and answers with a [`CredentialResponse`] or an [`ErrorResponse`].
 //!
 //! Every JSON message implements [`Message`]: parsing goes through the guarded
-//! [`json`](crate::json) parser (1 MiB, depth 64) and then checks the rules serde cannot express
+//! [`crate::json`] parser (1 MiB, depth 64) and then checks the rules serde cannot express
 //! (non-empty arrays, mutually exclusive members). Unknown members are kept in `other` so that a
 //! message round-trips unchanged.
 //!

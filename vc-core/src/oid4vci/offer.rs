@@ -151,14 +151,17 @@ impl PreAuthorizedCodeGrant {
     }
 }
 
-/// A pre-authorized code: a bearer secret, so its `Debug` does not show it.
+/// A pre-authorized code: a bearer secret, so its `Debug` does not show it and it is wiped
+/// from memory on drop.
 ///
 /// ```
 /// use myna_vc_core::oid4vci::PreAuthorizedCode;
 /// let code = PreAuthorizedCode::new("SplxlOBeZQQYbYS6WxSbIA");
 /// assert_eq!(format!("{code:?}"), "PreAuthorizedCode(..)");
 /// ```
-#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(
+    Clone, PartialEq, Eq, Serialize, Deserialize, zeroize::Zeroize, zeroize::ZeroizeOnDrop,
+)]
 #[serde(transparent)]
 pub struct PreAuthorizedCode(String);
 

@@ -84,13 +84,14 @@ impl TokenRequest {
     }
 }
 
-/// The transaction code the user typed: a secret, so its `Debug` does not show it.
+/// The transaction code the user typed: a secret, so its `Debug` does not show it and it is
+/// wiped from memory on drop.
 ///
 /// ```
 /// use myna_vc_core::oid4vci::TxCodeValue;
 /// assert_eq!(format!("{:?}", TxCodeValue::new("493536")), "TxCodeValue(..)");
 /// ```
-#[derive(Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq, zeroize::Zeroize, zeroize::ZeroizeOnDrop)]
 pub struct TxCodeValue(String);
 
 impl TxCodeValue {
@@ -119,13 +120,16 @@ impl fmt::Debug for TxCodeValue {
     }
 }
 
-/// An access token: a bearer secret, so its `Debug` does not show it.
+/// An access token: a bearer secret, so its `Debug` does not show it and it is wiped from
+/// memory on drop.
 ///
 /// ```
 /// use myna_vc_core::oid4vci::AccessToken;
 /// assert_eq!(format!("{:?}", AccessToken::new("eyJ..")), "AccessToken(..)");
 /// ```
-#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(
+    Clone, PartialEq, Eq, Serialize, Deserialize, zeroize::Zeroize, zeroize::ZeroizeOnDrop,
+)]
 #[serde(transparent)]
 pub struct AccessToken(String);
 
