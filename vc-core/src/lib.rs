@@ -14,6 +14,8 @@
 //! * [`did`]: did:key, did:jwk and did:web (through a fetcher trait with an offline cache).
 //! * [`sdjwt`]: SD-JWT issuance, presentation and verification with Key Binding.
 //! * [`sdjwt_vc`]: the `dc+sd-jwt` profile and typed credential-type declarations.
+//! * [`oid4vci`]: OpenID4VCI 1.0 messages for the pre-authorized-code flow (issuer metadata,
+//!   credential offers, token, nonce and credential requests and responses) and key proof JWTs.
 //! * [`status_list`]: Token Status Lists (1, 2, 4, 8 bits), their JWTs and the `status` claim.
 //! * [`trust_list`]: the signed list of trusted issuers (keys, municipality, allowed `vct`s) a
 //!   verifier pins to an authority key and consults offline.
@@ -39,6 +41,7 @@ pub mod jwk;
 pub mod jws;
 pub mod jwt;
 pub mod municipality;
+pub mod oid4vci;
 pub mod public_expense;
 pub mod sdjwt;
 pub mod sdjwt_vc;
