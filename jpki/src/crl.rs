@@ -460,57 +460,67 @@ fn unknown_critical(id: &[u8]) -> Error {
     Error::UnknownCriticalExtension { oid }
 }
 
-fn read_entry_extensions(mut input: &[u8]) -> Result<RevocationReason> {
-    let mut reason = RevocationReason::Unspecified;
+/// Calls `visit` on each Extension of a run of them, in order.
+fn for_each_extension<'a>(
+    mut input: &'a [u8],
+    mut visit: impl FnMut(ExtensionRef<'a>) -> Result<()>,
+) -> Result<()> {
     while !input.is_empty() {
-        let (
-            ExtensionRef {
-                id,
-                critical,
-                value,
-            },
-            rest,
-        ) = split_extension(input)?;
-        if id == oid::CRL_REASON.as_bytes() {
-            let code = tlv::exactly(value, tag::ENUMERATED, WHAT)?;
-            let [code] = code.content else {
-                return Err(Error::der(WHAT, "reason code must be one octet"));
-            };
-            reason = RevocationReason::from_code(*code)
-                .ok_or_else(|| Error::der(WHAT, format!("unknown reason code {code}")))?;
-        } else if critical && id != oid::INVALIDITY_DATE.as_bytes() {
-            return Err(unknown_critical(id));
-        }
+        let (extension, rest) = split_extension(input)?;
+        visit(extension)?;
         input = rest;
     }
+    Ok(())
+}
+
+fn read_entry_extensions(input: &[u8]) -> Result<RevocationReason> {
+    let mut reason = RevocationReason::Unspecified;
+    for_each_extension(
+        input,
+        |ExtensionRef {
+             id,
+             critical,
+             value,
+         }| {
+            if id == oid::CRL_REASON.as_bytes() {
+                let code = tlv::exactly(value, tag::ENUMERATED, WHAT)?;
+                let [code] = code.content else {
+                    return Err(Error::der(WHAT, "reason code must be one octet"));
+                };
+                reason = RevocationReason::from_code(*code)
+                    .ok_or_else(|| Error::der(WHAT, format!("unknown reason code {code}")))?;
+            } else if critical && id != oid::INVALIDITY_DATE.as_bytes() {
+                return Err(unknown_critical(id));
+            }
+            Ok(())
+        },
+    )?;
     Ok(reason)
 }
 
 /// Reads crlExtensions; returns the authority key identifier, if any.
 fn read_crl_extensions(explicit: &[u8]) -> Result<Option<&[u8]>> {
     let list = tlv::exactly(explicit, tag::SEQUENCE, WHAT)?;
-    let mut input = list.content;
     let mut key_id = None;
-    while !input.is_empty() {
-        let (
-            ExtensionRef {
-                id,
-                critical,
-                value,
-            },
-            rest,
-        ) = split_extension(input)?;
-        if id == oid::AUTHORITY_KEY_IDENTIFIER.as_bytes() {
-            let aki = tlv::exactly(value, tag::SEQUENCE, WHAT)?;
-            // keyIdentifier is [0] IMPLICIT OCTET STRING, the first optional field.
-            if let Ok((field, _)) = tlv::split(aki.content, WHAT) {
-                key_id = (field.tag == 0x80).then_some(field.content);
+    for_each_extension(
+        list.content,
+        |ExtensionRef {
+             id,
+             critical,
+             value,
+         }| {
+            if id == oid::AUTHORITY_KEY_IDENTIFIER.as_bytes() {
+                let aki = tlv::exactly(value, tag::SEQUENCE, WHAT)?;
+                // keyIdentifier is [0] IMPLICIT OCTET STRING, the first optional field.
+                if let Ok((field, _)) = tlv::split(aki.content, WHAT) {
+                    key_id = (field.tag == 0x80).then_some(field.content);
+                }
+            } else if critical && id != oid::CRL_NUMBER.as_bytes() {
+                return Err(unknown_critical(id));
             }
-        } else if critical && id != oid::CRL_NUMBER.as_bytes() {
-            return Err(unknown_critical(id));
-        }
-        input = rest;
-    }
+            Ok(())
+        },
+    )?;
     Ok(key_id)
 }
 
