@@ -1,31 +1,50 @@
-//! `myna`: one binary over the myna-vc crates (`myna issuer …`, `myna wallet …`,
-//! `myna verify …`, `myna demo`). The subcommands arrive with their issues; today the binary
-//! only explains itself.
+//! `myna`: one binary over the myna-vc crates.
+//!
+//! Each role has its own module and its own subcommand tree:
+//! `myna issuer …` ([`issuer`]), `myna wallet …` ([`wallet`]), `myna verify …` ([`verify`]).
+//! `main` only parses the command line and hands over; the work lives in the library crates.
 #![forbid(unsafe_code)]
 
-const HELP: &str = "\
-myna — self-sovereign identity anchored to the My Number card
+mod issuer;
+mod verify;
+mod wallet;
 
-USAGE:
-    myna --help       show this text
-    myna --version    show the version
+use clap::{Parser, Subcommand};
+use std::process::ExitCode;
 
-The issuer, wallet, verifier and demo subcommands are not built yet; see README.md.";
+/// myna — self-sovereign identity anchored to the My Number card.
+///
+/// A municipality runs `myna issuer`, a resident `myna wallet`, a shop, gate, shelter desk or
+/// clinic `myna verify`. Every subcommand has its own `--help`.
+#[derive(Debug, Parser)]
+#[command(name = "myna", version, propagate_version = true)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
 
-fn main() -> std::process::ExitCode {
-    let arg = std::env::args().nth(1);
-    match arg.as_deref() {
-        None | Some("-h") | Some("--help") | Some("help") => {
-            println!("{HELP}");
-            std::process::ExitCode::SUCCESS
-        }
-        Some("-V") | Some("--version") => {
-            println!("myna {}", env!("CARGO_PKG_VERSION"));
-            std::process::ExitCode::SUCCESS
-        }
-        Some(other) => {
-            eprintln!("myna: unknown command `{other}`\n\n{HELP}");
-            std::process::ExitCode::from(2)
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Run a municipality's credential issuer: the OpenID4VCI service and batch issuance.
+    Issuer(issuer::Args),
+    /// A resident's wallet: keys, credentials, consents and presentations.
+    Wallet(wallet::Args),
+    /// Verify presentations for a shop, gate, shelter desk or clinic.
+    Verify(verify::Args),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let outcome = match cli.command {
+        Command::Issuer(args) => issuer::run(args),
+        Command::Wallet(args) => wallet::run(args),
+        Command::Verify(args) => verify::run(args),
+    };
+    match outcome {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("myna: {message}");
+            ExitCode::FAILURE
         }
     }
 }
