@@ -35,7 +35,7 @@
 
 mod credential;
 mod error_response;
-mod form;
+pub(crate) mod form;
 mod issuer_id;
 mod metadata;
 mod offer;
