@@ -34,7 +34,7 @@
 //! ```
 
 mod credential;
-mod error_response;
+pub(crate) mod error_response;
 pub(crate) mod form;
 mod issuer_id;
 mod metadata;
