@@ -22,6 +22,7 @@ use myna_vc_core::status_list::{StatusIndex, StatusListUri, StatusReference};
 use myna_vc_core::time::NumericDate;
 use myna_vc_core::Error;
 use proptest::prelude::*;
+use qrcode::{EcLevel, QrCode, Version};
 use serde_json::json;
 
 const AGE_VCT: &str = "urn:myna-vc:vct:age:1";
@@ -135,12 +136,24 @@ fn an_age_over_20_presentation_round_trips_exactly_and_is_smaller() {
     let qr_bits = qr.len() * 11 / 2;
     let plain_bits = presentation.len() * 8;
     assert!(qr_bits * 10 < plain_bits * 7, "{qr_bits} vs {plain_bits}");
+    // And in QR code versions (error correction M), as a scanner meets them.
+    let version = |data: &str| {
+        let code = QrCode::with_error_correction_level(data.as_bytes(), EcLevel::M).unwrap();
+        match code.version() {
+            Version::Normal(v) => v,
+            Version::Micro(_) => 0,
+        }
+    };
+    let (compact_version, plain_version) = (version(&qr), version(&presentation));
+    assert!(compact_version < plain_version);
     println!(
-        "age_over_20 presentation: {} characters plain, {} characters compact ({} vs {} QR bits)",
+        "age_over_20 presentation: {} characters plain, {} characters compact ({} vs {} QR bits; QR version {} vs {} at level M)",
         presentation.len(),
         qr.len(),
         plain_bits,
-        qr_bits
+        qr_bits,
+        plain_version,
+        compact_version
     );
 }
 

@@ -13,7 +13,7 @@ mod common;
 use common::{read, read_json, shared};
 use myna_vc_core::claim_path::ClaimPath;
 use myna_vc_core::crypto::{default_provider, SecretKey};
-use myna_vc_core::dcql::{CredentialView, DcqlQuery, Presented};
+use myna_vc_core::dcql::{CredentialView, DcqlQuery, HeldCredential, Presented};
 use myna_vc_core::jws::JwsHeader;
 use myna_vc_core::jwt;
 use myna_vc_core::oid4vp::*;
@@ -25,7 +25,7 @@ use myna_vc_core::time::NumericDate;
 use myna_vc_core::Error;
 use percent_encoding::{utf8_percent_encode, NON_ALPHANUMERIC};
 use proptest::prelude::*;
-use serde_json::{json, Map, Value};
+use serde_json::{json, Value};
 
 const SPEC: &str = "specs/openid4vp/openid-4-verifiable-presentations-1_0.md";
 const NOW: i64 = 1_800_000_000;
@@ -642,21 +642,11 @@ fn a_cross_device_presentation_end_to_end() {
         &rules,
     )
     .unwrap();
-    let claims: Vec<(Vct, Map<String, Value>)> = wallet
+    let held: Vec<HeldCredential> = wallet
         .iter()
-        .map(|c| {
-            let claims = c.unverified_claims().unwrap();
-            (Vct::parse(claims["vct"].as_str().unwrap()).unwrap(), claims)
-        })
+        .map(|c| HeldCredential::from_sd_jwt(c).unwrap())
         .collect();
-    let views: Vec<CredentialView<'_>> = claims
-        .iter()
-        .map(|(vct, claims)| CredentialView {
-            vct,
-            claims,
-            holder_binding: true,
-        })
-        .collect();
+    let views: Vec<CredentialView<'_>> = held.iter().map(HeldCredential::view).collect();
     let answers = received.dcql_query.select(&views).unwrap();
     assert_eq!(answers.len(), 1);
     assert_eq!(answers[0].credential, 1);
@@ -705,14 +695,9 @@ fn a_cross_device_presentation_end_to_end() {
         .collect();
     let mut presented = Presented::new();
     for (id, credential) in &verified {
-        presented
-            .entry(id.clone())
-            .or_default()
-            .push(CredentialView {
-                vct: credential.vct(),
-                claims: credential.claims(),
-                holder_binding: true,
-            });
+        let view = CredentialView::verified(credential);
+        assert!(view.holder_binding);
+        presented.entry(id.clone()).or_default().push(view);
     }
     request.dcql_query.check_presented(&presented).unwrap();
     let disclosed = verified[0].1.claims();

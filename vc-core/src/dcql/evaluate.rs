@@ -8,7 +8,8 @@ use serde_json::{Map, Value};
 use super::{ClaimQuery, CredentialQuery, DcqlQuery, Format, QueryId};
 use crate::claim_path::ClaimPath;
 use crate::error::{Error, Result};
-use crate::sdjwt_vc::Vct;
+use crate::sdjwt::SdJwt;
+use crate::sdjwt_vc::{Vct, VerifiedCredential};
 
 /// A credential as DCQL sees it. In the wallet: the credential's `vct`, its claims with every
 /// disclosure applied (`SdJwt::unverified_claims`) and whether it has a `cnf` key. In the
@@ -22,6 +23,98 @@ pub struct CredentialView<'a> {
     pub claims: &'a Map<String, Value>,
     /// Whether the credential is (wallet) or was proven (verifier) bound to a holder key.
     pub holder_binding: bool,
+}
+
+impl<'a> CredentialView<'a> {
+    /// The verifier's view of a verified SD-JWT VC presentation: its `vct`, its disclosed
+    /// claims, and holder binding if a KB-JWT was verified.
+    ///
+    /// ```
+    /// use myna_vc_core::crypto::{default_provider, SecretKey};
+    /// use myna_vc_core::dcql::CredentialView;
+    /// use myna_vc_core::sdjwt::KeyBindingRule;
+    /// use myna_vc_core::sdjwt_vc::{self, CredentialType, SdJwtVcIssuer, VcRequest, VcVerifyOptions, Vct};
+    /// use myna_vc_core::time::NumericDate;
+    /// let (issuer, holder) = (SecretKey::generate_p256()?, SecretKey::generate_p256()?);
+    /// let signer = default_provider().signer(&issuer)?;
+    /// let ctype = CredentialType::new(Vct::parse("urn:x")?);
+    /// let now = NumericDate::from_unix(1_800_000_000);
+    /// let claims = serde_json::Map::new();
+    /// let sd = SdJwtVcIssuer::new(&*signer, "did:web:city.example").issue(&VcRequest {
+    ///     credential_type: &ctype, claims: &claims, holder_key: &holder.public_key(),
+    ///     issued_at: now, expires_at: None, status: None })?;
+    /// let options = VcVerifyOptions::at(now, KeyBindingRule::Optional);
+    /// let verified = sdjwt_vc::verify(&sd.to_string(), default_provider(), &issuer.public_key(), &options)?;
+    /// let view = CredentialView::verified(&verified);
+    /// assert_eq!(view.vct.as_str(), "urn:x");
+    /// assert!(!view.holder_binding, "no KB-JWT was presented");
+    /// # Ok::<(), myna_vc_core::Error>(())
+    /// ```
+    pub fn verified(credential: &'a VerifiedCredential) -> Self {
+        CredentialView {
+            vct: credential.vct(),
+            claims: credential.claims(),
+            holder_binding: credential.disclosed().key_binding().is_some(),
+        }
+    }
+}
+
+/// A credential in the wallet as DCQL needs it: its `vct` and every claim with all
+/// disclosures applied, and whether it names a holder key (`cnf`). Read from the wallet's own
+/// stored SD-JWT, without verifying the issuer signature again.
+///
+/// ```
+/// use myna_vc_core::crypto::{default_provider, SecretKey};
+/// use myna_vc_core::claim_path::ClaimPath;
+/// use myna_vc_core::dcql::HeldCredential;
+/// use myna_vc_core::sdjwt_vc::{CredentialType, DisclosureRule, SdJwtVcIssuer, VcRequest, Vct};
+/// use myna_vc_core::time::NumericDate;
+/// let (issuer, holder) = (SecretKey::generate_p256()?, SecretKey::generate_p256()?);
+/// let signer = default_provider().signer(&issuer)?;
+/// let ctype = CredentialType::new(Vct::parse("urn:myna-vc:vct:age:1")?)
+///     .claim(ClaimPath::key("age_over_20"), DisclosureRule::Selective, true);
+/// let claims = serde_json::json!({"age_over_20": true});
+/// let sd = SdJwtVcIssuer::new(&*signer, "did:web:city.example").issue(&VcRequest {
+///     credential_type: &ctype, claims: claims.as_object().unwrap(), holder_key: &holder.public_key(),
+///     issued_at: NumericDate::from_unix(1_800_000_000), expires_at: None, status: None })?;
+/// let held = HeldCredential::from_sd_jwt(&sd)?;
+/// let view = held.view();
+/// assert_eq!(view.vct.as_str(), "urn:myna-vc:vct:age:1");
+/// assert_eq!(view.claims["age_over_20"], true);
+/// assert!(view.holder_binding);
+/// # Ok::<(), myna_vc_core::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct HeldCredential {
+    vct: Vct,
+    claims: Map<String, Value>,
+}
+
+impl HeldCredential {
+    /// Reads the `vct` and the claims of a stored credential.
+    pub fn from_sd_jwt(credential: &SdJwt) -> Result<Self> {
+        let claims = credential.unverified_claims()?;
+        let vct = match claims.get("vct") {
+            Some(Value::String(vct)) => Vct::parse(vct)?,
+            Some(_) => {
+                return Err(Error::InvalidClaim {
+                    claim: "vct",
+                    detail: "must be a string".into(),
+                })
+            }
+            None => return Err(Error::MissingClaim("vct")),
+        };
+        Ok(HeldCredential { vct, claims })
+    }
+
+    /// The view [`DcqlQuery::select`] takes.
+    pub fn view(&self) -> CredentialView<'_> {
+        CredentialView {
+            vct: &self.vct,
+            claims: &self.claims,
+            holder_binding: self.claims.contains_key("cnf"),
+        }
+    }
 }
 
 /// The claims one credential discloses to answer one Credential Query: concrete claim paths

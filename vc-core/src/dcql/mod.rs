@@ -39,7 +39,7 @@ use core::fmt;
 
 use serde_json::{Map, Value};
 
-pub use evaluate::{Answer, ClaimSelection, CredentialView, Presented};
+pub use evaluate::{Answer, ClaimSelection, CredentialView, HeldCredential, Presented};
 
 use crate::claim_path::ClaimPath;
 use crate::error::{Error, Result};
