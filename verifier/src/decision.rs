@@ -169,6 +169,11 @@ impl Reason {
             StatusListUriMismatch { .. } | StatusIndexOutOfRange { .. } => {
                 Reason::StatusUnavailable
             }
+            ConsentWithdrawn => Reason::ConsentWithdrawn,
+            ConsentPaused => Reason::ConsentPaused,
+            ConsentUsed => Reason::ConsentUsed,
+            ConsentNotYetValid { .. } | ConsentExpired { .. } => Reason::ConsentOutsidePeriod,
+            ConsentMismatch(_) => Reason::ConsentNotApplicable,
             _ => Reason::Tampered,
         }
     }

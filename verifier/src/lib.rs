@@ -20,6 +20,7 @@
 pub use myna_vc_core as core;
 
 pub mod billing;
+pub mod consent_guard;
 pub mod decision;
 pub mod ledger;
 pub mod policy;

@@ -43,7 +43,7 @@
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex, RwLock};
 
-use myna_vc_core::crypto::CryptoProvider;
+use myna_vc_core::crypto::{CryptoProvider, PublicKey};
 use myna_vc_core::jws::Jws;
 use myna_vc_core::jwt::TimeRules;
 use myna_vc_core::status_list::{
@@ -109,6 +109,20 @@ impl StatusCache {
     ) -> Result<()> {
         let kid = Jws::parse(compact)?.header().kid.clone();
         let key = trust.issuer_key(issuer, kid.as_deref())?;
+        self.store_signed_by(issuer, key, uri, compact, provider, fetched_at)
+    }
+
+    /// Like [`store`](Self::store) with a key the caller pins itself (a consent registry's),
+    /// under the name `owner` that later [`check`](Self::check)s must give.
+    pub fn store_signed_by(
+        &self,
+        owner: &str,
+        key: &PublicKey,
+        uri: &StatusListUri,
+        compact: &str,
+        provider: &dyn CryptoProvider,
+        fetched_at: NumericDate,
+    ) -> Result<()> {
         let list = StatusListToken::verify(
             compact,
             provider,
@@ -118,7 +132,7 @@ impl StatusCache {
         )?;
         let fresh_until = self.fresh_until(list.token(), fetched_at);
         let cached = Arc::new(Cached {
-            issuer: issuer.to_owned(),
+            issuer: owner.to_owned(),
             list,
             fresh_until,
         });
