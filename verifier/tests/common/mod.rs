@@ -204,6 +204,19 @@ impl World {
         claims: Value,
         holder: &Holder,
     ) -> (SdJwt, StatusIndex) {
+        self.issue_timed(issuer, kind, claims, holder, t(-3_600), t(365 * 86_400))
+    }
+
+    /// Like [`issue`](Self::issue) with the given `iat` and `exp`.
+    pub fn issue_timed(
+        &self,
+        issuer: &str,
+        kind: Kind,
+        claims: Value,
+        holder: &Holder,
+        iat: NumericDate,
+        exp: NumericDate,
+    ) -> (SdJwt, StatusIndex) {
         let index = self.next_index();
         let issuer = self.issuer(issuer);
         let declaration = credential_types::declaration(kind).unwrap();
@@ -214,8 +227,8 @@ impl World {
                 credential_type: &declaration,
                 claims: claims.as_object().unwrap(),
                 holder_key: &holder.key.public_key(),
-                issued_at: t(-3_600),
-                expires_at: Some(t(365 * 86_400)),
+                issued_at: iat,
+                expires_at: Some(exp),
                 status: Some(&status),
             })
             .unwrap();
