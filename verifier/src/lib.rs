@@ -26,6 +26,8 @@ pub mod ledger;
 pub mod policy;
 pub mod replay;
 pub mod roster;
+#[cfg(feature = "service")]
+pub mod service;
 pub mod status_cache;
 pub mod status_fetch;
 pub mod submission;

@@ -14,6 +14,7 @@
 //! * [`clinic::Clinic`]: child medical subsidy valid on the visit date.
 
 pub mod age;
+pub mod catalog;
 pub mod child_entry;
 pub mod clinic;
 pub mod fan_club;

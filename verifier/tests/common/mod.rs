@@ -102,7 +102,7 @@ pub struct World {
     pub issuers: Vec<Issuer>,
     pub trust_token: String,
     pub clock: Arc<TestClock>,
-    pub verifier: Verifier,
+    pub verifier: Arc<Verifier>,
     next_index: std::cell::Cell<u64>,
 }
 
@@ -153,7 +153,7 @@ impl World {
         let clock = Arc::new(TestClock(AtomicI64::new(T0)));
         let trust = Trust::new(authority.public_key(), &trust_token, default_provider(), t(0))
             .unwrap();
-        let verifier = Verifier::new(VerifierConfig::new(AUDIENCE), trust, clock.clone());
+        let verifier = Arc::new(Verifier::new(VerifierConfig::new(AUDIENCE), trust, clock.clone()));
         let world = World {
             authority,
             issuers,
