@@ -32,11 +32,11 @@ pub struct Args {
 enum Command {
     /// Verify one presentation (a vp_token JSON or a single SD-JWT+KB) for a policy; prints
     /// the decision as JSON and exits non-zero when it is rejected.
-    Check(CheckArgs),
+    Check(Box<CheckArgs>),
     /// List the ready policies and how to name them.
     Policies,
     /// Serve the verifier over HTTP (OpenID4VP requests and direct_post responses).
-    Serve(ServeArgs),
+    Serve(Box<ServeArgs>),
 }
 
 /// What every verifier needs.
@@ -103,8 +103,8 @@ pub fn run(args: Args) -> Result<(), String> {
             }
             Ok(())
         }
-        Command::Check(check) => run_check(check),
-        Command::Serve(serve) => run_serve(serve),
+        Command::Check(check) => run_check(*check),
+        Command::Serve(serve) => run_serve(*serve),
     }
 }
 
@@ -128,11 +128,19 @@ impl Setup {
             Some(t) => Arc::new(FixedClock(NumericDate::from_unix(t))),
             None => Arc::new(SystemClock),
         };
-        let jwk = myna_verifier::core::json::parse(read(&self.authority_key)?.as_bytes(), "authority key")
-            .map_err(|e| e.to_string())?;
+        let jwk = myna_verifier::core::json::parse(
+            read(&self.authority_key)?.as_bytes(),
+            "authority key",
+        )
+        .map_err(|e| e.to_string())?;
         let authority = PublicKey::from_jwk(&jwk).map_err(|e| format!("authority key: {e}"))?;
-        let trust = Trust::new(authority, read(&self.trust_list)?.trim(), default_provider(), clock.now())
-            .map_err(|e| format!("trust list: {e}"))?;
+        let trust = Trust::new(
+            authority,
+            read(&self.trust_list)?.trim(),
+            default_provider(),
+            clock.now(),
+        )
+        .map_err(|e| format!("trust list: {e}"))?;
         let mut config = VerifierConfig::new(&self.audience);
         config.max_status_staleness_secs = self.max_status_staleness;
         let verifier = Verifier::new(config, trust, clock);
@@ -193,7 +201,11 @@ fn run_check(args: CheckArgs) -> Result<(), String> {
     println!("{json}");
     match decision.rejection() {
         None => Ok(()),
-        Some(r) => Err(format!("rejected: {} / {}", r.reason.text_en(), r.reason.text_ja())),
+        Some(r) => Err(format!(
+            "rejected: {} / {}",
+            r.reason.text_en(),
+            r.reason.text_ja()
+        )),
     }
 }
 

@@ -44,7 +44,12 @@ fn bench(c: &mut Criterion) {
     let mut group = c.benchmark_group(GROUP);
     group.bench_function("full_verification", |b| {
         b.iter_batched(
-            || single("age", &world.present(&sd, &holder, &["age_over_20"], "gate-window-1")),
+            || {
+                single(
+                    "age",
+                    &world.present(&sd, &holder, &["age_over_20"], "gate-window-1"),
+                )
+            },
             |submission| {
                 let decision = world.verifier.verify(&policy, &submission, &window);
                 assert!(decision.accepted());

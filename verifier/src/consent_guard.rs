@@ -86,8 +86,14 @@ impl ConsentGuard {
         token: &str,
         fetched_at: NumericDate,
     ) -> Result<()> {
-        self.status
-            .store_signed_by(REGISTRY, &self.registry, uri, token, self.provider, fetched_at)
+        self.status.store_signed_by(
+            REGISTRY,
+            &self.registry,
+            uri,
+            token,
+            self.provider,
+            fetched_at,
+        )
     }
 
     /// May the consent (`record` and `receipt`, compact JWTs) be used for `intended` at `now`?

@@ -147,24 +147,43 @@ impl Reason {
     pub fn of_error(error: &Error) -> Reason {
         use Error::*;
         match error {
-            InputTooLarge { .. } | NestingTooDeep { .. } | Base64 { .. } | Json { .. }
-            | Malformed { .. } | NotAnSdJwt(_) | MalformedDisclosure(_) | InvalidDate(_)
-            | DateOutOfRange(_) | CodeLength { .. } | CodeNotDigit { .. }
-            | CheckDigitMismatch { .. } | UnknownPrefecture(_) => Reason::Unreadable,
-            AlgNone | UnsupportedAlgorithm(_) | UnsupportedCritical(_) | UnencodedPayload
-            | UnsupportedKeyType(_) | UnsupportedSdAlg(_) | AlgorithmKeyMismatch { .. } => {
-                Reason::UnsupportedFormat
-            }
+            InputTooLarge { .. }
+            | NestingTooDeep { .. }
+            | Base64 { .. }
+            | Json { .. }
+            | Malformed { .. }
+            | NotAnSdJwt(_)
+            | MalformedDisclosure(_)
+            | InvalidDate(_)
+            | DateOutOfRange(_)
+            | CodeLength { .. }
+            | CodeNotDigit { .. }
+            | CheckDigitMismatch { .. }
+            | UnknownPrefecture(_) => Reason::Unreadable,
+            AlgNone
+            | UnsupportedAlgorithm(_)
+            | UnsupportedCritical(_)
+            | UnencodedPayload
+            | UnsupportedKeyType(_)
+            | UnsupportedSdAlg(_)
+            | AlgorithmKeyMismatch { .. } => Reason::UnsupportedFormat,
             WrongType { .. } | WrongVct { .. } | SchemaViolation { .. } => {
                 Reason::WrongCredentialType
             }
             Expired { .. } => Reason::Expired,
             NotYetValid { .. } | IssuedInFuture { .. } => Reason::NotYetValid,
-            UntrustedIssuer(_) | IssuerNotYetValid { .. } | IssuerExpired { .. }
-            | UnknownIssuerKey { .. } | IssuerKeyIdRequired { .. } => Reason::UntrustedIssuer,
+            UntrustedIssuer(_)
+            | IssuerNotYetValid { .. }
+            | IssuerExpired { .. }
+            | UnknownIssuerKey { .. }
+            | IssuerKeyIdRequired { .. } => Reason::UntrustedIssuer,
             VctNotAllowed { .. } => Reason::IssuerNotAllowed,
-            KeyBindingMissing | NonceMismatch | AudienceMismatch | SdHashMismatch
-            | KeyBindingStale { .. } | NoHolderKey => Reason::NotBoundToRequest,
+            KeyBindingMissing
+            | NonceMismatch
+            | AudienceMismatch
+            | SdHashMismatch
+            | KeyBindingStale { .. }
+            | NoHolderKey => Reason::NotBoundToRequest,
             MissingClaim(_) => Reason::MissingClaim,
             StatusListUriMismatch { .. } | StatusIndexOutOfRange { .. } => {
                 Reason::StatusUnavailable

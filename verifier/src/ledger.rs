@@ -141,13 +141,10 @@ impl RedemptionLedger for RedbLedger {
         let tx = self.db.begin_write().map_err(storage)?;
         let outcome = {
             let mut table = tx.open_table(REDEMPTIONS).map_err(storage)?;
-            let existing = table
-                .get((sale, pseudonym))
-                .map_err(storage)?
-                .map(|v| {
-                    let (shop, at) = v.value();
-                    (shop.to_owned(), at)
-                });
+            let existing = table.get((sale, pseudonym)).map_err(storage)?.map(|v| {
+                let (shop, at) = v.value();
+                (shop.to_owned(), at)
+            });
             match existing {
                 Some((shop, at)) => Redemption::Already {
                     shop,

@@ -71,7 +71,9 @@ impl ReplayGuard {
             return Seen::Full;
         }
         entries.until.insert(digest, expires_at.as_unix());
-        entries.by_expiry.push(Reverse((expires_at.as_unix(), digest)));
+        entries
+            .by_expiry
+            .push(Reverse((expires_at.as_unix(), digest)));
         Seen::First
     }
 

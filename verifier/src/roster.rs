@@ -79,7 +79,13 @@ impl RosterEntry {
             return None;
         }
         let resident = decision.credential(RESIDENT_ID)?;
-        let text = |name: &str| resident.claims.get(name).and_then(|v| v.as_str()).map(str::to_owned);
+        let text = |name: &str| {
+            resident
+                .claims
+                .get(name)
+                .and_then(|v| v.as_str())
+                .map(str::to_owned)
+        };
         Some(RosterEntry {
             entry_id: Self::id_for(shelter_id, &resident.issuer, &resident.holder),
             shelter_id: shelter_id.to_owned(),

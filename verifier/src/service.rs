@@ -97,17 +97,26 @@ pub fn router(state: Arc<ServiceState>) -> Router {
         .route("/requests", post(create_request))
         .route("/requests/{request_id}/response", post(receive_response))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
-        .layer(tower_http::limit::RequestBodyLimitLayer::new(MAX_BODY_BYTES))
+        .layer(tower_http::limit::RequestBodyLimitLayer::new(
+            MAX_BODY_BYTES,
+        ))
         .with_state(state)
 }
 
 /// Serves `router(state)` on `listener` until the process stops.
-pub async fn serve(listener: tokio::net::TcpListener, state: Arc<ServiceState>) -> std::io::Result<()> {
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    state: Arc<ServiceState>,
+) -> std::io::Result<()> {
     axum::serve(listener, router(state)).await
 }
 
 fn error(status: StatusCode, code: &str, description: &str) -> Response {
-    (status, Json(json!({"error": code, "error_description": description}))).into_response()
+    (
+        status,
+        Json(json!({"error": code, "error_description": description})),
+    )
+        .into_response()
 }
 
 async fn health(State(state): State<Arc<ServiceState>>) -> Json<Value> {
@@ -148,20 +157,36 @@ async fn create_request(
     body: Result<Json<CreateRequest>, axum::extract::rejection::JsonRejection>,
 ) -> Response {
     let Ok(Json(body)) = body else {
-        return error(StatusCode::BAD_REQUEST, "invalid_request", "expected {\"policy\": \"<name>\"}");
+        return error(
+            StatusCode::BAD_REQUEST,
+            "invalid_request",
+            "expected {\"policy\": \"<name>\"}",
+        );
     };
     let Some(policy) = state.policy(&body.policy) else {
-        return error(StatusCode::NOT_FOUND, "unknown_policy", "no such policy; see GET /policies");
+        return error(
+            StatusCode::NOT_FOUND,
+            "unknown_policy",
+            "no such policy; see GET /policies",
+        );
     };
     let (Some(id), Some(nonce)) = (random_token(), random_token()) else {
-        return error(StatusCode::SERVICE_UNAVAILABLE, "try_again", "random source unavailable");
+        return error(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "try_again",
+            "random source unavailable",
+        );
     };
     let now = state.verifier.now();
     let expires_at = now.plus_seconds(REQUEST_TTL_SECS);
     let mut pending = state.lock();
     pending.retain(|_, p| p.expires_at > now);
     if pending.len() >= MAX_PENDING {
-        return error(StatusCode::SERVICE_UNAVAILABLE, "try_again", "too many open requests");
+        return error(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "try_again",
+            "too many open requests",
+        );
     }
     let body = json!({
         "request_id": id,
@@ -174,7 +199,14 @@ async fn create_request(
         "dcql_query": dcql_query(policy.requirements()),
         "expires_at": expires_at.as_unix(),
     });
-    pending.insert(id, Pending { policy, nonce, expires_at });
+    pending.insert(
+        id,
+        Pending {
+            policy,
+            nonce,
+            expires_at,
+        },
+    );
     (StatusCode::CREATED, Json(body)).into_response()
 }
 
@@ -190,17 +222,31 @@ async fn receive_response(
 ) -> Response {
     // Taken out before anything else: a request is answered at most once, even a bad answer.
     let Some(pending) = state.lock().remove(&request_id) else {
-        return error(StatusCode::NOT_FOUND, "unknown_request", "no open request with this id");
+        return error(
+            StatusCode::NOT_FOUND,
+            "unknown_request",
+            "no open request with this id",
+        );
     };
     if pending.expires_at <= state.verifier.now() {
-        return error(StatusCode::GONE, "expired_request", "the request expired; create a new one");
+        return error(
+            StatusCode::GONE,
+            "expired_request",
+            "the request expired; create a new one",
+        );
     }
     let Ok(Form(form)) = form else {
-        return error(StatusCode::BAD_REQUEST, "invalid_request", "expected a form with vp_token");
+        return error(
+            StatusCode::BAD_REQUEST,
+            "invalid_request",
+            "expected a form with vp_token",
+        );
     };
     let challenge = Challenge::single_use(&pending.nonce);
-    let decision = state
-        .verifier
-        .verify_bytes(pending.policy.as_ref(), form.vp_token.as_bytes(), &challenge);
+    let decision = state.verifier.verify_bytes(
+        pending.policy.as_ref(),
+        form.vp_token.as_bytes(),
+        &challenge,
+    );
     Json(decision.to_json()).into_response()
 }

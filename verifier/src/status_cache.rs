@@ -123,13 +123,8 @@ impl StatusCache {
         provider: &dyn CryptoProvider,
         fetched_at: NumericDate,
     ) -> Result<()> {
-        let list = StatusListToken::verify(
-            compact,
-            provider,
-            key,
-            &TimeRules::at(fetched_at),
-            uri,
-        )?;
+        let list =
+            StatusListToken::verify(compact, provider, key, &TimeRules::at(fetched_at), uri)?;
         let fresh_until = self.fresh_until(list.token(), fetched_at);
         let cached = Arc::new(Cached {
             issuer: owner.to_owned(),

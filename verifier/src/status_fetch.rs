@@ -52,13 +52,11 @@ pub fn refresh(
 ) -> RefreshReport {
     let mut report = RefreshReport::default();
     for source in sources {
-        let outcome = fetcher
-            .fetch(&source.uri)
-            .and_then(|token| {
-                verifier
-                    .store_status_list(&source.issuer, &source.uri, &token)
-                    .map_err(|e| e.to_string())
-            });
+        let outcome = fetcher.fetch(&source.uri).and_then(|token| {
+            verifier
+                .store_status_list(&source.issuer, &source.uri, &token)
+                .map_err(|e| e.to_string())
+        });
         match outcome {
             Ok(()) => report.stored.push(source.uri.clone()),
             Err(why) => report.failed.push((source.uri.clone(), why)),

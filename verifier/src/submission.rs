@@ -57,8 +57,10 @@ impl Submission {
     /// Parses the JSON `vp_token` form from raw bytes.
     pub fn from_bytes(bytes: &[u8]) -> Result<Self> {
         check_size(bytes.len())?;
-        let text = core::str::from_utf8(bytes)
-            .map_err(|_| Error::Malformed { what: WHAT, detail: "not valid UTF-8".into() })?;
+        let text = core::str::from_utf8(bytes).map_err(|_| Error::Malformed {
+            what: WHAT,
+            detail: "not valid UTF-8".into(),
+        })?;
         Self::from_json(&json::parse(text.as_bytes(), WHAT)?)
     }
 
@@ -75,10 +77,18 @@ impl Submission {
             let single = match entry {
                 Value::Array(items) => match items.as_slice() {
                     [Value::String(one)] => one,
-                    _ => return Err(malformed("each entry must hold exactly one presentation string")),
+                    _ => {
+                        return Err(malformed(
+                            "each entry must hold exactly one presentation string",
+                        ))
+                    }
                 },
                 Value::String(one) => one,
-                _ => return Err(malformed("each entry must be an array of presentation strings")),
+                _ => {
+                    return Err(malformed(
+                        "each entry must be an array of presentation strings",
+                    ))
+                }
             };
             presentations.insert(id.clone(), single.clone());
         }

@@ -30,7 +30,16 @@ use crate::submission::{self, Challenge, Submission};
 use crate::trust::Trust;
 
 /// Claims that are SD-JWT plumbing rather than facts about the holder; not reported.
-const PLUMBING: [&str; 8] = ["iss", "vct", "cnf", "status", "iat", "nbf", "exp", "vct#integrity"];
+const PLUMBING: [&str; 8] = [
+    "iss",
+    "vct",
+    "cnf",
+    "status",
+    "iat",
+    "nbf",
+    "exp",
+    "vct#integrity",
+];
 
 /// How a verifier is tuned.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -146,7 +155,12 @@ impl Verifier {
     }
 
     /// Verifies a `vp_token` given as raw bytes (JSON), so unreadable input is a decision too.
-    pub fn verify_bytes(&self, policy: &dyn Policy, bytes: &[u8], challenge: &Challenge) -> Decision {
+    pub fn verify_bytes(
+        &self,
+        policy: &dyn Policy,
+        bytes: &[u8],
+        challenge: &Challenge,
+    ) -> Decision {
         match Submission::from_bytes(bytes) {
             Ok(submission) => self.verify(policy, &submission, challenge),
             Err(error) => self.decide(policy, Vec::new(), Err(Rejection::from_error(error))),
@@ -170,7 +184,8 @@ impl Verifier {
         let mut kb_jwts = Vec::new();
         for requirement in policy.requirements() {
             let Some(text) = submission.get(&requirement.id) else {
-                let missing = Rejection::new(Reason::MissingCredential).for_credential(&requirement.id);
+                let missing =
+                    Rejection::new(Reason::MissingCredential).for_credential(&requirement.id);
                 return self.decide(policy, reported, Err(missing));
             };
             let input = CredentialInput {
@@ -316,10 +331,20 @@ impl Verifier {
             .unwrap_or(now);
         if challenge.single_use {
             let nonce_key = [b"nonce:".as_slice(), challenge.nonce.as_bytes()].concat();
-            self.guard(&nonce_key, latest.max(now).plus_seconds(window), now, "nonce")?;
+            self.guard(
+                &nonce_key,
+                latest.max(now).plus_seconds(window),
+                now,
+                "nonce",
+            )?;
         }
         for (kb_jwt, issued_at) in kb_jwts {
-            self.guard(kb_jwt.as_bytes(), issued_at.plus_seconds(window), now, "key binding JWT")?;
+            self.guard(
+                kb_jwt.as_bytes(),
+                issued_at.plus_seconds(window),
+                now,
+                "key binding JWT",
+            )?;
         }
         Ok(())
     }
@@ -381,8 +406,15 @@ fn check_required_claims(
     requirement: &Requirement,
 ) -> core::result::Result<(), Rejection> {
     let claims = Value::Object(verified.claims().clone());
-    match requirement.claims.iter().find(|path| path.lookup(&claims).is_none()) {
-        Some(_) => Err(Rejection::noted(Reason::MissingClaim, "a requested claim was not disclosed")),
+    match requirement
+        .claims
+        .iter()
+        .find(|path| path.lookup(&claims).is_none())
+    {
+        Some(_) => Err(Rejection::noted(
+            Reason::MissingClaim,
+            "a requested claim was not disclosed",
+        )),
         None => Ok(()),
     }
 }

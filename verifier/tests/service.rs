@@ -33,8 +33,10 @@ fn the_openapi_document_lists_exactly_the_routes() {
             documented.insert((method.clone(), path.clone()));
         }
     }
-    let routed: BTreeSet<(String, String)> =
-        ROUTES.iter().map(|(m, p)| (m.to_string(), p.to_string())).collect();
+    let routed: BTreeSet<(String, String)> = ROUTES
+        .iter()
+        .map(|(m, p)| (m.to_string(), p.to_string()))
+        .collect();
     assert_eq!(documented, routed);
 }
 
@@ -42,28 +44,75 @@ fn the_openapi_document_lists_exactly_the_routes() {
 fn answer(world: &World, policy: &str, nonce: &str) -> Submission {
     let holder = Holder::new();
     let present = |sd: &SdJwt, claims: &[&str]| world.present(sd, &holder, claims, nonce);
-    let resident = |issuer, code, pref| world.issue(issuer, Kind::Resident, resident_claims(code, pref), &holder).0;
+    let resident = |issuer, code, pref| {
+        world
+            .issue(issuer, Kind::Resident, resident_claims(code, pref), &holder)
+            .0
+    };
     let age = |claims| world.issue(KOBE, Kind::Age, claims, &holder).0;
-    let child = age_claims("2016-01-01", &[(4, true), (15, false), (18, false), (20, false), (65, false)]);
+    let child = age_claims(
+        "2016-01-01",
+        &[
+            (4, true),
+            (15, false),
+            (18, false),
+            (20, false),
+            (65, false),
+        ],
+    );
     match policy {
-        "age-over-20" => Submission::single("age", &present(&age(adult_age_claims()), &["age_over_20"])),
-        "age-over-18" => Submission::single("age", &present(&age(adult_age_claims()), &["age_over_18"])),
-        "resident-of-281000" => Submission::single("resident", &present(&resident(KOBE, "281000", "28"), &[])),
-        "kobe-pupil-pass" => Submission::single("resident", &present(&resident(KOBE, "281000", "28"), &[]))
-            .with("age", &present(&age(child), &["age_over_15"])),
-        "child-entry-282014" => Submission::single("resident", &present(&resident(HIMEJI, "282014", "28"), &[]))
-            .with("age", &present(&world.issue(HIMEJI, Kind::Age, child, &holder).0, &["age_over_4", "age_over_15"])),
-        "shelter-desk-1" => Submission::single("resident", &present(&resident(OSAKA, "271004", "27"), &["name", "birthdate"])),
+        "age-over-20" => {
+            Submission::single("age", &present(&age(adult_age_claims()), &["age_over_20"]))
+        }
+        "age-over-18" => {
+            Submission::single("age", &present(&age(adult_age_claims()), &["age_over_18"]))
+        }
+        "resident-of-281000" => {
+            Submission::single("resident", &present(&resident(KOBE, "281000", "28"), &[]))
+        }
+        "kobe-pupil-pass" => {
+            Submission::single("resident", &present(&resident(KOBE, "281000", "28"), &[]))
+                .with("age", &present(&age(child), &["age_over_15"]))
+        }
+        "child-entry-282014" => {
+            Submission::single("resident", &present(&resident(HIMEJI, "282014", "28"), &[])).with(
+                "age",
+                &present(
+                    &world.issue(HIMEJI, Kind::Age, child, &holder).0,
+                    &["age_over_4", "age_over_15"],
+                ),
+            )
+        }
+        "shelter-desk-1" => Submission::single(
+            "resident",
+            &present(&resident(OSAKA, "271004", "27"), &["name", "birthdate"]),
+        ),
         "clinic-c1-outpatient" => {
             let claims = json!({"municipality_code": "281000", "payer_number": "88281001", "recipient_number": "1234566",
                 "child_name": "神戸　花子", "child_birthdate": "2015-06-01", "outpatient_until": "2031-03-31",
                 "inpatient_until": "2034-03-31", "copay": {"per_visit_yen": 0}});
-            let sd = world.issue(KOBE, Kind::ChildMedicalSubsidy, claims, &holder).0;
+            let sd = world
+                .issue(KOBE, Kind::ChildMedicalSubsidy, claims, &holder)
+                .0;
             Submission::single("subsidy", &present(&sd, &["child_name", "child_birthdate"]))
         }
         name if name.starts_with("fan-club-sale-") => {
-            let membership = world.issue(DMO, Kind::FanClubMembership, json!({"club_id": CLUB, "member_number": "7", "tier": "std"}), &holder).0;
-            let pseudonym = world.issue(KOBE, Kind::ContextPseudonym, json!({"context": SALE, "pseudonym": "A".repeat(43)}), &holder).0;
+            let membership = world
+                .issue(
+                    DMO,
+                    Kind::FanClubMembership,
+                    json!({"club_id": CLUB, "member_number": "7", "tier": "std"}),
+                    &holder,
+                )
+                .0;
+            let pseudonym = world
+                .issue(
+                    KOBE,
+                    Kind::ContextPseudonym,
+                    json!({"context": SALE, "pseudonym": "A".repeat(43)}),
+                    &holder,
+                )
+                .0;
             Submission::single("membership", &present(&membership, &[]))
                 .with("age", &present(&age(adult_age_claims()), &["age_over_20"]))
                 .with("pseudonym", &present(&pseudonym, &[]))
@@ -76,9 +125,20 @@ fn answer(world: &World, policy: &str, nonce: &str) -> Submission {
 async fn one_presentation_per_policy_over_loopback() {
     let world = World::new();
     let ledger = Arc::new(MemoryLedger::new());
-    let specs = ["age-over-20", "age-over-18", "resident:281000", "kobe-pupil-pass", "himeji-child-entry",
-        "shelter:desk-1", "clinic:c1:outpatient", &format!("fan-club:{CLUB}:{SALE}:shop-1")];
-    let policies: Vec<_> = specs.iter().map(|s| policy_from_spec(s, ledger.clone()).unwrap()).collect();
+    let specs = [
+        "age-over-20",
+        "age-over-18",
+        "resident:281000",
+        "kobe-pupil-pass",
+        "himeji-child-entry",
+        "shelter:desk-1",
+        "clinic:c1:outpatient",
+        &format!("fan-club:{CLUB}:{SALE}:shop-1"),
+    ];
+    let policies: Vec<_> = specs
+        .iter()
+        .map(|s| policy_from_spec(s, ledger.clone()).unwrap())
+        .collect();
     let names: Vec<String> = policies.iter().map(|p| p.name().to_owned()).collect();
     let state = ServiceState::new(world.verifier.clone(), policies);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -86,16 +146,42 @@ async fn one_presentation_per_policy_over_loopback() {
     tokio::spawn(service::serve(listener, state));
     let client = reqwest::Client::new();
 
-    let health: Value = client.get(format!("{base}/health")).send().await.unwrap().json().await.unwrap();
+    let health: Value = client
+        .get(format!("{base}/health"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert_eq!(health["status"], "ok");
     assert_eq!(health["trust_list_version"], 1);
-    let openapi: Value = client.get(format!("{base}/openapi.json")).send().await.unwrap().json().await.unwrap();
+    let openapi: Value = client
+        .get(format!("{base}/openapi.json"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert_eq!(openapi["info"]["title"], "myna verify serve");
-    let listed: Value = client.get(format!("{base}/policies")).send().await.unwrap().json().await.unwrap();
+    let listed: Value = client
+        .get(format!("{base}/policies"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert_eq!(listed["policies"].as_array().unwrap().len(), specs.len());
 
     for name in &names {
-        let created = client.post(format!("{base}/requests")).json(&json!({"policy": name})).send().await.unwrap();
+        let created = client
+            .post(format!("{base}/requests"))
+            .json(&json!({"policy": name}))
+            .send()
+            .await
+            .unwrap();
         assert_eq!(created.status(), 201, "{name}");
         let request: Value = created.json().await.unwrap();
         assert_eq!(request["client_id"], AUDIENCE);
@@ -103,31 +189,89 @@ async fn one_presentation_per_policy_over_loopback() {
         let nonce = request["nonce"].as_str().unwrap();
         let vp_token = answer(&world, name, nonce).to_json().to_string();
         let uri = format!("{base}{}", request["response_uri"].as_str().unwrap());
-        let decision: Value = client.post(&uri).form(&[("vp_token", vp_token.as_str())]).send().await.unwrap().json().await.unwrap();
+        let decision: Value = client
+            .post(&uri)
+            .form(&[("vp_token", vp_token.as_str())])
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
         assert_eq!(decision["accepted"], true, "{name}: {decision}");
         assert_eq!(decision["policy"], name.as_str());
         // A request is answered once.
-        let again = client.post(&uri).form(&[("vp_token", vp_token.as_str())]).send().await.unwrap();
+        let again = client
+            .post(&uri)
+            .form(&[("vp_token", vp_token.as_str())])
+            .send()
+            .await
+            .unwrap();
         assert_eq!(again.status(), 404, "{name}");
     }
 
     // A presentation bound to another request's nonce is refused with its reason.
-    let request: Value = client.post(format!("{base}/requests")).json(&json!({"policy": "age-over-20"})).send().await.unwrap().json().await.unwrap();
-    let vp_token = answer(&world, "age-over-20", "someone-elses-nonce").to_json().to_string();
+    let request: Value = client
+        .post(format!("{base}/requests"))
+        .json(&json!({"policy": "age-over-20"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let vp_token = answer(&world, "age-over-20", "someone-elses-nonce")
+        .to_json()
+        .to_string();
     let uri = format!("{base}{}", request["response_uri"].as_str().unwrap());
-    let decision: Value = client.post(&uri).form(&[("vp_token", vp_token.as_str())]).send().await.unwrap().json().await.unwrap();
+    let decision: Value = client
+        .post(&uri)
+        .form(&[("vp_token", vp_token.as_str())])
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert_eq!(decision["accepted"], false);
     assert_eq!(decision["reason"], "not_bound_to_request");
-    assert_eq!(decision["message_ja"], "この要求への提示ではありません。新しいコードを読み取ってもらってください。");
+    assert_eq!(
+        decision["message_ja"],
+        "この要求への提示ではありません。新しいコードを読み取ってもらってください。"
+    );
 
     // Unknown policy, malformed body, oversize body.
-    let unknown = client.post(format!("{base}/requests")).json(&json!({"policy": "nope"})).send().await.unwrap();
+    let unknown = client
+        .post(format!("{base}/requests"))
+        .json(&json!({"policy": "nope"}))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(unknown.status(), 404);
-    let garbage = client.post(format!("{base}/requests")).body("{").header("content-type", "application/json").send().await.unwrap();
+    let garbage = client
+        .post(format!("{base}/requests"))
+        .body("{")
+        .header("content-type", "application/json")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(garbage.status(), 400);
-    let request: Value = client.post(format!("{base}/requests")).json(&json!({"policy": "age-over-20"})).send().await.unwrap().json().await.unwrap();
+    let request: Value = client
+        .post(format!("{base}/requests"))
+        .json(&json!({"policy": "age-over-20"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     let uri = format!("{base}{}", request["response_uri"].as_str().unwrap());
-    let huge = client.post(&uri).body(vec![b'a'; 5 << 20]).header("content-type", "application/x-www-form-urlencoded").send().await;
+    let huge = client
+        .post(&uri)
+        .body(vec![b'a'; 5 << 20])
+        .header("content-type", "application/x-www-form-urlencoded")
+        .send()
+        .await;
     match huge {
         Ok(response) => assert_eq!(response.status(), 413),
         Err(e) => assert!(e.is_request() || e.is_body(), "{e}"), // the server may close early

@@ -67,7 +67,11 @@ impl Policy for AgeCheck {
         &self.requirements
     }
 
-    fn check(&self, presented: &Presented, _now: NumericDate) -> core::result::Result<(), Rejection> {
+    fn check(
+        &self,
+        presented: &Presented,
+        _now: NumericDate,
+    ) -> core::result::Result<(), Rejection> {
         require_flag(presented, AGE_ID, self.claim, Reason::UnderAge)
     }
 }

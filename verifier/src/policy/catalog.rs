@@ -50,8 +50,12 @@ pub fn policy_from_spec(spec: &str, ledger: Arc<dyn RedemptionLedger>) -> Result
             Arc::new(FanClubSale::new(club, sale, shop, ledger)?)
         }
         ["shelter", id] if !id.is_empty() => Arc::new(ShelterDesk::new(id)?),
-        ["clinic", id, "outpatient"] if !id.is_empty() => Arc::new(Clinic::new(id, Care::Outpatient)?),
-        ["clinic", id, "inpatient"] if !id.is_empty() => Arc::new(Clinic::new(id, Care::Inpatient)?),
+        ["clinic", id, "outpatient"] if !id.is_empty() => {
+            Arc::new(Clinic::new(id, Care::Outpatient)?)
+        }
+        ["clinic", id, "inpatient"] if !id.is_empty() => {
+            Arc::new(Clinic::new(id, Care::Inpatient)?)
+        }
         _ => {
             return Err(Error::Malformed {
                 what: "policy spec",
@@ -66,11 +70,32 @@ pub fn policy_from_spec(spec: &str, ledger: Arc<dyn RedemptionLedger>) -> Result
 pub const SPECS: [(&str, &str); 9] = [
     ("age-over-20", "merchant: age ≥ 20 (alcohol, tobacco)"),
     ("age-over-18", "merchant: age ≥ 18"),
-    ("resident:<code>", "resident of the municipality with this 6-digit code"),
-    ("kobe-pupil-pass", "Kobe subway free pass: Kobe resident under 15"),
-    ("himeji-child-entry", "Himeji child entry: resident, 4 ≤ age < 15"),
-    ("child-entry:<code>", "child entry for residents of another municipality"),
-    ("fan-club:<club>:<sale>:<shop>", "club member, age ≥ 20, one purchase per person per sale"),
-    ("shelter:<shelter-id>", "shelter desk check-in of a resident of any trusted municipality"),
-    ("clinic:<clinic-id>:<outpatient|inpatient>", "child medical subsidy valid on the visit date"),
+    (
+        "resident:<code>",
+        "resident of the municipality with this 6-digit code",
+    ),
+    (
+        "kobe-pupil-pass",
+        "Kobe subway free pass: Kobe resident under 15",
+    ),
+    (
+        "himeji-child-entry",
+        "Himeji child entry: resident, 4 ≤ age < 15",
+    ),
+    (
+        "child-entry:<code>",
+        "child entry for residents of another municipality",
+    ),
+    (
+        "fan-club:<club>:<sale>:<shop>",
+        "club member, age ≥ 20, one purchase per person per sale",
+    ),
+    (
+        "shelter:<shelter-id>",
+        "shelter desk check-in of a resident of any trusted municipality",
+    ),
+    (
+        "clinic:<clinic-id>:<outpatient|inpatient>",
+        "child medical subsidy valid on the visit date",
+    ),
 ];

@@ -58,7 +58,11 @@ impl Policy for ChildEntry {
         &self.requirements
     }
 
-    fn check(&self, presented: &Presented, _now: NumericDate) -> core::result::Result<(), Rejection> {
+    fn check(
+        &self,
+        presented: &Presented,
+        _now: NumericDate,
+    ) -> core::result::Result<(), Rejection> {
         require_resident_of(presented, self.municipality)?;
         let age = presented.get(AGE_ID)?;
         if !age.flag("age_over_4")? {

@@ -118,7 +118,11 @@ impl Policy for Clinic {
         &self.requirements
     }
 
-    fn check(&self, presented: &Presented, now: NumericDate) -> core::result::Result<(), Rejection> {
+    fn check(
+        &self,
+        presented: &Presented,
+        now: NumericDate,
+    ) -> core::result::Result<(), Rejection> {
         let subsidy = presented.get(SUBSIDY_ID)?;
         let with_id = |e| Rejection::from_error(e).for_credential(SUBSIDY_ID);
         PublicExpensePayerNumber::parse(subsidy.text("payer_number")?).map_err(with_id)?;

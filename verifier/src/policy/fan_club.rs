@@ -69,7 +69,11 @@ impl FanClubSale {
             requirements: vec![
                 Requirement::new(MEMBERSHIP_ID, vct::FAN_CLUB_MEMBERSHIP, &["club_id"])?,
                 age_requirement(&["age_over_20"])?,
-                Requirement::new(PSEUDONYM_ID, vct::CONTEXT_PSEUDONYM, &["context", "pseudonym"])?,
+                Requirement::new(
+                    PSEUDONYM_ID,
+                    vct::CONTEXT_PSEUDONYM,
+                    &["context", "pseudonym"],
+                )?,
             ],
         })
     }
@@ -84,7 +88,11 @@ impl Policy for FanClubSale {
         &self.requirements
     }
 
-    fn check(&self, presented: &Presented, now: NumericDate) -> core::result::Result<(), Rejection> {
+    fn check(
+        &self,
+        presented: &Presented,
+        now: NumericDate,
+    ) -> core::result::Result<(), Rejection> {
         let membership = presented.get(MEMBERSHIP_ID)?;
         if membership.text("club_id")? != self.club {
             return Err(Rejection::new(Reason::NotMember).for_credential(MEMBERSHIP_ID));
@@ -100,7 +108,10 @@ impl Policy for FanClubSale {
             Ok(Redemption::Already { .. }) => {
                 Err(Rejection::new(Reason::AlreadyRedeemed).for_credential(PSEUDONYM_ID))
             }
-            Err(_) => Err(Rejection::noted(Reason::TryAgain, "redemption ledger unavailable")),
+            Err(_) => Err(Rejection::noted(
+                Reason::TryAgain,
+                "redemption ledger unavailable",
+            )),
         }
     }
 }

@@ -87,7 +87,11 @@ impl Policy for Residency {
         &self.requirements
     }
 
-    fn check(&self, presented: &Presented, _now: NumericDate) -> core::result::Result<(), Rejection> {
+    fn check(
+        &self,
+        presented: &Presented,
+        _now: NumericDate,
+    ) -> core::result::Result<(), Rejection> {
         require_resident_of(presented, self.municipality)?;
         if self.under_15 && presented.get(AGE_ID)?.flag("age_over_15")? {
             return Err(Rejection::new(Reason::OverAge).for_credential(AGE_ID));

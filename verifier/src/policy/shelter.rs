@@ -79,7 +79,11 @@ impl Policy for ShelterDesk {
         Some(self.max_staleness)
     }
 
-    fn check(&self, presented: &Presented, _now: NumericDate) -> core::result::Result<(), Rejection> {
+    fn check(
+        &self,
+        presented: &Presented,
+        _now: NumericDate,
+    ) -> core::result::Result<(), Rejection> {
         residence_of(presented.get(RESIDENT_ID)?).map(|_| ())
     }
 }

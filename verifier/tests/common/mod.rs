@@ -65,7 +65,9 @@ impl Issuer {
     fn new(id: &'static str) -> Issuer {
         let key = SecretKey::generate_p256().unwrap();
         let signer = default_provider().signer(&key).unwrap();
-        let host = id.trim_start_matches("did:web:").trim_start_matches("https://");
+        let host = id
+            .trim_start_matches("did:web:")
+            .trim_start_matches("https://");
         Issuer {
             id,
             key,
@@ -151,9 +153,18 @@ impl World {
         ];
         let trust_token = trust_list(&authority, &issuers, 1);
         let clock = Arc::new(TestClock(AtomicI64::new(T0)));
-        let trust = Trust::new(authority.public_key(), &trust_token, default_provider(), t(0))
-            .unwrap();
-        let verifier = Arc::new(Verifier::new(VerifierConfig::new(AUDIENCE), trust, clock.clone()));
+        let trust = Trust::new(
+            authority.public_key(),
+            &trust_token,
+            default_provider(),
+            t(0),
+        )
+        .unwrap();
+        let verifier = Arc::new(Verifier::new(
+            VerifierConfig::new(AUDIENCE),
+            trust,
+            clock.clone(),
+        ));
         let world = World {
             authority,
             issuers,
