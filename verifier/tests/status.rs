@@ -10,7 +10,6 @@
 mod common;
 
 use std::collections::HashMap;
-use std::sync::Arc;
 
 use common::*;
 use myna_issuer::credential_types::Kind;
@@ -177,6 +176,7 @@ fn a_full_replay_guard_refuses_rather_than_forgets() {
 #[test]
 fn the_http_fetcher_gets_a_token_over_loopback() {
     use myna_verifier::status_fetch::HttpStatusFetcher;
+    use std::sync::Arc;
     let world = World::new();
     let token = world.issuer(KOBE).status_token(t(0));
     let runtime = tokio::runtime::Runtime::new().unwrap();
