@@ -145,17 +145,22 @@ fn malformed(detail: &str) -> Error {
     }
 }
 
-/// The nonce a presentation must be bound to, and whether it may be used only once.
+/// The nonce a presentation must be bound to, whether it may be used only once, and (for
+/// in-person challenges shown under another identifier, such as a gate's) the audience.
 ///
 /// ```
 /// use myna_verifier::submission::Challenge;
 /// assert!(Challenge::single_use("n-1").single_use);
 /// assert!(!Challenge::shared("gate-window-42").single_use);
+/// let gate = Challenge::shared("w").for_audience("did:web:city.example:gate:3");
+/// assert_eq!(gate.audience.as_deref(), Some("did:web:city.example:gate:3"));
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Challenge {
     /// The nonce expected in every KB-JWT.
     pub nonce: String,
+    /// The audience expected in every KB-JWT; `None` means the verifier's configured one.
+    pub audience: Option<String>,
     /// `true` for a nonce handed to one holder (an OpenID4VP request, a code on the cashier's
     /// screen): a second presentation with it is a replay. `false` for a nonce shared by a
     /// time window at an unattended gate; each KB-JWT is still accepted only once.
@@ -167,6 +172,7 @@ impl Challenge {
     pub fn single_use(nonce: &str) -> Self {
         Challenge {
             nonce: nonce.to_owned(),
+            audience: None,
             single_use: true,
         }
     }
@@ -175,7 +181,14 @@ impl Challenge {
     pub fn shared(nonce: &str) -> Self {
         Challenge {
             nonce: nonce.to_owned(),
+            audience: None,
             single_use: false,
         }
+    }
+
+    /// Expects `audience` in the KB-JWTs instead of the verifier's configured audience.
+    pub fn for_audience(mut self, audience: &str) -> Self {
+        self.audience = Some(audience.to_owned());
+        self
     }
 }

@@ -234,8 +234,13 @@ impl Verifier {
     ) -> core::result::Result<Checked, Rejection> {
         submission::check_size(text.len())?;
         let (iss, key) = issuer_key(input.trust, text)?;
+        let audience = input
+            .challenge
+            .audience
+            .as_deref()
+            .unwrap_or(&self.config.audience);
         let rule = KeyBindingRule::Required {
-            audience: &self.config.audience,
+            audience,
             nonce: &input.challenge.nonce,
             max_age_secs: self.config.key_binding_max_age_secs,
         };
