@@ -163,8 +163,14 @@ impl Verifier {
     ) -> Decision {
         match Submission::from_bytes(bytes) {
             Ok(submission) => self.verify(policy, &submission, challenge),
-            Err(error) => self.decide(policy, Vec::new(), Err(Rejection::from_error(error))),
+            Err(error) => self.reject(policy, Rejection::from_error(error)),
         }
+    }
+
+    /// A rejection for `policy` decided before any credential was verified (unreadable
+    /// transport, a gate nonce from another window, …), stamped with the clock's time.
+    pub fn reject(&self, policy: &dyn Policy, rejection: Rejection) -> Decision {
+        self.decide(policy, Vec::new(), Err(rejection))
     }
 
     /// Verifies a submission for `policy`, bound to `challenge`.
