@@ -1,10 +1,231 @@
-//! `myna verify …`.
+//! `myna verify …`: one-shot verification of a presentation for a policy, the list of ready
+//! policies, and `myna verify serve`, the HTTP service for a point-of-sale system or a gate.
+//!
+//! All of them start from the same pieces: the signed trust list and the authority's public
+//! key (JWK) to pin it to, and Status List Tokens fetched beforehand (`--status-list
+//! <issuer>=<file>`), so verification itself never needs the network.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use clap::{Parser, Subcommand};
+
+use myna_verifier::core::crypto::{default_provider, PublicKey};
+use myna_verifier::core::jws::Jws;
+use myna_verifier::core::status_list::StatusListToken;
+use myna_verifier::core::time::{Clock, FixedClock, NumericDate, SystemClock};
+use myna_verifier::ledger::{MemoryLedger, RedbLedger, RedemptionLedger};
+use myna_verifier::policy::catalog::{policy_from_spec, SPECS};
+use myna_verifier::policy::Policy;
+use myna_verifier::submission::{Challenge, Submission};
+use myna_verifier::trust::Trust;
+use myna_verifier::verifier::{Verifier, VerifierConfig};
 
 /// Arguments of `myna verify`.
 #[derive(Debug, clap::Args)]
-pub struct Args {}
+pub struct Args {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Verify one presentation (a vp_token JSON or a single SD-JWT+KB) for a policy; prints
+    /// the decision as JSON and exits non-zero when it is rejected.
+    Check(Box<CheckArgs>),
+    /// List the ready policies and how to name them.
+    Policies,
+    /// Serve the verifier over HTTP (OpenID4VP requests and direct_post responses).
+    Serve(Box<ServeArgs>),
+}
+
+/// What every verifier needs.
+#[derive(Debug, Parser)]
+struct Setup {
+    /// The signed trust list (compact JWT, `typ: myna-trust-list+jwt`).
+    #[arg(long, value_name = "FILE")]
+    trust_list: PathBuf,
+    /// The trust authority's public key (JWK JSON) the list must be signed with.
+    #[arg(long, value_name = "FILE")]
+    authority_key: PathBuf,
+    /// A Status List Token fetched beforehand, as `<issuer>=<file>` (repeatable).
+    #[arg(long, value_name = "ISSUER=FILE")]
+    status_list: Vec<String>,
+    /// This verifier's identifier: the audience every key binding must name.
+    #[arg(long)]
+    audience: String,
+    /// Verify as of this Unix time instead of now (replaying a past decision).
+    #[arg(long, value_name = "UNIX")]
+    now: Option<i64>,
+    /// Seconds past fresh the status data may be (default 86400).
+    #[arg(long, default_value_t = 86_400)]
+    max_status_staleness: u64,
+    /// A redb file for fan-club redemptions, shared by the shops of a sale (default: memory).
+    #[arg(long, value_name = "FILE")]
+    ledger: Option<PathBuf>,
+}
+
+#[derive(Debug, Parser)]
+struct CheckArgs {
+    #[command(flatten)]
+    setup: Setup,
+    /// The policy (see `myna verify policies`), e.g. `age-over-20` or `resident:281000`.
+    #[arg(long)]
+    policy: String,
+    /// The nonce the presentation must be bound to.
+    #[arg(long)]
+    nonce: String,
+    /// The nonce is a gate's time-window nonce shared by many holders (not single-use).
+    #[arg(long)]
+    gate_window: bool,
+    /// The presentation file (`-` for standard input).
+    presentation: PathBuf,
+}
+
+#[derive(Debug, Parser)]
+struct ServeArgs {
+    #[command(flatten)]
+    setup: Setup,
+    /// Address to listen on.
+    #[arg(long, default_value = "127.0.0.1:8443")]
+    listen: String,
+    /// A policy to enable (repeatable; see `myna verify policies`).
+    #[arg(long = "policy", required = true)]
+    policies: Vec<String>,
+}
 
 /// Runs `myna verify`.
-pub fn run(_args: Args) -> Result<(), String> {
-    Err("`myna verify` is not built yet; see README.md".to_owned())
+pub fn run(args: Args) -> Result<(), String> {
+    match args.command {
+        Command::Policies => {
+            for (spec, what) in SPECS {
+                println!("{spec:<44} {what}");
+            }
+            Ok(())
+        }
+        Command::Check(check) => run_check(*check),
+        Command::Serve(serve) => run_serve(*serve),
+    }
+}
+
+fn read(path: &Path) -> Result<String, String> {
+    let bytes = if path == Path::new("-") {
+        let mut buf = Vec::new();
+        std::io::Read::read_to_end(&mut std::io::stdin(), &mut buf).map_err(|e| e.to_string())?;
+        buf
+    } else {
+        std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?
+    };
+    if bytes.len() > myna_verifier::core::json::MAX_INPUT_BYTES {
+        return Err(format!("{}: larger than 1 MiB", path.display()));
+    }
+    String::from_utf8(bytes).map_err(|_| format!("{}: not UTF-8", path.display()))
+}
+
+impl Setup {
+    fn verifier(&self) -> Result<Verifier, String> {
+        let clock: Arc<dyn Clock> = match self.now {
+            Some(t) => Arc::new(FixedClock(NumericDate::from_unix(t))),
+            None => Arc::new(SystemClock),
+        };
+        let jwk = myna_verifier::core::json::parse(
+            read(&self.authority_key)?.as_bytes(),
+            "authority key",
+        )
+        .map_err(|e| e.to_string())?;
+        let authority = PublicKey::from_jwk(&jwk).map_err(|e| format!("authority key: {e}"))?;
+        let trust = Trust::new(
+            authority,
+            read(&self.trust_list)?.trim(),
+            default_provider(),
+            clock.now(),
+        )
+        .map_err(|e| format!("trust list: {e}"))?;
+        let mut config = VerifierConfig::new(&self.audience);
+        config.max_status_staleness_secs = self.max_status_staleness;
+        let verifier = Verifier::new(config, trust, clock);
+        for entry in &self.status_list {
+            let (issuer, file) = entry
+                .split_once('=')
+                .ok_or_else(|| format!("--status-list {entry}: expected <issuer>=<file>"))?;
+            let token = read(Path::new(file))?;
+            let token = token.trim();
+            // The URI comes from the token's own `sub`; verification then checks the issuer's
+            // signature and that every credential's reference names that same URI.
+            let uri = Jws::parse(token)
+                .and_then(|jws| jws.payload_object("status list token"))
+                .and_then(|claims| StatusListToken::from_claims(&claims))
+                .map(|t| t.uri)
+                .map_err(|e| format!("{file}: {e}"))?;
+            verifier
+                .store_status_list(issuer, &uri, token)
+                .map_err(|e| format!("{file}: {e}"))?;
+        }
+        Ok(verifier)
+    }
+
+    fn ledger(&self) -> Result<Arc<dyn RedemptionLedger>, String> {
+        match &self.ledger {
+            Some(path) => Ok(Arc::new(RedbLedger::open(path).map_err(|e| e.to_string())?)),
+            None => Ok(Arc::new(MemoryLedger::new())),
+        }
+    }
+}
+
+/// A vp_token JSON, or a bare presentation answering the policy's only query.
+fn submission(text: &str, policy: &dyn Policy) -> Result<Submission, String> {
+    let text = text.trim();
+    if text.starts_with('{') {
+        return Submission::from_bytes(text.as_bytes()).map_err(|e| e.to_string());
+    }
+    match policy.requirements() {
+        [only] => Ok(Submission::single(&only.id, text)),
+        _ => Err("this policy needs several credentials: give a vp_token JSON object".into()),
+    }
+}
+
+fn run_check(args: CheckArgs) -> Result<(), String> {
+    let verifier = args.setup.verifier()?;
+    let policy = policy_from_spec(&args.policy, args.setup.ledger()?).map_err(|e| e.to_string())?;
+    let text = read(&args.presentation)?;
+    let challenge = if args.gate_window {
+        Challenge::shared(&args.nonce)
+    } else {
+        Challenge::single_use(&args.nonce)
+    };
+    let decision = match submission(&text, policy.as_ref()) {
+        Ok(submission) => verifier.verify(policy.as_ref(), &submission, &challenge),
+        Err(_) => verifier.verify_bytes(policy.as_ref(), text.as_bytes(), &challenge),
+    };
+    let json = serde_json::to_string_pretty(&decision.to_json()).map_err(|e| e.to_string())?;
+    println!("{json}");
+    match decision.rejection() {
+        None => Ok(()),
+        Some(r) => Err(format!(
+            "rejected: {} / {}",
+            r.reason.text_en(),
+            r.reason.text_ja()
+        )),
+    }
+}
+
+fn run_serve(args: ServeArgs) -> Result<(), String> {
+    let verifier = Arc::new(args.setup.verifier()?);
+    let ledger = args.setup.ledger()?;
+    let policies = args
+        .policies
+        .iter()
+        .map(|spec| policy_from_spec(spec, ledger.clone()).map_err(|e| format!("{spec}: {e}")))
+        .collect::<Result<Vec<_>, _>>()?;
+    let state = myna_verifier::service::ServiceState::new(verifier, policies);
+    let runtime = tokio::runtime::Runtime::new().map_err(|e| e.to_string())?;
+    runtime.block_on(async move {
+        let listener = tokio::net::TcpListener::bind(&args.listen)
+            .await
+            .map_err(|e| format!("{}: {e}", args.listen))?;
+        eprintln!("myna verify serve: listening on http://{}", args.listen);
+        myna_verifier::service::serve(listener, state)
+            .await
+            .map_err(|e| e.to_string())
+    })
 }

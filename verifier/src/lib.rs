@@ -1,13 +1,35 @@
 //! # myna-verifier
 //!
 //! The verifier SDK for merchants, gates, shelter desks and clinics: ready policies (age ≥ 20,
-//! residency, fan-club membership, child entry, shelter check-in, medical subsidy, consent
-//! guard), a signed trust list, an offline status-list cache and a replay guard. Verification is
-//! sans-I/O: bytes, a time, a trust list and cached status lists in; a decision with a reason a
-//! cashier can act on out.
+//! residency, fan-club membership, child entry, shelter check-in, medical subsidy), a signed
+//! trust list, an offline status-list cache and a replay guard. Verification is sans-I/O:
+//! bytes, a time, a trust list and cached status lists in; a [`decision::Decision`] with a
+//! reason a cashier can act on out.
 //!
-//! This crate is filled by the verifier issue; it depends on `myna-vc-core` only, because
-//! merchants never see My Number card data.
+//! * [`verifier::Verifier`] ties together [`trust::Trust`], [`status_cache::StatusCache`],
+//!   [`replay::ReplayGuard`] and an injected [`Clock`](myna_vc_core::time::Clock);
+//! * [`policy`] holds the ready policies and the policy → DCQL query mapping;
+//! * [`ledger`] (fan-club sales), [`roster`] (shelters) and [`billing`] (clinics) hold what
+//!   the policies produce;
+//! * [`status_fetch`] fills the status cache, apart from verification;
+//! * `service` (feature `service`) is the HTTP API behind `myna verify serve`.
+//!
+//! This crate depends on `myna-vc-core` only, because merchants never see My Number card data.
 #![forbid(unsafe_code)]
 
 pub use myna_vc_core as core;
+
+pub mod billing;
+pub mod consent_guard;
+pub mod decision;
+pub mod ledger;
+pub mod policy;
+pub mod replay;
+pub mod roster;
+#[cfg(feature = "service")]
+pub mod service;
+pub mod status_cache;
+pub mod status_fetch;
+pub mod submission;
+pub mod trust;
+pub mod verifier;

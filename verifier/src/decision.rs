@@ -1,0 +1,367 @@
+//! The outcome of one verification: accepted or rejected, with ONE reason a cashier can act on
+//! (in Japanese and English), the disclosed claims, the matched issuer and how stale the
+//! revocation data was.
+//!
+//! A [`Reason`] is deliberately coarse (what the person at the counter can do about it); the
+//! technical cause, when vc-core produced one, travels alongside as [`Rejection::cause`] so logs
+//! and tests can tell a duplicate digest from an unreferenced disclosure.
+//!
+//! ```
+//! use myna_verifier::decision::{Reason, Rejection};
+//! use myna_verifier::core::Error;
+//! let r = Rejection::from_error(Error::Expired {
+//!     exp: myna_verifier::core::time::NumericDate::from_unix(1),
+//!     now: myna_verifier::core::time::NumericDate::from_unix(2),
+//! });
+//! assert_eq!(r.reason, Reason::Expired);
+//! assert_eq!(r.reason.text_en(), "The credential has expired.");
+//! assert_eq!(r.reason.text_ja(), "証明書の有効期限が切れています。");
+//! ```
+
+use serde::Serialize;
+use serde_json::{Map, Value};
+
+use myna_vc_core::time::NumericDate;
+use myna_vc_core::Error;
+
+/// Why a presentation was refused, at the level a cashier or gate attendant can act on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Reason {
+    /// Not a presentation this verifier can read (garbage, truncated, too large, too deeply
+    /// nested, not UTF-8).
+    Unreadable,
+    /// A signature does not verify, or a part was altered after signing.
+    Tampered,
+    /// Signed in a way that is never accepted (`alg: none`, unknown algorithm, `crit`).
+    UnsupportedFormat,
+    /// A token of the wrong kind (`typ`) or a credential of a type the policy did not ask for.
+    WrongCredentialType,
+    /// The credential has expired.
+    Expired,
+    /// The credential is not valid yet.
+    NotYetValid,
+    /// The issuer revoked the credential.
+    Revoked,
+    /// The issuer suspended the credential.
+    Suspended,
+    /// The issuer is not in the trust list (or no longer / not yet trusted).
+    UntrustedIssuer,
+    /// The issuer is trusted, but not for this kind of credential (or this municipality).
+    IssuerNotAllowed,
+    /// The presentation is not bound to this request (key binding missing, wrong nonce,
+    /// wrong audience, altered, or too old).
+    NotBoundToRequest,
+    /// This exact presentation (or this request's nonce) was already used.
+    Replayed,
+    /// No revocation data for this credential is cached.
+    StatusUnavailable,
+    /// The cached revocation data is older than this policy allows.
+    StatusTooStale,
+    /// A credential the policy needs was not presented.
+    MissingCredential,
+    /// A claim the policy needs was not disclosed.
+    MissingClaim,
+    /// Not a resident of the required municipality.
+    NotResident,
+    /// Younger than the policy requires.
+    UnderAge,
+    /// Older than the policy allows.
+    OverAge,
+    /// Not a member of the required club.
+    NotMember,
+    /// This person already made the one allowed purchase in this sale.
+    AlreadyRedeemed,
+    /// The pseudonym was issued for another context (sale, forum, …).
+    WrongContext,
+    /// The subsidy does not cover the visit date.
+    NotCovered,
+    /// The consent was withdrawn.
+    ConsentWithdrawn,
+    /// The consent is paused.
+    ConsentPaused,
+    /// The one-time consent was already used.
+    ConsentUsed,
+    /// The visit or use is outside the consent's period.
+    ConsentOutsidePeriod,
+    /// The consent is for another recipient, purpose or credential.
+    ConsentNotApplicable,
+    /// A local store (ledger, replay guard) could not answer; nothing was accepted.
+    TryAgain,
+}
+
+impl Reason {
+    /// The stable machine name (`snake_case`), as in the JSON form.
+    pub fn code(self) -> &'static str {
+        self.texts().0
+    }
+
+    /// What to tell the person at the counter, in English.
+    pub fn text_en(self) -> &'static str {
+        self.texts().1
+    }
+
+    /// What to tell the person at the counter, in Japanese.
+    pub fn text_ja(self) -> &'static str {
+        self.texts().2
+    }
+
+    fn texts(self) -> (&'static str, &'static str, &'static str) {
+        use Reason::*;
+        match self {
+            Unreadable => ("unreadable", "The presentation cannot be read. Ask the holder to present again.", "提示内容を読み取れません。もう一度提示してもらってください。"),
+            Tampered => ("tampered", "The credential has been altered or its signature is invalid.", "証明書が改ざんされているか、署名が正しくありません。"),
+            UnsupportedFormat => ("unsupported_format", "The credential is signed in a way that is not accepted.", "受け付けられない署名形式です。"),
+            WrongCredentialType => ("wrong_credential_type", "This is not the kind of credential that was asked for.", "求めた種類の証明書ではありません。"),
+            Expired => ("expired", "The credential has expired.", "証明書の有効期限が切れています。"),
+            NotYetValid => ("not_yet_valid", "The credential is not valid yet.", "証明書はまだ有効になっていません。"),
+            Revoked => ("revoked", "The issuer has revoked the credential.", "発行元が証明書を失効させています。"),
+            Suspended => ("suspended", "The issuer has suspended the credential.", "発行元が証明書を一時停止しています。"),
+            UntrustedIssuer => ("untrusted_issuer", "The credential was not issued by a trusted issuer.", "信頼できる発行元の証明書ではありません。"),
+            IssuerNotAllowed => ("issuer_not_allowed", "The issuer may not issue this kind of credential.", "この発行元はこの種類の証明書を発行できません。"),
+            NotBoundToRequest => ("not_bound_to_request", "The presentation does not answer this request. Ask the holder to scan the new code.", "この要求への提示ではありません。新しいコードを読み取ってもらってください。"),
+            Replayed => ("replayed", "This presentation was already used.", "この提示はすでに使用されています。"),
+            StatusUnavailable => ("status_unavailable", "Revocation data for this credential is not available here.", "この証明書の失効情報がありません。"),
+            StatusTooStale => ("status_too_stale", "The revocation data here is too old. Connect to update it.", "失効情報が古すぎます。接続して更新してください。"),
+            MissingCredential => ("missing_credential", "A required credential was not presented.", "必要な証明書が提示されていません。"),
+            MissingClaim => ("missing_claim", "A required item was not disclosed.", "必要な項目が開示されていません。"),
+            NotResident => ("not_resident", "Not a resident of the required municipality.", "対象の市区町村の住民ではありません。"),
+            UnderAge => ("under_age", "Below the required age.", "年齢条件を満たしていません（年齢不足）。"),
+            OverAge => ("over_age", "Above the age limit.", "年齢条件を満たしていません（対象年齢を超えています）。"),
+            NotMember => ("not_member", "Not a member of the required club.", "対象のクラブの会員ではありません。"),
+            AlreadyRedeemed => ("already_redeemed", "This person has already purchased in this sale.", "この販売ではすでに購入済みです。"),
+            WrongContext => ("wrong_context", "The pseudonym is for a different sale or service.", "別の販売・サービス用の仮名です。"),
+            NotCovered => ("not_covered", "The subsidy does not cover this date.", "受給者証はこの日付の受診を対象としていません。"),
+            ConsentWithdrawn => ("consent_withdrawn", "The consent has been withdrawn.", "同意は撤回されています。"),
+            ConsentPaused => ("consent_paused", "The consent is paused.", "同意は一時停止されています。"),
+            ConsentUsed => ("consent_used", "The one-time consent has already been used.", "一回限りの同意はすでに使用されています。"),
+            ConsentOutsidePeriod => ("consent_outside_period", "The consent is not valid at this time.", "同意の有効期間外です。"),
+            ConsentNotApplicable => ("consent_not_applicable", "The consent does not cover this recipient or use.", "この利用者または用途は同意の対象外です。"),
+            TryAgain => ("try_again", "The check could not be completed. Please try again.", "確認を完了できませんでした。もう一度お試しください。"),
+        }
+    }
+
+    /// The reason a vc-core error means at the counter. Unknown future variants fail closed as
+    /// [`Reason::Tampered`].
+    pub fn of_error(error: &Error) -> Reason {
+        use Error::*;
+        match error {
+            InputTooLarge { .. }
+            | NestingTooDeep { .. }
+            | Base64 { .. }
+            | Json { .. }
+            | Malformed { .. }
+            | NotAnSdJwt(_)
+            | MalformedDisclosure(_)
+            | InvalidDate(_)
+            | DateOutOfRange(_)
+            | CodeLength { .. }
+            | CodeNotDigit { .. }
+            | CheckDigitMismatch { .. }
+            | UnknownPrefecture(_) => Reason::Unreadable,
+            AlgNone
+            | UnsupportedAlgorithm(_)
+            | UnsupportedCritical(_)
+            | UnencodedPayload
+            | UnsupportedKeyType(_)
+            | UnsupportedSdAlg(_)
+            | AlgorithmKeyMismatch { .. } => Reason::UnsupportedFormat,
+            WrongType { .. } | WrongVct { .. } | SchemaViolation { .. } => {
+                Reason::WrongCredentialType
+            }
+            Expired { .. } => Reason::Expired,
+            NotYetValid { .. } | IssuedInFuture { .. } => Reason::NotYetValid,
+            UntrustedIssuer(_)
+            | IssuerNotYetValid { .. }
+            | IssuerExpired { .. }
+            | UnknownIssuerKey { .. }
+            | IssuerKeyIdRequired { .. } => Reason::UntrustedIssuer,
+            VctNotAllowed { .. } => Reason::IssuerNotAllowed,
+            KeyBindingMissing
+            | NonceMismatch
+            | AudienceMismatch
+            | SdHashMismatch
+            | KeyBindingStale { .. }
+            | NoHolderKey => Reason::NotBoundToRequest,
+            MissingClaim(_) => Reason::MissingClaim,
+            StatusListUriMismatch { .. } | StatusIndexOutOfRange { .. } => {
+                Reason::StatusUnavailable
+            }
+            ConsentWithdrawn => Reason::ConsentWithdrawn,
+            ConsentPaused => Reason::ConsentPaused,
+            ConsentUsed => Reason::ConsentUsed,
+            ConsentNotYetValid { .. } | ConsentExpired { .. } => Reason::ConsentOutsidePeriod,
+            ConsentMismatch(_) => Reason::ConsentNotApplicable,
+            _ => Reason::Tampered,
+        }
+    }
+}
+
+/// A refusal: the reason, and the technical cause when vc-core gave one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rejection {
+    /// What to tell the person at the counter.
+    pub reason: Reason,
+    /// The precise error from vc-core, if the refusal came from one.
+    pub cause: Option<Error>,
+    /// A short technical note (never personal data) when there is no vc-core cause.
+    pub note: Option<&'static str>,
+    /// Which requested credential (query id) it concerns, if one.
+    pub credential: Option<String>,
+}
+
+impl Rejection {
+    /// A refusal for `reason` with no vc-core cause.
+    ///
+    /// ```
+    /// use myna_verifier::decision::{Reason, Rejection};
+    /// assert_eq!(Rejection::new(Reason::UnderAge).cause, None);
+    /// ```
+    pub fn new(reason: Reason) -> Self {
+        Rejection {
+            reason,
+            cause: None,
+            note: None,
+            credential: None,
+        }
+    }
+
+    /// A refusal for `reason` with a technical note.
+    ///
+    /// ```
+    /// use myna_verifier::decision::{Reason, Rejection};
+    /// assert_eq!(Rejection::noted(Reason::Replayed, "nonce").note, Some("nonce"));
+    /// ```
+    pub fn noted(reason: Reason, note: &'static str) -> Self {
+        Rejection {
+            note: Some(note),
+            ..Rejection::new(reason)
+        }
+    }
+
+    /// A refusal caused by a vc-core error (the reason follows from it).
+    ///
+    /// ```
+    /// use myna_verifier::decision::{Reason, Rejection};
+    /// let r = Rejection::from_error(myna_verifier::core::Error::NonceMismatch);
+    /// assert_eq!(r.reason, Reason::NotBoundToRequest);
+    /// ```
+    pub fn from_error(error: Error) -> Self {
+        Rejection {
+            reason: Reason::of_error(&error),
+            cause: Some(error),
+            note: None,
+            credential: None,
+        }
+    }
+
+    /// The same refusal, attributed to the credential answering query `id`.
+    ///
+    /// ```
+    /// use myna_verifier::decision::{Reason, Rejection};
+    /// assert_eq!(Rejection::new(Reason::Expired).for_credential("age").credential.as_deref(), Some("age"));
+    /// ```
+    pub fn for_credential(mut self, id: &str) -> Self {
+        self.credential = Some(id.to_owned());
+        self
+    }
+}
+
+impl From<Error> for Rejection {
+    fn from(error: Error) -> Self {
+        Rejection::from_error(error)
+    }
+}
+
+/// One verified credential as the decision reports it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DisclosedCredential {
+    /// The query id it answered.
+    pub id: String,
+    /// Its `vct`.
+    pub vct: String,
+    /// Its issuer (`iss`), matched in the trust list.
+    pub issuer: String,
+    /// The issuer's display name from the trust list.
+    pub issuer_name: String,
+    /// The disclosed claims, without the SD-JWT plumbing (`cnf`, `status`, `_sd`).
+    pub claims: Map<String, Value>,
+    /// The RFC 7638 thumbprint of the holder key the presentation was bound to.
+    pub holder: String,
+    /// Seconds the revocation data was past its freshness (0 when fresh), `None` when the
+    /// credential has no status entry.
+    pub status_staleness_secs: Option<u64>,
+}
+
+/// The outcome of one verification.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Decision {
+    /// The policy that decided.
+    pub policy: String,
+    /// When it was decided (the injected clock).
+    pub at: NumericDate,
+    /// The credentials that verified (empty when the refusal came before any did).
+    pub credentials: Vec<DisclosedCredential>,
+    /// `Ok(())` if accepted, else the one reason.
+    pub outcome: Result<(), Rejection>,
+}
+
+impl Decision {
+    /// Whether the presentation was accepted.
+    pub fn accepted(&self) -> bool {
+        self.outcome.is_ok()
+    }
+
+    /// The refusal, if rejected.
+    pub fn rejection(&self) -> Option<&Rejection> {
+        self.outcome.as_ref().err()
+    }
+
+    /// The reason, if rejected.
+    pub fn reason(&self) -> Option<Reason> {
+        self.rejection().map(|r| r.reason)
+    }
+
+    /// The credential answering query `id`, if it verified.
+    pub fn credential(&self, id: &str) -> Option<&DisclosedCredential> {
+        self.credentials.iter().find(|c| c.id == id)
+    }
+
+    /// The largest status staleness over the credentials (what the decision leaned on).
+    pub fn status_staleness_secs(&self) -> Option<u64> {
+        self.credentials
+            .iter()
+            .filter_map(|c| c.status_staleness_secs)
+            .max()
+    }
+
+    /// The JSON form (for the HTTP service and the command line).
+    pub fn to_json(&self) -> Value {
+        let mut out = Map::new();
+        out.insert("accepted".into(), self.accepted().into());
+        out.insert("policy".into(), self.policy.clone().into());
+        out.insert("at".into(), self.at.as_unix().into());
+        if let Some(rejection) = self.rejection() {
+            out.insert("reason".into(), rejection.reason.code().into());
+            out.insert("message_en".into(), rejection.reason.text_en().into());
+            out.insert("message_ja".into(), rejection.reason.text_ja().into());
+            let cause = rejection
+                .cause
+                .as_ref()
+                .map(ToString::to_string)
+                .or(rejection.note.map(str::to_owned));
+            out.insert("detail".into(), cause.into());
+            out.insert("credential".into(), rejection.credential.clone().into());
+        }
+        out.insert(
+            "credentials".into(),
+            serde_json::to_value(&self.credentials).unwrap_or(Value::Null),
+        );
+        out.insert(
+            "status_staleness_secs".into(),
+            self.status_staleness_secs().into(),
+        );
+        Value::Object(out)
+    }
+}

@@ -1,0 +1,101 @@
+//! Ready policies by name, for configuration files and the command line:
+//!
+//! | spec                                   | policy                                   |
+//! |----------------------------------------|------------------------------------------|
+//! | `age-over-20`, `age-over-18`           | [`AgeCheck`]                             |
+//! | `resident:<code>`                      | [`Residency::of`]                        |
+//! | `kobe-pupil-pass`                      | [`Residency::kobe_pupil_pass`]           |
+//! | `child-entry:<code>`, `himeji-child-entry` | [`ChildEntry`]                       |
+//! | `fan-club:<club>:<sale>:<shop>`        | [`FanClubSale`] (ledger given separately) |
+//! | `shelter:<shelter-id>`                 | [`ShelterDesk`]                          |
+//! | `clinic:<clinic-id>:<outpatient\|inpatient>` | [`Clinic`]                         |
+//!
+//! ```
+//! use std::sync::Arc;
+//! use myna_verifier::ledger::MemoryLedger;
+//! use myna_verifier::policy::catalog::policy_from_spec;
+//! let ledger = Arc::new(MemoryLedger::new());
+//! assert_eq!(policy_from_spec("resident:281000", ledger.clone())?.name(), "resident-of-281000");
+//! assert_eq!(policy_from_spec("himeji-child-entry", ledger.clone())?.name(), "child-entry-282014");
+//! assert!(policy_from_spec("bogus", ledger).is_err());
+//! # Ok::<(), myna_verifier::core::Error>(())
+//! ```
+
+use std::sync::Arc;
+
+use myna_vc_core::municipality::MunicipalityCode;
+use myna_vc_core::{Error, Result};
+
+use super::age::AgeCheck;
+use super::child_entry::ChildEntry;
+use super::clinic::{Care, Clinic};
+use super::fan_club::FanClubSale;
+use super::residency::Residency;
+use super::shelter::ShelterDesk;
+use super::Policy;
+use crate::ledger::RedemptionLedger;
+
+/// Builds the policy named by `spec` (see the [module docs](self)); fan-club sales record
+/// purchases in `ledger`.
+pub fn policy_from_spec(spec: &str, ledger: Arc<dyn RedemptionLedger>) -> Result<Arc<dyn Policy>> {
+    let parts: Vec<&str> = spec.split(':').collect();
+    let policy: Arc<dyn Policy> = match parts.as_slice() {
+        ["age-over-20"] => Arc::new(AgeCheck::over_20()?),
+        ["age-over-18"] => Arc::new(AgeCheck::over_18()?),
+        ["resident", code] => Arc::new(Residency::of(MunicipalityCode::parse(code)?)?),
+        ["kobe-pupil-pass"] => Arc::new(Residency::kobe_pupil_pass()?),
+        ["himeji-child-entry"] => Arc::new(ChildEntry::himeji()?),
+        ["child-entry", code] => Arc::new(ChildEntry::new(MunicipalityCode::parse(code)?)?),
+        ["fan-club", club, sale, shop] if ![club, sale, shop].iter().any(|p| p.is_empty()) => {
+            Arc::new(FanClubSale::new(club, sale, shop, ledger)?)
+        }
+        ["shelter", id] if !id.is_empty() => Arc::new(ShelterDesk::new(id)?),
+        ["clinic", id, "outpatient"] if !id.is_empty() => {
+            Arc::new(Clinic::new(id, Care::Outpatient)?)
+        }
+        ["clinic", id, "inpatient"] if !id.is_empty() => {
+            Arc::new(Clinic::new(id, Care::Inpatient)?)
+        }
+        _ => {
+            return Err(Error::Malformed {
+                what: "policy spec",
+                detail: "unknown policy; see `myna verify policies`".into(),
+            })
+        }
+    };
+    Ok(policy)
+}
+
+/// The specs [`policy_from_spec`] understands, with a one-line description each.
+pub const SPECS: [(&str, &str); 9] = [
+    ("age-over-20", "merchant: age ≥ 20 (alcohol, tobacco)"),
+    ("age-over-18", "merchant: age ≥ 18"),
+    (
+        "resident:<code>",
+        "resident of the municipality with this 6-digit code",
+    ),
+    (
+        "kobe-pupil-pass",
+        "Kobe subway free pass: Kobe resident under 15",
+    ),
+    (
+        "himeji-child-entry",
+        "Himeji child entry: resident, 4 ≤ age < 15",
+    ),
+    (
+        "child-entry:<code>",
+        "child entry for residents of another municipality",
+    ),
+    (
+        "fan-club:<club>:<sale>:<shop>",
+        "club member, age ≥ 20, one purchase per person per sale",
+    ),
+    (
+        "shelter:<shelter-id>",
+        "shelter desk check-in of a resident of any trusted municipality",
+    ),
+    (
+        "clinic:<clinic-id>:<outpatient|inpatient>",
+        "child medical subsidy valid on the visit date",
+    ),
+];

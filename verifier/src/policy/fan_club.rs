@@ -1,0 +1,117 @@
+//! Fan-club sale: member of club Y **and** age ≥ 20, and one purchase per person per sale.
+//!
+//! "Per person" is the holder's context pseudonym for the sale (the issuer derives one value
+//! per person and context, so a second wallet or card gives the same value); the
+//! [`RedemptionLedger`] remembers which pseudonyms bought in which sale. Shops of one sale
+//! share a ledger ([`RedbLedger`](crate::ledger::RedbLedger) or any implementation over a
+//! shared store) so the same member is refused at the second shop.
+//!
+//! ```
+//! use std::sync::Arc;
+//! use myna_verifier::ledger::MemoryLedger;
+//! use myna_verifier::policy::{fan_club::FanClubSale, Policy};
+//! let sale = FanClubSale::new("izu-fan-club", "izu-limited-sake-2026", "shop-1", Arc::new(MemoryLedger::new()))?;
+//! let ids: Vec<&str> = sale.requirements().iter().map(|r| r.id.as_str()).collect();
+//! assert_eq!(ids, ["membership", "age", "pseudonym"]);
+//! # Ok::<(), myna_verifier::core::Error>(())
+//! ```
+
+use std::sync::Arc;
+
+use myna_vc_core::time::NumericDate;
+use myna_vc_core::Result;
+
+use super::age::{age_requirement, require_flag, AGE_ID};
+use super::{vct, Policy, Presented, Requirement};
+use crate::decision::{Reason, Rejection};
+use crate::ledger::{Redemption, RedemptionLedger};
+
+/// The query id of the membership credential.
+pub const MEMBERSHIP_ID: &str = "membership";
+/// The query id of the context pseudonym credential.
+pub const PSEUDONYM_ID: &str = "pseudonym";
+
+/// One sale of a club's partner shops.
+pub struct FanClubSale {
+    name: String,
+    club: String,
+    sale: String,
+    shop: String,
+    ledger: Arc<dyn RedemptionLedger>,
+    requirements: Vec<Requirement>,
+}
+
+impl core::fmt::Debug for FanClubSale {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("FanClubSale")
+            .field("club", &self.club)
+            .field("sale", &self.sale)
+            .field("shop", &self.shop)
+            .finish_non_exhaustive()
+    }
+}
+
+impl FanClubSale {
+    /// The sale `sale` (also the pseudonym context) for members of `club`, at `shop`,
+    /// recording purchases in `ledger`.
+    pub fn new(
+        club: &str,
+        sale: &str,
+        shop: &str,
+        ledger: Arc<dyn RedemptionLedger>,
+    ) -> Result<Self> {
+        Ok(FanClubSale {
+            name: format!("fan-club-sale-{sale}"),
+            club: club.to_owned(),
+            sale: sale.to_owned(),
+            shop: shop.to_owned(),
+            ledger,
+            requirements: vec![
+                Requirement::new(MEMBERSHIP_ID, vct::FAN_CLUB_MEMBERSHIP, &["club_id"])?,
+                age_requirement(&["age_over_20"])?,
+                Requirement::new(
+                    PSEUDONYM_ID,
+                    vct::CONTEXT_PSEUDONYM,
+                    &["context", "pseudonym"],
+                )?,
+            ],
+        })
+    }
+}
+
+impl Policy for FanClubSale {
+    fn name(&self) -> &str {
+        &self.name
+    }
+
+    fn requirements(&self) -> &[Requirement] {
+        &self.requirements
+    }
+
+    fn check(
+        &self,
+        presented: &Presented,
+        now: NumericDate,
+    ) -> core::result::Result<(), Rejection> {
+        let membership = presented.get(MEMBERSHIP_ID)?;
+        if membership.text("club_id")? != self.club {
+            return Err(Rejection::new(Reason::NotMember).for_credential(MEMBERSHIP_ID));
+        }
+        require_flag(presented, AGE_ID, "age_over_20", Reason::UnderAge)?;
+        let pseudonym = presented.get(PSEUDONYM_ID)?;
+        if pseudonym.text("context")? != self.sale {
+            return Err(Rejection::new(Reason::WrongContext).for_credential(PSEUDONYM_ID));
+        }
+        let person = pseudonym.text("pseudonym")?;
+        match self.ledger.redeem(&self.sale, person, &self.shop, now) {
+            Ok(Redemption::First) => Ok(()),
+            Ok(Redemption::Already { .. }) => {
+                Err(Rejection::new(Reason::AlreadyRedeemed).for_credential(PSEUDONYM_ID))
+            }
+            Err(_) => Err(Rejection::noted(
+                Reason::TryAgain,
+                "redemption ledger unavailable",
+            )),
+        }
+    }
+}

@@ -1,0 +1,194 @@
+//! What a holder hands over: one presentation per requested credential, keyed by the query id
+//! (the shape of an OpenID4VP `vp_token` answering a DCQL query:
+//! `{"age": ["<sd-jwt~…~kb-jwt>"]}`), and the challenge it must be bound to.
+//!
+//! Parsing is guarded: at most 1 MiB, valid UTF-8, JSON through vc-core's depth-limited parser,
+//! at most [`MAX_CREDENTIALS`] entries of exactly one presentation each.
+//!
+//! ```
+//! use myna_verifier::submission::Submission;
+//! let s = Submission::from_bytes(br#"{"age": ["eyJ.e30.sig~"]}"#)?;
+//! assert_eq!(s.get("age"), Some("eyJ.e30.sig~"));
+//! assert!(Submission::from_bytes(b"\xff\xfe").is_err());
+//! # Ok::<(), myna_verifier::core::Error>(())
+//! ```
+
+use std::collections::BTreeMap;
+
+use serde_json::Value;
+
+use myna_vc_core::json;
+use myna_vc_core::{Error, Result};
+
+/// The most credentials one submission may carry.
+pub const MAX_CREDENTIALS: usize = 16;
+
+const WHAT: &str = "vp_token";
+
+/// Presentations keyed by the id of the query they answer.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Submission {
+    presentations: BTreeMap<String, String>,
+}
+
+impl Submission {
+    /// A submission answering one query.
+    ///
+    /// ```
+    /// let s = myna_verifier::submission::Submission::single("age", "eyJ…~");
+    /// assert_eq!(s.len(), 1);
+    /// ```
+    pub fn single(id: &str, presentation: &str) -> Self {
+        Submission::default().with(id, presentation)
+    }
+
+    /// Adds (or replaces) the answer to query `id`.
+    ///
+    /// ```
+    /// let s = myna_verifier::submission::Submission::single("a", "x~").with("b", "y~");
+    /// assert_eq!(s.get("b"), Some("y~"));
+    /// ```
+    pub fn with(mut self, id: &str, presentation: &str) -> Self {
+        self.presentations
+            .insert(id.to_owned(), presentation.to_owned());
+        self
+    }
+
+    /// Parses the JSON `vp_token` form from raw bytes.
+    pub fn from_bytes(bytes: &[u8]) -> Result<Self> {
+        check_size(bytes.len())?;
+        let text = core::str::from_utf8(bytes).map_err(|_| Error::Malformed {
+            what: WHAT,
+            detail: "not valid UTF-8".into(),
+        })?;
+        Self::from_json(&json::parse(text.as_bytes(), WHAT)?)
+    }
+
+    /// Parses the JSON `vp_token` form.
+    pub fn from_json(value: &Value) -> Result<Self> {
+        let object = value
+            .as_object()
+            .ok_or_else(|| malformed("must be a JSON object"))?;
+        if object.len() > MAX_CREDENTIALS {
+            return Err(malformed("too many credentials"));
+        }
+        let mut presentations = BTreeMap::new();
+        for (id, entry) in object {
+            let single = match entry {
+                Value::Array(items) => match items.as_slice() {
+                    [Value::String(one)] => one,
+                    _ => {
+                        return Err(malformed(
+                            "each entry must hold exactly one presentation string",
+                        ))
+                    }
+                },
+                Value::String(one) => one,
+                _ => {
+                    return Err(malformed(
+                        "each entry must be an array of presentation strings",
+                    ))
+                }
+            };
+            presentations.insert(id.clone(), single.clone());
+        }
+        Ok(Submission { presentations })
+    }
+
+    /// The JSON `vp_token` form.
+    ///
+    /// ```
+    /// let s = myna_verifier::submission::Submission::single("age", "x~");
+    /// assert_eq!(s.to_json(), serde_json::json!({"age": ["x~"]}));
+    /// ```
+    pub fn to_json(&self) -> Value {
+        let map = self
+            .presentations
+            .iter()
+            .map(|(id, p)| (id.clone(), Value::Array(vec![Value::String(p.clone())])))
+            .collect();
+        Value::Object(map)
+    }
+
+    /// The presentation answering query `id`.
+    pub fn get(&self, id: &str) -> Option<&str> {
+        self.presentations.get(id).map(String::as_str)
+    }
+
+    /// How many presentations it holds.
+    pub fn len(&self) -> usize {
+        self.presentations.len()
+    }
+
+    /// Whether it holds none.
+    pub fn is_empty(&self) -> bool {
+        self.presentations.is_empty()
+    }
+}
+
+/// Refuses input over vc-core's 1 MiB limit before looking at it.
+pub(crate) fn check_size(size: usize) -> Result<()> {
+    if size > json::MAX_INPUT_BYTES {
+        return Err(Error::InputTooLarge {
+            what: WHAT,
+            size,
+            limit: json::MAX_INPUT_BYTES,
+        });
+    }
+    Ok(())
+}
+
+fn malformed(detail: &str) -> Error {
+    Error::Malformed {
+        what: WHAT,
+        detail: detail.into(),
+    }
+}
+
+/// The nonce a presentation must be bound to, whether it may be used only once, and (for
+/// in-person challenges shown under another identifier, such as a gate's) the audience.
+///
+/// ```
+/// use myna_verifier::submission::Challenge;
+/// assert!(Challenge::single_use("n-1").single_use);
+/// assert!(!Challenge::shared("gate-window-42").single_use);
+/// let gate = Challenge::shared("w").for_audience("did:web:city.example:gate:3");
+/// assert_eq!(gate.audience.as_deref(), Some("did:web:city.example:gate:3"));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Challenge {
+    /// The nonce expected in every KB-JWT.
+    pub nonce: String,
+    /// The audience expected in every KB-JWT; `None` means the verifier's configured one.
+    pub audience: Option<String>,
+    /// `true` for a nonce handed to one holder (an OpenID4VP request, a code on the cashier's
+    /// screen): a second presentation with it is a replay. `false` for a nonce shared by a
+    /// time window at an unattended gate; each KB-JWT is still accepted only once.
+    pub single_use: bool,
+}
+
+impl Challenge {
+    /// A nonce for one holder.
+    pub fn single_use(nonce: &str) -> Self {
+        Challenge {
+            nonce: nonce.to_owned(),
+            audience: None,
+            single_use: true,
+        }
+    }
+
+    /// A nonce shared by everyone in a gate's time window.
+    pub fn shared(nonce: &str) -> Self {
+        Challenge {
+            nonce: nonce.to_owned(),
+            audience: None,
+            single_use: false,
+        }
+    }
+
+    /// Expects `audience` in the KB-JWTs instead of the verifier's configured audience.
+    pub fn for_audience(mut self, audience: &str) -> Self {
+        self.audience = Some(audience.to_owned());
+        self
+    }
+}
