@@ -159,7 +159,13 @@ impl Reason {
             | CodeLength { .. }
             | CodeNotDigit { .. }
             | CheckDigitMismatch { .. }
-            | UnknownPrefecture(_) => Reason::Unreadable,
+            | UnknownPrefecture(_)
+            | CompactPrefix(_)
+            | CompactBase45
+            | CompactCompression(_)
+            | CompactTruncated(_)
+            | CompactTrailingData(_)
+            | CompactNotCanonical(_) => Reason::Unreadable,
             AlgNone
             | UnsupportedAlgorithm(_)
             | UnsupportedCritical(_)

@@ -8,6 +8,8 @@
 //!
 //! * [`status_list`]: verify a Token Status List JWT against the issuer's key and read
 //!   entries (`StatusList.verify(token, issuerJwk, uri, nowUnix)`).
+//! * [`verifier`]: a shop's `Verifier` — built from its trust list and cached status lists,
+//!   it makes requests for the ready policies and returns decisions as plain objects.
 //! * [`js_error`]: how a Rust error becomes a JS `Error` with a stable `code`.
 //!
 //! Every function takes and returns plain JS values (strings, numbers, objects); every failure
@@ -17,5 +19,6 @@
 
 pub mod js_error;
 pub mod status_list;
+pub mod verifier;
 
 pub use myna_vc_core as core;

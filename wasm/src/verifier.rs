@@ -1,0 +1,273 @@
+//! The verifier for JS: built from a shop's configuration (trust list, pinned authority key,
+//! cached status lists), it makes requests for the ready policies and turns a presentation
+//! into a decision object. Verification never touches the network.
+
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::Arc;
+
+use myna_verifier::core::compact::{self, InPersonChallenge};
+use myna_verifier::core::crypto::{default_provider, PublicKey};
+use myna_verifier::core::oid4vp::Nonce;
+use myna_verifier::core::status_list::StatusListUri;
+use myna_verifier::core::time::{Clock, NumericDate};
+use myna_verifier::core::{json, Error};
+use myna_verifier::decision::{Decision, Rejection};
+use myna_verifier::ledger::MemoryLedger;
+use myna_verifier::policy::catalog::{policy_from_spec, SPECS};
+use myna_verifier::policy::query::dcql_query;
+use myna_verifier::policy::Policy;
+use myna_verifier::submission::{Challenge, Submission};
+use myna_verifier::trust::Trust;
+use myna_verifier::verifier::{Verifier as Core, VerifierConfig};
+use serde_json::{json, Map, Value};
+use wasm_bindgen::prelude::*;
+
+use crate::js_error::{whole_number, Failure};
+
+/// The time the page says it is: set before each call, so decisions follow the caller's
+/// clock (a test can fix it; a page uses `Date.now()`).
+#[derive(Debug, Default)]
+struct CallerClock(AtomicI64);
+
+impl CallerClock {
+    fn set(&self, now_unix: f64) -> Result<NumericDate, Failure> {
+        // At most 2^53 - 1, so the conversion to i64 is exact.
+        let now = whole_number(now_unix, "nowUnix")? as i64;
+        self.0.store(now, Ordering::SeqCst);
+        Ok(NumericDate::from_unix(now))
+    }
+}
+
+impl Clock for CallerClock {
+    fn now(&self) -> NumericDate {
+        NumericDate::from_unix(self.0.load(Ordering::SeqCst))
+    }
+}
+
+/// A verifier for one shop, gate or desk.
+#[wasm_bindgen]
+pub struct Verifier {
+    core: Core,
+    clock: Arc<CallerClock>,
+    ledger: Arc<MemoryLedger>,
+}
+
+#[wasm_bindgen]
+impl Verifier {
+    /// Builds a verifier from the shop's configuration, a JSON string:
+    ///
+    /// ```json
+    /// { "audience": "x509_san_dns:shop.example",
+    ///   "authorityJwk": { "kty": "EC", "crv": "P-256", "x": "…", "y": "…" },
+    ///   "trustList": "<myna-trust-list+jwt>",
+    ///   "statusLists": [ { "issuer": "did:web:city.kobe.example",
+    ///                      "uri": "https://city.kobe.example/status/1", "token": "<statuslist+jwt>" } ],
+    ///   "maxStatusStalenessSecs": 86400 }
+    /// ```
+    ///
+    /// The trust list must verify with the pinned authority key and each status list with
+    /// its issuer's key from the trust list, at `nowUnix`. Throws an `Error` with a `code`
+    /// (`signature_invalid`, `malformed`, `invalid_argument`, …) otherwise.
+    pub fn create(config: &str, now_unix: f64) -> Result<Verifier, JsValue> {
+        Self::create_native(config, now_unix).map_err(Failure::into_js)
+    }
+
+    /// The ready policies: `[{ spec, description }]`. A spec such as `age-over-20` or
+    /// `resident:281000` names the policy in [`request`](Self::request) and
+    /// [`verify`](Self::verify).
+    pub fn policies() -> JsValue {
+        let list: Vec<Value> = SPECS
+            .iter()
+            .map(|(spec, description)| json!({ "spec": spec, "description": description }))
+            .collect();
+        to_js(&Value::Array(list))
+    }
+
+    /// A request for `policy` with a fresh random nonce:
+    /// `{ policy, dcqlQuery, nonce, audience, challenge }`, where `challenge` is the text
+    /// (`MVC1:…`) the screen shows for the wallet to scan.
+    pub fn request(&self, policy: &str) -> Result<JsValue, JsValue> {
+        self.request_native(policy)
+            .map(|v| to_js(&v))
+            .map_err(Failure::into_js)
+    }
+
+    /// Verifies a presentation for `policy`, bound to `nonce`, at `nowUnix`, and returns the
+    /// decision: `{ accepted, policy, at, reason?, message_en?, message_ja?, credentials }`.
+    ///
+    /// `presentation` is the compact QR text (`MV1:…`), a plain SD-JWT with key binding, or
+    /// an OpenID4VP `vp_token` JSON object. Unreadable or forged input is a rejected decision,
+    /// not an exception; only bad arguments (unknown policy, bad time) throw.
+    pub fn verify(
+        &self,
+        policy: &str,
+        presentation: &str,
+        nonce: &str,
+        now_unix: f64,
+    ) -> Result<JsValue, JsValue> {
+        self.verify_native(policy, presentation, nonce, now_unix)
+            .map(|decision| to_js(&decision.to_json()))
+            .map_err(Failure::into_js)
+    }
+
+    /// Replaces the cached status list of `issuer` at `uri` with a newly fetched `token`.
+    #[wasm_bindgen(js_name = storeStatusList)]
+    pub fn store_status_list(
+        &self,
+        issuer: &str,
+        uri: &str,
+        token: &str,
+        now_unix: f64,
+    ) -> Result<(), JsValue> {
+        self.store_native(issuer, uri, token, now_unix)
+            .map_err(Failure::into_js)
+    }
+}
+
+impl Verifier {
+    /// [`Verifier::create`] with a Rust error.
+    pub fn create_native(config: &str, now_unix: f64) -> Result<Verifier, Failure> {
+        let clock = Arc::new(CallerClock::default());
+        let now = clock.set(now_unix)?;
+        let config = json::parse_object(config.as_bytes(), "verifier configuration")?;
+        let audience = string(&config, "audience")?;
+        let authority = PublicKey::from_jwk(member(&config, "authorityJwk")?)?;
+        let trust = Trust::new(
+            authority,
+            string(&config, "trustList")?,
+            default_provider(),
+            now,
+        )?;
+        let mut settings = VerifierConfig::new(audience);
+        if let Some(secs) = config.get("maxStatusStalenessSecs") {
+            settings.max_status_staleness_secs = seconds(secs, "maxStatusStalenessSecs")?;
+        }
+        let verifier = Verifier {
+            core: Core::new(settings, trust, clock.clone()),
+            clock,
+            ledger: Arc::new(MemoryLedger::new()),
+        };
+        let lists = match config.get("statusLists") {
+            None => &[][..],
+            Some(Value::Array(lists)) => lists.as_slice(),
+            Some(_) => return Err(argument("`statusLists` must be an array")),
+        };
+        for entry in lists {
+            let entry = entry
+                .as_object()
+                .ok_or_else(|| argument("each `statusLists` entry must be an object"))?;
+            verifier.store_native(
+                string(entry, "issuer")?,
+                string(entry, "uri")?,
+                string(entry, "token")?,
+                now_unix,
+            )?;
+        }
+        Ok(verifier)
+    }
+
+    /// [`Verifier::request`] with a Rust error.
+    pub fn request_native(&self, policy: &str) -> Result<Value, Failure> {
+        let policy = self.policy(policy)?;
+        let nonce = Nonce::random()?;
+        let audience = self.core.config().audience.clone();
+        let challenge = InPersonChallenge::new(&audience, nonce.clone())?;
+        Ok(json!({
+            "policy": policy.name(),
+            "dcqlQuery": dcql_query(policy.requirements()),
+            "nonce": nonce.as_str(),
+            "audience": audience,
+            "challenge": challenge.to_string(),
+        }))
+    }
+
+    /// [`Verifier::verify`] with a Rust error.
+    pub fn verify_native(
+        &self,
+        policy: &str,
+        presentation: &str,
+        nonce: &str,
+        now_unix: f64,
+    ) -> Result<Decision, Failure> {
+        let policy = self.policy(policy)?;
+        self.clock.set(now_unix)?;
+        let challenge = Challenge::single_use(nonce);
+        let decision = match submission(&*policy, presentation) {
+            Ok(submission) => self.core.verify(&*policy, &submission, &challenge),
+            Err(error) => self.core.reject(&*policy, Rejection::from_error(error)),
+        };
+        Ok(decision)
+    }
+
+    /// [`Verifier::store_status_list`] with a Rust error.
+    pub fn store_native(
+        &self,
+        issuer: &str,
+        uri: &str,
+        token: &str,
+        now_unix: f64,
+    ) -> Result<(), Failure> {
+        self.clock.set(now_unix)?;
+        let uri = StatusListUri::new(uri)?;
+        Ok(self.core.store_status_list(issuer, &uri, token)?)
+    }
+
+    fn policy(&self, spec: &str) -> Result<Arc<dyn Policy>, Failure> {
+        policy_from_spec(spec, self.ledger.clone()).map_err(|_| {
+            argument(&format!(
+                "unknown policy `{}`",
+                spec.chars().take(64).collect::<String>()
+            ))
+        })
+    }
+}
+
+/// The presentation as a submission: a `vp_token` object, or one SD-JWT (compact QR text or
+/// plain) answering the policy's only requirement.
+fn submission(policy: &dyn Policy, presentation: &str) -> Result<Submission, Error> {
+    let text = presentation.trim();
+    if text.starts_with('{') {
+        return Submission::from_bytes(text.as_bytes());
+    }
+    let sd_jwt = if text.starts_with("MV1:") {
+        compact::decode(text)?
+    } else {
+        text.to_owned()
+    };
+    match policy.requirements() {
+        [only] => Ok(Submission::single(&only.id, &sd_jwt)),
+        several => Err(Error::InvalidParameter {
+            name: "presentation",
+            detail: format!(
+                "this policy needs {} credentials; send a vp_token object",
+                several.len()
+            ),
+        }),
+    }
+}
+
+fn to_js(value: &Value) -> JsValue {
+    // serde_json always writes valid JSON, which JSON.parse always reads.
+    js_sys::JSON::parse(&value.to_string()).unwrap_or(JsValue::NULL)
+}
+
+fn argument(message: &str) -> Failure {
+    Failure::Argument(message.to_owned())
+}
+
+fn member<'a>(obj: &'a Map<String, Value>, name: &str) -> Result<&'a Value, Failure> {
+    obj.get(name)
+        .ok_or_else(|| argument(&format!("configuration member `{name}` is missing")))
+}
+
+fn string<'a>(obj: &'a Map<String, Value>, name: &str) -> Result<&'a str, Failure> {
+    member(obj, name)?
+        .as_str()
+        .ok_or_else(|| argument(&format!("configuration member `{name}` must be a string")))
+}
+
+fn seconds(value: &Value, name: &str) -> Result<u64, Failure> {
+    value
+        .as_u64()
+        .ok_or_else(|| argument(&format!("`{name}` must be a whole number of seconds")))
+}

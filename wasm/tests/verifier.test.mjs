@@ -1,0 +1,76 @@
+// The Wasm verifier must reach, for the same presentations, the decisions the Rust build
+// reached (the fixtures program refuses to write them otherwise), and throw coded errors.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { readFile } from "node:fs/promises";
+import { Verifier } from "myna-vc";
+
+const fixtures = process.env.MYNA_FIXTURES ?? new URL("../../target/myna-fixtures/", import.meta.url).pathname;
+const merchant = JSON.parse(await readFile(`${fixtures}/merchant.json`, "utf8"));
+const config = JSON.stringify(merchant.config);
+const { now, policy } = merchant;
+
+function verdict(decision) {
+  return decision.accepted ? { accepted: true } : { accepted: false, reason: decision.reason };
+}
+
+for (const c of merchant.cases) {
+  test(`age ≥ 20: ${c.name}`, () => {
+    const verifier = Verifier.create(config, now);
+    const decision = verifier.verify(policy, c.presentation, c.nonce, now);
+    assert.deepEqual(verdict(decision), c.expected);
+    if (!decision.accepted) {
+      assert.ok(decision.message_ja.length > 0, "a Japanese reason for the cashier");
+      assert.ok(decision.message_en.length > 0, "an English reason for the cashier");
+    }
+  });
+}
+
+test("an accepted decision names the issuer and discloses only age_over_20", () => {
+  const adult = merchant.cases.find((c) => c.expected.accepted);
+  const decision = Verifier.create(config, now).verify(policy, adult.presentation, adult.nonce, now);
+  assert.equal(decision.accepted, true);
+  const [credential] = decision.credentials;
+  assert.equal(credential.issuer, "did:web:city.kobe.example");
+  assert.deepEqual(Object.keys(credential.claims).sort(), ["age_over_20"]);
+  assert.equal(credential.claims.age_over_20, true);
+});
+
+test("the same presentation shown twice is a replay", () => {
+  const adult = merchant.cases.find((c) => c.expected.accepted);
+  const verifier = Verifier.create(config, now);
+  assert.equal(verifier.verify(policy, adult.presentation, adult.nonce, now).accepted, true);
+  assert.deepEqual(verdict(verifier.verify(policy, adult.presentation, adult.nonce, now)),
+    { accepted: false, reason: "replayed" });
+});
+
+test("a request carries the DCQL query, a fresh nonce and the challenge text", () => {
+  const verifier = Verifier.create(config, now);
+  const [a, b] = [verifier.request(policy), verifier.request(policy)];
+  assert.deepEqual(a.dcqlQuery.credentials[0].claims[0].path, ["age_over_20"]);
+  assert.equal(a.dcqlQuery.credentials[0].meta.vct_values[0], "urn:myna-vc:vct:age:1");
+  assert.ok(a.nonce.length >= 16);
+  assert.notEqual(a.nonce, b.nonce);
+  assert.equal(a.challenge, `MVC1:${a.nonce}:${merchant.config.audience}`);
+});
+
+test("the ready policies are listed", () => {
+  const specs = Verifier.policies().map((p) => p.spec);
+  for (const spec of ["age-over-20", "age-over-18", "resident:<code>", "himeji-child-entry"]) {
+    assert.ok(specs.includes(spec), spec);
+  }
+});
+
+test("a trust list that does not verify with the pinned key throws signature_invalid", () => {
+  const wrong = JSON.stringify({ ...merchant.config, authorityJwk: merchant.strangerJwk });
+  assert.throws(() => Verifier.create(wrong, now), (error) => error instanceof Error && error.code === "signature_invalid");
+});
+
+test("bad arguments throw invalid_argument", () => {
+  const verifier = Verifier.create(config, now);
+  const coded = (code) => (error) => error instanceof Error && error.code === code;
+  assert.throws(() => verifier.verify("no-such-policy", "x", "n", now), coded("invalid_argument"));
+  assert.throws(() => verifier.verify(policy, "x", "n", -1), coded("invalid_argument"));
+  assert.throws(() => Verifier.create("{}", now), coded("invalid_argument"));
+  assert.throws(() => Verifier.create("not json", now), coded("json"));
+});
