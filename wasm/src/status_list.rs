@@ -36,9 +36,9 @@ impl StatusList {
     /// ```
     pub fn verify(
         token: &str,
-        issuer_jwk: &str,
+        #[wasm_bindgen(js_name = issuerJwk)] issuer_jwk: &str,
         uri: &str,
-        now_unix: f64,
+        #[wasm_bindgen(js_name = nowUnix)] now_unix: f64,
     ) -> Result<StatusList, JsValue> {
         Self::verify_native(token, issuer_jwk, uri, now_unix).map_err(Failure::into_js)
     }

@@ -44,6 +44,69 @@ impl Clock for CallerClock {
     }
 }
 
+#[wasm_bindgen(typescript_custom_section)]
+const TS_TYPES: &'static str = r#"
+/** A shop's configuration for `Verifier.create` (pass it as a JSON string). */
+export interface VerifierConfig {
+  /** This verifier's id: the audience every key binding must name. */
+  audience: string;
+  /** The trust authority's public key (JWK), pinned. */
+  authorityJwk: JsonWebKey;
+  /** The signed trust list (`myna-trust-list+jwt`). */
+  trustList: string;
+  /** Status lists fetched ahead of time, one per issuer list. */
+  statusLists?: { issuer: string; uri: string; token: string }[];
+  /** How far past fresh the status data may be, in seconds (default 86400). */
+  maxStatusStalenessSecs?: number;
+}
+
+/** One ready policy. */
+export interface PolicyInfo { spec: string; description: string }
+
+/** What `Verifier.request` returns. */
+export interface PresentationRequest {
+  /** The policy's stable name. */
+  policy: string;
+  /** The OpenID4VP DCQL query. */
+  dcqlQuery: { credentials: object[] };
+  /** A fresh random nonce; pass it back to `verify`. */
+  nonce: string;
+  /** The audience the key binding must name. */
+  audience: string;
+  /** The text the screen shows for the wallet to scan (`MVC1:<nonce>:<audience>`). */
+  challenge: string;
+}
+
+/** One verified credential in a decision. */
+export interface DisclosedCredential {
+  id: string;
+  vct: string;
+  issuer: string;
+  issuer_name: string;
+  /** Only the disclosed claims. */
+  claims: Record<string, unknown>;
+  /** RFC 7638 thumbprint of the holder key. */
+  holder: string;
+  /** Seconds the revocation data was past fresh (0 when fresh); null without a status entry. */
+  status_staleness_secs: number | null;
+}
+
+/** The outcome of `Verifier.verify`. */
+export interface Decision {
+  accepted: boolean;
+  policy: string;
+  /** When it was decided (seconds since 1970). */
+  at: number;
+  /** Set when rejected: a stable code such as "revoked", "under_age", "expired", "replayed". */
+  reason?: string;
+  /** The reason in English, for the cashier. */
+  message_en?: string;
+  /** The reason in Japanese, for the cashier. */
+  message_ja?: string;
+  credentials: DisclosedCredential[];
+}
+"#;
+
 /// A verifier for one shop, gate or desk.
 #[wasm_bindgen]
 pub struct Verifier {
@@ -68,13 +131,17 @@ impl Verifier {
     /// The trust list must verify with the pinned authority key and each status list with
     /// its issuer's key from the trust list, at `nowUnix`. Throws an `Error` with a `code`
     /// (`signature_invalid`, `malformed`, `invalid_argument`, …) otherwise.
-    pub fn create(config: &str, now_unix: f64) -> Result<Verifier, JsValue> {
+    pub fn create(
+        config: &str,
+        #[wasm_bindgen(js_name = nowUnix)] now_unix: f64,
+    ) -> Result<Verifier, JsValue> {
         Self::create_native(config, now_unix).map_err(Failure::into_js)
     }
 
     /// The ready policies: `[{ spec, description }]`. A spec such as `age-over-20` or
     /// `resident:281000` names the policy in [`request`](Self::request) and
     /// [`verify`](Self::verify).
+    #[wasm_bindgen(unchecked_return_type = "PolicyInfo[]")]
     pub fn policies() -> JsValue {
         let list: Vec<Value> = SPECS
             .iter()
@@ -86,6 +153,7 @@ impl Verifier {
     /// A request for `policy` with a fresh random nonce:
     /// `{ policy, dcqlQuery, nonce, audience, challenge }`, where `challenge` is the text
     /// (`MVC1:…`) the screen shows for the wallet to scan.
+    #[wasm_bindgen(unchecked_return_type = "PresentationRequest")]
     pub fn request(&self, policy: &str) -> Result<JsValue, JsValue> {
         self.request_native(policy)
             .map(|v| to_js(&v))
@@ -98,12 +166,13 @@ impl Verifier {
     /// `presentation` is the compact QR text (`MV1:…`), a plain SD-JWT with key binding, or
     /// an OpenID4VP `vp_token` JSON object. Unreadable or forged input is a rejected decision,
     /// not an exception; only bad arguments (unknown policy, bad time) throw.
+    #[wasm_bindgen(unchecked_return_type = "Decision")]
     pub fn verify(
         &self,
         policy: &str,
         presentation: &str,
         nonce: &str,
-        now_unix: f64,
+        #[wasm_bindgen(js_name = nowUnix)] now_unix: f64,
     ) -> Result<JsValue, JsValue> {
         self.verify_native(policy, presentation, nonce, now_unix)
             .map(|decision| to_js(&decision.to_json()))
@@ -117,7 +186,7 @@ impl Verifier {
         issuer: &str,
         uri: &str,
         token: &str,
-        now_unix: f64,
+        #[wasm_bindgen(js_name = nowUnix)] now_unix: f64,
     ) -> Result<(), JsValue> {
         self.store_native(issuer, uri, token, now_unix)
             .map_err(Failure::into_js)
