@@ -180,3 +180,78 @@ impl IssuerTransport for HttpIssuer {
         parse_json(&send(post, PARTY)?, "anchor grant")
     }
 }
+
+/// The consent registry over HTTP, with its key pinned by the wallet.
+///
+/// `POST {base}/consents` with `{"record": …}` answers `{"receipt": …}`;
+/// `POST {base}/consents/{id}/actions` with `{"request": …}`;
+/// `POST {base}/consents/{id}/use` with `{"report": …}`; the status list is fetched from its
+/// URI (`GET`, a `statuslist+jwt`).
+#[derive(Debug, Clone)]
+pub struct HttpRegistry {
+    client: Client,
+    base: String,
+    key: myna_vc_core::crypto::PublicKey,
+}
+
+const REGISTRY: &str = "consent registry";
+
+impl HttpRegistry {
+    /// The registry at `base` (e.g. `https://city.example`), whose receipts and lists `key`
+    /// signs.
+    pub fn new(base: &str, key: myna_vc_core::crypto::PublicKey) -> Result<Self> {
+        let client = Client::builder()
+            .timeout(Duration::from_secs(30))
+            .build()
+            .map_err(|e| remote(REGISTRY, e))?;
+        Ok(HttpRegistry {
+            client,
+            base: base.trim_end_matches('/').to_owned(),
+            key,
+        })
+    }
+
+    fn post(&self, path: &str, member: &str, jwt: &str) -> Result<Vec<u8>> {
+        let body = serde_json::json!({ member: jwt });
+        send(
+            json_body(self.client.post(format!("{}{path}", self.base)), &body)?,
+            REGISTRY,
+        )
+    }
+}
+
+impl crate::consent::ConsentRegistry for HttpRegistry {
+    fn registry_key(&self) -> &myna_vc_core::crypto::PublicKey {
+        &self.key
+    }
+
+    fn register(&self, record: &str) -> Result<String> {
+        let body = self.post("/consents", "record", record)?;
+        let answer: serde_json::Value = parse_json(&body, "consent receipt")?;
+        answer
+            .get("receipt")
+            .and_then(serde_json::Value::as_str)
+            .map(str::to_owned)
+            .ok_or_else(|| remote(REGISTRY, "the answer has no receipt"))
+    }
+
+    fn act(&self, consent: &myna_vc_core::consent::ConsentId, request: &str) -> Result<()> {
+        self.post(&format!("/consents/{consent}/actions"), "request", request)
+            .map(drop)
+    }
+
+    fn report_use(&self, consent: &myna_vc_core::consent::ConsentId, report: &str) -> Result<()> {
+        self.post(&format!("/consents/{consent}/use"), "report", report)
+            .map(drop)
+    }
+
+    fn status_list(&self, uri: &myna_vc_core::status_list::StatusListUri) -> Result<String> {
+        let body = send(
+            self.client
+                .get(uri.as_str())
+                .header(reqwest::header::ACCEPT, "application/statuslist+jwt"),
+            REGISTRY,
+        )?;
+        String::from_utf8(body).map_err(|_| remote(REGISTRY, "the status list is not UTF-8"))
+    }
+}

@@ -14,10 +14,13 @@
 //! * [`receive`]: the OpenID4VCI client flow and card anchoring, over an
 //!   [`IssuerTransport`](receive::IssuerTransport).
 //! * [`credentials`]: batches of single-use credentials, one verifier per instance, refill.
+//! * [`consent`]: dynamic opt-in — holder-signed consents, registry, withdraw / pause /
+//!   resume, who holds what.
 //! * [`history`]: the append-only, hash-chained log.
 //! * `http` (feature `http`): the transports over HTTP.
 #![forbid(unsafe_code)]
 
+pub mod consent;
 pub mod credentials;
 mod error;
 pub mod history;
