@@ -132,8 +132,15 @@ impl<S: WalletStore> Wallet<S> {
         self.store
     }
 
-    /// The whole wallet — secret and every record — as one file sealed under `passphrase`.
-    pub fn export(&self, passphrase: &str, params: KdfParams) -> Result<Vec<u8>> {
+    /// The whole wallet — secret and every record — as one file sealed under
+    /// `export_passphrase`. The wallet's own `passphrase` is asked again: only its holder
+    /// exports.
+    pub fn export(
+        &self,
+        passphrase: &str,
+        export_passphrase: &str,
+        params: KdfParams,
+    ) -> Result<Vec<u8>> {
         let secret = self.master_secret_for_export(passphrase)?;
         let mut records = Vec::new();
         for table in Table::ALL.into_iter().filter(|t| *t != Table::Meta) {
@@ -162,7 +169,7 @@ impl<S: WalletStore> Wallet<S> {
         let json = Zeroizing::new(
             serde_json::to_vec(&export).map_err(|e| Error::Storage(format!("export: {e}")))?,
         );
-        sealed::seal(&json, passphrase, params)
+        sealed::seal(&json, export_passphrase, params)
     }
 
     /// The master secret, only for the holder of the passphrase (a backup or an export).
