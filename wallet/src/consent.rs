@@ -390,6 +390,68 @@ impl MemoryRegistry {
     }
 }
 
+/// A [`MemoryRegistry`]'s state, to keep it between runs (the command line's demo registry).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct RegistrySnapshot {
+    entries: Vec<SnapshotEntry>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct SnapshotEntry {
+    record: String,
+    index: u64,
+    last_seq: Option<u64>,
+    state: String,
+}
+
+impl MemoryRegistry {
+    /// The registry's state (records, entries, last `seq`s, states).
+    pub fn snapshot(&self) -> Result<RegistrySnapshot> {
+        let state = self.lock()?;
+        Ok(RegistrySnapshot {
+            entries: state
+                .entries
+                .values()
+                .map(|e| SnapshotEntry {
+                    record: e.record.as_str().to_owned(),
+                    index: e.index.get(),
+                    last_seq: e.last_seq,
+                    state: e.state.as_str().to_owned(),
+                })
+                .collect(),
+        })
+    }
+
+    /// A registry restored from `snapshot` (each record is verified again).
+    pub fn restore(
+        signer: Box<dyn Signer>,
+        uri: StatusListUri,
+        clock: Box<dyn Clock>,
+        snapshot: &RegistrySnapshot,
+    ) -> Result<Self> {
+        let registry = Self::new(signer, uri, clock)?;
+        {
+            let mut state = registry.lock()?;
+            for saved in &snapshot.entries {
+                let record = ConsentRecord::verify(&saved.record, default_provider())?;
+                let index = StatusIndex::new(saved.index);
+                let consent_state = ConsentState::parse_name(&saved.state)?;
+                state.list.set(index, consent_state.to_status())?;
+                state.entries.insert(
+                    record.terms().id,
+                    Entry {
+                        record,
+                        index,
+                        last_seq: saved.last_seq,
+                        state: consent_state,
+                    },
+                );
+            }
+        }
+        Ok(registry)
+    }
+}
+
 fn registry_error(detail: &str) -> Error {
     Error::Remote {
         party: "consent registry",

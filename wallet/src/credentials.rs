@@ -33,6 +33,10 @@ use crate::wallet::Wallet;
 /// How many fresh instances left in a batch raise a refill signal (at or below).
 pub const REFILL_THRESHOLD: usize = 2;
 
+/// The configuration id the wallet gives an anchor credential: one per issuer, renewed by
+/// anchoring again, never refilled.
+pub const ANCHOR_CONFIGURATION: &str = "anchor";
+
 /// One credential instance as stored.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StoredCredential {
@@ -147,7 +151,7 @@ impl<S: WalletStore> Wallet<S> {
         Ok(self
             .summary(now)?
             .into_iter()
-            .filter(|s| s.fresh <= REFILL_THRESHOLD)
+            .filter(|s| s.fresh <= REFILL_THRESHOLD && s.configuration_id != ANCHOR_CONFIGURATION)
             .map(|s| RefillSignal {
                 issuer: s.issuer,
                 vct: s.vct,

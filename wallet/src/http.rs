@@ -255,3 +255,40 @@ impl crate::consent::ConsentRegistry for HttpRegistry {
         String::from_utf8(body).map_err(|_| remote(REGISTRY, "the status list is not UTF-8"))
     }
 }
+
+/// Status lists fetched over HTTP from their URIs when a credential is checked.
+#[derive(Debug, Clone)]
+pub struct HttpStatus {
+    client: Client,
+}
+
+impl HttpStatus {
+    /// A fetcher with a 30-second timeout.
+    pub fn new() -> Result<Self> {
+        let client = Client::builder()
+            .timeout(Duration::from_secs(30))
+            .build()
+            .map_err(|e| remote(PARTY, e))?;
+        Ok(HttpStatus { client })
+    }
+}
+
+impl crate::receipt::StatusSource for HttpStatus {
+    fn status_list(
+        &self,
+        uri: &myna_vc_core::status_list::StatusListUri,
+        key: &myna_vc_core::crypto::PublicKey,
+        now: myna_vc_core::time::NumericDate,
+    ) -> Result<myna_vc_core::status_list::VerifiedStatusList> {
+        let body = send(
+            self.client
+                .get(uri.as_str())
+                .header(reqwest::header::ACCEPT, "application/statuslist+jwt"),
+            PARTY,
+        )?;
+        let token =
+            String::from_utf8(body).map_err(|_| remote(PARTY, "the status list is not UTF-8"))?;
+        let tokens = crate::receipt::StatusTokens::new().with(uri, token);
+        crate::receipt::StatusSource::status_list(&tokens, uri, key, now)
+    }
+}

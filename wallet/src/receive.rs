@@ -288,7 +288,14 @@ impl<S: WalletStore> Wallet<S> {
         let grant = transport.anchor(issuer, &answer)?;
         let batch = random_id()?;
         let mut slot = vec![(0, label)];
-        let stored = self.accept(&grant.credential, &mut slot, &batch, "anchor", check, now)?;
+        let stored = self.accept(
+            &grant.credential,
+            &mut slot,
+            &batch,
+            crate::credentials::ANCHOR_CONFIGURATION,
+            check,
+            now,
+        )?;
         let mut ops = vec![self.put_op(Table::Credentials, &stored.id, &stored)?];
         ops.extend(self.history_ops(
             now,
