@@ -35,7 +35,12 @@ use demo_issuer::{DemoIssuer, DEMO_ISS};
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// The wallet's directory (created by `init`).
-    #[arg(long, env = "MYNA_WALLET_DIR", default_value = "myna-wallet", global = true)]
+    #[arg(
+        long,
+        env = "MYNA_WALLET_DIR",
+        default_value = "myna-wallet",
+        global = true
+    )]
     data_dir: PathBuf,
     #[command(subcommand)]
     command: Command,
@@ -215,7 +220,8 @@ fn open(dir: &Path) -> Result<Wallet<RedbStore>, String> {
 }
 
 fn init(dir: &Path, now: NumericDate) -> Result<(), String> {
-    let wallet = Wallet::create(store(dir)?, &passphrase()?, KdfParams::default(), now).map_err(text)?;
+    let wallet =
+        Wallet::create(store(dir)?, &passphrase()?, KdfParams::default(), now).map_err(text)?;
     drop(wallet);
     println!("wallet created in {}", dir.display());
     println!("back it up with `myna wallet export --out FILE` (sealed under your passphrase)");
@@ -245,10 +251,12 @@ fn anchor(
 ) -> Result<(), String> {
     let wallet = open(dir)?;
     if issuer.is_some() || issuer_key.is_some() {
-        return Err("anchoring at a remote issuer needs a card reader (PC/SC) or an issuer \
+        return Err(
+            "anchoring at a remote issuer needs a card reader (PC/SC) or an issuer \
                     configured with the test CA; use the demo issuer (no --issuer) for the \
                     virtual card"
-            .into());
+                .into(),
+        );
     }
     eprintln!("making a test JPKI CA and a virtual card (a few seconds)…");
     let demo = DemoIssuer::open(dir, now)?.with_virtual_card()?;
@@ -277,7 +285,9 @@ fn receive(
     let offer: CredentialOffer = match OfferLink::parse(link).map_err(text)? {
         OfferLink::ByValue(offer) => *offer,
         OfferLink::ByReference(uri) => {
-            return Err(format!("offers by reference ({uri}) are not fetched yet; pass the offer by value"))
+            return Err(format!(
+                "offers by reference ({uri}) are not fetched yet; pass the offer by value"
+            ))
         }
     };
     let wallet = open(dir)?;
@@ -293,7 +303,11 @@ fn receive(
         receive_http(&wallet, &offer, tx_code, issuer_key, now)?
     };
     for batch in batches {
-        let vct = batch.credentials.first().map(|c| c.vct.as_str()).unwrap_or("?");
+        let vct = batch
+            .credentials
+            .first()
+            .map(|c| c.vct.as_str())
+            .unwrap_or("?");
         println!(
             "received {} × {vct} (configuration {})",
             batch.credentials.len(),
@@ -318,7 +332,6 @@ fn receive_http(
         .receive(&transport, offer, tx_code, &check(&pinned, &status), now)
         .map_err(text)
 }
-
 
 /// The demo issuer's status list, signed when asked.
 struct LateStatus<'a>(&'a DemoIssuer);
@@ -400,7 +413,6 @@ fn http_registry<T>(
     f(&registry)
 }
 
-
 fn consent(dir: &Path, command: ConsentCommand, now: NumericDate) -> Result<(), String> {
     let wallet = open(dir)?;
     let change = |id: &str, registry: &RegistryArgs, action: ConsentAction| {
@@ -441,7 +453,9 @@ fn consent(dir: &Path, command: ConsentCommand, now: NumericDate) -> Result<(), 
             println!("receipt: {}", stored.receipt);
             Ok(())
         }
-        ConsentCommand::Withdraw { id, registry } => change(&id, &registry, ConsentAction::Withdraw),
+        ConsentCommand::Withdraw { id, registry } => {
+            change(&id, &registry, ConsentAction::Withdraw)
+        }
         ConsentCommand::Pause { id, registry } => change(&id, &registry, ConsentAction::Pause),
         ConsentCommand::Resume { id, registry } => change(&id, &registry, ConsentAction::Resume),
         ConsentCommand::List => {
@@ -513,7 +527,11 @@ fn export(dir: &Path, out: &Path) -> Result<(), String> {
         .export(&passphrase, &passphrase, KdfParams::default())
         .map_err(text)?;
     std::fs::write(out, &sealed).map_err(|e| format!("{}: {e}", out.display()))?;
-    println!("wrote {} ({} bytes, sealed under your passphrase)", out.display(), sealed.len());
+    println!(
+        "wrote {} ({} bytes, sealed under your passphrase)",
+        out.display(),
+        sealed.len()
+    );
     Ok(())
 }
 
@@ -523,8 +541,14 @@ fn import(dir: &Path, input: &Path, now: NumericDate) -> Result<(), String> {
     }
     let bytes = std::fs::read(input).map_err(|e| format!("{}: {e}", input.display()))?;
     let passphrase = passphrase()?;
-    let wallet = Wallet::import(store(dir)?, &bytes, &passphrase, &passphrase, KdfParams::default())
-        .map_err(text)?;
+    let wallet = Wallet::import(
+        store(dir)?,
+        &bytes,
+        &passphrase,
+        &passphrase,
+        KdfParams::default(),
+    )
+    .map_err(text)?;
     wallet
         .record_event(
             now,

@@ -154,7 +154,8 @@ impl<S: WalletStore> Wallet<S> {
         let signer = self.keys.signer(&consent_key(&terms.recipient)?)?;
         let record = ConsentRecord::sign(terms, &*signer, now)?;
         let receipt = registry.register(record.as_str())?;
-        let checked = ConsentReceipt::verify(&receipt, default_provider(), registry.registry_key())?;
+        let checked =
+            ConsentReceipt::verify(&receipt, default_provider(), registry.registry_key())?;
         checked.check_record(&record)?;
         let terms = record.terms();
         let stored = StoredConsent {
@@ -528,6 +529,9 @@ impl ConsentRegistry for MemoryRegistry {
             return Err(registry_error("no such status list"));
         }
         let list = self.lock()?.list.clone();
-        Ok(StatusListToken::new(self.uri.clone(), self.clock.now(), list).sign(&*self.signer, None)?)
+        Ok(
+            StatusListToken::new(self.uri.clone(), self.clock.now(), list)
+                .sign(&*self.signer, None)?,
+        )
     }
 }

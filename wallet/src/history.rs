@@ -178,9 +178,8 @@ pub fn verify(entries: &[HistoryEntry], head: Option<&ChainHead>) -> Result<()> 
     let mut prev = genesis();
     for (position, entry) in (0u64..).zip(entries) {
         let expected = entry_hash(entry.seq, entry.at, &entry.event, &entry.prev);
-        let fits = entry.seq == position
-            && same(&entry.prev, &prev)
-            && same(&entry.hash, &expected);
+        let fits =
+            entry.seq == position && same(&entry.prev, &prev) && same(&entry.hash, &expected);
         if !fits {
             return Err(Error::HistoryTampered(position));
         }

@@ -104,7 +104,8 @@ pub(crate) fn send(request: RequestBuilder, party: &'static str) -> Result<Vec<u
 }
 
 pub(crate) fn json_body<T: Serialize>(request: RequestBuilder, body: &T) -> Result<RequestBuilder> {
-    let text = serde_json::to_vec(body).map_err(|e| Error::invalid("request body", e.to_string()))?;
+    let text =
+        serde_json::to_vec(body).map_err(|e| Error::invalid("request body", e.to_string()))?;
     Ok(request
         .header(reqwest::header::CONTENT_TYPE, "application/json")
         .body(text))
@@ -149,7 +150,10 @@ impl IssuerTransport for HttpIssuer {
             .nonce_endpoint
             .clone()
             .ok_or_else(|| remote(PARTY, "the issuer has no nonce endpoint"))?;
-        Ok(NonceResponse::from_json(&send(self.client.post(url), PARTY)?)?)
+        Ok(NonceResponse::from_json(&send(
+            self.client.post(url),
+            PARTY,
+        )?)?)
     }
 
     fn credential(

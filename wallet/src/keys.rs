@@ -140,7 +140,9 @@ impl fmt::Debug for MasterSecret {
 /// assert!(VerifierId::new("a\nb").is_err());
 /// # Ok::<(), myna_wallet::Error>(())
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 #[serde(try_from = "String", into = "String")]
 pub struct VerifierId(String);
 

@@ -35,8 +35,13 @@ const ENVELOPE_CLAIMS: [&str; 7] = ["iss", "vct", "iat", "exp", "nbf", "cnf", "s
 pub trait IssuerKeys {
     /// The key for `iss` (with the credential header's `kid`), if `iss` may issue `vct` at
     /// `now`.
-    fn issuer_key(&self, iss: &str, kid: Option<&str>, vct: &Vct, now: NumericDate)
-        -> Result<PublicKey>;
+    fn issuer_key(
+        &self,
+        iss: &str,
+        kid: Option<&str>,
+        vct: &Vct,
+        now: NumericDate,
+    ) -> Result<PublicKey>;
 }
 
 impl IssuerKeys for VerifiedTrustList {
@@ -120,9 +125,10 @@ impl StatusSource for StatusTokens {
         key: &PublicKey,
         now: NumericDate,
     ) -> Result<VerifiedStatusList> {
-        let token = self.tokens.get(uri.as_str()).ok_or_else(|| {
-            Error::Refused(format!("no status list for {}", uri.as_str()))
-        })?;
+        let token = self
+            .tokens
+            .get(uri.as_str())
+            .ok_or_else(|| Error::Refused(format!("no status list for {}", uri.as_str())))?;
         Ok(StatusListToken::verify(
             token,
             default_provider(),
@@ -157,7 +163,12 @@ pub struct Accepted {
 
 impl ReceiptCheck<'_> {
     /// Checks `compact` (issued with every disclosure) at `now`, bound to `holder_key`.
-    pub fn check(&self, compact: &str, holder_key: &PublicKey, now: NumericDate) -> Result<Accepted> {
+    pub fn check(
+        &self,
+        compact: &str,
+        holder_key: &PublicKey,
+        now: NumericDate,
+    ) -> Result<Accepted> {
         let parsed = SdJwt::parse(compact)?;
         let jws = Jws::parse(parsed.jwt())?;
         let payload = jws.payload_object("credential payload")?;

@@ -77,8 +77,11 @@ pub trait IssuerTransport {
     /// The Credential Issuer Metadata.
     fn metadata(&self, issuer: &IssuerId) -> Result<CredentialIssuerMetadata>;
     /// The token endpoint.
-    fn token(&self, issuer: &CredentialIssuerMetadata, request: &TokenRequest)
-        -> Result<TokenResponse>;
+    fn token(
+        &self,
+        issuer: &CredentialIssuerMetadata,
+        request: &TokenRequest,
+    ) -> Result<TokenResponse>;
     /// The nonce endpoint.
     fn nonce(&self, issuer: &CredentialIssuerMetadata) -> Result<NonceResponse>;
     /// The credential endpoint.
@@ -123,11 +126,10 @@ impl<S: WalletStore> Wallet<S> {
         check: &ReceiptCheck<'_>,
         now: NumericDate,
     ) -> Result<Vec<ReceivedBatch>> {
-        let grant = offer
-            .grants
-            .pre_authorized_code
-            .as_ref()
-            .ok_or_else(|| Error::invalid("credential offer", "no pre-authorized code grant"))?;
+        let grant =
+            offer.grants.pre_authorized_code.as_ref().ok_or_else(|| {
+                Error::invalid("credential offer", "no pre-authorized code grant")
+            })?;
         if grant.tx_code.is_some() && tx_code.is_none() {
             return Err(Error::invalid(
                 "transaction code",
@@ -281,7 +283,9 @@ impl<S: WalletStore> Wallet<S> {
     ) -> Result<(StoredCredential, Option<CredentialOffer>)> {
         let challenge = transport.anchor_challenge(issuer)?;
         if challenge.expires_at <= now.as_unix() {
-            return Err(Error::Refused("the issuer's challenge is already expired".into()));
+            return Err(Error::Refused(
+                "the issuer's challenge is already expired".into(),
+            ));
         }
         let label = KeyLabel::anchor(issuer.as_str());
         let answer = self.anchor_answer(&challenge, &label, card, issuer, now)?;

@@ -72,7 +72,9 @@ impl KdfParams {
         if !lanes_ok || !memory_ok || !(1..=MAX_ITERATIONS).contains(&iterations) {
             return Err(Error::invalid(
                 "Argon2 parameters",
-                format!("{memory_kib} KiB, {iterations} passes, {parallelism} lanes is out of bounds"),
+                format!(
+                    "{memory_kib} KiB, {iterations} passes, {parallelism} lanes is out of bounds"
+                ),
             ));
         }
         Ok(KdfParams {
@@ -134,7 +136,10 @@ pub fn open(sealed: &[u8], passphrase: &str) -> Result<Zeroizing<Vec<u8>>> {
         .ok_or_else(|| Error::corrupt("sealed data", "shorter than its header"))?;
     let (magic, rest) = header.split_at(MAGIC.len());
     if magic != MAGIC {
-        return Err(Error::corrupt("sealed data", "not a myna-wallet sealed file"));
+        return Err(Error::corrupt(
+            "sealed data",
+            "not a myna-wallet sealed file",
+        ));
     }
     let word = |i: usize| -> Result<u32> {
         rest.get(i * 4..i * 4 + 4)

@@ -80,10 +80,13 @@ pub trait WalletStore: Send + Sync {
     fn write(&self, ops: Vec<WriteOp>) -> Result<()>;
 }
 
+/// Every table's entries, keyed by table and key.
+type Entries = BTreeMap<(Table, String), Vec<u8>>;
+
 /// A store in memory (tests, wasm).
 #[derive(Debug, Default)]
 pub struct MemoryStore {
-    tables: Mutex<BTreeMap<(Table, String), Vec<u8>>>,
+    tables: Mutex<Entries>,
 }
 
 impl MemoryStore {
@@ -92,7 +95,7 @@ impl MemoryStore {
         Self::default()
     }
 
-    fn lock(&self) -> Result<std::sync::MutexGuard<'_, BTreeMap<(Table, String), Vec<u8>>>> {
+    fn lock(&self) -> Result<std::sync::MutexGuard<'_, Entries>> {
         self.tables
             .lock()
             .map_err(|_| Error::Storage("the memory store was poisoned".into()))

@@ -82,11 +82,7 @@ impl<S: WalletStore> Wallet<S> {
         }
         let sealed_secret = sealed::seal(secret.expose(), passphrase, params)?;
         let wallet = Self::with_secret(store, &secret)?;
-        let mut ops = vec![WriteOp::Put(
-            Table::Meta,
-            MASTER_KEY.into(),
-            sealed_secret,
-        )];
+        let mut ops = vec![WriteOp::Put(Table::Meta, MASTER_KEY.into(), sealed_secret)];
         ops.extend(wallet.history_ops(
             now,
             Event::Note {
@@ -222,7 +218,12 @@ impl<S: WalletStore> Wallet<S> {
 
     // ---- records --------------------------------------------------------------------------
 
-    pub(crate) fn put_op<T: Serialize>(&self, table: Table, key: &str, value: &T) -> Result<WriteOp> {
+    pub(crate) fn put_op<T: Serialize>(
+        &self,
+        table: Table,
+        key: &str,
+        value: &T,
+    ) -> Result<WriteOp> {
         Ok(WriteOp::Put(
             table,
             key.to_owned(),

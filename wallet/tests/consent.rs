@@ -1,6 +1,11 @@
 //! Dynamic opt-in: each way a consent ends access, as the recipient sees it through the
 //! registry's consent status list.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 mod common;
 
@@ -78,7 +83,9 @@ impl Setup {
             not_after,
             usage,
         };
-        self.wallet.give_consent(&self.registry, request, T).unwrap()
+        self.wallet
+            .give_consent(&self.registry, request, T)
+            .unwrap()
     }
 
     /// The recipient's view at `now`: fetch the list, check the consent.
@@ -148,9 +155,16 @@ fn a_use_report_from_someone_else_is_refused() {
     let s = setup();
     let consent = s.give(None, ConsentUse::OneTime);
     let id = ConsentId::parse(&consent.id).unwrap();
-    let forged = ConsentUseReport { consent: id, iat: T }
-        .sign(&*default_provider().signer(&SecretKey::generate_p256().unwrap()).unwrap())
-        .unwrap();
+    let forged = ConsentUseReport {
+        consent: id,
+        iat: T,
+    }
+    .sign(
+        &*default_provider()
+            .signer(&SecretKey::generate_p256().unwrap())
+            .unwrap(),
+    )
+    .unwrap();
     assert!(s.registry.report_use(&id, &forged).is_err());
     assert!(s.access(&consent, T.plus_seconds(1)).is_ok());
 }
@@ -188,7 +202,12 @@ fn a_withdrawn_consent_ends_access_for_good() {
     assert!(matches!(core(err), CoreError::ConsentWithdrawn));
     let resume = s
         .wallet
-        .change_consent(&s.registry, &consent.id, ConsentAction::Resume, T.plus_seconds(30))
+        .change_consent(
+            &s.registry,
+            &consent.id,
+            ConsentAction::Resume,
+            T.plus_seconds(30),
+        )
         .unwrap_err();
     assert!(matches!(core(resume), CoreError::ConsentTransition { .. }));
     let history = s.wallet.verify_history().unwrap();
@@ -213,7 +232,10 @@ fn a_replayed_action_is_refused_by_the_registry() {
     .unwrap();
     s.registry.act(&id, &pause).unwrap();
     let err = s.registry.act(&id, &pause).unwrap_err();
-    assert!(matches!(core(err), CoreError::ConsentActionReplayed { last: 1, seq: 1 }));
+    assert!(matches!(
+        core(err),
+        CoreError::ConsentActionReplayed { last: 1, seq: 1 }
+    ));
 }
 
 #[test]

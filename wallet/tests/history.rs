@@ -1,5 +1,10 @@
 //! The hash-chained history log detects edits and removals.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 mod common;
 
@@ -27,7 +32,12 @@ fn an_untouched_log_verifies() {
     let wallet = wallet_with_history();
     let entries = wallet.verify_history().unwrap();
     assert_eq!(entries.len(), 5);
-    assert_eq!(entries[0].event, Event::Note { text: "wallet initialised".into() });
+    assert_eq!(
+        entries[0].event,
+        Event::Note {
+            text: "wallet initialised".into()
+        }
+    );
     for pair in entries.windows(2) {
         assert_eq!(pair[1].prev, pair[0].hash);
     }
@@ -41,7 +51,10 @@ fn an_edited_entry_is_detected() {
         text: "something else".into(),
     };
     wallet.overwrite_history_entry_for_tests(&entry).unwrap();
-    assert!(matches!(wallet.verify_history(), Err(Error::HistoryTampered(2))));
+    assert!(matches!(
+        wallet.verify_history(),
+        Err(Error::HistoryTampered(2))
+    ));
 }
 
 #[test]
@@ -57,7 +70,10 @@ fn an_edit_with_a_recomputed_hash_breaks_the_next_link() {
         forged.event.clone(),
     );
     wallet.overwrite_history_entry_for_tests(&rebuilt).unwrap();
-    assert!(matches!(wallet.verify_history(), Err(Error::HistoryTampered(2))));
+    assert!(matches!(
+        wallet.verify_history(),
+        Err(Error::HistoryTampered(2))
+    ));
 }
 
 #[test]
@@ -67,12 +83,21 @@ fn removed_entries_are_detected() {
     let head = entries.last().unwrap().head();
     // A gap in the middle.
     let gap: Vec<_> = entries.iter().filter(|e| e.seq != 1).cloned().collect();
-    assert!(matches!(verify(&gap, Some(&head)), Err(Error::HistoryTampered(1))));
+    assert!(matches!(
+        verify(&gap, Some(&head)),
+        Err(Error::HistoryTampered(1))
+    ));
     // The newest entry dropped: the head says there were more.
     let truncated = &entries[..entries.len() - 1];
-    assert!(matches!(verify(truncated, Some(&head)), Err(Error::HistoryTampered(4))));
+    assert!(matches!(
+        verify(truncated, Some(&head)),
+        Err(Error::HistoryTampered(4))
+    ));
     // Reordered.
     let mut swapped = entries.clone();
     swapped.swap(1, 2);
-    assert!(matches!(verify(&swapped, Some(&head)), Err(Error::HistoryTampered(1))));
+    assert!(matches!(
+        verify(&swapped, Some(&head)),
+        Err(Error::HistoryTampered(1))
+    ));
 }

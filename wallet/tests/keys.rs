@@ -1,5 +1,10 @@
 //! Keys, sealing at rest, export and import.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 mod common;
 
@@ -80,8 +85,14 @@ fn restoring_the_secret_restores_every_key() {
     let secret = wallet.master_secret_for_export(PASSPHRASE).unwrap();
     let label = KeyLabel::credential("b", 1);
     let before = wallet.holder_keys().public_key(&label).unwrap();
-    let restored = Wallet::restore(MemoryStore::new(), secret, "another passphrase", fast(), now())
-        .unwrap();
+    let restored = Wallet::restore(
+        MemoryStore::new(),
+        secret,
+        "another passphrase",
+        fast(),
+        now(),
+    )
+    .unwrap();
     assert_eq!(restored.holder_keys().public_key(&label).unwrap(), before);
 }
 
@@ -156,13 +167,22 @@ fn sealed_data_is_checked_before_anything_is_derived() {
     ));
     let mut flipped = sealed.clone();
     *flipped.last_mut().unwrap() ^= 1;
-    assert!(matches!(open(&flipped, PASSPHRASE), Err(Error::WrongPassphrase)));
+    assert!(matches!(
+        open(&flipped, PASSPHRASE),
+        Err(Error::WrongPassphrase)
+    ));
     // A header asking for 4 GiB of memory is refused, not attempted.
     let mut greedy = sealed.clone();
     greedy[12..16].copy_from_slice(&u32::MAX.to_be_bytes());
-    assert!(matches!(open(&greedy, PASSPHRASE), Err(Error::Corrupt { .. })));
+    assert!(matches!(
+        open(&greedy, PASSPHRASE),
+        Err(Error::Corrupt { .. })
+    ));
     let huge = vec![0u8; (64 << 20) + 1];
-    assert!(matches!(open(&huge, PASSPHRASE), Err(Error::Corrupt { .. })));
+    assert!(matches!(
+        open(&huge, PASSPHRASE),
+        Err(Error::Corrupt { .. })
+    ));
 }
 
 proptest! {

@@ -1,5 +1,10 @@
 //! Anchoring with a virtual card and the OpenID4VCI flow against the issuer library.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 mod common;
 
@@ -66,7 +71,10 @@ fn a_credential_without_a_status_list_is_refused_and_nothing_is_stored() {
     let err = wallet
         .receive(&issuer, &offer, None, &check, issuer.now)
         .unwrap_err();
-    assert!(matches!(err, Error::Refused(ref why) if why.contains("no status list")), "{err}");
+    assert!(
+        matches!(err, Error::Refused(ref why) if why.contains("no status list")),
+        "{err}"
+    );
     assert_eq!(wallet.credentials().unwrap().len(), before);
 }
 
@@ -85,7 +93,10 @@ fn a_credential_from_an_unpinned_key_is_refused() {
     let err = wallet
         .receive(&issuer, &offer, None, &check, issuer.now)
         .unwrap_err();
-    assert!(matches!(err, Error::Core(myna_vc_core::Error::SignatureInvalid)), "{err}");
+    assert!(
+        matches!(err, Error::Core(myna_vc_core::Error::SignatureInvalid)),
+        "{err}"
+    );
 }
 
 #[test]
@@ -104,7 +115,16 @@ fn an_offer_needing_a_transaction_code_is_not_sent_without_one() {
     let err = wallet
         .receive(&issuer, &offer, None, &check, issuer.now)
         .unwrap_err();
-    assert!(matches!(err, Error::Invalid { what: "transaction code", .. }), "{err}");
+    assert!(
+        matches!(
+            err,
+            Error::Invalid {
+                what: "transaction code",
+                ..
+            }
+        ),
+        "{err}"
+    );
 }
 
 #[test]
@@ -125,7 +145,16 @@ fn a_used_pre_authorized_code_is_refused_by_the_issuer() {
     let err = wallet
         .receive(&issuer, &offer, None, &check, issuer.now)
         .unwrap_err();
-    assert!(matches!(err, Error::Remote { party: "issuer", .. }), "{err}");
+    assert!(
+        matches!(
+            err,
+            Error::Remote {
+                party: "issuer",
+                ..
+            }
+        ),
+        "{err}"
+    );
 }
 
 #[test]
@@ -136,9 +165,17 @@ fn export_and_import_round_trip_the_whole_wallet() {
         wallet.export("not the wallet's passphrase", "export passphrase", fast()),
         Err(Error::WrongPassphrase)
     ));
-    let exported = wallet.export(PASSPHRASE, "export passphrase", fast()).unwrap();
+    let exported = wallet
+        .export(PASSPHRASE, "export passphrase", fast())
+        .unwrap();
     assert!(matches!(
-        Wallet::import(MemoryStore::new(), &exported, "wrong passphrase", PASSPHRASE, fast()),
+        Wallet::import(
+            MemoryStore::new(),
+            &exported,
+            "wrong passphrase",
+            PASSPHRASE,
+            fast()
+        ),
         Err(Error::WrongPassphrase)
     ));
     let imported = Wallet::import(
@@ -154,7 +191,10 @@ fn export_and_import_round_trip_the_whole_wallet() {
     before.sort_by(|a, b| a.id.cmp(&b.id));
     after.sort_by(|a, b| a.id.cmp(&b.id));
     assert_eq!(before, after);
-    assert_eq!(wallet.history().unwrap(), imported.verify_history().unwrap());
+    assert_eq!(
+        wallet.history().unwrap(),
+        imported.verify_history().unwrap()
+    );
     for c in &before {
         assert_eq!(
             wallet.holder_keys().public_key(&c.key).unwrap(),
@@ -163,8 +203,17 @@ fn export_and_import_round_trip_the_whole_wallet() {
     }
     // The new store opens with the new passphrase only.
     let store = imported.into_store();
-    assert!(matches!(Wallet::open(store, PASSPHRASE), Err(Error::WrongPassphrase)));
+    assert!(matches!(
+        Wallet::open(store, PASSPHRASE),
+        Err(Error::WrongPassphrase)
+    ));
     // Importing into a store that already has a wallet is refused.
-    let err = Wallet::import(new_wallet().into_store(), &exported, "export passphrase", PASSPHRASE, fast());
+    let err = Wallet::import(
+        new_wallet().into_store(),
+        &exported,
+        "export passphrase",
+        PASSPHRASE,
+        fast(),
+    );
     assert!(matches!(err, Err(Error::AlreadyInitialised)));
 }

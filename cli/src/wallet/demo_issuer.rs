@@ -115,7 +115,8 @@ impl DemoIssuer {
             state.issuer_key = b64::encode(key.to_bytes().as_ref());
             key
         } else {
-            let bytes = b64::decode(&state.issuer_key, "demo issuer key").map_err(|e| e.to_string())?;
+            let bytes =
+                b64::decode(&state.issuer_key, "demo issuer key").map_err(|e| e.to_string())?;
             SecretKey::p256_from_bytes(&bytes).map_err(|e| e.to_string())?
         };
         let signer = default_provider()
@@ -143,11 +144,16 @@ impl DemoIssuer {
         let issued = ca
             .issue_card(&facts()?, key.clone(), key, start)
             .map_err(err)?;
-        let validator = Validator::new(ca.root_set(default_provider()).map_err(err)?, default_provider());
+        let validator = Validator::new(
+            ca.root_set(default_provider()).map_err(err)?,
+            default_provider(),
+        );
         let crls = CertificateType::ALL
             .into_iter()
             .map(|ty| {
-                let der = ca.crl(ty, start, self.now.plus_seconds(86_400)).map_err(err)?;
+                let der = ca
+                    .crl(ty, start, self.now.plus_seconds(86_400))
+                    .map_err(err)?;
                 Crl::parse(&der, validator.roots(), default_provider()).map_err(err)
             })
             .collect::<Result<Vec<_>, _>>()?;
@@ -156,7 +162,8 @@ impl DemoIssuer {
             AuthPin::new(AUTH_PIN).map_err(err)?,
             SignPin::new(SIGN_PIN).map_err(err)?,
         ));
-        let card = CardSigner::authentication(card, AuthPin::new(AUTH_PIN).map_err(err)?).map_err(err)?;
+        let card =
+            CardSigner::authentication(card, AuthPin::new(AUTH_PIN).map_err(err)?).map_err(err)?;
         self.card = Some(DemoCard {
             validator,
             crls,
@@ -183,9 +190,14 @@ impl DemoIssuer {
     /// The issuer's status list, signed now.
     pub fn status(&self) -> Result<StatusTokens, String> {
         let uri = StatusListUri::new(LIST).map_err(|e| e.to_string())?;
-        let token = publish(&self.store, &uri, &*self.signer, &PublishOptions::at(self.now))
-            .map_err(|e| e.to_string())?
-            .token;
+        let token = publish(
+            &self.store,
+            &uri,
+            &*self.signer,
+            &PublishOptions::at(self.now),
+        )
+        .map_err(|e| e.to_string())?
+        .token;
         Ok(StatusTokens::new().with(&uri, token))
     }
 
@@ -218,7 +230,8 @@ impl DemoIssuer {
     }
 
     fn save(&self) -> myna_wallet::Result<()> {
-        let json = serde_json::to_vec_pretty(&*self.state.borrow()).map_err(|e| fail("state", e))?;
+        let json =
+            serde_json::to_vec_pretty(&*self.state.borrow()).map_err(|e| fail("state", e))?;
         std::fs::write(self.dir.join("state.json"), json).map_err(|e| fail("state", e))
     }
 
@@ -234,7 +247,10 @@ impl DemoIssuer {
         Ok(SubjectHandle::from_bytes(array))
     }
 
-    fn anchoring<'a>(&'a self, card: &'a DemoCard) -> myna_wallet::Result<Anchoring<'a, RedbStore>> {
+    fn anchoring<'a>(
+        &'a self,
+        card: &'a DemoCard,
+    ) -> myna_wallet::Result<Anchoring<'a, RedbStore>> {
         Ok(Anchoring::new(
             &self.store,
             &*self.signer,
@@ -264,10 +280,16 @@ impl IssuerTransport for DemoIssuer {
                 "resident": {"format": "dc+sd-jwt", "vct": "urn:myna-vc:vct:resident:1"},
             }
         });
-        Ok(CredentialIssuerMetadata::from_json(json.to_string().as_bytes())?)
+        Ok(CredentialIssuerMetadata::from_json(
+            json.to_string().as_bytes(),
+        )?)
     }
 
-    fn token(&self, _: &CredentialIssuerMetadata, request: &TokenRequest) -> myna_wallet::Result<TokenResponse> {
+    fn token(
+        &self,
+        _: &CredentialIssuerMetadata,
+        request: &TokenRequest,
+    ) -> myna_wallet::Result<TokenResponse> {
         let token = CNonce::generate()?.as_str().to_owned();
         {
             let mut state = self.state.borrow_mut();
@@ -320,8 +342,8 @@ impl IssuerTransport for DemoIssuer {
         let keys = verify_key_proofs(default_provider(), proofs, &rules)?;
         let code = MAEBASHI.parse().map_err(|e| fail("profile", e))?;
         let profile = IssuerProfile::municipality(DEMO_ISS, code, self.list()?);
-        let issuer =
-            CredentialIssuer::new(&self.store, &*self.signer, profile).map_err(|e| fail("issuer", e))?;
+        let issuer = CredentialIssuer::new(&self.store, &*self.signer, profile)
+            .map_err(|e| fail("issuer", e))?;
         let facts = facts().map_err(|e| fail("facts", e))?;
         let not_after = self.now.plus_seconds(365 * 86_400);
         let issued = keys

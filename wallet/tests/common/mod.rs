@@ -220,7 +220,9 @@ impl IssuerTransport for InProcessIssuer {
                 "resident": {"format": "dc+sd-jwt", "vct": Kind::Resident.vct()},
             }
         });
-        Ok(CredentialIssuerMetadata::from_json(json.to_string().as_bytes())?)
+        Ok(CredentialIssuerMetadata::from_json(
+            json.to_string().as_bytes(),
+        )?)
     }
 
     fn token(&self, _: &CredentialIssuerMetadata, request: &TokenRequest) -> Result<TokenResponse> {
@@ -253,7 +255,10 @@ impl IssuerTransport for InProcessIssuer {
                 .tokens
                 .get(token.as_str())
                 .ok_or_else(|| refused("invalid_token"))?;
-            (subject, state.nonce.take().ok_or_else(|| refused("no nonce"))?)
+            (
+                subject,
+                state.nonce.take().ok_or_else(|| refused("no nonce"))?,
+            )
         };
         let rules = ProofRules {
             batch_size: metadata.batch_size(),
@@ -301,7 +306,10 @@ impl IssuerTransport for InProcessIssuer {
             holder_proof: answer.holder_proof.clone(),
             card_jws: answer.card_jws.clone(),
         };
-        let anchored = self.anchoring().anchor(&response, self.now).map_err(refused)?;
+        let anchored = self
+            .anchoring()
+            .anchor(&response, self.now)
+            .map_err(refused)?;
         self.state.borrow_mut().subject = Some(anchored.subject);
         Ok(AnchorGrant {
             credential: anchored.credential.to_string(),
@@ -322,7 +330,13 @@ pub fn stocked_wallet(issuer: &InProcessIssuer) -> Wallet<MemoryStore> {
         types: &types,
     };
     let (_, offer) = wallet
-        .anchor(issuer, &issuer.id(), &issuer.card_signer(), &check, issuer.now)
+        .anchor(
+            issuer,
+            &issuer.id(),
+            &issuer.card_signer(),
+            &check,
+            issuer.now,
+        )
         .unwrap();
     // The new credentials' status entries exist only after issuance: re-read the list then.
     let offer = offer.unwrap();
