@@ -7,14 +7,18 @@ use std::path::{Path, PathBuf};
 
 use clap::Subcommand;
 use myna_vc_core::claim_path::ClaimPath;
+use myna_vc_core::compact::InPersonChallenge;
 use myna_vc_core::consent::{ConsentAction, ConsentUse, Purpose, Recipient};
 use myna_vc_core::crypto::PublicKey;
+use myna_vc_core::dcql::DcqlQuery;
 use myna_vc_core::jwk::Jwk;
 use myna_vc_core::oid4vci::{CredentialOffer, OfferLink};
+use myna_vc_core::oid4vp::RequestLink;
 use myna_vc_core::sdjwt_vc::Vct;
 use myna_vc_core::time::{Clock, NumericDate, SystemClock};
 use myna_wallet::consent::{ConsentRegistry, ConsentRequest};
 use myna_wallet::history::Event;
+use myna_wallet::present::PresentationRequest;
 use myna_wallet::receipt::{IssuerKeys, PinnedIssuer, ReceiptCheck, StatusSource};
 use myna_wallet::sealed::KdfParams;
 use myna_wallet::store::RedbStore;
@@ -85,6 +89,14 @@ enum Command {
     /// List the credentials held: per type, how many fresh instances are left and which
     /// verifiers have seen one; says when a batch needs a refill.
     List,
+    /// Answer a verifier's DCQL query with the fewest disclosures, after showing you exactly
+    /// what will be disclosed.
+    ///
+    /// The verifier is named by an OpenID4VP request link (`--request`) or, in person, by the
+    /// audience and nonce its screen shows (`--verifier`, `--nonce`). Each credential instance
+    /// goes to one verifier only. Prints the OpenID4VP response (`direct_post` body) and the
+    /// compact QR text (`MV1:…`) with the QR version it needs.
+    Present(PresentArgs),
     /// Give, withdraw, pause, resume and list consents (dynamic opt-in).
     #[command(subcommand)]
     Consent(ConsentCommand),
@@ -102,6 +114,34 @@ enum Command {
         #[arg(long = "in")]
         input: PathBuf,
     },
+}
+
+#[derive(Debug, clap::Args)]
+struct PresentArgs {
+    /// An OpenID4VP request link (`openid4vp://?client_id=…&dcql_query=…&nonce=…`).
+    #[arg(long, conflicts_with_all = ["verifier", "nonce"])]
+    request: Option<String>,
+    /// In person: the verifier's identifier shown on its screen (the KB-JWT audience).
+    #[arg(long, requires = "nonce")]
+    verifier: Option<String>,
+    /// In person: the verifier's fresh nonce.
+    #[arg(long, requires = "verifier")]
+    nonce: Option<String>,
+    /// In person: a DCQL query file (JSON).
+    #[arg(long, conflicts_with_all = ["age_over", "resident_of"])]
+    query: Option<PathBuf>,
+    /// In person: ask for "age ≥ N" (N in 18, 20, 65).
+    #[arg(long, conflicts_with = "resident_of")]
+    age_over: Option<u32>,
+    /// In person: ask for "resident of municipality CODE" (6 digits).
+    #[arg(long)]
+    resident_of: Option<String>,
+    /// Sign without asking (the preview is still printed).
+    #[arg(long)]
+    yes: bool,
+    /// Also draw the QR code in the terminal.
+    #[arg(long)]
+    show_qr: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -182,6 +222,7 @@ pub fn run(args: Args) -> Result<(), String> {
             issuer_key,
         } => receive(dir, &offer, tx_code.as_deref(), issuer_key, now),
         Command::List => list(dir, now),
+        Command::Present(present_args) => present(dir, &present_args, now),
         Command::Consent(command) => consent(dir, command, now),
         Command::History => history(dir),
         Command::Export { out } => export(dir, &out),
@@ -384,6 +425,98 @@ fn list(dir: &Path, now: NumericDate) -> Result<(), String> {
     Ok(())
 }
 
+/// The DCQL query of an in-person request.
+fn in_person_query(args: &PresentArgs) -> Result<DcqlQuery, String> {
+    let json = match (&args.query, args.age_over, &args.resident_of) {
+        (Some(path), _, _) => {
+            std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?
+        }
+        (None, Some(age), _) => serde_json::json!({"credentials": [{
+            "id": "age", "format": "dc+sd-jwt",
+            "meta": {"vct_values": ["urn:myna-vc:vct:age:1"]},
+            "claims": [{"path": [format!("age_over_{age}")], "values": [true]}]}]})
+        .to_string(),
+        (None, None, Some(code)) => serde_json::json!({"credentials": [{
+            "id": "resident", "format": "dc+sd-jwt",
+            "meta": {"vct_values": ["urn:myna-vc:vct:resident:1"]},
+            "claims": [{"path": ["municipality_code"], "values": [code]}]}]})
+        .to_string(),
+        (None, None, None) => {
+            return Err(
+                "say what the verifier asks: --query FILE, --age-over N or --resident-of CODE"
+                    .into(),
+            )
+        }
+    };
+    DcqlQuery::from_json(json.as_bytes()).map_err(text)
+}
+
+fn presentation_request(args: &PresentArgs) -> Result<PresentationRequest, String> {
+    if let Some(link) = &args.request {
+        return match RequestLink::parse(link).map_err(text)? {
+            RequestLink::ByValue(request) => PresentationRequest::openid4vp(&request).map_err(text),
+            _ => Err("signed and by-reference request objects are not fetched yet".into()),
+        };
+    }
+    let (Some(verifier), Some(nonce)) = (&args.verifier, &args.nonce) else {
+        return Err("name the verifier: --request LINK, or --verifier ID --nonce N".into());
+    };
+    let nonce = myna_vc_core::oid4vp::Nonce::parse(nonce).map_err(text)?;
+    let challenge = InPersonChallenge::new(verifier, nonce).map_err(text)?;
+    PresentationRequest::in_person(&challenge, in_person_query(args)?).map_err(text)
+}
+
+fn confirmed() -> Result<bool, String> {
+    eprint!("sign and present? [y/N] ");
+    std::io::stderr().flush().map_err(text)?;
+    let mut line = String::new();
+    std::io::stdin().lock().read_line(&mut line).map_err(text)?;
+    Ok(matches!(line.trim(), "y" | "Y" | "yes"))
+}
+
+fn present(dir: &Path, args: &PresentArgs, now: NumericDate) -> Result<(), String> {
+    let request = presentation_request(args)?;
+    let wallet = open(dir)?;
+    let preview = wallet.prepare(request, now).map_err(text)?;
+    println!("{} will receive:", preview.verifier());
+    for item in preview.items() {
+        println!("  from {} ({}):", item.vct, item.issuer);
+        for (path, value) in &item.disclosed {
+            println!("    {path} = {value}");
+        }
+        if item.disclosed.is_empty() {
+            println!("    no selectively disclosable claim");
+        }
+        println!("    always shown: {}", item.always_shown.join(", "));
+    }
+    if !args.yes && !confirmed()? {
+        return Err("not presented".into());
+    }
+    let presentation = preview.confirm().map_err(text)?;
+    println!("OpenID4VP response (direct_post body):");
+    println!("{}", presentation.to_form());
+    if let Ok(qr) = presentation.compact() {
+        let code = qrcode::QrCode::with_error_correction_level(qr.as_bytes(), qrcode::EcLevel::L)
+            .map_err(text)?;
+        let version = match code.version() {
+            qrcode::Version::Normal(v) | qrcode::Version::Micro(v) => v,
+        };
+        println!(
+            "compact QR form ({} characters, QR version {version} at level L):",
+            qr.len()
+        );
+        println!("{qr}");
+        if args.show_qr {
+            let drawn = code
+                .render::<qrcode::render::unicode::Dense1x2>()
+                .quiet_zone(true)
+                .build();
+            println!("{drawn}");
+        }
+    }
+    Ok(())
+}
+
 /// The registry to talk to, and the demo issuer to save it back to (if it is the demo one).
 fn with_registry<T>(
     dir: &Path,
@@ -485,6 +618,11 @@ fn consent(dir: &Path, command: ConsentCommand, now: NumericDate) -> Result<(), 
 
 fn describe(event: &Event) -> String {
     match event {
+        Event::Presented {
+            verifier, claims, ..
+        } if claims.is_empty() => {
+            format!("presented (no selectively disclosed claim) to {verifier}")
+        }
         Event::Presented {
             verifier, claims, ..
         } => format!("presented {} to {verifier}", claims.join(" ")),

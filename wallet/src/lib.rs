@@ -16,6 +16,8 @@
 //! * [`credentials`]: batches of single-use credentials, one verifier per instance, refill.
 //! * [`consent`]: dynamic opt-in — holder-signed consents, registry, withdraw / pause /
 //!   resume, who holds what.
+//! * [`present`]: answering a DCQL query with the fewest disclosures, previewed before
+//!   signing; the OpenID4VP response and the compact QR form.
 //! * [`history`]: the append-only, hash-chained log.
 //! * `http` (feature `http`): the transports over HTTP.
 #![forbid(unsafe_code)]
@@ -27,6 +29,7 @@ pub mod history;
 #[cfg(feature = "http")]
 pub mod http;
 pub mod keys;
+pub mod present;
 pub mod receipt;
 pub mod receive;
 pub mod records;

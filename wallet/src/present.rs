@@ -17,12 +17,13 @@
 use std::collections::BTreeMap;
 
 use myna_vc_core::claim_path::ClaimPath;
-use myna_vc_core::compact;
-use myna_vc_core::dcql::{CredentialView, DcqlQuery, Format};
+use myna_vc_core::compact::{self, InPersonChallenge};
+use myna_vc_core::dcql::{CredentialView, DcqlQuery, Format, QueryId};
+use myna_vc_core::oid4vp::{AuthorizationRequest, AuthorizationResponse, State, VpToken};
 use myna_vc_core::sdjwt::{KeyBinding, SdJwt};
 use myna_vc_core::sdjwt_vc::Vct;
 use myna_vc_core::time::NumericDate;
-use serde_json::{json, Map, Value};
+use serde_json::{Map, Value};
 
 use crate::credentials::{pick_instance, StoredCredential};
 use crate::error::{Error, Result};
@@ -31,8 +32,9 @@ use crate::keys::VerifierId;
 use crate::store::{Table, WalletStore, WriteOp};
 use crate::wallet::Wallet;
 
-/// What a verifier asks: who it is (the KB-JWT audience, its `client_id`), its fresh nonce,
-/// the DCQL query and the `state` to echo, if any.
+/// What a verifier asks: who it is (the KB-JWT audience), its fresh nonce, the DCQL query and
+/// the `state` to echo, if any. Made from an OpenID4VP [`AuthorizationRequest`], or from the
+/// in-person challenge a verifier's screen shows.
 #[derive(Debug, Clone)]
 pub struct PresentationRequest {
     /// The verifier (`aud` of every KB-JWT).
@@ -42,7 +44,29 @@ pub struct PresentationRequest {
     /// What it asks for.
     pub query: DcqlQuery,
     /// `state`, echoed in the response.
-    pub state: Option<String>,
+    pub state: Option<State>,
+}
+
+impl PresentationRequest {
+    /// From an OpenID4VP 1.0 Authorization Request: the audience is the full `client_id`.
+    pub fn openid4vp(request: &AuthorizationRequest) -> Result<Self> {
+        Ok(PresentationRequest {
+            verifier: VerifierId::new(request.kb_audience())?,
+            nonce: request.nonce.as_str().to_owned(),
+            query: request.dcql_query.clone(),
+            state: request.state.clone(),
+        })
+    }
+
+    /// From the challenge a verifier shows in person (the compact QR flow), with its query.
+    pub fn in_person(challenge: &InPersonChallenge, query: DcqlQuery) -> Result<Self> {
+        Ok(PresentationRequest {
+            verifier: VerifierId::new(challenge.audience())?,
+            nonce: challenge.nonce().as_str().to_owned(),
+            query,
+            state: None,
+        })
+    }
 }
 
 /// One credential in a [`Preview`]: what the verifier will see of it.
@@ -74,29 +98,32 @@ pub struct Preview<'w, S: WalletStore> {
     now: NumericDate,
 }
 
-/// A signed presentation.
+/// A signed presentation: the OpenID4VP Authorization Response.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Presentation {
-    /// The presentations (SD-JWT+KB) by Credential Query id.
-    pub vp_token: BTreeMap<String, Vec<String>>,
-    /// `state` of the request.
-    pub state: Option<String>,
+    /// The response (`vp_token` by Credential Query id, and `state`).
+    pub response: AuthorizationResponse,
 }
 
 impl Presentation {
-    /// The OpenID4VP response parameters as JSON: `{"vp_token": {...}, "state": ...}`.
-    pub fn to_response(&self) -> Value {
-        let mut response = Map::new();
-        response.insert("vp_token".into(), json!(self.vp_token));
-        if let Some(state) = &self.state {
-            response.insert("state".into(), Value::String(state.clone()));
-        }
-        Value::Object(response)
+    /// The `direct_post` body (`application/x-www-form-urlencoded`).
+    pub fn to_form(&self) -> String {
+        self.response.to_form()
+    }
+
+    /// Every presentation (SD-JWT+KB), in query order.
+    pub fn presentations(&self) -> Vec<&str> {
+        self.response
+            .vp_token
+            .iter()
+            .flat_map(|(_, list)| list.iter().map(String::as_str))
+            .collect()
     }
 
     /// The single presentation of a one-credential answer.
     pub fn single(&self) -> Result<&str> {
-        let mut all = self.vp_token.values().flatten();
+        let all = self.presentations();
+        let mut all = all.into_iter();
         match (all.next(), all.next()) {
             (Some(one), None) => Ok(one),
             _ => Err(Error::invalid(
@@ -124,7 +151,11 @@ struct Candidate<'a> {
 impl<S: WalletStore> Wallet<S> {
     /// Step one: what the wallet would present for `request` at `now`. Nothing is signed or
     /// stored.
-    pub fn prepare(&self, request: PresentationRequest, now: NumericDate) -> Result<Preview<'_, S>> {
+    pub fn prepare(
+        &self,
+        request: PresentationRequest,
+        now: NumericDate,
+    ) -> Result<Preview<'_, S>> {
         let held = self.credentials()?;
         let candidates = self.candidates(&held, &request, now)?;
         let views: Vec<CredentialView<'_>> = candidates
@@ -238,7 +269,11 @@ fn exhausted(
         .flatten()
 }
 
-fn preview_item(query: &str, candidate: &Candidate<'_>, wanted: &[ClaimPath]) -> Result<PreviewItem> {
+fn preview_item(
+    query: &str,
+    candidate: &Candidate<'_>,
+    wanted: &[ClaimPath],
+) -> Result<PreviewItem> {
     let selected = candidate.sd_jwt.select(wanted)?;
     let revealed = selected.disclosure_paths()?;
     if let Some(extra) = revealed
@@ -285,7 +320,7 @@ impl<S: WalletStore> Preview<'_, S> {
     pub fn confirm(self) -> Result<Presentation> {
         let wallet = self.wallet;
         let verifier = &self.request.verifier;
-        let mut vp_token: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        let mut vp_token = VpToken::new();
         let mut ops: Vec<WriteOp> = Vec::new();
         for item in &self.items {
             let signer = wallet.keys.signer(&item.instance.key)?;
@@ -295,30 +330,31 @@ impl<S: WalletStore> Preview<'_, S> {
                 issued_at: self.now,
                 signer: &*signer,
             })?;
-            vp_token
-                .entry(item.query.clone())
-                .or_default()
-                .push(bound.to_string());
+            vp_token.push(&QueryId::parse(&item.query)?, bound.to_string());
             let mut shown = item.instance.clone();
             shown.shown_to = Some(verifier.clone());
             ops.push(wallet.put_op(Table::Credentials, &shown.id, &shown)?);
         }
-        ops.extend(wallet.history_ops(
-            self.now,
-            Event::Presented {
-                verifier: verifier.as_str().to_owned(),
-                credentials: self.items.iter().map(|i| i.credential.clone()).collect(),
-                claims: self
-                    .items
-                    .iter()
-                    .flat_map(|i| i.disclosed.iter().map(|(p, _)| p.to_string()))
-                    .collect(),
-            },
-        )?);
+        ops.extend(
+            wallet.history_ops(
+                self.now,
+                Event::Presented {
+                    verifier: verifier.as_str().to_owned(),
+                    credentials: self.items.iter().map(|i| i.credential.clone()).collect(),
+                    claims: self
+                        .items
+                        .iter()
+                        .flat_map(|i| i.disclosed.iter().map(|(p, _)| p.to_string()))
+                        .collect(),
+                },
+            )?,
+        );
         wallet.store.write(ops)?;
         Ok(Presentation {
-            vp_token,
-            state: self.request.state,
+            response: AuthorizationResponse {
+                vp_token,
+                state: self.request.state,
+            },
         })
     }
 }
