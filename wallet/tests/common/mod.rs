@@ -170,6 +170,11 @@ impl InProcessIssuer {
         .token
     }
 
+    /// A signer with the issuer's key (for a test registry).
+    pub fn signer_for_tests(&self) -> Box<dyn Signer> {
+        default_provider().signer(&self.issuer_key).unwrap()
+    }
+
     pub fn pinned(&self) -> PinnedIssuer {
         PinnedIssuer::new(ISS, self.issuer_key.public_key())
     }
