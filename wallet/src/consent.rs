@@ -135,6 +135,31 @@ pub struct ConsentHolding {
 impl<S: WalletStore> Wallet<S> {
     /// Signs a consent for `request` with the pairwise key for its recipient, registers it,
     /// checks the receipt and stores both.
+    ///
+    /// ```
+    /// use myna_wallet::{sealed::KdfParams, store::MemoryStore, Wallet};
+    /// use myna_vc_core::time::NumericDate;
+    /// let now = NumericDate::from_unix(1_800_000_000);
+    /// let wallet = Wallet::create(MemoryStore::new(), "a long passphrase", KdfParams::new(64, 1, 1)?, now)?;
+    /// use myna_wallet::consent::{check_access, ConsentRegistry, ConsentRequest, MemoryRegistry};
+    /// use myna_vc_core::{claim_path::ClaimPath, consent::*, crypto::*, did::DidKey};
+    /// use myna_vc_core::{sdjwt_vc::Vct, status_list::StatusListUri, time::FixedClock};
+    /// let registry_key = SecretKey::generate_p256()?;
+    /// let registry = MemoryRegistry::new(default_provider().signer(&registry_key)?,
+    ///     StatusListUri::new("https://city.example/consents/1")?, Box::new(FixedClock(now)))?;
+    /// let clinic = DidKey::from_public_key(&SecretKey::generate_p256()?.public_key())?;
+    /// let consent = wallet.give_consent(&registry, ConsentRequest {
+    ///     recipient: Recipient::parse(clinic.did().as_str())?,
+    ///     purpose: Purpose::new("health consultation")?,
+    ///     vct: Vct::parse("urn:myna-vc:vct:age:1")?,
+    ///     claims: vec![ClaimPath::key("age_over_20")],
+    ///     not_before: now, not_after: None, usage: ConsentUse::Ongoing,
+    /// }, now)?;
+    /// let list = |r: &MemoryRegistry| r.status_list(&StatusListUri::new("https://city.example/consents/1")?);
+    /// // The recipient checks before each use.
+    /// check_access(&consent.record, &consent.receipt, &registry_key.public_key(), &list(&registry)?, now)?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn give_consent(
         &self,
         registry: &dyn ConsentRegistry,
@@ -188,6 +213,34 @@ impl<S: WalletStore> Wallet<S> {
     }
 
     /// Withdraws, pauses or resumes consent `id` at the registry, then records it.
+    ///
+    /// ```
+    /// use myna_wallet::{sealed::KdfParams, store::MemoryStore, Wallet};
+    /// use myna_vc_core::time::NumericDate;
+    /// let now = NumericDate::from_unix(1_800_000_000);
+    /// let wallet = Wallet::create(MemoryStore::new(), "a long passphrase", KdfParams::new(64, 1, 1)?, now)?;
+    /// use myna_wallet::consent::{check_access, ConsentRegistry, ConsentRequest, MemoryRegistry};
+    /// use myna_vc_core::{claim_path::ClaimPath, consent::*, crypto::*, did::DidKey};
+    /// use myna_vc_core::{sdjwt_vc::Vct, status_list::StatusListUri, time::FixedClock};
+    /// let registry_key = SecretKey::generate_p256()?;
+    /// let registry = MemoryRegistry::new(default_provider().signer(&registry_key)?,
+    ///     StatusListUri::new("https://city.example/consents/1")?, Box::new(FixedClock(now)))?;
+    /// let clinic = DidKey::from_public_key(&SecretKey::generate_p256()?.public_key())?;
+    /// let consent = wallet.give_consent(&registry, ConsentRequest {
+    ///     recipient: Recipient::parse(clinic.did().as_str())?,
+    ///     purpose: Purpose::new("health consultation")?,
+    ///     vct: Vct::parse("urn:myna-vc:vct:age:1")?,
+    ///     claims: vec![ClaimPath::key("age_over_20")],
+    ///     not_before: now, not_after: None, usage: ConsentUse::Ongoing,
+    /// }, now)?;
+    /// let list = |r: &MemoryRegistry| r.status_list(&StatusListUri::new("https://city.example/consents/1")?);
+    /// wallet.change_consent(&registry, &consent.id, ConsentAction::Withdraw, now)?;
+    /// let seen = check_access(&consent.record, &consent.receipt, &registry_key.public_key(),
+    ///     &list(&registry)?, now);
+    /// assert!(matches!(seen, Err(myna_wallet::Error::Core(myna_vc_core::Error::ConsentWithdrawn))));
+    /// assert_eq!(wallet.consent_holdings()?[0].state, "withdrawn");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn change_consent(
         &self,
         registry: &dyn ConsentRegistry,
@@ -226,13 +279,14 @@ impl<S: WalletStore> Wallet<S> {
         Ok(stored)
     }
 
-    /// Every consent given.
+    /// Every consent given (see [`give_consent`](Self::give_consent) for an example).
     pub fn consents(&self) -> Result<Vec<StoredConsent>> {
         self.all(Table::Consents)
     }
 
     /// Which recipient holds (or may receive) which data, since when — withdrawn consents
-    /// included, with their state.
+    /// included, with their state (see [`change_consent`](Self::change_consent) for an
+    /// example).
     pub fn consent_holdings(&self) -> Result<Vec<ConsentHolding>> {
         let mut holdings: Vec<ConsentHolding> = self
             .consents()?
@@ -281,7 +335,7 @@ impl StateName for ConsentState {
 
 /// The recipient's check before each use: the record verifies, the receipt is the registry's
 /// and is for this record, and the consent is active and inside its period according to the
-/// registry's status list `status_token` at `now`.
+/// registry's status list `status_token` at `now`. Example: [`Wallet::give_consent`].
 pub fn check_access(
     record: &str,
     receipt: &str,

@@ -116,7 +116,19 @@ pub struct CredentialSummary {
 }
 
 impl<S: WalletStore> Wallet<S> {
-    /// Every credential instance held.
+    /// Every credential instance held (a fresh wallet holds none; the tests in
+    /// `wallet/tests/receive.rs` fill one from the issuer library).
+    ///
+    /// ```
+    /// use myna_wallet::{sealed::KdfParams, store::MemoryStore, Wallet};
+    /// use myna_vc_core::time::NumericDate;
+    /// let now = NumericDate::from_unix(1_800_000_000);
+    /// let wallet = Wallet::create(MemoryStore::new(), "a long passphrase", KdfParams::new(64, 1, 1)?, now)?;
+    /// assert!(wallet.credentials()?.is_empty());
+    /// assert!(wallet.summary(now)?.is_empty());
+    /// assert!(wallet.refill_signals(now)?.is_empty());
+    /// # Ok::<(), myna_wallet::Error>(())
+    /// ```
     pub fn credentials(&self) -> Result<Vec<StoredCredential>> {
         self.all(Table::Credentials)
     }

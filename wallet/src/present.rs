@@ -59,6 +59,17 @@ impl PresentationRequest {
     }
 
     /// From the challenge a verifier shows in person (the compact QR flow), with its query.
+    ///
+    /// ```
+    /// use myna_wallet::present::PresentationRequest;
+    /// use myna_vc_core::{compact::InPersonChallenge, dcql::DcqlQuery, oid4vp::Nonce};
+    /// let challenge = InPersonChallenge::new("https://shop.example", Nonce::random()?)?;
+    /// let query = DcqlQuery::from_json(br#"{"credentials": [{"id": "age", "format": "dc+sd-jwt",
+    ///     "meta": {"vct_values": ["urn:myna-vc:vct:age:1"]}, "claims": [{"path": ["age_over_20"]}]}]}"#)?;
+    /// let request = PresentationRequest::in_person(&challenge, query)?;
+    /// assert_eq!(request.verifier.as_str(), "https://shop.example");
+    /// # Ok::<(), myna_wallet::Error>(())
+    /// ```
     pub fn in_person(challenge: &InPersonChallenge, query: DcqlQuery) -> Result<Self> {
         Ok(PresentationRequest {
             verifier: VerifierId::new(challenge.audience())?,
@@ -150,7 +161,22 @@ struct Candidate<'a> {
 
 impl<S: WalletStore> Wallet<S> {
     /// Step one: what the wallet would present for `request` at `now`. Nothing is signed or
-    /// stored.
+    /// stored. A query the wallet cannot answer is refused whole (the full flow with credentials
+    /// is in `wallet/tests/present.rs`).
+    ///
+    /// ```
+    /// use myna_wallet::{sealed::KdfParams, store::MemoryStore, Wallet};
+    /// use myna_vc_core::time::NumericDate;
+    /// let now = NumericDate::from_unix(1_800_000_000);
+    /// let wallet = Wallet::create(MemoryStore::new(), "a long passphrase", KdfParams::new(64, 1, 1)?, now)?;
+    /// use myna_wallet::{keys::VerifierId, present::PresentationRequest};
+    /// let query = myna_vc_core::dcql::DcqlQuery::from_json(br#"{"credentials": [{"id": "age",
+    ///     "format": "dc+sd-jwt", "meta": {"vct_values": ["urn:myna-vc:vct:age:1"]}}]}"#)?;
+    /// let request = PresentationRequest { verifier: VerifierId::new("https://shop.example")?,
+    ///     nonce: "n-0S6_WzA2Mj".into(), query, state: None };
+    /// assert!(wallet.prepare(request, now).is_err()); // an empty wallet answers nothing
+    /// # Ok::<(), myna_wallet::Error>(())
+    /// ```
     pub fn prepare(
         &self,
         request: PresentationRequest,

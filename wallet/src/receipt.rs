@@ -107,6 +107,15 @@ pub struct StatusTokens {
 
 impl StatusTokens {
     /// No tokens: any credential with a status is refused (fail closed).
+    ///
+    /// ```
+    /// use myna_wallet::receipt::{StatusSource, StatusTokens};
+    /// use myna_vc_core::{crypto::SecretKey, status_list::StatusListUri, time::NumericDate};
+    /// let uri = StatusListUri::new("https://city.example/status/1")?;
+    /// let key = SecretKey::generate_p256()?.public_key();
+    /// assert!(StatusTokens::new().status_list(&uri, &key, NumericDate::from_unix(0)).is_err());
+    /// # Ok::<(), myna_wallet::Error>(())
+    /// ```
     pub fn new() -> Self {
         Self::default()
     }
@@ -163,6 +172,16 @@ pub struct Accepted {
 
 impl ReceiptCheck<'_> {
     /// Checks `compact` (issued with every disclosure) at `now`, bound to `holder_key`.
+    ///
+    /// ```
+    /// use myna_wallet::receipt::{PinnedIssuer, ReceiptCheck, StatusTokens};
+    /// use myna_vc_core::{crypto::SecretKey, time::NumericDate};
+    /// let key = SecretKey::generate_p256()?.public_key();
+    /// let (issuers, status) = (PinnedIssuer::new("https://city.example", key.clone()), StatusTokens::new());
+    /// let check = ReceiptCheck { issuers: &issuers, status: &status, types: &[] };
+    /// assert!(check.check("not~a~credential", &key, NumericDate::from_unix(0)).is_err());
+    /// # Ok::<(), myna_wallet::Error>(())
+    /// ```
     pub fn check(
         &self,
         compact: &str,

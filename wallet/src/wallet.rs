@@ -64,12 +64,34 @@ struct ExportedRecord {
 
 impl<S: WalletStore> Wallet<S> {
     /// A new wallet in an empty `store`, with a fresh master secret sealed under `passphrase`.
+    ///
+    /// ```
+    /// use myna_wallet::{sealed::KdfParams, store::MemoryStore, Wallet};
+    /// use myna_vc_core::time::NumericDate;
+    /// let now = NumericDate::from_unix(1_800_000_000);
+    /// let wallet = Wallet::create(MemoryStore::new(), "a long passphrase", KdfParams::new(64, 1, 1)?, now)?;
+    /// assert_eq!(wallet.verify_history()?.len(), 1); // "wallet initialised"
+    /// # Ok::<(), myna_wallet::Error>(())
+    /// ```
     pub fn create(store: S, passphrase: &str, params: KdfParams, now: NumericDate) -> Result<Self> {
         Self::restore(store, MasterSecret::generate()?, passphrase, params, now)
     }
 
     /// A wallet in an empty `store` from a backed-up master secret: every derived key is the
     /// same as before.
+    ///
+    /// ```
+    /// use myna_wallet::{sealed::KdfParams, store::MemoryStore, Wallet};
+    /// use myna_vc_core::time::NumericDate;
+    /// let now = NumericDate::from_unix(1_800_000_000);
+    /// let wallet = Wallet::create(MemoryStore::new(), "a long passphrase", KdfParams::new(64, 1, 1)?, now)?;
+    /// let secret = wallet.master_secret_for_export("a long passphrase")?;
+    /// let label = myna_wallet::keys::KeyLabel::credential("b", 0);
+    /// let restored = Wallet::restore(MemoryStore::new(), secret, "another passphrase",
+    ///     KdfParams::new(64, 1, 1)?, now)?;
+    /// assert_eq!(restored.holder_keys().public_key(&label)?, wallet.holder_keys().public_key(&label)?);
+    /// # Ok::<(), myna_wallet::Error>(())
+    /// ```
     pub fn restore(
         store: S,
         secret: MasterSecret,
@@ -94,7 +116,7 @@ impl<S: WalletStore> Wallet<S> {
     }
 
     /// Opens the wallet in `store` with `passphrase` ([`Error::WrongPassphrase`] if it does
-    /// not open the sealed secret).
+    /// not open the sealed secret). See the [module docs](self).
     pub fn open(store: S, passphrase: &str) -> Result<Self> {
         let sealed_secret = store
             .get(Table::Meta, MASTER_KEY)?
@@ -113,6 +135,20 @@ impl<S: WalletStore> Wallet<S> {
 
     /// Replaces the holder keys (a phone's secure element). Credentials already received stay
     /// bound to the keys they were issued to.
+    ///
+    /// ```
+    /// use myna_wallet::{sealed::KdfParams, store::MemoryStore, Wallet};
+    /// use myna_vc_core::time::NumericDate;
+    /// let now = NumericDate::from_unix(1_800_000_000);
+    /// let wallet = Wallet::create(MemoryStore::new(), "a long passphrase", KdfParams::new(64, 1, 1)?, now)?;
+    /// use myna_wallet::keys::{HolderKeys, KeyLabel, MasterSecret, SoftwareKeys};
+    /// let element = SoftwareKeys::new(MasterSecret::from_bytes([5; 32])); // stands in for one
+    /// let label = KeyLabel::credential("b", 0);
+    /// let expected = element.public_key(&label)?;
+    /// let wallet = wallet.with_holder_keys(Box::new(element));
+    /// assert_eq!(wallet.holder_keys().public_key(&label)?, expected);
+    /// # Ok::<(), myna_wallet::Error>(())
+    /// ```
     pub fn with_holder_keys(mut self, keys: Box<dyn HolderKeys>) -> Self {
         self.keys = keys;
         self
@@ -131,6 +167,18 @@ impl<S: WalletStore> Wallet<S> {
     /// The whole wallet — secret and every record — as one file sealed under
     /// `export_passphrase`. The wallet's own `passphrase` is asked again: only its holder
     /// exports.
+    ///
+    /// ```
+    /// use myna_wallet::{sealed::KdfParams, store::MemoryStore, Wallet};
+    /// use myna_vc_core::time::NumericDate;
+    /// let now = NumericDate::from_unix(1_800_000_000);
+    /// let wallet = Wallet::create(MemoryStore::new(), "a long passphrase", KdfParams::new(64, 1, 1)?, now)?;
+    /// let params = KdfParams::new(64, 1, 1)?;
+    /// let file = wallet.export("a long passphrase", "export passphrase", params)?;
+    /// let copy = Wallet::import(MemoryStore::new(), &file, "export passphrase", "new passphrase", params)?;
+    /// assert_eq!(copy.history()?, wallet.history()?);
+    /// # Ok::<(), myna_wallet::Error>(())
+    /// ```
     pub fn export(
         &self,
         passphrase: &str,
@@ -268,6 +316,18 @@ impl<S: WalletStore> Wallet<S> {
     }
 
     /// Appends `event` to the history on its own.
+    ///
+    /// ```
+    /// use myna_wallet::{sealed::KdfParams, store::MemoryStore, Wallet};
+    /// use myna_vc_core::time::NumericDate;
+    /// let now = NumericDate::from_unix(1_800_000_000);
+    /// let wallet = Wallet::create(MemoryStore::new(), "a long passphrase", KdfParams::new(64, 1, 1)?, now)?;
+    /// use myna_wallet::history::Event;
+    /// wallet.record_event(now, Event::Note { text: "phone replaced".into() })?;
+    /// let log = wallet.verify_history()?;
+    /// assert_eq!(log.last().map(|e| &e.event), Some(&Event::Note { text: "phone replaced".into() }));
+    /// # Ok::<(), myna_wallet::Error>(())
+    /// ```
     pub fn record_event(&self, now: NumericDate, event: Event) -> Result<()> {
         self.store.write(self.history_ops(now, event)?)
     }
