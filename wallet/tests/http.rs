@@ -26,9 +26,11 @@ use myna_wallet::receive::IssuerTransport;
 use myna_wallet::Error;
 
 type Routes = HashMap<String, (u16, Vec<u8>)>;
+/// Every request seen: `METHOD path` and the body.
+type Seen = Arc<Mutex<Vec<(String, Vec<u8>)>>>;
 
 /// A server on loopback answering `routes(base)`; records `METHOD path` and bodies.
-fn serve(routes: impl FnOnce(&str) -> Routes) -> (String, Arc<Mutex<Vec<(String, Vec<u8>)>>>) {
+fn serve(routes: impl FnOnce(&str) -> Routes) -> (String, Seen) {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     let routes = routes(&base);
