@@ -9,7 +9,7 @@
 //! each use ([`check_access`]).
 //!
 //! [`MemoryRegistry`] is a complete registry in memory (tests, demos);
-//! [`HttpRegistry`](crate::http::HttpRegistry) talks to the issuer service's (feature `http`).
+//! `http::HttpRegistry` talks to the issuer service's (feature `http`).
 //!
 //! ```
 //! use myna_wallet::consent::{ConsentRegistry, MemoryRegistry};

@@ -2,7 +2,7 @@
 //! anchoring a holder key to a My Number card.
 //!
 //! The messages are vc-core's [`oid4vci`](myna_vc_core::oid4vci) types; how they travel is an
-//! [`IssuerTransport`] — HTTP in [`HttpIssuer`](crate::http::HttpIssuer) (feature `http`), or
+//! [`IssuerTransport`] — HTTP in `http::HttpIssuer` (feature `http`), or
 //! anything else (the tests drive the issuer library in-process).
 //!
 //! [`Wallet::receive`]: offer → token → nonce → one key proof per fresh holder key (a whole
