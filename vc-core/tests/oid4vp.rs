@@ -653,7 +653,7 @@ fn a_cross_device_presentation_end_to_end() {
     let mut token = VpToken::new();
     for answer in &answers {
         let presentation = wallet[answer.credential]
-            .select(&answer.claims)
+            .select_with_contents(&answer.claims)
             .unwrap()
             .bind(&KeyBinding {
                 audience: received.kb_audience(),

@@ -118,7 +118,22 @@ impl HeldCredential {
 }
 
 /// The claims one credential discloses to answer one Credential Query: concrete claim paths
-/// (array wildcards expanded), ready for `SdJwt::select`.
+/// (array wildcards expanded), ready for `SdJwt::select_with_contents`.
+///
+/// ```
+/// use myna_vc_core::dcql::{CredentialView, DcqlQuery};
+/// use myna_vc_core::sdjwt_vc::Vct;
+/// let query = DcqlQuery::from_json(br#"{"credentials": [{"id": "c", "format": "dc+sd-jwt",
+///     "meta": {"vct_values": ["urn:x"]}, "claims": [{"path": ["nationalities", null]}]}]}"#)?;
+/// let vct = Vct::parse("urn:x")?;
+/// let claims = serde_json::json!({"nationalities": ["JP", "US"]});
+/// let view = CredentialView { vct: &vct, claims: claims.as_object().unwrap(), holder_binding: true };
+/// let selection = query.credentials()[0].evaluate(&view)?;
+/// let paths: Vec<String> = selection.paths().iter().map(ToString::to_string).collect();
+/// assert_eq!(paths, [r#"["nationalities",0]"#, r#"["nationalities",1]"#]);
+/// assert_eq!(selection.claim_set(), None);
+/// # Ok::<(), myna_vc_core::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct ClaimSelection {
     paths: Vec<ClaimPath>,
@@ -149,7 +164,9 @@ pub struct Answer {
     pub query: QueryId,
     /// The index of the credential in the slice given to [`DcqlQuery::select`].
     pub credential: usize,
-    /// The claims to disclose.
+    /// The claims to disclose. Present them with `SdJwt::select_with_contents`: a DCQL path
+    /// to an object selects the object *with* its sub-claims (§7.3), and for leaf paths it is
+    /// the same as `SdJwt::select`.
     pub claims: Vec<ClaimPath>,
 }
 

@@ -160,6 +160,17 @@ impl Format {
 }
 
 /// A Credential Query (§6.1).
+///
+/// ```
+/// use myna_vc_core::dcql::DcqlQuery;
+/// let query = DcqlQuery::from_json(br#"{"credentials": [{"id": "ticket", "format": "dc+sd-jwt",
+///     "meta": {"vct_values": ["urn:ticket"]}, "multiple": true,
+///     "require_cryptographic_holder_binding": false}]}"#)?;
+/// let ticket = &query.credentials()[0];
+/// assert!(ticket.multiple() && !ticket.require_cryptographic_holder_binding());
+/// assert!(ticket.claims().is_empty() && ticket.claim_sets().is_empty());
+/// # Ok::<(), myna_vc_core::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct CredentialQuery {
     id: QueryId,
@@ -211,6 +222,18 @@ impl CredentialQuery {
 }
 
 /// A Claims Query (§6.3).
+///
+/// ```
+/// use myna_vc_core::dcql::DcqlQuery;
+/// let query = DcqlQuery::from_json(br#"{"credentials": [{"id": "c", "format": "dc+sd-jwt",
+///     "meta": {"vct_values": ["urn:x"]},
+///     "claims": [{"id": "zip", "path": ["postal_code"], "values": ["90210", "90211"]}]}]}"#)?;
+/// let claim = &query.credentials()[0].claims()[0];
+/// assert_eq!(claim.id().map(|i| i.as_str()), Some("zip"));
+/// assert_eq!(claim.path().to_string(), r#"["postal_code"]"#);
+/// assert_eq!(claim.values().len(), 2);
+/// # Ok::<(), myna_vc_core::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct ClaimQuery {
     id: Option<ClaimId>,
@@ -236,6 +259,17 @@ impl ClaimQuery {
 }
 
 /// A Credential Set Query (§6.2).
+///
+/// ```
+/// use myna_vc_core::dcql::DcqlQuery;
+/// let query = DcqlQuery::from_json(br#"{"credentials": [
+///     {"id": "a", "format": "mso_mdoc", "meta": {}}, {"id": "b", "format": "mso_mdoc", "meta": {}}],
+///     "credential_sets": [{"options": [["a"], ["b"]], "required": false}]}"#)?;
+/// let set = &query.credential_sets()[0];
+/// assert_eq!(set.options().len(), 2);
+/// assert!(!set.required());
+/// # Ok::<(), myna_vc_core::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct CredentialSetQuery {
     options: Vec<Vec<QueryId>>,
@@ -256,6 +290,16 @@ impl CredentialSetQuery {
 
 /// A Trusted Authorities Query (§6.1.1): a `type` (`aki`, `etsi_tl`, `openid_federation`, …)
 /// and its non-empty `values`.
+///
+/// ```
+/// use myna_vc_core::dcql::DcqlQuery;
+/// let query = DcqlQuery::from_json(br#"{"credentials": [{"id": "c", "format": "dc+sd-jwt",
+///     "meta": {"vct_values": ["urn:x"]},
+///     "trusted_authorities": [{"type": "etsi_tl", "values": ["https://lotl.example.com"]}]}]}"#)?;
+/// let authority = &query.credentials()[0].trusted_authorities()[0];
+/// assert_eq!((authority.kind(), authority.values()), ("etsi_tl", &["https://lotl.example.com".to_owned()][..]));
+/// # Ok::<(), myna_vc_core::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TrustedAuthority {
     kind: String,

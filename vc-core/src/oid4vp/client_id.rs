@@ -10,6 +10,14 @@ use crate::error::{Error, Result};
 pub const MAX_CLIENT_ID_LEN: usize = 2048;
 
 /// How the wallet is to interpret a [`ClientId`] (its Client Identifier Prefix).
+///
+/// ```
+/// use myna_vc_core::oid4vp::{ClientId, ClientIdPrefix};
+/// let id = ClientId::parse("x509_hash:Uvo3HtuIxuhC92rShpgqcT3YXwrqRxWEviRiA0OZszk")?;
+/// assert_eq!(id.prefix(), ClientIdPrefix::X509Hash);
+/// assert_eq!(id.prefix().as_str(), "x509_hash");
+/// # Ok::<(), myna_vc_core::Error>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ClientIdPrefix {
     /// No prefix: a client the wallet knows in advance (§5.9.2).

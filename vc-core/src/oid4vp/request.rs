@@ -19,6 +19,11 @@ pub const SCHEME: &str = "openid4vp://";
 const WHAT: &str = "authorization request";
 
 /// How the wallet sends the response.
+///
+/// ```
+/// use myna_vc_core::oid4vp::ResponseMode;
+/// assert_eq!(ResponseMode::DirectPost.as_str(), "direct_post");
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ResponseMode {
     /// `direct_post`: an HTTP POST of a form to `response_uri` (cross-device).
@@ -355,7 +360,7 @@ fn string<'a>(members: &'a Map<String, Value>, name: &'static str) -> Result<Opt
     }
 }
 
-/// `request_uri_method` (§5.1).
+/// `request_uri_method` (§5.1). See [`RequestLink`] for an example.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum RequestUriMethod {
     /// `get` (also the meaning of an absent parameter).
