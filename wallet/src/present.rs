@@ -261,7 +261,7 @@ fn cheapest(query: &DcqlQuery, sd_jwt: &SdJwt, vct: &Vct, claims: &Map<String, V
         .credentials()
         .iter()
         .filter_map(|q| q.evaluate(&view).ok())
-        .filter_map(|selection| sd_jwt.select(selection.paths()).ok())
+        .filter_map(|selection| sd_jwt.select_with_contents(selection.paths()).ok())
         .map(|selected| selected.disclosures().len())
         .min()
         .unwrap_or(usize::MAX)
@@ -300,11 +300,12 @@ fn preview_item(
     candidate: &Candidate<'_>,
     wanted: &[ClaimPath],
 ) -> Result<PreviewItem> {
-    let selected = candidate.sd_jwt.select(wanted)?;
+    // A DCQL path to an object asks for the object with its sub-claims (OpenID4VP §7.3).
+    let selected = candidate.sd_jwt.select_with_contents(wanted)?;
     let revealed = selected.disclosure_paths()?;
     if let Some(extra) = revealed
         .iter()
-        .find(|p| !wanted.iter().any(|w| w.matches(p) || w.passes_through(p)))
+        .find(|p| !wanted.iter().any(|w| w.covers(p) || w.passes_through(p)))
     {
         return Err(Error::NotRequested(extra.to_string()));
     }
