@@ -25,6 +25,7 @@ use myna_wallet::store::RedbStore;
 use myna_wallet::Wallet;
 
 use demo_issuer::{DemoIssuer, DEMO_ISS};
+use zeroize::Zeroizing;
 
 /// A resident's wallet: keys, credentials, consents and presentations.
 ///
@@ -234,15 +235,18 @@ fn text(e: impl std::fmt::Display) -> String {
     e.to_string()
 }
 
-fn passphrase() -> Result<String, String> {
+/// The passphrase, wiped from memory when dropped.
+fn passphrase() -> Result<Zeroizing<String>, String> {
     if let Ok(value) = std::env::var("MYNA_WALLET_PASSPHRASE") {
-        return Ok(value);
+        return Ok(Zeroizing::new(value));
     }
     eprint!("wallet passphrase: ");
     std::io::stderr().flush().map_err(text)?;
-    let mut line = String::new();
+    let mut line = Zeroizing::new(String::new());
     std::io::stdin().lock().read_line(&mut line).map_err(text)?;
-    Ok(line.trim_end_matches(['\r', '\n']).to_owned())
+    Ok(Zeroizing::new(
+        line.trim_end_matches(['\r', '\n']).to_owned(),
+    ))
 }
 
 fn store(dir: &Path) -> Result<RedbStore, String> {

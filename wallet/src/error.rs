@@ -63,9 +63,6 @@ pub enum Error {
     /// A credential received from an issuer failed a check on receipt.
     #[error("credential refused on receipt: {0}")]
     Refused(String),
-    /// No stored credential can answer the named query.
-    #[error("no credential in the wallet answers `{0}`")]
-    NoMatchingCredential(String),
     /// Every instance of a batch was shown to other verifiers: showing one again would let
     /// them link the holder. Receive a new batch.
     #[error("every credential of type {vct} was already shown to another verifier: refill")]

@@ -20,7 +20,7 @@
 use myna_vc_core::{b64, time::NumericDate};
 use serde::{de::DeserializeOwned, Deserialize, Serialize};
 use serde_json::Value;
-use zeroize::Zeroizing;
+use zeroize::{Zeroize, Zeroizing};
 
 use crate::error::{Error, Result};
 use crate::history::{self, ChainHead, Event, HistoryEntry};
@@ -205,14 +205,14 @@ impl<S: WalletStore> Wallet<S> {
                 value,
             });
         }
-        let export = Export {
+        let mut export = Export {
             version: EXPORT_VERSION,
             master_secret: b64::encode(secret.expose()),
             records,
         };
-        let json = Zeroizing::new(
-            serde_json::to_vec(&export).map_err(|e| Error::Storage(format!("export: {e}")))?,
-        );
+        let json = serde_json::to_vec(&export).map(Zeroizing::new);
+        export.master_secret.zeroize();
+        let json = json.map_err(|e| Error::Storage(format!("export: {e}")))?;
         sealed::seal(&json, export_passphrase, params)
     }
 
@@ -239,12 +239,14 @@ impl<S: WalletStore> Wallet<S> {
         }
         let json = sealed::open(exported, export_passphrase)?;
         let bytes: &[u8] = &json;
-        let export: Export = serde_json::from_slice(bytes)
+        let mut export: Export = serde_json::from_slice(bytes)
             .map_err(|e| Error::corrupt("wallet export", e.to_string()))?;
         if export.version != EXPORT_VERSION {
             return Err(Error::corrupt("wallet export", "unknown version"));
         }
-        let secret_bytes = Zeroizing::new(b64::decode(&export.master_secret, "master secret")?);
+        let secret_bytes = b64::decode(&export.master_secret, "master secret").map(Zeroizing::new);
+        export.master_secret.zeroize();
+        let secret_bytes = secret_bytes?;
         let secret = MasterSecret::from_slice(&secret_bytes)?;
         let wallet = Self::with_secret(store, &secret)?;
         let mut ops = vec![WriteOp::Put(
