@@ -194,3 +194,45 @@ fn an_expired_credential_is_refused() {
         "{err}"
     );
 }
+
+#[test]
+fn a_trust_list_decides_which_issuer_may_issue_which_type() {
+    use myna_vc_core::trust_list::{TrustList, TrustedIssuer};
+    let issuer = Issuer::new();
+    let credential = issuer.issue(&age_type(), json!({"age_over_20": true}), 3);
+    let authority = SecretKey::generate_p256().unwrap();
+    let list = |vct: &str| {
+        let token = TrustList::new("municipalities", 1, T, T.plus_seconds(86_400))
+            .with_issuer(
+                TrustedIssuer::municipality(ISS, "神戸市", "281000".parse().unwrap())
+                    .with_key("k1", issuer.key.public_key())
+                    .allowing(Vct::parse(vct).unwrap()),
+            )
+            .sign(&*default_provider().signer(&authority).unwrap())
+            .unwrap();
+        TrustList::verify(&token, default_provider(), &authority.public_key(), T).unwrap()
+    };
+    let status = issuer.list(&[]);
+    let trusted = list("urn:myna-vc:vct:age:1");
+    let check = ReceiptCheck {
+        issuers: &trusted,
+        status: &status,
+        types: &[age_type()],
+    };
+    check
+        .check(&credential, &issuer.holder, T.plus_seconds(60))
+        .unwrap();
+    let other_type = list("urn:myna-vc:vct:resident:1");
+    let check = ReceiptCheck {
+        issuers: &other_type,
+        status: &status,
+        types: &[],
+    };
+    let err = check
+        .check(&credential, &issuer.holder, T.plus_seconds(60))
+        .unwrap_err();
+    assert!(
+        matches!(err, Error::Core(myna_vc_core::Error::VctNotAllowed { .. })),
+        "{err}"
+    );
+}
