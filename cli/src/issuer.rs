@@ -253,7 +253,7 @@ fn jpki_setup(config: &ServiceConfig, base: &Path) -> Result<Option<JpkiSetup>, 
     }))
 }
 
-fn open_service(common: &Common, mut config: ServiceConfig) -> Result<Service, String> {
+fn open_service(common: &Common, config: ServiceConfig) -> Result<Service, String> {
     let jpki = jpki_setup(&config, &common.data_dir)?;
     config.check().map_err(|e| e.to_string())?;
     Service::open(ServiceOptions {
