@@ -491,6 +491,51 @@ pub enum Error {
     /// A Token Request whose `grant_type` is not the pre-authorized code grant.
     #[error("unsupported grant type `{0}`")]
     UnsupportedGrantType(String),
+    // ---- consent ---------------------------------------------------------------------------
+    /// The consent's period has not begun.
+    #[error("the consent is not valid before {not_before} (now {now})")]
+    ConsentNotYetValid {
+        /// Its `not_before`.
+        not_before: crate::time::NumericDate,
+        /// The time of the check.
+        now: crate::time::NumericDate,
+    },
+    /// The consent's period has ended.
+    #[error("the consent ended at {not_after} (now {now})")]
+    ConsentExpired {
+        /// Its `not_after`.
+        not_after: crate::time::NumericDate,
+        /// The time of the check.
+        now: crate::time::NumericDate,
+    },
+    /// The holder withdrew the consent.
+    #[error("the holder withdrew this consent")]
+    ConsentWithdrawn,
+    /// The holder paused the consent; it may be resumed.
+    #[error("the holder paused this consent")]
+    ConsentPaused,
+    /// A one-time consent whose single use was already reported.
+    #[error("this one-time consent was already used")]
+    ConsentUsed,
+    /// An action that the consent's state does not allow (resume a withdrawn consent, …).
+    #[error("a {from} consent cannot take the action `{action}`")]
+    ConsentTransition {
+        /// The current state.
+        from: &'static str,
+        /// The refused action.
+        action: &'static str,
+    },
+    /// A holder's status change whose `seq` is not above the last applied one: a replay.
+    #[error("consent action seq {seq} is not above the last applied seq {last}")]
+    ConsentActionReplayed {
+        /// The last applied `seq`.
+        last: u64,
+        /// The refused `seq`.
+        seq: u64,
+    },
+    /// A receipt that does not belong to the record it came with.
+    #[error("consent receipt mismatch: {0}")]
+    ConsentMismatch(&'static str),
     // ---- modules below append their variants here ----------------------------------------
 }
 

@@ -19,6 +19,9 @@
 //! * [`status_list`]: Token Status Lists (1, 2, 4, 8 bits), their JWTs and the `status` claim.
 //! * [`trust_list`]: the signed list of trusted issuers (keys, municipality, allowed `vct`s) a
 //!   verifier pins to an authority key and consults offline.
+//! * [`consent`]: dynamic opt-in — holder-signed consent records, their status on a 2-bit
+//!   status list (active, withdrawn, paused, used), holder status changes, recipient use
+//!   reports and registry receipts.
 //! * Japanese domain rules: [`calendar`] days (JST decides the day), [`age`] under 年齢計算ニ関スル
 //!   法律 with `age_over_NN` claims, child medical [`subsidy`] periods, [`public_expense`] payer and
 //!   recipient numbers, and [`municipality`] codes, prefectures and certified addresses.
@@ -32,6 +35,7 @@ pub mod age;
 pub mod b64;
 pub mod calendar;
 pub mod claim_path;
+pub mod consent;
 pub mod crypto;
 pub mod did;
 mod digit_code;

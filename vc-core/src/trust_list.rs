@@ -784,28 +784,16 @@ fn check_text(text: &str, what: &'static str) -> Result<()> {
     Ok(())
 }
 
-/// Refuses members this version does not know: a rule an old verifier ignored would fail open.
 fn check_members(obj: &Map<String, Value>, known: &[&str]) -> Result<()> {
-    match obj.keys().find(|name| !known.contains(&name.as_str())) {
-        Some(name) => Err(Error::malformed(
-            WHAT,
-            format!("unknown member `{}`", shown(name)),
-        )),
-        None => Ok(()),
-    }
+    json::check_members(obj, known, WHAT)
 }
 
 fn string<'a>(value: &'a Value, what: &'static str) -> Result<&'a str> {
-    value
-        .as_str()
-        .ok_or_else(|| Error::malformed(WHAT, format!("{what} must be a string")))
+    json::as_str(value, what, WHAT)
 }
 
 fn required_string<'a>(obj: &'a Map<String, Value>, name: &'static str) -> Result<&'a str> {
-    match obj.get(name) {
-        Some(value) => string(value, name),
-        None => Err(Error::malformed(WHAT, format!("`{name}` is missing"))),
-    }
+    json::required_str(obj, name, WHAT)
 }
 
 fn array<'a>(obj: &'a Map<String, Value>, name: &'static str) -> Result<&'a Vec<Value>> {
@@ -815,24 +803,9 @@ fn array<'a>(obj: &'a Map<String, Value>, name: &'static str) -> Result<&'a Vec<
 }
 
 fn optional_date(obj: &Map<String, Value>, name: &'static str) -> Result<Option<NumericDate>> {
-    obj.get(name)
-        .map(|value| {
-            NumericDate::from_json(value).ok_or_else(|| {
-                Error::malformed(WHAT, format!("issuer `{name}` must be a NumericDate"))
-            })
-        })
-        .transpose()
+    json::optional_date(obj, name, WHAT)
 }
 
-/// At most 256 bytes of caller-supplied text in an error message.
 fn shown(text: &str) -> String {
-    const LIMIT: usize = 256;
-    if text.len() <= LIMIT {
-        return text.to_owned();
-    }
-    let end = (0..=LIMIT)
-        .rev()
-        .find(|i| text.is_char_boundary(*i))
-        .unwrap_or(0);
-    format!("{}…", text.get(..end).unwrap_or_default())
+    json::shown(text)
 }
