@@ -1,1 +1,143 @@
-//! placeholder
+//! The admin API over loopback: no token → 401, another role → 403 on every route; escrow
+//! openings co-signed by trustees complete at the threshold; every action is in the audit log.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+mod card_fixture;
+mod service_support;
+
+use card_fixture::World;
+use myna_issuer::escrow::{self, EscrowedLink, SealedLink};
+use myna_issuer::pseudonym::{ContextId, PseudonymKey};
+use myna_issuer::record::SubjectHandle;
+use myna_issuer::store::{RedbStore, Store};
+use serde_json::{json, Value};
+use service_support::*;
+
+#[derive(Clone, Copy, PartialEq)]
+enum Method {
+    Get,
+    Post,
+}
+
+/// Every admin route, with a token of a role it refuses.
+fn routes(admins: &Admins) -> Vec<(Method, &'static str, &'static str, String)> {
+    let json = "application/json";
+    vec![
+        (Method::Post, "/admin/offers", json, admins.officer.clone()),
+        (Method::Post, "/admin/credentials/revoke", json, admins.operator.clone()),
+        (Method::Post, "/admin/credentials/suspend", json, admins.trustees[0].0.clone()),
+        (Method::Post, "/admin/credentials/resume", json, admins.operator.clone()),
+        (Method::Post, "/admin/crl", "application/pkix-crl", admins.operator.clone()),
+        (Method::Post, "/admin/escrow/openings", json, admins.officer.clone()),
+        (Method::Get, "/admin/escrow/openings/some-id", json, admins.officer.clone()),
+        (Method::Post, "/admin/escrow/openings/some-id/shares", json, admins.operator.clone()),
+        (Method::Get, "/admin/audit", json, admins.trustees[1].0.clone()),
+    ]
+}
+
+async fn call(server: &Server, method: Method, path: &str, content_type: &str, token: Option<&str>) -> reqwest::Response {
+    let client = client();
+    let mut request = match method {
+        Method::Get => client.get(server.url(path)),
+        Method::Post => client.post(server.url(path)).header("content-type", content_type).body("{}"),
+    };
+    if let Some(token) = token {
+        request = request.bearer_auth(token);
+    }
+    request.send().await.unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_admin_route_needs_a_token_of_its_role() {
+    let dir = tempfile::tempdir().unwrap();
+    let world = World::new();
+    let admins = Admins::new();
+    let server = Server::start(dir.path(), admins.config(), ManualClock::at(START), &world).await;
+    for (method, path, content_type, wrong_role) in routes(&admins) {
+        let missing = call(&server, method, path, content_type, None).await;
+        assert_eq!(missing.headers()["www-authenticate"], "Bearer", "{path}");
+        assert_error(missing, 401, "invalid_token").await;
+        let unknown = call(&server, method, path, content_type, Some("not-a-token")).await;
+        assert_error(unknown, 401, "invalid_token").await;
+        let basic = client()
+            .get(server.url(path))
+            .header("authorization", "Basic b3A6cGFzcw==")
+            .send()
+            .await
+            .unwrap();
+        assert!(matches!(basic.status().as_u16(), 401 | 405), "{path}");
+        let forbidden = call(&server, method, path, content_type, Some(&wrong_role)).await;
+        assert_error(forbidden, 403, "insufficient_scope").await;
+    }
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_escrow_opening_completes_when_a_quorum_of_trustees_released_and_is_audited() {
+    let dir = tempfile::tempdir().unwrap();
+    let world = World::new();
+    let admins = Admins::new();
+    let config = admins.config();
+    // A pseudonym credential's sealed link, as pseudonym issuance stores it.
+    let person = SubjectHandle::random().unwrap();
+    let context = ContextId::parse("maebashi-forum").unwrap();
+    let pseudonym = PseudonymKey::generate().unwrap().derive(&person, &context);
+    {
+        let store = RedbStore::open(dir.path().join("issuer.redb")).unwrap();
+        let policy = config.escrow.as_ref().unwrap().policy().unwrap();
+        let link = EscrowedLink { context: context.clone(), pseudonym: pseudonym.clone(), person };
+        store.put_sealed_link(&context, &pseudonym, &escrow::seal(&policy, &link).unwrap()).unwrap();
+    }
+    let server = Server::start(dir.path(), config, ManualClock::at(START), &world).await;
+    let start = json!({"context": context.as_str(), "pseudonym": pseudonym.as_str()});
+    let (status, opening) = json(admin_post(&server, "/admin/escrow/openings", Some(&admins.operator), &start).await).await;
+    assert_eq!(status, 201, "{opening}");
+    assert_eq!(opening["threshold"], 2);
+    let id = opening["id"].as_str().unwrap().to_owned();
+    let unknown = json!({"context": "other", "pseudonym": pseudonym.as_str()});
+    assert_error(admin_post(&server, "/admin/escrow/openings", Some(&admins.operator), &unknown).await, 404, "not_found").await;
+
+    let share_of = |trustee: usize, sealed: &Value| {
+        let bytes = myna_vc_core::b64::decode(sealed.as_str().unwrap(), "sealed").unwrap();
+        let sealed = SealedLink::from_bytes(&bytes).unwrap();
+        let share = admins.trustees[trustee].1.release(&sealed).unwrap();
+        json!({"share": myna_vc_core::b64::encode(&*share.to_bytes())})
+    };
+    let path = format!("/admin/escrow/openings/{id}");
+    let shares = format!("{path}/shares");
+    let (status, view) = json(client().get(server.url(&path)).bearer_auth(&admins.trustees[0].0).send().await.unwrap()).await;
+    assert_eq!(status, 200, "{view}");
+    let first = share_of(0, &view["sealed_link"]);
+    // One trustee cannot hand in another's share.
+    assert_error(admin_post(&server, &shares, Some(&admins.trustees[1].0), &first).await, 403, "insufficient_scope").await;
+    let (status, view) = json(admin_post(&server, &shares, Some(&admins.trustees[0].0), &first).await).await;
+    assert_eq!((status, view["completed"].as_bool()), (200, Some(false)), "{view}");
+    assert_eq!(view["person"], Value::Null);
+    assert_error(admin_post(&server, &shares, Some(&admins.trustees[0].0), &first).await, 409, "invalid_request").await;
+    let second = share_of(1, &view["sealed_link"]);
+    let (status, view) = json(admin_post(&server, &shares, Some(&admins.trustees[1].0), &second).await).await;
+    assert_eq!((status, view["completed"].as_bool()), (200, Some(true)), "{view}");
+    assert_eq!(view["person"], person.to_string());
+    assert_eq!(view["released_by"], json!(["city-council", "court"]));
+
+    let (status, log) = json(client().get(server.url("/admin/audit?from=0&limit=50")).bearer_auth(&admins.operator).send().await.unwrap()).await;
+    assert_eq!(status, 200, "{log}");
+    let actions: Vec<&str> = log["entries"].as_array().unwrap().iter().map(|e| e["action"].as_str().unwrap()).collect();
+    assert_eq!(
+        actions,
+        ["escrow.opening_started", "escrow.share_received", "escrow.share_received", "escrow.opened"]
+    );
+    let subjects: Vec<&str> = log["entries"].as_array().unwrap().iter().map(|e| e["subject"].as_str().unwrap()).collect();
+    assert!(subjects[0].ends_with("by:op-1"), "{subjects:?}");
+    assert!(subjects[2].ends_with("by:court"), "{subjects:?}");
+    // Reading the log is itself audited.
+    let (_, log) = json(client().get(server.url("/admin/audit?from=4")).bearer_auth(&admins.operator).send().await.unwrap()).await;
+    assert_eq!(log["entries"][0]["action"], "audit.read");
+    assert_error(client().get(server.url("/admin/audit?from=x")).bearer_auth(&admins.operator).send().await.unwrap(), 400, "invalid_request").await;
+    server.stop().await;
+}

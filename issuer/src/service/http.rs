@@ -33,11 +33,24 @@ pub struct ApiError {
 impl ApiError {
     /// An error with this status, OAuth code and description (shown to the client: it must
     /// never carry personal data).
+    /// The description is cut to 300 characters and mapped into the character set RFC 6749
+    /// allows (`"` becomes `'`, `\\` becomes `/`, anything else outside it `?`).
     pub fn new(status: StatusCode, code: ErrorCode, description: impl Into<String>) -> Self {
+        let description = description
+            .into()
+            .chars()
+            .take(300)
+            .map(|c| match c {
+                '"' => '\'',
+                '\\' => '/',
+                ' '..='~' => c,
+                _ => '?',
+            })
+            .collect();
         ApiError {
             status,
             code,
-            description: description.into(),
+            description,
         }
     }
 
