@@ -549,17 +549,13 @@ pub(crate) fn release(shared: &Shared, token: &str, configuration: &str) -> crat
 /// Parses a token request body (form-encoded); a grant type other than the pre-authorized
 /// code is `unsupported_grant_type`.
 pub(crate) fn parse_token_request(form: &str) -> Result<TokenRequest, ApiError> {
-    TokenRequest::from_form(form).map_err(|e| {
-        let text = e.to_string();
-        if text.contains("grant_type") {
-            ApiError::new(
-                axum::http::StatusCode::BAD_REQUEST,
-                myna_vc_core::oid4vci::ErrorCode::UnsupportedGrantType,
-                text,
-            )
-        } else {
-            ApiError::bad_request(text)
-        }
+    TokenRequest::from_form(form).map_err(|e| match e {
+        myna_vc_core::Error::UnsupportedGrantType(_) => ApiError::new(
+            axum::http::StatusCode::BAD_REQUEST,
+            myna_vc_core::oid4vci::ErrorCode::UnsupportedGrantType,
+            e.to_string(),
+        ),
+        other => ApiError::bad_request(other.to_string()),
     })
 }
 

@@ -231,12 +231,23 @@ async fn read_body(request: Request, service: &Service, expected: &str) -> Resul
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<u64>().ok());
     if declared.is_some_and(|n| n > u64::try_from(limit).unwrap_or(u64::MAX)) {
+        drain(request.into_body()).await;
         return Err(too_large());
     }
     let bytes = axum::body::to_bytes(request.into_body(), limit)
         .await
         .map_err(|_| too_large())?;
     Ok(bytes.to_vec())
+}
+
+/// Oversized bodies up to this size are read and dropped before the 413 is sent: an HTTP/1
+/// client still writing its body would otherwise see a reset connection instead of the
+/// error. Beyond it the connection is simply closed; the request timeout bounds the time.
+pub const DRAIN_LIMIT: usize = 16 << 20;
+
+async fn drain(body: Body) {
+    // The bytes are dropped at once; only the connection's state matters.
+    let _ = axum::body::to_bytes(body, DRAIN_LIMIT).await;
 }
 
 /// A JSON request body (`application/json`), size-limited, not yet parsed.
@@ -381,6 +392,3 @@ pub fn cacheable(
     }
     response
 }
-
-/// An empty body type for handlers that answer only with a status.
-pub type Empty = Body;
