@@ -12,7 +12,9 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use clap::{Parser, Subcommand};
-use myna_issuer::service::config::{AdminRole, AdminTokenEntry, EscrowConfig, ServiceConfig, TrusteeEntry};
+use myna_issuer::service::config::{
+    AdminRole, AdminTokenEntry, EscrowConfig, ServiceConfig, TrusteeEntry,
+};
 use myna_issuer::service::{self, JpkiSetup, Service, ServiceOptions, CONFIG_FILE};
 use myna_jpki::linking::InMemoryLinking;
 use myna_jpki::roots::RootSet;
@@ -151,7 +153,9 @@ fn passphrase(common: &Common) -> Result<Zeroizing<String>, String> {
         .passphrase
         .clone()
         .map(Zeroizing::new)
-        .ok_or_else(|| "give the key passphrase with --passphrase-file or MYNA_ISSUER_PASSPHRASE".to_owned())
+        .ok_or_else(|| {
+            "give the key passphrase with --passphrase-file or MYNA_ISSUER_PASSPHRASE".to_owned()
+        })
 }
 
 fn config_path(common: &Common) -> PathBuf {
@@ -163,9 +167,8 @@ fn config_path(common: &Common) -> PathBuf {
 
 fn load_config(common: &Common) -> Result<ServiceConfig, String> {
     let path = config_path(common);
-    let text = std::fs::read_to_string(&path).map_err(|e| {
-        format!("{}: {e} (run `myna issuer init` first)", path.display())
-    })?;
+    let text = std::fs::read_to_string(&path)
+        .map_err(|e| format!("{}: {e} (run `myna issuer init` first)", path.display()))?;
     ServiceConfig::from_toml(&text).map_err(|e| format!("{}: {e}", path.display()))
 }
 
@@ -218,7 +221,11 @@ fn run_init(args: InitArgs) -> Result<(), String> {
     .map_err(|e| e.to_string())?;
     let text = config.to_toml().map_err(|e| e.to_string())?;
     std::fs::write(&path, text).map_err(|e| format!("{}: {e}", path.display()))?;
-    println!("wrote {} and sealed keys in {}", path.display(), args.common.data_dir.display());
+    println!(
+        "wrote {} and sealed keys in {}",
+        path.display(),
+        args.common.data_dir.display()
+    );
     println!("admin tokens (shown once; only their SHA-256 is stored):");
     for line in printed {
         println!("  {line}");
@@ -235,7 +242,11 @@ fn jpki_setup(config: &ServiceConfig, base: &Path) -> Result<Option<JpkiSetup>, 
         .roots
         .iter()
         .map(|p| {
-            let path = if p.is_absolute() { p.clone() } else { base.join(p) };
+            let path = if p.is_absolute() {
+                p.clone()
+            } else {
+                base.join(p)
+            };
             std::fs::read(&path).map_err(|e| format!("{}: {e}", path.display()))
         })
         .collect::<Result<Vec<_>, _>>()?;
@@ -314,13 +325,14 @@ async fn shutdown_signal() {
     let interrupt = tokio::signal::ctrl_c();
     #[cfg(unix)]
     {
-        let mut term = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(term) => term,
-            Err(_) => {
-                let _ = interrupt.await;
-                return;
-            }
-        };
+        let mut term =
+            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+                Ok(term) => term,
+                Err(_) => {
+                    let _ = interrupt.await;
+                    return;
+                }
+            };
         tokio::select! {
             _ = interrupt => {}
             _ = term.recv() => {}

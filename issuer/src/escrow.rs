@@ -463,7 +463,8 @@ impl ReleasedShare {
             return Err(bad("released share: truncated trustee id"));
         }
         let (id, rest) = rest.split_at(id_len);
-        let id = core::str::from_utf8(id).map_err(|_| bad("released share: trustee id not UTF-8"))?;
+        let id =
+            core::str::from_utf8(id).map_err(|_| bad("released share: trustee id not UTF-8"))?;
         let trustee = trustee_id(id).map_err(|_| bad("released share: invalid trustee id"))?;
         let (len, share) = rest
             .split_first_chunk::<2>()

@@ -29,22 +29,71 @@ fn routes(admins: &Admins) -> Vec<(Method, &'static str, &'static str, String)> 
     let json = "application/json";
     vec![
         (Method::Post, "/admin/offers", json, admins.officer.clone()),
-        (Method::Post, "/admin/credentials/revoke", json, admins.operator.clone()),
-        (Method::Post, "/admin/credentials/suspend", json, admins.trustees[0].0.clone()),
-        (Method::Post, "/admin/credentials/resume", json, admins.operator.clone()),
-        (Method::Post, "/admin/crl", "application/pkix-crl", admins.operator.clone()),
-        (Method::Post, "/admin/escrow/openings", json, admins.officer.clone()),
-        (Method::Get, "/admin/escrow/openings/some-id", json, admins.officer.clone()),
-        (Method::Post, "/admin/escrow/openings/some-id/shares", json, admins.operator.clone()),
-        (Method::Get, "/admin/audit", json, admins.trustees[1].0.clone()),
+        (
+            Method::Post,
+            "/admin/credentials/revoke",
+            json,
+            admins.operator.clone(),
+        ),
+        (
+            Method::Post,
+            "/admin/credentials/suspend",
+            json,
+            admins.trustees[0].0.clone(),
+        ),
+        (
+            Method::Post,
+            "/admin/credentials/resume",
+            json,
+            admins.operator.clone(),
+        ),
+        (
+            Method::Post,
+            "/admin/crl",
+            "application/pkix-crl",
+            admins.operator.clone(),
+        ),
+        (
+            Method::Post,
+            "/admin/escrow/openings",
+            json,
+            admins.officer.clone(),
+        ),
+        (
+            Method::Get,
+            "/admin/escrow/openings/some-id",
+            json,
+            admins.officer.clone(),
+        ),
+        (
+            Method::Post,
+            "/admin/escrow/openings/some-id/shares",
+            json,
+            admins.operator.clone(),
+        ),
+        (
+            Method::Get,
+            "/admin/audit",
+            json,
+            admins.trustees[1].0.clone(),
+        ),
     ]
 }
 
-async fn call(server: &Server, method: Method, path: &str, content_type: &str, token: Option<&str>) -> reqwest::Response {
+async fn call(
+    server: &Server,
+    method: Method,
+    path: &str,
+    content_type: &str,
+    token: Option<&str>,
+) -> reqwest::Response {
     let client = client();
     let mut request = match method {
         Method::Get => client.get(server.url(path)),
-        Method::Post => client.post(server.url(path)).header("content-type", content_type).body("{}"),
+        Method::Post => client
+            .post(server.url(path))
+            .header("content-type", content_type)
+            .body("{}"),
     };
     if let Some(token) = token {
         request = request.bearer_auth(token);
@@ -90,17 +139,43 @@ async fn an_escrow_opening_completes_when_a_quorum_of_trustees_released_and_is_a
     {
         let store = RedbStore::open(dir.path().join("issuer.redb")).unwrap();
         let policy = config.escrow.as_ref().unwrap().policy().unwrap();
-        let link = EscrowedLink { context: context.clone(), pseudonym: pseudonym.clone(), person };
-        store.put_sealed_link(&context, &pseudonym, &escrow::seal(&policy, &link).unwrap()).unwrap();
+        let link = EscrowedLink {
+            context: context.clone(),
+            pseudonym: pseudonym.clone(),
+            person,
+        };
+        store
+            .put_sealed_link(&context, &pseudonym, &escrow::seal(&policy, &link).unwrap())
+            .unwrap();
     }
     let server = Server::start(dir.path(), config, ManualClock::at(START), &world).await;
     let start = json!({"context": context.as_str(), "pseudonym": pseudonym.as_str()});
-    let (status, opening) = json(admin_post(&server, "/admin/escrow/openings", Some(&admins.operator), &start).await).await;
+    let (status, opening) = json(
+        admin_post(
+            &server,
+            "/admin/escrow/openings",
+            Some(&admins.operator),
+            &start,
+        )
+        .await,
+    )
+    .await;
     assert_eq!(status, 201, "{opening}");
     assert_eq!(opening["threshold"], 2);
     let id = opening["id"].as_str().unwrap().to_owned();
     let unknown = json!({"context": "other", "pseudonym": pseudonym.as_str()});
-    assert_error(admin_post(&server, "/admin/escrow/openings", Some(&admins.operator), &unknown).await, 404, "not_found").await;
+    assert_error(
+        admin_post(
+            &server,
+            "/admin/escrow/openings",
+            Some(&admins.operator),
+            &unknown,
+        )
+        .await,
+        404,
+        "not_found",
+    )
+    .await;
 
     let share_of = |trustee: usize, sealed: &Value| {
         let bytes = myna_vc_core::b64::decode(sealed.as_str().unwrap(), "sealed").unwrap();
@@ -110,34 +185,205 @@ async fn an_escrow_opening_completes_when_a_quorum_of_trustees_released_and_is_a
     };
     let path = format!("/admin/escrow/openings/{id}");
     let shares = format!("{path}/shares");
-    let (status, view) = json(client().get(server.url(&path)).bearer_auth(&admins.trustees[0].0).send().await.unwrap()).await;
+    let (status, view) = json(
+        client()
+            .get(server.url(&path))
+            .bearer_auth(&admins.trustees[0].0)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
     assert_eq!(status, 200, "{view}");
     let first = share_of(0, &view["sealed_link"]);
     // One trustee cannot hand in another's share.
-    assert_error(admin_post(&server, &shares, Some(&admins.trustees[1].0), &first).await, 403, "insufficient_scope").await;
-    let (status, view) = json(admin_post(&server, &shares, Some(&admins.trustees[0].0), &first).await).await;
-    assert_eq!((status, view["completed"].as_bool()), (200, Some(false)), "{view}");
+    assert_error(
+        admin_post(&server, &shares, Some(&admins.trustees[1].0), &first).await,
+        403,
+        "insufficient_scope",
+    )
+    .await;
+    let (status, view) =
+        json(admin_post(&server, &shares, Some(&admins.trustees[0].0), &first).await).await;
+    assert_eq!(
+        (status, view["completed"].as_bool()),
+        (200, Some(false)),
+        "{view}"
+    );
     assert_eq!(view["person"], Value::Null);
-    assert_error(admin_post(&server, &shares, Some(&admins.trustees[0].0), &first).await, 409, "invalid_request").await;
+    assert_error(
+        admin_post(&server, &shares, Some(&admins.trustees[0].0), &first).await,
+        409,
+        "invalid_request",
+    )
+    .await;
     let second = share_of(1, &view["sealed_link"]);
-    let (status, view) = json(admin_post(&server, &shares, Some(&admins.trustees[1].0), &second).await).await;
-    assert_eq!((status, view["completed"].as_bool()), (200, Some(true)), "{view}");
+    let (status, view) =
+        json(admin_post(&server, &shares, Some(&admins.trustees[1].0), &second).await).await;
+    assert_eq!(
+        (status, view["completed"].as_bool()),
+        (200, Some(true)),
+        "{view}"
+    );
     assert_eq!(view["person"], person.to_string());
     assert_eq!(view["released_by"], json!(["city-council", "court"]));
 
-    let (status, log) = json(client().get(server.url("/admin/audit?from=0&limit=50")).bearer_auth(&admins.operator).send().await.unwrap()).await;
+    let (status, log) = json(
+        client()
+            .get(server.url("/admin/audit?from=0&limit=50"))
+            .bearer_auth(&admins.operator)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
     assert_eq!(status, 200, "{log}");
-    let actions: Vec<&str> = log["entries"].as_array().unwrap().iter().map(|e| e["action"].as_str().unwrap()).collect();
+    let actions: Vec<&str> = log["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["action"].as_str().unwrap())
+        .collect();
     assert_eq!(
         actions,
-        ["escrow.opening_started", "escrow.share_received", "escrow.share_received", "escrow.opened"]
+        [
+            "escrow.opening_started",
+            "escrow.share_received",
+            "escrow.share_received",
+            "escrow.opened"
+        ]
     );
-    let subjects: Vec<&str> = log["entries"].as_array().unwrap().iter().map(|e| e["subject"].as_str().unwrap()).collect();
+    let subjects: Vec<&str> = log["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["subject"].as_str().unwrap())
+        .collect();
     assert!(subjects[0].ends_with("by:op-1"), "{subjects:?}");
     assert!(subjects[2].ends_with("by:court"), "{subjects:?}");
     // Reading the log is itself audited.
-    let (_, log) = json(client().get(server.url("/admin/audit?from=4")).bearer_auth(&admins.operator).send().await.unwrap()).await;
+    let (_, log) = json(
+        client()
+            .get(server.url("/admin/audit?from=4"))
+            .bearer_auth(&admins.operator)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
     assert_eq!(log["entries"][0]["action"], "audit.read");
-    assert_error(client().get(server.url("/admin/audit?from=x")).bearer_auth(&admins.operator).send().await.unwrap(), 400, "invalid_request").await;
+    assert_error(
+        client()
+            .get(server.url("/admin/audit?from=x"))
+            .bearer_auth(&admins.operator)
+            .send()
+            .await
+            .unwrap(),
+        400,
+        "invalid_request",
+    )
+    .await;
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_batch_resumes_after_a_crash_and_its_offers_redeem() {
+    let dir = tempfile::tempdir().unwrap();
+    let world = World::new();
+    let admins = Admins::new();
+    let clock = ManualClock::at(START);
+    let input = dir.path().join("residents.jsonl");
+    let output = dir.path().join("offers.jsonl");
+    let mut text = String::from("# residents of Maebashi, 2027 mailing\n\n");
+    for row in 0..300 {
+        text.push_str(&format!(
+            "{{\"row_id\": \"r-{row:04}\", \"credentials\": [{{\"credential\": \"age\", \"birthdate\": \"1990-05-05\"}}]}}\n"
+        ));
+    }
+    // One row whose facts do not check: reported, not fatal.
+    text.push_str(r#"{"row_id": "bad-1", "credentials": [{"credential": "child_medical_subsidy", "payer_number": "1", "recipient_number": "1", "child_name": "x", "child_birthdate": "2020-01-01", "outpatient_age": 15, "inpatient_age": 15, "copay_per_visit_yen": 0}]}"#);
+    text.push('\n');
+    std::fs::write(&input, &text).unwrap();
+
+    // First run: the process "crashes" after the first chunk is committed.
+    let service = open(
+        dir.path(),
+        admins.config(),
+        clock.clone(),
+        &world,
+        PASSPHRASE,
+    )
+    .unwrap();
+    let crashed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        myna_issuer::service::batch::run(&service, &input, &output, &mut |_, _| panic!("crash"))
+    }));
+    assert!(crashed.is_err());
+    drop(service);
+    let after_crash = std::fs::read_to_string(&output).unwrap().lines().count();
+    assert_eq!(after_crash, myna_issuer::service::batch::CHUNK_ROWS);
+
+    let service = open(
+        dir.path(),
+        admins.config(),
+        clock.clone(),
+        &world,
+        PASSPHRASE,
+    )
+    .unwrap();
+    let mut calls = Vec::new();
+    let summary =
+        myna_issuer::service::batch::run(&service, &input, &output, &mut |done, total| {
+            calls.push((done, total))
+        })
+        .unwrap();
+    assert_eq!(summary.rows, 301);
+    assert_eq!(summary.already_done, 256);
+    assert_eq!(summary.offered, 44);
+    assert_eq!(summary.failed.len(), 1);
+    assert_eq!(
+        summary.failed[0].0, 303,
+        "line numbers count comments and blank lines"
+    );
+    assert_eq!(calls.last(), Some(&(301, 301)));
+    // A third run does nothing new.
+    let again =
+        myna_issuer::service::batch::run(&service, &input, &output, &mut |_, _| {}).unwrap();
+    assert_eq!((again.offered, again.already_done), (0, 300));
+    drop(service);
+
+    let lines: Vec<Value> = std::fs::read_to_string(&output)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 300);
+    let mut ids: Vec<&str> = lines
+        .iter()
+        .map(|l| l["row_id"].as_str().unwrap())
+        .collect();
+    ids.sort();
+    ids.dedup();
+    assert_eq!(ids.len(), 300, "every row exactly once");
+
+    // An offer from the file redeems over HTTP with its PIN.
+    let server = Server::start(dir.path(), admins.config(), clock, &world).await;
+    let last = &lines[299];
+    let link =
+        myna_vc_core::oid4vci::OfferLink::parse(last["credential_offer_uri"].as_str().unwrap())
+            .unwrap();
+    let myna_vc_core::oid4vci::OfferLink::ByValue(offer) = link else {
+        panic!("offer by value")
+    };
+    let offer: Value = serde_json::to_value(*offer).unwrap();
+    let wallet = Wallet::new(&server);
+    assert_error(wallet.token(&offer, None).await, 400, "invalid_grant").await;
+    let token = wallet.access_token(&offer, last["tx_code"].as_str()).await;
+    assert_eq!(
+        wallet
+            .credentials(&token, "age", &[&*signer()], START)
+            .await
+            .len(),
+        1
+    );
     server.stop().await;
 }

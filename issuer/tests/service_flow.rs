@@ -15,8 +15,8 @@ mod service_support;
 use card_fixture::{World, ISS, MAEBASHI, TAKASAKI};
 use myna_vc_core::claim_path::ClaimPath;
 use myna_vc_core::consent::{
-    ConsentAction, ConsentActionRequest, ConsentId, ConsentReceipt, ConsentRecord, ConsentState, ConsentTerms,
-    ConsentUse, ConsentUseReport, Purpose, Recipient,
+    ConsentAction, ConsentActionRequest, ConsentId, ConsentReceipt, ConsentRecord, ConsentState,
+    ConsentTerms, ConsentUse, ConsentUseReport, Purpose, Recipient,
 };
 use myna_vc_core::crypto::{default_provider, SecretKey, Signer};
 use myna_vc_core::did::DidKey;
@@ -74,7 +74,10 @@ async fn resident_and_age_are_issued_after_anchoring_with_the_card() {
     );
     assert_eq!(anchor.claims()["assurance_level"], "jpki-authentication");
     let offer = &anchored["credential_offer"];
-    assert_eq!(offer["credential_configuration_ids"], json!(["resident", "age"]));
+    assert_eq!(
+        offer["credential_configuration_ids"],
+        json!(["resident", "age"])
+    );
     assert!(anchored["credential_offer_uri"]
         .as_str()
         .unwrap()
@@ -90,7 +93,10 @@ async fn resident_and_age_are_issued_after_anchoring_with_the_card() {
         let vc = verify(credential, server.service.issuer_key(), START);
         assert_eq!(vc.claims()["address"], MAEBASHI);
         assert_eq!(vc.claims()["municipality_code"], "102016");
-        assert_eq!(vc.disclosed().holder_key().unwrap().unwrap(), key.public_key());
+        assert_eq!(
+            vc.disclosed().holder_key().unwrap().unwrap(),
+            key.public_key()
+        );
     }
     let ages = wallet.credentials(&token, "age", &[&*phone], START).await;
     let age = verify(&ages[0], server.service.issuer_key(), START);
@@ -101,7 +107,12 @@ async fn resident_and_age_are_issued_after_anchoring_with_the_card() {
     let nonce = wallet.nonce().await;
     let again = json!({"credential_configuration_id": "age",
         "proofs": {"jwt": Wallet::proofs(&[&*phone], &nonce, START)}});
-    assert_error(wallet.credential_request(&token, &again).await, 400, "invalid_credential_request").await;
+    assert_error(
+        wallet.credential_request(&token, &again).await,
+        400,
+        "invalid_credential_request",
+    )
+    .await;
     server.stop().await;
 }
 
@@ -113,9 +124,17 @@ async fn a_card_from_another_municipality_gets_only_an_age_offer() {
     let admins = Admins::new();
     let server = Server::start(dir.path(), admins.config(), ManualClock::at(START), &world).await;
     import_crls(&server, &mut world, &admins.officer, START).await;
-    let (status, anchored) = json(Wallet::new(&server).anchor(&card, &*signer(), START, true).await).await;
+    let (status, anchored) = json(
+        Wallet::new(&server)
+            .anchor(&card, &*signer(), START, true)
+            .await,
+    )
+    .await;
     assert_eq!(status, 200, "{anchored}");
-    assert_eq!(anchored["credential_offer"]["credential_configuration_ids"], json!(["age"]));
+    assert_eq!(
+        anchored["credential_offer"]["credential_configuration_ids"],
+        json!(["age"])
+    );
     server.stop().await;
 }
 
@@ -137,13 +156,23 @@ async fn subsidy_shelter_and_fan_club_come_from_operator_offers() {
         {"credential": "shelter_registration", "shelter_id": "maebashi-daiichi-chugakko",
          "checked_in_at": START.as_unix(), "allergies": ["buckwheat"]}
     ]});
-    let (status, created) = json(admin_post(&server, "/admin/offers", Some(&admins.operator), &offer_body).await).await;
+    let (status, created) = json(
+        admin_post(
+            &server,
+            "/admin/offers",
+            Some(&admins.operator),
+            &offer_body,
+        )
+        .await,
+    )
+    .await;
     assert_eq!(status, 201, "{created}");
     let offer = &created["credential_offer"];
     let pin = created["tx_code"].as_str().unwrap();
     assert_eq!(pin.len(), 6);
     assert_eq!(
-        offer["grants"]["urn:ietf:params:oauth:grant-type:pre-authorized_code"]["tx_code"]["length"],
+        offer["grants"]["urn:ietf:params:oauth:grant-type:pre-authorized_code"]["tx_code"]
+            ["length"],
         6
     );
     // A wrong PIN is refused; the right one still works (3 attempts).
@@ -175,10 +204,13 @@ async fn subsidy_shelter_and_fan_club_come_from_operator_offers() {
     let anchor = SdJwt::parse(anchored["anchor_credential"].as_str().unwrap()).unwrap();
     let body = json!({"tx_code": false, "credentials": [{"credential": "fan_club_membership",
         "club_id": "thespa-gunma", "member_number": "A-0042", "tier": "gold"}]});
-    let (status, created) = json(admin_post(&server, "/admin/offers", Some(&admins.operator), &body).await).await;
+    let (status, created) =
+        json(admin_post(&server, "/admin/offers", Some(&admins.operator), &body).await).await;
     assert_eq!(status, 201, "{created}");
     assert!(created.get("tx_code").is_none());
-    let token = wallet.access_token(&created["credential_offer"], None).await;
+    let token = wallet
+        .access_token(&created["credential_offer"], None)
+        .await;
     let nonce = wallet.nonce().await;
     let presentation = anchor
         .select(&[])
@@ -194,13 +226,23 @@ async fn subsidy_shelter_and_fan_club_come_from_operator_offers() {
     // Without the presentation: refused, and the configuration stays available.
     let bare = json!({"credential_configuration_id": "fan_club_membership",
         "proofs": {"jwt": Wallet::proofs(&[&*holder], &nonce, START)}});
-    assert_error(wallet.credential_request(&token, &bare).await, 400, "invalid_credential_request").await;
+    assert_error(
+        wallet.credential_request(&token, &bare).await,
+        400,
+        "invalid_credential_request",
+    )
+    .await;
     let nonce = wallet.nonce().await;
     let presentation_for = |n: &str| {
         anchor
             .select(&[])
             .unwrap()
-            .bind(&KeyBinding { audience: ISS, nonce: n, issued_at: START, signer: &*holder })
+            .bind(&KeyBinding {
+                audience: ISS,
+                nonce: n,
+                issued_at: START,
+                signer: &*holder,
+            })
             .unwrap()
             .to_string()
     };
@@ -210,9 +252,16 @@ async fn subsidy_shelter_and_fan_club_come_from_operator_offers() {
         "anchor_presentation": presentation_for(nonce.as_str())});
     let (status, body) = json(wallet.credential_request(&token, &request).await).await;
     assert_eq!(status, 200, "{body}");
-    let vc = verify(body["credentials"][0]["credential"].as_str().unwrap(), &issuer_key, START);
+    let vc = verify(
+        body["credentials"][0]["credential"].as_str().unwrap(),
+        &issuer_key,
+        START,
+    );
     assert_eq!(vc.claims()["tier"], "gold");
-    assert_eq!(vc.disclosed().holder_key().unwrap().unwrap(), holder.public_key());
+    assert_eq!(
+        vc.disclosed().holder_key().unwrap().unwrap(),
+        holder.public_key()
+    );
     server.stop().await;
 }
 
@@ -224,15 +273,23 @@ async fn ten_credentials_with_distinct_keys_in_one_request() {
     let server = Server::start(dir.path(), admins.config(), ManualClock::at(START), &world).await;
     let wallet = Wallet::new(&server);
     let body = json!({"tx_code": false, "credentials": [{"credential": "age", "birthdate": "2001-04-02"}]});
-    let (_, created) = json(admin_post(&server, "/admin/offers", Some(&admins.operator), &body).await).await;
-    let token = wallet.access_token(&created["credential_offer"], None).await;
+    let (_, created) =
+        json(admin_post(&server, "/admin/offers", Some(&admins.operator), &body).await).await;
+    let token = wallet
+        .access_token(&created["credential_offer"], None)
+        .await;
 
     // The same key twice is refused: one credential per distinct key (unlinkability).
     let same = signer();
     let nonce = wallet.nonce().await;
     let twice = json!({"credential_configuration_id": "age",
         "proofs": {"jwt": Wallet::proofs(&[&*same, &*same], &nonce, START)}});
-    assert_error(wallet.credential_request(&token, &twice).await, 400, "invalid_proof").await;
+    assert_error(
+        wallet.credential_request(&token, &twice).await,
+        400,
+        "invalid_proof",
+    )
+    .await;
 
     let keys: Vec<Box<dyn Signer>> = (0..10).map(|_| signer()).collect();
     let refs: Vec<&dyn Signer> = keys.iter().map(|k| &**k).collect();
@@ -241,12 +298,19 @@ async fn ten_credentials_with_distinct_keys_in_one_request() {
     let mut status_entries = Vec::new();
     for (credential, key) in credentials.iter().zip(&keys) {
         let vc = verify(credential, server.service.issuer_key(), START);
-        assert_eq!(vc.disclosed().holder_key().unwrap().unwrap(), key.public_key());
+        assert_eq!(
+            vc.disclosed().holder_key().unwrap().unwrap(),
+            key.public_key()
+        );
         status_entries.push(vc.status().unwrap().unwrap().index);
     }
     status_entries.sort();
     status_entries.dedup();
-    assert_eq!(status_entries.len(), 10, "every credential has its own status entry");
+    assert_eq!(
+        status_entries.len(),
+        10,
+        "every credential has its own status entry"
+    );
     server.stop().await;
 }
 
@@ -257,9 +321,15 @@ async fn status_token(server: &Server) -> (String, String) {
         response.headers()["content-type"].to_str().unwrap(),
         "application/statuslist+jwt"
     );
-    assert_eq!(response.headers()["cache-control"].to_str().unwrap(), "max-age=300");
+    assert_eq!(
+        response.headers()["cache-control"].to_str().unwrap(),
+        "max-age=300"
+    );
     let etag = response.headers()["etag"].to_str().unwrap().to_owned();
-    assert!(etag.starts_with('"') && etag.ends_with('"'), "a strong ETag");
+    assert!(
+        etag.starts_with('"') && etag.ends_with('"'),
+        "a strong ETag"
+    );
     (etag, response.text().await.unwrap())
 }
 
@@ -284,9 +354,15 @@ async fn a_revocation_shows_in_the_refetched_status_list_and_etags_revalidate() 
     let server = Server::start(dir.path(), admins.config(), ManualClock::at(START), &world).await;
     let wallet = Wallet::new(&server);
     let body = json!({"tx_code": false, "credentials": [{"credential": "age", "birthdate": "2001-04-02"}]});
-    let (_, created) = json(admin_post(&server, "/admin/offers", Some(&admins.operator), &body).await).await;
-    let token = wallet.access_token(&created["credential_offer"], None).await;
-    let credential = wallet.credentials(&token, "age", &[&*signer()], START).await.remove(0);
+    let (_, created) =
+        json(admin_post(&server, "/admin/offers", Some(&admins.operator), &body).await).await;
+    let token = wallet
+        .access_token(&created["credential_offer"], None)
+        .await;
+    let credential = wallet
+        .credentials(&token, "age", &[&*signer()], START)
+        .await
+        .remove(0);
     let reference = verify(&credential, server.service.issuer_key(), START)
         .status()
         .unwrap()
@@ -307,7 +383,16 @@ async fn a_revocation_shows_in_the_refetched_status_list_and_etags_revalidate() 
 
     let revoke = json!({"status": {"uri": reference.uri.as_str(), "idx": reference.index.get()},
         "reason": "holder_request"});
-    let (status, body) = json(admin_post(&server, "/admin/credentials/revoke", Some(&admins.officer), &revoke).await).await;
+    let (status, body) = json(
+        admin_post(
+            &server,
+            "/admin/credentials/revoke",
+            Some(&admins.officer),
+            &revoke,
+        )
+        .await,
+    )
+    .await;
     assert_eq!(status, 200, "{body}");
 
     let stale = client()
@@ -319,10 +404,19 @@ async fn a_revocation_shows_in_the_refetched_status_list_and_etags_revalidate() 
     assert_eq!(stale.status(), 200, "the old ETag no longer matches");
     let (etag_after, token_after) = status_token(&server).await;
     assert_ne!(etag_after, etag);
-    assert_eq!(status_of(&server, &token_after, &reference), Status::INVALID);
+    assert_eq!(
+        status_of(&server, &token_after, &reference),
+        Status::INVALID
+    );
     // A second revocation is a conflict, not a silent success.
     assert_error(
-        admin_post(&server, "/admin/credentials/revoke", Some(&admins.officer), &revoke).await,
+        admin_post(
+            &server,
+            "/admin/credentials/revoke",
+            Some(&admins.officer),
+            &revoke,
+        )
+        .await,
         409,
         "invalid_request",
     )
@@ -342,23 +436,49 @@ async fn publication_serves_did_web_and_a_signed_trust_list() {
     let world = World::new();
     let admins = Admins::new();
     let server = Server::start(dir.path(), admins.config(), ManualClock::at(START), &world).await;
-    let (status, did) = json(client().get(server.url("/.well-known/did.json")).send().await.unwrap()).await;
+    let (status, did) = json(
+        client()
+            .get(server.url("/.well-known/did.json"))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
     assert_eq!(status, 200);
     assert_eq!(did["id"], "did:web:city.maebashi.example");
     let document = myna_vc_core::did::DidDocument::from_json(did.to_string().as_bytes()).unwrap();
     let key = document.verification_methods()[0].public_key().unwrap();
     assert_eq!(&key, server.service.issuer_key());
 
-    let response = client().get(server.url("/trust-list")).send().await.unwrap();
+    let response = client()
+        .get(server.url("/trust-list"))
+        .send()
+        .await
+        .unwrap();
     let etag = response.headers()["etag"].to_str().unwrap().to_owned();
     let token = response.text().await.unwrap();
-    let verified = TrustList::verify(&token, default_provider(), &server.service.authority_key(), START).unwrap();
+    let verified = TrustList::verify(
+        &token,
+        default_provider(),
+        &server.service.authority_key(),
+        START,
+    )
+    .unwrap();
     let resident = Vct::parse("urn:myna-vc:vct:resident:1").unwrap();
     let entry = verified.authorize(ISS, &resident, START).unwrap();
-    assert_eq!(verified.municipality_of(ISS), Some("102016".parse().unwrap()));
+    assert_eq!(
+        verified.municipality_of(ISS),
+        Some("102016".parse().unwrap())
+    );
     assert!(entry.allows(&Vct::parse("urn:myna-vc:vct:age:1").unwrap()));
     // Signed by the issuer key instead of the authority: refused.
-    assert!(TrustList::verify(&token, default_provider(), server.service.issuer_key(), START).is_err());
+    assert!(TrustList::verify(
+        &token,
+        default_provider(),
+        server.service.issuer_key(),
+        START
+    )
+    .is_err());
     let again = client()
         .get(server.url("/trust-list"))
         .header("if-none-match", &etag)
@@ -373,7 +493,10 @@ fn consent_terms(recipient: &SecretKey, usage: ConsentUse) -> ConsentTerms {
     ConsentTerms {
         id: ConsentId::random().unwrap(),
         recipient: Recipient::parse(
-            DidKey::from_public_key(&recipient.public_key()).unwrap().did().as_str(),
+            DidKey::from_public_key(&recipient.public_key())
+                .unwrap()
+                .did()
+                .as_str(),
         )
         .unwrap(),
         purpose: Purpose::new("子育て支援の相談").unwrap(),
@@ -386,7 +509,11 @@ fn consent_terms(recipient: &SecretKey, usage: ConsentUse) -> ConsentTerms {
 }
 
 async fn consent_state(server: &Server, reference: &StatusReference) -> Status {
-    let response = client().get(server.url("/consent-status/1")).send().await.unwrap();
+    let response = client()
+        .get(server.url("/consent-status/1"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(response.status(), 200);
     status_of(server, &response.text().await.unwrap(), reference)
 }
@@ -399,7 +526,8 @@ async fn consent_withdrawal_and_use_show_in_the_consent_list() {
     let server = Server::start(dir.path(), admins.config(), ManualClock::at(START), &world).await;
     let holder = signer();
     let clinic = SecretKey::generate_p256().unwrap();
-    let record = ConsentRecord::sign(consent_terms(&clinic, ConsentUse::Ongoing), &*holder, START).unwrap();
+    let record =
+        ConsentRecord::sign(consent_terms(&clinic, ConsentUse::Ongoing), &*holder, START).unwrap();
     let id = record.terms().id;
     let register = json!({"record": record.as_str()});
     let (status, registered) = json(admin_post(&server, "/consents", None, &register).await).await;
@@ -412,33 +540,129 @@ async fn consent_withdrawal_and_use_show_in_the_consent_list() {
     .unwrap();
     assert_eq!(receipt.consent, id);
     assert_eq!(receipt.status.uri, *server.service.consent_list());
-    assert_eq!(consent_state(&server, &receipt.status).await, ConsentState::Active.to_status());
-    assert_error(admin_post(&server, "/consents", None, &register).await, 409, "invalid_request").await;
+    assert_eq!(
+        consent_state(&server, &receipt.status).await,
+        ConsentState::Active.to_status()
+    );
+    assert_error(
+        admin_post(&server, "/consents", None, &register).await,
+        409,
+        "invalid_request",
+    )
+    .await;
 
-    let action = |seq, action, by: &dyn Signer| {
-        json!({"action": ConsentActionRequest { consent: id, action, seq, iat: START }.sign(by).unwrap()})
-    };
-    let (status, body) = json(admin_post(&server, "/consents/actions", None, &action(1, ConsentAction::Pause, &*holder)).await).await;
-    assert_eq!((status, body["state"].as_str()), (200, Some("paused")), "{body}");
-    assert_eq!(consent_state(&server, &receipt.status).await, ConsentState::Paused.to_status());
+    let action = |seq, action, by: &dyn Signer| json!({"action": ConsentActionRequest { consent: id, action, seq, iat: START }.sign(by).unwrap()});
+    let (status, body) = json(
+        admin_post(
+            &server,
+            "/consents/actions",
+            None,
+            &action(1, ConsentAction::Pause, &*holder),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(
+        (status, body["state"].as_str()),
+        (200, Some("paused")),
+        "{body}"
+    );
+    assert_eq!(
+        consent_state(&server, &receipt.status).await,
+        ConsentState::Paused.to_status()
+    );
     // Replayed (same seq) and foreign-key actions are refused.
-    assert_error(admin_post(&server, "/consents/actions", None, &action(1, ConsentAction::Resume, &*holder)).await, 409, "invalid_request").await;
-    assert!(admin_post(&server, "/consents/actions", None, &action(5, ConsentAction::Withdraw, &*signer())).await.status().is_client_error());
-    let (status, body) = json(admin_post(&server, "/consents/actions", None, &action(2, ConsentAction::Withdraw, &*holder)).await).await;
-    assert_eq!((status, body["state"].as_str()), (200, Some("withdrawn")), "{body}");
-    assert_eq!(consent_state(&server, &receipt.status).await, ConsentState::Withdrawn.to_status());
+    assert_error(
+        admin_post(
+            &server,
+            "/consents/actions",
+            None,
+            &action(1, ConsentAction::Resume, &*holder),
+        )
+        .await,
+        409,
+        "invalid_request",
+    )
+    .await;
+    assert!(admin_post(
+        &server,
+        "/consents/actions",
+        None,
+        &action(5, ConsentAction::Withdraw, &*signer())
+    )
+    .await
+    .status()
+    .is_client_error());
+    let (status, body) = json(
+        admin_post(
+            &server,
+            "/consents/actions",
+            None,
+            &action(2, ConsentAction::Withdraw, &*holder),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(
+        (status, body["state"].as_str()),
+        (200, Some("withdrawn")),
+        "{body}"
+    );
+    assert_eq!(
+        consent_state(&server, &receipt.status).await,
+        ConsentState::Withdrawn.to_status()
+    );
 
     // A one-time consent ends when the recipient reports its use.
-    let once = ConsentRecord::sign(consent_terms(&clinic, ConsentUse::OneTime), &*holder, START).unwrap();
-    let (_, registered) = json(admin_post(&server, "/consents", None, &json!({"record": once.as_str()})).await).await;
-    let reference = ConsentReceipt::verify(registered["receipt"].as_str().unwrap(), default_provider(), server.service.issuer_key()).unwrap().status;
+    let once =
+        ConsentRecord::sign(consent_terms(&clinic, ConsentUse::OneTime), &*holder, START).unwrap();
+    let (_, registered) = json(
+        admin_post(
+            &server,
+            "/consents",
+            None,
+            &json!({"record": once.as_str()}),
+        )
+        .await,
+    )
+    .await;
+    let reference = ConsentReceipt::verify(
+        registered["receipt"].as_str().unwrap(),
+        default_provider(),
+        server.service.issuer_key(),
+    )
+    .unwrap()
+    .status;
     let clinic_signer = default_provider().signer(&clinic).unwrap();
-    let report = ConsentUseReport { consent: once.terms().id, iat: START }.sign(&*clinic_signer).unwrap();
-    let forged = ConsentUseReport { consent: once.terms().id, iat: START }.sign(&*signer()).unwrap();
-    assert!(admin_post(&server, "/consents/use", None, &json!({"report": forged})).await.status().is_client_error());
-    let (status, body) = json(admin_post(&server, "/consents/use", None, &json!({"report": report})).await).await;
-    assert_eq!((status, body["state"].as_str()), (200, Some("used")), "{body}");
-    assert_eq!(consent_state(&server, &reference).await, ConsentState::Used.to_status());
+    let report = ConsentUseReport {
+        consent: once.terms().id,
+        iat: START,
+    }
+    .sign(&*clinic_signer)
+    .unwrap();
+    let forged = ConsentUseReport {
+        consent: once.terms().id,
+        iat: START,
+    }
+    .sign(&*signer())
+    .unwrap();
+    assert!(
+        admin_post(&server, "/consents/use", None, &json!({"report": forged}))
+            .await
+            .status()
+            .is_client_error()
+    );
+    let (status, body) =
+        json(admin_post(&server, "/consents/use", None, &json!({"report": report})).await).await;
+    assert_eq!(
+        (status, body["state"].as_str()),
+        (200, Some("used")),
+        "{body}"
+    );
+    assert_eq!(
+        consent_state(&server, &reference).await,
+        ConsentState::Used.to_status()
+    );
     server.stop().await;
 }
 
@@ -454,47 +678,142 @@ async fn a_restarted_server_keeps_keys_credentials_statuses_consents_and_audit()
     let wallet = Wallet::new(&server);
     let holder = signer();
     let (_, anchored) = json(wallet.anchor(&card, &*holder, START, true).await).await;
-    let token = wallet.access_token(&anchored["credential_offer"], None).await;
-    let credential = wallet.credentials(&token, "resident", &[&*holder], START).await.remove(0);
-    let reference = verify(&credential, server.service.issuer_key(), START).status().unwrap().unwrap();
+    let token = wallet
+        .access_token(&anchored["credential_offer"], None)
+        .await;
+    let credential = wallet
+        .credentials(&token, "resident", &[&*holder], START)
+        .await
+        .remove(0);
+    let reference = verify(&credential, server.service.issuer_key(), START)
+        .status()
+        .unwrap()
+        .unwrap();
     let revoke = json!({"status": {"uri": reference.uri.as_str(), "idx": reference.index.get()}});
-    assert_eq!(admin_post(&server, "/admin/credentials/suspend", Some(&admins.officer), &revoke).await.status(), 200);
+    assert_eq!(
+        admin_post(
+            &server,
+            "/admin/credentials/suspend",
+            Some(&admins.officer),
+            &revoke
+        )
+        .await
+        .status(),
+        200
+    );
     let clinic = SecretKey::generate_p256().unwrap();
-    let record = ConsentRecord::sign(consent_terms(&clinic, ConsentUse::Ongoing), &*holder, START).unwrap();
-    let (_, registered) = json(admin_post(&server, "/consents", None, &json!({"record": record.as_str()})).await).await;
-    let consent_ref = ConsentReceipt::verify(registered["receipt"].as_str().unwrap(), default_provider(), server.service.issuer_key()).unwrap().status;
-    let withdraw = ConsentActionRequest { consent: record.terms().id, action: ConsentAction::Withdraw, seq: 1, iat: START }.sign(&*holder).unwrap();
-    assert_eq!(admin_post(&server, "/consents/actions", None, &json!({"action": withdraw})).await.status(), 200);
+    let record =
+        ConsentRecord::sign(consent_terms(&clinic, ConsentUse::Ongoing), &*holder, START).unwrap();
+    let (_, registered) = json(
+        admin_post(
+            &server,
+            "/consents",
+            None,
+            &json!({"record": record.as_str()}),
+        )
+        .await,
+    )
+    .await;
+    let consent_ref = ConsentReceipt::verify(
+        registered["receipt"].as_str().unwrap(),
+        default_provider(),
+        server.service.issuer_key(),
+    )
+    .unwrap()
+    .status;
+    let withdraw = ConsentActionRequest {
+        consent: record.terms().id,
+        action: ConsentAction::Withdraw,
+        seq: 1,
+        iat: START,
+    }
+    .sign(&*holder)
+    .unwrap();
+    assert_eq!(
+        admin_post(
+            &server,
+            "/consents/actions",
+            None,
+            &json!({"action": withdraw})
+        )
+        .await
+        .status(),
+        200
+    );
     // An offer made before the restart is redeemed after it.
     let body = json!({"tx_code": false, "credentials": [{"credential": "age", "birthdate": "2001-04-02"}]});
-    let (_, pending) = json(admin_post(&server, "/admin/offers", Some(&admins.operator), &body).await).await;
+    let (_, pending) =
+        json(admin_post(&server, "/admin/offers", Some(&admins.operator), &body).await).await;
     let issuer_key = server.service.issuer_key().clone();
     let authority = server.service.authority_key();
-    let (_, audit_before) = json(client().get(server.url("/admin/audit?limit=1000")).bearer_auth(&admins.operator).send().await.unwrap()).await;
+    let (_, audit_before) = json(
+        client()
+            .get(server.url("/admin/audit?limit=1000"))
+            .bearer_auth(&admins.operator)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
     server.stop().await;
 
     // A wrong passphrase does not open the keys.
-    let refused = open(dir.path(), admins.config(), clock.clone(), &world, "not the passphrase");
-    assert!(matches!(refused, Err(myna_issuer::service::ServiceError::WrongPassphrase)));
+    let refused = open(
+        dir.path(),
+        admins.config(),
+        clock.clone(),
+        &world,
+        "not the passphrase",
+    );
+    assert!(matches!(
+        refused,
+        Err(myna_issuer::service::ServiceError::WrongPassphrase)
+    ));
 
     let server = Server::start(dir.path(), admins.config(), clock.clone(), &world).await;
     assert_eq!(server.service.issuer_key(), &issuer_key);
     assert_eq!(server.service.authority_key(), authority);
     let (_, token) = status_token(&server).await;
     assert_eq!(status_of(&server, &token, &reference), Status::SUSPENDED);
-    assert_eq!(consent_state(&server, &consent_ref).await, ConsentState::Withdrawn.to_status());
+    assert_eq!(
+        consent_state(&server, &consent_ref).await,
+        ConsentState::Withdrawn.to_status()
+    );
     let wallet = Wallet::new(&server);
-    let token = wallet.access_token(&pending["credential_offer"], None).await;
-    assert_eq!(wallet.credentials(&token, "age", &[&*signer()], START).await.len(), 1);
+    let token = wallet
+        .access_token(&pending["credential_offer"], None)
+        .await;
+    assert_eq!(
+        wallet
+            .credentials(&token, "age", &[&*signer()], START)
+            .await
+            .len(),
+        1
+    );
     // The CRLs imported before the restart still serve anchoring.
     let (status, body) = json(wallet.anchor(&card, &*signer(), START, false).await).await;
     assert_eq!(status, 200, "{body}");
-    let (_, audit_after) = json(client().get(server.url("/admin/audit?limit=1000")).bearer_auth(&admins.operator).send().await.unwrap()).await;
+    let (_, audit_after) = json(
+        client()
+            .get(server.url("/admin/audit?limit=1000"))
+            .bearer_auth(&admins.operator)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
     let before = audit_before["entries"].as_array().unwrap();
     let after = audit_after["entries"].as_array().unwrap();
     assert!(after.len() > before.len());
-    assert_eq!(&after[..before.len()], &before[..], "the audit log survived unchanged");
-    assert_eq!(audit_after["chain_length"].as_u64().unwrap() as usize, after.len() + 1);
+    assert_eq!(
+        &after[..before.len()],
+        &before[..],
+        "the audit log survived unchanged"
+    );
+    assert_eq!(
+        audit_after["chain_length"].as_u64().unwrap() as usize,
+        after.len() + 1
+    );
     let _: Value = audit_after;
     server.stop().await;
 }

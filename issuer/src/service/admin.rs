@@ -60,7 +60,11 @@ pub(crate) fn routes() -> Router<Service> {
 }
 
 /// Finds the token's entry (every entry compared, in constant time) and checks its role.
-fn authorize(shared: &Shared, token: &str, allowed: &[AdminRole]) -> Result<AdminTokenEntry, ApiError> {
+fn authorize(
+    shared: &Shared,
+    token: &str,
+    allowed: &[AdminRole],
+) -> Result<AdminTokenEntry, ApiError> {
     let presented = AdminTokenEntry::hash(token);
     let mut found: Option<&AdminTokenEntry> = None;
     for entry in &shared.config.admin_tokens {
@@ -71,7 +75,11 @@ fn authorize(shared: &Shared, token: &str, allowed: &[AdminRole]) -> Result<Admi
         }
     }
     let entry = found.ok_or_else(|| {
-        ApiError::new(StatusCode::UNAUTHORIZED, ErrorCode::InvalidToken, "unknown admin token")
+        ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            ErrorCode::InvalidToken,
+            "unknown admin token",
+        )
     })?;
     if !allowed.contains(&entry.role) {
         return Err(ApiError::new(
@@ -125,12 +133,20 @@ async fn create_offer(
                 None => SubjectHandle::random()?,
             };
             let now = shared.now();
-            let offer =
-                entitlement::create_offer(shared, &subject, request.credentials, request.tx_code, now)?;
+            let offer = entitlement::create_offer(
+                shared,
+                &subject,
+                request.credentials,
+                request.tx_code,
+                now,
+            )?;
             let audited = AuditSubject::subject(&subject).by(&admin.name);
-            shared
-                .store
-                .append_audit(now, actor(admin.role), AuditAction::OfferCreated, audited)?;
+            shared.store.append_audit(
+                now,
+                actor(admin.role),
+                AuditAction::OfferCreated,
+                audited,
+            )?;
             serde_json::to_string(&offer).map_err(|e| ApiError::internal(&e.to_string()))
         })
         .await?;
@@ -172,23 +188,33 @@ fn reason(name: Option<&str>) -> Result<RevocationReason, ApiError> {
         "issued_in_error" => RevocationReason::IssuedInError,
         "superseded" => RevocationReason::Superseded,
         "other" => RevocationReason::Other,
-        _ => {
-            return Err(ApiError::bad_request(
-                "reason must be holder_request, key_compromise, issued_in_error, superseded or other",
-            ))
-        }
+        _ => return Err(ApiError::bad_request(
+            "reason must be holder_request, key_compromise, issued_in_error, superseded or other",
+        )),
     })
 }
 
-async fn revoke(state: State<Service>, bearer: Bearer, body: JsonBody) -> Result<Response, ApiError> {
+async fn revoke(
+    state: State<Service>,
+    bearer: Bearer,
+    body: JsonBody,
+) -> Result<Response, ApiError> {
     change_status(state, bearer, body, Transition::Revoke).await
 }
 
-async fn suspend(state: State<Service>, bearer: Bearer, body: JsonBody) -> Result<Response, ApiError> {
+async fn suspend(
+    state: State<Service>,
+    bearer: Bearer,
+    body: JsonBody,
+) -> Result<Response, ApiError> {
     change_status(state, bearer, body, Transition::Suspend).await
 }
 
-async fn resume(state: State<Service>, bearer: Bearer, body: JsonBody) -> Result<Response, ApiError> {
+async fn resume(
+    state: State<Service>,
+    bearer: Bearer,
+    body: JsonBody,
+) -> Result<Response, ApiError> {
     change_status(state, bearer, body, Transition::Resume).await
 }
 
@@ -262,9 +288,9 @@ async fn import_crl(
             let now = shared.now();
             let summary = crate::cascade::import_crl(&shared.store, &crl, &*jpki.linking, now)?;
             let kind = certificate_type_name(crl.certificate_type());
-            shared.store.write(|tx| {
-                state_table::put(tx, Namespace::Crl, kind.as_bytes(), &body.0)
-            })?;
+            shared
+                .store
+                .write(|tx| state_table::put(tx, Namespace::Crl, kind.as_bytes(), &body.0))?;
             let audited = AuditSubject::object("crl", kind).by(&admin.name);
             shared
                 .store
@@ -382,7 +408,11 @@ fn get_opening(shared: &Shared, id: &str) -> Result<Opening, ApiError> {
     serde_json::from_slice(&bytes).map_err(|e| ApiError::internal(&e.to_string()))
 }
 
-fn opening_view(shared: &Shared, id: &str, opening: &Opening) -> Result<serde_json::Value, ApiError> {
+fn opening_view(
+    shared: &Shared,
+    id: &str,
+    opening: &Opening,
+) -> Result<serde_json::Value, ApiError> {
     let context = ContextId::parse(&opening.context)?;
     let pseudonym = Pseudonym::parse(&opening.pseudonym)?;
     let sealed = shared
@@ -404,7 +434,11 @@ async fn opening(
     Bearer(token): Bearer,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
-    authorize(service.shared(), &token, &[AdminRole::Operator, AdminRole::Trustee])?;
+    authorize(
+        service.shared(),
+        &token,
+        &[AdminRole::Operator, AdminRole::Trustee],
+    )?;
     let view = service
         .blocking(move |shared| opening_view(shared, &id, &get_opening(shared, &id)?))
         .await?;
@@ -478,7 +512,8 @@ async fn submit_share(
                         Ok(ReleasedShare::from_bytes(&bytes)?)
                     })
                     .collect::<Result<Vec<_>, ApiError>>()?;
-                let opened = escrow::open_recorded(&shared.store, &context, &pseudonym, &releases, now)?;
+                let opened =
+                    escrow::open_recorded(&shared.store, &context, &pseudonym, &releases, now)?;
                 opening.person = Some(opened.link.person.to_string());
                 opening.shares.clear();
             }
@@ -493,7 +528,12 @@ async fn submit_share(
 fn audit_range(uri: &Uri) -> Result<(u64, u64), ApiError> {
     let mut from = 0u64;
     let mut limit = 100u64;
-    for pair in uri.query().unwrap_or("").split('&').filter(|p| !p.is_empty()) {
+    for pair in uri
+        .query()
+        .unwrap_or("")
+        .split('&')
+        .filter(|p| !p.is_empty())
+    {
         let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
         let number = value
             .parse::<u64>()
@@ -501,7 +541,11 @@ fn audit_range(uri: &Uri) -> Result<(u64, u64), ApiError> {
         match name {
             "from" => from = number,
             "limit" => limit = number.clamp(1, MAX_AUDIT_PAGE),
-            _ => return Err(ApiError::bad_request("the audit query takes `from` and `limit`")),
+            _ => {
+                return Err(ApiError::bad_request(
+                    "the audit query takes `from` and `limit`",
+                ))
+            }
         }
     }
     Ok((from, limit))
@@ -520,9 +564,12 @@ async fn audit_log(
                 .store
                 .audit_entries(from..from.saturating_add(limit))?;
             let audited = AuditSubject::object("audit", &format!("{from}-{limit}")).by(&admin.name);
-            shared
-                .store
-                .append_audit(shared.now(), actor(admin.role), AuditAction::AuditLogRead, audited)?;
+            shared.store.append_audit(
+                shared.now(),
+                actor(admin.role),
+                AuditAction::AuditLogRead,
+                audited,
+            )?;
             let entries: Vec<_> = entries
                 .iter()
                 .map(|e| {

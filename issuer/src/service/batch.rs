@@ -133,9 +133,12 @@ pub fn run(
             })?;
             summary.offered += count;
             let audited = AuditSubject::object("batch", &format!("{batch_id}+{count}"));
-            shared
-                .store
-                .append_audit(now, ActorRole::Operator, AuditAction::OfferCreated, audited)?;
+            shared.store.append_audit(
+                now,
+                ActorRole::Operator,
+                AuditAction::OfferCreated,
+                audited,
+            )?;
         }
         done += chunk.len();
         progress(done, summary.rows);
@@ -147,11 +150,15 @@ fn marker(batch_id: &str, row_id: &str) -> Vec<u8> {
     format!("{batch_id}/{row_id}").into_bytes()
 }
 
-fn offer_row(service: &Service, row: &Row) -> Result<super::entitlement::PreparedOffer, ServiceError> {
+fn offer_row(
+    service: &Service,
+    row: &Row,
+) -> Result<super::entitlement::PreparedOffer, ServiceError> {
     let shared = service.shared();
     let subject = match &row.subject {
-        Some(text) => super::admin::parse_subject(text)
-            .map_err(|e| ServiceError::Config(e.body()))?,
+        Some(text) => {
+            super::admin::parse_subject(text).map_err(|e| ServiceError::Config(e.body()))?
+        }
         None => SubjectHandle::random()?,
     };
     Ok(prepare_offer(
@@ -178,7 +185,10 @@ fn parse_rows(bytes: &[u8]) -> Result<Vec<(usize, Row)>, ServiceError> {
         if trimmed.is_empty() || trimmed.starts_with('#') {
             continue;
         }
-        let bad = |detail: String| ServiceError::BatchInput { line: number, detail };
+        let bad = |detail: String| ServiceError::BatchInput {
+            line: number,
+            detail,
+        };
         let value = myna_vc_core::json::parse(trimmed.as_bytes(), "batch row")
             .map_err(|e| bad(e.to_string()))?;
         let row: Row = serde_json::from_value(value).map_err(|e| bad(redacted(&e)))?;
@@ -188,7 +198,9 @@ fn parse_rows(bytes: &[u8]) -> Result<Vec<(usize, Row)>, ServiceError> {
                 .chars()
                 .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
         if !valid_id {
-            return Err(bad("row_id must be 1-64 characters of A-Z a-z 0-9 - _ .".into()));
+            return Err(bad(
+                "row_id must be 1-64 characters of A-Z a-z 0-9 - _ .".into()
+            ));
         }
         if !ids.insert(row.row_id.clone()) {
             return Err(bad(format!("row_id {} repeats", row.row_id)));

@@ -294,7 +294,9 @@ impl ServiceConfig {
         }
         let rules = &self.rules;
         if rules.batch_size < 2 {
-            return Err(ServiceError::Config("rules.batch_size must be at least 2".into()));
+            return Err(ServiceError::Config(
+                "rules.batch_size must be at least 2".into(),
+            ));
         }
         if rules.status_list_capacity < 8 {
             return Err(ServiceError::Config(

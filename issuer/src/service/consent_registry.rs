@@ -59,7 +59,9 @@ struct ConsentRow {
 
 fn load_row(tx: &dyn ReadTables, id: &ConsentId) -> crate::Result<Option<ConsentRow>> {
     state_table::get(tx, Namespace::Consent, id.as_bytes())?
-        .map(|bytes| serde_json::from_slice(&bytes).map_err(|e| crate::Error::corrupt("consent row", e)))
+        .map(|bytes| {
+            serde_json::from_slice(&bytes).map_err(|e| crate::Error::corrupt("consent row", e))
+        })
         .transpose()
 }
 
@@ -104,7 +106,13 @@ fn register_blocking(shared: &Shared, compact: &str) -> Result<Value, ApiError> 
         };
         store_row(tx, &id, &row)?;
         let audited = AuditSubject::object("consent", &id.to_string());
-        audit::append(tx, now, ActorRole::Holder, AuditAction::ConsentRegistered, audited)?;
+        audit::append(
+            tx,
+            now,
+            ActorRole::Holder,
+            AuditAction::ConsentRegistered,
+            audited,
+        )?;
         Ok(Some(index))
     })?;
     let index = index.ok_or_else(|| {
@@ -150,8 +158,11 @@ async fn act(State(service): State<Service>, body: JsonBody) -> Result<Response,
         .blocking(move |shared| {
             let id = claimed_consent(&request.action)?;
             let record = stored_record(shared, &id)?;
-            let action =
-                ConsentActionRequest::verify(&request.action, default_provider(), record.holder_key())?;
+            let action = ConsentActionRequest::verify(
+                &request.action,
+                default_provider(),
+                record.holder_key(),
+            )?;
             apply(shared, &id, &record, action.action, Some(action))
         })
         .await?;
@@ -233,7 +244,11 @@ fn apply(
         crate::Error::Core(
             core @ (myna_vc_core::Error::ConsentActionReplayed { .. }
             | myna_vc_core::Error::ConsentTransition { .. }),
-        ) => ApiError::new(StatusCode::CONFLICT, ErrorCode::InvalidRequest, core.to_string()),
+        ) => ApiError::new(
+            StatusCode::CONFLICT,
+            ErrorCode::InvalidRequest,
+            core.to_string(),
+        ),
         other => ApiError::from(other),
     })?;
     Ok(json!({"consent_id": id.to_string(), "state": state.as_str()}))

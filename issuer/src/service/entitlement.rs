@@ -327,9 +327,9 @@ pub(crate) fn create_offer(
     now: NumericDate,
 ) -> crate::Result<CreatedOffer> {
     let prepared = prepare_offer(shared, subject, items, with_tx_code, now)?;
-    shared.store.write(|tx| {
-        state_table::put(tx, Namespace::Offer, &prepared.id, &prepared.sealed)
-    })?;
+    shared
+        .store
+        .write(|tx| state_table::put(tx, Namespace::Offer, &prepared.id, &prepared.sealed))?;
     Ok(prepared.offer)
 }
 
@@ -425,7 +425,9 @@ pub(crate) fn redeem(
     let lifetime = shared.config.rules.access_token_lifetime_secs;
     let outcome = shared.store.write(|tx| {
         let Some(sealed) = state_table::get(tx, Namespace::Offer, &id)? else {
-            return Ok(Err(grant_error("unknown or already used pre-authorized code")));
+            return Ok(Err(grant_error(
+                "unknown or already used pre-authorized code",
+            )));
         };
         let mut entitlement = Entitlement::open(Namespace::Offer, code, &sealed)?;
         if now.as_unix() >= entitlement.expires_at {
@@ -438,7 +440,10 @@ pub(crate) fn redeem(
                 .as_ref()
                 .map(|c| super::config::AdminTokenEntry::hash(c.as_str()));
             let right = given.is_some_and(|g| {
-                bool::from(subtle::ConstantTimeEq::ct_eq(g.as_bytes(), expected.as_bytes()))
+                bool::from(subtle::ConstantTimeEq::ct_eq(
+                    g.as_bytes(),
+                    expected.as_bytes(),
+                ))
             });
             if !right {
                 entitlement.tx_code_failures = entitlement.tx_code_failures.saturating_add(1);

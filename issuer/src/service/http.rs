@@ -56,7 +56,11 @@ impl ApiError {
 
     /// 400 `invalid_request`.
     pub fn bad_request(description: impl Into<String>) -> Self {
-        Self::new(StatusCode::BAD_REQUEST, ErrorCode::InvalidRequest, description)
+        Self::new(
+            StatusCode::BAD_REQUEST,
+            ErrorCode::InvalidRequest,
+            description,
+        )
     }
 
     /// 500 `server_error` (the detail goes to the log, not to the client).
@@ -110,7 +114,10 @@ impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let mut response = (self.status, self.body()).into_response();
         let headers = response.headers_mut();
-        headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+        headers.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        );
         headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
         if self.status == StatusCode::UNAUTHORIZED {
             headers.insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
@@ -133,9 +140,11 @@ impl From<Error> for ApiError {
             ),
             Error::UnknownCredential(_) => ApiError::not_found("credential"),
             Error::UnknownSealedLink => ApiError::not_found("sealed link"),
-            Error::IllegalTransition { .. } => {
-                ApiError::new(StatusCode::CONFLICT, ErrorCode::InvalidRequest, err.to_string())
-            }
+            Error::IllegalTransition { .. } => ApiError::new(
+                StatusCode::CONFLICT,
+                ErrorCode::InvalidRequest,
+                err.to_string(),
+            ),
             Error::Anchor(_)
             | Error::Card(_)
             | Error::CertificateRevoked(_)
@@ -209,7 +218,11 @@ fn has_content_type(headers: &HeaderMap, expected: &str) -> bool {
 }
 
 /// Reads the body of a request of `expected` content type, at most the configured limit.
-async fn read_body(request: Request, service: &Service, expected: &str) -> Result<Vec<u8>, ApiError> {
+async fn read_body(
+    request: Request,
+    service: &Service,
+    expected: &str,
+) -> Result<Vec<u8>, ApiError> {
     if !has_content_type(request.headers(), expected) {
         return Err(ApiError::new(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
@@ -258,7 +271,9 @@ impl FromRequest<Service> for JsonBody {
     type Rejection = ApiError;
 
     async fn from_request(request: Request, service: &Service) -> Result<Self, ApiError> {
-        read_body(request, service, "application/json").await.map(JsonBody)
+        read_body(request, service, "application/json")
+            .await
+            .map(JsonBody)
     }
 }
 
@@ -335,9 +350,8 @@ impl FromRequestParts<Service> for Bearer {
 }
 
 fn bearer(headers: &HeaderMap) -> Result<String, ApiError> {
-    let unauthorized = |why: &str| {
-        ApiError::new(StatusCode::UNAUTHORIZED, ErrorCode::InvalidToken, why)
-    };
+    let unauthorized =
+        |why: &str| ApiError::new(StatusCode::UNAUTHORIZED, ErrorCode::InvalidToken, why);
     let value = headers
         .get(header::AUTHORIZATION)
         .ok_or_else(|| unauthorized("a bearer token is required"))?
@@ -356,7 +370,10 @@ fn bearer(headers: &HeaderMap) -> Result<String, ApiError> {
 pub fn json_no_store(status: StatusCode, body: String) -> Response {
     let mut response = (status, body).into_response();
     let headers = response.headers_mut();
-    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     response
 }
@@ -370,7 +387,10 @@ pub fn cacheable(
     max_age_secs: u64,
 ) -> Response {
     use sha2::{Digest, Sha256};
-    let etag = format!("\"{}\"", myna_vc_core::b64::encode(Sha256::digest(body.as_bytes())));
+    let etag = format!(
+        "\"{}\"",
+        myna_vc_core::b64::encode(Sha256::digest(body.as_bytes()))
+    );
     let matches = request_headers
         .get(header::IF_NONE_MATCH)
         .and_then(|v| v.to_str().ok())

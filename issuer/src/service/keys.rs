@@ -169,7 +169,11 @@ fn write_private(path: &Path, bytes: &[u8]) -> Result<(), ServiceError> {
     Ok(())
 }
 
-fn cipher(passphrase: &str, salt: &[u8], kdf: &KdfParams) -> Result<ChaCha20Poly1305, ServiceError> {
+fn cipher(
+    passphrase: &str,
+    salt: &[u8],
+    kdf: &KdfParams,
+) -> Result<ChaCha20Poly1305, ServiceError> {
     let params = Params::new(kdf.m_kib, kdf.t_cost, kdf.p_cost, Some(32))
         .map_err(|e| ServiceError::Keys(format!("argon2 parameters: {e}")))?;
     let argon = Argon2::new(Argon2Algorithm::Argon2id, Version::V0x13, params);

@@ -81,7 +81,9 @@ pub enum ServiceError {
     #[error("keys: {0}")]
     Keys(String),
     /// The passphrase does not open the key file.
-    #[error("the passphrase does not open the key file (wrong passphrase, or the file was altered)")]
+    #[error(
+        "the passphrase does not open the key file (wrong passphrase, or the file was altered)"
+    )]
     WrongPassphrase,
     /// A file or socket operation failed.
     #[error("I/O: {0}")]

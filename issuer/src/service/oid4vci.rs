@@ -30,8 +30,8 @@ use myna_vc_core::jws::Jws;
 use myna_vc_core::municipality::Municipality;
 use myna_vc_core::oid4vci::{
     verify_key_proofs, BatchCredentialIssuance, CNonce, CredentialConfiguration,
-    CredentialIssuerMetadata, CredentialRequest, CredentialResponse, ErrorCode,
-    NonceResponse, ProofRules, ProofTypeMetadata, SD_JWT_VC_FORMAT,
+    CredentialIssuerMetadata, CredentialRequest, CredentialResponse, ErrorCode, NonceResponse,
+    ProofRules, ProofTypeMetadata, SD_JWT_VC_FORMAT,
 };
 use myna_vc_core::status_list::Status;
 use myna_vc_core::time::NumericDate;
@@ -117,10 +117,18 @@ pub(crate) fn metadata_document(shared: &Shared) -> CredentialIssuerMetadata {
     }
 }
 
-async fn metadata(State(service): State<Service>, headers: HeaderMap) -> Result<Response, ApiError> {
+async fn metadata(
+    State(service): State<Service>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
     let body = entitlement::to_json(&metadata_document(service.shared()))?;
     let max_age = service.shared().config.rules.status_max_age_secs;
-    Ok(super::http::cacheable(&headers, "application/json", &body, max_age))
+    Ok(super::http::cacheable(
+        &headers,
+        "application/json",
+        &body,
+        max_age,
+    ))
 }
 
 fn anchoring_unavailable() -> ApiError {
@@ -138,7 +146,10 @@ async fn anchor_challenge(State(service): State<Service>) -> Result<Response, Ap
     let body = service
         .blocking(|shared| {
             let jpki = shared.jpki.as_ref().ok_or_else(anchoring_unavailable)?;
-            let crls = shared.crls.read().map_err(|_| ApiError::internal("CRL lock poisoned"))?;
+            let crls = shared
+                .crls
+                .read()
+                .map_err(|_| ApiError::internal("CRL lock poisoned"))?;
             let challenge = anchoring(shared, jpki, &crls).challenge(shared.now())?;
             serde_json::to_string(&ChallengeBody {
                 nonce: challenge.nonce,
@@ -197,7 +208,10 @@ async fn anchor(State(service): State<Service>, body: JsonBody) -> Result<Respon
 fn anchor_blocking(shared: &Shared, request: AnchorRequest) -> Result<String, ApiError> {
     let jpki = shared.jpki.as_ref().ok_or_else(anchoring_unavailable)?;
     let now = shared.now();
-    let crls = shared.crls.read().map_err(|_| ApiError::internal("CRL lock poisoned"))?;
+    let crls = shared
+        .crls
+        .read()
+        .map_err(|_| ApiError::internal("CRL lock poisoned"))?;
     let response = AnchorResponse {
         nonce: request.nonce,
         holder_proof: request.holder_proof,
@@ -220,7 +234,9 @@ fn anchor_blocking(shared: &Shared, request: AnchorRequest) -> Result<String, Ap
                     "the signature certificate belongs to another card holder",
                 ));
             }
-            Some(entitlement::create_offer(shared, &person, items, false, now)?)
+            Some(entitlement::create_offer(
+                shared, &person, items, false, now,
+            )?)
         }
         None => None,
     };
@@ -245,7 +261,9 @@ fn verified_facts(
         .map_err(crate::Error::from)?;
     let parsed = Jws::parse(jws)?;
     if parsed.header().typ.as_deref() != Some(FACTS_TYP) {
-        return Err(ApiError::bad_request(format!("the facts JWS's typ must be {FACTS_TYP}")));
+        return Err(ApiError::bad_request(format!(
+            "the facts JWS's typ must be {FACTS_TYP}"
+        )));
     }
     let payload = myna_vc_core::json::parse_object(&verified.payload, "facts payload")?;
     let holder_key = Jws::parse(&response.holder_proof)?
@@ -257,20 +275,21 @@ fn verified_facts(
     let same = |claim: &str, expected: &str| {
         payload.get(claim).and_then(Value::as_str).is_some_and(|v| {
             v.len() == expected.len()
-                && bool::from(subtle::ConstantTimeEq::ct_eq(v.as_bytes(), expected.as_bytes()))
+                && bool::from(subtle::ConstantTimeEq::ct_eq(
+                    v.as_bytes(),
+                    expected.as_bytes(),
+                ))
         })
     };
-    if !same("nonce", &response.nonce)
-        || !same("holder_jkt", &holder_key.thumbprint().to_string())
+    if !same("nonce", &response.nonce) || !same("holder_jkt", &holder_key.thumbprint().to_string())
     {
         return Err(ApiError::bad_request(
             "the facts JWS answers another challenge or holder key",
         ));
     }
-    let holder = verified
-        .certificate
-        .holder()
-        .ok_or_else(|| ApiError::bad_request("the signature certificate carries no holder facts"))?;
+    let holder = verified.certificate.holder().ok_or_else(|| {
+        ApiError::bad_request("the signature certificate carries no holder facts")
+    })?;
     let not_after = Some(verified.certificate.validity().not_after.as_unix());
     let birthdate = holder.birth_date.date();
     let mut items = Vec::new();
@@ -296,7 +315,10 @@ async fn token(State(service): State<Service>, form: FormBody) -> Result<Respons
     let response = service
         .blocking(move |shared| entitlement::redeem(shared, &request, shared.now()))
         .await?;
-    Ok(json_no_store(StatusCode::OK, entitlement::to_json(&response)?))
+    Ok(json_no_store(
+        StatusCode::OK,
+        entitlement::to_json(&response)?,
+    ))
 }
 
 async fn nonce(State(service): State<Service>) -> Result<Response, ApiError> {
@@ -313,7 +335,10 @@ async fn nonce(State(service): State<Service>) -> Result<Response, ApiError> {
             Ok(NonceResponse { c_nonce })
         })
         .await?;
-    Ok(json_no_store(StatusCode::OK, entitlement::to_json(&response)?))
+    Ok(json_no_store(
+        StatusCode::OK,
+        entitlement::to_json(&response)?,
+    ))
 }
 
 fn proof_error(err: &myna_vc_core::Error) -> ApiError {
@@ -334,7 +359,10 @@ async fn credential(
         .blocking(move |shared| credential_blocking(shared, &token, &request))
         .await?;
     let response = CredentialResponse::issued(credentials);
-    Ok(json_no_store(StatusCode::OK, entitlement::to_json(&response)?))
+    Ok(json_no_store(
+        StatusCode::OK,
+        entitlement::to_json(&response)?,
+    ))
 }
 
 fn credential_blocking(
@@ -343,13 +371,16 @@ fn credential_blocking(
     request: &CredentialRequest,
 ) -> Result<Vec<String>, ApiError> {
     let now = shared.now();
-    let configuration = request.credential_configuration_id.as_deref().ok_or_else(|| {
-        ApiError::new(
-            StatusCode::BAD_REQUEST,
-            ErrorCode::InvalidCredentialRequest,
-            "credential_identifier is not supported; send credential_configuration_id",
-        )
-    })?;
+    let configuration = request
+        .credential_configuration_id
+        .as_deref()
+        .ok_or_else(|| {
+            ApiError::new(
+                StatusCode::BAD_REQUEST,
+                ErrorCode::InvalidCredentialRequest,
+                "credential_identifier is not supported; send credential_configuration_id",
+            )
+        })?;
     if !CONFIGURATIONS.iter().any(|(id, _)| *id == configuration) {
         return Err(ApiError::new(
             StatusCode::BAD_REQUEST,
@@ -368,13 +399,17 @@ fn credential_blocking(
         batch_size,
         ..ProofRules::new(&shared.issuer_id, &c_nonce, now)
     };
-    let keys = verify_key_proofs(default_provider(), proofs, &rules).map_err(|e| proof_error(&e))?;
+    let keys =
+        verify_key_proofs(default_provider(), proofs, &rules).map_err(|e| proof_error(&e))?;
     let nonce_bytes = myna_vc_core::b64::decode(c_nonce.as_str(), "c_nonce")
         .map_err(|_| nonce_error("unknown c_nonce"))?;
     let nonce = Nonce::from_bytes(nonce_bytes).map_err(|_| nonce_error("unknown c_nonce"))?;
     shared.store.consume_challenge(&nonce, now)?;
     let (subject, facts) = entitlement::claim(shared, token, configuration, now)?;
-    let anchor = request.other.get(ANCHOR_PRESENTATION).and_then(Value::as_str);
+    let anchor = request
+        .other
+        .get(ANCHOR_PRESENTATION)
+        .and_then(Value::as_str);
     match issue(shared, &subject, &facts, &keys, anchor, &c_nonce, now) {
         Ok(credentials) => Ok(credentials),
         Err(err) => {
@@ -385,11 +420,19 @@ fn credential_blocking(
 }
 
 fn invalid_proof(description: &str) -> ApiError {
-    ApiError::new(StatusCode::BAD_REQUEST, ErrorCode::InvalidProof, description)
+    ApiError::new(
+        StatusCode::BAD_REQUEST,
+        ErrorCode::InvalidProof,
+        description,
+    )
 }
 
 fn nonce_error(description: &str) -> ApiError {
-    ApiError::new(StatusCode::BAD_REQUEST, ErrorCode::InvalidNonce, description)
+    ApiError::new(
+        StatusCode::BAD_REQUEST,
+        ErrorCode::InvalidNonce,
+        description,
+    )
 }
 
 /// The `nonce` claim of the first proof (unverified: it only selects the rules the proofs
@@ -404,7 +447,9 @@ fn proof_nonce(first: Option<&str>) -> Result<CNonce, ApiError> {
         .get("nonce")
         .and_then(Value::as_str)
         .map(CNonce::new)
-        .ok_or_else(|| nonce_error("the key proof carries no c_nonce; fetch one from the nonce endpoint"))
+        .ok_or_else(|| {
+            nonce_error("the key proof carries no c_nonce; fetch one from the nonce endpoint")
+        })
 }
 
 /// Issues the credentials of `facts` bound to each of `keys`.
@@ -425,8 +470,12 @@ fn issue(
             shared.status_list.clone(),
         )
     };
-    let issuer =
-        CredentialIssuer::with_types(&shared.store, &*shared.issuer, profile, shared.types.clone());
+    let issuer = CredentialIssuer::with_types(
+        &shared.store,
+        &*shared.issuer,
+        profile,
+        shared.types.clone(),
+    );
     let rules = &shared.config.rules;
     let days = |d: u32| now.plus_seconds(u64::from(d) * 86_400);
     let cap = |not_after: Option<i64>, default: NumericDate| {
@@ -480,7 +529,10 @@ fn issue(
             )?]
         }
     };
-    Ok(issued.into_iter().map(|i| i.credential.to_string()).collect())
+    Ok(issued
+        .into_iter()
+        .map(|i| i.credential.to_string())
+        .collect())
 }
 
 /// Checks the anchor presentation a fan-club request carries: this issuer's anchor

@@ -98,20 +98,36 @@ fn did_json(shared: &Shared) -> Result<String, ApiError> {
     serde_json::to_string(&document).map_err(|e| ApiError::internal(&e.to_string()))
 }
 
-async fn did_document(State(service): State<Service>, headers: HeaderMap) -> Result<Response, ApiError> {
+async fn did_document(
+    State(service): State<Service>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
     let shared = service.shared();
     let body = did_json(shared)?;
-    Ok(cacheable(&headers, "application/did+json", &body, shared.config.rules.status_max_age_secs))
+    Ok(cacheable(
+        &headers,
+        "application/did+json",
+        &body,
+        shared.config.rules.status_max_age_secs,
+    ))
 }
 
-async fn jwt_vc_issuer(State(service): State<Service>, headers: HeaderMap) -> Result<Response, ApiError> {
+async fn jwt_vc_issuer(
+    State(service): State<Service>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
     let shared = service.shared();
     let mut jwk = Jwk::new(shared.issuer_public.clone()).to_json();
     if let Some(map) = jwk.as_object_mut() {
         map.insert("kid".into(), json!(issuer_kid(shared)));
     }
     let body = json!({"issuer": shared.issuer_id.as_str(), "jwks": {"keys": [jwk]}}).to_string();
-    Ok(cacheable(&headers, "application/json", &body, shared.config.rules.status_max_age_secs))
+    Ok(cacheable(
+        &headers,
+        "application/json",
+        &body,
+        shared.config.rules.status_max_age_secs,
+    ))
 }
 
 async fn status_list(
@@ -146,7 +162,12 @@ async fn serve_list(
         .blocking(move |shared| signed_list(shared, &uri))
         .await?;
     let max_age = service.shared().config.rules.status_max_age_secs;
-    Ok(cacheable(&headers, "application/statuslist+jwt", &token, max_age))
+    Ok(cacheable(
+        &headers,
+        "application/statuslist+jwt",
+        &token,
+        max_age,
+    ))
 }
 
 /// The cached token of list `uri`, re-signed when the list changed or the token is past
@@ -161,7 +182,9 @@ fn signed_list(shared: &Shared, uri: &StatusListUri) -> Result<String, ApiError>
         .lock()
         .map_err(|_| ApiError::internal("status cache lock poisoned"))?;
     if let Some(signed) = cache.get(uri.as_str()) {
-        if signed.version == version && !half_life_passed(signed, now, rules.status_token_lifetime_secs) {
+        if signed.version == version
+            && !half_life_passed(signed, now, rules.status_token_lifetime_secs)
+        {
             return Ok(signed.token.clone());
         }
     }
@@ -236,8 +259,16 @@ fn signed_trust_list(shared: &Shared) -> Result<String, ApiError> {
     Ok(token)
 }
 
-async fn trust_list(State(service): State<Service>, headers: HeaderMap) -> Result<Response, ApiError> {
+async fn trust_list(
+    State(service): State<Service>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
     let token = service.blocking(signed_trust_list).await?;
     let max_age = service.shared().config.rules.status_max_age_secs;
-    Ok(cacheable(&headers, "application/trust-list+jwt", &token, max_age))
+    Ok(cacheable(
+        &headers,
+        "application/trust-list+jwt",
+        &token,
+        max_age,
+    ))
 }

@@ -103,7 +103,13 @@ pub(crate) fn seal(ns: Namespace, secret: &str, plain: &[u8]) -> Result<Vec<u8>>
     fill_random(&mut nonce)?;
     let aad = secret_id(ns, secret);
     let ciphertext = secret_cipher(ns, secret)
-        .encrypt(&Nonce::from(nonce), Payload { msg: plain, aad: &aad })
+        .encrypt(
+            &Nonce::from(nonce),
+            Payload {
+                msg: plain,
+                aad: &aad,
+            },
+        )
         .map_err(|_| Error::Storage("sealing a service row failed".into()))?;
     let mut out = nonce.to_vec();
     out.extend_from_slice(&ciphertext);
@@ -117,7 +123,13 @@ pub(crate) fn open(ns: Namespace, secret: &str, sealed: &[u8]) -> Result<Zeroizi
         .ok_or_else(|| Error::corrupt("service row", "shorter than its nonce"))?;
     let aad = secret_id(ns, secret);
     secret_cipher(ns, secret)
-        .decrypt(&Nonce::from(*nonce), Payload { msg: ciphertext, aad: &aad })
+        .decrypt(
+            &Nonce::from(*nonce),
+            Payload {
+                msg: ciphertext,
+                aad: &aad,
+            },
+        )
         .map(Zeroizing::new)
         .map_err(|_| Error::corrupt("service row", "does not open with its secret"))
 }

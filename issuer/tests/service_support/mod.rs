@@ -212,13 +212,22 @@ pub async fn json(response: reqwest::Response) -> (u16, Value) {
 /// Asserts an OAuth-style error body with this status and code.
 pub async fn assert_error(response: reqwest::Response, status: u16, code: &str) -> Value {
     assert_eq!(
-        response.headers().get("content-type").map(|v| v.to_str().unwrap()),
+        response
+            .headers()
+            .get("content-type")
+            .map(|v| v.to_str().unwrap()),
         Some("application/json")
     );
     let (got, body) = json(response).await;
-    assert_eq!((got, body["error"].as_str()), (status, Some(code)), "{body}");
+    assert_eq!(
+        (got, body["error"].as_str()),
+        (status, Some(code)),
+        "{body}"
+    );
     assert!(
-        body["error_description"].as_str().is_some_and(|d| !d.is_empty()),
+        body["error_description"]
+            .as_str()
+            .is_some_and(|d| !d.is_empty()),
         "{body}"
     );
     body
@@ -378,7 +387,12 @@ pub fn verify(credential: &str, issuer: &PublicKey, now: NumericDate) -> Verifie
 }
 
 /// An admin POST with a JSON body.
-pub async fn admin_post(server: &Server, path: &str, token: Option<&str>, body: &Value) -> reqwest::Response {
+pub async fn admin_post(
+    server: &Server,
+    path: &str,
+    token: Option<&str>,
+    body: &Value,
+) -> reqwest::Response {
     let mut request = client()
         .post(server.url(path))
         .header("content-type", "application/json")
