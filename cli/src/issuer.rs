@@ -33,11 +33,11 @@ pub struct Args {
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Create a data directory: default configuration, sealed keys, admin tokens.
-    Init(InitArgs),
+    Init(Box<InitArgs>),
     /// Run the issuer HTTP service (OpenID4VCI, publication, consent registry, admin API).
-    Serve(ServeArgs),
+    Serve(Box<ServeArgs>),
     /// Make credential offers for every row of a resident file (resumable).
-    Batch(BatchArgs),
+    Batch(Box<BatchArgs>),
 }
 
 /// Where the data lives and how to open its keys.
@@ -135,9 +135,9 @@ struct BatchArgs {
 /// Runs `myna issuer`.
 pub fn run(args: Args) -> Result<(), String> {
     match args.command {
-        Command::Init(init) => run_init(init),
-        Command::Serve(serve) => run_serve(serve),
-        Command::Batch(batch) => run_batch(batch),
+        Command::Init(init) => run_init(*init),
+        Command::Serve(serve) => run_serve(*serve),
+        Command::Batch(batch) => run_batch(*batch),
     }
 }
 
