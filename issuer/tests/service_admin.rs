@@ -387,3 +387,46 @@ async fn a_batch_resumes_after_a_crash_and_its_offers_redeem() {
     );
     server.stop().await;
 }
+
+#[test]
+fn a_malformed_batch_file_is_refused_before_any_offer_with_its_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let world = World::new();
+    let admins = Admins::new();
+    let service = open(
+        dir.path(),
+        admins.config(),
+        ManualClock::at(START),
+        &world,
+        PASSPHRASE,
+    )
+    .unwrap();
+    let input = dir.path().join("in.jsonl");
+    let output = dir.path().join("out.jsonl");
+    let row =
+        r#"{"row_id": "a", "credentials": [{"credential": "age", "birthdate": "1990-05-05"}]}"#;
+    let cases = [
+        (format!("{row}\n{{not json\n"), 2),
+        (format!("{row}\n{row}\n"), 2), // repeated row id
+        ("{\"row_id\": \"a b\", \"credentials\": []}\n".to_owned(), 1), // bad row id
+        (
+            "{\"row_id\": \"a\", \"credentials\": [{\"credential\": \"passport\"}]}\n".to_owned(),
+            1,
+        ),
+        (format!("{}\n", "[".repeat(500)), 1),
+        ("\u{feff}\u{0}\n".to_owned(), 1),
+    ];
+    for (text, line) in cases {
+        std::fs::write(&input, &text).unwrap();
+        let err = myna_issuer::service::batch::run(&service, &input, &output, &mut |_, _| {})
+            .unwrap_err();
+        match err {
+            myna_issuer::service::ServiceError::BatchInput { line: got, detail } => {
+                assert_eq!(got, line, "{detail}");
+                assert!(!detail.contains("1990"), "no facts echoed: {detail}");
+            }
+            other => panic!("{other}"),
+        }
+        assert!(!output.exists(), "nothing written for a refused file");
+    }
+}
