@@ -59,6 +59,11 @@ fn yes() -> bool {
 }
 
 /// What a batch run did.
+/// ```
+/// use myna_issuer::service::batch::BatchSummary;
+/// let summary = BatchSummary { rows: 3, offered: 2, already_done: 0, failed: vec![(3, "bad".into())] };
+/// assert_eq!(summary.rows, summary.offered + summary.already_done + summary.failed.len());
+/// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct BatchSummary {
     /// Rows in the file.
@@ -73,6 +78,26 @@ pub struct BatchSummary {
 
 /// Makes an offer for every row of `input` not done before, appending the offers to
 /// `output`; `progress(done, total)` is called after each chunk. See the [module docs](self).
+///
+/// ```
+/// use std::sync::Arc;
+/// use myna_issuer::service::{batch, config::ServiceConfig, Service, ServiceOptions};
+/// use myna_vc_core::time::{FixedClock, NumericDate};
+/// let dir = tempfile::tempdir()?;
+/// let mut config = ServiceConfig::new("102016", "前橋市", "https://city.maebashi.example");
+/// config.rules.status_list_capacity = 1024;
+/// let service = Service::open(ServiceOptions { config, data_dir: dir.path().into(),
+///     passphrase: zeroize::Zeroizing::new("pass".into()),
+///     clock: Arc::new(FixedClock(NumericDate::from_unix(1_800_000_000))), jpki: None })?;
+/// let input = dir.path().join("residents.jsonl");
+/// std::fs::write(&input, r#"{"row_id": "r1", "credentials": [{"credential": "age", "birthdate": "1990-05-05"}]}"#)?;
+/// let output = dir.path().join("offers.jsonl");
+/// let first = batch::run(&service, &input, &output, &mut |_, _| {})?;
+/// let again = batch::run(&service, &input, &output, &mut |_, _| {})?;
+/// assert_eq!((first.offered, again.offered, again.already_done), (1, 0, 1));
+/// assert!(std::fs::read_to_string(&output)?.contains("openid-credential-offer://"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub fn run(
     service: &Service,
     input: &Path,

@@ -380,6 +380,18 @@ pub fn json_no_store(status: StatusCode, body: String) -> Response {
 
 /// A cacheable published document with a strong `ETag` (quoted base64url SHA-256 of the
 /// body) and `Cache-Control: max-age`; `If-None-Match` naming it is answered 304.
+///
+/// ```
+/// use axum::http::{header, HeaderMap, StatusCode};
+/// use myna_issuer::service::http::cacheable;
+/// let first = cacheable(&HeaderMap::new(), "application/json", "{}", 60);
+/// assert_eq!(first.status(), StatusCode::OK);
+/// let etag = first.headers()[header::ETAG].clone();
+/// let mut headers = HeaderMap::new();
+/// headers.insert(header::IF_NONE_MATCH, etag);
+/// assert_eq!(cacheable(&headers, "application/json", "{}", 60).status(), StatusCode::NOT_MODIFIED);
+/// assert_eq!(cacheable(&headers, "application/json", "{\"a\":1}", 60).status(), StatusCode::OK);
+/// ```
 pub fn cacheable(
     request_headers: &HeaderMap,
     content_type: &'static str,

@@ -86,7 +86,16 @@ struct SealedKey {
 
 impl KeyRing {
     /// Opens the key file at `path` with `passphrase`, or — when there is no file — generates
-    /// both keys (P-256) and writes them sealed under `passphrase`.
+    /// both keys (P-256) and writes them sealed under `passphrase` (see the
+    /// [module example](self); an empty passphrase is refused).
+    ///
+    /// ```
+    /// use myna_issuer::service::{keys::KeyRing, ServiceError};
+    /// let dir = tempfile::tempdir()?;
+    /// let refused = KeyRing::open_or_create(&dir.path().join("k.json"), "");
+    /// assert!(matches!(refused, Err(ServiceError::Keys(_))));
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
     pub fn open_or_create(path: &Path, passphrase: &str) -> Result<Self, ServiceError> {
         if passphrase.is_empty() {
             return Err(ServiceError::Keys("the key passphrase is empty".into()));

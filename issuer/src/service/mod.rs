@@ -125,6 +125,30 @@ pub struct ServiceOptions {
 }
 
 /// The running issuer's shared state. Cheap to clone (one `Arc`).
+///
+/// ```
+/// use std::sync::Arc;
+/// use myna_issuer::service::{config::ServiceConfig, Service, ServiceOptions};
+/// use myna_vc_core::time::{FixedClock, NumericDate};
+/// let dir = tempfile::tempdir()?;
+/// let mut config = ServiceConfig::new("102016", "前橋市", "https://city.maebashi.example");
+/// config.rules.status_list_capacity = 1024;
+/// let options = || ServiceOptions {
+///     config: config.clone(),
+///     data_dir: dir.path().to_path_buf(),
+///     passphrase: zeroize::Zeroizing::new("correct horse".to_owned()),
+///     clock: Arc::new(FixedClock(NumericDate::from_unix(1_800_000_000))),
+///     jpki: None, // no JPKI roots: anchoring answers 503, everything else works
+/// };
+/// let service = Service::open(options())?;
+/// assert_eq!(service.status_list().as_str(), "https://city.maebashi.example/status/1");
+/// let key = service.issuer_key().clone();
+/// let _router = service.router(); // serve it with `Service::serve`
+/// drop((service, _router));
+/// // Reopened: the same keys, unsealed with the same passphrase.
+/// assert_eq!(Service::open(options())?.issuer_key(), &key);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone)]
 pub struct Service(Arc<Shared>);
 
