@@ -83,7 +83,7 @@ fn invalid_configurations_are_refused_with_the_reason() {
     let base = "name = \"x\"\npublic_base_url = \"https://city.example\"\n";
     let cases = [
         format!("municipality_code = \"102017\"\n{base}"),   // wrong check digit
-        format!("municipality_code = \"102016\"\nname = \"x\"\npublic_base_url = \"http://plain.example\"\n"),
+        "municipality_code = \"102016\"\nname = \"x\"\npublic_base_url = \"http://plain.example\"\n".to_owned(),
         format!("municipality_code = \"102016\"\n{base}listen = \"nowhere\"\n"),
         format!("municipality_code = \"102016\"\n{base}surprise = 1\n"),
         format!("municipality_code = \"102016\"\n{base}[rules]\nbatch_size = 1\n"),
@@ -126,10 +126,9 @@ fn a_damaged_key_file_is_refused_not_half_read() {
     // A flipped ciphertext byte fails authentication like a wrong passphrase.
     let mut value: serde_json::Value = serde_json::from_str(&good).unwrap();
     let ct = value["keys"][0]["ciphertext"].as_str().unwrap().to_owned();
-    let flipped = if ct.starts_with('A') {
-        format!("B{}", &ct[1..])
-    } else {
-        format!("A{}", &ct[1..])
+    let flipped = match ct.strip_prefix('A') {
+        Some(rest) => format!("B{rest}"),
+        None => format!("A{}", &ct[1..]),
     };
     value["keys"][0]["ciphertext"] = flipped.into();
     std::fs::write(&path, value.to_string()).unwrap();
