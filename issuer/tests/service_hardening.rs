@@ -296,3 +296,37 @@ async fn expired_nonces_and_codes_and_replayed_or_foreign_proofs_are_refused() {
     .await;
     server.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn expired_offers_tokens_and_nonces_are_pruned() {
+    let dir = tempfile::tempdir().unwrap();
+    let world = World::new();
+    let admins = Admins::new();
+    let clock = ManualClock::at(START);
+    let server = Server::start(dir.path(), admins.config(), clock.clone(), &world).await;
+    let wallet = Wallet::new(&server);
+    let body = json!({"tx_code": false, "credentials": [{"credential": "age", "birthdate": "2001-04-02"}]});
+    let (_, redeemed) =
+        json(admin_post(&server, "/admin/offers", Some(&admins.operator), &body).await).await;
+    let (_, pending) =
+        json(admin_post(&server, "/admin/offers", Some(&admins.operator), &body).await).await;
+    let _token = wallet
+        .access_token(&redeemed["credential_offer"], None)
+        .await;
+    let _nonce = wallet.nonce().await;
+    assert_eq!(
+        server.service.prune().unwrap(),
+        0,
+        "nothing has expired yet"
+    );
+    clock.advance(901);
+    // The pending offer, the access token and the c_nonce.
+    assert_eq!(server.service.prune().unwrap(), 3);
+    assert_error(
+        wallet.token(&pending["credential_offer"], None).await,
+        400,
+        "invalid_grant",
+    )
+    .await;
+    server.stop().await;
+}

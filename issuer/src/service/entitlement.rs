@@ -285,18 +285,47 @@ impl Entitlement {
         Ok(SubjectHandle::from_bytes(bytes))
     }
 
+    /// The stored row: the expiry in clear (8 bytes, big-endian; pruning reads it) ‖ the
+    /// sealed entitlement.
     fn seal(&self, ns: Namespace, secret: &str) -> crate::Result<Vec<u8>> {
         let plain = Zeroizing::new(
             serde_json::to_vec(self).map_err(|e| crate::Error::Storage(e.to_string()))?,
         );
-        state_table::seal(ns, secret, &plain)
+        let mut row = self.expires_at.to_be_bytes().to_vec();
+        row.extend(state_table::seal(ns, secret, &plain)?);
+        Ok(row)
     }
 
-    fn open(ns: Namespace, secret: &str, sealed: &[u8]) -> crate::Result<Self> {
+    fn open(ns: Namespace, secret: &str, row: &[u8]) -> crate::Result<Self> {
+        let (_, sealed) = row
+            .split_first_chunk::<8>()
+            .ok_or_else(|| crate::Error::corrupt("entitlement", "shorter than its expiry"))?;
         let plain = state_table::open(ns, secret, sealed)?;
         serde_json::from_slice(&plain).map_err(|e| crate::Error::corrupt("entitlement", e))
     }
 }
+
+/// Deletes the offers and access tokens that expired at or before `now` (their facts with
+/// them); returns how many.
+pub(crate) fn prune(shared: &Shared, now: NumericDate) -> crate::Result<usize> {
+    shared.store.write(|tx| {
+        let mut removed = 0;
+        for ns in [Namespace::Offer, Namespace::Token] {
+            for (id, row) in state_table::scan(tx, ns)? {
+                let expired = row
+                    .split_first_chunk::<8>()
+                    .is_none_or(|(expiry, _)| i64::from_be_bytes(*expiry) <= now.as_unix());
+                if expired {
+                    state_table::remove(tx, ns, &id)?;
+                    removed += 1;
+                }
+            }
+        }
+        Ok(removed)
+    })
+}
+
+impl Entitlement {}
 
 /// An offer made: the offer, its link (for a QR code) and the transaction code to hand over
 /// separately, if one was asked for.

@@ -65,6 +65,8 @@ pub const CONFIG_FILE: &str = "issuer.toml";
 pub const KEY_FILE: &str = "keys.json";
 /// The store's name in the data directory.
 pub const STORE_FILE: &str = "issuer.redb";
+/// How often [`Service::serve`] prunes expired offers, tokens and nonces.
+pub const PRUNE_INTERVAL_SECS: u64 = 60;
 
 /// Why the service could not start or a command failed.
 /// ```
@@ -298,6 +300,29 @@ impl Service {
             .with_state(self.clone())
     }
 
+    /// Deletes what expired by now: offers and access tokens (with the facts sealed in
+    /// them) and anchoring challenges and `c_nonce`s. [`serve`](Self::serve) runs it every
+    /// [`PRUNE_INTERVAL_SECS`]; returns how many rows went.
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use myna_issuer::service::{config::ServiceConfig, Service, ServiceOptions};
+    /// use myna_vc_core::time::{FixedClock, NumericDate};
+    /// let dir = tempfile::tempdir()?;
+    /// let mut config = ServiceConfig::new("102016", "前橋市", "https://city.maebashi.example");
+    /// config.rules.status_list_capacity = 1024;
+    /// let service = Service::open(ServiceOptions { config, data_dir: dir.path().into(),
+    ///     passphrase: zeroize::Zeroizing::new("pass".into()),
+    ///     clock: Arc::new(FixedClock(NumericDate::from_unix(1_800_000_000))), jpki: None })?;
+    /// assert_eq!(service.prune()?, 0);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn prune(&self) -> Result<usize, ServiceError> {
+        let now = self.0.now();
+        let rows = entitlement::prune(&self.0, now)?;
+        Ok(rows + self.0.store.prune_challenges(now)?)
+    }
+
     /// Serves on `listener` until `shutdown` completes, then stops accepting and waits for
     /// the requests in flight (and their store writes) to finish.
     pub async fn serve(
@@ -311,9 +336,31 @@ impl Service {
             addr = %listener.local_addr()?,
             "issuer service listening"
         );
-        axum::serve(listener, app)
+        // Pruning runs between requests; on shutdown it is told to stop and awaited, so no
+        // prune is left writing after `serve` returns (the store can be reopened at once).
+        let (stop, mut stopped) = tokio::sync::watch::channel(false);
+        let pruner = self.clone();
+        let pruning = tokio::spawn(async move {
+            let mut interval = tokio::time::interval(Duration::from_secs(PRUNE_INTERVAL_SECS));
+            loop {
+                tokio::select! {
+                    _ = stopped.changed() => break,
+                    _ = interval.tick() => {}
+                }
+                let service = pruner.clone();
+                match tokio::task::spawn_blocking(move || service.prune()).await {
+                    Ok(Ok(rows)) => tracing::debug!(rows, "pruned expired state"),
+                    Ok(Err(err)) => tracing::warn!(error = %err, "pruning failed"),
+                    Err(_) => tracing::warn!("pruning task failed"),
+                }
+            }
+        });
+        let served = axum::serve(listener, app)
             .with_graceful_shutdown(shutdown)
-            .await?;
+            .await;
+        let _ = stop.send(true);
+        let _ = pruning.await;
+        served?;
         tracing::info!("issuer service stopped");
         Ok(())
     }
