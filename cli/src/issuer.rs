@@ -91,6 +91,9 @@ struct InitArgs {
     /// `production` (J-LIS roots) or `test`.
     #[arg(long, default_value = "production")]
     jpki_environment: String,
+    /// J-LIS linking information: lines of `SIGNATURE_SERIAL AUTHENTICATION_SERIAL` (hex).
+    #[arg(long)]
+    jpki_linking_file: Option<PathBuf>,
 }
 
 #[derive(Debug, Parser)]
@@ -181,6 +184,7 @@ fn run_init(args: InitArgs) -> Result<(), String> {
     config.listen = args.listen.clone();
     config.jpki.roots = args.jpki_roots.clone();
     config.jpki.environment = Some(args.jpki_environment.clone());
+    config.jpki.linking_file = args.jpki_linking_file.clone();
     let mut printed = Vec::new();
     let mut add = |name: &str, role: AdminRole| -> Result<(), String> {
         let (token, entry) = AdminTokenEntry::generate(name, role).map_err(|e| e.to_string())?;
@@ -256,11 +260,24 @@ fn jpki_setup(config: &ServiceConfig, base: &Path) -> Result<Option<JpkiSetup>, 
         _ => RootSet::production(&ders, provider),
     }
     .map_err(|e| format!("JPKI roots: {e}"))?;
+    // J-LIS linking information comes from an exported file; without one, facts from a
+    // signature certificate are accepted only for certificates the store already links.
+    let linking = match &config.jpki.linking_file {
+        Some(path) => {
+            let path = if path.is_absolute() {
+                path.clone()
+            } else {
+                base.join(path)
+            };
+            let text =
+                std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+            service::linking_file::parse(&text).map_err(|e| e.to_string())?
+        }
+        None => InMemoryLinking::default(),
+    };
     Ok(Some(JpkiSetup {
         validator: Validator::new(roots, provider),
-        // J-LIS linking information is not wired to an online source yet: signature
-        // certificates are linked as they are presented with their anchoring (README).
-        linking: Arc::new(InMemoryLinking::default()),
+        linking: Arc::new(linking),
     }))
 }
 

@@ -225,8 +225,22 @@ async fn an_escrow_opening_completes_when_a_quorum_of_trustees_released_and_is_a
         (200, Some(true)),
         "{view}"
     );
-    assert_eq!(view["person"], person.to_string());
+    assert_eq!(
+        view["person"],
+        Value::Null,
+        "a trustee does not learn the person"
+    );
     assert_eq!(view["released_by"], json!(["city-council", "court"]));
+    let (_, view) = json(
+        client()
+            .get(server.url(&path))
+            .bearer_auth(&admins.operator)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(view["person"], person.to_string());
 
     let (status, log) = json(
         client()

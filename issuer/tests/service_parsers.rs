@@ -141,3 +141,32 @@ fn a_damaged_key_file_is_refused_not_half_read() {
         Err(ServiceError::Keys(_))
     ));
 }
+
+proptest! {
+    #[test]
+    fn linking_file_parser_never_panics(text in "[0-9a-fA-FxX, #\n\t]{0,200}") {
+        if let Err(err) = myna_issuer::service::linking_file::parse(&text) {
+            prop_assert!(matches!(err, ServiceError::Config(_)));
+        }
+    }
+}
+
+#[test]
+fn linking_file_lines_are_checked() {
+    use myna_issuer::service::linking_file::parse;
+    for bad in [
+        "00 01",
+        "01",
+        "01 02 03",
+        "01 zz",
+        &"ab".repeat(21),
+        "0x 01",
+    ] {
+        assert!(
+            matches!(parse(&format!("{bad}\n")), Err(ServiceError::Config(_))),
+            "{bad}"
+        );
+    }
+    assert!(parse("\n# nothing\n").is_ok());
+    assert!(parse("0x80 ff\n").is_ok(), "top bit set is still positive");
+}

@@ -408,10 +408,12 @@ fn get_opening(shared: &Shared, id: &str) -> Result<Opening, ApiError> {
     serde_json::from_slice(&bytes).map_err(|e| ApiError::internal(&e.to_string()))
 }
 
+/// What a caller sees of an opening; the person handle only the operator, once complete.
 fn opening_view(
     shared: &Shared,
     id: &str,
     opening: &Opening,
+    role: AdminRole,
 ) -> Result<serde_json::Value, ApiError> {
     let context = ContextId::parse(&opening.context)?;
     let pseudonym = Pseudonym::parse(&opening.pseudonym)?;
@@ -425,7 +427,7 @@ fn opening_view(
         "threshold": sealed.threshold(),
         "released_by": opening.trustees,
         "completed": opening.person.is_some(),
-        "person": opening.person,
+        "person": if role == AdminRole::Operator { opening.person.clone() } else { None },
     }))
 }
 
@@ -434,13 +436,13 @@ async fn opening(
     Bearer(token): Bearer,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
-    authorize(
+    let admin = authorize(
         service.shared(),
         &token,
         &[AdminRole::Operator, AdminRole::Trustee],
     )?;
     let view = service
-        .blocking(move |shared| opening_view(shared, &id, &get_opening(shared, &id)?))
+        .blocking(move |shared| opening_view(shared, &id, &get_opening(shared, &id)?, admin.role))
         .await?;
     Ok(ok_json(&view))
 }
@@ -518,7 +520,7 @@ async fn submit_share(
                 opening.shares.clear();
             }
             put_opening(shared, &id, &opening)?;
-            opening_view(shared, &id, &opening)
+            opening_view(shared, &id, &opening, admin.role)
         })
         .await?;
     Ok(ok_json(&view))

@@ -133,6 +133,10 @@ pub struct JpkiConfig {
     pub environment: Option<String>,
     /// DER files of the authentication and signature roots.
     pub roots: Vec<PathBuf>,
+    /// J-LIS linking information (signature ↔ authentication serials), see
+    /// [`linking_file`](super::linking_file).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub linking_file: Option<PathBuf>,
 }
 
 /// Trustees of the due-process escrow.

@@ -29,6 +29,7 @@ pub mod consent_registry;
 pub mod entitlement;
 pub mod http;
 pub mod keys;
+pub mod linking_file;
 pub mod oid4vci;
 pub mod publication;
 mod state_table;
