@@ -40,8 +40,8 @@ pub fn parse(text: &str) -> Result<InMemoryLinking, ServiceError> {
         let [signature, authentication] = fields.as_slice() else {
             return Err(bad("expected two serials"));
         };
-        let signature = serial(signature).map_err(|why| bad(why))?;
-        let authentication = serial(authentication).map_err(|why| bad(why))?;
+        let signature = serial(signature).map_err(&bad)?;
+        let authentication = serial(authentication).map_err(bad)?;
         linking.record_pair(signature, authentication);
     }
     Ok(linking)
