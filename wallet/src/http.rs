@@ -185,12 +185,13 @@ impl IssuerTransport for HttpIssuer {
     }
 }
 
-/// The consent registry over HTTP, with its key pinned by the wallet.
+/// The consent registry over HTTP (the issuer service's routes), with its key pinned by the
+/// wallet.
 ///
-/// `POST {base}/consents` with `{"record": …}` answers `{"receipt": …}`;
-/// `POST {base}/consents/{id}/actions` with `{"request": …}`;
-/// `POST {base}/consents/{id}/use` with `{"report": …}`; the status list is fetched from its
-/// URI (`GET`, a `statuslist+jwt`).
+/// `POST {base}/consents` with `{"record": …}` answers `{"receipt": …, …}`;
+/// `POST {base}/consents/actions` with `{"action": …}`; `POST {base}/consents/use` with
+/// `{"report": …}` (the consent id is inside each signed JWT); the status list is fetched
+/// from its URI (`GET`, a `statuslist+jwt`).
 #[derive(Debug, Clone)]
 pub struct HttpRegistry {
     client: Client,
@@ -239,14 +240,12 @@ impl crate::consent::ConsentRegistry for HttpRegistry {
             .ok_or_else(|| remote(REGISTRY, "the answer has no receipt"))
     }
 
-    fn act(&self, consent: &myna_vc_core::consent::ConsentId, request: &str) -> Result<()> {
-        self.post(&format!("/consents/{consent}/actions"), "request", request)
-            .map(drop)
+    fn act(&self, _: &myna_vc_core::consent::ConsentId, request: &str) -> Result<()> {
+        self.post("/consents/actions", "action", request).map(drop)
     }
 
-    fn report_use(&self, consent: &myna_vc_core::consent::ConsentId, report: &str) -> Result<()> {
-        self.post(&format!("/consents/{consent}/use"), "report", report)
-            .map(drop)
+    fn report_use(&self, _: &myna_vc_core::consent::ConsentId, report: &str) -> Result<()> {
+        self.post("/consents/use", "report", report).map(drop)
     }
 
     fn status_list(&self, uri: &myna_vc_core::status_list::StatusListUri) -> Result<String> {

@@ -40,6 +40,9 @@ use crate::wallet::Wallet;
 pub const ANCHOR_PROOF_TYP: &str = "myna-anchor-proof+jwt";
 /// The `typ` of the card's JWS in anchoring.
 pub const ANCHOR_CARD_TYP: &str = "myna-anchor-card+jwt";
+/// The `typ` of the optional JWS by the card's *signature* key, which lets the issuer read the
+/// certified facts and offer resident and age credentials.
+pub const FACTS_TYP: &str = "myna-facts+jwt";
 
 /// The issuer's anchoring challenge.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -57,18 +60,26 @@ pub struct AnchorAnswer {
     pub nonce: String,
     /// JWS by the holder key over `{nonce, aud, iat}`.
     pub holder_proof: String,
-    /// JWS by the card over `{nonce, holder_jkt}`.
+    /// JWS by the card's authentication key over `{nonce, holder_jkt}`.
     pub card_jws: String,
+    /// JWS by the card's signature key over the same, when the holder lets the issuer read
+    /// the certified facts (the signature PIN).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub facts_jws: Option<String>,
 }
 
 /// What the issuer gives back for a good answer.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AnchorGrant {
     /// The anchor credential (SD-JWT VC, every disclosure).
+    #[serde(rename = "anchor_credential")]
     pub credential: String,
     /// An offer of further credentials, if the issuer makes one after anchoring.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub credential_offer: Option<CredentialOffer>,
+    /// The offer's transaction code, if the issuer hands it back here.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tx_code: Option<String>,
 }
 
 /// How the wallet reaches an issuer. Every method is one request and its parsed answer; an
@@ -281,6 +292,22 @@ impl<S: WalletStore> Wallet<S> {
         check: &ReceiptCheck<'_>,
         now: NumericDate,
     ) -> Result<(StoredCredential, Option<CredentialOffer>)> {
+        self.anchor_with_facts(transport, issuer, card, None, check, now)
+            .map(|(stored, grant)| (stored, grant.credential_offer))
+    }
+
+    /// [`anchor`](Self::anchor), and with `facts` (the card's signature key, behind the
+    /// signature PIN) also lets the issuer read the certified facts, so its answer can offer
+    /// resident and age credentials. Returns the stored anchor credential and the whole grant.
+    pub fn anchor_with_facts<C: Card + Send>(
+        &self,
+        transport: &dyn IssuerTransport,
+        issuer: &IssuerId,
+        card: &CardSigner<C>,
+        facts: Option<&CardSigner<C>>,
+        check: &ReceiptCheck<'_>,
+        now: NumericDate,
+    ) -> Result<(StoredCredential, AnchorGrant)> {
         let challenge = transport.anchor_challenge(issuer)?;
         if challenge.expires_at <= now.as_unix() {
             return Err(Error::Refused(
@@ -288,7 +315,15 @@ impl<S: WalletStore> Wallet<S> {
             ));
         }
         let label = KeyLabel::anchor(issuer.as_str());
-        let answer = self.anchor_answer(&challenge, &label, card, issuer, now)?;
+        let mut answer = self.anchor_answer(&challenge, &label, card, issuer, now)?;
+        if let Some(signature_card) = facts {
+            let payload = card_payload(&challenge, &self.keys.public_key(&label)?);
+            answer.facts_jws = Some(card_jws::sign_payload(
+                signature_card,
+                Some(FACTS_TYP),
+                payload.as_bytes(),
+            )?);
+        }
         let grant = transport.anchor(issuer, &answer)?;
         let batch = random_id()?;
         let mut slot = vec![(0, label)];
@@ -308,7 +343,7 @@ impl<S: WalletStore> Wallet<S> {
             },
         )?);
         self.store.write(ops)?;
-        Ok((stored, grant.credential_offer))
+        Ok((stored, grant))
     }
 
     /// The two signatures over the challenge: the holder key's proof and the card's JWS.
@@ -329,18 +364,27 @@ impl<S: WalletStore> Wallet<S> {
         claims.insert("aud".into(), Value::String(issuer.as_str().to_owned()));
         claims.insert("iat".into(), now.as_unix().into());
         let holder_proof = myna_vc_core::jwt::sign(&header, &claims, &*holder)?;
-        let payload = json!({
-            "nonce": challenge.nonce,
-            "holder_jkt": holder_key.thumbprint().to_string(),
-        });
-        let card_jws =
-            card_jws::sign_payload(card, Some(ANCHOR_CARD_TYP), payload.to_string().as_bytes())?;
+        let payload = card_payload(challenge, &holder_key);
+        let card_jws = card_jws::sign_payload(card, Some(ANCHOR_CARD_TYP), payload.as_bytes())?;
         Ok(AnchorAnswer {
             nonce: challenge.nonce.clone(),
             holder_proof,
             card_jws,
+            facts_jws: None,
         })
     }
+}
+
+/// What the card signs: the challenge's nonce and the holder key's RFC 7638 thumbprint.
+fn card_payload(
+    challenge: &AnchorChallenge,
+    holder_key: &myna_vc_core::crypto::PublicKey,
+) -> String {
+    json!({
+        "nonce": challenge.nonce,
+        "holder_jkt": holder_key.thumbprint().to_string(),
+    })
+    .to_string()
 }
 
 /// The `cnf.jwk` of an issued credential, read without verifying (the check comes next).

@@ -191,5 +191,6 @@ fn the_registry_client_posts_and_reads_answers() {
     let seen = seen.lock().unwrap();
     assert_eq!(seen[0].0, "POST /consents");
     assert_eq!(seen[0].1, br#"{"record":"a.b.c"}"#);
-    assert_eq!(seen[1].0, format!("POST /consents/{id}/actions"));
+    assert_eq!(seen[1].0, "POST /consents/actions");
+    assert_eq!(seen[1].1, br#"{"action":"x.y.z"}"#);
 }

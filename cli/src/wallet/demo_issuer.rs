@@ -405,6 +405,7 @@ impl IssuerTransport for DemoIssuer {
         Ok(AnchorGrant {
             credential: anchored.credential.to_string(),
             credential_offer: Some(offer),
+            tx_code: None,
         })
     }
 }

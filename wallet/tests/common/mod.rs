@@ -319,6 +319,7 @@ impl IssuerTransport for InProcessIssuer {
         Ok(AnchorGrant {
             credential: anchored.credential.to_string(),
             credential_offer: Some(self.offer(&["age", "resident"])),
+            tx_code: None,
         })
     }
 }
