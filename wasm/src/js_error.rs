@@ -1,7 +1,7 @@
 //! Failures as JS `Error`s with a stable `code`.
 //!
-//! A [`Failure`] is either a [`myna_vc_core::Error`] or a bad argument from JS. The code of a
-//! core error is its variant name in `snake_case` (`SignatureInvalid` → `signature_invalid`):
+//! A [`Failure`] is a [`myna_vc_core::Error`], a [`myna_wallet::Error`] or a bad argument from
+//! JS. The code of an error is its variant name in `snake_case` (`SignatureInvalid` → `signature_invalid`):
 //! variant names are public API of vc-core, so the codes change only when that API does, and
 //! no hand-kept table can drift from it. Bad arguments have the code `invalid_argument`.
 
@@ -13,6 +13,8 @@ use wasm_bindgen::JsValue;
 pub enum Failure {
     /// Refused by myna-vc's rules or parsers.
     Core(Error),
+    /// Refused by the wallet (wrong passphrase, nothing to present, a batch used up, …).
+    Wallet(myna_wallet::Error),
     /// A JS argument of the wrong shape (a negative index, a fractional time, …).
     Argument(String),
 }
@@ -35,6 +37,7 @@ impl Failure {
     pub fn code(&self) -> String {
         match self {
             Failure::Core(error) => code(error),
+            Failure::Wallet(error) => variant_code(error),
             Failure::Argument(_) => "invalid_argument".to_owned(),
         }
     }
@@ -43,6 +46,7 @@ impl Failure {
     pub fn message(&self) -> String {
         match self {
             Failure::Core(error) => error.to_string(),
+            Failure::Wallet(error) => error.to_string(),
             Failure::Argument(message) => message.clone(),
         }
     }
@@ -68,7 +72,12 @@ impl Failure {
 /// assert_eq!(myna_wasm::js_error::code(&Error::ConsentPaused), "consent_paused");
 /// ```
 pub fn code(error: &Error) -> String {
-    let debug = format!("{error:?}");
+    variant_code(error)
+}
+
+/// The `snake_case` name of an enum value's variant, read from its `Debug` form.
+fn variant_code(value: &impl std::fmt::Debug) -> String {
+    let debug = format!("{value:?}");
     let mut out = String::new();
     for (i, c) in debug
         .chars()

@@ -10,6 +10,8 @@
 //!   entries (`StatusList.verify(token, issuerJwk, uri, nowUnix)`).
 //! * [`verifier`]: a shop's `Verifier` — built from its trust list and cached status lists,
 //!   it makes requests for the ready policies and returns decisions as plain objects.
+//! * [`wallet`]: a holder's `Wallet` in memory — key proofs for issuance, credentials checked
+//!   on receipt, previews and minimal presentations (QR text and `vp_token`).
 //! * [`js_error`]: how a Rust error becomes a JS `Error` with a stable `code`.
 //!
 //! Every function takes and returns plain JS values (strings, numbers, objects); every failure
@@ -20,5 +22,12 @@
 pub mod js_error;
 pub mod status_list;
 pub mod verifier;
+pub mod wallet;
 
 pub use myna_vc_core as core;
+
+/// A JSON value as a plain JS value.
+fn to_js(value: &serde_json::Value) -> wasm_bindgen::JsValue {
+    // serde_json always writes valid JSON, which JSON.parse always reads.
+    js_sys::JSON::parse(&value.to_string()).unwrap_or(wasm_bindgen::JsValue::NULL)
+}

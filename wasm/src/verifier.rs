@@ -23,6 +23,7 @@ use serde_json::{json, Map, Value};
 use wasm_bindgen::prelude::*;
 
 use crate::js_error::{whole_number, Failure};
+use crate::to_js;
 
 /// The time the page says it is: set before each call, so decisions follow the caller's
 /// clock (a test can fix it; a page uses `Date.now()`).
@@ -315,10 +316,6 @@ fn submission(policy: &dyn Policy, presentation: &str) -> Result<Submission, Err
     }
 }
 
-fn to_js(value: &Value) -> JsValue {
-    // serde_json always writes valid JSON, which JSON.parse always reads.
-    js_sys::JSON::parse(&value.to_string()).unwrap_or(JsValue::NULL)
-}
 
 fn argument(message: &str) -> Failure {
     Failure::Argument(message.to_owned())

@@ -1,0 +1,247 @@
+//! The wallet for JS: credentials held in memory, presentations built for a verifier's
+//! request. It is sans-I/O like the rest of the package: the page runs the OpenID4VCI
+//! exchange with `fetch`, asks the wallet for the key proofs, and hands it the credentials.
+
+use myna_vc_core::compact::InPersonChallenge;
+use myna_vc_core::crypto::{default_provider, fill_random, PublicKey};
+use myna_vc_core::dcql::DcqlQuery;
+use myna_vc_core::oid4vci::{CNonce, IssuerId};
+use myna_vc_core::status_list::StatusListUri;
+use myna_vc_core::time::NumericDate;
+use myna_vc_core::trust_list::TrustList;
+use myna_vc_core::{b64, json};
+use myna_wallet::keys::MasterSecret;
+use myna_wallet::present::PresentationRequest;
+use myna_wallet::receipt::{ReceiptCheck, StatusTokens};
+use myna_wallet::sealed::KdfParams;
+use myna_wallet::store::MemoryStore;
+use serde_json::{json, Map, Value};
+use wasm_bindgen::prelude::*;
+
+use crate::js_error::{whole_number, Failure};
+use crate::to_js;
+
+/// A holder's wallet kept in memory.
+#[wasm_bindgen]
+pub struct Wallet {
+    inner: myna_wallet::Wallet<MemoryStore>,
+}
+
+#[wasm_bindgen]
+impl Wallet {
+    /// A wallet restored from its 32-byte master secret (base64url): every holder key is
+    /// derived from it, so the same secret gives the same keys on any device.
+    pub fn restore(
+        secret: &str,
+        #[wasm_bindgen(js_name = nowUnix)] now_unix: f64,
+    ) -> Result<Wallet, JsValue> {
+        Self::restore_native(secret, now_unix).map_err(Failure::into_js)
+    }
+
+    /// OpenID4VCI `jwt` key proofs for a new batch of `size` credentials, one fresh key each
+    /// (the credentials cannot be linked by their keys). Send them in the Credential Request,
+    /// then give the issued credentials to [`keep`](Self::keep) with the same `batch`.
+    #[wasm_bindgen(js_name = keyProofs)]
+    pub fn key_proofs(
+        &self,
+        batch: &str,
+        size: u32,
+        issuer: &str,
+        #[wasm_bindgen(js_name = cNonce)] c_nonce: Option<String>,
+        #[wasm_bindgen(js_name = nowUnix)] now_unix: f64,
+    ) -> Result<Vec<String>, JsValue> {
+        self.key_proofs_native(batch, size, issuer, c_nonce.as_deref(), now_unix)
+            .map_err(Failure::into_js)
+    }
+
+    /// Checks and keeps credentials issued for `batch`. `trust` is a JSON string
+    /// `{ authorityJwk, trustList, statusLists: [{ uri, token }] }`: each credential must be
+    /// signed by an issuer the trust list allows for its type, bound to one of the batch's
+    /// keys, and valid on its status list. Returns `{ batch, count }`.
+    pub fn keep(
+        &self,
+        batch: &str,
+        size: u32,
+        #[wasm_bindgen(js_name = configurationId)] configuration_id: &str,
+        credentials: Vec<String>,
+        trust: &str,
+        #[wasm_bindgen(js_name = nowUnix)] now_unix: f64,
+    ) -> Result<JsValue, JsValue> {
+        self.keep_native(batch, size, configuration_id, &credentials, trust, now_unix)
+            .map(|v| to_js(&v))
+            .map_err(Failure::into_js)
+    }
+
+    /// What would be disclosed for `request` (the object `Verifier.request` returns, as a JSON
+    /// string: `{ challenge, dcqlQuery }`), before anything is signed:
+    /// `[{ query, vct, issuer, disclosed: { claim: value } }]`.
+    pub fn preview(
+        &self,
+        request: &str,
+        #[wasm_bindgen(js_name = nowUnix)] now_unix: f64,
+    ) -> Result<JsValue, JsValue> {
+        self.preview_native(request, now_unix)
+            .map(|v| to_js(&v))
+            .map_err(Failure::into_js)
+    }
+
+    /// Signs the presentation for `request` with the smallest disclosure that answers it,
+    /// bound to the verifier's nonce and audience, with a credential never shown to another
+    /// verifier: `{ compact, vpToken }` (`compact` is the QR text, `MV1:…`).
+    pub fn present(
+        &self,
+        request: &str,
+        #[wasm_bindgen(js_name = nowUnix)] now_unix: f64,
+    ) -> Result<JsValue, JsValue> {
+        self.present_native(request, now_unix)
+            .map(|v| to_js(&v))
+            .map_err(Failure::into_js)
+    }
+}
+
+impl Wallet {
+    /// [`Wallet::restore`] with a Rust error.
+    pub fn restore_native(secret: &str, now_unix: f64) -> Result<Wallet, Failure> {
+        let now = time(now_unix)?;
+        let secret = MasterSecret::from_slice(&b64::decode(secret, "master secret")?)
+            .map_err(wallet_error)?;
+        // The sealed copy of the secret never leaves this memory store, so a random
+        // passphrase and the lightest Argon2 setting protect nothing less than before.
+        let mut passphrase = [0u8; 32];
+        fill_random(&mut passphrase)?;
+        let params = KdfParams::new(64, 1, 1).map_err(wallet_error)?;
+        let inner = myna_wallet::Wallet::restore(
+            MemoryStore::new(),
+            secret,
+            &b64::encode(passphrase),
+            params,
+            now,
+        )
+        .map_err(wallet_error)?;
+        Ok(Wallet { inner })
+    }
+
+    /// [`Wallet::key_proofs`] with a Rust error.
+    pub fn key_proofs_native(
+        &self,
+        batch: &str,
+        size: u32,
+        issuer: &str,
+        c_nonce: Option<&str>,
+        now_unix: f64,
+    ) -> Result<Vec<String>, Failure> {
+        let issuer = IssuerId::new(issuer)?;
+        let c_nonce = c_nonce.map(CNonce::new);
+        self.inner
+            .key_proofs(batch, size, &issuer, c_nonce.as_ref(), time(now_unix)?)
+            .map_err(wallet_error)
+    }
+
+    /// [`Wallet::keep`] with a Rust error.
+    pub fn keep_native(
+        &self,
+        batch: &str,
+        size: u32,
+        configuration_id: &str,
+        credentials: &[String],
+        trust: &str,
+        now_unix: f64,
+    ) -> Result<Value, Failure> {
+        let now = time(now_unix)?;
+        let trust = json::parse_object(trust.as_bytes(), "wallet trust")?;
+        let authority = PublicKey::from_jwk(member(&trust, "authorityJwk")?)?;
+        let list = TrustList::verify(
+            text(&trust, "trustList")?,
+            default_provider(),
+            &authority,
+            now,
+        )?;
+        let mut status = StatusTokens::new();
+        for entry in member(&trust, "statusLists")?.as_array().into_iter().flatten() {
+            let entry = entry
+                .as_object()
+                .ok_or_else(|| Failure::Argument("a `statusLists` entry must be an object".into()))?;
+            status = status.with(&StatusListUri::new(text(entry, "uri")?)?, text(entry, "token")?);
+        }
+        let check = ReceiptCheck {
+            issuers: &list,
+            status: &status,
+            types: &[],
+        };
+        let received = self
+            .inner
+            .keep(batch, size, configuration_id, credentials, &check, now)
+            .map_err(wallet_error)?;
+        Ok(json!({ "batch": received.batch, "count": received.credentials.len() }))
+    }
+
+    /// [`Wallet::preview`] with a Rust error.
+    pub fn preview_native(&self, request: &str, now_unix: f64) -> Result<Value, Failure> {
+        let preview = self
+            .inner
+            .prepare(presentation_request(request)?, time(now_unix)?)
+            .map_err(wallet_error)?;
+        let items: Vec<Value> = preview
+            .items()
+            .iter()
+            .map(|item| {
+                let disclosed: Map<String, Value> = item
+                    .disclosed
+                    .iter()
+                    .map(|(path, value)| (path.to_string(), value.clone()))
+                    .collect();
+                json!({ "query": item.query, "vct": item.vct, "issuer": item.issuer,
+                        "disclosed": disclosed })
+            })
+            .collect();
+        Ok(Value::Array(items))
+    }
+
+    /// [`Wallet::present`] with a Rust error.
+    pub fn present_native(&self, request: &str, now_unix: f64) -> Result<Value, Failure> {
+        let presentation = self
+            .inner
+            .prepare(presentation_request(request)?, time(now_unix)?)
+            .and_then(|preview| preview.confirm())
+            .map_err(wallet_error)?;
+        let compact = presentation.compact().map_err(wallet_error)?;
+        let vp_token: Map<String, Value> = presentation
+            .response
+            .vp_token
+            .iter()
+            .map(|(id, list)| (id.to_owned(), json!(list)))
+            .collect();
+        Ok(json!({ "compact": compact, "vpToken": vp_token }))
+    }
+}
+
+/// A verifier's request object (`Verifier.request`): its challenge text and DCQL query.
+fn presentation_request(request: &str) -> Result<PresentationRequest, Failure> {
+    let request = json::parse_object(request.as_bytes(), "presentation request")?;
+    let challenge = InPersonChallenge::parse(text(&request, "challenge")?)?;
+    let query = DcqlQuery::from_value(member(&request, "dcqlQuery")?)?;
+    PresentationRequest::in_person(&challenge, query).map_err(wallet_error)
+}
+
+fn time(now_unix: f64) -> Result<NumericDate, Failure> {
+    // At most 2^53 - 1, so the conversion to i64 is exact.
+    Ok(NumericDate::from_unix(whole_number(now_unix, "nowUnix")? as i64))
+}
+
+fn wallet_error(error: myna_wallet::Error) -> Failure {
+    match error {
+        myna_wallet::Error::Core(core) => Failure::Core(core),
+        other => Failure::Wallet(other),
+    }
+}
+
+fn member<'a>(obj: &'a Map<String, Value>, name: &str) -> Result<&'a Value, Failure> {
+    obj.get(name)
+        .ok_or_else(|| Failure::Argument(format!("`{name}` is missing")))
+}
+
+fn text<'a>(obj: &'a Map<String, Value>, name: &str) -> Result<&'a str, Failure> {
+    member(obj, name)?
+        .as_str()
+        .ok_or_else(|| Failure::Argument(format!("`{name}` must be a string")))
+}
