@@ -189,3 +189,74 @@ impl From<&[&str]> for ClaimPath {
         )
     }
 }
+
+// ---- claims path pointer processing (OpenID4VP 1.0 §7.1.1), used by DCQL ----------------
+impl ClaimPath {
+    /// Applies this path to a JSON credential exactly as OpenID4VP 1.0 §7.1.1 processes a
+    /// claims path pointer, returning every selected element with its concrete path (no
+    /// [`PathSegment::AnyIndex`] in it).
+    ///
+    /// A key applied to a non-object, or an index or `null` applied to a non-array, aborts
+    /// with [`Error::ClaimPathTypeMismatch`]; an empty selection is
+    /// [`Error::UnknownClaimPath`].
+    ///
+    /// ```
+    /// use myna_vc_core::{claim_path::ClaimPath, Error};
+    /// let claims = serde_json::json!({"degrees": [{"type": "BSc"}, {"type": "MSc"}], "name": "A"});
+    /// let types = ClaimPath::key("degrees").then_any().then_key("type");
+    /// let found: Vec<String> = types.select(&claims)?.iter().map(|(p, _)| p.to_string()).collect();
+    /// assert_eq!(found, [r#"["degrees",0,"type"]"#, r#"["degrees",1,"type"]"#]);
+    /// assert!(matches!(ClaimPath::key("name").then_any().select(&claims), Err(Error::ClaimPathTypeMismatch(_))));
+    /// assert!(matches!(ClaimPath::key("age").select(&claims), Err(Error::UnknownClaimPath(_))));
+    /// # Ok::<(), Error>(())
+    /// ```
+    pub fn select<'v>(&self, root: &'v Value) -> Result<Vec<(ClaimPath, &'v Value)>> {
+        let mut selected = vec![(ClaimPath::root(), root)];
+        for segment in &self.0 {
+            let mut next = Vec::with_capacity(selected.len());
+            for (path, node) in selected {
+                self.step(segment, path, node, &mut next)?;
+            }
+            selected = next;
+        }
+        if selected.is_empty() {
+            return Err(Error::UnknownClaimPath(self.to_string()));
+        }
+        Ok(selected)
+    }
+
+    /// One processing step of [`ClaimPath::select`] on one selected element.
+    fn step<'v>(
+        &self,
+        segment: &PathSegment,
+        path: ClaimPath,
+        node: &'v Value,
+        out: &mut Vec<(ClaimPath, &'v Value)>,
+    ) -> Result<()> {
+        let mismatch = || Error::ClaimPathTypeMismatch(self.to_string());
+        match segment {
+            PathSegment::Key(key) => {
+                let object = node.as_object().ok_or_else(mismatch)?;
+                if let Some(child) = object.get(key) {
+                    out.push((path.then_key(key.clone()), child));
+                }
+            }
+            PathSegment::Index(index) => {
+                let array = node.as_array().ok_or_else(mismatch)?;
+                if let Some(child) = array.get(*index) {
+                    out.push((path.then_index(*index), child));
+                }
+            }
+            PathSegment::AnyIndex => {
+                let array = node.as_array().ok_or_else(mismatch)?;
+                out.extend(
+                    array
+                        .iter()
+                        .enumerate()
+                        .map(|(i, child)| (path.clone().then_index(i), child)),
+                );
+            }
+        }
+        Ok(())
+    }
+}

@@ -491,6 +491,165 @@ pub enum Error {
     /// A Token Request whose `grant_type` is not the pre-authorized code grant.
     #[error("unsupported grant type `{0}`")]
     UnsupportedGrantType(String),
+    // ---- dcql / oid4vp / compact (OpenID4VP 1.0 and the in-person QR form) ----
+    /// A DCQL Credential Query or Claims Query `id` that is empty or has characters other
+    /// than ASCII letters, digits, `_` and `-` (OpenID4VP 1.0 §6.1, §6.3).
+    #[error("DCQL {kind} id `{id}` must be non-empty ASCII letters, digits, `_` or `-`")]
+    DcqlInvalidId {
+        /// `"credential"` or `"claim"`.
+        kind: &'static str,
+        /// The id (at most 32 characters of it).
+        id: String,
+    },
+    /// The same Credential Query id twice in a query, or the same Claims Query id twice in
+    /// one Credential Query.
+    #[error("DCQL {kind} id `{id}` is used more than once")]
+    DcqlDuplicateId {
+        /// `"credential"` or `"claim"`.
+        kind: &'static str,
+        /// The repeated id.
+        id: String,
+    },
+    /// A DCQL member the spec makes a non-empty array is empty.
+    #[error("DCQL `{0}` must be a non-empty array")]
+    DcqlEmpty(&'static str),
+    /// `claim_sets` in a Credential Query without `claims` (§6.4.1).
+    #[error("DCQL credential `{0}` has `claim_sets` but no `claims`")]
+    DcqlClaimSetsWithoutClaims(String),
+    /// `claim_sets` is present but a Claims Query has no `id` (§6.3).
+    #[error("DCQL credential `{0}` has `claim_sets`, so every claim needs an `id`")]
+    DcqlClaimWithoutId(String),
+    /// A `claim_sets` option names a claim id that is not in `claims`.
+    #[error("DCQL credential `{credential}`: claim set refers to unknown claim `{claim}`")]
+    DcqlUnknownClaimId {
+        /// The Credential Query id.
+        credential: String,
+        /// The unknown claim id.
+        claim: String,
+    },
+    /// A `credential_sets` option names a Credential Query id that is not in `credentials`.
+    #[error("DCQL credential set refers to unknown credential `{0}`")]
+    DcqlUnknownCredentialId(String),
+    /// A Claims Query `values` entry that is not a string, an integer or a boolean.
+    #[error("DCQL credential `{0}`: `values` may only hold strings, integers and booleans")]
+    DcqlInvalidValue(String),
+    /// Two Claims Queries of one Credential Query point at the same claim (§6.1: Verifiers
+    /// MUST NOT; we refuse rather than guess which one was meant).
+    #[error("DCQL credential `{credential}` asks for claim {path} more than once")]
+    DcqlDuplicateClaimPath {
+        /// The Credential Query id.
+        credential: String,
+        /// The repeated claims path pointer.
+        path: String,
+    },
+    /// A format-specific `meta` member the spec requires is missing or malformed
+    /// (`vct_values` for `dc+sd-jwt`).
+    #[error("DCQL credential `{credential}`: `meta.{member}` is missing or malformed")]
+    DcqlMissingMeta {
+        /// The Credential Query id.
+        credential: String,
+        /// The `meta` member.
+        member: &'static str,
+    },
+    /// A Credential Query for a format this crate cannot match or present (`mso_mdoc`,
+    /// `jwt_vc_json`, …). Such queries parse; this error arises only when one is evaluated.
+    #[error("DCQL credential `{credential}` asks for unsupported format `{format}`")]
+    DcqlUnsupportedFormat {
+        /// The Credential Query id.
+        credential: String,
+        /// The format identifier.
+        format: String,
+    },
+    /// A claims path pointer met a value of the wrong kind while being processed (a key
+    /// applied to a non-object, an index or `null` to a non-array; §7.1.1 says abort).
+    #[error("claims path {0} does not fit the credential's structure")]
+    ClaimPathTypeMismatch(String),
+    /// A credential (or none of the wallet's credentials) does not satisfy a Credential Query.
+    #[error("DCQL credential query `{query}` is not satisfied: {reason}")]
+    DcqlUnsatisfied {
+        /// The Credential Query id (or, for a credential set, its first option's first id).
+        query: String,
+        /// Why.
+        reason: String,
+    },
+    /// A VP Token lacks the presentation a required Credential Query (or credential set) needs.
+    #[error("the VP Token has no presentation for required credential query `{0}`")]
+    DcqlMissingPresentation(String),
+    /// More than one presentation for a Credential Query without `multiple: true`, or an
+    /// empty presentation array.
+    #[error("{count} presentations for credential query `{query}`, which allows {allowed}")]
+    DcqlPresentationCount {
+        /// The Credential Query id.
+        query: String,
+        /// How many presentations came.
+        count: usize,
+        /// `"exactly one"` or `"one or more"`.
+        allowed: &'static str,
+    },
+    /// A VP Token entry for an id that is not a Credential Query of the request.
+    #[error("the VP Token answers `{0}`, which the query did not ask for")]
+    DcqlUnexpectedPresentation(String),
+    /// A `client_id` Client Identifier Prefix this crate does not support (`openid_federation`,
+    /// `verifier_attestation`, the reserved `origin`, or an unknown one).
+    #[error("unsupported client identifier prefix `{0}`")]
+    UnsupportedClientIdPrefix(String),
+    /// A `client_id` that does not fit its prefix (not an https URL, not a DID, not a DNS name).
+    #[error("invalid client_id: {0}")]
+    InvalidClientId(String),
+    /// A `response_type` other than `vp_token`.
+    #[error("unsupported response_type `{0}`")]
+    UnsupportedResponseType(String),
+    /// A `response_mode` other than `direct_post` and `fragment`.
+    #[error("unsupported response_mode `{0}`")]
+    UnsupportedResponseMode(String),
+    /// A request or response parameter the protocol requires is missing.
+    #[error("required parameter `{0}` is missing")]
+    MissingParameter(&'static str),
+    /// Parameters that must not appear together do (`redirect_uri` with `direct_post`,
+    /// `dcql_query` with `scope`, …).
+    #[error("conflicting parameters: {0}")]
+    ConflictingParameters(&'static str),
+    /// A parameter value outside its allowed form (`nonce` and `state` are URL-safe ASCII, …).
+    #[error("parameter `{name}` is invalid: {detail}")]
+    InvalidParameter {
+        /// The parameter name.
+        name: &'static str,
+        /// Why it is invalid.
+        detail: String,
+    },
+    /// `transaction_data` is present; a Wallet that does not support it MUST reject the request.
+    #[error("transaction_data is not supported")]
+    UnsupportedTransactionData,
+    /// The Request Object's `client_id` differs from the `client_id` of the request URL.
+    #[error("request object client_id does not match the request's client_id")]
+    RequestClientIdMismatch,
+    /// The Request Object's `aud` is not the wallet (`https://self-issued.me/v2` or its issuer).
+    #[error("request object audience does not name this wallet")]
+    RequestAudienceMismatch,
+    /// The Request Object does not carry the `wallet_nonce` the wallet sent.
+    #[error("request object wallet_nonce does not match")]
+    WalletNonceMismatch,
+    /// Text that does not start with the compact presentation prefix and a known version.
+    #[error("not a compact presentation: {0}")]
+    CompactPrefix(&'static str),
+    /// The compact presentation's body is not valid base45 (RFC 9285).
+    #[error("compact presentation is not valid base45")]
+    CompactBase45,
+    /// The compact presentation's body does not inflate as one complete raw DEFLATE stream.
+    #[error("compact presentation does not inflate: {0}")]
+    CompactCompression(&'static str),
+    /// The packed presentation ends in the middle of a field.
+    #[error("compact presentation is truncated in {0}")]
+    CompactTruncated(&'static str),
+    /// Bytes remain after the packed presentation.
+    #[error("compact presentation has {0} trailing byte(s)")]
+    CompactTrailingData(usize),
+    /// A presentation part whose base64url is not canonical, so it would not round-trip exactly.
+    #[error("{0} is not canonical base64url and cannot be packed exactly")]
+    CompactNotCanonical(&'static str),
+    /// The KB-JWT nonce is not the gate's nonce for the current or the previous time window.
+    #[error("nonce is not this gate's nonce for the current or previous window")]
+    GateNonceMismatch,
     // ---- consent ---------------------------------------------------------------------------
     /// The consent's period has not begun.
     #[error("the consent is not valid before {not_before} (now {now})")]

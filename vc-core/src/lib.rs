@@ -16,6 +16,12 @@
 //! * [`sdjwt_vc`]: the `dc+sd-jwt` profile and typed credential-type declarations.
 //! * [`oid4vci`]: OpenID4VCI 1.0 messages for the pre-authorized-code flow (issuer metadata,
 //!   credential offers, token, nonce and credential requests and responses) and key proof JWTs.
+//! * [`dcql`]: the Digital Credentials Query Language — parsing with every structural rule
+//!   checked, choosing credentials and claims in the wallet, checking presentations at the verifier.
+//! * [`oid4vp`]: OpenID4VP 1.0 Authorization Requests (URL, by reference, signed Request
+//!   Object), `direct_post` responses with the VP Token, and error responses.
+//! * [`compact`]: the compact in-person presentation for a QR code (`MV1:` + base45 of a
+//!   deflated binary packing) and how it is bound without a request (verifier nonce, gate nonce).
 //! * [`status_list`]: Token Status Lists (1, 2, 4, 8 bits), their JWTs and the `status` claim.
 //! * [`trust_list`]: the signed list of trusted issuers (keys, municipality, allowed `vct`s) a
 //!   verifier pins to an authority key and consults offline.
@@ -35,8 +41,11 @@ pub mod age;
 pub mod b64;
 pub mod calendar;
 pub mod claim_path;
+pub mod compact;
 pub mod consent;
 pub mod crypto;
+pub mod dcql;
+mod deflate;
 pub mod did;
 mod digit_code;
 mod error;
@@ -46,6 +55,7 @@ pub mod jws;
 pub mod jwt;
 pub mod municipality;
 pub mod oid4vci;
+pub mod oid4vp;
 pub mod public_expense;
 pub mod sdjwt;
 pub mod sdjwt_vc;

@@ -178,21 +178,33 @@ impl Message for ErrorResponse {
     const WHAT: &'static str = "error response";
 
     fn check(&self) -> Result<()> {
-        let allowed = |c: char| matches!(c, '\x20'..='\x21' | '\x23'..='\x5b' | '\x5d'..='\x7e');
-        if !self.error.as_str().chars().all(allowed) || self.error.as_str().is_empty() {
-            return Err(Error::malformed(
-                Self::WHAT,
-                "`error` is not a printable ASCII code",
-            ));
-        }
-        if let Some(description) = &self.error_description {
-            if !description.chars().all(allowed) {
-                return Err(Error::malformed(
-                    Self::WHAT,
-                    "`error_description` has characters outside %x20-21 / %x23-5B / %x5D-7E",
-                ));
-            }
-        }
-        Ok(())
+        check_error_text(
+            Self::WHAT,
+            self.error.as_str(),
+            self.error_description.as_deref(),
+        )
     }
+}
+
+/// RFC 6749 §5.2: `error` and `error_description` are printable ASCII without `"` and `\`
+/// (`error` non-empty). Shared with the OpenID4VP error responses.
+pub(crate) fn check_error_text(
+    what: &'static str,
+    error: &str,
+    description: Option<&str>,
+) -> Result<()> {
+    let allowed = |c: char| matches!(c, '\x20'..='\x21' | '\x23'..='\x5b' | '\x5d'..='\x7e');
+    if error.is_empty() || !error.chars().all(allowed) {
+        return Err(Error::malformed(
+            what,
+            "`error` is not a printable ASCII code",
+        ));
+    }
+    if description.is_some_and(|d| !d.chars().all(allowed)) {
+        return Err(Error::malformed(
+            what,
+            "`error_description` has characters outside %x20-21 / %x23-5B / %x5D-7E",
+        ));
+    }
+    Ok(())
 }

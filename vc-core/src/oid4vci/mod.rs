@@ -34,8 +34,8 @@
 //! ```
 
 mod credential;
-mod error_response;
-mod form;
+pub(crate) mod error_response;
+pub(crate) mod form;
 mod issuer_id;
 mod metadata;
 mod offer;
