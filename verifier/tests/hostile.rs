@@ -14,15 +14,17 @@ use common::*;
 use myna_issuer::credential_types::Kind;
 use myna_verifier::core::b64;
 use myna_verifier::core::claim_path::ClaimPath;
+use myna_verifier::core::compact::{self, GateId, GateKey};
 use myna_verifier::core::crypto::{default_provider, Algorithm, SecretKey};
 use myna_verifier::core::jws::{self, JwsHeader};
 use myna_verifier::core::sdjwt::{SdJwt, SdJwtIssuer};
 use myna_verifier::core::status_list::Status;
 use myna_verifier::core::time::Clock;
 use myna_verifier::core::Error;
-use myna_verifier::decision::{Decision, Reason};
+use myna_verifier::decision::{Decision, Reason, Rejection};
 use myna_verifier::policy::age::AgeCheck;
 use myna_verifier::submission::Challenge;
+use myna_verifier::transport::{submission_from_compact, Gate};
 use myna_verifier::trust::Trust;
 use proptest::prelude::*;
 use serde_json::{json, Value};
@@ -35,6 +37,16 @@ enum Input {
     Age(String),
     /// Raw `vp_token` bytes.
     Bytes(Vec<u8>),
+    /// Compact QR text (`MV1:…`) shown in person.
+    Compact(String),
+    /// Compact QR text at the unattended gate `GATE` with key `[7; 32]`.
+    AtGate(String),
+}
+
+const GATE: &str = "did:web:city.kobe.example:gate:1";
+
+fn gate() -> Gate {
+    Gate::new(GateId::parse(GATE).unwrap(), GateKey::from_bytes([7; 32]))
 }
 
 struct Case {
@@ -823,6 +835,11 @@ fn run(world: &World, input: Input) -> Decision {
             .verifier
             .verify(&policy, &single("age", &p), &nonce(N)),
         Input::Bytes(bytes) => world.verifier.verify_bytes(&policy, &bytes, &nonce(N)),
+        Input::Compact(text) => match submission_from_compact(&policy, &text) {
+            Ok(submission) => world.verifier.verify(&policy, &submission, &nonce(N)),
+            Err(e) => world.verifier.reject(&policy, Rejection::from_error(e)),
+        },
+        Input::AtGate(text) => gate().verify(&world.verifier, &policy, &text),
     }
 }
 
@@ -856,6 +873,27 @@ fn every_hostile_presentation_is_refused_with_its_reason() {
             case.name
         );
     }
+}
+
+#[test]
+fn the_valid_compact_and_gate_forms_are_accepted() {
+    let world = World::new();
+    let (p, ..) = valid(&world);
+    assert!(run(&world, Input::Compact(compact::encode(&p).unwrap())).accepted());
+    let holder = Holder::new();
+    let (sd, _) = world.issue(KOBE, Kind::Age, adult_age_claims(), &holder);
+    // Shown 25 s before the clock's time: the previous window is still accepted.
+    let shown = gate().challenge(t(-25)).unwrap();
+    let p = present_at(
+        &sd,
+        &holder,
+        &["age_over_20"],
+        GATE,
+        shown.nonce().as_str(),
+        t(0),
+    );
+    let decision = run(&world, Input::AtGate(compact::encode(&p).unwrap()));
+    assert!(decision.accepted(), "{:?}", decision.outcome);
 }
 
 #[test]
