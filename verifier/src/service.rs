@@ -330,21 +330,34 @@ async fn request_object(
     }
 }
 
+/// Why a response found no open request.
+enum Closed {
+    Unknown,
+    Expired,
+}
+
+impl Closed {
+    fn response(self) -> Response {
+        match self {
+            Closed::Unknown => error(
+                StatusCode::NOT_FOUND,
+                "unknown_request",
+                "no open request with this id",
+            ),
+            Closed::Expired => error(
+                StatusCode::GONE,
+                "expired_request",
+                "the request expired; create a new one",
+            ),
+        }
+    }
+}
+
 /// Takes the open request out (it is answered at most once, even by a bad answer).
-fn take_pending(state: &ServiceState, request_id: &str) -> Result<Pending, Response> {
-    let Some(pending) = state.lock().remove(request_id) else {
-        return Err(error(
-            StatusCode::NOT_FOUND,
-            "unknown_request",
-            "no open request with this id",
-        ));
-    };
+fn take_pending(state: &ServiceState, request_id: &str) -> Result<Pending, Closed> {
+    let pending = state.lock().remove(request_id).ok_or(Closed::Unknown)?;
     if pending.expires_at <= state.verifier.now() {
-        return Err(error(
-            StatusCode::GONE,
-            "expired_request",
-            "the request expired; create a new one",
-        ));
+        return Err(Closed::Expired);
     }
     Ok(pending)
 }
@@ -356,7 +369,7 @@ async fn receive_response(
 ) -> Response {
     let pending = match take_pending(&state, &request_id) {
         Ok(pending) => pending,
-        Err(response) => return response,
+        Err(closed) => return closed.response(),
     };
     let policy = pending.policy.as_ref();
     let decision = match submission_from_direct_post(&body) {
@@ -380,7 +393,7 @@ async fn receive_compact(
 ) -> Response {
     let pending = match take_pending(&state, &request_id) {
         Ok(pending) => pending,
-        Err(response) => return response,
+        Err(closed) => return closed.response(),
     };
     let policy = pending.policy.as_ref();
     let decision = match submission_from_compact(policy, &body) {
