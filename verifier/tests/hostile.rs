@@ -1001,6 +1001,14 @@ proptest! {
     }
 
     #[test]
+    fn arbitrary_compact_text_is_never_accepted(text in "MV1:[0-9A-Z $%*+./:-]{0,300}") {
+        let decision = SHARED.with(|w| run(w, Input::Compact(text.clone())));
+        prop_assert!(!decision.accepted());
+        let at_gate = SHARED.with(|w| run(w, Input::AtGate(text)));
+        prop_assert!(!at_gate.accepted());
+    }
+
+    #[test]
     fn arbitrary_presentation_text_is_never_accepted(text in "[A-Za-z0-9_.~-]{0,400}") {
         let decision = SHARED.with(|w| w.verifier.verify(&AgeCheck::over_20().unwrap(), &single("age", &text), &nonce(N)));
         prop_assert!(!decision.accepted());
