@@ -817,6 +817,97 @@ fn cases() -> Vec<Case> {
             cause: |c| matches!(c, Some(Error::Malformed { .. })),
         },
         Case {
+            name: "compact form with a wrong prefix",
+            reason: Reason::Unreadable,
+            build: |w| {
+                let (p, ..) = valid(w);
+                Input::Compact(compact::encode(&p).unwrap().replacen("MV1:", "MV9:", 1))
+            },
+            cause: |c| matches!(c, Some(Error::CompactPrefix(_))),
+        },
+        Case {
+            name: "compact form with bad base45",
+            reason: Reason::Unreadable,
+            build: |_| Input::Compact("MV1:abc".into()),
+            cause: |c| matches!(c, Some(Error::CompactBase45)),
+        },
+        Case {
+            name: "truncated compact form",
+            reason: Reason::Unreadable,
+            build: |w| {
+                let (p, ..) = valid(w);
+                let qr = compact::encode(&p).unwrap();
+                Input::Compact(qr[..qr.len() / 2 / 3 * 3].to_owned())
+            },
+            cause: |c| {
+                matches!(
+                    c,
+                    Some(
+                        Error::CompactCompression(_)
+                            | Error::CompactTruncated(_)
+                            | Error::CompactBase45
+                    )
+                )
+            },
+        },
+        Case {
+            name: "compact form of a tampered presentation",
+            reason: Reason::Tampered,
+            build: |w| {
+                let (p, ..) = valid(w);
+                let mut s = parts(&p);
+                let mut jwt: Vec<String> = s[0].split('.').map(str::to_owned).collect();
+                let mut sig = b64::decode(&jwt[2], "s").unwrap();
+                sig[3] ^= 0x40;
+                jwt[2] = b64::encode(sig);
+                s[0] = jwt.join(".");
+                Input::Compact(compact::encode(&s.join("~")).unwrap())
+            },
+            cause: |c| matches!(c, Some(Error::SignatureInvalid)),
+        },
+        Case {
+            name: "gate nonce from an expired window",
+            reason: Reason::NotBoundToRequest,
+            build: |w| {
+                let h = Holder::new();
+                let (sd, _) = w.issue(KOBE, Kind::Age, adult_age_claims(), &h);
+                let old = gate().challenge(t(-120)).unwrap();
+                let p = present_at(&sd, &h, &["age_over_20"], GATE, old.nonce().as_str(), t(0));
+                Input::AtGate(compact::encode(&p).unwrap())
+            },
+            cause: |c| matches!(c, Some(Error::GateNonceMismatch)),
+        },
+        Case {
+            name: "gate presentation bound to another audience",
+            reason: Reason::NotBoundToRequest,
+            build: |w| {
+                let h = Holder::new();
+                let (sd, _) = w.issue(KOBE, Kind::Age, adult_age_claims(), &h);
+                let now = gate().challenge(t(0)).unwrap();
+                let p = present_at(
+                    &sd,
+                    &h,
+                    &["age_over_20"],
+                    AUDIENCE,
+                    now.nonce().as_str(),
+                    t(0),
+                );
+                Input::AtGate(compact::encode(&p).unwrap())
+            },
+            cause: |c| matches!(c, Some(Error::AudienceMismatch)),
+        },
+        Case {
+            name: "issuer no longer trusted (trust period ended)",
+            reason: Reason::UntrustedIssuer,
+            build: |w| {
+                let v2 = trust_list_until(&w.authority, &w.issuers, 2, Some(t(-1)));
+                assert_eq!(w.verifier.update_trust_list(&v2), Ok(2));
+                let (p, ..) = valid(w);
+                age(p)
+            },
+            cause: |c| matches!(c, Some(Error::IssuerExpired { .. })),
+        },
+        Case {
             name: "vp_token without the requested credential",
             reason: Reason::MissingCredential,
             build: |w| {
