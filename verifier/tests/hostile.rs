@@ -908,6 +908,18 @@ fn cases() -> Vec<Case> {
             cause: |c| matches!(c, Some(Error::IssuerExpired { .. })),
         },
         Case {
+            name: "vp_token with a credential that was not asked for",
+            reason: Reason::Unreadable,
+            build: |w| {
+                let (p, ..) = valid(w);
+                let h = Holder::new();
+                let (r, _) = w.issue(KOBE, Kind::Resident, resident_claims("281000", "28"), &h);
+                let extra = w.present(&r, &h, &["name", "address"], N);
+                Input::Bytes(serde_json::to_vec(&json!({"age": [p], "resident": [extra]})).unwrap())
+            },
+            cause: |c| c.is_none(),
+        },
+        Case {
             name: "vp_token without the requested credential",
             reason: Reason::MissingCredential,
             build: |w| {
