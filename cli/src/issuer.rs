@@ -1,10 +1,395 @@
-//! `myna issuer …`.
+//! `myna issuer …`: a municipality's issuer.
+//!
+//! * `myna issuer init` writes the data directory: a default `issuer.toml`, the signing keys
+//!   sealed under the passphrase, and admin tokens (printed once; only their hashes are kept).
+//! * `myna issuer serve` runs the HTTP service until SIGINT/SIGTERM, then finishes the
+//!   requests in flight.
+//! * `myna issuer batch` makes credential offers for a resident file (resumable).
+//!
+//! Every flag has an environment variable (`MYNA_…`), and flags override the config file.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use clap::{Parser, Subcommand};
+use myna_issuer::service::config::{
+    AdminRole, AdminTokenEntry, EscrowConfig, ServiceConfig, TrusteeEntry,
+};
+use myna_issuer::service::{self, JpkiSetup, Service, ServiceOptions, CONFIG_FILE};
+use myna_jpki::linking::InMemoryLinking;
+use myna_jpki::roots::RootSet;
+use myna_jpki::validate::Validator;
+use myna_vc_core::crypto::default_provider;
+use myna_vc_core::time::SystemClock;
+use zeroize::Zeroizing;
 
 /// Arguments of `myna issuer`.
 #[derive(Debug, clap::Args)]
-pub struct Args {}
+pub struct Args {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Create a data directory: default configuration, sealed keys, admin tokens.
+    Init(Box<InitArgs>),
+    /// Run the issuer HTTP service (OpenID4VCI, publication, consent registry, admin API).
+    Serve(Box<ServeArgs>),
+    /// Make credential offers for every row of a resident file (resumable).
+    Batch(Box<BatchArgs>),
+}
+
+/// Where the data lives and how to open its keys.
+#[derive(Debug, Parser)]
+struct Common {
+    /// The data directory (configuration, sealed keys, the redb store).
+    #[arg(long, env = "MYNA_DATA_DIR", default_value = "./myna-issuer-data")]
+    data_dir: PathBuf,
+    /// The configuration file (default: issuer.toml in the data directory).
+    #[arg(long, env = "MYNA_CONFIG")]
+    config: Option<PathBuf>,
+    /// The key passphrase (prefer --passphrase-file or the environment: flags show in `ps`).
+    #[arg(long, env = "MYNA_ISSUER_PASSPHRASE", hide_env_values = true)]
+    passphrase: Option<String>,
+    /// A file whose first line is the key passphrase.
+    #[arg(long, env = "MYNA_ISSUER_PASSPHRASE_FILE")]
+    passphrase_file: Option<PathBuf>,
+}
+
+#[derive(Debug, Parser)]
+struct InitArgs {
+    #[command(flatten)]
+    common: Common,
+    /// The municipality's six-digit code (with check digit), e.g. 102016 for Maebashi.
+    #[arg(long, env = "MYNA_MUNICIPALITY_CODE")]
+    municipality_code: String,
+    /// The municipality's display name.
+    #[arg(long, env = "MYNA_MUNICIPALITY_NAME")]
+    name: String,
+    /// The public HTTPS base URL (issuer identifier).
+    #[arg(long, env = "MYNA_PUBLIC_BASE_URL")]
+    public_base_url: String,
+    /// The listen address.
+    #[arg(long, env = "MYNA_LISTEN", default_value = "127.0.0.1:8080")]
+    listen: String,
+    /// Names of operator tokens to generate.
+    #[arg(long = "operator", default_values_t = ["operator".to_owned()])]
+    operators: Vec<String>,
+    /// Names of revocation officer tokens to generate.
+    #[arg(long = "revocation-officer", default_values_t = ["revocation-officer".to_owned()])]
+    revocation_officers: Vec<String>,
+    /// An escrow trustee as ID=BASE64URL_X25519_PUBLIC_KEY (repeat; a token is generated for each).
+    #[arg(long = "trustee")]
+    trustees: Vec<String>,
+    /// How many trustees must cooperate to open an escrowed link.
+    #[arg(long, default_value_t = 2)]
+    escrow_threshold: u8,
+    /// DER files of the JPKI authentication and signature roots.
+    #[arg(long = "jpki-root")]
+    jpki_roots: Vec<PathBuf>,
+    /// `production` (J-LIS roots) or `test`.
+    #[arg(long, default_value = "production")]
+    jpki_environment: String,
+    /// J-LIS linking information: lines of `SIGNATURE_SERIAL AUTHENTICATION_SERIAL` (hex).
+    #[arg(long)]
+    jpki_linking_file: Option<PathBuf>,
+}
+
+#[derive(Debug, Parser)]
+struct ServeArgs {
+    #[command(flatten)]
+    common: Common,
+    /// Listen address (overrides the config).
+    #[arg(long, env = "MYNA_LISTEN")]
+    listen: Option<String>,
+    /// Public base URL (overrides the config).
+    #[arg(long, env = "MYNA_PUBLIC_BASE_URL")]
+    public_base_url: Option<String>,
+    /// Largest request body in bytes (overrides the config).
+    #[arg(long, env = "MYNA_MAX_BODY_BYTES")]
+    max_body_bytes: Option<usize>,
+    /// Request timeout in seconds (overrides the config).
+    #[arg(long, env = "MYNA_REQUEST_TIMEOUT_SECS")]
+    request_timeout_secs: Option<u64>,
+    /// Credentials per request (batch size; overrides the config).
+    #[arg(long, env = "MYNA_BATCH_SIZE")]
+    batch_size: Option<u32>,
+    /// Log as JSON lines instead of text.
+    #[arg(long, env = "MYNA_LOG_JSON")]
+    log_json: bool,
+    /// Log filter (tracing-subscriber syntax).
+    #[arg(long, env = "MYNA_LOG", default_value = "info")]
+    log: String,
+}
+
+#[derive(Debug, Parser)]
+struct BatchArgs {
+    #[command(flatten)]
+    common: Common,
+    /// The resident file (JSON Lines; format in the README).
+    #[arg(long, env = "MYNA_BATCH_INPUT")]
+    input: PathBuf,
+    /// Where the offers are appended (JSON Lines with offer links and PINs: keep it secret).
+    #[arg(long, env = "MYNA_BATCH_OUTPUT")]
+    output: PathBuf,
+}
 
 /// Runs `myna issuer`.
-pub fn run(_args: Args) -> Result<(), String> {
-    Err("`myna issuer` is not built yet; see README.md".to_owned())
+pub fn run(args: Args) -> Result<(), String> {
+    match args.command {
+        Command::Init(init) => run_init(*init),
+        Command::Serve(serve) => run_serve(*serve),
+        Command::Batch(batch) => run_batch(*batch),
+    }
+}
+
+fn passphrase(common: &Common) -> Result<Zeroizing<String>, String> {
+    if let Some(path) = &common.passphrase_file {
+        let text = Zeroizing::new(
+            std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?,
+        );
+        let first = text.lines().next().unwrap_or_default();
+        return Ok(Zeroizing::new(first.to_owned()));
+    }
+    common
+        .passphrase
+        .clone()
+        .map(Zeroizing::new)
+        .ok_or_else(|| {
+            "give the key passphrase with --passphrase-file or MYNA_ISSUER_PASSPHRASE".to_owned()
+        })
+}
+
+fn config_path(common: &Common) -> PathBuf {
+    common
+        .config
+        .clone()
+        .unwrap_or_else(|| common.data_dir.join(CONFIG_FILE))
+}
+
+fn load_config(common: &Common) -> Result<ServiceConfig, String> {
+    let path = config_path(common);
+    let text = std::fs::read_to_string(&path)
+        .map_err(|e| format!("{}: {e} (run `myna issuer init` first)", path.display()))?;
+    ServiceConfig::from_toml(&text).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+fn run_init(args: InitArgs) -> Result<(), String> {
+    let path = config_path(&args.common);
+    if path.exists() {
+        return Err(format!("{} exists; refusing to overwrite", path.display()));
+    }
+    let mut config = ServiceConfig::new(&args.municipality_code, &args.name, &args.public_base_url);
+    config.listen = args.listen.clone();
+    config.jpki.roots = args.jpki_roots.clone();
+    config.jpki.environment = Some(args.jpki_environment.clone());
+    config.jpki.linking_file = args.jpki_linking_file.clone();
+    let mut printed = Vec::new();
+    let mut add = |name: &str, role: AdminRole| -> Result<(), String> {
+        let (token, entry) = AdminTokenEntry::generate(name, role).map_err(|e| e.to_string())?;
+        printed.push(format!("{:<20} {:<20} {token}", role.as_str(), name));
+        config.admin_tokens.push(entry);
+        Ok(())
+    };
+    for name in &args.operators {
+        add(name, AdminRole::Operator)?;
+    }
+    for name in &args.revocation_officers {
+        add(name, AdminRole::RevocationOfficer)?;
+    }
+    let mut trustees = Vec::new();
+    for spec in &args.trustees {
+        let (id, key) = spec
+            .split_once('=')
+            .ok_or_else(|| format!("--trustee {spec}: expected ID=PUBLIC_KEY"))?;
+        add(id, AdminRole::Trustee)?;
+        trustees.push(TrusteeEntry {
+            id: id.to_owned(),
+            public_key: key.to_owned(),
+        });
+    }
+    if !trustees.is_empty() {
+        config.escrow = Some(EscrowConfig {
+            threshold: args.escrow_threshold,
+            trustees,
+        });
+    }
+    config.check().map_err(|e| e.to_string())?;
+    let passphrase = passphrase(&args.common)?;
+    std::fs::create_dir_all(&args.common.data_dir).map_err(|e| e.to_string())?;
+    myna_issuer::service::keys::KeyRing::open_or_create(
+        &args.common.data_dir.join(service::KEY_FILE),
+        &passphrase,
+    )
+    .map_err(|e| e.to_string())?;
+    let text = config.to_toml().map_err(|e| e.to_string())?;
+    std::fs::write(&path, text).map_err(|e| format!("{}: {e}", path.display()))?;
+    println!(
+        "wrote {} and sealed keys in {}",
+        path.display(),
+        args.common.data_dir.display()
+    );
+    println!("admin tokens (shown once; only their SHA-256 is stored):");
+    for line in printed {
+        println!("  {line}");
+    }
+    Ok(())
+}
+
+fn jpki_setup(config: &ServiceConfig, base: &Path) -> Result<Option<JpkiSetup>, String> {
+    if config.jpki.roots.is_empty() {
+        return Ok(None);
+    }
+    let ders = config
+        .jpki
+        .roots
+        .iter()
+        .map(|p| {
+            let path = if p.is_absolute() {
+                p.clone()
+            } else {
+                base.join(p)
+            };
+            std::fs::read(&path).map_err(|e| format!("{}: {e}", path.display()))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let provider = default_provider();
+    let roots = match config.jpki.environment.as_deref() {
+        Some("test") => RootSet::test(&ders, provider),
+        _ => RootSet::production(&ders, provider),
+    }
+    .map_err(|e| format!("JPKI roots: {e}"))?;
+    // J-LIS linking information comes from an exported file; without one, facts from a
+    // signature certificate are accepted only for certificates the store already links.
+    let linking = match &config.jpki.linking_file {
+        Some(path) => {
+            let path = if path.is_absolute() {
+                path.clone()
+            } else {
+                base.join(path)
+            };
+            let text =
+                std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+            service::linking_file::parse(&text).map_err(|e| e.to_string())?
+        }
+        None => InMemoryLinking::default(),
+    };
+    Ok(Some(JpkiSetup {
+        validator: Validator::new(roots, provider),
+        linking: Arc::new(linking),
+    }))
+}
+
+fn open_service(common: &Common, config: ServiceConfig) -> Result<Service, String> {
+    let jpki = jpki_setup(&config, &common.data_dir)?;
+    config.check().map_err(|e| e.to_string())?;
+    Service::open(ServiceOptions {
+        config,
+        data_dir: common.data_dir.clone(),
+        passphrase: passphrase(common)?,
+        clock: Arc::new(SystemClock),
+        jpki,
+    })
+    .map_err(|e| e.to_string())
+}
+
+fn init_logs(json: bool, filter: &str) -> Result<(), String> {
+    let filter = tracing_subscriber::EnvFilter::try_new(filter).map_err(|e| e.to_string())?;
+    let builder = tracing_subscriber::fmt().with_env_filter(filter);
+    let result = if json {
+        builder.json().try_init()
+    } else {
+        builder.try_init()
+    };
+    result.map_err(|e| e.to_string())
+}
+
+fn run_serve(args: ServeArgs) -> Result<(), String> {
+    init_logs(args.log_json, &args.log)?;
+    let mut config = load_config(&args.common)?;
+    if let Some(listen) = args.listen {
+        config.listen = listen;
+    }
+    if let Some(url) = args.public_base_url {
+        config.public_base_url = url;
+    }
+    if let Some(bytes) = args.max_body_bytes {
+        config.limits.max_body_bytes = bytes;
+    }
+    if let Some(secs) = args.request_timeout_secs {
+        config.limits.request_timeout_secs = secs;
+    }
+    if let Some(size) = args.batch_size {
+        config.rules.batch_size = size;
+    }
+    let addr = config.listen_addr().map_err(|e| e.to_string())?;
+    let service = open_service(&args.common, config)?;
+    let runtime = tokio::runtime::Runtime::new().map_err(|e| e.to_string())?;
+    runtime.block_on(async move {
+        let listener = tokio::net::TcpListener::bind(addr)
+            .await
+            .map_err(|e| format!("bind {addr}: {e}"))?;
+        service
+            .serve(listener, shutdown_signal())
+            .await
+            .map_err(|e| e.to_string())
+    })
+}
+
+/// Completes on SIGINT or SIGTERM.
+async fn shutdown_signal() {
+    let interrupt = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    {
+        let mut term =
+            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+                Ok(term) => term,
+                Err(_) => {
+                    let _ = interrupt.await;
+                    return;
+                }
+            };
+        tokio::select! {
+            _ = interrupt => {}
+            _ = term.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = interrupt.await;
+    }
+    tracing::info!("shutdown signal: finishing requests in flight");
+}
+
+fn run_batch(args: BatchArgs) -> Result<(), String> {
+    let config = load_config(&args.common)?;
+    let service = open_service(&args.common, config)?;
+    let bar = indicatif::ProgressBar::new(0);
+    if let Ok(style) = indicatif::ProgressStyle::with_template(
+        "{spinner} [{elapsed_precise}] {bar:40} {pos}/{len} rows ({per_sec}, eta {eta})",
+    ) {
+        bar.set_style(style);
+    }
+    let summary = service::batch::run(&service, &args.input, &args.output, &mut |done, total| {
+        bar.set_length(u64::try_from(total).unwrap_or(u64::MAX));
+        bar.set_position(u64::try_from(done).unwrap_or(u64::MAX));
+    })
+    .map_err(|e| e.to_string())?;
+    bar.finish();
+    println!(
+        "rows: {}  offered now: {}  already done: {}  failed: {}",
+        summary.rows,
+        summary.offered,
+        summary.already_done,
+        summary.failed.len()
+    );
+    for (line, why) in &summary.failed {
+        println!("  line {line}: {why}");
+    }
+    if summary.failed.is_empty() {
+        Ok(())
+    } else {
+        Err(format!("{} rows failed", summary.failed.len()))
+    }
 }

@@ -44,6 +44,10 @@ pub enum ActorRole {
     Holder,
     /// An auditor or court-ordered process.
     Auditor,
+    /// A staff member allowed to revoke, suspend and resume credentials and import CRLs.
+    RevocationOfficer,
+    /// An escrow trustee (releases shares for a due-process opening).
+    Trustee,
 }
 
 /// What happened.
@@ -73,6 +77,20 @@ pub enum AuditAction {
     EscrowOpened,
     /// An attempt to open an escrowed pseudonym link was refused (no quorum, foreign shares).
     EscrowOpeningRefused,
+    /// A verified CRL was imported and its cascade applied.
+    CrlImported,
+    /// An operator created a credential offer (facts supplied at offer time).
+    OfferCreated,
+    /// A holder registered a consent record.
+    ConsentRegistered,
+    /// A consent's status changed (withdrawn, paused, resumed, used).
+    ConsentChanged,
+    /// An escrow opening was started (it completes when a quorum of trustees released shares).
+    EscrowOpeningStarted,
+    /// A trustee released a share for a started escrow opening.
+    EscrowShareReceived,
+    /// The audit log was read through the admin API.
+    AuditLogRead,
 }
 
 /// Defines `as_str`, `parse` and `Display` for a field enum from one table of names.
@@ -106,6 +124,8 @@ named!(ActorRole, "actor role", {
     Operator => "operator",
     Holder => "holder",
     Auditor => "auditor",
+    RevocationOfficer => "revocation_officer",
+    Trustee => "trustee",
 });
 
 named!(AuditAction, "audit action", {
@@ -118,6 +138,13 @@ named!(AuditAction, "audit action", {
     CertificateRevoked => "certificate.revoked",
     EscrowOpened => "escrow.opened",
     EscrowOpeningRefused => "escrow.opening_refused",
+    CrlImported => "crl.imported",
+    OfferCreated => "offer.created",
+    ConsentRegistered => "consent.registered",
+    ConsentChanged => "consent.changed",
+    EscrowOpeningStarted => "escrow.opening_started",
+    EscrowShareReceived => "escrow.share_received",
+    AuditLogRead => "audit.read",
 });
 
 /// What an entry is about, as a reference that carries no personal data: a credential id, a
@@ -172,6 +199,40 @@ impl AuditSubject {
     /// ```
     pub fn batch(first: &CredentialId, count: usize) -> Self {
         AuditSubject(format!("batch:{first}+{count}"))
+    }
+
+    /// A service object named by a random, non-personal identifier (a consent id, an escrow
+    /// opening id, a CRL's type): `kind:id`. Only the HTTP service builds these, from
+    /// identifiers it generated or parsed into a fixed alphabet.
+    /// ```
+    /// use myna_issuer::audit::AuditSubject;
+    /// assert_eq!(AuditSubject::object("consent", "AAAA").as_str(), "consent:AAAA");
+    /// ```
+    pub fn object(kind: &'static str, id: &str) -> Self {
+        let id: String = id
+            .chars()
+            .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | ':'))
+            .take(128)
+            .collect();
+        AuditSubject(format!("{kind}:{id}"))
+    }
+
+    /// This subject with the acting administrator's configured name appended (`… by:<name>`,
+    /// restricted to a fixed alphabet: names are staff handles, not people's names).
+    /// ```
+    /// use myna_issuer::audit::AuditSubject;
+    /// assert_eq!(AuditSubject::object("crl", "signature").by("officer-1").as_str(),
+    ///     "crl:signature by:officer-1");
+    /// ```
+    pub fn by(mut self, admin: &str) -> Self {
+        self.0.push_str(" by:");
+        self.0.extend(
+            admin
+                .chars()
+                .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+                .take(64),
+        );
+        self
     }
 
     /// A context pseudonym (the subject of an escrow opening; never the person behind it).

@@ -209,6 +209,17 @@ impl EscrowPolicy {
             threshold,
         })
     }
+
+    /// How many trustees must cooperate.
+    /// ```
+    /// use myna_issuer::escrow::{EscrowPolicy, TrusteeKey};
+    /// let keys = [TrusteeKey::generate("a")?.public(), TrusteeKey::generate("b")?.public()];
+    /// assert_eq!(EscrowPolicy::new(keys.to_vec(), 2)?.threshold(), 2);
+    /// # Ok::<(), myna_issuer::Error>(())
+    /// ```
+    pub fn threshold(&self) -> u8 {
+        self.threshold
+    }
 }
 
 /// What is sealed: which pseudonym in which context belongs to which person.
@@ -405,6 +416,67 @@ impl ReleasedShare {
     /// The trustee that released it.
     pub fn trustee(&self) -> &TrusteeId {
         &self.trustee
+    }
+
+    /// The share for transport from the trustee to the opening (the admin API): record id
+    /// (16 bytes) ‖ trustee id length (1 byte) ‖ trustee id ‖ share length (2 bytes,
+    /// big-endian) ‖ share. Zeroized on drop: it is secret until the opening completes.
+    /// ```
+    /// use myna_issuer::escrow::{self, EscrowPolicy, EscrowedLink, ReleasedShare, TrusteeKey};
+    /// use myna_issuer::{pseudonym::{ContextId, PseudonymKey}, record::SubjectHandle};
+    /// let trustees = ["city", "court"].map(|id| TrusteeKey::generate(id).unwrap());
+    /// let policy = EscrowPolicy::new(trustees.iter().map(TrusteeKey::public).collect(), 2)?;
+    /// let (person, context) = (SubjectHandle::random()?, ContextId::parse("forum")?);
+    /// let pseudonym = PseudonymKey::generate()?.derive(&person, &context);
+    /// let sealed = escrow::seal(&policy, &EscrowedLink { context, pseudonym, person })?;
+    /// let share = trustees[0].release(&sealed)?;
+    /// let back = ReleasedShare::from_bytes(&share.to_bytes())?;
+    /// assert_eq!(back.trustee().as_str(), "city");
+    /// assert!(ReleasedShare::from_bytes(&share.to_bytes()[..20]).is_err());
+    /// # Ok::<(), myna_issuer::Error>(())
+    /// ```
+    pub fn to_bytes(&self) -> Zeroizing<Vec<u8>> {
+        let id = self.trustee.0.as_bytes();
+        let mut out = Zeroizing::new(Vec::with_capacity(19 + id.len() + self.share.len()));
+        out.extend_from_slice(&self.record);
+        // Trustee ids are at most 128 bytes and shares far below 64 KiB (checked on parse).
+        out.push(u8::try_from(id.len()).unwrap_or(u8::MAX));
+        out.extend_from_slice(id);
+        let len = u16::try_from(self.share.len()).unwrap_or(u16::MAX);
+        out.extend_from_slice(&len.to_be_bytes());
+        out.extend_from_slice(&self.share);
+        out
+    }
+
+    /// Parses [`to_bytes`](Self::to_bytes); truncated, oversized or trailing input is
+    /// [`Error::MalformedSealedLink`].
+    pub fn from_bytes(bytes: &[u8]) -> Result<Self> {
+        let bad = |why| Error::MalformedSealedLink(why);
+        let (record, rest) = bytes
+            .split_first_chunk::<16>()
+            .ok_or_else(|| bad("released share: truncated record id"))?;
+        let (id_len, rest) = rest
+            .split_first()
+            .ok_or_else(|| bad("released share: truncated trustee id"))?;
+        let id_len = usize::from(*id_len);
+        if rest.len() < id_len {
+            return Err(bad("released share: truncated trustee id"));
+        }
+        let (id, rest) = rest.split_at(id_len);
+        let id =
+            core::str::from_utf8(id).map_err(|_| bad("released share: trustee id not UTF-8"))?;
+        let trustee = trustee_id(id).map_err(|_| bad("released share: invalid trustee id"))?;
+        let (len, share) = rest
+            .split_first_chunk::<2>()
+            .ok_or_else(|| bad("released share: truncated share length"))?;
+        if share.len() != usize::from(u16::from_be_bytes(*len)) || share.is_empty() {
+            return Err(bad("released share: share length does not match"));
+        }
+        Ok(ReleasedShare {
+            record: *record,
+            trustee,
+            share: Zeroizing::new(share.to_vec()),
+        })
     }
 }
 

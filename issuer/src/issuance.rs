@@ -171,6 +171,7 @@ pub struct ShelterCheckIn {
 pub struct AnchorEvidence {
     holder_key: PublicKey,
     anchor_issuer: String,
+    status: Option<myna_vc_core::status_list::StatusReference>,
 }
 
 impl AnchorEvidence {
@@ -182,6 +183,12 @@ impl AnchorEvidence {
     /// The issuer that anchored the holder.
     pub fn anchor_issuer(&self) -> &str {
         &self.anchor_issuer
+    }
+
+    /// The anchor credential's status entry, for the caller's status check (an anchor issued
+    /// by this crate always has one).
+    pub fn status(&self) -> Option<&myna_vc_core::status_list::StatusReference> {
+        self.status.as_ref()
     }
 }
 
@@ -227,6 +234,7 @@ pub fn verify_anchor(
     Ok(AnchorEvidence {
         holder_key,
         anchor_issuer: verified.issuer().unwrap_or_default().to_owned(),
+        status: verified.status()?,
     })
 }
 
@@ -274,6 +282,40 @@ impl<'a, S: Store> CredentialIssuer<'a, S> {
             types,
             escrow: None,
         })
+    }
+
+    /// An issuer like [`new`](Self::new) with the type declarations already loaded (a
+    /// long-running service loads them once instead of per request). Every kind must be
+    /// present; a missing one is [`Error::Invalid`] when it is issued.
+    ///
+    /// ```
+    /// use std::collections::HashMap;
+    /// use myna_issuer::credential_types::{declaration, Kind};
+    /// use myna_issuer::issuance::{CredentialIssuer, IssuerProfile};
+    /// use myna_issuer::store::MemoryStore;
+    /// use myna_vc_core::{crypto::{default_provider, SecretKey}, status_list::StatusListUri};
+    /// let store = MemoryStore::new();
+    /// let signer = default_provider().signer(&SecretKey::generate_p256()?)?;
+    /// let list = StatusListUri::new("https://city.example/status/1")?;
+    /// let types: HashMap<_, _> = Kind::ALL.iter().map(|k| (*k, declaration(*k).unwrap())).collect();
+    /// let issuer = CredentialIssuer::with_types(&store, &*signer,
+    ///     IssuerProfile::operator("https://dmo.example", list), types);
+    /// assert_eq!(issuer.profile().iss, "https://dmo.example");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn with_types(
+        store: &'a S,
+        signer: &'a dyn Signer,
+        profile: IssuerProfile,
+        types: HashMap<Kind, CredentialType>,
+    ) -> Self {
+        CredentialIssuer {
+            store,
+            signer,
+            profile,
+            types,
+            escrow: None,
+        }
     }
 
     /// This issuer, sealing pseudonym links under `policy` (the due-process escrow; see

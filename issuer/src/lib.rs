@@ -39,6 +39,8 @@
 //! * [`cascade`]: importing a CRL — renewed certificates keep their person, moving house
 //!   revokes residence credentials, a lost or renewed card revokes its anchors.
 //! * [`audit`]: the append-only, hash-chained audit log.
+//! * `service` (feature `service`): the issuer as an HTTP service — OpenID4VCI, publication,
+//!   consent registry, admin API, batch offers — run by `myna issuer serve`.
 //! * [`Error`]: the crate's one error type.
 #![forbid(unsafe_code)]
 
@@ -54,6 +56,8 @@ pub mod pseudonym;
 pub mod publication;
 pub mod record;
 pub mod revocation;
+#[cfg(feature = "service")]
+pub mod service;
 pub mod status_lists;
 pub mod store;
 

@@ -4,8 +4,39 @@
 //! credential store, dynamic opt-in consent records and minimal-disclosure presentations
 //! (OpenID4VP with DCQL, and a compact QR form), all built on [`myna_vc_core`].
 //!
-//! This crate is filled by the wallet issue; it depends on `myna-vc-core` (and later on the
-//! card trait of `myna-jpki` for anchoring).
+//! * [`keys`]: the master secret, HKDF-derived P-256 keys per verifier and per credential
+//!   slot, and the [`HolderKeys`](keys::HolderKeys) seam for a secure element.
+//! * [`sealed`]: Argon2id + ChaCha20-Poly1305 sealing under a passphrase.
+//! * [`store`]: the [`WalletStore`](store::WalletStore) trait, redb and in-memory.
+//! * [`records`]: every record encrypted at rest under a key from the master secret.
+//! * [`wallet`]: the [`Wallet`] — create, open, restore, export, import.
+//! * [`receipt`]: checks on every received credential (issuer key, status, schema).
+//! * [`receive`]: the OpenID4VCI client flow and card anchoring, over an
+//!   [`IssuerTransport`](receive::IssuerTransport).
+//! * [`credentials`]: batches of single-use credentials, one verifier per instance, refill.
+//! * [`consent`]: dynamic opt-in — holder-signed consents, registry, withdraw / pause /
+//!   resume, who holds what.
+//! * [`present`]: answering a DCQL query with the fewest disclosures, previewed before
+//!   signing; the OpenID4VP response and the compact QR form.
+//! * [`history`]: the append-only, hash-chained log.
+//! * `http` (feature `http`): the transports over HTTP.
 #![forbid(unsafe_code)]
 
+pub mod consent;
+pub mod credentials;
+mod error;
+pub mod history;
+#[cfg(feature = "http")]
+pub mod http;
+pub mod keys;
+pub mod present;
+pub mod receipt;
+pub mod receive;
+pub mod records;
+pub mod sealed;
+pub mod store;
+pub mod wallet;
+
+pub use error::{Error, Result};
 pub use myna_vc_core as core;
+pub use wallet::Wallet;

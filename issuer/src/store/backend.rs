@@ -33,11 +33,15 @@ pub enum Table {
     /// context length ‖ context ‖ pseudonym → sealed escrow link
     /// (see [`sealed_links`](super::sealed_links)).
     SealedLinks,
+    /// The HTTP service's own state, one key namespace per concept (sealed offers, access
+    /// tokens, consents, batch progress, escrow openings, imported CRLs); see
+    /// `service::state_table`.
+    Service,
 }
 
 impl Table {
     /// Every table, in a fixed order (engines create them all up front).
-    pub const ALL: [Table; 10] = [
+    pub const ALL: [Table; 11] = [
         Table::Records,
         Table::BySubject,
         Table::Lists,
@@ -48,6 +52,7 @@ impl Table {
         Table::Meta,
         Table::CertificateSubjects,
         Table::SealedLinks,
+        Table::Service,
     ];
 
     /// The table's name inside an engine's file.
@@ -63,6 +68,7 @@ impl Table {
             Table::Meta => "meta",
             Table::CertificateSubjects => "certificate_subjects",
             Table::SealedLinks => "sealed_links",
+            Table::Service => "service_state",
         }
     }
 }

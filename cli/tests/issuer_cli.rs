@@ -1,0 +1,148 @@
+//! `myna issuer` as a municipality runs it: init writes the data directory and prints the
+//! admin tokens once, serve answers on its port and stops on SIGTERM, a wrong passphrase
+//! refuses to start.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::process::{Command, Stdio};
+
+const MYNA: &str = env!("CARGO_BIN_EXE_myna");
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+fn get(port: u16, path: &str, token: Option<&str>) -> String {
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    let auth = token
+        .map(|t| format!("Authorization: Bearer {t}\r\n"))
+        .unwrap_or_default();
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: localhost\r\n{auth}Connection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).unwrap();
+    response
+}
+
+#[test]
+fn init_serve_and_stop_on_sigterm() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let port = free_port();
+    let init = Command::new(MYNA)
+        .args([
+            "issuer",
+            "init",
+            "--municipality-code",
+            "102016",
+            "--name",
+            "前橋市",
+        ])
+        .args(["--public-base-url", "https://city.maebashi.example"])
+        .args(["--listen", &format!("127.0.0.1:{port}")])
+        .arg("--data-dir")
+        .arg(&data)
+        .env("MYNA_ISSUER_PASSPHRASE", "correct horse")
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8(init.stdout).unwrap();
+    assert!(
+        init.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&init.stderr)
+    );
+    let operator = stdout
+        .lines()
+        .find(|l| l.trim_start().starts_with("operator "))
+        .and_then(|l| l.split_whitespace().last())
+        .unwrap()
+        .to_owned();
+    let config = std::fs::read_to_string(data.join("issuer.toml")).unwrap();
+    assert!(
+        !config.contains(&operator),
+        "only the token's hash is stored"
+    );
+    assert!(data.join("keys.json").exists());
+    // A second init does not overwrite.
+    let again = Command::new(MYNA)
+        .args([
+            "issuer",
+            "init",
+            "--municipality-code",
+            "102016",
+            "--name",
+            "x",
+        ])
+        .args([
+            "--public-base-url",
+            "https://city.maebashi.example",
+            "--data-dir",
+        ])
+        .arg(&data)
+        .env("MYNA_ISSUER_PASSPHRASE", "correct horse")
+        .output()
+        .unwrap();
+    assert!(!again.status.success());
+
+    let wrong = Command::new(MYNA)
+        .args(["issuer", "serve", "--data-dir"])
+        .arg(&data)
+        .env("MYNA_ISSUER_PASSPHRASE", "wrong")
+        .output()
+        .unwrap();
+    assert!(!wrong.status.success());
+    assert!(String::from_utf8_lossy(&wrong.stderr).contains("passphrase does not open"));
+
+    let passphrase_file = dir.path().join("pass");
+    std::fs::write(&passphrase_file, "correct horse\n").unwrap();
+    let mut server = Command::new(MYNA)
+        .args(["issuer", "serve", "--log-json", "--data-dir"])
+        .arg(&data)
+        .arg("--passphrase-file")
+        .arg(&passphrase_file)
+        .env_remove("MYNA_ISSUER_PASSPHRASE")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    // The first log line says it listens.
+    let mut logs = BufReader::new(server.stdout.take().unwrap());
+    let mut first = String::new();
+    logs.read_line(&mut first).unwrap();
+    assert!(first.contains("issuer service listening"), "{first}");
+
+    let metadata = get(port, "/.well-known/openid-credential-issuer", None);
+    assert!(metadata.starts_with("HTTP/1.1 200"), "{metadata}");
+    assert!(metadata.contains("\"credential_issuer\":\"https://city.maebashi.example\""));
+    let audit = get(port, "/admin/audit", Some(&operator));
+    assert!(audit.starts_with("HTTP/1.1 200"), "{audit}");
+    assert!(get(port, "/admin/audit", None).starts_with("HTTP/1.1 401"));
+
+    let killed = Command::new("kill")
+        .args(["-TERM", &server.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let status = server.wait().unwrap();
+    assert!(status.success(), "a SIGTERM is a clean stop: {status}");
+    let rest: Vec<String> = logs.lines().map(Result::unwrap).collect();
+    assert!(rest.iter().any(|l| l.contains("\"path\":\"/admin/audit\"")));
+    assert!(
+        !rest.iter().any(|l| l.contains(&operator)),
+        "tokens never reach the log"
+    );
+    assert!(rest.last().unwrap().contains("issuer service stopped"));
+}

@@ -1,0 +1,592 @@
+//! The admin API: bearer tokens per role, compared in constant time against the SHA-256
+//! hashes in the configuration. No token (or an unknown one) is 401, a token of another role
+//! 403; every action lands in the audit log with the acting token's name.
+//!
+//! | route | role |
+//! |---|---|
+//! | `POST /admin/offers` — an offer with facts supplied by staff | operator |
+//! | `POST /admin/credentials/{revoke,suspend,resume}` | revocation officer |
+//! | `POST /admin/crl` — import a CRL (`application/pkix-crl`), cascade | revocation officer |
+//! | `POST /admin/escrow/openings` — start an opening | operator |
+//! | `GET /admin/escrow/openings/{id}` — the sealed link to release a share for | operator, trustee |
+//! | `POST /admin/escrow/openings/{id}/shares` — a trustee's released share | trustee |
+//! | `GET /admin/audit?from=&limit=` — the audit log | operator |
+//!
+//! An opening completes when a quorum of trustees has released shares: the link is opened
+//! through [`escrow::open_recorded`] (audited), the shares are deleted and the person handle
+//! kept on the opening for the operator.
+
+use axum::extract::{Path, State};
+use axum::http::{StatusCode, Uri};
+use axum::response::Response;
+use axum::routing::{get, post};
+use axum::Router;
+use myna_jpki::crl::Crl;
+use myna_jpki::profile::CertificateType;
+use myna_vc_core::b64;
+use myna_vc_core::oid4vci::ErrorCode;
+use myna_vc_core::status_list::{StatusIndex, StatusListUri, StatusReference};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use subtle::ConstantTimeEq;
+
+use super::config::{AdminRole, AdminTokenEntry};
+use super::entitlement::{self, OfferedFacts};
+use super::http::{json_no_store, ApiError, Bearer, DerBody, JsonBody};
+use super::state_table::{self, Namespace};
+use super::{JpkiSetup, Service, ServiceError, Shared};
+use crate::audit::{ActorRole, AuditAction, AuditSubject};
+use crate::escrow::{self, ReleasedShare};
+use crate::pseudonym::{ContextId, Pseudonym};
+use crate::record::{CredentialId, SubjectHandle};
+use crate::revocation::{RevocationReason, Transition};
+use crate::store::backend::Backend;
+use crate::store::{RedbStore, Store};
+
+/// Most audit entries one request returns.
+pub const MAX_AUDIT_PAGE: u64 = 1000;
+
+pub(crate) fn routes() -> Router<Service> {
+    Router::new()
+        .route("/admin/offers", post(create_offer))
+        .route("/admin/credentials/revoke", post(revoke))
+        .route("/admin/credentials/suspend", post(suspend))
+        .route("/admin/credentials/resume", post(resume))
+        .route("/admin/crl", post(import_crl))
+        .route("/admin/escrow/openings", post(start_opening))
+        .route("/admin/escrow/openings/{id}", get(opening))
+        .route("/admin/escrow/openings/{id}/shares", post(submit_share))
+        .route("/admin/audit", get(audit_log))
+}
+
+/// Finds the token's entry (every entry compared, in constant time) and checks its role.
+fn authorize(
+    shared: &Shared,
+    token: &str,
+    allowed: &[AdminRole],
+) -> Result<AdminTokenEntry, ApiError> {
+    let presented = AdminTokenEntry::hash(token);
+    let mut found: Option<&AdminTokenEntry> = None;
+    for entry in &shared.config.admin_tokens {
+        let same = presented.len() == entry.sha256.len()
+            && bool::from(presented.as_bytes().ct_eq(entry.sha256.as_bytes()));
+        if same {
+            found = Some(entry);
+        }
+    }
+    let entry = found.ok_or_else(|| {
+        ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            ErrorCode::InvalidToken,
+            "unknown admin token",
+        )
+    })?;
+    if !allowed.contains(&entry.role) {
+        return Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            ErrorCode::InsufficientScope,
+            format!("the {} role may not use this route", entry.role.as_str()),
+        ));
+    }
+    Ok(entry.clone())
+}
+
+fn actor(role: AdminRole) -> ActorRole {
+    match role {
+        AdminRole::Operator => ActorRole::Operator,
+        AdminRole::RevocationOfficer => ActorRole::RevocationOfficer,
+        AdminRole::Trustee => ActorRole::Trustee,
+    }
+}
+
+fn ok_json(value: &serde_json::Value) -> Response {
+    json_no_store(StatusCode::OK, value.to_string())
+}
+
+/// `POST /admin/offers` body.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct OfferRequest {
+    /// base64url subject handle; a fresh one when absent.
+    #[serde(default)]
+    subject: Option<String>,
+    credentials: Vec<OfferedFacts>,
+    #[serde(default = "yes")]
+    tx_code: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+async fn create_offer(
+    State(service): State<Service>,
+    Bearer(token): Bearer,
+    body: JsonBody,
+) -> Result<Response, ApiError> {
+    let admin = authorize(service.shared(), &token, &[AdminRole::Operator])?;
+    let request: OfferRequest = body.parse("offer request")?;
+    let offer = service
+        .blocking(move |shared| {
+            let subject = match &request.subject {
+                Some(text) => parse_subject(text)?,
+                None => SubjectHandle::random()?,
+            };
+            let now = shared.now();
+            let offer = entitlement::create_offer(
+                shared,
+                &subject,
+                request.credentials,
+                request.tx_code,
+                now,
+            )?;
+            let audited = AuditSubject::subject(&subject).by(&admin.name);
+            shared.store.append_audit(
+                now,
+                actor(admin.role),
+                AuditAction::OfferCreated,
+                audited,
+            )?;
+            serde_json::to_string(&offer).map_err(|e| ApiError::internal(&e.to_string()))
+        })
+        .await?;
+    Ok(json_no_store(StatusCode::CREATED, offer))
+}
+
+pub(crate) fn parse_subject(text: &str) -> Result<SubjectHandle, ApiError> {
+    let bytes = b64::decode(text, "subject handle")?;
+    let bytes: [u8; 32] = bytes
+        .try_into()
+        .map_err(|_| ApiError::bad_request("a subject handle is 32 bytes"))?;
+    Ok(SubjectHandle::from_bytes(bytes))
+}
+
+/// Which credential a status change is about: its id, or its status entry.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct StatusChangeRequest {
+    #[serde(default)]
+    credential_id: Option<String>,
+    #[serde(default)]
+    status: Option<StatusEntry>,
+    #[serde(default)]
+    reason: Option<String>,
+}
+
+/// A status entry as in a credential's `status.status_list` claim.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct StatusEntry {
+    uri: String,
+    idx: u64,
+}
+
+fn reason(name: Option<&str>) -> Result<RevocationReason, ApiError> {
+    Ok(match name.unwrap_or("other") {
+        "holder_request" => RevocationReason::HolderRequest,
+        "key_compromise" => RevocationReason::KeyCompromise,
+        "issued_in_error" => RevocationReason::IssuedInError,
+        "superseded" => RevocationReason::Superseded,
+        "other" => RevocationReason::Other,
+        _ => return Err(ApiError::bad_request(
+            "reason must be holder_request, key_compromise, issued_in_error, superseded or other",
+        )),
+    })
+}
+
+async fn revoke(
+    state: State<Service>,
+    bearer: Bearer,
+    body: JsonBody,
+) -> Result<Response, ApiError> {
+    change_status(state, bearer, body, Transition::Revoke).await
+}
+
+async fn suspend(
+    state: State<Service>,
+    bearer: Bearer,
+    body: JsonBody,
+) -> Result<Response, ApiError> {
+    change_status(state, bearer, body, Transition::Suspend).await
+}
+
+async fn resume(
+    state: State<Service>,
+    bearer: Bearer,
+    body: JsonBody,
+) -> Result<Response, ApiError> {
+    change_status(state, bearer, body, Transition::Resume).await
+}
+
+async fn change_status(
+    State(service): State<Service>,
+    Bearer(token): Bearer,
+    body: JsonBody,
+    transition: Transition,
+) -> Result<Response, ApiError> {
+    let admin = authorize(service.shared(), &token, &[AdminRole::RevocationOfficer])?;
+    let request: StatusChangeRequest = body.parse("status change request")?;
+    let why = reason(request.reason.as_deref())?;
+    let record = service
+        .blocking(move |shared| {
+            let id = credential_of(shared, &request)?;
+            Ok(shared
+                .store
+                .change_status(&id, transition, why, actor(admin.role), shared.now())?)
+        })
+        .await?;
+    Ok(ok_json(&json!({
+        "credential_id": record.id.to_string(),
+        "status": transition.target().value(),
+        "reason": why.as_str(),
+    })))
+}
+
+fn credential_of(shared: &Shared, request: &StatusChangeRequest) -> Result<CredentialId, ApiError> {
+    match (&request.credential_id, &request.status) {
+        (Some(id), None) => Ok(CredentialId::parse(id)?),
+        (None, Some(entry)) => {
+            let reference = StatusReference::new(
+                StatusIndex::new(entry.idx),
+                StatusListUri::new(entry.uri.as_str())?,
+            );
+            shared
+                .store
+                .all_records()?
+                .into_iter()
+                .find(|r| r.status == reference)
+                .map(|r| r.id)
+                .ok_or_else(|| ApiError::not_found("credential"))
+        }
+        _ => Err(ApiError::bad_request(
+            "name the credential by exactly one of credential_id and status",
+        )),
+    }
+}
+
+fn certificate_type_name(certificate_type: CertificateType) -> &'static str {
+    match certificate_type {
+        CertificateType::Authentication => "authentication",
+        CertificateType::Signature => "signature",
+    }
+}
+
+async fn import_crl(
+    State(service): State<Service>,
+    Bearer(token): Bearer,
+    body: DerBody,
+) -> Result<Response, ApiError> {
+    let admin = authorize(service.shared(), &token, &[AdminRole::RevocationOfficer])?;
+    let summary = service
+        .blocking(move |shared| {
+            let jpki = shared
+                .jpki
+                .as_ref()
+                .ok_or_else(|| ApiError::unavailable("no JPKI roots configured"))?;
+            let crl = Crl::parse(&body.0, jpki.validator.roots(), jpki.validator.provider())
+                .map_err(crate::Error::from)?;
+            let now = shared.now();
+            let summary = crate::cascade::import_crl(&shared.store, &crl, &*jpki.linking, now)?;
+            let kind = certificate_type_name(crl.certificate_type());
+            shared
+                .store
+                .write(|tx| state_table::put(tx, Namespace::Crl, kind.as_bytes(), &body.0))?;
+            let audited = AuditSubject::object("crl", kind).by(&admin.name);
+            shared
+                .store
+                .append_audit(now, actor(admin.role), AuditAction::CrlImported, audited)?;
+            let mut crls = shared
+                .crls
+                .write()
+                .map_err(|_| ApiError::internal("CRL lock poisoned"))?;
+            crls.retain(|c| c.certificate_type() != crl.certificate_type());
+            let entries = crl.len();
+            crls.push(crl);
+            Ok(json!({
+                "certificate_type": kind,
+                "entries": entries,
+                "certificates_checked": summary.certificates_checked,
+                "certificates_revoked": summary.certificates_revoked,
+                "credentials_revoked": summary.credentials_revoked(),
+            }))
+        })
+        .await?;
+    Ok(ok_json(&summary))
+}
+
+/// The CRLs imported earlier, re-verified against the configured roots.
+pub(crate) fn stored_crls(store: &RedbStore, jpki: &JpkiSetup) -> Result<Vec<Crl>, ServiceError> {
+    let rows = store.read(|tx| state_table::scan(tx, Namespace::Crl))?;
+    rows.iter()
+        .map(|(_, der)| {
+            Crl::parse(der, jpki.validator.roots(), jpki.validator.provider())
+                .map_err(|e| ServiceError::Issuer(e.into()))
+        })
+        .collect()
+}
+
+/// An escrow opening as stored.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Opening {
+    context: String,
+    pseudonym: String,
+    /// Released shares (base64url), deleted when the opening completes.
+    shares: Vec<String>,
+    /// Trustees who released, in order.
+    trustees: Vec<String>,
+    /// The person handle, once opened.
+    person: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct StartOpening {
+    context: String,
+    pseudonym: String,
+}
+
+fn escrow_unconfigured() -> ApiError {
+    ApiError::unavailable("no escrow trustees configured")
+}
+
+async fn start_opening(
+    State(service): State<Service>,
+    Bearer(token): Bearer,
+    body: JsonBody,
+) -> Result<Response, ApiError> {
+    let admin = authorize(service.shared(), &token, &[AdminRole::Operator])?;
+    let request: StartOpening = body.parse("escrow opening")?;
+    let answer = service
+        .blocking(move |shared| {
+            let policy = shared.escrow.as_ref().ok_or_else(escrow_unconfigured)?;
+            let context = ContextId::parse(&request.context)?;
+            let pseudonym = Pseudonym::parse(&request.pseudonym)?;
+            let sealed = shared
+                .store
+                .sealed_link(&context, &pseudonym)?
+                .ok_or_else(|| ApiError::not_found("sealed link"))?;
+            let id = state_table::new_secret()?;
+            let opening = Opening {
+                context: request.context,
+                pseudonym: request.pseudonym,
+                shares: Vec::new(),
+                trustees: Vec::new(),
+                person: None,
+            };
+            put_opening(shared, &id, &opening)?;
+            let audited = AuditSubject::object("escrow_opening", &id).by(&admin.name);
+            shared.store.append_audit(
+                shared.now(),
+                actor(admin.role),
+                AuditAction::EscrowOpeningStarted,
+                audited,
+            )?;
+            Ok(json!({
+                "id": id,
+                "sealed_link": b64::encode(sealed.to_bytes()),
+                "threshold": policy.threshold(),
+            }))
+        })
+        .await?;
+    Ok(json_no_store(StatusCode::CREATED, answer.to_string()))
+}
+
+fn put_opening(shared: &Shared, id: &str, opening: &Opening) -> Result<(), ApiError> {
+    let bytes = serde_json::to_vec(opening).map_err(|e| ApiError::internal(&e.to_string()))?;
+    shared
+        .store
+        .write(|tx| state_table::put(tx, Namespace::Opening, id.as_bytes(), &bytes))?;
+    Ok(())
+}
+
+fn get_opening(shared: &Shared, id: &str) -> Result<Opening, ApiError> {
+    let bytes = shared
+        .store
+        .read(|tx| state_table::get(tx, Namespace::Opening, id.as_bytes()))?
+        .ok_or_else(|| ApiError::not_found("escrow opening"))?;
+    serde_json::from_slice(&bytes).map_err(|e| ApiError::internal(&e.to_string()))
+}
+
+/// What a caller sees of an opening; the person handle only the operator, once complete.
+fn opening_view(
+    shared: &Shared,
+    id: &str,
+    opening: &Opening,
+    role: AdminRole,
+) -> Result<serde_json::Value, ApiError> {
+    let context = ContextId::parse(&opening.context)?;
+    let pseudonym = Pseudonym::parse(&opening.pseudonym)?;
+    let sealed = shared
+        .store
+        .sealed_link(&context, &pseudonym)?
+        .ok_or_else(|| ApiError::not_found("sealed link"))?;
+    Ok(json!({
+        "id": id,
+        "sealed_link": b64::encode(sealed.to_bytes()),
+        "threshold": sealed.threshold(),
+        "released_by": opening.trustees,
+        "completed": opening.person.is_some(),
+        "person": if role == AdminRole::Operator { opening.person.clone() } else { None },
+    }))
+}
+
+async fn opening(
+    State(service): State<Service>,
+    Bearer(token): Bearer,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    let admin = authorize(
+        service.shared(),
+        &token,
+        &[AdminRole::Operator, AdminRole::Trustee],
+    )?;
+    let view = service
+        .blocking(move |shared| opening_view(shared, &id, &get_opening(shared, &id)?, admin.role))
+        .await?;
+    Ok(ok_json(&view))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ShareRequest {
+    /// base64url of [`ReleasedShare::to_bytes`].
+    share: String,
+}
+
+async fn submit_share(
+    State(service): State<Service>,
+    Bearer(token): Bearer,
+    Path(id): Path<String>,
+    body: JsonBody,
+) -> Result<Response, ApiError> {
+    let admin = authorize(service.shared(), &token, &[AdminRole::Trustee])?;
+    let request: ShareRequest = body.parse("released share")?;
+    let view = service
+        .blocking(move |shared| {
+            shared.escrow.as_ref().ok_or_else(escrow_unconfigured)?;
+            let bytes = zeroize::Zeroizing::new(b64::decode(&request.share, "released share")?);
+            let share = ReleasedShare::from_bytes(&bytes)?;
+            if share.trustee().as_str() != admin.name {
+                return Err(ApiError::new(
+                    StatusCode::FORBIDDEN,
+                    ErrorCode::InsufficientScope,
+                    "a trustee submits its own share only",
+                ));
+            }
+            let mut opening = get_opening(shared, &id)?;
+            if opening.person.is_some() {
+                return Err(ApiError::new(
+                    StatusCode::CONFLICT,
+                    ErrorCode::InvalidRequest,
+                    "this opening is already complete",
+                ));
+            }
+            if opening.trustees.contains(&admin.name) {
+                return Err(ApiError::new(
+                    StatusCode::CONFLICT,
+                    ErrorCode::InvalidRequest,
+                    "this trustee already released its share",
+                ));
+            }
+            let now = shared.now();
+            opening.shares.push(request.share.clone());
+            opening.trustees.push(admin.name.clone());
+            let audited = AuditSubject::object("escrow_opening", &id).by(&admin.name);
+            shared.store.append_audit(
+                now,
+                actor(admin.role),
+                AuditAction::EscrowShareReceived,
+                audited,
+            )?;
+            let context = ContextId::parse(&opening.context)?;
+            let pseudonym = Pseudonym::parse(&opening.pseudonym)?;
+            let sealed = shared
+                .store
+                .sealed_link(&context, &pseudonym)?
+                .ok_or_else(|| ApiError::not_found("sealed link"))?;
+            if opening.shares.len() >= usize::from(sealed.threshold()) {
+                let releases = opening
+                    .shares
+                    .iter()
+                    .map(|s| {
+                        let bytes = zeroize::Zeroizing::new(b64::decode(s, "released share")?);
+                        Ok(ReleasedShare::from_bytes(&bytes)?)
+                    })
+                    .collect::<Result<Vec<_>, ApiError>>()?;
+                let opened =
+                    escrow::open_recorded(&shared.store, &context, &pseudonym, &releases, now)?;
+                opening.person = Some(opened.link.person.to_string());
+                opening.shares.clear();
+            }
+            put_opening(shared, &id, &opening)?;
+            opening_view(shared, &id, &opening, admin.role)
+        })
+        .await?;
+    Ok(ok_json(&view))
+}
+
+/// `from` and `limit` of the audit query string.
+fn audit_range(uri: &Uri) -> Result<(u64, u64), ApiError> {
+    let mut from = 0u64;
+    let mut limit = 100u64;
+    for pair in uri
+        .query()
+        .unwrap_or("")
+        .split('&')
+        .filter(|p| !p.is_empty())
+    {
+        let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
+        let number = value
+            .parse::<u64>()
+            .map_err(|_| ApiError::bad_request(format!("`{name}` must be a number")))?;
+        match name {
+            "from" => from = number,
+            "limit" => limit = number.clamp(1, MAX_AUDIT_PAGE),
+            _ => {
+                return Err(ApiError::bad_request(
+                    "the audit query takes `from` and `limit`",
+                ))
+            }
+        }
+    }
+    Ok((from, limit))
+}
+
+async fn audit_log(
+    State(service): State<Service>,
+    Bearer(token): Bearer,
+    uri: Uri,
+) -> Result<Response, ApiError> {
+    let admin = authorize(service.shared(), &token, &[AdminRole::Operator])?;
+    let (from, limit) = audit_range(&uri)?;
+    let page = service
+        .blocking(move |shared| {
+            let entries = shared
+                .store
+                .audit_entries(from..from.saturating_add(limit))?;
+            let audited = AuditSubject::object("audit", &format!("{from}-{limit}")).by(&admin.name);
+            shared.store.append_audit(
+                shared.now(),
+                actor(admin.role),
+                AuditAction::AuditLogRead,
+                audited,
+            )?;
+            let entries: Vec<_> = entries
+                .iter()
+                .map(|e| {
+                    json!({
+                        "seq": e.seq,
+                        "time": e.time.as_unix(),
+                        "actor": e.actor.as_str(),
+                        "action": e.action.as_str(),
+                        "subject": e.subject.as_str(),
+                        "hash": b64::encode(e.hash),
+                    })
+                })
+                .collect();
+            Ok(json!({ "entries": entries, "chain_length": shared.store.verify_audit_chain()? }))
+        })
+        .await?;
+    Ok(ok_json(&page))
+}

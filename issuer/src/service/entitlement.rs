@@ -1,0 +1,601 @@
+//! What a pre-authorized code, then an access token, entitles its bearer to: the person's
+//! subject handle and the facts of each credential offered, sealed under the bearer secret
+//! (see the crate-internal `state_table`).
+//!
+//! Facts reach an offer by one of two routes, both documented in the README:
+//!
+//! * **the card**: anchoring with the signature certificate's JWS puts the certified name,
+//!   address and birth date into a `resident` (only for an address in the municipality) and an
+//!   `age` offer ([`oid4vci`](super::oid4vci));
+//! * **the operator**: municipal staff (admin role `operator`) supply the facts of a
+//!   `child_medical_subsidy`, `fan_club_membership`, `shelter_registration` — or a `resident`
+//!   and `age` from the resident register — when creating the offer, one at a time
+//!   ([`admin`](super::admin)) or for a whole file ([`batch`](super::batch)). The offer is then
+//!   handed over on paper or at the desk, usually with a transaction code.
+//!
+//! ```
+//! use myna_issuer::service::entitlement::OfferedFacts;
+//! let facts: OfferedFacts = serde_json::from_str(
+//!     r#"{"credential": "age", "birthdate": "2001-04-02"}"#)?;
+//! assert_eq!(facts.configuration_id(), "age");
+//! assert!(serde_json::from_str::<OfferedFacts>(r#"{"credential": "passport"}"#).is_err());
+//! # Ok::<(), serde_json::Error>(())
+//! ```
+
+use myna_jpki::holder::{Address, BirthDate, HolderFacts, HolderName, Sex};
+use myna_vc_core::b64;
+use myna_vc_core::calendar::CalendarDate;
+use myna_vc_core::oid4vci::{
+    AccessToken, CredentialOffer, InputMode, Message, OfferLink, PreAuthorizedCode, TokenRequest,
+    TokenResponse, TxCode,
+};
+use myna_vc_core::public_expense::{PublicExpensePayerNumber, RecipientNumber};
+use myna_vc_core::time::NumericDate;
+use serde::{Deserialize, Serialize};
+use zeroize::Zeroizing;
+
+use super::http::ApiError;
+use super::state_table::{self, Namespace};
+use super::Shared;
+use crate::credential_types::Kind;
+use crate::issuance::{Membership, ShelterCheckIn, SubsidyGrant};
+use crate::record::SubjectHandle;
+use crate::store::backend::Backend;
+
+/// The credential configurations the service offers, by id.
+pub const CONFIGURATIONS: [(&str, Kind); 5] = [
+    ("resident", Kind::Resident),
+    ("age", Kind::Age),
+    ("child_medical_subsidy", Kind::ChildMedicalSubsidy),
+    ("fan_club_membership", Kind::FanClubMembership),
+    ("shelter_registration", Kind::ShelterRegistration),
+];
+
+/// Wrong transaction codes tolerated per offer before it is withdrawn.
+pub const MAX_TX_CODE_ATTEMPTS: u8 = 3;
+/// Digits of a generated transaction code.
+pub const TX_CODE_DIGITS: u32 = 6;
+
+/// The facts of one offered credential.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "credential", rename_all = "snake_case", deny_unknown_fields)]
+pub enum OfferedFacts {
+    /// A resident credential.
+    Resident {
+        /// 氏名.
+        name: String,
+        /// 住所 (must lie in the municipality).
+        address: String,
+        /// Date of birth.
+        birthdate: CalendarDate,
+        /// Latest expiry (Unix seconds), e.g. the signature certificate's end.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        not_after: Option<i64>,
+    },
+    /// An age credential.
+    Age {
+        /// Date of birth.
+        birthdate: CalendarDate,
+        /// Latest expiry (Unix seconds).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        not_after: Option<i64>,
+    },
+    /// A child medical subsidy credential (the municipality's grant).
+    ChildMedicalSubsidy {
+        /// 公費負担者番号.
+        payer_number: String,
+        /// 受給者番号.
+        recipient_number: String,
+        /// The child's name.
+        child_name: String,
+        /// The child's date of birth.
+        child_birthdate: CalendarDate,
+        /// Outpatient coverage age.
+        outpatient_age: u32,
+        /// Inpatient coverage age.
+        inpatient_age: u32,
+        /// Copay per visit, yen.
+        copay_per_visit_yen: u32,
+        /// Monthly copay cap, yen.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        monthly_cap_yen: Option<u32>,
+    },
+    /// A fan-club membership (the wallet must present its anchor credential when redeeming).
+    FanClubMembership {
+        /// The club.
+        club_id: String,
+        /// The member number.
+        member_number: String,
+        /// The tier.
+        tier: String,
+    },
+    /// A shelter registration.
+    ShelterRegistration {
+        /// The shelter.
+        shelter_id: String,
+        /// Check-in time (Unix seconds).
+        checked_in_at: i64,
+        /// Care level.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        care_level: Option<String>,
+        /// Medication.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        medication: Vec<String>,
+        /// Allergies.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        allergies: Vec<String>,
+    },
+}
+
+impl OfferedFacts {
+    /// The credential configuration id these facts are for.
+    pub fn configuration_id(&self) -> &'static str {
+        match self {
+            OfferedFacts::Resident { .. } => "resident",
+            OfferedFacts::Age { .. } => "age",
+            OfferedFacts::ChildMedicalSubsidy { .. } => "child_medical_subsidy",
+            OfferedFacts::FanClubMembership { .. } => "fan_club_membership",
+            OfferedFacts::ShelterRegistration { .. } => "shelter_registration",
+        }
+    }
+
+    /// Checks the facts' formats now, so that an offer never fails only at redemption.
+    pub fn check(&self) -> crate::Result<()> {
+        match self {
+            OfferedFacts::Resident { .. } => self.holder_facts().map(|_| ()),
+            OfferedFacts::ChildMedicalSubsidy { .. } => self.subsidy_grant().map(|_| ()),
+            OfferedFacts::FanClubMembership {
+                club_id,
+                member_number,
+                tier,
+            } => bounded(&[club_id, member_number, tier]),
+            OfferedFacts::ShelterRegistration { shelter_id, .. } => bounded(&[shelter_id]),
+            OfferedFacts::Age { .. } => Ok(()),
+        }
+    }
+
+    /// The holder facts of a resident offer.
+    pub(crate) fn holder_facts(&self) -> crate::Result<HolderFacts> {
+        let OfferedFacts::Resident {
+            name,
+            address,
+            birthdate,
+            ..
+        } = self
+        else {
+            return Err(invalid("not a resident offer"));
+        };
+        Ok(HolderFacts {
+            name: HolderName::plain(name.as_str())?,
+            sex: Sex::NotKnown,
+            birth_date: BirthDate::from_date(*birthdate),
+            address: Address::plain(address.as_str())?,
+        })
+    }
+
+    /// The grant of a subsidy offer.
+    pub(crate) fn subsidy_grant(&self) -> crate::Result<SubsidyGrant> {
+        let OfferedFacts::ChildMedicalSubsidy {
+            payer_number,
+            recipient_number,
+            child_name,
+            child_birthdate,
+            outpatient_age,
+            inpatient_age,
+            copay_per_visit_yen,
+            monthly_cap_yen,
+        } = self
+        else {
+            return Err(invalid("not a subsidy offer"));
+        };
+        bounded(&[child_name])?;
+        Ok(SubsidyGrant {
+            payer: PublicExpensePayerNumber::parse(payer_number)?,
+            recipient: RecipientNumber::parse(recipient_number)?,
+            child_name: child_name.clone(),
+            child_birth: *child_birthdate,
+            outpatient_age: *outpatient_age,
+            inpatient_age: *inpatient_age,
+            copay_per_visit_yen: *copay_per_visit_yen,
+            monthly_cap_yen: *monthly_cap_yen,
+        })
+    }
+
+    /// The membership of a fan-club offer.
+    pub(crate) fn membership(&self) -> crate::Result<Membership> {
+        match self {
+            OfferedFacts::FanClubMembership {
+                club_id,
+                member_number,
+                tier,
+            } => Ok(Membership {
+                club_id: club_id.clone(),
+                member_number: member_number.clone(),
+                tier: tier.clone(),
+            }),
+            _ => Err(invalid("not a fan-club offer")),
+        }
+    }
+
+    /// The check-in of a shelter offer.
+    pub(crate) fn check_in(&self, shared: &Shared) -> crate::Result<ShelterCheckIn> {
+        match self {
+            OfferedFacts::ShelterRegistration {
+                shelter_id,
+                checked_in_at,
+                care_level,
+                medication,
+                allergies,
+            } => Ok(ShelterCheckIn {
+                shelter_id: shelter_id.clone(),
+                municipality: shared.municipality,
+                checked_in_at: NumericDate::from_unix(*checked_in_at),
+                care_level: care_level.clone(),
+                medication: medication.clone(),
+                allergies: allergies.clone(),
+            }),
+            _ => Err(invalid("not a shelter offer")),
+        }
+    }
+}
+
+fn invalid(detail: &str) -> crate::Error {
+    crate::Error::Invalid {
+        what: "offered facts",
+        detail: detail.to_owned(),
+    }
+}
+
+/// Free-text facts are 1 to 256 characters.
+fn bounded(texts: &[&String]) -> crate::Result<()> {
+    if texts.iter().all(|t| (1..=256).contains(&t.chars().count())) {
+        Ok(())
+    } else {
+        Err(invalid("text facts must be 1 to 256 characters"))
+    }
+}
+
+/// The sealed row behind a pre-authorized code or an access token.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct Entitlement {
+    /// base64url of the subject handle.
+    pub(crate) subject: String,
+    /// Unix seconds; the row is refused at or after it.
+    pub(crate) expires_at: i64,
+    /// base64url SHA-256 of the transaction code, if one is required.
+    #[serde(default)]
+    pub(crate) tx_code_sha256: Option<String>,
+    /// Wrong transaction codes so far.
+    #[serde(default)]
+    pub(crate) tx_code_failures: u8,
+    /// What is offered.
+    pub(crate) items: Vec<OfferedFacts>,
+    /// Configuration ids already issued with this token.
+    #[serde(default)]
+    pub(crate) redeemed: Vec<String>,
+}
+
+impl Entitlement {
+    pub(crate) fn subject(&self) -> crate::Result<SubjectHandle> {
+        let bytes = b64::decode(&self.subject, "subject handle")?;
+        let bytes: [u8; 32] = bytes
+            .try_into()
+            .map_err(|_| crate::Error::corrupt("entitlement", "subject is not 32 bytes"))?;
+        Ok(SubjectHandle::from_bytes(bytes))
+    }
+
+    /// The stored row: the expiry in clear (8 bytes, big-endian; pruning reads it) ‖ the
+    /// sealed entitlement.
+    fn seal(&self, ns: Namespace, secret: &str) -> crate::Result<Vec<u8>> {
+        let plain = Zeroizing::new(
+            serde_json::to_vec(self).map_err(|e| crate::Error::Storage(e.to_string()))?,
+        );
+        let mut row = self.expires_at.to_be_bytes().to_vec();
+        row.extend(state_table::seal(ns, secret, &plain)?);
+        Ok(row)
+    }
+
+    fn open(ns: Namespace, secret: &str, row: &[u8]) -> crate::Result<Self> {
+        let (_, sealed) = row
+            .split_first_chunk::<8>()
+            .ok_or_else(|| crate::Error::corrupt("entitlement", "shorter than its expiry"))?;
+        let plain = state_table::open(ns, secret, sealed)?;
+        serde_json::from_slice(&plain).map_err(|e| crate::Error::corrupt("entitlement", e))
+    }
+}
+
+/// Deletes the offers and access tokens that expired at or before `now` (their facts with
+/// them); returns how many.
+pub(crate) fn prune(shared: &Shared, now: NumericDate) -> crate::Result<usize> {
+    shared.store.write(|tx| {
+        let mut removed = 0;
+        for ns in [Namespace::Offer, Namespace::Token] {
+            for (id, row) in state_table::scan(tx, ns)? {
+                let expired = row
+                    .split_first_chunk::<8>()
+                    .is_none_or(|(expiry, _)| i64::from_be_bytes(*expiry) <= now.as_unix());
+                if expired {
+                    state_table::remove(tx, ns, &id)?;
+                    removed += 1;
+                }
+            }
+        }
+        Ok(removed)
+    })
+}
+
+impl Entitlement {}
+
+/// An offer made: the offer, its link (for a QR code) and the transaction code to hand over
+/// separately, if one was asked for.
+#[derive(Debug, Clone, Serialize)]
+pub struct CreatedOffer {
+    /// The credential offer.
+    pub credential_offer: CredentialOffer,
+    /// `openid-credential-offer://?credential_offer=…`.
+    pub credential_offer_uri: String,
+    /// The transaction code (PIN) to deliver on another channel.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tx_code: Option<String>,
+}
+
+/// An offer ready to be stored: its row id and sealed row, and what to hand out.
+pub(crate) struct PreparedOffer {
+    pub(crate) id: [u8; 32],
+    pub(crate) sealed: Vec<u8>,
+    pub(crate) offer: CreatedOffer,
+}
+
+/// Records a sealed offer of `items` for `subject` and returns it.
+pub(crate) fn create_offer(
+    shared: &Shared,
+    subject: &SubjectHandle,
+    items: Vec<OfferedFacts>,
+    with_tx_code: bool,
+    now: NumericDate,
+) -> crate::Result<CreatedOffer> {
+    let prepared = prepare_offer(shared, subject, items, with_tx_code, now)?;
+    shared
+        .store
+        .write(|tx| state_table::put(tx, Namespace::Offer, &prepared.id, &prepared.sealed))?;
+    Ok(prepared.offer)
+}
+
+/// Builds a sealed offer of `items` for `subject` without storing it (a batch stores many in
+/// one transaction).
+pub(crate) fn prepare_offer(
+    shared: &Shared,
+    subject: &SubjectHandle,
+    items: Vec<OfferedFacts>,
+    with_tx_code: bool,
+    now: NumericDate,
+) -> crate::Result<PreparedOffer> {
+    if items.is_empty() {
+        return Err(invalid("an offer needs at least one credential"));
+    }
+    let mut ids: Vec<String> = Vec::new();
+    for item in &items {
+        item.check()?;
+        let id = item.configuration_id().to_owned();
+        if ids.contains(&id) {
+            return Err(invalid("an offer holds each credential configuration once"));
+        }
+        ids.push(id);
+    }
+    let code = state_table::new_secret()?;
+    let tx_code = with_tx_code.then(numeric_code).transpose()?;
+    let entitlement = Entitlement {
+        subject: b64::encode(subject.as_bytes()),
+        expires_at: now
+            .plus_seconds(shared.config.rules.offer_lifetime_secs)
+            .as_unix(),
+        tx_code_sha256: tx_code.as_deref().map(super::config::AdminTokenEntry::hash),
+        tx_code_failures: 0,
+        items,
+        redeemed: Vec::new(),
+    };
+    let id = state_table::secret_id(Namespace::Offer, &code);
+    let sealed = entitlement.seal(Namespace::Offer, &code)?;
+    let tx_code_spec = tx_code.as_ref().map(|_| TxCode {
+        input_mode: Some(InputMode::Numeric),
+        length: Some(TX_CODE_DIGITS),
+        description: Some("the PIN on the letter from the municipality".into()),
+        other: serde_json::Map::new(),
+    });
+    let offer = CredentialOffer::pre_authorized(
+        shared.issuer_id.clone(),
+        ids,
+        PreAuthorizedCode::new(code),
+        tx_code_spec,
+    );
+    let uri = OfferLink::ByValue(Box::new(offer.clone())).to_url()?;
+    Ok(PreparedOffer {
+        id,
+        sealed,
+        offer: CreatedOffer {
+            credential_offer: offer,
+            credential_offer_uri: uri,
+            tx_code,
+        },
+    })
+}
+
+fn numeric_code() -> crate::Result<String> {
+    let mut bytes = [0u8; 8];
+    myna_vc_core::crypto::fill_random(&mut bytes)?;
+    let modulus = 10u64.pow(TX_CODE_DIGITS);
+    // 2^64 mod 10^6 bias is below 2^-44: negligible for a PIN.
+    Ok(format!(
+        "{:0width$}",
+        u64::from_be_bytes(bytes) % modulus,
+        width = TX_CODE_DIGITS as usize
+    ))
+}
+
+fn grant_error(description: &str) -> ApiError {
+    ApiError::new(
+        axum::http::StatusCode::BAD_REQUEST,
+        myna_vc_core::oid4vci::ErrorCode::InvalidGrant,
+        description,
+    )
+}
+
+/// The token endpoint's work: redeems the code once (one transaction: the offer row goes,
+/// the token row comes) and answers the token.
+pub(crate) fn redeem(
+    shared: &Shared,
+    request: &TokenRequest,
+    now: NumericDate,
+) -> Result<TokenResponse, ApiError> {
+    let code = request.pre_authorized_code.as_str();
+    let id = state_table::secret_id(Namespace::Offer, code);
+    let token = state_table::new_secret()?;
+    let lifetime = shared.config.rules.access_token_lifetime_secs;
+    let outcome = shared.store.write(|tx| {
+        let Some(sealed) = state_table::get(tx, Namespace::Offer, &id)? else {
+            return Ok(Err(grant_error(
+                "unknown or already used pre-authorized code",
+            )));
+        };
+        let mut entitlement = Entitlement::open(Namespace::Offer, code, &sealed)?;
+        if now.as_unix() >= entitlement.expires_at {
+            state_table::remove(tx, Namespace::Offer, &id)?;
+            return Ok(Err(grant_error("the pre-authorized code expired")));
+        }
+        if let Some(expected) = &entitlement.tx_code_sha256 {
+            let given = request
+                .tx_code
+                .as_ref()
+                .map(|c| super::config::AdminTokenEntry::hash(c.as_str()));
+            let right = given.is_some_and(|g| {
+                bool::from(subtle::ConstantTimeEq::ct_eq(
+                    g.as_bytes(),
+                    expected.as_bytes(),
+                ))
+            });
+            if !right {
+                entitlement.tx_code_failures = entitlement.tx_code_failures.saturating_add(1);
+                if entitlement.tx_code_failures >= MAX_TX_CODE_ATTEMPTS {
+                    state_table::remove(tx, Namespace::Offer, &id)?;
+                } else {
+                    let resealed = entitlement.seal(Namespace::Offer, code)?;
+                    state_table::put(tx, Namespace::Offer, &id, &resealed)?;
+                }
+                return Ok(Err(grant_error("wrong or missing tx_code")));
+            }
+        }
+        state_table::remove(tx, Namespace::Offer, &id)?;
+        entitlement.expires_at = now.plus_seconds(lifetime).as_unix();
+        entitlement.tx_code_sha256 = None;
+        let sealed = entitlement.seal(Namespace::Token, &token)?;
+        let token_id = state_table::secret_id(Namespace::Token, &token);
+        state_table::put(tx, Namespace::Token, &token_id, &sealed)?;
+        Ok(Ok(()))
+    })?;
+    outcome?;
+    Ok(TokenResponse {
+        access_token: AccessToken::new(token),
+        token_type: "Bearer".into(),
+        expires_in: Some(lifetime),
+        authorization_details: None,
+        other: serde_json::Map::new(),
+    })
+}
+
+fn token_error(description: &str) -> ApiError {
+    ApiError::new(
+        axum::http::StatusCode::UNAUTHORIZED,
+        myna_vc_core::oid4vci::ErrorCode::InvalidToken,
+        description,
+    )
+}
+
+/// Claims configuration `configuration` of the token's entitlement for issuance (one
+/// transaction, so two concurrent requests cannot both get it); returns the subject and the
+/// facts. [`release`] undoes the claim when issuance then fails.
+pub(crate) fn claim(
+    shared: &Shared,
+    token: &str,
+    configuration: &str,
+    now: NumericDate,
+) -> Result<(SubjectHandle, OfferedFacts), ApiError> {
+    let id = state_table::secret_id(Namespace::Token, token);
+    let outcome = shared.store.write(|tx| {
+        let Some(sealed) = state_table::get(tx, Namespace::Token, &id)? else {
+            return Ok(Err(token_error("unknown access token")));
+        };
+        let mut entitlement = Entitlement::open(Namespace::Token, token, &sealed)?;
+        if now.as_unix() >= entitlement.expires_at {
+            state_table::remove(tx, Namespace::Token, &id)?;
+            return Ok(Err(token_error("the access token expired")));
+        }
+        let Some(item) = entitlement
+            .items
+            .iter()
+            .find(|i| i.configuration_id() == configuration)
+            .cloned()
+        else {
+            return Ok(Err(ApiError::new(
+                axum::http::StatusCode::BAD_REQUEST,
+                myna_vc_core::oid4vci::ErrorCode::InvalidCredentialRequest,
+                "this credential configuration was not offered to this token",
+            )));
+        };
+        if entitlement.redeemed.iter().any(|r| r == configuration) {
+            return Ok(Err(ApiError::new(
+                axum::http::StatusCode::BAD_REQUEST,
+                myna_vc_core::oid4vci::ErrorCode::InvalidCredentialRequest,
+                "this credential configuration was already issued to this token",
+            )));
+        }
+        entitlement.redeemed.push(configuration.to_owned());
+        let subject = entitlement.subject()?;
+        state_table::put(
+            tx,
+            Namespace::Token,
+            &id,
+            &entitlement.seal(Namespace::Token, token)?,
+        )?;
+        Ok(Ok((subject, item)))
+    })?;
+    outcome
+}
+
+/// Undoes [`claim`] after a failed issuance, so that the wallet may try again.
+pub(crate) fn release(shared: &Shared, token: &str, configuration: &str) -> crate::Result<()> {
+    let id = state_table::secret_id(Namespace::Token, token);
+    shared.store.write(|tx| {
+        let Some(sealed) = state_table::get(tx, Namespace::Token, &id)? else {
+            return Ok(());
+        };
+        let mut entitlement = Entitlement::open(Namespace::Token, token, &sealed)?;
+        entitlement.redeemed.retain(|r| r != configuration);
+        state_table::put(
+            tx,
+            Namespace::Token,
+            &id,
+            &entitlement.seal(Namespace::Token, token)?,
+        )
+    })
+}
+
+/// Parses a token request body (form-encoded); a grant type other than the pre-authorized
+/// code is `unsupported_grant_type`.
+pub(crate) fn parse_token_request(form: &str) -> Result<TokenRequest, ApiError> {
+    TokenRequest::from_form(form).map_err(|e| match e {
+        myna_vc_core::Error::UnsupportedGrantType(_) => ApiError::new(
+            axum::http::StatusCode::BAD_REQUEST,
+            myna_vc_core::oid4vci::ErrorCode::UnsupportedGrantType,
+            e.to_string(),
+        ),
+        other => ApiError::bad_request(other.to_string()),
+    })
+}
+
+/// Serializes a protocol message or answers 500.
+pub(crate) fn to_json<M: Message>(message: &M) -> Result<String, ApiError> {
+    message
+        .to_json()
+        .map_err(|e| ApiError::internal(&e.to_string()))
+}

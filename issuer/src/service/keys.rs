@@ -1,0 +1,246 @@
+//! The service's two signing keys, kept encrypted at rest in one file (`keys.json`): the
+//! issuer key (credentials, status lists, the DID document's assertion key) and the trust-list
+//! authority key.
+//!
+//! The file key is derived from the operator's passphrase with Argon2id (parameters and salt
+//! stored in the file, so they can be raised later), and each secret key is sealed with
+//! ChaCha20-Poly1305 under it, with the key's name as associated data. A wrong passphrase
+//! fails the authentication tag: [`ServiceError::WrongPassphrase`], and the service does not
+//! start. Secrets are zeroized when dropped.
+//!
+//! ```
+//! use myna_issuer::service::keys::KeyRing;
+//! use zeroize::Zeroizing;
+//! let dir = tempfile::tempdir()?;
+//! let path = dir.path().join("keys.json");
+//! let pass = Zeroizing::new("correct horse".to_owned());
+//! let created = KeyRing::open_or_create(&path, &pass)?;
+//! let reopened = KeyRing::open_or_create(&path, &pass)?;
+//! assert_eq!(created.issuer.public_key(), reopened.issuer.public_key());
+//! let wrong = Zeroizing::new("battery staple".to_owned());
+//! assert!(matches!(KeyRing::open_or_create(&path, &wrong),
+//!     Err(myna_issuer::service::ServiceError::WrongPassphrase)));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+use std::path::Path;
+
+use argon2::{Algorithm as Argon2Algorithm, Argon2, Params, Version};
+use chacha20poly1305::aead::{Aead, KeyInit, Payload};
+use chacha20poly1305::{ChaCha20Poly1305, Key, Nonce};
+use myna_vc_core::b64;
+use myna_vc_core::crypto::{fill_random, SecretKey};
+use serde::{Deserialize, Serialize};
+use zeroize::Zeroizing;
+
+use super::ServiceError;
+
+const VERSION: u32 = 1;
+/// Argon2id cost for new files: 19 MiB, 2 passes, 1 lane (the OWASP minimum).
+const M_KIB: u32 = 19_456;
+const T_COST: u32 = 2;
+const P_COST: u32 = 1;
+const ISSUER: &str = "issuer";
+const AUTHORITY: &str = "authority";
+
+/// The decrypted keys.
+pub struct KeyRing {
+    /// Signs credentials and status lists.
+    pub issuer: SecretKey,
+    /// Signs the trust list.
+    pub authority: SecretKey,
+}
+
+impl core::fmt::Debug for KeyRing {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str("KeyRing(<redacted>)")
+    }
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct KeyFile {
+    version: u32,
+    kdf: KdfParams,
+    keys: Vec<SealedKey>,
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct KdfParams {
+    algorithm: String,
+    m_kib: u32,
+    t_cost: u32,
+    p_cost: u32,
+    salt: String,
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SealedKey {
+    name: String,
+    alg: String,
+    nonce: String,
+    ciphertext: String,
+}
+
+impl KeyRing {
+    /// Opens the key file at `path` with `passphrase`, or — when there is no file — generates
+    /// both keys (P-256) and writes them sealed under `passphrase` (see the
+    /// [module example](self); an empty passphrase is refused).
+    ///
+    /// ```
+    /// use myna_issuer::service::{keys::KeyRing, ServiceError};
+    /// let dir = tempfile::tempdir()?;
+    /// let refused = KeyRing::open_or_create(&dir.path().join("k.json"), "");
+    /// assert!(matches!(refused, Err(ServiceError::Keys(_))));
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
+    pub fn open_or_create(path: &Path, passphrase: &str) -> Result<Self, ServiceError> {
+        if passphrase.is_empty() {
+            return Err(ServiceError::Keys("the key passphrase is empty".into()));
+        }
+        if path.exists() {
+            return Self::open(path, passphrase);
+        }
+        let ring = KeyRing {
+            issuer: keys_error(SecretKey::generate_p256())?,
+            authority: keys_error(SecretKey::generate_p256())?,
+        };
+        ring.write(path, passphrase)?;
+        Ok(ring)
+    }
+
+    fn open(path: &Path, passphrase: &str) -> Result<Self, ServiceError> {
+        let text = std::fs::read(path)?;
+        let file: KeyFile = serde_json::from_value(serde_json::Value::Object(keys_error(
+            myna_vc_core::json::parse_object(&text, "key file"),
+        )?))
+        .map_err(|e| ServiceError::Keys(format!("key file: {e}")))?;
+        if file.version != VERSION || file.kdf.algorithm != "argon2id" {
+            return Err(ServiceError::Keys("unsupported key file version".into()));
+        }
+        let salt = keys_error(b64::decode(&file.kdf.salt, "key file salt"))?;
+        let cipher = cipher(passphrase, &salt, &file.kdf)?;
+        let find = |name: &str| {
+            file.keys
+                .iter()
+                .find(|k| k.name == name)
+                .ok_or_else(|| ServiceError::Keys(format!("key file lacks the {name} key")))
+                .and_then(|k| unseal(&cipher, k))
+        };
+        Ok(KeyRing {
+            issuer: find(ISSUER)?,
+            authority: find(AUTHORITY)?,
+        })
+    }
+
+    fn write(&self, path: &Path, passphrase: &str) -> Result<(), ServiceError> {
+        let mut salt = [0u8; 16];
+        keys_error(fill_random(&mut salt))?;
+        let kdf = KdfParams {
+            algorithm: "argon2id".into(),
+            m_kib: M_KIB,
+            t_cost: T_COST,
+            p_cost: P_COST,
+            salt: b64::encode(salt),
+        };
+        let cipher = cipher(passphrase, &salt, &kdf)?;
+        let keys = vec![
+            seal(&cipher, ISSUER, &self.issuer)?,
+            seal(&cipher, AUTHORITY, &self.authority)?,
+        ];
+        let file = KeyFile {
+            version: VERSION,
+            kdf,
+            keys,
+        };
+        let json = serde_json::to_vec_pretty(&file)
+            .map_err(|e| ServiceError::Keys(format!("key file: {e}")))?;
+        write_private(path, &json)
+    }
+}
+
+/// Writes `bytes` to `path` through a temporary file and a rename (never a half-written key
+/// file), readable by the owner only.
+fn write_private(path: &Path, bytes: &[u8]) -> Result<(), ServiceError> {
+    let tmp = path.with_extension("tmp");
+    {
+        let mut options = std::fs::OpenOptions::new();
+        options.write(true).create(true).truncate(true);
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+        let mut file = options.open(&tmp)?;
+        std::io::Write::write_all(&mut file, bytes)?;
+        file.sync_all()?;
+    }
+    std::fs::rename(&tmp, path)?;
+    Ok(())
+}
+
+fn cipher(
+    passphrase: &str,
+    salt: &[u8],
+    kdf: &KdfParams,
+) -> Result<ChaCha20Poly1305, ServiceError> {
+    let params = Params::new(kdf.m_kib, kdf.t_cost, kdf.p_cost, Some(32))
+        .map_err(|e| ServiceError::Keys(format!("argon2 parameters: {e}")))?;
+    let argon = Argon2::new(Argon2Algorithm::Argon2id, Version::V0x13, params);
+    let mut key = Zeroizing::new([0u8; 32]);
+    argon
+        .hash_password_into(passphrase.as_bytes(), salt, key.as_mut())
+        .map_err(|e| ServiceError::Keys(format!("argon2: {e}")))?;
+    Ok(ChaCha20Poly1305::new(&Key::from(*key)))
+}
+
+fn seal(cipher: &ChaCha20Poly1305, name: &str, key: &SecretKey) -> Result<SealedKey, ServiceError> {
+    let mut nonce = [0u8; 12];
+    keys_error(fill_random(&mut nonce))?;
+    let secret = key.to_bytes();
+    let ciphertext = cipher
+        .encrypt(
+            &Nonce::from(nonce),
+            Payload {
+                msg: secret.as_ref(),
+                aad: name.as_bytes(),
+            },
+        )
+        .map_err(|_| ServiceError::Keys("sealing a key failed".into()))?;
+    Ok(SealedKey {
+        name: name.to_owned(),
+        alg: key.algorithm().jose_name().to_owned(),
+        nonce: b64::encode(nonce),
+        ciphertext: b64::encode(ciphertext),
+    })
+}
+
+fn unseal(cipher: &ChaCha20Poly1305, sealed: &SealedKey) -> Result<SecretKey, ServiceError> {
+    let nonce: [u8; 12] = keys_error(b64::decode(&sealed.nonce, "key nonce"))?
+        .try_into()
+        .map_err(|_| ServiceError::Keys("key nonce is not 12 bytes".into()))?;
+    let ciphertext = keys_error(b64::decode(&sealed.ciphertext, "sealed key"))?;
+    let plain = Zeroizing::new(
+        cipher
+            .decrypt(
+                &Nonce::from(nonce),
+                Payload {
+                    msg: &ciphertext,
+                    aad: sealed.name.as_bytes(),
+                },
+            )
+            .map_err(|_| ServiceError::WrongPassphrase)?,
+    );
+    keys_error(match sealed.alg.as_str() {
+        "ES256" => SecretKey::p256_from_bytes(&plain),
+        "EdDSA" => SecretKey::ed25519_from_seed(&plain),
+        other => {
+            return Err(ServiceError::Keys(format!(
+                "unsupported key algorithm {other}"
+            )))
+        }
+    })
+}
+
+fn keys_error<T>(result: myna_vc_core::Result<T>) -> Result<T, ServiceError> {
+    result.map_err(|e| ServiceError::Keys(e.to_string()))
+}

@@ -1,0 +1,393 @@
+//! The issuer as an HTTP service (feature `service`): what `myna issuer serve` runs.
+//!
+//! One [`Service`] owns the data directory's redb store, the decrypted signing keys, the
+//! configuration and an injected [`Clock`]; [`Service::router`] is the axum router and
+//! [`Service::serve`] runs it on a listener until a shutdown signal, letting in-flight
+//! requests (and so their store writes) finish.
+//!
+//! The routes, by concept:
+//!
+//! * [`oid4vci`]: OpenID4VCI 1.0 — issuer metadata, card anchoring that ends in a credential
+//!   offer, the token, nonce and credential endpoints (batch issuance with distinct holder
+//!   keys);
+//! * [`publication`]: `/.well-known/did.json`, `/.well-known/jwt-vc-issuer`, status list
+//!   tokens with `ETag`/`Cache-Control`/304, and the signed trust list;
+//! * [`consent_registry`]: holder-signed consent records, actions and recipient use reports,
+//!   and the consent status lists;
+//! * [`admin`]: bearer-token, role-checked operations (offers with facts, revocation, CRL
+//!   import, escrow openings, the audit log), every one audited;
+//! * [`batch`]: offers for a whole resident file, resumable;
+//! * [`http`]: the request edge — body limits, content types, OAuth-style error bodies.
+//!
+//! Every store call and every signature runs on the blocking pool
+//! ([`tokio::task::spawn_blocking`]); handlers never block the reactor.
+
+pub mod admin;
+pub mod batch;
+pub mod config;
+pub mod consent_registry;
+pub mod entitlement;
+pub mod http;
+pub mod keys;
+pub mod linking_file;
+pub mod oid4vci;
+pub mod publication;
+mod state_table;
+
+use std::collections::HashMap;
+use std::future::Future;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, RwLock};
+use std::time::Duration;
+
+use axum::Router;
+use myna_jpki::crl::Crl;
+use myna_jpki::linking::LinkingInformation;
+use myna_jpki::validate::Validator;
+use myna_vc_core::crypto::{default_provider, PublicKey, Signer};
+use myna_vc_core::municipality::MunicipalityCode;
+use myna_vc_core::oid4vci::IssuerId;
+use myna_vc_core::sdjwt_vc::CredentialType;
+use myna_vc_core::status_list::StatusListUri;
+use myna_vc_core::time::{Clock, NumericDate};
+use tokio::net::TcpListener;
+
+use crate::credential_types::{declaration, Kind};
+use crate::escrow::EscrowPolicy;
+use crate::store::{RedbStore, Store};
+
+use self::config::ServiceConfig;
+use self::http::ApiError;
+use self::keys::KeyRing;
+
+/// The configuration file's name in the data directory.
+pub const CONFIG_FILE: &str = "issuer.toml";
+/// The key file's name in the data directory.
+pub const KEY_FILE: &str = "keys.json";
+/// The store's name in the data directory.
+pub const STORE_FILE: &str = "issuer.redb";
+/// How often [`Service::serve`] prunes expired offers, tokens and nonces.
+pub const PRUNE_INTERVAL_SECS: u64 = 60;
+
+/// Why the service could not start or a command failed.
+/// ```
+/// use myna_issuer::service::ServiceError;
+/// assert!(ServiceError::WrongPassphrase.to_string().contains("passphrase"));
+/// ```
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ServiceError {
+    /// The configuration is invalid.
+    #[error("configuration: {0}")]
+    Config(String),
+    /// The key file could not be read or written.
+    #[error("keys: {0}")]
+    Keys(String),
+    /// The passphrase does not open the key file.
+    #[error(
+        "the passphrase does not open the key file (wrong passphrase, or the file was altered)"
+    )]
+    WrongPassphrase,
+    /// A file or socket operation failed.
+    #[error("I/O: {0}")]
+    Io(#[from] std::io::Error),
+    /// The issuer library refused.
+    #[error(transparent)]
+    Issuer(#[from] crate::Error),
+    /// A batch input row was invalid.
+    #[error("batch input line {line}: {detail}")]
+    BatchInput {
+        /// 1-based line number.
+        line: usize,
+        /// What is wrong (no personal data).
+        detail: String,
+    },
+}
+
+/// Card anchoring's trust setup: the JPKI validator (pinned roots) and J-LIS linking
+/// information (which signature certificate belongs to which authentication certificate).
+pub struct JpkiSetup {
+    /// Validates card certificates against the pinned roots.
+    pub validator: Validator,
+    /// Links signature certificates to authentication certificates and successors.
+    pub linking: Arc<dyn LinkingInformation + Send + Sync>,
+}
+
+/// What a service is opened with besides its data directory.
+pub struct ServiceOptions {
+    /// The configuration (already merged with flags and environment).
+    pub config: ServiceConfig,
+    /// The data directory (created if missing).
+    pub data_dir: PathBuf,
+    /// The key file passphrase.
+    pub passphrase: zeroize::Zeroizing<String>,
+    /// The time source (tests inject a controllable clock).
+    pub clock: Arc<dyn Clock>,
+    /// JPKI setup; without it the anchoring endpoints answer 503.
+    pub jpki: Option<JpkiSetup>,
+}
+
+/// The running issuer's shared state. Cheap to clone (one `Arc`).
+///
+/// ```
+/// use std::sync::Arc;
+/// use myna_issuer::service::{config::ServiceConfig, Service, ServiceOptions};
+/// use myna_vc_core::time::{FixedClock, NumericDate};
+/// let dir = tempfile::tempdir()?;
+/// let mut config = ServiceConfig::new("102016", "前橋市", "https://city.maebashi.example");
+/// config.rules.status_list_capacity = 1024;
+/// let options = || ServiceOptions {
+///     config: config.clone(),
+///     data_dir: dir.path().to_path_buf(),
+///     passphrase: zeroize::Zeroizing::new("correct horse".to_owned()),
+///     clock: Arc::new(FixedClock(NumericDate::from_unix(1_800_000_000))),
+///     jpki: None, // no JPKI roots: anchoring answers 503, everything else works
+/// };
+/// let service = Service::open(options())?;
+/// assert_eq!(service.status_list().as_str(), "https://city.maebashi.example/status/1");
+/// let key = service.issuer_key().clone();
+/// let _router = service.router(); // serve it with `Service::serve`
+/// drop((service, _router));
+/// // Reopened: the same keys, unsealed with the same passphrase.
+/// assert_eq!(Service::open(options())?.issuer_key(), &key);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone)]
+pub struct Service(Arc<Shared>);
+
+/// Everything the handlers share.
+pub(crate) struct Shared {
+    pub(crate) config: ServiceConfig,
+    pub(crate) issuer_id: IssuerId,
+    pub(crate) municipality: MunicipalityCode,
+    pub(crate) store: RedbStore,
+    pub(crate) issuer: Box<dyn Signer>,
+    pub(crate) issuer_public: PublicKey,
+    pub(crate) authority: Box<dyn Signer>,
+    pub(crate) clock: Arc<dyn Clock>,
+    pub(crate) jpki: Option<JpkiSetup>,
+    pub(crate) crls: RwLock<Vec<Crl>>,
+    pub(crate) status_list: StatusListUri,
+    pub(crate) consent_list: StatusListUri,
+    pub(crate) escrow: Option<EscrowPolicy>,
+    pub(crate) types: HashMap<Kind, CredentialType>,
+    pub(crate) cache: publication::Cache,
+}
+
+impl Shared {
+    pub(crate) fn now(&self) -> NumericDate {
+        self.clock.now()
+    }
+
+    /// `{base}{path}`.
+    pub(crate) fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.issuer_id.as_str())
+    }
+}
+
+impl core::fmt::Debug for Service {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Service")
+            .field("issuer", &self.0.issuer_id.as_str())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Service {
+    /// Opens (or on first start creates) the service's data directory: the key file (keys
+    /// generated and sealed with the passphrase on first start; a wrong passphrase is
+    /// [`ServiceError::WrongPassphrase`]), the redb store with the credential and consent
+    /// status lists, and the CRLs imported earlier.
+    pub fn open(options: ServiceOptions) -> Result<Self, ServiceError> {
+        let ServiceOptions {
+            config,
+            data_dir,
+            passphrase,
+            clock,
+            jpki,
+        } = options;
+        config.check()?;
+        std::fs::create_dir_all(&data_dir)?;
+        let keys = KeyRing::open_or_create(&data_dir.join(KEY_FILE), &passphrase)?;
+        let store = RedbStore::open(data_dir.join(STORE_FILE))?;
+        let issuer_id = config.issuer_id()?;
+        let status_list = StatusListUri::new(format!("{}/status/1", issuer_id.as_str()))
+            .map_err(crate::Error::from)?;
+        let consent_list = StatusListUri::new(format!("{}/consent-status/1", issuer_id.as_str()))
+            .map_err(crate::Error::from)?;
+        let capacity = usize::try_from(config.rules.status_list_capacity).unwrap_or(usize::MAX);
+        for list in [&status_list, &consent_list] {
+            if let Err(err) = store.status_list_info(list) {
+                if !matches!(err, crate::Error::UnknownStatusList(_)) {
+                    return Err(err.into());
+                }
+                store.create_status_list(list, capacity)?;
+            }
+        }
+        let provider = default_provider();
+        let issuer = provider
+            .signer(&keys.issuer)
+            .map_err(|e| ServiceError::Keys(e.to_string()))?;
+        let authority = provider
+            .signer(&keys.authority)
+            .map_err(|e| ServiceError::Keys(e.to_string()))?;
+        let escrow = config.escrow.as_ref().map(|e| e.policy()).transpose()?;
+        let types = Kind::ALL
+            .iter()
+            .map(|kind| Ok((*kind, declaration(*kind)?)))
+            .collect::<crate::Result<_>>()?;
+        let crls = match &jpki {
+            Some(setup) => admin::stored_crls(&store, setup)?,
+            None => Vec::new(),
+        };
+        let shared = Shared {
+            municipality: config.municipality()?,
+            issuer_id,
+            issuer_public: keys.issuer.public_key(),
+            issuer,
+            authority,
+            store,
+            clock,
+            jpki,
+            crls: RwLock::new(crls),
+            status_list,
+            consent_list,
+            escrow,
+            types,
+            cache: publication::Cache::default(),
+            config,
+        };
+        Ok(Service(Arc::new(shared)))
+    }
+
+    /// The credential issuer identifier.
+    pub fn issuer_id(&self) -> &IssuerId {
+        &self.0.issuer_id
+    }
+
+    /// The issuer's public signing key (credentials, status lists).
+    pub fn issuer_key(&self) -> &PublicKey {
+        &self.0.issuer_public
+    }
+
+    /// The trust-list authority's public key (what verifiers pin).
+    pub fn authority_key(&self) -> PublicKey {
+        self.0.authority.public_key()
+    }
+
+    /// The credential status list's URI.
+    pub fn status_list(&self) -> &StatusListUri {
+        &self.0.status_list
+    }
+
+    /// The consent status list's URI.
+    pub fn consent_list(&self) -> &StatusListUri {
+        &self.0.consent_list
+    }
+
+    /// Every route, with the body limit, the request timeout and request logging.
+    pub fn router(&self) -> Router {
+        let timeout = Duration::from_secs(self.0.config.limits.request_timeout_secs);
+        Router::new()
+            .merge(oid4vci::routes())
+            .merge(publication::routes())
+            .merge(consent_registry::routes())
+            .merge(admin::routes())
+            .fallback(http::not_found)
+            .method_not_allowed_fallback(http::method_not_allowed)
+            .layer(axum::middleware::from_fn(move |req, next| {
+                http::edge(req, next, timeout)
+            }))
+            .with_state(self.clone())
+    }
+
+    /// Deletes what expired by now: offers and access tokens (with the facts sealed in
+    /// them) and anchoring challenges and `c_nonce`s. [`serve`](Self::serve) runs it every
+    /// [`PRUNE_INTERVAL_SECS`]; returns how many rows went.
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use myna_issuer::service::{config::ServiceConfig, Service, ServiceOptions};
+    /// use myna_vc_core::time::{FixedClock, NumericDate};
+    /// let dir = tempfile::tempdir()?;
+    /// let mut config = ServiceConfig::new("102016", "前橋市", "https://city.maebashi.example");
+    /// config.rules.status_list_capacity = 1024;
+    /// let service = Service::open(ServiceOptions { config, data_dir: dir.path().into(),
+    ///     passphrase: zeroize::Zeroizing::new("pass".into()),
+    ///     clock: Arc::new(FixedClock(NumericDate::from_unix(1_800_000_000))), jpki: None })?;
+    /// assert_eq!(service.prune()?, 0);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn prune(&self) -> Result<usize, ServiceError> {
+        let now = self.0.now();
+        let rows = entitlement::prune(&self.0, now)?;
+        Ok(rows + self.0.store.prune_challenges(now)?)
+    }
+
+    /// Serves on `listener` until `shutdown` completes, then stops accepting and waits for
+    /// the requests in flight (and their store writes) to finish.
+    pub async fn serve(
+        self,
+        listener: TcpListener,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> Result<(), ServiceError> {
+        let app = self.router();
+        tracing::info!(
+            issuer = self.0.issuer_id.as_str(),
+            addr = %listener.local_addr()?,
+            "issuer service listening"
+        );
+        // Pruning runs between requests; on shutdown it is told to stop and awaited, so no
+        // prune is left writing after `serve` returns (the store can be reopened at once).
+        let (stop, mut stopped) = tokio::sync::watch::channel(false);
+        let pruner = self.clone();
+        let pruning = tokio::spawn(async move {
+            let mut interval = tokio::time::interval(Duration::from_secs(PRUNE_INTERVAL_SECS));
+            loop {
+                tokio::select! {
+                    _ = stopped.changed() => break,
+                    _ = interval.tick() => {}
+                }
+                let service = pruner.clone();
+                match tokio::task::spawn_blocking(move || service.prune()).await {
+                    Ok(Ok(rows)) => tracing::debug!(rows, "pruned expired state"),
+                    Ok(Err(err)) => tracing::warn!(error = %err, "pruning failed"),
+                    Err(_) => tracing::warn!("pruning task failed"),
+                }
+            }
+        });
+        let served = axum::serve(listener, app)
+            .with_graceful_shutdown(shutdown)
+            .await;
+        let _ = stop.send(true);
+        let _ = pruning.await;
+        served?;
+        tracing::info!("issuer service stopped");
+        Ok(())
+    }
+
+    /// Runs `work` on the blocking pool with the shared state (store calls, signatures).
+    pub(crate) async fn blocking<T: Send + 'static>(
+        &self,
+        work: impl FnOnce(&Shared) -> Result<T, ApiError> + Send + 'static,
+    ) -> Result<T, ApiError> {
+        let shared = Arc::clone(&self.0);
+        tokio::task::spawn_blocking(move || work(&shared))
+            .await
+            .map_err(|_| ApiError::internal("a worker task failed"))?
+    }
+
+    pub(crate) fn shared(&self) -> &Shared {
+        &self.0
+    }
+}
+
+/// The three files of a data directory.
+/// ```
+/// use myna_issuer::service::data_files;
+/// let files = data_files(std::path::Path::new("/srv/myna"));
+/// assert!(files.iter().any(|f| f.ends_with("issuer.redb")));
+/// ```
+pub fn data_files(data_dir: &Path) -> [PathBuf; 3] {
+    [CONFIG_FILE, KEY_FILE, STORE_FILE].map(|name| data_dir.join(name))
+}

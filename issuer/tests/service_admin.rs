@@ -1,0 +1,446 @@
+//! The admin API over loopback: no token → 401, another role → 403 on every route; escrow
+//! openings co-signed by trustees complete at the threshold; every action is in the audit log.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+mod card_fixture;
+mod service_support;
+
+use card_fixture::World;
+use myna_issuer::escrow::{self, EscrowedLink, SealedLink};
+use myna_issuer::pseudonym::{ContextId, PseudonymKey};
+use myna_issuer::record::SubjectHandle;
+use myna_issuer::store::{RedbStore, Store};
+use serde_json::{json, Value};
+use service_support::*;
+
+#[derive(Clone, Copy, PartialEq)]
+enum Method {
+    Get,
+    Post,
+}
+
+/// Every admin route, with a token of a role it refuses.
+fn routes(admins: &Admins) -> Vec<(Method, &'static str, &'static str, String)> {
+    let json = "application/json";
+    vec![
+        (Method::Post, "/admin/offers", json, admins.officer.clone()),
+        (
+            Method::Post,
+            "/admin/credentials/revoke",
+            json,
+            admins.operator.clone(),
+        ),
+        (
+            Method::Post,
+            "/admin/credentials/suspend",
+            json,
+            admins.trustees[0].0.clone(),
+        ),
+        (
+            Method::Post,
+            "/admin/credentials/resume",
+            json,
+            admins.operator.clone(),
+        ),
+        (
+            Method::Post,
+            "/admin/crl",
+            "application/pkix-crl",
+            admins.operator.clone(),
+        ),
+        (
+            Method::Post,
+            "/admin/escrow/openings",
+            json,
+            admins.officer.clone(),
+        ),
+        (
+            Method::Get,
+            "/admin/escrow/openings/some-id",
+            json,
+            admins.officer.clone(),
+        ),
+        (
+            Method::Post,
+            "/admin/escrow/openings/some-id/shares",
+            json,
+            admins.operator.clone(),
+        ),
+        (
+            Method::Get,
+            "/admin/audit",
+            json,
+            admins.trustees[1].0.clone(),
+        ),
+    ]
+}
+
+async fn call(
+    server: &Server,
+    method: Method,
+    path: &str,
+    content_type: &str,
+    token: Option<&str>,
+) -> reqwest::Response {
+    let client = client();
+    let mut request = match method {
+        Method::Get => client.get(server.url(path)),
+        Method::Post => client
+            .post(server.url(path))
+            .header("content-type", content_type)
+            .body("{}"),
+    };
+    if let Some(token) = token {
+        request = request.bearer_auth(token);
+    }
+    request.send().await.unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_admin_route_needs_a_token_of_its_role() {
+    let dir = tempfile::tempdir().unwrap();
+    let world = World::new();
+    let admins = Admins::new();
+    let server = Server::start(dir.path(), admins.config(), ManualClock::at(START), &world).await;
+    for (method, path, content_type, wrong_role) in routes(&admins) {
+        let missing = call(&server, method, path, content_type, None).await;
+        assert_eq!(missing.headers()["www-authenticate"], "Bearer", "{path}");
+        assert_error(missing, 401, "invalid_token").await;
+        let unknown = call(&server, method, path, content_type, Some("not-a-token")).await;
+        assert_error(unknown, 401, "invalid_token").await;
+        let basic = client()
+            .get(server.url(path))
+            .header("authorization", "Basic b3A6cGFzcw==")
+            .send()
+            .await
+            .unwrap();
+        assert!(matches!(basic.status().as_u16(), 401 | 405), "{path}");
+        let forbidden = call(&server, method, path, content_type, Some(&wrong_role)).await;
+        assert_error(forbidden, 403, "insufficient_scope").await;
+    }
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_escrow_opening_completes_when_a_quorum_of_trustees_released_and_is_audited() {
+    let dir = tempfile::tempdir().unwrap();
+    let world = World::new();
+    let admins = Admins::new();
+    let config = admins.config();
+    // A pseudonym credential's sealed link, as pseudonym issuance stores it.
+    let person = SubjectHandle::random().unwrap();
+    let context = ContextId::parse("maebashi-forum").unwrap();
+    let pseudonym = PseudonymKey::generate().unwrap().derive(&person, &context);
+    {
+        let store = RedbStore::open(dir.path().join("issuer.redb")).unwrap();
+        let policy = config.escrow.as_ref().unwrap().policy().unwrap();
+        let link = EscrowedLink {
+            context: context.clone(),
+            pseudonym: pseudonym.clone(),
+            person,
+        };
+        store
+            .put_sealed_link(&context, &pseudonym, &escrow::seal(&policy, &link).unwrap())
+            .unwrap();
+    }
+    let server = Server::start(dir.path(), config, ManualClock::at(START), &world).await;
+    let start = json!({"context": context.as_str(), "pseudonym": pseudonym.as_str()});
+    let (status, opening) = json(
+        admin_post(
+            &server,
+            "/admin/escrow/openings",
+            Some(&admins.operator),
+            &start,
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(status, 201, "{opening}");
+    assert_eq!(opening["threshold"], 2);
+    let id = opening["id"].as_str().unwrap().to_owned();
+    let unknown = json!({"context": "other", "pseudonym": pseudonym.as_str()});
+    assert_error(
+        admin_post(
+            &server,
+            "/admin/escrow/openings",
+            Some(&admins.operator),
+            &unknown,
+        )
+        .await,
+        404,
+        "not_found",
+    )
+    .await;
+
+    let share_of = |trustee: usize, sealed: &Value| {
+        let bytes = myna_vc_core::b64::decode(sealed.as_str().unwrap(), "sealed").unwrap();
+        let sealed = SealedLink::from_bytes(&bytes).unwrap();
+        let share = admins.trustees[trustee].1.release(&sealed).unwrap();
+        json!({"share": myna_vc_core::b64::encode(&*share.to_bytes())})
+    };
+    let path = format!("/admin/escrow/openings/{id}");
+    let shares = format!("{path}/shares");
+    let (status, view) = json(
+        client()
+            .get(server.url(&path))
+            .bearer_auth(&admins.trustees[0].0)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status, 200, "{view}");
+    let first = share_of(0, &view["sealed_link"]);
+    // One trustee cannot hand in another's share.
+    assert_error(
+        admin_post(&server, &shares, Some(&admins.trustees[1].0), &first).await,
+        403,
+        "insufficient_scope",
+    )
+    .await;
+    let (status, view) =
+        json(admin_post(&server, &shares, Some(&admins.trustees[0].0), &first).await).await;
+    assert_eq!(
+        (status, view["completed"].as_bool()),
+        (200, Some(false)),
+        "{view}"
+    );
+    assert_eq!(view["person"], Value::Null);
+    assert_error(
+        admin_post(&server, &shares, Some(&admins.trustees[0].0), &first).await,
+        409,
+        "invalid_request",
+    )
+    .await;
+    let second = share_of(1, &view["sealed_link"]);
+    let (status, view) =
+        json(admin_post(&server, &shares, Some(&admins.trustees[1].0), &second).await).await;
+    assert_eq!(
+        (status, view["completed"].as_bool()),
+        (200, Some(true)),
+        "{view}"
+    );
+    assert_eq!(
+        view["person"],
+        Value::Null,
+        "a trustee does not learn the person"
+    );
+    assert_eq!(view["released_by"], json!(["city-council", "court"]));
+    let (_, view) = json(
+        client()
+            .get(server.url(&path))
+            .bearer_auth(&admins.operator)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(view["person"], person.to_string());
+
+    let (status, log) = json(
+        client()
+            .get(server.url("/admin/audit?from=0&limit=50"))
+            .bearer_auth(&admins.operator)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status, 200, "{log}");
+    let actions: Vec<&str> = log["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["action"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        actions,
+        [
+            "escrow.opening_started",
+            "escrow.share_received",
+            "escrow.share_received",
+            "escrow.opened"
+        ]
+    );
+    let subjects: Vec<&str> = log["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["subject"].as_str().unwrap())
+        .collect();
+    assert!(subjects[0].ends_with("by:op-1"), "{subjects:?}");
+    assert!(subjects[2].ends_with("by:court"), "{subjects:?}");
+    // Reading the log is itself audited.
+    let (_, log) = json(
+        client()
+            .get(server.url("/admin/audit?from=4"))
+            .bearer_auth(&admins.operator)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(log["entries"][0]["action"], "audit.read");
+    assert_error(
+        client()
+            .get(server.url("/admin/audit?from=x"))
+            .bearer_auth(&admins.operator)
+            .send()
+            .await
+            .unwrap(),
+        400,
+        "invalid_request",
+    )
+    .await;
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_batch_resumes_after_a_crash_and_its_offers_redeem() {
+    let dir = tempfile::tempdir().unwrap();
+    let world = World::new();
+    let admins = Admins::new();
+    let clock = ManualClock::at(START);
+    let input = dir.path().join("residents.jsonl");
+    let output = dir.path().join("offers.jsonl");
+    let mut text = String::from("# residents of Maebashi, 2027 mailing\n\n");
+    for row in 0..300 {
+        text.push_str(&format!(
+            "{{\"row_id\": \"r-{row:04}\", \"credentials\": [{{\"credential\": \"age\", \"birthdate\": \"1990-05-05\"}}]}}\n"
+        ));
+    }
+    // One row whose facts do not check: reported, not fatal.
+    text.push_str(r#"{"row_id": "bad-1", "credentials": [{"credential": "child_medical_subsidy", "payer_number": "1", "recipient_number": "1", "child_name": "x", "child_birthdate": "2020-01-01", "outpatient_age": 15, "inpatient_age": 15, "copay_per_visit_yen": 0}]}"#);
+    text.push('\n');
+    std::fs::write(&input, &text).unwrap();
+
+    // First run: the process "crashes" after the first chunk is committed.
+    let service = open(
+        dir.path(),
+        admins.config(),
+        clock.clone(),
+        &world,
+        PASSPHRASE,
+    )
+    .unwrap();
+    let crashed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        myna_issuer::service::batch::run(&service, &input, &output, &mut |_, _| panic!("crash"))
+    }));
+    assert!(crashed.is_err());
+    drop(service);
+    let after_crash = std::fs::read_to_string(&output).unwrap().lines().count();
+    assert_eq!(after_crash, myna_issuer::service::batch::CHUNK_ROWS);
+
+    let service = open(
+        dir.path(),
+        admins.config(),
+        clock.clone(),
+        &world,
+        PASSPHRASE,
+    )
+    .unwrap();
+    let mut calls = Vec::new();
+    let summary =
+        myna_issuer::service::batch::run(&service, &input, &output, &mut |done, total| {
+            calls.push((done, total))
+        })
+        .unwrap();
+    assert_eq!(summary.rows, 301);
+    assert_eq!(summary.already_done, 256);
+    assert_eq!(summary.offered, 44);
+    assert_eq!(summary.failed.len(), 1);
+    assert_eq!(
+        summary.failed[0].0, 303,
+        "line numbers count comments and blank lines"
+    );
+    assert_eq!(calls.last(), Some(&(301, 301)));
+    // A third run does nothing new.
+    let again =
+        myna_issuer::service::batch::run(&service, &input, &output, &mut |_, _| {}).unwrap();
+    assert_eq!((again.offered, again.already_done), (0, 300));
+    drop(service);
+
+    let lines: Vec<Value> = std::fs::read_to_string(&output)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 300);
+    let mut ids: Vec<&str> = lines
+        .iter()
+        .map(|l| l["row_id"].as_str().unwrap())
+        .collect();
+    ids.sort();
+    ids.dedup();
+    assert_eq!(ids.len(), 300, "every row exactly once");
+
+    // An offer from the file redeems over HTTP with its PIN.
+    let server = Server::start(dir.path(), admins.config(), clock, &world).await;
+    let last = &lines[299];
+    let link =
+        myna_vc_core::oid4vci::OfferLink::parse(last["credential_offer_uri"].as_str().unwrap())
+            .unwrap();
+    let myna_vc_core::oid4vci::OfferLink::ByValue(offer) = link else {
+        panic!("offer by value")
+    };
+    let offer: Value = serde_json::to_value(*offer).unwrap();
+    let wallet = Wallet::new(&server);
+    assert_error(wallet.token(&offer, None).await, 400, "invalid_grant").await;
+    let token = wallet.access_token(&offer, last["tx_code"].as_str()).await;
+    assert_eq!(
+        wallet
+            .credentials(&token, "age", &[&*signer()], START)
+            .await
+            .len(),
+        1
+    );
+    server.stop().await;
+}
+
+#[test]
+fn a_malformed_batch_file_is_refused_before_any_offer_with_its_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let world = World::new();
+    let admins = Admins::new();
+    let service = open(
+        dir.path(),
+        admins.config(),
+        ManualClock::at(START),
+        &world,
+        PASSPHRASE,
+    )
+    .unwrap();
+    let input = dir.path().join("in.jsonl");
+    let output = dir.path().join("out.jsonl");
+    let row =
+        r#"{"row_id": "a", "credentials": [{"credential": "age", "birthdate": "1990-05-05"}]}"#;
+    let cases = [
+        (format!("{row}\n{{not json\n"), 2),
+        (format!("{row}\n{row}\n"), 2), // repeated row id
+        ("{\"row_id\": \"a b\", \"credentials\": []}\n".to_owned(), 1), // bad row id
+        (
+            "{\"row_id\": \"a\", \"credentials\": [{\"credential\": \"passport\"}]}\n".to_owned(),
+            1,
+        ),
+        (format!("{}\n", "[".repeat(500)), 1),
+        ("\u{feff}\u{0}\n".to_owned(), 1),
+    ];
+    for (text, line) in cases {
+        std::fs::write(&input, &text).unwrap();
+        let err = myna_issuer::service::batch::run(&service, &input, &output, &mut |_, _| {})
+            .unwrap_err();
+        match err {
+            myna_issuer::service::ServiceError::BatchInput { line: got, detail } => {
+                assert_eq!(got, line, "{detail}");
+                assert!(!detail.contains("1990"), "no facts echoed: {detail}");
+            }
+            other => panic!("{other}"),
+        }
+        assert!(!output.exists(), "nothing written for a refused file");
+    }
+}

@@ -1,0 +1,106 @@
+//! The one error type of `myna-wallet`.
+
+/// What went wrong in the wallet. Every refusal says why; nothing here panics on bad input.
+///
+/// ```
+/// use myna_wallet::Error;
+/// assert_eq!(Error::WrongPassphrase.to_string(),
+///     "wrong passphrase (or the sealed data was altered)");
+/// ```
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// A format, signature or protocol rule of `myna-vc-core` refused something.
+    #[error(transparent)]
+    Core(#[from] myna_vc_core::Error),
+    /// The card refused or failed (PIN, reader, certificate).
+    #[error("card: {0}")]
+    Card(#[from] myna_jpki::Error),
+    /// The passphrase does not open the sealed data (or the data was altered: the two cannot
+    /// be told apart, by design of the AEAD).
+    #[error("wrong passphrase (or the sealed data was altered)")]
+    WrongPassphrase,
+    /// A passphrase shorter than [`MIN_PASSPHRASE_CHARS`](crate::sealed::MIN_PASSPHRASE_CHARS).
+    #[error("the passphrase must have at least {min} characters")]
+    WeakPassphrase {
+        /// The minimum length.
+        min: usize,
+    },
+    /// Sealed or stored data is not in the wallet's format.
+    #[error("{what} is corrupt: {detail}")]
+    Corrupt {
+        /// What was read.
+        what: &'static str,
+        /// What is wrong with it.
+        detail: String,
+    },
+    /// The storage backend failed.
+    #[error("storage: {0}")]
+    Storage(String),
+    /// The wallet was already initialised in this store.
+    #[error("the wallet is already initialised here")]
+    AlreadyInitialised,
+    /// No wallet has been initialised in this store.
+    #[error("no wallet here yet: initialise it first")]
+    NotInitialised,
+    /// A value the caller gave is not acceptable.
+    #[error("invalid {what}: {detail}")]
+    Invalid {
+        /// What was checked.
+        what: &'static str,
+        /// Why it was refused.
+        detail: String,
+    },
+    /// The issuer, registry or other remote party answered with an error or could not be
+    /// reached.
+    #[error("{party}: {detail}")]
+    Remote {
+        /// Who answered ("issuer", "consent registry").
+        party: &'static str,
+        /// Its error (an OAuth-style error code and description when it gave one).
+        detail: String,
+    },
+    /// A credential received from an issuer failed a check on receipt.
+    #[error("credential refused on receipt: {0}")]
+    Refused(String),
+    /// Every instance of a batch was shown to other verifiers: showing one again would let
+    /// them link the holder. Receive a new batch.
+    #[error("every credential of type {vct} was already shown to another verifier: refill")]
+    BatchExhausted {
+        /// The credential type.
+        vct: String,
+    },
+    /// The presentation would disclose a claim that was not requested.
+    #[error("refusing to disclose `{0}`: the verifier did not ask for it")]
+    NotRequested(String),
+    /// No record with this id.
+    #[error("no {what} with id {id}")]
+    NotFound {
+        /// What was looked up.
+        what: &'static str,
+        /// The id.
+        id: String,
+    },
+    /// The history log does not hash-chain: an entry was edited, removed or reordered.
+    #[error("the history log was tampered with at entry {0}")]
+    HistoryTampered(u64),
+}
+
+/// `Result` with the wallet's [`Error`].
+pub type Result<T> = core::result::Result<T, Error>;
+
+impl Error {
+    pub(crate) fn corrupt(what: &'static str, detail: impl Into<String>) -> Self {
+        Error::Corrupt {
+            what,
+            detail: detail.into(),
+        }
+    }
+
+    pub(crate) fn invalid(what: &'static str, detail: impl Into<String>) -> Self {
+        Error::Invalid {
+            what,
+            detail: detail.into(),
+        }
+    }
+}

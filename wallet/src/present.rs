@@ -1,0 +1,387 @@
+//! Presenting: answering an OpenID4VP 1.0 DCQL query with the smallest set of disclosures,
+//! key-bound to the verifier's nonce and audience, in two steps so the holder sees exactly
+//! what will leave the wallet before anything is signed.
+//!
+//! 1. [`Wallet::prepare`] picks, for each Credential Query, one credential instance that was
+//!    never shown to another verifier (its own holder key, salts and signature), asks vc-core's
+//!    DCQL evaluation which claims it must disclose — trying the credentials that need the
+//!    fewest disclosures first — and builds the selection. Every disclosure the selection
+//!    would reveal is checked against the query: one that was not asked for is
+//!    [`Error::NotRequested`]. The [`Preview`] lists each credential and each disclosed claim
+//!    with its value.
+//! 2. [`Preview::confirm`] signs the KB-JWTs (`aud` = verifier, `nonce`, `sd_hash`), marks the
+//!    instances as shown to this verifier and appends the history entry, in one write. The
+//!    [`Presentation`] gives the OpenID4VP response (`vp_token` by query id) and the compact
+//!    QR form.
+
+use std::collections::BTreeMap;
+
+use myna_vc_core::claim_path::ClaimPath;
+use myna_vc_core::compact::{self, InPersonChallenge};
+use myna_vc_core::dcql::{CredentialView, DcqlQuery, Format, QueryId};
+use myna_vc_core::oid4vp::{AuthorizationRequest, AuthorizationResponse, State, VpToken};
+use myna_vc_core::sdjwt::{KeyBinding, SdJwt};
+use myna_vc_core::sdjwt_vc::Vct;
+use myna_vc_core::time::NumericDate;
+use serde_json::{Map, Value};
+
+use crate::credentials::{pick_instance, StoredCredential};
+use crate::error::{Error, Result};
+use crate::history::Event;
+use crate::keys::VerifierId;
+use crate::store::{Table, WalletStore, WriteOp};
+use crate::wallet::Wallet;
+
+/// What a verifier asks: who it is (the KB-JWT audience), its fresh nonce, the DCQL query and
+/// the `state` to echo, if any. Made from an OpenID4VP [`AuthorizationRequest`], or from the
+/// in-person challenge a verifier's screen shows.
+#[derive(Debug, Clone)]
+pub struct PresentationRequest {
+    /// The verifier (`aud` of every KB-JWT).
+    pub verifier: VerifierId,
+    /// The verifier's nonce.
+    pub nonce: String,
+    /// What it asks for.
+    pub query: DcqlQuery,
+    /// `state`, echoed in the response.
+    pub state: Option<State>,
+}
+
+impl PresentationRequest {
+    /// From an OpenID4VP 1.0 Authorization Request: the audience is the full `client_id`.
+    pub fn openid4vp(request: &AuthorizationRequest) -> Result<Self> {
+        Ok(PresentationRequest {
+            verifier: VerifierId::new(request.kb_audience())?,
+            nonce: request.nonce.as_str().to_owned(),
+            query: request.dcql_query.clone(),
+            state: request.state.clone(),
+        })
+    }
+
+    /// From the challenge a verifier shows in person (the compact QR flow), with its query.
+    ///
+    /// ```
+    /// use myna_wallet::present::PresentationRequest;
+    /// use myna_vc_core::{compact::InPersonChallenge, dcql::DcqlQuery, oid4vp::Nonce};
+    /// let challenge = InPersonChallenge::new("https://shop.example", Nonce::random()?)?;
+    /// let query = DcqlQuery::from_json(br#"{"credentials": [{"id": "age", "format": "dc+sd-jwt",
+    ///     "meta": {"vct_values": ["urn:myna-vc:vct:age:1"]}, "claims": [{"path": ["age_over_20"]}]}]}"#)?;
+    /// let request = PresentationRequest::in_person(&challenge, query)?;
+    /// assert_eq!(request.verifier.as_str(), "https://shop.example");
+    /// # Ok::<(), myna_wallet::Error>(())
+    /// ```
+    pub fn in_person(challenge: &InPersonChallenge, query: DcqlQuery) -> Result<Self> {
+        Ok(PresentationRequest {
+            verifier: VerifierId::new(challenge.audience())?,
+            nonce: challenge.nonce().as_str().to_owned(),
+            query,
+            state: None,
+        })
+    }
+}
+
+/// One credential in a [`Preview`]: what the verifier will see of it.
+#[derive(Debug, Clone)]
+pub struct PreviewItem {
+    /// The Credential Query it answers.
+    pub query: String,
+    /// The instance's id in the wallet.
+    pub credential: String,
+    /// `iss`.
+    pub issuer: String,
+    /// `vct`.
+    pub vct: String,
+    /// Each selectively disclosed claim and its value.
+    pub disclosed: Vec<(ClaimPath, Value)>,
+    /// The names of the claims every presentation of this credential shows (issuer, type,
+    /// dates, status reference, holder key).
+    pub always_shown: Vec<String>,
+    selected: SdJwt,
+    instance: StoredCredential,
+}
+
+/// What will be disclosed, before anything is signed. [`confirm`](Preview::confirm) to sign.
+#[derive(Debug)]
+pub struct Preview<'w, S: WalletStore> {
+    wallet: &'w Wallet<S>,
+    request: PresentationRequest,
+    items: Vec<PreviewItem>,
+    now: NumericDate,
+}
+
+/// A signed presentation: the OpenID4VP Authorization Response.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Presentation {
+    /// The response (`vp_token` by Credential Query id, and `state`).
+    pub response: AuthorizationResponse,
+}
+
+impl Presentation {
+    /// The `direct_post` body (`application/x-www-form-urlencoded`).
+    pub fn to_form(&self) -> String {
+        self.response.to_form()
+    }
+
+    /// Every presentation (SD-JWT+KB), in query order.
+    pub fn presentations(&self) -> Vec<&str> {
+        self.response
+            .vp_token
+            .iter()
+            .flat_map(|(_, list)| list.iter().map(String::as_str))
+            .collect()
+    }
+
+    /// The single presentation of a one-credential answer.
+    pub fn single(&self) -> Result<&str> {
+        let all = self.presentations();
+        let mut all = all.into_iter();
+        match (all.next(), all.next()) {
+            (Some(one), None) => Ok(one),
+            _ => Err(Error::invalid(
+                "compact presentation",
+                "the QR form carries exactly one credential",
+            )),
+        }
+    }
+
+    /// The compact QR form (`MV1:` + base45) of a one-credential answer.
+    pub fn compact(&self) -> Result<String> {
+        Ok(compact::encode(self.single()?)?)
+    }
+}
+
+/// A candidate: an eligible instance with its full claims and type.
+struct Candidate<'a> {
+    instance: &'a StoredCredential,
+    sd_jwt: SdJwt,
+    vct: Vct,
+    claims: Map<String, Value>,
+    cost: usize,
+}
+
+impl<S: WalletStore> Wallet<S> {
+    /// Step one: what the wallet would present for `request` at `now`. Nothing is signed or
+    /// stored. A query the wallet cannot answer is refused whole (the full flow with credentials
+    /// is in `wallet/tests/present.rs`).
+    ///
+    /// ```
+    /// use myna_wallet::{sealed::KdfParams, store::MemoryStore, Wallet};
+    /// use myna_vc_core::time::NumericDate;
+    /// let now = NumericDate::from_unix(1_800_000_000);
+    /// let wallet = Wallet::create(MemoryStore::new(), "a long passphrase", KdfParams::new(64, 1, 1)?, now)?;
+    /// use myna_wallet::{keys::VerifierId, present::PresentationRequest};
+    /// let query = myna_vc_core::dcql::DcqlQuery::from_json(br#"{"credentials": [{"id": "age",
+    ///     "format": "dc+sd-jwt", "meta": {"vct_values": ["urn:myna-vc:vct:age:1"]}}]}"#)?;
+    /// let request = PresentationRequest { verifier: VerifierId::new("https://shop.example")?,
+    ///     nonce: "n-0S6_WzA2Mj".into(), query, state: None };
+    /// assert!(wallet.prepare(request, now).is_err()); // an empty wallet answers nothing
+    /// # Ok::<(), myna_wallet::Error>(())
+    /// ```
+    pub fn prepare(
+        &self,
+        request: PresentationRequest,
+        now: NumericDate,
+    ) -> Result<Preview<'_, S>> {
+        let held = self.credentials()?;
+        let candidates = self.candidates(&held, &request, now)?;
+        let views: Vec<CredentialView<'_>> = candidates
+            .iter()
+            .map(|c| CredentialView {
+                vct: &c.vct,
+                claims: &c.claims,
+                holder_binding: true,
+            })
+            .collect();
+        let answers = request
+            .query
+            .select(&views)
+            .map_err(|e| exhausted(&held, &request, now).unwrap_or(Error::Core(e)))?;
+        let items = answers
+            .into_iter()
+            .map(|answer| {
+                let candidate = candidates.get(answer.credential).ok_or_else(|| {
+                    Error::invalid("DCQL answer", "names a credential that is not a candidate")
+                })?;
+                preview_item(answer.query.as_str(), candidate, &answer.claims)
+            })
+            .collect::<Result<Vec<_>>>()?;
+        Ok(Preview {
+            wallet: self,
+            request,
+            items,
+            now,
+        })
+    }
+
+    /// One instance per issuer and type that this verifier may see, cheapest first.
+    fn candidates<'a>(
+        &self,
+        held: &'a [StoredCredential],
+        request: &PresentationRequest,
+        now: NumericDate,
+    ) -> Result<Vec<Candidate<'a>>> {
+        let mut groups: BTreeMap<(&str, &str), Vec<&StoredCredential>> = BTreeMap::new();
+        for credential in held.iter().filter(|c| !c.is_expired(now)) {
+            groups
+                .entry((credential.issuer.as_str(), credential.vct.as_str()))
+                .or_default()
+                .push(credential);
+        }
+        let mut out = Vec::new();
+        for group in groups.values() {
+            let Some(instance) = pick_instance(group, &request.verifier) else {
+                continue;
+            };
+            let sd_jwt = SdJwt::parse(&instance.sd_jwt)?;
+            let claims = sd_jwt.unverified_claims()?;
+            let vct = Vct::parse(&instance.vct)?;
+            let cost = cheapest(&request.query, &sd_jwt, &vct, &claims);
+            out.push(Candidate {
+                instance,
+                sd_jwt,
+                vct,
+                claims,
+                cost,
+            });
+        }
+        out.sort_by_key(|c| c.cost);
+        Ok(out)
+    }
+}
+
+/// The fewest disclosures this credential needs to answer any query of `query`
+/// (`usize::MAX` if it answers none).
+fn cheapest(query: &DcqlQuery, sd_jwt: &SdJwt, vct: &Vct, claims: &Map<String, Value>) -> usize {
+    let view = CredentialView {
+        vct,
+        claims,
+        holder_binding: true,
+    };
+    query
+        .credentials()
+        .iter()
+        .filter_map(|q| q.evaluate(&view).ok())
+        .filter_map(|selection| sd_jwt.select_with_contents(selection.paths()).ok())
+        .map(|selected| selected.disclosures().len())
+        .min()
+        .unwrap_or(usize::MAX)
+}
+
+/// When the query fails only because every matching instance went to other verifiers, say
+/// so: the holder needs a refill, not another credential type.
+fn exhausted(
+    held: &[StoredCredential],
+    request: &PresentationRequest,
+    now: NumericDate,
+) -> Option<Error> {
+    let wanted: Vec<&str> = request
+        .query
+        .credentials()
+        .iter()
+        .filter_map(|q| match q.format() {
+            Format::SdJwtVc { vct_values } => Some(vct_values.iter().map(Vct::as_str)),
+            Format::Other { .. } => None,
+        })
+        .flatten()
+        .collect();
+    held.iter()
+        .filter(|c| !c.is_expired(now) && wanted.contains(&c.vct.as_str()))
+        .all(|c| c.shown_to.as_ref().is_some_and(|v| v != &request.verifier))
+        .then(|| {
+            held.iter()
+                .find(|c| wanted.contains(&c.vct.as_str()))
+                .map(|c| Error::BatchExhausted { vct: c.vct.clone() })
+        })
+        .flatten()
+}
+
+fn preview_item(
+    query: &str,
+    candidate: &Candidate<'_>,
+    wanted: &[ClaimPath],
+) -> Result<PreviewItem> {
+    // A DCQL path to an object asks for the object with its sub-claims (OpenID4VP §7.3).
+    let selected = candidate.sd_jwt.select_with_contents(wanted)?;
+    let revealed = selected.disclosure_paths()?;
+    if let Some(extra) = revealed
+        .iter()
+        .find(|p| !wanted.iter().any(|w| w.covers(p) || w.passes_through(p)))
+    {
+        return Err(Error::NotRequested(extra.to_string()));
+    }
+    let root = Value::Object(candidate.claims.clone());
+    let disclosed = revealed
+        .iter()
+        .map(|p| (p.clone(), p.lookup(&root).cloned().unwrap_or(Value::Null)))
+        .collect();
+    let always_shown = myna_vc_core::jws::Jws::parse(selected.jwt())?
+        .payload_object("credential")?
+        .keys()
+        .filter(|k| !k.starts_with('_'))
+        .cloned()
+        .collect();
+    Ok(PreviewItem {
+        query: query.to_owned(),
+        credential: candidate.instance.id.clone(),
+        issuer: candidate.instance.issuer.clone(),
+        vct: candidate.instance.vct.clone(),
+        disclosed,
+        always_shown,
+        selected,
+        instance: candidate.instance.clone(),
+    })
+}
+
+impl<S: WalletStore> Preview<'_, S> {
+    /// Each credential to be shown and what of it.
+    pub fn items(&self) -> &[PreviewItem] {
+        &self.items
+    }
+
+    /// The verifier that will receive it.
+    pub fn verifier(&self) -> &VerifierId {
+        &self.request.verifier
+    }
+
+    /// Step two: signs, records and returns the presentation.
+    pub fn confirm(self) -> Result<Presentation> {
+        let wallet = self.wallet;
+        let verifier = &self.request.verifier;
+        let mut vp_token = VpToken::new();
+        let mut ops: Vec<WriteOp> = Vec::new();
+        for item in &self.items {
+            let signer = wallet.keys.signer(&item.instance.key)?;
+            let bound = item.selected.clone().bind(&KeyBinding {
+                audience: verifier.as_str(),
+                nonce: &self.request.nonce,
+                issued_at: self.now,
+                signer: &*signer,
+            })?;
+            vp_token.push(&QueryId::parse(&item.query)?, bound.to_string());
+            let mut shown = item.instance.clone();
+            shown.shown_to = Some(verifier.clone());
+            ops.push(wallet.put_op(Table::Credentials, &shown.id, &shown)?);
+        }
+        ops.extend(
+            wallet.history_ops(
+                self.now,
+                Event::Presented {
+                    verifier: verifier.as_str().to_owned(),
+                    credentials: self.items.iter().map(|i| i.credential.clone()).collect(),
+                    claims: self
+                        .items
+                        .iter()
+                        .flat_map(|i| i.disclosed.iter().map(|(p, _)| p.to_string()))
+                        .collect(),
+                },
+            )?,
+        );
+        wallet.store.write(ops)?;
+        Ok(Presentation {
+            response: AuthorizationResponse {
+                vp_token,
+                state: self.request.state,
+            },
+        })
+    }
+}

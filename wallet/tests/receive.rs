@@ -1,0 +1,219 @@
+//! Anchoring with a virtual card and the OpenID4VCI flow against the issuer library.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+mod common;
+
+use std::collections::HashSet;
+
+use common::{fast, new_wallet, stocked_wallet, types, InProcessIssuer, BATCH, ISS, PASSPHRASE};
+use myna_vc_core::crypto::SecretKey;
+use myna_wallet::history::Event;
+use myna_wallet::receipt::{PinnedIssuer, ReceiptCheck, StatusTokens};
+use myna_wallet::store::MemoryStore;
+use myna_wallet::{Error, Wallet};
+
+const AGE: &str = "urn:myna-vc:vct:age:1";
+const RESIDENT: &str = "urn:myna-vc:vct:resident:1";
+const ANCHOR: &str = "urn:myna-vc:vct:anchor:1";
+
+#[test]
+fn anchor_then_receive_batches_with_one_key_each() {
+    let issuer = InProcessIssuer::new();
+    let wallet = stocked_wallet(&issuer);
+    let held = wallet.credentials().unwrap();
+    let count = |vct: &str| held.iter().filter(|c| c.vct == vct).count();
+    assert_eq!(count(ANCHOR), 1);
+    assert_eq!(count(AGE), BATCH as usize);
+    assert_eq!(count(RESIDENT), BATCH as usize);
+    // Every instance has its own key label and its own public key.
+    let labels: HashSet<_> = held.iter().map(|c| c.key.clone()).collect();
+    assert_eq!(labels.len(), held.len());
+    let keys: HashSet<_> = held
+        .iter()
+        .map(|c| {
+            let key = wallet.holder_keys().public_key(&c.key).unwrap();
+            key.thumbprint().to_string()
+        })
+        .collect();
+    assert_eq!(keys.len(), held.len());
+    assert!(held.iter().all(|c| c.issuer == ISS && c.shown_to.is_none()));
+    // Received and anchored events are in the verified history.
+    let history = wallet.verify_history().unwrap();
+    assert!(history
+        .iter()
+        .any(|e| matches!(&e.event, Event::Anchored { issuer } if issuer == ISS)));
+    assert_eq!(
+        history
+            .iter()
+            .filter(|e| matches!(e.event, Event::Received { .. }))
+            .count(),
+        2
+    );
+}
+
+#[test]
+fn a_credential_without_a_status_list_is_refused_and_nothing_is_stored() {
+    let issuer = InProcessIssuer::new();
+    let wallet = stocked_wallet(&issuer);
+    let before = wallet.credentials().unwrap().len();
+    let offer = issuer.offer(&["age"]);
+    let (pinned, none, types) = (issuer.pinned(), StatusTokens::new(), types());
+    let check = ReceiptCheck {
+        issuers: &pinned,
+        status: &none,
+        types: &types,
+    };
+    let err = wallet
+        .receive(&issuer, &offer, None, &check, issuer.now)
+        .unwrap_err();
+    assert!(
+        matches!(err, Error::Refused(ref why) if why.contains("no status list")),
+        "{err}"
+    );
+    assert_eq!(wallet.credentials().unwrap().len(), before);
+}
+
+#[test]
+fn a_credential_from_an_unpinned_key_is_refused() {
+    let issuer = InProcessIssuer::new();
+    let wallet = stocked_wallet(&issuer);
+    let offer = issuer.offer(&["age"]);
+    let stranger = PinnedIssuer::new(ISS, SecretKey::generate_p256().unwrap().public_key());
+    let (status, types) = (issuer.status(), types());
+    let check = ReceiptCheck {
+        issuers: &stranger,
+        status: &status,
+        types: &types,
+    };
+    let err = wallet
+        .receive(&issuer, &offer, None, &check, issuer.now)
+        .unwrap_err();
+    assert!(
+        matches!(err, Error::Core(myna_vc_core::Error::SignatureInvalid)),
+        "{err}"
+    );
+}
+
+#[test]
+fn an_offer_needing_a_transaction_code_is_not_sent_without_one() {
+    let issuer = InProcessIssuer::new();
+    let wallet = stocked_wallet(&issuer);
+    let mut offer = issuer.offer(&["age"]);
+    offer.grants.pre_authorized_code.as_mut().unwrap().tx_code =
+        Some(serde_json::from_str(r#"{"length": 6}"#).unwrap());
+    let (pinned, status, types) = (issuer.pinned(), issuer.status(), types());
+    let check = ReceiptCheck {
+        issuers: &pinned,
+        status: &status,
+        types: &types,
+    };
+    let err = wallet
+        .receive(&issuer, &offer, None, &check, issuer.now)
+        .unwrap_err();
+    assert!(
+        matches!(
+            err,
+            Error::Invalid {
+                what: "transaction code",
+                ..
+            }
+        ),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_used_pre_authorized_code_is_refused_by_the_issuer() {
+    let issuer = InProcessIssuer::new();
+    let wallet = stocked_wallet(&issuer);
+    let offer = issuer.offer(&["age"]);
+    let (pinned, types) = (issuer.pinned(), types());
+    let status = common::LateStatus(&issuer);
+    let check = ReceiptCheck {
+        issuers: &pinned,
+        status: &status,
+        types: &types,
+    };
+    wallet
+        .receive(&issuer, &offer, None, &check, issuer.now)
+        .unwrap();
+    let err = wallet
+        .receive(&issuer, &offer, None, &check, issuer.now)
+        .unwrap_err();
+    assert!(
+        matches!(
+            err,
+            Error::Remote {
+                party: "issuer",
+                ..
+            }
+        ),
+        "{err}"
+    );
+}
+
+#[test]
+fn export_and_import_round_trip_the_whole_wallet() {
+    let issuer = InProcessIssuer::new();
+    let wallet = stocked_wallet(&issuer);
+    assert!(matches!(
+        wallet.export("not the wallet's passphrase", "export passphrase", fast()),
+        Err(Error::WrongPassphrase)
+    ));
+    let exported = wallet
+        .export(PASSPHRASE, "export passphrase", fast())
+        .unwrap();
+    assert!(matches!(
+        Wallet::import(
+            MemoryStore::new(),
+            &exported,
+            "wrong passphrase",
+            PASSPHRASE,
+            fast()
+        ),
+        Err(Error::WrongPassphrase)
+    ));
+    let imported = Wallet::import(
+        MemoryStore::new(),
+        &exported,
+        "export passphrase",
+        "new device passphrase",
+        fast(),
+    )
+    .unwrap();
+    let mut before = wallet.credentials().unwrap();
+    let mut after = imported.credentials().unwrap();
+    before.sort_by(|a, b| a.id.cmp(&b.id));
+    after.sort_by(|a, b| a.id.cmp(&b.id));
+    assert_eq!(before, after);
+    assert_eq!(
+        wallet.history().unwrap(),
+        imported.verify_history().unwrap()
+    );
+    for c in &before {
+        assert_eq!(
+            wallet.holder_keys().public_key(&c.key).unwrap(),
+            imported.holder_keys().public_key(&c.key).unwrap()
+        );
+    }
+    // The new store opens with the new passphrase only.
+    let store = imported.into_store();
+    assert!(matches!(
+        Wallet::open(store, PASSPHRASE),
+        Err(Error::WrongPassphrase)
+    ));
+    // Importing into a store that already has a wallet is refused.
+    let err = Wallet::import(
+        new_wallet().into_store(),
+        &exported,
+        "export passphrase",
+        PASSPHRASE,
+        fast(),
+    );
+    assert!(matches!(err, Err(Error::AlreadyInitialised)));
+}
