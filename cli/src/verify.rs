@@ -10,6 +10,7 @@ use std::sync::Arc;
 
 use clap::{Parser, Subcommand};
 
+use myna_verifier::core::compact::{GateId, GateKey};
 use myna_verifier::core::crypto::{default_provider, PublicKey};
 use myna_verifier::core::jws::Jws;
 use myna_verifier::core::status_list::StatusListToken;
@@ -18,6 +19,7 @@ use myna_verifier::ledger::{MemoryLedger, RedbLedger, RedemptionLedger};
 use myna_verifier::policy::catalog::{policy_from_spec, SPECS};
 use myna_verifier::policy::Policy;
 use myna_verifier::submission::{Challenge, Submission};
+use myna_verifier::transport::{submission_from_compact, Gate};
 use myna_verifier::trust::Trust;
 use myna_verifier::verifier::{Verifier, VerifierConfig};
 
@@ -30,7 +32,8 @@ pub struct Args {
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// Verify one presentation (a vp_token JSON or a single SD-JWT+KB) for a policy; prints
+    /// Verify one presentation (a vp_token JSON, compact QR texts `MV1:…` one per line, or a
+    /// single SD-JWT+KB) for a policy; prints
     /// the decision as JSON and exits non-zero when it is rejected.
     Check(Box<CheckArgs>),
     /// List the ready policies and how to name them.
@@ -78,6 +81,10 @@ struct CheckArgs {
     /// The nonce is a gate's time-window nonce shared by many holders (not single-use).
     #[arg(long)]
     gate_window: bool,
+    /// The audience the presentation was bound to, if not --audience (the id an in-person
+    /// challenge or a gate showed).
+    #[arg(long)]
+    bound_to: Option<String>,
     /// The presentation file (`-` for standard input).
     presentation: PathBuf,
 }
@@ -92,6 +99,18 @@ struct ServeArgs {
     /// A policy to enable (repeatable; see `myna verify policies`).
     #[arg(long = "policy", required = true)]
     policies: Vec<String>,
+    /// The public https base URL wallets post to (behind a TLS proxy), e.g.
+    /// `https://shop.example`; its host must match an `x509_san_dns:` audience.
+    #[arg(long)]
+    public_url: String,
+    /// Run an unattended gate with this id (KB-JWT audience), e.g.
+    /// `did:web:city.example:gate:3`; needs --gate-key.
+    #[arg(long, requires = "gate_key")]
+    gate_id: Option<String>,
+    /// The gate's 32-byte secret key file (base64url), from which its 30-second window nonces
+    /// are derived.
+    #[arg(long, value_name = "FILE", requires = "gate_id")]
+    gate_key: Option<PathBuf>,
 }
 
 /// Runs `myna verify`.
@@ -172,8 +191,23 @@ impl Setup {
     }
 }
 
-/// A vp_token JSON, or a bare presentation answering the policy's only query.
+fn gate(id: &str, key_file: &Path) -> Result<Gate, String> {
+    let id = GateId::parse(id).map_err(|e| format!("--gate-id: {e}"))?;
+    let bytes = myna_verifier::core::b64::decode(read(key_file)?.trim(), "gate key")
+        .map_err(|e| format!("--gate-key: {e}"))?;
+    let key: [u8; 32] = bytes
+        .try_into()
+        .map_err(|_| "--gate-key: must be 32 bytes (base64url)".to_owned())?;
+    Ok(Gate::new(id, GateKey::from_bytes(key)))
+}
+
+/// A vp_token JSON, compact QR texts (`MV1:…`, one per line), or a bare presentation
+/// answering the policy's only query.
 fn submission(text: &str, policy: &dyn Policy) -> Result<Submission, String> {
+    let text = text.trim_matches(|c| c == '\n' || c == '\r');
+    if text.starts_with(myna_verifier::core::compact::PREFIX) {
+        return submission_from_compact(policy, text).map_err(|e| e.to_string());
+    }
     let text = text.trim();
     if text.starts_with('{') {
         return Submission::from_bytes(text.as_bytes()).map_err(|e| e.to_string());
@@ -188,14 +222,23 @@ fn run_check(args: CheckArgs) -> Result<(), String> {
     let verifier = args.setup.verifier()?;
     let policy = policy_from_spec(&args.policy, args.setup.ledger()?).map_err(|e| e.to_string())?;
     let text = read(&args.presentation)?;
-    let challenge = if args.gate_window {
+    let mut challenge = if args.gate_window {
         Challenge::shared(&args.nonce)
     } else {
         Challenge::single_use(&args.nonce)
     };
+    if let Some(audience) = &args.bound_to {
+        challenge = challenge.for_audience(audience);
+    }
     let decision = match submission(&text, policy.as_ref()) {
         Ok(submission) => verifier.verify(policy.as_ref(), &submission, &challenge),
-        Err(_) => verifier.verify_bytes(policy.as_ref(), text.as_bytes(), &challenge),
+        Err(why) => verifier.reject(
+            policy.as_ref(),
+            myna_verifier::decision::Rejection::from_error(myna_verifier::core::Error::Malformed {
+                what: "presentation",
+                detail: why,
+            }),
+        ),
     };
     let json = serde_json::to_string_pretty(&decision.to_json()).map_err(|e| e.to_string())?;
     println!("{json}");
@@ -217,7 +260,17 @@ fn run_serve(args: ServeArgs) -> Result<(), String> {
         .iter()
         .map(|spec| policy_from_spec(spec, ledger.clone()).map_err(|e| format!("{spec}: {e}")))
         .collect::<Result<Vec<_>, _>>()?;
-    let state = myna_verifier::service::ServiceState::new(verifier, policies);
+    let gate = match (&args.gate_id, &args.gate_key) {
+        (Some(id), Some(key)) => Some(gate(id, key)?),
+        _ => None,
+    };
+    let options = myna_verifier::service::ServiceOptions {
+        public_url: args.public_url.clone(),
+        request_signer: None,
+        gate,
+    };
+    let state = myna_verifier::service::ServiceState::new(verifier, policies, options)
+        .map_err(|e| format!("--audience: {e}"))?;
     let runtime = tokio::runtime::Runtime::new().map_err(|e| e.to_string())?;
     runtime.block_on(async move {
         let listener = tokio::net::TcpListener::bind(&args.listen)

@@ -10,6 +10,7 @@ use std::path::Path;
 use std::process::Command;
 
 use myna_verifier::core::claim_path::ClaimPath;
+use myna_verifier::core::compact;
 use myna_verifier::core::crypto::{default_provider, SecretKey};
 use myna_verifier::core::sdjwt::KeyBinding;
 use myna_verifier::core::sdjwt_vc::{
@@ -101,6 +102,11 @@ fn files(dir: &Path) {
             })
             .unwrap()
             .to_string();
+        std::fs::write(
+            dir.join(format!("presentation-{index}.qr")),
+            compact::encode(&presentation).unwrap(),
+        )
+        .unwrap();
         std::fs::write(dir.join(format!("presentation-{index}.txt")), presentation).unwrap();
     }
 }
@@ -137,6 +143,10 @@ fn check_accepts_a_valid_presentation_and_explains_a_refusal() {
     assert!(ok, "{decision}");
     assert_eq!(decision["accepted"], true);
     assert_eq!(decision["credentials"][0]["issuer_name"], "神戸市");
+
+    // The same presentation as compact QR text (a separate run: a fresh replay guard).
+    let (ok, decision, _) = check("presentation-2.qr", "n-1");
+    assert!(ok, "{decision}");
 
     let (ok, decision, stderr) = check("presentation-3.txt", "n-1");
     assert!(!ok);

@@ -194,6 +194,16 @@ impl Reason {
             StatusListUriMismatch { .. } | StatusIndexOutOfRange { .. } => {
                 Reason::StatusUnavailable
             }
+            GateNonceMismatch => Reason::NotBoundToRequest,
+            CompactPrefix(_)
+            | CompactBase45
+            | CompactCompression(_)
+            | CompactTruncated(_)
+            | CompactTrailingData(_)
+            | CompactNotCanonical(_)
+            | MissingParameter(_)
+            | ConflictingParameters(_)
+            | InvalidParameter { .. } => Reason::Unreadable,
             ConsentWithdrawn => Reason::ConsentWithdrawn,
             ConsentPaused => Reason::ConsentPaused,
             ConsentUsed => Reason::ConsentUsed,

@@ -31,5 +31,6 @@ pub mod service;
 pub mod status_cache;
 pub mod status_fetch;
 pub mod submission;
+pub mod transport;
 pub mod trust;
 pub mod verifier;

@@ -7,11 +7,18 @@
 //! * `GET /health`: liveness and the trust list version;
 //! * `GET /openapi.json`: the OpenAPI 3.1 description;
 //! * `GET /policies`: the enabled policies and their DCQL queries;
-//! * `POST /requests` `{"policy": "<name>"}`: a new single-use request (nonce, DCQL query,
-//!   response URI) valid for a few minutes;
-//! * `POST /requests/{request_id}/response`: the wallet's `direct_post`
-//!   (`application/x-www-form-urlencoded`, `vp_token` = the JSON `vp_token`); answers the
-//!   decision. A request is answered once.
+//! * `POST /requests` `{"policy": "<name>"}`: a new single-use request valid for a few
+//!   minutes: the OpenID4VP Authorization Request (`openid4vp://` link by value, and a
+//!   `request_uri` when the service signs Request Objects), its DCQL query, nonce and state,
+//!   and the in-person challenge (`MVC1:…`) for the compact QR form;
+//! * `GET /requests/{request_id}/request-object`: the signed Request Object
+//!   (`application/oauth-authz-req+jwt`), when a signing key is configured;
+//! * `POST /requests/{request_id}/response`: the wallet's `direct_post` (form-encoded
+//!   `vp_token` and `state`); answers the decision. A request is answered once;
+//! * `POST /requests/{request_id}/compact`: the compact QR texts (`MV1:…`, one per requested
+//!   credential, one per line) scanned at the counter for that request;
+//! * `GET /gate/challenge` and `POST /gate/{policy}`: an unattended gate's current challenge,
+//!   and its compact presentations checked against the gate's 30-second windows.
 //!
 //! Bodies over [`MAX_BODY_BYTES`] are refused with 413 before any parsing.
 
@@ -22,29 +29,40 @@ use axum::extract::{DefaultBodyLimit, Path, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use axum::{Form, Json, Router};
+use axum::{Json, Router};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
 use myna_vc_core::b64;
-use myna_vc_core::crypto::fill_random;
+use myna_vc_core::crypto::{fill_random, Signer};
+use myna_vc_core::jws::JwsHeader;
+use myna_vc_core::oid4vp::{AuthorizationRequest, ClientId};
 use myna_vc_core::time::NumericDate;
 
+use crate::decision::{Reason, Rejection};
 use crate::policy::query::dcql_query;
 use crate::policy::Policy;
 use crate::submission::Challenge;
+use crate::transport::{
+    authorization_request, in_person_challenge, submission_from_compact,
+    submission_from_direct_post, Gate,
+};
 use crate::verifier::Verifier;
 
 /// The OpenAPI description, kept next to the code (a test checks it lists exactly [`ROUTES`]).
 pub const OPENAPI: &str = include_str!("openapi.json");
 
 /// Every route as (method, path template), as in the OpenAPI description.
-pub const ROUTES: [(&str, &str); 5] = [
+pub const ROUTES: [(&str, &str); 9] = [
     ("get", "/health"),
     ("get", "/openapi.json"),
     ("get", "/policies"),
     ("post", "/requests"),
+    ("get", "/requests/{request_id}/request-object"),
     ("post", "/requests/{request_id}/response"),
+    ("post", "/requests/{request_id}/compact"),
+    ("get", "/gate/challenge"),
+    ("post", "/gate/{policy}"),
 ];
 
 /// The largest request body accepted: a 1 MiB `vp_token`, form-encoded, plus room.
@@ -58,25 +76,56 @@ pub const MAX_PENDING: usize = 100_000;
 
 struct Pending {
     policy: Arc<dyn Policy>,
-    nonce: String,
+    request: AuthorizationRequest,
+    in_person: Challenge,
     expires_at: NumericDate,
+}
+
+/// Signs Request Objects: the key and the header naming it (`kid` or `x5c`).
+pub struct RequestSigner {
+    /// The verifier's signing key.
+    pub signer: Box<dyn Signer>,
+    /// The header naming it.
+    pub header: JwsHeader,
+}
+
+/// What the service is built from besides the verifier and the policies.
+#[derive(Default)]
+pub struct ServiceOptions {
+    /// The public base URL (e.g. `https://shop.example`) the wallet posts to; response and
+    /// request URIs are made absolute with it.
+    pub public_url: String,
+    /// Signs Request Objects (served at `request_uri`); without it requests go by value only.
+    pub request_signer: Option<RequestSigner>,
+    /// The unattended gate served at `/gate/…`, if any.
+    pub gate: Option<Gate>,
 }
 
 /// What the service shares between requests.
 pub struct ServiceState {
     verifier: Arc<Verifier>,
     policies: Vec<Arc<dyn Policy>>,
+    options: ServiceOptions,
+    client_id: ClientId,
     pending: Mutex<HashMap<String, Pending>>,
 }
 
 impl ServiceState {
-    /// A service verifying with `verifier` for `policies`.
-    pub fn new(verifier: Arc<Verifier>, policies: Vec<Arc<dyn Policy>>) -> Arc<Self> {
-        Arc::new(ServiceState {
+    /// A service verifying with `verifier` for `policies`; the verifier's audience must be a
+    /// valid OpenID4VP client identifier (`x509_san_dns:…`, `redirect_uri:…`, …).
+    pub fn new(
+        verifier: Arc<Verifier>,
+        policies: Vec<Arc<dyn Policy>>,
+        options: ServiceOptions,
+    ) -> myna_vc_core::Result<Arc<Self>> {
+        let client_id = ClientId::parse(&verifier.config().audience)?;
+        Ok(Arc::new(ServiceState {
             verifier,
             policies,
+            options,
+            client_id,
             pending: Mutex::new(HashMap::new()),
-        })
+        }))
     }
 
     fn policy(&self, name: &str) -> Option<Arc<dyn Policy>> {
@@ -95,7 +144,11 @@ pub fn router(state: Arc<ServiceState>) -> Router {
         .route("/openapi.json", get(openapi))
         .route("/policies", get(policies))
         .route("/requests", post(create_request))
+        .route("/requests/{request_id}/request-object", get(request_object))
         .route("/requests/{request_id}/response", post(receive_response))
+        .route("/requests/{request_id}/compact", post(receive_compact))
+        .route("/gate/challenge", get(gate_challenge))
+        .route("/gate/{policy}", post(gate_presentation))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(tower_http::limit::RequestBodyLimitLayer::new(
             MAX_BODY_BYTES,
@@ -170,13 +223,42 @@ async fn create_request(
             "no such policy; see GET /policies",
         );
     };
-    let (Some(id), Some(nonce)) = (random_token(), random_token()) else {
+    let Some(id) = random_token() else {
         return error(
             StatusCode::SERVICE_UNAVAILABLE,
             "try_again",
             "random source unavailable",
         );
     };
+    let base = state.options.public_url.trim_end_matches('/');
+    let response_uri = format!("{base}/requests/{id}/response");
+    let request =
+        match authorization_request(policy.as_ref(), state.client_id.clone(), &response_uri) {
+            Ok(request) => request,
+            Err(e) => {
+                return error(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "server_error",
+                    &e.to_string(),
+                )
+            }
+        };
+    let (shown, in_person) = match in_person_challenge(state.client_id.as_str()) {
+        Ok(pair) => pair,
+        Err(e) => return error(StatusCode::SERVICE_UNAVAILABLE, "try_again", &e.to_string()),
+    };
+    let Ok(by_value) = request.to_url() else {
+        return error(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "server_error",
+            "request URL",
+        );
+    };
+    let request_uri = state
+        .options
+        .request_signer
+        .as_ref()
+        .map(|_| format!("{base}/requests/{id}/request-object"));
     let now = state.verifier.now();
     let expires_at = now.plus_seconds(REQUEST_TTL_SECS);
     let mut pending = state.lock();
@@ -191,62 +273,179 @@ async fn create_request(
     let body = json!({
         "request_id": id,
         "policy": policy.name(),
-        "client_id": state.verifier.config().audience,
-        "nonce": nonce,
+        "client_id": state.client_id.as_str(),
+        "nonce": request.nonce.as_str(),
+        "state": request.state.as_ref().map(|s| s.as_str()),
         "response_type": "vp_token",
         "response_mode": "direct_post",
-        "response_uri": format!("/requests/{id}/response"),
+        "response_uri": response_uri,
+        "authorization_request": by_value,
+        "request_uri": request_uri,
         "dcql_query": dcql_query(policy.requirements()),
+        "in_person_challenge": shown.to_string(),
         "expires_at": expires_at.as_unix(),
     });
     pending.insert(
         id,
         Pending {
             policy,
-            nonce,
+            request,
+            in_person,
             expires_at,
         },
     );
     (StatusCode::CREATED, Json(body)).into_response()
 }
 
-#[derive(Debug, Deserialize)]
-struct DirectPost {
-    vp_token: String,
-}
-
-async fn receive_response(
+async fn request_object(
     State(state): State<Arc<ServiceState>>,
     Path(request_id): Path<String>,
-    form: Result<Form<DirectPost>, axum::extract::rejection::FormRejection>,
 ) -> Response {
-    // Taken out before anything else: a request is answered at most once, even a bad answer.
-    let Some(pending) = state.lock().remove(&request_id) else {
+    let Some(signer) = state.options.request_signer.as_ref() else {
+        return error(
+            StatusCode::NOT_FOUND,
+            "not_found",
+            "this service does not sign request objects",
+        );
+    };
+    let request = state.lock().get(&request_id).map(|p| p.request.clone());
+    let Some(request) = request else {
         return error(
             StatusCode::NOT_FOUND,
             "unknown_request",
             "no open request with this id",
         );
     };
-    if pending.expires_at <= state.verifier.now() {
-        return error(
-            StatusCode::GONE,
-            "expired_request",
-            "the request expired; create a new one",
-        );
+    match request.sign(signer.header.clone(), &*signer.signer, state.verifier.now()) {
+        Ok(jwt) => (
+            [(header::CONTENT_TYPE, "application/oauth-authz-req+jwt")],
+            jwt,
+        )
+            .into_response(),
+        Err(e) => error(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "server_error",
+            &e.to_string(),
+        ),
     }
-    let Ok(Form(form)) = form else {
+}
+
+/// Why a response found no open request.
+enum Closed {
+    Unknown,
+    Expired,
+}
+
+impl Closed {
+    fn response(self) -> Response {
+        match self {
+            Closed::Unknown => error(
+                StatusCode::NOT_FOUND,
+                "unknown_request",
+                "no open request with this id",
+            ),
+            Closed::Expired => error(
+                StatusCode::GONE,
+                "expired_request",
+                "the request expired; create a new one",
+            ),
+        }
+    }
+}
+
+/// Takes the open request out (it is answered at most once, even by a bad answer).
+fn take_pending(state: &ServiceState, request_id: &str) -> Result<Pending, Closed> {
+    let pending = state.lock().remove(request_id).ok_or(Closed::Unknown)?;
+    if pending.expires_at <= state.verifier.now() {
+        return Err(Closed::Expired);
+    }
+    Ok(pending)
+}
+
+async fn receive_response(
+    State(state): State<Arc<ServiceState>>,
+    Path(request_id): Path<String>,
+    body: String,
+) -> Response {
+    let pending = match take_pending(&state, &request_id) {
+        Ok(pending) => pending,
+        Err(closed) => return closed.response(),
+    };
+    let policy = pending.policy.as_ref();
+    let decision = match submission_from_direct_post(&body) {
+        Ok((submission, echoed)) if echoed == pending.request.state => {
+            let challenge = Challenge::single_use(pending.request.nonce.as_str());
+            state.verifier.verify(policy, &submission, &challenge)
+        }
+        Ok(_) => state.verifier.reject(
+            policy,
+            Rejection::noted(Reason::NotBoundToRequest, "state does not match"),
+        ),
+        Err(e) => state.verifier.reject(policy, Rejection::from_error(e)),
+    };
+    Json(decision.to_json()).into_response()
+}
+
+async fn receive_compact(
+    State(state): State<Arc<ServiceState>>,
+    Path(request_id): Path<String>,
+    body: String,
+) -> Response {
+    let pending = match take_pending(&state, &request_id) {
+        Ok(pending) => pending,
+        Err(closed) => return closed.response(),
+    };
+    let policy = pending.policy.as_ref();
+    let decision = match submission_from_compact(policy, &body) {
+        Ok(submission) => state
+            .verifier
+            .verify(policy, &submission, &pending.in_person),
+        Err(e) => state.verifier.reject(policy, Rejection::from_error(e)),
+    };
+    Json(decision.to_json()).into_response()
+}
+
+async fn gate_challenge(State(state): State<Arc<ServiceState>>) -> Response {
+    let Some(gate) = state.options.gate.as_ref() else {
         return error(
-            StatusCode::BAD_REQUEST,
-            "invalid_request",
-            "expected a form with vp_token",
+            StatusCode::NOT_FOUND,
+            "no_gate",
+            "this service runs no gate",
         );
     };
-    let challenge = Challenge::single_use(&pending.nonce);
-    let decision = state.verifier.verify_bytes(
-        pending.policy.as_ref(),
-        form.vp_token.as_bytes(),
-        &challenge,
-    );
-    Json(decision.to_json()).into_response()
+    match gate.challenge(state.verifier.now()) {
+        Ok(shown) => Json(json!({"challenge": shown.to_string(), "gate": gate.id().as_str()}))
+            .into_response(),
+        Err(e) => error(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "server_error",
+            &e.to_string(),
+        ),
+    }
+}
+
+async fn gate_presentation(
+    State(state): State<Arc<ServiceState>>,
+    Path(policy): Path<String>,
+    body: String,
+) -> Response {
+    let Some(gate) = state.options.gate.as_ref() else {
+        return error(
+            StatusCode::NOT_FOUND,
+            "no_gate",
+            "this service runs no gate",
+        );
+    };
+    let Some(policy) = state.policy(&policy) else {
+        return error(
+            StatusCode::NOT_FOUND,
+            "unknown_policy",
+            "no such policy; see GET /policies",
+        );
+    };
+    Json(
+        gate.verify(&state.verifier, policy.as_ref(), &body)
+            .to_json(),
+    )
+    .into_response()
 }

@@ -115,6 +115,16 @@ impl Submission {
         self.presentations.get(id).map(String::as_str)
     }
 
+    /// The query ids answered.
+    ///
+    /// ```
+    /// let s = myna_verifier::submission::Submission::single("b", "x~").with("a", "y~");
+    /// assert_eq!(s.ids().collect::<Vec<_>>(), ["a", "b"]);
+    /// ```
+    pub fn ids(&self) -> impl Iterator<Item = &str> {
+        self.presentations.keys().map(String::as_str)
+    }
+
     /// How many presentations it holds.
     pub fn len(&self) -> usize {
         self.presentations.len()

@@ -185,6 +185,9 @@ impl Verifier {
         let max_staleness = policy
             .max_status_staleness_secs()
             .unwrap_or(self.config.max_status_staleness_secs);
+        if let Err(rejection) = check_shape(policy.requirements(), submission) {
+            return self.reject(policy, rejection);
+        }
         let mut reported = Vec::new();
         let mut presented = Presented::default();
         let mut kb_jwts = Vec::new();
@@ -410,6 +413,28 @@ fn issuer_key<'t>(
     };
     let key = trust.issuer_key(&iss, jws.header().kid.as_deref())?;
     Ok((iss, key))
+}
+
+/// Every requested credential present, and nothing else: only what was asked for may be
+/// presented (OpenID4VP §8.1), so an unasked credential is refused rather than ignored.
+fn check_shape(
+    requested: &[Requirement],
+    submission: &Submission,
+) -> core::result::Result<(), Rejection> {
+    if let Some(missing) = requested.iter().find(|r| submission.get(&r.id).is_none()) {
+        return Err(Rejection::new(Reason::MissingCredential).for_credential(&missing.id));
+    }
+    match submission
+        .ids()
+        .find(|id| !requested.iter().any(|r| r.id == *id))
+    {
+        Some(extra) => Err(Rejection::noted(
+            Reason::Unreadable,
+            "a credential that was not asked for",
+        )
+        .for_credential(extra)),
+        None => Ok(()),
+    }
 }
 
 fn check_required_claims(

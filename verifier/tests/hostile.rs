@@ -14,15 +14,17 @@ use common::*;
 use myna_issuer::credential_types::Kind;
 use myna_verifier::core::b64;
 use myna_verifier::core::claim_path::ClaimPath;
+use myna_verifier::core::compact::{self, GateId, GateKey};
 use myna_verifier::core::crypto::{default_provider, Algorithm, SecretKey};
 use myna_verifier::core::jws::{self, JwsHeader};
 use myna_verifier::core::sdjwt::{SdJwt, SdJwtIssuer};
 use myna_verifier::core::status_list::Status;
 use myna_verifier::core::time::Clock;
 use myna_verifier::core::Error;
-use myna_verifier::decision::{Decision, Reason};
+use myna_verifier::decision::{Decision, Reason, Rejection};
 use myna_verifier::policy::age::AgeCheck;
 use myna_verifier::submission::Challenge;
+use myna_verifier::transport::{submission_from_compact, Gate};
 use myna_verifier::trust::Trust;
 use proptest::prelude::*;
 use serde_json::{json, Value};
@@ -35,6 +37,16 @@ enum Input {
     Age(String),
     /// Raw `vp_token` bytes.
     Bytes(Vec<u8>),
+    /// Compact QR text (`MV1:…`) shown in person.
+    Compact(String),
+    /// Compact QR text at the unattended gate `GATE` with key `[7; 32]`.
+    AtGate(String),
+}
+
+const GATE: &str = "did:web:city.kobe.example:gate:1";
+
+fn gate() -> Gate {
+    Gate::new(GateId::parse(GATE).unwrap(), GateKey::from_bytes([7; 32]))
 }
 
 struct Case {
@@ -805,6 +817,109 @@ fn cases() -> Vec<Case> {
             cause: |c| matches!(c, Some(Error::Malformed { .. })),
         },
         Case {
+            name: "compact form with a wrong prefix",
+            reason: Reason::Unreadable,
+            build: |w| {
+                let (p, ..) = valid(w);
+                Input::Compact(compact::encode(&p).unwrap().replacen("MV1:", "MV9:", 1))
+            },
+            cause: |c| matches!(c, Some(Error::CompactPrefix(_))),
+        },
+        Case {
+            name: "compact form with bad base45",
+            reason: Reason::Unreadable,
+            build: |_| Input::Compact("MV1:abc".into()),
+            cause: |c| matches!(c, Some(Error::CompactBase45)),
+        },
+        Case {
+            name: "truncated compact form",
+            reason: Reason::Unreadable,
+            build: |w| {
+                let (p, ..) = valid(w);
+                let qr = compact::encode(&p).unwrap();
+                Input::Compact(qr[..qr.len() / 2 / 3 * 3].to_owned())
+            },
+            cause: |c| {
+                matches!(
+                    c,
+                    Some(
+                        Error::CompactCompression(_)
+                            | Error::CompactTruncated(_)
+                            | Error::CompactBase45
+                    )
+                )
+            },
+        },
+        Case {
+            name: "compact form of a tampered presentation",
+            reason: Reason::Tampered,
+            build: |w| {
+                let (p, ..) = valid(w);
+                let mut s = parts(&p);
+                let mut jwt: Vec<String> = s[0].split('.').map(str::to_owned).collect();
+                let mut sig = b64::decode(&jwt[2], "s").unwrap();
+                sig[3] ^= 0x40;
+                jwt[2] = b64::encode(sig);
+                s[0] = jwt.join(".");
+                Input::Compact(compact::encode(&s.join("~")).unwrap())
+            },
+            cause: |c| matches!(c, Some(Error::SignatureInvalid)),
+        },
+        Case {
+            name: "gate nonce from an expired window",
+            reason: Reason::NotBoundToRequest,
+            build: |w| {
+                let h = Holder::new();
+                let (sd, _) = w.issue(KOBE, Kind::Age, adult_age_claims(), &h);
+                let old = gate().challenge(t(-120)).unwrap();
+                let p = present_at(&sd, &h, &["age_over_20"], GATE, old.nonce().as_str(), t(0));
+                Input::AtGate(compact::encode(&p).unwrap())
+            },
+            cause: |c| matches!(c, Some(Error::GateNonceMismatch)),
+        },
+        Case {
+            name: "gate presentation bound to another audience",
+            reason: Reason::NotBoundToRequest,
+            build: |w| {
+                let h = Holder::new();
+                let (sd, _) = w.issue(KOBE, Kind::Age, adult_age_claims(), &h);
+                let now = gate().challenge(t(0)).unwrap();
+                let p = present_at(
+                    &sd,
+                    &h,
+                    &["age_over_20"],
+                    AUDIENCE,
+                    now.nonce().as_str(),
+                    t(0),
+                );
+                Input::AtGate(compact::encode(&p).unwrap())
+            },
+            cause: |c| matches!(c, Some(Error::AudienceMismatch)),
+        },
+        Case {
+            name: "issuer no longer trusted (trust period ended)",
+            reason: Reason::UntrustedIssuer,
+            build: |w| {
+                let v2 = trust_list_until(&w.authority, &w.issuers, 2, Some(t(-1)));
+                assert_eq!(w.verifier.update_trust_list(&v2), Ok(2));
+                let (p, ..) = valid(w);
+                age(p)
+            },
+            cause: |c| matches!(c, Some(Error::IssuerExpired { .. })),
+        },
+        Case {
+            name: "vp_token with a credential that was not asked for",
+            reason: Reason::Unreadable,
+            build: |w| {
+                let (p, ..) = valid(w);
+                let h = Holder::new();
+                let (r, _) = w.issue(KOBE, Kind::Resident, resident_claims("281000", "28"), &h);
+                let extra = w.present(&r, &h, &["name", "address"], N);
+                Input::Bytes(serde_json::to_vec(&json!({"age": [p], "resident": [extra]})).unwrap())
+            },
+            cause: |c| c.is_none(),
+        },
+        Case {
             name: "vp_token without the requested credential",
             reason: Reason::MissingCredential,
             build: |w| {
@@ -823,6 +938,11 @@ fn run(world: &World, input: Input) -> Decision {
             .verifier
             .verify(&policy, &single("age", &p), &nonce(N)),
         Input::Bytes(bytes) => world.verifier.verify_bytes(&policy, &bytes, &nonce(N)),
+        Input::Compact(text) => match submission_from_compact(&policy, &text) {
+            Ok(submission) => world.verifier.verify(&policy, &submission, &nonce(N)),
+            Err(e) => world.verifier.reject(&policy, Rejection::from_error(e)),
+        },
+        Input::AtGate(text) => gate().verify(&world.verifier, &policy, &text),
     }
 }
 
@@ -856,6 +976,27 @@ fn every_hostile_presentation_is_refused_with_its_reason() {
             case.name
         );
     }
+}
+
+#[test]
+fn the_valid_compact_and_gate_forms_are_accepted() {
+    let world = World::new();
+    let (p, ..) = valid(&world);
+    assert!(run(&world, Input::Compact(compact::encode(&p).unwrap())).accepted());
+    let holder = Holder::new();
+    let (sd, _) = world.issue(KOBE, Kind::Age, adult_age_claims(), &holder);
+    // Shown 25 s before the clock's time: the previous window is still accepted.
+    let shown = gate().challenge(t(-25)).unwrap();
+    let p = present_at(
+        &sd,
+        &holder,
+        &["age_over_20"],
+        GATE,
+        shown.nonce().as_str(),
+        t(0),
+    );
+    let decision = run(&world, Input::AtGate(compact::encode(&p).unwrap()));
+    assert!(decision.accepted(), "{:?}", decision.outcome);
 }
 
 #[test]
@@ -960,6 +1101,14 @@ proptest! {
     fn arbitrary_bytes_are_never_accepted(bytes in proptest::collection::vec(any::<u8>(), 0..512)) {
         let world = SHARED.with(|w| w.verifier.verify_bytes(&AgeCheck::over_20().unwrap(), &bytes, &nonce(N)));
         prop_assert!(!world.accepted());
+    }
+
+    #[test]
+    fn arbitrary_compact_text_is_never_accepted(text in "MV1:[0-9A-Z $%*+./:-]{0,300}") {
+        let decision = SHARED.with(|w| run(w, Input::Compact(text.clone())));
+        prop_assert!(!decision.accepted());
+        let at_gate = SHARED.with(|w| run(w, Input::AtGate(text)));
+        prop_assert!(!at_gate.accepted());
     }
 
     #[test]

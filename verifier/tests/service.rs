@@ -16,11 +16,18 @@ use std::sync::Arc;
 
 use common::*;
 use myna_issuer::credential_types::Kind;
+use myna_verifier::core::compact::{self, GateId, GateKey, InPersonChallenge};
+use myna_verifier::core::crypto::{default_provider, Algorithm, SecretKey};
+use myna_verifier::core::jws::JwsHeader;
+use myna_verifier::core::oid4vp::{
+    verify_request_object, AuthorizationResponse, ClientId, RequestObjectRules, State, VpToken,
+};
 use myna_verifier::core::sdjwt::SdJwt;
 use myna_verifier::ledger::MemoryLedger;
 use myna_verifier::policy::catalog::policy_from_spec;
-use myna_verifier::service::{self, ServiceState, OPENAPI, ROUTES};
+use myna_verifier::service::{self, RequestSigner, ServiceOptions, ServiceState, OPENAPI, ROUTES};
 use myna_verifier::submission::Submission;
+use myna_verifier::transport::Gate;
 use serde_json::{json, Value};
 
 #[test]
@@ -121,6 +128,17 @@ fn answer(world: &World, policy: &str, nonce: &str) -> Submission {
     }
 }
 
+fn form(vp_token: &Submission, state: Option<&str>) -> String {
+    let response = AuthorizationResponse {
+        vp_token: VpToken::from_json(&vp_token.to_json().to_string()).unwrap(),
+        state: state.map(|s| State::parse(s).unwrap()),
+    };
+    response.to_form()
+}
+
+const GATE: &str = "did:web:city.kobe.example:gate:1";
+const PUBLIC: &str = "https://shop.example";
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn one_presentation_per_policy_over_loopback() {
     let world = World::new();
@@ -140,96 +158,102 @@ async fn one_presentation_per_policy_over_loopback() {
         .map(|s| policy_from_spec(s, ledger.clone()).unwrap())
         .collect();
     let names: Vec<String> = policies.iter().map(|p| p.name().to_owned()).collect();
-    let state = ServiceState::new(world.verifier.clone(), policies);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
+    let request_key = SecretKey::generate_p256().unwrap();
+    let options = ServiceOptions {
+        // Behind a TLS-terminating proxy: the advertised URIs are https on the client's host.
+        public_url: PUBLIC.into(),
+        request_signer: Some(RequestSigner {
+            signer: default_provider().signer(&request_key).unwrap(),
+            header: JwsHeader::new(Algorithm::Es256).with_kid("request-key-1"),
+        }),
+        gate: Some(Gate::new(
+            GateId::parse(GATE).unwrap(),
+            GateKey::from_bytes([7; 32]),
+        )),
+    };
+    let state = ServiceState::new(world.verifier.clone(), policies, options).unwrap();
     tokio::spawn(service::serve(listener, state));
     let client = reqwest::Client::new();
+    let get = |path: &str| client.get(format!("{base}{path}")).send();
 
-    let health: Value = client
-        .get(format!("{base}/health"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let health: Value = get("/health").await.unwrap().json().await.unwrap();
     assert_eq!(health["status"], "ok");
     assert_eq!(health["trust_list_version"], 1);
-    let openapi: Value = client
-        .get(format!("{base}/openapi.json"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let openapi: Value = get("/openapi.json").await.unwrap().json().await.unwrap();
     assert_eq!(openapi["info"]["title"], "myna verify serve");
-    let listed: Value = client
-        .get(format!("{base}/policies"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let listed: Value = get("/policies").await.unwrap().json().await.unwrap();
     assert_eq!(listed["policies"].as_array().unwrap().len(), specs.len());
 
-    for name in &names {
-        let created = client
+    let create = |name: &str| {
+        let request = client
             .post(format!("{base}/requests"))
             .json(&json!({"policy": name}))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(created.status(), 201, "{name}");
-        let request: Value = created.json().await.unwrap();
+            .send();
+        async move {
+            let response = request.await.unwrap();
+            assert_eq!(response.status(), 201);
+            response.json::<Value>().await.unwrap()
+        }
+    };
+    let local = |uri: &str| uri.replace(PUBLIC, &base);
+    let post = |uri: &str, body: String, content_type: &'static str| {
+        let request = client
+            .post(local(uri))
+            .header("content-type", content_type)
+            .body(body)
+            .send();
+        async move { request.await.unwrap() }
+    };
+    const FORM: &str = "application/x-www-form-urlencoded";
+
+    for name in &names {
+        let request = create(name).await;
         assert_eq!(request["client_id"], AUDIENCE);
         assert_eq!(request["response_mode"], "direct_post");
-        let nonce = request["nonce"].as_str().unwrap();
-        let vp_token = answer(&world, name, nonce).to_json().to_string();
-        let uri = format!("{base}{}", request["response_uri"].as_str().unwrap());
-        let decision: Value = client
-            .post(&uri)
-            .form(&[("vp_token", vp_token.as_str())])
-            .send()
-            .await
+        assert!(request["authorization_request"]
+            .as_str()
             .unwrap()
+            .starts_with("openid4vp://"));
+        let nonce = request["nonce"].as_str().unwrap();
+        let vp_token = answer(&world, name, nonce);
+        let uri = request["response_uri"].as_str().unwrap();
+        let decision: Value = post(uri, form(&vp_token, request["state"].as_str()), FORM)
+            .await
             .json()
             .await
             .unwrap();
         assert_eq!(decision["accepted"], true, "{name}: {decision}");
         assert_eq!(decision["policy"], name.as_str());
         // A request is answered once.
-        let again = client
-            .post(&uri)
-            .form(&[("vp_token", vp_token.as_str())])
-            .send()
-            .await
-            .unwrap();
+        let again = post(uri, form(&vp_token, request["state"].as_str()), FORM).await;
         assert_eq!(again.status(), 404, "{name}");
     }
 
-    // A presentation bound to another request's nonce is refused with its reason.
-    let request: Value = client
-        .post(format!("{base}/requests"))
-        .json(&json!({"policy": "age-over-20"}))
+    // The signed Request Object carries the same request.
+    let request = create("age-over-20").await;
+    let object_uri = request["request_uri"].as_str().unwrap();
+    let jwt = client
+        .get(local(object_uri))
         .send()
         .await
         .unwrap()
-        .json()
+        .text()
         .await
         .unwrap();
-    let vp_token = answer(&world, "age-over-20", "someone-elses-nonce")
-        .to_json()
-        .to_string();
-    let uri = format!("{base}{}", request["response_uri"].as_str().unwrap());
-    let decision: Value = client
-        .post(&uri)
-        .form(&[("vp_token", vp_token.as_str())])
-        .send()
+    let client_id = ClientId::parse(AUDIENCE).unwrap();
+    let rules = RequestObjectRules::at(t(0)).client_id(&client_id);
+    let received =
+        verify_request_object(&jwt, default_provider(), &request_key.public_key(), &rules).unwrap();
+    assert_eq!(received.nonce.as_str(), request["nonce"].as_str().unwrap());
+    assert_eq!(received.dcql_query.credentials()[0].id().as_str(), "age");
+
+    // A presentation bound to another nonce, or a response with another state, is refused.
+    let uri = request["response_uri"].as_str().unwrap();
+    let foreign = answer(&world, "age-over-20", "someone-elses-nonce");
+    let decision: Value = post(uri, form(&foreign, request["state"].as_str()), FORM)
         .await
-        .unwrap()
         .json()
         .await
         .unwrap();
@@ -239,6 +263,101 @@ async fn one_presentation_per_policy_over_loopback() {
         decision["message_ja"],
         "この要求への提示ではありません。新しいコードを読み取ってもらってください。"
     );
+    let request = create("age-over-20").await;
+    let good = answer(&world, "age-over-20", request["nonce"].as_str().unwrap());
+    let decision: Value = post(
+        request["response_uri"].as_str().unwrap(),
+        form(&good, Some("other-state-123")),
+        FORM,
+    )
+    .await
+    .json()
+    .await
+    .unwrap();
+    assert_eq!(decision["reason"], "not_bound_to_request");
+
+    // In person: the compact QR form bound to the request's in-person challenge.
+    let request = create("age-over-20").await;
+    let shown = InPersonChallenge::parse(request["in_person_challenge"].as_str().unwrap()).unwrap();
+    let holder = Holder::new();
+    let (sd, _) = world.issue(KOBE, Kind::Age, adult_age_claims(), &holder);
+    let p = present_at(
+        &sd,
+        &holder,
+        &["age_over_20"],
+        shown.audience(),
+        shown.nonce().as_str(),
+        t(0),
+    );
+    let qr = compact::encode(&p).unwrap();
+    let compact_uri = format!(
+        "{base}/requests/{}/compact",
+        request["request_id"].as_str().unwrap()
+    );
+    let decision: Value = post(&compact_uri, qr, "text/plain")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(decision["accepted"], true, "{decision}");
+
+    // The unattended gate: its current challenge, then the same KB-JWT twice.
+    let gate: Value = get("/gate/challenge").await.unwrap().json().await.unwrap();
+    let shown = InPersonChallenge::parse(gate["challenge"].as_str().unwrap()).unwrap();
+    assert_eq!(shown.audience(), GATE);
+    let p = present_at(
+        &sd,
+        &holder,
+        &["age_over_20"],
+        GATE,
+        shown.nonce().as_str(),
+        t(0),
+    );
+    let qr = compact::encode(&p).unwrap();
+    let decision: Value = post(
+        &format!("{base}/gate/age-over-20"),
+        qr.clone(),
+        "text/plain",
+    )
+    .await
+    .json()
+    .await
+    .unwrap();
+    assert_eq!(decision["accepted"], true, "{decision}");
+    let decision: Value = post(&format!("{base}/gate/age-over-20"), qr, "text/plain")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(decision["reason"], "replayed");
+    let stale = present_at(
+        &sd,
+        &holder,
+        &["age_over_20"],
+        GATE,
+        "AAAAAAAAAAAAAAAAAAAAAA",
+        t(0),
+    );
+    let decision: Value = post(
+        &format!("{base}/gate/age-over-20"),
+        compact::encode(&stale).unwrap(),
+        "text/plain",
+    )
+    .await
+    .json()
+    .await
+    .unwrap();
+    assert_eq!(decision["reason"], "not_bound_to_request");
+    let decision: Value = post(
+        &format!("{base}/gate/age-over-20"),
+        "MV1:garbage".into(),
+        "text/plain",
+    )
+    .await
+    .json()
+    .await
+    .unwrap();
+    assert_eq!(decision["reason"], "unreadable");
 
     // Unknown policy, malformed body, oversize body.
     let unknown = client
@@ -248,28 +367,13 @@ async fn one_presentation_per_policy_over_loopback() {
         .await
         .unwrap();
     assert_eq!(unknown.status(), 404);
-    let garbage = client
-        .post(format!("{base}/requests"))
-        .body("{")
-        .header("content-type", "application/json")
-        .send()
-        .await
-        .unwrap();
+    let garbage = post(&format!("{base}/requests"), "{".into(), "application/json").await;
     assert_eq!(garbage.status(), 400);
-    let request: Value = client
-        .post(format!("{base}/requests"))
-        .json(&json!({"policy": "age-over-20"}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let uri = format!("{base}{}", request["response_uri"].as_str().unwrap());
+    let request = create("age-over-20").await;
     let huge = client
-        .post(&uri)
+        .post(local(request["response_uri"].as_str().unwrap()))
         .body(vec![b'a'; 5 << 20])
-        .header("content-type", "application/x-www-form-urlencoded")
+        .header("content-type", FORM)
         .send()
         .await;
     match huge {

@@ -113,6 +113,16 @@ pub fn t(offset: i64) -> NumericDate {
 }
 
 pub fn trust_list(authority: &SecretKey, issuers: &[Issuer], version: u64) -> String {
+    trust_list_until(authority, issuers, version, None)
+}
+
+/// Like [`trust_list`], with Kobe trusted only until `kobe_until`.
+pub fn trust_list_until(
+    authority: &SecretKey,
+    issuers: &[Issuer],
+    version: u64,
+    kobe_until: Option<NumericDate>,
+) -> String {
     let resident = Vct::parse(Kind::Resident.vct()).unwrap();
     let age = Vct::parse(Kind::Age.vct()).unwrap();
     let subsidy = Vct::parse(Kind::ChildMedicalSubsidy.vct()).unwrap();
@@ -124,8 +134,10 @@ pub fn trust_list(authority: &SecretKey, issuers: &[Issuer], version: u64) -> St
         (&issuers[1], "282014", "姫路市"),
         (&issuers[2], "271004", "大阪市"),
     ] {
+        let until = if issuer.id == KOBE { kobe_until } else { None };
         list = list.with_issuer(
             TrustedIssuer::municipality(issuer.id, name, code.parse().unwrap())
+                .valid_between(None, until)
                 .with_key("k1", issuer.key.public_key())
                 .allowing(resident.clone())
                 .allowing(age.clone())

@@ -1,0 +1,185 @@
+//! How presentations reach the verifier.
+//!
+//! * **OpenID4VP 1.0** (the HTTP service): a policy's [`Requirement`]s become a
+//!   [`DcqlQuery`], wrapped in a `direct_post` [`AuthorizationRequest`] (by value in an
+//!   `openid4vp://` link, or signed as a Request Object); the wallet's form-encoded answer is
+//!   read with [`submission_from_direct_post`].
+//! * **In person** (no HTTP between wallet and verifier): the wallet shows the compact QR form
+//!   (`MV1:…`, one per requested credential) of presentations bound to an
+//!   [`InPersonChallenge`] the verifier's screen shows ([`in_person_challenge`]), or at an
+//!   unattended [`Gate`] to the gate's 30-second window nonce.
+//!
+//! ```
+//! use myna_verifier::policy::{age::AgeCheck, Policy};
+//! use myna_verifier::transport::{authorization_request, in_person_challenge};
+//! use myna_verifier::core::oid4vp::ClientId;
+//! let policy = AgeCheck::over_20()?;
+//! let client = ClientId::parse("x509_san_dns:shop.example")?;
+//! let request = authorization_request(&policy, client, "https://shop.example/response")?;
+//! assert_eq!(request.dcql_query.credentials()[0].id().as_str(), "age");
+//! assert!(request.to_url()?.starts_with("openid4vp://"));
+//!
+//! let (shown, challenge) = in_person_challenge("did:web:shop.example")?;
+//! assert!(shown.to_string().starts_with("MVC1:"));
+//! assert_eq!(challenge.audience.as_deref(), Some("did:web:shop.example"));
+//! # Ok::<(), myna_verifier::core::Error>(())
+//! ```
+
+use myna_vc_core::compact::{self, GateId, GateKey, GateNonce, InPersonChallenge};
+use myna_vc_core::dcql::DcqlQuery;
+use myna_vc_core::oid4vp::{AuthorizationRequest, ClientId, Nonce, ResponseBody, State, VpToken};
+use myna_vc_core::time::NumericDate;
+use myna_vc_core::{Error, Result};
+
+use crate::decision::{Decision, Rejection};
+use crate::policy::query::dcql_query;
+use crate::policy::{Policy, Requirement};
+use crate::submission::{Challenge, Submission};
+use crate::verifier::Verifier;
+
+/// The DCQL query for a policy's requirements.
+///
+/// ```
+/// use myna_verifier::policy::{residency::Residency, Policy};
+/// let query = myna_verifier::transport::dcql(Residency::kobe_pupil_pass()?.requirements())?;
+/// assert_eq!(query.credentials().len(), 2);
+/// # Ok::<(), myna_verifier::core::Error>(())
+/// ```
+pub fn dcql(requirements: &[Requirement]) -> Result<DcqlQuery> {
+    DcqlQuery::from_value(&dcql_query(requirements))
+}
+
+/// A `direct_post` Authorization Request for `policy` (fresh nonce and state).
+pub fn authorization_request(
+    policy: &dyn Policy,
+    client_id: ClientId,
+    response_uri: &str,
+) -> Result<AuthorizationRequest> {
+    AuthorizationRequest::direct_post(client_id, response_uri, dcql(policy.requirements())?)
+}
+
+/// The submission in a VP Token: exactly one presentation per query id.
+pub fn submission_from_vp_token(token: &VpToken) -> Result<Submission> {
+    let mut submission = Submission::default();
+    for (id, presentations) in token.iter() {
+        let [one] = presentations else {
+            return Err(Error::Malformed {
+                what: "vp_token",
+                detail: "each query must be answered by exactly one presentation".into(),
+            });
+        };
+        submission = submission.with(id, one);
+    }
+    Ok(submission)
+}
+
+/// Reads a `direct_post` body: the submission and the echoed `state`. An error response from
+/// the wallet (the holder declined, …) is [`Error::InvalidParameter`] naming its code.
+pub fn submission_from_direct_post(body: &str) -> Result<(Submission, Option<State>)> {
+    match ResponseBody::from_form(body)? {
+        ResponseBody::Success(response) => Ok((
+            submission_from_vp_token(&response.vp_token)?,
+            response.state,
+        )),
+        ResponseBody::Error(error) => Err(Error::InvalidParameter {
+            name: "error",
+            detail: format!("the wallet answered `{}`", error.error.as_str()),
+        }),
+    }
+}
+
+/// A fresh in-person challenge for the verifier's screen (audience `verifier_id`, a new
+/// nonce) and the [`Challenge`] its presentations are then verified against (single use).
+pub fn in_person_challenge(verifier_id: &str) -> Result<(InPersonChallenge, Challenge)> {
+    let shown = InPersonChallenge::new(verifier_id, Nonce::random()?)?;
+    let challenge = Challenge::single_use(shown.nonce().as_str()).for_audience(shown.audience());
+    Ok((shown, challenge))
+}
+
+/// The submission in compact QR texts: one `MV1:…` per requirement of `policy`, in the
+/// policy's order, one per line (not split on spaces: the base45 alphabet has a space).
+///
+/// ```
+/// use myna_verifier::policy::age::AgeCheck;
+/// use myna_verifier::transport::submission_from_compact;
+/// assert!(submission_from_compact(&AgeCheck::over_20()?, "").is_err());
+/// assert!(submission_from_compact(&AgeCheck::over_20()?, "MV1:$$$").is_err());
+/// # Ok::<(), myna_verifier::core::Error>(())
+/// ```
+pub fn submission_from_compact(policy: &dyn Policy, texts: &str) -> Result<Submission> {
+    let parts: Vec<&str> = texts
+        .lines()
+        .map(|line| line.trim_end_matches('\r'))
+        .filter(|line| !line.is_empty())
+        .collect();
+    let requirements = policy.requirements();
+    if parts.len() != requirements.len() {
+        return Err(Error::Malformed {
+            what: "compact presentation",
+            detail: format!(
+                "{} QR texts for {} requested credentials",
+                parts.len(),
+                requirements.len()
+            ),
+        });
+    }
+    let mut submission = Submission::default();
+    for (requirement, text) in requirements.iter().zip(parts) {
+        submission = submission.with(&requirement.id, &compact::decode(text)?);
+    }
+    Ok(submission)
+}
+
+/// An unattended gate: it shows a challenge that changes every 30 seconds (derived from its
+/// key, so nothing is stored), and accepts presentations bound to the current or previous
+/// window. Each KB-JWT is still accepted only once (the replay guard).
+#[derive(Debug)]
+pub struct Gate {
+    id: GateId,
+    key: GateKey,
+}
+
+impl Gate {
+    /// The gate `id` with its secret `key`.
+    pub fn new(id: GateId, key: GateKey) -> Self {
+        Gate { id, key }
+    }
+
+    /// The gate's identifier (the KB-JWT audience).
+    pub fn id(&self) -> &GateId {
+        &self.id
+    }
+
+    /// What the gate's screen shows at `now`.
+    pub fn challenge(&self, now: NumericDate) -> Result<InPersonChallenge> {
+        Ok(GateNonce::current(&self.key, &self.id, now)?.challenge(&self.id))
+    }
+
+    /// Verifies compact QR texts for `policy` against the gate's window nonces at the
+    /// verifier's time.
+    pub fn verify(&self, verifier: &Verifier, policy: &dyn Policy, texts: &str) -> Decision {
+        match self.challenge_of(verifier.now(), policy, texts) {
+            Ok((submission, challenge)) => verifier.verify(policy, &submission, &challenge),
+            Err(error) => verifier.reject(policy, Rejection::from_error(error)),
+        }
+    }
+
+    fn challenge_of(
+        &self,
+        now: NumericDate,
+        policy: &dyn Policy,
+        texts: &str,
+    ) -> Result<(Submission, Challenge)> {
+        let submission = submission_from_compact(policy, texts)?;
+        let first = policy
+            .requirements()
+            .first()
+            .and_then(|r| submission.get(&r.id))
+            .ok_or(Error::KeyBindingMissing)?;
+        let nonce = compact::key_binding_nonce(first)?;
+        let accepted = GateNonce::accept(&self.key, &self.id, &nonce, now)?;
+        let challenge =
+            Challenge::shared(accepted.as_nonce().as_str()).for_audience(self.id.as_str());
+        Ok((submission, challenge))
+    }
+}
