@@ -159,13 +159,7 @@ impl Reason {
             | CodeLength { .. }
             | CodeNotDigit { .. }
             | CheckDigitMismatch { .. }
-            | UnknownPrefecture(_)
-            | CompactPrefix(_)
-            | CompactBase45
-            | CompactCompression(_)
-            | CompactTruncated(_)
-            | CompactTrailingData(_)
-            | CompactNotCanonical(_) => Reason::Unreadable,
+            | UnknownPrefecture(_) => Reason::Unreadable,
             AlgNone
             | UnsupportedAlgorithm(_)
             | UnsupportedCritical(_)

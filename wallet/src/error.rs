@@ -14,6 +14,7 @@ pub enum Error {
     #[error(transparent)]
     Core(#[from] myna_vc_core::Error),
     /// The card refused or failed (PIN, reader, certificate).
+    #[cfg(feature = "card")]
     #[error("card: {0}")]
     Card(#[from] myna_jpki::Error),
     /// The passphrase does not open the sealed data (or the data was altered: the two cannot

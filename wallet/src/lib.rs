@@ -11,8 +11,10 @@
 //! * [`records`]: every record encrypted at rest under a key from the master secret.
 //! * [`wallet`]: the [`Wallet`] — create, open, restore, export, import.
 //! * [`receipt`]: checks on every received credential (issuer key, status, schema).
-//! * [`receive`]: the OpenID4VCI client flow and card anchoring, over an
-//!   [`IssuerTransport`](receive::IssuerTransport).
+//! * [`receive`]: the OpenID4VCI client flow over an
+//!   [`IssuerTransport`](receive::IssuerTransport), or in steps (key proofs, keep) for callers
+//!   that do the HTTP themselves.
+//! * `anchor` (feature `card`, default): anchoring to a My Number card through `myna-jpki`.
 //! * [`credentials`]: batches of single-use credentials, one verifier per instance, refill.
 //! * [`consent`]: dynamic opt-in — holder-signed consents, registry, withdraw / pause /
 //!   resume, who holds what.
@@ -22,6 +24,8 @@
 //! * `http` (feature `http`): the transports over HTTP.
 #![forbid(unsafe_code)]
 
+#[cfg(feature = "card")]
+pub mod anchor;
 pub mod consent;
 pub mod credentials;
 mod error;

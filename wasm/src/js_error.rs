@@ -1,7 +1,7 @@
 //! Failures as JS `Error`s with a stable `code`.
 //!
-//! A [`Failure`] is a [`myna_vc_core::Error`], a [`myna_wallet::Error`] or a bad argument from
-//! JS. The code of an error is its variant name in `snake_case` (`SignatureInvalid` → `signature_invalid`):
+//! A [`Failure`] is a [`myna_vc_core::Error`], a wallet error (feature `wallet`) or a bad
+//! argument from JS. The code of an error is its variant name in `snake_case` (`SignatureInvalid` → `signature_invalid`):
 //! variant names are public API of vc-core, so the codes change only when that API does, and
 //! no hand-kept table can drift from it. Bad arguments have the code `invalid_argument`.
 
@@ -14,6 +14,7 @@ pub enum Failure {
     /// Refused by myna-vc's rules or parsers.
     Core(Error),
     /// Refused by the wallet (wrong passphrase, nothing to present, a batch used up, …).
+    #[cfg(feature = "wallet")]
     Wallet(myna_wallet::Error),
     /// A JS argument of the wrong shape (a negative index, a fractional time, …).
     Argument(String),
@@ -37,6 +38,7 @@ impl Failure {
     pub fn code(&self) -> String {
         match self {
             Failure::Core(error) => code(error),
+            #[cfg(feature = "wallet")]
             Failure::Wallet(error) => variant_code(error),
             Failure::Argument(_) => "invalid_argument".to_owned(),
         }
@@ -46,6 +48,7 @@ impl Failure {
     pub fn message(&self) -> String {
         match self {
             Failure::Core(error) => error.to_string(),
+            #[cfg(feature = "wallet")]
             Failure::Wallet(error) => error.to_string(),
             Failure::Argument(message) => message.clone(),
         }

@@ -10,7 +10,7 @@
 //!   entries (`StatusList.verify(token, issuerJwk, uri, nowUnix)`).
 //! * [`verifier`]: a shop's `Verifier` — built from its trust list and cached status lists,
 //!   it makes requests for the ready policies and returns decisions as plain objects.
-//! * [`wallet`]: a holder's `Wallet` in memory — key proofs for issuance, credentials checked
+//! * `wallet` (feature `wallet`; the `myna-vc/wallet` entry of the package): a holder's `Wallet` in memory — key proofs for issuance, credentials checked
 //!   on receipt, previews and minimal presentations (QR text and `vp_token`).
 //! * [`js_error`]: how a Rust error becomes a JS `Error` with a stable `code`.
 //!
@@ -22,6 +22,7 @@
 pub mod js_error;
 pub mod status_list;
 pub mod verifier;
+#[cfg(feature = "wallet")]
 pub mod wallet;
 
 pub use myna_vc_core as core;

@@ -316,7 +316,6 @@ fn submission(policy: &dyn Policy, presentation: &str) -> Result<Submission, Err
     }
 }
 
-
 fn argument(message: &str) -> Failure {
     Failure::Argument(message.to_owned())
 }

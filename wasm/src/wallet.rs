@@ -21,6 +21,27 @@ use wasm_bindgen::prelude::*;
 use crate::js_error::{whole_number, Failure};
 use crate::to_js;
 
+#[wasm_bindgen(typescript_custom_section)]
+const TS_TYPES: &'static str = r#"
+/** What `Wallet.keep` stored. */
+export interface KeptBatch { batch: string; count: number }
+/** One credential of a preview: what the verifier will see of it. */
+export interface PreviewItem {
+  query: string;
+  vct: string;
+  issuer: string;
+  /** Each disclosed claim (its JSON claim path) and its value. */
+  disclosed: Record<string, unknown>;
+}
+/** What `Wallet.present` returns. */
+export interface WalletPresentation {
+  /** The QR text (`MV1:…`). */
+  compact: string;
+  /** The OpenID4VP `vp_token`: presentations by credential query id. */
+  vpToken: Record<string, string[]>;
+}
+"#;
+
 /// A holder's wallet kept in memory.
 #[wasm_bindgen]
 pub struct Wallet {
@@ -58,6 +79,7 @@ impl Wallet {
     /// `{ authorityJwk, trustList, statusLists: [{ uri, token }] }`: each credential must be
     /// signed by an issuer the trust list allows for its type, bound to one of the batch's
     /// keys, and valid on its status list. Returns `{ batch, count }`.
+    #[wasm_bindgen(unchecked_return_type = "KeptBatch")]
     pub fn keep(
         &self,
         batch: &str,
@@ -75,6 +97,7 @@ impl Wallet {
     /// What would be disclosed for `request` (the object `Verifier.request` returns, as a JSON
     /// string: `{ challenge, dcqlQuery }`), before anything is signed:
     /// `[{ query, vct, issuer, disclosed: { claim: value } }]`.
+    #[wasm_bindgen(unchecked_return_type = "PreviewItem[]")]
     pub fn preview(
         &self,
         request: &str,
@@ -88,6 +111,7 @@ impl Wallet {
     /// Signs the presentation for `request` with the smallest disclosure that answers it,
     /// bound to the verifier's nonce and audience, with a credential never shown to another
     /// verifier: `{ compact, vpToken }` (`compact` is the QR text, `MV1:…`).
+    #[wasm_bindgen(unchecked_return_type = "WalletPresentation")]
     pub fn present(
         &self,
         request: &str,
@@ -157,11 +181,18 @@ impl Wallet {
             now,
         )?;
         let mut status = StatusTokens::new();
-        for entry in member(&trust, "statusLists")?.as_array().into_iter().flatten() {
-            let entry = entry
-                .as_object()
-                .ok_or_else(|| Failure::Argument("a `statusLists` entry must be an object".into()))?;
-            status = status.with(&StatusListUri::new(text(entry, "uri")?)?, text(entry, "token")?);
+        for entry in member(&trust, "statusLists")?
+            .as_array()
+            .into_iter()
+            .flatten()
+        {
+            let entry = entry.as_object().ok_or_else(|| {
+                Failure::Argument("a `statusLists` entry must be an object".into())
+            })?;
+            status = status.with(
+                &StatusListUri::new(text(entry, "uri")?)?,
+                text(entry, "token")?,
+            );
         }
         let check = ReceiptCheck {
             issuers: &list,
@@ -225,7 +256,9 @@ fn presentation_request(request: &str) -> Result<PresentationRequest, Failure> {
 
 fn time(now_unix: f64) -> Result<NumericDate, Failure> {
     // At most 2^53 - 1, so the conversion to i64 is exact.
-    Ok(NumericDate::from_unix(whole_number(now_unix, "nowUnix")? as i64))
+    Ok(NumericDate::from_unix(
+        whole_number(now_unix, "nowUnix")? as i64
+    ))
 }
 
 fn wallet_error(error: myna_wallet::Error) -> Failure {

@@ -2,6 +2,8 @@
 // type a user's code, including the shapes of decisions, requests and errors.
 import { StatusList, Verifier, type Decision, type MynaError, type PresentationRequest } from "myna-vc";
 
+import { Wallet, type PreviewItem, type WalletPresentation } from "myna-vc/wallet";
+
 declare const config: string;
 declare const presentation: string;
 declare const token: string;
@@ -15,6 +17,12 @@ const claims: Record<string, unknown>[] = decision.credentials.map((c) => c.clai
 const specs: string[] = Verifier.policies().map((p) => p.spec);
 const list: StatusList = StatusList.verify(token, "{}", "https://city.example/status/1", 0);
 const bits: number = list.bits;
+
+const wallet: Wallet = Wallet.restore("secret", 0);
+const items: PreviewItem[] = wallet.preview(JSON.stringify(request), 0);
+const presented: WalletPresentation = wallet.present(JSON.stringify(request), 0);
+const qr: string = presented.compact;
+console.log(items.map((i) => i.disclosed), qr);
 
 try {
   Verifier.create("{}", 0);

@@ -1,0 +1,11 @@
+// Loads a wasm-bindgen module once: in Node from the file next to its glue, in browsers with
+// fetch. Both entry points of the package (`myna-vc`, `myna-vc/wallet`) go through here.
+export async function load(init, wasmUrl) {
+  const inNode = typeof process !== "undefined" && process.versions != null && process.versions.node != null;
+  if (inNode) {
+    const { readFile } = await import("node:fs/promises");
+    await init({ module_or_path: await readFile(wasmUrl) });
+  } else {
+    await init({ module_or_path: wasmUrl });
+  }
+}
