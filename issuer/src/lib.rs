@@ -9,7 +9,7 @@
 //! Data flows card → issuer → wallet → verifier; the issuer depends on `myna-vc-core` and
 //! `myna-jpki` only.
 //!
-//! ## A short tour (work in progress: the issuer issue is open)
+//! ## A short tour
 //!
 //! * [`credential_types`]: the declarations (vct, disclosure rules, JSON Schema from
 //!   `specs/credential-types/`) of the anchor, resident, age, child medical subsidy, fan-club,
