@@ -23,7 +23,7 @@ use myna_vc_core::Result;
 
 use crate::decision::{Decision, DisclosedCredential, Reason, Rejection};
 use crate::policy::{Policy, Presented, PresentedCredential, Requirement};
-use crate::replay::{ReplayGuard, Seen};
+use crate::replay::{key_binding_identity, ReplayGuard, Seen};
 use crate::status_cache::StatusCache;
 use crate::submission::{self, Challenge, Submission};
 use crate::trust::Trust;
@@ -258,12 +258,11 @@ impl Verifier {
         let issuer = input.trust.authorize(&iss, verified.vct(), input.now)?;
         check_required_claims(&verified, input.requirement)?;
         let staleness = self.check_status(&verified, &iss, input)?;
-        let holder = verified
+        let holder_key = verified
             .disclosed()
             .holder_key()?
-            .ok_or(myna_vc_core::Error::NoHolderKey)?
-            .thumbprint()
-            .to_string();
+            .ok_or(myna_vc_core::Error::NoHolderKey)?;
+        let holder = holder_key.thumbprint().to_string();
         let presented_at = verified
             .disclosed()
             .key_binding()
@@ -278,7 +277,7 @@ impl Verifier {
         // `verify` required and checked a KB-JWT: it is the last `~`-separated part.
         let kb_jwt = text
             .rsplit_once('~')
-            .map(|(_, kb)| kb.to_owned())
+            .map(|(_, kb)| key_binding_identity(kb, holder_key.allowed_algorithm()))
             .ok_or(myna_vc_core::Error::KeyBindingMissing)?;
         Ok(Checked {
             report: DisclosedCredential {
@@ -331,7 +330,7 @@ impl Verifier {
     /// refuses the whole submission.
     fn record_use(
         &self,
-        kb_jwts: &[(String, NumericDate)],
+        kb_jwts: &[(Vec<u8>, NumericDate)],
         presented: &Presented,
         challenge: &Challenge,
         now: NumericDate,
@@ -354,7 +353,7 @@ impl Verifier {
         }
         for (kb_jwt, issued_at) in kb_jwts {
             self.guard(
-                kb_jwt.as_bytes(),
+                kb_jwt,
                 issued_at.plus_seconds(window),
                 now,
                 "key binding JWT",
@@ -389,7 +388,8 @@ struct CredentialInput<'a> {
 struct Checked {
     report: DisclosedCredential,
     presented: PresentedCredential,
-    kb_jwt: (String, NumericDate),
+    /// The KB-JWT's replay identity and `iat`.
+    kb_jwt: (Vec<u8>, NumericDate),
 }
 
 /// The issuer id from the unverified payload and the trust list's key for it (chosen by the
