@@ -1,0 +1,111 @@
+//! The story the demo prints: one line per step, ✓ when the outcome is the expected one and
+//! ✗ when it is not, and a tally that decides the exit code.
+//!
+//! A step's outcome is never assumed: each call compares what really happened (a verifier's
+//! decision, an HTTP answer, a wallet error) with what the scenario expects.
+
+use myna_verifier::decision::{Decision, Reason};
+
+/// What a verifier is expected to decide.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Expect {
+    /// Accepted.
+    Accept,
+    /// Refused for this reason.
+    Refuse(Reason),
+}
+
+/// The printed story and its tally.
+#[derive(Debug, Default)]
+pub struct Narrative {
+    passed: usize,
+    failed: usize,
+    missing: Vec<&'static str>,
+}
+
+impl Narrative {
+    /// A scenario's title.
+    pub fn scenario(&self, number: usize, title: &str) {
+        println!();
+        println!("{number}. {title}");
+    }
+
+    /// A line of context (no outcome).
+    pub fn note(&self, text: &str) {
+        println!("   · {text}");
+    }
+
+    /// A step that had to succeed: ✓ with `text`, or ✗ with the error.
+    pub fn step<T>(&mut self, text: &str, outcome: Result<T, String>) -> Option<T> {
+        match outcome {
+            Ok(value) => {
+                self.pass(text);
+                Some(value)
+            }
+            Err(error) => {
+                self.fail(text, &error);
+                None
+            }
+        }
+    }
+
+    /// A verifier's decision compared with the expected one.
+    pub fn decision(&mut self, text: &str, expect: Expect, decision: Result<Decision, String>) {
+        let decision = match decision {
+            Ok(decision) => decision,
+            Err(error) => return self.fail(text, &error),
+        };
+        let got = match decision.reason() {
+            None if decision.accepted() => Expect::Accept,
+            Some(reason) => Expect::Refuse(reason),
+            None => return self.fail(text, "rejected without a reason"),
+        };
+        if got == expect {
+            self.pass(&format!("{text} — {}", describe(got)));
+        } else {
+            let detail = format!("expected {}, got {}", describe(expect), describe(got));
+            self.fail(text, &detail);
+        }
+    }
+
+    /// A scenario that does not exist yet: printed as such, and the run fails.
+    pub fn not_yet_built(&mut self, number: usize, title: &'static str) {
+        self.scenario(number, title);
+        println!("   ✗ not yet built");
+        self.missing.push(title);
+    }
+
+    /// A step that matched: ✓.
+    pub fn pass(&mut self, text: &str) {
+        println!("   ✓ {text}");
+        self.passed += 1;
+    }
+
+    /// A step that did not: ✗ with why.
+    pub fn fail(&mut self, text: &str, why: &str) {
+        println!("   ✗ {text}: {why}");
+        self.failed += 1;
+    }
+
+    /// Prints the tally; `Err` when any step failed or a scenario is missing.
+    pub fn finish(&self) -> Result<(), String> {
+        println!();
+        println!(
+            "{} steps as expected, {} not; {} scenario(s) not yet built",
+            self.passed,
+            self.failed,
+            self.missing.len()
+        );
+        if self.failed > 0 || !self.missing.is_empty() {
+            return Err("the demo did not run as expected".into());
+        }
+        Ok(())
+    }
+}
+
+fn describe(outcome: Expect) -> String {
+    match outcome {
+        Expect::Accept => "accepted".into(),
+        Expect::Refuse(reason) => format!("refused: {} ({})", reason.text_en(), reason.text_ja()),
+    }
+}

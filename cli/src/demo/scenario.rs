@@ -1,0 +1,64 @@
+//! The scenarios of issue 9, in the issue's order. Each plays against the shared
+//! [`World`](super::world::World) and reports every step to the narrative; one that is not
+//! written yet says so and fails the run.
+
+pub mod age;
+pub mod kobe_gate;
+
+use super::narrative::Narrative;
+use super::world::World;
+use super::DemoResult;
+
+/// How a scenario is played.
+type Play = fn(&World, &mut Narrative) -> DemoResult<()>;
+
+/// Every scenario: its title and how to play it (`None`: not yet built).
+pub const SCENARIOS: [(&str, Option<Play>); 9] = [
+    ("A convenience store checks age ≥ 20", Some(age::play)),
+    (
+        "A Kobe subway gate admits a resident pupil, refuses a non-resident",
+        Some(kobe_gate::play),
+    ),
+    (
+        "An Izu partner shop sells a limited bottle once per person",
+        None,
+    ),
+    (
+        "A Maebashi forum refuses a second account by the same person",
+        None,
+    ),
+    (
+        "A shelter desk checks in two evacuees offline, then syncs the roster",
+        None,
+    ),
+    (
+        "A clinic accepts a subsidy and exports the billing record",
+        None,
+    ),
+    (
+        "A one-time consent ends after its use; a paused consent blocks access until resumed",
+        None,
+    ),
+    (
+        "A resident moves house: the resident credential is revoked, age still works",
+        None,
+    ),
+    (
+        "Two trustees open an escrowed pseudonym; one alone cannot",
+        None,
+    ),
+];
+
+/// Plays every scenario in order.
+pub fn play_all(world: &World, story: &mut Narrative) {
+    for (number, (title, play)) in (1..).zip(SCENARIOS) {
+        let Some(play) = play else {
+            story.not_yet_built(number, title);
+            continue;
+        };
+        story.scenario(number, title);
+        if let Err(error) = play(world, story) {
+            story.fail("the scenario stopped", &error);
+        }
+    }
+}

@@ -1,0 +1,137 @@
+//! `myna demo` as a newcomer runs it: the built binary, its output checked step by step.
+//!
+//! Every scenario that is built must print each of its expected ✓ lines and no ✗ line of its
+//! own; the scenarios not built yet must say so, and then (and only then) the exit code is
+//! non-zero. When every scenario exists the test requires exit code 0.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+use std::process::Command;
+
+/// Each expected step, by scenario: the start of its ✓ line.
+const EXPECTED: &[(&str, &[&str])] = &[
+    (
+        "0. Setting up",
+        &[
+            "✓ test JPKI CA made",
+            "✓ issuer services of Kobe (281000), Maebashi (102016) and Mishima (222062) serving on 127.0.0.1",
+            "✓ each city imported the CA's current CRLs",
+            "✓ national trust list signed",
+            "✓ Hanako (36, Maebashi): wallet anchored to the card at 前橋市 over HTTP",
+            "✓ Kenta (19, Mishima): wallet anchored to the card at 三島市 over HTTP",
+            "✓ Sakura (11, Kobe): 神戸市 staff made an offer from the resident register",
+            "✓ Haruto (11, Maebashi): 前橋市 staff made an offer from the resident register",
+        ],
+    ),
+    (
+        "1. A convenience store checks age ≥ 20",
+        &[
+            "✓ Hanako (36, Maebashi) buys a bottle of sake — accepted",
+            "✓ Kenta (19, Mishima) buys a bottle of sake — refused: Below the required age.",
+        ],
+    ),
+    (
+        "2. A Kobe subway gate admits a resident pupil, refuses a non-resident",
+        &[
+            "✓ Sakura (11, Kobe) walks through the free-pass gate — accepted",
+            "✓ Haruto (11, Maebashi) walks through the free-pass gate — refused: Not a resident of the required municipality.",
+        ],
+    ),
+];
+
+/// The scenarios' headings, in order; those without an entry in [`EXPECTED`] are not built.
+const SCENARIOS: [&str; 9] = [
+    "1. A convenience store checks age ≥ 20",
+    "2. A Kobe subway gate admits a resident pupil, refuses a non-resident",
+    "3. An Izu partner shop sells a limited bottle once per person",
+    "4. A Maebashi forum refuses a second account by the same person",
+    "5. A shelter desk checks in two evacuees offline, then syncs the roster",
+    "6. A clinic accepts a subsidy and exports the billing record",
+    "7. A one-time consent ends after its use; a paused consent blocks access until resumed",
+    "8. A resident moves house: the resident credential is revoked, age still works",
+    "9. Two trustees open an escrowed pseudonym; one alone cannot",
+];
+
+/// The lines of the section that starts with `heading` (up to the next blank line).
+fn section<'a>(stdout: &'a str, heading: &str) -> Vec<&'a str> {
+    let mut lines = stdout.lines().skip_while(|l| !l.starts_with(heading));
+    assert!(
+        lines.next().is_some(),
+        "no section {heading:?} in:\n{stdout}"
+    );
+    lines
+        .take_while(|l| !l.trim().is_empty())
+        .map(str::trim)
+        .collect()
+}
+
+#[test]
+fn the_demo_plays_every_built_scenario_as_expected() {
+    let output = Command::new(env!("CARGO_BIN_EXE_myna"))
+        .arg("demo")
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    let stderr = String::from_utf8(output.stderr).unwrap();
+
+    for (heading, steps) in EXPECTED {
+        let lines = section(&stdout, heading);
+        for step in *steps {
+            assert!(
+                lines.iter().any(|l| l.starts_with(step)),
+                "{heading}: no line starting {step:?} in:\n{}",
+                lines.join("\n")
+            );
+        }
+        let failed: Vec<_> = lines.iter().filter(|l| l.starts_with('✗')).collect();
+        assert!(failed.is_empty(), "{heading}: {failed:?}");
+    }
+
+    let mut missing = 0;
+    for heading in SCENARIOS {
+        let lines = section(&stdout, heading);
+        let built = EXPECTED.iter().any(|(h, _)| *h == heading);
+        let says_missing = lines == ["✗ not yet built"];
+        assert_eq!(
+            built, !says_missing,
+            "{heading}: built {built}, but printed {lines:?}"
+        );
+        missing += usize::from(says_missing);
+    }
+
+    let expected_steps: usize = EXPECTED.iter().map(|(_, s)| s.len()).sum();
+    let tally =
+        format!("{expected_steps} steps as expected, 0 not; {missing} scenario(s) not yet built");
+    assert!(stdout.contains(&tally), "no {tally:?} in:\n{stdout}");
+    if missing == 0 {
+        assert!(output.status.success(), "{stdout}\n{stderr}");
+    } else {
+        assert_eq!(output.status.code(), Some(1), "{stdout}\n{stderr}");
+        assert!(
+            stderr.contains("the demo did not run as expected"),
+            "{stderr}"
+        );
+    }
+}
+
+#[test]
+fn the_demo_explains_itself() {
+    let output = Command::new(env!("CARGO_BIN_EXE_myna"))
+        .args(["demo", "--help"])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    assert!(output.status.success());
+    for needle in [
+        "temporary data directory",
+        "127.0.0.1",
+        "2027-04-01 09:00 JST",
+        "✓",
+    ] {
+        assert!(stdout.contains(needle), "no {needle:?} in:\n{stdout}");
+    }
+}
