@@ -41,6 +41,15 @@ const EXPECTED: &[(&str, &[&str])] = &[
             "✓ Haruto (11, Maebashi) walks through the free-pass gate — refused: Not a resident of the required municipality.",
         ],
     ),
+    (
+        "8. A resident moves house: the resident credential is revoked, age still works",
+        &[
+            "✓ Hanako shows the Maebashi city pool she lives in Maebashi (residents' rate) — accepted",
+            "✓ Hanako moves to Takasaki: J-LIS revokes her signature certificate (affiliationChanged), every city imports the new CRL",
+            "✓ Hanako tries the residents' rate at the pool again — refused: The issuer has revoked the credential.",
+            "✓ Hanako buys sake in Takasaki: her age credential still works — accepted",
+        ],
+    ),
 ];
 
 /// The scenarios' headings, in order; those without an entry in [`EXPECTED`] are not built.

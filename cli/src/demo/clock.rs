@@ -1,7 +1,7 @@
 //! The demo clock: every party (issuer services, wallets, verifiers) reads the same injected
 //! time, starting at [`DEMO_START`] whatever today's date is, so ages, validity periods and
-//! the printed story are the same on every run. It is atomic so that scenarios which need
-//! time to pass (a later session) can move it for every party at once.
+//! the printed story are the same on every run. Scenarios that need time to pass
+//! (a new CRL) move it for every party at once.
 
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::Arc;
@@ -19,6 +19,11 @@ impl DemoClock {
     /// A clock at [`DEMO_START`].
     pub fn start() -> Arc<DemoClock> {
         Arc::new(DemoClock(AtomicI64::new(DEMO_START.as_unix())))
+    }
+
+    /// Moves the clock `secs` seconds forward, for every party at once.
+    pub fn advance(&self, secs: i64) {
+        self.0.fetch_add(secs, Ordering::SeqCst);
     }
 }
 

@@ -114,6 +114,11 @@ impl Resident {
         Ok(Resident { spec, card, wallet })
     }
 
+    /// The card's certificates (to revoke one at the CA).
+    pub fn card(&self) -> &IssuedCard {
+        &self.card
+    }
+
     fn virtual_card(&self) -> DemoResult<JpkiCard<VirtualCard>> {
         Ok(JpkiCard::new(VirtualCard::new(
             &self.card,

@@ -4,6 +4,7 @@
 
 pub mod age;
 pub mod kobe_gate;
+pub mod move_house;
 
 use super::narrative::Narrative;
 use super::world::World;
@@ -41,7 +42,7 @@ pub const SCENARIOS: [(&str, Option<Play>); 9] = [
     ),
     (
         "A resident moves house: the resident credential is revoked, age still works",
-        None,
+        Some(move_house::play),
     ),
     (
         "Two trustees open an escrowed pseudonym; one alone cannot",

@@ -2,7 +2,7 @@
 //! per resident, the three cities' issuer services on loopback ports, a national trust list
 //! collecting the cities' entries, and every resident's wallet filled over HTTP.
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use myna_issuer::service::JpkiSetup;
 use myna_jpki::profile::CertificateType;
@@ -43,6 +43,8 @@ pub struct World {
     pub status: HttpStatus,
     /// An HTTP client for staff calls.
     pub http: reqwest::blocking::Client,
+    /// The test JPKI CA (J-LIS in the story): it revokes certificates and publishes CRLs.
+    ca: Mutex<TestCa>,
     /// The signed national trust list and its authority's key.
     national_list: String,
     authority: PublicKey,
@@ -88,6 +90,7 @@ impl World {
             .ok_or("no issuer services")?;
         let http = reqwest::blocking::Client::new();
         let crls = import_crls(&mut ca, &cities, &http, now);
+        let ca = Mutex::new(ca);
         story
             .step("each city imported the CA's current CRLs", crls)
             .ok_or("no CRLs")?;
@@ -124,6 +127,7 @@ impl World {
             transport,
             status,
             http,
+            ca,
             national_list,
             authority: authority.public_key(),
             verified,
@@ -173,6 +177,19 @@ impl World {
                 );
             }
         }
+    }
+
+    /// J-LIS revokes a certificate and every city imports the CRLs published now.
+    pub fn revoke_and_publish(
+        &self,
+        certificate_type: CertificateType,
+        serial: myna_jpki::certificate::SerialNumber,
+        reason: myna_jpki::crl::RevocationReason,
+    ) -> DemoResult<()> {
+        let now = self.clock.now();
+        let mut ca = self.ca.lock().map_err(|_| "the CA lock is poisoned")?;
+        ca.revoke(certificate_type, serial, reason, now);
+        import_crls(&mut ca, &self.cities, &self.http, now)
     }
 
     /// The running service of `spec`.
