@@ -42,6 +42,14 @@ const EXPECTED: &[(&str, &[&str])] = &[
         ],
     ),
     (
+        "6. A clinic accepts a subsidy and exports the billing record",
+        &[
+            "✓ 前橋市 grants Haruto the child medical subsidy at the desk; his wallet receives it with the PIN",
+            "✓ Haruto's parent shows the subsidy at the clinic reception (outpatient visit) — accepted",
+            "✓ billing record exported for the レセコン (JSON and XML): payer 88421003, recipient 1234566, copay ¥500 per visit, visit 2027-04-01",
+        ],
+    ),
+    (
         "8. A resident moves house: the resident credential is revoked, age still works",
         &[
             "✓ Hanako shows the Maebashi city pool she lives in Maebashi (residents' rate) — accepted",

@@ -49,23 +49,35 @@ impl Narrative {
         }
     }
 
-    /// A verifier's decision compared with the expected one.
-    pub fn decision(&mut self, text: &str, expect: Expect, decision: Result<Decision, String>) {
+    /// A verifier's decision compared with the expected one; the decision when it matched.
+    pub fn decision(
+        &mut self,
+        text: &str,
+        expect: Expect,
+        decision: Result<Decision, String>,
+    ) -> Option<Decision> {
         let decision = match decision {
             Ok(decision) => decision,
-            Err(error) => return self.fail(text, &error),
+            Err(error) => {
+                self.fail(text, &error);
+                return None;
+            }
         };
         let got = match decision.reason() {
             None if decision.accepted() => Expect::Accept,
             Some(reason) => Expect::Refuse(reason),
-            None => return self.fail(text, "rejected without a reason"),
+            None => {
+                self.fail(text, "rejected without a reason");
+                return None;
+            }
         };
-        if got == expect {
-            self.pass(&format!("{text} — {}", describe(got)));
-        } else {
+        if got != expect {
             let detail = format!("expected {}, got {}", describe(expect), describe(got));
             self.fail(text, &detail);
+            return None;
         }
+        self.pass(&format!("{text} — {}", describe(got)));
+        Some(decision)
     }
 
     /// A scenario that does not exist yet: printed as such, and the run fails.

@@ -178,7 +178,21 @@ impl Resident {
              "birthdate": self.spec.birthdate},
             {"credential": "age", "birthdate": self.spec.birthdate},
         ]);
-        let (offer, pin) = city.staff_offer(http, facts)?;
+        self.receive_staff_offer(transport, city, http, facts, check, now)
+    }
+
+    /// Redeems an offer of `credentials` (facts as for `POST /admin/offers`) that the city's
+    /// staff made at the desk, with the PIN they hand over. Returns how many credentials came.
+    pub fn receive_staff_offer(
+        &self,
+        transport: &dyn IssuerTransport,
+        city: &City,
+        http: &reqwest::blocking::Client,
+        credentials: serde_json::Value,
+        check: &ReceiptCheck<'_>,
+        now: NumericDate,
+    ) -> DemoResult<usize> {
+        let (offer, pin) = city.staff_offer(http, credentials)?;
         let batches = self
             .wallet
             .receive(transport, &offer, pin.as_deref(), check, now)

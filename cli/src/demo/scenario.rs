@@ -3,6 +3,7 @@
 //! written yet says so and fails the run.
 
 pub mod age;
+pub mod clinic;
 pub mod kobe_gate;
 pub mod move_house;
 
@@ -34,7 +35,7 @@ pub const SCENARIOS: [(&str, Option<Play>); 9] = [
     ),
     (
         "A clinic accepts a subsidy and exports the billing record",
-        None,
+        Some(clinic::play),
     ),
     (
         "A one-time consent ends after its use; a paused consent blocks access until resumed",

@@ -142,11 +142,7 @@ impl World {
     /// made from its certified facts; children get an offer from the resident register.
     fn onboard(&self, story: &mut Narrative) {
         let now = self.clock.now();
-        let check = ReceiptCheck {
-            issuers: &self.verified,
-            status: &self.status,
-            types: &[],
-        };
+        let check = self.receipt_check();
         for resident in &self.residents {
             let Some(city) = self.city(resident.spec.city) else {
                 story.fail(resident.spec.label, "no issuer for their city");
@@ -190,6 +186,35 @@ impl World {
         let mut ca = self.ca.lock().map_err(|_| "the CA lock is poisoned")?;
         ca.revoke(certificate_type, serial, reason, now);
         import_crls(&mut ca, &self.cities, &self.http, now)
+    }
+
+    /// What a wallet checks a credential against on receipt: the national trust list and the
+    /// status lists over HTTP.
+    fn receipt_check(&self) -> ReceiptCheck<'_> {
+        ReceiptCheck {
+            issuers: &self.verified,
+            status: &self.status,
+            types: &[],
+        }
+    }
+
+    /// `resident` redeems an offer of `credentials` that staff of their city made at the desk.
+    pub fn staff_offer(
+        &self,
+        resident: &Resident,
+        credentials: serde_json::Value,
+    ) -> DemoResult<usize> {
+        let city = self
+            .city(resident.spec.city)
+            .ok_or("no issuer for the resident's city")?;
+        resident.receive_staff_offer(
+            &self.transport,
+            city,
+            &self.http,
+            credentials,
+            &self.receipt_check(),
+            self.clock.now(),
+        )
     }
 
     /// The running service of `spec`.
