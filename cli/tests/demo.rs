@@ -42,6 +42,15 @@ const EXPECTED: &[(&str, &[&str])] = &[
         ],
     ),
     (
+        "5. A shelter desk checks in two evacuees offline, then syncs the roster",
+        &[
+            "✓ Sakura (11, Kobe) checks in at the desk, offline — accepted",
+            "✓ Kenta (19, Mishima) checks in at the desk, offline — accepted",
+            "✓ a sync while offline fails; both roster entries stay queued at the desk",
+            "✓ the network is back: the roster syncs to the disaster HQ (2 entries), a second sync sends none twice",
+        ],
+    ),
+    (
         "6. A clinic accepts a subsidy and exports the billing record",
         &[
             "✓ 前橋市 grants Haruto the child medical subsidy at the desk; his wallet receives it with the PIN",

@@ -6,6 +6,7 @@ pub mod age;
 pub mod clinic;
 pub mod kobe_gate;
 pub mod move_house;
+pub mod shelter;
 
 use super::narrative::Narrative;
 use super::world::World;
@@ -31,7 +32,7 @@ pub const SCENARIOS: [(&str, Option<Play>); 9] = [
     ),
     (
         "A shelter desk checks in two evacuees offline, then syncs the roster",
-        None,
+        Some(shelter::play),
     ),
     (
         "A clinic accepts a subsidy and exports the billing record",
