@@ -59,6 +59,20 @@ const EXPECTED: &[(&str, &[&str])] = &[
         ],
     ),
     (
+        "7. A one-time consent ends after its use; a paused consent blocks access until resumed",
+        &[
+            "✓ Hanako gives the consultation line a one-time consent (age_over_20), registered at 前橋市's consent registry",
+            "✓ the line checks the consent before reading — accepted",
+            "✓ the line reads once and reports the use to the registry",
+            "✓ the line checks the one-time consent again — refused: The one-time consent has already been used.",
+            "✓ Hanako gives the line an ongoing consent",
+            "✓ Hanako pauses it from her wallet",
+            "✓ the line checks the paused consent — refused: The consent is paused.",
+            "✓ Hanako resumes it",
+            "✓ the line checks the resumed consent — accepted",
+        ],
+    ),
+    (
         "8. A resident moves house: the resident credential is revoked, age still works",
         &[
             "✓ Hanako shows the Maebashi city pool she lives in Maebashi (residents' rate) — accepted",

@@ -64,20 +64,30 @@ impl Narrative {
             }
         };
         let got = match decision.reason() {
-            None if decision.accepted() => Expect::Accept,
-            Some(reason) => Expect::Refuse(reason),
-            None => {
-                self.fail(text, "rejected without a reason");
-                return None;
-            }
+            None if decision.accepted() => Ok(Expect::Accept),
+            Some(reason) => Ok(Expect::Refuse(reason)),
+            None => Err("rejected without a reason".to_owned()),
         };
-        if got != expect {
-            let detail = format!("expected {}, got {}", describe(expect), describe(got));
-            self.fail(text, &detail);
-            return None;
+        self.outcome(text, expect, got).then_some(decision)
+    }
+
+    /// Any accept-or-refuse outcome compared with the expected one; whether it matched.
+    pub fn outcome(&mut self, text: &str, expect: Expect, got: Result<Expect, String>) -> bool {
+        match got {
+            Err(error) => {
+                self.fail(text, &error);
+                false
+            }
+            Ok(got) if got != expect => {
+                let detail = format!("expected {}, got {}", describe(expect), describe(got));
+                self.fail(text, &detail);
+                false
+            }
+            Ok(got) => {
+                self.pass(&format!("{text} — {}", describe(got)));
+                true
+            }
         }
-        self.pass(&format!("{text} — {}", describe(got)));
-        Some(decision)
     }
 
     /// A scenario that does not exist yet: printed as such, and the run fails.

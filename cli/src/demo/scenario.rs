@@ -4,6 +4,7 @@
 
 pub mod age;
 pub mod clinic;
+pub mod consent;
 pub mod kobe_gate;
 pub mod move_house;
 pub mod shelter;
@@ -40,7 +41,7 @@ pub const SCENARIOS: [(&str, Option<Play>); 9] = [
     ),
     (
         "A one-time consent ends after its use; a paused consent blocks access until resumed",
-        None,
+        Some(consent::play),
     ),
     (
         "A resident moves house: the resident credential is revoked, age still works",
