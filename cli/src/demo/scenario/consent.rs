@@ -61,7 +61,7 @@ impl Line<'_> {
     fn report_use(&self, registry: &HttpRegistry, consent: &StoredConsent) -> DemoResult<()> {
         let id = ConsentId::parse(&consent.id).map_err(fail)?;
         let report = ConsentUseReport {
-            consent: id.clone(),
+            consent: id,
             iat: self.world.clock.now(),
         }
         .sign(&*self.signer)
