@@ -55,7 +55,10 @@ pub struct HttpIssuer {
 /// assert_eq!(route.rewrite("https://city.kobe.example/status/1").as_deref(),
 ///     Some("http://127.0.0.1:8080/status/1"));
 /// assert_eq!(route.rewrite("https://city.kobe.example.evil/x"), None);
+/// let local = "127.0.0.1:8080".parse().unwrap();
 /// assert!(LoopbackRoute::new("https://city.kobe.example", "192.0.2.1:80".parse().unwrap()).is_err());
+/// assert!(LoopbackRoute::new("http://city.kobe.example", local).is_err());
+/// assert!(LoopbackRoute::new("https://city.kobe.example/path", local).is_err());
 /// # Ok::<(), myna_wallet::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
