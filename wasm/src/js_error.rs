@@ -5,7 +5,9 @@
 //! variant names are public API of vc-core, so the codes change only when that API does, and
 //! no hand-kept table can drift from it. Bad arguments have the code `invalid_argument`.
 
+use myna_vc_core::time::NumericDate;
 use myna_vc_core::Error;
+use serde_json::{Map, Value};
 use wasm_bindgen::JsValue;
 
 /// Why a call failed.
@@ -113,6 +115,31 @@ pub fn whole_number(value: f64, name: &str) -> Result<u64, Failure> {
         )));
     }
     Ok(value as u64)
+}
+
+/// A JS time in seconds since 1970 (see [`whole_number`]).
+///
+/// ```
+/// use myna_wasm::js_error::unix_time;
+/// assert_eq!(unix_time(1_800_000_000.0, "nowUnix").ok().map(|t| t.as_unix()), Some(1_800_000_000));
+/// assert!(unix_time(-5.0, "nowUnix").is_err());
+/// ```
+pub fn unix_time(value: f64, name: &str) -> Result<NumericDate, Failure> {
+    // At most 2^53 - 1, so the conversion to i64 is exact.
+    Ok(NumericDate::from_unix(whole_number(value, name)? as i64))
+}
+
+/// The member `name` of a JSON object passed from JS, or `invalid_argument`.
+pub(crate) fn member<'a>(obj: &'a Map<String, Value>, name: &str) -> Result<&'a Value, Failure> {
+    obj.get(name)
+        .ok_or_else(|| Failure::Argument(format!("`{name}` is missing")))
+}
+
+/// The string member `name`, or `invalid_argument`.
+pub(crate) fn text<'a>(obj: &'a Map<String, Value>, name: &str) -> Result<&'a str, Failure> {
+    member(obj, name)?
+        .as_str()
+        .ok_or_else(|| Failure::Argument(format!("`{name}` must be a string")))
 }
 
 #[cfg(test)]

@@ -9,10 +9,9 @@ use myna_vc_core::jwt::TimeRules;
 use myna_vc_core::status_list::{
     StatusIndex, StatusListToken, StatusListUri, StatusReference, VerifiedStatusList,
 };
-use myna_vc_core::time::NumericDate;
 use wasm_bindgen::prelude::*;
 
-use crate::js_error::{whole_number, Failure};
+use crate::js_error::{unix_time, whole_number, Failure};
 
 /// A verified Token Status List.
 #[wasm_bindgen]
@@ -82,8 +81,7 @@ impl StatusList {
         uri: &str,
         now_unix: f64,
     ) -> Result<StatusList, Failure> {
-        // At most 2^53 - 1, so the conversion to i64 is exact.
-        let now = NumericDate::from_unix(whole_number(now_unix, "nowUnix")? as i64);
+        let now = unix_time(now_unix, "nowUnix")?;
         let key = PublicKey::from_jwk(&json::parse(issuer_jwk.as_bytes(), "issuer JWK")?)?;
         let uri = StatusListUri::new(uri)?;
         let rules = TimeRules::at(now);

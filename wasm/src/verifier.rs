@@ -19,10 +19,10 @@ use myna_verifier::policy::Policy;
 use myna_verifier::submission::{Challenge, Submission};
 use myna_verifier::trust::Trust;
 use myna_verifier::verifier::{Verifier as Core, VerifierConfig};
-use serde_json::{json, Map, Value};
+use serde_json::{json, Value};
 use wasm_bindgen::prelude::*;
 
-use crate::js_error::{whole_number, Failure};
+use crate::js_error::{member, text, unix_time, Failure};
 use crate::to_js;
 
 /// The time the page says it is: set before each call, so decisions follow the caller's
@@ -32,10 +32,9 @@ struct CallerClock(AtomicI64);
 
 impl CallerClock {
     fn set(&self, now_unix: f64) -> Result<NumericDate, Failure> {
-        // At most 2^53 - 1, so the conversion to i64 is exact.
-        let now = whole_number(now_unix, "nowUnix")? as i64;
-        self.0.store(now, Ordering::SeqCst);
-        Ok(NumericDate::from_unix(now))
+        let now = unix_time(now_unix, "nowUnix")?;
+        self.0.store(now.as_unix(), Ordering::SeqCst);
+        Ok(now)
     }
 }
 
@@ -200,11 +199,11 @@ impl Verifier {
         let clock = Arc::new(CallerClock::default());
         let now = clock.set(now_unix)?;
         let config = json::parse_object(config.as_bytes(), "verifier configuration")?;
-        let audience = string(&config, "audience")?;
+        let audience = text(&config, "audience")?;
         let authority = PublicKey::from_jwk(member(&config, "authorityJwk")?)?;
         let trust = Trust::new(
             authority,
-            string(&config, "trustList")?,
+            text(&config, "trustList")?,
             default_provider(),
             now,
         )?;
@@ -227,9 +226,9 @@ impl Verifier {
                 .as_object()
                 .ok_or_else(|| argument("each `statusLists` entry must be an object"))?;
             verifier.store_native(
-                string(entry, "issuer")?,
-                string(entry, "uri")?,
-                string(entry, "token")?,
+                text(entry, "issuer")?,
+                text(entry, "uri")?,
+                text(entry, "token")?,
                 now_unix,
             )?;
         }
@@ -318,17 +317,6 @@ fn submission(policy: &dyn Policy, presentation: &str) -> Result<Submission, Err
 
 fn argument(message: &str) -> Failure {
     Failure::Argument(message.to_owned())
-}
-
-fn member<'a>(obj: &'a Map<String, Value>, name: &str) -> Result<&'a Value, Failure> {
-    obj.get(name)
-        .ok_or_else(|| argument(&format!("configuration member `{name}` is missing")))
-}
-
-fn string<'a>(obj: &'a Map<String, Value>, name: &str) -> Result<&'a str, Failure> {
-    member(obj, name)?
-        .as_str()
-        .ok_or_else(|| argument(&format!("configuration member `{name}` must be a string")))
 }
 
 fn seconds(value: &Value, name: &str) -> Result<u64, Failure> {

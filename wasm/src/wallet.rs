@@ -7,7 +7,6 @@ use myna_vc_core::crypto::{default_provider, fill_random, PublicKey};
 use myna_vc_core::dcql::DcqlQuery;
 use myna_vc_core::oid4vci::{CNonce, IssuerId};
 use myna_vc_core::status_list::StatusListUri;
-use myna_vc_core::time::NumericDate;
 use myna_vc_core::trust_list::TrustList;
 use myna_vc_core::{b64, json};
 use myna_wallet::keys::MasterSecret;
@@ -18,7 +17,7 @@ use myna_wallet::store::MemoryStore;
 use serde_json::{json, Map, Value};
 use wasm_bindgen::prelude::*;
 
-use crate::js_error::{whole_number, Failure};
+use crate::js_error::{member, text, unix_time, Failure};
 use crate::to_js;
 
 #[wasm_bindgen(typescript_custom_section)]
@@ -126,7 +125,7 @@ impl Wallet {
 impl Wallet {
     /// [`Wallet::restore`] with a Rust error.
     pub fn restore_native(secret: &str, now_unix: f64) -> Result<Wallet, Failure> {
-        let now = time(now_unix)?;
+        let now = unix_time(now_unix, "nowUnix")?;
         let secret = MasterSecret::from_slice(&b64::decode(secret, "master secret")?)
             .map_err(wallet_error)?;
         // The sealed copy of the secret never leaves this memory store, so a random
@@ -157,7 +156,13 @@ impl Wallet {
         let issuer = IssuerId::new(issuer)?;
         let c_nonce = c_nonce.map(CNonce::new);
         self.inner
-            .key_proofs(batch, size, &issuer, c_nonce.as_ref(), time(now_unix)?)
+            .key_proofs(
+                batch,
+                size,
+                &issuer,
+                c_nonce.as_ref(),
+                unix_time(now_unix, "nowUnix")?,
+            )
             .map_err(wallet_error)
     }
 
@@ -171,7 +176,7 @@ impl Wallet {
         trust: &str,
         now_unix: f64,
     ) -> Result<Value, Failure> {
-        let now = time(now_unix)?;
+        let now = unix_time(now_unix, "nowUnix")?;
         let trust = json::parse_object(trust.as_bytes(), "wallet trust")?;
         let authority = PublicKey::from_jwk(member(&trust, "authorityJwk")?)?;
         let list = TrustList::verify(
@@ -210,7 +215,10 @@ impl Wallet {
     pub fn preview_native(&self, request: &str, now_unix: f64) -> Result<Value, Failure> {
         let preview = self
             .inner
-            .prepare(presentation_request(request)?, time(now_unix)?)
+            .prepare(
+                presentation_request(request)?,
+                unix_time(now_unix, "nowUnix")?,
+            )
             .map_err(wallet_error)?;
         let items: Vec<Value> = preview
             .items()
@@ -232,7 +240,10 @@ impl Wallet {
     pub fn present_native(&self, request: &str, now_unix: f64) -> Result<Value, Failure> {
         let presentation = self
             .inner
-            .prepare(presentation_request(request)?, time(now_unix)?)
+            .prepare(
+                presentation_request(request)?,
+                unix_time(now_unix, "nowUnix")?,
+            )
             .and_then(|preview| preview.confirm())
             .map_err(wallet_error)?;
         let compact = presentation.compact().map_err(wallet_error)?;
@@ -254,27 +265,9 @@ fn presentation_request(request: &str) -> Result<PresentationRequest, Failure> {
     PresentationRequest::in_person(&challenge, query).map_err(wallet_error)
 }
 
-fn time(now_unix: f64) -> Result<NumericDate, Failure> {
-    // At most 2^53 - 1, so the conversion to i64 is exact.
-    Ok(NumericDate::from_unix(
-        whole_number(now_unix, "nowUnix")? as i64
-    ))
-}
-
 fn wallet_error(error: myna_wallet::Error) -> Failure {
     match error {
         myna_wallet::Error::Core(core) => Failure::Core(core),
         other => Failure::Wallet(other),
     }
-}
-
-fn member<'a>(obj: &'a Map<String, Value>, name: &str) -> Result<&'a Value, Failure> {
-    obj.get(name)
-        .ok_or_else(|| Failure::Argument(format!("`{name}` is missing")))
-}
-
-fn text<'a>(obj: &'a Map<String, Value>, name: &str) -> Result<&'a str, Failure> {
-    member(obj, name)?
-        .as_str()
-        .ok_or_else(|| Failure::Argument(format!("`{name}` must be a string")))
 }
