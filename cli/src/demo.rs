@@ -5,8 +5,7 @@
 //! services (in-process, over HTTP on 127.0.0.1), the residents' wallets and the verifier
 //! library — then the scenarios, each step printed with ✓ (the outcome was the expected one)
 //! or ✗. Time is the fixed demo clock ([`clock::DEMO_START`]), never today's date. The command
-//! exits non-zero if any step's outcome differs from the expected one or a scenario is not
-//! built yet.
+//! exits non-zero if any step's outcome differs from the expected one.
 //!
 //! * [`world`]: the setup; [`city`]: one issuer service; [`resident`]: a card and a wallet;
 //! * [`counter`]: a verifier meeting a wallet in person; [`narrative`]: the printed story;
@@ -38,7 +37,7 @@ ports (127.0.0.1), a test JPKI CA with virtual My Number cards for synthetic res
 in-process and reached over HTTP, the residents' wallets and the verifier library. \
 Time is a fixed demo clock (2027-04-01 09:00 JST), not today's date.\n\n\
 Each step prints ✓ when its outcome is the expected one (an acceptance or a refusal) and ✗ \
-otherwise; the command exits non-zero if any step is ✗ or a scenario is not built yet.";
+otherwise; the command exits non-zero if any step is ✗.";
 
 /// Arguments of `myna demo` (none: everything is embedded).
 #[derive(Debug, clap::Args)]

@@ -872,8 +872,12 @@ async fn context_pseudonym_is_one_per_person_whatever_the_wallet_and_is_escrowed
         (&second, "maebashi-forum"),
         (&first, "izu-limited-sake-2026"),
     ] {
-        let (status, anchored) =
-            json(Wallet::new(&server).anchor(&card, &**holder, START, false).await).await;
+        let (status, anchored) = json(
+            Wallet::new(&server)
+                .anchor(&card, &**holder, START, false)
+                .await,
+        )
+        .await;
         assert_eq!(status, 200, "{anchored}");
         let answer = pseudonym_for(&server, &admins, &anchored, &**holder, context).await;
         let (status, body) = json(answer).await;
@@ -891,10 +895,18 @@ async fn context_pseudonym_is_one_per_person_whatever_the_wallet_and_is_escrowed
         pseudonyms.push(vc.claims()["pseudonym"].as_str().unwrap().to_owned());
     }
     assert_eq!(pseudonyms[0], pseudonyms[1], "same person, same context");
-    assert_ne!(pseudonyms[0], pseudonyms[2], "another context, another value");
+    assert_ne!(
+        pseudonyms[0], pseudonyms[2],
+        "another context, another value"
+    );
 
     // Another holder's anchor cannot be borrowed: its key binding does not verify.
-    let (_, anchored) = json(Wallet::new(&server).anchor(&card, &*first, START, false).await).await;
+    let (_, anchored) = json(
+        Wallet::new(&server)
+            .anchor(&card, &*first, START, false)
+            .await,
+    )
+    .await;
     let refused = assert_error(
         pseudonym_for(&server, &admins, &anchored, &*signer(), "maebashi-forum").await,
         400,

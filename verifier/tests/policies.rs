@@ -264,6 +264,23 @@ fn fan_club_one_purchase_per_sale(ledger: Arc<dyn RedemptionLedger>) {
         "f4",
     );
     assert_eq!(wrong.reason(), Some(Reason::WrongContext));
+    // A pseudonym bound to someone else's key cannot stand in for the member's.
+    let friend = Holder::new();
+    let claims =
+        json!({"context": SALE, "pseudonym": "EEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEE"});
+    let (borrowed, _) = world.issue(KOBE, Kind::ContextPseudonym, claims, &friend);
+    let submission = Submission::default()
+        .with(
+            "membership",
+            &world.present(&alice.membership, &alice.holder, &[], "f7"),
+        )
+        .with(
+            "age",
+            &world.present(&alice.age, &alice.holder, &["age_over_20"], "f7"),
+        )
+        .with("pseudonym", &world.present(&borrowed, &friend, &[], "f7"));
+    let mismatch = world.verifier.verify(&shop2, &submission, &nonce("f7"));
+    assert_eq!(mismatch.reason(), Some(Reason::HolderMismatch));
     // Not a member of this club / under 20.
     let bob = member(&world, "other-club", true);
     assert_eq!(
@@ -304,10 +321,8 @@ fn forum_refuses_a_second_account_by_the_same_person() {
         let holder = Holder::new();
         let claims = json!({"context": context, "pseudonym": pseudonym});
         let (credential, _) = world.issue(KOBE, Kind::ContextPseudonym, claims, &holder);
-        let submission = Submission::default().with(
-            "pseudonym",
-            &world.present(&credential, &holder, &[], n),
-        );
+        let submission =
+            Submission::default().with("pseudonym", &world.present(&credential, &holder, &[], n));
         world.verifier.verify(&forum, &submission, &nonce(n))
     };
     let hanako = "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
@@ -316,7 +331,12 @@ fn forum_refuses_a_second_account_by_the_same_person() {
     let second = sign_up("maebashi-forum", hanako, "s2");
     assert_eq!(second.reason(), Some(Reason::AlreadyRegistered));
     assert_eq!(
-        sign_up("izu-sale", "BBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBB", "s3").reason(),
+        sign_up(
+            "izu-sale",
+            "BBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBB",
+            "s3"
+        )
+        .reason(),
         Some(Reason::WrongContext)
     );
     let taro = sign_up(

@@ -22,8 +22,8 @@ use myna_vc_core::oid4vci::{
     CredentialRequest, CredentialResponse, IssuerId, NonceResponse, TokenRequest, TokenResponse,
     TxCodeValue,
 };
-use myna_vc_core::time::NumericDate;
 use myna_vc_core::sdjwt::{KeyBinding, SdJwt};
+use myna_vc_core::time::NumericDate;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 

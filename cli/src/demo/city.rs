@@ -8,7 +8,10 @@ use std::net::SocketAddr;
 use std::path::Path;
 use std::sync::Arc;
 
-use myna_issuer::service::config::{AdminRole, AdminTokenEntry, ServiceConfig};
+use myna_issuer::escrow::{SealedLink, TrusteeKey};
+use myna_issuer::service::config::{
+    AdminRole, AdminTokenEntry, EscrowConfig, ServiceConfig, TrusteeEntry,
+};
 use myna_issuer::service::{JpkiSetup, Service, ServiceOptions};
 use myna_vc_core::crypto::default_provider;
 use myna_vc_core::oid4vci::{CredentialOffer, Message};
@@ -52,6 +55,17 @@ pub const MISHIMA: CitySpec = CitySpec {
     iss: "https://city.mishima.example",
 };
 
+/// The escrow trustees of every city, in the order they are asked; any two open a link.
+pub const TRUSTEES: [&str; 3] = ["family-court", "bar-association", "privacy-commissioner"];
+/// How many trustees must release a share.
+const THRESHOLD: u8 = 2;
+
+/// An escrow trustee: its admin token and its X25519 key (held offline in real life).
+struct Trustee {
+    token: String,
+    key: TrusteeKey,
+}
+
 /// A running issuer service and its staff's bearer tokens.
 pub struct City {
     /// Which city.
@@ -61,6 +75,7 @@ pub struct City {
     addr: SocketAddr,
     operator: String,
     officer: String,
+    trustees: Vec<Trustee>,
     stop: Option<oneshot::Sender<()>>,
 }
 
@@ -82,6 +97,26 @@ impl City {
         config.listen = "127.0.0.1:0".into();
         config.rules.status_list_capacity = 1 << 12;
         config.admin_tokens = vec![operator_entry, officer_entry];
+        let trustees = TRUSTEES
+            .iter()
+            .map(|name| {
+                let (token, entry) =
+                    AdminTokenEntry::generate(name, AdminRole::Trustee).map_err(fail)?;
+                config.admin_tokens.push(entry);
+                let key = TrusteeKey::generate(name).map_err(fail)?;
+                Ok(Trustee { token, key })
+            })
+            .collect::<DemoResult<Vec<_>>>()?;
+        config.escrow = Some(EscrowConfig {
+            threshold: THRESHOLD,
+            trustees: trustees
+                .iter()
+                .map(|t| TrusteeEntry {
+                    id: t.key.public().id().as_str().to_owned(),
+                    public_key: myna_vc_core::b64::encode(t.key.public().key_bytes()),
+                })
+                .collect(),
+        });
         let service = Service::open(ServiceOptions {
             config,
             data_dir: dir.join(spec.code),
@@ -110,6 +145,7 @@ impl City {
             addr,
             operator,
             officer,
+            trustees,
             stop: Some(stop),
         })
     }
@@ -161,6 +197,75 @@ impl City {
             .and_then(Value::as_str)
             .map(str::to_owned);
         Ok((offer, pin))
+    }
+
+    /// The operator starts an escrow opening of `pseudonym` in `context` (on a court order):
+    /// the opening's id.
+    pub fn start_opening(
+        &self,
+        http: &reqwest::blocking::Client,
+        context: &str,
+        pseudonym: &str,
+    ) -> DemoResult<String> {
+        let body = serde_json::json!({ "context": context, "pseudonym": pseudonym });
+        let response = http
+            .post(self.url("/admin/escrow/openings"))
+            .bearer_auth(&self.operator)
+            .header("content-type", "application/json")
+            .body(body.to_string())
+            .send()
+            .map_err(fail)?;
+        let opening = answer(response)?;
+        opening
+            .get("id")
+            .and_then(Value::as_str)
+            .map(str::to_owned)
+            .ok_or_else(|| "the opening has no id".to_owned())
+    }
+
+    /// Trustee number `trustee` ([`TRUSTEES`]) reads the sealed link of opening `id`, releases
+    /// its share with its own key and submits it: the service's answer (an HTTP refusal is
+    /// `Err`).
+    pub fn release_share(
+        &self,
+        http: &reqwest::blocking::Client,
+        trustee: usize,
+        id: &str,
+    ) -> DemoResult<Value> {
+        let trustee = self.trustees.get(trustee).ok_or("no such trustee")?;
+        let path = format!("/admin/escrow/openings/{id}");
+        let view = answer(
+            http.get(self.url(&path))
+                .bearer_auth(&trustee.token)
+                .send()
+                .map_err(fail)?,
+        )?;
+        let sealed = view
+            .get("sealed_link")
+            .and_then(Value::as_str)
+            .ok_or("the opening shows no sealed link")?;
+        let sealed = myna_vc_core::b64::decode(sealed, "sealed link").map_err(fail)?;
+        let sealed = SealedLink::from_bytes(&sealed).map_err(fail)?;
+        let share = trustee.key.release(&sealed).map_err(fail)?;
+        let body = serde_json::json!({ "share": myna_vc_core::b64::encode(&*share.to_bytes()) });
+        answer(
+            http.post(self.url(&format!("{path}/shares")))
+                .bearer_auth(&trustee.token)
+                .header("content-type", "application/json")
+                .body(body.to_string())
+                .send()
+                .map_err(fail)?,
+        )
+    }
+
+    /// The opening `id` as the operator sees it (the person handle once it is complete).
+    pub fn opening(&self, http: &reqwest::blocking::Client, id: &str) -> DemoResult<Value> {
+        answer(
+            http.get(self.url(&format!("/admin/escrow/openings/{id}")))
+                .bearer_auth(&self.operator)
+                .send()
+                .map_err(fail)?,
+        )
     }
 
     /// This city's entry of its own signed trust list (`GET /trust-list`), checked with its

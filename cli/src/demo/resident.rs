@@ -163,6 +163,54 @@ impl Resident {
         Ok(batches.iter().map(|b| b.credentials.len()).sum())
     }
 
+    /// The same person on a second phone: a new, empty wallet (its own master secret) for the
+    /// same card.
+    pub fn new_device(&self, now: NumericDate) -> DemoResult<Resident> {
+        Resident::new(self.spec, self.card.clone(), now)
+    }
+
+    /// Anchors the wallet to the card at `city` without reading the certified facts (the
+    /// authentication PIN only): what a non-resident does before credentials that belong to
+    /// the anchored person, like a fan-club membership or a context pseudonym.
+    pub fn anchor_at(
+        &self,
+        transport: &dyn IssuerTransport,
+        city: &City,
+        check: &ReceiptCheck<'_>,
+        now: NumericDate,
+    ) -> DemoResult<()> {
+        let issuer = IssuerId::new(city.spec.iss).map_err(fail)?;
+        let (auth, _) = self.card_signers()?;
+        self.wallet
+            .anchor(transport, &issuer, &auth, check, now)
+            .map(drop)
+            .map_err(fail)
+    }
+
+    /// Redeems an offer of `credentials` that belong to the anchored person (see
+    /// [`Wallet::receive_anchored`]), made by the city's staff: the claims of each credential
+    /// received, in the offer's order.
+    pub fn receive_anchored_offer(
+        &self,
+        transport: &dyn IssuerTransport,
+        city: &City,
+        http: &reqwest::blocking::Client,
+        credentials: serde_json::Value,
+        check: &ReceiptCheck<'_>,
+        now: NumericDate,
+    ) -> DemoResult<Vec<serde_json::Map<String, serde_json::Value>>> {
+        let (offer, pin) = city.staff_offer(http, credentials)?;
+        let batches = self
+            .wallet
+            .receive_anchored(transport, &offer, pin.as_deref(), check, now)
+            .map_err(fail)?;
+        batches
+            .iter()
+            .flat_map(|batch| &batch.credentials)
+            .map(|stored| claims_of(&stored.sd_jwt))
+            .collect()
+    }
+
     /// Redeems an offer the city's staff made from the resident register (a child's card has
     /// no signature certificate to read the facts from). Returns how many credentials came.
     pub fn receive_from_register(
@@ -199,4 +247,11 @@ impl Resident {
             .map_err(fail)?;
         Ok(batches.iter().map(|b| b.credentials.len()).sum())
     }
+}
+
+/// Every claim of a credential the wallet holds (all its disclosures resolved): what the
+/// holder sees in their own wallet.
+fn claims_of(sd_jwt: &str) -> DemoResult<serde_json::Map<String, serde_json::Value>> {
+    let parsed = myna_vc_core::sdjwt::SdJwt::parse(sd_jwt).map_err(fail)?;
+    parsed.unverified_claims().map_err(fail)
 }

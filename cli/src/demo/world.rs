@@ -43,6 +43,9 @@ pub struct World {
     pub status: HttpStatus,
     /// An HTTP client for staff calls.
     pub http: reqwest::blocking::Client,
+    /// The pseudonyms of the accounts the Maebashi forum opened (scenario 4), as the forum
+    /// keeps them: what it can report to the city later (scenario 9).
+    pub forum_accounts: Mutex<Vec<String>>,
     /// The test JPKI CA (J-LIS in the story): it revokes certificates and publishes CRLs.
     ca: Mutex<TestCa>,
     /// The signed national trust list and its authority's key.
@@ -51,7 +54,7 @@ pub struct World {
     verified: VerifiedTrustList,
     // Dropped last: the services' data lives here.
     _runtime: Runtime,
-    _dir: tempfile::TempDir,
+    dir: tempfile::TempDir,
 }
 
 impl World {
@@ -127,12 +130,13 @@ impl World {
             transport,
             status,
             http,
+            forum_accounts: Mutex::new(Vec::new()),
             ca,
             national_list,
             authority: authority.public_key(),
             verified,
             _runtime: runtime,
-            _dir: dir,
+            dir,
         };
         world.onboard(story);
         Ok(world)
@@ -190,7 +194,7 @@ impl World {
 
     /// What a wallet checks a credential against on receipt: the national trust list and the
     /// status lists over HTTP.
-    fn receipt_check(&self) -> ReceiptCheck<'_> {
+    pub fn receipt_check(&self) -> ReceiptCheck<'_> {
         ReceiptCheck {
             issuers: &self.verified,
             status: &self.status,
@@ -215,6 +219,11 @@ impl World {
             &self.receipt_check(),
             self.clock.now(),
         )
+    }
+
+    /// A file in the demo's temporary data directory.
+    pub fn path(&self, name: &str) -> std::path::PathBuf {
+        self.dir.path().join(name)
     }
 
     /// The running service of `spec`.

@@ -146,7 +146,8 @@ impl KeyRing {
             let ring = KeyRing {
                 issuer,
                 authority,
-                pseudonym: PseudonymKey::generate().map_err(|e| ServiceError::Keys(e.to_string()))?,
+                pseudonym: PseudonymKey::generate()
+                    .map_err(|e| ServiceError::Keys(e.to_string()))?,
             };
             ring.write(path, passphrase)?;
             return Ok(ring);
@@ -172,7 +173,12 @@ impl KeyRing {
         let keys = vec![
             seal_key(&cipher, ISSUER, &self.issuer)?,
             seal_key(&cipher, AUTHORITY, &self.authority)?,
-            seal(&cipher, PSEUDONYM, PSEUDONYM_ALG, self.pseudonym.secret_bytes())?,
+            seal(
+                &cipher,
+                PSEUDONYM,
+                PSEUDONYM_ALG,
+                self.pseudonym.secret_bytes(),
+            )?,
         ];
         let file = KeyFile {
             version: VERSION,
@@ -222,7 +228,12 @@ fn seal_key(
     name: &str,
     key: &SecretKey,
 ) -> Result<SealedKey, ServiceError> {
-    seal(cipher, name, key.algorithm().jose_name(), key.to_bytes().as_slice())
+    seal(
+        cipher,
+        name,
+        key.algorithm().jose_name(),
+        key.to_bytes().as_slice(),
+    )
 }
 
 fn seal(

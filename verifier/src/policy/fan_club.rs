@@ -6,6 +6,12 @@
 //! share a ledger ([`RedbLedger`](crate::ledger::RedbLedger) or any implementation over a
 //! shared store) so the same member is refused at the second shop.
 //!
+//! The membership and the pseudonym must be bound to the same holder key (the club's issuer
+//! binds both to the key the member anchored with their card), so a pseudonym borrowed from
+//! someone else is refused ([`Reason::HolderMismatch`]). The age credential comes from the
+//! member's own city with an unlinkable key of its own, so it is not tied to the other two
+//! by key: a member could show a friend's age credential from the friend's wallet.
+//!
 //! ```
 //! use std::sync::Arc;
 //! use myna_verifier::ledger::MemoryLedger;
@@ -95,6 +101,11 @@ impl Policy for FanClubSale {
             return Err(Rejection::new(Reason::NotMember).for_credential(MEMBERSHIP_ID));
         }
         require_flag(presented, AGE_ID, "age_over_20", Reason::UnderAge)?;
+        // Membership and pseudonym are both bound to the key the member anchored at the
+        // club's issuer: another person's pseudonym cannot stand in for the member's.
+        if presented.get(PSEUDONYM_ID)?.holder != membership.holder {
+            return Err(Rejection::new(Reason::HolderMismatch).for_credential(PSEUDONYM_ID));
+        }
         self.once.check(presented, now)
     }
 }

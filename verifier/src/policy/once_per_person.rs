@@ -31,7 +31,11 @@ pub const PSEUDONYM_ID: &str = "pseudonym";
 
 /// The requirement for the holder's context pseudonym (context and value disclosed).
 pub(crate) fn pseudonym_requirement() -> Result<Requirement> {
-    Requirement::new(PSEUDONYM_ID, vct::CONTEXT_PSEUDONYM, &["context", "pseudonym"])
+    Requirement::new(
+        PSEUDONYM_ID,
+        vct::CONTEXT_PSEUDONYM,
+        &["context", "pseudonym"],
+    )
 }
 
 /// A context in which each person is let in once, and the ledger that remembers who was.

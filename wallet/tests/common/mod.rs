@@ -8,7 +8,9 @@ use std::sync::OnceLock;
 
 use myna_issuer::anchor::{AnchorResponse, Anchoring};
 use myna_issuer::credential_types::{declaration, Kind};
-use myna_issuer::issuance::{verify_anchor, AgeRequest, CredentialIssuer, IssuerProfile, Membership};
+use myna_issuer::issuance::{
+    verify_anchor, AgeRequest, CredentialIssuer, IssuerProfile, Membership,
+};
 use myna_issuer::publication::{publish, PublishOptions};
 use myna_issuer::record::SubjectHandle;
 use myna_issuer::store::{MemoryStore as IssuerStore, Store};
@@ -199,10 +201,15 @@ impl InProcessIssuer {
 }
 
 pub fn types() -> Vec<CredentialType> {
-    [Kind::Anchor, Kind::Age, Kind::Resident, Kind::FanClubMembership]
-        .into_iter()
-        .map(|k| declaration(k).unwrap())
-        .collect()
+    [
+        Kind::Anchor,
+        Kind::Age,
+        Kind::Resident,
+        Kind::FanClubMembership,
+    ]
+    .into_iter()
+    .map(|k| declaration(k).unwrap())
+    .collect()
 }
 
 fn refused(detail: impl ToString) -> Error {
