@@ -2,7 +2,7 @@
 //! temporary directory and served on a loopback port (127.0.0.1:0) by the demo's tokio
 //! runtime. Everything else talks to it over HTTP; its public identifier stays the https URL
 //! it would have in production, and the wallets reach it through a
-//! [`LoopbackRoute`](myna_wallet::http::LoopbackRoute).
+//! `myna_wallet::http::LoopbackRoute`.
 
 use std::net::SocketAddr;
 use std::path::Path;

@@ -1,4 +1,4 @@
-//! The scenarios, in order. Each plays against the shared [`World`](super::world::World) and
+//! The scenarios, in order. Each plays against the shared `World` and
 //! reports every step to the narrative. Scenario 9 opens the forum account of scenario 4.
 
 pub mod age;
