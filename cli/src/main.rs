@@ -1,10 +1,11 @@
 //! `myna`: one binary over the myna-vc crates.
 //!
 //! Each role has its own module and its own subcommand tree:
-//! `myna issuer …` ([`issuer`]), `myna wallet …` ([`wallet`]), `myna verify …` ([`verify`]).
+//! `myna issuer …` ([`issuer`]), `myna wallet …` ([`wallet`]), `myna verify …` ([`verify`]), and `myna demo` ([`demo`]) plays them all together.
 //! `main` only parses the command line and hands over; the work lives in the library crates.
 #![forbid(unsafe_code)]
 
+mod demo;
 mod issuer;
 mod verify;
 mod wallet;
@@ -31,6 +32,9 @@ enum Command {
     Wallet(wallet::Args),
     /// Verify presentations for a shop, gate, shelter desk or clinic.
     Verify(verify::Args),
+    /// Play every scenario end to end (issuers, wallets, verifiers) on embedded defaults.
+    #[command(long_about = demo::LONG_ABOUT)]
+    Demo(demo::Args),
 }
 
 fn main() -> ExitCode {
@@ -39,6 +43,7 @@ fn main() -> ExitCode {
         Command::Issuer(args) => issuer::run(args),
         Command::Wallet(args) => wallet::run(args),
         Command::Verify(args) => verify::run(args),
+        Command::Demo(args) => demo::run(args),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,

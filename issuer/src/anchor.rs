@@ -246,6 +246,8 @@ pub struct Anchored {
     pub credential: SdJwt,
     /// The person behind the card (stable across renewals).
     pub subject: SubjectHandle,
+    /// The holder key now anchored (the anchor credential's `cnf`).
+    pub holder_key: PublicKey,
     /// Whether the person was seen for the first time.
     pub new_subject: bool,
     /// The credential's record.
@@ -371,6 +373,7 @@ impl<'a, S: Store> Anchoring<'a, S> {
         Ok(Anchored {
             credential,
             subject: anchored.subject,
+            holder_key,
             new_subject: anchored.new_subject,
             record: anchored.record,
         })

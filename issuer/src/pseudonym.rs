@@ -135,6 +135,12 @@ impl PseudonymKey {
         PseudonymKey(Zeroizing::new(bytes))
     }
 
+    /// The key's bytes, for sealing it at rest (never for display).
+    #[cfg(feature = "service")]
+    pub(crate) fn secret_bytes(&self) -> &[u8; PSEUDONYM_KEY_LEN] {
+        &self.0
+    }
+
     /// The pseudonym of `person` in `context`.
     pub fn derive(&self, person: &SubjectHandle, context: &ContextId) -> Pseudonym {
         let mut mac = <Hmac<Sha256> as KeyInit>::new(&(*self.0).into());

@@ -817,3 +817,147 @@ async fn a_restarted_server_keeps_keys_credentials_statuses_consents_and_audit()
     let _: Value = audit_after;
     server.stop().await;
 }
+
+/// Requests a context pseudonym for `context` as the holder of `anchor` (an anchor answer's
+/// JSON): an operator offer, then one proof by the anchored key with the anchor presented.
+async fn pseudonym_for(
+    server: &Server,
+    admins: &Admins,
+    anchored: &Value,
+    holder: &dyn Signer,
+    context: &str,
+) -> reqwest::Response {
+    let wallet = Wallet::new(server);
+    let body = json!({"tx_code": false,
+        "credentials": [{"credential": "context_pseudonym", "context": context}]});
+    let (status, created) =
+        json(admin_post(server, "/admin/offers", Some(&admins.operator), &body).await).await;
+    assert_eq!(status, 201, "{created}");
+    let token = wallet
+        .access_token(&created["credential_offer"], None)
+        .await;
+    let nonce = wallet.nonce().await;
+    let presentation = SdJwt::parse(anchored["anchor_credential"].as_str().unwrap())
+        .unwrap()
+        .select(&[])
+        .unwrap()
+        .bind(&KeyBinding {
+            audience: ISS,
+            nonce: nonce.as_str(),
+            issued_at: START,
+            signer: holder,
+        })
+        .unwrap()
+        .to_string();
+    let request = json!({"credential_configuration_id": "context_pseudonym",
+        "proofs": {"jwt": Wallet::proofs(&[holder], &nonce, START)},
+        "anchor_presentation": presentation});
+    wallet.credential_request(&token, &request).await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn context_pseudonym_is_one_per_person_whatever_the_wallet_and_is_escrowed() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut world = World::new();
+    let card = world.issue_card(MAEBASHI);
+    let admins = Admins::new();
+    let server = Server::start(dir.path(), admins.config(), ManualClock::at(START), &world).await;
+    import_crls(&server, &mut world, &admins.officer, START).await;
+    let issuer_key = server.service.issuer_key().clone();
+    // Two wallets (two unrelated holder keys) anchored to the same card.
+    let (first, second) = (signer(), signer());
+    let mut pseudonyms = Vec::new();
+    for (holder, context) in [
+        (&first, "maebashi-forum"),
+        (&second, "maebashi-forum"),
+        (&first, "izu-limited-sake-2026"),
+    ] {
+        let (status, anchored) = json(
+            Wallet::new(&server)
+                .anchor(&card, &**holder, START, false)
+                .await,
+        )
+        .await;
+        assert_eq!(status, 200, "{anchored}");
+        let answer = pseudonym_for(&server, &admins, &anchored, &**holder, context).await;
+        let (status, body) = json(answer).await;
+        assert_eq!(status, 200, "{body}");
+        let vc = verify(
+            body["credentials"][0]["credential"].as_str().unwrap(),
+            &issuer_key,
+            START,
+        );
+        assert_eq!(vc.claims()["context"], context);
+        assert_eq!(
+            vc.disclosed().holder_key().unwrap().unwrap(),
+            holder.public_key()
+        );
+        pseudonyms.push(vc.claims()["pseudonym"].as_str().unwrap().to_owned());
+    }
+    assert_eq!(pseudonyms[0], pseudonyms[1], "same person, same context");
+    assert_ne!(
+        pseudonyms[0], pseudonyms[2],
+        "another context, another value"
+    );
+
+    // Another holder's anchor cannot be borrowed: its key binding does not verify.
+    let (_, anchored) = json(
+        Wallet::new(&server)
+            .anchor(&card, &*first, START, false)
+            .await,
+    )
+    .await;
+    let refused = assert_error(
+        pseudonym_for(&server, &admins, &anchored, &*signer(), "maebashi-forum").await,
+        400,
+        "invalid_request",
+    )
+    .await;
+    assert!(
+        refused["error_description"]
+            .as_str()
+            .unwrap()
+            .contains("signature"),
+        "{refused}"
+    );
+
+    // The link pseudonym → person is in escrow: an opening for it can start.
+    let opening = json!({"context": "maebashi-forum", "pseudonym": pseudonyms[0]});
+    let (status, started) = json(
+        admin_post(
+            &server,
+            "/admin/escrow/openings",
+            Some(&admins.operator),
+            &opening,
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(status, 201, "{started}");
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn without_escrow_trustees_no_pseudonym_offer_is_made() {
+    let dir = tempfile::tempdir().unwrap();
+    let world = World::new();
+    let admins = Admins::new();
+    let mut config = admins.config();
+    config.escrow = None;
+    let server = Server::start(dir.path(), config, ManualClock::at(START), &world).await;
+    let body = json!({"credentials": [{"credential": "context_pseudonym", "context": "forum"}]});
+    let refused = assert_error(
+        admin_post(&server, "/admin/offers", Some(&admins.operator), &body).await,
+        400,
+        "invalid_request",
+    )
+    .await;
+    assert!(
+        refused["error_description"]
+            .as_str()
+            .unwrap()
+            .contains("escrow"),
+        "{refused}"
+    );
+    server.stop().await;
+}

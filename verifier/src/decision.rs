@@ -75,6 +75,10 @@ pub enum Reason {
     AlreadyRedeemed,
     /// The pseudonym was issued for another context (sale, forum, …).
     WrongContext,
+    /// This person already has an account (or entry) in this context.
+    AlreadyRegistered,
+    /// Credentials that must belong to one holder are bound to different keys.
+    HolderMismatch,
     /// The subsidy does not cover the visit date.
     NotCovered,
     /// The consent was withdrawn.
@@ -131,6 +135,8 @@ impl Reason {
             OverAge => ("over_age", "Above the age limit.", "年齢条件を満たしていません（対象年齢を超えています）。"),
             NotMember => ("not_member", "Not a member of the required club.", "対象のクラブの会員ではありません。"),
             AlreadyRedeemed => ("already_redeemed", "This person has already purchased in this sale.", "この販売ではすでに購入済みです。"),
+            HolderMismatch => ("holder_mismatch", "The credentials belong to different holders.", "提示された証明書の所持者が一致しません。"),
+            AlreadyRegistered => ("already_registered", "This person already has an account here.", "この方はすでに登録済みです。"),
             WrongContext => ("wrong_context", "The pseudonym is for a different sale or service.", "別の販売・サービス用の仮名です。"),
             NotCovered => ("not_covered", "The subsidy does not cover this date.", "受給者証はこの日付の受診を対象としていません。"),
             ConsentWithdrawn => ("consent_withdrawn", "The consent has been withdrawn.", "同意は撤回されています。"),

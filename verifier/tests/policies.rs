@@ -21,6 +21,7 @@ use myna_verifier::policy::age::AgeCheck;
 use myna_verifier::policy::child_entry::ChildEntry;
 use myna_verifier::policy::clinic::{Care, Clinic};
 use myna_verifier::policy::fan_club::FanClubSale;
+use myna_verifier::policy::once_per_person::OncePerPerson;
 use myna_verifier::policy::residency::Residency;
 use myna_verifier::policy::shelter::ShelterDesk;
 use myna_verifier::roster::{MemoryHq, RosterQueue};
@@ -263,6 +264,23 @@ fn fan_club_one_purchase_per_sale(ledger: Arc<dyn RedemptionLedger>) {
         "f4",
     );
     assert_eq!(wrong.reason(), Some(Reason::WrongContext));
+    // A pseudonym bound to someone else's key cannot stand in for the member's.
+    let friend = Holder::new();
+    let claims =
+        json!({"context": SALE, "pseudonym": "EEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEE"});
+    let (borrowed, _) = world.issue(KOBE, Kind::ContextPseudonym, claims, &friend);
+    let submission = Submission::default()
+        .with(
+            "membership",
+            &world.present(&alice.membership, &alice.holder, &[], "f7"),
+        )
+        .with(
+            "age",
+            &world.present(&alice.age, &alice.holder, &["age_over_20"], "f7"),
+        )
+        .with("pseudonym", &world.present(&borrowed, &friend, &[], "f7"));
+    let mismatch = world.verifier.verify(&shop2, &submission, &nonce("f7"));
+    assert_eq!(mismatch.reason(), Some(Reason::HolderMismatch));
     // Not a member of this club / under 20.
     let bob = member(&world, "other-club", true);
     assert_eq!(
@@ -290,6 +308,43 @@ fn fan_club_one_purchase_per_sale(ledger: Arc<dyn RedemptionLedger>) {
         .reason(),
         Some(Reason::UnderAge)
     );
+}
+
+/// A forum sign-up: one account per person, whichever wallet key the pseudonym credential is
+/// bound to; a pseudonym for another context is refused.
+#[test]
+fn forum_refuses_a_second_account_by_the_same_person() {
+    let world = World::new();
+    let ledger: Arc<dyn RedemptionLedger> = Arc::new(MemoryLedger::new());
+    let forum = OncePerPerson::sign_up("maebashi-forum", "web", ledger.clone()).unwrap();
+    let sign_up = |context: &str, pseudonym: &str, n: &str| {
+        let holder = Holder::new();
+        let claims = json!({"context": context, "pseudonym": pseudonym});
+        let (credential, _) = world.issue(KOBE, Kind::ContextPseudonym, claims, &holder);
+        let submission =
+            Submission::default().with("pseudonym", &world.present(&credential, &holder, &[], n));
+        world.verifier.verify(&forum, &submission, &nonce(n))
+    };
+    let hanako = "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
+    let first = sign_up("maebashi-forum", hanako, "s1");
+    assert!(first.accepted(), "{:?}", first.outcome);
+    let second = sign_up("maebashi-forum", hanako, "s2");
+    assert_eq!(second.reason(), Some(Reason::AlreadyRegistered));
+    assert_eq!(
+        sign_up(
+            "izu-sale",
+            "BBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBB",
+            "s3"
+        )
+        .reason(),
+        Some(Reason::WrongContext)
+    );
+    let taro = sign_up(
+        "maebashi-forum",
+        "CCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCC",
+        "s4",
+    );
+    assert!(taro.accepted(), "{:?}", taro.outcome);
 }
 
 #[test]

@@ -22,10 +22,12 @@ use myna_vc_core::oid4vci::{
     CredentialRequest, CredentialResponse, IssuerId, NonceResponse, TokenRequest, TokenResponse,
     TxCodeValue,
 };
+use myna_vc_core::sdjwt::{KeyBinding, SdJwt};
 use myna_vc_core::time::NumericDate;
 use serde::{Deserialize, Serialize};
+use serde_json::Value;
 
-use crate::credentials::StoredCredential;
+use crate::credentials::{StoredCredential, ANCHOR_CONFIGURATION};
 use crate::error::{Error, Result};
 use crate::history::Event;
 use crate::keys::KeyLabel;
@@ -116,6 +118,39 @@ pub struct ReceivedBatch {
     pub credentials: Vec<StoredCredential>,
 }
 
+/// The member of a credential request carrying the anchor presentation.
+pub const ANCHOR_PRESENTATION: &str = "anchor_presentation";
+
+/// How the keys of received credentials are chosen.
+#[derive(Debug, Clone, Copy)]
+enum Binding {
+    /// A fresh key per credential (unlinkable instances).
+    FreshKeys,
+    /// The key anchored at the issuer, proven with the anchor credential.
+    Anchored,
+}
+
+/// One issuer's endpoints and the access token of a redemption.
+struct Exchange<'a> {
+    transport: &'a dyn IssuerTransport,
+    metadata: &'a CredentialIssuerMetadata,
+    token: &'a AccessToken,
+}
+
+impl Exchange<'_> {
+    /// Sends a credential request; the credentials that come back.
+    fn request(&self, request: &CredentialRequest) -> Result<Vec<String>> {
+        let response = self
+            .transport
+            .credential(self.metadata, self.token, request)?;
+        Ok(response
+            .credential_strings()
+            .into_iter()
+            .map(str::to_owned)
+            .collect())
+    }
+}
+
 /// A random identifier: 128 bits, base64url.
 pub(crate) fn random_id() -> Result<String> {
     let mut bytes = [0u8; 16];
@@ -133,6 +168,37 @@ impl<S: WalletStore> Wallet<S> {
         tx_code: Option<&str>,
         check: &ReceiptCheck<'_>,
         now: NumericDate,
+    ) -> Result<Vec<ReceivedBatch>> {
+        self.redeem(transport, offer, tx_code, check, now, Binding::FreshKeys)
+    }
+
+    /// Redeems an offer of credentials that belong to the *anchored person* — a fan-club
+    /// membership, a context pseudonym: each offered configuration is requested with one
+    /// proof by the key this wallet anchored at the offer's issuer, and with the anchor
+    /// credential presented to that issuer (`anchor_presentation`, key-bound to the request's
+    /// `c_nonce`). The credentials come back bound to the anchored key. Without an anchor at
+    /// that issuer this is [`Error::Refused`]: anchor first
+    /// ([`anchor`](Self::anchor), feature `card`).
+    pub fn receive_anchored(
+        &self,
+        transport: &dyn IssuerTransport,
+        offer: &CredentialOffer,
+        tx_code: Option<&str>,
+        check: &ReceiptCheck<'_>,
+        now: NumericDate,
+    ) -> Result<Vec<ReceivedBatch>> {
+        self.anchor_for(&offer.credential_issuer)?;
+        self.redeem(transport, offer, tx_code, check, now, Binding::Anchored)
+    }
+
+    fn redeem(
+        &self,
+        transport: &dyn IssuerTransport,
+        offer: &CredentialOffer,
+        tx_code: Option<&str>,
+        check: &ReceiptCheck<'_>,
+        now: NumericDate,
+        binding: Binding,
     ) -> Result<Vec<ReceivedBatch>> {
         let grant =
             offer.grants.pre_authorized_code.as_ref().ok_or_else(|| {
@@ -159,40 +225,87 @@ impl<S: WalletStore> Wallet<S> {
                 client_id: None,
             },
         )?;
+        let exchange = Exchange {
+            transport,
+            metadata: &metadata,
+            token: &token.access_token,
+        };
         offer
             .credential_configuration_ids
             .iter()
-            .map(|id| self.receive_batch(transport, &metadata, &token.access_token, id, check, now))
+            .map(|id| match binding {
+                Binding::FreshKeys => self.receive_batch(&exchange, id, check, now),
+                Binding::Anchored => self.receive_for_anchor(&exchange, id, check, now),
+            })
             .collect()
     }
 
     fn receive_batch(
         &self,
-        transport: &dyn IssuerTransport,
-        metadata: &CredentialIssuerMetadata,
-        token: &AccessToken,
+        exchange: &Exchange<'_>,
         configuration_id: &str,
         check: &ReceiptCheck<'_>,
         now: NumericDate,
     ) -> Result<ReceivedBatch> {
         let batch = random_id()?;
-        let size = u32::try_from(metadata.batch_size().clamp(1, 1024)).unwrap_or(1);
-        let nonce = transport.nonce(metadata)?;
+        let size = u32::try_from(exchange.metadata.batch_size().clamp(1, 1024)).unwrap_or(1);
+        let nonce = exchange.transport.nonce(exchange.metadata)?;
         let proofs = self.key_proofs(
             &batch,
             size,
-            &metadata.credential_issuer,
+            &exchange.metadata.credential_issuer,
             Some(&nonce.c_nonce),
             now,
         )?;
         let request = CredentialRequest::for_configuration(configuration_id, proofs);
-        let response = transport.credential(metadata, token, &request)?;
-        let issued: Vec<String> = response
-            .credential_strings()
-            .into_iter()
-            .map(str::to_owned)
-            .collect();
+        let issued = exchange.request(&request)?;
         self.keep(&batch, size, configuration_id, &issued, check, now)
+    }
+
+    /// One credential bound to the anchored key, requested with the anchor presentation.
+    fn receive_for_anchor(
+        &self,
+        exchange: &Exchange<'_>,
+        configuration_id: &str,
+        check: &ReceiptCheck<'_>,
+        now: NumericDate,
+    ) -> Result<ReceivedBatch> {
+        let issuer = &exchange.metadata.credential_issuer;
+        let anchor = self.anchor_for(issuer)?;
+        let nonce = exchange.transport.nonce(exchange.metadata)?;
+        let signer = self.keys.signer(&anchor.key)?;
+        let proof = build_key_proof(&*signer, issuer, Some(&nonce.c_nonce), now)?;
+        let presentation = SdJwt::parse(&anchor.sd_jwt)?
+            .select(&[])?
+            .bind(&KeyBinding {
+                audience: issuer.as_str(),
+                nonce: nonce.c_nonce.as_str(),
+                issued_at: now,
+                signer: &*signer,
+            })?
+            .to_string();
+        let mut request = CredentialRequest::for_configuration(configuration_id, vec![proof]);
+        request
+            .other
+            .insert(ANCHOR_PRESENTATION.into(), Value::String(presentation));
+        let issued = exchange.request(&request)?;
+        let batch = random_id()?;
+        let slots = vec![(0, anchor.key)];
+        self.keep_for(&batch, slots, configuration_id, &issued, check, now)
+    }
+
+    /// The newest anchor credential from `issuer`.
+    fn anchor_for(&self, issuer: &IssuerId) -> Result<StoredCredential> {
+        self.credentials()?
+            .into_iter()
+            .filter(|c| c.configuration_id == ANCHOR_CONFIGURATION && c.issuer == issuer.as_str())
+            .max_by_key(|c| c.received_at)
+            .ok_or_else(|| {
+                Error::Refused(format!(
+                    "this wallet is not anchored at {}: anchor it to the card there first",
+                    issuer.as_str()
+                ))
+            })
     }
 
     /// OpenID4VCI `jwt` key proofs for the `size` fresh keys of a new batch named `batch` (one
@@ -240,15 +353,29 @@ impl<S: WalletStore> Wallet<S> {
         check: &ReceiptCheck<'_>,
         now: NumericDate,
     ) -> Result<ReceivedBatch> {
-        if issued.is_empty() || issued.len() > size as usize {
+        let slots = (0..size)
+            .map(|i| (i, KeyLabel::credential(batch, i)))
+            .collect();
+        self.keep_for(batch, slots, configuration_id, issued, check, now)
+    }
+
+    /// [`keep`](Self::keep) for the keys of `slots` (index in the batch, key label).
+    fn keep_for(
+        &self,
+        batch: &str,
+        mut unclaimed: Vec<(u32, KeyLabel)>,
+        configuration_id: &str,
+        issued: &[String],
+        check: &ReceiptCheck<'_>,
+        now: NumericDate,
+    ) -> Result<ReceivedBatch> {
+        if issued.is_empty() || issued.len() > unclaimed.len() {
             return Err(Error::Refused(format!(
-                "asked for {size} credentials, got {}",
+                "asked for {} credentials, got {}",
+                unclaimed.len(),
                 issued.len()
             )));
         }
-        let mut unclaimed: Vec<(u32, KeyLabel)> = (0..size)
-            .map(|i| (i, KeyLabel::credential(batch, i)))
-            .collect();
         let stored = issued
             .iter()
             .map(|compact| {

@@ -217,3 +217,50 @@ fn export_and_import_round_trip_the_whole_wallet() {
     );
     assert!(matches!(err, Err(Error::AlreadyInitialised)));
 }
+
+/// A membership belongs to the anchored person: the wallet asks with one proof by its anchored
+/// key and presents its anchor credential; the credential comes back bound to that key.
+#[test]
+fn receive_anchored_binds_to_the_anchored_key_and_needs_an_anchor() {
+    let issuer = InProcessIssuer::new();
+    let wallet = stocked_wallet(&issuer);
+    let types = types();
+    let pinned = issuer.pinned();
+    let status = common::LateStatus(&issuer);
+    let check = ReceiptCheck {
+        issuers: &pinned,
+        status: &status,
+        types: &types,
+    };
+    let offer = issuer.offer(&["fan_club_membership"]);
+    let batches = wallet
+        .receive_anchored(&issuer, &offer, None, &check, issuer.now)
+        .unwrap();
+    let membership = &batches[0].credentials;
+    assert_eq!(membership.len(), 1);
+    let anchor = wallet
+        .credentials()
+        .unwrap()
+        .into_iter()
+        .find(|c| c.vct == ANCHOR)
+        .unwrap();
+    assert_eq!(membership[0].key, anchor.key, "bound to the anchored key");
+    assert_eq!(membership[0].vct, "urn:myna-vc:vct:fan-club-membership:1");
+
+    // Asked with fresh keys instead, the issuer refuses (no anchor presentation).
+    let offer = issuer.offer(&["fan_club_membership"]);
+    assert!(matches!(
+        wallet.receive(&issuer, &offer, None, &check, issuer.now),
+        Err(Error::Remote { .. })
+    ));
+    // A wallet never anchored there cannot ask at all.
+    let stranger = new_wallet();
+    let offer = issuer.offer(&["fan_club_membership"]);
+    let refused = stranger
+        .receive_anchored(&issuer, &offer, None, &check, issuer.now)
+        .unwrap_err();
+    assert!(
+        matches!(&refused, Error::Refused(why) if why.contains("not anchored")),
+        "{refused:?}"
+    );
+}

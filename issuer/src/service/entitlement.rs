@@ -8,7 +8,8 @@
 //!   address and birth date into a `resident` (only for an address in the municipality) and an
 //!   `age` offer ([`oid4vci`](super::oid4vci));
 //! * **the operator**: municipal staff (admin role `operator`) supply the facts of a
-//!   `child_medical_subsidy`, `fan_club_membership`, `shelter_registration` — or a `resident`
+//!   `child_medical_subsidy`, `fan_club_membership`, `shelter_registration`,
+//!   `context_pseudonym` — or a `resident`
 //!   and `age` from the resident register — when creating the offer, one at a time
 //!   ([`admin`](super::admin)) or for a whole file ([`batch`](super::batch)). The offer is then
 //!   handed over on paper or at the desk, usually with a transaction code.
@@ -39,16 +40,18 @@ use super::state_table::{self, Namespace};
 use super::Shared;
 use crate::credential_types::Kind;
 use crate::issuance::{Membership, ShelterCheckIn, SubsidyGrant};
+use crate::pseudonym::ContextId;
 use crate::record::SubjectHandle;
 use crate::store::backend::Backend;
 
 /// The credential configurations the service offers, by id.
-pub const CONFIGURATIONS: [(&str, Kind); 5] = [
+pub const CONFIGURATIONS: [(&str, Kind); 6] = [
     ("resident", Kind::Resident),
     ("age", Kind::Age),
     ("child_medical_subsidy", Kind::ChildMedicalSubsidy),
     ("fan_club_membership", Kind::FanClubMembership),
     ("shelter_registration", Kind::ShelterRegistration),
+    ("context_pseudonym", Kind::ContextPseudonym),
 ];
 
 /// Wrong transaction codes tolerated per offer before it is withdrawn.
@@ -109,6 +112,13 @@ pub enum OfferedFacts {
         /// The tier.
         tier: String,
     },
+    /// The holder's pseudonym in a context (a forum, a limited sale): one value per person,
+    /// whatever wallet or card. Like a fan-club membership, the wallet presents its anchor
+    /// credential when redeeming; the issuer must have escrow trustees configured.
+    ContextPseudonym {
+        /// The context id (1 to 256 bytes, no control characters).
+        context: String,
+    },
     /// A shelter registration.
     ShelterRegistration {
         /// The shelter.
@@ -136,6 +146,7 @@ impl OfferedFacts {
             OfferedFacts::ChildMedicalSubsidy { .. } => "child_medical_subsidy",
             OfferedFacts::FanClubMembership { .. } => "fan_club_membership",
             OfferedFacts::ShelterRegistration { .. } => "shelter_registration",
+            OfferedFacts::ContextPseudonym { .. } => "context_pseudonym",
         }
     }
 
@@ -150,7 +161,16 @@ impl OfferedFacts {
                 tier,
             } => bounded(&[club_id, member_number, tier]),
             OfferedFacts::ShelterRegistration { shelter_id, .. } => bounded(&[shelter_id]),
+            OfferedFacts::ContextPseudonym { .. } => self.context().map(|_| ()),
             OfferedFacts::Age { .. } => Ok(()),
+        }
+    }
+
+    /// The context of a pseudonym offer.
+    pub(crate) fn context(&self) -> crate::Result<ContextId> {
+        match self {
+            OfferedFacts::ContextPseudonym { context } => ContextId::parse(context),
+            _ => Err(invalid("not a context pseudonym offer")),
         }
     }
 
@@ -377,6 +397,9 @@ pub(crate) fn prepare_offer(
     let mut ids: Vec<String> = Vec::new();
     for item in &items {
         item.check()?;
+        if matches!(item, OfferedFacts::ContextPseudonym { .. }) && shared.escrow.is_none() {
+            return Err(crate::Error::EscrowNotConfigured);
+        }
         let id = item.configuration_id().to_owned();
         if ids.contains(&id) {
             return Err(invalid("an offer holds each credential configuration once"));

@@ -1,12 +1,13 @@
-//! The service's two signing keys, kept encrypted at rest in one file (`keys.json`): the
-//! issuer key (credentials, status lists, the DID document's assertion key) and the trust-list
-//! authority key.
+//! The service's secret keys, kept encrypted at rest in one file (`keys.json`): the issuer key
+//! (credentials, status lists, the DID document's assertion key), the trust-list authority key
+//! and the context-pseudonym PRF key ([`PseudonymKey`]).
 //!
 //! The file key is derived from the operator's passphrase with Argon2id (parameters and salt
 //! stored in the file, so they can be raised later), and each secret key is sealed with
 //! ChaCha20-Poly1305 under it, with the key's name as associated data. A wrong passphrase
 //! fails the authentication tag: [`ServiceError::WrongPassphrase`], and the service does not
-//! start. Secrets are zeroized when dropped.
+//! start. Secrets are zeroized when dropped. A key file written before the pseudonym key
+//! existed gets one generated and the file rewritten on its next open.
 //!
 //! ```
 //! use myna_issuer::service::keys::KeyRing;
@@ -17,6 +18,10 @@
 //! let created = KeyRing::open_or_create(&path, &pass)?;
 //! let reopened = KeyRing::open_or_create(&path, &pass)?;
 //! assert_eq!(created.issuer.public_key(), reopened.issuer.public_key());
+//! // The pseudonym key survives a restart: the same person keeps the same pseudonym.
+//! use myna_issuer::{pseudonym::ContextId, record::SubjectHandle};
+//! let (person, forum) = (SubjectHandle::from_bytes([7; 32]), ContextId::parse("forum")?);
+//! assert_eq!(created.pseudonym.derive(&person, &forum), reopened.pseudonym.derive(&person, &forum));
 //! let wrong = Zeroizing::new("battery staple".to_owned());
 //! assert!(matches!(KeyRing::open_or_create(&path, &wrong),
 //!     Err(myna_issuer::service::ServiceError::WrongPassphrase)));
@@ -34,6 +39,7 @@ use serde::{Deserialize, Serialize};
 use zeroize::Zeroizing;
 
 use super::ServiceError;
+use crate::pseudonym::{PseudonymKey, PSEUDONYM_KEY_LEN};
 
 const VERSION: u32 = 1;
 /// Argon2id cost for new files: 19 MiB, 2 passes, 1 lane (the OWASP minimum).
@@ -42,6 +48,9 @@ const T_COST: u32 = 2;
 const P_COST: u32 = 1;
 const ISSUER: &str = "issuer";
 const AUTHORITY: &str = "authority";
+const PSEUDONYM: &str = "pseudonym";
+/// The `alg` recorded for the pseudonym key: it is an HMAC-SHA-256 key, not a signing key.
+const PSEUDONYM_ALG: &str = "HS256";
 
 /// The decrypted keys.
 pub struct KeyRing {
@@ -49,6 +58,8 @@ pub struct KeyRing {
     pub issuer: SecretKey,
     /// Signs the trust list.
     pub authority: SecretKey,
+    /// Derives context pseudonyms.
+    pub pseudonym: PseudonymKey,
 }
 
 impl core::fmt::Debug for KeyRing {
@@ -106,6 +117,7 @@ impl KeyRing {
         let ring = KeyRing {
             issuer: keys_error(SecretKey::generate_p256())?,
             authority: keys_error(SecretKey::generate_p256())?,
+            pseudonym: PseudonymKey::generate().map_err(|e| ServiceError::Keys(e.to_string()))?,
         };
         ring.write(path, passphrase)?;
         Ok(ring)
@@ -127,11 +139,23 @@ impl KeyRing {
                 .iter()
                 .find(|k| k.name == name)
                 .ok_or_else(|| ServiceError::Keys(format!("key file lacks the {name} key")))
-                .and_then(|k| unseal(&cipher, k))
+        };
+        let issuer = unseal(&cipher, find(ISSUER)?)?;
+        let authority = unseal(&cipher, find(AUTHORITY)?)?;
+        let Ok(sealed) = find(PSEUDONYM) else {
+            let ring = KeyRing {
+                issuer,
+                authority,
+                pseudonym: PseudonymKey::generate()
+                    .map_err(|e| ServiceError::Keys(e.to_string()))?,
+            };
+            ring.write(path, passphrase)?;
+            return Ok(ring);
         };
         Ok(KeyRing {
-            issuer: find(ISSUER)?,
-            authority: find(AUTHORITY)?,
+            issuer,
+            authority,
+            pseudonym: unseal_pseudonym(&cipher, sealed)?,
         })
     }
 
@@ -147,8 +171,14 @@ impl KeyRing {
         };
         let cipher = cipher(passphrase, &salt, &kdf)?;
         let keys = vec![
-            seal(&cipher, ISSUER, &self.issuer)?,
-            seal(&cipher, AUTHORITY, &self.authority)?,
+            seal_key(&cipher, ISSUER, &self.issuer)?,
+            seal_key(&cipher, AUTHORITY, &self.authority)?,
+            seal(
+                &cipher,
+                PSEUDONYM,
+                PSEUDONYM_ALG,
+                self.pseudonym.secret_bytes(),
+            )?,
         ];
         let file = KeyFile {
             version: VERSION,
@@ -193,43 +223,87 @@ fn cipher(
     Ok(ChaCha20Poly1305::new(&Key::from(*key)))
 }
 
-fn seal(cipher: &ChaCha20Poly1305, name: &str, key: &SecretKey) -> Result<SealedKey, ServiceError> {
+fn seal_key(
+    cipher: &ChaCha20Poly1305,
+    name: &str,
+    key: &SecretKey,
+) -> Result<SealedKey, ServiceError> {
+    seal(
+        cipher,
+        name,
+        key.algorithm().jose_name(),
+        key.to_bytes().as_slice(),
+    )
+}
+
+fn seal(
+    cipher: &ChaCha20Poly1305,
+    name: &str,
+    alg: &str,
+    secret: &[u8],
+) -> Result<SealedKey, ServiceError> {
     let mut nonce = [0u8; 12];
     keys_error(fill_random(&mut nonce))?;
-    let secret = key.to_bytes();
     let ciphertext = cipher
         .encrypt(
             &Nonce::from(nonce),
             Payload {
-                msg: secret.as_ref(),
+                msg: secret,
                 aad: name.as_bytes(),
             },
         )
         .map_err(|_| ServiceError::Keys("sealing a key failed".into()))?;
     Ok(SealedKey {
         name: name.to_owned(),
-        alg: key.algorithm().jose_name().to_owned(),
+        alg: alg.to_owned(),
         nonce: b64::encode(nonce),
         ciphertext: b64::encode(ciphertext),
     })
 }
 
-fn unseal(cipher: &ChaCha20Poly1305, sealed: &SealedKey) -> Result<SecretKey, ServiceError> {
+/// The plaintext of a sealed key (a wrong passphrase fails the tag).
+fn open_sealed(
+    cipher: &ChaCha20Poly1305,
+    sealed: &SealedKey,
+) -> Result<Zeroizing<Vec<u8>>, ServiceError> {
     let nonce: [u8; 12] = keys_error(b64::decode(&sealed.nonce, "key nonce"))?
         .try_into()
         .map_err(|_| ServiceError::Keys("key nonce is not 12 bytes".into()))?;
     let ciphertext = keys_error(b64::decode(&sealed.ciphertext, "sealed key"))?;
-    let plain = Zeroizing::new(
-        cipher
-            .decrypt(
-                &Nonce::from(nonce),
-                Payload {
-                    msg: &ciphertext,
-                    aad: sealed.name.as_bytes(),
-                },
-            )
-            .map_err(|_| ServiceError::WrongPassphrase)?,
+    cipher
+        .decrypt(
+            &Nonce::from(nonce),
+            Payload {
+                msg: &ciphertext,
+                aad: sealed.name.as_bytes(),
+            },
+        )
+        .map(Zeroizing::new)
+        .map_err(|_| ServiceError::WrongPassphrase)
+}
+
+fn unseal_pseudonym(
+    cipher: &ChaCha20Poly1305,
+    sealed: &SealedKey,
+) -> Result<PseudonymKey, ServiceError> {
+    if sealed.alg != PSEUDONYM_ALG {
+        return Err(ServiceError::Keys(format!(
+            "the pseudonym key has algorithm {}, not {PSEUDONYM_ALG}",
+            sealed.alg
+        )));
+    }
+    let plain = open_sealed(cipher, sealed)?;
+    let bytes: Zeroizing<[u8; PSEUDONYM_KEY_LEN]> = Zeroizing::new(
+        plain
+            .as_slice()
+            .try_into()
+            .map_err(|_| ServiceError::Keys("the pseudonym key is not 64 bytes".into()))?,
     );
+    Ok(PseudonymKey::from_bytes(*bytes))
+}
+
+fn unseal(cipher: &ChaCha20Poly1305, sealed: &SealedKey) -> Result<SecretKey, ServiceError> {
+    let plain = open_sealed(cipher, sealed)?;
     keys_error(match sealed.alg.as_str() {
         "ES256" => SecretKey::p256_from_bytes(&plain),
         "EdDSA" => SecretKey::ed25519_from_seed(&plain),

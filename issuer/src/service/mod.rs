@@ -54,6 +54,7 @@ use tokio::net::TcpListener;
 
 use crate::credential_types::{declaration, Kind};
 use crate::escrow::EscrowPolicy;
+use crate::pseudonym::PseudonymKey;
 use crate::store::{RedbStore, Store};
 
 use self::config::ServiceConfig;
@@ -170,6 +171,7 @@ pub(crate) struct Shared {
     pub(crate) status_list: StatusListUri,
     pub(crate) consent_list: StatusListUri,
     pub(crate) escrow: Option<EscrowPolicy>,
+    pub(crate) pseudonym: PseudonymKey,
     pub(crate) types: HashMap<Kind, CredentialType>,
     pub(crate) cache: publication::Cache,
 }
@@ -253,6 +255,7 @@ impl Service {
             status_list,
             consent_list,
             escrow,
+            pseudonym: keys.pseudonym,
             types,
             cache: publication::Cache::default(),
             config,

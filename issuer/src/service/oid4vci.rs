@@ -40,6 +40,7 @@ use serde_json::{json, Value};
 
 use super::entitlement::{self, CreatedOffer, OfferedFacts, CONFIGURATIONS};
 use super::http::{json_no_store, ApiError, Bearer, FormBody, JsonBody};
+use super::state_table::{self, Namespace};
 use super::{Service, Shared};
 use crate::anchor::{subject_for_signature_certificate, AnchorResponse, Anchoring};
 use crate::challenge::Nonce;
@@ -223,6 +224,7 @@ fn anchor_blocking(shared: &Shared, request: AnchorRequest) -> Result<String, Ap
         None => None,
     };
     let anchored = anchoring(shared, jpki, &crls).anchor(&response, now)?;
+    remember_anchored_key(shared, &anchored.holder_key, &anchored.subject)?;
     let offer = match facts {
         Some((serial, items)) => {
             let person =
@@ -245,6 +247,50 @@ fn anchor_blocking(shared: &Shared, request: AnchorRequest) -> Result<String, Ap
         offer,
     })
     .map_err(|e| ApiError::internal(&e.to_string()))
+}
+
+/// A credential request refused for a reason the holder can act on.
+fn denied(why: &str) -> ApiError {
+    ApiError::new(
+        StatusCode::BAD_REQUEST,
+        ErrorCode::CredentialRequestDenied,
+        why.to_owned(),
+    )
+}
+
+/// Remembers whose key was anchored, so that a context pseudonym requested later with an
+/// anchor presentation by that key is derived for the right person.
+fn remember_anchored_key(
+    shared: &Shared,
+    key: &PublicKey,
+    subject: &SubjectHandle,
+) -> Result<(), ApiError> {
+    let thumbprint = key.thumbprint();
+    shared.store.write(|tx| {
+        state_table::put(
+            tx,
+            Namespace::AnchoredKey,
+            &thumbprint.0,
+            subject.as_bytes().as_slice(),
+        )
+    })?;
+    Ok(())
+}
+
+/// The person an anchored key belongs to (see [`remember_anchored_key`]).
+fn anchored_person(shared: &Shared, key: &PublicKey) -> Result<SubjectHandle, ApiError> {
+    let thumbprint = key.thumbprint();
+    let stored = shared
+        .store
+        .read(|tx| state_table::get(tx, Namespace::AnchoredKey, &thumbprint.0))?
+        .ok_or_else(|| denied("this issuer did not anchor the presented key"))?;
+    let bytes: [u8; 32] = stored.try_into().map_err(|_| {
+        ApiError::from(crate::Error::corrupt(
+            "anchored key",
+            "subject is not 32 bytes",
+        ))
+    })?;
+    Ok(SubjectHandle::from_bytes(bytes))
 }
 
 /// Verifies the facts JWS: signature certificate valid now, typ, the same nonce and holder
@@ -528,6 +574,23 @@ fn issue(
                 now,
             )?]
         }
+        OfferedFacts::ContextPseudonym { .. } => {
+            let context = facts.context()?;
+            let evidence = anchor_evidence(shared, anchor_presentation, c_nonce, keys, now)?;
+            let person = anchored_person(shared, evidence.holder_key())?;
+            let policy = shared
+                .escrow
+                .clone()
+                .ok_or(crate::Error::EscrowNotConfigured)?;
+            vec![issuer.with_escrow(policy).context_pseudonym(
+                &shared.pseudonym,
+                person,
+                &context,
+                evidence.holder_key(),
+                days(rules.event_lifetime_days),
+                now,
+            )?]
+        }
     };
     Ok(issued
         .into_iter()
@@ -549,7 +612,7 @@ fn anchor_evidence(
         ApiError::new(
             StatusCode::BAD_REQUEST,
             ErrorCode::InvalidCredentialRequest,
-            format!("a fan-club membership needs `{ANCHOR_PRESENTATION}`"),
+            format!("a fan-club membership or a context pseudonym needs `{ANCHOR_PRESENTATION}`"),
         )
     })?;
     let evidence = verify_anchor(
@@ -559,13 +622,6 @@ fn anchor_evidence(
         c_nonce.as_str(),
         now,
     )?;
-    let denied = |why: &str| {
-        ApiError::new(
-            StatusCode::BAD_REQUEST,
-            ErrorCode::CredentialRequestDenied,
-            why.to_owned(),
-        )
-    };
     let reference = evidence
         .status()
         .ok_or_else(|| denied("the anchor credential has no status entry"))?;
@@ -577,7 +633,7 @@ fn anchor_evidence(
     }
     if keys != [evidence.holder_key().clone()] {
         return Err(denied(
-            "a fan-club membership is bound to the anchored key: send exactly one proof by it",
+            "this credential is bound to the anchored key: send exactly one proof by it",
         ));
     }
     Ok(evidence)

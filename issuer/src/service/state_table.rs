@@ -32,6 +32,8 @@ pub(crate) enum Namespace {
     Opening,
     /// Imported CRLs by certificate type.
     Crl,
+    /// The anchored person's subject handle by the anchored holder key's thumbprint.
+    AnchoredKey,
 }
 
 impl Namespace {
@@ -43,6 +45,7 @@ impl Namespace {
             Namespace::Batch => b"batch/",
             Namespace::Opening => b"opening/",
             Namespace::Crl => b"crl/",
+            Namespace::AnchoredKey => b"anchored-key/",
         }
     }
 

@@ -7,6 +7,7 @@
 //! | `kobe-pupil-pass`                      | [`Residency::kobe_pupil_pass`]           |
 //! | `child-entry:<code>`, `himeji-child-entry` | [`ChildEntry`]                       |
 //! | `fan-club:<club>:<sale>:<shop>`        | [`FanClubSale`] (ledger given separately) |
+//! | `once-per-person:<context>:<site>`     | [`OncePerPerson::sign_up`] (ledger given separately) |
 //! | `shelter:<shelter-id>`                 | [`ShelterDesk`]                          |
 //! | `clinic:<clinic-id>:<outpatient\|inpatient>` | [`Clinic`]                         |
 //!
@@ -30,13 +31,14 @@ use super::age::AgeCheck;
 use super::child_entry::ChildEntry;
 use super::clinic::{Care, Clinic};
 use super::fan_club::FanClubSale;
+use super::once_per_person::OncePerPerson;
 use super::residency::Residency;
 use super::shelter::ShelterDesk;
 use super::Policy;
 use crate::ledger::RedemptionLedger;
 
 /// Builds the policy named by `spec` (see the [module docs](self)); fan-club sales record
-/// purchases in `ledger`.
+/// purchases and once-per-person contexts their sign-ups in `ledger`.
 pub fn policy_from_spec(spec: &str, ledger: Arc<dyn RedemptionLedger>) -> Result<Arc<dyn Policy>> {
     let parts: Vec<&str> = spec.split(':').collect();
     let policy: Arc<dyn Policy> = match parts.as_slice() {
@@ -48,6 +50,9 @@ pub fn policy_from_spec(spec: &str, ledger: Arc<dyn RedemptionLedger>) -> Result
         ["child-entry", code] => Arc::new(ChildEntry::new(MunicipalityCode::parse(code)?)?),
         ["fan-club", club, sale, shop] if ![club, sale, shop].iter().any(|p| p.is_empty()) => {
             Arc::new(FanClubSale::new(club, sale, shop, ledger)?)
+        }
+        ["once-per-person", context, site] if !context.is_empty() && !site.is_empty() => {
+            Arc::new(OncePerPerson::sign_up(context, site, ledger)?)
         }
         ["shelter", id] if !id.is_empty() => Arc::new(ShelterDesk::new(id)?),
         ["clinic", id, "outpatient"] if !id.is_empty() => {
@@ -67,7 +72,7 @@ pub fn policy_from_spec(spec: &str, ledger: Arc<dyn RedemptionLedger>) -> Result
 }
 
 /// The specs [`policy_from_spec`] understands, with a one-line description each.
-pub const SPECS: [(&str, &str); 9] = [
+pub const SPECS: [(&str, &str); 10] = [
     ("age-over-20", "merchant: age ≥ 20 (alcohol, tobacco)"),
     ("age-over-18", "merchant: age ≥ 18"),
     (
@@ -89,6 +94,10 @@ pub const SPECS: [(&str, &str); 9] = [
     (
         "fan-club:<club>:<sale>:<shop>",
         "club member, age ≥ 20, one purchase per person per sale",
+    ),
+    (
+        "once-per-person:<context>:<site>",
+        "one account per person in a context (a forum sign-up)",
     ),
     (
         "shelter:<shelter-id>",

@@ -6,6 +6,12 @@
 //! share a ledger ([`RedbLedger`](crate::ledger::RedbLedger) or any implementation over a
 //! shared store) so the same member is refused at the second shop.
 //!
+//! The membership and the pseudonym must be bound to the same holder key (the club's issuer
+//! binds both to the key the member anchored with their card), so a pseudonym borrowed from
+//! someone else is refused ([`Reason::HolderMismatch`]). The age credential comes from the
+//! member's own city with an unlinkable key of its own, so it is not tied to the other two
+//! by key: a member could show a friend's age credential from the friend's wallet.
+//!
 //! ```
 //! use std::sync::Arc;
 //! use myna_verifier::ledger::MemoryLedger;
@@ -22,22 +28,20 @@ use myna_vc_core::time::NumericDate;
 use myna_vc_core::Result;
 
 use super::age::{age_requirement, require_flag, AGE_ID};
+use super::once_per_person::{pseudonym_requirement, Once};
 use super::{vct, Policy, Presented, Requirement};
 use crate::decision::{Reason, Rejection};
-use crate::ledger::{Redemption, RedemptionLedger};
+use crate::ledger::RedemptionLedger;
 
 /// The query id of the membership credential.
 pub const MEMBERSHIP_ID: &str = "membership";
-/// The query id of the context pseudonym credential.
-pub const PSEUDONYM_ID: &str = "pseudonym";
+pub use super::once_per_person::PSEUDONYM_ID;
 
 /// One sale of a club's partner shops.
 pub struct FanClubSale {
     name: String,
     club: String,
-    sale: String,
-    shop: String,
-    ledger: Arc<dyn RedemptionLedger>,
+    once: Once,
     requirements: Vec<Requirement>,
 }
 
@@ -45,8 +49,8 @@ impl core::fmt::Debug for FanClubSale {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.debug_struct("FanClubSale")
             .field("club", &self.club)
-            .field("sale", &self.sale)
-            .field("shop", &self.shop)
+            .field("sale", &self.once.context)
+            .field("shop", &self.once.place)
             .finish_non_exhaustive()
     }
 }
@@ -63,17 +67,16 @@ impl FanClubSale {
         Ok(FanClubSale {
             name: format!("fan-club-sale-{sale}"),
             club: club.to_owned(),
-            sale: sale.to_owned(),
-            shop: shop.to_owned(),
-            ledger,
+            once: Once {
+                context: sale.to_owned(),
+                place: shop.to_owned(),
+                ledger,
+                repeated: Reason::AlreadyRedeemed,
+            },
             requirements: vec![
                 Requirement::new(MEMBERSHIP_ID, vct::FAN_CLUB_MEMBERSHIP, &["club_id"])?,
                 age_requirement(&["age_over_20"])?,
-                Requirement::new(
-                    PSEUDONYM_ID,
-                    vct::CONTEXT_PSEUDONYM,
-                    &["context", "pseudonym"],
-                )?,
+                pseudonym_requirement()?,
             ],
         })
     }
@@ -98,20 +101,11 @@ impl Policy for FanClubSale {
             return Err(Rejection::new(Reason::NotMember).for_credential(MEMBERSHIP_ID));
         }
         require_flag(presented, AGE_ID, "age_over_20", Reason::UnderAge)?;
-        let pseudonym = presented.get(PSEUDONYM_ID)?;
-        if pseudonym.text("context")? != self.sale {
-            return Err(Rejection::new(Reason::WrongContext).for_credential(PSEUDONYM_ID));
+        // Membership and pseudonym are both bound to the key the member anchored at the
+        // club's issuer: another person's pseudonym cannot stand in for the member's.
+        if presented.get(PSEUDONYM_ID)?.holder != membership.holder {
+            return Err(Rejection::new(Reason::HolderMismatch).for_credential(PSEUDONYM_ID));
         }
-        let person = pseudonym.text("pseudonym")?;
-        match self.ledger.redeem(&self.sale, person, &self.shop, now) {
-            Ok(Redemption::First) => Ok(()),
-            Ok(Redemption::Already { .. }) => {
-                Err(Rejection::new(Reason::AlreadyRedeemed).for_credential(PSEUDONYM_ID))
-            }
-            Err(_) => Err(Rejection::noted(
-                Reason::TryAgain,
-                "redemption ledger unavailable",
-            )),
-        }
+        self.once.check(presented, now)
     }
 }

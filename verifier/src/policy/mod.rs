@@ -18,6 +18,7 @@ pub mod catalog;
 pub mod child_entry;
 pub mod clinic;
 pub mod fan_club;
+pub mod once_per_person;
 pub mod query;
 pub mod residency;
 pub mod shelter;

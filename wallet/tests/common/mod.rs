@@ -8,7 +8,9 @@ use std::sync::OnceLock;
 
 use myna_issuer::anchor::{AnchorResponse, Anchoring};
 use myna_issuer::credential_types::{declaration, Kind};
-use myna_issuer::issuance::{AgeRequest, CredentialIssuer, IssuerProfile};
+use myna_issuer::issuance::{
+    verify_anchor, AgeRequest, CredentialIssuer, IssuerProfile, Membership,
+};
 use myna_issuer::publication::{publish, PublishOptions};
 use myna_issuer::record::SubjectHandle;
 use myna_issuer::store::{MemoryStore as IssuerStore, Store};
@@ -199,10 +201,15 @@ impl InProcessIssuer {
 }
 
 pub fn types() -> Vec<CredentialType> {
-    [Kind::Anchor, Kind::Age, Kind::Resident]
-        .into_iter()
-        .map(|k| declaration(k).unwrap())
-        .collect()
+    [
+        Kind::Anchor,
+        Kind::Age,
+        Kind::Resident,
+        Kind::FanClubMembership,
+    ]
+    .into_iter()
+    .map(|k| declaration(k).unwrap())
+    .collect()
 }
 
 fn refused(detail: impl ToString) -> Error {
@@ -287,6 +294,32 @@ impl IssuerTransport for InProcessIssuer {
                         self.now,
                     ),
                     Some("resident") => issuer.resident(subject, &facts, key, not_after, self.now),
+                    // Bound to the anchored key, proven by the anchor credential presented
+                    // to this issuer with the request's c_nonce (as the HTTP service does).
+                    Some("fan_club_membership") => {
+                        let presentation = request
+                            .other
+                            .get("anchor_presentation")
+                            .and_then(serde_json::Value::as_str)
+                            .ok_or_else(|| refused("anchor_presentation missing"))?;
+                        let evidence = verify_anchor(
+                            presentation,
+                            &self.issuer_key.public_key(),
+                            ISS,
+                            nonce.as_str(),
+                            self.now,
+                        )
+                        .map_err(refused)?;
+                        if evidence.holder_key() != key {
+                            return Err(refused("the proof is not by the anchored key"));
+                        }
+                        let membership = Membership {
+                            club_id: "izu-fan-club".into(),
+                            member_number: "A-0042".into(),
+                            tier: "gold".into(),
+                        };
+                        issuer.fan_club_membership(&evidence, &membership, not_after, self.now)
+                    }
                     _ => return Err(refused("unsupported_credential_type")),
                 }
                 .map_err(refused)?;

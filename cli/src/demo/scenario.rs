@@ -1,0 +1,66 @@
+//! The scenarios, in order. Each plays against the shared `World` and
+//! reports every step to the narrative. Scenario 9 opens the forum account of scenario 4.
+
+pub mod age;
+pub mod clinic;
+pub mod consent;
+pub mod escrow;
+pub mod fan_club;
+pub mod forum;
+pub mod kobe_gate;
+pub mod move_house;
+pub mod shelter;
+
+use super::narrative::Narrative;
+use super::world::World;
+use super::DemoResult;
+
+/// How a scenario is played.
+type Play = fn(&World, &mut Narrative) -> DemoResult<()>;
+
+/// Every scenario: its title and how to play it.
+pub const SCENARIOS: [(&str, Play); 9] = [
+    ("A convenience store checks age ≥ 20", age::play),
+    (
+        "A Kobe subway gate admits a resident pupil, refuses a non-resident",
+        kobe_gate::play,
+    ),
+    (
+        "An Izu partner shop sells a limited bottle once per person",
+        fan_club::play,
+    ),
+    (
+        "A Maebashi forum refuses a second account by the same person",
+        forum::play,
+    ),
+    (
+        "A shelter desk checks in two evacuees offline, then syncs the roster",
+        shelter::play,
+    ),
+    (
+        "A clinic accepts a subsidy and exports the billing record",
+        clinic::play,
+    ),
+    (
+        "A one-time consent ends after its use; a paused consent blocks access until resumed",
+        consent::play,
+    ),
+    (
+        "A resident moves house: the resident credential is revoked, age still works",
+        move_house::play,
+    ),
+    (
+        "Two trustees open an escrowed pseudonym; one alone cannot",
+        escrow::play,
+    ),
+];
+
+/// Plays every scenario in order.
+pub fn play_all(world: &World, story: &mut Narrative) {
+    for (number, (title, play)) in (1..).zip(SCENARIOS) {
+        story.scenario(number, title);
+        if let Err(error) = play(world, story) {
+            story.fail("the scenario stopped", &error);
+        }
+    }
+}

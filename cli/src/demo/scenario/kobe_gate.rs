@@ -1,0 +1,30 @@
+//! Scenario 2: a Kobe subway gate lets pupils resident in Kobe ride free. The wallet shows
+//! the resident credential's municipality code (issued by Kobe itself) and the age
+//! credential's `age_over_15` flag (false).
+
+use myna_verifier::decision::Reason;
+use myna_verifier::policy::residency::Residency;
+
+use crate::demo::counter::Counter;
+use crate::demo::narrative::{Expect, Narrative};
+use crate::demo::resident::{HARUTO, SAKURA};
+use crate::demo::world::World;
+use crate::demo::{fail, DemoResult};
+
+/// Plays the scenario.
+pub fn play(world: &World, story: &mut Narrative) -> DemoResult<()> {
+    let gate = Counter::open(world, "https://gate-sannomiya.kobe-subway.example")?;
+    let policy = Residency::kobe_pupil_pass().map_err(fail)?;
+    for (spec, expect) in [
+        (SAKURA, Expect::Accept),
+        (HARUTO, Expect::Refuse(Reason::NotResident)),
+    ] {
+        let resident = world.resident(spec)?;
+        story.decision(
+            &format!("{} walks through the free-pass gate", spec.label),
+            expect,
+            gate.ask(resident, &policy),
+        );
+    }
+    Ok(())
+}

@@ -1,0 +1,179 @@
+//! `myna demo` as a newcomer runs it: the built binary, its output checked step by step.
+//!
+//! Every scenario must print exactly its expected ✓ lines, in order, and no ✗ line; the
+//! tally must count them all and the exit code must be 0.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+use std::process::Command;
+
+/// Each expected step, by scenario: the start of its ✓ line.
+const EXPECTED: &[(&str, &[&str])] = &[
+    (
+        "0. Setting up",
+        &[
+            "✓ test JPKI CA made",
+            "✓ issuer services of Kobe (281000), Maebashi (102016) and Mishima (222062) serving on 127.0.0.1",
+            "✓ each city imported the CA's current CRLs",
+            "✓ national trust list signed",
+            "✓ Hanako (36, Maebashi): wallet anchored to the card at 前橋市 over HTTP",
+            "✓ Kenta (19, Mishima): wallet anchored to the card at 三島市 over HTTP",
+            "✓ Sakura (11, Kobe): 神戸市 staff made an offer from the resident register",
+            "✓ Haruto (11, Maebashi): 前橋市 staff made an offer from the resident register",
+        ],
+    ),
+    (
+        "1. A convenience store checks age ≥ 20",
+        &[
+            "✓ Hanako (36, Maebashi) buys a bottle of sake — accepted",
+            "✓ Kenta (19, Mishima) buys a bottle of sake — refused: Below the required age.",
+        ],
+    ),
+    (
+        "2. A Kobe subway gate admits a resident pupil, refuses a non-resident",
+        &[
+            "✓ Sakura (11, Kobe) walks through the free-pass gate — accepted",
+            "✓ Haruto (11, Maebashi) walks through the free-pass gate — refused: Not a resident of the required municipality.",
+        ],
+    ),
+    (
+        "3. An Izu partner shop sells a limited bottle once per person",
+        &[
+            "✓ Hanako anchors her wallet to her card at 三島市 too",
+            "✓ the club's desk offers her the membership and her pseudonym for the sale izu-limited-sake-2027",
+            "✓ Hanako buys the limited bottle at shuzenji-sakaya (member, age ≥ 20, pseudonym) — accepted",
+            "✓ Hanako buys the limited bottle at ito-station-shop (member, age ≥ 20, pseudonym) — refused: This person has already purchased in this sale.",
+        ],
+    ),
+    (
+        "4. A Maebashi forum refuses a second account by the same person",
+        &[
+            "✓ Hanako's wallet gets her forum pseudonym from 前橋市",
+            "✓ Hanako signs up to the forum with her pseudonym — accepted",
+            "✓ Hanako sets up a second phone: a new wallet, anchored to the same card at 前橋市",
+            "✓ its forum pseudonym is the same as on her first phone",
+            "✓ Hanako tries to open a second account from the second phone — refused: This person already has an account here.",
+        ],
+    ),
+    (
+        "5. A shelter desk checks in two evacuees offline, then syncs the roster",
+        &[
+            "✓ Sakura (11, Kobe) checks in at the desk, offline — accepted",
+            "✓ Kenta (19, Mishima) checks in at the desk, offline — accepted",
+            "✓ a sync while offline fails; both roster entries stay queued at the desk",
+            "✓ the network is back: the roster syncs to the disaster HQ (2 entries), a second sync sends none twice",
+        ],
+    ),
+    (
+        "6. A clinic accepts a subsidy and exports the billing record",
+        &[
+            "✓ 前橋市 grants Haruto the child medical subsidy at the desk; his wallet receives it with the PIN",
+            "✓ Haruto's parent shows the subsidy at the clinic reception (outpatient visit) — accepted",
+            "✓ billing record exported for the レセコン (JSON and XML): payer 88421003, recipient 1234566, copay ¥500 per visit, visit 2027-04-01",
+        ],
+    ),
+    (
+        "7. A one-time consent ends after its use; a paused consent blocks access until resumed",
+        &[
+            "✓ Hanako gives the consultation line a one-time consent (age_over_20), registered at 前橋市's consent registry",
+            "✓ the line checks the consent before reading — accepted",
+            "✓ the line reads once and reports the use to the registry",
+            "✓ the line checks the one-time consent again — refused: The one-time consent has already been used.",
+            "✓ Hanako gives the line an ongoing consent",
+            "✓ Hanako pauses it from her wallet",
+            "✓ the line checks the paused consent — refused: The consent is paused.",
+            "✓ Hanako resumes it",
+            "✓ the line checks the resumed consent — accepted",
+        ],
+    ),
+    (
+        "8. A resident moves house: the resident credential is revoked, age still works",
+        &[
+            "✓ Hanako shows the Maebashi city pool she lives in Maebashi (residents' rate) — accepted",
+            "✓ Hanako moves to Takasaki: J-LIS revokes her signature certificate (affiliationChanged), every city imports the new CRL",
+            "✓ Hanako tries the residents' rate at the pool again — refused: The issuer has revoked the credential.",
+            "✓ Hanako buys sake in Takasaki: her age credential still works — accepted",
+        ],
+    ),
+    (
+        "9. Two trustees open an escrowed pseudonym; one alone cannot",
+        &[
+            "✓ 前橋市's operator starts an escrow opening for the pseudonym (2 of 3 trustees needed)",
+            "✓ the family court releases its share: one trustee alone cannot open the link",
+            "✓ the family court cannot count twice (HTTP 409)",
+            "✓ the bar association releases its share: two shares open the link",
+        ],
+    ),
+];
+
+/// The lines of the section that starts with `heading` (up to the next blank line).
+fn section<'a>(stdout: &'a str, heading: &str) -> Vec<&'a str> {
+    let mut lines = stdout.lines().skip_while(|l| !l.starts_with(heading));
+    assert!(
+        lines.next().is_some(),
+        "no section {heading:?} in:\n{stdout}"
+    );
+    lines
+        .take_while(|l| !l.trim().is_empty())
+        .map(str::trim)
+        .collect()
+}
+
+#[test]
+fn the_demo_plays_every_scenario_as_expected() {
+    let output = Command::new(env!("CARGO_BIN_EXE_myna"))
+        .arg("demo")
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    let stderr = String::from_utf8(output.stderr).unwrap();
+
+    for (number, (heading, steps)) in EXPECTED.iter().enumerate() {
+        assert!(heading.starts_with(&format!("{number}. ")), "{heading}");
+        let outcomes: Vec<&str> = section(&stdout, heading)
+            .into_iter()
+            .filter(|l| l.starts_with('✓') || l.starts_with('✗'))
+            .collect();
+        assert_eq!(
+            outcomes.len(),
+            steps.len(),
+            "{heading}: expected {} steps, got:\n{}",
+            steps.len(),
+            outcomes.join("\n")
+        );
+        for (line, step) in outcomes.iter().zip(steps.iter()) {
+            assert!(
+                line.starts_with(step),
+                "{heading}: {line:?} is not {step:?}"
+            );
+        }
+    }
+    // Nine scenarios after the setup, each printed once.
+    assert_eq!(EXPECTED.len(), 10);
+    let expected_steps: usize = EXPECTED.iter().map(|(_, s)| s.len()).sum();
+    let tally = format!("{expected_steps} steps as expected, 0 not");
+    assert!(stdout.contains(&tally), "no {tally:?} in:\n{stdout}");
+    assert!(output.status.success(), "{stdout}\n{stderr}");
+}
+
+#[test]
+fn the_demo_explains_itself() {
+    let output = Command::new(env!("CARGO_BIN_EXE_myna"))
+        .args(["demo", "--help"])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    assert!(output.status.success());
+    for needle in [
+        "temporary data directory",
+        "127.0.0.1",
+        "2027-04-01 09:00 JST",
+        "✓",
+    ] {
+        assert!(stdout.contains(needle), "no {needle:?} in:\n{stdout}");
+    }
+}
