@@ -15,7 +15,7 @@
 
 use core::fmt;
 
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 use crate::error::{Error, Result};
 
@@ -158,11 +158,25 @@ impl ClaimPath {
     /// assert_eq!(ClaimPath::key("a").then_index(0).then_key("b").lookup(&claims), Some(&serde_json::json!(1)));
     /// ```
     pub fn lookup<'a>(&self, root: &'a Value) -> Option<&'a Value> {
-        self.0.iter().try_fold(root, |node, seg| match seg {
-            PathSegment::Key(k) => node.as_object()?.get(k),
-            PathSegment::Index(i) => node.as_array()?.get(*i),
-            PathSegment::AnyIndex => None,
-        })
+        walk(root, &self.0)
+    }
+
+    /// [`lookup`](Self::lookup) in a claims object, without copying it into a [`Value`]
+    /// first. The root path would select the object itself, which is not a `Value`: `None`.
+    ///
+    /// ```
+    /// use myna_vc_core::claim_path::ClaimPath;
+    /// let claims = serde_json::json!({"a": [{"b": 1}]});
+    /// let claims = claims.as_object().unwrap();
+    /// assert_eq!(ClaimPath::key("a").then_index(0).then_key("b").lookup_in(claims), Some(&serde_json::json!(1)));
+    /// assert_eq!(ClaimPath::key("b").lookup_in(claims), None);
+    /// assert_eq!(ClaimPath::root().lookup_in(claims), None);
+    /// ```
+    pub fn lookup_in<'a>(&self, claims: &'a Map<String, Value>) -> Option<&'a Value> {
+        let (PathSegment::Key(first), rest) = self.0.split_first()? else {
+            return None;
+        };
+        walk(claims.get(first)?, rest)
     }
 
     pub(crate) fn push(&mut self, seg: PathSegment) {
@@ -172,6 +186,14 @@ impl ClaimPath {
     pub(crate) fn pop(&mut self) {
         self.0.pop();
     }
+}
+
+fn walk<'a>(root: &'a Value, segments: &[PathSegment]) -> Option<&'a Value> {
+    segments.iter().try_fold(root, |node, seg| match seg {
+        PathSegment::Key(k) => node.as_object()?.get(k),
+        PathSegment::Index(i) => node.as_array()?.get(*i),
+        PathSegment::AnyIndex => None,
+    })
 }
 
 impl fmt::Display for ClaimPath {

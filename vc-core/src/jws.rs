@@ -222,6 +222,19 @@ impl Jws {
         &self.header
     }
 
+    /// The checked header, giving up the rest.
+    ///
+    /// ```
+    /// use myna_vc_core::{crypto::{default_provider, SecretKey}, jws::{self, Jws, JwsHeader}};
+    /// let signer = default_provider().signer(&SecretKey::generate_p256()?)?;
+    /// let compact = jws::sign(&JwsHeader::new(signer.algorithm()).with_kid("k1"), b"{}", &*signer)?;
+    /// assert_eq!(Jws::parse(&compact)?.into_header().kid.as_deref(), Some("k1"));
+    /// # Ok::<(), myna_vc_core::Error>(())
+    /// ```
+    pub fn into_header(self) -> JwsHeader {
+        self.header
+    }
+
     /// The decoded payload bytes.
     pub fn payload(&self) -> &[u8] {
         &self.payload

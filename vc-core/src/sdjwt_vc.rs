@@ -56,7 +56,9 @@ use serde_json::{Map, Value};
 use crate::claim_path::{ClaimPath, PathSegment};
 use crate::crypto::{CryptoProvider, PublicKey, Signer};
 use crate::error::{Error, Result};
-use crate::sdjwt::{self, Decoys, Disclosed, KeyBindingRule, SdJwt, SdJwtIssuer, VerifyOptions};
+use crate::sdjwt::{
+    Decoys, Disclosed, KeyBindingRule, SdJwt, SdJwtIssuer, UnverifiedSdJwt, VerifyOptions,
+};
 use crate::status_list::StatusReference;
 use crate::time::NumericDate;
 
@@ -443,7 +445,7 @@ impl VerifiedCredential {
     }
 }
 
-/// Verifies an SD-JWT VC presentation: everything [`sdjwt::verify`] checks, plus `typ`
+/// Verifies an SD-JWT VC presentation: everything [`crate::sdjwt::verify`] checks, plus `typ`
 /// `dc+sd-jwt`, a valid `vct` (the expected one, if given), and none of
 /// [`NEVER_DISCLOSABLE`] arriving through a disclosure.
 pub fn verify(
@@ -452,8 +454,53 @@ pub fn verify(
     issuer_key: &PublicKey,
     options: &VcVerifyOptions<'_>,
 ) -> Result<VerifiedCredential> {
+    verify_parsed(
+        UnverifiedSdJwt::parse(presentation)?,
+        provider,
+        issuer_key,
+        options,
+    )
+}
+
+/// [`verify`] for a presentation already parsed, e.g. to read its unverified `iss` and `kid`
+/// and pick the issuer key from a trust list without parsing it twice.
+///
+/// ```
+/// # use myna_vc_core::crypto::{default_provider, SecretKey};
+/// # use myna_vc_core::claim_path::ClaimPath;
+/// # use myna_vc_core::sdjwt::{KeyBinding, KeyBindingRule, UnverifiedSdJwt};
+/// # use myna_vc_core::sdjwt_vc::{self, CredentialType, DisclosureRule, SdJwtVcIssuer, Vct, VcRequest, VcVerifyOptions};
+/// # use myna_vc_core::time::NumericDate;
+/// # let provider = default_provider();
+/// # let (issuer_key, holder_key) = (SecretKey::generate_p256()?, SecretKey::generate_p256()?);
+/// # let (issuer, holder) = (provider.signer(&issuer_key)?, provider.signer(&holder_key)?);
+/// # let age = CredentialType::new(Vct::parse("https://vc.example.jp/age")?)
+/// #     .claim(ClaimPath::key("age_over_20"), DisclosureRule::Selective, true);
+/// # let now = NumericDate::from_unix(1_800_000_000);
+/// # let claims = serde_json::json!({"age_over_20": true});
+/// # let vc = SdJwtVcIssuer::new(&*issuer, "https://city.example.jp").issue(&VcRequest {
+/// #     credential_type: &age, claims: claims.as_object().unwrap(), holder_key: &holder_key.public_key(),
+/// #     issued_at: now, expires_at: None, status: None })?;
+/// # let presentation = vc.select(&[ClaimPath::key("age_over_20")])?
+/// #     .bind(&KeyBinding { audience: "https://shop.example", nonce: "abc", issued_at: now, signer: &*holder })?
+/// #     .to_string();
+/// let mut parsed = UnverifiedSdJwt::parse(&presentation)?;
+/// let iss = parsed.unverified_payload()?["iss"].as_str().unwrap_or_default().to_owned();
+/// assert_eq!(iss, "https://city.example.jp"); // look its key up by this; here we know it
+/// let rule = KeyBindingRule::Required { audience: "https://shop.example", nonce: "abc", max_age_secs: 300 };
+/// let verified = sdjwt_vc::verify_parsed(parsed, provider, &issuer_key.public_key(),
+///     &VcVerifyOptions::at(now, rule).expect_vct(age.vct()))?;
+/// assert_eq!(verified.issuer(), Some(iss.as_str()));
+/// # Ok::<(), myna_vc_core::Error>(())
+/// ```
+pub fn verify_parsed(
+    presentation: UnverifiedSdJwt<'_>,
+    provider: &dyn CryptoProvider,
+    issuer_key: &PublicKey,
+    options: &VcVerifyOptions<'_>,
+) -> Result<VerifiedCredential> {
     let sd_options = options.sd.typ(TYP);
-    let disclosed = sdjwt::verify(presentation, provider, issuer_key, &sd_options)?;
+    let disclosed = presentation.verify(provider, issuer_key, &sd_options)?;
     if let Some(name) = disclosed
         .disclosed_paths()
         .iter()

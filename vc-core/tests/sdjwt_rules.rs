@@ -12,7 +12,8 @@ use myna_vc_core::claim_path::ClaimPath;
 use myna_vc_core::crypto::{default_provider, providers, Algorithm, SecretKey};
 use myna_vc_core::jws::{self, JwsHeader};
 use myna_vc_core::sdjwt::{
-    self, Disclosure, HashAlg, KeyBinding, KeyBindingRule, SdJwtIssuer, VerifyOptions,
+    self, Disclosure, HashAlg, KeyBinding, KeyBindingRule, SdJwtIssuer, UnverifiedSdJwt,
+    VerifyOptions,
 };
 use myna_vc_core::time::NumericDate;
 use myna_vc_core::{b64, Error};
@@ -304,6 +305,116 @@ fn key_binding_needs_a_holder_key_and_the_right_type() {
     )
     .unwrap();
     assert!(verify(&format!("{sd}{good}")).is_ok());
+}
+
+/// An issued SD-JWT with two disclosures, bound to a fresh holder key.
+fn bound_presentation() -> (String, SecretKey) {
+    let holder = SecretKey::generate_p256().unwrap();
+    let hs = default_provider().signer(&holder).unwrap();
+    let is = default_provider().signer(key()).unwrap();
+    let claims = json!({"iss": "https://city.example", "a": 1, "b": 2});
+    let sd = [ClaimPath::key("a"), ClaimPath::key("b")];
+    let presentation = SdJwtIssuer::new(&*is)
+        .issue(claims.as_object().unwrap(), &sd, Some(&holder.public_key()))
+        .unwrap()
+        .bind(&KeyBinding {
+            audience: "aud",
+            nonce: "n",
+            issued_at: now(),
+            signer: &*hs,
+        })
+        .unwrap()
+        .to_string();
+    (presentation, holder)
+}
+
+fn required_binding() -> VerifyOptions<'static> {
+    VerifyOptions::at(now()).key_binding(KeyBindingRule::Required {
+        audience: "aud",
+        nonce: "n",
+        max_age_secs: 60,
+    })
+}
+
+#[test]
+fn parsing_first_then_verifying_checks_exactly_what_verify_checks() {
+    let (presentation, holder) = bound_presentation();
+    let mut parsed = UnverifiedSdJwt::parse(&presentation).unwrap();
+    assert_eq!(
+        parsed.unverified_payload().unwrap()["iss"],
+        "https://city.example"
+    );
+    let disclosed = parsed
+        .verify(default_provider(), &key().public_key(), &required_binding())
+        .unwrap();
+    let direct = sdjwt::verify(
+        &presentation,
+        default_provider(),
+        &key().public_key(),
+        &required_binding(),
+    )
+    .unwrap();
+    assert_eq!(disclosed.claims(), direct.claims());
+    assert_eq!(
+        (
+            disclosed.claims()["a"].clone(),
+            disclosed.claims()["b"].clone()
+        ),
+        (json!(1), json!(2))
+    );
+    // The key the KB-JWT was checked with is the one handed out, decoded once.
+    assert_eq!(disclosed.holder_key().unwrap(), Some(holder.public_key()));
+    assert_eq!(direct.holder_key().unwrap(), Some(holder.public_key()));
+
+    // A payload read before verifying is still only believed after the signature: another
+    // issuer key, or a tampered signature, is refused on the parsed path too.
+    let mut parsed = UnverifiedSdJwt::parse(&presentation).unwrap();
+    parsed.unverified_payload().unwrap();
+    let other = SecretKey::generate_p256().unwrap().public_key();
+    assert_eq!(
+        parsed
+            .verify(default_provider(), &other, &required_binding())
+            .err(),
+        Some(Error::SignatureInvalid)
+    );
+    let (jwt, rest) = presentation.split_once('~').unwrap();
+    let (signed, signature) = jwt.rsplit_once('.').unwrap();
+    let flipped = if signature.starts_with('A') { "B" } else { "A" };
+    let tampered = format!("{signed}.{flipped}{}~{rest}", &signature[1..]);
+    let mut parsed = UnverifiedSdJwt::parse(&tampered).unwrap();
+    parsed.unverified_payload().unwrap();
+    assert_eq!(
+        parsed
+            .verify(default_provider(), &key().public_key(), &required_binding())
+            .err(),
+        Some(Error::SignatureInvalid)
+    );
+}
+
+#[test]
+fn sd_hash_covers_the_presentation_as_presented_up_to_the_kb_jwt() {
+    let (presentation, _) = bound_presentation();
+    let kb_at = presentation.rfind('~').unwrap() + 1;
+    let verify_with = |text: &str| {
+        sdjwt::verify(
+            text,
+            default_provider(),
+            &key().public_key(),
+            &required_binding(),
+        )
+    };
+    assert!(verify_with(&presentation).is_ok());
+    // Dropping or reordering a disclosure changes what `sd_hash` covers.
+    let parts: Vec<&str> = presentation[..kb_at].split_terminator('~').collect();
+    assert_eq!(parts.len(), 3);
+    let kb = &presentation[kb_at..];
+    let swapped = format!("{}~{}~{}~{kb}", parts[0], parts[2], parts[1]);
+    assert_eq!(verify_with(&swapped).err(), Some(Error::SdHashMismatch));
+    let dropped = format!("{}~{}~{kb}", parts[0], parts[1]);
+    assert_eq!(verify_with(&dropped).err(), Some(Error::SdHashMismatch));
+    // An empty disclosure slot is a shape error before any hashing.
+    let empty = format!("{}~~{}~{kb}", parts[0], parts[1]);
+    assert!(matches!(verify_with(&empty), Err(Error::NotAnSdJwt(_))));
 }
 
 #[test]

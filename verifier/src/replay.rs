@@ -24,6 +24,8 @@ use std::sync::Mutex;
 
 use sha2::{Digest, Sha256};
 
+use myna_vc_core::b64;
+use myna_vc_core::crypto::Algorithm;
 use myna_vc_core::time::NumericDate;
 
 /// What the guard knew about a value.
@@ -101,5 +103,68 @@ impl Entries {
             self.by_expiry.pop();
             self.until.remove(&digest);
         }
+    }
+}
+
+/// The order `n` of the P-256 group, big-endian.
+const P256_ORDER: [u8; 32] = [
+    0xff, 0xff, 0xff, 0xff, 0x00, 0x00, 0x00, 0x00, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+    0xbc, 0xe6, 0xfa, 0xad, 0xa7, 0x17, 0x9e, 0x84, 0xf3, 0xb9, 0xca, 0xc2, 0xfc, 0x63, 0x25, 0x51,
+];
+
+/// What the guard records of a key-binding JWT signed with `alg`: the bytes the holder signed
+/// and the signature, an ES256 one with `s` in its low half.
+///
+/// ECDSA signatures are malleable: anyone who sees `(r, s)` can make `(r, n − s)`, which
+/// verifies just as well. Keyed on the KB-JWT text, a copied presentation with `s` flipped
+/// would pass as a first use; keyed on this identity, both forms are the same use. EdDSA and
+/// RS256 signatures have one accepted encoding per signing, so they are kept as they are.
+///
+/// ```
+/// use myna_verifier::core::{b64, crypto::Algorithm};
+/// use myna_verifier::replay::key_binding_identity;
+/// let r = [0x11u8; 32];
+/// let mut s = [0u8; 32];
+/// s[31] = 1;
+/// // n − 1, the high twin of s = 1.
+/// let mut twin = [0xffu8, 0xff, 0xff, 0xff, 0, 0, 0, 0, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+///     0xbc, 0xe6, 0xfa, 0xad, 0xa7, 0x17, 0x9e, 0x84, 0xf3, 0xb9, 0xca, 0xc2, 0xfc, 0x63, 0x25, 0x50];
+/// let jwt = |s: &[u8; 32]| format!("e30.e30.{}", b64::encode([r.as_slice(), s].concat()));
+/// let id = key_binding_identity(&jwt(&s), Algorithm::Es256);
+/// assert_eq!(key_binding_identity(&jwt(&twin), Algorithm::Es256), id);
+/// twin[31] = 0x4f; // (r, n − 2) is another signature, not a twin of (r, 1)
+/// assert_ne!(key_binding_identity(&jwt(&twin), Algorithm::Es256), id);
+/// ```
+pub fn key_binding_identity(kb_jwt: &str, alg: Algorithm) -> Vec<u8> {
+    let Some((signed, signature)) = kb_jwt.rsplit_once('.') else {
+        return kb_jwt.as_bytes().to_vec();
+    };
+    let Ok(mut signature) = b64::decode(signature, "KB-JWT signature") else {
+        // Not a signature this verifier accepted; the text itself is as good a key.
+        return kb_jwt.as_bytes().to_vec();
+    };
+    if alg == Algorithm::Es256 {
+        if let Some(s) = signature.get_mut(32..) {
+            to_low_s(s);
+        }
+    }
+    [signed.as_bytes(), b".", &signature].concat()
+}
+
+/// Replaces a 32-byte big-endian `s` by `n − s` when that is smaller.
+fn to_low_s(s: &mut [u8]) {
+    if s.len() != P256_ORDER.len() {
+        return;
+    }
+    let mut negated = [0u8; 32];
+    let mut borrow = false;
+    for ((out, &n), &digit) in negated.iter_mut().zip(&P256_ORDER).zip(s.iter()).rev() {
+        let (difference, under) = n.overflowing_sub(digit);
+        let (difference, under_again) = difference.overflowing_sub(u8::from(borrow));
+        *out = difference;
+        borrow = under || under_again;
+    }
+    if negated.as_slice() < &*s {
+        s.copy_from_slice(&negated);
     }
 }

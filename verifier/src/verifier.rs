@@ -13,9 +13,8 @@ use std::sync::Arc;
 use serde_json::{Map, Value};
 
 use myna_vc_core::crypto::{default_provider, CryptoProvider, PublicKey};
-use myna_vc_core::jws::Jws;
 use myna_vc_core::jwt::DEFAULT_LEEWAY_SECS;
-use myna_vc_core::sdjwt::KeyBindingRule;
+use myna_vc_core::sdjwt::{KeyBindingRule, UnverifiedSdJwt};
 use myna_vc_core::sdjwt_vc::{self, VcVerifyOptions, VerifiedCredential};
 use myna_vc_core::status_list::{Status, StatusListUri};
 use myna_vc_core::time::{Clock, NumericDate};
@@ -24,7 +23,7 @@ use myna_vc_core::Result;
 
 use crate::decision::{Decision, DisclosedCredential, Reason, Rejection};
 use crate::policy::{Policy, Presented, PresentedCredential, Requirement};
-use crate::replay::{ReplayGuard, Seen};
+use crate::replay::{key_binding_identity, ReplayGuard, Seen};
 use crate::status_cache::StatusCache;
 use crate::submission::{self, Challenge, Submission};
 use crate::trust::Trust;
@@ -242,7 +241,8 @@ impl Verifier {
         input: &CredentialInput<'_>,
     ) -> core::result::Result<Checked, Rejection> {
         submission::check_size(text.len())?;
-        let (iss, key) = issuer_key(input.trust, text)?;
+        let mut presentation = UnverifiedSdJwt::parse(text)?;
+        let (iss, key) = issuer_key(input.trust, &mut presentation)?;
         let audience = input
             .challenge
             .audience
@@ -254,16 +254,15 @@ impl Verifier {
             max_age_secs: self.config.key_binding_max_age_secs,
         };
         let options = VcVerifyOptions::at(input.now, rule).expect_vct(&input.requirement.vct);
-        let verified = sdjwt_vc::verify(text, self.provider, key, &options)?;
+        let verified = sdjwt_vc::verify_parsed(presentation, self.provider, key, &options)?;
         let issuer = input.trust.authorize(&iss, verified.vct(), input.now)?;
         check_required_claims(&verified, input.requirement)?;
         let staleness = self.check_status(&verified, &iss, input)?;
-        let holder = verified
+        let holder_key = verified
             .disclosed()
             .holder_key()?
-            .ok_or(myna_vc_core::Error::NoHolderKey)?
-            .thumbprint()
-            .to_string();
+            .ok_or(myna_vc_core::Error::NoHolderKey)?;
+        let holder = holder_key.thumbprint().to_string();
         let presented_at = verified
             .disclosed()
             .key_binding()
@@ -278,7 +277,7 @@ impl Verifier {
         // `verify` required and checked a KB-JWT: it is the last `~`-separated part.
         let kb_jwt = text
             .rsplit_once('~')
-            .map(|(_, kb)| kb.to_owned())
+            .map(|(_, kb)| key_binding_identity(kb, holder_key.allowed_algorithm()))
             .ok_or(myna_vc_core::Error::KeyBindingMissing)?;
         Ok(Checked {
             report: DisclosedCredential {
@@ -331,7 +330,7 @@ impl Verifier {
     /// refuses the whole submission.
     fn record_use(
         &self,
-        kb_jwts: &[(String, NumericDate)],
+        kb_jwts: &[(Vec<u8>, NumericDate)],
         presented: &Presented,
         challenge: &Challenge,
         now: NumericDate,
@@ -354,7 +353,7 @@ impl Verifier {
         }
         for (kb_jwt, issued_at) in kb_jwts {
             self.guard(
-                kb_jwt.as_bytes(),
+                kb_jwt,
                 issued_at.plus_seconds(window),
                 now,
                 "key binding JWT",
@@ -389,19 +388,17 @@ struct CredentialInput<'a> {
 struct Checked {
     report: DisclosedCredential,
     presented: PresentedCredential,
-    kb_jwt: (String, NumericDate),
+    /// The KB-JWT's replay identity and `iat`.
+    kb_jwt: (Vec<u8>, NumericDate),
 }
 
 /// The issuer id from the unverified payload and the trust list's key for it (chosen by the
 /// header `kid`). Nothing from the payload is believed until that key verified it.
 fn issuer_key<'t>(
     trust: &'t VerifiedTrustList,
-    presentation: &str,
+    presentation: &mut UnverifiedSdJwt<'_>,
 ) -> core::result::Result<(String, &'t PublicKey), Rejection> {
-    let jwt = presentation.split('~').next().unwrap_or_default();
-    let jws = Jws::parse(jwt)?;
-    let payload = jws.payload_object("SD-JWT payload")?;
-    let iss = match payload.get("iss") {
+    let iss = match presentation.unverified_payload()?.get("iss") {
         Some(Value::String(iss)) => iss.clone(),
         Some(_) => {
             return Err(Rejection::from_error(myna_vc_core::Error::InvalidClaim {
@@ -411,7 +408,7 @@ fn issuer_key<'t>(
         }
         None => return Err(Rejection::noted(Reason::UntrustedIssuer, "no `iss`")),
     };
-    let key = trust.issuer_key(&iss, jws.header().kid.as_deref())?;
+    let key = trust.issuer_key(&iss, presentation.header().kid.as_deref())?;
     Ok((iss, key))
 }
 
@@ -441,11 +438,11 @@ fn check_required_claims(
     verified: &VerifiedCredential,
     requirement: &Requirement,
 ) -> core::result::Result<(), Rejection> {
-    let claims = Value::Object(verified.claims().clone());
+    let claims = verified.claims();
     match requirement
         .claims
         .iter()
-        .find(|path| path.lookup(&claims).is_none())
+        .find(|path| !path.is_root() && path.lookup_in(claims).is_none())
     {
         Some(_) => Err(Rejection::noted(
             Reason::MissingClaim,

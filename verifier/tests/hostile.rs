@@ -1041,6 +1041,48 @@ fn at_a_gate_window_nonce_each_kb_jwt_is_still_used_once() {
     assert_eq!(replay.rejection().unwrap().note, Some("key binding JWT"));
 }
 
+/// The same KB-JWT with its ECDSA signature's `s` replaced by `n − s`: equally valid.
+fn malleated(presentation: &str) -> String {
+    const ORDER: [u8; 32] = [
+        0xff, 0xff, 0xff, 0xff, 0x00, 0x00, 0x00, 0x00, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+        0xff, 0xbc, 0xe6, 0xfa, 0xad, 0xa7, 0x17, 0x9e, 0x84, 0xf3, 0xb9, 0xca, 0xc2, 0xfc, 0x63,
+        0x25, 0x51,
+    ];
+    let (head, signature) = presentation.rsplit_once('.').unwrap();
+    let mut sig = b64::decode(signature, "test").unwrap();
+    let mut borrow = 0i16;
+    for i in (0..32).rev() {
+        let d = i16::from(ORDER[i]) - i16::from(sig[32 + i]) - borrow;
+        borrow = i16::from(d < 0);
+        sig[32 + i] = d.rem_euclid(256) as u8;
+    }
+    format!("{head}.{}", b64::encode(sig))
+}
+
+#[test]
+fn a_kb_jwt_with_its_ecdsa_signature_flipped_is_the_same_use() {
+    let world = World::new();
+    let policy = AgeCheck::over_20().unwrap();
+    let window = Challenge::shared(N);
+    let (p, ..) = valid(&world);
+    let twin = malleated(&p);
+    assert_ne!(twin, p);
+    let verify = |text: &str| {
+        world
+            .verifier
+            .verify(&policy, &single("age", text), &window)
+    };
+    // The twin is a valid signature (so keyed on the text it would pass as new) ...
+    assert!(verify(&twin).accepted());
+    // ... and it uses up the original, and the other way round on a fresh pair.
+    let replay = verify(&p);
+    assert_eq!(replay.reason(), Some(Reason::Replayed));
+    assert_eq!(replay.rejection().unwrap().note, Some("key binding JWT"));
+    let (q, ..) = valid(&world);
+    assert!(verify(&q).accepted());
+    assert_eq!(verify(&malleated(&q)).reason(), Some(Reason::Replayed));
+}
+
 #[test]
 fn a_trust_list_signed_by_the_wrong_key_is_refused() {
     let world = World::new();

@@ -53,7 +53,9 @@ use sha2::Digest as _;
 pub use disclosure::{Disclosure, DisclosureKind};
 pub use issue::{Decoys, SdJwtIssuer};
 pub use present::KeyBinding;
-pub use verify::{verify, Disclosed, KeyBindingClaims, KeyBindingRule, VerifyOptions};
+pub use verify::{
+    verify, Disclosed, KeyBindingClaims, KeyBindingRule, UnverifiedSdJwt, VerifyOptions,
+};
 
 use crate::error::{Error, Result};
 use crate::{b64, json};
@@ -129,30 +131,11 @@ pub struct SdJwt {
 impl SdJwt {
     /// Splits a compact SD-JWT or SD-JWT+KB and decodes its disclosures.
     pub fn parse(compact: &str) -> Result<Self> {
-        json::check_size("SD-JWT", compact.len())?;
-        let Some((jwt, rest)) = compact.split_once('~') else {
-            return Err(Error::NotAnSdJwt("no `~` separator".into()));
-        };
-        if jwt.is_empty() {
-            return Err(Error::NotAnSdJwt("the issuer-signed JWT is empty".into()));
-        }
-        let mut parts: Vec<&str> = rest.split('~').collect();
-        // `rest` always yields at least one part; the last is the KB-JWT or empty.
-        let last = parts.pop().unwrap_or_default();
-        let kb_jwt = (!last.is_empty()).then(|| last.to_owned());
-        let disclosures = parts
-            .into_iter()
-            .map(|p| {
-                if p.is_empty() {
-                    return Err(Error::NotAnSdJwt("empty disclosure between `~~`".into()));
-                }
-                Disclosure::parse(p)
-            })
-            .collect::<Result<_>>()?;
+        let parts = Parts::split(compact)?;
         Ok(SdJwt {
-            jwt: jwt.to_owned(),
-            disclosures,
-            kb_jwt,
+            jwt: parts.jwt.to_owned(),
+            disclosures: parts.disclosures,
+            kb_jwt: parts.kb_jwt.map(str::to_owned),
         })
     }
 
@@ -169,6 +152,12 @@ impl SdJwt {
     /// The KB-JWT, if any.
     pub fn kb_jwt(&self) -> Option<&str> {
         self.kb_jwt.as_deref()
+    }
+
+    /// The `sd_hash` a KB-JWT for this SD-JWT carries: the digest of
+    /// [`without_key_binding`](Self::without_key_binding).
+    pub(crate) fn sd_hash(&self, alg: HashAlg) -> String {
+        alg.digest_b64(self.without_key_binding().as_bytes())
     }
 
     /// The serialization without the KB-JWT, ending in `~`: the input of `sd_hash`.
@@ -189,6 +178,58 @@ impl SdJwt {
             out.push('~');
         }
         out
+    }
+}
+
+/// A compact SD-JWT split into its parts, borrowing the text: the shape checks and the
+/// disclosure decoding of [`SdJwt::parse`], shared with the verifier, which needs no copy.
+#[derive(Debug)]
+pub(crate) struct Parts<'a> {
+    /// The issuer-signed JWT.
+    pub jwt: &'a str,
+    /// The decoded disclosures, in presentation order.
+    pub disclosures: Vec<Disclosure>,
+    /// The KB-JWT, if any.
+    pub kb_jwt: Option<&'a str>,
+    /// Everything before the KB-JWT, ending in `~`: the input of `sd_hash`, as presented.
+    pub without_key_binding: &'a str,
+}
+
+impl<'a> Parts<'a> {
+    pub(crate) fn split(compact: &'a str) -> Result<Self> {
+        json::check_size("SD-JWT", compact.len())?;
+        let Some((jwt, rest)) = compact.split_once('~') else {
+            return Err(Error::NotAnSdJwt("no `~` separator".into()));
+        };
+        if jwt.is_empty() {
+            return Err(Error::NotAnSdJwt("the issuer-signed JWT is empty".into()));
+        }
+        // The last part is the KB-JWT or empty; between the first and the last `~` are the
+        // disclosures, each `~`-terminated.
+        let (listed, last) = match rest.rsplit_once('~') {
+            Some((listed, last)) => (Some(listed), last),
+            None => (None, rest),
+        };
+        let kb_jwt = (!last.is_empty()).then_some(last);
+        let without_key_binding = compact
+            .get(..compact.len().saturating_sub(last.len()))
+            .unwrap_or(compact);
+        let disclosures = listed
+            .into_iter()
+            .flat_map(|listed| listed.split('~'))
+            .map(|p| {
+                if p.is_empty() {
+                    return Err(Error::NotAnSdJwt("empty disclosure between `~~`".into()));
+                }
+                Disclosure::parse(p)
+            })
+            .collect::<Result<_>>()?;
+        Ok(Parts {
+            jwt,
+            disclosures,
+            kb_jwt,
+            without_key_binding,
+        })
     }
 }
 

@@ -120,10 +120,7 @@ impl SdJwt {
         claims.insert("iat".into(), Value::from(binding.issued_at.as_unix()));
         claims.insert("aud".into(), Value::String(binding.audience.into()));
         claims.insert("nonce".into(), Value::String(binding.nonce.into()));
-        claims.insert(
-            "sd_hash".into(),
-            Value::String(alg.digest_b64(self.without_key_binding().as_bytes())),
-        );
+        claims.insert("sd_hash".into(), Value::String(self.sd_hash(alg)));
         let header = JwsHeader::new(binding.signer.algorithm()).with_typ(KB_JWT_TYP);
         self.kb_jwt = Some(jwt::sign(&header, &claims, binding.signer)?);
         Ok(self)

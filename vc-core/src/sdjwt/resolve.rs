@@ -78,36 +78,44 @@ impl<'a> Walker<'a> {
             return Err(Error::MisplacedSdAlg);
         }
         let sd = map.remove("_sd");
-        let mut out = Map::new();
-        for (name, value) in map {
+        // Resolved in place: only objects and arrays can hold digests, so scalars (most
+        // claims) are left as they are, without a path entry or a copy.
+        for (name, value) in map.iter_mut() {
+            if !is_container(value) {
+                continue;
+            }
             self.path.push(PathSegment::Key(name.clone()));
-            let value = self.value(value, depth + 1)?;
+            *value = self.value(core::mem::take(value), depth + 1)?;
             self.path.pop();
-            out.insert(name, value);
         }
-        let Some(sd) = sd else { return Ok(out) };
+        let Some(sd) = sd else { return Ok(map) };
         let Value::Array(digests) = sd else {
             return Err(Error::InvalidSdArray);
         };
+        self.seen.reserve(digests.len());
         for digest in digests {
             let Value::String(digest) = digest else {
                 return Err(Error::InvalidSdArray);
             };
-            let Some(index) = self.claim(&digest)? else {
+            let Some(index) = self.claim(digest)? else {
                 continue;
             };
             let DisclosureKind::Property { name, value } = self.kind(index)? else {
-                return Err(mismatch(digest, "object property", "array element"));
+                return Err(mismatch(
+                    self.digest(index),
+                    "object property",
+                    "array element",
+                ));
             };
-            if out.contains_key(name) {
+            if map.contains_key(name) {
                 return Err(Error::ClaimNameCollision(name.clone()));
             }
             self.path.push(PathSegment::Key(name.clone()));
             let resolved = self.place(index, value.clone(), depth)?;
             self.path.pop();
-            out.insert(name.clone(), resolved);
+            map.insert(name.clone(), resolved);
         }
-        Ok(out)
+        Ok(map)
     }
 
     fn array(&mut self, items: Vec<Value>, depth: usize) -> Result<Vec<Value>> {
@@ -126,12 +134,12 @@ impl<'a> Walker<'a> {
     }
 
     fn array_element(&mut self, digest: &str, depth: usize) -> Result<Option<Value>> {
-        let Some(index) = self.claim(digest)? else {
+        let Some(index) = self.claim(digest.to_owned())? else {
             return Ok(None);
         };
         let DisclosureKind::ArrayElement { value } = self.kind(index)? else {
             return Err(mismatch(
-                digest.to_owned(),
+                self.digest(index),
                 "array element",
                 "object property",
             ));
@@ -140,11 +148,17 @@ impl<'a> Walker<'a> {
     }
 
     /// Records a digest as seen (each may appear once) and finds its disclosure, if presented.
-    fn claim(&mut self, digest: &str) -> Result<Option<usize>> {
-        if !self.seen.insert(digest.to_owned()) {
-            return Err(Error::DuplicateDigest(digest.to_owned()));
+    fn claim(&mut self, digest: String) -> Result<Option<usize>> {
+        let index = self.by_digest.get(&digest).copied();
+        match self.seen.replace(digest) {
+            Some(again) => Err(Error::DuplicateDigest(again)),
+            None => Ok(index),
         }
-        Ok(self.by_digest.get(digest).copied())
+    }
+
+    /// The digest of disclosure `index`, for error messages.
+    fn digest(&self, index: usize) -> String {
+        self.digests.get(index).cloned().unwrap_or_default()
     }
 
     fn kind(&self, index: usize) -> Result<&'a DisclosureKind> {
@@ -162,6 +176,10 @@ impl<'a> Walker<'a> {
         }
         self.value(value, depth + 1)
     }
+}
+
+fn is_container(value: &Value) -> bool {
+    matches!(value, Value::Object(_) | Value::Array(_))
 }
 
 /// `Some(digest)` when `item` is an array-element digest object `{"...": "<digest>"}`.

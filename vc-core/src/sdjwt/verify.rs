@@ -2,7 +2,7 @@ use serde_json::{Map, Value};
 
 use super::present::take_sd_alg;
 use super::resolve::resolve;
-use super::{HashAlg, SdJwt, KB_JWT_TYP};
+use super::{HashAlg, Parts, KB_JWT_TYP};
 use crate::claim_path::ClaimPath;
 use crate::crypto::{CryptoProvider, PublicKey};
 use crate::error::{Error, Result};
@@ -82,6 +82,8 @@ pub struct Disclosed {
     claims: Map<String, Value>,
     disclosed_paths: Vec<ClaimPath>,
     key_binding: Option<KeyBindingClaims>,
+    /// The `cnf.jwk` key the KB-JWT was verified with, kept so it is decoded only once.
+    bound_key: Option<PublicKey>,
 }
 
 impl Disclosed {
@@ -110,7 +112,10 @@ impl Disclosed {
     /// an error when `cnf` is present but unusable. (It is read on demand because a
     /// presentation without key binding may carry a `cnf` the verifier has no use for.)
     pub fn holder_key(&self) -> Result<Option<PublicKey>> {
-        holder_key(&self.claims)
+        match &self.bound_key {
+            Some(key) => Ok(Some(key.clone())),
+            None => holder_key(&self.claims),
+        }
     }
 
     /// The checked KB-JWT claims, if the presentation had one.
@@ -131,35 +136,114 @@ pub fn verify(
     issuer_key: &PublicKey,
     options: &VerifyOptions<'_>,
 ) -> Result<Disclosed> {
-    let sd_jwt = SdJwt::parse(presentation)?;
-    let jws = Jws::parse(sd_jwt.jwt())?;
-    check_typ(jws.header(), options.typ)?;
-    jws.verify(provider, issuer_key)?;
-    let mut payload = jws.payload_object("SD-JWT payload")?;
-    options.time.check(&payload)?;
-    let alg = take_sd_alg(&mut payload)?;
-    let resolution = resolve(payload, sd_jwt.disclosures(), alg)?;
-    let key_binding = match (sd_jwt.kb_jwt(), options.key_binding) {
-        (None, KeyBindingRule::Optional) => None,
-        (None, KeyBindingRule::Required { .. }) => return Err(Error::KeyBindingMissing),
-        (Some(kb), rule) => {
-            let key = holder_key(&resolution.claims)?.ok_or(Error::NoHolderKey)?;
-            let input = KbInput {
-                sd_jwt: &sd_jwt,
-                alg,
-                key: &key,
-                rule,
-                time: &options.time,
-            };
-            Some(check_key_binding(provider, kb, &input)?)
-        }
-    };
-    Ok(Disclosed {
-        header: jws.header().clone(),
-        claims: resolution.claims,
-        disclosed_paths: resolution.paths,
-        key_binding,
-    })
+    UnverifiedSdJwt::parse(presentation)?.verify(provider, issuer_key, options)
+}
+
+/// An SD-JWT presentation split and parsed (shape and the issuer JWT's header rules checked),
+/// nothing of it verified yet.
+///
+/// It lets a verifier read the unverified `iss` and `kid` to pick the issuer key, then verify
+/// without splitting, decoding and parsing the presentation a second time. [`verify`] is
+/// `parse` then [`UnverifiedSdJwt::verify`].
+///
+/// ```
+/// use myna_vc_core::crypto::{default_provider, SecretKey};
+/// use myna_vc_core::sdjwt::{SdJwtIssuer, UnverifiedSdJwt, VerifyOptions};
+/// use myna_vc_core::time::NumericDate;
+/// let key = SecretKey::generate_p256()?;
+/// let signer = default_provider().signer(&key)?;
+/// let claims = serde_json::json!({"iss": "https://city.example", "age_over_20": true});
+/// let issued = SdJwtIssuer::new(&*signer).issue(claims.as_object().unwrap(), &[], None)?;
+///
+/// let presentation = issued.to_string();
+/// let mut parsed = UnverifiedSdJwt::parse(&presentation)?;
+/// // Only a hint for choosing the key: nothing here is believed before `verify`.
+/// assert_eq!(parsed.unverified_payload()?["iss"], "https://city.example");
+/// let now = NumericDate::from_unix(1_800_000_000);
+/// let disclosed = parsed.verify(default_provider(), &key.public_key(), &VerifyOptions::at(now))?;
+/// assert_eq!(disclosed.claims()["age_over_20"], true);
+/// # Ok::<(), myna_vc_core::Error>(())
+/// ```
+#[derive(Debug)]
+pub struct UnverifiedSdJwt<'a> {
+    parts: Parts<'a>,
+    jws: Jws,
+    /// The payload once [`UnverifiedSdJwt::unverified_payload`] parsed it, reused by `verify`.
+    payload: Option<Map<String, Value>>,
+}
+
+impl<'a> UnverifiedSdJwt<'a> {
+    /// Splits the presentation, decodes its disclosures and parses the issuer JWT, enforcing
+    /// the JWS header rules.
+    pub fn parse(presentation: &'a str) -> Result<Self> {
+        let parts = Parts::split(presentation)?;
+        let jws = Jws::parse(parts.jwt)?;
+        Ok(UnverifiedSdJwt {
+            parts,
+            jws,
+            payload: None,
+        })
+    }
+
+    /// The issuer JWT's header (its rules are checked; its signature is not yet).
+    pub fn header(&self) -> &JwsHeader {
+        self.jws.header()
+    }
+
+    /// The issuer JWT's payload, parsed on first use (size and depth guarded) and kept for
+    /// [`UnverifiedSdJwt::verify`]. Not yet verified: use it only to find the issuer key.
+    pub fn unverified_payload(&mut self) -> Result<&Map<String, Value>> {
+        let payload = match self.payload.take() {
+            Some(payload) => payload,
+            None => self.jws.payload_object("SD-JWT payload")?,
+        };
+        Ok(self.payload.insert(payload))
+    }
+
+    /// Verifies with the issuer's key; the checks and their order are those of [`verify`].
+    pub fn verify(
+        self,
+        provider: &dyn CryptoProvider,
+        issuer_key: &PublicKey,
+        options: &VerifyOptions<'_>,
+    ) -> Result<Disclosed> {
+        let UnverifiedSdJwt {
+            parts,
+            jws,
+            payload,
+        } = self;
+        check_typ(jws.header(), options.typ)?;
+        jws.verify(provider, issuer_key)?;
+        let mut payload = match payload {
+            Some(payload) => payload,
+            None => jws.payload_object("SD-JWT payload")?,
+        };
+        options.time.check(&payload)?;
+        let alg = take_sd_alg(&mut payload)?;
+        let resolution = resolve(payload, &parts.disclosures, alg)?;
+        let (key_binding, bound_key) = match (parts.kb_jwt, options.key_binding) {
+            (None, KeyBindingRule::Optional) => (None, None),
+            (None, KeyBindingRule::Required { .. }) => return Err(Error::KeyBindingMissing),
+            (Some(kb), rule) => {
+                let key = holder_key(&resolution.claims)?.ok_or(Error::NoHolderKey)?;
+                let input = KbInput {
+                    without_key_binding: parts.without_key_binding,
+                    alg,
+                    key: &key,
+                    rule,
+                    time: &options.time,
+                };
+                (Some(check_key_binding(provider, kb, &input)?), Some(key))
+            }
+        };
+        Ok(Disclosed {
+            header: jws.into_header(),
+            claims: resolution.claims,
+            disclosed_paths: resolution.paths,
+            key_binding,
+            bound_key,
+        })
+    }
 }
 
 fn check_typ(header: &JwsHeader, expected: Option<&str>) -> Result<()> {
@@ -195,7 +279,8 @@ fn holder_key(payload: &Map<String, Value>) -> Result<Option<PublicKey>> {
 }
 
 struct KbInput<'a> {
-    sd_jwt: &'a SdJwt,
+    /// The presentation up to the KB-JWT, as presented: what `sd_hash` covers.
+    without_key_binding: &'a str,
     alg: HashAlg,
     key: &'a PublicKey,
     rule: KeyBindingRule<'a>,
@@ -212,9 +297,7 @@ fn check_key_binding(
     jws.verify(provider, input.key)?;
     let claims = jws.payload_object("KB-JWT")?;
     let sd_hash = string_claim(&claims, "sd_hash")?;
-    let expected_hash = input
-        .alg
-        .digest_b64(input.sd_jwt.without_key_binding().as_bytes());
+    let expected_hash = input.alg.digest_b64(input.without_key_binding.as_bytes());
     if !bool::from(subtle::ConstantTimeEq::ct_eq(
         sd_hash.as_bytes(),
         expected_hash.as_bytes(),
