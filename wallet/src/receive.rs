@@ -179,6 +179,28 @@ impl<S: WalletStore> Wallet<S> {
     /// `c_nonce`). The credentials come back bound to the anchored key. Without an anchor at
     /// that issuer this is [`Error::Refused`]: anchor first
     /// ([`anchor`](Self::anchor), feature `card`).
+    ///
+    /// ```
+    /// # #[cfg(feature = "http")] {
+    /// use myna_vc_core::crypto::SecretKey;
+    /// use myna_vc_core::oid4vci::{CredentialOffer, IssuerId, PreAuthorizedCode};
+    /// use myna_vc_core::time::NumericDate;
+    /// use myna_wallet::http::HttpIssuer;
+    /// use myna_wallet::receipt::{PinnedIssuer, ReceiptCheck, StatusTokens};
+    /// use myna_wallet::{sealed::KdfParams, store::MemoryStore, Error, Wallet};
+    /// let now = NumericDate::from_unix(1_800_000_000);
+    /// let wallet = Wallet::create(MemoryStore::new(), "a long passphrase", KdfParams::new(64, 1, 1)?, now)?;
+    /// let city = IssuerId::new("https://city.maebashi.example")?;
+    /// let offer = CredentialOffer::pre_authorized(city, vec!["context_pseudonym".into()],
+    ///     PreAuthorizedCode::new("code-from-the-desk"), None);
+    /// let pinned = PinnedIssuer::new("https://city.maebashi.example", SecretKey::generate_p256()?.public_key());
+    /// let check = ReceiptCheck { issuers: &pinned, status: &StatusTokens::new(), types: &[] };
+    /// // Never anchored at that city: refused before any request is sent.
+    /// let refused = wallet.receive_anchored(&HttpIssuer::new()?, &offer, None, &check, now);
+    /// assert!(matches!(refused, Err(Error::Refused(why)) if why.contains("not anchored")));
+    /// # }
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn receive_anchored(
         &self,
         transport: &dyn IssuerTransport,
