@@ -318,3 +318,69 @@ fn unseal(cipher: &ChaCha20Poly1305, sealed: &SealedKey) -> Result<SecretKey, Se
 fn keys_error<T>(result: myna_vc_core::Result<T>) -> Result<T, ServiceError> {
     result.map_err(|e| ServiceError::Keys(e.to_string()))
 }
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::indexing_slicing)]
+mod tests {
+    use super::*;
+    use crate::pseudonym::ContextId;
+    use crate::record::SubjectHandle;
+
+    fn pseudonym_of(ring: &KeyRing) -> String {
+        let context = ContextId::parse("forum").unwrap();
+        let person = SubjectHandle::from_bytes([3; 32]);
+        ring.pseudonym.derive(&person, &context).to_string()
+    }
+
+    /// A key file written before the pseudonym key existed: the signing keys stay, a pseudonym
+    /// key is generated and written once, and from then on it is the same on every open.
+    #[test]
+    fn a_key_file_without_a_pseudonym_key_gets_one_and_keeps_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("keys.json");
+        let first = KeyRing::open_or_create(&path, "pass").unwrap();
+        let mut file: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+        file["keys"]
+            .as_array_mut()
+            .unwrap()
+            .retain(|k| k["name"] != PSEUDONYM);
+        std::fs::write(&path, serde_json::to_vec(&file).unwrap()).unwrap();
+
+        let upgraded = KeyRing::open_or_create(&path, "pass").unwrap();
+        assert_eq!(upgraded.issuer.public_key(), first.issuer.public_key());
+        assert_eq!(
+            upgraded.authority.public_key(),
+            first.authority.public_key()
+        );
+        assert_ne!(pseudonym_of(&upgraded), pseudonym_of(&first), "a new key");
+        let reopened = KeyRing::open_or_create(&path, "pass").unwrap();
+        assert_eq!(pseudonym_of(&reopened), pseudonym_of(&upgraded));
+        // The rewritten file is still sealed under the same passphrase only.
+        assert!(matches!(
+            KeyRing::open_or_create(&path, "other"),
+            Err(ServiceError::WrongPassphrase)
+        ));
+    }
+
+    /// A pseudonym key of the wrong length or algorithm is refused, not truncated or guessed.
+    #[test]
+    fn a_damaged_pseudonym_key_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("keys.json");
+        KeyRing::open_or_create(&path, "pass").unwrap();
+        let original = std::fs::read(&path).unwrap();
+        let mut file: serde_json::Value = serde_json::from_slice(&original).unwrap();
+        for key in file["keys"].as_array_mut().unwrap() {
+            if key["name"] == PSEUDONYM {
+                key["alg"] = "ES256".into();
+            }
+        }
+        std::fs::write(&path, serde_json::to_vec(&file).unwrap()).unwrap();
+        let refused = KeyRing::open_or_create(&path, "pass").unwrap_err();
+        assert!(
+            matches!(&refused, ServiceError::Keys(why) if why.contains("HS256")),
+            "{refused:?}"
+        );
+    }
+}
