@@ -85,6 +85,10 @@ struct InitArgs {
     /// How many trustees must cooperate to open an escrowed link.
     #[arg(long, default_value_t = 2)]
     escrow_threshold: u8,
+    /// A context (a forum, a sale) in which any holder anchored here may ask for their own
+    /// pseudonym at POST /pseudonym-offers, without staff (repeat; needs --trustee).
+    #[arg(long = "pseudonym-context", value_name = "CONTEXT")]
+    pseudonym_contexts: Vec<String>,
     /// DER files of the JPKI authentication and signature roots.
     #[arg(long = "jpki-root")]
     jpki_roots: Vec<PathBuf>,
@@ -215,6 +219,7 @@ fn run_init(args: InitArgs) -> Result<(), String> {
             trustees,
         });
     }
+    config.pseudonym_contexts = args.pseudonym_contexts.clone();
     config.check().map_err(|e| e.to_string())?;
     let passphrase = passphrase(&args.common)?;
     std::fs::create_dir_all(&args.common.data_dir).map_err(|e| e.to_string())?;

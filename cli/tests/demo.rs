@@ -52,7 +52,7 @@ const EXPECTED: &[(&str, &[&str])] = &[
     (
         "4. A Maebashi forum refuses a second account by the same person",
         &[
-            "✓ Hanako's wallet gets her forum pseudonym from 前橋市",
+            "✓ the forum's sign-up page links to 前橋市's pseudonym offer; Hanako's wallet redeems it with the anchor it already holds",
             "✓ Hanako signs up to the forum with her pseudonym — accepted",
             "✓ Hanako sets up a second phone: a new wallet, anchored to the same card at 前橋市",
             "✓ its forum pseudonym is the same as on her first phone",

@@ -827,15 +827,23 @@ async fn pseudonym_for(
     holder: &dyn Signer,
     context: &str,
 ) -> reqwest::Response {
-    let wallet = Wallet::new(server);
     let body = json!({"tx_code": false,
         "credentials": [{"credential": "context_pseudonym", "context": context}]});
     let (status, created) =
         json(admin_post(server, "/admin/offers", Some(&admins.operator), &body).await).await;
     assert_eq!(status, 201, "{created}");
-    let token = wallet
-        .access_token(&created["credential_offer"], None)
-        .await;
+    redeem_pseudonym(server, &created["credential_offer"], anchored, holder).await
+}
+
+/// Redeems a pseudonym offer with the anchor presentation and one proof by `holder`.
+async fn redeem_pseudonym(
+    server: &Server,
+    offer: &Value,
+    anchored: &Value,
+    holder: &dyn Signer,
+) -> reqwest::Response {
+    let wallet = Wallet::new(server);
+    let token = wallet.access_token(offer, None).await;
     let nonce = wallet.nonce().await;
     let presentation = SdJwt::parse(anchored["anchor_credential"].as_str().unwrap())
         .unwrap()
@@ -960,4 +968,67 @@ async fn without_escrow_trustees_no_pseudonym_offer_is_made() {
         "{refused}"
     );
     server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn self_service_pseudonym_offers_only_in_configured_contexts() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut world = World::new();
+    let card = world.issue_card(MAEBASHI);
+    let admins = Admins::new();
+    let mut config = admins.config();
+    config.pseudonym_contexts = vec!["maebashi-forum".into()];
+    let server = Server::start(dir.path(), config, ManualClock::at(START), &world).await;
+    import_crls(&server, &mut world, &admins.officer, START).await;
+    let ask = |body: Value| {
+        client()
+            .post(server.url("/pseudonym-offers"))
+            .json(&body)
+            .send()
+    };
+    // No token needed: the offer names nobody until an anchored wallet redeems it.
+    let (status, created) = json(ask(json!({"context": "maebashi-forum"})).await.unwrap()).await;
+    assert_eq!(status, 201, "{created}");
+    assert!(created.get("tx_code").is_none());
+    assert_eq!(
+        created["credential_offer"]["credential_configuration_ids"],
+        json!(["context_pseudonym"])
+    );
+    let holder = signer();
+    let (_, anchored) = json(
+        Wallet::new(&server)
+            .anchor(&card, &*holder, START, false)
+            .await,
+    )
+    .await;
+    let answer = redeem_pseudonym(&server, &created["credential_offer"], &anchored, &*holder).await;
+    let (status, body) = json(answer).await;
+    assert_eq!(status, 200, "{body}");
+    let vc = verify(
+        body["credentials"][0]["credential"].as_str().unwrap(),
+        server.service.issuer_key(),
+        START,
+    );
+    assert_eq!(vc.claims()["context"], "maebashi-forum");
+
+    // Other contexts, and malformed requests, are refused.
+    let refused = ask(json!({"context": "izu-sale"})).await.unwrap();
+    assert_error(refused, 404, "invalid_request").await;
+    let extra = ask(json!({"context": "maebashi-forum", "subject": "x"}))
+        .await
+        .unwrap();
+    assert_error(extra, 400, "invalid_request").await;
+    server.stop().await;
+}
+
+#[test]
+fn self_service_contexts_need_escrow_and_valid_ids() {
+    let admins = Admins::new();
+    let mut config = admins.config();
+    config.pseudonym_contexts = vec!["forum\n".into()];
+    assert!(config.check().is_err(), "control characters");
+    config.pseudonym_contexts = vec!["maebashi-forum".into()];
+    assert!(config.check().is_ok());
+    config.escrow = None;
+    assert!(config.check().is_err(), "no trustees to seal to");
 }

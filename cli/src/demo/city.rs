@@ -34,25 +34,33 @@ pub struct CitySpec {
     pub name: &'static str,
     /// Its public base URL (the OpenID4VCI issuer identifier).
     pub iss: &'static str,
+    /// Contexts in which residents ask for their pseudonym themselves (`POST /pseudonym-offers`).
+    pub pseudonym_contexts: &'static [&'static str],
 }
+
+/// The Maebashi citizens' forum: a context of 前橋市's self-service pseudonyms.
+pub const MAEBASHI_FORUM: &str = "maebashi-forum";
 
 /// 神戸市.
 pub const KOBE: CitySpec = CitySpec {
     code: "281000",
     name: "神戸市",
     iss: "https://city.kobe.example",
+    pseudonym_contexts: &[],
 };
 /// 前橋市.
 pub const MAEBASHI: CitySpec = CitySpec {
     code: "102016",
     name: "前橋市",
     iss: "https://city.maebashi.example",
+    pseudonym_contexts: &[MAEBASHI_FORUM],
 };
 /// 三島市.
 pub const MISHIMA: CitySpec = CitySpec {
     code: "222062",
     name: "三島市",
     iss: "https://city.mishima.example",
+    pseudonym_contexts: &[],
 };
 
 /// The escrow trustees of every city, in the order they are asked; any two open a link.
@@ -117,6 +125,11 @@ impl City {
                 })
                 .collect(),
         });
+        config.pseudonym_contexts = spec
+            .pseudonym_contexts
+            .iter()
+            .map(|c| (*c).to_owned())
+            .collect();
         let service = Service::open(ServiceOptions {
             config,
             data_dir: dir.join(spec.code),
@@ -197,6 +210,27 @@ impl City {
             .and_then(Value::as_str)
             .map(str::to_owned);
         Ok((offer, pin))
+    }
+
+    /// A self-service offer of the caller's pseudonym in `context` (no staff, no PIN): what a
+    /// forum's sign-up page links to.
+    pub fn pseudonym_offer(
+        &self,
+        http: &reqwest::blocking::Client,
+        context: &str,
+    ) -> DemoResult<CredentialOffer> {
+        let body = serde_json::json!({ "context": context });
+        let response = http
+            .post(self.url("/pseudonym-offers"))
+            .header("content-type", "application/json")
+            .body(body.to_string())
+            .send()
+            .map_err(fail)?;
+        let created = answer(response)?;
+        let offer = created
+            .get("credential_offer")
+            .ok_or("the answer has no credential_offer")?;
+        CredentialOffer::from_json(offer.to_string().as_bytes()).map_err(fail)
     }
 
     /// The operator starts an escrow opening of `pseudonym` in `context` (on a court order):

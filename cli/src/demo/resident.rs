@@ -200,9 +200,22 @@ impl Resident {
         now: NumericDate,
     ) -> DemoResult<Vec<serde_json::Map<String, serde_json::Value>>> {
         let (offer, pin) = city.staff_offer(http, credentials)?;
+        self.redeem_anchored(transport, &offer, pin.as_deref(), check, now)
+    }
+
+    /// Redeems `offer` of credentials that belong to the anchored person (see
+    /// [`Wallet::receive_anchored`]): the claims of each credential received, in order.
+    pub fn redeem_anchored(
+        &self,
+        transport: &dyn IssuerTransport,
+        offer: &myna_vc_core::oid4vci::CredentialOffer,
+        pin: Option<&str>,
+        check: &ReceiptCheck<'_>,
+        now: NumericDate,
+    ) -> DemoResult<Vec<serde_json::Map<String, serde_json::Value>>> {
         let batches = self
             .wallet
-            .receive_anchored(transport, &offer, pin.as_deref(), check, now)
+            .receive_anchored(transport, offer, pin, check, now)
             .map_err(fail)?;
         batches
             .iter()

@@ -27,6 +27,7 @@ use sha2::{Digest, Sha256};
 
 use super::ServiceError;
 use crate::escrow::{EscrowPolicy, TrusteePublicKey};
+use crate::pseudonym::ContextId;
 
 /// The whole configuration file.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -54,6 +55,10 @@ pub struct ServiceConfig {
     /// The due-process escrow: trustees and threshold.
     #[serde(default)]
     pub escrow: Option<EscrowConfig>,
+    /// Contexts (a forum, a sale) in which any holder anchored here may ask for their own
+    /// pseudonym, without staff: `POST /pseudonym-offers`. Needs `escrow`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub pseudonym_contexts: Vec<String>,
     /// Admin tokens (hashes) with their roles.
     #[serde(default)]
     pub admin_tokens: Vec<AdminTokenEntry>,
@@ -271,6 +276,7 @@ impl ServiceConfig {
             limits: Limits::default(),
             jpki: JpkiConfig::default(),
             escrow: None,
+            pseudonym_contexts: Vec::new(),
             admin_tokens: Vec::new(),
         }
     }
@@ -288,6 +294,28 @@ impl ServiceConfig {
         toml::to_string_pretty(self).map_err(|e| ServiceError::Config(e.to_string()))
     }
 
+    /// Self-service pseudonym contexts are valid context ids, and have trustees to seal to.
+    ///
+    /// ```
+    /// use myna_issuer::service::config::ServiceConfig;
+    /// let mut c = ServiceConfig::new("102016", "前橋市", "https://city.maebashi.example");
+    /// c.pseudonym_contexts = vec!["maebashi-forum".into()];
+    /// assert!(c.check().is_err(), "no escrow trustees");
+    /// ```
+    fn check_pseudonym_contexts(&self) -> Result<(), ServiceError> {
+        for context in &self.pseudonym_contexts {
+            ContextId::parse(context)
+                .map_err(|e| ServiceError::Config(format!("pseudonym_contexts: {e}")))?;
+        }
+        if !self.pseudonym_contexts.is_empty() && self.escrow.is_none() {
+            return Err(ServiceError::Config(
+                "pseudonym_contexts needs escrow trustees: a pseudonym's link is sealed to them"
+                    .into(),
+            ));
+        }
+        Ok(())
+    }
+
     /// Checks every field that has a format.
     pub fn check(&self) -> Result<(), ServiceError> {
         self.municipality()?;
@@ -296,6 +324,7 @@ impl ServiceConfig {
         if let Some(escrow) = &self.escrow {
             escrow.policy()?;
         }
+        self.check_pseudonym_contexts()?;
         let rules = &self.rules;
         if rules.batch_size < 2 {
             return Err(ServiceError::Config(

@@ -8,6 +8,7 @@
 //! | `POST /token` | form-encoded pre-authorized code (+ `tx_code`) → access token |
 //! | `POST /nonce` | a fresh `c_nonce` |
 //! | `POST /credential` | `jwt` key proofs (batch: one credential per distinct key) → credentials |
+//! | `POST /pseudonym-offers` | `{"context": …}` for a configured context → an offer of the caller's pseudonym there (redeemed with `anchor_presentation`) |
 //!
 //! The anchoring request body (JSON): `nonce`, `holder_proof`, `card_jws` as in
 //! [`AnchorResponse`], and optionally `facts_jws`: a JWS by the card's *signature* key (typ
@@ -64,6 +65,43 @@ pub(crate) fn routes() -> Router<Service> {
         .route("/token", post(token))
         .route("/nonce", post(nonce))
         .route("/credential", post(credential))
+        .route("/pseudonym-offers", post(pseudonym_offer))
+}
+
+/// A self-service pseudonym offer request.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PseudonymOfferRequest {
+    context: String,
+}
+
+/// `POST /pseudonym-offers`: an offer of the caller's pseudonym in one of the configured
+/// contexts, without staff. The offer names nobody; the person is known only when it is
+/// redeemed with an anchor presentation, and only to this issuer.
+async fn pseudonym_offer(
+    State(service): State<Service>,
+    body: JsonBody,
+) -> Result<Response, ApiError> {
+    let request: PseudonymOfferRequest = body.parse("pseudonym offer request")?;
+    let offer = service
+        .blocking(move |shared| {
+            if !shared.config.pseudonym_contexts.contains(&request.context) {
+                return Err(ApiError::new(
+                    StatusCode::NOT_FOUND,
+                    ErrorCode::InvalidRequest,
+                    "this issuer offers no self-service pseudonym in that context",
+                ));
+            }
+            let facts = OfferedFacts::ContextPseudonym {
+                context: request.context,
+            };
+            let subject = SubjectHandle::random()?;
+            let offer =
+                entitlement::create_offer(shared, &subject, vec![facts], false, shared.now())?;
+            serde_json::to_string(&offer).map_err(|e| ApiError::internal(&e.to_string()))
+        })
+        .await?;
+    Ok(json_no_store(StatusCode::CREATED, offer))
 }
 
 /// The issuer metadata document.

@@ -1,7 +1,8 @@
 //! Scenario 4: the Maebashi citizens' forum allows one account per person. Sign-up asks for
 //! nothing but the holder's pseudonym for the forum — no name, no address — and the forum
-//! keeps the pseudonyms of its accounts. Hanako's second phone, a new wallet anchored to the
-//! same card, gets the same pseudonym from 前橋市, so a second account is refused.
+//! keeps the pseudonyms of its accounts. The sign-up page links to 前橋市's self-service
+//! pseudonym offer; the wallet redeems it with its anchor. Hanako's second phone, a new
+//! wallet anchored to the same card, gets the same pseudonym, so a second account is refused.
 
 use std::sync::Arc;
 
@@ -9,9 +10,8 @@ use myna_vc_core::time::Clock;
 use myna_verifier::decision::Reason;
 use myna_verifier::ledger::MemoryLedger;
 use myna_verifier::policy::once_per_person::{OncePerPerson, PSEUDONYM_ID};
-use serde_json::json;
 
-use crate::demo::city::MAEBASHI;
+use crate::demo::city::{MAEBASHI, MAEBASHI_FORUM};
 use crate::demo::counter::Counter;
 use crate::demo::narrative::{Expect, Narrative};
 use crate::demo::resident::{Resident, HANAKO};
@@ -19,7 +19,7 @@ use crate::demo::world::World;
 use crate::demo::{fail, DemoResult};
 
 /// The forum (the pseudonym's context).
-pub const FORUM: &str = "maebashi-forum";
+pub const FORUM: &str = MAEBASHI_FORUM;
 /// The forum's verifier identity.
 const FORUM_VERIFIER: &str = "https://forum.maebashi.example";
 
@@ -35,7 +35,7 @@ pub fn play(world: &World, story: &mut Narrative) -> DemoResult<()> {
     .map_err(fail)?;
     let hanako = world.resident(HANAKO)?;
     let first = story.step(
-        "Hanako's wallet gets her forum pseudonym from 前橋市, presenting the anchor it already holds",
+        "the forum's sign-up page links to 前橋市's pseudonym offer; Hanako's wallet redeems it with the anchor it already holds",
         pseudonym(world, hanako),
     );
     let first = first.ok_or("no pseudonym")?;
@@ -85,15 +85,15 @@ pub fn play(world: &World, story: &mut Narrative) -> DemoResult<()> {
     Ok(())
 }
 
-/// The resident's wallet redeems a 前橋市 offer of their pseudonym for the forum: its value.
+/// The resident's wallet redeems 前橋市's self-service offer of their pseudonym for the
+/// forum: its value.
 fn pseudonym(world: &World, resident: &Resident) -> DemoResult<String> {
     let maebashi = world.city(MAEBASHI).ok_or("no 前橋市 service")?;
-    let offer = json!([{"credential": "context_pseudonym", "context": FORUM}]);
-    let claims = resident.receive_anchored_offer(
+    let offer = maebashi.pseudonym_offer(&world.http, FORUM)?;
+    let claims = resident.redeem_anchored(
         &world.transport,
-        maebashi,
-        &world.http,
-        offer,
+        &offer,
+        None,
         &world.receipt_check(),
         world.clock.now(),
     )?;
