@@ -193,18 +193,8 @@ impl City {
         credentials: Value,
     ) -> DemoResult<(CredentialOffer, Option<String>)> {
         let body = serde_json::json!({ "tx_code": true, "credentials": credentials });
-        let response = http
-            .post(self.url("/admin/offers"))
-            .bearer_auth(&self.operator)
-            .header("content-type", "application/json")
-            .body(body.to_string())
-            .send()
-            .map_err(fail)?;
-        let created = answer(response)?;
-        let offer = created
-            .get("credential_offer")
-            .ok_or("the offer answer has no credential_offer")?;
-        let offer = CredentialOffer::from_json(offer.to_string().as_bytes()).map_err(fail)?;
+        let created = self.post(http, "/admin/offers", Some(&self.operator), &body)?;
+        let offer = offer_in(&created)?;
         let pin = created
             .get("tx_code")
             .and_then(Value::as_str)
@@ -220,17 +210,7 @@ impl City {
         context: &str,
     ) -> DemoResult<CredentialOffer> {
         let body = serde_json::json!({ "context": context });
-        let response = http
-            .post(self.url("/pseudonym-offers"))
-            .header("content-type", "application/json")
-            .body(body.to_string())
-            .send()
-            .map_err(fail)?;
-        let created = answer(response)?;
-        let offer = created
-            .get("credential_offer")
-            .ok_or("the answer has no credential_offer")?;
-        CredentialOffer::from_json(offer.to_string().as_bytes()).map_err(fail)
+        offer_in(&self.post(http, "/pseudonym-offers", None, &body)?)
     }
 
     /// The operator starts an escrow opening of `pseudonym` in `context` (on a court order):
@@ -242,14 +222,7 @@ impl City {
         pseudonym: &str,
     ) -> DemoResult<String> {
         let body = serde_json::json!({ "context": context, "pseudonym": pseudonym });
-        let response = http
-            .post(self.url("/admin/escrow/openings"))
-            .bearer_auth(&self.operator)
-            .header("content-type", "application/json")
-            .body(body.to_string())
-            .send()
-            .map_err(fail)?;
-        let opening = answer(response)?;
+        let opening = self.post(http, "/admin/escrow/openings", Some(&self.operator), &body)?;
         opening
             .get("id")
             .and_then(Value::as_str)
@@ -282,14 +255,25 @@ impl City {
         let sealed = SealedLink::from_bytes(&sealed).map_err(fail)?;
         let share = trustee.key.release(&sealed).map_err(fail)?;
         let body = serde_json::json!({ "share": myna_vc_core::b64::encode(&*share.to_bytes()) });
-        answer(
-            http.post(self.url(&format!("{path}/shares")))
-                .bearer_auth(&trustee.token)
-                .header("content-type", "application/json")
-                .body(body.to_string())
-                .send()
-                .map_err(fail)?,
-        )
+        self.post(http, &format!("{path}/shares"), Some(&trustee.token), &body)
+    }
+
+    /// POSTs `body` as JSON to `path`, with a bearer token if given: the JSON answer.
+    fn post(
+        &self,
+        http: &reqwest::blocking::Client,
+        path: &str,
+        bearer: Option<&str>,
+        body: &Value,
+    ) -> DemoResult<Value> {
+        let mut request = http
+            .post(self.url(path))
+            .header("content-type", "application/json")
+            .body(body.to_string());
+        if let Some(token) = bearer {
+            request = request.bearer_auth(token);
+        }
+        answer(request.send().map_err(fail)?)
     }
 
     /// The opening `id` as the operator sees it (the person handle once it is complete).
@@ -336,6 +320,14 @@ impl City {
             let _ = stop.send(());
         }
     }
+}
+
+/// The credential offer in an answer that created one.
+fn offer_in(created: &Value) -> DemoResult<CredentialOffer> {
+    let offer = created
+        .get("credential_offer")
+        .ok_or("the answer has no credential_offer")?;
+    CredentialOffer::from_json(offer.to_string().as_bytes()).map_err(fail)
 }
 
 /// The JSON body of a 2xx answer, or the service's OAuth-style error.
