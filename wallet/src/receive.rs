@@ -123,11 +123,11 @@ pub const ANCHOR_PRESENTATION: &str = "anchor_presentation";
 
 /// How the keys of received credentials are chosen.
 #[derive(Debug, Clone, Copy)]
-enum Binding {
+enum Binding<'a> {
     /// A fresh key per credential (unlinkable instances).
     FreshKeys,
-    /// The key anchored at the issuer, proven with the anchor credential.
-    Anchored,
+    /// The key anchored at the issuer, proven with this anchor credential.
+    Anchored(&'a StoredCredential),
 }
 
 /// One issuer's endpoints and the access token of a redemption.
@@ -209,8 +209,15 @@ impl<S: WalletStore> Wallet<S> {
         check: &ReceiptCheck<'_>,
         now: NumericDate,
     ) -> Result<Vec<ReceivedBatch>> {
-        self.anchor_for(&offer.credential_issuer)?;
-        self.redeem(transport, offer, tx_code, check, now, Binding::Anchored)
+        let anchor = self.anchor_for(&offer.credential_issuer)?;
+        self.redeem(
+            transport,
+            offer,
+            tx_code,
+            check,
+            now,
+            Binding::Anchored(&anchor),
+        )
     }
 
     fn redeem(
@@ -220,7 +227,7 @@ impl<S: WalletStore> Wallet<S> {
         tx_code: Option<&str>,
         check: &ReceiptCheck<'_>,
         now: NumericDate,
-        binding: Binding,
+        binding: Binding<'_>,
     ) -> Result<Vec<ReceivedBatch>> {
         let grant =
             offer.grants.pre_authorized_code.as_ref().ok_or_else(|| {
@@ -257,7 +264,9 @@ impl<S: WalletStore> Wallet<S> {
             .iter()
             .map(|id| match binding {
                 Binding::FreshKeys => self.receive_batch(&exchange, id, check, now),
-                Binding::Anchored => self.receive_for_anchor(&exchange, id, check, now),
+                Binding::Anchored(anchor) => {
+                    self.receive_for_anchor(&exchange, anchor, id, check, now)
+                }
             })
             .collect()
     }
@@ -288,12 +297,12 @@ impl<S: WalletStore> Wallet<S> {
     fn receive_for_anchor(
         &self,
         exchange: &Exchange<'_>,
+        anchor: &StoredCredential,
         configuration_id: &str,
         check: &ReceiptCheck<'_>,
         now: NumericDate,
     ) -> Result<ReceivedBatch> {
         let issuer = &exchange.metadata.credential_issuer;
-        let anchor = self.anchor_for(issuer)?;
         let nonce = exchange.transport.nonce(exchange.metadata)?;
         let signer = self.keys.signer(&anchor.key)?;
         let proof = build_key_proof(&*signer, issuer, Some(&nonce.c_nonce), now)?;
@@ -312,7 +321,7 @@ impl<S: WalletStore> Wallet<S> {
             .insert(ANCHOR_PRESENTATION.into(), Value::String(presentation));
         let issued = exchange.request(&request)?;
         let batch = random_id()?;
-        let slots = vec![(0, anchor.key)];
+        let slots = vec![(0, anchor.key.clone())];
         self.keep_for(&batch, slots, configuration_id, &issued, check, now)
     }
 
