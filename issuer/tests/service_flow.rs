@@ -1018,6 +1018,17 @@ async fn self_service_pseudonym_offers_only_in_configured_contexts() {
         .await
         .unwrap();
     assert_error(extra, 400, "invalid_request").await;
+    for wrong in [json!({"context": 5}), json!({}), json!(["maebashi-forum"])] {
+        assert_error(ask(wrong).await.unwrap(), 400, "invalid_request").await;
+    }
+    let garbage = client()
+        .post(server.url("/pseudonym-offers"))
+        .header("content-type", "application/json")
+        .body("{\"context\": \"maebashi-")
+        .send()
+        .await
+        .unwrap();
+    assert_error(garbage, 400, "invalid_request").await;
     server.stop().await;
 }
 

@@ -283,11 +283,14 @@ impl JsonBody {
         M::from_json(&self.0).map_err(|e| ApiError::bad_request(e.to_string()))
     }
 
-    /// Parses the body as JSON into `T` through the guarded parser (1 MiB, depth 64).
+    /// Parses the body as a JSON object into `T` through the guarded parser (1 MiB, depth 64).
+    /// Every request body is an object: an array is refused here, because serde would
+    /// otherwise read `["x"]` as a struct's fields by position.
     pub fn parse<T: serde::de::DeserializeOwned>(&self, what: &'static str) -> Result<T, ApiError> {
-        let value = myna_vc_core::json::parse(&self.0, what)
+        let object = myna_vc_core::json::parse_object(&self.0, what)
             .map_err(|e| ApiError::bad_request(e.to_string()))?;
-        serde_json::from_value(value).map_err(|e| ApiError::bad_request(format!("{what}: {e}")))
+        serde_json::from_value(serde_json::Value::Object(object))
+            .map_err(|e| ApiError::bad_request(format!("{what}: {e}")))
     }
 }
 
