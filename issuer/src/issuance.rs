@@ -35,8 +35,11 @@
 //!     not_after: now.plus_seconds(5 * 365 * 86_400),
 //! }, now)?;
 //! let claims = issued.credential.unverified_claims()?;
-//! assert_eq!(claims["age_over_20"], false);               // 20 tomorrow (JST):
-//! assert!(issued.record.expires_at <= NumericDate::from_unix(1_800_025_200)); // expires by then
+//! assert_eq!(claims["age_over_20"], false); // 20 tomorrow (JST): a safe `false` that goes stale
+//! // The times in the clear are the cohort's (00:00 JST of the day, plus the lifetime), never
+//! // derived from the birth date; see `cohort`.
+//! assert_eq!(claims["iat"], 1_799_938_800);
+//! assert_eq!(claims["exp"], 1_799_938_800 + 365 * 86_400);
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
@@ -56,6 +59,7 @@ use myna_vc_core::time::NumericDate;
 use serde_json::{json, Map, Value};
 
 use crate::audit::ActorRole;
+use crate::cohort::Cohort;
 use crate::credential_types::{declaration, Kind};
 use crate::error::{Error, Result};
 use crate::escrow::{self, EscrowPolicy, EscrowedLink};
@@ -68,6 +72,10 @@ const PARALLEL_BATCH: usize = 64;
 
 /// The age thresholds every age credential states.
 pub const AGE_THRESHOLDS: [u32; 5] = [4, 15, 18, 20, 65];
+
+/// How long resident and age credentials last unless configured otherwise
+/// ([`CredentialIssuer::with_lifetime_days`]): a year from the issuance day.
+pub const DEFAULT_LIFETIME_DAYS: u32 = 365;
 
 /// Who the issuer is.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -122,7 +130,8 @@ pub struct AgeRequest<'a> {
     pub birth: CalendarDate,
     /// The holder key to bind it to.
     pub holder_key: &'a PublicKey,
-    /// The latest expiry allowed (the signature certificate's end of validity).
+    /// The personal limit (the signature certificate's end of validity): kept on the record
+    /// and enforced through the status list, never written into the credential.
     pub not_after: NumericDate,
 }
 
@@ -256,7 +265,19 @@ struct Draft<'a> {
     subject: SubjectHandle,
     facts: FactSet,
     holder_key: &'a PublicKey,
+    /// `exp`: a boundary the whole cohort shares (see [`cohort`](crate::cohort)).
     expires_at: NumericDate,
+    /// An earlier personal limit, kept on the record only and enforced through the status
+    /// list ([`lapse`](crate::lapse)).
+    lapses_at: Option<NumericDate>,
+}
+
+impl Draft<'_> {
+    /// When the record stops being valid: `exp`, or the personal limit if that comes first.
+    fn ends_at(&self) -> NumericDate {
+        self.lapses_at
+            .map_or(self.expires_at, |lapse| lapse.min(self.expires_at))
+    }
 }
 
 /// Issues credentials for one issuer. See the [module docs](self).
@@ -266,6 +287,7 @@ pub struct CredentialIssuer<'a, S: Store> {
     profile: IssuerProfile,
     types: HashMap<Kind, CredentialType>,
     escrow: Option<EscrowPolicy>,
+    lifetime_days: u32,
 }
 
 impl<'a, S: Store> CredentialIssuer<'a, S> {
@@ -281,6 +303,7 @@ impl<'a, S: Store> CredentialIssuer<'a, S> {
             profile,
             types,
             escrow: None,
+            lifetime_days: DEFAULT_LIFETIME_DAYS,
         })
     }
 
@@ -315,7 +338,35 @@ impl<'a, S: Store> CredentialIssuer<'a, S> {
             profile,
             types,
             escrow: None,
+            lifetime_days: DEFAULT_LIFETIME_DAYS,
         }
+    }
+
+    /// This issuer, giving resident and age credentials an `exp` of 00:00 JST `days` days
+    /// after the issuance day (default [`DEFAULT_LIFETIME_DAYS`]). The lifetime is issuer
+    /// configuration, the same for everyone, so `exp` tells no holder apart.
+    ///
+    /// ```
+    /// use myna_issuer::issuance::{CredentialIssuer, IssuerProfile};
+    /// use myna_issuer::store::MemoryStore;
+    /// use myna_vc_core::{crypto::{default_provider, SecretKey}, status_list::StatusListUri};
+    /// let store = MemoryStore::new();
+    /// let signer = default_provider().signer(&SecretKey::generate_p256()?)?;
+    /// let list = StatusListUri::new("https://city.example/status/1")?;
+    /// let issuer = CredentialIssuer::new(&store, &*signer,
+    ///     IssuerProfile::municipality("https://city.kobe.example", "281000".parse()?, list))?
+    ///     .with_lifetime_days(90);
+    /// assert_eq!(issuer.lifetime_days(), 90);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn with_lifetime_days(mut self, days: u32) -> Self {
+        self.lifetime_days = days;
+        self
+    }
+
+    /// The lifetime of resident and age credentials, in days.
+    pub fn lifetime_days(&self) -> u32 {
+        self.lifetime_days
     }
 
     /// This issuer, sealing pseudonym links under `policy` (the due-process escrow; see
@@ -358,6 +409,10 @@ impl<'a, S: Store> CredentialIssuer<'a, S> {
 
     /// A resident credential from the facts of a validated signature certificate, issued only
     /// when the certified address lies in this issuer's municipality ([`Error::NotResident`]).
+    ///
+    /// `not_after` is the certificate's expiry: a personal limit, so it is kept on the record
+    /// and enforced through the status list ([`lapse`](crate::lapse)); `exp` is the cohort's
+    /// ([`with_lifetime_days`](Self::with_lifetime_days)).
     pub fn resident(
         &self,
         subject: SubjectHandle,
@@ -383,15 +438,19 @@ impl<'a, S: Store> CredentialIssuer<'a, S> {
             kind: Kind::Resident,
             claims: object(claims),
             subject,
-            facts: FactSet::of(&[Fact::Residence, Fact::BirthDate]),
+            facts: FactSet::of(&[Fact::Residence, Fact::BirthDate, Fact::CardCertificate]),
             holder_key,
-            expires_at: not_after,
+            expires_at: Cohort::of(now)?.after_days(self.lifetime_days)?,
+            lapses_at: Some(not_after),
         };
         self.one(draft, now)
     }
 
-    /// An age credential. Its thresholds are computed for the issuance day (JST) and it
-    /// expires before any `false` threshold would turn true, so no claim is ever stale.
+    /// An age credential. Its thresholds are computed for the issuance day (JST); its `exp` is
+    /// the cohort's, so a `false` threshold may turn true before it — a stale `false` only
+    /// refuses its holder until the wallet refreshes it, while a `true` stays true for ever.
+    /// [`AgeRequest::not_after`] (the card certificate's expiry) is enforced through the status
+    /// list ([`lapse`](crate::lapse)), never written into the credential.
     pub fn age(&self, request: &AgeRequest<'_>, now: NumericDate) -> Result<Issued> {
         self.age_batch(std::slice::from_ref(request), now)?
             .pop()
@@ -400,21 +459,23 @@ impl<'a, S: Store> CredentialIssuer<'a, S> {
 
     /// Many age credentials in one durable transaction (city-scale issuance).
     pub fn age_batch(&self, requests: &[AgeRequest<'_>], now: NumericDate) -> Result<Vec<Issued>> {
-        let today = CalendarDate::from_numeric_date_jst(now)?;
+        let cohort = Cohort::of(now)?;
+        let today = cohort.day();
+        let expires_at = cohort.after_days(self.lifetime_days)?;
         let drafts = requests
             .iter()
             .map(|r| {
                 let ages = AgeClaims::compute(r.birth, today, &AGE_THRESHOLDS)?;
                 let mut claims = ages.to_json();
                 claims.insert("birthdate".into(), Value::String(r.birth.to_string()));
-                let stale_from = ages.valid_until().map(CalendarDate::start_jst);
                 Ok(Draft {
                     kind: Kind::Age,
                     claims,
                     subject: r.subject,
-                    facts: FactSet::of(&[Fact::BirthDate]),
+                    facts: FactSet::of(&[Fact::BirthDate, Fact::CardCertificate]),
                     holder_key: r.holder_key,
-                    expires_at: stale_from.map_or(r.not_after, |s| s.min(r.not_after)),
+                    expires_at,
+                    lapses_at: Some(r.not_after),
                 })
             })
             .collect::<Result<Vec<_>>>()?;
@@ -423,7 +484,9 @@ impl<'a, S: Store> CredentialIssuer<'a, S> {
 
     /// A child medical subsidy credential for the guardian `guardian`, about the child in
     /// `grant`. Coverage ends on the first 31 March after the child reaches the grant's ages;
-    /// a grant whose coverage has ended is [`Error::CoverageEnded`].
+    /// a grant whose coverage has ended is [`Error::CoverageEnded`]. The credential's `exp` is
+    /// the next 1 April (00:00 JST), shared by every grant issued that day: coverage always
+    /// ends on a 31 March, so the end dates stay claims, not times in the clear.
     pub fn child_medical_subsidy(
         &self,
         guardian: SubjectHandle,
@@ -434,10 +497,11 @@ impl<'a, S: Store> CredentialIssuer<'a, S> {
         let code = self.profile.municipality.ok_or(Error::NotAMunicipality)?;
         let outpatient = coverage_end(grant.child_birth, grant.outpatient_age)?;
         let inpatient = coverage_end(grant.child_birth, grant.inpatient_age)?;
-        let expires_at = outpatient.max(inpatient).next_day()?.start_jst();
-        if expires_at <= now {
+        let coverage_ends = outpatient.max(inpatient).next_day()?.start_jst();
+        if coverage_ends <= now {
             return Err(Error::CoverageEnded);
         }
+        let expires_at = Cohort::of(now)?.next_fiscal_year()?;
         let mut copay = Map::new();
         copay.insert("per_visit_yen".into(), grant.copay_per_visit_yen.into());
         if let Some(cap) = grant.monthly_cap_yen {
@@ -460,6 +524,7 @@ impl<'a, S: Store> CredentialIssuer<'a, S> {
             facts: FactSet::of(&[Fact::Residence, Fact::Guardian]),
             holder_key,
             expires_at,
+            lapses_at: Some(coverage_ends),
         };
         self.one(draft, now)
     }
@@ -487,7 +552,8 @@ impl<'a, S: Store> CredentialIssuer<'a, S> {
             subject,
             facts: FactSet::default(),
             holder_key,
-            expires_at,
+            expires_at: Cohort::floor(expires_at)?,
+            lapses_at: None,
         };
         self.one(draft, now)
     }
@@ -521,7 +587,8 @@ impl<'a, S: Store> CredentialIssuer<'a, S> {
             subject,
             facts: FactSet::default(),
             holder_key,
-            expires_at,
+            expires_at: Cohort::floor(expires_at)?,
+            lapses_at: None,
         };
         self.one(draft, now)
     }
@@ -563,7 +630,8 @@ impl<'a, S: Store> CredentialIssuer<'a, S> {
             subject,
             facts: FactSet::default(),
             holder_key,
-            expires_at,
+            expires_at: Cohort::floor(expires_at)?,
+            lapses_at: None,
         };
         let uri = &self.profile.status_list;
         let mut issued = self.issue_with(vec![draft], now, |mut news| {
@@ -608,10 +676,13 @@ impl<'a, S: Store> CredentialIssuer<'a, S> {
         record: impl FnOnce(Vec<NewCredential>) -> Result<Vec<CredentialRecord>>,
     ) -> Result<Vec<Issued>> {
         for draft in &drafts {
-            if draft.expires_at <= now {
+            if draft.ends_at() <= now {
                 return Err(Error::Invalid {
                     what: "expiry",
-                    detail: "the credential would already be expired".into(),
+                    detail: "the credential would already be expired (an expiry is floored to \
+                             00:00 JST of its day, which everyone issued that day shares: give \
+                             one at least a day ahead)"
+                        .into(),
                 });
             }
             self.declared(draft.kind)?.check_claims(&draft.claims)?;
@@ -624,7 +695,7 @@ impl<'a, S: Store> CredentialIssuer<'a, S> {
                     subject: d.subject,
                     facts: d.facts,
                     issued_at: now,
-                    expires_at: d.expires_at,
+                    expires_at: d.ends_at(),
                 })
             })
             .collect::<Result<Vec<_>>>()?;
@@ -640,6 +711,7 @@ impl<'a, S: Store> CredentialIssuer<'a, S> {
         }
         let pairs: Vec<(&Draft<'_>, CredentialRecord)> = drafts.iter().zip(records).collect();
         let types = &self.types;
+        let issued_at = Cohort::of(now)?.issued_at();
         // Signing is the CPU-bound part and each credential is independent: spread large
         // batches over the cores. The records are already durable, so order does not matter
         // for safety; results come back in input order.
@@ -647,7 +719,7 @@ impl<'a, S: Store> CredentialIssuer<'a, S> {
         if threads < 2 || pairs.len() < PARALLEL_BATCH {
             return pairs
                 .into_iter()
-                .map(|(d, r)| sign(types, &vc_issuer, d, r))
+                .map(|(d, r)| sign(types, &vc_issuer, issued_at, d, r))
                 .collect();
         }
         let chunk = pairs.len().div_ceil(threads);
@@ -667,7 +739,7 @@ impl<'a, S: Store> CredentialIssuer<'a, S> {
                 .map(|part| {
                     scope.spawn(move || {
                         part.into_iter()
-                            .map(|(d, r)| sign(types, vc_issuer, d, r))
+                            .map(|(d, r)| sign(types, vc_issuer, issued_at, d, r))
                             .collect::<Result<Vec<_>>>()
                     })
                 })
@@ -695,10 +767,11 @@ fn declared(types: &HashMap<Kind, CredentialType>, kind: Kind) -> Result<&Creden
     })
 }
 
-/// Signs one recorded credential.
+/// Signs one recorded credential, with the cohort's `iat` (the record keeps the instant).
 fn sign(
     types: &HashMap<Kind, CredentialType>,
     vc_issuer: &SdJwtVcIssuer<'_>,
+    issued_at: NumericDate,
     draft: &Draft<'_>,
     record: CredentialRecord,
 ) -> Result<Issued> {
@@ -706,7 +779,7 @@ fn sign(
         credential_type: declared(types, draft.kind)?,
         claims: &draft.claims,
         holder_key: draft.holder_key,
-        issued_at: record.issued_at,
+        issued_at,
         expires_at: Some(draft.expires_at),
         status: Some(&record.status),
     })?;

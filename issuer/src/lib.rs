@@ -17,6 +17,9 @@
 //! * [`issuance`]: the credentials built by the rules (residence in the municipality, the
 //!   Japanese age rules, subsidy end dates), recorded durably with a random status entry, then
 //!   signed — one transaction per batch.
+//! * [`cohort`]: the times a verifier sees in the clear (`iat`, `exp`) are shared by everyone
+//!   issued on one JST day, never derived from a birth date or a certificate's expiry.
+//! * [`lapse`]: personal limits (a card certificate's expiry) enforced through the status list.
 //! * [`pseudonym`]: context pseudonyms — one stable, unlinkable pseudonym per person per
 //!   context (HMAC-SHA-256 of the person handle and the context id).
 //! * [`escrow`]: the pseudonym → person link sealed for due process: t-of-n trustees (Shamir
@@ -48,10 +51,12 @@ pub mod anchor;
 pub mod audit;
 pub mod cascade;
 pub mod challenge;
+pub mod cohort;
 pub mod credential_types;
 mod error;
 pub mod escrow;
 pub mod issuance;
+pub mod lapse;
 pub mod pseudonym;
 pub mod publication;
 pub mod record;

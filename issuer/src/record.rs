@@ -168,17 +168,27 @@ pub enum Fact {
     BirthDate,
     /// A guardian–child relation (child medical subsidy).
     Guardian,
+    /// The card's signature certificate is in force: the credential rests on it until the
+    /// certificate expires, a limit kept on the record and enforced through the status list
+    /// ([`lapse`](crate::lapse)), never written into the credential.
+    CardCertificate,
 }
 
 impl Fact {
     /// Every fact, in bit order.
-    pub const ALL: [Fact; 3] = [Fact::Residence, Fact::BirthDate, Fact::Guardian];
+    pub const ALL: [Fact; 4] = [
+        Fact::Residence,
+        Fact::BirthDate,
+        Fact::Guardian,
+        Fact::CardCertificate,
+    ];
 
     const fn bit(self) -> u8 {
         match self {
             Fact::Residence => 1,
             Fact::BirthDate => 2,
             Fact::Guardian => 4,
+            Fact::CardCertificate => 8,
         }
     }
 }
@@ -189,6 +199,7 @@ impl fmt::Display for Fact {
             Fact::Residence => "residence",
             Fact::BirthDate => "birth date",
             Fact::Guardian => "guardian",
+            Fact::CardCertificate => "card certificate",
         })
     }
 }

@@ -137,10 +137,13 @@ pub enum RevocationReason {
     Superseded,
     /// None of the above (resumption, an operator decision).
     Other,
+    /// A personal limit kept on the record (the card certificate's expiry) has passed
+    /// ([`lapse`](crate::lapse)).
+    Lapsed,
 }
 
 impl RevocationReason {
-    const ALL: [RevocationReason; 8] = [
+    const ALL: [RevocationReason; 10] = [
         RevocationReason::FactChanged(Fact::Residence),
         RevocationReason::FactChanged(Fact::BirthDate),
         RevocationReason::FactChanged(Fact::Guardian),
@@ -149,6 +152,9 @@ impl RevocationReason {
         RevocationReason::IssuedInError,
         RevocationReason::Superseded,
         RevocationReason::Other,
+        // Appended: the stored codes of the reasons above keep their positions.
+        RevocationReason::FactChanged(Fact::CardCertificate),
+        RevocationReason::Lapsed,
     ];
 
     /// The reason's name, as written into the audit log.
@@ -166,6 +172,8 @@ impl RevocationReason {
             RevocationReason::IssuedInError => "issued_in_error",
             RevocationReason::Superseded => "superseded",
             RevocationReason::Other => "other",
+            RevocationReason::FactChanged(Fact::CardCertificate) => "fact_changed:card_certificate",
+            RevocationReason::Lapsed => "lapsed",
         }
     }
 

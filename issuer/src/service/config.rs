@@ -72,7 +72,10 @@ fn default_listen() -> String {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Rules {
-    /// Longest lifetime of a resident credential, in days (the card's certificate caps it).
+    /// Lifetime of resident and age credentials, in days: every credential issued on one JST
+    /// day gets `exp` = 00:00 JST that many days later. A card certificate that expires sooner
+    /// ends the credential through the status list, not through `exp` (which would reveal the
+    /// holder's birthday).
     pub resident_lifetime_days: u32,
     /// Longest lifetime of an anchor credential, in days.
     pub anchor_lifetime_days: u32,

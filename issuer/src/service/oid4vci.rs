@@ -559,7 +559,8 @@ fn issue(
         &*shared.issuer,
         profile,
         shared.types.clone(),
-    );
+    )
+    .with_lifetime_days(shared.config.rules.resident_lifetime_days);
     let rules = &shared.config.rules;
     let days = |d: u32| now.plus_seconds(u64::from(d) * 86_400);
     let cap = |not_after: Option<i64>, default: NumericDate| {

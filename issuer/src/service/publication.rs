@@ -36,6 +36,7 @@ use super::entitlement::CONFIGURATIONS;
 use super::http::{cacheable, ApiError};
 use super::{Service, Shared};
 use crate::credential_types::Kind;
+use crate::lapse::lapse_due;
 use crate::publication::{publish, PublishOptions};
 
 /// Signed documents kept between requests.
@@ -43,7 +44,12 @@ use crate::publication::{publish, PublishOptions};
 pub(crate) struct Cache {
     status: Mutex<HashMap<String, Signed>>,
     trust_list: Mutex<Option<Signed>>,
+    /// When personal limits were last enforced ([`crate::lapse`]).
+    lapsed_at: Mutex<Option<NumericDate>>,
 }
+
+/// How often, at most, a status list request runs [`lapse_due`] (a scan of every record).
+const LAPSE_INTERVAL_SECS: i64 = 60;
 
 /// One signed document: the list version it reflects and when it was signed.
 #[derive(Debug, Clone)]
@@ -170,11 +176,33 @@ async fn serve_list(
     ))
 }
 
+/// Revokes the credentials whose personal limit has passed, at most once a minute, so the
+/// list about to be signed never shows them valid for longer than that.
+fn lapse_if_due(shared: &Shared, now: NumericDate) -> Result<(), ApiError> {
+    let mut last = shared
+        .cache
+        .lapsed_at
+        .lock()
+        .map_err(|_| ApiError::internal("lapse lock poisoned"))?;
+    if last.is_some_and(|at| now.as_unix() - at.as_unix() < LAPSE_INTERVAL_SECS) {
+        return Ok(());
+    }
+    let lapsed = lapse_due(&shared.store, now)?;
+    if lapsed > 0 {
+        tracing::info!(lapsed, "credentials past their personal limit revoked");
+    }
+    *last = Some(now);
+    Ok(())
+}
+
 /// The cached token of list `uri`, re-signed when the list changed or the token is past
 /// half its lifetime.
 fn signed_list(shared: &Shared, uri: &StatusListUri) -> Result<String, ApiError> {
     let now = shared.now();
     let rules = &shared.config.rules;
+    if *uri == shared.status_list {
+        lapse_if_due(shared, now)?;
+    }
     let version = shared.store_list_version(uri)?;
     let mut cache = shared
         .cache
