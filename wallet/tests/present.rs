@@ -11,7 +11,11 @@ mod common;
 
 use std::collections::HashSet;
 
-use common::{stocked_wallet, InProcessIssuer, BATCH};
+use common::{stocked_wallet, InProcessIssuer, BATCH, ISS};
+use myna_issuer::issuance::{AgeRequest, CredentialIssuer, IssuerProfile};
+use myna_issuer::record::SubjectHandle;
+use myna_vc_core::calendar::CalendarDate;
+use myna_vc_core::crypto::SecretKey;
 use myna_vc_core::claim_path::ClaimPath;
 use myna_vc_core::compact::{self, InPersonChallenge};
 use myna_vc_core::crypto::default_provider;
@@ -247,23 +251,32 @@ fn two_verifiers_see_no_common_per_credential_value() {
         shared.is_empty(),
         "shared per-credential values: {shared:?}"
     );
-    // What may repeat is issuer-wide: iss, vct, the status list URI, the issuer header, and
-    // the batch's iat/exp (every credential the issuer signed in that batch carries them).
-    let payload = |p: &str| {
-        Jws::parse(SdJwt::parse(p).unwrap().jwt())
-            .unwrap()
-            .payload_object("payload")
-            .unwrap()
+    // What repeats between the two copies must be what the whole cohort shares: another
+    // person, with another birth date, issued an age credential by the same issuer later the
+    // same day (JST) sees the very same value. Before the cohort rule `exp` was the day a
+    // `false` flag turned true — shared by one holder's copies, and by nobody else's.
+    let payload = |jwt: &str| {
+        let mut all = Jws::parse(jwt).unwrap().payload_object("payload").unwrap();
+        let header = jwt.split('.').next().unwrap();
+        all.insert("(header)".into(), header.into());
+        all
     };
-    let (pa, pb) = (payload(a), payload(b));
+    let jwt = |p: &str| SdJwt::parse(p).unwrap().jwt().to_owned();
+    let (pa, pb) = (payload(&jwt(a)), payload(&jwt(b)));
+    let other = someone_else_the_same_day(&issuer);
+    let pc = payload(other.jwt());
+    let mut repeated = 0;
     for (name, value) in &pa {
         if pb.get(name) == Some(value) {
-            assert!(
-                ["iss", "vct", "iat", "exp", "_sd_alg"].contains(&name.as_str()),
-                "{name} repeats: {value}"
+            repeated += 1;
+            assert_eq!(
+                pc.get(name),
+                Some(value),
+                "{name} is shared by one holder's copies but not by the cohort"
             );
         }
     }
+    assert!(repeated >= 4, "iss, vct, iat and exp repeat (cohort-wide)");
     assert_eq!(
         pa["status"]["status_list"]["uri"],
         pb["status"]["status_list"]["uri"]
@@ -272,6 +285,31 @@ fn two_verifiers_see_no_common_per_credential_value() {
         pa["status"]["status_list"]["idx"],
         pb["status"]["status_list"]["idx"]
     );
+}
+
+/// An age credential for another person (born 2003-11-15: 20 on the very day, a birthday
+/// the holder does not share) from the same issuer, eleven hours later the same JST day.
+fn someone_else_the_same_day(issuer: &InProcessIssuer) -> SdJwt {
+    let profile = IssuerProfile::municipality(ISS, "102016".parse().unwrap(), issuer.uri.clone());
+    let city = CredentialIssuer::new(&issuer.store, &*issuer.signer, profile).unwrap();
+    let later = issuer.now.plus_seconds(11 * 3600);
+    assert_eq!(
+        CalendarDate::from_numeric_date_jst(later).unwrap(),
+        CalendarDate::from_numeric_date_jst(issuer.now).unwrap(),
+        "the same JST day"
+    );
+    let key = SecretKey::generate_p256().unwrap().public_key();
+    city.age(
+        &AgeRequest {
+            subject: SubjectHandle::random().unwrap(),
+            birth: CalendarDate::parse("2003-11-15").unwrap(),
+            holder_key: &key,
+            not_after: later.plus_seconds(3 * 365 * 86_400),
+        },
+        later,
+    )
+    .unwrap()
+    .credential
 }
 
 #[test]
