@@ -16,6 +16,8 @@
 //!   that do the HTTP themselves.
 //! * `anchor` (feature `card`, default): anchoring to a My Number card through `myna-jpki`.
 //! * [`credentials`]: batches of single-use credentials, one verifier per instance, refill.
+//! * [`freshness`]: claims gone stale before `exp` (an `age_over_20: false` on the 20th
+//!   birthday), found on the device from the credential's own birth date, to refresh.
 //! * [`consent`]: dynamic opt-in — holder-signed consents, registry, withdraw / pause /
 //!   resume, who holds what.
 //! * [`present`]: answering a DCQL query with the fewest disclosures, previewed before
@@ -29,6 +31,7 @@ pub mod anchor;
 pub mod consent;
 pub mod credentials;
 mod error;
+pub mod freshness;
 pub mod history;
 #[cfg(feature = "http")]
 pub mod http;
