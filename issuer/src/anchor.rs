@@ -89,7 +89,8 @@ use crate::audit::ActorRole;
 use crate::challenge::Nonce;
 use crate::credential_types::{self, Kind};
 use crate::error::{Error, Result};
-use crate::record::{CredentialRecord, FactSet, NewCredential, SubjectHandle};
+use crate::cohort::Cohort;
+use crate::record::{CredentialRecord, Fact, FactSet, NewCredential, SubjectHandle};
 use crate::store::Store;
 
 /// The `typ` of the holder proof.
@@ -305,7 +306,9 @@ impl<'a, S: Store> Anchoring<'a, S> {
         self
     }
 
-    /// Sets the longest anchor credential lifetime (the certificate's end still caps it).
+    /// Sets the anchor credential lifetime: `exp` is 00:00 JST of the day it ends, shared by
+    /// everyone anchored that day; the certificate's end still caps the credential, through
+    /// the status list ([`lapse`](crate::lapse)).
     pub fn with_credential_lifetime(mut self, secs: u64) -> Self {
         self.credential_lifetime_secs = secs;
         self
@@ -343,17 +346,21 @@ impl<'a, S: Store> Anchoring<'a, S> {
             serial: card.certificate.serial(),
         };
         let declaration = credential_types::declaration(Kind::Anchor)?;
-        let expires_at = now
-            .plus_seconds(self.credential_lifetime_secs)
-            .min(card.certificate.validity().not_after);
+        // The times in the clear are the cohort's (see `cohort`): the certificate's expiry is
+        // the holder's fifth birthday after the card was issued, so it stays on the record and
+        // ends the anchor through the status list (`lapse`).
+        let cohort = Cohort::of(now)?;
+        let expires_at = Cohort::floor(now.plus_seconds(self.credential_lifetime_secs))?;
+        let ends_at = expires_at.min(card.certificate.validity().not_after);
         let new = |subject| NewCredential {
             vct: declaration.vct().clone(),
             subject,
             // An anchor rests on the card alone; the cascade revokes it through the
-            // certificate → person table when the card is lost or renewed.
-            facts: FactSet::default(),
+            // certificate → person table when the card is lost or renewed, and it lapses
+            // when the certificate expires.
+            facts: FactSet::of(&[Fact::CardCertificate]),
             issued_at: now,
-            expires_at,
+            expires_at: ends_at,
         };
         let anchored = self
             .store
@@ -366,7 +373,7 @@ impl<'a, S: Store> Anchoring<'a, S> {
             credential_type: &declaration,
             claims: &claims,
             holder_key: &holder_key,
-            issued_at: now,
+            issued_at: cohort.issued_at(),
             expires_at: Some(expires_at),
             status: Some(&anchored.record.status),
         })?;

@@ -156,7 +156,7 @@ impl fmt::Debug for SubjectHandle {
 /// a corrected birth date, a guardianship ending), every credential depending on it is revoked.
 /// ```
 /// use myna_issuer::record::Fact;
-/// assert_eq!(Fact::ALL.len(), 3);
+/// assert_eq!(Fact::ALL.len(), 4);
 /// assert_eq!(Fact::Residence.to_string(), "residence");
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

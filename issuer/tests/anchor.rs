@@ -12,6 +12,9 @@ mod card_fixture;
 use std::collections::BTreeSet;
 
 use card_fixture::*;
+use myna_issuer::cohort::Cohort;
+use myna_issuer::lapse::lapse_due;
+use myna_issuer::record::Fact;
 use myna_issuer::anchor::{AnchorResponse, ASSURANCE_LEVEL, PROOF_TYP};
 use myna_issuer::credential_types::Kind;
 use myna_issuer::store::{MemoryStore, RedbStore, Store};
@@ -84,10 +87,14 @@ fn a_virtual_card_anchors_a_holder_key_without_personal_data() {
         .unwrap()
         .validity()
         .not_after;
-    assert_eq!(claims["exp"], at().plus_seconds(365 * DAY).as_unix());
-    assert!(at().plus_seconds(365 * DAY) <= not_after);
+    // `exp` is 00:00 JST of the day a year on, shared by everyone anchored today.
+    let exp = Cohort::floor(at().plus_seconds(365 * DAY)).unwrap();
+    assert_eq!(claims["exp"], exp.as_unix());
+    assert!(exp <= not_after);
 
-    assert!(anchored.record.facts.iter().next().is_none());
+    // The only fact it rests on is the card's certificate (no personal fact).
+    let facts: Vec<Fact> = anchored.record.facts.iter().collect();
+    assert_eq!(facts, [Fact::CardCertificate]);
     assert_eq!(
         store.credential_status(&anchored.record.id).unwrap(),
         Status::VALID
@@ -143,7 +150,21 @@ fn the_anchor_never_outlives_the_certificate() {
         &VcVerifyOptions::at(at(), KeyBindingRule::Optional),
     )
     .unwrap();
-    assert_eq!(verified.claims()["exp"], not_after.as_unix());
+    // `exp` is the day's cohort's (00:00 JST, a hundred years on), not the certificate's
+    // end, which would give the holder's birthday away to every issuer shown the anchor.
+    let cohort_exp = Cohort::floor(at().plus_seconds(100 * 365 * DAY)).unwrap();
+    assert_eq!(verified.claims()["exp"], cohort_exp.as_unix());
+    assert_eq!(
+        verified.claims()["iat"],
+        Cohort::of(at()).unwrap().issued_at().as_unix()
+    );
+    // The certificate's end still ends it: through the status list.
+    assert_eq!(lapse_due(&store, not_after.minus_seconds(1)).unwrap(), 0);
+    assert_eq!(lapse_due(&store, not_after).unwrap(), 1);
+    assert_eq!(
+        store.credential_status(&anchored.record.id).unwrap(),
+        Status::INVALID
+    );
 }
 
 #[test]
