@@ -87,9 +87,9 @@ use subtle::ConstantTimeEq;
 
 use crate::audit::ActorRole;
 use crate::challenge::Nonce;
+use crate::cohort::Cohort;
 use crate::credential_types::{self, Kind};
 use crate::error::{Error, Result};
-use crate::cohort::Cohort;
 use crate::record::{CredentialRecord, Fact, FactSet, NewCredential, SubjectHandle};
 use crate::store::Store;
 

@@ -12,11 +12,11 @@ mod card_fixture;
 use std::collections::BTreeSet;
 
 use card_fixture::*;
+use myna_issuer::anchor::{AnchorResponse, ASSURANCE_LEVEL, PROOF_TYP};
 use myna_issuer::cohort::Cohort;
+use myna_issuer::credential_types::Kind;
 use myna_issuer::lapse::lapse_due;
 use myna_issuer::record::Fact;
-use myna_issuer::anchor::{AnchorResponse, ASSURANCE_LEVEL, PROOF_TYP};
-use myna_issuer::credential_types::Kind;
 use myna_issuer::store::{MemoryStore, RedbStore, Store};
 use myna_issuer::{AnchorRejection, ChallengeRejection, Error};
 use myna_jpki::certificate::Certificate;

@@ -249,7 +249,14 @@ fn issue_pseudonym<S: Store>(
     let now = NumericDate::from_unix(NOW);
     let holder = SecretKey::generate_p256().unwrap().public_key();
     let issued = issuer
-        .context_pseudonym(key, person, context, &holder, now.plus_seconds(2 * 86_400), now)
+        .context_pseudonym(
+            key,
+            person,
+            context,
+            &holder,
+            now.plus_seconds(2 * 86_400),
+            now,
+        )
         .unwrap();
     let claims = issued.credential.unverified_claims().unwrap();
     Pseudonym::parse(claims["pseudonym"].as_str().unwrap()).unwrap()
@@ -356,7 +363,14 @@ fn a_pseudonym_credential_that_cannot_be_recorded_leaves_no_sealed_link() {
     let now = NumericDate::from_unix(NOW);
     let holder = SecretKey::generate_p256().unwrap().public_key();
     let err = issuer
-        .context_pseudonym(&key, person, &context, &holder, now.plus_seconds(2 * 86_400), now)
+        .context_pseudonym(
+            &key,
+            person,
+            &context,
+            &holder,
+            now.plus_seconds(2 * 86_400),
+            now,
+        )
         .unwrap_err();
     assert!(matches!(err, Error::StatusListFull { .. }));
     let pseudonym = key.derive(&person, &context);

@@ -247,7 +247,10 @@ fn age_claims_follow_the_japanese_age_rules_at_the_boundaries() {
     assert_eq!(claims["age_over_20"], false);
     assert_eq!(exp, cohort_exp("2028-02-28"));
     let (claims, _) = age_claims(&c, "2008-02-29", "2028-02-29");
-    assert_eq!(claims["age_over_20"], true, "2028 is a leap year: the birthday itself");
+    assert_eq!(
+        claims["age_over_20"], true,
+        "2028 is a leap year: the birthday itself"
+    );
     let (claims, _) = age_claims(&c, "2007-02-28", "2027-02-28");
     assert_eq!(claims["age_over_20"], true);
     let (claims, exp) = age_claims(&c, "2004-02-29", "2023-02-28");

@@ -160,7 +160,10 @@ fn flatten(path: &str, value: &Value, out: &mut BTreeMap<String, Vec<String>>) {
     match value {
         Value::Object(map) => map.iter().for_each(|(k, v)| flatten(&join(k), v, out)),
         Value::Array(items) => items.iter().for_each(|v| flatten(&join("[]"), v, out)),
-        leaf => out.entry(path.to_owned()).or_default().push(leaf.to_string()),
+        leaf => out
+            .entry(path.to_owned())
+            .or_default()
+            .push(leaf.to_string()),
     }
 }
 
@@ -188,12 +191,18 @@ fn splitting_values(
 }
 
 fn assert_one_cohort(kind: &str, credentials: &[SdJwt], disclosed: &[&str]) {
-    assert!(credentials.len() > 100, "{kind}: too few credentials to judge");
+    assert!(
+        credentials.len() > 100,
+        "{kind}: too few credentials to judge"
+    );
     let seen = splitting_values(credentials, disclosed);
     for expected in ["header.alg", "header.typ", "iss", "iat", "exp", "vct"] {
         assert!(seen.contains_key(expected), "{kind}: {expected} not seen");
     }
-    assert!(seen.contains_key("status.status_list.uri"), "{kind}: status URI not seen");
+    assert!(
+        seen.contains_key("status.status_list.uri"),
+        "{kind}: status URI not seen"
+    );
     let splitting: Vec<String> = seen
         .iter()
         .filter(|(_, values)| values.len() > 1)
@@ -212,8 +221,11 @@ fn privacy_values_in_the_clear_are_shared_by_the_issuance_day_cohort() {
     store.create_status_list(&list, 1 << 16).unwrap();
     let key = SecretKey::generate_p256().unwrap();
     let signer = default_provider().signer(&key).unwrap();
-    let mut profile =
-        IssuerProfile::municipality("https://city.maebashi.example", "102016".parse().unwrap(), list);
+    let mut profile = IssuerProfile::municipality(
+        "https://city.maebashi.example",
+        "102016".parse().unwrap(),
+        list,
+    );
     profile.kid = Some("key-1".into());
     let issuer = CredentialIssuer::new(&store, &*signer, profile)
         .unwrap()
@@ -233,10 +245,17 @@ fn privacy_values_in_the_clear_are_shared_by_the_issuance_day_cohort() {
         };
         ages.push(issuer.age(&request, r.issued).unwrap());
         let resident = issuer
-            .resident(subject, &facts(r.birth), &holder, r.certificate_ends, r.issued)
+            .resident(
+                subject,
+                &facts(r.birth),
+                &holder,
+                r.certificate_ends,
+                r.issued,
+            )
             .unwrap();
         residencies.push(resident);
-        if let Ok(subsidy) = issuer.child_medical_subsidy(subject, &grant(r.birth), &holder, r.issued)
+        if let Ok(subsidy) =
+            issuer.child_medical_subsidy(subject, &grant(r.birth), &holder, r.issued)
         {
             subsidies.push(subsidy);
         }
@@ -273,10 +292,17 @@ fn privacy_values_in_the_clear_are_shared_by_the_issuance_day_cohort() {
     let cohort = Cohort::of(day.start_jst()).unwrap();
     let claims = ages[0].credential.unverified_claims().unwrap();
     assert_eq!(claims["iat"], cohort.issued_at().as_unix());
-    assert_eq!(claims["exp"], cohort.after_days(LIFETIME_DAYS).unwrap().as_unix());
+    assert_eq!(
+        claims["exp"],
+        cohort.after_days(LIFETIME_DAYS).unwrap().as_unix()
+    );
     let claims = subsidies[0].credential.unverified_claims().unwrap();
     assert_eq!(claims["exp"], cohort.next_fiscal_year().unwrap().as_unix());
-    assert!(subsidies.len() > 100, "too few children: {}", subsidies.len());
+    assert!(
+        subsidies.len() > 100,
+        "too few children: {}",
+        subsidies.len()
+    );
 }
 
 #[test]
@@ -284,9 +310,14 @@ fn privacy_age_flags_are_never_wrong_in_the_dangerous_direction() {
     let store = MemoryStore::new();
     let list = StatusListUri::new("https://city.maebashi.example/status/1").unwrap();
     store.create_status_list(&list, 1 << 12).unwrap();
-    let signer = default_provider().signer(&SecretKey::generate_p256().unwrap()).unwrap();
-    let profile =
-        IssuerProfile::municipality("https://city.maebashi.example", "102016".parse().unwrap(), list);
+    let signer = default_provider()
+        .signer(&SecretKey::generate_p256().unwrap())
+        .unwrap();
+    let profile = IssuerProfile::municipality(
+        "https://city.maebashi.example",
+        "102016".parse().unwrap(),
+        list,
+    );
     let issuer = CredentialIssuer::new(&store, &*signer, profile).unwrap();
     let day = CalendarDate::parse("2027-04-01").unwrap();
     let holder = SecretKey::generate_p256().unwrap().public_key();
@@ -311,12 +342,18 @@ fn privacy_age_flags_are_never_wrong_in_the_dangerous_direction() {
         for (years, truth) in then.iter() {
             let stated = claims[&format!("age_over_{years}")].as_bool().unwrap();
             // A stated `true` is still true on the last valid day…
-            assert!(!stated || truth, "age_over_{years} true at issuance, false later");
+            assert!(
+                !stated || truth,
+                "age_over_{years} true at issuance, false later"
+            );
             stale_false_seen |= !stated && truth;
         }
     }
     // …while some `false` flags went stale (the holder is refused until the wallet refreshes).
-    assert!(stale_false_seen, "the population should contain a false flag that goes stale");
+    assert!(
+        stale_false_seen,
+        "the population should contain a false flag that goes stale"
+    );
 }
 
 #[test]
@@ -324,11 +361,19 @@ fn privacy_a_certificate_expiring_before_exp_lapses_through_the_status_list() {
     let store = MemoryStore::new();
     let list = StatusListUri::new("https://city.maebashi.example/status/1").unwrap();
     store.create_status_list(&list, 1 << 12).unwrap();
-    let signer = default_provider().signer(&SecretKey::generate_p256().unwrap()).unwrap();
-    let profile =
-        IssuerProfile::municipality("https://city.maebashi.example", "102016".parse().unwrap(), list);
+    let signer = default_provider()
+        .signer(&SecretKey::generate_p256().unwrap())
+        .unwrap();
+    let profile = IssuerProfile::municipality(
+        "https://city.maebashi.example",
+        "102016".parse().unwrap(),
+        list,
+    );
     let issuer = CredentialIssuer::new(&store, &*signer, profile).unwrap();
-    let now = CalendarDate::parse("2027-04-01").unwrap().start_jst().plus_seconds(9 * 3600);
+    let now = CalendarDate::parse("2027-04-01")
+        .unwrap()
+        .start_jst()
+        .plus_seconds(9 * 3600);
     let birth = CalendarDate::parse("1990-06-15").unwrap();
     let certificate_ends = CalendarDate::parse("2027-06-15").unwrap().start_jst();
     let holder = SecretKey::generate_p256().unwrap().public_key();
@@ -337,17 +382,98 @@ fn privacy_a_certificate_expiring_before_exp_lapses_through_the_status_list() {
         .resident(subject, &facts(birth), &holder, certificate_ends, now)
         .unwrap();
     let later = issuer
-        .resident(subject, &facts(birth), &holder, now.plus_seconds(900 * 86_400), now)
+        .resident(
+            subject,
+            &facts(birth),
+            &holder,
+            now.plus_seconds(900 * 86_400),
+            now,
+        )
         .unwrap();
     // Both carry the cohort's `exp`, a year on, not 2027-06-15.
-    let exp = |i: &myna_issuer::issuance::Issued| i.credential.unverified_claims().unwrap()["exp"].clone();
+    let exp = |i: &myna_issuer::issuance::Issued| {
+        i.credential.unverified_claims().unwrap()["exp"].clone()
+    };
     assert_eq!(exp(&soon), exp(&later));
     assert!(exp(&soon).as_i64().unwrap() > certificate_ends.as_unix());
     // The record keeps the personal limit, and lapsing enforces it through the status list.
     assert_eq!(soon.record.expires_at, certificate_ends);
-    assert_eq!(lapse_due(&store, certificate_ends.minus_seconds(1)).unwrap(), 0);
+    assert_eq!(
+        lapse_due(&store, certificate_ends.minus_seconds(1)).unwrap(),
+        0
+    );
     assert_eq!(lapse_due(&store, certificate_ends).unwrap(), 1);
-    assert_eq!(store.credential_status(&soon.record.id).unwrap(), Status::INVALID);
-    assert_eq!(store.credential_status(&later.record.id).unwrap(), Status::VALID);
-    assert_eq!(lapse_due(&store, certificate_ends).unwrap(), 0, "idempotent");
+    assert_eq!(
+        store.credential_status(&soon.record.id).unwrap(),
+        Status::INVALID
+    );
+    assert_eq!(
+        store.credential_status(&later.record.id).unwrap(),
+        Status::VALID
+    );
+    assert_eq!(
+        lapse_due(&store, certificate_ends).unwrap(),
+        0,
+        "idempotent"
+    );
+}
+
+#[test]
+fn privacy_the_number_of_digests_does_not_tell_which_optional_claims_a_holder_has() {
+    use myna_issuer::issuance::ShelterCheckIn;
+    let store = MemoryStore::new();
+    let list = StatusListUri::new("https://city.kobe.example/status/1").unwrap();
+    store.create_status_list(&list, 1 << 12).unwrap();
+    let signer = default_provider()
+        .signer(&SecretKey::generate_p256().unwrap())
+        .unwrap();
+    let profile =
+        IssuerProfile::municipality("https://city.kobe.example", "281000".parse().unwrap(), list);
+    let issuer = CredentialIssuer::new(&store, &*signer, profile).unwrap();
+    let now = CalendarDate::parse("2027-04-01")
+        .unwrap()
+        .start_jst()
+        .plus_seconds(9 * 3600);
+    let holder = SecretKey::generate_p256().unwrap().public_key();
+    // Per group, the lengths of the top-level `_sd` array seen over 120 registrations.
+    let mut lengths = [BTreeSet::new(), BTreeSet::new()];
+    for i in 0..240 {
+        let health = i % 2 == 1;
+        let check_in = ShelterCheckIn {
+            shelter_id: "kobe-chuo-es".into(),
+            municipality: "281000".parse().unwrap(),
+            checked_in_at: now,
+            care_level: health.then(|| "要介護2".to_owned()),
+            medication: if health {
+                vec!["インスリン".into()]
+            } else {
+                Vec::new()
+            },
+            allergies: if health {
+                vec!["卵".into()]
+            } else {
+                Vec::new()
+            },
+        };
+        let issued = issuer
+            .shelter_registration(
+                SubjectHandle::random().unwrap(),
+                &check_in,
+                &holder,
+                now.plus_seconds(30 * 86_400),
+                now,
+            )
+            .unwrap();
+        let sd = visible(&issued.credential)
+            .remove("_sd.[]")
+            .unwrap_or_default();
+        lengths[usize::from(health)].insert(sd.len());
+    }
+    // Three optional claims or none: the same lengths, 4 to 7 (three declared, plus 1 to 4).
+    let expected: BTreeSet<usize> = (4..=7).collect();
+    assert_eq!(lengths[0], expected, "without health information");
+    assert_eq!(
+        lengths[1], expected,
+        "with care level, medication and allergies"
+    );
 }

@@ -258,6 +258,31 @@ impl CredentialType {
         }
     }
 
+    /// The decoy policy that hides which optional claims a holder has: a top-level `_sd`
+    /// array of 1 to 4 more digests than the type declares top-level selectively disclosable
+    /// claims, whether or not they are present ([`Decoys::Padded`]).
+    ///
+    /// ```
+    /// use myna_vc_core::claim_path::ClaimPath;
+    /// use myna_vc_core::sdjwt::Decoys;
+    /// use myna_vc_core::sdjwt_vc::{CredentialType, DisclosureRule::*, Vct};
+    /// let shelter = CredentialType::new(Vct::parse("urn:example:shelter")?)
+    ///     .claim(ClaimPath::key("shelter_id"), Always, true)
+    ///     .claim(ClaimPath::key("medication"), Selective, false)
+    ///     .claim(ClaimPath::key("allergies"), Selective, false);
+    /// assert_eq!(shelter.padding(), Decoys::Padded { min: 3, spread: 3 });
+    /// # Ok::<(), myna_vc_core::Error>(())
+    /// ```
+    pub fn padding(&self) -> Decoys {
+        let top_level = self
+            .claims
+            .iter()
+            .filter(|c| c.disclosure == DisclosureRule::Selective && c.path.segments().len() == 1)
+            .count();
+        let min = u8::try_from(top_level + 1).unwrap_or(u8::MAX - 3);
+        Decoys::Padded { min, spread: 3 }
+    }
+
     /// The selectively disclosable paths that select something in `claims`.
     fn disclosable_paths(&self, claims: &Value) -> Vec<ClaimPath> {
         self.claims
@@ -311,18 +336,20 @@ pub struct SdJwtVcIssuer<'a> {
     signer: &'a dyn Signer,
     iss: String,
     kid: Option<String>,
-    decoys: Decoys,
+    /// `None`: padded to the credential type ([`CredentialType::padding`]).
+    decoys: Option<Decoys>,
 }
 
 impl<'a> SdJwtVcIssuer<'a> {
     /// An issuer with identifier `iss` (its did:web DID or HTTPS URL) signing with `signer`.
-    /// Decoys default to up to 4 per `_sd` array.
+    /// Decoys default to [`CredentialType::padding`]: the top-level `_sd` array has the same
+    /// length distribution for every holder of a type, whichever optional claims they have.
     pub fn new(signer: &'a dyn Signer, iss: &str) -> Self {
         SdJwtVcIssuer {
             signer,
             iss: iss.to_owned(),
             kid: None,
-            decoys: Decoys::UpTo(4),
+            decoys: None,
         }
     }
 
@@ -334,7 +361,7 @@ impl<'a> SdJwtVcIssuer<'a> {
 
     /// Sets the decoy policy.
     pub fn with_decoys(mut self, decoys: Decoys) -> Self {
-        self.decoys = decoys;
+        self.decoys = Some(decoys);
         self
     }
 
@@ -373,7 +400,7 @@ impl<'a> SdJwtVcIssuer<'a> {
         }
         let mut issuer = SdJwtIssuer::new(self.signer)
             .with_typ(TYP)
-            .with_decoys(self.decoys);
+            .with_decoys(self.decoys.unwrap_or_else(|| ctype.padding()));
         if let Some(kid) = &self.kid {
             issuer = issuer.with_kid(kid);
         }

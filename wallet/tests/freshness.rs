@@ -21,7 +21,7 @@ fn an_age_credential_whose_false_flag_turned_true_is_listed_stale_until_exp() {
     let issuer = InProcessIssuer::new();
     let wallet = new_wallet();
     let now = issuer.now; // 2023-11-15 JST
-    // Kenta is 19 today and turns 20 on 2024-01-10, long before the cohort's `exp`.
+                          // Kenta is 19 today and turns 20 on 2024-01-10, long before the cohort's `exp`.
     let birth = CalendarDate::parse("2004-01-10").unwrap();
     let profile = IssuerProfile::municipality(ISS, "102016".parse().unwrap(), issuer.uri.clone());
     let city = CredentialIssuer::new(&issuer.store, &*issuer.signer, profile).unwrap();
@@ -49,7 +49,14 @@ fn an_age_credential_whose_false_flag_turned_true_is_listed_stale_until_exp() {
         types: &types,
     };
     wallet
-        .keep("kenta", 1, "age", &[issued.credential.to_string()], &check, now)
+        .keep(
+            "kenta",
+            1,
+            "age",
+            &[issued.credential.to_string()],
+            &check,
+            now,
+        )
         .unwrap();
 
     let day = |d: &str| CalendarDate::parse(d).unwrap().start_jst();

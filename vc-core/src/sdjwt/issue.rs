@@ -18,6 +18,31 @@ pub enum Decoys {
     None,
     /// A random number of decoys, from 1 to `max`, in every object that has an `_sd` array.
     UpTo(u8),
+    /// The top-level `_sd` array always exists and holds a random total of digests, uniform
+    /// in `min..=min + spread`, however many claims are really hidden — so its length says
+    /// nothing about *which* optional claims a holder has (a shelter registration with or
+    /// without medication). Choose `min` above the most claims that can be hidden; if more
+    /// are, 1 to `spread` decoys are added instead. Nested `_sd` arrays get 1 to `spread`
+    /// decoys, as with [`Decoys::UpTo`].
+    ///
+    /// ```
+    /// use myna_vc_core::{crypto::{default_provider, SecretKey}, claim_path::ClaimPath};
+    /// use myna_vc_core::sdjwt::{Decoys, SdJwtIssuer};
+    /// let signer = default_provider().signer(&SecretKey::generate_p256()?)?;
+    /// let issuer = SdJwtIssuer::new(&*signer).with_decoys(Decoys::Padded { min: 5, spread: 2 });
+    /// let none = serde_json::json!({"shelter_id": "s-1"});
+    /// let issued = issuer.issue(none.as_object().unwrap(), &[], None)?;
+    /// let payload = myna_vc_core::jws::Jws::parse(issued.jwt())?.payload_object("payload")?;
+    /// let sd = payload["_sd"].as_array().unwrap().len();
+    /// assert!((5..=7).contains(&sd), "{sd} digests, none of them real");
+    /// # Ok::<(), myna_vc_core::Error>(())
+    /// ```
+    Padded {
+        /// The fewest digests.
+        min: u8,
+        /// How many more there may be.
+        spread: u8,
+    },
 }
 
 /// Issues SD-JWTs. See the [module docs](super) for a full round trip.
@@ -166,8 +191,10 @@ impl Encoder<'_> {
                 out.insert(name.clone(), encoded);
             }
         }
-        if !digests.is_empty() {
-            digests.extend(self.decoy_digests()?);
+        let padded = depth == 0 && matches!(self.decoys, Decoys::Padded { .. });
+        if !digests.is_empty() || padded {
+            let real = digests.len();
+            digests.extend(self.decoy_digests(real, depth)?);
             // Sorted, so the order of the digests says nothing about the order of the claims.
             digests.sort_unstable();
             out.insert(
@@ -214,13 +241,20 @@ impl Encoder<'_> {
         digest
     }
 
-    fn decoy_digests(&self) -> Result<Vec<String>> {
-        let Decoys::UpTo(max) = self.decoys else {
-            return Ok(Vec::new());
+    /// Decoys for an `_sd` array of `real` digests at `depth` (0: the top-level object).
+    fn decoy_digests(&self, real: usize, depth: usize) -> Result<Vec<String>> {
+        let count = match self.decoys {
+            Decoys::None => 0,
+            Decoys::UpTo(max) => 1 + random_below(usize::from(max.max(1)))?,
+            Decoys::Padded { min, spread } => {
+                let total = usize::from(min) + random_below(usize::from(spread) + 1)?;
+                if depth == 0 && total > real {
+                    total - real
+                } else {
+                    1 + random_below(usize::from(spread.max(1)))?
+                }
+            }
         };
-        let mut byte = [0u8; 1];
-        crate::crypto::fill_random(&mut byte)?;
-        let count = 1 + usize::from(byte[0]) % usize::from(max.max(1));
         (0..count)
             .map(|_| {
                 let mut noise = [0u8; 32];
@@ -229,4 +263,12 @@ impl Encoder<'_> {
             })
             .collect()
     }
+}
+
+/// A random number in `0..n` (`n` at most 256, so one byte; the slight modulo bias of a
+/// decoy count reveals nothing).
+fn random_below(n: usize) -> Result<usize> {
+    let mut byte = [0u8; 1];
+    crate::crypto::fill_random(&mut byte)?;
+    Ok(usize::from(byte[0]) % n.max(1))
 }
