@@ -157,6 +157,13 @@ pub enum Error {
     /// A disclosure uses the reserved claim name `_sd` or `...`.
     #[error("disclosure uses the reserved claim name `{0}`")]
     ReservedClaimName(String),
+    /// An object of the issuer-signed payload (or of a disclosed value) has a claim named
+    /// `...`, a name RFC 9901 §4.1 reserves for array element digests. The string is where:
+    /// `the top level`, or the claim path of the object holding it.
+    #[error(
+        "the claim name `...` is reserved for array element digests but names a claim in the object at {0}"
+    )]
+    ReservedClaimInPayload(String),
     /// A disclosed claim name already exists at the same level of the object.
     #[error("disclosed claim `{0}` collides with a claim already present")]
     ClaimNameCollision(String),

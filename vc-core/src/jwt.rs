@@ -78,7 +78,19 @@ impl TimeRules {
     }
 }
 
-/// Reads a NumericDate claim; a present claim that is not a number is an error.
+/// Reads a NumericDate claim; a present claim that is not a number is an error — JSON `null`
+/// included. (Only the KB-JWT's `exp` and `nbf` read `null` as absent, for interoperability
+/// with SpruceID `ssi`; see [`crate::sdjwt`].)
+///
+/// ```
+/// use myna_vc_core::{jwt::date_claim, Error};
+/// let claims = serde_json::json!({"iat": 1000, "exp": null});
+/// let claims = claims.as_object().unwrap();
+/// assert_eq!(date_claim(claims, "iat")?.map(|t| t.as_unix()), Some(1000));
+/// assert_eq!(date_claim(claims, "nbf")?, None);
+/// assert!(matches!(date_claim(claims, "exp"), Err(Error::InvalidClaim { claim: "exp", .. })));
+/// # Ok::<(), Error>(())
+/// ```
 pub fn date_claim(claims: &Map<String, Value>, name: &'static str) -> Result<Option<NumericDate>> {
     match claims.get(name) {
         None => Ok(None),

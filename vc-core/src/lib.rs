@@ -29,8 +29,9 @@
 //!   status list (active, withdrawn, paused, used), holder status changes, recipient use
 //!   reports and registry receipts.
 //! * Japanese domain rules: [`calendar`] days (JST decides the day), [`age`] under 年齢計算ニ関スル
-//!   法律 with `age_over_NN` claims, child medical [`subsidy`] periods, [`public_expense`] payer and
-//!   recipient numbers, and [`municipality`] codes, prefectures and certified addresses.
+//!   法律 with `age_over_NN` claims, compulsory [`school_year`] age (小中学生, by school year),
+//!   child medical [`subsidy`] periods, [`public_expense`] payer and recipient numbers, and
+//!   [`municipality`] codes, prefectures and certified addresses.
 //!
 //! Every parser refuses input over 1 MiB ([`json::MAX_INPUT_BYTES`]) and JSON nested deeper
 //! than [`json::MAX_DEPTH`], with a typed error rather than a panic.
@@ -57,6 +58,7 @@ pub mod municipality;
 pub mod oid4vci;
 pub mod oid4vp;
 pub mod public_expense;
+pub mod school_year;
 pub mod sdjwt;
 pub mod sdjwt_vc;
 pub mod status_list;

@@ -17,6 +17,9 @@ use myna_vc_core::municipality::{
     SCENARIO_MUNICIPALITIES,
 };
 use myna_vc_core::public_expense::{check_digit, PublicExpensePayerNumber, RecipientNumber};
+use myna_vc_core::school_year::{
+    is_school_age, school_entry, school_leaving, school_year_of, stage_on, SchoolStage,
+};
 use myna_vc_core::subsidy::{coverage_end, is_covered};
 use myna_vc_core::time::NumericDate;
 use myna_vc_core::Error;
@@ -270,6 +273,140 @@ fn subsidy_coverage_window() {
         !is_covered(d(9990, 1, 1), 15, d(9995, 1, 1)),
         "fails closed"
     );
+}
+
+// ---- school year (compulsory school age) ------------------------------------------------------
+
+#[test]
+fn the_school_year_turns_on_1_april() {
+    assert_eq!(school_year_of(d(2026, 3, 31)), 2025);
+    assert_eq!(school_year_of(d(2026, 4, 1)), 2026);
+    assert_eq!(school_year_of(d(2026, 12, 31)), 2026);
+    assert_eq!(school_year_of(d(2027, 1, 1)), 2026);
+}
+
+#[test]
+fn born_1_april_enters_and_leaves_a_year_before_born_2_april() {
+    let (first, second) = (d(2011, 4, 1), d(2011, 4, 2));
+    assert_eq!(school_entry(first).unwrap(), d(2017, 4, 1));
+    assert_eq!(school_entry(second).unwrap(), d(2018, 4, 1));
+    assert_eq!(school_leaving(first).unwrap(), d(2026, 3, 31));
+    assert_eq!(school_leaving(second).unwrap(), d(2027, 3, 31));
+    // Born 31 March and 1 April share a school year; 2 April starts the next one.
+    assert_eq!(school_entry(d(2011, 3, 31)).unwrap(), d(2017, 4, 1));
+    // Nine school years either way.
+    for birth in [first, second, d(2011, 3, 31)] {
+        let entry = school_entry(birth).unwrap();
+        let leaving = school_leaving(birth).unwrap();
+        assert_eq!(
+            school_year_of(leaving) - school_year_of(entry),
+            8,
+            "{birth}"
+        );
+    }
+}
+
+#[test]
+fn the_day_before_and_after_each_boundary() {
+    for (birth, entry, leaving) in [
+        (d(2011, 4, 1), d(2017, 4, 1), d(2026, 3, 31)),
+        (d(2011, 4, 2), d(2018, 4, 1), d(2027, 3, 31)),
+        (d(2011, 5, 10), d(2018, 4, 1), d(2027, 3, 31)),
+        (d(2012, 1, 15), d(2018, 4, 1), d(2027, 3, 31)),
+    ] {
+        let before = entry.previous_day().unwrap();
+        let after = leaving.next_day().unwrap();
+        assert_eq!(stage_on(birth, before).unwrap(), SchoolStage::BeforeSchool);
+        assert_eq!(stage_on(birth, entry).unwrap(), SchoolStage::Compulsory);
+        assert_eq!(stage_on(birth, leaving).unwrap(), SchoolStage::Compulsory);
+        assert_eq!(stage_on(birth, after).unwrap(), SchoolStage::Completed);
+        assert!(!is_school_age(birth, before) && is_school_age(birth, entry));
+        assert!(is_school_age(birth, leaving) && !is_school_age(birth, after));
+    }
+}
+
+#[test]
+fn a_29_february_birth_belongs_to_the_school_year_of_its_february() {
+    // Reaches 6 on 28 February 2022 (a common year), enters on 1 April 2022.
+    let leapling = d(2016, 2, 29);
+    assert_eq!(school_entry(leapling).unwrap(), d(2022, 4, 1));
+    // Reaches 15 on 28 February 2031, leaves on 31 March 2031.
+    assert_eq!(school_leaving(leapling).unwrap(), d(2031, 3, 31));
+    // Born 2012-02-29: reaches 6 on 2018-02-28 and 15 on 2027-02-28.
+    let older = d(2012, 2, 29);
+    assert_eq!(school_entry(older).unwrap(), d(2018, 4, 1));
+    assert_eq!(school_leaving(older).unwrap(), d(2027, 3, 31));
+    assert!(!is_school_age(older, d(2018, 3, 31)));
+    assert!(is_school_age(older, d(2027, 3, 31)));
+    assert!(!is_school_age(older, d(2027, 4, 1)));
+}
+
+#[test]
+fn a_pre_school_child_and_the_unborn_are_before_school() {
+    let five = d(2021, 1, 1);
+    assert_eq!(
+        stage_on(five, d(2026, 6, 1)).unwrap(),
+        SchoolStage::BeforeSchool
+    );
+    let unborn = d(2027, 1, 1);
+    assert_eq!(
+        stage_on(unborn, d(2026, 6, 1)).unwrap(),
+        SchoolStage::BeforeSchool
+    );
+}
+
+#[test]
+fn leaving_matches_the_first_31_march_after_reaching_15() {
+    for birth in [
+        d(2011, 4, 1),
+        d(2011, 4, 2),
+        d(2012, 2, 29),
+        d(2010, 12, 31),
+    ] {
+        assert_eq!(
+            school_leaving(birth).unwrap(),
+            coverage_end(birth, 15).unwrap()
+        );
+    }
+}
+
+#[test]
+fn dates_past_9999_are_errors_and_fail_closed() {
+    let late = d(9996, 1, 1);
+    assert!(matches!(
+        school_leaving(late),
+        Err(Error::DateOutOfRange(_))
+    ));
+    assert!(matches!(
+        stage_on(late, d(9999, 12, 31)),
+        Err(Error::DateOutOfRange(_))
+    ));
+    assert!(!is_school_age(late, d(9999, 12, 31)));
+}
+
+proptest! {
+    /// Everyone enters on a 1 April aged 6, leaves on a 31 March having legally reached 15,
+    /// nine school years later; and is of school age exactly between the two days.
+    #[test]
+    fn school_age_is_nine_school_years_from_6_to_15(
+        birth_day in -25_000i64..22_000,
+        probe_after in -400i64..6_000,
+    ) {
+        let birth = day_from_epoch(birth_day);
+        let entry = school_entry(birth).unwrap();
+        let leaving = school_leaving(birth).unwrap();
+        prop_assert_eq!((entry.month(), entry.day()), (4, 1));
+        prop_assert_eq!((leaving.month(), leaving.day()), (3, 31));
+        prop_assert_eq!(age_on(birth, entry), 6);
+        // Reaching 15 falls in the leaving school year; reaching 6 in the year before entry.
+        let reached_15 = legal_reached_day(birth, 15).unwrap();
+        prop_assert_eq!(school_year_of(reached_15), school_year_of(leaving));
+        let reached_6 = legal_reached_day(birth, 6).unwrap();
+        prop_assert_eq!(school_year_of(reached_6) + 1, school_year_of(entry));
+        prop_assert_eq!(school_year_of(leaving) - school_year_of(entry), 8);
+        let on = day_from_epoch(birth_day + 2_000 + probe_after);
+        prop_assert_eq!(is_school_age(birth, on), entry <= on && on <= leaving);
+    }
 }
 
 // ---- public expense numbers -----------------------------------------------------------------

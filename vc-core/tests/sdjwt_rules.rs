@@ -127,6 +127,43 @@ fn reserved_names_in_disclosures_are_refused() {
 }
 
 #[test]
+fn the_reserved_name_dots_as_a_claim_of_the_signed_payload_is_refused() {
+    let top = |p: Value| verify(&craft(p, &[]));
+    assert_eq!(
+        top(json!({"...": 1})),
+        Err(Error::ReservedClaimInPayload("the top level".into()))
+    );
+    assert_eq!(
+        top(json!({"a": true, "...": "x"})),
+        Err(Error::ReservedClaimInPayload("the top level".into()))
+    );
+    assert_eq!(
+        top(json!({"address": {"...": 1}})),
+        Err(Error::ReservedClaimInPayload(r#"["address"]"#.into()))
+    );
+    assert_eq!(
+        top(json!({"a": {"b": {"c": {"...": 1}}}})),
+        Err(Error::ReservedClaimInPayload(r#"["a","b","c"]"#.into()))
+    );
+    // Inside an object that is an array element (not a digest object: it has another key).
+    assert_eq!(
+        top(json!({"n": [{"x": {"...": 1}}]})),
+        Err(Error::ReservedClaimInPayload(r#"["n",0,"x"]"#.into()))
+    );
+    // Inside a disclosed value, whose objects are claims like any other.
+    let d = prop("address", json!({"locality": "神戸市", "...": 1}));
+    assert_eq!(
+        verify(&craft(json!({"_sd": [digest(&d)]}), &[&d])),
+        Err(Error::ReservedClaimInPayload(r#"["address"]"#.into()))
+    );
+    // The same payloads without the reserved name verify, so the name alone is refused.
+    assert_eq!(
+        top(json!({"address": {"dots": 1}})).map(Value::Object),
+        Ok(json!({"address": {"dots": 1}}))
+    );
+}
+
+#[test]
 fn a_disclosed_name_colliding_with_a_plain_claim_is_refused() {
     let d = prop("a", json!(1));
     let p = craft(json!({"a": 0, "_sd": [digest(&d)]}), &[&d]);
@@ -334,6 +371,87 @@ fn required_binding() -> VerifyOptions<'static> {
         nonce: "n",
         max_age_secs: 60,
     })
+}
+
+/// Verifies an SD-JWT bound by a hand-signed KB-JWT whose claims are the valid ones with
+/// `changes` merged over them (a `null` in `changes` is written as JSON `null`).
+fn verify_with_kb_claims(changes: Value) -> Result<sdjwt::Disclosed, Error> {
+    let holder = SecretKey::generate_p256().unwrap();
+    let hs = default_provider().signer(&holder).unwrap();
+    let is = default_provider().signer(key()).unwrap();
+    let sd = SdJwtIssuer::new(&*is)
+        .issue(&Map::new(), &[], Some(&holder.public_key()))
+        .unwrap()
+        .to_string();
+    let sd_hash = HashAlg::Sha256.digest_b64(sd.as_bytes());
+    let mut claims =
+        json!({"iat": now().as_unix(), "aud": "aud", "nonce": "n", "sd_hash": sd_hash});
+    for (name, value) in changes.as_object().unwrap() {
+        claims[name] = value.clone();
+    }
+    let kb = myna_vc_core::jwt::sign(
+        &JwsHeader::new(Algorithm::Es256).with_typ("kb+jwt"),
+        claims.as_object().unwrap(),
+        &*hs,
+    )
+    .unwrap();
+    sdjwt::verify(
+        &format!("{sd}{kb}"),
+        default_provider(),
+        &key().public_key(),
+        &required_binding(),
+    )
+}
+
+#[test]
+fn a_null_kb_jwt_exp_or_nbf_is_read_as_absent_as_ssi_writes_them() {
+    for changes in [
+        json!({"exp": null, "nbf": null}),
+        json!({"exp": null}),
+        json!({"nbf": null}),
+    ] {
+        let disclosed =
+            verify_with_kb_claims(changes.clone()).unwrap_or_else(|e| panic!("{changes}: {e}"));
+        assert_eq!(
+            disclosed.key_binding().map(|kb| kb.issued_at),
+            Some(now()),
+            "{changes}"
+        );
+    }
+    // A number is still judged: null is absent, not "anything goes".
+    let expired = now().minus_seconds(3_600).as_unix();
+    assert!(matches!(
+        verify_with_kb_claims(json!({"exp": expired, "nbf": null})),
+        Err(Error::Expired { .. })
+    ));
+}
+
+#[test]
+fn a_null_kb_jwt_iat_and_non_number_times_are_refused() {
+    assert!(matches!(
+        verify_with_kb_claims(json!({"iat": null, "exp": null})),
+        Err(Error::InvalidClaim { claim: "iat", .. })
+    ));
+    let later = now().plus_seconds(600).as_unix().to_string();
+    for (changes, claim) in [
+        (json!({"exp": later}), "exp"),
+        (json!({"nbf": "2026-01-01"}), "nbf"),
+        (json!({"exp": false}), "exp"),
+        (json!({"nbf": {}}), "nbf"),
+    ] {
+        assert!(
+            matches!(
+                verify_with_kb_claims(changes.clone()),
+                Err(Error::InvalidClaim { claim: c, .. }) if c == claim
+            ),
+            "{changes}"
+        );
+    }
+    // The issuer-signed JWT keeps the strict rule: its `null` `exp` is refused.
+    assert!(matches!(
+        verify(&craft(json!({"exp": null}), &[])),
+        Err(Error::InvalidClaim { claim: "exp", .. })
+    ));
 }
 
 #[test]

@@ -40,8 +40,8 @@ use crate::verifier::Verifier;
 /// The DCQL query for a policy's requirements.
 ///
 /// ```
-/// use myna_verifier::policy::{residency::Residency, Policy};
-/// let query = myna_verifier::transport::dcql(Residency::kobe_pupil_pass()?.requirements())?;
+/// use myna_verifier::policy::{child_entry::ChildEntry, Policy};
+/// let query = myna_verifier::transport::dcql(ChildEntry::himeji()?.requirements())?;
 /// assert_eq!(query.credentials().len(), 2);
 /// # Ok::<(), myna_verifier::core::Error>(())
 /// ```

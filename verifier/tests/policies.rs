@@ -15,6 +15,7 @@ use common::*;
 use myna_issuer::credential_types::Kind;
 use myna_verifier::core::calendar::CalendarDate;
 use myna_verifier::core::status_list::Status;
+use myna_verifier::core::time::NumericDate;
 use myna_verifier::decision::Reason;
 use myna_verifier::ledger::{MemoryLedger, RedbLedger, RedemptionLedger};
 use myna_verifier::policy::age::AgeCheck;
@@ -24,6 +25,7 @@ use myna_verifier::policy::fan_club::FanClubSale;
 use myna_verifier::policy::once_per_person::OncePerPerson;
 use myna_verifier::policy::residency::Residency;
 use myna_verifier::policy::shelter::ShelterDesk;
+use myna_verifier::policy::{Policy, Presented, PresentedCredential};
 use myna_verifier::roster::{MemoryHq, RosterQueue};
 use myna_verifier::submission::Submission;
 use serde_json::json;
@@ -117,35 +119,145 @@ fn residency_checks_municipality_and_issuer() {
 }
 
 #[test]
-fn kobe_pupil_pass_needs_kobe_residence_and_under_15() {
+fn kobe_pupil_pass_needs_kobe_residence_and_school_age_from_the_resident_birthdate() {
+    // The world's clock: 2026-11-21, school year 2026 (pupils born 2011-04-02 to 2020-04-01).
     let world = World::new();
     let pass = Residency::kobe_pupil_pass().unwrap();
-    let check = |claims: serde_json::Value, issuer: &str, code: &str, pref: &str, n: &str| {
-        let pupil = Holder::new();
-        let (resident, _) =
-            world.issue(issuer, Kind::Resident, resident_claims(code, pref), &pupil);
-        let (age, _) = world.issue(issuer, Kind::Age, claims, &pupil);
-        let submission = Submission::default()
-            .with("resident", &world.present(&resident, &pupil, &[], n))
-            .with("age", &world.present(&age, &pupil, &["age_over_15"], n));
-        world.verifier.verify(&pass, &submission, &nonce(n))
-    };
-    let pupil = age_claims(
-        "2014-06-01",
-        &[
-            (4, true),
-            (15, false),
-            (18, false),
-            (20, false),
-            (65, false),
-        ],
+    assert!(
+        pass.requirements().iter().all(|r| r.id == "resident"),
+        "one credential"
     );
-    let decision = check(pupil.clone(), KOBE, "281000", "28", "k1");
+    let ride = |birthdate: &str, issuer: &str, code: &str, pref: &str, n: &str| {
+        let rider = Holder::new();
+        let mut claims = resident_claims(code, pref);
+        claims["birthdate"] = json!(birthdate);
+        let (resident, _) = world.issue(issuer, Kind::Resident, claims, &rider);
+        let p = world.present(&resident, &rider, &["birthdate"], n);
+        world
+            .verifier
+            .verify(&pass, &single("resident", &p), &nonce(n))
+    };
+    // A third-year junior-high pupil who has turned 15 still rides free.
+    let decision = ride("2011-05-10", KOBE, "281000", "28", "k1");
     assert!(decision.accepted(), "{:?}", decision.outcome);
-    let decision = check(pupil, OSAKA, "271004", "27", "k2");
-    assert_eq!(decision.reason(), Some(Reason::NotResident));
-    let decision = check(adult_age_claims(), KOBE, "281000", "28", "k3");
-    assert_eq!(decision.reason(), Some(Reason::OverAge));
+    let resident = decision.credential("resident").unwrap();
+    assert_eq!(resident.claims["birthdate"], "2011-05-10");
+    assert!(resident.claims.get("name").is_none() && resident.claims.get("address").is_none());
+    // An 11-year-old too; not a 5-year-old, nor a 15-year-old who left school last March.
+    assert!(ride("2015-06-01", KOBE, "281000", "28", "k2").accepted());
+    assert_eq!(
+        ride("2021-01-01", KOBE, "281000", "28", "k3").reason(),
+        Some(Reason::UnderAge)
+    );
+    assert_eq!(
+        ride("2011-04-01", KOBE, "281000", "28", "k4").reason(),
+        Some(Reason::OverAge)
+    );
+    assert_eq!(
+        ride("2015-06-01", OSAKA, "271004", "27", "k5").reason(),
+        Some(Reason::NotResident)
+    );
+    // Without the date of birth there is nothing to judge by.
+    let rider = Holder::new();
+    let (resident, _) = world.issue(
+        KOBE,
+        Kind::Resident,
+        resident_claims("281000", "28"),
+        &rider,
+    );
+    let p = world.present(&resident, &rider, &[], "k6");
+    let decision = world
+        .verifier
+        .verify(&pass, &single("resident", &p), &nonce("k6"));
+    assert_eq!(decision.reason(), Some(Reason::MissingClaim));
+}
+
+/// A verified Kobe resident credential with this `birthdate` value, as the policy sees it.
+fn kobe_resident(birthdate: serde_json::Value) -> Presented {
+    let mut claims = serde_json::Map::new();
+    claims.insert("municipality_code".into(), json!("281000"));
+    claims.insert("prefecture_code".into(), json!("28"));
+    if !birthdate.is_null() {
+        claims.insert("birthdate".into(), birthdate);
+    }
+    Presented {
+        credentials: vec![PresentedCredential {
+            id: "resident".into(),
+            issuer: KOBE.into(),
+            issuer_name: "神戸市".into(),
+            issuer_municipality: Some("281000".parse().unwrap()),
+            claims,
+            holder: "holder".into(),
+            presented_at: t(0),
+        }],
+    }
+}
+
+/// The pupils' pass judged for someone born on `birth` at 00:00 JST on `y-m-d`.
+fn pass_on(birth: &str, y: i32, m: u8, d: u8) -> Result<(), Reason> {
+    let on = CalendarDate::from_ymd(y, m, d).unwrap().start_jst();
+    pass_at(birth, on)
+}
+
+fn pass_at(birth: &str, at: NumericDate) -> Result<(), Reason> {
+    Residency::kobe_pupil_pass()
+        .unwrap()
+        .check(&kobe_resident(json!(birth)), at)
+        .map_err(|r| r.reason)
+}
+
+#[test]
+fn kobe_pupil_pass_is_by_school_year_not_by_age() {
+    use Reason::{OverAge, UnderAge};
+    // The issue's examples: a 15-year-old in 中学3年 rides; a 5-year-old pre-schooler does not.
+    assert_eq!(pass_on("2011-05-10", 2026, 6, 1), Ok(()));
+    assert_eq!(pass_on("2021-01-01", 2026, 6, 1), Err(UnderAge));
+    // School entry: born 1 April enters a year before born 2 April.
+    assert_eq!(pass_on("2019-04-01", 2025, 3, 31), Err(UnderAge));
+    assert_eq!(pass_on("2019-04-01", 2025, 4, 1), Ok(()));
+    assert_eq!(pass_on("2019-04-02", 2025, 4, 1), Err(UnderAge));
+    assert_eq!(pass_on("2019-04-02", 2026, 3, 31), Err(UnderAge));
+    assert_eq!(pass_on("2019-04-02", 2026, 4, 1), Ok(()));
+    // Leaving: after the 31 March of the school year of reaching 15.
+    assert_eq!(pass_on("2011-04-01", 2026, 3, 31), Ok(()));
+    assert_eq!(pass_on("2011-04-01", 2026, 4, 1), Err(OverAge));
+    assert_eq!(pass_on("2011-04-02", 2026, 4, 1), Ok(()));
+    assert_eq!(pass_on("2011-04-02", 2027, 3, 31), Ok(()));
+    assert_eq!(pass_on("2011-04-02", 2027, 4, 1), Err(OverAge));
+    // 29 February births: reach 6 and 15 on 28 February in common years.
+    assert_eq!(pass_on("2016-02-29", 2022, 3, 31), Err(UnderAge));
+    assert_eq!(pass_on("2016-02-29", 2022, 4, 1), Ok(()));
+    assert_eq!(pass_on("2012-02-29", 2027, 3, 31), Ok(()));
+    assert_eq!(pass_on("2012-02-29", 2027, 4, 1), Err(OverAge));
+    // Not yet born on the day: not a pupil.
+    assert_eq!(pass_on("2027-01-01", 2026, 6, 1), Err(UnderAge));
+}
+
+#[test]
+fn kobe_pupil_pass_judges_the_day_in_japan() {
+    // 2026-03-31T14:59:59Z is 23:59:59 JST on 31 March; one second later it is 1 April.
+    let last_second = CalendarDate::from_ymd(2026, 4, 1)
+        .unwrap()
+        .start_jst()
+        .minus_seconds(1);
+    assert_eq!(pass_at("2011-04-01", last_second), Ok(()));
+    assert_eq!(
+        pass_at("2011-04-01", last_second.plus_seconds(1)),
+        Err(Reason::OverAge)
+    );
+}
+
+#[test]
+fn kobe_pupil_pass_refuses_a_missing_or_unreadable_birthdate() {
+    let pass = Residency::kobe_pupil_pass().unwrap();
+    let at = t(0);
+    let missing = pass.check(&kobe_resident(serde_json::Value::Null), at);
+    assert_eq!(missing.map_err(|r| r.reason), Err(Reason::MissingClaim));
+    for bad in [json!("2011/05/10"), json!("2011-02-30"), json!(20110510)] {
+        let refused = pass.check(&kobe_resident(bad.clone()), at).unwrap_err();
+        assert_eq!(refused.reason, Reason::Unreadable, "{bad}");
+        assert_eq!(refused.credential.as_deref(), Some("resident"), "{bad}");
+    }
 }
 
 #[test]

@@ -78,8 +78,10 @@ fn answer(world: &World, policy: &str, nonce: &str) -> Submission {
             Submission::single("resident", &present(&resident(KOBE, "281000", "28"), &[]))
         }
         "kobe-pupil-pass" => {
-            Submission::single("resident", &present(&resident(KOBE, "281000", "28"), &[]))
-                .with("age", &present(&age(child), &["age_over_15"]))
+            let mut pupil = resident_claims("281000", "28");
+            pupil["birthdate"] = json!("2016-01-01");
+            let sd = world.issue(KOBE, Kind::Resident, pupil, &holder).0;
+            Submission::single("resident", &present(&sd, &["birthdate"]))
         }
         "child-entry-282014" => {
             Submission::single("resident", &present(&resident(HIMEJI, "282014", "28"), &[])).with(

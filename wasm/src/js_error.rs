@@ -157,5 +157,7 @@ mod tests {
         assert_eq!(code(&too_large), "input_too_large");
         let grant = Error::UnsupportedGrantType("g".into());
         assert_eq!(code(&grant), "unsupported_grant_type");
+        let dots = Error::ReservedClaimInPayload("the top level".into());
+        assert_eq!(code(&dots), "reserved_claim_in_payload");
     }
 }

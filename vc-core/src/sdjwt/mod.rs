@@ -11,6 +11,23 @@
 //! * [`verify`] checks a presentation and returns the [`Disclosed`] claims, refusing every case
 //!   RFC 9901 §7 says a verifier MUST refuse, each with its own [`Error`] variant.
 //!
+//! Two rules beyond the letter of §7:
+//!
+//! * **`...` is never a claim name.** RFC 9901 §4.1 reserves it for array element digests
+//!   (`{"...": "<digest>"}`). An object of the issuer-signed payload — or of a disclosed value —
+//!   that has a claim named `...`, at any depth, is refused with
+//!   [`Error::ReservedClaimInPayload`]; a disclosure naming `...` (or `_sd`) with
+//!   [`Error::ReservedClaimName`]. Neither ever reaches the verified claims.
+//! * **A `null` KB-JWT `exp` or `nbf` is an absent one.** SpruceID `ssi` 0.16 writes the unset
+//!   optional time claims of its KB-JWTs as JSON `null`; refusing them ("must be a NumericDate")
+//!   would refuse every presentation it makes. A `null` carries no claim — no expiry, no start —
+//!   so reading it as absent changes no decision. The exception is deliberately narrow: `iat`
+//!   is REQUIRED in a KB-JWT and a `null` `iat` is refused; a string or other non-number
+//!   `exp`/`nbf` is refused; and the issuer-signed JWT keeps the strict rule of
+//!   [`jwt::TimeRules`](crate::jwt::TimeRules) (its `exp` decides how long a credential lives,
+//!   no issuer we interoperate with writes `null` there, and an issuer that does should hear
+//!   about it rather than have it silently read as "never expires").
+//!
 //! ```
 //! use myna_vc_core::crypto::{default_provider, SecretKey};
 //! use myna_vc_core::claim_path::ClaimPath;

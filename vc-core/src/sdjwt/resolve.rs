@@ -1,5 +1,7 @@
 //! The digest walk shared by holder and verifier: match every disclosure to exactly one digest
-//! in the payload (or in another disclosure), enforcing RFC 9901 §7.1 step 3 on the way.
+//! in the payload (or in another disclosure), enforcing RFC 9901 §7.1 step 3 on the way, and
+//! refusing `...` as a claim name in any object at any depth (RFC 9901 §4.1 reserves it for
+//! array element digests `{"...": "<digest>"}`).
 
 use std::collections::{HashMap, HashSet};
 
@@ -76,6 +78,16 @@ impl<'a> Walker<'a> {
         check_depth("SD-JWT claims", depth)?;
         if map.contains_key("_sd_alg") {
             return Err(Error::MisplacedSdAlg);
+        }
+        // `...` only ever keys an array element digest object, which `array` takes apart
+        // before it could get here; as the name of a claim it is refused (RFC 9901 §4.1).
+        if map.contains_key("...") {
+            let at = if self.path.is_root() {
+                "the top level".to_owned()
+            } else {
+                self.path.to_string()
+            };
+            return Err(Error::ReservedClaimInPayload(at));
         }
         let sd = map.remove("_sd");
         // Resolved in place: only objects and arrays can hold digests, so scalars (most

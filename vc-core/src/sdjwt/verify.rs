@@ -295,7 +295,8 @@ fn check_key_binding(
     let jws = Jws::parse(kb)?;
     check_typ(jws.header(), Some(KB_JWT_TYP))?;
     jws.verify(provider, input.key)?;
-    let claims = jws.payload_object("KB-JWT")?;
+    let mut claims = jws.payload_object("KB-JWT")?;
+    drop_null_optional_times(&mut claims);
     let sd_hash = string_claim(&claims, "sd_hash")?;
     let expected_hash = input.alg.digest_b64(input.without_key_binding.as_bytes());
     if !bool::from(subtle::ConstantTimeEq::ct_eq(
@@ -336,6 +337,23 @@ fn check_key_binding(
         nonce: nonce.to_owned(),
         issued_at,
     })
+}
+
+/// The KB-JWT's OPTIONAL time claims whose JSON `null` is read as absent.
+const KB_JWT_NULLABLE_TIMES: [&str; 2] = ["exp", "nbf"];
+
+/// Removes `exp` and `nbf` from a KB-JWT claim set when their value is JSON `null`.
+///
+/// SpruceID `ssi` 0.16 serializes the unset optional time claims of its KB-JWTs as `null`;
+/// a `null` states no expiry and no start, exactly like an absent claim, so reading it as
+/// absent loses nothing and lets those presentations verify. `iat` is REQUIRED in a KB-JWT
+/// and is not touched: a `null` `iat` is still refused. Any other non-number stays an error.
+fn drop_null_optional_times(claims: &mut Map<String, Value>) {
+    for name in KB_JWT_NULLABLE_TIMES {
+        if claims.get(name).is_some_and(Value::is_null) {
+            claims.remove(name);
+        }
+    }
 }
 
 fn string_claim<'a>(claims: &'a Map<String, Value>, name: &'static str) -> Result<&'a str> {

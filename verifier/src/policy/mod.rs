@@ -7,7 +7,8 @@
 //! checked signatures, trust, key binding, status and replay.
 //!
 //! * [`age::AgeCheck`]: merchant age ≥ 20 (alcohol, tobacco) or ≥ 18;
-//! * [`residency::Residency`]: resident of a municipality (and the Kobe pupils' free pass);
+//! * [`residency::Residency`]: resident of a municipality (and the Kobe pupils' free pass,
+//!   elementary grade 1 to junior-high grade 3 by school year from the disclosed `birthdate`);
 //! * [`fan_club::FanClubSale`]: club member, age ≥ 20, one purchase per person per sale;
 //! * [`child_entry::ChildEntry`]: Himeji-style child entry, resident and 4 ≤ age < 15;
 //! * [`shelter::ShelterDesk`]: check-in of a resident of any trusted municipality;

@@ -1,6 +1,6 @@
 //! Scenario 2: a Kobe subway gate lets pupils resident in Kobe ride free. The wallet shows
-//! the resident credential's municipality code (issued by Kobe itself) and the age
-//! credential's `age_over_15` flag (false).
+//! the resident credential's municipality code (issued by Kobe itself) and date of birth, from
+//! which the gate tells a pupil by school year (小学1年 to 中学3年) on the day of the ride.
 
 use myna_verifier::decision::Reason;
 use myna_verifier::policy::residency::Residency;
