@@ -119,6 +119,10 @@ pub enum OfferedFacts {
         /// The context id (1 to 256 bytes, no control characters).
         context: String,
     },
+    /// A fresh batch of age credentials for a holder whose copies went stale (a `false` flag
+    /// turned true before `exp`): redeemed with a current copy as `refresh_presentation`,
+    /// whose disclosed birth date the new batch is computed from (see `service::refresh`).
+    AgeRefresh {},
     /// A shelter registration.
     ShelterRegistration {
         /// The shelter.
@@ -142,7 +146,7 @@ impl OfferedFacts {
     pub fn configuration_id(&self) -> &'static str {
         match self {
             OfferedFacts::Resident { .. } => "resident",
-            OfferedFacts::Age { .. } => "age",
+            OfferedFacts::Age { .. } | OfferedFacts::AgeRefresh {} => "age",
             OfferedFacts::ChildMedicalSubsidy { .. } => "child_medical_subsidy",
             OfferedFacts::FanClubMembership { .. } => "fan_club_membership",
             OfferedFacts::ShelterRegistration { .. } => "shelter_registration",
@@ -162,7 +166,7 @@ impl OfferedFacts {
             } => bounded(&[club_id, member_number, tier]),
             OfferedFacts::ShelterRegistration { shelter_id, .. } => bounded(&[shelter_id]),
             OfferedFacts::ContextPseudonym { .. } => self.context().map(|_| ()),
-            OfferedFacts::Age { .. } => Ok(()),
+            OfferedFacts::Age { .. } | OfferedFacts::AgeRefresh {} => Ok(()),
         }
     }
 

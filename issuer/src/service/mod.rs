@@ -32,6 +32,7 @@ pub mod keys;
 pub mod linking_file;
 pub mod oid4vci;
 pub mod publication;
+pub mod refresh;
 mod state_table;
 
 use std::collections::HashMap;

@@ -9,6 +9,7 @@
 //! | `POST /nonce` | a fresh `c_nonce` |
 //! | `POST /credential` | `jwt` key proofs (batch: one credential per distinct key) → credentials |
 //! | `POST /pseudonym-offers` | `{"context": …}` for a configured context → an offer of the caller's pseudonym there (redeemed with `anchor_presentation`) |
+//! | `POST /refresh-offers` | `{"credential": "age"}` → an offer of a fresh age batch (redeemed with `refresh_presentation`, see [`super::refresh`]) |
 //!
 //! The anchoring request body (JSON): `nonce`, `holder_proof`, `card_jws` as in
 //! [`AnchorResponse`], and optionally `facts_jws`: a JWS by the card's *signature* key (typ
@@ -66,6 +67,7 @@ pub(crate) fn routes() -> Router<Service> {
         .route("/nonce", post(nonce))
         .route("/credential", post(credential))
         .route("/pseudonym-offers", post(pseudonym_offer))
+        .route("/refresh-offers", post(super::refresh::refresh_offer))
 }
 
 /// A self-service pseudonym offer request.
@@ -494,7 +496,17 @@ fn credential_blocking(
         .other
         .get(ANCHOR_PRESENTATION)
         .and_then(Value::as_str);
-    match issue(shared, &subject, &facts, &keys, anchor, &c_nonce, now) {
+    let issued = match facts {
+        OfferedFacts::AgeRefresh {} => super::refresh::issue_refreshed(
+            shared,
+            request.other.get(super::refresh::REFRESH_PRESENTATION),
+            &keys,
+            &c_nonce,
+            now,
+        ),
+        _ => issue(shared, &subject, &facts, &keys, anchor, &c_nonce, now),
+    };
+    match issued {
         Ok(credentials) => Ok(credentials),
         Err(err) => {
             entitlement::release(shared, token, configuration)?;
@@ -536,6 +548,25 @@ fn proof_nonce(first: Option<&str>) -> Result<CNonce, ApiError> {
         })
 }
 
+/// The service's credential issuer: its identifier, key, status list and lifetimes.
+pub(super) fn credential_issuer(shared: &Shared) -> CredentialIssuer<'_, crate::store::RedbStore> {
+    let profile = IssuerProfile {
+        kid: Some(super::publication::issuer_kid(shared)),
+        ..IssuerProfile::municipality(
+            shared.issuer_id.as_str(),
+            shared.municipality,
+            shared.status_list.clone(),
+        )
+    };
+    CredentialIssuer::with_types(
+        &shared.store,
+        &*shared.issuer,
+        profile,
+        shared.types.clone(),
+    )
+    .with_lifetime_days(shared.config.rules.resident_lifetime_days)
+}
+
 /// Issues the credentials of `facts` bound to each of `keys`.
 fn issue(
     shared: &Shared,
@@ -546,21 +577,7 @@ fn issue(
     c_nonce: &CNonce,
     now: NumericDate,
 ) -> Result<Vec<String>, ApiError> {
-    let profile = IssuerProfile {
-        kid: Some(super::publication::issuer_kid(shared)),
-        ..IssuerProfile::municipality(
-            shared.issuer_id.as_str(),
-            shared.municipality,
-            shared.status_list.clone(),
-        )
-    };
-    let issuer = CredentialIssuer::with_types(
-        &shared.store,
-        &*shared.issuer,
-        profile,
-        shared.types.clone(),
-    )
-    .with_lifetime_days(shared.config.rules.resident_lifetime_days);
+    let issuer = credential_issuer(shared);
     let rules = &shared.config.rules;
     let days = |d: u32| now.plus_seconds(u64::from(d) * 86_400);
     let cap = |not_after: Option<i64>, default: NumericDate| {
@@ -612,6 +629,9 @@ fn issue(
                 days(rules.event_lifetime_days),
                 now,
             )?]
+        }
+        OfferedFacts::AgeRefresh {} => {
+            return Err(denied("an age refresh is redeemed with a refresh presentation"));
         }
         OfferedFacts::ContextPseudonym { .. } => {
             let context = facts.context()?;
