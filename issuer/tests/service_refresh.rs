@@ -85,7 +85,8 @@ async fn a_stale_age_copy_is_refreshed_once_for_the_same_person() {
 
     // Kenta turns 20 ten days after START: his copies say `false`.
     let today = CalendarDate::from_numeric_date_jst(START).unwrap();
-    let mut birthday = CalendarDate::from_ymd(today.year() - 20, today.month(), today.day()).unwrap();
+    let mut birthday =
+        CalendarDate::from_ymd(today.year() - 20, today.month(), today.day()).unwrap();
     for _ in 0..10 {
         birthday = birthday.next_day().unwrap();
     }
@@ -95,7 +96,9 @@ async fn a_stale_age_copy_is_refreshed_once_for_the_same_person() {
         json(admin_post(&server, "/admin/offers", Some(&admins.operator), &body).await).await;
     assert_eq!(status, 201, "{created}");
     let wallet = Wallet::new(&server);
-    let token = wallet.access_token(&created["credential_offer"], None).await;
+    let token = wallet
+        .access_token(&created["credential_offer"], None)
+        .await;
     let (phone, tablet) = (signer(), signer());
     let copies = wallet
         .credentials(&token, "age", &[&*phone, &*tablet], START)
@@ -149,7 +152,11 @@ async fn a_stale_age_copy_is_refreshed_once_for_the_same_person() {
     assert_eq!(renewed.claims()["birthdate"], birthday.to_string());
     let new_day = CalendarDate::from_numeric_date_jst(later).unwrap();
     assert_eq!(renewed.claims()["iat"], new_day.start_jst().as_unix());
-    assert_ne!(renewed.claims()["exp"], old_exp, "today's cohort, not the old one");
+    assert_ne!(
+        renewed.claims()["exp"],
+        old_exp,
+        "today's cohort, not the old one"
+    );
     assert_eq!(
         renewed.disclosed().holder_key().unwrap().unwrap(),
         fresh.public_key()

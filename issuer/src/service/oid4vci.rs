@@ -631,7 +631,9 @@ fn issue(
             )?]
         }
         OfferedFacts::AgeRefresh {} => {
-            return Err(denied("an age refresh is redeemed with a refresh presentation"));
+            return Err(denied(
+                "an age refresh is redeemed with a refresh presentation",
+            ));
         }
         OfferedFacts::ContextPseudonym { .. } => {
             let context = facts.context()?;

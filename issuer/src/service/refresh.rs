@@ -105,7 +105,9 @@ pub(super) fn issue_refreshed(
             now,
         )
         .map_err(|e| match e {
-            Error::IllegalTransition { .. } => refused("this copy was refreshed or revoked already"),
+            Error::IllegalTransition { .. } => {
+                refused("this copy was refreshed or revoked already")
+            }
             other => other.into(),
         })?;
     let requests: Vec<AgeRequest<'_>> = keys
@@ -118,7 +120,10 @@ pub(super) fn issue_refreshed(
         })
         .collect();
     let issued = super::oid4vci::credential_issuer(shared).age_batch(&requests, now)?;
-    Ok(issued.into_iter().map(|i| i.credential.to_string()).collect())
+    Ok(issued
+        .into_iter()
+        .map(|i| i.credential.to_string())
+        .collect())
 }
 
 /// Verifies the presented copy and returns its disclosed birth date and status entry.
