@@ -24,8 +24,9 @@ use std::time::Duration;
 
 use myna_vc_core::json::MAX_INPUT_BYTES;
 use myna_vc_core::oid4vci::{
-    AccessToken, CredentialIssuerMetadata, CredentialRequest, CredentialResponse, ErrorResponse,
-    IssuerId, Message, NonceResponse, TokenRequest, TokenResponse, WELL_KNOWN_ISSUER_PATH,
+    AccessToken, CredentialIssuerMetadata, CredentialOffer, CredentialRequest, CredentialResponse,
+    ErrorResponse, IssuerId, Message, NonceResponse, TokenRequest, TokenResponse,
+    WELL_KNOWN_ISSUER_PATH,
 };
 use reqwest::blocking::{Client, RequestBuilder};
 use serde::{de::DeserializeOwned, Serialize};
@@ -266,6 +267,21 @@ impl IssuerTransport for HttpIssuer {
         let url = routed(&self.routes, &endpoint(issuer, "/anchor"));
         let post = json_body(self.client.post(url), answer)?;
         parse_json(&send(post, PARTY)?, "anchor grant")
+    }
+
+    /// `POST {issuer}/refresh-offers` with `{"credential": configuration}`; the answer's
+    /// `credential_offer`.
+    fn refresh_offer(&self, issuer: &IssuerId, configuration: &str) -> Result<CredentialOffer> {
+        let url = routed(&self.routes, &endpoint(issuer, "/refresh-offers"));
+        let body = serde_json::json!({ "credential": configuration });
+        let answer: serde_json::Value = parse_json(
+            &send(json_body(self.client.post(url), &body)?, PARTY)?,
+            "refresh offer",
+        )?;
+        let offer = answer
+            .get("credential_offer")
+            .ok_or_else(|| remote(PARTY, "the refresh answer has no credential_offer"))?;
+        Ok(CredentialOffer::from_json(offer.to_string().as_bytes())?)
     }
 }
 

@@ -18,6 +18,7 @@
 //! * [`credentials`]: batches of single-use credentials, one verifier per instance, refill.
 //! * [`freshness`]: claims gone stale before `exp` (an `age_over_20: false` on the 20th
 //!   birthday), found on the device from the credential's own birth date, to refresh.
+//! * [`refresh`]: stale age copies renewed at their issuer on the wallet's own initiative.
 //! * [`consent`]: dynamic opt-in — holder-signed consents, registry, withdraw / pause /
 //!   resume, who holds what.
 //! * [`present`]: answering a DCQL query with the fewest disclosures, previewed before
@@ -40,6 +41,7 @@ pub mod present;
 pub mod receipt;
 pub mod receive;
 pub mod records;
+pub mod refresh;
 pub mod sealed;
 pub mod store;
 pub mod wallet;

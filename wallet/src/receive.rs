@@ -105,6 +105,14 @@ pub trait IssuerTransport {
     fn anchor_challenge(&self, issuer: &IssuerId) -> Result<AnchorChallenge>;
     /// Sends the answer; the anchor credential comes back.
     fn anchor(&self, issuer: &IssuerId, answer: &AnchorAnswer) -> Result<AnchorGrant>;
+    /// A self-service offer of a fresh batch of `configuration` (`"age"`), redeemed with a
+    /// refresh presentation ([`crate::refresh`]). Transports that cannot ask for one refuse.
+    fn refresh_offer(&self, issuer: &IssuerId, configuration: &str) -> Result<CredentialOffer> {
+        let _ = (issuer, configuration);
+        Err(Error::Refused(
+            "this transport cannot ask the issuer for a refresh offer".into(),
+        ))
+    }
 }
 
 /// A batch that was received and stored.

@@ -194,3 +194,47 @@ fn the_registry_client_posts_and_reads_answers() {
     assert_eq!(seen[1].0, "POST /consents/actions");
     assert_eq!(seen[1].1, br#"{"action":"x.y.z"}"#);
 }
+
+#[test]
+fn a_refresh_offer_is_asked_for_by_configuration_and_parsed() {
+    let offer = serde_json::json!({"credential_offer": {
+        "credential_issuer": "https://issuer.invalid",
+        "credential_configuration_ids": ["age"],
+        "grants": {"urn:ietf:params:oauth:grant-type:pre-authorized_code":
+            {"pre-authorized_code": "r3fresh"}}}});
+    let (base, seen) = serve(|_| {
+        let mut routes = Routes::new();
+        routes.insert(
+            "/refresh-offers".into(),
+            (201, offer.to_string().into_bytes()),
+        );
+        routes
+    });
+    let addr = base.trim_start_matches("http://").parse().unwrap();
+    let route = myna_wallet::http::LoopbackRoute::new("https://issuer.invalid", addr).unwrap();
+    let client = HttpIssuer::new().unwrap().with_loopback_route(route);
+    let issuer = myna_vc_core::oid4vci::IssuerId::new("https://issuer.invalid").unwrap();
+    let got = client.refresh_offer(&issuer, "age").unwrap();
+    assert_eq!(got.credential_configuration_ids, ["age"]);
+    assert_eq!(got.credential_issuer, issuer);
+    let seen = seen.lock().unwrap();
+    assert_eq!(seen[0].0, "POST /refresh-offers");
+    let body: serde_json::Value = serde_json::from_slice(&seen[0].1).unwrap();
+    assert_eq!(body, serde_json::json!({"credential": "age"}));
+    drop(seen);
+
+    // An answer without an offer is a typed remote error, not a guess.
+    let (base, _) = serve(|_| {
+        let mut routes = Routes::new();
+        routes.insert("/refresh-offers".into(), (201, b"{}".to_vec()));
+        routes
+    });
+    let addr = base.trim_start_matches("http://").parse().unwrap();
+    let route = myna_wallet::http::LoopbackRoute::new("https://issuer.invalid", addr).unwrap();
+    let client = HttpIssuer::new().unwrap().with_loopback_route(route);
+    let err = client.refresh_offer(&issuer, "age").unwrap_err();
+    assert!(
+        matches!(&err, Error::Remote { detail, .. } if detail.contains("credential_offer")),
+        "{err}"
+    );
+}

@@ -1,0 +1,163 @@
+//! Refreshing stale age copies at their issuer, without staff or card.
+//!
+//! When [`Wallet::stale_credentials`] finds age copies whose `false` flag has turned true (see
+//! [`freshness`](crate::freshness)), [`Wallet::refresh_stale`] asks their issuer for a fresh
+//! batch on its own:
+//!
+//! 1. it asks the issuer for a refresh offer ([`IssuerTransport::refresh_offer`]; over HTTP
+//!    `POST {issuer}/refresh-offers` with `{"credential": "age"}`);
+//! 2. redeems it with fresh keys, presenting one stale copy that no verifier has seen, with
+//!    its `birthdate` disclosed and key-bound to the request's `c_nonce`
+//!    ([`REFRESH_PRESENTATION`]) — the issuer recomputes the flags for today from it;
+//! 3. stores the new batch and retires every stale copy of that issuer (marked as shown to
+//!    the issuer, so none is offered to a verifier again).
+//!
+//! The issuer revokes the presented copy, so a copy refreshes once, and the new copies end
+//! no later than the old ones would have: a refresh renews claims, never validity.
+
+use myna_vc_core::claim_path::ClaimPath;
+use myna_vc_core::oid4vci::{CredentialOffer, CredentialRequest, IssuerId, TokenRequest};
+use myna_vc_core::sdjwt::{KeyBinding, SdJwt};
+use myna_vc_core::time::NumericDate;
+use serde_json::Value;
+
+use crate::credentials::StoredCredential;
+use crate::error::{Error, Result};
+use crate::keys::VerifierId;
+use crate::receipt::ReceiptCheck;
+use crate::receive::{random_id, IssuerTransport, ReceivedBatch};
+use crate::store::{Table, WalletStore, WriteOp};
+use crate::Wallet;
+
+/// The credential request member carrying the copy to refresh.
+pub const REFRESH_PRESENTATION: &str = "refresh_presentation";
+
+/// The vct of age credentials, the only ones refreshed this way.
+const AGE_VCT: &str = "urn:myna-vc:vct:age:1";
+/// Their credential configuration id.
+const AGE_CONFIGURATION: &str = "age";
+
+impl<S: WalletStore> Wallet<S> {
+    /// Refreshes the stale age copies from `issuer` (see the [module docs](self)): `None`
+    /// when none is stale, else the new batch.
+    ///
+    /// A stale copy already shown to a verifier is never shown to the issuer (that would let
+    /// the two match it); if every stale copy was shown, this is [`Error::Refused`]: ask the
+    /// issuer for a new offer at the desk.
+    ///
+    /// ```
+    /// # #[cfg(feature = "http")] {
+    /// use myna_vc_core::crypto::SecretKey;
+    /// use myna_vc_core::oid4vci::IssuerId;
+    /// use myna_vc_core::time::NumericDate;
+    /// use myna_wallet::http::HttpIssuer;
+    /// use myna_wallet::receipt::{PinnedIssuer, ReceiptCheck, StatusTokens};
+    /// use myna_wallet::{sealed::KdfParams, store::MemoryStore, Wallet};
+    /// let now = NumericDate::from_unix(1_800_000_000);
+    /// let wallet = Wallet::create(MemoryStore::new(), "a long passphrase", KdfParams::new(64, 1, 1)?, now)?;
+    /// let city = IssuerId::new("https://city.mishima.example")?;
+    /// let pinned = PinnedIssuer::new(city.as_str(), SecretKey::generate_p256()?.public_key());
+    /// let check = ReceiptCheck { issuers: &pinned, status: &StatusTokens::new(), types: &[] };
+    /// // Nothing stale: nothing is asked of the issuer.
+    /// assert!(wallet.refresh_stale(&HttpIssuer::new()?, &city, &check, now)?.is_none());
+    /// # }
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn refresh_stale(
+        &self,
+        transport: &dyn IssuerTransport,
+        issuer: &IssuerId,
+        check: &ReceiptCheck<'_>,
+        now: NumericDate,
+    ) -> Result<Option<ReceivedBatch>> {
+        let stale: Vec<StoredCredential> = self
+            .stale_credentials(now)?
+            .into_iter()
+            .filter(|c| c.issuer == issuer.as_str() && c.vct == AGE_VCT)
+            .collect();
+        if stale.is_empty() {
+            return Ok(None);
+        }
+        let unseen = stale.iter().find(|c| c.shown_to.is_none()).ok_or_else(|| {
+            Error::Refused(
+                "every stale age copy was shown to a verifier already: ask the issuer for a \
+                 new offer"
+                    .into(),
+            )
+        })?;
+        let offer = transport.refresh_offer(issuer, AGE_CONFIGURATION)?;
+        let batch = self.redeem_refresh(transport, &offer, unseen, check, now)?;
+        self.retire(&stale, issuer)?;
+        Ok(Some(batch))
+    }
+
+    fn redeem_refresh(
+        &self,
+        transport: &dyn IssuerTransport,
+        offer: &CredentialOffer,
+        copy: &StoredCredential,
+        check: &ReceiptCheck<'_>,
+        now: NumericDate,
+    ) -> Result<ReceivedBatch> {
+        let grant = offer
+            .grants
+            .pre_authorized_code
+            .as_ref()
+            .ok_or_else(|| Error::invalid("refresh offer", "no pre-authorized code grant"))?;
+        let metadata = transport.metadata(&offer.credential_issuer)?;
+        if metadata.credential_issuer != offer.credential_issuer {
+            return Err(Error::Refused(
+                "the metadata names another issuer than the offer".into(),
+            ));
+        }
+        let token = transport.token(
+            &metadata,
+            &TokenRequest {
+                pre_authorized_code: grant.pre_authorized_code.clone(),
+                tx_code: None,
+                authorization_details: None,
+                client_id: None,
+            },
+        )?;
+        let nonce = transport.nonce(&metadata)?;
+        let batch = random_id()?;
+        let size = u32::try_from(metadata.batch_size().clamp(1, 1024)).unwrap_or(1);
+        let issuer = &metadata.credential_issuer;
+        let proofs = self.key_proofs(&batch, size, issuer, Some(&nonce.c_nonce), now)?;
+        let signer = self.keys.signer(&copy.key)?;
+        let presentation = SdJwt::parse(&copy.sd_jwt)?
+            .select(&[ClaimPath::key("birthdate")])?
+            .bind(&KeyBinding {
+                audience: issuer.as_str(),
+                nonce: nonce.c_nonce.as_str(),
+                issued_at: now,
+                signer: &*signer,
+            })?
+            .to_string();
+        let mut request = CredentialRequest::for_configuration(AGE_CONFIGURATION, proofs);
+        request
+            .other
+            .insert(REFRESH_PRESENTATION.into(), Value::String(presentation));
+        let response = transport.credential(&metadata, &token.access_token, &request)?;
+        let issued: Vec<String> = response
+            .credential_strings()
+            .into_iter()
+            .map(str::to_owned)
+            .collect();
+        self.keep(&batch, size, AGE_CONFIGURATION, &issued, check, now)
+    }
+
+    /// Marks `stale` as shown to `issuer`: never offered to a verifier again.
+    fn retire(&self, stale: &[StoredCredential], issuer: &IssuerId) -> Result<()> {
+        let retired_by = VerifierId::new(issuer.as_str())?;
+        let ops: Vec<WriteOp> = stale
+            .iter()
+            .map(|c| {
+                let mut retired = c.clone();
+                retired.shown_to = Some(retired.shown_to.unwrap_or_else(|| retired_by.clone()));
+                self.put_op(Table::Credentials, &retired.id, &retired)
+            })
+            .collect::<Result<_>>()?;
+        self.store.write(ops)
+    }
+}
