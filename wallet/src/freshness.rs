@@ -13,10 +13,11 @@
 //!
 //! 1. does not choose a stale copy when it answers a request for a claim that went stale,
 //!    while a fresh copy exists;
-//! 2. asks the issuer for a fresh batch: the issuer's offer of that credential (the same
-//!    offer flow as the first time, e.g. the city's "refresh" letter or desk QR) is redeemed
-//!    with [`Wallet::receive`](crate::Wallet::receive), and the new copies are computed for
-//!    the new day.
+//! 2. asks the issuer for a fresh batch itself with
+//!    [`Wallet::refresh_stale`](crate::Wallet::refresh_stale): the issuer's self-service
+//!    refresh offer, redeemed with one unseen stale copy disclosing its birth date; the new
+//!    copies are computed for the new day and the stale ones retired (see
+//!    [`refresh`](crate::refresh)).
 //!
 //! ```
 //! use myna_vc_core::calendar::CalendarDate;
