@@ -12,7 +12,7 @@ use myna_vc_core::consent::{ConsentAction, ConsentUse, Purpose, Recipient};
 use myna_vc_core::crypto::PublicKey;
 use myna_vc_core::dcql::DcqlQuery;
 use myna_vc_core::jwk::Jwk;
-use myna_vc_core::oid4vci::{CredentialOffer, OfferLink};
+use myna_vc_core::oid4vci::{CredentialOffer, IssuerId, OfferLink};
 use myna_vc_core::oid4vp::RequestLink;
 use myna_vc_core::sdjwt_vc::Vct;
 use myna_vc_core::time::{Clock, NumericDate, SystemClock};
@@ -98,6 +98,20 @@ enum Command {
     /// goes to one verifier only. Prints the OpenID4VP response (`direct_post` body) and the
     /// compact QR text (`MV1:…`) with the QR version it needs.
     Present(PresentArgs),
+    /// Renew age credentials whose flag went stale (a birthday made `age_over_20: false`
+    /// untrue before the credential expired) at their issuer, without staff or card.
+    ///
+    /// The wallet finds stale copies itself from the birth date it holds (`list` says when),
+    /// asks the issuer for a refresh offer (`POST /refresh-offers`), presents one unused stale
+    /// copy with its birth date, stores the new batch and retires the stale copies.
+    Refresh {
+        /// The issuer's URL (OpenID4VCI credential issuer identifier).
+        #[arg(long)]
+        issuer: String,
+        /// The issuer's public key (a JWK file), pinned for checking what it sends.
+        #[arg(long)]
+        issuer_key: PathBuf,
+    },
     /// Give, withdraw, pause, resume and list consents (dynamic opt-in).
     #[command(subcommand)]
     Consent(ConsentCommand),
@@ -223,6 +237,7 @@ pub fn run(args: Args) -> Result<(), String> {
             issuer_key,
         } => receive(dir, &offer, tx_code.as_deref(), issuer_key, now),
         Command::List => list(dir, now),
+        Command::Refresh { issuer, issuer_key } => refresh(dir, &issuer, &issuer_key, now),
         Command::Present(present_args) => present(dir, &present_args, now),
         Command::Consent(command) => consent(dir, command, now),
         Command::History => history(dir),
@@ -378,6 +393,26 @@ fn receive_http(
         .map_err(text)
 }
 
+fn refresh(dir: &Path, issuer: &str, key: &Path, now: NumericDate) -> Result<(), String> {
+    let wallet = open(dir)?;
+    let issuer = IssuerId::new(issuer).map_err(text)?;
+    let pinned = PinnedIssuer::new(issuer.as_str(), read_key(key)?);
+    let transport = myna_wallet::http::HttpIssuer::new().map_err(text)?;
+    let status = myna_wallet::http::HttpStatus::new().map_err(text)?;
+    let refreshed = wallet
+        .refresh_stale(&transport, &issuer, &check(&pinned, &status), now)
+        .map_err(text)?;
+    match refreshed {
+        None => println!("nothing stale from {}", issuer.as_str()),
+        Some(batch) => println!(
+            "refreshed: {} new {} copies; the stale ones are retired",
+            batch.credentials.len(),
+            batch.configuration_id
+        ),
+    }
+    Ok(())
+}
+
 /// The demo issuer's status list, signed when asked.
 struct LateStatus<'a>(&'a DemoIssuer);
 
@@ -418,6 +453,13 @@ fn list(dir: &Path, now: NumericDate) -> Result<(), String> {
                     .collect::<Vec<_>>()
                     .join(", ")
             }
+        );
+    }
+    for stale in wallet.stale_credentials(now).map_err(text)? {
+        println!(
+            "stale: a {} from {} states a flag that is no longer true; \
+             `myna wallet refresh --issuer {} --issuer-key …` renews it",
+            stale.vct, stale.issuer, stale.issuer
         );
     }
     for signal in wallet.refill_signals(now).map_err(text)? {

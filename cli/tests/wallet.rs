@@ -135,6 +135,7 @@ fn every_subcommand_explains_itself() {
         vec!["anchor", "--help"],
         vec!["receive", "--help"],
         vec!["list", "--help"],
+        vec!["refresh", "--help"],
         vec!["present", "--help"],
         vec!["consent", "--help"],
         vec!["consent", "give", "--help"],
