@@ -28,7 +28,6 @@ use myna_jpki::card_jws;
 use myna_jpki::profile::CertificateType;
 use myna_vc_core::crypto::{default_provider, Algorithm, PublicKey};
 use myna_vc_core::jws::Jws;
-use myna_vc_core::municipality::Municipality;
 use myna_vc_core::oid4vci::{
     verify_key_proofs, BatchCredentialIssuance, CNonce, CredentialConfiguration,
     CredentialIssuerMetadata, CredentialRequest, CredentialResponse, ErrorCode, NonceResponse,
@@ -39,7 +38,7 @@ use myna_vc_core::time::NumericDate;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
-use super::entitlement::{self, CreatedOffer, OfferedFacts, CONFIGURATIONS};
+use super::entitlement::{self, CreatedOffer, OfferedFacts};
 use super::http::{json_no_store, ApiError, Bearer, FormBody, JsonBody};
 use super::state_table::{self, Namespace};
 use super::{Service, Shared};
@@ -106,7 +105,8 @@ async fn pseudonym_offer(
 
 /// The issuer metadata document.
 pub(crate) fn metadata_document(shared: &Shared) -> CredentialIssuerMetadata {
-    let configurations = CONFIGURATIONS
+    let configurations = shared
+        .offered
         .iter()
         .map(|(id, kind)| {
             let mut proofs = std::collections::BTreeMap::new();
@@ -274,9 +274,10 @@ fn anchor_blocking(shared: &Shared, request: AnchorRequest) -> Result<String, Ap
                     "the signature certificate belongs to another card holder",
                 ));
             }
-            Some(entitlement::create_offer(
-                shared, &person, items, false, now,
-            )?)
+            // An issuer that offers neither resident nor age credentials has nothing to offer.
+            (!items.is_empty())
+                .then(|| entitlement::create_offer(shared, &person, items, false, now))
+                .transpose()?
         }
         None => None,
     };
@@ -377,9 +378,12 @@ fn verified_facts(
     let not_after = Some(verified.certificate.validity().not_after.as_unix());
     let birthdate = holder.birth_date.date();
     let mut items = Vec::new();
-    let resident = Municipality::lookup(shared.municipality)
+    // The configured municipality decides residence (any municipality; no table).
+    let resident = shared
+        .municipality
+        .as_ref()
         .is_some_and(|m| m.contains_address(holder.address.text()));
-    if resident {
+    if resident && shared.offers("resident") {
         items.push(OfferedFacts::Resident {
             name: holder.name.text().to_owned(),
             address: holder.address.text().to_owned(),
@@ -387,10 +391,12 @@ fn verified_facts(
             not_after,
         });
     }
-    items.push(OfferedFacts::Age {
-        birthdate,
-        not_after,
-    });
+    if shared.offers("age") {
+        items.push(OfferedFacts::Age {
+            birthdate,
+            not_after,
+        });
+    }
     Ok((verified.certificate.serial(), items))
 }
 
@@ -465,7 +471,7 @@ fn credential_blocking(
                 "credential_identifier is not supported; send credential_configuration_id",
             )
         })?;
-    if !CONFIGURATIONS.iter().any(|(id, _)| *id == configuration) {
+    if !shared.offers(configuration) {
         return Err(ApiError::new(
             StatusCode::BAD_REQUEST,
             ErrorCode::UnknownCredentialConfiguration,
@@ -546,13 +552,14 @@ fn issue(
     c_nonce: &CNonce,
     now: NumericDate,
 ) -> Result<Vec<String>, ApiError> {
+    let iss = shared.issuer_id.as_str();
+    let list = shared.status_list.clone();
     let profile = IssuerProfile {
         kid: Some(super::publication::issuer_kid(shared)),
-        ..IssuerProfile::municipality(
-            shared.issuer_id.as_str(),
-            shared.municipality,
-            shared.status_list.clone(),
-        )
+        ..match &shared.municipality {
+            Some(municipality) => IssuerProfile::municipality(iss, municipality.clone(), list),
+            None => IssuerProfile::operator(iss, list),
+        }
     };
     let issuer = CredentialIssuer::with_types(
         &shared.store,
