@@ -63,8 +63,10 @@ impl Kind {
     /// | `ContextPseudonym` | any | one pseudonym per person and context, escrowed |
     ///
     /// The service's configuration enforces this (a non-municipal operator configured for a
-    /// municipal kind is refused); at the library level [`CredentialIssuer`] refuses resident
-    /// and subsidy credentials without a municipality ([`Error::NotAMunicipality`]).
+    /// municipal kind is refused), and so does a verifier's trust list (an operator's entry
+    /// does not allow these `vct`s). At the library level [`CredentialIssuer`] refuses
+    /// resident and subsidy credentials without a municipality ([`Error::NotAMunicipality`]);
+    /// its age credential takes the birth date it is given and does not check who calls it.
     ///
     /// [`CredentialIssuer`]: crate::issuance::CredentialIssuer
     /// [`Error::NotAMunicipality`]: crate::Error::NotAMunicipality

@@ -167,6 +167,17 @@ fn a_non_municipal_operator_is_refused_municipal_credentials_at_configuration() 
         ],
     );
     assert_eq!(association.offered().unwrap().len(), 3);
+    // Self-service pseudonyms need the pseudonym credential among those offered.
+    let mut forum = ServiceConfig::operator(
+        "伊豆ファンクラブ",
+        "https://izu-dmo.example",
+        &["fan_club_membership"],
+    );
+    forum.pseudonym_contexts = vec!["izu-limited-sake".into()];
+    assert!(matches!(
+        forum.check(),
+        Err(ServiceError::Config(message)) if message.contains("context_pseudonym")
+    ));
     // No code and no list: refused rather than guessed.
     assert!(matches!(
         ServiceConfig::from_toml(dmo),

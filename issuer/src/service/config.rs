@@ -378,6 +378,11 @@ impl ServiceConfig {
             ContextId::parse(context)
                 .map_err(|e| ServiceError::Config(format!("pseudonym_contexts: {e}")))?;
         }
+        if !self.pseudonym_contexts.is_empty() && !self.offers("context_pseudonym")? {
+            return Err(ServiceError::Config(
+                "pseudonym_contexts needs `context_pseudonym` among the offered credentials".into(),
+            ));
+        }
         if !self.pseudonym_contexts.is_empty() && self.escrow.is_none() {
             return Err(ServiceError::Config(
                 "pseudonym_contexts needs escrow trustees: a pseudonym's link is sealed to them"

@@ -157,6 +157,15 @@ impl OfferedFacts {
     }
 
     /// The kind of credential these facts are for.
+    ///
+    /// ```
+    /// use myna_issuer::{credential_types::Kind, service::entitlement::OfferedFacts};
+    /// let facts: OfferedFacts = serde_json::from_str(
+    ///     r#"{"credential": "age", "birthdate": "2001-04-02"}"#)?;
+    /// assert_eq!(facts.kind(), Kind::Age);
+    /// assert!(facts.kind().municipal_only().is_some());
+    /// # Ok::<(), serde_json::Error>(())
+    /// ```
     pub fn kind(&self) -> Kind {
         match self {
             OfferedFacts::Resident { .. } => Kind::Resident,
