@@ -1,4 +1,7 @@
-//! `myna issuer …`: a municipality's issuer.
+//! `myna issuer …`: a municipality's issuer — any of Japan's municipalities and Tokyo's wards,
+//! by the code, prefecture and name in its configuration — or a non-municipal operator's (a
+//! DMO's fan club, a residents' association's shelter), which issues only the credential
+//! types it lists and never resident, age or child-medical-subsidy credentials.
 //!
 //! * `myna issuer init` writes the data directory: a default `issuer.toml`, the signing keys
 //!   sealed under the passphrase, and admin tokens (printed once; only their hashes are kept).
@@ -20,6 +23,7 @@ use myna_jpki::linking::InMemoryLinking;
 use myna_jpki::roots::RootSet;
 use myna_jpki::validate::Validator;
 use myna_vc_core::crypto::default_provider;
+use myna_vc_core::municipality::MunicipalityCode;
 use myna_vc_core::time::SystemClock;
 use zeroize::Zeroizing;
 
@@ -61,12 +65,28 @@ struct Common {
 struct InitArgs {
     #[command(flatten)]
     common: Common,
-    /// The municipality's six-digit code (with check digit), e.g. 102016 for Maebashi.
+    /// The municipality's six-digit local government code (全国地方公共団体コード, with its
+    /// check digit), e.g. 222054 for Atami or 131016 for Chiyoda: any municipality or Tokyo
+    /// ward can issue. Leave it out for a non-municipal operator (a DMO, a residents'
+    /// association running a shelter), which then lists what it issues with --credential.
     #[arg(long, env = "MYNA_MUNICIPALITY_CODE")]
-    municipality_code: String,
-    /// The municipality's display name.
+    municipality_code: Option<String>,
+    /// The municipality's prefecture as addresses write it, e.g. 静岡県; checked against the
+    /// code's first two digits (default: the code's prefecture).
+    #[arg(long, env = "MYNA_PREFECTURE", requires = "municipality_code")]
+    prefecture: Option<String>,
+    /// The municipality's name as addresses write it after the prefecture: 熱海市, 函南町
+    /// (without its county), 千代田区 (a Tokyo ward), 神戸市中央区 (a designated city's ward
+    /// with its city). A resident credential is offered only for a certified address that
+    /// starts with prefecture + name. For a non-municipal operator: its display name.
     #[arg(long, env = "MYNA_MUNICIPALITY_NAME")]
     name: String,
+    /// A credential configuration to offer (repeat): resident, age, child_medical_subsidy,
+    /// fan_club_membership, shelter_registration, context_pseudonym. A municipality offers
+    /// all by default; a non-municipal operator must list its own and may not list resident,
+    /// age or child_medical_subsidy (they need a municipality).
+    #[arg(long = "credential", value_name = "CONFIGURATION")]
+    credentials: Vec<String>,
     /// The public HTTPS base URL (issuer identifier).
     #[arg(long, env = "MYNA_PUBLIC_BASE_URL")]
     public_base_url: String,
@@ -184,7 +204,7 @@ fn run_init(args: InitArgs) -> Result<(), String> {
     if path.exists() {
         return Err(format!("{} exists; refusing to overwrite", path.display()));
     }
-    let mut config = ServiceConfig::new(&args.municipality_code, &args.name, &args.public_base_url);
+    let mut config = issuer_identity(&args);
     config.listen = args.listen.clone();
     config.jpki.roots = args.jpki_roots.clone();
     config.jpki.environment = Some(args.jpki_environment.clone());
@@ -221,6 +241,7 @@ fn run_init(args: InitArgs) -> Result<(), String> {
     }
     config.pseudonym_contexts = args.pseudonym_contexts.clone();
     config.check().map_err(|e| e.to_string())?;
+    let identity = describe(&config)?;
     let passphrase = passphrase(&args.common)?;
     std::fs::create_dir_all(&args.common.data_dir).map_err(|e| e.to_string())?;
     myna_issuer::service::keys::KeyRing::open_or_create(
@@ -235,11 +256,46 @@ fn run_init(args: InitArgs) -> Result<(), String> {
         path.display(),
         args.common.data_dir.display()
     );
+    println!("{identity}");
     println!("admin tokens (shown once; only their SHA-256 is stored):");
     for line in printed {
         println!("  {line}");
     }
     Ok(())
+}
+
+/// The configuration's identity part from the flags: a municipality (prefecture written out,
+/// so the file shows what the name was checked against) or a non-municipal operator.
+fn issuer_identity(args: &InitArgs) -> ServiceConfig {
+    let listed: Vec<&str> = args.credentials.iter().map(String::as_str).collect();
+    let Some(code) = &args.municipality_code else {
+        return ServiceConfig::operator(&args.name, &args.public_base_url, &listed);
+    };
+    let mut config = ServiceConfig::new(code, &args.name, &args.public_base_url);
+    config.prefecture = args.prefecture.clone().or_else(|| {
+        MunicipalityCode::parse(code)
+            .ok()
+            .map(|c| c.prefecture().name_ja().to_owned())
+    });
+    if !listed.is_empty() {
+        config.credentials = Some(args.credentials.clone());
+    }
+    config
+}
+
+/// One line saying who issues what, for the operator who ran `init`.
+fn describe(config: &ServiceConfig) -> Result<String, String> {
+    let offered: Vec<&str> = config
+        .offered()
+        .map_err(|e| e.to_string())?
+        .iter()
+        .map(|(id, _)| *id)
+        .collect();
+    let who = match config.municipality().map_err(|e| e.to_string())? {
+        Some(municipality) => format!("municipality {municipality}"),
+        None => format!("non-municipal operator {}", config.name),
+    };
+    Ok(format!("issuer: {who}, offering {}", offered.join(", ")))
 }
 
 fn jpki_setup(config: &ServiceConfig, base: &Path) -> Result<Option<JpkiSetup>, String> {

@@ -17,6 +17,7 @@ use myna_issuer::record::SubjectHandle;
 use myna_issuer::store::{RedbStore, Store};
 use myna_vc_core::calendar::CalendarDate;
 use myna_vc_core::crypto::{default_provider, PublicKey, SecretKey};
+use myna_vc_core::municipality::Municipality;
 use myna_vc_core::status_list::StatusListUri;
 use myna_vc_core::time::NumericDate;
 
@@ -60,7 +61,7 @@ fn issue_all(residents: &Residents, issuer_key: &SecretKey, now: NumericDate) ->
     let signer = default_provider().signer(issuer_key).unwrap();
     let profile = IssuerProfile::municipality(
         "https://city.osaka.example",
-        "271004".parse().unwrap(),
+        Municipality::new("271004".parse().unwrap(), "大阪府", "大阪市").unwrap(),
         list,
     );
     let issuer = CredentialIssuer::new(&store, &*signer, profile).unwrap();

@@ -49,6 +49,49 @@ impl Kind {
         Kind::ContextPseudonym,
     ];
 
+    /// Why only a municipality may issue this kind, or `None` when any issuer may (a DMO, a
+    /// residents' association running a shelter, a forum operator).
+    ///
+    /// | kind | who may issue | why |
+    /// |---|---|---|
+    /// | `Anchor` | any issuer with JPKI roots | it states only that a card anchored the key |
+    /// | `Resident` | a municipality | residence is decided against the issuer's own municipality |
+    /// | `Age` | a municipality | it restates the certified date of birth, resident-register data |
+    /// | `ChildMedicalSubsidy` | a municipality | the grant and its numbers are the municipality's |
+    /// | `FanClubMembership` | any | no personal data; bound to an anchored key |
+    /// | `ShelterRegistration` | any | residents run shelters; the shelter's municipality is a fact of the check-in |
+    /// | `ContextPseudonym` | any | one pseudonym per person and context, escrowed |
+    ///
+    /// The service's configuration enforces this (a non-municipal operator configured for a
+    /// municipal kind is refused), and so does a verifier's trust list (an operator's entry
+    /// does not allow these `vct`s). At the library level [`CredentialIssuer`] refuses
+    /// resident and subsidy credentials without a municipality ([`Error::NotAMunicipality`]);
+    /// its age credential takes the birth date it is given and does not check who calls it.
+    ///
+    /// [`CredentialIssuer`]: crate::issuance::CredentialIssuer
+    /// [`Error::NotAMunicipality`]: crate::Error::NotAMunicipality
+    ///
+    /// ```
+    /// use myna_issuer::credential_types::Kind;
+    /// assert!(Kind::Resident.municipal_only().is_some());
+    /// assert!(Kind::FanClubMembership.municipal_only().is_none());
+    /// ```
+    pub const fn municipal_only(self) -> Option<&'static str> {
+        match self {
+            Kind::Resident => Some("residence is decided against the issuer's own municipality"),
+            Kind::Age => Some(
+                "it restates the certified date of birth, which only a municipality issues from",
+            ),
+            Kind::ChildMedicalSubsidy => {
+                Some("the grant and its payer and recipient numbers are the municipality's")
+            }
+            Kind::Anchor
+            | Kind::FanClubMembership
+            | Kind::ShelterRegistration
+            | Kind::ContextPseudonym => None,
+        }
+    }
+
     /// The `vct`.
     pub const fn vct(self) -> &'static str {
         match self {

@@ -105,9 +105,9 @@ pub enum Error {
     /// Resident and subsidy credentials are issued by municipalities only.
     #[error("this issuer is not a municipality")]
     NotAMunicipality,
-    /// The issuer's municipality code is not in the embedded municipality table.
-    #[error("municipality {0} is not in the municipality table")]
-    UnknownMunicipality(myna_vc_core::municipality::MunicipalityCode),
+    /// The credential configuration is not one this issuer's configuration offers.
+    #[error("this issuer does not issue `{0}` (its configuration does not offer it)")]
+    NotOffered(String),
     /// The certified address does not lie in the issuer's municipality.
     #[error("the certified address is not in municipality {0}")]
     NotResident(myna_vc_core::municipality::MunicipalityCode),

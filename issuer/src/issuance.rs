@@ -17,13 +17,14 @@
 //! use myna_issuer::issuance::{AgeRequest, CredentialIssuer, IssuerProfile};
 //! use myna_issuer::{record::SubjectHandle, store::{MemoryStore, Store}};
 //! use myna_vc_core::{calendar::CalendarDate, crypto::{default_provider, SecretKey}};
-//! use myna_vc_core::{status_list::StatusListUri, time::NumericDate};
+//! use myna_vc_core::{municipality::Municipality, status_list::StatusListUri, time::NumericDate};
 //! let store = MemoryStore::new();
 //! let list = StatusListUri::new("https://city.kobe.example/status/1")?;
 //! store.create_status_list(&list, 1 << 12)?;
 //! let key = SecretKey::generate_p256()?;
 //! let signer = default_provider().signer(&key)?;
-//! let profile = IssuerProfile::municipality("https://city.kobe.example", "281000".parse()?, list);
+//! let kobe = Municipality::new("281000".parse()?, "兵庫県", "神戸市")?;
+//! let profile = IssuerProfile::municipality("https://city.kobe.example", kobe, list);
 //! let issuer = CredentialIssuer::new(&store, &*signer, profile)?;
 //!
 //! let holder = SecretKey::generate_p256()?.public_key();
@@ -82,8 +83,10 @@ pub const DEFAULT_LIFETIME_DAYS: u32 = 365;
 pub struct IssuerProfile {
     /// `iss` (the issuer's did:web or HTTPS identifier).
     pub iss: String,
-    /// The municipality it serves; `None` for a non-municipal issuer (a DMO, a shelter operator).
-    pub municipality: Option<MunicipalityCode>,
+    /// The municipality it serves, as configured (code, prefecture and name: any
+    /// municipality, no table decides); `None` for a non-municipal issuer (a DMO, a shelter
+    /// operator).
+    pub municipality: Option<Municipality>,
     /// The status list new credentials get entries in.
     pub status_list: StatusListUri,
     /// `kid` for the JWT header, if any.
@@ -92,10 +95,20 @@ pub struct IssuerProfile {
 
 impl IssuerProfile {
     /// A municipality's profile.
-    pub fn municipality(iss: &str, code: MunicipalityCode, status_list: StatusListUri) -> Self {
+    ///
+    /// ```
+    /// use myna_issuer::issuance::IssuerProfile;
+    /// use myna_vc_core::{municipality::Municipality, status_list::StatusListUri};
+    /// let atami = Municipality::new("222054".parse()?, "静岡県", "熱海市")?;
+    /// let list = StatusListUri::new("https://city.atami.example/status/1")?;
+    /// let profile = IssuerProfile::municipality("https://city.atami.example", atami, list);
+    /// assert_eq!(profile.municipality.map(|m| m.code().to_string()).as_deref(), Some("222054"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn municipality(iss: &str, municipality: Municipality, status_list: StatusListUri) -> Self {
         IssuerProfile {
             iss: iss.to_owned(),
-            municipality: Some(code),
+            municipality: Some(municipality),
             status_list,
             kid: None,
         }
@@ -353,8 +366,9 @@ impl<'a, S: Store> CredentialIssuer<'a, S> {
     /// let store = MemoryStore::new();
     /// let signer = default_provider().signer(&SecretKey::generate_p256()?)?;
     /// let list = StatusListUri::new("https://city.example/status/1")?;
+    /// let kobe = myna_vc_core::municipality::Municipality::new("281000".parse()?, "兵庫県", "神戸市")?;
     /// let issuer = CredentialIssuer::new(&store, &*signer,
-    ///     IssuerProfile::municipality("https://city.kobe.example", "281000".parse()?, list))?
+    ///     IssuerProfile::municipality("https://city.kobe.example", kobe, list))?
     ///     .with_lifetime_days(90);
     /// assert_eq!(issuer.lifetime_days(), 90);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
@@ -421,8 +435,9 @@ impl<'a, S: Store> CredentialIssuer<'a, S> {
         not_after: NumericDate,
         now: NumericDate,
     ) -> Result<Issued> {
-        let code = self.profile.municipality.ok_or(Error::NotAMunicipality)?;
-        let municipality = Municipality::lookup(code).ok_or(Error::UnknownMunicipality(code))?;
+        let municipality = self.profile.municipality.as_ref();
+        let municipality = municipality.ok_or(Error::NotAMunicipality)?;
+        let code = municipality.code();
         if !municipality.contains_address(facts.address.text()) {
             return Err(Error::NotResident(code));
         }
@@ -494,7 +509,10 @@ impl<'a, S: Store> CredentialIssuer<'a, S> {
         holder_key: &PublicKey,
         now: NumericDate,
     ) -> Result<Issued> {
-        let code = self.profile.municipality.ok_or(Error::NotAMunicipality)?;
+        let municipality = self.profile.municipality.as_ref();
+        let code = municipality
+            .map(Municipality::code)
+            .ok_or(Error::NotAMunicipality)?;
         let outpatient = coverage_end(grant.child_birth, grant.outpatient_age)?;
         let inpatient = coverage_end(grant.child_birth, grant.inpatient_age)?;
         let coverage_ends = outpatient.max(inpatient).next_day()?.start_jst();

@@ -20,10 +20,11 @@
 //! use myna_vc_core::{status_list::{Status, StatusListUri}, time::NumericDate};
 //! let store = MemoryStore::new();
 //! let list = StatusListUri::new("https://city.kobe.example/status/1")?;
+//! let kobe = myna_vc_core::municipality::Municipality::new("281000".parse()?, "兵庫県", "神戸市")?;
 //! store.create_status_list(&list, 1 << 12)?;
 //! let signer = default_provider().signer(&SecretKey::generate_p256()?)?;
 //! let issuer = CredentialIssuer::new(&store, &*signer,
-//!     IssuerProfile::municipality("https://city.kobe.example", "281000".parse()?, list))?;
+//!     IssuerProfile::municipality("https://city.kobe.example", kobe, list))?;
 //! let now = NumericDate::from_unix(1_800_000_000);
 //! let certificate_ends = now.plus_seconds(10 * 86_400); // long before the cohort's `exp`
 //! let holder = SecretKey::generate_p256()?.public_key();

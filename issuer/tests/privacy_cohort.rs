@@ -223,7 +223,12 @@ fn privacy_values_in_the_clear_are_shared_by_the_issuance_day_cohort() {
     let signer = default_provider().signer(&key).unwrap();
     let mut profile = IssuerProfile::municipality(
         "https://city.maebashi.example",
-        "102016".parse().unwrap(),
+        myna_vc_core::municipality::Municipality::new(
+            "102016".parse().unwrap(),
+            "群馬県",
+            "前橋市",
+        )
+        .unwrap(),
         list,
     );
     profile.kid = Some("key-1".into());
@@ -315,7 +320,12 @@ fn privacy_age_flags_are_never_wrong_in_the_dangerous_direction() {
         .unwrap();
     let profile = IssuerProfile::municipality(
         "https://city.maebashi.example",
-        "102016".parse().unwrap(),
+        myna_vc_core::municipality::Municipality::new(
+            "102016".parse().unwrap(),
+            "群馬県",
+            "前橋市",
+        )
+        .unwrap(),
         list,
     );
     let issuer = CredentialIssuer::new(&store, &*signer, profile).unwrap();
@@ -366,7 +376,12 @@ fn privacy_a_certificate_expiring_before_exp_lapses_through_the_status_list() {
         .unwrap();
     let profile = IssuerProfile::municipality(
         "https://city.maebashi.example",
-        "102016".parse().unwrap(),
+        myna_vc_core::municipality::Municipality::new(
+            "102016".parse().unwrap(),
+            "群馬県",
+            "前橋市",
+        )
+        .unwrap(),
         list,
     );
     let issuer = CredentialIssuer::new(&store, &*signer, profile).unwrap();
@@ -427,8 +442,16 @@ fn privacy_the_number_of_digests_does_not_tell_which_optional_claims_a_holder_ha
     let signer = default_provider()
         .signer(&SecretKey::generate_p256().unwrap())
         .unwrap();
-    let profile =
-        IssuerProfile::municipality("https://city.kobe.example", "281000".parse().unwrap(), list);
+    let profile = IssuerProfile::municipality(
+        "https://city.kobe.example",
+        myna_vc_core::municipality::Municipality::new(
+            "281000".parse().unwrap(),
+            "兵庫県",
+            "神戸市",
+        )
+        .unwrap(),
+        list,
+    );
     let issuer = CredentialIssuer::new(&store, &*signer, profile).unwrap();
     let now = CalendarDate::parse("2027-04-01")
         .unwrap()

@@ -26,6 +26,7 @@ use myna_jpki::profile::CertificateType;
 use myna_vc_core::calendar::CalendarDate;
 use myna_vc_core::crypto::default_provider;
 use myna_vc_core::jwt::TimeRules;
+use myna_vc_core::municipality::Municipality;
 use myna_vc_core::sdjwt::KeyBindingRule;
 use myna_vc_core::sdjwt_vc::{self, VcVerifyOptions};
 use myna_vc_core::status_list::{Status, StatusListToken};
@@ -78,7 +79,11 @@ fn a_resident_is_anchored_issued_published_and_revoked_when_moving_house() {
     let maebashi = CredentialIssuer::new(
         &store,
         &*issuer_signer,
-        IssuerProfile::municipality(ISS, "102016".parse().unwrap(), list_uri.clone()),
+        IssuerProfile::municipality(
+            ISS,
+            Municipality::new("102016".parse().unwrap(), "群馬県", "前橋市").unwrap(),
+            list_uri.clone(),
+        ),
     )
     .unwrap();
     let not_after = verified.certificate.validity().not_after;

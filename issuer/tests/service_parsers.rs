@@ -7,6 +7,7 @@
     clippy::indexing_slicing
 )]
 
+use myna_issuer::credential_types::Kind;
 use myna_issuer::escrow::{self, EscrowPolicy, EscrowedLink, ReleasedShare, TrusteeKey};
 use myna_issuer::pseudonym::{ContextId, PseudonymKey};
 use myna_issuer::record::SubjectHandle;
@@ -73,17 +74,22 @@ proptest! {
     #[test]
     fn config_parser_refuses_garbage_with_a_typed_error(text in ".{0,300}") {
         if let Err(err) = ServiceConfig::from_toml(&text) {
-            prop_assert!(matches!(err, ServiceError::Config(_)));
+            let typed = matches!(
+                err,
+                ServiceError::Config(_)
+                    | ServiceError::Municipality(_)
+                    | ServiceError::NeedsMunicipality { .. }
+            );
+            prop_assert!(typed);
         }
     }
 }
 
 #[test]
 fn invalid_configurations_are_refused_with_the_reason() {
-    let base = "name = \"x\"\npublic_base_url = \"https://city.example\"\n";
+    let base = "name = \"前橋市\"\npublic_base_url = \"https://city.example\"\n";
     let cases = [
-        format!("municipality_code = \"102017\"\n{base}"),   // wrong check digit
-        "municipality_code = \"102016\"\nname = \"x\"\npublic_base_url = \"http://plain.example\"\n".to_owned(),
+        "municipality_code = \"102016\"\nname = \"前橋市\"\npublic_base_url = \"http://plain.example\"\n".to_owned(),
         format!("municipality_code = \"102016\"\n{base}listen = \"nowhere\"\n"),
         format!("municipality_code = \"102016\"\n{base}surprise = 1\n"),
         format!("municipality_code = \"102016\"\n{base}[rules]\nbatch_size = 1\n"),
@@ -100,6 +106,103 @@ fn invalid_configurations_are_refused_with_the_reason() {
         );
     }
     assert!(ServiceConfig::from_toml(&format!("municipality_code = \"102016\"\n{base}")).is_ok());
+    // The municipality: code (check digit), prefecture and name, each with a typed reason.
+    let municipal = [
+        format!("municipality_code = \"102017\"\n{base}"), // wrong check digit
+        format!("municipality_code = \"102016\"\nprefecture = \"栃木県\"\n{base}"),
+        "municipality_code = \"102016\"\nname = \"x\"\npublic_base_url = \"https://city.example\"\n"
+            .to_owned(),
+        "municipality_code = \"102016\"\nname = \"群馬県前橋市\"\npublic_base_url = \"https://city.example\"\n"
+            .to_owned(),
+    ];
+    for text in municipal {
+        let err = ServiceConfig::from_toml(&text).unwrap_err();
+        assert!(
+            matches!(err, ServiceError::Municipality(_)),
+            "{text:.80}: {err}"
+        );
+    }
+    assert!(matches!(
+        ServiceConfig::from_toml(&format!(
+            "prefecture = \"群馬県\"\ncredentials = [\"shelter_registration\"]\n{base}"
+        )),
+        Err(ServiceError::Config(_))
+    ));
+}
+
+/// Issue 14 §5: a non-municipal operator configures what it issues, and may not configure what
+/// only a municipality may issue.
+#[test]
+fn a_non_municipal_operator_is_refused_municipal_credentials_at_configuration() {
+    let dmo = "name = \"伊豆ファンクラブ\"\npublic_base_url = \"https://izu-dmo.example\"\n";
+    let config =
+        ServiceConfig::from_toml(&format!("{dmo}credentials = [\"fan_club_membership\"]\n"))
+            .unwrap();
+    assert!(config.municipality().unwrap().is_none());
+    assert_eq!(
+        config.offered().unwrap(),
+        [("fan_club_membership", Kind::FanClubMembership)]
+    );
+    for municipal in ["resident", "age", "child_medical_subsidy"] {
+        let text = format!("{dmo}credentials = [\"fan_club_membership\", \"{municipal}\"]\n");
+        let err = ServiceConfig::from_toml(&text).unwrap_err();
+        assert!(
+            matches!(&err, ServiceError::NeedsMunicipality { credential, .. } if credential == municipal),
+            "{municipal}: {err}"
+        );
+        let message = err.to_string();
+        assert!(
+            message.contains(municipal) && message.contains("municipality"),
+            "{message}"
+        );
+    }
+    // Shelters, forums and clubs need no municipality.
+    let association = ServiceConfig::operator(
+        "本町自治会",
+        "https://honmachi.example",
+        &[
+            "shelter_registration",
+            "context_pseudonym",
+            "fan_club_membership",
+        ],
+    );
+    assert_eq!(association.offered().unwrap().len(), 3);
+    // Self-service pseudonyms need the pseudonym credential among those offered.
+    let mut forum = ServiceConfig::operator(
+        "伊豆ファンクラブ",
+        "https://izu-dmo.example",
+        &["fan_club_membership"],
+    );
+    forum.pseudonym_contexts = vec!["izu-limited-sake".into()];
+    assert!(matches!(
+        forum.check(),
+        Err(ServiceError::Config(message)) if message.contains("context_pseudonym")
+    ));
+    // No code and no list: refused rather than guessed.
+    assert!(matches!(
+        ServiceConfig::from_toml(dmo),
+        Err(ServiceError::Config(message)) if message.contains("credentials")
+    ));
+    // Unknown and empty lists.
+    for list in ["[\"passport\"]", "[]"] {
+        assert!(matches!(
+            ServiceConfig::from_toml(&format!("{dmo}credentials = {list}\n")),
+            Err(ServiceError::Config(_))
+        ));
+    }
+    // A municipality may narrow its list, and keeps every kind by default.
+    let atami = "municipality_code = \"222054\"\nprefecture = \"静岡県\"\nname = \"熱海市\"\npublic_base_url = \"https://city.atami.example\"\n";
+    assert_eq!(
+        ServiceConfig::from_toml(atami)
+            .unwrap()
+            .offered()
+            .unwrap()
+            .len(),
+        6
+    );
+    let narrowed =
+        ServiceConfig::from_toml(&format!("{atami}credentials = [\"resident\"]\n")).unwrap();
+    assert!(narrowed.offers("resident").unwrap() && !narrowed.offers("age").unwrap());
 }
 
 #[test]
@@ -146,7 +249,13 @@ proptest! {
     #[test]
     fn linking_file_parser_never_panics(text in "[0-9a-fA-FxX, #\n\t]{0,200}") {
         if let Err(err) = myna_issuer::service::linking_file::parse(&text) {
-            prop_assert!(matches!(err, ServiceError::Config(_)));
+            let typed = matches!(
+                err,
+                ServiceError::Config(_)
+                    | ServiceError::Municipality(_)
+                    | ServiceError::NeedsMunicipality { .. }
+            );
+            prop_assert!(typed);
         }
     }
 }

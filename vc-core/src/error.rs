@@ -369,6 +369,28 @@ pub enum Error {
     /// A prefecture code outside 01–47.
     #[error("prefecture code {0:02} is not one of 01-47")]
     UnknownPrefecture(u8),
+    /// A municipality's prefecture name that is not the prefecture of its code (the first two
+    /// digits): a typo in the code or in the name.
+    #[error(
+        "prefecture `{found}` does not match municipality code {code}, which is in {expected}"
+    )]
+    PrefectureMismatch {
+        /// The municipality code.
+        code: crate::municipality::MunicipalityCode,
+        /// The name of the code's prefecture.
+        expected: &'static str,
+        /// The prefecture name given (at most 32 characters of it).
+        found: String,
+    },
+    /// A municipality name that a certified address cannot contain (see
+    /// [`Municipality::new`](crate::municipality::Municipality::new)).
+    #[error("municipality name `{name}` {problem}")]
+    InvalidMunicipalityName {
+        /// The name given (at most 32 characters of it).
+        name: String,
+        /// What is wrong with it.
+        problem: crate::municipality::MunicipalityNameProblem,
+    },
     // ---- trust_list ----------------------------------------------------------------------
     /// A trust list older than one already seen: a replay of a list that may still trust a
     /// revoked issuer.

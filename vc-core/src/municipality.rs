@@ -1,6 +1,8 @@
 //! Municipalities and prefectures: 全国地方公共団体コード (local government codes), the 47
-//! prefectures (JIS X 0401), a small table of the municipalities in this project's scenarios,
-//! and whether a certified address lies in a municipality.
+//! prefectures (JIS X 0401), municipalities built from an issuer's configuration
+//! ([`Municipality::new`]: any of Japan's municipalities, Tokyo's special wards and designated
+//! cities' wards), a small table of the municipalities in this project's scenarios (demo and
+//! test data), and whether a certified address lies in a municipality.
 //!
 //! # The check digit (検査数字)
 //!
@@ -29,11 +31,13 @@
 //! of mergers or renamings, spelling variants (ケ/ヶ, 旧字体) or addresses written without the
 //! prefecture; a designated city's wards are inside the city by construction, but a ward given
 //! as the municipality (e.g. `中央区`) is only found if the address names it right after the
-//! prefecture (Tokyo's special wards). It is exact for the municipalities in
-//! [`SCENARIO_MUNICIPALITIES`].
+//! prefecture (Tokyo's special wards) — so a designated city's ward is named with its city
+//! (`神戸市中央区`), which [`Municipality::new`] enforces. It is exact for the municipalities
+//! in [`SCENARIO_MUNICIPALITIES`].
 
 use core::fmt;
 use core::str::FromStr;
+use std::borrow::Cow;
 
 use crate::digit_code;
 use crate::{Error, Result};
@@ -319,27 +323,81 @@ impl MunicipalityCode {
 
 crate::digit_code::text_conversions!(MunicipalityCode);
 
-/// A municipality this crate knows by code and name.
+/// A municipality: its code, and its name as addresses write it after the prefecture.
+///
+/// Any of Japan's municipalities (and Tokyo's special wards, and a designated city's wards)
+/// can be one: [`Municipality::new`] builds it from an issuer's configuration, checking the
+/// name against the code's prefecture. The few in [`SCENARIO_MUNICIPALITIES`] are demo and
+/// test data ([`Municipality::lookup`]); nothing requires a municipality to be in that table.
 ///
 /// ```
 /// use myna_vc_core::municipality::{Municipality, MunicipalityCode};
-/// let kobe = Municipality::lookup(MunicipalityCode::parse("281000")?).unwrap();
-/// assert_eq!((kobe.name_ja, kobe.name_romaji), ("神戸市", "Kobe"));
-/// assert!(kobe.contains_address("兵庫県神戸市中央区加納町６丁目５番１号"));
+/// let atami = Municipality::new(MunicipalityCode::parse("222054")?, "静岡県", "熱海市")?;
+/// assert_eq!((atami.name_ja(), atami.prefecture().name_ja()), ("熱海市", "静岡県"));
+/// assert!(atami.contains_address("静岡県熱海市中央町１番１号"));
+/// assert!(!atami.contains_address("静岡県伊東市大原２丁目１番１号"));
 /// # Ok::<(), myna_vc_core::Error>(())
 /// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Municipality {
-    /// The local government code.
-    pub code: MunicipalityCode,
-    /// The name as addresses write it, with its suffix (市, 町, 村, 区).
-    pub name_ja: &'static str,
-    /// The name in romaji, without macrons or suffix.
-    pub name_romaji: &'static str,
+    code: MunicipalityCode,
+    name_ja: Cow<'static, str>,
+    name_romaji: Option<&'static str>,
 }
 
+/// Why a municipality name was refused by [`Municipality::new`] (inside
+/// [`Error::InvalidMunicipalityName`]).
+///
+/// ```
+/// use myna_vc_core::municipality::MunicipalityNameProblem;
+/// assert!(MunicipalityNameProblem::Suffix.to_string().contains("市"));
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum MunicipalityNameProblem {
+    /// The name is empty.
+    Empty,
+    /// The name is longer than [`MAX_NAME_CHARS`] characters.
+    TooLong,
+    /// The name has whitespace or control characters (addresses are compared without them).
+    Whitespace,
+    /// The name does not end in 市, 区, 町 or 村.
+    Suffix,
+    /// The name is only a suffix (`市`).
+    NoStem,
+    /// The name starts with its prefecture's name: give only what follows it.
+    StartsWithPrefecture,
+    /// A ward outside Tokyo without its city: a designated city's ward is written with its
+    /// city (`神戸市中央区`), as addresses write it.
+    WardWithoutCity,
+}
+
+impl fmt::Display for MunicipalityNameProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            MunicipalityNameProblem::Empty => "is empty",
+            MunicipalityNameProblem::TooLong => "is too long (at most 32 characters)",
+            MunicipalityNameProblem::Whitespace => {
+                "contains whitespace or control characters"
+            }
+            MunicipalityNameProblem::Suffix => "does not end in 市, 区, 町 or 村",
+            MunicipalityNameProblem::NoStem => "has nothing before its suffix",
+            MunicipalityNameProblem::StartsWithPrefecture => {
+                "starts with the prefecture name; give the name that follows it (熱海市, not 静岡県熱海市)"
+            }
+            MunicipalityNameProblem::WardWithoutCity => {
+                "is a ward outside Tokyo without its city; write it as addresses do (神戸市中央区)"
+            }
+        })
+    }
+}
+
+/// The longest municipality name [`Municipality::new`] accepts, in characters.
+pub const MAX_NAME_CHARS: usize = 32;
+
 /// The municipalities of this project's scenarios, every code verified against
-/// [`check_digit`] (a test re-derives each one).
+/// [`check_digit`] (a test re-derives each one). Demo and test data only: an issuer's own
+/// municipality comes from its configuration ([`Municipality::new`]).
 pub const SCENARIO_MUNICIPALITIES: [Municipality; 11] = [
     scenario([2, 8, 1, 0, 0, 0], "神戸市", "Kobe"),
     scenario([1, 0, 2, 0, 1, 6], "前橋市", "Maebashi"),
@@ -354,26 +412,133 @@ pub const SCENARIO_MUNICIPALITIES: [Municipality; 11] = [
     scenario([1, 1, 2, 0, 2, 0], "熊谷市", "Kumagaya"),
 ];
 
+/// [`SCENARIO_MUNICIPALITIES`] in one place in memory, for [`Municipality::lookup`].
+static SCENARIOS: [Municipality; 11] = SCENARIO_MUNICIPALITIES;
+
 const fn scenario(code: [u8; 6], name_ja: &'static str, name_romaji: &'static str) -> Municipality {
     Municipality {
         code: MunicipalityCode(code),
-        name_ja,
-        name_romaji,
+        name_ja: Cow::Borrowed(name_ja),
+        name_romaji: Some(name_romaji),
     }
 }
 
 impl Municipality {
-    /// The scenario municipality with this code, if this crate knows it.
+    /// The municipality with local government code `code`, in prefecture `prefecture_name`
+    /// (`静岡県`, exactly as addresses write it), called `name` as addresses write it after
+    /// the prefecture: `熱海市`, `函南町` (without its county), Tokyo's special wards as
+    /// `千代田区`, a designated city's ward with its city as `神戸市中央区`.
+    ///
+    /// The code's check digit was checked when it was parsed; here the prefecture name must be
+    /// that of the code's first two digits ([`Error::PrefectureMismatch`]) and the name must
+    /// be one an address can contain ([`Error::InvalidMunicipalityName`]: non-empty, at most
+    /// [`MAX_NAME_CHARS`] characters, no whitespace, ending in 市, 区, 町 or 村, not starting
+    /// with the prefecture, a ward outside Tokyo written with its city). Whether this code
+    /// really belongs to this name is not checked: no table of Japan's ~1,741 municipalities
+    /// is built in, the configuration is trusted for that.
+    ///
+    /// ```
+    /// use myna_vc_core::municipality::{Municipality, MunicipalityCode, MunicipalityNameProblem};
+    /// use myna_vc_core::Error;
+    /// let chiyoda = Municipality::new(MunicipalityCode::parse("131016")?, "東京都", "千代田区")?;
+    /// assert!(chiyoda.contains_address("東京都千代田区丸の内１丁目１番１号"));
+    /// let kobe_chuo = Municipality::new(MunicipalityCode::parse("281018")?, "兵庫県", "神戸市中央区")?;
+    /// assert!(kobe_chuo.contains_address("兵庫県神戸市中央区加納町６丁目５番１号"));
+    /// assert!(!kobe_chuo.contains_address("兵庫県神戸市東灘区住吉東町５丁目２番１号"));
+    ///
+    /// let atami = MunicipalityCode::parse("222054")?;
+    /// assert!(matches!(Municipality::new(atami, "神奈川県", "熱海市"),
+    ///     Err(Error::PrefectureMismatch { expected: "静岡県", .. })));
+    /// assert!(matches!(Municipality::new(atami, "静岡県", "熱海"),
+    ///     Err(Error::InvalidMunicipalityName { problem: MunicipalityNameProblem::Suffix, .. })));
+    /// assert!(matches!(Municipality::new(atami, "静岡県", ""),
+    ///     Err(Error::InvalidMunicipalityName { problem: MunicipalityNameProblem::Empty, .. })));
+    /// # Ok::<(), Error>(())
+    /// ```
+    pub fn new(code: MunicipalityCode, prefecture_name: &str, name: &str) -> Result<Self> {
+        let prefecture = code.prefecture();
+        if prefecture_name != prefecture.name_ja() {
+            return Err(Error::PrefectureMismatch {
+                code,
+                expected: prefecture.name_ja(),
+                found: prefecture_name.chars().take(MAX_NAME_CHARS).collect(),
+            });
+        }
+        if let Some(problem) = name_problem(prefecture, name) {
+            return Err(Error::InvalidMunicipalityName {
+                name: name.chars().take(MAX_NAME_CHARS).collect(),
+                problem,
+            });
+        }
+        Ok(Municipality {
+            code,
+            name_ja: Cow::Owned(name.to_owned()),
+            name_romaji: None,
+        })
+    }
+
+    /// The scenario municipality with this code, if it is in [`SCENARIO_MUNICIPALITIES`]
+    /// (demo and test data; an issuer uses the municipality of its configuration).
     ///
     /// ```
     /// use myna_vc_core::municipality::{Municipality, MunicipalityCode};
     /// let code = MunicipalityCode::parse("282014")?;
-    /// assert_eq!(Municipality::lookup(code).map(|m| m.name_ja), Some("姫路市"));
+    /// assert_eq!(Municipality::lookup(code).map(|m| m.name_ja()), Some("姫路市"));
     /// assert!(Municipality::lookup(MunicipalityCode::parse("131016")?).is_none());
     /// # Ok::<(), myna_vc_core::Error>(())
     /// ```
     pub fn lookup(code: MunicipalityCode) -> Option<&'static Municipality> {
-        SCENARIO_MUNICIPALITIES.iter().find(|m| m.code == code)
+        SCENARIOS.iter().find(|m| m.code == code)
+    }
+
+    /// The local government code.
+    ///
+    /// ```
+    /// use myna_vc_core::municipality::{Municipality, MunicipalityCode};
+    /// let code = MunicipalityCode::parse("222054")?;
+    /// assert_eq!(Municipality::new(code, "静岡県", "熱海市")?.code(), code);
+    /// # Ok::<(), myna_vc_core::Error>(())
+    /// ```
+    pub fn code(&self) -> MunicipalityCode {
+        self.code
+    }
+
+    /// The prefecture (from the code).
+    ///
+    /// ```
+    /// use myna_vc_core::municipality::{Municipality, MunicipalityCode};
+    /// let atami = Municipality::new(MunicipalityCode::parse("222054")?, "静岡県", "熱海市")?;
+    /// assert_eq!(atami.prefecture().get(), 22);
+    /// # Ok::<(), myna_vc_core::Error>(())
+    /// ```
+    pub fn prefecture(&self) -> PrefectureCode {
+        self.code.prefecture()
+    }
+
+    /// The name as addresses write it after the prefecture, with its suffix (市, 区, 町, 村).
+    ///
+    /// ```
+    /// use myna_vc_core::municipality::{Municipality, MunicipalityCode};
+    /// let kobe = Municipality::lookup(MunicipalityCode::parse("281000")?).unwrap();
+    /// assert_eq!(kobe.name_ja(), "神戸市");
+    /// # Ok::<(), myna_vc_core::Error>(())
+    /// ```
+    pub fn name_ja(&self) -> &str {
+        &self.name_ja
+    }
+
+    /// The name in romaji without macrons or suffix, known only for the scenario table.
+    ///
+    /// ```
+    /// use myna_vc_core::municipality::{Municipality, MunicipalityCode};
+    /// let kobe = Municipality::lookup(MunicipalityCode::parse("281000")?).unwrap();
+    /// assert_eq!(kobe.name_romaji(), Some("Kobe"));
+    /// let atami = Municipality::new(MunicipalityCode::parse("222054")?, "静岡県", "熱海市")?;
+    /// assert_eq!(atami.name_romaji(), None);
+    /// # Ok::<(), myna_vc_core::Error>(())
+    /// ```
+    pub fn name_romaji(&self) -> Option<&str> {
+        self.name_romaji
     }
 
     /// Whether a certified address lies in this municipality (see [`address_in`]).
@@ -385,8 +550,55 @@ impl Municipality {
     /// # Ok::<(), myna_vc_core::Error>(())
     /// ```
     pub fn contains_address(&self, address: &str) -> bool {
-        address_in(address, self.code.prefecture(), self.name_ja)
+        address_in(address, self.code.prefecture(), &self.name_ja)
     }
+}
+
+impl fmt::Display for Municipality {
+    /// `静岡県熱海市 (222054)`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}{} ({})",
+            self.prefecture().name_ja(),
+            self.name_ja,
+            self.code
+        )
+    }
+}
+
+/// What is wrong with `name` as the name of a municipality in `prefecture`, if anything.
+fn name_problem(prefecture: PrefectureCode, name: &str) -> Option<MunicipalityNameProblem> {
+    use MunicipalityNameProblem as P;
+    let chars = name.chars().count();
+    let problem = if name.is_empty() {
+        P::Empty
+    } else if chars > MAX_NAME_CHARS {
+        P::TooLong
+    } else if name.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        P::Whitespace
+    } else if !name.ends_with(['市', '区', '町', '村']) {
+        P::Suffix
+    } else if chars < 2 {
+        P::NoStem
+    } else if name.starts_with(prefecture.name_ja()) {
+        P::StartsWithPrefecture
+    } else if name.ends_with('区') && prefecture.get() != TOKYO && !ward_with_city(name) {
+        P::WardWithoutCity
+    } else {
+        return None;
+    };
+    Some(problem)
+}
+
+/// Tokyo's prefecture code: its special wards (特別区) are municipalities on their own.
+const TOKYO: u8 = 13;
+
+/// `神戸市中央区`: a city name (…市, not empty) before the ward.
+fn ward_with_city(name: &str) -> bool {
+    name.trim_end_matches('区')
+        .split_once('市')
+        .is_some_and(|(city, ward)| !city.is_empty() && !ward.is_empty())
 }
 
 /// Whether `address` (a certified address from the prefecture down) lies in the municipality

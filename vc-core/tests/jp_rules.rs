@@ -13,8 +13,8 @@ use myna_vc_core::age::{
 };
 use myna_vc_core::calendar::CalendarDate;
 use myna_vc_core::municipality::{
-    address_in, check_digit as code_check_digit, Municipality, MunicipalityCode, PrefectureCode,
-    SCENARIO_MUNICIPALITIES,
+    address_in, check_digit as code_check_digit, Municipality, MunicipalityCode,
+    MunicipalityNameProblem, PrefectureCode, MAX_NAME_CHARS, SCENARIO_MUNICIPALITIES,
 };
 use myna_vc_core::public_expense::{check_digit, PublicExpensePayerNumber, RecipientNumber};
 use myna_vc_core::school_year::{
@@ -686,12 +686,17 @@ fn scenario_municipality_table_is_consistent() {
             parsed
         );
         let m = Municipality::lookup(parsed).unwrap();
-        assert_eq!((m.name_ja, m.code.prefecture().name_ja()), (name, pref));
+        assert_eq!((m.name_ja(), m.code().prefecture().name_ja()), (name, pref));
+        // The table agrees with the constructor's rules.
+        assert_eq!(
+            &Municipality::new(parsed, pref, name).unwrap().name_ja(),
+            &m.name_ja()
+        );
     }
     for m in SCENARIO_MUNICIPALITIES {
         assert_eq!(
-            MunicipalityCode::parse(&m.code.to_string()).unwrap(),
-            m.code
+            MunicipalityCode::parse(&m.code().to_string()).unwrap(),
+            m.code()
         );
     }
 }
@@ -826,5 +831,114 @@ fn oversized_and_truncated_input_is_a_typed_error() {
             // Two leading digits of a longer value may well be a prefecture code.
             assert!(prefix.len() == 2 || PrefectureCode::parse(prefix).is_err());
         }
+    }
+}
+
+fn configured(code: &str, prefecture: &str, name: &str) -> Municipality {
+    Municipality::new(MunicipalityCode::parse(code).unwrap(), prefecture, name).unwrap()
+}
+
+/// Any municipality can be configured, not only the scenario table's: Atami is not in it.
+#[test]
+fn a_configured_municipality_outside_the_scenario_table() {
+    let code = MunicipalityCode::parse("222054").unwrap();
+    assert!(Municipality::lookup(code).is_none());
+    let atami = configured("222054", "静岡県", "熱海市");
+    assert_eq!(atami.code(), code);
+    assert_eq!(atami.to_string(), "静岡県熱海市 (222054)");
+    assert!(atami.contains_address("静岡県熱海市中央町１番１号"));
+    assert!(atami.contains_address("静岡県　熱海市　中央町１番１号"));
+    assert!(!atami.contains_address("静岡県伊東市大原２丁目１番１号"));
+    assert!(!atami.contains_address("神奈川県熱海市中央町１番１号"));
+    // A town is found with or without its county.
+    let kannami = configured("223255", "静岡県", "函南町");
+    assert!(kannami.contains_address("静岡県田方郡函南町仁田１番地"));
+    assert!(kannami.contains_address("静岡県函南町仁田１番地"));
+}
+
+#[test]
+fn tokyo_special_wards_and_designated_city_wards() {
+    let chiyoda = configured("131016", "東京都", "千代田区");
+    assert!(chiyoda.contains_address("東京都千代田区丸の内１丁目１番１号"));
+    assert!(!chiyoda.contains_address("東京都中央区銀座１丁目１番１号"));
+    let chuo = configured("131024", "東京都", "中央区");
+    assert!(chuo.contains_address("東京都中央区銀座１丁目１番１号"));
+    // Kobe's Chūō ward is not Tokyo's, and is written with its city.
+    assert!(!chuo.contains_address("兵庫県神戸市中央区加納町６丁目５番１号"));
+    let kobe_chuo = configured("281018", "兵庫県", "神戸市中央区");
+    assert!(kobe_chuo.contains_address("兵庫県神戸市中央区加納町６丁目５番１号"));
+    assert!(!kobe_chuo.contains_address("兵庫県神戸市東灘区住吉東町５丁目２番１号"));
+    // The city as a whole still contains every ward.
+    assert!(town("281000").contains_address("兵庫県神戸市東灘区住吉東町５丁目２番１号"));
+    // A ward outside Tokyo without its city could never match an address.
+    let code = MunicipalityCode::parse("281018").unwrap();
+    assert!(matches!(
+        Municipality::new(code, "兵庫県", "中央区"),
+        Err(Error::InvalidMunicipalityName {
+            problem: MunicipalityNameProblem::WardWithoutCity,
+            ..
+        })
+    ));
+}
+
+#[test]
+fn configured_municipalities_are_checked_with_typed_errors() {
+    let atami = MunicipalityCode::parse("222054").unwrap();
+    // The prefecture must be the code's (a typo in either is caught).
+    let err = Municipality::new(atami, "神奈川県", "熱海市").unwrap_err();
+    assert_eq!(
+        err,
+        Error::PrefectureMismatch {
+            code: atami,
+            expected: "静岡県",
+            found: "神奈川県".into()
+        }
+    );
+    assert!(err.to_string().contains("静岡県"), "{err}");
+    for prefecture in ["静岡", "", "静岡県 ", "Shizuoka"] {
+        assert!(
+            matches!(
+                Municipality::new(atami, prefecture, "熱海市"),
+                Err(Error::PrefectureMismatch { .. })
+            ),
+            "{prefecture:?}"
+        );
+    }
+    use MunicipalityNameProblem as P;
+    let cases = [
+        ("", P::Empty),
+        ("熱海", P::Suffix),
+        ("Atami", P::Suffix),
+        ("熱海市役所", P::Suffix),
+        ("熱海 市", P::Whitespace),
+        ("熱海\u{0}市", P::Whitespace),
+        ("市", P::NoStem),
+        ("静岡県熱海市", P::StartsWithPrefecture),
+        ("中央区", P::WardWithoutCity),
+        ("市中央区", P::WardWithoutCity),
+    ];
+    for (name, problem) in cases {
+        let err = Municipality::new(atami, "静岡県", name).unwrap_err();
+        assert!(
+            matches!(&err, Error::InvalidMunicipalityName { problem: p, .. } if *p == problem),
+            "{name:?}: {err}"
+        );
+        assert!(!err.to_string().is_empty());
+    }
+    let long = format!("{}市", "熱".repeat(MAX_NAME_CHARS));
+    assert!(matches!(
+        Municipality::new(atami, "静岡県", &long),
+        Err(Error::InvalidMunicipalityName {
+            problem: P::TooLong,
+            ..
+        })
+    ));
+    // Every prefecture's own name is accepted with a code of that prefecture.
+    for prefecture in PrefectureCode::all() {
+        let code =
+            MunicipalityCode::from_five_digit(&format!("{:02}201", prefecture.get())).unwrap();
+        let m = Municipality::new(code, prefecture.name_ja(), "試験市").unwrap();
+        assert_eq!(m.prefecture(), prefecture);
+        assert!(m.contains_address(&format!("{}試験市１番地", prefecture.name_ja())));
     }
 }

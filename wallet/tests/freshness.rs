@@ -23,7 +23,16 @@ fn an_age_credential_whose_false_flag_turned_true_is_listed_stale_until_exp() {
     let now = issuer.now; // 2023-11-15 JST
                           // Kenta is 19 today and turns 20 on 2024-01-10, long before the cohort's `exp`.
     let birth = CalendarDate::parse("2004-01-10").unwrap();
-    let profile = IssuerProfile::municipality(ISS, "102016".parse().unwrap(), issuer.uri.clone());
+    let profile = IssuerProfile::municipality(
+        ISS,
+        myna_vc_core::municipality::Municipality::new(
+            "102016".parse().unwrap(),
+            "群馬県",
+            "前橋市",
+        )
+        .unwrap(),
+        issuer.uri.clone(),
+    );
     let city = CredentialIssuer::new(&issuer.store, &*issuer.signer, profile).unwrap();
     let key = wallet
         .holder_keys()

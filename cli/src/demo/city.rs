@@ -30,7 +30,9 @@ use super::{fail, DemoResult};
 pub struct CitySpec {
     /// 全国地方公共団体コード.
     pub code: &'static str,
-    /// Its name.
+    /// Its prefecture, as addresses write it (checked against the code).
+    pub prefecture: &'static str,
+    /// Its name as addresses write it after the prefecture (the residency check uses both).
     pub name: &'static str,
     /// Its public base URL (the OpenID4VCI issuer identifier).
     pub iss: &'static str,
@@ -44,6 +46,7 @@ pub const MAEBASHI_FORUM: &str = "maebashi-forum";
 /// 神戸市.
 pub const KOBE: CitySpec = CitySpec {
     code: "281000",
+    prefecture: "兵庫県",
     name: "神戸市",
     iss: "https://city.kobe.example",
     pseudonym_contexts: &[],
@@ -51,6 +54,7 @@ pub const KOBE: CitySpec = CitySpec {
 /// 前橋市.
 pub const MAEBASHI: CitySpec = CitySpec {
     code: "102016",
+    prefecture: "群馬県",
     name: "前橋市",
     iss: "https://city.maebashi.example",
     pseudonym_contexts: &[MAEBASHI_FORUM],
@@ -58,6 +62,7 @@ pub const MAEBASHI: CitySpec = CitySpec {
 /// 三島市.
 pub const MISHIMA: CitySpec = CitySpec {
     code: "222062",
+    prefecture: "静岡県",
     name: "三島市",
     iss: "https://city.mishima.example",
     pseudonym_contexts: &[],
@@ -101,7 +106,9 @@ impl City {
         let (officer, officer_entry) =
             AdminTokenEntry::generate("demo-officer", AdminRole::RevocationOfficer)
                 .map_err(fail)?;
+        // The city's own configured municipality: code, prefecture and name.
         let mut config = ServiceConfig::new(spec.code, spec.name, spec.iss);
+        config.prefecture = Some(spec.prefecture.to_owned());
         config.listen = "127.0.0.1:0".into();
         config.rules.status_list_capacity = 1 << 12;
         config.admin_tokens = vec![operator_entry, officer_entry];

@@ -26,6 +26,7 @@ use myna_jpki::validate::Validator;
 use myna_jpki::virtual_card::VirtualCard;
 use myna_vc_core::b64;
 use myna_vc_core::crypto::{default_provider, PublicKey, SecretKey, Signer};
+use myna_vc_core::municipality::Municipality;
 use myna_vc_core::oid4vci::{
     verify_key_proofs, AccessToken, CNonce, CredentialIssuerMetadata, CredentialOffer,
     CredentialRequest, CredentialResponse, IssuerId, Message, NonceResponse, PreAuthorizedCode,
@@ -341,7 +342,9 @@ impl IssuerTransport for DemoIssuer {
             .ok_or_else(|| fail("credential", "no proofs"))?;
         let keys = verify_key_proofs(default_provider(), proofs, &rules)?;
         let code = MAEBASHI.parse().map_err(|e| fail("profile", e))?;
-        let profile = IssuerProfile::municipality(DEMO_ISS, code, self.list()?);
+        let maebashi =
+            Municipality::new(code, "群馬県", "前橋市").map_err(|e| fail("profile", e))?;
+        let profile = IssuerProfile::municipality(DEMO_ISS, maebashi, self.list()?);
         let issuer = CredentialIssuer::new(&self.store, &*self.signer, profile)
             .map_err(|e| fail("issuer", e))?;
         let facts = facts().map_err(|e| fail("facts", e))?;

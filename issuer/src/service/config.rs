@@ -5,27 +5,60 @@
 //! Admin tokens are stored as SHA-256 hashes only: the plain tokens are printed once when they
 //! are generated and never written anywhere.
 //!
+//! # Who issues
+//!
+//! A **municipality** — any of Japan's, no table decides — gives its code (with check digit),
+//! its prefecture and its name as addresses write them; a resident credential is offered only
+//! for a certified address that starts with prefecture + name. A **non-municipal operator**
+//! (a DMO running a fan club, a residents' association running a shelter) gives no
+//! `municipality_code` and must list the `credentials` it issues; listing one that needs a
+//! municipality (`resident`, `age`, `child_medical_subsidy`: see
+//! [`Kind::municipal_only`]) is [`ServiceError::NeedsMunicipality`]. The signed trust list
+//! the service publishes names exactly the offered types.
+//!
 //! ```
-//! use myna_issuer::service::config::ServiceConfig;
-//! let config = ServiceConfig::from_toml(r#"
-//! municipality_code = "102016"
-//! name = "前橋市"
-//! public_base_url = "https://city.maebashi.example"
+//! use myna_issuer::service::{config::ServiceConfig, ServiceError};
+//! let atami = ServiceConfig::from_toml(r#"
+//! municipality_code = "222054"
+//! prefecture = "静岡県"
+//! name = "熱海市"
+//! public_base_url = "https://city.atami.example"
 //! "#)?;
-//! assert_eq!(config.rules.batch_size, 16);
-//! assert_eq!(config.limits.max_body_bytes, 64 * 1024);
+//! assert_eq!(atami.rules.batch_size, 16);
+//! assert_eq!(atami.limits.max_body_bytes, 64 * 1024);
+//! assert!(atami.municipality()?.unwrap().contains_address("静岡県熱海市中央町１番１号"));
+//! assert!(atami.offers("resident")?);
+//!
+//! let dmo = ServiceConfig::from_toml(r#"
+//! name = "伊豆ファンクラブ"
+//! public_base_url = "https://izu-dmo.example"
+//! credentials = ["fan_club_membership"]
+//! "#)?;
+//! assert!(dmo.municipality()?.is_none());
+//! assert!(!dmo.offers("resident")?);
+//! let refused = ServiceConfig::from_toml(r#"
+//! name = "伊豆ファンクラブ"
+//! public_base_url = "https://izu-dmo.example"
+//! credentials = ["fan_club_membership", "resident"]
+//! "#);
+//! assert!(matches!(refused, Err(ServiceError::NeedsMunicipality { .. })));
 //! assert!(ServiceConfig::from_toml("municipality_code = 1").is_err());
-//! # Ok::<(), myna_issuer::service::ServiceError>(())
+//! # Ok::<(), ServiceError>(())
 //! ```
+//!
+//! [`Kind::municipal_only`]: crate::credential_types::Kind::municipal_only
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
-use myna_vc_core::{b64, municipality::MunicipalityCode, oid4vci::IssuerId};
+use myna_vc_core::municipality::{Municipality, MunicipalityCode};
+use myna_vc_core::{b64, oid4vci::IssuerId};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+use super::entitlement::CONFIGURATIONS;
 use super::ServiceError;
+use crate::credential_types::Kind;
 use crate::escrow::{EscrowPolicy, TrusteePublicKey};
 use crate::pseudonym::ContextId;
 
@@ -33,10 +66,25 @@ use crate::pseudonym::ContextId;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ServiceConfig {
-    /// The municipality's six-digit code (全国地方公共団体コード with check digit).
-    pub municipality_code: String,
-    /// The municipality's display name.
+    /// The municipality's six-digit code (全国地方公共団体コード with check digit); absent for
+    /// a non-municipal operator (a DMO, a residents' association running a shelter).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub municipality_code: Option<String>,
+    /// The municipality's prefecture as addresses write it (`静岡県`), checked against the
+    /// code's first two digits; when absent, the code's prefecture. Only with
+    /// `municipality_code`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub prefecture: Option<String>,
+    /// A municipality's name as addresses write it after the prefecture (`熱海市`, `千代田区`,
+    /// a designated city's ward as `神戸市中央区`): the residency check compares certified
+    /// addresses with prefecture + name. A non-municipal operator's display name.
     pub name: String,
+    /// The credential configurations this issuer offers (`resident`, `age`,
+    /// `child_medical_subsidy`, `fan_club_membership`, `shelter_registration`,
+    /// `context_pseudonym`). A municipality offers all when absent; a non-municipal operator
+    /// must list them and may not list the municipal ones.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub credentials: Option<Vec<String>>,
     /// The public HTTPS base URL: the credential issuer identifier, `iss` of every credential,
     /// and the root of the status list URIs.
     pub public_base_url: String,
@@ -263,16 +311,39 @@ impl AdminTokenEntry {
 }
 
 impl ServiceConfig {
-    /// A configuration with defaults for everything but the municipality's identity.
+    /// A municipality's configuration with defaults for everything but its identity. The
+    /// prefecture is left to the code (see [`prefecture`](Self::prefecture)).
     /// ```
     /// use myna_issuer::service::config::ServiceConfig;
     /// let c = ServiceConfig::new("102016", "前橋市", "https://city.maebashi.example");
     /// assert_eq!(c.listen, "127.0.0.1:8080");
+    /// assert_eq!(c.municipality()?.map(|m| m.to_string()).as_deref(), Some("群馬県前橋市 (102016)"));
+    /// # Ok::<(), myna_issuer::service::ServiceError>(())
     /// ```
     pub fn new(code: &str, name: &str, public_base_url: &str) -> Self {
         ServiceConfig {
-            municipality_code: code.to_owned(),
+            municipality_code: Some(code.to_owned()),
+            credentials: None,
+            ..Self::operator(name, public_base_url, &[])
+        }
+    }
+
+    /// A non-municipal operator's configuration (no municipality code) issuing the
+    /// configurations `credentials`, with defaults for everything else.
+    /// ```
+    /// use myna_issuer::service::{config::ServiceConfig, ServiceError};
+    /// let dmo = ServiceConfig::operator("伊豆ファンクラブ", "https://izu-dmo.example",
+    ///     &["fan_club_membership"]);
+    /// assert!(dmo.check().is_ok());
+    /// let greedy = ServiceConfig::operator("伊豆ファンクラブ", "https://izu-dmo.example", &["age"]);
+    /// assert!(matches!(greedy.check(), Err(ServiceError::NeedsMunicipality { .. })));
+    /// ```
+    pub fn operator(name: &str, public_base_url: &str, credentials: &[&str]) -> Self {
+        ServiceConfig {
+            municipality_code: None,
+            prefecture: None,
             name: name.to_owned(),
+            credentials: Some(credentials.iter().map(|c| (*c).to_owned()).collect()),
             public_base_url: public_base_url.to_owned(),
             listen: default_listen(),
             rules: Rules::default(),
@@ -310,6 +381,11 @@ impl ServiceConfig {
             ContextId::parse(context)
                 .map_err(|e| ServiceError::Config(format!("pseudonym_contexts: {e}")))?;
         }
+        if !self.pseudonym_contexts.is_empty() && !self.offers("context_pseudonym")? {
+            return Err(ServiceError::Config(
+                "pseudonym_contexts needs `context_pseudonym` among the offered credentials".into(),
+            ));
+        }
         if !self.pseudonym_contexts.is_empty() && self.escrow.is_none() {
             return Err(ServiceError::Config(
                 "pseudonym_contexts needs escrow trustees: a pseudonym's link is sealed to them"
@@ -321,7 +397,7 @@ impl ServiceConfig {
 
     /// Checks every field that has a format.
     pub fn check(&self) -> Result<(), ServiceError> {
-        self.municipality()?;
+        self.offered()?;
         self.issuer_id()?;
         self.listen_addr()?;
         if let Some(escrow) = &self.escrow {
@@ -347,11 +423,102 @@ impl ServiceConfig {
         Ok(())
     }
 
-    /// The municipality code.
-    pub fn municipality(&self) -> Result<MunicipalityCode, ServiceError> {
-        self.municipality_code
-            .parse()
-            .map_err(|e| ServiceError::Config(format!("municipality_code: {e}")))
+    /// The configured municipality (code, prefecture and name, checked by
+    /// [`Municipality::new`]), or `None` for a non-municipal operator.
+    ///
+    /// ```
+    /// use myna_issuer::service::{config::ServiceConfig, ServiceError};
+    /// let mut c = ServiceConfig::new("131016", "千代田区", "https://city.chiyoda.example");
+    /// c.prefecture = Some("東京都".into());
+    /// assert!(c.municipality()?.unwrap().contains_address("東京都千代田区丸の内１丁目"));
+    /// c.prefecture = Some("大阪府".into());
+    /// assert!(matches!(c.municipality(), Err(ServiceError::Municipality(_))));
+    /// # Ok::<(), ServiceError>(())
+    /// ```
+    pub fn municipality(&self) -> Result<Option<Municipality>, ServiceError> {
+        let Some(code) = &self.municipality_code else {
+            if self.prefecture.is_some() {
+                return Err(ServiceError::Config(
+                    "prefecture is given without municipality_code".into(),
+                ));
+            }
+            return Ok(None);
+        };
+        let code = MunicipalityCode::parse(code).map_err(ServiceError::Municipality)?;
+        let prefecture = self
+            .prefecture
+            .as_deref()
+            .unwrap_or(code.prefecture().name_ja());
+        Municipality::new(code, prefecture, &self.name)
+            .map(Some)
+            .map_err(ServiceError::Municipality)
+    }
+
+    /// The credential configurations this issuer offers, as `(id, kind)` in the order of
+    /// [`CONFIGURATIONS`]: all of them for a municipality without a `credentials` list, the
+    /// listed ones otherwise. A non-municipal operator must list them, and listing one that
+    /// needs a municipality is [`ServiceError::NeedsMunicipality`]; an unknown id is
+    /// [`ServiceError::Config`].
+    ///
+    /// ```
+    /// use myna_issuer::service::config::ServiceConfig;
+    /// let shelter = ServiceConfig::operator("本町自治会", "https://honmachi.example",
+    ///     &["shelter_registration"]);
+    /// let offered = shelter.offered()?;
+    /// assert_eq!(offered.iter().map(|(id, _)| *id).collect::<Vec<_>>(), ["shelter_registration"]);
+    /// # Ok::<(), myna_issuer::service::ServiceError>(())
+    /// ```
+    pub fn offered(&self) -> Result<Vec<(&'static str, Kind)>, ServiceError> {
+        let municipality = self.municipality()?;
+        let Some(listed) = &self.credentials else {
+            if municipality.is_none() {
+                return Err(ServiceError::Config(
+                    "no municipality_code: a non-municipal operator must list the `credentials` \
+                     it issues (e.g. credentials = [\"fan_club_membership\"])"
+                        .into(),
+                ));
+            }
+            return Ok(CONFIGURATIONS.to_vec());
+        };
+        for id in listed {
+            let Some((_, kind)) = CONFIGURATIONS.iter().find(|(known, _)| known == id) else {
+                let known: Vec<&str> = CONFIGURATIONS.iter().map(|(id, _)| *id).collect();
+                return Err(ServiceError::Config(format!(
+                    "credentials: unknown credential configuration `{}` (known: {})",
+                    id.chars().take(64).collect::<String>(),
+                    known.join(", ")
+                )));
+            };
+            if let (None, Some(why)) = (&municipality, kind.municipal_only()) {
+                return Err(ServiceError::NeedsMunicipality {
+                    credential: id.clone(),
+                    why,
+                });
+            }
+        }
+        if listed.is_empty() {
+            return Err(ServiceError::Config(
+                "credentials: list at least one credential configuration".into(),
+            ));
+        }
+        Ok(CONFIGURATIONS
+            .iter()
+            .filter(|(id, _)| listed.iter().any(|l| l == id))
+            .copied()
+            .collect())
+    }
+
+    /// Whether this issuer offers the credential configuration `id` (see
+    /// [`offered`](Self::offered)).
+    ///
+    /// ```
+    /// use myna_issuer::service::config::ServiceConfig;
+    /// let c = ServiceConfig::new("102016", "前橋市", "https://city.maebashi.example");
+    /// assert!(c.offers("resident")? && !c.offers("passport")?);
+    /// # Ok::<(), myna_issuer::service::ServiceError>(())
+    /// ```
+    pub fn offers(&self, id: &str) -> Result<bool, ServiceError> {
+        Ok(self.offered()?.iter().any(|(known, _)| *known == id))
     }
 
     /// The credential issuer identifier (the public base URL without a trailing slash).

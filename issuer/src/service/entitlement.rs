@@ -26,6 +26,7 @@
 use myna_jpki::holder::{Address, BirthDate, HolderFacts, HolderName, Sex};
 use myna_vc_core::b64;
 use myna_vc_core::calendar::CalendarDate;
+use myna_vc_core::municipality::{Municipality, MunicipalityCode};
 use myna_vc_core::oid4vci::{
     AccessToken, CredentialOffer, InputMode, Message, OfferLink, PreAuthorizedCode, TokenRequest,
     TokenResponse, TxCode,
@@ -138,6 +139,11 @@ pub enum OfferedFacts {
         /// Allergies.
         #[serde(default, skip_serializing_if = "Vec::is_empty")]
         allergies: Vec<String>,
+        /// The municipality the shelter is in: required from a non-municipal operator (a
+        /// residents' association); a municipality's own shelters are in it, so if given it
+        /// must be the municipality's code.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        municipality_code: Option<MunicipalityCode>,
     },
 }
 
@@ -151,6 +157,27 @@ impl OfferedFacts {
             OfferedFacts::FanClubMembership { .. } => "fan_club_membership",
             OfferedFacts::ShelterRegistration { .. } => "shelter_registration",
             OfferedFacts::ContextPseudonym { .. } => "context_pseudonym",
+        }
+    }
+
+    /// The kind of credential these facts are for.
+    ///
+    /// ```
+    /// use myna_issuer::{credential_types::Kind, service::entitlement::OfferedFacts};
+    /// let facts: OfferedFacts = serde_json::from_str(
+    ///     r#"{"credential": "age", "birthdate": "2001-04-02"}"#)?;
+    /// assert_eq!(facts.kind(), Kind::Age);
+    /// assert!(facts.kind().municipal_only().is_some());
+    /// # Ok::<(), serde_json::Error>(())
+    /// ```
+    pub fn kind(&self) -> Kind {
+        match self {
+            OfferedFacts::Resident { .. } => Kind::Resident,
+            OfferedFacts::Age { .. } | OfferedFacts::AgeRefresh {} => Kind::Age,
+            OfferedFacts::ChildMedicalSubsidy { .. } => Kind::ChildMedicalSubsidy,
+            OfferedFacts::FanClubMembership { .. } => Kind::FanClubMembership,
+            OfferedFacts::ShelterRegistration { .. } => Kind::ShelterRegistration,
+            OfferedFacts::ContextPseudonym { .. } => Kind::ContextPseudonym,
         }
     }
 
@@ -250,9 +277,10 @@ impl OfferedFacts {
                 care_level,
                 medication,
                 allergies,
+                municipality_code,
             } => Ok(ShelterCheckIn {
                 shelter_id: shelter_id.clone(),
-                municipality: shared.municipality,
+                municipality: shelter_municipality(shared, *municipality_code)?,
                 checked_in_at: NumericDate::from_unix(*checked_in_at),
                 care_level: care_level.clone(),
                 medication: medication.clone(),
@@ -260,6 +288,27 @@ impl OfferedFacts {
             }),
             _ => Err(invalid("not a shelter offer")),
         }
+    }
+}
+
+/// The municipality a shelter check-in names: the issuer's own, or (for a non-municipal
+/// operator) the one the offer gives.
+fn shelter_municipality(
+    shared: &Shared,
+    given: Option<MunicipalityCode>,
+) -> crate::Result<MunicipalityCode> {
+    let own = shared.municipality.as_ref().map(Municipality::code);
+    match (own, given) {
+        (Some(own), None) => Ok(own),
+        (Some(own), Some(given)) if own == given => Ok(own),
+        (Some(_), Some(_)) => Err(invalid(
+            "a municipality registers evacuees at its own shelters: municipality_code must be \
+             its own code or absent",
+        )),
+        (None, Some(given)) => Ok(given),
+        (None, None) => Err(invalid(
+            "a non-municipal shelter operator gives the shelter's municipality_code",
+        )),
     }
 }
 
@@ -401,6 +450,15 @@ pub(crate) fn prepare_offer(
     let mut ids: Vec<String> = Vec::new();
     for item in &items {
         item.check()?;
+        if !shared.offers(item.configuration_id()) {
+            return Err(match shared.municipality {
+                None if item.kind().municipal_only().is_some() => crate::Error::NotAMunicipality,
+                _ => crate::Error::NotOffered(item.configuration_id().to_owned()),
+            });
+        }
+        if matches!(item, OfferedFacts::ShelterRegistration { .. }) {
+            item.check_in(shared)?;
+        }
         if matches!(item, OfferedFacts::ContextPseudonym { .. }) && shared.escrow.is_none() {
             return Err(crate::Error::EscrowNotConfigured);
         }

@@ -46,7 +46,7 @@ use myna_jpki::crl::Crl;
 use myna_jpki::linking::LinkingInformation;
 use myna_jpki::validate::Validator;
 use myna_vc_core::crypto::{default_provider, PublicKey, Signer};
-use myna_vc_core::municipality::MunicipalityCode;
+use myna_vc_core::municipality::Municipality;
 use myna_vc_core::oid4vci::IssuerId;
 use myna_vc_core::sdjwt_vc::CredentialType;
 use myna_vc_core::status_list::StatusListUri;
@@ -85,6 +85,22 @@ pub enum ServiceError {
     /// The key file could not be read or written.
     #[error("keys: {0}")]
     Keys(String),
+    /// The configured municipality is invalid: its code (length, digits, check digit), its
+    /// prefecture (not the code's) or its name (not one an address can contain).
+    #[error("configuration: municipality: {0}")]
+    Municipality(#[source] myna_vc_core::Error),
+    /// A non-municipal operator (no `municipality_code`) configured to issue a credential that
+    /// only a municipality may issue.
+    #[error(
+        "configuration: `{credential}` needs a municipality ({why}); a non-municipal operator \
+         (no municipality_code) cannot issue it"
+    )]
+    NeedsMunicipality {
+        /// The credential configuration id.
+        credential: String,
+        /// Why it needs a municipality.
+        why: &'static str,
+    },
     /// The passphrase does not open the key file.
     #[error(
         "the passphrase does not open the key file (wrong passphrase, or the file was altered)"
@@ -161,7 +177,10 @@ pub struct Service(Arc<Shared>);
 pub(crate) struct Shared {
     pub(crate) config: ServiceConfig,
     pub(crate) issuer_id: IssuerId,
-    pub(crate) municipality: MunicipalityCode,
+    /// The configured municipality; `None` for a non-municipal operator.
+    pub(crate) municipality: Option<Municipality>,
+    /// The credential configurations offered (metadata, offers, the trust list).
+    pub(crate) offered: Vec<(&'static str, Kind)>,
     pub(crate) store: RedbStore,
     pub(crate) issuer: Box<dyn Signer>,
     pub(crate) issuer_public: PublicKey,
@@ -180,6 +199,11 @@ pub(crate) struct Shared {
 impl Shared {
     pub(crate) fn now(&self) -> NumericDate {
         self.clock.now()
+    }
+
+    /// Whether the configuration offers the credential configuration `id`.
+    pub(crate) fn offers(&self, id: &str) -> bool {
+        self.offered.iter().any(|(known, _)| *known == id)
     }
 
     /// `{base}{path}`.
@@ -245,6 +269,7 @@ impl Service {
         };
         let shared = Shared {
             municipality: config.municipality()?,
+            offered: config.offered()?,
             issuer_id,
             issuer_public: keys.issuer.public_key(),
             issuer,

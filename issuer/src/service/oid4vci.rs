@@ -29,7 +29,6 @@ use myna_jpki::card_jws;
 use myna_jpki::profile::CertificateType;
 use myna_vc_core::crypto::{default_provider, Algorithm, PublicKey};
 use myna_vc_core::jws::Jws;
-use myna_vc_core::municipality::Municipality;
 use myna_vc_core::oid4vci::{
     verify_key_proofs, BatchCredentialIssuance, CNonce, CredentialConfiguration,
     CredentialIssuerMetadata, CredentialRequest, CredentialResponse, ErrorCode, NonceResponse,
@@ -40,7 +39,7 @@ use myna_vc_core::time::NumericDate;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
-use super::entitlement::{self, CreatedOffer, OfferedFacts, CONFIGURATIONS};
+use super::entitlement::{self, CreatedOffer, OfferedFacts};
 use super::http::{json_no_store, ApiError, Bearer, FormBody, JsonBody};
 use super::state_table::{self, Namespace};
 use super::{Service, Shared};
@@ -108,7 +107,8 @@ async fn pseudonym_offer(
 
 /// The issuer metadata document.
 pub(crate) fn metadata_document(shared: &Shared) -> CredentialIssuerMetadata {
-    let configurations = CONFIGURATIONS
+    let configurations = shared
+        .offered
         .iter()
         .map(|(id, kind)| {
             let mut proofs = std::collections::BTreeMap::new();
@@ -276,9 +276,10 @@ fn anchor_blocking(shared: &Shared, request: AnchorRequest) -> Result<String, Ap
                     "the signature certificate belongs to another card holder",
                 ));
             }
-            Some(entitlement::create_offer(
-                shared, &person, items, false, now,
-            )?)
+            // An issuer that offers neither resident nor age credentials has nothing to offer.
+            (!items.is_empty())
+                .then(|| entitlement::create_offer(shared, &person, items, false, now))
+                .transpose()?
         }
         None => None,
     };
@@ -379,9 +380,12 @@ fn verified_facts(
     let not_after = Some(verified.certificate.validity().not_after.as_unix());
     let birthdate = holder.birth_date.date();
     let mut items = Vec::new();
-    let resident = Municipality::lookup(shared.municipality)
+    // The configured municipality decides residence (any municipality; no table).
+    let resident = shared
+        .municipality
+        .as_ref()
         .is_some_and(|m| m.contains_address(holder.address.text()));
-    if resident {
+    if resident && shared.offers("resident") {
         items.push(OfferedFacts::Resident {
             name: holder.name.text().to_owned(),
             address: holder.address.text().to_owned(),
@@ -389,10 +393,12 @@ fn verified_facts(
             not_after,
         });
     }
-    items.push(OfferedFacts::Age {
-        birthdate,
-        not_after,
-    });
+    if shared.offers("age") {
+        items.push(OfferedFacts::Age {
+            birthdate,
+            not_after,
+        });
+    }
     Ok((verified.certificate.serial(), items))
 }
 
@@ -467,7 +473,7 @@ fn credential_blocking(
                 "credential_identifier is not supported; send credential_configuration_id",
             )
         })?;
-    if !CONFIGURATIONS.iter().any(|(id, _)| *id == configuration) {
+    if !shared.offers(configuration) {
         return Err(ApiError::new(
             StatusCode::BAD_REQUEST,
             ErrorCode::UnknownCredentialConfiguration,
@@ -550,13 +556,14 @@ fn proof_nonce(first: Option<&str>) -> Result<CNonce, ApiError> {
 
 /// The service's credential issuer: its identifier, key, status list and lifetimes.
 pub(super) fn credential_issuer(shared: &Shared) -> CredentialIssuer<'_, crate::store::RedbStore> {
+    let iss = shared.issuer_id.as_str();
+    let list = shared.status_list.clone();
     let profile = IssuerProfile {
         kid: Some(super::publication::issuer_kid(shared)),
-        ..IssuerProfile::municipality(
-            shared.issuer_id.as_str(),
-            shared.municipality,
-            shared.status_list.clone(),
-        )
+        ..match &shared.municipality {
+            Some(municipality) => IssuerProfile::municipality(iss, municipality.clone(), list),
+            None => IssuerProfile::operator(iss, list),
+        }
     };
     CredentialIssuer::with_types(
         &shared.store,

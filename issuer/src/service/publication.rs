@@ -32,7 +32,6 @@ use myna_vc_core::time::NumericDate;
 use myna_vc_core::trust_list::{TrustList, TrustedIssuer};
 use serde_json::json;
 
-use super::entitlement::CONFIGURATIONS;
 use super::http::{cacheable, ApiError};
 use super::{Service, Shared};
 use crate::credential_types::Kind;
@@ -245,7 +244,8 @@ impl Shared {
     }
 }
 
-/// The trust list: this issuer, its municipality code, key and allowed vcts; signed by the
+/// The trust list: this issuer (a municipality with its code, or a non-municipal operator),
+/// its key and the vcts its configuration offers (plus the anchor); signed by the
 /// authority key, version = signing time (monotonic for verifiers that refuse older lists).
 fn signed_trust_list(shared: &Shared) -> Result<String, ApiError> {
     let now = shared.now();
@@ -260,13 +260,16 @@ fn signed_trust_list(shared: &Shared) -> Result<String, ApiError> {
             return Ok(signed.token.clone());
         }
     }
-    let mut entry = TrustedIssuer::municipality(
-        shared.issuer_id.as_str(),
-        &shared.config.name,
-        shared.municipality,
-    )
-    .with_key(&issuer_kid(shared), shared.issuer_public.clone());
-    let kinds = CONFIGURATIONS.iter().map(|(_, k)| *k).chain([Kind::Anchor]);
+    let iss = shared.issuer_id.as_str();
+    let entry = match &shared.municipality {
+        Some(municipality) => {
+            TrustedIssuer::municipality(iss, &shared.config.name, municipality.code())
+        }
+        None => TrustedIssuer::operator(iss, &shared.config.name),
+    };
+    let mut entry = entry.with_key(&issuer_kid(shared), shared.issuer_public.clone());
+    // Exactly what the configuration offers, and the anchor credential of card anchoring.
+    let kinds = shared.offered.iter().map(|(_, k)| *k).chain([Kind::Anchor]);
     for kind in kinds {
         entry = entry.allowing(Vct::parse(kind.vct())?);
     }

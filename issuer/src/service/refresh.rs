@@ -66,6 +66,13 @@ pub(super) async fn refresh_offer(
     }
     let offer = service
         .blocking(move |shared| {
+            if !shared.offers("age") {
+                return Err(ApiError::new(
+                    StatusCode::NOT_FOUND,
+                    ErrorCode::InvalidRequest,
+                    "this issuer does not issue age credentials",
+                ));
+            }
             let subject = SubjectHandle::random()?;
             let facts = vec![OfferedFacts::AgeRefresh {}];
             let offer = entitlement::create_offer(shared, &subject, facts, false, shared.now())?;

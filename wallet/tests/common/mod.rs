@@ -23,6 +23,7 @@ use myna_jpki::test_ca::{IssuedCard, TestCa, TestKey};
 use myna_jpki::validate::Validator;
 use myna_jpki::virtual_card::VirtualCard;
 use myna_vc_core::crypto::{default_provider, SecretKey, Signer};
+use myna_vc_core::municipality::Municipality;
 use myna_vc_core::oid4vci::{
     verify_key_proofs, AccessToken, CNonce, CredentialIssuerMetadata, CredentialOffer,
     CredentialRequest, CredentialResponse, IssuerId, Message, NonceResponse, PreAuthorizedCode,
@@ -142,7 +143,8 @@ impl InProcessIssuer {
     }
 
     fn credential_issuer(&self) -> CredentialIssuer<'_, IssuerStore> {
-        let profile = IssuerProfile::municipality(ISS, "102016".parse().unwrap(), self.uri.clone());
+        let maebashi = Municipality::new("102016".parse().unwrap(), "群馬県", "前橋市").unwrap();
+        let profile = IssuerProfile::municipality(ISS, maebashi, self.uri.clone());
         CredentialIssuer::new(&self.store, &*self.signer, profile).unwrap()
     }
 
