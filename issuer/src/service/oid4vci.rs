@@ -315,6 +315,64 @@ fn remember_anchored_key(
     Ok(())
 }
 
+/// A holder key belongs to one person at this issuer: refuses a request when one of `keys`
+/// is already bound to a credential of another subject (or anchored by another person), and
+/// otherwise records each key for this subject — in one transaction, so two concurrent
+/// requests cannot bind one key to two people.
+///
+/// The subject is the offer's, except for the credentials that belong to the anchored
+/// person (fan-club membership, context pseudonym), whose subject is the person who anchored
+/// the key. So a modified wallet cannot bind one person's resident credential and another
+/// person's age credential to one key here; verifiers, which accept only credentials bound
+/// to one key together, then never see such a pair from this issuer (see
+/// `specs/holder-binding.md`, which also says what this cannot prevent across issuers).
+fn bind_keys(
+    shared: &Shared,
+    subject: &SubjectHandle,
+    facts: &OfferedFacts,
+    keys: &[PublicKey],
+) -> Result<(), ApiError> {
+    let of_anchored_person = matches!(
+        facts,
+        OfferedFacts::FanClubMembership { .. } | OfferedFacts::ContextPseudonym { .. }
+    );
+    let thumbprints: Vec<[u8; 32]> = keys.iter().map(|k| k.thumbprint().0).collect();
+    let conflict = shared.store.write(|tx| {
+        let handle = |ns, id: &[u8]| -> crate::Result<Option<SubjectHandle>> {
+            state_table::get(&*tx, ns, id)?
+                .map(|bytes| {
+                    <[u8; 32]>::try_from(bytes.as_slice())
+                        .map(SubjectHandle::from_bytes)
+                        .map_err(|_| crate::Error::corrupt("bound key", "subject is not 32 bytes"))
+                })
+                .transpose()
+        };
+        let owner = match thumbprints.first() {
+            Some(first) if of_anchored_person => {
+                handle(Namespace::AnchoredKey, first)?.unwrap_or(*subject)
+            }
+            _ => *subject,
+        };
+        for thumbprint in &thumbprints {
+            for ns in [Namespace::AnchoredKey, Namespace::BoundKey] {
+                if handle(ns, thumbprint)?.is_some_and(|bound| bound != owner) {
+                    return Ok(true);
+                }
+            }
+        }
+        for thumbprint in &thumbprints {
+            state_table::put(tx, Namespace::BoundKey, thumbprint, owner.as_bytes())?;
+        }
+        Ok(false)
+    })?;
+    if conflict {
+        return Err(denied(
+            "a holder key of this request is already bound to another person's credential at              this issuer: ask with fresh keys",
+        ));
+    }
+    Ok(())
+}
+
 /// The person an anchored key belongs to (see [`remember_anchored_key`]).
 fn anchored_person(shared: &Shared, key: &PublicKey) -> Result<SubjectHandle, ApiError> {
     let thumbprint = key.thumbprint();
@@ -494,7 +552,9 @@ fn credential_blocking(
         .other
         .get(ANCHOR_PRESENTATION)
         .and_then(Value::as_str);
-    match issue(shared, &subject, &facts, &keys, anchor, &c_nonce, now) {
+    let issued = bind_keys(shared, &subject, &facts, &keys)
+        .and_then(|()| issue(shared, &subject, &facts, &keys, anchor, &c_nonce, now));
+    match issued {
         Ok(credentials) => Ok(credentials),
         Err(err) => {
             entitlement::release(shared, token, configuration)?;
