@@ -15,6 +15,13 @@
 //! [`FACTS_TYP`]) over `{"nonce", "holder_jkt"}`. With it, the certified name, address and
 //! birth date are offered as a `resident` (address in the municipality only) and an `age`
 //! credential; the signature certificate must belong to the anchored person (J-LIS linking).
+//! The wallet may redeem that offer with fresh keys, or with one proof by the anchored key
+//! (so that, e.g., the age credential shares the key of a fan-club membership and pseudonym
+//! a sale asks for together).
+//!
+//! A holder key belongs to one person here: a credential request whose key is already bound
+//! to a credential of another subject, or was anchored by another person, is
+//! `credential_request_denied` (see `specs/holder-binding.md`).
 //!
 //! The c_nonce is the replay guard of key proofs: it is consumed only after every proof of
 //! the request verified, so a replayed proof meets a used nonce (`invalid_nonce`).
