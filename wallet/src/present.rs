@@ -12,9 +12,9 @@
 //!    [`Error::NotRequested`]. The [`Preview`] lists each credential and each disclosed claim
 //!    with its value.
 //! 2. [`Preview::confirm`] signs the KB-JWTs (`aud` = verifier, `nonce`, `sd_hash`), marks the
-//!    instances — and every other credential bound to the same key — as shown to this verifier and appends the history entry, in one write. The
-//!    [`Presentation`] gives the OpenID4VP response (`vp_token` by query id) and the compact
-//!    QR form.
+//!    instances — and every other credential bound to the same key — as shown to this
+//!    verifier and appends the history entry, in one write. The [`Presentation`] gives the
+//!    OpenID4VP response (`vp_token` by query id) and the compact QR form.
 
 use std::collections::BTreeMap;
 
