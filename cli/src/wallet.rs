@@ -103,7 +103,7 @@ enum Command {
     ///
     /// The wallet finds stale copies itself from the birth date it holds (`list` says when),
     /// asks the issuer for a refresh offer (`POST /refresh-offers`), presents one unused stale
-    /// copy with its birth date, stores the new batch and retires the stale copies.
+    /// copy with its birth date, stores the new batch and removes the stale copies.
     Refresh {
         /// The issuer's URL (OpenID4VCI credential issuer identifier).
         #[arg(long)]
@@ -405,7 +405,7 @@ fn refresh(dir: &Path, issuer: &str, key: &Path, now: NumericDate) -> Result<(),
     match refreshed {
         None => println!("nothing stale from {}", issuer.as_str()),
         Some(batch) => println!(
-            "refreshed: {} new {} copies; the stale ones are retired",
+            "refreshed: {} new {} copies; the stale ones are removed",
             batch.credentials.len(),
             batch.configuration_id
         ),

@@ -43,7 +43,8 @@ const EXPECTED: &[(&str, &[&str])] = &[
     (
         "3. An Izu partner shop sells a limited bottle once per person",
         &[
-            "✓ Hanako anchors her wallet to her card at 三島市 too",
+            "✓ Hanako anchors her wallet to her card at 三島市 too, and lets the city read her birth date",
+            "✓ her wallet redeems 三島市's age offer with its anchor: the age credential is bound to the anchored key",
             "✓ the club's desk offers her the membership and her pseudonym for the sale izu-limited-sake-2027",
             "✓ Hanako buys the limited bottle at shuzenji-sakaya (member, age ≥ 20, pseudonym) — accepted",
             "✓ Hanako buys the limited bottle at ito-station-shop (member, age ≥ 20, pseudonym) — refused: This person has already purchased in this sale.",

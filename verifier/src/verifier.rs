@@ -5,7 +5,8 @@
 //! VC is verified with that key (signature, `typ`, times, disclosures, `vct`, key binding to
 //! this verifier and the challenge's nonce); the issuer must be trusted for that `vct` now;
 //! the required claims must be disclosed; the status comes from the cache and must be valid
-//! and fresh enough. Then the KB-JWTs (and a single-use nonce) are recorded by the replay
+//! and fresh enough; and it must be bound to the same holder key as the credentials before
+//! it (one holder per submission, [`Reason::HolderMismatch`]). Then the KB-JWTs (and a single-use nonce) are recorded by the replay
 //! guard, and finally the policy judges the claims. No step touches the network.
 
 use std::sync::Arc;
@@ -205,6 +206,9 @@ impl Verifier {
             };
             match self.check_credential(text, &input) {
                 Ok(checked) => {
+                    if let Err(rejection) = same_holder(&presented, &checked.presented) {
+                        return self.decide(policy, reported, Err(rejection));
+                    }
                     reported.push(checked.report);
                     presented.credentials.push(checked.presented);
                     kb_jwts.push(checked.kb_jwt);
@@ -410,6 +414,27 @@ fn issuer_key<'t>(
     };
     let key = trust.issuer_key(&iss, presentation.header().kid.as_deref())?;
     Ok((iss, key))
+}
+
+/// One holder key per submission: a verified credential must be bound (`cnf`) to the same
+/// key as the credentials verified before it, else it is [`Reason::HolderMismatch`] naming
+/// it. The thumbprints are public values, so a plain comparison is fine.
+///
+/// This is what makes a multi-credential policy (residency + age, membership + age +
+/// pseudonym, …) judge *one* person: each credential proves possession of its key by its
+/// KB-JWT, so two keys would mean two holders (see `specs/holder-binding.md`).
+fn same_holder(
+    presented: &Presented,
+    next: &PresentedCredential,
+) -> core::result::Result<(), Rejection> {
+    match presented.credentials.first() {
+        Some(first) if first.holder != next.holder => Err(Rejection::noted(
+            Reason::HolderMismatch,
+            "bound to another holder key than the other credentials of this presentation",
+        )
+        .for_credential(&next.id)),
+        _ => Ok(()),
+    }
 }
 
 /// Every requested credential present, and nothing else: only what was asked for may be

@@ -233,6 +233,47 @@ async fn one_presentation_per_policy_over_loopback() {
         assert_eq!(again.status(), 404, "{name}");
     }
 
+    // Two holders' credentials in one answer (a Kobe adult's residence, a child's age): the
+    // service decides through the same verification path, one holder key per presentation.
+    let pupil_pass = &names[3];
+    let request = create(pupil_pass).await;
+    let nonce = request["nonce"].as_str().unwrap();
+    let (adult, child) = (Holder::new(), Holder::new());
+    let (residence, _) = world.issue(
+        KOBE,
+        Kind::Resident,
+        resident_claims("281000", "28"),
+        &adult,
+    );
+    let child_claims = age_claims(
+        "2016-01-01",
+        &[
+            (4, true),
+            (15, false),
+            (18, false),
+            (20, false),
+            (65, false),
+        ],
+    );
+    let (childs_age, _) = world.issue(KOBE, Kind::Age, child_claims, &child);
+    let mixed = Submission::single("resident", &world.present(&residence, &adult, &[], nonce))
+        .with(
+            "age",
+            &world.present(&childs_age, &child, &["age_over_15"], nonce),
+        );
+    let decision: Value = post(
+        request["response_uri"].as_str().unwrap(),
+        form(&mixed, request["state"].as_str()),
+        FORM,
+    )
+    .await
+    .json()
+    .await
+    .unwrap();
+    assert_eq!(decision["policy"], pupil_pass.as_str());
+    assert_eq!(decision["accepted"], false, "{decision}");
+    assert_eq!(decision["reason"], "holder_mismatch", "{decision}");
+
     // The signed Request Object carries the same request.
     let request = create("age-over-20").await;
     let object_uri = request["request_uri"].as_str().unwrap();

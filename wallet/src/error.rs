@@ -71,6 +71,16 @@ pub enum Error {
         /// The credential type.
         vct: String,
     },
+    /// The request asks for several credentials together, and the wallet holds them only
+    /// bound to different holder keys (from different offers or issuers, or with the
+    /// matching copies already used up): a verifier would refuse them as belonging to
+    /// different holders. Receive them again in one offer (one batch of keys), or for
+    /// credentials bound to an anchored key, redeem them with that anchor.
+    #[error("no set of credentials bound to one holder key answers the request ({}): receive them together in one offer", vcts.join(", "))]
+    NoCommonHolderKey {
+        /// The credential types the request needs together.
+        vcts: Vec<String>,
+    },
     /// The presentation would disclose a claim that was not requested.
     #[error("refusing to disclose `{0}`: the verifier did not ask for it")]
     NotRequested(String),

@@ -16,7 +16,7 @@
 //! 2. asks the issuer for a fresh batch itself with
 //!    [`Wallet::refresh_stale`](crate::Wallet::refresh_stale): the issuer's self-service
 //!    refresh offer, redeemed with one unseen stale copy disclosing its birth date; the new
-//!    copies are computed for the new day and the stale ones retired (see
+//!    copies are computed for the new day and the stale ones removed (see
 //!    [`refresh`](crate::refresh)).
 //!
 //! ```

@@ -3,16 +3,18 @@
 //! what will leave the wallet before anything is signed.
 //!
 //! 1. [`Wallet::prepare`] picks, for each Credential Query, one credential instance that was
-//!    never shown to another verifier (its own holder key, salts and signature), asks vc-core's
+//!    never shown to another verifier (its own holder key, salts and signature) — all of
+//!    them bound to one holder key, since verifiers refuse credentials of two holders
+//!    combined ([`Error::NoCommonHolderKey`] when the wallet has no such set) — asks vc-core's
 //!    DCQL evaluation which claims it must disclose — trying the credentials that need the
 //!    fewest disclosures first — and builds the selection. Every disclosure the selection
 //!    would reveal is checked against the query: one that was not asked for is
 //!    [`Error::NotRequested`]. The [`Preview`] lists each credential and each disclosed claim
 //!    with its value.
 //! 2. [`Preview::confirm`] signs the KB-JWTs (`aud` = verifier, `nonce`, `sd_hash`), marks the
-//!    instances as shown to this verifier and appends the history entry, in one write. The
-//!    [`Presentation`] gives the OpenID4VP response (`vp_token` by query id) and the compact
-//!    QR form.
+//!    instances — and every other credential bound to the same key — as shown to this
+//!    verifier and appends the history entry, in one write. The [`Presentation`] gives the
+//!    OpenID4VP response (`vp_token` by query id) and the compact QR form.
 
 use std::collections::BTreeMap;
 
@@ -25,7 +27,7 @@ use myna_vc_core::sdjwt_vc::Vct;
 use myna_vc_core::time::NumericDate;
 use serde_json::{Map, Value};
 
-use crate::credentials::{pick_instance, StoredCredential};
+use crate::credentials::{pick_instance, StoredCredential, ANCHOR_CONFIGURATION};
 use crate::error::{Error, Result};
 use crate::history::Event;
 use crate::keys::VerifierId;
@@ -164,6 +166,14 @@ impl<S: WalletStore> Wallet<S> {
     /// stored. A query the wallet cannot answer is refused whole (the full flow with credentials
     /// is in `wallet/tests/present.rs`).
     ///
+    /// Every credential of one answer is bound to the **same holder key** (verifiers refuse
+    /// credentials of two holders combined): the wallet tries its credentials key by key —
+    /// copy `i` of every credential of one offer, or everything bound to a key anchored at an
+    /// issuer — and picks the key whose answer uses up the fewest other credentials (a key
+    /// already shown to this verifier first). A key any credential of which was shown to
+    /// another verifier is never used again. When the query could be answered only with
+    /// credentials bound to different keys, it is [`Error::NoCommonHolderKey`].
+    ///
     /// ```
     /// use myna_wallet::{sealed::KdfParams, store::MemoryStore, Wallet};
     /// use myna_vc_core::time::NumericDate;
@@ -183,70 +193,148 @@ impl<S: WalletStore> Wallet<S> {
         now: NumericDate,
     ) -> Result<Preview<'_, S>> {
         let held = self.credentials()?;
-        let candidates = self.candidates(&held, &request, now)?;
-        let views: Vec<CredentialView<'_>> = candidates
-            .iter()
-            .map(|c| CredentialView {
-                vct: &c.vct,
-                claims: &c.claims,
-                holder_binding: true,
-            })
-            .collect();
-        let answers = request
-            .query
-            .select(&views)
-            .map_err(|e| exhausted(&held, &request, now).unwrap_or(Error::Core(e)))?;
-        let items = answers
-            .into_iter()
-            .map(|answer| {
-                let candidate = candidates.get(answer.credential).ok_or_else(|| {
-                    Error::invalid("DCQL answer", "names a credential that is not a candidate")
-                })?;
-                preview_item(answer.query.as_str(), candidate, &answer.claims)
-            })
-            .collect::<Result<Vec<_>>>()?;
-        Ok(Preview {
-            wallet: self,
-            request,
-            items,
-            now,
-        })
-    }
-
-    /// One instance per issuer and type that this verifier may see, cheapest first.
-    fn candidates<'a>(
-        &self,
-        held: &'a [StoredCredential],
-        request: &PresentationRequest,
-        now: NumericDate,
-    ) -> Result<Vec<Candidate<'a>>> {
-        let mut groups: BTreeMap<(&str, &str), Vec<&StoredCredential>> = BTreeMap::new();
-        for credential in held.iter().filter(|c| !c.is_expired(now)) {
-            groups
-                .entry((credential.issuer.as_str(), credential.vct.as_str()))
-                .or_default()
-                .push(credential);
-        }
-        let mut out = Vec::new();
-        for group in groups.values() {
-            let Some(instance) = pick_instance(group, &request.verifier) else {
+        let mut best: Option<((bool, usize, usize), Vec<PreviewItem>)> = None;
+        for group in key_groups(&held, &request.verifier) {
+            let candidates = candidates(&group, &request, now)?;
+            let Ok(items) = answer(&candidates, &request) else {
                 continue;
             };
-            let sd_jwt = SdJwt::parse(&instance.sd_jwt)?;
-            let claims = sd_jwt.unverified_claims()?;
-            let vct = Vct::parse(&instance.vct)?;
-            let cost = cheapest(&request.query, &sd_jwt, &vct, &claims);
-            out.push(Candidate {
-                instance,
-                sd_jwt,
-                vct,
-                claims,
-                cost,
-            });
+            let rank = rank(&group, &items, &request.verifier);
+            if best.as_ref().is_none_or(|(b, _)| rank < *b) {
+                best = Some((rank, items));
+            }
         }
-        out.sort_by_key(|c| c.cost);
-        Ok(out)
+        match best {
+            Some((_, items)) => Ok(Preview {
+                wallet: self,
+                request,
+                items,
+                now,
+            }),
+            None => Err(unanswered(&held, &request, now)),
+        }
     }
+}
+
+/// The held credentials by holder key, in a stable order, keeping only the keys this
+/// verifier may see: no credential bound to the key was shown to another verifier (the
+/// anchor credential, shown only to its own issuer, does not count).
+fn key_groups<'a>(
+    held: &'a [StoredCredential],
+    verifier: &VerifierId,
+) -> Vec<Vec<&'a StoredCredential>> {
+    let mut groups: BTreeMap<&str, Vec<&StoredCredential>> = BTreeMap::new();
+    for credential in held {
+        groups
+            .entry(credential.key.as_str())
+            .or_default()
+            .push(credential);
+    }
+    groups
+        .into_values()
+        .filter(|group| {
+            group
+                .iter()
+                .filter(|c| c.configuration_id != ANCHOR_CONFIGURATION)
+                .all(|c| c.shown_to.as_ref().is_none_or(|v| v == verifier))
+        })
+        .collect()
+}
+
+/// How good an answer from one key is, smaller first: a key this verifier has seen before
+/// (it learns nothing new), then the fewest sibling credentials used up with it, then the
+/// fewest disclosures.
+fn rank(
+    group: &[&StoredCredential],
+    items: &[PreviewItem],
+    verifier: &VerifierId,
+) -> (bool, usize, usize) {
+    let seen = group.iter().any(|c| c.shown_to.as_ref() == Some(verifier));
+    let collateral = group
+        .iter()
+        .filter(|c| c.configuration_id != ANCHOR_CONFIGURATION && c.shown_to.is_none())
+        .filter(|c| !items.iter().any(|i| i.instance.id == c.id))
+        .count();
+    let disclosed = items.iter().map(|i| i.disclosed.len()).sum();
+    (!seen, collateral, disclosed)
+}
+
+/// The answer to `request` from `candidates`, one preview item per answered query.
+fn answer(candidates: &[Candidate<'_>], request: &PresentationRequest) -> Result<Vec<PreviewItem>> {
+    let views: Vec<CredentialView<'_>> = candidates
+        .iter()
+        .map(|c| CredentialView {
+            vct: &c.vct,
+            claims: &c.claims,
+            holder_binding: true,
+        })
+        .collect();
+    request
+        .query
+        .select(&views)?
+        .into_iter()
+        .map(|answer| {
+            let candidate = candidates.get(answer.credential).ok_or_else(|| {
+                Error::invalid("DCQL answer", "names a credential that is not a candidate")
+            })?;
+            preview_item(answer.query.as_str(), candidate, &answer.claims)
+        })
+        .collect()
+}
+
+/// Why no key answers: the query asks for credentials the wallet holds only under different
+/// keys ([`Error::NoCommonHolderKey`]), or every matching instance went to other verifiers
+/// ([`Error::BatchExhausted`]), or the wallet lacks what is asked for (vc-core's DCQL error).
+fn unanswered(held: &[StoredCredential], request: &PresentationRequest, now: NumericDate) -> Error {
+    let all: Vec<&StoredCredential> = held.iter().collect();
+    let loose = candidates(&all, request, now).and_then(|c| answer(&c, request));
+    match loose {
+        Ok(items) if items.len() > 1 => Error::NoCommonHolderKey {
+            vcts: items.iter().map(|i| i.vct.clone()).collect(),
+        },
+        Ok(items) => match items.first() {
+            Some(item) => Error::BatchExhausted {
+                vct: item.vct.clone(),
+            },
+            None => Error::invalid("presentation request", "asks for no credential"),
+        },
+        Err(error) => exhausted(held, request, now).unwrap_or(error),
+    }
+}
+
+/// One unexpired instance per issuer and type of `held` that this verifier may see,
+/// cheapest first.
+fn candidates<'a>(
+    held: &[&'a StoredCredential],
+    request: &PresentationRequest,
+    now: NumericDate,
+) -> Result<Vec<Candidate<'a>>> {
+    let mut groups: BTreeMap<(&str, &str), Vec<&StoredCredential>> = BTreeMap::new();
+    for credential in held.iter().copied().filter(|c| !c.is_expired(now)) {
+        groups
+            .entry((credential.issuer.as_str(), credential.vct.as_str()))
+            .or_default()
+            .push(credential);
+    }
+    let mut out = Vec::new();
+    for group in groups.values() {
+        let Some(instance) = pick_instance(group, &request.verifier) else {
+            continue;
+        };
+        let sd_jwt = SdJwt::parse(&instance.sd_jwt)?;
+        let claims = sd_jwt.unverified_claims()?;
+        let vct = Vct::parse(&instance.vct)?;
+        let cost = cheapest(&request.query, &sd_jwt, &vct, &claims);
+        out.push(Candidate {
+            instance,
+            sd_jwt,
+            vct,
+            claims,
+            cost,
+        });
+    }
+    out.sort_by_key(|c| c.cost);
+    Ok(out)
 }
 
 /// The fewest disclosures this credential needs to answer any query of `query`
@@ -343,7 +431,11 @@ impl<S: WalletStore> Preview<'_, S> {
         &self.request.verifier
     }
 
-    /// Step two: signs, records and returns the presentation.
+    /// Step two: signs, records and returns the presentation. Every instance shown, **and
+    /// every other credential bound to the same holder key** (its siblings from the same
+    /// offer), is marked as shown to this verifier: a later presentation of a sibling to
+    /// another verifier would carry the same key and link the two. So a batch of N copies
+    /// gives N presentations across the offer's credential types together, not N per type.
     pub fn confirm(self) -> Result<Presentation> {
         let wallet = self.wallet;
         let verifier = &self.request.verifier;
@@ -361,6 +453,17 @@ impl<S: WalletStore> Preview<'_, S> {
             let mut shown = item.instance.clone();
             shown.shown_to = Some(verifier.clone());
             ops.push(wallet.put_op(Table::Credentials, &shown.id, &shown)?);
+        }
+        // The verifier now knows the holder key: every other credential bound to it is used
+        // up for everyone else too, or showing it later would link the two presentations.
+        for mut sibling in wallet.credentials()?.into_iter().filter(|c| {
+            c.shown_to.is_none()
+                && c.configuration_id != ANCHOR_CONFIGURATION
+                && self.items.iter().any(|i| i.instance.key == c.key)
+                && !self.items.iter().any(|i| i.instance.id == c.id)
+        }) {
+            sibling.shown_to = Some(verifier.clone());
+            ops.push(wallet.put_op(Table::Credentials, &sibling.id, &sibling)?);
         }
         ops.extend(
             wallet.history_ops(

@@ -169,6 +169,11 @@ pub(crate) fn random_id() -> Result<String> {
 impl<S: WalletStore> Wallet<S> {
     /// Redeems `offer` (with the transaction code the user typed, if the offer asks for one):
     /// one batch per offered configuration, as many instances as the issuer's batch size.
+    /// The configurations of one offer share the batch's keys: copy `i` of every credential
+    /// of the offer is bound to key `i` ([`KeyLabel::credential`]), so that a verifier asking
+    /// for several of them together (a resident and an age credential) sees one holder key.
+    /// Presenting one copy therefore uses up its siblings too
+    /// ([`Preview::confirm`](crate::present::Preview::confirm)).
     pub fn receive(
         &self,
         transport: &dyn IssuerTransport,
@@ -184,7 +189,9 @@ impl<S: WalletStore> Wallet<S> {
     /// membership, a context pseudonym: each offered configuration is requested with one
     /// proof by the key this wallet anchored at the offer's issuer, and with the anchor
     /// credential presented to that issuer (`anchor_presentation`, key-bound to the request's
-    /// `c_nonce`). The credentials come back bound to the anchored key. Without an anchor at
+    /// `c_nonce`). The credentials come back bound to the anchored key — so an `age`
+    /// credential offered after anchoring with the card's facts, redeemed here, shares the key
+    /// of the membership and pseudonym a fan-club sale asks for with it. Without an anchor at
     /// that issuer this is [`Error::Refused`]: anchor first
     /// ([`anchor`](Self::anchor), feature `card`).
     ///
@@ -267,30 +274,36 @@ impl<S: WalletStore> Wallet<S> {
             metadata: &metadata,
             token: &token.access_token,
         };
+        // One offer is one person at one issuer: every configuration of it shares the batch
+        // id, so copy i of each credential is bound to the same key (a verifier asking for
+        // several of them together sees one holder; see specs/holder-binding.md).
+        let batch = random_id()?;
         offer
             .credential_configuration_ids
             .iter()
             .map(|id| match binding {
-                Binding::FreshKeys => self.receive_batch(&exchange, id, check, now),
+                Binding::FreshKeys => self.receive_batch(&exchange, &batch, id, check, now),
                 Binding::Anchored(anchor) => {
-                    self.receive_for_anchor(&exchange, anchor, id, check, now)
+                    self.receive_for_anchor(&exchange, anchor, &batch, id, check, now)
                 }
             })
             .collect()
     }
 
+    /// One configuration of an offer, bound to the keys of `batch` (shared by the offer's
+    /// configurations).
     fn receive_batch(
         &self,
         exchange: &Exchange<'_>,
+        batch: &str,
         configuration_id: &str,
         check: &ReceiptCheck<'_>,
         now: NumericDate,
     ) -> Result<ReceivedBatch> {
-        let batch = random_id()?;
         let size = u32::try_from(exchange.metadata.batch_size().clamp(1, 1024)).unwrap_or(1);
         let nonce = exchange.transport.nonce(exchange.metadata)?;
         let proofs = self.key_proofs(
-            &batch,
+            batch,
             size,
             &exchange.metadata.credential_issuer,
             Some(&nonce.c_nonce),
@@ -298,7 +311,7 @@ impl<S: WalletStore> Wallet<S> {
         )?;
         let request = CredentialRequest::for_configuration(configuration_id, proofs);
         let issued = exchange.request(&request)?;
-        self.keep(&batch, size, configuration_id, &issued, check, now)
+        self.keep(batch, size, configuration_id, &issued, check, now)
     }
 
     /// One credential bound to the anchored key, requested with the anchor presentation.
@@ -306,6 +319,7 @@ impl<S: WalletStore> Wallet<S> {
         &self,
         exchange: &Exchange<'_>,
         anchor: &StoredCredential,
+        batch: &str,
         configuration_id: &str,
         check: &ReceiptCheck<'_>,
         now: NumericDate,
@@ -328,13 +342,12 @@ impl<S: WalletStore> Wallet<S> {
             .other
             .insert(ANCHOR_PRESENTATION.into(), Value::String(presentation));
         let issued = exchange.request(&request)?;
-        let batch = random_id()?;
         let slots = vec![(0, anchor.key.clone())];
-        self.keep_for(&batch, slots, configuration_id, &issued, check, now)
+        self.keep_for(batch, slots, configuration_id, &issued, check, now)
     }
 
     /// The newest anchor credential from `issuer`.
-    fn anchor_for(&self, issuer: &IssuerId) -> Result<StoredCredential> {
+    pub(crate) fn anchor_for(&self, issuer: &IssuerId) -> Result<StoredCredential> {
         self.credentials()?
             .into_iter()
             .filter(|c| c.configuration_id == ANCHOR_CONFIGURATION && c.issuer == issuer.as_str())
@@ -350,7 +363,9 @@ impl<S: WalletStore> Wallet<S> {
     /// OpenID4VCI `jwt` key proofs for the `size` fresh keys of a new batch named `batch` (one
     /// key per credential, so the credentials cannot be linked). For callers that run the
     /// HTTP exchange themselves — a browser with `fetch` — and then hand the credentials to
-    /// [`keep`](Self::keep) with the same `batch` and `size`.
+    /// [`keep`](Self::keep) with the same `batch` and `size`. Use one `batch` for every
+    /// configuration of one offer, as [`receive`](Self::receive) does, so that companion
+    /// credentials (resident and age) share key `i`.
     ///
     /// ```
     /// use myna_wallet::{sealed::KdfParams, store::MemoryStore, Wallet};
@@ -399,7 +414,7 @@ impl<S: WalletStore> Wallet<S> {
     }
 
     /// [`keep`](Self::keep) for the keys of `slots` (index in the batch, key label).
-    fn keep_for(
+    pub(crate) fn keep_for(
         &self,
         batch: &str,
         mut unclaimed: Vec<(u32, KeyLabel)>,

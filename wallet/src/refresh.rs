@@ -6,24 +6,32 @@
 //!
 //! 1. it asks the issuer for a refresh offer ([`IssuerTransport::refresh_offer`]; over HTTP
 //!    `POST {issuer}/refresh-offers` with `{"credential": "age"}`);
-//! 2. redeems it with fresh keys, presenting one stale copy that no verifier has seen, with
-//!    its `birthdate` disclosed and key-bound to the request's `c_nonce`
-//!    ([`REFRESH_PRESENTATION`]) — the issuer recomputes the flags for today from it;
-//! 3. stores the new batch and retires every stale copy of that issuer (marked as shown to
-//!    the issuer, so none is offered to a verifier again).
+//! 2. redeems it, presenting one stale copy that no verifier has seen, with its `birthdate`
+//!    disclosed and key-bound to the request's `c_nonce` ([`REFRESH_PRESENTATION`]) — the
+//!    issuer recomputes the flags for today from it. A copy bound to a fresh batch key is
+//!    replaced by a fresh batch; a copy bound to the key anchored at that issuer (the age
+//!    credential a fan-club sale shows with the membership) by one copy on the same key, so
+//!    the credentials shown together still share one holder key
+//!    (`specs/holder-binding.md`);
+//! 3. stores the new batch and removes every stale copy of that issuer: a stale copy can
+//!    only make a verifier refuse its holder, and marking it as shown instead would retire
+//!    its holder key — with the key anchored at the issuer, the fan-club membership and
+//!    pseudonym bound to it too.
 //!
 //! The issuer revokes the presented copy, so a copy refreshes once, and the new copies end
 //! no later than the old ones would have: a refresh renews claims, never validity.
 
 use myna_vc_core::claim_path::ClaimPath;
-use myna_vc_core::oid4vci::{CredentialOffer, CredentialRequest, IssuerId, TokenRequest};
+use myna_vc_core::oid4vci::{
+    build_key_proof, CredentialOffer, CredentialRequest, IssuerId, TokenRequest,
+};
 use myna_vc_core::sdjwt::{KeyBinding, SdJwt};
 use myna_vc_core::time::NumericDate;
 use serde_json::Value;
 
 use crate::credentials::StoredCredential;
 use crate::error::{Error, Result};
-use crate::keys::VerifierId;
+use crate::keys::KeyLabel;
 use crate::receipt::ReceiptCheck;
 use crate::receive::{random_id, IssuerTransport, ReceivedBatch};
 use crate::store::{Table, WalletStore, WriteOp};
@@ -87,7 +95,7 @@ impl<S: WalletStore> Wallet<S> {
         })?;
         let offer = transport.refresh_offer(issuer, AGE_CONFIGURATION)?;
         let batch = self.redeem_refresh(transport, &offer, unseen, check, now)?;
-        self.retire(&stale, issuer)?;
+        self.remove_stale(&stale)?;
         Ok(Some(batch))
     }
 
@@ -121,9 +129,22 @@ impl<S: WalletStore> Wallet<S> {
         )?;
         let nonce = transport.nonce(&metadata)?;
         let batch = random_id()?;
-        let size = u32::try_from(metadata.batch_size().clamp(1, 1024)).unwrap_or(1);
         let issuer = &metadata.credential_issuer;
-        let proofs = self.key_proofs(&batch, size, issuer, Some(&nonce.c_nonce), now)?;
+        let anchored = self
+            .anchor_for(issuer)
+            .is_ok_and(|anchor| anchor.key == copy.key);
+        let (slots, proofs) = if anchored {
+            let signer = self.keys.signer(&copy.key)?;
+            let proof = build_key_proof(&*signer, issuer, Some(&nonce.c_nonce), now)?;
+            (vec![(0, copy.key.clone())], vec![proof])
+        } else {
+            let size = u32::try_from(metadata.batch_size().clamp(1, 1024)).unwrap_or(1);
+            let slots = (0..size)
+                .map(|i| (i, KeyLabel::credential(&batch, i)))
+                .collect();
+            let proofs = self.key_proofs(&batch, size, issuer, Some(&nonce.c_nonce), now)?;
+            (slots, proofs)
+        };
         let signer = self.keys.signer(&copy.key)?;
         let presentation = SdJwt::parse(&copy.sd_jwt)?
             .select(&[ClaimPath::key("birthdate")])?
@@ -144,20 +165,15 @@ impl<S: WalletStore> Wallet<S> {
             .into_iter()
             .map(str::to_owned)
             .collect();
-        self.keep(&batch, size, AGE_CONFIGURATION, &issued, check, now)
+        self.keep_for(&batch, slots, AGE_CONFIGURATION, &issued, check, now)
     }
 
-    /// Marks `stale` as shown to `issuer`: never offered to a verifier again.
-    fn retire(&self, stale: &[StoredCredential], issuer: &IssuerId) -> Result<()> {
-        let retired_by = VerifierId::new(issuer.as_str())?;
+    /// Removes the stale copies, replaced by the refreshed batch.
+    fn remove_stale(&self, stale: &[StoredCredential]) -> Result<()> {
         let ops: Vec<WriteOp> = stale
             .iter()
-            .map(|c| {
-                let mut retired = c.clone();
-                retired.shown_to = Some(retired.shown_to.unwrap_or_else(|| retired_by.clone()));
-                self.put_op(Table::Credentials, &retired.id, &retired)
-            })
-            .collect::<Result<_>>()?;
+            .map(|c| WriteOp::Remove(Table::Credentials, c.id.clone()))
+            .collect();
         self.store.write(ops)
     }
 }

@@ -22,7 +22,7 @@ const RESIDENT: &str = "urn:myna-vc:vct:resident:1";
 const ANCHOR: &str = "urn:myna-vc:vct:anchor:1";
 
 #[test]
-fn anchor_then_receive_batches_with_one_key_each() {
+fn anchor_then_receive_one_offer_whose_copies_share_key_i() {
     let issuer = InProcessIssuer::new();
     let wallet = stocked_wallet(&issuer);
     let held = wallet.credentials().unwrap();
@@ -30,17 +30,31 @@ fn anchor_then_receive_batches_with_one_key_each() {
     assert_eq!(count(ANCHOR), 1);
     assert_eq!(count(AGE), BATCH as usize);
     assert_eq!(count(RESIDENT), BATCH as usize);
-    // Every instance has its own key label and its own public key.
+    // One offer (age + resident), one batch of keys: copy i of the age credential and copy
+    // i of the resident credential are bound to key i, and the copies i ≠ j to other keys.
+    let thumbprint = |c: &myna_wallet::credentials::StoredCredential| {
+        let key = wallet.holder_keys().public_key(&c.key).unwrap();
+        key.thumbprint().to_string()
+    };
+    let of = |vct: &str, i: u32| {
+        held.iter()
+            .find(|c| c.vct == vct && c.index == i)
+            .unwrap_or_else(|| panic!("no copy {i} of {vct}"))
+    };
+    for i in 0..BATCH as u32 {
+        let (age, resident) = (of(AGE, i), of(RESIDENT, i));
+        assert_eq!(age.batch, resident.batch);
+        assert_eq!(age.key, resident.key);
+        assert_eq!(thumbprint(age), thumbprint(resident));
+    }
     let labels: HashSet<_> = held.iter().map(|c| c.key.clone()).collect();
-    assert_eq!(labels.len(), held.len());
-    let keys: HashSet<_> = held
-        .iter()
-        .map(|c| {
-            let key = wallet.holder_keys().public_key(&c.key).unwrap();
-            key.thumbprint().to_string()
-        })
-        .collect();
-    assert_eq!(keys.len(), held.len());
+    assert_eq!(
+        labels.len(),
+        BATCH as usize + 1,
+        "one key per index, and the anchor's"
+    );
+    let keys: HashSet<_> = held.iter().map(thumbprint).collect();
+    assert_eq!(keys.len(), BATCH as usize + 1);
     assert!(held.iter().all(|c| c.issuer == ISS && c.shown_to.is_none()));
     // Received and anchored events are in the verified history.
     let history = wallet.verify_history().unwrap();

@@ -60,7 +60,9 @@ impl Wallet {
 
     /// OpenID4VCI `jwt` key proofs for a new batch of `size` credentials, one fresh key each
     /// (the credentials cannot be linked by their keys). Send them in the Credential Request,
-    /// then give the issued credentials to [`keep`](Self::keep) with the same `batch`.
+    /// then give the issued credentials to [`keep`](Self::keep) with the same `batch`. Use one
+    /// `batch` for every configuration of one offer (resident and age): copy `i` of each is
+    /// then bound to the same key, which verifiers require of credentials shown together.
     #[wasm_bindgen(js_name = keyProofs)]
     pub fn key_proofs(
         &self,

@@ -187,6 +187,30 @@ impl Resident {
             .map_err(fail)
     }
 
+    /// Anchors the wallet to the card at `city` letting it read the certified facts (the
+    /// signature PIN), and returns the offer that comes back — for a non-resident, an `age`
+    /// credential only — to be redeemed with the anchored key
+    /// ([`redeem_anchored`](Self::redeem_anchored)), so that it shares that key with the
+    /// membership and pseudonym issued there (one holder key per presentation).
+    pub fn anchor_with_facts_at(
+        &self,
+        transport: &dyn IssuerTransport,
+        city: &City,
+        check: &ReceiptCheck<'_>,
+        now: NumericDate,
+    ) -> DemoResult<(myna_vc_core::oid4vci::CredentialOffer, Option<String>)> {
+        let issuer = IssuerId::new(city.spec.iss).map_err(fail)?;
+        let (auth, sign) = self.card_signers()?;
+        let (_, grant) = self
+            .wallet
+            .anchor_with_facts(transport, &issuer, &auth, Some(&sign), check, now)
+            .map_err(fail)?;
+        let offer = grant
+            .credential_offer
+            .ok_or("the issuer made no offer after anchoring")?;
+        Ok((offer, grant.tx_code))
+    }
+
     /// Redeems an offer of `credentials` that belong to the anchored person (see
     /// [`Wallet::receive_anchored`]), made by the city's staff: the claims of each credential
     /// received, in the offer's order.

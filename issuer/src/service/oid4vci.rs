@@ -16,6 +16,13 @@
 //! [`FACTS_TYP`]) over `{"nonce", "holder_jkt"}`. With it, the certified name, address and
 //! birth date are offered as a `resident` (address in the municipality only) and an `age`
 //! credential; the signature certificate must belong to the anchored person (J-LIS linking).
+//! The wallet may redeem that offer with fresh keys, or with one proof by the anchored key
+//! (so that, e.g., the age credential shares the key of a fan-club membership and pseudonym
+//! a sale asks for together).
+//!
+//! A holder key belongs to one person here: a credential request whose key is already bound
+//! to a credential of another subject, or was anchored by another person, is
+//! `credential_request_denied` (see `specs/holder-binding.md`).
 //!
 //! The c_nonce is the replay guard of key proofs: it is consumed only after every proof of
 //! the request verified, so a replayed proof meets a used nonce (`invalid_nonce`).
@@ -318,6 +325,65 @@ fn remember_anchored_key(
     Ok(())
 }
 
+/// A holder key belongs to one person at this issuer: refuses a request when one of `keys`
+/// is already bound to a credential of another subject (or anchored by another person), and
+/// otherwise records each key for this subject — in one transaction, so two concurrent
+/// requests cannot bind one key to two people.
+///
+/// The subject is the offer's, except for the credentials that belong to the anchored
+/// person (fan-club membership, context pseudonym), whose subject is the person who anchored
+/// the key. So a modified wallet cannot bind one person's resident credential and another
+/// person's age credential to one key here; verifiers, which accept only credentials bound
+/// to one key together, then never see such a pair from this issuer (see
+/// `specs/holder-binding.md`, which also says what this cannot prevent across issuers).
+pub(super) fn bind_keys(
+    shared: &Shared,
+    subject: &SubjectHandle,
+    facts: &OfferedFacts,
+    keys: &[PublicKey],
+) -> Result<(), ApiError> {
+    let of_anchored_person = matches!(
+        facts,
+        OfferedFacts::FanClubMembership { .. } | OfferedFacts::ContextPseudonym { .. }
+    );
+    let thumbprints: Vec<[u8; 32]> = keys.iter().map(|k| k.thumbprint().0).collect();
+    let conflict = shared.store.write(|tx| {
+        let handle = |ns, id: &[u8]| -> crate::Result<Option<SubjectHandle>> {
+            state_table::get(&*tx, ns, id)?
+                .map(|bytes| {
+                    <[u8; 32]>::try_from(bytes.as_slice())
+                        .map(SubjectHandle::from_bytes)
+                        .map_err(|_| crate::Error::corrupt("bound key", "subject is not 32 bytes"))
+                })
+                .transpose()
+        };
+        let owner = match thumbprints.first() {
+            Some(first) if of_anchored_person => {
+                handle(Namespace::AnchoredKey, first)?.unwrap_or(*subject)
+            }
+            _ => *subject,
+        };
+        for thumbprint in &thumbprints {
+            for ns in [Namespace::AnchoredKey, Namespace::BoundKey] {
+                if handle(ns, thumbprint)?.is_some_and(|bound| bound != owner) {
+                    return Ok(true);
+                }
+            }
+        }
+        for thumbprint in &thumbprints {
+            state_table::put(tx, Namespace::BoundKey, thumbprint, owner.as_bytes())?;
+        }
+        Ok(false)
+    })?;
+    if conflict {
+        return Err(denied(
+            "a holder key of this request is already bound to another person's credential at \
+             this issuer: ask with fresh keys",
+        ));
+    }
+    Ok(())
+}
+
 /// The person an anchored key belongs to (see [`remember_anchored_key`]).
 fn anchored_person(shared: &Shared, key: &PublicKey) -> Result<SubjectHandle, ApiError> {
     let thumbprint = key.thumbprint();
@@ -503,6 +569,7 @@ fn credential_blocking(
         .get(ANCHOR_PRESENTATION)
         .and_then(Value::as_str);
     let issued = match facts {
+        // A refresh binds the new keys to the person of the presented copy, found inside.
         OfferedFacts::AgeRefresh {} => super::refresh::issue_refreshed(
             shared,
             request.other.get(super::refresh::REFRESH_PRESENTATION),
@@ -510,7 +577,8 @@ fn credential_blocking(
             &c_nonce,
             now,
         ),
-        _ => issue(shared, &subject, &facts, &keys, anchor, &c_nonce, now),
+        _ => bind_keys(shared, &subject, &facts, &keys)
+            .and_then(|()| issue(shared, &subject, &facts, &keys, anchor, &c_nonce, now)),
     };
     match issued {
         Ok(credentials) => Ok(credentials),

@@ -101,6 +101,7 @@ pub(super) fn issue_refreshed(
     if shared.store.credential_status(&old.id)? != Status::VALID {
         return Err(refused("the presented copy is revoked or suspended"));
     }
+    super::oid4vci::bind_keys(shared, &old.subject, &OfferedFacts::AgeRefresh {}, keys)?;
     // Retired first: a second request with the same copy meets a revoked credential.
     shared
         .store

@@ -34,6 +34,9 @@ pub(crate) enum Namespace {
     Crl,
     /// The anchored person's subject handle by the anchored holder key's thumbprint.
     AnchoredKey,
+    /// The subject handle a holder key was first bound to in an issued credential, by the
+    /// key's thumbprint: a key belongs to one person at this issuer.
+    BoundKey,
 }
 
 impl Namespace {
@@ -46,6 +49,7 @@ impl Namespace {
             Namespace::Opening => b"opening/",
             Namespace::Crl => b"crl/",
             Namespace::AnchoredKey => b"anchored-key/",
+            Namespace::BoundKey => b"bound-key/",
         }
     }
 

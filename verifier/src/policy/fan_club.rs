@@ -6,11 +6,12 @@
 //! share a ledger ([`RedbLedger`](crate::ledger::RedbLedger) or any implementation over a
 //! shared store) so the same member is refused at the second shop.
 //!
-//! The membership and the pseudonym must be bound to the same holder key (the club's issuer
-//! binds both to the key the member anchored with their card), so a pseudonym borrowed from
-//! someone else is refused ([`Reason::HolderMismatch`]). The age credential comes from the
-//! member's own city with an unlinkable key of its own, so it is not tied to the other two
-//! by key: a member could show a friend's age credential from the friend's wallet.
+//! Membership, age and pseudonym must all be bound to one holder key — the key the member
+//! anchored with their card at the club's issuer, which binds the membership and the
+//! pseudonym to it and issues the age credential to it as well. The
+//! [`Verifier`](crate::verifier::Verifier) enforces that for every policy, before
+//! [`Policy::check`] runs: a pseudonym or an age credential borrowed from a friend's wallet is
+//! refused with [`Reason::HolderMismatch`] (see `specs/holder-binding.md`).
 //!
 //! ```
 //! use std::sync::Arc;
@@ -101,11 +102,7 @@ impl Policy for FanClubSale {
             return Err(Rejection::new(Reason::NotMember).for_credential(MEMBERSHIP_ID));
         }
         require_flag(presented, AGE_ID, "age_over_20", Reason::UnderAge)?;
-        // Membership and pseudonym are both bound to the key the member anchored at the
-        // club's issuer: another person's pseudonym cannot stand in for the member's.
-        if presented.get(PSEUDONYM_ID)?.holder != membership.holder {
-            return Err(Rejection::new(Reason::HolderMismatch).for_credential(PSEUDONYM_ID));
-        }
+        // One holder for membership, age and pseudonym: checked by the verifier already.
         self.once.check(presented, now)
     }
 }

@@ -4,7 +4,9 @@
 //! A [`Policy`] names the credentials it needs as [`Requirement`]s — the one place a policy's
 //! request is written down; [`query`] turns them into the DCQL query a wallet receives — and
 //! checks the [`Presented`] credentials after the [`Verifier`](crate::verifier::Verifier)
-//! checked signatures, trust, key binding, status and replay.
+//! checked signatures, trust, key binding, status, replay and that every credential of the
+//! submission is bound to one holder key (so a policy combining several credentials judges
+//! one person; see `specs/holder-binding.md`).
 //!
 //! * [`age::AgeCheck`]: merchant age ≥ 20 (alcohol, tobacco) or ≥ 18;
 //! * [`residency::Residency`]: resident of a municipality (and the Kobe pupils' free pass,
@@ -148,8 +150,9 @@ pub trait Policy: Send + Sync {
         None
     }
 
-    /// Judges verified credentials at `now`. Called only when every credential passed, and
-    /// last, so a policy with a side effect (a redemption) runs it only for a valid answer.
+    /// Judges verified credentials at `now`. Called only when every credential passed and
+    /// all are bound to the same holder key ([`PresentedCredential::holder`] is equal
+    /// across `presented`), and last, so a policy with a side effect (a redemption) runs it only for a valid answer.
     fn check(&self, presented: &Presented, now: NumericDate) -> Result<(), Rejection>;
 }
 

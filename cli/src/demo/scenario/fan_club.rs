@@ -1,8 +1,10 @@
 //! Scenario 3: the Izu fan club's limited bottle, one per person per sale. The club's
-//! membership and the buyer's pseudonym for the sale come from 三島市's issuer, bound to the
-//! key Hanako anchored there with her card; the partner shops share one redemption ledger,
-//! so her second try at another shop is refused — the pseudonym is the same person whatever
-//! wallet, and means nothing outside this sale.
+//! membership, the buyer's pseudonym for the sale and her age credential come from 三島市's
+//! issuer, all bound to the key Hanako anchored there with her card — the sale's till accepts
+//! the three together only when they share one holder key (see `specs/holder-binding.md`);
+//! the partner shops share one redemption ledger, so her second try at another shop is
+//! refused — the pseudonym is the same person whatever wallet, and means nothing outside
+//! this sale.
 
 use std::sync::Arc;
 
@@ -33,12 +35,28 @@ pub fn play(world: &World, story: &mut Narrative) -> DemoResult<()> {
     let now = world.clock.now();
     let check = world.receipt_check();
     story.note("the Izu fan club issues through 三島市's service; its partner shops share one redemption ledger for the sale");
-    story
+    let (age_offer, age_pin) = story
         .step(
-            "Hanako anchors her wallet to her card at 三島市 too (authentication PIN only, no facts read)",
-            hanako.anchor_at(&world.transport, mishima, &check, now),
+            "Hanako anchors her wallet to her card at 三島市 too, and lets the city read her birth date (signature PIN)",
+            hanako.anchor_with_facts_at(&world.transport, mishima, &check, now),
         )
         .ok_or("not anchored")?;
+    let age = hanako.redeem_anchored(
+        &world.transport,
+        &age_offer,
+        age_pin.as_deref(),
+        &check,
+        now,
+    );
+    story
+        .step(
+            "her wallet redeems 三島市's age offer with its anchor: the age credential is bound to the anchored key",
+            age.and_then(|claims| match claims.as_slice() {
+                [age] if age.get("age_over_20") == Some(&json!(true)) => Ok(()),
+                _ => Err(format!("unexpected credentials: {claims:?}")),
+            }),
+        )
+        .ok_or("no age credential")?;
     let offer = json!([
         {"credential": "fan_club_membership", "club_id": CLUB, "member_number": "IZU-0815", "tier": "gold"},
         {"credential": "context_pseudonym", "context": SALE},
