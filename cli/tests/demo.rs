@@ -109,6 +109,14 @@ const EXPECTED: &[(&str, &[&str])] = &[
             "✓ the bar association releases its share: two shares open the link",
         ],
     ),
+    (
+        "10. A resident turns 20: the wallet renews its stale age copies by itself",
+        &[
+            "✓ 2027-04-15: Kenta turns 20; his wallet finds its age copies stale from the birth date it holds",
+            "✓ it renews them at 三島市 by itself (no staff, no card)",
+            "✓ Kenta (20, Mishima) buys a bottle of sake — accepted",
+        ],
+    ),
 ];
 
 /// The lines of the section that starts with `heading` (up to the next blank line).
@@ -153,8 +161,8 @@ fn the_demo_plays_every_scenario_as_expected() {
             );
         }
     }
-    // Nine scenarios after the setup, each printed once.
-    assert_eq!(EXPECTED.len(), 10);
+    // Ten scenarios after the setup, each printed once.
+    assert_eq!(EXPECTED.len(), 11);
     let expected_steps: usize = EXPECTED.iter().map(|(_, s)| s.len()).sum();
     let tally = format!("{expected_steps} steps as expected, 0 not");
     assert!(stdout.contains(&tally), "no {tally:?} in:\n{stdout}");

@@ -3,11 +3,12 @@
 //! individually valid — with `Reason::HolderMismatch` naming the credential bound to the
 //! second key (see `specs/holder-binding.md`).
 //!
-//! The policies that take more than one credential: the Kobe pupil pass (resident + age),
-//! Himeji child entry (resident + age) and the fan-club sale (membership + age + pseudonym).
-//! The shelter desk, the clinic, the age and residency checks and once-per-person take one
-//! credential each; `single_credential_policies_take_one` pins that, so a policy that starts
-//! asking for a second credential shows up here.
+//! The policies that take more than one credential: Himeji child entry (resident + age) and
+//! the fan-club sale (membership + age + pseudonym). The Kobe pupil pass, the shelter desk,
+//! the clinic, the age and residency checks and once-per-person take one credential each
+//! (the Kobe pass reads residence and birth date from one resident credential, so one
+//! signature covers both facts); `single_credential_policies_take_one` pins that, so a
+//! policy that starts asking for a second credential shows up here.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -60,39 +61,26 @@ fn pupil_age() -> serde_json::Value {
 }
 
 #[test]
-fn kobe_pupil_pass_refuses_an_adults_residence_with_a_childs_age() {
+fn kobe_pupil_pass_takes_both_facts_from_one_credential() {
+    // Residence and birth date come from one resident credential: a child's age credential
+    // has nothing to add to a Kobe adult's residence.
     let world = World::new();
     let pass = Residency::kobe_pupil_pass().unwrap();
-    // A Kobe adult and a child from Osaka, each with their own wallet key.
+    let ids: Vec<&str> = pass.requirements().iter().map(|r| r.id.as_str()).collect();
+    assert_eq!(ids, ["resident"]);
     let adult = Holder::new();
-    let child = Holder::new();
     let (residence, _) = world.issue(
         KOBE,
         Kind::Resident,
         resident_claims("281000", "28"),
         &adult,
     );
-    let (child_age, _) = world.issue(OSAKA, Kind::Age, pupil_age(), &child);
-    let (adult_age, _) = world.issue(KOBE, Kind::Age, adult_age_claims(), &adult);
-
-    // Each alone would be fine: the adult's own pair is refused for age, not for holders.
-    let own = Submission::default()
-        .with("resident", &world.present(&residence, &adult, &[], "kp0"))
-        .with(
-            "age",
-            &world.present(&adult_age, &adult, &["age_over_15"], "kp0"),
-        );
-    let own = world.verifier.verify(&pass, &own, &nonce("kp0"));
-    assert_eq!(own.reason(), Some(Reason::OverAge));
-
-    let combined = Submission::default()
-        .with("resident", &world.present(&residence, &adult, &[], "kp1"))
-        .with(
-            "age",
-            &world.present(&child_age, &child, &["age_over_15"], "kp1"),
-        );
-    let decision = world.verifier.verify(&pass, &combined, &nonce("kp1"));
-    assert_mismatch(&decision, "age");
+    let own = Submission::default().with(
+        "resident",
+        &world.present(&residence, &adult, &["birthdate"], "kp0"),
+    );
+    let decision = world.verifier.verify(&pass, &own, &nonce("kp0"));
+    assert_eq!(decision.reason(), Some(Reason::OverAge));
 }
 
 #[test]
@@ -238,29 +226,30 @@ fn a_holder_mismatch_records_nothing_with_the_replay_guard() {
     // The refusal comes before the KB-JWTs are recorded: the honest holder's own
     // presentation for the same nonce still goes through afterwards.
     let world = World::new();
-    let pass = Residency::kobe_pupil_pass().unwrap();
+    let pass = ChildEntry::himeji().unwrap();
     let pupil = Holder::new();
     let stranger = Holder::new();
     let (residence, _) = world.issue(
-        KOBE,
+        HIMEJI,
         Kind::Resident,
-        resident_claims("281000", "28"),
+        resident_claims("282014", "28"),
         &pupil,
     );
     let (age, _) = world.issue(KOBE, Kind::Age, pupil_age(), &pupil);
     let (strangers_age, _) = world.issue(KOBE, Kind::Age, pupil_age(), &stranger);
     let resident_presentation = world.present(&residence, &pupil, &[], "rg1");
+    let shown = ["age_over_4", "age_over_15"];
     let mixed = Submission::default()
         .with("resident", &resident_presentation)
         .with(
             "age",
-            &world.present(&strangers_age, &stranger, &["age_over_15"], "rg1"),
+            &world.present(&strangers_age, &stranger, &shown, "rg1"),
         );
     let challenge = nonce("rg1");
     assert_mismatch(&world.verifier.verify(&pass, &mixed, &challenge), "age");
     let own = Submission::default()
         .with("resident", &resident_presentation)
-        .with("age", &world.present(&age, &pupil, &["age_over_15"], "rg1"));
+        .with("age", &world.present(&age, &pupil, &shown, "rg1"));
     let decision = world.verifier.verify(&pass, &own, &challenge);
     assert!(decision.accepted(), "{:?}", decision.outcome);
 }
@@ -271,6 +260,7 @@ fn single_credential_policies_take_one() {
     let policies: Vec<Box<dyn Policy>> = vec![
         Box::new(AgeCheck::over_20().unwrap()),
         Box::new(Residency::of("281000".parse().unwrap()).unwrap()),
+        Box::new(Residency::kobe_pupil_pass().unwrap()),
         Box::new(ShelterDesk::new("kobe-hall-1").unwrap()),
         Box::new(Clinic::new("clinic-1", Care::Outpatient).unwrap()),
         Box::new(OncePerPerson::sign_up("forum", "site-1", ledger).unwrap()),
@@ -279,7 +269,6 @@ fn single_credential_policies_take_one() {
         assert_eq!(policy.requirements().len(), 1, "{}", policy.name());
     }
     let multi: Vec<Box<dyn Policy>> = vec![
-        Box::new(Residency::kobe_pupil_pass().unwrap()),
         Box::new(ChildEntry::himeji().unwrap()),
         Box::new(FanClubSale::new(CLUB, SALE, "shop-1", Arc::new(MemoryLedger::new())).unwrap()),
     ];

@@ -54,7 +54,7 @@ pub const KENTA: ResidentSpec = ResidentSpec {
     label: "Kenta (19, Mishima)",
     name: "三島　健太",
     sex: Sex::Male,
-    birthdate: "2007-09-10",
+    birthdate: "2007-04-15",
     address: "静岡県三島市北田町４番４７号",
     city: MISHIMA,
 };

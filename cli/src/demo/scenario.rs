@@ -2,6 +2,7 @@
 //! reports every step to the narrative. Scenario 9 opens the forum account of scenario 4.
 
 pub mod age;
+pub mod birthday;
 pub mod clinic;
 pub mod consent;
 pub mod escrow;
@@ -19,7 +20,7 @@ use super::DemoResult;
 type Play = fn(&World, &mut Narrative) -> DemoResult<()>;
 
 /// Every scenario: its title and how to play it.
-pub const SCENARIOS: [(&str, Play); 9] = [
+pub const SCENARIOS: [(&str, Play); 10] = [
     ("A convenience store checks age ≥ 20", age::play),
     (
         "A Kobe subway gate admits a resident pupil, refuses a non-resident",
@@ -52,6 +53,10 @@ pub const SCENARIOS: [(&str, Play); 9] = [
     (
         "Two trustees open an escrowed pseudonym; one alone cannot",
         escrow::play,
+    ),
+    (
+        "A resident turns 20: the wallet renews its stale age copies by itself",
+        birthday::play,
     ),
 ];
 
