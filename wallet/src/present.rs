@@ -18,6 +18,7 @@
 
 use std::collections::BTreeMap;
 
+use myna_vc_core::calendar::CalendarDate;
 use myna_vc_core::claim_path::ClaimPath;
 use myna_vc_core::compact::{self, InPersonChallenge};
 use myna_vc_core::dcql::{CredentialView, DcqlQuery, Format, QueryId};
@@ -28,6 +29,7 @@ use myna_vc_core::time::NumericDate;
 use serde_json::{Map, Value};
 
 use crate::credentials::{pick_instance, StoredCredential, ANCHOR_CONFIGURATION};
+use crate::freshness::stale_claims;
 use crate::error::{Error, Result};
 use crate::history::Event;
 use crate::keys::VerifierId;
@@ -323,6 +325,11 @@ fn candidates<'a>(
         };
         let sd_jwt = SdJwt::parse(&instance.sd_jwt)?;
         let claims = sd_jwt.unverified_claims()?;
+        // Every copy of a group states the same claims. One whose age flag went stale can
+        // only get its holder refused: it waits for `Wallet::refresh_stale` instead.
+        if !stale_claims(&claims, CalendarDate::from_numeric_date_jst(now)?)?.is_empty() {
+            continue;
+        }
         let vct = Vct::parse(&instance.vct)?;
         let cost = cheapest(&request.query, &sd_jwt, &vct, &claims);
         out.push(Candidate {

@@ -82,6 +82,18 @@ fn an_age_credential_whose_false_flag_turned_true_is_listed_stale_until_exp() {
         myna_wallet::freshness::stale_claims_of(&stale[0], day("2024-01-10")).unwrap(),
         ["age_over_20"]
     );
+    // A stale copy is not presented (it could only get Kenta refused); the day before it is.
+    let query = br#"{"credentials": [{"id": "age", "format": "dc+sd-jwt",
+        "meta": {"vct_values": ["urn:myna-vc:vct:age:1"]}, "claims": [{"path": ["age_over_20"]}]}]}"#;
+    let request = || myna_wallet::present::PresentationRequest {
+        verifier: myna_wallet::keys::VerifierId::new("https://konbini.example").unwrap(),
+        nonce: "n-0S6_WzA2Mj".into(),
+        query: myna_vc_core::dcql::DcqlQuery::from_json(query).unwrap(),
+        state: None,
+    };
+    assert!(wallet.prepare(request(), day("2024-01-09")).is_ok());
+    assert!(wallet.prepare(request(), day("2024-01-10")).is_err());
+
     // Once expired it is no longer a refresh candidate (it is simply expired).
     let exp = claims["exp"].as_i64().unwrap();
     assert!(wallet
