@@ -233,16 +233,17 @@ async fn one_presentation_per_policy_over_loopback() {
         assert_eq!(again.status(), 404, "{name}");
     }
 
-    // Two holders' credentials in one answer (a Kobe adult's residence, a child's age): the
-    // service decides through the same verification path, one holder key per presentation.
-    let pupil_pass = &names[3];
-    let request = create(pupil_pass).await;
+    // Two holders' credentials in one answer (a Himeji adult's residence, a visiting child's
+    // age): the service decides through the same verification path, one holder key per
+    // presentation.
+    let child_entry = &names[4];
+    let request = create(child_entry).await;
     let nonce = request["nonce"].as_str().unwrap();
     let (adult, child) = (Holder::new(), Holder::new());
     let (residence, _) = world.issue(
-        KOBE,
+        HIMEJI,
         Kind::Resident,
-        resident_claims("281000", "28"),
+        resident_claims("282014", "28"),
         &adult,
     );
     let child_claims = age_claims(
@@ -259,7 +260,7 @@ async fn one_presentation_per_policy_over_loopback() {
     let mixed = Submission::single("resident", &world.present(&residence, &adult, &[], nonce))
         .with(
             "age",
-            &world.present(&childs_age, &child, &["age_over_15"], nonce),
+            &world.present(&childs_age, &child, &["age_over_4", "age_over_15"], nonce),
         );
     let decision: Value = post(
         request["response_uri"].as_str().unwrap(),
@@ -270,7 +271,7 @@ async fn one_presentation_per_policy_over_loopback() {
     .json()
     .await
     .unwrap();
-    assert_eq!(decision["policy"], pupil_pass.as_str());
+    assert_eq!(decision["policy"], child_entry.as_str());
     assert_eq!(decision["accepted"], false, "{decision}");
     assert_eq!(decision["reason"], "holder_mismatch", "{decision}");
 

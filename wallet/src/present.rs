@@ -29,8 +29,8 @@ use myna_vc_core::time::NumericDate;
 use serde_json::{Map, Value};
 
 use crate::credentials::{pick_instance, StoredCredential, ANCHOR_CONFIGURATION};
-use crate::freshness::stale_claims;
 use crate::error::{Error, Result};
+use crate::freshness::stale_claims;
 use crate::history::Event;
 use crate::keys::VerifierId;
 use crate::store::{Table, WalletStore, WriteOp};
