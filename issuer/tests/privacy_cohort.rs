@@ -27,7 +27,8 @@ use myna_jpki::holder::{Address, BirthDate, HolderFacts, HolderName, Sex};
 use myna_vc_core::age::AgeClaims;
 use myna_vc_core::b64;
 use myna_vc_core::calendar::CalendarDate;
-use myna_vc_core::crypto::{default_provider, SecretKey};
+use myna_vc_core::crypto::{default_provider, SecretKey, Signer};
+use myna_vc_core::municipality::Municipality;
 use myna_vc_core::public_expense::{PublicExpensePayerNumber, RecipientNumber};
 use myna_vc_core::sdjwt::SdJwt;
 use myna_vc_core::status_list::{Status, StatusListUri};
@@ -36,6 +37,36 @@ use serde_json::Value;
 
 const RESIDENTS: usize = 1_000;
 const LIFETIME_DAYS: u32 = 365;
+
+/// Maebashi's issuer: an in-memory store with one status list, a signing key.
+struct City {
+    store: MemoryStore,
+    signer: Box<dyn Signer>,
+}
+
+impl City {
+    fn maebashi() -> City {
+        let store = MemoryStore::new();
+        let list = StatusListUri::new("https://city.maebashi.example/status/1").unwrap();
+        store.create_status_list(&list, 1 << 16).unwrap();
+        let key = SecretKey::generate_p256().unwrap();
+        City {
+            store,
+            signer: default_provider().signer(&key).unwrap(),
+        }
+    }
+
+    fn issuer(&self) -> CredentialIssuer<'_, MemoryStore> {
+        let maebashi = Municipality::new("102016".parse().unwrap(), "群馬県", "前橋市").unwrap();
+        let list = StatusListUri::new("https://city.maebashi.example/status/1").unwrap();
+        let mut profile =
+            IssuerProfile::municipality("https://city.maebashi.example", maebashi, list);
+        profile.kid = Some("key-1".into());
+        CredentialIssuer::new(&self.store, &*self.signer, profile)
+            .unwrap()
+            .with_lifetime_days(LIFETIME_DAYS)
+    }
+}
 
 /// A small deterministic generator (xorshift64*): the population is the same on every run.
 struct Dice(u64);
@@ -216,25 +247,8 @@ fn assert_one_cohort(kind: &str, credentials: &[SdJwt], disclosed: &[&str]) {
 
 #[test]
 fn privacy_values_in_the_clear_are_shared_by_the_issuance_day_cohort() {
-    let store = MemoryStore::new();
-    let list = StatusListUri::new("https://city.maebashi.example/status/1").unwrap();
-    store.create_status_list(&list, 1 << 16).unwrap();
-    let key = SecretKey::generate_p256().unwrap();
-    let signer = default_provider().signer(&key).unwrap();
-    let mut profile = IssuerProfile::municipality(
-        "https://city.maebashi.example",
-        myna_vc_core::municipality::Municipality::new(
-            "102016".parse().unwrap(),
-            "群馬県",
-            "前橋市",
-        )
-        .unwrap(),
-        list,
-    );
-    profile.kid = Some("key-1".into());
-    let issuer = CredentialIssuer::new(&store, &*signer, profile)
-        .unwrap()
-        .with_lifetime_days(LIFETIME_DAYS);
+    let city = City::maebashi();
+    let issuer = city.issuer();
 
     let day = CalendarDate::parse("2027-04-01").unwrap();
     let residents = population(day);
@@ -312,23 +326,8 @@ fn privacy_values_in_the_clear_are_shared_by_the_issuance_day_cohort() {
 
 #[test]
 fn privacy_age_flags_are_never_wrong_in_the_dangerous_direction() {
-    let store = MemoryStore::new();
-    let list = StatusListUri::new("https://city.maebashi.example/status/1").unwrap();
-    store.create_status_list(&list, 1 << 12).unwrap();
-    let signer = default_provider()
-        .signer(&SecretKey::generate_p256().unwrap())
-        .unwrap();
-    let profile = IssuerProfile::municipality(
-        "https://city.maebashi.example",
-        myna_vc_core::municipality::Municipality::new(
-            "102016".parse().unwrap(),
-            "群馬県",
-            "前橋市",
-        )
-        .unwrap(),
-        list,
-    );
-    let issuer = CredentialIssuer::new(&store, &*signer, profile).unwrap();
+    let city = City::maebashi();
+    let issuer = city.issuer();
     let day = CalendarDate::parse("2027-04-01").unwrap();
     let holder = SecretKey::generate_p256().unwrap().public_key();
     let mut stale_false_seen = false;
@@ -368,23 +367,9 @@ fn privacy_age_flags_are_never_wrong_in_the_dangerous_direction() {
 
 #[test]
 fn privacy_a_certificate_expiring_before_exp_lapses_through_the_status_list() {
-    let store = MemoryStore::new();
-    let list = StatusListUri::new("https://city.maebashi.example/status/1").unwrap();
-    store.create_status_list(&list, 1 << 12).unwrap();
-    let signer = default_provider()
-        .signer(&SecretKey::generate_p256().unwrap())
-        .unwrap();
-    let profile = IssuerProfile::municipality(
-        "https://city.maebashi.example",
-        myna_vc_core::municipality::Municipality::new(
-            "102016".parse().unwrap(),
-            "群馬県",
-            "前橋市",
-        )
-        .unwrap(),
-        list,
-    );
-    let issuer = CredentialIssuer::new(&store, &*signer, profile).unwrap();
+    let city = City::maebashi();
+    let issuer = city.issuer();
+    let store = &city.store;
     let now = CalendarDate::parse("2027-04-01")
         .unwrap()
         .start_jst()
@@ -414,10 +399,10 @@ fn privacy_a_certificate_expiring_before_exp_lapses_through_the_status_list() {
     // The record keeps the personal limit, and lapsing enforces it through the status list.
     assert_eq!(soon.record.expires_at, certificate_ends);
     assert_eq!(
-        lapse_due(&store, certificate_ends.minus_seconds(1)).unwrap(),
+        lapse_due(store, certificate_ends.minus_seconds(1)).unwrap(),
         0
     );
-    assert_eq!(lapse_due(&store, certificate_ends).unwrap(), 1);
+    assert_eq!(lapse_due(store, certificate_ends).unwrap(), 1);
     assert_eq!(
         store.credential_status(&soon.record.id).unwrap(),
         Status::INVALID
@@ -426,33 +411,14 @@ fn privacy_a_certificate_expiring_before_exp_lapses_through_the_status_list() {
         store.credential_status(&later.record.id).unwrap(),
         Status::VALID
     );
-    assert_eq!(
-        lapse_due(&store, certificate_ends).unwrap(),
-        0,
-        "idempotent"
-    );
+    assert_eq!(lapse_due(store, certificate_ends).unwrap(), 0, "idempotent");
 }
 
 #[test]
 fn privacy_the_number_of_digests_does_not_tell_which_optional_claims_a_holder_has() {
     use myna_issuer::issuance::ShelterCheckIn;
-    let store = MemoryStore::new();
-    let list = StatusListUri::new("https://city.kobe.example/status/1").unwrap();
-    store.create_status_list(&list, 1 << 12).unwrap();
-    let signer = default_provider()
-        .signer(&SecretKey::generate_p256().unwrap())
-        .unwrap();
-    let profile = IssuerProfile::municipality(
-        "https://city.kobe.example",
-        myna_vc_core::municipality::Municipality::new(
-            "281000".parse().unwrap(),
-            "兵庫県",
-            "神戸市",
-        )
-        .unwrap(),
-        list,
-    );
-    let issuer = CredentialIssuer::new(&store, &*signer, profile).unwrap();
+    let city = City::maebashi();
+    let issuer = city.issuer();
     let now = CalendarDate::parse("2027-04-01")
         .unwrap()
         .start_jst()

@@ -159,6 +159,42 @@ impl Exchange<'_> {
     }
 }
 
+/// The issuer's metadata and an access token for `offer`'s pre-authorized code (with the
+/// transaction code, if the offer asks for one).
+pub(crate) fn redeem_code(
+    transport: &dyn IssuerTransport,
+    offer: &CredentialOffer,
+    tx_code: Option<&str>,
+) -> Result<(CredentialIssuerMetadata, TokenResponse)> {
+    let grant = offer
+        .grants
+        .pre_authorized_code
+        .as_ref()
+        .ok_or_else(|| Error::invalid("credential offer", "no pre-authorized code grant"))?;
+    if grant.tx_code.is_some() && tx_code.is_none() {
+        return Err(Error::invalid(
+            "transaction code",
+            "the offer asks for one: type the code the issuer sent",
+        ));
+    }
+    let metadata = transport.metadata(&offer.credential_issuer)?;
+    if metadata.credential_issuer != offer.credential_issuer {
+        return Err(Error::Refused(
+            "the metadata names another issuer than the offer".into(),
+        ));
+    }
+    let token = transport.token(
+        &metadata,
+        &TokenRequest {
+            pre_authorized_code: grant.pre_authorized_code.clone(),
+            tx_code: tx_code.map(TxCodeValue::new),
+            authorization_details: None,
+            client_id: None,
+        },
+    )?;
+    Ok((metadata, token))
+}
+
 /// A random identifier: 128 bits, base64url.
 pub(crate) fn random_id() -> Result<String> {
     let mut bytes = [0u8; 16];
@@ -244,31 +280,7 @@ impl<S: WalletStore> Wallet<S> {
         now: NumericDate,
         binding: Binding<'_>,
     ) -> Result<Vec<ReceivedBatch>> {
-        let grant =
-            offer.grants.pre_authorized_code.as_ref().ok_or_else(|| {
-                Error::invalid("credential offer", "no pre-authorized code grant")
-            })?;
-        if grant.tx_code.is_some() && tx_code.is_none() {
-            return Err(Error::invalid(
-                "transaction code",
-                "the offer asks for one: type the code the issuer sent",
-            ));
-        }
-        let metadata = transport.metadata(&offer.credential_issuer)?;
-        if metadata.credential_issuer != offer.credential_issuer {
-            return Err(Error::Refused(
-                "the metadata names another issuer than the offer".into(),
-            ));
-        }
-        let token = transport.token(
-            &metadata,
-            &TokenRequest {
-                pre_authorized_code: grant.pre_authorized_code.clone(),
-                tx_code: tx_code.map(TxCodeValue::new),
-                authorization_details: None,
-                client_id: None,
-            },
-        )?;
+        let (metadata, token) = redeem_code(transport, offer, tx_code)?;
         let exchange = Exchange {
             transport,
             metadata: &metadata,

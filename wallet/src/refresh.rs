@@ -22,9 +22,7 @@
 //! no later than the old ones would have: a refresh renews claims, never validity.
 
 use myna_vc_core::claim_path::ClaimPath;
-use myna_vc_core::oid4vci::{
-    build_key_proof, CredentialOffer, CredentialRequest, IssuerId, TokenRequest,
-};
+use myna_vc_core::oid4vci::{build_key_proof, CredentialOffer, CredentialRequest, IssuerId};
 use myna_vc_core::sdjwt::{KeyBinding, SdJwt};
 use myna_vc_core::time::NumericDate;
 use serde_json::Value;
@@ -33,7 +31,7 @@ use crate::credentials::StoredCredential;
 use crate::error::{Error, Result};
 use crate::keys::KeyLabel;
 use crate::receipt::ReceiptCheck;
-use crate::receive::{random_id, IssuerTransport, ReceivedBatch};
+use crate::receive::{random_id, redeem_code, IssuerTransport, ReceivedBatch};
 use crate::store::{Table, WalletStore, WriteOp};
 use crate::Wallet;
 
@@ -107,26 +105,7 @@ impl<S: WalletStore> Wallet<S> {
         check: &ReceiptCheck<'_>,
         now: NumericDate,
     ) -> Result<ReceivedBatch> {
-        let grant = offer
-            .grants
-            .pre_authorized_code
-            .as_ref()
-            .ok_or_else(|| Error::invalid("refresh offer", "no pre-authorized code grant"))?;
-        let metadata = transport.metadata(&offer.credential_issuer)?;
-        if metadata.credential_issuer != offer.credential_issuer {
-            return Err(Error::Refused(
-                "the metadata names another issuer than the offer".into(),
-            ));
-        }
-        let token = transport.token(
-            &metadata,
-            &TokenRequest {
-                pre_authorized_code: grant.pre_authorized_code.clone(),
-                tx_code: None,
-                authorization_details: None,
-                client_id: None,
-            },
-        )?;
+        let (metadata, token) = redeem_code(transport, offer, None)?;
         let nonce = transport.nonce(&metadata)?;
         let batch = random_id()?;
         let issuer = &metadata.credential_issuer;

@@ -9,8 +9,8 @@
 
 mod common;
 
-use common::{new_wallet, types, InProcessIssuer, ISS};
-use myna_issuer::issuance::{AgeRequest, CredentialIssuer, IssuerProfile};
+use common::{new_wallet, types, InProcessIssuer};
+use myna_issuer::issuance::AgeRequest;
 use myna_issuer::record::SubjectHandle;
 use myna_vc_core::calendar::CalendarDate;
 use myna_wallet::keys::KeyLabel;
@@ -23,17 +23,7 @@ fn an_age_credential_whose_false_flag_turned_true_is_listed_stale_until_exp() {
     let now = issuer.now; // 2023-11-15 JST
                           // Kenta is 19 today and turns 20 on 2024-01-10, long before the cohort's `exp`.
     let birth = CalendarDate::parse("2004-01-10").unwrap();
-    let profile = IssuerProfile::municipality(
-        ISS,
-        myna_vc_core::municipality::Municipality::new(
-            "102016".parse().unwrap(),
-            "群馬県",
-            "前橋市",
-        )
-        .unwrap(),
-        issuer.uri.clone(),
-    );
-    let city = CredentialIssuer::new(&issuer.store, &*issuer.signer, profile).unwrap();
+    let city = issuer.credential_issuer();
     let key = wallet
         .holder_keys()
         .public_key(&KeyLabel::credential("kenta", 0))

@@ -11,8 +11,8 @@ mod common;
 
 use std::collections::HashSet;
 
-use common::{stocked_wallet, InProcessIssuer, BATCH, ISS};
-use myna_issuer::issuance::{AgeRequest, CredentialIssuer, IssuerProfile};
+use common::{stocked_wallet, InProcessIssuer, BATCH};
+use myna_issuer::issuance::AgeRequest;
 use myna_issuer::record::SubjectHandle;
 use myna_vc_core::calendar::CalendarDate;
 use myna_vc_core::claim_path::ClaimPath;
@@ -290,17 +290,7 @@ fn two_verifiers_see_no_common_per_credential_value() {
 /// An age credential for another person (born 2003-11-15: 20 on the very day, a birthday
 /// the holder does not share) from the same issuer, eleven hours later the same JST day.
 fn someone_else_the_same_day(issuer: &InProcessIssuer) -> SdJwt {
-    let profile = IssuerProfile::municipality(
-        ISS,
-        myna_vc_core::municipality::Municipality::new(
-            "102016".parse().unwrap(),
-            "群馬県",
-            "前橋市",
-        )
-        .unwrap(),
-        issuer.uri.clone(),
-    );
-    let city = CredentialIssuer::new(&issuer.store, &*issuer.signer, profile).unwrap();
+    let city = issuer.credential_issuer();
     let later = issuer.now.plus_seconds(11 * 3600);
     assert_eq!(
         CalendarDate::from_numeric_date_jst(later).unwrap(),

@@ -142,7 +142,8 @@ impl InProcessIssuer {
         )
     }
 
-    fn credential_issuer(&self) -> CredentialIssuer<'_, IssuerStore> {
+    /// The municipality's issuance library, on this issuer's store, key and status list.
+    pub fn credential_issuer(&self) -> CredentialIssuer<'_, IssuerStore> {
         let maebashi = Municipality::new("102016".parse().unwrap(), "群馬県", "前橋市").unwrap();
         let profile = IssuerProfile::municipality(ISS, maebashi, self.uri.clone());
         CredentialIssuer::new(&self.store, &*self.signer, profile).unwrap()
