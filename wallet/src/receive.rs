@@ -15,6 +15,7 @@
 //! the anchor credential, checked and stored.
 
 use myna_vc_core::b64;
+use myna_vc_core::claim_path::ClaimPath;
 use myna_vc_core::crypto::fill_random;
 use myna_vc_core::jwk::Jwk;
 use myna_vc_core::oid4vci::{
@@ -340,15 +341,7 @@ impl<S: WalletStore> Wallet<S> {
         let nonce = exchange.transport.nonce(exchange.metadata)?;
         let signer = self.keys.signer(&anchor.key)?;
         let proof = build_key_proof(&*signer, issuer, Some(&nonce.c_nonce), now)?;
-        let presentation = SdJwt::parse(&anchor.sd_jwt)?
-            .select(&[])?
-            .bind(&KeyBinding {
-                audience: issuer.as_str(),
-                nonce: nonce.c_nonce.as_str(),
-                issued_at: now,
-                signer: &*signer,
-            })?
-            .to_string();
+        let presentation = self.present_to_issuer(anchor, &[], issuer, &nonce.c_nonce, now)?;
         let mut request = CredentialRequest::for_configuration(configuration_id, vec![proof]);
         request
             .other
@@ -356,6 +349,28 @@ impl<S: WalletStore> Wallet<S> {
         let issued = exchange.request(&request)?;
         let slots = vec![(0, anchor.key.clone())];
         self.keep_for(batch, slots, configuration_id, &issued, check, now)
+    }
+
+    /// `credential` disclosing `shown`, key-bound to `issuer` and its `c_nonce`: what an
+    /// issuer asks for beside a credential request (an anchor, a copy to refresh).
+    pub(crate) fn present_to_issuer(
+        &self,
+        credential: &StoredCredential,
+        shown: &[ClaimPath],
+        issuer: &IssuerId,
+        c_nonce: &CNonce,
+        now: NumericDate,
+    ) -> Result<String> {
+        let signer = self.keys.signer(&credential.key)?;
+        Ok(SdJwt::parse(&credential.sd_jwt)?
+            .select(shown)?
+            .bind(&KeyBinding {
+                audience: issuer.as_str(),
+                nonce: c_nonce.as_str(),
+                issued_at: now,
+                signer: &*signer,
+            })?
+            .to_string())
     }
 
     /// The newest anchor credential from `issuer`.

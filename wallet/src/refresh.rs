@@ -23,7 +23,6 @@
 
 use myna_vc_core::claim_path::ClaimPath;
 use myna_vc_core::oid4vci::{build_key_proof, CredentialOffer, CredentialRequest, IssuerId};
-use myna_vc_core::sdjwt::{KeyBinding, SdJwt};
 use myna_vc_core::time::NumericDate;
 use serde_json::Value;
 
@@ -124,16 +123,8 @@ impl<S: WalletStore> Wallet<S> {
             let proofs = self.key_proofs(&batch, size, issuer, Some(&nonce.c_nonce), now)?;
             (slots, proofs)
         };
-        let signer = self.keys.signer(&copy.key)?;
-        let presentation = SdJwt::parse(&copy.sd_jwt)?
-            .select(&[ClaimPath::key("birthdate")])?
-            .bind(&KeyBinding {
-                audience: issuer.as_str(),
-                nonce: nonce.c_nonce.as_str(),
-                issued_at: now,
-                signer: &*signer,
-            })?
-            .to_string();
+        let birthdate = [ClaimPath::key("birthdate")];
+        let presentation = self.present_to_issuer(copy, &birthdate, issuer, &nonce.c_nonce, now)?;
         let mut request = CredentialRequest::for_configuration(AGE_CONFIGURATION, proofs);
         request
             .other
