@@ -37,7 +37,6 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
-use myna_vc_core::status_list::Status;
 use myna_vc_core::time::NumericDate;
 
 use crate::audit::ActorRole;
@@ -52,10 +51,12 @@ use crate::store::Store;
 pub fn lapse_due<S: Store + ?Sized>(store: &S, now: NumericDate) -> Result<usize> {
     let mut lapsed = 0;
     for record in store.all_records()? {
-        if !record.facts.contains(Fact::CardCertificate) || record.expires_at > now {
-            continue;
-        }
-        if store.credential_status(&record.id)? != Status::VALID {
+        // The record's last change tells its status without another read: valid unless
+        // revoked or suspended since issuance (a resumption makes it valid again).
+        let valid = record
+            .last_change
+            .is_none_or(|change| change.transition == Transition::Resume);
+        if !valid || !record.facts.contains(Fact::CardCertificate) || record.expires_at > now {
             continue;
         }
         store.change_status(

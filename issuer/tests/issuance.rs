@@ -198,113 +198,81 @@ fn a_resident_credential_needs_an_address_in_the_municipality() {
 fn any_configured_municipality_issues_resident_credentials() {
     let c = city();
     let signer = default_provider().signer(&c.key).unwrap();
-    let now = noon("2026-11-21");
-    let until = now.plus_seconds(365 * 86_400);
-    let subject = SubjectHandle::random().unwrap();
     let atami = Municipality::new("222054".parse().unwrap(), "静岡県", "熱海市").unwrap();
     assert!(
         Municipality::lookup(atami.code()).is_none(),
         "not in the table"
     );
-    let issuer = CredentialIssuer::new(
-        &c.store,
-        &*signer,
-        IssuerProfile::municipality("https://city.atami.example", atami, c.list.clone()),
-    )
-    .unwrap();
-    let issued = issuer
-        .resident(
-            subject,
-            &facts("静岡県熱海市中央町１番１号", "419900505"),
-            &holder(),
-            until,
-            now,
-        )
-        .unwrap();
-    let gate = seen(
-        &c,
-        &issued.credential,
-        &[],
-        "urn:myna-vc:vct:resident:1",
-        now,
-    );
+    let gate = resident_seen(&c, &*signer, atami, "静岡県熱海市中央町１番１号").unwrap();
     assert_eq!(gate["municipality_code"], "222054");
     assert_eq!(gate["prefecture_code"], "22");
     // Next door in Itō is not Atami.
-    let ito = issuer.resident(
-        subject,
-        &facts("静岡県伊東市大原２丁目１番１号", "419900505"),
-        &holder(),
-        until,
-        now,
-    );
+    let atami = Municipality::new("222054".parse().unwrap(), "静岡県", "熱海市").unwrap();
+    let ito = resident_seen(&c, &*signer, atami, "静岡県伊東市大原２丁目１番１号");
     assert!(
         matches!(ito, Err(Error::NotResident(code)) if code.to_string() == "222054"),
         "{ito:?}"
     );
 
     // Tokyo's special wards are municipalities of their own.
-    let chiyoda = Municipality::new("131016".parse().unwrap(), "東京都", "千代田区").unwrap();
-    let issuer = CredentialIssuer::new(
-        &c.store,
+    let chiyoda = || Municipality::new("131016".parse().unwrap(), "東京都", "千代田区").unwrap();
+    let gate = resident_seen(
+        &c,
         &*signer,
-        IssuerProfile::municipality("https://city.chiyoda.example", chiyoda, c.list.clone()),
+        chiyoda(),
+        "東京都千代田区丸の内１丁目１番１号",
     )
     .unwrap();
-    let issued = issuer
-        .resident(
-            subject,
-            &facts("東京都千代田区丸の内１丁目１番１号", "419900505"),
-            &holder(),
-            until,
-            now,
-        )
-        .unwrap();
-    let gate = seen(
+    assert_eq!(gate["municipality_code"], "131016");
+    assert_eq!(gate["prefecture_code"], "13");
+    let chuo = resident_seen(&c, &*signer, chiyoda(), "東京都中央区銀座１丁目１番１号");
+    assert!(matches!(chuo, Err(Error::NotResident(_))), "{chuo:?}");
+
+    // A designated city's ward, named with its city as addresses write it.
+    let kobe_chuo =
+        || Municipality::new("281018".parse().unwrap(), "兵庫県", "神戸市中央区").unwrap();
+    let own = resident_seen(
         &c,
+        &*signer,
+        kobe_chuo(),
+        "兵庫県神戸市中央区加納町６丁目５番１号",
+    );
+    assert!(own.is_ok());
+    let higashinada = resident_seen(
+        &c,
+        &*signer,
+        kobe_chuo(),
+        "兵庫県神戸市東灘区住吉東町５丁目２番１号",
+    );
+    assert!(matches!(higashinada, Err(Error::NotResident(_))));
+}
+
+/// What a gate sees of the resident credential `municipality`'s issuer makes for a holder
+/// certified at `address`, or the refusal.
+fn resident_seen(
+    c: &City,
+    signer: &dyn Signer,
+    municipality: Municipality,
+    address: &str,
+) -> Result<serde_json::Map<String, Value>, Error> {
+    let now = noon("2026-11-21");
+    let iss = format!("https://city-{}.example", municipality.code());
+    let profile = IssuerProfile::municipality(&iss, municipality, c.list.clone());
+    let issuer = CredentialIssuer::new(&c.store, signer, profile)?;
+    let issued = issuer.resident(
+        SubjectHandle::random().unwrap(),
+        &facts(address, "419900505"),
+        &holder(),
+        now.plus_seconds(365 * 86_400),
+        now,
+    )?;
+    Ok(seen(
+        c,
         &issued.credential,
         &[],
         "urn:myna-vc:vct:resident:1",
         now,
-    );
-    assert_eq!(gate["municipality_code"], "131016");
-    assert_eq!(gate["prefecture_code"], "13");
-    let chuo = issuer.resident(
-        subject,
-        &facts("東京都中央区銀座１丁目１番１号", "419900505"),
-        &holder(),
-        until,
-        now,
-    );
-    assert!(matches!(chuo, Err(Error::NotResident(_))), "{chuo:?}");
-
-    // A designated city's ward, named with its city as addresses write it.
-    let kobe_chuo = Municipality::new("281018".parse().unwrap(), "兵庫県", "神戸市中央区").unwrap();
-    let issuer = CredentialIssuer::new(
-        &c.store,
-        &*signer,
-        IssuerProfile::municipality("https://ward.kobe-chuo.example", kobe_chuo, c.list.clone()),
-    )
-    .unwrap();
-    assert!(issuer
-        .resident(
-            subject,
-            &facts("兵庫県神戸市中央区加納町６丁目５番１号", "419900505"),
-            &holder(),
-            until,
-            now,
-        )
-        .is_ok());
-    assert!(matches!(
-        issuer.resident(
-            subject,
-            &facts("兵庫県神戸市東灘区住吉東町５丁目２番１号", "419900505"),
-            &holder(),
-            until,
-            now,
-        ),
-        Err(Error::NotResident(_))
-    ));
+    ))
 }
 
 fn age_claims(c: &City, birth: &str, today: &str) -> (serde_json::Map<String, Value>, NumericDate) {

@@ -51,7 +51,7 @@ async fn refresh(
     server: &Server,
     key: &dyn Signer,
     now: NumericDate,
-    refresh: impl Fn(&CNonce) -> Option<String>,
+    refresh: impl Fn(&CNonce) -> Option<Value>,
 ) -> reqwest::Response {
     let (status, offer) = json(
         client()
@@ -69,7 +69,7 @@ async fn refresh(
     let mut request = json!({"credential_configuration_id": "age",
         "proofs": {"jwt": Wallet::proofs(&[key], &nonce, now)}});
     if let Some(p) = refresh(&nonce) {
-        request["refresh_presentation"] = Value::String(p);
+        request["refresh_presentation"] = p;
     }
     wallet.credential_request(&token, &request).await
 }
@@ -121,24 +121,52 @@ async fn a_stale_age_copy_is_refreshed_once_for_the_same_person() {
     .await;
     assert_eq!(status, 404);
 
-    // Refused: no presentation, birth date not disclosed, bound by another key.
+    // Garbage refresh-offer bodies: typed 400s, nothing offered.
+    for body in [
+        "[]",
+        r#"{"credential": 5}"#,
+        r#"{"credential": "age", "extra": 1}"#,
+        r#"{"credential":"#,
+        "not json",
+    ] {
+        let response = client()
+            .post(server.url("/refresh-offers"))
+            .header("content-type", "application/json")
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 400, "{body}");
+    }
+
+    // Refused: no presentation, garbage, a number, birth date not disclosed, another key.
     let fresh = signer();
     let none = refresh(&server, &*fresh, later, |_| None).await;
     assert_error(none, 400, "credential_request_denied").await;
+    let garbage = refresh(&server, &*fresh, later, |_| Some(json!("a.b.c~~"))).await;
+    assert_error(garbage, 400, "credential_request_denied").await;
+    let number = refresh(&server, &*fresh, later, |_| Some(json!(42))).await;
+    assert_error(number, 400, "credential_request_denied").await;
+    let truncated = refresh(&server, &*fresh, later, |n| {
+        let p = presentation(&copies[0], &["birthdate"], &*phone, n, later);
+        Some(json!(p[..p.len() / 2]))
+    })
+    .await;
+    assert_error(truncated, 400, "credential_request_denied").await;
     let hidden = refresh(&server, &*fresh, later, |n| {
-        Some(presentation(&copies[0], &[], &*phone, n, later))
+        Some(presentation(&copies[0], &[], &*phone, n, later).into())
     })
     .await;
     assert_error(hidden, 400, "credential_request_denied").await;
     let foreign_key = refresh(&server, &*fresh, later, |n| {
-        Some(presentation(&copies[1], &["birthdate"], &*phone, n, later))
+        Some(presentation(&copies[1], &["birthdate"], &*phone, n, later).into())
     })
     .await;
     assert_error(foreign_key, 400, "credential_request_denied").await;
 
     // The phone's copy with its birth date: a fresh credential, computed for today.
     let ok = refresh(&server, &*fresh, later, |n| {
-        Some(presentation(&copies[0], &["birthdate"], &*phone, n, later))
+        Some(presentation(&copies[0], &["birthdate"], &*phone, n, later).into())
     })
     .await;
     let (status, body) = json(ok).await;
@@ -164,13 +192,13 @@ async fn a_stale_age_copy_is_refreshed_once_for_the_same_person() {
 
     // One copy refreshes once: the same copy again is refused (it was revoked as superseded).
     let again = refresh(&server, &*signer(), later, |n| {
-        Some(presentation(&copies[0], &["birthdate"], &*phone, n, later))
+        Some(presentation(&copies[0], &["birthdate"], &*phone, n, later).into())
     })
     .await;
     assert_error(again, 400, "credential_request_denied").await;
     // The tablet's copy is untouched and can still refresh.
     let tablet_ok = refresh(&server, &*signer(), later, |n| {
-        Some(presentation(&copies[1], &["birthdate"], &*tablet, n, later))
+        Some(presentation(&copies[1], &["birthdate"], &*tablet, n, later).into())
     })
     .await;
     assert_eq!(tablet_ok.status(), 200);

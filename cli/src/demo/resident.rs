@@ -147,18 +147,10 @@ impl Resident {
         check: &ReceiptCheck<'_>,
         now: NumericDate,
     ) -> DemoResult<usize> {
-        let issuer = IssuerId::new(city.spec.iss).map_err(fail)?;
-        let (auth, sign) = self.card_signers()?;
-        let (_, grant) = self
-            .wallet
-            .anchor_with_facts(transport, &issuer, &auth, Some(&sign), check, now)
-            .map_err(fail)?;
-        let offer = grant
-            .credential_offer
-            .ok_or("the issuer made no offer after anchoring")?;
+        let (offer, tx_code) = self.anchor_with_facts_at(transport, city, check, now)?;
         let batches = self
             .wallet
-            .receive(transport, &offer, grant.tx_code.as_deref(), check, now)
+            .receive(transport, &offer, tx_code.as_deref(), check, now)
             .map_err(fail)?;
         Ok(batches.iter().map(|b| b.credentials.len()).sum())
     }

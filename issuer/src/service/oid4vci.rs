@@ -298,7 +298,7 @@ fn anchor_blocking(shared: &Shared, request: AnchorRequest) -> Result<String, Ap
 }
 
 /// A credential request refused for a reason the holder can act on.
-fn denied(why: &str) -> ApiError {
+pub(super) fn denied(why: &str) -> ApiError {
     ApiError::new(
         StatusCode::BAD_REQUEST,
         ErrorCode::CredentialRequestDenied,

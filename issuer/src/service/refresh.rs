@@ -31,6 +31,7 @@ use serde_json::Value;
 
 use super::entitlement::{self, OfferedFacts};
 use super::http::{json_no_store, ApiError, JsonBody};
+use super::oid4vci::denied;
 use super::{Service, Shared};
 use crate::audit::ActorRole;
 use crate::credential_types::Kind;
@@ -91,7 +92,7 @@ pub(super) fn issue_refreshed(
     now: NumericDate,
 ) -> Result<Vec<String>, ApiError> {
     let presentation = presentation.and_then(Value::as_str).ok_or_else(|| {
-        refused(&format!(
+        denied(&format!(
             "a refresh is redeemed with `{REFRESH_PRESENTATION}`: a current age copy of this \
              issuer disclosing `birthdate`, key-bound to the c_nonce"
         ))
@@ -99,7 +100,7 @@ pub(super) fn issue_refreshed(
     let (birth, reference) = check_presented_copy(shared, presentation, c_nonce, now)?;
     let old = record_with_status(shared, &reference)?;
     if shared.store.credential_status(&old.id)? != Status::VALID {
-        return Err(refused("the presented copy is revoked or suspended"));
+        return Err(denied("the presented copy is revoked or suspended"));
     }
     super::oid4vci::bind_keys(shared, &old.subject, &OfferedFacts::AgeRefresh {}, keys)?;
     // Retired first: a second request with the same copy meets a revoked credential.
@@ -113,9 +114,7 @@ pub(super) fn issue_refreshed(
             now,
         )
         .map_err(|e| match e {
-            Error::IllegalTransition { .. } => {
-                refused("this copy was refreshed or revoked already")
-            }
+            Error::IllegalTransition { .. } => denied("this copy was refreshed or revoked already"),
             other => other.into(),
         })?;
     let requests: Vec<AgeRequest<'_>> = keys
@@ -157,17 +156,17 @@ fn check_presented_copy(
         &shared.issuer_public,
         &options,
     )
-    .map_err(|e| refused(&format!("the refresh presentation does not verify: {e}")))?;
+    .map_err(|e| denied(&format!("the refresh presentation does not verify: {e}")))?;
     let birth = verified
         .claims()
         .get("birthdate")
         .and_then(Value::as_str)
-        .ok_or_else(|| refused("the refresh presentation must disclose `birthdate`"))?;
-    let birth = CalendarDate::parse(birth).map_err(|e| refused(&e.to_string()))?;
+        .ok_or_else(|| denied("the refresh presentation must disclose `birthdate`"))?;
+    let birth = CalendarDate::parse(birth).map_err(|e| denied(&e.to_string()))?;
     let reference = verified
         .status()
-        .map_err(|e| refused(&e.to_string()))?
-        .ok_or_else(|| refused("the presented copy has no status entry"))?;
+        .map_err(|e| denied(&e.to_string()))?
+        .ok_or_else(|| denied("the presented copy has no status entry"))?;
     Ok((birth, reference))
 }
 
@@ -181,13 +180,5 @@ fn record_with_status(
         .all_records()?
         .into_iter()
         .find(|r| &r.status == reference)
-        .ok_or_else(|| refused("the presented copy is not one this issuer recorded"))
-}
-
-fn refused(why: &str) -> ApiError {
-    ApiError::new(
-        StatusCode::BAD_REQUEST,
-        ErrorCode::CredentialRequestDenied,
-        why.to_owned(),
-    )
+        .ok_or_else(|| denied("the presented copy is not one this issuer recorded"))
 }
