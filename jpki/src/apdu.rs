@@ -17,76 +17,14 @@ use zeroize::Zeroize;
 
 use crate::error::{Error, Result};
 
+pub use crate::status_word::StatusWord;
+
 /// The largest data field of a command (extended Lc).
 pub const MAX_COMMAND_DATA: usize = 65_535;
 /// The largest command APDU: header, extended Lc, data, extended Le.
 pub const MAX_COMMAND_BYTES: usize = 4 + 3 + MAX_COMMAND_DATA + 2;
 /// The largest response APDU: 65 536 data bytes and the status word.
 pub const MAX_RESPONSE_BYTES: usize = 65_536 + 2;
-
-/// A two-byte status word (SW1 SW2).
-#[derive(Clone, Copy, PartialEq, Eq, Hash)]
-pub struct StatusWord(pub u16);
-
-impl StatusWord {
-    /// 9000: success.
-    pub const SUCCESS: StatusWord = StatusWord(0x9000);
-    /// 6282: end of file reached before Le bytes.
-    pub const END_OF_FILE: StatusWord = StatusWord(0x6282);
-    /// 6700: wrong length.
-    pub const WRONG_LENGTH: StatusWord = StatusWord(0x6700);
-    /// 6981: command incompatible with the file structure.
-    pub const INCOMPATIBLE_FILE: StatusWord = StatusWord(0x6981);
-    /// 6982: security status not satisfied (PIN not verified).
-    pub const SECURITY_NOT_SATISFIED: StatusWord = StatusWord(0x6982);
-    /// 6983: authentication method blocked (PIN locked).
-    pub const PIN_BLOCKED: StatusWord = StatusWord(0x6983);
-    /// 6986: command not allowed (no current EF of the right kind).
-    pub const NOT_ALLOWED: StatusWord = StatusWord(0x6986);
-    /// 6A80: incorrect data field.
-    pub const WRONG_DATA: StatusWord = StatusWord(0x6A80);
-    /// 6A82: file or application not found.
-    pub const FILE_NOT_FOUND: StatusWord = StatusWord(0x6A82);
-    /// 6A86: incorrect P1-P2.
-    pub const WRONG_P1P2: StatusWord = StatusWord(0x6A86);
-    /// 6B00: offset outside the EF.
-    pub const WRONG_OFFSET: StatusWord = StatusWord(0x6B00);
-    /// 6D00: instruction not supported.
-    pub const INS_NOT_SUPPORTED: StatusWord = StatusWord(0x6D00);
-    /// 6E00: class not supported.
-    pub const CLA_NOT_SUPPORTED: StatusWord = StatusWord(0x6E00);
-
-    /// `63Cx`: a wrong PIN with `x` tries left.
-    pub const fn wrong_pin(tries_left: u8) -> StatusWord {
-        StatusWord(0x63C0 | (tries_left as u16 & 0x0F))
-    }
-
-    /// The tries left of a `63Cx` status.
-    pub const fn tries_left(self) -> Option<u8> {
-        if self.0 & 0xFFF0 == 0x63C0 {
-            Some((self.0 & 0x0F) as u8)
-        } else {
-            None
-        }
-    }
-
-    /// Whether it is 9000.
-    pub const fn is_success(self) -> bool {
-        self.0 == 0x9000
-    }
-}
-
-impl fmt::Display for StatusWord {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{:04X}", self.0)
-    }
-}
-
-impl fmt::Debug for StatusWord {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "StatusWord({self})")
-    }
-}
 
 /// A command APDU.
 #[derive(Clone, PartialEq, Eq)]
@@ -331,12 +269,6 @@ impl Response {
 }
 
 #[cfg(test)]
-#[allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::indexing_slicing,
-    clippy::panic
-)]
 mod tests {
     use super::*;
     use proptest::prelude::*;

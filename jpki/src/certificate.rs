@@ -11,8 +11,6 @@
 //! assert!(matches!(Certificate::parse(&[0x30, 0x03, 0x02, 0x01]), Err(Error::Der { .. })));
 //! ```
 
-use core::fmt;
-
 use myna_vc_core::crypto::RsaPublicKey;
 use myna_vc_core::time::NumericDate;
 use x509_parser::certificate::X509Certificate;
@@ -22,108 +20,32 @@ use x509_parser::prelude::FromDer;
 use x509_parser::x509::{AlgorithmIdentifier, X509Name, X509Version};
 
 use crate::error::{Error, Result};
+use crate::fingerprint::Fingerprint;
 use crate::holder::{attribute, Address, BirthDate, HolderFacts, HolderName, Sex, SubstituteMap};
 use crate::profile::{oid, other_name, CertificateType, Environment, KeyUsage, ObjectIdentifier};
-use crate::roots::Fingerprint;
 use crate::tlv;
+
+pub use crate::serial::SerialNumber;
 
 /// The largest certificate accepted (JPKI certificates are about 1.5 KB).
 pub const MAX_CERTIFICATE_BYTES: usize = 16 * 1024;
 
-/// A certificate serial number: a positive integer of at most 20 octets (RFC 5280 §4.1.2.2).
-///
-/// Kept as a fixed 20-byte big-endian array so that CRL indexes compare serials without
-/// allocating.
-///
-/// ```
-/// use myna_jpki::certificate::SerialNumber;
-/// let s = SerialNumber::from_u64(0x067C_6A21)?;
-/// assert_eq!(s.to_string(), "067C6A21");
-/// assert_eq!(SerialNumber::from_der_content(&[0x06, 0x7C, 0x6A, 0x21])?, s);
-/// assert!(SerialNumber::from_der_content(&[0x80]).is_err()); // negative
-/// assert!(SerialNumber::from_der_content(&[0x00, 0x01]).is_err()); // not minimal
-/// # Ok::<(), myna_jpki::Error>(())
-/// ```
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct SerialNumber([u8; 20]);
-
+/// Serial numbers from DER or from a number. These constructors report a malformed serial as
+/// [`Error::MalformedAttribute`]; they live here rather than in `serial.rs` because
+/// [`Error`] holds serial numbers, so the serial module must not depend on it.
 impl SerialNumber {
-    /// The most octets a serial may have.
-    pub const MAX_OCTETS: usize = 20;
-
     /// From the content octets of a DER INTEGER: minimal, positive, at most 20 octets of value.
     pub fn from_der_content(bytes: &[u8]) -> Result<Self> {
-        const WHAT: &str = "serial number";
-        let (&first, rest) = bytes
-            .split_first()
-            .ok_or_else(|| Error::malformed(WHAT, "empty INTEGER"))?;
-        if first & 0x80 != 0 {
-            return Err(Error::malformed(WHAT, "negative"));
-        }
-        if first == 0 && rest.first().is_none_or(|b| b & 0x80 == 0) {
-            let detail = if rest.is_empty() {
-                "zero"
-            } else {
-                "INTEGER not in minimal form"
-            };
-            return Err(Error::malformed(WHAT, detail));
-        }
-        let magnitude = if first == 0 { rest } else { bytes };
-        Self::from_magnitude(magnitude)
+        Self::parse_der_content(bytes).map_err(|detail| Error::malformed(SERIAL_NUMBER, detail))
     }
 
     /// From a number.
     pub fn from_u64(value: u64) -> Result<Self> {
-        let bytes = value.to_be_bytes();
-        let start = bytes.iter().position(|b| *b != 0).unwrap_or(bytes.len());
-        Self::from_magnitude(bytes.get(start..).unwrap_or_default())
-    }
-
-    fn from_magnitude(magnitude: &[u8]) -> Result<Self> {
-        if magnitude.is_empty() {
-            return Err(Error::malformed("serial number", "zero"));
-        }
-        let mut out = [0u8; 20];
-        let start = Self::MAX_OCTETS
-            .checked_sub(magnitude.len())
-            .ok_or_else(|| Error::malformed("serial number", "more than 20 octets"))?;
-        out.get_mut(start..)
-            .unwrap_or_default()
-            .copy_from_slice(magnitude);
-        Ok(SerialNumber(out))
-    }
-
-    /// The value, big-endian, without leading zero octets.
-    pub fn magnitude(&self) -> &[u8] {
-        let start = self.0.iter().position(|b| *b != 0).unwrap_or(self.0.len());
-        self.0.get(start..).unwrap_or_default()
-    }
-
-    /// The content octets of its DER INTEGER (a leading zero when the top bit is set).
-    pub fn to_der_content(&self) -> Vec<u8> {
-        let magnitude = self.magnitude();
-        let mut out = Vec::with_capacity(magnitude.len() + 1);
-        if magnitude.first().is_some_and(|b| b & 0x80 != 0) {
-            out.push(0);
-        }
-        out.extend_from_slice(magnitude);
-        out
+        Self::parse_u64(value).map_err(|detail| Error::malformed(SERIAL_NUMBER, detail))
     }
 }
 
-impl fmt::Display for SerialNumber {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.magnitude()
-            .iter()
-            .try_for_each(|b| write!(f, "{b:02X}"))
-    }
-}
-
-impl fmt::Debug for SerialNumber {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "SerialNumber({self})")
-    }
-}
+const SERIAL_NUMBER: &str = "serial number";
 
 /// A validity period, both ends inclusive.
 ///
@@ -609,12 +531,6 @@ fn holder_facts(other_names: &[(ObjectIdentifier, Vec<u8>)]) -> Result<HolderFac
 }
 
 #[cfg(test)]
-#[allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::indexing_slicing,
-    clippy::panic
-)]
 mod tests {
     use super::*;
 

@@ -7,10 +7,10 @@
 
 use myna_vc_core::time::NumericDate;
 
-use crate::apdu::StatusWord;
-use crate::certificate::SerialNumber;
-use crate::crl::RevocationReason;
 use crate::profile::{CertificateType, KeyUsage};
+use crate::revocation_reason::RevocationReason;
+use crate::serial::SerialNumber;
+use crate::status_word::StatusWord;
 
 /// What went wrong in `myna-jpki`.
 ///

@@ -29,12 +29,19 @@ pub mod card_jws;
 pub mod certificate;
 pub mod crl;
 mod error;
+// Value types the error carries, kept free of it (no module cycle) and re-exported where a
+// reader looks for them: `apdu::StatusWord`, `certificate::SerialNumber`,
+// `crl::RevocationReason`, `roots::Fingerprint`.
+mod fingerprint;
 pub mod holder;
 pub mod linking;
 #[cfg(feature = "pcsc")]
 pub mod pcsc;
 pub mod profile;
+mod revocation_reason;
 pub mod roots;
+mod serial;
+mod status_word;
 pub mod test_ca;
 mod tlv;
 pub mod validate;

@@ -21,9 +21,9 @@
 
 use std::collections::HashMap;
 
-use crate::certificate::SerialNumber;
 use crate::error::{Error, Result};
 use crate::profile::CertificateType;
+use crate::serial::SerialNumber;
 
 /// How far [`LinkingInformation::current`] follows successors before calling it a loop (a
 /// card is renewed every five or ten years; 64 renewals is centuries).
@@ -115,12 +115,6 @@ impl LinkingInformation for InMemoryLinking {
 }
 
 #[cfg(test)]
-#[allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::indexing_slicing,
-    clippy::panic
-)]
 mod tests {
     use super::*;
 

@@ -14,7 +14,7 @@ use serde_json::Value;
 use myna_vc_core::calendar::CalendarDate;
 
 use crate::decision::Decision;
-use crate::policy::clinic::{Care, SUBSIDY_ID};
+use crate::policy::clinic::{Care, Clinic, SUBSIDY_ID};
 
 /// One visit covered by a child medical subsidy.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -117,6 +117,16 @@ impl BillingRecord {
         }
         xml.push_str("</billingRecord>\n");
         xml
+    }
+}
+
+// Defined here rather than in `policy::clinic`: the billing record is what a clinic's decision
+// produces, so billing depends on the policy and never the other way round (no module cycle).
+impl Clinic {
+    /// The billing record of an accepted decision of this reception.
+    pub fn billing_record(&self, decision: &Decision) -> Option<BillingRecord> {
+        let visit = self.visit_date(decision.at).ok()?;
+        BillingRecord::from_decision(self.clinic_id(), self.care(), visit, decision)
     }
 }
 

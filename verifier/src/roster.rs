@@ -34,6 +34,7 @@ use myna_vc_core::time::NumericDate;
 
 use crate::decision::Decision;
 use crate::policy::residency::RESIDENT_ID;
+use crate::policy::shelter::ShelterDesk;
 
 /// One evacuee checked in at one shelter.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -95,6 +96,15 @@ impl RosterEntry {
             issuer: resident.issuer.clone(),
             checked_in_at: decision.at,
         })
+    }
+}
+
+// Defined here rather than in `policy::shelter`: the roster entry is what a desk's decision
+// produces, so the roster depends on the policy and never the other way round (no module cycle).
+impl ShelterDesk {
+    /// The roster entry of an accepted check-in (`None` for a rejected one).
+    pub fn roster_entry(&self, decision: &Decision) -> Option<RosterEntry> {
+        RosterEntry::from_decision(self.shelter_id(), decision)
     }
 }
 

@@ -1,5 +1,6 @@
 //! Clinic reception: a child medical subsidy (子ども医療費受給者証) valid on the visit date,
-//! for outpatient or inpatient care, then exported as a [`BillingRecord`] for the clinic's
+//! for outpatient or inpatient care, then exported as a
+//! [`BillingRecord`](crate::billing::BillingRecord) for the clinic's
 //! billing system (レセコン) in JSON or XML.
 //!
 //! The payer (公費負担者番号) and recipient (受給者番号) numbers are re-checked with their
@@ -19,8 +20,7 @@ use myna_vc_core::time::NumericDate;
 use myna_vc_core::Result;
 
 use super::{vct, Policy, Presented, PresentedCredential, Requirement};
-use crate::billing::BillingRecord;
-use crate::decision::{Decision, Reason, Rejection};
+use crate::decision::{Reason, Rejection};
 
 /// The query id of the subsidy credential.
 pub const SUBSIDY_ID: &str = "subsidy";
@@ -102,10 +102,14 @@ impl Clinic {
         }
     }
 
-    /// The billing record of an accepted decision of this reception.
-    pub fn billing_record(&self, decision: &Decision) -> Option<BillingRecord> {
-        let visit = self.visit_date(decision.at).ok()?;
-        BillingRecord::from_decision(&self.clinic_id, self.care, visit, decision)
+    /// The clinic this reception belongs to.
+    pub(crate) fn clinic_id(&self) -> &str {
+        &self.clinic_id
+    }
+
+    /// The kind of care this reception checks.
+    pub(crate) fn care(&self) -> Care {
+        self.care
     }
 }
 

@@ -1,5 +1,6 @@
 //! Shelter desk (避難所受付): check-in of a resident of **any** trusted municipality
-//! (evacuees from other prefectures too), producing a [`RosterEntry`] for the disaster HQ.
+//! (evacuees from other prefectures too), producing a [`RosterEntry`](crate::roster::RosterEntry)
+//! for the disaster HQ.
 //!
 //! Desks work offline: the cached status lists may be days old (the tolerance defaults to
 //! 7 days here), and roster entries wait in a [`RosterQueue`](crate::roster::RosterQueue)
@@ -18,8 +19,7 @@ use myna_vc_core::Result;
 
 use super::residency::{resident_requirement, RESIDENT_ID};
 use super::{residence_of, Policy, Presented, Requirement};
-use crate::decision::{Decision, Rejection};
-use crate::roster::RosterEntry;
+use crate::decision::Rejection;
 
 /// The default tolerance for stale status data at a shelter desk: 7 days.
 pub const SHELTER_STATUS_STALENESS_SECS: u64 = 7 * 86_400;
@@ -58,11 +58,6 @@ impl ShelterDesk {
     /// The shelter id.
     pub fn shelter_id(&self) -> &str {
         &self.shelter_id
-    }
-
-    /// The roster entry of an accepted check-in (`None` for a rejected one).
-    pub fn roster_entry(&self, decision: &Decision) -> Option<RosterEntry> {
-        RosterEntry::from_decision(&self.shelter_id, decision)
     }
 }
 
