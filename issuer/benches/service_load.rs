@@ -4,11 +4,10 @@
 //! time (`MYNA_LOAD_SECS`, default 20), then print throughput, p50/p99 latencies and errors.
 //!
 //! `cargo bench -p myna-issuer --features service --bench service_load`
-#![allow(
+#![expect(
     clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing
+    clippy::indexing_slicing,
+    reason = "a benchmark: a failed setup must stop it loudly"
 )]
 
 #[path = "../tests/card_fixture/mod.rs"]

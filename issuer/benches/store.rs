@@ -1,6 +1,9 @@
 //! Persisting credential records with status allocation into a fresh redb file: 100,000
 //! records in batches of 1,000, one durable write transaction per batch.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![expect(
+    clippy::unwrap_used,
+    reason = "a benchmark: a failed setup must stop it loudly"
+)]
 
 use std::time::{Duration, Instant};
 

@@ -6,11 +6,12 @@
 //! each round also starts from a file a killed process left behind.
 //!
 //! The binary is its own child: with `MYNA_CRASH_CHILD=<path>` set, `main` runs the child role.
-#![allow(
+#![expect(
     clippy::unwrap_used,
     clippy::expect_used,
     clippy::panic,
-    clippy::indexing_slicing
+    clippy::indexing_slicing,
+    reason = "a test with its own main (no harness), which clippy does not see as test code"
 )]
 
 use std::collections::HashSet;

@@ -9,12 +9,7 @@
 //! `specs/credential-types/`) and the values random per copy (`cnf`, the status index, the
 //! `_sd` digests with their random number of decoys). Before the cohort rule, `exp` carried
 //! the day a `false` age flag turns true and the certificate's expiry: the test failed there.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing
-)]
+#![cfg(test)]
 
 use std::collections::{BTreeMap, BTreeSet};
 

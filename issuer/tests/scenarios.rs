@@ -3,12 +3,6 @@
 //! validated through myna-jpki), the status list published, then the resident moves house: the
 //! CRL import revokes the resident credential, the republished list says so, and the age
 //! credential stays valid.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing
-)]
 
 mod card_fixture;
 

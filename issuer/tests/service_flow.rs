@@ -2,12 +2,7 @@
 //! (card anchoring with the virtual card for resident and age, operator offers for the
 //! others), batch issuance of 10, status lists with ETag/304 and a revocation, consent
 //! withdrawal visible in the consent list, and a restart that keeps all state.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing
-)]
+#![cfg(test)]
 
 mod card_fixture;
 mod service_support;

@@ -1,11 +1,6 @@
 //! Bad requests get a clear 4xx with an OAuth-style body: malformed JSON, wrong content
 //! types, a 10 MB body, expired nonces and codes, replayed proofs, unknown routes.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing
-)]
+#![cfg(test)]
 
 mod card_fixture;
 mod service_support;

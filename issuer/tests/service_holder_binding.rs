@@ -2,12 +2,7 @@
 //! already carries a credential of another subject (or that another person anchored), so a
 //! modified wallet cannot get one person's resident credential and another person's age
 //! credential under one key here (see `specs/holder-binding.md`).
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing
-)]
+#![cfg(test)]
 
 mod card_fixture;
 mod service_support;

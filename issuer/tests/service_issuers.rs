@@ -2,12 +2,7 @@
 //! prefecture and name — Atami is in no built-in table — and non-municipal operators (a DMO)
 //! that issue only the credential types their configuration lists, as their signed trust-list
 //! entry then says.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing
-)]
+#![cfg(test)]
 
 mod card_fixture;
 mod service_support;

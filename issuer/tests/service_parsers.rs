@@ -1,11 +1,6 @@
 //! The service's own parsers refuse garbage, truncated, oversized and deeply nested input with
 //! typed errors: released escrow shares, the configuration file, the key file and batch input.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing
-)]
+#![cfg(test)]
 
 use myna_issuer::credential_types::Kind;
 use myna_issuer::escrow::{self, EscrowPolicy, EscrowedLink, ReleasedShare, TrusteeKey};

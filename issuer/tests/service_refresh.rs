@@ -1,12 +1,7 @@
 //! `POST /refresh-offers`: a wallet whose age copy went stale (a `false` flag turned true
 //! before the cohort's `exp`) gets a fresh batch on its own, by presenting a current copy
 //! with its birth date (issue 14, point 1).
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing
-)]
+#![cfg(test)]
 
 mod card_fixture;
 mod service_support;

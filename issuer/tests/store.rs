@@ -1,11 +1,6 @@
 //! Store behaviour shared by both engines (each test runs over `MemoryStore` and `RedbStore`),
 //! then what only the redb file shows: reopening, tampering, corrupt values.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing
-)]
+#![cfg(test)]
 
 use std::collections::HashSet;
 

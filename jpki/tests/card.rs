@@ -1,10 +1,5 @@
 //! The virtual card at the APDU level and through the `Card` trait.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing
-)]
+#![cfg(test)]
 
 mod common;
 

@@ -1,11 +1,5 @@
 //! Arbitrary, truncated and oversized bytes as certificate, root, CRL and APDU: typed errors,
 //! never a panic.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing
-)]
 
 mod common;
 

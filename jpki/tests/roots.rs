@@ -1,10 +1,4 @@
 //! The four production roots in ../shared/vectors/jpki-roots, pinning, and root sets.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing
-)]
 
 mod common;
 

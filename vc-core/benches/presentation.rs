@@ -1,7 +1,10 @@
 //! The in-person and OpenID4VP presentation paths: compacting an `age_over_20` SD-JWT+KB
 //! presentation for a QR code and reading it back, and a wallet's DCQL selection over a few
 //! held credentials. Prints the compact and plain sizes first.
-#![allow(missing_docs, clippy::unwrap_used, clippy::expect_used)]
+#![expect(
+    clippy::unwrap_used,
+    reason = "a benchmark: a failed setup must stop it loudly"
+)]
 
 use std::hint::black_box;
 

@@ -7,11 +7,10 @@
 //!
 //! After the run it prints, per provider, the ratio verify / raw (target ≤ 1.25 with the fast
 //! provider), read from criterion's own estimates.
-#![allow(
-    missing_docs,
+#![expect(
     clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::indexing_slicing
+    clippy::indexing_slicing,
+    reason = "a benchmark: a failed setup must stop it loudly"
 )]
 
 use std::hint::black_box;

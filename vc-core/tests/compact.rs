@@ -1,12 +1,7 @@
 //! The compact in-person presentation: exact round trips of real SD-JWT VC presentations
 //! (issued with `SdJwtVcIssuer`, bound with a KB-JWT), the size gain, hostile input, and the
 //! two ways of binding without an OpenID4VP request.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing
-)]
+#![cfg(test)]
 
 use myna_vc_core::claim_path::ClaimPath;
 use myna_vc_core::compact::{

@@ -1,12 +1,7 @@
 //! OpenID4VP 1.0: the spec's request and response examples (its examples folder and the JSON
 //! and URLs of its text) parsed, signed and verified; each request rule's refusal; a whole
 //! cross-device flow with a real SD-JWT VC; hostile input.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing
-)]
+#![cfg(test)]
 
 mod common;
 

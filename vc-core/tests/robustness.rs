@@ -1,11 +1,6 @@
 //! Garbage, truncated, oversized and deeply nested input to every parser of the JOSE and
 //! SD-JWT layers returns a typed error: never a panic, never an accept.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing
-)]
+#![cfg(test)]
 
 use myna_vc_core::claim_path::ClaimPath;
 use myna_vc_core::crypto::{default_provider, Algorithm, PublicKey, SecretKey};

@@ -2,12 +2,7 @@
 //! the test vectors of "Test vectors for Status List encoding", the small examples, the JWT
 //! example; then the Status List Token round trip over every crypto provider with each failure
 //! its own error; then hostile input.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing
-)]
+#![cfg(test)]
 
 use std::collections::BTreeMap;
 use std::io::Write;

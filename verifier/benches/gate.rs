@@ -21,12 +21,13 @@
 //! alternating order, and, for reference, vc-core's `sdjwt_vc::verify` alone on a copy of the
 //! presentation text) and prints those medians and their ratio, measured under the same load.
 #![allow(
-    missing_docs,
     dead_code,
+    reason = "the shared test fixtures are compiled in whole; the benchmark uses a few"
+)]
+#![expect(
     clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing
+    clippy::indexing_slicing,
+    reason = "a benchmark: a failed setup must stop it loudly"
 )]
 
 #[path = "../tests/common/mod.rs"]

@@ -1,11 +1,6 @@
 //! The consent guard: "may I use this consent now?" for a data recipient, through every state
 //! a consent can be in, with the registry's status list cached offline.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing
-)]
+#![cfg(test)]
 
 use myna_verifier::consent_guard::{ConsentGuard, IntendedUse};
 use myna_verifier::core::claim_path::ClaimPath;

@@ -9,12 +9,7 @@
 //! (the Kobe pass reads residence and birth date from one resident credential, so one
 //! signature covers both facts); `single_credential_policies_take_one` pins that, so a
 //! policy that starts asking for a second credential shows up here.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing
-)]
+#![cfg(test)]
 
 mod common;
 

@@ -1,12 +1,6 @@
 //! Issue 14 §5 at the verifier: a non-municipal issuer (the Izu DMO) is trusted for what its
 //! signed trust-list entry allows — memberships — and a resident credential signed with its
 //! key is refused for the trust-list reason, whatever municipality the credential names.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing
-)]
 
 mod common;
 

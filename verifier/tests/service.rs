@@ -2,12 +2,7 @@
 //! `POST /requests` and the wallet's `direct_post`, plus the OpenAPI document, the health
 //! endpoint and the body limit.
 #![cfg(feature = "service")]
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing
-)]
+#![cfg(test)]
 
 mod common;
 

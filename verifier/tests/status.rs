@@ -1,11 +1,5 @@
 //! Filling the status cache apart from verification: a fetcher that works, one that is
 //! offline, one that serves a forged list, and the HTTP fetcher over a loopback socket.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing
-)]
 
 mod common;
 

@@ -1,11 +1,6 @@
 //! Dynamic opt-in: each way a consent ends access, as the recipient sees it through the
 //! registry's consent status list.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing
-)]
+#![cfg(test)]
 
 mod common;
 

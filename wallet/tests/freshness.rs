@@ -1,11 +1,5 @@
 //! Stale age flags: the issuer's `exp` is the cohort's, so a `false` may turn true before it;
 //! the wallet finds such copies on its own, from the birth date it holds (issue 14, point 1).
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing
-)]
 
 mod common;
 

@@ -2,12 +2,7 @@
 //! offer share key `i`, a multi-credential answer uses one key, presenting uses up every
 //! credential bound to that key, and a request the wallet can answer only with differently
 //! keyed credentials is a typed error (see `specs/holder-binding.md`).
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing
-)]
+#![cfg(test)]
 
 mod common;
 

@@ -1,11 +1,6 @@
 //! Presenting: minimal disclosure for a DCQL query, the two-step preview, key binding, one
 //! verifier per credential instance, and the compact QR form.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing
-)]
+#![cfg(test)]
 
 mod common;
 

@@ -1,10 +1,4 @@
 //! Anchoring with a virtual card and the OpenID4VCI flow against the issuer library.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing
-)]
 
 mod common;
 

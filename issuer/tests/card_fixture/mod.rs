@@ -1,6 +1,11 @@
 //! Shared by the anchoring and cascade tests: RSA keys made once per test binary, a test JPKI
 //! CA, virtual cards, an issuer key and the anchoring service around a store.
-#![allow(dead_code)]
+#![allow(
+    dead_code,
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "shared by the tests and a benchmark (not test code to clippy), each using its own part; a fixture that cannot be built must stop the run loudly"
+)]
 
 use std::sync::OnceLock;
 

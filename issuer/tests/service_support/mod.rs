@@ -1,6 +1,11 @@
 //! Shared by the service tests and the load bench: a controllable clock, a service on a
 //! loopback socket with the test JPKI CA, admin tokens, and a wallet speaking HTTP.
-#![allow(dead_code)]
+#![allow(
+    dead_code,
+    clippy::unwrap_used,
+    clippy::indexing_slicing,
+    reason = "shared by the tests and a benchmark (not test code to clippy), each using its own part; a fixture that cannot be built must stop the run loudly"
+)]
 
 use std::path::Path;
 use std::sync::atomic::{AtomicI64, Ordering};

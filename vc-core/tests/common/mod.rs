@@ -1,5 +1,9 @@
 //! Shared test support: paths into ../shared and YAML loading of the spec example inputs.
-#![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![allow(
+    dead_code,
+    reason = "each test binary uses its own part of these fixtures"
+)]
+#![cfg(test)]
 
 use std::path::{Path, PathBuf};
 

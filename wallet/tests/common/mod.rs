@@ -1,6 +1,10 @@
 //! Shared by the wallet's tests: a test JPKI CA and a virtual card, and the issuer library
 //! (myna-issuer) driven in-process behind the wallet's `IssuerTransport`.
-#![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![allow(
+    dead_code,
+    reason = "each test binary uses its own part of these fixtures"
+)]
+#![cfg(test)]
 
 use std::cell::RefCell;
 use std::collections::HashMap;
