@@ -50,7 +50,7 @@
 //! // The recipient may use it now; after the use is reported, never again.
 //! record.check_usable(ConsentState::Active, now)?;
 //! let used = ConsentState::Active.apply(ConsentAction::Use, record.terms().usage)?;
-//! assert!(matches!(record.check_usable(used, now), Err(Error::ConsentUsed)));
+//! assert!(matches!(record.check_usable(used, now), Err(Error::Consent(myna_vc_core::ConsentError::Used))));
 //! # Ok::<(), myna_vc_core::Error>(())
 //! ```
 
@@ -64,7 +64,7 @@ use crate::b64;
 use crate::claim_path::ClaimPath;
 use crate::crypto::{fill_random, CryptoProvider, PublicKey, Signer};
 use crate::did::{Did, DidJwk, DidKey};
-use crate::error::{Error, Result};
+use crate::error::{ConsentError, Error, JwtError, Result};
 use crate::json::{self, shown};
 use crate::jwk::Jwk;
 use crate::jws::{Jws, JwsHeader};
@@ -480,20 +480,20 @@ impl ConsentRecord {
     /// #     purpose: Purpose::new("p")?, vct: Vct::parse("urn:t")?, claims: vec![ClaimPath::key("a")],
     /// #     not_before: t(100), not_after: Some(t(200)), usage: ConsentUse::Ongoing };
     /// # let record = ConsentRecord::sign(terms, &*default_provider().signer(&SecretKey::generate_p256()?)?, t(0))?;
-    /// assert!(matches!(record.check_period(t(99)), Err(Error::ConsentNotYetValid { .. })));
+    /// assert!(matches!(record.check_period(t(99)), Err(Error::Consent(myna_vc_core::ConsentError::NotYetValid { .. }))));
     /// assert!(record.check_period(t(150)).is_ok());
-    /// assert!(matches!(record.check_period(t(200)), Err(Error::ConsentExpired { .. })));
+    /// assert!(matches!(record.check_period(t(200)), Err(Error::Consent(myna_vc_core::ConsentError::Expired { .. }))));
     /// # Ok::<(), myna_vc_core::Error>(())
     /// ```
     pub fn check_period(&self, now: NumericDate) -> Result<()> {
         if now < self.terms.not_before {
-            return Err(Error::ConsentNotYetValid {
+            return Err(Error::Consent(ConsentError::NotYetValid {
                 not_before: self.terms.not_before,
                 now,
-            });
+            }));
         }
         if let Some(not_after) = self.terms.not_after.filter(|end| now >= *end) {
-            return Err(Error::ConsentExpired { not_after, now });
+            return Err(Error::Consent(ConsentError::Expired { not_after, now }));
         }
         Ok(())
     }
@@ -510,17 +510,17 @@ impl ConsentRecord {
     /// #     not_before: t(0), not_after: None, usage: ConsentUse::Ongoing };
     /// # let record = ConsentRecord::sign(terms, &*default_provider().signer(&SecretKey::generate_p256()?)?, t(0))?;
     /// assert!(record.check_usable(ConsentState::Active, t(1)).is_ok());
-    /// assert!(matches!(record.check_usable(ConsentState::Paused, t(1)), Err(Error::ConsentPaused)));
-    /// assert!(matches!(record.check_usable(ConsentState::Withdrawn, t(1)), Err(Error::ConsentWithdrawn)));
+    /// assert!(matches!(record.check_usable(ConsentState::Paused, t(1)), Err(Error::Consent(myna_vc_core::ConsentError::Paused))));
+    /// assert!(matches!(record.check_usable(ConsentState::Withdrawn, t(1)), Err(Error::Consent(myna_vc_core::ConsentError::Withdrawn))));
     /// # Ok::<(), myna_vc_core::Error>(())
     /// ```
     pub fn check_usable(&self, state: ConsentState, now: NumericDate) -> Result<()> {
         self.check_period(now)?;
         match state {
             ConsentState::Active => Ok(()),
-            ConsentState::Withdrawn => Err(Error::ConsentWithdrawn),
-            ConsentState::Paused => Err(Error::ConsentPaused),
-            ConsentState::Used => Err(Error::ConsentUsed),
+            ConsentState::Withdrawn => Err(Error::Consent(ConsentError::Withdrawn)),
+            ConsentState::Paused => Err(Error::Consent(ConsentError::Paused)),
+            ConsentState::Used => Err(Error::Consent(ConsentError::Used)),
         }
     }
 }
@@ -533,7 +533,7 @@ impl ConsentRecord {
 /// assert_eq!(paused.to_status(), Status::SUSPENDED);
 /// assert_eq!(ConsentState::from_status(Status::new(3))?, ConsentState::Used);
 /// assert!(matches!(ConsentState::Withdrawn.apply(ConsentAction::Resume, ConsentUse::Ongoing),
-///                  Err(Error::ConsentTransition { .. })));
+///                  Err(Error::Consent(myna_vc_core::ConsentError::Transition { .. }))));
 /// # Ok::<(), myna_vc_core::Error>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -583,7 +583,7 @@ impl ConsentState {
         }
     }
 
-    /// The state after `action`, or [`Error::ConsentTransition`]. Withdrawn and used are
+    /// The state after `action`, or [`ConsentError::Transition`](crate::ConsentError::Transition). Withdrawn and used are
     /// final; a paused consent cannot be used; a use of an ongoing consent leaves it active.
     pub fn apply(self, action: ConsentAction, usage: ConsentUse) -> Result<Self> {
         use ConsentAction as A;
@@ -595,10 +595,10 @@ impl ConsentState {
             (S::Active, A::Use) if usage == ConsentUse::OneTime => S::Used,
             (S::Active, A::Use) => S::Active,
             _ => {
-                return Err(Error::ConsentTransition {
+                return Err(Error::Consent(ConsentError::Transition {
                     from: self.as_str(),
                     action: action.as_str(),
-                })
+                }))
             }
         };
         Ok(next)
@@ -667,7 +667,7 @@ const ACTION_MEMBERS: [&str; 4] = ["consent_id", "action", "seq", "iat"];
 /// let compact = request.sign(&*default_provider().signer(&holder)?)?;
 /// let checked = ConsentActionRequest::verify(&compact, default_provider(), &holder.public_key())?;
 /// assert_eq!(checked, request);
-/// assert!(matches!(checked.check_seq(Some(1)), Err(Error::ConsentActionReplayed { last: 1, seq: 1 })));
+/// assert!(matches!(checked.check_seq(Some(1)), Err(Error::Consent(myna_vc_core::ConsentError::ActionReplayed { last: 1, seq: 1 }))));
 /// let stranger = SecretKey::generate_p256()?.public_key();
 /// assert!(ConsentActionRequest::verify(&compact, default_provider(), &stranger).is_err());
 /// # Ok::<(), myna_vc_core::Error>(())
@@ -723,10 +723,10 @@ impl ConsentActionRequest {
     /// Refuses a `seq` not above the last applied one (`None`: nothing applied yet).
     pub fn check_seq(&self, last: Option<u64>) -> Result<()> {
         match last {
-            Some(last) if self.seq <= last => Err(Error::ConsentActionReplayed {
+            Some(last) if self.seq <= last => Err(Error::Consent(ConsentError::ActionReplayed {
                 last,
                 seq: self.seq,
-            }),
+            })),
             _ => Ok(()),
         }
     }
@@ -881,17 +881,19 @@ impl ConsentReceipt {
             .ct_eq(record.digest().as_bytes())
             .into();
         if self.consent != record.terms.id {
-            return Err(Error::ConsentMismatch(
+            return Err(Error::Consent(ConsentError::Mismatch(
                 "the receipt names another consent id",
-            ));
+            )));
         }
         if self.holder_thumbprint != record.holder.thumbprint().to_string() {
-            return Err(Error::ConsentMismatch(
+            return Err(Error::Consent(ConsentError::Mismatch(
                 "the receipt names another holder key",
-            ));
+            )));
         }
         if !same_digest {
-            return Err(Error::ConsentMismatch("the receipt is for another record"));
+            return Err(Error::Consent(ConsentError::Mismatch(
+                "the receipt is for another record",
+            )));
         }
         Ok(())
     }
@@ -902,10 +904,10 @@ fn parse_typed(compact: &str, typ: &'static str) -> Result<Jws> {
     let jws = Jws::parse(compact)?;
     let found = jws.header().typ.as_deref().unwrap_or_default();
     if found != typ {
-        return Err(Error::WrongType {
+        return Err(Error::Jwt(JwtError::WrongType {
             expected: typ.into(),
             found: shown(found),
-        });
+        }));
     }
     Ok(jws)
 }

@@ -3,7 +3,7 @@
 
 use serde_json::{Map, Value};
 
-use crate::error::{Error, Result};
+use crate::error::{Error, InputError, Result};
 
 /// The largest input any parser in this crate accepts: 1 MiB.
 pub const MAX_INPUT_BYTES: usize = 1 << 20;
@@ -14,11 +14,11 @@ pub const MAX_DEPTH: usize = 64;
 /// Refuses inputs over [`MAX_INPUT_BYTES`].
 pub(crate) fn check_size(what: &'static str, size: usize) -> Result<()> {
     if size > MAX_INPUT_BYTES {
-        return Err(Error::InputTooLarge {
+        return Err(Error::Input(InputError::TooLarge {
             what,
             size,
             limit: MAX_INPUT_BYTES,
-        });
+        }));
     }
     Ok(())
 }
@@ -29,27 +29,27 @@ pub(crate) fn check_size(what: &'static str, size: usize) -> Result<()> {
 /// use myna_vc_core::{json, Error};
 /// assert!(json::parse(b"{\"a\":[1,2]}", "example").is_ok());
 /// let deep = "[".repeat(100) + &"]".repeat(100);
-/// assert!(matches!(json::parse(deep.as_bytes(), "example"), Err(Error::NestingTooDeep { .. })));
+/// assert!(matches!(json::parse(deep.as_bytes(), "example"), Err(Error::Input(myna_vc_core::InputError::NestingTooDeep { .. }))));
 /// ```
 pub fn parse(bytes: &[u8], what: &'static str) -> Result<Value> {
     check_size(what, bytes.len())?;
     if may_exceed_depth(bytes) && depth(bytes) > MAX_DEPTH {
-        return Err(Error::NestingTooDeep {
+        return Err(Error::Input(InputError::NestingTooDeep {
             what,
             limit: MAX_DEPTH,
-        });
+        }));
     }
     serde_json::from_slice(bytes).map_err(|e| Error::json(what, &e))
 }
 
-/// Parses a JSON object (anything else is [`Error::Json`]).
+/// Parses a JSON object (anything else is [`InputError::Json`](crate::InputError::Json)).
 pub fn parse_object(bytes: &[u8], what: &'static str) -> Result<Map<String, Value>> {
     match parse(bytes, what)? {
         Value::Object(map) => Ok(map),
-        _ => Err(Error::Json {
+        _ => Err(Error::Input(InputError::Json {
             what,
             detail: "expected a JSON object".into(),
-        }),
+        })),
     }
 }
 
@@ -95,10 +95,10 @@ fn depth(bytes: &[u8]) -> usize {
 /// Refuses a recursion deeper than [`MAX_DEPTH`] while walking assembled JSON.
 pub(crate) fn check_depth(what: &'static str, depth: usize) -> Result<()> {
     if depth > MAX_DEPTH {
-        return Err(Error::NestingTooDeep {
+        return Err(Error::Input(InputError::NestingTooDeep {
             what,
             limit: MAX_DEPTH,
-        });
+        }));
     }
     Ok(())
 }
@@ -179,7 +179,7 @@ mod tests {
         assert!(parse(nested(MAX_DEPTH).as_bytes(), "x").is_ok());
         assert!(matches!(
             parse(nested(MAX_DEPTH + 1).as_bytes(), "x"),
-            Err(Error::NestingTooDeep { .. })
+            Err(Error::Input(InputError::NestingTooDeep { .. }))
         ));
     }
 

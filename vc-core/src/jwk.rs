@@ -28,7 +28,7 @@ use crate::b64;
 use crate::crypto::{
     Algorithm, Ed25519PublicKey, P256PublicKey, PublicKey, RsaPublicKey, SecretKey,
 };
-use crate::error::{Error, Result};
+use crate::error::{Error, JoseError, Result};
 
 /// A public JWK: the checked key plus the optional `kid` and `alg` members.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -112,7 +112,7 @@ impl PublicKey {
     /// ```
     /// use myna_vc_core::{crypto::PublicKey, Error};
     /// let p384 = serde_json::json!({"kty": "EC", "crv": "P-384", "x": "AA", "y": "AA"});
-    /// assert!(matches!(PublicKey::from_jwk(&p384), Err(Error::UnsupportedKeyType(_))));
+    /// assert!(matches!(PublicKey::from_jwk(&p384), Err(Error::Jose(myna_vc_core::JoseError::UnsupportedKeyType(_)))));
     /// ```
     pub fn from_jwk(value: &Value) -> Result<Self> {
         let obj = value
@@ -123,7 +123,7 @@ impl PublicKey {
 
     fn from_jwk_members(obj: &Map<String, Value>) -> Result<Self> {
         if PRIVATE_MEMBERS.iter().any(|m| obj.contains_key(*m)) {
-            return Err(Error::PrivateKeyInPublicJwk);
+            return Err(Error::Jose(JoseError::PrivateKeyInPublicJwk));
         }
         match member(obj, "kty")? {
             "EC" => match member(obj, "crv")? {
@@ -131,25 +131,28 @@ impl PublicKey {
                     &member_bytes(obj, "x")?,
                     &member_bytes(obj, "y")?,
                 )?)),
-                other => Err(Error::UnsupportedKeyType(format!(
+                other => Err(Error::Jose(JoseError::UnsupportedKeyType(format!(
                     "EC curve {}",
                     short(other)
-                ))),
+                )))),
             },
             "OKP" => match member(obj, "crv")? {
                 "Ed25519" => Ok(PublicKey::Ed25519(Ed25519PublicKey::from_bytes(
                     &member_bytes(obj, "x")?,
                 )?)),
-                other => Err(Error::UnsupportedKeyType(format!(
+                other => Err(Error::Jose(JoseError::UnsupportedKeyType(format!(
                     "OKP curve {}",
                     short(other)
-                ))),
+                )))),
             },
             "RSA" => Ok(PublicKey::Rsa(RsaPublicKey::from_components(
                 &member_bytes(obj, "n")?,
                 &member_bytes(obj, "e")?,
             )?)),
-            other => Err(Error::UnsupportedKeyType(format!("kty {}", short(other)))),
+            other => Err(Error::Jose(JoseError::UnsupportedKeyType(format!(
+                "kty {}",
+                short(other)
+            )))),
         }
     }
 
@@ -212,10 +215,10 @@ impl SecretKey {
             "EC" => SecretKey::p256_from_bytes(&d)?,
             "OKP" => SecretKey::ed25519_from_seed(&d)?,
             other => {
-                return Err(Error::UnsupportedKeyType(format!(
+                return Err(Error::Jose(JoseError::UnsupportedKeyType(format!(
                     "private {}",
                     short(other)
-                )))
+                ))))
             }
         };
         let mut public = obj.clone();
@@ -223,9 +226,9 @@ impl SecretKey {
             public.remove(m);
         }
         if PublicKey::from_jwk_members(&public)? != key.public_key() {
-            return Err(Error::InvalidKey(
+            return Err(Error::Jose(JoseError::InvalidKey(
                 "`d` does not match the public key".into(),
-            ));
+            )));
         }
         Ok(key)
     }

@@ -1,9 +1,9 @@
 //! JWS compact serialization (RFC 7515) with strict header rules.
 //!
 //! The rules, all checked by [`Jws::parse`] before any signature arithmetic:
-//! `alg` must be present and one of ES256, EdDSA, RS256 (`none` is [`Error::AlgNone`]);
+//! `alg` must be present and one of ES256, EdDSA, RS256 (`none` is [`JoseError::AlgNone`](crate::JoseError::AlgNone));
 //! `crit` may not name anything (this crate implements no extensions, so every critical
-//! parameter is [`Error::UnsupportedCritical`]); `b64: false` is [`Error::UnencodedPayload`].
+//! parameter is [`JoseError::UnsupportedCritical`](crate::JoseError::UnsupportedCritical)); `b64: false` is [`JoseError::UnencodedPayload`](crate::JoseError::UnencodedPayload).
 //! [`Jws::verify`] then refuses an `alg` that does not belong to the key's type.
 //!
 //! ```
@@ -20,7 +20,7 @@
 use serde_json::{Map, Value};
 
 use crate::crypto::{check_alg_for_key, Algorithm, CryptoProvider, PublicKey, Signer};
-use crate::error::{Error, Result};
+use crate::error::{Error, JoseError, Result};
 use crate::jwk::Jwk;
 use crate::{b64, json};
 
@@ -130,11 +130,13 @@ impl JwsHeader {
             })?;
             // No extension is implemented, so the first critical name is already one too many.
             let first = names.first().and_then(Value::as_str).unwrap_or("");
-            return Err(Error::UnsupportedCritical(first.chars().take(32).collect()));
+            return Err(Error::Jose(JoseError::UnsupportedCritical(
+                first.chars().take(32).collect(),
+            )));
         }
         match map.get("b64") {
             None | Some(Value::Bool(true)) => {}
-            Some(Value::Bool(false)) => return Err(Error::UnencodedPayload),
+            Some(Value::Bool(false)) => return Err(Error::Jose(JoseError::UnencodedPayload)),
             Some(_) => return Err(Error::malformed("JWS header", "`b64` must be a boolean")),
         }
         let typ = optional_string(&mut map, "typ")?;

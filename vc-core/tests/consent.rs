@@ -19,6 +19,7 @@ use myna_vc_core::sdjwt_vc::Vct;
 use myna_vc_core::status_list::{Status, StatusIndex, StatusListUri, StatusReference};
 use myna_vc_core::time::NumericDate;
 use myna_vc_core::{b64, Error};
+use myna_vc_core::{ConsentError, DidError, InputError, JoseError, JwtError};
 use proptest::prelude::*;
 use serde_json::{json, Map, Value};
 
@@ -129,7 +130,7 @@ fn a_tampered_record_is_refused() {
         );
         assert!(matches!(
             ConsentRecord::verify(&forged, provider),
-            Err(Error::SignatureInvalid)
+            Err(Error::Jose(JoseError::SignatureInvalid))
         ));
     }
 }
@@ -144,7 +145,7 @@ fn a_record_signed_by_another_key_than_its_jwk_is_refused() {
     let compact = jwt::sign(&header, &record_claims(&p), &*signer).unwrap();
     assert!(matches!(
         ConsentRecord::verify(&compact, provider),
-        Err(Error::SignatureInvalid)
+        Err(Error::Jose(JoseError::SignatureInvalid))
     ));
 }
 
@@ -192,7 +193,9 @@ fn structural_faults_each_get_their_error() {
         assert!(
             matches!(
                 err,
-                Error::Malformed { .. } | Error::InvalidDid(_) | Error::Base64 { .. }
+                Error::Input(InputError::Malformed { .. })
+                    | Error::Did(DidError::InvalidDid(_))
+                    | Error::Input(InputError::Base64 { .. })
             ),
             "{label}: {err:?}"
         );
@@ -211,7 +214,7 @@ fn a_record_without_jwk_or_with_the_wrong_typ_is_refused() {
     let compact = jwt::sign(&no_jwk, &record_claims(&p), &*signer).unwrap();
     assert!(matches!(
         ConsentRecord::verify(&compact, provider),
-        Err(Error::Malformed { .. })
+        Err(Error::Input(InputError::Malformed { .. }))
     ));
 
     let mut wrong_typ = JwsHeader::new(signer.algorithm()).with_typ(ACTION_TYP);
@@ -219,7 +222,7 @@ fn a_record_without_jwk_or_with_the_wrong_typ_is_refused() {
     let compact = jwt::sign(&wrong_typ, &record_claims(&p), &*signer).unwrap();
     assert!(matches!(
         ConsentRecord::verify(&compact, provider),
-        Err(Error::WrongType { .. })
+        Err(Error::Jwt(JwtError::WrongType { .. }))
     ));
 }
 
@@ -244,7 +247,7 @@ fn the_state_machine_allows_exactly_the_documented_transitions() {
             for a in actions {
                 match (s.apply(a, usage), expected(s, a, usage)) {
                     (Ok(next), Some(want)) => assert_eq!(next, want, "{s:?} {a:?}"),
-                    (Err(Error::ConsentTransition { .. }), None) => {}
+                    (Err(Error::Consent(ConsentError::Transition { .. })), None) => {}
                     (got, want) => panic!("{s:?} {a:?} {usage:?}: {got:?}, wanted {want:?}"),
                 }
             }
@@ -270,16 +273,19 @@ fn usability_follows_period_and_state() {
     assert!(record.check_usable(ConsentState::Active, inside).is_ok());
     assert!(matches!(
         record.check_usable(ConsentState::Active, T0.minus_seconds(1)),
-        Err(Error::ConsentNotYetValid { .. })
+        Err(Error::Consent(ConsentError::NotYetValid { .. }))
     ));
     assert!(matches!(
         record.check_usable(ConsentState::Active, T0.plus_seconds(3_600)),
-        Err(Error::ConsentExpired { .. })
+        Err(Error::Consent(ConsentError::Expired { .. }))
     ));
     for (state, check) in [
-        (ConsentState::Paused, Error::ConsentPaused),
-        (ConsentState::Withdrawn, Error::ConsentWithdrawn),
-        (ConsentState::Used, Error::ConsentUsed),
+        (ConsentState::Paused, Error::Consent(ConsentError::Paused)),
+        (
+            ConsentState::Withdrawn,
+            Error::Consent(ConsentError::Withdrawn),
+        ),
+        (ConsentState::Used, Error::Consent(ConsentError::Used)),
     ] {
         let got = record.check_usable(state, inside).unwrap_err();
         assert_eq!(got.to_string(), check.to_string());
@@ -304,11 +310,14 @@ fn actions_verify_only_with_the_holder_key_and_refuse_replays() {
         assert!(checked.check_seq(Some(6)).is_ok());
         assert!(matches!(
             checked.check_seq(Some(7)),
-            Err(Error::ConsentActionReplayed { last: 7, seq: 7 })
+            Err(Error::Consent(ConsentError::ActionReplayed {
+                last: 7,
+                seq: 7
+            }))
         ));
         assert!(matches!(
             ConsentActionRequest::verify(&compact, provider, &p.registry.public_key()),
-            Err(Error::SignatureInvalid)
+            Err(Error::Jose(JoseError::SignatureInvalid))
         ));
         // A holder cannot mark a use, neither when signing nor through a hand-made token.
         let as_use = ConsentActionRequest {
@@ -336,7 +345,7 @@ fn use_reports_verify_only_with_the_recipient_did_key() {
         let impostor = recipient_of(&SecretKey::generate_ed25519().unwrap());
         assert!(matches!(
             ConsentUseReport::verify(&compact, provider, &impostor),
-            Err(Error::SignatureInvalid)
+            Err(Error::Jose(JoseError::SignatureInvalid))
         ));
         // A holder action token is not a use report.
         let action = ConsentActionRequest {
@@ -349,7 +358,7 @@ fn use_reports_verify_only_with_the_recipient_did_key() {
         .unwrap();
         assert!(matches!(
             ConsentUseReport::verify(&action, provider, &recipient),
-            Err(Error::WrongType { .. })
+            Err(Error::Jwt(JwtError::WrongType { .. }))
         ));
     }
 }
@@ -385,7 +394,7 @@ fn receipts_bind_to_exactly_one_record() {
     .unwrap();
     assert!(matches!(
         checked.check_record(&stolen_id),
-        Err(Error::ConsentMismatch(_))
+        Err(Error::Consent(ConsentError::Mismatch(_)))
     ));
     // Same holder and id, other terms: refused by the digest.
     let mut wider = record.terms().clone();
@@ -393,7 +402,9 @@ fn receipts_bind_to_exactly_one_record() {
     let wider = ConsentRecord::sign(wider, &*signer(provider, &p.holder), T0).unwrap();
     assert!(matches!(
         checked.check_record(&wider),
-        Err(Error::ConsentMismatch("the receipt is for another record"))
+        Err(Error::Consent(ConsentError::Mismatch(
+            "the receipt is for another record"
+        )))
     ));
     // Another consent: refused by id.
     let other = ConsentRecord::sign(
@@ -404,12 +415,12 @@ fn receipts_bind_to_exactly_one_record() {
     .unwrap();
     assert!(matches!(
         checked.check_record(&other),
-        Err(Error::ConsentMismatch(_))
+        Err(Error::Consent(ConsentError::Mismatch(_)))
     ));
     // A receipt signed by someone else than the pinned registry: refused.
     assert!(matches!(
         ConsentReceipt::verify(&compact, provider, &p.holder.public_key()),
-        Err(Error::SignatureInvalid)
+        Err(Error::Jose(JoseError::SignatureInvalid))
     ));
 }
 

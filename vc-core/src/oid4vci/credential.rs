@@ -7,7 +7,7 @@ use serde_json::{Map, Value};
 use super::{require_non_empty, shorten, Message};
 use crate::b64;
 use crate::crypto::fill_random;
-use crate::error::{Error, Result};
+use crate::error::{Error, Oid4vciError, Result};
 
 /// A `c_nonce`: the issuer's freshness challenge for key proofs.
 ///
@@ -76,7 +76,7 @@ impl Message for NonceResponse {
 ///   "proofs": {"jwt": ["eyJ0eXAi.e30.c2ln"]}}"#)?;
 /// assert_eq!(request.proofs.unwrap().jwt, ["eyJ0eXAi.e30.c2ln"]);
 /// let both = br#"{"credential_configuration_id": "a", "credential_identifier": "b"}"#;
-/// assert!(matches!(CredentialRequest::from_json(both), Err(Error::Malformed { .. })));
+/// assert!(matches!(CredentialRequest::from_json(both), Err(Error::Input(myna_vc_core::InputError::Malformed { .. }))));
 /// # Ok::<(), Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -160,7 +160,7 @@ pub struct Proofs {
     /// `jwt`: compact key proof JWTs, one per key.
     #[serde(default)]
     pub jwt: Vec<String>,
-    /// Other proof types; any present is [`Error::UnsupportedProofType`].
+    /// Other proof types; any present is [`Oid4vciError::UnsupportedProofType`](crate::Oid4vciError::UnsupportedProofType).
     #[serde(flatten)]
     pub other: Map<String, Value>,
 }
@@ -168,7 +168,9 @@ pub struct Proofs {
 impl Proofs {
     fn check(&self) -> Result<()> {
         if let Some(name) = self.other.keys().next() {
-            return Err(Error::UnsupportedProofType(shorten(name)));
+            return Err(Error::Oid4vci(Oid4vciError::UnsupportedProofType(shorten(
+                name,
+            ))));
         }
         require_non_empty(&self.jwt, CredentialRequest::WHAT, "proofs.jwt")
     }

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use super::Message;
-use crate::error::{Error, Result};
+use crate::error::{Error, Oid4vciError, Result};
 
 /// An OAuth / OpenID4VCI error code. Codes outside the spec lists are kept in
 /// [`Other`](Self::Other) (the spec says SHOULD, not MUST).
@@ -15,8 +15,8 @@ use crate::error::{Error, Result};
 /// ```
 /// use myna_vc_core::{oid4vci::ErrorCode, Error};
 /// assert_eq!(ErrorCode::from("invalid_nonce"), ErrorCode::InvalidNonce);
-/// assert_eq!(ErrorCode::for_proof_error(&Error::ProofNonceMismatch), ErrorCode::InvalidNonce);
-/// assert_eq!(ErrorCode::for_proof_error(&Error::SignatureInvalid), ErrorCode::InvalidProof);
+/// assert_eq!(ErrorCode::for_proof_error(&Error::Oid4vci(myna_vc_core::Oid4vciError::ProofNonceMismatch)), ErrorCode::InvalidNonce);
+/// assert_eq!(ErrorCode::for_proof_error(&Error::Jose(myna_vc_core::JoseError::SignatureInvalid)), ErrorCode::InvalidProof);
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(from = "String", into = "String")]
@@ -104,7 +104,7 @@ impl ErrorCode {
     /// problem is `invalid_nonce` (the wallet can recover), anything else `invalid_proof`.
     pub fn for_proof_error(err: &Error) -> Self {
         match err {
-            Error::ProofNonceMismatch => ErrorCode::InvalidNonce,
+            Error::Oid4vci(Oid4vciError::ProofNonceMismatch) => ErrorCode::InvalidNonce,
             _ => ErrorCode::InvalidProof,
         }
     }

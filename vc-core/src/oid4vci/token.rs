@@ -9,7 +9,7 @@ use serde_json::{Map, Value};
 use super::{
     form, require_non_empty, shorten, Message, PreAuthorizedCode, PRE_AUTHORIZED_CODE_GRANT,
 };
-use crate::error::{Error, Result};
+use crate::error::{Error, Oid4vciError, Result};
 use crate::json;
 
 /// A Token Request with the pre-authorized code grant.
@@ -45,7 +45,11 @@ impl TokenRequest {
         let mut pairs = form::decode(body, WHAT_REQUEST)?;
         match form::take(&mut pairs, "grant_type") {
             Some(grant) if grant == PRE_AUTHORIZED_CODE_GRANT => {}
-            Some(other) => return Err(Error::UnsupportedGrantType(shorten(&other))),
+            Some(other) => {
+                return Err(Error::Oid4vci(Oid4vciError::UnsupportedGrantType(shorten(
+                    &other,
+                ))))
+            }
             None => return Err(Error::malformed(WHAT_REQUEST, "`grant_type` is missing")),
         }
         let code = form::take(&mut pairs, "pre-authorized_code")

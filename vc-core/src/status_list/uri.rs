@@ -24,13 +24,13 @@ use crate::error::{Error, Result};
 pub struct StatusListUri(String);
 
 impl StatusListUri {
-    /// Checks `uri` and wraps it; a syntax error is [`Error::Malformed`].
+    /// Checks `uri` and wraps it; a syntax error is [`InputError::Malformed`](crate::InputError::Malformed).
     ///
     /// ```
     /// use myna_vc_core::{status_list::StatusListUri, Error};
     /// assert!(StatusListUri::new("urn:example:status:1").is_ok());
     /// assert!(matches!(StatusListUri::new("https://x.example/%zz"),
-    ///                  Err(Error::Malformed { what: "URI", .. })));
+    ///                  Err(Error::Input(myna_vc_core::InputError::Malformed { what: "URI", .. }))));
     /// ```
     pub fn new(uri: impl Into<String>) -> Result<Self> {
         let uri = uri.into();
@@ -91,6 +91,7 @@ fn is_uri_char(b: u8) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::InputError;
 
     #[test]
     fn accepts_common_uris_and_escapes() {
@@ -120,7 +121,7 @@ mod tests {
             assert!(
                 matches!(
                     StatusListUri::new(bad),
-                    Err(Error::Malformed { what: "URI", .. })
+                    Err(Error::Input(InputError::Malformed { what: "URI", .. }))
                 ),
                 "{bad:?}"
             );
