@@ -114,7 +114,7 @@ impl ClaimPath {
         let items = value
             .as_array()
             .filter(|a| !a.is_empty())
-            .ok_or_else(|| Error::malformed("claim path", "must be a non-empty array"))?;
+            .ok_or(Error::ClaimPath(ClaimPathError::Empty))?;
         let segments = items
             .iter()
             .map(|item| match item {
@@ -124,13 +124,8 @@ impl ClaimPath {
                     .as_u64()
                     .and_then(|i| usize::try_from(i).ok())
                     .map(PathSegment::Index)
-                    .ok_or_else(|| {
-                        Error::malformed("claim path", "indices are non-negative integers")
-                    }),
-                _ => Err(Error::malformed(
-                    "claim path",
-                    "segments are strings, integers or null",
-                )),
+                    .ok_or(Error::ClaimPath(ClaimPathError::InvalidSegment)),
+                _ => Err(Error::ClaimPath(ClaimPathError::InvalidSegment)),
             })
             .collect::<Result<_>>()?;
         Ok(ClaimPath(segments))

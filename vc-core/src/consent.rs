@@ -117,7 +117,7 @@ impl ConsentId {
         let bytes = b64::decode(text, "consent id")?;
         let bytes: [u8; 16] = bytes
             .try_into()
-            .map_err(|_| Error::malformed("consent id", "must be 16 bytes of base64url"))?;
+            .map_err(|_| Error::Consent(ConsentError::InvalidId))?;
         Ok(ConsentId(bytes))
     }
 
@@ -178,10 +178,9 @@ impl Recipient {
         match self.0.method() {
             "key" => Ok(DidKey::from_did(&self.0)?.public_key().clone()),
             "jwk" => Ok(DidJwk::from_did(&self.0)?.public_key().clone()),
-            other => Err(Error::malformed(
-                "consent recipient",
-                format!("must be a did:key or did:jwk DID, not did:{}", shown(other)),
-            )),
+            other => Err(Error::Consent(ConsentError::UnsupportedRecipient(shown(
+                other,
+            )))),
         }
     }
 }
@@ -203,12 +202,9 @@ impl Purpose {
     pub fn new(text: &str) -> Result<Self> {
         let chars = text.chars().count();
         if chars == 0 || chars > MAX_PURPOSE_CHARS || text.chars().any(char::is_control) {
-            return Err(Error::malformed(
-                RECORD,
-                format!(
-                    "`purpose` must be 1 to {MAX_PURPOSE_CHARS} characters, no control characters"
-                ),
-            ));
+            return Err(Error::Consent(ConsentError::InvalidPurpose {
+                limit: MAX_PURPOSE_CHARS,
+            }));
         }
         Ok(Purpose(text.to_owned()))
     }
@@ -241,10 +237,7 @@ impl ConsentUse {
         match text {
             "one_time" => Ok(ConsentUse::OneTime),
             "ongoing" => Ok(ConsentUse::Ongoing),
-            _ => Err(Error::malformed(
-                RECORD,
-                "`usage` must be `one_time` or `ongoing`",
-            )),
+            _ => Err(Error::Consent(ConsentError::UnknownUsage)),
         }
     }
 
@@ -313,13 +306,12 @@ impl ConsentTerms {
     /// does not end before it starts.
     pub fn check(&self) -> Result<()> {
         if self.claims.is_empty() || self.claims.len() > MAX_CLAIMS {
-            return Err(Error::malformed(
-                RECORD,
-                format!("`claims` must name 1 to {MAX_CLAIMS} claim paths"),
-            ));
+            return Err(Error::Consent(ConsentError::ClaimCount {
+                limit: MAX_CLAIMS,
+            }));
         }
         if self.claims.iter().any(ClaimPath::is_root) {
-            return Err(Error::malformed(RECORD, "a claim path may not be empty"));
+            return Err(Error::Consent(ConsentError::RootClaim));
         }
         let distinct: std::collections::BTreeSet<String> = self
             .claims
@@ -327,13 +319,10 @@ impl ConsentTerms {
             .map(|p| p.to_json().to_string())
             .collect();
         if distinct.len() != self.claims.len() {
-            return Err(Error::malformed(RECORD, "`claims` names a path twice"));
+            return Err(Error::Consent(ConsentError::DuplicateClaim));
         }
         if self.not_after.is_some_and(|end| end <= self.not_before) {
-            return Err(Error::malformed(
-                RECORD,
-                "`not_after` must be later than `not_before`",
-            ));
+            return Err(Error::Consent(ConsentError::EmptyPeriod));
         }
         Ok(())
     }
@@ -360,7 +349,7 @@ impl ConsentTerms {
         let claims = obj
             .get("claims")
             .and_then(Value::as_array)
-            .ok_or_else(|| Error::malformed(RECORD, "`claims` must be an array"))?
+            .ok_or_else(|| Error::member_type(RECORD, "claims", "an array"))?
             .iter()
             .map(ClaimPath::parse_json)
             .collect::<Result<Vec<_>>>()?;
@@ -433,7 +422,7 @@ impl ConsentRecord {
             .jwk
             .as_ref()
             .map(|jwk| jwk.key.clone())
-            .ok_or_else(|| Error::malformed(RECORD, "the header carries no holder `jwk`"))?;
+            .ok_or_else(|| Error::missing_member("consent record header", "jwk"))?;
         jws.verify(provider, &holder)?;
         let claims = jws.payload_object(RECORD)?;
         let issued_at = required_date(&claims, "iat", RECORD)?;
@@ -556,10 +545,7 @@ impl ConsentState {
             1 => Ok(ConsentState::Withdrawn),
             2 => Ok(ConsentState::Paused),
             3 => Ok(ConsentState::Used),
-            other => Err(Error::malformed(
-                "consent status",
-                format!("status value {other} is not a consent state"),
-            )),
+            other => Err(Error::Consent(ConsentError::UnknownState(other))),
         }
     }
 
@@ -633,10 +619,7 @@ impl ConsentAction {
             "pause" => Ok(ConsentAction::Pause),
             "resume" => Ok(ConsentAction::Resume),
             "use" => Ok(ConsentAction::Use),
-            _ => Err(Error::malformed(
-                ACTION,
-                "`action` must be `withdraw`, `pause`, `resume` or `use`",
-            )),
+            _ => Err(Error::Consent(ConsentError::UnknownAction)),
         }
     }
 
@@ -713,7 +696,7 @@ impl ConsentActionRequest {
             seq: claims
                 .get("seq")
                 .and_then(Value::as_u64)
-                .ok_or_else(|| Error::malformed(ACTION, "`seq` must be a non-negative integer"))?,
+                .ok_or_else(|| Error::member_type(ACTION, "seq", "a non-negative integer"))?,
             iat: required_date(&claims, "iat", ACTION)?,
         };
         request.check_action()?;
@@ -733,10 +716,7 @@ impl ConsentActionRequest {
 
     fn check_action(&self) -> Result<()> {
         if self.action == ConsentAction::Use {
-            return Err(Error::malformed(
-                ACTION,
-                "a holder cannot report a use; the recipient does, with a use report",
-            ));
+            return Err(Error::Consent(ConsentError::UseByHolder));
         }
         Ok(())
     }
@@ -913,6 +893,5 @@ fn parse_typed(compact: &str, typ: &'static str) -> Result<Jws> {
 }
 
 fn required_date(obj: &Map<String, Value>, name: &str, what: &'static str) -> Result<NumericDate> {
-    json::optional_date(obj, name, what)?
-        .ok_or_else(|| Error::malformed(what, format!("`{name}` is missing")))
+    json::optional_date(obj, name, what)?.ok_or_else(|| Error::missing_member(what, name))
 }

@@ -103,19 +103,7 @@ pub(crate) fn check_depth(what: &'static str, depth: usize) -> Result<()> {
     Ok(())
 }
 
-/// At most 256 bytes of caller-supplied text, for error messages: an attacker's megabyte must
-/// not end up in a log line.
-pub(crate) fn shown(text: &str) -> String {
-    const LIMIT: usize = 256;
-    if text.len() <= LIMIT {
-        return text.to_owned();
-    }
-    let end = (0..=LIMIT)
-        .rev()
-        .find(|i| text.is_char_boundary(*i))
-        .unwrap_or(0);
-    format!("{}…", text.get(..end).unwrap_or_default())
-}
+pub(crate) use crate::error::shown;
 
 /// Refuses members this version does not know: a rule an old reader ignored would fail open.
 pub(crate) fn check_members(
@@ -124,19 +112,19 @@ pub(crate) fn check_members(
     what: &'static str,
 ) -> Result<()> {
     match obj.keys().find(|name| !known.contains(&name.as_str())) {
-        Some(name) => Err(Error::malformed(
+        Some(name) => Err(Error::Input(InputError::UnknownMember {
             what,
-            format!("unknown member `{}`", shown(name)),
-        )),
+            member: shown(name),
+        })),
         None => Ok(()),
     }
 }
 
-/// `value` as a string, or a malformed-`what` error naming `member`.
+/// `value` as a string, or an [`InputError::MemberType`] naming `member`.
 pub(crate) fn as_str<'a>(value: &'a Value, member: &str, what: &'static str) -> Result<&'a str> {
     value
         .as_str()
-        .ok_or_else(|| Error::malformed(what, format!("{member} must be a string")))
+        .ok_or_else(|| Error::member_type(what, member, "a string"))
 }
 
 /// The required string member `name`.
@@ -146,8 +134,8 @@ pub(crate) fn required_str<'a>(
     what: &'static str,
 ) -> Result<&'a str> {
     match obj.get(name) {
-        Some(value) => as_str(value, &format!("`{name}`"), what),
-        None => Err(Error::malformed(what, format!("`{name}` is missing"))),
+        Some(value) => as_str(value, name, what),
+        None => Err(Error::missing_member(what, name)),
     }
 }
 
@@ -160,7 +148,7 @@ pub(crate) fn optional_date(
     obj.get(name)
         .map(|value| {
             crate::time::NumericDate::from_json(value)
-                .ok_or_else(|| Error::malformed(what, format!("`{name}` must be a NumericDate")))
+                .ok_or_else(|| Error::member_type(what, name, "a NumericDate"))
         })
         .transpose()
 }

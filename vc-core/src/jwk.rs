@@ -55,12 +55,12 @@ impl Jwk {
     pub fn from_json(value: &Value) -> Result<Self> {
         let obj = value
             .as_object()
-            .ok_or_else(|| Error::malformed("JWK", "not a JSON object"))?;
+            .ok_or_else(|| Error::not_an_object("JWK"))?;
         let key = PublicKey::from_jwk_members(obj)?;
         let kid = match obj.get("kid") {
             None => None,
             Some(Value::String(s)) => Some(s.clone()),
-            Some(_) => return Err(Error::malformed("JWK", "`kid` must be a string")),
+            Some(_) => return Err(Error::member_type("JWK", "kid", "a string")),
         };
         let alg = match obj.get("alg") {
             None => None,
@@ -69,7 +69,7 @@ impl Jwk {
                 crate::crypto::check_alg_for_key(alg, &key)?;
                 Some(alg)
             }
-            Some(_) => return Err(Error::malformed("JWK", "`alg` must be a string")),
+            Some(_) => return Err(Error::member_type("JWK", "alg", "a string")),
         };
         Ok(Jwk { key, kid, alg })
     }
@@ -94,11 +94,8 @@ const PRIVATE_MEMBERS: [&str; 7] = ["d", "p", "q", "dp", "dq", "qi", "oth"];
 fn member<'a>(obj: &'a Map<String, Value>, name: &'static str) -> Result<&'a str> {
     match obj.get(name) {
         Some(Value::String(s)) => Ok(s),
-        Some(_) => Err(Error::malformed(
-            "JWK",
-            format!("`{name}` must be a string"),
-        )),
-        None => Err(Error::malformed("JWK", format!("`{name}` is missing"))),
+        Some(_) => Err(Error::member_type("JWK", name, "a string")),
+        None => Err(Error::missing_member("JWK", name)),
     }
 }
 
@@ -117,7 +114,7 @@ impl PublicKey {
     pub fn from_jwk(value: &Value) -> Result<Self> {
         let obj = value
             .as_object()
-            .ok_or_else(|| Error::malformed("JWK", "not a JSON object"))?;
+            .ok_or_else(|| Error::not_an_object("JWK"))?;
         Self::from_jwk_members(obj)
     }
 
@@ -209,7 +206,7 @@ impl SecretKey {
     pub fn from_jwk(value: &Value) -> Result<Self> {
         let obj = value
             .as_object()
-            .ok_or_else(|| Error::malformed("JWK", "not a JSON object"))?;
+            .ok_or_else(|| Error::not_an_object("JWK"))?;
         let d = zeroize::Zeroizing::new(member_bytes(obj, "d")?);
         let key = match member(obj, "kty")? {
             "EC" => SecretKey::p256_from_bytes(&d)?,

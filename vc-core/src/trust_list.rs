@@ -90,10 +90,7 @@ impl IssuerKind {
         match text {
             "municipality" => Ok(IssuerKind::Municipality),
             "operator" => Ok(IssuerKind::Operator),
-            _ => Err(Error::malformed(
-                WHAT,
-                "issuer `kind` must be `municipality` or `operator`",
-            )),
+            _ => Err(Error::TrustList(TrustListError::UnknownIssuerKind)),
         }
     }
 
@@ -294,7 +291,7 @@ impl TrustedIssuer {
     /// The structural rules of one entry.
     fn check(&self) -> Result<()> {
         check_issuer_id(&self.id)?;
-        check_text(&self.name, "issuer `name`")?;
+        check_text(&self.name, "name")?;
         if self.kind == IssuerKind::Municipality && self.municipality.is_none() {
             return Err(Error::TrustList(TrustListError::MunicipalityCodeMissing(
                 self.id.clone(),
@@ -307,10 +304,9 @@ impl TrustedIssuer {
         }
         if let (Some(from), Some(until)) = (self.valid_from, self.valid_until) {
             if from >= until {
-                return Err(Error::malformed(
-                    WHAT,
-                    "issuer `valid_from` must precede `valid_until`",
-                ));
+                return Err(Error::TrustList(TrustListError::EmptyPeriod {
+                    what: "an issuer's trust (`valid_from`, `valid_until`)",
+                }));
             }
         }
         self.check_keys()
@@ -368,14 +364,11 @@ impl TrustedIssuer {
     fn from_json(value: &Value) -> Result<Self> {
         let obj = value
             .as_object()
-            .ok_or_else(|| Error::malformed(WHAT, "an issuer entry is not a JSON object"))?;
+            .ok_or_else(|| Error::not_an_object("trust list issuer entry"))?;
         check_members(obj, &ISSUER_MEMBERS)?;
         let municipality = match obj.get("municipality") {
             None => None,
-            Some(v) => Some(MunicipalityCode::parse(string(
-                v,
-                "issuer `municipality`",
-            )?)?),
+            Some(v) => Some(MunicipalityCode::parse(string(v, "municipality")?)?),
         };
         Ok(TrustedIssuer {
             id: required_string(obj, "id")?.to_owned(),
@@ -388,7 +381,7 @@ impl TrustedIssuer {
                 .collect::<Result<_>>()?,
             vcts: array(obj, "vcts")?
                 .iter()
-                .map(|v| Vct::parse(string(v, "issuer `vcts` element")?))
+                .map(|v| Vct::parse(string(v, "vcts")?))
                 .collect::<Result<_>>()?,
             valid_from: optional_date(obj, "valid_from")?,
             valid_until: optional_date(obj, "valid_until")?,
@@ -471,9 +464,11 @@ impl TrustList {
     /// # Ok::<(), myna_vc_core::Error>(())
     /// ```
     pub fn check(&self) -> Result<()> {
-        check_text(&self.list_id, "`list_id`")?;
+        check_text(&self.list_id, "list_id")?;
         if self.issued_at >= self.expires_at {
-            return Err(Error::malformed(WHAT, "`iat` must precede `exp`"));
+            return Err(Error::TrustList(TrustListError::EmptyPeriod {
+                what: "the trust list (`iat`, `exp`)",
+            }));
         }
         let mut ids = std::collections::BTreeSet::new();
         for entry in &self.entries {
@@ -773,16 +768,13 @@ impl VerifiedTrustList {
 
 /// An issuer id must be a did:web DID or an https URL: the two forms an `iss` takes here.
 fn check_issuer_id(id: &str) -> Result<()> {
-    check_text(id, "issuer `id`")?;
+    check_text(id, "id")?;
     if id.starts_with("did:") {
         return DidWeb::from_did(&Did::parse(id)?).map(|_| ());
     }
     let host = id.strip_prefix("https://").unwrap_or_default();
     if host.is_empty() || host.starts_with('/') || id.chars().any(char::is_whitespace) {
-        return Err(Error::malformed(
-            WHAT,
-            "issuer `id` must be a did:web DID or an https URL",
-        ));
+        return Err(Error::TrustList(TrustListError::InvalidIssuerId));
     }
     Ok(())
 }
@@ -790,10 +782,10 @@ fn check_issuer_id(id: &str) -> Result<()> {
 /// Non-empty, at most [`MAX_ID_LEN`] bytes, no control characters.
 fn check_text(text: &str, what: &'static str) -> Result<()> {
     if text.is_empty() || text.len() > MAX_ID_LEN || text.chars().any(char::is_control) {
-        return Err(Error::malformed(
-            WHAT,
-            format!("{what} must be 1 to {MAX_ID_LEN} bytes with no control characters"),
-        ));
+        return Err(Error::TrustList(TrustListError::InvalidText {
+            member: what,
+            limit: MAX_ID_LEN,
+        }));
     }
     Ok(())
 }
@@ -813,7 +805,7 @@ fn required_string<'a>(obj: &'a Map<String, Value>, name: &'static str) -> Resul
 fn array<'a>(obj: &'a Map<String, Value>, name: &'static str) -> Result<&'a Vec<Value>> {
     obj.get(name)
         .and_then(Value::as_array)
-        .ok_or_else(|| Error::malformed(WHAT, format!("`{name}` must be an array")))
+        .ok_or_else(|| Error::member_type(WHAT, name, "an array"))
 }
 
 fn optional_date(obj: &Map<String, Value>, name: &'static str) -> Result<Option<NumericDate>> {

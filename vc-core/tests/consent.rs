@@ -19,7 +19,7 @@ use myna_vc_core::sdjwt_vc::Vct;
 use myna_vc_core::status_list::{Status, StatusIndex, StatusListUri, StatusReference};
 use myna_vc_core::time::NumericDate;
 use myna_vc_core::{b64, Error};
-use myna_vc_core::{ConsentError, DidError, InputError, JoseError, JwtError};
+use myna_vc_core::{ConsentError, InputError, JoseError, JwtError};
 use proptest::prelude::*;
 use serde_json::{json, Map, Value};
 
@@ -164,41 +164,80 @@ fn structural_faults_each_get_their_error() {
         v.as_object_mut().unwrap().remove(name);
         v
     };
-    let cases: Vec<(&str, Value)> = vec![
-        ("unknown member", with("marketing_ok", true.into())),
-        ("no claims", with("claims", json!([]))),
-        ("root claim path", with("claims", json!([[]]))),
-        ("repeated claim path", with("claims", json!([["a"], ["a"]]))),
-        ("claims not an array", with("claims", json!("age"))),
+    // Each case with the code of the error it must be refused with.
+    let cases: Vec<(&str, Value, &str)> = vec![
+        (
+            "unknown member",
+            with("marketing_ok", true.into()),
+            "unknown_member",
+        ),
+        (
+            "no claims",
+            with("claims", json!([])),
+            "consent_claim_count",
+        ),
+        (
+            "root claim path",
+            with("claims", json!([[]])),
+            "claim_path_empty",
+        ),
+        (
+            "repeated claim path",
+            with("claims", json!([["a"], ["a"]])),
+            "consent_duplicate_claim",
+        ),
+        (
+            "claims not an array",
+            with("claims", json!("age")),
+            "member_type",
+        ),
         (
             "ends before it starts",
             with("not_after", T0.as_unix().into()),
+            "consent_empty_period",
         ),
-        ("bad usage", with("usage", "forever".into())),
-        ("empty purpose", with("purpose", "".into())),
-        ("long purpose", with("purpose", "x".repeat(257).into())),
+        (
+            "bad usage",
+            with("usage", "forever".into()),
+            "unknown_consent_usage",
+        ),
+        (
+            "empty purpose",
+            with("purpose", "".into()),
+            "invalid_consent_purpose",
+        ),
+        (
+            "long purpose",
+            with("purpose", "x".repeat(257).into()),
+            "invalid_consent_purpose",
+        ),
         (
             "did:web recipient",
             with("recipient", "did:web:clinic.example".into()),
+            "unsupported_consent_recipient",
         ),
-        ("short consent id", with("consent_id", "AAAA".into())),
-        ("missing iat", without("iat")),
-        ("missing not_before", without("not_before")),
-        ("missing vct", without("vct")),
-        ("date as string", with("not_before", "tomorrow".into())),
+        (
+            "short consent id",
+            with("consent_id", "AAAA".into()),
+            "invalid_consent_id",
+        ),
+        ("missing iat", without("iat"), "missing_member"),
+        (
+            "missing not_before",
+            without("not_before"),
+            "missing_member",
+        ),
+        ("missing vct", without("vct"), "missing_member"),
+        (
+            "date as string",
+            with("not_before", "tomorrow".into()),
+            "member_type",
+        ),
     ];
-    for (label, claims) in cases {
+    for (label, claims, code) in cases {
         let compact = raw_record(provider, &p.holder, claims);
         let err = ConsentRecord::verify(&compact, provider).expect_err(label);
-        assert!(
-            matches!(
-                err,
-                Error::Input(InputError::Malformed { .. })
-                    | Error::Did(DidError::InvalidDid(_))
-                    | Error::Input(InputError::Base64 { .. })
-            ),
-            "{label}: {err:?}"
-        );
+        assert_eq!(err.code(), code, "{label}: {err:?}");
     }
     // The untouched base claims are accepted, so each case above failed for its own fault.
     let compact = raw_record(provider, &p.holder, base);
@@ -214,7 +253,7 @@ fn a_record_without_jwk_or_with_the_wrong_typ_is_refused() {
     let compact = jwt::sign(&no_jwk, &record_claims(&p), &*signer).unwrap();
     assert!(matches!(
         ConsentRecord::verify(&compact, provider),
-        Err(Error::Input(InputError::Malformed { .. }))
+        Err(Error::Input(InputError::MissingMember { member, .. })) if member == "jwk"
     ));
 
     let mut wrong_typ = JwsHeader::new(signer.algorithm()).with_typ(ACTION_TYP);

@@ -624,7 +624,7 @@ fn each_structural_rule_has_its_own_error() {
     }
 }
 
-/// Wrong JSON types are `Malformed` (or the claim path's own error), never accepted.
+/// Wrong JSON types are `MemberType` (or the claim path's own error), never accepted.
 #[test]
 fn wrong_member_types_are_refused() {
     for (member, value) in [
@@ -641,7 +641,7 @@ fn wrong_member_types_are_refused() {
     ] {
         let err = DcqlQuery::from_value(&credential_with(member, value)).unwrap_err();
         assert!(
-            matches!(err, Error::Input(InputError::Malformed { .. })),
+            matches!(err, Error::Input(InputError::MemberType { .. })),
             "{member}: {err:?}"
         );
     }
@@ -650,7 +650,9 @@ fn wrong_member_types_are_refused() {
         assert!(
             matches!(
                 DcqlQuery::from_value(&query),
-                Err(Error::Input(InputError::Malformed { .. }))
+                Err(Error::ClaimPath(
+                    ClaimPathError::Empty | ClaimPathError::InvalidSegment
+                ))
             ),
             "{path}"
         );

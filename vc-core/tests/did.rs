@@ -542,7 +542,7 @@ fn did_jwk_use_decides_the_relationships() {
     jwk["use"] = json!("both");
     assert!(matches!(
         DidJwk::from_did(&did_jwk_with(jwk)),
-        Err(Error::Input(InputError::Malformed { .. }))
+        Err(Error::Input(InputError::MemberType { .. }))
     ));
 }
 
@@ -572,7 +572,7 @@ fn did_jwk_refuses_private_keys_and_garbage() {
             matches!(e, Error::Input(InputError::Json { .. }))
         }),
         (did_jwk_with(json!({"kty": "EC", "crv": "P-256"})), |e| {
-            matches!(e, Error::Input(InputError::Malformed { .. }))
+            matches!(e, Error::Input(InputError::MissingMember { .. }))
         }),
         (did_jwk_with(json!({"kty": "oct", "k": "AAAA"})), |e| {
             matches!(e, Error::Jose(JoseError::UnsupportedKeyType(_)))
@@ -825,13 +825,13 @@ fn malformed_documents_are_refused_with_typed_errors() {
     let id = "did:web:a.example";
     assert!(matches!(
         document_error(json!({"id": id, "verificationMethod": [method("#k"), method("#k")]})),
-        Error::Input(InputError::Malformed { .. })
+        Error::Did(DidError::DuplicateMethodId)
     ));
     assert!(matches!(
         document_error(
             json!({"id": id, "verificationMethod": [method("#k")], "authentication": [method("#k")]})
         ),
-        Error::Input(InputError::Malformed { .. })
+        Error::Did(DidError::DuplicateMethodId)
     ));
     assert!(matches!(
         document_error(json!({"id": "did:Web:a"})),
@@ -851,7 +851,7 @@ fn malformed_documents_are_refused_with_typed_errors() {
     ));
     assert!(matches!(
         document_error(json!({"id": id, "@context": [1]})),
-        Error::Input(InputError::Malformed { .. })
+        Error::Input(InputError::MemberType { .. })
     ));
     for shape in [
         json!({}),
@@ -906,7 +906,7 @@ fn malformed_documents_are_refused_with_typed_errors() {
     );
     assert!(matches!(
         both.verification_key(AssertionMethod, &k),
-        Err(Error::Input(InputError::Malformed { .. }))
+        Err(Error::Input(InputError::OneOf { .. }))
     ));
     let mismatched =
         doc(json!({"id": "#k", "type": "Multikey", "controller": id, "publicKeyJwk": jwk}));
@@ -989,14 +989,14 @@ fn built_documents_refuse_foreign_and_duplicate_methods() {
         .unwrap();
     assert!(matches!(
         doc.add_verification_method(method, &[Authentication]),
-        Err(Error::Input(InputError::Malformed { .. }))
+        Err(Error::Did(DidError::DuplicateMethodId))
     ));
     let foreign = did("did:web:other.example");
     let foreign_method =
         VerificationMethod::json_web_key(foreign.with_fragment("a").unwrap(), foreign, &key);
     assert!(matches!(
         doc.add_verification_method(foreign_method, &[AssertionMethod]),
-        Err(Error::Input(InputError::Malformed { .. }))
+        Err(Error::Did(DidError::ForeignMethod))
     ));
     assert_eq!(
         doc.context(),
@@ -1564,7 +1564,12 @@ fn expected_error(err: &Error) -> bool {
             | Error::Did(DidError::VerificationRelationshipMissing { .. })
             | Error::Input(InputError::Base64 { .. })
             | Error::Input(InputError::Json { .. })
-            | Error::Input(InputError::Malformed { .. })
+            | Error::Input(
+                InputError::MemberType { .. }
+                    | InputError::MissingMember { .. }
+                    | InputError::OneOf { .. }
+                    | InputError::NotAnObject { .. }
+            )
             | Error::Input(InputError::TooLarge { .. })
             | Error::Input(InputError::NestingTooDeep { .. })
     )

@@ -537,11 +537,11 @@ fn link_level_rules() {
     let repeated = format!("{}&nonce=again", as_url(&base_request()));
     assert!(matches!(
         RequestLink::parse(&repeated),
-        Err(Error::Input(InputError::Malformed { .. }))
+        Err(Error::Input(InputError::Repeated { member, .. })) if member == "nonce"
     ));
     assert!(matches!(
         RequestLink::parse("openid4vp://"),
-        Err(Error::Input(InputError::Malformed { .. }))
+        Err(Error::Oid4vp(Oid4vpError::NoQuery))
     ));
     let no_client = "openid4vp://?request_uri=https%3A%2F%2Fa.example%2Fr";
     assert_eq!(

@@ -588,9 +588,8 @@ fn invalid_claim_values_are_typed_errors() {
         ("status_list", json!("eNrbuRgAAhcBXQ"), |e| {
             matches!(
                 e,
-                Error::Input(InputError::Malformed {
+                Error::Input(InputError::NotAnObject {
                     what: "status list",
-                    ..
                 })
             )
         }),
@@ -602,11 +601,13 @@ fn invalid_claim_values_are_typed_errors() {
         (
             "status_list",
             json!({"bits": 1.5, "lst": "eNrbuRgAAhcBXQ"}),
-            |e| matches!(e, Error::Input(InputError::Malformed { .. })),
+            |e| matches!(e, Error::Input(InputError::MemberType { member, .. }) if member == "bits"),
         ),
-        ("status_list", json!({"bits": 1}), |e| {
-            matches!(e, Error::Input(InputError::Malformed { .. }))
-        }),
+        (
+            "status_list",
+            json!({"bits": 1}),
+            |e| matches!(e, Error::Input(InputError::MissingMember { member, .. }) if member == "lst"),
+        ),
         (
             "status_list",
             json!({"bits": 1, "lst": "eNrb+RgAAhcBXQ=="}),
@@ -618,7 +619,7 @@ fn invalid_claim_values_are_typed_errors() {
         (
             "status_list",
             json!({"bits": 1, "lst": "eNrbuRgAAhcBXQ", "aggregation_uri": "no uri"}),
-            |e| matches!(e, Error::Input(InputError::Malformed { what: "URI", .. })),
+            |e| matches!(e, Error::StatusList(StatusListError::InvalidUri { .. })),
         ),
     ];
     for (claim, value, expected) in cases {
@@ -899,7 +900,10 @@ mod properties {
         matches!(
             err,
             Error::Input(InputError::Json { .. })
-                | Error::Input(InputError::Malformed { .. })
+                | Error::Input(InputError::NotAnObject { .. })
+                | Error::Input(InputError::MissingMember { .. })
+                | Error::Input(InputError::MemberType { .. })
+                | Error::StatusList(StatusListError::InvalidUri { .. })
                 | Error::Input(InputError::NestingTooDeep { .. })
                 | Error::Input(InputError::TooLarge { .. })
                 | Error::Input(InputError::Base64 { .. })
@@ -1094,7 +1098,7 @@ mod properties {
                     prop_assert!(text.bytes().all(|b| b.is_ascii_graphic()));
                     prop_assert!(text.contains(':'));
                 }
-                Err(err) => prop_assert!(matches!(err, Error::Input(InputError::Malformed { what: "URI", .. })), "{:?}", err),
+                Err(err) => prop_assert!(matches!(err, Error::StatusList(StatusListError::InvalidUri { .. })), "{:?}", err),
             }
         }
     }

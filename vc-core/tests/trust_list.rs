@@ -389,19 +389,22 @@ fn bad_ids_periods_and_dates_are_refused() {
     list.entries[1].valid_until = list.entries[1].valid_from;
     assert!(matches!(
         list.check(),
-        Err(Error::Input(InputError::Malformed { .. }))
+        Err(Error::TrustList(TrustListError::EmptyPeriod { .. }))
     ));
     let mut list = sample_list(&keys, 1);
     list.expires_at = list.issued_at;
     assert!(matches!(
         list.check(),
-        Err(Error::Input(InputError::Malformed { .. }))
+        Err(Error::TrustList(TrustListError::EmptyPeriod { .. }))
     ));
     let mut list = sample_list(&keys, 1);
     list.list_id.clear();
     assert!(matches!(
         list.check(),
-        Err(Error::Input(InputError::Malformed { .. }))
+        Err(Error::TrustList(TrustListError::InvalidText {
+            member: "list_id",
+            ..
+        }))
     ));
 }
 
@@ -426,7 +429,7 @@ fn json_shape_errors_are_typed() {
         parse_edited(|c| {
             c.insert("allow_all".into(), json!(true));
         }),
-        Err(Error::Input(InputError::Malformed { .. }))
+        Err(Error::Input(InputError::UnknownMember { .. }))
     ));
     assert!(matches!(
         parse_edited(|c| {
@@ -434,7 +437,7 @@ fn json_shape_errors_are_typed() {
             i.insert("restrictions".into(), json!(["x"]));
             set_issuer(c, i);
         }),
-        Err(Error::Input(InputError::Malformed { .. }))
+        Err(Error::Input(InputError::UnknownMember { .. }))
     ));
     assert_eq!(
         parse_edited(|c| {
@@ -455,7 +458,7 @@ fn json_shape_errors_are_typed() {
         parse_edited(|c| {
             c.insert("issuers".into(), json!({}));
         }),
-        Err(Error::Input(InputError::Malformed { .. }))
+        Err(Error::Input(InputError::MemberType { .. }))
     ));
     assert!(matches!(
         parse_edited(|c| {
@@ -471,7 +474,7 @@ fn json_shape_errors_are_typed() {
             i.insert("kind".into(), json!("bank"));
             set_issuer(c, i);
         }),
-        Err(Error::Input(InputError::Malformed { .. }))
+        Err(Error::TrustList(TrustListError::UnknownIssuerKind))
     ));
     assert!(matches!(
         parse_edited(|c| {
@@ -487,7 +490,7 @@ fn json_shape_errors_are_typed() {
             i.insert("valid_from".into(), json!("yesterday"));
             set_issuer(c, i);
         }),
-        Err(Error::Input(InputError::Malformed { .. }))
+        Err(Error::Input(InputError::MemberType { .. }))
     ));
     // A private key in the list is refused, not silently published.
     let private = SecretKey::generate_p256().unwrap().to_jwk();
@@ -823,7 +826,7 @@ proptest! {
                 prop_assert!(list.check().is_ok());
                 prop_assert!(!list.entries[0].vcts.is_empty());
             }
-            Err(Error::Input(InputError::Malformed { .. }) | Error::Did(DidError::InvalidDid(_)) | Error::Municipal(MunicipalError::CodeLength { .. })
+            Err(Error::Input(_) | Error::TrustList(TrustListError::InvalidText { .. } | TrustListError::InvalidIssuerId) | Error::Did(DidError::InvalidDid(_)) | Error::Municipal(MunicipalError::CodeLength { .. })
                 | Error::Municipal(MunicipalError::CheckDigitMismatch { .. }) | Error::Municipal(MunicipalError::UnknownPrefecture(_))
                 | Error::TrustList(TrustListError::EmptyVctList(_)) | Error::Jwt(JwtError::InvalidClaim { .. })
                 | Error::Did(DidError::UnsupportedMethod(_))) => {}

@@ -70,7 +70,7 @@ impl InPersonChallenge {
                 )))?;
         let (nonce, audience) = rest
             .split_once(':')
-            .ok_or_else(|| Error::malformed("in-person challenge", "no `:` after the nonce"))?;
+            .ok_or(Error::Compact(CompactError::ChallengeWithoutAudience))?;
         InPersonChallenge::new(audience, Nonce::parse(nonce)?)
     }
 

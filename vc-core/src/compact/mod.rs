@@ -159,13 +159,13 @@ mod tests {
         flags[0] |= 0x80;
         assert!(matches!(
             decode(&craft(&flags)),
-            Err(Error::Input(InputError::Malformed { .. }))
+            Err(Error::Compact(CompactError::UnknownFlags(_)))
         ));
         // A length of 0 written in two bytes, and a four-byte length.
         for bad_length in [vec![0u8, 0x80, 0x00], vec![0u8, 0xff, 0xff, 0xff, 0x01]] {
             assert!(matches!(
                 decode(&craft(&bad_length)),
-                Err(Error::Input(InputError::Malformed { .. }))
+                Err(Error::Compact(CompactError::BadLength { .. }))
             ));
         }
     }

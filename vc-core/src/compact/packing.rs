@@ -95,7 +95,7 @@ pub(crate) fn unpack(packed: &[u8]) -> Result<String> {
     let mut reader = Reader { rest: packed };
     let flags = reader.byte("the flags")?;
     if flags & !HAS_KB_JWT != 0 {
-        return Err(Error::malformed(WHAT, "unknown flag bits are set"));
+        return Err(Error::Compact(CompactError::UnknownFlags(flags)));
     }
     let mut out = reader.jws("the issuer-signed JWT")?;
     out.push('~');
@@ -136,12 +136,18 @@ impl<'a> Reader<'a> {
             value |= usize::from(byte & 0x7f) << shift;
             if byte & 0x80 == 0 {
                 if byte == 0 && shift > 0 {
-                    return Err(Error::malformed(WHAT, "a length is not minimally encoded"));
+                    return Err(Error::Compact(CompactError::BadLength {
+                        what,
+                        problem: "it is not minimally encoded",
+                    }));
                 }
                 return Ok(value);
             }
         }
-        Err(Error::malformed(WHAT, "a length is longer than 3 bytes"))
+        Err(Error::Compact(CompactError::BadLength {
+            what,
+            problem: "it is longer than 3 bytes",
+        }))
     }
 
     fn field(&mut self, what: &'static str) -> Result<&'a [u8]> {

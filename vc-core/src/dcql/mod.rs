@@ -345,7 +345,7 @@ impl DcqlQuery {
     pub fn from_value(value: &Value) -> Result<Self> {
         let object = value
             .as_object()
-            .ok_or_else(|| Error::malformed(parse::WHAT, "must be a JSON object"))?;
+            .ok_or_else(|| Error::not_an_object(parse::WHAT))?;
         parse::query(object)
     }
 

@@ -75,7 +75,7 @@ fn format(object: &Map<String, Value>, id: &QueryId) -> Result<Format> {
     let name = required_str(object, "format")?;
     let meta = match object.get("meta") {
         Some(Value::Object(meta)) => meta,
-        Some(_) => return Err(Error::malformed(WHAT, "`meta` must be an object")),
+        Some(_) => return Err(Error::member_type(WHAT, "meta", "an object")),
         None => return Err(Error::Oid4vp(Oid4vpError::MissingParameter("meta"))),
     };
     if name != SD_JWT_VC_FORMAT {
@@ -206,7 +206,7 @@ fn trusted_authority(value: &Value) -> Result<TrustedAuthority> {
         .map(|v| {
             v.as_str()
                 .map(str::to_owned)
-                .ok_or_else(|| Error::malformed(WHAT, "trusted authority values are strings"))
+                .ok_or_else(|| Error::member_type(WHAT, "values", "an array of strings"))
         })
         .collect::<Result<_>>()?;
     Ok(TrustedAuthority { kind, values })
@@ -216,7 +216,7 @@ fn trusted_authority(value: &Value) -> Result<TrustedAuthority> {
 fn id_list<T>(value: &Value, member: &'static str, parse: fn(&str) -> Result<T>) -> Result<Vec<T>> {
     let items = value
         .as_array()
-        .ok_or_else(|| Error::malformed(WHAT, format!("`{member}` must be an array of ids")))?;
+        .ok_or_else(|| Error::member_type(WHAT, member, "an array of ids"))?;
     if items.is_empty() {
         return Err(Error::Dcql(DcqlError::Empty(member)));
     }
@@ -224,10 +224,7 @@ fn id_list<T>(value: &Value, member: &'static str, parse: fn(&str) -> Result<T>)
         .iter()
         .map(|item| match item {
             Value::String(id) => parse(id),
-            _ => Err(Error::malformed(
-                WHAT,
-                format!("`{member}` holds ids (strings)"),
-            )),
+            _ => Err(Error::member_type(WHAT, member, "an array of ids")),
         })
         .collect()
 }
@@ -235,7 +232,7 @@ fn id_list<T>(value: &Value, member: &'static str, parse: fn(&str) -> Result<T>)
 fn as_object<'a>(value: &'a Value, member: &str) -> Result<&'a Map<String, Value>> {
     value
         .as_object()
-        .ok_or_else(|| Error::malformed(WHAT, format!("`{member}` must be an object")))
+        .ok_or_else(|| Error::member_type(WHAT, member, "an object"))
 }
 
 /// `Ok(None)` when absent; an error when present but not a non-empty array.
@@ -247,10 +244,7 @@ fn non_empty_array<'a>(
         None => Ok(None),
         Some(Value::Array(items)) if items.is_empty() => Err(Error::Dcql(DcqlError::Empty(member))),
         Some(Value::Array(items)) => Ok(Some(items)),
-        Some(_) => Err(Error::malformed(
-            WHAT,
-            format!("`{member}` must be an array"),
-        )),
+        Some(_) => Err(Error::member_type(WHAT, member, "a non-empty array")),
     }
 }
 
@@ -258,10 +252,7 @@ fn optional_str<'a>(object: &'a Map<String, Value>, member: &str) -> Result<Opti
     match object.get(member) {
         None => Ok(None),
         Some(Value::String(s)) => Ok(Some(s)),
-        Some(_) => Err(Error::malformed(
-            WHAT,
-            format!("`{member}` must be a string"),
-        )),
+        Some(_) => Err(Error::member_type(WHAT, member, "a string")),
     }
 }
 
@@ -273,10 +264,7 @@ fn bool_or(object: &Map<String, Value>, member: &str, default: bool) -> Result<b
     match object.get(member) {
         None => Ok(default),
         Some(Value::Bool(b)) => Ok(*b),
-        Some(_) => Err(Error::malformed(
-            WHAT,
-            format!("`{member}` must be a boolean"),
-        )),
+        Some(_) => Err(Error::member_type(WHAT, member, "a boolean")),
     }
 }
 

@@ -210,9 +210,10 @@ impl VerificationMethod {
     pub fn public_key(&self) -> Result<PublicKey> {
         let jwk_type = matches!(self.method_type.as_str(), JSON_WEB_KEY_2020 | JSON_WEB_KEY);
         match (&self.public_key_jwk, &self.public_key_multibase) {
-            (Some(_), Some(_)) => Err(Error::malformed(
+            (Some(_), Some(_)) => Err(Error::one_of(
                 "verification method",
-                "it has both publicKeyJwk and publicKeyMultibase",
+                "publicKeyJwk",
+                "publicKeyMultibase",
             )),
             (Some(jwk), None) if jwk_type => Ok(Jwk::from_json(&Value::Object(jwk.clone()))?.key),
             (None, Some(text)) if self.method_type == MULTIKEY => multikey::decode(text),
@@ -346,10 +347,7 @@ impl DidDocument {
         relationships: &[VerificationRelationship],
     ) -> Result<()> {
         if method.id.did() != &self.id {
-            return Err(Error::malformed(
-                "DID document",
-                "a verification method added to a document must be named under its DID",
-            ));
+            return Err(Error::Did(DidError::ForeignMethod));
         }
         if self.all_methods().any(|m| m.id == method.id) {
             return Err(duplicate_id());
@@ -527,7 +525,7 @@ fn not_found(url: &DidUrl) -> Error {
 }
 
 fn duplicate_id() -> Error {
-    Error::malformed("DID document", "two verification methods have the same id")
+    Error::Did(DidError::DuplicateMethodId)
 }
 
 // ---- the document as published, before it is checked --------------------------------------
@@ -658,9 +656,10 @@ fn check_context(raw: Option<OneOrMany<Value>>) -> Result<Vec<Value>> {
     if context.iter().all(|c| c.is_string() || c.is_object()) {
         Ok(context)
     } else {
-        Err(Error::malformed(
+        Err(Error::member_type(
             "DID document",
-            "`@context` entries must be strings or objects",
+            "@context",
+            "strings or objects",
         ))
     }
 }

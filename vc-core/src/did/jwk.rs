@@ -56,9 +56,10 @@ impl KeyUse {
             None => Ok(Self::Unrestricted),
             Some(Value::String(s)) if s == "sig" => Ok(Self::Signature),
             Some(Value::String(s)) if s == "enc" => Ok(Self::Encryption),
-            Some(_) => Err(Error::malformed(
+            Some(_) => Err(Error::member_type(
                 "did:jwk JWK",
-                "`use` must be \"sig\" or \"enc\"",
+                "use",
+                "\"sig\" or \"enc\"",
             )),
         }
     }

@@ -23,6 +23,12 @@ pub enum DidError {
     /// A did:web DID was given to a resolver built without a did:web cache.
     #[error("this resolver has no did:web fetcher configured")]
     WebNotConfigured,
+    /// A verification method added to a DID document under another DID's name.
+    #[error("a verification method added to a DID document must be named under its DID")]
+    ForeignMethod,
+    /// Two verification methods of one DID document have the same id.
+    #[error("two verification methods of the DID document have the same id")]
+    DuplicateMethodId,
     /// The DID URL names no verification method of the DID document.
     #[error("verification method `{0}` is not in the DID document")]
     VerificationMethodNotFound(String),
@@ -70,6 +76,8 @@ impl DidError {
             DidError::InvalidMultikey(..) => "invalid_multikey",
             DidError::UnsupportedMethod(..) => "unsupported_did_method",
             DidError::WebNotConfigured => "did_web_not_configured",
+            DidError::ForeignMethod => "did_foreign_method",
+            DidError::DuplicateMethodId => "did_duplicate_method_id",
             DidError::VerificationMethodNotFound(..) => "verification_method_not_found",
             DidError::VerificationRelationshipMissing { .. } => "verification_relationship_missing",
             DidError::DocumentIdMismatch { .. } => "did_document_id_mismatch",

@@ -15,6 +15,9 @@ pub enum JoseError {
     /// A JWK meant to be public carries private key material (`d`, `p`, …).
     #[error("a public JWK must not carry private key material")]
     PrivateKeyInPublicJwk,
+    /// Not a compact JWS: it must be three base64url parts separated by dots.
+    #[error("not a compact JWS: it must have three dot-separated parts")]
+    NotCompact,
     /// The JWS algorithm is not one this crate implements.
     #[error("unsupported JWS algorithm `{0}`")]
     UnsupportedAlgorithm(String),
@@ -53,6 +56,7 @@ impl JoseError {
             JoseError::InvalidKey(..) => "invalid_key",
             JoseError::UnsupportedKeyType(..) => "unsupported_key_type",
             JoseError::PrivateKeyInPublicJwk => "private_key_in_public_jwk",
+            JoseError::NotCompact => "not_compact_jws",
             JoseError::UnsupportedAlgorithm(..) => "unsupported_algorithm",
             JoseError::AlgNone => "alg_none",
             JoseError::AlgorithmKeyMismatch { .. } => "algorithm_key_mismatch",

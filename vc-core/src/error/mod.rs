@@ -64,10 +64,20 @@ pub use trust_list::TrustListError;
 /// | `nesting_too_deep` | [`InputError::NestingTooDeep`] | JSON nested deeper than this crate follows (a guard against stack exhaustion). |
 /// | `base64` | [`InputError::Base64`] | Not valid base64url (unpadded, URL-safe alphabet). |
 /// | `json` | [`InputError::Json`] | Not valid JSON, or JSON of the wrong shape. |
-/// | `malformed` | [`InputError::Malformed`] | A structure is missing a part or has a part of the wrong kind. |
+/// | `not_utf8` | [`InputError::NotUtf8`] | Bytes that must be UTF-8 text are not. |
+/// | `too_many` | [`InputError::TooMany`] | More items than this crate accepts for that kind of object. |
+/// | `not_an_object` | [`InputError::NotAnObject`] | A JSON value that must be an object is something else. |
+/// | `missing_member` | [`InputError::MissingMember`] | A required member of a JSON object is absent. |
+/// | `member_type` | [`InputError::MemberType`] | A member of a JSON object has a value of the wrong kind or form. |
+/// | `unknown_member` | [`InputError::UnknownMember`] | A JSON object has a member this version does not know: a rule an old reader ignored would fail open, so unknown members are refused where the format is closed. |
+/// | `repeated_member` | [`InputError::Repeated`] | A member names the same thing twice where each may appear once (a repeated id, a repeated form parameter, …). |
+/// | `one_of` | [`InputError::OneOf`] | Both of two members that exclude each other, or neither of two of which one is required. |
+/// | `form` | [`InputError::Form`] | An `application/x-www-form-urlencoded` body or query that does not decode. |
+/// | `unknown_value` | [`InputError::UnknownValue`] | A name or keyword that is not one of those its format knows (a policy spec, …). |
 /// | `invalid_key` | [`JoseError::InvalidKey`] | A JWK or key encoding is not usable (wrong length, point not on the curve, …). |
 /// | `unsupported_key_type` | [`JoseError::UnsupportedKeyType`] | A key type or curve this crate does not support (P-384, secp256k1, BLS, …). |
 /// | `private_key_in_public_jwk` | [`JoseError::PrivateKeyInPublicJwk`] | A JWK meant to be public carries private key material (`d`, `p`, …). |
+/// | `not_compact_jws` | [`JoseError::NotCompact`] | Not a compact JWS: it must be three base64url parts separated by dots. |
 /// | `unsupported_algorithm` | [`JoseError::UnsupportedAlgorithm`] | The JWS algorithm is not one this crate implements. |
 /// | `alg_none` | [`JoseError::AlgNone`] | `alg: none`: unsigned tokens are never accepted. |
 /// | `algorithm_key_mismatch` | [`JoseError::AlgorithmKeyMismatch`] | The JWS algorithm does not belong to the verification key's type. |
@@ -102,6 +112,8 @@ pub use trust_list::TrustListError;
 /// | `no_holder_key` | [`SdJwtError::NoHolderKey`] | The SD-JWT has no `cnf` key to check a KB-JWT against. |
 /// | `not_disclosable` | [`SdJwtError::NotDisclosable`] | A claim that must never be selectively disclosed was marked disclosable. |
 /// | `unknown_claim_path` | [`ClaimPathError::Unknown`] | A claim path asked to be disclosed or presented does not exist in the claims. |
+/// | `claim_path_empty` | [`ClaimPathError::Empty`] | A claims path pointer that is not a JSON array or is an empty one. |
+/// | `claim_path_invalid_segment` | [`ClaimPathError::InvalidSegment`] | A claims path pointer segment that is not a string, a non-negative integer or `null`. |
 /// | `claim_path_type_mismatch` | [`ClaimPathError::TypeMismatch`] | A claims path pointer met a value of the wrong kind while being processed (a key applied to a non-object, an index or `null` to a non-array; §7.1.1 says abort). |
 /// | `wrong_vct` | [`SdJwtVcError::WrongVct`] | The credential's `vct` is not the one the caller expected. |
 /// | `schema_violation` | [`SdJwtVcError::SchemaViolation`] | The claims do not satisfy the credential type's declaration or schema. |
@@ -110,11 +122,14 @@ pub use trust_list::TrustListError;
 /// | `status_index_out_of_range` | [`StatusListError::IndexOutOfRange`] | An index at or beyond the end of the Status List (the draft says: reject the token). |
 /// | `status_list_too_large` | [`StatusListError::TooLarge`] | A Status List whose byte array is larger than this crate holds (a zlib-bomb guard). |
 /// | `status_list_compression` | [`StatusListError::Compression`] | The Status List's `lst` is not one complete, valid zlib (RFC 1950) stream. |
+/// | `status_list_invalid_uri` | [`StatusListError::InvalidUri`] | A status list URI (`uri`, `aggregation_uri`, a token's `sub`) that is not an RFC 3986 URI. The input is not echoed. |
 /// | `status_list_uri_mismatch` | [`StatusListError::UriMismatch`] | The Status List Token's `sub` is not the `uri` the Referenced Token points to. |
 /// | `invalid_did` | [`DidError::InvalidDid`] | Not a DID or DID URL under DID Core syntax (§3.1, §3.2), or not a valid DID of its method (a did:web with an IP address, a path segment `..`, …). The detail never echoes the input. |
 /// | `invalid_multikey` | [`DidError::InvalidMultikey`] | A did:key (or `publicKeyMultibase`) value that is not multibase base58btc of a multicodec-prefixed key: wrong multibase prefix, bad base58, malformed varint, no key. |
 /// | `unsupported_did_method` | [`DidError::UnsupportedMethod`] | A DID method this crate does not resolve (anything but key, jwk and web). |
 /// | `did_web_not_configured` | [`DidError::WebNotConfigured`] | A did:web DID was given to a resolver built without a did:web cache. |
+/// | `did_foreign_method` | [`DidError::ForeignMethod`] | A verification method added to a DID document under another DID's name. |
+/// | `did_duplicate_method_id` | [`DidError::DuplicateMethodId`] | Two verification methods of one DID document have the same id. |
 /// | `verification_method_not_found` | [`DidError::VerificationMethodNotFound`] | The DID URL names no verification method of the DID document. |
 /// | `verification_relationship_missing` | [`DidError::VerificationRelationshipMissing`] | The verification method exists but is not authorized for the relationship asked for (for example a key listed only for `authentication` used to check an issuer signature). |
 /// | `did_document_id_mismatch` | [`DidError::DocumentIdMismatch`] | A fetched or cached DID document describes another DID than the one requested. |
@@ -130,6 +145,10 @@ pub use trust_list::TrustListError;
 /// | `prefecture_mismatch` | [`MunicipalError::PrefectureMismatch`] | A municipality's prefecture name that is not the prefecture of its code (the first two digits): a typo in the code or in the name. |
 /// | `invalid_municipality_name` | [`MunicipalError::InvalidMunicipalityName`] | A municipality name that a certified address cannot contain (see `Municipality::new`). |
 /// | `trust_list_rollback` | [`TrustListError::Rollback`] | A trust list older than one already seen: a replay of a list that may still trust a revoked issuer. |
+/// | `unknown_issuer_kind` | [`TrustListError::UnknownIssuerKind`] | An issuer `kind` other than `municipality` and `operator`. |
+/// | `invalid_issuer_id` | [`TrustListError::InvalidIssuerId`] | An issuer `id` that is neither a did:web DID nor an https URL. |
+/// | `trust_list_invalid_text` | [`TrustListError::InvalidText`] | An id or name that is empty, too long or has control characters. |
+/// | `trust_list_empty_period` | [`TrustListError::EmptyPeriod`] | A validity period that ends before (or when) it begins. |
 /// | `duplicate_trusted_issuer` | [`TrustListError::DuplicateTrustedIssuer`] | Two trust list entries for the same issuer id. |
 /// | `duplicate_issuer_key_id` | [`TrustListError::DuplicateIssuerKeyId`] | Two keys of one trusted issuer share a `kid`. |
 /// | `invalid_issuer_keys` | [`TrustListError::InvalidIssuerKeys`] | A trusted issuer key without a `kid`, or an issuer with no keys at all. |
@@ -149,6 +168,9 @@ pub use trust_list::TrustListError;
 /// | `duplicate_proof_key` | [`Oid4vciError::DuplicateProofKey`] | Two key proofs of one Credential Request prove the same key; every credential of a batch must be bound to its own key so the credentials cannot be linked. |
 /// | `too_many_proofs` | [`Oid4vciError::TooManyProofs`] | A Credential Request carries more key proofs than the issuer's `batch_size` allows. |
 /// | `unsupported_proof_type` | [`Oid4vciError::UnsupportedProofType`] | A `proofs` member of a type this crate does not verify (`di_vp`, `attestation`, …). |
+/// | `draft_request_member` | [`Oid4vciError::DraftRequestMember`] | A Credential Request member of a pre-1.0 draft (`proof`, `format`): 1.0 wallets send `proofs` and a configuration id, and a silently ignored `proof` would bind nothing. |
+/// | `invalid_credential_issuer_id` | [`Oid4vciError::InvalidIssuerId`] | A Credential Issuer Identifier that is not an https URL without query and fragment. |
+/// | `unsupported_authorization_detail` | [`Oid4vciError::UnsupportedAuthorizationDetail`] | An `authorization_details` entry of a type other than `openid_credential`. |
 /// | `unsupported_grant_type` | [`Oid4vciError::UnsupportedGrantType`] | A Token Request whose `grant_type` is not the pre-authorized code grant. |
 /// | `dcql_invalid_id` | [`DcqlError::InvalidId`] | A DCQL Credential Query or Claims Query `id` that is empty or has characters other than ASCII letters, digits, `_` and `-` (OpenID4VP 1.0 §6.1, §6.3). |
 /// | `dcql_duplicate_id` | [`DcqlError::DuplicateId`] | The same Credential Query id twice in a query, or the same Claims Query id twice in one Credential Query. |
@@ -169,6 +191,7 @@ pub use trust_list::TrustListError;
 /// | `invalid_client_id` | [`Oid4vpError::InvalidClientId`] | A `client_id` that does not fit its prefix (not an https URL, not a DID, not a DNS name). |
 /// | `unsupported_response_type` | [`Oid4vpError::UnsupportedResponseType`] | A `response_type` other than `vp_token`. |
 /// | `unsupported_response_mode` | [`Oid4vpError::UnsupportedResponseMode`] | A `response_mode` other than `direct_post` and `fragment`. |
+/// | `request_without_query` | [`Oid4vpError::NoQuery`] | An authorization request URL without a query (so without any parameter). |
 /// | `missing_parameter` | [`Oid4vpError::MissingParameter`] | A request or response parameter the protocol requires is missing. |
 /// | `conflicting_parameters` | [`Oid4vpError::ConflictingParameters`] | Parameters that must not appear together do (`redirect_uri` with `direct_post`, `dcql_query` with `scope`, …). |
 /// | `invalid_parameter` | [`Oid4vpError::InvalidParameter`] | A parameter value outside its allowed form (`nonce` and `state` are URL-safe ASCII, …). |
@@ -181,6 +204,10 @@ pub use trust_list::TrustListError;
 /// | `compact_compression` | [`CompactError::Compression`] | The compact presentation's body does not inflate as one complete raw DEFLATE stream. |
 /// | `compact_truncated` | [`CompactError::Truncated`] | The packed presentation ends in the middle of a field. |
 /// | `compact_trailing_data` | [`CompactError::TrailingData`] | Bytes remain after the packed presentation. |
+/// | `compact_unknown_flags` | [`CompactError::UnknownFlags`] | The packed presentation sets flag bits this version does not know. |
+/// | `compact_bad_length` | [`CompactError::BadLength`] | A length prefix in the packed presentation that is not a minimal varint of at most 3 bytes (one presentation must have one packed form). |
+/// | `challenge_without_audience` | [`CompactError::ChallengeWithoutAudience`] | An in-person challenge `MVC1:<nonce>:<audience>` without the `:` before the audience. |
+/// | `compact_text_count` | [`CompactError::TextCount`] | A different number of compact presentations (QR texts) than credentials requested. |
 /// | `compact_not_canonical` | [`CompactError::NotCanonical`] | A presentation part whose base64url is not canonical, so it would not round-trip exactly. |
 /// | `gate_nonce_mismatch` | [`CompactError::GateNonceMismatch`] | The KB-JWT nonce is not the gate's nonce for the current or the previous time window. |
 /// | `consent_not_yet_valid` | [`ConsentError::NotYetValid`] | The consent's period has not begun. |
@@ -190,6 +217,17 @@ pub use trust_list::TrustListError;
 /// | `consent_used` | [`ConsentError::Used`] | A one-time consent whose single use was already reported. |
 /// | `consent_transition` | [`ConsentError::Transition`] | An action that the consent's state does not allow (resume a withdrawn consent, …). |
 /// | `consent_action_replayed` | [`ConsentError::ActionReplayed`] | A holder's status change whose `seq` is not above the last applied one: a replay. |
+/// | `invalid_consent_id` | [`ConsentError::InvalidId`] | A consent id that is not 16 bytes of base64url. |
+/// | `unsupported_consent_recipient` | [`ConsentError::UnsupportedRecipient`] | A consent recipient whose DID method is not `key` or `jwk` (the only methods whose key is in the DID itself, so a consent names its recipient's key offline). |
+/// | `invalid_consent_purpose` | [`ConsentError::InvalidPurpose`] | A purpose that is empty, too long or has control characters. |
+/// | `unknown_consent_usage` | [`ConsentError::UnknownUsage`] | A `usage` other than `one_time` and `ongoing`. |
+/// | `consent_claim_count` | [`ConsentError::ClaimCount`] | A consent that names no claim path, or more than the limit. |
+/// | `consent_root_claim` | [`ConsentError::RootClaim`] | A consent claim path that names the whole credential (an empty path). |
+/// | `consent_duplicate_claim` | [`ConsentError::DuplicateClaim`] | A consent that names the same claim path twice. |
+/// | `consent_empty_period` | [`ConsentError::EmptyPeriod`] | A consent whose `not_after` is not later than its `not_before`. |
+/// | `unknown_consent_state` | [`ConsentError::UnknownState`] | A status list value that is not one of the consent states (0 to 3). |
+/// | `unknown_consent_action` | [`ConsentError::UnknownAction`] | An `action` other than `withdraw`, `pause`, `resume` and `use`. |
+/// | `consent_use_by_holder` | [`ConsentError::UseByHolder`] | A holder's status change that reports a use: only the recipient reports a use, with a use report. |
 /// | `consent_mismatch` | [`ConsentError::Mismatch`] | A receipt that does not belong to the record it came with. |
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
@@ -290,13 +328,58 @@ impl Error {
         })
     }
 
-    /// An [`InputError::Malformed`] with a message.
-    pub(crate) fn malformed(what: &'static str, detail: impl Into<String>) -> Self {
-        Error::Input(InputError::Malformed {
+    /// An [`InputError::NotAnObject`].
+    pub(crate) fn not_an_object(what: &'static str) -> Self {
+        Error::Input(InputError::NotAnObject { what })
+    }
+
+    /// An [`InputError::MissingMember`]; the name is shortened for the message.
+    pub(crate) fn missing_member(what: &'static str, member: &str) -> Self {
+        Error::Input(InputError::MissingMember {
             what,
-            detail: detail.into(),
+            member: shown(member),
         })
     }
+
+    /// An [`InputError::MemberType`]; the name is shortened for the message.
+    pub(crate) fn member_type(what: &'static str, member: &str, expected: &'static str) -> Self {
+        Error::Input(InputError::MemberType {
+            what,
+            member: shown(member),
+            expected,
+        })
+    }
+
+    /// An [`InputError::Repeated`]; the repeated text is shortened for the message.
+    pub(crate) fn repeated(what: &'static str, member: &str) -> Self {
+        Error::Input(InputError::Repeated {
+            what,
+            member: shown(member),
+        })
+    }
+
+    /// An [`InputError::OneOf`].
+    pub(crate) fn one_of(what: &'static str, first: &'static str, second: &'static str) -> Self {
+        Error::Input(InputError::OneOf {
+            what,
+            first,
+            second,
+        })
+    }
+}
+
+/// At most 256 bytes of caller-supplied text, for error messages: an attacker's megabyte must
+/// not end up in a log line.
+pub(crate) fn shown(text: &str) -> String {
+    const LIMIT: usize = 256;
+    if text.len() <= LIMIT {
+        return text.to_owned();
+    }
+    let end = (0..=LIMIT)
+        .rev()
+        .find(|i| text.is_char_boundary(*i))
+        .unwrap_or(0);
+    format!("{}…", text.get(..end).unwrap_or_default())
 }
 
 fn classify(err: &serde_json::Error) -> &'static str {
@@ -306,5 +389,151 @@ fn classify(err: &serde_json::Error) -> &'static str {
         Category::Syntax => "syntax error",
         Category::Data => "unexpected shape",
         Category::Eof => "unexpected end of input",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    //! The code table is public API: these tests make every change to it visible.
+
+    use std::collections::BTreeSet;
+
+    use super::*;
+
+    /// Each area enum with the source that declares it and its `code()`.
+    const AREAS: [(&str, &str); 16] = [
+        ("InputError", include_str!("input.rs")),
+        ("JoseError", include_str!("jose.rs")),
+        ("JwtError", include_str!("jwt.rs")),
+        ("SdJwtError", include_str!("sdjwt.rs")),
+        ("ClaimPathError", include_str!("claim_path.rs")),
+        ("SdJwtVcError", include_str!("sdjwt_vc.rs")),
+        ("StatusListError", include_str!("status_list.rs")),
+        ("DidError", include_str!("did.rs")),
+        ("CalendarError", include_str!("calendar.rs")),
+        ("MunicipalError", include_str!("municipal.rs")),
+        ("TrustListError", include_str!("trust_list.rs")),
+        ("Oid4vciError", include_str!("oid4vci.rs")),
+        ("DcqlError", include_str!("dcql.rs")),
+        ("Oid4vpError", include_str!("oid4vp.rs")),
+        ("CompactError", include_str!("compact.rs")),
+        ("ConsentError", include_str!("consent.rs")),
+    ];
+
+    /// The `Ty::Variant` names declared in the body of `pub enum Ty`.
+    fn declared(ty: &str, source: &str) -> Vec<String> {
+        let start = format!("pub enum {ty} {{");
+        source
+            .lines()
+            .skip_while(|line| !line.starts_with(&start))
+            .skip(1)
+            .take_while(|line| *line != "}")
+            .filter(|line| line.starts_with("    ") && !line.starts_with("     "))
+            .filter_map(|line| line.trim().split(['(', ' ', ',']).next())
+            .filter(|name| name.starts_with(|c: char| c.is_ascii_uppercase()))
+            .map(|name| format!("{ty}::{name}"))
+            .collect()
+    }
+
+    /// The (`Ty::Variant`, code) pairs of the arms of `Ty::code`.
+    fn arms(ty: &str, source: &str) -> Vec<(String, String)> {
+        let prefix = format!("{ty}::");
+        source
+            .lines()
+            .map(str::trim)
+            .filter(|line| line.starts_with(&prefix) && line.contains("=> \""))
+            .filter_map(|line| {
+                let variant = line.split(['(', ' ']).next()?;
+                let code = line.split('"').nth(1)?;
+                Some((variant.to_owned(), code.to_owned()))
+            })
+            .collect()
+    }
+
+    /// The (`Ty::Variant`, code) rows of the table in the documentation of [`Error`].
+    fn table() -> Vec<(String, String)> {
+        include_str!("mod.rs")
+            .lines()
+            .filter(|line| line.starts_with("/// | `"))
+            .filter_map(|line| {
+                let mut cells = line.split('|').map(str::trim);
+                let code = cells.nth(1)?.trim_matches('`');
+                let variant = cells
+                    .next()?
+                    .trim_start_matches("[`")
+                    .trim_end_matches("`]");
+                Some((variant.to_owned(), code.to_owned()))
+            })
+            .collect()
+    }
+
+    #[test]
+    fn every_variant_has_one_code_and_the_codes_are_unique() {
+        let mut codes = BTreeSet::new();
+        for (ty, source) in AREAS {
+            let declared = declared(ty, source);
+            let arms = arms(ty, source);
+            assert!(!declared.is_empty(), "{ty} declares no variant");
+            let named: Vec<&String> = arms.iter().map(|(variant, _)| variant).collect();
+            assert_eq!(
+                named.iter().copied().collect::<BTreeSet<_>>(),
+                declared.iter().collect::<BTreeSet<_>>(),
+                "{ty}::code must name every variant, one arm each"
+            );
+            assert_eq!(
+                named.len(),
+                declared.len(),
+                "{ty}::code has an arm per variant"
+            );
+            for (variant, code) in arms {
+                assert!(
+                    !code.is_empty()
+                        && code
+                            .bytes()
+                            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_'),
+                    "{variant}: `{code}` is not snake_case"
+                );
+                assert!(
+                    codes.insert(code.clone()),
+                    "{variant}: code `{code}` is used twice"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn the_documented_table_lists_exactly_the_codes() {
+        let mut from_code: Vec<(String, String)> = AREAS
+            .iter()
+            .flat_map(|(ty, source)| arms(ty, source))
+            .collect();
+        let mut documented = table();
+        from_code.sort();
+        documented.sort();
+        assert_eq!(documented, from_code);
+    }
+
+    #[test]
+    fn the_top_level_code_is_the_area_code() {
+        let cases = [
+            (
+                Error::from(JoseError::SignatureInvalid),
+                "signature_invalid",
+            ),
+            (Error::from(JwtError::MissingClaim("exp")), "missing_claim"),
+            (
+                Error::from(StatusListError::TooLarge { limit: 1 }),
+                "status_list_too_large",
+            ),
+            (Error::from(ConsentError::Paused), "consent_paused"),
+            (
+                Error::from(InputError::NotAnObject { what: "x" }),
+                "not_an_object",
+            ),
+            (Error::from(DcqlError::Empty("credentials")), "dcql_empty"),
+        ];
+        for (error, code) in cases {
+            assert_eq!(error.code(), code, "{error:?}");
+        }
     }
 }

@@ -50,6 +50,19 @@ pub enum Oid4vciError {
     /// A `proofs` member of a type this crate does not verify (`di_vp`, `attestation`, …).
     #[error("unsupported key proof type `{0}`")]
     UnsupportedProofType(String),
+    /// A Credential Request member of a pre-1.0 draft (`proof`, `format`): 1.0 wallets send
+    /// `proofs` and a configuration id, and a silently ignored `proof` would bind nothing.
+    #[error("`{0}` is a Credential Request member of a draft, not of OpenID4VCI 1.0")]
+    DraftRequestMember(&'static str),
+    /// A Credential Issuer Identifier that is not an https URL without query and fragment.
+    #[error("invalid credential issuer identifier: it {problem}")]
+    InvalidIssuerId {
+        /// What is wrong with it.
+        problem: &'static str,
+    },
+    /// An `authorization_details` entry of a type other than `openid_credential`.
+    #[error("unsupported authorization_details type `{0}`")]
+    UnsupportedAuthorizationDetail(String),
     /// A Token Request whose `grant_type` is not the pre-authorized code grant.
     #[error("unsupported grant type `{0}`")]
     UnsupportedGrantType(String),
@@ -67,6 +80,9 @@ impl Oid4vciError {
             Oid4vciError::DuplicateProofKey { .. } => "duplicate_proof_key",
             Oid4vciError::TooManyProofs { .. } => "too_many_proofs",
             Oid4vciError::UnsupportedProofType(..) => "unsupported_proof_type",
+            Oid4vciError::DraftRequestMember(..) => "draft_request_member",
+            Oid4vciError::InvalidIssuerId { .. } => "invalid_credential_issuer_id",
+            Oid4vciError::UnsupportedAuthorizationDetail(..) => "unsupported_authorization_detail",
             Oid4vciError::UnsupportedGrantType(..) => "unsupported_grant_type",
         }
     }

@@ -19,6 +19,9 @@ pub enum Oid4vpError {
     /// A `response_mode` other than `direct_post` and `fragment`.
     #[error("unsupported response_mode `{0}`")]
     UnsupportedResponseMode(String),
+    /// An authorization request URL without a query (so without any parameter).
+    #[error("the authorization request URL has no query")]
+    NoQuery,
     /// A request or response parameter the protocol requires is missing.
     #[error("required parameter `{0}` is missing")]
     MissingParameter(&'static str),
@@ -56,6 +59,7 @@ impl Oid4vpError {
             Oid4vpError::InvalidClientId(..) => "invalid_client_id",
             Oid4vpError::UnsupportedResponseType(..) => "unsupported_response_type",
             Oid4vpError::UnsupportedResponseMode(..) => "unsupported_response_mode",
+            Oid4vpError::NoQuery => "request_without_query",
             Oid4vpError::MissingParameter(..) => "missing_parameter",
             Oid4vpError::ConflictingParameters(..) => "conflicting_parameters",
             Oid4vpError::InvalidParameter { .. } => "invalid_parameter",

@@ -34,6 +34,13 @@ pub enum StatusListError {
     /// The Status List's `lst` is not one complete, valid zlib (RFC 1950) stream.
     #[error("status list zlib error: {0}")]
     Compression(&'static str),
+    /// A status list URI (`uri`, `aggregation_uri`, a token's `sub`) that is not an RFC 3986
+    /// URI. The input is not echoed.
+    #[error("not a valid URI: {problem}")]
+    InvalidUri {
+        /// What is wrong with it.
+        problem: &'static str,
+    },
     /// The Status List Token's `sub` is not the `uri` the Referenced Token points to.
     #[error("status list token is for `{found}`, but `{expected}` was referenced")]
     UriMismatch {
@@ -53,6 +60,7 @@ impl StatusListError {
             StatusListError::IndexOutOfRange { .. } => "status_index_out_of_range",
             StatusListError::TooLarge { .. } => "status_list_too_large",
             StatusListError::Compression(..) => "status_list_compression",
+            StatusListError::InvalidUri { .. } => "status_list_invalid_uri",
             StatusListError::UriMismatch { .. } => "status_list_uri_mismatch",
         }
     }

@@ -17,6 +17,26 @@ pub enum TrustListError {
         /// The version of the offered list.
         found: u64,
     },
+    /// An issuer `kind` other than `municipality` and `operator`.
+    #[error("an issuer's `kind` must be `municipality` or `operator`")]
+    UnknownIssuerKind,
+    /// An issuer `id` that is neither a did:web DID nor an https URL.
+    #[error("an issuer's `id` must be a did:web DID or an https URL")]
+    InvalidIssuerId,
+    /// An id or name that is empty, too long or has control characters.
+    #[error("`{member}` must be 1 to {limit} bytes with no control characters")]
+    InvalidText {
+        /// The member (`id`, `name`, `list_id`).
+        member: &'static str,
+        /// The limit in bytes.
+        limit: usize,
+    },
+    /// A validity period that ends before (or when) it begins.
+    #[error("the validity period of {what} ends before it begins")]
+    EmptyPeriod {
+        /// Whose period, and its two members.
+        what: &'static str,
+    },
     /// Two trust list entries for the same issuer id.
     #[error("issuer `{0}` appears more than once in the trust list")]
     DuplicateTrustedIssuer(String),
@@ -97,6 +117,10 @@ impl TrustListError {
     pub fn code(&self) -> &'static str {
         match self {
             TrustListError::Rollback { .. } => "trust_list_rollback",
+            TrustListError::UnknownIssuerKind => "unknown_issuer_kind",
+            TrustListError::InvalidIssuerId => "invalid_issuer_id",
+            TrustListError::InvalidText { .. } => "trust_list_invalid_text",
+            TrustListError::EmptyPeriod { .. } => "trust_list_empty_period",
             TrustListError::DuplicateTrustedIssuer(..) => "duplicate_trusted_issuer",
             TrustListError::DuplicateIssuerKeyId { .. } => "duplicate_issuer_key_id",
             TrustListError::InvalidIssuerKeys { .. } => "invalid_issuer_keys",

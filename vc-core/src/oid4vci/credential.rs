@@ -60,7 +60,11 @@ impl Message for NonceResponse {
 
     fn check(&self) -> Result<()> {
         if self.c_nonce.as_str().is_empty() {
-            return Err(Error::malformed(Self::WHAT, "`c_nonce` is empty"));
+            return Err(Error::member_type(
+                Self::WHAT,
+                "c_nonce",
+                "a non-empty string",
+            ));
         }
         Ok(())
     }
@@ -76,7 +80,7 @@ impl Message for NonceResponse {
 ///   "proofs": {"jwt": ["eyJ0eXAi.e30.c2ln"]}}"#)?;
 /// assert_eq!(request.proofs.unwrap().jwt, ["eyJ0eXAi.e30.c2ln"]);
 /// let both = br#"{"credential_configuration_id": "a", "credential_identifier": "b"}"#;
-/// assert!(matches!(CredentialRequest::from_json(both), Err(Error::Input(myna_vc_core::InputError::Malformed { .. }))));
+/// assert!(matches!(CredentialRequest::from_json(both), Err(Error::Input(myna_vc_core::InputError::OneOf { .. }))));
 /// # Ok::<(), Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -128,26 +132,18 @@ impl Message for CredentialRequest {
             &self.credential_identifier,
             &self.credential_configuration_id,
         ) {
-            (Some(_), Some(_)) => {
-                return Err(Error::malformed(
+            (Some(_), Some(_)) | (None, None) => {
+                return Err(Error::one_of(
                     Self::WHAT,
-                    "has both `credential_identifier` and `credential_configuration_id`",
-                ))
-            }
-            (None, None) => {
-                return Err(Error::malformed(
-                    Self::WHAT,
-                    "has neither `credential_identifier` nor `credential_configuration_id`",
+                    "credential_identifier",
+                    "credential_configuration_id",
                 ))
             }
             _ => {}
         }
         for stale in ["proof", "format"] {
             if self.other.contains_key(stale) {
-                return Err(Error::malformed(
-                    Self::WHAT,
-                    format!("`{stale}` is not a 1.0 Credential Request member"),
-                ));
+                return Err(Error::Oid4vci(Oid4vciError::DraftRequestMember(stale)));
             }
         }
         self.proofs.as_ref().map_or(Ok(()), Proofs::check)
@@ -242,26 +238,23 @@ impl Message for CredentialResponse {
             (Some(list), None) => {
                 require_non_empty(list, Self::WHAT, "credentials")?;
                 if self.interval.is_some() {
-                    return Err(Error::malformed(
+                    return Err(Error::member_type(
                         Self::WHAT,
-                        "`interval` with `credentials`",
+                        "interval",
+                        "absent when `credentials` is present",
                     ));
                 }
                 Ok(())
             }
             (None, Some(_)) if self.interval.is_some_and(|i| i > 0) => Ok(()),
-            (None, Some(_)) => Err(Error::malformed(
+            (None, Some(_)) => Err(Error::member_type(
                 Self::WHAT,
-                "`transaction_id` needs a positive `interval`",
+                "interval",
+                "a positive number of seconds with `transaction_id`",
             )),
-            (Some(_), Some(_)) => Err(Error::malformed(
-                Self::WHAT,
-                "has both `credentials` and `transaction_id`",
-            )),
-            (None, None) => Err(Error::malformed(
-                Self::WHAT,
-                "has neither `credentials` nor `transaction_id`",
-            )),
+            (Some(_), Some(_)) | (None, None) => {
+                Err(Error::one_of(Self::WHAT, "credentials", "transaction_id"))
+            }
         }
     }
 }

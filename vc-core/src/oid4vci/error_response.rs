@@ -195,15 +195,13 @@ pub(crate) fn check_error_text(
 ) -> Result<()> {
     let allowed = |c: char| matches!(c, '\x20'..='\x21' | '\x23'..='\x5b' | '\x5d'..='\x7e');
     if error.is_empty() || !error.chars().all(allowed) {
-        return Err(Error::malformed(
-            what,
-            "`error` is not a printable ASCII code",
-        ));
+        return Err(Error::member_type(what, "error", "a printable ASCII code"));
     }
     if description.is_some_and(|d| !d.chars().all(allowed)) {
-        return Err(Error::malformed(
+        return Err(Error::member_type(
             what,
-            "`error_description` has characters outside %x20-21 / %x23-5B / %x5D-7E",
+            "error_description",
+            "printable ASCII without `\"` and `\\`",
         ));
     }
     Ok(())

@@ -111,10 +111,7 @@ pub trait Message: Serialize + DeserializeOwned {
 /// Refuses an empty array member: the spec makes each of these "a non-empty array".
 fn require_non_empty<T>(items: &[T], what: &'static str, member: &str) -> Result<()> {
     if items.is_empty() {
-        return Err(Error::malformed(
-            what,
-            format!("`{member}` must not be empty"),
-        ));
+        return Err(Error::member_type(what, member, "a non-empty array"));
     }
     Ok(())
 }

@@ -232,9 +232,10 @@ pub fn verify_key_proofs(
         ))));
     }
     if proofs.jwt.is_empty() {
-        return Err(Error::malformed(
+        return Err(Error::member_type(
             "credential request",
-            "`proofs.jwt` is empty",
+            "proofs.jwt",
+            "a non-empty array",
         ));
     }
     if proofs.jwt.len() > rules.batch_size {

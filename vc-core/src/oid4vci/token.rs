@@ -50,11 +50,11 @@ impl TokenRequest {
                     &other,
                 ))))
             }
-            None => return Err(Error::malformed(WHAT_REQUEST, "`grant_type` is missing")),
+            None => return Err(Error::missing_member(WHAT_REQUEST, "grant_type")),
         }
         let code = form::take(&mut pairs, "pre-authorized_code")
             .filter(|c| !c.is_empty())
-            .ok_or_else(|| Error::malformed(WHAT_REQUEST, "`pre-authorized_code` is missing"))?;
+            .ok_or_else(|| Error::missing_member(WHAT_REQUEST, "pre-authorized_code"))?;
         let authorization_details = form::take(&mut pairs, "authorization_details")
             .map(|text| AuthorizationDetail::list_from_json(text.as_bytes()))
             .transpose()?;
@@ -190,7 +190,11 @@ impl Message for TokenResponse {
 
     fn check(&self) -> Result<()> {
         if self.access_token.as_str().is_empty() {
-            return Err(Error::malformed(Self::WHAT, "`access_token` is empty"));
+            return Err(Error::member_type(
+                Self::WHAT,
+                "access_token",
+                "a non-empty string",
+            ));
         }
         if let Some(details) = &self.authorization_details {
             require_non_empty(details, Self::WHAT, "authorization_details")?;
@@ -245,15 +249,14 @@ impl AuthorizationDetail {
 
     fn check(&self) -> Result<()> {
         if self.detail_type != Self::TYPE {
-            return Err(Error::malformed(
-                "authorization_details",
-                format!("unsupported type `{}`", shorten(&self.detail_type)),
+            return Err(Error::Oid4vci(
+                Oid4vciError::UnsupportedAuthorizationDetail(shorten(&self.detail_type)),
             ));
         }
         if self.credential_configuration_id.is_none() {
-            return Err(Error::malformed(
+            return Err(Error::missing_member(
                 "authorization_details",
-                "`credential_configuration_id` is missing",
+                "credential_configuration_id",
             ));
         }
         Ok(())

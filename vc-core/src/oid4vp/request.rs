@@ -420,7 +420,7 @@ impl RequestLink {
         let query = url
             .split_once('?')
             .map(|(_, q)| q)
-            .ok_or_else(|| Error::malformed(WHAT, "the URL has no query"))?;
+            .ok_or(Error::Oid4vp(Oid4vpError::NoQuery))?;
         let query = query.split_once('#').map_or(query, |(q, _)| q);
         let mut pairs = form::decode(query, WHAT)?;
         let request = form::take(&mut pairs, "request");

@@ -181,7 +181,7 @@ impl<'a> Walker<'a> {
         disclosures
             .get(index)
             .map(Disclosure::kind)
-            .ok_or_else(|| Error::malformed("SD-JWT", "disclosure index out of range"))
+            .ok_or_else(|| Error::SdJwt(SdJwtError::UnreferencedDisclosure(self.digest(index))))
     }
 
     fn place(&mut self, index: usize, value: Value, depth: usize) -> Result<Value> {

@@ -289,26 +289,26 @@ impl StatusList {
     /// ```
     pub fn from_json(value: &Value) -> Result<Self> {
         let Value::Object(map) = value else {
-            return Err(Error::malformed(WHAT, "must be a JSON object"));
+            return Err(Error::not_an_object(WHAT));
         };
         let bits = match map.get("bits") {
-            None => return Err(Error::malformed(WHAT, "`bits` is missing")),
+            None => return Err(Error::missing_member(WHAT, "bits")),
             Some(v) => v
                 .as_u64()
-                .ok_or_else(|| Error::malformed(WHAT, "`bits` must be a non-negative integer"))?,
+                .ok_or_else(|| Error::member_type(WHAT, "bits", "a non-negative integer"))?,
         };
         let bits = StatusBits::new(bits)?;
         let lst = match map.get("lst") {
-            None => return Err(Error::malformed(WHAT, "`lst` is missing")),
+            None => return Err(Error::missing_member(WHAT, "lst")),
             Some(Value::String(lst)) => lst,
-            Some(_) => return Err(Error::malformed(WHAT, "`lst` must be a string")),
+            Some(_) => return Err(Error::member_type(WHAT, "lst", "a string")),
         };
         json::check_size(WHAT_LST, lst.len())?;
         let list = Self::from_compressed(bits, &b64::decode(lst, WHAT_LST)?)?;
         match map.get("aggregation_uri") {
             None => Ok(list),
             Some(Value::String(uri)) => list.with_aggregation_uri(uri.as_str()),
-            Some(_) => Err(Error::malformed(WHAT, "`aggregation_uri` must be a string")),
+            Some(_) => Err(Error::member_type(WHAT, "aggregation_uri", "a string")),
         }
     }
 
