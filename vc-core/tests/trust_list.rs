@@ -826,7 +826,7 @@ proptest! {
                 prop_assert!(list.check().is_ok());
                 prop_assert!(!list.entries[0].vcts.is_empty());
             }
-            Err(Error::Input(_) | Error::TrustList(TrustListError::InvalidText { .. } | TrustListError::InvalidIssuerId) | Error::Did(DidError::InvalidDid(_)) | Error::Municipal(MunicipalError::CodeLength { .. })
+            Err(Error::Input(_) | Error::TrustList(TrustListError::InvalidText { .. } | TrustListError::InvalidIssuerId | TrustListError::UnknownIssuerKind) | Error::Did(DidError::InvalidDid(_)) | Error::Municipal(MunicipalError::CodeLength { .. })
                 | Error::Municipal(MunicipalError::CheckDigitMismatch { .. }) | Error::Municipal(MunicipalError::UnknownPrefecture(_))
                 | Error::TrustList(TrustListError::EmptyVctList(_)) | Error::Jwt(JwtError::InvalidClaim { .. })
                 | Error::Did(DidError::UnsupportedMethod(_))) => {}
