@@ -15,6 +15,7 @@ use myna_verifier::core::crypto::{default_provider, PublicKey};
 use myna_verifier::core::jws::Jws;
 use myna_verifier::core::status_list::StatusListToken;
 use myna_verifier::core::time::{Clock, FixedClock, NumericDate, SystemClock};
+use myna_verifier::decision::{Reason, Rejection};
 use myna_verifier::ledger::{MemoryLedger, RedbLedger, RedemptionLedger};
 use myna_verifier::policy::catalog::{policy_from_spec, SPECS};
 use myna_verifier::policy::Policy;
@@ -203,18 +204,21 @@ fn gate(id: &str, key_file: &Path) -> Result<Gate, String> {
 
 /// A vp_token JSON, compact QR texts (`MV1:…`, one per line), or a bare presentation
 /// answering the policy's only query.
-fn submission(text: &str, policy: &dyn Policy) -> Result<Submission, String> {
+fn submission(text: &str, policy: &dyn Policy) -> Result<Submission, Rejection> {
     let text = text.trim_matches(|c| c == '\n' || c == '\r');
     if text.starts_with(myna_verifier::core::compact::PREFIX) {
-        return submission_from_compact(policy, text).map_err(|e| e.to_string());
+        return submission_from_compact(policy, text).map_err(Rejection::from_error);
     }
     let text = text.trim();
     if text.starts_with('{') {
-        return Submission::from_bytes(text.as_bytes()).map_err(|e| e.to_string());
+        return Submission::from_bytes(text.as_bytes()).map_err(Rejection::from_error);
     }
     match policy.requirements() {
         [only] => Ok(Submission::single(&only.id, text)),
-        _ => Err("this policy needs several credentials: give a vp_token JSON object".into()),
+        _ => Err(Rejection::noted(
+            Reason::Unreadable,
+            "this policy needs several credentials: give a vp_token JSON object",
+        )),
     }
 }
 
@@ -232,13 +236,7 @@ fn run_check(args: CheckArgs) -> Result<(), String> {
     }
     let decision = match submission(&text, policy.as_ref()) {
         Ok(submission) => verifier.verify(policy.as_ref(), &submission, &challenge),
-        Err(why) => verifier.reject(
-            policy.as_ref(),
-            myna_verifier::decision::Rejection::from_error(myna_verifier::core::Error::Malformed {
-                what: "presentation",
-                detail: why,
-            }),
-        ),
+        Err(rejection) => verifier.reject(policy.as_ref(), rejection),
     };
     let json = serde_json::to_string_pretty(&decision.to_json()).map_err(|e| e.to_string())?;
     println!("{json}");

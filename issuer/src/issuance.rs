@@ -252,7 +252,9 @@ pub fn verify_anchor(
     let holder_key = verified
         .disclosed()
         .holder_key()?
-        .ok_or(myna_vc_core::Error::NoHolderKey)?;
+        .ok_or(myna_vc_core::Error::SdJwt(
+            myna_vc_core::SdJwtError::NoHolderKey,
+        ))?;
     Ok(AnchorEvidence {
         holder_key,
         anchor_issuer: verified.issuer().unwrap_or_default().to_owned(),

@@ -412,9 +412,9 @@ fn an_oversized_card_jws_is_a_typed_error() {
     assert!(
         matches!(
             err,
-            Error::Card(myna_jpki::Error::Core(
-                myna_vc_core::Error::InputTooLarge { .. }
-            ))
+            Error::Card(myna_jpki::Error::Core(myna_vc_core::Error::Input(
+                myna_vc_core::InputError::TooLarge { .. }
+            )))
         ),
         "{err:?}"
     );

@@ -40,7 +40,12 @@ fn example(kind: Kind) -> Value {
 }
 
 fn violation(result: Result<(), CoreError>) -> bool {
-    matches!(result, Err(CoreError::SchemaViolation { .. }))
+    matches!(
+        result,
+        Err(CoreError::SdJwtVc(
+            myna_vc_core::SdJwtVcError::SchemaViolation { .. }
+        ))
+    )
 }
 
 #[test]

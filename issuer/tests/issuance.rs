@@ -426,11 +426,15 @@ fn the_subsidy_ends_on_the_first_31_march_after_reaching_the_age() {
     // Check digits are enforced where the numbers enter.
     assert!(matches!(
         PublicExpensePayerNumber::parse("88421004"),
-        Err(CoreError::CheckDigitMismatch { .. })
+        Err(CoreError::Municipal(
+            myna_vc_core::MunicipalError::CheckDigitMismatch { .. }
+        ))
     ));
     assert!(matches!(
         RecipientNumber::parse("1234567"),
-        Err(CoreError::CheckDigitMismatch { .. })
+        Err(CoreError::Municipal(
+            myna_vc_core::MunicipalError::CheckDigitMismatch { .. }
+        ))
     ));
 }
 

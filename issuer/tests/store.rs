@@ -158,7 +158,9 @@ fn unknown_lists_are_refused<S: Store>(store: &S) {
     ));
     assert!(matches!(
         store.create_status_list(&uri(1), usize::MAX),
-        Err(Error::Core(myna_vc_core::Error::StatusListTooLarge { .. }))
+        Err(Error::Core(myna_vc_core::Error::StatusList(
+            myna_vc_core::StatusListError::TooLarge { .. }
+        )))
     ));
     assert!(store.all_records().unwrap().is_empty());
     assert_eq!(store.verify_audit_chain().unwrap(), 0);

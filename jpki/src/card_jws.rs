@@ -107,7 +107,9 @@ impl<C: Card + Send> Signer for CardSigner<C> {
         self.sign_digest_info(&DigestInfo::sha256(message))
             .map_err(|e| match e {
                 Error::Core(core) => core,
-                other => myna_vc_core::Error::Crypto(other.to_string()),
+                other => {
+                    myna_vc_core::Error::Jose(myna_vc_core::JoseError::Crypto(other.to_string()))
+                }
             })
     }
 }

@@ -90,8 +90,11 @@ struct KeyPair {
 impl TestKey {
     /// A fresh key from the operating system's random source (slow in unoptimised builds).
     pub fn generate() -> Result<TestKey> {
-        let private = RsaPrivateKey::new(&mut rand_core::OsRng, 2048)
-            .map_err(|e| Error::Core(myna_vc_core::Error::Crypto(e.to_string())))?;
+        let private = RsaPrivateKey::new(&mut rand_core::OsRng, 2048).map_err(|e| {
+            Error::Core(myna_vc_core::Error::Jose(myna_vc_core::JoseError::Crypto(
+                e.to_string(),
+            )))
+        })?;
         let public = myna_vc_core::crypto::RsaPublicKey::from_components(
             &private.n().to_bytes_be(),
             &private.e().to_bytes_be(),
@@ -113,7 +116,11 @@ impl TestKey {
                 Pkcs1v15Sign::new_unprefixed(),
                 digest_info,
             )
-            .map_err(|e| Error::Core(myna_vc_core::Error::Crypto(e.to_string())))
+            .map_err(|e| {
+                Error::Core(myna_vc_core::Error::Jose(myna_vc_core::JoseError::Crypto(
+                    e.to_string(),
+                )))
+            })
     }
 
     /// sha256WithRSAEncryption over `message`.

@@ -112,7 +112,9 @@ fn tampering_revocation_and_a_foreign_certificate_are_refused() {
                 &crls
             )
             .unwrap_err(),
-            Error::Core(myna_vc_core::Error::SignatureInvalid)
+            Error::Core(myna_vc_core::Error::Jose(
+                myna_vc_core::JoseError::SignatureInvalid
+            ))
         );
     }
 
@@ -137,7 +139,9 @@ fn tampering_revocation_and_a_foreign_certificate_are_refused() {
             &crls
         )
         .unwrap_err(),
-        Error::Core(myna_vc_core::Error::SignatureInvalid)
+        Error::Core(myna_vc_core::Error::Jose(
+            myna_vc_core::JoseError::SignatureInvalid
+        ))
     );
 
     // No x5c at all.
@@ -190,7 +194,7 @@ fn a_wrong_pin_makes_signing_fail_with_the_pin_error() {
     let signer = CardSigner::authentication(card(&issued), AuthPin::new("4321").unwrap()).unwrap();
     let err = card_jws::sign_payload(&signer, None, b"{}").unwrap_err();
     assert!(
-        matches!(err, Error::Core(myna_vc_core::Error::Crypto(ref m)) if m.contains("wrong PIN")),
+        matches!(err, Error::Core(myna_vc_core::Error::Jose(myna_vc_core::JoseError::Crypto(ref m))) if m.contains("wrong PIN")),
         "{err:?}"
     );
 }

@@ -15,6 +15,7 @@
 //! `age_over_NN` booleans an issuer signs, with the last day they stay true to the facts.
 
 use crate::calendar::CalendarDate;
+use crate::CalendarError;
 use crate::{Error, Result};
 
 /// Age of majority (成年) since 2022-04-01 (Civil Code Art. 4 as amended in 2018).
@@ -38,11 +39,13 @@ pub fn date_reaching(birth: CalendarDate, years: u32) -> Result<CalendarDate> {
     let year = i32::try_from(years)
         .ok()
         .and_then(|n| birth.year().checked_add(n))
-        .ok_or(Error::DateOutOfRange("age beyond year 9999"))?;
+        .ok_or(Error::Calendar(CalendarError::OutOfRange(
+            "age beyond year 9999",
+        )))?;
     match CalendarDate::from_ymd(year, birth.month(), birth.day()) {
         Ok(day) => Ok(day),
         // Only 29 February can be missing from a year; Art. 143 moves it to 1 March.
-        Err(Error::InvalidDate(_)) => CalendarDate::from_ymd(year, 3, 1),
+        Err(Error::Calendar(CalendarError::InvalidDate(_))) => CalendarDate::from_ymd(year, 3, 1),
         Err(e) => Err(e),
     }
 }
@@ -157,8 +160,8 @@ impl AgeClaims {
     /// Computes the claims for `thresholds` (kept in the given order, duplicates dropped) on
     /// the day `issued_on`.
     ///
-    /// Fails with [`Error::BornAfterReferenceDate`] if `birth` is after `issued_on`, and with
-    /// [`Error::DateOutOfRange`] if a false claim would flip after 9999-12-31.
+    /// Fails with [`CalendarError::BornAfterReferenceDate`](crate::CalendarError::BornAfterReferenceDate) if `birth` is after `issued_on`, and with
+    /// [`CalendarError::OutOfRange`](crate::CalendarError::OutOfRange) if a false claim would flip after 9999-12-31.
     ///
     /// ```
     /// use myna_vc_core::{age::AgeClaims, calendar::CalendarDate, Error};
@@ -166,7 +169,7 @@ impl AgeClaims {
     /// let all_true = AgeClaims::compute(birth, CalendarDate::from_ymd(2026, 1, 1)?, &[18, 65])?;
     /// assert_eq!(all_true.valid_until(), None);
     /// let unborn = AgeClaims::compute(birth, CalendarDate::from_ymd(1949, 1, 1)?, &[18]);
-    /// assert!(matches!(unborn, Err(Error::BornAfterReferenceDate)));
+    /// assert!(matches!(unborn, Err(Error::Calendar(myna_vc_core::CalendarError::BornAfterReferenceDate))));
     /// # Ok::<(), Error>(())
     /// ```
     pub fn compute(
@@ -175,7 +178,7 @@ impl AgeClaims {
         thresholds: &[u32],
     ) -> Result<Self> {
         if birth > issued_on {
-            return Err(Error::BornAfterReferenceDate);
+            return Err(Error::Calendar(CalendarError::BornAfterReferenceDate));
         }
         let mut claims: Vec<(u32, bool)> = Vec::with_capacity(thresholds.len());
         let mut valid_until: Option<CalendarDate> = None;

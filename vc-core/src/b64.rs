@@ -3,7 +3,7 @@
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
 
-use crate::error::{Error, Result};
+use crate::error::{Error, InputError, Result};
 
 /// Encodes bytes as unpadded base64url.
 ///
@@ -25,5 +25,5 @@ pub fn encode(bytes: impl AsRef<[u8]>) -> String {
 pub fn decode(text: &str, what: &'static str) -> Result<Vec<u8>> {
     URL_SAFE_NO_PAD
         .decode(text)
-        .map_err(|_| Error::Base64 { what })
+        .map_err(|_| Error::Input(InputError::Base64 { what }))
 }

@@ -6,6 +6,7 @@
 //! the `time` crate's; this module only fixes the range (years 0001–9999, so every date has a
 //! four-digit ISO form) and the parsing rules.
 
+use crate::CalendarError;
 use core::fmt;
 use core::str::FromStr;
 
@@ -48,18 +49,20 @@ impl CalendarDate {
     /// ```
     /// use myna_vc_core::{calendar::CalendarDate, Error};
     /// assert!(CalendarDate::from_ymd(2011, 4, 1).is_ok());
-    /// assert!(matches!(CalendarDate::from_ymd(2011, 4, 31), Err(Error::InvalidDate(_))));
-    /// assert!(matches!(CalendarDate::from_ymd(10_000, 1, 1), Err(Error::DateOutOfRange(_))));
+    /// assert!(matches!(CalendarDate::from_ymd(2011, 4, 31), Err(Error::Calendar(myna_vc_core::CalendarError::InvalidDate(_)))));
+    /// assert!(matches!(CalendarDate::from_ymd(10_000, 1, 1), Err(Error::Calendar(myna_vc_core::CalendarError::OutOfRange(_)))));
     /// ```
     pub fn from_ymd(year: i32, month: u8, day: u8) -> Result<Self> {
         if !(Self::MIN_YEAR..=Self::MAX_YEAR).contains(&year) {
-            return Err(Error::DateOutOfRange("year outside 0001-9999"));
+            return Err(Error::Calendar(CalendarError::OutOfRange(
+                "year outside 0001-9999",
+            )));
         }
-        let month =
-            ::time::Month::try_from(month).map_err(|_| Error::InvalidDate("month is not 01-12"))?;
+        let month = ::time::Month::try_from(month)
+            .map_err(|_| Error::Calendar(CalendarError::InvalidDate("month is not 01-12")))?;
         ::time::Date::from_calendar_date(year, month, day)
             .map(CalendarDate)
-            .map_err(|_| Error::InvalidDate("no such day in that month"))
+            .map_err(|_| Error::Calendar(CalendarError::InvalidDate("no such day in that month")))
     }
 
     /// Parses a strict ISO 8601 calendar date `YYYY-MM-DD` (ASCII digits, exactly 10 bytes).
@@ -70,17 +73,18 @@ impl CalendarDate {
     /// use myna_vc_core::{calendar::CalendarDate, Error};
     /// assert_eq!(CalendarDate::parse("2011-04-02")?, CalendarDate::from_ymd(2011, 4, 2)?);
     /// for bad in ["2011-4-2", "2011/04/02", "２０１１-04-02", "2011-04-02T00:00", ""] {
-    ///     assert!(matches!(CalendarDate::parse(bad), Err(Error::InvalidDate(_))));
+    ///     assert!(matches!(CalendarDate::parse(bad), Err(Error::Calendar(myna_vc_core::CalendarError::InvalidDate(_)))));
     /// }
     /// # Ok::<(), Error>(())
     /// ```
     pub fn parse(text: &str) -> Result<Self> {
-        let bytes: &[u8; 10] = text
-            .as_bytes()
-            .try_into()
-            .map_err(|_| Error::InvalidDate("not of the form YYYY-MM-DD"))?;
+        let bytes: &[u8; 10] = text.as_bytes().try_into().map_err(|_| {
+            Error::Calendar(CalendarError::InvalidDate("not of the form YYYY-MM-DD"))
+        })?;
         let [y1, y2, y3, y4, b'-', m1, m2, b'-', d1, d2] = *bytes else {
-            return Err(Error::InvalidDate("not of the form YYYY-MM-DD"));
+            return Err(Error::Calendar(CalendarError::InvalidDate(
+                "not of the form YYYY-MM-DD",
+            )));
         };
         let year = decimal(&[y1, y2, y3, y4])?;
         let month = decimal(&[m1, m2])?;
@@ -89,7 +93,9 @@ impl CalendarDate {
         let (Ok(year), Ok(month), Ok(day)) =
             (i32::try_from(year), u8::try_from(month), u8::try_from(day))
         else {
-            return Err(Error::InvalidDate("not of the form YYYY-MM-DD"));
+            return Err(Error::Calendar(CalendarError::InvalidDate(
+                "not of the form YYYY-MM-DD",
+            )));
         };
         Self::from_ymd(year, month, day)
     }
@@ -107,10 +113,11 @@ impl CalendarDate {
     pub fn from_numeric_date_jst(t: NumericDate) -> Result<Self> {
         let local = t.as_unix().saturating_add(JST_OFFSET_SECONDS);
         let days = local.div_euclid(SECONDS_PER_DAY);
-        let julian = i32::try_from(days.saturating_add(UNIX_EPOCH_JULIAN_DAY))
-            .map_err(|_| Error::DateOutOfRange("instant far outside 0001-9999"))?;
+        let julian = i32::try_from(days.saturating_add(UNIX_EPOCH_JULIAN_DAY)).map_err(|_| {
+            Error::Calendar(CalendarError::OutOfRange("instant far outside 0001-9999"))
+        })?;
         let date = ::time::Date::from_julian_day(julian)
-            .map_err(|_| Error::DateOutOfRange("instant outside 0001-9999"))?;
+            .map_err(|_| Error::Calendar(CalendarError::OutOfRange("instant outside 0001-9999")))?;
         Self::try_from(date)
     }
 
@@ -168,13 +175,15 @@ impl CalendarDate {
     /// ```
     /// # use myna_vc_core::{calendar::CalendarDate, Error};
     /// assert_eq!(CalendarDate::from_ymd(2023, 2, 28)?.next_day()?, CalendarDate::from_ymd(2023, 3, 1)?);
-    /// assert!(matches!(CalendarDate::from_ymd(9999, 12, 31)?.next_day(), Err(Error::DateOutOfRange(_))));
+    /// assert!(matches!(CalendarDate::from_ymd(9999, 12, 31)?.next_day(), Err(Error::Calendar(myna_vc_core::CalendarError::OutOfRange(_)))));
     /// # Ok::<(), Error>(())
     /// ```
     pub fn next_day(self) -> Result<Self> {
         self.0
             .next_day()
-            .ok_or(Error::DateOutOfRange("day after 9999-12-31"))
+            .ok_or(Error::Calendar(CalendarError::OutOfRange(
+                "day after 9999-12-31",
+            )))
             .and_then(Self::try_from)
     }
 
@@ -183,13 +192,15 @@ impl CalendarDate {
     /// ```
     /// # use myna_vc_core::{calendar::CalendarDate, Error};
     /// assert_eq!(CalendarDate::from_ymd(2024, 3, 1)?.previous_day()?, CalendarDate::from_ymd(2024, 2, 29)?);
-    /// assert!(matches!(CalendarDate::from_ymd(1, 1, 1)?.previous_day(), Err(Error::DateOutOfRange(_))));
+    /// assert!(matches!(CalendarDate::from_ymd(1, 1, 1)?.previous_day(), Err(Error::Calendar(myna_vc_core::CalendarError::OutOfRange(_)))));
     /// # Ok::<(), Error>(())
     /// ```
     pub fn previous_day(self) -> Result<Self> {
         self.0
             .previous_day()
-            .ok_or(Error::DateOutOfRange("day before 0001-01-01"))
+            .ok_or(Error::Calendar(CalendarError::OutOfRange(
+                "day before 0001-01-01",
+            )))
             .and_then(Self::try_from)
     }
 
@@ -223,7 +234,9 @@ fn decimal(digits: &[u8]) -> Result<u32> {
         if b.is_ascii_digit() {
             Ok(acc * 10 + u32::from(b - b'0'))
         } else {
-            Err(Error::InvalidDate("not of the form YYYY-MM-DD"))
+            Err(Error::Calendar(CalendarError::InvalidDate(
+                "not of the form YYYY-MM-DD",
+            )))
         }
     })
 }
@@ -235,7 +248,9 @@ impl TryFrom<::time::Date> for CalendarDate {
         if (Self::MIN_YEAR..=Self::MAX_YEAR).contains(&date.year()) {
             Ok(CalendarDate(date))
         } else {
-            Err(Error::DateOutOfRange("year outside 0001-9999"))
+            Err(Error::Calendar(CalendarError::OutOfRange(
+                "year outside 0001-9999",
+            )))
         }
     }
 }

@@ -17,7 +17,7 @@ use core::fmt;
 
 use serde_json::{Map, Value};
 
-use crate::error::{Error, Result};
+use crate::error::{ClaimPathError, Error, Result};
 
 /// One step of a [`ClaimPath`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -114,7 +114,7 @@ impl ClaimPath {
         let items = value
             .as_array()
             .filter(|a| !a.is_empty())
-            .ok_or_else(|| Error::malformed("claim path", "must be a non-empty array"))?;
+            .ok_or(Error::ClaimPath(ClaimPathError::Empty))?;
         let segments = items
             .iter()
             .map(|item| match item {
@@ -124,13 +124,8 @@ impl ClaimPath {
                     .as_u64()
                     .and_then(|i| usize::try_from(i).ok())
                     .map(PathSegment::Index)
-                    .ok_or_else(|| {
-                        Error::malformed("claim path", "indices are non-negative integers")
-                    }),
-                _ => Err(Error::malformed(
-                    "claim path",
-                    "segments are strings, integers or null",
-                )),
+                    .ok_or(Error::ClaimPath(ClaimPathError::InvalidSegment)),
+                _ => Err(Error::ClaimPath(ClaimPathError::InvalidSegment)),
             })
             .collect::<Result<_>>()?;
         Ok(ClaimPath(segments))
@@ -219,8 +214,8 @@ impl ClaimPath {
     /// [`PathSegment::AnyIndex`] in it).
     ///
     /// A key applied to a non-object, or an index or `null` applied to a non-array, aborts
-    /// with [`Error::ClaimPathTypeMismatch`]; an empty selection is
-    /// [`Error::UnknownClaimPath`].
+    /// with [`ClaimPathError::TypeMismatch`](crate::ClaimPathError::TypeMismatch); an empty selection is
+    /// [`ClaimPathError::Unknown`](crate::ClaimPathError::Unknown).
     ///
     /// ```
     /// use myna_vc_core::{claim_path::ClaimPath, Error};
@@ -228,8 +223,8 @@ impl ClaimPath {
     /// let types = ClaimPath::key("degrees").then_any().then_key("type");
     /// let found: Vec<String> = types.select(&claims)?.iter().map(|(p, _)| p.to_string()).collect();
     /// assert_eq!(found, [r#"["degrees",0,"type"]"#, r#"["degrees",1,"type"]"#]);
-    /// assert!(matches!(ClaimPath::key("name").then_any().select(&claims), Err(Error::ClaimPathTypeMismatch(_))));
-    /// assert!(matches!(ClaimPath::key("age").select(&claims), Err(Error::UnknownClaimPath(_))));
+    /// assert!(matches!(ClaimPath::key("name").then_any().select(&claims), Err(Error::ClaimPath(myna_vc_core::ClaimPathError::TypeMismatch(_)))));
+    /// assert!(matches!(ClaimPath::key("age").select(&claims), Err(Error::ClaimPath(myna_vc_core::ClaimPathError::Unknown(_)))));
     /// # Ok::<(), Error>(())
     /// ```
     pub fn select<'v>(&self, root: &'v Value) -> Result<Vec<(ClaimPath, &'v Value)>> {
@@ -242,7 +237,7 @@ impl ClaimPath {
             selected = next;
         }
         if selected.is_empty() {
-            return Err(Error::UnknownClaimPath(self.to_string()));
+            return Err(Error::ClaimPath(ClaimPathError::Unknown(self.to_string())));
         }
         Ok(selected)
     }
@@ -255,7 +250,7 @@ impl ClaimPath {
         node: &'v Value,
         out: &mut Vec<(ClaimPath, &'v Value)>,
     ) -> Result<()> {
-        let mismatch = || Error::ClaimPathTypeMismatch(self.to_string());
+        let mismatch = || Error::ClaimPath(ClaimPathError::TypeMismatch(self.to_string()));
         match segment {
             PathSegment::Key(key) => {
                 let object = node.as_object().ok_or_else(mismatch)?;

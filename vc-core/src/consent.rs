@@ -50,7 +50,7 @@
 //! // The recipient may use it now; after the use is reported, never again.
 //! record.check_usable(ConsentState::Active, now)?;
 //! let used = ConsentState::Active.apply(ConsentAction::Use, record.terms().usage)?;
-//! assert!(matches!(record.check_usable(used, now), Err(Error::ConsentUsed)));
+//! assert!(matches!(record.check_usable(used, now), Err(Error::Consent(myna_vc_core::ConsentError::Used))));
 //! # Ok::<(), myna_vc_core::Error>(())
 //! ```
 
@@ -64,7 +64,7 @@ use crate::b64;
 use crate::claim_path::ClaimPath;
 use crate::crypto::{fill_random, CryptoProvider, PublicKey, Signer};
 use crate::did::{Did, DidJwk, DidKey};
-use crate::error::{Error, Result};
+use crate::error::{ConsentError, Error, JwtError, Result};
 use crate::json::{self, shown};
 use crate::jwk::Jwk;
 use crate::jws::{Jws, JwsHeader};
@@ -117,7 +117,7 @@ impl ConsentId {
         let bytes = b64::decode(text, "consent id")?;
         let bytes: [u8; 16] = bytes
             .try_into()
-            .map_err(|_| Error::malformed("consent id", "must be 16 bytes of base64url"))?;
+            .map_err(|_| Error::Consent(ConsentError::InvalidId))?;
         Ok(ConsentId(bytes))
     }
 
@@ -178,10 +178,9 @@ impl Recipient {
         match self.0.method() {
             "key" => Ok(DidKey::from_did(&self.0)?.public_key().clone()),
             "jwk" => Ok(DidJwk::from_did(&self.0)?.public_key().clone()),
-            other => Err(Error::malformed(
-                "consent recipient",
-                format!("must be a did:key or did:jwk DID, not did:{}", shown(other)),
-            )),
+            other => Err(Error::Consent(ConsentError::UnsupportedRecipient(shown(
+                other,
+            )))),
         }
     }
 }
@@ -203,12 +202,9 @@ impl Purpose {
     pub fn new(text: &str) -> Result<Self> {
         let chars = text.chars().count();
         if chars == 0 || chars > MAX_PURPOSE_CHARS || text.chars().any(char::is_control) {
-            return Err(Error::malformed(
-                RECORD,
-                format!(
-                    "`purpose` must be 1 to {MAX_PURPOSE_CHARS} characters, no control characters"
-                ),
-            ));
+            return Err(Error::Consent(ConsentError::InvalidPurpose {
+                limit: MAX_PURPOSE_CHARS,
+            }));
         }
         Ok(Purpose(text.to_owned()))
     }
@@ -241,10 +237,7 @@ impl ConsentUse {
         match text {
             "one_time" => Ok(ConsentUse::OneTime),
             "ongoing" => Ok(ConsentUse::Ongoing),
-            _ => Err(Error::malformed(
-                RECORD,
-                "`usage` must be `one_time` or `ongoing`",
-            )),
+            _ => Err(Error::Consent(ConsentError::UnknownUsage)),
         }
     }
 
@@ -313,13 +306,12 @@ impl ConsentTerms {
     /// does not end before it starts.
     pub fn check(&self) -> Result<()> {
         if self.claims.is_empty() || self.claims.len() > MAX_CLAIMS {
-            return Err(Error::malformed(
-                RECORD,
-                format!("`claims` must name 1 to {MAX_CLAIMS} claim paths"),
-            ));
+            return Err(Error::Consent(ConsentError::ClaimCount {
+                limit: MAX_CLAIMS,
+            }));
         }
         if self.claims.iter().any(ClaimPath::is_root) {
-            return Err(Error::malformed(RECORD, "a claim path may not be empty"));
+            return Err(Error::Consent(ConsentError::RootClaim));
         }
         let distinct: std::collections::BTreeSet<String> = self
             .claims
@@ -327,13 +319,10 @@ impl ConsentTerms {
             .map(|p| p.to_json().to_string())
             .collect();
         if distinct.len() != self.claims.len() {
-            return Err(Error::malformed(RECORD, "`claims` names a path twice"));
+            return Err(Error::Consent(ConsentError::DuplicateClaim));
         }
         if self.not_after.is_some_and(|end| end <= self.not_before) {
-            return Err(Error::malformed(
-                RECORD,
-                "`not_after` must be later than `not_before`",
-            ));
+            return Err(Error::Consent(ConsentError::EmptyPeriod));
         }
         Ok(())
     }
@@ -360,7 +349,7 @@ impl ConsentTerms {
         let claims = obj
             .get("claims")
             .and_then(Value::as_array)
-            .ok_or_else(|| Error::malformed(RECORD, "`claims` must be an array"))?
+            .ok_or_else(|| Error::member_type(RECORD, "claims", "an array"))?
             .iter()
             .map(ClaimPath::parse_json)
             .collect::<Result<Vec<_>>>()?;
@@ -433,7 +422,7 @@ impl ConsentRecord {
             .jwk
             .as_ref()
             .map(|jwk| jwk.key.clone())
-            .ok_or_else(|| Error::malformed(RECORD, "the header carries no holder `jwk`"))?;
+            .ok_or_else(|| Error::missing_member("consent record header", "jwk"))?;
         jws.verify(provider, &holder)?;
         let claims = jws.payload_object(RECORD)?;
         let issued_at = required_date(&claims, "iat", RECORD)?;
@@ -480,20 +469,20 @@ impl ConsentRecord {
     /// #     purpose: Purpose::new("p")?, vct: Vct::parse("urn:t")?, claims: vec![ClaimPath::key("a")],
     /// #     not_before: t(100), not_after: Some(t(200)), usage: ConsentUse::Ongoing };
     /// # let record = ConsentRecord::sign(terms, &*default_provider().signer(&SecretKey::generate_p256()?)?, t(0))?;
-    /// assert!(matches!(record.check_period(t(99)), Err(Error::ConsentNotYetValid { .. })));
+    /// assert!(matches!(record.check_period(t(99)), Err(Error::Consent(myna_vc_core::ConsentError::NotYetValid { .. }))));
     /// assert!(record.check_period(t(150)).is_ok());
-    /// assert!(matches!(record.check_period(t(200)), Err(Error::ConsentExpired { .. })));
+    /// assert!(matches!(record.check_period(t(200)), Err(Error::Consent(myna_vc_core::ConsentError::Expired { .. }))));
     /// # Ok::<(), myna_vc_core::Error>(())
     /// ```
     pub fn check_period(&self, now: NumericDate) -> Result<()> {
         if now < self.terms.not_before {
-            return Err(Error::ConsentNotYetValid {
+            return Err(Error::Consent(ConsentError::NotYetValid {
                 not_before: self.terms.not_before,
                 now,
-            });
+            }));
         }
         if let Some(not_after) = self.terms.not_after.filter(|end| now >= *end) {
-            return Err(Error::ConsentExpired { not_after, now });
+            return Err(Error::Consent(ConsentError::Expired { not_after, now }));
         }
         Ok(())
     }
@@ -510,17 +499,17 @@ impl ConsentRecord {
     /// #     not_before: t(0), not_after: None, usage: ConsentUse::Ongoing };
     /// # let record = ConsentRecord::sign(terms, &*default_provider().signer(&SecretKey::generate_p256()?)?, t(0))?;
     /// assert!(record.check_usable(ConsentState::Active, t(1)).is_ok());
-    /// assert!(matches!(record.check_usable(ConsentState::Paused, t(1)), Err(Error::ConsentPaused)));
-    /// assert!(matches!(record.check_usable(ConsentState::Withdrawn, t(1)), Err(Error::ConsentWithdrawn)));
+    /// assert!(matches!(record.check_usable(ConsentState::Paused, t(1)), Err(Error::Consent(myna_vc_core::ConsentError::Paused))));
+    /// assert!(matches!(record.check_usable(ConsentState::Withdrawn, t(1)), Err(Error::Consent(myna_vc_core::ConsentError::Withdrawn))));
     /// # Ok::<(), myna_vc_core::Error>(())
     /// ```
     pub fn check_usable(&self, state: ConsentState, now: NumericDate) -> Result<()> {
         self.check_period(now)?;
         match state {
             ConsentState::Active => Ok(()),
-            ConsentState::Withdrawn => Err(Error::ConsentWithdrawn),
-            ConsentState::Paused => Err(Error::ConsentPaused),
-            ConsentState::Used => Err(Error::ConsentUsed),
+            ConsentState::Withdrawn => Err(Error::Consent(ConsentError::Withdrawn)),
+            ConsentState::Paused => Err(Error::Consent(ConsentError::Paused)),
+            ConsentState::Used => Err(Error::Consent(ConsentError::Used)),
         }
     }
 }
@@ -533,7 +522,7 @@ impl ConsentRecord {
 /// assert_eq!(paused.to_status(), Status::SUSPENDED);
 /// assert_eq!(ConsentState::from_status(Status::new(3))?, ConsentState::Used);
 /// assert!(matches!(ConsentState::Withdrawn.apply(ConsentAction::Resume, ConsentUse::Ongoing),
-///                  Err(Error::ConsentTransition { .. })));
+///                  Err(Error::Consent(myna_vc_core::ConsentError::Transition { .. }))));
 /// # Ok::<(), myna_vc_core::Error>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -556,10 +545,7 @@ impl ConsentState {
             1 => Ok(ConsentState::Withdrawn),
             2 => Ok(ConsentState::Paused),
             3 => Ok(ConsentState::Used),
-            other => Err(Error::malformed(
-                "consent status",
-                format!("status value {other} is not a consent state"),
-            )),
+            other => Err(Error::Consent(ConsentError::UnknownState(other))),
         }
     }
 
@@ -583,7 +569,7 @@ impl ConsentState {
         }
     }
 
-    /// The state after `action`, or [`Error::ConsentTransition`]. Withdrawn and used are
+    /// The state after `action`, or [`ConsentError::Transition`](crate::ConsentError::Transition). Withdrawn and used are
     /// final; a paused consent cannot be used; a use of an ongoing consent leaves it active.
     pub fn apply(self, action: ConsentAction, usage: ConsentUse) -> Result<Self> {
         use ConsentAction as A;
@@ -595,10 +581,10 @@ impl ConsentState {
             (S::Active, A::Use) if usage == ConsentUse::OneTime => S::Used,
             (S::Active, A::Use) => S::Active,
             _ => {
-                return Err(Error::ConsentTransition {
+                return Err(Error::Consent(ConsentError::Transition {
                     from: self.as_str(),
                     action: action.as_str(),
-                })
+                }))
             }
         };
         Ok(next)
@@ -633,10 +619,7 @@ impl ConsentAction {
             "pause" => Ok(ConsentAction::Pause),
             "resume" => Ok(ConsentAction::Resume),
             "use" => Ok(ConsentAction::Use),
-            _ => Err(Error::malformed(
-                ACTION,
-                "`action` must be `withdraw`, `pause`, `resume` or `use`",
-            )),
+            _ => Err(Error::Consent(ConsentError::UnknownAction)),
         }
     }
 
@@ -667,7 +650,7 @@ const ACTION_MEMBERS: [&str; 4] = ["consent_id", "action", "seq", "iat"];
 /// let compact = request.sign(&*default_provider().signer(&holder)?)?;
 /// let checked = ConsentActionRequest::verify(&compact, default_provider(), &holder.public_key())?;
 /// assert_eq!(checked, request);
-/// assert!(matches!(checked.check_seq(Some(1)), Err(Error::ConsentActionReplayed { last: 1, seq: 1 })));
+/// assert!(matches!(checked.check_seq(Some(1)), Err(Error::Consent(myna_vc_core::ConsentError::ActionReplayed { last: 1, seq: 1 }))));
 /// let stranger = SecretKey::generate_p256()?.public_key();
 /// assert!(ConsentActionRequest::verify(&compact, default_provider(), &stranger).is_err());
 /// # Ok::<(), myna_vc_core::Error>(())
@@ -713,7 +696,7 @@ impl ConsentActionRequest {
             seq: claims
                 .get("seq")
                 .and_then(Value::as_u64)
-                .ok_or_else(|| Error::malformed(ACTION, "`seq` must be a non-negative integer"))?,
+                .ok_or_else(|| Error::member_type(ACTION, "seq", "a non-negative integer"))?,
             iat: required_date(&claims, "iat", ACTION)?,
         };
         request.check_action()?;
@@ -723,20 +706,17 @@ impl ConsentActionRequest {
     /// Refuses a `seq` not above the last applied one (`None`: nothing applied yet).
     pub fn check_seq(&self, last: Option<u64>) -> Result<()> {
         match last {
-            Some(last) if self.seq <= last => Err(Error::ConsentActionReplayed {
+            Some(last) if self.seq <= last => Err(Error::Consent(ConsentError::ActionReplayed {
                 last,
                 seq: self.seq,
-            }),
+            })),
             _ => Ok(()),
         }
     }
 
     fn check_action(&self) -> Result<()> {
         if self.action == ConsentAction::Use {
-            return Err(Error::malformed(
-                ACTION,
-                "a holder cannot report a use; the recipient does, with a use report",
-            ));
+            return Err(Error::Consent(ConsentError::UseByHolder));
         }
         Ok(())
     }
@@ -881,17 +861,19 @@ impl ConsentReceipt {
             .ct_eq(record.digest().as_bytes())
             .into();
         if self.consent != record.terms.id {
-            return Err(Error::ConsentMismatch(
+            return Err(Error::Consent(ConsentError::Mismatch(
                 "the receipt names another consent id",
-            ));
+            )));
         }
         if self.holder_thumbprint != record.holder.thumbprint().to_string() {
-            return Err(Error::ConsentMismatch(
+            return Err(Error::Consent(ConsentError::Mismatch(
                 "the receipt names another holder key",
-            ));
+            )));
         }
         if !same_digest {
-            return Err(Error::ConsentMismatch("the receipt is for another record"));
+            return Err(Error::Consent(ConsentError::Mismatch(
+                "the receipt is for another record",
+            )));
         }
         Ok(())
     }
@@ -902,15 +884,14 @@ fn parse_typed(compact: &str, typ: &'static str) -> Result<Jws> {
     let jws = Jws::parse(compact)?;
     let found = jws.header().typ.as_deref().unwrap_or_default();
     if found != typ {
-        return Err(Error::WrongType {
+        return Err(Error::Jwt(JwtError::WrongType {
             expected: typ.into(),
             found: shown(found),
-        });
+        }));
     }
     Ok(jws)
 }
 
 fn required_date(obj: &Map<String, Value>, name: &str, what: &'static str) -> Result<NumericDate> {
-    json::optional_date(obj, name, what)?
-        .ok_or_else(|| Error::malformed(what, format!("`{name}` is missing")))
+    json::optional_date(obj, name, what)?.ok_or_else(|| Error::missing_member(what, name))
 }

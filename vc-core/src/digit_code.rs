@@ -2,29 +2,36 @@
 //! and 全国地方公共団体コード. Only the reading and writing live here; each code's check digit
 //! rule lives with the code.
 
+use crate::MunicipalError;
 use crate::{Error, Result};
 
 /// Reads exactly `N` ASCII digits (as values 0–9). Errors never echo the input: some of these
 /// numbers identify a person.
 pub(crate) fn parse<const N: usize>(text: &str, what: &'static str) -> Result<[u8; N]> {
     if text.len() != N {
-        return Err(Error::CodeLength {
+        return Err(Error::Municipal(MunicipalError::CodeLength {
             what,
             expected: N,
             found: text.chars().count(),
-        });
+        }));
     }
     let mut digits = [0u8; N];
     for (position, (slot, c)) in digits.iter_mut().zip(text.chars()).enumerate() {
         let value = c.to_digit(10).filter(|_| c.is_ascii_digit());
         *slot = value
             .and_then(|v| u8::try_from(v).ok())
-            .ok_or(Error::CodeNotDigit { what, position })?;
+            .ok_or(Error::Municipal(MunicipalError::CodeNotDigit {
+                what,
+                position,
+            }))?;
     }
     // N bytes with fewer than N chars means a multi-byte character the loop did not reach.
     if text.chars().count() != N {
         let position = text.chars().take_while(char::is_ascii_digit).count();
-        return Err(Error::CodeNotDigit { what, position });
+        return Err(Error::Municipal(MunicipalError::CodeNotDigit {
+            what,
+            position,
+        }));
     }
     Ok(digits)
 }

@@ -3,7 +3,7 @@
 
 use serde_json::{Map, Value};
 
-use crate::error::{Error, Result};
+use crate::error::{Error, InputError, Result};
 
 /// The largest input any parser in this crate accepts: 1 MiB.
 pub const MAX_INPUT_BYTES: usize = 1 << 20;
@@ -14,11 +14,11 @@ pub const MAX_DEPTH: usize = 64;
 /// Refuses inputs over [`MAX_INPUT_BYTES`].
 pub(crate) fn check_size(what: &'static str, size: usize) -> Result<()> {
     if size > MAX_INPUT_BYTES {
-        return Err(Error::InputTooLarge {
+        return Err(Error::Input(InputError::TooLarge {
             what,
             size,
             limit: MAX_INPUT_BYTES,
-        });
+        }));
     }
     Ok(())
 }
@@ -29,27 +29,27 @@ pub(crate) fn check_size(what: &'static str, size: usize) -> Result<()> {
 /// use myna_vc_core::{json, Error};
 /// assert!(json::parse(b"{\"a\":[1,2]}", "example").is_ok());
 /// let deep = "[".repeat(100) + &"]".repeat(100);
-/// assert!(matches!(json::parse(deep.as_bytes(), "example"), Err(Error::NestingTooDeep { .. })));
+/// assert!(matches!(json::parse(deep.as_bytes(), "example"), Err(Error::Input(myna_vc_core::InputError::NestingTooDeep { .. }))));
 /// ```
 pub fn parse(bytes: &[u8], what: &'static str) -> Result<Value> {
     check_size(what, bytes.len())?;
     if may_exceed_depth(bytes) && depth(bytes) > MAX_DEPTH {
-        return Err(Error::NestingTooDeep {
+        return Err(Error::Input(InputError::NestingTooDeep {
             what,
             limit: MAX_DEPTH,
-        });
+        }));
     }
     serde_json::from_slice(bytes).map_err(|e| Error::json(what, &e))
 }
 
-/// Parses a JSON object (anything else is [`Error::Json`]).
+/// Parses a JSON object (anything else is [`InputError::Json`](crate::InputError::Json)).
 pub fn parse_object(bytes: &[u8], what: &'static str) -> Result<Map<String, Value>> {
     match parse(bytes, what)? {
         Value::Object(map) => Ok(map),
-        _ => Err(Error::Json {
+        _ => Err(Error::Input(InputError::Json {
             what,
             detail: "expected a JSON object".into(),
-        }),
+        })),
     }
 }
 
@@ -95,27 +95,15 @@ fn depth(bytes: &[u8]) -> usize {
 /// Refuses a recursion deeper than [`MAX_DEPTH`] while walking assembled JSON.
 pub(crate) fn check_depth(what: &'static str, depth: usize) -> Result<()> {
     if depth > MAX_DEPTH {
-        return Err(Error::NestingTooDeep {
+        return Err(Error::Input(InputError::NestingTooDeep {
             what,
             limit: MAX_DEPTH,
-        });
+        }));
     }
     Ok(())
 }
 
-/// At most 256 bytes of caller-supplied text, for error messages: an attacker's megabyte must
-/// not end up in a log line.
-pub(crate) fn shown(text: &str) -> String {
-    const LIMIT: usize = 256;
-    if text.len() <= LIMIT {
-        return text.to_owned();
-    }
-    let end = (0..=LIMIT)
-        .rev()
-        .find(|i| text.is_char_boundary(*i))
-        .unwrap_or(0);
-    format!("{}…", text.get(..end).unwrap_or_default())
-}
+pub(crate) use crate::error::shown;
 
 /// Refuses members this version does not know: a rule an old reader ignored would fail open.
 pub(crate) fn check_members(
@@ -124,19 +112,19 @@ pub(crate) fn check_members(
     what: &'static str,
 ) -> Result<()> {
     match obj.keys().find(|name| !known.contains(&name.as_str())) {
-        Some(name) => Err(Error::malformed(
+        Some(name) => Err(Error::Input(InputError::UnknownMember {
             what,
-            format!("unknown member `{}`", shown(name)),
-        )),
+            member: shown(name),
+        })),
         None => Ok(()),
     }
 }
 
-/// `value` as a string, or a malformed-`what` error naming `member`.
+/// `value` as a string, or an [`InputError::MemberType`] naming `member`.
 pub(crate) fn as_str<'a>(value: &'a Value, member: &str, what: &'static str) -> Result<&'a str> {
     value
         .as_str()
-        .ok_or_else(|| Error::malformed(what, format!("{member} must be a string")))
+        .ok_or_else(|| Error::member_type(what, member, "a string"))
 }
 
 /// The required string member `name`.
@@ -146,8 +134,8 @@ pub(crate) fn required_str<'a>(
     what: &'static str,
 ) -> Result<&'a str> {
     match obj.get(name) {
-        Some(value) => as_str(value, &format!("`{name}`"), what),
-        None => Err(Error::malformed(what, format!("`{name}` is missing"))),
+        Some(value) => as_str(value, name, what),
+        None => Err(Error::missing_member(what, name)),
     }
 }
 
@@ -160,7 +148,7 @@ pub(crate) fn optional_date(
     obj.get(name)
         .map(|value| {
             crate::time::NumericDate::from_json(value)
-                .ok_or_else(|| Error::malformed(what, format!("`{name}` must be a NumericDate")))
+                .ok_or_else(|| Error::member_type(what, name, "a NumericDate"))
         })
         .transpose()
 }
@@ -179,7 +167,7 @@ mod tests {
         assert!(parse(nested(MAX_DEPTH).as_bytes(), "x").is_ok());
         assert!(matches!(
             parse(nested(MAX_DEPTH + 1).as_bytes(), "x"),
-            Err(Error::NestingTooDeep { .. })
+            Err(Error::Input(InputError::NestingTooDeep { .. }))
         ));
     }
 

@@ -28,7 +28,7 @@ use crate::b64;
 use crate::crypto::{
     Algorithm, Ed25519PublicKey, P256PublicKey, PublicKey, RsaPublicKey, SecretKey,
 };
-use crate::error::{Error, Result};
+use crate::error::{Error, JoseError, Result};
 
 /// A public JWK: the checked key plus the optional `kid` and `alg` members.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -55,12 +55,12 @@ impl Jwk {
     pub fn from_json(value: &Value) -> Result<Self> {
         let obj = value
             .as_object()
-            .ok_or_else(|| Error::malformed("JWK", "not a JSON object"))?;
+            .ok_or_else(|| Error::not_an_object("JWK"))?;
         let key = PublicKey::from_jwk_members(obj)?;
         let kid = match obj.get("kid") {
             None => None,
             Some(Value::String(s)) => Some(s.clone()),
-            Some(_) => return Err(Error::malformed("JWK", "`kid` must be a string")),
+            Some(_) => return Err(Error::member_type("JWK", "kid", "a string")),
         };
         let alg = match obj.get("alg") {
             None => None,
@@ -69,7 +69,7 @@ impl Jwk {
                 crate::crypto::check_alg_for_key(alg, &key)?;
                 Some(alg)
             }
-            Some(_) => return Err(Error::malformed("JWK", "`alg` must be a string")),
+            Some(_) => return Err(Error::member_type("JWK", "alg", "a string")),
         };
         Ok(Jwk { key, kid, alg })
     }
@@ -94,11 +94,8 @@ const PRIVATE_MEMBERS: [&str; 7] = ["d", "p", "q", "dp", "dq", "qi", "oth"];
 fn member<'a>(obj: &'a Map<String, Value>, name: &'static str) -> Result<&'a str> {
     match obj.get(name) {
         Some(Value::String(s)) => Ok(s),
-        Some(_) => Err(Error::malformed(
-            "JWK",
-            format!("`{name}` must be a string"),
-        )),
-        None => Err(Error::malformed("JWK", format!("`{name}` is missing"))),
+        Some(_) => Err(Error::member_type("JWK", name, "a string")),
+        None => Err(Error::missing_member("JWK", name)),
     }
 }
 
@@ -112,18 +109,18 @@ impl PublicKey {
     /// ```
     /// use myna_vc_core::{crypto::PublicKey, Error};
     /// let p384 = serde_json::json!({"kty": "EC", "crv": "P-384", "x": "AA", "y": "AA"});
-    /// assert!(matches!(PublicKey::from_jwk(&p384), Err(Error::UnsupportedKeyType(_))));
+    /// assert!(matches!(PublicKey::from_jwk(&p384), Err(Error::Jose(myna_vc_core::JoseError::UnsupportedKeyType(_)))));
     /// ```
     pub fn from_jwk(value: &Value) -> Result<Self> {
         let obj = value
             .as_object()
-            .ok_or_else(|| Error::malformed("JWK", "not a JSON object"))?;
+            .ok_or_else(|| Error::not_an_object("JWK"))?;
         Self::from_jwk_members(obj)
     }
 
     fn from_jwk_members(obj: &Map<String, Value>) -> Result<Self> {
         if PRIVATE_MEMBERS.iter().any(|m| obj.contains_key(*m)) {
-            return Err(Error::PrivateKeyInPublicJwk);
+            return Err(Error::Jose(JoseError::PrivateKeyInPublicJwk));
         }
         match member(obj, "kty")? {
             "EC" => match member(obj, "crv")? {
@@ -131,25 +128,28 @@ impl PublicKey {
                     &member_bytes(obj, "x")?,
                     &member_bytes(obj, "y")?,
                 )?)),
-                other => Err(Error::UnsupportedKeyType(format!(
+                other => Err(Error::Jose(JoseError::UnsupportedKeyType(format!(
                     "EC curve {}",
                     short(other)
-                ))),
+                )))),
             },
             "OKP" => match member(obj, "crv")? {
                 "Ed25519" => Ok(PublicKey::Ed25519(Ed25519PublicKey::from_bytes(
                     &member_bytes(obj, "x")?,
                 )?)),
-                other => Err(Error::UnsupportedKeyType(format!(
+                other => Err(Error::Jose(JoseError::UnsupportedKeyType(format!(
                     "OKP curve {}",
                     short(other)
-                ))),
+                )))),
             },
             "RSA" => Ok(PublicKey::Rsa(RsaPublicKey::from_components(
                 &member_bytes(obj, "n")?,
                 &member_bytes(obj, "e")?,
             )?)),
-            other => Err(Error::UnsupportedKeyType(format!("kty {}", short(other)))),
+            other => Err(Error::Jose(JoseError::UnsupportedKeyType(format!(
+                "kty {}",
+                short(other)
+            )))),
         }
     }
 
@@ -206,16 +206,16 @@ impl SecretKey {
     pub fn from_jwk(value: &Value) -> Result<Self> {
         let obj = value
             .as_object()
-            .ok_or_else(|| Error::malformed("JWK", "not a JSON object"))?;
+            .ok_or_else(|| Error::not_an_object("JWK"))?;
         let d = zeroize::Zeroizing::new(member_bytes(obj, "d")?);
         let key = match member(obj, "kty")? {
             "EC" => SecretKey::p256_from_bytes(&d)?,
             "OKP" => SecretKey::ed25519_from_seed(&d)?,
             other => {
-                return Err(Error::UnsupportedKeyType(format!(
+                return Err(Error::Jose(JoseError::UnsupportedKeyType(format!(
                     "private {}",
                     short(other)
-                )))
+                ))))
             }
         };
         let mut public = obj.clone();
@@ -223,9 +223,9 @@ impl SecretKey {
             public.remove(m);
         }
         if PublicKey::from_jwk_members(&public)? != key.public_key() {
-            return Err(Error::InvalidKey(
+            return Err(Error::Jose(JoseError::InvalidKey(
                 "`d` does not match the public key".into(),
-            ));
+            )));
         }
         Ok(key)
     }

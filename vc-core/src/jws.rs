@@ -1,9 +1,9 @@
 //! JWS compact serialization (RFC 7515) with strict header rules.
 //!
 //! The rules, all checked by [`Jws::parse`] before any signature arithmetic:
-//! `alg` must be present and one of ES256, EdDSA, RS256 (`none` is [`Error::AlgNone`]);
+//! `alg` must be present and one of ES256, EdDSA, RS256 (`none` is [`JoseError::AlgNone`](crate::JoseError::AlgNone));
 //! `crit` may not name anything (this crate implements no extensions, so every critical
-//! parameter is [`Error::UnsupportedCritical`]); `b64: false` is [`Error::UnencodedPayload`].
+//! parameter is [`JoseError::UnsupportedCritical`](crate::JoseError::UnsupportedCritical)); `b64: false` is [`JoseError::UnencodedPayload`](crate::JoseError::UnencodedPayload).
 //! [`Jws::verify`] then refuses an `alg` that does not belong to the key's type.
 //!
 //! ```
@@ -20,7 +20,7 @@
 use serde_json::{Map, Value};
 
 use crate::crypto::{check_alg_for_key, Algorithm, CryptoProvider, PublicKey, Signer};
-use crate::error::{Error, Result};
+use crate::error::{Error, JoseError, Result};
 use crate::jwk::Jwk;
 use crate::{b64, json};
 
@@ -121,21 +121,24 @@ impl JwsHeader {
     fn from_json(mut map: Map<String, Value>) -> Result<Self> {
         let alg = match map.remove("alg") {
             Some(Value::String(alg)) => Algorithm::from_jose_name(&alg)?,
-            Some(_) => return Err(Error::malformed("JWS header", "`alg` must be a string")),
-            None => return Err(Error::malformed("JWS header", "`alg` is missing")),
+            Some(_) => return Err(Error::member_type("JWS header", "alg", "a string")),
+            None => return Err(Error::missing_member("JWS header", "alg")),
         };
         if let Some(crit) = map.get("crit") {
-            let names = crit.as_array().filter(|a| !a.is_empty()).ok_or_else(|| {
-                Error::malformed("JWS header", "`crit` must be a non-empty array")
-            })?;
+            let names = crit
+                .as_array()
+                .filter(|a| !a.is_empty())
+                .ok_or_else(|| Error::member_type("JWS header", "crit", "a non-empty array"))?;
             // No extension is implemented, so the first critical name is already one too many.
             let first = names.first().and_then(Value::as_str).unwrap_or("");
-            return Err(Error::UnsupportedCritical(first.chars().take(32).collect()));
+            return Err(Error::Jose(JoseError::UnsupportedCritical(
+                first.chars().take(32).collect(),
+            )));
         }
         match map.get("b64") {
             None | Some(Value::Bool(true)) => {}
-            Some(Value::Bool(false)) => return Err(Error::UnencodedPayload),
-            Some(_) => return Err(Error::malformed("JWS header", "`b64` must be a boolean")),
+            Some(Value::Bool(false)) => return Err(Error::Jose(JoseError::UnencodedPayload)),
+            Some(_) => return Err(Error::member_type("JWS header", "b64", "a boolean")),
         }
         let typ = optional_string(&mut map, "typ")?;
         let kid = optional_string(&mut map, "kid")?;
@@ -146,13 +149,20 @@ impl JwsHeader {
                 .into_iter()
                 .map(|v| match v {
                     Value::String(s) => Ok(s),
-                    _ => Err(Error::malformed(
+                    _ => Err(Error::member_type(
                         "JWS header",
-                        "`x5c` entries must be strings",
+                        "x5c",
+                        "an array of strings",
                     )),
                 })
                 .collect::<Result<_>>()?,
-            Some(_) => return Err(Error::malformed("JWS header", "`x5c` must be an array")),
+            Some(_) => {
+                return Err(Error::member_type(
+                    "JWS header",
+                    "x5c",
+                    "an array of strings",
+                ))
+            }
         };
         Ok(JwsHeader {
             alg,
@@ -169,10 +179,7 @@ fn optional_string(map: &mut Map<String, Value>, name: &'static str) -> Result<O
     match map.remove(name) {
         None => Ok(None),
         Some(Value::String(s)) => Ok(Some(s)),
-        Some(_) => Err(Error::malformed(
-            "JWS header",
-            format!("`{name}` must be a string"),
-        )),
+        Some(_) => Err(Error::member_type("JWS header", name, "a string")),
     }
 }
 
@@ -194,10 +201,7 @@ impl Jws {
         let (Some(h), Some(p), Some(s), None) =
             (parts.next(), parts.next(), parts.next(), parts.next())
         else {
-            return Err(Error::malformed(
-                "JWS",
-                "compact form has three dot-separated parts",
-            ));
+            return Err(Error::Jose(JoseError::NotCompact));
         };
         let header = JwsHeader::from_json(json::parse_object(
             &b64::decode(h, "JWS header")?,

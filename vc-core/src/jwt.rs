@@ -13,14 +13,14 @@
 //! let verified = jwt::verify(&token, default_provider(), &key.public_key(), &at(1500))?;
 //! assert_eq!(verified.claims["iss"], "https://city.example");
 //! assert!(matches!(jwt::verify(&token, default_provider(), &key.public_key(), &at(2100)),
-//!                  Err(myna_vc_core::Error::Expired { .. })));
+//!                  Err(myna_vc_core::Error::Jwt(myna_vc_core::JwtError::Expired { .. }))));
 //! # Ok::<(), myna_vc_core::Error>(())
 //! ```
 
 use serde_json::{Map, Value};
 
 use crate::crypto::{CryptoProvider, PublicKey, Signer};
-use crate::error::{Error, Result};
+use crate::error::{Error, JwtError, Result};
 use crate::jws::{self, Jws, JwsHeader};
 use crate::time::NumericDate;
 
@@ -54,25 +54,25 @@ impl TimeRules {
     /// use myna_vc_core::{jwt::TimeRules, time::NumericDate, Error};
     /// let claims = serde_json::json!({"nbf": 100});
     /// let rules = TimeRules { leeway_secs: 0, ..TimeRules::at(NumericDate::from_unix(99)) };
-    /// assert!(matches!(rules.check(claims.as_object().unwrap()), Err(Error::NotYetValid { .. })));
+    /// assert!(matches!(rules.check(claims.as_object().unwrap()), Err(Error::Jwt(myna_vc_core::JwtError::NotYetValid { .. }))));
     /// ```
     pub fn check(&self, claims: &Map<String, Value>) -> Result<()> {
         let now = self.now;
         if let Some(iat) = date_claim(claims, "iat")? {
             if iat > now.plus_seconds(self.leeway_secs) {
-                return Err(Error::IssuedInFuture { iat, now });
+                return Err(Error::Jwt(JwtError::IssuedInFuture { iat, now }));
             }
         }
         if let Some(nbf) = date_claim(claims, "nbf")? {
             if nbf > now.plus_seconds(self.leeway_secs) {
-                return Err(Error::NotYetValid { nbf, now });
+                return Err(Error::Jwt(JwtError::NotYetValid { nbf, now }));
             }
         }
         match date_claim(claims, "exp")? {
             Some(exp) if exp <= now.minus_seconds(self.leeway_secs) => {
-                Err(Error::Expired { exp, now })
+                Err(Error::Jwt(JwtError::Expired { exp, now }))
             }
-            None if self.require_exp => Err(Error::MissingClaim("exp")),
+            None if self.require_exp => Err(Error::Jwt(JwtError::MissingClaim("exp"))),
             _ => Ok(()),
         }
     }
@@ -88,18 +88,18 @@ impl TimeRules {
 /// let claims = claims.as_object().unwrap();
 /// assert_eq!(date_claim(claims, "iat")?.map(|t| t.as_unix()), Some(1000));
 /// assert_eq!(date_claim(claims, "nbf")?, None);
-/// assert!(matches!(date_claim(claims, "exp"), Err(Error::InvalidClaim { claim: "exp", .. })));
+/// assert!(matches!(date_claim(claims, "exp"), Err(Error::Jwt(myna_vc_core::JwtError::InvalidClaim { claim: "exp", .. }))));
 /// # Ok::<(), Error>(())
 /// ```
 pub fn date_claim(claims: &Map<String, Value>, name: &'static str) -> Result<Option<NumericDate>> {
     match claims.get(name) {
         None => Ok(None),
-        Some(v) => NumericDate::from_json(v)
-            .map(Some)
-            .ok_or_else(|| Error::InvalidClaim {
+        Some(v) => NumericDate::from_json(v).map(Some).ok_or_else(|| {
+            Error::Jwt(JwtError::InvalidClaim {
                 claim: name,
                 detail: "must be a NumericDate".into(),
-            }),
+            })
+        }),
     }
 }
 

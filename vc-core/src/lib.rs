@@ -66,7 +66,11 @@ pub mod subsidy;
 pub mod time;
 pub mod trust_list;
 
-pub use error::{Error, Result};
+pub use error::{
+    CalendarError, ClaimPathError, CompactError, ConsentError, DcqlError, DidError, Error,
+    InputError, JoseError, JwtError, MunicipalError, Oid4vciError, Oid4vpError, Result, SdJwtError,
+    SdJwtVcError, StatusListError, TrustListError,
+};
 
 /// The repository README's Rust snippets, compiled as doctests so the README stays true.
 #[cfg(doctest)]

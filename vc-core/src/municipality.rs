@@ -35,6 +35,7 @@
 //! (`神戸市中央区`), which [`Municipality::new`] enforces. It is exact for the municipalities
 //! in [`SCENARIO_MUNICIPALITIES`].
 
+use crate::MunicipalError;
 use core::fmt;
 use core::str::FromStr;
 use std::borrow::Cow;
@@ -118,14 +119,14 @@ impl PrefectureCode {
     /// ```
     /// use myna_vc_core::{municipality::PrefectureCode, Error};
     /// assert_eq!(PrefectureCode::new(13)?.name_ja(), "東京都");
-    /// assert!(matches!(PrefectureCode::new(0), Err(Error::UnknownPrefecture(0))));
+    /// assert!(matches!(PrefectureCode::new(0), Err(Error::Municipal(myna_vc_core::MunicipalError::UnknownPrefecture(0)))));
     /// # Ok::<(), Error>(())
     /// ```
     pub fn new(code: u8) -> Result<Self> {
         if (1..=47).contains(&code) {
             Ok(PrefectureCode(code))
         } else {
-            Err(Error::UnknownPrefecture(code))
+            Err(Error::Municipal(MunicipalError::UnknownPrefecture(code)))
         }
     }
 
@@ -134,7 +135,7 @@ impl PrefectureCode {
     /// ```
     /// use myna_vc_core::{municipality::PrefectureCode, Error};
     /// assert_eq!(PrefectureCode::parse("04")?.name_romaji(), "Miyagi");
-    /// assert!(matches!(PrefectureCode::parse("4"), Err(Error::CodeLength { .. })));
+    /// assert!(matches!(PrefectureCode::parse("4"), Err(Error::Municipal(myna_vc_core::MunicipalError::CodeLength { .. }))));
     /// # Ok::<(), Error>(())
     /// ```
     pub fn parse(text: &str) -> Result<Self> {
@@ -264,16 +265,18 @@ impl MunicipalityCode {
     /// ```
     /// use myna_vc_core::{municipality::MunicipalityCode, Error};
     /// assert!(MunicipalityCode::parse("041009").is_ok());
-    /// assert!(matches!(MunicipalityCode::parse("041008"), Err(Error::CheckDigitMismatch { .. })));
-    /// assert!(matches!(MunicipalityCode::parse("481001"), Err(Error::UnknownPrefecture(48))));
-    /// assert!(matches!(MunicipalityCode::parse("28100"), Err(Error::CodeLength { .. })));
+    /// assert!(matches!(MunicipalityCode::parse("041008"), Err(Error::Municipal(myna_vc_core::MunicipalError::CheckDigitMismatch { .. }))));
+    /// assert!(matches!(MunicipalityCode::parse("481001"), Err(Error::Municipal(myna_vc_core::MunicipalError::UnknownPrefecture(48)))));
+    /// assert!(matches!(MunicipalityCode::parse("28100"), Err(Error::Municipal(myna_vc_core::MunicipalError::CodeLength { .. }))));
     /// ```
     pub fn parse(text: &str) -> Result<Self> {
         let digits = digit_code::parse::<6>(text, CODE)?;
         let [a, b, c, d, e, check] = digits;
         Self::prefecture_of(a, b)?;
         if check_digit(&[a, b, c, d, e]) != check {
-            return Err(Error::CheckDigitMismatch { what: CODE });
+            return Err(Error::Municipal(MunicipalError::CheckDigitMismatch {
+                what: CODE,
+            }));
         }
         Ok(MunicipalityCode(digits))
     }
@@ -346,7 +349,7 @@ pub struct Municipality {
 }
 
 /// Why a municipality name was refused by [`Municipality::new`] (inside
-/// [`Error::InvalidMunicipalityName`]).
+/// [`MunicipalError::InvalidMunicipalityName`](crate::MunicipalError::InvalidMunicipalityName)).
 ///
 /// ```
 /// use myna_vc_core::municipality::MunicipalityNameProblem;
@@ -430,8 +433,8 @@ impl Municipality {
     /// `千代田区`, a designated city's ward with its city as `神戸市中央区`.
     ///
     /// The code's check digit was checked when it was parsed; here the prefecture name must be
-    /// that of the code's first two digits ([`Error::PrefectureMismatch`]) and the name must
-    /// be one an address can contain ([`Error::InvalidMunicipalityName`]: non-empty, at most
+    /// that of the code's first two digits ([`MunicipalError::PrefectureMismatch`](crate::MunicipalError::PrefectureMismatch)) and the name must
+    /// be one an address can contain ([`MunicipalError::InvalidMunicipalityName`](crate::MunicipalError::InvalidMunicipalityName): non-empty, at most
     /// [`MAX_NAME_CHARS`] characters, no whitespace, ending in 市, 区, 町 or 村, not starting
     /// with the prefecture, a ward outside Tokyo written with its city). Whether this code
     /// really belongs to this name is not checked: no table of Japan's ~1,741 municipalities
@@ -448,27 +451,27 @@ impl Municipality {
     ///
     /// let atami = MunicipalityCode::parse("222054")?;
     /// assert!(matches!(Municipality::new(atami, "神奈川県", "熱海市"),
-    ///     Err(Error::PrefectureMismatch { expected: "静岡県", .. })));
+    ///     Err(Error::Municipal(myna_vc_core::MunicipalError::PrefectureMismatch { expected: "静岡県", .. }))));
     /// assert!(matches!(Municipality::new(atami, "静岡県", "熱海"),
-    ///     Err(Error::InvalidMunicipalityName { problem: MunicipalityNameProblem::Suffix, .. })));
+    ///     Err(Error::Municipal(myna_vc_core::MunicipalError::InvalidMunicipalityName { problem: MunicipalityNameProblem::Suffix, .. }))));
     /// assert!(matches!(Municipality::new(atami, "静岡県", ""),
-    ///     Err(Error::InvalidMunicipalityName { problem: MunicipalityNameProblem::Empty, .. })));
+    ///     Err(Error::Municipal(myna_vc_core::MunicipalError::InvalidMunicipalityName { problem: MunicipalityNameProblem::Empty, .. }))));
     /// # Ok::<(), Error>(())
     /// ```
     pub fn new(code: MunicipalityCode, prefecture_name: &str, name: &str) -> Result<Self> {
         let prefecture = code.prefecture();
         if prefecture_name != prefecture.name_ja() {
-            return Err(Error::PrefectureMismatch {
+            return Err(Error::Municipal(MunicipalError::PrefectureMismatch {
                 code,
                 expected: prefecture.name_ja(),
                 found: prefecture_name.chars().take(MAX_NAME_CHARS).collect(),
-            });
+            }));
         }
         if let Some(problem) = name_problem(prefecture, name) {
-            return Err(Error::InvalidMunicipalityName {
+            return Err(Error::Municipal(MunicipalError::InvalidMunicipalityName {
                 name: name.chars().take(MAX_NAME_CHARS).collect(),
                 problem,
-            });
+            }));
         }
         Ok(Municipality {
             code,

@@ -12,6 +12,7 @@
 //!
 //! Parsing accepts ASCII digits only (convert full-width digits at the edge, knowingly).
 
+use crate::MunicipalError;
 use core::fmt;
 
 use crate::digit_code;
@@ -49,7 +50,9 @@ fn parse_checked<const N: usize>(text: &str, what: &'static str) -> Result<[u8; 
     let digits = digit_code::parse::<N>(text, what)?;
     let (payload, check) = digits.split_at(N.saturating_sub(1));
     if check != [check_digit(payload)] {
-        return Err(Error::CheckDigitMismatch { what });
+        return Err(Error::Municipal(MunicipalError::CheckDigitMismatch {
+            what,
+        }));
     }
     Ok(digits)
 }
@@ -58,21 +61,23 @@ fn parse_checked<const N: usize>(text: &str, what: &'static str) -> Result<[u8; 
 fn complete<const N: usize>(payload: &str, what: &'static str) -> Result<[u8; N]> {
     let expected = N.saturating_sub(1);
     if payload.len() != expected {
-        return Err(Error::CodeLength {
+        return Err(Error::Municipal(MunicipalError::CodeLength {
             what,
             expected,
             found: payload.chars().count(),
-        });
+        }));
     }
     // Reuse the digit reader by reading the payload padded with a placeholder check digit.
     let padded = format!("{payload}0");
     let digits = digit_code::parse::<N>(&padded, what)?;
     let body = digits.get(..expected).unwrap_or_default();
-    digit_code::with_check(body, check_digit(body)).ok_or(Error::CodeLength {
-        what,
-        expected,
-        found: payload.chars().count(),
-    })
+    digit_code::with_check(body, check_digit(body)).ok_or(Error::Municipal(
+        MunicipalError::CodeLength {
+            what,
+            expected,
+            found: payload.chars().count(),
+        },
+    ))
 }
 
 /// A 公費負担者番号: 8 digits with a valid check digit. Serialized as its digit string.
@@ -100,9 +105,9 @@ impl PublicExpensePayerNumber {
     ///
     /// ```
     /// use myna_vc_core::{public_expense::PublicExpensePayerNumber, Error};
-    /// assert!(matches!(PublicExpensePayerNumber::parse("8128100"), Err(Error::CodeLength { .. })));
-    /// assert!(matches!(PublicExpensePayerNumber::parse("8128100x"), Err(Error::CodeNotDigit { position: 7, .. })));
-    /// assert!(matches!(PublicExpensePayerNumber::parse("81281000"), Err(Error::CheckDigitMismatch { .. })));
+    /// assert!(matches!(PublicExpensePayerNumber::parse("8128100"), Err(Error::Municipal(myna_vc_core::MunicipalError::CodeLength { .. }))));
+    /// assert!(matches!(PublicExpensePayerNumber::parse("8128100x"), Err(Error::Municipal(myna_vc_core::MunicipalError::CodeNotDigit { position: 7, .. }))));
+    /// assert!(matches!(PublicExpensePayerNumber::parse("81281000"), Err(Error::Municipal(myna_vc_core::MunicipalError::CheckDigitMismatch { .. }))));
     /// ```
     pub fn parse(text: &str) -> Result<Self> {
         parse_checked(text, PAYER).map(Self)
@@ -195,7 +200,7 @@ impl RecipientNumber {
     /// ```
     /// use myna_vc_core::{public_expense::RecipientNumber, Error};
     /// assert!(RecipientNumber::parse("1234566").is_ok());
-    /// assert!(matches!(RecipientNumber::parse("1234567"), Err(Error::CheckDigitMismatch { .. })));
+    /// assert!(matches!(RecipientNumber::parse("1234567"), Err(Error::Municipal(myna_vc_core::MunicipalError::CheckDigitMismatch { .. }))));
     /// ```
     pub fn parse(text: &str) -> Result<Self> {
         parse_checked(text, RECIPIENT).map(Self)

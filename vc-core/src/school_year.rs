@@ -29,6 +29,7 @@
 use crate::age::legal_reached_day;
 use crate::calendar::CalendarDate;
 use crate::subsidy::coverage_end;
+use crate::CalendarError;
 use crate::{Error, Result};
 
 /// The age whose reaching starts compulsory schooling at the next school year (満六歳).
@@ -56,7 +57,7 @@ pub fn school_year_of(day: CalendarDate) -> i32 {
 /// The day someone born on `birth` enters elementary school: the first 1 April after the day
 /// they legally reach 6 (the eve of the 6th birthday).
 ///
-/// Fails with [`Error::DateOutOfRange`] past year 9999.
+/// Fails with [`CalendarError::OutOfRange`](crate::CalendarError::OutOfRange) past year 9999.
 ///
 /// ```
 /// use myna_vc_core::{calendar::CalendarDate, school_year::school_entry};
@@ -70,14 +71,16 @@ pub fn school_entry(birth: CalendarDate) -> Result<CalendarDate> {
     let reached = legal_reached_day(birth, SCHOOL_ENTRY_AGE)?;
     let year = school_year_of(reached)
         .checked_add(1)
-        .ok_or(Error::DateOutOfRange("school entry beyond year 9999"))?;
+        .ok_or(Error::Calendar(CalendarError::OutOfRange(
+            "school entry beyond year 9999",
+        )))?;
     CalendarDate::from_ymd(year, 4, 1)
 }
 
 /// The last day of compulsory school age for someone born on `birth`: the 31 March ending the
 /// school year in which they legally reach 15, i.e. the first 31 March after reaching 15.
 ///
-/// Fails with [`Error::DateOutOfRange`] past year 9999.
+/// Fails with [`CalendarError::OutOfRange`](crate::CalendarError::OutOfRange) past year 9999.
 ///
 /// ```
 /// use myna_vc_core::{calendar::CalendarDate, school_year::school_leaving};
@@ -103,7 +106,7 @@ pub enum SchoolStage {
 
 /// The [`SchoolStage`] on the day `on` of someone born on `birth`.
 ///
-/// Fails with [`Error::DateOutOfRange`] when the entry or leaving day lies past year 9999.
+/// Fails with [`CalendarError::OutOfRange`](crate::CalendarError::OutOfRange) when the entry or leaving day lies past year 9999.
 ///
 /// ```
 /// use myna_vc_core::{calendar::CalendarDate, school_year::{stage_on, SchoolStage}};

@@ -55,7 +55,7 @@ use serde_json::{Map, Value};
 
 use crate::claim_path::{ClaimPath, PathSegment};
 use crate::crypto::{CryptoProvider, PublicKey, Signer};
-use crate::error::{Error, Result};
+use crate::error::{Error, JwtError, Result, SdJwtError, SdJwtVcError};
 use crate::sdjwt::{
     Decoys, Disclosed, KeyBindingRule, SdJwt, SdJwtIssuer, UnverifiedSdJwt, VerifyOptions,
 };
@@ -88,10 +88,10 @@ impl Vct {
     /// Checks and wraps a `vct` value.
     pub fn parse(value: &str) -> Result<Self> {
         if value.is_empty() || value.len() > MAX_VCT_LEN || value.chars().any(char::is_control) {
-            return Err(Error::InvalidClaim {
+            return Err(Error::Jwt(JwtError::InvalidClaim {
                 claim: "vct",
                 detail: format!("must be 1 to {MAX_VCT_LEN} characters with no control characters"),
-            });
+            }));
         }
         Ok(Vct(value.to_owned()))
     }
@@ -197,8 +197,8 @@ impl CredentialType {
     /// let t = CredentialType::new(Vct::parse("urn:example:t")?)
     ///     .claim(ClaimPath::key("a"), DisclosureRule::Always, true);
     /// assert!(t.check_claims(serde_json::json!({"a": 1}).as_object().unwrap()).is_ok());
-    /// assert!(matches!(t.check_claims(serde_json::json!({}).as_object().unwrap()), Err(Error::SchemaViolation { .. })));
-    /// assert!(matches!(t.check_claims(serde_json::json!({"a": 1, "b": 2}).as_object().unwrap()), Err(Error::SchemaViolation { .. })));
+    /// assert!(matches!(t.check_claims(serde_json::json!({}).as_object().unwrap()), Err(Error::SdJwtVc(myna_vc_core::SdJwtVcError::SchemaViolation { .. }))));
+    /// assert!(matches!(t.check_claims(serde_json::json!({"a": 1, "b": 2}).as_object().unwrap()), Err(Error::SdJwtVc(myna_vc_core::SdJwtVcError::SchemaViolation { .. }))));
     /// # Ok::<(), myna_vc_core::Error>(())
     /// ```
     pub fn check_claims(&self, claims: &Map<String, Value>) -> Result<()> {
@@ -252,10 +252,10 @@ impl CredentialType {
     }
 
     fn violation(&self, detail: String) -> Error {
-        Error::SchemaViolation {
+        Error::SdJwtVc(SdJwtVcError::SchemaViolation {
             vct: self.vct.0.clone(),
             detail,
-        }
+        })
     }
 
     /// The decoy policy that hides which optional claims a holder has: a top-level `_sd`
@@ -380,10 +380,10 @@ impl<'a> SdJwtVcIssuer<'a> {
             "_sd_alg",
         ];
         if let Some(name) = reserved.iter().find(|n| request.claims.contains_key(**n)) {
-            return Err(Error::InvalidClaim {
+            return Err(Error::Jwt(JwtError::InvalidClaim {
                 claim: "claims",
                 detail: format!("`{name}` is set by the issuer, not passed as a claim"),
-            });
+            }));
         }
         let ctype = request.credential_type;
         ctype.check_claims(request.claims)?;
@@ -533,24 +533,24 @@ pub fn verify_parsed(
         .iter()
         .find_map(never_disclosable)
     {
-        return Err(Error::NotDisclosable(name.to_owned()));
+        return Err(Error::SdJwt(SdJwtError::NotDisclosable(name.to_owned())));
     }
     let vct = match disclosed.claims().get("vct") {
         Some(Value::String(v)) => Vct::parse(v)?,
         Some(_) => {
-            return Err(Error::InvalidClaim {
+            return Err(Error::Jwt(JwtError::InvalidClaim {
                 claim: "vct",
                 detail: "must be a string".into(),
-            })
+            }))
         }
-        None => return Err(Error::MissingClaim("vct")),
+        None => return Err(Error::Jwt(JwtError::MissingClaim("vct"))),
     };
     if let Some(expected) = options.vct {
         if &vct != expected {
-            return Err(Error::WrongVct {
+            return Err(Error::SdJwtVc(SdJwtVcError::WrongVct {
                 expected: expected.0.clone(),
                 found: vct.0,
-            });
+            }));
         }
     }
     Ok(VerifiedCredential { vct, disclosed })

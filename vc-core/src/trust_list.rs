@@ -31,7 +31,7 @@
 //! assert_eq!(trusted.issuer_key("did:web:city.kobe.example", Some("key-1"))?, &kobe_key.public_key());
 //! assert!(trusted.authorize("did:web:city.kobe.example", &age, now).is_ok());
 //! assert!(matches!(trusted.authorize("https://evil.example", &age, now),
-//!                  Err(Error::UntrustedIssuer(_))));
+//!                  Err(Error::TrustList(myna_vc_core::TrustListError::UntrustedIssuer(_)))));
 //! # Ok::<(), myna_vc_core::Error>(())
 //! ```
 
@@ -39,7 +39,7 @@ use serde_json::{Map, Value};
 
 use crate::crypto::{CryptoProvider, PublicKey, Signer};
 use crate::did::{Did, DidWeb};
-use crate::error::{Error, Result};
+use crate::error::{Error, JwtError, Result, TrustListError};
 use crate::json;
 use crate::jwk::Jwk;
 use crate::jws::{Jws, JwsHeader};
@@ -90,10 +90,7 @@ impl IssuerKind {
         match text {
             "municipality" => Ok(IssuerKind::Municipality),
             "operator" => Ok(IssuerKind::Operator),
-            _ => Err(Error::malformed(
-                WHAT,
-                "issuer `kind` must be `municipality` or `operator`",
-            )),
+            _ => Err(Error::TrustList(TrustListError::UnknownIssuerKind)),
         }
     }
 
@@ -237,22 +234,22 @@ impl TrustedIssuer {
     /// use myna_vc_core::{time::NumericDate, trust_list::TrustedIssuer, Error};
     /// let t = NumericDate::from_unix;
     /// let i = TrustedIssuer::operator("https://a.example", "A").valid_between(Some(t(10)), None);
-    /// assert!(matches!(i.check_valid_at(t(9)), Err(Error::IssuerNotYetValid { .. })));
+    /// assert!(matches!(i.check_valid_at(t(9)), Err(Error::TrustList(myna_vc_core::TrustListError::IssuerNotYetValid { .. }))));
     /// ```
     pub fn check_valid_at(&self, now: NumericDate) -> Result<()> {
         if let Some(valid_from) = self.valid_from.filter(|from| now < *from) {
-            return Err(Error::IssuerNotYetValid {
+            return Err(Error::TrustList(TrustListError::IssuerNotYetValid {
                 issuer: self.id.clone(),
                 valid_from,
                 now,
-            });
+            }));
         }
         if let Some(valid_until) = self.valid_until.filter(|until| now >= *until) {
-            return Err(Error::IssuerExpired {
+            return Err(Error::TrustList(TrustListError::IssuerExpired {
                 issuer: self.id.clone(),
                 valid_until,
                 now,
-            });
+            }));
         }
         Ok(())
     }
@@ -265,55 +262,62 @@ impl TrustedIssuer {
     /// let (a, b) = (SecretKey::generate_p256()?.public_key(), SecretKey::generate_p256()?.public_key());
     /// let i = TrustedIssuer::operator("https://a.example", "A").with_key("a", a.clone()).with_key("b", b);
     /// assert_eq!(i.key(Some("a"))?, &a);
-    /// assert!(matches!(i.key(None), Err(Error::IssuerKeyIdRequired { keys: 2, .. })));
-    /// assert!(matches!(i.key(Some("c")), Err(Error::UnknownIssuerKey { .. })));
+    /// assert!(matches!(i.key(None), Err(Error::TrustList(myna_vc_core::TrustListError::IssuerKeyIdRequired { keys: 2, .. }))));
+    /// assert!(matches!(i.key(Some("c")), Err(Error::TrustList(myna_vc_core::TrustListError::UnknownIssuerKey { .. }))));
     /// # Ok::<(), myna_vc_core::Error>(())
     /// ```
     pub fn key(&self, kid: Option<&str>) -> Result<&PublicKey> {
         let Some(kid) = kid else {
             return match self.keys.as_slice() {
                 [only] => Ok(&only.key),
-                keys => Err(Error::IssuerKeyIdRequired {
+                keys => Err(Error::TrustList(TrustListError::IssuerKeyIdRequired {
                     issuer: self.id.clone(),
                     keys: keys.len(),
-                }),
+                })),
             };
         };
         self.keys
             .iter()
             .find(|jwk| jwk.kid.as_deref() == Some(kid))
             .map(|jwk| &jwk.key)
-            .ok_or_else(|| Error::UnknownIssuerKey {
-                issuer: self.id.clone(),
-                kid: shown(kid),
+            .ok_or_else(|| {
+                Error::TrustList(TrustListError::UnknownIssuerKey {
+                    issuer: self.id.clone(),
+                    kid: shown(kid),
+                })
             })
     }
 
     /// The structural rules of one entry.
     fn check(&self) -> Result<()> {
         check_issuer_id(&self.id)?;
-        check_text(&self.name, "issuer `name`")?;
+        check_text(&self.name, "name")?;
         if self.kind == IssuerKind::Municipality && self.municipality.is_none() {
-            return Err(Error::MunicipalityCodeMissing(self.id.clone()));
+            return Err(Error::TrustList(TrustListError::MunicipalityCodeMissing(
+                self.id.clone(),
+            )));
         }
         if self.vcts.is_empty() {
-            return Err(Error::EmptyVctList(self.id.clone()));
+            return Err(Error::TrustList(TrustListError::EmptyVctList(
+                self.id.clone(),
+            )));
         }
         if let (Some(from), Some(until)) = (self.valid_from, self.valid_until) {
             if from >= until {
-                return Err(Error::malformed(
-                    WHAT,
-                    "issuer `valid_from` must precede `valid_until`",
-                ));
+                return Err(Error::TrustList(TrustListError::EmptyPeriod {
+                    what: "an issuer's trust (`valid_from`, `valid_until`)",
+                }));
             }
         }
         self.check_keys()
     }
 
     fn check_keys(&self) -> Result<()> {
-        let invalid = |detail| Error::InvalidIssuerKeys {
-            issuer: self.id.clone(),
-            detail,
+        let invalid = |detail| {
+            Error::TrustList(TrustListError::InvalidIssuerKeys {
+                issuer: self.id.clone(),
+                detail,
+            })
         };
         if self.keys.is_empty() {
             return Err(invalid("it has no keys"));
@@ -325,10 +329,10 @@ impl TrustedIssuer {
                 .as_deref()
                 .ok_or_else(|| invalid("a key has no `kid`"))?;
             if !kids.insert(kid) {
-                return Err(Error::DuplicateIssuerKeyId {
+                return Err(Error::TrustList(TrustListError::DuplicateIssuerKeyId {
                     issuer: self.id.clone(),
                     kid: shown(kid),
-                });
+                }));
             }
         }
         Ok(())
@@ -360,14 +364,11 @@ impl TrustedIssuer {
     fn from_json(value: &Value) -> Result<Self> {
         let obj = value
             .as_object()
-            .ok_or_else(|| Error::malformed(WHAT, "an issuer entry is not a JSON object"))?;
+            .ok_or_else(|| Error::not_an_object("trust list issuer entry"))?;
         check_members(obj, &ISSUER_MEMBERS)?;
         let municipality = match obj.get("municipality") {
             None => None,
-            Some(v) => Some(MunicipalityCode::parse(string(
-                v,
-                "issuer `municipality`",
-            )?)?),
+            Some(v) => Some(MunicipalityCode::parse(string(v, "municipality")?)?),
         };
         Ok(TrustedIssuer {
             id: required_string(obj, "id")?.to_owned(),
@@ -380,7 +381,7 @@ impl TrustedIssuer {
                 .collect::<Result<_>>()?,
             vcts: array(obj, "vcts")?
                 .iter()
-                .map(|v| Vct::parse(string(v, "issuer `vcts` element")?))
+                .map(|v| Vct::parse(string(v, "vcts")?))
                 .collect::<Result<_>>()?,
             valid_from: optional_date(obj, "valid_from")?,
             valid_until: optional_date(obj, "valid_until")?,
@@ -459,19 +460,23 @@ impl TrustList {
     /// let no_vct = TrustedIssuer::operator("https://a.example", "A")
     ///     .with_key("k", SecretKey::generate_p256()?.public_key());
     /// let list = TrustList::new("l", 1, t, t.plus_seconds(1)).with_issuer(no_vct);
-    /// assert!(matches!(list.check(), Err(Error::EmptyVctList(_))));
+    /// assert!(matches!(list.check(), Err(Error::TrustList(myna_vc_core::TrustListError::EmptyVctList(_)))));
     /// # Ok::<(), myna_vc_core::Error>(())
     /// ```
     pub fn check(&self) -> Result<()> {
-        check_text(&self.list_id, "`list_id`")?;
+        check_text(&self.list_id, "list_id")?;
         if self.issued_at >= self.expires_at {
-            return Err(Error::malformed(WHAT, "`iat` must precede `exp`"));
+            return Err(Error::TrustList(TrustListError::EmptyPeriod {
+                what: "the trust list (`iat`, `exp`)",
+            }));
         }
         let mut ids = std::collections::BTreeSet::new();
         for entry in &self.entries {
             entry.check()?;
             if !ids.insert(entry.id.as_str()) {
-                return Err(Error::DuplicateTrustedIssuer(entry.id.clone()));
+                return Err(Error::TrustList(TrustListError::DuplicateTrustedIssuer(
+                    entry.id.clone(),
+                )));
             }
         }
         Ok(())
@@ -510,17 +515,21 @@ impl TrustList {
         check_members(claims, &LIST_MEMBERS)?;
         let version = claims
             .get("version")
-            .ok_or(Error::MissingClaim("version"))?
+            .ok_or(Error::Jwt(JwtError::MissingClaim("version")))?
             .as_u64()
-            .ok_or_else(|| Error::InvalidClaim {
-                claim: "version",
-                detail: "must be a non-negative integer".into(),
+            .ok_or_else(|| {
+                Error::Jwt(JwtError::InvalidClaim {
+                    claim: "version",
+                    detail: "must be a non-negative integer".into(),
+                })
             })?;
         let list = TrustList {
             list_id: required_string(claims, "list_id")?.to_owned(),
             version,
-            issued_at: jwt::date_claim(claims, "iat")?.ok_or(Error::MissingClaim("iat"))?,
-            expires_at: jwt::date_claim(claims, "exp")?.ok_or(Error::MissingClaim("exp"))?,
+            issued_at: jwt::date_claim(claims, "iat")?
+                .ok_or(Error::Jwt(JwtError::MissingClaim("iat")))?,
+            expires_at: jwt::date_claim(claims, "exp")?
+                .ok_or(Error::Jwt(JwtError::MissingClaim("exp")))?,
             entries: array(claims, "issuers")?
                 .iter()
                 .map(TrustedIssuer::from_json)
@@ -534,7 +543,7 @@ impl TrustList {
     ///
     /// ```
     /// use myna_vc_core::{trust_list::TrustList, Error};
-    /// assert!(matches!(TrustList::from_json(b"[1]"), Err(Error::Json { .. })));
+    /// assert!(matches!(TrustList::from_json(b"[1]"), Err(Error::Input(myna_vc_core::InputError::Json { .. }))));
     /// ```
     pub fn from_json(bytes: &[u8]) -> Result<Self> {
         Self::from_claims(&json::parse_object(bytes, WHAT)?)
@@ -569,7 +578,7 @@ impl TrustList {
     /// let token = TrustList::new("l", 1, t, t.plus_seconds(600))
     ///     .sign(&*default_provider().signer(&other)?)?;
     /// assert!(matches!(TrustList::verify(&token, default_provider(), &authority.public_key(), t),
-    ///                  Err(Error::SignatureInvalid)));
+    ///                  Err(Error::Jose(myna_vc_core::JoseError::SignatureInvalid))));
     /// # Ok::<(), myna_vc_core::Error>(())
     /// ```
     pub fn verify(
@@ -581,10 +590,10 @@ impl TrustList {
         let jws = Jws::parse(compact)?;
         let typ = jws.header().typ.as_deref().unwrap_or_default();
         if typ != TYP {
-            return Err(Error::WrongType {
+            return Err(Error::Jwt(JwtError::WrongType {
                 expected: TYP.into(),
                 found: shown(typ),
-            });
+            }));
         }
         jws.verify(provider, pinned_authority_key)?;
         let claims = jws.payload_object("trust list claims")?;
@@ -610,7 +619,7 @@ impl TrustList {
     /// let old = TrustList::new("l", 4, t, t.plus_seconds(600))
     ///     .sign(&*default_provider().signer(&authority)?)?;
     /// let err = TrustList::verify_newer_than(&old, default_provider(), &authority.public_key(), t, 5);
-    /// assert!(matches!(err, Err(Error::TrustListRollback { seen: 5, found: 4 })));
+    /// assert!(matches!(err, Err(Error::TrustList(myna_vc_core::TrustListError::Rollback { seen: 5, found: 4 }))));
     /// # Ok::<(), myna_vc_core::Error>(())
     /// ```
     pub fn verify_newer_than(
@@ -622,10 +631,10 @@ impl TrustList {
     ) -> Result<VerifiedTrustList> {
         let verified = Self::verify(compact, provider, pinned_authority_key, now)?;
         if verified.version() < last_seen_version {
-            return Err(Error::TrustListRollback {
+            return Err(Error::TrustList(TrustListError::Rollback {
                 seen: last_seen_version,
                 found: verified.version(),
-            });
+            }));
         }
         Ok(verified)
     }
@@ -670,7 +679,7 @@ impl VerifiedTrustList {
     /// # let t = NumericDate::from_unix(1_000);
     /// # let token = TrustList::new("l", 1, t, t.plus_seconds(600)).sign(&*default_provider().signer(&authority)?)?;
     /// let list = TrustList::verify(&token, default_provider(), &authority.public_key(), t)?;
-    /// assert!(matches!(list.issuer("https://a.example"), Err(Error::UntrustedIssuer(_))));
+    /// assert!(matches!(list.issuer("https://a.example"), Err(Error::TrustList(myna_vc_core::TrustListError::UntrustedIssuer(_)))));
     /// # Ok::<(), myna_vc_core::Error>(())
     /// ```
     pub fn issuer(&self, iss: &str) -> Result<&TrustedIssuer> {
@@ -678,7 +687,7 @@ impl VerifiedTrustList {
             .entries
             .iter()
             .find(|entry| entry.id == iss)
-            .ok_or_else(|| Error::UntrustedIssuer(shown(iss)))
+            .ok_or_else(|| Error::TrustList(TrustListError::UntrustedIssuer(shown(iss))))
     }
 
     /// The key of `iss` to verify its credential with, chosen by the credential header's
@@ -695,7 +704,7 @@ impl VerifiedTrustList {
     ///     .sign(&*default_provider().signer(&authority)?)?;
     /// let list = TrustList::verify(&token, default_provider(), &authority.public_key(), t)?;
     /// assert_eq!(list.issuer_key("https://a.example", None)?, &key.public_key());
-    /// assert!(matches!(list.issuer_key("https://a.example", Some("k2")), Err(Error::UnknownIssuerKey { .. })));
+    /// assert!(matches!(list.issuer_key("https://a.example", Some("k2")), Err(Error::TrustList(myna_vc_core::TrustListError::UnknownIssuerKey { .. }))));
     /// # Ok::<(), myna_vc_core::Error>(())
     /// ```
     pub fn issuer_key(&self, iss: &str, kid: Option<&str>) -> Result<&PublicKey> {
@@ -717,21 +726,21 @@ impl VerifiedTrustList {
     /// let list = TrustList::verify(&token, default_provider(), &authority.public_key(), t)?;
     /// assert!(list.authorize("https://a.example", &Vct::parse("urn:a")?, t).is_ok());
     /// assert!(matches!(list.authorize("https://a.example", &Vct::parse("urn:b")?, t),
-    ///                  Err(Error::VctNotAllowed { .. })));
+    ///                  Err(Error::TrustList(myna_vc_core::TrustListError::VctNotAllowed { .. }))));
     /// # Ok::<(), myna_vc_core::Error>(())
     /// ```
     pub fn authorize(&self, iss: &str, vct: &Vct, now: NumericDate) -> Result<&TrustedIssuer> {
         let exp = self.list.expires_at;
         if exp <= now.minus_seconds(DEFAULT_LEEWAY_SECS) {
-            return Err(Error::Expired { exp, now });
+            return Err(Error::Jwt(JwtError::Expired { exp, now }));
         }
         let issuer = self.issuer(iss)?;
         issuer.check_valid_at(now)?;
         if !issuer.allows(vct) {
-            return Err(Error::VctNotAllowed {
+            return Err(Error::TrustList(TrustListError::VctNotAllowed {
                 issuer: issuer.id.clone(),
                 vct: shown(vct.as_str()),
-            });
+            }));
         }
         Ok(issuer)
     }
@@ -759,16 +768,13 @@ impl VerifiedTrustList {
 
 /// An issuer id must be a did:web DID or an https URL: the two forms an `iss` takes here.
 fn check_issuer_id(id: &str) -> Result<()> {
-    check_text(id, "issuer `id`")?;
+    check_text(id, "id")?;
     if id.starts_with("did:") {
         return DidWeb::from_did(&Did::parse(id)?).map(|_| ());
     }
     let host = id.strip_prefix("https://").unwrap_or_default();
     if host.is_empty() || host.starts_with('/') || id.chars().any(char::is_whitespace) {
-        return Err(Error::malformed(
-            WHAT,
-            "issuer `id` must be a did:web DID or an https URL",
-        ));
+        return Err(Error::TrustList(TrustListError::InvalidIssuerId));
     }
     Ok(())
 }
@@ -776,10 +782,10 @@ fn check_issuer_id(id: &str) -> Result<()> {
 /// Non-empty, at most [`MAX_ID_LEN`] bytes, no control characters.
 fn check_text(text: &str, what: &'static str) -> Result<()> {
     if text.is_empty() || text.len() > MAX_ID_LEN || text.chars().any(char::is_control) {
-        return Err(Error::malformed(
-            WHAT,
-            format!("{what} must be 1 to {MAX_ID_LEN} bytes with no control characters"),
-        ));
+        return Err(Error::TrustList(TrustListError::InvalidText {
+            member: what,
+            limit: MAX_ID_LEN,
+        }));
     }
     Ok(())
 }
@@ -799,7 +805,7 @@ fn required_string<'a>(obj: &'a Map<String, Value>, name: &'static str) -> Resul
 fn array<'a>(obj: &'a Map<String, Value>, name: &'static str) -> Result<&'a Vec<Value>> {
     obj.get(name)
         .and_then(Value::as_array)
-        .ok_or_else(|| Error::malformed(WHAT, format!("`{name}` must be an array")))
+        .ok_or_else(|| Error::member_type(WHAT, name, "an array"))
 }
 
 fn optional_date(obj: &Map<String, Value>, name: &'static str) -> Result<Option<NumericDate>> {

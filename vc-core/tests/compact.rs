@@ -16,6 +16,7 @@ use myna_vc_core::sdjwt_vc::{
 use myna_vc_core::status_list::{StatusIndex, StatusListUri, StatusReference};
 use myna_vc_core::time::NumericDate;
 use myna_vc_core::Error;
+use myna_vc_core::{CompactError, InputError, SdJwtError};
 use proptest::prelude::*;
 use qrcode::{EcLevel, QrCode, Version};
 use serde_json::json;
@@ -211,10 +212,10 @@ fn truncated_compact_text_is_a_typed_error() {
         assert!(
             matches!(
                 err,
-                Error::CompactPrefix(_)
-                    | Error::CompactBase45
-                    | Error::CompactCompression(_)
-                    | Error::CompactTruncated(_)
+                Error::Compact(CompactError::Prefix(_))
+                    | Error::Compact(CompactError::Base45)
+                    | Error::Compact(CompactError::Compression(_))
+                    | Error::Compact(CompactError::Truncated(_))
             ),
             "cut {cut}: {err:?}"
         );
@@ -225,33 +226,33 @@ fn truncated_compact_text_is_a_typed_error() {
 fn wrong_prefix_version_alphabet_and_size_are_refused() {
     assert!(matches!(
         compact::decode("eyJhbGciOiJFUzI1NiJ9"),
-        Err(Error::CompactPrefix(_))
+        Err(Error::Compact(CompactError::Prefix(_)))
     ));
     assert!(matches!(
         compact::decode("MV2:ABC"),
-        Err(Error::CompactPrefix(_))
+        Err(Error::Compact(CompactError::Prefix(_)))
     ));
     assert!(matches!(
         compact::decode("mv1:ABC"),
-        Err(Error::CompactPrefix(_))
+        Err(Error::Compact(CompactError::Prefix(_)))
     ));
     assert!(matches!(
         compact::decode("MV1:abc"),
-        Err(Error::CompactBase45)
+        Err(Error::Compact(CompactError::Base45))
     ));
     assert!(matches!(
         compact::decode("MV1:A"),
-        Err(Error::CompactBase45)
+        Err(Error::Compact(CompactError::Base45))
     ));
     let huge = format!("MV1:{}", "0".repeat(compact::MAX_COMPACT_CHARS));
     assert!(matches!(
         compact::decode(&huge),
-        Err(Error::InputTooLarge { .. })
+        Err(Error::Input(InputError::TooLarge { .. }))
     ));
     // Not a presentation at all, or not canonical base64url.
     assert!(matches!(
         compact::encode("just text"),
-        Err(Error::NotAnSdJwt(_))
+        Err(Error::SdJwt(SdJwtError::NotAnSdJwt(_)))
     ));
     assert!(compact::encode("e30.e30.AB.CD~").is_err());
     assert!(compact::encode("e30.e3!.AA~").is_err());
@@ -277,7 +278,7 @@ fn the_verifier_shown_nonce_binds_the_presentation() {
     let other = Nonce::random().unwrap();
     assert_eq!(
         verify(&w, &presentation, "did:web:shop.example", other.as_str()),
-        Err(Error::NonceMismatch)
+        Err(Error::SdJwt(SdJwtError::NonceMismatch))
     );
     assert_eq!(
         verify(
@@ -286,7 +287,7 @@ fn the_verifier_shown_nonce_binds_the_presentation() {
             "did:web:bar.example",
             challenge.nonce().as_str()
         ),
-        Err(Error::AudienceMismatch)
+        Err(Error::SdJwt(SdJwtError::AudienceMismatch))
     );
     // Malformed challenge texts.
     for bad in [
@@ -330,13 +331,13 @@ fn an_unattended_gate_accepts_its_current_and_previous_window_only() {
     assert!(GateNonce::accept(&key, &gate, &nonce, next).is_ok());
     assert_eq!(
         GateNonce::accept(&key, &gate, &nonce, after),
-        Err(Error::GateNonceMismatch)
+        Err(Error::Compact(CompactError::GateNonceMismatch))
     );
     // A future window's nonce is not accepted early either.
     let future = GateNonce::derive(&key, &gate, TimeWindow::containing(after).unwrap());
     assert_eq!(
         GateNonce::accept(&key, &gate, future.as_nonce().as_str(), w.now),
-        Err(Error::GateNonceMismatch)
+        Err(Error::Compact(CompactError::GateNonceMismatch))
     );
     // Another gate, another key, garbage.
     let other_gate = GateId::parse("did:web:city.example:gate:south").unwrap();
@@ -359,7 +360,10 @@ fn an_unattended_gate_accepts_its_current_and_previous_window_only() {
 fn key_binding_nonce_needs_a_kb_jwt_with_a_string_nonce() {
     let w = wallet();
     let unbound = w.credential.select(&[]).unwrap().to_string();
-    assert_eq!(key_binding_nonce(&unbound), Err(Error::KeyBindingMissing));
+    assert_eq!(
+        key_binding_nonce(&unbound),
+        Err(Error::SdJwt(SdJwtError::KeyBindingMissing))
+    );
     assert!(key_binding_nonce("not an sd-jwt").is_err());
 }
 

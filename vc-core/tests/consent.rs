@@ -14,6 +14,7 @@ use myna_vc_core::sdjwt_vc::Vct;
 use myna_vc_core::status_list::{Status, StatusIndex, StatusListUri, StatusReference};
 use myna_vc_core::time::NumericDate;
 use myna_vc_core::{b64, Error};
+use myna_vc_core::{ConsentError, InputError, JoseError, JwtError};
 use proptest::prelude::*;
 use serde_json::{json, Map, Value};
 
@@ -124,7 +125,7 @@ fn a_tampered_record_is_refused() {
         );
         assert!(matches!(
             ConsentRecord::verify(&forged, provider),
-            Err(Error::SignatureInvalid)
+            Err(Error::Jose(JoseError::SignatureInvalid))
         ));
     }
 }
@@ -139,7 +140,7 @@ fn a_record_signed_by_another_key_than_its_jwk_is_refused() {
     let compact = jwt::sign(&header, &record_claims(&p), &*signer).unwrap();
     assert!(matches!(
         ConsentRecord::verify(&compact, provider),
-        Err(Error::SignatureInvalid)
+        Err(Error::Jose(JoseError::SignatureInvalid))
     ));
 }
 
@@ -158,39 +159,80 @@ fn structural_faults_each_get_their_error() {
         v.as_object_mut().unwrap().remove(name);
         v
     };
-    let cases: Vec<(&str, Value)> = vec![
-        ("unknown member", with("marketing_ok", true.into())),
-        ("no claims", with("claims", json!([]))),
-        ("root claim path", with("claims", json!([[]]))),
-        ("repeated claim path", with("claims", json!([["a"], ["a"]]))),
-        ("claims not an array", with("claims", json!("age"))),
+    // Each case with the code of the error it must be refused with.
+    let cases: Vec<(&str, Value, &str)> = vec![
+        (
+            "unknown member",
+            with("marketing_ok", true.into()),
+            "unknown_member",
+        ),
+        (
+            "no claims",
+            with("claims", json!([])),
+            "consent_claim_count",
+        ),
+        (
+            "root claim path",
+            with("claims", json!([[]])),
+            "claim_path_empty",
+        ),
+        (
+            "repeated claim path",
+            with("claims", json!([["a"], ["a"]])),
+            "consent_duplicate_claim",
+        ),
+        (
+            "claims not an array",
+            with("claims", json!("age")),
+            "member_type",
+        ),
         (
             "ends before it starts",
             with("not_after", T0.as_unix().into()),
+            "consent_empty_period",
         ),
-        ("bad usage", with("usage", "forever".into())),
-        ("empty purpose", with("purpose", "".into())),
-        ("long purpose", with("purpose", "x".repeat(257).into())),
+        (
+            "bad usage",
+            with("usage", "forever".into()),
+            "unknown_consent_usage",
+        ),
+        (
+            "empty purpose",
+            with("purpose", "".into()),
+            "invalid_consent_purpose",
+        ),
+        (
+            "long purpose",
+            with("purpose", "x".repeat(257).into()),
+            "invalid_consent_purpose",
+        ),
         (
             "did:web recipient",
             with("recipient", "did:web:clinic.example".into()),
+            "unsupported_consent_recipient",
         ),
-        ("short consent id", with("consent_id", "AAAA".into())),
-        ("missing iat", without("iat")),
-        ("missing not_before", without("not_before")),
-        ("missing vct", without("vct")),
-        ("date as string", with("not_before", "tomorrow".into())),
+        (
+            "short consent id",
+            with("consent_id", "AAAA".into()),
+            "invalid_consent_id",
+        ),
+        ("missing iat", without("iat"), "missing_member"),
+        (
+            "missing not_before",
+            without("not_before"),
+            "missing_member",
+        ),
+        ("missing vct", without("vct"), "missing_member"),
+        (
+            "date as string",
+            with("not_before", "tomorrow".into()),
+            "member_type",
+        ),
     ];
-    for (label, claims) in cases {
+    for (label, claims, code) in cases {
         let compact = raw_record(provider, &p.holder, claims);
         let err = ConsentRecord::verify(&compact, provider).expect_err(label);
-        assert!(
-            matches!(
-                err,
-                Error::Malformed { .. } | Error::InvalidDid(_) | Error::Base64 { .. }
-            ),
-            "{label}: {err:?}"
-        );
+        assert_eq!(err.code(), code, "{label}: {err:?}");
     }
     // The untouched base claims are accepted, so each case above failed for its own fault.
     let compact = raw_record(provider, &p.holder, base);
@@ -206,7 +248,7 @@ fn a_record_without_jwk_or_with_the_wrong_typ_is_refused() {
     let compact = jwt::sign(&no_jwk, &record_claims(&p), &*signer).unwrap();
     assert!(matches!(
         ConsentRecord::verify(&compact, provider),
-        Err(Error::Malformed { .. })
+        Err(Error::Input(InputError::MissingMember { member, .. })) if member == "jwk"
     ));
 
     let mut wrong_typ = JwsHeader::new(signer.algorithm()).with_typ(ACTION_TYP);
@@ -214,7 +256,7 @@ fn a_record_without_jwk_or_with_the_wrong_typ_is_refused() {
     let compact = jwt::sign(&wrong_typ, &record_claims(&p), &*signer).unwrap();
     assert!(matches!(
         ConsentRecord::verify(&compact, provider),
-        Err(Error::WrongType { .. })
+        Err(Error::Jwt(JwtError::WrongType { .. }))
     ));
 }
 
@@ -239,7 +281,7 @@ fn the_state_machine_allows_exactly_the_documented_transitions() {
             for a in actions {
                 match (s.apply(a, usage), expected(s, a, usage)) {
                     (Ok(next), Some(want)) => assert_eq!(next, want, "{s:?} {a:?}"),
-                    (Err(Error::ConsentTransition { .. }), None) => {}
+                    (Err(Error::Consent(ConsentError::Transition { .. })), None) => {}
                     (got, want) => panic!("{s:?} {a:?} {usage:?}: {got:?}, wanted {want:?}"),
                 }
             }
@@ -265,16 +307,19 @@ fn usability_follows_period_and_state() {
     assert!(record.check_usable(ConsentState::Active, inside).is_ok());
     assert!(matches!(
         record.check_usable(ConsentState::Active, T0.minus_seconds(1)),
-        Err(Error::ConsentNotYetValid { .. })
+        Err(Error::Consent(ConsentError::NotYetValid { .. }))
     ));
     assert!(matches!(
         record.check_usable(ConsentState::Active, T0.plus_seconds(3_600)),
-        Err(Error::ConsentExpired { .. })
+        Err(Error::Consent(ConsentError::Expired { .. }))
     ));
     for (state, check) in [
-        (ConsentState::Paused, Error::ConsentPaused),
-        (ConsentState::Withdrawn, Error::ConsentWithdrawn),
-        (ConsentState::Used, Error::ConsentUsed),
+        (ConsentState::Paused, Error::Consent(ConsentError::Paused)),
+        (
+            ConsentState::Withdrawn,
+            Error::Consent(ConsentError::Withdrawn),
+        ),
+        (ConsentState::Used, Error::Consent(ConsentError::Used)),
     ] {
         let got = record.check_usable(state, inside).unwrap_err();
         assert_eq!(got.to_string(), check.to_string());
@@ -299,11 +344,14 @@ fn actions_verify_only_with_the_holder_key_and_refuse_replays() {
         assert!(checked.check_seq(Some(6)).is_ok());
         assert!(matches!(
             checked.check_seq(Some(7)),
-            Err(Error::ConsentActionReplayed { last: 7, seq: 7 })
+            Err(Error::Consent(ConsentError::ActionReplayed {
+                last: 7,
+                seq: 7
+            }))
         ));
         assert!(matches!(
             ConsentActionRequest::verify(&compact, provider, &p.registry.public_key()),
-            Err(Error::SignatureInvalid)
+            Err(Error::Jose(JoseError::SignatureInvalid))
         ));
         // A holder cannot mark a use, neither when signing nor through a hand-made token.
         let as_use = ConsentActionRequest {
@@ -331,7 +379,7 @@ fn use_reports_verify_only_with_the_recipient_did_key() {
         let impostor = recipient_of(&SecretKey::generate_ed25519().unwrap());
         assert!(matches!(
             ConsentUseReport::verify(&compact, provider, &impostor),
-            Err(Error::SignatureInvalid)
+            Err(Error::Jose(JoseError::SignatureInvalid))
         ));
         // A holder action token is not a use report.
         let action = ConsentActionRequest {
@@ -344,7 +392,7 @@ fn use_reports_verify_only_with_the_recipient_did_key() {
         .unwrap();
         assert!(matches!(
             ConsentUseReport::verify(&action, provider, &recipient),
-            Err(Error::WrongType { .. })
+            Err(Error::Jwt(JwtError::WrongType { .. }))
         ));
     }
 }
@@ -380,7 +428,7 @@ fn receipts_bind_to_exactly_one_record() {
     .unwrap();
     assert!(matches!(
         checked.check_record(&stolen_id),
-        Err(Error::ConsentMismatch(_))
+        Err(Error::Consent(ConsentError::Mismatch(_)))
     ));
     // Same holder and id, other terms: refused by the digest.
     let mut wider = record.terms().clone();
@@ -388,7 +436,9 @@ fn receipts_bind_to_exactly_one_record() {
     let wider = ConsentRecord::sign(wider, &*signer(provider, &p.holder), T0).unwrap();
     assert!(matches!(
         checked.check_record(&wider),
-        Err(Error::ConsentMismatch("the receipt is for another record"))
+        Err(Error::Consent(ConsentError::Mismatch(
+            "the receipt is for another record"
+        )))
     ));
     // Another consent: refused by id.
     let other = ConsentRecord::sign(
@@ -399,12 +449,12 @@ fn receipts_bind_to_exactly_one_record() {
     .unwrap();
     assert!(matches!(
         checked.check_record(&other),
-        Err(Error::ConsentMismatch(_))
+        Err(Error::Consent(ConsentError::Mismatch(_)))
     ));
     // A receipt signed by someone else than the pinned registry: refused.
     assert!(matches!(
         ConsentReceipt::verify(&compact, provider, &p.holder.public_key()),
-        Err(Error::SignatureInvalid)
+        Err(Error::Jose(JoseError::SignatureInvalid))
     ));
 }
 

@@ -10,6 +10,7 @@ use myna_vc_core::claim_path::ClaimPath;
 use myna_vc_core::dcql::{CredentialView, DcqlQuery, Format, Presented};
 use myna_vc_core::sdjwt_vc::Vct;
 use myna_vc_core::Error;
+use myna_vc_core::{ClaimPathError, DcqlError, InputError, Oid4vpError};
 use proptest::prelude::*;
 use serde_json::{json, Map, Value};
 
@@ -130,12 +131,12 @@ fn the_simple_example_reads_as_the_spec_describes() {
     let partial = json!({"family_name": "Doe", "given_name": "John"});
     assert!(matches!(
         credential.evaluate(&view(&vct, &partial)),
-        Err(Error::DcqlUnsatisfied { .. })
+        Err(Error::Dcql(DcqlError::Unsatisfied { .. }))
     ));
     let other = Vct::parse("https://other.example/vct").unwrap();
     assert!(matches!(
         credential.evaluate(&view(&other, &full)),
-        Err(Error::DcqlUnsatisfied { .. })
+        Err(Error::Dcql(DcqlError::Unsatisfied { .. }))
     ));
 }
 
@@ -173,7 +174,7 @@ fn claim_sets_take_the_first_option_the_credential_satisfies() {
     let neither = json!({"family_name": "Doe", "date_of_birth": "1940-01-01"});
     assert!(matches!(
         credential.evaluate(&view(&vct, &neither)),
-        Err(Error::DcqlUnsatisfied { query, .. }) if query == "pid"
+        Err(Error::Dcql(DcqlError::Unsatisfied { query, .. })) if query == "pid"
     ));
 }
 
@@ -218,7 +219,7 @@ fn credential_sets_choose_the_first_satisfiable_option_and_optional_extras() {
 
     // Only the optional credential: the required set fails, nothing is returned.
     let err = query.select(&[view(&rewards, &reward)]).unwrap_err();
-    assert!(matches!(err, Error::DcqlUnsatisfied { query, .. } if query == "pid"));
+    assert!(matches!(err, Error::Dcql(DcqlError::Unsatisfied { query, .. }) if query == "pid"));
 }
 
 #[test]
@@ -229,14 +230,14 @@ fn other_formats_parse_but_are_reported_unsupported_when_matched() {
     let claims = json!({"given_name": "J", "family_name": "D", "address": {"street_address": "1"}});
     let err = query.select(&[view(&vct, &claims)]).unwrap_err();
     assert!(
-        matches!(&err, Error::DcqlUnsupportedFormat { credential, format } if credential == "mdl" && format == "mso_mdoc"),
+        matches!(&err, Error::Dcql(DcqlError::UnsupportedFormat { credential, format }) if credential == "mdl" && format == "mso_mdoc"),
         "{err:?}"
     );
     // With credential sets the unsupported options are simply not satisfiable.
     let mdoc = example("query_lang/complex_mdoc.json");
     assert!(matches!(
         mdoc.select(&[view(&vct, &claims)]),
-        Err(Error::DcqlUnsupportedFormat { .. })
+        Err(Error::Dcql(DcqlError::UnsupportedFormat { .. }))
     ));
 }
 
@@ -256,7 +257,7 @@ fn values_restrict_which_credentials_and_elements_match() {
     for postal in [json!("12345"), json!(90210)] {
         assert!(matches!(
             credential.evaluate(&view(&vct, &base(postal))),
-            Err(Error::DcqlUnsatisfied { .. })
+            Err(Error::Dcql(DcqlError::Unsatisfied { .. }))
         ));
     }
 
@@ -313,7 +314,7 @@ fn claims_path_pointer_processing_follows_section_7() {
     ] {
         assert!(matches!(
             path(missing).select(&claims),
-            Err(Error::UnknownClaimPath(_))
+            Err(Error::ClaimPath(ClaimPathError::Unknown(_)))
         ));
     }
     // Applying a key to a non-object, or an index or null to a non-array, aborts.
@@ -324,7 +325,7 @@ fn claims_path_pointer_processing_follows_section_7() {
     ] {
         assert!(matches!(
             path(wrong).select(&claims),
-            Err(Error::ClaimPathTypeMismatch(_))
+            Err(Error::ClaimPath(ClaimPathError::TypeMismatch(_)))
         ));
     }
 }
@@ -348,7 +349,7 @@ fn holder_binding_is_required_unless_the_query_waives_it() {
     };
     assert!(matches!(
         query(false).select(&[unbound]),
-        Err(Error::DcqlUnsatisfied { .. })
+        Err(Error::Dcql(DcqlError::Unsatisfied { .. }))
     ));
     let answers = query(true).select(&[unbound]).unwrap();
     // No claims asked for: nothing selectively disclosable is disclosed.
@@ -375,7 +376,7 @@ fn the_verifier_checks_what_was_presented_against_the_query() {
     let half = Presented::from([entry("pid_reduced_cred_1", vec![view(reduced, names)])]);
     assert!(matches!(
         query.check_presented(&half),
-        Err(Error::DcqlMissingPresentation(id)) if id == "pid"
+        Err(Error::Dcql(DcqlError::MissingPresentation(id))) if id == "pid"
     ));
     // A presentation that does not fit its query (wrong type).
     let swapped = Presented::from([
@@ -384,14 +385,16 @@ fn the_verifier_checks_what_was_presented_against_the_query() {
     ]);
     assert!(matches!(
         query.check_presented(&swapped),
-        Err(Error::DcqlUnsatisfied { query, .. }) if query == "pid_reduced_cred_1"
+        Err(Error::Dcql(DcqlError::Unsatisfied { query, .. })) if query == "pid_reduced_cred_1"
     ));
     // An id the query did not ask for, two presentations without `multiple`, none at all.
     let mut extra = both.clone();
     extra.insert("surprise".into(), vec![view(reduced, names)]);
     assert_eq!(
         query.check_presented(&extra),
-        Err(Error::DcqlUnexpectedPresentation("surprise".into()))
+        Err(Error::Dcql(DcqlError::UnexpectedPresentation(
+            "surprise".into()
+        )))
     );
     let mut twice = both.clone();
     twice.insert(
@@ -400,13 +403,13 @@ fn the_verifier_checks_what_was_presented_against_the_query() {
     );
     assert!(matches!(
         query.check_presented(&twice),
-        Err(Error::DcqlPresentationCount { count: 2, .. })
+        Err(Error::Dcql(DcqlError::PresentationCount { count: 2, .. }))
     ));
     let mut empty = both;
     empty.insert("pid_reduced_cred_1".into(), Vec::new());
     assert!(matches!(
         query.check_presented(&empty),
-        Err(Error::DcqlPresentationCount { count: 0, .. })
+        Err(Error::Dcql(DcqlError::PresentationCount { count: 0, .. }))
     ));
 }
 
@@ -440,71 +443,77 @@ fn credential_with(member: &str, value: Value) -> Value {
 #[test]
 fn each_structural_rule_has_its_own_error() {
     let cases: Vec<(Value, Error)> = vec![
-        (json!({"credentials": []}), Error::DcqlEmpty("credentials")),
-        (json!({}), Error::MissingParameter("credentials")),
+        (
+            json!({"credentials": []}),
+            Error::Dcql(DcqlError::Empty("credentials")),
+        ),
+        (
+            json!({}),
+            Error::Oid4vp(Oid4vpError::MissingParameter("credentials")),
+        ),
         (
             credential_with("id", json!("")),
-            Error::DcqlInvalidId {
+            Error::Dcql(DcqlError::InvalidId {
                 kind: "credential",
                 id: String::new(),
-            },
+            }),
         ),
         (
             credential_with("id", json!("a b")),
-            Error::DcqlInvalidId {
+            Error::Dcql(DcqlError::InvalidId {
                 kind: "credential",
                 id: "a b".into(),
-            },
+            }),
         ),
         (
             credential_with("id", json!("ｉｄ")),
-            Error::DcqlInvalidId {
+            Error::Dcql(DcqlError::InvalidId {
                 kind: "credential",
                 id: "ｉｄ".into(),
-            },
+            }),
         ),
         (
             json!({"credentials": [
                 {"id": "c", "format": "mso_mdoc", "meta": {}},
                 {"id": "c", "format": "mso_mdoc", "meta": {}}]}),
-            Error::DcqlDuplicateId {
+            Error::Dcql(DcqlError::DuplicateId {
                 kind: "credential",
                 id: "c".into(),
-            },
+            }),
         ),
         (
             credential_with(
                 "claims",
                 json!([{"id": "a", "path": ["a"]}, {"id": "a", "path": ["b"]}]),
             ),
-            Error::DcqlDuplicateId {
+            Error::Dcql(DcqlError::DuplicateId {
                 kind: "claim",
                 id: "a".into(),
-            },
+            }),
         ),
         (
             credential_with("claims", json!([{"id": "a!", "path": ["a"]}])),
-            Error::DcqlInvalidId {
+            Error::Dcql(DcqlError::InvalidId {
                 kind: "claim",
                 id: "a!".into(),
-            },
+            }),
         ),
         (
             credential_with("claims", json!([])),
-            Error::DcqlEmpty("claims"),
+            Error::Dcql(DcqlError::Empty("claims")),
         ),
         (
             credential_with("claim_sets", json!([])),
-            Error::DcqlEmpty("claim_sets"),
+            Error::Dcql(DcqlError::Empty("claim_sets")),
         ),
         (
             credential_with("claim_sets", json!([[]])),
-            Error::DcqlEmpty("claim_sets[]"),
+            Error::Dcql(DcqlError::Empty("claim_sets[]")),
         ),
         (
             json!({"credentials": [{"id": "c", "format": "dc+sd-jwt", "meta": {"vct_values": ["urn:x"]},
                 "claim_sets": [["a"]]}]}),
-            Error::DcqlClaimSetsWithoutClaims("c".into()),
+            Error::Dcql(DcqlError::ClaimSetsWithoutClaims("c".into())),
         ),
         (
             credential_with(
@@ -515,90 +524,90 @@ fn each_structural_rule_has_its_own_error() {
                 q["credentials"][0]["claim_sets"] = json!([["b"]]);
                 q
             }),
-            Error::DcqlClaimWithoutId("c".into()),
+            Error::Dcql(DcqlError::ClaimWithoutId("c".into())),
         ),
         (
             credential_with("claim_sets", json!([["a"], ["z"]])),
-            Error::DcqlUnknownClaimId {
+            Error::Dcql(DcqlError::UnknownClaimId {
                 credential: "c".into(),
                 claim: "z".into(),
-            },
+            }),
         ),
         (
             credential_with("claims", json!([{"path": ["a"], "values": [{"x": 1}]}])),
-            Error::DcqlInvalidValue("c".into()),
+            Error::Dcql(DcqlError::InvalidValue("c".into())),
         ),
         (
             credential_with("claims", json!([{"path": ["a"], "values": [1.5]}])),
-            Error::DcqlInvalidValue("c".into()),
+            Error::Dcql(DcqlError::InvalidValue("c".into())),
         ),
         (
             credential_with("claims", json!([{"path": ["a"], "values": [null]}])),
-            Error::DcqlInvalidValue("c".into()),
+            Error::Dcql(DcqlError::InvalidValue("c".into())),
         ),
         (
             credential_with("claims", json!([{"path": ["a"], "values": []}])),
-            Error::DcqlEmpty("values"),
+            Error::Dcql(DcqlError::Empty("values")),
         ),
         (
             credential_with("claims", json!([{"path": ["a"]}, {"path": ["a"]}])),
-            Error::DcqlDuplicateClaimPath {
+            Error::Dcql(DcqlError::DuplicateClaimPath {
                 credential: "c".into(),
                 path: r#"["a"]"#.into(),
-            },
+            }),
         ),
         (
             credential_with("meta", json!({})),
-            Error::DcqlMissingMeta {
+            Error::Dcql(DcqlError::MissingMeta {
                 credential: "c".into(),
                 member: "vct_values",
-            },
+            }),
         ),
         (
             credential_with("meta", json!({"vct_values": []})),
-            Error::DcqlMissingMeta {
+            Error::Dcql(DcqlError::MissingMeta {
                 credential: "c".into(),
                 member: "vct_values",
-            },
+            }),
         ),
         (
             json!({"credentials": [{"id": "c", "format": "dc+sd-jwt"}]}),
-            Error::MissingParameter("meta"),
+            Error::Oid4vp(Oid4vpError::MissingParameter("meta")),
         ),
         (
             json!({"credentials": [{"id": "c", "meta": {}}]}),
-            Error::MissingParameter("format"),
+            Error::Oid4vp(Oid4vpError::MissingParameter("format")),
         ),
         (
             json!({"credentials": [{"id": "c", "format": "mso_mdoc", "meta": {}}],
                    "credential_sets": [{"options": [["c"], ["d"]]}]}),
-            Error::DcqlUnknownCredentialId("d".into()),
+            Error::Dcql(DcqlError::UnknownCredentialId("d".into())),
         ),
         (
             json!({"credentials": [{"id": "c", "format": "mso_mdoc", "meta": {}}],
                    "credential_sets": [{"options": []}]}),
-            Error::DcqlEmpty("options"),
+            Error::Dcql(DcqlError::Empty("options")),
         ),
         (
             json!({"credentials": [{"id": "c", "format": "mso_mdoc", "meta": {}}],
                    "credential_sets": []}),
-            Error::DcqlEmpty("credential_sets"),
+            Error::Dcql(DcqlError::Empty("credential_sets")),
         ),
         (
             json!({"credentials": [{"id": "c", "format": "mso_mdoc", "meta": {}}],
                    "credential_sets": [{"options": [[]]}]}),
-            Error::DcqlEmpty("options[]"),
+            Error::Dcql(DcqlError::Empty("options[]")),
         ),
         (
             credential_with("trusted_authorities", json!([])),
-            Error::DcqlEmpty("trusted_authorities"),
+            Error::Dcql(DcqlError::Empty("trusted_authorities")),
         ),
         (
             credential_with(
                 "trusted_authorities",
                 json!([{"type": "aki", "values": []}]),
             ),
-            Error::DcqlEmpty("values"),
+            Error::Dcql(DcqlError::Empty("values")),
         ),
     ];
     for (query, expected) in cases {
@@ -610,7 +619,7 @@ fn each_structural_rule_has_its_own_error() {
     }
 }
 
-/// Wrong JSON types are `Malformed` (or the claim path's own error), never accepted.
+/// Wrong JSON types are `MemberType` (or the claim path's own error), never accepted.
 #[test]
 fn wrong_member_types_are_refused() {
     for (member, value) in [
@@ -626,12 +635,20 @@ fn wrong_member_types_are_refused() {
         ),
     ] {
         let err = DcqlQuery::from_value(&credential_with(member, value)).unwrap_err();
-        assert!(matches!(err, Error::Malformed { .. }), "{member}: {err:?}");
+        assert!(
+            matches!(err, Error::Input(InputError::MemberType { .. })),
+            "{member}: {err:?}"
+        );
     }
     for path in [json!([]), json!(["a", -1]), json!(["a", 1.5]), json!("a")] {
         let query = credential_with("claims", json!([{ "path": path }]));
         assert!(
-            matches!(DcqlQuery::from_value(&query), Err(Error::Malformed { .. })),
+            matches!(
+                DcqlQuery::from_value(&query),
+                Err(Error::ClaimPath(
+                    ClaimPathError::Empty | ClaimPathError::InvalidSegment
+                ))
+            ),
             "{path}"
         );
     }
@@ -657,7 +674,7 @@ fn oversized_deep_and_truncated_queries_are_typed_errors() {
     let big = format!(r#"{{"credentials": [], "pad": "{}"}}"#, "a".repeat(1 << 20));
     assert!(matches!(
         DcqlQuery::from_json(big.as_bytes()),
-        Err(Error::InputTooLarge { .. })
+        Err(Error::Input(InputError::TooLarge { .. }))
     ));
     let deep = format!(
         r#"{{"credentials": {}1{}}}"#,
@@ -666,7 +683,7 @@ fn oversized_deep_and_truncated_queries_are_typed_errors() {
     );
     assert!(matches!(
         DcqlQuery::from_json(deep.as_bytes()),
-        Err(Error::NestingTooDeep { .. })
+        Err(Error::Input(InputError::NestingTooDeep { .. }))
     ));
     let text = read(&shared(
         "specs/openid4vp/examples/query_lang/credentials_alternatives.json",
@@ -683,7 +700,7 @@ fn oversized_deep_and_truncated_queries_are_typed_errors() {
     }
     assert!(matches!(
         DcqlQuery::from_json(b"[1, 2]"),
-        Err(Error::Json { .. })
+        Err(Error::Input(InputError::Json { .. }))
     ));
 }
 

@@ -3,6 +3,7 @@
 //! counting fake fetcher, and hostile input.
 #![cfg(test)]
 
+use myna_vc_core::{DidError, InputError, JoseError};
 use std::sync::{Arc, Mutex};
 
 use myna_vc_core::crypto::{providers, PublicKey, SecretKey};
@@ -116,7 +117,10 @@ fn check_did_key_document(did_text: &str, entry: &Value) -> PublicKey {
     if str_at(vector_doc, "/verificationMethod/0/type") == "JsonWebKey2020" {
         assert_eq!(&legacy_key.unwrap(), resolved.public_key());
     } else {
-        assert!(matches!(legacy_key, Err(Error::UnsupportedKeyType(_))));
+        assert!(matches!(
+            legacy_key,
+            Err(Error::Jose(JoseError::UnsupportedKeyType(_)))
+        ));
     }
     resolved.public_key().clone()
 }
@@ -182,14 +186,16 @@ fn nist_curves_p384_and_p521_entries_are_unsupported() {
             DidResolver::offline().resolve(&did, T0).map(|_| ()),
         ] {
             match result {
-                Err(Error::UnsupportedKeyType(msg)) => assert!(msg.contains(crv), "{msg}"),
+                Err(Error::Jose(JoseError::UnsupportedKeyType(msg))) => {
+                    assert!(msg.contains(crv), "{msg}")
+                }
                 other => panic!("{did_text}: {other:?}"),
             }
         }
         // The vector's own JWK is refused the same way.
         assert!(matches!(
             PublicKey::from_jwk(&entry["verificationMethod"]["publicKeyJwk"]),
-            Err(Error::UnsupportedKeyType(_))
+            Err(Error::Jose(JoseError::UnsupportedKeyType(_)))
         ));
         seen.push(crv);
     }
@@ -230,7 +236,7 @@ fn ed25519_entries_resolve_to_their_keys_and_seeds_recreate_the_did() {
         let agreement = url(str_at(&entry["didDocument"], "/keyAgreement/0"));
         assert!(matches!(
             vector_doc.verification_key(KeyAgreement, &agreement),
-            Err(Error::UnsupportedKeyType(_))
+            Err(Error::Jose(JoseError::UnsupportedKeyType(_)))
         ));
     }
 }
@@ -238,12 +244,14 @@ fn ed25519_entries_resolve_to_their_keys_and_seeds_recreate_the_did() {
 fn assert_unsupported(did_text: &str, name: &str) {
     let did = did(did_text);
     match DidResolver::offline().resolve(&did, T0) {
-        Err(Error::UnsupportedKeyType(msg)) => assert!(msg.contains(name), "{msg}"),
+        Err(Error::Jose(JoseError::UnsupportedKeyType(msg))) => {
+            assert!(msg.contains(name), "{msg}")
+        }
         other => panic!("{did_text}: expected UnsupportedKeyType, got {other:?}"),
     }
     assert!(matches!(
         multikey::decode(did.method_specific_id()),
-        Err(Error::UnsupportedKeyType(_))
+        Err(Error::Jose(JoseError::UnsupportedKeyType(_)))
     ));
 }
 
@@ -297,7 +305,10 @@ fn malformed_did_keys_are_typed_errors() {
     ];
     for did in invalid_multikey {
         assert!(
-            matches!(DidKey::from_did(&did), Err(Error::InvalidMultikey(_))),
+            matches!(
+                DidKey::from_did(&did),
+                Err(Error::Did(DidError::InvalidMultikey(_)))
+            ),
             "{did}: {:?}",
             DidKey::from_did(&did)
         );
@@ -324,7 +335,10 @@ fn malformed_did_keys_are_typed_errors() {
     for bytes in invalid_key {
         let did = did_key_of(&bytes);
         assert!(
-            matches!(DidKey::from_did(&did), Err(Error::InvalidKey(_))),
+            matches!(
+                DidKey::from_did(&did),
+                Err(Error::Jose(JoseError::InvalidKey(_)))
+            ),
             "{did}: {:?}",
             DidKey::from_did(&did)
         );
@@ -332,17 +346,17 @@ fn malformed_did_keys_are_typed_errors() {
 
     assert!(matches!(
         DidKey::from_did(&did_key_of(&with_codec(&[0x01], &[1; 32]))),
-        Err(Error::UnsupportedKeyType(msg)) if msg.contains("unknown")
+        Err(Error::Jose(JoseError::UnsupportedKeyType(msg))) if msg.contains("unknown")
     ));
     assert!(matches!(
         DidKey::from_did(&did("did:jwk:eyJ9")),
-        Err(Error::InvalidDid(_))
+        Err(Error::Did(DidError::InvalidDid(_)))
     ));
     // Base58 is quadratic: a hostile long value is refused before decoding.
     let long = did(&format!("did:key:z{}", "2".repeat(4000)));
     assert!(matches!(
         DidKey::from_did(&long),
-        Err(Error::InvalidMultikey(_))
+        Err(Error::Did(DidError::InvalidMultikey(_)))
     ));
 }
 
@@ -374,22 +388,22 @@ fn generated_did_keys_round_trip_and_sign() {
         // did:key lists no keyAgreement: the key is not handed out for it.
         assert!(matches!(
             resolver.resolve_key(KeyAgreement, &kid, now),
-            Err(Error::VerificationRelationshipMissing {
+            Err(Error::Did(DidError::VerificationRelationshipMissing {
                 relationship: "keyAgreement",
                 ..
-            })
+            }))
         ));
         // Another fragment of the same DID names nothing.
         let other = did_key.did().with_fragment("key-2").unwrap();
         assert!(matches!(
             resolver.resolve_key(AssertionMethod, &other, now),
-            Err(Error::VerificationMethodNotFound(_))
+            Err(Error::Did(DidError::VerificationMethodNotFound(_)))
         ));
     }
     let rsa = rsa_vector_key();
     assert!(matches!(
         DidKey::from_public_key(&rsa),
-        Err(Error::UnsupportedKeyType(_))
+        Err(Error::Jose(JoseError::UnsupportedKeyType(_)))
     ));
 }
 
@@ -470,7 +484,7 @@ fn did_jwk_specification_examples() {
     // The X25519 example is a valid did:jwk of a key this crate cannot verify with.
     assert!(matches!(
         DidResolver::offline().resolve(&did(SPEC_X25519_DID_JWK), T0),
-        Err(Error::UnsupportedKeyType(msg)) if msg.contains("X25519")
+        Err(Error::Jose(JoseError::UnsupportedKeyType(msg))) if msg.contains("X25519")
     ));
 }
 
@@ -493,16 +507,16 @@ fn did_jwk_use_decides_the_relationships() {
     for relationship in VerificationRelationship::SIGNING {
         assert!(matches!(
             doc.verification_key(relationship, &vm),
-            Err(Error::VerificationRelationshipMissing { .. })
+            Err(Error::Did(DidError::VerificationRelationshipMissing { .. }))
         ));
     }
     // A key for encryption only never checks an issuer signature through the resolver either.
     assert!(matches!(
         DidResolver::offline().resolve_key(AssertionMethod, &vm, T0),
-        Err(Error::VerificationRelationshipMissing {
+        Err(Error::Did(DidError::VerificationRelationshipMissing {
             relationship: "assertionMethod",
             ..
-        })
+        }))
     ));
 
     jwk["use"] = json!("sig");
@@ -523,7 +537,7 @@ fn did_jwk_use_decides_the_relationships() {
     jwk["use"] = json!("both");
     assert!(matches!(
         DidJwk::from_did(&did_jwk_with(jwk)),
-        Err(Error::Malformed { .. })
+        Err(Error::Input(InputError::MemberType { .. }))
     ));
 }
 
@@ -532,27 +546,31 @@ fn did_jwk_refuses_private_keys_and_garbage() {
     let secret = SecretKey::generate_p256().unwrap();
     assert!(matches!(
         DidJwk::from_did(&did_jwk_with(secret.to_jwk())),
-        Err(Error::PrivateKeyInPublicJwk)
+        Err(Error::Jose(JoseError::PrivateKeyInPublicJwk))
     ));
     let secret = SecretKey::generate_ed25519().unwrap();
     assert!(matches!(
         DidResolver::offline().resolve(&did_jwk_with(secret.to_jwk()), T0),
-        Err(Error::PrivateKeyInPublicJwk)
+        Err(Error::Jose(JoseError::PrivateKeyInPublicJwk))
     ));
     let cases: [(Did, ErrorCheck); 6] = [
-        (did("did:jwk:e30.x"), |e| matches!(e, Error::Base64 { .. })),
-        (did("did:jwk:e30%41"), |e| matches!(e, Error::Base64 { .. })),
+        (did("did:jwk:e30.x"), |e| {
+            matches!(e, Error::Input(InputError::Base64 { .. }))
+        }),
+        (did("did:jwk:e30%41"), |e| {
+            matches!(e, Error::Input(InputError::Base64 { .. }))
+        }),
         (did_jwk_with(json!([1, 2])), |e| {
-            matches!(e, Error::Json { .. })
+            matches!(e, Error::Input(InputError::Json { .. }))
         }),
         (did(&format!("did:jwk:{}", b64::encode("{\"kty\":"))), |e| {
-            matches!(e, Error::Json { .. })
+            matches!(e, Error::Input(InputError::Json { .. }))
         }),
         (did_jwk_with(json!({"kty": "EC", "crv": "P-256"})), |e| {
-            matches!(e, Error::Malformed { .. })
+            matches!(e, Error::Input(InputError::MissingMember { .. }))
         }),
         (did_jwk_with(json!({"kty": "oct", "k": "AAAA"})), |e| {
-            matches!(e, Error::UnsupportedKeyType(_))
+            matches!(e, Error::Jose(JoseError::UnsupportedKeyType(_)))
         }),
     ];
     for (did, expected) in cases {
@@ -565,7 +583,7 @@ fn did_jwk_refuses_private_keys_and_garbage() {
     );
     assert!(matches!(
         DidJwk::from_did(&did(&deep)),
-        Err(Error::NestingTooDeep { .. })
+        Err(Error::Input(InputError::NestingTooDeep { .. }))
     ));
 }
 
@@ -610,7 +628,7 @@ fn did_syntax_is_checked() {
         " did:example:1",
     ] {
         assert!(
-            matches!(Did::parse(bad), Err(Error::InvalidDid(_))),
+            matches!(Did::parse(bad), Err(Error::Did(DidError::InvalidDid(_)))),
             "{bad:?}: {:?}",
             Did::parse(bad)
         );
@@ -618,7 +636,7 @@ fn did_syntax_is_checked() {
     let huge = format!("did:example:{}", "a".repeat(10_000));
     assert!(matches!(
         Did::parse(&huge),
-        Err(Error::InputTooLarge { what: "DID", .. })
+        Err(Error::Input(InputError::TooLarge { what: "DID", .. }))
     ));
     // Errors never echo the input.
     let secretish = "did:example:MYNUMBER123456789012 ";
@@ -650,7 +668,7 @@ fn did_url_syntax_is_checked() {
         "did:Example:123#x",
     ] {
         assert!(
-            matches!(DidUrl::parse(bad), Err(Error::InvalidDid(_))),
+            matches!(DidUrl::parse(bad), Err(Error::Did(DidError::InvalidDid(_)))),
             "{bad:?}: {:?}",
             DidUrl::parse(bad)
         );
@@ -743,7 +761,7 @@ fn documents_hand_out_keys_only_for_listed_relationships() {
     let missing_relationship = |relationship, fragment: &str| {
         matches!(
             doc.verification_key(relationship, &u(fragment)),
-            Err(Error::VerificationRelationshipMissing { .. })
+            Err(Error::Did(DidError::VerificationRelationshipMissing { .. }))
         )
     };
     // An authentication key never verifies an issuer signature, and vice versa.
@@ -754,19 +772,19 @@ fn documents_hand_out_keys_only_for_listed_relationships() {
     // Listed but unusable: a legacy secp256k1 method.
     assert!(matches!(
         doc.verification_key(AssertionMethod, &u("k1")),
-        Err(Error::UnsupportedKeyType(_))
+        Err(Error::Jose(JoseError::UnsupportedKeyType(_)))
     ));
     // Listed but defined nowhere, or not listed and not defined.
     for fragment in ["missing", "nothing"] {
         assert!(matches!(
             doc.verification_key(AssertionMethod, &u(fragment)),
-            Err(Error::VerificationMethodNotFound(_))
+            Err(Error::Did(DidError::VerificationMethodNotFound(_)))
         ));
     }
     // Same fragment, another DID.
     assert!(matches!(
         doc.verification_key(AssertionMethod, &url("did:web:evil.example#issuing")),
-        Err(Error::VerificationMethodNotFound(_))
+        Err(Error::Did(DidError::VerificationMethodNotFound(_)))
     ));
     let listed: Vec<_> = doc
         .methods_for(AssertionMethod)
@@ -802,33 +820,33 @@ fn malformed_documents_are_refused_with_typed_errors() {
     let id = "did:web:a.example";
     assert!(matches!(
         document_error(json!({"id": id, "verificationMethod": [method("#k"), method("#k")]})),
-        Error::Malformed { .. }
+        Error::Did(DidError::DuplicateMethodId)
     ));
     assert!(matches!(
         document_error(
             json!({"id": id, "verificationMethod": [method("#k")], "authentication": [method("#k")]})
         ),
-        Error::Malformed { .. }
+        Error::Did(DidError::DuplicateMethodId)
     ));
     assert!(matches!(
         document_error(json!({"id": "did:Web:a"})),
-        Error::InvalidDid(_)
+        Error::Did(DidError::InvalidDid(_))
     ));
     assert!(matches!(
         document_error(json!({"id": id, "controller": ["nope"]})),
-        Error::InvalidDid(_)
+        Error::Did(DidError::InvalidDid(_))
     ));
     assert!(matches!(
         document_error(json!({"id": id, "verificationMethod": [method("k")]})),
-        Error::InvalidDid(_)
+        Error::Did(DidError::InvalidDid(_))
     ));
     assert!(matches!(
         document_error(json!({"id": id, "assertionMethod": ["#a b"]})),
-        Error::InvalidDid(_)
+        Error::Did(DidError::InvalidDid(_))
     ));
     assert!(matches!(
         document_error(json!({"id": id, "@context": [1]})),
-        Error::Malformed { .. }
+        Error::Input(InputError::MemberType { .. })
     ));
     for shape in [
         json!({}),
@@ -844,14 +862,17 @@ fn malformed_documents_are_refused_with_typed_errors() {
         json!(["https://www.w3.org/ns/did/v1", "did:web:a.example"]),
     ] {
         assert!(
-            matches!(document_error(shape.clone()), Error::Json { .. }),
+            matches!(
+                document_error(shape.clone()),
+                Error::Input(InputError::Json { .. })
+            ),
             "{shape}"
         );
     }
     // Duplicated members are refused, not resolved by "last one wins".
     assert!(matches!(
         DidDocument::from_json(br#"{"id": "did:web:a.example", "id": "did:web:b.example"}"#),
-        Err(Error::Json { .. })
+        Err(Error::Input(InputError::Json { .. }))
     ));
     assert!(matches!(
         DidDocument::from_json(
@@ -859,7 +880,7 @@ fn malformed_documents_are_refused_with_typed_errors() {
             "type": "Multikey", "controller": "did:web:a.example", "publicKeyMultibase": "z1",
             "publicKeyMultibase": "z2"}]}"##
         ),
-        Err(Error::Json { .. })
+        Err(Error::Input(InputError::Json { .. }))
     ));
 
     // Key material that does not fit its method is refused when the key is asked for.
@@ -880,13 +901,13 @@ fn malformed_documents_are_refused_with_typed_errors() {
     );
     assert!(matches!(
         both.verification_key(AssertionMethod, &k),
-        Err(Error::Malformed { .. })
+        Err(Error::Input(InputError::OneOf { .. }))
     ));
     let mismatched =
         doc(json!({"id": "#k", "type": "Multikey", "controller": id, "publicKeyJwk": jwk}));
     assert!(matches!(
         mismatched.verification_key(AssertionMethod, &k),
-        Err(Error::UnsupportedKeyType(_))
+        Err(Error::Jose(JoseError::UnsupportedKeyType(_)))
     ));
     let private = SecretKey::ed25519_from_seed(&[1; 32]).unwrap().to_jwk();
     let leaked = doc(
@@ -894,20 +915,20 @@ fn malformed_documents_are_refused_with_typed_errors() {
     );
     assert!(matches!(
         leaked.verification_key(AssertionMethod, &k),
-        Err(Error::PrivateKeyInPublicJwk)
+        Err(Error::Jose(JoseError::PrivateKeyInPublicJwk))
     ));
     let wrong_alg = doc(json!({"id": "#k", "type": "JsonWebKey", "controller": id,
         "publicKeyJwk": {"kty": "OKP", "crv": "Ed25519", "x": jwk["x"], "alg": "ES256"}}));
     assert!(matches!(
         wrong_alg.verification_key(AssertionMethod, &k),
-        Err(Error::AlgorithmKeyMismatch { .. })
+        Err(Error::Jose(JoseError::AlgorithmKeyMismatch { .. }))
     ));
     let bad_multibase = doc(
         json!({"id": "#k", "type": "Multikey", "controller": id, "publicKeyMultibase": "uAAAA"}),
     );
     assert!(matches!(
         bad_multibase.verification_key(AssertionMethod, &k),
-        Err(Error::InvalidMultikey(_))
+        Err(Error::Did(DidError::InvalidMultikey(_)))
     ));
 }
 
@@ -918,10 +939,10 @@ fn oversized_and_deeply_nested_documents_are_typed_errors() {
     huge.extend(br#""]}"#);
     assert!(matches!(
         DidDocument::from_json(&huge),
-        Err(Error::InputTooLarge {
+        Err(Error::Input(InputError::TooLarge {
             what: "DID document",
             ..
-        })
+        }))
     ));
     let deep = format!(
         r##"{{"id": "did:web:a.example", "service": [{{"id": "#s", "x": {}{}}}]}}"##,
@@ -930,7 +951,7 @@ fn oversized_and_deeply_nested_documents_are_typed_errors() {
     );
     assert!(matches!(
         DidDocument::from_json(deep.as_bytes()),
-        Err(Error::NestingTooDeep { .. })
+        Err(Error::Input(InputError::NestingTooDeep { .. }))
     ));
     let deep_jwk = format!(
         r##"{{"id": "did:web:a.example", "verificationMethod": [{{"id": "#k", "type": "JsonWebKey2020",
@@ -940,13 +961,13 @@ fn oversized_and_deeply_nested_documents_are_typed_errors() {
     );
     assert!(matches!(
         DidDocument::from_json(deep_jwk.as_bytes()),
-        Err(Error::NestingTooDeep { .. })
+        Err(Error::Input(InputError::NestingTooDeep { .. }))
     ));
     for cut in [0, 1, 10, 30] {
         let full = br##"{"id": "did:web:a.example", "assertionMethod": ["#k"]}"##;
         assert!(matches!(
             DidDocument::from_json(&full[..full.len() - 1 - cut]),
-            Err(Error::Json { .. })
+            Err(Error::Input(InputError::Json { .. }))
         ));
     }
 }
@@ -963,14 +984,14 @@ fn built_documents_refuse_foreign_and_duplicate_methods() {
         .unwrap();
     assert!(matches!(
         doc.add_verification_method(method, &[Authentication]),
-        Err(Error::Malformed { .. })
+        Err(Error::Did(DidError::DuplicateMethodId))
     ));
     let foreign = did("did:web:other.example");
     let foreign_method =
         VerificationMethod::json_web_key(foreign.with_fragment("a").unwrap(), foreign, &key);
     assert!(matches!(
         doc.add_verification_method(foreign_method, &[AssertionMethod]),
-        Err(Error::Malformed { .. })
+        Err(Error::Did(DidError::ForeignMethod))
     ));
     assert_eq!(
         doc.context(),
@@ -985,7 +1006,7 @@ fn built_documents_refuse_foreign_and_duplicate_methods() {
             subject,
             &rsa_vector_key()
         ),
-        Err(Error::UnsupportedKeyType(_))
+        Err(Error::Jose(JoseError::UnsupportedKeyType(_)))
     ));
 }
 
@@ -1056,15 +1077,21 @@ fn did_web_maps_to_https_urls() {
         "did:key:z6MkiTBz1ymuepAQ4HEHYSF1H8quG5GLVVQR3djdX3mDooWp",
     ] {
         assert!(
-            matches!(web_url(bad), Err(Error::InvalidDid(_))),
+            matches!(web_url(bad), Err(Error::Did(DidError::InvalidDid(_)))),
             "{bad}: {:?}",
             web_url(bad)
         );
     }
     let long_label = format!("did:web:{}.com", "a".repeat(64));
-    assert!(matches!(web_url(&long_label), Err(Error::InvalidDid(_))));
+    assert!(matches!(
+        web_url(&long_label),
+        Err(Error::Did(DidError::InvalidDid(_)))
+    ));
     let long_host = format!("did:web:{}com", "abcdefghi.".repeat(26));
-    assert!(matches!(web_url(&long_host), Err(Error::InvalidDid(_))));
+    assert!(matches!(
+        web_url(&long_host),
+        Err(Error::Did(DidError::InvalidDid(_)))
+    ));
 }
 
 /// A fetcher that serves whatever the test set, counts fetches and records URLs.
@@ -1102,7 +1129,7 @@ impl DidWebFetcher for FakeFetcher {
         state
             .response
             .clone()
-            .ok_or_else(|| Error::DidWebFetch("connection refused".into()))
+            .ok_or_else(|| Error::Did(DidError::WebFetch("connection refused".into())))
     }
 }
 
@@ -1181,13 +1208,13 @@ fn did_web_cache_serves_fresh_refetches_stale_and_limits_staleness() {
     // ... and no longer.
     let too_late = expired_at.plus_seconds(601);
     match cache.resolve(&subject, too_late) {
-        Err(Error::DidDocumentStale {
+        Err(Error::Did(DidError::DocumentStale {
             expired_at: e,
             now,
             cause,
-        }) => {
+        })) => {
             assert_eq!((e, now), (expired_at, too_late));
-            assert!(matches!(*cause, Error::DidWebFetch(_)));
+            assert!(matches!(*cause, Error::Did(DidError::WebFetch(_))));
         }
         other => panic!("{other:?}"),
     }
@@ -1215,21 +1242,21 @@ fn did_web_cache_without_a_copy_reports_the_fetch_error() {
     let subject = did("did:web:example.com");
     assert!(matches!(
         cache.resolve(&subject, T0),
-        Err(Error::DidWebFetch(_))
+        Err(Error::Did(DidError::WebFetch(_)))
     ));
     assert!(matches!(
         cache.resolve(&subject, T0),
-        Err(Error::DidWebFetch(_))
+        Err(Error::Did(DidError::WebFetch(_)))
     ));
     assert_eq!(fetcher.fetches(), 2);
     // A did:web that maps to no URL never reaches the fetcher.
     assert!(matches!(
         cache.resolve(&did("did:web:10.0.0.1"), T0),
-        Err(Error::InvalidDid(_))
+        Err(Error::Did(DidError::InvalidDid(_)))
     ));
     assert!(matches!(
         cache.resolve(&did("did:key:z6Mk"), T0),
-        Err(Error::InvalidDid(_))
+        Err(Error::Did(DidError::InvalidDid(_)))
     ));
     assert_eq!(fetcher.fetches(), 2);
 }
@@ -1244,7 +1271,7 @@ fn did_web_cache_refuses_documents_for_another_did_and_garbage() {
 
     fetcher.serve(issuer_document(&impostor, &key), None);
     match cache.resolve(&subject, T0) {
-        Err(Error::DidDocumentIdMismatch { expected, found }) => {
+        Err(Error::Did(DidError::DocumentIdMismatch { expected, found })) => {
             assert_eq!(expected, subject.as_str());
             assert_eq!(found, impostor.as_str());
         }
@@ -1253,7 +1280,7 @@ fn did_web_cache_refuses_documents_for_another_did_and_garbage() {
     // Nothing was stored: the next lookup fetches again.
     assert!(matches!(
         cache.resolve(&subject, T0),
-        Err(Error::DidDocumentIdMismatch { .. })
+        Err(Error::Did(DidError::DocumentIdMismatch { .. }))
     ));
     assert_eq!(fetcher.fetches(), 2);
     // Same for a path DID served the domain's document.
@@ -1261,7 +1288,7 @@ fn did_web_cache_refuses_documents_for_another_did_and_garbage() {
     fetcher.serve(issuer_document(&subject, &key), None);
     assert!(matches!(
         cache.resolve(&path_did, T0),
-        Err(Error::DidDocumentIdMismatch { .. })
+        Err(Error::Did(DidError::DocumentIdMismatch { .. }))
     ));
 
     // With a good copy cached and expired, a wrong answer is reported, not papered over.
@@ -1270,19 +1297,19 @@ fn did_web_cache_refuses_documents_for_another_did_and_garbage() {
     let later = T0.plus_seconds(3601);
     assert!(matches!(
         cache.resolve(&subject, later),
-        Err(Error::DidDocumentIdMismatch { .. })
+        Err(Error::Did(DidError::DocumentIdMismatch { .. }))
     ));
     for body in [b"not json".to_vec(), b"[]".to_vec(), vec![0xff; 10]] {
         fetcher.serve(body, None);
         assert!(matches!(
             cache.resolve(&subject, later),
-            Err(Error::Json { .. })
+            Err(Error::Input(InputError::Json { .. }))
         ));
     }
     fetcher.serve(vec![b' '; json::MAX_INPUT_BYTES + 1], None);
     assert!(matches!(
         cache.resolve(&subject, later),
-        Err(Error::InputTooLarge { .. })
+        Err(Error::Input(InputError::TooLarge { .. }))
     ));
     // The good copy is still there for when the server is merely down.
     fetcher.go_down();
@@ -1292,7 +1319,7 @@ fn did_web_cache_refuses_documents_for_another_did_and_garbage() {
     // Preloading is checked the same way.
     assert!(matches!(
         cache.insert(&subject, &issuer_document(&impostor, &key), T0, 60),
-        Err(Error::DidDocumentIdMismatch { .. })
+        Err(Error::Did(DidError::DocumentIdMismatch { .. }))
     ));
 }
 
@@ -1376,7 +1403,7 @@ fn did_web_cache_preloads_offline_and_bounds_its_size() {
     // The oldest ("a") was evicted to stay within two entries.
     assert!(matches!(
         cache.resolve(&dids[0], T0),
-        Err(Error::DidWebFetch(_))
+        Err(Error::Did(DidError::WebFetch(_)))
     ));
     for subject in &dids[1..] {
         let cached = cache.lookup(subject, T0.plus_seconds(10)).unwrap();
@@ -1386,7 +1413,7 @@ fn did_web_cache_preloads_offline_and_bounds_its_size() {
     assert_eq!(fetcher.fetches(), 1);
     assert!(matches!(
         cache.insert(&did("did:key:z6Mk"), b"{}", T0, 1),
-        Err(Error::InvalidDid(_))
+        Err(Error::Did(DidError::InvalidDid(_)))
     ));
 }
 
@@ -1420,7 +1447,7 @@ fn resolver_dispatches_by_method() {
     // The same key is not an authentication key of that document.
     assert!(matches!(
         resolver.resolve_key(Authentication, &kid, T0),
-        Err(Error::VerificationRelationshipMissing { .. })
+        Err(Error::Did(DidError::VerificationRelationshipMissing { .. }))
     ));
     assert_eq!(fetcher.fetches(), 1);
 
@@ -1439,12 +1466,14 @@ fn resolver_dispatches_by_method() {
 
     let long_method = format!("did:{}:x", "m".repeat(5000));
     match resolver.resolve(&did(&long_method), T0) {
-        Err(Error::UnsupportedDidMethod(method)) => assert!(method.chars().count() <= 121),
+        Err(Error::Did(DidError::UnsupportedMethod(method))) => {
+            assert!(method.chars().count() <= 121)
+        }
         other => panic!("{other:?}"),
     }
     assert!(matches!(
         DidResolver::offline().resolve(&subject, T0),
-        Err(Error::DidWebNotConfigured)
+        Err(Error::Did(DidError::WebNotConfigured))
     ));
 }
 
@@ -1517,22 +1546,27 @@ fn json_value() -> impl Strategy<Value = Value> {
 fn expected_error(err: &Error) -> bool {
     matches!(
         err,
-        Error::InvalidDid(_)
-            | Error::InvalidMultikey(_)
-            | Error::InvalidKey(_)
-            | Error::UnsupportedKeyType(_)
-            | Error::UnsupportedDidMethod(_)
-            | Error::DidWebNotConfigured
-            | Error::PrivateKeyInPublicJwk
-            | Error::UnsupportedAlgorithm(_)
-            | Error::AlgorithmKeyMismatch { .. }
-            | Error::VerificationMethodNotFound(_)
-            | Error::VerificationRelationshipMissing { .. }
-            | Error::Base64 { .. }
-            | Error::Json { .. }
-            | Error::Malformed { .. }
-            | Error::InputTooLarge { .. }
-            | Error::NestingTooDeep { .. }
+        Error::Did(DidError::InvalidDid(_))
+            | Error::Did(DidError::InvalidMultikey(_))
+            | Error::Jose(JoseError::InvalidKey(_))
+            | Error::Jose(JoseError::UnsupportedKeyType(_))
+            | Error::Did(DidError::UnsupportedMethod(_))
+            | Error::Did(DidError::WebNotConfigured)
+            | Error::Jose(JoseError::PrivateKeyInPublicJwk)
+            | Error::Jose(JoseError::UnsupportedAlgorithm(_))
+            | Error::Jose(JoseError::AlgorithmKeyMismatch { .. })
+            | Error::Did(DidError::VerificationMethodNotFound(_))
+            | Error::Did(DidError::VerificationRelationshipMissing { .. })
+            | Error::Input(InputError::Base64 { .. })
+            | Error::Input(InputError::Json { .. })
+            | Error::Input(
+                InputError::MemberType { .. }
+                    | InputError::MissingMember { .. }
+                    | InputError::OneOf { .. }
+                    | InputError::NotAnObject { .. }
+            )
+            | Error::Input(InputError::TooLarge { .. })
+            | Error::Input(InputError::NestingTooDeep { .. })
     )
 }
 
@@ -1608,7 +1642,7 @@ proptest! {
             }
             Err(err) => prop_assert!(matches!(
                 err,
-                Error::InvalidMultikey(_) | Error::InvalidKey(_) | Error::UnsupportedKeyType(_)
+                Error::Did(DidError::InvalidMultikey(_)) | Error::Jose(JoseError::InvalidKey(_)) | Error::Jose(JoseError::UnsupportedKeyType(_))
             )),
         }
     }

@@ -18,6 +18,7 @@ use myna_vc_core::school_year::{
 use myna_vc_core::subsidy::{coverage_end, is_covered};
 use myna_vc_core::time::NumericDate;
 use myna_vc_core::Error;
+use myna_vc_core::{CalendarError, MunicipalError};
 use proptest::prelude::*;
 
 fn d(y: i32, m: u8, day: u8) -> CalendarDate {
@@ -56,7 +57,11 @@ fn iso_dates_round_trip_and_reject_non_days() {
     ] {
         let err = CalendarDate::parse(bad).unwrap_err();
         assert!(
-            matches!(err, Error::InvalidDate(_) | Error::DateOutOfRange(_)),
+            matches!(
+                err,
+                Error::Calendar(CalendarError::InvalidDate(_))
+                    | Error::Calendar(CalendarError::OutOfRange(_))
+            ),
             "{bad:?} gave {err:?}"
         );
     }
@@ -87,7 +92,7 @@ fn jst_decides_the_day() {
     for extreme in [i64::MIN, i64::MAX, 253_402_300_800, -62_135_629_201] {
         assert!(matches!(
             CalendarDate::from_numeric_date_jst(NumericDate::from_unix(extreme)),
-            Err(Error::DateOutOfRange(_))
+            Err(Error::Calendar(CalendarError::OutOfRange(_)))
         ));
     }
 }
@@ -182,11 +187,11 @@ fn age_claims_at_issuance() {
     );
     assert!(matches!(
         AgeClaims::compute(birth, d(2008, 2, 28), &[18]),
-        Err(Error::BornAfterReferenceDate)
+        Err(Error::Calendar(CalendarError::BornAfterReferenceDate))
     ));
     assert!(matches!(
         AgeClaims::compute(d(9990, 1, 1), d(9995, 1, 1), &[18]),
-        Err(Error::DateOutOfRange(_))
+        Err(Error::Calendar(CalendarError::OutOfRange(_)))
     ));
     let none = AgeClaims::compute(birth, d(2026, 1, 1), &[]).unwrap();
     assert_eq!((none.iter().count(), none.valid_until()), (0, None));
@@ -370,11 +375,11 @@ fn dates_past_9999_are_errors_and_fail_closed() {
     let late = d(9996, 1, 1);
     assert!(matches!(
         school_leaving(late),
-        Err(Error::DateOutOfRange(_))
+        Err(Error::Calendar(CalendarError::OutOfRange(_)))
     ));
     assert!(matches!(
         stage_on(late, d(9999, 12, 31)),
-        Err(Error::DateOutOfRange(_))
+        Err(Error::Calendar(CalendarError::OutOfRange(_)))
     ));
     assert!(!is_school_age(late, d(9999, 12, 31)));
 }
@@ -442,7 +447,7 @@ fn public_expense_check_digits_by_hand() {
     let odd = PublicExpensePayerNumber::from_payload("1299100").unwrap();
     assert!(matches!(
         odd.prefecture(),
-        Err(Error::UnknownPrefecture(99))
+        Err(Error::Municipal(MunicipalError::UnknownPrefecture(99)))
     ));
 }
 
@@ -450,51 +455,63 @@ fn public_expense_check_digits_by_hand() {
 fn public_expense_typed_errors() {
     assert!(matches!(
         PublicExpensePayerNumber::parse("5410201"),
-        Err(Error::CodeLength {
+        Err(Error::Municipal(MunicipalError::CodeLength {
             expected: 8,
             found: 7,
             ..
-        })
+        }))
     ));
     assert!(matches!(
         PublicExpensePayerNumber::parse("５４１０２０１７"),
-        Err(Error::CodeLength {
+        Err(Error::Municipal(MunicipalError::CodeLength {
             expected: 8,
             found: 8,
             ..
-        })
+        }))
     ));
     assert!(matches!(
         PublicExpensePayerNumber::parse("541-2017"),
-        Err(Error::CodeNotDigit { position: 3, .. })
+        Err(Error::Municipal(MunicipalError::CodeNotDigit {
+            position: 3,
+            ..
+        }))
     ));
     assert!(matches!(
         RecipientNumber::parse("123456é"),
-        Err(Error::CodeLength {
+        Err(Error::Municipal(MunicipalError::CodeLength {
             found: 7,
             expected: 7,
             ..
-        }) | Err(Error::CodeNotDigit { .. })
+        })) | Err(Error::Municipal(MunicipalError::CodeNotDigit { .. }))
     ));
     assert!(matches!(
         RecipientNumber::parse("12345é"),
-        Err(Error::CodeNotDigit { position: 5, .. })
+        Err(Error::Municipal(MunicipalError::CodeNotDigit {
+            position: 5,
+            ..
+        }))
     ));
     assert!(matches!(
         RecipientNumber::from_payload("12345"),
-        Err(Error::CodeLength { expected: 6, .. })
+        Err(Error::Municipal(MunicipalError::CodeLength {
+            expected: 6,
+            ..
+        }))
     ));
     assert!(matches!(
         RecipientNumber::from_payload("12a456"),
-        Err(Error::CodeNotDigit { position: 2, .. })
+        Err(Error::Municipal(MunicipalError::CodeNotDigit {
+            position: 2,
+            ..
+        }))
     ));
     let huge = "1".repeat(1_048_577);
     assert!(matches!(
         RecipientNumber::parse(&huge),
-        Err(Error::CodeLength {
+        Err(Error::Municipal(MunicipalError::CodeLength {
             found: 1_048_577,
             ..
-        })
+        }))
     ));
     // The error message never echoes the number.
     let msg = RecipientNumber::parse("1234567").unwrap_err().to_string();
@@ -557,7 +574,7 @@ proptest! {
         for bad in single_digit_corruptions(&valid) {
             prop_assert!(matches!(
                 PublicExpensePayerNumber::parse(&bad),
-                Err(Error::CheckDigitMismatch { .. })
+                Err(Error::Municipal(MunicipalError::CheckDigitMismatch { .. }))
             ), "{} accepted", bad);
         }
     }
@@ -569,7 +586,7 @@ proptest! {
         for bad in single_digit_corruptions(&valid) {
             prop_assert!(matches!(
                 RecipientNumber::parse(&bad),
-                Err(Error::CheckDigitMismatch { .. })
+                Err(Error::Municipal(MunicipalError::CheckDigitMismatch { .. }))
             ), "{} accepted", bad);
         }
     }
@@ -597,10 +614,10 @@ proptest! {
     /// to be well formed — then it re-serializes to the same text).
     #[test]
     fn garbage_gets_typed_errors(text in "\\PC{0,12}|[0-9]{0,10}|[0-9-]{10}") {
-        check_parser(&text, CalendarDate::parse, |e| matches!(e, Error::InvalidDate(_) | Error::DateOutOfRange(_)))?;
+        check_parser(&text, CalendarDate::parse, |e| matches!(e, Error::Calendar(CalendarError::InvalidDate(_)) | Error::Calendar(CalendarError::OutOfRange(_))))?;
         let code_error = |e: &Error| matches!(
             e,
-            Error::CodeLength { .. } | Error::CodeNotDigit { .. } | Error::CheckDigitMismatch { .. } | Error::UnknownPrefecture(_)
+            Error::Municipal(MunicipalError::CodeLength { .. }) | Error::Municipal(MunicipalError::CodeNotDigit { .. }) | Error::Municipal(MunicipalError::CheckDigitMismatch { .. }) | Error::Municipal(MunicipalError::UnknownPrefecture(_))
         );
         check_parser(&text, PublicExpensePayerNumber::parse, code_error)?;
         check_parser(&text, RecipientNumber::parse, code_error)?;
@@ -712,15 +729,15 @@ fn prefectures() {
         .all(|p| PrefectureCode::parse(&p.to_string()).unwrap() == *p));
     assert!(matches!(
         PrefectureCode::new(0),
-        Err(Error::UnknownPrefecture(0))
+        Err(Error::Municipal(MunicipalError::UnknownPrefecture(0)))
     ));
     assert!(matches!(
         PrefectureCode::parse("48"),
-        Err(Error::UnknownPrefecture(48))
+        Err(Error::Municipal(MunicipalError::UnknownPrefecture(48)))
     ));
     assert!(matches!(
         MunicipalityCode::parse("000000"),
-        Err(Error::UnknownPrefecture(0))
+        Err(Error::Municipal(MunicipalError::UnknownPrefecture(0)))
     ));
 }
 
@@ -792,28 +809,28 @@ fn oversized_and_truncated_input_is_a_typed_error() {
     let huge = "2".repeat(1_048_577);
     assert!(matches!(
         CalendarDate::parse(&huge),
-        Err(Error::InvalidDate(_))
+        Err(Error::Calendar(CalendarError::InvalidDate(_)))
     ));
     assert!(matches!(
         MunicipalityCode::parse(&huge),
-        Err(Error::CodeLength {
+        Err(Error::Municipal(MunicipalError::CodeLength {
             found: 1_048_577,
             ..
-        })
+        }))
     ));
     assert!(matches!(
         PublicExpensePayerNumber::parse(&huge),
-        Err(Error::CodeLength {
+        Err(Error::Municipal(MunicipalError::CodeLength {
             found: 1_048_577,
             ..
-        })
+        }))
     ));
     assert!(matches!(
         PrefectureCode::parse(&huge),
-        Err(Error::CodeLength {
+        Err(Error::Municipal(MunicipalError::CodeLength {
             found: 1_048_577,
             ..
-        })
+        }))
     ));
     // Every proper prefix of a valid value is refused.
     for valid in ["2011-04-01", "281000", "54102017", "1234566", "28"] {
@@ -869,10 +886,10 @@ fn tokyo_special_wards_and_designated_city_wards() {
     let code = MunicipalityCode::parse("281018").unwrap();
     assert!(matches!(
         Municipality::new(code, "兵庫県", "中央区"),
-        Err(Error::InvalidMunicipalityName {
+        Err(Error::Municipal(MunicipalError::InvalidMunicipalityName {
             problem: MunicipalityNameProblem::WardWithoutCity,
             ..
-        })
+        }))
     ));
 }
 
@@ -883,18 +900,18 @@ fn configured_municipalities_are_checked_with_typed_errors() {
     let err = Municipality::new(atami, "神奈川県", "熱海市").unwrap_err();
     assert_eq!(
         err,
-        Error::PrefectureMismatch {
+        Error::Municipal(MunicipalError::PrefectureMismatch {
             code: atami,
             expected: "静岡県",
             found: "神奈川県".into()
-        }
+        })
     );
     assert!(err.to_string().contains("静岡県"), "{err}");
     for prefecture in ["静岡", "", "静岡県 ", "Shizuoka"] {
         assert!(
             matches!(
                 Municipality::new(atami, prefecture, "熱海市"),
-                Err(Error::PrefectureMismatch { .. })
+                Err(Error::Municipal(MunicipalError::PrefectureMismatch { .. }))
             ),
             "{prefecture:?}"
         );
@@ -915,7 +932,7 @@ fn configured_municipalities_are_checked_with_typed_errors() {
     for (name, problem) in cases {
         let err = Municipality::new(atami, "静岡県", name).unwrap_err();
         assert!(
-            matches!(&err, Error::InvalidMunicipalityName { problem: p, .. } if *p == problem),
+            matches!(&err, Error::Municipal(MunicipalError::InvalidMunicipalityName { problem: p, .. }) if *p == problem),
             "{name:?}: {err}"
         );
         assert!(!err.to_string().is_empty());
@@ -923,10 +940,10 @@ fn configured_municipalities_are_checked_with_typed_errors() {
     let long = format!("{}市", "熱".repeat(MAX_NAME_CHARS));
     assert!(matches!(
         Municipality::new(atami, "静岡県", &long),
-        Err(Error::InvalidMunicipalityName {
+        Err(Error::Municipal(MunicipalError::InvalidMunicipalityName {
             problem: P::TooLong,
             ..
-        })
+        }))
     ));
     // Every prefecture's own name is accepted with a code of that prefecture.
     for prefecture in PrefectureCode::all() {

@@ -9,6 +9,7 @@ use myna_vc_core::jws::{Jws, JwsHeader};
 use myna_vc_core::oid4vci::*;
 use myna_vc_core::time::NumericDate;
 use myna_vc_core::{b64, json, jwt, Error};
+use myna_vc_core::{InputError, JoseError, JwtError, Oid4vciError};
 use proptest::prelude::*;
 use serde_json::{json, Value};
 
@@ -194,16 +195,13 @@ fn metadata_rules_are_enforced() {
         with("/credential_configurations_supported/r/format", json!(7)),
         with("/credential_endpoint", json!(null)),
     ] {
-        assert!(
-            matches!(bad, Err(Error::Json { .. } | Error::Malformed { .. })),
-            "{bad:?}"
-        );
+        assert!(matches!(bad, Err(Error::Input(_))), "{bad:?}");
     }
     let mut batch = base.clone();
     batch["batch_credential_issuance"] = json!({"batch_size": 1});
     assert!(matches!(
         CredentialIssuerMetadata::from_json(batch.to_string().as_bytes()),
-        Err(Error::Malformed { .. })
+        Err(Error::Input(InputError::MemberType { .. }))
     ));
 }
 
@@ -277,22 +275,22 @@ fn offer_rules_are_enforced() {
     assert!(offer(json!(["a"]), code.clone()).is_ok());
     assert!(matches!(
         offer(json!([]), code.clone()),
-        Err(Error::Malformed { .. })
+        Err(Error::Input(InputError::MemberType { .. }))
     ));
     assert!(matches!(
         offer(json!(["a", "a"]), code),
-        Err(Error::Malformed { .. })
+        Err(Error::Input(InputError::Repeated { .. }))
     ));
     assert!(matches!(
         offer(json!(["a"]), json!({"pre-authorized_code": ""})),
-        Err(Error::Malformed { .. })
+        Err(Error::Input(InputError::MemberType { .. }))
     ));
     assert!(matches!(
         offer(
             json!(["a"]),
             json!({"pre-authorized_code": "c", "tx_code": {"input_mode": "emoji"}})
         ),
-        Err(Error::Json { .. })
+        Err(Error::Input(InputError::Json { .. }))
     ));
     let long = "x".repeat(301);
     assert!(matches!(
@@ -300,7 +298,7 @@ fn offer_rules_are_enforced() {
             json!(["a"]),
             json!({"pre-authorized_code": "c", "tx_code": {"description": long}})
         ),
-        Err(Error::Malformed { .. })
+        Err(Error::Input(InputError::MemberType { .. }))
     ));
 }
 
@@ -378,7 +376,7 @@ fn bad_offer_links_are_refused() {
         assert!(
             matches!(
                 OfferLink::parse(&bad),
-                Err(Error::Malformed { .. } | Error::Json { .. })
+                Err(Error::Input(_) | Error::Oid4vci(Oid4vciError::DraftRequestMember(_)))
             ),
             "{bad}"
         );
@@ -436,7 +434,9 @@ fn token_request_minimal_round_trip_and_refusals() {
     let grant = "grant_type=urn:ietf:params:oauth:grant-type:pre-authorized_code";
     assert_eq!(
         TokenRequest::from_form("grant_type=authorization_code&code=x"),
-        Err(Error::UnsupportedGrantType("authorization_code".into()))
+        Err(Error::Oid4vci(Oid4vciError::UnsupportedGrantType(
+            "authorization_code".into()
+        )))
     );
     for bad in [
         "pre-authorized_code=x".to_string(),
@@ -451,7 +451,7 @@ fn token_request_minimal_round_trip_and_refusals() {
         assert!(
             matches!(
                 TokenRequest::from_form(&bad),
-                Err(Error::Malformed { .. } | Error::Json { .. })
+                Err(Error::Input(_) | Error::Oid4vci(Oid4vciError::DraftRequestMember(_)))
             ),
             "{bad}"
         );
@@ -526,7 +526,9 @@ fn spec_credential_request_with_di_vp_is_unsupported() {
     let text = body(&spec_block("key proof type `di_vp`"));
     assert_eq!(
         CredentialRequest::from_json(text.as_bytes()),
-        Err(Error::UnsupportedProofType("di_vp".into()))
+        Err(Error::Oid4vci(Oid4vciError::UnsupportedProofType(
+            "di_vp".into()
+        )))
     );
 }
 
@@ -537,7 +539,7 @@ fn pre_final_credential_request_shapes_are_refused() {
     let text = example("credential_request_iso_mdl.json");
     assert!(matches!(
         CredentialRequest::from_json(text.as_bytes()),
-        Err(Error::Malformed { .. })
+        Err(Error::Input(InputError::OneOf { .. }))
     ));
     for bad in [
         json!({"credential_configuration_id": "a", "proof": {"proof_type": "jwt", "jwt": "x"}}),
@@ -549,7 +551,7 @@ fn pre_final_credential_request_shapes_are_refused() {
         assert!(
             matches!(
                 CredentialRequest::from_json(bad.to_string().as_bytes()),
-                Err(Error::Malformed { .. } | Error::Json { .. })
+                Err(Error::Input(_) | Error::Oid4vci(Oid4vciError::DraftRequestMember(_)))
             ),
             "{bad}"
         );
@@ -710,7 +712,7 @@ fn spec_key_proof_example_verifies() {
     );
     assert!(matches!(
         verify_key_proofs(default_provider(), &proofs, &later),
-        Err(Error::ProofStale { .. })
+        Err(Error::Oid4vci(Oid4vciError::ProofStale { .. }))
     ));
     let elsewhere = IssuerId::new("https://other.example").unwrap();
     assert_eq!(
@@ -719,7 +721,7 @@ fn spec_key_proof_example_verifies() {
             &proofs,
             &ProofRules::new(&elsewhere, &nonce, at)
         ),
-        Err(Error::ProofAudienceMismatch)
+        Err(Error::Oid4vci(Oid4vciError::ProofAudienceMismatch))
     );
 }
 
@@ -775,39 +777,39 @@ fn key_proof_rejections_each_have_their_own_error() {
     .is_ok());
     assert_eq!(
         check(&with_header("typ", json!("JWT"))),
-        Err(Error::WrongType {
+        Err(Error::Jwt(JwtError::WrongType {
             expected: PROOF_JWT_TYP.into(),
             found: "JWT".into()
-        })
+        }))
     );
     assert_eq!(
         check(&with_claim("aud", json!("https://evil.example"))),
-        Err(Error::ProofAudienceMismatch)
+        Err(Error::Oid4vci(Oid4vciError::ProofAudienceMismatch))
     );
     assert_eq!(
         check(&with_claim("nonce", json!("LarRGSbmUPYtRYO6BQ4yn9"))),
-        Err(Error::ProofNonceMismatch)
+        Err(Error::Oid4vci(Oid4vciError::ProofNonceMismatch))
     );
     let stale = now().minus_seconds(DEFAULT_PROOF_MAX_AGE_SECS + 1);
     assert_eq!(
         check(&with_claim("iat", json!(stale.as_unix()))),
-        Err(Error::ProofStale {
+        Err(Error::Oid4vci(Oid4vciError::ProofStale {
             iat: stale,
             now: now()
-        })
+        }))
     );
     let future = now().plus_seconds(3600);
     assert_eq!(
         check(&with_claim("iat", json!(future.as_unix()))),
-        Err(Error::IssuedInFuture {
+        Err(Error::Jwt(JwtError::IssuedInFuture {
             iat: future,
             now: now()
-        })
+        }))
     );
     // Header names this key, another key signs.
     assert_eq!(
         check(&sign_raw(&proof_header(&*signer), &proof_claims(), &*other)),
-        Err(Error::SignatureInvalid)
+        Err(Error::Jose(JoseError::SignatureInvalid))
     );
     let unsigned = format!(
         "{}.{}.",
@@ -817,43 +819,43 @@ fn key_proof_rejections_each_have_their_own_error() {
         ),
         b64::encode(proof_claims().to_string())
     );
-    assert_eq!(check(&unsigned), Err(Error::AlgNone));
+    assert_eq!(check(&unsigned), Err(Error::Jose(JoseError::AlgNone)));
 
     let mut missing_nonce = proof_claims();
     missing_nonce.as_object_mut().unwrap().remove("nonce");
     assert_eq!(
         check(&sign_raw(&proof_header(&*signer), &missing_nonce, &*signer)),
-        Err(Error::MissingClaim("nonce"))
+        Err(Error::Jwt(JwtError::MissingClaim("nonce")))
     );
     let mut missing_iat = proof_claims();
     missing_iat.as_object_mut().unwrap().remove("iat");
     assert_eq!(
         check(&sign_raw(&proof_header(&*signer), &missing_iat, &*signer)),
-        Err(Error::MissingClaim("iat"))
+        Err(Error::Jwt(JwtError::MissingClaim("iat")))
     );
     assert!(matches!(
         check(&with_claim(
             "aud",
             json!(["https://credential-issuer.example.com"])
         )),
-        Err(Error::InvalidClaim { claim: "aud", .. })
+        Err(Error::Jwt(JwtError::InvalidClaim { claim: "aud", .. }))
     ));
     assert!(matches!(
         check(&with_header("kid", json!("did:example:1#k"))),
-        Err(Error::ProofKeyNotJwk(_))
+        Err(Error::Oid4vci(Oid4vciError::ProofKeyNotJwk(_)))
     ));
     let mut no_jwk = proof_header(&*signer);
     no_jwk.as_object_mut().unwrap().remove("jwk");
     assert!(matches!(
         check(&sign_raw(&no_jwk, &proof_claims(), &*signer)),
-        Err(Error::ProofKeyNotJwk(_))
+        Err(Error::Oid4vci(Oid4vciError::ProofKeyNotJwk(_)))
     ));
     let mut private = key.to_jwk();
     assert!(private.get("d").is_some());
     private["kid"] = json!("k");
     assert_eq!(
         check(&with_header("jwk", private)),
-        Err(Error::PrivateKeyInPublicJwk)
+        Err(Error::Jose(JoseError::PrivateKeyInPublicJwk))
     );
     let es256_only = ProofRules {
         allowed_algs: &[Algorithm::Es256],
@@ -865,7 +867,9 @@ fn key_proof_rejections_each_have_their_own_error() {
     let ed_proof = build_key_proof(&*ed, &issuer, Some(&nonce), now()).unwrap();
     assert_eq!(
         verify_key_proof(default_provider(), &ed_proof, &es256_only),
-        Err(Error::ProofAlgorithmNotAllowed("EdDSA"))
+        Err(Error::Oid4vci(Oid4vciError::ProofAlgorithmNotAllowed(
+            "EdDSA"
+        )))
     );
     // Without a nonce endpoint the proof needs no nonce.
     let no_nonce_rules = ProofRules {
@@ -874,7 +878,10 @@ fn key_proof_rejections_each_have_their_own_error() {
     };
     let proof = build_key_proof(&*signer, &issuer, None, now()).unwrap();
     assert!(verify_key_proof(default_provider(), &proof, &no_nonce_rules).is_ok());
-    assert_eq!(check(&proof), Err(Error::MissingClaim("nonce")));
+    assert_eq!(
+        check(&proof),
+        Err(Error::Jwt(JwtError::MissingClaim("nonce")))
+    );
 }
 
 #[test]
@@ -892,7 +899,7 @@ fn key_proof_via_jwt_sign_with_other_typ_is_refused() {
             &token,
             &ProofRules::new(&issuer, &nonce, now())
         ),
-        Err(Error::WrongType { .. })
+        Err(Error::Jwt(JwtError::WrongType { .. }))
     ));
 }
 
@@ -931,10 +938,10 @@ fn batch_yields_distinct_keys_and_refuses_repeats() {
     };
     assert_eq!(
         verify_key_proofs(default_provider(), &repeated, &rules),
-        Err(Error::DuplicateProofKey {
+        Err(Error::Oid4vci(Oid4vciError::DuplicateProofKey {
             first: 0,
             second: 2
-        })
+        }))
     );
     let too_many = Proofs {
         jwt: [proofs.clone(), proofs[..1].to_vec()].concat(),
@@ -942,14 +949,19 @@ fn batch_yields_distinct_keys_and_refuses_repeats() {
     };
     assert_eq!(
         verify_key_proofs(default_provider(), &too_many, &rules),
-        Err(Error::TooManyProofs { count: 4, limit: 3 })
+        Err(Error::Oid4vci(Oid4vciError::TooManyProofs {
+            count: 4,
+            limit: 3
+        }))
     );
     let mut other = serde_json::Map::new();
     other.insert("attestation".into(), json!(["x"]));
     let attestation = Proofs { jwt: vec![], other };
     assert_eq!(
         verify_key_proofs(default_provider(), &attestation, &rules),
-        Err(Error::UnsupportedProofType("attestation".into()))
+        Err(Error::Oid4vci(Oid4vciError::UnsupportedProofType(
+            "attestation".into()
+        )))
     );
     // One bad proof fails the batch with its own error.
     let mut one_bad = proofs.clone();
@@ -966,10 +978,10 @@ fn batch_yields_distinct_keys_and_refuses_repeats() {
     };
     assert_eq!(
         verify_key_proofs(default_provider(), &one_bad, &rules),
-        Err(Error::ProofNonceMismatch)
+        Err(Error::Oid4vci(Oid4vciError::ProofNonceMismatch))
     );
     assert_eq!(
-        ErrorCode::for_proof_error(&Error::ProofNonceMismatch),
+        ErrorCode::for_proof_error(&Error::Oid4vci(Oid4vciError::ProofNonceMismatch)),
         ErrorCode::InvalidNonce
     );
 }
@@ -1012,7 +1024,7 @@ fn oversize_input_is_refused_by_every_parser() {
     big.extend_from_slice(br#""}"#);
     for (i, result) in all_parsers(&big).into_iter().enumerate() {
         assert!(
-            matches!(result, Err(Error::InputTooLarge { .. })),
+            matches!(result, Err(Error::Input(InputError::TooLarge { .. }))),
             "parser {i}: {result:?}"
         );
     }
@@ -1027,7 +1039,7 @@ fn deep_nesting_is_refused() {
     );
     for (i, result) in all_parsers(deep.as_bytes()).into_iter().take(9).enumerate() {
         assert!(
-            matches!(result, Err(Error::NestingTooDeep { .. })),
+            matches!(result, Err(Error::Input(InputError::NestingTooDeep { .. }))),
             "parser {i}: {result:?}"
         );
     }

@@ -18,6 +18,7 @@ use myna_vc_core::sdjwt_vc::{
 };
 use myna_vc_core::time::NumericDate;
 use myna_vc_core::Error;
+use myna_vc_core::{InputError, JoseError, JwtError, Oid4vpError, SdJwtError};
 use percent_encoding::{utf8_percent_encode, NON_ALPHANUMERIC};
 use proptest::prelude::*;
 use serde_json::{json, Value};
@@ -101,10 +102,10 @@ fn the_request_payloads_of_the_spec_text() {
     // spec): refused, as any non-https redirect URI is.
     assert!(matches!(
         by_value(&as_url(&payloads[0])),
-        Err(Error::InvalidParameter {
+        Err(Error::Oid4vp(Oid4vpError::InvalidParameter {
             name: "redirect_uri",
             ..
-        })
+        }))
     ));
 
     // §5.10.1: the Request URI response with `wallet_nonce`.
@@ -129,7 +130,7 @@ fn the_request_payloads_of_the_spec_text() {
         .wallet_nonce("another");
     assert_eq!(
         verify_request_object(&signed, default_provider(), &key.public_key(), &wrong),
-        Err(Error::WalletNonceMismatch)
+        Err(Error::Oid4vp(Oid4vpError::WalletNonceMismatch))
     );
 
     // §8.2: a direct_post request of a `redirect_uri:` client, by value; it cannot be signed.
@@ -148,18 +149,20 @@ fn the_request_payloads_of_the_spec_text() {
             &key.public_key(),
             &RequestObjectRules::at(now())
         ),
-        Err(Error::InvalidClientId(_))
+        Err(Error::Oid4vp(Oid4vpError::InvalidClientId(_)))
     ));
     let signer = default_provider().signer(&key).unwrap();
     assert!(matches!(
         request.sign(JwsHeader::new(signer.algorithm()), &*signer, now()),
-        Err(Error::InvalidClientId(_))
+        Err(Error::Oid4vp(Oid4vpError::InvalidClientId(_)))
     ));
 
     // §A.2: a Digital Credentials API request, which this crate does not serve.
     assert_eq!(
         by_value(&as_url(&payloads[3])),
-        Err(Error::UnsupportedResponseMode("dc_api.jwt".into()))
+        Err(Error::Oid4vp(Oid4vpError::UnsupportedResponseMode(
+            "dc_api.jwt".into()
+        )))
     );
 }
 
@@ -199,17 +202,17 @@ fn the_decentralized_identifier_request_object_example() {
     let rules = RequestObjectRules::at(now());
     assert_eq!(
         verify_request_object(&other, default_provider(), &key.public_key(), &rules),
-        Err(Error::RequestAudienceMismatch)
+        Err(Error::Oid4vp(Oid4vpError::RequestAudienceMismatch))
     );
     let jwt_typ = sign_payload(&payload, &key, "JWT");
     assert!(matches!(
         verify_request_object(&jwt_typ, default_provider(), &key.public_key(), &rules),
-        Err(Error::WrongType { .. })
+        Err(Error::Jwt(JwtError::WrongType { .. }))
     ));
     let stranger = SecretKey::generate_p256().unwrap();
     assert_eq!(
         verify_request_object(&signed, default_provider(), &stranger.public_key(), &rules),
-        Err(Error::SignatureInvalid)
+        Err(Error::Jose(JoseError::SignatureInvalid))
     );
     let elsewhere = ClientId::parse("decentralized_identifier:did:example:456").unwrap();
     assert_eq!(
@@ -219,7 +222,7 @@ fn the_decentralized_identifier_request_object_example() {
             &key.public_key(),
             &rules.client_id(&elsewhere)
         ),
-        Err(Error::RequestClientIdMismatch)
+        Err(Error::Oid4vp(Oid4vpError::RequestClientIdMismatch))
     );
 }
 
@@ -234,7 +237,9 @@ fn digital_credentials_api_requests_are_refused_as_unsupported() {
         payload["client_id"] = json!("x509_san_dns:rp.example.com");
         assert_eq!(
             by_value(&as_url(&payload)),
-            Err(Error::UnsupportedResponseMode("dc_api".into())),
+            Err(Error::Oid4vp(Oid4vpError::UnsupportedResponseMode(
+                "dc_api".into()
+            ))),
             "{name}"
         );
     }
@@ -278,7 +283,10 @@ fn the_url_examples_of_the_spec_text() {
         "{url}&transaction_data={}",
         encode(r#"["eyJ0eXBlIjoiZXhhbXBsZV90eXBlIn0"]"#)
     );
-    assert_eq!(by_value(&with_tx), Err(Error::UnsupportedTransactionData));
+    assert_eq!(
+        by_value(&with_tx),
+        Err(Error::Oid4vp(Oid4vpError::UnsupportedTransactionData))
+    );
 
     // §5.4: by reference, POST method; and by value with `request`.
     let link = RequestLink::parse(
@@ -336,61 +344,72 @@ fn each_request_rule_has_its_own_error() {
     let cases: Vec<(String, Error)> = vec![
         (
             with("response_type", json!("code")),
-            Error::UnsupportedResponseType("code".into()),
+            Error::Oid4vp(Oid4vpError::UnsupportedResponseType("code".into())),
         ),
         (
             with("response_type", Value::Null),
-            Error::MissingParameter("response_type"),
+            Error::Oid4vp(Oid4vpError::MissingParameter("response_type")),
         ),
         (
             with("response_mode", json!("direct_post.jwt")),
-            Error::UnsupportedResponseMode("direct_post.jwt".into()),
+            Error::Oid4vp(Oid4vpError::UnsupportedResponseMode(
+                "direct_post.jwt".into(),
+            )),
         ),
         (
             with("response_uri", Value::Null),
-            Error::MissingParameter("response_uri"),
+            Error::Oid4vp(Oid4vpError::MissingParameter("response_uri")),
         ),
         (
             with("redirect_uri", json!("https://shop.example/cb")),
-            Error::ConflictingParameters(
+            Error::Oid4vp(Oid4vpError::ConflictingParameters(
                 "`redirect_uri` must not be present with response_mode direct_post",
-            ),
+            )),
         ),
-        (with("nonce", Value::Null), Error::MissingParameter("nonce")),
+        (
+            with("nonce", Value::Null),
+            Error::Oid4vp(Oid4vpError::MissingParameter("nonce")),
+        ),
         (
             with("dcql_query", Value::Null),
-            Error::MissingParameter("dcql_query"),
+            Error::Oid4vp(Oid4vpError::MissingParameter("dcql_query")),
         ),
         (
             with("client_id", Value::Null),
-            Error::MissingParameter("client_id"),
+            Error::Oid4vp(Oid4vpError::MissingParameter("client_id")),
         ),
         (
             with("client_id", json!("openid_federation:https://fed.example")),
-            Error::UnsupportedClientIdPrefix("openid_federation".into()),
+            Error::Oid4vp(Oid4vpError::UnsupportedClientIdPrefix(
+                "openid_federation".into(),
+            )),
         ),
         (
             with("client_id", json!("verifier_attestation:shop")),
-            Error::UnsupportedClientIdPrefix("verifier_attestation".into()),
+            Error::Oid4vp(Oid4vpError::UnsupportedClientIdPrefix(
+                "verifier_attestation".into(),
+            )),
         ),
         (
             with("client_id", json!("origin:https://shop.example")),
-            Error::UnsupportedClientIdPrefix("origin".into()),
+            Error::Oid4vp(Oid4vpError::UnsupportedClientIdPrefix("origin".into())),
         ),
         (
             with("client_id", json!("https://shop.example/cb")),
-            Error::UnsupportedClientIdPrefix("https".into()),
+            Error::Oid4vp(Oid4vpError::UnsupportedClientIdPrefix("https".into())),
         ),
         (
             with(
                 "scope",
                 json!("com.example.healthCardCredential_presentation"),
             ),
-            Error::ConflictingParameters("`dcql_query` and `scope` must not both be present"),
+            Error::Oid4vp(Oid4vpError::ConflictingParameters(
+                "`dcql_query` and `scope` must not both be present",
+            )),
         ),
         (
             with("transaction_data", json!(["eyJ0eXBlIjoiYSJ9"])),
-            Error::UnsupportedTransactionData,
+            Error::Oid4vp(Oid4vpError::UnsupportedTransactionData),
         ),
     ];
     for (url, expected) in cases {
@@ -399,7 +418,10 @@ fn each_request_rule_has_its_own_error() {
     let scope_only = with("dcql_query", Value::Null).replace("nonce=", "scope=x&nonce=");
     assert!(matches!(
         by_value(&scope_only),
-        Err(Error::InvalidParameter { name: "scope", .. })
+        Err(Error::Oid4vp(Oid4vpError::InvalidParameter {
+            name: "scope",
+            ..
+        }))
     ));
     // Client identifiers that do not fit their prefix.
     for client_id in [
@@ -412,7 +434,7 @@ fn each_request_rule_has_its_own_error() {
         assert!(
             matches!(
                 by_value(&with("client_id", json!(client_id))),
-                Err(Error::InvalidClientId(_))
+                Err(Error::Oid4vp(Oid4vpError::InvalidClientId(_)))
             ),
             "{client_id}"
         );
@@ -429,7 +451,10 @@ fn each_request_rule_has_its_own_error() {
         request["client_id"] = json!(client_id);
         request["response_uri"] = json!(uri);
         assert!(
-            matches!(by_value(&as_url(&request)), Err(Error::InvalidClientId(_))),
+            matches!(
+                by_value(&as_url(&request)),
+                Err(Error::Oid4vp(Oid4vpError::InvalidClientId(_)))
+            ),
             "{client_id}"
         );
     }
@@ -441,10 +466,10 @@ fn each_request_rule_has_its_own_error() {
         assert!(
             matches!(
                 by_value(&with("response_uri", json!(uri))),
-                Err(Error::InvalidParameter {
+                Err(Error::Oid4vp(Oid4vpError::InvalidParameter {
                     name: "response_uri",
                     ..
-                })
+                }))
             ),
             "{uri}"
         );
@@ -452,18 +477,24 @@ fn each_request_rule_has_its_own_error() {
     // Nonce and state are URL-safe.
     assert!(matches!(
         by_value(&with("nonce", json!("n 0"))),
-        Err(Error::InvalidParameter { name: "nonce", .. })
+        Err(Error::Oid4vp(Oid4vpError::InvalidParameter {
+            name: "nonce",
+            ..
+        }))
     ));
     assert!(matches!(
         by_value(&with("state", json!("a/b"))),
-        Err(Error::InvalidParameter { name: "state", .. })
+        Err(Error::Oid4vp(Oid4vpError::InvalidParameter {
+            name: "state",
+            ..
+        }))
     ));
     // A credential without holder binding needs `state` (§5.3).
     let mut query: Value = serde_json::from_str(&simple_query()).unwrap();
     query["credentials"][0]["require_cryptographic_holder_binding"] = json!(false);
     assert_eq!(
         by_value(&with("dcql_query", query.clone())),
-        Err(Error::MissingParameter("state"))
+        Err(Error::Oid4vp(Oid4vpError::MissingParameter("state")))
     );
     let mut stateful = base_request();
     stateful["dcql_query"] = query;
@@ -476,12 +507,12 @@ fn link_level_rules() {
     let conflict = "openid4vp://?client_id=x509_san_dns%3Aa.example&request=a.b.c&request_uri=https%3A%2F%2Fa.example%2Fr";
     assert!(matches!(
         RequestLink::parse(conflict),
-        Err(Error::ConflictingParameters(_))
+        Err(Error::Oid4vp(Oid4vpError::ConflictingParameters(_)))
     ));
     let method_alone = format!("{}&request_uri_method=post", with("nonce", json!("abc")));
     assert!(matches!(
         RequestLink::parse(&method_alone),
-        Err(Error::ConflictingParameters(_))
+        Err(Error::Oid4vp(Oid4vpError::ConflictingParameters(_)))
     ));
     let bad_method = "openid4vp://?client_id=x509_san_dns%3Aa.example&request_uri=https%3A%2F%2Fa.example%2Fr&request_uri_method=put";
     let err = RequestLink::parse(bad_method).unwrap_err();
@@ -493,24 +524,24 @@ fn link_level_rules() {
         "openid4vp://?client_id=x509_san_dns%3Aa.example&request_uri=http%3A%2F%2Fa.example%2Fr";
     assert!(matches!(
         RequestLink::parse(http),
-        Err(Error::InvalidParameter {
+        Err(Error::Oid4vp(Oid4vpError::InvalidParameter {
             name: "request_uri",
             ..
-        })
+        }))
     ));
     let repeated = format!("{}&nonce=again", as_url(&base_request()));
     assert!(matches!(
         RequestLink::parse(&repeated),
-        Err(Error::Malformed { .. })
+        Err(Error::Input(InputError::Repeated { member, .. })) if member == "nonce"
     ));
     assert!(matches!(
         RequestLink::parse("openid4vp://"),
-        Err(Error::Malformed { .. })
+        Err(Error::Oid4vp(Oid4vpError::NoQuery))
     ));
     let no_client = "openid4vp://?request_uri=https%3A%2F%2Fa.example%2Fr";
     assert_eq!(
         RequestLink::parse(no_client),
-        Err(Error::MissingParameter("client_id"))
+        Err(Error::Oid4vp(Oid4vpError::MissingParameter("client_id")))
     );
 }
 
@@ -529,11 +560,16 @@ fn responses_round_trip_and_refuse_malformed_bodies() {
         ResponseBody::Success(response)
     );
     for (body, expected) in [
-        ("", Error::MissingParameter("vp_token")),
-        ("state=abc", Error::MissingParameter("vp_token")),
+        ("", Error::Oid4vp(Oid4vpError::MissingParameter("vp_token"))),
+        (
+            "state=abc",
+            Error::Oid4vp(Oid4vpError::MissingParameter("vp_token")),
+        ),
         (
             "vp_token=%7B%7D&error=access_denied",
-            Error::ConflictingParameters("`vp_token` and `error` must not both be present"),
+            Error::Oid4vp(Oid4vpError::ConflictingParameters(
+                "`vp_token` and `error` must not both be present",
+            )),
         ),
     ] {
         assert_eq!(ResponseBody::from_form(body), Err(expected), "{body}");
@@ -714,7 +750,7 @@ fn a_cross_device_presentation_end_to_end() {
             &VcVerifyOptions::at(now(), other_rule)
         )
         .map(|_| ()),
-        Err(Error::NonceMismatch)
+        Err(Error::SdJwt(SdJwtError::NonceMismatch))
     );
 }
 
@@ -723,11 +759,11 @@ fn oversized_and_deep_inputs_are_typed_errors() {
     let big = format!("openid4vp://?nonce={}", "a".repeat(1 << 20));
     assert!(matches!(
         RequestLink::parse(&big),
-        Err(Error::InputTooLarge { .. })
+        Err(Error::Input(InputError::TooLarge { .. }))
     ));
     assert!(matches!(
         ResponseBody::from_form(&big[13..]),
-        Err(Error::InputTooLarge { .. })
+        Err(Error::Input(InputError::TooLarge { .. }))
     ));
     let deep = format!("{}{}", "[".repeat(100), "]".repeat(100));
     assert!(matches!(
@@ -735,11 +771,11 @@ fn oversized_and_deep_inputs_are_typed_errors() {
             &with("dcql_query", json!(null))
                 .replace("nonce=", &format!("dcql_query={}&nonce=", encode(&deep)))
         ),
-        Err(Error::NestingTooDeep { .. })
+        Err(Error::Input(InputError::NestingTooDeep { .. }))
     ));
     assert!(matches!(
         VpToken::from_json(&format!("{{\"q\": {deep}}}")),
-        Err(Error::NestingTooDeep { .. })
+        Err(Error::Input(InputError::NestingTooDeep { .. }))
     ));
     let key = SecretKey::generate_p256().unwrap();
     for garbage in ["", "a.b.c", "eyJhbGciOiJub25lIn0.e30.", "..."] {

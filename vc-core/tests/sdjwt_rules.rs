@@ -12,6 +12,7 @@ use myna_vc_core::sdjwt::{
 };
 use myna_vc_core::time::NumericDate;
 use myna_vc_core::{b64, Error};
+use myna_vc_core::{InputError, JoseError, JwtError, SdJwtError};
 use proptest::prelude::*;
 use serde_json::{json, Map, Value};
 
@@ -82,19 +83,28 @@ fn a_well_formed_crafted_sd_jwt_verifies() {
 fn the_same_digest_twice_in_the_payload_is_refused() {
     let d = prop("a", json!(1));
     let p = craft(json!({"_sd": [digest(&d), digest(&d)]}), &[&d]);
-    assert_eq!(verify(&p), Err(Error::DuplicateDigest(digest(&d))));
+    assert_eq!(
+        verify(&p),
+        Err(Error::SdJwt(SdJwtError::DuplicateDigest(digest(&d))))
+    );
     let p = craft(
         json!({"_sd": [digest(&d)], "x": {"_sd": [digest(&d)]}}),
         &[&d],
     );
-    assert_eq!(verify(&p), Err(Error::DuplicateDigest(digest(&d))));
+    assert_eq!(
+        verify(&p),
+        Err(Error::SdJwt(SdJwtError::DuplicateDigest(digest(&d))))
+    );
 }
 
 #[test]
 fn the_same_disclosure_twice_in_the_presentation_is_refused() {
     let d = prop("a", json!(1));
     let p = craft(json!({"_sd": [digest(&d)]}), &[&d, &d]);
-    assert_eq!(verify(&p), Err(Error::DuplicateDigest(digest(&d))));
+    assert_eq!(
+        verify(&p),
+        Err(Error::SdJwt(SdJwtError::DuplicateDigest(digest(&d))))
+    );
 }
 
 #[test]
@@ -104,7 +114,9 @@ fn an_unreferenced_disclosure_is_refused() {
     let p = craft(json!({"_sd": [digest(&d)]}), &[&d, &stray]);
     assert_eq!(
         verify(&p),
-        Err(Error::UnreferencedDisclosure(digest(&stray)))
+        Err(Error::SdJwt(SdJwtError::UnreferencedDisclosure(digest(
+            &stray
+        ))))
     );
 }
 
@@ -115,7 +127,7 @@ fn reserved_names_in_disclosures_are_refused() {
         let p = format!("{}{raw}~", craft(json!({}), &[]));
         assert_eq!(
             verify(&p),
-            Err(Error::ReservedClaimName(name.into())),
+            Err(Error::SdJwt(SdJwtError::ReservedClaimName(name.into()))),
             "{name}"
         );
     }
@@ -126,30 +138,42 @@ fn the_reserved_name_dots_as_a_claim_of_the_signed_payload_is_refused() {
     let top = |p: Value| verify(&craft(p, &[]));
     assert_eq!(
         top(json!({"...": 1})),
-        Err(Error::ReservedClaimInPayload("the top level".into()))
+        Err(Error::SdJwt(SdJwtError::ReservedClaimInPayload(
+            "the top level".into()
+        )))
     );
     assert_eq!(
         top(json!({"a": true, "...": "x"})),
-        Err(Error::ReservedClaimInPayload("the top level".into()))
+        Err(Error::SdJwt(SdJwtError::ReservedClaimInPayload(
+            "the top level".into()
+        )))
     );
     assert_eq!(
         top(json!({"address": {"...": 1}})),
-        Err(Error::ReservedClaimInPayload(r#"["address"]"#.into()))
+        Err(Error::SdJwt(SdJwtError::ReservedClaimInPayload(
+            r#"["address"]"#.into()
+        )))
     );
     assert_eq!(
         top(json!({"a": {"b": {"c": {"...": 1}}}})),
-        Err(Error::ReservedClaimInPayload(r#"["a","b","c"]"#.into()))
+        Err(Error::SdJwt(SdJwtError::ReservedClaimInPayload(
+            r#"["a","b","c"]"#.into()
+        )))
     );
     // Inside an object that is an array element (not a digest object: it has another key).
     assert_eq!(
         top(json!({"n": [{"x": {"...": 1}}]})),
-        Err(Error::ReservedClaimInPayload(r#"["n",0,"x"]"#.into()))
+        Err(Error::SdJwt(SdJwtError::ReservedClaimInPayload(
+            r#"["n",0,"x"]"#.into()
+        )))
     );
     // Inside a disclosed value, whose objects are claims like any other.
     let d = prop("address", json!({"locality": "神戸市", "...": 1}));
     assert_eq!(
         verify(&craft(json!({"_sd": [digest(&d)]}), &[&d])),
-        Err(Error::ReservedClaimInPayload(r#"["address"]"#.into()))
+        Err(Error::SdJwt(SdJwtError::ReservedClaimInPayload(
+            r#"["address"]"#.into()
+        )))
     );
     // The same payloads without the reserved name verify, so the name alone is refused.
     assert_eq!(
@@ -162,10 +186,16 @@ fn the_reserved_name_dots_as_a_claim_of_the_signed_payload_is_refused() {
 fn a_disclosed_name_colliding_with_a_plain_claim_is_refused() {
     let d = prop("a", json!(1));
     let p = craft(json!({"a": 0, "_sd": [digest(&d)]}), &[&d]);
-    assert_eq!(verify(&p), Err(Error::ClaimNameCollision("a".into())));
+    assert_eq!(
+        verify(&p),
+        Err(Error::SdJwt(SdJwtError::ClaimNameCollision("a".into())))
+    );
     let twin = Disclosure::property("b3RoZXI".into(), "a".into(), json!(2)).unwrap();
     let p = craft(json!({"_sd": [digest(&d), digest(&twin)]}), &[&d, &twin]);
-    assert_eq!(verify(&p), Err(Error::ClaimNameCollision("a".into())));
+    assert_eq!(
+        verify(&p),
+        Err(Error::SdJwt(SdJwtError::ClaimNameCollision("a".into())))
+    );
 }
 
 #[test]
@@ -174,19 +204,19 @@ fn disclosures_of_the_wrong_kind_are_refused() {
     let p = craft(json!({"_sd": [digest(&e)]}), &[&e]);
     assert!(matches!(
         verify(&p),
-        Err(Error::DisclosureKindMismatch {
+        Err(Error::SdJwt(SdJwtError::DisclosureKindMismatch {
             expected: "object property",
             ..
-        })
+        }))
     ));
     let d = prop("a", json!(1));
     let p = craft(json!({"list": [{"...": digest(&d)}]}), &[&d]);
     assert!(matches!(
         verify(&p),
-        Err(Error::DisclosureKindMismatch {
+        Err(Error::SdJwt(SdJwtError::DisclosureKindMismatch {
             expected: "array element",
             ..
-        })
+        }))
     ));
 }
 
@@ -194,19 +224,19 @@ fn disclosures_of_the_wrong_kind_are_refused() {
 fn misused_sd_and_array_digests_are_refused() {
     assert_eq!(
         verify(&craft(json!({"_sd": "abc"}), &[])),
-        Err(Error::InvalidSdArray)
+        Err(Error::SdJwt(SdJwtError::InvalidSdArray))
     );
     assert_eq!(
         verify(&craft(json!({"_sd": [1]}), &[])),
-        Err(Error::InvalidSdArray)
+        Err(Error::SdJwt(SdJwtError::InvalidSdArray))
     );
     assert_eq!(
         verify(&craft(json!({"l": [{"...": "abc", "x": 1}]}), &[])),
-        Err(Error::InvalidArrayDigest)
+        Err(Error::SdJwt(SdJwtError::InvalidArrayDigest))
     );
     assert_eq!(
         verify(&craft(json!({"l": [{"...": 5}]}), &[])),
-        Err(Error::InvalidArrayDigest)
+        Err(Error::SdJwt(SdJwtError::InvalidArrayDigest))
     );
 }
 
@@ -214,11 +244,11 @@ fn misused_sd_and_array_digests_are_refused() {
 fn sd_alg_must_be_supported_and_top_level() {
     assert_eq!(
         verify(&craft(json!({"_sd_alg": "md5"}), &[])),
-        Err(Error::UnsupportedSdAlg("md5".into()))
+        Err(Error::SdJwt(SdJwtError::UnsupportedSdAlg("md5".into())))
     );
     assert_eq!(
         verify(&craft(json!({"x": {"_sd_alg": "sha-256"}}), &[])),
-        Err(Error::MisplacedSdAlg)
+        Err(Error::SdJwt(SdJwtError::MisplacedSdAlg))
     );
     // sha-512 digests verify when `_sd_alg` says sha-512, and not under the default.
     let d = prop("a", json!(1));
@@ -228,7 +258,10 @@ fn sd_alg_must_be_supported_and_top_level() {
     );
     assert_eq!(verify(&p).unwrap()["a"], 1);
     let p = craft(json!({"_sd": [d.digest(HashAlg::Sha512)]}), &[&d]);
-    assert!(matches!(verify(&p), Err(Error::UnreferencedDisclosure(_))));
+    assert!(matches!(
+        verify(&p),
+        Err(Error::SdJwt(SdJwtError::UnreferencedDisclosure(_)))
+    ));
 }
 
 #[test]
@@ -244,12 +277,18 @@ fn malformed_disclosures_are_refused() {
         let raw = b64::encode(serde_json::to_vec(&case).unwrap());
         let p = format!("{}{raw}~", craft(json!({}), &[]));
         assert!(
-            matches!(verify(&p), Err(Error::MalformedDisclosure(_))),
+            matches!(
+                verify(&p),
+                Err(Error::SdJwt(SdJwtError::MalformedDisclosure(_)))
+            ),
             "{case}"
         );
     }
     let p = format!("{}%%%~", craft(json!({}), &[]));
-    assert!(matches!(verify(&p), Err(Error::Base64 { .. })));
+    assert!(matches!(
+        verify(&p),
+        Err(Error::Input(InputError::Base64 { .. }))
+    ));
 }
 
 #[test]
@@ -273,18 +312,27 @@ fn a_chain_of_nested_disclosures_deeper_than_the_limit_is_refused() {
     let refs: Vec<&Disclosure> = disclosures.iter().collect();
     assert!(matches!(
         verify(&craft(inner, &refs)),
-        Err(Error::NestingTooDeep { .. })
+        Err(Error::Input(InputError::NestingTooDeep { .. }))
     ));
 }
 
 #[test]
 fn time_claims_of_the_sd_jwt_are_enforced() {
     let expired = craft(json!({"exp": now().as_unix() - 3600}), &[]);
-    assert!(matches!(verify(&expired), Err(Error::Expired { .. })));
+    assert!(matches!(
+        verify(&expired),
+        Err(Error::Jwt(JwtError::Expired { .. }))
+    ));
     let early = craft(json!({"nbf": now().as_unix() + 3600}), &[]);
-    assert!(matches!(verify(&early), Err(Error::NotYetValid { .. })));
+    assert!(matches!(
+        verify(&early),
+        Err(Error::Jwt(JwtError::NotYetValid { .. }))
+    ));
     let future = craft(json!({"iat": now().as_unix() + 3600}), &[]);
-    assert!(matches!(verify(&future), Err(Error::IssuedInFuture { .. })));
+    assert!(matches!(
+        verify(&future),
+        Err(Error::Jwt(JwtError::IssuedInFuture { .. }))
+    ));
 }
 
 #[test]
@@ -304,7 +352,10 @@ fn key_binding_needs_a_holder_key_and_the_right_type() {
         .unwrap()
         .bind(&kb)
         .unwrap();
-    assert_eq!(verify(&no_cnf.to_string()), Err(Error::NoHolderKey));
+    assert_eq!(
+        verify(&no_cnf.to_string()),
+        Err(Error::SdJwt(SdJwtError::NoHolderKey))
+    );
     // Signed by another key than cnf names.
     let other = SecretKey::generate_p256().unwrap();
     let wrong = SdJwtIssuer::new(&*is)
@@ -312,7 +363,10 @@ fn key_binding_needs_a_holder_key_and_the_right_type() {
         .unwrap()
         .bind(&kb)
         .unwrap();
-    assert_eq!(verify(&wrong.to_string()), Err(Error::SignatureInvalid));
+    assert_eq!(
+        verify(&wrong.to_string()),
+        Err(Error::Jose(JoseError::SignatureInvalid))
+    );
     // A KB-JWT with the wrong typ.
     let issued = SdJwtIssuer::new(&*is)
         .issue(&Map::new(), &[], Some(&holder.public_key()))
@@ -328,7 +382,7 @@ fn key_binding_needs_a_holder_key_and_the_right_type() {
     .unwrap();
     assert!(matches!(
         verify(&format!("{sd}{bad}")),
-        Err(Error::WrongType { .. })
+        Err(Error::Jwt(JwtError::WrongType { .. }))
     ));
     let good = myna_vc_core::jwt::sign(
         &JwsHeader::new(Algorithm::Es256).with_typ("kb+jwt"),
@@ -417,7 +471,7 @@ fn a_null_kb_jwt_exp_or_nbf_is_read_as_absent_as_ssi_writes_them() {
     let expired = now().minus_seconds(3_600).as_unix();
     assert!(matches!(
         verify_with_kb_claims(json!({"exp": expired, "nbf": null})),
-        Err(Error::Expired { .. })
+        Err(Error::Jwt(JwtError::Expired { .. }))
     ));
 }
 
@@ -425,7 +479,7 @@ fn a_null_kb_jwt_exp_or_nbf_is_read_as_absent_as_ssi_writes_them() {
 fn a_null_kb_jwt_iat_and_non_number_times_are_refused() {
     assert!(matches!(
         verify_with_kb_claims(json!({"iat": null, "exp": null})),
-        Err(Error::InvalidClaim { claim: "iat", .. })
+        Err(Error::Jwt(JwtError::InvalidClaim { claim: "iat", .. }))
     ));
     let later = now().plus_seconds(600).as_unix().to_string();
     for (changes, claim) in [
@@ -437,7 +491,7 @@ fn a_null_kb_jwt_iat_and_non_number_times_are_refused() {
         assert!(
             matches!(
                 verify_with_kb_claims(changes.clone()),
-                Err(Error::InvalidClaim { claim: c, .. }) if c == claim
+                Err(Error::Jwt(JwtError::InvalidClaim { claim: c, .. })) if c == claim
             ),
             "{changes}"
         );
@@ -445,7 +499,7 @@ fn a_null_kb_jwt_iat_and_non_number_times_are_refused() {
     // The issuer-signed JWT keeps the strict rule: its `null` `exp` is refused.
     assert!(matches!(
         verify(&craft(json!({"exp": null}), &[])),
-        Err(Error::InvalidClaim { claim: "exp", .. })
+        Err(Error::Jwt(JwtError::InvalidClaim { claim: "exp", .. }))
     ));
 }
 
@@ -488,7 +542,7 @@ fn parsing_first_then_verifying_checks_exactly_what_verify_checks() {
         parsed
             .verify(default_provider(), &other, &required_binding())
             .err(),
-        Some(Error::SignatureInvalid)
+        Some(Error::Jose(JoseError::SignatureInvalid))
     );
     let (jwt, rest) = presentation.split_once('~').unwrap();
     let (signed, signature) = jwt.rsplit_once('.').unwrap();
@@ -500,7 +554,7 @@ fn parsing_first_then_verifying_checks_exactly_what_verify_checks() {
         parsed
             .verify(default_provider(), &key().public_key(), &required_binding())
             .err(),
-        Some(Error::SignatureInvalid)
+        Some(Error::Jose(JoseError::SignatureInvalid))
     );
 }
 
@@ -522,12 +576,21 @@ fn sd_hash_covers_the_presentation_as_presented_up_to_the_kb_jwt() {
     assert_eq!(parts.len(), 3);
     let kb = &presentation[kb_at..];
     let swapped = format!("{}~{}~{}~{kb}", parts[0], parts[2], parts[1]);
-    assert_eq!(verify_with(&swapped).err(), Some(Error::SdHashMismatch));
+    assert_eq!(
+        verify_with(&swapped).err(),
+        Some(Error::SdJwt(SdJwtError::SdHashMismatch))
+    );
     let dropped = format!("{}~{}~{kb}", parts[0], parts[1]);
-    assert_eq!(verify_with(&dropped).err(), Some(Error::SdHashMismatch));
+    assert_eq!(
+        verify_with(&dropped).err(),
+        Some(Error::SdJwt(SdJwtError::SdHashMismatch))
+    );
     // An empty disclosure slot is a shape error before any hashing.
     let empty = format!("{}~~{}~{kb}", parts[0], parts[1]);
-    assert!(matches!(verify_with(&empty), Err(Error::NotAnSdJwt(_))));
+    assert!(matches!(
+        verify_with(&empty),
+        Err(Error::SdJwt(SdJwtError::NotAnSdJwt(_)))
+    ));
 }
 
 #[test]
@@ -541,39 +604,39 @@ fn jws_header_rules_are_strict() {
     };
     assert_eq!(
         verify(&with_header(json!({"alg": "none"}))),
-        Err(Error::AlgNone)
+        Err(Error::Jose(JoseError::AlgNone))
     );
     assert_eq!(
         verify(&with_header(json!({"alg": "HS256"}))),
-        Err(Error::UnsupportedAlgorithm("HS256".into()))
+        Err(Error::Jose(JoseError::UnsupportedAlgorithm("HS256".into())))
     );
     assert!(matches!(
         verify(&with_header(json!({"alg": "EdDSA"}))),
-        Err(Error::AlgorithmKeyMismatch { .. })
+        Err(Error::Jose(JoseError::AlgorithmKeyMismatch { .. }))
     ));
     assert!(matches!(
         verify(&with_header(json!({"alg": "RS256"}))),
-        Err(Error::AlgorithmKeyMismatch { .. })
+        Err(Error::Jose(JoseError::AlgorithmKeyMismatch { .. }))
     ));
     assert_eq!(
         verify(&with_header(
             json!({"alg": "ES256", "crit": ["exp"], "exp": 1})
         )),
-        Err(Error::UnsupportedCritical("exp".into()))
+        Err(Error::Jose(JoseError::UnsupportedCritical("exp".into())))
     );
     assert!(matches!(
         verify(&with_header(json!({"alg": "ES256", "crit": []}))),
-        Err(Error::Malformed { .. })
+        Err(Error::Input(InputError::MemberType { member, .. })) if member == "crit"
     ));
     assert_eq!(
         verify(&with_header(
             json!({"alg": "ES256", "b64": false, "crit": ["b64"]})
         )),
-        Err(Error::UnsupportedCritical("b64".into()))
+        Err(Error::Jose(JoseError::UnsupportedCritical("b64".into())))
     );
     assert_eq!(
         verify(&with_header(json!({"alg": "ES256", "b64": false}))),
-        Err(Error::UnencodedPayload)
+        Err(Error::Jose(JoseError::UnencodedPayload))
     );
     assert!(verify(&with_header(json!({"alg": "ES256"}))).is_ok());
 }
@@ -597,7 +660,7 @@ fn every_provider_signs_and_verifies_every_algorithm_and_refuses_the_others() {
                     .unwrap();
                 assert_eq!(
                     verifier.verify(key.algorithm(), &key.public_key(), b"messagf", &sig),
-                    Err(Error::SignatureInvalid)
+                    Err(Error::Jose(JoseError::SignatureInvalid))
                 );
                 let wrong_alg = if key.algorithm() == Algorithm::Es256 {
                     Algorithm::EdDsa
@@ -606,7 +669,7 @@ fn every_provider_signs_and_verifies_every_algorithm_and_refuses_the_others() {
                 };
                 assert!(matches!(
                     verifier.verify(wrong_alg, &key.public_key(), b"message", &sig),
-                    Err(Error::AlgorithmKeyMismatch { .. })
+                    Err(Error::Jose(JoseError::AlgorithmKeyMismatch { .. }))
                 ));
             }
         }
@@ -731,6 +794,6 @@ proptest! {
         let other = format!("{nonce}x");
         let rule = KeyBindingRule::Required { audience: &aud, nonce: &other, max_age_secs: 60 };
         let opts = VerifyOptions::at(now()).key_binding(rule);
-        prop_assert_eq!(sdjwt::verify(&p, default_provider(), &key().public_key(), &opts).unwrap_err(), Error::NonceMismatch);
+        prop_assert_eq!(sdjwt::verify(&p, default_provider(), &key().public_key(), &opts).unwrap_err(), Error::SdJwt(SdJwtError::NonceMismatch));
     }
 }

@@ -15,6 +15,7 @@ use myna_vc_core::sdjwt_vc::{
 use myna_vc_core::status_list::{StatusIndex, StatusListUri, StatusReference};
 use myna_vc_core::time::NumericDate;
 use myna_vc_core::Error;
+use myna_vc_core::{JwtError, SdJwtError, SdJwtVcError};
 use serde_json::{json, Map, Value};
 use serde_norway::Value as Yaml;
 
@@ -272,25 +273,25 @@ fn the_profile_refuses_what_it_must() {
     let wrong_typ = issue_raw(&f, "example+sd-jwt", good.clone(), &[]);
     assert!(matches!(
         check(&f, &wrong_typ, None),
-        Err(Error::WrongType { .. })
+        Err(Error::Jwt(JwtError::WrongType { .. }))
     ));
     let legacy_typ = issue_raw(&f, "vc+sd-jwt", good.clone(), &[]);
     assert!(matches!(
         check(&f, &legacy_typ, None),
-        Err(Error::WrongType { .. })
+        Err(Error::Jwt(JwtError::WrongType { .. }))
     ));
 
     let no_vct = issue_raw(&f, "dc+sd-jwt", json!({"iss": "https://i.example"}), &[]);
     assert!(matches!(
         check(&f, &no_vct, None),
-        Err(Error::MissingClaim("vct"))
+        Err(Error::Jwt(JwtError::MissingClaim("vct")))
     ));
 
     let ok = issue_raw(&f, "dc+sd-jwt", good.clone(), &[]);
     let other = Vct::parse("urn:other").unwrap();
     assert!(matches!(
         check(&f, &ok, Some(&other)),
-        Err(Error::WrongVct { .. })
+        Err(Error::SdJwtVc(SdJwtVcError::WrongVct { .. }))
     ));
     assert_eq!(
         check(&f, &ok, Some(&Vct::parse("urn:t").unwrap()))
@@ -309,7 +310,7 @@ fn the_profile_refuses_what_it_must() {
         };
         let hidden = issue_raw(&f, "dc+sd-jwt", claims, &[ClaimPath::key(name)]);
         assert!(
-            matches!(check(&f, &hidden, None), Err(Error::NotDisclosable(n)) if n == name),
+            matches!(check(&f, &hidden, None), Err(Error::SdJwt(SdJwtError::NotDisclosable(n))) if n == name),
             "{name}"
         );
     }
@@ -354,22 +355,22 @@ fn the_issuer_refuses_reserved_and_undeclared_claims() {
     assert_eq!(verified.status().unwrap(), Some(reference));
     assert!(matches!(
         issue(json!({"a": 1, "exp": 5})),
-        Err(Error::InvalidClaim { .. })
+        Err(Error::Jwt(JwtError::InvalidClaim { .. }))
     ));
     assert!(matches!(
         issue(json!({"a": 1, "cnf": {}})),
-        Err(Error::InvalidClaim { .. })
+        Err(Error::Jwt(JwtError::InvalidClaim { .. }))
     ));
     assert!(matches!(
         issue(json!({"a": 1, "b": 2})),
-        Err(Error::SchemaViolation { .. })
+        Err(Error::SdJwtVc(SdJwtVcError::SchemaViolation { .. }))
     ));
     assert!(matches!(
         issue(json!({})),
-        Err(Error::SchemaViolation { .. })
+        Err(Error::SdJwtVc(SdJwtVcError::SchemaViolation { .. }))
     ));
     #[cfg(feature = "schema")]
     assert!(
-        matches!(issue(json!({"a": -1})), Err(Error::SchemaViolation { detail, .. }) if detail.contains("minimum"))
+        matches!(issue(json!({"a": -1})), Err(Error::SdJwtVc(SdJwtVcError::SchemaViolation { detail, .. })) if detail.contains("minimum"))
     );
 }

@@ -6,6 +6,7 @@
 
 mod common;
 
+use myna_vc_core::{JoseError, SdJwtError};
 use std::path::PathBuf;
 
 use common::{holder_selection, read, read_json, read_yaml, secret_key, shared, yaml_claims};
@@ -188,7 +189,7 @@ fn a_flipped_issuer_signature_byte_is_rejected() {
             let tampered = replace_part(&presentation, 0, &flip_last_signature_byte(jwt));
             assert_eq!(
                 verify(p, &ex, &tampered),
-                Err(Error::SignatureInvalid),
+                Err(Error::Jose(JoseError::SignatureInvalid)),
                 "{}",
                 ex.name
             );
@@ -215,7 +216,7 @@ fn a_tampered_disclosure_is_rejected() {
         // With a KB-JWT the sd_hash breaks first? No: disclosures are matched before the KB-JWT
         // is looked at, so the forged disclosure is what is reported.
         assert!(
-            matches!(err, Error::UnreferencedDisclosure(_)),
+            matches!(err, Error::SdJwt(SdJwtError::UnreferencedDisclosure(_))),
             "{}: {err}",
             ex.name
         );
@@ -233,7 +234,7 @@ fn a_tampered_kb_jwt_is_rejected_for_each_reason() {
         let bad_sig = format!("{sd}~{}", flip_last_signature_byte(kb));
         assert_eq!(
             verify(p, &ex, &bad_sig),
-            Err(Error::SignatureInvalid),
+            Err(Error::Jose(JoseError::SignatureInvalid)),
             "{}",
             ex.name
         );
@@ -252,7 +253,10 @@ fn a_tampered_kb_jwt_is_rejected_for_each_reason() {
             max_age_secs: 300,
         };
         assert!(
-            matches!(run(wrong_nonce), Err(Error::NonceMismatch)),
+            matches!(
+                run(wrong_nonce),
+                Err(Error::SdJwt(SdJwtError::NonceMismatch))
+            ),
             "{}",
             ex.name
         );
@@ -262,7 +266,10 @@ fn a_tampered_kb_jwt_is_rejected_for_each_reason() {
             max_age_secs: 300,
         };
         assert!(
-            matches!(run(wrong_aud), Err(Error::AudienceMismatch)),
+            matches!(
+                run(wrong_aud),
+                Err(Error::SdJwt(SdJwtError::AudienceMismatch))
+            ),
             "{}",
             ex.name
         );
@@ -275,7 +282,7 @@ fn a_tampered_kb_jwt_is_rejected_for_each_reason() {
             });
         assert!(matches!(
             sdjwt::verify(&presentation, p, &key, &later),
-            Err(Error::KeyBindingStale { .. })
+            Err(Error::SdJwt(SdJwtError::KeyBindingStale { .. }))
         ));
 
         // Dropping a leaf disclosure keeps every digest valid but breaks sd_hash.
@@ -290,7 +297,7 @@ fn a_tampered_kb_jwt_is_rejected_for_each_reason() {
             parts.remove(leaf + 1);
             assert_eq!(
                 verify(p, &ex, &parts.join("~")),
-                Err(Error::SdHashMismatch),
+                Err(Error::SdJwt(SdJwtError::SdHashMismatch)),
                 "{}",
                 ex.name
             );
@@ -299,7 +306,7 @@ fn a_tampered_kb_jwt_is_rejected_for_each_reason() {
         let without_kb = format!("{sd}~");
         assert_eq!(
             verify(p, &ex, &without_kb),
-            Err(Error::KeyBindingMissing),
+            Err(Error::SdJwt(SdJwtError::KeyBindingMissing)),
             "{}",
             ex.name
         );

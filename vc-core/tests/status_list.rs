@@ -4,6 +4,7 @@
 //! its own error; then hostile input.
 #![cfg(test)]
 
+use myna_vc_core::{InputError, JoseError, JwtError, StatusListError};
 use std::collections::BTreeMap;
 use std::io::Write;
 use std::num::NonZeroU64;
@@ -275,7 +276,12 @@ fn draft_status_list_jwt_example_parses_and_matches_its_decoded_form() {
     for provider in providers() {
         let err = StatusListToken::verify(&compact, provider, &unrelated, &rules, &token.uri)
             .unwrap_err();
-        assert_eq!(err, Error::SignatureInvalid, "{}", provider.name());
+        assert_eq!(
+            err,
+            Error::Jose(JoseError::SignatureInvalid),
+            "{}",
+            provider.name()
+        );
     }
 }
 
@@ -404,13 +410,23 @@ fn tampering_with_claims_or_signature_is_signature_invalid() {
             let payload = serde_json::to_vec(&forged.to_claims().unwrap()).unwrap();
             let swapped = format!("{}.{}.{}", parts[0], b64::encode(payload), parts[2]);
             let err = verify_with(&swapped, provider, &key, &at(IAT)).unwrap_err();
-            assert_eq!(err, Error::SignatureInvalid, "{}", provider.name());
+            assert_eq!(
+                err,
+                Error::Jose(JoseError::SignatureInvalid),
+                "{}",
+                provider.name()
+            );
 
             let mut signature = b64::decode(parts[2], "sig").unwrap();
             signature[10] ^= 0x01;
             let flipped = format!("{}.{}.{}", parts[0], parts[1], b64::encode(signature));
             let err = verify_with(&flipped, provider, &key, &at(IAT)).unwrap_err();
-            assert_eq!(err, Error::SignatureInvalid, "{}", provider.name());
+            assert_eq!(
+                err,
+                Error::Jose(JoseError::SignatureInvalid),
+                "{}",
+                provider.name()
+            );
         }
     }
 }
@@ -426,11 +442,14 @@ fn wrong_key_and_wrong_key_type_are_refused() {
     let other_p256 = SecretKey::generate_p256().unwrap();
     assert_eq!(
         verify_with(&jwt, provider, &other_p256, &at(IAT)).unwrap_err(),
-        Error::SignatureInvalid
+        Error::Jose(JoseError::SignatureInvalid)
     );
     assert!(matches!(
         verify_with(&jwt, provider, &ed25519, &at(IAT)),
-        Err(Error::AlgorithmKeyMismatch { alg: "ES256", .. })
+        Err(Error::Jose(JoseError::AlgorithmKeyMismatch {
+            alg: "ES256",
+            ..
+        }))
     ));
 }
 
@@ -443,10 +462,10 @@ fn wrong_or_missing_typ_is_wrong_type() {
         let err = verify_with(&jwt, providers()[0], &key, &at(IAT)).unwrap_err();
         assert_eq!(
             err,
-            Error::WrongType {
+            Error::Jwt(JwtError::WrongType {
                 expected: "statuslist+jwt".to_owned(),
                 found: typ.unwrap_or("").into()
-            }
+            })
         );
     }
     let jwt = sign_raw(&key, Some("application/statuslist+jwt"), &claims);
@@ -465,10 +484,10 @@ fn sub_other_than_the_referenced_uri_is_a_mismatch() {
         .unwrap_err();
     assert_eq!(
         err,
-        Error::StatusListUriMismatch {
+        Error::StatusList(StatusListError::UriMismatch {
             expected: elsewhere.as_str().into(),
             found: URI.into()
-        }
+        })
     );
 
     // The same rule holds when a verified list is asked about another list's reference.
@@ -476,15 +495,15 @@ fn sub_other_than_the_referenced_uri_is_a_mismatch() {
     let reference = StatusReference::new(StatusIndex::new(7), elsewhere);
     assert!(matches!(
         verified.status_of(&reference),
-        Err(Error::StatusListUriMismatch { .. })
+        Err(Error::StatusList(StatusListError::UriMismatch { .. }))
     ));
     let past_the_end = StatusReference::new(StatusIndex::new(4096), uri());
     assert_eq!(
         verified.status_of(&past_the_end),
-        Err(Error::StatusIndexOutOfRange {
+        Err(Error::StatusList(StatusListError::IndexOutOfRange {
             index: 4096,
             len: 4096
-        })
+        }))
     );
 }
 
@@ -499,14 +518,14 @@ fn time_rules_apply_expired_future_and_required_exp() {
     assert!(verify_with(&jwt, provider, &key, &at(EXP + leeway - 1)).is_ok());
     assert_eq!(
         verify_with(&jwt, provider, &key, &at(EXP + leeway)).unwrap_err(),
-        Error::Expired {
+        Error::Jwt(JwtError::Expired {
             exp: NumericDate::from_unix(EXP),
             now: NumericDate::from_unix(EXP + leeway)
-        }
+        })
     );
     assert!(matches!(
         verify_with(&jwt, provider, &key, &at(IAT - leeway - 1)),
-        Err(Error::IssuedInFuture { .. })
+        Err(Error::Jwt(JwtError::IssuedInFuture { .. }))
     ));
 
     let no_exp = StatusListToken::new(uri(), NumericDate::from_unix(IAT), sample_list())
@@ -519,7 +538,7 @@ fn time_rules_apply_expired_future_and_required_exp() {
     assert!(verify_with(&no_exp, provider, &key, &at(IAT + 10_000_000)).is_ok());
     assert_eq!(
         verify_with(&no_exp, provider, &key, &strict).unwrap_err(),
-        Error::MissingClaim("exp")
+        Error::Jwt(JwtError::MissingClaim("exp"))
     );
 }
 
@@ -531,7 +550,7 @@ fn missing_required_claims_are_each_named() {
         claims.remove(claim);
         let jwt = sign_raw(&key, Some("statuslist+jwt"), &claims);
         let err = verify_with(&jwt, providers()[0], &key, &at(IAT)).unwrap_err();
-        assert_eq!(err, Error::MissingClaim(claim));
+        assert_eq!(err, Error::Jwt(JwtError::MissingClaim(claim)));
     }
 }
 
@@ -541,60 +560,61 @@ fn invalid_claim_values_are_typed_errors() {
     type IsExpected = fn(&Error) -> bool;
     let cases: Vec<(&str, Value, IsExpected)> = vec![
         ("sub", json!(17), |e| {
-            matches!(e, Error::InvalidClaim { claim: "sub", .. })
+            matches!(e, Error::Jwt(JwtError::InvalidClaim { claim: "sub", .. }))
         }),
         ("sub", json!("not a uri"), |e| {
-            matches!(e, Error::InvalidClaim { claim: "sub", .. })
+            matches!(e, Error::Jwt(JwtError::InvalidClaim { claim: "sub", .. }))
         }),
         ("iat", json!("yesterday"), |e| {
-            matches!(e, Error::InvalidClaim { claim: "iat", .. })
+            matches!(e, Error::Jwt(JwtError::InvalidClaim { claim: "iat", .. }))
         }),
         ("exp", json!([1]), |e| {
-            matches!(e, Error::InvalidClaim { claim: "exp", .. })
+            matches!(e, Error::Jwt(JwtError::InvalidClaim { claim: "exp", .. }))
         }),
         ("ttl", json!(0), |e| {
-            matches!(e, Error::InvalidClaim { claim: "ttl", .. })
+            matches!(e, Error::Jwt(JwtError::InvalidClaim { claim: "ttl", .. }))
         }),
         ("ttl", json!(-5), |e| {
-            matches!(e, Error::InvalidClaim { claim: "ttl", .. })
+            matches!(e, Error::Jwt(JwtError::InvalidClaim { claim: "ttl", .. }))
         }),
         ("ttl", json!("12h"), |e| {
-            matches!(e, Error::InvalidClaim { claim: "ttl", .. })
+            matches!(e, Error::Jwt(JwtError::InvalidClaim { claim: "ttl", .. }))
         }),
         ("status_list", json!("eNrbuRgAAhcBXQ"), |e| {
             matches!(
                 e,
-                Error::Malformed {
+                Error::Input(InputError::NotAnObject {
                     what: "status list",
-                    ..
-                }
+                })
             )
         }),
         (
             "status_list",
             json!({"bits": 3, "lst": "eNrbuRgAAhcBXQ"}),
-            |e| *e == Error::UnsupportedStatusBits(3),
+            |e| *e == Error::StatusList(StatusListError::UnsupportedBits(3)),
         ),
         (
             "status_list",
             json!({"bits": 1.5, "lst": "eNrbuRgAAhcBXQ"}),
-            |e| matches!(e, Error::Malformed { .. }),
+            |e| matches!(e, Error::Input(InputError::MemberType { member, .. }) if member == "bits"),
         ),
-        ("status_list", json!({"bits": 1}), |e| {
-            matches!(e, Error::Malformed { .. })
-        }),
+        (
+            "status_list",
+            json!({"bits": 1}),
+            |e| matches!(e, Error::Input(InputError::MissingMember { member, .. }) if member == "lst"),
+        ),
         (
             "status_list",
             json!({"bits": 1, "lst": "eNrb+RgAAhcBXQ=="}),
-            |e| matches!(e, Error::Base64 { .. }),
+            |e| matches!(e, Error::Input(InputError::Base64 { .. })),
         ),
         ("status_list", json!({"bits": 1, "lst": "AAAA"}), |e| {
-            matches!(e, Error::StatusListCompression(_))
+            matches!(e, Error::StatusList(StatusListError::Compression(_)))
         }),
         (
             "status_list",
             json!({"bits": 1, "lst": "eNrbuRgAAhcBXQ", "aggregation_uri": "no uri"}),
-            |e| matches!(e, Error::Malformed { what: "URI", .. }),
+            |e| matches!(e, Error::StatusList(StatusListError::InvalidUri { .. })),
         ),
     ];
     for (claim, value, expected) in cases {
@@ -617,7 +637,7 @@ fn unsigned_and_malformed_compact_tokens_are_refused() {
     );
     assert_eq!(
         verify_with(&none, providers()[0], &key, &at(IAT)).unwrap_err(),
-        Error::AlgNone
+        Error::Jose(JoseError::AlgNone)
     );
     for garbage in ["", "a.b", "a.b.c.d", "e30.e30.e30", "....", "\u{0}"] {
         assert!(
@@ -632,18 +652,18 @@ fn unsigned_and_malformed_compact_tokens_are_refused() {
 #[test]
 fn status_reference_errors_name_the_missing_or_bad_part() {
     let cases = [
-        (json!({}), Error::MissingClaim("status")),
+        (json!({}), Error::Jwt(JwtError::MissingClaim("status"))),
         (
             json!({"status": {}}),
-            Error::MissingClaim("status.status_list"),
+            Error::Jwt(JwtError::MissingClaim("status.status_list")),
         ),
         (
             json!({"status": {"status_list": {"uri": URI}}}),
-            Error::MissingClaim("status.status_list.idx"),
+            Error::Jwt(JwtError::MissingClaim("status.status_list.idx")),
         ),
         (
             json!({"status": {"status_list": {"idx": 1}}}),
-            Error::MissingClaim("status.status_list.uri"),
+            Error::Jwt(JwtError::MissingClaim("status.status_list.uri")),
         ),
     ];
     for (claims, expected) in cases {
@@ -682,7 +702,7 @@ fn status_reference_errors_name_the_missing_or_bad_part() {
     for (claims, claim) in invalid {
         let err = StatusReference::from_claims(claims.as_object().unwrap()).unwrap_err();
         assert!(
-            matches!(err, Error::InvalidClaim { claim: c, .. } if c == claim),
+            matches!(err, Error::Jwt(JwtError::InvalidClaim { claim: c, .. }) if c == claim),
             "{claims}: {err:?}"
         );
     }
@@ -690,10 +710,10 @@ fn status_reference_errors_name_the_missing_or_bad_part() {
     let reference = StatusReference::new(StatusIndex::new(1), uri());
     assert!(matches!(
         reference.insert_into(not_an_object.as_object_mut().unwrap()),
-        Err(Error::InvalidClaim {
+        Err(Error::Jwt(JwtError::InvalidClaim {
             claim: "status",
             ..
-        })
+        }))
     ));
 }
 
@@ -716,9 +736,9 @@ fn a_zlib_bomb_is_status_list_too_large() {
     // 64 MiB of zeros in about 64 KB: the inflater must stop at the 16 MiB cap.
     let bomb = zlib(64 << 20);
     assert!(bomb.len() < 100_000);
-    let expected = Error::StatusListTooLarge {
+    let expected = Error::StatusList(StatusListError::TooLarge {
         limit: MAX_LIST_BYTES,
-    };
+    });
     assert_eq!(
         StatusList::from_compressed(StatusBits::One, &bomb),
         Err(expected.clone())
@@ -757,21 +777,21 @@ fn oversized_input_is_input_too_large() {
     let object = format!(r#"{{"bits": 1, "lst": "{lst}"}}"#);
     assert!(matches!(
         StatusList::from_json_bytes(object.as_bytes()),
-        Err(Error::InputTooLarge { .. })
+        Err(Error::Input(InputError::TooLarge { .. }))
     ));
     assert!(matches!(
         StatusList::from_json(&json!({"bits": 1, "lst": lst})),
-        Err(Error::InputTooLarge { .. })
+        Err(Error::Input(InputError::TooLarge { .. }))
     ));
     assert!(matches!(
         StatusList::from_compressed(StatusBits::One, &vec![0x78; big]),
-        Err(Error::InputTooLarge { .. })
+        Err(Error::Input(InputError::TooLarge { .. }))
     ));
     let key = SecretKey::generate_p256().unwrap();
     let jwt = format!("e30.{}.e30", "A".repeat(big));
     assert!(matches!(
         verify_with(&jwt, providers()[0], &key, &at(IAT)),
-        Err(Error::InputTooLarge { .. })
+        Err(Error::Input(InputError::TooLarge { .. }))
     ));
 }
 
@@ -781,7 +801,7 @@ fn deep_nesting_is_refused_before_parsing() {
     let object = format!(r#"{{"bits": 1, "lst": "eNrbuRgAAhcBXQ", "x": {deep}}}"#);
     assert!(matches!(
         StatusList::from_json_bytes(object.as_bytes()),
-        Err(Error::NestingTooDeep { .. })
+        Err(Error::Input(InputError::NestingTooDeep { .. }))
     ));
     let key = SecretKey::generate_p256().unwrap();
     let signer = providers()[0].signer(&key).unwrap();
@@ -790,7 +810,7 @@ fn deep_nesting_is_refused_before_parsing() {
     let jwt = jws::sign(&header, payload.as_bytes(), &*signer).unwrap();
     assert!(matches!(
         verify_with(&jwt, providers()[0], &key, &at(IAT)),
-        Err(Error::NestingTooDeep { .. })
+        Err(Error::Input(InputError::NestingTooDeep { .. }))
     ));
 }
 
@@ -874,14 +894,17 @@ mod properties {
     fn allowed_list_error(err: &Error) -> bool {
         matches!(
             err,
-            Error::Json { .. }
-                | Error::Malformed { .. }
-                | Error::NestingTooDeep { .. }
-                | Error::InputTooLarge { .. }
-                | Error::Base64 { .. }
-                | Error::UnsupportedStatusBits(_)
-                | Error::StatusListCompression(_)
-                | Error::StatusListTooLarge { .. }
+            Error::Input(InputError::Json { .. })
+                | Error::Input(InputError::NotAnObject { .. })
+                | Error::Input(InputError::MissingMember { .. })
+                | Error::Input(InputError::MemberType { .. })
+                | Error::StatusList(StatusListError::InvalidUri { .. })
+                | Error::Input(InputError::NestingTooDeep { .. })
+                | Error::Input(InputError::TooLarge { .. })
+                | Error::Input(InputError::Base64 { .. })
+                | Error::StatusList(StatusListError::UnsupportedBits(_))
+                | Error::StatusList(StatusListError::Compression(_))
+                | Error::StatusList(StatusListError::TooLarge { .. })
         )
     }
 
@@ -933,8 +956,8 @@ mod properties {
             let status = Status::new(value);
             let set = list.set(StatusIndex::new(index), status);
             match (in_range, bits.fits(status)) {
-                (_, false) => prop_assert!(matches!(set, Err(Error::StatusTooWide { .. })), "{:?}", set),
-                (false, true) => prop_assert!(matches!(set, Err(Error::StatusIndexOutOfRange { .. })), "{:?}", set),
+                (_, false) => prop_assert!(matches!(set, Err(Error::StatusList(StatusListError::TooWide { .. }))), "{:?}", set),
+                (false, true) => prop_assert!(matches!(set, Err(Error::StatusList(StatusListError::IndexOutOfRange { .. }))), "{:?}", set),
                 (true, true) => {
                     prop_assert!(set.is_ok());
                     prop_assert_eq!(list.get(StatusIndex::new(index)).unwrap(), status);
@@ -975,7 +998,7 @@ mod properties {
             let input = [header, body].concat();
             let err = StatusList::from_compressed(StatusBits::One, &input).unwrap_err();
             prop_assert!(
-                matches!(err, Error::StatusListCompression(_) | Error::StatusListTooLarge { .. }),
+                matches!(err, Error::StatusList(StatusListError::Compression(_)) | Error::StatusList(StatusListError::TooLarge { .. })),
                 "{:?}", err
             );
         }
@@ -992,14 +1015,14 @@ mod properties {
             // Every proper prefix lacks the end of the stream or the checksum.
             let truncated = &compressed[..cut.index(compressed.len())];
             let err = StatusList::from_compressed(StatusBits::Two, truncated).unwrap_err();
-            prop_assert!(matches!(err, Error::StatusListCompression(_)), "{:?}", err);
+            prop_assert!(matches!(err, Error::StatusList(StatusListError::Compression(_))), "{:?}", err);
             // A flipped bit is mostly caught by DEFLATE or Adler-32, but not always (Adler-32
             // is a checksum, not a MAC; the token's signature is what protects `lst`).
             let mut flipped = compressed.clone();
             flipped[flip.index(compressed.len())] ^= 1 << bit;
             if let Err(err) = StatusList::from_compressed(StatusBits::Two, &flipped) {
                 prop_assert!(
-                    matches!(err, Error::StatusListCompression(_) | Error::StatusListTooLarge { .. }),
+                    matches!(err, Error::StatusList(StatusListError::Compression(_)) | Error::StatusList(StatusListError::TooLarge { .. })),
                     "{:?}", err
                 );
             }
@@ -1016,7 +1039,7 @@ mod properties {
                     prop_assert_eq!(StatusReference::from_claims(&emitted).unwrap(), reference);
                 }
                 Err(err) => prop_assert!(
-                    matches!(err, Error::MissingClaim(_) | Error::InvalidClaim { .. }),
+                    matches!(err, Error::Jwt(JwtError::MissingClaim(_)) | Error::Jwt(JwtError::InvalidClaim { .. })),
                     "{:?}", err
                 ),
             }
@@ -1043,7 +1066,7 @@ mod properties {
                     prop_assert_eq!(back, token);
                 }
                 Err(err) => prop_assert!(
-                    matches!(err, Error::MissingClaim(_) | Error::InvalidClaim { .. })
+                    matches!(err, Error::Jwt(JwtError::MissingClaim(_)) | Error::Jwt(JwtError::InvalidClaim { .. }))
                         || allowed_list_error(&err),
                     "{:?}", err
                 ),
@@ -1070,7 +1093,7 @@ mod properties {
                     prop_assert!(text.bytes().all(|b| b.is_ascii_graphic()));
                     prop_assert!(text.contains(':'));
                 }
-                Err(err) => prop_assert!(matches!(err, Error::Malformed { what: "URI", .. }), "{:?}", err),
+                Err(err) => prop_assert!(matches!(err, Error::StatusList(StatusListError::InvalidUri { .. })), "{:?}", err),
             }
         }
     }

@@ -15,6 +15,7 @@ use myna_vc_core::sdjwt_vc::{
 use myna_vc_core::time::NumericDate;
 use myna_vc_core::trust_list::{IssuerKind, TrustList, TrustedIssuer, TYP};
 use myna_vc_core::Error;
+use myna_vc_core::{DidError, InputError, JoseError, JwtError, MunicipalError, TrustListError};
 use proptest::prelude::*;
 use serde_json::{json, Map, Value};
 
@@ -158,7 +159,10 @@ fn only_the_pinned_key_verifies() {
     let by_other = list
         .sign(&*default_provider().signer(&keys.kobe_1).unwrap())
         .unwrap();
-    assert_eq!(verify(&by_other, &keys), Err(Error::SignatureInvalid));
+    assert_eq!(
+        verify(&by_other, &keys),
+        Err(Error::Jose(JoseError::SignatureInvalid))
+    );
 
     // A key embedded in the header is ignored: the pinned key still decides.
     let attacker = SecretKey::generate_p256().unwrap();
@@ -167,14 +171,17 @@ fn only_the_pinned_key_verifies() {
         .with_typ(TYP)
         .with_param("jwk", attacker.public_key().to_jwk());
     let with_jwk = jwt::sign(&header, &list.to_claims(), &*attacker_signer).unwrap();
-    assert_eq!(verify(&with_jwk, &keys), Err(Error::SignatureInvalid));
+    assert_eq!(
+        verify(&with_jwk, &keys),
+        Err(Error::Jose(JoseError::SignatureInvalid))
+    );
 
     // An Ed25519 pin refuses an ES256 list by algorithm before any signature math.
     let ed_pin = SecretKey::generate_ed25519().unwrap().public_key();
     let token = list.sign(&*keys.authority_signer()).unwrap();
     assert!(matches!(
         TrustList::verify(&token, default_provider(), &ed_pin, now()),
-        Err(Error::AlgorithmKeyMismatch { .. })
+        Err(Error::Jose(JoseError::AlgorithmKeyMismatch { .. }))
     ));
 }
 
@@ -191,10 +198,10 @@ fn wrong_or_missing_typ_is_refused() {
         let token = sign_raw(&claims, typ, &*signer);
         assert_eq!(
             verify(&token, &keys),
-            Err(Error::WrongType {
+            Err(Error::Jwt(JwtError::WrongType {
                 expected: TYP.into(),
                 found: found.into()
-            })
+            }))
         );
     }
     assert!(verify(&sign_raw(&claims, Some(TYP), &*signer), &keys).is_ok());
@@ -210,23 +217,26 @@ fn time_rules_apply_and_exp_is_required() {
     assert!(at(list.expires_at.minus_seconds(1)).is_ok());
     assert!(matches!(
         at(list.expires_at.plus_seconds(61)),
-        Err(Error::Expired { .. })
+        Err(Error::Jwt(JwtError::Expired { .. }))
     ));
     assert!(matches!(
         at(now().minus_seconds(3600)),
-        Err(Error::IssuedInFuture { .. })
+        Err(Error::Jwt(JwtError::IssuedInFuture { .. }))
     ));
 
     let mut claims = list.to_claims();
     claims.remove("exp");
     let no_exp = sign_raw(&Value::Object(claims), Some(TYP), &*keys.authority_signer());
-    assert_eq!(verify(&no_exp, &keys), Err(Error::MissingClaim("exp")));
+    assert_eq!(
+        verify(&no_exp, &keys),
+        Err(Error::Jwt(JwtError::MissingClaim("exp")))
+    );
 
     // A list verified while fresh stops authorizing once it has expired.
     let verified = at(now()).unwrap();
     assert!(matches!(
         verified.authorize(KOBE, &vct(AGE), list.expires_at.plus_seconds(61)),
-        Err(Error::Expired { .. })
+        Err(Error::Jwt(JwtError::Expired { .. }))
     ));
 }
 
@@ -248,13 +258,19 @@ fn rollback_to_an_older_version_is_refused() {
     );
     assert_eq!(
         newer(&v4, 5),
-        Err(Error::TrustListRollback { seen: 5, found: 4 })
+        Err(Error::TrustList(TrustListError::Rollback {
+            seen: 5,
+            found: 4
+        }))
     );
     // The rollback check never replaces the signature check.
     let forged = sample_list(&keys, 9)
         .sign(&*default_provider().signer(&keys.kobe_1).unwrap())
         .unwrap();
-    assert_eq!(newer(&forged, 5), Err(Error::SignatureInvalid));
+    assert_eq!(
+        newer(&forged, 5),
+        Err(Error::Jose(JoseError::SignatureInvalid))
+    );
 }
 
 /// Each structurally bad list is refused by `sign` and, signed anyway, by `verify`.
@@ -274,7 +290,11 @@ fn duplicate_issuer_is_refused() {
     let mut list = sample_list(&keys, 1);
     let copy = list.entries[0].clone();
     list.entries.push(copy);
-    assert_structure_refused(&keys, &list, &Error::DuplicateTrustedIssuer(KOBE.into()));
+    assert_structure_refused(
+        &keys,
+        &list,
+        &Error::TrustList(TrustListError::DuplicateTrustedIssuer(KOBE.into())),
+    );
 }
 
 #[test]
@@ -285,10 +305,10 @@ fn duplicate_kid_within_an_issuer_is_refused() {
     assert_structure_refused(
         &keys,
         &list,
-        &Error::DuplicateIssuerKeyId {
+        &Error::TrustList(TrustListError::DuplicateIssuerKeyId {
             issuer: KOBE.into(),
             kid: "key-1".into(),
-        },
+        }),
     );
     // The same kid at two different issuers is fine.
     let mut list = sample_list(&keys, 1);
@@ -301,7 +321,11 @@ fn empty_vct_list_is_refused() {
     let keys = Keys::new();
     let mut list = sample_list(&keys, 1);
     list.entries[1].vcts.clear();
-    assert_structure_refused(&keys, &list, &Error::EmptyVctList(DMO.into()));
+    assert_structure_refused(
+        &keys,
+        &list,
+        &Error::TrustList(TrustListError::EmptyVctList(DMO.into())),
+    );
 }
 
 #[test]
@@ -309,7 +333,11 @@ fn municipality_without_code_is_refused() {
     let keys = Keys::new();
     let mut list = sample_list(&keys, 1);
     list.entries[0].municipality = None;
-    assert_structure_refused(&keys, &list, &Error::MunicipalityCodeMissing(KOBE.into()));
+    assert_structure_refused(
+        &keys,
+        &list,
+        &Error::TrustList(TrustListError::MunicipalityCodeMissing(KOBE.into())),
+    );
 }
 
 #[test]
@@ -320,20 +348,20 @@ fn keys_without_kid_or_no_keys_are_refused() {
     assert_structure_refused(
         &keys,
         &list,
-        &Error::InvalidIssuerKeys {
+        &Error::TrustList(TrustListError::InvalidIssuerKeys {
             issuer: KOBE.into(),
             detail: "a key has no `kid`",
-        },
+        }),
     );
     let mut list = sample_list(&keys, 1);
     list.entries[1].keys.clear();
     assert_structure_refused(
         &keys,
         &list,
-        &Error::InvalidIssuerKeys {
+        &Error::TrustList(TrustListError::InvalidIssuerKeys {
             issuer: DMO.into(),
             detail: "it has no keys",
-        },
+        }),
     );
 }
 
@@ -354,13 +382,25 @@ fn bad_ids_periods_and_dates_are_refused() {
     }
     let mut list = sample_list(&keys, 1);
     list.entries[1].valid_until = list.entries[1].valid_from;
-    assert!(matches!(list.check(), Err(Error::Malformed { .. })));
+    assert!(matches!(
+        list.check(),
+        Err(Error::TrustList(TrustListError::EmptyPeriod { .. }))
+    ));
     let mut list = sample_list(&keys, 1);
     list.expires_at = list.issued_at;
-    assert!(matches!(list.check(), Err(Error::Malformed { .. })));
+    assert!(matches!(
+        list.check(),
+        Err(Error::TrustList(TrustListError::EmptyPeriod { .. }))
+    ));
     let mut list = sample_list(&keys, 1);
     list.list_id.clear();
-    assert!(matches!(list.check(), Err(Error::Malformed { .. })));
+    assert!(matches!(
+        list.check(),
+        Err(Error::TrustList(TrustListError::InvalidText {
+            member: "list_id",
+            ..
+        }))
+    ));
 }
 
 /// Edits the JSON form of the sample list, then parses it.
@@ -384,7 +424,7 @@ fn json_shape_errors_are_typed() {
         parse_edited(|c| {
             c.insert("allow_all".into(), json!(true));
         }),
-        Err(Error::Malformed { .. })
+        Err(Error::Input(InputError::UnknownMember { .. }))
     ));
     assert!(matches!(
         parse_edited(|c| {
@@ -392,28 +432,28 @@ fn json_shape_errors_are_typed() {
             i.insert("restrictions".into(), json!(["x"]));
             set_issuer(c, i);
         }),
-        Err(Error::Malformed { .. })
+        Err(Error::Input(InputError::UnknownMember { .. }))
     ));
     assert_eq!(
         parse_edited(|c| {
             c.remove("version");
         }),
-        Err(Error::MissingClaim("version"))
+        Err(Error::Jwt(JwtError::MissingClaim("version")))
     );
     assert!(matches!(
         parse_edited(|c| {
             c.insert("version".into(), json!(-1));
         }),
-        Err(Error::InvalidClaim {
+        Err(Error::Jwt(JwtError::InvalidClaim {
             claim: "version",
             ..
-        })
+        }))
     ));
     assert!(matches!(
         parse_edited(|c| {
             c.insert("issuers".into(), json!({}));
         }),
-        Err(Error::Malformed { .. })
+        Err(Error::Input(InputError::MemberType { .. }))
     ));
     assert!(matches!(
         parse_edited(|c| {
@@ -421,7 +461,7 @@ fn json_shape_errors_are_typed() {
             i.insert("municipality".into(), json!("281001"));
             set_issuer(c, i);
         }),
-        Err(Error::CheckDigitMismatch { .. })
+        Err(Error::Municipal(MunicipalError::CheckDigitMismatch { .. }))
     ));
     assert!(matches!(
         parse_edited(|c| {
@@ -429,7 +469,7 @@ fn json_shape_errors_are_typed() {
             i.insert("kind".into(), json!("bank"));
             set_issuer(c, i);
         }),
-        Err(Error::Malformed { .. })
+        Err(Error::TrustList(TrustListError::UnknownIssuerKind))
     ));
     assert!(matches!(
         parse_edited(|c| {
@@ -437,7 +477,7 @@ fn json_shape_errors_are_typed() {
             i.insert("vcts".into(), json!([""]));
             set_issuer(c, i);
         }),
-        Err(Error::InvalidClaim { claim: "vct", .. })
+        Err(Error::Jwt(JwtError::InvalidClaim { claim: "vct", .. }))
     ));
     assert!(matches!(
         parse_edited(|c| {
@@ -445,7 +485,7 @@ fn json_shape_errors_are_typed() {
             i.insert("valid_from".into(), json!("yesterday"));
             set_issuer(c, i);
         }),
-        Err(Error::Malformed { .. })
+        Err(Error::Input(InputError::MemberType { .. }))
     ));
     // A private key in the list is refused, not silently published.
     let private = SecretKey::generate_p256().unwrap().to_jwk();
@@ -455,7 +495,7 @@ fn json_shape_errors_are_typed() {
             i.insert("keys".into(), json!([private]));
             set_issuer(c, i);
         }),
-        Err(Error::PrivateKeyInPublicJwk)
+        Err(Error::Jose(JoseError::PrivateKeyInPublicJwk))
     );
 }
 
@@ -475,24 +515,26 @@ fn lookups_answer_from_the_list() {
     assert!(list.authorize(KOBE, &vct(RESIDENCY), now()).is_ok());
     assert_eq!(
         list.authorize(KOBE, &vct(MEMBERSHIP), now()).unwrap_err(),
-        Error::VctNotAllowed {
+        Error::TrustList(TrustListError::VctNotAllowed {
             issuer: KOBE.into(),
             vct: MEMBERSHIP.into()
-        }
+        })
     );
     assert_eq!(
         list.authorize("did:web:city.osaka.example", &vct(AGE), now())
             .unwrap_err(),
-        Error::UntrustedIssuer("did:web:city.osaka.example".into())
+        Error::TrustList(TrustListError::UntrustedIssuer(
+            "did:web:city.osaka.example".into()
+        ))
     );
     // Ids compare exactly: no case folding, no trailing-slash leniency.
     assert!(matches!(
         list.authorize("https://DMO.example.jp", &vct(MEMBERSHIP), now()),
-        Err(Error::UntrustedIssuer(_))
+        Err(Error::TrustList(TrustListError::UntrustedIssuer(_)))
     ));
     assert!(matches!(
         list.authorize(&format!("{DMO}/"), &vct(MEMBERSHIP), now()),
-        Err(Error::UntrustedIssuer(_))
+        Err(Error::TrustList(TrustListError::UntrustedIssuer(_)))
     ));
 
     // Kid selection.
@@ -506,22 +548,22 @@ fn lookups_answer_from_the_list() {
     );
     assert_eq!(
         list.issuer_key(KOBE, None).unwrap_err(),
-        Error::IssuerKeyIdRequired {
+        Error::TrustList(TrustListError::IssuerKeyIdRequired {
             issuer: KOBE.into(),
             keys: 2
-        }
+        })
     );
     assert_eq!(
         list.issuer_key(KOBE, Some("dmo-1")).unwrap_err(),
-        Error::UnknownIssuerKey {
+        Error::TrustList(TrustListError::UnknownIssuerKey {
             issuer: KOBE.into(),
             kid: "dmo-1".into()
-        }
+        })
     );
     assert_eq!(list.issuer_key(DMO, None).unwrap(), &keys.dmo.public_key());
     assert!(matches!(
         list.issuer_key("https://x.example", Some("key-1")),
-        Err(Error::UntrustedIssuer(_))
+        Err(Error::TrustList(TrustListError::UntrustedIssuer(_)))
     ));
 
     assert_eq!(list.municipality_of(KOBE), Some(kobe_code()));
@@ -543,21 +585,21 @@ fn issuer_period_of_trust_is_enforced() {
     assert_eq!(
         list.authorize(DMO, &membership, from.minus_seconds(1))
             .unwrap_err(),
-        Error::IssuerNotYetValid {
+        Error::TrustList(TrustListError::IssuerNotYetValid {
             issuer: DMO.into(),
             valid_from: from,
             now: from.minus_seconds(1)
-        }
+        })
     );
     let issuer = dmo.clone();
     assert!(issuer.check_valid_at(until.minus_seconds(1)).is_ok());
     assert_eq!(
         issuer.check_valid_at(until).unwrap_err(),
-        Error::IssuerExpired {
+        Error::TrustList(TrustListError::IssuerExpired {
             issuer: DMO.into(),
             valid_until: until,
             now: until
-        }
+        })
     );
 }
 
@@ -628,7 +670,9 @@ fn sd_jwt_vc_end_to_end_against_the_list() {
         assert_eq!(vc.claims()["age_over_20"], true);
         issuer
             .municipality
-            .ok_or(Error::MunicipalityCodeMissing(iss.into()))
+            .ok_or(Error::TrustList(TrustListError::MunicipalityCodeMissing(
+                iss.into(),
+            )))
     };
 
     let kobe_2 = provider.signer(&keys.kobe_2).unwrap();
@@ -639,7 +683,7 @@ fn sd_jwt_vc_end_to_end_against_the_list() {
     let mislabelled = present(issue(&*kobe_2, KOBE, "key-1", &age));
     assert!(matches!(
         decide(&mislabelled),
-        Err(Error::AlgorithmKeyMismatch { .. })
+        Err(Error::Jose(JoseError::AlgorithmKeyMismatch { .. }))
     ));
     // Signed by a stranger's P-256 key but labelled with Kobe's P-256 kid: bad signature.
     let stranger = SecretKey::generate_p256().unwrap();
@@ -649,7 +693,10 @@ fn sd_jwt_vc_end_to_end_against_the_list() {
         "key-1",
         &age,
     ));
-    assert_eq!(decide(&impostor), Err(Error::SignatureInvalid));
+    assert_eq!(
+        decide(&impostor),
+        Err(Error::Jose(JoseError::SignatureInvalid))
+    );
     // A self-made "Kobe" with its own key is not in the list.
     let forged = present(issue(
         &*provider.signer(&stranger).unwrap(),
@@ -659,15 +706,21 @@ fn sd_jwt_vc_end_to_end_against_the_list() {
     ));
     assert!(matches!(
         decide(&forged),
-        Err(Error::UnknownIssuerKey { .. })
+        Err(Error::TrustList(TrustListError::UnknownIssuerKey { .. }))
     ));
     // The DMO's genuine age credential: signed right, but the DMO may not issue ages.
     let dmo = provider.signer(&keys.dmo).unwrap();
     let dmo_age = present(issue(&*dmo, DMO, "dmo-1", &age));
-    assert!(matches!(decide(&dmo_age), Err(Error::VctNotAllowed { .. })));
+    assert!(matches!(
+        decide(&dmo_age),
+        Err(Error::TrustList(TrustListError::VctNotAllowed { .. }))
+    ));
     // An issuer not in the list at all.
     let unknown = present(issue(&*dmo, "https://unknown.example", "dmo-1", &age));
-    assert!(matches!(decide(&unknown), Err(Error::UntrustedIssuer(_))));
+    assert!(matches!(
+        decide(&unknown),
+        Err(Error::TrustList(TrustListError::UntrustedIssuer(_)))
+    ));
 }
 
 #[test]
@@ -679,12 +732,12 @@ fn oversize_truncated_and_deep_input_is_refused() {
     let oversize = "a".repeat(myna_vc_core::json::MAX_INPUT_BYTES + 1);
     assert!(matches!(
         verify(&oversize, &keys),
-        Err(Error::InputTooLarge { .. })
+        Err(Error::Input(InputError::TooLarge { .. }))
     ));
     let big_json = format!(r#"{{"list_id":"{oversize}"}}"#);
     assert!(matches!(
         TrustList::from_json(big_json.as_bytes()),
-        Err(Error::InputTooLarge { .. })
+        Err(Error::Input(InputError::TooLarge { .. }))
     ));
 
     let mut deep = json!("x");
@@ -696,12 +749,12 @@ fn oversize_truncated_and_deep_input_is_refused() {
     let deep_token = sign_raw(&Value::Object(claims), Some(TYP), &*signer);
     assert!(matches!(
         verify(&deep_token, &keys),
-        Err(Error::NestingTooDeep { .. })
+        Err(Error::Input(InputError::NestingTooDeep { .. }))
     ));
     let deep_bytes = serde_json::to_vec(&json!({ "issuers": deep })).unwrap();
     assert!(matches!(
         TrustList::from_json(&deep_bytes),
-        Err(Error::NestingTooDeep { .. })
+        Err(Error::Input(InputError::NestingTooDeep { .. }))
     ));
 
     for cut in [0, 1, 10, token.len() / 2, token.len() - 1] {
@@ -768,10 +821,10 @@ proptest! {
                 prop_assert!(list.check().is_ok());
                 prop_assert!(!list.entries[0].vcts.is_empty());
             }
-            Err(Error::Malformed { .. } | Error::InvalidDid(_) | Error::CodeLength { .. }
-                | Error::CheckDigitMismatch { .. } | Error::UnknownPrefecture(_)
-                | Error::EmptyVctList(_) | Error::InvalidClaim { .. }
-                | Error::UnsupportedDidMethod(_)) => {}
+            Err(Error::Input(_) | Error::TrustList(TrustListError::InvalidText { .. } | TrustListError::InvalidIssuerId | TrustListError::UnknownIssuerKind) | Error::Did(DidError::InvalidDid(_)) | Error::Municipal(MunicipalError::CodeLength { .. })
+                | Error::Municipal(MunicipalError::CheckDigitMismatch { .. }) | Error::Municipal(MunicipalError::UnknownPrefecture(_))
+                | Error::TrustList(TrustListError::EmptyVctList(_)) | Error::Jwt(JwtError::InvalidClaim { .. })
+                | Error::Did(DidError::UnsupportedMethod(_))) => {}
             Err(other) => prop_assert!(false, "unexpected error {other:?}"),
         }
     }

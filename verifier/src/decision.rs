@@ -9,10 +9,10 @@
 //! ```
 //! use myna_verifier::decision::{Reason, Rejection};
 //! use myna_verifier::core::Error;
-//! let r = Rejection::from_error(Error::Expired {
+//! let r = Rejection::from_error(Error::Jwt(myna_verifier::core::JwtError::Expired {
 //!     exp: myna_verifier::core::time::NumericDate::from_unix(1),
 //!     now: myna_verifier::core::time::NumericDate::from_unix(2),
-//! });
+//! }));
 //! assert_eq!(r.reason, Reason::Expired);
 //! assert_eq!(r.reason.text_en(), "The credential has expired.");
 //! assert_eq!(r.reason.text_ja(), "証明書の有効期限が切れています。");
@@ -22,7 +22,11 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 
 use myna_vc_core::time::NumericDate;
-use myna_vc_core::Error;
+use myna_vc_core::{
+    CalendarError, CompactError, ConsentError, DidError, Error, JoseError, JwtError,
+    MunicipalError, Oid4vciError, Oid4vpError, SdJwtError, SdJwtVcError, StatusListError,
+    TrustListError,
+};
 
 /// Why a presentation was refused, at the level a cashier or gate attendant can act on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
@@ -151,64 +155,122 @@ impl Reason {
     /// The reason a vc-core error means at the counter. Unknown future variants fail closed as
     /// [`Reason::Tampered`].
     pub fn of_error(error: &Error) -> Reason {
-        use Error::*;
         match error {
-            InputTooLarge { .. }
-            | NestingTooDeep { .. }
-            | Base64 { .. }
-            | Json { .. }
-            | Malformed { .. }
-            | NotAnSdJwt(_)
-            | MalformedDisclosure(_)
-            | InvalidDate(_)
-            | DateOutOfRange(_)
-            | CodeLength { .. }
-            | CodeNotDigit { .. }
-            | CheckDigitMismatch { .. }
-            | UnknownPrefecture(_) => Reason::Unreadable,
-            AlgNone
-            | UnsupportedAlgorithm(_)
-            | UnsupportedCritical(_)
-            | UnencodedPayload
-            | UnsupportedKeyType(_)
-            | UnsupportedSdAlg(_)
-            | AlgorithmKeyMismatch { .. } => Reason::UnsupportedFormat,
-            WrongType { .. } | WrongVct { .. } | SchemaViolation { .. } => {
-                Reason::WrongCredentialType
+            Error::Input(_) | Error::ClaimPath(_) => Reason::Unreadable,
+            Error::Jose(e) => Self::of_jose(e),
+            Error::Jwt(e) => match e {
+                JwtError::WrongType { .. } => Reason::WrongCredentialType,
+                JwtError::Expired { .. } => Reason::Expired,
+                JwtError::NotYetValid { .. } | JwtError::IssuedInFuture { .. } => {
+                    Reason::NotYetValid
+                }
+                JwtError::MissingClaim(_) => Reason::MissingClaim,
+                _ => Reason::Tampered,
+            },
+            Error::SdJwt(e) => Self::of_sd_jwt(e),
+            Error::SdJwtVc(
+                SdJwtVcError::WrongVct { .. } | SdJwtVcError::SchemaViolation { .. },
+            ) => Reason::WrongCredentialType,
+            Error::StatusList(e) => match e {
+                StatusListError::UriMismatch { .. } | StatusListError::IndexOutOfRange { .. } => {
+                    Reason::StatusUnavailable
+                }
+                StatusListError::InvalidUri { .. } => Reason::Unreadable,
+                _ => Reason::Tampered,
+            },
+            Error::TrustList(e) => Self::of_trust_list(e),
+            Error::Calendar(CalendarError::InvalidDate(_) | CalendarError::OutOfRange(_)) => {
+                Reason::Unreadable
             }
-            Expired { .. } => Reason::Expired,
-            NotYetValid { .. } | IssuedInFuture { .. } => Reason::NotYetValid,
-            UntrustedIssuer(_)
-            | IssuerNotYetValid { .. }
-            | IssuerExpired { .. }
-            | UnknownIssuerKey { .. }
-            | IssuerKeyIdRequired { .. } => Reason::UntrustedIssuer,
-            VctNotAllowed { .. } => Reason::IssuerNotAllowed,
-            KeyBindingMissing
-            | NonceMismatch
-            | AudienceMismatch
-            | SdHashMismatch
-            | KeyBindingStale { .. }
-            | NoHolderKey => Reason::NotBoundToRequest,
-            MissingClaim(_) => Reason::MissingClaim,
-            StatusListUriMismatch { .. } | StatusIndexOutOfRange { .. } => {
-                Reason::StatusUnavailable
+            Error::Municipal(
+                MunicipalError::CodeLength { .. }
+                | MunicipalError::CodeNotDigit { .. }
+                | MunicipalError::CheckDigitMismatch { .. }
+                | MunicipalError::UnknownPrefecture(_),
+            ) => Reason::Unreadable,
+            Error::Compact(CompactError::GateNonceMismatch) => Reason::NotBoundToRequest,
+            // Every other compact error is a QR text that does not decode.
+            Error::Compact(_) => Reason::Unreadable,
+            Error::Oid4vp(
+                Oid4vpError::MissingParameter(_)
+                | Oid4vpError::ConflictingParameters(_)
+                | Oid4vpError::InvalidParameter { .. }
+                | Oid4vpError::NoQuery,
+            ) => Reason::Unreadable,
+            Error::Consent(e) => Self::of_consent(e),
+            Error::Did(DidError::ForeignMethod | DidError::DuplicateMethodId)
+            | Error::Oid4vci(
+                Oid4vciError::DraftRequestMember(_)
+                | Oid4vciError::InvalidIssuerId { .. }
+                | Oid4vciError::UnsupportedAuthorizationDetail(_),
+            ) => Reason::Unreadable,
+            _ => Reason::Tampered,
+        }
+    }
+
+    fn of_jose(error: &JoseError) -> Reason {
+        match error {
+            JoseError::NotCompact => Reason::Unreadable,
+            JoseError::AlgNone
+            | JoseError::UnsupportedAlgorithm(_)
+            | JoseError::UnsupportedCritical(_)
+            | JoseError::UnencodedPayload
+            | JoseError::UnsupportedKeyType(_)
+            | JoseError::AlgorithmKeyMismatch { .. } => Reason::UnsupportedFormat,
+            _ => Reason::Tampered,
+        }
+    }
+
+    fn of_sd_jwt(error: &SdJwtError) -> Reason {
+        match error {
+            SdJwtError::NotAnSdJwt(_) | SdJwtError::MalformedDisclosure(_) => Reason::Unreadable,
+            SdJwtError::UnsupportedSdAlg(_) => Reason::UnsupportedFormat,
+            SdJwtError::KeyBindingMissing
+            | SdJwtError::NonceMismatch
+            | SdJwtError::AudienceMismatch
+            | SdJwtError::SdHashMismatch
+            | SdJwtError::KeyBindingStale { .. }
+            | SdJwtError::NoHolderKey => Reason::NotBoundToRequest,
+            _ => Reason::Tampered,
+        }
+    }
+
+    fn of_trust_list(error: &TrustListError) -> Reason {
+        match error {
+            TrustListError::UntrustedIssuer(_)
+            | TrustListError::IssuerNotYetValid { .. }
+            | TrustListError::IssuerExpired { .. }
+            | TrustListError::UnknownIssuerKey { .. }
+            | TrustListError::IssuerKeyIdRequired { .. } => Reason::UntrustedIssuer,
+            TrustListError::VctNotAllowed { .. } => Reason::IssuerNotAllowed,
+            TrustListError::UnknownIssuerKind
+            | TrustListError::InvalidIssuerId
+            | TrustListError::InvalidText { .. }
+            | TrustListError::EmptyPeriod { .. } => Reason::Unreadable,
+            _ => Reason::Tampered,
+        }
+    }
+
+    fn of_consent(error: &ConsentError) -> Reason {
+        match error {
+            ConsentError::Withdrawn => Reason::ConsentWithdrawn,
+            ConsentError::Paused => Reason::ConsentPaused,
+            ConsentError::Used => Reason::ConsentUsed,
+            ConsentError::NotYetValid { .. } | ConsentError::Expired { .. } => {
+                Reason::ConsentOutsidePeriod
             }
-            GateNonceMismatch => Reason::NotBoundToRequest,
-            CompactPrefix(_)
-            | CompactBase45
-            | CompactCompression(_)
-            | CompactTruncated(_)
-            | CompactTrailingData(_)
-            | CompactNotCanonical(_)
-            | MissingParameter(_)
-            | ConflictingParameters(_)
-            | InvalidParameter { .. } => Reason::Unreadable,
-            ConsentWithdrawn => Reason::ConsentWithdrawn,
-            ConsentPaused => Reason::ConsentPaused,
-            ConsentUsed => Reason::ConsentUsed,
-            ConsentNotYetValid { .. } | ConsentExpired { .. } => Reason::ConsentOutsidePeriod,
-            ConsentMismatch(_) => Reason::ConsentNotApplicable,
+            ConsentError::Mismatch(_) => Reason::ConsentNotApplicable,
+            ConsentError::InvalidId
+            | ConsentError::UnsupportedRecipient(_)
+            | ConsentError::InvalidPurpose { .. }
+            | ConsentError::UnknownUsage
+            | ConsentError::ClaimCount { .. }
+            | ConsentError::RootClaim
+            | ConsentError::DuplicateClaim
+            | ConsentError::EmptyPeriod
+            | ConsentError::UnknownState(_)
+            | ConsentError::UnknownAction
+            | ConsentError::UseByHolder => Reason::Unreadable,
             _ => Reason::Tampered,
         }
     }
@@ -260,7 +322,8 @@ impl Rejection {
     ///
     /// ```
     /// use myna_verifier::decision::{Reason, Rejection};
-    /// let r = Rejection::from_error(myna_verifier::core::Error::NonceMismatch);
+    /// use myna_verifier::core::{Error, SdJwtError};
+    /// let r = Rejection::from_error(Error::SdJwt(SdJwtError::NonceMismatch));
     /// assert_eq!(r.reason, Reason::NotBoundToRequest);
     /// ```
     pub fn from_error(error: Error) -> Self {

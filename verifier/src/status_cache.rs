@@ -135,10 +135,12 @@ impl StatusCache {
         if let Some(old) = lists.get(uri) {
             let (old_iat, new_iat) = (old.list.token().issued_at, cached.list.token().issued_at);
             if new_iat < old_iat {
-                return Err(myna_vc_core::Error::InvalidClaim {
-                    claim: "iat",
-                    detail: "the status list is older than the cached one".into(),
-                });
+                return Err(myna_vc_core::Error::Jwt(
+                    myna_vc_core::JwtError::InvalidClaim {
+                        claim: "iat",
+                        detail: "the status list is older than the cached one".into(),
+                    },
+                ));
             }
         }
         lists.insert(uri.clone(), cached);

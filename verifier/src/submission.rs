@@ -18,7 +18,7 @@ use std::collections::BTreeMap;
 use serde_json::Value;
 
 use myna_vc_core::json;
-use myna_vc_core::{Error, Result};
+use myna_vc_core::{Error, InputError, Result};
 
 /// The most credentials one submission may carry.
 pub const MAX_CREDENTIALS: usize = 16;
@@ -57,10 +57,8 @@ impl Submission {
     /// Parses the JSON `vp_token` form from raw bytes.
     pub fn from_bytes(bytes: &[u8]) -> Result<Self> {
         check_size(bytes.len())?;
-        let text = core::str::from_utf8(bytes).map_err(|_| Error::Malformed {
-            what: WHAT,
-            detail: "not valid UTF-8".into(),
-        })?;
+        let text = core::str::from_utf8(bytes)
+            .map_err(|_| Error::Input(InputError::NotUtf8 { what: WHAT }))?;
         Self::from_json(&json::parse(text.as_bytes(), WHAT)?)
     }
 
@@ -68,27 +66,23 @@ impl Submission {
     pub fn from_json(value: &Value) -> Result<Self> {
         let object = value
             .as_object()
-            .ok_or_else(|| malformed("must be a JSON object"))?;
+            .ok_or(Error::Input(InputError::NotAnObject { what: WHAT }))?;
         if object.len() > MAX_CREDENTIALS {
-            return Err(malformed("too many credentials"));
+            return Err(Error::Input(InputError::TooMany {
+                what: "credentials in a vp_token",
+                count: object.len(),
+                limit: MAX_CREDENTIALS,
+            }));
         }
         let mut presentations = BTreeMap::new();
         for (id, entry) in object {
             let single = match entry {
                 Value::Array(items) => match items.as_slice() {
                     [Value::String(one)] => one,
-                    _ => {
-                        return Err(malformed(
-                            "each entry must hold exactly one presentation string",
-                        ))
-                    }
+                    _ => return Err(one_presentation(id)),
                 },
                 Value::String(one) => one,
-                _ => {
-                    return Err(malformed(
-                        "each entry must be an array of presentation strings",
-                    ))
-                }
+                _ => return Err(one_presentation(id)),
             };
             presentations.insert(id.clone(), single.clone());
         }
@@ -139,20 +133,23 @@ impl Submission {
 /// Refuses input over vc-core's 1 MiB limit before looking at it.
 pub(crate) fn check_size(size: usize) -> Result<()> {
     if size > json::MAX_INPUT_BYTES {
-        return Err(Error::InputTooLarge {
+        return Err(Error::Input(InputError::TooLarge {
             what: WHAT,
             size,
             limit: json::MAX_INPUT_BYTES,
-        });
+        }));
     }
     Ok(())
 }
 
-fn malformed(detail: &str) -> Error {
-    Error::Malformed {
+/// The error for a `vp_token` entry that is not one presentation string (alone or in an
+/// array of one).
+fn one_presentation(query: &str) -> Error {
+    Error::Input(InputError::MemberType {
         what: WHAT,
-        detail: detail.into(),
-    }
+        member: query.chars().take(64).collect(),
+        expected: "one presentation string (alone or in an array of one)",
+    })
 }
 
 /// The nonce a presentation must be bound to, whether it may be used only once, and (for

@@ -29,7 +29,7 @@ use myna_vc_core::compact::{self, GateId, GateKey, GateNonce, InPersonChallenge}
 use myna_vc_core::dcql::DcqlQuery;
 use myna_vc_core::oid4vp::{AuthorizationRequest, ClientId, Nonce, ResponseBody, State, VpToken};
 use myna_vc_core::time::NumericDate;
-use myna_vc_core::{Error, Result};
+use myna_vc_core::{CompactError, DcqlError, Error, Oid4vpError, Result, SdJwtError};
 
 use crate::decision::{Decision, Rejection};
 use crate::policy::query::dcql_query;
@@ -63,10 +63,11 @@ pub fn submission_from_vp_token(token: &VpToken) -> Result<Submission> {
     let mut submission = Submission::default();
     for (id, presentations) in token.iter() {
         let [one] = presentations else {
-            return Err(Error::Malformed {
-                what: "vp_token",
-                detail: "each query must be answered by exactly one presentation".into(),
-            });
+            return Err(Error::Dcql(DcqlError::PresentationCount {
+                query: id.chars().take(64).collect(),
+                count: presentations.len(),
+                allowed: "exactly one",
+            }));
         };
         submission = submission.with(id, one);
     }
@@ -74,17 +75,17 @@ pub fn submission_from_vp_token(token: &VpToken) -> Result<Submission> {
 }
 
 /// Reads a `direct_post` body: the submission and the echoed `state`. An error response from
-/// the wallet (the holder declined, …) is [`Error::InvalidParameter`] naming its code.
+/// the wallet (the holder declined, …) is [`Oid4vpError::InvalidParameter`] naming its code.
 pub fn submission_from_direct_post(body: &str) -> Result<(Submission, Option<State>)> {
     match ResponseBody::from_form(body)? {
         ResponseBody::Success(response) => Ok((
             submission_from_vp_token(&response.vp_token)?,
             response.state,
         )),
-        ResponseBody::Error(error) => Err(Error::InvalidParameter {
+        ResponseBody::Error(error) => Err(Error::Oid4vp(Oid4vpError::InvalidParameter {
             name: "error",
             detail: format!("the wallet answered `{}`", error.error.as_str()),
-        }),
+        })),
     }
 }
 
@@ -114,14 +115,10 @@ pub fn submission_from_compact(policy: &dyn Policy, texts: &str) -> Result<Submi
         .collect();
     let requirements = policy.requirements();
     if parts.len() != requirements.len() {
-        return Err(Error::Malformed {
-            what: "compact presentation",
-            detail: format!(
-                "{} QR texts for {} requested credentials",
-                parts.len(),
-                requirements.len()
-            ),
-        });
+        return Err(Error::Compact(CompactError::TextCount {
+            texts: parts.len(),
+            requested: requirements.len(),
+        }));
     }
     let mut submission = Submission::default();
     for (requirement, text) in requirements.iter().zip(parts) {
@@ -175,7 +172,7 @@ impl Gate {
             .requirements()
             .first()
             .and_then(|r| submission.get(&r.id))
-            .ok_or(Error::KeyBindingMissing)?;
+            .ok_or(Error::SdJwt(SdJwtError::KeyBindingMissing))?;
         let nonce = compact::key_binding_nonce(first)?;
         let accepted = GateNonce::accept(&self.key, &self.id, &nonce, now)?;
         let challenge =

@@ -24,7 +24,7 @@ use std::sync::{Arc, RwLock};
 use myna_vc_core::crypto::{CryptoProvider, PublicKey};
 use myna_vc_core::time::NumericDate;
 use myna_vc_core::trust_list::{TrustList, VerifiedTrustList};
-use myna_vc_core::{Error, Result};
+use myna_vc_core::{Error, Result, TrustListError};
 
 /// The verifier's trust anchor: the pinned authority key and the newest verified list.
 #[derive(Debug)]
@@ -62,10 +62,10 @@ impl Trust {
         let mut current = self.current.write().unwrap_or_else(|p| p.into_inner());
         // Checked again under the lock: two concurrent updates must not roll back either.
         if version < current.version() {
-            return Err(Error::TrustListRollback {
+            return Err(Error::TrustList(TrustListError::Rollback {
                 seen: current.version(),
                 found: version,
-            });
+            }));
         }
         *current = Arc::new(list);
         Ok(version)

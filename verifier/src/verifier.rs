@@ -265,13 +265,17 @@ impl Verifier {
         let holder_key = verified
             .disclosed()
             .holder_key()?
-            .ok_or(myna_vc_core::Error::NoHolderKey)?;
+            .ok_or(myna_vc_core::Error::SdJwt(
+                myna_vc_core::SdJwtError::NoHolderKey,
+            ))?;
         let holder = holder_key.thumbprint().to_string();
         let presented_at = verified
             .disclosed()
             .key_binding()
             .map(|kb| kb.issued_at)
-            .ok_or(myna_vc_core::Error::KeyBindingMissing)?;
+            .ok_or(myna_vc_core::Error::SdJwt(
+                myna_vc_core::SdJwtError::KeyBindingMissing,
+            ))?;
         let claims: Map<String, Value> = verified
             .claims()
             .iter()
@@ -282,7 +286,9 @@ impl Verifier {
         let kb_jwt = text
             .rsplit_once('~')
             .map(|(_, kb)| key_binding_identity(kb, holder_key.allowed_algorithm()))
-            .ok_or(myna_vc_core::Error::KeyBindingMissing)?;
+            .ok_or(myna_vc_core::Error::SdJwt(
+                myna_vc_core::SdJwtError::KeyBindingMissing,
+            ))?;
         Ok(Checked {
             report: DisclosedCredential {
                 id: input.requirement.id.clone(),
@@ -405,10 +411,12 @@ fn issuer_key<'t>(
     let iss = match presentation.unverified_payload()?.get("iss") {
         Some(Value::String(iss)) => iss.clone(),
         Some(_) => {
-            return Err(Rejection::from_error(myna_vc_core::Error::InvalidClaim {
-                claim: "iss",
-                detail: "must be a string".into(),
-            }))
+            return Err(Rejection::from_error(myna_vc_core::Error::Jwt(
+                myna_vc_core::JwtError::InvalidClaim {
+                    claim: "iss",
+                    detail: "must be a string".into(),
+                },
+            )))
         }
         None => return Err(Rejection::noted(Reason::UntrustedIssuer, "no `iss`")),
     };

@@ -16,6 +16,7 @@ use myna_verifier::core::status_list::{
 };
 use myna_verifier::core::time::NumericDate;
 use myna_verifier::core::Error;
+use myna_verifier::core::{ConsentError, JoseError};
 use myna_verifier::decision::Reason;
 
 const T0: i64 = 1_795_222_800;
@@ -151,7 +152,10 @@ fn paused_withdrawn_and_used_consents_are_refused() {
     let paused = s.ask(t(30)).unwrap_err();
     assert_eq!(
         (paused.reason, paused.cause),
-        (Reason::ConsentPaused, Some(Error::ConsentPaused))
+        (
+            Reason::ConsentPaused,
+            Some(Error::Consent(ConsentError::Paused))
+        )
     );
     s.set_state(ConsentState::Active, t(40));
     assert!(s.ask(t(50)).is_ok());
@@ -209,7 +213,7 @@ fn a_consent_outside_its_scope_or_with_a_foreign_receipt_is_refused() {
         .unwrap_err();
     assert_eq!(
         err.cause,
-        Some(Error::SignatureInvalid),
+        Some(Error::Jose(JoseError::SignatureInvalid)),
         "signed by another registry"
     );
 
@@ -231,7 +235,10 @@ fn a_consent_outside_its_scope_or_with_a_foreign_receipt_is_refused() {
         .unwrap_err();
     assert_eq!(
         (err.reason, err.cause),
-        (Reason::Tampered, Some(Error::SignatureInvalid))
+        (
+            Reason::Tampered,
+            Some(Error::Jose(JoseError::SignatureInvalid))
+        )
     );
 
     // A tampered record.
@@ -261,6 +268,6 @@ fn without_cached_status_the_guard_says_no() {
         .unwrap();
     assert_eq!(
         fresh.store_status_list(&s.registry.uri, &forged, t(0)),
-        Err(Error::SignatureInvalid)
+        Err(Error::Jose(JoseError::SignatureInvalid))
     );
 }

@@ -16,6 +16,10 @@ use myna_verifier::core::sdjwt::{SdJwt, SdJwtIssuer};
 use myna_verifier::core::status_list::Status;
 use myna_verifier::core::time::Clock;
 use myna_verifier::core::Error;
+use myna_verifier::core::{
+    CompactError, InputError, JoseError, JwtError, SdJwtError, SdJwtVcError, StatusListError,
+    TrustListError,
+};
 use myna_verifier::decision::{Decision, Reason, Rejection};
 use myna_verifier::policy::age::AgeCheck;
 use myna_verifier::submission::Challenge;
@@ -140,7 +144,7 @@ fn cases() -> Vec<Case> {
                     None,
                 ))
             },
-            cause: |c| matches!(c, Some(Error::SignatureInvalid)),
+            cause: |c| matches!(c, Some(Error::Jose(JoseError::SignatureInvalid))),
         },
         Case {
             name: "tampered signature",
@@ -155,7 +159,7 @@ fn cases() -> Vec<Case> {
                 s[0] = jwt.join(".");
                 age(s.join("~"))
             },
-            cause: |c| matches!(c, Some(Error::SignatureInvalid)),
+            cause: |c| matches!(c, Some(Error::Jose(JoseError::SignatureInvalid))),
         },
         Case {
             name: "tampered disclosure (value swapped)",
@@ -167,7 +171,7 @@ fn cases() -> Vec<Case> {
                 s[1] = b64::encode(serde_json::to_vec(&json!([d[0], d[1], false])).unwrap());
                 age(s.join("~"))
             },
-            cause: |c| matches!(c, Some(Error::UnreferencedDisclosure(_))),
+            cause: |c| matches!(c, Some(Error::SdJwt(SdJwtError::UnreferencedDisclosure(_)))),
         },
         Case {
             name: "foreign disclosure added",
@@ -178,7 +182,7 @@ fn cases() -> Vec<Case> {
                 s.insert(1, b64::encode(br#"["c2FsdHNhbHQ","age_over_65",true]"#));
                 age(s.join("~"))
             },
-            cause: |c| matches!(c, Some(Error::UnreferencedDisclosure(_))),
+            cause: |c| matches!(c, Some(Error::SdJwt(SdJwtError::UnreferencedDisclosure(_)))),
         },
         Case {
             name: "duplicate disclosure",
@@ -190,7 +194,7 @@ fn cases() -> Vec<Case> {
                 s.insert(1, d);
                 age(s.join("~"))
             },
-            cause: |c| matches!(c, Some(Error::DuplicateDigest(_))),
+            cause: |c| matches!(c, Some(Error::SdJwt(SdJwtError::DuplicateDigest(_)))),
         },
         Case {
             name: "garbage disclosure",
@@ -204,7 +208,10 @@ fn cases() -> Vec<Case> {
             cause: |c| {
                 matches!(
                     c,
-                    Some(Error::Base64 { .. } | Error::MalformedDisclosure(_))
+                    Some(
+                        Error::Input(InputError::Base64 { .. })
+                            | Error::SdJwt(SdJwtError::MalformedDisclosure(_))
+                    )
                 )
             },
         },
@@ -219,7 +226,7 @@ fn cases() -> Vec<Case> {
                 s[0] = format!("{h}.{}.", jwt[1]);
                 age(s.join("~"))
             },
-            cause: |c| matches!(c, Some(Error::AlgNone)),
+            cause: |c| matches!(c, Some(Error::Jose(JoseError::AlgNone))),
         },
         Case {
             name: "unknown alg",
@@ -232,7 +239,7 @@ fn cases() -> Vec<Case> {
                 s[0] = format!("{h}.{}.{}", jwt[1], jwt[2]);
                 age(s.join("~"))
             },
-            cause: |c| matches!(c, Some(Error::UnsupportedAlgorithm(_))),
+            cause: |c| matches!(c, Some(Error::Jose(JoseError::UnsupportedAlgorithm(_)))),
         },
         Case {
             name: "wrong typ (re-signed by the real issuer as plain JWT)",
@@ -244,7 +251,7 @@ fn cases() -> Vec<Case> {
                     Some(json!({"alg": "ES256", "typ": "JWT", "kid": "k1"})),
                 )
             },
-            cause: |c| matches!(c, Some(Error::WrongType { .. })),
+            cause: |c| matches!(c, Some(Error::Jwt(JwtError::WrongType { .. }))),
         },
         Case {
             name: "expired credential",
@@ -261,7 +268,7 @@ fn cases() -> Vec<Case> {
                 );
                 age(w.present(&sd, &h, &["age_over_20"], N))
             },
-            cause: |c| matches!(c, Some(Error::Expired { .. })),
+            cause: |c| matches!(c, Some(Error::Jwt(JwtError::Expired { .. }))),
         },
         Case {
             name: "not yet valid (issued in the future)",
@@ -272,7 +279,7 @@ fn cases() -> Vec<Case> {
                     w.issue_timed(KOBE, Kind::Age, adult_age_claims(), &h, t(3_600), t(86_400));
                 age(w.present(&sd, &h, &["age_over_20"], N))
             },
-            cause: |c| matches!(c, Some(Error::IssuedInFuture { .. })),
+            cause: |c| matches!(c, Some(Error::Jwt(JwtError::IssuedInFuture { .. }))),
         },
         Case {
             name: "not yet valid (nbf in the future)",
@@ -286,7 +293,7 @@ fn cases() -> Vec<Case> {
                     None,
                 )
             },
-            cause: |c| matches!(c, Some(Error::NotYetValid { .. })),
+            cause: |c| matches!(c, Some(Error::Jwt(JwtError::NotYetValid { .. }))),
         },
         Case {
             name: "revoked",
@@ -338,7 +345,12 @@ fn cases() -> Vec<Case> {
                     Some(&*rogue),
                 ))
             },
-            cause: |c| matches!(c, Some(Error::UntrustedIssuer(_))),
+            cause: |c| {
+                matches!(
+                    c,
+                    Some(Error::TrustList(TrustListError::UntrustedIssuer(_)))
+                )
+            },
         },
         Case {
             name: "missing iss",
@@ -366,7 +378,7 @@ fn cases() -> Vec<Case> {
                     Some(&*w.issuer(OSAKA).signer),
                 ))
             },
-            cause: |c| matches!(c, Some(Error::SignatureInvalid)),
+            cause: |c| matches!(c, Some(Error::Jose(JoseError::SignatureInvalid))),
         },
         Case {
             name: "unknown kid",
@@ -378,7 +390,12 @@ fn cases() -> Vec<Case> {
                     Some(json!({"alg": "ES256", "typ": "dc+sd-jwt", "kid": "k9"})),
                 )
             },
-            cause: |c| matches!(c, Some(Error::UnknownIssuerKey { .. })),
+            cause: |c| {
+                matches!(
+                    c,
+                    Some(Error::TrustList(TrustListError::UnknownIssuerKey { .. }))
+                )
+            },
         },
         Case {
             name: "vct not allowed for that issuer (DMO issues an age credential)",
@@ -388,7 +405,12 @@ fn cases() -> Vec<Case> {
                 let (sd, _) = w.issue(DMO, Kind::Age, adult_age_claims(), &h);
                 age(w.present(&sd, &h, &["age_over_20"], N))
             },
-            cause: |c| matches!(c, Some(Error::VctNotAllowed { .. })),
+            cause: |c| {
+                matches!(
+                    c,
+                    Some(Error::TrustList(TrustListError::VctNotAllowed { .. }))
+                )
+            },
         },
         Case {
             name: "wrong credential type for the query",
@@ -398,7 +420,7 @@ fn cases() -> Vec<Case> {
                 let (sd, _) = w.issue(KOBE, Kind::Resident, resident_claims("281000", "28"), &h);
                 age(w.present(&sd, &h, &[], N))
             },
-            cause: |c| matches!(c, Some(Error::WrongVct { .. })),
+            cause: |c| matches!(c, Some(Error::SdJwtVc(SdJwtVcError::WrongVct { .. }))),
         },
         Case {
             name: "required claim not disclosed",
@@ -427,7 +449,7 @@ fn cases() -> Vec<Case> {
                     .unwrap();
                 age(present_at(&sd, &h, &["vct"], AUDIENCE, N, w.clock.now()))
             },
-            cause: |c| matches!(c, Some(Error::NotDisclosable(_))),
+            cause: |c| matches!(c, Some(Error::SdJwt(SdJwtError::NotDisclosable(_)))),
         },
         Case {
             name: "unsupported _sd_alg",
@@ -443,7 +465,7 @@ fn cases() -> Vec<Case> {
                     Some(kobe_signer(w)),
                 ))
             },
-            cause: |c| matches!(c, Some(Error::UnsupportedSdAlg(_))),
+            cause: |c| matches!(c, Some(Error::SdJwt(SdJwtError::UnsupportedSdAlg(_)))),
         },
         Case {
             name: "no cnf holder key",
@@ -457,7 +479,7 @@ fn cases() -> Vec<Case> {
                     None,
                 )
             },
-            cause: |c| matches!(c, Some(Error::NoHolderKey)),
+            cause: |c| matches!(c, Some(Error::SdJwt(SdJwtError::NoHolderKey))),
         },
         Case {
             name: "key binding missing",
@@ -467,7 +489,7 @@ fn cases() -> Vec<Case> {
                 let s = parts(&p);
                 age(format!("{}~", s[..s.len() - 1].join("~")))
             },
-            cause: |c| matches!(c, Some(Error::KeyBindingMissing)),
+            cause: |c| matches!(c, Some(Error::SdJwt(SdJwtError::KeyBindingMissing))),
         },
         Case {
             name: "key binding nonce mismatch",
@@ -477,7 +499,7 @@ fn cases() -> Vec<Case> {
                 let (sd, _) = w.issue(KOBE, Kind::Age, adult_age_claims(), &h);
                 age(w.present(&sd, &h, &["age_over_20"], "other-nonce"))
             },
-            cause: |c| matches!(c, Some(Error::NonceMismatch)),
+            cause: |c| matches!(c, Some(Error::SdJwt(SdJwtError::NonceMismatch))),
         },
         Case {
             name: "key binding audience mismatch",
@@ -494,7 +516,7 @@ fn cases() -> Vec<Case> {
                     w.clock.now(),
                 ))
             },
-            cause: |c| matches!(c, Some(Error::AudienceMismatch)),
+            cause: |c| matches!(c, Some(Error::SdJwt(SdJwtError::AudienceMismatch))),
         },
         Case {
             name: "key binding sd_hash mismatch (disclosure dropped after binding)",
@@ -507,7 +529,7 @@ fn cases() -> Vec<Case> {
                 s.remove(2);
                 age(s.join("~"))
             },
-            cause: |c| matches!(c, Some(Error::SdHashMismatch)),
+            cause: |c| matches!(c, Some(Error::SdJwt(SdJwtError::SdHashMismatch))),
         },
         Case {
             name: "key binding too old",
@@ -517,7 +539,7 @@ fn cases() -> Vec<Case> {
                 let (sd, _) = w.issue(KOBE, Kind::Age, adult_age_claims(), &h);
                 age(present_at(&sd, &h, &["age_over_20"], AUDIENCE, N, t(-600)))
             },
-            cause: |c| matches!(c, Some(Error::KeyBindingStale { .. })),
+            cause: |c| matches!(c, Some(Error::SdJwt(SdJwtError::KeyBindingStale { .. }))),
         },
         Case {
             name: "key binding from the future",
@@ -527,7 +549,7 @@ fn cases() -> Vec<Case> {
                 let (sd, _) = w.issue(KOBE, Kind::Age, adult_age_claims(), &h);
                 age(present_at(&sd, &h, &["age_over_20"], AUDIENCE, N, t(600)))
             },
-            cause: |c| matches!(c, Some(Error::IssuedInFuture { .. })),
+            cause: |c| matches!(c, Some(Error::Jwt(JwtError::IssuedInFuture { .. }))),
         },
         Case {
             name: "key binding signed by another key",
@@ -537,7 +559,7 @@ fn cases() -> Vec<Case> {
                 let (sd, _) = w.issue(KOBE, Kind::Age, adult_age_claims(), &h);
                 age(w.present(&sd, &Holder::new(), &["age_over_20"], N))
             },
-            cause: |c| matches!(c, Some(Error::SignatureInvalid)),
+            cause: |c| matches!(c, Some(Error::Jose(JoseError::SignatureInvalid))),
         },
         Case {
             name: "key binding with wrong typ",
@@ -557,7 +579,7 @@ fn cases() -> Vec<Case> {
                 .unwrap();
                 age(format!("{body}{kb}"))
             },
-            cause: |c| matches!(c, Some(Error::WrongType { .. })),
+            cause: |c| matches!(c, Some(Error::Jwt(JwtError::WrongType { .. }))),
         },
         Case {
             name: "key binding alg none",
@@ -573,7 +595,7 @@ fn cases() -> Vec<Case> {
                 );
                 age(format!("{body}{kb}"))
             },
-            cause: |c| matches!(c, Some(Error::AlgNone)),
+            cause: |c| matches!(c, Some(Error::Jose(JoseError::AlgNone))),
         },
         Case {
             name: "status index past the end of the list",
@@ -587,7 +609,12 @@ fn cases() -> Vec<Case> {
                     None,
                 )
             },
-            cause: |c| matches!(c, Some(Error::StatusIndexOutOfRange { .. })),
+            cause: |c| {
+                matches!(
+                    c,
+                    Some(Error::StatusList(StatusListError::IndexOutOfRange { .. }))
+                )
+            },
         },
         Case {
             name: "status list not cached",
@@ -616,7 +643,7 @@ fn cases() -> Vec<Case> {
                     None,
                 )
             },
-            cause: |c| matches!(c, Some(Error::InvalidClaim { .. })),
+            cause: |c| matches!(c, Some(Error::Jwt(JwtError::InvalidClaim { .. }))),
         },
         Case {
             name: "status list signed by the wrong key",
@@ -637,7 +664,7 @@ fn cases() -> Vec<Case> {
                 .unwrap();
                 assert_eq!(
                     w.verifier.store_status_list(KOBE, &uri, &forged),
-                    Err(Error::SignatureInvalid)
+                    Err(Error::Jose(JoseError::SignatureInvalid))
                 );
                 resigned(
                     w,
@@ -694,7 +721,11 @@ fn cases() -> Vec<Case> {
             cause: |c| {
                 matches!(
                     c,
-                    Some(Error::NotAnSdJwt(_) | Error::Malformed { .. } | Error::Base64 { .. })
+                    Some(
+                        Error::SdJwt(SdJwtError::NotAnSdJwt(_))
+                            | Error::Jose(JoseError::NotCompact)
+                            | Error::Input(InputError::Base64 { .. })
+                    )
                 )
             },
         },
@@ -702,7 +733,15 @@ fn cases() -> Vec<Case> {
             name: "empty presentation",
             reason: Reason::Unreadable,
             build: |_| age(String::new()),
-            cause: |c| matches!(c, Some(Error::Malformed { .. } | Error::NotAnSdJwt(_))),
+            cause: |c| {
+                matches!(
+                    c,
+                    Some(
+                        Error::Jose(JoseError::NotCompact)
+                            | Error::SdJwt(SdJwtError::NotAnSdJwt(_))
+                    )
+                )
+            },
         },
         Case {
             name: "truncated presentation",
@@ -715,10 +754,10 @@ fn cases() -> Vec<Case> {
                 matches!(
                     c,
                     Some(
-                        Error::Malformed { .. }
-                            | Error::NotAnSdJwt(_)
-                            | Error::Base64 { .. }
-                            | Error::Json { .. }
+                        Error::Jose(JoseError::NotCompact)
+                            | Error::SdJwt(SdJwtError::NotAnSdJwt(_))
+                            | Error::Input(InputError::Base64 { .. })
+                            | Error::Input(InputError::Json { .. })
                     )
                 )
             },
@@ -730,7 +769,15 @@ fn cases() -> Vec<Case> {
                 let (p, ..) = valid(w);
                 age(p[..p.len() - 20].to_owned())
             },
-            cause: |c| matches!(c, Some(Error::Malformed { .. } | Error::Base64 { .. })),
+            cause: |c| {
+                matches!(
+                    c,
+                    Some(
+                        Error::Jose(JoseError::NotCompact)
+                            | Error::Input(InputError::Base64 { .. })
+                    )
+                )
+            },
         },
         Case {
             name: "oversize presentation (> 1 MiB)",
@@ -739,7 +786,7 @@ fn cases() -> Vec<Case> {
                 let (p, ..) = valid(w);
                 age(format!("{p}{}", "A".repeat(1 << 20)))
             },
-            cause: |c| matches!(c, Some(Error::InputTooLarge { .. })),
+            cause: |c| matches!(c, Some(Error::Input(InputError::TooLarge { .. }))),
         },
         Case {
             name: "oversize vp_token (> 1 MiB)",
@@ -747,7 +794,7 @@ fn cases() -> Vec<Case> {
             build: |_| {
                 Input::Bytes(format!(r#"{{"age": ["{}"]}}"#, "A".repeat(1 << 20)).into_bytes())
             },
-            cause: |c| matches!(c, Some(Error::InputTooLarge { .. })),
+            cause: |c| matches!(c, Some(Error::Input(InputError::TooLarge { .. }))),
         },
         Case {
             name: "deeply nested vp_token",
@@ -757,7 +804,7 @@ fn cases() -> Vec<Case> {
                     format!(r#"{{"age": {}{}}}"#, "[".repeat(200), "]".repeat(200)).into_bytes(),
                 )
             },
-            cause: |c| matches!(c, Some(Error::NestingTooDeep { .. })),
+            cause: |c| matches!(c, Some(Error::Input(InputError::NestingTooDeep { .. }))),
         },
         Case {
             name: "deeply nested issuer payload",
@@ -774,13 +821,13 @@ fn cases() -> Vec<Case> {
                 s[0] = format!("{}.{deep}.{}", jwt[0], jwt[2]);
                 age(s.join("~"))
             },
-            cause: |c| matches!(c, Some(Error::NestingTooDeep { .. })),
+            cause: |c| matches!(c, Some(Error::Input(InputError::NestingTooDeep { .. }))),
         },
         Case {
             name: "invalid UTF-8 vp_token",
             reason: Reason::Unreadable,
             build: |_| Input::Bytes(b"{\"age\": [\"\xff\xfe\xfd\"]}".to_vec()),
-            cause: |c| matches!(c, Some(Error::Malformed { .. })),
+            cause: |c| matches!(c, Some(Error::Input(InputError::NotUtf8 { .. }))),
         },
         Case {
             name: "invalid UTF-8 inside the payload",
@@ -794,13 +841,13 @@ fn cases() -> Vec<Case> {
                 s[0] = format!("{}.{}.{}", jwt[0], b64::encode(bytes), jwt[2]);
                 age(s.join("~"))
             },
-            cause: |c| matches!(c, Some(Error::Json { .. })),
+            cause: |c| matches!(c, Some(Error::Input(InputError::Json { .. }))),
         },
         Case {
             name: "vp_token not an object",
             reason: Reason::Unreadable,
             build: |_| Input::Bytes(br#"["eyJ.e30.sig~"]"#.to_vec()),
-            cause: |c| matches!(c, Some(Error::Malformed { .. })),
+            cause: |c| matches!(c, Some(Error::Input(InputError::NotAnObject { .. }))),
         },
         Case {
             name: "vp_token with two presentations for one query",
@@ -809,7 +856,7 @@ fn cases() -> Vec<Case> {
                 let (p, ..) = valid(w);
                 Input::Bytes(serde_json::to_vec(&json!({"age": [p.clone(), p]})).unwrap())
             },
-            cause: |c| matches!(c, Some(Error::Malformed { .. })),
+            cause: |c| matches!(c, Some(Error::Input(InputError::MemberType { .. }))),
         },
         Case {
             name: "compact form with a wrong prefix",
@@ -818,13 +865,13 @@ fn cases() -> Vec<Case> {
                 let (p, ..) = valid(w);
                 Input::Compact(compact::encode(&p).unwrap().replacen("MV1:", "MV9:", 1))
             },
-            cause: |c| matches!(c, Some(Error::CompactPrefix(_))),
+            cause: |c| matches!(c, Some(Error::Compact(CompactError::Prefix(_)))),
         },
         Case {
             name: "compact form with bad base45",
             reason: Reason::Unreadable,
             build: |_| Input::Compact("MV1:abc".into()),
-            cause: |c| matches!(c, Some(Error::CompactBase45)),
+            cause: |c| matches!(c, Some(Error::Compact(CompactError::Base45))),
         },
         Case {
             name: "truncated compact form",
@@ -838,9 +885,9 @@ fn cases() -> Vec<Case> {
                 matches!(
                     c,
                     Some(
-                        Error::CompactCompression(_)
-                            | Error::CompactTruncated(_)
-                            | Error::CompactBase45
+                        Error::Compact(CompactError::Compression(_))
+                            | Error::Compact(CompactError::Truncated(_))
+                            | Error::Compact(CompactError::Base45)
                     )
                 )
             },
@@ -858,7 +905,7 @@ fn cases() -> Vec<Case> {
                 s[0] = jwt.join(".");
                 Input::Compact(compact::encode(&s.join("~")).unwrap())
             },
-            cause: |c| matches!(c, Some(Error::SignatureInvalid)),
+            cause: |c| matches!(c, Some(Error::Jose(JoseError::SignatureInvalid))),
         },
         Case {
             name: "gate nonce from an expired window",
@@ -870,7 +917,7 @@ fn cases() -> Vec<Case> {
                 let p = present_at(&sd, &h, &["age_over_20"], GATE, old.nonce().as_str(), t(0));
                 Input::AtGate(compact::encode(&p).unwrap())
             },
-            cause: |c| matches!(c, Some(Error::GateNonceMismatch)),
+            cause: |c| matches!(c, Some(Error::Compact(CompactError::GateNonceMismatch))),
         },
         Case {
             name: "gate presentation bound to another audience",
@@ -889,7 +936,7 @@ fn cases() -> Vec<Case> {
                 );
                 Input::AtGate(compact::encode(&p).unwrap())
             },
-            cause: |c| matches!(c, Some(Error::AudienceMismatch)),
+            cause: |c| matches!(c, Some(Error::SdJwt(SdJwtError::AudienceMismatch))),
         },
         Case {
             name: "issuer no longer trusted (trust period ended)",
@@ -900,7 +947,12 @@ fn cases() -> Vec<Case> {
                 let (p, ..) = valid(w);
                 age(p)
             },
-            cause: |c| matches!(c, Some(Error::IssuerExpired { .. })),
+            cause: |c| {
+                matches!(
+                    c,
+                    Some(Error::TrustList(TrustListError::IssuerExpired { .. }))
+                )
+            },
         },
         Case {
             name: "vp_token with a credential that was not asked for",
@@ -1086,11 +1138,11 @@ fn a_trust_list_signed_by_the_wrong_key_is_refused() {
     let pinned = world.authority.public_key();
     assert_eq!(
         Trust::new(pinned.clone(), &forged, default_provider(), t(0)).unwrap_err(),
-        Error::SignatureInvalid
+        Error::Jose(JoseError::SignatureInvalid)
     );
     assert_eq!(
         world.verifier.update_trust_list(&forged),
-        Err(Error::SignatureInvalid)
+        Err(Error::Jose(JoseError::SignatureInvalid))
     );
     assert_eq!(world.verifier.trust().version(), 1, "the pinned list stays");
 }
@@ -1102,7 +1154,10 @@ fn a_rolled_back_trust_list_is_refused() {
     assert_eq!(world.verifier.update_trust_list(&v3), Ok(3));
     assert_eq!(
         world.verifier.update_trust_list(&world.trust_token),
-        Err(Error::TrustListRollback { seen: 3, found: 1 })
+        Err(Error::TrustList(TrustListError::Rollback {
+            seen: 3,
+            found: 1
+        }))
     );
     assert!(matches!(
         world.verifier.update_trust_list(
@@ -1113,7 +1168,7 @@ fn a_rolled_back_trust_list_is_refused() {
             )
             .unwrap()
         ),
-        Err(Error::WrongType { .. })
+        Err(Error::Jwt(JwtError::WrongType { .. }))
     ));
 }
 

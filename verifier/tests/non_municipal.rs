@@ -7,6 +7,7 @@ mod common;
 use common::*;
 use myna_issuer::credential_types::Kind;
 use myna_verifier::core::Error;
+use myna_verifier::core::TrustListError;
 use myna_verifier::decision::Reason;
 use myna_verifier::policy::residency::Residency;
 
@@ -31,7 +32,7 @@ fn a_resident_credential_signed_by_the_dmo_is_refused_by_the_trust_list() {
         assert_eq!(decision.reason(), Some(Reason::IssuerNotAllowed), "{code}");
         let cause = decision.rejection().and_then(|r| r.cause.as_ref());
         assert!(
-            matches!(cause, Some(Error::VctNotAllowed { issuer, vct })
+            matches!(cause, Some(Error::TrustList(TrustListError::VctNotAllowed { issuer, vct }))
                 if issuer == DMO && vct == Kind::Resident.vct()),
             "{cause:?}"
         );

@@ -237,7 +237,7 @@ impl<S: WalletStore> Wallet<S> {
     /// wallet.change_consent(&registry, &consent.id, ConsentAction::Withdraw, now)?;
     /// let seen = check_access(&consent.record, &consent.receipt, &registry_key.public_key(),
     ///     &list(&registry)?, now);
-    /// assert!(matches!(seen, Err(myna_wallet::Error::Core(myna_vc_core::Error::ConsentWithdrawn))));
+    /// assert!(matches!(seen, Err(myna_wallet::Error::Core(myna_vc_core::Error::Consent(myna_vc_core::ConsentError::Withdrawn)))));
     /// assert_eq!(wallet.consent_holdings()?[0].state, "withdrawn");
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
@@ -409,9 +409,9 @@ impl MemoryRegistry {
     }
 
     fn lock(&self) -> Result<std::sync::MutexGuard<'_, RegistryState>> {
-        self.state
-            .lock()
-            .map_err(|_| Error::Storage("the registry was poisoned".into()))
+        self.state.lock().map_err(|_| Error::Poisoned {
+            what: "the consent registry",
+        })
     }
 
     fn free_index(state: &RegistryState) -> Result<StatusIndex> {

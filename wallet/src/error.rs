@@ -2,10 +2,35 @@
 
 /// What went wrong in the wallet. Every refusal says why; nothing here panics on bad input.
 ///
+/// Every variant has a stable [`code`](Error::code) (the npm package throws it as
+/// `error.code`); a vc-core refusal has vc-core's code (see [`myna_vc_core::Error`]).
+///
+/// | code | variant |
+/// |------|---------|
+/// | vc-core's code | [`Error::Core`] |
+/// | `card` | [`Error::Card`] (feature `card`) |
+/// | `wrong_passphrase` | [`Error::WrongPassphrase`] |
+/// | `weak_passphrase` | [`Error::WeakPassphrase`] |
+/// | `corrupt` | [`Error::Corrupt`] |
+/// | `storage` | [`Error::Storage`] |
+/// | `encode` | [`Error::Encode`] |
+/// | `poisoned` | [`Error::Poisoned`] |
+/// | `already_initialised` | [`Error::AlreadyInitialised`] |
+/// | `not_initialised` | [`Error::NotInitialised`] |
+/// | `invalid` | [`Error::Invalid`] |
+/// | `remote` | [`Error::Remote`] |
+/// | `refused` | [`Error::Refused`] |
+/// | `batch_exhausted` | [`Error::BatchExhausted`] |
+/// | `no_common_holder_key` | [`Error::NoCommonHolderKey`] |
+/// | `not_requested` | [`Error::NotRequested`] |
+/// | `not_found` | [`Error::NotFound`] |
+/// | `history_tampered` | [`Error::HistoryTampered`] |
+///
 /// ```
 /// use myna_wallet::Error;
 /// assert_eq!(Error::WrongPassphrase.to_string(),
 ///     "wrong passphrase (or the sealed data was altered)");
+/// assert_eq!(Error::WrongPassphrase.code(), "wrong_passphrase");
 /// ```
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
@@ -35,9 +60,30 @@ pub enum Error {
         /// What is wrong with it.
         detail: String,
     },
-    /// The storage backend failed.
-    #[error("storage: {0}")]
-    Storage(String),
+    /// The storage backend failed; the backend's own error is the [source](std::error::Error::source).
+    #[error("storage: {operation} failed")]
+    Storage {
+        /// What the wallet asked of the store ("open", "read", "write", …).
+        operation: &'static str,
+        /// The backend's error (a redb error for [`RedbStore`](crate::store::RedbStore)).
+        #[source]
+        source: Box<dyn std::error::Error + Send + Sync + 'static>,
+    },
+    /// A record or an export could not be encoded as JSON.
+    #[error("encoding {what} as JSON failed")]
+    Encode {
+        /// What was being encoded.
+        what: &'static str,
+        /// The encoder's error.
+        #[source]
+        source: serde_json::Error,
+    },
+    /// In-memory state is unusable because a thread panicked while holding its lock.
+    #[error("{what} is unusable: a thread panicked while holding its lock")]
+    Poisoned {
+        /// The state ("the memory store", "the registry").
+        what: &'static str,
+    },
     /// The wallet was already initialised in this store.
     #[error("the wallet is already initialised here")]
     AlreadyInitialised,
@@ -101,6 +147,49 @@ pub enum Error {
 pub type Result<T> = core::result::Result<T, Error>;
 
 impl Error {
+    /// The stable code of this error, from the table above.
+    ///
+    /// ```
+    /// use myna_wallet::Error;
+    /// assert_eq!(Error::BatchExhausted { vct: "urn:x".into() }.code(), "batch_exhausted");
+    /// let core = myna_vc_core::Error::from(myna_vc_core::JoseError::SignatureInvalid);
+    /// assert_eq!(Error::Core(core).code(), "signature_invalid");
+    /// ```
+    pub fn code(&self) -> &'static str {
+        match self {
+            Error::Core(error) => error.code(),
+            #[cfg(feature = "card")]
+            Error::Card(_) => "card",
+            Error::WrongPassphrase => "wrong_passphrase",
+            Error::WeakPassphrase { .. } => "weak_passphrase",
+            Error::Corrupt { .. } => "corrupt",
+            Error::Storage { .. } => "storage",
+            Error::Encode { .. } => "encode",
+            Error::Poisoned { .. } => "poisoned",
+            Error::AlreadyInitialised => "already_initialised",
+            Error::NotInitialised => "not_initialised",
+            Error::Invalid { .. } => "invalid",
+            Error::Remote { .. } => "remote",
+            Error::Refused(_) => "refused",
+            Error::BatchExhausted { .. } => "batch_exhausted",
+            Error::NoCommonHolderKey { .. } => "no_common_holder_key",
+            Error::NotRequested(_) => "not_requested",
+            Error::NotFound { .. } => "not_found",
+            Error::HistoryTampered(_) => "history_tampered",
+        }
+    }
+
+    /// An [`Error::Storage`] for `operation`, keeping the backend's error as the source.
+    pub fn storage(
+        operation: &'static str,
+        source: impl std::error::Error + Send + Sync + 'static,
+    ) -> Self {
+        Error::Storage {
+            operation,
+            source: Box::new(source),
+        }
+    }
+
     pub(crate) fn corrupt(what: &'static str, detail: impl Into<String>) -> Self {
         Error::Corrupt {
             what,

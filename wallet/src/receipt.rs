@@ -240,5 +240,7 @@ fn string_claim<'c>(claims: &'c Map<String, Value>, name: &'static str) -> Resul
     claims
         .get(name)
         .and_then(Value::as_str)
-        .ok_or(Error::Core(myna_vc_core::Error::MissingClaim(name)))
+        .ok_or(Error::Core(myna_vc_core::Error::Jwt(
+            myna_vc_core::JwtError::MissingClaim(name),
+        )))
 }

@@ -42,9 +42,10 @@ impl RecordCipher {
 
     /// `value` as JSON, encrypted for `table`/`key`: nonce (12 bytes) ‖ ciphertext.
     pub fn seal<T: Serialize>(&self, table: Table, key: &str, value: &T) -> Result<Vec<u8>> {
-        let json = Zeroizing::new(
-            serde_json::to_vec(value).map_err(|e| Error::Storage(format!("encode: {e}")))?,
-        );
+        let json = Zeroizing::new(serde_json::to_vec(value).map_err(|source| Error::Encode {
+            what: "a record",
+            source,
+        })?);
         let mut nonce = [0u8; 12];
         fill_random(&mut nonce)?;
         let mut out = nonce.to_vec();

@@ -96,9 +96,9 @@ impl MemoryStore {
     }
 
     fn lock(&self) -> Result<std::sync::MutexGuard<'_, Entries>> {
-        self.tables
-            .lock()
-            .map_err(|_| Error::Storage("the memory store was poisoned".into()))
+        self.tables.lock().map_err(|_| Error::Poisoned {
+            what: "the memory store",
+        })
     }
 }
 
@@ -150,10 +150,6 @@ mod redb_store {
         TableDefinition::new(table.name())
     }
 
-    fn storage(e: impl std::fmt::Display) -> Error {
-        Error::Storage(e.to_string())
-    }
-
     /// A store in one redb file: copy-on-write pages and a checksummed root, so a process
     /// killed at any point reopens to the last committed write.
     ///
@@ -173,51 +169,72 @@ mod redb_store {
     impl RedbStore {
         /// Opens (or creates) the store at `path`. Only one process may have it open.
         pub fn open(path: impl AsRef<Path>) -> Result<Self> {
-            let db = Database::create(path).map_err(storage)?;
-            let txn = db.begin_write().map_err(storage)?;
+            let db = Database::create(path).map_err(|e| Error::storage("open", e))?;
+            let txn = db
+                .begin_write()
+                .map_err(|e| Error::storage("begin a write", e))?;
             for table in Table::ALL {
-                txn.open_table(definition(table)).map_err(storage)?;
+                txn.open_table(definition(table))
+                    .map_err(|e| Error::storage("open a table", e))?;
             }
-            txn.commit().map_err(storage)?;
+            txn.commit().map_err(|e| Error::storage("commit", e))?;
             Ok(RedbStore { db })
         }
     }
 
     impl WalletStore for RedbStore {
         fn get(&self, table: Table, key: &str) -> Result<Option<Vec<u8>>> {
-            let txn = self.db.begin_read().map_err(storage)?;
-            let open = txn.open_table(definition(table)).map_err(storage)?;
-            let found = open.get(key).map_err(storage)?;
+            let txn = self
+                .db
+                .begin_read()
+                .map_err(|e| Error::storage("begin a read", e))?;
+            let open = txn
+                .open_table(definition(table))
+                .map_err(|e| Error::storage("open a table", e))?;
+            let found = open.get(key).map_err(|e| Error::storage("read", e))?;
             Ok(found.map(|guard| guard.value().to_vec()))
         }
 
         fn scan(&self, table: Table) -> Result<Vec<(String, Vec<u8>)>> {
-            let txn = self.db.begin_read().map_err(storage)?;
-            let open = txn.open_table(definition(table)).map_err(storage)?;
+            let txn = self
+                .db
+                .begin_read()
+                .map_err(|e| Error::storage("begin a read", e))?;
+            let open = txn
+                .open_table(definition(table))
+                .map_err(|e| Error::storage("open a table", e))?;
             let mut out = Vec::new();
-            for entry in open.iter().map_err(storage)? {
-                let (key, value) = entry.map_err(storage)?;
+            for entry in open.iter().map_err(|e| Error::storage("scan", e))? {
+                let (key, value) = entry.map_err(|e| Error::storage("scan", e))?;
                 out.push((key.value().to_owned(), value.value().to_vec()));
             }
             Ok(out)
         }
 
         fn write(&self, ops: Vec<WriteOp>) -> Result<()> {
-            let txn = self.db.begin_write().map_err(storage)?;
+            let txn = self
+                .db
+                .begin_write()
+                .map_err(|e| Error::storage("begin a write", e))?;
             for op in ops {
                 match op {
                     WriteOp::Put(table, key, value) => {
-                        let mut open = txn.open_table(definition(table)).map_err(storage)?;
+                        let mut open = txn
+                            .open_table(definition(table))
+                            .map_err(|e| Error::storage("open a table", e))?;
                         open.insert(key.as_str(), value.as_slice())
-                            .map_err(storage)?;
+                            .map_err(|e| Error::storage("write", e))?;
                     }
                     WriteOp::Remove(table, key) => {
-                        let mut open = txn.open_table(definition(table)).map_err(storage)?;
-                        open.remove(key.as_str()).map_err(storage)?;
+                        let mut open = txn
+                            .open_table(definition(table))
+                            .map_err(|e| Error::storage("open a table", e))?;
+                        open.remove(key.as_str())
+                            .map_err(|e| Error::storage("remove", e))?;
                     }
                 }
             }
-            txn.commit().map_err(storage)
+            txn.commit().map_err(|e| Error::storage("commit", e))
         }
     }
 }

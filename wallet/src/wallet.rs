@@ -212,7 +212,10 @@ impl<S: WalletStore> Wallet<S> {
         };
         let json = serde_json::to_vec(&export).map(Zeroizing::new);
         export.master_secret.zeroize();
-        let json = json.map_err(|e| Error::Storage(format!("export: {e}")))?;
+        let json = json.map_err(|source| Error::Encode {
+            what: "the export",
+            source,
+        })?;
         sealed::seal(&json, export_passphrase, params)
     }
 

@@ -142,7 +142,10 @@ fn a_one_time_consent_ends_after_the_reported_use() {
     .unwrap();
     s.registry.report_use(&record.terms().id, &report).unwrap();
     let err = s.access(&consent, T.plus_seconds(120)).unwrap_err();
-    assert!(matches!(core(err), CoreError::ConsentUsed));
+    assert!(matches!(
+        core(err),
+        CoreError::Consent(myna_vc_core::ConsentError::Used)
+    ));
 }
 
 #[test]
@@ -171,9 +174,15 @@ fn a_time_bound_consent_ends_at_its_end() {
     let consent = s.give(Some(end), ConsentUse::Ongoing);
     assert!(s.access(&consent, end.minus_seconds(1)).is_ok());
     let err = s.access(&consent, end).unwrap_err();
-    assert!(matches!(core(err), CoreError::ConsentExpired { .. }));
+    assert!(matches!(
+        core(err),
+        CoreError::Consent(myna_vc_core::ConsentError::Expired { .. })
+    ));
     let err = s.access(&consent, T.minus_seconds(1)).unwrap_err();
-    assert!(matches!(core(err), CoreError::ConsentNotYetValid { .. }));
+    assert!(matches!(
+        core(err),
+        CoreError::Consent(myna_vc_core::ConsentError::NotYetValid { .. })
+    ));
 }
 
 #[test]
@@ -183,7 +192,10 @@ fn a_paused_consent_ends_access_until_resumed() {
     let paused = s.change(&consent, ConsentAction::Pause);
     assert_eq!(paused.state, "paused");
     let err = s.access(&consent, T.plus_seconds(20)).unwrap_err();
-    assert!(matches!(core(err), CoreError::ConsentPaused));
+    assert!(matches!(
+        core(err),
+        CoreError::Consent(myna_vc_core::ConsentError::Paused)
+    ));
     s.change(&consent, ConsentAction::Resume);
     assert!(s.access(&consent, T.plus_seconds(30)).is_ok());
 }
@@ -194,7 +206,10 @@ fn a_withdrawn_consent_ends_access_for_good() {
     let consent = s.give(None, ConsentUse::Ongoing);
     s.change(&consent, ConsentAction::Withdraw);
     let err = s.access(&consent, T.plus_seconds(20)).unwrap_err();
-    assert!(matches!(core(err), CoreError::ConsentWithdrawn));
+    assert!(matches!(
+        core(err),
+        CoreError::Consent(myna_vc_core::ConsentError::Withdrawn)
+    ));
     let resume = s
         .wallet
         .change_consent(
@@ -204,7 +219,10 @@ fn a_withdrawn_consent_ends_access_for_good() {
             T.plus_seconds(30),
         )
         .unwrap_err();
-    assert!(matches!(core(resume), CoreError::ConsentTransition { .. }));
+    assert!(matches!(
+        core(resume),
+        CoreError::Consent(myna_vc_core::ConsentError::Transition { .. })
+    ));
     let history = s.wallet.verify_history().unwrap();
     assert!(history.iter().any(|e| matches!(&e.event,
         Event::ConsentChanged { consent: id, action } if id == &consent.id && action == "withdraw")));
@@ -229,7 +247,7 @@ fn a_replayed_action_is_refused_by_the_registry() {
     let err = s.registry.act(&id, &pause).unwrap_err();
     assert!(matches!(
         core(err),
-        CoreError::ConsentActionReplayed { last: 1, seq: 1 }
+        CoreError::Consent(myna_vc_core::ConsentError::ActionReplayed { last: 1, seq: 1 })
     ));
 }
 

@@ -152,7 +152,12 @@ fn oauth_errors_oversized_and_malformed_answers_are_typed() {
         .credential(&meta, &AccessToken::new("t"), &request)
         .unwrap_err();
     assert!(
-        matches!(err, Error::Core(myna_vc_core::Error::Json { .. })),
+        matches!(
+            err,
+            Error::Core(myna_vc_core::Error::Input(
+                myna_vc_core::InputError::Json { .. }
+            ))
+        ),
         "{err}"
     );
 }

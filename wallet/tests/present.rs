@@ -174,7 +174,9 @@ fn a_query_the_wallet_cannot_answer_is_refused_whole() {
     assert!(
         matches!(
             err,
-            Error::Core(myna_vc_core::Error::DcqlUnsatisfied { .. })
+            Error::Core(myna_vc_core::Error::Dcql(
+                myna_vc_core::DcqlError::Unsatisfied { .. }
+            ))
         ),
         "{err}"
     );

@@ -102,7 +102,12 @@ fn a_credential_from_an_unpinned_key_is_refused() {
         .receive(&issuer, &offer, None, &check, issuer.now)
         .unwrap_err();
     assert!(
-        matches!(err, Error::Core(myna_vc_core::Error::SignatureInvalid)),
+        matches!(
+            err,
+            Error::Core(myna_vc_core::Error::Jose(
+                myna_vc_core::JoseError::SignatureInvalid
+            ))
+        ),
         "{err}"
     );
 }

@@ -1,9 +1,9 @@
 //! Failures as JS `Error`s with a stable `code`.
 //!
 //! A [`Failure`] is a [`myna_vc_core::Error`], a wallet error (feature `wallet`) or a bad
-//! argument from JS. The code of an error is its variant name in `snake_case` (`SignatureInvalid` → `signature_invalid`):
-//! variant names are public API of vc-core, so the codes change only when that API does, and
-//! no hand-kept table can drift from it. Bad arguments have the code `invalid_argument`.
+//! argument from JS. Its code is the error's own stable code: [`myna_vc_core::Error::code`]
+//! (documented and tested in the table on [`myna_vc_core::Error`]) or
+//! `myna_wallet::Error::code`. Bad arguments have the code `invalid_argument`.
 
 use myna_vc_core::time::NumericDate;
 use myna_vc_core::Error;
@@ -33,25 +33,25 @@ impl Failure {
     ///
     /// ```
     /// use myna_wasm::js_error::Failure;
-    /// use myna_vc_core::Error;
-    /// assert_eq!(Failure::Core(Error::SignatureInvalid).code(), "signature_invalid");
+    /// use myna_vc_core::{Error, JoseError};
+    /// assert_eq!(Failure::Core(Error::Jose(JoseError::SignatureInvalid)).code(), "signature_invalid");
     /// assert_eq!(Failure::Argument("x".into()).code(), "invalid_argument");
     /// ```
-    pub fn code(&self) -> String {
+    pub fn code(&self) -> &'static str {
         match self {
-            Failure::Core(error) => code(error),
+            Failure::Core(error) => error.code(),
             #[cfg(feature = "wallet")]
-            Failure::Wallet(error) => variant_code(error),
-            Failure::Argument(_) => "invalid_argument".to_owned(),
+            Failure::Wallet(error) => error.code(),
+            Failure::Argument(_) => "invalid_argument",
         }
     }
 
-    /// The human-readable message.
+    /// The human-readable message, with the chain of causes (a storage error's backend error).
     pub fn message(&self) -> String {
         match self {
             Failure::Core(error) => error.to_string(),
             #[cfg(feature = "wallet")]
-            Failure::Wallet(error) => error.to_string(),
+            Failure::Wallet(error) => with_causes(error),
             Failure::Argument(message) => message.clone(),
         }
     }
@@ -70,31 +70,17 @@ impl Failure {
     }
 }
 
-/// The stable code of a core error: its variant name in `snake_case`.
-///
-/// ```
-/// use myna_vc_core::Error;
-/// assert_eq!(myna_wasm::js_error::code(&Error::ConsentPaused), "consent_paused");
-/// ```
-pub fn code(error: &Error) -> String {
-    variant_code(error)
-}
-
-/// The `snake_case` name of an enum value's variant, read from its `Debug` form.
-fn variant_code(value: &impl std::fmt::Debug) -> String {
-    let debug = format!("{value:?}");
-    let mut out = String::new();
-    for (i, c) in debug
-        .chars()
-        .take_while(char::is_ascii_alphanumeric)
-        .enumerate()
-    {
-        if c.is_ascii_uppercase() && i > 0 {
-            out.push('_');
-        }
-        out.push(c.to_ascii_lowercase());
+/// `error`'s message followed by those of its sources, `: `-separated.
+#[cfg(feature = "wallet")]
+fn with_causes(error: &dyn std::error::Error) -> String {
+    let mut message = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        message.push_str(": ");
+        message.push_str(&cause.to_string());
+        source = cause.source();
     }
-    out
+    message
 }
 
 /// Checks a JS number used as an index or a time: whole, non-negative and at most
@@ -145,19 +131,34 @@ pub(crate) fn text<'a>(obj: &'a Map<String, Value>, name: &str) -> Result<&'a st
 #[cfg(test)]
 mod tests {
     use super::*;
+    use myna_vc_core::{Error, InputError, JoseError, Oid4vciError, SdJwtError};
 
     #[test]
-    fn codes_are_snake_case_variant_names() {
-        assert_eq!(code(&Error::SignatureInvalid), "signature_invalid");
-        let too_large = Error::InputTooLarge {
-            what: "x",
-            size: 2,
-            limit: 1,
-        };
-        assert_eq!(code(&too_large), "input_too_large");
-        let grant = Error::UnsupportedGrantType("g".into());
-        assert_eq!(code(&grant), "unsupported_grant_type");
-        let dots = Error::ReservedClaimInPayload("the top level".into());
-        assert_eq!(code(&dots), "reserved_claim_in_payload");
+    fn codes_are_the_errors_own_codes() {
+        let cases = [
+            (
+                Error::Jose(JoseError::SignatureInvalid),
+                "signature_invalid",
+            ),
+            (
+                Error::Input(InputError::TooLarge {
+                    what: "x",
+                    size: 2,
+                    limit: 1,
+                }),
+                "input_too_large",
+            ),
+            (
+                Error::Oid4vci(Oid4vciError::UnsupportedGrantType("g".into())),
+                "unsupported_grant_type",
+            ),
+            (
+                Error::SdJwt(SdJwtError::ReservedClaimInPayload("the top level".into())),
+                "reserved_claim_in_payload",
+            ),
+        ];
+        for (error, code) in cases {
+            assert_eq!(Failure::Core(error).code(), code);
+        }
     }
 }

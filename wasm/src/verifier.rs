@@ -10,7 +10,7 @@ use myna_verifier::core::crypto::{default_provider, PublicKey};
 use myna_verifier::core::oid4vp::Nonce;
 use myna_verifier::core::status_list::StatusListUri;
 use myna_verifier::core::time::{Clock, NumericDate};
-use myna_verifier::core::{json, Error};
+use myna_verifier::core::{json, Error, Oid4vpError};
 use myna_verifier::decision::{Decision, Rejection};
 use myna_verifier::ledger::MemoryLedger;
 use myna_verifier::policy::catalog::{policy_from_spec, SPECS};
@@ -305,13 +305,13 @@ fn submission(policy: &dyn Policy, presentation: &str) -> Result<Submission, Err
     };
     match policy.requirements() {
         [only] => Ok(Submission::single(&only.id, &sd_jwt)),
-        several => Err(Error::InvalidParameter {
+        several => Err(Error::Oid4vp(Oid4vpError::InvalidParameter {
             name: "presentation",
             detail: format!(
                 "this policy needs {} credentials; send a vp_token object",
                 several.len()
             ),
-        }),
+        })),
     }
 }
 

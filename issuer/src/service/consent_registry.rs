@@ -242,8 +242,10 @@ fn apply(
     });
     let state = state.map_err(|err| match err {
         crate::Error::Core(
-            core @ (myna_vc_core::Error::ConsentActionReplayed { .. }
-            | myna_vc_core::Error::ConsentTransition { .. }),
+            core @ (myna_vc_core::Error::Consent(myna_vc_core::ConsentError::ActionReplayed {
+                ..
+            })
+            | myna_vc_core::Error::Consent(myna_vc_core::ConsentError::Transition { .. })),
         ) => ApiError::new(
             StatusCode::CONFLICT,
             ErrorCode::InvalidRequest,

@@ -669,11 +669,13 @@ pub(crate) fn release(shared: &Shared, token: &str, configuration: &str) -> crat
 /// code is `unsupported_grant_type`.
 pub(crate) fn parse_token_request(form: &str) -> Result<TokenRequest, ApiError> {
     TokenRequest::from_form(form).map_err(|e| match e {
-        myna_vc_core::Error::UnsupportedGrantType(_) => ApiError::new(
-            axum::http::StatusCode::BAD_REQUEST,
-            myna_vc_core::oid4vci::ErrorCode::UnsupportedGrantType,
-            e.to_string(),
-        ),
+        myna_vc_core::Error::Oid4vci(myna_vc_core::Oid4vciError::UnsupportedGrantType(_)) => {
+            ApiError::new(
+                axum::http::StatusCode::BAD_REQUEST,
+                myna_vc_core::oid4vci::ErrorCode::UnsupportedGrantType,
+                e.to_string(),
+            )
+        }
         other => ApiError::bad_request(other.to_string()),
     })
 }

@@ -6,7 +6,7 @@
 //! (`slice::as_chunks`, 1.88) than this workspace's `rust-version`. The codec is 40 lines and
 //! tested against the RFC's examples.
 
-use crate::error::{Error, Result};
+use crate::error::{CompactError, Error, Result};
 
 const ALPHABET: &[u8; 45] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:";
 
@@ -20,7 +20,7 @@ fn value(c: u8) -> Result<u32> {
         .iter()
         .position(|a| *a == c)
         .and_then(|p| u32::try_from(p).ok())
-        .ok_or(Error::CompactBase45)
+        .ok_or(Error::Compact(CompactError::Base45))
 }
 
 /// Encodes bytes: each pair `[a, b]` as `n = a*256 + b` in three symbols `c + 45d + 2025e`,
@@ -55,7 +55,7 @@ pub(crate) fn decode(text: &str) -> Result<Vec<u8>> {
         match group.len() {
             3 if n <= 0xffff => out.extend_from_slice(&[(n >> 8) as u8, (n & 0xff) as u8]),
             2 if n <= 0xff => out.push(n as u8),
-            _ => return Err(Error::CompactBase45),
+            _ => return Err(Error::Compact(CompactError::Base45)),
         }
     }
     Ok(out)
@@ -81,7 +81,11 @@ mod tests {
     fn invalid_input_is_refused() {
         // Lower case, a dangling symbol, a triple above 65535, a pair above 255.
         for bad in ["bb8", "BB8A", "GGW", "ZZ", "BB\u{e9}"] {
-            assert_eq!(decode(bad), Err(Error::CompactBase45), "{bad}");
+            assert_eq!(
+                decode(bad),
+                Err(Error::Compact(CompactError::Base45)),
+                "{bad}"
+            );
         }
     }
 

@@ -11,7 +11,7 @@ use zeroize::Zeroizing;
 
 use crate::b64;
 use crate::crypto::fill_random;
-use crate::error::{Error, Result};
+use crate::error::{CompactError, Error, JwtError, Oid4vpError, Result, SdJwtError};
 use crate::jws::Jws;
 use crate::oid4vp::Nonce;
 use crate::sdjwt::SdJwt;
@@ -63,14 +63,14 @@ impl InPersonChallenge {
 
     /// Parses the text form.
     pub fn parse(text: &str) -> Result<Self> {
-        let rest = text
-            .strip_prefix(CHALLENGE_PREFIX)
-            .ok_or(Error::CompactPrefix(
-                "an in-person challenge starts with `MVC1:`",
-            ))?;
+        let rest =
+            text.strip_prefix(CHALLENGE_PREFIX)
+                .ok_or(Error::Compact(CompactError::Prefix(
+                    "an in-person challenge starts with `MVC1:`",
+                )))?;
         let (nonce, audience) = rest
             .split_once(':')
-            .ok_or_else(|| Error::malformed("in-person challenge", "no `:` after the nonce"))?;
+            .ok_or(Error::Compact(CompactError::ChallengeWithoutAudience))?;
         InPersonChallenge::new(audience, Nonce::parse(nonce)?)
     }
 
@@ -94,10 +94,10 @@ impl fmt::Display for InPersonChallenge {
 fn check_verifier_id(id: &str) -> Result<()> {
     let printable = |c: char| c.is_ascii_graphic();
     if id.is_empty() || id.len() > MAX_VERIFIER_ID_LEN || !id.chars().all(printable) {
-        return Err(Error::InvalidParameter {
+        return Err(Error::Oid4vp(Oid4vpError::InvalidParameter {
             name: "verifier id",
             detail: format!("must be 1 to {MAX_VERIFIER_ID_LEN} printable ASCII characters"),
-        });
+        }));
     }
     Ok(())
 }
@@ -173,9 +173,11 @@ pub struct TimeWindow(u64);
 impl TimeWindow {
     /// The window containing `now` (an instant before 1970 is an error).
     pub fn containing(now: NumericDate) -> Result<Self> {
-        let secs = u64::try_from(now.as_unix()).map_err(|_| Error::InvalidClaim {
-            claim: "iat",
-            detail: "gate windows start at the Unix epoch".into(),
+        let secs = u64::try_from(now.as_unix()).map_err(|_| {
+            Error::Jwt(JwtError::InvalidClaim {
+                claim: "iat",
+                detail: "gate windows start at the Unix epoch".into(),
+            })
         })?;
         Ok(TimeWindow(secs / GATE_WINDOW_SECS))
     }
@@ -241,17 +243,17 @@ impl GateNonce {
 
     /// Checks a presented nonce against the current and the previous window at `now`
     /// (constant-time comparison), returning the matching gate nonce, or
-    /// [`Error::GateNonceMismatch`].
+    /// [`CompactError::GateNonceMismatch`](crate::CompactError::GateNonceMismatch).
     pub fn accept(key: &GateKey, gate: &GateId, presented: &str, now: NumericDate) -> Result<Self> {
         let current = TimeWindow::containing(now)?;
-        let received =
-            b64::decode(presented, "gate nonce").map_err(|_| Error::GateNonceMismatch)?;
+        let received = b64::decode(presented, "gate nonce")
+            .map_err(|_| Error::Compact(CompactError::GateNonceMismatch))?;
         for window in [current, current.previous()] {
             if bool::from(tag(key, gate, window).as_slice().ct_eq(&received)) {
                 return Ok(GateNonce::derive(key, gate, window));
             }
         }
-        Err(Error::GateNonceMismatch)
+        Err(Error::Compact(CompactError::GateNonceMismatch))
     }
 
     /// The nonce.
@@ -287,18 +289,20 @@ fn tag(key: &GateKey, gate: &GateId, window: TimeWindow) -> [u8; 16] {
 ///
 /// ```
 /// use myna_vc_core::{compact::key_binding_nonce, Error};
-/// assert!(matches!(key_binding_nonce("eyJ.eyJ.sig~"), Err(Error::KeyBindingMissing)));
+/// assert!(matches!(key_binding_nonce("eyJ.eyJ.sig~"), Err(Error::SdJwt(myna_vc_core::SdJwtError::KeyBindingMissing))));
 /// ```
 pub fn key_binding_nonce(presentation: &str) -> Result<String> {
     let sd_jwt = SdJwt::parse(presentation)?;
-    let kb_jwt = sd_jwt.kb_jwt().ok_or(Error::KeyBindingMissing)?;
+    let kb_jwt = sd_jwt
+        .kb_jwt()
+        .ok_or(Error::SdJwt(SdJwtError::KeyBindingMissing))?;
     let claims = Jws::parse(kb_jwt)?.payload_object("KB-JWT claims")?;
     match claims.get("nonce") {
         Some(serde_json::Value::String(nonce)) => Ok(nonce.clone()),
-        Some(_) => Err(Error::InvalidClaim {
+        Some(_) => Err(Error::Jwt(JwtError::InvalidClaim {
             claim: "nonce",
             detail: "must be a string".into(),
-        }),
-        None => Err(Error::MissingClaim("nonce")),
+        })),
+        None => Err(Error::Jwt(JwtError::MissingClaim("nonce"))),
     }
 }

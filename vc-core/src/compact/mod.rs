@@ -23,7 +23,7 @@
 //! let qr_text = compact::encode(presentation)?;
 //! assert!(qr_text.starts_with("MV1:"));
 //! assert_eq!(compact::decode(&qr_text)?, presentation);
-//! assert!(matches!(compact::decode("MV9:0000"), Err(Error::CompactPrefix(_))));
+//! assert!(matches!(compact::decode("MV9:0000"), Err(Error::Compact(myna_vc_core::CompactError::Prefix(_)))));
 //! # Ok::<(), Error>(())
 //! ```
 
@@ -37,7 +37,7 @@ pub use binding::{
 };
 
 use crate::deflate::{self, DeflateError};
-use crate::error::{Error, Result};
+use crate::error::{CompactError, Error, InputError, Result};
 
 /// The prefix and version of a compact presentation.
 pub const PREFIX: &str = "MV1:";
@@ -51,14 +51,14 @@ pub const MAX_PACKED_BYTES: usize = 64 * 1024;
 
 /// Compacts an SD-JWT or SD-JWT+KB presentation (`<jwt>~<disclosure>~…~[<kb-jwt>]`).
 ///
-/// Refuses a string that is not of that shape ([`Error::NotAnSdJwt`], [`Error::Base64`]), or
-/// whose base64url is not canonical ([`Error::CompactNotCanonical`]): it could not be given
+/// Refuses a string that is not of that shape ([`SdJwtError::NotAnSdJwt`](crate::SdJwtError::NotAnSdJwt), [`InputError::Base64`](crate::InputError::Base64)), or
+/// whose base64url is not canonical ([`CompactError::NotCanonical`](crate::CompactError::NotCanonical)): it could not be given
 /// back exactly.
 ///
 /// ```
 /// use myna_vc_core::{compact, Error};
-/// assert!(matches!(compact::encode("no-tilde"), Err(Error::NotAnSdJwt(_))));
-/// assert!(matches!(compact::encode("a.b~"), Err(Error::NotAnSdJwt(_))));
+/// assert!(matches!(compact::encode("no-tilde"), Err(Error::SdJwt(myna_vc_core::SdJwtError::NotAnSdJwt(_)))));
+/// assert!(matches!(compact::encode("a.b~"), Err(Error::SdJwt(myna_vc_core::SdJwtError::NotAnSdJwt(_)))));
 /// // `eB` has non-zero trailing bits: it decodes like `eA` would not round-trip.
 /// assert!(compact::encode("e30.e30.eB~").is_err());
 /// ```
@@ -66,7 +66,7 @@ pub fn encode(presentation: &str) -> Result<String> {
     crate::json::check_size("presentation", presentation.len())?;
     let packed = packing::pack(presentation)?;
     let compressed = deflate::compress(&packed, false)
-        .map_err(|_| Error::CompactCompression("the compressor failed"))?;
+        .map_err(|_| Error::Compact(CompactError::Compression("the compressor failed")))?;
     Ok(format!("{PREFIX}{}", base45::encode(&compressed)))
 }
 
@@ -74,23 +74,25 @@ pub fn encode(presentation: &str) -> Result<String> {
 ///
 /// ```
 /// use myna_vc_core::{compact, Error};
-/// assert!(matches!(compact::decode("eyJhbGciOi"), Err(Error::CompactPrefix(_))));
-/// assert!(matches!(compact::decode("MV1:abc"), Err(Error::CompactBase45)));
-/// assert!(matches!(compact::decode("MV1:"), Err(Error::CompactCompression(_))));
+/// assert!(matches!(compact::decode("eyJhbGciOi"), Err(Error::Compact(myna_vc_core::CompactError::Prefix(_)))));
+/// assert!(matches!(compact::decode("MV1:abc"), Err(Error::Compact(myna_vc_core::CompactError::Base45))));
+/// assert!(matches!(compact::decode("MV1:"), Err(Error::Compact(myna_vc_core::CompactError::Compression(_)))));
 /// ```
 pub fn decode(compact: &str) -> Result<String> {
     if compact.len() > MAX_COMPACT_CHARS {
-        return Err(Error::InputTooLarge {
+        return Err(Error::Input(InputError::TooLarge {
             what: "compact presentation",
             size: compact.len(),
             limit: MAX_COMPACT_CHARS,
-        });
+        }));
     }
     let body = compact.strip_prefix(PREFIX).ok_or_else(|| {
         if compact.starts_with("MV") {
-            Error::CompactPrefix("unsupported version (this crate reads `MV1:`)")
+            Error::Compact(CompactError::Prefix(
+                "unsupported version (this crate reads `MV1:`)",
+            ))
         } else {
-            Error::CompactPrefix("it does not start with `MV1:`")
+            Error::Compact(CompactError::Prefix("it does not start with `MV1:`"))
         }
     })?;
     let compressed = base45::decode(body)?;
@@ -101,16 +103,20 @@ pub fn decode(compact: &str) -> Result<String> {
 
 fn inflate_error(err: DeflateError) -> Error {
     match err {
-        DeflateError::TooLarge => Error::InputTooLarge {
+        DeflateError::TooLarge => Error::Input(InputError::TooLarge {
             what: "inflated compact presentation",
             size: MAX_PACKED_BYTES + 1,
             limit: MAX_PACKED_BYTES,
-        },
+        }),
         DeflateError::Compressor | DeflateError::Corrupt => {
-            Error::CompactCompression("corrupt DEFLATE data")
+            Error::Compact(CompactError::Compression("corrupt DEFLATE data"))
         }
-        DeflateError::Truncated => Error::CompactCompression("the DEFLATE stream is truncated"),
-        DeflateError::Trailing => Error::CompactCompression("bytes follow the DEFLATE stream"),
+        DeflateError::Truncated => {
+            Error::Compact(CompactError::Compression("the DEFLATE stream is truncated"))
+        }
+        DeflateError::Trailing => {
+            Error::Compact(CompactError::Compression("bytes follow the DEFLATE stream"))
+        }
     }
 }
 
@@ -140,23 +146,26 @@ mod tests {
         trailing.push(0);
         assert_eq!(
             decode(&craft(&trailing)),
-            Err(Error::CompactTrailingData(1))
+            Err(Error::Compact(CompactError::TrailingData(1)))
         );
         for cut in 0..packed.len() {
             let err = decode(&craft(&packed[..cut])).unwrap_err();
-            assert!(matches!(err, Error::CompactTruncated(_)), "{cut}: {err:?}");
+            assert!(
+                matches!(err, Error::Compact(CompactError::Truncated(_))),
+                "{cut}: {err:?}"
+            );
         }
         let mut flags = packed.clone();
         flags[0] |= 0x80;
         assert!(matches!(
             decode(&craft(&flags)),
-            Err(Error::Malformed { .. })
+            Err(Error::Compact(CompactError::UnknownFlags(_)))
         ));
         // A length of 0 written in two bytes, and a four-byte length.
         for bad_length in [vec![0u8, 0x80, 0x00], vec![0u8, 0xff, 0xff, 0xff, 0x01]] {
             assert!(matches!(
                 decode(&craft(&bad_length)),
-                Err(Error::Malformed { .. })
+                Err(Error::Compact(CompactError::BadLength { .. }))
             ));
         }
     }
@@ -168,10 +177,10 @@ mod tests {
         assert!(text.len() < 2_000, "the bomb is small: {}", text.len());
         assert!(matches!(
             decode(&text),
-            Err(Error::InputTooLarge {
+            Err(Error::Input(InputError::TooLarge {
                 limit: MAX_PACKED_BYTES,
                 ..
-            })
+            }))
         ));
     }
 
@@ -182,7 +191,9 @@ mod tests {
         let text = format!("{PREFIX}{}", base45::encode(&compressed));
         assert_eq!(
             decode(&text),
-            Err(Error::CompactCompression("bytes follow the DEFLATE stream"))
+            Err(Error::Compact(CompactError::Compression(
+                "bytes follow the DEFLATE stream"
+            )))
         );
     }
 }

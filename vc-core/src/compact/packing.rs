@@ -15,7 +15,7 @@
 //! takes 60 lines to read with every bound checked.
 
 use crate::b64;
-use crate::error::{Error, Result};
+use crate::error::{CompactError, Error, InputError, Result, SdJwtError};
 
 /// What the packing is called in errors.
 const WHAT: &str = "compact presentation";
@@ -31,7 +31,9 @@ pub(crate) fn pack(presentation: &str) -> Result<Vec<u8>> {
     let mut parts: Vec<&str> = presentation.split('~').collect();
     let kb_jwt = parts.pop().filter(|kb| !kb.is_empty());
     let Some((jwt, disclosures)) = parts.split_first() else {
-        return Err(Error::NotAnSdJwt("no `~` separator".into()));
+        return Err(Error::SdJwt(SdJwtError::NotAnSdJwt(
+            "no `~` separator".into(),
+        )));
     };
     let mut out = vec![if kb_jwt.is_some() { HAS_KB_JWT } else { 0 }];
     pack_jws(&mut out, jwt, "the issuer-signed JWT")?;
@@ -48,7 +50,9 @@ pub(crate) fn pack(presentation: &str) -> Result<Vec<u8>> {
 fn pack_jws(out: &mut Vec<u8>, jws: &str, what: &'static str) -> Result<()> {
     let parts: Vec<&str> = jws.split('.').collect();
     let [header, payload, signature] = parts.as_slice() else {
-        return Err(Error::NotAnSdJwt(format!("{what} is not a compact JWS")));
+        return Err(Error::SdJwt(SdJwtError::NotAnSdJwt(format!(
+            "{what} is not a compact JWS"
+        ))));
     };
     for part in [header, payload, signature] {
         push_field(out, part, what)?;
@@ -59,7 +63,7 @@ fn pack_jws(out: &mut Vec<u8>, jws: &str, what: &'static str) -> Result<()> {
 fn push_field(out: &mut Vec<u8>, text: &str, what: &'static str) -> Result<()> {
     let bytes = b64::decode(text, what)?;
     if b64::encode(&bytes) != text {
-        return Err(Error::CompactNotCanonical(what));
+        return Err(Error::Compact(CompactError::NotCanonical(what)));
     }
     push_varint(out, bytes.len())?;
     out.extend_from_slice(&bytes);
@@ -68,11 +72,11 @@ fn push_field(out: &mut Vec<u8>, text: &str, what: &'static str) -> Result<()> {
 
 fn push_varint(out: &mut Vec<u8>, value: usize) -> Result<()> {
     if value > MAX_VARINT {
-        return Err(Error::InputTooLarge {
+        return Err(Error::Input(InputError::TooLarge {
             what: WHAT,
             size: value,
             limit: MAX_VARINT,
-        });
+        }));
     }
     let mut rest = value;
     loop {
@@ -91,7 +95,7 @@ pub(crate) fn unpack(packed: &[u8]) -> Result<String> {
     let mut reader = Reader { rest: packed };
     let flags = reader.byte("the flags")?;
     if flags & !HAS_KB_JWT != 0 {
-        return Err(Error::malformed(WHAT, "unknown flag bits are set"));
+        return Err(Error::Compact(CompactError::UnknownFlags(flags)));
     }
     let mut out = reader.jws("the issuer-signed JWT")?;
     out.push('~');
@@ -104,7 +108,9 @@ pub(crate) fn unpack(packed: &[u8]) -> Result<String> {
         out.push_str(&reader.jws("the KB-JWT")?);
     }
     if !reader.rest.is_empty() {
-        return Err(Error::CompactTrailingData(reader.rest.len()));
+        return Err(Error::Compact(CompactError::TrailingData(
+            reader.rest.len(),
+        )));
     }
     Ok(out)
 }
@@ -118,7 +124,7 @@ impl<'a> Reader<'a> {
         let (first, rest) = self
             .rest
             .split_first()
-            .ok_or(Error::CompactTruncated(what))?;
+            .ok_or(Error::Compact(CompactError::Truncated(what)))?;
         self.rest = rest;
         Ok(*first)
     }
@@ -130,18 +136,24 @@ impl<'a> Reader<'a> {
             value |= usize::from(byte & 0x7f) << shift;
             if byte & 0x80 == 0 {
                 if byte == 0 && shift > 0 {
-                    return Err(Error::malformed(WHAT, "a length is not minimally encoded"));
+                    return Err(Error::Compact(CompactError::BadLength {
+                        what,
+                        problem: "it is not minimally encoded",
+                    }));
                 }
                 return Ok(value);
             }
         }
-        Err(Error::malformed(WHAT, "a length is longer than 3 bytes"))
+        Err(Error::Compact(CompactError::BadLength {
+            what,
+            problem: "it is longer than 3 bytes",
+        }))
     }
 
     fn field(&mut self, what: &'static str) -> Result<&'a [u8]> {
         let len = self.varint(what)?;
         if len > self.rest.len() {
-            return Err(Error::CompactTruncated(what));
+            return Err(Error::Compact(CompactError::Truncated(what)));
         }
         let (field, rest) = self.rest.split_at(len);
         self.rest = rest;

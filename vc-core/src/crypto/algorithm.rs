@@ -1,4 +1,4 @@
-use crate::error::{Error, Result};
+use crate::error::{Error, JoseError, Result};
 
 /// The JWS algorithms this crate implements (RFC 7518, RFC 8037).
 ///
@@ -30,15 +30,17 @@ impl Algorithm {
         }
     }
 
-    /// Parses an `alg` header value. `none` is [`Error::AlgNone`], anything else unknown is
-    /// [`Error::UnsupportedAlgorithm`].
+    /// Parses an `alg` header value. `none` is [`JoseError::AlgNone`](crate::JoseError::AlgNone), anything else unknown is
+    /// [`JoseError::UnsupportedAlgorithm`](crate::JoseError::UnsupportedAlgorithm).
     pub fn from_jose_name(name: &str) -> Result<Self> {
         match name {
             "ES256" => Ok(Algorithm::Es256),
             "EdDSA" | "Ed25519" => Ok(Algorithm::EdDsa),
             "RS256" => Ok(Algorithm::Rs256),
-            n if n.eq_ignore_ascii_case("none") => Err(Error::AlgNone),
-            other => Err(Error::UnsupportedAlgorithm(truncate(other))),
+            n if n.eq_ignore_ascii_case("none") => Err(Error::Jose(JoseError::AlgNone)),
+            other => Err(Error::Jose(JoseError::UnsupportedAlgorithm(truncate(
+                other,
+            )))),
         }
     }
 }

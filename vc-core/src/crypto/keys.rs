@@ -4,7 +4,7 @@ use p256::elliptic_curve::sec1::ToEncodedPoint;
 use zeroize::Zeroizing;
 
 use super::Algorithm;
-use crate::error::{Error, Result};
+use crate::error::{Error, JoseError, Result};
 
 /// A P-256 public key, checked to be a point on the curve when it was built.
 ///
@@ -26,9 +26,9 @@ impl P256PublicKey {
     /// From the affine coordinates (the JWK `x` and `y`), each 32 bytes big-endian.
     pub fn from_coordinates(x: &[u8], y: &[u8]) -> Result<Self> {
         if x.len() != 32 || y.len() != 32 {
-            return Err(Error::InvalidKey(
+            return Err(Error::Jose(JoseError::InvalidKey(
                 "P-256 coordinates must be 32 bytes each".into(),
-            ));
+            )));
         }
         let mut sec1 = [0u8; 65];
         sec1[0] = 4;
@@ -46,15 +46,17 @@ impl P256PublicKey {
             (Some(2 | 3), 33) | (Some(4), 65)
         );
         if !standard {
-            return Err(Error::InvalidKey(
+            return Err(Error::Jose(JoseError::InvalidKey(
                 "P-256 points are 33-byte compressed (02/03) or 65-byte uncompressed (04)".into(),
-            ));
+            )));
         }
         let point = p256::PublicKey::from_sec1_bytes(bytes)
-            .map_err(|_| Error::InvalidKey("not a point on P-256".into()))?;
+            .map_err(|_| Error::Jose(JoseError::InvalidKey("not a point on P-256".into())))?;
         let encoded = point.to_encoded_point(false);
         let (Some(x), Some(y)) = (encoded.x(), encoded.y()) else {
-            return Err(Error::InvalidKey("P-256 point at infinity".into()));
+            return Err(Error::Jose(JoseError::InvalidKey(
+                "P-256 point at infinity".into(),
+            )));
         };
         let mut key = P256PublicKey {
             x: [0; 32],
@@ -107,9 +109,9 @@ impl Ed25519PublicKey {
     pub fn from_bytes(bytes: &[u8]) -> Result<Self> {
         let array: [u8; 32] = bytes
             .try_into()
-            .map_err(|_| Error::InvalidKey("Ed25519 keys are 32 bytes".into()))?;
+            .map_err(|_| Error::Jose(JoseError::InvalidKey("Ed25519 keys are 32 bytes".into())))?;
         ed25519_dalek::VerifyingKey::from_bytes(&array)
-            .map_err(|_| Error::InvalidKey("not an Ed25519 point".into()))?;
+            .map_err(|_| Error::Jose(JoseError::InvalidKey("not an Ed25519 point".into())))?;
         Ok(Ed25519PublicKey(array))
     }
 
@@ -143,18 +145,20 @@ impl RsaPublicKey {
         let e = strip_leading_zeros(e);
         let bits = n.len() * 8 - n.first().map_or(8, |b| b.leading_zeros() as usize);
         if !(RSA_MIN_BITS..=RSA_MAX_BITS).contains(&bits) {
-            return Err(Error::InvalidKey(format!(
+            return Err(Error::Jose(JoseError::InvalidKey(format!(
                 "RSA modulus of {bits} bits; {RSA_MIN_BITS} to {RSA_MAX_BITS} are accepted"
-            )));
+            ))));
         }
         if n.last().is_some_and(|b| b & 1 == 0) {
-            return Err(Error::InvalidKey("RSA modulus must be odd".into()));
+            return Err(Error::Jose(JoseError::InvalidKey(
+                "RSA modulus must be odd".into(),
+            )));
         }
         let e_ok = !e.is_empty() && e.len() <= 4 && e.last().is_some_and(|b| b & 1 == 1);
         if !e_ok || e == [1] {
-            return Err(Error::InvalidKey(
+            return Err(Error::Jose(JoseError::InvalidKey(
                 "RSA exponent must be odd, above 1 and at most 32 bits".into(),
-            ));
+            )));
         }
         Ok(RsaPublicKey {
             n: n.to_vec(),
@@ -289,7 +293,7 @@ impl SecretKey {
     /// A P-256 key from its 32-byte scalar (the JWK `d`).
     pub fn p256_from_bytes(d: &[u8]) -> Result<Self> {
         let secret = p256::SecretKey::from_slice(d)
-            .map_err(|_| Error::InvalidKey("not a P-256 private scalar".into()))?;
+            .map_err(|_| Error::Jose(JoseError::InvalidKey("not a P-256 private scalar".into())))?;
         let public =
             P256PublicKey::from_sec1(secret.public_key().to_encoded_point(false).as_bytes())?;
         let mut bytes = Zeroizing::new([0u8; 32]);
@@ -299,10 +303,9 @@ impl SecretKey {
 
     /// An Ed25519 key from its 32-byte seed (the JWK `d`).
     pub fn ed25519_from_seed(seed: &[u8]) -> Result<Self> {
-        let array: Zeroizing<[u8; 32]> = Zeroizing::new(
-            seed.try_into()
-                .map_err(|_| Error::InvalidKey("Ed25519 seeds are 32 bytes".into()))?,
-        );
+        let array: Zeroizing<[u8; 32]> = Zeroizing::new(seed.try_into().map_err(|_| {
+            Error::Jose(JoseError::InvalidKey("Ed25519 seeds are 32 bytes".into()))
+        })?);
         let signing = ed25519_dalek::SigningKey::from_bytes(&array);
         let public = Ed25519PublicKey::from_bytes(signing.verifying_key().as_bytes())?;
         Ok(SecretKey::Ed25519 {

@@ -36,7 +36,7 @@ pub use native::AwsLc;
 #[cfg(feature = "ring")]
 pub use native::Ring;
 
-use crate::error::{Error, Result};
+use crate::error::{Error, JoseError, Result};
 
 /// Something that signs with one key: a software key, a phone's secure element, a card.
 ///
@@ -65,7 +65,7 @@ pub trait CryptoProvider: Send + Sync + core::fmt::Debug {
     /// Checks that `signature` is a valid `alg` signature of `message` by `key`.
     ///
     /// Fails closed: an algorithm that does not belong to the key's type is
-    /// [`Error::AlgorithmKeyMismatch`] before any arithmetic is done.
+    /// [`JoseError::AlgorithmKeyMismatch`](crate::JoseError::AlgorithmKeyMismatch) before any arithmetic is done.
     fn verify(
         &self,
         alg: Algorithm,
@@ -116,13 +116,13 @@ pub(crate) fn check_alg_for_key(alg: Algorithm, key: &PublicKey) -> Result<()> {
     if key.allowed_algorithm() == alg {
         return Ok(());
     }
-    Err(Error::AlgorithmKeyMismatch {
+    Err(Error::Jose(JoseError::AlgorithmKeyMismatch {
         alg: alg.jose_name(),
         key_type: key.type_name(),
-    })
+    }))
 }
 
 /// Fills `buf` from the operating system's CSPRNG (the browser's on wasm32).
 pub fn fill_random(buf: &mut [u8]) -> Result<()> {
-    getrandom::getrandom(buf).map_err(|_| Error::Randomness)
+    getrandom::getrandom(buf).map_err(|_| Error::Jose(JoseError::Randomness))
 }

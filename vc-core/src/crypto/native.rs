@@ -2,7 +2,7 @@
 //! writes both and they cannot drift apart; the benchmark `provider` measures them side by side.
 
 use super::{check_alg_for_key, Algorithm, CryptoProvider, PublicKey, SecretKey, Signer};
-use crate::error::{Error, Result};
+use crate::error::{Error, JoseError, Result};
 
 macro_rules! native_provider {
     ($(#[$doc:meta])* $name:ident, $label:literal, $backend:ident, $ecdsa_from_parts:expr) => {
@@ -35,7 +35,7 @@ macro_rules! native_provider {
                     PublicKey::Rsa(k) => s::RsaPublicKeyComponents { n: k.n(), e: k.e() }
                         .verify(&s::RSA_PKCS1_2048_8192_SHA256, message, sig),
                 };
-                outcome.map_err(|_| Error::SignatureInvalid)
+                outcome.map_err(|_| Error::Jose(JoseError::SignatureInvalid))
             }
 
             fn signer(&self, key: &SecretKey) -> Result<Box<dyn Signer>> {
@@ -44,12 +44,12 @@ macro_rules! native_provider {
                 match key {
                     SecretKey::P256 { d, public: p } => {
                         let pair: s::EcdsaKeyPair = $ecdsa_from_parts(d.as_ref(), &p.to_sec1_uncompressed())
-                            .map_err(|e| Error::InvalidKey(format!("{e}")))?;
+                            .map_err(|e| Error::Jose(JoseError::InvalidKey(format!("{e}"))))?;
                         Ok(Box::new(NativeP256 { pair, public }))
                     }
                     SecretKey::Ed25519 { seed, public: p } => {
                         let pair = s::Ed25519KeyPair::from_seed_and_public_key(seed.as_ref(), p.as_bytes())
-                            .map_err(|e| Error::InvalidKey(format!("{e}")))?;
+                            .map_err(|e| Error::Jose(JoseError::InvalidKey(format!("{e}"))))?;
                         Ok(Box::new(NativeEd25519 { pair, public }))
                     }
                 }
@@ -73,7 +73,7 @@ macro_rules! native_provider {
                 let sig = self
                     .pair
                     .sign(&rng, message)
-                    .map_err(|_| Error::Crypto("ECDSA signing failed".into()))?;
+                    .map_err(|_| Error::Jose(JoseError::Crypto("ECDSA signing failed".into())))?;
                 Ok(sig.as_ref().to_vec())
             }
         }

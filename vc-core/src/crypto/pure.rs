@@ -6,7 +6,7 @@
 use p256::ecdsa::signature::{Signer as _, Verifier as _};
 
 use super::{check_alg_for_key, Algorithm, CryptoProvider, PublicKey, SecretKey, Signer};
-use crate::error::{Error, Result};
+use crate::error::{Error, JoseError, Result};
 
 /// The pure-Rust [`CryptoProvider`].
 ///
@@ -30,30 +30,33 @@ impl CryptoProvider for PureRust {
         match key {
             PublicKey::P256(k) => {
                 let vk = p256::ecdsa::VerifyingKey::from_sec1_bytes(&k.to_sec1_uncompressed())
-                    .map_err(|_| Error::InvalidKey("not a point on P-256".into()))?;
-                let sig =
-                    p256::ecdsa::Signature::from_slice(sig).map_err(|_| Error::SignatureInvalid)?;
+                    .map_err(|_| {
+                        Error::Jose(JoseError::InvalidKey("not a point on P-256".into()))
+                    })?;
+                let sig = p256::ecdsa::Signature::from_slice(sig)
+                    .map_err(|_| Error::Jose(JoseError::SignatureInvalid))?;
                 vk.verify(message, &sig)
-                    .map_err(|_| Error::SignatureInvalid)
+                    .map_err(|_| Error::Jose(JoseError::SignatureInvalid))
             }
             PublicKey::Ed25519(k) => {
-                let vk = ed25519_dalek::VerifyingKey::from_bytes(k.as_bytes())
-                    .map_err(|_| Error::InvalidKey("not an Ed25519 point".into()))?;
+                let vk = ed25519_dalek::VerifyingKey::from_bytes(k.as_bytes()).map_err(|_| {
+                    Error::Jose(JoseError::InvalidKey("not an Ed25519 point".into()))
+                })?;
                 let sig = ed25519_dalek::Signature::from_slice(sig)
-                    .map_err(|_| Error::SignatureInvalid)?;
+                    .map_err(|_| Error::Jose(JoseError::SignatureInvalid))?;
                 vk.verify(message, &sig)
-                    .map_err(|_| Error::SignatureInvalid)
+                    .map_err(|_| Error::Jose(JoseError::SignatureInvalid))
             }
             PublicKey::Rsa(k) => {
                 let n = rsa::BigUint::from_bytes_be(k.n());
                 let e = rsa::BigUint::from_bytes_be(k.e());
                 let pk = rsa::RsaPublicKey::new(n, e)
-                    .map_err(|e| Error::InvalidKey(format!("RSA: {e}")))?;
+                    .map_err(|e| Error::Jose(JoseError::InvalidKey(format!("RSA: {e}"))))?;
                 let vk = rsa::pkcs1v15::VerifyingKey::<sha2::Sha256>::new(pk);
-                let sig =
-                    rsa::pkcs1v15::Signature::try_from(sig).map_err(|_| Error::SignatureInvalid)?;
+                let sig = rsa::pkcs1v15::Signature::try_from(sig)
+                    .map_err(|_| Error::Jose(JoseError::SignatureInvalid))?;
                 vk.verify(message, &sig)
-                    .map_err(|_| Error::SignatureInvalid)
+                    .map_err(|_| Error::Jose(JoseError::SignatureInvalid))
             }
         }
     }
@@ -61,8 +64,9 @@ impl CryptoProvider for PureRust {
     fn signer(&self, key: &SecretKey) -> Result<Box<dyn Signer>> {
         match key {
             SecretKey::P256 { d, public } => {
-                let sk = p256::ecdsa::SigningKey::from_slice(d.as_ref())
-                    .map_err(|_| Error::InvalidKey("not a P-256 private scalar".into()))?;
+                let sk = p256::ecdsa::SigningKey::from_slice(d.as_ref()).map_err(|_| {
+                    Error::Jose(JoseError::InvalidKey("not a P-256 private scalar".into()))
+                })?;
                 Ok(Box::new(PureP256 {
                     key: sk,
                     public: PublicKey::P256(public.clone()),
@@ -93,7 +97,7 @@ impl Signer for PureP256 {
         let sig: p256::ecdsa::Signature = self
             .key
             .try_sign(message)
-            .map_err(|e| Error::Crypto(e.to_string()))?;
+            .map_err(|e| Error::Jose(JoseError::Crypto(e.to_string())))?;
         Ok(sig.to_bytes().to_vec())
     }
 }

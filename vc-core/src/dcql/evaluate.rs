@@ -7,7 +7,7 @@ use serde_json::{Map, Value};
 
 use super::{ClaimQuery, CredentialQuery, DcqlQuery, Format, QueryId};
 use crate::claim_path::ClaimPath;
-use crate::error::{Error, Result};
+use crate::error::{DcqlError, Error, JwtError, Result};
 use crate::sdjwt::SdJwt;
 use crate::sdjwt_vc::{Vct, VerifiedCredential};
 
@@ -97,12 +97,12 @@ impl HeldCredential {
         let vct = match claims.get("vct") {
             Some(Value::String(vct)) => Vct::parse(vct)?,
             Some(_) => {
-                return Err(Error::InvalidClaim {
+                return Err(Error::Jwt(JwtError::InvalidClaim {
                     claim: "vct",
                     detail: "must be a string".into(),
-                })
+                }))
             }
-            None => return Err(Error::MissingClaim("vct")),
+            None => return Err(Error::Jwt(JwtError::MissingClaim("vct"))),
         };
         Ok(HeldCredential { vct, claims })
     }
@@ -176,7 +176,7 @@ pub type Presented<'a> = BTreeMap<String, Vec<CredentialView<'a>>>;
 
 impl CredentialQuery {
     /// The claims `credential` must disclose to satisfy this query, or
-    /// [`Error::DcqlUnsatisfied`] saying why it cannot ([`Error::DcqlUnsupportedFormat`] for
+    /// [`DcqlError::Unsatisfied`](crate::DcqlError::Unsatisfied) saying why it cannot ([`DcqlError::UnsupportedFormat`](crate::DcqlError::UnsupportedFormat) for
     /// formats other than `dc+sd-jwt`).
     ///
     /// Rules (§6.4.1): the `vct` must be one of `meta.vct_values`; a holder binding is needed
@@ -239,10 +239,10 @@ impl CredentialQuery {
         match &self.format {
             Format::SdJwtVc { vct_values } if vct_values.contains(vct) => Ok(()),
             Format::SdJwtVc { .. } => Err(self.unsatisfied("the credential type is not requested")),
-            Format::Other { format, .. } => Err(Error::DcqlUnsupportedFormat {
+            Format::Other { format, .. } => Err(Error::Dcql(DcqlError::UnsupportedFormat {
                 credential: self.id.0.clone(),
                 format: super::shorten(format),
-            }),
+            })),
         }
     }
 
@@ -284,10 +284,10 @@ impl CredentialQuery {
     }
 
     fn unsatisfied(&self, reason: &str) -> Error {
-        Error::DcqlUnsatisfied {
+        Error::Dcql(DcqlError::Unsatisfied {
             query: self.id.0.clone(),
             reason: reason.to_owned(),
-        }
+        })
     }
 
     /// The first of the wallet's credentials that satisfies this query, with its claims. The
@@ -297,7 +297,7 @@ impl CredentialQuery {
         for (index, credential) in wallet.iter().enumerate() {
             match self.evaluate(credential) {
                 Ok(selection) => return Ok((index, selection)),
-                Err(err @ Error::DcqlUnsupportedFormat { .. }) => return Err(err),
+                Err(err @ Error::Dcql(DcqlError::UnsupportedFormat { .. })) => return Err(err),
                 Err(err) if self.check_type(credential.vct).is_ok() => failure = err,
                 Err(_) => {}
             }
@@ -331,7 +331,7 @@ impl DcqlQuery {
     /// let answers = query.select(&wallet)?;
     /// assert_eq!(answers.len(), 1);
     /// assert_eq!(answers[0].query.as_str(), "resident");
-    /// assert!(matches!(query.select(&[]), Err(Error::DcqlUnsatisfied { .. })));
+    /// assert!(matches!(query.select(&[]), Err(Error::Dcql(myna_vc_core::DcqlError::Unsatisfied { .. }))));
     /// # Ok::<(), Error>(())
     /// ```
     pub fn select(&self, wallet: &[CredentialView<'_>]) -> Result<Vec<Answer>> {
@@ -349,7 +349,7 @@ impl DcqlQuery {
             self.position(id)
                 .and_then(|i| results.get(i))
                 .and_then(|r| r.as_ref().err().cloned())
-                .unwrap_or(Error::DcqlMissingPresentation(id.0.clone()))
+                .unwrap_or(Error::Dcql(DcqlError::MissingPresentation(id.0.clone())))
         })?;
         let mut answers = Vec::new();
         for (query, result) in self.credentials.iter().zip(results) {
@@ -385,34 +385,36 @@ impl DcqlQuery {
     /// query.check_presented(&Presented::from([("age".to_owned(), vec![view])]))?;
     /// let view = CredentialView { vct: &vct, claims: minor.as_object().unwrap(), holder_binding: true };
     /// let err = query.check_presented(&Presented::from([("age".to_owned(), vec![view])])).unwrap_err();
-    /// assert!(matches!(err, Error::DcqlUnsatisfied { .. }));
-    /// assert!(matches!(query.check_presented(&Presented::new()), Err(Error::DcqlMissingPresentation(_))));
+    /// assert!(matches!(err, Error::Dcql(myna_vc_core::DcqlError::Unsatisfied { .. })));
+    /// assert!(matches!(query.check_presented(&Presented::new()), Err(Error::Dcql(myna_vc_core::DcqlError::MissingPresentation(_)))));
     /// # Ok::<(), Error>(())
     /// ```
     pub fn check_presented(&self, presented: &Presented<'_>) -> Result<()> {
         for (id, views) in presented {
-            let query = self
-                .credential(id)
-                .ok_or_else(|| Error::DcqlUnexpectedPresentation(super::shorten(id)))?;
+            let query = self.credential(id).ok_or_else(|| {
+                Error::Dcql(DcqlError::UnexpectedPresentation(super::shorten(id)))
+            })?;
             let allowed = if query.multiple {
                 "one or more"
             } else {
                 "exactly one"
             };
             if views.is_empty() || (views.len() > 1 && !query.multiple) {
-                return Err(Error::DcqlPresentationCount {
+                return Err(Error::Dcql(DcqlError::PresentationCount {
                     query: id.clone(),
                     count: views.len(),
                     allowed,
-                });
+                }));
             }
             for view in views {
                 query.evaluate(view)?;
             }
         }
         let answered = |id: &QueryId| presented.contains_key(id.as_str());
-        self.choose(answered, |id| Error::DcqlMissingPresentation(id.0.clone()))
-            .map(|_| ())
+        self.choose(answered, |id| {
+            Error::Dcql(DcqlError::MissingPresentation(id.0.clone()))
+        })
+        .map(|_| ())
     }
 
     /// The Credential Queries to answer given which can be answered (§6.4.2), or the error
@@ -439,7 +441,7 @@ impl DcqlQuery {
                         .options
                         .first()
                         .and_then(|o| o.iter().find(|id| !answered(id)));
-                    return Err(first.map_or(Error::DcqlEmpty("options"), missing));
+                    return Err(first.map_or(Error::Dcql(DcqlError::Empty("options")), missing));
                 }
             }
         }

@@ -5,7 +5,7 @@
 //!   structural rule of §6, each with its own [`Error`] variant (ids, non-empty arrays,
 //!   `claim_sets` and `credential_sets` references, scalar `values`, `vct_values` for
 //!   `dc+sd-jwt`). Formats other than `dc+sd-jwt` parse (and round-trip) but are reported as
-//!   [`Error::DcqlUnsupportedFormat`] when evaluated.
+//!   [`DcqlError::UnsupportedFormat`](crate::DcqlError::UnsupportedFormat) when evaluated.
 //! * Wallet side: [`CredentialQuery::evaluate`] says which claims of one credential a query
 //!   needs (§6.4.1: the *first* satisfiable `claim_sets` option, the verifier's preference), and
 //!   [`DcqlQuery::select`] picks which of the wallet's credentials answers which query,
@@ -42,7 +42,7 @@ use serde_json::{Map, Value};
 pub use evaluate::{Answer, ClaimSelection, CredentialView, HeldCredential, Presented};
 
 use crate::claim_path::ClaimPath;
-use crate::error::{Error, Result};
+use crate::error::{DcqlError, Error, Result};
 use crate::json;
 use crate::sdjwt_vc::Vct;
 
@@ -55,7 +55,7 @@ pub const SD_JWT_VC_FORMAT: &str = crate::oid4vci::SD_JWT_VC_FORMAT;
 /// ```
 /// use myna_vc_core::{dcql::QueryId, Error};
 /// assert_eq!(QueryId::parse("my_credential-1")?.as_str(), "my_credential-1");
-/// assert!(matches!(QueryId::parse("a b"), Err(Error::DcqlInvalidId { .. })));
+/// assert!(matches!(QueryId::parse("a b"), Err(Error::Dcql(myna_vc_core::DcqlError::InvalidId { .. }))));
 /// # Ok::<(), Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -85,7 +85,7 @@ impl fmt::Display for QueryId {
 /// ```
 /// use myna_vc_core::{dcql::ClaimId, Error};
 /// assert_eq!(ClaimId::parse("a")?.as_str(), "a");
-/// assert!(matches!(ClaimId::parse(""), Err(Error::DcqlInvalidId { kind: "claim", .. })));
+/// assert!(matches!(ClaimId::parse(""), Err(Error::Dcql(myna_vc_core::DcqlError::InvalidId { kind: "claim", .. }))));
 /// # Ok::<(), Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -106,10 +106,10 @@ impl ClaimId {
 fn check_id(kind: &'static str, id: &str) -> Result<String> {
     let allowed = |c: char| c.is_ascii_alphanumeric() || c == '_' || c == '-';
     if id.is_empty() || !id.chars().all(allowed) {
-        return Err(Error::DcqlInvalidId {
+        return Err(Error::Dcql(DcqlError::InvalidId {
             kind,
             id: shorten(id),
-        });
+        }));
     }
     Ok(id.to_owned())
 }
@@ -135,7 +135,7 @@ pub enum Format {
         /// The acceptable credential types.
         vct_values: Vec<Vct>,
     },
-    /// Any other format, kept as given; evaluating it is [`Error::DcqlUnsupportedFormat`].
+    /// Any other format, kept as given; evaluating it is [`DcqlError::UnsupportedFormat`](crate::DcqlError::UnsupportedFormat).
     Other {
         /// The Credential Format Identifier.
         format: String,
@@ -324,7 +324,7 @@ impl DcqlQuery {
     /// ```
     /// use myna_vc_core::{dcql::DcqlQuery, Error};
     /// let err = DcqlQuery::from_json(br#"{"credentials": []}"#).unwrap_err();
-    /// assert_eq!(err, Error::DcqlEmpty("credentials"));
+    /// assert_eq!(err, Error::Dcql(myna_vc_core::DcqlError::Empty("credentials")));
     /// ```
     pub fn from_json(bytes: &[u8]) -> Result<Self> {
         let object = json::parse_object(bytes, parse::WHAT)?;
@@ -345,7 +345,7 @@ impl DcqlQuery {
     pub fn from_value(value: &Value) -> Result<Self> {
         let object = value
             .as_object()
-            .ok_or_else(|| Error::malformed(parse::WHAT, "must be a JSON object"))?;
+            .ok_or_else(|| Error::not_an_object(parse::WHAT))?;
         parse::query(object)
     }
 

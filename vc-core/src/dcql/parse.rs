@@ -10,7 +10,7 @@ use super::{
     TrustedAuthority, SD_JWT_VC_FORMAT,
 };
 use crate::claim_path::ClaimPath;
-use crate::error::{Error, Result};
+use crate::error::{DcqlError, Error, Oid4vpError, Result};
 use crate::sdjwt_vc::Vct;
 
 /// What a DCQL query is called in errors.
@@ -18,16 +18,16 @@ pub(super) const WHAT: &str = "DCQL query";
 
 pub(super) fn query(object: &Map<String, Value>) -> Result<DcqlQuery> {
     let credentials = non_empty_array(object, "credentials")?
-        .ok_or(Error::MissingParameter("credentials"))?
+        .ok_or(Error::Oid4vp(Oid4vpError::MissingParameter("credentials")))?
         .iter()
         .map(credential)
         .collect::<Result<Vec<_>>>()?;
     let mut seen = BTreeSet::new();
     if let Some(dup) = credentials.iter().find(|c| !seen.insert(c.id.as_str())) {
-        return Err(Error::DcqlDuplicateId {
+        return Err(Error::Dcql(DcqlError::DuplicateId {
             kind: "credential",
             id: dup.id.0.clone(),
-        });
+        }));
     }
     let credential_sets = match non_empty_array(object, "credential_sets")? {
         None => Vec::new(),
@@ -75,8 +75,8 @@ fn format(object: &Map<String, Value>, id: &QueryId) -> Result<Format> {
     let name = required_str(object, "format")?;
     let meta = match object.get("meta") {
         Some(Value::Object(meta)) => meta,
-        Some(_) => return Err(Error::malformed(WHAT, "`meta` must be an object")),
-        None => return Err(Error::MissingParameter("meta")),
+        Some(_) => return Err(Error::member_type(WHAT, "meta", "an object")),
+        None => return Err(Error::Oid4vp(Oid4vpError::MissingParameter("meta"))),
     };
     if name != SD_JWT_VC_FORMAT {
         return Ok(Format::Other {
@@ -84,9 +84,11 @@ fn format(object: &Map<String, Value>, id: &QueryId) -> Result<Format> {
             meta: meta.clone(),
         });
     }
-    let missing = || Error::DcqlMissingMeta {
-        credential: id.0.clone(),
-        member: "vct_values",
+    let missing = || {
+        Error::Dcql(DcqlError::MissingMeta {
+            credential: id.0.clone(),
+            member: "vct_values",
+        })
     };
     let values = match meta.get("vct_values") {
         Some(Value::Array(values)) if !values.is_empty() => values,
@@ -115,7 +117,7 @@ fn claim(value: &Value, credential: &QueryId) -> Result<ClaimQuery> {
         _ => false,
     };
     if !values.iter().all(scalar) {
-        return Err(Error::DcqlInvalidValue(credential.0.clone()));
+        return Err(Error::Dcql(DcqlError::InvalidValue(credential.0.clone())));
     }
     Ok(ClaimQuery { id, path, values })
 }
@@ -128,17 +130,17 @@ fn check_claims(claims: &[ClaimQuery], credential: &QueryId) -> Result<()> {
         .filter_map(|c| c.id.as_ref())
         .find(|id| !ids.insert(id.as_str()))
     {
-        return Err(Error::DcqlDuplicateId {
+        return Err(Error::Dcql(DcqlError::DuplicateId {
             kind: "claim",
             id: dup.0.clone(),
-        });
+        }));
     }
     let mut paths = BTreeSet::new();
     if let Some(dup) = claims.iter().find(|c| !paths.insert(&c.path)) {
-        return Err(Error::DcqlDuplicateClaimPath {
+        return Err(Error::Dcql(DcqlError::DuplicateClaimPath {
             credential: credential.0.clone(),
             path: dup.path.to_string(),
-        });
+        }));
     }
     Ok(())
 }
@@ -152,20 +154,22 @@ fn claim_sets(
         return Ok(Vec::new());
     };
     if claims.is_empty() {
-        return Err(Error::DcqlClaimSetsWithoutClaims(credential.0.clone()));
+        return Err(Error::Dcql(DcqlError::ClaimSetsWithoutClaims(
+            credential.0.clone(),
+        )));
     }
     if claims.iter().any(|c| c.id.is_none()) {
-        return Err(Error::DcqlClaimWithoutId(credential.0.clone()));
+        return Err(Error::Dcql(DcqlError::ClaimWithoutId(credential.0.clone())));
     }
     let known = |id: &ClaimId| claims.iter().any(|c| c.id.as_ref() == Some(id));
     sets.iter()
         .map(|set| {
             let ids = id_list(set, "claim_sets[]", ClaimId::parse)?;
             match ids.iter().find(|id| !known(id)) {
-                Some(unknown) => Err(Error::DcqlUnknownClaimId {
+                Some(unknown) => Err(Error::Dcql(DcqlError::UnknownClaimId {
                     credential: credential.0.clone(),
                     claim: unknown.0.clone(),
-                }),
+                })),
                 None => Ok(ids),
             }
         })
@@ -175,12 +179,14 @@ fn claim_sets(
 fn credential_set(value: &Value, known: &BTreeSet<&str>) -> Result<CredentialSetQuery> {
     let object = as_object(value, "credential_sets[]")?;
     let options = non_empty_array(object, "options")?
-        .ok_or(Error::DcqlEmpty("options"))?
+        .ok_or(Error::Dcql(DcqlError::Empty("options")))?
         .iter()
         .map(|option| {
             let ids = id_list(option, "options[]", QueryId::parse)?;
             match ids.iter().find(|id| !known.contains(id.as_str())) {
-                Some(unknown) => Err(Error::DcqlUnknownCredentialId(unknown.0.clone())),
+                Some(unknown) => Err(Error::Dcql(DcqlError::UnknownCredentialId(
+                    unknown.0.clone(),
+                ))),
                 None => Ok(ids),
             }
         })
@@ -195,12 +201,12 @@ fn trusted_authority(value: &Value) -> Result<TrustedAuthority> {
     let object = as_object(value, "trusted_authorities[]")?;
     let kind = required_str(object, "type")?.to_owned();
     let values = non_empty_array(object, "values")?
-        .ok_or(Error::DcqlEmpty("values"))?
+        .ok_or(Error::Dcql(DcqlError::Empty("values")))?
         .iter()
         .map(|v| {
             v.as_str()
                 .map(str::to_owned)
-                .ok_or_else(|| Error::malformed(WHAT, "trusted authority values are strings"))
+                .ok_or_else(|| Error::member_type(WHAT, "values", "an array of strings"))
         })
         .collect::<Result<_>>()?;
     Ok(TrustedAuthority { kind, values })
@@ -210,18 +216,15 @@ fn trusted_authority(value: &Value) -> Result<TrustedAuthority> {
 fn id_list<T>(value: &Value, member: &'static str, parse: fn(&str) -> Result<T>) -> Result<Vec<T>> {
     let items = value
         .as_array()
-        .ok_or_else(|| Error::malformed(WHAT, format!("`{member}` must be an array of ids")))?;
+        .ok_or_else(|| Error::member_type(WHAT, member, "an array of ids"))?;
     if items.is_empty() {
-        return Err(Error::DcqlEmpty(member));
+        return Err(Error::Dcql(DcqlError::Empty(member)));
     }
     items
         .iter()
         .map(|item| match item {
             Value::String(id) => parse(id),
-            _ => Err(Error::malformed(
-                WHAT,
-                format!("`{member}` holds ids (strings)"),
-            )),
+            _ => Err(Error::member_type(WHAT, member, "an array of ids")),
         })
         .collect()
 }
@@ -229,7 +232,7 @@ fn id_list<T>(value: &Value, member: &'static str, parse: fn(&str) -> Result<T>)
 fn as_object<'a>(value: &'a Value, member: &str) -> Result<&'a Map<String, Value>> {
     value
         .as_object()
-        .ok_or_else(|| Error::malformed(WHAT, format!("`{member}` must be an object")))
+        .ok_or_else(|| Error::member_type(WHAT, member, "an object"))
 }
 
 /// `Ok(None)` when absent; an error when present but not a non-empty array.
@@ -239,12 +242,9 @@ fn non_empty_array<'a>(
 ) -> Result<Option<&'a Vec<Value>>> {
     match object.get(member) {
         None => Ok(None),
-        Some(Value::Array(items)) if items.is_empty() => Err(Error::DcqlEmpty(member)),
+        Some(Value::Array(items)) if items.is_empty() => Err(Error::Dcql(DcqlError::Empty(member))),
         Some(Value::Array(items)) => Ok(Some(items)),
-        Some(_) => Err(Error::malformed(
-            WHAT,
-            format!("`{member}` must be an array"),
-        )),
+        Some(_) => Err(Error::member_type(WHAT, member, "a non-empty array")),
     }
 }
 
@@ -252,25 +252,19 @@ fn optional_str<'a>(object: &'a Map<String, Value>, member: &str) -> Result<Opti
     match object.get(member) {
         None => Ok(None),
         Some(Value::String(s)) => Ok(Some(s)),
-        Some(_) => Err(Error::malformed(
-            WHAT,
-            format!("`{member}` must be a string"),
-        )),
+        Some(_) => Err(Error::member_type(WHAT, member, "a string")),
     }
 }
 
 fn required_str<'a>(object: &'a Map<String, Value>, member: &'static str) -> Result<&'a str> {
-    optional_str(object, member)?.ok_or(Error::MissingParameter(member))
+    optional_str(object, member)?.ok_or(Error::Oid4vp(Oid4vpError::MissingParameter(member)))
 }
 
 fn bool_or(object: &Map<String, Value>, member: &str, default: bool) -> Result<bool> {
     match object.get(member) {
         None => Ok(default),
         Some(Value::Bool(b)) => Ok(*b),
-        Some(_) => Err(Error::malformed(
-            WHAT,
-            format!("`{member}` must be a boolean"),
-        )),
+        Some(_) => Err(Error::member_type(WHAT, member, "a boolean")),
     }
 }
 

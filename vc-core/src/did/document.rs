@@ -27,7 +27,7 @@
 //! assert_eq!(doc.verification_key(assertion, &did.with_fragment("issuing")?)?, issuing);
 //! assert!(matches!(
 //!     doc.verification_key(assertion, &did.with_fragment("login")?),
-//!     Err(Error::VerificationRelationshipMissing { .. })
+//!     Err(Error::Did(myna_vc_core::DidError::VerificationRelationshipMissing { .. }))
 //! ));
 //! # Ok::<(), Error>(())
 //! ```
@@ -44,7 +44,7 @@ use serde_json::{Map, Value};
 
 use super::{multikey, shorten, Did, DidUrl};
 use crate::crypto::PublicKey;
-use crate::error::{Error, Result};
+use crate::error::{DidError, Error, JoseError, Result};
 use crate::json;
 use crate::jwk::Jwk;
 
@@ -210,16 +210,17 @@ impl VerificationMethod {
     pub fn public_key(&self) -> Result<PublicKey> {
         let jwk_type = matches!(self.method_type.as_str(), JSON_WEB_KEY_2020 | JSON_WEB_KEY);
         match (&self.public_key_jwk, &self.public_key_multibase) {
-            (Some(_), Some(_)) => Err(Error::malformed(
+            (Some(_), Some(_)) => Err(Error::one_of(
                 "verification method",
-                "it has both publicKeyJwk and publicKeyMultibase",
+                "publicKeyJwk",
+                "publicKeyMultibase",
             )),
             (Some(jwk), None) if jwk_type => Ok(Jwk::from_json(&Value::Object(jwk.clone()))?.key),
             (None, Some(text)) if self.method_type == MULTIKEY => multikey::decode(text),
-            _ => Err(Error::UnsupportedKeyType(format!(
+            _ => Err(Error::Jose(JoseError::UnsupportedKeyType(format!(
                 "verification method of type `{}` without matching publicKeyJwk or publicKeyMultibase",
                 shorten(&self.method_type)
-            ))),
+            )))),
         }
     }
 }
@@ -305,8 +306,8 @@ impl DidDocument {
     }
 
     /// Reads a DID document from JSON (a `did.json`), through the guarded parser: over 1 MiB
-    /// is [`Error::InputTooLarge`], deeper than [`json::MAX_DEPTH`] is
-    /// [`Error::NestingTooDeep`]. `@context` and `controller` may be a string or an array;
+    /// is [`InputError::TooLarge`](crate::InputError::TooLarge), deeper than [`json::MAX_DEPTH`] is
+    /// [`InputError::NestingTooDeep`](crate::InputError::NestingTooDeep). `@context` and `controller` may be a string or an array;
     /// method ids may be relative (`#key-1`); ids must be unique.
     ///
     /// ```
@@ -323,7 +324,7 @@ impl DidDocument {
     /// }"##)?;
     /// let k1 = DidUrl::parse("did:web:example.com#k1")?;
     /// assert!(doc.verification_key(VerificationRelationship::AssertionMethod, &k1).is_ok());
-    /// assert!(matches!(DidDocument::from_json(b"[]"), Err(Error::Json { .. })));
+    /// assert!(matches!(DidDocument::from_json(b"[]"), Err(Error::Input(myna_vc_core::InputError::Json { .. }))));
     /// # Ok::<(), Error>(())
     /// ```
     pub fn from_json(bytes: &[u8]) -> Result<Self> {
@@ -346,10 +347,7 @@ impl DidDocument {
         relationships: &[VerificationRelationship],
     ) -> Result<()> {
         if method.id.did() != &self.id {
-            return Err(Error::malformed(
-                "DID document",
-                "a verification method added to a document must be named under its DID",
-            ));
+            return Err(Error::Did(DidError::ForeignMethod));
         }
         if self.all_methods().any(|m| m.id == method.id) {
             return Err(duplicate_id());
@@ -443,9 +441,9 @@ impl DidDocument {
     /// The public key of the method `url`, only if `relationship` lists it.
     ///
     /// Fails closed: a URL under another DID or naming no method is
-    /// [`Error::VerificationMethodNotFound`]; a method the relationship does not list is
-    /// [`Error::VerificationRelationshipMissing`]; key material this crate cannot use is
-    /// [`Error::UnsupportedKeyType`] or [`Error::InvalidKey`].
+    /// [`DidError::VerificationMethodNotFound`](crate::DidError::VerificationMethodNotFound); a method the relationship does not list is
+    /// [`DidError::VerificationRelationshipMissing`](crate::DidError::VerificationRelationshipMissing); key material this crate cannot use is
+    /// [`JoseError::UnsupportedKeyType`](crate::JoseError::UnsupportedKeyType) or [`JoseError::InvalidKey`](crate::JoseError::InvalidKey).
     pub fn verification_key(
         &self,
         relationship: VerificationRelationship,
@@ -465,10 +463,10 @@ impl DidDocument {
             None => {
                 // Say "not authorized" only for a method that exists; otherwise "not found".
                 self.verification_method(url)?;
-                return Err(Error::VerificationRelationshipMissing {
+                return Err(Error::Did(DidError::VerificationRelationshipMissing {
                     method: shorten(&url.to_string()),
                     relationship: relationship.property_name(),
-                });
+                }));
             }
         };
         method.public_key()
@@ -521,11 +519,13 @@ impl DidDocument {
 }
 
 fn not_found(url: &DidUrl) -> Error {
-    Error::VerificationMethodNotFound(shorten(&url.to_string()))
+    Error::Did(DidError::VerificationMethodNotFound(shorten(
+        &url.to_string(),
+    )))
 }
 
 fn duplicate_id() -> Error {
-    Error::malformed("DID document", "two verification methods have the same id")
+    Error::Did(DidError::DuplicateMethodId)
 }
 
 // ---- the document as published, before it is checked --------------------------------------
@@ -656,9 +656,10 @@ fn check_context(raw: Option<OneOrMany<Value>>) -> Result<Vec<Value>> {
     if context.iter().all(|c| c.is_string() || c.is_object()) {
         Ok(context)
     } else {
-        Err(Error::malformed(
+        Err(Error::member_type(
             "DID document",
-            "`@context` entries must be strings or objects",
+            "@context",
+            "strings or objects",
         ))
     }
 }

@@ -6,7 +6,7 @@ use core::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::{Error, Result};
+use crate::error::{DidError, Error, InputError, Result};
 
 /// The longest DID or DID URL accepted, in bytes. A did:jwk of a 4096-bit RSA key is about
 /// 1 KiB; anything far longer is refused before any decoding work.
@@ -21,8 +21,8 @@ pub const MAX_DID_LENGTH: usize = 8 * 1024;
 /// let did = Did::parse("did:web:example.com%3A3000:user:alice")?;
 /// assert_eq!(did.method(), "web");
 /// assert_eq!(did.method_specific_id(), "example.com%3A3000:user:alice");
-/// assert!(matches!(Did::parse("did:Web:example.com"), Err(Error::InvalidDid(_))));
-/// assert!(matches!(Did::parse("did:web:"), Err(Error::InvalidDid(_))));
+/// assert!(matches!(Did::parse("did:Web:example.com"), Err(Error::Did(myna_vc_core::DidError::InvalidDid(_)))));
+/// assert!(matches!(Did::parse("did:web:"), Err(Error::Did(myna_vc_core::DidError::InvalidDid(_)))));
 /// # Ok::<(), Error>(())
 /// ```
 #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -96,8 +96,8 @@ impl Did {
 /// let url = DidUrl::parse("did:jwk:eyJrdHkiOiJPS1AifQ#0")?;
 /// assert_eq!(url.did().method(), "jwk");
 /// assert_eq!(url.fragment(), "0");
-/// assert!(matches!(DidUrl::parse("did:example:123"), Err(Error::InvalidDid(_))));
-/// assert!(matches!(DidUrl::parse("did:example:123/path#x"), Err(Error::InvalidDid(_))));
+/// assert!(matches!(DidUrl::parse("did:example:123"), Err(Error::Did(myna_vc_core::DidError::InvalidDid(_)))));
+/// assert!(matches!(DidUrl::parse("did:example:123/path#x"), Err(Error::Did(myna_vc_core::DidError::InvalidDid(_)))));
 /// # Ok::<(), Error>(())
 /// ```
 #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -158,16 +158,16 @@ impl DidUrl {
 }
 
 fn invalid(detail: &str) -> Error {
-    Error::InvalidDid(detail.to_owned())
+    Error::Did(DidError::InvalidDid(detail.to_owned()))
 }
 
 fn check_length(text: &str) -> Result<()> {
     if text.len() > MAX_DID_LENGTH {
-        return Err(Error::InputTooLarge {
+        return Err(Error::Input(InputError::TooLarge {
             what: "DID",
             size: text.len(),
             limit: MAX_DID_LENGTH,
-        });
+        }));
     }
     Ok(())
 }
@@ -208,14 +208,14 @@ fn check_chars(text: &str, allowed: impl Fn(u8) -> bool, what: &str) -> Result<(
         if b == b'%' {
             let escape = bytes.get(i + 1..i + 3);
             if !escape.is_some_and(|hex| hex.iter().all(u8::is_ascii_hexdigit)) {
-                return Err(Error::InvalidDid(format!(
+                return Err(Error::Did(DidError::InvalidDid(format!(
                     "{what} has a `%` that does not start a percent escape"
-                )));
+                ))));
             }
         } else if !allowed(b) {
-            return Err(Error::InvalidDid(format!(
+            return Err(Error::Did(DidError::InvalidDid(format!(
                 "{what} contains a character DID syntax does not allow"
-            )));
+            ))));
         }
     }
     Ok(())

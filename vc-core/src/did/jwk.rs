@@ -4,7 +4,7 @@
 //! `publicKeyJwk` is the JWK as encoded. Following the did:jwk specification, a JWK with
 //! `"use": "sig"` is listed for every relationship but `keyAgreement`, one with
 //! `"use": "enc"` for `keyAgreement` only, and one without `use` for all five. A JWK with
-//! private members (`d`, …) is [`Error::PrivateKeyInPublicJwk`]: such a DID would publish a
+//! private members (`d`, …) is [`JoseError::PrivateKeyInPublicJwk`](crate::JoseError::PrivateKeyInPublicJwk): such a DID would publish a
 //! secret.
 //!
 //! DIDs made here encode the key's required members in lexicographic order (`crv`, `kty`,
@@ -26,7 +26,7 @@ use serde_json::{Map, Value};
 
 use super::{Did, DidDocument, DidUrl, VerificationMethod, VerificationRelationship};
 use crate::crypto::PublicKey;
-use crate::error::{Error, Result};
+use crate::error::{DidError, Error, Result};
 use crate::jwk::Jwk;
 use crate::{b64, json};
 
@@ -56,9 +56,10 @@ impl KeyUse {
             None => Ok(Self::Unrestricted),
             Some(Value::String(s)) if s == "sig" => Ok(Self::Signature),
             Some(Value::String(s)) if s == "enc" => Ok(Self::Encryption),
-            Some(_) => Err(Error::malformed(
+            Some(_) => Err(Error::member_type(
                 "did:jwk JWK",
-                "`use` must be \"sig\" or \"enc\"",
+                "use",
+                "\"sig\" or \"enc\"",
             )),
         }
     }
@@ -90,21 +91,21 @@ impl DidJwk {
         Self::from_did(&did)
     }
 
-    /// Decodes a did:jwk. Another method is [`Error::InvalidDid`]; bad base64url is
-    /// [`Error::Base64`]; bad JSON is [`Error::Json`]; private members are
-    /// [`Error::PrivateKeyInPublicJwk`]; keys this crate cannot verify with (X25519, P-384, …)
-    /// are [`Error::UnsupportedKeyType`].
+    /// Decodes a did:jwk. Another method is [`DidError::InvalidDid`](crate::DidError::InvalidDid); bad base64url is
+    /// [`InputError::Base64`](crate::InputError::Base64); bad JSON is [`InputError::Json`](crate::InputError::Json); private members are
+    /// [`JoseError::PrivateKeyInPublicJwk`](crate::JoseError::PrivateKeyInPublicJwk); keys this crate cannot verify with (X25519, P-384, …)
+    /// are [`JoseError::UnsupportedKeyType`](crate::JoseError::UnsupportedKeyType).
     ///
     /// ```
     /// use myna_vc_core::{b64, did::{Did, DidJwk}, Error};
     /// let private = r#"{"kty":"OKP","crv":"Ed25519","x":"11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo","d":"nWGxne_9WmC6hEr0kuwsxERJxWl7MmkZcDusAxyuf2A"}"#;
     /// let did = Did::parse(&format!("did:jwk:{}", b64::encode(private)))?;
-    /// assert!(matches!(DidJwk::from_did(&did), Err(Error::PrivateKeyInPublicJwk)));
+    /// assert!(matches!(DidJwk::from_did(&did), Err(Error::Jose(myna_vc_core::JoseError::PrivateKeyInPublicJwk))));
     /// # Ok::<(), Error>(())
     /// ```
     pub fn from_did(did: &Did) -> Result<Self> {
         if did.method() != "jwk" {
-            return Err(Error::InvalidDid("not a did:jwk".into()));
+            return Err(Error::Did(DidError::InvalidDid("not a did:jwk".into())));
         }
         let bytes = b64::decode(did.method_specific_id(), "did:jwk value")?;
         let jwk = json::parse_object(&bytes, "did:jwk JWK")?;

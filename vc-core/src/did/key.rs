@@ -26,7 +26,7 @@
 
 use super::{multikey, Did, DidDocument, DidUrl, VerificationMethod, VerificationRelationship};
 use crate::crypto::PublicKey;
-use crate::error::{Error, Result};
+use crate::error::{DidError, Error, Result};
 
 /// A did:key and the public key it encodes.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -36,7 +36,7 @@ pub struct DidKey {
 }
 
 impl DidKey {
-    /// The did:key of a P-256 or Ed25519 key (RSA is [`Error::UnsupportedKeyType`]).
+    /// The did:key of a P-256 or Ed25519 key (RSA is [`JoseError::UnsupportedKeyType`](crate::JoseError::UnsupportedKeyType)).
     ///
     /// ```
     /// use myna_vc_core::{crypto::SecretKey, did::DidKey};
@@ -55,20 +55,20 @@ impl DidKey {
         })
     }
 
-    /// Decodes a did:key. Another method is [`Error::InvalidDid`]; a value that is not a
-    /// multikey is [`Error::InvalidMultikey`]; a key type other than P-256 or Ed25519 is
-    /// [`Error::UnsupportedKeyType`]; a wrong length or a point off the curve is
-    /// [`Error::InvalidKey`].
+    /// Decodes a did:key. Another method is [`DidError::InvalidDid`](crate::DidError::InvalidDid); a value that is not a
+    /// multikey is [`DidError::InvalidMultikey`](crate::DidError::InvalidMultikey); a key type other than P-256 or Ed25519 is
+    /// [`JoseError::UnsupportedKeyType`](crate::JoseError::UnsupportedKeyType); a wrong length or a point off the curve is
+    /// [`JoseError::InvalidKey`](crate::JoseError::InvalidKey).
     ///
     /// ```
     /// use myna_vc_core::{did::{Did, DidKey}, Error};
     /// let p384 = Did::parse("did:key:z82Lm1MpAkeJcix9K8TMiLd5NMAhnwkjjCBeWHXyu3U4oT2MVJJKXkcVBgjGhnLBn2Kaau9")?;
-    /// assert!(matches!(DidKey::from_did(&p384), Err(Error::UnsupportedKeyType(_))));
+    /// assert!(matches!(DidKey::from_did(&p384), Err(Error::Jose(myna_vc_core::JoseError::UnsupportedKeyType(_)))));
     /// # Ok::<(), Error>(())
     /// ```
     pub fn from_did(did: &Did) -> Result<Self> {
         if did.method() != "key" {
-            return Err(Error::InvalidDid("not a did:key".into()));
+            return Err(Error::Did(DidError::InvalidDid("not a did:key".into())));
         }
         let key = multikey::decode(did.method_specific_id())?;
         Ok(DidKey {

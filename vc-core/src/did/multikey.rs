@@ -4,7 +4,7 @@
 //!
 //! Only P-256 (`p256-pub`, 0x1200, a 33-byte compressed SEC1 point) and Ed25519
 //! (`ed25519-pub`, 0xed, 32 bytes) are keys this crate can verify with. Every other
-//! multicodec is [`Error::UnsupportedKeyType`], named where the code is a known key type.
+//! multicodec is [`JoseError::UnsupportedKeyType`](crate::JoseError::UnsupportedKeyType), named where the code is a known key type.
 //!
 //! ```
 //! use myna_vc_core::{crypto::SecretKey, did::multikey, Error};
@@ -14,12 +14,12 @@
 //! assert_eq!(multikey::decode(&text)?, key);
 //! // A secp256k1 key (multicodec 0xe7) is well formed but not supported.
 //! let k1 = "zQ3shokFTS3brHcDQrn82RUDfCZESWL1ZdCEJwekUDPQiYBme";
-//! assert!(matches!(multikey::decode(k1), Err(Error::UnsupportedKeyType(_))));
+//! assert!(matches!(multikey::decode(k1), Err(Error::Jose(myna_vc_core::JoseError::UnsupportedKeyType(_)))));
 //! # Ok::<(), Error>(())
 //! ```
 
 use crate::crypto::{Ed25519PublicKey, P256PublicKey, PublicKey};
-use crate::error::{Error, Result};
+use crate::error::{DidError, Error, JoseError, Result};
 
 /// Multicodec `p256-pub`.
 const P256_PUB: u64 = 0x1200;
@@ -51,7 +51,7 @@ const MAX_TEXT_LENGTH: usize = 2048;
 const MAX_VARINT_BYTES: usize = 9;
 
 /// Encodes a P-256 or Ed25519 key as a multibase multikey (`z…`). RSA keys are
-/// [`Error::UnsupportedKeyType`]: this crate only verifies with them.
+/// [`JoseError::UnsupportedKeyType`](crate::JoseError::UnsupportedKeyType): this crate only verifies with them.
 ///
 /// ```
 /// use myna_vc_core::{crypto::SecretKey, did::multikey};
@@ -71,10 +71,10 @@ pub fn encode(key: &PublicKey) -> Result<String> {
             bytes.extend_from_slice(k.as_bytes());
         }
         other => {
-            return Err(Error::UnsupportedKeyType(format!(
+            return Err(Error::Jose(JoseError::UnsupportedKeyType(format!(
                 "{} keys have no multikey encoding here",
                 other.type_name()
-            )))
+            ))))
         }
     }
     Ok(format!("z{}", bs58::encode(bytes).into_string()))
@@ -84,17 +84,17 @@ pub fn encode(key: &PublicKey) -> Result<String> {
 ///
 /// ```
 /// use myna_vc_core::{did::multikey, Error};
-/// assert!(matches!(multikey::decode("f0123"), Err(Error::InvalidMultikey(_)))); // not base58btc
-/// assert!(matches!(multikey::decode("z0OIl"), Err(Error::InvalidMultikey(_)))); // not base58
+/// assert!(matches!(multikey::decode("f0123"), Err(Error::Did(myna_vc_core::DidError::InvalidMultikey(_))))); // not base58btc
+/// assert!(matches!(multikey::decode("z0OIl"), Err(Error::Did(myna_vc_core::DidError::InvalidMultikey(_))))); // not base58
 /// ```
 pub fn decode(text: &str) -> Result<PublicKey> {
     let (codec, key) = decode_parts(text)?;
     match codec {
         P256_PUB => {
             if key.len() != 33 {
-                return Err(Error::InvalidKey(
+                return Err(Error::Jose(JoseError::InvalidKey(
                     "a multikey P-256 key is a 33-byte compressed point".into(),
-                ));
+                )));
             }
             Ok(PublicKey::P256(P256PublicKey::from_sec1(&key)?))
         }
@@ -106,23 +106,25 @@ pub fn decode(text: &str) -> Result<PublicKey> {
 /// The multicodec and the key bytes after it.
 fn decode_parts(text: &str) -> Result<(u64, Vec<u8>)> {
     if text.len() > MAX_TEXT_LENGTH {
-        return Err(Error::InvalidMultikey(format!(
+        return Err(Error::Did(DidError::InvalidMultikey(format!(
             "{} characters, longer than any key encoding ({MAX_TEXT_LENGTH})",
             text.len()
-        )));
+        ))));
     }
     let encoded = text.strip_prefix('z').ok_or_else(|| {
-        Error::InvalidMultikey("the multibase prefix must be `z` (base58btc)".into())
+        Error::Did(DidError::InvalidMultikey(
+            "the multibase prefix must be `z` (base58btc)".into(),
+        ))
     })?;
     let bytes = bs58::decode(encoded)
         .into_vec()
-        .map_err(|_| Error::InvalidMultikey("not valid base58btc".into()))?;
+        .map_err(|_| Error::Did(DidError::InvalidMultikey("not valid base58btc".into())))?;
     let (codec, used) = read_varint(&bytes)?;
     let key = bytes.get(used..).unwrap_or_default();
     if key.is_empty() {
-        return Err(Error::InvalidMultikey(
+        return Err(Error::Did(DidError::InvalidMultikey(
             "no key bytes after the multicodec".into(),
-        ));
+        )));
     }
     Ok((codec, key.to_vec()))
 }
@@ -132,7 +134,9 @@ fn unsupported(codec: u64) -> Error {
         .iter()
         .find(|(code, _)| *code == codec)
         .map_or("unknown key type", |(_, name)| *name);
-    Error::UnsupportedKeyType(format!("multicodec {codec:#x} ({name})"))
+    Error::Jose(JoseError::UnsupportedKeyType(format!(
+        "multicodec {codec:#x} ({name})"
+    )))
 }
 
 /// Reads a multiformats unsigned varint: returns the value and how many bytes it took.
@@ -146,9 +150,9 @@ fn read_varint(bytes: &[u8]) -> Result<(u64, usize)> {
             continue;
         }
         if byte == 0 && i > 0 {
-            return Err(Error::InvalidMultikey(
+            return Err(Error::Did(DidError::InvalidMultikey(
                 "the multicodec varint is not minimally encoded".into(),
-            ));
+            )));
         }
         return Ok((value, i + 1));
     }
@@ -157,7 +161,7 @@ fn read_varint(bytes: &[u8]) -> Result<(u64, usize)> {
         n if n >= MAX_VARINT_BYTES => "the multicodec varint is longer than 9 bytes",
         _ => "the multicodec varint is truncated",
     };
-    Err(Error::InvalidMultikey(detail.into()))
+    Err(Error::Did(DidError::InvalidMultikey(detail.into())))
 }
 
 fn write_varint(mut value: u64, out: &mut Vec<u8>) {
@@ -192,18 +196,21 @@ mod tests {
             assert_eq!(read_varint(&buf).unwrap(), (value, buf.len()));
         }
         assert_eq!(read_varint(&[0x80, 0x24]).unwrap(), (0x1200, 2));
-        assert!(matches!(read_varint(&[]), Err(Error::InvalidMultikey(_))));
+        assert!(matches!(
+            read_varint(&[]),
+            Err(Error::Did(DidError::InvalidMultikey(_)))
+        ));
         assert!(matches!(
             read_varint(&[0x80]),
-            Err(Error::InvalidMultikey(_))
+            Err(Error::Did(DidError::InvalidMultikey(_)))
         ));
         assert!(matches!(
             read_varint(&[0xed, 0x00]),
-            Err(Error::InvalidMultikey(_))
+            Err(Error::Did(DidError::InvalidMultikey(_)))
         ));
         assert!(matches!(
             read_varint(&[0xff; 10]),
-            Err(Error::InvalidMultikey(_))
+            Err(Error::Did(DidError::InvalidMultikey(_)))
         ));
     }
 }

@@ -1,5 +1,5 @@
 //! One entry point for DID resolution: did:key and did:jwk offline, did:web through a
-//! [`DidWebCache`], anything else [`Error::UnsupportedDidMethod`].
+//! [`DidWebCache`], anything else [`DidError::UnsupportedMethod`](crate::DidError::UnsupportedMethod).
 //!
 //! ```
 //! use myna_vc_core::{crypto::SecretKey, did::*, time::NumericDate, Error};
@@ -12,9 +12,9 @@
 //! assert_eq!(&key, holder.public_key());
 //!
 //! let web = Did::parse("did:web:example.com")?;
-//! assert!(matches!(resolver.resolve(&web, now), Err(Error::DidWebNotConfigured)));
+//! assert!(matches!(resolver.resolve(&web, now), Err(Error::Did(myna_vc_core::DidError::WebNotConfigured))));
 //! let ion = Did::parse("did:ion:EiClkZMDxPKqC9c-umQfTkR8vvZ9JPhl_xLDI9Nfk38w5w")?;
-//! assert!(matches!(resolver.resolve(&ion, now), Err(Error::UnsupportedDidMethod(_))));
+//! assert!(matches!(resolver.resolve(&ion, now), Err(Error::Did(myna_vc_core::DidError::UnsupportedMethod(_)))));
 //! # Ok::<(), Error>(())
 //! ```
 
@@ -22,7 +22,7 @@ use super::{
     shorten, Did, DidDocument, DidJwk, DidKey, DidUrl, DidWebCache, VerificationRelationship,
 };
 use crate::crypto::PublicKey;
-use crate::error::{Error, Result};
+use crate::error::{DidError, Error, Result};
 use crate::time::NumericDate;
 
 /// Resolves DIDs by method. See the [module docs](self).
@@ -32,7 +32,7 @@ pub struct DidResolver {
 }
 
 impl DidResolver {
-    /// A resolver for did:key and did:jwk only; did:web is [`Error::DidWebNotConfigured`].
+    /// A resolver for did:key and did:jwk only; did:web is [`DidError::WebNotConfigured`](crate::DidError::WebNotConfigured).
     pub fn offline() -> Self {
         DidResolver { web: None }
     }
@@ -55,9 +55,9 @@ impl DidResolver {
             "web" => self
                 .web
                 .as_ref()
-                .ok_or(Error::DidWebNotConfigured)?
+                .ok_or(Error::Did(DidError::WebNotConfigured))?
                 .resolve(did, now),
-            other => Err(Error::UnsupportedDidMethod(shorten(other))),
+            other => Err(Error::Did(DidError::UnsupportedMethod(shorten(other)))),
         }
     }
 

@@ -11,10 +11,10 @@
 //! * a cached document younger than its max-age is served without fetching;
 //! * otherwise it is refetched, and the new document replaces the old one;
 //! * if the fetcher fails, a stale document is served while it has been expired for at most
-//!   [`CachePolicy::max_staleness`]; beyond that the answer is [`Error::DidDocumentStale`],
+//!   [`CachePolicy::max_staleness`]; beyond that the answer is [`DidError::DocumentStale`](crate::DidError::DocumentStale),
 //!   and with nothing cached it is the fetcher's own error;
 //! * a fetched document that does not parse, or whose `id` is not the DID asked about
-//!   ([`Error::DidDocumentIdMismatch`]), is refused and reported (the cached copy, if any,
+//!   ([`DidError::DocumentIdMismatch`](crate::DidError::DocumentIdMismatch)), is refused and reported (the cached copy, if any,
 //!   is kept but not served in its place: the server answered, and wrongly).
 //!
 //! ```
@@ -23,7 +23,7 @@
 //! struct Kiosk; // an edge with no network: every fetch fails
 //! impl DidWebFetcher for Kiosk {
 //!     fn fetch(&self, _url: &str) -> Result<FetchedDocument> {
-//!         Err(Error::DidWebFetch("offline".into()))
+//!         Err(Error::Did(myna_vc_core::DidError::WebFetch("offline".into())))
 //!     }
 //! }
 //!
@@ -38,7 +38,7 @@
 //! let days_later = cache.lookup(&did, t0.plus_seconds(3 * 86_400))?;
 //! assert!(matches!(days_later.freshness, Freshness::Stale { .. }));
 //! let weeks_later = cache.resolve(&did, t0.plus_seconds(30 * 86_400));
-//! assert!(matches!(weeks_later, Err(Error::DidDocumentStale { .. })));
+//! assert!(matches!(weeks_later, Err(Error::Did(myna_vc_core::DidError::DocumentStale { .. }))));
 //! # Ok::<(), Error>(())
 //! ```
 
@@ -46,7 +46,7 @@ use std::collections::HashMap;
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
 use super::{shorten, Did, DidDocument};
-use crate::error::{Error, Result};
+use crate::error::{DidError, Error, Result};
 use crate::time::NumericDate;
 
 /// A did:web DID with the HTTPS URL of its document.
@@ -63,8 +63,8 @@ use crate::time::NumericDate;
 /// assert_eq!(url("did:web:example.com")?, "https://example.com/.well-known/did.json");
 /// assert_eq!(url("did:web:example.com:user:alice")?, "https://example.com/user/alice/did.json");
 /// assert_eq!(url("did:web:example.com%3A3000")?, "https://example.com:3000/.well-known/did.json");
-/// assert!(matches!(url("did:web:192.168.0.1"), Err(Error::InvalidDid(_))));
-/// assert!(matches!(url("did:web:example.com:.."), Err(Error::InvalidDid(_))));
+/// assert!(matches!(url("did:web:192.168.0.1"), Err(Error::Did(myna_vc_core::DidError::InvalidDid(_)))));
+/// assert!(matches!(url("did:web:example.com:.."), Err(Error::Did(myna_vc_core::DidError::InvalidDid(_)))));
 /// # Ok::<(), Error>(())
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -118,7 +118,7 @@ impl DidWeb {
 }
 
 fn invalid(detail: &str) -> Error {
-    Error::InvalidDid(format!("did:web: {detail}"))
+    Error::Did(DidError::InvalidDid(format!("did:web: {detail}")))
 }
 
 /// Splits `host%3Aport`; the port must be 1 to 65535 without leading zeros.
@@ -216,7 +216,7 @@ impl FetchedDocument {
 /// Implementations should refuse non-2xx answers and bodies over
 /// [`json::MAX_INPUT_BYTES`](crate::json::MAX_INPUT_BYTES) (the cache refuses them anyway,
 /// but only after they were read), follow no redirects to other hosts, and report failures as
-/// [`Error::DidWebFetch`].
+/// [`DidError::WebFetch`](crate::DidError::WebFetch).
 ///
 /// ```
 /// use myna_vc_core::{did::{DidWebFetcher, FetchedDocument}, Error, Result};
@@ -224,7 +224,7 @@ impl FetchedDocument {
 /// impl DidWebFetcher for Fixed {
 ///     fn fetch(&self, url: &str) -> Result<FetchedDocument> {
 ///         if url != "https://example.com/.well-known/did.json" {
-///             return Err(Error::DidWebFetch("404".into()));
+///             return Err(Error::Did(myna_vc_core::DidError::WebFetch("404".into())));
 ///         }
 ///         Ok(FetchedDocument::new(self.0.clone()))
 ///     }
@@ -391,11 +391,11 @@ impl DidWebCache {
         if now <= expired_at.plus_seconds(self.policy.max_staleness) {
             return Ok(served(&entry, Freshness::Stale { expired_at }));
         }
-        Err(Error::DidDocumentStale {
+        Err(Error::Did(DidError::DocumentStale {
             expired_at,
             now,
             cause: Box::new(cause),
-        })
+        }))
     }
 
     /// Parses and checks a document for `did` and stores it.
@@ -408,10 +408,10 @@ impl DidWebCache {
     ) -> Result<Entry> {
         let document = DidDocument::from_json(body)?;
         if document.id() != did {
-            return Err(Error::DidDocumentIdMismatch {
+            return Err(Error::Did(DidError::DocumentIdMismatch {
                 expected: shorten(did.as_str()),
                 found: shorten(document.id().as_str()),
-            });
+            }));
         }
         let max_age = max_age
             .unwrap_or(self.policy.default_max_age)

@@ -7,7 +7,7 @@ use serde_json::{Map, Value};
 use super::{require_non_empty, shorten, Message};
 use crate::b64;
 use crate::crypto::fill_random;
-use crate::error::{Error, Result};
+use crate::error::{Error, Oid4vciError, Result};
 
 /// A `c_nonce`: the issuer's freshness challenge for key proofs.
 ///
@@ -60,7 +60,11 @@ impl Message for NonceResponse {
 
     fn check(&self) -> Result<()> {
         if self.c_nonce.as_str().is_empty() {
-            return Err(Error::malformed(Self::WHAT, "`c_nonce` is empty"));
+            return Err(Error::member_type(
+                Self::WHAT,
+                "c_nonce",
+                "a non-empty string",
+            ));
         }
         Ok(())
     }
@@ -76,7 +80,7 @@ impl Message for NonceResponse {
 ///   "proofs": {"jwt": ["eyJ0eXAi.e30.c2ln"]}}"#)?;
 /// assert_eq!(request.proofs.unwrap().jwt, ["eyJ0eXAi.e30.c2ln"]);
 /// let both = br#"{"credential_configuration_id": "a", "credential_identifier": "b"}"#;
-/// assert!(matches!(CredentialRequest::from_json(both), Err(Error::Malformed { .. })));
+/// assert!(matches!(CredentialRequest::from_json(both), Err(Error::Input(myna_vc_core::InputError::OneOf { .. }))));
 /// # Ok::<(), Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -128,26 +132,18 @@ impl Message for CredentialRequest {
             &self.credential_identifier,
             &self.credential_configuration_id,
         ) {
-            (Some(_), Some(_)) => {
-                return Err(Error::malformed(
+            (Some(_), Some(_)) | (None, None) => {
+                return Err(Error::one_of(
                     Self::WHAT,
-                    "has both `credential_identifier` and `credential_configuration_id`",
-                ))
-            }
-            (None, None) => {
-                return Err(Error::malformed(
-                    Self::WHAT,
-                    "has neither `credential_identifier` nor `credential_configuration_id`",
+                    "credential_identifier",
+                    "credential_configuration_id",
                 ))
             }
             _ => {}
         }
         for stale in ["proof", "format"] {
             if self.other.contains_key(stale) {
-                return Err(Error::malformed(
-                    Self::WHAT,
-                    format!("`{stale}` is not a 1.0 Credential Request member"),
-                ));
+                return Err(Error::Oid4vci(Oid4vciError::DraftRequestMember(stale)));
             }
         }
         self.proofs.as_ref().map_or(Ok(()), Proofs::check)
@@ -160,7 +156,7 @@ pub struct Proofs {
     /// `jwt`: compact key proof JWTs, one per key.
     #[serde(default)]
     pub jwt: Vec<String>,
-    /// Other proof types; any present is [`Error::UnsupportedProofType`].
+    /// Other proof types; any present is [`Oid4vciError::UnsupportedProofType`](crate::Oid4vciError::UnsupportedProofType).
     #[serde(flatten)]
     pub other: Map<String, Value>,
 }
@@ -168,7 +164,9 @@ pub struct Proofs {
 impl Proofs {
     fn check(&self) -> Result<()> {
         if let Some(name) = self.other.keys().next() {
-            return Err(Error::UnsupportedProofType(shorten(name)));
+            return Err(Error::Oid4vci(Oid4vciError::UnsupportedProofType(shorten(
+                name,
+            ))));
         }
         require_non_empty(&self.jwt, CredentialRequest::WHAT, "proofs.jwt")
     }
@@ -240,26 +238,23 @@ impl Message for CredentialResponse {
             (Some(list), None) => {
                 require_non_empty(list, Self::WHAT, "credentials")?;
                 if self.interval.is_some() {
-                    return Err(Error::malformed(
+                    return Err(Error::member_type(
                         Self::WHAT,
-                        "`interval` with `credentials`",
+                        "interval",
+                        "absent when `credentials` is present",
                     ));
                 }
                 Ok(())
             }
             (None, Some(_)) if self.interval.is_some_and(|i| i > 0) => Ok(()),
-            (None, Some(_)) => Err(Error::malformed(
+            (None, Some(_)) => Err(Error::member_type(
                 Self::WHAT,
-                "`transaction_id` needs a positive `interval`",
+                "interval",
+                "a positive number of seconds with `transaction_id`",
             )),
-            (Some(_), Some(_)) => Err(Error::malformed(
-                Self::WHAT,
-                "has both `credentials` and `transaction_id`",
-            )),
-            (None, None) => Err(Error::malformed(
-                Self::WHAT,
-                "has neither `credentials` nor `transaction_id`",
-            )),
+            (Some(_), Some(_)) | (None, None) => {
+                Err(Error::one_of(Self::WHAT, "credentials", "transaction_id"))
+            }
         }
     }
 }

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use super::Message;
-use crate::error::{Error, Result};
+use crate::error::{Error, Oid4vciError, Result};
 
 /// An OAuth / OpenID4VCI error code. Codes outside the spec lists are kept in
 /// [`Other`](Self::Other) (the spec says SHOULD, not MUST).
@@ -15,8 +15,8 @@ use crate::error::{Error, Result};
 /// ```
 /// use myna_vc_core::{oid4vci::ErrorCode, Error};
 /// assert_eq!(ErrorCode::from("invalid_nonce"), ErrorCode::InvalidNonce);
-/// assert_eq!(ErrorCode::for_proof_error(&Error::ProofNonceMismatch), ErrorCode::InvalidNonce);
-/// assert_eq!(ErrorCode::for_proof_error(&Error::SignatureInvalid), ErrorCode::InvalidProof);
+/// assert_eq!(ErrorCode::for_proof_error(&Error::Oid4vci(myna_vc_core::Oid4vciError::ProofNonceMismatch)), ErrorCode::InvalidNonce);
+/// assert_eq!(ErrorCode::for_proof_error(&Error::Jose(myna_vc_core::JoseError::SignatureInvalid)), ErrorCode::InvalidProof);
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(from = "String", into = "String")]
@@ -104,7 +104,7 @@ impl ErrorCode {
     /// problem is `invalid_nonce` (the wallet can recover), anything else `invalid_proof`.
     pub fn for_proof_error(err: &Error) -> Self {
         match err {
-            Error::ProofNonceMismatch => ErrorCode::InvalidNonce,
+            Error::Oid4vci(Oid4vciError::ProofNonceMismatch) => ErrorCode::InvalidNonce,
             _ => ErrorCode::InvalidProof,
         }
     }
@@ -195,15 +195,13 @@ pub(crate) fn check_error_text(
 ) -> Result<()> {
     let allowed = |c: char| matches!(c, '\x20'..='\x21' | '\x23'..='\x5b' | '\x5d'..='\x7e');
     if error.is_empty() || !error.chars().all(allowed) {
-        return Err(Error::malformed(
-            what,
-            "`error` is not a printable ASCII code",
-        ));
+        return Err(Error::member_type(what, "error", "a printable ASCII code"));
     }
     if description.is_some_and(|d| !d.chars().all(allowed)) {
-        return Err(Error::malformed(
+        return Err(Error::member_type(
             what,
-            "`error_description` has characters outside %x20-21 / %x23-5B / %x5D-7E",
+            "error_description",
+            "printable ASCII without `\"` and `\\`",
         ));
     }
     Ok(())

@@ -5,7 +5,7 @@
 
 use percent_encoding::{percent_decode_str, utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 
-use crate::error::{Error, Result};
+use crate::error::{Error, InputError, Result};
 use crate::json;
 
 /// Everything but the RFC 3986 unreserved characters is encoded.
@@ -35,14 +35,14 @@ pub(crate) fn decode(body: &str, what: &'static str) -> Result<Vec<(String, Stri
     let mut pairs: Vec<(String, String)> = Vec::new();
     for part in body.split('&').filter(|p| !p.is_empty()) {
         let Some((name, value)) = part.split_once('=') else {
-            return Err(Error::malformed(what, "a parameter has no `=`"));
+            return Err(Error::Input(InputError::Form {
+                what,
+                problem: "a parameter has no `=`",
+            }));
         };
         let name = unescape(name, what)?;
         if pairs.iter().any(|(n, _)| *n == name) {
-            return Err(Error::malformed(
-                what,
-                format!("parameter `{}` is repeated", super::shorten(&name)),
-            ));
+            return Err(Error::repeated(what, &name));
         }
         let value = unescape(value, what)?;
         pairs.push((name, value));
@@ -55,7 +55,12 @@ fn unescape(text: &str, what: &'static str) -> Result<String> {
     percent_decode_str(&spaced)
         .decode_utf8()
         .map(|s| s.into_owned())
-        .map_err(|_| Error::malformed(what, "a parameter is not UTF-8 after percent-decoding"))
+        .map_err(|_| {
+            Error::Input(InputError::Form {
+                what,
+                problem: "a parameter is not UTF-8 after percent-decoding",
+            })
+        })
 }
 
 /// Takes the value of `name` out of decoded pairs.

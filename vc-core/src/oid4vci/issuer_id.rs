@@ -4,7 +4,7 @@ use core::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Oid4vciError, Result};
 
 /// A Credential Issuer Identifier: an `https` URL with a host and no query or fragment. It is
 /// the `aud` of every key proof, so it is compared exactly, never normalised.
@@ -47,8 +47,8 @@ impl IssuerId {
     }
 }
 
-fn invalid(detail: &str) -> Error {
-    Error::malformed("credential issuer identifier", detail)
+fn invalid(problem: &'static str) -> Error {
+    Error::Oid4vci(Oid4vciError::InvalidIssuerId { problem })
 }
 
 impl TryFrom<String> for IssuerId {

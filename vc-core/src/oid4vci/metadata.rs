@@ -107,9 +107,10 @@ impl BatchCredentialIssuance {
     /// Refuses a `batch_size` below 2 (the spec's minimum).
     pub fn check(&self) -> Result<()> {
         if self.batch_size < 2 {
-            return Err(Error::malformed(
+            return Err(Error::member_type(
                 "credential issuer metadata",
-                "`batch_size` must be 2 or greater",
+                "batch_size",
+                "2 or greater",
             ));
         }
         Ok(())
@@ -161,10 +162,7 @@ impl Message for CredentialConfiguration {
 
     fn check(&self) -> Result<()> {
         if self.format == SD_JWT_VC_FORMAT && self.vct.as_deref().is_none_or(str::is_empty) {
-            return Err(Error::malformed(
-                Self::WHAT,
-                "a dc+sd-jwt configuration needs `vct`",
-            ));
+            return Err(Error::missing_member(Self::WHAT, "vct"));
         }
         if let Some(methods) = &self.cryptographic_binding_methods_supported {
             require_non_empty(
@@ -175,9 +173,10 @@ impl Message for CredentialConfiguration {
         }
         if let Some(types) = &self.proof_types_supported {
             if types.is_empty() {
-                return Err(Error::malformed(
+                return Err(Error::member_type(
                     Self::WHAT,
-                    "`proof_types_supported` is empty",
+                    "proof_types_supported",
+                    "a non-empty object",
                 ));
             }
             for proof in types.values() {

@@ -80,7 +80,7 @@ pub const PRE_AUTHORIZED_CODE_GRANT: &str = "urn:ietf:params:oauth:grant-type:pr
 /// let nonce = NonceResponse::from_json(br#"{"c_nonce": "wKI4LT17ac15ES9bw8ac4"}"#)?;
 /// assert_eq!(nonce.c_nonce.as_str(), "wKI4LT17ac15ES9bw8ac4");
 /// assert_eq!(NonceResponse::from_json(&nonce.to_json()?.into_bytes())?, nonce);
-/// assert!(matches!(NonceResponse::from_json(b"[]"), Err(Error::Json { .. })));
+/// assert!(matches!(NonceResponse::from_json(b"[]"), Err(Error::Input(myna_vc_core::InputError::Json { .. }))));
 /// # Ok::<(), Error>(())
 /// ```
 pub trait Message: Serialize + DeserializeOwned {
@@ -111,10 +111,7 @@ pub trait Message: Serialize + DeserializeOwned {
 /// Refuses an empty array member: the spec makes each of these "a non-empty array".
 fn require_non_empty<T>(items: &[T], what: &'static str, member: &str) -> Result<()> {
     if items.is_empty() {
-        return Err(Error::malformed(
-            what,
-            format!("`{member}` must not be empty"),
-        ));
+        return Err(Error::member_type(what, member, "a non-empty array"));
     }
     Ok(())
 }

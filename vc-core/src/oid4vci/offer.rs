@@ -5,7 +5,7 @@ use core::fmt;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use super::{form, require_non_empty, shorten, IssuerId, Message};
+use super::{form, require_non_empty, IssuerId, Message};
 use crate::error::{Error, Result};
 use crate::json;
 
@@ -80,10 +80,7 @@ impl Message for CredentialOffer {
         require_non_empty(ids, Self::WHAT, "credential_configuration_ids")?;
         for (i, id) in ids.iter().enumerate() {
             if ids.iter().skip(i + 1).any(|other| other == id) {
-                return Err(Error::malformed(
-                    Self::WHAT,
-                    "`credential_configuration_ids` repeats an id",
-                ));
+                return Err(Error::repeated(Self::WHAT, id));
             }
         }
         if let Some(grant) = &self.grants.pre_authorized_code {
@@ -135,16 +132,18 @@ pub struct PreAuthorizedCodeGrant {
 impl PreAuthorizedCodeGrant {
     fn check(&self) -> Result<()> {
         if self.pre_authorized_code.as_str().is_empty() {
-            return Err(Error::malformed(
+            return Err(Error::member_type(
                 CredentialOffer::WHAT,
-                "`pre-authorized_code` is empty",
+                "pre-authorized_code",
+                "a non-empty string",
             ));
         }
         let too_long = self.tx_code.as_ref().and_then(|t| t.description.as_ref());
         if too_long.is_some_and(|d| d.chars().count() > 300) {
-            return Err(Error::malformed(
+            return Err(Error::member_type(
                 CredentialOffer::WHAT,
-                "`tx_code.description` is longer than 300 characters",
+                "tx_code.description",
+                "at most 300 characters",
             ));
         }
         Ok(())
@@ -238,7 +237,11 @@ impl OfferLink {
         json::check_size(WHAT_LINK, url.len())?;
         let url = url.split('#').next().unwrap_or_default();
         let Some((_, query)) = url.split_once('?') else {
-            return Err(Error::malformed(WHAT_LINK, "has no query"));
+            return Err(Error::one_of(
+                WHAT_LINK,
+                "credential_offer",
+                "credential_offer_uri",
+            ));
         };
         let mut pairs = form::decode(query, WHAT_LINK)?;
         let by_value = form::take(&mut pairs, "credential_offer");
@@ -251,13 +254,10 @@ impl OfferLink {
                 check_offer_uri(&uri)?;
                 Ok(OfferLink::ByReference(uri))
             }
-            (Some(_), Some(_)) => Err(Error::malformed(
+            (Some(_), Some(_)) | (None, None) => Err(Error::one_of(
                 WHAT_LINK,
-                "has both `credential_offer` and `credential_offer_uri`",
-            )),
-            (None, None) => Err(Error::malformed(
-                WHAT_LINK,
-                "has neither `credential_offer` nor `credential_offer_uri`",
+                "credential_offer",
+                "credential_offer_uri",
             )),
         }
     }
@@ -283,12 +283,10 @@ impl OfferLink {
 fn check_offer_uri(uri: &str) -> Result<()> {
     let host = uri.strip_prefix("https://").unwrap_or_default();
     if host.is_empty() || host.starts_with('/') {
-        return Err(Error::malformed(
+        return Err(Error::member_type(
             WHAT_LINK,
-            format!(
-                "`credential_offer_uri` must be an https URL, not `{}`",
-                shorten(uri)
-            ),
+            "credential_offer_uri",
+            "an https URL",
         ));
     }
     Ok(())

@@ -5,7 +5,7 @@ use serde_json::{Map, Value};
 
 use super::{shorten, CNonce, IssuerId, Proofs};
 use crate::crypto::{Algorithm, CryptoProvider, PublicKey, Signer};
-use crate::error::{Error, Result};
+use crate::error::{Error, JwtError, Oid4vciError, Result};
 use crate::jwk::Jwk;
 use crate::jws::{Jws, JwsHeader};
 use crate::jwt::{self, date_claim, TimeRules, DEFAULT_LEEWAY_SECS};
@@ -115,7 +115,7 @@ impl<'a> ProofRules<'a> {
 /// let proof = build_key_proof(&*holder, &issuer, Some(&CNonce::new("old")), now)?;
 /// let fresh = CNonce::new("new");
 /// assert_eq!(verify_key_proof(default_provider(), &proof, &ProofRules::new(&issuer, &fresh, now)),
-///            Err(Error::ProofNonceMismatch));
+///            Err(Error::Oid4vci(myna_vc_core::Oid4vciError::ProofNonceMismatch)));
 /// # Ok::<(), Error>(())
 /// ```
 pub fn verify_key_proof(
@@ -126,14 +126,16 @@ pub fn verify_key_proof(
     let jws = Jws::parse(compact)?;
     let header = jws.header();
     if header.typ.as_deref() != Some(PROOF_JWT_TYP) {
-        return Err(Error::WrongType {
+        return Err(Error::Jwt(JwtError::WrongType {
             expected: PROOF_JWT_TYP.into(),
             found: header.typ.as_deref().map(shorten).unwrap_or_default(),
-        });
+        }));
     }
     let key = header_key(header)?;
     if !rules.allowed_algs.contains(&header.alg) {
-        return Err(Error::ProofAlgorithmNotAllowed(header.alg.jose_name()));
+        return Err(Error::Oid4vci(Oid4vciError::ProofAlgorithmNotAllowed(
+            header.alg.jose_name(),
+        )));
     }
     jws.verify(provider, &key)?;
     check_claims(&jws.payload_object("key proof claims")?, rules)?;
@@ -143,55 +145,61 @@ pub fn verify_key_proof(
 /// The key a proof proves: its `jwk` header, which must be the only key reference.
 fn header_key(header: &JwsHeader) -> Result<PublicKey> {
     if header.kid.is_some() {
-        return Err(Error::ProofKeyNotJwk("`kid` is not resolved"));
+        return Err(Error::Oid4vci(Oid4vciError::ProofKeyNotJwk(
+            "`kid` is not resolved",
+        )));
     }
     if !header.x5c.is_empty() {
-        return Err(Error::ProofKeyNotJwk("`x5c` is not resolved"));
+        return Err(Error::Oid4vci(Oid4vciError::ProofKeyNotJwk(
+            "`x5c` is not resolved",
+        )));
     }
     match &header.jwk {
         Some(jwk) => Ok(jwk.key.clone()),
-        None => Err(Error::ProofKeyNotJwk("no `jwk` header")),
+        None => Err(Error::Oid4vci(Oid4vciError::ProofKeyNotJwk(
+            "no `jwk` header",
+        ))),
     }
 }
 
 fn check_claims(claims: &Map<String, Value>, rules: &ProofRules<'_>) -> Result<()> {
     match claims.get("aud") {
         Some(Value::String(aud)) if aud == rules.issuer.as_str() => {}
-        Some(Value::String(_)) => return Err(Error::ProofAudienceMismatch),
+        Some(Value::String(_)) => return Err(Error::Oid4vci(Oid4vciError::ProofAudienceMismatch)),
         Some(_) => return Err(invalid("aud", "must be a string")),
-        None => return Err(Error::MissingClaim("aud")),
+        None => return Err(Error::Jwt(JwtError::MissingClaim("aud"))),
     }
     if let Some(expected) = rules.c_nonce {
         let nonce = match claims.get("nonce") {
             Some(Value::String(nonce)) => nonce,
             Some(_) => return Err(invalid("nonce", "must be a string")),
-            None => return Err(Error::MissingClaim("nonce")),
+            None => return Err(Error::Jwt(JwtError::MissingClaim("nonce"))),
         };
         let equal = subtle::ConstantTimeEq::ct_eq(nonce.as_bytes(), expected.as_str().as_bytes());
         if !bool::from(equal) {
-            return Err(Error::ProofNonceMismatch);
+            return Err(Error::Oid4vci(Oid4vciError::ProofNonceMismatch));
         }
     }
-    let iat = date_claim(claims, "iat")?.ok_or(Error::MissingClaim("iat"))?;
+    let iat = date_claim(claims, "iat")?.ok_or(Error::Jwt(JwtError::MissingClaim("iat")))?;
     let time = TimeRules {
         leeway_secs: rules.leeway_secs,
         ..TimeRules::at(rules.now)
     };
     time.check(claims)?;
     if iat < rules.now.minus_seconds(rules.max_age_secs) {
-        return Err(Error::ProofStale {
+        return Err(Error::Oid4vci(Oid4vciError::ProofStale {
             iat,
             now: rules.now,
-        });
+        }));
     }
     Ok(())
 }
 
 fn invalid(claim: &'static str, detail: &str) -> Error {
-    Error::InvalidClaim {
+    Error::Jwt(JwtError::InvalidClaim {
         claim,
         detail: detail.into(),
-    }
+    })
 }
 
 /// Verifies every key proof of a request and returns the holder keys in order, refusing more
@@ -210,7 +218,7 @@ fn invalid(claim: &'static str, detail: &str) -> Error {
 /// let request = CredentialRequest::for_configuration("resident", vec![proof.clone(), proof]);
 /// let rules = ProofRules { batch_size: 10, ..ProofRules::new(&issuer, &nonce, now) };
 /// assert_eq!(verify_key_proofs(default_provider(), request.proofs.as_ref().unwrap(), &rules),
-///            Err(Error::DuplicateProofKey { first: 0, second: 1 }));
+///            Err(Error::Oid4vci(myna_vc_core::Oid4vciError::DuplicateProofKey { first: 0, second: 1 })));
 /// # Ok::<(), Error>(())
 /// ```
 pub fn verify_key_proofs(
@@ -219,19 +227,22 @@ pub fn verify_key_proofs(
     rules: &ProofRules<'_>,
 ) -> Result<Vec<PublicKey>> {
     if let Some(name) = proofs.other.keys().next() {
-        return Err(Error::UnsupportedProofType(shorten(name)));
+        return Err(Error::Oid4vci(Oid4vciError::UnsupportedProofType(shorten(
+            name,
+        ))));
     }
     if proofs.jwt.is_empty() {
-        return Err(Error::malformed(
+        return Err(Error::member_type(
             "credential request",
-            "`proofs.jwt` is empty",
+            "proofs.jwt",
+            "a non-empty array",
         ));
     }
     if proofs.jwt.len() > rules.batch_size {
-        return Err(Error::TooManyProofs {
+        return Err(Error::Oid4vci(Oid4vciError::TooManyProofs {
             count: proofs.jwt.len(),
             limit: rules.batch_size,
-        });
+        }));
     }
     let mut keys: Vec<PublicKey> = Vec::with_capacity(proofs.jwt.len());
     let mut thumbprints = Vec::with_capacity(proofs.jwt.len());
@@ -239,7 +250,10 @@ pub fn verify_key_proofs(
         let key = verify_key_proof(provider, proof, rules)?;
         let thumbprint = key.thumbprint().0;
         if let Some(first) = thumbprints.iter().position(|t| *t == thumbprint) {
-            return Err(Error::DuplicateProofKey { first, second });
+            return Err(Error::Oid4vci(Oid4vciError::DuplicateProofKey {
+                first,
+                second,
+            }));
         }
         thumbprints.push(thumbprint);
         keys.push(key);

@@ -9,7 +9,7 @@ use serde_json::{Map, Value};
 use super::{
     form, require_non_empty, shorten, Message, PreAuthorizedCode, PRE_AUTHORIZED_CODE_GRANT,
 };
-use crate::error::{Error, Result};
+use crate::error::{Error, Oid4vciError, Result};
 use crate::json;
 
 /// A Token Request with the pre-authorized code grant.
@@ -45,12 +45,16 @@ impl TokenRequest {
         let mut pairs = form::decode(body, WHAT_REQUEST)?;
         match form::take(&mut pairs, "grant_type") {
             Some(grant) if grant == PRE_AUTHORIZED_CODE_GRANT => {}
-            Some(other) => return Err(Error::UnsupportedGrantType(shorten(&other))),
-            None => return Err(Error::malformed(WHAT_REQUEST, "`grant_type` is missing")),
+            Some(other) => {
+                return Err(Error::Oid4vci(Oid4vciError::UnsupportedGrantType(shorten(
+                    &other,
+                ))))
+            }
+            None => return Err(Error::missing_member(WHAT_REQUEST, "grant_type")),
         }
         let code = form::take(&mut pairs, "pre-authorized_code")
             .filter(|c| !c.is_empty())
-            .ok_or_else(|| Error::malformed(WHAT_REQUEST, "`pre-authorized_code` is missing"))?;
+            .ok_or_else(|| Error::missing_member(WHAT_REQUEST, "pre-authorized_code"))?;
         let authorization_details = form::take(&mut pairs, "authorization_details")
             .map(|text| AuthorizationDetail::list_from_json(text.as_bytes()))
             .transpose()?;
@@ -186,7 +190,11 @@ impl Message for TokenResponse {
 
     fn check(&self) -> Result<()> {
         if self.access_token.as_str().is_empty() {
-            return Err(Error::malformed(Self::WHAT, "`access_token` is empty"));
+            return Err(Error::member_type(
+                Self::WHAT,
+                "access_token",
+                "a non-empty string",
+            ));
         }
         if let Some(details) = &self.authorization_details {
             require_non_empty(details, Self::WHAT, "authorization_details")?;
@@ -241,15 +249,14 @@ impl AuthorizationDetail {
 
     fn check(&self) -> Result<()> {
         if self.detail_type != Self::TYPE {
-            return Err(Error::malformed(
-                "authorization_details",
-                format!("unsupported type `{}`", shorten(&self.detail_type)),
+            return Err(Error::Oid4vci(
+                Oid4vciError::UnsupportedAuthorizationDetail(shorten(&self.detail_type)),
             ));
         }
         if self.credential_configuration_id.is_none() {
-            return Err(Error::malformed(
+            return Err(Error::missing_member(
                 "authorization_details",
-                "`credential_configuration_id` is missing",
+                "credential_configuration_id",
             ));
         }
         Ok(())

@@ -4,7 +4,7 @@ use core::fmt;
 
 use crate::b64;
 use crate::did::Did;
-use crate::error::{Error, Result};
+use crate::error::{Error, Oid4vpError, Result};
 
 /// The longest `client_id` accepted.
 pub const MAX_CLIENT_ID_LEN: usize = 2048;
@@ -63,7 +63,7 @@ impl ClientIdPrefix {
 /// ([`ClientId::as_str`], §B.3.6).
 ///
 /// Prefixes this crate does not support are refused with
-/// [`Error::UnsupportedClientIdPrefix`]: `openid_federation`, `verifier_attestation`, the
+/// [`Oid4vpError::UnsupportedClientIdPrefix`](crate::Oid4vpError::UnsupportedClientIdPrefix): `openid_federation`, `verifier_attestation`, the
 /// reserved `origin` (§5.9.3: a wallet MUST NOT accept it), and unknown ones (§5.9.2 lets a
 /// wallet refuse them rather than guess they are pre-registered).
 ///
@@ -78,8 +78,8 @@ impl ClientIdPrefix {
 ///
 /// assert_eq!(ClientId::parse("x509_san_dns:client.example.org")?.prefix(), ClientIdPrefix::X509SanDns);
 /// assert_eq!(ClientId::parse("example-client")?.prefix(), ClientIdPrefix::PreRegistered);
-/// assert!(matches!(ClientId::parse("origin:https://a.example"), Err(Error::UnsupportedClientIdPrefix(_))));
-/// assert!(matches!(ClientId::parse("redirect_uri:ftp://a.example"), Err(Error::InvalidClientId(_))));
+/// assert!(matches!(ClientId::parse("origin:https://a.example"), Err(Error::Oid4vp(myna_vc_core::Oid4vpError::UnsupportedClientIdPrefix(_)))));
+/// assert!(matches!(ClientId::parse("redirect_uri:ftp://a.example"), Err(Error::Oid4vp(myna_vc_core::Oid4vpError::InvalidClientId(_)))));
 /// # Ok::<(), Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -95,9 +95,9 @@ impl ClientId {
             || text.len() > MAX_CLIENT_ID_LEN
             || !text.chars().all(|c| c.is_ascii_graphic())
         {
-            return Err(Error::InvalidClientId(format!(
+            return Err(Error::Oid4vp(Oid4vpError::InvalidClientId(format!(
                 "must be 1 to {MAX_CLIENT_ID_LEN} printable ASCII characters"
-            )));
+            ))));
         }
         let Some((name, original)) = text.split_once(':') else {
             return Ok(ClientId {
@@ -105,8 +105,11 @@ impl ClientId {
                 prefix: ClientIdPrefix::PreRegistered,
             });
         };
-        let prefix = ClientIdPrefix::from_name(name)
-            .ok_or_else(|| Error::UnsupportedClientIdPrefix(name.chars().take(32).collect()))?;
+        let prefix = ClientIdPrefix::from_name(name).ok_or_else(|| {
+            Error::Oid4vp(Oid4vpError::UnsupportedClientIdPrefix(
+                name.chars().take(32).collect(),
+            ))
+        })?;
         check_original(prefix, original)?;
         Ok(ClientId {
             full: text.to_owned(),
@@ -159,12 +162,12 @@ impl ClientId {
         }
     }
 
-    /// The DID of a `decentralized_identifier:` client ([`Error::InvalidClientId`] otherwise).
+    /// The DID of a `decentralized_identifier:` client ([`Oid4vpError::InvalidClientId`](crate::Oid4vpError::InvalidClientId) otherwise).
     pub fn did(&self) -> Result<Did> {
         if self.prefix != ClientIdPrefix::DecentralizedIdentifier {
-            return Err(Error::InvalidClientId(
+            return Err(Error::Oid4vp(Oid4vpError::InvalidClientId(
                 "not a decentralized_identifier client".into(),
-            ));
+            )));
         }
         Did::parse(self.original())
     }
@@ -179,21 +182,29 @@ impl fmt::Display for ClientId {
 fn check_original(prefix: ClientIdPrefix, original: &str) -> Result<()> {
     match prefix {
         ClientIdPrefix::PreRegistered => Ok(()),
-        ClientIdPrefix::RedirectUri => check_https_uri("client_id", original)
-            .map(|_| ())
-            .map_err(|_| Error::InvalidClientId("redirect_uri: needs an https URI".into())),
-        ClientIdPrefix::DecentralizedIdentifier => Did::parse(original)
-            .map(|_| ())
-            .map_err(|_| Error::InvalidClientId("decentralized_identifier: needs a DID".into())),
+        ClientIdPrefix::RedirectUri => {
+            check_https_uri("client_id", original)
+                .map(|_| ())
+                .map_err(|_| {
+                    Error::Oid4vp(Oid4vpError::InvalidClientId(
+                        "redirect_uri: needs an https URI".into(),
+                    ))
+                })
+        }
+        ClientIdPrefix::DecentralizedIdentifier => Did::parse(original).map(|_| ()).map_err(|_| {
+            Error::Oid4vp(Oid4vpError::InvalidClientId(
+                "decentralized_identifier: needs a DID".into(),
+            ))
+        }),
         ClientIdPrefix::X509SanDns if is_dns_name(original) => Ok(()),
-        ClientIdPrefix::X509SanDns => Err(Error::InvalidClientId(
+        ClientIdPrefix::X509SanDns => Err(Error::Oid4vp(Oid4vpError::InvalidClientId(
             "x509_san_dns: needs a DNS name".into(),
-        )),
+        ))),
         ClientIdPrefix::X509Hash => match b64::decode(original, "x509_hash") {
             Ok(hash) if hash.len() == 32 => Ok(()),
-            _ => Err(Error::InvalidClientId(
+            _ => Err(Error::Oid4vp(Oid4vpError::InvalidClientId(
                 "x509_hash: needs the base64url SHA-256 of a certificate".into(),
-            )),
+            ))),
         },
     }
 }
@@ -211,11 +222,13 @@ pub(crate) fn is_dns_name(name: &str) -> bool {
 }
 
 /// The host of an `https://` URI, or of an `http://` URI on the loopback interface (a verifier
-/// under test); anything else is [`Error::InvalidParameter`].
+/// under test); anything else is [`Oid4vpError::InvalidParameter`](crate::Oid4vpError::InvalidParameter).
 pub(crate) fn check_https_uri<'a>(name: &'static str, uri: &'a str) -> Result<&'a str> {
-    let invalid = || Error::InvalidParameter {
-        name,
-        detail: "must be an https URI (http only on localhost or 127.0.0.1)".into(),
+    let invalid = || {
+        Error::Oid4vp(Oid4vpError::InvalidParameter {
+            name,
+            detail: "must be an https URI (http only on localhost or 127.0.0.1)".into(),
+        })
     };
     let (secure, rest) = match (uri.strip_prefix("https://"), uri.strip_prefix("http://")) {
         (Some(rest), _) => (true, rest),

@@ -4,7 +4,7 @@ use core::fmt;
 
 use crate::b64;
 use crate::crypto::fill_random;
-use crate::error::{Error, Result};
+use crate::error::{Error, Oid4vpError, Result};
 
 /// The longest `nonce` or `state` accepted.
 pub const MAX_PARAM_LEN: usize = 512;
@@ -16,12 +16,12 @@ pub const NONCE_LEN: usize = 22;
 fn check_url_safe(name: &'static str, value: &str) -> Result<()> {
     let url_safe = |c: char| c.is_ascii_alphanumeric() || matches!(c, '-' | '.' | '_' | '~');
     if value.is_empty() || value.len() > MAX_PARAM_LEN || !value.chars().all(url_safe) {
-        return Err(Error::InvalidParameter {
+        return Err(Error::Oid4vp(Oid4vpError::InvalidParameter {
             name,
             detail: format!(
                 "must be 1 to {MAX_PARAM_LEN} ASCII letters, digits, `-`, `.`, `_` or `~`"
             ),
-        });
+        }));
     }
     Ok(())
 }
@@ -46,7 +46,7 @@ fn random_token() -> Result<String> {
 /// assert_eq!(nonce.as_str().len(), 22);
 /// assert!(nonce.is_strong());
 /// assert!(!Nonce::parse("n-0S6_WzA2Mj")?.is_strong());
-/// assert!(matches!(Nonce::parse("a b"), Err(Error::InvalidParameter { name: "nonce", .. })));
+/// assert!(matches!(Nonce::parse("a b"), Err(Error::Oid4vp(myna_vc_core::Oid4vpError::InvalidParameter { name: "nonce", .. }))));
 /// # Ok::<(), Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

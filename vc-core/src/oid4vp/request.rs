@@ -5,7 +5,7 @@ use serde_json::{Map, Value};
 use super::client_id::{check_https_uri, ClientId, ClientIdPrefix};
 use super::params::{Nonce, State};
 use crate::dcql::DcqlQuery;
-use crate::error::{Error, Result};
+use crate::error::{Error, Oid4vpError, Result};
 use crate::json;
 use crate::oid4vci::form;
 
@@ -46,9 +46,9 @@ impl ResponseMode {
         match name {
             "direct_post" => Ok(ResponseMode::DirectPost),
             "fragment" => Ok(ResponseMode::Fragment),
-            other => Err(Error::UnsupportedResponseMode(
+            other => Err(Error::Oid4vp(Oid4vpError::UnsupportedResponseMode(
                 other.chars().take(32).collect(),
-            )),
+            ))),
         }
     }
 }
@@ -153,17 +153,17 @@ impl AuthorizationRequest {
         let target = match self.response_mode {
             ResponseMode::DirectPost => {
                 if self.redirect_uri.is_some() {
-                    return Err(Error::ConflictingParameters(
+                    return Err(Error::Oid4vp(Oid4vpError::ConflictingParameters(
                         "`redirect_uri` must not be present with response_mode direct_post",
-                    ));
+                    )));
                 }
                 self.response_uri.as_deref()
             }
             ResponseMode::Fragment => {
                 if self.response_uri.is_some() {
-                    return Err(Error::ConflictingParameters(
+                    return Err(Error::Oid4vp(Oid4vpError::ConflictingParameters(
                         "`response_uri` belongs to response_mode direct_post",
-                    ));
+                    )));
                 }
                 self.redirect_uri.as_deref()
             }
@@ -175,7 +175,7 @@ impl AuthorizationRequest {
             .iter()
             .any(|c| !c.require_cryptographic_holder_binding());
         if unbound && self.state.is_none() {
-            return Err(Error::MissingParameter("state"));
+            return Err(Error::Oid4vp(Oid4vpError::MissingParameter("state")));
         }
         Ok(())
     }
@@ -191,17 +191,21 @@ impl AuthorizationRequest {
             // A `redirect_uri:` client's URI is the target when the parameter is omitted.
             return match client.prefix() {
                 ClientIdPrefix::RedirectUri => Ok(()),
-                _ => Err(Error::MissingParameter(name)),
+                _ => Err(Error::Oid4vp(Oid4vpError::MissingParameter(name))),
             };
         };
         let host = check_https_uri(name, target)?;
         match client.prefix() {
-            ClientIdPrefix::RedirectUri if client.original() != target => Err(
-                Error::InvalidClientId(format!("a redirect_uri client must use its URI as {name}")),
-            ),
-            ClientIdPrefix::X509SanDns if client.original() != host => Err(Error::InvalidClientId(
-                format!("the {name} host must be the x509_san_dns name"),
-            )),
+            ClientIdPrefix::RedirectUri if client.original() != target => {
+                Err(Error::Oid4vp(Oid4vpError::InvalidClientId(format!(
+                    "a redirect_uri client must use its URI as {name}"
+                ))))
+            }
+            ClientIdPrefix::X509SanDns if client.original() != host => {
+                Err(Error::Oid4vp(Oid4vpError::InvalidClientId(format!(
+                    "the {name} host must be the x509_san_dns name"
+                ))))
+            }
             _ => Ok(()),
         }
     }
@@ -271,43 +275,45 @@ impl AuthorizationRequest {
     /// (`from_url: true`, URL parameters).
     pub(super) fn from_members(members: &Map<String, Value>, from_url: bool) -> Result<Self> {
         if members.contains_key("transaction_data") {
-            return Err(Error::UnsupportedTransactionData);
+            return Err(Error::Oid4vp(Oid4vpError::UnsupportedTransactionData));
         }
         match (
             members.contains_key("scope"),
             members.contains_key("dcql_query"),
         ) {
             (true, true) => {
-                return Err(Error::ConflictingParameters(
+                return Err(Error::Oid4vp(Oid4vpError::ConflictingParameters(
                     "`dcql_query` and `scope` must not both be present",
-                ))
+                )))
             }
             (true, false) => {
-                return Err(Error::InvalidParameter {
+                return Err(Error::Oid4vp(Oid4vpError::InvalidParameter {
                     name: "scope",
                     detail: "scope aliases of DCQL queries are not supported; send dcql_query"
                         .into(),
-                })
+                }))
             }
             _ => {}
         }
-        let response_type =
-            string(members, "response_type")?.ok_or(Error::MissingParameter("response_type"))?;
+        let response_type = string(members, "response_type")?.ok_or(Error::Oid4vp(
+            Oid4vpError::MissingParameter("response_type"),
+        ))?;
         if response_type != RESPONSE_TYPE {
-            return Err(Error::UnsupportedResponseType(
+            return Err(Error::Oid4vp(Oid4vpError::UnsupportedResponseType(
                 response_type.chars().take(32).collect(),
-            ));
+            )));
         }
         let response_mode = match string(members, "response_mode")? {
             Some(mode) => ResponseMode::parse(mode)?,
             None => ResponseMode::Fragment,
         };
-        let client_id =
-            string(members, "client_id")?.ok_or(Error::MissingParameter("client_id"))?;
-        let nonce = string(members, "nonce")?.ok_or(Error::MissingParameter("nonce"))?;
+        let client_id = string(members, "client_id")?
+            .ok_or(Error::Oid4vp(Oid4vpError::MissingParameter("client_id")))?;
+        let nonce = string(members, "nonce")?
+            .ok_or(Error::Oid4vp(Oid4vpError::MissingParameter("nonce")))?;
         let query = members
             .get("dcql_query")
-            .ok_or(Error::MissingParameter("dcql_query"))?;
+            .ok_or(Error::Oid4vp(Oid4vpError::MissingParameter("dcql_query")))?;
         let dcql_query = match (query, from_url) {
             (Value::String(text), true) => DcqlQuery::from_json(text.as_bytes())?,
             (Value::Object(_), false) => DcqlQuery::from_value(query)?,
@@ -343,20 +349,20 @@ fn object_expected(name: &'static str, from_url: bool) -> Error {
     } else {
         "must be a JSON object in a Request Object"
     };
-    Error::InvalidParameter {
+    Error::Oid4vp(Oid4vpError::InvalidParameter {
         name,
         detail: detail.into(),
-    }
+    })
 }
 
 fn string<'a>(members: &'a Map<String, Value>, name: &'static str) -> Result<Option<&'a str>> {
     match members.get(name) {
         None => Ok(None),
         Some(Value::String(s)) => Ok(Some(s)),
-        Some(_) => Err(Error::InvalidParameter {
+        Some(_) => Err(Error::Oid4vp(Oid4vpError::InvalidParameter {
             name,
             detail: "must be a string".into(),
-        }),
+        })),
     }
 }
 
@@ -414,28 +420,28 @@ impl RequestLink {
         let query = url
             .split_once('?')
             .map(|(_, q)| q)
-            .ok_or_else(|| Error::malformed(WHAT, "the URL has no query"))?;
+            .ok_or(Error::Oid4vp(Oid4vpError::NoQuery))?;
         let query = query.split_once('#').map_or(query, |(q, _)| q);
         let mut pairs = form::decode(query, WHAT)?;
         let request = form::take(&mut pairs, "request");
         let request_uri = form::take(&mut pairs, "request_uri");
         let method = form::take(&mut pairs, "request_uri_method");
         if method.is_some() && request_uri.is_none() {
-            return Err(Error::ConflictingParameters(
+            return Err(Error::Oid4vp(Oid4vpError::ConflictingParameters(
                 "`request_uri_method` without `request_uri`",
-            ));
+            )));
         }
         let client_id = || {
             pairs
                 .iter()
                 .find(|(n, _)| n == "client_id")
-                .ok_or(Error::MissingParameter("client_id"))
+                .ok_or(Error::Oid4vp(Oid4vpError::MissingParameter("client_id")))
                 .and_then(|(_, v)| ClientId::parse(v))
         };
         match (request, request_uri) {
-            (Some(_), Some(_)) => Err(Error::ConflictingParameters(
+            (Some(_), Some(_)) => Err(Error::Oid4vp(Oid4vpError::ConflictingParameters(
                 "`request` and `request_uri` must not both be present",
-            )),
+            ))),
             (Some(request), None) => Ok(RequestLink::Signed {
                 client_id: client_id()?,
                 request,
@@ -446,10 +452,10 @@ impl RequestLink {
                     None | Some("get") => RequestUriMethod::Get,
                     Some("post") => RequestUriMethod::Post,
                     Some(_) => {
-                        return Err(Error::InvalidParameter {
+                        return Err(Error::Oid4vp(Oid4vpError::InvalidParameter {
                             name: "request_uri_method",
                             detail: "must be `get` or `post`".into(),
-                        })
+                        }))
                     }
                 };
                 Ok(RequestLink::ByReference {

@@ -5,7 +5,7 @@ use serde_json::Value;
 use super::client_id::{ClientId, ClientIdPrefix};
 use super::request::AuthorizationRequest;
 use crate::crypto::{CryptoProvider, PublicKey, Signer};
-use crate::error::{Error, Result};
+use crate::error::{Error, JwtError, Oid4vpError, Result};
 use crate::jws::{Jws, JwsHeader};
 use crate::jwt::{self, TimeRules};
 use crate::time::NumericDate;
@@ -24,7 +24,7 @@ impl AuthorizationRequest {
     /// says), `aud` [`SELF_ISSUED_AUDIENCE`] (static discovery, §5.8), `iat`, and `exp`
     /// [`REQUEST_OBJECT_LIFETIME_SECS`] later. `header` names the key (`kid` for a
     /// `decentralized_identifier:` client, `x5c` for the `x509_*` prefixes). A `redirect_uri:`
-    /// client cannot sign (§5.9.3) and gets [`Error::InvalidClientId`].
+    /// client cannot sign (§5.9.3) and gets [`Oid4vpError::InvalidClientId`](crate::Oid4vpError::InvalidClientId).
     ///
     /// ```
     /// use myna_vc_core::crypto::{default_provider, SecretKey};
@@ -53,9 +53,9 @@ impl AuthorizationRequest {
         issued_at: NumericDate,
     ) -> Result<String> {
         if self.client_id.prefix() == ClientIdPrefix::RedirectUri {
-            return Err(Error::InvalidClientId(
+            return Err(Error::Oid4vp(Oid4vpError::InvalidClientId(
                 "a redirect_uri client cannot sign its requests".into(),
-            ));
+            )));
         }
         let mut claims = self.to_claims()?;
         claims.insert("aud".into(), Value::String(SELF_ISSUED_AUDIENCE.into()));
@@ -112,10 +112,10 @@ impl<'a> RequestObjectRules<'a> {
 }
 
 /// Verifies a Request Object with the verifier's key and reads the request from it: `typ`
-/// exactly `oauth-authz-req+jwt` ([`Error::WrongType`]), the signature, the time claims,
-/// `aud` naming the wallet ([`Error::RequestAudienceMismatch`]), `client_id` identical to the
-/// URL's ([`Error::RequestClientIdMismatch`]), `wallet_nonce` when one was sent
-/// ([`Error::WalletNonceMismatch`]), then every rule of [`AuthorizationRequest::check`]. `iss`
+/// exactly `oauth-authz-req+jwt` ([`JwtError::WrongType`](crate::JwtError::WrongType)), the signature, the time claims,
+/// `aud` naming the wallet ([`Oid4vpError::RequestAudienceMismatch`](crate::Oid4vpError::RequestAudienceMismatch)), `client_id` identical to the
+/// URL's ([`Oid4vpError::RequestClientIdMismatch`](crate::Oid4vpError::RequestClientIdMismatch)), `wallet_nonce` when one was sent
+/// ([`Oid4vpError::WalletNonceMismatch`](crate::Oid4vpError::WalletNonceMismatch)), then every rule of [`AuthorizationRequest::check`]. `iss`
 /// is ignored (§5).
 ///
 /// Which key: the caller resolves it from the header ([`Jws::parse`] then `header().kid` /
@@ -130,10 +130,10 @@ pub fn verify_request_object(
     let jws = Jws::parse(compact)?;
     let typ = jws.header().typ.clone().unwrap_or_default();
     if typ != REQUEST_OBJECT_TYP {
-        return Err(Error::WrongType {
+        return Err(Error::Jwt(JwtError::WrongType {
             expected: REQUEST_OBJECT_TYP.into(),
             found: typ.chars().take(64).collect(),
-        });
+        }));
     }
     let claims = jwt::verify(compact, provider, key, &rules.time)?.claims;
     let audience_ok = match claims.get("aud") {
@@ -142,20 +142,20 @@ pub fn verify_request_object(
         _ => false,
     };
     if !audience_ok {
-        return Err(Error::RequestAudienceMismatch);
+        return Err(Error::Oid4vp(Oid4vpError::RequestAudienceMismatch));
     }
     let request = AuthorizationRequest::from_members(&claims, false)?;
     if rules.client_id.is_some_and(|id| *id != request.client_id) {
-        return Err(Error::RequestClientIdMismatch);
+        return Err(Error::Oid4vp(Oid4vpError::RequestClientIdMismatch));
     }
     if request.client_id.prefix() == ClientIdPrefix::RedirectUri {
-        return Err(Error::InvalidClientId(
+        return Err(Error::Oid4vp(Oid4vpError::InvalidClientId(
             "a redirect_uri client cannot sign its requests".into(),
-        ));
+        )));
     }
     if let Some(expected) = rules.wallet_nonce {
         if request.wallet_nonce.as_deref() != Some(expected) {
-            return Err(Error::WalletNonceMismatch);
+            return Err(Error::Oid4vp(Oid4vpError::WalletNonceMismatch));
         }
     }
     Ok(request)

@@ -8,7 +8,7 @@ use serde_json::{Map, Value};
 
 use super::params::State;
 use crate::dcql::QueryId;
-use crate::error::{Error, Result};
+use crate::error::{DcqlError, Error, Oid4vpError, Result};
 use crate::json;
 use crate::oid4vci::error_response::check_error_text;
 use crate::oid4vci::form;
@@ -78,9 +78,11 @@ impl VpToken {
     /// ids and whose values are non-empty arrays of non-empty strings.
     pub fn from_json(text: &str) -> Result<Self> {
         let object = json::parse_object(text.as_bytes(), "vp_token")?;
-        let invalid = |detail: &str| Error::InvalidParameter {
-            name: "vp_token",
-            detail: detail.to_owned(),
+        let invalid = |detail: &str| {
+            Error::Oid4vp(Oid4vpError::InvalidParameter {
+                name: "vp_token",
+                detail: detail.to_owned(),
+            })
         };
         let mut token = BTreeMap::new();
         for (id, value) in object {
@@ -149,10 +151,10 @@ impl AuthorizationResponse {
     /// ```
     pub fn check_state(&self, expected: Option<&State>) -> Result<()> {
         if self.state.as_ref() != expected {
-            return Err(Error::InvalidParameter {
+            return Err(Error::Oid4vp(Oid4vpError::InvalidParameter {
                 name: "state",
                 detail: "does not match the request's state".into(),
-            });
+            }));
         }
         Ok(())
     }
@@ -164,8 +166,8 @@ impl AuthorizationResponse {
 /// ```
 /// use myna_vc_core::{oid4vp::ErrorCode, Error};
 /// assert_eq!(ErrorCode::from("access_denied"), ErrorCode::AccessDenied);
-/// assert_eq!(ErrorCode::for_error(&Error::UnsupportedTransactionData), ErrorCode::InvalidTransactionData);
-/// assert_eq!(ErrorCode::for_error(&Error::UnsupportedClientIdPrefix("origin".into())), ErrorCode::InvalidRequest);
+/// assert_eq!(ErrorCode::for_error(&Error::Oid4vp(myna_vc_core::Oid4vpError::UnsupportedTransactionData)), ErrorCode::InvalidTransactionData);
+/// assert_eq!(ErrorCode::for_error(&Error::Oid4vp(myna_vc_core::Oid4vpError::UnsupportedClientIdPrefix("origin".into()))), ErrorCode::InvalidRequest);
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ErrorCode {
@@ -218,13 +220,15 @@ impl ErrorCode {
     /// The code a wallet answers when processing a request failed with `err` (§8.5).
     pub fn for_error(err: &Error) -> Self {
         match err {
-            Error::UnsupportedTransactionData => ErrorCode::InvalidTransactionData,
-            Error::InvalidParameter {
+            Error::Oid4vp(Oid4vpError::UnsupportedTransactionData) => {
+                ErrorCode::InvalidTransactionData
+            }
+            Error::Oid4vp(Oid4vpError::InvalidParameter {
                 name: "request_uri_method",
                 ..
-            } => ErrorCode::InvalidRequestUriMethod,
-            Error::DcqlUnsupportedFormat { .. } => ErrorCode::VpFormatsNotSupported,
-            Error::DcqlUnsatisfied { .. } => ErrorCode::AccessDenied,
+            }) => ErrorCode::InvalidRequestUriMethod,
+            Error::Dcql(DcqlError::UnsupportedFormat { .. }) => ErrorCode::VpFormatsNotSupported,
+            Error::Dcql(DcqlError::Unsatisfied { .. }) => ErrorCode::AccessDenied,
             _ => ErrorCode::InvalidRequest,
         }
     }
@@ -302,9 +306,9 @@ impl ResponseBody {
         let vp_token = form::take(&mut pairs, "vp_token");
         let error = form::take(&mut pairs, "error");
         match (vp_token, error) {
-            (Some(_), Some(_)) => Err(Error::ConflictingParameters(
+            (Some(_), Some(_)) => Err(Error::Oid4vp(Oid4vpError::ConflictingParameters(
                 "`vp_token` and `error` must not both be present",
-            )),
+            ))),
             (Some(token), None) => Ok(ResponseBody::Success(AuthorizationResponse {
                 vp_token: VpToken::from_json(&token)?,
                 state,
@@ -318,7 +322,7 @@ impl ResponseBody {
                     state,
                 }))
             }
-            (None, None) => Err(Error::MissingParameter("vp_token")),
+            (None, None) => Err(Error::Oid4vp(Oid4vpError::MissingParameter("vp_token"))),
         }
     }
 }
@@ -346,10 +350,10 @@ impl ResponseAck {
             None => None,
             Some(Value::String(uri)) => Some(uri.clone()),
             Some(_) => {
-                return Err(Error::InvalidParameter {
+                return Err(Error::Oid4vp(Oid4vpError::InvalidParameter {
                     name: "redirect_uri",
                     detail: "must be a string".into(),
-                })
+                }))
             }
         };
         Ok(ResponseAck { redirect_uri })

@@ -1,7 +1,7 @@
 use serde_json::Value;
 
 use super::HashAlg;
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, SdJwtError};
 use crate::{b64, json};
 
 /// What a disclosure reveals.
@@ -43,7 +43,9 @@ impl Disclosure {
     pub fn parse(encoded: &str) -> Result<Self> {
         let bytes = b64::decode(encoded, "disclosure")?;
         let Value::Array(mut items) = json::parse(&bytes, "disclosure")? else {
-            return Err(Error::MalformedDisclosure("not a JSON array".into()));
+            return Err(Error::SdJwt(SdJwtError::MalformedDisclosure(
+                "not a JSON array".into(),
+            )));
         };
         let (salt, kind) = match items.len() {
             2 => {
@@ -53,25 +55,25 @@ impl Disclosure {
             3 => {
                 let value = items.pop().unwrap_or_default();
                 let Some(Value::String(name)) = items.pop() else {
-                    return Err(Error::MalformedDisclosure(
+                    return Err(Error::SdJwt(SdJwtError::MalformedDisclosure(
                         "the claim name is not a string".into(),
-                    ));
+                    )));
                 };
                 if name == "_sd" || name == "..." {
-                    return Err(Error::ReservedClaimName(name));
+                    return Err(Error::SdJwt(SdJwtError::ReservedClaimName(name)));
                 }
                 (items.pop(), DisclosureKind::Property { name, value })
             }
             n => {
-                return Err(Error::MalformedDisclosure(format!(
+                return Err(Error::SdJwt(SdJwtError::MalformedDisclosure(format!(
                     "{n} elements; a disclosure has 2 or 3"
-                )))
+                ))))
             }
         };
         let Some(Value::String(salt)) = salt else {
-            return Err(Error::MalformedDisclosure(
+            return Err(Error::SdJwt(SdJwtError::MalformedDisclosure(
                 "the salt is not a string".into(),
-            ));
+            )));
         };
         Ok(Disclosure {
             encoded: encoded.to_owned(),

@@ -4,7 +4,7 @@ use super::disclosure::new_salt;
 use super::{Disclosure, HashAlg, SdJwt};
 use crate::claim_path::{ClaimPath, PathSegment};
 use crate::crypto::{PublicKey, Signer};
-use crate::error::{Error, Result};
+use crate::error::{ClaimPathError, Error, JwtError, Result, SdJwtError};
 use crate::json::check_depth;
 use crate::jws::JwsHeader;
 use crate::{b64, jws};
@@ -111,7 +111,7 @@ impl<'a> SdJwtIssuer<'a> {
     /// disclosable (object properties and array elements, at any depth; a disclosable claim
     /// may contain disclosable claims). With `holder_key`, the payload gets `cnf.jwk`.
     ///
-    /// Every path in `disclosable` must select at least one claim ([`Error::UnknownClaimPath`]);
+    /// Every path in `disclosable` must select at least one claim ([`ClaimPathError::Unknown`](crate::ClaimPathError::Unknown));
     /// the claim names `_sd`, `_sd_alg` and `...` are refused.
     pub fn issue(
         &self,
@@ -133,15 +133,15 @@ impl<'a> SdJwtIssuer<'a> {
                 .get(unmatched)
                 .map(ToString::to_string)
                 .unwrap_or_default();
-            return Err(Error::UnknownClaimPath(path));
+            return Err(Error::ClaimPath(ClaimPathError::Unknown(path)));
         }
         payload.insert("_sd_alg".into(), Value::String(self.hash.name().into()));
         if let Some(key) = holder_key {
             if payload.contains_key("cnf") {
-                return Err(Error::InvalidClaim {
+                return Err(Error::Jwt(JwtError::InvalidClaim {
                     claim: "cnf",
                     detail: "given both as a claim and as the holder key".into(),
-                });
+                }));
             }
             payload.insert("cnf".into(), serde_json::json!({ "jwk": key.to_jwk() }));
         }
@@ -178,7 +178,7 @@ impl Encoder<'_> {
         let mut digests = Vec::new();
         for (name, value) in map {
             if matches!(name.as_str(), "_sd" | "_sd_alg" | "...") {
-                return Err(Error::ReservedClaimName(name.clone()));
+                return Err(Error::SdJwt(SdJwtError::ReservedClaimName(name.clone())));
             }
             self.path.push(PathSegment::Key(name.clone()));
             let encoded = self.value(value, depth + 1)?;

@@ -16,8 +16,8 @@
 //! * **`...` is never a claim name.** RFC 9901 §4.1 reserves it for array element digests
 //!   (`{"...": "<digest>"}`). An object of the issuer-signed payload — or of a disclosed value —
 //!   that has a claim named `...`, at any depth, is refused with
-//!   [`Error::ReservedClaimInPayload`]; a disclosure naming `...` (or `_sd`) with
-//!   [`Error::ReservedClaimName`]. Neither ever reaches the verified claims.
+//!   [`SdJwtError::ReservedClaimInPayload`](crate::SdJwtError::ReservedClaimInPayload); a disclosure naming `...` (or `_sd`) with
+//!   [`SdJwtError::ReservedClaimName`](crate::SdJwtError::ReservedClaimName). Neither ever reaches the verified claims.
 //! * **A `null` KB-JWT `exp` or `nbf` is an absent one.** SpruceID `ssi` 0.16 writes the unset
 //!   optional time claims of its KB-JWTs as JSON `null`; refusing them ("must be a NumericDate")
 //!   would refuse every presentation it makes. A `null` carries no claim — no expiry, no start —
@@ -74,7 +74,7 @@ pub use verify::{
     verify, Disclosed, KeyBindingClaims, KeyBindingRule, UnverifiedSdJwt, VerifyOptions,
 };
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, SdJwtError};
 use crate::{b64, json};
 
 /// The `typ` of a Key Binding JWT.
@@ -115,7 +115,9 @@ impl HashAlg {
             "sha-256" => Ok(HashAlg::Sha256),
             "sha-384" => Ok(HashAlg::Sha384),
             "sha-512" => Ok(HashAlg::Sha512),
-            other => Err(Error::UnsupportedSdAlg(other.chars().take(32).collect())),
+            other => Err(Error::SdJwt(SdJwtError::UnsupportedSdAlg(
+                other.chars().take(32).collect(),
+            ))),
         }
     }
 
@@ -136,7 +138,7 @@ impl HashAlg {
 ///
 /// ```
 /// use myna_vc_core::{sdjwt::SdJwt, Error};
-/// assert!(matches!(SdJwt::parse("eyJ.eyJ.sig"), Err(Error::NotAnSdJwt(_))));
+/// assert!(matches!(SdJwt::parse("eyJ.eyJ.sig"), Err(Error::SdJwt(myna_vc_core::SdJwtError::NotAnSdJwt(_)))));
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SdJwt {
@@ -216,10 +218,14 @@ impl<'a> Parts<'a> {
     pub(crate) fn split(compact: &'a str) -> Result<Self> {
         json::check_size("SD-JWT", compact.len())?;
         let Some((jwt, rest)) = compact.split_once('~') else {
-            return Err(Error::NotAnSdJwt("no `~` separator".into()));
+            return Err(Error::SdJwt(SdJwtError::NotAnSdJwt(
+                "no `~` separator".into(),
+            )));
         };
         if jwt.is_empty() {
-            return Err(Error::NotAnSdJwt("the issuer-signed JWT is empty".into()));
+            return Err(Error::SdJwt(SdJwtError::NotAnSdJwt(
+                "the issuer-signed JWT is empty".into(),
+            )));
         }
         // The last part is the KB-JWT or empty; between the first and the last `~` are the
         // disclosures, each `~`-terminated.
@@ -236,7 +242,9 @@ impl<'a> Parts<'a> {
             .flat_map(|listed| listed.split('~'))
             .map(|p| {
                 if p.is_empty() {
-                    return Err(Error::NotAnSdJwt("empty disclosure between `~~`".into()));
+                    return Err(Error::SdJwt(SdJwtError::NotAnSdJwt(
+                        "empty disclosure between `~~`".into(),
+                    )));
                 }
                 Disclosure::parse(p)
             })

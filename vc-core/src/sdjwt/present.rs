@@ -4,7 +4,7 @@ use super::resolve::resolve;
 use super::{HashAlg, SdJwt, KB_JWT_TYP};
 use crate::claim_path::ClaimPath;
 use crate::crypto::Signer;
-use crate::error::{Error, Result};
+use crate::error::{ClaimPathError, Error, Result, SdJwtError};
 use crate::jws::{Jws, JwsHeader};
 use crate::jwt;
 use crate::time::NumericDate;
@@ -58,7 +58,7 @@ impl SdJwt {
     /// reference implementation's reading; see [`SdJwt::select_with_contents`] for whole
     /// subtrees). Any KB-JWT is dropped (bind again with [`SdJwt::bind`]).
     ///
-    /// Every wanted path must exist in the claims ([`Error::UnknownClaimPath`]).
+    /// Every wanted path must exist in the claims ([`ClaimPathError::Unknown`](crate::ClaimPathError::Unknown)).
     ///
     /// ```
     /// use myna_vc_core::{crypto::{default_provider, SecretKey}, claim_path::ClaimPath, sdjwt::SdJwtIssuer};
@@ -94,7 +94,7 @@ impl SdJwt {
                 .iter()
                 .any(|p| path.covers(p) || path.passes_through(p));
             if !reachable && path.lookup(&claims).is_none() {
-                return Err(Error::UnknownClaimPath(path.to_string()));
+                return Err(Error::ClaimPath(ClaimPathError::Unknown(path.to_string())));
             }
         }
         let disclosures = self
@@ -132,6 +132,8 @@ pub(crate) fn take_sd_alg(payload: &mut Map<String, Value>) -> Result<HashAlg> {
     match payload.remove("_sd_alg") {
         None => Ok(HashAlg::Sha256),
         Some(Value::String(name)) => HashAlg::from_name(&name),
-        Some(_) => Err(Error::UnsupportedSdAlg("(not a string)".into())),
+        Some(_) => Err(Error::SdJwt(SdJwtError::UnsupportedSdAlg(
+            "(not a string)".into(),
+        ))),
     }
 }

@@ -9,7 +9,7 @@ use serde_json::{Map, Value};
 
 use super::{Disclosure, DisclosureKind, HashAlg};
 use crate::claim_path::{ClaimPath, PathSegment};
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, SdJwtError};
 use crate::json::check_depth;
 
 /// The payload with the disclosures substituted in.
@@ -33,7 +33,9 @@ pub(crate) fn resolve(
         .placed
         .into_iter()
         .zip(&walker.digests)
-        .map(|(placed, digest)| placed.ok_or_else(|| Error::UnreferencedDisclosure(digest.clone())))
+        .map(|(placed, digest)| {
+            placed.ok_or_else(|| Error::SdJwt(SdJwtError::UnreferencedDisclosure(digest.clone())))
+        })
         .collect::<Result<_>>()?;
     Ok(Resolution { claims, paths })
 }
@@ -53,7 +55,7 @@ impl<'a> Walker<'a> {
         let mut by_digest = HashMap::with_capacity(digests.len());
         for (i, digest) in digests.iter().enumerate() {
             if by_digest.insert(digest.clone(), i).is_some() {
-                return Err(Error::DuplicateDigest(digest.clone()));
+                return Err(Error::SdJwt(SdJwtError::DuplicateDigest(digest.clone())));
             }
         }
         Ok(Walker {
@@ -77,7 +79,7 @@ impl<'a> Walker<'a> {
     fn object(&mut self, mut map: Map<String, Value>, depth: usize) -> Result<Map<String, Value>> {
         check_depth("SD-JWT claims", depth)?;
         if map.contains_key("_sd_alg") {
-            return Err(Error::MisplacedSdAlg);
+            return Err(Error::SdJwt(SdJwtError::MisplacedSdAlg));
         }
         // `...` only ever keys an array element digest object, which `array` takes apart
         // before it could get here; as the name of a claim it is refused (RFC 9901 §4.1).
@@ -87,7 +89,7 @@ impl<'a> Walker<'a> {
             } else {
                 self.path.to_string()
             };
-            return Err(Error::ReservedClaimInPayload(at));
+            return Err(Error::SdJwt(SdJwtError::ReservedClaimInPayload(at)));
         }
         let sd = map.remove("_sd");
         // Resolved in place: only objects and arrays can hold digests, so scalars (most
@@ -102,12 +104,12 @@ impl<'a> Walker<'a> {
         }
         let Some(sd) = sd else { return Ok(map) };
         let Value::Array(digests) = sd else {
-            return Err(Error::InvalidSdArray);
+            return Err(Error::SdJwt(SdJwtError::InvalidSdArray));
         };
         self.seen.reserve(digests.len());
         for digest in digests {
             let Value::String(digest) = digest else {
-                return Err(Error::InvalidSdArray);
+                return Err(Error::SdJwt(SdJwtError::InvalidSdArray));
             };
             let Some(index) = self.claim(digest)? else {
                 continue;
@@ -120,7 +122,7 @@ impl<'a> Walker<'a> {
                 ));
             };
             if map.contains_key(name) {
-                return Err(Error::ClaimNameCollision(name.clone()));
+                return Err(Error::SdJwt(SdJwtError::ClaimNameCollision(name.clone())));
             }
             self.path.push(PathSegment::Key(name.clone()));
             let resolved = self.place(index, value.clone(), depth)?;
@@ -163,7 +165,7 @@ impl<'a> Walker<'a> {
     fn claim(&mut self, digest: String) -> Result<Option<usize>> {
         let index = self.by_digest.get(&digest).copied();
         match self.seen.replace(digest) {
-            Some(again) => Err(Error::DuplicateDigest(again)),
+            Some(again) => Err(Error::SdJwt(SdJwtError::DuplicateDigest(again))),
             None => Ok(index),
         }
     }
@@ -179,7 +181,7 @@ impl<'a> Walker<'a> {
         disclosures
             .get(index)
             .map(Disclosure::kind)
-            .ok_or_else(|| Error::malformed("SD-JWT", "disclosure index out of range"))
+            .ok_or_else(|| Error::SdJwt(SdJwtError::UnreferencedDisclosure(self.digest(index))))
     }
 
     fn place(&mut self, index: usize, value: Value, depth: usize) -> Result<Value> {
@@ -204,14 +206,14 @@ fn array_digest(item: &Value) -> Result<Option<&str>> {
     };
     match (map.len(), digest) {
         (1, Value::String(d)) => Ok(Some(d)),
-        _ => Err(Error::InvalidArrayDigest),
+        _ => Err(Error::SdJwt(SdJwtError::InvalidArrayDigest)),
     }
 }
 
 fn mismatch(digest: String, expected: &'static str, found: &'static str) -> Error {
-    Error::DisclosureKindMismatch {
+    Error::SdJwt(SdJwtError::DisclosureKindMismatch {
         digest,
         expected,
         found,
-    }
+    })
 }

@@ -5,7 +5,7 @@ use super::resolve::resolve;
 use super::{HashAlg, Parts, KB_JWT_TYP};
 use crate::claim_path::ClaimPath;
 use crate::crypto::{CryptoProvider, PublicKey};
-use crate::error::{Error, Result};
+use crate::error::{Error, JwtError, Result, SdJwtError};
 use crate::jws::{Jws, JwsHeader};
 use crate::jwt::{date_claim, TimeRules};
 use crate::time::NumericDate;
@@ -223,9 +223,12 @@ impl<'a> UnverifiedSdJwt<'a> {
         let resolution = resolve(payload, &parts.disclosures, alg)?;
         let (key_binding, bound_key) = match (parts.kb_jwt, options.key_binding) {
             (None, KeyBindingRule::Optional) => (None, None),
-            (None, KeyBindingRule::Required { .. }) => return Err(Error::KeyBindingMissing),
+            (None, KeyBindingRule::Required { .. }) => {
+                return Err(Error::SdJwt(SdJwtError::KeyBindingMissing))
+            }
             (Some(kb), rule) => {
-                let key = holder_key(&resolution.claims)?.ok_or(Error::NoHolderKey)?;
+                let key =
+                    holder_key(&resolution.claims)?.ok_or(Error::SdJwt(SdJwtError::NoHolderKey))?;
                 let input = KbInput {
                     without_key_binding: parts.without_key_binding,
                     alg,
@@ -253,10 +256,10 @@ fn check_typ(header: &JwsHeader, expected: Option<&str>) -> Result<()> {
     if header.typ.as_deref() == Some(expected) {
         return Ok(());
     }
-    Err(Error::WrongType {
+    Err(Error::Jwt(JwtError::WrongType {
         expected: expected.to_owned(),
         found: header.typ.clone().unwrap_or_default(),
-    })
+    }))
 }
 
 /// `cnf.jwk` if present. A `cnf` that is present but unusable is an error, not "no key".
@@ -264,17 +267,19 @@ fn holder_key(payload: &Map<String, Value>) -> Result<Option<PublicKey>> {
     let Some(cnf) = payload.get("cnf") else {
         return Ok(None);
     };
-    let cnf = cnf.as_object().ok_or_else(|| Error::InvalidClaim {
-        claim: "cnf",
-        detail: "must be an object".into(),
+    let cnf = cnf.as_object().ok_or_else(|| {
+        Error::Jwt(JwtError::InvalidClaim {
+            claim: "cnf",
+            detail: "must be an object".into(),
+        })
     })?;
     match cnf.get("jwk") {
         Some(jwk) => Ok(Some(PublicKey::from_jwk(jwk)?)),
         None if cnf.contains_key("kid") => Ok(None),
-        None => Err(Error::InvalidClaim {
+        None => Err(Error::Jwt(JwtError::InvalidClaim {
             claim: "cnf",
             detail: "has neither `jwk` nor `kid`".into(),
-        }),
+        })),
     }
 }
 
@@ -303,11 +308,11 @@ fn check_key_binding(
         sd_hash.as_bytes(),
         expected_hash.as_bytes(),
     )) {
-        return Err(Error::SdHashMismatch);
+        return Err(Error::SdJwt(SdJwtError::SdHashMismatch));
     }
     let audience = string_claim(&claims, "aud")?;
     let nonce = string_claim(&claims, "nonce")?;
-    let issued_at = date_claim(&claims, "iat")?.ok_or(Error::MissingClaim("iat"))?;
+    let issued_at = date_claim(&claims, "iat")?.ok_or(Error::Jwt(JwtError::MissingClaim("iat")))?;
     input.time.check(&claims)?;
     if let KeyBindingRule::Required {
         audience: aud,
@@ -316,20 +321,20 @@ fn check_key_binding(
     } = input.rule
     {
         if audience != aud {
-            return Err(Error::AudienceMismatch);
+            return Err(Error::SdJwt(SdJwtError::AudienceMismatch));
         }
         if !bool::from(subtle::ConstantTimeEq::ct_eq(
             nonce.as_bytes(),
             n.as_bytes(),
         )) {
-            return Err(Error::NonceMismatch);
+            return Err(Error::SdJwt(SdJwtError::NonceMismatch));
         }
         let now = input.time.now;
         if issued_at < now.minus_seconds(max_age_secs) {
-            return Err(Error::KeyBindingStale {
+            return Err(Error::SdJwt(SdJwtError::KeyBindingStale {
                 iat: issued_at,
                 now,
-            });
+            }));
         }
     }
     Ok(KeyBindingClaims {
@@ -359,10 +364,10 @@ fn drop_null_optional_times(claims: &mut Map<String, Value>) {
 fn string_claim<'a>(claims: &'a Map<String, Value>, name: &'static str) -> Result<&'a str> {
     match claims.get(name) {
         Some(Value::String(s)) => Ok(s),
-        Some(_) => Err(Error::InvalidClaim {
+        Some(_) => Err(Error::Jwt(JwtError::InvalidClaim {
             claim: name,
             detail: "must be a string".into(),
-        }),
-        None => Err(Error::MissingClaim(name)),
+        })),
+        None => Err(Error::Jwt(JwtError::MissingClaim(name))),
     }
 }

@@ -11,7 +11,7 @@
 //! protects a list is the Status List Token's signature, which covers `lst`.
 
 use crate::deflate::{self, DeflateError};
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, StatusListError};
 
 use super::MAX_LIST_BYTES;
 
@@ -27,15 +27,21 @@ pub(crate) fn inflate(compressed: &[u8]) -> Result<Vec<u8>> {
 
 fn to_error(err: DeflateError) -> Error {
     match err {
-        DeflateError::Compressor => Error::StatusListCompression("the compressor failed"),
-        DeflateError::TooLarge => Error::StatusListTooLarge {
-            limit: MAX_LIST_BYTES,
-        },
-        DeflateError::Corrupt => Error::StatusListCompression("corrupt zlib data"),
-        DeflateError::Truncated => Error::StatusListCompression("the zlib stream is truncated"),
-        DeflateError::Trailing => {
-            Error::StatusListCompression("bytes follow the end of the zlib stream")
+        DeflateError::Compressor => {
+            Error::StatusList(StatusListError::Compression("the compressor failed"))
         }
+        DeflateError::TooLarge => Error::StatusList(StatusListError::TooLarge {
+            limit: MAX_LIST_BYTES,
+        }),
+        DeflateError::Corrupt => {
+            Error::StatusList(StatusListError::Compression("corrupt zlib data"))
+        }
+        DeflateError::Truncated => {
+            Error::StatusList(StatusListError::Compression("the zlib stream is truncated"))
+        }
+        DeflateError::Trailing => Error::StatusList(StatusListError::Compression(
+            "bytes follow the end of the zlib stream",
+        )),
     }
 }
 
@@ -57,7 +63,7 @@ mod tests {
         for cut in 0..compressed.len() {
             let err = inflate(&compressed[..cut]).unwrap_err();
             assert!(
-                matches!(err, Error::StatusListCompression(_)),
+                matches!(err, Error::StatusList(StatusListError::Compression(_))),
                 "cut {cut}: {err:?}"
             );
         }
@@ -70,16 +76,16 @@ mod tests {
         trailing.push(0);
         assert_eq!(
             inflate(&trailing),
-            Err(Error::StatusListCompression(
+            Err(Error::StatusList(StatusListError::Compression(
                 "bytes follow the end of the zlib stream"
-            ))
+            )))
         );
         // The Adler-32 trailer is the last four bytes.
         let last = compressed.len() - 1;
         compressed[last] ^= 1;
         assert!(matches!(
             inflate(&compressed),
-            Err(Error::StatusListCompression(_))
+            Err(Error::StatusList(StatusListError::Compression(_)))
         ));
     }
 
@@ -93,9 +99,9 @@ mod tests {
         let over = vec![0u8; MAX_LIST_BYTES + 1];
         assert_eq!(
             inflate(&deflate(&over).unwrap()),
-            Err(Error::StatusListTooLarge {
+            Err(Error::StatusList(StatusListError::TooLarge {
                 limit: MAX_LIST_BYTES
-            })
+            }))
         );
     }
 }

@@ -4,7 +4,7 @@ use core::fmt;
 
 use serde_json::{Map, Value};
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, StatusListError};
 use crate::{b64, json};
 
 use super::compression::{deflate, inflate};
@@ -47,7 +47,7 @@ pub struct StatusList {
 impl StatusList {
     /// A list of at least `len` entries, all [`Status::VALID`]; `len` is rounded up to a
     /// whole number of bytes. More than [`MAX_LIST_BYTES`] bytes is
-    /// [`Error::StatusListTooLarge`] (no decoder here would read such a list back).
+    /// [`StatusListError::TooLarge`](crate::StatusListError::TooLarge) (no decoder here would read such a list back).
     ///
     /// ```
     /// use myna_vc_core::status_list::{StatusBits, StatusList};
@@ -58,9 +58,9 @@ impl StatusList {
     pub fn new(bits: StatusBits, len: usize) -> Result<Self> {
         let byte_len = len.div_ceil(bits.entries_per_byte());
         if byte_len > MAX_LIST_BYTES {
-            return Err(Error::StatusListTooLarge {
+            return Err(Error::StatusList(StatusListError::TooLarge {
                 limit: MAX_LIST_BYTES,
-            });
+            }));
         }
         Self::from_bytes(bits, vec![0; byte_len])
     }
@@ -77,9 +77,9 @@ impl StatusList {
     /// ```
     pub fn from_bytes(bits: StatusBits, bytes: Vec<u8>) -> Result<Self> {
         if bytes.len() > MAX_LIST_BYTES {
-            return Err(Error::StatusListTooLarge {
+            return Err(Error::StatusList(StatusListError::TooLarge {
                 limit: MAX_LIST_BYTES,
-            });
+            }));
         }
         Ok(StatusList {
             bits,
@@ -162,14 +162,14 @@ impl StatusList {
         &self.bytes
     }
 
-    /// The status at `index`; past the end is [`Error::StatusIndexOutOfRange`].
+    /// The status at `index`; past the end is [`StatusListError::IndexOutOfRange`](crate::StatusListError::IndexOutOfRange).
     ///
     /// ```
     /// use myna_vc_core::{status_list::{StatusBits, StatusIndex, StatusList}, Error};
     /// let list = StatusList::new(StatusBits::One, 8)?;
     /// assert!(list.get(StatusIndex::new(7))?.is_valid());
     /// assert_eq!(list.get(StatusIndex::new(8)),
-    ///            Err(Error::StatusIndexOutOfRange { index: 8, len: 8 }));
+    ///            Err(Error::StatusList(myna_vc_core::StatusListError::IndexOutOfRange { index: 8, len: 8 })));
     /// # Ok::<(), Error>(())
     /// ```
     pub fn get(&self, index: StatusIndex) -> Result<Status> {
@@ -182,7 +182,7 @@ impl StatusList {
     }
 
     /// Sets the status at `index`. A status wider than the list's bits is
-    /// [`Error::StatusTooWide`]; past the end is [`Error::StatusIndexOutOfRange`].
+    /// [`StatusListError::TooWide`](crate::StatusListError::TooWide); past the end is [`StatusListError::IndexOutOfRange`](crate::StatusListError::IndexOutOfRange).
     ///
     /// ```
     /// use myna_vc_core::{status_list::{Status, StatusBits, StatusIndex, StatusList}, Error};
@@ -190,15 +190,15 @@ impl StatusList {
     /// list.set(StatusIndex::new(3), Status::INVALID)?;
     /// assert_eq!(list.as_bytes(), &[0b0000_1000]);
     /// assert_eq!(list.set(StatusIndex::new(3), Status::SUSPENDED),
-    ///            Err(Error::StatusTooWide { status: 2, bits: 1 }));
+    ///            Err(Error::StatusList(myna_vc_core::StatusListError::TooWide { status: 2, bits: 1 })));
     /// # Ok::<(), Error>(())
     /// ```
     pub fn set(&mut self, index: StatusIndex, status: Status) -> Result<()> {
         if !self.bits.fits(status) {
-            return Err(Error::StatusTooWide {
+            return Err(Error::StatusList(StatusListError::TooWide {
                 status: status.value(),
                 bits: self.bits.get(),
-            });
+            }));
         }
         let (byte, shift) = self.locate(index)?;
         let mask = self.bits.max_value() << shift;
@@ -211,9 +211,11 @@ impl StatusList {
     /// The byte holding `index` and the shift of its entry within that byte.
     fn locate(&self, index: StatusIndex) -> Result<(usize, u32)> {
         let len = self.len();
-        let out_of_range = || Error::StatusIndexOutOfRange {
-            index: index.get(),
-            len: len as u64,
+        let out_of_range = || {
+            Error::StatusList(StatusListError::IndexOutOfRange {
+                index: index.get(),
+                len: len as u64,
+            })
         };
         let i = usize::try_from(index.get()).map_err(|_| out_of_range())?;
         if i >= len {
@@ -241,14 +243,14 @@ impl StatusList {
     }
 
     /// A list from its zlib-compressed byte array. Input over [`crate::json::MAX_INPUT_BYTES`]
-    /// is [`Error::InputTooLarge`]; an inflated array over [`MAX_LIST_BYTES`] is
-    /// [`Error::StatusListTooLarge`]; a corrupt, truncated or trailing-garbage stream is
-    /// [`Error::StatusListCompression`].
+    /// is [`InputError::TooLarge`](crate::InputError::TooLarge); an inflated array over [`MAX_LIST_BYTES`] is
+    /// [`StatusListError::TooLarge`](crate::StatusListError::TooLarge); a corrupt, truncated or trailing-garbage stream is
+    /// [`StatusListError::Compression`](crate::StatusListError::Compression).
     ///
     /// ```
     /// use myna_vc_core::{status_list::{StatusBits, StatusList}, Error};
     /// let err = StatusList::from_compressed(StatusBits::One, b"not zlib").unwrap_err();
-    /// assert!(matches!(err, Error::StatusListCompression(_)));
+    /// assert!(matches!(err, Error::StatusList(myna_vc_core::StatusListError::Compression(_))));
     /// ```
     pub fn from_compressed(bits: StatusBits, compressed: &[u8]) -> Result<Self> {
         json::check_size(WHAT_LST, compressed.len())?;
@@ -287,26 +289,26 @@ impl StatusList {
     /// ```
     pub fn from_json(value: &Value) -> Result<Self> {
         let Value::Object(map) = value else {
-            return Err(Error::malformed(WHAT, "must be a JSON object"));
+            return Err(Error::not_an_object(WHAT));
         };
         let bits = match map.get("bits") {
-            None => return Err(Error::malformed(WHAT, "`bits` is missing")),
+            None => return Err(Error::missing_member(WHAT, "bits")),
             Some(v) => v
                 .as_u64()
-                .ok_or_else(|| Error::malformed(WHAT, "`bits` must be a non-negative integer"))?,
+                .ok_or_else(|| Error::member_type(WHAT, "bits", "a non-negative integer"))?,
         };
         let bits = StatusBits::new(bits)?;
         let lst = match map.get("lst") {
-            None => return Err(Error::malformed(WHAT, "`lst` is missing")),
+            None => return Err(Error::missing_member(WHAT, "lst")),
             Some(Value::String(lst)) => lst,
-            Some(_) => return Err(Error::malformed(WHAT, "`lst` must be a string")),
+            Some(_) => return Err(Error::member_type(WHAT, "lst", "a string")),
         };
         json::check_size(WHAT_LST, lst.len())?;
         let list = Self::from_compressed(bits, &b64::decode(lst, WHAT_LST)?)?;
         match map.get("aggregation_uri") {
             None => Ok(list),
             Some(Value::String(uri)) => list.with_aggregation_uri(uri.as_str()),
-            Some(_) => Err(Error::malformed(WHAT, "`aggregation_uri` must be a string")),
+            Some(_) => Err(Error::member_type(WHAT, "aggregation_uri", "a string")),
         }
     }
 
@@ -318,7 +320,7 @@ impl StatusList {
     /// let list = StatusList::from_json_bytes(br#"{"bits": 1, "lst": "eNrbuRgAAhcBXQ"}"#)?;
     /// assert_eq!(list.as_bytes(), &[0xb9, 0xa3]);
     /// assert!(matches!(StatusList::from_json_bytes(b"{\"bits\": 1, \"lst\": \"!!\"}"),
-    ///                  Err(Error::Base64 { .. })));
+    ///                  Err(Error::Input(myna_vc_core::InputError::Base64 { .. }))));
     /// # Ok::<(), Error>(())
     /// ```
     pub fn from_json_bytes(bytes: &[u8]) -> Result<Self> {
@@ -370,22 +372,22 @@ mod tests {
         let list = StatusList::new(StatusBits::One, 8).unwrap();
         assert_eq!(
             list.get(StatusIndex::new(u64::MAX)),
-            Err(Error::StatusIndexOutOfRange {
+            Err(Error::StatusList(StatusListError::IndexOutOfRange {
                 index: u64::MAX,
                 len: 8
-            })
+            }))
         );
         assert_eq!(
             StatusList::new(StatusBits::Eight, MAX_LIST_BYTES + 1),
-            Err(Error::StatusListTooLarge {
+            Err(Error::StatusList(StatusListError::TooLarge {
                 limit: MAX_LIST_BYTES
-            })
+            }))
         );
         assert_eq!(
             StatusList::new(StatusBits::One, usize::MAX).map(|l| l.len()),
-            Err(Error::StatusListTooLarge {
+            Err(Error::StatusList(StatusListError::TooLarge {
                 limit: MAX_LIST_BYTES
-            })
+            }))
         );
     }
 

@@ -22,7 +22,7 @@
 //!
 //! Decoding is guarded: JSON goes through [`crate::json`] (1 MiB, depth 64); `lst` must be one
 //! complete zlib stream with nothing after it; and inflating stops with
-//! [`Error::StatusListTooLarge`](crate::Error::StatusListTooLarge) past [`MAX_LIST_BYTES`], so
+//! [`StatusListError::TooLarge`](crate::StatusListError::TooLarge)(crate::StatusListError::TooLarge) past [`MAX_LIST_BYTES`], so
 //! a zlib bomb costs at most that much memory.
 //!
 //! The CBOR/CWT forms of the draft are not implemented here (the crate has no CBOR

@@ -2,7 +2,7 @@
 
 use serde_json::{Map, Value};
 
-use crate::error::{Error, Result};
+use crate::error::{Error, JwtError, Result};
 
 use super::status::StatusIndex;
 use super::uri::StatusListUri;
@@ -49,29 +49,29 @@ impl StatusReference {
     }
 
     /// Reads `status.status_list` from a Referenced Token's claims. Each missing level is
-    /// [`Error::MissingClaim`] naming the path; a wrong type, a negative or fractional `idx`
-    /// or a `uri` that is not a URI is [`Error::InvalidClaim`]. Other members of `status`
+    /// [`JwtError::MissingClaim`](crate::JwtError::MissingClaim) naming the path; a wrong type, a negative or fractional `idx`
+    /// or a `uri` that is not a URI is [`JwtError::InvalidClaim`](crate::JwtError::InvalidClaim). Other members of `status`
     /// (other status mechanisms) and of `status_list` are ignored.
     ///
     /// ```
     /// use myna_vc_core::{status_list::StatusReference, Error};
     /// let claims = serde_json::json!({"status": {"status_list": {"idx": -1, "uri": "https://x.example"}}});
     /// assert!(matches!(StatusReference::from_claims(claims.as_object().unwrap()),
-    ///                  Err(Error::InvalidClaim { claim: "status.status_list.idx", .. })));
+    ///                  Err(Error::Jwt(myna_vc_core::JwtError::InvalidClaim { claim: "status.status_list.idx", .. }))));
     /// let claims = serde_json::json!({"iss": "https://x.example"});
     /// assert_eq!(StatusReference::from_claims(claims.as_object().unwrap()),
-    ///            Err(Error::MissingClaim("status")));
+    ///            Err(Error::Jwt(myna_vc_core::JwtError::MissingClaim("status"))));
     /// ```
     pub fn from_claims(claims: &Map<String, Value>) -> Result<Self> {
         let status = object_member(claims, "status", STATUS)?;
         let status_list = object_member(status, "status_list", STATUS_LIST)?;
         let index = status_list
             .get("idx")
-            .ok_or(Error::MissingClaim(IDX))?
+            .ok_or(Error::Jwt(JwtError::MissingClaim(IDX)))?
             .as_u64()
             .ok_or_else(|| invalid(IDX, "must be a non-negative integer"))?;
         let uri = match status_list.get("uri") {
-            None => return Err(Error::MissingClaim(URI)),
+            None => return Err(Error::Jwt(JwtError::MissingClaim(URI))),
             Some(Value::String(uri)) => {
                 StatusListUri::new(uri.as_str()).map_err(|e| invalid(URI, e.to_string()))?
             }
@@ -100,7 +100,7 @@ impl StatusReference {
     }
 
     /// Writes `status.status_list` into a claim set, keeping any other status mechanisms
-    /// already in `status`. A `status` claim that is not an object is [`Error::InvalidClaim`].
+    /// already in `status`. A `status` claim that is not an object is [`JwtError::InvalidClaim`](crate::JwtError::InvalidClaim).
     ///
     /// ```
     /// use myna_vc_core::status_list::{StatusIndex, StatusListUri, StatusReference};
@@ -140,14 +140,14 @@ fn object_member<'a>(
 ) -> Result<&'a Map<String, Value>> {
     parent
         .get(name)
-        .ok_or(Error::MissingClaim(path))?
+        .ok_or(Error::Jwt(JwtError::MissingClaim(path)))?
         .as_object()
         .ok_or_else(|| invalid(path, "must be a JSON object"))
 }
 
 fn invalid(claim: &'static str, detail: impl Into<String>) -> Error {
-    Error::InvalidClaim {
+    Error::Jwt(JwtError::InvalidClaim {
         claim,
         detail: detail.into(),
-    }
+    })
 }

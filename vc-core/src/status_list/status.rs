@@ -2,7 +2,7 @@
 
 use core::fmt;
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, StatusListError};
 
 /// Bits per entry of a Status List: 1, 2, 4 or 8, nothing else (draft §4.1 step 1).
 ///
@@ -31,12 +31,12 @@ pub enum StatusBits {
 }
 
 impl StatusBits {
-    /// Parses a `bits` value; anything but 1, 2, 4 or 8 is [`Error::UnsupportedStatusBits`].
+    /// Parses a `bits` value; anything but 1, 2, 4 or 8 is [`StatusListError::UnsupportedBits`](crate::StatusListError::UnsupportedBits).
     ///
     /// ```
     /// use myna_vc_core::{status_list::StatusBits, Error};
     /// assert_eq!(StatusBits::new(8)?, StatusBits::Eight);
-    /// assert_eq!(StatusBits::new(16), Err(Error::UnsupportedStatusBits(16)));
+    /// assert_eq!(StatusBits::new(16), Err(Error::StatusList(myna_vc_core::StatusListError::UnsupportedBits(16))));
     /// # Ok::<(), Error>(())
     /// ```
     pub fn new(bits: u64) -> Result<Self> {
@@ -45,7 +45,7 @@ impl StatusBits {
             2 => Ok(StatusBits::Two),
             4 => Ok(StatusBits::Four),
             8 => Ok(StatusBits::Eight),
-            other => Err(Error::UnsupportedStatusBits(other)),
+            other => Err(Error::StatusList(StatusListError::UnsupportedBits(other))),
         }
     }
 
@@ -116,7 +116,7 @@ impl fmt::Display for StatusBits {
 /// The position of a Referenced Token's entry in a Status List (the `idx` claim).
 ///
 /// It is a non-negative integer as the draft requires; whether it lies inside a given list is
-/// decided by that list ([`Error::StatusIndexOutOfRange`] otherwise).
+/// decided by that list ([`StatusListError::IndexOutOfRange`](crate::StatusListError::IndexOutOfRange) otherwise).
 ///
 /// ```
 /// use myna_vc_core::status_list::StatusIndex;

@@ -6,7 +6,7 @@ use core::num::NonZeroU64;
 use serde_json::{Map, Value};
 
 use crate::crypto::{CryptoProvider, PublicKey, Signer};
-use crate::error::{Error, Result};
+use crate::error::{Error, JwtError, Result, StatusListError};
 use crate::jws::{Jws, JwsHeader};
 use crate::jwt::{self, TimeRules};
 use crate::time::NumericDate;
@@ -178,9 +178,9 @@ impl StatusListToken {
     /// Reads the claims of a Status List Token. This checks presence and types only; the time
     /// rules and the signature are [`StatusListToken::verify`]'s business.
     ///
-    /// A missing `sub`, `iat` or `status_list` is [`Error::MissingClaim`]; a `sub` that is not a
+    /// A missing `sub`, `iat` or `status_list` is [`JwtError::MissingClaim`](crate::JwtError::MissingClaim); a `sub` that is not a
     /// URI, a non-numeric date or a `ttl` that is not a positive integer is
-    /// [`Error::InvalidClaim`]; a bad `status_list` gets the errors of
+    /// [`JwtError::InvalidClaim`](crate::JwtError::InvalidClaim); a bad `status_list` gets the errors of
     /// [`StatusList::from_json`].
     ///
     /// ```
@@ -188,17 +188,18 @@ impl StatusListToken {
     /// let claims = serde_json::json!({"sub": "https://example.com/statuslists/1",
     ///                                 "status_list": {"bits": 1, "lst": "eNrbuRgAAhcBXQ"}});
     /// assert_eq!(StatusListToken::from_claims(claims.as_object().unwrap()),
-    ///            Err(Error::MissingClaim("iat")));
+    ///            Err(Error::Jwt(myna_vc_core::JwtError::MissingClaim("iat"))));
     /// ```
     pub fn from_claims(claims: &Map<String, Value>) -> Result<Self> {
         let uri = match claims.get("sub") {
-            None => return Err(Error::MissingClaim("sub")),
+            None => return Err(Error::Jwt(JwtError::MissingClaim("sub"))),
             Some(Value::String(sub)) => {
                 StatusListUri::new(sub.as_str()).map_err(|e| invalid("sub", e.to_string()))?
             }
             Some(_) => return Err(invalid("sub", "must be a string")),
         };
-        let issued_at = jwt::date_claim(claims, "iat")?.ok_or(Error::MissingClaim("iat"))?;
+        let issued_at =
+            jwt::date_claim(claims, "iat")?.ok_or(Error::Jwt(JwtError::MissingClaim("iat")))?;
         let expires_at = jwt::date_claim(claims, "exp")?;
         let ttl = claims
             .get("ttl")
@@ -211,7 +212,7 @@ impl StatusListToken {
         let list = StatusList::from_json(
             claims
                 .get("status_list")
-                .ok_or(Error::MissingClaim("status_list"))?,
+                .ok_or(Error::Jwt(JwtError::MissingClaim("status_list")))?,
         )?;
         let mut other_claims = claims.clone();
         for name in REGISTERED {
@@ -261,10 +262,10 @@ impl StatusListToken {
     }
 
     /// Verifies a Status List Token in JWT form for the list at `expected_uri`, in this order:
-    /// the JWS header rules; `typ` ([`Error::WrongType`]); the signature with `key`
-    /// ([`Error::SignatureInvalid`], [`Error::AlgorithmKeyMismatch`]); the claims as in
-    /// [`StatusListToken::from_claims`]; `iat`/`nbf`/`exp` under `rules` ([`Error::Expired`],
-    /// …); and `sub` equal to `expected_uri` ([`Error::StatusListUriMismatch`]).
+    /// the JWS header rules; `typ` ([`JwtError::WrongType`](crate::JwtError::WrongType)); the signature with `key`
+    /// ([`JoseError::SignatureInvalid`](crate::JoseError::SignatureInvalid), [`JoseError::AlgorithmKeyMismatch`](crate::JoseError::AlgorithmKeyMismatch)); the claims as in
+    /// [`StatusListToken::from_claims`]; `iat`/`nbf`/`exp` under `rules` ([`JwtError::Expired`](crate::JwtError::Expired),
+    /// …); and `sub` equal to `expected_uri` ([`StatusListError::UriMismatch`](crate::StatusListError::UriMismatch)).
     ///
     /// `typ` is compared as a media type (RFC 7515 §4.1.9): `statuslist+jwt` and
     /// `application/statuslist+jwt` are the same, in any letter case.
@@ -283,7 +284,7 @@ impl StatusListToken {
     /// let rules = TimeRules::at(NumericDate::from_unix(2_000));
     /// let err = StatusListToken::verify(&jwt, default_provider(), &key.public_key(), &rules, &other)
     ///     .unwrap_err();
-    /// assert!(matches!(err, Error::StatusListUriMismatch { .. }));
+    /// assert!(matches!(err, Error::StatusList(myna_vc_core::StatusListError::UriMismatch { .. })));
     /// # Ok::<(), Error>(())
     /// ```
     pub fn verify(
@@ -331,7 +332,7 @@ impl StatusListToken {
 /// let status = |i| verified.status_of(&StatusReference::new(StatusIndex::new(i), uri.clone()));
 /// assert_eq!(status(9)?, Status::SUSPENDED);
 /// assert_eq!(status(8)?, Status::VALID);
-/// assert!(matches!(status(16), Err(Error::StatusIndexOutOfRange { .. })));
+/// assert!(matches!(status(16), Err(Error::StatusList(myna_vc_core::StatusListError::IndexOutOfRange { .. }))));
 /// # Ok::<(), Error>(())
 /// ```
 #[derive(Debug, Clone)]
@@ -357,8 +358,8 @@ impl VerifiedStatusList {
     }
 
     /// The status of the Referenced Token that carries `reference`. A `reference.uri` other
-    /// than this token's `sub` is [`Error::StatusListUriMismatch`], and an index past the end
-    /// is [`Error::StatusIndexOutOfRange`]: in both cases no statement can be made and the
+    /// than this token's `sub` is [`StatusListError::UriMismatch`](crate::StatusListError::UriMismatch), and an index past the end
+    /// is [`StatusListError::IndexOutOfRange`](crate::StatusListError::IndexOutOfRange): in both cases no statement can be made and the
     /// draft says to reject the Referenced Token.
     ///
     /// See the [type's example](VerifiedStatusList).
@@ -377,27 +378,27 @@ fn check_typ(header: &JwsHeader) -> Result<()> {
     if subtype.eq_ignore_ascii_case(STATUS_LIST_JWT_TYP) {
         return Ok(());
     }
-    Err(Error::WrongType {
+    Err(Error::Jwt(JwtError::WrongType {
         expected: STATUS_LIST_JWT_TYP.to_owned(),
         found: typ.chars().take(64).collect(),
-    })
+    }))
 }
 
 fn check_uri_match(expected: &StatusListUri, found: &StatusListUri) -> Result<()> {
     if expected == found {
         return Ok(());
     }
-    Err(Error::StatusListUriMismatch {
+    Err(Error::StatusList(StatusListError::UriMismatch {
         expected: expected.as_str().into(),
         found: found.as_str().into(),
-    })
+    }))
 }
 
 fn invalid(claim: &'static str, detail: impl Into<String>) -> Error {
-    Error::InvalidClaim {
+    Error::Jwt(JwtError::InvalidClaim {
         claim,
         detail: detail.into(),
-    }
+    })
 }
 
 #[cfg(test)]
@@ -429,16 +430,19 @@ mod tests {
             "x/statuslist+jwt",
         ] {
             assert!(
-                matches!(check_typ(&header(Some(bad))), Err(Error::WrongType { .. })),
+                matches!(
+                    check_typ(&header(Some(bad))),
+                    Err(Error::Jwt(JwtError::WrongType { .. }))
+                ),
                 "{bad}"
             );
         }
         assert_eq!(
             check_typ(&header(None)),
-            Err(Error::WrongType {
+            Err(Error::Jwt(JwtError::WrongType {
                 expected: STATUS_LIST_JWT_TYP.to_owned(),
                 found: String::new()
-            })
+            }))
         );
     }
 }

@@ -2,7 +2,7 @@
 
 use core::fmt;
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, StatusListError};
 
 /// The URI of a Status List Token, checked for RFC 3986 syntax.
 ///
@@ -24,13 +24,13 @@ use crate::error::{Error, Result};
 pub struct StatusListUri(String);
 
 impl StatusListUri {
-    /// Checks `uri` and wraps it; a syntax error is [`Error::Malformed`].
+    /// Checks `uri` and wraps it; a syntax error is [`StatusListError::InvalidUri`](crate::StatusListError::InvalidUri).
     ///
     /// ```
     /// use myna_vc_core::{status_list::StatusListUri, Error};
     /// assert!(StatusListUri::new("urn:example:status:1").is_ok());
     /// assert!(matches!(StatusListUri::new("https://x.example/%zz"),
-    ///                  Err(Error::Malformed { what: "URI", .. })));
+    ///                  Err(Error::StatusList(myna_vc_core::StatusListError::InvalidUri { .. }))));
     /// ```
     pub fn new(uri: impl Into<String>) -> Result<Self> {
         let uri = uri.into();
@@ -58,7 +58,7 @@ impl fmt::Display for StatusListUri {
 
 /// The syntax check behind [`StatusListUri`], also used for `aggregation_uri`.
 pub(crate) fn check_uri(uri: &str) -> Result<()> {
-    let bad = |detail: &str| Err(Error::malformed("URI", detail));
+    let bad = |problem| Err(Error::StatusList(StatusListError::InvalidUri { problem }));
     let Some((scheme, _)) = uri.split_once(':') else {
         return bad("has no scheme");
     };
@@ -91,6 +91,7 @@ fn is_uri_char(b: u8) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::StatusListError;
 
     #[test]
     fn accepts_common_uris_and_escapes() {
@@ -120,7 +121,7 @@ mod tests {
             assert!(
                 matches!(
                     StatusListUri::new(bad),
-                    Err(Error::Malformed { what: "URI", .. })
+                    Err(Error::StatusList(StatusListError::InvalidUri { .. }))
                 ),
                 "{bad:?}"
             );

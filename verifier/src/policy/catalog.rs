@@ -25,7 +25,7 @@
 use std::sync::Arc;
 
 use myna_vc_core::municipality::MunicipalityCode;
-use myna_vc_core::{Error, Result};
+use myna_vc_core::{Error, InputError, Result};
 
 use super::age::AgeCheck;
 use super::child_entry::ChildEntry;
@@ -62,10 +62,10 @@ pub fn policy_from_spec(spec: &str, ledger: Arc<dyn RedemptionLedger>) -> Result
             Arc::new(Clinic::new(id, Care::Inpatient)?)
         }
         _ => {
-            return Err(Error::Malformed {
-                what: "policy spec",
-                detail: "unknown policy; see `myna verify policies`".into(),
-            })
+            return Err(Error::Input(InputError::UnknownValue {
+                what: "policy spec (see `myna verify policies`)",
+                value: spec.chars().take(64).collect(),
+            }))
         }
     };
     Ok(policy)
