@@ -42,7 +42,12 @@
 //! * [`cascade`]: importing a CRL — renewed certificates keep their person, moving house
 //!   revokes residence credentials, a lost or renewed card revokes its anchors.
 //! * [`audit`]: the append-only, hash-chained audit log.
-//! * `service` (feature `service`): the issuer as an HTTP service — OpenID4VCI, publication,
+//! * [`endpoint`]: the protocol endpoints without HTTP (sans-I/O) — offers, token, nonce,
+//!   credential, card anchoring, self-service pseudonym and refresh offers: typed requests
+//!   and the time in, typed responses or OAuth error codes out. What the HTTP service adapts
+//!   and what tests and demos call in-process.
+//! * `service` (feature `service`): the issuer as an HTTP service (an axum adapter over
+//!   [`endpoint`]) — OpenID4VCI, publication,
 //!   consent registry, admin API, batch offers — run by `myna issuer serve`.
 //! * [`Error`]: the crate's one error type.
 #![forbid(unsafe_code)]
@@ -53,6 +58,7 @@ pub mod cascade;
 pub mod challenge;
 pub mod cohort;
 pub mod credential_types;
+pub mod endpoint;
 mod error;
 pub mod escrow;
 pub mod issuance;

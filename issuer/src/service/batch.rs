@@ -31,8 +31,8 @@ use std::path::Path;
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
 
-use super::entitlement::{prepare_offer, OfferedFacts};
-use super::state_table::{self, Namespace};
+use crate::endpoint::offer::{prepare_offer, OfferedFacts, PreparedOffer};
+use crate::endpoint::state_table::{self, Namespace};
 use super::{Service, ServiceError};
 use crate::audit::{ActorRole, AuditAction, AuditSubject};
 use crate::record::SubjectHandle;
@@ -123,7 +123,7 @@ pub fn run(
         for (line, row) in chunk {
             let marker = marker(&batch_id, &row.row_id);
             let seen = shared
-                .store
+                .store()
                 .read(|tx| state_table::get(tx, Namespace::Batch, &marker))?;
             if seen.is_some() {
                 summary.already_done += 1;
@@ -149,7 +149,7 @@ pub fn run(
             out.sync_all()?;
             let now = shared.now();
             let count = stored.len();
-            shared.store.write(|tx| {
+            shared.store().write(|tx| {
                 for (marker, id, sealed) in &stored {
                     state_table::put(tx, Namespace::Offer, id, sealed)?;
                     state_table::put(tx, Namespace::Batch, marker, &now.as_unix().to_be_bytes())?;
@@ -158,7 +158,7 @@ pub fn run(
             })?;
             summary.offered += count;
             let audited = AuditSubject::object("batch", &format!("{batch_id}+{count}"));
-            shared.store.append_audit(
+            shared.store().append_audit(
                 now,
                 ActorRole::Operator,
                 AuditAction::OfferCreated,
@@ -178,7 +178,7 @@ fn marker(batch_id: &str, row_id: &str) -> Vec<u8> {
 fn offer_row(
     service: &Service,
     row: &Row,
-) -> Result<super::entitlement::PreparedOffer, ServiceError> {
+) -> Result<PreparedOffer, ServiceError> {
     let shared = service.shared();
     let subject = match &row.subject {
         Some(text) => {
@@ -187,7 +187,7 @@ fn offer_row(
         None => SubjectHandle::random()?,
     };
     Ok(prepare_offer(
-        shared,
+        &shared.endpoints,
         &subject,
         row.credentials.clone(),
         row.tx_code,

@@ -32,7 +32,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
 use super::http::{json_no_store, ApiError, JsonBody};
-use super::state_table::{self, Namespace};
+use crate::endpoint::state_table::{self, Namespace};
 use super::{Service, Shared};
 use crate::audit::{self, ActorRole, AuditAction, AuditSubject};
 use crate::status_lists;
@@ -92,7 +92,7 @@ fn register_blocking(shared: &Shared, compact: &str) -> Result<Value, ApiError> 
     }
     let id = record.terms().id;
     let uri = shared.consent_list.clone();
-    let index = shared.store.write(|tx| {
+    let index = shared.store().write(|tx| {
         if load_row(tx, &id)?.is_some() {
             return Ok(None);
         }
@@ -123,7 +123,7 @@ fn register_blocking(shared: &Shared, compact: &str) -> Result<Value, ApiError> 
         )
     })?;
     let status = StatusReference::new(index, uri);
-    let receipt = ConsentReceipt::for_record(&record, status.clone(), now).sign(&*shared.issuer)?;
+    let receipt = ConsentReceipt::for_record(&record, status.clone(), now).sign(&*shared.endpoints.signer)?;
     Ok(json!({
         "consent_id": id.to_string(),
         "receipt": receipt,
@@ -197,7 +197,7 @@ async fn report_use(State(service): State<Service>, body: JsonBody) -> Result<Re
 
 fn stored_record(shared: &Shared, id: &ConsentId) -> Result<ConsentRecord, ApiError> {
     let row = shared
-        .store
+        .store()
         .read(|tx| load_row(tx, id))?
         .ok_or_else(unknown_consent)?;
     Ok(ConsentRecord::verify(&row.record, default_provider())?)
@@ -217,7 +217,7 @@ fn apply(
     let now = shared.now();
     let uri = shared.consent_list.clone();
     let usage = record.terms().usage;
-    let state = shared.store.write(|tx| {
+    let state = shared.store().write(|tx| {
         let mut row = load_row(tx, id)?.ok_or(crate::Error::Invalid {
             what: "consent",
             detail: "not registered".into(),

@@ -19,6 +19,10 @@ use crate::store::backend::{ReadTables, Table, WriteTables};
 
 /// A key namespace in the service table.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(
+    not(feature = "service"),
+    expect(dead_code, reason = "consents, batches, openings and CRLs are the service's rows")
+)]
 pub(crate) enum Namespace {
     /// Sealed offers by hashed pre-authorized code.
     Offer,
