@@ -72,5 +72,5 @@ pub mod service;
 pub mod status_lists;
 pub mod store;
 
-pub use error::{AnchorRejection, ChallengeRejection, Error, Result};
+pub use error::{AnchorRejection, ChallengeRejection, Error, Result, StorageError};
 pub use myna_vc_core as core;

@@ -3,8 +3,8 @@
 
 use myna_vc_core::crypto::Algorithm;
 use myna_vc_core::oid4vci::{
-    BatchCredentialIssuance, CredentialConfiguration, CredentialIssuerMetadata,
-    ProofTypeMetadata, SD_JWT_VC_FORMAT,
+    BatchCredentialIssuance, CredentialConfiguration, CredentialIssuerMetadata, ProofTypeMetadata,
+    SD_JWT_VC_FORMAT,
 };
 use serde_json::{json, Value};
 

@@ -361,9 +361,7 @@ impl Entitlement {
     /// The stored row: the expiry in clear (8 bytes, big-endian; pruning reads it) ‖ the
     /// sealed entitlement.
     pub(crate) fn seal(&self, ns: Namespace, secret: &str) -> crate::Result<Vec<u8>> {
-        let plain = Zeroizing::new(
-            serde_json::to_vec(self).map_err(|e| crate::Error::Storage(e.to_string()))?,
-        );
+        let plain = Zeroizing::new(serde_json::to_vec(self).map_err(crate::Error::encode)?);
         let mut row = self.expires_at.to_be_bytes().to_vec();
         row.extend(state_table::seal(ns, secret, &plain)?);
         Ok(row)
@@ -431,9 +429,8 @@ impl<S: Store> Endpoints<S> {
         now: NumericDate,
     ) -> crate::Result<CreatedOffer> {
         let prepared = prepare_offer(self, subject, items, with_tx_code, now)?;
-        self.store.write(|tx| {
-            state_table::put(tx, Namespace::Offer, &prepared.id, &prepared.sealed)
-        })?;
+        self.store
+            .write(|tx| state_table::put(tx, Namespace::Offer, &prepared.id, &prepared.sealed))?;
         Ok(prepared.offer)
     }
 }
@@ -475,9 +472,7 @@ pub(crate) fn prepare_offer<S: Store>(
     let tx_code = with_tx_code.then(numeric_code).transpose()?;
     let entitlement = Entitlement {
         subject: b64::encode(subject.as_bytes()),
-        expires_at: now
-            .plus_seconds(shared.rules.offer_lifetime_secs)
-            .as_unix(),
+        expires_at: now.plus_seconds(shared.rules.offer_lifetime_secs).as_unix(),
         tx_code_sha256: tx_code.as_deref().map(secret_hash),
         tx_code_failures: 0,
         items,

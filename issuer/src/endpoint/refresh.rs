@@ -93,7 +93,9 @@ pub(crate) fn issue_refreshed<S: Store>(
     let (birth, reference) = check_presented_copy(shared, presentation, c_nonce, now)?;
     let old = record_with_status(shared, &reference)?;
     if shared.store.credential_status(&old.id)? != Status::VALID {
-        return Err(EndpointError::denied("the presented copy is revoked or suspended"));
+        return Err(EndpointError::denied(
+            "the presented copy is revoked or suspended",
+        ));
     }
     bind_keys(shared, &old.subject, &OfferedFacts::AgeRefresh {}, keys)?;
     // Retired first: a second request with the same copy meets a revoked credential.
@@ -107,7 +109,9 @@ pub(crate) fn issue_refreshed<S: Store>(
             now,
         )
         .map_err(|e| match e {
-            Error::IllegalTransition { .. } => EndpointError::denied("this copy was refreshed or revoked already"),
+            Error::IllegalTransition { .. } => {
+                EndpointError::denied("this copy was refreshed or revoked already")
+            }
             other => EndpointError::from(other),
         })?;
     let requests: Vec<AgeRequest<'_>> = keys
@@ -151,7 +155,9 @@ fn check_presented_copy<S: Store>(
         .claims()
         .get("birthdate")
         .and_then(Value::as_str)
-        .ok_or_else(|| EndpointError::denied("the refresh presentation must disclose `birthdate`"))?;
+        .ok_or_else(|| {
+            EndpointError::denied("the refresh presentation must disclose `birthdate`")
+        })?;
     let birth = CalendarDate::parse(birth).map_err(|e| EndpointError::denied(e.to_string()))?;
     let reference = verified
         .status()

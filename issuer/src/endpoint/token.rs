@@ -49,10 +49,7 @@ fn redeem<S: Store>(
             return Ok(Err(grant_error("the pre-authorized code expired")));
         }
         if let Some(expected) = &entitlement.tx_code_sha256 {
-            let given = request
-                .tx_code
-                .as_ref()
-                .map(|c| secret_hash(c.as_str()));
+            let given = request.tx_code.as_ref().map(|c| secret_hash(c.as_str()));
             let right = given.is_some_and(|g| {
                 bool::from(subtle::ConstantTimeEq::ct_eq(
                     g.as_bytes(),
@@ -162,4 +159,3 @@ pub(crate) fn release<S: Store>(
         )
     })
 }
-

@@ -31,11 +31,11 @@ use serde_json::json;
 use subtle::ConstantTimeEq;
 
 use super::config::{AdminRole, AdminTokenEntry};
-use crate::endpoint::offer::OfferedFacts;
 use super::http::{json_no_store, ApiError, Bearer, DerBody, JsonBody};
-use crate::endpoint::state_table::{self, Namespace};
 use super::{JpkiSetup, Service, ServiceError, Shared};
 use crate::audit::{ActorRole, AuditAction, AuditSubject};
+use crate::endpoint::offer::OfferedFacts;
+use crate::endpoint::state_table::{self, Namespace};
 use crate::escrow::{self, ReleasedShare};
 use crate::pseudonym::{ContextId, Pseudonym};
 use crate::record::{CredentialId, SubjectHandle};
@@ -133,12 +133,10 @@ async fn create_offer(
                 None => SubjectHandle::random()?,
             };
             let now = shared.now();
-            let offer = shared.endpoints.offer(
-                &subject,
-                request.credentials,
-                request.tx_code,
-                now,
-            )?;
+            let offer =
+                shared
+                    .endpoints
+                    .offer(&subject, request.credentials, request.tx_code, now)?;
             let audited = AuditSubject::subject(&subject).by(&admin.name);
             shared.store().append_audit(
                 now,
@@ -229,9 +227,13 @@ async fn change_status(
     let record = service
         .blocking(move |shared| {
             let id = credential_of(shared, &request)?;
-            Ok(shared
-                .store()
-                .change_status(&id, transition, why, actor(admin.role), shared.now())?)
+            Ok(shared.store().change_status(
+                &id,
+                transition,
+                why,
+                actor(admin.role),
+                shared.now(),
+            )?)
         })
         .await?;
     Ok(ok_json(&json!({
@@ -291,9 +293,12 @@ async fn import_crl(
                 .store()
                 .write(|tx| state_table::put(tx, Namespace::Crl, kind.as_bytes(), &body.0))?;
             let audited = AuditSubject::object("crl", kind).by(&admin.name);
-            shared
-                .store()
-                .append_audit(now, actor(admin.role), AuditAction::CrlImported, audited)?;
+            shared.store().append_audit(
+                now,
+                actor(admin.role),
+                AuditAction::CrlImported,
+                audited,
+            )?;
             let entries = crl.len();
             shared.endpoints.replace_crl(crl)?;
             Ok(json!({
@@ -353,7 +358,11 @@ async fn start_opening(
     let request: StartOpening = body.parse("escrow opening")?;
     let answer = service
         .blocking(move |shared| {
-            let policy = shared.endpoints.escrow.as_ref().ok_or_else(escrow_unconfigured)?;
+            let policy = shared
+                .endpoints
+                .escrow
+                .as_ref()
+                .ok_or_else(escrow_unconfigured)?;
             let context = ContextId::parse(&request.context)?;
             let pseudonym = Pseudonym::parse(&request.pseudonym)?;
             let sealed = shared
@@ -458,7 +467,11 @@ async fn submit_share(
     let request: ShareRequest = body.parse("released share")?;
     let view = service
         .blocking(move |shared| {
-            shared.endpoints.escrow.as_ref().ok_or_else(escrow_unconfigured)?;
+            shared
+                .endpoints
+                .escrow
+                .as_ref()
+                .ok_or_else(escrow_unconfigured)?;
             let bytes = zeroize::Zeroizing::new(b64::decode(&request.share, "released share")?);
             let share = ReleasedShare::from_bytes(&bytes)?;
             if share.trustee().as_str() != admin.name {

@@ -31,10 +31,10 @@ use std::path::Path;
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
 
-use crate::endpoint::offer::{prepare_offer, OfferedFacts, PreparedOffer};
-use crate::endpoint::state_table::{self, Namespace};
 use super::{Service, ServiceError};
 use crate::audit::{ActorRole, AuditAction, AuditSubject};
+use crate::endpoint::offer::{prepare_offer, OfferedFacts, PreparedOffer};
+use crate::endpoint::state_table::{self, Namespace};
 use crate::record::SubjectHandle;
 use crate::store::backend::Backend;
 use crate::store::Store;
@@ -175,10 +175,7 @@ fn marker(batch_id: &str, row_id: &str) -> Vec<u8> {
     format!("{batch_id}/{row_id}").into_bytes()
 }
 
-fn offer_row(
-    service: &Service,
-    row: &Row,
-) -> Result<PreparedOffer, ServiceError> {
+fn offer_row(service: &Service, row: &Row) -> Result<PreparedOffer, ServiceError> {
     let shared = service.shared();
     let subject = match &row.subject {
         Some(text) => {

@@ -55,10 +55,10 @@ use myna_vc_core::municipality::{Municipality, MunicipalityCode};
 use myna_vc_core::{b64, oid4vci::IssuerId};
 use serde::{Deserialize, Serialize};
 
-pub use crate::endpoint::Rules;
 use super::ServiceError;
-use crate::endpoint::offer::CONFIGURATIONS;
 use crate::credential_types::Kind;
+use crate::endpoint::offer::CONFIGURATIONS;
+pub use crate::endpoint::Rules;
 use crate::escrow::{EscrowPolicy, TrusteePublicKey};
 use crate::pseudonym::ContextId;
 
@@ -135,12 +135,70 @@ impl Default for Limits {
     }
 }
 
+/// Which JPKI the configured roots belong to: J-LIS's production roots, or a test CA (whose
+/// certificates a production issuer must refuse). A configuration file names it as
+/// `production` or `test`; anything else is refused when the file is read, never taken for
+/// production.
+///
+/// ```
+/// use myna_issuer::service::config::{JpkiEnvironment, ServiceConfig};
+/// let text = |env: &str| format!(
+///     "name = \"前橋市\"\nmunicipality_code = \"102016\"\n\
+///      public_base_url = \"https://city.maebashi.example\"\n[jpki]\nenvironment = \"{env}\"\n");
+/// let test = ServiceConfig::from_toml(&text("test"))?;
+/// assert_eq!(test.jpki.environment, Some(JpkiEnvironment::Test));
+/// assert!(ServiceConfig::from_toml(&text("prod")).is_err(), "a typo is refused");
+/// assert_eq!("production".parse::<JpkiEnvironment>(), Ok(JpkiEnvironment::Production));
+/// assert!("Test ".parse::<JpkiEnvironment>().is_err());
+/// # Ok::<(), myna_issuer::service::ServiceError>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum JpkiEnvironment {
+    /// J-LIS's production roots.
+    Production,
+    /// A test CA (development, demos).
+    Test,
+}
+
+impl JpkiEnvironment {
+    /// The name in the configuration file.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            JpkiEnvironment::Production => "production",
+            JpkiEnvironment::Test => "test",
+        }
+    }
+}
+
+impl core::fmt::Display for JpkiEnvironment {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl core::str::FromStr for JpkiEnvironment {
+    type Err = ServiceError;
+
+    /// `production` or `test`, exactly; anything else is [`ServiceError::Config`].
+    fn from_str(text: &str) -> Result<Self, ServiceError> {
+        match text {
+            "production" => Ok(JpkiEnvironment::Production),
+            "test" => Ok(JpkiEnvironment::Test),
+            other => Err(ServiceError::Config(format!(
+                "jpki.environment: `{}` is neither `production` nor `test`",
+                other.chars().take(32).collect::<String>()
+            ))),
+        }
+    }
+}
+
 /// JPKI roots for anchoring; without roots the anchoring endpoints answer 503.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct JpkiConfig {
-    /// `production` (J-LIS roots) or `test` (a test CA).
-    pub environment: Option<String>,
+    /// `production` (J-LIS roots) or `test` (a test CA); production when absent.
+    pub environment: Option<JpkiEnvironment>,
     /// DER files of the authentication and signature roots.
     pub roots: Vec<PathBuf>,
     /// J-LIS linking information (signature ↔ authentication serials), see
@@ -248,7 +306,7 @@ impl AdminTokenEntry {
     pub fn generate(name: &str, role: AdminRole) -> Result<(String, Self), ServiceError> {
         let mut bytes = [0u8; 32];
         myna_vc_core::crypto::fill_random(&mut bytes)
-            .map_err(|e| ServiceError::Keys(e.to_string()))?;
+            .map_err(|e| ServiceError::Keys(super::KeyError::Key(e)))?;
         let token = b64::encode(bytes);
         let entry = AdminTokenEntry {
             name: name.to_owned(),
@@ -311,15 +369,14 @@ impl ServiceConfig {
 
     /// Parses and checks a TOML configuration.
     pub fn from_toml(text: &str) -> Result<Self, ServiceError> {
-        let config: ServiceConfig =
-            toml::from_str(text).map_err(|e| ServiceError::Config(e.to_string()))?;
+        let config: ServiceConfig = toml::from_str(text).map_err(ServiceError::ConfigSyntax)?;
         config.check()?;
         Ok(config)
     }
 
     /// The configuration as TOML.
     pub fn to_toml(&self) -> Result<String, ServiceError> {
-        toml::to_string_pretty(self).map_err(|e| ServiceError::Config(e.to_string()))
+        toml::to_string_pretty(self).map_err(ServiceError::ConfigWrite)
     }
 
     /// Self-service pseudonym contexts are valid context ids, and have trustees to seal to.

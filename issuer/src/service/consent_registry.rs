@@ -32,9 +32,9 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
 use super::http::{json_no_store, ApiError, JsonBody};
-use crate::endpoint::state_table::{self, Namespace};
 use super::{Service, Shared};
 use crate::audit::{self, ActorRole, AuditAction, AuditSubject};
+use crate::endpoint::state_table::{self, Namespace};
 use crate::status_lists;
 use crate::store::backend::{Backend, ReadTables, WriteTables};
 
@@ -66,7 +66,7 @@ fn load_row(tx: &dyn ReadTables, id: &ConsentId) -> crate::Result<Option<Consent
 }
 
 fn store_row(tx: &mut dyn WriteTables, id: &ConsentId, row: &ConsentRow) -> crate::Result<()> {
-    let bytes = serde_json::to_vec(row).map_err(|e| crate::Error::Storage(e.to_string()))?;
+    let bytes = serde_json::to_vec(row).map_err(crate::Error::encode)?;
     state_table::put(tx, Namespace::Consent, id.as_bytes(), &bytes)
 }
 
@@ -98,7 +98,7 @@ fn register_blocking(shared: &Shared, compact: &str) -> Result<Value, ApiError> 
         }
         let index = status_lists::allocate(tx, &uri, 1)?
             .pop()
-            .ok_or_else(|| crate::Error::Storage("no consent entry allocated".into()))?;
+            .ok_or_else(|| crate::Error::invariant("no consent entry allocated"))?;
         let row = ConsentRow {
             record: compact.to_owned(),
             idx: index.get(),
@@ -123,7 +123,8 @@ fn register_blocking(shared: &Shared, compact: &str) -> Result<Value, ApiError> 
         )
     })?;
     let status = StatusReference::new(index, uri);
-    let receipt = ConsentReceipt::for_record(&record, status.clone(), now).sign(&*shared.endpoints.signer)?;
+    let receipt =
+        ConsentReceipt::for_record(&record, status.clone(), now).sign(&*shared.endpoints.signer)?;
     Ok(json!({
         "consent_id": id.to_string(),
         "receipt": receipt,

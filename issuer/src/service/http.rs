@@ -143,7 +143,11 @@ impl From<EndpointError> for ApiError {
                 StatusCode::INTERNAL_SERVER_ERROR
             }
         };
-        ApiError::new(status, ErrorCode::from(err.code().code()), err.description())
+        ApiError::new(
+            status,
+            ErrorCode::from(err.code().code()),
+            err.description(),
+        )
     }
 }
 

@@ -80,12 +80,17 @@ pub enum ServiceError {
     /// The configuration is invalid.
     #[error("configuration: {0}")]
     Config(String),
-    /// The key file could not be read or written.
+    /// The configuration file is not valid TOML for the configuration's fields (an unknown
+    /// field, a wrong type, an unknown `jpki.environment`).
+    #[error("configuration file")]
+    ConfigSyntax(#[source] toml::de::Error),
+    /// The configuration could not be written as TOML.
+    #[error("configuration file")]
+    ConfigWrite(#[source] toml::ser::Error),
+
+    /// The key file could not be read or written, or a key in it could not be used.
     #[error("keys: {0}")]
-    Keys(String),
-    /// A key from the key file could not be used (an unsupported algorithm, say).
-    #[error("keys: {0}")]
-    KeyUse(#[source] myna_vc_core::Error),
+    Keys(#[source] KeyError),
     /// The configured municipality is invalid: its code (length, digits, check digit), its
     /// prefecture (not the code's) or its name (not one an address can contain).
     #[error("configuration: municipality: {0}")]
@@ -121,6 +126,37 @@ pub enum ServiceError {
         /// What is wrong (no personal data).
         detail: String,
     },
+}
+
+/// What is wrong with the key file or a key in it.
+/// ```
+/// use myna_issuer::service::KeyError;
+/// assert_eq!(KeyError::Refused("the key passphrase is empty".into()).to_string(),
+///     "the key passphrase is empty");
+/// ```
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum KeyError {
+    /// The key file or a passphrase was refused (an empty passphrase, an unsupported version,
+    /// a missing key).
+    #[error("{0}")]
+    Refused(String),
+    /// The key file is not JSON of the key file's fields.
+    #[error("the key file does not parse")]
+    File(#[source] serde_json::Error),
+    /// A key could not be read or used (its encoding, its algorithm).
+    #[error("a key could not be read or used")]
+    Key(#[source] myna_vc_core::Error),
+    /// Generating a key failed.
+    #[error("a key could not be generated")]
+    Generate(#[source] crate::Error),
+}
+
+impl ServiceError {
+    /// A refused key file or passphrase.
+    pub(crate) fn keys(why: impl Into<String>) -> Self {
+        ServiceError::Keys(KeyError::Refused(why.into()))
+    }
 }
 
 /// What a service is opened with besides its data directory.
@@ -223,10 +259,12 @@ impl Service {
             store.create_status_list(&consent_list, capacity)?;
         }
         let provider = default_provider();
-        let issuer = provider.signer(&keys.issuer).map_err(ServiceError::KeyUse)?;
+        let issuer = provider
+            .signer(&keys.issuer)
+            .map_err(|e| ServiceError::Keys(KeyError::Key(e)))?;
         let authority = provider
             .signer(&keys.authority)
-            .map_err(ServiceError::KeyUse)?;
+            .map_err(|e| ServiceError::Keys(KeyError::Key(e)))?;
         let crls = match &jpki {
             Some(setup) => admin::stored_crls(&store, setup)?,
             None => Vec::new(),
@@ -377,10 +415,8 @@ impl Service {
             + Send
             + 'static,
     ) -> Result<T, ApiError> {
-        self.blocking(move |shared| {
-            work(&shared.endpoints, shared.now()).map_err(ApiError::from)
-        })
-        .await
+        self.blocking(move |shared| work(&shared.endpoints, shared.now()).map_err(ApiError::from))
+            .await
     }
 
     pub(crate) fn shared(&self) -> &Shared {

@@ -126,7 +126,8 @@ async fn jwt_vc_issuer(
     if let Some(map) = jwk.as_object_mut() {
         map.insert("kid".into(), json!(issuer_kid(shared)));
     }
-    let body = json!({"issuer": shared.endpoints.issuer_id.as_str(), "jwks": {"keys": [jwk]}}).to_string();
+    let body =
+        json!({"issuer": shared.endpoints.issuer_id.as_str(), "jwks": {"keys": [jwk]}}).to_string();
     Ok(cacheable(
         &headers,
         "application/json",
@@ -269,7 +270,12 @@ fn signed_trust_list(shared: &Shared) -> Result<String, ApiError> {
     };
     let mut entry = entry.with_key(&issuer_kid(shared), shared.endpoints.issuer_public.clone());
     // Exactly what the configuration offers, and the anchor credential of card anchoring.
-    let kinds = shared.endpoints.offered.iter().map(|(_, k)| *k).chain([Kind::Anchor]);
+    let kinds = shared
+        .endpoints
+        .offered
+        .iter()
+        .map(|(_, k)| *k)
+        .chain([Kind::Anchor]);
     for kind in kinds {
         entry = entry.allowing(Vct::parse(kind.vct())?);
     }

@@ -42,7 +42,7 @@ impl MemoryStore {
         // A poisoned lock means a writer panicked mid-transaction; refuse rather than guess.
         self.map
             .lock()
-            .map_err(|_| Error::Storage("memory store lock poisoned".into()))
+            .map_err(|_| Error::invariant("memory store lock poisoned"))
     }
 }
 

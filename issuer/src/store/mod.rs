@@ -448,7 +448,7 @@ pub trait Store: backend::Backend {
             let record = issued
                 .into_iter()
                 .next()
-                .ok_or_else(|| Error::Storage("a batch of one recorded nothing".into()))?;
+                .ok_or_else(|| Error::invariant("a batch of one recorded nothing"))?;
             Ok(AnchoredRecord {
                 subject,
                 new_subject,
@@ -542,7 +542,7 @@ pub trait Store: backend::Backend {
             issue_in(tx, uri, vec![credential], ActorRole::System, now)?
                 .into_iter()
                 .next()
-                .ok_or_else(|| Error::Storage("a batch of one recorded nothing".into()))
+                .ok_or_else(|| Error::invariant("a batch of one recorded nothing"))
         })
     }
 
@@ -637,7 +637,7 @@ fn issue_in(
         let id = CredentialId::random()?;
         if records::get(tx, &id)?.is_some() {
             // 2^-128 odds; refuse rather than overwrite.
-            return Err(Error::Storage(format!("credential id {id} drawn twice")));
+            return Err(Error::invariant("a credential id was drawn twice"));
         }
         let record = CredentialRecord::from_new(new, id, index, uri.clone());
         records::put(tx, &record)?;
