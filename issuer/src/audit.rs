@@ -18,7 +18,7 @@ use crate::error::{Error, Result};
 use crate::escrow::TrusteeId;
 use crate::pseudonym::{ContextId, Pseudonym};
 use crate::record::{CredentialId, SubjectHandle};
-use crate::store::backend::{ReadTables, Table, WriteTables};
+use crate::tables::{ReadTables, Table, WriteTables};
 
 /// The hash before the first entry.
 pub const GENESIS_HASH: [u8; 32] = [0; 32];

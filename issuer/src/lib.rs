@@ -71,6 +71,7 @@ pub mod revocation;
 pub mod service;
 pub mod status_lists;
 pub mod store;
+mod tables;
 
 pub use error::{AnchorRejection, ChallengeRejection, Error, Result, StorageError};
 pub use myna_vc_core as core;

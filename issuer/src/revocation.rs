@@ -35,7 +35,7 @@ use crate::audit::{self, ActorRole, AuditAction, AuditSubject};
 use crate::error::{Error, Result};
 use crate::record::{CredentialId, CredentialRecord, Fact};
 use crate::status_lists;
-use crate::store::{backend::WriteTables, records};
+use crate::tables::{records, WriteTables};
 
 /// A change of a credential's status.
 /// ```

@@ -150,7 +150,7 @@ fn credentials_from_two_offers_cannot_be_presented_together() {
     let (_, _) = wallet
         .anchor(
             &issuer.issuer,
-            &issuer.id(),
+            issuer.id(),
             &issuer.card_signer(),
             &check,
             issuer.now,

@@ -15,7 +15,7 @@ use sha2::{Digest, Sha256};
 use zeroize::Zeroizing;
 
 use crate::error::{Error, Result};
-use crate::store::backend::{ReadTables, Table, WriteTables};
+use crate::tables::{ReadTables, Table, WriteTables};
 
 /// A key namespace in the service table.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

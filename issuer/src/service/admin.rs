@@ -40,8 +40,8 @@ use crate::escrow::{self, ReleasedShare};
 use crate::pseudonym::{ContextId, Pseudonym};
 use crate::record::{CredentialId, SubjectHandle};
 use crate::revocation::{RevocationReason, Transition};
-use crate::store::backend::Backend;
 use crate::store::{RedbStore, Store};
+use crate::tables::Backend;
 
 /// Most audit entries one request returns.
 pub const MAX_AUDIT_PAGE: u64 = 1000;

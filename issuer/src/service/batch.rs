@@ -36,8 +36,8 @@ use crate::audit::{ActorRole, AuditAction, AuditSubject};
 use crate::endpoint::offer::{prepare_offer, OfferedFacts, PreparedOffer};
 use crate::endpoint::state_table::{self, Namespace};
 use crate::record::SubjectHandle;
-use crate::store::backend::Backend;
 use crate::store::Store;
+use crate::tables::Backend;
 
 /// Rows committed per store transaction.
 pub const CHUNK_ROWS: usize = 256;

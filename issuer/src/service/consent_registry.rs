@@ -36,7 +36,7 @@ use super::{Service, Shared};
 use crate::audit::{self, ActorRole, AuditAction, AuditSubject};
 use crate::endpoint::state_table::{self, Namespace};
 use crate::status_lists;
-use crate::store::backend::{Backend, ReadTables, WriteTables};
+use crate::tables::{Backend, ReadTables, WriteTables};
 
 pub(crate) fn routes() -> Router<Service> {
     Router::new()

@@ -3,9 +3,9 @@
 use std::collections::BTreeMap;
 use std::sync::{Mutex, MutexGuard};
 
-use super::backend::{Backend, ReadTables, Table, Visit, WriteTables};
 use super::Store;
 use crate::error::{Error, Result};
+use crate::tables::{Backend, ReadTables, Table, Visit, WriteTables};
 
 type Key = (Table, Vec<u8>);
 type Map = BTreeMap<Key, Vec<u8>>;

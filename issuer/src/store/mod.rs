@@ -34,12 +34,8 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
-pub(crate) mod backend;
-pub(crate) mod certificates;
 mod memory;
-pub(crate) mod records;
 mod redb;
-pub(crate) mod sealed_links;
 
 use core::ops::Range;
 
@@ -51,7 +47,6 @@ use myna_vc_core::{
     time::NumericDate,
 };
 
-pub use self::certificates::CertificateSubject;
 pub use self::memory::MemoryStore;
 pub use self::redb::RedbStore;
 use crate::audit::{self, ActorRole, AuditAction, AuditEntry, AuditSubject};
@@ -62,6 +57,8 @@ use crate::pseudonym::{ContextId, Pseudonym};
 use crate::record::{CredentialId, CredentialRecord, Fact, NewCredential, SubjectHandle};
 use crate::revocation::{self, RevocationReason, Transition};
 use crate::status_lists::{self, StatusListInfo};
+pub use crate::tables::certificates::CertificateSubject;
+use crate::tables::{certificates, records, sealed_links, Backend, WriteTables};
 
 /// The issuer's storage. Every method is one atomic transaction: it happens entirely or not
 /// at all, and a write is durable (for [`RedbStore`]) when the method returns.
@@ -69,7 +66,7 @@ use crate::status_lists::{self, StatusListInfo};
 /// The trait is implemented by this crate's engines only (its supertrait is sealed), so the
 /// invariants — no status entry assigned twice, no status change without record and audit
 /// entry — hold for every store.
-pub trait Store: backend::Backend {
+pub trait Store: Backend {
     /// Creates an empty status list of at least `capacity` entries (rounded up to whole bytes;
     /// see [`status_lists::DEFAULT_CAPACITY`]).
     /// ```
@@ -625,7 +622,7 @@ pub trait Store: backend::Backend {
 
 /// Records `credentials` with fresh ids and random status entries, and one audit entry.
 fn issue_in(
-    tx: &mut dyn backend::WriteTables,
+    tx: &mut dyn WriteTables,
     uri: &StatusListUri,
     credentials: Vec<NewCredential>,
     actor: ActorRole,
@@ -652,7 +649,7 @@ fn issue_in(
 
 /// Links `certificate` to `subject`; `Ok(true)` when the link is new.
 fn link_in(
-    tx: &mut dyn backend::WriteTables,
+    tx: &mut dyn WriteTables,
     certificate: &CertificateRef,
     subject: &SubjectHandle,
     actor: ActorRole,

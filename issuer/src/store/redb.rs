@@ -8,9 +8,9 @@ use std::path::Path;
 
 use redb::{Database, ReadableTable, TableDefinition};
 
-use super::backend::{Backend, ReadTables, Table, Visit, WriteTables};
 use super::Store;
 use crate::error::{Error, Result};
+use crate::tables::{Backend, ReadTables, Table, Visit, WriteTables};
 
 type Def = TableDefinition<'static, &'static [u8], &'static [u8]>;
 
