@@ -8,9 +8,9 @@ use myna_vc_core::status_list::Status;
 
 use myna_jpki::profile::CertificateType;
 
-pub use crate::anchor::AnchorRejection;
-use crate::record::CredentialId;
-use crate::revocation::Transition;
+pub use crate::anchor_rejection::AnchorRejection;
+use crate::identifier::{CredentialId, IdentifierError};
+use crate::status_change::Transition;
 
 /// Everything that can go wrong in `myna-issuer`.
 /// ```
@@ -198,6 +198,20 @@ impl PartialEq for StorageError {
 }
 
 impl Eq for StorageError {}
+
+impl From<IdentifierError> for Error {
+    /// A failed random source is [`Error::Randomness`]; a malformed identifier
+    /// [`Error::Invalid`].
+    fn from(err: IdentifierError) -> Self {
+        match err {
+            IdentifierError::Randomness(_) => Error::Randomness,
+            IdentifierError::Encoding(_) | IdentifierError::Length { .. } => Error::Invalid {
+                what: "identifier",
+                detail: err.to_string(),
+            },
+        }
+    }
+}
 
 /// Why a challenge nonce was not accepted.
 /// ```

@@ -53,6 +53,7 @@
 #![forbid(unsafe_code)]
 
 pub mod anchor;
+mod anchor_rejection;
 pub mod audit;
 pub mod cascade;
 pub mod challenge;
@@ -61,6 +62,8 @@ pub mod credential_types;
 pub mod endpoint;
 mod error;
 pub mod escrow;
+mod fact;
+mod identifier;
 pub mod issuance;
 pub mod lapse;
 pub mod pseudonym;
@@ -69,9 +72,11 @@ pub mod record;
 pub mod revocation;
 #[cfg(feature = "service")]
 pub mod service;
+mod status_change;
 pub mod status_lists;
 pub mod store;
 mod tables;
 
 pub use error::{AnchorRejection, ChallengeRejection, Error, Result, StorageError};
+pub use identifier::IdentifierError;
 pub use myna_vc_core as core;

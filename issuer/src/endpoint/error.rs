@@ -232,6 +232,12 @@ impl From<Error> for EndpointError {
     }
 }
 
+impl From<crate::IdentifierError> for EndpointError {
+    fn from(err: crate::IdentifierError) -> Self {
+        EndpointError::from(Error::from(err))
+    }
+}
+
 impl From<myna_vc_core::Error> for EndpointError {
     fn from(err: myna_vc_core::Error) -> Self {
         EndpointError::from(Error::from(err))

@@ -36,7 +36,7 @@ use super::{JpkiSetup, Service, ServiceError, Shared};
 use crate::audit::{ActorRole, AuditAction, AuditSubject};
 use crate::endpoint::offer::OfferedFacts;
 use crate::endpoint::state_table::{self, Namespace};
-use crate::escrow::{self, ReleasedShare};
+use crate::escrow::ReleasedShare;
 use crate::pseudonym::{ContextId, Pseudonym};
 use crate::record::{CredentialId, SubjectHandle};
 use crate::revocation::{RevocationReason, Transition};
@@ -521,8 +521,9 @@ async fn submit_share(
                         Ok(ReleasedShare::from_bytes(&bytes)?)
                     })
                     .collect::<Result<Vec<_>, ApiError>>()?;
-                let opened =
-                    escrow::open_recorded(shared.store(), &context, &pseudonym, &releases, now)?;
+                let opened = shared
+                    .store()
+                    .open_sealed_link(&context, &pseudonym, &releases, now)?;
                 opening.person = Some(opened.link.person.to_string());
                 opening.shares.clear();
             }

@@ -157,6 +157,12 @@ impl From<Error> for ApiError {
     }
 }
 
+impl From<crate::IdentifierError> for ApiError {
+    fn from(err: crate::IdentifierError) -> Self {
+        ApiError::from(Error::from(err))
+    }
+}
+
 impl From<myna_vc_core::Error> for ApiError {
     fn from(err: myna_vc_core::Error) -> Self {
         ApiError::from(Error::from(err))

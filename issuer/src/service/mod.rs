@@ -128,6 +128,12 @@ pub enum ServiceError {
     },
 }
 
+impl From<crate::IdentifierError> for ServiceError {
+    fn from(err: crate::IdentifierError) -> Self {
+        ServiceError::Issuer(err.into())
+    }
+}
+
 /// What is wrong with the key file or a key in it.
 /// ```
 /// use myna_issuer::service::KeyError;

@@ -52,7 +52,7 @@ pub use self::redb::RedbStore;
 use crate::audit::{self, ActorRole, AuditAction, AuditEntry, AuditSubject};
 use crate::challenge::{self, Nonce};
 use crate::error::{Error, Result};
-use crate::escrow::SealedLink;
+use crate::escrow::{self, Opened, ReleasedShare, SealedLink, TrusteeId};
 use crate::pseudonym::{ContextId, Pseudonym};
 use crate::record::{CredentialId, CredentialRecord, Fact, NewCredential, SubjectHandle};
 use crate::revocation::{self, RevocationReason, Transition};
@@ -454,6 +454,69 @@ pub trait Store: Backend {
         })
     }
 
+    /// Opens the sealed link stored for `pseudonym` in `context` with the trustees' `releases`,
+    /// and records the opening in the audit log — the only opening that reaches the store.
+    ///
+    /// Every attempt is audited, as actor [`ActorRole::Auditor`] with the pseudonym as subject
+    /// (never the person handle): a successful one as [`AuditAction::EscrowOpened`] naming the
+    /// trustees whose shares were used, a refused one (quorum not met, a share of another record,
+    /// no sealed link, a sealed link that names another pseudonym) as
+    /// [`AuditAction::EscrowOpeningRefused`] naming the trustees who released and the reason; then
+    /// the error is returned. The link is handed back only after its audit entry is durable; if
+    /// the entry cannot be written, the opening fails.
+    ///
+    /// There is no opening without releases: the issuer holds no trustee key.
+    ///
+    /// ```
+    /// use myna_issuer::escrow::{self, EscrowPolicy, EscrowedLink, TrusteeKey};
+    /// use myna_issuer::{pseudonym::{ContextId, PseudonymKey}, record::SubjectHandle};
+    /// use myna_issuer::store::{MemoryStore, Store};
+    /// use myna_vc_core::time::NumericDate;
+    /// let store = MemoryStore::new();
+    /// let trustees = ["city", "committee", "court"].map(|id| TrusteeKey::generate(id).unwrap());
+    /// let policy = EscrowPolicy::new(trustees.iter().map(TrusteeKey::public).collect(), 2)?;
+    /// let (person, context) = (SubjectHandle::random()?, ContextId::parse("forum")?);
+    /// let pseudonym = PseudonymKey::generate()?.derive(&person, &context);
+    /// let link = EscrowedLink { context: context.clone(), pseudonym: pseudonym.clone(), person };
+    /// store.put_sealed_link(&context, &pseudonym, &escrow::seal(&policy, &link)?)?;
+    ///
+    /// let sealed = store.sealed_link(&context, &pseudonym)?.unwrap();
+    /// let releases = [trustees[0].release(&sealed)?, trustees[2].release(&sealed)?];
+    /// let now = NumericDate::from_unix(1_800_000_000);
+    /// let opened = store.open_sealed_link(&context, &pseudonym, &releases, now)?;
+    /// assert_eq!(opened.link.person, person);
+    /// assert_eq!(store.audit_entries(0..10)?.last().unwrap().action.as_str(), "escrow.opened");
+    /// # Ok::<(), myna_issuer::Error>(())
+    /// ```
+    fn open_sealed_link(
+        &self,
+        context: &ContextId,
+        pseudonym: &Pseudonym,
+        releases: &[ReleasedShare],
+        now: NumericDate,
+    ) -> Result<Opened> {
+        let subject = AuditSubject::pseudonym(context, pseudonym);
+        match open_stored(self, context, pseudonym, releases) {
+            Ok(opened) => {
+                let names: Vec<&str> = opened.trustees.iter().map(TrusteeId::as_str).collect();
+                let audited = subject.with_trustees(&names);
+                self.append_audit(now, ActorRole::Auditor, AuditAction::EscrowOpened, audited)?;
+                Ok(opened)
+            }
+            Err(err) => {
+                let mut released: Vec<&str> = releases.iter().map(|r| r.trustee.as_str()).collect();
+                released.sort_unstable();
+                released.dedup();
+                let audited = subject
+                    .with_trustees(&released)
+                    .with_reason(refusal_reason(&err));
+                let action = AuditAction::EscrowOpeningRefused;
+                self.append_audit(now, ActorRole::Auditor, action, audited)?;
+                Err(err)
+            }
+        }
+    }
+
     /// Stores the sealed escrow link of `pseudonym` in `context`, unless one is stored already;
     /// `Ok(true)` when it was stored now. A stored link is never overwritten: the pseudonym is
     /// a function of the person and the context, so a second sealing seals the same link —
@@ -726,4 +789,37 @@ pub struct CertificateRevocation {
     pub successor_conflict: bool,
     /// The credentials revoked, with the reason recorded.
     pub revoked: Vec<(CredentialId, RevocationReason)>,
+}
+
+fn open_stored<S: Store + ?Sized>(
+    store: &S,
+    context: &ContextId,
+    pseudonym: &Pseudonym,
+    releases: &[ReleasedShare],
+) -> Result<Opened> {
+    let sealed = store
+        .sealed_link(context, pseudonym)?
+        .ok_or(Error::UnknownSealedLink)?;
+    let opened = escrow::open(&sealed, releases)?;
+    // The record id binds the shares, not the table key: a record moved to another key in
+    // the file must not open as this pseudonym's link.
+    if opened.link.context != *context || opened.link.pseudonym != *pseudonym {
+        return Err(Error::corrupt(
+            "sealed link",
+            "it seals another context or pseudonym",
+        ));
+    }
+    Ok(opened)
+}
+
+/// The audit-log name of why an opening was refused.
+fn refusal_reason(err: &Error) -> &'static str {
+    match err {
+        Error::EscrowQuorumNotMet { .. } => "quorum_not_met",
+        Error::NotATrustee(_) => "not_a_trustee",
+        Error::EscrowDecryption(_) => "decryption_failed",
+        Error::UnknownSealedLink => "no_sealed_link",
+        Error::Corrupt { .. } | Error::MalformedSealedLink(_) => "corrupt_sealed_link",
+        _ => "error",
+    }
 }
