@@ -179,7 +179,7 @@ fn offer_row(service: &Service, row: &Row) -> Result<PreparedOffer, ServiceError
     let shared = service.shared();
     let subject = match &row.subject {
         Some(text) => {
-            super::admin::parse_subject(text).map_err(|e| ServiceError::Config(e.body()))?
+            super::admin::parse_subject(text).map_err(|e| ServiceError::config(e.body()))?
         }
         None => SubjectHandle::random()?,
     };

@@ -55,7 +55,7 @@ use myna_vc_core::municipality::{Municipality, MunicipalityCode};
 use myna_vc_core::{b64, oid4vci::IssuerId};
 use serde::{Deserialize, Serialize};
 
-use super::ServiceError;
+use super::{ConfigError, ServiceError};
 use crate::credential_types::Kind;
 use crate::endpoint::offer::CONFIGURATIONS;
 pub use crate::endpoint::Rules;
@@ -185,7 +185,7 @@ impl core::str::FromStr for JpkiEnvironment {
         match text {
             "production" => Ok(JpkiEnvironment::Production),
             "test" => Ok(JpkiEnvironment::Test),
-            other => Err(ServiceError::Config(format!(
+            other => Err(ServiceError::config(format!(
                 "jpki.environment: `{}` is neither `production` nor `test`",
                 other.chars().take(32).collect::<String>()
             ))),
@@ -244,9 +244,9 @@ impl EscrowConfig {
             .iter()
             .map(|t| {
                 let bytes = b64::decode(&t.public_key, "trustee public key")
-                    .map_err(|e| ServiceError::Config(format!("trustee {}: {e}", t.id)))?;
+                    .map_err(|e| ServiceError::config(format!("trustee {}: {e}", t.id)))?;
                 let key: [u8; 32] = bytes.try_into().map_err(|_| {
-                    ServiceError::Config(format!("trustee {}: key is not 32 bytes", t.id))
+                    ServiceError::config(format!("trustee {}: key is not 32 bytes", t.id))
                 })?;
                 TrusteePublicKey::new(&t.id, key).map_err(ServiceError::Issuer)
             })
@@ -369,14 +369,15 @@ impl ServiceConfig {
 
     /// Parses and checks a TOML configuration.
     pub fn from_toml(text: &str) -> Result<Self, ServiceError> {
-        let config: ServiceConfig = toml::from_str(text).map_err(ServiceError::ConfigSyntax)?;
+        let config: ServiceConfig =
+            toml::from_str(text).map_err(|e| ServiceError::Config(ConfigError::Syntax(e)))?;
         config.check()?;
         Ok(config)
     }
 
     /// The configuration as TOML.
     pub fn to_toml(&self) -> Result<String, ServiceError> {
-        toml::to_string_pretty(self).map_err(ServiceError::ConfigWrite)
+        toml::to_string_pretty(self).map_err(|e| ServiceError::Config(ConfigError::Write(e)))
     }
 
     /// Self-service pseudonym contexts are valid context ids, and have trustees to seal to.
@@ -390,17 +391,16 @@ impl ServiceConfig {
     fn check_pseudonym_contexts(&self) -> Result<(), ServiceError> {
         for context in &self.pseudonym_contexts {
             ContextId::parse(context)
-                .map_err(|e| ServiceError::Config(format!("pseudonym_contexts: {e}")))?;
+                .map_err(|e| ServiceError::config(format!("pseudonym_contexts: {e}")))?;
         }
         if !self.pseudonym_contexts.is_empty() && !self.offers("context_pseudonym")? {
-            return Err(ServiceError::Config(
-                "pseudonym_contexts needs `context_pseudonym` among the offered credentials".into(),
+            return Err(ServiceError::config(
+                "pseudonym_contexts needs `context_pseudonym` among the offered credentials",
             ));
         }
         if !self.pseudonym_contexts.is_empty() && self.escrow.is_none() {
-            return Err(ServiceError::Config(
-                "pseudonym_contexts needs escrow trustees: a pseudonym's link is sealed to them"
-                    .into(),
+            return Err(ServiceError::config(
+                "pseudonym_contexts needs escrow trustees: a pseudonym's link is sealed to them",
             ));
         }
         Ok(())
@@ -417,18 +417,16 @@ impl ServiceConfig {
         self.check_pseudonym_contexts()?;
         let rules = &self.rules;
         if rules.batch_size < 2 {
-            return Err(ServiceError::Config(
-                "rules.batch_size must be at least 2".into(),
-            ));
+            return Err(ServiceError::config("rules.batch_size must be at least 2"));
         }
         if rules.status_list_capacity < 8 {
-            return Err(ServiceError::Config(
-                "rules.status_list_capacity must be at least 8".into(),
+            return Err(ServiceError::config(
+                "rules.status_list_capacity must be at least 8",
             ));
         }
         if self.limits.max_body_bytes < 1024 || self.limits.request_timeout_secs == 0 {
-            return Err(ServiceError::Config(
-                "limits: max_body_bytes ≥ 1024 and request_timeout_secs ≥ 1".into(),
+            return Err(ServiceError::config(
+                "limits: max_body_bytes ≥ 1024 and request_timeout_secs ≥ 1",
             ));
         }
         Ok(())
@@ -449,8 +447,8 @@ impl ServiceConfig {
     pub fn municipality(&self) -> Result<Option<Municipality>, ServiceError> {
         let Some(code) = &self.municipality_code else {
             if self.prefecture.is_some() {
-                return Err(ServiceError::Config(
-                    "prefecture is given without municipality_code".into(),
+                return Err(ServiceError::config(
+                    "prefecture is given without municipality_code",
                 ));
             }
             return Ok(None);
@@ -483,10 +481,9 @@ impl ServiceConfig {
         let municipality = self.municipality()?;
         let Some(listed) = &self.credentials else {
             if municipality.is_none() {
-                return Err(ServiceError::Config(
+                return Err(ServiceError::config(
                     "no municipality_code: a non-municipal operator must list the `credentials` \
-                     it issues (e.g. credentials = [\"fan_club_membership\"])"
-                        .into(),
+                     it issues (e.g. credentials = [\"fan_club_membership\"])",
                 ));
             }
             return Ok(CONFIGURATIONS.to_vec());
@@ -494,7 +491,7 @@ impl ServiceConfig {
         for id in listed {
             let Some((_, kind)) = CONFIGURATIONS.iter().find(|(known, _)| known == id) else {
                 let known: Vec<&str> = CONFIGURATIONS.iter().map(|(id, _)| *id).collect();
-                return Err(ServiceError::Config(format!(
+                return Err(ServiceError::config(format!(
                     "credentials: unknown credential configuration `{}` (known: {})",
                     id.chars().take(64).collect::<String>(),
                     known.join(", ")
@@ -508,8 +505,8 @@ impl ServiceConfig {
             }
         }
         if listed.is_empty() {
-            return Err(ServiceError::Config(
-                "credentials: list at least one credential configuration".into(),
+            return Err(ServiceError::config(
+                "credentials: list at least one credential configuration",
             ));
         }
         Ok(CONFIGURATIONS
@@ -535,13 +532,13 @@ impl ServiceConfig {
     /// The credential issuer identifier (the public base URL without a trailing slash).
     pub fn issuer_id(&self) -> Result<IssuerId, ServiceError> {
         IssuerId::new(self.public_base_url.trim_end_matches('/'))
-            .map_err(|e| ServiceError::Config(format!("public_base_url: {e}")))
+            .map_err(|e| ServiceError::config(format!("public_base_url: {e}")))
     }
 
     /// The listen address.
     pub fn listen_addr(&self) -> Result<SocketAddr, ServiceError> {
         self.listen
             .parse()
-            .map_err(|e| ServiceError::Config(format!("listen: {e}")))
+            .map_err(|e| ServiceError::config(format!("listen: {e}")))
     }
 }

@@ -79,14 +79,7 @@ pub const PRUNE_INTERVAL_SECS: u64 = 60;
 pub enum ServiceError {
     /// The configuration is invalid.
     #[error("configuration: {0}")]
-    Config(String),
-    /// The configuration file is not valid TOML for the configuration's fields (an unknown
-    /// field, a wrong type, an unknown `jpki.environment`).
-    #[error("configuration file")]
-    ConfigSyntax(#[source] toml::de::Error),
-    /// The configuration could not be written as TOML.
-    #[error("configuration file")]
-    ConfigWrite(#[source] toml::ser::Error),
+    Config(#[source] ConfigError),
 
     /// The key file could not be read or written, or a key in it could not be used.
     #[error("keys: {0}")]
@@ -131,6 +124,35 @@ pub enum ServiceError {
 impl From<crate::IdentifierError> for ServiceError {
     fn from(err: crate::IdentifierError) -> Self {
         ServiceError::Issuer(err.into())
+    }
+}
+
+/// What is wrong with the configuration.
+/// ```
+/// use myna_issuer::service::{config::ServiceConfig, ConfigError, ServiceError};
+/// let err = ServiceConfig::from_toml("name = ").unwrap_err();
+/// assert!(matches!(err, ServiceError::Config(ConfigError::Syntax(_))));
+/// assert!(std::error::Error::source(&err).is_some());
+/// ```
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ConfigError {
+    /// A value is refused (a field's format, a combination of fields).
+    #[error("{0}")]
+    Invalid(String),
+    /// The file is not TOML of the configuration's fields (an unknown field, a wrong type, an
+    /// unknown `jpki.environment`).
+    #[error("the file does not parse")]
+    Syntax(#[source] toml::de::Error),
+    /// The configuration could not be written as TOML.
+    #[error("it cannot be written as TOML")]
+    Write(#[source] toml::ser::Error),
+}
+
+impl ServiceError {
+    /// A refused configuration value.
+    pub(crate) fn config(why: impl Into<String>) -> Self {
+        ServiceError::Config(ConfigError::Invalid(why.into()))
     }
 }
 
