@@ -77,10 +77,13 @@ impl CredentialId {
         &self.0
     }
 
-    /// Parses the base64url form; anything else is [`Error::Invalid`] or a base64 error.
+    /// Parses the base64url form; anything else is an [`IdentifierError`] (which a
+    /// [`crate::Error`] takes as `Invalid`).
     /// ```
-    /// use myna_issuer::{record::CredentialId, Error};
-    /// assert!(matches!(CredentialId::parse("AAAA"), Err(Error::Invalid { .. })));
+    /// use myna_issuer::{record::CredentialId, Error, IdentifierError};
+    /// assert!(matches!(CredentialId::parse("AAAA"), Err(IdentifierError::Length { got: 3, .. })));
+    /// let err = Error::from(CredentialId::parse("AAAA").unwrap_err());
+    /// assert!(matches!(err, Error::Invalid { .. }));
     /// ```
     pub fn parse(text: &str) -> Result<Self, IdentifierError> {
         let bytes = b64::decode(text, "credential id").map_err(IdentifierError::Encoding)?;

@@ -148,7 +148,7 @@ impl Default for Limits {
 /// let test = ServiceConfig::from_toml(&text("test"))?;
 /// assert_eq!(test.jpki.environment, Some(JpkiEnvironment::Test));
 /// assert!(ServiceConfig::from_toml(&text("prod")).is_err(), "a typo is refused");
-/// assert_eq!("production".parse::<JpkiEnvironment>(), Ok(JpkiEnvironment::Production));
+/// assert_eq!("production".parse::<JpkiEnvironment>()?, JpkiEnvironment::Production);
 /// assert!("Test ".parse::<JpkiEnvironment>().is_err());
 /// # Ok::<(), myna_issuer::service::ServiceError>(())
 /// ```
