@@ -25,7 +25,7 @@
 //! * [`escrow`]: the pseudonym → person link sealed for due process: t-of-n trustees (Shamir
 //!   shares, each HPKE-sealed to one trustee) must cooperate to open a record. Pseudonym
 //!   issuance stores the sealed link with the credential's record; every opening through the
-//!   store ([`escrow::open_recorded`]) is audited.
+//!   store ([`Store::open_sealed_link`](store::Store::open_sealed_link)) is audited.
 //! * [`store`]: the [`Store`](store::Store) trait — every operation one atomic transaction —
 //!   with [`RedbStore`](store::RedbStore) (one crash-safe file) and
 //!   [`MemoryStore`](store::MemoryStore) (tests, wasm).

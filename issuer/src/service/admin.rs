@@ -13,7 +13,7 @@
 //! | `GET /admin/audit?from=&limit=` — the audit log | operator |
 //!
 //! An opening completes when a quorum of trustees has released shares: the link is opened
-//! through [`escrow::open_recorded`] (audited), the shares are deleted and the person handle
+//! through [`Store::open_sealed_link`] (audited), the shares are deleted and the person handle
 //! kept on the opening for the operator.
 
 use axum::extract::{Path, State};

@@ -547,7 +547,7 @@ pub trait Store: Backend {
     }
 
     /// The sealed escrow link of `pseudonym` in `context`, if one is stored. Opening it needs
-    /// a quorum of trustees; [`escrow::open_recorded`](crate::escrow::open_recorded) opens it
+    /// a quorum of trustees; [`open_sealed_link`](Store::open_sealed_link) opens it
     /// with an audit entry.
     /// ```
     /// use myna_issuer::{pseudonym::{ContextId, Pseudonym}, store::{MemoryStore, Store}};
