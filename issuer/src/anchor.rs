@@ -85,6 +85,7 @@ use myna_vc_core::{b64, json};
 use serde_json::{json, Map, Value};
 use subtle::ConstantTimeEq;
 
+pub use crate::anchor_rejection::{AnchorRejection, CARD_TYP, PROOF_TYP};
 use crate::audit::ActorRole;
 use crate::challenge::Nonce;
 use crate::cohort::Cohort;
@@ -93,10 +94,6 @@ use crate::error::{Error, Result};
 use crate::record::{CredentialRecord, Fact, FactSet, NewCredential, SubjectHandle};
 use crate::store::Store;
 
-/// The `typ` of the holder proof.
-pub const PROOF_TYP: &str = "myna-anchor-proof+jwt";
-/// The `typ` of the card JWS.
-pub const CARD_TYP: &str = "myna-anchor-card+jwt";
 /// The anchor credential's `assurance_level`.
 pub const ASSURANCE_LEVEL: &str = "jpki-authentication";
 /// How long a challenge stays valid unless configured otherwise: 5 minutes.
@@ -106,69 +103,6 @@ pub const DEFAULT_CHALLENGE_LIFETIME_SECS: u64 = 300;
 pub const DEFAULT_CREDENTIAL_LIFETIME_SECS: u64 = 365 * 86_400;
 /// Clock skew tolerated on the holder proof's `iat`.
 pub const PROOF_LEEWAY_SECS: u64 = 60;
-
-/// Why an anchoring answer was refused (besides a refused challenge or card).
-/// ```
-/// use myna_issuer::AnchorRejection;
-/// assert_eq!(AnchorRejection::HolderKeyMismatch.to_string(),
-///     "the card signed for another holder key");
-/// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum AnchorRejection {
-    /// The holder proof's `typ` is not [`PROOF_TYP`].
-    ProofType,
-    /// The holder proof carries no `jwk` header.
-    ProofKeyMissing,
-    /// The holder proof's signature does not verify with its own `jwk`.
-    ProofSignature,
-    /// A claim is missing or of the wrong type in the named part.
-    MissingClaim {
-        /// "holder proof" or "card payload".
-        part: &'static str,
-        /// The claim.
-        claim: &'static str,
-    },
-    /// The nonce in the named part is not the challenge answered.
-    NonceMismatch {
-        /// "holder proof" or "card payload".
-        part: &'static str,
-    },
-    /// The holder proof is addressed to another issuer.
-    WrongAudience,
-    /// The holder proof's `iat` lies in the future or before the challenge could exist.
-    ProofTime,
-    /// The card JWS's `typ` is not [`CARD_TYP`].
-    CardType,
-    /// The card vouched for another holder key than the one that signed the proof.
-    HolderKeyMismatch,
-}
-
-impl fmt::Display for AnchorRejection {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            AnchorRejection::ProofType => write!(f, "the holder proof's typ is not {PROOF_TYP}"),
-            AnchorRejection::ProofKeyMissing => f.write_str("the holder proof has no jwk header"),
-            AnchorRejection::ProofSignature => {
-                f.write_str("the holder proof is not signed by its jwk")
-            }
-            AnchorRejection::MissingClaim { part, claim } => {
-                write!(f, "the {part} lacks a valid `{claim}`")
-            }
-            AnchorRejection::NonceMismatch { part } => {
-                write!(f, "the {part} answers another challenge")
-            }
-            AnchorRejection::WrongAudience => {
-                f.write_str("the holder proof is addressed to another issuer")
-            }
-            AnchorRejection::ProofTime => f.write_str("the holder proof's iat is out of range"),
-            AnchorRejection::CardType => write!(f, "the card JWS's typ is not {CARD_TYP}"),
-            AnchorRejection::HolderKeyMismatch => {
-                f.write_str("the card signed for another holder key")
-            }
-        }
-    }
-}
 
 fn rejected(why: AnchorRejection) -> Error {
     Error::Anchor(why)

@@ -15,10 +15,9 @@ use myna_vc_core::{status_list::StatusListUri, time::NumericDate};
 use sha2::{Digest, Sha256};
 
 use crate::error::{Error, Result};
-use crate::escrow::TrusteeId;
 use crate::pseudonym::{ContextId, Pseudonym};
 use crate::record::{CredentialId, SubjectHandle};
-use crate::store::backend::{ReadTables, Table, WriteTables};
+use crate::tables::{ReadTables, Table, WriteTables};
 
 /// The hash before the first entry.
 pub const GENESIS_HASH: [u8; 32] = [0; 32];
@@ -255,12 +254,8 @@ impl AuditSubject {
     /// This subject with the trustees involved appended (`… trustees:["a","b"]`), at most
     /// [`MAX_LISTED_TRUSTEES`] of them by name and the rest as a count, so that the entry stays
     /// far below the 64 KiB field limit.
-    pub(crate) fn with_trustees(mut self, trustees: &[TrusteeId]) -> Self {
-        let listed: Vec<&str> = trustees
-            .iter()
-            .take(MAX_LISTED_TRUSTEES)
-            .map(TrusteeId::as_str)
-            .collect();
+    pub(crate) fn with_trustees(mut self, trustees: &[&str]) -> Self {
+        let listed: Vec<&str> = trustees.iter().take(MAX_LISTED_TRUSTEES).copied().collect();
         self.0.push_str(" trustees:");
         self.0.push_str(&json_string_list(&listed));
         let more = trustees.len().saturating_sub(MAX_LISTED_TRUSTEES);

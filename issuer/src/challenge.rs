@@ -4,7 +4,7 @@
 use myna_vc_core::{crypto::fill_random, time::NumericDate};
 
 use crate::error::{ChallengeRejection, Error, Result};
-use crate::store::backend::{Table, WriteTables};
+use crate::tables::{Table, WriteTables};
 
 /// The shortest and longest nonce accepted, in bytes.
 const MIN_LEN: usize = 16;

@@ -2,14 +2,15 @@
 //! tell "the database failed" from "that credential is already revoked".
 
 use core::fmt;
+use std::sync::Arc;
 
 use myna_vc_core::status_list::Status;
 
 use myna_jpki::profile::CertificateType;
 
-pub use crate::anchor::AnchorRejection;
-use crate::record::CredentialId;
-use crate::revocation::Transition;
+pub use crate::anchor_rejection::AnchorRejection;
+use crate::identifier::{CredentialId, IdentifierError};
+use crate::status_change::Transition;
 
 /// Everything that can go wrong in `myna-issuer`.
 /// ```
@@ -20,10 +21,10 @@ use crate::revocation::Transition;
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
-    /// The storage engine failed (I/O, a corrupt file, a failed commit). Nothing of the failed
-    /// operation was written.
+    /// The storage engine failed (I/O, a corrupt file, a failed commit), or a value could not
+    /// be encoded for it. Nothing of the failed operation was written.
     #[error("storage failed: {0}")]
-    Storage(String),
+    Storage(#[source] StorageError),
     /// A value read back from storage does not decode: the file was damaged or edited.
     #[error("stored {what} is corrupt: {detail}")]
     Corrupt {
@@ -157,6 +158,61 @@ pub enum Error {
     EscrowNotConfigured,
 }
 
+/// Why the storage failed, with the engine's or the encoder's error as the source.
+///
+/// Two storage errors are equal when they are of the same kind with the same message (the
+/// engine's errors themselves cannot be compared).
+/// ```
+/// use myna_issuer::StorageError;
+/// let err = StorageError::Invariant("a batch of one recorded nothing");
+/// assert_eq!(err.to_string(), "a batch of one recorded nothing");
+/// assert!(std::error::Error::source(&err).is_none());
+/// ```
+#[derive(Debug, Clone, thiserror::Error)]
+#[non_exhaustive]
+pub enum StorageError {
+    /// The redb engine failed: I/O, a corrupt or locked file, a failed commit.
+    #[error("the storage engine failed")]
+    Engine(#[source] Arc<redb::Error>),
+    /// A row could not be encoded.
+    #[error("a row could not be encoded")]
+    Encode(#[source] Arc<serde_json::Error>),
+    /// Sealing a row failed.
+    #[error("a row could not be sealed")]
+    Seal,
+    /// The store broke one of its own invariants (a bug, or a store edited behind its back).
+    #[error("{0}")]
+    Invariant(&'static str),
+}
+
+impl PartialEq for StorageError {
+    fn eq(&self, other: &Self) -> bool {
+        match (self, other) {
+            (StorageError::Engine(a), StorageError::Engine(b)) => a.to_string() == b.to_string(),
+            (StorageError::Encode(a), StorageError::Encode(b)) => a.to_string() == b.to_string(),
+            (StorageError::Seal, StorageError::Seal) => true,
+            (StorageError::Invariant(a), StorageError::Invariant(b)) => a == b,
+            _ => false,
+        }
+    }
+}
+
+impl Eq for StorageError {}
+
+impl From<IdentifierError> for Error {
+    /// A failed random source is [`Error::Randomness`]; a malformed identifier
+    /// [`Error::Invalid`].
+    fn from(err: IdentifierError) -> Self {
+        match err {
+            IdentifierError::Randomness(_) => Error::Randomness,
+            IdentifierError::Encoding(_) | IdentifierError::Length { .. } => Error::Invalid {
+                what: "identifier",
+                detail: err.to_string(),
+            },
+        }
+    }
+}
+
 /// Why a challenge nonce was not accepted.
 /// ```
 /// use myna_issuer::ChallengeRejection;
@@ -194,9 +250,19 @@ impl fmt::Display for ChallengeRejection {
 pub type Result<T, E = Error> = core::result::Result<T, E>;
 
 impl Error {
-    /// A storage engine failure, keeping only its message.
-    pub(crate) fn storage(err: impl fmt::Display) -> Self {
-        Error::Storage(err.to_string())
+    /// A storage engine failure, kept as the source.
+    pub(crate) fn storage(err: impl Into<redb::Error>) -> Self {
+        Error::Storage(StorageError::Engine(Arc::new(err.into())))
+    }
+
+    /// A broken invariant of the store.
+    pub(crate) fn invariant(what: &'static str) -> Self {
+        Error::Storage(StorageError::Invariant(what))
+    }
+
+    /// A row that could not be encoded.
+    pub(crate) fn encode(err: serde_json::Error) -> Self {
+        Error::Storage(StorageError::Encode(Arc::new(err)))
     }
 
     /// A stored value that does not decode.

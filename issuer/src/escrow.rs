@@ -40,13 +40,9 @@ use hpke::kem::X25519HkdfSha256;
 use hpke::{Deserializable, Kem as _, OpModeR, OpModeS, Serializable};
 use zeroize::Zeroizing;
 
-use myna_vc_core::time::NumericDate;
-
-use crate::audit::{ActorRole, AuditAction, AuditSubject};
 use crate::error::{Error, Result};
 use crate::pseudonym::{ContextId, Pseudonym};
 use crate::record::SubjectHandle;
-use crate::store::Store;
 
 type Kem = X25519HkdfSha256;
 
@@ -402,7 +398,7 @@ impl<'a> Reader<'a> {
 /// A share a trustee released for one record. Zeroized on drop.
 pub struct ReleasedShare {
     record: [u8; 16],
-    trustee: TrusteeId,
+    pub(crate) trustee: TrusteeId,
     share: Zeroizing<Vec<u8>>,
 }
 
@@ -638,99 +634,4 @@ fn decode_link(bytes: &[u8]) -> Result<EscrowedLink> {
         pseudonym: Pseudonym::from_escrow(pseudonym),
         person: SubjectHandle::from_bytes(person),
     })
-}
-
-/// Opens the sealed link stored for `pseudonym` in `context` with the trustees' `releases`,
-/// and records the opening in the audit log — the only opening that reaches the store.
-///
-/// Every attempt is audited, as actor [`ActorRole::Auditor`] with the pseudonym as subject
-/// (never the person handle): a successful one as [`AuditAction::EscrowOpened`] naming the
-/// trustees whose shares were used, a refused one (quorum not met, a share of another record,
-/// no sealed link, a sealed link that names another pseudonym) as
-/// [`AuditAction::EscrowOpeningRefused`] naming the trustees who released and the reason; then
-/// the error is returned. The link is handed back only after its audit entry is durable; if
-/// the entry cannot be written, the opening fails.
-///
-/// There is no opening without releases: the issuer holds no trustee key.
-///
-/// ```
-/// use myna_issuer::escrow::{self, EscrowPolicy, EscrowedLink, TrusteeKey};
-/// use myna_issuer::{pseudonym::{ContextId, PseudonymKey}, record::SubjectHandle};
-/// use myna_issuer::store::{MemoryStore, Store};
-/// use myna_vc_core::time::NumericDate;
-/// let store = MemoryStore::new();
-/// let trustees = ["city", "committee", "court"].map(|id| TrusteeKey::generate(id).unwrap());
-/// let policy = EscrowPolicy::new(trustees.iter().map(TrusteeKey::public).collect(), 2)?;
-/// let (person, context) = (SubjectHandle::random()?, ContextId::parse("forum")?);
-/// let pseudonym = PseudonymKey::generate()?.derive(&person, &context);
-/// let link = EscrowedLink { context: context.clone(), pseudonym: pseudonym.clone(), person };
-/// store.put_sealed_link(&context, &pseudonym, &escrow::seal(&policy, &link)?)?;
-///
-/// let sealed = store.sealed_link(&context, &pseudonym)?.unwrap();
-/// let releases = [trustees[0].release(&sealed)?, trustees[2].release(&sealed)?];
-/// let now = NumericDate::from_unix(1_800_000_000);
-/// let opened = escrow::open_recorded(&store, &context, &pseudonym, &releases, now)?;
-/// assert_eq!(opened.link.person, person);
-/// assert_eq!(store.audit_entries(0..10)?.last().unwrap().action.as_str(), "escrow.opened");
-/// # Ok::<(), myna_issuer::Error>(())
-/// ```
-pub fn open_recorded<S: Store>(
-    store: &S,
-    context: &ContextId,
-    pseudonym: &Pseudonym,
-    releases: &[ReleasedShare],
-    now: NumericDate,
-) -> Result<Opened> {
-    let subject = AuditSubject::pseudonym(context, pseudonym);
-    match open_stored(store, context, pseudonym, releases) {
-        Ok(opened) => {
-            let audited = subject.with_trustees(&opened.trustees);
-            store.append_audit(now, ActorRole::Auditor, AuditAction::EscrowOpened, audited)?;
-            Ok(opened)
-        }
-        Err(err) => {
-            let mut released: Vec<TrusteeId> = releases.iter().map(|r| r.trustee.clone()).collect();
-            released.sort();
-            released.dedup();
-            let audited = subject
-                .with_trustees(&released)
-                .with_reason(refusal_reason(&err));
-            let action = AuditAction::EscrowOpeningRefused;
-            store.append_audit(now, ActorRole::Auditor, action, audited)?;
-            Err(err)
-        }
-    }
-}
-
-fn open_stored<S: Store>(
-    store: &S,
-    context: &ContextId,
-    pseudonym: &Pseudonym,
-    releases: &[ReleasedShare],
-) -> Result<Opened> {
-    let sealed = store
-        .sealed_link(context, pseudonym)?
-        .ok_or(Error::UnknownSealedLink)?;
-    let opened = open(&sealed, releases)?;
-    // The record id binds the shares, not the table key: a record moved to another key in
-    // the file must not open as this pseudonym's link.
-    if opened.link.context != *context || opened.link.pseudonym != *pseudonym {
-        return Err(Error::corrupt(
-            "sealed link",
-            "it seals another context or pseudonym",
-        ));
-    }
-    Ok(opened)
-}
-
-/// The audit-log name of why an opening was refused.
-fn refusal_reason(err: &Error) -> &'static str {
-    match err {
-        Error::EscrowQuorumNotMet { .. } => "quorum_not_met",
-        Error::NotATrustee(_) => "not_a_trustee",
-        Error::EscrowDecryption(_) => "decryption_failed",
-        Error::UnknownSealedLink => "no_sealed_link",
-        Error::Corrupt { .. } | Error::MalformedSealedLink(_) => "corrupt_sealed_link",
-        _ => "error",
-    }
 }

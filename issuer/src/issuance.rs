@@ -471,7 +471,7 @@ impl<'a, S: Store> CredentialIssuer<'a, S> {
     pub fn age(&self, request: &AgeRequest<'_>, now: NumericDate) -> Result<Issued> {
         self.age_batch(std::slice::from_ref(request), now)?
             .pop()
-            .ok_or_else(|| Error::Storage("an issued batch came back empty".into()))
+            .ok_or_else(|| Error::invariant("an issued batch came back empty"))
     }
 
     /// Many age credentials in one durable transaction (city-scale issuance).
@@ -657,7 +657,7 @@ impl<'a, S: Store> CredentialIssuer<'a, S> {
         let mut issued = self.issue_with(vec![draft], now, |mut news| {
             let new = news
                 .pop()
-                .ok_or_else(|| Error::Storage("a pseudonym draft went missing".into()))?;
+                .ok_or_else(|| Error::invariant("a pseudonym draft went missing"))?;
             let record = self.store.issue_escrowed(
                 uri,
                 &link.context,
@@ -670,13 +670,13 @@ impl<'a, S: Store> CredentialIssuer<'a, S> {
         })?;
         issued
             .pop()
-            .ok_or_else(|| Error::Storage("an issued batch came back empty".into()))
+            .ok_or_else(|| Error::invariant("an issued batch came back empty"))
     }
 
     fn one(&self, draft: Draft<'_>, now: NumericDate) -> Result<Issued> {
         self.issue(vec![draft], now)?
             .pop()
-            .ok_or_else(|| Error::Storage("an issued batch came back empty".into()))
+            .ok_or_else(|| Error::invariant("an issued batch came back empty"))
     }
 
     /// Checks every draft, records them all in one durable transaction, then signs them.
@@ -721,8 +721,8 @@ impl<'a, S: Store> CredentialIssuer<'a, S> {
             .collect::<Result<Vec<_>>>()?;
         let records = record(news)?;
         if records.len() != drafts.len() {
-            return Err(Error::Storage(
-                "recorded a different number of credentials".into(),
+            return Err(Error::invariant(
+                "recorded a different number of credentials",
             ));
         }
         let mut vc_issuer = SdJwtVcIssuer::new(self.signer, &self.profile.iss);
@@ -768,7 +768,7 @@ impl<'a, S: Store> CredentialIssuer<'a, S> {
             for handle in handles {
                 let part = handle
                     .join()
-                    .map_err(|_| Error::Storage("a signing thread failed".into()))??;
+                    .map_err(|_| Error::invariant("a signing thread failed"))??;
                 out.extend(part);
             }
             Ok(out)

@@ -25,7 +25,7 @@
 //! * [`escrow`]: the pseudonym → person link sealed for due process: t-of-n trustees (Shamir
 //!   shares, each HPKE-sealed to one trustee) must cooperate to open a record. Pseudonym
 //!   issuance stores the sealed link with the credential's record; every opening through the
-//!   store ([`escrow::open_recorded`]) is audited.
+//!   store ([`Store::open_sealed_link`](store::Store::open_sealed_link)) is audited.
 //! * [`store`]: the [`Store`](store::Store) trait — every operation one atomic transaction —
 //!   with [`RedbStore`](store::RedbStore) (one crash-safe file) and
 //!   [`MemoryStore`](store::MemoryStore) (tests, wasm).
@@ -42,19 +42,28 @@
 //! * [`cascade`]: importing a CRL — renewed certificates keep their person, moving house
 //!   revokes residence credentials, a lost or renewed card revokes its anchors.
 //! * [`audit`]: the append-only, hash-chained audit log.
-//! * `service` (feature `service`): the issuer as an HTTP service — OpenID4VCI, publication,
+//! * [`endpoint`]: the protocol endpoints without HTTP (sans-I/O) — offers, token, nonce,
+//!   credential, card anchoring, self-service pseudonym and refresh offers: typed requests
+//!   and the time in, typed responses or OAuth error codes out. What the HTTP service adapts
+//!   and what tests and demos call in-process.
+//! * `service` (feature `service`): the issuer as an HTTP service (an axum adapter over
+//!   [`endpoint`]) — OpenID4VCI, publication,
 //!   consent registry, admin API, batch offers — run by `myna issuer serve`.
 //! * [`Error`]: the crate's one error type.
 #![forbid(unsafe_code)]
 
 pub mod anchor;
+mod anchor_rejection;
 pub mod audit;
 pub mod cascade;
 pub mod challenge;
 pub mod cohort;
 pub mod credential_types;
+pub mod endpoint;
 mod error;
 pub mod escrow;
+mod fact;
+mod identifier;
 pub mod issuance;
 pub mod lapse;
 pub mod pseudonym;
@@ -63,8 +72,11 @@ pub mod record;
 pub mod revocation;
 #[cfg(feature = "service")]
 pub mod service;
+mod status_change;
 pub mod status_lists;
 pub mod store;
+mod tables;
 
-pub use error::{AnchorRejection, ChallengeRejection, Error, Result};
+pub use error::{AnchorRejection, ChallengeRejection, Error, Result, StorageError};
+pub use identifier::IdentifierError;
 pub use myna_vc_core as core;

@@ -13,7 +13,7 @@ use myna_vc_core::{
 };
 
 use crate::error::{Error, Result};
-use crate::store::backend::{ReadTables, Table, WriteTables};
+use crate::tables::{ReadTables, Table, WriteTables};
 
 /// Bits per entry of every list this issuer keeps: room for SUSPENDED.
 /// ```

@@ -415,7 +415,9 @@ fn two_of_three_open_through_the_store_and_the_opening_is_audited() {
     ];
     let now = NumericDate::from_unix(NOW + 86_400);
 
-    let opened = escrow::open_recorded(&store, &context, &pseudonym, &releases, now).unwrap();
+    let opened = store
+        .open_sealed_link(&context, &pseudonym, &releases, now)
+        .unwrap();
     assert_eq!(opened.link.person, person);
     assert_eq!(opened.link.pseudonym, pseudonym);
 
@@ -444,14 +446,9 @@ fn one_trustee_cannot_open_and_the_refusal_is_audited() {
     let sealed = store.sealed_link(&context, &pseudonym).unwrap().unwrap();
     let now = NumericDate::from_unix(NOW + 60);
 
-    let err = escrow::open_recorded(
-        &store,
-        &context,
-        &pseudonym,
-        &[t[1].release(&sealed).unwrap()],
-        now,
-    )
-    .unwrap_err();
+    let err = store
+        .open_sealed_link(&context, &pseudonym, &[t[1].release(&sealed).unwrap()], now)
+        .unwrap_err();
     assert_eq!(
         err,
         Error::EscrowQuorumNotMet {
@@ -478,7 +475,9 @@ fn the_issuer_alone_cannot_open_there_is_no_opening_without_releases() {
     // only openings take released shares; with none, the opening is refused and audited.
     let (store, _, _, context, pseudonym) = forum_with_one_member();
     let now = NumericDate::from_unix(NOW);
-    let err = escrow::open_recorded(&store, &context, &pseudonym, &[], now).unwrap_err();
+    let err = store
+        .open_sealed_link(&context, &pseudonym, &[], now)
+        .unwrap_err();
     assert_eq!(
         err,
         Error::EscrowQuorumNotMet {
@@ -515,7 +514,9 @@ fn opening_an_unknown_or_misplaced_link_is_refused_and_audited() {
     let stranger = PseudonymKey::generate()
         .unwrap()
         .derive(&SubjectHandle::random().unwrap(), &context);
-    let err = escrow::open_recorded(&store, &context, &stranger, &releases, now).unwrap_err();
+    let err = store
+        .open_sealed_link(&context, &stranger, &releases, now)
+        .unwrap_err();
     assert_eq!(err, Error::UnknownSealedLink);
     assert!(last_entry(&store)
         .subject
@@ -525,7 +526,9 @@ fn opening_an_unknown_or_misplaced_link_is_refused_and_audited() {
     // This member's sealed link filed under the stranger's pseudonym: it opens, but to another
     // pseudonym, so the store refuses to hand it out as the stranger's.
     assert!(store.put_sealed_link(&context, &stranger, &sealed).unwrap());
-    let err = escrow::open_recorded(&store, &context, &stranger, &releases, now).unwrap_err();
+    let err = store
+        .open_sealed_link(&context, &stranger, &releases, now)
+        .unwrap_err();
     assert!(matches!(err, Error::Corrupt { .. }));
     let entry = last_entry(&store);
     assert_eq!(entry.action, AuditAction::EscrowOpeningRefused);
@@ -559,8 +562,9 @@ fn sealed_links_survive_a_redb_reopen() {
     assert_eq!(back, sealed);
     let releases = [t[0].release(&back).unwrap(), t[1].release(&back).unwrap()];
     let now = NumericDate::from_unix(NOW);
-    let opened =
-        escrow::open_recorded(&store, &link.context, &link.pseudonym, &releases, now).unwrap();
+    let opened = store
+        .open_sealed_link(&link.context, &link.pseudonym, &releases, now)
+        .unwrap();
     assert_eq!(opened.link, link);
     assert_eq!(store.verify_audit_chain().unwrap(), 1);
 }

@@ -171,12 +171,12 @@ fn a_non_municipal_operator_is_refused_municipal_credentials_at_configuration() 
     forum.pseudonym_contexts = vec!["izu-limited-sake".into()];
     assert!(matches!(
         forum.check(),
-        Err(ServiceError::Config(message)) if message.contains("context_pseudonym")
+        Err(ServiceError::Config(message)) if message.to_string().contains("context_pseudonym")
     ));
     // No code and no list: refused rather than guessed.
     assert!(matches!(
         ServiceConfig::from_toml(dmo),
-        Err(ServiceError::Config(message)) if message.contains("credentials")
+        Err(ServiceError::Config(message)) if message.to_string().contains("credentials")
     ));
     // Unknown and empty lists.
     for list in ["[\"passport\"]", "[]"] {

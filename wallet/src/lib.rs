@@ -25,6 +25,8 @@
 //!   signing; the OpenID4VP response and the compact QR form.
 //! * [`history`]: the append-only, hash-chained log.
 //! * `http` (feature `http`): the transports over HTTP.
+//! * `in_process` (feature `test-util`, off by default): the issuer transport over the
+//!   issuer library's endpoint layer in the same process, for tests and demos.
 #![forbid(unsafe_code)]
 
 #[cfg(feature = "card")]
@@ -36,6 +38,8 @@ pub mod freshness;
 pub mod history;
 #[cfg(feature = "http")]
 pub mod http;
+#[cfg(feature = "test-util")]
+pub mod in_process;
 pub mod keys;
 pub mod present;
 pub mod receipt;

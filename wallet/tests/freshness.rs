@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{new_wallet, types, InProcessIssuer};
+use common::{new_wallet, types, City};
 use myna_issuer::issuance::AgeRequest;
 use myna_issuer::record::SubjectHandle;
 use myna_vc_core::calendar::CalendarDate;
@@ -12,7 +12,7 @@ use myna_wallet::receipt::ReceiptCheck;
 
 #[test]
 fn an_age_credential_whose_false_flag_turned_true_is_listed_stale_until_exp() {
-    let issuer = InProcessIssuer::new();
+    let issuer = City::new();
     let wallet = new_wallet();
     let now = issuer.now; // 2023-11-15 JST
                           // Kenta is 19 today and turns 20 on 2024-01-10, long before the cohort's `exp`.

@@ -8,7 +8,7 @@ mod common;
 
 use std::collections::HashSet;
 
-use common::{new_wallet, stocked_wallet, types, InProcessIssuer, LateStatus, BATCH};
+use common::{new_wallet, stocked_wallet, types, City, LateStatus, BATCH};
 use myna_vc_core::dcql::DcqlQuery;
 use myna_vc_core::jws::Jws;
 use myna_vc_core::sdjwt::SdJwt;
@@ -50,7 +50,7 @@ fn request(verifier: &str, query: &str) -> PresentationRequest {
 
 fn present(
     wallet: &Wallet<MemoryStore>,
-    issuer: &InProcessIssuer,
+    issuer: &City,
     verifier: &str,
     query: &str,
 ) -> Result<Presentation, Error> {
@@ -73,7 +73,7 @@ fn keys(presentation: &Presentation) -> Vec<Value> {
 
 #[test]
 fn a_multi_credential_answer_is_bound_to_one_key_for_each_copy_of_the_batch() {
-    let issuer = InProcessIssuer::new();
+    let issuer = City::new();
     let wallet = stocked_wallet(&issuer);
     let mut seen = HashSet::new();
     for i in 0..BATCH {
@@ -96,7 +96,7 @@ fn a_multi_credential_answer_is_bound_to_one_key_for_each_copy_of_the_batch() {
 
 #[test]
 fn presenting_one_copy_uses_up_its_siblings_bound_to_the_same_key() {
-    let issuer = InProcessIssuer::new();
+    let issuer = City::new();
     let wallet = stocked_wallet(&issuer);
     let shop = "https://shop-a.example";
     let shown = present(&wallet, &issuer, shop, AGE_QUERY).unwrap();
@@ -133,7 +133,7 @@ fn presenting_one_copy_uses_up_its_siblings_bound_to_the_same_key() {
 #[test]
 fn credentials_from_two_offers_cannot_be_presented_together() {
     // Age and residence received in two separate offers: two batches, two sets of keys.
-    let issuer = InProcessIssuer::new();
+    let issuer = City::new();
     let wallet = new_wallet();
     let types = types();
     let pinned = issuer.pinned();
@@ -144,8 +144,8 @@ fn credentials_from_two_offers_cannot_be_presented_together() {
     };
     let (_, _) = wallet
         .anchor(
-            &issuer,
-            &issuer.id(),
+            &issuer.issuer,
+            issuer.id(),
             &issuer.card_signer(),
             &check,
             issuer.now,
@@ -159,7 +159,13 @@ fn credentials_from_two_offers_cannot_be_presented_together() {
     };
     for id in ["age", "resident"] {
         wallet
-            .receive(&issuer, &issuer.offer(&[id]), None, &check, issuer.now)
+            .receive(
+                &issuer.issuer,
+                &issuer.offer(&[id]),
+                None,
+                &check,
+                issuer.now,
+            )
             .unwrap();
     }
     let err = present(&wallet, &issuer, "https://gate.example", BOTH_QUERY).unwrap_err();

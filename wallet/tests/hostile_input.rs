@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{fast, new_wallet, now, InProcessIssuer, PASSPHRASE};
+use common::{fast, new_wallet, now, City, PASSPHRASE};
 use myna_vc_core::consent::ConsentAction;
 use myna_wallet::history::{verify, HistoryEntry};
 use myna_wallet::keys::MasterSecret;
@@ -115,7 +115,7 @@ fn a_history_entry_with_a_wrong_position_is_tampering() {
 
 #[test]
 fn unknown_ids_are_typed_errors() {
-    let issuer = InProcessIssuer::new();
+    let issuer = City::new();
     let wallet = new_wallet();
     let clock = myna_vc_core::time::FixedClock(now());
     let registry = myna_wallet::consent::MemoryRegistry::new(

@@ -6,7 +6,7 @@ mod common;
 
 use std::collections::HashSet;
 
-use common::{stocked_wallet, InProcessIssuer, BATCH};
+use common::{stocked_wallet, City, BATCH};
 use myna_issuer::issuance::AgeRequest;
 use myna_issuer::record::SubjectHandle;
 use myna_vc_core::calendar::CalendarDate;
@@ -45,7 +45,7 @@ fn request(verifier: &str, nonce: &str, query: &str) -> PresentationRequest {
 
 fn present(
     wallet: &Wallet<MemoryStore>,
-    issuer: &InProcessIssuer,
+    issuer: &City,
     verifier: &str,
     nonce: &str,
     query: &str,
@@ -58,12 +58,7 @@ fn present(
 }
 
 /// The verifier's side: issuer signature, key binding to its audience and nonce.
-fn verify(
-    issuer: &InProcessIssuer,
-    presentation: &str,
-    verifier: &str,
-    nonce: &str,
-) -> VerifiedCredential {
+fn verify(issuer: &City, presentation: &str, verifier: &str, nonce: &str) -> VerifiedCredential {
     let rule = KeyBindingRule::Required {
         audience: verifier,
         nonce,
@@ -80,7 +75,7 @@ fn verify(
 
 #[test]
 fn age_over_20_discloses_that_claim_and_nothing_else() {
-    let issuer = InProcessIssuer::new();
+    let issuer = City::new();
     let wallet = stocked_wallet(&issuer);
     let preview = wallet
         .prepare(
@@ -141,7 +136,7 @@ fn age_over_20_discloses_that_claim_and_nothing_else() {
 
 #[test]
 fn resident_of_municipality_discloses_no_personal_claim() {
-    let issuer = InProcessIssuer::new();
+    let issuer = City::new();
     let wallet = stocked_wallet(&issuer);
     let presentation = present(
         &wallet,
@@ -165,7 +160,7 @@ fn resident_of_municipality_discloses_no_personal_claim() {
 
 #[test]
 fn a_query_the_wallet_cannot_answer_is_refused_whole() {
-    let issuer = InProcessIssuer::new();
+    let issuer = City::new();
     let wallet = stocked_wallet(&issuer);
     let minor = AGE_QUERY.replace("[true]", "[false]");
     let err = wallet
@@ -223,7 +218,7 @@ fn per_credential_values(presentation: &str) -> HashSet<String> {
 
 #[test]
 fn two_verifiers_see_no_common_per_credential_value() {
-    let issuer = InProcessIssuer::new();
+    let issuer = City::new();
     let wallet = stocked_wallet(&issuer);
     let a = present(
         &wallet,
@@ -286,7 +281,7 @@ fn two_verifiers_see_no_common_per_credential_value() {
 
 /// An age credential for another person (born 2003-11-15: 20 on the very day, a birthday
 /// the holder does not share) from the same issuer, eleven hours later the same JST day.
-fn someone_else_the_same_day(issuer: &InProcessIssuer) -> SdJwt {
+fn someone_else_the_same_day(issuer: &City) -> SdJwt {
     let city = issuer.credential_issuer();
     let later = issuer.now.plus_seconds(11 * 3600);
     assert_eq!(
@@ -310,7 +305,7 @@ fn someone_else_the_same_day(issuer: &InProcessIssuer) -> SdJwt {
 
 #[test]
 fn an_instance_is_never_shown_to_a_second_verifier() {
-    let issuer = InProcessIssuer::new();
+    let issuer = City::new();
     let wallet = stocked_wallet(&issuer);
     let key_of = |p: &Presentation| {
         let sd = SdJwt::parse(p.single().unwrap()).unwrap();
@@ -358,7 +353,7 @@ fn an_instance_is_never_shown_to_a_second_verifier() {
 
 #[test]
 fn an_openid4vp_request_gets_its_response() {
-    let issuer = InProcessIssuer::new();
+    let issuer = City::new();
     let wallet = stocked_wallet(&issuer);
     let query = DcqlQuery::from_json(AGE_QUERY.as_bytes()).unwrap();
     let client = ClientId::parse("redirect_uri:https://shop.example/response").unwrap();
@@ -392,7 +387,7 @@ fn qr_version(text: &str, level: qrcode::EcLevel) -> i16 {
 
 #[test]
 fn the_compact_form_fits_a_qr_code_and_round_trips() {
-    let issuer = InProcessIssuer::new();
+    let issuer = City::new();
     let wallet = stocked_wallet(&issuer);
     let nonce = Nonce::random().unwrap();
     let challenge = InPersonChallenge::new("https://kiosk.example", nonce).unwrap();
@@ -446,7 +441,7 @@ fn the_compact_form_fits_a_qr_code_and_round_trips() {
 
 #[test]
 fn a_presentation_is_not_signed_before_confirmation() {
-    let issuer = InProcessIssuer::new();
+    let issuer = City::new();
     let wallet = stocked_wallet(&issuer);
     let history_before = wallet.history().unwrap().len();
     let preview = wallet

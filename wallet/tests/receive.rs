@@ -4,7 +4,7 @@ mod common;
 
 use std::collections::HashSet;
 
-use common::{fast, new_wallet, stocked_wallet, types, InProcessIssuer, BATCH, ISS, PASSPHRASE};
+use common::{fast, new_wallet, stocked_wallet, types, City, BATCH, ISS, PASSPHRASE};
 use myna_vc_core::crypto::SecretKey;
 use myna_wallet::history::Event;
 use myna_wallet::receipt::{PinnedIssuer, ReceiptCheck, StatusTokens};
@@ -17,7 +17,7 @@ const ANCHOR: &str = "urn:myna-vc:vct:anchor:1";
 
 #[test]
 fn anchor_then_receive_one_offer_whose_copies_share_key_i() {
-    let issuer = InProcessIssuer::new();
+    let issuer = City::new();
     let wallet = stocked_wallet(&issuer);
     let held = wallet.credentials().unwrap();
     let count = |vct: &str| held.iter().filter(|c| c.vct == vct).count();
@@ -66,7 +66,7 @@ fn anchor_then_receive_one_offer_whose_copies_share_key_i() {
 
 #[test]
 fn a_credential_without_a_status_list_is_refused_and_nothing_is_stored() {
-    let issuer = InProcessIssuer::new();
+    let issuer = City::new();
     let wallet = stocked_wallet(&issuer);
     let before = wallet.credentials().unwrap().len();
     let offer = issuer.offer(&["age"]);
@@ -77,7 +77,7 @@ fn a_credential_without_a_status_list_is_refused_and_nothing_is_stored() {
         types: &types,
     };
     let err = wallet
-        .receive(&issuer, &offer, None, &check, issuer.now)
+        .receive(&issuer.issuer, &offer, None, &check, issuer.now)
         .unwrap_err();
     assert!(
         matches!(err, Error::Refused(ref why) if why.contains("no status list")),
@@ -88,7 +88,7 @@ fn a_credential_without_a_status_list_is_refused_and_nothing_is_stored() {
 
 #[test]
 fn a_credential_from_an_unpinned_key_is_refused() {
-    let issuer = InProcessIssuer::new();
+    let issuer = City::new();
     let wallet = stocked_wallet(&issuer);
     let offer = issuer.offer(&["age"]);
     let stranger = PinnedIssuer::new(ISS, SecretKey::generate_p256().unwrap().public_key());
@@ -99,7 +99,7 @@ fn a_credential_from_an_unpinned_key_is_refused() {
         types: &types,
     };
     let err = wallet
-        .receive(&issuer, &offer, None, &check, issuer.now)
+        .receive(&issuer.issuer, &offer, None, &check, issuer.now)
         .unwrap_err();
     assert!(
         matches!(
@@ -114,7 +114,7 @@ fn a_credential_from_an_unpinned_key_is_refused() {
 
 #[test]
 fn an_offer_needing_a_transaction_code_is_not_sent_without_one() {
-    let issuer = InProcessIssuer::new();
+    let issuer = City::new();
     let wallet = stocked_wallet(&issuer);
     let mut offer = issuer.offer(&["age"]);
     offer.grants.pre_authorized_code.as_mut().unwrap().tx_code =
@@ -126,7 +126,7 @@ fn an_offer_needing_a_transaction_code_is_not_sent_without_one() {
         types: &types,
     };
     let err = wallet
-        .receive(&issuer, &offer, None, &check, issuer.now)
+        .receive(&issuer.issuer, &offer, None, &check, issuer.now)
         .unwrap_err();
     assert!(
         matches!(
@@ -142,7 +142,7 @@ fn an_offer_needing_a_transaction_code_is_not_sent_without_one() {
 
 #[test]
 fn a_used_pre_authorized_code_is_refused_by_the_issuer() {
-    let issuer = InProcessIssuer::new();
+    let issuer = City::new();
     let wallet = stocked_wallet(&issuer);
     let offer = issuer.offer(&["age"]);
     let (pinned, types) = (issuer.pinned(), types());
@@ -153,10 +153,10 @@ fn a_used_pre_authorized_code_is_refused_by_the_issuer() {
         types: &types,
     };
     wallet
-        .receive(&issuer, &offer, None, &check, issuer.now)
+        .receive(&issuer.issuer, &offer, None, &check, issuer.now)
         .unwrap();
     let err = wallet
-        .receive(&issuer, &offer, None, &check, issuer.now)
+        .receive(&issuer.issuer, &offer, None, &check, issuer.now)
         .unwrap_err();
     assert!(
         matches!(
@@ -172,7 +172,7 @@ fn a_used_pre_authorized_code_is_refused_by_the_issuer() {
 
 #[test]
 fn export_and_import_round_trip_the_whole_wallet() {
-    let issuer = InProcessIssuer::new();
+    let issuer = City::new();
     let wallet = stocked_wallet(&issuer);
     assert!(matches!(
         wallet.export("not the wallet's passphrase", "export passphrase", fast()),
@@ -235,7 +235,7 @@ fn export_and_import_round_trip_the_whole_wallet() {
 /// key and presents its anchor credential; the credential comes back bound to that key.
 #[test]
 fn receive_anchored_binds_to_the_anchored_key_and_needs_an_anchor() {
-    let issuer = InProcessIssuer::new();
+    let issuer = City::new();
     let wallet = stocked_wallet(&issuer);
     let types = types();
     let pinned = issuer.pinned();
@@ -247,7 +247,7 @@ fn receive_anchored_binds_to_the_anchored_key_and_needs_an_anchor() {
     };
     let offer = issuer.offer(&["fan_club_membership"]);
     let batches = wallet
-        .receive_anchored(&issuer, &offer, None, &check, issuer.now)
+        .receive_anchored(&issuer.issuer, &offer, None, &check, issuer.now)
         .unwrap();
     let membership = &batches[0].credentials;
     assert_eq!(membership.len(), 1);
@@ -263,14 +263,14 @@ fn receive_anchored_binds_to_the_anchored_key_and_needs_an_anchor() {
     // Asked with fresh keys instead, the issuer refuses (no anchor presentation).
     let offer = issuer.offer(&["fan_club_membership"]);
     assert!(matches!(
-        wallet.receive(&issuer, &offer, None, &check, issuer.now),
+        wallet.receive(&issuer.issuer, &offer, None, &check, issuer.now),
         Err(Error::Remote { .. })
     ));
     // A wallet never anchored there cannot ask at all.
     let stranger = new_wallet();
     let offer = issuer.offer(&["fan_club_membership"]);
     let refused = stranger
-        .receive_anchored(&issuer, &offer, None, &check, issuer.now)
+        .receive_anchored(&issuer.issuer, &offer, None, &check, issuer.now)
         .unwrap_err();
     assert!(
         matches!(&refused, Error::Refused(why) if why.contains("not anchored")),

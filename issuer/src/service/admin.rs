@@ -13,7 +13,7 @@
 //! | `GET /admin/audit?from=&limit=` — the audit log | operator |
 //!
 //! An opening completes when a quorum of trustees has released shares: the link is opened
-//! through [`escrow::open_recorded`] (audited), the shares are deleted and the person handle
+//! through [`Store::open_sealed_link`] (audited), the shares are deleted and the person handle
 //! kept on the opening for the operator.
 
 use axum::extract::{Path, State};
@@ -31,17 +31,17 @@ use serde_json::json;
 use subtle::ConstantTimeEq;
 
 use super::config::{AdminRole, AdminTokenEntry};
-use super::entitlement::{self, OfferedFacts};
 use super::http::{json_no_store, ApiError, Bearer, DerBody, JsonBody};
-use super::state_table::{self, Namespace};
 use super::{JpkiSetup, Service, ServiceError, Shared};
 use crate::audit::{ActorRole, AuditAction, AuditSubject};
-use crate::escrow::{self, ReleasedShare};
+use crate::endpoint::offer::OfferedFacts;
+use crate::endpoint::state_table::{self, Namespace};
+use crate::escrow::ReleasedShare;
 use crate::pseudonym::{ContextId, Pseudonym};
 use crate::record::{CredentialId, SubjectHandle};
 use crate::revocation::{RevocationReason, Transition};
-use crate::store::backend::Backend;
 use crate::store::{RedbStore, Store};
+use crate::tables::Backend;
 
 /// Most audit entries one request returns.
 pub const MAX_AUDIT_PAGE: u64 = 1000;
@@ -133,15 +133,12 @@ async fn create_offer(
                 None => SubjectHandle::random()?,
             };
             let now = shared.now();
-            let offer = entitlement::create_offer(
-                shared,
-                &subject,
-                request.credentials,
-                request.tx_code,
-                now,
-            )?;
+            let offer =
+                shared
+                    .endpoints
+                    .offer(&subject, request.credentials, request.tx_code, now)?;
             let audited = AuditSubject::subject(&subject).by(&admin.name);
-            shared.store.append_audit(
+            shared.store().append_audit(
                 now,
                 actor(admin.role),
                 AuditAction::OfferCreated,
@@ -230,9 +227,13 @@ async fn change_status(
     let record = service
         .blocking(move |shared| {
             let id = credential_of(shared, &request)?;
-            Ok(shared
-                .store
-                .change_status(&id, transition, why, actor(admin.role), shared.now())?)
+            Ok(shared.store().change_status(
+                &id,
+                transition,
+                why,
+                actor(admin.role),
+                shared.now(),
+            )?)
         })
         .await?;
     Ok(ok_json(&json!({
@@ -251,7 +252,7 @@ fn credential_of(shared: &Shared, request: &StatusChangeRequest) -> Result<Crede
                 StatusListUri::new(entry.uri.as_str())?,
             );
             shared
-                .store
+                .store()
                 .all_records()?
                 .into_iter()
                 .find(|r| r.status == reference)
@@ -280,28 +281,26 @@ async fn import_crl(
     let summary = service
         .blocking(move |shared| {
             let jpki = shared
-                .jpki
-                .as_ref()
+                .endpoints
+                .jpki()
                 .ok_or_else(|| ApiError::unavailable("no JPKI roots configured"))?;
             let crl = Crl::parse(&body.0, jpki.validator.roots(), jpki.validator.provider())
                 .map_err(crate::Error::from)?;
             let now = shared.now();
-            let summary = crate::cascade::import_crl(&shared.store, &crl, &*jpki.linking, now)?;
+            let summary = crate::cascade::import_crl(shared.store(), &crl, &*jpki.linking, now)?;
             let kind = certificate_type_name(crl.certificate_type());
             shared
-                .store
+                .store()
                 .write(|tx| state_table::put(tx, Namespace::Crl, kind.as_bytes(), &body.0))?;
             let audited = AuditSubject::object("crl", kind).by(&admin.name);
-            shared
-                .store
-                .append_audit(now, actor(admin.role), AuditAction::CrlImported, audited)?;
-            let mut crls = shared
-                .crls
-                .write()
-                .map_err(|_| ApiError::internal("CRL lock poisoned"))?;
-            crls.retain(|c| c.certificate_type() != crl.certificate_type());
+            shared.store().append_audit(
+                now,
+                actor(admin.role),
+                AuditAction::CrlImported,
+                audited,
+            )?;
             let entries = crl.len();
-            crls.push(crl);
+            shared.endpoints.replace_crl(crl)?;
             Ok(json!({
                 "certificate_type": kind,
                 "entries": entries,
@@ -359,11 +358,15 @@ async fn start_opening(
     let request: StartOpening = body.parse("escrow opening")?;
     let answer = service
         .blocking(move |shared| {
-            let policy = shared.escrow.as_ref().ok_or_else(escrow_unconfigured)?;
+            let policy = shared
+                .endpoints
+                .escrow
+                .as_ref()
+                .ok_or_else(escrow_unconfigured)?;
             let context = ContextId::parse(&request.context)?;
             let pseudonym = Pseudonym::parse(&request.pseudonym)?;
             let sealed = shared
-                .store
+                .store()
                 .sealed_link(&context, &pseudonym)?
                 .ok_or_else(|| ApiError::not_found("sealed link"))?;
             let id = state_table::new_secret()?;
@@ -376,7 +379,7 @@ async fn start_opening(
             };
             put_opening(shared, &id, &opening)?;
             let audited = AuditSubject::object("escrow_opening", &id).by(&admin.name);
-            shared.store.append_audit(
+            shared.store().append_audit(
                 shared.now(),
                 actor(admin.role),
                 AuditAction::EscrowOpeningStarted,
@@ -395,14 +398,14 @@ async fn start_opening(
 fn put_opening(shared: &Shared, id: &str, opening: &Opening) -> Result<(), ApiError> {
     let bytes = serde_json::to_vec(opening).map_err(|e| ApiError::internal(&e.to_string()))?;
     shared
-        .store
+        .store()
         .write(|tx| state_table::put(tx, Namespace::Opening, id.as_bytes(), &bytes))?;
     Ok(())
 }
 
 fn get_opening(shared: &Shared, id: &str) -> Result<Opening, ApiError> {
     let bytes = shared
-        .store
+        .store()
         .read(|tx| state_table::get(tx, Namespace::Opening, id.as_bytes()))?
         .ok_or_else(|| ApiError::not_found("escrow opening"))?;
     serde_json::from_slice(&bytes).map_err(|e| ApiError::internal(&e.to_string()))
@@ -418,7 +421,7 @@ fn opening_view(
     let context = ContextId::parse(&opening.context)?;
     let pseudonym = Pseudonym::parse(&opening.pseudonym)?;
     let sealed = shared
-        .store
+        .store()
         .sealed_link(&context, &pseudonym)?
         .ok_or_else(|| ApiError::not_found("sealed link"))?;
     Ok(json!({
@@ -464,7 +467,11 @@ async fn submit_share(
     let request: ShareRequest = body.parse("released share")?;
     let view = service
         .blocking(move |shared| {
-            shared.escrow.as_ref().ok_or_else(escrow_unconfigured)?;
+            shared
+                .endpoints
+                .escrow
+                .as_ref()
+                .ok_or_else(escrow_unconfigured)?;
             let bytes = zeroize::Zeroizing::new(b64::decode(&request.share, "released share")?);
             let share = ReleasedShare::from_bytes(&bytes)?;
             if share.trustee().as_str() != admin.name {
@@ -493,7 +500,7 @@ async fn submit_share(
             opening.shares.push(request.share.clone());
             opening.trustees.push(admin.name.clone());
             let audited = AuditSubject::object("escrow_opening", &id).by(&admin.name);
-            shared.store.append_audit(
+            shared.store().append_audit(
                 now,
                 actor(admin.role),
                 AuditAction::EscrowShareReceived,
@@ -502,7 +509,7 @@ async fn submit_share(
             let context = ContextId::parse(&opening.context)?;
             let pseudonym = Pseudonym::parse(&opening.pseudonym)?;
             let sealed = shared
-                .store
+                .store()
                 .sealed_link(&context, &pseudonym)?
                 .ok_or_else(|| ApiError::not_found("sealed link"))?;
             if opening.shares.len() >= usize::from(sealed.threshold()) {
@@ -514,8 +521,9 @@ async fn submit_share(
                         Ok(ReleasedShare::from_bytes(&bytes)?)
                     })
                     .collect::<Result<Vec<_>, ApiError>>()?;
-                let opened =
-                    escrow::open_recorded(&shared.store, &context, &pseudonym, &releases, now)?;
+                let opened = shared
+                    .store()
+                    .open_sealed_link(&context, &pseudonym, &releases, now)?;
                 opening.person = Some(opened.link.person.to_string());
                 opening.shares.clear();
             }
@@ -563,10 +571,10 @@ async fn audit_log(
     let page = service
         .blocking(move |shared| {
             let entries = shared
-                .store
+                .store()
                 .audit_entries(from..from.saturating_add(limit))?;
             let audited = AuditSubject::object("audit", &format!("{from}-{limit}")).by(&admin.name);
-            shared.store.append_audit(
+            shared.store().append_audit(
                 shared.now(),
                 actor(admin.role),
                 AuditAction::AuditLogRead,
@@ -585,7 +593,7 @@ async fn audit_log(
                     })
                 })
                 .collect();
-            Ok(json!({ "entries": entries, "chain_length": shared.store.verify_audit_chain()? }))
+            Ok(json!({ "entries": entries, "chain_length": shared.store().verify_audit_chain()? }))
         })
         .await?;
     Ok(ok_json(&page))

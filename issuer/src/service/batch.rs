@@ -31,13 +31,13 @@ use std::path::Path;
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
 
-use super::entitlement::{prepare_offer, OfferedFacts};
-use super::state_table::{self, Namespace};
 use super::{Service, ServiceError};
 use crate::audit::{ActorRole, AuditAction, AuditSubject};
+use crate::endpoint::offer::{prepare_offer, OfferedFacts, PreparedOffer};
+use crate::endpoint::state_table::{self, Namespace};
 use crate::record::SubjectHandle;
-use crate::store::backend::Backend;
 use crate::store::Store;
+use crate::tables::Backend;
 
 /// Rows committed per store transaction.
 pub const CHUNK_ROWS: usize = 256;
@@ -123,7 +123,7 @@ pub fn run(
         for (line, row) in chunk {
             let marker = marker(&batch_id, &row.row_id);
             let seen = shared
-                .store
+                .store()
                 .read(|tx| state_table::get(tx, Namespace::Batch, &marker))?;
             if seen.is_some() {
                 summary.already_done += 1;
@@ -149,7 +149,7 @@ pub fn run(
             out.sync_all()?;
             let now = shared.now();
             let count = stored.len();
-            shared.store.write(|tx| {
+            shared.store().write(|tx| {
                 for (marker, id, sealed) in &stored {
                     state_table::put(tx, Namespace::Offer, id, sealed)?;
                     state_table::put(tx, Namespace::Batch, marker, &now.as_unix().to_be_bytes())?;
@@ -158,7 +158,7 @@ pub fn run(
             })?;
             summary.offered += count;
             let audited = AuditSubject::object("batch", &format!("{batch_id}+{count}"));
-            shared.store.append_audit(
+            shared.store().append_audit(
                 now,
                 ActorRole::Operator,
                 AuditAction::OfferCreated,
@@ -175,19 +175,16 @@ fn marker(batch_id: &str, row_id: &str) -> Vec<u8> {
     format!("{batch_id}/{row_id}").into_bytes()
 }
 
-fn offer_row(
-    service: &Service,
-    row: &Row,
-) -> Result<super::entitlement::PreparedOffer, ServiceError> {
+fn offer_row(service: &Service, row: &Row) -> Result<PreparedOffer, ServiceError> {
     let shared = service.shared();
     let subject = match &row.subject {
         Some(text) => {
-            super::admin::parse_subject(text).map_err(|e| ServiceError::Config(e.body()))?
+            super::admin::parse_subject(text).map_err(|e| ServiceError::config(e.body()))?
         }
         None => SubjectHandle::random()?,
     };
     Ok(prepare_offer(
-        shared,
+        &shared.endpoints,
         &subject,
         row.credentials.clone(),
         row.tx_code,

@@ -54,11 +54,11 @@ use std::path::PathBuf;
 use myna_vc_core::municipality::{Municipality, MunicipalityCode};
 use myna_vc_core::{b64, oid4vci::IssuerId};
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 
-use super::entitlement::CONFIGURATIONS;
-use super::ServiceError;
+use super::{ConfigError, ServiceError};
 use crate::credential_types::Kind;
+use crate::endpoint::offer::CONFIGURATIONS;
+pub use crate::endpoint::Rules;
 use crate::escrow::{EscrowPolicy, TrusteePublicKey};
 use crate::pseudonym::ContextId;
 
@@ -116,52 +116,6 @@ fn default_listen() -> String {
     "127.0.0.1:8080".to_owned()
 }
 
-/// Lifetimes and sizes.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
-pub struct Rules {
-    /// Lifetime of resident and age credentials, in days: every credential issued on one JST
-    /// day gets `exp` = 00:00 JST that many days later. A card certificate that expires sooner
-    /// ends the credential through the status list, not through `exp` (which would reveal the
-    /// holder's birthday).
-    pub resident_lifetime_days: u32,
-    /// Longest lifetime of an anchor credential, in days.
-    pub anchor_lifetime_days: u32,
-    /// Lifetime of fan-club and shelter credentials, in days.
-    pub event_lifetime_days: u32,
-    /// How long a pre-authorized code may be redeemed, in seconds.
-    pub offer_lifetime_secs: u64,
-    /// How long an access token is accepted, in seconds.
-    pub access_token_lifetime_secs: u64,
-    /// How long a `c_nonce` or an anchoring challenge is accepted, in seconds.
-    pub nonce_lifetime_secs: u64,
-    /// How many key proofs (credentials) one credential request may carry.
-    pub batch_size: u32,
-    /// Entries per status list.
-    pub status_list_capacity: u32,
-    /// `Cache-Control: max-age` and `ttl` of published status lists and the trust list.
-    pub status_max_age_secs: u64,
-    /// Lifetime (`exp - iat`) of a signed status list token or trust list.
-    pub status_token_lifetime_secs: u64,
-}
-
-impl Default for Rules {
-    fn default() -> Self {
-        Rules {
-            resident_lifetime_days: 365,
-            anchor_lifetime_days: 365,
-            event_lifetime_days: 30,
-            offer_lifetime_secs: 900,
-            access_token_lifetime_secs: 600,
-            nonce_lifetime_secs: 300,
-            batch_size: 16,
-            status_list_capacity: 1 << 20,
-            status_max_age_secs: 300,
-            status_token_lifetime_secs: 86_400,
-        }
-    }
-}
-
 /// Limits on requests.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -181,12 +135,70 @@ impl Default for Limits {
     }
 }
 
+/// Which JPKI the configured roots belong to: J-LIS's production roots, or a test CA (whose
+/// certificates a production issuer must refuse). A configuration file names it as
+/// `production` or `test`; anything else is refused when the file is read, never taken for
+/// production.
+///
+/// ```
+/// use myna_issuer::service::config::{JpkiEnvironment, ServiceConfig};
+/// let text = |env: &str| format!(
+///     "name = \"前橋市\"\nmunicipality_code = \"102016\"\n\
+///      public_base_url = \"https://city.maebashi.example\"\n[jpki]\nenvironment = \"{env}\"\n");
+/// let test = ServiceConfig::from_toml(&text("test"))?;
+/// assert_eq!(test.jpki.environment, Some(JpkiEnvironment::Test));
+/// assert!(ServiceConfig::from_toml(&text("prod")).is_err(), "a typo is refused");
+/// assert_eq!("production".parse::<JpkiEnvironment>()?, JpkiEnvironment::Production);
+/// assert!("Test ".parse::<JpkiEnvironment>().is_err());
+/// # Ok::<(), myna_issuer::service::ServiceError>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum JpkiEnvironment {
+    /// J-LIS's production roots.
+    Production,
+    /// A test CA (development, demos).
+    Test,
+}
+
+impl JpkiEnvironment {
+    /// The name in the configuration file.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            JpkiEnvironment::Production => "production",
+            JpkiEnvironment::Test => "test",
+        }
+    }
+}
+
+impl core::fmt::Display for JpkiEnvironment {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl core::str::FromStr for JpkiEnvironment {
+    type Err = ServiceError;
+
+    /// `production` or `test`, exactly; anything else is [`ServiceError::Config`].
+    fn from_str(text: &str) -> Result<Self, ServiceError> {
+        match text {
+            "production" => Ok(JpkiEnvironment::Production),
+            "test" => Ok(JpkiEnvironment::Test),
+            other => Err(ServiceError::config(format!(
+                "jpki.environment: `{}` is neither `production` nor `test`",
+                other.chars().take(32).collect::<String>()
+            ))),
+        }
+    }
+}
+
 /// JPKI roots for anchoring; without roots the anchoring endpoints answer 503.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct JpkiConfig {
-    /// `production` (J-LIS roots) or `test` (a test CA).
-    pub environment: Option<String>,
+    /// `production` (J-LIS roots) or `test` (a test CA); production when absent.
+    pub environment: Option<JpkiEnvironment>,
     /// DER files of the authentication and signature roots.
     pub roots: Vec<PathBuf>,
     /// J-LIS linking information (signature ↔ authentication serials), see
@@ -232,9 +244,9 @@ impl EscrowConfig {
             .iter()
             .map(|t| {
                 let bytes = b64::decode(&t.public_key, "trustee public key")
-                    .map_err(|e| ServiceError::Config(format!("trustee {}: {e}", t.id)))?;
+                    .map_err(|e| ServiceError::config(format!("trustee {}: {e}", t.id)))?;
                 let key: [u8; 32] = bytes.try_into().map_err(|_| {
-                    ServiceError::Config(format!("trustee {}: key is not 32 bytes", t.id))
+                    ServiceError::config(format!("trustee {}: key is not 32 bytes", t.id))
                 })?;
                 TrusteePublicKey::new(&t.id, key).map_err(ServiceError::Issuer)
             })
@@ -294,7 +306,7 @@ impl AdminTokenEntry {
     pub fn generate(name: &str, role: AdminRole) -> Result<(String, Self), ServiceError> {
         let mut bytes = [0u8; 32];
         myna_vc_core::crypto::fill_random(&mut bytes)
-            .map_err(|e| ServiceError::Keys(e.to_string()))?;
+            .map_err(|e| ServiceError::Keys(super::KeyError::Key(e)))?;
         let token = b64::encode(bytes);
         let entry = AdminTokenEntry {
             name: name.to_owned(),
@@ -306,7 +318,7 @@ impl AdminTokenEntry {
 
     /// base64url(SHA-256(token)).
     pub fn hash(token: &str) -> String {
-        b64::encode(Sha256::digest(token.as_bytes()))
+        crate::endpoint::offer::secret_hash(token)
     }
 }
 
@@ -358,14 +370,14 @@ impl ServiceConfig {
     /// Parses and checks a TOML configuration.
     pub fn from_toml(text: &str) -> Result<Self, ServiceError> {
         let config: ServiceConfig =
-            toml::from_str(text).map_err(|e| ServiceError::Config(e.to_string()))?;
+            toml::from_str(text).map_err(|e| ServiceError::Config(ConfigError::Syntax(e)))?;
         config.check()?;
         Ok(config)
     }
 
     /// The configuration as TOML.
     pub fn to_toml(&self) -> Result<String, ServiceError> {
-        toml::to_string_pretty(self).map_err(|e| ServiceError::Config(e.to_string()))
+        toml::to_string_pretty(self).map_err(|e| ServiceError::Config(ConfigError::Write(e)))
     }
 
     /// Self-service pseudonym contexts are valid context ids, and have trustees to seal to.
@@ -379,17 +391,16 @@ impl ServiceConfig {
     fn check_pseudonym_contexts(&self) -> Result<(), ServiceError> {
         for context in &self.pseudonym_contexts {
             ContextId::parse(context)
-                .map_err(|e| ServiceError::Config(format!("pseudonym_contexts: {e}")))?;
+                .map_err(|e| ServiceError::config(format!("pseudonym_contexts: {e}")))?;
         }
         if !self.pseudonym_contexts.is_empty() && !self.offers("context_pseudonym")? {
-            return Err(ServiceError::Config(
-                "pseudonym_contexts needs `context_pseudonym` among the offered credentials".into(),
+            return Err(ServiceError::config(
+                "pseudonym_contexts needs `context_pseudonym` among the offered credentials",
             ));
         }
         if !self.pseudonym_contexts.is_empty() && self.escrow.is_none() {
-            return Err(ServiceError::Config(
-                "pseudonym_contexts needs escrow trustees: a pseudonym's link is sealed to them"
-                    .into(),
+            return Err(ServiceError::config(
+                "pseudonym_contexts needs escrow trustees: a pseudonym's link is sealed to them",
             ));
         }
         Ok(())
@@ -406,18 +417,16 @@ impl ServiceConfig {
         self.check_pseudonym_contexts()?;
         let rules = &self.rules;
         if rules.batch_size < 2 {
-            return Err(ServiceError::Config(
-                "rules.batch_size must be at least 2".into(),
-            ));
+            return Err(ServiceError::config("rules.batch_size must be at least 2"));
         }
         if rules.status_list_capacity < 8 {
-            return Err(ServiceError::Config(
-                "rules.status_list_capacity must be at least 8".into(),
+            return Err(ServiceError::config(
+                "rules.status_list_capacity must be at least 8",
             ));
         }
         if self.limits.max_body_bytes < 1024 || self.limits.request_timeout_secs == 0 {
-            return Err(ServiceError::Config(
-                "limits: max_body_bytes ≥ 1024 and request_timeout_secs ≥ 1".into(),
+            return Err(ServiceError::config(
+                "limits: max_body_bytes ≥ 1024 and request_timeout_secs ≥ 1",
             ));
         }
         Ok(())
@@ -438,8 +447,8 @@ impl ServiceConfig {
     pub fn municipality(&self) -> Result<Option<Municipality>, ServiceError> {
         let Some(code) = &self.municipality_code else {
             if self.prefecture.is_some() {
-                return Err(ServiceError::Config(
-                    "prefecture is given without municipality_code".into(),
+                return Err(ServiceError::config(
+                    "prefecture is given without municipality_code",
                 ));
             }
             return Ok(None);
@@ -472,10 +481,9 @@ impl ServiceConfig {
         let municipality = self.municipality()?;
         let Some(listed) = &self.credentials else {
             if municipality.is_none() {
-                return Err(ServiceError::Config(
+                return Err(ServiceError::config(
                     "no municipality_code: a non-municipal operator must list the `credentials` \
-                     it issues (e.g. credentials = [\"fan_club_membership\"])"
-                        .into(),
+                     it issues (e.g. credentials = [\"fan_club_membership\"])",
                 ));
             }
             return Ok(CONFIGURATIONS.to_vec());
@@ -483,7 +491,7 @@ impl ServiceConfig {
         for id in listed {
             let Some((_, kind)) = CONFIGURATIONS.iter().find(|(known, _)| known == id) else {
                 let known: Vec<&str> = CONFIGURATIONS.iter().map(|(id, _)| *id).collect();
-                return Err(ServiceError::Config(format!(
+                return Err(ServiceError::config(format!(
                     "credentials: unknown credential configuration `{}` (known: {})",
                     id.chars().take(64).collect::<String>(),
                     known.join(", ")
@@ -497,8 +505,8 @@ impl ServiceConfig {
             }
         }
         if listed.is_empty() {
-            return Err(ServiceError::Config(
-                "credentials: list at least one credential configuration".into(),
+            return Err(ServiceError::config(
+                "credentials: list at least one credential configuration",
             ));
         }
         Ok(CONFIGURATIONS
@@ -524,13 +532,13 @@ impl ServiceConfig {
     /// The credential issuer identifier (the public base URL without a trailing slash).
     pub fn issuer_id(&self) -> Result<IssuerId, ServiceError> {
         IssuerId::new(self.public_base_url.trim_end_matches('/'))
-            .map_err(|e| ServiceError::Config(format!("public_base_url: {e}")))
+            .map_err(|e| ServiceError::config(format!("public_base_url: {e}")))
     }
 
     /// The listen address.
     pub fn listen_addr(&self) -> Result<SocketAddr, ServiceError> {
         self.listen
             .parse()
-            .map_err(|e| ServiceError::Config(format!("listen: {e}")))
+            .map_err(|e| ServiceError::config(format!("listen: {e}")))
     }
 }

@@ -32,11 +32,11 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
 use super::http::{json_no_store, ApiError, JsonBody};
-use super::state_table::{self, Namespace};
 use super::{Service, Shared};
 use crate::audit::{self, ActorRole, AuditAction, AuditSubject};
+use crate::endpoint::state_table::{self, Namespace};
 use crate::status_lists;
-use crate::store::backend::{Backend, ReadTables, WriteTables};
+use crate::tables::{Backend, ReadTables, WriteTables};
 
 pub(crate) fn routes() -> Router<Service> {
     Router::new()
@@ -66,7 +66,7 @@ fn load_row(tx: &dyn ReadTables, id: &ConsentId) -> crate::Result<Option<Consent
 }
 
 fn store_row(tx: &mut dyn WriteTables, id: &ConsentId, row: &ConsentRow) -> crate::Result<()> {
-    let bytes = serde_json::to_vec(row).map_err(|e| crate::Error::Storage(e.to_string()))?;
+    let bytes = serde_json::to_vec(row).map_err(crate::Error::encode)?;
     state_table::put(tx, Namespace::Consent, id.as_bytes(), &bytes)
 }
 
@@ -92,13 +92,13 @@ fn register_blocking(shared: &Shared, compact: &str) -> Result<Value, ApiError> 
     }
     let id = record.terms().id;
     let uri = shared.consent_list.clone();
-    let index = shared.store.write(|tx| {
+    let index = shared.store().write(|tx| {
         if load_row(tx, &id)?.is_some() {
             return Ok(None);
         }
         let index = status_lists::allocate(tx, &uri, 1)?
             .pop()
-            .ok_or_else(|| crate::Error::Storage("no consent entry allocated".into()))?;
+            .ok_or_else(|| crate::Error::invariant("no consent entry allocated"))?;
         let row = ConsentRow {
             record: compact.to_owned(),
             idx: index.get(),
@@ -123,7 +123,8 @@ fn register_blocking(shared: &Shared, compact: &str) -> Result<Value, ApiError> 
         )
     })?;
     let status = StatusReference::new(index, uri);
-    let receipt = ConsentReceipt::for_record(&record, status.clone(), now).sign(&*shared.issuer)?;
+    let receipt =
+        ConsentReceipt::for_record(&record, status.clone(), now).sign(&*shared.endpoints.signer)?;
     Ok(json!({
         "consent_id": id.to_string(),
         "receipt": receipt,
@@ -197,7 +198,7 @@ async fn report_use(State(service): State<Service>, body: JsonBody) -> Result<Re
 
 fn stored_record(shared: &Shared, id: &ConsentId) -> Result<ConsentRecord, ApiError> {
     let row = shared
-        .store
+        .store()
         .read(|tx| load_row(tx, id))?
         .ok_or_else(unknown_consent)?;
     Ok(ConsentRecord::verify(&row.record, default_provider())?)
@@ -217,7 +218,7 @@ fn apply(
     let now = shared.now();
     let uri = shared.consent_list.clone();
     let usage = record.terms().usage;
-    let state = shared.store.write(|tx| {
+    let state = shared.store().write(|tx| {
         let mut row = load_row(tx, id)?.ok_or(crate::Error::Invalid {
             what: "consent",
             detail: "not registered".into(),

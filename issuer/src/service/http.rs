@@ -20,6 +20,7 @@ use axum::response::{IntoResponse, Response};
 use myna_vc_core::oid4vci::{ErrorCode, ErrorResponse, Message};
 
 use super::Service;
+use crate::endpoint::{EndpointError, Refusal};
 use crate::error::Error;
 
 /// An error answered as `{"error": …, "error_description": …}` with `Cache-Control: no-store`.
@@ -126,37 +127,39 @@ impl IntoResponse for ApiError {
     }
 }
 
+impl From<EndpointError> for ApiError {
+    /// The OAuth error answer of an endpoint's refusal; a failure of the issuer itself is
+    /// logged with its cause and answered without it.
+    fn from(err: EndpointError) -> Self {
+        let status = match err.refusal() {
+            Refusal::BadRequest => StatusCode::BAD_REQUEST,
+            Refusal::Unauthorized => StatusCode::UNAUTHORIZED,
+            Refusal::NotFound => StatusCode::NOT_FOUND,
+            Refusal::Conflict => StatusCode::CONFLICT,
+            Refusal::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+            Refusal::Internal => {
+                let cause = err.cause().map(|e| e.to_string()).unwrap_or_default();
+                tracing::error!(detail = %cause, "internal error");
+                StatusCode::INTERNAL_SERVER_ERROR
+            }
+        };
+        ApiError::new(
+            status,
+            ErrorCode::from(err.code().code()),
+            err.description(),
+        )
+    }
+}
+
 impl From<Error> for ApiError {
     fn from(err: Error) -> Self {
-        use crate::error::ChallengeRejection as C;
-        match err {
-            Error::Storage(detail) => ApiError::internal(&detail),
-            Error::Corrupt { .. } | Error::Randomness => ApiError::internal(&err.to_string()),
-            Error::StatusListFull { .. } => ApiError::unavailable("the status list is full"),
-            Error::Challenge(C::Unknown | C::AlreadyUsed | C::Expired) => ApiError::new(
-                StatusCode::BAD_REQUEST,
-                ErrorCode::InvalidNonce,
-                err.to_string(),
-            ),
-            Error::UnknownCredential(_) => ApiError::not_found("credential"),
-            Error::UnknownSealedLink => ApiError::not_found("sealed link"),
-            Error::IllegalTransition { .. } => ApiError::new(
-                StatusCode::CONFLICT,
-                ErrorCode::InvalidRequest,
-                err.to_string(),
-            ),
-            Error::Anchor(_)
-            | Error::Card(_)
-            | Error::CertificateRevoked(_)
-            | Error::UnknownCertificate(_)
-            | Error::NotResident(_)
-            | Error::CoverageEnded => ApiError::new(
-                StatusCode::BAD_REQUEST,
-                ErrorCode::Other("access_denied".into()),
-                err.to_string(),
-            ),
-            other => ApiError::bad_request(other.to_string()),
-        }
+        ApiError::from(EndpointError::from(err))
+    }
+}
+
+impl From<crate::IdentifierError> for ApiError {
+    fn from(err: crate::IdentifierError) -> Self {
+        ApiError::from(Error::from(err))
     }
 }
 

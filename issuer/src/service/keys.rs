@@ -38,7 +38,7 @@ use myna_vc_core::crypto::{fill_random, SecretKey};
 use serde::{Deserialize, Serialize};
 use zeroize::Zeroizing;
 
-use super::ServiceError;
+use super::{KeyError, ServiceError};
 use crate::pseudonym::{PseudonymKey, PSEUDONYM_KEY_LEN};
 
 const VERSION: u32 = 1;
@@ -109,7 +109,7 @@ impl KeyRing {
     /// ```
     pub fn open_or_create(path: &Path, passphrase: &str) -> Result<Self, ServiceError> {
         if passphrase.is_empty() {
-            return Err(ServiceError::Keys("the key passphrase is empty".into()));
+            return Err(ServiceError::keys("the key passphrase is empty"));
         }
         if path.exists() {
             return Self::open(path, passphrase);
@@ -117,7 +117,8 @@ impl KeyRing {
         let ring = KeyRing {
             issuer: keys_error(SecretKey::generate_p256())?,
             authority: keys_error(SecretKey::generate_p256())?,
-            pseudonym: PseudonymKey::generate().map_err(|e| ServiceError::Keys(e.to_string()))?,
+            pseudonym: PseudonymKey::generate()
+                .map_err(|e| ServiceError::Keys(KeyError::Generate(e)))?,
         };
         ring.write(path, passphrase)?;
         Ok(ring)
@@ -128,9 +129,9 @@ impl KeyRing {
         let file: KeyFile = serde_json::from_value(serde_json::Value::Object(keys_error(
             myna_vc_core::json::parse_object(&text, "key file"),
         )?))
-        .map_err(|e| ServiceError::Keys(format!("key file: {e}")))?;
+        .map_err(|e| ServiceError::Keys(KeyError::File(e)))?;
         if file.version != VERSION || file.kdf.algorithm != "argon2id" {
-            return Err(ServiceError::Keys("unsupported key file version".into()));
+            return Err(ServiceError::keys("unsupported key file version"));
         }
         let salt = keys_error(b64::decode(&file.kdf.salt, "key file salt"))?;
         let cipher = cipher(passphrase, &salt, &file.kdf)?;
@@ -138,7 +139,7 @@ impl KeyRing {
             file.keys
                 .iter()
                 .find(|k| k.name == name)
-                .ok_or_else(|| ServiceError::Keys(format!("key file lacks the {name} key")))
+                .ok_or_else(|| ServiceError::keys(format!("key file lacks the {name} key")))
         };
         let issuer = unseal(&cipher, find(ISSUER)?)?;
         let authority = unseal(&cipher, find(AUTHORITY)?)?;
@@ -147,7 +148,7 @@ impl KeyRing {
                 issuer,
                 authority,
                 pseudonym: PseudonymKey::generate()
-                    .map_err(|e| ServiceError::Keys(e.to_string()))?,
+                    .map_err(|e| ServiceError::Keys(KeyError::Generate(e)))?,
             };
             ring.write(path, passphrase)?;
             return Ok(ring);
@@ -185,8 +186,8 @@ impl KeyRing {
             kdf,
             keys,
         };
-        let json = serde_json::to_vec_pretty(&file)
-            .map_err(|e| ServiceError::Keys(format!("key file: {e}")))?;
+        let json =
+            serde_json::to_vec_pretty(&file).map_err(|e| ServiceError::Keys(KeyError::File(e)))?;
         write_private(path, &json)
     }
 }
@@ -214,12 +215,12 @@ fn cipher(
     kdf: &KdfParams,
 ) -> Result<ChaCha20Poly1305, ServiceError> {
     let params = Params::new(kdf.m_kib, kdf.t_cost, kdf.p_cost, Some(32))
-        .map_err(|e| ServiceError::Keys(format!("argon2 parameters: {e}")))?;
+        .map_err(|e| ServiceError::keys(format!("argon2 parameters: {e}")))?;
     let argon = Argon2::new(Argon2Algorithm::Argon2id, Version::V0x13, params);
     let mut key = Zeroizing::new([0u8; 32]);
     argon
         .hash_password_into(passphrase.as_bytes(), salt, key.as_mut())
-        .map_err(|e| ServiceError::Keys(format!("argon2: {e}")))?;
+        .map_err(|e| ServiceError::keys(format!("argon2: {e}")))?;
     Ok(ChaCha20Poly1305::new(&Key::from(*key)))
 }
 
@@ -252,7 +253,7 @@ fn seal(
                 aad: name.as_bytes(),
             },
         )
-        .map_err(|_| ServiceError::Keys("sealing a key failed".into()))?;
+        .map_err(|_| ServiceError::keys("sealing a key failed"))?;
     Ok(SealedKey {
         name: name.to_owned(),
         alg: alg.to_owned(),
@@ -268,7 +269,7 @@ fn open_sealed(
 ) -> Result<Zeroizing<Vec<u8>>, ServiceError> {
     let nonce: [u8; 12] = keys_error(b64::decode(&sealed.nonce, "key nonce"))?
         .try_into()
-        .map_err(|_| ServiceError::Keys("key nonce is not 12 bytes".into()))?;
+        .map_err(|_| ServiceError::keys("key nonce is not 12 bytes"))?;
     let ciphertext = keys_error(b64::decode(&sealed.ciphertext, "sealed key"))?;
     cipher
         .decrypt(
@@ -287,7 +288,7 @@ fn unseal_pseudonym(
     sealed: &SealedKey,
 ) -> Result<PseudonymKey, ServiceError> {
     if sealed.alg != PSEUDONYM_ALG {
-        return Err(ServiceError::Keys(format!(
+        return Err(ServiceError::keys(format!(
             "the pseudonym key has algorithm {}, not {PSEUDONYM_ALG}",
             sealed.alg
         )));
@@ -297,7 +298,7 @@ fn unseal_pseudonym(
         plain
             .as_slice()
             .try_into()
-            .map_err(|_| ServiceError::Keys("the pseudonym key is not 64 bytes".into()))?,
+            .map_err(|_| ServiceError::keys("the pseudonym key is not 64 bytes"))?,
     );
     Ok(PseudonymKey::from_bytes(*bytes))
 }
@@ -308,7 +309,7 @@ fn unseal(cipher: &ChaCha20Poly1305, sealed: &SealedKey) -> Result<SecretKey, Se
         "ES256" => SecretKey::p256_from_bytes(&plain),
         "EdDSA" => SecretKey::ed25519_from_seed(&plain),
         other => {
-            return Err(ServiceError::Keys(format!(
+            return Err(ServiceError::keys(format!(
                 "unsupported key algorithm {other}"
             )))
         }
@@ -316,7 +317,7 @@ fn unseal(cipher: &ChaCha20Poly1305, sealed: &SealedKey) -> Result<SecretKey, Se
 }
 
 fn keys_error<T>(result: myna_vc_core::Result<T>) -> Result<T, ServiceError> {
-    result.map_err(|e| ServiceError::Keys(e.to_string()))
+    result.map_err(|e| ServiceError::Keys(KeyError::Key(e)))
 }
 
 #[cfg(test)]
@@ -379,7 +380,7 @@ mod tests {
         std::fs::write(&path, serde_json::to_vec(&file).unwrap()).unwrap();
         let refused = KeyRing::open_or_create(&path, "pass").unwrap_err();
         assert!(
-            matches!(&refused, ServiceError::Keys(why) if why.contains("HS256")),
+            matches!(&refused, ServiceError::Keys(why) if why.to_string().contains("HS256")),
             "{refused:?}"
         );
     }

@@ -32,7 +32,7 @@ pub fn parse(text: &str) -> Result<InMemoryLinking, ServiceError> {
             continue;
         }
         let bad =
-            |why: &str| ServiceError::Config(format!("linking file line {}: {why}", index + 1));
+            |why: &str| ServiceError::config(format!("linking file line {}: {why}", index + 1));
         let fields: Vec<&str> = line
             .split(|c: char| c == ',' || c.is_whitespace())
             .filter(|f| !f.is_empty())

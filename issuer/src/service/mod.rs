@@ -26,36 +26,34 @@ pub mod admin;
 pub mod batch;
 pub mod config;
 pub mod consent_registry;
-pub mod entitlement;
 pub mod http;
 pub mod keys;
 pub mod linking_file;
 pub mod oid4vci;
 pub mod publication;
 pub mod refresh;
-mod state_table;
 
-use std::collections::HashMap;
+/// The offered facts and offers, now in the endpoint layer (kept here by their old path).
+pub mod entitlement {
+    pub use crate::endpoint::offer::{
+        CreatedOffer, OfferedFacts, CONFIGURATIONS, MAX_TX_CODE_ATTEMPTS, TX_CODE_DIGITS,
+    };
+}
+
 use std::future::Future;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, RwLock};
+use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
-use myna_jpki::crl::Crl;
-use myna_jpki::linking::LinkingInformation;
-use myna_jpki::validate::Validator;
 use myna_vc_core::crypto::{default_provider, PublicKey, Signer};
-use myna_vc_core::municipality::Municipality;
 use myna_vc_core::oid4vci::IssuerId;
-use myna_vc_core::sdjwt_vc::CredentialType;
 use myna_vc_core::status_list::StatusListUri;
 use myna_vc_core::time::{Clock, NumericDate};
 use tokio::net::TcpListener;
 
-use crate::credential_types::{declaration, Kind};
-use crate::escrow::EscrowPolicy;
-use crate::pseudonym::PseudonymKey;
+pub use crate::endpoint::JpkiSetup;
+use crate::endpoint::{EndpointError, Endpoints, Setup};
 use crate::store::{RedbStore, Store};
 
 use self::config::ServiceConfig;
@@ -81,10 +79,11 @@ pub const PRUNE_INTERVAL_SECS: u64 = 60;
 pub enum ServiceError {
     /// The configuration is invalid.
     #[error("configuration: {0}")]
-    Config(String),
-    /// The key file could not be read or written.
+    Config(#[source] ConfigError),
+
+    /// The key file could not be read or written, or a key in it could not be used.
     #[error("keys: {0}")]
-    Keys(String),
+    Keys(#[source] KeyError),
     /// The configured municipality is invalid: its code (length, digits, check digit), its
     /// prefecture (not the code's) or its name (not one an address can contain).
     #[error("configuration: municipality: {0}")]
@@ -122,13 +121,70 @@ pub enum ServiceError {
     },
 }
 
-/// Card anchoring's trust setup: the JPKI validator (pinned roots) and J-LIS linking
-/// information (which signature certificate belongs to which authentication certificate).
-pub struct JpkiSetup {
-    /// Validates card certificates against the pinned roots.
-    pub validator: Validator,
-    /// Links signature certificates to authentication certificates and successors.
-    pub linking: Arc<dyn LinkingInformation + Send + Sync>,
+impl From<crate::IdentifierError> for ServiceError {
+    fn from(err: crate::IdentifierError) -> Self {
+        ServiceError::Issuer(err.into())
+    }
+}
+
+/// What is wrong with the configuration.
+/// ```
+/// use myna_issuer::service::{config::ServiceConfig, ConfigError, ServiceError};
+/// let err = ServiceConfig::from_toml("name = ").unwrap_err();
+/// assert!(matches!(err, ServiceError::Config(ConfigError::Syntax(_))));
+/// assert!(std::error::Error::source(&err).is_some());
+/// ```
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ConfigError {
+    /// A value is refused (a field's format, a combination of fields).
+    #[error("{0}")]
+    Invalid(String),
+    /// The file is not TOML of the configuration's fields (an unknown field, a wrong type, an
+    /// unknown `jpki.environment`).
+    #[error("the file does not parse")]
+    Syntax(#[source] toml::de::Error),
+    /// The configuration could not be written as TOML.
+    #[error("it cannot be written as TOML")]
+    Write(#[source] toml::ser::Error),
+}
+
+impl ServiceError {
+    /// A refused configuration value.
+    pub(crate) fn config(why: impl Into<String>) -> Self {
+        ServiceError::Config(ConfigError::Invalid(why.into()))
+    }
+}
+
+/// What is wrong with the key file or a key in it.
+/// ```
+/// use myna_issuer::service::KeyError;
+/// assert_eq!(KeyError::Refused("the key passphrase is empty".into()).to_string(),
+///     "the key passphrase is empty");
+/// ```
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum KeyError {
+    /// The key file or a passphrase was refused (an empty passphrase, an unsupported version,
+    /// a missing key).
+    #[error("{0}")]
+    Refused(String),
+    /// The key file is not JSON of the key file's fields.
+    #[error("the key file does not parse")]
+    File(#[source] serde_json::Error),
+    /// A key could not be read or used (its encoding, its algorithm).
+    #[error("a key could not be read or used")]
+    Key(#[source] myna_vc_core::Error),
+    /// Generating a key failed.
+    #[error("a key could not be generated")]
+    Generate(#[source] crate::Error),
+}
+
+impl ServiceError {
+    /// A refused key file or passphrase.
+    pub(crate) fn keys(why: impl Into<String>) -> Self {
+        ServiceError::Keys(KeyError::Refused(why.into()))
+    }
 }
 
 /// What a service is opened with besides its data directory.
@@ -173,26 +229,14 @@ pub struct ServiceOptions {
 #[derive(Clone)]
 pub struct Service(Arc<Shared>);
 
-/// Everything the handlers share.
+/// Everything the handlers share: the protocol endpoints (store, issuer key, rules, JPKI)
+/// and what only the HTTP service has.
 pub(crate) struct Shared {
+    pub(crate) endpoints: Endpoints<RedbStore>,
     pub(crate) config: ServiceConfig,
-    pub(crate) issuer_id: IssuerId,
-    /// The configured municipality; `None` for a non-municipal operator.
-    pub(crate) municipality: Option<Municipality>,
-    /// The credential configurations offered (metadata, offers, the trust list).
-    pub(crate) offered: Vec<(&'static str, Kind)>,
-    pub(crate) store: RedbStore,
-    pub(crate) issuer: Box<dyn Signer>,
-    pub(crate) issuer_public: PublicKey,
     pub(crate) authority: Box<dyn Signer>,
     pub(crate) clock: Arc<dyn Clock>,
-    pub(crate) jpki: Option<JpkiSetup>,
-    pub(crate) crls: RwLock<Vec<Crl>>,
-    pub(crate) status_list: StatusListUri,
     pub(crate) consent_list: StatusListUri,
-    pub(crate) escrow: Option<EscrowPolicy>,
-    pub(crate) pseudonym: PseudonymKey,
-    pub(crate) types: HashMap<Kind, CredentialType>,
     pub(crate) cache: publication::Cache,
 }
 
@@ -201,21 +245,16 @@ impl Shared {
         self.clock.now()
     }
 
-    /// Whether the configuration offers the credential configuration `id`.
-    pub(crate) fn offers(&self, id: &str) -> bool {
-        self.offered.iter().any(|(known, _)| *known == id)
-    }
-
-    /// `{base}{path}`.
-    pub(crate) fn url(&self, path: &str) -> String {
-        format!("{}{path}", self.issuer_id.as_str())
+    /// The store.
+    pub(crate) fn store(&self) -> &RedbStore {
+        &self.endpoints.store
     }
 }
 
 impl core::fmt::Debug for Service {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.debug_struct("Service")
-            .field("issuer", &self.0.issuer_id.as_str())
+            .field("issuer", &self.0.endpoints.issuer_id().as_str())
             .finish_non_exhaustive()
     }
 }
@@ -238,51 +277,43 @@ impl Service {
         let keys = KeyRing::open_or_create(&data_dir.join(KEY_FILE), &passphrase)?;
         let store = RedbStore::open(data_dir.join(STORE_FILE))?;
         let issuer_id = config.issuer_id()?;
-        let status_list = StatusListUri::new(format!("{}/status/1", issuer_id.as_str()))
-            .map_err(crate::Error::from)?;
         let consent_list = StatusListUri::new(format!("{}/consent-status/1", issuer_id.as_str()))
             .map_err(crate::Error::from)?;
-        let capacity = usize::try_from(config.rules.status_list_capacity).unwrap_or(usize::MAX);
-        for list in [&status_list, &consent_list] {
-            if let Err(err) = store.status_list_info(list) {
-                if !matches!(err, crate::Error::UnknownStatusList(_)) {
-                    return Err(err.into());
-                }
-                store.create_status_list(list, capacity)?;
+        if let Err(err) = store.status_list_info(&consent_list) {
+            if !matches!(err, crate::Error::UnknownStatusList(_)) {
+                return Err(err.into());
             }
+            let capacity = usize::try_from(config.rules.status_list_capacity).unwrap_or(usize::MAX);
+            store.create_status_list(&consent_list, capacity)?;
         }
         let provider = default_provider();
         let issuer = provider
             .signer(&keys.issuer)
-            .map_err(|e| ServiceError::Keys(e.to_string()))?;
+            .map_err(|e| ServiceError::Keys(KeyError::Key(e)))?;
         let authority = provider
             .signer(&keys.authority)
-            .map_err(|e| ServiceError::Keys(e.to_string()))?;
-        let escrow = config.escrow.as_ref().map(|e| e.policy()).transpose()?;
-        let types = Kind::ALL
-            .iter()
-            .map(|kind| Ok((*kind, declaration(*kind)?)))
-            .collect::<crate::Result<_>>()?;
+            .map_err(|e| ServiceError::Keys(KeyError::Key(e)))?;
         let crls = match &jpki {
             Some(setup) => admin::stored_crls(&store, setup)?,
             None => Vec::new(),
         };
-        let shared = Shared {
+        let setup = Setup {
+            name: config.name.clone(),
             municipality: config.municipality()?,
             offered: config.offered()?,
-            issuer_id,
-            issuer_public: keys.issuer.public_key(),
-            issuer,
-            authority,
-            store,
-            clock,
+            rules: config.rules.clone(),
+            escrow: config.escrow.as_ref().map(|e| e.policy()).transpose()?,
+            pseudonym_key: keys.pseudonym,
+            pseudonym_contexts: config.pseudonym_contexts.clone(),
             jpki,
-            crls: RwLock::new(crls),
-            status_list,
+            crls,
+            ..Setup::new(store, issuer, issuer_id, None)?
+        };
+        let shared = Shared {
+            endpoints: Endpoints::new(setup)?,
+            authority,
+            clock,
             consent_list,
-            escrow,
-            pseudonym: keys.pseudonym,
-            types,
             cache: publication::Cache::default(),
             config,
         };
@@ -291,12 +322,12 @@ impl Service {
 
     /// The credential issuer identifier.
     pub fn issuer_id(&self) -> &IssuerId {
-        &self.0.issuer_id
+        self.0.endpoints.issuer_id()
     }
 
     /// The issuer's public signing key (credentials, status lists).
     pub fn issuer_key(&self) -> &PublicKey {
-        &self.0.issuer_public
+        self.0.endpoints.issuer_key()
     }
 
     /// The trust-list authority's public key (what verifiers pin).
@@ -306,7 +337,7 @@ impl Service {
 
     /// The credential status list's URI.
     pub fn status_list(&self) -> &StatusListUri {
-        &self.0.status_list
+        self.0.endpoints.status_list()
     }
 
     /// The consent status list's URI.
@@ -348,9 +379,7 @@ impl Service {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn prune(&self) -> Result<usize, ServiceError> {
-        let now = self.0.now();
-        let rows = entitlement::prune(&self.0, now)?;
-        Ok(rows + self.0.store.prune_challenges(now)?)
+        Ok(self.0.endpoints.prune(self.0.now())?)
     }
 
     /// Serves on `listener` until `shutdown` completes, then stops accepting and waits for
@@ -362,7 +391,7 @@ impl Service {
     ) -> Result<(), ServiceError> {
         let app = self.router();
         tracing::info!(
-            issuer = self.0.issuer_id.as_str(),
+            issuer = self.issuer_id().as_str(),
             addr = %listener.local_addr()?,
             "issuer service listening"
         );
@@ -404,6 +433,18 @@ impl Service {
         tokio::task::spawn_blocking(move || work(&shared))
             .await
             .map_err(|_| ApiError::internal("a worker task failed"))?
+    }
+
+    /// Runs endpoint `work` on the blocking pool with the endpoints and the time now; its
+    /// refusal becomes the OAuth error answer.
+    pub(crate) async fn endpoint<T: Send + 'static>(
+        &self,
+        work: impl FnOnce(&Endpoints<RedbStore>, NumericDate) -> Result<T, EndpointError>
+            + Send
+            + 'static,
+    ) -> Result<T, ApiError> {
+        self.blocking(move |shared| work(&shared.endpoints, shared.now()).map_err(ApiError::from))
+            .await
     }
 
     pub(crate) fn shared(&self) -> &Shared {

@@ -69,7 +69,7 @@ pub(crate) fn routes() -> Router<Service> {
 
 /// The `kid` of the issuer key: its RFC 7638 thumbprint.
 pub(crate) fn issuer_kid(shared: &Shared) -> String {
-    shared.issuer_public.thumbprint().to_string()
+    shared.endpoints.kid()
 }
 
 /// `did:web` of the issuer: the host of the public base URL (port `%3A`-encoded), path
@@ -93,12 +93,12 @@ pub fn did_web_of(base_url: &str) -> Option<String> {
 }
 
 fn did_json(shared: &Shared) -> Result<String, ApiError> {
-    let did = did_web_of(shared.issuer_id.as_str())
+    let did = did_web_of(shared.endpoints.issuer_id.as_str())
         .ok_or_else(|| ApiError::internal("the public base URL has no did:web form"))?;
     let did = Did::parse(&did)?;
     let mut document = DidDocument::new(did.clone());
     let id = did.with_fragment(&issuer_kid(shared))?;
-    let method = VerificationMethod::json_web_key(id, did, &shared.issuer_public);
+    let method = VerificationMethod::json_web_key(id, did, &shared.endpoints.issuer_public);
     document.add_verification_method(method, &[VerificationRelationship::AssertionMethod])?;
     serde_json::to_string(&document).map_err(|e| ApiError::internal(&e.to_string()))
 }
@@ -122,11 +122,12 @@ async fn jwt_vc_issuer(
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     let shared = service.shared();
-    let mut jwk = Jwk::new(shared.issuer_public.clone()).to_json();
+    let mut jwk = Jwk::new(shared.endpoints.issuer_public.clone()).to_json();
     if let Some(map) = jwk.as_object_mut() {
         map.insert("kid".into(), json!(issuer_kid(shared)));
     }
-    let body = json!({"issuer": shared.issuer_id.as_str(), "jwks": {"keys": [jwk]}}).to_string();
+    let body =
+        json!({"issuer": shared.endpoints.issuer_id.as_str(), "jwks": {"keys": [jwk]}}).to_string();
     Ok(cacheable(
         &headers,
         "application/json",
@@ -140,7 +141,7 @@ async fn status_list(
     Path(list): Path<String>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    let uri = service.shared().status_list.clone();
+    let uri = service.shared().endpoints.status_list().clone();
     serve_list(service, &list, uri, headers).await
 }
 
@@ -186,7 +187,7 @@ fn lapse_if_due(shared: &Shared, now: NumericDate) -> Result<(), ApiError> {
     if last.is_some_and(|at| now.as_unix() - at.as_unix() < LAPSE_INTERVAL_SECS) {
         return Ok(());
     }
-    let lapsed = lapse_due(&shared.store, now)?;
+    let lapsed = lapse_due(shared.store(), now)?;
     if lapsed > 0 {
         tracing::info!(lapsed, "credentials past their personal limit revoked");
     }
@@ -199,7 +200,7 @@ fn lapse_if_due(shared: &Shared, now: NumericDate) -> Result<(), ApiError> {
 fn signed_list(shared: &Shared, uri: &StatusListUri) -> Result<String, ApiError> {
     let now = shared.now();
     let rules = &shared.config.rules;
-    if *uri == shared.status_list {
+    if uri == shared.endpoints.status_list() {
         lapse_if_due(shared, now)?;
     }
     let version = shared.store_list_version(uri)?;
@@ -221,7 +222,7 @@ fn signed_list(shared: &Shared, uri: &StatusListUri) -> Result<String, ApiError>
         ttl_secs: NonZeroU64::new(rules.status_max_age_secs),
         kid: Some(issuer_kid(shared)),
     };
-    let published = publish(&shared.store, uri, &*shared.issuer, &options)?;
+    let published = publish(shared.store(), uri, &*shared.endpoints.signer, &options)?;
     cache.insert(
         uri.as_str().to_owned(),
         Signed {
@@ -240,7 +241,7 @@ fn half_life_passed(signed: &Signed, now: NumericDate, lifetime_secs: u64) -> bo
 impl Shared {
     fn store_list_version(&self, uri: &StatusListUri) -> Result<u64, ApiError> {
         use crate::store::Store;
-        Ok(self.store.status_list_info(uri)?.version)
+        Ok(self.store().status_list_info(uri)?.version)
     }
 }
 
@@ -260,22 +261,27 @@ fn signed_trust_list(shared: &Shared) -> Result<String, ApiError> {
             return Ok(signed.token.clone());
         }
     }
-    let iss = shared.issuer_id.as_str();
-    let entry = match &shared.municipality {
+    let iss = shared.endpoints.issuer_id.as_str();
+    let entry = match &shared.endpoints.municipality {
         Some(municipality) => {
             TrustedIssuer::municipality(iss, &shared.config.name, municipality.code())
         }
         None => TrustedIssuer::operator(iss, &shared.config.name),
     };
-    let mut entry = entry.with_key(&issuer_kid(shared), shared.issuer_public.clone());
+    let mut entry = entry.with_key(&issuer_kid(shared), shared.endpoints.issuer_public.clone());
     // Exactly what the configuration offers, and the anchor credential of card anchoring.
-    let kinds = shared.offered.iter().map(|(_, k)| *k).chain([Kind::Anchor]);
+    let kinds = shared
+        .endpoints
+        .offered
+        .iter()
+        .map(|(_, k)| *k)
+        .chain([Kind::Anchor]);
     for kind in kinds {
         entry = entry.allowing(Vct::parse(kind.vct())?);
     }
     let version = u64::try_from(now.as_unix()).unwrap_or(0);
     let list = TrustList::new(
-        &format!("{}/trust-list", shared.issuer_id.as_str()),
+        &format!("{}/trust-list", shared.endpoints.issuer_id.as_str()),
         version,
         now,
         now.plus_seconds(lifetime),

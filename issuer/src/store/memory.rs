@@ -3,9 +3,9 @@
 use std::collections::BTreeMap;
 use std::sync::{Mutex, MutexGuard};
 
-use super::backend::{Backend, ReadTables, Table, Visit, WriteTables};
 use super::Store;
 use crate::error::{Error, Result};
+use crate::tables::{Backend, ReadTables, Table, Visit, WriteTables};
 
 type Key = (Table, Vec<u8>);
 type Map = BTreeMap<Key, Vec<u8>>;
@@ -42,7 +42,7 @@ impl MemoryStore {
         // A poisoned lock means a writer panicked mid-transaction; refuse rather than guess.
         self.map
             .lock()
-            .map_err(|_| Error::Storage("memory store lock poisoned".into()))
+            .map_err(|_| Error::invariant("memory store lock poisoned"))
     }
 }
 

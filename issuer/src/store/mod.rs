@@ -34,12 +34,8 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
-pub(crate) mod backend;
-pub(crate) mod certificates;
 mod memory;
-pub(crate) mod records;
 mod redb;
-pub(crate) mod sealed_links;
 
 use core::ops::Range;
 
@@ -51,17 +47,18 @@ use myna_vc_core::{
     time::NumericDate,
 };
 
-pub use self::certificates::CertificateSubject;
 pub use self::memory::MemoryStore;
 pub use self::redb::RedbStore;
 use crate::audit::{self, ActorRole, AuditAction, AuditEntry, AuditSubject};
 use crate::challenge::{self, Nonce};
 use crate::error::{Error, Result};
-use crate::escrow::SealedLink;
+use crate::escrow::{self, Opened, ReleasedShare, SealedLink, TrusteeId};
 use crate::pseudonym::{ContextId, Pseudonym};
 use crate::record::{CredentialId, CredentialRecord, Fact, NewCredential, SubjectHandle};
 use crate::revocation::{self, RevocationReason, Transition};
 use crate::status_lists::{self, StatusListInfo};
+pub use crate::tables::certificates::CertificateSubject;
+use crate::tables::{certificates, records, sealed_links, Backend, WriteTables};
 
 /// The issuer's storage. Every method is one atomic transaction: it happens entirely or not
 /// at all, and a write is durable (for [`RedbStore`]) when the method returns.
@@ -69,7 +66,7 @@ use crate::status_lists::{self, StatusListInfo};
 /// The trait is implemented by this crate's engines only (its supertrait is sealed), so the
 /// invariants — no status entry assigned twice, no status change without record and audit
 /// entry — hold for every store.
-pub trait Store: backend::Backend {
+pub trait Store: Backend {
     /// Creates an empty status list of at least `capacity` entries (rounded up to whole bytes;
     /// see [`status_lists::DEFAULT_CAPACITY`]).
     /// ```
@@ -448,13 +445,76 @@ pub trait Store: backend::Backend {
             let record = issued
                 .into_iter()
                 .next()
-                .ok_or_else(|| Error::Storage("a batch of one recorded nothing".into()))?;
+                .ok_or_else(|| Error::invariant("a batch of one recorded nothing"))?;
             Ok(AnchoredRecord {
                 subject,
                 new_subject,
                 record,
             })
         })
+    }
+
+    /// Opens the sealed link stored for `pseudonym` in `context` with the trustees' `releases`,
+    /// and records the opening in the audit log — the only opening that reaches the store.
+    ///
+    /// Every attempt is audited, as actor [`ActorRole::Auditor`] with the pseudonym as subject
+    /// (never the person handle): a successful one as [`AuditAction::EscrowOpened`] naming the
+    /// trustees whose shares were used, a refused one (quorum not met, a share of another record,
+    /// no sealed link, a sealed link that names another pseudonym) as
+    /// [`AuditAction::EscrowOpeningRefused`] naming the trustees who released and the reason; then
+    /// the error is returned. The link is handed back only after its audit entry is durable; if
+    /// the entry cannot be written, the opening fails.
+    ///
+    /// There is no opening without releases: the issuer holds no trustee key.
+    ///
+    /// ```
+    /// use myna_issuer::escrow::{self, EscrowPolicy, EscrowedLink, TrusteeKey};
+    /// use myna_issuer::{pseudonym::{ContextId, PseudonymKey}, record::SubjectHandle};
+    /// use myna_issuer::store::{MemoryStore, Store};
+    /// use myna_vc_core::time::NumericDate;
+    /// let store = MemoryStore::new();
+    /// let trustees = ["city", "committee", "court"].map(|id| TrusteeKey::generate(id).unwrap());
+    /// let policy = EscrowPolicy::new(trustees.iter().map(TrusteeKey::public).collect(), 2)?;
+    /// let (person, context) = (SubjectHandle::random()?, ContextId::parse("forum")?);
+    /// let pseudonym = PseudonymKey::generate()?.derive(&person, &context);
+    /// let link = EscrowedLink { context: context.clone(), pseudonym: pseudonym.clone(), person };
+    /// store.put_sealed_link(&context, &pseudonym, &escrow::seal(&policy, &link)?)?;
+    ///
+    /// let sealed = store.sealed_link(&context, &pseudonym)?.unwrap();
+    /// let releases = [trustees[0].release(&sealed)?, trustees[2].release(&sealed)?];
+    /// let now = NumericDate::from_unix(1_800_000_000);
+    /// let opened = store.open_sealed_link(&context, &pseudonym, &releases, now)?;
+    /// assert_eq!(opened.link.person, person);
+    /// assert_eq!(store.audit_entries(0..10)?.last().unwrap().action.as_str(), "escrow.opened");
+    /// # Ok::<(), myna_issuer::Error>(())
+    /// ```
+    fn open_sealed_link(
+        &self,
+        context: &ContextId,
+        pseudonym: &Pseudonym,
+        releases: &[ReleasedShare],
+        now: NumericDate,
+    ) -> Result<Opened> {
+        let subject = AuditSubject::pseudonym(context, pseudonym);
+        match open_stored(self, context, pseudonym, releases) {
+            Ok(opened) => {
+                let names: Vec<&str> = opened.trustees.iter().map(TrusteeId::as_str).collect();
+                let audited = subject.with_trustees(&names);
+                self.append_audit(now, ActorRole::Auditor, AuditAction::EscrowOpened, audited)?;
+                Ok(opened)
+            }
+            Err(err) => {
+                let mut released: Vec<&str> = releases.iter().map(|r| r.trustee.as_str()).collect();
+                released.sort_unstable();
+                released.dedup();
+                let audited = subject
+                    .with_trustees(&released)
+                    .with_reason(refusal_reason(&err));
+                let action = AuditAction::EscrowOpeningRefused;
+                self.append_audit(now, ActorRole::Auditor, action, audited)?;
+                Err(err)
+            }
+        }
     }
 
     /// Stores the sealed escrow link of `pseudonym` in `context`, unless one is stored already;
@@ -487,7 +547,7 @@ pub trait Store: backend::Backend {
     }
 
     /// The sealed escrow link of `pseudonym` in `context`, if one is stored. Opening it needs
-    /// a quorum of trustees; [`escrow::open_recorded`](crate::escrow::open_recorded) opens it
+    /// a quorum of trustees; [`open_sealed_link`](Store::open_sealed_link) opens it
     /// with an audit entry.
     /// ```
     /// use myna_issuer::{pseudonym::{ContextId, Pseudonym}, store::{MemoryStore, Store}};
@@ -542,7 +602,7 @@ pub trait Store: backend::Backend {
             issue_in(tx, uri, vec![credential], ActorRole::System, now)?
                 .into_iter()
                 .next()
-                .ok_or_else(|| Error::Storage("a batch of one recorded nothing".into()))
+                .ok_or_else(|| Error::invariant("a batch of one recorded nothing"))
         })
     }
 
@@ -625,7 +685,7 @@ pub trait Store: backend::Backend {
 
 /// Records `credentials` with fresh ids and random status entries, and one audit entry.
 fn issue_in(
-    tx: &mut dyn backend::WriteTables,
+    tx: &mut dyn WriteTables,
     uri: &StatusListUri,
     credentials: Vec<NewCredential>,
     actor: ActorRole,
@@ -637,7 +697,7 @@ fn issue_in(
         let id = CredentialId::random()?;
         if records::get(tx, &id)?.is_some() {
             // 2^-128 odds; refuse rather than overwrite.
-            return Err(Error::Storage(format!("credential id {id} drawn twice")));
+            return Err(Error::invariant("a credential id was drawn twice"));
         }
         let record = CredentialRecord::from_new(new, id, index, uri.clone());
         records::put(tx, &record)?;
@@ -652,7 +712,7 @@ fn issue_in(
 
 /// Links `certificate` to `subject`; `Ok(true)` when the link is new.
 fn link_in(
-    tx: &mut dyn backend::WriteTables,
+    tx: &mut dyn WriteTables,
     certificate: &CertificateRef,
     subject: &SubjectHandle,
     actor: ActorRole,
@@ -729,4 +789,37 @@ pub struct CertificateRevocation {
     pub successor_conflict: bool,
     /// The credentials revoked, with the reason recorded.
     pub revoked: Vec<(CredentialId, RevocationReason)>,
+}
+
+fn open_stored<S: Store + ?Sized>(
+    store: &S,
+    context: &ContextId,
+    pseudonym: &Pseudonym,
+    releases: &[ReleasedShare],
+) -> Result<Opened> {
+    let sealed = store
+        .sealed_link(context, pseudonym)?
+        .ok_or(Error::UnknownSealedLink)?;
+    let opened = escrow::open(&sealed, releases)?;
+    // The record id binds the shares, not the table key: a record moved to another key in
+    // the file must not open as this pseudonym's link.
+    if opened.link.context != *context || opened.link.pseudonym != *pseudonym {
+        return Err(Error::corrupt(
+            "sealed link",
+            "it seals another context or pseudonym",
+        ));
+    }
+    Ok(opened)
+}
+
+/// The audit-log name of why an opening was refused.
+fn refusal_reason(err: &Error) -> &'static str {
+    match err {
+        Error::EscrowQuorumNotMet { .. } => "quorum_not_met",
+        Error::NotATrustee(_) => "not_a_trustee",
+        Error::EscrowDecryption(_) => "decryption_failed",
+        Error::UnknownSealedLink => "no_sealed_link",
+        Error::Corrupt { .. } | Error::MalformedSealedLink(_) => "corrupt_sealed_link",
+        _ => "error",
+    }
 }

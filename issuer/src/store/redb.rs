@@ -8,9 +8,9 @@ use std::path::Path;
 
 use redb::{Database, ReadableTable, TableDefinition};
 
-use super::backend::{Backend, ReadTables, Table, Visit, WriteTables};
 use super::Store;
 use crate::error::{Error, Result};
+use crate::tables::{Backend, ReadTables, Table, Visit, WriteTables};
 
 type Def = TableDefinition<'static, &'static [u8], &'static [u8]>;
 
@@ -100,7 +100,7 @@ impl<T> RedbTables<T> {
     fn table(&self, table: Table) -> Result<&T> {
         self.0
             .get(table as usize)
-            .ok_or_else(|| Error::Storage(format!("table {} not open", table.name())))
+            .ok_or_else(|| Error::invariant("a table of the transaction is not open"))
     }
 }
 
@@ -139,6 +139,6 @@ impl<T> RedbTables<T> {
     fn table_mut(&mut self, table: Table) -> Result<&mut T> {
         self.0
             .get_mut(table as usize)
-            .ok_or_else(|| Error::Storage(format!("table {} not open", table.name())))
+            .ok_or_else(|| Error::invariant("a table of the transaction is not open"))
     }
 }

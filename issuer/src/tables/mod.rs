@@ -1,10 +1,15 @@
-//! What a storage engine must provide: atomic read and write transactions over a few named
-//! byte-keyed tables. Everything above (allocation, records, challenges, audit) is written once
+//! The storage tables, a leaf of the module graph: what a storage engine must provide —
+//! atomic read and write transactions over a few named byte-keyed tables — and the rows of
+//! each table. Everything above (allocation, records, challenges, audit) is written once
 //! against these traits, so the redb and in-memory stores cannot drift apart.
 //!
 //! The traits are public but live in a private module (the "sealed" pattern): callers use the
-//! [`Store`](super::Store) operations, which keep the invariants, and cannot reach the raw
+//! [`Store`](crate::store::Store) operations, which keep the invariants, and cannot reach the raw
 //! tables.
+
+pub(crate) mod certificates;
+pub(crate) mod records;
+pub(crate) mod sealed_links;
 
 use crate::error::Result;
 
@@ -28,10 +33,10 @@ pub enum Table {
     /// small named values (the audit chain's head).
     Meta,
     /// certificate type ‖ serial → subject handle and revocation seen
-    /// (see [`certificates`](super::certificates)).
+    /// (see [`certificates`](self::certificates)).
     CertificateSubjects,
     /// context length ‖ context ‖ pseudonym → sealed escrow link
-    /// (see [`sealed_links`](super::sealed_links)).
+    /// (see [`sealed_links`](self::sealed_links)).
     SealedLinks,
     /// The HTTP service's own state, one key namespace per concept (sealed offers, access
     /// tokens, consents, batch progress, escrow openings, imported CRLs); see

@@ -15,10 +15,17 @@ use sha2::{Digest, Sha256};
 use zeroize::Zeroizing;
 
 use crate::error::{Error, Result};
-use crate::store::backend::{ReadTables, Table, WriteTables};
+use crate::tables::{ReadTables, Table, WriteTables};
 
 /// A key namespace in the service table.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(
+    not(feature = "service"),
+    expect(
+        dead_code,
+        reason = "consents, batches, openings and CRLs are the service's rows"
+    )
+)]
 pub(crate) enum Namespace {
     /// Sealed offers by hashed pre-authorized code.
     Offer,
@@ -117,7 +124,7 @@ pub(crate) fn seal(ns: Namespace, secret: &str, plain: &[u8]) -> Result<Vec<u8>>
                 aad: &aad,
             },
         )
-        .map_err(|_| Error::Storage("sealing a service row failed".into()))?;
+        .map_err(|_| Error::Storage(crate::error::StorageError::Seal))?;
     let mut out = nonce.to_vec();
     out.extend_from_slice(&ciphertext);
     Ok(out)

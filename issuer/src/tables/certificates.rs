@@ -17,7 +17,7 @@ use myna_vc_core::time::NumericDate;
 
 use crate::error::{Error, Result};
 use crate::record::SubjectHandle;
-use crate::store::backend::{ReadTables, Table, WriteTables};
+use crate::tables::{ReadTables, Table, WriteTables};
 
 const WHAT: &str = "certificate link";
 const KEY_LEN: usize = 1 + SerialNumber::MAX_OCTETS;

@@ -2,7 +2,7 @@
 
 use crate::error::{Error, Result};
 use crate::record::{CredentialId, CredentialRecord, SubjectHandle};
-use crate::store::backend::{ReadTables, Table, WriteTables};
+use crate::tables::{ReadTables, Table, WriteTables};
 
 fn subject_key(subject: &SubjectHandle, id: &CredentialId) -> Vec<u8> {
     let mut key = subject.as_bytes().to_vec();

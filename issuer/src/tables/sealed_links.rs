@@ -8,7 +8,7 @@
 use crate::error::{Error, Result};
 use crate::escrow::SealedLink;
 use crate::pseudonym::{ContextId, Pseudonym};
-use crate::store::backend::{ReadTables, Table, WriteTables};
+use crate::tables::{ReadTables, Table, WriteTables};
 
 fn key(context: &ContextId, pseudonym: &Pseudonym) -> Vec<u8> {
     let context = context.as_str().as_bytes();

@@ -1,21 +1,20 @@
-//! What a pre-authorized code, then an access token, entitles its bearer to: the person's
-//! subject handle and the facts of each credential offered, sealed under the bearer secret
-//! (see the crate-internal `state_table`).
+//! Offers: what a pre-authorized code, then an access token, entitles its bearer to — the
+//! person's subject handle and the facts of each credential offered, sealed under the bearer
+//! secret (see the crate-internal `state_table`).
 //!
 //! Facts reach an offer by one of two routes, both documented in the README:
 //!
 //! * **the card**: anchoring with the signature certificate's JWS puts the certified name,
 //!   address and birth date into a `resident` (only for an address in the municipality) and an
-//!   `age` offer ([`oid4vci`](super::oid4vci));
-//! * **the operator**: municipal staff (admin role `operator`) supply the facts of a
-//!   `child_medical_subsidy`, `fan_club_membership`, `shelter_registration`,
-//!   `context_pseudonym` — or a `resident`
-//!   and `age` from the resident register — when creating the offer, one at a time
-//!   ([`admin`](super::admin)) or for a whole file ([`batch`](super::batch)). The offer is then
+//!   `age` offer ([`anchoring`](super::anchoring));
+//! * **the operator**: municipal staff supply the facts of a `child_medical_subsidy`,
+//!   `fan_club_membership`, `shelter_registration`, `context_pseudonym` — or a `resident`
+//!   and `age` from the resident register — when creating the offer
+//!   ([`Endpoints::offer`]), one at a time or for a whole file. The offer is then
 //!   handed over on paper or at the desk, usually with a transaction code.
 //!
 //! ```
-//! use myna_issuer::service::entitlement::OfferedFacts;
+//! use myna_issuer::endpoint::offer::OfferedFacts;
 //! let facts: OfferedFacts = serde_json::from_str(
 //!     r#"{"credential": "age", "birthdate": "2001-04-02"}"#)?;
 //! assert_eq!(facts.configuration_id(), "age");
@@ -27,23 +26,21 @@ use myna_jpki::holder::{Address, BirthDate, HolderFacts, HolderName, Sex};
 use myna_vc_core::b64;
 use myna_vc_core::calendar::CalendarDate;
 use myna_vc_core::municipality::{Municipality, MunicipalityCode};
-use myna_vc_core::oid4vci::{
-    AccessToken, CredentialOffer, InputMode, Message, OfferLink, PreAuthorizedCode, TokenRequest,
-    TokenResponse, TxCode,
-};
+use myna_vc_core::oid4vci::{CredentialOffer, InputMode, OfferLink, PreAuthorizedCode, TxCode};
 use myna_vc_core::public_expense::{PublicExpensePayerNumber, RecipientNumber};
 use myna_vc_core::time::NumericDate;
 use serde::{Deserialize, Serialize};
 use zeroize::Zeroizing;
 
-use super::http::ApiError;
+use sha2::{Digest, Sha256};
+
 use super::state_table::{self, Namespace};
-use super::Shared;
+use super::Endpoints;
 use crate::credential_types::Kind;
 use crate::issuance::{Membership, ShelterCheckIn, SubsidyGrant};
 use crate::pseudonym::ContextId;
 use crate::record::SubjectHandle;
-use crate::store::backend::Backend;
+use crate::store::Store;
 
 /// The credential configurations the service offers, by id.
 pub const CONFIGURATIONS: [(&str, Kind); 6] = [
@@ -163,7 +160,7 @@ impl OfferedFacts {
     /// The kind of credential these facts are for.
     ///
     /// ```
-    /// use myna_issuer::{credential_types::Kind, service::entitlement::OfferedFacts};
+    /// use myna_issuer::{credential_types::Kind, endpoint::offer::OfferedFacts};
     /// let facts: OfferedFacts = serde_json::from_str(
     ///     r#"{"credential": "age", "birthdate": "2001-04-02"}"#)?;
     /// assert_eq!(facts.kind(), Kind::Age);
@@ -269,7 +266,10 @@ impl OfferedFacts {
     }
 
     /// The check-in of a shelter offer.
-    pub(crate) fn check_in(&self, shared: &Shared) -> crate::Result<ShelterCheckIn> {
+    pub(crate) fn check_in(
+        &self,
+        municipality: Option<&Municipality>,
+    ) -> crate::Result<ShelterCheckIn> {
         match self {
             OfferedFacts::ShelterRegistration {
                 shelter_id,
@@ -280,7 +280,7 @@ impl OfferedFacts {
                 municipality_code,
             } => Ok(ShelterCheckIn {
                 shelter_id: shelter_id.clone(),
-                municipality: shelter_municipality(shared, *municipality_code)?,
+                municipality: shelter_municipality(municipality, *municipality_code)?,
                 checked_in_at: NumericDate::from_unix(*checked_in_at),
                 care_level: care_level.clone(),
                 medication: medication.clone(),
@@ -294,10 +294,10 @@ impl OfferedFacts {
 /// The municipality a shelter check-in names: the issuer's own, or (for a non-municipal
 /// operator) the one the offer gives.
 fn shelter_municipality(
-    shared: &Shared,
+    municipality: Option<&Municipality>,
     given: Option<MunicipalityCode>,
 ) -> crate::Result<MunicipalityCode> {
-    let own = shared.municipality.as_ref().map(Municipality::code);
+    let own = municipality.map(Municipality::code);
     match (own, given) {
         (Some(own), None) => Ok(own),
         (Some(own), Some(given)) if own == given => Ok(own),
@@ -360,16 +360,14 @@ impl Entitlement {
 
     /// The stored row: the expiry in clear (8 bytes, big-endian; pruning reads it) ‖ the
     /// sealed entitlement.
-    fn seal(&self, ns: Namespace, secret: &str) -> crate::Result<Vec<u8>> {
-        let plain = Zeroizing::new(
-            serde_json::to_vec(self).map_err(|e| crate::Error::Storage(e.to_string()))?,
-        );
+    pub(crate) fn seal(&self, ns: Namespace, secret: &str) -> crate::Result<Vec<u8>> {
+        let plain = Zeroizing::new(serde_json::to_vec(self).map_err(crate::Error::encode)?);
         let mut row = self.expires_at.to_be_bytes().to_vec();
         row.extend(state_table::seal(ns, secret, &plain)?);
         Ok(row)
     }
 
-    fn open(ns: Namespace, secret: &str, row: &[u8]) -> crate::Result<Self> {
+    pub(crate) fn open(ns: Namespace, secret: &str, row: &[u8]) -> crate::Result<Self> {
         let (_, sealed) = row
             .split_first_chunk::<8>()
             .ok_or_else(|| crate::Error::corrupt("entitlement", "shorter than its expiry"))?;
@@ -380,8 +378,8 @@ impl Entitlement {
 
 /// Deletes the offers and access tokens that expired at or before `now` (their facts with
 /// them); returns how many.
-pub(crate) fn prune(shared: &Shared, now: NumericDate) -> crate::Result<usize> {
-    shared.store.write(|tx| {
+pub(crate) fn prune<S: Store>(store: &S, now: NumericDate) -> crate::Result<usize> {
+    store.write(|tx| {
         let mut removed = 0;
         for ns in [Namespace::Offer, Namespace::Token] {
             for (id, row) in state_table::scan(tx, ns)? {
@@ -397,8 +395,6 @@ pub(crate) fn prune(shared: &Shared, now: NumericDate) -> crate::Result<usize> {
         Ok(removed)
     })
 }
-
-impl Entitlement {}
 
 /// An offer made: the offer, its link (for a QR code) and the transaction code to hand over
 /// separately, if one was asked for.
@@ -420,25 +416,29 @@ pub(crate) struct PreparedOffer {
     pub(crate) offer: CreatedOffer,
 }
 
-/// Records a sealed offer of `items` for `subject` and returns it.
-pub(crate) fn create_offer(
-    shared: &Shared,
-    subject: &SubjectHandle,
-    items: Vec<OfferedFacts>,
-    with_tx_code: bool,
-    now: NumericDate,
-) -> crate::Result<CreatedOffer> {
-    let prepared = prepare_offer(shared, subject, items, with_tx_code, now)?;
-    shared
-        .store
-        .write(|tx| state_table::put(tx, Namespace::Offer, &prepared.id, &prepared.sealed))?;
-    Ok(prepared.offer)
+impl<S: Store> Endpoints<S> {
+    /// An operator's offer: records a sealed offer of `items` for `subject` (a person handle
+    /// of this issuer, or a fresh one) and returns it, with a transaction code to hand over
+    /// separately if `with_tx_code`. The facts are checked now, so an offer never fails only
+    /// at redemption.
+    pub fn offer(
+        &self,
+        subject: &SubjectHandle,
+        items: Vec<OfferedFacts>,
+        with_tx_code: bool,
+        now: NumericDate,
+    ) -> crate::Result<CreatedOffer> {
+        let prepared = prepare_offer(self, subject, items, with_tx_code, now)?;
+        self.store
+            .write(|tx| state_table::put(tx, Namespace::Offer, &prepared.id, &prepared.sealed))?;
+        Ok(prepared.offer)
+    }
 }
 
 /// Builds a sealed offer of `items` for `subject` without storing it (a batch stores many in
 /// one transaction).
-pub(crate) fn prepare_offer(
-    shared: &Shared,
+pub(crate) fn prepare_offer<S: Store>(
+    shared: &Endpoints<S>,
     subject: &SubjectHandle,
     items: Vec<OfferedFacts>,
     with_tx_code: bool,
@@ -457,7 +457,7 @@ pub(crate) fn prepare_offer(
             });
         }
         if matches!(item, OfferedFacts::ShelterRegistration { .. }) {
-            item.check_in(shared)?;
+            item.check_in(shared.municipality.as_ref())?;
         }
         if matches!(item, OfferedFacts::ContextPseudonym { .. }) && shared.escrow.is_none() {
             return Err(crate::Error::EscrowNotConfigured);
@@ -472,10 +472,8 @@ pub(crate) fn prepare_offer(
     let tx_code = with_tx_code.then(numeric_code).transpose()?;
     let entitlement = Entitlement {
         subject: b64::encode(subject.as_bytes()),
-        expires_at: now
-            .plus_seconds(shared.config.rules.offer_lifetime_secs)
-            .as_unix(),
-        tx_code_sha256: tx_code.as_deref().map(super::config::AdminTokenEntry::hash),
+        expires_at: now.plus_seconds(shared.rules.offer_lifetime_secs).as_unix(),
+        tx_code_sha256: tx_code.as_deref().map(secret_hash),
         tx_code_failures: 0,
         items,
         redeemed: Vec::new(),
@@ -518,171 +516,14 @@ fn numeric_code() -> crate::Result<String> {
     ))
 }
 
-fn grant_error(description: &str) -> ApiError {
-    ApiError::new(
-        axum::http::StatusCode::BAD_REQUEST,
-        myna_vc_core::oid4vci::ErrorCode::InvalidGrant,
-        description,
-    )
-}
-
-/// The token endpoint's work: redeems the code once (one transaction: the offer row goes,
-/// the token row comes) and answers the token.
-pub(crate) fn redeem(
-    shared: &Shared,
-    request: &TokenRequest,
-    now: NumericDate,
-) -> Result<TokenResponse, ApiError> {
-    let code = request.pre_authorized_code.as_str();
-    let id = state_table::secret_id(Namespace::Offer, code);
-    let token = state_table::new_secret()?;
-    let lifetime = shared.config.rules.access_token_lifetime_secs;
-    let outcome = shared.store.write(|tx| {
-        let Some(sealed) = state_table::get(tx, Namespace::Offer, &id)? else {
-            return Ok(Err(grant_error(
-                "unknown or already used pre-authorized code",
-            )));
-        };
-        let mut entitlement = Entitlement::open(Namespace::Offer, code, &sealed)?;
-        if now.as_unix() >= entitlement.expires_at {
-            state_table::remove(tx, Namespace::Offer, &id)?;
-            return Ok(Err(grant_error("the pre-authorized code expired")));
-        }
-        if let Some(expected) = &entitlement.tx_code_sha256 {
-            let given = request
-                .tx_code
-                .as_ref()
-                .map(|c| super::config::AdminTokenEntry::hash(c.as_str()));
-            let right = given.is_some_and(|g| {
-                bool::from(subtle::ConstantTimeEq::ct_eq(
-                    g.as_bytes(),
-                    expected.as_bytes(),
-                ))
-            });
-            if !right {
-                entitlement.tx_code_failures = entitlement.tx_code_failures.saturating_add(1);
-                if entitlement.tx_code_failures >= MAX_TX_CODE_ATTEMPTS {
-                    state_table::remove(tx, Namespace::Offer, &id)?;
-                } else {
-                    let resealed = entitlement.seal(Namespace::Offer, code)?;
-                    state_table::put(tx, Namespace::Offer, &id, &resealed)?;
-                }
-                return Ok(Err(grant_error("wrong or missing tx_code")));
-            }
-        }
-        state_table::remove(tx, Namespace::Offer, &id)?;
-        entitlement.expires_at = now.plus_seconds(lifetime).as_unix();
-        entitlement.tx_code_sha256 = None;
-        let sealed = entitlement.seal(Namespace::Token, &token)?;
-        let token_id = state_table::secret_id(Namespace::Token, &token);
-        state_table::put(tx, Namespace::Token, &token_id, &sealed)?;
-        Ok(Ok(()))
-    })?;
-    outcome?;
-    Ok(TokenResponse {
-        access_token: AccessToken::new(token),
-        token_type: "Bearer".into(),
-        expires_in: Some(lifetime),
-        authorization_details: None,
-        other: serde_json::Map::new(),
-    })
-}
-
-fn token_error(description: &str) -> ApiError {
-    ApiError::new(
-        axum::http::StatusCode::UNAUTHORIZED,
-        myna_vc_core::oid4vci::ErrorCode::InvalidToken,
-        description,
-    )
-}
-
-/// Claims configuration `configuration` of the token's entitlement for issuance (one
-/// transaction, so two concurrent requests cannot both get it); returns the subject and the
-/// facts. [`release`] undoes the claim when issuance then fails.
-pub(crate) fn claim(
-    shared: &Shared,
-    token: &str,
-    configuration: &str,
-    now: NumericDate,
-) -> Result<(SubjectHandle, OfferedFacts), ApiError> {
-    let id = state_table::secret_id(Namespace::Token, token);
-    let outcome = shared.store.write(|tx| {
-        let Some(sealed) = state_table::get(tx, Namespace::Token, &id)? else {
-            return Ok(Err(token_error("unknown access token")));
-        };
-        let mut entitlement = Entitlement::open(Namespace::Token, token, &sealed)?;
-        if now.as_unix() >= entitlement.expires_at {
-            state_table::remove(tx, Namespace::Token, &id)?;
-            return Ok(Err(token_error("the access token expired")));
-        }
-        let Some(item) = entitlement
-            .items
-            .iter()
-            .find(|i| i.configuration_id() == configuration)
-            .cloned()
-        else {
-            return Ok(Err(ApiError::new(
-                axum::http::StatusCode::BAD_REQUEST,
-                myna_vc_core::oid4vci::ErrorCode::InvalidCredentialRequest,
-                "this credential configuration was not offered to this token",
-            )));
-        };
-        if entitlement.redeemed.iter().any(|r| r == configuration) {
-            return Ok(Err(ApiError::new(
-                axum::http::StatusCode::BAD_REQUEST,
-                myna_vc_core::oid4vci::ErrorCode::InvalidCredentialRequest,
-                "this credential configuration was already issued to this token",
-            )));
-        }
-        entitlement.redeemed.push(configuration.to_owned());
-        let subject = entitlement.subject()?;
-        state_table::put(
-            tx,
-            Namespace::Token,
-            &id,
-            &entitlement.seal(Namespace::Token, token)?,
-        )?;
-        Ok(Ok((subject, item)))
-    })?;
-    outcome
-}
-
-/// Undoes [`claim`] after a failed issuance, so that the wallet may try again.
-pub(crate) fn release(shared: &Shared, token: &str, configuration: &str) -> crate::Result<()> {
-    let id = state_table::secret_id(Namespace::Token, token);
-    shared.store.write(|tx| {
-        let Some(sealed) = state_table::get(tx, Namespace::Token, &id)? else {
-            return Ok(());
-        };
-        let mut entitlement = Entitlement::open(Namespace::Token, token, &sealed)?;
-        entitlement.redeemed.retain(|r| r != configuration);
-        state_table::put(
-            tx,
-            Namespace::Token,
-            &id,
-            &entitlement.seal(Namespace::Token, token)?,
-        )
-    })
-}
-
-/// Parses a token request body (form-encoded); a grant type other than the pre-authorized
-/// code is `unsupported_grant_type`.
-pub(crate) fn parse_token_request(form: &str) -> Result<TokenRequest, ApiError> {
-    TokenRequest::from_form(form).map_err(|e| match e {
-        myna_vc_core::Error::Oid4vci(myna_vc_core::Oid4vciError::UnsupportedGrantType(_)) => {
-            ApiError::new(
-                axum::http::StatusCode::BAD_REQUEST,
-                myna_vc_core::oid4vci::ErrorCode::UnsupportedGrantType,
-                e.to_string(),
-            )
-        }
-        other => ApiError::bad_request(other.to_string()),
-    })
-}
-
-/// Serializes a protocol message or answers 500.
-pub(crate) fn to_json<M: Message>(message: &M) -> Result<String, ApiError> {
-    message
-        .to_json()
-        .map_err(|e| ApiError::internal(&e.to_string()))
+/// base64url(SHA-256(`secret`)): how transaction codes (and the service's admin tokens) are
+/// kept.
+///
+/// ```
+/// use myna_issuer::endpoint::offer::secret_hash;
+/// assert_eq!(secret_hash("123456").len(), 43);
+/// assert_ne!(secret_hash("123456"), secret_hash("123457"));
+/// ```
+pub fn secret_hash(secret: &str) -> String {
+    b64::encode(Sha256::digest(secret.as_bytes()))
 }

@@ -1,0 +1,161 @@
+//! The token endpoint: a pre-authorized code (and its transaction code) redeemed once for an
+//! access token, and the claim of one offered configuration by the credential endpoint.
+
+use myna_vc_core::oid4vci::{AccessToken, TokenRequest, TokenResponse};
+use myna_vc_core::time::NumericDate;
+
+use super::offer::{secret_hash, Entitlement, OfferedFacts, MAX_TX_CODE_ATTEMPTS};
+use super::state_table::{self, Namespace};
+use super::{EndpointError, Endpoints, ErrorCode, Refusal};
+use crate::record::SubjectHandle;
+use crate::store::Store;
+
+fn grant_error(description: &str) -> EndpointError {
+    EndpointError::bad_request(ErrorCode::InvalidGrant, description)
+}
+
+impl<S: Store> Endpoints<S> {
+    /// The token endpoint: redeems the pre-authorized code once (one transaction: the offer
+    /// row goes, the token row comes) and answers the access token. An unknown, used or
+    /// expired code, or a wrong transaction code, is `invalid_grant`; after
+    /// [`MAX_TX_CODE_ATTEMPTS`] wrong codes the offer is withdrawn.
+    pub fn token(
+        &self,
+        request: &TokenRequest,
+        now: NumericDate,
+    ) -> Result<TokenResponse, EndpointError> {
+        redeem(self, request, now)
+    }
+}
+
+fn redeem<S: Store>(
+    shared: &Endpoints<S>,
+    request: &TokenRequest,
+    now: NumericDate,
+) -> Result<TokenResponse, EndpointError> {
+    let code = request.pre_authorized_code.as_str();
+    let id = state_table::secret_id(Namespace::Offer, code);
+    let token = state_table::new_secret()?;
+    let lifetime = shared.rules.access_token_lifetime_secs;
+    let outcome = shared.store.write(|tx| {
+        let Some(sealed) = state_table::get(tx, Namespace::Offer, &id)? else {
+            return Ok(Err(grant_error(
+                "unknown or already used pre-authorized code",
+            )));
+        };
+        let mut entitlement = Entitlement::open(Namespace::Offer, code, &sealed)?;
+        if now.as_unix() >= entitlement.expires_at {
+            state_table::remove(tx, Namespace::Offer, &id)?;
+            return Ok(Err(grant_error("the pre-authorized code expired")));
+        }
+        if let Some(expected) = &entitlement.tx_code_sha256 {
+            let given = request.tx_code.as_ref().map(|c| secret_hash(c.as_str()));
+            let right = given.is_some_and(|g| {
+                bool::from(subtle::ConstantTimeEq::ct_eq(
+                    g.as_bytes(),
+                    expected.as_bytes(),
+                ))
+            });
+            if !right {
+                entitlement.tx_code_failures = entitlement.tx_code_failures.saturating_add(1);
+                if entitlement.tx_code_failures >= MAX_TX_CODE_ATTEMPTS {
+                    state_table::remove(tx, Namespace::Offer, &id)?;
+                } else {
+                    let resealed = entitlement.seal(Namespace::Offer, code)?;
+                    state_table::put(tx, Namespace::Offer, &id, &resealed)?;
+                }
+                return Ok(Err(grant_error("wrong or missing tx_code")));
+            }
+        }
+        state_table::remove(tx, Namespace::Offer, &id)?;
+        entitlement.expires_at = now.plus_seconds(lifetime).as_unix();
+        entitlement.tx_code_sha256 = None;
+        let sealed = entitlement.seal(Namespace::Token, &token)?;
+        let token_id = state_table::secret_id(Namespace::Token, &token);
+        state_table::put(tx, Namespace::Token, &token_id, &sealed)?;
+        Ok(Ok(()))
+    })?;
+    outcome?;
+    Ok(TokenResponse {
+        access_token: AccessToken::new(token),
+        token_type: "Bearer".into(),
+        expires_in: Some(lifetime),
+        authorization_details: None,
+        other: serde_json::Map::new(),
+    })
+}
+
+fn token_error(description: &str) -> EndpointError {
+    EndpointError::new(Refusal::Unauthorized, ErrorCode::InvalidToken, description)
+}
+
+/// Claims configuration `configuration` of the token's entitlement for issuance (one
+/// transaction, so two concurrent requests cannot both get it); returns the subject and the
+/// facts. [`release`] undoes the claim when issuance then fails.
+pub(crate) fn claim<S: Store>(
+    shared: &Endpoints<S>,
+    token: &str,
+    configuration: &str,
+    now: NumericDate,
+) -> Result<(SubjectHandle, OfferedFacts), EndpointError> {
+    let id = state_table::secret_id(Namespace::Token, token);
+    let outcome = shared.store.write(|tx| {
+        let Some(sealed) = state_table::get(tx, Namespace::Token, &id)? else {
+            return Ok(Err(token_error("unknown access token")));
+        };
+        let mut entitlement = Entitlement::open(Namespace::Token, token, &sealed)?;
+        if now.as_unix() >= entitlement.expires_at {
+            state_table::remove(tx, Namespace::Token, &id)?;
+            return Ok(Err(token_error("the access token expired")));
+        }
+        let Some(item) = entitlement
+            .items
+            .iter()
+            .find(|i| i.configuration_id() == configuration)
+            .cloned()
+        else {
+            return Ok(Err(EndpointError::bad_request(
+                ErrorCode::InvalidCredentialRequest,
+                "this credential configuration was not offered to this token",
+            )));
+        };
+        if entitlement.redeemed.iter().any(|r| r == configuration) {
+            return Ok(Err(EndpointError::bad_request(
+                ErrorCode::InvalidCredentialRequest,
+                "this credential configuration was already issued to this token",
+            )));
+        }
+        entitlement.redeemed.push(configuration.to_owned());
+        let subject = entitlement.subject()?;
+        state_table::put(
+            tx,
+            Namespace::Token,
+            &id,
+            &entitlement.seal(Namespace::Token, token)?,
+        )?;
+        Ok(Ok((subject, item)))
+    })?;
+    outcome
+}
+
+/// Undoes [`claim`] after a failed issuance, so that the wallet may try again.
+pub(crate) fn release<S: Store>(
+    shared: &Endpoints<S>,
+    token: &str,
+    configuration: &str,
+) -> crate::Result<()> {
+    let id = state_table::secret_id(Namespace::Token, token);
+    shared.store.write(|tx| {
+        let Some(sealed) = state_table::get(tx, Namespace::Token, &id)? else {
+            return Ok(());
+        };
+        let mut entitlement = Entitlement::open(Namespace::Token, token, &sealed)?;
+        entitlement.redeemed.retain(|r| r != configuration);
+        state_table::put(
+            tx,
+            Namespace::Token,
+            &id,
+            &entitlement.seal(Namespace::Token, token)?,
+        )
+    })
+}
