@@ -25,6 +25,9 @@
 //!   signing; the OpenID4VP response and the compact QR form.
 //! * [`history`]: the append-only, hash-chained log.
 //! * `http` (feature `http`): the transports over HTTP.
+//!
+//! Feature `test-util` (off by default; demos and tests only) adds hooks no production build
+//! should link: loopback routes for the HTTP transports and a history tamperer.
 #![forbid(unsafe_code)]
 
 #[cfg(feature = "card")]
