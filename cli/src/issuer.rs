@@ -246,8 +246,7 @@ fn run_init(args: InitArgs) -> Result<()> {
     myna_issuer::service::keys::KeyRing::open_or_create(
         &args.common.data_dir.join(service::KEY_FILE),
         &passphrase,
-    )
-    ?;
+    )?;
     let text = config.to_toml()?;
     std::fs::write(&path, text).with_context(|| path.display().to_string())?;
     println!(
@@ -284,12 +283,7 @@ fn issuer_identity(args: &InitArgs) -> ServiceConfig {
 
 /// One line saying who issues what, for the operator who ran `init`.
 fn describe(config: &ServiceConfig) -> Result<String> {
-    let offered: Vec<&str> = config
-        .offered()
-        ?
-        .iter()
-        .map(|(id, _)| *id)
-        .collect();
+    let offered: Vec<&str> = config.offered()?.iter().map(|(id, _)| *id).collect();
     let who = match config.municipality()? {
         Some(municipality) => format!("municipality {municipality}"),
         None => format!("non-municipal operator {}", config.name),
@@ -434,8 +428,7 @@ fn run_batch(args: BatchArgs) -> Result<()> {
     let summary = service::batch::run(&service, &args.input, &args.output, &mut |done, total| {
         bar.set_length(u64::try_from(total).unwrap_or(u64::MAX));
         bar.set_position(u64::try_from(done).unwrap_or(u64::MAX));
-    })
-    ?;
+    })?;
     bar.finish();
     println!(
         "rows: {}  offered now: {}  already done: {}  failed: {}",

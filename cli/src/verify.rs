@@ -151,8 +151,7 @@ impl Setup {
         let jwk = myna_verifier::core::json::parse(
             read(&self.authority_key)?.as_bytes(),
             "authority key",
-        )
-        ?;
+        )?;
         let authority = PublicKey::from_jwk(&jwk).context("authority key")?;
         let trust = Trust::new(
             authority,
@@ -176,10 +175,10 @@ impl Setup {
                 .and_then(|jws| jws.payload_object("status list token"))
                 .and_then(|claims| StatusListToken::from_claims(&claims))
                 .map(|t| t.uri)
-                .with_context(|| format!("{file}"))?;
+                .with_context(|| file.to_string())?;
             verifier
                 .store_status_list(issuer, &uri, token)
-                .with_context(|| format!("{file}"))?;
+                .with_context(|| file.to_string())?;
         }
         Ok(verifier)
     }
@@ -215,7 +214,9 @@ fn submission(text: &str, policy: &dyn Policy) -> Result<Submission> {
     }
     match policy.requirements() {
         [only] => Ok(Submission::single(&only.id, text)),
-        _ => Err(anyhow!("this policy needs several credentials: give a vp_token JSON object")),
+        _ => Err(anyhow!(
+            "this policy needs several credentials: give a vp_token JSON object"
+        )),
     }
 }
 
@@ -259,7 +260,7 @@ fn run_serve(args: ServeArgs) -> Result<()> {
     let policies = args
         .policies
         .iter()
-        .map(|spec| policy_from_spec(spec, ledger.clone()).with_context(|| format!("{spec}")))
+        .map(|spec| policy_from_spec(spec, ledger.clone()).with_context(|| spec.to_string()))
         .collect::<Result<Vec<_>, _>>()?;
     let gate = match (&args.gate_id, &args.gate_key) {
         (Some(id), Some(key)) => Some(gate(id, key)?),

@@ -352,7 +352,9 @@ fn list(dir: &Path, now: NumericDate) -> Result<()> {
     let wallet = open(dir)?;
     let summary = wallet.summary(now)?;
     if summary.is_empty() {
-        println!("no credentials yet: `wallet anchor` at an issuer, then `wallet receive` its offer");
+        println!(
+            "no credentials yet: `wallet anchor` at an issuer, then `wallet receive` its offer"
+        );
     }
     for line in &summary {
         println!(
@@ -415,11 +417,15 @@ fn presentation_request(args: &PresentArgs) -> Result<PresentationRequest> {
     if let Some(link) = &args.request {
         return match RequestLink::parse(link)? {
             RequestLink::ByValue(request) => Ok(PresentationRequest::openid4vp(&request)?),
-            _ => Err(anyhow!("signed and by-reference request objects are not fetched yet")),
+            _ => Err(anyhow!(
+                "signed and by-reference request objects are not fetched yet"
+            )),
         };
     }
     let (Some(verifier), Some(nonce)) = (&args.verifier, &args.nonce) else {
-        return Err(anyhow!("name the verifier: --request LINK, or --verifier ID --nonce N"));
+        return Err(anyhow!(
+            "name the verifier: --request LINK, or --verifier ID --nonce N"
+        ));
     };
     let nonce = myna_vc_core::oid4vp::Nonce::parse(nonce)?;
     let challenge = InPersonChallenge::new(verifier, nonce)?;
@@ -459,8 +465,7 @@ fn present(dir: &Path, args: &PresentArgs, now: NumericDate) -> Result<()> {
     println!("OpenID4VP response (direct_post body):");
     println!("{}", presentation.to_form());
     if let Ok(qr) = presentation.compact() {
-        let code = qrcode::QrCode::with_error_correction_level(qr.as_bytes(), qrcode::EcLevel::L)
-            ?;
+        let code = qrcode::QrCode::with_error_correction_level(qr.as_bytes(), qrcode::EcLevel::L)?;
         let version = match code.version() {
             qrcode::Version::Normal(v) | qrcode::Version::Micro(v) => v,
         };
@@ -597,9 +602,7 @@ fn history(dir: &Path) -> Result<()> {
 fn export(dir: &Path, out: &Path) -> Result<()> {
     let wallet = open(dir)?;
     let passphrase = passphrase()?;
-    let sealed = wallet
-        .export(&passphrase, &passphrase, KdfParams::default())
-        ?;
+    let sealed = wallet.export(&passphrase, &passphrase, KdfParams::default())?;
     std::fs::write(out, &sealed).with_context(|| out.display().to_string())?;
     println!(
         "wrote {} ({} bytes, sealed under your passphrase)",
@@ -621,16 +624,13 @@ fn import(dir: &Path, input: &Path, now: NumericDate) -> Result<()> {
         &passphrase,
         &passphrase,
         KdfParams::default(),
-    )
-    ?;
-    wallet
-        .record_event(
-            now,
-            Event::Note {
-                text: format!("imported from {}", input.display()),
-            },
-        )
-        ?;
+    )?;
+    wallet.record_event(
+        now,
+        Event::Note {
+            text: format!("imported from {}", input.display()),
+        },
+    )?;
     println!("wallet restored into {}", dir.display());
     Ok(())
 }

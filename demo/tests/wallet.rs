@@ -25,7 +25,10 @@ fn myna_binary() -> PathBuf {
     if !binary.exists() {
         let mut build = Command::new(env!("CARGO"));
         build.args(["build", "-p", "myna", "--bin", "myna"]);
-        if profile_dir.file_name().is_some_and(|name| name == "release") {
+        if profile_dir
+            .file_name()
+            .is_some_and(|name| name == "release")
+        {
             build.arg("--release");
         }
         let status = build.status().unwrap();

@@ -82,8 +82,8 @@ impl HttpIssuer {
             .ok()
             .and_then(|body| serde_json::from_slice::<serde_json::Value>(&body).ok())
             .and_then(|v| v.get("token_endpoint")?.as_str().map(str::to_owned));
-        self.routes.url(&found.unwrap_or_else(|| format!("{}/token", server.trim_end_matches('/'))),
-        )
+        self.routes
+            .url(&found.unwrap_or_else(|| format!("{}/token", server.trim_end_matches('/'))))
     }
 }
 
@@ -142,8 +142,8 @@ fn endpoint(issuer: &IssuerId, path: &str) -> String {
 impl IssuerTransport for HttpIssuer {
     fn metadata(&self, issuer: &IssuerId) -> Result<CredentialIssuerMetadata> {
         let body = send(
-            self.client.get(self.routes.url(&endpoint(issuer, WELL_KNOWN_ISSUER_PATH),
-            )),
+            self.client
+                .get(self.routes.url(&endpoint(issuer, WELL_KNOWN_ISSUER_PATH))),
             PARTY,
         )?;
         Ok(CredentialIssuerMetadata::from_json(&body)?)
