@@ -2,10 +2,10 @@
 //! defaults only. Not a product: it uses the test JPKI CA, virtual cards and loopback routes
 //! (the `test-ca` and `test-util` features no production build enables).
 //!
-//! * `myna-demo` plays every scenario ([`story`]): cities' issuer services, residents' wallets,
-//!   verifiers, each step printed with ✓ or ✗.
+//! * `myna-demo` plays every scenario (module `story`): cities' issuer services, residents'
+//!   wallets, verifiers, each step printed with ✓ or ✗.
 //! * `myna-demo wallet …` runs the product's wallet commands (`myna wallet …`, from the `myna`
-//!   library) with the demo issuer of [`demo_wallet`] plugged in: `anchor --virtual-card`,
+//!   library) with the demo issuer of module `demo_wallet` plugged in: `anchor --virtual-card`,
 //!   `receive` of its offers and `consent` with its registry need no issuer service; the
 //!   wallet directory is the same one `myna wallet` uses.
 #![forbid(unsafe_code)]
