@@ -1,5 +1,5 @@
 //! Where the HTTP transports send a request: to the URL itself, or (feature `test-util`, for
-//! demos and tests only) to a plain-HTTP server on loopback through a [`LoopbackRoute`].
+//! demos and tests only) to a plain-HTTP server on loopback through a `LoopbackRoute`.
 //!
 //! Without `test-util` a request always goes to its own URL: a production build has no way to
 //! redirect one.
