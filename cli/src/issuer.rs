@@ -14,6 +14,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use anyhow::{anyhow, Context, Result};
 use clap::{Parser, Subcommand};
 use myna_issuer::service::config::{
     AdminRole, AdminTokenEntry, EscrowConfig, ServiceConfig, TrusteeEntry,
@@ -160,7 +161,7 @@ struct BatchArgs {
 }
 
 /// Runs `myna issuer`.
-pub fn run(args: Args) -> Result<(), String> {
+pub fn run(args: Args) -> Result<()> {
     match args.command {
         Command::Init(init) => run_init(*init),
         Command::Serve(serve) => run_serve(*serve),
@@ -168,10 +169,10 @@ pub fn run(args: Args) -> Result<(), String> {
     }
 }
 
-fn passphrase(common: &Common) -> Result<Zeroizing<String>, String> {
+fn passphrase(common: &Common) -> Result<Zeroizing<String>> {
     if let Some(path) = &common.passphrase_file {
         let text = Zeroizing::new(
-            std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?,
+            std::fs::read_to_string(path).with_context(|| path.display().to_string())?,
         );
         let first = text.lines().next().unwrap_or_default();
         return Ok(Zeroizing::new(first.to_owned()));
@@ -180,9 +181,7 @@ fn passphrase(common: &Common) -> Result<Zeroizing<String>, String> {
         .passphrase
         .clone()
         .map(Zeroizing::new)
-        .ok_or_else(|| {
-            "give the key passphrase with --passphrase-file or MYNA_ISSUER_PASSPHRASE".to_owned()
-        })
+        .context("give the key passphrase with --passphrase-file or MYNA_ISSUER_PASSPHRASE")
 }
 
 fn config_path(common: &Common) -> PathBuf {
@@ -192,17 +191,17 @@ fn config_path(common: &Common) -> PathBuf {
         .unwrap_or_else(|| common.data_dir.join(CONFIG_FILE))
 }
 
-fn load_config(common: &Common) -> Result<ServiceConfig, String> {
+fn load_config(common: &Common) -> Result<ServiceConfig> {
     let path = config_path(common);
     let text = std::fs::read_to_string(&path)
-        .map_err(|e| format!("{}: {e} (run `myna issuer init` first)", path.display()))?;
-    ServiceConfig::from_toml(&text).map_err(|e| format!("{}: {e}", path.display()))
+        .with_context(|| format!("{} (run `myna issuer init` first)", path.display()))?;
+    ServiceConfig::from_toml(&text).with_context(|| path.display().to_string())
 }
 
-fn run_init(args: InitArgs) -> Result<(), String> {
+fn run_init(args: InitArgs) -> Result<()> {
     let path = config_path(&args.common);
     if path.exists() {
-        return Err(format!("{} exists; refusing to overwrite", path.display()));
+        return Err(anyhow!("{} exists; refusing to overwrite", path.display()));
     }
     let mut config = issuer_identity(&args);
     config.listen = args.listen.clone();
@@ -210,8 +209,8 @@ fn run_init(args: InitArgs) -> Result<(), String> {
     config.jpki.environment = Some(args.jpki_environment.clone());
     config.jpki.linking_file = args.jpki_linking_file.clone();
     let mut printed = Vec::new();
-    let mut add = |name: &str, role: AdminRole| -> Result<(), String> {
-        let (token, entry) = AdminTokenEntry::generate(name, role).map_err(|e| e.to_string())?;
+    let mut add = |name: &str, role: AdminRole| -> Result<()> {
+        let (token, entry) = AdminTokenEntry::generate(name, role)?;
         printed.push(format!("{:<20} {:<20} {token}", role.as_str(), name));
         config.admin_tokens.push(entry);
         Ok(())
@@ -226,7 +225,7 @@ fn run_init(args: InitArgs) -> Result<(), String> {
     for spec in &args.trustees {
         let (id, key) = spec
             .split_once('=')
-            .ok_or_else(|| format!("--trustee {spec}: expected ID=PUBLIC_KEY"))?;
+            .with_context(|| format!("--trustee {spec}: expected ID=PUBLIC_KEY"))?;
         add(id, AdminRole::Trustee)?;
         trustees.push(TrusteeEntry {
             id: id.to_owned(),
@@ -240,17 +239,16 @@ fn run_init(args: InitArgs) -> Result<(), String> {
         });
     }
     config.pseudonym_contexts = args.pseudonym_contexts.clone();
-    config.check().map_err(|e| e.to_string())?;
+    config.check()?;
     let identity = describe(&config)?;
     let passphrase = passphrase(&args.common)?;
-    std::fs::create_dir_all(&args.common.data_dir).map_err(|e| e.to_string())?;
+    std::fs::create_dir_all(&args.common.data_dir)?;
     myna_issuer::service::keys::KeyRing::open_or_create(
         &args.common.data_dir.join(service::KEY_FILE),
         &passphrase,
-    )
-    .map_err(|e| e.to_string())?;
-    let text = config.to_toml().map_err(|e| e.to_string())?;
-    std::fs::write(&path, text).map_err(|e| format!("{}: {e}", path.display()))?;
+    )?;
+    let text = config.to_toml()?;
+    std::fs::write(&path, text).with_context(|| path.display().to_string())?;
     println!(
         "wrote {} and sealed keys in {}",
         path.display(),
@@ -284,21 +282,16 @@ fn issuer_identity(args: &InitArgs) -> ServiceConfig {
 }
 
 /// One line saying who issues what, for the operator who ran `init`.
-fn describe(config: &ServiceConfig) -> Result<String, String> {
-    let offered: Vec<&str> = config
-        .offered()
-        .map_err(|e| e.to_string())?
-        .iter()
-        .map(|(id, _)| *id)
-        .collect();
-    let who = match config.municipality().map_err(|e| e.to_string())? {
+fn describe(config: &ServiceConfig) -> Result<String> {
+    let offered: Vec<&str> = config.offered()?.iter().map(|(id, _)| *id).collect();
+    let who = match config.municipality()? {
         Some(municipality) => format!("municipality {municipality}"),
         None => format!("non-municipal operator {}", config.name),
     };
     Ok(format!("issuer: {who}, offering {}", offered.join(", ")))
 }
 
-fn jpki_setup(config: &ServiceConfig, base: &Path) -> Result<Option<JpkiSetup>, String> {
+fn jpki_setup(config: &ServiceConfig, base: &Path) -> Result<Option<JpkiSetup>> {
     if config.jpki.roots.is_empty() {
         return Ok(None);
     }
@@ -312,7 +305,7 @@ fn jpki_setup(config: &ServiceConfig, base: &Path) -> Result<Option<JpkiSetup>, 
             } else {
                 base.join(p)
             };
-            std::fs::read(&path).map_err(|e| format!("{}: {e}", path.display()))
+            std::fs::read(&path).with_context(|| path.display().to_string())
         })
         .collect::<Result<Vec<_>, _>>()?;
     let provider = default_provider();
@@ -320,7 +313,7 @@ fn jpki_setup(config: &ServiceConfig, base: &Path) -> Result<Option<JpkiSetup>, 
         Some("test") => RootSet::test(&ders, provider),
         _ => RootSet::production(&ders, provider),
     }
-    .map_err(|e| format!("JPKI roots: {e}"))?;
+    .context("JPKI roots")?;
     // J-LIS linking information comes from an exported file; without one, facts from a
     // signature certificate are accepted only for certificates the store already links.
     let linking = match &config.jpki.linking_file {
@@ -331,8 +324,8 @@ fn jpki_setup(config: &ServiceConfig, base: &Path) -> Result<Option<JpkiSetup>, 
                 base.join(path)
             };
             let text =
-                std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
-            service::linking_file::parse(&text).map_err(|e| e.to_string())?
+                std::fs::read_to_string(&path).with_context(|| path.display().to_string())?;
+            service::linking_file::parse(&text)?
         }
         None => InMemoryLinking::default(),
     };
@@ -342,9 +335,9 @@ fn jpki_setup(config: &ServiceConfig, base: &Path) -> Result<Option<JpkiSetup>, 
     }))
 }
 
-fn open_service(common: &Common, config: ServiceConfig) -> Result<Service, String> {
+fn open_service(common: &Common, config: ServiceConfig) -> Result<Service> {
     let jpki = jpki_setup(&config, &common.data_dir)?;
-    config.check().map_err(|e| e.to_string())?;
+    config.check()?;
     Service::open(ServiceOptions {
         config,
         data_dir: common.data_dir.clone(),
@@ -352,21 +345,21 @@ fn open_service(common: &Common, config: ServiceConfig) -> Result<Service, Strin
         clock: Arc::new(SystemClock),
         jpki,
     })
-    .map_err(|e| e.to_string())
+    .context("opening the issuer service")
 }
 
-fn init_logs(json: bool, filter: &str) -> Result<(), String> {
-    let filter = tracing_subscriber::EnvFilter::try_new(filter).map_err(|e| e.to_string())?;
+fn init_logs(json: bool, filter: &str) -> Result<()> {
+    let filter = tracing_subscriber::EnvFilter::try_new(filter)?;
     let builder = tracing_subscriber::fmt().with_env_filter(filter);
     let result = if json {
         builder.json().try_init()
     } else {
         builder.try_init()
     };
-    result.map_err(|e| e.to_string())
+    result.map_err(|e| anyhow!(e))
 }
 
-fn run_serve(args: ServeArgs) -> Result<(), String> {
+fn run_serve(args: ServeArgs) -> Result<()> {
     init_logs(args.log_json, &args.log)?;
     let mut config = load_config(&args.common)?;
     if let Some(listen) = args.listen {
@@ -384,17 +377,17 @@ fn run_serve(args: ServeArgs) -> Result<(), String> {
     if let Some(size) = args.batch_size {
         config.rules.batch_size = size;
     }
-    let addr = config.listen_addr().map_err(|e| e.to_string())?;
+    let addr = config.listen_addr()?;
     let service = open_service(&args.common, config)?;
-    let runtime = tokio::runtime::Runtime::new().map_err(|e| e.to_string())?;
+    let runtime = tokio::runtime::Runtime::new()?;
     runtime.block_on(async move {
         let listener = tokio::net::TcpListener::bind(addr)
             .await
-            .map_err(|e| format!("bind {addr}: {e}"))?;
+            .with_context(|| format!("bind {addr}"))?;
         service
             .serve(listener, shutdown_signal())
             .await
-            .map_err(|e| e.to_string())
+            .context("the issuer service failed")
     })
 }
 
@@ -423,7 +416,7 @@ async fn shutdown_signal() {
     tracing::info!("shutdown signal: finishing requests in flight");
 }
 
-fn run_batch(args: BatchArgs) -> Result<(), String> {
+fn run_batch(args: BatchArgs) -> Result<()> {
     let config = load_config(&args.common)?;
     let service = open_service(&args.common, config)?;
     let bar = indicatif::ProgressBar::new(0);
@@ -435,8 +428,7 @@ fn run_batch(args: BatchArgs) -> Result<(), String> {
     let summary = service::batch::run(&service, &args.input, &args.output, &mut |done, total| {
         bar.set_length(u64::try_from(total).unwrap_or(u64::MAX));
         bar.set_position(u64::try_from(done).unwrap_or(u64::MAX));
-    })
-    .map_err(|e| e.to_string())?;
+    })?;
     bar.finish();
     println!(
         "rows: {}  offered now: {}  already done: {}  failed: {}",
@@ -451,6 +443,6 @@ fn run_batch(args: BatchArgs) -> Result<(), String> {
     if summary.failed.is_empty() {
         Ok(())
     } else {
-        Err(format!("{} rows failed", summary.failed.len()))
+        Err(anyhow!("{} rows failed", summary.failed.len()))
     }
 }

@@ -8,6 +8,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use anyhow::{anyhow, Context, Result};
 use clap::{Parser, Subcommand};
 
 use myna_verifier::core::compact::{GateId, GateKey};
@@ -115,7 +116,7 @@ struct ServeArgs {
 }
 
 /// Runs `myna verify`.
-pub fn run(args: Args) -> Result<(), String> {
+pub fn run(args: Args) -> Result<()> {
     match args.command {
         Command::Policies => {
             for (spec, what) in SPECS {
@@ -128,22 +129,22 @@ pub fn run(args: Args) -> Result<(), String> {
     }
 }
 
-fn read(path: &Path) -> Result<String, String> {
+fn read(path: &Path) -> Result<String> {
     let bytes = if path == Path::new("-") {
         let mut buf = Vec::new();
-        std::io::Read::read_to_end(&mut std::io::stdin(), &mut buf).map_err(|e| e.to_string())?;
+        std::io::Read::read_to_end(&mut std::io::stdin(), &mut buf)?;
         buf
     } else {
-        std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?
+        std::fs::read(path).with_context(|| path.display().to_string())?
     };
     if bytes.len() > myna_verifier::core::json::MAX_INPUT_BYTES {
-        return Err(format!("{}: larger than 1 MiB", path.display()));
+        return Err(anyhow!("{}: larger than 1 MiB", path.display()));
     }
-    String::from_utf8(bytes).map_err(|_| format!("{}: not UTF-8", path.display()))
+    String::from_utf8(bytes).map_err(|_| anyhow!("{}: not UTF-8", path.display()))
 }
 
 impl Setup {
-    fn verifier(&self) -> Result<Verifier, String> {
+    fn verifier(&self) -> Result<Verifier> {
         let clock: Arc<dyn Clock> = match self.now {
             Some(t) => Arc::new(FixedClock(NumericDate::from_unix(t))),
             None => Arc::new(SystemClock),
@@ -151,23 +152,22 @@ impl Setup {
         let jwk = myna_verifier::core::json::parse(
             read(&self.authority_key)?.as_bytes(),
             "authority key",
-        )
-        .map_err(|e| e.to_string())?;
-        let authority = PublicKey::from_jwk(&jwk).map_err(|e| format!("authority key: {e}"))?;
+        )?;
+        let authority = PublicKey::from_jwk(&jwk).context("authority key")?;
         let trust = Trust::new(
             authority,
             read(&self.trust_list)?.trim(),
             default_provider(),
             clock.now(),
         )
-        .map_err(|e| format!("trust list: {e}"))?;
+        .context("trust list")?;
         let mut config = VerifierConfig::new(&self.audience);
         config.max_status_staleness_secs = self.max_status_staleness;
         let verifier = Verifier::new(config, trust, clock);
         for entry in &self.status_list {
             let (issuer, file) = entry
                 .split_once('=')
-                .ok_or_else(|| format!("--status-list {entry}: expected <issuer>=<file>"))?;
+                .with_context(|| format!("--status-list {entry}: expected <issuer>=<file>"))?;
             let token = read(Path::new(file))?;
             let token = token.trim();
             // The URI comes from the token's own `sub`; verification then checks the issuer's
@@ -176,29 +176,29 @@ impl Setup {
                 .and_then(|jws| jws.payload_object("status list token"))
                 .and_then(|claims| StatusListToken::from_claims(&claims))
                 .map(|t| t.uri)
-                .map_err(|e| format!("{file}: {e}"))?;
+                .with_context(|| file.to_string())?;
             verifier
                 .store_status_list(issuer, &uri, token)
-                .map_err(|e| format!("{file}: {e}"))?;
+                .with_context(|| file.to_string())?;
         }
         Ok(verifier)
     }
 
-    fn ledger(&self) -> Result<Arc<dyn RedemptionLedger>, String> {
+    fn ledger(&self) -> Result<Arc<dyn RedemptionLedger>> {
         match &self.ledger {
-            Some(path) => Ok(Arc::new(RedbLedger::open(path).map_err(|e| e.to_string())?)),
+            Some(path) => Ok(Arc::new(RedbLedger::open(path)?)),
             None => Ok(Arc::new(MemoryLedger::new())),
         }
     }
 }
 
-fn gate(id: &str, key_file: &Path) -> Result<Gate, String> {
-    let id = GateId::parse(id).map_err(|e| format!("--gate-id: {e}"))?;
+fn gate(id: &str, key_file: &Path) -> Result<Gate> {
+    let id = GateId::parse(id).context("--gate-id")?;
     let bytes = myna_verifier::core::b64::decode(read(key_file)?.trim(), "gate key")
-        .map_err(|e| format!("--gate-key: {e}"))?;
+        .context("--gate-key")?;
     let key: [u8; 32] = bytes
         .try_into()
-        .map_err(|_| "--gate-key: must be 32 bytes (base64url)".to_owned())?;
+        .map_err(|_| anyhow!("--gate-key: must be 32 bytes (base64url)"))?;
     Ok(Gate::new(id, GateKey::from_bytes(key)))
 }
 
@@ -222,9 +222,9 @@ fn submission(text: &str, policy: &dyn Policy) -> Result<Submission, Rejection> 
     }
 }
 
-fn run_check(args: CheckArgs) -> Result<(), String> {
+fn run_check(args: CheckArgs) -> Result<()> {
     let verifier = args.setup.verifier()?;
-    let policy = policy_from_spec(&args.policy, args.setup.ledger()?).map_err(|e| e.to_string())?;
+    let policy = policy_from_spec(&args.policy, args.setup.ledger()?)?;
     let text = read(&args.presentation)?;
     let mut challenge = if args.gate_window {
         Challenge::shared(&args.nonce)
@@ -238,11 +238,11 @@ fn run_check(args: CheckArgs) -> Result<(), String> {
         Ok(submission) => verifier.verify(policy.as_ref(), &submission, &challenge),
         Err(rejection) => verifier.reject(policy.as_ref(), rejection),
     };
-    let json = serde_json::to_string_pretty(&decision.to_json()).map_err(|e| e.to_string())?;
+    let json = serde_json::to_string_pretty(&decision.to_json())?;
     println!("{json}");
     match decision.rejection() {
         None => Ok(()),
-        Some(r) => Err(format!(
+        Some(r) => Err(anyhow!(
             "rejected: {} / {}",
             r.reason.text_en(),
             r.reason.text_ja()
@@ -250,13 +250,13 @@ fn run_check(args: CheckArgs) -> Result<(), String> {
     }
 }
 
-fn run_serve(args: ServeArgs) -> Result<(), String> {
+fn run_serve(args: ServeArgs) -> Result<()> {
     let verifier = Arc::new(args.setup.verifier()?);
     let ledger = args.setup.ledger()?;
     let policies = args
         .policies
         .iter()
-        .map(|spec| policy_from_spec(spec, ledger.clone()).map_err(|e| format!("{spec}: {e}")))
+        .map(|spec| policy_from_spec(spec, ledger.clone()).with_context(|| spec.to_string()))
         .collect::<Result<Vec<_>, _>>()?;
     let gate = match (&args.gate_id, &args.gate_key) {
         (Some(id), Some(key)) => Some(gate(id, key)?),
@@ -268,15 +268,15 @@ fn run_serve(args: ServeArgs) -> Result<(), String> {
         gate,
     };
     let state = myna_verifier::service::ServiceState::new(verifier, policies, options)
-        .map_err(|e| format!("--audience: {e}"))?;
-    let runtime = tokio::runtime::Runtime::new().map_err(|e| e.to_string())?;
+        .context("--audience")?;
+    let runtime = tokio::runtime::Runtime::new()?;
     runtime.block_on(async move {
         let listener = tokio::net::TcpListener::bind(&args.listen)
             .await
-            .map_err(|e| format!("{}: {e}", args.listen))?;
+            .with_context(|| format!("bind {}", args.listen))?;
         eprintln!("myna verify serve: listening on http://{}", args.listen);
         myna_verifier::service::serve(listener, state)
             .await
-            .map_err(|e| e.to_string())
+            .context("the verifier service failed")
     })
 }

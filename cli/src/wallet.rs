@@ -1,10 +1,17 @@
 //! `myna wallet …`: a resident's wallet on the command line, over the `myna-wallet` library.
+//!
+//! The commands are generic over how issuers and consent registries are reached
+//! ([`Issuers`]): the product reaches them over HTTP ([`Http`]); the demo (`myna-demo wallet …`)
+//! plugs in its in-process demo issuer and runs the very same commands.
 
-mod demo_issuer;
+mod card_reader;
+mod http;
+mod issuers;
 
 use std::io::{BufRead, Write};
 use std::path::{Path, PathBuf};
 
+use anyhow::{anyhow, bail, Context, Result};
 use clap::Subcommand;
 use myna_vc_core::claim_path::ClaimPath;
 use myna_vc_core::compact::InPersonChallenge;
@@ -16,16 +23,17 @@ use myna_vc_core::oid4vci::{CredentialOffer, IssuerId, OfferLink};
 use myna_vc_core::oid4vp::RequestLink;
 use myna_vc_core::sdjwt_vc::Vct;
 use myna_vc_core::time::{Clock, NumericDate, SystemClock};
-use myna_wallet::consent::{ConsentRegistry, ConsentRequest};
+use myna_wallet::consent::ConsentRequest;
 use myna_wallet::history::Event;
 use myna_wallet::present::PresentationRequest;
 use myna_wallet::receipt::{IssuerKeys, PinnedIssuer, ReceiptCheck, StatusSource};
 use myna_wallet::sealed::KdfParams;
 use myna_wallet::store::RedbStore;
 use myna_wallet::Wallet;
-
-use demo_issuer::{DemoIssuer, DEMO_ISS};
 use zeroize::Zeroizing;
+
+pub use http::{Http, HttpAnchor, HttpReceive, HttpRegistryArgs};
+pub use issuers::{Anchored, Issuers, Session};
 
 /// A resident's wallet: keys, credentials, consents and presentations.
 ///
@@ -34,11 +42,11 @@ use zeroize::Zeroizing;
 /// derived from that secret, one per verifier and one per credential, so a backup restores
 /// them all. The passphrase is read from MYNA_WALLET_PASSPHRASE, or asked on standard input.
 ///
-/// A first run: `init`, `anchor --virtual-card`, `receive --offer …`, `list`,
+/// A first run: `init`, `anchor` (at an issuer, with your card), `receive --offer …`, `list`,
 /// `present --age-over 20 --verifier https://shop.example --nonce …`, `consent give …`,
 /// `consent withdraw ID`, `history`.
 #[derive(Debug, clap::Args)]
-pub struct Args {
+pub struct Args<I: Issuers> {
     /// The wallet's directory (created by `init`).
     #[arg(
         long,
@@ -48,30 +56,19 @@ pub struct Args {
     )]
     data_dir: PathBuf,
     #[command(subcommand)]
-    command: Command,
+    command: Command<I>,
 }
 
 #[derive(Debug, Subcommand)]
-enum Command {
+enum Command<I: Issuers> {
     /// Create a new wallet: a fresh master secret, sealed under your passphrase.
     Init,
     /// Bind the wallet to a My Number card at an issuer (once per issuer).
     ///
     /// The card's authentication key signs the issuer's challenge together with a holder key
     /// of the wallet; the issuer answers with an anchor credential (no personal data) and an
-    /// offer of further credentials, printed for `receive`. Without `--issuer`, the demo issuer
-    /// in the data directory answers (the issuer service is `myna issuer serve`).
-    Anchor {
-        /// Use a virtual card from a test JPKI CA (a real reader is not wired yet).
-        #[arg(long, required = true)]
-        virtual_card: bool,
-        /// The issuer's URL (OpenID4VCI credential issuer identifier).
-        #[arg(long)]
-        issuer: Option<String>,
-        /// The issuer's public key (a JWK file), pinned for checking what it sends.
-        #[arg(long, requires = "issuer")]
-        issuer_key: Option<PathBuf>,
-    },
+    /// offer of further credentials, printed for `receive`.
+    Anchor(I::Anchor),
     /// Redeem a credential offer: a batch of single-use credentials per offered type.
     ///
     /// Each credential is bound to its own holder key and checked on receipt: the issuer's
@@ -83,9 +80,8 @@ enum Command {
         /// The transaction code the issuer sent separately, if the offer asks for one.
         #[arg(long)]
         tx_code: Option<String>,
-        /// The issuer's public key (a JWK file); not needed for the demo issuer.
-        #[arg(long)]
-        issuer_key: Option<PathBuf>,
+        #[command(flatten)]
+        issuer: I::Receive,
     },
     /// List the credentials held: per type, how many fresh instances are left and which
     /// verifiers have seen one; says when a batch needs a refill.
@@ -114,7 +110,7 @@ enum Command {
     },
     /// Give, withdraw, pause, resume and list consents (dynamic opt-in).
     #[command(subcommand)]
-    Consent(ConsentCommand),
+    Consent(ConsentCommand<I>),
     /// Print the history of presentations and consent events, and check its hash chain.
     History,
     /// Write the whole wallet, sealed under your passphrase, to one file (a backup).
@@ -160,11 +156,10 @@ struct PresentArgs {
 }
 
 #[derive(Debug, Subcommand)]
-enum ConsentCommand {
+enum ConsentCommand<I: Issuers> {
     /// Sign a consent for a recipient and register it.
     ///
-    /// The record is signed with the wallet's key for that recipient only. Without
-    /// `--registry` the demo registry in the data directory is used.
+    /// The record is signed with the wallet's key for that recipient only.
     Give {
         /// The recipient's DID (did:key or did:jwk).
         #[arg(long)]
@@ -185,117 +180,102 @@ enum ConsentCommand {
         #[arg(long)]
         one_time: bool,
         #[command(flatten)]
-        registry: RegistryArgs,
+        registry: I::Registry,
     },
     /// Withdraw a consent for good.
     Withdraw {
         /// The consent id (see `consent list`).
         id: String,
         #[command(flatten)]
-        registry: RegistryArgs,
+        registry: I::Registry,
     },
     /// Pause a consent (conditional sharing) until resumed.
     Pause {
         /// The consent id.
         id: String,
         #[command(flatten)]
-        registry: RegistryArgs,
+        registry: I::Registry,
     },
     /// Resume a paused consent.
     Resume {
         /// The consent id.
         id: String,
         #[command(flatten)]
-        registry: RegistryArgs,
+        registry: I::Registry,
     },
     /// Which recipient holds which data, since when, and in what state.
     List,
 }
 
-#[derive(Debug, clap::Args)]
-struct RegistryArgs {
-    /// The consent registry's URL (default: the demo registry).
-    #[arg(long)]
-    registry: Option<String>,
-    /// The registry's public key (a JWK file), pinned.
-    #[arg(long, requires = "registry")]
-    registry_key: Option<PathBuf>,
-}
-
-/// Runs `myna wallet`.
-pub fn run(args: Args) -> Result<(), String> {
-    let now = SystemClock.now();
-    let dir = &args.data_dir;
+/// Runs `myna wallet` (or another binary's wallet command) with `issuers` reaching the
+/// issuers and registries.
+pub fn run<I: Issuers>(args: Args<I>, issuers: &I) -> Result<()> {
+    let session = Session::new(args.data_dir, SystemClock.now());
+    let dir = session.dir();
+    let now = session.now();
     match args.command {
         Command::Init => init(dir, now),
-        Command::Anchor {
-            issuer, issuer_key, ..
-        } => anchor(dir, issuer, issuer_key, now),
+        Command::Anchor(anchor_args) => anchor(&session, issuers, &anchor_args),
         Command::Receive {
             offer,
             tx_code,
-            issuer_key,
-        } => receive(dir, &offer, tx_code.as_deref(), issuer_key, now),
+            issuer,
+        } => receive(&session, issuers, &offer, tx_code.as_deref(), &issuer),
         Command::List => list(dir, now),
         Command::Refresh { issuer, issuer_key } => refresh(dir, &issuer, &issuer_key, now),
         Command::Present(present_args) => present(dir, &present_args, now),
-        Command::Consent(command) => consent(dir, command, now),
+        Command::Consent(command) => consent(&session, issuers, command),
         Command::History => history(dir),
         Command::Export { out } => export(dir, &out),
         Command::Import { input } => import(dir, &input, now),
     }
 }
 
-fn text(e: impl std::fmt::Display) -> String {
-    e.to_string()
-}
-
 /// The passphrase, wiped from memory when dropped.
-fn passphrase() -> Result<Zeroizing<String>, String> {
+fn passphrase() -> Result<Zeroizing<String>> {
     if let Ok(value) = std::env::var("MYNA_WALLET_PASSPHRASE") {
         return Ok(Zeroizing::new(value));
     }
     eprint!("wallet passphrase: ");
-    std::io::stderr().flush().map_err(text)?;
+    std::io::stderr().flush()?;
     let mut line = Zeroizing::new(String::new());
-    std::io::stdin().lock().read_line(&mut line).map_err(text)?;
+    std::io::stdin().lock().read_line(&mut line)?;
     Ok(Zeroizing::new(
         line.trim_end_matches(['\r', '\n']).to_owned(),
     ))
 }
 
-fn store(dir: &Path) -> Result<RedbStore, String> {
-    std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
-    RedbStore::open(dir.join("wallet.redb")).map_err(text)
+fn store(dir: &Path) -> Result<RedbStore> {
+    std::fs::create_dir_all(dir).with_context(|| dir.display().to_string())?;
+    let path = dir.join("wallet.redb");
+    RedbStore::open(&path).with_context(|| path.display().to_string())
 }
 
-fn open(dir: &Path) -> Result<Wallet<RedbStore>, String> {
+/// Opens the wallet in `dir`, asking for its passphrase.
+fn open(dir: &Path) -> Result<Wallet<RedbStore>> {
     if !dir.join("wallet.redb").exists() {
-        return Err(format!(
-            "no wallet in {}: run `myna wallet init` first",
-            dir.display()
-        ));
+        bail!("no wallet in {}: run `wallet init` first", dir.display());
     }
-    Wallet::open(store(dir)?, &passphrase()?).map_err(text)
+    Ok(Wallet::open(store(dir)?, &passphrase()?)?)
 }
 
-fn init(dir: &Path, now: NumericDate) -> Result<(), String> {
-    let wallet =
-        Wallet::create(store(dir)?, &passphrase()?, KdfParams::default(), now).map_err(text)?;
+fn init(dir: &Path, now: NumericDate) -> Result<()> {
+    let wallet = Wallet::create(store(dir)?, &passphrase()?, KdfParams::default(), now)?;
     drop(wallet);
     println!("wallet created in {}", dir.display());
-    println!("back it up with `myna wallet export --out FILE` (sealed under your passphrase)");
+    println!("back it up with `wallet export --out FILE` (sealed under your passphrase)");
     Ok(())
 }
 
-fn read_key(path: &Path) -> Result<PublicKey, String> {
-    let bytes = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
-    let value = myna_vc_core::json::parse(&bytes, "issuer key").map_err(text)?;
-    Ok(Jwk::from_json(&value).map_err(text)?.key)
+/// The public key in the JWK file at `path` (an issuer's or a registry's key, to pin).
+pub fn read_key(path: &Path) -> Result<PublicKey> {
+    let bytes = std::fs::read(path).with_context(|| path.display().to_string())?;
+    let value = myna_vc_core::json::parse(&bytes, "issuer key")?;
+    Ok(Jwk::from_json(&value)?.key)
 }
 
 /// Receipt checks against `issuers` and `status`, with the known credential types.
-fn check<'a>(issuers: &'a dyn IssuerKeys, status: &'a dyn StatusSource) -> ReceiptCheck<'a> {
+pub fn check<'a>(issuers: &'a dyn IssuerKeys, status: &'a dyn StatusSource) -> ReceiptCheck<'a> {
     ReceiptCheck {
         issuers,
         status,
@@ -303,65 +283,36 @@ fn check<'a>(issuers: &'a dyn IssuerKeys, status: &'a dyn StatusSource) -> Recei
     }
 }
 
-fn anchor(
-    dir: &Path,
-    issuer: Option<String>,
-    issuer_key: Option<PathBuf>,
-    now: NumericDate,
-) -> Result<(), String> {
-    let wallet = open(dir)?;
-    if issuer.is_some() || issuer_key.is_some() {
-        return Err(
-            "anchoring at a remote issuer needs a card reader (PC/SC) or an issuer \
-                    configured with the test CA; use the demo issuer (no --issuer) for the \
-                    virtual card"
-                .into(),
-        );
-    }
-    eprintln!("making a test JPKI CA and a virtual card (a few seconds)…");
-    let demo = DemoIssuer::open(dir, now)?.with_virtual_card()?;
-    let card = demo.card().ok_or("no virtual card")?;
-    let pinned = PinnedIssuer::new(DEMO_ISS, demo.key().clone());
-    let status = demo.status()?;
-    let (stored, offer) = wallet
-        .anchor(&demo, &demo.id()?, card, &check(&pinned, &status), now)
-        .map_err(text)?;
-    println!("anchored at {} (credential {})", stored.issuer, stored.id);
-    if let Some(offer) = offer {
-        let link = OfferLink::ByValue(Box::new(offer)).to_url().map_err(text)?;
-        println!("credential offer (redeem with `myna wallet receive --offer '<link>'`):");
+fn anchor<I: Issuers>(session: &Session, issuers: &I, args: &I::Anchor) -> Result<()> {
+    let anchored = issuers.anchor(session, args).context("anchoring failed")?;
+    println!(
+        "anchored at {} (credential {})",
+        anchored.credential.issuer, anchored.credential.id
+    );
+    if let Some(offer) = anchored.offer {
+        let link = OfferLink::ByValue(Box::new(offer)).to_url()?;
+        println!("credential offer (redeem with `wallet receive --offer '<link>'`):");
         println!("{link}");
     }
     Ok(())
 }
 
-fn receive(
-    dir: &Path,
+fn receive<I: Issuers>(
+    session: &Session,
+    issuers: &I,
     link: &str,
     tx_code: Option<&str>,
-    issuer_key: Option<PathBuf>,
-    now: NumericDate,
-) -> Result<(), String> {
-    let offer: CredentialOffer = match OfferLink::parse(link).map_err(text)? {
+    args: &I::Receive,
+) -> Result<()> {
+    let offer: CredentialOffer = match OfferLink::parse(link).context("the offer link")? {
         OfferLink::ByValue(offer) => *offer,
         OfferLink::ByReference(uri) => {
-            return Err(format!(
-                "offers by reference ({uri}) are not fetched yet; pass the offer by value"
-            ))
+            bail!("offers by reference ({uri}) are not fetched yet; pass the offer by value")
         }
     };
-    let wallet = open(dir)?;
-    let batches = if offer.credential_issuer.as_str() == DEMO_ISS {
-        // The demo issuer's list is read after issuance, when the new entries exist.
-        let demo = DemoIssuer::open(dir, now)?;
-        let pinned = PinnedIssuer::new(DEMO_ISS, demo.key().clone());
-        let status = LateStatus(&demo);
-        wallet
-            .receive(&demo, &offer, tx_code, &check(&pinned, &status), now)
-            .map_err(text)?
-    } else {
-        receive_http(&wallet, &offer, tx_code, issuer_key, now)?
-    };
+    let batches = issuers
+        .receive(session, &offer, tx_code, args)
+        .with_context(|| format!("receiving from {}", offer.credential_issuer.as_str()))?;
     for batch in batches {
         let vct = batch
             .credentials
@@ -377,31 +328,15 @@ fn receive(
     Ok(())
 }
 
-fn receive_http(
-    wallet: &Wallet<RedbStore>,
-    offer: &CredentialOffer,
-    tx_code: Option<&str>,
-    issuer_key: Option<PathBuf>,
-    now: NumericDate,
-) -> Result<Vec<myna_wallet::receive::ReceivedBatch>, String> {
-    let key = issuer_key.ok_or("--issuer-key is needed to check a remote issuer's credentials")?;
-    let pinned = PinnedIssuer::new(offer.credential_issuer.as_str(), read_key(&key)?);
-    let transport = myna_wallet::http::HttpIssuer::new().map_err(text)?;
-    let status = myna_wallet::http::HttpStatus::new().map_err(text)?;
-    wallet
-        .receive(&transport, offer, tx_code, &check(&pinned, &status), now)
-        .map_err(text)
-}
-
-fn refresh(dir: &Path, issuer: &str, key: &Path, now: NumericDate) -> Result<(), String> {
+fn refresh(dir: &Path, issuer: &str, key: &Path, now: NumericDate) -> Result<()> {
     let wallet = open(dir)?;
-    let issuer = IssuerId::new(issuer).map_err(text)?;
+    let issuer = IssuerId::new(issuer)?;
     let pinned = PinnedIssuer::new(issuer.as_str(), read_key(key)?);
-    let transport = myna_wallet::http::HttpIssuer::new().map_err(text)?;
-    let status = myna_wallet::http::HttpStatus::new().map_err(text)?;
+    let transport = myna_wallet::http::HttpIssuer::new()?;
+    let status = myna_wallet::http::HttpStatus::new()?;
     let refreshed = wallet
         .refresh_stale(&transport, &issuer, &check(&pinned, &status), now)
-        .map_err(text)?;
+        .with_context(|| format!("refreshing at {}", issuer.as_str()))?;
     match refreshed {
         None => println!("nothing stale from {}", issuer.as_str()),
         Some(batch) => println!(
@@ -413,29 +348,13 @@ fn refresh(dir: &Path, issuer: &str, key: &Path, now: NumericDate) -> Result<(),
     Ok(())
 }
 
-/// The demo issuer's status list, signed when asked.
-struct LateStatus<'a>(&'a DemoIssuer);
-
-impl StatusSource for LateStatus<'_> {
-    fn status_list(
-        &self,
-        uri: &myna_vc_core::status_list::StatusListUri,
-        key: &PublicKey,
-        now: NumericDate,
-    ) -> myna_wallet::Result<myna_vc_core::status_list::VerifiedStatusList> {
-        let tokens = self.0.status().map_err(|e| myna_wallet::Error::Remote {
-            party: "demo issuer",
-            detail: e,
-        })?;
-        tokens.status_list(uri, key, now)
-    }
-}
-
-fn list(dir: &Path, now: NumericDate) -> Result<(), String> {
+fn list(dir: &Path, now: NumericDate) -> Result<()> {
     let wallet = open(dir)?;
-    let summary = wallet.summary(now).map_err(text)?;
+    let summary = wallet.summary(now)?;
     if summary.is_empty() {
-        println!("no credentials yet: `myna wallet anchor --virtual-card`, then `receive`");
+        println!(
+            "no credentials yet: `wallet anchor` at an issuer, then `wallet receive` its offer"
+        );
     }
     for line in &summary {
         println!(
@@ -455,14 +374,14 @@ fn list(dir: &Path, now: NumericDate) -> Result<(), String> {
             }
         );
     }
-    for stale in wallet.stale_credentials(now).map_err(text)? {
+    for stale in wallet.stale_credentials(now)? {
         println!(
             "stale: a {} from {} states a flag that is no longer true; \
-             `myna wallet refresh --issuer {} --issuer-key …` renews it",
+             `wallet refresh --issuer {} --issuer-key …` renews it",
             stale.vct, stale.issuer, stale.issuer
         );
     }
-    for signal in wallet.refill_signals(now).map_err(text)? {
+    for signal in wallet.refill_signals(now)? {
         println!(
             "refill: only {} fresh {} left; ask {} for a new batch of `{}`",
             signal.fresh, signal.vct, signal.issuer, signal.configuration_id
@@ -472,10 +391,10 @@ fn list(dir: &Path, now: NumericDate) -> Result<(), String> {
 }
 
 /// The DCQL query of an in-person request.
-fn in_person_query(args: &PresentArgs) -> Result<DcqlQuery, String> {
+fn in_person_query(args: &PresentArgs) -> Result<DcqlQuery> {
     let json = match (&args.query, args.age_over, &args.resident_of) {
         (Some(path), _, _) => {
-            std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?
+            std::fs::read_to_string(path).with_context(|| path.display().to_string())?
         }
         (None, Some(age), _) => serde_json::json!({"credentials": [{
             "id": "age", "format": "dc+sd-jwt",
@@ -488,42 +407,46 @@ fn in_person_query(args: &PresentArgs) -> Result<DcqlQuery, String> {
             "claims": [{"path": ["municipality_code"], "values": [code]}]}]})
         .to_string(),
         (None, None, None) => {
-            return Err(
-                "say what the verifier asks: --query FILE, --age-over N or --resident-of CODE"
-                    .into(),
-            )
+            bail!("say what the verifier asks: --query FILE, --age-over N or --resident-of CODE")
         }
     };
-    DcqlQuery::from_json(json.as_bytes()).map_err(text)
+    Ok(DcqlQuery::from_json(json.as_bytes())?)
 }
 
-fn presentation_request(args: &PresentArgs) -> Result<PresentationRequest, String> {
+fn presentation_request(args: &PresentArgs) -> Result<PresentationRequest> {
     if let Some(link) = &args.request {
-        return match RequestLink::parse(link).map_err(text)? {
-            RequestLink::ByValue(request) => PresentationRequest::openid4vp(&request).map_err(text),
-            _ => Err("signed and by-reference request objects are not fetched yet".into()),
+        return match RequestLink::parse(link)? {
+            RequestLink::ByValue(request) => Ok(PresentationRequest::openid4vp(&request)?),
+            _ => Err(anyhow!(
+                "signed and by-reference request objects are not fetched yet"
+            )),
         };
     }
     let (Some(verifier), Some(nonce)) = (&args.verifier, &args.nonce) else {
-        return Err("name the verifier: --request LINK, or --verifier ID --nonce N".into());
+        return Err(anyhow!(
+            "name the verifier: --request LINK, or --verifier ID --nonce N"
+        ));
     };
-    let nonce = myna_vc_core::oid4vp::Nonce::parse(nonce).map_err(text)?;
-    let challenge = InPersonChallenge::new(verifier, nonce).map_err(text)?;
-    PresentationRequest::in_person(&challenge, in_person_query(args)?).map_err(text)
+    let nonce = myna_vc_core::oid4vp::Nonce::parse(nonce)?;
+    let challenge = InPersonChallenge::new(verifier, nonce)?;
+    Ok(PresentationRequest::in_person(
+        &challenge,
+        in_person_query(args)?,
+    )?)
 }
 
-fn confirmed() -> Result<bool, String> {
+fn confirmed() -> Result<bool> {
     eprint!("sign and present? [y/N] ");
-    std::io::stderr().flush().map_err(text)?;
+    std::io::stderr().flush()?;
     let mut line = String::new();
-    std::io::stdin().lock().read_line(&mut line).map_err(text)?;
+    std::io::stdin().lock().read_line(&mut line)?;
     Ok(matches!(line.trim(), "y" | "Y" | "yes"))
 }
 
-fn present(dir: &Path, args: &PresentArgs, now: NumericDate) -> Result<(), String> {
+fn present(dir: &Path, args: &PresentArgs, now: NumericDate) -> Result<()> {
     let request = presentation_request(args)?;
     let wallet = open(dir)?;
-    let preview = wallet.prepare(request, now).map_err(text)?;
+    let preview = wallet.prepare(request, now)?;
     println!("{} will receive:", preview.verifier());
     for item in preview.items() {
         println!("  from {} ({}):", item.vct, item.issuer);
@@ -536,14 +459,13 @@ fn present(dir: &Path, args: &PresentArgs, now: NumericDate) -> Result<(), Strin
         println!("    always shown: {}", item.always_shown.join(", "));
     }
     if !args.yes && !confirmed()? {
-        return Err("not presented".into());
+        return Err(anyhow!("not presented"));
     }
-    let presentation = preview.confirm().map_err(text)?;
+    let presentation = preview.confirm()?;
     println!("OpenID4VP response (direct_post body):");
     println!("{}", presentation.to_form());
     if let Ok(qr) = presentation.compact() {
-        let code = qrcode::QrCode::with_error_correction_level(qr.as_bytes(), qrcode::EcLevel::L)
-            .map_err(text)?;
+        let code = qrcode::QrCode::with_error_correction_level(qr.as_bytes(), qrcode::EcLevel::L)?;
         let version = match code.version() {
             qrcode::Version::Normal(v) | qrcode::Version::Micro(v) => v,
         };
@@ -563,42 +485,15 @@ fn present(dir: &Path, args: &PresentArgs, now: NumericDate) -> Result<(), Strin
     Ok(())
 }
 
-/// The registry to talk to, and the demo issuer to save it back to (if it is the demo one).
-fn with_registry<T>(
-    dir: &Path,
-    args: &RegistryArgs,
-    now: NumericDate,
-    f: impl FnOnce(&dyn ConsentRegistry) -> Result<T, String>,
-) -> Result<T, String> {
-    match (&args.registry, &args.registry_key) {
-        (None, _) => {
-            let demo = DemoIssuer::open(dir, now)?;
-            let registry = demo.registry()?;
-            let out = f(&registry)?;
-            demo.save_registry(&registry)?;
-            Ok(out)
-        }
-        (Some(url), Some(key)) => http_registry(url, key, f),
-        (Some(_), None) => Err("--registry-key is needed with --registry".into()),
-    }
-}
-
-fn http_registry<T>(
-    url: &str,
-    key: &Path,
-    f: impl FnOnce(&dyn ConsentRegistry) -> Result<T, String>,
-) -> Result<T, String> {
-    let registry = myna_wallet::http::HttpRegistry::new(url, read_key(key)?).map_err(text)?;
-    f(&registry)
-}
-
-fn consent(dir: &Path, command: ConsentCommand, now: NumericDate) -> Result<(), String> {
-    let wallet = open(dir)?;
-    let change = |id: &str, registry: &RegistryArgs, action: ConsentAction| {
-        with_registry(dir, registry, now, |r| {
-            wallet.change_consent(r, id, action, now).map_err(text)
-        })
-        .map(|c| println!("consent {} is now {}", c.id, c.state))
+fn consent<I: Issuers>(session: &Session, issuers: &I, command: ConsentCommand<I>) -> Result<()> {
+    let now = session.now();
+    let wallet = open(session.dir())?;
+    let change = |id: &str, registry: &I::Registry, action: ConsentAction| {
+        issuers
+            .with_registry(session, registry, |r| {
+                Ok(wallet.change_consent(r, id, action, now)?)
+            })
+            .map(|c| println!("consent {} is now {}", c.id, c.state))
     };
     match command {
         ConsentCommand::Give {
@@ -611,9 +506,9 @@ fn consent(dir: &Path, command: ConsentCommand, now: NumericDate) -> Result<(), 
             registry,
         } => {
             let request = ConsentRequest {
-                recipient: Recipient::parse(&recipient).map_err(text)?,
-                purpose: Purpose::new(&purpose).map_err(text)?,
-                vct: Vct::parse(&vct).map_err(text)?,
+                recipient: Recipient::parse(&recipient)?,
+                purpose: Purpose::new(&purpose)?,
+                vct: Vct::parse(&vct)?,
                 claims: claims.iter().map(|c| ClaimPath::key(c.as_str())).collect(),
                 not_before: now,
                 not_after: until.map(NumericDate::from_unix),
@@ -623,8 +518,8 @@ fn consent(dir: &Path, command: ConsentCommand, now: NumericDate) -> Result<(), 
                     ConsentUse::Ongoing
                 },
             };
-            let stored = with_registry(dir, &registry, now, |r| {
-                wallet.give_consent(r, request, now).map_err(text)
+            let stored = issuers.with_registry(session, &registry, |r| {
+                Ok(wallet.give_consent(r, request, now)?)
             })?;
             println!("consent {} given to {}", stored.id, stored.recipient);
             println!("hand the recipient the record and the receipt:");
@@ -638,7 +533,7 @@ fn consent(dir: &Path, command: ConsentCommand, now: NumericDate) -> Result<(), 
         ConsentCommand::Pause { id, registry } => change(&id, &registry, ConsentAction::Pause),
         ConsentCommand::Resume { id, registry } => change(&id, &registry, ConsentAction::Resume),
         ConsentCommand::List => {
-            let holdings = wallet.consent_holdings().map_err(text)?;
+            let holdings = wallet.consent_holdings()?;
             if holdings.is_empty() {
                 println!("no consents given");
             }
@@ -689,9 +584,9 @@ fn describe(event: &Event) -> String {
     }
 }
 
-fn history(dir: &Path) -> Result<(), String> {
+fn history(dir: &Path) -> Result<()> {
     let wallet = open(dir)?;
-    let entries = wallet.history().map_err(text)?;
+    let entries = wallet.history()?;
     for entry in &entries {
         println!("{:>4}  {}  {}", entry.seq, entry.at, describe(&entry.event));
     }
@@ -700,17 +595,15 @@ fn history(dir: &Path) -> Result<(), String> {
             println!("hash chain intact ({} entries)", entries.len());
             Ok(())
         }
-        Err(e) => Err(format!("the history does not verify: {e}")),
+        Err(e) => Err(anyhow::Error::new(e).context("the history does not verify")),
     }
 }
 
-fn export(dir: &Path, out: &Path) -> Result<(), String> {
+fn export(dir: &Path, out: &Path) -> Result<()> {
     let wallet = open(dir)?;
     let passphrase = passphrase()?;
-    let sealed = wallet
-        .export(&passphrase, &passphrase, KdfParams::default())
-        .map_err(text)?;
-    std::fs::write(out, &sealed).map_err(|e| format!("{}: {e}", out.display()))?;
+    let sealed = wallet.export(&passphrase, &passphrase, KdfParams::default())?;
+    std::fs::write(out, &sealed).with_context(|| out.display().to_string())?;
     println!(
         "wrote {} ({} bytes, sealed under your passphrase)",
         out.display(),
@@ -719,11 +612,11 @@ fn export(dir: &Path, out: &Path) -> Result<(), String> {
     Ok(())
 }
 
-fn import(dir: &Path, input: &Path, now: NumericDate) -> Result<(), String> {
+fn import(dir: &Path, input: &Path, now: NumericDate) -> Result<()> {
     if dir.join("wallet.redb").exists() {
-        return Err(format!("{} already holds a wallet", dir.display()));
+        return Err(anyhow!("{} already holds a wallet", dir.display()));
     }
-    let bytes = std::fs::read(input).map_err(|e| format!("{}: {e}", input.display()))?;
+    let bytes = std::fs::read(input).with_context(|| input.display().to_string())?;
     let passphrase = passphrase()?;
     let wallet = Wallet::import(
         store(dir)?,
@@ -731,16 +624,13 @@ fn import(dir: &Path, input: &Path, now: NumericDate) -> Result<(), String> {
         &passphrase,
         &passphrase,
         KdfParams::default(),
-    )
-    .map_err(text)?;
-    wallet
-        .record_event(
-            now,
-            Event::Note {
-                text: format!("imported from {}", input.display()),
-            },
-        )
-        .map_err(text)?;
+    )?;
+    wallet.record_event(
+        now,
+        Event::Note {
+            text: format!("imported from {}", input.display()),
+        },
+    )?;
     println!("wallet restored into {}", dir.display());
     Ok(())
 }

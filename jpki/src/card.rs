@@ -3,7 +3,7 @@
 //!
 //! [`JpkiCard`] speaks the JPKI AP (SELECT by AID, SELECT EF, READ BINARY, VERIFY, COMPUTE
 //! DIGITAL SIGNATURE) and implements [`Card`]. It runs over the in-process
-//! [`crate::virtual_card::VirtualCard`] in tests and over a PC/SC reader (feature `pcsc`)
+//! `virtual_card::VirtualCard` (feature `test-ca`) in tests and over a PC/SC reader (feature `pcsc`)
 //! with real cards: the same protocol code either way.
 //!
 //! The trait hands out certificates and signatures, never keys, and never reads the card's

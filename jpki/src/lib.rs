@@ -1,9 +1,9 @@
 //! # myna-jpki
 //!
 //! The only crate that touches the My Number card: JPKI certificate parsing and validation
-//! against pinned J-LIS roots, CRLs, linking information, a test CA, a virtual card that
-//! speaks the JPKI application over APDUs, a PC/SC reader (feature `pcsc`), and JWS signed by
-//! the card.
+//! against pinned J-LIS roots, CRLs, linking information, a PC/SC reader (feature `pcsc`), JWS
+//! signed by the card, and for tests and demos (feature `test-ca`, off by default) a test CA and
+//! a virtual card that speaks the JPKI application over APDUs.
 //!
 //! | module | concept |
 //! |---|---|
@@ -14,10 +14,10 @@
 //! | [`crl`] | CRLs: lean index, signature check, lookup with reason and date |
 //! | [`validate`] | the validator: purpose, environment, chain, time, revocation |
 //! | [`linking`] | signature ↔ authentication and old → new certificate links |
-//! | [`test_ca`] | test roots, card certificates and CRLs with the production profile |
+//! | `test_ca` | test roots, card certificates and CRLs with the production profile (feature `test-ca`) |
 //! | [`apdu`] | ISO 7816-4 command and response APDUs |
 //! | [`card`] | the `Card` trait, PINs and the JPKI AP protocol over a transport |
-//! | [`virtual_card`] | a virtual card answering APDUs |
+//! | `virtual_card` | a virtual card answering APDUs (feature `test-ca`) |
 //! | [`card_jws`] | RS256 JWS signed by the card, verified through the validator |
 //!
 //! The card's text AP, which holds the 12-digit My Number, is never selected by this crate.
@@ -42,9 +42,11 @@ mod revocation_reason;
 pub mod roots;
 mod serial;
 mod status_word;
+#[cfg(feature = "test-ca")]
 pub mod test_ca;
 mod tlv;
 pub mod validate;
+#[cfg(feature = "test-ca")]
 pub mod virtual_card;
 
 pub use error::{Error, Result};

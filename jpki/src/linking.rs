@@ -72,7 +72,7 @@ pub trait LinkingInformation {
     }
 }
 
-/// An in-memory [`LinkingInformation`], fed by [`crate::test_ca::TestCa`].
+/// An in-memory [`LinkingInformation`], fed by the test CA (`test_ca::TestCa`, feature `test-ca`).
 #[derive(Debug, Clone, Default)]
 pub struct InMemoryLinking {
     auth_of_sign: HashMap<SerialNumber, SerialNumber>,

@@ -6,7 +6,7 @@
 //!
 //! A production [`RootSet`] accepts only certificates whose SHA-256 fingerprint is in
 //! [`PRODUCTION_ROOTS`]; a test deployment's set accepts `O=JPKI-TEST` roots (J-LIS test
-//! roots or this crate's [`crate::test_ca`]). A root never crosses environments.
+//! roots or this crate's `test_ca` (feature `test-ca`)). A root never crosses environments.
 //!
 //! ```no_run
 //! use myna_jpki::roots::RootSet;

@@ -102,6 +102,8 @@ pub(crate) fn exactly<'a>(input: &'a [u8], tag: u8, what: &'static str) -> Resul
     Ok(tlv)
 }
 
+// Writing DER: only the test CA builds certificates and CRLs.
+#[cfg(feature = "test-ca")]
 /// Appends a DER header for `tag` and a content of `len` bytes.
 pub(crate) fn write_header(out: &mut Vec<u8>, tag: u8, len: usize) {
     out.push(tag);
@@ -116,12 +118,14 @@ pub(crate) fn write_header(out: &mut Vec<u8>, tag: u8, len: usize) {
     out.extend_from_slice(significant);
 }
 
+#[cfg(feature = "test-ca")]
 /// Appends a whole TLV.
 pub(crate) fn write(out: &mut Vec<u8>, tag: u8, content: &[u8]) {
     write_header(out, tag, content.len());
     out.extend_from_slice(content);
 }
 
+#[cfg(feature = "test-ca")]
 /// The size of a TLV whose content is `len` bytes.
 pub(crate) fn encoded_len(len: usize) -> usize {
     let len_octets = if len < 0x80 {

@@ -19,7 +19,6 @@
 //! ```
 
 use std::io::Read;
-use std::net::SocketAddr;
 use std::time::Duration;
 
 use myna_vc_core::json::MAX_INPUT_BYTES;
@@ -34,78 +33,19 @@ use serde::{de::DeserializeOwned, Serialize};
 use crate::error::{Error, Result};
 use crate::receive::{AnchorAnswer, AnchorChallenge, AnchorGrant, IssuerTransport};
 
+mod routes;
+
+#[cfg(feature = "test-util")]
+pub use routes::LoopbackRoute;
+use routes::Routes;
+
 const PARTY: &str = "issuer";
 
 /// OpenID4VCI and anchoring over HTTP.
 #[derive(Debug, Clone)]
 pub struct HttpIssuer {
     client: Client,
-    routes: Vec<LoopbackRoute>,
-}
-
-/// **Demo and tests only**: sends the requests meant for an `https` origin (an OpenID4VCI
-/// issuer identifier, a status list URI) to a plain-HTTP server on this machine's loopback
-/// interface instead — the issuer service run in-process by `myna demo`, which has no TLS
-/// certificate. Identifiers stay `https` everywhere (what is signed and checked does not
-/// change); only where the bytes go does. Only loopback addresses are accepted, so a route
-/// can never send a request over the network in the clear.
-///
-/// ```
-/// use myna_wallet::http::LoopbackRoute;
-/// let route = LoopbackRoute::new("https://city.kobe.example", "127.0.0.1:8080".parse().unwrap())?;
-/// assert_eq!(route.rewrite("https://city.kobe.example/status/1").as_deref(),
-///     Some("http://127.0.0.1:8080/status/1"));
-/// assert_eq!(route.rewrite("https://city.kobe.example.evil/x"), None);
-/// let local = "127.0.0.1:8080".parse().unwrap();
-/// assert!(LoopbackRoute::new("https://city.kobe.example", "192.0.2.1:80".parse().unwrap()).is_err());
-/// assert!(LoopbackRoute::new("http://city.kobe.example", local).is_err());
-/// assert!(LoopbackRoute::new("https://city.kobe.example/path", local).is_err());
-/// # Ok::<(), myna_wallet::Error>(())
-/// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct LoopbackRoute {
-    origin: String,
-    local: String,
-}
-
-impl LoopbackRoute {
-    /// Routes `origin` (`https://host[:port]`, no path) to `http://{addr}`; `addr` must be a
-    /// loopback address.
-    pub fn new(origin: &str, addr: SocketAddr) -> Result<Self> {
-        let host = origin
-            .strip_prefix("https://")
-            .ok_or_else(|| Error::invalid("loopback route", "the origin must be https"))?;
-        if host.is_empty() || host.contains(['/', '?', '#']) {
-            return Err(Error::invalid(
-                "loopback route",
-                "the origin must be https://host[:port] without a path",
-            ));
-        }
-        if !addr.ip().is_loopback() {
-            return Err(Error::invalid(
-                "loopback route",
-                "only a loopback address may receive plain HTTP",
-            ));
-        }
-        Ok(LoopbackRoute {
-            origin: origin.to_owned(),
-            local: format!("http://{addr}"),
-        })
-    }
-
-    /// `url` sent to the loopback server, if it is on this route's origin.
-    pub fn rewrite(&self, url: &str) -> Option<String> {
-        let rest = url.strip_prefix(&self.origin)?;
-        (rest.is_empty() || rest.starts_with('/')).then(|| format!("{}{rest}", self.local))
-    }
-}
-
-/// `url`, sent where the first matching route says (unchanged if none matches).
-fn routed(routes: &[LoopbackRoute], url: &str) -> String {
-    routes
-        .iter()
-        .find_map(|route| route.rewrite(url))
-        .unwrap_or_else(|| url.to_owned())
+    routes: Routes,
 }
 
 impl HttpIssuer {
@@ -117,11 +57,12 @@ impl HttpIssuer {
             .map_err(|e| remote(PARTY, e))?;
         Ok(HttpIssuer {
             client,
-            routes: Vec::new(),
+            routes: Routes::default(),
         })
     }
 
-    /// Adds a demo/test-only [`LoopbackRoute`].
+    /// Adds a demo/test-only [`LoopbackRoute`] (feature `test-util`).
+    #[cfg(feature = "test-util")]
     pub fn with_loopback_route(mut self, route: LoopbackRoute) -> Self {
         self.routes.push(route);
         self
@@ -137,14 +78,12 @@ impl HttpIssuer {
             "{}/.well-known/oauth-authorization-server",
             server.trim_end_matches('/')
         );
-        let found = send(self.client.get(routed(&self.routes, &url)), PARTY)
+        let found = send(self.client.get(self.routes.url(&url)), PARTY)
             .ok()
             .and_then(|body| serde_json::from_slice::<serde_json::Value>(&body).ok())
             .and_then(|v| v.get("token_endpoint")?.as_str().map(str::to_owned));
-        routed(
-            &self.routes,
-            &found.unwrap_or_else(|| format!("{}/token", server.trim_end_matches('/'))),
-        )
+        self.routes
+            .url(&found.unwrap_or_else(|| format!("{}/token", server.trim_end_matches('/'))))
     }
 }
 
@@ -203,10 +142,8 @@ fn endpoint(issuer: &IssuerId, path: &str) -> String {
 impl IssuerTransport for HttpIssuer {
     fn metadata(&self, issuer: &IssuerId) -> Result<CredentialIssuerMetadata> {
         let body = send(
-            self.client.get(routed(
-                &self.routes,
-                &endpoint(issuer, WELL_KNOWN_ISSUER_PATH),
-            )),
+            self.client
+                .get(self.routes.url(&endpoint(issuer, WELL_KNOWN_ISSUER_PATH))),
             PARTY,
         )?;
         Ok(CredentialIssuerMetadata::from_json(&body)?)
@@ -234,7 +171,7 @@ impl IssuerTransport for HttpIssuer {
             .clone()
             .ok_or_else(|| remote(PARTY, "the issuer has no nonce endpoint"))?;
         Ok(NonceResponse::from_json(&send(
-            self.client.post(routed(&self.routes, &url)),
+            self.client.post(self.routes.url(&url)),
             PARTY,
         )?)?)
     }
@@ -247,7 +184,7 @@ impl IssuerTransport for HttpIssuer {
     ) -> Result<CredentialResponse> {
         let post = self
             .client
-            .post(routed(&self.routes, &issuer.credential_endpoint))
+            .post(self.routes.url(&issuer.credential_endpoint))
             .bearer_auth(token.as_str())
             .header(reqwest::header::CONTENT_TYPE, "application/json")
             .body(request.to_json()?);
@@ -257,14 +194,14 @@ impl IssuerTransport for HttpIssuer {
     fn anchor_challenge(&self, issuer: &IssuerId) -> Result<AnchorChallenge> {
         let body = send(
             self.client
-                .post(routed(&self.routes, &endpoint(issuer, "/anchor/challenge"))),
+                .post(self.routes.url(&endpoint(issuer, "/anchor/challenge"))),
             PARTY,
         )?;
         parse_json(&body, "anchor challenge")
     }
 
     fn anchor(&self, issuer: &IssuerId, answer: &AnchorAnswer) -> Result<AnchorGrant> {
-        let url = routed(&self.routes, &endpoint(issuer, "/anchor"));
+        let url = self.routes.url(&endpoint(issuer, "/anchor"));
         let post = json_body(self.client.post(url), answer)?;
         parse_json(&send(post, PARTY)?, "anchor grant")
     }
@@ -272,7 +209,7 @@ impl IssuerTransport for HttpIssuer {
     /// `POST {issuer}/refresh-offers` with `{"credential": configuration}`; the answer's
     /// `credential_offer`.
     fn refresh_offer(&self, issuer: &IssuerId, configuration: &str) -> Result<CredentialOffer> {
-        let url = routed(&self.routes, &endpoint(issuer, "/refresh-offers"));
+        let url = self.routes.url(&endpoint(issuer, "/refresh-offers"));
         let body = serde_json::json!({ "credential": configuration });
         let answer: serde_json::Value = parse_json(
             &send(json_body(self.client.post(url), &body)?, PARTY)?,
@@ -297,7 +234,7 @@ pub struct HttpRegistry {
     client: Client,
     base: String,
     key: myna_vc_core::crypto::PublicKey,
-    routes: Vec<LoopbackRoute>,
+    routes: Routes,
 }
 
 const REGISTRY: &str = "consent registry";
@@ -314,11 +251,13 @@ impl HttpRegistry {
             client,
             base: base.trim_end_matches('/').to_owned(),
             key,
-            routes: Vec::new(),
+            routes: Routes::default(),
         })
     }
 
-    /// Adds a demo/test-only [`LoopbackRoute`] (for the base and the status list URIs).
+    /// Adds a demo/test-only [`LoopbackRoute`] (for the base and the status list URIs;
+    /// feature `test-util`).
+    #[cfg(feature = "test-util")]
     pub fn with_loopback_route(mut self, route: LoopbackRoute) -> Self {
         self.routes.push(route);
         self
@@ -326,7 +265,7 @@ impl HttpRegistry {
 
     fn post(&self, path: &str, member: &str, jwt: &str) -> Result<Vec<u8>> {
         let body = serde_json::json!({ member: jwt });
-        let url = routed(&self.routes, &format!("{}{path}", self.base));
+        let url = self.routes.url(&format!("{}{path}", self.base));
         send(json_body(self.client.post(url), &body)?, REGISTRY)
     }
 }
@@ -357,7 +296,7 @@ impl crate::consent::ConsentRegistry for HttpRegistry {
     fn status_list(&self, uri: &myna_vc_core::status_list::StatusListUri) -> Result<String> {
         let body = send(
             self.client
-                .get(routed(&self.routes, uri.as_str()))
+                .get(self.routes.url(uri.as_str()))
                 .header(reqwest::header::ACCEPT, "application/statuslist+jwt"),
             REGISTRY,
         )?;
@@ -369,7 +308,7 @@ impl crate::consent::ConsentRegistry for HttpRegistry {
 #[derive(Debug, Clone)]
 pub struct HttpStatus {
     client: Client,
-    routes: Vec<LoopbackRoute>,
+    routes: Routes,
 }
 
 impl HttpStatus {
@@ -381,11 +320,12 @@ impl HttpStatus {
             .map_err(|e| remote(PARTY, e))?;
         Ok(HttpStatus {
             client,
-            routes: Vec::new(),
+            routes: Routes::default(),
         })
     }
 
-    /// Adds a demo/test-only [`LoopbackRoute`].
+    /// Adds a demo/test-only [`LoopbackRoute`] (feature `test-util`).
+    #[cfg(feature = "test-util")]
     pub fn with_loopback_route(mut self, route: LoopbackRoute) -> Self {
         self.routes.push(route);
         self
@@ -396,7 +336,7 @@ impl HttpStatus {
     pub fn token(&self, uri: &myna_vc_core::status_list::StatusListUri) -> Result<String> {
         let body = send(
             self.client
-                .get(routed(&self.routes, uri.as_str()))
+                .get(self.routes.url(uri.as_str()))
                 .header(reqwest::header::ACCEPT, "application/statuslist+jwt"),
             PARTY,
         )?;

@@ -27,6 +27,9 @@
 //! * `http` (feature `http`): the transports over HTTP.
 //! * `in_process` (feature `test-util`, off by default): the issuer transport over the
 //!   issuer library's endpoint layer in the same process, for tests and demos.
+//!
+//! Feature `test-util` (off by default; demos and tests only) adds hooks no production build
+//! should link: loopback routes for the HTTP transports and a history tamperer.
 #![forbid(unsafe_code)]
 
 #[cfg(feature = "card")]

@@ -351,7 +351,8 @@ impl<S: WalletStore> Wallet<S> {
     }
 
     /// Overwrites a history entry as a tamperer with the wallet's keys would (tests only: it
-    /// shows that the chain, not only the encryption, catches edits).
+    /// shows that the chain, not only the encryption, catches edits; feature `test-util`).
+    #[cfg(feature = "test-util")]
     #[doc(hidden)]
     pub fn overwrite_history_entry_for_tests(&self, entry: &HistoryEntry) -> Result<()> {
         self.store.write(vec![self.put_op(

@@ -14,12 +14,12 @@ use myna_verifier::ledger::RedbLedger;
 use myna_verifier::policy::fan_club::FanClubSale;
 use serde_json::json;
 
-use crate::demo::city::MISHIMA;
-use crate::demo::counter::Counter;
-use crate::demo::narrative::{Expect, Narrative};
-use crate::demo::resident::HANAKO;
-use crate::demo::world::World;
-use crate::demo::{fail, DemoResult};
+use crate::story::city::MISHIMA;
+use crate::story::counter::Counter;
+use crate::story::narrative::{Expect, Narrative};
+use crate::story::resident::HANAKO;
+use crate::story::world::World;
+use crate::story::{fail, DemoResult};
 
 /// The club.
 const CLUB: &str = "izu-fan-club";

@@ -20,11 +20,11 @@ use myna_verifier::decision::Reason;
 use myna_wallet::consent::{ConsentRegistry, ConsentRequest, StoredConsent};
 use myna_wallet::http::HttpRegistry;
 
-use crate::demo::city::{City, MAEBASHI};
-use crate::demo::narrative::{Expect, Narrative};
-use crate::demo::resident::HANAKO;
-use crate::demo::world::World;
-use crate::demo::{fail, DemoResult};
+use crate::story::city::{City, MAEBASHI};
+use crate::story::narrative::{Expect, Narrative};
+use crate::story::resident::HANAKO;
+use crate::story::world::World;
+use crate::story::{fail, DemoResult};
 
 const AGE_VCT: &str = "urn:myna-vc:vct:age:1";
 

@@ -1,4 +1,5 @@
-//! `myna demo`: every scenario end to end in one command, on embedded defaults only.
+//! The story `myna-demo` plays: every scenario end to end in one command, on embedded defaults
+//! only.
 //!
 //! A temporary data directory, loopback ports, a test JPKI CA with virtual My Number cards
 //! for synthetic residents of Kobe, Maebashi and Mishima, the three cities' real issuer
@@ -29,7 +30,7 @@ fn fail(error: impl std::fmt::Display) -> String {
     error.to_string()
 }
 
-/// `myna demo --help`.
+/// `myna-demo --help`.
 pub const LONG_ABOUT: &str = "Plays every scenario end to end in one command.\n\n\
 It needs nothing but this binary: a temporary data directory (deleted afterwards), loopback \
 ports (127.0.0.1), a test JPKI CA with virtual My Number cards for synthetic residents of Kobe \
@@ -37,14 +38,13 @@ ports (127.0.0.1), a test JPKI CA with virtual My Number cards for synthetic res
 in-process and reached over HTTP, the residents' wallets and the verifier library. \
 Time is a fixed demo clock (2027-04-01 09:00 JST), not today's date.\n\n\
 Each step prints ✓ when its outcome is the expected one (an acceptance or a refusal) and ✗ \
-otherwise; the command exits non-zero if any step is ✗.";
+otherwise; the command exits non-zero if any step is ✗.\n\n\
+`myna-demo wallet …` runs the commands of `myna wallet` with an in-process demo issuer \
+instead of a real one: `anchor --virtual-card`, then `receive` its offer and give consents to \
+its registry; see `myna-demo wallet --help`.";
 
-/// Arguments of `myna demo` (none: everything is embedded).
-#[derive(Debug, clap::Args)]
-pub struct Args {}
-
-/// Runs `myna demo`.
-pub fn run(_args: Args) -> Result<(), String> {
+/// Plays the story; an error if any step's outcome was not the expected one.
+pub fn run() -> Result<(), String> {
     let mut story = Narrative::default();
     println!("myna demo — every scenario end to end");
     story.scenario(0, "Setting up: cards, issuers, trust list, wallets");

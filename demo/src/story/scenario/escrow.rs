@@ -5,11 +5,11 @@
 
 use serde_json::Value;
 
-use crate::demo::city::{City, MAEBASHI, TRUSTEES};
-use crate::demo::narrative::Narrative;
-use crate::demo::scenario::forum::FORUM;
-use crate::demo::world::World;
-use crate::demo::DemoResult;
+use crate::story::city::{City, MAEBASHI, TRUSTEES};
+use crate::story::narrative::Narrative;
+use crate::story::scenario::forum::FORUM;
+use crate::story::world::World;
+use crate::story::DemoResult;
 
 /// Plays the scenario.
 pub fn play(world: &World, story: &mut Narrative) -> DemoResult<()> {

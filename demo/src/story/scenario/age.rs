@@ -4,11 +4,11 @@
 use myna_verifier::decision::Reason;
 use myna_verifier::policy::age::AgeCheck;
 
-use crate::demo::counter::Counter;
-use crate::demo::narrative::{Expect, Narrative};
-use crate::demo::resident::{HANAKO, KENTA};
-use crate::demo::world::World;
-use crate::demo::{fail, DemoResult};
+use crate::story::counter::Counter;
+use crate::story::narrative::{Expect, Narrative};
+use crate::story::resident::{HANAKO, KENTA};
+use crate::story::world::World;
+use crate::story::{fail, DemoResult};
 
 /// Plays the scenario.
 pub fn play(world: &World, story: &mut Narrative) -> DemoResult<()> {

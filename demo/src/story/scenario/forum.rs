@@ -11,12 +11,12 @@ use myna_verifier::decision::Reason;
 use myna_verifier::ledger::MemoryLedger;
 use myna_verifier::policy::once_per_person::{OncePerPerson, PSEUDONYM_ID};
 
-use crate::demo::city::{MAEBASHI, MAEBASHI_FORUM};
-use crate::demo::counter::Counter;
-use crate::demo::narrative::{Expect, Narrative};
-use crate::demo::resident::{Resident, HANAKO};
-use crate::demo::world::World;
-use crate::demo::{fail, DemoResult};
+use crate::story::city::{MAEBASHI, MAEBASHI_FORUM};
+use crate::story::counter::Counter;
+use crate::story::narrative::{Expect, Narrative};
+use crate::story::resident::{Resident, HANAKO};
+use crate::story::world::World;
+use crate::story::{fail, DemoResult};
 
 /// The forum (the pseudonym's context).
 pub const FORUM: &str = MAEBASHI_FORUM;

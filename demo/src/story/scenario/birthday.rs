@@ -9,12 +9,12 @@ use myna_vc_core::oid4vci::IssuerId;
 use myna_vc_core::time::Clock;
 use myna_verifier::policy::age::AgeCheck;
 
-use crate::demo::city::MISHIMA;
-use crate::demo::counter::Counter;
-use crate::demo::narrative::{Expect, Narrative};
-use crate::demo::resident::KENTA;
-use crate::demo::world::World;
-use crate::demo::{fail, DemoResult};
+use crate::story::city::MISHIMA;
+use crate::story::counter::Counter;
+use crate::story::narrative::{Expect, Narrative};
+use crate::story::resident::KENTA;
+use crate::story::world::World;
+use crate::story::{fail, DemoResult};
 
 const STORE: &str = "https://konbini-mishima.example";
 

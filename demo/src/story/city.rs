@@ -156,7 +156,7 @@ impl City {
                 let _ = stopped.await;
             };
             if let Err(error) = serving.serve(listener, shutdown).await {
-                eprintln!("myna demo: the issuer service stopped: {error}");
+                eprintln!("myna-demo: the issuer service stopped: {error}");
             }
         });
         Ok(City {

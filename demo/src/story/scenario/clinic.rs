@@ -6,11 +6,11 @@ use myna_vc_core::calendar::CalendarDate;
 use myna_verifier::billing::BillingRecord;
 use myna_verifier::policy::clinic::{Care, Clinic};
 
-use crate::demo::counter::Counter;
-use crate::demo::narrative::{Expect, Narrative};
-use crate::demo::resident::HARUTO;
-use crate::demo::world::World;
-use crate::demo::{fail, DemoResult};
+use crate::story::counter::Counter;
+use crate::story::narrative::{Expect, Narrative};
+use crate::story::resident::HARUTO;
+use crate::story::world::World;
+use crate::story::{fail, DemoResult};
 
 const CLINIC_ID: &str = "maebashi-kodomo-clinic";
 /// Maebashi's 公費負担者番号 for child medical care and a recipient number (check digits

@@ -10,12 +10,12 @@ use myna_verifier::decision::Reason;
 use myna_verifier::policy::age::AgeCheck;
 use myna_verifier::policy::residency::Residency;
 
-use crate::demo::city::MAEBASHI;
-use crate::demo::counter::Counter;
-use crate::demo::narrative::{Expect, Narrative};
-use crate::demo::resident::HANAKO;
-use crate::demo::world::World;
-use crate::demo::{fail, DemoResult};
+use crate::story::city::MAEBASHI;
+use crate::story::counter::Counter;
+use crate::story::narrative::{Expect, Narrative};
+use crate::story::resident::HANAKO;
+use crate::story::world::World;
+use crate::story::{fail, DemoResult};
 
 const POOL: &str = "https://pool.city.maebashi.example";
 const LIQUOR_STORE: &str = "https://sakaya-takasaki.example";

@@ -8,11 +8,11 @@
 use myna_verifier::policy::shelter::ShelterDesk;
 use myna_verifier::roster::{MemoryHq, RosterEntry, RosterQueue};
 
-use crate::demo::counter::Counter;
-use crate::demo::narrative::{Expect, Narrative};
-use crate::demo::resident::{KENTA, SAKURA};
-use crate::demo::world::World;
-use crate::demo::{fail, DemoResult};
+use crate::story::counter::Counter;
+use crate::story::narrative::{Expect, Narrative};
+use crate::story::resident::{KENTA, SAKURA};
+use crate::story::world::World;
+use crate::story::{fail, DemoResult};
 
 const SHELTER: &str = "kobe-chuo-es-01";
 /// The network is down for this long before the evacuees arrive.

@@ -1,4 +1,4 @@
-//! `myna demo` as a newcomer runs it: the built binary, its output checked step by step.
+//! `myna-demo` (`cargo run --release -p myna-demo`) as a newcomer runs it: the built binary, its output checked step by step.
 //!
 //! Every scenario must print exactly its expected ✓ lines, in order, and no ✗ line; the
 //! tally must count them all and the exit code must be 0.
@@ -134,8 +134,7 @@ fn section<'a>(stdout: &'a str, heading: &str) -> Vec<&'a str> {
 
 #[test]
 fn the_demo_plays_every_scenario_as_expected() {
-    let output = Command::new(env!("CARGO_BIN_EXE_myna"))
-        .arg("demo")
+    let output = Command::new(env!("CARGO_BIN_EXE_myna-demo"))
         .output()
         .unwrap();
     let stdout = String::from_utf8(output.stdout).unwrap();
@@ -171,8 +170,8 @@ fn the_demo_plays_every_scenario_as_expected() {
 
 #[test]
 fn the_demo_explains_itself() {
-    let output = Command::new(env!("CARGO_BIN_EXE_myna"))
-        .args(["demo", "--help"])
+    let output = Command::new(env!("CARGO_BIN_EXE_myna-demo"))
+        .arg("--help")
         .output()
         .unwrap();
     let stdout = String::from_utf8(output.stdout).unwrap();

@@ -1,4 +1,4 @@
-//! A demo issuer for `myna wallet` while the issuer service is not running: the myna-issuer
+//! A demo issuer for `myna-demo wallet` while no issuer service is running: the myna-issuer
 //! library in-process, its state under `<data-dir>/demo-issuer/` (a redb store, its key, the
 //! pending offer codes and the consent registry), a test JPKI CA and a virtual card.
 //!

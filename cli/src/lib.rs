@@ -1,0 +1,58 @@
+//! # myna (the command line)
+//!
+//! The `myna` binary's commands as a library, so that another binary can reuse them: the demo
+//! (`myna-demo`) runs the same wallet command with its in-process issuer plugged in.
+//!
+//! * [`issuer`]: `myna issuer …`, a municipality's (or an operator's) issuer service;
+//! * [`wallet`]: `myna wallet …`, a resident's wallet, generic over how issuers are reached
+//!   ([`wallet::Issuers`]; the product reaches them over HTTP, [`wallet::Http`]);
+//! * [`verify`]: `myna verify …`, a shop's, gate's, shelter desk's or clinic's verifier;
+//! * [`report`]: how an error is printed (its whole cause chain) and turned into an exit code.
+//!
+//! Each command's work lives in the library crates (`myna-issuer`, `myna-wallet`,
+//! `myna-verifier`); this crate parses the command line, reads files and prints.
+//!
+//! ```
+//! use clap::Parser;
+//! let cli = myna::Cli::try_parse_from(["myna", "verify", "policies"])?;
+//! myna::run(cli)?;
+//! # Ok::<(), anyhow::Error>(())
+//! ```
+#![forbid(unsafe_code)]
+
+pub mod issuer;
+pub mod report;
+pub mod verify;
+pub mod wallet;
+
+use clap::{Parser, Subcommand};
+
+/// myna — self-sovereign identity anchored to the My Number card.
+///
+/// A municipality runs `myna issuer`, a resident `myna wallet`, a shop, gate, shelter desk or
+/// clinic `myna verify`. Every subcommand has its own `--help`.
+#[derive(Debug, Parser)]
+#[command(name = "myna", version, propagate_version = true)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Run a municipality's credential issuer: the OpenID4VCI service and batch issuance.
+    Issuer(issuer::Args),
+    /// A resident's wallet: keys, credentials, consents and presentations.
+    Wallet(wallet::Args<wallet::Http>),
+    /// Verify presentations for a shop, gate, shelter desk or clinic.
+    Verify(verify::Args),
+}
+
+/// Runs the command `cli` names.
+pub fn run(cli: Cli) -> anyhow::Result<()> {
+    match cli.command {
+        Command::Issuer(args) => issuer::run(args),
+        Command::Wallet(args) => wallet::run(args, &wallet::Http),
+        Command::Verify(args) => verify::run(args),
+    }
+}

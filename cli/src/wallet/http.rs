@@ -1,0 +1,117 @@
+//! The product's way to issuers and registries: HTTPS, with every key pinned from a file the
+//! user names, and a My Number card in a PC/SC reader for anchoring.
+
+use std::path::PathBuf;
+
+use anyhow::{Context, Result};
+use myna_vc_core::oid4vci::{CredentialOffer, IssuerId};
+use myna_wallet::consent::ConsentRegistry;
+use myna_wallet::http::{HttpIssuer, HttpRegistry, HttpStatus};
+use myna_wallet::receipt::PinnedIssuer;
+use myna_wallet::receive::ReceivedBatch;
+
+use super::{card_reader, check, read_key, Anchored, Issuers, Session};
+
+/// Real issuers and consent registries, over HTTPS.
+///
+/// ```
+/// use clap::Parser;
+/// #[derive(Parser)]
+/// struct Cli {
+///     #[command(flatten)]
+///     wallet: myna::wallet::Args<myna::wallet::Http>,
+/// }
+/// // Anchoring names the issuer and pins its key; a consent names its registry.
+/// assert!(Cli::try_parse_from(["myna", "anchor"]).is_err());
+/// assert!(Cli::try_parse_from(["myna", "anchor", "--issuer", "https://city.example",
+///     "--issuer-key", "city.jwk"]).is_ok());
+/// assert!(Cli::try_parse_from(["myna", "consent", "withdraw", "c-1"]).is_err());
+/// ```
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Http;
+
+/// The flags of `myna wallet anchor`.
+#[derive(Debug, clap::Args)]
+pub struct HttpAnchor {
+    /// The issuer's URL (OpenID4VCI credential issuer identifier).
+    #[arg(long)]
+    pub issuer: String,
+    /// The issuer's public key (a JWK file), pinned for checking what it sends.
+    #[arg(long)]
+    pub issuer_key: PathBuf,
+    /// The PC/SC reader holding the card (default: the first reader with a card). The
+    /// card's authentication PIN is read from MYNA_CARD_PIN, or asked on standard input.
+    #[arg(long)]
+    pub reader: Option<String>,
+}
+
+/// The flags of `myna wallet receive`.
+#[derive(Debug, clap::Args)]
+pub struct HttpReceive {
+    /// The issuer's public key (a JWK file), pinned for checking what it sends.
+    #[arg(long)]
+    pub issuer_key: PathBuf,
+}
+
+/// The flags of `myna wallet consent give|withdraw|pause|resume`.
+#[derive(Debug, clap::Args)]
+pub struct HttpRegistryArgs {
+    /// The consent registry's URL (the issuer service that keeps the consents).
+    #[arg(long)]
+    pub registry: String,
+    /// The registry's public key (a JWK file), pinned.
+    #[arg(long)]
+    pub registry_key: PathBuf,
+}
+
+impl Issuers for Http {
+    type Anchor = HttpAnchor;
+    type Receive = HttpReceive;
+    type Registry = HttpRegistryArgs;
+
+    fn anchor(&self, session: &Session, args: &HttpAnchor) -> Result<Anchored> {
+        // Before the passphrase is asked: a build without a reader cannot anchor at all.
+        card_reader::ensure_supported()?;
+        let issuer = IssuerId::new(&args.issuer).context("--issuer")?;
+        let pinned = PinnedIssuer::new(issuer.as_str(), read_key(&args.issuer_key)?);
+        let transport = HttpIssuer::new()?;
+        let status = HttpStatus::new()?;
+        let wallet = session.open_wallet()?;
+        card_reader::anchor(
+            &wallet,
+            &transport,
+            &issuer,
+            &check(&pinned, &status),
+            args.reader.as_deref(),
+            session.now(),
+        )
+    }
+
+    fn receive(
+        &self,
+        session: &Session,
+        offer: &CredentialOffer,
+        tx_code: Option<&str>,
+        args: &HttpReceive,
+    ) -> Result<Vec<ReceivedBatch>> {
+        let pinned = PinnedIssuer::new(
+            offer.credential_issuer.as_str(),
+            read_key(&args.issuer_key)?,
+        );
+        let transport = HttpIssuer::new()?;
+        let status = HttpStatus::new()?;
+        let wallet = session.open_wallet()?;
+        let check = check(&pinned, &status);
+        Ok(wallet.receive(&transport, offer, tx_code, &check, session.now())?)
+    }
+
+    fn with_registry<T>(
+        &self,
+        _: &Session,
+        args: &HttpRegistryArgs,
+        action: impl FnOnce(&dyn ConsentRegistry) -> Result<T>,
+    ) -> Result<T> {
+        let registry = HttpRegistry::new(&args.registry, read_key(&args.registry_key)?)?;
+        action(&registry).with_context(|| format!("at the registry {}", args.registry))
+    }
+}
