@@ -17,7 +17,7 @@ use std::sync::Arc;
 use anyhow::{anyhow, Context, Result};
 use clap::{Parser, Subcommand};
 use myna_issuer::service::config::{
-    AdminRole, AdminTokenEntry, EscrowConfig, ServiceConfig, TrusteeEntry,
+    AdminRole, AdminTokenEntry, EscrowConfig, JpkiEnvironment, ServiceConfig, TrusteeEntry,
 };
 use myna_issuer::service::{self, JpkiSetup, Service, ServiceOptions, CONFIG_FILE};
 use myna_jpki::linking::InMemoryLinking;
@@ -115,7 +115,7 @@ struct InitArgs {
     jpki_roots: Vec<PathBuf>,
     /// `production` (J-LIS roots) or `test`.
     #[arg(long, default_value = "production")]
-    jpki_environment: String,
+    jpki_environment: JpkiEnvironment,
     /// J-LIS linking information: lines of `SIGNATURE_SERIAL AUTHENTICATION_SERIAL` (hex).
     #[arg(long)]
     jpki_linking_file: Option<PathBuf>,
@@ -206,7 +206,7 @@ fn run_init(args: InitArgs) -> Result<()> {
     let mut config = issuer_identity(&args);
     config.listen = args.listen.clone();
     config.jpki.roots = args.jpki_roots.clone();
-    config.jpki.environment = Some(args.jpki_environment.clone());
+    config.jpki.environment = Some(args.jpki_environment);
     config.jpki.linking_file = args.jpki_linking_file.clone();
     let mut printed = Vec::new();
     let mut add = |name: &str, role: AdminRole| -> Result<()> {
@@ -309,9 +309,9 @@ fn jpki_setup(config: &ServiceConfig, base: &Path) -> Result<Option<JpkiSetup>> 
         })
         .collect::<Result<Vec<_>, _>>()?;
     let provider = default_provider();
-    let roots = match config.jpki.environment.as_deref() {
-        Some("test") => RootSet::test(&ders, provider),
-        _ => RootSet::production(&ders, provider),
+    let roots = match config.jpki.environment {
+        Some(JpkiEnvironment::Test) => RootSet::test(&ders, provider),
+        Some(JpkiEnvironment::Production) | None => RootSet::production(&ders, provider),
     }
     .context("JPKI roots")?;
     // J-LIS linking information comes from an exported file; without one, facts from a

@@ -148,11 +148,13 @@ async fn anchor(State(service): State<Service>, body: JsonBody) -> Result<Respon
 /// code is `unsupported_grant_type`.
 fn parse_token_request(form: &str) -> Result<TokenRequest, ApiError> {
     TokenRequest::from_form(form).map_err(|e| match e {
-        myna_vc_core::Error::Oid4vci(myna_vc_core::Oid4vciError::UnsupportedGrantType(_)) => ApiError::new(
-            StatusCode::BAD_REQUEST,
-            ErrorCode::UnsupportedGrantType,
-            e.to_string(),
-        ),
+        myna_vc_core::Error::Oid4vci(myna_vc_core::Oid4vciError::UnsupportedGrantType(_)) => {
+            ApiError::new(
+                StatusCode::BAD_REQUEST,
+                ErrorCode::UnsupportedGrantType,
+                e.to_string(),
+            )
+        }
         other => ApiError::bad_request(other.to_string()),
     })
 }
