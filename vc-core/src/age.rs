@@ -160,8 +160,8 @@ impl AgeClaims {
     /// Computes the claims for `thresholds` (kept in the given order, duplicates dropped) on
     /// the day `issued_on`.
     ///
-    /// Fails with [`CalendarError::BornAfterReferenceDate`](crate::CalendarError::BornAfterReferenceDate) if `birth` is after `issued_on`, and with
-    /// [`CalendarError::OutOfRange`](crate::CalendarError::OutOfRange) if a false claim would flip after 9999-12-31.
+    /// Fails with [`CalendarError::BornAfterReferenceDate`] if `birth` is after `issued_on`, and with
+    /// [`CalendarError::OutOfRange`] if a false claim would flip after 9999-12-31.
     ///
     /// ```
     /// use myna_vc_core::{age::AgeClaims, calendar::CalendarDate, Error};

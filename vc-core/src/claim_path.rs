@@ -214,8 +214,8 @@ impl ClaimPath {
     /// [`PathSegment::AnyIndex`] in it).
     ///
     /// A key applied to a non-object, or an index or `null` applied to a non-array, aborts
-    /// with [`ClaimPathError::TypeMismatch`](crate::ClaimPathError::TypeMismatch); an empty selection is
-    /// [`ClaimPathError::Unknown`](crate::ClaimPathError::Unknown).
+    /// with [`ClaimPathError::TypeMismatch`]; an empty selection is
+    /// [`ClaimPathError::Unknown`].
     ///
     /// ```
     /// use myna_vc_core::{claim_path::ClaimPath, Error};

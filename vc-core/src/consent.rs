@@ -569,7 +569,7 @@ impl ConsentState {
         }
     }
 
-    /// The state after `action`, or [`ConsentError::Transition`](crate::ConsentError::Transition). Withdrawn and used are
+    /// The state after `action`, or [`ConsentError::Transition`]. Withdrawn and used are
     /// final; a paused consent cannot be used; a use of an ongoing consent leaves it active.
     pub fn apply(self, action: ConsentAction, usage: ConsentUse) -> Result<Self> {
         use ConsentAction as A;

@@ -42,7 +42,7 @@ pub fn parse(bytes: &[u8], what: &'static str) -> Result<Value> {
     serde_json::from_slice(bytes).map_err(|e| Error::json(what, &e))
 }
 
-/// Parses a JSON object (anything else is [`InputError::Json`](crate::InputError::Json)).
+/// Parses a JSON object (anything else is [`InputError::Json`]).
 pub fn parse_object(bytes: &[u8], what: &'static str) -> Result<Map<String, Value>> {
     match parse(bytes, what)? {
         Value::Object(map) => Ok(map),

@@ -1,9 +1,9 @@
 //! JWS compact serialization (RFC 7515) with strict header rules.
 //!
 //! The rules, all checked by [`Jws::parse`] before any signature arithmetic:
-//! `alg` must be present and one of ES256, EdDSA, RS256 (`none` is [`JoseError::AlgNone`](crate::JoseError::AlgNone));
+//! `alg` must be present and one of ES256, EdDSA, RS256 (`none` is [`JoseError::AlgNone`]);
 //! `crit` may not name anything (this crate implements no extensions, so every critical
-//! parameter is [`JoseError::UnsupportedCritical`](crate::JoseError::UnsupportedCritical)); `b64: false` is [`JoseError::UnencodedPayload`](crate::JoseError::UnencodedPayload).
+//! parameter is [`JoseError::UnsupportedCritical`]); `b64: false` is [`JoseError::UnencodedPayload`].
 //! [`Jws::verify`] then refuses an `alg` that does not belong to the key's type.
 //!
 //! ```

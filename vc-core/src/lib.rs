@@ -35,6 +35,10 @@
 //!
 //! Every parser refuses input over 1 MiB ([`json::MAX_INPUT_BYTES`]) and JSON nested deeper
 //! than [`json::MAX_DEPTH`], with a typed error rather than a panic.
+//!
+//! Errors: one [`Error`] with a variant per area ([`JoseError`], [`SdJwtError`],
+//! [`StatusListError`], [`DcqlError`], [`ConsentError`], …); each says what went wrong and
+//! why, and [`Error::code`] gives it a stable code from the table on [`Error`].
 #![forbid(unsafe_code)]
 #![cfg_attr(not(test), warn(clippy::unwrap_used, clippy::expect_used))]
 

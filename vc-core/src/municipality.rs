@@ -349,7 +349,7 @@ pub struct Municipality {
 }
 
 /// Why a municipality name was refused by [`Municipality::new`] (inside
-/// [`MunicipalError::InvalidMunicipalityName`](crate::MunicipalError::InvalidMunicipalityName)).
+/// [`MunicipalError::InvalidMunicipalityName`]).
 ///
 /// ```
 /// use myna_vc_core::municipality::MunicipalityNameProblem;
@@ -433,8 +433,8 @@ impl Municipality {
     /// `千代田区`, a designated city's ward with its city as `神戸市中央区`.
     ///
     /// The code's check digit was checked when it was parsed; here the prefecture name must be
-    /// that of the code's first two digits ([`MunicipalError::PrefectureMismatch`](crate::MunicipalError::PrefectureMismatch)) and the name must
-    /// be one an address can contain ([`MunicipalError::InvalidMunicipalityName`](crate::MunicipalError::InvalidMunicipalityName): non-empty, at most
+    /// that of the code's first two digits ([`MunicipalError::PrefectureMismatch`]) and the name must
+    /// be one an address can contain ([`MunicipalError::InvalidMunicipalityName`]: non-empty, at most
     /// [`MAX_NAME_CHARS`] characters, no whitespace, ending in 市, 区, 町 or 村, not starting
     /// with the prefecture, a ward outside Tokyo written with its city). Whether this code
     /// really belongs to this name is not checked: no table of Japan's ~1,741 municipalities

@@ -57,7 +57,7 @@ pub fn school_year_of(day: CalendarDate) -> i32 {
 /// The day someone born on `birth` enters elementary school: the first 1 April after the day
 /// they legally reach 6 (the eve of the 6th birthday).
 ///
-/// Fails with [`CalendarError::OutOfRange`](crate::CalendarError::OutOfRange) past year 9999.
+/// Fails with [`CalendarError::OutOfRange`] past year 9999.
 ///
 /// ```
 /// use myna_vc_core::{calendar::CalendarDate, school_year::school_entry};
@@ -80,7 +80,7 @@ pub fn school_entry(birth: CalendarDate) -> Result<CalendarDate> {
 /// The last day of compulsory school age for someone born on `birth`: the 31 March ending the
 /// school year in which they legally reach 15, i.e. the first 31 March after reaching 15.
 ///
-/// Fails with [`CalendarError::OutOfRange`](crate::CalendarError::OutOfRange) past year 9999.
+/// Fails with [`CalendarError::OutOfRange`] past year 9999.
 ///
 /// ```
 /// use myna_vc_core::{calendar::CalendarDate, school_year::school_leaving};
@@ -106,7 +106,7 @@ pub enum SchoolStage {
 
 /// The [`SchoolStage`] on the day `on` of someone born on `birth`.
 ///
-/// Fails with [`CalendarError::OutOfRange`](crate::CalendarError::OutOfRange) when the entry or leaving day lies past year 9999.
+/// Fails with [`CalendarError::OutOfRange`] when the entry or leaving day lies past year 9999.
 ///
 /// ```
 /// use myna_vc_core::{calendar::CalendarDate, school_year::{stage_on, SchoolStage}};

@@ -179,7 +179,16 @@ impl Error {
         }
     }
 
-    /// An [`Error::Storage`] for `operation`, keeping the backend's error as the source.
+    /// An [`Error::Storage`] for `operation`, keeping the backend's error as the source (for
+    /// [`WalletStore`](crate::store::WalletStore) implementations).
+    ///
+    /// ```
+    /// use myna_wallet::Error;
+    /// let err = Error::storage("read", std::io::Error::other("disk gone"));
+    /// assert_eq!(err.code(), "storage");
+    /// assert_eq!(err.to_string(), "storage: read failed");
+    /// assert_eq!(std::error::Error::source(&err).map(|s| s.to_string()).as_deref(), Some("disk gone"));
+    /// ```
     pub fn storage(
         operation: &'static str,
         source: impl std::error::Error + Send + Sync + 'static,

@@ -64,7 +64,7 @@ impl Failure {
         let _ = js_sys::Reflect::set(
             &js,
             &JsValue::from_str("code"),
-            &JsValue::from_str(&self.code()),
+            &JsValue::from_str(self.code()),
         );
         js.into()
     }

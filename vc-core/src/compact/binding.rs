@@ -243,7 +243,7 @@ impl GateNonce {
 
     /// Checks a presented nonce against the current and the previous window at `now`
     /// (constant-time comparison), returning the matching gate nonce, or
-    /// [`CompactError::GateNonceMismatch`](crate::CompactError::GateNonceMismatch).
+    /// [`CompactError::GateNonceMismatch`].
     pub fn accept(key: &GateKey, gate: &GateId, presented: &str, now: NumericDate) -> Result<Self> {
         let current = TimeWindow::containing(now)?;
         let received = b64::decode(presented, "gate nonce")

@@ -51,8 +51,8 @@ pub const MAX_PACKED_BYTES: usize = 64 * 1024;
 
 /// Compacts an SD-JWT or SD-JWT+KB presentation (`<jwt>~<disclosure>~…~[<kb-jwt>]`).
 ///
-/// Refuses a string that is not of that shape ([`SdJwtError::NotAnSdJwt`](crate::SdJwtError::NotAnSdJwt), [`InputError::Base64`](crate::InputError::Base64)), or
-/// whose base64url is not canonical ([`CompactError::NotCanonical`](crate::CompactError::NotCanonical)): it could not be given
+/// Refuses a string that is not of that shape ([`SdJwtError::NotAnSdJwt`](crate::SdJwtError::NotAnSdJwt), [`InputError::Base64`]), or
+/// whose base64url is not canonical ([`CompactError::NotCanonical`]): it could not be given
 /// back exactly.
 ///
 /// ```

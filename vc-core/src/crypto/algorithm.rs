@@ -30,8 +30,8 @@ impl Algorithm {
         }
     }
 
-    /// Parses an `alg` header value. `none` is [`JoseError::AlgNone`](crate::JoseError::AlgNone), anything else unknown is
-    /// [`JoseError::UnsupportedAlgorithm`](crate::JoseError::UnsupportedAlgorithm).
+    /// Parses an `alg` header value. `none` is [`JoseError::AlgNone`], anything else unknown is
+    /// [`JoseError::UnsupportedAlgorithm`].
     pub fn from_jose_name(name: &str) -> Result<Self> {
         match name {
             "ES256" => Ok(Algorithm::Es256),

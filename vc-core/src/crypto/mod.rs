@@ -65,7 +65,7 @@ pub trait CryptoProvider: Send + Sync + core::fmt::Debug {
     /// Checks that `signature` is a valid `alg` signature of `message` by `key`.
     ///
     /// Fails closed: an algorithm that does not belong to the key's type is
-    /// [`JoseError::AlgorithmKeyMismatch`](crate::JoseError::AlgorithmKeyMismatch) before any arithmetic is done.
+    /// [`JoseError::AlgorithmKeyMismatch`] before any arithmetic is done.
     fn verify(
         &self,
         alg: Algorithm,

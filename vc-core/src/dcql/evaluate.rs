@@ -176,7 +176,7 @@ pub type Presented<'a> = BTreeMap<String, Vec<CredentialView<'a>>>;
 
 impl CredentialQuery {
     /// The claims `credential` must disclose to satisfy this query, or
-    /// [`DcqlError::Unsatisfied`](crate::DcqlError::Unsatisfied) saying why it cannot ([`DcqlError::UnsupportedFormat`](crate::DcqlError::UnsupportedFormat) for
+    /// [`DcqlError::Unsatisfied`] saying why it cannot ([`DcqlError::UnsupportedFormat`] for
     /// formats other than `dc+sd-jwt`).
     ///
     /// Rules (§6.4.1): the `vct` must be one of `meta.vct_values`; a holder binding is needed

@@ -5,7 +5,7 @@
 //!   structural rule of §6, each with its own [`Error`] variant (ids, non-empty arrays,
 //!   `claim_sets` and `credential_sets` references, scalar `values`, `vct_values` for
 //!   `dc+sd-jwt`). Formats other than `dc+sd-jwt` parse (and round-trip) but are reported as
-//!   [`DcqlError::UnsupportedFormat`](crate::DcqlError::UnsupportedFormat) when evaluated.
+//!   [`DcqlError::UnsupportedFormat`] when evaluated.
 //! * Wallet side: [`CredentialQuery::evaluate`] says which claims of one credential a query
 //!   needs (§6.4.1: the *first* satisfiable `claim_sets` option, the verifier's preference), and
 //!   [`DcqlQuery::select`] picks which of the wallet's credentials answers which query,
@@ -135,7 +135,7 @@ pub enum Format {
         /// The acceptable credential types.
         vct_values: Vec<Vct>,
     },
-    /// Any other format, kept as given; evaluating it is [`DcqlError::UnsupportedFormat`](crate::DcqlError::UnsupportedFormat).
+    /// Any other format, kept as given; evaluating it is [`DcqlError::UnsupportedFormat`].
     Other {
         /// The Credential Format Identifier.
         format: String,

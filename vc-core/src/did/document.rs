@@ -441,9 +441,9 @@ impl DidDocument {
     /// The public key of the method `url`, only if `relationship` lists it.
     ///
     /// Fails closed: a URL under another DID or naming no method is
-    /// [`DidError::VerificationMethodNotFound`](crate::DidError::VerificationMethodNotFound); a method the relationship does not list is
-    /// [`DidError::VerificationRelationshipMissing`](crate::DidError::VerificationRelationshipMissing); key material this crate cannot use is
-    /// [`JoseError::UnsupportedKeyType`](crate::JoseError::UnsupportedKeyType) or [`JoseError::InvalidKey`](crate::JoseError::InvalidKey).
+    /// [`DidError::VerificationMethodNotFound`]; a method the relationship does not list is
+    /// [`DidError::VerificationRelationshipMissing`]; key material this crate cannot use is
+    /// [`JoseError::UnsupportedKeyType`] or [`JoseError::InvalidKey`].
     pub fn verification_key(
         &self,
         relationship: VerificationRelationship,

@@ -91,7 +91,7 @@ impl DidJwk {
         Self::from_did(&did)
     }
 
-    /// Decodes a did:jwk. Another method is [`DidError::InvalidDid`](crate::DidError::InvalidDid); bad base64url is
+    /// Decodes a did:jwk. Another method is [`DidError::InvalidDid`]; bad base64url is
     /// [`InputError::Base64`](crate::InputError::Base64); bad JSON is [`InputError::Json`](crate::InputError::Json); private members are
     /// [`JoseError::PrivateKeyInPublicJwk`](crate::JoseError::PrivateKeyInPublicJwk); keys this crate cannot verify with (X25519, P-384, …)
     /// are [`JoseError::UnsupportedKeyType`](crate::JoseError::UnsupportedKeyType).

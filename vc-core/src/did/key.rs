@@ -55,8 +55,8 @@ impl DidKey {
         })
     }
 
-    /// Decodes a did:key. Another method is [`DidError::InvalidDid`](crate::DidError::InvalidDid); a value that is not a
-    /// multikey is [`DidError::InvalidMultikey`](crate::DidError::InvalidMultikey); a key type other than P-256 or Ed25519 is
+    /// Decodes a did:key. Another method is [`DidError::InvalidDid`]; a value that is not a
+    /// multikey is [`DidError::InvalidMultikey`]; a key type other than P-256 or Ed25519 is
     /// [`JoseError::UnsupportedKeyType`](crate::JoseError::UnsupportedKeyType); a wrong length or a point off the curve is
     /// [`JoseError::InvalidKey`](crate::JoseError::InvalidKey).
     ///

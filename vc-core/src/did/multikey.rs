@@ -4,7 +4,7 @@
 //!
 //! Only P-256 (`p256-pub`, 0x1200, a 33-byte compressed SEC1 point) and Ed25519
 //! (`ed25519-pub`, 0xed, 32 bytes) are keys this crate can verify with. Every other
-//! multicodec is [`JoseError::UnsupportedKeyType`](crate::JoseError::UnsupportedKeyType), named where the code is a known key type.
+//! multicodec is [`JoseError::UnsupportedKeyType`], named where the code is a known key type.
 //!
 //! ```
 //! use myna_vc_core::{crypto::SecretKey, did::multikey, Error};
@@ -51,7 +51,7 @@ const MAX_TEXT_LENGTH: usize = 2048;
 const MAX_VARINT_BYTES: usize = 9;
 
 /// Encodes a P-256 or Ed25519 key as a multibase multikey (`z…`). RSA keys are
-/// [`JoseError::UnsupportedKeyType`](crate::JoseError::UnsupportedKeyType): this crate only verifies with them.
+/// [`JoseError::UnsupportedKeyType`]: this crate only verifies with them.
 ///
 /// ```
 /// use myna_vc_core::{crypto::SecretKey, did::multikey};

@@ -1,5 +1,5 @@
 //! One entry point for DID resolution: did:key and did:jwk offline, did:web through a
-//! [`DidWebCache`], anything else [`DidError::UnsupportedMethod`](crate::DidError::UnsupportedMethod).
+//! [`DidWebCache`], anything else [`DidError::UnsupportedMethod`].
 //!
 //! ```
 //! use myna_vc_core::{crypto::SecretKey, did::*, time::NumericDate, Error};
@@ -32,7 +32,7 @@ pub struct DidResolver {
 }
 
 impl DidResolver {
-    /// A resolver for did:key and did:jwk only; did:web is [`DidError::WebNotConfigured`](crate::DidError::WebNotConfigured).
+    /// A resolver for did:key and did:jwk only; did:web is [`DidError::WebNotConfigured`].
     pub fn offline() -> Self {
         DidResolver { web: None }
     }

@@ -11,10 +11,10 @@
 //! * a cached document younger than its max-age is served without fetching;
 //! * otherwise it is refetched, and the new document replaces the old one;
 //! * if the fetcher fails, a stale document is served while it has been expired for at most
-//!   [`CachePolicy::max_staleness`]; beyond that the answer is [`DidError::DocumentStale`](crate::DidError::DocumentStale),
+//!   [`CachePolicy::max_staleness`]; beyond that the answer is [`DidError::DocumentStale`],
 //!   and with nothing cached it is the fetcher's own error;
 //! * a fetched document that does not parse, or whose `id` is not the DID asked about
-//!   ([`DidError::DocumentIdMismatch`](crate::DidError::DocumentIdMismatch)), is refused and reported (the cached copy, if any,
+//!   ([`DidError::DocumentIdMismatch`]), is refused and reported (the cached copy, if any,
 //!   is kept but not served in its place: the server answered, and wrongly).
 //!
 //! ```
@@ -216,7 +216,7 @@ impl FetchedDocument {
 /// Implementations should refuse non-2xx answers and bodies over
 /// [`json::MAX_INPUT_BYTES`](crate::json::MAX_INPUT_BYTES) (the cache refuses them anyway,
 /// but only after they were read), follow no redirects to other hosts, and report failures as
-/// [`DidError::WebFetch`](crate::DidError::WebFetch).
+/// [`DidError::WebFetch`].
 ///
 /// ```
 /// use myna_vc_core::{did::{DidWebFetcher, FetchedDocument}, Error, Result};

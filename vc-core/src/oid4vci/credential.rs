@@ -156,7 +156,7 @@ pub struct Proofs {
     /// `jwt`: compact key proof JWTs, one per key.
     #[serde(default)]
     pub jwt: Vec<String>,
-    /// Other proof types; any present is [`Oid4vciError::UnsupportedProofType`](crate::Oid4vciError::UnsupportedProofType).
+    /// Other proof types; any present is [`Oid4vciError::UnsupportedProofType`].
     #[serde(flatten)]
     pub other: Map<String, Value>,
 }

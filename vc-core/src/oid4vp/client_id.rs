@@ -63,7 +63,7 @@ impl ClientIdPrefix {
 /// ([`ClientId::as_str`], §B.3.6).
 ///
 /// Prefixes this crate does not support are refused with
-/// [`Oid4vpError::UnsupportedClientIdPrefix`](crate::Oid4vpError::UnsupportedClientIdPrefix): `openid_federation`, `verifier_attestation`, the
+/// [`Oid4vpError::UnsupportedClientIdPrefix`]: `openid_federation`, `verifier_attestation`, the
 /// reserved `origin` (§5.9.3: a wallet MUST NOT accept it), and unknown ones (§5.9.2 lets a
 /// wallet refuse them rather than guess they are pre-registered).
 ///
@@ -162,7 +162,7 @@ impl ClientId {
         }
     }
 
-    /// The DID of a `decentralized_identifier:` client ([`Oid4vpError::InvalidClientId`](crate::Oid4vpError::InvalidClientId) otherwise).
+    /// The DID of a `decentralized_identifier:` client ([`Oid4vpError::InvalidClientId`] otherwise).
     pub fn did(&self) -> Result<Did> {
         if self.prefix != ClientIdPrefix::DecentralizedIdentifier {
             return Err(Error::Oid4vp(Oid4vpError::InvalidClientId(
@@ -222,7 +222,7 @@ pub(crate) fn is_dns_name(name: &str) -> bool {
 }
 
 /// The host of an `https://` URI, or of an `http://` URI on the loopback interface (a verifier
-/// under test); anything else is [`Oid4vpError::InvalidParameter`](crate::Oid4vpError::InvalidParameter).
+/// under test); anything else is [`Oid4vpError::InvalidParameter`].
 pub(crate) fn check_https_uri<'a>(name: &'static str, uri: &'a str) -> Result<&'a str> {
     let invalid = || {
         Error::Oid4vp(Oid4vpError::InvalidParameter {

@@ -24,7 +24,7 @@ impl AuthorizationRequest {
     /// says), `aud` [`SELF_ISSUED_AUDIENCE`] (static discovery, §5.8), `iat`, and `exp`
     /// [`REQUEST_OBJECT_LIFETIME_SECS`] later. `header` names the key (`kid` for a
     /// `decentralized_identifier:` client, `x5c` for the `x509_*` prefixes). A `redirect_uri:`
-    /// client cannot sign (§5.9.3) and gets [`Oid4vpError::InvalidClientId`](crate::Oid4vpError::InvalidClientId).
+    /// client cannot sign (§5.9.3) and gets [`Oid4vpError::InvalidClientId`].
     ///
     /// ```
     /// use myna_vc_core::crypto::{default_provider, SecretKey};
@@ -112,10 +112,10 @@ impl<'a> RequestObjectRules<'a> {
 }
 
 /// Verifies a Request Object with the verifier's key and reads the request from it: `typ`
-/// exactly `oauth-authz-req+jwt` ([`JwtError::WrongType`](crate::JwtError::WrongType)), the signature, the time claims,
-/// `aud` naming the wallet ([`Oid4vpError::RequestAudienceMismatch`](crate::Oid4vpError::RequestAudienceMismatch)), `client_id` identical to the
-/// URL's ([`Oid4vpError::RequestClientIdMismatch`](crate::Oid4vpError::RequestClientIdMismatch)), `wallet_nonce` when one was sent
-/// ([`Oid4vpError::WalletNonceMismatch`](crate::Oid4vpError::WalletNonceMismatch)), then every rule of [`AuthorizationRequest::check`]. `iss`
+/// exactly `oauth-authz-req+jwt` ([`JwtError::WrongType`]), the signature, the time claims,
+/// `aud` naming the wallet ([`Oid4vpError::RequestAudienceMismatch`]), `client_id` identical to the
+/// URL's ([`Oid4vpError::RequestClientIdMismatch`]), `wallet_nonce` when one was sent
+/// ([`Oid4vpError::WalletNonceMismatch`]), then every rule of [`AuthorizationRequest::check`]. `iss`
 /// is ignored (§5).
 ///
 /// Which key: the caller resolves it from the header ([`Jws::parse`] then `header().kid` /

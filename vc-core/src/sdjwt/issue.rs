@@ -111,7 +111,7 @@ impl<'a> SdJwtIssuer<'a> {
     /// disclosable (object properties and array elements, at any depth; a disclosable claim
     /// may contain disclosable claims). With `holder_key`, the payload gets `cnf.jwk`.
     ///
-    /// Every path in `disclosable` must select at least one claim ([`ClaimPathError::Unknown`](crate::ClaimPathError::Unknown));
+    /// Every path in `disclosable` must select at least one claim ([`ClaimPathError::Unknown`]);
     /// the claim names `_sd`, `_sd_alg` and `...` are refused.
     pub fn issue(
         &self,

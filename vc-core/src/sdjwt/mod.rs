@@ -16,8 +16,8 @@
 //! * **`...` is never a claim name.** RFC 9901 §4.1 reserves it for array element digests
 //!   (`{"...": "<digest>"}`). An object of the issuer-signed payload — or of a disclosed value —
 //!   that has a claim named `...`, at any depth, is refused with
-//!   [`SdJwtError::ReservedClaimInPayload`](crate::SdJwtError::ReservedClaimInPayload); a disclosure naming `...` (or `_sd`) with
-//!   [`SdJwtError::ReservedClaimName`](crate::SdJwtError::ReservedClaimName). Neither ever reaches the verified claims.
+//!   [`SdJwtError::ReservedClaimInPayload`]; a disclosure naming `...` (or `_sd`) with
+//!   [`SdJwtError::ReservedClaimName`]. Neither ever reaches the verified claims.
 //! * **A `null` KB-JWT `exp` or `nbf` is an absent one.** SpruceID `ssi` 0.16 writes the unset
 //!   optional time claims of its KB-JWTs as JSON `null`; refusing them ("must be a NumericDate")
 //!   would refuse every presentation it makes. A `null` carries no claim — no expiry, no start —

@@ -58,7 +58,7 @@ impl SdJwt {
     /// reference implementation's reading; see [`SdJwt::select_with_contents`] for whole
     /// subtrees). Any KB-JWT is dropped (bind again with [`SdJwt::bind`]).
     ///
-    /// Every wanted path must exist in the claims ([`ClaimPathError::Unknown`](crate::ClaimPathError::Unknown)).
+    /// Every wanted path must exist in the claims ([`ClaimPathError::Unknown`]).
     ///
     /// ```
     /// use myna_vc_core::{crypto::{default_provider, SecretKey}, claim_path::ClaimPath, sdjwt::SdJwtIssuer};

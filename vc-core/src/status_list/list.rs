@@ -47,7 +47,7 @@ pub struct StatusList {
 impl StatusList {
     /// A list of at least `len` entries, all [`Status::VALID`]; `len` is rounded up to a
     /// whole number of bytes. More than [`MAX_LIST_BYTES`] bytes is
-    /// [`StatusListError::TooLarge`](crate::StatusListError::TooLarge) (no decoder here would read such a list back).
+    /// [`StatusListError::TooLarge`] (no decoder here would read such a list back).
     ///
     /// ```
     /// use myna_vc_core::status_list::{StatusBits, StatusList};
@@ -162,7 +162,7 @@ impl StatusList {
         &self.bytes
     }
 
-    /// The status at `index`; past the end is [`StatusListError::IndexOutOfRange`](crate::StatusListError::IndexOutOfRange).
+    /// The status at `index`; past the end is [`StatusListError::IndexOutOfRange`].
     ///
     /// ```
     /// use myna_vc_core::{status_list::{StatusBits, StatusIndex, StatusList}, Error};
@@ -182,7 +182,7 @@ impl StatusList {
     }
 
     /// Sets the status at `index`. A status wider than the list's bits is
-    /// [`StatusListError::TooWide`](crate::StatusListError::TooWide); past the end is [`StatusListError::IndexOutOfRange`](crate::StatusListError::IndexOutOfRange).
+    /// [`StatusListError::TooWide`]; past the end is [`StatusListError::IndexOutOfRange`].
     ///
     /// ```
     /// use myna_vc_core::{status_list::{Status, StatusBits, StatusIndex, StatusList}, Error};
@@ -244,8 +244,8 @@ impl StatusList {
 
     /// A list from its zlib-compressed byte array. Input over [`crate::json::MAX_INPUT_BYTES`]
     /// is [`InputError::TooLarge`](crate::InputError::TooLarge); an inflated array over [`MAX_LIST_BYTES`] is
-    /// [`StatusListError::TooLarge`](crate::StatusListError::TooLarge); a corrupt, truncated or trailing-garbage stream is
-    /// [`StatusListError::Compression`](crate::StatusListError::Compression).
+    /// [`StatusListError::TooLarge`]; a corrupt, truncated or trailing-garbage stream is
+    /// [`StatusListError::Compression`].
     ///
     /// ```
     /// use myna_vc_core::{status_list::{StatusBits, StatusList}, Error};

@@ -49,8 +49,8 @@ impl StatusReference {
     }
 
     /// Reads `status.status_list` from a Referenced Token's claims. Each missing level is
-    /// [`JwtError::MissingClaim`](crate::JwtError::MissingClaim) naming the path; a wrong type, a negative or fractional `idx`
-    /// or a `uri` that is not a URI is [`JwtError::InvalidClaim`](crate::JwtError::InvalidClaim). Other members of `status`
+    /// [`JwtError::MissingClaim`] naming the path; a wrong type, a negative or fractional `idx`
+    /// or a `uri` that is not a URI is [`JwtError::InvalidClaim`]. Other members of `status`
     /// (other status mechanisms) and of `status_list` are ignored.
     ///
     /// ```
@@ -100,7 +100,7 @@ impl StatusReference {
     }
 
     /// Writes `status.status_list` into a claim set, keeping any other status mechanisms
-    /// already in `status`. A `status` claim that is not an object is [`JwtError::InvalidClaim`](crate::JwtError::InvalidClaim).
+    /// already in `status`. A `status` claim that is not an object is [`JwtError::InvalidClaim`].
     ///
     /// ```
     /// use myna_vc_core::status_list::{StatusIndex, StatusListUri, StatusReference};

@@ -31,7 +31,7 @@ pub enum StatusBits {
 }
 
 impl StatusBits {
-    /// Parses a `bits` value; anything but 1, 2, 4 or 8 is [`StatusListError::UnsupportedBits`](crate::StatusListError::UnsupportedBits).
+    /// Parses a `bits` value; anything but 1, 2, 4 or 8 is [`StatusListError::UnsupportedBits`].
     ///
     /// ```
     /// use myna_vc_core::{status_list::StatusBits, Error};
@@ -116,7 +116,7 @@ impl fmt::Display for StatusBits {
 /// The position of a Referenced Token's entry in a Status List (the `idx` claim).
 ///
 /// It is a non-negative integer as the draft requires; whether it lies inside a given list is
-/// decided by that list ([`StatusListError::IndexOutOfRange`](crate::StatusListError::IndexOutOfRange) otherwise).
+/// decided by that list ([`StatusListError::IndexOutOfRange`] otherwise).
 ///
 /// ```
 /// use myna_vc_core::status_list::StatusIndex;

@@ -178,9 +178,9 @@ impl StatusListToken {
     /// Reads the claims of a Status List Token. This checks presence and types only; the time
     /// rules and the signature are [`StatusListToken::verify`]'s business.
     ///
-    /// A missing `sub`, `iat` or `status_list` is [`JwtError::MissingClaim`](crate::JwtError::MissingClaim); a `sub` that is not a
+    /// A missing `sub`, `iat` or `status_list` is [`JwtError::MissingClaim`]; a `sub` that is not a
     /// URI, a non-numeric date or a `ttl` that is not a positive integer is
-    /// [`JwtError::InvalidClaim`](crate::JwtError::InvalidClaim); a bad `status_list` gets the errors of
+    /// [`JwtError::InvalidClaim`]; a bad `status_list` gets the errors of
     /// [`StatusList::from_json`].
     ///
     /// ```
@@ -262,10 +262,10 @@ impl StatusListToken {
     }
 
     /// Verifies a Status List Token in JWT form for the list at `expected_uri`, in this order:
-    /// the JWS header rules; `typ` ([`JwtError::WrongType`](crate::JwtError::WrongType)); the signature with `key`
+    /// the JWS header rules; `typ` ([`JwtError::WrongType`]); the signature with `key`
     /// ([`JoseError::SignatureInvalid`](crate::JoseError::SignatureInvalid), [`JoseError::AlgorithmKeyMismatch`](crate::JoseError::AlgorithmKeyMismatch)); the claims as in
-    /// [`StatusListToken::from_claims`]; `iat`/`nbf`/`exp` under `rules` ([`JwtError::Expired`](crate::JwtError::Expired),
-    /// …); and `sub` equal to `expected_uri` ([`StatusListError::UriMismatch`](crate::StatusListError::UriMismatch)).
+    /// [`StatusListToken::from_claims`]; `iat`/`nbf`/`exp` under `rules` ([`JwtError::Expired`],
+    /// …); and `sub` equal to `expected_uri` ([`StatusListError::UriMismatch`]).
     ///
     /// `typ` is compared as a media type (RFC 7515 §4.1.9): `statuslist+jwt` and
     /// `application/statuslist+jwt` are the same, in any letter case.
@@ -358,8 +358,8 @@ impl VerifiedStatusList {
     }
 
     /// The status of the Referenced Token that carries `reference`. A `reference.uri` other
-    /// than this token's `sub` is [`StatusListError::UriMismatch`](crate::StatusListError::UriMismatch), and an index past the end
-    /// is [`StatusListError::IndexOutOfRange`](crate::StatusListError::IndexOutOfRange): in both cases no statement can be made and the
+    /// than this token's `sub` is [`StatusListError::UriMismatch`], and an index past the end
+    /// is [`StatusListError::IndexOutOfRange`]: in both cases no statement can be made and the
     /// draft says to reject the Referenced Token.
     ///
     /// See the [type's example](VerifiedStatusList).

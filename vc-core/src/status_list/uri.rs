@@ -24,7 +24,7 @@ use crate::error::{Error, Result, StatusListError};
 pub struct StatusListUri(String);
 
 impl StatusListUri {
-    /// Checks `uri` and wraps it; a syntax error is [`StatusListError::InvalidUri`](crate::StatusListError::InvalidUri).
+    /// Checks `uri` and wraps it; a syntax error is [`StatusListError::InvalidUri`].
     ///
     /// ```
     /// use myna_vc_core::{status_list::StatusListUri, Error};
