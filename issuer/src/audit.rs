@@ -448,7 +448,7 @@ pub(crate) fn append(
     action: AuditAction,
     subject: AuditSubject,
 ) -> Result<AuditEntry> {
-    let (seq, prev_hash) = head(tx)?;
+    let (seq, prev_hash) = head(tx.as_read())?;
     let mut entry = AuditEntry {
         seq,
         time,

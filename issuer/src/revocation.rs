@@ -45,8 +45,8 @@ pub(crate) fn apply(
     actor: ActorRole,
     now: NumericDate,
 ) -> Result<CredentialRecord> {
-    let mut record = records::get(tx, id)?.ok_or(Error::UnknownCredential(*id))?;
-    let from = status_lists::status(tx, &record.status)?;
+    let mut record = records::get(tx.as_read(), id)?.ok_or(Error::UnknownCredential(*id))?;
+    let from = status_lists::status(tx.as_read(), &record.status)?;
     if !transition.allowed_from(from) {
         return Err(Error::IllegalTransition {
             id: *id,

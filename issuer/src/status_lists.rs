@@ -142,7 +142,7 @@ pub(crate) fn allocate(
     uri: &StatusListUri,
     count: usize,
 ) -> Result<Vec<StatusIndex>> {
-    let mut info = info(tx, uri)?;
+    let mut info = info(tx.as_read(), uri)?;
     let requested = count as u64;
     if requested > info.free() {
         return Err(Error::StatusListFull {
@@ -152,7 +152,7 @@ pub(crate) fn allocate(
         });
     }
     let key = uri.as_str().as_bytes();
-    let mut assigned = Assigned::load(tx, &info)?;
+    let mut assigned = Assigned::load(tx.as_read(), &info)?;
     let picked = assigned.draw(count)?;
     info.assigned += requested;
     tx.put(Table::ListAssigned, key, &assigned.0)?;
@@ -255,7 +255,7 @@ pub(crate) fn set_status(
     reference: &StatusReference,
     status: Status,
 ) -> Result<()> {
-    let (mut list, mut info) = load(tx, &reference.uri)?;
+    let (mut list, mut info) = load(tx.as_read(), &reference.uri)?;
     list.set(reference.index, status)?;
     info.version += 1;
     let key = reference.uri.as_str().as_bytes();

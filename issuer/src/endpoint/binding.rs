@@ -52,7 +52,7 @@ pub(crate) fn bind_keys<S: Store>(
     let thumbprints: Vec<[u8; 32]> = keys.iter().map(|k| k.thumbprint().0).collect();
     let conflict = shared.store.write(|tx| {
         let handle = |ns, id: &[u8]| -> crate::Result<Option<SubjectHandle>> {
-            state_table::get(&*tx, ns, id)?
+            state_table::get(tx.as_read(), ns, id)?
                 .map(|bytes| {
                     <[u8; 32]>::try_from(bytes.as_slice())
                         .map(SubjectHandle::from_bytes)

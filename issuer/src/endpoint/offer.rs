@@ -382,7 +382,7 @@ pub(crate) fn prune<S: Store>(store: &S, now: NumericDate) -> crate::Result<usiz
     store.write(|tx| {
         let mut removed = 0;
         for ns in [Namespace::Offer, Namespace::Token] {
-            for (id, row) in state_table::scan(tx, ns)? {
+            for (id, row) in state_table::scan(tx.as_read(), ns)? {
                 let expired = row
                     .split_first_chunk::<8>()
                     .is_none_or(|(expiry, _)| i64::from_be_bytes(*expiry) <= now.as_unix());

@@ -38,7 +38,7 @@ fn redeem<S: Store>(
     let token = state_table::new_secret()?;
     let lifetime = shared.rules.access_token_lifetime_secs;
     let outcome = shared.store.write(|tx| {
-        let Some(sealed) = state_table::get(tx, Namespace::Offer, &id)? else {
+        let Some(sealed) = state_table::get(tx.as_read(), Namespace::Offer, &id)? else {
             return Ok(Err(grant_error(
                 "unknown or already used pre-authorized code",
             )));
@@ -100,7 +100,7 @@ pub(crate) fn claim<S: Store>(
 ) -> Result<(SubjectHandle, OfferedFacts), EndpointError> {
     let id = state_table::secret_id(Namespace::Token, token);
     let outcome = shared.store.write(|tx| {
-        let Some(sealed) = state_table::get(tx, Namespace::Token, &id)? else {
+        let Some(sealed) = state_table::get(tx.as_read(), Namespace::Token, &id)? else {
             return Ok(Err(token_error("unknown access token")));
         };
         let mut entitlement = Entitlement::open(Namespace::Token, token, &sealed)?;
@@ -146,7 +146,7 @@ pub(crate) fn release<S: Store>(
 ) -> crate::Result<()> {
     let id = state_table::secret_id(Namespace::Token, token);
     shared.store.write(|tx| {
-        let Some(sealed) = state_table::get(tx, Namespace::Token, &id)? else {
+        let Some(sealed) = state_table::get(tx.as_read(), Namespace::Token, &id)? else {
             return Ok(());
         };
         let mut entitlement = Entitlement::open(Namespace::Token, token, &sealed)?;

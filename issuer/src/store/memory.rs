@@ -122,6 +122,10 @@ impl ReadTables for MapWrite<'_> {
 }
 
 impl WriteTables for MapWrite<'_> {
+    fn as_read(&self) -> &dyn ReadTables {
+        self
+    }
+
     fn put(&mut self, table: Table, key: &[u8], value: &[u8]) -> Result<()> {
         let key = (table, key.to_vec());
         let old = self.map.insert(key.clone(), value.to_vec());

@@ -417,7 +417,7 @@ pub trait Store: Backend {
         now: NumericDate,
     ) -> Result<AnchoredRecord> {
         self.write(|tx| {
-            let (subject, new_subject) = match certificates::get(tx, certificate)? {
+            let (subject, new_subject) = match certificates::get(tx.as_read(), certificate)? {
                 Some(CertificateSubject {
                     revoked: Some((reason, _)),
                     ..
@@ -637,7 +637,7 @@ pub trait Store: Backend {
         now: NumericDate,
     ) -> Result<CertificateRevocation> {
         self.write(|tx| {
-            let known = certificates::get(tx, certificate)?
+            let known = certificates::get(tx.as_read(), certificate)?
                 .ok_or(Error::UnknownCertificate(certificate.certificate_type))?;
             let mut outcome = CertificateRevocation::default();
             if known.revoked.is_some() {
@@ -651,14 +651,14 @@ pub trait Store: Backend {
                     Err(other) => return Err(other),
                 }
             }
-            for id in records::ids_for_subject(tx, &known.subject)? {
-                let record = records::get(tx, &id)?.ok_or_else(|| {
+            for id in records::ids_for_subject(tx.as_read(), &known.subject)? {
+                let record = records::get(tx.as_read(), &id)?.ok_or_else(|| {
                     Error::corrupt("subject index", format!("{id} has no record"))
                 })?;
                 let Some(reason) = cascade(&record) else {
                     continue;
                 };
-                let status = status_lists::status(tx, &record.status)?;
+                let status = status_lists::status(tx.as_read(), &record.status)?;
                 if Transition::Revoke.allowed_from(status) {
                     revocation::apply(tx, &id, Transition::Revoke, reason, ActorRole::System, now)?;
                     outcome.revoked.push((id, reason));
@@ -695,7 +695,7 @@ fn issue_in(
     let mut issued = Vec::with_capacity(credentials.len());
     for (new, index) in credentials.into_iter().zip(indices) {
         let id = CredentialId::random()?;
-        if records::get(tx, &id)?.is_some() {
+        if records::get(tx.as_read(), &id)?.is_some() {
             // 2^-128 odds; refuse rather than overwrite.
             return Err(Error::invariant("a credential id was drawn twice"));
         }
@@ -718,7 +718,7 @@ fn link_in(
     actor: ActorRole,
     now: NumericDate,
 ) -> Result<bool> {
-    match certificates::get(tx, certificate)? {
+    match certificates::get(tx.as_read(), certificate)? {
         Some(known) if known.subject == *subject => return Ok(false),
         Some(_) => {
             return Err(Error::CertificateLinkConflict {

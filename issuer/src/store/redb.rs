@@ -122,6 +122,10 @@ impl<T: ReadableTable<&'static [u8], &'static [u8]>> ReadTables for RedbTables<T
 }
 
 impl WriteTables for RedbTables<redb::Table<'_, &'static [u8], &'static [u8]>> {
+    fn as_read(&self) -> &dyn ReadTables {
+        self
+    }
+
     fn put(&mut self, table: Table, key: &[u8], value: &[u8]) -> Result<()> {
         self.table_mut(table)?
             .insert(key, value)

@@ -91,6 +91,9 @@ pub trait ReadTables {
 
 /// Reads and writes inside one transaction; nothing is visible to others until it commits.
 pub trait WriteTables: ReadTables {
+    /// This transaction as a reader (what `&dyn WriteTables as &dyn ReadTables` would be, but
+    /// that trait upcasting needs Rust 1.86 and the crate supports 1.85).
+    fn as_read(&self) -> &dyn ReadTables;
     /// Sets `key` to `value`.
     fn put(&mut self, table: Table, key: &[u8], value: &[u8]) -> Result<()>;
     /// Removes `key` if present.
