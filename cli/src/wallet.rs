@@ -296,11 +296,7 @@ fn read_key(path: &Path) -> Result<PublicKey, String> {
 
 /// Receipt checks against `issuers` and `status`, with the known credential types.
 fn check<'a>(issuers: &'a dyn IssuerKeys, status: &'a dyn StatusSource) -> ReceiptCheck<'a> {
-    ReceiptCheck {
-        issuers,
-        status,
-        types: &[],
-    }
+    ReceiptCheck::new(issuers, status)
 }
 
 fn anchor(

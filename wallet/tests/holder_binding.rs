@@ -13,7 +13,7 @@ mod common;
 
 use std::collections::HashSet;
 
-use common::{new_wallet, stocked_wallet, types, InProcessIssuer, LateStatus, BATCH};
+use common::{new_wallet, stocked_wallet, InProcessIssuer, LateStatus, BATCH};
 use myna_vc_core::dcql::DcqlQuery;
 use myna_vc_core::jws::Jws;
 use myna_vc_core::sdjwt::SdJwt;
@@ -140,13 +140,9 @@ fn credentials_from_two_offers_cannot_be_presented_together() {
     // Age and residence received in two separate offers: two batches, two sets of keys.
     let issuer = InProcessIssuer::new();
     let wallet = new_wallet();
-    let types = types();
     let pinned = issuer.pinned();
-    let check = ReceiptCheck {
-        issuers: &pinned,
-        status: &issuer.status(),
-        types: &types,
-    };
+    let status = issuer.status();
+    let check = ReceiptCheck::new(&pinned, &status);
     let (_, _) = wallet
         .anchor(
             &issuer,
@@ -157,11 +153,7 @@ fn credentials_from_two_offers_cannot_be_presented_together() {
         )
         .unwrap();
     let status = LateStatus(&issuer);
-    let check = ReceiptCheck {
-        issuers: &pinned,
-        status: &status,
-        types: &types,
-    };
+    let check = ReceiptCheck::new(&pinned, &status);
     for id in ["age", "resident"] {
         wallet
             .receive(&issuer, &issuer.offer(&[id]), None, &check, issuer.now)

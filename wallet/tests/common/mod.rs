@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use std::sync::OnceLock;
 
 use myna_issuer::anchor::{AnchorResponse, Anchoring};
-use myna_issuer::credential_types::{declaration, Kind};
+use myna_issuer::credential_types::Kind;
 use myna_issuer::issuance::{
     verify_anchor, AgeRequest, CredentialIssuer, IssuerProfile, Membership,
 };
@@ -29,7 +29,6 @@ use myna_vc_core::oid4vci::{
     CredentialRequest, CredentialResponse, IssuerId, Message, NonceResponse, PreAuthorizedCode,
     ProofRules, TokenRequest, TokenResponse,
 };
-use myna_vc_core::sdjwt_vc::CredentialType;
 use myna_vc_core::status_list::StatusListUri;
 use myna_vc_core::time::NumericDate;
 use myna_wallet::receipt::{PinnedIssuer, ReceiptCheck, StatusTokens};
@@ -203,18 +202,6 @@ impl InProcessIssuer {
     }
 }
 
-pub fn types() -> Vec<CredentialType> {
-    [
-        Kind::Anchor,
-        Kind::Age,
-        Kind::Resident,
-        Kind::FanClubMembership,
-    ]
-    .into_iter()
-    .map(|k| declaration(k).unwrap())
-    .collect()
-}
-
 fn refused(detail: impl ToString) -> Error {
     Error::Remote {
         party: "issuer",
@@ -364,13 +351,8 @@ impl IssuerTransport for InProcessIssuer {
 /// credentials.
 pub fn stocked_wallet(issuer: &InProcessIssuer) -> Wallet<MemoryStore> {
     let wallet = new_wallet();
-    let types = types();
     let (pinned, status) = (issuer.pinned(), issuer.status());
-    let check = ReceiptCheck {
-        issuers: &pinned,
-        status: &status,
-        types: &types,
-    };
+    let check = ReceiptCheck::new(&pinned, &status);
     let (_, offer) = wallet
         .anchor(
             issuer,
@@ -383,11 +365,7 @@ pub fn stocked_wallet(issuer: &InProcessIssuer) -> Wallet<MemoryStore> {
     // The new credentials' status entries exist only after issuance: re-read the list then.
     let offer = offer.unwrap();
     let status = LateStatus(issuer);
-    let check = ReceiptCheck {
-        issuers: &pinned,
-        status: &status,
-        types: &types,
-    };
+    let check = ReceiptCheck::new(&pinned, &status);
     wallet
         .receive(issuer, &offer, None, &check, issuer.now)
         .unwrap();
