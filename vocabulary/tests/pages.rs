@@ -3,7 +3,12 @@
 //! lists exactly the declared claims with the same disclosure rule and mandatory flag.
 //!
 //! This test reads the repository around the crate, so it is left out of the packaged crate.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 use std::path::{Path, PathBuf};
 
