@@ -276,11 +276,7 @@ pub fn read_key(path: &Path) -> Result<PublicKey> {
 
 /// Receipt checks against `issuers` and `status`, with the known credential types.
 pub fn check<'a>(issuers: &'a dyn IssuerKeys, status: &'a dyn StatusSource) -> ReceiptCheck<'a> {
-    ReceiptCheck {
-        issuers,
-        status,
-        types: &[],
-    }
+    ReceiptCheck::new(issuers, status)
 }
 
 fn anchor<I: Issuers>(session: &Session, issuers: &I, args: &I::Anchor) -> Result<()> {

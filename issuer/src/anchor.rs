@@ -89,7 +89,7 @@ pub use crate::anchor_rejection::{AnchorRejection, CARD_TYP, PROOF_TYP};
 use crate::audit::ActorRole;
 use crate::challenge::Nonce;
 use crate::cohort::Cohort;
-use crate::credential_types::{self, Kind};
+use crate::credential_types::{self, claim, Kind};
 use crate::error::{Error, Result};
 use crate::record::{CredentialRecord, Fact, FactSet, NewCredential, SubjectHandle};
 use crate::store::Store;
@@ -300,9 +300,15 @@ impl<'a, S: Store> Anchoring<'a, S> {
             .store
             .issue_anchored(&self.status_list, &certificate, new, now)?;
         let mut claims = Map::new();
-        claims.insert("assurance_level".into(), ASSURANCE_LEVEL.into());
+        claims.insert(
+            claim::anchor::ASSURANCE_LEVEL.into(),
+            ASSURANCE_LEVEL.into(),
+        );
         let day = CalendarDate::from_numeric_date_jst(now)?;
-        claims.insert("anchored_on".into(), Value::String(day.to_string()));
+        claims.insert(
+            claim::anchor::ANCHORED_ON.into(),
+            Value::String(day.to_string()),
+        );
         let credential = SdJwtVcIssuer::new(self.signer, &self.iss).issue(&VcRequest {
             credential_type: &declaration,
             claims: &claims,

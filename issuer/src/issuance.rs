@@ -61,7 +61,7 @@ use serde_json::{json, Map, Value};
 
 use crate::audit::ActorRole;
 use crate::cohort::Cohort;
-use crate::credential_types::{declaration, Kind};
+use crate::credential_types::{claim, declaration, Kind};
 use crate::error::{Error, Result};
 use crate::escrow::{self, EscrowPolicy, EscrowedLink};
 use crate::pseudonym::{ContextId, PseudonymKey};
@@ -240,7 +240,7 @@ pub fn verify_anchor(
     )?;
     if verified
         .claims()
-        .get("assurance_level")
+        .get(claim::anchor::ASSURANCE_LEVEL)
         .and_then(Value::as_str)
         != Some("jpki-authentication")
     {
@@ -445,11 +445,11 @@ impl<'a, S: Store> CredentialIssuer<'a, S> {
         }
         let birth = birth_date(facts)?;
         let claims = json!({
-            "municipality_code": code.to_string(),
-            "prefecture_code": format!("{:02}", code.prefecture().get()),
-            "name": facts.name.text(),
-            "address": facts.address.text(),
-            "birthdate": birth.to_string(),
+            claim::resident::MUNICIPALITY_CODE: code.to_string(),
+            claim::resident::PREFECTURE_CODE: format!("{:02}", code.prefecture().get()),
+            claim::resident::NAME: facts.name.text(),
+            claim::resident::ADDRESS: facts.address.text(),
+            claim::resident::BIRTHDATE: birth.to_string(),
         });
         let draft = Draft {
             kind: Kind::Resident,
@@ -484,7 +484,10 @@ impl<'a, S: Store> CredentialIssuer<'a, S> {
             .map(|r| {
                 let ages = AgeClaims::compute(r.birth, today, &AGE_THRESHOLDS)?;
                 let mut claims = ages.to_json();
-                claims.insert("birthdate".into(), Value::String(r.birth.to_string()));
+                claims.insert(
+                    claim::age::BIRTHDATE.into(),
+                    Value::String(r.birth.to_string()),
+                );
                 Ok(Draft {
                     kind: Kind::Age,
                     claims,
@@ -528,14 +531,14 @@ impl<'a, S: Store> CredentialIssuer<'a, S> {
             copay.insert("monthly_cap_yen".into(), cap.into());
         }
         let claims = json!({
-            "municipality_code": code.to_string(),
-            "payer_number": grant.payer.to_string(),
-            "recipient_number": grant.recipient.to_string(),
-            "child_name": grant.child_name,
-            "child_birthdate": grant.child_birth.to_string(),
-            "outpatient_until": outpatient.to_string(),
-            "inpatient_until": inpatient.to_string(),
-            "copay": copay,
+            claim::child_medical_subsidy::MUNICIPALITY_CODE: code.to_string(),
+            claim::child_medical_subsidy::PAYER_NUMBER: grant.payer.to_string(),
+            claim::child_medical_subsidy::RECIPIENT_NUMBER: grant.recipient.to_string(),
+            claim::child_medical_subsidy::CHILD_NAME: grant.child_name,
+            claim::child_medical_subsidy::CHILD_BIRTHDATE: grant.child_birth.to_string(),
+            claim::child_medical_subsidy::OUTPATIENT_UNTIL: outpatient.to_string(),
+            claim::child_medical_subsidy::INPATIENT_UNTIL: inpatient.to_string(),
+            claim::child_medical_subsidy::COPAY: copay,
         });
         let draft = Draft {
             kind: Kind::ChildMedicalSubsidy,
@@ -562,9 +565,9 @@ impl<'a, S: Store> CredentialIssuer<'a, S> {
         let subject = SubjectHandle::from_bytes(anchor.holder_key.thumbprint().0);
         let holder_key = &anchor.holder_key;
         let claims = json!({
-            "club_id": membership.club_id,
-            "member_number": membership.member_number,
-            "tier": membership.tier,
+            claim::fan_club_membership::CLUB_ID: membership.club_id,
+            claim::fan_club_membership::MEMBER_NUMBER: membership.member_number,
+            claim::fan_club_membership::TIER: membership.tier,
         });
         let draft = Draft {
             kind: Kind::FanClubMembership,
@@ -588,18 +591,27 @@ impl<'a, S: Store> CredentialIssuer<'a, S> {
         now: NumericDate,
     ) -> Result<Issued> {
         let mut claims = object(json!({
-            "shelter_id": check_in.shelter_id,
-            "municipality_code": check_in.municipality.to_string(),
-            "checked_in_at": check_in.checked_in_at.as_unix(),
+            claim::shelter_registration::SHELTER_ID: check_in.shelter_id,
+            claim::shelter_registration::MUNICIPALITY_CODE: check_in.municipality.to_string(),
+            claim::shelter_registration::CHECKED_IN_AT: check_in.checked_in_at.as_unix(),
         }));
         if let Some(level) = &check_in.care_level {
-            claims.insert("care_level".into(), Value::String(level.clone()));
+            claims.insert(
+                claim::shelter_registration::CARE_LEVEL.into(),
+                Value::String(level.clone()),
+            );
         }
         if !check_in.medication.is_empty() {
-            claims.insert("medication".into(), json!(check_in.medication));
+            claims.insert(
+                claim::shelter_registration::MEDICATION.into(),
+                json!(check_in.medication),
+            );
         }
         if !check_in.allergies.is_empty() {
-            claims.insert("allergies".into(), json!(check_in.allergies));
+            claims.insert(
+                claim::shelter_registration::ALLERGIES.into(),
+                json!(check_in.allergies),
+            );
         }
         let draft = Draft {
             kind: Kind::ShelterRegistration,
@@ -633,8 +645,8 @@ impl<'a, S: Store> CredentialIssuer<'a, S> {
         let policy = self.escrow.as_ref().ok_or(Error::EscrowNotConfigured)?;
         let pseudonym = key.derive(&subject, context);
         let claims = json!({
-            "context": context.as_str(),
-            "pseudonym": pseudonym.as_str(),
+            claim::context_pseudonym::CONTEXT: context.as_str(),
+            claim::context_pseudonym::PSEUDONYM: pseudonym.as_str(),
         });
         let link = EscrowedLink {
             context: context.clone(),

@@ -6,14 +6,14 @@
 //! [`myna_vc_core`], publishes Token Status Lists and revokes credentials when the certified
 //! facts change.
 //!
-//! Data flows card → issuer → wallet → verifier; the issuer depends on `myna-vc-core` and
-//! `myna-jpki` only.
+//! Data flows card → issuer → wallet → verifier; the issuer depends on `myna-vc-core`,
+//! `myna-vocabulary` (the credential types) and `myna-jpki` only.
 //!
 //! ## A short tour
 //!
-//! * [`credential_types`]: the declarations (vct, disclosure rules, JSON Schema from
-//!   `specs/credential-types/`) of the anchor, resident, age, child medical subsidy, fan-club,
-//!   shelter and context-pseudonym credentials.
+//! * [`credential_types`]: the declarations (vct, disclosure rules, JSON Schema) of the
+//!   anchor, resident, age, child medical subsidy, fan-club, shelter and context-pseudonym
+//!   credentials, re-exported from `myna-vocabulary`.
 //! * [`issuance`]: the credentials built by the rules (residence in the municipality, the
 //!   Japanese age rules, subsidy end dates), recorded durably with a random status entry, then
 //!   signed — one transaction per batch.

@@ -8,6 +8,7 @@
 //! assert_eq!(xml_escape(r#"<a & "b">'"#), "&lt;a &amp; &quot;b&quot;&gt;&apos;");
 //! ```
 
+use myna_vocabulary::claim;
 use serde::Serialize;
 use serde_json::Value;
 
@@ -60,20 +61,20 @@ impl BillingRecord {
         }
         let subsidy = decision.credential(SUBSIDY_ID)?;
         let text = |name: &str| subsidy.claims.get(name)?.as_str().map(str::to_owned);
-        let copay = subsidy.claims.get("copay")?;
+        let copay = subsidy.claims.get(claim::child_medical_subsidy::COPAY)?;
         let until = match care {
-            Care::Outpatient => "outpatient_until",
-            Care::Inpatient => "inpatient_until",
+            Care::Outpatient => claim::child_medical_subsidy::OUTPATIENT_UNTIL,
+            Care::Inpatient => claim::child_medical_subsidy::INPATIENT_UNTIL,
         };
         Some(BillingRecord {
             clinic_id: clinic_id.to_owned(),
             visit_date: visit.to_string(),
             care,
-            payer_number: text("payer_number")?,
-            recipient_number: text("recipient_number")?,
-            municipality_code: text("municipality_code")?,
-            child_name: text("child_name")?,
-            child_birthdate: text("child_birthdate")?,
+            payer_number: text(claim::child_medical_subsidy::PAYER_NUMBER)?,
+            recipient_number: text(claim::child_medical_subsidy::RECIPIENT_NUMBER)?,
+            municipality_code: text(claim::child_medical_subsidy::MUNICIPALITY_CODE)?,
+            child_name: text(claim::child_medical_subsidy::CHILD_NAME)?,
+            child_birthdate: text(claim::child_medical_subsidy::CHILD_BIRTHDATE)?,
             copay_per_visit_yen: copay.get("per_visit_yen")?.as_u64()?,
             monthly_cap_yen: copay.get("monthly_cap_yen").and_then(Value::as_u64),
             covered_until: text(until)?,

@@ -23,6 +23,7 @@
 //! # Ok::<(), myna_verifier::roster::HqError>(())
 //! ```
 
+use myna_vocabulary::claim;
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::Mutex;
@@ -90,9 +91,9 @@ impl RosterEntry {
         Some(RosterEntry {
             entry_id: Self::id_for(shelter_id, &resident.issuer, &resident.holder),
             shelter_id: shelter_id.to_owned(),
-            municipality_code: text("municipality_code")?,
-            name: text("name"),
-            birthdate: text("birthdate"),
+            municipality_code: text(claim::resident::MUNICIPALITY_CODE)?,
+            name: text(claim::resident::NAME),
+            birthdate: text(claim::resident::BIRTHDATE),
             issuer: resident.issuer.clone(),
             checked_in_at: decision.at,
         })

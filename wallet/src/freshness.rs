@@ -49,7 +49,10 @@ const AGE_OVER: &str = "age_over_";
 /// wallet cannot tell). A claim that was `true` and is now false is impossible under the
 /// Japanese age rules; it is reported too, as the credential is then wrong.
 pub fn stale_claims(claims: &Map<String, Value>, today: CalendarDate) -> Result<Vec<String>> {
-    let Some(birth) = claims.get("birthdate").and_then(Value::as_str) else {
+    let Some(birth) = claims
+        .get(myna_vocabulary::claim::age::BIRTHDATE)
+        .and_then(Value::as_str)
+    else {
         return Ok(Vec::new());
     };
     let birth = CalendarDate::parse(birth)?;

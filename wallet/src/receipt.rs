@@ -1,14 +1,16 @@
 //! Checking a credential on receipt, before it is stored: the issuer's signature with a key
 //! from a trust list (or one pinned issuer key), the issuer's right to issue that type, the
 //! binding to the holder key the wallet asked for, the credential's status in its Token
-//! Status List, and the claims against the type's declaration (JSON Schema).
+//! Status List, and the claims against the type's declaration (JSON Schema) — by default the
+//! declarations of `myna-vocabulary`, so every credential is checked against its type's schema
+//! unless the caller says otherwise ([`ReceiptCheck::without_type_checks`]).
 //!
 //! ```
 //! use myna_wallet::receipt::{IssuerKeys, PinnedIssuer};
 //! use myna_vc_core::{crypto::SecretKey, sdjwt_vc::Vct, time::NumericDate};
 //! let key = SecretKey::generate_p256()?.public_key();
 //! let pinned = PinnedIssuer::new("https://city.example", key.clone());
-//! let vct = Vct::parse("urn:myna-vc:vct:age:1")?;
+//! let vct = Vct::parse(myna_vocabulary::vct::AGE)?;
 //! assert_eq!(pinned.issuer_key("https://city.example", None, &vct, NumericDate::from_unix(0))?, key);
 //! assert!(pinned.issuer_key("https://other.example", None, &vct, NumericDate::from_unix(0)).is_err());
 //! # Ok::<(), myna_wallet::Error>(())
@@ -148,15 +150,30 @@ impl StatusSource for StatusTokens {
     }
 }
 
-/// What a received credential is checked against.
+/// What a received credential is checked against: issuer keys and rights, status lists, and
+/// the declarations of the credential types.
+///
+/// The type check is on by default ([`ReceiptCheck::new`]): every credential must be of a type
+/// in `myna-vocabulary` and satisfy its declaration and JSON Schema; a credential of a type
+/// the wallet does not know is refused. A wallet that knows other types names them
+/// ([`ReceiptCheck::with_types`]); skipping the check is an explicit choice
+/// ([`ReceiptCheck::without_type_checks`]).
 #[derive(Clone, Copy)]
 pub struct ReceiptCheck<'a> {
-    /// Issuer keys and rights.
-    pub issuers: &'a dyn IssuerKeys,
-    /// Status lists.
-    pub status: &'a dyn StatusSource,
-    /// Known credential types; a credential of a listed type must satisfy its declaration.
-    pub types: &'a [CredentialType],
+    issuers: &'a dyn IssuerKeys,
+    status: &'a dyn StatusSource,
+    types: TypeCheck<'a>,
+}
+
+/// Which declarations a received credential's claims are checked against.
+#[derive(Clone, Copy)]
+enum TypeCheck<'a> {
+    /// myna-vc's own types ([`myna_vocabulary::declarations`]).
+    Vocabulary,
+    /// These declarations only.
+    Only(&'a [CredentialType]),
+    /// None: the caller chose to store credentials unchecked.
+    Skipped,
 }
 
 /// What a credential that passed its checks says about itself.
@@ -170,7 +187,82 @@ pub struct Accepted {
     pub expires_at: Option<NumericDate>,
 }
 
-impl ReceiptCheck<'_> {
+impl<'a> ReceiptCheck<'a> {
+    /// Checks against `issuers` and `status`, and every credential against the declaration of
+    /// its type in `myna-vocabulary` (claims declared, mandatory claims present, JSON Schema
+    /// satisfied); a credential of any other type is refused.
+    ///
+    /// ```
+    /// use myna_wallet::receipt::{PinnedIssuer, ReceiptCheck, StatusTokens};
+    /// use myna_vc_core::crypto::SecretKey;
+    /// let key = SecretKey::generate_p256()?.public_key();
+    /// let (issuers, status) = (PinnedIssuer::new("https://city.example", key), StatusTokens::new());
+    /// let check = ReceiptCheck::new(&issuers, &status);
+    /// assert!(check.checks_types());
+    /// # Ok::<(), myna_wallet::Error>(())
+    /// ```
+    pub fn new(issuers: &'a dyn IssuerKeys, status: &'a dyn StatusSource) -> Self {
+        ReceiptCheck {
+            issuers,
+            status,
+            types: TypeCheck::Vocabulary,
+        }
+    }
+
+    /// Checks credentials against `types` instead of myna-vc's own declarations (a wallet
+    /// that holds other types, or only some); a credential of a type not in `types` is
+    /// refused.
+    ///
+    /// ```
+    /// use myna_wallet::receipt::{PinnedIssuer, ReceiptCheck, StatusTokens};
+    /// use myna_vc_core::{crypto::SecretKey, sdjwt_vc::{CredentialType, Vct}};
+    /// let key = SecretKey::generate_p256()?.public_key();
+    /// let (issuers, status) = (PinnedIssuer::new("https://club.example", key), StatusTokens::new());
+    /// let types = [CredentialType::new(Vct::parse("urn:example:club:1")?)];
+    /// let check = ReceiptCheck::new(&issuers, &status).with_types(&types);
+    /// assert!(check.checks_types());
+    /// # Ok::<(), myna_wallet::Error>(())
+    /// ```
+    pub fn with_types(self, types: &'a [CredentialType]) -> Self {
+        ReceiptCheck {
+            types: TypeCheck::Only(types),
+            ..self
+        }
+    }
+
+    /// Stores credentials without checking their claims against any declaration (signature,
+    /// issuer rights, holder binding and status are still checked). Only for a caller that
+    /// checks the claims itself, or tests of the other checks.
+    ///
+    /// ```
+    /// use myna_wallet::receipt::{PinnedIssuer, ReceiptCheck, StatusTokens};
+    /// use myna_vc_core::crypto::SecretKey;
+    /// let key = SecretKey::generate_p256()?.public_key();
+    /// let (issuers, status) = (PinnedIssuer::new("https://city.example", key), StatusTokens::new());
+    /// assert!(!ReceiptCheck::new(&issuers, &status).without_type_checks().checks_types());
+    /// # Ok::<(), myna_wallet::Error>(())
+    /// ```
+    pub fn without_type_checks(self) -> Self {
+        ReceiptCheck {
+            types: TypeCheck::Skipped,
+            ..self
+        }
+    }
+
+    /// Whether credentials are checked against declarations of their type.
+    ///
+    /// ```
+    /// use myna_wallet::receipt::{PinnedIssuer, ReceiptCheck, StatusTokens};
+    /// use myna_vc_core::crypto::SecretKey;
+    /// let key = SecretKey::generate_p256()?.public_key();
+    /// let (issuers, status) = (PinnedIssuer::new("https://city.example", key), StatusTokens::new());
+    /// assert!(ReceiptCheck::new(&issuers, &status).checks_types());
+    /// # Ok::<(), myna_wallet::Error>(())
+    /// ```
+    pub fn checks_types(&self) -> bool {
+        !matches!(self.types, TypeCheck::Skipped)
+    }
+
     /// Checks `compact` (issued with every disclosure) at `now`, bound to `holder_key`.
     ///
     /// ```
@@ -178,7 +270,7 @@ impl ReceiptCheck<'_> {
     /// use myna_vc_core::{crypto::SecretKey, time::NumericDate};
     /// let key = SecretKey::generate_p256()?.public_key();
     /// let (issuers, status) = (PinnedIssuer::new("https://city.example", key.clone()), StatusTokens::new());
-    /// let check = ReceiptCheck { issuers: &issuers, status: &status, types: &[] };
+    /// let check = ReceiptCheck::new(&issuers, &status);
     /// assert!(check.check("not~a~credential", &key, NumericDate::from_unix(0)).is_err());
     /// # Ok::<(), myna_wallet::Error>(())
     /// ```
@@ -225,8 +317,17 @@ impl ReceiptCheck<'_> {
     }
 
     fn check_schema(&self, vct: &Vct, claims: &Map<String, Value>) -> Result<()> {
-        let Some(declaration) = self.types.iter().find(|t| t.vct() == vct) else {
-            return Ok(());
+        let types = match self.types {
+            TypeCheck::Vocabulary => myna_vocabulary::declarations()?,
+            TypeCheck::Only(types) => types,
+            TypeCheck::Skipped => return Ok(()),
+        };
+        // Fail closed: a type the wallet cannot check is not stored.
+        let Some(declaration) = types.iter().find(|t| t.vct() == vct) else {
+            return Err(Error::Refused(format!(
+                "credential type {} is not one this wallet knows; its claims cannot be checked",
+                vct.as_str().chars().take(100).collect::<String>()
+            )));
         };
         let mut own = claims.clone();
         for name in ENVELOPE_CLAIMS {

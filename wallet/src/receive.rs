@@ -246,7 +246,8 @@ impl<S: WalletStore> Wallet<S> {
     /// let offer = CredentialOffer::pre_authorized(city, vec!["context_pseudonym".into()],
     ///     PreAuthorizedCode::new("code-from-the-desk"), None);
     /// let pinned = PinnedIssuer::new("https://city.maebashi.example", SecretKey::generate_p256()?.public_key());
-    /// let check = ReceiptCheck { issuers: &pinned, status: &StatusTokens::new(), types: &[] };
+    /// let status = StatusTokens::new();
+    /// let check = ReceiptCheck::new(&pinned, &status);
     /// // Never anchored at that city: refused before any request is sent.
     /// let refused = wallet.receive_anchored(&HttpIssuer::new()?, &offer, None, &check, now);
     /// assert!(matches!(refused, Err(Error::Refused(why)) if why.contains("not anchored")));

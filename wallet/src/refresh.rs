@@ -38,7 +38,7 @@ use crate::Wallet;
 pub const REFRESH_PRESENTATION: &str = "refresh_presentation";
 
 /// The vct of age credentials, the only ones refreshed this way.
-const AGE_VCT: &str = "urn:myna-vc:vct:age:1";
+const AGE_VCT: &str = myna_vocabulary::vct::AGE;
 /// Their credential configuration id.
 const AGE_CONFIGURATION: &str = "age";
 
@@ -62,7 +62,8 @@ impl<S: WalletStore> Wallet<S> {
     /// let wallet = Wallet::create(MemoryStore::new(), "a long passphrase", KdfParams::new(64, 1, 1)?, now)?;
     /// let city = IssuerId::new("https://city.mishima.example")?;
     /// let pinned = PinnedIssuer::new(city.as_str(), SecretKey::generate_p256()?.public_key());
-    /// let check = ReceiptCheck { issuers: &pinned, status: &StatusTokens::new(), types: &[] };
+    /// let status = StatusTokens::new();
+    /// let check = ReceiptCheck::new(&pinned, &status);
     /// // Nothing stale: nothing is asked of the issuer.
     /// assert!(wallet.refresh_stale(&HttpIssuer::new()?, &city, &check, now)?.is_none());
     /// # }
@@ -123,7 +124,7 @@ impl<S: WalletStore> Wallet<S> {
             let proofs = self.key_proofs(&batch, size, issuer, Some(&nonce.c_nonce), now)?;
             (slots, proofs)
         };
-        let birthdate = [ClaimPath::key("birthdate")];
+        let birthdate = [ClaimPath::key(myna_vocabulary::claim::age::BIRTHDATE)];
         let presentation = self.present_to_issuer(copy, &birthdate, issuer, &nonce.c_nonce, now)?;
         let mut request = CredentialRequest::for_configuration(AGE_CONFIGURATION, proofs);
         request

@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{new_wallet, types, City};
+use common::{new_wallet, City};
 use myna_issuer::issuance::AgeRequest;
 use myna_issuer::record::SubjectHandle;
 use myna_vc_core::calendar::CalendarDate;
@@ -35,12 +35,8 @@ fn an_age_credential_whose_false_flag_turned_true_is_listed_stale_until_exp() {
         .unwrap();
     let claims = issued.credential.unverified_claims().unwrap();
     assert_eq!(claims["age_over_20"], false);
-    let (pinned, status, types) = (issuer.pinned(), issuer.status(), types());
-    let check = ReceiptCheck {
-        issuers: &pinned,
-        status: &status,
-        types: &types,
-    };
+    let (pinned, status) = (issuer.pinned(), issuer.status());
+    let check = ReceiptCheck::new(&pinned, &status);
     wallet
         .keep(
             "kenta",

@@ -8,7 +8,7 @@ mod common;
 
 use std::collections::HashSet;
 
-use common::{new_wallet, stocked_wallet, types, City, LateStatus, BATCH};
+use common::{new_wallet, stocked_wallet, City, LateStatus, BATCH};
 use myna_vc_core::dcql::DcqlQuery;
 use myna_vc_core::jws::Jws;
 use myna_vc_core::sdjwt::SdJwt;
@@ -135,13 +135,9 @@ fn credentials_from_two_offers_cannot_be_presented_together() {
     // Age and residence received in two separate offers: two batches, two sets of keys.
     let issuer = City::new();
     let wallet = new_wallet();
-    let types = types();
     let pinned = issuer.pinned();
-    let check = ReceiptCheck {
-        issuers: &pinned,
-        status: &issuer.status(),
-        types: &types,
-    };
+    let status = issuer.status();
+    let check = ReceiptCheck::new(&pinned, &status);
     let (_, _) = wallet
         .anchor(
             &issuer.issuer,
@@ -152,11 +148,7 @@ fn credentials_from_two_offers_cannot_be_presented_together() {
         )
         .unwrap();
     let status = LateStatus(&issuer);
-    let check = ReceiptCheck {
-        issuers: &pinned,
-        status: &status,
-        types: &types,
-    };
+    let check = ReceiptCheck::new(&pinned, &status);
     for id in ["age", "resident"] {
         wallet
             .receive(

@@ -1,5 +1,6 @@
 //! The checks on receipt, each refusing what it must: a revoked or suspended status, a claim
-//! set outside the type's declaration, a credential bound to another key.
+//! set outside the type's declaration (by default myna-vc's own, with their JSON Schemas), a
+//! credential of a type the wallet does not know, a credential bound to another key.
 #![cfg(test)]
 
 use myna_vc_core::claim_path::ClaimPath;
@@ -75,12 +76,8 @@ fn check(
     credential: &str,
 ) -> Result<(), Error> {
     let pinned = PinnedIssuer::new(ISS, issuer.key.public_key());
-    let check = ReceiptCheck {
-        issuers: &pinned,
-        status,
-        types,
-    };
-    check
+    ReceiptCheck::new(&pinned, status)
+        .with_types(types)
         .check(credential, &issuer.holder, T.plus_seconds(60))
         .map(|_| ())
 }
@@ -97,7 +94,13 @@ fn a_revoked_or_suspended_credential_is_refused() {
     let issuer = Issuer::new();
     let credential = issuer.issue(&age_type(), json!({"age_over_20": true}), 3);
     for status in [Status::INVALID, Status::SUSPENDED] {
-        let err = check(&issuer, &issuer.list(&[(3, status)]), &[], &credential).unwrap_err();
+        let err = check(
+            &issuer,
+            &issuer.list(&[(3, status)]),
+            &[age_type()],
+            &credential,
+        )
+        .unwrap_err();
         assert!(
             matches!(err, Error::Refused(ref why) if why.contains("status")),
             "{err}"
@@ -107,7 +110,7 @@ fn a_revoked_or_suspended_credential_is_refused() {
     check(
         &issuer,
         &issuer.list(&[(4, Status::INVALID)]),
-        &[],
+        &[age_type()],
         &credential,
     )
     .unwrap();
@@ -118,7 +121,7 @@ fn a_status_list_signed_by_someone_else_is_refused() {
     let issuer = Issuer::new();
     let credential = issuer.issue(&age_type(), json!({"age_over_20": true}), 3);
     let other = Issuer::new();
-    let err = check(&issuer, &other.list(&[]), &[], &credential).unwrap_err();
+    let err = check(&issuer, &other.list(&[]), &[age_type()], &credential).unwrap_err();
     assert!(
         matches!(
             err,
@@ -154,8 +157,83 @@ fn claims_outside_the_declaration_are_refused() {
         ),
         "{err}"
     );
-    // Without a declaration for the type, the schema step does not apply.
-    check(&issuer, &issuer.list(&[]), &[], &credential).unwrap();
+    // Only a named choice skips the step.
+    let pinned = PinnedIssuer::new(ISS, issuer.key.public_key());
+    let status = issuer.list(&[]);
+    ReceiptCheck::new(&pinned, &status)
+        .without_type_checks()
+        .check(&credential, &issuer.holder, T.plus_seconds(60))
+        .unwrap();
+}
+
+/// A claim set that passes the test's loose declaration but not the real age credential's
+/// JSON Schema: `age_over_20` as a string, and the mandatory claims of the real type.
+fn real_age_claims(age_over_20: serde_json::Value) -> serde_json::Value {
+    json!({"birthdate": "2000-01-01", "age_over_18": true, "age_over_20": age_over_20,
+        "age_over_65": false})
+}
+
+/// The real age type's claim names, every one declared, none checked by schema: the issuer
+/// side of a credential that breaks the age schema only in a value's type.
+fn loose_age_type() -> CredentialType {
+    ["birthdate", "age_over_18", "age_over_20", "age_over_65"]
+        .into_iter()
+        .fold(
+            CredentialType::new(Vct::parse(myna_vocabulary::vct::AGE).unwrap()),
+            |t, name| t.claim(ClaimPath::key(name), DisclosureRule::Selective, true),
+        )
+}
+
+#[test]
+fn by_default_a_credential_is_checked_against_its_types_json_schema() {
+    let issuer = Issuer::new();
+    let pinned = PinnedIssuer::new(ISS, issuer.key.public_key());
+    let status = issuer.list(&[]);
+    let default = ReceiptCheck::new(&pinned, &status);
+    assert!(default.checks_types());
+
+    let good = issuer.issue(&loose_age_type(), real_age_claims(json!(true)), 3);
+    let accepted = default
+        .check(&good, &issuer.holder, T.plus_seconds(60))
+        .unwrap();
+    assert_eq!(accepted.vct.as_str(), myna_vocabulary::vct::AGE);
+
+    let bad = issuer.issue(&loose_age_type(), real_age_claims(json!("yes")), 3);
+    let err = default
+        .check(&bad, &issuer.holder, T.plus_seconds(60))
+        .unwrap_err();
+    assert!(
+        matches!(
+            err,
+            Error::Core(myna_vc_core::Error::SdJwtVc(myna_vc_core::SdJwtVcError::SchemaViolation { ref detail, .. }))
+                if detail.contains("age_over_20")
+        ),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_credential_of_a_type_the_wallet_does_not_know_is_refused() {
+    let issuer = Issuer::new();
+    let club = CredentialType::new(Vct::parse("urn:example:club:1").unwrap()).claim(
+        ClaimPath::key("tier"),
+        DisclosureRule::Always,
+        true,
+    );
+    let credential = issuer.issue(&club, json!({"tier": "gold"}), 3);
+    let status = issuer.list(&[]);
+    let err = check(&issuer, &status, &[age_type()], &credential).unwrap_err();
+    assert!(
+        matches!(err, Error::Refused(ref why) if why.contains("urn:example:club:1")),
+        "{err}"
+    );
+    let pinned = PinnedIssuer::new(ISS, issuer.key.public_key());
+    let err = ReceiptCheck::new(&pinned, &status)
+        .check(&credential, &issuer.holder, T.plus_seconds(60))
+        .unwrap_err();
+    assert!(matches!(err, Error::Refused(_)), "{err}");
+    // A wallet that knows the type names it.
+    check(&issuer, &status, &[club], &credential).unwrap();
 }
 
 #[test]
@@ -164,11 +242,8 @@ fn a_credential_bound_to_another_key_is_refused() {
     let credential = issuer.issue(&age_type(), json!({"age_over_20": true}), 3);
     let pinned = PinnedIssuer::new(ISS, issuer.key.public_key());
     let status = issuer.list(&[]);
-    let check = ReceiptCheck {
-        issuers: &pinned,
-        status: &status,
-        types: &[],
-    };
+    let types = [age_type()];
+    let check = ReceiptCheck::new(&pinned, &status).with_types(&types);
     let stranger = SecretKey::generate_p256().unwrap().public_key();
     let err = check.check(&credential, &stranger, T).unwrap_err();
     assert!(
@@ -183,11 +258,8 @@ fn an_expired_credential_is_refused() {
     let credential = issuer.issue(&age_type(), json!({"age_over_20": true}), 3);
     let pinned = PinnedIssuer::new(ISS, issuer.key.public_key());
     let status = issuer.list(&[]);
-    let check = ReceiptCheck {
-        issuers: &pinned,
-        status: &status,
-        types: &[],
-    };
+    let types = [age_type()];
+    let check = ReceiptCheck::new(&pinned, &status).with_types(&types);
     let err = check
         .check(&credential, &issuer.holder, T.plus_seconds(2 * 86_400))
         .unwrap_err();
@@ -221,20 +293,13 @@ fn a_trust_list_decides_which_issuer_may_issue_which_type() {
     };
     let status = issuer.list(&[]);
     let trusted = list("urn:myna-vc:vct:age:1");
-    let check = ReceiptCheck {
-        issuers: &trusted,
-        status: &status,
-        types: &[age_type()],
-    };
+    let types = [age_type()];
+    let check = ReceiptCheck::new(&trusted, &status).with_types(&types);
     check
         .check(&credential, &issuer.holder, T.plus_seconds(60))
         .unwrap();
     let other_type = list("urn:myna-vc:vct:resident:1");
-    let check = ReceiptCheck {
-        issuers: &other_type,
-        status: &status,
-        types: &[],
-    };
+    let check = ReceiptCheck::new(&other_type, &status).with_types(&types);
     let err = check
         .check(&credential, &issuer.holder, T.plus_seconds(60))
         .unwrap_err();

@@ -4,7 +4,7 @@ mod common;
 
 use std::collections::HashSet;
 
-use common::{fast, new_wallet, stocked_wallet, types, City, BATCH, ISS, PASSPHRASE};
+use common::{fast, new_wallet, stocked_wallet, City, BATCH, ISS, PASSPHRASE};
 use myna_vc_core::crypto::SecretKey;
 use myna_wallet::history::Event;
 use myna_wallet::receipt::{PinnedIssuer, ReceiptCheck, StatusTokens};
@@ -70,12 +70,8 @@ fn a_credential_without_a_status_list_is_refused_and_nothing_is_stored() {
     let wallet = stocked_wallet(&issuer);
     let before = wallet.credentials().unwrap().len();
     let offer = issuer.offer(&["age"]);
-    let (pinned, none, types) = (issuer.pinned(), StatusTokens::new(), types());
-    let check = ReceiptCheck {
-        issuers: &pinned,
-        status: &none,
-        types: &types,
-    };
+    let (pinned, none) = (issuer.pinned(), StatusTokens::new());
+    let check = ReceiptCheck::new(&pinned, &none);
     let err = wallet
         .receive(&issuer.issuer, &offer, None, &check, issuer.now)
         .unwrap_err();
@@ -92,12 +88,8 @@ fn a_credential_from_an_unpinned_key_is_refused() {
     let wallet = stocked_wallet(&issuer);
     let offer = issuer.offer(&["age"]);
     let stranger = PinnedIssuer::new(ISS, SecretKey::generate_p256().unwrap().public_key());
-    let (status, types) = (issuer.status(), types());
-    let check = ReceiptCheck {
-        issuers: &stranger,
-        status: &status,
-        types: &types,
-    };
+    let status = issuer.status();
+    let check = ReceiptCheck::new(&stranger, &status);
     let err = wallet
         .receive(&issuer.issuer, &offer, None, &check, issuer.now)
         .unwrap_err();
@@ -119,12 +111,8 @@ fn an_offer_needing_a_transaction_code_is_not_sent_without_one() {
     let mut offer = issuer.offer(&["age"]);
     offer.grants.pre_authorized_code.as_mut().unwrap().tx_code =
         Some(serde_json::from_str(r#"{"length": 6}"#).unwrap());
-    let (pinned, status, types) = (issuer.pinned(), issuer.status(), types());
-    let check = ReceiptCheck {
-        issuers: &pinned,
-        status: &status,
-        types: &types,
-    };
+    let (pinned, status) = (issuer.pinned(), issuer.status());
+    let check = ReceiptCheck::new(&pinned, &status);
     let err = wallet
         .receive(&issuer.issuer, &offer, None, &check, issuer.now)
         .unwrap_err();
@@ -145,13 +133,9 @@ fn a_used_pre_authorized_code_is_refused_by_the_issuer() {
     let issuer = City::new();
     let wallet = stocked_wallet(&issuer);
     let offer = issuer.offer(&["age"]);
-    let (pinned, types) = (issuer.pinned(), types());
+    let pinned = issuer.pinned();
     let status = common::LateStatus(&issuer);
-    let check = ReceiptCheck {
-        issuers: &pinned,
-        status: &status,
-        types: &types,
-    };
+    let check = ReceiptCheck::new(&pinned, &status);
     wallet
         .receive(&issuer.issuer, &offer, None, &check, issuer.now)
         .unwrap();
@@ -237,14 +221,9 @@ fn export_and_import_round_trip_the_whole_wallet() {
 fn receive_anchored_binds_to_the_anchored_key_and_needs_an_anchor() {
     let issuer = City::new();
     let wallet = stocked_wallet(&issuer);
-    let types = types();
     let pinned = issuer.pinned();
     let status = common::LateStatus(&issuer);
-    let check = ReceiptCheck {
-        issuers: &pinned,
-        status: &status,
-        types: &types,
-    };
+    let check = ReceiptCheck::new(&pinned, &status);
     let offer = issuer.offer(&["fan_club_membership"]);
     let batches = wallet
         .receive_anchored(&issuer.issuer, &offer, None, &check, issuer.now)

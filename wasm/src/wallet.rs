@@ -201,11 +201,8 @@ impl Wallet {
                 text(entry, "token")?,
             );
         }
-        let check = ReceiptCheck {
-            issuers: &list,
-            status: &status,
-            types: &[],
-        };
+        // Every credential is checked against its type's declaration and JSON Schema.
+        let check = ReceiptCheck::new(&list, &status);
         let received = self
             .inner
             .keep(batch, size, configuration_id, credentials, &check, now)

@@ -84,3 +84,12 @@ test("key proofs: one fresh key per credential of a batch", () => {
   const keys = proofs.map((jwt) => JSON.parse(Buffer.from(jwt.split(".")[0], "base64url")).jwk.x);
   assert.equal(new Set(keys).size, 3);
 });
+
+test("a credential that breaks its type's JSON Schema is refused on receipt, by default", () => {
+  const wallet = Wallet.restore(held.secret, now);
+  assert.throws(() => wallet.keep(held.batch, held.size, held.configurationId, [held.schemaViolating],
+    JSON.stringify(held.trust), now), coded("schema_violation"));
+  // The same wallet keeps the well-formed credentials of that batch.
+  assert.deepEqual(wallet.keep(held.batch, held.size, held.configurationId, held.credentials,
+    JSON.stringify(held.trust), now), { batch: held.batch, count: 2 });
+});

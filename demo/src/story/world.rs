@@ -195,11 +195,7 @@ impl World {
     /// What a wallet checks a credential against on receipt: the national trust list and the
     /// status lists over HTTP.
     pub fn receipt_check(&self) -> ReceiptCheck<'_> {
-        ReceiptCheck {
-            issuers: &self.verified,
-            status: &self.status,
-            types: &[],
-        }
+        ReceiptCheck::new(&self.verified, &self.status)
     }
 
     /// `resident` redeems an offer of `credentials` that staff of their city made at the desk.

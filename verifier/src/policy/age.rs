@@ -12,6 +12,7 @@
 
 use myna_vc_core::time::NumericDate;
 use myna_vc_core::Result;
+use myna_vocabulary::claim;
 
 use super::{vct, Policy, Presented, Requirement};
 use crate::decision::{Reason, Rejection};
@@ -30,7 +31,7 @@ pub struct AgeCheck {
 impl AgeCheck {
     /// Age ≥ 20 (alcohol, tobacco, horse-race betting).
     pub fn over_20() -> Result<Self> {
-        Self::with_claim("age-over-20", "age_over_20")
+        Self::with_claim("age-over-20", claim::age::AGE_OVER_20)
     }
 
     /// Age ≥ 18 (adult contracts since 2022).
@@ -41,7 +42,7 @@ impl AgeCheck {
     /// # Ok::<(), myna_verifier::core::Error>(())
     /// ```
     pub fn over_18() -> Result<Self> {
-        Self::with_claim("age-over-18", "age_over_18")
+        Self::with_claim("age-over-18", claim::age::AGE_OVER_18)
     }
 
     fn with_claim(name: &str, claim: &'static str) -> Result<Self> {

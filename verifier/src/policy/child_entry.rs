@@ -13,6 +13,7 @@
 use myna_vc_core::municipality::MunicipalityCode;
 use myna_vc_core::time::NumericDate;
 use myna_vc_core::Result;
+use myna_vocabulary::claim;
 
 use super::age::{age_requirement, AGE_ID};
 use super::residency::{require_resident_of, resident_requirement};
@@ -37,8 +38,8 @@ impl ChildEntry {
             name: format!("child-entry-{municipality}"),
             municipality,
             requirements: vec![
-                resident_requirement(&["municipality_code"])?,
-                age_requirement(&["age_over_4", "age_over_15"])?,
+                resident_requirement(&[claim::resident::MUNICIPALITY_CODE])?,
+                age_requirement(&[claim::age::AGE_OVER_4, claim::age::AGE_OVER_15])?,
             ],
         })
     }
@@ -65,10 +66,10 @@ impl Policy for ChildEntry {
     ) -> core::result::Result<(), Rejection> {
         require_resident_of(presented, self.municipality)?;
         let age = presented.get(AGE_ID)?;
-        if !age.flag("age_over_4")? {
+        if !age.flag(claim::age::AGE_OVER_4)? {
             return Err(Rejection::new(Reason::UnderAge).for_credential(AGE_ID));
         }
-        if age.flag("age_over_15")? {
+        if age.flag(claim::age::AGE_OVER_15)? {
             return Err(Rejection::new(Reason::OverAge).for_credential(AGE_ID));
         }
         Ok(())

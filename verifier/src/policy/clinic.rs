@@ -18,6 +18,7 @@ use myna_vc_core::calendar::CalendarDate;
 use myna_vc_core::public_expense::{PublicExpensePayerNumber, RecipientNumber};
 use myna_vc_core::time::NumericDate;
 use myna_vc_core::Result;
+use myna_vocabulary::claim;
 
 use super::{vct, Policy, Presented, PresentedCredential, Requirement};
 use crate::decision::{Reason, Rejection};
@@ -46,8 +47,8 @@ impl Care {
 
     fn until_claim(self) -> &'static str {
         match self {
-            Care::Outpatient => "outpatient_until",
-            Care::Inpatient => "inpatient_until",
+            Care::Outpatient => claim::child_medical_subsidy::OUTPATIENT_UNTIL,
+            Care::Inpatient => claim::child_medical_subsidy::INPATIENT_UNTIL,
         }
     }
 }
@@ -74,14 +75,14 @@ impl Clinic {
                 SUBSIDY_ID,
                 vct::CHILD_MEDICAL_SUBSIDY,
                 &[
-                    "municipality_code",
-                    "payer_number",
-                    "recipient_number",
-                    "child_name",
-                    "child_birthdate",
-                    "outpatient_until",
-                    "inpatient_until",
-                    "copay",
+                    claim::child_medical_subsidy::MUNICIPALITY_CODE,
+                    claim::child_medical_subsidy::PAYER_NUMBER,
+                    claim::child_medical_subsidy::RECIPIENT_NUMBER,
+                    claim::child_medical_subsidy::CHILD_NAME,
+                    claim::child_medical_subsidy::CHILD_BIRTHDATE,
+                    claim::child_medical_subsidy::OUTPATIENT_UNTIL,
+                    claim::child_medical_subsidy::INPATIENT_UNTIL,
+                    claim::child_medical_subsidy::COPAY,
                 ],
             )?],
         })
@@ -129,11 +130,13 @@ impl Policy for Clinic {
     ) -> core::result::Result<(), Rejection> {
         let subsidy = presented.get(SUBSIDY_ID)?;
         let with_id = |e| Rejection::from_error(e).for_credential(SUBSIDY_ID);
-        PublicExpensePayerNumber::parse(subsidy.text("payer_number")?).map_err(with_id)?;
-        RecipientNumber::parse(subsidy.text("recipient_number")?).map_err(with_id)?;
+        PublicExpensePayerNumber::parse(subsidy.text(claim::child_medical_subsidy::PAYER_NUMBER)?)
+            .map_err(with_id)?;
+        RecipientNumber::parse(subsidy.text(claim::child_medical_subsidy::RECIPIENT_NUMBER)?)
+            .map_err(with_id)?;
         let visit = self.visit_date(now).map_err(with_id)?;
         let until = date(subsidy, self.care.until_claim())?;
-        let born = date(subsidy, "child_birthdate")?;
+        let born = date(subsidy, claim::child_medical_subsidy::CHILD_BIRTHDATE)?;
         if visit > until || visit < born {
             return Err(Rejection::new(Reason::NotCovered).for_credential(SUBSIDY_ID));
         }

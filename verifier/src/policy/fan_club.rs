@@ -23,6 +23,7 @@
 //! # Ok::<(), myna_verifier::core::Error>(())
 //! ```
 
+use myna_vocabulary::claim;
 use std::sync::Arc;
 
 use myna_vc_core::time::NumericDate;
@@ -75,8 +76,12 @@ impl FanClubSale {
                 repeated: Reason::AlreadyRedeemed,
             },
             requirements: vec![
-                Requirement::new(MEMBERSHIP_ID, vct::FAN_CLUB_MEMBERSHIP, &["club_id"])?,
-                age_requirement(&["age_over_20"])?,
+                Requirement::new(
+                    MEMBERSHIP_ID,
+                    vct::FAN_CLUB_MEMBERSHIP,
+                    &[claim::fan_club_membership::CLUB_ID],
+                )?,
+                age_requirement(&[claim::age::AGE_OVER_20])?,
                 pseudonym_requirement()?,
             ],
         })
@@ -98,10 +103,10 @@ impl Policy for FanClubSale {
         now: NumericDate,
     ) -> core::result::Result<(), Rejection> {
         let membership = presented.get(MEMBERSHIP_ID)?;
-        if membership.text("club_id")? != self.club {
+        if membership.text(claim::fan_club_membership::CLUB_ID)? != self.club {
             return Err(Rejection::new(Reason::NotMember).for_credential(MEMBERSHIP_ID));
         }
-        require_flag(presented, AGE_ID, "age_over_20", Reason::UnderAge)?;
+        require_flag(presented, AGE_ID, claim::age::AGE_OVER_20, Reason::UnderAge)?;
         // One holder for membership, age and pseudonym: checked by the verifier already.
         self.once.check(presented, now)
     }

@@ -26,6 +26,7 @@ pub mod query;
 pub mod residency;
 pub mod shelter;
 
+use myna_vocabulary::claim;
 use serde_json::{Map, Value};
 
 use myna_vc_core::claim_path::ClaimPath;
@@ -35,21 +36,9 @@ use myna_vc_core::time::NumericDate;
 
 use crate::decision::{Reason, Rejection};
 
-/// The `vct`s of myna-vc's credential types (see `specs/credential-types/`).
-pub mod vct {
-    /// Resident of the issuing municipality.
-    pub const RESIDENT: &str = "urn:myna-vc:vct:resident:1";
-    /// Age thresholds.
-    pub const AGE: &str = "urn:myna-vc:vct:age:1";
-    /// Child medical subsidy recipient certificate.
-    pub const CHILD_MEDICAL_SUBSIDY: &str = "urn:myna-vc:vct:child-medical-subsidy:1";
-    /// Fan-club membership.
-    pub const FAN_CLUB_MEMBERSHIP: &str = "urn:myna-vc:vct:fan-club-membership:1";
-    /// One pseudonym per person per context.
-    pub const CONTEXT_PSEUDONYM: &str = "urn:myna-vc:vct:context-pseudonym:1";
-    /// Shelter registration.
-    pub const SHELTER_REGISTRATION: &str = "urn:myna-vc:vct:shelter-registration:1";
-}
+/// The `vct`s of myna-vc's credential types, from `myna-vocabulary` (the one place they are
+/// declared).
+pub use myna_vocabulary::vct;
 
 /// One credential a policy needs: its query id, type and the claims that must be disclosed.
 ///
@@ -159,7 +148,7 @@ pub trait Policy: Send + Sync {
 /// The municipality a resident credential proves, checked against the trust list: its issuer
 /// must be that municipality's own issuer (a city cannot vouch for residents of another).
 pub fn residence_of(resident: &PresentedCredential) -> Result<MunicipalityCode, Rejection> {
-    let claimed = MunicipalityCode::parse(resident.text("municipality_code")?)
+    let claimed = MunicipalityCode::parse(resident.text(claim::resident::MUNICIPALITY_CODE)?)
         .map_err(|e| Rejection::from_error(e).for_credential(&resident.id))?;
     if resident.issuer_municipality != Some(claimed) {
         return Err(Rejection::noted(

@@ -17,6 +17,7 @@
 //! # Ok::<(), myna_vc_core::Error>(())
 //! ```
 
+use myna_vocabulary::claim;
 use std::sync::Arc;
 
 use myna_vc_core::time::NumericDate;
@@ -34,7 +35,10 @@ pub(crate) fn pseudonym_requirement() -> Result<Requirement> {
     Requirement::new(
         PSEUDONYM_ID,
         vct::CONTEXT_PSEUDONYM,
-        &["context", "pseudonym"],
+        &[
+            claim::context_pseudonym::CONTEXT,
+            claim::context_pseudonym::PSEUDONYM,
+        ],
     )
 }
 
@@ -59,10 +63,10 @@ impl Once {
         now: NumericDate,
     ) -> core::result::Result<(), Rejection> {
         let pseudonym = presented.get(PSEUDONYM_ID)?;
-        if pseudonym.text("context")? != self.context {
+        if pseudonym.text(claim::context_pseudonym::CONTEXT)? != self.context {
             return Err(Rejection::new(Reason::WrongContext).for_credential(PSEUDONYM_ID));
         }
-        let person = pseudonym.text("pseudonym")?;
+        let person = pseudonym.text(claim::context_pseudonym::PSEUDONYM)?;
         match self.ledger.redeem(&self.context, person, &self.place, now) {
             Ok(Redemption::First) => Ok(()),
             Ok(Redemption::Already { .. }) => {

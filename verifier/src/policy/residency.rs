@@ -42,6 +42,7 @@ use myna_vc_core::municipality::MunicipalityCode;
 use myna_vc_core::school_year::{stage_on, SchoolStage};
 use myna_vc_core::time::NumericDate;
 use myna_vc_core::Result;
+use myna_vocabulary::claim;
 
 use super::{residence_of, vct, Policy, Presented, PresentedCredential, Requirement};
 use crate::decision::{Reason, Rejection};
@@ -69,7 +70,7 @@ impl Residency {
             name: format!("resident-of-{municipality}"),
             municipality,
             pupils_only: false,
-            requirements: vec![resident_requirement(&["municipality_code"])?],
+            requirements: vec![resident_requirement(&[claim::resident::MUNICIPALITY_CODE])?],
         })
     }
 
@@ -87,7 +88,10 @@ impl Residency {
             name: "kobe-pupil-pass".to_owned(),
             municipality: MunicipalityCode::parse(KOBE)?,
             pupils_only: true,
-            requirements: vec![resident_requirement(&["municipality_code", "birthdate"])?],
+            requirements: vec![resident_requirement(&[
+                claim::resident::MUNICIPALITY_CODE,
+                claim::resident::BIRTHDATE,
+            ])?],
         })
     }
 }
@@ -139,7 +143,8 @@ fn require_pupil(
     now: NumericDate,
 ) -> core::result::Result<(), Rejection> {
     let unreadable = |e| Rejection::from_error(e).for_credential(&credential.id);
-    let birth = CalendarDate::parse(credential.text("birthdate")?).map_err(unreadable)?;
+    let birth =
+        CalendarDate::parse(credential.text(claim::resident::BIRTHDATE)?).map_err(unreadable)?;
     let today = CalendarDate::from_numeric_date_jst(now).map_err(unreadable)?;
     match stage_on(birth, today).map_err(unreadable)? {
         SchoolStage::Compulsory => Ok(()),

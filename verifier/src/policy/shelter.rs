@@ -16,6 +16,7 @@
 
 use myna_vc_core::time::NumericDate;
 use myna_vc_core::Result;
+use myna_vocabulary::claim;
 
 use super::residency::{resident_requirement, RESIDENT_ID};
 use super::{residence_of, Policy, Presented, Requirement};
@@ -42,9 +43,9 @@ impl ShelterDesk {
             shelter_id: shelter_id.to_owned(),
             max_staleness: SHELTER_STATUS_STALENESS_SECS,
             requirements: vec![resident_requirement(&[
-                "municipality_code",
-                "name",
-                "birthdate",
+                claim::resident::MUNICIPALITY_CODE,
+                claim::resident::NAME,
+                claim::resident::BIRTHDATE,
             ])?],
         })
     }

@@ -8,7 +8,6 @@
 
 use std::sync::{Arc, OnceLock};
 
-use myna_issuer::credential_types::{declaration, Kind};
 use myna_issuer::endpoint::offer::OfferedFacts;
 use myna_issuer::endpoint::{JpkiSetup, Setup};
 use myna_issuer::issuance::CredentialIssuer;
@@ -26,7 +25,6 @@ use myna_jpki::virtual_card::VirtualCard;
 use myna_vc_core::crypto::{default_provider, PublicKey, SecretKey, Signer};
 use myna_vc_core::municipality::Municipality;
 use myna_vc_core::oid4vci::{CredentialOffer, IssuerId};
-use myna_vc_core::sdjwt_vc::CredentialType;
 use myna_vc_core::status_list::{StatusListUri, VerifiedStatusList};
 use myna_vc_core::time::{FixedClock, NumericDate};
 use myna_wallet::in_process::InProcessIssuer;
@@ -214,29 +212,12 @@ impl City {
     }
 }
 
-pub fn types() -> Vec<CredentialType> {
-    [
-        Kind::Anchor,
-        Kind::Age,
-        Kind::Resident,
-        Kind::FanClubMembership,
-    ]
-    .into_iter()
-    .map(|k| declaration(k).unwrap())
-    .collect()
-}
-
 /// A wallet anchored at the city's issuer, with the card's facts, and holding the batch of
 /// age and resident credentials the anchoring offered.
 pub fn stocked_wallet(issuer: &City) -> Wallet<MemoryStore> {
     let wallet = new_wallet();
-    let types = types();
     let (pinned, status) = (issuer.pinned(), issuer.status());
-    let check = ReceiptCheck {
-        issuers: &pinned,
-        status: &status,
-        types: &types,
-    };
+    let check = ReceiptCheck::new(&pinned, &status);
     let (_, grant) = wallet
         .anchor_with_facts(
             &issuer.issuer,
@@ -251,11 +232,7 @@ pub fn stocked_wallet(issuer: &City) -> Wallet<MemoryStore> {
     // The new credentials' status entries exist only after issuance: the issuer signs its
     // list when asked, then.
     let status = LateStatus(issuer);
-    let check = ReceiptCheck {
-        issuers: &pinned,
-        status: &status,
-        types: &types,
-    };
+    let check = ReceiptCheck::new(&pinned, &status);
     wallet
         .receive(&issuer.issuer, &offer, None, &check, issuer.now)
         .unwrap();

@@ -2,10 +2,10 @@
 //! malformed ones, and its declaration agrees with its schema.
 #![cfg(test)]
 
-use myna_issuer::credential_types::{declaration, Kind};
 use myna_vc_core::claim_path::PathSegment;
 use myna_vc_core::sdjwt_vc::DisclosureRule;
 use myna_vc_core::Error as CoreError;
+use myna_vocabulary::{declaration, Kind};
 use serde_json::{json, Value};
 
 fn example(kind: Kind) -> Value {
