@@ -18,7 +18,10 @@ use serde_json::{json, Map, Value};
 fn js_verifies_our_presentation_and_status_and_finds_our_claims() -> Outcome {
     let node = Oracle::node()?;
     let ours = Ours::new()?;
-    assert!(decoys(&ours.credential)? > 0, "our credential has decoy digests");
+    assert!(
+        decoys(&ours.credential)? > 0,
+        "our credential has decoy digests"
+    );
     let presentation = ours.present(&ours.credential, AUDIENCE, NONCE)?;
     let mine = ours.verify(&presentation)?;
     assert_eq!(Value::Object(mine.clone()), expected_claims());
@@ -28,7 +31,10 @@ fn js_verifies_our_presentation_and_status_and_finds_our_claims() -> Outcome {
     assert_eq!(credential_claims(theirs), mine);
     assert_eq!(theirs.get("iss"), Some(&json!(ISS)));
     assert_eq!(
-        theirs.get("status").and_then(|s| s.get("status_list")).and_then(|s| s.get("uri")),
+        theirs
+            .get("status")
+            .and_then(|s| s.get("status_list"))
+            .and_then(|s| s.get("uri")),
         Some(&json!(STATUS_LIST))
     );
     // It looked the entry up in our status list: valid.
@@ -88,10 +94,15 @@ fn we_verify_a_js_sd_jwt_vc_and_read_its_status_list() -> Outcome {
         "status".into(),
         json!({"status_list": {"idx": revoked_index, "uri": STATUS_LIST}}),
     );
-    assert_eq!(status_in_theirs(token, issuer_jwk, &other)?, Status::INVALID);
+    assert_eq!(
+        status_in_theirs(token, issuer_jwk, &other)?,
+        Status::INVALID
+    );
 
     // A signature by another key is refused by both checks.
-    let stranger = myna_vc_core::crypto::SecretKey::generate_p256()?.public_key().to_jwk();
+    let stranger = myna_vc_core::crypto::SecretKey::generate_p256()?
+        .public_key()
+        .to_jwk();
     assert!(verify_theirs(presentation, &stranger).is_err());
     assert!(status_in_theirs(token, &stranger, &claims).is_err());
     Ok(())

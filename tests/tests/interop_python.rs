@@ -16,7 +16,10 @@ use serde_json::json;
 fn python_verifies_our_presentation_and_finds_our_claims() -> Outcome {
     let python = Oracle::python()?;
     let ours = Ours::new()?;
-    assert!(decoys(&ours.credential)? > 0, "our credential has decoy digests");
+    assert!(
+        decoys(&ours.credential)? > 0,
+        "our credential has decoy digests"
+    );
     let presentation = ours.present(&ours.credential, AUDIENCE, NONCE)?;
     let mine = ours.verify(&presentation)?;
     assert_eq!(serde_json::Value::Object(mine.clone()), expected_claims());
@@ -72,7 +75,10 @@ fn we_verify_a_python_sd_jwt_vc_with_nested_and_array_disclosures() -> Outcome {
         "now": NOW.as_unix(), "audience": AUDIENCE, "nonce": NONCE,
     });
     let answer = python.answer("issue", &task)?;
-    assert!(answer.get("decoys").and_then(|d| d.as_u64()) > Some(0), "{answer}");
+    assert!(
+        answer.get("decoys").and_then(|d| d.as_u64()) > Some(0),
+        "{answer}"
+    );
     let issuer_jwk = answer.get("issuer_jwk").ok_or("no issuer key")?;
     let presentation = text(&answer, "presentation")?;
 
@@ -87,9 +93,15 @@ fn we_verify_a_python_sd_jwt_vc_with_nested_and_array_disclosures() -> Outcome {
     );
 
     // Bound to its verifier: another audience refuses it, and so does another issuer key.
-    let elsewhere = oracle::verify_theirs_for(presentation, issuer_jwk, "https://elsewhere.example");
+    let elsewhere =
+        oracle::verify_theirs_for(presentation, issuer_jwk, "https://elsewhere.example");
     assert!(elsewhere.is_err(), "accepted for another audience");
-    let stranger = myna_vc_core::crypto::SecretKey::generate_p256()?.public_key().to_jwk();
-    assert!(verify_theirs(presentation, &stranger).is_err(), "accepted with another issuer key");
+    let stranger = myna_vc_core::crypto::SecretKey::generate_p256()?
+        .public_key()
+        .to_jwk();
+    assert!(
+        verify_theirs(presentation, &stranger).is_err(),
+        "accepted with another issuer key"
+    );
     Ok(())
 }

@@ -11,8 +11,8 @@ use std::borrow::Cow;
 use std::future::Future;
 
 use oracle::{
-    credential_claims, decoys, expected_claims, issued_claims, verify_theirs, Ours, Outcome, AUDIENCE,
-    ISS, NONCE, NOW,
+    credential_claims, decoys, expected_claims, issued_claims, verify_theirs, Ours, Outcome,
+    AUDIENCE, ISS, NONCE, NOW,
 };
 use serde_json::{json, Map, Value};
 use ssi_claims_core::VerificationParameters;
@@ -43,8 +43,9 @@ fn ssi_jwk(value: Value) -> Outcome<JWK> {
 fn ssi_verifies(presentation: &str, issuer: &JWK) -> Outcome<Map<String, Value>> {
     let sd_jwt = SdJwt::new(presentation).map_err(|_| "ssi: not an SD-JWT")?;
     let params = VerificationParameters::from_resolver(issuer).with_date_time(ssi_now()?);
-    let (revealed, verification) = block_on(sd_jwt.decode_reveal_verify_any(&params))??;
-    verification.map_err(|e| format!("ssi: issuer JWT {e}"))?;
+    let (revealed, verification) = block_on(sd_jwt.decode_reveal_verify_any(&params))?
+        .map_err(|e| format!("ssi: issuer JWT: {e}"))?;
+    verification.map_err(|e| format!("ssi: issuer JWT: {e}"))?;
     let claims = serde_json::to_value(revealed.claims())?;
     let holder = ssi_jwk(
         claims
@@ -55,7 +56,9 @@ fn ssi_verifies(presentation: &str, issuer: &JWK) -> Outcome<Map<String, Value>>
     )?;
     let kb = sd_jwt.decode_kb()?.ok_or("ssi: no KB-JWT")?;
     let kb_params = VerificationParameters::from_resolver(&holder).with_date_time(ssi_now()?);
-    block_on(kb.verify(&kb_params))??.map_err(|e| format!("ssi: KB-JWT {e}"))?;
+    block_on(kb.verify(&kb_params))?
+        .map_err(|e| format!("ssi: KB-JWT: {e}"))?
+        .map_err(|e| format!("ssi: KB-JWT: {e}"))?;
     let kb_claims = &kb.signing_bytes.payload;
     if kb_claims.aud != AUDIENCE || kb_claims.nonce.0 != NONCE {
         return Err("ssi: KB-JWT for another verifier".into());
@@ -72,7 +75,10 @@ fn ssi_verifies(presentation: &str, issuer: &JWK) -> Outcome<Map<String, Value>>
 #[test]
 fn ssi_verifies_our_presentation_and_finds_our_claims() -> Outcome {
     let ours = Ours::new()?;
-    assert!(decoys(&ours.credential)? > 0, "our credential has decoy digests");
+    assert!(
+        decoys(&ours.credential)? > 0,
+        "our credential has decoy digests"
+    );
     let presentation = ours.present(&ours.credential, AUDIENCE, NONCE)?;
     let mine = ours.verify(&presentation)?;
     assert_eq!(Value::Object(mine.clone()), expected_claims());
@@ -99,7 +105,9 @@ fn ssi_refuses_our_presentation_under_another_issuer_key_or_holder_key() -> Outc
     let thief = myna_vc_core::crypto::SecretKey::generate_p256()?;
     let stolen = ours.present_signed_by(&ours.credential, &thief, AUDIENCE, NONCE)?;
     let issuer = ssi_jwk(ours.issuer.public_key().to_jwk())?;
-    let refusal = ssi_verifies(&stolen, &issuer).err().ok_or("ssi accepted a stolen credential")?;
+    let refusal = ssi_verifies(&stolen, &issuer)
+        .err()
+        .ok_or("ssi accepted a stolen credential")?;
     assert!(refusal.to_string().contains("KB-JWT"), "{refusal}");
     Ok(())
 }
@@ -122,7 +130,9 @@ impl JwsPayload for VcPayload {
 fn pointers(paths: &[&str]) -> Outcome<Vec<JsonPointerBuf>> {
     paths
         .iter()
-        .map(|p| JsonPointerBuf::new((*p).to_owned()).map_err(|_| format!("bad pointer {p}").into()))
+        .map(|p| {
+            JsonPointerBuf::new((*p).to_owned()).map_err(|_| format!("bad pointer {p}").into())
+        })
         .collect()
 }
 
@@ -142,7 +152,8 @@ fn we_verify_an_ssi_sd_jwt_vc_with_nested_and_array_disclosures() -> Outcome {
         "/allergies/2",
         "/age_over_20",
     ])?;
-    let (payload, disclosures) = SdJwtPayload::conceal(&issued, SdAlg::Sha256, &concealed)?;
+    let (payload, disclosures) =
+        SdJwtPayload::conceal(&issued, SdAlg::Sha256, concealed.as_slice())?;
     let jws = block_on(VcPayload(payload).sign(&issuer))??;
     let mut compact = jws.into_string();
     for disclosure in &disclosures {
@@ -154,8 +165,17 @@ fn we_verify_an_ssi_sd_jwt_vc_with_nested_and_array_disclosures() -> Outcome {
 
     // The holder keeps the address with its locality, allergies 0 and 2 and the flag, and
     // binds the presentation to the verifier at NOW.
-    let kept = pointers(&["/address", "/address/locality", "/allergies/0", "/allergies/2", "/age_over_20"])?;
-    let mut presentation = credential.decode_reveal_any()?.retaining(&kept).into_encoded();
+    let kept = pointers(&[
+        "/address",
+        "/address/locality",
+        "/allergies/0",
+        "/allergies/2",
+        "/age_over_20",
+    ])?;
+    let mut presentation = credential
+        .decode_reveal_any()?
+        .retaining(kept.as_slice())
+        .into_encoded();
     let mut kb = KbJwtPayload::new(AUDIENCE.into(), NONCE.into(), SdAlg::Sha256, &presentation);
     kb.iat = IssuedAt(NumericDate::try_from(NOW.as_unix())?);
     let kb_jwt = block_on(kb.sign(&holder))??;

@@ -110,8 +110,16 @@ fn credential_type() -> Outcome<CredentialType> {
         .claim(ClaimPath::key("shelter_id"), DisclosureRule::Always, true)
         .claim(ClaimPath::key("name"), selective, false)
         .claim(ClaimPath::key("address"), selective, false)
-        .claim(ClaimPath::key("address").then_key("locality"), selective, false)
-        .claim(ClaimPath::key("address").then_key("street"), selective, false)
+        .claim(
+            ClaimPath::key("address").then_key("locality"),
+            selective,
+            false,
+        )
+        .claim(
+            ClaimPath::key("address").then_key("street"),
+            selective,
+            false,
+        )
         .claim(ClaimPath::key("allergies").then_any(), selective, false)
         .claim(ClaimPath::key("age_over_20"), selective, false))
 }
@@ -246,7 +254,9 @@ fn collect_digests(value: &Value, out: &mut Vec<String>) {
 /// The credential's own claims: without `iss`, `vct`, times, `cnf` and `status`, which the
 /// tests compare separately where it matters.
 pub fn credential_claims(claims: &Map<String, Value>) -> Map<String, Value> {
-    const PLUMBING: [&str; 8] = ["iss", "vct", "iat", "exp", "nbf", "cnf", "status", "_sd_alg"];
+    const PLUMBING: [&str; 8] = [
+        "iss", "vct", "iat", "exp", "nbf", "cnf", "status", "_sd_alg",
+    ];
     claims
         .iter()
         .filter(|(name, _)| !PLUMBING.contains(&name.as_str()))
@@ -359,7 +369,12 @@ impl Oracle {
         if path.exists() {
             Ok(())
         } else {
-            Err(format!("{} is not installed ({} is missing): {SETUP_HINT}", self.name, path.display()).into())
+            Err(format!(
+                "{} is not installed ({} is missing): {SETUP_HINT}",
+                self.name,
+                path.display()
+            )
+            .into())
         }
     }
 

@@ -184,8 +184,13 @@ impl City {
     /// credential's `status.status_list` claim).
     pub fn revoke(&self, http: &reqwest::blocking::Client, status: &Value) -> Outcome {
         let body = json!({ "status": status, "reason": "holder_request" });
-        self.post(http, "/admin/credentials/revoke", Some(&self.officer), &body)
-            .map(drop)
+        self.post(
+            http,
+            "/admin/credentials/revoke",
+            Some(&self.officer),
+            &body,
+        )
+        .map(drop)
     }
 
     fn post(

@@ -245,7 +245,12 @@ impl Drop for World {
 /// query answered by the wallet with the fewest disclosures (confirmed), an OpenID4VP
 /// `vp_token`, and the decision.
 pub fn ask(verifier: &Verifier, resident: &Resident, policy: &dyn Policy) -> Outcome<Decision> {
-    let answer = present(&verifier.config().audience, resident, policy, verifier.now())?;
+    let answer = present(
+        &verifier.config().audience,
+        resident,
+        policy,
+        verifier.now(),
+    )?;
     Ok(verifier.verify(policy, &answer.0, &answer.1))
 }
 
