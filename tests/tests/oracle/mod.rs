@@ -326,8 +326,10 @@ pub fn interop_dir() -> PathBuf {
     if let Some(dir) = std::env::var_os("MYNA_INTEROP_DIR") {
         return PathBuf::from(dir);
     }
+    // A relative CARGO_TARGET_DIR is taken from the workspace root, as the setup script does
+    // (tests run in the package directory).
     let target = std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
+        .map(|dir| workspace().join(dir))
         .unwrap_or_else(|| workspace().join("target"));
     target.join("interop")
 }
