@@ -93,7 +93,7 @@ fn register_blocking(shared: &Shared, compact: &str) -> Result<Value, ApiError> 
     let id = record.terms().id;
     let uri = shared.consent_list.clone();
     let index = shared.store().write(|tx| {
-        if load_row(tx, &id)?.is_some() {
+        if load_row(tx.as_read(), &id)?.is_some() {
             return Ok(None);
         }
         let index = status_lists::allocate(tx, &uri, 1)?
@@ -219,7 +219,7 @@ fn apply(
     let uri = shared.consent_list.clone();
     let usage = record.terms().usage;
     let state = shared.store().write(|tx| {
-        let mut row = load_row(tx, id)?.ok_or(crate::Error::Invalid {
+        let mut row = load_row(tx.as_read(), id)?.ok_or(crate::Error::Invalid {
             what: "consent",
             detail: "not registered".into(),
         })?;
@@ -228,7 +228,7 @@ fn apply(
             row.last_seq = Some(request.seq);
         }
         let reference = StatusReference::new(StatusIndex::new(row.idx), uri.clone());
-        let current = ConsentState::from_status(status_lists::status(tx, &reference)?)?;
+        let current = ConsentState::from_status(status_lists::status(tx.as_read(), &reference)?)?;
         let next = current.apply(action, usage)?;
         status_lists::set_status(tx, &reference, next.to_status())?;
         store_row(tx, id, &row)?;
