@@ -40,7 +40,7 @@ use myna_vc_core::time::{FixedClock, NumericDate};
 use myna_wallet::consent::{MemoryRegistry, RegistrySnapshot};
 use myna_wallet::in_process::InProcessIssuer;
 use serde::{Deserialize, Serialize};
-use zeroize::Zeroizing;
+use zeroize::{Zeroize, Zeroizing};
 
 /// The demo issuer's identifier.
 pub const DEMO_ISS: &str = "https://demo-issuer.myna.invalid";
@@ -102,6 +102,14 @@ impl State {
             bytes.copy_from_slice(&stored);
         }
         Ok(PseudonymKey::from_bytes(*bytes))
+    }
+}
+
+impl Drop for State {
+    /// The keys' text leaves no copy in memory (the file on disk is the demo's choice).
+    fn drop(&mut self) {
+        self.issuer_key.zeroize();
+        self.pseudonym_key.zeroize();
     }
 }
 
