@@ -3,13 +3,9 @@
 //! and the demo issuer's consent registry. Plugged into the product's wallet commands
 //! (`myna::wallet`) as their [`Issuers`].
 
-use anyhow::{anyhow, bail, Result};
-use myna_vc_core::crypto::PublicKey;
+use anyhow::{bail, Result};
 use myna_vc_core::oid4vci::CredentialOffer;
-use myna_vc_core::status_list::{StatusListUri, VerifiedStatusList};
-use myna_vc_core::time::NumericDate;
 use myna_wallet::consent::ConsentRegistry;
-use myna_wallet::receipt::{PinnedIssuer, StatusSource};
 use myna_wallet::receive::ReceivedBatch;
 
 use crate::demo_issuer::{DemoIssuer, DEMO_ISS};
@@ -40,16 +36,23 @@ impl Issuers for DemoIssuers {
     fn anchor(&self, session: &Session, _: &VirtualCard) -> Result<Anchored> {
         let wallet = session.open_wallet()?;
         eprintln!("making a test JPKI CA and a virtual card (a few seconds)…");
-        let demo = DemoIssuer::open(session.dir(), session.now())
-            .and_then(DemoIssuer::with_virtual_card)
-            .map_err(anyhow::Error::msg)?;
-        let card = demo.card().ok_or_else(|| anyhow!("no virtual card"))?;
-        let pinned = PinnedIssuer::new(DEMO_ISS, demo.key().clone());
-        let status = demo.status().map_err(anyhow::Error::msg)?;
-        let id = demo.id().map_err(anyhow::Error::msg)?;
-        let (credential, offer) =
-            wallet.anchor(&demo, &id, card, &check(&pinned, &status), session.now())?;
-        Ok(Anchored { credential, offer })
+        let (demo, card) = DemoIssuer::with_virtual_card(session.dir(), session.now())?;
+        let issuer = demo.issuer();
+        let pinned = issuer.pinned();
+        // The card's signature key certifies the holder's facts, so the anchoring answers an
+        // offer of the credentials they support.
+        let (credential, grant) = wallet.anchor_with_facts(
+            issuer,
+            issuer.id(),
+            &card.authentication,
+            Some(&card.signature),
+            &check(&pinned, issuer),
+            session.now(),
+        )?;
+        Ok(Anchored {
+            credential,
+            offer: grant.credential_offer,
+        })
     }
 
     fn receive(
@@ -66,12 +69,13 @@ impl Issuers for DemoIssuers {
             );
         }
         let wallet = session.open_wallet()?;
-        let demo = DemoIssuer::open(session.dir(), session.now()).map_err(anyhow::Error::msg)?;
-        let pinned = PinnedIssuer::new(DEMO_ISS, demo.key().clone());
-        // The demo issuer's list is read after issuance, when the new entries exist.
-        let status = LateStatus(&demo);
-        let check = check(&pinned, &status);
-        Ok(wallet.receive(&demo, offer, tx_code, &check, session.now())?)
+        let demo = DemoIssuer::open(session.dir(), session.now())?;
+        let issuer = demo.issuer();
+        let pinned = issuer.pinned();
+        // The issuer is also the status source: it signs its list when asked, after issuance,
+        // when the new credentials' entries exist.
+        let check = check(&pinned, issuer);
+        Ok(wallet.receive(issuer, offer, tx_code, &check, session.now())?)
     }
 
     fn with_registry<T>(
@@ -80,28 +84,10 @@ impl Issuers for DemoIssuers {
         _: &NoFlags,
         action: impl FnOnce(&dyn ConsentRegistry) -> Result<T>,
     ) -> Result<T> {
-        let demo = DemoIssuer::open(session.dir(), session.now()).map_err(anyhow::Error::msg)?;
-        let registry = demo.registry().map_err(anyhow::Error::msg)?;
+        let mut demo = DemoIssuer::open(session.dir(), session.now())?;
+        let registry = demo.registry()?;
         let out = action(&registry)?;
-        demo.save_registry(&registry).map_err(anyhow::Error::msg)?;
+        demo.save_registry(&registry)?;
         Ok(out)
-    }
-}
-
-/// The demo issuer's status list, signed when asked.
-struct LateStatus<'a>(&'a DemoIssuer);
-
-impl StatusSource for LateStatus<'_> {
-    fn status_list(
-        &self,
-        uri: &StatusListUri,
-        key: &PublicKey,
-        now: NumericDate,
-    ) -> myna_wallet::Result<VerifiedStatusList> {
-        let tokens = self.0.status().map_err(|e| myna_wallet::Error::Remote {
-            party: "demo issuer",
-            detail: e,
-        })?;
-        tokens.status_list(uri, key, now)
     }
 }
