@@ -1,10 +1,5 @@
 //! `myna verify` as a user runs it: files on disk, one presentation, a decision on stdout.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing
-)]
+#![cfg(test)]
 
 use std::path::Path;
 use std::process::Command;

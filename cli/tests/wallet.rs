@@ -1,12 +1,7 @@
 //! `myna wallet` as the product: real issuers only, errors with their causes, and help for
 //! every subcommand. (The README's first run, which anchors at the demo issuer, is the demo
 //! crate's test: demo/tests/wallet.rs.)
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing
-)]
+#![cfg(test)]
 
 use std::path::Path;
 use std::process::{Command, Output};

@@ -2,12 +2,7 @@
 //! issuer (anchor with the virtual card, receive its offer, consents with its registry) and
 //! the product's `myna wallet` for everything else, on the same wallet directory: init,
 //! present, list, history, export and import.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing
-)]
+#![cfg(test)]
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

@@ -1082,7 +1082,6 @@ fn crl_extensions(number: u64, key_id: &[u8]) -> Result<Vec<u8>> {
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used, clippy::expect_used)]
 mod tests {
     use super::*;
 

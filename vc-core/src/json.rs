@@ -154,7 +154,6 @@ pub(crate) fn optional_date(
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 

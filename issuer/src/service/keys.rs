@@ -321,7 +321,6 @@ fn keys_error<T>(result: myna_vc_core::Result<T>) -> Result<T, ServiceError> {
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used, clippy::indexing_slicing)]
 mod tests {
     use super::*;
     use crate::pseudonym::ContextId;

@@ -121,7 +121,6 @@ fn inflate_error(err: DeflateError) -> Error {
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used, clippy::indexing_slicing)]
 mod tests {
     use super::*;
 

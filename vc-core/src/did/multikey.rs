@@ -174,7 +174,6 @@ fn write_varint(mut value: u64, out: &mut Vec<u8>) {
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 

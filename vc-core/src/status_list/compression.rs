@@ -46,7 +46,6 @@ fn to_error(err: DeflateError) -> Error {
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used, clippy::indexing_slicing)]
 mod tests {
     use super::*;
 

@@ -340,7 +340,6 @@ impl fmt::Debug for StatusList {
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used, clippy::indexing_slicing)]
 mod tests {
     use super::*;
 
