@@ -18,7 +18,7 @@ use myna_issuer::record::SubjectHandle;
 use myna_vc_core::b64;
 use myna_vc_core::calendar::CalendarDate;
 use myna_vc_core::time::NumericDate;
-use serde_json::{json, Value};
+use serde_json::{json, Map, Value};
 
 use audit_chain::{ChainWalk, ListedEntry};
 use client::{AdminClient, Connection, Purpose};
@@ -145,8 +145,8 @@ struct AuditArgs {
     verify: bool,
 }
 
-const OPERATOR: &str = "operator";
-const OFFICER: &str = "revocation officer";
+const OPERATOR: &str = "an operator";
+const OFFICER: &str = "a revocation officer";
 
 /// Runs `myna issuer admin`.
 pub fn run(args: Args) -> Result<()> {
@@ -202,18 +202,20 @@ fn offer(client: &AdminClient, args: &OfferArgs) -> Result<()> {
 /// The offer request for `facts` (one credential's facts, a list, or a whole request), with
 /// a subject handle (a fresh one unless the facts name it) and the PIN choice.
 fn offer_request(facts: Value, with_pin: bool) -> Result<(Value, String)> {
+    let listed = |credentials: Value| Map::from_iter([("credentials".to_owned(), credentials)]);
     let mut request = match facts {
-        Value::Object(map) if map.contains_key("credentials") => Value::Object(map),
+        Value::Object(map) if map.contains_key("credentials") => map,
         Value::Object(map) if map.contains_key("credential") => {
-            json!({"credentials": [Value::Object(map)]})
+            listed(Value::Array(vec![Value::Object(map)]))
         }
-        Value::Array(list) => json!({ "credentials": list }),
+        Value::Array(list) => listed(Value::Array(list)),
         _ => bail!(
             "expected one credential's facts ({{\"credential\": …}}), a list of them, or a \
              request ({{\"credentials\": […]}})"
         ),
     };
-    if request["credentials"].as_array().is_none_or(Vec::is_empty) {
+    let credentials = request.get("credentials").and_then(Value::as_array);
+    if credentials.is_none_or(Vec::is_empty) {
         bail!("`credentials` must list at least one credential's facts");
     }
     let subject = match request.get("subject") {
@@ -223,11 +225,11 @@ fn offer_request(facts: Value, with_pin: bool) -> Result<(Value, String)> {
             .context("making a fresh subject handle")?
             .to_string(),
     };
-    request["subject"] = json!(subject);
+    request.insert("subject".to_owned(), json!(subject));
     if !with_pin {
-        request["tx_code"] = json!(false);
+        request.insert("tx_code".to_owned(), json!(false));
     }
-    Ok((request, subject))
+    Ok((Value::Object(request), subject))
 }
 
 fn qr_text(link: &str) -> Result<String> {
@@ -278,32 +280,28 @@ fn change_status(
     target: &Target,
     reason: Option<String>,
 ) -> Result<()> {
-    let (path, mut body, object) = match (&target.credential, &target.subject, &target.card_serial)
-    {
-        (Some(id), None, None) => (
-            format!("/admin/credentials/{}", change.route()),
-            json!({ "credential_id": id }),
-            "credential",
-        ),
-        (None, Some(handle), None) => (
-            format!("/admin/subjects/{}", change.route()),
-            json!({ "subject": handle }),
-            "subject",
-        ),
-        (None, None, Some(serial)) => {
-            check_hex(serial)?;
-            (
-                format!("/admin/subjects/{}", change.route()),
-                json!({ "card_serial": serial }),
-                "card (no person anchored with this certificate serial)",
-            )
-        }
-        // clap's argument group admits exactly one.
-        _ => bail!("name exactly one of --credential, --subject and --card-serial"),
-    };
+    let (route, key, value, object) =
+        match (&target.credential, &target.subject, &target.card_serial) {
+            (Some(id), None, None) => ("credentials", "credential_id", id, "credential"),
+            (None, Some(handle), None) => ("subjects", "subject", handle, "subject"),
+            (None, None, Some(serial)) => {
+                check_hex(serial)?;
+                (
+                    "subjects",
+                    "card_serial",
+                    serial,
+                    "card (no person anchored with this certificate serial)",
+                )
+            }
+            // clap's argument group admits exactly one.
+            _ => bail!("name exactly one of --credential, --subject and --card-serial"),
+        };
+    let path = format!("/admin/{route}/{}", change.route());
+    let mut body = Map::from_iter([(key.to_owned(), json!(value))]);
     if let Some(reason) = reason {
-        body["reason"] = json!(reason);
+        body.insert("reason".to_owned(), json!(reason));
     }
+    let body = Value::Object(body);
     let purpose = Purpose {
         action: change.action(),
         role: OFFICER,
@@ -410,7 +408,7 @@ fn escrow_open(client: &AdminClient, args: &EscrowOpenArgs) -> Result<()> {
 fn escrow_show(client: &AdminClient, id: &str) -> Result<()> {
     let purpose = Purpose {
         action: "see escrow openings",
-        role: "operator or trustee",
+        role: "an operator or a trustee",
         object: "escrow opening",
     };
     let view = client.get(&opening_path(id)?, purpose)?;

@@ -257,7 +257,7 @@ fn release(args: &ReleaseArgs) -> Result<()> {
         &path,
         Purpose {
             action: "see escrow openings",
-            role: "trustee",
+            role: "a trustee",
             object: "escrow opening",
         },
     )?;
@@ -284,7 +284,7 @@ fn release(args: &ReleaseArgs) -> Result<()> {
         body.as_bytes().to_vec(),
         Purpose {
             action: "release escrow shares",
-            role: "trustee (this trustee's own)",
+            role: "this trustee's own",
             object: "escrow opening",
         },
     )?;

@@ -45,7 +45,7 @@ pub struct Connection {
 pub struct Purpose {
     /// What the caller tried, as in "this token's role may not {action}".
     pub action: &'static str,
-    /// The role(s) allowed to, as in "use a {role} token".
+    /// The role(s) allowed to, with the article, as in "use {role} token" ("an operator").
     pub role: &'static str,
     /// What a 404 means here, as in "the issuer knows no such {object}".
     pub object: &'static str,
@@ -155,22 +155,22 @@ impl AdminClient {
         purpose: Purpose,
     ) -> anyhow::Error {
         let answer = Refusal::parse(status, body);
-        let meaning = match (status, answer.is_api_error()) {
+        let meaning = match (status, answer.is_missing_route()) {
             (StatusCode::UNAUTHORIZED, _) => format!(
                 "the issuer does not accept the token in {}: it is not one of its admin tokens \
                  (check the file and --url; `myna issuer init` made the tokens)",
                 self.token_file.display()
             ),
             (StatusCode::FORBIDDEN, _) => format!(
-                "this token's role may not {}: use a {} token",
+                "this token's role may not {}: use {} token",
                 purpose.action, purpose.role
             ),
-            (StatusCode::NOT_FOUND, false) => format!(
+            (StatusCode::NOT_FOUND, true) => format!(
                 "the issuer at {} has no admin route {path}: is --url the issuer service, and \
                  is the service as new as this `myna`?",
                 self.base
             ),
-            (StatusCode::NOT_FOUND, true) => {
+            (StatusCode::NOT_FOUND, false) => {
                 format!("the issuer knows no such {}", purpose.object)
             }
             (StatusCode::SERVICE_UNAVAILABLE, _) => format!(
@@ -208,14 +208,11 @@ impl Refusal {
         }
     }
 
-    /// Whether the body was the service's own error (not a bare "no such route").
-    pub fn is_api_error(&self) -> bool {
-        self.error.is_some()
-    }
-
-    /// Whether the service has no such route at all (an older service).
+    /// Whether the service has no such route at all (an older service, or not the issuer):
+    /// the issuer's fallback answer, or a 404 without the issuer's error body.
     pub fn is_missing_route(&self) -> bool {
-        self.status == StatusCode::NOT_FOUND && !self.is_api_error()
+        self.status == StatusCode::NOT_FOUND
+            && (self.error.is_none() || self.description.as_deref() == Some("route not found"))
     }
 }
 
