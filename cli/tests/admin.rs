@@ -122,7 +122,7 @@ fn revoking_an_unknown_credential_says_so() {
     let err = failed(&out);
     assert!(err.contains("the issuer knows no such credential"), "{err}");
     assert!(err.contains("HTTP 404"), "{err}");
-    // The officer's attempts are no audit entry, but the reason is checked by the issuer.
+    // A reason the issuer does not know is refused with the names it takes.
     let out = issuer.admin(
         OFFICER,
         &[
@@ -142,6 +142,14 @@ fn revoking_an_unknown_credential_says_so() {
     assert!(err.contains("--credential"), "{err}");
     let err = failed(&issuer.admin(OFFICER, &["revoke", "--card-serial", "12:34"]));
     assert!(err.contains("not a hexadecimal serial"), "{err}");
+
+    // A CRL reaches the issuer, which has no JPKI roots to check it against and says so.
+    let crl = issuer.dir.path().join("auth.crl");
+    std::fs::write(&crl, [0x30, 0x03, 0x02, 0x01, 0x05]).unwrap();
+    let err = failed(&issuer.admin(OFFICER, &["crl", "--file", crl.to_str().unwrap()]));
+    assert!(err.contains("the issuer cannot import CRLs now"), "{err}");
+    assert!(err.contains("HTTP 503"), "{err}");
+    assert!(err.contains("no JPKI roots configured"), "{err}");
 }
 
 #[test]
@@ -247,6 +255,24 @@ fn plain_http_off_this_machine_is_refused_before_anything_is_sent() {
         ],
     );
     assert!(failed(&out).contains("must not carry a user name"));
+    // A --ca-cert that holds no certificate is named before anything is sent.
+    let out = myna(
+        dir.path(),
+        &[
+            "issuer",
+            "admin",
+            "--url",
+            "https://vc.city.maebashi.example",
+            "--token-file",
+            token.to_str().unwrap(),
+            "--ca-cert",
+            token.to_str().unwrap(),
+            "audit",
+        ],
+    );
+    let err = failed(&out);
+    assert!(err.contains("PEM certificate"), "{err}");
+    assert!(!err.contains("some-token"), "{err}");
     // Loopback http is allowed: nothing listens on port 1, and the error says it could not
     // reach the service (not that the URL was refused).
     let out = myna(
