@@ -502,6 +502,13 @@ fn page_audit(
             .context("the issuer's audit answer has no `entries`")?;
         for value in entries {
             let entry = ListedEntry::from_json(value)?;
+            // Each page must move forward, or a confused service would be read forever.
+            if entry.seq < next {
+                bail!(
+                    "the issuer listed audit entry {} where entry {next} or later belongs",
+                    entry.seq
+                );
+            }
             next = entry.seq.saturating_add(1);
             if !each(entry)? {
                 return Ok(());
