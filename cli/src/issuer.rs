@@ -43,6 +43,9 @@ enum Command {
     Serve(Box<ServeArgs>),
     /// Make credential offers for every row of a resident file (resumable).
     Batch(Box<BatchArgs>),
+    /// Call a running issuer's admin API: offers, revocation (by credential or by person),
+    /// CRL imports, escrow openings, the audit log.
+    Admin(Box<crate::admin::Args>),
 }
 
 /// Where the data lives and how to open its keys.
@@ -166,6 +169,7 @@ pub fn run(args: Args) -> Result<()> {
         Command::Init(init) => run_init(*init),
         Command::Serve(serve) => run_serve(*serve),
         Command::Batch(batch) => run_batch(*batch),
+        Command::Admin(admin) => crate::admin::run(*admin),
     }
 }
 

@@ -7,6 +7,8 @@
 //! * [`wallet`]: `myna wallet …`, a resident's wallet, generic over how issuers are reached
 //!   ([`wallet::Issuers`]; the product reaches them over HTTP, [`wallet::Http`]);
 //! * [`verify`]: `myna verify …`, a shop's, gate's, shelter desk's or clinic's verifier;
+//! * [`admin`]: `myna issuer admin …`, a running issuer's admin API for its staff;
+//! * [`trustee`]: `myna trustee …`, an escrow trustee's key pair and share releases;
 //! * [`report`]: how an error is printed (its whole cause chain) and turned into an exit code.
 //!
 //! Each command's work lives in the library crates (`myna-issuer`, `myna-wallet`,
@@ -20,8 +22,10 @@
 //! ```
 #![forbid(unsafe_code)]
 
+pub mod admin;
 pub mod issuer;
 pub mod report;
+pub mod trustee;
 pub mod verify;
 pub mod wallet;
 
@@ -46,6 +50,8 @@ enum Command {
     Wallet(wallet::Args<wallet::Http>),
     /// Verify presentations for a shop, gate, shelter desk or clinic.
     Verify(verify::Args),
+    /// An escrow trustee's key pair and share releases for due-process openings.
+    Trustee(trustee::Args),
 }
 
 /// Runs the command `cli` names.
@@ -54,5 +60,6 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Issuer(args) => issuer::run(args),
         Command::Wallet(args) => wallet::run(args, &wallet::Http),
         Command::Verify(args) => verify::run(args),
+        Command::Trustee(args) => trustee::run(args),
     }
 }

@@ -155,6 +155,36 @@ impl TrusteeKey {
             share: Zeroizing::new(plain),
         })
     }
+
+    /// The key pair of trustee `id` from its 32-byte X25519 secret, as
+    /// [`secret_bytes`](Self::secret_bytes) gave it (a trustee keeps it sealed in its own key
+    /// file; the id is the name the issuer's configuration gives the public key).
+    /// ```
+    /// use myna_issuer::escrow::TrusteeKey;
+    /// let key = TrusteeKey::generate("court")?;
+    /// let again = TrusteeKey::from_secret_bytes("court", &key.secret_bytes())?;
+    /// assert_eq!(again.public(), key.public());
+    /// # Ok::<(), myna_issuer::Error>(())
+    /// ```
+    pub fn from_secret_bytes(id: &str, secret: &[u8; 32]) -> Result<Self> {
+        // Every 32-byte string is an X25519 secret (clamped on use), so this cannot fail
+        // for a well-sized input; the error path only guards the library's contract.
+        let secret = <Kem as hpke::Kem>::PrivateKey::from_bytes(secret)
+            .map_err(|_| Error::InvalidEscrowPolicy("an X25519 secret is 32 bytes".into()))?;
+        let public = <Kem as hpke::Kem>::sk_to_pk(&secret);
+        Ok(TrusteeKey {
+            id: trustee_id(id)?,
+            secret,
+            public,
+        })
+    }
+
+    /// The 32-byte X25519 secret, for the trustee to keep sealed. Zeroized on drop.
+    pub fn secret_bytes(&self) -> Zeroizing<[u8; 32]> {
+        let mut out = Zeroizing::new([0u8; 32]);
+        self.secret.write_exact(out.as_mut_slice());
+        out
+    }
 }
 
 impl core::fmt::Debug for TrusteeKey {

@@ -1,0 +1,176 @@
+//! A real `myna issuer serve` on a free loopback port, set up with `myna issuer init`, and
+//! its admin tokens in files — what the admin and trustee tests run the `myna` binary against.
+
+use std::collections::HashMap;
+use std::io::{BufRead, BufReader};
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+
+pub const MYNA: &str = env!("CARGO_BIN_EXE_myna");
+pub const PASSPHRASE: &str = "passphrase of the city issuer";
+pub const OPERATOR: &str = "desk-7";
+pub const OFFICER: &str = "officer-2";
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// Runs `myna ARGS` in `dir`.
+pub fn myna(dir: &Path, args: &[&str]) -> Output {
+    Command::new(MYNA)
+        .current_dir(dir)
+        .args(args)
+        .env_remove("MYNA_ADMIN_URL")
+        .env_remove("MYNA_ADMIN_TOKEN_FILE")
+        .output()
+        .unwrap()
+}
+
+pub fn stdout(output: &Output) -> String {
+    String::from_utf8(output.stdout.clone()).unwrap()
+}
+
+pub fn stderr(output: &Output) -> String {
+    String::from_utf8(output.stderr.clone()).unwrap()
+}
+
+/// Panics with both streams unless `output` succeeded; answers stdout.
+pub fn ok(output: &Output) -> String {
+    assert!(
+        output.status.success(),
+        "stdout: {}\nstderr: {}",
+        stdout(output),
+        stderr(output)
+    );
+    stdout(output)
+}
+
+/// Answers stderr of a run that must have failed.
+pub fn failed(output: &Output) -> String {
+    assert!(
+        !output.status.success(),
+        "expected a failure; stdout: {}",
+        stdout(output)
+    );
+    stderr(output)
+}
+
+/// An issuer data directory made by `myna issuer init`, and its service once started.
+pub struct Issuer {
+    pub dir: tempfile::TempDir,
+    pub data: PathBuf,
+    pub url: String,
+    tokens: HashMap<String, PathBuf>,
+    server: Option<Child>,
+}
+
+impl Issuer {
+    /// `myna issuer init` for 前橋市 with the given trustees (ID=KEY) and threshold 2; each
+    /// admin token is written to `<name>.token` in the directory.
+    pub fn init(dir: tempfile::TempDir, trustees: &[String]) -> Issuer {
+        let data = dir.path().join("city");
+        let port = free_port();
+        let mut command = Command::new(MYNA);
+        command
+            .current_dir(dir.path())
+            .args(["issuer", "init", "--municipality-code", "102016"])
+            .args(["--prefecture", "群馬県", "--name", "前橋市"])
+            .args(["--public-base-url", "https://vc.city.maebashi.example"])
+            .args(["--listen", &format!("127.0.0.1:{port}")])
+            .args(["--operator", OPERATOR, "--revocation-officer", OFFICER])
+            .arg("--data-dir")
+            .arg(&data)
+            .env("MYNA_ISSUER_PASSPHRASE", PASSPHRASE);
+        for trustee in trustees {
+            command.args(["--trustee", trustee]);
+        }
+        if !trustees.is_empty() {
+            command.args(["--escrow-threshold", "2"]);
+        }
+        let output = command.output().unwrap();
+        let printed = ok(&output);
+        let mut tokens = HashMap::new();
+        let listing = printed
+            .split_once("admin tokens")
+            .expect("init lists the admin tokens")
+            .1;
+        for line in listing.lines().skip(1) {
+            let fields: Vec<&str> = line.split_whitespace().collect();
+            if let [_role, name, token] = fields[..] {
+                let path = dir.path().join(format!("{name}.token"));
+                std::fs::write(&path, format!("{token}\n")).unwrap();
+                tokens.insert(name.to_owned(), path);
+            }
+        }
+        assert!(tokens.contains_key(OPERATOR) && tokens.contains_key(OFFICER));
+        Issuer {
+            dir,
+            data,
+            url: format!("http://127.0.0.1:{port}"),
+            tokens,
+            server: None,
+        }
+    }
+
+    /// The file holding the token named `name`.
+    pub fn token(&self, name: &str) -> &str {
+        self.tokens[name].to_str().unwrap()
+    }
+
+    /// The token itself (to check it never shows).
+    pub fn token_text(&self, name: &str) -> String {
+        std::fs::read_to_string(&self.tokens[name])
+            .unwrap()
+            .trim()
+            .to_owned()
+    }
+
+    /// Starts `myna issuer serve` and waits until it listens.
+    pub fn serve(&mut self) {
+        let mut server = Command::new(MYNA)
+            .args(["issuer", "serve", "--log-json", "--data-dir"])
+            .arg(&self.data)
+            .env("MYNA_ISSUER_PASSPHRASE", PASSPHRASE)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let mut logs = BufReader::new(server.stdout.take().unwrap());
+        let mut first = String::new();
+        logs.read_line(&mut first).unwrap();
+        assert!(first.contains("issuer service listening"), "{first}");
+        // Keep reading the log so the service never blocks on a full pipe.
+        std::thread::spawn(move || for _ in logs.lines() {});
+        self.server = Some(server);
+    }
+
+    /// `myna issuer admin --url URL --token-file <token of NAME> ARGS`.
+    pub fn admin(&self, token: &str, args: &[&str]) -> Output {
+        let mut all = vec![
+            "issuer",
+            "admin",
+            "--url",
+            &self.url,
+            "--token-file",
+            self.token(token),
+        ];
+        all.extend_from_slice(args);
+        myna(self.dir.path(), &all)
+    }
+}
+
+impl Drop for Issuer {
+    fn drop(&mut self) {
+        if let Some(mut server) = self.server.take() {
+            let _ = Command::new("kill")
+                .args(["-TERM", &server.id().to_string()])
+                .status();
+            let _ = server.wait();
+        }
+    }
+}
