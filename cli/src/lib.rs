@@ -7,6 +7,8 @@
 //! * [`wallet`]: `myna wallet …`, a resident's wallet, generic over how issuers are reached
 //!   ([`wallet::Issuers`]; the product reaches them over HTTP, [`wallet::Http`]);
 //! * [`verify`]: `myna verify …`, a shop's, gate's, shelter desk's or clinic's verifier;
+//! * [`trust_list`]: `myna trust-list …`, the national trust-list authority (its key, the
+//!   signed list of issuers' entries);
 //! * [`report`]: how an error is printed (its whole cause chain) and turned into an exit code.
 //!
 //! Each command's work lives in the library crates (`myna-issuer`, `myna-wallet`,
@@ -22,6 +24,7 @@
 
 pub mod issuer;
 pub mod report;
+pub mod trust_list;
 pub mod verify;
 pub mod wallet;
 
@@ -46,6 +49,8 @@ enum Command {
     Wallet(wallet::Args<wallet::Http>),
     /// Verify presentations for a shop, gate, shelter desk or clinic.
     Verify(verify::Args),
+    /// The national trust-list authority: its key pair, and the signed list of issuers.
+    TrustList(trust_list::Args),
 }
 
 /// Runs the command `cli` names.
@@ -54,5 +59,6 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Issuer(args) => issuer::run(args),
         Command::Wallet(args) => wallet::run(args, &wallet::Http),
         Command::Verify(args) => verify::run(args),
+        Command::TrustList(args) => trust_list::run(args),
     }
 }
