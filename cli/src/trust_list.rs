@@ -339,11 +339,10 @@ fn run_sign(args: SignArgs) -> Result<()> {
     let now = now_or(args.now);
     let entries = verified_entries(&args.entries, now)?;
     let expires = now.plus_seconds(u64::from(args.valid_days) * DAY_SECS);
-    let list = entries
-        .into_iter()
-        .fold(TrustList::new(&state.list_id, version, now, expires), |list, entry| {
-            list.with_issuer(entry)
-        });
+    let list = entries.into_iter().fold(
+        TrustList::new(&state.list_id, version, now, expires),
+        |list, entry| list.with_issuer(entry),
+    );
     let signer = default_provider()
         .signer(&key)
         .context("the authority key cannot sign")?;

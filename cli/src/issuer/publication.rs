@@ -60,7 +60,11 @@ pub(super) fn run_keys(args: KeysArgs) -> Result<()> {
     let text = serde_json::to_string_pretty(&issuer_jwk(&public).to_json())?;
     write_out(args.out.as_deref(), &text)?;
     if let Some(out) = &args.out {
-        println!("wrote {}: issuer key, kid {}", out.display(), kid_of(&public));
+        println!(
+            "wrote {}: issuer key, kid {}",
+            out.display(),
+            kid_of(&public)
+        );
     }
     Ok(())
 }
