@@ -151,12 +151,11 @@ fn to_json(done: &Done<'_>) -> Result<Value> {
         .tokens
         .iter()
         .map(|token| {
-            let mut entry = json!({"name": token.name, "role": token.role.as_str()});
-            match done.files.file(&token.name) {
-                Some(path) => entry["file"] = path.display().to_string().into(),
-                None => entry["token"] = token.token.as_str().into(),
-            }
-            entry
+            let (member, value) = match done.files.file(&token.name) {
+                Some(path) => ("file", path.display().to_string()),
+                None => ("token", token.token.as_str().to_owned()),
+            };
+            json!({"name": token.name, "role": token.role.as_str(), member: value})
         })
         .collect();
     let escrow = config.escrow.as_ref().map(|escrow| {
