@@ -4,12 +4,14 @@
 //! types it lists and never resident, age or child-medical-subsidy credentials.
 //!
 //! * `myna issuer init` writes the data directory: a default `issuer.toml`, the signing keys
-//!   sealed under the passphrase, and admin tokens (printed once; only their hashes are kept).
+//!   sealed under the passphrase, and admin tokens (printed once, or written one per file with
+//!   `--token-dir`; only their hashes are kept); `--json` reports it as JSON.
 //! * `myna issuer serve` runs the HTTP service until SIGINT/SIGTERM, then finishes the
 //!   requests in flight.
 //! * `myna issuer batch` makes credential offers for a resident file (resumable).
 //! * `myna issuer keys` and `myna issuer trust-entry` hand out the issuer's public key (JWK)
-//!   and its signed trust-list entry ([`publication`]).
+//!   and its signed trust-list entry (read from the sealed key file: they work while `serve`
+//!   runs).
 //!
 //! Every flag has an environment variable (`MYNA_…`), and flags override the config file.
 

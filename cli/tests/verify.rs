@@ -345,7 +345,10 @@ fn a_shown_challenge_binds_the_answer_and_check_prints_the_decision_for_a_person
         "{stdout}"
     );
     assert!(stdout.contains("does not answer this request"), "{stdout}");
-    assert!(stdout.contains("この要求への提示ではありません"), "{stdout}");
+    assert!(
+        stdout.contains("この要求への提示ではありません"),
+        "{stdout}"
+    );
     assert!(stderr.contains("rejected"), "{stderr}");
     // The challenge of another verifier (same nonce, another audience) is refused too.
     let elsewhere = shown.replace(AUD, "x509_san_dns:other.example");
