@@ -261,6 +261,17 @@ fn bound_challenge(args: &CheckArgs) -> Result<Challenge> {
         let shown = InPersonChallenge::parse(shown.trim()).context(
             "--challenge: expected the text `myna verify challenge` printed, MVC1:<nonce>:<audience>",
         )?;
+        // The challenge this verifier showed names this verifier: another one's would accept a
+        // presentation made to someone else.
+        if shown.audience() != args.setup.audience {
+            return Err(anyhow!(
+                "--challenge names the verifier `{}`, but --audience is `{}`: give the challenge \
+                 `myna verify challenge --audience {}` printed",
+                shown.audience(),
+                args.setup.audience,
+                args.setup.audience
+            ));
+        }
         return Ok(Challenge::single_use(shown.nonce().as_str()).for_audience(shown.audience()));
     }
     let nonce = args
