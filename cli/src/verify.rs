@@ -7,14 +7,13 @@
 //! <issuer>=<file>`), so verification itself never needs the network.
 
 use std::path::{Path, PathBuf};
+use std::fmt::Write as _;
 use std::sync::Arc;
 
 use anyhow::{anyhow, Context, Result};
 use clap::{Parser, Subcommand};
 use myna_issuer::credential_types::claim;
 use serde_json::Value;
-
-use std::fmt::Write as _;
 
 use myna_verifier::core::compact::{GateId, GateKey, InPersonChallenge};
 use myna_verifier::core::crypto::{default_provider, PublicKey};
