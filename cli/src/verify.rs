@@ -6,8 +6,8 @@
 //! key (JWK) to pin it to, and Status List Tokens fetched beforehand (`--status-list
 //! <issuer>=<file>`), so verification itself never needs the network.
 
-use std::path::{Path, PathBuf};
 use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use anyhow::{anyhow, Context, Result};
