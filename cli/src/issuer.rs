@@ -4,10 +4,14 @@
 //! types it lists and never resident, age or child-medical-subsidy credentials.
 //!
 //! * `myna issuer init` writes the data directory: a default `issuer.toml`, the signing keys
-//!   sealed under the passphrase, and admin tokens (printed once; only their hashes are kept).
+//!   sealed under the passphrase, and admin tokens (printed once, or written one per file with
+//!   `--token-dir`; only their hashes are kept); `--json` reports it as JSON.
 //! * `myna issuer serve` runs the HTTP service until SIGINT/SIGTERM, then finishes the
 //!   requests in flight.
 //! * `myna issuer batch` makes credential offers for a resident file (resumable).
+//! * `myna issuer keys` and `myna issuer trust-entry` hand out the issuer's public key (JWK)
+//!   and its signed trust-list entry (read from the sealed key file: they work while `serve`
+//!   runs).
 //!
 //! Every flag has an environment variable (`MYNA_…`), and flags override the config file.
 
@@ -28,6 +32,9 @@ use myna_vc_core::municipality::MunicipalityCode;
 use myna_vc_core::time::SystemClock;
 use zeroize::Zeroizing;
 
+mod init_output;
+mod publication;
+
 /// Arguments of `myna issuer`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -46,6 +53,12 @@ enum Command {
     /// Call a running issuer's admin API: offers, revocation (by credential or by person),
     /// CRL imports, escrow openings, the audit log.
     Admin(Box<crate::admin::Args>),
+    /// Print or write the issuer's public key as a JWK (with its kid and alg), for wallets
+    /// and shops to pin. Reads the sealed key file only: works while `serve` runs.
+    Keys(Box<publication::KeysArgs>),
+    /// Write this issuer's trust-list entry (identity, key, credential types), signed with its
+    /// issuer key, for the national trust-list authority (`myna trust-list sign --entry`).
+    TrustEntry(Box<publication::TrustEntryArgs>),
 }
 
 /// Where the data lives and how to open its keys.
@@ -122,6 +135,14 @@ struct InitArgs {
     /// J-LIS linking information: lines of `SIGNATURE_SERIAL AUTHENTICATION_SERIAL` (hex).
     #[arg(long)]
     jpki_linking_file: Option<PathBuf>,
+    /// Write each admin token to DIR/<name>.token (owner-only, one line) instead of printing
+    /// it: operator.token, revocation-officer.token, one per trustee id.
+    #[arg(long, value_name = "DIR")]
+    token_dir: Option<PathBuf>,
+    /// Print what init did as one JSON object (paths, identity, issuer key, offered
+    /// configurations, tokens or their files).
+    #[arg(long)]
+    json: bool,
 }
 
 #[derive(Debug, Parser)]
@@ -170,6 +191,8 @@ pub fn run(args: Args) -> Result<()> {
         Command::Serve(serve) => run_serve(*serve),
         Command::Batch(batch) => run_batch(*batch),
         Command::Admin(admin) => crate::admin::run(*admin),
+        Command::Keys(keys) => publication::run_keys(*keys),
+        Command::TrustEntry(entry) => publication::run_trust_entry(*entry),
     }
 }
 
@@ -212,10 +235,10 @@ fn run_init(args: InitArgs) -> Result<()> {
     config.jpki.roots = args.jpki_roots.clone();
     config.jpki.environment = Some(args.jpki_environment);
     config.jpki.linking_file = args.jpki_linking_file.clone();
-    let mut printed = Vec::new();
+    let mut tokens = Vec::new();
     let mut add = |name: &str, role: AdminRole| -> Result<()> {
         let (token, entry) = AdminTokenEntry::generate(name, role)?;
-        printed.push(format!("{:<20} {:<20} {token}", role.as_str(), name));
+        tokens.push(init_output::IssuedToken::new(name, role, token));
         config.admin_tokens.push(entry);
         Ok(())
     };
@@ -246,24 +269,27 @@ fn run_init(args: InitArgs) -> Result<()> {
     config.check()?;
     let identity = describe(&config)?;
     let passphrase = passphrase(&args.common)?;
+    let files = init_output::TokenFiles::plan(args.token_dir.as_deref(), &tokens)?;
     std::fs::create_dir_all(&args.common.data_dir)?;
-    myna_issuer::service::keys::KeyRing::open_or_create(
+    let keys = myna_issuer::service::keys::KeyRing::open_or_create(
         &args.common.data_dir.join(service::KEY_FILE),
         &passphrase,
     )?;
+    // The token files before the configuration: if one cannot be written, there is no
+    // configuration holding the hash of a token nobody has.
+    files.write(&tokens)?;
     let text = config.to_toml()?;
     std::fs::write(&path, text).with_context(|| path.display().to_string())?;
-    println!(
-        "wrote {} and sealed keys in {}",
-        path.display(),
-        args.common.data_dir.display()
-    );
-    println!("{identity}");
-    println!("admin tokens (shown once; only their SHA-256 is stored):");
-    for line in printed {
-        println!("  {line}");
-    }
-    Ok(())
+    let done = init_output::Done {
+        data_dir: &args.common.data_dir,
+        config_path: &path,
+        config: &config,
+        identity: &identity,
+        issuer_key: &keys.issuer.public_key(),
+        tokens: &tokens,
+        files: &files,
+    };
+    init_output::report(&done, args.json)
 }
 
 /// The configuration's identity part from the flags: a municipality (prefecture written out,

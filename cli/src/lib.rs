@@ -9,6 +9,8 @@
 //! * [`verify`]: `myna verify …`, a shop's, gate's, shelter desk's or clinic's verifier;
 //! * [`admin`]: `myna issuer admin …`, a running issuer's admin API for its staff;
 //! * [`trustee`]: `myna trustee …`, an escrow trustee's key pair and share releases;
+//! * [`trust_list`]: `myna trust-list …`, the national trust-list authority (its key, the
+//!   signed list of issuers' entries);
 //! * [`report`]: how an error is printed (its whole cause chain) and turned into an exit code.
 //!
 //! Each command's work lives in the library crates (`myna-issuer`, `myna-wallet`,
@@ -25,6 +27,7 @@
 pub mod admin;
 pub mod issuer;
 pub mod report;
+pub mod trust_list;
 pub mod trustee;
 pub mod verify;
 pub mod wallet;
@@ -52,6 +55,8 @@ enum Command {
     Verify(verify::Args),
     /// An escrow trustee's key pair and share releases for due-process openings.
     Trustee(trustee::Args),
+    /// The national trust-list authority: its key pair, and the signed list of issuers.
+    TrustList(trust_list::Args),
 }
 
 /// Runs the command `cli` names.
@@ -61,5 +66,6 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Wallet(args) => wallet::run(args, &wallet::Http),
         Command::Verify(args) => verify::run(args),
         Command::Trustee(args) => trustee::run(args),
+        Command::TrustList(args) => trust_list::run(args),
     }
 }

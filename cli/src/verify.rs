@@ -1,27 +1,31 @@
-//! `myna verify …`: one-shot verification of a presentation for a policy, the list of ready
-//! policies, and `myna verify serve`, the HTTP service for a point-of-sale system or a gate.
+//! `myna verify …`: one-shot verification of a presentation for a policy (`check`), the
+//! in-person challenge a shop's screen shows (`challenge`), the list of ready policies, and
+//! `myna verify serve`, the HTTP service for a point-of-sale system or a gate.
 //!
 //! All of them start from the same pieces: the signed trust list and the authority's public
 //! key (JWK) to pin it to, and Status List Tokens fetched beforehand (`--status-list
 //! <issuer>=<file>`), so verification itself never needs the network.
 
+use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use anyhow::{anyhow, Context, Result};
 use clap::{Parser, Subcommand};
+use myna_issuer::credential_types::claim;
+use serde_json::Value;
 
-use myna_verifier::core::compact::{GateId, GateKey};
+use myna_verifier::core::compact::{GateId, GateKey, InPersonChallenge};
 use myna_verifier::core::crypto::{default_provider, PublicKey};
 use myna_verifier::core::jws::Jws;
 use myna_verifier::core::status_list::StatusListToken;
 use myna_verifier::core::time::{Clock, FixedClock, NumericDate, SystemClock};
-use myna_verifier::decision::{Reason, Rejection};
+use myna_verifier::decision::{Decision, Reason, Rejection};
 use myna_verifier::ledger::{MemoryLedger, RedbLedger, RedemptionLedger};
 use myna_verifier::policy::catalog::{policy_from_spec, SPECS};
-use myna_verifier::policy::Policy;
+use myna_verifier::policy::{vct, Policy};
 use myna_verifier::submission::{Challenge, Submission};
-use myna_verifier::transport::{submission_from_compact, Gate};
+use myna_verifier::transport::{dcql, in_person_challenge, submission_from_compact, Gate};
 use myna_verifier::trust::Trust;
 use myna_verifier::verifier::{Verifier, VerifierConfig};
 
@@ -35,9 +39,12 @@ pub struct Args {
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Verify one presentation (a vp_token JSON, compact QR texts `MV1:…` one per line, or a
-    /// single SD-JWT+KB) for a policy; prints
-    /// the decision as JSON and exits non-zero when it is rejected.
+    /// single SD-JWT+KB) for a policy; prints the decision (✓/✗, the reason in Japanese and
+    /// English, the disclosed claims; JSON with --json) and exits non-zero when it is rejected.
     Check(Box<CheckArgs>),
+    /// Make a fresh in-person challenge `MVC1:<nonce>:<audience>` for the screen (the wallet
+    /// answers it with `present --challenge`), and with --query-out the policy's DCQL query.
+    Challenge(ChallengeArgs),
     /// List the ready policies and how to name them.
     Policies,
     /// Serve the verifier over HTTP (OpenID4VP requests and direct_post responses).
@@ -77,9 +84,9 @@ struct CheckArgs {
     /// The policy (see `myna verify policies`), e.g. `age-over-20` or `resident:281000`.
     #[arg(long)]
     policy: String,
-    /// The nonce the presentation must be bound to.
-    #[arg(long)]
-    nonce: String,
+    /// The nonce the presentation must be bound to (or give the whole --challenge).
+    #[arg(long, required_unless_present = "challenge")]
+    nonce: Option<String>,
     /// The nonce is a gate's time-window nonce shared by many holders (not single-use).
     #[arg(long)]
     gate_window: bool,
@@ -87,8 +94,31 @@ struct CheckArgs {
     /// challenge or a gate showed).
     #[arg(long)]
     bound_to: Option<String>,
+    /// The in-person challenge shown (`MVC1:<nonce>:<audience>`, from `myna verify
+    /// challenge`): its nonce, single use, and its audience, in place of --nonce/--bound-to.
+    #[arg(long, value_name = "MVC1:…", conflicts_with_all = ["nonce", "bound_to", "gate_window"])]
+    challenge: Option<String>,
+    /// Print the decision as JSON (for a once-per-person policy with the holder's context
+    /// pseudonym as `.pseudonym`).
+    #[arg(long)]
+    json: bool,
     /// The presentation file (`-` for standard input).
     presentation: PathBuf,
+}
+
+#[derive(Debug, Parser)]
+struct ChallengeArgs {
+    /// This verifier's identifier, which the wallet binds its answer to (e.g.
+    /// `x509_san_dns:shop.example`); give the same to `check --audience`.
+    #[arg(long)]
+    audience: String,
+    /// The policy the challenge is for (see `myna verify policies`); needed for --query-out.
+    #[arg(long)]
+    policy: Option<String>,
+    /// Write the policy's DCQL query (JSON) here: what the wallet needs to answer it
+    /// (`myna wallet present --query FILE`).
+    #[arg(long, value_name = "FILE", requires = "policy")]
+    query_out: Option<PathBuf>,
 }
 
 #[derive(Debug, Parser)]
@@ -125,6 +155,7 @@ pub fn run(args: Args) -> Result<()> {
             Ok(())
         }
         Command::Check(check) => run_check(*check),
+        Command::Challenge(challenge) => run_challenge(challenge),
         Command::Serve(serve) => run_serve(*serve),
     }
 }
@@ -222,24 +253,56 @@ fn submission(text: &str, policy: &dyn Policy) -> Result<Submission, Rejection> 
     }
 }
 
+/// What the presentation must be bound to: the shown challenge, or the nonce (and audience)
+/// given one by one.
+fn bound_challenge(args: &CheckArgs) -> Result<Challenge> {
+    if let Some(shown) = &args.challenge {
+        let shown = InPersonChallenge::parse(shown.trim()).context(
+            "--challenge: expected the text `myna verify challenge` printed, MVC1:<nonce>:<audience>",
+        )?;
+        // The challenge this verifier showed names this verifier: another one's would accept a
+        // presentation made to someone else.
+        if shown.audience() != args.setup.audience {
+            return Err(anyhow!(
+                "--challenge names the verifier `{}`, but --audience is `{}`: give the challenge \
+                 `myna verify challenge --audience {}` printed",
+                shown.audience(),
+                args.setup.audience,
+                args.setup.audience
+            ));
+        }
+        return Ok(Challenge::single_use(shown.nonce().as_str()).for_audience(shown.audience()));
+    }
+    let nonce = args
+        .nonce
+        .as_deref()
+        .context("give --challenge MVC1:… or --nonce N")?;
+    let challenge = if args.gate_window {
+        Challenge::shared(nonce)
+    } else {
+        Challenge::single_use(nonce)
+    };
+    Ok(match &args.bound_to {
+        Some(audience) => challenge.for_audience(audience),
+        None => challenge,
+    })
+}
+
 fn run_check(args: CheckArgs) -> Result<()> {
     let verifier = args.setup.verifier()?;
     let policy = policy_from_spec(&args.policy, args.setup.ledger()?)?;
     let text = read(&args.presentation)?;
-    let mut challenge = if args.gate_window {
-        Challenge::shared(&args.nonce)
-    } else {
-        Challenge::single_use(&args.nonce)
-    };
-    if let Some(audience) = &args.bound_to {
-        challenge = challenge.for_audience(audience);
-    }
+    let challenge = bound_challenge(&args)?;
     let decision = match submission(&text, policy.as_ref()) {
         Ok(submission) => verifier.verify(policy.as_ref(), &submission, &challenge),
         Err(rejection) => verifier.reject(policy.as_ref(), rejection),
     };
-    let json = serde_json::to_string_pretty(&decision.to_json())?;
-    println!("{json}");
+    if args.json {
+        let json = serde_json::to_string_pretty(&decision_json(&decision))?;
+        println!("{json}");
+    } else {
+        print!("{}", decision_text(&decision));
+    }
     match decision.rejection() {
         None => Ok(()),
         Some(r) => Err(anyhow!(
@@ -248,6 +311,86 @@ fn run_check(args: CheckArgs) -> Result<()> {
             r.reason.text_ja()
         )),
     }
+}
+
+/// The decision's JSON, with the holder's context pseudonym and its context lifted to the top
+/// (`.pseudonym`, `.context`) when a pseudonym credential verified: what a once-per-person
+/// site keeps, and what an escrow opening names.
+fn decision_json(decision: &Decision) -> Value {
+    let mut json = decision.to_json();
+    let pseudonym = decision
+        .credentials
+        .iter()
+        .find(|c| c.vct == vct::CONTEXT_PSEUDONYM);
+    if let (Some(credential), Value::Object(map)) = (pseudonym, &mut json) {
+        for name in [
+            claim::context_pseudonym::PSEUDONYM,
+            claim::context_pseudonym::CONTEXT,
+        ] {
+            if let Some(value) = credential.claims.get(name) {
+                map.insert(name.to_owned(), value.clone());
+            }
+        }
+    }
+    json
+}
+
+/// The decision for a person at the counter: ✓ or ✗, the reason in Japanese and English, and
+/// what each verified credential disclosed.
+fn decision_text(decision: &Decision) -> String {
+    let mut out = String::new();
+    match decision.rejection() {
+        None => {
+            let _ = writeln!(out, "✓ 受理 / accepted: {}", decision.policy);
+        }
+        Some(rejection) => {
+            let _ = writeln!(
+                out,
+                "✗ 拒否 / rejected: {}\n  {}\n  {}",
+                decision.policy,
+                rejection.reason.text_ja(),
+                rejection.reason.text_en()
+            );
+            let detail = rejection.cause.as_ref().map(ToString::to_string);
+            if let Some(detail) = detail.or(rejection.note.map(str::to_owned)) {
+                let _ = writeln!(out, "  ({detail})");
+            }
+        }
+    }
+    for credential in &decision.credentials {
+        let _ = writeln!(
+            out,
+            "  {} ({}) from {} ({})",
+            credential.id, credential.vct, credential.issuer_name, credential.issuer
+        );
+        for (name, value) in &credential.claims {
+            let _ = writeln!(out, "    {name}: {value}");
+        }
+        if let Some(secs) = credential.status_staleness_secs.filter(|s| *s > 0) {
+            let _ = writeln!(out, "    revocation data {secs} s past fresh");
+        }
+    }
+    out
+}
+
+/// `myna verify challenge`.
+fn run_challenge(args: ChallengeArgs) -> Result<()> {
+    // The policy is checked even without --query-out: a typo shows here, not at the counter.
+    let policy = args
+        .policy
+        .as_deref()
+        .map(|spec| policy_from_spec(spec, Arc::new(MemoryLedger::new())))
+        .transpose()
+        .context("--policy (see `myna verify policies`)")?;
+    let (shown, _) = in_person_challenge(&args.audience).context("--audience")?;
+    if let (Some(path), Some(policy)) = (&args.query_out, &policy) {
+        let query = dcql(policy.requirements()).context("the policy's DCQL query")?;
+        let text = serde_json::to_string_pretty(&query.to_value())?;
+        std::fs::write(path, format!("{text}\n"))
+            .with_context(|| format!("cannot write {}", path.display()))?;
+    }
+    println!("{shown}");
+    Ok(())
 }
 
 fn run_serve(args: ServeArgs) -> Result<()> {

@@ -1,4 +1,6 @@
-//! `myna verify` as a user runs it: files on disk, one presentation, a decision on stdout.
+//! `myna verify` as a user runs it: files on disk, one presentation, a decision on stdout —
+//! as JSON with `--json` (a forum's pseudonym at `.pseudonym`), else for a person to read; the
+//! in-person challenge `verify challenge` prints and `check --challenge` takes; the policies.
 #![cfg(test)]
 
 use std::path::Path;
@@ -7,6 +9,7 @@ use std::process::Command;
 use myna_verifier::core::claim_path::ClaimPath;
 use myna_verifier::core::compact;
 use myna_verifier::core::crypto::{default_provider, SecretKey};
+use myna_verifier::core::dcql::DcqlQuery;
 use myna_verifier::core::sdjwt::KeyBinding;
 use myna_verifier::core::sdjwt_vc::{
     CredentialType, DisclosureRule, SdJwtVcIssuer, VcRequest, Vct,
@@ -37,8 +40,8 @@ fn myna(args: &[&str]) -> (bool, Value, String) {
 }
 
 /// Writes the trust list, the authority key, Kobe's status list (entry 3 revoked) and two
-/// age-credential presentations (entries 2 and 3) bound to nonce `n-1`.
-fn files(dir: &Path) {
+/// age-credential presentations (entries 2 and 3) bound to nonce `n-1`; returns Kobe's key.
+fn files(dir: &Path) -> SecretKey {
     let p = default_provider();
     let now = NumericDate::from_unix(NOW);
     let (authority, kobe, holder) = (
@@ -51,7 +54,8 @@ fn files(dir: &Path) {
         .with_issuer(
             TrustedIssuer::municipality(ISS, "神戸市", "281000".parse().unwrap())
                 .with_key("k1", kobe.public_key())
-                .allowing(age.clone()),
+                .allowing(age.clone())
+                .allowing(Vct::parse(PSEUDONYM_VCT).unwrap()),
         )
         .sign(&*p.signer(&authority).unwrap())
         .unwrap();
@@ -104,6 +108,95 @@ fn files(dir: &Path) {
         .unwrap();
         std::fs::write(dir.join(format!("presentation-{index}.txt")), presentation).unwrap();
     }
+    kobe
+}
+
+const PSEUDONYM_VCT: &str = "urn:myna-vc:vct:context-pseudonym:1";
+
+/// A credential of Kobe's (`vct`, `claims`, no status entry) presented with every claim
+/// disclosed, bound to `audience` and `nonce`.
+fn present(kobe: &SecretKey, vct: &str, claims: &Value, audience: &str, nonce: &str) -> String {
+    let p = default_provider();
+    let holder = SecretKey::generate_p256().unwrap();
+    let names: Vec<&String> = claims.as_object().unwrap().keys().collect();
+    let ctype = names.iter().fold(
+        CredentialType::new(Vct::parse(vct).unwrap()),
+        |ctype, name| {
+            ctype.claim(
+                ClaimPath::key(name.as_str()),
+                DisclosureRule::Selective,
+                true,
+            )
+        },
+    );
+    let now = NumericDate::from_unix(NOW);
+    let paths: Vec<ClaimPath> = names
+        .iter()
+        .map(|name| ClaimPath::key(name.as_str()))
+        .collect();
+    SdJwtVcIssuer::new(&*p.signer(kobe).unwrap(), ISS)
+        .with_kid("k1")
+        .issue(&VcRequest {
+            credential_type: &ctype,
+            claims: claims.as_object().unwrap(),
+            holder_key: &holder.public_key(),
+            issued_at: now,
+            expires_at: Some(now.plus_seconds(86_400)),
+            status: None,
+        })
+        .unwrap()
+        .select(&paths)
+        .unwrap()
+        .bind(&KeyBinding {
+            audience,
+            nonce,
+            issued_at: now,
+            signer: &*p.signer(&holder).unwrap(),
+        })
+        .unwrap()
+        .to_string()
+}
+
+/// `verify check` on the files of [`files`] as of `NOW`, with `args` after the setup.
+fn check_with(dir: &Path, args: &[&str]) -> (bool, String, String) {
+    let path = |name: &str| dir.join(name).to_str().unwrap().to_owned();
+    let mut all = vec![
+        "verify".to_owned(),
+        "check".into(),
+        "--trust-list".into(),
+        path("trust.jwt"),
+        "--authority-key".into(),
+        path("authority.jwk"),
+        "--now".into(),
+        NOW.to_string(),
+    ];
+    all.extend(args.iter().map(|a| (*a).to_owned()));
+    let out = Command::new(env!("CARGO_BIN_EXE_myna"))
+        .args(&all)
+        .output()
+        .unwrap();
+    (
+        out.status.success(),
+        String::from_utf8(out.stdout).unwrap(),
+        String::from_utf8(out.stderr).unwrap(),
+    )
+}
+
+/// `verify challenge` with `args`: its one line of output.
+fn challenge(args: &[&str]) -> String {
+    let out = Command::new(env!("CARGO_BIN_EXE_myna"))
+        .args(["verify", "challenge"])
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(stdout.lines().count(), 1, "{stdout}");
+    stdout.trim_end().to_owned()
 }
 
 #[test]
@@ -131,6 +224,7 @@ fn check_accepts_a_valid_presentation_and_explains_a_refusal() {
             "age-over-20",
             "--nonce",
             nonce,
+            "--json",
             &path(file),
         ])
     };
@@ -168,6 +262,7 @@ fn every_verify_subcommand_has_help() {
         vec!["verify", "check", "--help"],
         vec!["verify", "serve", "--help"],
         vec!["verify", "policies", "--help"],
+        vec!["verify", "challenge", "--help"],
     ] {
         let out = Command::new(env!("CARGO_BIN_EXE_myna"))
             .args(&args)
@@ -183,4 +278,232 @@ fn every_verify_subcommand_has_help() {
     }
     let (ok, _, _) = myna(&["verify", "policies"]);
     assert!(ok);
+}
+
+#[test]
+fn a_shown_challenge_binds_the_answer_and_check_prints_the_decision_for_a_person() {
+    let dir = tempfile::tempdir().unwrap();
+    let kobe = files(dir.path());
+    let shown = challenge(&["--audience", AUD]);
+    let parsed = compact::InPersonChallenge::parse(&shown).unwrap();
+    assert_eq!(parsed.audience(), AUD);
+    assert_ne!(
+        challenge(&["--audience", AUD]),
+        shown,
+        "a fresh nonce each time"
+    );
+
+    let age = serde_json::json!({"age_over_20": true});
+    let answer = present(
+        &kobe,
+        "urn:myna-vc:vct:age:1",
+        &age,
+        AUD,
+        parsed.nonce().as_str(),
+    );
+    std::fs::write(dir.path().join("age.txt"), &answer).unwrap();
+    let file = dir.path().join("age.txt");
+    let file = file.to_str().unwrap();
+    let check = |challenge: &str, json: bool| {
+        let mut args = vec![
+            "--audience",
+            AUD,
+            "--policy",
+            "age-over-20",
+            "--challenge",
+            challenge,
+        ];
+        if json {
+            args.push("--json");
+        }
+        args.push(file);
+        check_with(dir.path(), &args)
+    };
+    let (ok, stdout, stderr) = check(&shown, false);
+    assert!(ok, "{stdout}{stderr}");
+    assert!(
+        stdout.starts_with("✓ 受理 / accepted: age-over-20"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("age_over_20: true"), "{stdout}");
+    assert!(stdout.contains("神戸市"), "{stdout}");
+    let (ok, stdout, _) = check(&shown, true);
+    assert!(ok);
+    let decision: Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(decision["accepted"], true);
+    assert!(
+        decision.get("pseudonym").is_none(),
+        "no pseudonym credential"
+    );
+
+    // Another screen's challenge (another nonce): refused, the reason in both languages.
+    let other = challenge(&["--audience", AUD]);
+    let (ok, stdout, stderr) = check(&other, false);
+    assert!(!ok);
+    assert!(
+        stdout.starts_with("✗ 拒否 / rejected: age-over-20"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("does not answer this request"), "{stdout}");
+    assert!(
+        stdout.contains("この要求への提示ではありません"),
+        "{stdout}"
+    );
+    assert!(stderr.contains("rejected"), "{stderr}");
+    // The challenge of another verifier (same nonce, another audience) is refused too.
+    let elsewhere = shown.replace(AUD, "x509_san_dns:other.example");
+    let (ok, stdout, stderr) = check(&elsewhere, true);
+    assert!(!ok);
+    assert!(stdout.is_empty(), "no decision: {stdout}");
+    assert!(
+        stderr.contains("--challenge names the verifier"),
+        "{stderr}"
+    );
+
+    // Not a challenge, or a challenge and a nonce at once: refused with what to give.
+    let (ok, _, stderr) = check("MV1:not-a-challenge", false);
+    assert!(!ok);
+    assert!(stderr.contains("MVC1:<nonce>:<audience>"), "{stderr}");
+    let (ok, _, stderr) = check_with(
+        dir.path(),
+        &[
+            "--audience",
+            AUD,
+            "--policy",
+            "age-over-20",
+            "--challenge",
+            &shown,
+            "--nonce",
+            "n-1",
+            file,
+        ],
+    );
+    assert!(!ok);
+    assert!(stderr.contains("cannot be used with"), "{stderr}");
+}
+
+#[test]
+fn a_forum_challenge_writes_the_query_and_the_json_decision_carries_the_pseudonym() {
+    let dir = tempfile::tempdir().unwrap();
+    let kobe = files(dir.path());
+    let forum = "x509_san_dns:forum.kobe.example";
+    let policy = "once-per-person:kobe-forum:forum";
+    let query_file = dir.path().join("forum-query.json");
+    let shown = challenge(&[
+        "--audience",
+        forum,
+        "--policy",
+        policy,
+        "--query-out",
+        query_file.to_str().unwrap(),
+    ]);
+    let query = DcqlQuery::from_json(&std::fs::read(&query_file).unwrap()).unwrap();
+    assert_eq!(query.credentials()[0].id().as_str(), "pseudonym");
+    let parsed = compact::InPersonChallenge::parse(&shown).unwrap();
+
+    let claims = serde_json::json!({"context": "kobe-forum", "pseudonym": "p-7Qx3"});
+    let answer = present(
+        &kobe,
+        PSEUDONYM_VCT,
+        &claims,
+        forum,
+        parsed.nonce().as_str(),
+    );
+    let file = dir.path().join("forum.txt");
+    std::fs::write(&file, answer).unwrap();
+    let (ok, stdout, stderr) = check_with(
+        dir.path(),
+        &[
+            "--audience",
+            forum,
+            "--policy",
+            policy,
+            "--challenge",
+            &shown,
+            "--json",
+            file.to_str().unwrap(),
+        ],
+    );
+    assert!(ok, "{stdout}{stderr}");
+    let decision: Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(
+        decision["pseudonym"], "p-7Qx3",
+        "jq -r .pseudonym: {decision}"
+    );
+    assert_eq!(decision["context"], "kobe-forum");
+
+    // --query-out needs the policy; an unknown policy is refused before any challenge.
+    for args in [
+        vec![
+            "verify",
+            "challenge",
+            "--audience",
+            forum,
+            "--query-out",
+            "q.json",
+        ],
+        vec![
+            "verify",
+            "challenge",
+            "--audience",
+            forum,
+            "--policy",
+            "age-over-99",
+        ],
+        vec!["verify", "challenge", "--audience", "shop with spaces"],
+    ] {
+        let out = Command::new(env!("CARGO_BIN_EXE_myna"))
+            .current_dir(dir.path())
+            .args(&args)
+            .output()
+            .unwrap();
+        assert!(!out.status.success(), "{args:?}");
+        assert!(out.stdout.is_empty(), "{args:?}: no challenge printed");
+    }
+}
+
+#[test]
+fn policies_list_age_over_65_and_it_decides_on_the_flag() {
+    let (ok, _, _) = myna(&["verify", "policies"]);
+    assert!(ok);
+    let out = Command::new(env!("CARGO_BIN_EXE_myna"))
+        .args(["verify", "policies"])
+        .output()
+        .unwrap();
+    let listed = String::from_utf8(out.stdout).unwrap();
+    for spec in ["age-over-18", "age-over-20", "age-over-65"] {
+        assert!(
+            listed
+                .lines()
+                .any(|l| l.split_whitespace().next() == Some(spec)),
+            "{spec}: {listed}"
+        );
+    }
+
+    let dir = tempfile::tempdir().unwrap();
+    let kobe = files(dir.path());
+    for (senior, accepted) in [(true, true), (false, false)] {
+        let claims = serde_json::json!({"age_over_65": senior});
+        let answer = present(&kobe, "urn:myna-vc:vct:age:1", &claims, AUD, "n-65");
+        let file = dir.path().join("senior.txt");
+        std::fs::write(&file, answer).unwrap();
+        let (ok, stdout, _) = check_with(
+            dir.path(),
+            &[
+                "--audience",
+                AUD,
+                "--policy",
+                "age-over-65",
+                "--nonce",
+                "n-65",
+                "--json",
+                file.to_str().unwrap(),
+            ],
+        );
+        let decision: Value = serde_json::from_str(&stdout).unwrap();
+        assert_eq!(ok, accepted, "{decision}");
+        if !accepted {
+            assert_eq!(decision["reason"], "under_age");
+        }
+    }
 }

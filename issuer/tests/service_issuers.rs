@@ -12,6 +12,7 @@ use myna_issuer::service::config::ServiceConfig;
 use myna_vc_core::crypto::default_provider;
 use myna_vc_core::sdjwt::{KeyBinding, SdJwt};
 use myna_vc_core::sdjwt_vc::Vct;
+use myna_vc_core::trust_entry;
 use myna_vc_core::trust_list::{IssuerKind, TrustList, VerifiedTrustList};
 use serde_json::{json, Value};
 use service_support::*;
@@ -222,6 +223,54 @@ async fn a_dmo_issues_memberships_and_nothing_a_municipality_issues() {
     let resident = Vct::parse("urn:myna-vc:vct:resident:1").unwrap();
     assert!(list.authorize(ISS, &resident, START).is_err());
     server.stop().await;
+}
+
+/// `GET /trust-entry`: the issuer's own entry — the one its `/trust-list` describes — signed
+/// with its issuer key, which the national authority verifies against the key inside it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_trust_entry_is_the_published_entry_signed_with_the_issuer_key() {
+    for (name, config) in [
+        ("atami", atami as fn(&Admins) -> ServiceConfig),
+        ("dmo", dmo),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        let world = World::new();
+        let admins = Admins::new();
+        let server =
+            Server::start(dir.path(), config(&admins), ManualClock::at(START), &world).await;
+        let response = client()
+            .get(server.url("/trust-entry"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 200, "{name}");
+        assert_eq!(
+            response.headers()["content-type"],
+            "application/trust-entry+jwt",
+            "{name}"
+        );
+        let token = response.text().await.unwrap();
+        let verified = trust_entry::verify(&token, default_provider(), START).unwrap();
+        assert_eq!(verified.issued_at(), START, "{name}");
+        let key = server.service.issuer_key();
+        assert_eq!(verified.entry().key(None).unwrap(), key, "{name}");
+        assert_eq!(
+            verified.entry().keys[0].kid.as_deref(),
+            Some(key.thumbprint().to_string().as_str()),
+            "{name}"
+        );
+        let list = trust_list(&server).await;
+        assert_eq!(verified.entry(), list.issuer(ISS).unwrap(), "{name}");
+        // Not a trust list: the authority key did not sign it and its typ says so.
+        assert!(TrustList::verify(
+            &token,
+            default_provider(),
+            &server.service.authority_key(),
+            START
+        )
+        .is_err());
+        server.stop().await;
+    }
 }
 
 /// A residents' association running a shelter: no municipality of its own, so each check-in

@@ -25,6 +25,8 @@
 //! * [`status_list`]: Token Status Lists (1, 2, 4, 8 bits), their JWTs and the `status` claim.
 //! * [`trust_list`]: the signed list of trusted issuers (keys, municipality, allowed `vct`s) a
 //!   verifier pins to an authority key and consults offline.
+//! * [`trust_entry`]: an issuer's own entry for that list, signed with the key it lists (proof
+//!   of possession), which the authority verifies before it signs the list.
 //! * [`consent`]: dynamic opt-in — holder-signed consent records, their status on a 2-bit
 //!   status list (active, withdrawn, paused, used), holder status changes, recipient use
 //!   reports and registry receipts.
@@ -68,6 +70,7 @@ pub mod sdjwt_vc;
 pub mod status_list;
 pub mod subsidy;
 pub mod time;
+pub mod trust_entry;
 pub mod trust_list;
 
 pub use error::{

@@ -289,7 +289,7 @@ impl TrustedIssuer {
     }
 
     /// The structural rules of one entry.
-    fn check(&self) -> Result<()> {
+    pub(crate) fn check(&self) -> Result<()> {
         check_issuer_id(&self.id)?;
         check_text(&self.name, "name")?;
         if self.kind == IssuerKind::Municipality && self.municipality.is_none() {
@@ -338,7 +338,8 @@ impl TrustedIssuer {
         Ok(())
     }
 
-    fn to_json(&self) -> Value {
+    /// The JSON form of one entry (a member of the list's `issuers`).
+    pub(crate) fn to_json(&self) -> Value {
         let mut obj = Map::new();
         obj.insert("id".into(), self.id.clone().into());
         obj.insert("name".into(), self.name.clone().into());
@@ -361,7 +362,8 @@ impl TrustedIssuer {
         Value::Object(obj)
     }
 
-    fn from_json(value: &Value) -> Result<Self> {
+    /// Parses the JSON form of one entry (unknown members refused; structure not checked).
+    pub(crate) fn from_json(value: &Value) -> Result<Self> {
         let obj = value
             .as_object()
             .ok_or_else(|| Error::not_an_object("trust list issuer entry"))?;

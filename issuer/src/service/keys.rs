@@ -124,6 +124,32 @@ impl KeyRing {
         Ok(ring)
     }
 
+    /// Opens the existing key file at `path` with `passphrase` (what `myna issuer keys` and
+    /// `trust-entry` do while the service may be running: they read this file only, never the
+    /// store). No file is [`ServiceError::Io`] (not found): nothing is generated.
+    ///
+    /// ```
+    /// use myna_issuer::service::{keys::KeyRing, ServiceError};
+    /// let dir = tempfile::tempdir()?;
+    /// let path = dir.path().join("keys.json");
+    /// assert!(matches!(KeyRing::open_existing(&path, "pass"), Err(ServiceError::Io(_))));
+    /// let created = KeyRing::open_or_create(&path, "pass")?;
+    /// assert_eq!(KeyRing::open_existing(&path, "pass")?.issuer.public_key(), created.issuer.public_key());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn open_existing(path: &Path, passphrase: &str) -> Result<Self, ServiceError> {
+        if passphrase.is_empty() {
+            return Err(ServiceError::keys("the key passphrase is empty"));
+        }
+        if !path.exists() {
+            return Err(ServiceError::Io(std::io::Error::new(
+                std::io::ErrorKind::NotFound,
+                format!("no key file at {}", path.display()),
+            )));
+        }
+        Self::open(path, passphrase)
+    }
+
     fn open(path: &Path, passphrase: &str) -> Result<Self, ServiceError> {
         let text = std::fs::read(path)?;
         let file: KeyFile = serde_json::from_value(serde_json::Value::Object(keys_error(

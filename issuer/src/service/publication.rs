@@ -1,6 +1,7 @@
 //! What the issuer publishes for verifiers and wallets: its DID document (did:web), its
-//! SD-JWT VC issuer metadata (keys), its Token Status Lists and the consent status lists, and
-//! the signed trust list.
+//! SD-JWT VC issuer metadata (keys), its Token Status Lists and the consent status lists, the
+//! signed trust list, and its own trust-list entry signed with the issuer key, which the
+//! national trust-list authority collects ([`signed_trust_entry`]).
 //!
 //! Published documents are cached signed and answered with a strong `ETag` (the body's
 //! SHA-256) and `Cache-Control: max-age`; `If-None-Match` with the current tag is 304. A
@@ -14,6 +15,7 @@
 //! | `GET /status/{list}` | `application/statuslist+jwt` |
 //! | `GET /consent-status/{list}` | `application/statuslist+jwt` |
 //! | `GET /trust-list` | `application/trust-list+jwt` |
+//! | `GET /trust-entry` | `application/trust-entry+jwt` |
 
 use std::collections::HashMap;
 use std::num::NonZeroU64;
@@ -24,6 +26,7 @@ use axum::http::HeaderMap;
 use axum::response::Response;
 use axum::routing::get;
 use axum::Router;
+use myna_vc_core::crypto::{PublicKey, Signer};
 use myna_vc_core::did::{Did, DidDocument, VerificationMethod, VerificationRelationship};
 use myna_vc_core::jwk::Jwk;
 use myna_vc_core::sdjwt_vc::Vct;
@@ -32,8 +35,9 @@ use myna_vc_core::time::NumericDate;
 use myna_vc_core::trust_list::{TrustList, TrustedIssuer};
 use serde_json::json;
 
+use super::config::ServiceConfig;
 use super::http::{cacheable, ApiError};
-use super::{Service, Shared};
+use super::{Service, ServiceError, Shared};
 use crate::credential_types::Kind;
 use crate::lapse::lapse_due;
 use crate::publication::{publish, PublishOptions};
@@ -65,11 +69,12 @@ pub(crate) fn routes() -> Router<Service> {
         .route("/status/{list}", get(status_list))
         .route("/consent-status/{list}", get(consent_status_list))
         .route("/trust-list", get(trust_list))
+        .route("/trust-entry", get(trust_entry_route))
 }
 
-/// The `kid` of the issuer key: its RFC 7638 thumbprint.
+/// The `kid` of the issuer key: its RFC 7638 thumbprint ([`kid_of`]).
 pub(crate) fn issuer_kid(shared: &Shared) -> String {
-    shared.endpoints.kid()
+    kid_of(&shared.endpoints.issuer_public)
 }
 
 /// `did:web` of the issuer: the host of the public base URL (port `%3A`-encoded), path
@@ -245,6 +250,103 @@ impl Shared {
     }
 }
 
+/// The `kid` under which the service publishes `issuer_key` (did.json, jwt-vc-issuer, its
+/// trust-list entry, the `kid` of what it signs): the key's RFC 7638 thumbprint.
+///
+/// ```
+/// use myna_issuer::service::publication::kid_of;
+/// use myna_vc_core::crypto::SecretKey;
+/// let key = SecretKey::generate_p256()?.public_key();
+/// assert_eq!(kid_of(&key), key.thumbprint().to_string());
+/// # Ok::<(), myna_vc_core::Error>(())
+/// ```
+pub fn kid_of(issuer_key: &PublicKey) -> String {
+    issuer_key.thumbprint().to_string()
+}
+
+/// The issuer key as a public JWK with the `kid` the service publishes and its `alg`: what
+/// `myna issuer keys` writes for wallets and shops to pin.
+///
+/// ```
+/// use myna_issuer::service::publication::{issuer_jwk, kid_of};
+/// use myna_vc_core::crypto::SecretKey;
+/// let key = SecretKey::generate_p256()?.public_key();
+/// let jwk = issuer_jwk(&key).to_json();
+/// assert_eq!((jwk["kid"].as_str(), jwk["alg"].as_str()), (Some(kid_of(&key).as_str()), Some("ES256")));
+/// # Ok::<(), myna_vc_core::Error>(())
+/// ```
+pub fn issuer_jwk(issuer_key: &PublicKey) -> Jwk {
+    let mut jwk = Jwk::new(issuer_key.clone());
+    jwk.kid = Some(kid_of(issuer_key));
+    jwk.alg = Some(issuer_key.allowed_algorithm());
+    jwk
+}
+
+/// This issuer's entry in a trust list, from its configuration and issuer key: a municipality
+/// with its code (or a non-municipal operator), the key under [`kid_of`], and the vcts the
+/// configuration offers plus the anchor credential of card anchoring. The service's own
+/// `/trust-list`, its `/trust-entry` and `myna issuer trust-entry` all describe it so.
+///
+/// ```
+/// use myna_issuer::service::{config::ServiceConfig, publication::trust_entry};
+/// use myna_vc_core::crypto::SecretKey;
+/// use myna_vc_core::sdjwt_vc::Vct;
+/// let key = SecretKey::generate_p256()?.public_key();
+/// let config = ServiceConfig::new("102016", "前橋市", "https://vc.city.maebashi.example");
+/// let entry = trust_entry(&config, &key)?;
+/// assert_eq!(entry.municipality.map(|c| c.to_string()).as_deref(), Some("102016"));
+/// assert!(entry.allows(&Vct::parse("urn:myna-vc:vct:age:1")?));
+/// assert_eq!(entry.key(None)?, &key);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn trust_entry(
+    config: &ServiceConfig,
+    issuer_key: &PublicKey,
+) -> Result<TrustedIssuer, ServiceError> {
+    let issuer_id = config.issuer_id()?;
+    let iss = issuer_id.as_str();
+    let entry = match config.municipality()? {
+        Some(municipality) => TrustedIssuer::municipality(iss, &config.name, municipality.code()),
+        None => TrustedIssuer::operator(iss, &config.name),
+    };
+    let mut entry = entry.with_key(&kid_of(issuer_key), issuer_key.clone());
+    // Exactly what the configuration offers, and the anchor credential of card anchoring.
+    let kinds = config
+        .offered()?
+        .into_iter()
+        .map(|(_, k)| k)
+        .chain([Kind::Anchor]);
+    for kind in kinds {
+        entry = entry.allowing(Vct::parse(kind.vct()).map_err(crate::Error::from)?);
+    }
+    Ok(entry)
+}
+
+/// [`trust_entry`] signed with the issuer key itself (`typ` `myna-trust-entry+jwt`, see
+/// [`myna_vc_core::trust_entry`]): what the issuer hands the national trust-list authority.
+///
+/// ```
+/// use myna_issuer::service::{config::ServiceConfig, publication::signed_trust_entry};
+/// use myna_vc_core::crypto::{default_provider, SecretKey};
+/// use myna_vc_core::{time::NumericDate, trust_entry};
+/// let key = SecretKey::generate_p256()?;
+/// let config = ServiceConfig::new("102016", "前橋市", "https://vc.city.maebashi.example");
+/// let now = NumericDate::from_unix(1_800_000_000);
+/// let token = signed_trust_entry(&config, &*default_provider().signer(&key)?, now)?;
+/// let verified = trust_entry::verify(&token, default_provider(), now)?;
+/// assert_eq!(verified.entry().id, "https://vc.city.maebashi.example");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn signed_trust_entry(
+    config: &ServiceConfig,
+    issuer: &dyn Signer,
+    now: NumericDate,
+) -> Result<String, ServiceError> {
+    let entry = trust_entry(config, &issuer.public_key())?;
+    myna_vc_core::trust_entry::sign(&entry, issuer, now)
+        .map_err(|e| ServiceError::Issuer(crate::Error::from(e)))
+}
+
 /// The trust list: this issuer (a municipality with its code, or a non-municipal operator),
 /// its key and the vcts its configuration offers (plus the anchor); signed by the
 /// authority key, version = signing time (monotonic for verifiers that refuse older lists).
@@ -261,24 +363,8 @@ fn signed_trust_list(shared: &Shared) -> Result<String, ApiError> {
             return Ok(signed.token.clone());
         }
     }
-    let iss = shared.endpoints.issuer_id.as_str();
-    let entry = match &shared.endpoints.municipality {
-        Some(municipality) => {
-            TrustedIssuer::municipality(iss, &shared.config.name, municipality.code())
-        }
-        None => TrustedIssuer::operator(iss, &shared.config.name),
-    };
-    let mut entry = entry.with_key(&issuer_kid(shared), shared.endpoints.issuer_public.clone());
-    // Exactly what the configuration offers, and the anchor credential of card anchoring.
-    let kinds = shared
-        .endpoints
-        .offered
-        .iter()
-        .map(|(_, k)| *k)
-        .chain([Kind::Anchor]);
-    for kind in kinds {
-        entry = entry.allowing(Vct::parse(kind.vct())?);
-    }
+    let entry = trust_entry(&shared.config, &shared.endpoints.issuer_public)
+        .map_err(|e| ApiError::internal(&e.to_string()))?;
     let version = u64::try_from(now.as_unix()).unwrap_or(0);
     let list = TrustList::new(
         &format!("{}/trust-list", shared.endpoints.issuer_id.as_str()),
@@ -294,6 +380,26 @@ fn signed_trust_list(shared: &Shared) -> Result<String, ApiError> {
         token: token.clone(),
     });
     Ok(token)
+}
+
+/// This issuer's own trust-list entry, signed with its issuer key, for the national authority.
+async fn trust_entry_route(
+    State(service): State<Service>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let token = service
+        .blocking(|shared| {
+            signed_trust_entry(&shared.config, &*shared.endpoints.signer, shared.now())
+                .map_err(|e| ApiError::internal(&e.to_string()))
+        })
+        .await?;
+    let max_age = service.shared().config.rules.status_max_age_secs;
+    Ok(cacheable(
+        &headers,
+        "application/trust-entry+jwt",
+        &token,
+        max_age,
+    ))
 }
 
 async fn trust_list(

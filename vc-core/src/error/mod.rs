@@ -160,6 +160,7 @@ pub use trust_list::TrustListError;
 /// | `vct_not_allowed` | [`TrustListError::VctNotAllowed`] | The trusted issuer may not issue this credential type. |
 /// | `issuer_not_yet_valid` | [`TrustListError::IssuerNotYetValid`] | The issuer's trust starts later than the instant asked about. |
 /// | `issuer_expired` | [`TrustListError::IssuerExpired`] | The issuer's trust ended before the instant asked about. |
+/// | `trust_entry_not_self_signed` | [`TrustListError::EntryNotSelfSigned`] | A signed trust-list entry that does not list exactly one key, or whose header `kid` does not name that key: it proves possession of no key it lists. |
 /// | `proof_audience_mismatch` | [`Oid4vciError::ProofAudienceMismatch`] | An OpenID4VCI key proof's `aud` is not this Credential Issuer's identifier. |
 /// | `proof_nonce_mismatch` | [`Oid4vciError::ProofNonceMismatch`] | An OpenID4VCI key proof's `nonce` is not the `c_nonce` the issuer handed out (the `invalid_nonce` error code: the wallet should fetch a new one). |
 /// | `proof_stale` | [`Oid4vciError::ProofStale`] | An OpenID4VCI key proof's `iat` is older than the issuer's acceptance window. |

@@ -110,6 +110,15 @@ pub enum TrustListError {
         /// The instant asked about.
         now: NumericDate,
     },
+    /// A signed trust-list entry that does not list exactly one key, or whose header `kid`
+    /// does not name that key: it proves possession of no key it lists.
+    #[error("the signed trust-list entry of `{issuer}` {detail}")]
+    EntryNotSelfSigned {
+        /// The issuer id the entry names.
+        issuer: String,
+        /// What is wrong with its key or header.
+        detail: &'static str,
+    },
 }
 
 impl TrustListError {
@@ -132,6 +141,7 @@ impl TrustListError {
             TrustListError::VctNotAllowed { .. } => "vct_not_allowed",
             TrustListError::IssuerNotYetValid { .. } => "issuer_not_yet_valid",
             TrustListError::IssuerExpired { .. } => "issuer_expired",
+            TrustListError::EntryNotSelfSigned { .. } => "trust_entry_not_self_signed",
         }
     }
 }

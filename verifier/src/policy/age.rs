@@ -1,5 +1,6 @@
 //! Merchant age checks: age ≥ 20 (alcohol, tobacco: 未成年者飲酒禁止法 and 喫煙禁止法 keep 20
-//! after the 2022 majority reform) and age ≥ 18. Only the `age_over_NN` flag is asked for;
+//! after the 2022 majority reform), age ≥ 18, and age ≥ 65 (senior discounts, 高齢者 services).
+//! Only the `age_over_NN` flag is asked for;
 //! the date of birth never leaves the wallet.
 //!
 //! ```
@@ -43,6 +44,19 @@ impl AgeCheck {
     /// ```
     pub fn over_18() -> Result<Self> {
         Self::with_claim("age-over-18", claim::age::AGE_OVER_18)
+    }
+
+    /// Age ≥ 65 (senior discounts and services for 高齢者).
+    ///
+    /// ```
+    /// use myna_verifier::policy::{age::AgeCheck, Policy};
+    /// let senior = AgeCheck::over_65()?;
+    /// assert_eq!(senior.name(), "age-over-65");
+    /// assert_eq!(senior.requirements()[0].claims[0].to_string(), r#"["age_over_65"]"#);
+    /// # Ok::<(), myna_verifier::core::Error>(())
+    /// ```
+    pub fn over_65() -> Result<Self> {
+        Self::with_claim("age-over-65", claim::age::AGE_OVER_65)
     }
 
     fn with_claim(name: &str, claim: &'static str) -> Result<Self> {

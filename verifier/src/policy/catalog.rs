@@ -2,7 +2,7 @@
 //!
 //! | spec                                   | policy                                   |
 //! |----------------------------------------|------------------------------------------|
-//! | `age-over-20`, `age-over-18`           | [`AgeCheck`]                             |
+//! | `age-over-20`, `age-over-18`, `age-over-65` | [`AgeCheck`]                        |
 //! | `resident:<code>`                      | [`Residency::of`]                        |
 //! | `kobe-pupil-pass`                      | [`Residency::kobe_pupil_pass`]           |
 //! | `child-entry:<code>`, `himeji-child-entry` | [`ChildEntry`]                       |
@@ -44,6 +44,7 @@ pub fn policy_from_spec(spec: &str, ledger: Arc<dyn RedemptionLedger>) -> Result
     let policy: Arc<dyn Policy> = match parts.as_slice() {
         ["age-over-20"] => Arc::new(AgeCheck::over_20()?),
         ["age-over-18"] => Arc::new(AgeCheck::over_18()?),
+        ["age-over-65"] => Arc::new(AgeCheck::over_65()?),
         ["resident", code] => Arc::new(Residency::of(MunicipalityCode::parse(code)?)?),
         ["kobe-pupil-pass"] => Arc::new(Residency::kobe_pupil_pass()?),
         ["himeji-child-entry"] => Arc::new(ChildEntry::himeji()?),
@@ -72,9 +73,10 @@ pub fn policy_from_spec(spec: &str, ledger: Arc<dyn RedemptionLedger>) -> Result
 }
 
 /// The specs [`policy_from_spec`] understands, with a one-line description each.
-pub const SPECS: [(&str, &str); 10] = [
+pub const SPECS: [(&str, &str); 11] = [
     ("age-over-20", "merchant: age ≥ 20 (alcohol, tobacco)"),
     ("age-over-18", "merchant: age ≥ 18"),
+    ("age-over-65", "merchant: age ≥ 65 (senior discounts)"),
     (
         "resident:<code>",
         "resident of the municipality with this 6-digit code",
@@ -108,3 +110,34 @@ pub const SPECS: [(&str, &str); 10] = [
         "child medical subsidy valid on the visit date",
     ),
 ];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ledger::MemoryLedger;
+
+    /// `spec` with each `<placeholder>` filled with a value it accepts.
+    fn filled(spec: &str) -> String {
+        spec.split(':')
+            .map(|part| match part {
+                "<code>" => "281000",
+                "<outpatient|inpatient>" => "outpatient",
+                p if p.starts_with('<') => "x",
+                p => p,
+            })
+            .collect::<Vec<_>>()
+            .join(":")
+    }
+
+    /// What `myna verify policies` lists is exactly what `policy_from_spec` builds.
+    #[test]
+    fn every_listed_spec_builds_a_policy() {
+        for (spec, _) in SPECS {
+            let ledger = Arc::new(MemoryLedger::new());
+            let built = policy_from_spec(&filled(spec), ledger);
+            assert!(built.is_ok(), "{spec}: {:?}", built.err());
+        }
+        let senior = policy_from_spec("age-over-65", Arc::new(MemoryLedger::new())).unwrap();
+        assert_eq!(senior.name(), "age-over-65");
+    }
+}
