@@ -5,6 +5,7 @@
 //! is personal data and must not reach a log, a report file or an HTTP answer.
 
 use myna_vc_core::calendar::CalendarDate;
+use myna_vc_core::municipality::MunicipalityCode;
 
 /// Why an offered fact is implausible (see the offer rules in
 /// [`endpoint::offer`](crate::endpoint::offer)).
@@ -19,14 +20,14 @@ pub enum FactRejection {
     /// A resident's address does not start with the issuer's prefecture and municipality name
     /// (the rule card anchoring applies to certified addresses).
     #[error(
-        "{field} is not in {municipality}: a resident credential needs an address that starts \
-         with the municipality's prefecture and name"
+        "{field} is not in municipality {municipality}: a resident credential needs an address \
+         that starts with the municipality's prefecture and name"
     )]
     OutsideMunicipality {
         /// The fact.
         field: &'static str,
-        /// The issuer's municipality, as `群馬県前橋市 (102016)`.
-        municipality: String,
+        /// The issuer's municipality.
+        municipality: MunicipalityCode,
     },
     /// A date that has not come yet (today is the JST calendar day of the offer).
     #[error("{field} lies after today (JST)")]

@@ -117,7 +117,7 @@ pub fn address(
     } else {
         Err(FactRejection::OutsideMunicipality {
             field,
-            municipality: municipality.to_string(),
+            municipality: municipality.code(),
         })
     }
 }
