@@ -8,7 +8,8 @@
 //!   `--token-dir`; only their hashes are kept); `--json` reports it as JSON.
 //! * `myna issuer serve` runs the HTTP service until SIGINT/SIGTERM, then finishes the
 //!   requests in flight.
-//! * `myna issuer batch` makes credential offers for a resident file (resumable).
+//! * `myna issuer batch` makes credential offers for a resident file, for mailed letters
+//!   redeemable for days (resumable; bad lines are reported, not fatal; `--dry-run` checks).
 //! * `myna issuer keys` and `myna issuer trust-entry` hand out the issuer's public key (JWK)
 //!   and its signed trust-list entry (read from the sealed key file: they work while `serve`
 //!   runs).
@@ -48,7 +49,8 @@ enum Command {
     Init(Box<InitArgs>),
     /// Run the issuer HTTP service (OpenID4VCI, publication, consent registry, admin API).
     Serve(Box<ServeArgs>),
-    /// Make credential offers for every row of a resident file (resumable).
+    /// Make credential offers for mailed letters, one per row of a resident file: bad lines
+    /// are reported (not fatal), offers stay redeemable for days, a re-run resumes.
     Batch(Box<BatchArgs>),
     /// Call a running issuer's admin API: offers, revocation (by credential or by person),
     /// CRL imports, escrow openings, the audit log.
@@ -182,6 +184,19 @@ struct BatchArgs {
     /// Where the offers are appended (JSON Lines with offer links and PINs: keep it secret).
     #[arg(long, env = "MYNA_BATCH_OUTPUT")]
     output: PathBuf,
+    /// Where the rejected lines are listed (JSON Lines: line number, row_id, reason),
+    /// replaced on every run [default: OUTPUT.rejected.jsonl; a dry run writes it only when
+    /// this flag is given].
+    #[arg(long, env = "MYNA_BATCH_REPORT", value_name = "FILE")]
+    report: Option<PathBuf>,
+    /// Check every line (JSON, fields, facts against the municipality and plausible dates)
+    /// and list every bad one with its line number; make no offer and write no output.
+    #[arg(long)]
+    dry_run: bool,
+    /// How many days the letters' offers (and their PINs) stay redeemable [default: the
+    /// configuration's rules.letter_offer_lifetime_secs, 30 days unless changed; at most 366].
+    #[arg(long, env = "MYNA_LETTER_LIFETIME_DAYS", value_name = "DAYS")]
+    letter_lifetime_days: Option<u64>,
 }
 
 /// Runs `myna issuer`.
@@ -218,10 +233,21 @@ fn config_path(common: &Common) -> PathBuf {
         .unwrap_or_else(|| common.data_dir.join(CONFIG_FILE))
 }
 
+/// The configuration file, parsed. Only a missing file means "not initialized"; a file that
+/// exists but cannot be read (permissions, a directory) says so with its cause.
 fn load_config(common: &Common) -> Result<ServiceConfig> {
     let path = config_path(common);
-    let text = std::fs::read_to_string(&path)
-        .with_context(|| format!("{} (run `myna issuer init` first)", path.display()))?;
+    let text = match std::fs::read_to_string(&path) {
+        Ok(text) => text,
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
+            return Err(anyhow!(
+                "{} does not exist: run `myna issuer init` first (or give the --data-dir or \
+                 --config of an initialized issuer)",
+                path.display()
+            ))
+        }
+        Err(err) => return Err(anyhow!("cannot read {}: {err}", path.display())),
+    };
     ServiceConfig::from_toml(&text).with_context(|| path.display().to_string())
 }
 
@@ -447,32 +473,72 @@ async fn shutdown_signal() {
 }
 
 fn run_batch(args: BatchArgs) -> Result<()> {
-    let config = load_config(&args.common)?;
+    let mut config = load_config(&args.common)?;
+    if let Some(days) = args.letter_lifetime_days {
+        config.rules.letter_offer_lifetime_secs = days
+            .checked_mul(86_400)
+            .filter(|secs| *secs > 0)
+            .context("--letter-lifetime-days: give 1 to 366 days")?;
+    }
     let service = open_service(&args.common, config)?;
+    let mut run = service::batch::BatchRun::new(&args.input, &args.output);
+    run.dry_run = args.dry_run;
+    if args.report.is_some() || args.dry_run {
+        run.report = args.report.clone();
+    }
     let bar = indicatif::ProgressBar::new(0);
     if let Ok(style) = indicatif::ProgressStyle::with_template(
         "{spinner} [{elapsed_precise}] {bar:40} {pos}/{len} rows ({per_sec}, eta {eta})",
     ) {
         bar.set_style(style);
     }
-    let summary = service::batch::run(&service, &args.input, &args.output, &mut |done, total| {
+    let summary = service::batch::run(&service, &run, &mut |done, total| {
         bar.set_length(u64::try_from(total).unwrap_or(u64::MAX));
         bar.set_position(u64::try_from(done).unwrap_or(u64::MAX));
     })?;
-    bar.finish();
-    println!(
-        "rows: {}  offered now: {}  already done: {}  failed: {}",
-        summary.rows,
-        summary.offered,
-        summary.already_done,
-        summary.failed.len()
-    );
-    for (line, why) in &summary.failed {
-        println!("  line {line}: {why}");
-    }
-    if summary.failed.is_empty() {
-        Ok(())
+    bar.finish_and_clear();
+    if run.dry_run {
+        println!(
+            "dry run (no offer made, nothing written to {}): rows: {}  would be offered: {}  \
+             already done: {}  rejected: {}",
+            run.output.display(),
+            summary.rows,
+            summary.checked,
+            summary.already_done,
+            summary.rejected.len()
+        );
     } else {
-        Err(anyhow!("{} rows failed", summary.failed.len()))
+        println!(
+            "rows: {}  offered now: {}  already done: {}  rejected: {}",
+            summary.rows,
+            summary.offered,
+            summary.already_done,
+            summary.rejected.len()
+        );
     }
+    for rejected in &summary.rejected {
+        let row = rejected
+            .row_id
+            .as_deref()
+            .map(|id| format!(" (row {id})"))
+            .unwrap_or_default();
+        println!("  line {}{row}: {}", rejected.line, rejected.reason);
+    }
+    if summary.rejected.is_empty() {
+        return Ok(());
+    }
+    let listed = match &run.report {
+        Some(report) => format!("listed above and in {}", report.display()),
+        None => "listed above".to_owned(),
+    };
+    let next = if run.dry_run {
+        "fix them before the real run"
+    } else {
+        "fix them and run the same command again: rows already offered are skipped"
+    };
+    Err(anyhow!(
+        "{} of {} rows rejected ({listed}); {next}",
+        summary.rejected.len(),
+        summary.rows
+    ))
 }

@@ -88,8 +88,16 @@ pub enum AuditAction {
     EscrowOpeningStarted,
     /// A trustee released a share for a started escrow opening.
     EscrowShareReceived,
-    /// The audit log was read through the admin API.
+    /// The audit log was read through the admin API (written by earlier versions only:
+    /// reading the log no longer appends to it).
     AuditLogRead,
+    /// Every revocable credential of a person was revoked in one call (one entry with the
+    /// count).
+    SubjectRevoked,
+    /// Every valid credential of a person was suspended in one call.
+    SubjectSuspended,
+    /// Every suspended credential of a person was resumed in one call.
+    SubjectResumed,
 }
 
 /// Defines `as_str`, `parse` and `Display` for a field enum from one table of names.
@@ -144,6 +152,9 @@ named!(AuditAction, "audit action", {
     EscrowOpeningStarted => "escrow.opening_started",
     EscrowShareReceived => "escrow.share_received",
     AuditLogRead => "audit.read",
+    SubjectRevoked => "subject.revoked",
+    SubjectSuspended => "subject.suspended",
+    SubjectResumed => "subject.resumed",
 });
 
 /// What an entry is about, as a reference that carries no personal data: a credential id, a
@@ -262,6 +273,13 @@ impl AuditSubject {
         if more > 0 {
             self.0.push_str(&format!("+{more}"));
         }
+        self
+    }
+
+    /// This subject with the number of credentials the action changed appended
+    /// (`… count:<n>`).
+    pub(crate) fn with_count(mut self, count: usize) -> Self {
+        self.0.push_str(&format!(" count:{count}"));
         self
     }
 
@@ -482,8 +500,35 @@ pub(crate) fn entries(tx: &dyn ReadTables, range: Range<u64>) -> Result<Vec<Audi
     Ok(out)
 }
 
+/// A verified chain: how many entries it has and the last one's hash.
+/// ```
+/// use myna_issuer::audit::{ActorRole, AuditAction, AuditSubject, GENESIS_HASH};
+/// use myna_issuer::{record::SubjectHandle, store::{MemoryStore, Store}};
+/// use myna_vc_core::time::NumericDate;
+/// let store = MemoryStore::new();
+/// assert_eq!(store.verify_audit_head()?.head, GENESIS_HASH);
+/// let entry = store.append_audit(NumericDate::from_unix(1), ActorRole::Operator,
+///     AuditAction::SubjectRevoked, AuditSubject::subject(&SubjectHandle::random()?))?;
+/// let head = store.verify_audit_head()?;
+/// assert_eq!((head.entries, head.head), (1, entry.hash));
+/// # Ok::<(), myna_issuer::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AuditHead {
+    /// Entries in the log.
+    pub entries: u64,
+    /// The last entry's hash ([`GENESIS_HASH`] for an empty log): what an outside copy of the
+    /// head is compared with.
+    pub head: [u8; 32],
+}
+
 /// Walks the whole chain; returns the number of entries or the first broken one.
 pub(crate) fn verify(tx: &dyn ReadTables) -> Result<u64> {
+    verify_head(tx).map(|head| head.entries)
+}
+
+/// Walks the whole chain; returns its head or the first broken entry.
+pub(crate) fn verify_head(tx: &dyn ReadTables) -> Result<AuditHead> {
     let (next, last) = head(tx)?;
     let mut expected_seq = 0u64;
     let mut prev = GENESIS_HASH;
@@ -512,5 +557,8 @@ pub(crate) fn verify(tx: &dyn ReadTables) -> Result<u64> {
             reason: "log ends before its recorded head".into(),
         });
     }
-    Ok(expected_seq)
+    Ok(AuditHead {
+        entries: expected_seq,
+        head: prev,
+    })
 }

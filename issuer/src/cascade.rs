@@ -22,7 +22,11 @@
 //! * the certificate is marked revoked, so importing the same CRL again does nothing.
 //!
 //! Every revocation and every link is in the audit log with its reason, by person handle
-//! only.
+//! only. A person's credentials fall through the same person-wide status change as a
+//! revocation by person ([`Store::change_subject_status`]), the policy below choosing which of
+//! them fall (and each is audited with its own reason).
+//!
+//! [`Store::change_subject_status`]: crate::store::Store::change_subject_status
 //!
 //! [`subject_for_signature_certificate`]: crate::anchor::subject_for_signature_certificate
 //! [`Store::revoke_certificate`]: crate::store::Store::revoke_certificate

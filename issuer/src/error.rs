@@ -9,6 +9,7 @@ use myna_vc_core::status_list::Status;
 use myna_jpki::profile::CertificateType;
 
 pub use crate::anchor_rejection::AnchorRejection;
+pub use crate::fact_rejection::FactRejection;
 use crate::identifier::{CredentialId, IdentifierError};
 use crate::status_change::Transition;
 
@@ -156,6 +157,15 @@ pub enum Error {
     /// ([`CredentialIssuer::with_escrow`](crate::issuance::CredentialIssuer::with_escrow)).
     #[error("no escrow policy is configured: pseudonym credentials are refused")]
     EscrowNotConfigured,
+    // ---- offers and status changes by person ----
+    /// A fact supplied for an offer is implausible (an address outside the municipality, a
+    /// birth date in the future or before 1900, …): refused when the offer is made, never
+    /// only at redemption.
+    #[error("implausible fact: {0}")]
+    ImplausibleFact(FactRejection),
+    /// No credential of this person (subject handle) is recorded here.
+    #[error("no credential of this subject is recorded")]
+    UnknownSubject,
 }
 
 /// Why the storage failed, with the engine's or the encoder's error as the source.

@@ -63,6 +63,7 @@ pub mod endpoint;
 mod error;
 pub mod escrow;
 mod fact;
+mod fact_rejection;
 mod identifier;
 pub mod issuance;
 pub mod lapse;
@@ -77,6 +78,6 @@ pub mod status_lists;
 pub mod store;
 mod tables;
 
-pub use error::{AnchorRejection, ChallengeRejection, Error, Result, StorageError};
+pub use error::{AnchorRejection, ChallengeRejection, Error, FactRejection, Result, StorageError};
 pub use identifier::IdentifierError;
 pub use myna_vc_core as core;

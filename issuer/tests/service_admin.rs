@@ -9,6 +9,7 @@ use card_fixture::World;
 use myna_issuer::escrow::{self, EscrowedLink, SealedLink};
 use myna_issuer::pseudonym::{ContextId, PseudonymKey};
 use myna_issuer::record::SubjectHandle;
+use myna_issuer::service::batch::BatchRun;
 use myna_issuer::store::{RedbStore, Store};
 use serde_json::{json, Value};
 use service_support::*;
@@ -67,10 +68,34 @@ fn routes(admins: &Admins) -> Vec<(Method, &'static str, &'static str, String)> 
             admins.operator.clone(),
         ),
         (
+            Method::Post,
+            "/admin/subjects/revoke",
+            json,
+            admins.operator.clone(),
+        ),
+        (
+            Method::Post,
+            "/admin/subjects/suspend",
+            json,
+            admins.trustees[0].0.clone(),
+        ),
+        (
+            Method::Post,
+            "/admin/subjects/resume",
+            json,
+            admins.operator.clone(),
+        ),
+        (
             Method::Get,
             "/admin/audit",
             json,
             admins.trustees[1].0.clone(),
+        ),
+        (
+            Method::Get,
+            "/admin/audit/verify",
+            json,
+            admins.officer.clone(),
         ),
     ]
 }
@@ -270,7 +295,7 @@ async fn an_escrow_opening_completes_when_a_quorum_of_trustees_released_and_is_a
         .collect();
     assert!(subjects[0].ends_with("by:op-1"), "{subjects:?}");
     assert!(subjects[2].ends_with("by:court"), "{subjects:?}");
-    // Reading the log is itself audited.
+    // Reading the log appends nothing to it.
     let (_, log) = json(
         client()
             .get(server.url("/admin/audit?from=4"))
@@ -280,7 +305,8 @@ async fn an_escrow_opening_completes_when_a_quorum_of_trustees_released_and_is_a
             .unwrap(),
     )
     .await;
-    assert_eq!(log["entries"][0]["action"], "audit.read");
+    assert_eq!(log["entries"], json!([]), "{log}");
+    assert_eq!(log["chain_length"], 4);
     assert_error(
         client()
             .get(server.url("/admin/audit?from=x"))
@@ -313,6 +339,7 @@ async fn a_batch_resumes_after_a_crash_and_its_offers_redeem() {
     text.push_str(r#"{"row_id": "bad-1", "credentials": [{"credential": "child_medical_subsidy", "payer_number": "1", "recipient_number": "1", "child_name": "x", "child_birthdate": "2020-01-01", "outpatient_age": 15, "inpatient_age": 15, "copay_per_visit_yen": 0}]}"#);
     text.push('\n');
     std::fs::write(&input, &text).unwrap();
+    let run = BatchRun::new(&input, &output);
 
     // First run: the process "crashes" after the first chunk is committed.
     let service = open(
@@ -324,7 +351,7 @@ async fn a_batch_resumes_after_a_crash_and_its_offers_redeem() {
     )
     .unwrap();
     let crashed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        myna_issuer::service::batch::run(&service, &input, &output, &mut |_, _| panic!("crash"))
+        myna_issuer::service::batch::run(&service, &run, &mut |_, _| panic!("crash"))
     }));
     assert!(crashed.is_err());
     drop(service);
@@ -340,23 +367,22 @@ async fn a_batch_resumes_after_a_crash_and_its_offers_redeem() {
     )
     .unwrap();
     let mut calls = Vec::new();
-    let summary =
-        myna_issuer::service::batch::run(&service, &input, &output, &mut |done, total| {
-            calls.push((done, total))
-        })
-        .unwrap();
+    let summary = myna_issuer::service::batch::run(&service, &run, &mut |done, total| {
+        calls.push((done, total))
+    })
+    .unwrap();
     assert_eq!(summary.rows, 301);
     assert_eq!(summary.already_done, 256);
     assert_eq!(summary.offered, 44);
-    assert_eq!(summary.failed.len(), 1);
+    assert_eq!(summary.rejected.len(), 1);
     assert_eq!(
-        summary.failed[0].0, 303,
+        summary.rejected[0].line, 303,
         "line numbers count comments and blank lines"
     );
+    assert_eq!(summary.rejected[0].row_id.as_deref(), Some("bad-1"));
     assert_eq!(calls.last(), Some(&(301, 301)));
     // A third run does nothing new.
-    let again =
-        myna_issuer::service::batch::run(&service, &input, &output, &mut |_, _| {}).unwrap();
+    let again = myna_issuer::service::batch::run(&service, &run, &mut |_, _| {}).unwrap();
     assert_eq!((again.offered, again.already_done), (0, 300));
     drop(service);
 
@@ -398,7 +424,7 @@ async fn a_batch_resumes_after_a_crash_and_its_offers_redeem() {
 }
 
 #[test]
-fn a_malformed_batch_file_is_refused_before_any_offer_with_its_line() {
+fn each_malformed_batch_line_is_reported_with_its_line_and_the_good_lines_proceed() {
     let dir = tempfile::tempdir().unwrap();
     let world = World::new();
     let admins = Admins::new();
@@ -412,30 +438,64 @@ fn a_malformed_batch_file_is_refused_before_any_offer_with_its_line() {
     .unwrap();
     let input = dir.path().join("in.jsonl");
     let output = dir.path().join("out.jsonl");
-    let row =
-        r#"{"row_id": "a", "credentials": [{"credential": "age", "birthdate": "1990-05-05"}]}"#;
+    let row = |id: &str| {
+        format!(
+            r#"{{"row_id": "{id}", "credentials": [{{"credential": "age", "birthdate": "1990-05-05"}}]}}"#
+        )
+    };
+    // (the bad line, its row id if readable); each is line 2, after a good line 1.
     let cases = [
-        (format!("{row}\n{{not json\n"), 2),
-        (format!("{row}\n{row}\n"), 2), // repeated row id
-        ("{\"row_id\": \"a b\", \"credentials\": []}\n".to_owned(), 1), // bad row id
+        ("{not json".to_owned(), None),
+        (row("a"), Some("a")), // repeated row id
         (
-            "{\"row_id\": \"a\", \"credentials\": [{\"credential\": \"passport\"}]}\n".to_owned(),
-            1,
+            "{\"row_id\": \"a b\", \"credentials\": []}".to_owned(),
+            None,
+        ), // bad row id
+        (
+            "{\"row_id\": \"p\", \"credentials\": [{\"credential\": \"passport\"}]}".to_owned(),
+            Some("p"),
         ),
-        (format!("{}\n", "[".repeat(500)), 1),
-        ("\u{feff}\u{0}\n".to_owned(), 1),
+        (
+            "{\"row_id\": \"u\", \"surname\": \"前橋\", \"credentials\": []}".to_owned(),
+            Some("u"),
+        ),
+        ("[".repeat(500), None),
+        ("\u{feff}\u{0}".to_owned(), None),
     ];
-    for (text, line) in cases {
-        std::fs::write(&input, &text).unwrap();
-        let err = myna_issuer::service::batch::run(&service, &input, &output, &mut |_, _| {})
-            .unwrap_err();
-        match err {
-            myna_issuer::service::ServiceError::BatchInput { line: got, detail } => {
-                assert_eq!(got, line, "{detail}");
-                assert!(!detail.contains("1990"), "no facts echoed: {detail}");
-            }
-            other => panic!("{other}"),
-        }
-        assert!(!output.exists(), "nothing written for a refused file");
+    for (index, (bad, row_id)) in cases.iter().enumerate() {
+        let good = format!("ok-{index}");
+        std::fs::write(&input, format!("{}\n{bad}\n{}\n", row("a"), row(&good))).unwrap();
+        let run = BatchRun::new(&input, &output);
+        let summary = myna_issuer::service::batch::run(&service, &run, &mut |_, _| {}).unwrap();
+        assert_eq!(summary.rejected.len(), 1, "{bad}: {:?}", summary.rejected);
+        let rejected = &summary.rejected[0];
+        assert_eq!(rejected.line, 2, "{bad}: {}", rejected.reason);
+        assert_eq!(rejected.row_id.as_deref(), *row_id, "{bad}");
+        assert!(
+            !rejected.reason.contains("1990"),
+            "no facts echoed: {}",
+            rejected.reason
+        );
+        assert!(
+            !rejected.reason.contains("前橋"),
+            "no facts echoed: {}",
+            rejected.reason
+        );
+        // The good row after the bad one was offered (row "a" only the first time).
+        let offered: Vec<String> = std::fs::read_to_string(&output)
+            .unwrap()
+            .lines()
+            .map(|l| {
+                serde_json::from_str::<Value>(l).unwrap()["row_id"]
+                    .as_str()
+                    .unwrap()
+                    .to_owned()
+            })
+            .collect();
+        assert!(offered.contains(&good), "{bad}: {offered:?}");
+        let report = std::fs::read_to_string(run.report.as_ref().unwrap()).unwrap();
+        let reported: Value = serde_json::from_str(report.lines().next().unwrap()).unwrap();
+        assert_eq!(reported["line"], 2, "{report}");
+        assert_eq!(reported["reason"], rejected.reason.as_str());
     }
 }

@@ -179,7 +179,15 @@ impl EndpointError {
         &self.description
     }
 
-    /// The issuer error behind a refusal, if there is one.
+    /// The issuer error behind a refusal, if there is one: a failure of the issuer, or a
+    /// typed refusal of the request such as [`Error::ImplausibleFact`].
+    ///
+    /// ```
+    /// use myna_issuer::{endpoint::EndpointError, Error, FactRejection};
+    /// let err = EndpointError::from(Error::ImplausibleFact(FactRejection::CoverageEnded));
+    /// assert_eq!(err.code().code(), "invalid_request");
+    /// assert!(matches!(err.cause(), Some(Error::ImplausibleFact(FactRejection::CoverageEnded))));
+    /// ```
     pub fn cause(&self) -> Option<&Error> {
         self.source.as_ref()
     }
@@ -218,6 +226,20 @@ impl From<Error> for EndpointError {
                     ErrorCode::NotFound,
                     "sealed link not found",
                 )
+            }
+            Error::UnknownSubject => {
+                return EndpointError::new(
+                    Refusal::NotFound,
+                    ErrorCode::NotFound,
+                    "subject not found",
+                )
+            }
+            // Kept as the source, so an in-process caller can match the typed rejection.
+            Error::ImplausibleFact(rejection) => {
+                return EndpointError {
+                    source: Some(err.clone()),
+                    ..EndpointError::invalid_request(rejection.to_string())
+                }
             }
             Error::IllegalTransition { .. } => (Refusal::Conflict, ErrorCode::InvalidRequest),
             Error::Anchor(_)

@@ -7,7 +7,9 @@
 //!
 //! One module per endpoint concept:
 //!
-//! * [`offer`]: the facts an offer carries, operator offers, pruning;
+//! * [`offer`]: the facts an offer carries, operator offers (at the desk or by letter),
+//!   pruning;
+//! * [`plausibility`]: the rules offered facts meet when the offer is made;
 //! * [`token`]: the token endpoint (pre-authorized code → access token) and the claim of a
 //!   configuration by the credential endpoint;
 //! * [`nonce`]: the nonce endpoint;
@@ -48,6 +50,7 @@ mod error;
 pub mod metadata;
 pub mod nonce;
 pub mod offer;
+pub mod plausibility;
 pub mod pseudonym_offer;
 pub mod refresh;
 pub mod rules;

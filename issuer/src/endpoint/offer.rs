@@ -13,6 +13,13 @@
 //!   ([`Endpoints::offer`]), one at a time or for a whole file. The offer is then
 //!   handed over on paper or at the desk, usually with a transaction code.
 //!
+//! Whatever the route, the facts are checked when the offer is made
+//! ([`OfferedFacts::plausible`]: formats, check digits, and the [`plausibility`] rules — an
+//! address in the municipality, a birth date that is neither in the future nor before 1900,
+//! …), so that an offer never fails only at redemption and an implausible fact is never
+//! issued. How long the offer may be redeemed depends on how it reaches the person
+//! ([`Delivery`]): minutes at the desk, days for a mailed letter.
+//!
 //! ```
 //! use myna_issuer::endpoint::offer::OfferedFacts;
 //! let facts: OfferedFacts = serde_json::from_str(
@@ -34,6 +41,7 @@ use zeroize::Zeroizing;
 
 use sha2::{Digest, Sha256};
 
+use super::plausibility::{self, SubsidyTerms};
 use super::state_table::{self, Namespace};
 use super::Endpoints;
 use crate::credential_types::Kind;
@@ -192,6 +200,83 @@ impl OfferedFacts {
             OfferedFacts::ContextPseudonym { .. } => self.context().map(|_| ()),
             OfferedFacts::Age { .. } | OfferedFacts::AgeRefresh {} => Ok(()),
         }
+    }
+
+    /// Checks the facts as an offer made at `now` by an issuer of `municipality` must: their
+    /// formats ([`check`](Self::check)) and the [`plausibility`] rules. An implausible fact is
+    /// [`Error::ImplausibleFact`](crate::Error::ImplausibleFact) naming the fact and the rule
+    /// (never its value). A resident credential without a municipality is
+    /// [`Error::NotAMunicipality`](crate::Error::NotAMunicipality).
+    ///
+    /// ```
+    /// use myna_issuer::{endpoint::offer::OfferedFacts, Error, FactRejection};
+    /// use myna_vc_core::municipality::{Municipality, MunicipalityCode};
+    /// use myna_vc_core::time::NumericDate;
+    /// let mishima = Municipality::new(MunicipalityCode::parse("222062")?, "静岡県", "三島市")?;
+    /// let now = NumericDate::from_unix(1_800_000_000); // 2027-01-15
+    /// let facts = |address: &str, birthdate: &str| -> OfferedFacts {
+    ///     serde_json::from_value(serde_json::json!({"credential": "resident",
+    ///         "name": "三島　太郎", "address": address, "birthdate": birthdate})).unwrap()
+    /// };
+    /// assert!(facts("静岡県三島市北田町４番４７号", "1990-05-05").plausible(Some(&mishima), now).is_ok());
+    /// let kobe = facts("兵庫県神戸市中央区加納町６丁目５番１号", "1990-05-05");
+    /// assert!(matches!(kobe.plausible(Some(&mishima), now),
+    ///     Err(Error::ImplausibleFact(FactRejection::OutsideMunicipality { .. }))));
+    /// let unborn = facts("静岡県三島市北田町４番４７号", "2990-01-01");
+    /// assert!(matches!(unborn.plausible(Some(&mishima), now),
+    ///     Err(Error::ImplausibleFact(FactRejection::InFuture { field: "birthdate" }))));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn plausible(
+        &self,
+        municipality: Option<&Municipality>,
+        now: NumericDate,
+    ) -> crate::Result<()> {
+        self.check()?;
+        let today = myna_vc_core::calendar::CalendarDate::from_numeric_date_jst(now)?;
+        let rejected = match self {
+            OfferedFacts::Resident {
+                address,
+                birthdate,
+                not_after,
+                ..
+            } => {
+                // Without a municipality there is nothing a resident's address could be in.
+                let municipality = municipality.ok_or(crate::Error::NotAMunicipality)?;
+                plausibility::address("address", address, municipality)
+                    .and_then(|()| plausibility::birth_date("birthdate", *birthdate, today))
+                    .and_then(|()| plausibility::not_passed("not_after", *not_after, now))
+            }
+            OfferedFacts::Age {
+                birthdate,
+                not_after,
+            } => plausibility::birth_date("birthdate", *birthdate, today)
+                .and_then(|()| plausibility::not_passed("not_after", *not_after, now)),
+            OfferedFacts::ChildMedicalSubsidy {
+                child_birthdate,
+                outpatient_age,
+                inpatient_age,
+                copay_per_visit_yen,
+                monthly_cap_yen,
+                ..
+            } => plausibility::subsidy(
+                &SubsidyTerms {
+                    child_birthdate: *child_birthdate,
+                    outpatient_age: *outpatient_age,
+                    inpatient_age: *inpatient_age,
+                    copay_per_visit_yen: *copay_per_visit_yen,
+                    monthly_cap_yen: *monthly_cap_yen,
+                },
+                today,
+            ),
+            OfferedFacts::ShelterRegistration { checked_in_at, .. } => {
+                plausibility::check_in(*checked_in_at, now)
+            }
+            OfferedFacts::FanClubMembership { .. }
+            | OfferedFacts::ContextPseudonym { .. }
+            | OfferedFacts::AgeRefresh {} => Ok(()),
+        };
+        rejected.map_err(crate::Error::ImplausibleFact)
     }
 
     /// The context of a pseudonym offer.
@@ -409,6 +494,34 @@ pub struct CreatedOffer {
     pub tx_code: Option<String>,
 }
 
+/// How an offer reaches the person, which decides how long it may be redeemed.
+///
+/// ```
+/// use myna_issuer::endpoint::{offer::Delivery, Rules};
+/// let rules = Rules::default();
+/// assert_eq!(Delivery::Desk.lifetime_secs(&rules), 900);
+/// assert_eq!(Delivery::Letter.lifetime_secs(&rules), 30 * 86_400);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Delivery {
+    /// Handed over in person (a desk, the end of card anchoring, a self-service page): valid
+    /// for [`Rules::offer_lifetime_secs`](super::Rules::offer_lifetime_secs).
+    Desk,
+    /// Printed on a mailed letter: valid for
+    /// [`Rules::letter_offer_lifetime_secs`](super::Rules::letter_offer_lifetime_secs).
+    Letter,
+}
+
+impl Delivery {
+    /// How long an offer delivered so may be redeemed under `rules`, in seconds.
+    pub fn lifetime_secs(self, rules: &super::Rules) -> u64 {
+        match self {
+            Delivery::Desk => rules.offer_lifetime_secs,
+            Delivery::Letter => rules.letter_offer_lifetime_secs,
+        }
+    }
+}
+
 /// An offer ready to be stored: its row id and sealed row, and what to hand out.
 pub(crate) struct PreparedOffer {
     pub(crate) id: [u8; 32],
@@ -417,10 +530,10 @@ pub(crate) struct PreparedOffer {
 }
 
 impl<S: Store> Endpoints<S> {
-    /// An operator's offer: records a sealed offer of `items` for `subject` (a person handle
-    /// of this issuer, or a fresh one) and returns it, with a transaction code to hand over
-    /// separately if `with_tx_code`. The facts are checked now, so an offer never fails only
-    /// at redemption.
+    /// An operator's offer handed over in person ([`Delivery::Desk`]): records a sealed offer
+    /// of `items` for `subject` (a person handle of this issuer, or a fresh one) and returns
+    /// it, with a transaction code to hand over separately if `with_tx_code`. The facts are
+    /// checked now ([`OfferedFacts::plausible`]), so an offer never fails only at redemption.
     pub fn offer(
         &self,
         subject: &SubjectHandle,
@@ -428,34 +541,52 @@ impl<S: Store> Endpoints<S> {
         with_tx_code: bool,
         now: NumericDate,
     ) -> crate::Result<CreatedOffer> {
-        let prepared = prepare_offer(self, subject, items, with_tx_code, now)?;
+        self.offer_by(subject, items, with_tx_code, Delivery::Desk, now)
+    }
+
+    /// An operator's offer delivered as `delivery` says (a mailed letter lives for days);
+    /// otherwise as [`offer`](Self::offer).
+    pub fn offer_by(
+        &self,
+        subject: &SubjectHandle,
+        items: Vec<OfferedFacts>,
+        with_tx_code: bool,
+        delivery: Delivery,
+        now: NumericDate,
+    ) -> crate::Result<CreatedOffer> {
+        let prepared = prepare_offer(self, subject, items, with_tx_code, delivery, now)?;
         self.store
             .write(|tx| state_table::put(tx, Namespace::Offer, &prepared.id, &prepared.sealed))?;
         Ok(prepared.offer)
     }
+
+    /// Checks what an offer of `items` at `now` would check, without making it: at least one
+    /// credential, each configuration once and offered by this issuer, and every fact
+    /// plausible ([`OfferedFacts::plausible`]). What a batch's dry run calls.
+    pub fn check_offer(&self, items: &[OfferedFacts], now: NumericDate) -> crate::Result<()> {
+        configuration_ids(self, items, now).map(|_| ())
+    }
 }
 
-/// Builds a sealed offer of `items` for `subject` without storing it (a batch stores many in
-/// one transaction).
-pub(crate) fn prepare_offer<S: Store>(
+/// The configuration ids of an offer of `items`, after checking it (see
+/// [`Endpoints::check_offer`]).
+fn configuration_ids<S: Store>(
     shared: &Endpoints<S>,
-    subject: &SubjectHandle,
-    items: Vec<OfferedFacts>,
-    with_tx_code: bool,
+    items: &[OfferedFacts],
     now: NumericDate,
-) -> crate::Result<PreparedOffer> {
+) -> crate::Result<Vec<String>> {
     if items.is_empty() {
         return Err(invalid("an offer needs at least one credential"));
     }
     let mut ids: Vec<String> = Vec::new();
-    for item in &items {
-        item.check()?;
+    for item in items {
         if !shared.offers(item.configuration_id()) {
             return Err(match shared.municipality {
                 None if item.kind().municipal_only().is_some() => crate::Error::NotAMunicipality,
                 _ => crate::Error::NotOffered(item.configuration_id().to_owned()),
             });
         }
+        item.plausible(shared.municipality.as_ref(), now)?;
         if matches!(item, OfferedFacts::ShelterRegistration { .. }) {
             item.check_in(shared.municipality.as_ref())?;
         }
@@ -468,11 +599,27 @@ pub(crate) fn prepare_offer<S: Store>(
         }
         ids.push(id);
     }
+    Ok(ids)
+}
+
+/// Builds a sealed offer of `items` for `subject` without storing it (a batch stores many in
+/// one transaction).
+pub(crate) fn prepare_offer<S: Store>(
+    shared: &Endpoints<S>,
+    subject: &SubjectHandle,
+    items: Vec<OfferedFacts>,
+    with_tx_code: bool,
+    delivery: Delivery,
+    now: NumericDate,
+) -> crate::Result<PreparedOffer> {
+    let ids = configuration_ids(shared, &items, now)?;
     let code = state_table::new_secret()?;
     let tx_code = with_tx_code.then(numeric_code).transpose()?;
     let entitlement = Entitlement {
         subject: b64::encode(subject.as_bytes()),
-        expires_at: now.plus_seconds(shared.rules.offer_lifetime_secs).as_unix(),
+        expires_at: now
+            .plus_seconds(delivery.lifetime_secs(&shared.rules))
+            .as_unix(),
         tx_code_sha256: tx_code.as_deref().map(secret_hash),
         tx_code_failures: 0,
         items,

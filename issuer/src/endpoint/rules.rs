@@ -4,6 +4,9 @@
 //! use myna_issuer::endpoint::Rules;
 //! let rules = Rules::default();
 //! assert_eq!((rules.batch_size, rules.nonce_lifetime_secs), (16, 300));
+//! // A desk offer is redeemed in minutes, a mailed letter within days.
+//! assert_eq!(rules.offer_lifetime_secs, 15 * 60);
+//! assert_eq!(rules.letter_offer_lifetime_secs, 30 * 86_400);
 //! ```
 
 use serde::{Deserialize, Serialize};
@@ -21,8 +24,13 @@ pub struct Rules {
     pub anchor_lifetime_days: u32,
     /// Lifetime of fan-club and shelter credentials, in days.
     pub event_lifetime_days: u32,
-    /// How long a pre-authorized code may be redeemed, in seconds.
+    /// How long a pre-authorized code handed over at the desk (or at the end of card
+    /// anchoring, or self-service) may be redeemed, in seconds: minutes, the holder is there.
     pub offer_lifetime_secs: u64,
+    /// How long a pre-authorized code printed on a mailed letter (`myna issuer batch`) may be
+    /// redeemed, in seconds: the letter travels by post and waits on a kitchen table, so days
+    /// (default 30). Its transaction code and the facts sealed under it last as long.
+    pub letter_offer_lifetime_secs: u64,
     /// How long an access token is accepted, in seconds.
     pub access_token_lifetime_secs: u64,
     /// How long a `c_nonce` or an anchoring challenge is accepted, in seconds.
@@ -44,6 +52,7 @@ impl Default for Rules {
             anchor_lifetime_days: 365,
             event_lifetime_days: 30,
             offer_lifetime_secs: 900,
+            letter_offer_lifetime_secs: 30 * 86_400,
             access_token_lifetime_secs: 600,
             nonce_lifetime_secs: 300,
             batch_size: 16,

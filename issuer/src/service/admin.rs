@@ -5,12 +5,32 @@
 //! | route | role |
 //! |---|---|
 //! | `POST /admin/offers` — an offer with facts supplied by staff | operator |
-//! | `POST /admin/credentials/{revoke,suspend,resume}` | revocation officer |
+//! | `POST /admin/credentials/{revoke,suspend,resume}` — one credential, by `credential_id` or `status` entry | revocation officer |
+//! | `POST /admin/subjects/{revoke,suspend,resume}` — every credential of a person | revocation officer |
 //! | `POST /admin/crl` — import a CRL (`application/pkix-crl`), cascade | revocation officer |
 //! | `POST /admin/escrow/openings` — start an opening | operator |
 //! | `GET /admin/escrow/openings/{id}` — the sealed link to release a share for | operator, trustee |
 //! | `POST /admin/escrow/openings/{id}/shares` — a trustee's released share | trustee |
-//! | `GET /admin/audit?from=&limit=` — the audit log | operator |
+//! | `GET /admin/audit?from=&limit=` — the audit log (reading it appends nothing) | operator |
+//! | `GET /admin/audit/verify` — the hash chain checked: `{"intact", "entries", "head"}` | operator |
+//!
+//! **By person.** `POST /admin/subjects/revoke` (`suspend`, `resume`) takes
+//! `{"subject": "<base64url 32-byte subject handle>"}` or `{"card_serial": "<hex>"}` — exactly
+//! one — and an optional `"reason"` (`holder_request`, `key_compromise`, `issued_in_error`,
+//! `superseded`, `other`; default `other`), and changes every credential of that person:
+//! every copy of every batch, every type, the anchor credential too
+//! ([`Store::change_subject_status`]), with ONE audit entry (the subject handle, the action,
+//! the count and the acting token's name). `card_serial` is the serial number of the card's
+//! authentication certificate in hexadecimal, as `myna_jpki`'s `SerialNumber` prints it
+//! (upper case, no leading zero octets, e.g. `067C6A21`); lower case, leading zeros and a
+//! `0x` prefix are accepted too. The answer is `200 {"subject", "changed", "unchanged"}`
+//! (`unchanged`: credentials the transition does not apply to, e.g. already revoked); an
+//! unknown subject or card is `404 not_found`.
+//!
+//! **The audit log.** Reading it (`GET /admin/audit`) does not append to it. `GET
+//! /admin/audit/verify` walks the whole chain: `200 {"intact": true, "entries": N, "head":
+//! "<base64url SHA-256 of the last entry>"}`, or `409 {"error": "audit_chain_broken",
+//! "error_description": "audit log broken at entry 3: …"}` naming the first entry that fails.
 //!
 //! An opening completes when a quorum of trustees has released shares: the link is opened
 //! through [`Store::open_sealed_link`] (audited), the shares are deleted and the person handle
@@ -22,6 +42,7 @@ use axum::response::Response;
 use axum::routing::{get, post};
 use axum::Router;
 use myna_jpki::crl::Crl;
+use myna_jpki::linking::CertificateRef;
 use myna_jpki::profile::CertificateType;
 use myna_vc_core::b64;
 use myna_vc_core::oid4vci::ErrorCode;
@@ -52,11 +73,15 @@ pub(crate) fn routes() -> Router<Service> {
         .route("/admin/credentials/revoke", post(revoke))
         .route("/admin/credentials/suspend", post(suspend))
         .route("/admin/credentials/resume", post(resume))
+        .route("/admin/subjects/revoke", post(revoke_subject))
+        .route("/admin/subjects/suspend", post(suspend_subject))
+        .route("/admin/subjects/resume", post(resume_subject))
         .route("/admin/crl", post(import_crl))
         .route("/admin/escrow/openings", post(start_opening))
         .route("/admin/escrow/openings/{id}", get(opening))
         .route("/admin/escrow/openings/{id}/shares", post(submit_share))
         .route("/admin/audit", get(audit_log))
+        .route("/admin/audit/verify", get(verify_audit))
 }
 
 /// Finds the token's entry (every entry compared, in constant time) and checks its role.
@@ -261,6 +286,105 @@ fn credential_of(shared: &Shared, request: &StatusChangeRequest) -> Result<Crede
         }
         _ => Err(ApiError::bad_request(
             "name the credential by exactly one of credential_id and status",
+        )),
+    }
+}
+
+/// `POST /admin/subjects/{revoke,suspend,resume}` body: the person, by exactly one of its
+/// subject handle and its card's authentication certificate serial.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SubjectChangeRequest {
+    #[serde(default)]
+    subject: Option<String>,
+    #[serde(default)]
+    card_serial: Option<String>,
+    #[serde(default)]
+    reason: Option<String>,
+}
+
+async fn revoke_subject(
+    state: State<Service>,
+    bearer: Bearer,
+    body: JsonBody,
+) -> Result<Response, ApiError> {
+    change_subject(state, bearer, body, Transition::Revoke).await
+}
+
+async fn suspend_subject(
+    state: State<Service>,
+    bearer: Bearer,
+    body: JsonBody,
+) -> Result<Response, ApiError> {
+    change_subject(state, bearer, body, Transition::Suspend).await
+}
+
+async fn resume_subject(
+    state: State<Service>,
+    bearer: Bearer,
+    body: JsonBody,
+) -> Result<Response, ApiError> {
+    change_subject(state, bearer, body, Transition::Resume).await
+}
+
+async fn change_subject(
+    State(service): State<Service>,
+    Bearer(token): Bearer,
+    body: JsonBody,
+    transition: Transition,
+) -> Result<Response, ApiError> {
+    let admin = authorize(service.shared(), &token, &[AdminRole::RevocationOfficer])?;
+    let request: SubjectChangeRequest = body.parse("subject status change request")?;
+    let why = reason(request.reason.as_deref())?;
+    let change = service
+        .blocking(move |shared| {
+            let subject = subject_of(shared, &request)?;
+            shared
+                .store()
+                .change_subject_status(
+                    &subject,
+                    transition,
+                    why,
+                    actor(admin.role),
+                    Some(&admin.name),
+                    shared.now(),
+                )
+                .map_err(|err| match err {
+                    crate::Error::UnknownSubject => ApiError::not_found("subject"),
+                    other => ApiError::from(other),
+                })
+        })
+        .await?;
+    Ok(ok_json(&json!({
+        "subject": change.subject.to_string(),
+        "changed": change.changed.len(),
+        "unchanged": change.unchanged.len(),
+        "status": transition.target().value(),
+        "reason": why.as_str(),
+    })))
+}
+
+/// The person a subject status change names: its handle, or the person anchored with the
+/// card whose authentication certificate has this serial (a revoked card still names its
+/// person).
+fn subject_of(shared: &Shared, request: &SubjectChangeRequest) -> Result<SubjectHandle, ApiError> {
+    match (&request.subject, &request.card_serial) {
+        (Some(subject), None) => parse_subject(subject),
+        (None, Some(serial)) => {
+            let serial = super::linking_file::serial_from_hex(serial)
+                .map_err(|why| ApiError::bad_request(format!("card_serial: {why}")))?;
+            let certificate = CertificateRef {
+                certificate_type: CertificateType::Authentication,
+                serial,
+            };
+            shared
+                .store()
+                .certificate_subject(&certificate)?
+                .map(|known| known.subject)
+                .ok_or_else(|| ApiError::not_found("card (no person anchored with it)"))
+        }
+        _ => Err(ApiError::bad_request(
+            "name the person by exactly one of subject and card_serial",
         )),
     }
 }
@@ -566,20 +690,15 @@ async fn audit_log(
     Bearer(token): Bearer,
     uri: Uri,
 ) -> Result<Response, ApiError> {
-    let admin = authorize(service.shared(), &token, &[AdminRole::Operator])?;
+    authorize(service.shared(), &token, &[AdminRole::Operator])?;
     let (from, limit) = audit_range(&uri)?;
+    // Reading the log leaves it as it is: an entry per read would make every check of the
+    // log change the log it checks.
     let page = service
         .blocking(move |shared| {
             let entries = shared
                 .store()
                 .audit_entries(from..from.saturating_add(limit))?;
-            let audited = AuditSubject::object("audit", &format!("{from}-{limit}")).by(&admin.name);
-            shared.store().append_audit(
-                shared.now(),
-                actor(admin.role),
-                AuditAction::AuditLogRead,
-                audited,
-            )?;
             let entries: Vec<_> = entries
                 .iter()
                 .map(|e| {
@@ -597,4 +716,28 @@ async fn audit_log(
         })
         .await?;
     Ok(ok_json(&page))
+}
+
+/// `GET /admin/audit/verify`: the whole chain checked, read-only.
+async fn verify_audit(
+    State(service): State<Service>,
+    Bearer(token): Bearer,
+) -> Result<Response, ApiError> {
+    authorize(service.shared(), &token, &[AdminRole::Operator])?;
+    let head = service
+        .blocking(|shared| match shared.store().verify_audit_head() {
+            Ok(head) => Ok(head),
+            Err(err @ crate::Error::AuditChainBroken { .. }) => Err(ApiError::new(
+                StatusCode::CONFLICT,
+                ErrorCode::Other("audit_chain_broken".into()),
+                err.to_string(),
+            )),
+            Err(other) => Err(ApiError::from(other)),
+        })
+        .await?;
+    Ok(ok_json(&json!({
+        "intact": true,
+        "entries": head.entries,
+        "head": b64::encode(head.head),
+    })))
 }

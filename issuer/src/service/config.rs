@@ -112,6 +112,18 @@ pub struct ServiceConfig {
     pub admin_tokens: Vec<AdminTokenEntry>,
 }
 
+/// The longest a mailed letter's offer may stay redeemable: 366 days.
+///
+/// ```
+/// use myna_issuer::service::config::{ServiceConfig, MAX_LETTER_OFFER_LIFETIME_SECS};
+/// let mut c = ServiceConfig::new("102016", "前橋市", "https://city.maebashi.example");
+/// c.rules.letter_offer_lifetime_secs = 14 * 86_400;
+/// assert!(c.check().is_ok());
+/// c.rules.letter_offer_lifetime_secs = MAX_LETTER_OFFER_LIFETIME_SECS + 1;
+/// assert!(c.check().is_err());
+/// ```
+pub const MAX_LETTER_OFFER_LIFETIME_SECS: u64 = 366 * 86_400;
+
 fn default_listen() -> String {
     "127.0.0.1:8080".to_owned()
 }
@@ -418,6 +430,17 @@ impl ServiceConfig {
         let rules = &self.rules;
         if rules.batch_size < 2 {
             return Err(ServiceError::config("rules.batch_size must be at least 2"));
+        }
+        if rules.offer_lifetime_secs == 0 || rules.letter_offer_lifetime_secs == 0 {
+            return Err(ServiceError::config(
+                "rules.offer_lifetime_secs and rules.letter_offer_lifetime_secs must be at least 1",
+            ));
+        }
+        if rules.letter_offer_lifetime_secs > MAX_LETTER_OFFER_LIFETIME_SECS {
+            return Err(ServiceError::config(
+                "rules.letter_offer_lifetime_secs must be at most 366 days (31622400): a \
+                 letter's facts wait sealed in the store until it is redeemed",
+            ));
         }
         if rules.status_list_capacity < 8 {
             return Err(ServiceError::config(

@@ -40,15 +40,28 @@ pub fn parse(text: &str) -> Result<InMemoryLinking, ServiceError> {
         let [signature, authentication] = fields.as_slice() else {
             return Err(bad("expected two serials"));
         };
-        let signature = serial(signature).map_err(&bad)?;
-        let authentication = serial(authentication).map_err(bad)?;
+        let signature = serial_from_hex(signature).map_err(&bad)?;
+        let authentication = serial_from_hex(authentication).map_err(bad)?;
         linking.record_pair(signature, authentication);
     }
     Ok(linking)
 }
 
-/// A hexadecimal serial (any case, optional `0x`, at most 20 octets, not zero).
-fn serial(text: &str) -> Result<SerialNumber, &'static str> {
+/// A certificate serial in hexadecimal: the form `SerialNumber` prints (upper case, no
+/// leading zero octets) and also lower case, leading zeros and a `0x` prefix; at most 20
+/// octets, not zero. The admin API names a card by it (`card_serial`).
+///
+/// ```
+/// use myna_issuer::service::linking_file::serial_from_hex;
+/// use myna_jpki::certificate::SerialNumber;
+/// let serial = SerialNumber::from_u64(0x067C_6A21)?;
+/// assert_eq!(serial_from_hex(&serial.to_string()), Ok(serial));
+/// assert_eq!(serial_from_hex("0x00067c6a21"), Ok(serial));
+/// assert!(serial_from_hex("0").is_err());
+/// assert!(serial_from_hex("12:34").is_err());
+/// # Ok::<(), myna_jpki::Error>(())
+/// ```
+pub fn serial_from_hex(text: &str) -> Result<SerialNumber, &'static str> {
     let digits = text.strip_prefix("0x").unwrap_or(text);
     if digits.is_empty() || digits.len() > 42 || !digits.chars().all(|c| c.is_ascii_hexdigit()) {
         return Err("a serial is 1 to 20 octets of hexadecimal");

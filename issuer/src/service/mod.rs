@@ -14,9 +14,11 @@
 //!   tokens with `ETag`/`Cache-Control`/304, and the signed trust list;
 //! * [`consent_registry`]: holder-signed consent records, actions and recipient use reports,
 //!   and the consent status lists;
-//! * [`admin`]: bearer-token, role-checked operations (offers with facts, revocation, CRL
-//!   import, escrow openings, the audit log), every one audited;
-//! * [`batch`]: offers for a whole resident file, resumable;
+//! * [`admin`]: bearer-token, role-checked operations (offers with facts, revocation of one
+//!   credential or of everything a person holds, CRL import, escrow openings, the audit log
+//!   and its verification), every change audited;
+//! * [`batch`]: offers for a whole resident file, as mailed letters redeemable for days;
+//!   bad lines reported, not fatal; resumable;
 //! * [`http`]: the request edge — body limits, content types, OAuth-style error bodies.
 //!
 //! Every store call and every signature runs on the blocking pool

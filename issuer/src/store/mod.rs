@@ -49,13 +49,13 @@ use myna_vc_core::{
 
 pub use self::memory::MemoryStore;
 pub use self::redb::RedbStore;
-use crate::audit::{self, ActorRole, AuditAction, AuditEntry, AuditSubject};
+use crate::audit::{self, ActorRole, AuditAction, AuditEntry, AuditHead, AuditSubject};
 use crate::challenge::{self, Nonce};
 use crate::error::{Error, Result};
 use crate::escrow::{self, Opened, ReleasedShare, SealedLink, TrusteeId};
 use crate::pseudonym::{ContextId, Pseudonym};
 use crate::record::{CredentialId, CredentialRecord, Fact, NewCredential, SubjectHandle};
-use crate::revocation::{self, RevocationReason, Transition};
+use crate::revocation::{self, RevocationReason, SubjectAudit, SubjectStatusChange, Transition};
 use crate::status_lists::{self, StatusListInfo};
 pub use crate::tables::certificates::CertificateSubject;
 use crate::tables::{certificates, records, sealed_links, Backend, WriteTables};
@@ -233,6 +233,68 @@ pub trait Store: Backend {
         self.write(|tx| revocation::apply(tx, id, transition, reason, actor, now))
     }
 
+    /// Revokes, suspends or resumes every credential of the person `subject` — every copy of
+    /// every batch, every type, the anchor credential too — for `reason`, in one transaction
+    /// with ONE audit entry (`subject.revoked`, `subject.suspended` or `subject.resumed`: the
+    /// subject handle, the count changed, the reason and, if given, the acting
+    /// administrator's name `by`). Credentials the transition does not apply to in their
+    /// current status (already revoked, say) are left as they are and reported unchanged. A
+    /// subject with no credential here is [`Error::UnknownSubject`] and nothing is written.
+    ///
+    /// Resuming a person resumes every suspended credential of theirs, including one
+    /// suspended on its own before.
+    /// ```
+    /// use myna_issuer::{audit::ActorRole, record::{FactSet, NewCredential, SubjectHandle}};
+    /// use myna_issuer::revocation::{RevocationReason, Transition};
+    /// use myna_issuer::store::{MemoryStore, Store};
+    /// use myna_issuer::Error;
+    /// use myna_vc_core::{sdjwt_vc::Vct, status_list::{Status, StatusListUri}, time::NumericDate};
+    /// let store = MemoryStore::new();
+    /// let uri = StatusListUri::new("https://city.example/status/1")?;
+    /// store.create_status_list(&uri, 64)?;
+    /// let (person, now) = (SubjectHandle::random()?, NumericDate::from_unix(1_800_000_000));
+    /// let new = NewCredential { vct: Vct::parse("urn:myna-vc:vct:age:1")?, subject: person,
+    ///     facts: FactSet::default(), issued_at: now, expires_at: now.plus_seconds(60) };
+    /// let copies = store.issue_batch(&uri, vec![new; 3], ActorRole::System, now)?;
+    /// store.change_status(&copies[0].id, Transition::Revoke, RevocationReason::Other,
+    ///     ActorRole::Operator, now)?;
+    /// let before = store.verify_audit_chain()?;
+    /// let change = store.change_subject_status(&person, Transition::Suspend,
+    ///     RevocationReason::HolderRequest, ActorRole::RevocationOfficer, Some("officer-1"), now)?;
+    /// assert_eq!((change.changed.len(), change.unchanged.len()), (2, 1));
+    /// assert_eq!(store.credential_status(&copies[2].id)?, Status::SUSPENDED);
+    /// assert_eq!(store.verify_audit_chain()?, before + 1);
+    /// let stranger = SubjectHandle::random()?;
+    /// assert_eq!(store.change_subject_status(&stranger, Transition::Revoke,
+    ///     RevocationReason::Other, ActorRole::RevocationOfficer, None, now), Err(Error::UnknownSubject));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    fn change_subject_status(
+        &self,
+        subject: &SubjectHandle,
+        transition: Transition,
+        reason: RevocationReason,
+        actor: ActorRole,
+        by: Option<&str>,
+        now: NumericDate,
+    ) -> Result<SubjectStatusChange> {
+        let auditing = SubjectAudit::OneEntry {
+            reason,
+            by: by.map(str::to_owned),
+        };
+        self.write(|tx| {
+            revocation::apply_to_subject(
+                tx,
+                subject,
+                transition,
+                &|_| Some(reason),
+                actor,
+                now,
+                auditing,
+            )
+        })
+    }
+
     /// Remembers a challenge handed out, valid until `expires_at` (exclusive).
     /// ```
     /// use myna_issuer::{challenge::Nonce, store::{MemoryStore, Store}, ChallengeRejection, Error};
@@ -321,6 +383,12 @@ pub trait Store: Backend {
     /// ```
     fn verify_audit_chain(&self) -> Result<u64> {
         self.read(audit::verify)
+    }
+
+    /// Checks the whole hash chain like [`verify_audit_chain`](Store::verify_audit_chain);
+    /// returns the number of entries and the last entry's hash. Reads only.
+    fn verify_audit_head(&self) -> Result<AuditHead> {
+        self.read(audit::verify_head)
     }
 
     /// What the store knows about `certificate`: its person handle and whether a CRL listing
@@ -651,18 +719,20 @@ pub trait Store: Backend {
                     Err(other) => return Err(other),
                 }
             }
-            for id in records::ids_for_subject(tx.as_read(), &known.subject)? {
-                let record = records::get(tx.as_read(), &id)?.ok_or_else(|| {
-                    Error::corrupt("subject index", format!("{id} has no record"))
-                })?;
-                let Some(reason) = cascade(&record) else {
-                    continue;
-                };
-                let status = status_lists::status(tx.as_read(), &record.status)?;
-                if Transition::Revoke.allowed_from(status) {
-                    revocation::apply(tx, &id, Transition::Revoke, reason, ActorRole::System, now)?;
-                    outcome.revoked.push((id, reason));
-                }
+            // The person's credentials fall as the policy says, each audited with its reason;
+            // a person known only by certificate links has none to revoke.
+            match revocation::apply_to_subject(
+                tx,
+                &known.subject,
+                Transition::Revoke,
+                &cascade,
+                ActorRole::System,
+                now,
+                SubjectAudit::EachCredential,
+            ) {
+                Ok(change) => outcome.revoked = change.changed,
+                Err(Error::UnknownSubject) => {}
+                Err(other) => return Err(other),
             }
             let revoked = CertificateSubject {
                 subject: known.subject,
