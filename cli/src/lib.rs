@@ -7,7 +7,10 @@
 //! * [`wallet`]: `myna wallet …`, a resident's wallet, generic over how issuers are reached
 //!   ([`wallet::Issuers`]; the product reaches them over HTTP, [`wallet::Http`]);
 //! * [`verify`]: `myna verify …`, a shop's, gate's, shelter desk's or clinic's verifier;
-//! * [`report`]: how an error is printed (its whole cause chain) and turned into an exit code.
+//! * [`report`]: how an error is printed (its whole cause chain) and turned into an exit code;
+//! * [`passphrase`]: where a passphrase or PIN comes from (flag, file, environment, prompt
+//!   without echo) and the one minimum length of a new one;
+//! * [`jst`]: instants printed in Japan's time.
 //!
 //! Each command's work lives in the library crates (`myna-issuer`, `myna-wallet`,
 //! `myna-verifier`); this crate parses the command line, reads files and prints.
@@ -21,6 +24,8 @@
 #![forbid(unsafe_code)]
 
 pub mod issuer;
+pub mod jst;
+pub mod passphrase;
 pub mod report;
 pub mod verify;
 pub mod wallet;
