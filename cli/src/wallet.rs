@@ -59,8 +59,9 @@ pub struct Args<I: Issuers> {
     /// A file whose first line is the wallet passphrase (wins over MYNA_WALLET_PASSPHRASE).
     #[arg(long, value_name = "FILE", global = true)]
     passphrase_file: Option<PathBuf>,
+    // Boxed: the subcommands' flags make the enum large, and `Args` sits in the top-level one.
     #[command(subcommand)]
-    command: Command<I>,
+    command: Box<Command<I>>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -218,7 +219,7 @@ enum ConsentCommand<I: Issuers> {
 pub fn run<I: Issuers>(args: Args<I>, issuers: &I) -> Result<()> {
     let session =
         Session::new(args.data_dir, SystemClock.now()).with_passphrase_file(args.passphrase_file);
-    match args.command {
+    match *args.command {
         Command::Init => init(&session),
         Command::Anchor(anchor_args) => anchor(&session, issuers, &anchor_args),
         Command::Receive {

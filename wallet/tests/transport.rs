@@ -218,7 +218,7 @@ fn an_error_status_carries_the_oauth_error() {
     // A status without an OAuth body is still the status.
     let addr = plain_server(|_| (503, "<html>down</html>".into()));
     let status = HttpStatus::new_with(&route_to(addr)).unwrap();
-    let uri = myna_vc_core::status_list::StatusListUri::new(&format!("{ISSUER}/status/1")).unwrap();
+    let uri = myna_vc_core::status_list::StatusListUri::new(format!("{ISSUER}/status/1")).unwrap();
     let err = status.token(&uri).unwrap_err();
     assert_eq!(
         cause(&err),
