@@ -322,7 +322,8 @@ fn init(session: &Session) -> Result<()> {
 
 /// The public key in the JWK file at `path` (an issuer's or a registry's key, to pin).
 pub fn read_key(path: &Path) -> Result<PublicKey> {
-    let bytes = std::fs::read(path).with_context(|| path.display().to_string())?;
+    let bytes = std::fs::read(path)
+        .with_context(|| format!("cannot read the key file {}", path.display()))?;
     let value = myna_vc_core::json::parse(&bytes, "issuer key")?;
     Ok(Jwk::from_json(&value)?.key)
 }

@@ -480,7 +480,9 @@ fn list_json_history_in_jst_and_age_thresholds_held() {
         ],
     ));
     assert!(
-        refused.contains("--age-over 21: your age credentials answer only --age-over 4, 15, 18, 20, 65"),
+        refused.contains(
+            "--age-over 21: your age credentials answer only --age-over 4, 15, 18, 20, 65"
+        ),
         "{refused}"
     );
     assert_eq!(fresh_age(&dir), batch);
