@@ -72,11 +72,14 @@ struct Common {
     /// The configuration file (default: issuer.toml in the data directory).
     #[arg(long, env = "MYNA_CONFIG")]
     config: Option<PathBuf>,
-    /// The key passphrase (prefer --passphrase-file or the environment: flags show in `ps`).
-    #[arg(long, env = "MYNA_ISSUER_PASSPHRASE", hide_env_values = true)]
+    /// The key passphrase (prefer --passphrase-file or MYNA_ISSUER_PASSPHRASE: flags show in
+    /// `ps`). Without either flag it is read from MYNA_ISSUER_PASSPHRASE, then from the file
+    /// MYNA_ISSUER_PASSPHRASE_FILE names, else asked without echo; a flag wins over the
+    /// environment. A new key file needs at least 12 characters.
+    #[arg(long)]
     passphrase: Option<String>,
-    /// A file whose first line is the key passphrase.
-    #[arg(long, env = "MYNA_ISSUER_PASSPHRASE_FILE")]
+    /// A file whose first line is the key passphrase (wins over the environment).
+    #[arg(long, value_name = "FILE")]
     passphrase_file: Option<PathBuf>,
 }
 
@@ -211,19 +214,24 @@ pub fn run(args: Args) -> Result<()> {
     }
 }
 
+/// The key passphrase: `--passphrase`, `--passphrase-file`, MYNA_ISSUER_PASSPHRASE,
+/// MYNA_ISSUER_PASSPHRASE_FILE, or asked without echo — a flag on the command line wins over
+/// the environment. Before the key file exists it is a new passphrase: long enough, and typed
+/// twice when asked.
 fn passphrase(common: &Common) -> Result<Zeroizing<String>> {
-    if let Some(path) = &common.passphrase_file {
-        let text = Zeroizing::new(
-            std::fs::read_to_string(path).with_context(|| path.display().to_string())?,
-        );
-        let first = text.lines().next().unwrap_or_default();
-        return Ok(Zeroizing::new(first.to_owned()));
-    }
-    common
-        .passphrase
-        .clone()
-        .map(Zeroizing::new)
-        .context("give the key passphrase with --passphrase-file or MYNA_ISSUER_PASSPHRASE")
+    let purpose = if common.data_dir.join(service::KEY_FILE).exists() {
+        crate::passphrase::Purpose::Open
+    } else {
+        crate::passphrase::Purpose::Create
+    };
+    let source = crate::passphrase::Source {
+        flag: common.passphrase.as_deref(),
+        file: common.passphrase_file.as_deref(),
+        env: "MYNA_ISSUER_PASSPHRASE",
+        env_file: Some("MYNA_ISSUER_PASSPHRASE_FILE"),
+        prompt: "issuer key passphrase",
+    };
+    crate::passphrase::read(&source, purpose)
 }
 
 fn config_path(common: &Common) -> PathBuf {

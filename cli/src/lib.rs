@@ -11,7 +11,10 @@
 //! * [`trustee`]: `myna trustee …`, an escrow trustee's key pair and share releases;
 //! * [`trust_list`]: `myna trust-list …`, the national trust-list authority (its key, the
 //!   signed list of issuers' entries);
-//! * [`report`]: how an error is printed (its whole cause chain) and turned into an exit code.
+//! * [`report`]: how an error is printed (its whole cause chain) and turned into an exit code;
+//! * [`passphrase`]: where a passphrase or PIN comes from (flag, file, environment, prompt
+//!   without echo) and the one minimum length of a new one;
+//! * [`jst`]: instants printed in Japan's time.
 //!
 //! Each command's work lives in the library crates (`myna-issuer`, `myna-wallet`,
 //! `myna-verifier`); this crate parses the command line, reads files and prints.
@@ -26,6 +29,8 @@
 
 pub mod admin;
 pub mod issuer;
+pub mod jst;
+pub mod passphrase;
 pub mod report;
 pub mod trust_list;
 pub mod trustee;

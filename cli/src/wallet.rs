@@ -7,43 +7,44 @@
 mod card_reader;
 mod http;
 mod issuers;
+mod present;
 
-use std::io::{BufRead, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use anyhow::{anyhow, bail, Context, Result};
 use clap::Subcommand;
 use myna_vc_core::claim_path::ClaimPath;
-use myna_vc_core::compact::InPersonChallenge;
 use myna_vc_core::consent::{ConsentAction, ConsentUse, Purpose, Recipient};
 use myna_vc_core::crypto::PublicKey;
-use myna_vc_core::dcql::DcqlQuery;
 use myna_vc_core::jwk::Jwk;
 use myna_vc_core::oid4vci::{CredentialOffer, IssuerId, OfferLink};
-use myna_vc_core::oid4vp::RequestLink;
 use myna_vc_core::sdjwt_vc::Vct;
 use myna_vc_core::time::{Clock, NumericDate, SystemClock};
 use myna_wallet::consent::ConsentRequest;
+use myna_wallet::credentials::ANCHOR_CONFIGURATION;
 use myna_wallet::history::Event;
-use myna_wallet::present::PresentationRequest;
 use myna_wallet::receipt::{IssuerKeys, PinnedIssuer, ReceiptCheck, StatusSource};
 use myna_wallet::sealed::KdfParams;
 use myna_wallet::store::RedbStore;
 use myna_wallet::Wallet;
 use zeroize::Zeroizing;
 
-pub use http::{Http, HttpAnchor, HttpReceive, HttpRegistryArgs};
+pub use http::{Http, HttpAnchor, HttpReceive, HttpRegistryArgs, TransportArgs};
 pub use issuers::{Anchored, Issuers, Session};
+use present::PresentArgs;
 
 /// A resident's wallet: keys, credentials, consents and presentations.
 ///
 /// The wallet lives in one encrypted file, `wallet.redb`, in the data directory. Its master
-/// secret is sealed under your passphrase (Argon2id + ChaCha20-Poly1305); every holder key is
-/// derived from that secret, one per verifier and one per credential, so a backup restores
-/// them all. The passphrase is read from MYNA_WALLET_PASSPHRASE, or asked on standard input.
+/// secret is sealed under your passphrase (Argon2id + ChaCha20-Poly1305; at least 12
+/// characters); every holder key is derived from that secret, one per verifier and one per
+/// credential, so a backup restores them all. The passphrase is read from --passphrase-file,
+/// else MYNA_WALLET_PASSPHRASE, else the file MYNA_WALLET_PASSPHRASE_FILE names, else asked
+/// without echo.
 ///
 /// A first run: `init`, `anchor` (at an issuer, with your card), `receive --offer …`, `list`,
-/// `present --age-over 20 --verifier https://shop.example --nonce …`, `consent give …`,
+/// `present --challenge 'MVC1:…' --age-over 20`, `pseudonym …`, `consent give …`,
 /// `consent withdraw ID`, `history`.
 #[derive(Debug, clap::Args)]
 pub struct Args<I: Issuers> {
@@ -55,8 +56,12 @@ pub struct Args<I: Issuers> {
         global = true
     )]
     data_dir: PathBuf,
+    /// A file whose first line is the wallet passphrase (wins over MYNA_WALLET_PASSPHRASE).
+    #[arg(long, value_name = "FILE", global = true)]
+    passphrase_file: Option<PathBuf>,
+    // Boxed: the subcommands' flags make the enum large, and `Args` sits in the top-level one.
     #[command(subcommand)]
-    command: Command<I>,
+    command: Box<Command<I>>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -85,14 +90,21 @@ enum Command<I: Issuers> {
     },
     /// List the credentials held: per type, how many fresh instances are left and which
     /// verifiers have seen one; says when a batch needs a refill.
-    List,
+    List {
+        /// Print a JSON array instead: per credential type its vct, issuer, configuration,
+        /// total, fresh, shown_to, stale (the flags gone stale) and refill (true when low).
+        #[arg(long)]
+        json: bool,
+    },
     /// Answer a verifier's DCQL query with the fewest disclosures, after showing you exactly
     /// what will be disclosed.
     ///
     /// The verifier is named by an OpenID4VP request link (`--request`) or, in person, by the
-    /// audience and nonce its screen shows (`--verifier`, `--nonce`). Each credential instance
-    /// goes to one verifier only. Prints the OpenID4VP response (`direct_post` body) and the
-    /// compact QR text (`MV1:…`) with the QR version it needs.
+    /// challenge its screen shows (`--challenge 'MVC1:<nonce>:<audience>'`, or `--verifier`
+    /// and `--nonce`). Each credential instance goes to one verifier only, and is counted as
+    /// used only once the answer was delivered: printed in full (the OpenID4VP `direct_post`
+    /// body and the compact QR text `MV1:…`), or written to `--out`. Output that cannot be
+    /// delivered (a closed pipe) uses nothing up.
     Present(PresentArgs),
     /// Renew age credentials whose flag went stale (a birthday made `age_over_20: false`
     /// untrue before the credential expired) at their issuer, without staff or card.
@@ -107,6 +119,29 @@ enum Command<I: Issuers> {
         /// The issuer's public key (a JWK file), pinned for checking what it sends.
         #[arg(long)]
         issuer_key: PathBuf,
+        #[command(flatten)]
+        transport: TransportArgs,
+    },
+    /// Receive your own pseudonym in a context (a forum, a sale) from an issuer you anchored
+    /// at, bound to the key anchored there.
+    ///
+    /// Asks the issuer for an offer of your pseudonym in the context (`POST
+    /// /pseudonym-offers`, for the contexts it lists), and redeems it with your anchor
+    /// credential: the issuer learns who the pseudonym is for only then. Needs a prior
+    /// `anchor` at that issuer. Present it with `present --query` for a "once per person"
+    /// request.
+    Pseudonym {
+        /// The issuer's URL (OpenID4VCI credential issuer identifier) you anchored at.
+        #[arg(long)]
+        issuer: String,
+        /// The issuer's public key (a JWK file), pinned for checking what it sends.
+        #[arg(long)]
+        issuer_key: PathBuf,
+        /// The context, as the issuer and the forum name it (e.g. maebashi-forum).
+        #[arg(long)]
+        context: String,
+        #[command(flatten)]
+        transport: TransportArgs,
     },
     /// Give, withdraw, pause, resume and list consents (dynamic opt-in).
     #[command(subcommand)]
@@ -125,34 +160,6 @@ enum Command<I: Issuers> {
         #[arg(long = "in")]
         input: PathBuf,
     },
-}
-
-#[derive(Debug, clap::Args)]
-struct PresentArgs {
-    /// An OpenID4VP request link (`openid4vp://?client_id=…&dcql_query=…&nonce=…`).
-    #[arg(long, conflicts_with_all = ["verifier", "nonce"])]
-    request: Option<String>,
-    /// In person: the verifier's identifier shown on its screen (the KB-JWT audience).
-    #[arg(long, requires = "nonce")]
-    verifier: Option<String>,
-    /// In person: the verifier's fresh nonce.
-    #[arg(long, requires = "verifier")]
-    nonce: Option<String>,
-    /// In person: a DCQL query file (JSON).
-    #[arg(long, conflicts_with_all = ["age_over", "resident_of"])]
-    query: Option<PathBuf>,
-    /// In person: ask for "age ≥ N" (N in 18, 20, 65).
-    #[arg(long, conflicts_with = "resident_of")]
-    age_over: Option<u32>,
-    /// In person: ask for "resident of municipality CODE" (6 digits).
-    #[arg(long)]
-    resident_of: Option<String>,
-    /// Sign without asking (the preview is still printed).
-    #[arg(long)]
-    yes: bool,
-    /// Also draw the QR code in the terminal.
-    #[arg(long)]
-    show_qr: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -210,57 +217,103 @@ enum ConsentCommand<I: Issuers> {
 /// Runs `myna wallet` (or another binary's wallet command) with `issuers` reaching the
 /// issuers and registries.
 pub fn run<I: Issuers>(args: Args<I>, issuers: &I) -> Result<()> {
-    let session = Session::new(args.data_dir, SystemClock.now());
-    let dir = session.dir();
-    let now = session.now();
-    match args.command {
-        Command::Init => init(dir, now),
+    let session =
+        Session::new(args.data_dir, SystemClock.now()).with_passphrase_file(args.passphrase_file);
+    match *args.command {
+        Command::Init => init(&session),
         Command::Anchor(anchor_args) => anchor(&session, issuers, &anchor_args),
         Command::Receive {
             offer,
             tx_code,
             issuer,
         } => receive(&session, issuers, &offer, tx_code.as_deref(), &issuer),
-        Command::List => list(dir, now),
-        Command::Refresh { issuer, issuer_key } => refresh(dir, &issuer, &issuer_key, now),
-        Command::Present(present_args) => present(dir, &present_args, now),
+        Command::List { json } => list(&session, json),
+        Command::Refresh {
+            issuer,
+            issuer_key,
+            transport,
+        } => refresh(&session, &issuer, &issuer_key, &transport),
+        Command::Pseudonym {
+            issuer,
+            issuer_key,
+            context,
+            transport,
+        } => pseudonym(&session, &issuer, &issuer_key, &context, &transport),
+        Command::Present(present_args) => present::run(&session, &present_args),
         Command::Consent(command) => consent(&session, issuers, command),
-        Command::History => history(dir),
-        Command::Export { out } => export(dir, &out),
-        Command::Import { input } => import(dir, &input, now),
+        Command::History => history(&session),
+        Command::Export { out } => export(&session, &out),
+        Command::Import { input } => import(&session, &input),
     }
 }
 
-/// The passphrase, wiped from memory when dropped.
-fn passphrase() -> Result<Zeroizing<String>> {
-    if let Ok(value) = std::env::var("MYNA_WALLET_PASSPHRASE") {
-        return Ok(Zeroizing::new(value));
-    }
-    eprint!("wallet passphrase: ");
-    std::io::stderr().flush()?;
-    let mut line = Zeroizing::new(String::new());
-    std::io::stdin().lock().read_line(&mut line)?;
-    Ok(Zeroizing::new(
-        line.trim_end_matches(['\r', '\n']).to_owned(),
-    ))
+/// The wallet passphrase from `file` (`--passphrase-file`), MYNA_WALLET_PASSPHRASE,
+/// MYNA_WALLET_PASSPHRASE_FILE or a prompt without echo; wiped from memory when dropped.
+fn passphrase(
+    file: Option<&Path>,
+    purpose: crate::passphrase::Purpose,
+) -> Result<Zeroizing<String>> {
+    let source = crate::passphrase::Source {
+        flag: None,
+        file,
+        env: "MYNA_WALLET_PASSPHRASE",
+        env_file: Some("MYNA_WALLET_PASSPHRASE_FILE"),
+        prompt: "wallet passphrase",
+    };
+    crate::passphrase::read(&source, purpose)
 }
 
-fn store(dir: &Path) -> Result<RedbStore> {
-    std::fs::create_dir_all(dir).with_context(|| dir.display().to_string())?;
-    let path = dir.join("wallet.redb");
-    RedbStore::open(&path).with_context(|| path.display().to_string())
+fn wallet_file(dir: &Path) -> PathBuf {
+    dir.join("wallet.redb")
+}
+
+/// Whether `dir` holds a wallet; a directory or file that cannot be read is an error that
+/// says so (not "no wallet yet").
+fn has_wallet(dir: &Path) -> Result<bool> {
+    let path = wallet_file(dir);
+    path.try_exists()
+        .with_context(|| format!("cannot read the wallet file {}", path.display()))
 }
 
 /// Opens the wallet in `dir`, asking for its passphrase.
-fn open(dir: &Path) -> Result<Wallet<RedbStore>> {
-    if !dir.join("wallet.redb").exists() {
-        bail!("no wallet in {}: run `wallet init` first", dir.display());
+fn open(dir: &Path, passphrase_file: Option<&Path>) -> Result<Wallet<RedbStore>> {
+    if !has_wallet(dir)? {
+        bail!(
+            "no wallet in {}: run `myna wallet init` first",
+            dir.display()
+        );
     }
-    Ok(Wallet::open(store(dir)?, &passphrase()?)?)
+    let path = wallet_file(dir);
+    let store = RedbStore::open(&path)
+        .with_context(|| format!("cannot read the wallet file {}", path.display()))?;
+    Ok(Wallet::open(
+        store,
+        &passphrase(passphrase_file, crate::passphrase::Purpose::Open)?,
+    )?)
 }
 
-fn init(dir: &Path, now: NumericDate) -> Result<()> {
-    let wallet = Wallet::create(store(dir)?, &passphrase()?, KdfParams::default(), now)?;
+/// A new wallet file in `dir` (created if missing).
+fn new_store(dir: &Path) -> Result<RedbStore> {
+    if has_wallet(dir)? {
+        bail!("{} already holds a wallet", dir.display());
+    }
+    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    let path = wallet_file(dir);
+    RedbStore::open(&path).with_context(|| format!("cannot create {}", path.display()))
+}
+
+fn init(session: &Session) -> Result<()> {
+    let dir = session.dir();
+    let passphrase = passphrase(
+        session.passphrase_file(),
+        crate::passphrase::Purpose::Create,
+    )?;
+    let wallet = Wallet::create(
+        new_store(dir)?,
+        &passphrase,
+        KdfParams::default(),
+        session.now(),
+    )?;
     drop(wallet);
     println!("wallet created in {}", dir.display());
     println!("back it up with `wallet export --out FILE` (sealed under your passphrase)");
@@ -269,7 +322,8 @@ fn init(dir: &Path, now: NumericDate) -> Result<()> {
 
 /// The public key in the JWK file at `path` (an issuer's or a registry's key, to pin).
 pub fn read_key(path: &Path) -> Result<PublicKey> {
-    let bytes = std::fs::read(path).with_context(|| path.display().to_string())?;
+    let bytes = std::fs::read(path)
+        .with_context(|| format!("cannot read the key file {}", path.display()))?;
     let value = myna_vc_core::json::parse(&bytes, "issuer key")?;
     Ok(Jwk::from_json(&value)?.key)
 }
@@ -324,14 +378,15 @@ fn receive<I: Issuers>(
     Ok(())
 }
 
-fn refresh(dir: &Path, issuer: &str, key: &Path, now: NumericDate) -> Result<()> {
-    let wallet = open(dir)?;
-    let issuer = IssuerId::new(issuer)?;
+fn refresh(session: &Session, issuer: &str, key: &Path, transport: &TransportArgs) -> Result<()> {
+    let issuer = IssuerId::new(issuer).context("--issuer")?;
     let pinned = PinnedIssuer::new(issuer.as_str(), read_key(key)?);
-    let transport = myna_wallet::http::HttpIssuer::new()?;
-    let status = myna_wallet::http::HttpStatus::new()?;
+    let options = transport.options()?;
+    let wallet = session.open_wallet()?;
+    let http = myna_wallet::http::HttpIssuer::new_with(&options)?;
+    let status = myna_wallet::http::HttpStatus::new_with(&options)?;
     let refreshed = wallet
-        .refresh_stale(&transport, &issuer, &check(&pinned, &status), now)
+        .refresh_stale(&http, &issuer, &check(&pinned, &status), session.now())
         .with_context(|| format!("refreshing at {}", issuer.as_str()))?;
     match refreshed {
         None => println!("nothing stale from {}", issuer.as_str()),
@@ -344,16 +399,106 @@ fn refresh(dir: &Path, issuer: &str, key: &Path, now: NumericDate) -> Result<()>
     Ok(())
 }
 
-fn list(dir: &Path, now: NumericDate) -> Result<()> {
-    let wallet = open(dir)?;
-    let summary = wallet.summary(now)?;
-    if summary.is_empty() {
-        println!(
-            "no credentials yet: `wallet anchor` at an issuer, then `wallet receive` its offer"
+fn pseudonym(
+    session: &Session,
+    issuer: &str,
+    key: &Path,
+    context: &str,
+    transport: &TransportArgs,
+) -> Result<()> {
+    let issuer = IssuerId::new(issuer).context("--issuer")?;
+    let pinned = PinnedIssuer::new(issuer.as_str(), read_key(key)?);
+    let wallet = session.open_wallet()?;
+    let anchored = wallet
+        .credentials()?
+        .iter()
+        .any(|c| c.configuration_id == ANCHOR_CONFIGURATION && c.issuer == issuer.as_str());
+    if !anchored {
+        bail!(
+            "this wallet is not anchored at {0}: anchor it there first \
+             (`myna wallet anchor --issuer {0} --issuer-key …`), then ask again",
+            issuer.as_str()
         );
     }
+    let options = transport.options()?;
+    let http = myna_wallet::http::HttpIssuer::new_with(&options)?;
+    let status = myna_wallet::http::HttpStatus::new_with(&options)?;
+    let batches = wallet
+        .receive_pseudonym(
+            &http,
+            &issuer,
+            context,
+            &check(&pinned, &status),
+            session.now(),
+        )
+        .with_context(|| format!("asking {} for your pseudonym in {context}", issuer.as_str()))?;
+    let count: usize = batches.iter().map(|b| b.credentials.len()).sum();
+    println!(
+        "received your pseudonym in {context} from {} ({count} credential, bound to the key \
+         anchored there)",
+        issuer.as_str()
+    );
+    Ok(())
+}
+
+/// One line of `list --json`.
+fn list_entry(
+    line: &myna_wallet::credentials::CredentialSummary,
+    stale: &[String],
+    refill: bool,
+) -> serde_json::Value {
+    serde_json::json!({
+        "vct": line.vct,
+        "issuer": line.issuer,
+        "configuration_id": line.configuration_id,
+        "total": line.total,
+        "fresh": line.fresh,
+        "shown_to": line.shown_to.iter().map(ToString::to_string).collect::<Vec<_>>(),
+        "stale": stale,
+        "refill": refill,
+    })
+}
+
+fn list(session: &Session, json: bool) -> Result<()> {
+    let now = session.now();
+    let wallet = session.open_wallet()?;
+    let summary = wallet.summary(now)?;
+    let stale = wallet.stale_credentials(now)?;
+    let refills = wallet.refill_signals(now)?;
+    let mut out = std::io::stdout().lock();
+    if json {
+        let entries = summary
+            .iter()
+            .map(|line| {
+                let mut flags = std::collections::BTreeSet::new();
+                for copy in stale
+                    .iter()
+                    .filter(|c| c.issuer == line.issuer && c.vct == line.vct)
+                {
+                    flags.extend(myna_wallet::freshness::stale_claims_of(copy, now)?);
+                }
+                let refill = refills
+                    .iter()
+                    .any(|r| r.issuer == line.issuer && r.vct == line.vct);
+                Ok(list_entry(
+                    line,
+                    &flags.into_iter().collect::<Vec<_>>(),
+                    refill,
+                ))
+            })
+            .collect::<Result<Vec<_>>>()?;
+        writeln!(out, "{}", serde_json::Value::Array(entries))?;
+        return Ok(out.flush()?);
+    }
+    if summary.is_empty() {
+        writeln!(
+            out,
+            "no credentials yet: `wallet anchor` at an issuer, then `wallet receive` its offer"
+        )?;
+    }
     for line in &summary {
-        println!(
+        writeln!(
+            out,
             "{}  from {}: {} held, {} fresh, shown to {}",
             line.vct,
             line.issuer,
@@ -368,122 +513,29 @@ fn list(dir: &Path, now: NumericDate) -> Result<()> {
                     .collect::<Vec<_>>()
                     .join(", ")
             }
-        );
+        )?;
     }
-    for stale in wallet.stale_credentials(now)? {
-        println!(
+    for stale in &stale {
+        writeln!(
+            out,
             "stale: a {} from {} states a flag that is no longer true; \
              `wallet refresh --issuer {} --issuer-key …` renews it",
             stale.vct, stale.issuer, stale.issuer
-        );
+        )?;
     }
-    for signal in wallet.refill_signals(now)? {
-        println!(
+    for signal in &refills {
+        writeln!(
+            out,
             "refill: only {} fresh {} left; ask {} for a new batch of `{}`",
             signal.fresh, signal.vct, signal.issuer, signal.configuration_id
-        );
+        )?;
     }
-    Ok(())
-}
-
-/// The DCQL query of an in-person request.
-fn in_person_query(args: &PresentArgs) -> Result<DcqlQuery> {
-    let json = match (&args.query, args.age_over, &args.resident_of) {
-        (Some(path), _, _) => {
-            std::fs::read_to_string(path).with_context(|| path.display().to_string())?
-        }
-        (None, Some(age), _) => serde_json::json!({"credentials": [{
-            "id": "age", "format": "dc+sd-jwt",
-            "meta": {"vct_values": ["urn:myna-vc:vct:age:1"]},
-            "claims": [{"path": [format!("age_over_{age}")], "values": [true]}]}]})
-        .to_string(),
-        (None, None, Some(code)) => serde_json::json!({"credentials": [{
-            "id": "resident", "format": "dc+sd-jwt",
-            "meta": {"vct_values": ["urn:myna-vc:vct:resident:1"]},
-            "claims": [{"path": ["municipality_code"], "values": [code]}]}]})
-        .to_string(),
-        (None, None, None) => {
-            bail!("say what the verifier asks: --query FILE, --age-over N or --resident-of CODE")
-        }
-    };
-    Ok(DcqlQuery::from_json(json.as_bytes())?)
-}
-
-fn presentation_request(args: &PresentArgs) -> Result<PresentationRequest> {
-    if let Some(link) = &args.request {
-        return match RequestLink::parse(link)? {
-            RequestLink::ByValue(request) => Ok(PresentationRequest::openid4vp(&request)?),
-            _ => Err(anyhow!(
-                "signed and by-reference request objects are not fetched yet"
-            )),
-        };
-    }
-    let (Some(verifier), Some(nonce)) = (&args.verifier, &args.nonce) else {
-        return Err(anyhow!(
-            "name the verifier: --request LINK, or --verifier ID --nonce N"
-        ));
-    };
-    let nonce = myna_vc_core::oid4vp::Nonce::parse(nonce)?;
-    let challenge = InPersonChallenge::new(verifier, nonce)?;
-    Ok(PresentationRequest::in_person(
-        &challenge,
-        in_person_query(args)?,
-    )?)
-}
-
-fn confirmed() -> Result<bool> {
-    eprint!("sign and present? [y/N] ");
-    std::io::stderr().flush()?;
-    let mut line = String::new();
-    std::io::stdin().lock().read_line(&mut line)?;
-    Ok(matches!(line.trim(), "y" | "Y" | "yes"))
-}
-
-fn present(dir: &Path, args: &PresentArgs, now: NumericDate) -> Result<()> {
-    let request = presentation_request(args)?;
-    let wallet = open(dir)?;
-    let preview = wallet.prepare(request, now)?;
-    println!("{} will receive:", preview.verifier());
-    for item in preview.items() {
-        println!("  from {} ({}):", item.vct, item.issuer);
-        for (path, value) in &item.disclosed {
-            println!("    {path} = {value}");
-        }
-        if item.disclosed.is_empty() {
-            println!("    no selectively disclosable claim");
-        }
-        println!("    always shown: {}", item.always_shown.join(", "));
-    }
-    if !args.yes && !confirmed()? {
-        return Err(anyhow!("not presented"));
-    }
-    let presentation = preview.confirm()?;
-    println!("OpenID4VP response (direct_post body):");
-    println!("{}", presentation.to_form());
-    if let Ok(qr) = presentation.compact() {
-        let code = qrcode::QrCode::with_error_correction_level(qr.as_bytes(), qrcode::EcLevel::L)?;
-        let version = match code.version() {
-            qrcode::Version::Normal(v) | qrcode::Version::Micro(v) => v,
-        };
-        println!(
-            "compact QR form ({} characters, QR version {version} at level L):",
-            qr.len()
-        );
-        println!("{qr}");
-        if args.show_qr {
-            let drawn = code
-                .render::<qrcode::render::unicode::Dense1x2>()
-                .quiet_zone(true)
-                .build();
-            println!("{drawn}");
-        }
-    }
-    Ok(())
+    Ok(out.flush()?)
 }
 
 fn consent<I: Issuers>(session: &Session, issuers: &I, command: ConsentCommand<I>) -> Result<()> {
     let now = session.now();
-    let wallet = open(session.dir())?;
+    let wallet = session.open_wallet()?;
     let change = |id: &str, registry: &I::Registry, action: ConsentAction| {
         issuers
             .with_registry(session, registry, |r| {
@@ -533,22 +585,24 @@ fn consent<I: Issuers>(session: &Session, issuers: &I, command: ConsentCommand<I
             if holdings.is_empty() {
                 println!("no consents given");
             }
+            let mut out = std::io::stdout().lock();
             for h in holdings {
-                println!(
+                writeln!(
+                    out,
                     "{}  {} holds {} of {} since {}{} [{}, {}]",
                     h.consent,
                     h.recipient,
                     h.claims.join(" "),
                     h.vct,
-                    h.since.as_unix(),
+                    crate::jst::format(h.since),
                     h.until
-                        .map(|u| format!(" until {}", u.as_unix()))
+                        .map(|u| format!(" until {}", crate::jst::format(u)))
                         .unwrap_or_default(),
                     h.usage,
                     h.state
-                );
+                )?;
             }
-            Ok(())
+            Ok(out.flush()?)
         }
     }
 }
@@ -580,24 +634,31 @@ fn describe(event: &Event) -> String {
     }
 }
 
-fn history(dir: &Path) -> Result<()> {
-    let wallet = open(dir)?;
+fn history(session: &Session) -> Result<()> {
+    let wallet = session.open_wallet()?;
     let entries = wallet.history()?;
+    let mut out = std::io::stdout().lock();
     for entry in &entries {
-        println!("{:>4}  {}  {}", entry.seq, entry.at, describe(&entry.event));
+        writeln!(
+            out,
+            "{:>4}  {}  {}",
+            entry.seq,
+            crate::jst::format(NumericDate::from_unix(entry.at)),
+            describe(&entry.event)
+        )?;
     }
     match wallet.verify_history() {
         Ok(_) => {
-            println!("hash chain intact ({} entries)", entries.len());
-            Ok(())
+            writeln!(out, "hash chain intact ({} entries)", entries.len())?;
+            Ok(out.flush()?)
         }
         Err(e) => Err(anyhow::Error::new(e).context("the history does not verify")),
     }
 }
 
-fn export(dir: &Path, out: &Path) -> Result<()> {
-    let wallet = open(dir)?;
-    let passphrase = passphrase()?;
+fn export(session: &Session, out: &Path) -> Result<()> {
+    let wallet = session.open_wallet()?;
+    let passphrase = passphrase(session.passphrase_file(), crate::passphrase::Purpose::Open)?;
     let sealed = wallet.export(&passphrase, &passphrase, KdfParams::default())?;
     std::fs::write(out, &sealed).with_context(|| out.display().to_string())?;
     println!(
@@ -608,21 +669,22 @@ fn export(dir: &Path, out: &Path) -> Result<()> {
     Ok(())
 }
 
-fn import(dir: &Path, input: &Path, now: NumericDate) -> Result<()> {
-    if dir.join("wallet.redb").exists() {
+fn import(session: &Session, input: &Path) -> Result<()> {
+    let dir = session.dir();
+    if has_wallet(dir)? {
         return Err(anyhow!("{} already holds a wallet", dir.display()));
     }
     let bytes = std::fs::read(input).with_context(|| input.display().to_string())?;
-    let passphrase = passphrase()?;
+    let passphrase = passphrase(session.passphrase_file(), crate::passphrase::Purpose::Open)?;
     let wallet = Wallet::import(
-        store(dir)?,
+        new_store(dir)?,
         &bytes,
         &passphrase,
         &passphrase,
         KdfParams::default(),
     )?;
     wallet.record_event(
-        now,
+        session.now(),
         Event::Note {
             text: format!("imported from {}", input.display()),
         },

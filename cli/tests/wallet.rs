@@ -1,10 +1,15 @@
 //! `myna wallet` as the product: real issuers only, errors with their causes, and help for
-//! every subcommand. (The README's first run, which anchors at the demo issuer, is the demo
+//! every subcommand; against a local `myna issuer serve` reached through the development
+//! switch: transport errors by cause, `list --json`, history in JST, `present --challenge`,
+//! `--out`, the age thresholds held, and an undeliverable answer that uses nothing up; the
+//! shared passphrase rules. (The README's first run, which anchors at the demo issuer, is the demo
 //! crate's test: demo/tests/wallet.rs.)
 #![cfg(test)]
 
-use std::path::Path;
-use std::process::{Command, Output};
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
 
 const PASSPHRASE: &str = "a long test passphrase";
 
@@ -104,6 +109,7 @@ fn every_subcommand_explains_itself() {
         vec!["receive", "--help"],
         vec!["list", "--help"],
         vec!["refresh", "--help"],
+        vec!["pseudonym", "--help"],
         vec!["present", "--help"],
         vec!["consent", "--help"],
         vec!["consent", "give", "--help"],
@@ -119,4 +125,610 @@ fn every_subcommand_explains_itself() {
         assert!(help.contains("Usage: myna wallet"), "{args:?}: {help}");
         assert!(help.lines().count() > 4, "{args:?} says too little: {help}");
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Against a local issuer: `myna issuer serve` on loopback, reached under its https identifier
+// through the development switch.
+
+const ISSUER: &str = "https://vc.city.maebashi.example";
+const ISSUER_PASSPHRASE: &str = "passphrase of the city issuer";
+
+/// `myna issuer serve`, stopped when dropped.
+struct LocalIssuer {
+    child: Child,
+    port: u16,
+    operator: String,
+    /// The issuer's public key as a JWK file.
+    key: PathBuf,
+    _dir: tempfile::TempDir,
+}
+
+impl Drop for LocalIssuer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl LocalIssuer {
+    fn start() -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let data = dir.path().join("city");
+        let port = TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let init = Command::new(env!("CARGO_BIN_EXE_myna"))
+            .args(["issuer", "init", "--municipality-code", "102016"])
+            .args(["--prefecture", "群馬県", "--name", "前橋市"])
+            .args(["--public-base-url", ISSUER])
+            .args(["--listen", &format!("127.0.0.1:{port}")])
+            .arg("--data-dir")
+            .arg(&data)
+            .env("MYNA_ISSUER_PASSPHRASE", ISSUER_PASSPHRASE)
+            .output()
+            .unwrap();
+        let stdout = String::from_utf8(init.stdout).unwrap();
+        assert!(
+            init.status.success(),
+            "{stdout}{}",
+            String::from_utf8_lossy(&init.stderr)
+        );
+        let operator = stdout
+            .lines()
+            .find(|l| l.trim_start().starts_with("operator "))
+            .and_then(|l| l.split_whitespace().last())
+            .unwrap()
+            .to_owned();
+        let mut child = Command::new(env!("CARGO_BIN_EXE_myna"))
+            .args(["issuer", "serve", "--log-json", "--data-dir"])
+            .arg(&data)
+            .env("MYNA_ISSUER_PASSPHRASE", ISSUER_PASSPHRASE)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let mut logs = BufReader::new(child.stdout.take().unwrap());
+        let mut first = String::new();
+        logs.read_line(&mut first).unwrap();
+        assert!(first.contains("issuer service listening"), "{first}");
+        // Keep reading the log so that the service never blocks on a full pipe.
+        std::thread::spawn(move || for _ in logs.lines() {});
+        let issuer = LocalIssuer {
+            child,
+            port,
+            operator,
+            key: dir.path().join("city.jwk"),
+            _dir: dir,
+        };
+        let (_, metadata) = issuer.http("GET", "/.well-known/jwt-vc-issuer", None, None);
+        let metadata: serde_json::Value = serde_json::from_str(&metadata).unwrap();
+        let mut jwk = metadata["jwks"]["keys"][0].clone();
+        jwk.as_object_mut().unwrap().remove("kid");
+        std::fs::write(&issuer.key, jwk.to_string()).unwrap();
+        issuer
+    }
+
+    /// One HTTP/1.1 request to the service: status and body.
+    fn http(
+        &self,
+        method: &str,
+        path: &str,
+        token: Option<&str>,
+        body: Option<&serde_json::Value>,
+    ) -> (u16, String) {
+        let mut stream = TcpStream::connect(("127.0.0.1", self.port)).unwrap();
+        let body = body.map(ToString::to_string).unwrap_or_default();
+        let auth = token
+            .map(|t| format!("Authorization: Bearer {t}\r\n"))
+            .unwrap_or_default();
+        write!(
+            stream,
+            "{method} {path} HTTP/1.1\r\nHost: localhost\r\n{auth}Content-Type: application/json\r\n\
+             Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            body.len()
+        )
+        .unwrap();
+        let mut response = String::new();
+        stream.read_to_string(&mut response).unwrap();
+        let status = response[9..12].parse().unwrap();
+        let body = response
+            .split_once("\r\n\r\n")
+            .map(|(_, b)| b.to_owned())
+            .unwrap();
+        (status, body)
+    }
+
+    /// An operator's offer of the age credential for someone born on 1990-05-01: the link.
+    fn age_offer(&self) -> String {
+        let body = serde_json::json!({"tx_code": false,
+            "credentials": [{"credential": "age", "birthdate": "1990-05-01"}]});
+        let (status, created) =
+            self.http("POST", "/admin/offers", Some(&self.operator), Some(&body));
+        assert_eq!(status, 201, "{created}");
+        let created: serde_json::Value = serde_json::from_str(&created).unwrap();
+        created["credential_offer_uri"].as_str().unwrap().to_owned()
+    }
+
+    fn switch(&self) -> String {
+        format!("{ISSUER}=127.0.0.1:{}", self.port)
+    }
+}
+
+/// `myna wallet args…` with the development switch to `issuer` in the environment.
+fn myna_via(issuer: &LocalIssuer, dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_myna"))
+        .arg("wallet")
+        .args(args)
+        .env("MYNA_WALLET_DIR", dir)
+        .env("MYNA_WALLET_PASSPHRASE", PASSPHRASE)
+        .env("MYNA_INSECURE_LOOPBACK_HTTP", issuer.switch())
+        .output()
+        .unwrap()
+}
+
+fn succeeded(out: Output) -> (String, String) {
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(out.status.success(), "{stdout}{stderr}");
+    (stdout, stderr)
+}
+
+fn failed(out: Output) -> String {
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(!out.status.success(), "should fail: {stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    stderr
+}
+
+/// The age credentials' `fresh` count in `list --json`.
+fn fresh_age(dir: &Path) -> u64 {
+    let listed: serde_json::Value = serde_json::from_str(&ok(dir, &["list", "--json"])).unwrap();
+    listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["vct"] == "urn:myna-vc:vct:age:1")
+        .map(|e| e["fresh"].as_u64().unwrap())
+        .unwrap()
+}
+
+/// A wallet in `home` holding a batch of age credentials from `issuer`.
+fn stocked(issuer: &LocalIssuer, home: &Path) -> PathBuf {
+    let dir = home.join("hanako");
+    ok(&dir, &["init"]);
+    let offer = issuer.age_offer();
+    let key = issuer.key.to_str().unwrap();
+    let (stdout, stderr) = succeeded(myna_via(
+        issuer,
+        &dir,
+        &["receive", "--offer", &offer, "--issuer-key", key],
+    ));
+    assert!(stdout.contains("× urn:myna-vc:vct:age:1"), "{stdout}");
+    // The switch says so on every run.
+    assert!(
+        stderr.contains("WARNING: insecure development switch in effect"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("go unencrypted to http://127.0.0.1:"),
+        "{stderr}"
+    );
+    dir
+}
+
+#[test]
+fn a_local_issuer_is_reached_only_through_the_named_switch_with_causes_named() {
+    let issuer = LocalIssuer::start();
+    let home = tempfile::tempdir().unwrap();
+    let dir = home.path().join("w");
+    ok(&dir, &["init"]);
+    let offer = issuer.age_offer();
+    let key = issuer.key.to_str().unwrap();
+    let receive = ["receive", "--offer", offer.as_str(), "--issuer-key", key];
+
+    // Without the switch the https identifier is looked up (and is not on the network).
+    let dns = failed(myna(&dir, PASSPHRASE, &receive));
+    assert!(
+        dns.contains("vc.city.maebashi.example was not found (DNS)"),
+        "{dns}"
+    );
+    assert!(!dns.contains("WARNING"), "{dns}");
+    // The switch to a port where nothing listens: connection refused, said as such.
+    let closed = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap();
+    let refused = failed(
+        Command::new(env!("CARGO_BIN_EXE_myna"))
+            .arg("wallet")
+            .args(receive)
+            .args(["--insecure-loopback-http", &format!("{ISSUER}={closed}")])
+            .env("MYNA_WALLET_DIR", &dir)
+            .env("MYNA_WALLET_PASSPHRASE", PASSPHRASE)
+            .output()
+            .unwrap(),
+    );
+    assert!(refused.contains("connection refused"), "{refused}");
+    assert!(
+        refused.contains("WARNING: insecure development switch"),
+        "{refused}"
+    );
+    // A switch to an address off this machine is refused before anything is sent.
+    let off = failed(
+        Command::new(env!("CARGO_BIN_EXE_myna"))
+            .arg("wallet")
+            .args(receive)
+            .args([
+                "--insecure-loopback-http",
+                &format!("{ISSUER}=192.0.2.1:80"),
+            ])
+            .env("MYNA_WALLET_DIR", &dir)
+            .env("MYNA_WALLET_PASSPHRASE", PASSPHRASE)
+            .output()
+            .unwrap(),
+    );
+    assert!(off.contains("not a loopback address"), "{off}");
+    // An explicit flag wins over the variable: the environment's route is not used.
+    let flag_wins = failed(
+        Command::new(env!("CARGO_BIN_EXE_myna"))
+            .arg("wallet")
+            .args(receive)
+            .args(["--insecure-loopback-http", &format!("{ISSUER}={closed}")])
+            .env("MYNA_WALLET_DIR", &dir)
+            .env("MYNA_WALLET_PASSPHRASE", PASSPHRASE)
+            .env("MYNA_INSECURE_LOOPBACK_HTTP", issuer.switch())
+            .output()
+            .unwrap(),
+    );
+    assert!(flag_wins.contains("connection refused"), "{flag_wins}");
+
+    // With the switch the offer is redeemed (it was never used above: nothing got through).
+    let (stdout, stderr) = succeeded(myna_via(&issuer, &dir, &receive));
+    assert!(
+        stdout.starts_with("received ") && stdout.contains(" × urn:myna-vc:vct:age:1"),
+        "{stdout}"
+    );
+    assert!(
+        stderr.contains(&format!(
+            "requests for {ISSUER} go unencrypted to http://127.0.0.1:{}",
+            issuer.port
+        )),
+        "{stderr}"
+    );
+    // The same code again: the issuer's OAuth error, with the HTTP status.
+    let used = failed(myna_via(&issuer, &dir, &receive));
+    assert!(used.contains("HTTP 400, invalid_grant"), "{used}");
+
+    // A private CA file that is not a certificate is refused with the file named.
+    let bogus = home.path().join("ca.pem");
+    std::fs::write(&bogus, "not a certificate").unwrap();
+    let bad_ca = failed(myna_via(
+        &issuer,
+        &dir,
+        &[
+            "receive",
+            "--offer",
+            &offer,
+            "--issuer-key",
+            key,
+            "--ca-cert",
+            bogus.to_str().unwrap(),
+        ],
+    ));
+    assert!(bad_ca.contains("--ca-cert"), "{bad_ca}");
+    assert!(bad_ca.contains("CA certificate"), "{bad_ca}");
+
+    // No anchor at the city: the pseudonym command says to anchor first, before any request.
+    let pseudonym = failed(myna_via(
+        &issuer,
+        &dir,
+        &[
+            "pseudonym",
+            "--issuer",
+            ISSUER,
+            "--issuer-key",
+            key,
+            "--context",
+            "maebashi-forum",
+        ],
+    ));
+    assert!(
+        pseudonym.contains("not anchored at https://vc.city.maebashi.example"),
+        "{pseudonym}"
+    );
+    assert!(
+        pseudonym.contains("myna wallet anchor --issuer"),
+        "{pseudonym}"
+    );
+}
+
+#[test]
+fn list_json_history_in_jst_and_age_thresholds_held() {
+    let issuer = LocalIssuer::start();
+    let home = tempfile::tempdir().unwrap();
+    let dir = stocked(&issuer, home.path());
+
+    let listed: serde_json::Value = serde_json::from_str(&ok(&dir, &["list", "--json"])).unwrap();
+    let entries = listed.as_array().unwrap();
+    assert_eq!(entries.len(), 1, "{listed}");
+    let age = &entries[0];
+    assert_eq!(age["vct"], "urn:myna-vc:vct:age:1");
+    assert_eq!(age["issuer"], ISSUER);
+    assert_eq!(age["configuration_id"], "age");
+    let batch = age["total"].as_u64().unwrap();
+    assert!(batch > 1, "{listed}");
+    assert_eq!(age["fresh"], batch);
+    assert_eq!(age["shown_to"], serde_json::json!([]));
+    assert_eq!(age["stale"], serde_json::json!([]));
+    assert_eq!(age["refill"], false);
+
+    // Only the thresholds the credentials carry; the refusal lists them.
+    let challenge = "MVC1:n-0S6_WzA2Mj:x509_san_dns:shop.example";
+    let refused = failed(myna(
+        &dir,
+        PASSPHRASE,
+        &[
+            "present",
+            "--challenge",
+            challenge,
+            "--age-over",
+            "21",
+            "--yes",
+        ],
+    ));
+    assert!(
+        refused.contains(
+            "--age-over 21: your age credentials answer only --age-over 4, 15, 18, 20, 65"
+        ),
+        "{refused}"
+    );
+    assert_eq!(fresh_age(&dir), batch);
+
+    // The challenge as one argument, the QR text to a file.
+    let qr = home.path().join("age.qr");
+    let shown = ok(
+        &dir,
+        &[
+            "present",
+            "--challenge",
+            challenge,
+            "--age-over",
+            "20",
+            "--yes",
+            "--out",
+            qr.to_str().unwrap(),
+        ],
+    );
+    assert!(
+        shown.contains("x509_san_dns:shop.example will receive:"),
+        "{shown}"
+    );
+    assert!(shown.contains(r#"["age_over_20"] = true"#), "{shown}");
+    assert!(shown.contains("wrote the compact QR form to"), "{shown}");
+    assert!(
+        !shown.contains("vp_token"),
+        "the answer went to the file: {shown}"
+    );
+    let text = std::fs::read_to_string(&qr).unwrap();
+    assert!(text.starts_with("MV1:") && text.ends_with('\n') && text.lines().count() == 1);
+    let listed: serde_json::Value = serde_json::from_str(&ok(&dir, &["list", "--json"])).unwrap();
+    assert_eq!(listed[0]["fresh"], batch - 1);
+    assert_eq!(
+        listed[0]["shown_to"],
+        serde_json::json!(["x509_san_dns:shop.example"])
+    );
+
+    // A bad challenge text is refused with what it should look like.
+    let bad = failed(myna(
+        &dir,
+        PASSPHRASE,
+        &[
+            "present",
+            "--challenge",
+            "n-0S6_WzA2Mj:shop",
+            "--age-over",
+            "20",
+            "--yes",
+        ],
+    ));
+    assert!(bad.contains("MVC1:<nonce>:<audience>"), "{bad}");
+
+    // History in JST, to the minute.
+    let history = ok(&dir, &["history"]);
+    let dated: Vec<&str> = history.lines().filter(|l| l.contains("JST")).collect();
+    assert!(dated.len() >= 2, "{history}");
+    for line in &dated {
+        let mut words = line.split_whitespace();
+        let (_seq, date, time, zone) = (
+            words.next(),
+            words.next().unwrap(),
+            words.next().unwrap(),
+            words.next(),
+        );
+        assert_eq!(zone, Some("JST"), "{line}");
+        assert!(
+            date.len() == 10 && date.as_bytes()[4] == b'-' && date.as_bytes()[7] == b'-',
+            "{line}"
+        );
+        assert!(time.len() == 5 && time.as_bytes()[2] == b':', "{line}");
+    }
+    assert!(
+        history.contains("presented [\"age_over_20\"] to x509_san_dns:shop.example"),
+        "{history}"
+    );
+}
+
+#[test]
+fn an_answer_that_cannot_be_delivered_uses_no_credential() {
+    let issuer = LocalIssuer::start();
+    let home = tempfile::tempdir().unwrap();
+    let dir = stocked(&issuer, home.path());
+    let batch = fresh_age(&dir);
+    let present = [
+        "present",
+        "--challenge",
+        "MVC1:n-0S6_WzA2Mj:x509_san_dns:shop.example",
+        "--age-over",
+        "20",
+        "--yes",
+    ];
+
+    // Standard output already closed (`… | head` that has exited).
+    let (reader, writer) = std::io::pipe().unwrap();
+    drop(reader);
+    let out = Command::new(env!("CARGO_BIN_EXE_myna"))
+        .arg("wallet")
+        .args(present)
+        .env("MYNA_WALLET_DIR", &dir)
+        .env("MYNA_WALLET_PASSPHRASE", PASSPHRASE)
+        .stdout(writer)
+        .output()
+        .unwrap();
+    let stderr = failed(out);
+    assert!(stderr.contains("standard output was closed"), "{stderr}");
+    assert!(stderr.contains("no credential was used"), "{stderr}");
+    assert_eq!(fresh_age(&dir), batch);
+
+    // The QR file cannot be written (a directory is in the way): nothing used either.
+    let blocked = home.path().join("blocked");
+    std::fs::create_dir(&blocked).unwrap();
+    let mut args = present.to_vec();
+    args.extend(["--out", blocked.to_str().unwrap()]);
+    let stderr = failed(myna(&dir, PASSPHRASE, &args));
+    assert!(stderr.contains("nothing was presented"), "{stderr}");
+    assert_eq!(fresh_age(&dir), batch);
+    assert!(!ok(&dir, &["history"]).contains("presented"));
+
+    // Delivered in full (the OpenID4VP body and the QR text): now one is used.
+    let shown = ok(&dir, &present);
+    assert!(shown.contains("vp_token="), "{shown}");
+    assert!(shown.lines().any(|l| l.starts_with("MV1:")), "{shown}");
+    assert_eq!(fresh_age(&dir), batch - 1);
+}
+
+#[test]
+fn a_new_passphrase_has_the_shared_minimum_length() {
+    let dir = tempfile::tempdir().unwrap();
+    let wallet = dir.path().join("w");
+    let short = myna(&wallet, "elevenchars", &["init"]);
+    let stderr = failed(short);
+    assert!(
+        stderr.contains("at least 12 characters (it has 11)"),
+        "{stderr}"
+    );
+    assert!(!wallet.join("wallet.redb").exists(), "nothing was created");
+    assert!(myna(&wallet, "twelve chars", &["init"]).status.success());
+
+    // The issuer's key file follows the same rule.
+    let issuer = Command::new(env!("CARGO_BIN_EXE_myna"))
+        .args([
+            "issuer",
+            "init",
+            "--municipality-code",
+            "102016",
+            "--name",
+            "前橋市",
+        ])
+        .args([
+            "--public-base-url",
+            "https://vc.city.maebashi.example",
+            "--data-dir",
+        ])
+        .arg(dir.path().join("city"))
+        .env("MYNA_ISSUER_PASSPHRASE", "elevenchars")
+        .output()
+        .unwrap();
+    let stderr = failed(issuer);
+    assert!(stderr.contains("at least 12 characters"), "{stderr}");
+    assert!(!dir.path().join("city").join("keys.json").exists());
+}
+
+#[test]
+fn a_passphrase_flag_wins_over_the_environment() {
+    let dir = tempfile::tempdir().unwrap();
+    let wallet = dir.path().join("w");
+    ok(&wallet, &["init"]);
+    let file = dir.path().join("wallet.pass");
+    std::fs::write(&file, format!("{PASSPHRASE}\n")).unwrap();
+    // The environment holds a wrong passphrase; the file on the command line wins.
+    let listed = myna(
+        &wallet,
+        "not the passphrase at all",
+        &["list", "--passphrase-file", file.to_str().unwrap()],
+    );
+    assert!(
+        listed.status.success(),
+        "{}",
+        String::from_utf8_lossy(&listed.stderr)
+    );
+    // Without the flag the environment is used (and is wrong).
+    let stderr = failed(myna(&wallet, "not the passphrase at all", &["list"]));
+    assert!(stderr.contains("wrong passphrase"), "{stderr}");
+    // A passphrase file the environment names comes after the passphrase variable.
+    let wrong_file = dir.path().join("wrong.pass");
+    std::fs::write(&wrong_file, "not the passphrase at all\n").unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_myna"))
+        .args(["wallet", "list"])
+        .env("MYNA_WALLET_DIR", &wallet)
+        .env("MYNA_WALLET_PASSPHRASE", PASSPHRASE)
+        .env("MYNA_WALLET_PASSPHRASE_FILE", &wrong_file)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+
+    // The issuer's --passphrase beats a passphrase file named in its environment.
+    let short_file = dir.path().join("short.pass");
+    std::fs::write(&short_file, "short\n").unwrap();
+    let issuer = Command::new(env!("CARGO_BIN_EXE_myna"))
+        .args([
+            "issuer",
+            "init",
+            "--municipality-code",
+            "102016",
+            "--name",
+            "前橋市",
+        ])
+        .args(["--public-base-url", "https://vc.city.maebashi.example"])
+        .args([
+            "--passphrase",
+            "passphrase of the city issuer",
+            "--data-dir",
+        ])
+        .arg(dir.path().join("city"))
+        .env_remove("MYNA_ISSUER_PASSPHRASE")
+        .env("MYNA_ISSUER_PASSPHRASE_FILE", &short_file)
+        .output()
+        .unwrap();
+    assert!(
+        issuer.status.success(),
+        "{}",
+        String::from_utf8_lossy(&issuer.stderr)
+    );
+}
+
+#[test]
+fn an_unreadable_wallet_file_says_cannot_read_not_init_first() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = failed(myna(&dir.path().join("none"), PASSPHRASE, &["list"]));
+    assert!(
+        missing.contains("run `myna wallet init` first"),
+        "{missing}"
+    );
+
+    let broken = dir.path().join("broken");
+    std::fs::create_dir(&broken).unwrap();
+    std::fs::write(broken.join("wallet.redb"), b"not a redb file at all").unwrap();
+    let stderr = failed(myna(&broken, PASSPHRASE, &["list"]));
+    assert!(stderr.contains("cannot read the wallet file"), "{stderr}");
+    assert!(!stderr.contains("init"), "{stderr}");
+    // And `init` does not overwrite it.
+    let stderr = failed(myna(&broken, PASSPHRASE, &["init"]));
+    assert!(stderr.contains("already holds a wallet"), "{stderr}");
 }

@@ -204,7 +204,7 @@ fn a_non_municipal_operator_is_refused_municipal_credentials_at_configuration() 
 fn a_damaged_key_file_is_refused_not_half_read() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("keys.json");
-    let pass = "pass";
+    let pass = "test key passphrase";
     KeyRing::open_or_create(&path, pass).unwrap();
     let good = std::fs::read_to_string(&path).unwrap();
     for bad in [

@@ -63,6 +63,7 @@ pub mod jwt;
 pub mod municipality;
 pub mod oid4vci;
 pub mod oid4vp;
+pub mod passphrase;
 pub mod public_expense;
 pub mod school_year;
 pub mod sdjwt;

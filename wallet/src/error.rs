@@ -19,6 +19,8 @@
 /// | `not_initialised` | [`Error::NotInitialised`] |
 /// | `invalid` | [`Error::Invalid`] |
 /// | `remote` | [`Error::Remote`] |
+/// | the cause's code ([`TransportCause::code`]) | [`Error::Transport`] |
+/// | `wrong_issuer` | [`Error::WrongIssuer`] |
 /// | `refused` | [`Error::Refused`] |
 /// | `batch_exhausted` | [`Error::BatchExhausted`] |
 /// | `no_common_holder_key` | [`Error::NoCommonHolderKey`] |
@@ -107,6 +109,30 @@ pub enum Error {
         /// Its error (an OAuth-style error code and description when it gave one).
         detail: String,
     },
+    /// The issuer or registry could not be reached over HTTP, or answered with an HTTP error:
+    /// the [cause](TransportCause) says which (DNS, connection refused, an untrusted
+    /// certificate, another TLS failure, a timeout, an error status with its OAuth error).
+    #[error("{}", transport_message(party, url, cause))]
+    Transport {
+        /// Who was asked ("issuer", "consent registry").
+        party: &'static str,
+        /// Where the request went (scheme, host, port and path; no query).
+        url: String,
+        /// What went wrong.
+        cause: TransportCause,
+    },
+    /// The issuer's metadata names another credential issuer than the one the wallet asked
+    /// (or the offer named): its answers cannot be attributed to the issuer the wallet pins.
+    #[error(
+        "wrong issuer: asked {expected}, but its metadata says it is {found} \
+         (check the issuer URL; an issuer is reached only under its own identifier)"
+    )]
+    WrongIssuer {
+        /// The issuer identifier the wallet asked for (from the offer or the command).
+        expected: String,
+        /// The `credential_issuer` the metadata states.
+        found: String,
+    },
     /// A credential received from an issuer failed a check on receipt.
     #[error("credential refused on receipt: {0}")]
     Refused(String),
@@ -170,6 +196,8 @@ impl Error {
             Error::NotInitialised => "not_initialised",
             Error::Invalid { .. } => "invalid",
             Error::Remote { .. } => "remote",
+            Error::Transport { cause, .. } => cause.code(),
+            Error::WrongIssuer { .. } => "wrong_issuer",
             Error::Refused(_) => "refused",
             Error::BatchExhausted { .. } => "batch_exhausted",
             Error::NoCommonHolderKey { .. } => "no_common_holder_key",
@@ -211,5 +239,118 @@ impl Error {
             what,
             detail: detail.into(),
         }
+    }
+}
+
+/// Why an HTTP request of the wallet failed: the part of [`Error::Transport`] a caller acts on.
+///
+/// | code | cause |
+/// |------|-------|
+/// | `dns` | [`TransportCause::Dns`] |
+/// | `connection_refused` | [`TransportCause::ConnectionRefused`] |
+/// | `untrusted_certificate` | [`TransportCause::UntrustedCertificate`] |
+/// | `tls` | [`TransportCause::Tls`] |
+/// | `timeout` | [`TransportCause::Timeout`] |
+/// | `http_status` | [`TransportCause::Status`] |
+/// | `unreachable` | [`TransportCause::Unreachable`] |
+///
+/// ```
+/// use myna_wallet::{Error, TransportCause};
+/// let err = Error::Transport {
+///     party: "issuer",
+///     url: "https://city.example/.well-known/openid-credential-issuer".into(),
+///     cause: TransportCause::UntrustedCertificate { detail: "UnknownIssuer".into() },
+/// };
+/// assert_eq!(err.code(), "untrusted_certificate");
+/// assert!(err.to_string().starts_with(
+///     "the issuer's certificate is not trusted: give its CA with --ca-cert"));
+/// let status = TransportCause::Status {
+///     status: 400,
+///     error: Some("invalid_grant".into()),
+///     description: Some("the code was used".into()),
+/// };
+/// assert_eq!(status.to_string(), "HTTP 400, invalid_grant: the code was used");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum TransportCause {
+    /// The host name did not resolve.
+    #[error("the host {host} was not found (DNS): check the URL and the network")]
+    Dns {
+        /// The host name.
+        host: String,
+    },
+    /// Nothing accepts connections at the address.
+    #[error("connection refused: nothing listens there (is the service running, on that port?)")]
+    ConnectionRefused,
+    /// The server's certificate does not chain to a trusted root (a private CA not given).
+    #[error("the server's certificate is not trusted ({detail})")]
+    UntrustedCertificate {
+        /// What the TLS library said about the certificate.
+        detail: String,
+    },
+    /// Another TLS failure (a certificate for another name, an expired one, a handshake the
+    /// server broke off).
+    #[error("TLS failed: {detail}")]
+    Tls {
+        /// What the TLS library said.
+        detail: String,
+    },
+    /// No complete answer within the client's timeout.
+    #[error("no answer within {secs} seconds (timeout)")]
+    Timeout {
+        /// The timeout in seconds.
+        secs: u64,
+    },
+    /// An answer with an error status; with the OAuth-style error body if it had one.
+    #[error("HTTP {status}{}", oauth_suffix(error.as_deref(), description.as_deref()))]
+    Status {
+        /// The HTTP status code.
+        status: u16,
+        /// The OAuth `error` code, if the body was an OAuth error.
+        error: Option<String>,
+        /// The OAuth `error_description`, if any.
+        description: Option<String>,
+    },
+    /// Any other failure to send the request or read the answer.
+    #[error("{detail}")]
+    Unreachable {
+        /// What failed, with the HTTP library's causes.
+        detail: String,
+    },
+}
+
+impl TransportCause {
+    /// The stable code of this cause, from the table above.
+    pub fn code(&self) -> &'static str {
+        match self {
+            TransportCause::Dns { .. } => "dns",
+            TransportCause::ConnectionRefused => "connection_refused",
+            TransportCause::UntrustedCertificate { .. } => "untrusted_certificate",
+            TransportCause::Tls { .. } => "tls",
+            TransportCause::Timeout { .. } => "timeout",
+            TransportCause::Status { .. } => "http_status",
+            TransportCause::Unreachable { .. } => "unreachable",
+        }
+    }
+}
+
+fn oauth_suffix(error: Option<&str>, description: Option<&str>) -> String {
+    match (error, description) {
+        (Some(error), Some(description)) => format!(", {error}: {description}"),
+        (Some(error), None) => format!(", {error}"),
+        (None, _) => String::new(),
+    }
+}
+
+/// [`Error::Transport`]'s text: an untrusted certificate says what to do first, everything
+/// else names the party and the URL first.
+fn transport_message(party: &str, url: &str, cause: &TransportCause) -> String {
+    match cause {
+        TransportCause::UntrustedCertificate { detail } => format!(
+            "the {party}'s certificate is not trusted: give its CA with --ca-cert \
+             ({url}: {detail})"
+        ),
+        other => format!("{party} at {url}: {other}"),
     }
 }

@@ -4,9 +4,17 @@
 //! Endpoints used, relative to the issuer identifier unless the metadata names them:
 //! `GET /.well-known/openid-credential-issuer`; the token endpoint from
 //! `GET /.well-known/oauth-authorization-server` (else `/token`); the metadata's nonce and
-//! credential endpoints; `POST /anchor/challenge` and `POST /anchor` (JSON) for anchoring.
-//! Answers larger than 1 MiB are refused; an OAuth-style error body becomes
-//! [`Error::Remote`] with its code and description.
+//! credential endpoints; `POST /anchor/challenge` and `POST /anchor` (JSON) for anchoring;
+//! `POST /refresh-offers` and `POST /pseudonym-offers` for self-service offers.
+//! Answers larger than 1 MiB are refused.
+//!
+//! Every transport takes [`HttpOptions`]: extra certificate authorities to trust (a private
+//! CA), an [`InsecureLoopbackRoute`] for a development service without TLS on this machine,
+//! the timeout. A request that fails is [`Error::Transport`] naming its
+//! [cause](crate::TransportCause) — the host not found (DNS), the connection refused, the
+//! server's certificate not trusted or another TLS failure, a timeout, or an HTTP error status
+//! with the OAuth-style error body — and metadata naming another issuer than the one asked is
+//! [`Error::WrongIssuer`].
 //!
 //! ```no_run
 //! use myna_wallet::http::HttpIssuer;
@@ -30,41 +38,116 @@ use myna_vc_core::oid4vci::{
 use reqwest::blocking::{Client, RequestBuilder};
 use serde::{de::DeserializeOwned, Serialize};
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, TransportCause};
 use crate::receive::{AnchorAnswer, AnchorChallenge, AnchorGrant, IssuerTransport};
 
+mod diagnosis;
+mod options;
 mod routes;
 
-#[cfg(feature = "test-util")]
-pub use routes::LoopbackRoute;
+pub use options::{HttpOptions, DEFAULT_TIMEOUT};
 use routes::Routes;
+pub use routes::{InsecureLoopbackRoute, LoopbackRoute};
 
 const PARTY: &str = "issuer";
+
+/// One party's HTTP client: where its requests go, how long they may take, and how a failure
+/// is named.
+#[derive(Debug, Clone)]
+struct Channel {
+    client: Client,
+    routes: Routes,
+    timeout: Duration,
+    party: &'static str,
+}
+
+impl Channel {
+    fn new(options: &HttpOptions, party: &'static str) -> Result<Self> {
+        Ok(Channel {
+            client: options.client()?,
+            routes: options.routes(),
+            timeout: options.timeout(),
+            party,
+        })
+    }
+
+    fn get(&self, url: &str) -> RequestBuilder {
+        self.client.get(self.routes.url(url))
+    }
+
+    fn post(&self, url: &str) -> RequestBuilder {
+        self.client.post(self.routes.url(url))
+    }
+
+    /// Sends `request` and reads at most 1 MiB of the answer. A failure to reach the party is
+    /// [`Error::Transport`] with its cause; a non-2xx status is [`Error::Transport`] with
+    /// [`TransportCause::Status`] and the OAuth error if the body is one.
+    fn send(&self, request: RequestBuilder) -> Result<Vec<u8>> {
+        let response = request.send().map_err(|e| Error::Transport {
+            party: self.party,
+            url: url_of(e.url()),
+            cause: diagnosis::cause(&e, self.timeout),
+        })?;
+        let status = response.status();
+        let url = url_of(Some(response.url()));
+        let mut body = Vec::new();
+        response
+            .take(u64::try_from(MAX_INPUT_BYTES).unwrap_or(u64::MAX) + 1)
+            .read_to_end(&mut body)
+            .map_err(|e| Error::Transport {
+                party: self.party,
+                url: url.clone(),
+                cause: diagnosis::io_cause(&e, self.timeout),
+            })?;
+        if body.len() > MAX_INPUT_BYTES {
+            return Err(remote(self.party, "answer larger than 1 MiB"));
+        }
+        if !status.is_success() {
+            let oauth = ErrorResponse::from_json(&body).ok();
+            return Err(Error::Transport {
+                party: self.party,
+                url,
+                cause: TransportCause::Status {
+                    status: status.as_u16(),
+                    error: oauth.as_ref().map(|o| o.error.to_string()),
+                    description: oauth.and_then(|o| o.error_description),
+                },
+            });
+        }
+        Ok(body)
+    }
+}
+
+/// Scheme, host, port and path of `url` (never its query, which might carry a code).
+fn url_of(url: Option<&reqwest::Url>) -> String {
+    url.map_or_else(String::new, |url| {
+        format!("{}{}", url.origin().ascii_serialization(), url.path())
+    })
+}
 
 /// OpenID4VCI and anchoring over HTTP.
 #[derive(Debug, Clone)]
 pub struct HttpIssuer {
-    client: Client,
-    routes: Routes,
+    channel: Channel,
 }
 
 impl HttpIssuer {
-    /// A client with a 30-second timeout.
+    /// A client with the [default options](HttpOptions::new): public roots, 30-second timeout.
     pub fn new() -> Result<Self> {
-        let client = Client::builder()
-            .timeout(Duration::from_secs(30))
-            .build()
-            .map_err(|e| remote(PARTY, e))?;
+        Self::new_with(&HttpOptions::new())
+    }
+
+    /// A client with `options` (extra CA roots, insecure loopback routes, timeout).
+    pub fn new_with(options: &HttpOptions) -> Result<Self> {
         Ok(HttpIssuer {
-            client,
-            routes: Routes::default(),
+            channel: Channel::new(options, PARTY)?,
         })
     }
 
-    /// Adds a demo/test-only [`LoopbackRoute`] (feature `test-util`).
-    #[cfg(feature = "test-util")]
-    pub fn with_loopback_route(mut self, route: LoopbackRoute) -> Self {
-        self.routes.push(route);
+    /// Adds an [`InsecureLoopbackRoute`] (**development only**; see
+    /// [`HttpOptions::with_insecure_loopback_route`]).
+    pub fn with_loopback_route(mut self, route: InsecureLoopbackRoute) -> Self {
+        self.channel.routes.push(route);
         self
     }
 
@@ -78,12 +161,29 @@ impl HttpIssuer {
             "{}/.well-known/oauth-authorization-server",
             server.trim_end_matches('/')
         );
-        let found = send(self.client.get(self.routes.url(&url)), PARTY)
+        let found = self
+            .channel
+            .send(self.channel.get(&url))
             .ok()
             .and_then(|body| serde_json::from_slice::<serde_json::Value>(&body).ok())
             .and_then(|v| v.get("token_endpoint")?.as_str().map(str::to_owned));
-        self.routes
-            .url(&found.unwrap_or_else(|| format!("{}/token", server.trim_end_matches('/'))))
+        found.unwrap_or_else(|| format!("{}/token", server.trim_end_matches('/')))
+    }
+
+    /// `POST {issuer}{path}` with a JSON body; the answer's `credential_offer`.
+    fn offer(
+        &self,
+        issuer: &IssuerId,
+        path: &str,
+        body: &serde_json::Value,
+        what: &'static str,
+    ) -> Result<CredentialOffer> {
+        let post = json_body(self.channel.post(&endpoint(issuer, path)), body)?;
+        let answer: serde_json::Value = parse_json(&self.channel.send(post)?, what)?;
+        let offer = answer
+            .get("credential_offer")
+            .ok_or_else(|| remote(PARTY, format!("the {what} answer has no credential_offer")))?;
+        Ok(CredentialOffer::from_json(offer.to_string().as_bytes())?)
     }
 }
 
@@ -92,34 +192,6 @@ pub(crate) fn remote(party: &'static str, e: impl std::fmt::Display) -> Error {
         party,
         detail: e.to_string(),
     }
-}
-
-/// Sends `request` and reads at most 1 MiB of the answer; a non-2xx status is
-/// [`Error::Remote`] with the OAuth error if the body is one.
-pub(crate) fn send(request: RequestBuilder, party: &'static str) -> Result<Vec<u8>> {
-    let response = request.send().map_err(|e| remote(party, e))?;
-    let status = response.status();
-    let mut body = Vec::new();
-    response
-        .take(u64::try_from(MAX_INPUT_BYTES).unwrap_or(u64::MAX) + 1)
-        .read_to_end(&mut body)
-        .map_err(|e| remote(party, e))?;
-    if body.len() > MAX_INPUT_BYTES {
-        return Err(remote(party, "answer larger than 1 MiB"));
-    }
-    if !status.is_success() {
-        let detail = match ErrorResponse::from_json(&body) {
-            Ok(error) => format!(
-                "{} ({}): {}",
-                error.error,
-                status.as_u16(),
-                error.error_description.unwrap_or_default()
-            ),
-            Err(_) => format!("HTTP {}", status.as_u16()),
-        };
-        return Err(remote(party, detail));
-    }
-    Ok(body)
 }
 
 pub(crate) fn json_body<T: Serialize>(request: RequestBuilder, body: &T) -> Result<RequestBuilder> {
@@ -140,13 +212,19 @@ fn endpoint(issuer: &IssuerId, path: &str) -> String {
 }
 
 impl IssuerTransport for HttpIssuer {
+    /// The metadata at `{issuer}/.well-known/openid-credential-issuer`; metadata naming
+    /// another `credential_issuer` is [`Error::WrongIssuer`].
     fn metadata(&self, issuer: &IssuerId) -> Result<CredentialIssuerMetadata> {
-        let body = send(
-            self.client
-                .get(self.routes.url(&endpoint(issuer, WELL_KNOWN_ISSUER_PATH))),
-            PARTY,
-        )?;
-        Ok(CredentialIssuerMetadata::from_json(&body)?)
+        let url = endpoint(issuer, WELL_KNOWN_ISSUER_PATH);
+        let body = self.channel.send(self.channel.get(&url))?;
+        let metadata = CredentialIssuerMetadata::from_json(&body)?;
+        if metadata.credential_issuer != *issuer {
+            return Err(Error::WrongIssuer {
+                expected: issuer.as_str().to_owned(),
+                found: metadata.credential_issuer.as_str().to_owned(),
+            });
+        }
+        Ok(metadata)
     }
 
     fn token(
@@ -155,14 +233,14 @@ impl IssuerTransport for HttpIssuer {
         request: &TokenRequest,
     ) -> Result<TokenResponse> {
         let request = self
-            .client
-            .post(self.token_endpoint(issuer))
+            .channel
+            .post(&self.token_endpoint(issuer))
             .header(
                 reqwest::header::CONTENT_TYPE,
                 "application/x-www-form-urlencoded",
             )
             .body(request.to_form()?);
-        Ok(TokenResponse::from_json(&send(request, PARTY)?)?)
+        Ok(TokenResponse::from_json(&self.channel.send(request)?)?)
     }
 
     fn nonce(&self, issuer: &CredentialIssuerMetadata) -> Result<NonceResponse> {
@@ -170,10 +248,9 @@ impl IssuerTransport for HttpIssuer {
             .nonce_endpoint
             .clone()
             .ok_or_else(|| remote(PARTY, "the issuer has no nonce endpoint"))?;
-        Ok(NonceResponse::from_json(&send(
-            self.client.post(self.routes.url(&url)),
-            PARTY,
-        )?)?)
+        Ok(NonceResponse::from_json(
+            &self.channel.send(self.channel.post(&url))?,
+        )?)
     }
 
     fn credential(
@@ -183,42 +260,37 @@ impl IssuerTransport for HttpIssuer {
         request: &CredentialRequest,
     ) -> Result<CredentialResponse> {
         let post = self
-            .client
-            .post(self.routes.url(&issuer.credential_endpoint))
+            .channel
+            .post(&issuer.credential_endpoint)
             .bearer_auth(token.as_str())
             .header(reqwest::header::CONTENT_TYPE, "application/json")
             .body(request.to_json()?);
-        Ok(CredentialResponse::from_json(&send(post, PARTY)?)?)
+        Ok(CredentialResponse::from_json(&self.channel.send(post)?)?)
     }
 
     fn anchor_challenge(&self, issuer: &IssuerId) -> Result<AnchorChallenge> {
-        let body = send(
-            self.client
-                .post(self.routes.url(&endpoint(issuer, "/anchor/challenge"))),
-            PARTY,
-        )?;
+        let url = endpoint(issuer, "/anchor/challenge");
+        let body = self.channel.send(self.channel.post(&url))?;
         parse_json(&body, "anchor challenge")
     }
 
     fn anchor(&self, issuer: &IssuerId, answer: &AnchorAnswer) -> Result<AnchorGrant> {
-        let url = self.routes.url(&endpoint(issuer, "/anchor"));
-        let post = json_body(self.client.post(url), answer)?;
-        parse_json(&send(post, PARTY)?, "anchor grant")
+        let post = json_body(self.channel.post(&endpoint(issuer, "/anchor")), answer)?;
+        parse_json(&self.channel.send(post)?, "anchor grant")
     }
 
     /// `POST {issuer}/refresh-offers` with `{"credential": configuration}`; the answer's
     /// `credential_offer`.
     fn refresh_offer(&self, issuer: &IssuerId, configuration: &str) -> Result<CredentialOffer> {
-        let url = self.routes.url(&endpoint(issuer, "/refresh-offers"));
         let body = serde_json::json!({ "credential": configuration });
-        let answer: serde_json::Value = parse_json(
-            &send(json_body(self.client.post(url), &body)?, PARTY)?,
-            "refresh offer",
-        )?;
-        let offer = answer
-            .get("credential_offer")
-            .ok_or_else(|| remote(PARTY, "the refresh answer has no credential_offer"))?;
-        Ok(CredentialOffer::from_json(offer.to_string().as_bytes())?)
+        self.offer(issuer, "/refresh-offers", &body, "refresh offer")
+    }
+
+    /// `POST {issuer}/pseudonym-offers` with `{"context": context}`; the answer's
+    /// `credential_offer`.
+    fn pseudonym_offer(&self, issuer: &IssuerId, context: &str) -> Result<CredentialOffer> {
+        let body = serde_json::json!({ "context": context });
+        self.offer(issuer, "/pseudonym-offers", &body, "pseudonym offer")
     }
 }
 
@@ -231,42 +303,46 @@ impl IssuerTransport for HttpIssuer {
 /// from its URI (`GET`, a `statuslist+jwt`).
 #[derive(Debug, Clone)]
 pub struct HttpRegistry {
-    client: Client,
+    channel: Channel,
     base: String,
     key: myna_vc_core::crypto::PublicKey,
-    routes: Routes,
 }
 
 const REGISTRY: &str = "consent registry";
 
 impl HttpRegistry {
     /// The registry at `base` (e.g. `https://city.example`), whose receipts and lists `key`
-    /// signs.
+    /// signs, with the [default options](HttpOptions::new).
     pub fn new(base: &str, key: myna_vc_core::crypto::PublicKey) -> Result<Self> {
-        let client = Client::builder()
-            .timeout(Duration::from_secs(30))
-            .build()
-            .map_err(|e| remote(REGISTRY, e))?;
+        Self::new_with(base, key, &HttpOptions::new())
+    }
+
+    /// The registry at `base` with `options` (extra CA roots, insecure loopback routes for
+    /// the base and the status list URIs, timeout).
+    pub fn new_with(
+        base: &str,
+        key: myna_vc_core::crypto::PublicKey,
+        options: &HttpOptions,
+    ) -> Result<Self> {
         Ok(HttpRegistry {
-            client,
+            channel: Channel::new(options, REGISTRY)?,
             base: base.trim_end_matches('/').to_owned(),
             key,
-            routes: Routes::default(),
         })
     }
 
-    /// Adds a demo/test-only [`LoopbackRoute`] (for the base and the status list URIs;
-    /// feature `test-util`).
-    #[cfg(feature = "test-util")]
-    pub fn with_loopback_route(mut self, route: LoopbackRoute) -> Self {
-        self.routes.push(route);
+    /// Adds an [`InsecureLoopbackRoute`] (for the base and the status list URIs;
+    /// **development only**).
+    pub fn with_loopback_route(mut self, route: InsecureLoopbackRoute) -> Self {
+        self.channel.routes.push(route);
         self
     }
 
     fn post(&self, path: &str, member: &str, jwt: &str) -> Result<Vec<u8>> {
         let body = serde_json::json!({ member: jwt });
-        let url = self.routes.url(&format!("{}{path}", self.base));
-        send(json_body(self.client.post(url), &body)?, REGISTRY)
+        let url = format!("{}{path}", self.base);
+        self.channel
+            .send(json_body(self.channel.post(&url), &body)?)
     }
 }
 
@@ -294,11 +370,10 @@ impl crate::consent::ConsentRegistry for HttpRegistry {
     }
 
     fn status_list(&self, uri: &myna_vc_core::status_list::StatusListUri) -> Result<String> {
-        let body = send(
-            self.client
-                .get(self.routes.url(uri.as_str()))
+        let body = self.channel.send(
+            self.channel
+                .get(uri.as_str())
                 .header(reqwest::header::ACCEPT, "application/statuslist+jwt"),
-            REGISTRY,
         )?;
         String::from_utf8(body).map_err(|_| remote(REGISTRY, "the status list is not UTF-8"))
     }
@@ -307,38 +382,35 @@ impl crate::consent::ConsentRegistry for HttpRegistry {
 /// Status lists fetched over HTTP from their URIs when a credential is checked.
 #[derive(Debug, Clone)]
 pub struct HttpStatus {
-    client: Client,
-    routes: Routes,
+    channel: Channel,
 }
 
 impl HttpStatus {
-    /// A fetcher with a 30-second timeout.
+    /// A fetcher with the [default options](HttpOptions::new).
     pub fn new() -> Result<Self> {
-        let client = Client::builder()
-            .timeout(Duration::from_secs(30))
-            .build()
-            .map_err(|e| remote(PARTY, e))?;
+        Self::new_with(&HttpOptions::new())
+    }
+
+    /// A fetcher with `options` (extra CA roots, insecure loopback routes, timeout).
+    pub fn new_with(options: &HttpOptions) -> Result<Self> {
         Ok(HttpStatus {
-            client,
-            routes: Routes::default(),
+            channel: Channel::new(options, PARTY)?,
         })
     }
 
-    /// Adds a demo/test-only [`LoopbackRoute`] (feature `test-util`).
-    #[cfg(feature = "test-util")]
-    pub fn with_loopback_route(mut self, route: LoopbackRoute) -> Self {
-        self.routes.push(route);
+    /// Adds an [`InsecureLoopbackRoute`] (**development only**).
+    pub fn with_loopback_route(mut self, route: InsecureLoopbackRoute) -> Self {
+        self.channel.routes.push(route);
         self
     }
 
     /// The Status List Token published at `uri`, as fetched (not verified: a verifier's
     /// status cache verifies it against its trust list when storing it).
     pub fn token(&self, uri: &myna_vc_core::status_list::StatusListUri) -> Result<String> {
-        let body = send(
-            self.client
-                .get(self.routes.url(uri.as_str()))
+        let body = self.channel.send(
+            self.channel
+                .get(uri.as_str())
                 .header(reqwest::header::ACCEPT, "application/statuslist+jwt"),
-            PARTY,
         )?;
         String::from_utf8(body).map_err(|_| remote(PARTY, "the status list is not UTF-8"))
     }

@@ -35,6 +35,7 @@ use std::sync::Arc;
 
 use myna_issuer::endpoint::anchoring::AnchorRequest;
 use myna_issuer::endpoint::offer::OfferedFacts;
+use myna_issuer::endpoint::pseudonym_offer::PseudonymOfferRequest;
 use myna_issuer::endpoint::refresh::RefreshOfferRequest;
 use myna_issuer::endpoint::{EndpointError, Endpoints, Setup};
 use myna_issuer::record::SubjectHandle;
@@ -246,6 +247,17 @@ impl<S: Store> IssuerTransport for InProcessIssuer<S> {
         };
         self.endpoints
             .refresh_offer(&request, self.now())
+            .map(|offer| offer.credential_offer)
+            .map_err(|e| refused(&e))
+    }
+
+    fn pseudonym_offer(&self, issuer: &IssuerId, context: &str) -> Result<CredentialOffer> {
+        self.check_issuer(issuer)?;
+        let request = PseudonymOfferRequest {
+            context: context.to_owned(),
+        };
+        self.endpoints
+            .pseudonym_offer(&request, self.now())
             .map(|offer| offer.credential_offer)
             .map_err(|e| refused(&e))
     }

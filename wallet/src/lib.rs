@@ -19,17 +19,20 @@
 //! * [`freshness`]: claims gone stale before `exp` (an `age_over_20: false` on the 20th
 //!   birthday), found on the device from the credential's own birth date, to refresh.
 //! * [`refresh`]: stale age copies renewed at their issuer on the wallet's own initiative.
+//! * [`pseudonym`]: the holder's own pseudonym in a context, asked for and bound to the
+//!   anchored key.
 //! * [`consent`]: dynamic opt-in — holder-signed consents, registry, withdraw / pause /
 //!   resume, who holds what.
 //! * [`present`]: answering a DCQL query with the fewest disclosures, previewed before
 //!   signing; the OpenID4VP response and the compact QR form.
 //! * [`history`]: the append-only, hash-chained log.
-//! * `http` (feature `http`): the transports over HTTP.
+//! * `http` (feature `http`): the transports over HTTP, with a private CA, an insecure
+//!   loopback route for development, and errors that name their cause.
 //! * `in_process` (feature `test-util`, off by default): the issuer transport over the
 //!   issuer library's endpoint layer in the same process, for tests and demos.
 //!
 //! Feature `test-util` (off by default; demos and tests only) adds hooks no production build
-//! should link: loopback routes for the HTTP transports and a history tamperer.
+//! should link: the in-process issuer and a history tamperer.
 #![forbid(unsafe_code)]
 
 #[cfg(feature = "card")]
@@ -45,6 +48,7 @@ pub mod http;
 pub mod in_process;
 pub mod keys;
 pub mod present;
+pub mod pseudonym;
 pub mod receipt;
 pub mod receive;
 pub mod records;
@@ -53,6 +57,6 @@ pub mod sealed;
 pub mod store;
 pub mod wallet;
 
-pub use error::{Error, Result};
+pub use error::{Error, Result, TransportCause};
 pub use myna_vc_core as core;
 pub use wallet::Wallet;

@@ -104,7 +104,8 @@ pub struct PreviewItem {
     instance: StoredCredential,
 }
 
-/// What will be disclosed, before anything is signed. [`confirm`](Preview::confirm) to sign.
+/// What will be disclosed, before anything is signed. [`confirm`](Preview::confirm) to sign
+/// (or [`sign`](Preview::sign), deliver, then commit).
 #[derive(Debug)]
 pub struct Preview<'w, S: WalletStore> {
     wallet: &'w Wallet<S>,
@@ -427,7 +428,7 @@ fn preview_item(
     })
 }
 
-impl<S: WalletStore> Preview<'_, S> {
+impl<'w, S: WalletStore> Preview<'w, S> {
     /// Each credential to be shown and what of it.
     pub fn items(&self) -> &[PreviewItem] {
         &self.items
@@ -438,12 +439,26 @@ impl<S: WalletStore> Preview<'_, S> {
         &self.request.verifier
     }
 
-    /// Step two: signs, records and returns the presentation. Every instance shown, **and
-    /// every other credential bound to the same holder key** (its siblings from the same
-    /// offer), is marked as shown to this verifier: a later presentation of a sibling to
-    /// another verifier would carry the same key and link the two. So a batch of N copies
-    /// gives N presentations across the offer's credential types together, not N per type.
+    /// Step two: signs, records and returns the presentation — [`sign`](Self::sign) and
+    /// [`SignedPresentation::commit`] in one step, for callers whose delivery cannot fail
+    /// after signing.
     pub fn confirm(self) -> Result<Presentation> {
+        self.sign()?.commit()
+    }
+
+    /// Step two for callers that deliver the presentation themselves (print it, post it):
+    /// signs, and prepares — but does not yet write — the record that the instances are
+    /// used. Deliver [`presentation`](SignedPresentation::presentation), then
+    /// [`commit`](SignedPresentation::commit); dropped without a commit (the delivery
+    /// failed), nothing is marked as shown, and the instances stay fresh for another
+    /// verifier (this one never received the signature).
+    ///
+    /// On commit every instance shown, **and every other credential bound to the same holder
+    /// key** (its siblings from the same offer), is marked as shown to this verifier: a later
+    /// presentation of a sibling to another verifier would carry the same key and link the
+    /// two. So a batch of N copies gives N presentations across the offer's credential types
+    /// together, not N per type.
+    pub fn sign(self) -> Result<SignedPresentation<'w, S>> {
         let wallet = self.wallet;
         let verifier = &self.request.verifier;
         let mut vp_token = VpToken::new();
@@ -486,12 +501,46 @@ impl<S: WalletStore> Preview<'_, S> {
                 },
             )?,
         );
-        wallet.store.write(ops)?;
-        Ok(Presentation {
-            response: AuthorizationResponse {
-                vp_token,
-                state: self.request.state,
+        Ok(SignedPresentation {
+            wallet,
+            ops,
+            presentation: Presentation {
+                response: AuthorizationResponse {
+                    vp_token,
+                    state: self.request.state,
+                },
             },
         })
+    }
+}
+
+/// A signed presentation not yet recorded as delivered ([`Preview::sign`]): deliver it, then
+/// [`commit`](Self::commit).
+#[must_use = "commit after delivering, or the instances are not marked as shown"]
+pub struct SignedPresentation<'w, S: WalletStore> {
+    wallet: &'w Wallet<S>,
+    ops: Vec<WriteOp>,
+    presentation: Presentation,
+}
+
+impl<S: WalletStore> core::fmt::Debug for SignedPresentation<'_, S> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("SignedPresentation")
+            .field("presentation", &self.presentation)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<S: WalletStore> SignedPresentation<'_, S> {
+    /// The presentation to deliver.
+    pub fn presentation(&self) -> &Presentation {
+        &self.presentation
+    }
+
+    /// Records the delivery: the instances (and their siblings) are shown to this verifier,
+    /// and the history has the presentation — in one write.
+    pub fn commit(self) -> Result<Presentation> {
+        self.wallet.store.write(self.ops)?;
+        Ok(self.presentation)
     }
 }

@@ -114,6 +114,15 @@ pub trait IssuerTransport {
             "this transport cannot ask the issuer for a refresh offer".into(),
         ))
     }
+    /// A self-service offer of the caller's own pseudonym in `context` (a forum, a sale),
+    /// redeemed by an anchored wallet ([`Wallet::receive_pseudonym`]). Transports that cannot
+    /// ask for one refuse.
+    fn pseudonym_offer(&self, issuer: &IssuerId, context: &str) -> Result<CredentialOffer> {
+        let _ = (issuer, context);
+        Err(Error::Refused(
+            "this transport cannot ask the issuer for a pseudonym offer".into(),
+        ))
+    }
 }
 
 /// A batch that was received and stored.
@@ -180,9 +189,10 @@ pub(crate) fn redeem_code(
     }
     let metadata = transport.metadata(&offer.credential_issuer)?;
     if metadata.credential_issuer != offer.credential_issuer {
-        return Err(Error::Refused(
-            "the metadata names another issuer than the offer".into(),
-        ));
+        return Err(Error::WrongIssuer {
+            expected: offer.credential_issuer.as_str().to_owned(),
+            found: metadata.credential_issuer.as_str().to_owned(),
+        });
     }
     let token = transport.token(
         &metadata,

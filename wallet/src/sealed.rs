@@ -29,8 +29,9 @@ const SALT_LEN: usize = 16;
 const NONCE_LEN: usize = 12;
 const HEADER_LEN: usize = MAGIC.len() + 12 + SALT_LEN + NONCE_LEN;
 
-/// The shortest passphrase accepted when sealing.
-pub const MIN_PASSPHRASE_CHARS: usize = 8;
+/// The shortest passphrase accepted when sealing: the one rule of
+/// [`myna_vc_core::passphrase`], shared with the issuer's key file.
+pub use myna_vc_core::passphrase::MIN_PASSPHRASE_CHARS;
 /// The most memory a sealed file may ask Argon2 for: 1 GiB.
 pub const MAX_MEMORY_KIB: u32 = 1 << 20;
 /// The most Argon2 passes a sealed file may ask for.
@@ -103,11 +104,8 @@ impl KdfParams {
 
 /// Seals `plaintext` under `passphrase` (at least [`MIN_PASSPHRASE_CHARS`] characters).
 pub fn seal(plaintext: &[u8], passphrase: &str, params: KdfParams) -> Result<Vec<u8>> {
-    if passphrase.chars().count() < MIN_PASSPHRASE_CHARS {
-        return Err(Error::WeakPassphrase {
-            min: MIN_PASSPHRASE_CHARS,
-        });
-    }
+    myna_vc_core::passphrase::check_new(passphrase)
+        .map_err(|weak| Error::WeakPassphrase { min: weak.min })?;
     let mut salt = [0u8; SALT_LEN];
     let mut nonce = [0u8; NONCE_LEN];
     fill_random(&mut salt)?;

@@ -18,7 +18,7 @@ use myna_vc_core::oid4vci::{
 use myna_wallet::consent::ConsentRegistry;
 use myna_wallet::http::{HttpIssuer, HttpRegistry};
 use myna_wallet::receive::IssuerTransport;
-use myna_wallet::Error;
+use myna_wallet::{Error, TransportCause};
 
 type Routes = HashMap<String, (u16, Vec<u8>)>;
 /// Every request seen: `METHOD path` and the body.
@@ -138,8 +138,9 @@ fn oauth_errors_oversized_and_malformed_answers_are_typed() {
     // No authorization server metadata (404): the token endpoint falls back to /token.
     let err = client.token(&meta, &token_request()).unwrap_err();
     assert!(
-        matches!(&err, Error::Remote { party: "issuer", detail }
-            if detail.contains("invalid_grant") && detail.contains("400")),
+        matches!(&err, Error::Transport { party: "issuer", url, cause: TransportCause::Status {
+                status: 400, error: Some(code), .. } }
+            if code == "invalid_grant" && url.ends_with("/token")),
         "{err}"
     );
     let err = client.nonce(&meta).unwrap_err();
@@ -181,8 +182,9 @@ fn the_registry_client_posts_and_reads_answers() {
     assert!(
         matches!(
             err,
-            Error::Remote {
+            Error::Transport {
                 party: "consent registry",
+                cause: TransportCause::Status { status: 404, .. },
                 ..
             }
         ),

@@ -140,8 +140,14 @@ fn a_second_init_is_refused() {
 fn weak_passphrases_and_bad_parameters_are_refused() {
     assert!(matches!(
         seal(b"x", "short", fast()),
-        Err(Error::WeakPassphrase { min: 8 })
+        Err(Error::WeakPassphrase { min: 12 })
     ));
+    // Eleven characters are one too few, twelve are enough: the rule the issuer shares.
+    assert!(matches!(
+        seal(b"x", "elevenchars", fast()),
+        Err(Error::WeakPassphrase { min: 12 })
+    ));
+    assert!(seal(b"x", "twelve chars", fast()).is_ok());
     assert!(KdfParams::new(4, 1, 1).is_err());
     assert!(KdfParams::new(64, 0, 1).is_err());
     assert!(KdfParams::new(64, 17, 1).is_err());

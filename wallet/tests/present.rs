@@ -456,3 +456,47 @@ fn a_presentation_is_not_signed_before_confirmation() {
         .iter()
         .all(|c| c.shown_to.is_none()));
 }
+
+/// A caller that delivers the presentation itself signs first, delivers, then commits: a
+/// signature that never reached the verifier (the delivery failed) uses nothing up.
+#[test]
+fn a_signed_presentation_uses_nothing_until_committed() {
+    let issuer = City::new();
+    let wallet = stocked_wallet(&issuer);
+    let history_before = wallet.history().unwrap().len();
+    let unused = |wallet: &Wallet<MemoryStore>| {
+        wallet
+            .credentials()
+            .unwrap()
+            .iter()
+            .filter(|c| c.shown_to.is_none())
+            .count()
+    };
+    let fresh_before = unused(&wallet);
+    let signed = wallet
+        .prepare(
+            request("https://shop.example", "n-1", AGE_QUERY),
+            issuer.now,
+        )
+        .unwrap()
+        .sign()
+        .unwrap();
+    let undelivered = signed.presentation().single().unwrap().to_owned();
+    verify(&issuer, &undelivered, "https://shop.example", "n-1");
+    drop(signed);
+    assert_eq!(unused(&wallet), fresh_before, "nothing marked as shown");
+    assert_eq!(wallet.history().unwrap().len(), history_before);
+
+    let signed = wallet
+        .prepare(
+            request("https://shop.example", "n-2", AGE_QUERY),
+            issuer.now,
+        )
+        .unwrap()
+        .sign()
+        .unwrap();
+    let delivered = signed.presentation().clone();
+    assert_eq!(signed.commit().unwrap(), delivered);
+    assert!(unused(&wallet) < fresh_before, "the delivered copy is used");
+    assert_eq!(wallet.history().unwrap().len(), history_before + 1);
+}

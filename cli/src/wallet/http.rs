@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use anyhow::{Context, Result};
 use myna_vc_core::oid4vci::{CredentialOffer, IssuerId};
 use myna_wallet::consent::ConsentRegistry;
-use myna_wallet::http::{HttpIssuer, HttpRegistry, HttpStatus};
+use myna_wallet::http::{HttpIssuer, HttpOptions, HttpRegistry, HttpStatus, InsecureLoopbackRoute};
 use myna_wallet::receipt::PinnedIssuer;
 use myna_wallet::receive::ReceivedBatch;
 
@@ -30,6 +30,71 @@ use super::{card_reader, check, read_key, Anchored, Issuers, Session};
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Http;
 
+/// How a command that goes to the network connects: extra certificate authorities, and the
+/// development switch that reaches an `https` issuer on this machine over plain HTTP.
+///
+/// ```
+/// use clap::Parser;
+/// #[derive(Parser)]
+/// struct Cli {
+///     #[command(flatten)]
+///     transport: myna::wallet::TransportArgs,
+/// }
+/// let cli = Cli::try_parse_from(["myna", "--ca-cert", "city-ca.pem", "--ca-cert", "root.der",
+///     "--insecure-loopback-http", "https://vc.city.example=127.0.0.1:8080,https://b.example=[::1]:80"])?;
+/// assert_eq!(cli.transport.ca_certs.len(), 2);
+/// assert_eq!(cli.transport.insecure_loopback_http.len(), 2);
+/// # Ok::<(), clap::Error>(())
+/// ```
+#[derive(Debug, Clone, clap::Args)]
+pub struct TransportArgs {
+    /// Also trust this certificate authority for HTTPS (a PEM file with one or more
+    /// certificates, or one DER certificate; repeat for several): for an issuer or registry
+    /// whose certificate comes from a private CA, e.g. a municipality's test environment.
+    #[arg(long = "ca-cert", value_name = "FILE")]
+    pub ca_certs: Vec<PathBuf>,
+    /// DEVELOPMENT ONLY, INSECURE: send the requests for the https ORIGIN to the plain-HTTP
+    /// service at ADDR on this machine (e.g.
+    /// https://vc.city.maebashi.example=127.0.0.1:8080), for an issuer under test that has
+    /// no TLS certificate. The issuer's identifier stays https; only loopback addresses are
+    /// accepted, and every run says so on standard error. Repeat, or separate with commas.
+    #[arg(
+        long = "insecure-loopback-http",
+        value_name = "ORIGIN=ADDR",
+        env = "MYNA_INSECURE_LOOPBACK_HTTP",
+        value_delimiter = ','
+    )]
+    pub insecure_loopback_http: Vec<String>,
+}
+
+impl TransportArgs {
+    /// The connection options these flags ask for; warns on standard error when an insecure
+    /// loopback route is in effect.
+    pub fn options(&self) -> Result<HttpOptions> {
+        let mut options = HttpOptions::new();
+        for path in &self.ca_certs {
+            let bytes = std::fs::read(path)
+                .with_context(|| format!("cannot read the CA certificate {}", path.display()))?;
+            options = options
+                .trust_ca(&bytes)
+                .with_context(|| format!("--ca-cert {}", path.display()))?;
+        }
+        for text in &self.insecure_loopback_http {
+            let route = InsecureLoopbackRoute::parse(text)
+                .with_context(|| format!("--insecure-loopback-http {text}"))?;
+            eprintln!(
+                "myna: WARNING: insecure development switch in effect (--insecure-loopback-http \
+                 or MYNA_INSECURE_LOOPBACK_HTTP): requests for {} go unencrypted to {} — \
+                 never use it with a real issuer",
+                route.origin(),
+                route.local()
+            );
+            options = options.with_insecure_loopback_route(route);
+        }
+        Ok(options)
+    }
+}
+
 /// The flags of `myna wallet anchor`.
 #[derive(Debug, clap::Args)]
 pub struct HttpAnchor {
@@ -43,6 +108,9 @@ pub struct HttpAnchor {
     /// card's authentication PIN is read from MYNA_CARD_PIN, or asked on standard input.
     #[arg(long)]
     pub reader: Option<String>,
+    /// How the issuer is reached: extra CA certificates, the development switch.
+    #[command(flatten)]
+    pub transport: TransportArgs,
 }
 
 /// The flags of `myna wallet receive`.
@@ -51,6 +119,9 @@ pub struct HttpReceive {
     /// The issuer's public key (a JWK file), pinned for checking what it sends.
     #[arg(long)]
     pub issuer_key: PathBuf,
+    /// How the issuer is reached: extra CA certificates, the development switch.
+    #[command(flatten)]
+    pub transport: TransportArgs,
 }
 
 /// The flags of `myna wallet consent give|withdraw|pause|resume`.
@@ -62,6 +133,9 @@ pub struct HttpRegistryArgs {
     /// The registry's public key (a JWK file), pinned.
     #[arg(long)]
     pub registry_key: PathBuf,
+    /// How the issuer is reached: extra CA certificates, the development switch.
+    #[command(flatten)]
+    pub transport: TransportArgs,
 }
 
 impl Issuers for Http {
@@ -74,8 +148,9 @@ impl Issuers for Http {
         card_reader::ensure_supported()?;
         let issuer = IssuerId::new(&args.issuer).context("--issuer")?;
         let pinned = PinnedIssuer::new(issuer.as_str(), read_key(&args.issuer_key)?);
-        let transport = HttpIssuer::new()?;
-        let status = HttpStatus::new()?;
+        let options = args.transport.options()?;
+        let transport = HttpIssuer::new_with(&options)?;
+        let status = HttpStatus::new_with(&options)?;
         let wallet = session.open_wallet()?;
         card_reader::anchor(
             &wallet,
@@ -98,8 +173,9 @@ impl Issuers for Http {
             offer.credential_issuer.as_str(),
             read_key(&args.issuer_key)?,
         );
-        let transport = HttpIssuer::new()?;
-        let status = HttpStatus::new()?;
+        let options = args.transport.options()?;
+        let transport = HttpIssuer::new_with(&options)?;
+        let status = HttpStatus::new_with(&options)?;
         let wallet = session.open_wallet()?;
         let check = check(&pinned, &status);
         Ok(wallet.receive(&transport, offer, tx_code, &check, session.now())?)
@@ -111,7 +187,9 @@ impl Issuers for Http {
         args: &HttpRegistryArgs,
         action: impl FnOnce(&dyn ConsentRegistry) -> Result<T>,
     ) -> Result<T> {
-        let registry = HttpRegistry::new(&args.registry, read_key(&args.registry_key)?)?;
+        let options = args.transport.options()?;
+        let registry =
+            HttpRegistry::new_with(&args.registry, read_key(&args.registry_key)?, &options)?;
         action(&registry).with_context(|| format!("at the registry {}", args.registry))
     }
 }

@@ -85,12 +85,29 @@ pub struct Anchored {
 pub struct Session {
     dir: PathBuf,
     now: NumericDate,
+    passphrase_file: Option<PathBuf>,
 }
 
 impl Session {
     /// The session for the wallet in `dir` at `now`.
     pub fn new(dir: PathBuf, now: NumericDate) -> Self {
-        Session { dir, now }
+        Session {
+            dir,
+            now,
+            passphrase_file: None,
+        }
+    }
+
+    /// Reads the passphrase from `file` (`--passphrase-file`) rather than the environment
+    /// or a prompt.
+    pub fn with_passphrase_file(mut self, file: Option<PathBuf>) -> Self {
+        self.passphrase_file = file;
+        self
+    }
+
+    /// The passphrase file given on the command line, if any.
+    pub fn passphrase_file(&self) -> Option<&Path> {
+        self.passphrase_file.as_deref()
     }
 
     /// The wallet's directory (other state may live beside `wallet.redb`).
@@ -103,9 +120,9 @@ impl Session {
         self.now
     }
 
-    /// Opens the wallet, asking for its passphrase (`MYNA_WALLET_PASSPHRASE` or standard
-    /// input).
+    /// Opens the wallet, asking for its passphrase (`--passphrase-file`,
+    /// `MYNA_WALLET_PASSPHRASE`, `MYNA_WALLET_PASSPHRASE_FILE`, or a prompt without echo).
     pub fn open_wallet(&self) -> Result<Wallet<RedbStore>> {
-        super::open(&self.dir)
+        super::open(&self.dir, self.passphrase_file())
     }
 }

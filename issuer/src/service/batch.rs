@@ -170,7 +170,7 @@ pub struct BatchSummary {
 /// let mut config = ServiceConfig::new("102016", "前橋市", "https://city.maebashi.example");
 /// config.rules.status_list_capacity = 1024;
 /// let service = Service::open(ServiceOptions { config, data_dir: dir.path().into(),
-///     passphrase: zeroize::Zeroizing::new("pass".into()),
+///     passphrase: zeroize::Zeroizing::new("a test passphrase".into()),
 ///     clock: Arc::new(FixedClock(NumericDate::from_unix(1_800_000_000))), jpki: None })?;
 /// let input = dir.path().join("residents.jsonl");
 /// std::fs::write(&input, concat!(

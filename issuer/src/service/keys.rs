@@ -97,14 +97,20 @@ struct SealedKey {
 
 impl KeyRing {
     /// Opens the key file at `path` with `passphrase`, or — when there is no file — generates
-    /// both keys (P-256) and writes them sealed under `passphrase` (see the
-    /// [module example](self); an empty passphrase is refused).
+    /// the keys and writes them sealed under `passphrase` (see the [module example](self)).
+    /// An empty passphrase is refused, and a new file needs a passphrase of at least
+    /// [`MIN_PASSPHRASE_CHARS`](myna_vc_core::passphrase::MIN_PASSPHRASE_CHARS) characters
+    /// (the rule the wallet shares); an existing file opens with the passphrase it was
+    /// sealed under.
     ///
     /// ```
     /// use myna_issuer::service::{keys::KeyRing, ServiceError};
     /// let dir = tempfile::tempdir()?;
     /// let refused = KeyRing::open_or_create(&dir.path().join("k.json"), "");
     /// assert!(matches!(refused, Err(ServiceError::Keys(_))));
+    /// let short = KeyRing::open_or_create(&dir.path().join("k.json"), "hunter2");
+    /// assert!(matches!(short, Err(ServiceError::Keys(why)) if why.to_string().contains("at least 12")));
+    /// assert!(!dir.path().join("k.json").exists());
     /// # Ok::<(), std::io::Error>(())
     /// ```
     pub fn open_or_create(path: &Path, passphrase: &str) -> Result<Self, ServiceError> {
@@ -114,6 +120,8 @@ impl KeyRing {
         if path.exists() {
             return Self::open(path, passphrase);
         }
+        myna_vc_core::passphrase::check_new(passphrase)
+            .map_err(|weak| ServiceError::keys(weak.to_string()))?;
         let ring = KeyRing {
             issuer: keys_error(SecretKey::generate_p256())?,
             authority: keys_error(SecretKey::generate_p256())?,
@@ -352,6 +360,8 @@ mod tests {
     use crate::pseudonym::ContextId;
     use crate::record::SubjectHandle;
 
+    const PASS: &str = "test key passphrase";
+
     fn pseudonym_of(ring: &KeyRing) -> String {
         let context = ContextId::parse("forum").unwrap();
         let person = SubjectHandle::from_bytes([3; 32]);
@@ -364,7 +374,7 @@ mod tests {
     fn a_key_file_without_a_pseudonym_key_gets_one_and_keeps_it() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("keys.json");
-        let first = KeyRing::open_or_create(&path, "pass").unwrap();
+        let first = KeyRing::open_or_create(&path, PASS).unwrap();
         let mut file: serde_json::Value =
             serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
         file["keys"]
@@ -373,18 +383,18 @@ mod tests {
             .retain(|k| k["name"] != PSEUDONYM);
         std::fs::write(&path, serde_json::to_vec(&file).unwrap()).unwrap();
 
-        let upgraded = KeyRing::open_or_create(&path, "pass").unwrap();
+        let upgraded = KeyRing::open_or_create(&path, PASS).unwrap();
         assert_eq!(upgraded.issuer.public_key(), first.issuer.public_key());
         assert_eq!(
             upgraded.authority.public_key(),
             first.authority.public_key()
         );
         assert_ne!(pseudonym_of(&upgraded), pseudonym_of(&first), "a new key");
-        let reopened = KeyRing::open_or_create(&path, "pass").unwrap();
+        let reopened = KeyRing::open_or_create(&path, PASS).unwrap();
         assert_eq!(pseudonym_of(&reopened), pseudonym_of(&upgraded));
         // The rewritten file is still sealed under the same passphrase only.
         assert!(matches!(
-            KeyRing::open_or_create(&path, "other"),
+            KeyRing::open_or_create(&path, "another passphrase"),
             Err(ServiceError::WrongPassphrase)
         ));
     }
@@ -394,7 +404,7 @@ mod tests {
     fn a_damaged_pseudonym_key_is_refused() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("keys.json");
-        KeyRing::open_or_create(&path, "pass").unwrap();
+        KeyRing::open_or_create(&path, PASS).unwrap();
         let original = std::fs::read(&path).unwrap();
         let mut file: serde_json::Value = serde_json::from_slice(&original).unwrap();
         for key in file["keys"].as_array_mut().unwrap() {
@@ -403,7 +413,7 @@ mod tests {
             }
         }
         std::fs::write(&path, serde_json::to_vec(&file).unwrap()).unwrap();
-        let refused = KeyRing::open_or_create(&path, "pass").unwrap_err();
+        let refused = KeyRing::open_or_create(&path, PASS).unwrap_err();
         assert!(
             matches!(&refused, ServiceError::Keys(why) if why.to_string().contains("HS256")),
             "{refused:?}"

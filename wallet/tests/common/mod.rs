@@ -91,6 +91,11 @@ impl std::ops::Deref for City {
 
 impl City {
     pub fn new() -> Self {
+        Self::with_setup(|_| {})
+    }
+
+    /// A city whose issuer setup `adjust` changes first (pseudonym contexts, escrow).
+    pub fn with_setup(adjust: impl FnOnce(&mut Setup<IssuerStore>)) -> Self {
         let [root, auth, sign] = rsa_keys().clone();
         let mut ca = TestCa::new(root.clone(), root, T0).unwrap();
         let card = ca.issue_card(&facts(), auth, sign, T0).unwrap();
@@ -125,6 +130,7 @@ impl City {
             linking: Arc::new(linking),
         });
         setup.crls = crls;
+        adjust(&mut setup);
         let issuer = InProcessIssuer::new(setup, Arc::new(FixedClock(at))).unwrap();
         City {
             issuer,

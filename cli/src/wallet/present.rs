@@ -1,0 +1,279 @@
+//! `myna wallet present`: which verifier asks what, the preview, and delivery before use — a
+//! credential instance is recorded as shown only after its presentation left the program
+//! (printed and flushed, or written to `--out`).
+
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::PathBuf;
+
+use anyhow::{anyhow, bail, Context, Result};
+use myna_vc_core::compact::InPersonChallenge;
+use myna_vc_core::dcql::DcqlQuery;
+use myna_vc_core::oid4vp::RequestLink;
+use myna_vc_core::sdjwt::SdJwt;
+use myna_vocabulary::{claim, Kind};
+use myna_wallet::present::{Presentation, PresentationRequest};
+use myna_wallet::store::RedbStore;
+use myna_wallet::Wallet;
+
+use super::Session;
+
+/// The flags of `myna wallet present`.
+#[derive(Debug, clap::Args)]
+pub(super) struct PresentArgs {
+    /// An OpenID4VP request link (`openid4vp://?client_id=…&dcql_query=…&nonce=…`).
+    #[arg(long, conflicts_with_all = ["verifier", "nonce", "challenge", "query", "age_over", "resident_of"])]
+    request: Option<String>,
+    /// In person: the challenge the verifier's screen or QR code shows, as one argument:
+    /// `MVC1:<nonce>:<audience>` (what `myna verify challenge` prints).
+    #[arg(long, value_name = "MVC1:NONCE:AUDIENCE", conflicts_with_all = ["verifier", "nonce"])]
+    challenge: Option<String>,
+    /// In person: the verifier's identifier shown on its screen (the KB-JWT audience).
+    #[arg(long, requires = "nonce")]
+    verifier: Option<String>,
+    /// In person: the verifier's fresh nonce.
+    #[arg(long, requires = "verifier")]
+    nonce: Option<String>,
+    /// In person: the verifier's DCQL query file (JSON), e.g. from `myna verify challenge
+    /// --query-out`.
+    #[arg(long, conflicts_with_all = ["age_over", "resident_of"])]
+    query: Option<PathBuf>,
+    /// In person: ask for "age ≥ N". N must be a threshold your age credentials carry (4,
+    /// 15, 18, 20 and 65 today); any other is refused with the list of those held.
+    #[arg(long, conflicts_with = "resident_of")]
+    age_over: Option<u32>,
+    /// In person: ask for "resident of municipality CODE" (6 digits).
+    #[arg(long)]
+    resident_of: Option<String>,
+    /// Sign without asking (the preview is still printed).
+    #[arg(long)]
+    yes: bool,
+    /// Also draw the QR code in the terminal.
+    #[arg(long)]
+    show_qr: bool,
+    /// Write the compact QR text (`MV1:…`, one line) to FILE instead of printing the answer;
+    /// the credential counts as used once the file is written.
+    #[arg(long, value_name = "FILE")]
+    out: Option<PathBuf>,
+}
+
+/// Runs `present`: preview, confirmation, signature, delivery, and only then the record that
+/// the instances are used.
+pub(super) fn run(session: &Session, args: &PresentArgs) -> Result<()> {
+    let wallet = session.open_wallet()?;
+    let request = presentation_request(&wallet, args)?;
+    let preview = wallet.prepare(request, session.now())?;
+    let mut out = std::io::stdout().lock();
+    let mut text = format!("{} will receive:\n", preview.verifier());
+    for item in preview.items() {
+        text.push_str(&format!("  from {} ({}):\n", item.vct, item.issuer));
+        for (path, value) in &item.disclosed {
+            text.push_str(&format!("    {path} = {value}\n"));
+        }
+        if item.disclosed.is_empty() {
+            text.push_str("    no selectively disclosable claim\n");
+        }
+        text.push_str(&format!(
+            "    always shown: {}\n",
+            item.always_shown.join(", ")
+        ));
+    }
+    out.write_all(text.as_bytes())
+        .and_then(|()| out.flush())
+        .map_err(undelivered)?;
+    if !args.yes && !confirmed()? {
+        bail!("not presented");
+    }
+    let signed = preview.sign()?;
+    match &args.out {
+        Some(path) => {
+            let (qr, version) =
+                compact_form(signed.presentation()).context("--out writes the compact QR form")?;
+            std::fs::write(path, format!("{qr}\n")).with_context(|| {
+                format!(
+                    "cannot write {}: nothing was presented, no credential was used",
+                    path.display()
+                )
+            })?;
+            signed.commit()?;
+            writeln!(
+                out,
+                "wrote the compact QR form to {} ({} characters, QR version {version} at level L)",
+                path.display(),
+                qr.len()
+            )?;
+            Ok(out.flush()?)
+        }
+        None => {
+            let text = answer_text(signed.presentation(), args.show_qr)?;
+            out.write_all(text.as_bytes())
+                .and_then(|()| out.flush())
+                .map_err(undelivered)?;
+            signed.commit()?;
+            Ok(())
+        }
+    }
+}
+
+/// A write to standard output that failed: nothing was delivered, nothing is used up.
+fn undelivered(error: std::io::Error) -> anyhow::Error {
+    let why = if error.kind() == std::io::ErrorKind::BrokenPipe {
+        "standard output was closed"
+    } else {
+        "writing to standard output failed"
+    };
+    anyhow::Error::new(error).context(format!(
+        "{why} before the presentation was delivered: nothing was presented, no credential \
+         was used"
+    ))
+}
+
+/// The whole printed answer: the OpenID4VP response and, for one credential, the QR form.
+fn answer_text(presentation: &Presentation, show_qr: bool) -> Result<String> {
+    let mut text = format!(
+        "OpenID4VP response (direct_post body):\n{}\n",
+        presentation.to_form()
+    );
+    if presentation.single().is_ok() {
+        let (qr, version) = compact_form(presentation)?;
+        text.push_str(&format!(
+            "compact QR form ({} characters, QR version {version} at level L):\n{qr}\n",
+            qr.len()
+        ));
+        if show_qr {
+            let code =
+                qrcode::QrCode::with_error_correction_level(qr.as_bytes(), qrcode::EcLevel::L)?;
+            let drawn = code
+                .render::<qrcode::render::unicode::Dense1x2>()
+                .quiet_zone(true)
+                .build();
+            text.push_str(&format!("{drawn}\n"));
+        }
+    }
+    Ok(text)
+}
+
+/// The compact QR text of a one-credential answer and the QR version it needs at level L.
+fn compact_form(presentation: &Presentation) -> Result<(String, i16)> {
+    let qr = presentation.compact()?;
+    let code = qrcode::QrCode::with_error_correction_level(qr.as_bytes(), qrcode::EcLevel::L)?;
+    let version = match code.version() {
+        qrcode::Version::Normal(v) | qrcode::Version::Micro(v) => v,
+    };
+    Ok((qr, version))
+}
+
+fn confirmed() -> Result<bool> {
+    use std::io::BufRead;
+    eprint!("sign and present? [y/N] ");
+    std::io::stderr().flush()?;
+    let mut line = String::new();
+    std::io::stdin().lock().read_line(&mut line)?;
+    Ok(matches!(line.trim(), "y" | "Y" | "yes"))
+}
+
+/// The age thresholds of the age credential type, from the vocabulary.
+const AGE_THRESHOLDS: [&str; 5] = [
+    claim::age::AGE_OVER_4,
+    claim::age::AGE_OVER_15,
+    claim::age::AGE_OVER_18,
+    claim::age::AGE_OVER_20,
+    claim::age::AGE_OVER_65,
+];
+
+/// The number of years an `age_over_N` claim name states.
+fn years_of(name: &str) -> Option<u32> {
+    name.rsplit('_').next()?.parse().ok()
+}
+
+/// The thresholds the wallet's age credentials carry, by number of years.
+fn held_age_thresholds(wallet: &Wallet<RedbStore>) -> Result<BTreeMap<u32, &'static str>> {
+    let mut held = BTreeMap::new();
+    for credential in wallet.credentials()? {
+        if credential.vct != Kind::Age.vct() {
+            continue;
+        }
+        let claims = SdJwt::parse(&credential.sd_jwt)?.unverified_claims()?;
+        for name in AGE_THRESHOLDS {
+            if let (true, Some(years)) = (claims.contains_key(name), years_of(name)) {
+                held.insert(years, name);
+            }
+        }
+    }
+    Ok(held)
+}
+
+/// The claim that answers `--age-over years`, if the wallet's age credentials carry it.
+fn age_claim(wallet: &Wallet<RedbStore>, years: u32) -> Result<&'static str> {
+    let held = held_age_thresholds(wallet)?;
+    if let Some(name) = held.get(&years) {
+        return Ok(name);
+    }
+    if held.is_empty() {
+        bail!(
+            "--age-over {years}: this wallet holds no age credential; receive one from your \
+             municipality first"
+        );
+    }
+    let list = held
+        .keys()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join(", ");
+    bail!("--age-over {years}: your age credentials answer only --age-over {list}")
+}
+
+/// The DCQL query of an in-person request.
+fn in_person_query(wallet: &Wallet<RedbStore>, args: &PresentArgs) -> Result<DcqlQuery> {
+    let json = match (&args.query, args.age_over, &args.resident_of) {
+        (Some(path), _, _) => std::fs::read_to_string(path)
+            .with_context(|| format!("cannot read the query {}", path.display()))?,
+        (None, Some(years), _) => serde_json::json!({"credentials": [{
+            "id": "age", "format": "dc+sd-jwt",
+            "meta": {"vct_values": [Kind::Age.vct()]},
+            "claims": [{"path": [age_claim(wallet, years)?], "values": [true]}]}]})
+        .to_string(),
+        (None, None, Some(code)) => serde_json::json!({"credentials": [{
+            "id": "resident", "format": "dc+sd-jwt",
+            "meta": {"vct_values": [Kind::Resident.vct()]},
+            "claims": [{"path": [claim::resident::MUNICIPALITY_CODE], "values": [code]}]}]})
+        .to_string(),
+        (None, None, None) => {
+            bail!("say what the verifier asks: --query FILE, --age-over N or --resident-of CODE")
+        }
+    };
+    Ok(DcqlQuery::from_json(json.as_bytes())?)
+}
+
+/// Who asks, and what: a request link, or an in-person challenge and query.
+fn presentation_request(
+    wallet: &Wallet<RedbStore>,
+    args: &PresentArgs,
+) -> Result<PresentationRequest> {
+    if let Some(link) = &args.request {
+        return match RequestLink::parse(link)? {
+            RequestLink::ByValue(request) => Ok(PresentationRequest::openid4vp(&request)?),
+            _ => Err(anyhow!(
+                "signed and by-reference request objects are not fetched yet"
+            )),
+        };
+    }
+    let challenge = match (&args.challenge, &args.verifier, &args.nonce) {
+        (Some(text), _, _) => InPersonChallenge::parse(text.trim())
+            .context("--challenge takes the verifier's challenge text, MVC1:<nonce>:<audience>")?,
+        (None, Some(verifier), Some(nonce)) => {
+            let nonce = myna_vc_core::oid4vp::Nonce::parse(nonce)?;
+            InPersonChallenge::new(verifier, nonce)?
+        }
+        _ => {
+            return Err(anyhow!(
+                "name the verifier: --challenge 'MVC1:…', --request LINK, or --verifier ID \
+                 --nonce N"
+            ))
+        }
+    };
+    Ok(PresentationRequest::in_person(
+        &challenge,
+        in_person_query(wallet, args)?,
+    )?)
+}
