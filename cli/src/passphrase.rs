@@ -83,6 +83,35 @@ pub fn read(source: &Source<'_>, purpose: Purpose) -> Result<Zeroizing<String>> 
     Ok(passphrase)
 }
 
+/// The passphrase on the first line of `path` (a command whose only source is a required
+/// `--passphrase-file`: a trustee's or the trust-list authority's key), checked for `purpose`.
+///
+/// ```
+/// use myna::passphrase::{from_file, Purpose};
+/// let dir = tempfile::tempdir()?;
+/// let file = dir.path().join("alice.pass");
+/// std::fs::write(&file, "passphrase of the council trustee\n")?;
+/// assert_eq!(from_file(&file, Purpose::Create)?.as_str(), "passphrase of the council trustee");
+/// std::fs::write(&file, "short\n")?;
+/// assert!(from_file(&file, Purpose::Create).is_err());
+/// assert!(from_file(&dir.path().join("missing"), Purpose::Open).is_err());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn from_file(path: &Path, purpose: Purpose) -> Result<Zeroizing<String>> {
+    let passphrase = first_line_of(path)?;
+    if passphrase.is_empty() {
+        bail!(
+            "the passphrase file {} is empty: put the passphrase on its first line",
+            path.display()
+        );
+    }
+    if purpose == Purpose::Create {
+        myna_vc_core::passphrase::check_new(&passphrase)
+            .with_context(|| format!("the new passphrase in {} is too short", path.display()))?;
+    }
+    Ok(passphrase)
+}
+
 /// A secret that is only ever typed or set in the environment (a card PIN): `env` if set,
 /// else asked on the terminal without echo (or read as one line from standard input when it
 /// is not a terminal).

@@ -30,7 +30,8 @@ use myna_vc_core::trust_entry;
 use myna_vc_core::trust_list::{TrustList, TrustedIssuer};
 use myna_wallet::sealed::{self, KdfParams};
 use serde_json::json;
-use zeroize::Zeroizing;
+
+use crate::passphrase;
 
 /// The sealed secret key in the authority directory.
 pub const KEY_FILE: &str = "authority.key";
@@ -134,22 +135,6 @@ fn now_or(at: Option<i64>) -> NumericDate {
         .unwrap_or_else(|| SystemClock.now())
 }
 
-/// The first line of `path` (a minimal reader until the shared passphrase module).
-fn read_passphrase(path: &Path) -> Result<Zeroizing<String>> {
-    let text = Zeroizing::new(
-        std::fs::read_to_string(path)
-            .with_context(|| format!("cannot read the passphrase file {}", path.display()))?,
-    );
-    let first = text.lines().next().unwrap_or_default();
-    if first.is_empty() {
-        bail!(
-            "the passphrase file {} is empty: put the passphrase on its first line",
-            path.display()
-        );
-    }
-    Ok(Zeroizing::new(first.to_owned()))
-}
-
 /// The last signed version and the list id, kept between runs.
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct State {
@@ -213,7 +198,8 @@ fn run_init(args: InitArgs) -> Result<()> {
     if args.list_id.is_empty() || args.list_id.chars().any(char::is_control) {
         bail!("--list-id must be non-empty text without control characters");
     }
-    let passphrase = read_passphrase(&args.authority.passphrase_file)?;
+    let passphrase =
+        passphrase::from_file(&args.authority.passphrase_file, passphrase::Purpose::Create)?;
     let key = SecretKey::generate_p256().context("cannot generate the authority key")?;
     let sealed = sealed::seal(key.to_bytes().as_slice(), &passphrase, KdfParams::default())
         .context("cannot seal the authority key")?;
@@ -257,7 +243,7 @@ fn open_key(authority: &Authority) -> Result<SecretKey> {
             authority.dir.display()
         )
     })?;
-    let passphrase = read_passphrase(&authority.passphrase_file)?;
+    let passphrase = passphrase::from_file(&authority.passphrase_file, passphrase::Purpose::Open)?;
     let plain = sealed::open(&sealed_key, &passphrase)
         .with_context(|| format!("cannot open {}", path.display()))?;
     let key = SecretKey::p256_from_bytes(&plain).context("the authority key is damaged")?;

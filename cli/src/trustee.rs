@@ -28,6 +28,7 @@ use zeroize::Zeroizing;
 
 use crate::admin::client::{AdminClient, Connection, Purpose};
 use crate::admin::{opening_lines, opening_path};
+use crate::passphrase;
 
 /// The `kind` of a trustee key file.
 pub const KEY_FILE_KIND: &str = "myna-trustee-key";
@@ -191,7 +192,7 @@ fn keygen(args: &KeygenArgs) -> Result<()> {
             args.out.display()
         );
     }
-    let passphrase = read_passphrase(&args.passphrase_file)?;
+    let passphrase = passphrase::from_file(&args.passphrase_file, passphrase::Purpose::Create)?;
     let key = TrusteeKey::generate(PROVISIONAL_ID)?;
     let sealed_secret = sealed::seal(
         key.secret_bytes().as_slice(),
@@ -231,26 +232,10 @@ fn write_new_private(path: &Path, bytes: &[u8]) -> Result<()> {
         .with_context(|| format!("writing {}", path.display()))
 }
 
-/// The passphrase: the file's first line.
-fn read_passphrase(path: &Path) -> Result<Zeroizing<String>> {
-    let text = Zeroizing::new(
-        std::fs::read_to_string(path)
-            .with_context(|| format!("cannot read the passphrase file {}", path.display()))?,
-    );
-    let first = text.lines().next().unwrap_or_default();
-    if first.is_empty() {
-        bail!(
-            "the passphrase file {} is empty: put the passphrase on its first line",
-            path.display()
-        );
-    }
-    Ok(Zeroizing::new(first.to_owned()))
-}
-
 fn release(args: &ReleaseArgs) -> Result<()> {
     let path = opening_path(&args.opening)?;
     let key_file = KeyFile::read(&args.key)?;
-    let passphrase = read_passphrase(&args.passphrase_file)?;
+    let passphrase = passphrase::from_file(&args.passphrase_file, passphrase::Purpose::Open)?;
     let secret = key_file.open(&passphrase, &args.key)?;
     let client = AdminClient::connect(&args.connection)?;
     let view = client.get(
