@@ -7,6 +7,7 @@
 //! * [`wallet`]: `myna wallet …`, a resident's wallet, generic over how issuers are reached
 //!   ([`wallet::Issuers`]; the product reaches them over HTTP, [`wallet::Http`]);
 //! * [`verify`]: `myna verify …`, a shop's, gate's, shelter desk's or clinic's verifier;
+//! * [`jpki`]: `myna jpki test-ca …`, a test JPKI CA and virtual cards for test environments;
 //! * [`report`]: how an error is printed (its whole cause chain) and turned into an exit code.
 //!
 //! Each command's work lives in the library crates (`myna-issuer`, `myna-wallet`,
@@ -21,6 +22,7 @@
 #![forbid(unsafe_code)]
 
 pub mod issuer;
+pub mod jpki;
 pub mod report;
 pub mod verify;
 pub mod wallet;
@@ -46,6 +48,8 @@ enum Command {
     Wallet(wallet::Args<wallet::Http>),
     /// Verify presentations for a shop, gate, shelter desk or clinic.
     Verify(verify::Args),
+    /// The My Number card's PKI for test environments: a test CA, virtual cards, CRLs.
+    Jpki(jpki::Args),
 }
 
 /// Runs the command `cli` names.
@@ -54,5 +58,6 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Issuer(args) => issuer::run(args),
         Command::Wallet(args) => wallet::run(args, &wallet::Http),
         Command::Verify(args) => verify::run(args),
+        Command::Jpki(args) => jpki::run(args),
     }
 }

@@ -17,6 +17,8 @@
 //! * [`admin`]: bearer-token, role-checked operations (offers with facts, revocation, CRL
 //!   import, escrow openings, the audit log), every one audited;
 //! * [`batch`]: offers for a whole resident file, resumable;
+//! * [`crl_import`]: a CRL verified, cascaded, stored and audited (from the admin API or
+//!   [`Service::import_crl`]);
 //! * [`http`]: the request edge — body limits, content types, OAuth-style error bodies.
 //!
 //! Every store call and every signature runs on the blocking pool
@@ -26,6 +28,7 @@ pub mod admin;
 pub mod batch;
 pub mod config;
 pub mod consent_registry;
+pub mod crl_import;
 pub mod http;
 pub mod keys;
 pub mod linking_file;
