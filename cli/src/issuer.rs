@@ -397,7 +397,7 @@ fn import_test_crls(
     let service = open_service(common, config)?;
     for (name, der) in &test_ca.crls {
         let import = service
-            .import_crl(der, "myna issuer init --jpki-test-ca")
+            .import_crl(der, "issuer-init")
             .with_context(|| format!("importing the test CA's {name}"))?;
         eprintln!(
             "imported the test CA's {} CRL ({} revoked)",

@@ -42,7 +42,10 @@ pub(super) enum CardSource<'a> {
 
 /// The card `--card` or `--reader` names; says what to do when neither is given or this build
 /// cannot use a reader (before the passphrase is asked).
-pub(super) fn source<'a>(card: Option<&'a Path>, reader: Option<&'a str>) -> Result<CardSource<'a>> {
+pub(super) fn source<'a>(
+    card: Option<&'a Path>,
+    reader: Option<&'a str>,
+) -> Result<CardSource<'a>> {
     match (card, reader) {
         (Some(file), None) => Ok(CardSource::File(file)),
         (None, Some(name)) => {
@@ -127,8 +130,9 @@ impl Anchoring<'_> {
     fn with_reader(&self, name: &str) -> Result<Anchored> {
         use myna_jpki::pcsc::PcscTransport;
         let name = std::ffi::CString::new(name).context("--reader")?;
-        let connected = PcscTransport::connect(&name)
-            .with_context(|| format!("no My Number card in the reader {}", name.to_string_lossy()))?;
+        let connected = PcscTransport::connect(&name).with_context(|| {
+            format!("no My Number card in the reader {}", name.to_string_lossy())
+        })?;
         self.with_card(&Shared::new(connected))
     }
 
