@@ -89,10 +89,12 @@ enum Command {
 
 #[derive(Debug, Subcommand)]
 enum TestCaCommand {
-    /// Make a new test CA in DIR: its authentication and signature roots (auth-root.der,
-    /// sign-root.der), an empty linking file (linking.txt), its current CRLs (auth.crl,
-    /// sign.crl) and its private state (private-state.json, mode 0600: the CA's private keys
-    /// in the clear — it is a TEST CA). Refuses a directory that already holds a CA.
+    /// Make a new test CA in DIR (refuses a directory that already holds one).
+    ///
+    /// DIR gets its authentication and signature roots (auth-root.der, sign-root.der), an
+    /// empty linking file (linking.txt), its current CRLs (auth.crl, sign.crl) and its private
+    /// state (private-state.json, mode 0600: the CA's private keys in the clear — it is a TEST
+    /// CA).
     Init {
         /// The directory to make the CA in (created if missing).
         #[arg(long)]
@@ -106,8 +108,10 @@ enum TestCaCommand {
     /// retry counters in the clear: a TEST card, for test environments only. The linking line
     /// (signature ↔ authentication serial) is added to DIR/linking.txt. Prints both serials.
     Card(Box<CardArgs>),
-    /// Print the serial number of a card's authentication certificate (hexadecimal, as
-    /// `openssl x509 -serial` writes it): what `myna issuer admin revoke --card-serial` takes.
+    /// Print the serial number of a card's authentication certificate.
+    ///
+    /// Hexadecimal as `openssl x509 -serial` writes it: what `myna issuer admin revoke
+    /// --card-serial` takes.
     Serial {
         /// The virtual card file.
         #[arg(long)]
@@ -131,8 +135,9 @@ enum TestCaCommand {
         #[arg(long, value_enum)]
         reason: Reason,
     },
-    /// Write a CRL of every revocation of one certificate type, signed by that type's root
-    /// (DER): what an issuer imports with `POST /admin/crl` (application/pkix-crl).
+    /// Write a CRL of every revocation of one certificate type, signed by that type's root.
+    ///
+    /// DER: what an issuer imports with `POST /admin/crl` (application/pkix-crl).
     Crl {
         /// The test CA's directory.
         #[arg(long)]
@@ -236,19 +241,19 @@ impl From<SexArg> for Sex {
 /// Why a certificate is revoked (RFC 5280 reason codes, with the JPKI events behind them).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum Reason {
-    /// The card was lost or stolen (keyCompromise).
+    /// The card was lost or stolen (keyCompromise; also `lost`).
     #[value(alias = "lost")]
     KeyCompromise,
-    /// The holder moved house or changed name (affiliationChanged).
+    /// The holder moved house or changed name (affiliationChanged; also `moved`).
     #[value(alias = "moved")]
     AffiliationChanged,
-    /// The card or certificate was renewed (superseded).
+    /// The card or certificate was renewed (superseded; also `renewed`).
     #[value(alias = "renewed")]
     Superseded,
-    /// The card was returned or its holder died (cessationOfOperation).
+    /// The card was returned or its holder died (cessationOfOperation; also `returned`).
     #[value(alias = "returned")]
     CessationOfOperation,
-    /// Suspended for now (certificateHold).
+    /// Suspended for now (certificateHold; also `suspended`).
     #[value(alias = "suspended")]
     CertificateHold,
     /// The privilege was withdrawn (privilegeWithdrawn).
