@@ -22,7 +22,8 @@ use std::sync::Arc;
 use anyhow::{anyhow, Context, Result};
 use clap::{Parser, Subcommand};
 use myna_issuer::service::config::{
-    AdminRole, AdminTokenEntry, EscrowConfig, JpkiEnvironment, ServiceConfig, TrusteeEntry,
+    AdminRole, AdminTokenEntry, EscrowConfig, JpkiConfig, JpkiEnvironment, ServiceConfig,
+    TrusteeEntry,
 };
 use myna_issuer::service::{self, JpkiSetup, Service, ServiceOptions, CONFIG_FILE};
 use myna_jpki::linking::InMemoryLinking;
@@ -148,6 +149,17 @@ struct InitArgs {
     /// configurations, tokens or their files).
     #[arg(long)]
     json: bool,
+    /// A test environment: trust the test CA that `myna jpki test-ca init --dir DIR` made.
+    /// Sets the JPKI environment to `test`, copies DIR's two roots into the data directory
+    /// (the trust anchors stay with the issuer), reads DIR/linking.txt where it is at every
+    /// start (the CA adds a line for each new card; give an absolute path that stays valid)
+    /// and imports DIR's current CRLs, so card anchoring works from the first start.
+    #[arg(
+        long,
+        value_name = "DIR",
+        conflicts_with_all = ["jpki_roots", "jpki_environment", "jpki_linking_file"]
+    )]
+    jpki_test_ca: Option<PathBuf>,
 }
 
 #[derive(Debug, Parser)]
@@ -269,6 +281,13 @@ fn run_init(args: InitArgs) -> Result<()> {
     config.jpki.roots = args.jpki_roots.clone();
     config.jpki.environment = Some(args.jpki_environment);
     config.jpki.linking_file = args.jpki_linking_file.clone();
+    let test_ca = match &args.jpki_test_ca {
+        Some(dir) => Some(crate::jpki::issuer_test_ca(dir)?),
+        None => None,
+    };
+    if let Some(test_ca) = &test_ca {
+        config.jpki = test_ca_config(test_ca);
+    }
     let mut tokens = Vec::new();
     let mut add = |name: &str, role: AdminRole| -> Result<()> {
         let (token, entry) = AdminTokenEntry::generate(name, role)?;
@@ -305,6 +324,9 @@ fn run_init(args: InitArgs) -> Result<()> {
     let passphrase = passphrase(&args.common)?;
     let files = init_output::TokenFiles::plan(args.token_dir.as_deref(), &tokens)?;
     std::fs::create_dir_all(&args.common.data_dir)?;
+    if let Some(test_ca) = &test_ca {
+        copy_test_roots(test_ca, &args.common.data_dir)?;
+    }
     let keys = myna_issuer::service::keys::KeyRing::open_or_create(
         &args.common.data_dir.join(service::KEY_FILE),
         &passphrase,
@@ -314,6 +336,9 @@ fn run_init(args: InitArgs) -> Result<()> {
     files.write(&tokens)?;
     let text = config.to_toml()?;
     std::fs::write(&path, text).with_context(|| path.display().to_string())?;
+    if let Some(test_ca) = &test_ca {
+        import_test_crls(test_ca, &args.common, config.clone())?;
+    }
     let done = init_output::Done {
         data_dir: &args.common.data_dir,
         config_path: &path,
@@ -397,6 +422,53 @@ fn jpki_setup(config: &ServiceConfig, base: &Path) -> Result<Option<JpkiSetup>> 
         validator: Validator::new(roots, provider),
         linking: Arc::new(linking),
     }))
+}
+
+/// Where `--jpki-test-ca` puts the test CA's roots, in the data directory.
+const TEST_ROOTS_DIR: &str = "jpki-test-ca";
+
+/// The JPKI part of the configuration for a test CA: its roots as copied into the data
+/// directory (relative paths, so the data directory can move), its linking file where it is.
+fn test_ca_config(test_ca: &crate::jpki::IssuerTestCa) -> JpkiConfig {
+    JpkiConfig {
+        environment: Some(JpkiEnvironment::Test),
+        roots: test_ca
+            .roots
+            .iter()
+            .map(|(name, _)| Path::new(TEST_ROOTS_DIR).join(name))
+            .collect(),
+        linking_file: Some(test_ca.linking_file.clone()),
+    }
+}
+
+fn copy_test_roots(test_ca: &crate::jpki::IssuerTestCa, data_dir: &Path) -> Result<()> {
+    let dir = data_dir.join(TEST_ROOTS_DIR);
+    std::fs::create_dir_all(&dir).with_context(|| dir.display().to_string())?;
+    for (name, der) in &test_ca.roots {
+        let path = dir.join(name);
+        std::fs::write(&path, der).with_context(|| path.display().to_string())?;
+    }
+    Ok(())
+}
+
+/// Imports the test CA's current CRLs: anchoring fails closed without a current CRL of the
+/// card's root, and a new test issuer should anchor from its first start.
+fn import_test_crls(
+    test_ca: &crate::jpki::IssuerTestCa,
+    common: &Common,
+    config: ServiceConfig,
+) -> Result<()> {
+    let service = open_service(common, config)?;
+    for (name, der) in &test_ca.crls {
+        let import = service
+            .import_crl(der, "issuer-init")
+            .with_context(|| format!("importing the test CA's {name}"))?;
+        eprintln!(
+            "imported the test CA's {} CRL ({} revoked)",
+            import.certificate_type, import.entries
+        );
+    }
+    Ok(())
 }
 
 fn open_service(common: &Common, config: ServiceConfig) -> Result<Service> {

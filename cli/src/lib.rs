@@ -11,6 +11,7 @@
 //! * [`trustee`]: `myna trustee …`, an escrow trustee's key pair and share releases;
 //! * [`trust_list`]: `myna trust-list …`, the national trust-list authority (its key, the
 //!   signed list of issuers' entries);
+//! * [`jpki`]: `myna jpki test-ca …`, a test JPKI CA and virtual cards for test environments;
 //! * [`report`]: how an error is printed (its whole cause chain) and turned into an exit code;
 //! * [`passphrase`]: where a passphrase or PIN comes from (flag, file, environment, prompt
 //!   without echo) and the one minimum length of a new one;
@@ -29,6 +30,7 @@
 
 pub mod admin;
 pub mod issuer;
+pub mod jpki;
 pub mod jst;
 pub mod passphrase;
 pub mod report;
@@ -62,6 +64,8 @@ enum Command {
     Trustee(trustee::Args),
     /// The national trust-list authority: its key pair, and the signed list of issuers.
     TrustList(trust_list::Args),
+    /// The My Number card's PKI for test environments: a test CA, virtual cards, CRLs.
+    Jpki(jpki::Args),
 }
 
 /// Runs the command `cli` names.
@@ -72,5 +76,6 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Verify(args) => verify::run(args),
         Command::Trustee(args) => trustee::run(args),
         Command::TrustList(args) => trust_list::run(args),
+        Command::Jpki(args) => jpki::run(args),
     }
 }

@@ -72,8 +72,15 @@ enum Command<I: Issuers> {
     ///
     /// The card's authentication key signs the issuer's challenge together with a holder key
     /// of the wallet; the issuer answers with an anchor credential (no personal data) and an
-    /// offer of further credentials, printed for `receive`.
-    Anchor(I::Anchor),
+    /// offer of further credentials, printed for `receive` (or written to --offer-out).
+    Anchor {
+        #[command(flatten)]
+        issuer: I::Anchor,
+        /// Write the issuer's credential offer link (one line) to FILE instead of printing
+        /// it, for `wallet receive --offer "$(cat FILE)"`.
+        #[arg(long, value_name = "FILE")]
+        offer_out: Option<PathBuf>,
+    },
     /// Redeem a credential offer: a batch of single-use credentials per offered type.
     ///
     /// Each credential is bound to its own holder key and checked on receipt: the issuer's
@@ -221,7 +228,9 @@ pub fn run<I: Issuers>(args: Args<I>, issuers: &I) -> Result<()> {
         Session::new(args.data_dir, SystemClock.now()).with_passphrase_file(args.passphrase_file);
     match *args.command {
         Command::Init => init(&session),
-        Command::Anchor(anchor_args) => anchor(&session, issuers, &anchor_args),
+        Command::Anchor { issuer, offer_out } => {
+            anchor(&session, issuers, &issuer, offer_out.as_deref())
+        }
         Command::Receive {
             offer,
             tx_code,
@@ -333,16 +342,40 @@ pub fn check<'a>(issuers: &'a dyn IssuerKeys, status: &'a dyn StatusSource) -> R
     ReceiptCheck::new(issuers, status)
 }
 
-fn anchor<I: Issuers>(session: &Session, issuers: &I, args: &I::Anchor) -> Result<()> {
+fn anchor<I: Issuers>(
+    session: &Session,
+    issuers: &I,
+    args: &I::Anchor,
+    offer_out: Option<&Path>,
+) -> Result<()> {
     let anchored = issuers.anchor(session, args).context("anchoring failed")?;
     println!(
         "anchored at {} (credential {})",
         anchored.credential.issuer, anchored.credential.id
     );
-    if let Some(offer) = anchored.offer {
-        let link = OfferLink::ByValue(Box::new(offer)).to_url()?;
-        println!("credential offer (redeem with `wallet receive --offer '<link>'`):");
-        println!("{link}");
+    let link = match anchored.offer {
+        Some(offer) => OfferLink::ByValue(Box::new(offer)).to_url()?,
+        None if offer_out.is_some() => bail!(
+            "the issuer made no credential offer, so --offer-out has nothing to write (the \
+             anchoring itself succeeded); with --with-facts the card's certified facts let it \
+             offer resident and age credentials"
+        ),
+        None => return Ok(()),
+    };
+    match offer_out {
+        Some(path) => {
+            std::fs::write(path, format!("{link}\n"))
+                .with_context(|| format!("cannot write the offer to {}", path.display()))?;
+            println!(
+                "credential offer written to {} (redeem with `wallet receive --offer \"$(cat {})\"`)",
+                path.display(),
+                path.display()
+            );
+        }
+        None => {
+            println!("credential offer (redeem with `wallet receive --offer '<link>'`):");
+            println!("{link}");
+        }
     }
     Ok(())
 }

@@ -45,6 +45,8 @@ fn anchoring_without_card_reader_support_says_how_to_get_it() {
             "https://city.maebashi.example",
             "--issuer-key",
             "city.jwk",
+            "--reader",
+            "ACS ACR39U",
         ],
     );
     let stderr = String::from_utf8(out.stderr).unwrap();

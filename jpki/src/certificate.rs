@@ -43,6 +43,23 @@ impl SerialNumber {
     pub fn from_u64(value: u64) -> Result<Self> {
         Self::parse_u64(value).map_err(|detail| Error::malformed(SERIAL_NUMBER, detail))
     }
+
+    /// From hexadecimal as its `Display` writes it (either case, leading zeros allowed): the
+    /// form `myna jpki test-ca serial` prints and admin commands take.
+    ///
+    /// ```
+    /// use myna_jpki::certificate::SerialNumber;
+    /// let s = SerialNumber::from_u64(1000)?;
+    /// assert_eq!(SerialNumber::from_hex(&s.to_string())?, s);
+    /// assert_eq!(SerialNumber::from_hex("3e8")?, s);
+    /// assert!(SerialNumber::from_hex("0").is_err());
+    /// assert!(SerialNumber::from_hex("03:E8").is_err());
+    /// assert!(SerialNumber::from_hex(&"F".repeat(41)).is_err());
+    /// # Ok::<(), myna_jpki::Error>(())
+    /// ```
+    pub fn from_hex(text: &str) -> Result<Self> {
+        Self::parse_hex(text).map_err(|detail| Error::malformed(SERIAL_NUMBER, detail))
+    }
 }
 
 const SERIAL_NUMBER: &str = "serial number";

@@ -212,6 +212,16 @@ pub enum Error {
     #[error("card reader error: {0}")]
     Reader(String),
 
+    // ---- test CA and virtual card files (feature `test-ca`) --------------------------------
+    /// A test CA's state file or a virtual card file is malformed or inconsistent.
+    #[error("{what} cannot be used: {detail}")]
+    TestFile {
+        /// Which file: "test CA state", "virtual card file".
+        what: &'static str,
+        /// What is wrong with it (never a key or a PIN).
+        detail: String,
+    },
+
     // ---- links and JOSE ------------------------------------------------------------------
     /// The linking information has no certificate for the query, or loops.
     #[error("linking information: {0}")]

@@ -14,10 +14,10 @@
 //! | [`crl`] | CRLs: lean index, signature check, lookup with reason and date |
 //! | [`validate`] | the validator: purpose, environment, chain, time, revocation |
 //! | [`linking`] | signature ↔ authentication and old → new certificate links |
-//! | `test_ca` | test roots, card certificates and CRLs with the production profile (feature `test-ca`) |
+//! | `test_ca` | test roots, card certificates and CRLs with the production profile, saved to and loaded from a state file (feature `test-ca`) |
 //! | [`apdu`] | ISO 7816-4 command and response APDUs |
 //! | [`card`] | the `Card` trait, PINs and the JPKI AP protocol over a transport |
-//! | `virtual_card` | a virtual card answering APDUs (feature `test-ca`) |
+//! | `virtual_card` | a virtual card answering APDUs, kept in a card file between uses (feature `test-ca`) |
 //! | [`card_jws`] | RS256 JWS signed by the card, verified through the validator |
 //!
 //! The card's text AP, which holds the 12-digit My Number, is never selected by this crate.
@@ -44,6 +44,8 @@ mod serial;
 mod status_word;
 #[cfg(feature = "test-ca")]
 pub mod test_ca;
+#[cfg(feature = "test-ca")]
+mod test_file;
 mod tlv;
 pub mod validate;
 #[cfg(feature = "test-ca")]

@@ -92,6 +92,39 @@ impl InMemoryLinking {
     pub fn record_successor(&mut self, old: CertificateRef, new: CertificateRef) {
         self.successors.insert(old, new);
     }
+
+    /// Every recorded `(signature, authentication)` pair, by signature serial: what a
+    /// linking file lists, one pair a line.
+    ///
+    /// ```
+    /// use myna_jpki::{linking::InMemoryLinking, certificate::SerialNumber};
+    /// let s = |n| SerialNumber::from_u64(n).unwrap();
+    /// let mut links = InMemoryLinking::default();
+    /// links.record_pair(s(7), s(6));
+    /// links.record_pair(s(3), s(2));
+    /// assert_eq!(links.pairs(), [(s(3), s(2)), (s(7), s(6))]);
+    /// ```
+    pub fn pairs(&self) -> Vec<(SerialNumber, SerialNumber)> {
+        let mut pairs: Vec<_> = self
+            .auth_of_sign
+            .iter()
+            .map(|(signature, authentication)| (*signature, *authentication))
+            .collect();
+        pairs.sort();
+        pairs
+    }
+
+    /// Every recorded `(old, new)` succession, authentication certificates first, each type
+    /// by old serial.
+    pub fn successions(&self) -> Vec<(CertificateRef, CertificateRef)> {
+        let mut successions: Vec<_> = self
+            .successors
+            .iter()
+            .map(|(old, new)| (*old, *new))
+            .collect();
+        successions.sort_by_key(|(old, _)| (old.certificate_type, old.serial));
+        successions
+    }
 }
 
 impl LinkingInformation for InMemoryLinking {

@@ -53,6 +53,27 @@ impl SerialNumber {
         Self::from_magnitude(bytes.get(start..).unwrap_or_default())
     }
 
+    /// From hexadecimal digits (either case, leading zeros allowed).
+    pub(crate) fn parse_hex(text: &str) -> Result<Self, &'static str> {
+        if text.is_empty() || !text.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return Err("not hexadecimal");
+        }
+        let digits = text.trim_start_matches('0');
+        if digits.len() > 2 * Self::MAX_OCTETS {
+            return Err("more than 20 octets");
+        }
+        let mut bytes = Vec::with_capacity(digits.len().div_ceil(2));
+        let (head, tail) = digits.split_at(digits.len() % 2);
+        if !head.is_empty() {
+            bytes.push(u8::from_str_radix(head, 16).map_err(|_| "not hexadecimal")?);
+        }
+        for pair in tail.as_bytes().chunks(2) {
+            let pair = core::str::from_utf8(pair).map_err(|_| "not hexadecimal")?;
+            bytes.push(u8::from_str_radix(pair, 16).map_err(|_| "not hexadecimal")?);
+        }
+        Self::from_magnitude(&bytes)
+    }
+
     fn from_magnitude(magnitude: &[u8]) -> Result<Self, &'static str> {
         if magnitude.is_empty() {
             return Err("zero");

@@ -29,6 +29,8 @@
 //! # Ok::<(), myna_jpki::Error>(())
 //! ```
 
+mod state;
+
 use core::fmt;
 use core::time::Duration;
 use std::sync::Arc;
@@ -51,6 +53,7 @@ use x509_cert::ext::pkix::{
 use x509_cert::ext::Extension;
 use x509_cert::name::{Name, RdnSequence, RelativeDistinguishedName};
 use x509_cert::spki::{AlgorithmIdentifierOwned, SubjectPublicKeyInfoOwned};
+use zeroize::Zeroizing;
 
 use crate::card::DigestInfo;
 use crate::certificate::{Certificate, KeyUsageExtension, SerialNumber, Validity};
@@ -95,11 +98,54 @@ impl TestKey {
                 e.to_string(),
             )))
         })?;
+        Self::from_private(private)
+    }
+
+    fn from_private(private: RsaPrivateKey) -> Result<TestKey> {
         let public = myna_vc_core::crypto::RsaPublicKey::from_components(
             &private.n().to_bytes_be(),
             &private.e().to_bytes_be(),
         )?;
         Ok(TestKey(Arc::new(KeyPair { private, public })))
+    }
+
+    /// The private key as PKCS#8 DER, for a test CA's or a virtual card's file; wiped from
+    /// memory when dropped.
+    ///
+    /// ```
+    /// use myna_jpki::test_ca::TestKey;
+    /// let key = TestKey::generate()?;
+    /// let again = TestKey::from_pkcs8_der(&key.to_pkcs8_der()?)?;
+    /// assert_eq!(again.public_key(), key.public_key());
+    /// assert!(TestKey::from_pkcs8_der(b"not a key").is_err());
+    /// # Ok::<(), myna_jpki::Error>(())
+    /// ```
+    pub fn to_pkcs8_der(&self) -> Result<Zeroizing<Vec<u8>>> {
+        use rsa::pkcs8::EncodePrivateKey;
+        let document = self
+            .0
+            .private
+            .to_pkcs8_der()
+            .map_err(|e| Error::der("test key", e.to_string()))?;
+        // SecretDocument wipes its own copy when dropped.
+        Ok(Zeroizing::new(document.as_bytes().to_vec()))
+    }
+
+    /// A key from PKCS#8 DER ([`to_pkcs8_der`](Self::to_pkcs8_der)): an RSA-2048 key with
+    /// exponent 65537 whose parts are consistent; anything else is an error.
+    pub fn from_pkcs8_der(der: &[u8]) -> Result<TestKey> {
+        use rsa::pkcs8::DecodePrivateKey;
+        let private = RsaPrivateKey::from_pkcs8_der(der)
+            .map_err(|e| Error::der("test key (PKCS#8)", e.to_string()))?;
+        if private.size() != 256 || private.e() != &rsa::BigUint::from(65_537u32) {
+            return Err(Error::UnsupportedKey(
+                "a test key is RSA-2048 with exponent 65537".into(),
+            ));
+        }
+        private
+            .validate()
+            .map_err(|e| Error::UnsupportedKey(format!("inconsistent RSA key: {e}")))?;
+        Self::from_private(private)
     }
 
     /// The public key.
@@ -423,6 +469,46 @@ impl TestCa {
     /// The linking information recorded so far.
     pub fn linking(&self) -> &InMemoryLinking {
         &self.linking
+    }
+
+    /// The revocations recorded so far, in order, with the type of the revoked certificate.
+    pub fn revocations(&self) -> impl Iterator<Item = (CertificateType, &CrlEntry)> {
+        self.revocations.iter().map(|(ty, entry)| (*ty, entry))
+    }
+
+    /// Whether this CA's root of the certificate's type signed `certificate` (so that a
+    /// revocation is recorded only for certificates of this CA).
+    ///
+    /// ```
+    /// # use myna_jpki::{test_ca::{TestCa, TestKey}, holder::*, certificate::Certificate};
+    /// # use myna_vc_core::{crypto::default_provider, time::NumericDate};
+    /// # let t = NumericDate::from_unix(1_700_000_000);
+    /// # let key = TestKey::generate()?;
+    /// # let facts = HolderFacts { name: HolderName::plain("前橋　花子")?, sex: Sex::Female,
+    /// #     birth_date: BirthDate::parse("419900505")?, address: Address::plain("群馬県前橋市")? };
+    /// let mut ca = TestCa::new(key.clone(), key.clone(), t)?;
+    /// let other = TestCa::new(TestKey::generate()?, key.clone(), t)?;
+    /// let card = ca.issue_card(&facts, key.clone(), key, t)?;
+    /// let sign = Certificate::parse(card.signature_certificate().unwrap())?;
+    /// assert!(ca.issued(&sign, default_provider()));
+    /// assert!(!other.issued(&sign, default_provider()));
+    /// # Ok::<(), myna_jpki::Error>(())
+    /// ```
+    pub fn issued(
+        &self,
+        certificate: &Certificate,
+        provider: &dyn myna_vc_core::crypto::CryptoProvider,
+    ) -> bool {
+        let root = self.root(certificate.certificate_type());
+        let parts = certificate.parts();
+        parts.issuer_der == root.name_der
+            && crate::roots::verify_signed_by(
+                &root.key.public_key(),
+                &parts.tbs,
+                &parts.signature,
+                provider,
+            )
+            .is_ok()
     }
 
     fn root(&self, certificate_type: CertificateType) -> &CaRoot {

@@ -4,7 +4,9 @@
 //! JPKI AP: SELECT by AID and by EF, READ BINARY (the signature certificate only after the
 //! signature PIN), VERIFY with retry counters and lock-out (4-digit PIN with 3 tries, signature
 //! PIN with 5), and COMPUTE DIGITAL SIGNATURE over a SHA-256 DigestInfo with the PKCS#1 v1.5
-//! padding done on the card side. Its keys never leave it: no command reads a key EF.
+//! padding done on the card side. Its keys never leave it: no command reads a key EF. Between
+//! uses it lives in a card file ([`VirtualCard::to_file_json`], [`VirtualCard::from_file_json`])
+//! that keeps its PIN counters.
 //!
 //! ```
 //! # use myna_jpki::{test_ca::{TestCa, TestKey}, holder::*, card::*, apdu::*, virtual_card::VirtualCard};
@@ -24,6 +26,8 @@
 //! assert!(card.transmit_bytes(&[0x00]).is_err());
 //! # Ok::<(), myna_jpki::Error>(())
 //! ```
+
+mod card_file;
 
 use core::fmt;
 
@@ -147,6 +151,20 @@ impl VirtualCard {
             auth_pin: PinState::new(auth_pin.as_bytes(), AuthPin::TRIES),
             signature,
         }
+    }
+
+    /// The authentication certificate's DER (what EF `000A` holds).
+    pub fn authentication_certificate(&self) -> &[u8] {
+        &self.auth_certificate
+    }
+
+    /// The signature certificate's DER (EF `0001`), if the card has one. The card releases
+    /// it only after the signature PIN; this accessor is for the card's owner in a test
+    /// environment (the test CA's tooling), who holds the card file anyway.
+    pub fn signature_certificate(&self) -> Option<&[u8]> {
+        self.signature
+            .as_ref()
+            .map(|app| app.certificate.as_slice())
     }
 
     /// Parses raw command bytes and answers with raw response bytes. Malformed commands are

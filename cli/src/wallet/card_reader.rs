@@ -1,87 +1,205 @@
-//! The My Number card for `myna wallet anchor`: in a PC/SC reader when `myna` is built with
-//! feature `pcsc`; without it, anchoring explains how to get a build that can.
+//! The My Number card for `myna wallet anchor`: a virtual card file from `myna jpki test-ca
+//! card` (`--card FILE`, every build), or a card in a PC/SC reader (`--reader NAME`, when
+//! `myna` is built with feature `pcsc`; without it, anchoring explains how to get a build that
+//! can).
+//!
+//! A virtual card file is written back after every use, whatever happened: a wrong PIN spends
+//! a try and a locked PIN stays locked, as on a real card.
 
-use anyhow::Result;
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+
+use anyhow::{anyhow, bail, Context, Result};
+use myna_jpki::apdu::{Command, Response};
+use myna_jpki::card::{AuthPin, JpkiCard, SignPin, Transport};
+use myna_jpki::card_jws::CardSigner;
 use myna_vc_core::oid4vci::IssuerId;
 use myna_vc_core::time::NumericDate;
 use myna_wallet::receipt::ReceiptCheck;
 use myna_wallet::receive::IssuerTransport;
 use myna_wallet::store::RedbStore;
 use myna_wallet::Wallet;
+use zeroize::Zeroizing;
 
 use super::Anchored;
 
-/// What a build without card reader support says when asked to anchor.
+/// What a build without card reader support says when asked for a reader.
 #[cfg(not(feature = "pcsc"))]
-const NO_READER: &str = "this build of myna has no card reader support, and anchoring needs \
-    your My Number card: build myna with the `pcsc` feature (`cargo install --path cli \
-    --features pcsc`; it needs the PC/SC library, libpcsclite-dev and pkg-config on Debian)";
+const NO_READER: &str = "this build of myna has no card reader support, and --reader needs \
+    it: build myna with the `pcsc` feature (`cargo install --path cli --features pcsc`; it \
+    needs the PC/SC library, libpcsclite-dev and pkg-config on Debian), or anchor with a \
+    virtual card file (--card FILE) in a test environment";
 
-/// Fails when this build cannot read a card.
-pub(super) fn ensure_supported() -> Result<()> {
-    #[cfg(not(feature = "pcsc"))]
-    anyhow::bail!(NO_READER);
+/// Which card anchors the wallet.
+#[derive(Debug, Clone, Copy)]
+pub(super) enum CardSource<'a> {
+    /// A virtual card file (`myna jpki test-ca card`).
+    File(&'a Path),
+    /// A card in the PC/SC reader of that name (only a build with feature `pcsc` has one).
     #[cfg(feature = "pcsc")]
-    Ok(())
+    Reader(&'a str),
 }
 
-/// Anchors `wallet` at `issuer` with the card in `reader` (or the first reader with a card).
-#[cfg(feature = "pcsc")]
+/// The card `--card` or `--reader` names; says what to do when neither is given or this build
+/// cannot use a reader (before the passphrase is asked).
+pub(super) fn source<'a>(
+    card: Option<&'a Path>,
+    reader: Option<&'a str>,
+) -> Result<CardSource<'a>> {
+    match (card, reader) {
+        (Some(file), None) => Ok(CardSource::File(file)),
+        (None, Some(name)) => {
+            #[cfg(not(feature = "pcsc"))]
+            {
+                let _ = name;
+                bail!(NO_READER)
+            }
+            #[cfg(feature = "pcsc")]
+            Ok(CardSource::Reader(name))
+        }
+        (Some(_), Some(_)) => bail!("give one card: --card FILE or --reader NAME, not both"),
+        (None, None) => bail!(
+            "say which card anchors the wallet: --card FILE for a virtual card file (a test \
+             environment's card, made by `myna jpki test-ca card`), or --reader NAME for a My \
+             Number card in a PC/SC reader (a build with the `pcsc` feature)"
+        ),
+    }
+}
+
+/// Anchors `wallet` at `issuer` with the card `source` names; with `with_facts` the card's
+/// signature key also signs its certified facts, so the issuer can offer resident and age
+/// credentials.
 pub(super) fn anchor(
     wallet: &Wallet<RedbStore>,
     transport: &dyn IssuerTransport,
     issuer: &IssuerId,
     check: &ReceiptCheck<'_>,
-    reader: Option<&str>,
+    source: CardSource<'_>,
+    with_facts: bool,
     now: NumericDate,
 ) -> Result<Anchored> {
-    use anyhow::Context;
-    use myna_jpki::card::JpkiCard;
-    use myna_jpki::card_jws::CardSigner;
-    use myna_jpki::pcsc::PcscTransport;
-
-    let connected = match reader {
-        Some(name) => {
-            let name = std::ffi::CString::new(name).context("--reader")?;
-            PcscTransport::connect(&name)
-        }
-        None => PcscTransport::connect_first(),
-    }
-    .context("no My Number card found in a PC/SC reader")?;
-    let card = CardSigner::authentication(JpkiCard::new(connected), auth_pin()?)
-        .context("reading the card's authentication certificate")?;
-    let (credential, offer) = wallet.anchor(transport, issuer, &card, check, now)?;
-    Ok(Anchored { credential, offer })
-}
-
-/// Without a reader there is no card: [`ensure_supported`] has already said so.
-#[cfg(not(feature = "pcsc"))]
-pub(super) fn anchor(
-    _: &Wallet<RedbStore>,
-    _: &dyn IssuerTransport,
-    _: &IssuerId,
-    _: &ReceiptCheck<'_>,
-    _: Option<&str>,
-    _: NumericDate,
-) -> Result<Anchored> {
-    anyhow::bail!(NO_READER)
-}
-
-/// The card's authentication PIN (4 digits), from MYNA_CARD_PIN or asked on standard input.
-#[cfg(feature = "pcsc")]
-fn auth_pin() -> Result<myna_jpki::card::AuthPin> {
-    use std::io::{BufRead, Write};
-    use zeroize::Zeroizing;
-
-    let pin = match std::env::var("MYNA_CARD_PIN") {
-        Ok(value) => Zeroizing::new(value),
-        Err(_) => {
-            eprint!("card authentication PIN (4 digits): ");
-            std::io::stderr().flush()?;
-            let mut line = Zeroizing::new(String::new());
-            std::io::stdin().lock().read_line(&mut line)?;
-            Zeroizing::new(line.trim_end_matches(['\r', '\n']).to_owned())
-        }
+    let at = Anchoring {
+        wallet,
+        transport,
+        issuer,
+        check,
+        with_facts,
+        now,
     };
-    Ok(myna_jpki::card::AuthPin::new(&pin)?)
+    match source {
+        CardSource::File(path) => at.with_card_file(path),
+        #[cfg(feature = "pcsc")]
+        CardSource::Reader(name) => at.with_reader(name),
+    }
+}
+
+/// One anchoring's parties, whatever the card.
+struct Anchoring<'a> {
+    wallet: &'a Wallet<RedbStore>,
+    transport: &'a dyn IssuerTransport,
+    issuer: &'a IssuerId,
+    check: &'a ReceiptCheck<'a>,
+    with_facts: bool,
+    now: NumericDate,
+}
+
+impl Anchoring<'_> {
+    /// With a virtual card file, which is written back afterwards (its PIN counters).
+    fn with_card_file(&self, path: &Path) -> Result<Anchored> {
+        let card = Shared::new(crate::jpki::read_card(path)?);
+        let anchored = self.with_card(&card);
+        let saved = card
+            .0
+            .lock()
+            .map_err(|_| anyhow!("the virtual card was poisoned by a panic"))
+            .and_then(|card| crate::jpki::write_card(path, &card));
+        match (anchored, saved) {
+            (Ok(anchored), Ok(())) => Ok(anchored),
+            (Ok(_), Err(e)) => {
+                Err(e.context("anchored, but the card file's PIN counters could not be saved"))
+            }
+            (Err(e), Ok(())) => Err(e),
+            (Err(e), Err(saving)) => Err(e.context(format!(
+                "and the card file's PIN counters could not be saved: {saving:#}"
+            ))),
+        }
+    }
+
+    /// With the card in a PC/SC reader.
+    #[cfg(feature = "pcsc")]
+    fn with_reader(&self, name: &str) -> Result<Anchored> {
+        use myna_jpki::pcsc::PcscTransport;
+        let name = std::ffi::CString::new(name).context("--reader")?;
+        let connected = PcscTransport::connect(&name).with_context(|| {
+            format!("no My Number card in the reader {}", name.to_string_lossy())
+        })?;
+        self.with_card(&Shared::new(connected))
+    }
+
+    /// Signs with the card's authentication key (and, for the facts, its signature key).
+    fn with_card<T: Transport + Send>(&self, card: &Shared<T>) -> Result<Anchored> {
+        let auth_pin = AuthPin::new(&pin("MYNA_CARD_PIN", "card authentication PIN (4 digits)")?)
+            .context("the authentication PIN")?;
+        let auth = CardSigner::authentication(JpkiCard::new(card.clone()), auth_pin)
+            .context("reading the card's authentication certificate")?;
+        if !self.with_facts {
+            let (credential, offer) =
+                self.wallet
+                    .anchor(self.transport, self.issuer, &auth, self.check, self.now)?;
+            return Ok(Anchored { credential, offer });
+        }
+        let sign_pin = SignPin::new(&pin(
+            "MYNA_CARD_SIGN_PIN",
+            "card signature PIN (6 to 16 of A-Z and 0-9)",
+        )?)
+        .context("the signature PIN")?;
+        let sign = CardSigner::signature(JpkiCard::new(card.clone()), sign_pin)
+            .context("reading the card's signature certificate with the signature PIN")?;
+        let (credential, grant) = self.wallet.anchor_with_facts(
+            self.transport,
+            self.issuer,
+            &auth,
+            Some(&sign),
+            self.check,
+            self.now,
+        )?;
+        Ok(Anchored {
+            credential,
+            offer: grant.credential_offer,
+        })
+    }
+}
+
+/// One card under both signers of an anchoring with facts, as one reader session is.
+struct Shared<T>(Arc<Mutex<T>>);
+
+impl<T> Shared<T> {
+    fn new(transport: T) -> Self {
+        Shared(Arc::new(Mutex::new(transport)))
+    }
+}
+
+impl<T> Clone for Shared<T> {
+    fn clone(&self) -> Self {
+        Shared(Arc::clone(&self.0))
+    }
+}
+
+impl<T: Transport> Transport for Shared<T> {
+    fn transmit(&mut self, command: &Command) -> myna_jpki::Result<Response> {
+        let mut card = self.0.lock().map_err(|_| {
+            myna_jpki::Error::Reader("the card was poisoned by a panic in another thread".into())
+        })?;
+        card.transmit(command)
+    }
+}
+
+/// A card PIN from the environment variable `env`, else asked (without echo on a terminal).
+fn pin(env: &str, prompt: &str) -> Result<Zeroizing<String>> {
+    if let Ok(value) = std::env::var(env) {
+        return Ok(Zeroizing::new(value));
+    }
+    let typed = rpassword::prompt_password(format!("{prompt}: "))
+        .with_context(|| format!("reading the {prompt} (or set {env})"))?;
+    Ok(Zeroizing::new(typed))
 }

@@ -1,5 +1,6 @@
 //! The product's way to issuers and registries: HTTPS, with every key pinned from a file the
-//! user names, and a My Number card in a PC/SC reader for anchoring.
+//! user names, and for anchoring a My Number card in a PC/SC reader or a test environment's
+//! virtual card file.
 
 use std::path::PathBuf;
 
@@ -24,7 +25,7 @@ use super::{card_reader, check, read_key, Anchored, Issuers, Session};
 /// // Anchoring names the issuer and pins its key; a consent names its registry.
 /// assert!(Cli::try_parse_from(["myna", "anchor"]).is_err());
 /// assert!(Cli::try_parse_from(["myna", "anchor", "--issuer", "https://city.example",
-///     "--issuer-key", "city.jwk"]).is_ok());
+///     "--issuer-key", "city.jwk", "--card", "hanako.card", "--with-facts"]).is_ok());
 /// assert!(Cli::try_parse_from(["myna", "consent", "withdraw", "c-1"]).is_err());
 /// ```
 #[derive(Debug, Clone, Copy, Default)]
@@ -104,9 +105,19 @@ pub struct HttpAnchor {
     /// The issuer's public key (a JWK file), pinned for checking what it sends.
     #[arg(long)]
     pub issuer_key: PathBuf,
-    /// The PC/SC reader holding the card (default: the first reader with a card). The
-    /// card's authentication PIN is read from MYNA_CARD_PIN, or asked on standard input.
+    /// A virtual card file (`myna jpki test-ca card`), for an issuer in a test environment.
+    /// It works in every build; its PIN retry counters are written back after use.
+    #[arg(long, value_name = "FILE")]
+    pub card: Option<PathBuf>,
+    /// Also sign the card's certified facts (name, address, birth date, sex) with its
+    /// signature key, so the issuer can offer resident and age credentials in return. The
+    /// signature PIN is read from MYNA_CARD_SIGN_PIN, or asked without echo.
     #[arg(long)]
+    pub with_facts: bool,
+    /// The PC/SC reader holding a My Number card (its name as the PC/SC service lists it;
+    /// needs a build with feature `pcsc`). For --card and --reader alike the card's
+    /// authentication PIN is read from MYNA_CARD_PIN, or asked without echo.
+    #[arg(long, value_name = "NAME")]
     pub reader: Option<String>,
     /// How the issuer is reached: extra CA certificates, the development switch.
     #[command(flatten)]
@@ -144,8 +155,8 @@ impl Issuers for Http {
     type Registry = HttpRegistryArgs;
 
     fn anchor(&self, session: &Session, args: &HttpAnchor) -> Result<Anchored> {
-        // Before the passphrase is asked: a build without a reader cannot anchor at all.
-        card_reader::ensure_supported()?;
+        // Before the passphrase is asked: which card, and whether this build can use it.
+        let card = card_reader::source(args.card.as_deref(), args.reader.as_deref())?;
         let issuer = IssuerId::new(&args.issuer).context("--issuer")?;
         let pinned = PinnedIssuer::new(issuer.as_str(), read_key(&args.issuer_key)?);
         let options = args.transport.options()?;
@@ -157,7 +168,8 @@ impl Issuers for Http {
             &transport,
             &issuer,
             &check(&pinned, &status),
-            args.reader.as_deref(),
+            card,
+            args.with_facts,
             session.now(),
         )
     }

@@ -61,8 +61,14 @@ pub struct Anchored {
     pub offer: Option<CreatedOffer>,
 }
 
+/// What a client hears when this issuer has no JPKI roots: the operator's two ways out
+/// (ASCII only: an OAuth `error_description` is).
 fn anchoring_unavailable() -> EndpointError {
-    EndpointError::unavailable("card anchoring is not configured (no JPKI roots)")
+    EndpointError::unavailable(
+        "card anchoring is not configured: this issuer has no JPKI roots: \
+         `myna issuer init --jpki-root AUTH_ROOT.der --jpki-root SIGN_ROOT.der` for \
+         production, `--jpki-test-ca DIR` for a test environment",
+    )
 }
 
 impl<S: Store> Endpoints<S> {

@@ -40,6 +40,8 @@
 //! // Anchoring needs JPKI roots (`Setup::jpki`): without them it is temporarily unavailable.
 //! let err = city.anchor_challenge(now).unwrap_err();
 //! assert_eq!(err.code().code(), "temporarily_unavailable");
+//! // …and the answer says how the operator configures them.
+//! assert!(err.description().contains("--jpki-test-ca DIR"));
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 

@@ -389,13 +389,6 @@ fn subject_of(shared: &Shared, request: &SubjectChangeRequest) -> Result<Subject
     }
 }
 
-fn certificate_type_name(certificate_type: CertificateType) -> &'static str {
-    match certificate_type {
-        CertificateType::Authentication => "authentication",
-        CertificateType::Signature => "signature",
-    }
-}
-
 async fn import_crl(
     State(service): State<Service>,
     Bearer(token): Bearer,
@@ -408,30 +401,9 @@ async fn import_crl(
                 .endpoints
                 .jpki()
                 .ok_or_else(|| ApiError::unavailable("no JPKI roots configured"))?;
-            let crl = Crl::parse(&body.0, jpki.validator.roots(), jpki.validator.provider())
-                .map_err(crate::Error::from)?;
-            let now = shared.now();
-            let summary = crate::cascade::import_crl(shared.store(), &crl, &*jpki.linking, now)?;
-            let kind = certificate_type_name(crl.certificate_type());
-            shared
-                .store()
-                .write(|tx| state_table::put(tx, Namespace::Crl, kind.as_bytes(), &body.0))?;
-            let audited = AuditSubject::object("crl", kind).by(&admin.name);
-            shared.store().append_audit(
-                now,
-                actor(admin.role),
-                AuditAction::CrlImported,
-                audited,
-            )?;
-            let entries = crl.len();
-            shared.endpoints.replace_crl(crl)?;
-            Ok(json!({
-                "certificate_type": kind,
-                "entries": entries,
-                "certificates_checked": summary.certificates_checked,
-                "certificates_revoked": summary.certificates_revoked,
-                "credentials_revoked": summary.credentials_revoked(),
-            }))
+            let import =
+                super::crl_import::import(shared, jpki, &body.0, actor(admin.role), &admin.name)?;
+            Ok(import.to_json())
         })
         .await?;
     Ok(ok_json(&summary))

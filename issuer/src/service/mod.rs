@@ -19,6 +19,8 @@
 //!   and its verification), every change audited;
 //! * [`batch`]: offers for a whole resident file, as mailed letters redeemable for days;
 //!   bad lines reported, not fatal; resumable;
+//! * [`crl_import`]: a CRL verified, cascaded, stored and audited (from the admin API or
+//!   [`Service::import_crl`]);
 //! * [`http`]: the request edge — body limits, content types, OAuth-style error bodies.
 //!
 //! Every store call and every signature runs on the blocking pool
@@ -28,6 +30,7 @@ pub mod admin;
 pub mod batch;
 pub mod config;
 pub mod consent_registry;
+pub mod crl_import;
 pub mod http;
 pub mod keys;
 pub mod linking_file;

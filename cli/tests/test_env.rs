@@ -1,0 +1,646 @@
+//! A municipality's test environment with the `myna` binary alone: `myna jpki test-ca` makes a
+//! test CA, virtual cards, revocations and CRLs; `myna issuer init --jpki-test-ca` trusts it
+//! (and a production issuer never does); `myna wallet anchor` says which card it needs.
+#![cfg(test)]
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+
+use myna_jpki::card::{AuthPin, Card, DigestInfo, JpkiCard, PinKind, SignPin};
+use myna_jpki::certificate::{Certificate, SerialNumber};
+use myna_jpki::crl::{Crl, RevocationReason};
+use myna_jpki::profile::{CertificateType, Environment};
+use myna_jpki::roots::RootSet;
+use myna_jpki::virtual_card::VirtualCard;
+use myna_vc_core::crypto::default_provider;
+
+const MYNA: &str = env!("CARGO_BIN_EXE_myna");
+
+fn myna(args: &[&str], dir: &Path) -> Output {
+    Command::new(MYNA)
+        .args(args)
+        .current_dir(dir)
+        .env_remove("MYNA_CARD_PIN")
+        .env_remove("MYNA_CARD_SIGN_PIN")
+        .env_remove("MYNA_WALLET_PASSPHRASE")
+        .stdin(Stdio::null())
+        .output()
+        .unwrap()
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8(output.stdout.clone()).unwrap()
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+fn ok(args: &[&str], dir: &Path) -> String {
+    let output = myna(args, dir);
+    assert!(
+        output.status.success(),
+        "myna {args:?}: {}{}",
+        stdout(&output),
+        stderr(&output)
+    );
+    stdout(&output)
+}
+
+fn refused(args: &[&str], dir: &Path) -> String {
+    let output = myna(args, dir);
+    assert_eq!(
+        output.status.code(),
+        Some(1),
+        "myna {args:?} should fail: {}{}",
+        stdout(&output),
+        stderr(&output)
+    );
+    stderr(&output)
+}
+
+const HANAKO: [&str; 16] = [
+    "--out",
+    "hanako.card",
+    "--name",
+    "前橋 花子",
+    "--birth-date",
+    "1990-05-01",
+    "--sex",
+    "female",
+    "--address",
+    "群馬県前橋市大手町二丁目12番1号",
+    "--auth-pin",
+    "1234",
+    "--sign-pin",
+    "HANAKO2027",
+    "--dir",
+    "testca",
+];
+
+/// README step 1: a test CA in `testca/` and Hanako's card in `hanako.card`; returns the
+/// `--json` output of `card`.
+fn test_environment(dir: &Path) -> serde_json::Value {
+    ok(&["jpki", "test-ca", "init", "--dir", "testca"], dir);
+    let mut args = vec!["jpki", "test-ca", "card"];
+    args.extend(HANAKO);
+    args.push("--json");
+    serde_json::from_str(&ok(&args, dir)).unwrap()
+}
+
+fn roots(dir: &Path) -> RootSet {
+    let ders = ["auth-root.der", "sign-root.der"]
+        .map(|name| std::fs::read(dir.join("testca").join(name)).unwrap());
+    RootSet::test(&ders, default_provider()).unwrap()
+}
+
+fn card(dir: &Path) -> VirtualCard {
+    VirtualCard::from_file_json(&std::fs::read(dir.join("hanako.card")).unwrap()).unwrap()
+}
+
+#[cfg(unix)]
+fn mode(path: &Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(path).unwrap().permissions().mode() & 0o777
+}
+
+#[test]
+fn a_test_ca_issues_a_card_whose_certificates_it_revokes_on_its_crl() {
+    let temp = tempfile::tempdir().unwrap();
+    let dir = temp.path();
+    let issued = test_environment(dir);
+    let testca = dir.join("testca");
+    #[cfg(unix)]
+    {
+        assert_eq!(mode(&testca.join("private-state.json")), 0o600);
+        assert_eq!(mode(&dir.join("hanako.card")), 0o600);
+    }
+    assert!(!testca.join("lock").exists(), "the lock is released");
+
+    // The card file holds what the card printout said, certified under the test roots.
+    let card = card(dir);
+    let auth = Certificate::parse(card.authentication_certificate()).unwrap();
+    let sign = Certificate::parse(card.signature_certificate().unwrap()).unwrap();
+    assert_eq!(auth.environment(), Environment::Test);
+    assert_eq!(issued["authentication_serial"], auth.serial().to_string());
+    assert_eq!(issued["signature_serial"], sign.serial().to_string());
+    let facts = sign.holder().unwrap();
+    assert_eq!(facts.name.text(), "前橋\u{3000}花子");
+    assert_eq!(facts.birth_date.date().to_string(), "1990-05-01");
+    assert_eq!(facts.address.text(), "群馬県前橋市大手町二丁目12番1号");
+    // The linking file pairs them, as the issuer reads it.
+    let linking = std::fs::read_to_string(testca.join("linking.txt")).unwrap();
+    assert!(
+        linking
+            .lines()
+            .any(|l| l == format!("{} {}", sign.serial(), auth.serial())),
+        "{linking}"
+    );
+
+    // `serial` prints the authentication serial, in the form SerialNumber reads back.
+    let printed = ok(&["jpki", "test-ca", "serial", "--card", "hanako.card"], dir);
+    assert_eq!(printed.trim(), auth.serial().to_string());
+    assert_eq!(
+        SerialNumber::from_hex(printed.trim()).unwrap(),
+        auth.serial()
+    );
+
+    // Before any revocation the CA's CRLs list nothing.
+    let roots = roots(dir);
+    let published = Crl::parse(
+        &std::fs::read(testca.join("auth.crl")).unwrap(),
+        &roots,
+        default_provider(),
+    )
+    .unwrap();
+    assert!(published.lookup(&auth.serial()).is_none());
+
+    ok(
+        &[
+            "jpki",
+            "test-ca",
+            "revoke",
+            "--dir",
+            "testca",
+            "--card",
+            "hanako.card",
+            "--certificate",
+            "authentication",
+            "--reason",
+            "lost",
+        ],
+        dir,
+    );
+    for (ty, file) in [
+        ("authentication", "auth-now.crl"),
+        ("signature", "sign-now.crl"),
+    ] {
+        ok(
+            &[
+                "jpki", "test-ca", "crl", "--dir", "testca", "--type", ty, "--out", file,
+            ],
+            dir,
+        );
+    }
+    let crl = |file: &str| {
+        Crl::parse(
+            &std::fs::read(dir.join(file)).unwrap(),
+            &roots,
+            default_provider(),
+        )
+        .unwrap()
+    };
+    let auth_crl = crl("auth-now.crl");
+    assert_eq!(auth_crl.certificate_type(), CertificateType::Authentication);
+    let entry = auth_crl.lookup(&auth.serial()).unwrap();
+    assert_eq!(entry.reason, RevocationReason::KeyCompromise);
+    let sign_crl = crl("sign-now.crl");
+    assert!(
+        sign_crl.lookup(&sign.serial()).is_none(),
+        "only the authentication certificate was revoked"
+    );
+    // The CRL kept in the directory is renewed too.
+    let renewed = crl("testca/auth.crl");
+    assert!(renewed.lookup(&auth.serial()).is_some());
+
+    // Revoking again records nothing new; the signature certificate follows with `both`.
+    let again = ok(
+        &[
+            "jpki",
+            "test-ca",
+            "revoke",
+            "--dir",
+            "testca",
+            "--card",
+            "hanako.card",
+            "--reason",
+            "moved",
+        ],
+        dir,
+    );
+    assert!(again.contains("already revoked"), "{again}");
+    ok(
+        &[
+            "jpki",
+            "test-ca",
+            "crl",
+            "--dir",
+            "testca",
+            "--type",
+            "signature",
+            "--out",
+            "sign-now.crl",
+        ],
+        dir,
+    );
+    let sign_crl = crl("sign-now.crl");
+    assert_eq!(
+        sign_crl.lookup(&sign.serial()).unwrap().reason,
+        RevocationReason::AffiliationChanged
+    );
+}
+
+#[test]
+fn the_test_ca_refuses_what_would_lose_or_corrupt_it() {
+    let temp = tempfile::tempdir().unwrap();
+    let dir = temp.path();
+    test_environment(dir);
+    let state = std::fs::read(dir.join("testca/private-state.json")).unwrap();
+
+    // No second CA over the first.
+    let err = refused(&["jpki", "test-ca", "init", "--dir", "testca"], dir);
+    assert!(err.contains("already holds a test CA"), "{err}");
+    // No second card over a card file.
+    let mut args = vec!["jpki", "test-ca", "card"];
+    args.extend(HANAKO);
+    let err = refused(&args, dir);
+    assert!(err.contains("refusing to overwrite a card file"), "{err}");
+
+    // Bad facts and PINs are refused before anything is issued.
+    let with = |flag: &str, value: &'static str| {
+        let mut args: Vec<&str> = vec!["jpki", "test-ca", "card"];
+        args.extend(HANAKO);
+        let at = args.iter().position(|a| *a == flag).unwrap();
+        args[at + 1] = value;
+        let out = args.iter().position(|a| *a == "--out").unwrap();
+        args[out + 1] = "other.card";
+        refused(&args, dir)
+    };
+    let err = with("--birth-date", "2990-01-01");
+    assert!(err.contains("--birth-date is after today"), "{err}");
+    let err = with("--birth-date", "1990/05/01");
+    assert!(err.contains("YYYY-MM-DD"), "{err}");
+    let err = with("--auth-pin", "12345");
+    assert!(err.contains("--auth-pin"), "{err}");
+    assert!(err.contains("four digits"), "{err}");
+    let err = with("--sign-pin", "hanako2027");
+    assert!(err.contains("--sign-pin"), "{err}");
+    let mut bad_sex: Vec<&str> = vec!["jpki", "test-ca", "card"];
+    bad_sex.extend(HANAKO);
+    bad_sex[10] = "other";
+    bad_sex[4] = "other.card";
+    let output = myna(&bad_sex, dir);
+    assert!(!output.status.success());
+    assert!(stderr(&output).contains("female"), "clap lists the values");
+    assert!(!dir.join("other.card").exists());
+    assert_eq!(
+        std::fs::read(dir.join("testca/private-state.json")).unwrap(),
+        state,
+        "nothing was issued"
+    );
+
+    // Another CA's card is not revoked here.
+    ok(&["jpki", "test-ca", "init", "--dir", "otherca"], dir);
+    let err = refused(
+        &[
+            "jpki",
+            "test-ca",
+            "revoke",
+            "--dir",
+            "otherca",
+            "--card",
+            "hanako.card",
+            "--reason",
+            "lost",
+        ],
+        dir,
+    );
+    assert!(
+        err.contains("was not issued by the test CA in otherca"),
+        "{err}"
+    );
+
+    // A directory in use says how to free it.
+    std::fs::write(dir.join("testca/lock"), "").unwrap();
+    let err = refused(
+        &[
+            "jpki",
+            "test-ca",
+            "crl",
+            "--dir",
+            "testca",
+            "--type",
+            "signature",
+            "--out",
+            "x.crl",
+        ],
+        dir,
+    );
+    assert!(err.contains("in use by another"), "{err}");
+    assert!(err.contains("lock"), "{err}");
+    std::fs::remove_file(dir.join("testca/lock")).unwrap();
+
+    // No CA at all.
+    let err = refused(
+        &[
+            "jpki",
+            "test-ca",
+            "crl",
+            "--dir",
+            "nowhere",
+            "--type",
+            "signature",
+            "--out",
+            "x.crl",
+        ],
+        dir,
+    );
+    assert!(err.contains("myna jpki test-ca init"), "{err}");
+    // A damaged card file is named.
+    std::fs::write(dir.join("broken.card"), "{}").unwrap();
+    let err = refused(&["jpki", "test-ca", "serial", "--card", "broken.card"], dir);
+    assert!(err.contains("broken.card"), "{err}");
+}
+
+#[test]
+fn a_card_file_made_by_the_cli_answers_the_card_protocol() {
+    let temp = tempfile::tempdir().unwrap();
+    let dir = temp.path();
+    test_environment(dir);
+    let mut card = JpkiCard::new(card(dir));
+    let auth = card.read_auth_certificate().unwrap();
+    let sign = card
+        .read_sign_certificate(&SignPin::new("HANAKO2027").unwrap())
+        .unwrap();
+    assert_eq!(
+        Certificate::parse(&sign).unwrap().certificate_type(),
+        CertificateType::Signature
+    );
+    let signature = card
+        .sign_with_auth_key(&AuthPin::new("1234").unwrap(), &DigestInfo::sha256(b"x"))
+        .unwrap();
+    let key = Certificate::parse(&auth).unwrap().public_key().clone();
+    default_provider()
+        .verify(
+            myna_vc_core::crypto::Algorithm::Rs256,
+            &myna_vc_core::crypto::PublicKey::Rsa(key),
+            b"x",
+            &signature,
+        )
+        .unwrap();
+    for _ in 0..AuthPin::TRIES {
+        assert!(card
+            .sign_with_auth_key(&AuthPin::new("9999").unwrap(), &DigestInfo::sha256(b"x"))
+            .is_err());
+    }
+    assert_eq!(card.pin_tries_left(PinKind::Authentication).unwrap(), 0);
+}
+
+#[test]
+fn an_issuer_set_up_with_the_test_ca_trusts_it_and_anchoring_is_configured() {
+    let temp = tempfile::tempdir().unwrap();
+    let dir = temp.path();
+    test_environment(dir);
+    let port = free_port();
+    let init = myna(
+        &[
+            "issuer",
+            "init",
+            "--data-dir",
+            "city",
+            "--municipality-code",
+            "102016",
+            "--name",
+            "前橋市",
+            "--public-base-url",
+            "https://vc.city.maebashi.example",
+            "--listen",
+            &format!("127.0.0.1:{port}"),
+            "--passphrase",
+            "passphrase of the city issuer",
+            "--jpki-test-ca",
+            "testca",
+        ],
+        dir,
+    );
+    assert!(init.status.success(), "{}", stderr(&init));
+    assert!(
+        stderr(&init).contains("imported the test CA's authentication CRL"),
+        "{}",
+        stderr(&init)
+    );
+    let config = myna_issuer::service::config::ServiceConfig::from_toml(
+        &std::fs::read_to_string(dir.join("city/issuer.toml")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(
+        config.jpki.environment,
+        Some(myna_issuer::service::config::JpkiEnvironment::Test)
+    );
+    // The roots are copied into the data directory (relative paths: it may move)…
+    assert_eq!(config.jpki.roots.len(), 2);
+    for (path, name) in config
+        .jpki
+        .roots
+        .iter()
+        .zip(["auth-root.der", "sign-root.der"])
+    {
+        assert!(path.is_relative(), "{path:?}");
+        assert_eq!(
+            std::fs::read(dir.join("city").join(path)).unwrap(),
+            std::fs::read(dir.join("testca").join(name)).unwrap()
+        );
+    }
+    // …and the linking file, which gains a line per card, is read where the CA keeps it.
+    let linking = config.jpki.linking_file.clone().unwrap();
+    assert!(linking.is_absolute());
+    assert_eq!(
+        linking,
+        std::fs::canonicalize(dir.join("testca/linking.txt")).unwrap()
+    );
+
+    // Served, the issuer hands out anchoring challenges (no 503) and its audit log shows the
+    // CRLs init imported.
+    let operator = stdout(&init)
+        .lines()
+        .find(|l| l.trim_start().starts_with("operator "))
+        .and_then(|l| l.split_whitespace().last())
+        .unwrap()
+        .to_owned();
+    let mut server = Command::new(MYNA)
+        .args(["issuer", "serve", "--log-json", "--data-dir", "city"])
+        .args(["--passphrase", "passphrase of the city issuer"])
+        .current_dir(dir)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut logs = BufReader::new(server.stdout.take().unwrap());
+    let mut first = String::new();
+    logs.read_line(&mut first).unwrap();
+    let challenge = request(port, "POST", "/anchor/challenge", None);
+    let audit = request(port, "GET", "/admin/audit", Some(&operator));
+    // Stopped before anything is asserted, so a failure leaves no server behind.
+    let _ = Command::new("kill")
+        .args(["-TERM", &server.id().to_string()])
+        .status();
+    let _ = server.wait();
+    assert!(first.contains("issuer service listening"), "{first}");
+    let (challenge, audit) = (challenge.unwrap(), audit.unwrap());
+    assert!(challenge.starts_with("HTTP/1.1 200"), "{challenge}");
+    assert!(challenge.contains("\"nonce\""), "{challenge}");
+    assert_eq!(audit.matches("crl.imported").count(), 2, "{audit}");
+
+    // --jpki-test-ca decides the roots alone (a usage error, exit code 2).
+    let conflict = myna(
+        &[
+            "issuer",
+            "init",
+            "--data-dir",
+            "other",
+            "--municipality-code",
+            "102016",
+            "--name",
+            "前橋市",
+            "--public-base-url",
+            "https://vc.city.maebashi.example",
+            "--jpki-test-ca",
+            "testca",
+            "--jpki-environment",
+            "production",
+        ],
+        dir,
+    );
+    assert_eq!(conflict.status.code(), Some(2));
+    assert!(stderr(&conflict).contains("cannot be used with"));
+    // A directory that is no test CA is named.
+    let err = refused(
+        &[
+            "issuer",
+            "init",
+            "--data-dir",
+            "other",
+            "--municipality-code",
+            "102016",
+            "--name",
+            "前橋市",
+            "--public-base-url",
+            "https://vc.city.maebashi.example",
+            "--passphrase",
+            "passphrase of the city issuer",
+            "--jpki-test-ca",
+            "city",
+        ],
+        dir,
+    );
+    assert!(err.contains("is city a test CA"), "{err}");
+}
+
+#[test]
+fn a_production_issuer_refuses_the_test_cas_roots() {
+    let temp = tempfile::tempdir().unwrap();
+    let dir = temp.path();
+    test_environment(dir);
+    let auth_root = dir.join("testca/auth-root.der");
+    let sign_root = dir.join("testca/sign-root.der");
+    ok(
+        &[
+            "issuer",
+            "init",
+            "--data-dir",
+            "city",
+            "--municipality-code",
+            "102016",
+            "--name",
+            "前橋市",
+            "--public-base-url",
+            "https://vc.city.maebashi.example",
+            "--listen",
+            &format!("127.0.0.1:{}", free_port()),
+            "--passphrase",
+            "passphrase of the city issuer",
+            "--jpki-root",
+            auth_root.to_str().unwrap(),
+            "--jpki-root",
+            sign_root.to_str().unwrap(),
+        ],
+        dir,
+    );
+    let config = std::fs::read_to_string(dir.join("city/issuer.toml")).unwrap();
+    assert!(config.contains("environment = \"production\""), "{config}");
+    let err = refused(
+        &[
+            "issuer",
+            "serve",
+            "--data-dir",
+            "city",
+            "--passphrase",
+            "passphrase of the city issuer",
+        ],
+        dir,
+    );
+    assert!(err.contains("JPKI roots"), "{err}");
+    assert!(
+        err.contains("never accepted by a production deployment"),
+        "{err}"
+    );
+}
+
+#[test]
+fn wallet_anchor_says_which_card_it_needs() {
+    let temp = tempfile::tempdir().unwrap();
+    let dir = temp.path();
+    let base = [
+        "wallet",
+        "--data-dir",
+        "hanako",
+        "anchor",
+        "--issuer",
+        "https://vc.city.maebashi.example",
+        "--issuer-key",
+        "city.jwk",
+    ];
+    let err = refused(&base, dir);
+    assert!(err.contains("--card FILE"), "{err}");
+    assert!(err.contains("--reader NAME"), "{err}");
+    assert!(err.contains("myna jpki test-ca card"), "{err}");
+
+    let mut both = base.to_vec();
+    both.extend(["--card", "hanako.card", "--reader", "ACS ACR39U"]);
+    let err = refused(&both, dir);
+    assert!(err.contains("not both"), "{err}");
+
+    let mut reader = base.to_vec();
+    reader.extend(["--reader", "ACS ACR39U"]);
+    if !cfg!(feature = "pcsc") {
+        let err = refused(&reader, dir);
+        assert!(err.contains("`pcsc` feature"), "{err}");
+        assert!(err.contains("--card FILE"), "{err}");
+    }
+
+    // The flags of the README parse: --with-facts and --offer-out.
+    let help = ok(&["wallet", "anchor", "--help"], dir);
+    for flag in [
+        "--card <FILE>",
+        "--with-facts",
+        "--offer-out <FILE>",
+        "--reader <NAME>",
+    ] {
+        assert!(help.contains(flag), "{flag}: {help}");
+    }
+    assert!(help.contains("MYNA_CARD_SIGN_PIN"), "{help}");
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+fn request(port: u16, method: &str, path: &str, token: Option<&str>) -> std::io::Result<String> {
+    let mut stream = TcpStream::connect(("127.0.0.1", port))?;
+    let auth = token
+        .map(|t| format!("Authorization: Bearer {t}\r\n"))
+        .unwrap_or_default();
+    write!(
+        stream,
+        "{method} {path} HTTP/1.1\r\nHost: localhost\r\n{auth}Content-Length: 0\r\nConnection: close\r\n\r\n"
+    )?;
+    let mut response = String::new();
+    stream.read_to_string(&mut response)?;
+    Ok(response)
+}
