@@ -19,7 +19,6 @@ use myna_wallet::receipt::ReceiptCheck;
 use myna_wallet::receive::IssuerTransport;
 use myna_wallet::store::RedbStore;
 use myna_wallet::Wallet;
-use zeroize::Zeroizing;
 
 use super::Anchored;
 
@@ -138,8 +137,11 @@ impl Anchoring<'_> {
 
     /// Signs with the card's authentication key (and, for the facts, its signature key).
     fn with_card<T: Transport + Send>(&self, card: &Shared<T>) -> Result<Anchored> {
-        let auth_pin = AuthPin::new(&pin("MYNA_CARD_PIN", "card authentication PIN (4 digits)")?)
-            .context("the authentication PIN")?;
+        let auth_pin = AuthPin::new(&crate::passphrase::secret_from_env_or_prompt(
+            "MYNA_CARD_PIN",
+            "card authentication PIN (4 digits)",
+        )?)
+        .context("the authentication PIN")?;
         let auth = CardSigner::authentication(JpkiCard::new(card.clone()), auth_pin)
             .context("reading the card's authentication certificate")?;
         if !self.with_facts {
@@ -148,7 +150,7 @@ impl Anchoring<'_> {
                     .anchor(self.transport, self.issuer, &auth, self.check, self.now)?;
             return Ok(Anchored { credential, offer });
         }
-        let sign_pin = SignPin::new(&pin(
+        let sign_pin = SignPin::new(&crate::passphrase::secret_from_env_or_prompt(
             "MYNA_CARD_SIGN_PIN",
             "card signature PIN (6 to 16 of A-Z and 0-9)",
         )?)
@@ -192,14 +194,4 @@ impl<T: Transport> Transport for Shared<T> {
         })?;
         card.transmit(command)
     }
-}
-
-/// A card PIN from the environment variable `env`, else asked (without echo on a terminal).
-fn pin(env: &str, prompt: &str) -> Result<Zeroizing<String>> {
-    if let Ok(value) = std::env::var(env) {
-        return Ok(Zeroizing::new(value));
-    }
-    let typed = rpassword::prompt_password(format!("{prompt}: "))
-        .with_context(|| format!("reading the {prompt} (or set {env})"))?;
-    Ok(Zeroizing::new(typed))
 }
