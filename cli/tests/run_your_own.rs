@@ -155,15 +155,19 @@ fn the_readme_run_your_own_section_runs_as_written() {
     let context = format!("--- stdout\n{stdout}\n--- stderr\n{stderr}");
 
     // 1. The test environment: roots and a card file a wallet can use.
-    for file in ["testca/auth-root.der", "testca/sign-root.der", "hanako.card"] {
+    for file in [
+        "testca/auth-root.der",
+        "testca/sign-root.der",
+        "hanako.card",
+    ] {
         assert!(dir.path().join(file).is_file(), "{file} missing");
     }
     // 3. The issuer is in the test environment, its tokens in files, its key out.
     let config = std::fs::read_to_string(dir.path().join("city/issuer.toml")).unwrap();
     assert!(config.contains("test"), "{config}");
     for token in ["operator", "revocation-officer", "alice", "bob"] {
-        let text = std::fs::read_to_string(dir.path().join(format!("city-tokens/{token}.token")))
-            .unwrap();
+        let text =
+            std::fs::read_to_string(dir.path().join(format!("city-tokens/{token}.token"))).unwrap();
         assert!(
             !config.contains(text.trim()),
             "only the hash of the {token} token is kept"
