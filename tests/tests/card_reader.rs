@@ -38,7 +38,7 @@ use myna_wallet::receipt::ReceiptCheck;
 use myna_wallet::sealed::KdfParams;
 use myna_wallet::store::MemoryStore;
 use myna_wallet::Wallet;
-use pcscd::{Outcome, Pcscd};
+use pcscd::{Outcome, Pcscd, Slot};
 
 /// 2023-11-14T22:13:20Z: the CA's roots and the card start here.
 const T0: NumericDate = NumericDate::from_unix(1_700_000_000);
@@ -104,10 +104,10 @@ fn assert_signed_by(certificate: &[u8], message: &[u8], signature: &[u8]) -> Out
 #[test]
 fn the_jpki_ap_is_selected_read_and_signs_through_pcscd() -> Outcome {
     let mut daemon = Pcscd::start()?;
-    let inserted = daemon.insert(virtual_card()?)?;
+    let inserted = daemon.insert(Slot::First, virtual_card()?)?;
     let issued = &fixture().card;
 
-    let mut transport = PcscTransport::connect(daemon.reader())?;
+    let mut transport = PcscTransport::connect(daemon.reader(Slot::First))?;
     let select = Command::new(0x00, 0xA4, 0x04, 0x0C).with_data(JPKI_AID.to_vec());
     assert_eq!(transport.transmit(&select)?.status, StatusWord::SUCCESS);
     // An application the card does not have is not found (through the reader too).
@@ -144,8 +144,8 @@ fn the_jpki_ap_is_selected_read_and_signs_through_pcscd() -> Outcome {
 #[test]
 fn wrong_pins_count_down_then_lock_the_card_for_good() -> Outcome {
     let mut daemon = Pcscd::start()?;
-    let inserted = daemon.insert(virtual_card()?)?;
-    let mut card = JpkiCard::new(PcscTransport::connect(daemon.reader())?);
+    let inserted = daemon.insert(Slot::First, virtual_card()?)?;
+    let mut card = JpkiCard::new(PcscTransport::connect(daemon.reader(Slot::First))?);
     let digest = DigestInfo::sha256(b"x");
 
     let wrong_auth = AuthPin::new("0000")?;
@@ -186,8 +186,8 @@ fn wrong_pins_count_down_then_lock_the_card_for_good() -> Outcome {
 
     // Out of the reader and in again (power cycle): the card is still locked.
     let locked = daemon.remove(inserted)?;
-    let inserted = daemon.insert(locked)?;
-    let mut card = JpkiCard::new(PcscTransport::connect(daemon.reader())?);
+    let inserted = daemon.insert(Slot::First, locked)?;
+    let mut card = JpkiCard::new(PcscTransport::connect(daemon.reader(Slot::First))?);
     assert_eq!(
         card.sign_with_auth_key(&auth_pin(), &digest),
         Err(Error::PinLocked)
@@ -215,15 +215,15 @@ fn connect_first_takes_the_reader_with_the_card_and_reader_errors_say_what_to_do
         other => panic!("no card inserted: {other:?}"),
     }
 
-    // The card goes into the first slot; the second stays empty and is passed over.
-    let inserted = daemon.insert(virtual_card()?)?;
+    // The card goes into the second reader: the empty first one is passed over.
+    let inserted = daemon.insert(Slot::Second, virtual_card()?)?;
     let mut card = JpkiCard::new(PcscTransport::connect_first()?);
     assert_eq!(
         card.read_auth_certificate()?,
         fixture().card.authentication_certificate()
     );
-    let empty = daemon.empty_reader().to_string_lossy().into_owned();
-    match PcscTransport::connect(daemon.empty_reader()) {
+    let empty = daemon.reader(Slot::First).to_string_lossy().into_owned();
+    match PcscTransport::connect(daemon.reader(Slot::First)) {
         Err(Error::CardReader(ReaderProblem::NoCard { readers })) => assert_eq!(readers, [empty]),
         other => panic!("the empty slot: {other:?}"),
     }
@@ -282,17 +282,17 @@ fn maebashi() -> Outcome<InProcessIssuer> {
 #[test]
 fn a_wallet_anchors_with_the_card_in_a_pcsc_reader() -> Outcome {
     let mut daemon = Pcscd::start()?;
-    let inserted = daemon.insert(virtual_card()?)?;
+    let inserted = daemon.insert(Slot::First, virtual_card()?)?;
     let issuer = maebashi()?;
 
     // Two handles on the one card (PC/SC shares it): the authentication key anchors, the
     // signature key lets the issuer read the certified facts.
     let auth = CardSigner::authentication(
-        JpkiCard::new(PcscTransport::connect(daemon.reader())?),
+        JpkiCard::new(PcscTransport::connect(daemon.reader(Slot::First))?),
         auth_pin(),
     )?;
     let facts = CardSigner::signature(
-        JpkiCard::new(PcscTransport::connect(daemon.reader())?),
+        JpkiCard::new(PcscTransport::connect(daemon.reader(Slot::First))?),
         sign_pin(),
     )?;
     assert_eq!(

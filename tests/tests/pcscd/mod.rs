@@ -58,12 +58,30 @@ const LOG_TAIL: usize = 8 * 1024;
 pub struct Pcscd {
     child: Child,
     port: u16,
-    /// Slot 0 (where [`Pcscd::insert`] puts the card) and slot 1 (always empty).
+    /// The readers of vpcd's two slots, in [`Slot`] order.
     readers: [CString; 2],
     log: PathBuf,
     // Dropped last: the next daemon of this process may start once this one is gone.
     _dir: tempfile::TempDir,
     turn: Option<MutexGuard<'static, ()>>,
+}
+
+/// vpcd's two slots (two readers, on the configured port and the next).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Slot {
+    /// The reader PC/SC lists first.
+    First,
+    /// The reader PC/SC lists second.
+    Second,
+}
+
+impl Slot {
+    fn index(self) -> usize {
+        match self {
+            Slot::First => 0,
+            Slot::Second => 1,
+        }
+    }
 }
 
 /// A daemon stopped with [`Pcscd::stop`]: until this is dropped, no other test of the process
@@ -122,19 +140,19 @@ impl Pcscd {
         Ok(daemon)
     }
 
-    /// Where vpcd listens for the virtual card.
-    pub fn vpcd_addr(&self) -> SocketAddr {
-        SocketAddr::V4(SocketAddrV4::new(Ipv4Addr::LOCALHOST, self.port))
+    /// Where vpcd listens for the virtual card of `slot`.
+    pub fn vpcd_addr(&self, slot: Slot) -> SocketAddr {
+        let port = match slot {
+            Slot::First => self.port,
+            // free_port_pair checked that the next port exists and was free.
+            Slot::Second => self.port + 1,
+        };
+        SocketAddr::V4(SocketAddrV4::new(Ipv4Addr::LOCALHOST, port))
     }
 
-    /// The reader that receives the card ([`Pcscd::insert`]).
-    pub fn reader(&self) -> &CStr {
-        &self.readers[0]
-    }
-
-    /// vpcd's second slot, which stays empty.
-    pub fn empty_reader(&self) -> &CStr {
-        &self.readers[1]
+    /// The reader of `slot`, by its PC/SC name.
+    pub fn reader(&self, slot: Slot) -> &CStr {
+        &self.readers[slot.index()]
     }
 
     /// Both readers' names, as PC/SC lists them.
@@ -145,24 +163,29 @@ impl Pcscd {
             .collect()
     }
 
-    /// Connects `card` to vpcd (a bridge in a thread) and waits until pcscd reports a card in
-    /// the reader.
-    pub fn insert(&mut self, card: VirtualCard) -> Outcome<Inserted> {
-        let mut bridge = VpcdBridge::connect(self.vpcd_addr(), card)?;
+    /// Connects `card` to vpcd's `slot` (a bridge in a thread) and waits until pcscd reports
+    /// a card in that reader.
+    pub fn insert(&mut self, slot: Slot, card: VirtualCard) -> Outcome<Inserted> {
+        let mut bridge = VpcdBridge::connect(self.vpcd_addr(slot), card)?;
         let stop = bridge.stop_handle()?;
         let session = std::thread::spawn(move || {
             let outcome = bridge.run();
             (bridge.into_card(), outcome)
         });
-        self.wait_for(State::PRESENT, "the card to be inserted")?;
-        Ok(Inserted { stop, session })
+        self.wait_for(slot, State::PRESENT, "the card to be inserted")?;
+        Ok(Inserted {
+            slot,
+            stop,
+            session,
+        })
     }
 
     /// Pulls the card out and waits until pcscd reports the reader empty; the card comes
     /// back with its state (PIN counters), to be inserted again.
     pub fn remove(&mut self, inserted: Inserted) -> Outcome<VirtualCard> {
+        let slot = inserted.slot;
         let card = inserted.remove()?;
-        self.wait_for(State::EMPTY, "the card to be removed")?;
+        self.wait_for(slot, State::EMPTY, "the card to be removed")?;
         Ok(card)
     }
 
@@ -243,10 +266,11 @@ impl Pcscd {
         }
     }
 
-    /// Blocks in SCardGetStatusChange (no polling here) until slot 0 has `state`.
-    fn wait_for(&mut self, state: State, what: &str) -> Outcome {
+    /// Blocks in SCardGetStatusChange (no polling here) until the reader of `slot` has
+    /// `state`.
+    fn wait_for(&mut self, slot: Slot, state: State, what: &str) -> Outcome {
         let context = Context::establish(Scope::User)?;
-        let mut watched = [ReaderState::new(self.reader(), State::UNAWARE)];
+        let mut watched = [ReaderState::new(self.reader(slot), State::UNAWARE)];
         let deadline = Instant::now() + PATIENCE;
         loop {
             match context.get_status_change(PATIENCE, &mut watched) {
@@ -277,6 +301,7 @@ impl Drop for Pcscd {
 
 /// A card in the reader: a bridge session in a thread.
 pub struct Inserted {
+    slot: Slot,
     stop: StopHandle,
     session: JoinHandle<(VirtualCard, Result<Ended, VpcdError>)>,
 }
