@@ -28,6 +28,8 @@ use crate::apdu::{Command, Response, StatusWord};
 use crate::error::{Error, Result};
 use crate::profile::JPKI_AID;
 
+pub use crate::reader_problem::ReaderProblem;
+
 /// The DER prefix of a SHA-256 DigestInfo (RFC 8017 §9.2 note 1).
 pub const SHA256_DIGEST_INFO_PREFIX: [u8; 19] = [
     0x30, 0x31, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x01, 0x05,

@@ -8,6 +8,7 @@
 use myna_vc_core::time::NumericDate;
 
 use crate::profile::{CertificateType, KeyUsage};
+use crate::reader_problem::ReaderProblem;
 use crate::revocation_reason::RevocationReason;
 use crate::serial::SerialNumber;
 use crate::status_word::StatusWord;
@@ -211,6 +212,10 @@ pub enum Error {
     /// The reader or its driver failed (PC/SC).
     #[error("card reader error: {0}")]
     Reader(String),
+    /// The PC/SC stack could not reach the card: no service, no reader, no card, the card or
+    /// the reader gone mid-operation, … (each says what to do).
+    #[error("card reader: {0}")]
+    CardReader(ReaderProblem),
 
     // ---- test CA and virtual card files (feature `test-ca`) --------------------------------
     /// A test CA's state file or a virtual card file is malformed or inconsistent.

@@ -18,6 +18,7 @@
 //! | [`apdu`] | ISO 7816-4 command and response APDUs |
 //! | [`card`] | the `Card` trait, PINs and the JPKI AP protocol over a transport |
 //! | `virtual_card` | a virtual card answering APDUs, kept in a card file between uses (feature `test-ca`) |
+//! | `vpcd` | the virtual card inserted into a real PC/SC stack through vsmartcard's vpcd (feature `test-ca`) |
 //! | [`card_jws`] | RS256 JWS signed by the card, verified through the validator |
 //!
 //! The card's text AP, which holds the 12-digit My Number, is never selected by this crate.
@@ -31,13 +32,14 @@ pub mod crl;
 mod error;
 // Value types the error carries, kept free of it (no module cycle) and re-exported where a
 // reader looks for them: `apdu::StatusWord`, `certificate::SerialNumber`,
-// `crl::RevocationReason`, `roots::Fingerprint`.
+// `crl::RevocationReason`, `roots::Fingerprint`, `card::ReaderProblem`.
 mod fingerprint;
 pub mod holder;
 pub mod linking;
 #[cfg(feature = "pcsc")]
 pub mod pcsc;
 pub mod profile;
+mod reader_problem;
 mod revocation_reason;
 pub mod roots;
 mod serial;
@@ -50,5 +52,7 @@ mod tlv;
 pub mod validate;
 #[cfg(feature = "test-ca")]
 pub mod virtual_card;
+#[cfg(feature = "test-ca")]
+pub mod vpcd;
 
 pub use error::{Error, Result};

@@ -174,6 +174,18 @@ impl VirtualCard {
         Ok(self.respond(&command).to_bytes())
     }
 
+    /// A power cycle or reset, as a reader does it: the selected application and EF and every
+    /// verified PIN are forgotten (volatile state); the PIN retry counters are kept, as a real
+    /// card keeps them in non-volatile memory, so a reset never restores tries.
+    pub fn reset(&mut self) {
+        self.ap_selected = false;
+        self.current = None;
+        self.auth_pin.verified = false;
+        if let Some(app) = self.signature.as_mut() {
+            app.pin.verified = false;
+        }
+    }
+
     fn file_exists(&self, file: u16) -> bool {
         match file {
             ef::AUTH_CERTIFICATE | ef::AUTH_CA | ef::AUTH_KEY | ef::AUTH_PIN => true,
