@@ -131,7 +131,10 @@ impl Anchoring<'_> {
         let name = std::ffi::CString::new(name).context("--reader")?;
         // The reader error says what is wrong (no PC/SC service, no such reader, no card).
         let connected = PcscTransport::connect(&name).with_context(|| {
-            format!("connecting to the card in the reader {}", name.to_string_lossy())
+            format!(
+                "connecting to the card in the reader {}",
+                name.to_string_lossy()
+            )
         })?;
         self.with_card(&Shared::new(connected))
     }
