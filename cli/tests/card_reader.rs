@@ -6,7 +6,8 @@
 //!
 //! Runs with `cargo test -p myna --features pcsc --test card_reader` (scripts/test does); it
 //! fails, never skips, when pcscd or the driver is missing.
-#![cfg(all(test, feature = "pcsc"))]
+#![cfg(test)]
+#![cfg(feature = "pcsc")]
 
 // The harness serves the tests/ crate too, which uses more of it (the second slot).
 #[allow(dead_code)]
