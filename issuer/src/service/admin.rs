@@ -70,12 +70,8 @@ pub const MAX_AUDIT_PAGE: u64 = 1000;
 pub(crate) fn routes() -> Router<Service> {
     Router::new()
         .route("/admin/offers", post(create_offer))
-        .route("/admin/credentials/revoke", post(revoke))
-        .route("/admin/credentials/suspend", post(suspend))
-        .route("/admin/credentials/resume", post(resume))
-        .route("/admin/subjects/revoke", post(revoke_subject))
-        .route("/admin/subjects/suspend", post(suspend_subject))
-        .route("/admin/subjects/resume", post(resume_subject))
+        .route("/admin/credentials/{action}", post(change_status))
+        .route("/admin/subjects/{action}", post(change_subject))
         .route("/admin/crl", post(import_crl))
         .route("/admin/escrow/openings", post(start_opening))
         .route("/admin/escrow/openings/{id}", get(opening))
@@ -216,36 +212,23 @@ fn reason(name: Option<&str>) -> Result<RevocationReason, ApiError> {
     })
 }
 
-async fn revoke(
-    state: State<Service>,
-    bearer: Bearer,
-    body: JsonBody,
-) -> Result<Response, ApiError> {
-    change_status(state, bearer, body, Transition::Revoke).await
-}
-
-async fn suspend(
-    state: State<Service>,
-    bearer: Bearer,
-    body: JsonBody,
-) -> Result<Response, ApiError> {
-    change_status(state, bearer, body, Transition::Suspend).await
-}
-
-async fn resume(
-    state: State<Service>,
-    bearer: Bearer,
-    body: JsonBody,
-) -> Result<Response, ApiError> {
-    change_status(state, bearer, body, Transition::Resume).await
+/// The status change a route's last segment names (`revoke`, `suspend`, `resume`).
+fn transition(action: &str) -> Result<Transition, ApiError> {
+    match action {
+        "revoke" => Ok(Transition::Revoke),
+        "suspend" => Ok(Transition::Suspend),
+        "resume" => Ok(Transition::Resume),
+        _ => Err(ApiError::not_found("route")),
+    }
 }
 
 async fn change_status(
     State(service): State<Service>,
+    Path(action): Path<String>,
     Bearer(token): Bearer,
     body: JsonBody,
-    transition: Transition,
 ) -> Result<Response, ApiError> {
+    let transition = transition(&action)?;
     let admin = authorize(service.shared(), &token, &[AdminRole::RevocationOfficer])?;
     let request: StatusChangeRequest = body.parse("status change request")?;
     let why = reason(request.reason.as_deref())?;
@@ -303,36 +286,13 @@ struct SubjectChangeRequest {
     reason: Option<String>,
 }
 
-async fn revoke_subject(
-    state: State<Service>,
-    bearer: Bearer,
-    body: JsonBody,
-) -> Result<Response, ApiError> {
-    change_subject(state, bearer, body, Transition::Revoke).await
-}
-
-async fn suspend_subject(
-    state: State<Service>,
-    bearer: Bearer,
-    body: JsonBody,
-) -> Result<Response, ApiError> {
-    change_subject(state, bearer, body, Transition::Suspend).await
-}
-
-async fn resume_subject(
-    state: State<Service>,
-    bearer: Bearer,
-    body: JsonBody,
-) -> Result<Response, ApiError> {
-    change_subject(state, bearer, body, Transition::Resume).await
-}
-
 async fn change_subject(
     State(service): State<Service>,
+    Path(action): Path<String>,
     Bearer(token): Bearer,
     body: JsonBody,
-    transition: Transition,
 ) -> Result<Response, ApiError> {
+    let transition = transition(&action)?;
     let admin = authorize(service.shared(), &token, &[AdminRole::RevocationOfficer])?;
     let request: SubjectChangeRequest = body.parse("subject status change request")?;
     let why = reason(request.reason.as_deref())?;
