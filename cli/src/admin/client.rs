@@ -24,8 +24,8 @@ const MAX_RESPONSE_BYTES: u64 = 16 << 20;
 /// Where the admin API is and which token to use: the flags every admin call shares.
 #[derive(Debug, Clone, clap::Args)]
 pub struct Connection {
-    /// The issuer service's base URL, e.g. https://vc.city.maebashi.example. Plain http is
-    /// accepted only for a loopback address (http://127.0.0.1:8080, http://[::1]:8080): the
+    /// The issuer service's base URL, e.g. `https://vc.city.maebashi.example`. Plain http is
+    /// accepted only for a loopback address (`http://127.0.0.1:8080`, `http://[::1]:8080`): the
     /// operator's own service on this machine; anything else would send the admin token
     /// across the network in clear.
     #[arg(long, env = "MYNA_ADMIN_URL", value_name = "URL")]

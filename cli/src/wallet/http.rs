@@ -56,7 +56,7 @@ pub struct TransportArgs {
     pub ca_certs: Vec<PathBuf>,
     /// DEVELOPMENT ONLY, INSECURE: send the requests for the https ORIGIN to the plain-HTTP
     /// service at ADDR on this machine (e.g.
-    /// https://vc.city.maebashi.example=127.0.0.1:8080), for an issuer under test that has
+    /// `https://vc.city.maebashi.example=127.0.0.1:8080`), for an issuer under test that has
     /// no TLS certificate. The issuer's identifier stays https; only loopback addresses are
     /// accepted, and every run says so on standard error. Repeat, or separate with commas.
     #[arg(
