@@ -140,9 +140,10 @@ impl KeyRing {
     /// use myna_issuer::service::{keys::KeyRing, ServiceError};
     /// let dir = tempfile::tempdir()?;
     /// let path = dir.path().join("keys.json");
-    /// assert!(matches!(KeyRing::open_existing(&path, "pass"), Err(ServiceError::Io(_))));
-    /// let created = KeyRing::open_or_create(&path, "pass")?;
-    /// assert_eq!(KeyRing::open_existing(&path, "pass")?.issuer.public_key(), created.issuer.public_key());
+    /// let pass = "passphrase of the city issuer";
+    /// assert!(matches!(KeyRing::open_existing(&path, pass), Err(ServiceError::Io(_))));
+    /// let created = KeyRing::open_or_create(&path, pass)?;
+    /// assert_eq!(KeyRing::open_existing(&path, pass)?.issuer.public_key(), created.issuer.public_key());
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn open_existing(path: &Path, passphrase: &str) -> Result<Self, ServiceError> {
