@@ -9,6 +9,7 @@ use std::io::{BufRead, Read, Write};
 use std::net::TcpStream;
 use std::process::Command;
 
+use support::issuer::operator_token;
 use support::{first_log_line, free_port, ok, Myna};
 
 fn get(port: u16, path: &str, token: Option<&str>) -> String {
@@ -47,12 +48,7 @@ fn init_serve_and_stop_on_sigterm() {
         .env("MYNA_ISSUER_PASSPHRASE", "correct horse")
         .output();
     let stdout = ok(&init);
-    let operator = stdout
-        .lines()
-        .find(|l| l.trim_start().starts_with("operator "))
-        .and_then(|l| l.split_whitespace().last())
-        .unwrap()
-        .to_owned();
+    let operator = operator_token(&stdout);
     let config = std::fs::read_to_string(data.join("issuer.toml")).unwrap();
     assert!(
         !config.contains(&operator),

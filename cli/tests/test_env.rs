@@ -17,6 +17,7 @@ use myna_jpki::profile::{CertificateType, Environment};
 use myna_jpki::roots::RootSet;
 use myna_jpki::virtual_card::VirtualCard;
 use myna_vc_core::crypto::default_provider;
+use support::issuer::operator_token;
 use support::{first_log_line, free_port, stderr, stdout, Myna};
 
 /// `myna` in `dir` with no card PINs or wallet passphrase from the environment, and nothing
@@ -406,12 +407,7 @@ fn an_issuer_set_up_with_the_test_ca_trusts_it_and_anchoring_is_configured() {
 
     // Served, the issuer hands out anchoring challenges (no 503) and its audit log shows the
     // CRLs init imported.
-    let operator = stdout(&init)
-        .lines()
-        .find(|l| l.trim_start().starts_with("operator "))
-        .and_then(|l| l.split_whitespace().last())
-        .unwrap()
-        .to_owned();
+    let operator = operator_token(&stdout(&init));
     let mut server = Myna::in_dir(dir)
         .args(["issuer", "serve", "--log-json", "--data-dir", "city"])
         .args(["--passphrase", "passphrase of the city issuer"])

@@ -13,6 +13,7 @@ use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::Output;
 
+use support::issuer::operator_token;
 use support::{await_listening, failed_cleanly, free_port, ok, stderr, Myna, Service};
 
 const PASSPHRASE: &str = "a long test passphrase";
@@ -145,12 +146,7 @@ impl LocalIssuer {
             .env("MYNA_ISSUER_PASSPHRASE", ISSUER_PASSPHRASE)
             .output();
         let stdout = ok(&init);
-        let operator = stdout
-            .lines()
-            .find(|l| l.trim_start().starts_with("operator "))
-            .and_then(|l| l.split_whitespace().last())
-            .unwrap()
-            .to_owned();
+        let operator = operator_token(&stdout);
         let mut child = Myna::new()
             .args(["issuer", "serve", "--log-json", "--data-dir"])
             .arg(&data)

@@ -19,6 +19,17 @@ pub fn myna(dir: &Path, args: &[&str]) -> Output {
         .run(args)
 }
 
+/// The operator's admin token in what `myna issuer init` printed (its line `operator NAME
+/// TOKEN`).
+pub fn operator_token(printed: &str) -> String {
+    printed
+        .lines()
+        .find(|l| l.trim_start().starts_with("operator "))
+        .and_then(|l| l.split_whitespace().last())
+        .unwrap()
+        .to_owned()
+}
+
 /// An issuer data directory made by `myna issuer init`, and its service once started.
 pub struct Issuer {
     pub dir: tempfile::TempDir,
