@@ -3,12 +3,12 @@
 //! acting staff names and its hash chain checked, and the refusals a user meets — a wrong
 //! token (401), another role's token (403), a plain-http URL off this machine.
 #![cfg(test)]
-#![allow(dead_code)]
 
-mod issuer_service;
+mod support;
 
-use issuer_service::{failed, myna, ok, Issuer, OFFICER, OPERATOR};
 use myna_vc_core::oid4vci::OfferLink;
+use support::issuer::{myna, Issuer, OFFICER, OPERATOR};
+use support::{failed, ok};
 
 fn issuer() -> Issuer {
     let mut issuer = Issuer::init(tempfile::tempdir().unwrap(), &[]);

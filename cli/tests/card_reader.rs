@@ -14,50 +14,24 @@
 #[path = "../../tests/tests/pcscd/mod.rs"]
 mod pcscd;
 
-use std::io::{BufRead, BufReader};
-use std::net::TcpListener;
+mod support;
+
 use std::path::Path;
-use std::process::{Child, Command, Output, Stdio};
+use std::process::Output;
 
 use myna_jpki::virtual_card::VirtualCard;
 use pcscd::{Pcscd, Slot};
+use support::{await_listening, free_addr, ok, Myna, Service};
 
-const MYNA: &str = env!("CARGO_BIN_EXE_myna");
 const ISSUER: &str = "https://vc.city.maebashi.example";
 
+/// `myna ARGS` in `dir` with no `MYNA_*` variable of the test's environment, only `env`.
 fn myna(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
-    let mut command = Command::new(MYNA);
-    command.current_dir(dir).args(args);
-    for (key, _) in std::env::vars() {
-        if key.starts_with("MYNA_") {
-            command.env_remove(key);
-        }
-    }
-    command.envs(env.iter().copied()).output().unwrap()
-}
-
-fn ok(output: &Output) -> String {
-    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
-    assert!(
-        output.status.success(),
-        "stdout: {stdout}\nstderr: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    stdout
-}
-
-/// `myna issuer serve`, killed when dropped.
-struct Server(Child);
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
+    Myna::in_dir(dir).without_myna_env().envs(env).run(args)
 }
 
 /// A test CA, Hanako's card file, and 前橋市's issuer trusting that CA, serving on `addr`.
-fn city(dir: &Path, addr: &str) -> Server {
+fn city(dir: &Path, addr: &str) -> Service {
     ok(&myna(
         dir,
         &["jpki", "test-ca", "init", "--dir", "testca"],
@@ -118,30 +92,18 @@ fn city(dir: &Path, addr: &str) -> Server {
         &["issuer", "keys", "--data-dir", "city", "--out", "city.jwk"],
         &pass,
     ));
-    let mut child = Command::new(MYNA)
-        .current_dir(dir)
+    let mut child = Myna::in_dir(dir)
+        .envs(&pass)
         .args(["issuer", "serve", "--log-json", "--data-dir", "city"])
-        .envs(pass)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut logs = BufReader::new(child.stdout.take().unwrap());
-    let mut first = String::new();
-    logs.read_line(&mut first).unwrap();
-    assert!(first.contains("issuer service listening"), "{first}");
-    std::thread::spawn(move || for _ in logs.lines() {});
-    Server(child)
+        .spawn();
+    await_listening(&mut child);
+    Service(child)
 }
 
 #[test]
 fn a_wallet_anchors_through_a_real_pcsc_reader_and_a_locked_card_stays_refused() {
     let dir = tempfile::tempdir().unwrap();
-    let addr = TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .to_string();
+    let addr = free_addr();
     let _server = city(dir.path(), &addr);
     let route = format!("{ISSUER}={addr}");
     let wallet_env = [

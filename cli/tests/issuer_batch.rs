@@ -4,21 +4,24 @@
 //! configuration that exists but cannot be read says "cannot read", not "run init first".
 #![cfg(test)]
 
-use std::path::Path;
-use std::process::{Command, Output};
+mod support;
 
-const MYNA: &str = env!("CARGO_BIN_EXE_myna");
+use std::path::Path;
+use std::process::Output;
+
+use support::Myna;
+
 const PASSPHRASE: &str = "correct horse battery staple";
 
+/// `myna ARGS --data-dir DATA` with the issuer's passphrase and no `MYNA_CONFIG`.
 fn myna(args: &[&str], data: &Path) -> Output {
-    Command::new(MYNA)
+    Myna::new()
         .args(args)
         .arg("--data-dir")
         .arg(data)
         .env("MYNA_ISSUER_PASSPHRASE", PASSPHRASE)
         .env_remove("MYNA_CONFIG")
         .output()
-        .unwrap()
 }
 
 fn text(bytes: &[u8]) -> String {

@@ -3,19 +3,14 @@
 //! refuses to start.
 #![cfg(test)]
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{TcpListener, TcpStream};
-use std::process::{Command, Stdio};
+mod support;
 
-const MYNA: &str = env!("CARGO_BIN_EXE_myna");
+use std::io::{BufRead, Read, Write};
+use std::net::TcpStream;
+use std::process::Command;
 
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
+use support::issuer::operator_token;
+use support::{first_log_line, free_port, ok, Myna};
 
 fn get(port: u16, path: &str, token: Option<&str>) -> String {
     let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
@@ -37,7 +32,7 @@ fn init_serve_and_stop_on_sigterm() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
     let port = free_port();
-    let init = Command::new(MYNA)
+    let init = Myna::new()
         .args([
             "issuer",
             "init",
@@ -51,20 +46,9 @@ fn init_serve_and_stop_on_sigterm() {
         .arg("--data-dir")
         .arg(&data)
         .env("MYNA_ISSUER_PASSPHRASE", "correct horse")
-        .output()
-        .unwrap();
-    let stdout = String::from_utf8(init.stdout).unwrap();
-    assert!(
-        init.status.success(),
-        "{stdout}{}",
-        String::from_utf8_lossy(&init.stderr)
-    );
-    let operator = stdout
-        .lines()
-        .find(|l| l.trim_start().starts_with("operator "))
-        .and_then(|l| l.split_whitespace().last())
-        .unwrap()
-        .to_owned();
+        .output();
+    let stdout = ok(&init);
+    let operator = operator_token(&stdout);
     let config = std::fs::read_to_string(data.join("issuer.toml")).unwrap();
     assert!(
         !config.contains(&operator),
@@ -72,7 +56,7 @@ fn init_serve_and_stop_on_sigterm() {
     );
     assert!(data.join("keys.json").exists());
     // A second init does not overwrite.
-    let again = Command::new(MYNA)
+    let again = Myna::new()
         .args([
             "issuer",
             "init",
@@ -88,35 +72,28 @@ fn init_serve_and_stop_on_sigterm() {
         ])
         .arg(&data)
         .env("MYNA_ISSUER_PASSPHRASE", "correct horse")
-        .output()
-        .unwrap();
+        .output();
     assert!(!again.status.success());
 
-    let wrong = Command::new(MYNA)
+    let wrong = Myna::new()
         .args(["issuer", "serve", "--data-dir"])
         .arg(&data)
         .env("MYNA_ISSUER_PASSPHRASE", "wrong")
-        .output()
-        .unwrap();
+        .output();
     assert!(!wrong.status.success());
     assert!(String::from_utf8_lossy(&wrong.stderr).contains("passphrase does not open"));
 
     let passphrase_file = dir.path().join("pass");
     std::fs::write(&passphrase_file, "correct horse\n").unwrap();
-    let mut server = Command::new(MYNA)
+    let mut server = Myna::new()
         .args(["issuer", "serve", "--log-json", "--data-dir"])
         .arg(&data)
         .arg("--passphrase-file")
         .arg(&passphrase_file)
         .env_remove("MYNA_ISSUER_PASSPHRASE")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
+        .spawn();
     // The first log line says it listens.
-    let mut logs = BufReader::new(server.stdout.take().unwrap());
-    let mut first = String::new();
-    logs.read_line(&mut first).unwrap();
+    let (first, logs) = first_log_line(&mut server);
     assert!(first.contains("issuer service listening"), "{first}");
 
     let metadata = get(port, "/.well-known/openid-credential-issuer", None);

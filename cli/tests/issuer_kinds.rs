@@ -3,13 +3,16 @@
 //! credentials with the reason.
 #![cfg(test)]
 
+mod support;
+
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 
-const MYNA: &str = env!("CARGO_BIN_EXE_myna");
+use support::Myna;
 
+/// `myna issuer init ARGS --data-dir DATA`, no municipality from the environment.
 fn init(data: &Path, args: &[&str]) -> Output {
-    Command::new(MYNA)
+    Myna::new()
         .args(["issuer", "init"])
         .args(args)
         .arg("--data-dir")
@@ -19,7 +22,6 @@ fn init(data: &Path, args: &[&str]) -> Output {
         .env_remove("MYNA_PREFECTURE")
         .env_remove("MYNA_MUNICIPALITY_NAME")
         .output()
-        .unwrap()
 }
 
 fn text(output: &Output) -> String {
@@ -152,10 +154,7 @@ fn a_dmo_initialises_with_its_credentials_and_is_refused_resident_ones() {
 
 #[test]
 fn init_help_explains_municipalities_and_operators() {
-    let out = Command::new(MYNA)
-        .args(["issuer", "init", "--help"])
-        .output()
-        .unwrap();
+    let out = Myna::new().run(&["issuer", "init", "--help"]);
     let help = text(&out);
     for needle in ["--prefecture", "--credential", "千代田区", "non-municipal"] {
         assert!(help.contains(needle), "{needle}: {help}");

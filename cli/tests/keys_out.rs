@@ -5,10 +5,12 @@
 //! tampered entry, a duplicate and a version rollback.
 #![cfg(test)]
 
-use std::io::{BufRead, BufReader, Read, Write};
+mod support;
+
+use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::Output;
 
 use myna_issuer::service::config::{AdminTokenEntry, ServiceConfig};
 use myna_issuer::service::keys::KeyRing;
@@ -22,39 +24,16 @@ use myna_verifier::core::sdjwt_vc::{
 use myna_verifier::core::time::NumericDate;
 use myna_verifier::core::trust_entry;
 use serde_json::Value;
+use support::{first_log_line, Myna};
 
-const MYNA: &str = env!("CARGO_BIN_EXE_myna");
 const CITY: &str = "https://vc.city.maebashi.example";
 const CITY_PASS: &str = "passphrase of the city issuer";
 const AUTHORITY_PASS: &str = "passphrase of the trust-list authority";
 const SHOP: &str = "x509_san_dns:shop.example";
 
-fn myna(dir: &Path, args: &[&str]) -> Output {
-    Command::new(MYNA)
-        .current_dir(dir)
-        .args(args)
-        .env_remove("MYNA_ISSUER_PASSPHRASE")
-        .output()
-        .unwrap()
-}
-
-/// Runs `args` in `dir` and returns standard output, failing the test with both streams.
-fn ok(dir: &Path, args: &[&str]) -> String {
-    let out = myna(dir, args);
-    let stdout = String::from_utf8(out.stdout).unwrap();
-    assert!(
-        out.status.success(),
-        "{args:?}: {stdout}{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    stdout
-}
-
-/// Runs `args` in `dir`, expects a failure, and returns standard error.
-fn refused(dir: &Path, args: &[&str]) -> String {
-    let out = myna(dir, args);
-    assert!(!out.status.success(), "{args:?} should fail");
-    String::from_utf8(out.stderr).unwrap()
+/// `myna` in `dir`, without the issuer passphrase of the environment.
+fn myna(dir: &Path) -> Myna {
+    Myna::in_dir(dir).env_remove("MYNA_ISSUER_PASSPHRASE")
 }
 
 fn now() -> NumericDate {
@@ -87,7 +66,7 @@ fn init_city(dir: &Path, extra: &[&str]) -> String {
         "127.0.0.1:0",
     ];
     args.extend_from_slice(extra);
-    ok(dir, &args)
+    myna(dir).ok(&args)
 }
 
 fn config(dir: &Path) -> ServiceConfig {
@@ -163,25 +142,22 @@ fn init_json_without_a_token_dir_carries_the_tokens_and_an_existing_token_file_s
     std::fs::create_dir_all(other.join("tokens")).unwrap();
     std::fs::write(other.join("tokens/operator.token"), "someone else's\n").unwrap();
     std::fs::write(other.join("city.pass"), format!("{CITY_PASS}\n")).unwrap();
-    let error = refused(
-        &other,
-        &[
-            "issuer",
-            "init",
-            "--data-dir",
-            "city",
-            "--passphrase-file",
-            "city.pass",
-            "--municipality-code",
-            "102016",
-            "--name",
-            "前橋市",
-            "--public-base-url",
-            CITY,
-            "--token-dir",
-            "tokens",
-        ],
-    );
+    let error = myna(&other).fails(&[
+        "issuer",
+        "init",
+        "--data-dir",
+        "city",
+        "--passphrase-file",
+        "city.pass",
+        "--municipality-code",
+        "102016",
+        "--name",
+        "前橋市",
+        "--public-base-url",
+        CITY,
+        "--token-dir",
+        "tokens",
+    ]);
     assert!(
         error.contains("refusing to overwrite a token file"),
         "{error}"
@@ -211,18 +187,11 @@ fn get(addr: &str, path: &str) -> String {
 /// `issuer serve` of `dir/city` on a free port; returns the child and its address, read
 /// from its first log line.
 fn serve(dir: &Path) -> (std::process::Child, String) {
-    let mut server = Command::new(MYNA)
-        .current_dir(dir)
+    let mut server = myna(dir)
         .args(["issuer", "serve", "--log-json", "--data-dir", "city"])
         .args(["--passphrase-file", "city.pass"])
-        .env_remove("MYNA_ISSUER_PASSPHRASE")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut logs = BufReader::new(server.stdout.take().unwrap());
-    let mut first = String::new();
-    logs.read_line(&mut first).unwrap();
+        .spawn();
+    let (first, _logs) = first_log_line(&mut server);
     let line: Value = serde_json::from_str(&first).unwrap();
     assert_eq!(
         line["fields"]["message"], "issuer service listening",
@@ -239,45 +208,36 @@ fn keys_and_trust_entry_work_while_serve_runs_and_match_what_it_publishes() {
     init_city(dir, &[]);
     let (mut server, addr) = serve(dir);
 
-    ok(
-        dir,
-        &[
-            "issuer",
-            "keys",
-            "--data-dir",
-            "city",
-            "--passphrase-file",
-            "city.pass",
-        ]
-        .iter()
-        .copied()
-        .chain(["--out", "city.jwk"])
-        .collect::<Vec<_>>(),
-    );
-    let stdout = ok(
-        dir,
-        &[
-            "issuer",
-            "keys",
-            "--data-dir",
-            "city",
-            "--passphrase-file",
-            "city.pass",
-        ],
-    );
-    ok(
-        dir,
-        &[
-            "issuer",
-            "trust-entry",
-            "--data-dir",
-            "city",
-            "--passphrase-file",
-            "city.pass",
-            "--out",
-            "city.entry",
-        ],
-    );
+    myna(dir).ok(&[
+        "issuer",
+        "keys",
+        "--data-dir",
+        "city",
+        "--passphrase-file",
+        "city.pass",
+    ]
+    .iter()
+    .copied()
+    .chain(["--out", "city.jwk"])
+    .collect::<Vec<_>>());
+    let stdout = myna(dir).ok(&[
+        "issuer",
+        "keys",
+        "--data-dir",
+        "city",
+        "--passphrase-file",
+        "city.pass",
+    ]);
+    myna(dir).ok(&[
+        "issuer",
+        "trust-entry",
+        "--data-dir",
+        "city",
+        "--passphrase-file",
+        "city.pass",
+        "--out",
+        "city.entry",
+    ]);
     let did = get(&addr, "/.well-known/did.json");
     let published_entry = get(&addr, "/trust-entry");
     server.kill().unwrap();
@@ -331,7 +291,7 @@ fn keys_says_what_to_do_without_a_data_directory_or_with_a_wrong_passphrase() {
         "--passphrase-file",
         "city.pass",
     ];
-    let error = refused(dir, &args);
+    let error = myna(dir).fails(&args);
     assert!(error.contains("run `myna issuer init` first"), "{error}");
     assert!(
         !dir.join("city/keys.json").exists(),
@@ -339,7 +299,7 @@ fn keys_says_what_to_do_without_a_data_directory_or_with_a_wrong_passphrase() {
     );
     init_city(dir, &[]);
     std::fs::write(dir.join("city.pass"), "another passphrase entirely\n").unwrap();
-    let error = refused(dir, &args);
+    let error = myna(dir).fails(&args);
     assert!(error.contains("passphrase does not open"), "{error}");
 }
 
@@ -385,19 +345,16 @@ fn presentation(issuer: &SecretKey, nonce: &str, at: NumericDate) -> String {
 /// The city's entry, made with `issuer trust-entry`.
 fn city_entry(dir: &Path) -> PathBuf {
     init_city(dir, &[]);
-    ok(
-        dir,
-        &[
-            "issuer",
-            "trust-entry",
-            "--data-dir",
-            "city",
-            "--passphrase-file",
-            "city.pass",
-            "--out",
-            "city.entry",
-        ],
-    );
+    myna(dir).ok(&[
+        "issuer",
+        "trust-entry",
+        "--data-dir",
+        "city",
+        "--passphrase-file",
+        "city.pass",
+        "--out",
+        "city.entry",
+    ]);
     dir.join("city.entry")
 }
 
@@ -418,7 +375,7 @@ fn sign(dir: &Path, entries: &[&str], extra: &[&str]) -> Output {
         args.extend_from_slice(&["--entry", entry]);
     }
     args.extend_from_slice(extra);
-    myna(dir, &args)
+    myna(dir).run(&args)
 }
 
 #[test]
@@ -435,10 +392,10 @@ fn the_authority_signs_the_entries_and_a_shop_verifies_under_its_list() {
         "--passphrase-file",
         "authority.pass",
     ];
-    ok(dir, &init);
+    myna(dir).ok(&init);
     #[cfg(unix)]
     assert_eq!(mode(&dir.join("authority/authority.key")), 0o600);
-    let error = refused(dir, &init);
+    let error = myna(dir).fails(&init);
     assert!(error.contains("already an authority directory"), "{error}");
     let authority = read_jwk(&dir.join("authority/authority.jwk"));
 
@@ -448,17 +405,14 @@ fn the_authority_signs_the_entries_and_a_shop_verifies_under_its_list() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let shown = ok(
-        dir,
-        &[
-            "trust-list",
-            "show",
-            "--trust-list",
-            "trust-list.jwt",
-            "--authority-key",
-            "authority/authority.jwk",
-        ],
-    );
+    let shown = myna(dir).ok(&[
+        "trust-list",
+        "show",
+        "--trust-list",
+        "trust-list.jwt",
+        "--authority-key",
+        "authority/authority.jwk",
+    ]);
     assert!(shown.contains("version 1"), "{shown}");
     assert!(shown.contains("前橋市 (municipality 102016)"), "{shown}");
     assert!(shown.contains("may issue urn:myna-vc:vct:age:1"), "{shown}");
@@ -495,28 +449,25 @@ fn the_authority_signs_the_entries_and_a_shop_verifies_under_its_list() {
         "--json",
         "age.txt",
     ];
-    let decision: Value = serde_json::from_str(&ok(dir, &check)).unwrap();
+    let decision: Value = serde_json::from_str(&myna(dir).ok(&check)).unwrap();
     assert_eq!(decision["accepted"], true, "{decision}");
     assert_eq!(decision["credentials"][0]["issuer_name"], "前橋市");
     // Pinned to another key (the city's own), the same list is refused.
     let mut wrong = check;
     wrong[5] = "city.jwk";
-    ok(
-        dir,
-        &[
-            "issuer",
-            "keys",
-            "--data-dir",
-            "city",
-            "--passphrase-file",
-            "city.pass",
-        ]
-        .iter()
-        .copied()
-        .chain(["--out", "city.jwk"])
-        .collect::<Vec<_>>(),
-    );
-    let error = refused(dir, &wrong);
+    myna(dir).ok(&[
+        "issuer",
+        "keys",
+        "--data-dir",
+        "city",
+        "--passphrase-file",
+        "city.pass",
+    ]
+    .iter()
+    .copied()
+    .chain(["--out", "city.jwk"])
+    .collect::<Vec<_>>());
+    let error = myna(dir).fails(&wrong);
     assert!(error.contains("trust list"), "{error}");
     assert_ne!(read_jwk(&dir.join("city.jwk")).key, authority.key);
 }
@@ -527,17 +478,14 @@ fn sign_refuses_tampered_and_duplicate_entries_and_a_version_rollback() {
     let dir = dir.path();
     let entry = city_entry(dir);
     std::fs::write(dir.join("authority.pass"), format!("{AUTHORITY_PASS}\n")).unwrap();
-    ok(
-        dir,
-        &[
-            "trust-list",
-            "init",
-            "--dir",
-            "authority",
-            "--passphrase-file",
-            "authority.pass",
-        ],
-    );
+    myna(dir).ok(&[
+        "trust-list",
+        "init",
+        "--dir",
+        "authority",
+        "--passphrase-file",
+        "authority.pass",
+    ]);
     let state = || std::fs::read_to_string(dir.join("authority/state.json")).unwrap();
     let before = state();
 
@@ -607,17 +555,17 @@ fn every_new_command_explains_itself() {
         vec!["issuer", "trust-entry", "--help"],
         vec!["issuer", "init", "--help"],
     ] {
-        let help = ok(dir.path(), &args);
+        let help = myna(dir.path()).ok(&args);
         assert!(
             help.contains(&format!("Usage: myna {}", args[0])),
             "{args:?}: {help}"
         );
     }
-    let sign = ok(dir.path(), &["trust-list", "sign", "--help"]);
+    let sign = myna(dir.path()).ok(&["trust-list", "sign", "--help"]);
     for flag in ["--entry", "--valid-days", "--out", "--list-version"] {
         assert!(sign.contains(flag), "{flag}");
     }
-    let init = ok(dir.path(), &["issuer", "init", "--help"]);
+    let init = myna(dir.path()).ok(&["issuer", "init", "--help"]);
     assert!(
         init.contains("--token-dir") && init.contains("--json"),
         "{init}"

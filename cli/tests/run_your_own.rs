@@ -11,11 +11,13 @@
 //! sealed after one trustee and opens after two, the audit chain verifies.
 #![cfg(test)]
 
-use std::net::TcpListener;
+mod support;
+
 use std::path::Path;
 use std::process::Command;
 
-const MYNA: &str = env!("CARGO_BIN_EXE_myna");
+use support::{free_addr, MYNA};
+
 const README_ADDR: &str = "127.0.0.1:8080";
 /// What separates the blocks' outputs in the session's standard output.
 const MARK: &str = "@@@ run-your-own block";
@@ -82,11 +84,6 @@ fn session(blocks: &[String], addr: &str) -> String {
     }
     script.push_str(&format!("echo '{MARK} end'\n"));
     script
-}
-
-fn free_addr() -> String {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    listener.local_addr().unwrap().to_string()
 }
 
 /// The output of each block, split at the markers.

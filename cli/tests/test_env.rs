@@ -3,10 +3,12 @@
 //! (and a production issuer never does); `myna wallet anchor` says which card it needs.
 #![cfg(test)]
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{TcpListener, TcpStream};
+mod support;
+
+use std::io::{Read, Write};
+use std::net::TcpStream;
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::Command;
 
 use myna_jpki::card::{AuthPin, Card, DigestInfo, JpkiCard, PinKind, SignPin};
 use myna_jpki::certificate::{Certificate, SerialNumber};
@@ -15,50 +17,17 @@ use myna_jpki::profile::{CertificateType, Environment};
 use myna_jpki::roots::RootSet;
 use myna_jpki::virtual_card::VirtualCard;
 use myna_vc_core::crypto::default_provider;
+use support::issuer::operator_token;
+use support::{first_log_line, free_port, stderr, stdout, Myna};
 
-const MYNA: &str = env!("CARGO_BIN_EXE_myna");
-
-fn myna(args: &[&str], dir: &Path) -> Output {
-    Command::new(MYNA)
-        .args(args)
-        .current_dir(dir)
+/// `myna` in `dir` with no card PINs or wallet passphrase from the environment, and nothing
+/// on standard input to prompt.
+fn myna(dir: &Path) -> Myna {
+    Myna::in_dir(dir)
         .env_remove("MYNA_CARD_PIN")
         .env_remove("MYNA_CARD_SIGN_PIN")
         .env_remove("MYNA_WALLET_PASSPHRASE")
-        .stdin(Stdio::null())
-        .output()
-        .unwrap()
-}
-
-fn stdout(output: &Output) -> String {
-    String::from_utf8(output.stdout.clone()).unwrap()
-}
-
-fn stderr(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stderr).into_owned()
-}
-
-fn ok(args: &[&str], dir: &Path) -> String {
-    let output = myna(args, dir);
-    assert!(
-        output.status.success(),
-        "myna {args:?}: {}{}",
-        stdout(&output),
-        stderr(&output)
-    );
-    stdout(&output)
-}
-
-fn refused(args: &[&str], dir: &Path) -> String {
-    let output = myna(args, dir);
-    assert_eq!(
-        output.status.code(),
-        Some(1),
-        "myna {args:?} should fail: {}{}",
-        stdout(&output),
-        stderr(&output)
-    );
-    stderr(&output)
+        .no_stdin()
 }
 
 const HANAKO: [&str; 16] = [
@@ -83,11 +52,11 @@ const HANAKO: [&str; 16] = [
 /// README step 1: a test CA in `testca/` and Hanako's card in `hanako.card`; returns the
 /// `--json` output of `card`.
 fn test_environment(dir: &Path) -> serde_json::Value {
-    ok(&["jpki", "test-ca", "init", "--dir", "testca"], dir);
+    myna(dir).ok(&["jpki", "test-ca", "init", "--dir", "testca"]);
     let mut args = vec!["jpki", "test-ca", "card"];
     args.extend(HANAKO);
     args.push("--json");
-    serde_json::from_str(&ok(&args, dir)).unwrap()
+    serde_json::from_str(&myna(dir).ok(&args)).unwrap()
 }
 
 fn roots(dir: &Path) -> RootSet {
@@ -140,7 +109,7 @@ fn a_test_ca_issues_a_card_whose_certificates_it_revokes_on_its_crl() {
     );
 
     // `serial` prints the authentication serial, in the form SerialNumber reads back.
-    let printed = ok(&["jpki", "test-ca", "serial", "--card", "hanako.card"], dir);
+    let printed = myna(dir).ok(&["jpki", "test-ca", "serial", "--card", "hanako.card"]);
     assert_eq!(printed.trim(), auth.serial().to_string());
     assert_eq!(
         SerialNumber::from_hex(printed.trim()).unwrap(),
@@ -157,32 +126,26 @@ fn a_test_ca_issues_a_card_whose_certificates_it_revokes_on_its_crl() {
     .unwrap();
     assert!(published.lookup(&auth.serial()).is_none());
 
-    ok(
-        &[
-            "jpki",
-            "test-ca",
-            "revoke",
-            "--dir",
-            "testca",
-            "--card",
-            "hanako.card",
-            "--certificate",
-            "authentication",
-            "--reason",
-            "lost",
-        ],
-        dir,
-    );
+    myna(dir).ok(&[
+        "jpki",
+        "test-ca",
+        "revoke",
+        "--dir",
+        "testca",
+        "--card",
+        "hanako.card",
+        "--certificate",
+        "authentication",
+        "--reason",
+        "lost",
+    ]);
     for (ty, file) in [
         ("authentication", "auth-now.crl"),
         ("signature", "sign-now.crl"),
     ] {
-        ok(
-            &[
-                "jpki", "test-ca", "crl", "--dir", "testca", "--type", ty, "--out", file,
-            ],
-            dir,
-        );
+        myna(dir).ok(&[
+            "jpki", "test-ca", "crl", "--dir", "testca", "--type", ty, "--out", file,
+        ]);
     }
     let crl = |file: &str| {
         Crl::parse(
@@ -206,35 +169,29 @@ fn a_test_ca_issues_a_card_whose_certificates_it_revokes_on_its_crl() {
     assert!(renewed.lookup(&auth.serial()).is_some());
 
     // Revoking again records nothing new; the signature certificate follows with `both`.
-    let again = ok(
-        &[
-            "jpki",
-            "test-ca",
-            "revoke",
-            "--dir",
-            "testca",
-            "--card",
-            "hanako.card",
-            "--reason",
-            "moved",
-        ],
-        dir,
-    );
+    let again = myna(dir).ok(&[
+        "jpki",
+        "test-ca",
+        "revoke",
+        "--dir",
+        "testca",
+        "--card",
+        "hanako.card",
+        "--reason",
+        "moved",
+    ]);
     assert!(again.contains("already revoked"), "{again}");
-    ok(
-        &[
-            "jpki",
-            "test-ca",
-            "crl",
-            "--dir",
-            "testca",
-            "--type",
-            "signature",
-            "--out",
-            "sign-now.crl",
-        ],
-        dir,
-    );
+    myna(dir).ok(&[
+        "jpki",
+        "test-ca",
+        "crl",
+        "--dir",
+        "testca",
+        "--type",
+        "signature",
+        "--out",
+        "sign-now.crl",
+    ]);
     let sign_crl = crl("sign-now.crl");
     assert_eq!(
         sign_crl.lookup(&sign.serial()).unwrap().reason,
@@ -250,12 +207,12 @@ fn the_test_ca_refuses_what_would_lose_or_corrupt_it() {
     let state = std::fs::read(dir.join("testca/private-state.json")).unwrap();
 
     // No second CA over the first.
-    let err = refused(&["jpki", "test-ca", "init", "--dir", "testca"], dir);
+    let err = myna(dir).exits_with(1, &["jpki", "test-ca", "init", "--dir", "testca"]);
     assert!(err.contains("already holds a test CA"), "{err}");
     // No second card over a card file.
     let mut args = vec!["jpki", "test-ca", "card"];
     args.extend(HANAKO);
-    let err = refused(&args, dir);
+    let err = myna(dir).exits_with(1, &args);
     assert!(err.contains("refusing to overwrite a card file"), "{err}");
 
     // Bad facts and PINs are refused before anything is issued.
@@ -266,7 +223,7 @@ fn the_test_ca_refuses_what_would_lose_or_corrupt_it() {
         args[at + 1] = value;
         let out = args.iter().position(|a| *a == "--out").unwrap();
         args[out + 1] = "other.card";
-        refused(&args, dir)
+        myna(dir).exits_with(1, &args)
     };
     let err = with("--birth-date", "2990-01-01");
     assert!(err.contains("--birth-date is after today"), "{err}");
@@ -281,7 +238,7 @@ fn the_test_ca_refuses_what_would_lose_or_corrupt_it() {
     bad_sex.extend(HANAKO);
     bad_sex[10] = "other";
     bad_sex[4] = "other.card";
-    let output = myna(&bad_sex, dir);
+    let output = myna(dir).run(&bad_sex);
     assert!(!output.status.success());
     assert!(stderr(&output).contains("female"), "clap lists the values");
     assert!(!dir.join("other.card").exists());
@@ -292,8 +249,9 @@ fn the_test_ca_refuses_what_would_lose_or_corrupt_it() {
     );
 
     // Another CA's card is not revoked here.
-    ok(&["jpki", "test-ca", "init", "--dir", "otherca"], dir);
-    let err = refused(
+    myna(dir).ok(&["jpki", "test-ca", "init", "--dir", "otherca"]);
+    let err = myna(dir).exits_with(
+        1,
         &[
             "jpki",
             "test-ca",
@@ -305,7 +263,6 @@ fn the_test_ca_refuses_what_would_lose_or_corrupt_it() {
             "--reason",
             "lost",
         ],
-        dir,
     );
     assert!(
         err.contains("was not issued by the test CA in otherca"),
@@ -314,7 +271,8 @@ fn the_test_ca_refuses_what_would_lose_or_corrupt_it() {
 
     // A directory in use says how to free it.
     std::fs::write(dir.join("testca/lock"), "").unwrap();
-    let err = refused(
+    let err = myna(dir).exits_with(
+        1,
         &[
             "jpki",
             "test-ca",
@@ -326,14 +284,14 @@ fn the_test_ca_refuses_what_would_lose_or_corrupt_it() {
             "--out",
             "x.crl",
         ],
-        dir,
     );
     assert!(err.contains("in use by another"), "{err}");
     assert!(err.contains("lock"), "{err}");
     std::fs::remove_file(dir.join("testca/lock")).unwrap();
 
     // No CA at all.
-    let err = refused(
+    let err = myna(dir).exits_with(
+        1,
         &[
             "jpki",
             "test-ca",
@@ -345,12 +303,11 @@ fn the_test_ca_refuses_what_would_lose_or_corrupt_it() {
             "--out",
             "x.crl",
         ],
-        dir,
     );
     assert!(err.contains("myna jpki test-ca init"), "{err}");
     // A damaged card file is named.
     std::fs::write(dir.join("broken.card"), "{}").unwrap();
-    let err = refused(&["jpki", "test-ca", "serial", "--card", "broken.card"], dir);
+    let err = myna(dir).exits_with(1, &["jpki", "test-ca", "serial", "--card", "broken.card"]);
     assert!(err.contains("broken.card"), "{err}");
 }
 
@@ -394,27 +351,24 @@ fn an_issuer_set_up_with_the_test_ca_trusts_it_and_anchoring_is_configured() {
     let dir = temp.path();
     test_environment(dir);
     let port = free_port();
-    let init = myna(
-        &[
-            "issuer",
-            "init",
-            "--data-dir",
-            "city",
-            "--municipality-code",
-            "102016",
-            "--name",
-            "前橋市",
-            "--public-base-url",
-            "https://vc.city.maebashi.example",
-            "--listen",
-            &format!("127.0.0.1:{port}"),
-            "--passphrase",
-            "passphrase of the city issuer",
-            "--jpki-test-ca",
-            "testca",
-        ],
-        dir,
-    );
+    let init = myna(dir).run(&[
+        "issuer",
+        "init",
+        "--data-dir",
+        "city",
+        "--municipality-code",
+        "102016",
+        "--name",
+        "前橋市",
+        "--public-base-url",
+        "https://vc.city.maebashi.example",
+        "--listen",
+        &format!("127.0.0.1:{port}"),
+        "--passphrase",
+        "passphrase of the city issuer",
+        "--jpki-test-ca",
+        "testca",
+    ]);
     assert!(init.status.success(), "{}", stderr(&init));
     assert!(
         stderr(&init).contains("imported the test CA's authentication CRL"),
@@ -453,23 +407,12 @@ fn an_issuer_set_up_with_the_test_ca_trusts_it_and_anchoring_is_configured() {
 
     // Served, the issuer hands out anchoring challenges (no 503) and its audit log shows the
     // CRLs init imported.
-    let operator = stdout(&init)
-        .lines()
-        .find(|l| l.trim_start().starts_with("operator "))
-        .and_then(|l| l.split_whitespace().last())
-        .unwrap()
-        .to_owned();
-    let mut server = Command::new(MYNA)
+    let operator = operator_token(&stdout(&init));
+    let mut server = Myna::in_dir(dir)
         .args(["issuer", "serve", "--log-json", "--data-dir", "city"])
         .args(["--passphrase", "passphrase of the city issuer"])
-        .current_dir(dir)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut logs = BufReader::new(server.stdout.take().unwrap());
-    let mut first = String::new();
-    logs.read_line(&mut first).unwrap();
+        .spawn();
+    let (first, _logs) = first_log_line(&mut server);
     let challenge = request(port, "POST", "/anchor/challenge", None);
     let audit = request(port, "GET", "/admin/audit", Some(&operator));
     // Stopped before anything is asserted, so a failure leaves no server behind.
@@ -484,29 +427,27 @@ fn an_issuer_set_up_with_the_test_ca_trusts_it_and_anchoring_is_configured() {
     assert_eq!(audit.matches("crl.imported").count(), 2, "{audit}");
 
     // --jpki-test-ca decides the roots alone (a usage error, exit code 2).
-    let conflict = myna(
-        &[
-            "issuer",
-            "init",
-            "--data-dir",
-            "other",
-            "--municipality-code",
-            "102016",
-            "--name",
-            "前橋市",
-            "--public-base-url",
-            "https://vc.city.maebashi.example",
-            "--jpki-test-ca",
-            "testca",
-            "--jpki-environment",
-            "production",
-        ],
-        dir,
-    );
+    let conflict = myna(dir).run(&[
+        "issuer",
+        "init",
+        "--data-dir",
+        "other",
+        "--municipality-code",
+        "102016",
+        "--name",
+        "前橋市",
+        "--public-base-url",
+        "https://vc.city.maebashi.example",
+        "--jpki-test-ca",
+        "testca",
+        "--jpki-environment",
+        "production",
+    ]);
     assert_eq!(conflict.status.code(), Some(2));
     assert!(stderr(&conflict).contains("cannot be used with"));
     // A directory that is no test CA is named.
-    let err = refused(
+    let err = myna(dir).exits_with(
+        1,
         &[
             "issuer",
             "init",
@@ -523,7 +464,6 @@ fn an_issuer_set_up_with_the_test_ca_trusts_it_and_anchoring_is_configured() {
             "--jpki-test-ca",
             "city",
         ],
-        dir,
     );
     assert!(err.contains("is city a test CA"), "{err}");
 }
@@ -535,32 +475,30 @@ fn a_production_issuer_refuses_the_test_cas_roots() {
     test_environment(dir);
     let auth_root = dir.join("testca/auth-root.der");
     let sign_root = dir.join("testca/sign-root.der");
-    ok(
-        &[
-            "issuer",
-            "init",
-            "--data-dir",
-            "city",
-            "--municipality-code",
-            "102016",
-            "--name",
-            "前橋市",
-            "--public-base-url",
-            "https://vc.city.maebashi.example",
-            "--listen",
-            &format!("127.0.0.1:{}", free_port()),
-            "--passphrase",
-            "passphrase of the city issuer",
-            "--jpki-root",
-            auth_root.to_str().unwrap(),
-            "--jpki-root",
-            sign_root.to_str().unwrap(),
-        ],
-        dir,
-    );
+    myna(dir).ok(&[
+        "issuer",
+        "init",
+        "--data-dir",
+        "city",
+        "--municipality-code",
+        "102016",
+        "--name",
+        "前橋市",
+        "--public-base-url",
+        "https://vc.city.maebashi.example",
+        "--listen",
+        &format!("127.0.0.1:{}", free_port()),
+        "--passphrase",
+        "passphrase of the city issuer",
+        "--jpki-root",
+        auth_root.to_str().unwrap(),
+        "--jpki-root",
+        sign_root.to_str().unwrap(),
+    ]);
     let config = std::fs::read_to_string(dir.join("city/issuer.toml")).unwrap();
     assert!(config.contains("environment = \"production\""), "{config}");
-    let err = refused(
+    let err = myna(dir).exits_with(
+        1,
         &[
             "issuer",
             "serve",
@@ -569,7 +507,6 @@ fn a_production_issuer_refuses_the_test_cas_roots() {
             "--passphrase",
             "passphrase of the city issuer",
         ],
-        dir,
     );
     assert!(err.contains("JPKI roots"), "{err}");
     assert!(
@@ -592,26 +529,26 @@ fn wallet_anchor_says_which_card_it_needs() {
         "--issuer-key",
         "city.jwk",
     ];
-    let err = refused(&base, dir);
+    let err = myna(dir).exits_with(1, &base);
     assert!(err.contains("--card FILE"), "{err}");
     assert!(err.contains("--reader NAME"), "{err}");
     assert!(err.contains("myna jpki test-ca card"), "{err}");
 
     let mut both = base.to_vec();
     both.extend(["--card", "hanako.card", "--reader", "ACS ACR39U"]);
-    let err = refused(&both, dir);
+    let err = myna(dir).exits_with(1, &both);
     assert!(err.contains("not both"), "{err}");
 
     let mut reader = base.to_vec();
     reader.extend(["--reader", "ACS ACR39U"]);
     if !cfg!(feature = "pcsc") {
-        let err = refused(&reader, dir);
+        let err = myna(dir).exits_with(1, &reader);
         assert!(err.contains("`pcsc` feature"), "{err}");
         assert!(err.contains("--card FILE"), "{err}");
     }
 
     // The flags of the README parse: --with-facts and --offer-out.
-    let help = ok(&["wallet", "anchor", "--help"], dir);
+    let help = myna(dir).ok(&["wallet", "anchor", "--help"]);
     for flag in [
         "--card <FILE>",
         "--with-facts",
@@ -621,14 +558,6 @@ fn wallet_anchor_says_which_card_it_needs() {
         assert!(help.contains(flag), "{flag}: {help}");
     }
     assert!(help.contains("MYNA_CARD_SIGN_PIN"), "{help}");
-}
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
 }
 
 fn request(port: u16, method: &str, path: &str, token: Option<&str>) -> std::io::Result<String> {

@@ -4,19 +4,19 @@
 //! release the link is still sealed, after the second it is open and the operator sees the
 //! person; the audit log records every step with the acting names, and its chain checks out.
 #![cfg(test)]
-#![allow(dead_code)]
 
-mod issuer_service;
+mod support;
 
 use std::path::Path;
 
-use issuer_service::{failed, myna, ok, Issuer, OPERATOR};
 use myna_issuer::escrow::{self, EscrowedLink};
 use myna_issuer::pseudonym::{ContextId, PseudonymKey};
 use myna_issuer::record::SubjectHandle;
 use myna_issuer::service::config::ServiceConfig;
 use myna_issuer::service::{CONFIG_FILE, STORE_FILE};
 use myna_issuer::store::{RedbStore, Store};
+use support::issuer::{myna, Issuer, OPERATOR};
+use support::{failed, ok};
 
 /// `myna trustee keygen` for `name` in `dir`: answers the public key it printed.
 fn keygen(dir: &Path, name: &str) -> String {

@@ -3,8 +3,9 @@
 //! in-person challenge `verify challenge` prints and `check --challenge` takes; the policies.
 #![cfg(test)]
 
+mod support;
+
 use std::path::Path;
-use std::process::Command;
 
 use myna_verifier::core::claim_path::ClaimPath;
 use myna_verifier::core::compact;
@@ -20,16 +21,14 @@ use myna_verifier::core::status_list::{
 use myna_verifier::core::time::NumericDate;
 use myna_verifier::core::trust_list::{TrustList, TrustedIssuer};
 use serde_json::Value;
+use support::Myna;
 
 const NOW: i64 = 1_795_222_800;
 const ISS: &str = "did:web:city.kobe.example";
 const AUD: &str = "x509_san_dns:shop.example";
 
 fn myna(args: &[&str]) -> (bool, Value, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_myna"))
-        .args(args)
-        .output()
-        .unwrap();
+    let out = Myna::new().run(args);
     let stdout = String::from_utf8(out.stdout).unwrap();
     let json = serde_json::from_str(&stdout).unwrap_or(Value::Null);
     (
@@ -171,10 +170,7 @@ fn check_with(dir: &Path, args: &[&str]) -> (bool, String, String) {
         NOW.to_string(),
     ];
     all.extend(args.iter().map(|a| (*a).to_owned()));
-    let out = Command::new(env!("CARGO_BIN_EXE_myna"))
-        .args(&all)
-        .output()
-        .unwrap();
+    let out = Myna::new().run(&all);
     (
         out.status.success(),
         String::from_utf8(out.stdout).unwrap(),
@@ -184,11 +180,7 @@ fn check_with(dir: &Path, args: &[&str]) -> (bool, String, String) {
 
 /// `verify challenge` with `args`: its one line of output.
 fn challenge(args: &[&str]) -> String {
-    let out = Command::new(env!("CARGO_BIN_EXE_myna"))
-        .args(["verify", "challenge"])
-        .args(args)
-        .output()
-        .unwrap();
+    let out = Myna::new().args(["verify", "challenge"]).run(args);
     assert!(
         out.status.success(),
         "{}",
@@ -264,10 +256,7 @@ fn every_verify_subcommand_has_help() {
         vec!["verify", "policies", "--help"],
         vec!["verify", "challenge", "--help"],
     ] {
-        let out = Command::new(env!("CARGO_BIN_EXE_myna"))
-            .args(&args)
-            .output()
-            .unwrap();
+        let out = Myna::new().run(&args);
         assert!(out.status.success(), "{args:?}");
         assert!(
             String::from_utf8(out.stdout)
@@ -452,11 +441,7 @@ fn a_forum_challenge_writes_the_query_and_the_json_decision_carries_the_pseudony
         ],
         vec!["verify", "challenge", "--audience", "shop with spaces"],
     ] {
-        let out = Command::new(env!("CARGO_BIN_EXE_myna"))
-            .current_dir(dir.path())
-            .args(&args)
-            .output()
-            .unwrap();
+        let out = Myna::in_dir(dir.path()).run(&args);
         assert!(!out.status.success(), "{args:?}");
         assert!(out.stdout.is_empty(), "{args:?}: no challenge printed");
     }
@@ -466,10 +451,7 @@ fn a_forum_challenge_writes_the_query_and_the_json_decision_carries_the_pseudony
 fn policies_list_age_over_65_and_it_decides_on_the_flag() {
     let (ok, _, _) = myna(&["verify", "policies"]);
     assert!(ok);
-    let out = Command::new(env!("CARGO_BIN_EXE_myna"))
-        .args(["verify", "policies"])
-        .output()
-        .unwrap();
+    let out = Myna::new().run(&["verify", "policies"]);
     let listed = String::from_utf8(out.stdout).unwrap();
     for spec in ["age-over-18", "age-over-20", "age-over-65"] {
         assert!(

@@ -6,49 +6,38 @@
 //! crate's test: demo/tests/wallet.rs.)
 #![cfg(test)]
 
-use std::io::{BufRead, BufReader, Read, Write};
+mod support;
+
+use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
+use std::process::Output;
+
+use support::issuer::operator_token;
+use support::{await_listening, failed_cleanly, free_port, ok, stderr, Myna, Service};
 
 const PASSPHRASE: &str = "a long test passphrase";
 
-fn myna(dir: &Path, passphrase: &str, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_myna"))
+/// `myna wallet` on the wallet in `dir`, opened with `passphrase`.
+fn myna_wallet(dir: &Path, passphrase: &str) -> Myna {
+    Myna::new()
         .arg("wallet")
-        .args(args)
         .env("MYNA_WALLET_DIR", dir)
         .env("MYNA_WALLET_PASSPHRASE", passphrase)
-        .output()
-        .unwrap()
-}
-
-fn ok(dir: &Path, args: &[&str]) -> String {
-    let out = myna(dir, PASSPHRASE, args);
-    assert!(
-        out.status.success(),
-        "myna wallet {args:?} failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
 }
 
 #[test]
 fn anchoring_without_card_reader_support_says_how_to_get_it() {
     let dir = tempfile::tempdir().unwrap();
-    let out = myna(
-        dir.path(),
-        PASSPHRASE,
-        &[
-            "anchor",
-            "--issuer",
-            "https://city.maebashi.example",
-            "--issuer-key",
-            "city.jwk",
-            "--reader",
-            "ACS ACR39U",
-        ],
-    );
+    let out = myna_wallet(dir.path(), PASSPHRASE).run(&[
+        "anchor",
+        "--issuer",
+        "https://city.maebashi.example",
+        "--issuer-key",
+        "city.jwk",
+        "--reader",
+        "ACS ACR39U",
+    ]);
     let stderr = String::from_utf8(out.stderr).unwrap();
     if cfg!(feature = "pcsc") {
         // With a reader build the command goes on: the key file does not exist.
@@ -69,12 +58,12 @@ fn anchoring_without_card_reader_support_says_how_to_get_it() {
 fn the_product_knows_no_demo_issuer() {
     let dir = tempfile::tempdir().unwrap();
     // No virtual card, and every issuer or registry is named and pinned.
-    let anchor = myna(dir.path(), PASSPHRASE, &["anchor", "--virtual-card"]);
+    let anchor = myna_wallet(dir.path(), PASSPHRASE).run(&["anchor", "--virtual-card"]);
     assert!(!anchor.status.success());
     assert!(String::from_utf8_lossy(&anchor.stderr).contains("--virtual-card"));
-    let receive = myna(dir.path(), PASSPHRASE, &["receive", "--offer", "x"]);
+    let receive = myna_wallet(dir.path(), PASSPHRASE).run(&["receive", "--offer", "x"]);
     assert!(String::from_utf8_lossy(&receive.stderr).contains("--issuer-key"));
-    let consent = myna(dir.path(), PASSPHRASE, &["consent", "withdraw", "c-1"]);
+    let consent = myna_wallet(dir.path(), PASSPHRASE).run(&["consent", "withdraw", "c-1"]);
     assert!(String::from_utf8_lossy(&consent.stderr).contains("--registry"));
     assert!(!dir.path().join("demo-issuer").exists());
 }
@@ -82,11 +71,7 @@ fn the_product_knows_no_demo_issuer() {
 #[test]
 fn errors_show_their_causes() {
     let dir = tempfile::tempdir().unwrap();
-    let out = myna(
-        dir.path(),
-        PASSPHRASE,
-        &["import", "--in", "no-such-backup.myna"],
-    );
+    let out = myna_wallet(dir.path(), PASSPHRASE).run(&["import", "--in", "no-such-backup.myna"]);
     assert!(!out.status.success());
     let stderr = String::from_utf8(out.stderr).unwrap();
     let mut lines = stderr.lines();
@@ -123,7 +108,7 @@ fn every_subcommand_explains_itself() {
         vec!["export", "--help"],
         vec!["import", "--help"],
     ] {
-        let help = ok(dir.path(), &args);
+        let help = myna_wallet(dir.path(), PASSPHRASE).ok(&args);
         assert!(help.contains("Usage: myna wallet"), "{args:?}: {help}");
         assert!(help.lines().count() > 4, "{args:?} says too little: {help}");
     }
@@ -138,7 +123,7 @@ const ISSUER_PASSPHRASE: &str = "passphrase of the city issuer";
 
 /// `myna issuer serve`, stopped when dropped.
 struct LocalIssuer {
-    child: Child,
+    _server: Service,
     port: u16,
     operator: String,
     /// The issuer's public key as a JWK file.
@@ -146,23 +131,12 @@ struct LocalIssuer {
     _dir: tempfile::TempDir,
 }
 
-impl Drop for LocalIssuer {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
 impl LocalIssuer {
     fn start() -> Self {
         let dir = tempfile::tempdir().unwrap();
         let data = dir.path().join("city");
-        let port = TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
-        let init = Command::new(env!("CARGO_BIN_EXE_myna"))
+        let port = free_port();
+        let init = Myna::new()
             .args(["issuer", "init", "--municipality-code", "102016"])
             .args(["--prefecture", "群馬県", "--name", "前橋市"])
             .args(["--public-base-url", ISSUER])
@@ -170,36 +144,17 @@ impl LocalIssuer {
             .arg("--data-dir")
             .arg(&data)
             .env("MYNA_ISSUER_PASSPHRASE", ISSUER_PASSPHRASE)
-            .output()
-            .unwrap();
-        let stdout = String::from_utf8(init.stdout).unwrap();
-        assert!(
-            init.status.success(),
-            "{stdout}{}",
-            String::from_utf8_lossy(&init.stderr)
-        );
-        let operator = stdout
-            .lines()
-            .find(|l| l.trim_start().starts_with("operator "))
-            .and_then(|l| l.split_whitespace().last())
-            .unwrap()
-            .to_owned();
-        let mut child = Command::new(env!("CARGO_BIN_EXE_myna"))
+            .output();
+        let stdout = ok(&init);
+        let operator = operator_token(&stdout);
+        let mut child = Myna::new()
             .args(["issuer", "serve", "--log-json", "--data-dir"])
             .arg(&data)
             .env("MYNA_ISSUER_PASSPHRASE", ISSUER_PASSPHRASE)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        let mut logs = BufReader::new(child.stdout.take().unwrap());
-        let mut first = String::new();
-        logs.read_line(&mut first).unwrap();
-        assert!(first.contains("issuer service listening"), "{first}");
-        // Keep reading the log so that the service never blocks on a full pipe.
-        std::thread::spawn(move || for _ in logs.lines() {});
+            .spawn();
+        await_listening(&mut child);
         let issuer = LocalIssuer {
-            child,
+            _server: Service(child),
             port,
             operator,
             key: dir.path().join("city.jwk"),
@@ -261,33 +216,20 @@ impl LocalIssuer {
 
 /// `myna wallet args…` with the development switch to `issuer` in the environment.
 fn myna_via(issuer: &LocalIssuer, dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_myna"))
-        .arg("wallet")
-        .args(args)
-        .env("MYNA_WALLET_DIR", dir)
-        .env("MYNA_WALLET_PASSPHRASE", PASSPHRASE)
+    myna_wallet(dir, PASSPHRASE)
         .env("MYNA_INSECURE_LOOPBACK_HTTP", issuer.switch())
-        .output()
-        .unwrap()
+        .run(args)
 }
 
+/// Both streams of a run that must have succeeded.
 fn succeeded(out: Output) -> (String, String) {
-    let stdout = String::from_utf8(out.stdout).unwrap();
-    let stderr = String::from_utf8(out.stderr).unwrap();
-    assert!(out.status.success(), "{stdout}{stderr}");
-    (stdout, stderr)
-}
-
-fn failed(out: Output) -> String {
-    let stderr = String::from_utf8(out.stderr).unwrap();
-    assert!(!out.status.success(), "should fail: {stderr}");
-    assert!(!stderr.contains("panicked"), "{stderr}");
-    stderr
+    (ok(&out), stderr(&out))
 }
 
 /// The age credentials' `fresh` count in `list --json`.
 fn fresh_age(dir: &Path) -> u64 {
-    let listed: serde_json::Value = serde_json::from_str(&ok(dir, &["list", "--json"])).unwrap();
+    let listed: serde_json::Value =
+        serde_json::from_str(&myna_wallet(dir, PASSPHRASE).ok(&["list", "--json"])).unwrap();
     listed
         .as_array()
         .unwrap()
@@ -300,7 +242,7 @@ fn fresh_age(dir: &Path) -> u64 {
 /// A wallet in `home` holding a batch of age credentials from `issuer`.
 fn stocked(issuer: &LocalIssuer, home: &Path) -> PathBuf {
     let dir = home.join("hanako");
-    ok(&dir, &["init"]);
+    myna_wallet(&dir, PASSPHRASE).ok(&["init"]);
     let offer = issuer.age_offer();
     let key = issuer.key.to_str().unwrap();
     let (stdout, stderr) = succeeded(myna_via(
@@ -326,13 +268,13 @@ fn a_local_issuer_is_reached_only_through_the_named_switch_with_causes_named() {
     let issuer = LocalIssuer::start();
     let home = tempfile::tempdir().unwrap();
     let dir = home.path().join("w");
-    ok(&dir, &["init"]);
+    myna_wallet(&dir, PASSPHRASE).ok(&["init"]);
     let offer = issuer.age_offer();
     let key = issuer.key.to_str().unwrap();
     let receive = ["receive", "--offer", offer.as_str(), "--issuer-key", key];
 
     // Without the switch the https identifier is looked up (and is not on the network).
-    let dns = failed(myna(&dir, PASSPHRASE, &receive));
+    let dns = failed_cleanly(&myna_wallet(&dir, PASSPHRASE).run(&receive));
     assert!(
         dns.contains("vc.city.maebashi.example was not found (DNS)"),
         "{dns}"
@@ -343,15 +285,14 @@ fn a_local_issuer_is_reached_only_through_the_named_switch_with_causes_named() {
         .unwrap()
         .local_addr()
         .unwrap();
-    let refused = failed(
-        Command::new(env!("CARGO_BIN_EXE_myna"))
+    let refused = failed_cleanly(
+        &Myna::new()
             .arg("wallet")
             .args(receive)
             .args(["--insecure-loopback-http", &format!("{ISSUER}={closed}")])
             .env("MYNA_WALLET_DIR", &dir)
             .env("MYNA_WALLET_PASSPHRASE", PASSPHRASE)
-            .output()
-            .unwrap(),
+            .output(),
     );
     assert!(refused.contains("connection refused"), "{refused}");
     assert!(
@@ -359,8 +300,8 @@ fn a_local_issuer_is_reached_only_through_the_named_switch_with_causes_named() {
         "{refused}"
     );
     // A switch to an address off this machine is refused before anything is sent.
-    let off = failed(
-        Command::new(env!("CARGO_BIN_EXE_myna"))
+    let off = failed_cleanly(
+        &Myna::new()
             .arg("wallet")
             .args(receive)
             .args([
@@ -369,21 +310,19 @@ fn a_local_issuer_is_reached_only_through_the_named_switch_with_causes_named() {
             ])
             .env("MYNA_WALLET_DIR", &dir)
             .env("MYNA_WALLET_PASSPHRASE", PASSPHRASE)
-            .output()
-            .unwrap(),
+            .output(),
     );
     assert!(off.contains("not a loopback address"), "{off}");
     // An explicit flag wins over the variable: the environment's route is not used.
-    let flag_wins = failed(
-        Command::new(env!("CARGO_BIN_EXE_myna"))
+    let flag_wins = failed_cleanly(
+        &Myna::new()
             .arg("wallet")
             .args(receive)
             .args(["--insecure-loopback-http", &format!("{ISSUER}={closed}")])
             .env("MYNA_WALLET_DIR", &dir)
             .env("MYNA_WALLET_PASSPHRASE", PASSPHRASE)
             .env("MYNA_INSECURE_LOOPBACK_HTTP", issuer.switch())
-            .output()
-            .unwrap(),
+            .output(),
     );
     assert!(flag_wins.contains("connection refused"), "{flag_wins}");
 
@@ -401,13 +340,13 @@ fn a_local_issuer_is_reached_only_through_the_named_switch_with_causes_named() {
         "{stderr}"
     );
     // The same code again: the issuer's OAuth error, with the HTTP status.
-    let used = failed(myna_via(&issuer, &dir, &receive));
+    let used = failed_cleanly(&myna_via(&issuer, &dir, &receive));
     assert!(used.contains("HTTP 400, invalid_grant"), "{used}");
 
     // A private CA file that is not a certificate is refused with the file named.
     let bogus = home.path().join("ca.pem");
     std::fs::write(&bogus, "not a certificate").unwrap();
-    let bad_ca = failed(myna_via(
+    let bad_ca = failed_cleanly(&myna_via(
         &issuer,
         &dir,
         &[
@@ -424,7 +363,7 @@ fn a_local_issuer_is_reached_only_through_the_named_switch_with_causes_named() {
     assert!(bad_ca.contains("CA certificate"), "{bad_ca}");
 
     // No anchor at the city: the pseudonym command says to anchor first, before any request.
-    let pseudonym = failed(myna_via(
+    let pseudonym = failed_cleanly(&myna_via(
         &issuer,
         &dir,
         &[
@@ -453,7 +392,8 @@ fn list_json_history_in_jst_and_age_thresholds_held() {
     let home = tempfile::tempdir().unwrap();
     let dir = stocked(&issuer, home.path());
 
-    let listed: serde_json::Value = serde_json::from_str(&ok(&dir, &["list", "--json"])).unwrap();
+    let listed: serde_json::Value =
+        serde_json::from_str(&myna_wallet(&dir, PASSPHRASE).ok(&["list", "--json"])).unwrap();
     let entries = listed.as_array().unwrap();
     assert_eq!(entries.len(), 1, "{listed}");
     let age = &entries[0];
@@ -469,18 +409,14 @@ fn list_json_history_in_jst_and_age_thresholds_held() {
 
     // Only the thresholds the credentials carry; the refusal lists them.
     let challenge = "MVC1:n-0S6_WzA2Mj:x509_san_dns:shop.example";
-    let refused = failed(myna(
-        &dir,
-        PASSPHRASE,
-        &[
-            "present",
-            "--challenge",
-            challenge,
-            "--age-over",
-            "21",
-            "--yes",
-        ],
-    ));
+    let refused = failed_cleanly(&myna_wallet(&dir, PASSPHRASE).run(&[
+        "present",
+        "--challenge",
+        challenge,
+        "--age-over",
+        "21",
+        "--yes",
+    ]));
     assert!(
         refused.contains(
             "--age-over 21: your age credentials answer only --age-over 4, 15, 18, 20, 65"
@@ -491,19 +427,16 @@ fn list_json_history_in_jst_and_age_thresholds_held() {
 
     // The challenge as one argument, the QR text to a file.
     let qr = home.path().join("age.qr");
-    let shown = ok(
-        &dir,
-        &[
-            "present",
-            "--challenge",
-            challenge,
-            "--age-over",
-            "20",
-            "--yes",
-            "--out",
-            qr.to_str().unwrap(),
-        ],
-    );
+    let shown = myna_wallet(&dir, PASSPHRASE).ok(&[
+        "present",
+        "--challenge",
+        challenge,
+        "--age-over",
+        "20",
+        "--yes",
+        "--out",
+        qr.to_str().unwrap(),
+    ]);
     assert!(
         shown.contains("x509_san_dns:shop.example will receive:"),
         "{shown}"
@@ -516,7 +449,8 @@ fn list_json_history_in_jst_and_age_thresholds_held() {
     );
     let text = std::fs::read_to_string(&qr).unwrap();
     assert!(text.starts_with("MV1:") && text.ends_with('\n') && text.lines().count() == 1);
-    let listed: serde_json::Value = serde_json::from_str(&ok(&dir, &["list", "--json"])).unwrap();
+    let listed: serde_json::Value =
+        serde_json::from_str(&myna_wallet(&dir, PASSPHRASE).ok(&["list", "--json"])).unwrap();
     assert_eq!(listed[0]["fresh"], batch - 1);
     assert_eq!(
         listed[0]["shown_to"],
@@ -524,22 +458,18 @@ fn list_json_history_in_jst_and_age_thresholds_held() {
     );
 
     // A bad challenge text is refused with what it should look like.
-    let bad = failed(myna(
-        &dir,
-        PASSPHRASE,
-        &[
-            "present",
-            "--challenge",
-            "n-0S6_WzA2Mj:shop",
-            "--age-over",
-            "20",
-            "--yes",
-        ],
-    ));
+    let bad = failed_cleanly(&myna_wallet(&dir, PASSPHRASE).run(&[
+        "present",
+        "--challenge",
+        "n-0S6_WzA2Mj:shop",
+        "--age-over",
+        "20",
+        "--yes",
+    ]));
     assert!(bad.contains("MVC1:<nonce>:<audience>"), "{bad}");
 
     // History in JST, to the minute.
-    let history = ok(&dir, &["history"]);
+    let history = myna_wallet(&dir, PASSPHRASE).ok(&["history"]);
     let dated: Vec<&str> = history.lines().filter(|l| l.contains("JST")).collect();
     assert!(dated.len() >= 2, "{history}");
     for line in &dated {
@@ -581,15 +511,14 @@ fn an_answer_that_cannot_be_delivered_uses_no_credential() {
     // Standard output already closed (`… | head` that has exited).
     let (reader, writer) = std::io::pipe().unwrap();
     drop(reader);
-    let out = Command::new(env!("CARGO_BIN_EXE_myna"))
+    let out = Myna::new()
         .arg("wallet")
         .args(present)
         .env("MYNA_WALLET_DIR", &dir)
         .env("MYNA_WALLET_PASSPHRASE", PASSPHRASE)
         .stdout(writer)
-        .output()
-        .unwrap();
-    let stderr = failed(out);
+        .output();
+    let stderr = failed_cleanly(&out);
     assert!(stderr.contains("standard output was closed"), "{stderr}");
     assert!(stderr.contains("no credential was used"), "{stderr}");
     assert_eq!(fresh_age(&dir), batch);
@@ -599,13 +528,15 @@ fn an_answer_that_cannot_be_delivered_uses_no_credential() {
     std::fs::create_dir(&blocked).unwrap();
     let mut args = present.to_vec();
     args.extend(["--out", blocked.to_str().unwrap()]);
-    let stderr = failed(myna(&dir, PASSPHRASE, &args));
+    let stderr = failed_cleanly(&myna_wallet(&dir, PASSPHRASE).run(&args));
     assert!(stderr.contains("nothing was presented"), "{stderr}");
     assert_eq!(fresh_age(&dir), batch);
-    assert!(!ok(&dir, &["history"]).contains("presented"));
+    assert!(!myna_wallet(&dir, PASSPHRASE)
+        .ok(&["history"])
+        .contains("presented"));
 
     // Delivered in full (the OpenID4VP body and the QR text): now one is used.
-    let shown = ok(&dir, &present);
+    let shown = myna_wallet(&dir, PASSPHRASE).ok(&present);
     assert!(shown.contains("vp_token="), "{shown}");
     assert!(shown.lines().any(|l| l.starts_with("MV1:")), "{shown}");
     assert_eq!(fresh_age(&dir), batch - 1);
@@ -615,17 +546,20 @@ fn an_answer_that_cannot_be_delivered_uses_no_credential() {
 fn a_new_passphrase_has_the_shared_minimum_length() {
     let dir = tempfile::tempdir().unwrap();
     let wallet = dir.path().join("w");
-    let short = myna(&wallet, "elevenchars", &["init"]);
-    let stderr = failed(short);
+    let short = myna_wallet(&wallet, "elevenchars").run(&["init"]);
+    let stderr = failed_cleanly(&short);
     assert!(
         stderr.contains("at least 12 characters (it has 11)"),
         "{stderr}"
     );
     assert!(!wallet.join("wallet.redb").exists(), "nothing was created");
-    assert!(myna(&wallet, "twelve chars", &["init"]).status.success());
+    assert!(myna_wallet(&wallet, "twelve chars")
+        .run(&["init"])
+        .status
+        .success());
 
     // The issuer's key file follows the same rule.
-    let issuer = Command::new(env!("CARGO_BIN_EXE_myna"))
+    let issuer = Myna::new()
         .args([
             "issuer",
             "init",
@@ -641,9 +575,8 @@ fn a_new_passphrase_has_the_shared_minimum_length() {
         ])
         .arg(dir.path().join("city"))
         .env("MYNA_ISSUER_PASSPHRASE", "elevenchars")
-        .output()
-        .unwrap();
-    let stderr = failed(issuer);
+        .output();
+    let stderr = failed_cleanly(&issuer);
     assert!(stderr.contains("at least 12 characters"), "{stderr}");
     assert!(!dir.path().join("city").join("keys.json").exists());
 }
@@ -652,33 +585,32 @@ fn a_new_passphrase_has_the_shared_minimum_length() {
 fn a_passphrase_flag_wins_over_the_environment() {
     let dir = tempfile::tempdir().unwrap();
     let wallet = dir.path().join("w");
-    ok(&wallet, &["init"]);
+    myna_wallet(&wallet, PASSPHRASE).ok(&["init"]);
     let file = dir.path().join("wallet.pass");
     std::fs::write(&file, format!("{PASSPHRASE}\n")).unwrap();
     // The environment holds a wrong passphrase; the file on the command line wins.
-    let listed = myna(
-        &wallet,
-        "not the passphrase at all",
-        &["list", "--passphrase-file", file.to_str().unwrap()],
-    );
+    let listed = myna_wallet(&wallet, "not the passphrase at all").run(&[
+        "list",
+        "--passphrase-file",
+        file.to_str().unwrap(),
+    ]);
     assert!(
         listed.status.success(),
         "{}",
         String::from_utf8_lossy(&listed.stderr)
     );
     // Without the flag the environment is used (and is wrong).
-    let stderr = failed(myna(&wallet, "not the passphrase at all", &["list"]));
+    let stderr = failed_cleanly(&myna_wallet(&wallet, "not the passphrase at all").run(&["list"]));
     assert!(stderr.contains("wrong passphrase"), "{stderr}");
     // A passphrase file the environment names comes after the passphrase variable.
     let wrong_file = dir.path().join("wrong.pass");
     std::fs::write(&wrong_file, "not the passphrase at all\n").unwrap();
-    let out = Command::new(env!("CARGO_BIN_EXE_myna"))
+    let out = Myna::new()
         .args(["wallet", "list"])
         .env("MYNA_WALLET_DIR", &wallet)
         .env("MYNA_WALLET_PASSPHRASE", PASSPHRASE)
         .env("MYNA_WALLET_PASSPHRASE_FILE", &wrong_file)
-        .output()
-        .unwrap();
+        .output();
     assert!(
         out.status.success(),
         "{}",
@@ -688,7 +620,7 @@ fn a_passphrase_flag_wins_over_the_environment() {
     // The issuer's --passphrase beats a passphrase file named in its environment.
     let short_file = dir.path().join("short.pass");
     std::fs::write(&short_file, "short\n").unwrap();
-    let issuer = Command::new(env!("CARGO_BIN_EXE_myna"))
+    let issuer = Myna::new()
         .args([
             "issuer",
             "init",
@@ -706,8 +638,7 @@ fn a_passphrase_flag_wins_over_the_environment() {
         .arg(dir.path().join("city"))
         .env_remove("MYNA_ISSUER_PASSPHRASE")
         .env("MYNA_ISSUER_PASSPHRASE_FILE", &short_file)
-        .output()
-        .unwrap();
+        .output();
     assert!(
         issuer.status.success(),
         "{}",
@@ -718,7 +649,7 @@ fn a_passphrase_flag_wins_over_the_environment() {
 #[test]
 fn an_unreadable_wallet_file_says_cannot_read_not_init_first() {
     let dir = tempfile::tempdir().unwrap();
-    let missing = failed(myna(&dir.path().join("none"), PASSPHRASE, &["list"]));
+    let missing = failed_cleanly(&myna_wallet(&dir.path().join("none"), PASSPHRASE).run(&["list"]));
     assert!(
         missing.contains("run `myna wallet init` first"),
         "{missing}"
@@ -727,10 +658,10 @@ fn an_unreadable_wallet_file_says_cannot_read_not_init_first() {
     let broken = dir.path().join("broken");
     std::fs::create_dir(&broken).unwrap();
     std::fs::write(broken.join("wallet.redb"), b"not a redb file at all").unwrap();
-    let stderr = failed(myna(&broken, PASSPHRASE, &["list"]));
+    let stderr = failed_cleanly(&myna_wallet(&broken, PASSPHRASE).run(&["list"]));
     assert!(stderr.contains("cannot read the wallet file"), "{stderr}");
     assert!(!stderr.contains("init"), "{stderr}");
     // And `init` does not overwrite it.
-    let stderr = failed(myna(&broken, PASSPHRASE, &["init"]));
+    let stderr = failed_cleanly(&myna_wallet(&broken, PASSPHRASE).run(&["init"]));
     assert!(stderr.contains("already holds a wallet"), "{stderr}");
 }

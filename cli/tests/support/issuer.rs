@@ -2,62 +2,32 @@
 //! its admin tokens in files — what the admin and trustee tests run the `myna` binary against.
 
 use std::collections::HashMap;
-use std::io::{BufRead, BufReader};
-use std::net::TcpListener;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
+use std::process::{Child, Command, Output};
 
-pub const MYNA: &str = env!("CARGO_BIN_EXE_myna");
+use super::{await_listening, free_port, ok, Myna};
+
 pub const PASSPHRASE: &str = "passphrase of the city issuer";
 pub const OPERATOR: &str = "desk-7";
 pub const OFFICER: &str = "officer-2";
 
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-/// Runs `myna ARGS` in `dir`.
+/// Runs `myna ARGS` in `dir`, without the admin URL and token file of the environment.
 pub fn myna(dir: &Path, args: &[&str]) -> Output {
-    Command::new(MYNA)
-        .current_dir(dir)
-        .args(args)
+    Myna::in_dir(dir)
         .env_remove("MYNA_ADMIN_URL")
         .env_remove("MYNA_ADMIN_TOKEN_FILE")
-        .output()
+        .run(args)
+}
+
+/// The operator's admin token in what `myna issuer init` printed (its line `operator NAME
+/// TOKEN`).
+pub fn operator_token(printed: &str) -> String {
+    printed
+        .lines()
+        .find(|l| l.trim_start().starts_with("operator "))
+        .and_then(|l| l.split_whitespace().last())
         .unwrap()
-}
-
-pub fn stdout(output: &Output) -> String {
-    String::from_utf8(output.stdout.clone()).unwrap()
-}
-
-pub fn stderr(output: &Output) -> String {
-    String::from_utf8(output.stderr.clone()).unwrap()
-}
-
-/// Panics with both streams unless `output` succeeded; answers stdout.
-pub fn ok(output: &Output) -> String {
-    assert!(
-        output.status.success(),
-        "stdout: {}\nstderr: {}",
-        stdout(output),
-        stderr(output)
-    );
-    stdout(output)
-}
-
-/// Answers stderr of a run that must have failed.
-pub fn failed(output: &Output) -> String {
-    assert!(
-        !output.status.success(),
-        "expected a failure; stdout: {}",
-        stdout(output)
-    );
-    stderr(output)
+        .to_owned()
 }
 
 /// An issuer data directory made by `myna issuer init`, and its service once started.
@@ -75,9 +45,7 @@ impl Issuer {
     pub fn init(dir: tempfile::TempDir, trustees: &[String]) -> Issuer {
         let data = dir.path().join("city");
         let port = free_port();
-        let mut command = Command::new(MYNA);
-        command
-            .current_dir(dir.path())
+        let mut myna = Myna::in_dir(dir.path())
             .args(["issuer", "init", "--municipality-code", "102016"])
             .args(["--prefecture", "群馬県", "--name", "前橋市"])
             .args(["--public-base-url", "https://vc.city.maebashi.example"])
@@ -87,12 +55,12 @@ impl Issuer {
             .arg(&data)
             .env("MYNA_ISSUER_PASSPHRASE", PASSPHRASE);
         for trustee in trustees {
-            command.args(["--trustee", trustee]);
+            myna = myna.args(["--trustee", trustee]);
         }
         if !trustees.is_empty() {
-            command.args(["--escrow-threshold", "2"]);
+            myna = myna.args(["--escrow-threshold", "2"]);
         }
-        let output = command.output().unwrap();
+        let output = myna.output();
         let printed = ok(&output);
         let mut tokens = HashMap::new();
         let listing = printed
@@ -132,20 +100,12 @@ impl Issuer {
 
     /// Starts `myna issuer serve` and waits until it listens.
     pub fn serve(&mut self) {
-        let mut server = Command::new(MYNA)
+        let mut server = Myna::new()
             .args(["issuer", "serve", "--log-json", "--data-dir"])
             .arg(&self.data)
             .env("MYNA_ISSUER_PASSPHRASE", PASSPHRASE)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        let mut logs = BufReader::new(server.stdout.take().unwrap());
-        let mut first = String::new();
-        logs.read_line(&mut first).unwrap();
-        assert!(first.contains("issuer service listening"), "{first}");
-        // Keep reading the log so the service never blocks on a full pipe.
-        std::thread::spawn(move || for _ in logs.lines() {});
+            .spawn();
+        await_listening(&mut server);
         self.server = Some(server);
     }
 
