@@ -44,7 +44,9 @@ use clap::{Parser, Subcommand};
 /// myna — self-sovereign identity anchored to the My Number card.
 ///
 /// A municipality runs `myna issuer`, a resident `myna wallet`, a shop, gate, shelter desk or
-/// clinic `myna verify`. Every subcommand has its own `--help`.
+/// clinic `myna verify`; escrow trustees use `myna trustee`, the national trust-list authority
+/// `myna trust-list`, and `myna jpki test-ca` makes a test environment (a test CA and virtual
+/// cards). Every subcommand has its own `--help`.
 #[derive(Debug, Parser)]
 #[command(name = "myna", version, propagate_version = true)]
 pub struct Cli {
@@ -54,7 +56,8 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// Run a municipality's credential issuer: the OpenID4VCI service and batch issuance.
+    /// Run a municipality's credential issuer: set-up, the OpenID4VCI service, batch letters,
+    /// its admin API (`myna issuer admin`) and its keys.
     Issuer(issuer::Args),
     /// A resident's wallet: keys, credentials, consents and presentations.
     Wallet(wallet::Args<wallet::Http>),
