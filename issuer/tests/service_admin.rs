@@ -499,3 +499,44 @@ fn each_malformed_batch_line_is_reported_with_its_line_and_the_good_lines_procee
         assert_eq!(reported["reason"], rejected.reason.as_str());
     }
 }
+
+/// The token is checked before the body is read: a request with an unknown token that
+/// announces a large body and sends none of it is answered 401 at once. (Were the body read
+/// first, the server would wait for it until the request timed out: no 401.)
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_unknown_token_is_refused_before_the_body_is_read() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let dir = tempfile::tempdir().unwrap();
+    let world = World::new();
+    let admins = Admins::new();
+    let server = Server::start(dir.path(), admins.config(), ManualClock::at(START), &world).await;
+    let posts = routes(&admins)
+        .into_iter()
+        .filter(|(method, ..)| *method == Method::Post);
+    for (_, path, content_type, _) in posts {
+        let url = server.url(path);
+        let authority = url
+            .trim_start_matches("http://")
+            .split('/')
+            .next()
+            .unwrap()
+            .to_owned();
+        let mut stream = tokio::net::TcpStream::connect(&authority).await.unwrap();
+        let head = format!(
+            "POST {path} HTTP/1.1\r\nHost: {authority}\r\nAuthorization: Bearer not-a-token\r\n\
+             Content-Type: {content_type}\r\nContent-Length: 1000000\r\n\r\n"
+        );
+        stream.write_all(head.as_bytes()).await.unwrap();
+        let mut answer = vec![0; 12];
+        // An upper bound so a broken server fails the test instead of hanging it.
+        tokio::time::timeout(
+            std::time::Duration::from_secs(120),
+            stream.read_exact(&mut answer),
+        )
+        .await
+        .unwrap_or_else(|_| panic!("{path}: no answer without the body"))
+        .unwrap();
+        assert_eq!(&answer, b"HTTP/1.1 401", "{path}");
+    }
+    server.stop().await;
+}

@@ -1,6 +1,6 @@
 //! The admin API: bearer tokens per role, compared in constant time against the SHA-256
-//! hashes in the configuration. No token (or an unknown one) is 401, a token of another role
-//! 403; every action lands in the audit log with the acting token's name.
+//! hashes in the configuration. No token (or an unknown one) is 401 before any body is read
+//! (the `Admin` extractor runs first), a token of another role 403; every action lands in the audit log with the acting token's name.
 //!
 //! | route | role |
 //! |---|---|
@@ -36,7 +36,8 @@
 //! through [`Store::open_sealed_link`] (audited), the shares are deleted and the person handle
 //! kept on the opening for the operator.
 
-use axum::extract::{Path, State};
+use axum::extract::{FromRequestParts, Path, State};
+use axum::http::request::Parts;
 use axum::http::{StatusCode, Uri};
 use axum::response::Response;
 use axum::routing::{get, post};
@@ -80,36 +81,47 @@ pub(crate) fn routes() -> Router<Service> {
         .route("/admin/audit/verify", get(verify_audit))
 }
 
-/// Finds the token's entry (every entry compared, in constant time) and checks its role.
-fn authorize(
-    shared: &Shared,
-    token: &str,
-    allowed: &[AdminRole],
-) -> Result<AdminTokenEntry, ApiError> {
-    let presented = AdminTokenEntry::hash(token);
-    let mut found: Option<&AdminTokenEntry> = None;
-    for entry in &shared.config.admin_tokens {
-        let same = presented.len() == entry.sha256.len()
-            && bool::from(presented.as_bytes().ct_eq(entry.sha256.as_bytes()));
-        if same {
-            found = Some(entry);
+/// A caller whose bearer token is one of the configured admin tokens (every entry compared, in
+/// constant time). An extractor from the request's headers: axum runs it before the body
+/// extractor, so a request without a known token is refused (401) before its body is read.
+pub(crate) struct Admin(AdminTokenEntry);
+
+impl FromRequestParts<Service> for Admin {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, service: &Service) -> Result<Self, ApiError> {
+        let Bearer(token) = Bearer::from_request_parts(parts, service).await?;
+        let presented = AdminTokenEntry::hash(&token);
+        let mut found: Option<&AdminTokenEntry> = None;
+        for entry in &service.shared().config.admin_tokens {
+            let same = presented.len() == entry.sha256.len()
+                && bool::from(presented.as_bytes().ct_eq(entry.sha256.as_bytes()));
+            if same {
+                found = Some(entry);
+            }
         }
+        found.cloned().map(Admin).ok_or_else(|| {
+            ApiError::new(
+                StatusCode::UNAUTHORIZED,
+                ErrorCode::InvalidToken,
+                "unknown admin token",
+            )
+        })
     }
-    let entry = found.ok_or_else(|| {
-        ApiError::new(
-            StatusCode::UNAUTHORIZED,
-            ErrorCode::InvalidToken,
-            "unknown admin token",
-        )
-    })?;
-    if !allowed.contains(&entry.role) {
-        return Err(ApiError::new(
-            StatusCode::FORBIDDEN,
-            ErrorCode::InsufficientScope,
-            format!("the {} role may not use this route", entry.role.as_str()),
-        ));
+}
+
+impl Admin {
+    /// The caller's token entry, if its role is one of `allowed` (403 otherwise).
+    fn allow(self, allowed: &[AdminRole]) -> Result<AdminTokenEntry, ApiError> {
+        if !allowed.contains(&self.0.role) {
+            return Err(ApiError::new(
+                StatusCode::FORBIDDEN,
+                ErrorCode::InsufficientScope,
+                format!("the {} role may not use this route", self.0.role.as_str()),
+            ));
+        }
+        Ok(self.0)
     }
-    Ok(entry.clone())
 }
 
 fn actor(role: AdminRole) -> ActorRole {
@@ -142,10 +154,10 @@ fn yes() -> bool {
 
 async fn create_offer(
     State(service): State<Service>,
-    Bearer(token): Bearer,
+    admin: Admin,
     body: JsonBody,
 ) -> Result<Response, ApiError> {
-    let admin = authorize(service.shared(), &token, &[AdminRole::Operator])?;
+    let admin = admin.allow(&[AdminRole::Operator])?;
     let request: OfferRequest = body.parse("offer request")?;
     let offer = service
         .blocking(move |shared| {
@@ -225,11 +237,11 @@ fn transition(action: &str) -> Result<Transition, ApiError> {
 async fn change_status(
     State(service): State<Service>,
     Path(action): Path<String>,
-    Bearer(token): Bearer,
+    admin: Admin,
     body: JsonBody,
 ) -> Result<Response, ApiError> {
     let transition = transition(&action)?;
-    let admin = authorize(service.shared(), &token, &[AdminRole::RevocationOfficer])?;
+    let admin = admin.allow(&[AdminRole::RevocationOfficer])?;
     let request: StatusChangeRequest = body.parse("status change request")?;
     let why = reason(request.reason.as_deref())?;
     let record = service
@@ -289,11 +301,11 @@ struct SubjectChangeRequest {
 async fn change_subject(
     State(service): State<Service>,
     Path(action): Path<String>,
-    Bearer(token): Bearer,
+    admin: Admin,
     body: JsonBody,
 ) -> Result<Response, ApiError> {
     let transition = transition(&action)?;
-    let admin = authorize(service.shared(), &token, &[AdminRole::RevocationOfficer])?;
+    let admin = admin.allow(&[AdminRole::RevocationOfficer])?;
     let request: SubjectChangeRequest = body.parse("subject status change request")?;
     let why = reason(request.reason.as_deref())?;
     let change = service
@@ -351,10 +363,10 @@ fn subject_of(shared: &Shared, request: &SubjectChangeRequest) -> Result<Subject
 
 async fn import_crl(
     State(service): State<Service>,
-    Bearer(token): Bearer,
+    admin: Admin,
     body: DerBody,
 ) -> Result<Response, ApiError> {
-    let admin = authorize(service.shared(), &token, &[AdminRole::RevocationOfficer])?;
+    let admin = admin.allow(&[AdminRole::RevocationOfficer])?;
     let summary = service
         .blocking(move |shared| {
             let jpki = shared
@@ -407,10 +419,10 @@ fn escrow_unconfigured() -> ApiError {
 
 async fn start_opening(
     State(service): State<Service>,
-    Bearer(token): Bearer,
+    admin: Admin,
     body: JsonBody,
 ) -> Result<Response, ApiError> {
-    let admin = authorize(service.shared(), &token, &[AdminRole::Operator])?;
+    let admin = admin.allow(&[AdminRole::Operator])?;
     let request: StartOpening = body.parse("escrow opening")?;
     let answer = service
         .blocking(move |shared| {
@@ -492,14 +504,10 @@ fn opening_view(
 
 async fn opening(
     State(service): State<Service>,
-    Bearer(token): Bearer,
+    admin: Admin,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
-    let admin = authorize(
-        service.shared(),
-        &token,
-        &[AdminRole::Operator, AdminRole::Trustee],
-    )?;
+    let admin = admin.allow(&[AdminRole::Operator, AdminRole::Trustee])?;
     let view = service
         .blocking(move |shared| opening_view(shared, &id, &get_opening(shared, &id)?, admin.role))
         .await?;
@@ -515,11 +523,11 @@ struct ShareRequest {
 
 async fn submit_share(
     State(service): State<Service>,
-    Bearer(token): Bearer,
+    admin: Admin,
     Path(id): Path<String>,
     body: JsonBody,
 ) -> Result<Response, ApiError> {
-    let admin = authorize(service.shared(), &token, &[AdminRole::Trustee])?;
+    let admin = admin.allow(&[AdminRole::Trustee])?;
     let request: ShareRequest = body.parse("released share")?;
     let view = service
         .blocking(move |shared| {
@@ -619,10 +627,10 @@ fn audit_range(uri: &Uri) -> Result<(u64, u64), ApiError> {
 
 async fn audit_log(
     State(service): State<Service>,
-    Bearer(token): Bearer,
+    admin: Admin,
     uri: Uri,
 ) -> Result<Response, ApiError> {
-    authorize(service.shared(), &token, &[AdminRole::Operator])?;
+    admin.allow(&[AdminRole::Operator])?;
     let (from, limit) = audit_range(&uri)?;
     // Reading the log leaves it as it is: an entry per read would make every check of the
     // log change the log it checks.
@@ -651,11 +659,8 @@ async fn audit_log(
 }
 
 /// `GET /admin/audit/verify`: the whole chain checked, read-only.
-async fn verify_audit(
-    State(service): State<Service>,
-    Bearer(token): Bearer,
-) -> Result<Response, ApiError> {
-    authorize(service.shared(), &token, &[AdminRole::Operator])?;
+async fn verify_audit(State(service): State<Service>, admin: Admin) -> Result<Response, ApiError> {
+    admin.allow(&[AdminRole::Operator])?;
     let head = service
         .blocking(|shared| match shared.store().verify_audit_head() {
             Ok(head) => Ok(head),
