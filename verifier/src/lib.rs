@@ -12,7 +12,9 @@
 //! * [`ledger`] (fan-club sales), [`roster`] (shelters) and [`billing`] (clinics) hold what
 //!   the policies produce;
 //! * [`status_fetch`] fills the status cache, apart from verification;
-//! * `service` (feature `service`) is the HTTP API behind `myna verify serve`.
+//! * `service` (feature `service`) is the HTTP API behind `myna verify serve`; `pending` holds
+//!   its open requests (bounded per client and in all), `register_token` the optional secret
+//!   that point-of-sale systems present to create them.
 //!
 //! This crate depends on `myna-vc-core` only, because merchants never see My Number card data.
 #![forbid(unsafe_code)]
@@ -23,7 +25,11 @@ pub mod billing;
 pub mod consent_guard;
 pub mod decision;
 pub mod ledger;
+#[cfg(feature = "service")]
+pub mod pending;
 pub mod policy;
+#[cfg(feature = "service")]
+pub mod register_token;
 pub mod replay;
 pub mod roster;
 #[cfg(feature = "service")]

@@ -21,12 +21,24 @@
 //!   and its compact presentations checked against the gate's 30-second windows.
 //!
 //! Bodies over [`MAX_BODY_BYTES`] are refused with 413 before any parsing.
+//!
+//! `POST /requests` stores state for whoever calls it, so it is bounded: each client (the
+//! peer's IP address, an IPv6 peer by its /64) holds at most 256 unanswered requests (429
+//! `too_many_open_requests` past that, with `Retry-After`), the service at most 20,000 (503
+//! `try_again`); see [`crate::pending`]. With a register token ([`ServiceOptions::register_token`],
+//! `myna verify serve --register-token-file`), only callers presenting it
+//! (`Authorization: Bearer <token>`) may create requests; the token is checked before the body
+//! is read. The wallet's routes stay open: they name a request by its unguessable id.
+//!
+//! Every error answer is JSON, `{"error": "<code>", "error_description": "<text>"}`.
 
-use std::collections::HashMap;
+use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 
-use axum::extract::{DefaultBodyLimit, Path, State};
-use axum::http::{header, StatusCode};
+use axum::extract::rejection::{JsonRejection, PathRejection, StringRejection};
+use axum::extract::{ConnectInfo, DefaultBodyLimit, FromRequestParts, Path, State};
+use axum::http::request::Parts;
+use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
@@ -37,11 +49,12 @@ use myna_vc_core::b64;
 use myna_vc_core::crypto::{fill_random, Signer};
 use myna_vc_core::jws::JwsHeader;
 use myna_vc_core::oid4vp::{AuthorizationRequest, ClientId};
-use myna_vc_core::time::NumericDate;
 
 use crate::decision::{Reason, Rejection};
+use crate::pending::{ClientKey, Closed, OpenRequestLimits, OpenRequests, Refusal};
 use crate::policy::query::dcql_query;
 use crate::policy::Policy;
+use crate::register_token::RegisterToken;
 use crate::submission::Challenge;
 use crate::transport::{
     authorization_request, in_person_challenge, submission_from_compact,
@@ -71,14 +84,14 @@ pub const MAX_BODY_BYTES: usize = 4 * (1 << 20);
 /// How long a created request can be answered, in seconds.
 pub const REQUEST_TTL_SECS: u64 = 300;
 
-/// The most unanswered requests held at once (older ones are dropped first when expired).
-pub const MAX_PENDING: usize = 100_000;
+/// The most unanswered requests held at once by default (see [`OpenRequestLimits`]).
+pub const MAX_PENDING: usize = crate::pending::MAX_OPEN_TOTAL;
 
+/// An open request: what its answer is checked against.
 struct Pending {
     policy: Arc<dyn Policy>,
     request: AuthorizationRequest,
     in_person: Challenge,
-    expires_at: NumericDate,
 }
 
 /// Signs Request Objects: the key and the header naming it (`kid` or `x5c`).
@@ -99,6 +112,12 @@ pub struct ServiceOptions {
     pub request_signer: Option<RequestSigner>,
     /// The unattended gate served at `/gate/…`, if any.
     pub gate: Option<Gate>,
+    /// When set, `POST /requests` needs `Authorization: Bearer <token>` (401 otherwise); the
+    /// wallet's routes stay open. Behind a proxy every caller has the proxy's address, so the
+    /// per-client limit cannot tell shops apart: set a token there.
+    pub register_token: Option<RegisterToken>,
+    /// How many unanswered requests one client and the whole service may hold.
+    pub limits: OpenRequestLimits,
 }
 
 /// What the service shares between requests.
@@ -107,7 +126,7 @@ pub struct ServiceState {
     policies: Vec<Arc<dyn Policy>>,
     options: ServiceOptions,
     client_id: ClientId,
-    pending: Mutex<HashMap<String, Pending>>,
+    pending: Mutex<OpenRequests<Pending>>,
 }
 
 impl ServiceState {
@@ -119,12 +138,13 @@ impl ServiceState {
         options: ServiceOptions,
     ) -> myna_vc_core::Result<Arc<Self>> {
         let client_id = ClientId::parse(&verifier.config().audience)?;
+        let pending = Mutex::new(OpenRequests::new(options.limits));
         Ok(Arc::new(ServiceState {
             verifier,
             policies,
             options,
             client_id,
-            pending: Mutex::new(HashMap::new()),
+            pending,
         }))
     }
 
@@ -132,7 +152,9 @@ impl ServiceState {
         self.policies.iter().find(|p| p.name() == name).cloned()
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, Pending>> {
+    /// The open requests. Every critical section is short and panic-free (no verification
+    /// happens under the lock), so a poisoned lock still holds consistent indexes.
+    fn lock(&self) -> std::sync::MutexGuard<'_, OpenRequests<Pending>> {
         self.pending.lock().unwrap_or_else(|p| p.into_inner())
     }
 }
@@ -172,12 +194,191 @@ fn error(status: StatusCode, code: &str, description: &str) -> Response {
         .into_response()
 }
 
+/// A JSON error telling the client when to try again.
+fn error_retry_after(
+    status: StatusCode,
+    code: &str,
+    description: &str,
+    retry_after_secs: u64,
+) -> Response {
+    let mut response = error(status, code, description);
+    response
+        .headers_mut()
+        .insert(header::RETRY_AFTER, HeaderValue::from(retry_after_secs));
+    response
+}
+
+/// 401 with `WWW-Authenticate: Bearer` (RFC 6750).
+fn unauthorized(description: &str) -> Response {
+    let mut response = error(StatusCode::UNAUTHORIZED, "invalid_token", description);
+    response
+        .headers_mut()
+        .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+    response
+}
+
+/// A caller allowed to create requests: anyone when no register token is configured, else one
+/// presenting it. An extractor from the request's headers: axum runs it before the body
+/// extractor, so a caller without the token is refused (401) before its body is read.
+struct Registrar;
+
+impl FromRequestParts<Arc<ServiceState>> for Registrar {
+    type Rejection = Response;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &Arc<ServiceState>,
+    ) -> Result<Self, Response> {
+        let Some(token) = state.options.register_token.as_ref() else {
+            return Ok(Registrar);
+        };
+        let presented = bearer(&parts.headers).map_err(unauthorized)?;
+        if !token.matches(presented) {
+            return Err(unauthorized("unknown register token"));
+        }
+        Ok(Registrar)
+    }
+}
+
+/// The bearer token of the `Authorization` header, or why there is none.
+fn bearer(headers: &axum::http::HeaderMap) -> Result<&str, &'static str> {
+    let value = headers
+        .get(header::AUTHORIZATION)
+        .ok_or("POST /requests needs Authorization: Bearer <register token>")?
+        .to_str()
+        .map_err(|_| "malformed Authorization header")?;
+    let (scheme, token) = value
+        .split_once(' ')
+        .ok_or("malformed Authorization header")?;
+    let token = token.trim();
+    if !scheme.eq_ignore_ascii_case("bearer") || token.is_empty() {
+        return Err("the Authorization scheme must be Bearer, with the register token");
+    }
+    Ok(token)
+}
+
+/// The client a request counts against: its peer, as the server loop recorded it
+/// (`ConnectInfo`). Requests without one (an embedding that records no peer) share one
+/// client's quota, so the limits hold either way.
+struct Peer(ClientKey);
+
+impl<S: Send + Sync> FromRequestParts<S> for Peer {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        _state: &S,
+    ) -> Result<Self, std::convert::Infallible> {
+        let peer = parts.extensions.get::<ConnectInfo<SocketAddr>>();
+        Ok(Peer(
+            peer.map_or(ClientKey::Unknown, |ConnectInfo(addr)| {
+                ClientKey::from(*addr)
+            }),
+        ))
+    }
+}
+
+/// The answer to a body that could not be read: too large (413) or cut short (400).
+fn body_unreadable(status: StatusCode) -> Response {
+    if status == StatusCode::PAYLOAD_TOO_LARGE {
+        return error(
+            status,
+            "invalid_request",
+            &format!("the body exceeds {MAX_BODY_BYTES} bytes"),
+        );
+    }
+    error(
+        StatusCode::BAD_REQUEST,
+        "invalid_request",
+        "the body could not be read",
+    )
+}
+
+/// The answer to a `POST /requests` body that is not `{"policy": "<name>"}`, saying what is
+/// wrong with it.
+fn create_body_rejected(rejection: JsonRejection) -> Response {
+    const EXPECTED: &str = "expected {\"policy\": \"<name>\"}";
+    match rejection {
+        JsonRejection::MissingJsonContentType(_) => error(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "invalid_request",
+            &format!("the body must be application/json, {EXPECTED}"),
+        ),
+        JsonRejection::JsonSyntaxError(e) => error(
+            StatusCode::BAD_REQUEST,
+            "invalid_request",
+            &format!("{EXPECTED}: {}", e.body_text()),
+        ),
+        JsonRejection::JsonDataError(e) => error(
+            StatusCode::BAD_REQUEST,
+            "invalid_request",
+            &format!("{EXPECTED}: {}", e.body_text()),
+        ),
+        other => body_unreadable(other.status()),
+    }
+}
+
+/// The answer to a text body that could not be read or is not UTF-8.
+fn text_body_rejected(rejection: StringRejection) -> Response {
+    match rejection {
+        StringRejection::InvalidUtf8(_) => error(
+            StatusCode::BAD_REQUEST,
+            "invalid_request",
+            "the body is not UTF-8 text",
+        ),
+        other => body_unreadable(other.status()),
+    }
+}
+
+/// The answer to a path parameter that could not be decoded (not UTF-8 once
+/// percent-decoded).
+fn path_rejected(rejection: PathRejection) -> Response {
+    error(
+        StatusCode::BAD_REQUEST,
+        "invalid_request",
+        &format!("malformed path ({})", rejection.status()),
+    )
+}
+
+/// The answer to a request the open-request limits refused.
+fn refused(refusal: Refusal) -> Response {
+    match refusal {
+        Refusal::ClientFull {
+            limit,
+            retry_after_secs,
+        } => error_retry_after(
+            StatusCode::TOO_MANY_REQUESTS,
+            "too_many_open_requests",
+            &format!(
+                "this client holds {limit} unanswered requests; answer them or wait until one \
+                 expires"
+            ),
+            retry_after_secs,
+        ),
+        Refusal::StoreFull {
+            limit,
+            retry_after_secs,
+        } => error_retry_after(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "try_again",
+            &format!("the verifier holds its limit of {limit} open requests; try again shortly"),
+            retry_after_secs,
+        ),
+        Refusal::DuplicateId => error(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "try_again",
+            "request id collision; try again",
+        ),
+    }
+}
+
 async fn health(State(state): State<Arc<ServiceState>>) -> Json<Value> {
+    let pending = state.lock().len();
     Json(json!({
         "status": "ok",
         "trust_list_version": state.verifier.trust().version(),
         "policies": state.policies.len(),
-        "pending_requests": state.lock().len(),
+        "pending_requests": pending,
     }))
 }
 
@@ -205,16 +406,17 @@ fn random_token() -> Option<String> {
     Some(b64::encode(bytes))
 }
 
+/// `POST /requests`: the register token (if any) is checked first, from the headers; then the
+/// client's and the service's limits, before the work of building the request.
 async fn create_request(
+    _registrar: Registrar,
+    Peer(client): Peer,
     State(state): State<Arc<ServiceState>>,
-    body: Result<Json<CreateRequest>, axum::extract::rejection::JsonRejection>,
+    body: Result<Json<CreateRequest>, JsonRejection>,
 ) -> Response {
-    let Ok(Json(body)) = body else {
-        return error(
-            StatusCode::BAD_REQUEST,
-            "invalid_request",
-            "expected {\"policy\": \"<name>\"}",
-        );
+    let body = match body {
+        Ok(Json(body)) => body,
+        Err(rejection) => return create_body_rejected(rejection),
     };
     let Some(policy) = state.policy(&body.policy) else {
         return error(
@@ -223,6 +425,11 @@ async fn create_request(
             "no such policy; see GET /policies",
         );
     };
+    let now = state.verifier.now();
+    let admitted = state.lock().admit(client, now);
+    if let Err(refusal) = admitted {
+        return refused(refusal);
+    }
     let Some(id) = random_token() else {
         return error(
             StatusCode::SERVICE_UNAVAILABLE,
@@ -259,17 +466,7 @@ async fn create_request(
         .request_signer
         .as_ref()
         .map(|_| format!("{base}/requests/{id}/request-object"));
-    let now = state.verifier.now();
     let expires_at = now.plus_seconds(REQUEST_TTL_SECS);
-    let mut pending = state.lock();
-    pending.retain(|_, p| p.expires_at > now);
-    if pending.len() >= MAX_PENDING {
-        return error(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "try_again",
-            "too many open requests",
-        );
-    }
     let body = json!({
         "request_id": id,
         "policy": policy.name(),
@@ -285,22 +482,27 @@ async fn create_request(
         "in_person_challenge": shown.to_string(),
         "expires_at": expires_at.as_unix(),
     });
-    pending.insert(
-        id,
-        Pending {
-            policy,
-            request,
-            in_person,
-            expires_at,
-        },
-    );
+    let pending = Pending {
+        policy,
+        request,
+        in_person,
+    };
+    // Checked again as it is stored: other requests may have come in meanwhile.
+    let stored = state.lock().insert(id, client, pending, expires_at, now);
+    if let Err(refusal) = stored {
+        return refused(refusal);
+    }
     (StatusCode::CREATED, Json(body)).into_response()
 }
 
 async fn request_object(
     State(state): State<Arc<ServiceState>>,
-    Path(request_id): Path<String>,
+    request_id: Result<Path<String>, PathRejection>,
 ) -> Response {
+    let Path(request_id) = match request_id {
+        Ok(path) => path,
+        Err(rejection) => return path_rejected(rejection),
+    };
     let Some(signer) = state.options.request_signer.as_ref() else {
         return error(
             StatusCode::NOT_FOUND,
@@ -308,7 +510,11 @@ async fn request_object(
             "this service does not sign request objects",
         );
     };
-    let request = state.lock().get(&request_id).map(|p| p.request.clone());
+    let now = state.verifier.now();
+    let request = state
+        .lock()
+        .get(&request_id, now)
+        .map(|p| p.request.clone());
     let Some(request) = request else {
         return error(
             StatusCode::NOT_FOUND,
@@ -316,7 +522,7 @@ async fn request_object(
             "no open request with this id",
         );
     };
-    match request.sign(signer.header.clone(), &*signer.signer, state.verifier.now()) {
+    match request.sign(signer.header.clone(), &*signer.signer, now) {
         Ok(jwt) => (
             [(header::CONTENT_TYPE, "application/oauth-authz-req+jwt")],
             jwt,
@@ -330,46 +536,53 @@ async fn request_object(
     }
 }
 
-/// Why a response found no open request.
-enum Closed {
-    Unknown,
-    Expired,
-}
-
-impl Closed {
-    fn response(self) -> Response {
-        match self {
-            Closed::Unknown => error(
-                StatusCode::NOT_FOUND,
-                "unknown_request",
-                "no open request with this id",
-            ),
-            Closed::Expired => error(
-                StatusCode::GONE,
-                "expired_request",
-                "the request expired; create a new one",
-            ),
-        }
+/// The answer to a response for a request that is not open.
+fn closed_response(closed: Closed) -> Response {
+    match closed {
+        Closed::Unknown => error(
+            StatusCode::NOT_FOUND,
+            "unknown_request",
+            "no open request with this id",
+        ),
+        Closed::Expired => error(
+            StatusCode::GONE,
+            "expired_request",
+            "the request expired; create a new one",
+        ),
     }
 }
 
-/// Takes the open request out (it is answered at most once, even by a bad answer).
-fn take_pending(state: &ServiceState, request_id: &str) -> Result<Pending, Closed> {
-    let pending = state.lock().remove(request_id).ok_or(Closed::Unknown)?;
-    if pending.expires_at <= state.verifier.now() {
-        return Err(Closed::Expired);
-    }
-    Ok(pending)
+/// Takes the open request out (it is answered at most once, even by a bad answer), freeing
+/// its client's slot.
+fn take_pending(state: &ServiceState, request_id: &str) -> Result<Pending, Response> {
+    let now = state.verifier.now();
+    let taken = state.lock().take(request_id, now);
+    taken.map_err(closed_response)
+}
+
+/// The path parameter and the text body of a wallet's answer, or the JSON error saying why
+/// they cannot be read.
+fn path_and_text(
+    path: Result<Path<String>, PathRejection>,
+    body: Result<String, StringRejection>,
+) -> Result<(String, String), Response> {
+    let Path(path) = path.map_err(path_rejected)?;
+    let body = body.map_err(text_body_rejected)?;
+    Ok((path, body))
 }
 
 async fn receive_response(
     State(state): State<Arc<ServiceState>>,
-    Path(request_id): Path<String>,
-    body: String,
+    request_id: Result<Path<String>, PathRejection>,
+    body: Result<String, StringRejection>,
 ) -> Response {
+    let (request_id, body) = match path_and_text(request_id, body) {
+        Ok(read) => read,
+        Err(response) => return response,
+    };
     let pending = match take_pending(&state, &request_id) {
         Ok(pending) => pending,
-        Err(closed) => return closed.response(),
+        Err(response) => return response,
     };
     let policy = pending.policy.as_ref();
     let decision = match submission_from_direct_post(&body) {
@@ -388,12 +601,16 @@ async fn receive_response(
 
 async fn receive_compact(
     State(state): State<Arc<ServiceState>>,
-    Path(request_id): Path<String>,
-    body: String,
+    request_id: Result<Path<String>, PathRejection>,
+    body: Result<String, StringRejection>,
 ) -> Response {
+    let (request_id, body) = match path_and_text(request_id, body) {
+        Ok(read) => read,
+        Err(response) => return response,
+    };
     let pending = match take_pending(&state, &request_id) {
         Ok(pending) => pending,
-        Err(closed) => return closed.response(),
+        Err(response) => return response,
     };
     let policy = pending.policy.as_ref();
     let decision = match submission_from_compact(policy, &body) {
@@ -426,9 +643,13 @@ async fn gate_challenge(State(state): State<Arc<ServiceState>>) -> Response {
 
 async fn gate_presentation(
     State(state): State<Arc<ServiceState>>,
-    Path(policy): Path<String>,
-    body: String,
+    policy: Result<Path<String>, PathRejection>,
+    body: Result<String, StringRejection>,
 ) -> Response {
+    let (policy, body) = match path_and_text(policy, body) {
+        Ok(read) => read,
+        Err(response) => return response,
+    };
     let Some(gate) = state.options.gate.as_ref() else {
         return error(
             StatusCode::NOT_FOUND,

@@ -169,6 +169,7 @@ async fn one_presentation_per_policy_over_loopback() {
             GateId::parse(GATE).unwrap(),
             GateKey::from_bytes([7; 32]),
         )),
+        ..ServiceOptions::default()
     };
     let state = ServiceState::new(world.verifier.clone(), policies, options).unwrap();
     tokio::spawn(service::serve(listener, state));
