@@ -24,6 +24,7 @@ use myna_verifier::decision::{Decision, Reason, Rejection};
 use myna_verifier::ledger::{MemoryLedger, RedbLedger, RedemptionLedger};
 use myna_verifier::policy::catalog::{policy_from_spec, SPECS};
 use myna_verifier::policy::{vct, Policy};
+use myna_verifier::register_token::RegisterToken;
 use myna_verifier::submission::{Challenge, Submission};
 use myna_verifier::transport::{dcql, in_person_challenge, submission_from_compact, Gate};
 use myna_verifier::trust::Trust;
@@ -143,6 +144,14 @@ struct ServeArgs {
     /// are derived.
     #[arg(long, value_name = "FILE", requires = "gate_id")]
     gate_key: Option<PathBuf>,
+    /// A file holding the register token (one line of at least 32 printable characters, e.g.
+    /// from `openssl rand -base64 32`). When given, creating a request (`POST /requests`)
+    /// needs `Authorization: Bearer <token>` (401 otherwise); the wallet's routes stay open.
+    /// Without it, anyone who reaches the service may create requests, at most 256 open per
+    /// client address; behind a proxy every caller has the proxy's address, so give a token
+    /// there.
+    #[arg(long, value_name = "FILE")]
+    register_token_file: Option<PathBuf>,
 }
 
 /// Runs `myna verify`.
@@ -394,6 +403,13 @@ fn run_challenge(args: ChallengeArgs) -> Result<()> {
 }
 
 fn run_serve(args: ServeArgs) -> Result<()> {
+    // First: a bad token file stops the command before anything else is loaded.
+    let register_token = args
+        .register_token_file
+        .as_deref()
+        .map(RegisterToken::from_file)
+        .transpose()
+        .context("--register-token-file")?;
     let verifier = Arc::new(args.setup.verifier()?);
     let ledger = args.setup.ledger()?;
     let policies = args
@@ -409,6 +425,8 @@ fn run_serve(args: ServeArgs) -> Result<()> {
         public_url: args.public_url.clone(),
         request_signer: None,
         gate,
+        register_token,
+        ..myna_verifier::service::ServiceOptions::default()
     };
     let state = myna_verifier::service::ServiceState::new(verifier, policies, options)
         .context("--audience")?;

@@ -489,3 +489,108 @@ fn policies_list_age_over_65_and_it_decides_on_the_flag() {
         }
     }
 }
+
+/// `myna verify serve` over the files of [`files`], with `extra` arguments.
+fn serve_args(dir: &Path, listen: &str, extra: &[&str]) -> Vec<String> {
+    let path = |name: &str| dir.join(name).to_str().unwrap().to_owned();
+    let mut args: Vec<String> = [
+        "verify",
+        "serve",
+        "--trust-list",
+        &path("trust.jwt"),
+        "--authority-key",
+        &path("authority.jwk"),
+        "--audience",
+        AUD,
+        "--now",
+        &NOW.to_string(),
+        "--policy",
+        "age-over-20",
+        "--public-url",
+        "https://shop.example",
+        "--listen",
+        listen,
+    ]
+    .iter()
+    .map(ToString::to_string)
+    .collect();
+    args.extend(extra.iter().map(ToString::to_string));
+    args
+}
+
+#[test]
+fn serve_refuses_a_missing_or_short_register_token_file() {
+    let dir = tempfile::tempdir().unwrap();
+    files(dir.path());
+    let missing = dir.path().join("no-such.token");
+    let missing = missing.to_str().unwrap();
+    let args = serve_args(
+        dir.path(),
+        &support::free_addr(),
+        &["--register-token-file", missing],
+    );
+    let stderr = support::failed_cleanly(&Myna::new().run(&args));
+    assert!(stderr.contains("--register-token-file"), "{stderr}");
+    assert!(
+        stderr.contains(&format!("cannot read the register token file {missing}")),
+        "{stderr}"
+    );
+
+    let short = dir.path().join("short.token");
+    std::fs::write(&short, "only-twenty-characte\n").unwrap();
+    let args = serve_args(
+        dir.path(),
+        &support::free_addr(),
+        &["--register-token-file", short.to_str().unwrap()],
+    );
+    let stderr = support::failed_cleanly(&Myna::new().run(&args));
+    assert!(stderr.contains("--register-token-file"), "{stderr}");
+    assert!(
+        stderr.contains("the register token has 20 characters; it needs at least 32"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn serve_with_a_register_token_creates_requests_only_for_its_holder() {
+    const TOKEN: &str = "9Xq2-register-token-of-shop-1-Lm7Pz";
+    let dir = tempfile::tempdir().unwrap();
+    files(dir.path());
+    let token_file = dir.path().join("register.token");
+    std::fs::write(&token_file, format!("{TOKEN}\n")).unwrap();
+    let listen = support::free_addr();
+    let args = serve_args(
+        dir.path(),
+        &listen,
+        &["--register-token-file", token_file.to_str().unwrap()],
+    );
+    let _server = support::Service(Myna::new().args(&args).spawn());
+    // Started when it accepts a connection (a bounded wait, not a timing assertion).
+    let up = (0..200).any(|_| {
+        std::net::TcpStream::connect(&listen).is_ok() || {
+            std::thread::sleep(std::time::Duration::from_millis(50));
+            false
+        }
+    });
+    assert!(up, "myna verify serve did not start on {listen}");
+    let client = reqwest::blocking::Client::new();
+    let create = |authorization: Option<String>| {
+        let mut request = client
+            .post(format!("http://{listen}/requests"))
+            .json(&serde_json::json!({"policy": "age-over-20"}));
+        if let Some(value) = authorization {
+            request = request.header("authorization", value);
+        }
+        request.send().unwrap()
+    };
+    let refused = create(None);
+    assert_eq!(refused.status(), 401);
+    assert_eq!(refused.headers()["www-authenticate"], "Bearer");
+    let body: Value = refused.json().unwrap();
+    assert_eq!(body["error"], "invalid_token", "{body}");
+    assert_eq!(create(Some(format!("Bearer {TOKEN}x"))).status(), 401);
+    let created = create(Some(format!("Bearer {TOKEN}")));
+    assert_eq!(created.status(), 201);
+    let body: Value = created.json().unwrap();
+    assert_eq!(body["policy"], "age-over-20", "{body}");
+}

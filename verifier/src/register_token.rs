@@ -66,12 +66,9 @@ pub enum RegisterTokenError {
 impl fmt::Display for RegisterTokenError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            RegisterTokenError::Unreadable { path, source } => {
-                write!(
-                    f,
-                    "cannot read the register token {}: {source}",
-                    path.display()
-                )
+            // The I/O error is the source, shown after this by whoever prints the chain.
+            RegisterTokenError::Unreadable { path, .. } => {
+                write!(f, "cannot read the register token file {}", path.display())
             }
             RegisterTokenError::TooShort { chars } => write!(
                 f,

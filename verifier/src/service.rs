@@ -36,7 +36,9 @@ use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 
 use axum::extract::rejection::{JsonRejection, PathRejection, StringRejection};
-use axum::extract::{ConnectInfo, DefaultBodyLimit, FromRequestParts, Path, State};
+use axum::extract::{
+    ConnectInfo, DefaultBodyLimit, FromRequest, FromRequestParts, Path, Request, State,
+};
 use axum::http::request::Parts;
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -400,6 +402,48 @@ struct CreateRequest {
     policy: String,
 }
 
+/// The `POST /requests` body, or a JSON error saying what is wrong with it.
+struct CreateBody(CreateRequest);
+
+impl<S: Send + Sync> FromRequest<S> for CreateBody {
+    type Rejection = Response;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, Response> {
+        match Json::<CreateRequest>::from_request(request, state).await {
+            Ok(Json(body)) => Ok(CreateBody(body)),
+            Err(rejection) => Err(create_body_rejected(rejection)),
+        }
+    }
+}
+
+/// A path parameter, or a JSON 400 when it cannot be decoded.
+struct Param(String);
+
+impl<S: Send + Sync> FromRequestParts<S> for Param {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Response> {
+        match Path::<String>::from_request_parts(parts, state).await {
+            Ok(Path(param)) => Ok(Param(param)),
+            Err(rejection) => Err(path_rejected(rejection)),
+        }
+    }
+}
+
+/// A UTF-8 text body (a wallet's answer, QR texts), or a JSON 400/413 when it cannot be read.
+struct Text(String);
+
+impl<S: Send + Sync> FromRequest<S> for Text {
+    type Rejection = Response;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, Response> {
+        match String::from_request(request, state).await {
+            Ok(text) => Ok(Text(text)),
+            Err(rejection) => Err(text_body_rejected(rejection)),
+        }
+    }
+}
+
 fn random_token() -> Option<String> {
     let mut bytes = [0u8; 16];
     fill_random(&mut bytes).ok()?;
@@ -412,12 +456,8 @@ async fn create_request(
     _registrar: Registrar,
     Peer(client): Peer,
     State(state): State<Arc<ServiceState>>,
-    body: Result<Json<CreateRequest>, JsonRejection>,
+    CreateBody(body): CreateBody,
 ) -> Response {
-    let body = match body {
-        Ok(Json(body)) => body,
-        Err(rejection) => return create_body_rejected(rejection),
-    };
     let Some(policy) = state.policy(&body.policy) else {
         return error(
             StatusCode::NOT_FOUND,
@@ -497,12 +537,8 @@ async fn create_request(
 
 async fn request_object(
     State(state): State<Arc<ServiceState>>,
-    request_id: Result<Path<String>, PathRejection>,
+    Param(request_id): Param,
 ) -> Response {
-    let Path(request_id) = match request_id {
-        Ok(path) => path,
-        Err(rejection) => return path_rejected(rejection),
-    };
     let Some(signer) = state.options.request_signer.as_ref() else {
         return error(
             StatusCode::NOT_FOUND,
@@ -554,35 +590,19 @@ fn closed_response(closed: Closed) -> Response {
 
 /// Takes the open request out (it is answered at most once, even by a bad answer), freeing
 /// its client's slot.
-fn take_pending(state: &ServiceState, request_id: &str) -> Result<Pending, Response> {
+fn take_pending(state: &ServiceState, request_id: &str) -> Result<Pending, Closed> {
     let now = state.verifier.now();
-    let taken = state.lock().take(request_id, now);
-    taken.map_err(closed_response)
-}
-
-/// The path parameter and the text body of a wallet's answer, or the JSON error saying why
-/// they cannot be read.
-fn path_and_text(
-    path: Result<Path<String>, PathRejection>,
-    body: Result<String, StringRejection>,
-) -> Result<(String, String), Response> {
-    let Path(path) = path.map_err(path_rejected)?;
-    let body = body.map_err(text_body_rejected)?;
-    Ok((path, body))
+    state.lock().take(request_id, now)
 }
 
 async fn receive_response(
     State(state): State<Arc<ServiceState>>,
-    request_id: Result<Path<String>, PathRejection>,
-    body: Result<String, StringRejection>,
+    Param(request_id): Param,
+    Text(body): Text,
 ) -> Response {
-    let (request_id, body) = match path_and_text(request_id, body) {
-        Ok(read) => read,
-        Err(response) => return response,
-    };
     let pending = match take_pending(&state, &request_id) {
         Ok(pending) => pending,
-        Err(response) => return response,
+        Err(closed) => return closed_response(closed),
     };
     let policy = pending.policy.as_ref();
     let decision = match submission_from_direct_post(&body) {
@@ -601,16 +621,12 @@ async fn receive_response(
 
 async fn receive_compact(
     State(state): State<Arc<ServiceState>>,
-    request_id: Result<Path<String>, PathRejection>,
-    body: Result<String, StringRejection>,
+    Param(request_id): Param,
+    Text(body): Text,
 ) -> Response {
-    let (request_id, body) = match path_and_text(request_id, body) {
-        Ok(read) => read,
-        Err(response) => return response,
-    };
     let pending = match take_pending(&state, &request_id) {
         Ok(pending) => pending,
-        Err(response) => return response,
+        Err(closed) => return closed_response(closed),
     };
     let policy = pending.policy.as_ref();
     let decision = match submission_from_compact(policy, &body) {
@@ -643,13 +659,9 @@ async fn gate_challenge(State(state): State<Arc<ServiceState>>) -> Response {
 
 async fn gate_presentation(
     State(state): State<Arc<ServiceState>>,
-    policy: Result<Path<String>, PathRejection>,
-    body: Result<String, StringRejection>,
+    Param(policy): Param,
+    Text(body): Text,
 ) -> Response {
-    let (policy, body) = match path_and_text(policy, body) {
-        Ok(read) => read,
-        Err(response) => return response,
-    };
     let Some(gate) = state.options.gate.as_ref() else {
         return error(
             StatusCode::NOT_FOUND,
