@@ -302,6 +302,7 @@ impl Service {
             Some(setup) => admin::stored_crls(&store, setup)?,
             None => Vec::new(),
         };
+        let challenge_key = keys.challenge_key();
         let setup = Setup {
             name: config.name.clone(),
             municipality: config.municipality()?,
@@ -309,6 +310,7 @@ impl Service {
             rules: config.rules.clone(),
             escrow: config.escrow.as_ref().map(|e| e.policy()).transpose()?,
             pseudonym_key: keys.pseudonym,
+            challenge_key,
             pseudonym_contexts: config.pseudonym_contexts.clone(),
             jpki,
             crls,

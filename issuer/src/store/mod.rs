@@ -295,51 +295,82 @@ pub trait Store: Backend {
         })
     }
 
-    /// Remembers a challenge handed out, valid until `expires_at` (exclusive).
+    /// Redeems a challenge that [`ChallengeKey::check`](crate::challenge::ChallengeKey::check)
+    /// accepted (valid until `expires_at`, exclusive): the value is kept, used, until pruning
+    /// after its expiry, so that it is accepted once. A second redemption is
+    /// [`AlreadyUsed`](crate::ChallengeRejection::AlreadyUsed); one at or after the expiry
+    /// [`Expired`](crate::ChallengeRejection::Expired).
     /// ```
-    /// use myna_issuer::{challenge::Nonce, store::{MemoryStore, Store}, ChallengeRejection, Error};
+    /// use myna_issuer::challenge::{ChallengeKey, ChallengePurpose};
+    /// use myna_issuer::{store::{MemoryStore, Store}, ChallengeRejection, Error};
     /// use myna_vc_core::time::NumericDate;
-    /// let store = MemoryStore::new();
-    /// let nonce = Nonce::random()?;
-    /// store.register_challenge(&nonce, NumericDate::from_unix(100))?;
-    /// assert_eq!(store.register_challenge(&nonce, NumericDate::from_unix(100)),
-    ///            Err(Error::Challenge(ChallengeRejection::AlreadyRegistered)));
-    /// # Ok::<(), myna_issuer::Error>(())
-    /// ```
-    fn register_challenge(&self, nonce: &Nonce, expires_at: NumericDate) -> Result<()> {
-        self.write(|tx| challenge::register(tx, nonce, expires_at))
-    }
-
-    /// Accepts a challenge once: afterwards it is
-    /// [`AlreadyUsed`](crate::ChallengeRejection::AlreadyUsed); at or after its expiry it is
-    /// [`Expired`](crate::ChallengeRejection::Expired); never registered, it is
-    /// [`Unknown`](crate::ChallengeRejection::Unknown).
-    /// ```
-    /// use myna_issuer::{challenge::Nonce, store::{MemoryStore, Store}, ChallengeRejection, Error};
-    /// use myna_vc_core::time::NumericDate;
-    /// let store = MemoryStore::new();
-    /// let nonce = Nonce::random()?;
-    /// store.register_challenge(&nonce, NumericDate::from_unix(100))?;
-    /// store.consume_challenge(&nonce, NumericDate::from_unix(99))?;
-    /// assert_eq!(store.consume_challenge(&nonce, NumericDate::from_unix(99)),
+    /// let (store, key, now) = (MemoryStore::new(), ChallengeKey::generate()?, NumericDate::from_unix(0));
+    /// let issued = key.issue(ChallengePurpose::CNonce, now, 300)?;
+    /// assert!(!store.challenge_used(&issued.nonce)?);
+    /// store.redeem_challenge(&issued.nonce, issued.expires_at, now)?;
+    /// assert!(store.challenge_used(&issued.nonce)?);
+    /// assert_eq!(store.redeem_challenge(&issued.nonce, issued.expires_at, now),
     ///            Err(Error::Challenge(ChallengeRejection::AlreadyUsed)));
     /// # Ok::<(), myna_issuer::Error>(())
     /// ```
-    fn consume_challenge(&self, nonce: &Nonce, now: NumericDate) -> Result<()> {
-        self.write(|tx| challenge::consume(tx, nonce, now))
+    fn redeem_challenge(
+        &self,
+        nonce: &Nonce,
+        expires_at: NumericDate,
+        now: NumericDate,
+    ) -> Result<()> {
+        self.write(|tx| challenge::redeem(tx, nonce, expires_at, now))
     }
 
-    /// Forgets challenges that expired at or before `now`; returns how many.
+    /// Whether a challenge was redeemed already (and not yet pruned): a read, so that a
+    /// replayed request is refused before anything is written.
     /// ```
     /// use myna_issuer::{challenge::Nonce, store::{MemoryStore, Store}};
+    /// assert!(!MemoryStore::new().challenge_used(&Nonce::random()?)?);
+    /// # Ok::<(), myna_issuer::Error>(())
+    /// ```
+    fn challenge_used(&self, nonce: &Nonce) -> Result<bool> {
+        self.read(|tx| challenge::used(tx, nonce))
+    }
+
+    /// Forgets redeemed challenges that expired at or before `now`; returns how many.
+    /// ```
+    /// use myna_issuer::challenge::{ChallengeKey, ChallengePurpose};
+    /// use myna_issuer::store::{MemoryStore, Store};
     /// use myna_vc_core::time::NumericDate;
-    /// let store = MemoryStore::new();
-    /// store.register_challenge(&Nonce::random()?, NumericDate::from_unix(10))?;
+    /// let (store, now) = (MemoryStore::new(), NumericDate::from_unix(0));
+    /// let issued = ChallengeKey::generate()?.issue(ChallengePurpose::Anchoring, now, 10)?;
+    /// store.redeem_challenge(&issued.nonce, issued.expires_at, now)?;
+    /// assert_eq!(store.prune_challenges(NumericDate::from_unix(9))?, 0);
     /// assert_eq!(store.prune_challenges(NumericDate::from_unix(10))?, 1);
     /// # Ok::<(), myna_issuer::Error>(())
     /// ```
     fn prune_challenges(&self, now: NumericDate) -> Result<usize> {
         self.write(|tx| challenge::prune(tx, now))
+    }
+
+    /// How many rows the store holds, over every table: what a test or an operator compares
+    /// before and after traffic to see whether it grew the store.
+    /// ```
+    /// use myna_issuer::store::{MemoryStore, Store};
+    /// use myna_vc_core::status_list::StatusListUri;
+    /// let store = MemoryStore::new();
+    /// assert_eq!(store.row_count()?, 0);
+    /// store.create_status_list(&StatusListUri::new("https://city.example/status/1")?, 64)?;
+    /// assert!(store.row_count()? > 0);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    fn row_count(&self) -> Result<u64> {
+        self.read(|tx| {
+            let mut rows = 0u64;
+            for table in crate::tables::Table::ALL {
+                tx.scan(table, &[], &mut |_, _| {
+                    rows = rows.saturating_add(1);
+                    Ok(true)
+                })?;
+            }
+            Ok(rows)
+        })
     }
 
     /// Appends an entry to the audit log (for actions outside this store's own operations,
