@@ -79,13 +79,13 @@ use myna_jpki::profile::CertificateType;
 use myna_jpki::validate::Validator;
 use myna_vc_core::calendar::CalendarDate;
 use myna_vc_core::crypto::{PublicKey, Signer};
+use myna_vc_core::json;
 use myna_vc_core::jwk::Jwk;
 use myna_vc_core::jws::{Jws, JwsHeader};
 use myna_vc_core::sdjwt::SdJwt;
 use myna_vc_core::sdjwt_vc::{SdJwtVcIssuer, VcRequest};
 use myna_vc_core::status_list::StatusListUri;
 use myna_vc_core::time::NumericDate;
-use myna_vc_core::json;
 use serde_json::{json, Map, Value};
 use subtle::ConstantTimeEq;
 
@@ -258,9 +258,11 @@ impl<'a, S: Store> Anchoring<'a, S> {
 
     /// A fresh challenge, accepted until `now` + the challenge lifetime. Writes nothing.
     pub fn challenge(&self, now: NumericDate) -> Result<Challenge> {
-        let issued =
-            self.challenge_key
-                .issue(ChallengePurpose::Anchoring, now, self.challenge_lifetime_secs)?;
+        let issued = self.challenge_key.issue(
+            ChallengePurpose::Anchoring,
+            now,
+            self.challenge_lifetime_secs,
+        )?;
         Ok(Challenge {
             nonce: issued.nonce.to_text(),
             expires_at: issued.expires_at,
@@ -312,6 +314,7 @@ impl<'a, S: Store> Anchoring<'a, S> {
             facts: FactSet::of(&[Fact::CardCertificate]),
             issued_at: now,
             expires_at: ends_at,
+            holder_key: Some(holder_key.thumbprint()),
         };
         let anchored = self
             .store

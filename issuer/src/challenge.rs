@@ -272,7 +272,10 @@ fn decode_expiry(bytes: &[u8]) -> Result<NumericDate> {
                 .map_err(|_| Error::corrupt("challenge", "not 9 bytes of expiry and flag"))?;
             Ok(NumericDate::from_unix(i64::from_be_bytes(expiry)))
         }
-        _ => Err(Error::corrupt("challenge", "not 9 bytes of expiry and flag")),
+        _ => Err(Error::corrupt(
+            "challenge",
+            "not 9 bytes of expiry and flag",
+        )),
     }
 }
 

@@ -30,6 +30,7 @@ fn new_credential(subject: SubjectHandle, facts: &[Fact]) -> NewCredential {
         facts: FactSet::of(facts),
         issued_at: NOW,
         expires_at: NOW.plus_seconds(86_400),
+        holder_key: None,
     }
 }
 

@@ -25,6 +25,7 @@
 //!     facts: FactSet::of(&[Fact::Residence]),
 //!     issued_at: now,
 //!     expires_at: now.plus_seconds(86_400),
+//!     holder_key: None,
 //! };
 //! let records = store.issue_batch(&uri, vec![new.clone(), new], ActorRole::System, now)?;
 //! // Only now may the two credentials be signed and handed out, each with its `status` claim.
@@ -123,7 +124,7 @@ pub trait Store: Backend {
     /// store.create_status_list(&uri, 4)?;
     /// let now = NumericDate::from_unix(0);
     /// let new = NewCredential { vct: Vct::parse("urn:example:age")?, subject: SubjectHandle::random()?,
-    ///     facts: FactSet::default(), issued_at: now, expires_at: now.plus_seconds(60) };
+    ///     facts: FactSet::default(), issued_at: now, expires_at: now.plus_seconds(60), holder_key: None };
     /// let err = store.issue_batch(&uri, vec![new; 5], ActorRole::System, now).unwrap_err();
     /// assert!(matches!(err, Error::StatusListFull { free: 4, requested: 5, .. }));
     /// # Ok::<(), Box<dyn std::error::Error>>(())
@@ -149,6 +150,49 @@ pub trait Store: Backend {
     /// ```
     fn record(&self, id: &CredentialId) -> Result<Option<CredentialRecord>> {
         self.read(|tx| records::get(tx, id))
+    }
+
+    /// The person a key belongs to at this issuer, if the issuer bound a credential to it
+    /// ([`NewCredential::holder_key`]) that is still valid at `now`: not expired, and
+    /// neither revoked nor suspended. What the consent registry asks before it accepts a
+    /// holder; a key only ever bound to revoked or expired credentials is `None`.
+    /// ```
+    /// use myna_issuer::{audit::ActorRole, record::*, store::{MemoryStore, Store}};
+    /// use myna_issuer::revocation::{RevocationReason, Transition};
+    /// use myna_vc_core::{crypto::SecretKey, sdjwt_vc::Vct, status_list::StatusListUri, time::NumericDate};
+    /// let store = MemoryStore::new();
+    /// let uri = StatusListUri::new("https://city.example/status/1")?;
+    /// store.create_status_list(&uri, 64)?;
+    /// let (now, person) = (NumericDate::from_unix(1_700_000_000), SubjectHandle::random()?);
+    /// let key = SecretKey::generate_p256()?.public_key().thumbprint();
+    /// let new = NewCredential { vct: Vct::parse("urn:myna-vc:vct:age:1")?, subject: person,
+    ///     facts: FactSet::default(), issued_at: now, expires_at: now.plus_seconds(60),
+    ///     holder_key: Some(key) };
+    /// let record = store.issue_batch(&uri, vec![new], ActorRole::System, now)?.remove(0);
+    /// assert_eq!(store.known_holder(&key, now)?, Some(person));
+    /// assert_eq!(store.known_holder(&key, now.plus_seconds(60))?, None); // expired
+    /// store.change_status(&record.id, Transition::Revoke, RevocationReason::Other, ActorRole::System, now)?;
+    /// assert_eq!(store.known_holder(&key, now)?, None);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    fn known_holder(
+        &self,
+        holder_key: &myna_vc_core::jwk::Thumbprint,
+        now: NumericDate,
+    ) -> Result<Option<SubjectHandle>> {
+        self.read(|tx| {
+            for (id, subject) in records::ids_for_holder_key(tx, holder_key)? {
+                let Some(record) = records::get(tx, &id)? else {
+                    continue;
+                };
+                if record.expires_at > now
+                    && status_lists::status(tx, &record.status)? == Status::VALID
+                {
+                    return Ok(Some(subject));
+                }
+            }
+            Ok(None)
+        })
     }
 
     /// Every record about `subject`, through the subject index.
@@ -254,7 +298,7 @@ pub trait Store: Backend {
     /// store.create_status_list(&uri, 64)?;
     /// let (person, now) = (SubjectHandle::random()?, NumericDate::from_unix(1_800_000_000));
     /// let new = NewCredential { vct: Vct::parse("urn:myna-vc:vct:age:1")?, subject: person,
-    ///     facts: FactSet::default(), issued_at: now, expires_at: now.plus_seconds(60) };
+    ///     facts: FactSet::default(), issued_at: now, expires_at: now.plus_seconds(60), holder_key: None };
     /// let copies = store.issue_batch(&uri, vec![new; 3], ActorRole::System, now)?;
     /// store.change_status(&copies[0].id, Transition::Revoke, RevocationReason::Other,
     ///     ActorRole::Operator, now)?;
@@ -501,7 +545,7 @@ pub trait Store: Backend {
     ///     serial: SerialNumber::from_u64(1000)? };
     /// let now = NumericDate::from_unix(1_700_000_000);
     /// let anchor = |subject| NewCredential { vct: Vct::parse("urn:myna-vc:vct:anchor:1").unwrap(),
-    ///     subject, facts: FactSet::default(), issued_at: now, expires_at: now.plus_seconds(60) };
+    ///     subject, facts: FactSet::default(), issued_at: now, expires_at: now.plus_seconds(60), holder_key: None };
     /// let first = store.issue_anchored(&uri, &cert, anchor, now)?;
     /// let second = store.issue_anchored(&uri, &cert, anchor, now)?;
     /// assert!(first.new_subject && !second.new_subject);
@@ -682,7 +726,7 @@ pub trait Store: Backend {
     /// let link = EscrowedLink { context: context.clone(), pseudonym: pseudonym.clone(), person };
     /// let now = NumericDate::from_unix(0);
     /// let new = NewCredential { vct: Vct::parse("urn:myna-vc:vct:context-pseudonym:1")?,
-    ///     subject: person, facts: FactSet::default(), issued_at: now, expires_at: now.plus_seconds(60) };
+    ///     subject: person, facts: FactSet::default(), issued_at: now, expires_at: now.plus_seconds(60), holder_key: None };
     /// store.issue_escrowed(&uri, &context, &pseudonym, &escrow::seal(&policy, &link)?, new, now)?;
     /// assert!(store.sealed_link(&context, &pseudonym)?.is_some());
     /// # Ok::<(), Box<dyn std::error::Error>>(())
@@ -800,8 +844,12 @@ fn issue_in(
             // 2^-128 odds; refuse rather than overwrite.
             return Err(Error::invariant("a credential id was drawn twice"));
         }
+        let holder_key = new.holder_key;
         let record = CredentialRecord::from_new(new, id, index, uri.clone());
         records::put(tx, &record)?;
+        if let Some(holder_key) = &holder_key {
+            records::put_holder_key(tx, holder_key, &record)?;
+        }
         issued.push(record);
     }
     if let Some(first) = issued.first() {
