@@ -123,13 +123,20 @@ impl Nonce {
     }
 }
 
-/// What a challenge guards: a value made for one purpose is refused for the other.
+/// What a value MACed under the [`ChallengeKey`] guards: a value made for one purpose is
+/// refused for any other.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ChallengePurpose {
     /// An OpenID4VCI `c_nonce` (key proofs of a credential request).
     CNonce,
     /// A card anchoring challenge (the card's and the holder key's signatures).
     Anchoring,
+    /// The pre-authorized code of a self-service offer, which carries its entitlement
+    /// (see [`crate::endpoint::self_service`]).
+    SelfServiceCode,
+    /// The access token of a self-service offer, which carries its entitlement.
+    SelfServiceToken,
 }
 
 impl ChallengePurpose {
@@ -137,6 +144,8 @@ impl ChallengePurpose {
         match self {
             ChallengePurpose::CNonce => 1,
             ChallengePurpose::Anchoring => 2,
+            ChallengePurpose::SelfServiceCode => 3,
+            ChallengePurpose::SelfServiceToken => 4,
         }
     }
 }
@@ -155,7 +164,7 @@ const MAC_LABEL: &[u8] = b"myna-vc/challenge/v1";
 const DERIVATION_SALT: &[u8] = b"myna-vc/challenge-key/v1";
 const EXPIRY_LEN: usize = 8;
 const RANDOM_LEN: usize = 16;
-const TAG_LEN: usize = 32;
+pub(crate) const TAG_LEN: usize = 32;
 /// The length of every nonce this issuer makes: expiry ‖ random ‖ tag.
 pub const ISSUED_LEN: usize = EXPIRY_LEN + RANDOM_LEN + TAG_LEN;
 
@@ -199,6 +208,16 @@ impl ChallengeKey {
         mac.update(&[purpose.tag()]);
         mac.update(body);
         mac
+    }
+
+    /// The MAC of `body` for `purpose`: what a stateless value carries besides its body.
+    pub(crate) fn seal(&self, purpose: ChallengePurpose, body: &[u8]) -> [u8; TAG_LEN] {
+        self.tag(purpose, body).finalize().into_bytes().into()
+    }
+
+    /// Whether `tag` is the MAC of `body` for `purpose` (compared in constant time).
+    pub(crate) fn verify(&self, purpose: ChallengePurpose, body: &[u8], tag: &[u8]) -> bool {
+        self.tag(purpose, body).verify_slice(tag).is_ok()
     }
 
     /// A fresh challenge for `purpose`, accepted until `now + lifetime_secs`. Writes nothing.

@@ -18,6 +18,8 @@
 //! * [`credential`]: the credential endpoint (key proofs, issuance per configuration);
 //! * [`pseudonym_offer`]: self-service offers of a context pseudonym;
 //! * [`refresh`]: self-service refresh of stale age credentials;
+//! * [`self_service`]: the codes and tokens of self-service offers, which carry their
+//!   entitlement instead of naming a row;
 //! * [`metadata`]: the Credential Issuer Metadata document;
 //! * [`rules`]: lifetimes and sizes.
 //!
@@ -56,6 +58,7 @@ pub mod plausibility;
 pub mod pseudonym_offer;
 pub mod refresh;
 pub mod rules;
+pub mod self_service;
 pub(crate) mod state_table;
 pub mod token;
 

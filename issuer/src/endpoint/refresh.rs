@@ -5,7 +5,8 @@
 //! and asks for a fresh batch without staff or card:
 //!
 //! 1. `POST /refresh-offers` with `{"credential": "age"}` → `201` and a credential offer (no
-//!    PIN; the offer names nobody);
+//!    PIN; the offer names nobody, and nothing is written: its code carries it, see
+//!    [`self_service`](super::self_service));
 //! 2. the wallet redeems it like any offer; its `age` credential request carries
 //!    [`REFRESH_PRESENTATION`]: one of its current age copies from this issuer, disclosing
 //!    `birthdate`, key-bound to this issuer and the request's `c_nonce`.
@@ -33,7 +34,7 @@ use crate::audit::ActorRole;
 use crate::credential_types::Kind;
 use crate::error::Error;
 use crate::issuance::AgeRequest;
-use crate::record::{CredentialRecord, SubjectHandle};
+use crate::record::CredentialRecord;
 use crate::revocation::{RevocationReason, Transition};
 use crate::store::Store;
 
@@ -71,8 +72,7 @@ impl<S: Store> Endpoints<S> {
                 "this issuer does not issue age credentials",
             ));
         }
-        let subject = SubjectHandle::random()?;
-        Ok(self.offer(&subject, vec![OfferedFacts::AgeRefresh {}], false, now)?)
+        Ok(self.self_service_offer(vec![OfferedFacts::AgeRefresh {}], now)?)
     }
 }
 
