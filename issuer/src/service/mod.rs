@@ -352,6 +352,13 @@ impl Service {
         &self.0.consent_list
     }
 
+    /// The service's store, for diagnostics and tests: how many rows it holds
+    /// ([`Store::row_count`]), a status list's allocation, … (its operations keep the issuer's
+    /// invariants; writing through it bypasses the audit of the admin API).
+    pub fn store(&self) -> &RedbStore {
+        self.0.store()
+    }
+
     /// Every route, with the body limit, the request timeout and request logging.
     pub fn router(&self) -> Router {
         let timeout = Duration::from_secs(self.0.config.limits.request_timeout_secs);
