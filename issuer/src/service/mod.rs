@@ -376,7 +376,7 @@ impl Service {
     }
 
     /// Deletes what expired by now: offers and access tokens (with the facts sealed in
-    /// them) and anchoring challenges and `c_nonce`s. [`serve`](Self::serve) runs it every
+    /// them) and the redeemed anchoring challenges and `c_nonce`s kept against replays. [`serve`](Self::serve) runs it every
     /// [`PRUNE_INTERVAL_SECS`]; returns how many rows went.
     ///
     /// ```
