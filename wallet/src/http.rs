@@ -356,10 +356,10 @@ impl crate::consent::ConsentRegistry for HttpRegistry {
     }
 
     fn register(&self, record: &str, holder_proof: Option<&str>) -> Result<String> {
-        let mut body = serde_json::json!({ "record": record });
-        if let Some(proof) = holder_proof {
-            body["holder_proof"] = proof.into();
-        }
+        let body = match holder_proof {
+            Some(proof) => serde_json::json!({ "record": record, "holder_proof": proof }),
+            None => serde_json::json!({ "record": record }),
+        };
         let body = self.post_json("/consents", &body)?;
         let answer: serde_json::Value = parse_json(&body, "consent receipt")?;
         answer
