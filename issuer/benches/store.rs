@@ -42,6 +42,7 @@ fn fresh() -> Fresh {
                     facts: FactSet::of(&[Fact::BirthDate]),
                     issued_at: now,
                     expires_at: now.plus_seconds(86_400),
+                    holder_key: None,
                 })
                 .collect()
         })

@@ -2,16 +2,18 @@
 //! card, without any personal data leaving the issuer.
 //!
 //! 1. The issuer hands out a [`Challenge`]: a single-use nonce, short-lived (5 minutes by
-//!    default), registered in the [`Store`].
+//!    default), carrying its expiry under the issuer's [`ChallengeKey`] — nothing is written
+//!    ([`crate::challenge`]).
 //! 2. The wallet answers with an [`AnchorResponse`]: a *holder proof* — a JWS of type
 //!    [`PROOF_TYP`] signed by the holder key it carries in its `jwk` header, over the nonce,
 //!    the issuer as `aud` and `iat` — and a *card JWS*: the card's authentication key signs
 //!    the nonce and the holder key's RFC 7638 thumbprint (`holder_jkt`), so the card vouches
 //!    for exactly that key.
-//! 3. [`Anchoring::anchor`] consumes the challenge, checks the holder proof, validates the
-//!    card's certificate through `myna-jpki` for the *authentication* purpose (a signature
-//!    certificate is refused: it carries the four facts, which anchoring must not see), checks
-//!    the card's payload, finds or creates the person's [`SubjectHandle`] through the
+//! 3. [`Anchoring::anchor`] checks the challenge's MAC and expiry, checks the holder proof,
+//!    validates the card's certificate through `myna-jpki` for the *authentication* purpose (a
+//!    signature certificate is refused: it carries the four facts, which anchoring must not
+//!    see), checks the card's payload, and only then redeems the challenge in the [`Store`]
+//!    (so a request without the card's signature writes nothing), finds or creates the person's [`SubjectHandle`] through the
 //!    certificate → person table, records the anchor credential and only then signs it: an
 //!    SD-JWT VC of type `urn:myna-vc:vct:anchor:1` bound to the holder key, with the assurance
 //!    level, the day of anchoring, a status entry, and an expiry no later than the
@@ -47,7 +49,9 @@
 //! let list = StatusListUri::new("https://city.example/status/1")?;
 //! store.create_status_list(&list, 1024)?;
 //! let issuer_key = provider.signer(&SecretKey::generate_p256()?)?;
-//! let anchoring = Anchoring::new(&store, &*issuer_key, "https://city.example", &validator, &crls, list);
+//! let challenge_key = myna_issuer::challenge::ChallengeKey::generate()?;
+//! let anchoring = Anchoring::new(&store, &*issuer_key, "https://city.example", &validator, &crls,
+//!     list, &challenge_key);
 //!
 //! let now = t.plus_seconds(60);
 //! let challenge = anchoring.challenge(now)?;
@@ -75,19 +79,19 @@ use myna_jpki::profile::CertificateType;
 use myna_jpki::validate::Validator;
 use myna_vc_core::calendar::CalendarDate;
 use myna_vc_core::crypto::{PublicKey, Signer};
+use myna_vc_core::json;
 use myna_vc_core::jwk::Jwk;
 use myna_vc_core::jws::{Jws, JwsHeader};
 use myna_vc_core::sdjwt::SdJwt;
 use myna_vc_core::sdjwt_vc::{SdJwtVcIssuer, VcRequest};
 use myna_vc_core::status_list::StatusListUri;
 use myna_vc_core::time::NumericDate;
-use myna_vc_core::{b64, json};
 use serde_json::{json, Map, Value};
 use subtle::ConstantTimeEq;
 
 pub use crate::anchor_rejection::{AnchorRejection, CARD_TYP, PROOF_TYP};
 use crate::audit::ActorRole;
-use crate::challenge::Nonce;
+use crate::challenge::{ChallengeKey, ChallengePurpose, Nonce};
 use crate::cohort::Cohort;
 use crate::credential_types::{self, claim, Kind};
 use crate::error::{Error, Result};
@@ -108,8 +112,8 @@ fn rejected(why: AnchorRejection) -> Error {
     Error::Anchor(why)
 }
 
-/// A challenge handed to a wallet: the nonce (base64url of 32 random bytes) and when it
-/// stops being accepted.
+/// A challenge handed to a wallet: the nonce (base64url of the MACed value, see
+/// [`crate::challenge`]) and when it stops being accepted.
 /// ```
 /// use myna_issuer::anchor::Challenge;
 /// use myna_vc_core::time::NumericDate;
@@ -197,6 +201,7 @@ pub struct Anchoring<'a, S: Store> {
     validator: &'a Validator,
     crls: &'a [Crl],
     status_list: StatusListUri,
+    challenge_key: &'a ChallengeKey,
     challenge_lifetime_secs: u64,
     credential_lifetime_secs: u64,
 }
@@ -213,7 +218,8 @@ impl<S: Store> fmt::Debug for Anchoring<'_, S> {
 impl<'a, S: Store> Anchoring<'a, S> {
     /// The service for issuer `iss` signing with `signer`, checking cards with `validator`
     /// against `crls` (import them with [`cascade::import_crl`](crate::cascade::import_crl)
-    /// first) and assigning status entries in the list at `status_list`.
+    /// first), assigning status entries in the list at `status_list`, and making and checking
+    /// challenges with `challenge_key` (the same key for the challenge and its answer).
     pub fn new(
         store: &'a S,
         signer: &'a dyn Signer,
@@ -221,6 +227,7 @@ impl<'a, S: Store> Anchoring<'a, S> {
         validator: &'a Validator,
         crls: &'a [Crl],
         status_list: StatusListUri,
+        challenge_key: &'a ChallengeKey,
     ) -> Self {
         Anchoring {
             store,
@@ -229,6 +236,7 @@ impl<'a, S: Store> Anchoring<'a, S> {
             validator,
             crls,
             status_list,
+            challenge_key,
             challenge_lifetime_secs: DEFAULT_CHALLENGE_LIFETIME_SECS,
             credential_lifetime_secs: DEFAULT_CREDENTIAL_LIFETIME_SECS,
         }
@@ -248,22 +256,31 @@ impl<'a, S: Store> Anchoring<'a, S> {
         self
     }
 
-    /// A fresh challenge, registered in the store until `now` + the challenge lifetime.
+    /// A fresh challenge, accepted until `now` + the challenge lifetime. Writes nothing.
     pub fn challenge(&self, now: NumericDate) -> Result<Challenge> {
-        let nonce = Nonce::random()?;
-        let expires_at = now.plus_seconds(self.challenge_lifetime_secs);
-        self.store.register_challenge(&nonce, expires_at)?;
+        let issued = self.challenge_key.issue(
+            ChallengePurpose::Anchoring,
+            now,
+            self.challenge_lifetime_secs,
+        )?;
         Ok(Challenge {
-            nonce: b64::encode(nonce.as_bytes()),
-            expires_at,
+            nonce: issued.nonce.to_text(),
+            expires_at: issued.expires_at,
         })
     }
 
-    /// Checks `response` at `now` and issues the anchor credential. The challenge is consumed
-    /// first, so a refused answer cannot be retried with the same nonce.
+    /// Checks `response` at `now` and issues the anchor credential. The challenge is redeemed
+    /// once the holder proof and the card's signature verified, before anything else is
+    /// written: a refused answer writes nothing (trying again needs the card again), and an
+    /// accepted one cannot be replayed.
     pub fn anchor(&self, response: &AnchorResponse, now: NumericDate) -> Result<Anchored> {
-        let nonce = Nonce::from_bytes(b64::decode(&response.nonce, "challenge nonce")?)?;
-        self.store.consume_challenge(&nonce, now)?;
+        let nonce = Nonce::from_text(&response.nonce)?;
+        let challenge_expires_at =
+            self.challenge_key
+                .check(ChallengePurpose::Anchoring, &nonce, now)?;
+        if self.store.challenge_used(&nonce)? {
+            return Err(Error::Challenge(crate::ChallengeRejection::AlreadyUsed));
+        }
         let holder_key = self.check_holder_proof(&response.holder_proof, &response.nonce, now)?;
         let card = card_jws::verify(
             &response.card_jws,
@@ -274,6 +291,8 @@ impl<'a, S: Store> Anchoring<'a, S> {
         )?;
         check_card_type(&response.card_jws)?;
         check_card_payload(&card.payload, &response.nonce, &holder_key)?;
+        self.store
+            .redeem_challenge(&nonce, challenge_expires_at, now)?;
 
         let certificate = CertificateRef {
             certificate_type: CertificateType::Authentication,
@@ -295,6 +314,7 @@ impl<'a, S: Store> Anchoring<'a, S> {
             facts: FactSet::of(&[Fact::CardCertificate]),
             issued_at: now,
             expires_at: ends_at,
+            holder_key: Some(holder_key.thumbprint()),
         };
         let anchored = self
             .store

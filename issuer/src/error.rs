@@ -231,23 +231,21 @@ impl From<IdentifierError> for Error {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ChallengeRejection {
-    /// The nonce was never issued (or has been pruned).
+    /// The nonce was never issued by this issuer for this purpose: its MAC does not verify
+    /// (forged, altered, or made under another key), or it is not a nonce at all.
     Unknown,
     /// The nonce was consumed before: a replay.
     AlreadyUsed,
     /// The nonce's lifetime has ended.
     Expired,
-    /// The nonce was registered before (registering twice would reset its state).
-    AlreadyRegistered,
 }
 
 impl fmt::Display for ChallengeRejection {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {
-            ChallengeRejection::Unknown => "unknown",
+            ChallengeRejection::Unknown => "unknown (not issued here, or altered)",
             ChallengeRejection::AlreadyUsed => "already used",
             ChallengeRejection::Expired => "expired",
-            ChallengeRejection::AlreadyRegistered => "already registered",
         })
     }
 }

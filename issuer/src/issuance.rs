@@ -728,6 +728,7 @@ impl<'a, S: Store> CredentialIssuer<'a, S> {
                     facts: d.facts,
                     issued_at: now,
                     expires_at: d.ends_at(),
+                    holder_key: Some(d.holder_key.thumbprint()),
                 })
             })
             .collect::<Result<Vec<_>>>()?;

@@ -9,6 +9,7 @@
 use std::borrow::Cow;
 
 use myna_vc_core::{
+    jwk::Thumbprint,
     sdjwt_vc::Vct,
     status_list::{StatusIndex, StatusListUri, StatusReference},
     time::NumericDate,
@@ -31,6 +32,7 @@ use crate::status_change::StatusChange;
 ///     facts: FactSet::of(&[Fact::BirthDate]),
 ///     issued_at: NumericDate::from_unix(1_700_000_000),
 ///     expires_at: NumericDate::from_unix(1_800_000_000),
+///     holder_key: None,
 /// };
 /// assert!(new.facts.contains(Fact::BirthDate));
 /// # Ok::<(), myna_vc_core::Error>(())
@@ -47,6 +49,10 @@ pub struct NewCredential {
     pub issued_at: NumericDate,
     /// `exp`.
     pub expires_at: NumericDate,
+    /// The RFC 7638 thumbprint of the key it is bound to (`cnf`), indexed with the record so
+    /// that the issuer recognises its holders (the consent registry accepts only them);
+    /// `None` for a credential bound to no key.
+    pub holder_key: Option<Thumbprint>,
 }
 
 /// The issuer's durable record of one issued credential: what revocation needs, nothing more.

@@ -23,7 +23,7 @@
 //! store.create_status_list(&uri, 256)?;
 //! let now = NumericDate::from_unix(1_700_000_000);
 //! let new = NewCredential { vct: Vct::parse("urn:example:age")?, subject: SubjectHandle::random()?,
-//!     facts: FactSet::default(), issued_at: now, expires_at: now.plus_seconds(3600) };
+//!     facts: FactSet::default(), issued_at: now, expires_at: now.plus_seconds(3600), holder_key: None };
 //! let id = store.issue_batch(&uri, vec![new], ActorRole::System, now)?[0].id;
 //!
 //! store.change_status(&id, Transition::Suspend, RevocationReason::HolderRequest, ActorRole::Holder, now)?;

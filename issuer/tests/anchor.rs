@@ -339,6 +339,7 @@ fn a_production_deployment_refuses_a_test_card() {
         &production,
         &[],
         world.uri.clone(),
+        &world.challenge_key,
     );
     let challenge = anchoring.challenge(at()).unwrap();
     let response =

@@ -109,6 +109,7 @@ fn moving_house_revokes_residence_credentials_and_leaves_age_valid() {
         facts: FactSet::of(facts),
         issued_at: day(1),
         expires_at: day(300),
+        holder_key: None,
     };
     let issued = store
         .issue_batch(
@@ -212,6 +213,7 @@ fn a_lost_card_revokes_its_anchors() {
                 facts: FactSet::of(&[Fact::BirthDate]),
                 issued_at: day(2),
                 expires_at: day(300),
+                holder_key: None,
             }],
             ActorRole::System,
             day(2),

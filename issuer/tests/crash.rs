@@ -63,6 +63,7 @@ fn child(path: &Path) {
                 facts: FactSet::of(&[Fact::BirthDate]),
                 issued_at: now,
                 expires_at: now.plus_seconds(3_600),
+                holder_key: None,
             })
             .collect();
         let records = store

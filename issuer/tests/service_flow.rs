@@ -519,12 +519,14 @@ async fn consent_withdrawal_and_use_show_in_the_consent_list() {
     let world = World::new();
     let admins = Admins::new();
     let server = Server::start(dir.path(), admins.config(), ManualClock::at(START), &world).await;
+    // The consent is signed by its own key; the registration is proven by a credential's key.
     let holder = signer();
+    let known = known_holder(&server, &admins.operator, START).await;
     let clinic = SecretKey::generate_p256().unwrap();
     let record =
         ConsentRecord::sign(consent_terms(&clinic, ConsentUse::Ongoing), &*holder, START).unwrap();
     let id = record.terms().id;
-    let register = json!({"record": record.as_str()});
+    let register = consent_registration(&record, Some(&*known), START);
     let (status, registered) = json(admin_post(&server, "/consents", None, &register).await).await;
     assert_eq!(status, 201, "{registered}");
     let receipt = ConsentReceipt::verify(
@@ -616,7 +618,7 @@ async fn consent_withdrawal_and_use_show_in_the_consent_list() {
             &server,
             "/consents",
             None,
-            &json!({"record": once.as_str()}),
+            &consent_registration(&once, Some(&*known), START),
         )
         .await,
     )
@@ -704,7 +706,8 @@ async fn a_restarted_server_keeps_keys_credentials_statuses_consents_and_audit()
             &server,
             "/consents",
             None,
-            &json!({"record": record.as_str()}),
+            // The resident credential is suspended; the anchor credential vouches for the key.
+            &consent_registration(&record, Some(&*holder), START),
         )
         .await,
     )

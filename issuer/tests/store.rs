@@ -6,7 +6,7 @@ use std::collections::HashSet;
 
 use ::redb::ReadableTable;
 use myna_issuer::audit::{ActorRole, AuditAction, AuditSubject};
-use myna_issuer::challenge::Nonce;
+use myna_issuer::challenge::{ChallengeKey, ChallengePurpose};
 use myna_issuer::record::{Fact, FactSet, NewCredential, SubjectHandle};
 use myna_issuer::revocation::{RevocationReason, Transition};
 use myna_issuer::store::{MemoryStore, RedbStore, Store};
@@ -30,6 +30,7 @@ fn new_credential(subject: SubjectHandle, facts: &[Fact]) -> NewCredential {
         facts: FactSet::of(facts),
         issued_at: NOW,
         expires_at: NOW.plus_seconds(86_400),
+        holder_key: None,
     }
 }
 
@@ -333,36 +334,35 @@ fn a_published_list_shows_the_changes<S: Store>(store: &S) {
 }
 
 fn challenges_are_single_use_and_expire<S: Store>(store: &S) {
-    let expires = NOW.plus_seconds(300);
-    let (a, b) = (Nonce::random().unwrap(), Nonce::random().unwrap());
+    let key = ChallengeKey::generate().unwrap();
+    let issue = || key.issue(ChallengePurpose::CNonce, NOW, 300).unwrap();
+    let (a, b) = (issue(), issue());
+    let expires = a.expires_at;
     let refused = |r| Err(Error::Challenge(r));
-    assert_eq!(
-        store.consume_challenge(&a, NOW),
-        refused(ChallengeRejection::Unknown)
-    );
-    store.register_challenge(&a, expires).unwrap();
-    store.register_challenge(&b, expires).unwrap();
-    assert_eq!(
-        store.register_challenge(&a, expires.plus_seconds(1)),
-        refused(ChallengeRejection::AlreadyRegistered)
-    );
+    // Handing challenges out wrote nothing.
+    assert_eq!(store.row_count().unwrap(), 0);
+    assert!(!store.challenge_used(&a.nonce).unwrap());
     store
-        .consume_challenge(&a, expires.minus_seconds(1))
+        .redeem_challenge(&a.nonce, expires, expires.minus_seconds(1))
         .unwrap();
+    assert!(store.challenge_used(&a.nonce).unwrap());
     assert_eq!(
-        store.consume_challenge(&a, NOW),
+        store.redeem_challenge(&a.nonce, expires, NOW),
         refused(ChallengeRejection::AlreadyUsed)
     );
     // The expiry instant itself is too late.
     assert_eq!(
-        store.consume_challenge(&b, expires),
+        store.redeem_challenge(&b.nonce, expires, expires),
         refused(ChallengeRejection::Expired)
     );
+    assert_eq!(store.row_count().unwrap(), 1, "only the redeemed one is kept");
     assert_eq!(store.prune_challenges(expires.minus_seconds(1)).unwrap(), 0);
-    assert_eq!(store.prune_challenges(expires).unwrap(), 2);
+    assert_eq!(store.prune_challenges(expires).unwrap(), 1);
+    assert_eq!(store.row_count().unwrap(), 0);
+    // Once pruned, the value is past its expiry: the key refuses it before the store is asked.
     assert_eq!(
-        store.consume_challenge(&b, NOW),
-        refused(ChallengeRejection::Unknown)
+        key.check(ChallengePurpose::CNonce, &a.nonce, expires),
+        Err(Error::Challenge(ChallengeRejection::Expired))
     );
 }
 

@@ -432,3 +432,67 @@ fn context_pseudonym_is_one_per_person_and_anchoring_needs_a_valid_card() -> Out
     assert!(refused.is_err(), "anchored with a revoked card");
     Ok(())
 }
+
+#[test]
+fn a_consent_registers_for_a_holder_of_the_city_and_never_for_a_stranger() -> Outcome {
+    use myna_vc_core::claim_path::ClaimPath;
+    use myna_vc_core::consent::{ConsentUse, Purpose, Recipient};
+    use myna_vc_core::crypto::SecretKey;
+    use myna_vc_core::did::DidKey;
+    use myna_vc_core::sdjwt_vc::Vct;
+    use myna_wallet::consent::{check_access, ConsentRegistry, ConsentRequest};
+    use myna_wallet::http::HttpRegistry;
+
+    let world = World::new(&[MAEBASHI], &[HANAKO, KENTA])?;
+    let maebashi = world.city(MAEBASHI)?;
+    let registry = HttpRegistry::new(MAEBASHI.iss, maebashi.service.issuer_key().clone())?
+        .with_loopback_route(maebashi.route()?);
+    let clinic = DidKey::from_public_key(&SecretKey::generate_p256()?.public_key())?;
+    let request = || -> Outcome<ConsentRequest> {
+        Ok(ConsentRequest {
+            recipient: Recipient::parse(clinic.did().as_str())?,
+            purpose: Purpose::new("健康相談")?,
+            vct: Vct::parse(vct::AGE)?,
+            claims: vec![ClaimPath::key("age_over_20")],
+            not_before: world.now(),
+            not_after: None,
+            usage: ConsentUse::Ongoing,
+        })
+    };
+
+    // Kenta holds nothing from 前橋市: the city keeps no consent of his.
+    let kenta = world.resident(KENTA)?;
+    let refused = kenta
+        .wallet
+        .give_consent(&registry, request()?, world.now())
+        .err()
+        .ok_or("a stranger's consent was registered")?;
+    assert!(
+        matches!(&refused, myna_wallet::Error::Transport {
+            cause: myna_wallet::TransportCause::Status { status: 403, error: Some(code), .. },
+            ..
+        } if code == "unknown_holder"),
+        "{refused}"
+    );
+    assert!(kenta.wallet.consent_holdings()?.is_empty());
+
+    // Hanako anchored her card there: her wallet proves it with the anchored key, and the
+    // clinic reads the consent's status from the city's list.
+    let hanako = world.resident(HANAKO)?;
+    hanako.anchor(&world, MAEBASHI, false)?;
+    let consent = hanako
+        .wallet
+        .give_consent(&registry, request()?, world.now())?;
+    let list = registry.status_list(&myna_vc_core::status_list::StatusListUri::new(format!(
+        "{}/consent-status/1",
+        MAEBASHI.iss
+    ))?)?;
+    check_access(
+        &consent.record,
+        &consent.receipt,
+        maebashi.service.issuer_key(),
+        &list,
+        world.now(),
+    )?;
+    Ok(())
+}

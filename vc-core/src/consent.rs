@@ -16,6 +16,12 @@
 //! | 2     | `Paused`    | [`ConsentAction::Pause`] (conditional sharing)        |
 //! | 3     | `Used`      | the recipient's [`ConsentUseReport`] on a one-time consent (final) |
 //!
+//! A registry registers only holders it knows: with the record comes a
+//! [`ConsentHolderProof`], signed by a key the registry's issuer bound a credential to (or
+//! anchored), over the record's digest. The record itself stays signed by the holder's
+//! own key for this consent, and the proof goes to the registry only, so a recipient learns
+//! no key that would link the holder across recipients.
+//!
 //! The holder flips the status with a [`ConsentActionRequest`] signed by the same key; its
 //! `seq` must grow, so a captured request cannot be replayed (no clock needed). The recipient
 //! ends a one-time consent with a [`ConsentUseReport`] signed by the key of its DID.
@@ -876,6 +882,116 @@ impl ConsentReceipt {
             )));
         }
         Ok(())
+    }
+}
+
+/// The `typ` of a registration's holder proof.
+pub const HOLDER_PROOF_TYP: &str = "myna-consent-holder+jwt";
+const HOLDER_PROOF: &str = "consent holder proof";
+const HOLDER_PROOF_MEMBERS: [&str; 4] = ["consent_id", "record_digest", "aud", "iat"];
+/// How far in the future a holder proof's `iat` may lie (clock skew).
+const HOLDER_PROOF_LEEWAY_SECS: u64 = 60;
+
+/// A registration's proof that the registry knows the holder: a JWT (`typ`
+/// [`HOLDER_PROOF_TYP`]) signed by a key the registry's issuer bound a credential to or
+/// anchored — carried in the header `jwk` — over the record's [`digest`](ConsentRecord::digest),
+/// for one registry (`aud`, the issuer identifier). The registry looks the key up among its
+/// holders and refuses a stranger, so strangers cannot fill its consent status list.
+///
+/// ```
+/// # use myna_vc_core::{claim_path::ClaimPath, consent::*, crypto::*, did::DidKey, sdjwt_vc::Vct, time::NumericDate};
+/// # let recipient = DidKey::from_public_key(&SecretKey::generate_p256()?.public_key())?;
+/// # let terms = ConsentTerms { id: ConsentId::random()?, recipient: Recipient::parse(recipient.did().as_str())?,
+/// #     purpose: Purpose::new("p")?, vct: Vct::parse("urn:t")?, claims: vec![ClaimPath::key("a")],
+/// #     not_before: NumericDate::from_unix(0), not_after: None, usage: ConsentUse::Ongoing };
+/// let provider = default_provider();
+/// let now = NumericDate::from_unix(1_800_000_000);
+/// // The record is signed by the consent's own key, the proof by the credential's key.
+/// let (consent_key, credential_key) = (SecretKey::generate_p256()?, SecretKey::generate_p256()?);
+/// let record = ConsentRecord::sign(terms, &*provider.signer(&consent_key)?, now)?;
+/// let proof = ConsentHolderProof::for_record(&record, "https://city.example", now)
+///     .sign(&*provider.signer(&credential_key)?)?;
+/// let key = ConsentHolderProof::verify(&proof, provider, &record, "https://city.example", now, 300)?;
+/// assert_eq!(key, credential_key.public_key());
+/// assert!(ConsentHolderProof::verify(&proof, provider, &record, "https://other.example", now, 300).is_err());
+/// # Ok::<(), myna_vc_core::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConsentHolderProof {
+    /// The consent registered.
+    pub consent: ConsentId,
+    /// [`ConsentRecord::digest`] of the record registered.
+    pub record_digest: String,
+    /// The registry (its issuer identifier).
+    pub audience: String,
+    /// When the holder signed it.
+    pub iat: NumericDate,
+}
+
+impl ConsentHolderProof {
+    /// The proof for registering `record` at the registry `audience`.
+    pub fn for_record(record: &ConsentRecord, audience: &str, iat: NumericDate) -> Self {
+        ConsentHolderProof {
+            consent: record.terms.id,
+            record_digest: record.digest(),
+            audience: audience.to_owned(),
+            iat,
+        }
+    }
+
+    /// Signs the proof with a key the registry knows (its `jwk` goes in the header).
+    pub fn sign(&self, holder: &dyn Signer) -> Result<String> {
+        let mut claims = Map::new();
+        claims.insert("consent_id".into(), self.consent.to_string().into());
+        claims.insert("record_digest".into(), self.record_digest.clone().into());
+        claims.insert("aud".into(), self.audience.clone().into());
+        claims.insert("iat".into(), self.iat.as_unix().into());
+        let mut header = JwsHeader::new(holder.algorithm()).with_typ(HOLDER_PROOF_TYP);
+        header.jwk = Some(Jwk::new(holder.public_key()));
+        jwt::sign(&header, &claims, holder)
+    }
+
+    /// Verifies `compact` as the proof for registering `record` at `audience` at `now`:
+    /// `typ`, the signature by the header's `jwk`, the members, the same consent and record
+    /// digest (compared in constant time), the audience, and an `iat` at most `max_age_secs`
+    /// old and not in the future (60 s leeway). Returns the proving key, for the registry to
+    /// look up among its holders.
+    pub fn verify(
+        compact: &str,
+        provider: &dyn CryptoProvider,
+        record: &ConsentRecord,
+        audience: &str,
+        now: NumericDate,
+        max_age_secs: u64,
+    ) -> Result<PublicKey> {
+        let refused = |why| Error::Consent(ConsentError::HolderProof(why));
+        let jws = parse_typed(compact, HOLDER_PROOF_TYP)?;
+        let key = jws
+            .header()
+            .jwk
+            .as_ref()
+            .map(|jwk| jwk.key.clone())
+            .ok_or_else(|| Error::missing_member("consent holder proof header", "jwk"))?;
+        jws.verify(provider, &key)?;
+        let claims = jws.payload_object(HOLDER_PROOF)?;
+        json::check_members(&claims, &HOLDER_PROOF_MEMBERS, HOLDER_PROOF)?;
+        let consent = ConsentId::parse(json::required_str(&claims, "consent_id", HOLDER_PROOF)?)?;
+        let digest = json::required_str(&claims, "record_digest", HOLDER_PROOF)?;
+        let same_digest: bool = digest.as_bytes().ct_eq(record.digest().as_bytes()).into();
+        if consent != record.terms.id || !same_digest {
+            return Err(refused("it is for another record"));
+        }
+        if json::required_str(&claims, "aud", HOLDER_PROOF)? != audience {
+            return Err(refused("it is for another registry"));
+        }
+        let iat = required_date(&claims, "iat", HOLDER_PROOF)?;
+        if iat > now.plus_seconds(HOLDER_PROOF_LEEWAY_SECS) {
+            return Err(refused("it was signed in the future"));
+        }
+        if iat < now.minus_seconds(max_age_secs) {
+            return Err(refused("it is too old: sign a fresh one"));
+        }
+        Ok(key)
     }
 }
 

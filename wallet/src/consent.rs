@@ -4,6 +4,10 @@
 //!
 //! Each consent is signed with the holder's pairwise key for its recipient
 //! ([`KeyLabel::verifier`]), so two recipients cannot link the holder through the consent key.
+//! The registry keeps only the consents of holders it knows, so the registration also carries
+//! a [`ConsentHolderProof`] over the record, signed by the key of an unexpired credential the
+//! registry's key signed (the anchor credential first): the registry sees that key, the
+//! recipient never does.
 //! The registry answers a registration with a signed receipt naming the consent's entry in a
 //! 2-bit status list; the recipient gets the record and the receipt, and reads the list before
 //! each use ([`check_access`]).
@@ -28,12 +32,13 @@ use std::sync::Mutex;
 
 use myna_vc_core::claim_path::ClaimPath;
 use myna_vc_core::consent::{
-    ConsentAction, ConsentActionRequest, ConsentId, ConsentReceipt, ConsentRecord, ConsentState,
-    ConsentTerms, ConsentUse, ConsentUseReport, Purpose, Recipient,
+    ConsentAction, ConsentActionRequest, ConsentHolderProof, ConsentId, ConsentReceipt,
+    ConsentRecord, ConsentState, ConsentTerms, ConsentUse, ConsentUseReport, Purpose, Recipient,
 };
 use myna_vc_core::crypto::{default_provider, fill_random, PublicKey, Signer};
 use myna_vc_core::jwt::TimeRules;
-use myna_vc_core::sdjwt_vc::Vct;
+use myna_vc_core::sdjwt::KeyBindingRule;
+use myna_vc_core::sdjwt_vc::{self, VcVerifyOptions, Vct};
 use myna_vc_core::status_list::{
     StatusBits, StatusIndex, StatusList, StatusListToken, StatusListUri, StatusReference,
 };
@@ -51,8 +56,10 @@ use crate::wallet::Wallet;
 pub trait ConsentRegistry {
     /// The registry's key (pinned by the wallet), which signs receipts and status lists.
     fn registry_key(&self) -> &PublicKey;
-    /// Stores a holder-signed consent record; answers with the signed receipt.
-    fn register(&self, record: &str) -> Result<String>;
+    /// Stores a holder-signed consent record, with the holder's proof that the registry knows
+    /// them ([`ConsentHolderProof`], `None` when the wallet holds no credential of the
+    /// registry's issuer); answers with the signed receipt.
+    fn register(&self, record: &str, holder_proof: Option<&str>) -> Result<String>;
     /// Applies a holder-signed withdraw / pause / resume.
     fn act(&self, consent: &ConsentId, request: &str) -> Result<()>;
     /// Takes the recipient's signed report that it used a one-time consent.
@@ -178,7 +185,8 @@ impl<S: WalletStore> Wallet<S> {
         };
         let signer = self.keys.signer(&consent_key(&terms.recipient)?)?;
         let record = ConsentRecord::sign(terms, &*signer, now)?;
-        let receipt = registry.register(record.as_str())?;
+        let proof = self.holder_proof(registry, &record, now)?;
+        let receipt = registry.register(record.as_str(), proof.as_deref())?;
         let checked =
             ConsentReceipt::verify(&receipt, default_provider(), registry.registry_key())?;
         checked.check_record(&record)?;
@@ -210,6 +218,34 @@ impl<S: WalletStore> Wallet<S> {
         )?);
         self.store.write(ops)?;
         Ok(stored)
+    }
+
+    /// The proof for registering `record` at `registry`: signed by the key of an unexpired
+    /// credential that the registry's key signed — the anchor credential first, the key the
+    /// issuer knows longest — for the audience of that credential's issuer. `None` when the
+    /// wallet holds no such credential (a registry that checks its holders then refuses).
+    fn holder_proof(
+        &self,
+        registry: &dyn ConsentRegistry,
+        record: &ConsentRecord,
+        now: NumericDate,
+    ) -> Result<Option<String>> {
+        let mut credentials: Vec<_> = self
+            .credentials()?
+            .into_iter()
+            .filter(|c| !c.is_expired(now))
+            .collect();
+        credentials.sort_by_key(|c| c.configuration_id != crate::credentials::ANCHOR_CONFIGURATION);
+        let options = VcVerifyOptions::at(now, KeyBindingRule::Optional);
+        let registry_key = registry.registry_key();
+        let Some(credential) = credentials.iter().find(|c| {
+            sdjwt_vc::verify(&c.sd_jwt, default_provider(), registry_key, &options).is_ok()
+        }) else {
+            return Ok(None);
+        };
+        let signer = self.keys.signer(&credential.key)?;
+        let proof = ConsentHolderProof::for_record(record, &credential.issuer, now);
+        Ok(Some(proof.sign(&*signer)?))
     }
 
     /// Withdraws, pauses or resumes consent `id` at the registry, then records it.
@@ -519,7 +555,9 @@ impl ConsentRegistry for MemoryRegistry {
         &self.key
     }
 
-    fn register(&self, record: &str) -> Result<String> {
+    /// Registers any well-signed record: this stand-in keeps no list of holders, so it does
+    /// not look at `holder_proof` (the issuer service's registry does, and refuses strangers).
+    fn register(&self, record: &str, _holder_proof: Option<&str>) -> Result<String> {
         let record = ConsentRecord::verify(record, default_provider())?;
         let mut state = self.lock()?;
         if state.entries.contains_key(&record.terms().id) {

@@ -297,7 +297,9 @@ impl IssuerTransport for HttpIssuer {
 /// The consent registry over HTTP (the issuer service's routes), with its key pinned by the
 /// wallet.
 ///
-/// `POST {base}/consents` with `{"record": …}` answers `{"receipt": …, …}`;
+/// `POST {base}/consents` with `{"record": …, "holder_proof": …}` (the proof only when the
+/// wallet has one) answers `{"receipt": …, …}`; a holder the registry does not know is 403
+/// `unknown_holder`, one over its quota of active consents 409 `consent_quota`;
 /// `POST {base}/consents/actions` with `{"action": …}`; `POST {base}/consents/use` with
 /// `{"report": …}` (the consent id is inside each signed JWT); the status list is fetched
 /// from its URI (`GET`, a `statuslist+jwt`).
@@ -339,10 +341,12 @@ impl HttpRegistry {
     }
 
     fn post(&self, path: &str, member: &str, jwt: &str) -> Result<Vec<u8>> {
-        let body = serde_json::json!({ member: jwt });
+        self.post_json(path, &serde_json::json!({ member: jwt }))
+    }
+
+    fn post_json(&self, path: &str, body: &serde_json::Value) -> Result<Vec<u8>> {
         let url = format!("{}{path}", self.base);
-        self.channel
-            .send(json_body(self.channel.post(&url), &body)?)
+        self.channel.send(json_body(self.channel.post(&url), body)?)
     }
 }
 
@@ -351,8 +355,12 @@ impl crate::consent::ConsentRegistry for HttpRegistry {
         &self.key
     }
 
-    fn register(&self, record: &str) -> Result<String> {
-        let body = self.post("/consents", "record", record)?;
+    fn register(&self, record: &str, holder_proof: Option<&str>) -> Result<String> {
+        let body = match holder_proof {
+            Some(proof) => serde_json::json!({ "record": record, "holder_proof": proof }),
+            None => serde_json::json!({ "record": record }),
+        };
+        let body = self.post_json("/consents", &body)?;
         let answer: serde_json::Value = parse_json(&body, "consent receipt")?;
         answer
             .get("receipt")

@@ -176,7 +176,8 @@ fn the_registry_client_posts_and_reads_answers() {
     let key = SecretKey::generate_p256().unwrap().public_key();
     let registry = HttpRegistry::new(&base, key.clone()).unwrap();
     assert_eq!(registry.registry_key(), &key);
-    assert_eq!(registry.register("a.b.c").unwrap(), "r.e.c");
+    assert_eq!(registry.register("a.b.c", Some("p.r.f")).unwrap(), "r.e.c");
+    assert_eq!(registry.register("d.e.f", None).unwrap(), "r.e.c");
     let id = ConsentId::random().unwrap();
     let err = registry.act(&id, "x.y.z").unwrap_err();
     assert!(
@@ -192,9 +193,11 @@ fn the_registry_client_posts_and_reads_answers() {
     );
     let seen = seen.lock().unwrap();
     assert_eq!(seen[0].0, "POST /consents");
-    assert_eq!(seen[0].1, br#"{"record":"a.b.c"}"#);
-    assert_eq!(seen[1].0, "POST /consents/actions");
-    assert_eq!(seen[1].1, br#"{"action":"x.y.z"}"#);
+    assert_eq!(seen[0].1, br#"{"holder_proof":"p.r.f","record":"a.b.c"}"#);
+    // Without a proof the member is left out, not sent as null.
+    assert_eq!(seen[1].1, br#"{"record":"d.e.f"}"#);
+    assert_eq!(seen[2].0, "POST /consents/actions");
+    assert_eq!(seen[2].1, br#"{"action":"x.y.z"}"#);
 }
 
 #[test]

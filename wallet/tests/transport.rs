@@ -240,7 +240,8 @@ fn a_refused_connection_says_nothing_listens() {
         .unwrap()
         .public_key();
     let registry = HttpRegistry::new_with(ISSUER, key, &route_to(addr)).unwrap();
-    let err = myna_wallet::consent::ConsentRegistry::register(&registry, "a.b.c").unwrap_err();
+    let err =
+        myna_wallet::consent::ConsentRegistry::register(&registry, "a.b.c", None).unwrap_err();
     assert_eq!(err.code(), "connection_refused", "{err}");
     assert!(
         matches!(&err, Error::Transport { party: "consent registry", url, .. }

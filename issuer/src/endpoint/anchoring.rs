@@ -80,12 +80,15 @@ impl<S: Store> Endpoints<S> {
             &jpki.validator,
             crls,
             self.status_list.clone(),
+            &self.challenge_key,
         )
         .with_challenge_lifetime(self.rules.nonce_lifetime_secs)
         .with_credential_lifetime(u64::from(self.rules.anchor_lifetime_days) * 86_400)
     }
 
-    /// A single-use anchoring challenge; `temporarily_unavailable` without JPKI roots.
+    /// A single-use anchoring challenge; `temporarily_unavailable` without JPKI roots. Nothing
+    /// is written: the challenge carries its expiry under the issuer's MAC, and is redeemed
+    /// only by an anchoring whose card signature verified ([`crate::challenge`]).
     pub fn anchor_challenge(&self, now: NumericDate) -> Result<AnchorChallenge, EndpointError> {
         let jpki = self.jpki.as_ref().ok_or_else(anchoring_unavailable)?;
         let crls = self.crls()?;

@@ -1,8 +1,11 @@
 //! The credential endpoint: `jwt` key proofs (batch: one credential per distinct key) bound to
 //! the request's `c_nonce`, the access token's offered facts, and the credentials issued.
 //!
-//! The c_nonce is the replay guard of key proofs: it is consumed only after every proof of
-//! the request verified, so a replayed proof meets a used nonce (`invalid_nonce`).
+//! The c_nonce is the replay guard of key proofs. It is checked (its MAC, its expiry, not
+//! yet used) before anything is written, and redeemed — the endpoint's first write after the
+//! token's claim — only once every proof, the access token and any presentation the
+//! credential needs verified: a replayed proof meets a used nonce (`invalid_nonce`), and an
+//! unauthenticated request writes nothing.
 //!
 //! A holder key belongs to one person here: a credential request whose key is already bound
 //! to a credential of another subject, or was anchored by another person, is
@@ -20,10 +23,9 @@ use serde_json::Value;
 use super::binding::bind_keys;
 use super::metadata::PROOF_ALGS;
 use super::offer::OfferedFacts;
-use super::refresh::{issue_refreshed, REFRESH_PRESENTATION};
+use super::refresh::{check_refresh, issue_refreshed, RefreshEvidence, REFRESH_PRESENTATION};
 use super::token::{claim, release};
 use super::{EndpointError, Endpoints, ErrorCode};
-use crate::challenge::Nonce;
 use crate::issuance::{verify_anchor, AgeRequest, AnchorEvidence, Issued};
 use crate::record::SubjectHandle;
 use crate::store::Store;
@@ -38,6 +40,25 @@ fn invalid_proof(description: &str) -> EndpointError {
 
 fn nonce_error(description: &str) -> EndpointError {
     EndpointError::bad_request(ErrorCode::InvalidNonce, description)
+}
+
+/// What a credential needs besides the key proofs, verified before anything is written.
+enum Evidence {
+    /// Nothing more (the offer's facts suffice).
+    None,
+    /// A fan-club membership: the anchor presentation by the one proven key.
+    Anchor(AnchorEvidence),
+    /// A context pseudonym: the anchor presentation and the person who anchored its key.
+    AnchoredPerson(AnchorEvidence, SubjectHandle),
+    /// An age refresh: the presented copy.
+    Refresh(RefreshEvidence),
+}
+
+/// The evidence verified does not match the facts claimed: a bug, not the client's doing.
+fn missing_evidence() -> EndpointError {
+    EndpointError::internal(crate::Error::invariant(
+        "the evidence verified does not match the credential",
+    ))
 }
 
 fn proof_error(err: &myna_vc_core::Error) -> EndpointError {
@@ -102,27 +123,19 @@ impl<S: Store> Endpoints<S> {
         };
         let keys =
             verify_key_proofs(default_provider(), proofs, &rules).map_err(|e| proof_error(&e))?;
-        let nonce_bytes = myna_vc_core::b64::decode(c_nonce.as_str(), "c_nonce")
-            .map_err(|_| nonce_error("unknown c_nonce"))?;
-        let nonce = Nonce::from_bytes(nonce_bytes).map_err(|_| nonce_error("unknown c_nonce"))?;
-        self.store.consume_challenge(&nonce, now)?;
+        let (nonce, nonce_expires_at) = self.check_nonce(&c_nonce, now)?;
         let (subject, facts) = claim(self, token, configuration, now)?;
-        let anchor = request
-            .other
-            .get(ANCHOR_PRESENTATION)
-            .and_then(Value::as_str);
-        let issued = match facts {
-            // A refresh binds the new keys to the person of the presented copy, found inside.
-            OfferedFacts::AgeRefresh {} => issue_refreshed(
-                self,
-                request.other.get(REFRESH_PRESENTATION),
-                &keys,
-                &c_nonce,
-                now,
-            ),
-            _ => bind_keys(self, &subject, &facts, &keys)
-                .and_then(|()| self.issue(&subject, &facts, &keys, anchor, &c_nonce, now)),
-        };
+        let issued = self
+            .evidence(&facts, request, &keys, &c_nonce, now)
+            .and_then(|evidence| {
+                self.redeem_nonce(&nonce, nonce_expires_at, now)?;
+                match evidence {
+                    // A refresh binds the new keys to the person of the presented copy.
+                    Evidence::Refresh(refresh) => issue_refreshed(self, refresh, &keys, now),
+                    evidence => bind_keys(self, &subject, &facts, &keys)
+                        .and_then(|()| self.issue(&subject, &facts, &keys, evidence, now)),
+                }
+            });
         match issued {
             Ok(credentials) => Ok(CredentialResponse::issued(credentials)),
             Err(err) => {
@@ -132,14 +145,53 @@ impl<S: Store> Endpoints<S> {
         }
     }
 
-    /// Issues the credentials of `facts` bound to each of `keys`.
+    /// Verifies what the credential of `facts` needs besides the key proofs, writing
+    /// nothing: the anchor presentation of a fan-club membership or a context pseudonym, the
+    /// presented copy of an age refresh.
+    fn evidence(
+        &self,
+        facts: &OfferedFacts,
+        request: &CredentialRequest,
+        keys: &[PublicKey],
+        c_nonce: &CNonce,
+        now: NumericDate,
+    ) -> Result<Evidence, EndpointError> {
+        let anchor = || {
+            let presentation = request
+                .other
+                .get(ANCHOR_PRESENTATION)
+                .and_then(Value::as_str);
+            self.anchor_evidence(presentation, c_nonce, keys, now)
+        };
+        Ok(match facts {
+            OfferedFacts::FanClubMembership { .. } => Evidence::Anchor(anchor()?),
+            OfferedFacts::ContextPseudonym { .. } => {
+                let evidence = anchor()?;
+                let person = self
+                    .anchored_person(evidence.holder_key())?
+                    .ok_or_else(|| {
+                        EndpointError::denied("this issuer did not anchor the presented key")
+                    })?;
+                Evidence::AnchoredPerson(evidence, person)
+            }
+            OfferedFacts::AgeRefresh {} => Evidence::Refresh(check_refresh(
+                self,
+                request.other.get(REFRESH_PRESENTATION),
+                c_nonce,
+                now,
+            )?),
+            _ => Evidence::None,
+        })
+    }
+
+    /// Issues the credentials of `facts` bound to each of `keys`, with the verified
+    /// `evidence` they need.
     fn issue(
         &self,
         subject: &SubjectHandle,
         facts: &OfferedFacts,
         keys: &[PublicKey],
-        anchor_presentation: Option<&str>,
-        c_nonce: &CNonce,
+        evidence: Evidence,
         now: NumericDate,
     ) -> Result<Vec<String>, EndpointError> {
         let issuer = self.credential_issuer();
@@ -187,7 +239,9 @@ impl<S: Store> Endpoints<S> {
             }
             OfferedFacts::FanClubMembership { .. } => {
                 let membership = facts.membership()?;
-                let evidence = self.anchor_evidence(anchor_presentation, c_nonce, keys, now)?;
+                let Evidence::Anchor(evidence) = evidence else {
+                    return Err(missing_evidence());
+                };
                 vec![issuer.fan_club_membership(
                     &evidence,
                     &membership,
@@ -202,12 +256,9 @@ impl<S: Store> Endpoints<S> {
             }
             OfferedFacts::ContextPseudonym { .. } => {
                 let context = facts.context()?;
-                let evidence = self.anchor_evidence(anchor_presentation, c_nonce, keys, now)?;
-                let person = self
-                    .anchored_person(evidence.holder_key())?
-                    .ok_or_else(|| {
-                        EndpointError::denied("this issuer did not anchor the presented key")
-                    })?;
+                let Evidence::AnchoredPerson(evidence, person) = evidence else {
+                    return Err(missing_evidence());
+                };
                 let policy = self
                     .escrow
                     .clone()

@@ -4,7 +4,7 @@
 
 use core::fmt;
 
-use crate::error::{ChallengeRejection, Error};
+use crate::error::Error;
 
 /// The error codes the endpoints answer with (RFC 6749 §5.2, RFC 6750 §3.1, OpenID4VCI 1.0
 /// §8.3.1 and §7.3), plus `not_found`, `temporarily_unavailable` and `server_error`.
@@ -208,11 +208,13 @@ impl From<Error> for EndpointError {
                     ..EndpointError::unavailable("the status list is full")
                 }
             }
-            Error::Challenge(
-                ChallengeRejection::Unknown
-                | ChallengeRejection::AlreadyUsed
-                | ChallengeRejection::Expired,
-            ) => (Refusal::BadRequest, ErrorCode::InvalidNonce),
+            // Kept as the source, so an in-process caller can match the typed rejection.
+            Error::Challenge(_) => {
+                return EndpointError {
+                    source: Some(err.clone()),
+                    ..EndpointError::bad_request(ErrorCode::InvalidNonce, err.to_string())
+                }
+            }
             Error::UnknownCredential(_) => {
                 return EndpointError::new(
                     Refusal::NotFound,

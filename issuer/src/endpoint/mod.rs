@@ -18,6 +18,8 @@
 //! * [`credential`]: the credential endpoint (key proofs, issuance per configuration);
 //! * [`pseudonym_offer`]: self-service offers of a context pseudonym;
 //! * [`refresh`]: self-service refresh of stale age credentials;
+//! * [`self_service`]: the codes and tokens of self-service offers, which carry their
+//!   entitlement instead of naming a row;
 //! * [`metadata`]: the Credential Issuer Metadata document;
 //! * [`rules`]: lifetimes and sizes.
 //!
@@ -56,6 +58,7 @@ pub mod plausibility;
 pub mod pseudonym_offer;
 pub mod refresh;
 pub mod rules;
+pub mod self_service;
 pub(crate) mod state_table;
 pub mod token;
 
@@ -74,6 +77,7 @@ use myna_vc_core::time::NumericDate;
 
 pub use self::error::{EndpointError, ErrorCode, Refusal};
 pub use self::rules::Rules;
+use crate::challenge::ChallengeKey;
 use crate::credential_types::{declaration, Kind};
 use crate::escrow::EscrowPolicy;
 use crate::issuance::{CredentialIssuer, IssuerProfile};
@@ -115,6 +119,9 @@ pub struct Setup<S: Store> {
     pub escrow: Option<EscrowPolicy>,
     /// The key context pseudonyms are derived with.
     pub pseudonym_key: PseudonymKey,
+    /// The MAC key of `c_nonce`s and anchoring challenges, which are stateless
+    /// ([`crate::challenge`]).
+    pub challenge_key: ChallengeKey,
     /// Contexts in which holders may ask for their own pseudonym.
     pub pseudonym_contexts: Vec<String>,
     /// JPKI roots and linking; without them anchoring is `temporarily_unavailable`.
@@ -127,7 +134,7 @@ impl<S: Store> Setup<S> {
     /// A setup with defaults: the name is the municipality's (or the identifier), every
     /// configuration the issuer may offer is offered (a non-municipal operator: those that
     /// need no municipality), the default [`Rules`], the status list `{issuer_id}/status/1`,
-    /// a fresh pseudonym key, no escrow, no pseudonym contexts, no JPKI.
+    /// a fresh pseudonym key and challenge key, no escrow, no pseudonym contexts, no JPKI.
     pub fn new(
         store: S,
         signer: Box<dyn Signer>,
@@ -153,6 +160,7 @@ impl<S: Store> Setup<S> {
             status_list,
             escrow: None,
             pseudonym_key: PseudonymKey::generate()?,
+            challenge_key: ChallengeKey::generate()?,
             pseudonym_contexts: Vec::new(),
             jpki: None,
             crls: Vec::new(),
@@ -175,6 +183,7 @@ pub struct Endpoints<S: Store> {
     pub(crate) status_list: StatusListUri,
     pub(crate) escrow: Option<EscrowPolicy>,
     pub(crate) pseudonym_key: PseudonymKey,
+    pub(crate) challenge_key: ChallengeKey,
     pub(crate) pseudonym_contexts: Vec<String>,
     pub(crate) jpki: Option<JpkiSetup>,
     crls: RwLock<Vec<Crl>>,
@@ -204,6 +213,7 @@ impl<S: Store> Endpoints<S> {
             status_list,
             escrow,
             pseudonym_key,
+            challenge_key,
             pseudonym_contexts,
             jpki,
             crls,
@@ -231,6 +241,7 @@ impl<S: Store> Endpoints<S> {
             status_list,
             escrow,
             pseudonym_key,
+            challenge_key,
             pseudonym_contexts,
             jpki,
             crls: RwLock::new(crls),
@@ -330,7 +341,8 @@ impl<S: Store> Endpoints<S> {
     }
 
     /// Deletes what expired by `now`: offers and access tokens (with the facts sealed in them),
-    /// anchoring challenges and `c_nonce`s; returns how many rows went.
+    /// and the redeemed anchoring challenges and `c_nonce`s kept against replays; returns how
+    /// many rows went.
     pub fn prune(&self, now: NumericDate) -> crate::Result<usize> {
         Ok(offer::prune(&self.store, now)? + self.store.prune_challenges(now)?)
     }

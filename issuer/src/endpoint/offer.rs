@@ -570,7 +570,7 @@ impl<S: Store> Endpoints<S> {
 
 /// The configuration ids of an offer of `items`, after checking it (see
 /// [`Endpoints::check_offer`]).
-fn configuration_ids<S: Store>(
+pub(super) fn configuration_ids<S: Store>(
     shared: &Endpoints<S>,
     items: &[OfferedFacts],
     now: NumericDate,

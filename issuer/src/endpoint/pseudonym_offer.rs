@@ -1,14 +1,14 @@
 //! Self-service pseudonym offers (`POST /pseudonym-offers` over HTTP): an offer of the
 //! caller's pseudonym in one of the configured contexts, without staff. The offer names
 //! nobody; the person is known only when it is redeemed with an anchor presentation, and only
-//! to this issuer.
+//! to this issuer. Nothing is written: the code carries the offer
+//! ([`self_service`](super::self_service)).
 
 use myna_vc_core::time::NumericDate;
 use serde::Deserialize;
 
 use super::offer::{CreatedOffer, OfferedFacts};
 use super::{EndpointError, Endpoints, ErrorCode, Refusal};
-use crate::record::SubjectHandle;
 use crate::store::Store;
 
 /// A self-service pseudonym offer request (`{"context": …}`).
@@ -21,7 +21,7 @@ pub struct PseudonymOfferRequest {
 
 impl<S: Store> Endpoints<S> {
     /// An offer of the caller's pseudonym in `request.context`; a context this issuer does
-    /// not offer is `invalid_request` (not found).
+    /// not offer is `invalid_request` (not found). The store is left as it was.
     pub fn pseudonym_offer(
         &self,
         request: &PseudonymOfferRequest,
@@ -37,7 +37,6 @@ impl<S: Store> Endpoints<S> {
         let facts = OfferedFacts::ContextPseudonym {
             context: request.context.clone(),
         };
-        let subject = SubjectHandle::random()?;
-        Ok(self.offer(&subject, vec![facts], false, now)?)
+        Ok(self.self_service_offer(vec![facts], now)?)
     }
 }

@@ -5,7 +5,8 @@
 //! and asks for a fresh batch without staff or card:
 //!
 //! 1. `POST /refresh-offers` with `{"credential": "age"}` → `201` and a credential offer (no
-//!    PIN; the offer names nobody);
+//!    PIN; the offer names nobody, and nothing is written: its code carries it, see
+//!    [`self_service`](super::self_service));
 //! 2. the wallet redeems it like any offer; its `age` credential request carries
 //!    [`REFRESH_PRESENTATION`]: one of its current age copies from this issuer, disclosing
 //!    `birthdate`, key-bound to this issuer and the request's `c_nonce`.
@@ -33,7 +34,7 @@ use crate::audit::ActorRole;
 use crate::credential_types::Kind;
 use crate::error::Error;
 use crate::issuance::AgeRequest;
-use crate::record::{CredentialRecord, SubjectHandle};
+use crate::record::CredentialRecord;
 use crate::revocation::{RevocationReason, Transition};
 use crate::store::Store;
 
@@ -71,19 +72,24 @@ impl<S: Store> Endpoints<S> {
                 "this issuer does not issue age credentials",
             ));
         }
-        let subject = SubjectHandle::random()?;
-        Ok(self.offer(&subject, vec![OfferedFacts::AgeRefresh {}], false, now)?)
+        Ok(self.self_service_offer(vec![OfferedFacts::AgeRefresh {}], now)?)
     }
 }
 
-/// Issues the refreshed batch for `keys`, after checking and retiring the presented copy.
-pub(crate) fn issue_refreshed<S: Store>(
+/// A presented copy checked for a refresh: its disclosed birth date and its record.
+pub(crate) struct RefreshEvidence {
+    birth: CalendarDate,
+    old: CredentialRecord,
+}
+
+/// Checks the presented copy (signature, age vct, key binding to this issuer and the
+/// `c_nonce`, its record here, valid status) without writing anything.
+pub(crate) fn check_refresh<S: Store>(
     shared: &Endpoints<S>,
     presentation: Option<&Value>,
-    keys: &[PublicKey],
     c_nonce: &CNonce,
     now: NumericDate,
-) -> Result<Vec<String>, EndpointError> {
+) -> Result<RefreshEvidence, EndpointError> {
     let presentation = presentation.and_then(Value::as_str).ok_or_else(|| {
         EndpointError::denied(format!(
             "a refresh is redeemed with `{REFRESH_PRESENTATION}`: a current age copy of this \
@@ -97,6 +103,18 @@ pub(crate) fn issue_refreshed<S: Store>(
             "the presented copy is revoked or suspended",
         ));
     }
+    Ok(RefreshEvidence { birth, old })
+}
+
+/// Issues the refreshed batch for `keys` after retiring the presented copy checked by
+/// [`check_refresh`].
+pub(crate) fn issue_refreshed<S: Store>(
+    shared: &Endpoints<S>,
+    evidence: RefreshEvidence,
+    keys: &[PublicKey],
+    now: NumericDate,
+) -> Result<Vec<String>, EndpointError> {
+    let RefreshEvidence { birth, old } = evidence;
     bind_keys(shared, &old.subject, &OfferedFacts::AgeRefresh {}, keys)?;
     // Retired first: a second request with the same copy meets a revoked credential.
     shared

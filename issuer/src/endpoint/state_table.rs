@@ -33,6 +33,8 @@ pub(crate) enum Namespace {
     Token,
     /// Consent rows by consent id.
     Consent,
+    /// A holder's consents, for its quota: subject handle ‖ consent id → empty.
+    ConsentHolder,
     /// Batch progress by input file hash ‖ row id.
     Batch,
     /// Escrow openings by opening id.
@@ -52,6 +54,7 @@ impl Namespace {
             Namespace::Offer => b"offer/",
             Namespace::Token => b"token/",
             Namespace::Consent => b"consent/",
+            Namespace::ConsentHolder => b"consent-holder/",
             Namespace::Batch => b"batch/",
             Namespace::Opening => b"opening/",
             Namespace::Crl => b"crl/",
@@ -87,6 +90,29 @@ pub(crate) fn scan(tx: &dyn ReadTables, ns: Namespace) -> Result<Vec<(Vec<u8>, V
         let Some(id) = key.strip_prefix(prefix) else {
             return Ok(false);
         };
+        out.push((id.to_vec(), value.to_vec()));
+        Ok(true)
+    })?;
+    Ok(out)
+}
+
+/// Every `(id, value)` in namespace `ns` whose id starts with `start`.
+#[cfg_attr(
+    not(feature = "service"),
+    expect(dead_code, reason = "the consent registry's quota is the service's")
+)]
+pub(crate) fn scan_prefix(
+    tx: &dyn ReadTables,
+    ns: Namespace,
+    start: &[u8],
+) -> Result<Vec<(Vec<u8>, Vec<u8>)>> {
+    let prefix = ns.key(start);
+    let mut out = Vec::new();
+    tx.scan(Table::Service, &prefix, &mut |key, value| {
+        if !key.starts_with(&prefix) {
+            return Ok(false);
+        }
+        let id = key.get(ns.prefix().len()..).unwrap_or_default();
         out.push((id.to_vec(), value.to_vec()));
         Ok(true)
     })?;

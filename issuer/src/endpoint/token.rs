@@ -1,12 +1,18 @@
 //! The token endpoint: a pre-authorized code (and its transaction code) redeemed once for an
 //! access token, and the claim of one offered configuration by the credential endpoint.
+//!
+//! The code of a self-service offer carries its entitlement
+//! ([`self_service`](super::self_service)): it is exchanged for a token that carries it too,
+//! and neither step writes a row.
 
 use myna_vc_core::oid4vci::{AccessToken, TokenRequest, TokenResponse};
 use myna_vc_core::time::NumericDate;
 
 use super::offer::{secret_hash, Entitlement, OfferedFacts, MAX_TX_CODE_ATTEMPTS};
+use super::self_service::{self, is_self_service, GrantRefusal};
 use super::state_table::{self, Namespace};
 use super::{EndpointError, Endpoints, ErrorCode, Refusal};
+use crate::challenge::ChallengePurpose;
 use crate::record::SubjectHandle;
 use crate::store::Store;
 
@@ -34,6 +40,9 @@ fn redeem<S: Store>(
     now: NumericDate,
 ) -> Result<TokenResponse, EndpointError> {
     let code = request.pre_authorized_code.as_str();
+    if is_self_service(code) {
+        return exchange_self_service(shared, code, now);
+    }
     let id = state_table::secret_id(Namespace::Offer, code);
     let token = state_table::new_secret()?;
     let lifetime = shared.rules.access_token_lifetime_secs;
@@ -85,6 +94,57 @@ fn redeem<S: Store>(
     })
 }
 
+/// The token of a self-service code: the same entitlement for the token's lifetime, nothing
+/// written.
+fn exchange_self_service<S: Store>(
+    shared: &Endpoints<S>,
+    code: &str,
+    now: NumericDate,
+) -> Result<TokenResponse, EndpointError> {
+    let mut entitlement = self_service::open(shared, ChallengePurpose::SelfServiceCode, code, now)
+        .map_err(|refusal| match refusal {
+            GrantRefusal::Unknown => grant_error("unknown or already used pre-authorized code"),
+            GrantRefusal::Expired => grant_error("the pre-authorized code expired"),
+        })?;
+    let lifetime = shared.rules.access_token_lifetime_secs;
+    entitlement.expires_at = now.plus_seconds(lifetime).as_unix();
+    let token = self_service::seal(shared, ChallengePurpose::SelfServiceToken, &entitlement)?;
+    Ok(TokenResponse {
+        access_token: AccessToken::new(token),
+        token_type: "Bearer".into(),
+        expires_in: Some(lifetime),
+        authorization_details: None,
+        other: serde_json::Map::new(),
+    })
+}
+
+/// The subject and facts of `configuration` in a self-service token (nothing to mark: see
+/// [`self_service`](super::self_service)).
+fn claim_self_service<S: Store>(
+    shared: &Endpoints<S>,
+    token: &str,
+    configuration: &str,
+    now: NumericDate,
+) -> Result<(SubjectHandle, OfferedFacts), EndpointError> {
+    let entitlement = self_service::open(shared, ChallengePurpose::SelfServiceToken, token, now)
+        .map_err(|refusal| match refusal {
+            GrantRefusal::Unknown => token_error("unknown access token"),
+            GrantRefusal::Expired => token_error("the access token expired"),
+        })?;
+    let item = entitlement
+        .items
+        .iter()
+        .find(|i| i.configuration_id() == configuration)
+        .cloned()
+        .ok_or_else(|| {
+            EndpointError::bad_request(
+                ErrorCode::InvalidCredentialRequest,
+                "this credential configuration was not offered to this token",
+            )
+        })?;
+    Ok((entitlement.subject()?, item))
+}
+
 fn token_error(description: &str) -> EndpointError {
     EndpointError::new(Refusal::Unauthorized, ErrorCode::InvalidToken, description)
 }
@@ -98,6 +158,9 @@ pub(crate) fn claim<S: Store>(
     configuration: &str,
     now: NumericDate,
 ) -> Result<(SubjectHandle, OfferedFacts), EndpointError> {
+    if is_self_service(token) {
+        return claim_self_service(shared, token, configuration, now);
+    }
     let id = state_table::secret_id(Namespace::Token, token);
     let outcome = shared.store.write(|tx| {
         let Some(sealed) = state_table::get(tx.as_read(), Namespace::Token, &id)? else {
@@ -138,12 +201,16 @@ pub(crate) fn claim<S: Store>(
     outcome
 }
 
-/// Undoes [`claim`] after a failed issuance, so that the wallet may try again.
+/// Undoes [`claim`] after a failed issuance, so that the wallet may try again (a
+/// self-service token was never marked).
 pub(crate) fn release<S: Store>(
     shared: &Endpoints<S>,
     token: &str,
     configuration: &str,
 ) -> crate::Result<()> {
+    if is_self_service(token) {
+        return Ok(());
+    }
     let id = state_table::secret_id(Namespace::Token, token);
     shared.store.write(|tx| {
         let Some(sealed) = state_table::get(tx.as_read(), Namespace::Token, &id)? else {

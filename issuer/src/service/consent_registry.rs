@@ -5,9 +5,20 @@
 //!
 //! | route | body (JSON) | answer |
 //! |---|---|---|
-//! | `POST /consents` | `{"record": <myna-consent+jwt>}` | 201 `{"consent_id", "receipt", "status"}` |
+//! | `POST /consents` | `{"record": <myna-consent+jwt>, "holder_proof": <myna-consent-holder+jwt>}` | 201 `{"consent_id", "receipt", "status"}` |
 //! | `POST /consents/actions` | `{"action": <myna-consent-action+jwt>}` | `{"consent_id", "state"}` |
 //! | `POST /consents/use` | `{"report": <myna-consent-use+jwt>}` | `{"consent_id", "state"}` |
+//!
+//! The registry keeps the consents of its own holders only, so that strangers cannot fill the
+//! consent status list: a registration carries a
+//! [`ConsentHolderProof`](myna_vc_core::consent::ConsentHolderProof) over the record, signed
+//! by the key of a credential this issuer issued and that is still valid (the anchored key,
+//! the key of a resident or age credential, …; [`Store::known_holder`]). Without one, or
+//! signed by a key the issuer does not know, the answer is 403 `unknown_holder` and nothing is
+//! written. The record itself stays signed by the holder's own key for this consent, which the
+//! recipient sees; the proof is the registry's only. One holder (one person here) may have
+//! [`MAX_ACTIVE_CONSENTS_PER_HOLDER`] consents active or paused at once; one more is 409
+//! `consent_quota` (withdrawn and used ones do not count).
 //!
 //! Each consent gets a random entry of the 2-bit consent status list (0 active, 1
 //! withdrawn, 2 paused, 3 used). An action is verified with the key of the stored record and
@@ -21,13 +32,14 @@ use axum::response::Response;
 use axum::routing::post;
 use axum::Router;
 use myna_vc_core::consent::{
-    ConsentAction, ConsentActionRequest, ConsentId, ConsentReceipt, ConsentRecord, ConsentState,
-    ConsentUseReport,
+    ConsentAction, ConsentActionRequest, ConsentHolderProof, ConsentId, ConsentReceipt,
+    ConsentRecord, ConsentState, ConsentUseReport,
 };
 use myna_vc_core::crypto::default_provider;
 use myna_vc_core::jws::Jws;
 use myna_vc_core::oid4vci::ErrorCode;
-use myna_vc_core::status_list::{StatusIndex, StatusReference};
+use myna_vc_core::status_list::{StatusIndex, StatusListUri, StatusReference};
+use myna_vc_core::time::NumericDate;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
@@ -35,8 +47,15 @@ use super::http::{json_no_store, ApiError, JsonBody};
 use super::{Service, Shared};
 use crate::audit::{self, ActorRole, AuditAction, AuditSubject};
 use crate::endpoint::state_table::{self, Namespace};
+use crate::record::SubjectHandle;
 use crate::status_lists;
+use crate::store::Store;
 use crate::tables::{Backend, ReadTables, WriteTables};
+
+/// The most consents one holder (one person at this issuer) may have active or paused at
+/// once; withdrawn and used ones do not count. Past it a registration is 409
+/// `consent_quota`.
+pub const MAX_ACTIVE_CONSENTS_PER_HOLDER: usize = 64;
 
 pub(crate) fn routes() -> Router<Service> {
     Router::new()
@@ -74,27 +93,94 @@ fn store_row(tx: &mut dyn WriteTables, id: &ConsentId, row: &ConsentRow) -> crat
 #[serde(deny_unknown_fields)]
 struct RegisterRequest {
     record: String,
+    /// A [`ConsentHolderProof`] by a key this issuer knows; without one the holder is a
+    /// stranger.
+    #[serde(default)]
+    holder_proof: Option<String>,
 }
 
 async fn register(State(service): State<Service>, body: JsonBody) -> Result<Response, ApiError> {
     let request: RegisterRequest = body.parse("consent registration")?;
     let answer = service
-        .blocking(move |shared| register_blocking(shared, &request.record))
+        .blocking(move |shared| register_blocking(shared, &request))
         .await?;
     Ok(json_no_store(StatusCode::CREATED, answer.to_string()))
 }
 
-fn register_blocking(shared: &Shared, compact: &str) -> Result<Value, ApiError> {
+/// 403 `unknown_holder`: the registry keeps consents of its own holders only.
+fn unknown_holder(why: &str) -> ApiError {
+    ApiError::new(
+        StatusCode::FORBIDDEN,
+        ErrorCode::Other("unknown_holder".into()),
+        format!(
+            "{why}: this registry keeps the consents of holders of its credentials only; send \
+             `holder_proof`, signed by the key of a valid credential of this issuer (the \
+             anchored key, for instance)"
+        ),
+    )
+}
+
+/// 409 `consent_quota`.
+fn over_quota() -> ApiError {
+    ApiError::new(
+        StatusCode::CONFLICT,
+        ErrorCode::Other("consent_quota".into()),
+        format!(
+            "this holder has {MAX_ACTIVE_CONSENTS_PER_HOLDER} active or paused consents, the \
+             most one holder may have: withdraw one first"
+        ),
+    )
+}
+
+/// The person behind a registration: the subject of a valid credential of this issuer bound
+/// to the key that signed the holder proof.
+fn registering_holder(
+    shared: &Shared,
+    request: &RegisterRequest,
+    record: &ConsentRecord,
+    now: NumericDate,
+) -> Result<SubjectHandle, ApiError> {
+    let proof = request
+        .holder_proof
+        .as_deref()
+        .ok_or_else(|| unknown_holder("the registration carries no holder proof"))?;
+    let key = ConsentHolderProof::verify(
+        proof,
+        default_provider(),
+        record,
+        shared.endpoints.issuer_id().as_str(),
+        now,
+        shared.config.rules.nonce_lifetime_secs,
+    )?;
+    shared
+        .store()
+        .known_holder(&key.thumbprint(), now)?
+        .ok_or_else(|| {
+            unknown_holder("the holder proof's key is bound to no valid credential of this issuer")
+        })
+}
+
+fn register_blocking(shared: &Shared, request: &RegisterRequest) -> Result<Value, ApiError> {
     let now = shared.now();
+    let compact = request.record.as_str();
     let record = ConsentRecord::verify(compact, default_provider())?;
     if record.terms().not_after.is_some_and(|end| end <= now) {
         return Err(ApiError::bad_request("the consent has already expired"));
     }
+    // Who registers is settled before anything is written: a stranger allocates no entry.
+    let holder = registering_holder(shared, request, &record, now)?;
     let id = record.terms().id;
     let uri = shared.consent_list.clone();
     let index = shared.store().write(|tx| {
         if load_row(tx.as_read(), &id)?.is_some() {
-            return Ok(None);
+            return Ok(Err(ApiError::new(
+                StatusCode::CONFLICT,
+                ErrorCode::InvalidRequest,
+                "a consent with this id is already registered",
+            )));
+        }
+        if open_consents(tx, &holder, &uri)? >= MAX_ACTIVE_CONSENTS_PER_HOLDER {
+            return Ok(Err(over_quota()));
         }
         let index = status_lists::allocate(tx, &uri, 1)?
             .pop()
@@ -105,6 +191,7 @@ fn register_blocking(shared: &Shared, compact: &str) -> Result<Value, ApiError> 
             last_seq: None,
         };
         store_row(tx, &id, &row)?;
+        state_table::put(tx, Namespace::ConsentHolder, &holder_key(&holder, &id), &[])?;
         let audited = AuditSubject::object("consent", &id.to_string());
         audit::append(
             tx,
@@ -113,15 +200,8 @@ fn register_blocking(shared: &Shared, compact: &str) -> Result<Value, ApiError> 
             AuditAction::ConsentRegistered,
             audited,
         )?;
-        Ok(Some(index))
-    })?;
-    let index = index.ok_or_else(|| {
-        ApiError::new(
-            StatusCode::CONFLICT,
-            ErrorCode::InvalidRequest,
-            "a consent with this id is already registered",
-        )
-    })?;
+        Ok(Ok(index))
+    })??;
     let status = StatusReference::new(index, uri);
     let receipt =
         ConsentReceipt::for_record(&record, status.clone(), now).sign(&*shared.endpoints.signer)?;
@@ -130,6 +210,51 @@ fn register_blocking(shared: &Shared, compact: &str) -> Result<Value, ApiError> 
         "receipt": receipt,
         "status": status.to_status_claim(),
     }))
+}
+
+/// The row id of a holder's consent in [`Namespace::ConsentHolder`]: subject ‖ consent id.
+fn holder_key(holder: &SubjectHandle, id: &ConsentId) -> Vec<u8> {
+    let mut key = holder.as_bytes().to_vec();
+    key.extend_from_slice(id.as_bytes());
+    key
+}
+
+/// How many of `holder`'s consents are active or paused; the entries of withdrawn and used
+/// ones (final states) are dropped from the holder's index on the way, so it stays as small
+/// as the quota.
+fn open_consents(
+    tx: &mut dyn WriteTables,
+    holder: &SubjectHandle,
+    uri: &StatusListUri,
+) -> crate::Result<usize> {
+    let prefix = holder.as_bytes();
+    let mut open = 0;
+    let mut ended = Vec::new();
+    for (key, _) in state_table::scan_prefix(tx.as_read(), Namespace::ConsentHolder, prefix)? {
+        let id = key
+            .get(prefix.len()..)
+            .and_then(|rest| <[u8; 16]>::try_from(rest).ok())
+            .map(ConsentId::from_bytes)
+            .ok_or_else(|| crate::Error::corrupt("consent holder index", "not subject ‖ id"))?;
+        let state = match load_row(tx.as_read(), &id)? {
+            Some(row) => {
+                let reference = StatusReference::new(StatusIndex::new(row.idx), uri.clone());
+                Some(ConsentState::from_status(status_lists::status(
+                    tx.as_read(),
+                    &reference,
+                )?)?)
+            }
+            None => None,
+        };
+        match state {
+            Some(ConsentState::Active | ConsentState::Paused) => open += 1,
+            _ => ended.push(key),
+        }
+    }
+    for key in ended {
+        state_table::remove(tx, Namespace::ConsentHolder, &key)?;
+    }
+    Ok(open)
 }
 
 /// The `consent_id` claim of a compact JWT, unverified: it selects the stored record whose

@@ -7,7 +7,9 @@
 //! ChaCha20-Poly1305 under it, with the key's name as associated data. A wrong passphrase
 //! fails the authentication tag: [`ServiceError::WrongPassphrase`], and the service does not
 //! start. Secrets are zeroized when dropped. A key file written before the pseudonym key
-//! existed gets one generated and the file rewritten on its next open.
+//! existed gets one generated and the file rewritten on its next open. The MAC key of
+//! stateless challenges ([`ChallengeKey`]) is derived from the pseudonym key with HKDF
+//! ([`KeyRing::challenge_key`]), so it needs no entry of its own and survives restarts.
 //!
 //! ```
 //! use myna_issuer::service::keys::KeyRing;
@@ -39,6 +41,7 @@ use serde::{Deserialize, Serialize};
 use zeroize::Zeroizing;
 
 use super::{KeyError, ServiceError};
+use crate::challenge::ChallengeKey;
 use crate::pseudonym::{PseudonymKey, PSEUDONYM_KEY_LEN};
 
 const VERSION: u32 = 1;
@@ -96,6 +99,28 @@ struct SealedKey {
 }
 
 impl KeyRing {
+    /// The MAC key of `c_nonce`s and anchoring challenges, derived from the pseudonym key
+    /// (HKDF-SHA-256 with its own salt, so neither use can stand in for the other): the same
+    /// on every open of the same key file.
+    ///
+    /// ```
+    /// use myna_issuer::challenge::ChallengePurpose;
+    /// use myna_issuer::service::keys::KeyRing;
+    /// use myna_vc_core::time::NumericDate;
+    /// let dir = tempfile::tempdir()?;
+    /// let path = dir.path().join("keys.json");
+    /// let pass = "correct horse battery";
+    /// let now = NumericDate::from_unix(1_800_000_000);
+    /// let issued = KeyRing::open_or_create(&path, pass)?.challenge_key()
+    ///     .issue(ChallengePurpose::CNonce, now, 300)?;
+    /// let reopened = KeyRing::open_or_create(&path, pass)?.challenge_key();
+    /// assert!(reopened.check(ChallengePurpose::CNonce, &issued.nonce, now).is_ok());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn challenge_key(&self) -> ChallengeKey {
+        ChallengeKey::derive(self.pseudonym.secret_bytes())
+    }
+
     /// Opens the key file at `path` with `passphrase`, or — when there is no file — generates
     /// the keys and writes them sealed under `passphrase` (see the [module example](self)).
     /// An empty passphrase is refused, and a new file needs a passphrase of at least

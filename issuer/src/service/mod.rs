@@ -302,6 +302,7 @@ impl Service {
             Some(setup) => admin::stored_crls(&store, setup)?,
             None => Vec::new(),
         };
+        let challenge_key = keys.challenge_key();
         let setup = Setup {
             name: config.name.clone(),
             municipality: config.municipality()?,
@@ -309,6 +310,7 @@ impl Service {
             rules: config.rules.clone(),
             escrow: config.escrow.as_ref().map(|e| e.policy()).transpose()?,
             pseudonym_key: keys.pseudonym,
+            challenge_key,
             pseudonym_contexts: config.pseudonym_contexts.clone(),
             jpki,
             crls,
@@ -350,6 +352,13 @@ impl Service {
         &self.0.consent_list
     }
 
+    /// The service's store, for diagnostics and tests: how many rows it holds
+    /// ([`Store::row_count`]), a status list's allocation, … (its operations keep the issuer's
+    /// invariants; writing through it bypasses the audit of the admin API).
+    pub fn store(&self) -> &RedbStore {
+        self.0.store()
+    }
+
     /// Every route, with the body limit, the request timeout and request logging.
     pub fn router(&self) -> Router {
         let timeout = Duration::from_secs(self.0.config.limits.request_timeout_secs);
@@ -367,7 +376,7 @@ impl Service {
     }
 
     /// Deletes what expired by now: offers and access tokens (with the facts sealed in
-    /// them) and anchoring challenges and `c_nonce`s. [`serve`](Self::serve) runs it every
+    /// them) and the redeemed anchoring challenges and `c_nonce`s kept against replays. [`serve`](Self::serve) runs it every
     /// [`PRUNE_INTERVAL_SECS`]; returns how many rows went.
     ///
     /// ```

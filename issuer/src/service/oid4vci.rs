@@ -3,10 +3,10 @@
 //! | route | what |
 //! |---|---|
 //! | `GET /.well-known/openid-credential-issuer` | issuer metadata, one configuration per credential type |
-//! | `POST /anchor/challenge` | a single-use anchoring challenge |
+//! | `POST /anchor/challenge` | a single-use anchoring challenge (stateless: nothing is written) |
 //! | `POST /anchor` | the card-signed [`AnchorRequest`] (+ optional signature-certificate facts JWS) → the anchor credential and a credential offer |
 //! | `POST /token` | form-encoded pre-authorized code (+ `tx_code`) → access token |
-//! | `POST /nonce` | a fresh `c_nonce` |
+//! | `POST /nonce` | a fresh `c_nonce` (stateless: nothing is written) |
 //! | `POST /credential` | `jwt` key proofs (batch: one credential per distinct key) → credentials |
 //! | `POST /pseudonym-offers` | `{"context": …}` for a configured context → an offer of the caller's pseudonym there (redeemed with `anchor_presentation`) |
 //! | `POST /refresh-offers` | `{"credential": "age"}` → an offer of a fresh age batch (redeemed with `refresh_presentation`, see [`super::refresh`]) |
@@ -28,8 +28,13 @@
 //! to a credential of another subject, or was anchored by another person, is
 //! `credential_request_denied` (see `specs/holder-binding.md`).
 //!
-//! The c_nonce is the replay guard of key proofs: it is consumed only after every proof of
-//! the request verified, so a replayed proof meets a used nonce (`invalid_nonce`).
+//! Nothing a client may ask for without proving anything writes a row: `c_nonce`s and
+//! anchoring challenges carry their expiry under the issuer's MAC ([`crate::challenge`]), and
+//! self-service offers and their tokens carry their entitlement
+//! ([`crate::endpoint::self_service`]). The c_nonce is the replay guard of key proofs: it is
+//! redeemed (kept, used, until it expires) only after every proof of the request, the access
+//! token and any presentation verified, so a replayed proof meets a used nonce
+//! (`invalid_nonce`); an anchoring challenge is redeemed once the card's signature verified.
 
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};

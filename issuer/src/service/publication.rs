@@ -47,6 +47,9 @@ use crate::publication::{publish, PublishOptions};
 pub(crate) struct Cache {
     status: Mutex<HashMap<String, Signed>>,
     trust_list: Mutex<Option<Signed>>,
+    /// The issuer's own signed trust-list entry: signed once, on the first request (it
+    /// changes only with the keys or the configuration, which a restart brings).
+    trust_entry: Mutex<Option<String>>,
     /// When personal limits were last enforced ([`crate::lapse`]).
     lapsed_at: Mutex<Option<NumericDate>>,
 }
@@ -382,17 +385,29 @@ fn signed_trust_list(shared: &Shared) -> Result<String, ApiError> {
     Ok(token)
 }
 
+/// The signed trust entry, signed on the first call and then answered from the cache: a
+/// request must not cost a signature each time.
+fn cached_trust_entry(shared: &Shared) -> Result<String, ApiError> {
+    let mut cache = shared
+        .cache
+        .trust_entry
+        .lock()
+        .map_err(|_| ApiError::internal("trust entry cache lock poisoned"))?;
+    if let Some(token) = cache.as_ref() {
+        return Ok(token.clone());
+    }
+    let token = signed_trust_entry(&shared.config, &*shared.endpoints.signer, shared.now())
+        .map_err(|e| ApiError::internal(&e.to_string()))?;
+    *cache = Some(token.clone());
+    Ok(token)
+}
+
 /// This issuer's own trust-list entry, signed with its issuer key, for the national authority.
 async fn trust_entry_route(
     State(service): State<Service>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    let token = service
-        .blocking(|shared| {
-            signed_trust_entry(&shared.config, &*shared.endpoints.signer, shared.now())
-                .map_err(|e| ApiError::internal(&e.to_string()))
-        })
-        .await?;
+    let token = service.blocking(cached_trust_entry).await?;
     let max_age = service.shared().config.rules.status_max_age_secs;
     Ok(cacheable(
         &headers,

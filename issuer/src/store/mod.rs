@@ -25,6 +25,7 @@
 //!     facts: FactSet::of(&[Fact::Residence]),
 //!     issued_at: now,
 //!     expires_at: now.plus_seconds(86_400),
+//!     holder_key: None,
 //! };
 //! let records = store.issue_batch(&uri, vec![new.clone(), new], ActorRole::System, now)?;
 //! // Only now may the two credentials be signed and handed out, each with its `status` claim.
@@ -123,7 +124,7 @@ pub trait Store: Backend {
     /// store.create_status_list(&uri, 4)?;
     /// let now = NumericDate::from_unix(0);
     /// let new = NewCredential { vct: Vct::parse("urn:example:age")?, subject: SubjectHandle::random()?,
-    ///     facts: FactSet::default(), issued_at: now, expires_at: now.plus_seconds(60) };
+    ///     facts: FactSet::default(), issued_at: now, expires_at: now.plus_seconds(60), holder_key: None };
     /// let err = store.issue_batch(&uri, vec![new; 5], ActorRole::System, now).unwrap_err();
     /// assert!(matches!(err, Error::StatusListFull { free: 4, requested: 5, .. }));
     /// # Ok::<(), Box<dyn std::error::Error>>(())
@@ -149,6 +150,49 @@ pub trait Store: Backend {
     /// ```
     fn record(&self, id: &CredentialId) -> Result<Option<CredentialRecord>> {
         self.read(|tx| records::get(tx, id))
+    }
+
+    /// The person a key belongs to at this issuer, if the issuer bound a credential to it
+    /// ([`NewCredential::holder_key`]) that is still valid at `now`: not expired, and
+    /// neither revoked nor suspended. What the consent registry asks before it accepts a
+    /// holder; a key only ever bound to revoked or expired credentials is `None`.
+    /// ```
+    /// use myna_issuer::{audit::ActorRole, record::*, store::{MemoryStore, Store}};
+    /// use myna_issuer::revocation::{RevocationReason, Transition};
+    /// use myna_vc_core::{crypto::SecretKey, sdjwt_vc::Vct, status_list::StatusListUri, time::NumericDate};
+    /// let store = MemoryStore::new();
+    /// let uri = StatusListUri::new("https://city.example/status/1")?;
+    /// store.create_status_list(&uri, 64)?;
+    /// let (now, person) = (NumericDate::from_unix(1_700_000_000), SubjectHandle::random()?);
+    /// let key = SecretKey::generate_p256()?.public_key().thumbprint();
+    /// let new = NewCredential { vct: Vct::parse("urn:myna-vc:vct:age:1")?, subject: person,
+    ///     facts: FactSet::default(), issued_at: now, expires_at: now.plus_seconds(60),
+    ///     holder_key: Some(key) };
+    /// let record = store.issue_batch(&uri, vec![new], ActorRole::System, now)?.remove(0);
+    /// assert_eq!(store.known_holder(&key, now)?, Some(person));
+    /// assert_eq!(store.known_holder(&key, now.plus_seconds(60))?, None); // expired
+    /// store.change_status(&record.id, Transition::Revoke, RevocationReason::Other, ActorRole::System, now)?;
+    /// assert_eq!(store.known_holder(&key, now)?, None);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    fn known_holder(
+        &self,
+        holder_key: &myna_vc_core::jwk::Thumbprint,
+        now: NumericDate,
+    ) -> Result<Option<SubjectHandle>> {
+        self.read(|tx| {
+            for (id, subject) in records::ids_for_holder_key(tx, holder_key)? {
+                let Some(record) = records::get(tx, &id)? else {
+                    continue;
+                };
+                if record.expires_at > now
+                    && status_lists::status(tx, &record.status)? == Status::VALID
+                {
+                    return Ok(Some(subject));
+                }
+            }
+            Ok(None)
+        })
     }
 
     /// Every record about `subject`, through the subject index.
@@ -254,7 +298,7 @@ pub trait Store: Backend {
     /// store.create_status_list(&uri, 64)?;
     /// let (person, now) = (SubjectHandle::random()?, NumericDate::from_unix(1_800_000_000));
     /// let new = NewCredential { vct: Vct::parse("urn:myna-vc:vct:age:1")?, subject: person,
-    ///     facts: FactSet::default(), issued_at: now, expires_at: now.plus_seconds(60) };
+    ///     facts: FactSet::default(), issued_at: now, expires_at: now.plus_seconds(60), holder_key: None };
     /// let copies = store.issue_batch(&uri, vec![new; 3], ActorRole::System, now)?;
     /// store.change_status(&copies[0].id, Transition::Revoke, RevocationReason::Other,
     ///     ActorRole::Operator, now)?;
@@ -295,51 +339,82 @@ pub trait Store: Backend {
         })
     }
 
-    /// Remembers a challenge handed out, valid until `expires_at` (exclusive).
+    /// Redeems a challenge that [`ChallengeKey::check`](crate::challenge::ChallengeKey::check)
+    /// accepted (valid until `expires_at`, exclusive): the value is kept, used, until pruning
+    /// after its expiry, so that it is accepted once. A second redemption is
+    /// [`AlreadyUsed`](crate::ChallengeRejection::AlreadyUsed); one at or after the expiry
+    /// [`Expired`](crate::ChallengeRejection::Expired).
     /// ```
-    /// use myna_issuer::{challenge::Nonce, store::{MemoryStore, Store}, ChallengeRejection, Error};
+    /// use myna_issuer::challenge::{ChallengeKey, ChallengePurpose};
+    /// use myna_issuer::{store::{MemoryStore, Store}, ChallengeRejection, Error};
     /// use myna_vc_core::time::NumericDate;
-    /// let store = MemoryStore::new();
-    /// let nonce = Nonce::random()?;
-    /// store.register_challenge(&nonce, NumericDate::from_unix(100))?;
-    /// assert_eq!(store.register_challenge(&nonce, NumericDate::from_unix(100)),
-    ///            Err(Error::Challenge(ChallengeRejection::AlreadyRegistered)));
-    /// # Ok::<(), myna_issuer::Error>(())
-    /// ```
-    fn register_challenge(&self, nonce: &Nonce, expires_at: NumericDate) -> Result<()> {
-        self.write(|tx| challenge::register(tx, nonce, expires_at))
-    }
-
-    /// Accepts a challenge once: afterwards it is
-    /// [`AlreadyUsed`](crate::ChallengeRejection::AlreadyUsed); at or after its expiry it is
-    /// [`Expired`](crate::ChallengeRejection::Expired); never registered, it is
-    /// [`Unknown`](crate::ChallengeRejection::Unknown).
-    /// ```
-    /// use myna_issuer::{challenge::Nonce, store::{MemoryStore, Store}, ChallengeRejection, Error};
-    /// use myna_vc_core::time::NumericDate;
-    /// let store = MemoryStore::new();
-    /// let nonce = Nonce::random()?;
-    /// store.register_challenge(&nonce, NumericDate::from_unix(100))?;
-    /// store.consume_challenge(&nonce, NumericDate::from_unix(99))?;
-    /// assert_eq!(store.consume_challenge(&nonce, NumericDate::from_unix(99)),
+    /// let (store, key, now) = (MemoryStore::new(), ChallengeKey::generate()?, NumericDate::from_unix(0));
+    /// let issued = key.issue(ChallengePurpose::CNonce, now, 300)?;
+    /// assert!(!store.challenge_used(&issued.nonce)?);
+    /// store.redeem_challenge(&issued.nonce, issued.expires_at, now)?;
+    /// assert!(store.challenge_used(&issued.nonce)?);
+    /// assert_eq!(store.redeem_challenge(&issued.nonce, issued.expires_at, now),
     ///            Err(Error::Challenge(ChallengeRejection::AlreadyUsed)));
     /// # Ok::<(), myna_issuer::Error>(())
     /// ```
-    fn consume_challenge(&self, nonce: &Nonce, now: NumericDate) -> Result<()> {
-        self.write(|tx| challenge::consume(tx, nonce, now))
+    fn redeem_challenge(
+        &self,
+        nonce: &Nonce,
+        expires_at: NumericDate,
+        now: NumericDate,
+    ) -> Result<()> {
+        self.write(|tx| challenge::redeem(tx, nonce, expires_at, now))
     }
 
-    /// Forgets challenges that expired at or before `now`; returns how many.
+    /// Whether a challenge was redeemed already (and not yet pruned): a read, so that a
+    /// replayed request is refused before anything is written.
     /// ```
     /// use myna_issuer::{challenge::Nonce, store::{MemoryStore, Store}};
+    /// assert!(!MemoryStore::new().challenge_used(&Nonce::random()?)?);
+    /// # Ok::<(), myna_issuer::Error>(())
+    /// ```
+    fn challenge_used(&self, nonce: &Nonce) -> Result<bool> {
+        self.read(|tx| challenge::used(tx, nonce))
+    }
+
+    /// Forgets redeemed challenges that expired at or before `now`; returns how many.
+    /// ```
+    /// use myna_issuer::challenge::{ChallengeKey, ChallengePurpose};
+    /// use myna_issuer::store::{MemoryStore, Store};
     /// use myna_vc_core::time::NumericDate;
-    /// let store = MemoryStore::new();
-    /// store.register_challenge(&Nonce::random()?, NumericDate::from_unix(10))?;
+    /// let (store, now) = (MemoryStore::new(), NumericDate::from_unix(0));
+    /// let issued = ChallengeKey::generate()?.issue(ChallengePurpose::Anchoring, now, 10)?;
+    /// store.redeem_challenge(&issued.nonce, issued.expires_at, now)?;
+    /// assert_eq!(store.prune_challenges(NumericDate::from_unix(9))?, 0);
     /// assert_eq!(store.prune_challenges(NumericDate::from_unix(10))?, 1);
     /// # Ok::<(), myna_issuer::Error>(())
     /// ```
     fn prune_challenges(&self, now: NumericDate) -> Result<usize> {
         self.write(|tx| challenge::prune(tx, now))
+    }
+
+    /// How many rows the store holds, over every table: what a test or an operator compares
+    /// before and after traffic to see whether it grew the store.
+    /// ```
+    /// use myna_issuer::store::{MemoryStore, Store};
+    /// use myna_vc_core::status_list::StatusListUri;
+    /// let store = MemoryStore::new();
+    /// assert_eq!(store.row_count()?, 0);
+    /// store.create_status_list(&StatusListUri::new("https://city.example/status/1")?, 64)?;
+    /// assert!(store.row_count()? > 0);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    fn row_count(&self) -> Result<u64> {
+        self.read(|tx| {
+            let mut rows = 0u64;
+            for table in crate::tables::Table::ALL {
+                tx.scan(table, &[], &mut |_, _| {
+                    rows = rows.saturating_add(1);
+                    Ok(true)
+                })?;
+            }
+            Ok(rows)
+        })
     }
 
     /// Appends an entry to the audit log (for actions outside this store's own operations,
@@ -470,7 +545,7 @@ pub trait Store: Backend {
     ///     serial: SerialNumber::from_u64(1000)? };
     /// let now = NumericDate::from_unix(1_700_000_000);
     /// let anchor = |subject| NewCredential { vct: Vct::parse("urn:myna-vc:vct:anchor:1").unwrap(),
-    ///     subject, facts: FactSet::default(), issued_at: now, expires_at: now.plus_seconds(60) };
+    ///     subject, facts: FactSet::default(), issued_at: now, expires_at: now.plus_seconds(60), holder_key: None };
     /// let first = store.issue_anchored(&uri, &cert, anchor, now)?;
     /// let second = store.issue_anchored(&uri, &cert, anchor, now)?;
     /// assert!(first.new_subject && !second.new_subject);
@@ -651,7 +726,7 @@ pub trait Store: Backend {
     /// let link = EscrowedLink { context: context.clone(), pseudonym: pseudonym.clone(), person };
     /// let now = NumericDate::from_unix(0);
     /// let new = NewCredential { vct: Vct::parse("urn:myna-vc:vct:context-pseudonym:1")?,
-    ///     subject: person, facts: FactSet::default(), issued_at: now, expires_at: now.plus_seconds(60) };
+    ///     subject: person, facts: FactSet::default(), issued_at: now, expires_at: now.plus_seconds(60), holder_key: None };
     /// store.issue_escrowed(&uri, &context, &pseudonym, &escrow::seal(&policy, &link)?, new, now)?;
     /// assert!(store.sealed_link(&context, &pseudonym)?.is_some());
     /// # Ok::<(), Box<dyn std::error::Error>>(())
@@ -769,8 +844,12 @@ fn issue_in(
             // 2^-128 odds; refuse rather than overwrite.
             return Err(Error::invariant("a credential id was drawn twice"));
         }
+        let holder_key = new.holder_key;
         let record = CredentialRecord::from_new(new, id, index, uri.clone());
         records::put(tx, &record)?;
+        if let Some(holder_key) = &holder_key {
+            records::put_holder_key(tx, holder_key, &record)?;
+        }
         issued.push(record);
     }
     if let Some(first) = issued.first() {

@@ -20,6 +20,10 @@ pub enum Table {
     Records,
     /// subject handle (32 bytes) ‖ credential id (16 bytes) → empty.
     BySubject,
+    /// holder key thumbprint (32 bytes, RFC 7638) ‖ credential id (16 bytes) → subject handle
+    /// (32 bytes): whom the issuer bound a key to (see
+    /// [`Store::known_holder`](crate::store::Store::known_holder)).
+    ByHolderKey,
     /// status list URI → list metadata.
     Lists,
     /// status list URI → packed status entries.
@@ -46,9 +50,10 @@ pub enum Table {
 
 impl Table {
     /// Every table, in a fixed order (engines create them all up front).
-    pub const ALL: [Table; 11] = [
+    pub const ALL: [Table; 12] = [
         Table::Records,
         Table::BySubject,
+        Table::ByHolderKey,
         Table::Lists,
         Table::ListEntries,
         Table::ListAssigned,
@@ -65,6 +70,7 @@ impl Table {
         match self {
             Table::Records => "records",
             Table::BySubject => "records_by_subject",
+            Table::ByHolderKey => "records_by_holder_key",
             Table::Lists => "status_lists",
             Table::ListEntries => "status_list_entries",
             Table::ListAssigned => "status_list_assigned",

@@ -1,5 +1,7 @@
 //! Credential records in the tables: by id, and indexed by subject handle.
 
+use myna_vc_core::jwk::Thumbprint;
+
 use crate::error::{Error, Result};
 use crate::record::{CredentialId, CredentialRecord, SubjectHandle};
 use crate::tables::{ReadTables, Table, WriteTables};
@@ -18,6 +20,39 @@ pub(crate) fn put(tx: &mut dyn WriteTables, record: &CredentialRecord) -> Result
         &subject_key(&record.subject, &record.id),
         &[],
     )
+}
+
+/// Indexes `record` under the thumbprint of the key it is bound to.
+pub(crate) fn put_holder_key(
+    tx: &mut dyn WriteTables,
+    holder_key: &Thumbprint,
+    record: &CredentialRecord,
+) -> Result<()> {
+    let mut key = holder_key.0.to_vec();
+    key.extend_from_slice(record.id.as_bytes());
+    tx.put(Table::ByHolderKey, &key, record.subject.as_bytes())
+}
+
+/// The records bound to the key with thumbprint `holder_key`, with their subjects.
+pub(crate) fn ids_for_holder_key(
+    tx: &dyn ReadTables,
+    holder_key: &Thumbprint,
+) -> Result<Vec<(CredentialId, SubjectHandle)>> {
+    let prefix = holder_key.0.as_slice();
+    let mut found = Vec::new();
+    tx.scan(Table::ByHolderKey, prefix, &mut |key, value| {
+        let Some(rest) = key.strip_prefix(prefix) else {
+            return Ok(false);
+        };
+        let id = CredentialId::from_slice(rest)
+            .ok_or_else(|| Error::corrupt("holder key index", "key of the wrong length"))?;
+        let subject: [u8; 32] = value
+            .try_into()
+            .map_err(|_| Error::corrupt("holder key index", "subject is not 32 bytes"))?;
+        found.push((id, SubjectHandle::from_bytes(subject)));
+        Ok(true)
+    })?;
+    Ok(found)
 }
 
 pub(crate) fn get(tx: &dyn ReadTables, id: &CredentialId) -> Result<Option<CredentialRecord>> {

@@ -10,6 +10,7 @@
 use std::sync::OnceLock;
 
 use myna_issuer::anchor::{AnchorResponse, Anchored, Anchoring};
+use myna_issuer::challenge::ChallengeKey;
 use myna_issuer::store::Store;
 use myna_issuer::Result;
 use myna_jpki::card::{AuthPin, JpkiCard, SignPin};
@@ -58,6 +59,7 @@ pub struct World {
     pub issuer_key: SecretKey,
     pub issuer: Box<dyn Signer>,
     pub uri: StatusListUri,
+    pub challenge_key: ChallengeKey,
 }
 
 impl World {
@@ -74,6 +76,7 @@ impl World {
             issuer_key,
             issuer,
             uri: StatusListUri::new(LIST).unwrap(),
+            challenge_key: ChallengeKey::generate().unwrap(),
         }
     }
 
@@ -107,6 +110,7 @@ impl World {
             &self.validator,
             crls,
             self.uri.clone(),
+            &self.challenge_key,
         )
     }
 

@@ -407,3 +407,34 @@ pub async fn admin_post(
     }
     request.send().await.unwrap()
 }
+
+/// A holder the issuer knows: a fresh key bound to an age credential of an operator's offer.
+pub async fn known_holder(server: &Server, operator: &str, now: NumericDate) -> Box<dyn Signer> {
+    let body = json!({"tx_code": false, "credentials": [{"credential": "age", "birthdate": "2001-04-02"}]});
+    let (status, created) =
+        json(admin_post(server, "/admin/offers", Some(operator), &body).await).await;
+    assert_eq!(status, 201, "{created}");
+    let wallet = Wallet::new(server);
+    let token = wallet
+        .access_token(&created["credential_offer"], None)
+        .await;
+    let holder = signer();
+    wallet.credentials(&token, "age", &[&*holder], now).await;
+    holder
+}
+
+/// The `POST /consents` body for `record`, with a holder proof signed by `holder` if given.
+pub fn consent_registration(
+    record: &myna_vc_core::consent::ConsentRecord,
+    holder: Option<&dyn Signer>,
+    now: NumericDate,
+) -> Value {
+    let mut body = json!({"record": record.as_str()});
+    if let Some(holder) = holder {
+        let proof = myna_vc_core::consent::ConsentHolderProof::for_record(record, ISS, now)
+            .sign(holder)
+            .unwrap();
+        body["holder_proof"] = proof.into();
+    }
+    body
+}

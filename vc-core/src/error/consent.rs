@@ -93,6 +93,10 @@ pub enum ConsentError {
     /// A receipt that does not belong to the record it came with.
     #[error("consent receipt mismatch: {0}")]
     Mismatch(&'static str),
+    /// A registration's holder proof that does not prove the holder for this record here
+    /// (another record or registry, too old or from the future).
+    #[error("consent holder proof refused: {0}")]
+    HolderProof(&'static str),
 }
 
 impl ConsentError {
@@ -107,6 +111,7 @@ impl ConsentError {
             ConsentError::Transition { .. } => "consent_transition",
             ConsentError::ActionReplayed { .. } => "consent_action_replayed",
             ConsentError::Mismatch(..) => "consent_mismatch",
+            ConsentError::HolderProof(..) => "consent_holder_proof",
             ConsentError::InvalidId => "invalid_consent_id",
             ConsentError::UnsupportedRecipient(..) => "unsupported_consent_recipient",
             ConsentError::InvalidPurpose { .. } => "invalid_consent_purpose",

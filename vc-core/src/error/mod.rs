@@ -230,6 +230,7 @@ pub use trust_list::TrustListError;
 /// | `unknown_consent_action` | [`ConsentError::UnknownAction`] | An `action` other than `withdraw`, `pause`, `resume` and `use`. |
 /// | `consent_use_by_holder` | [`ConsentError::UseByHolder`] | A holder's status change that reports a use: only the recipient reports a use, with a use report. |
 /// | `consent_mismatch` | [`ConsentError::Mismatch`] | A receipt that does not belong to the record it came with. |
+/// | `consent_holder_proof` | [`ConsentError::HolderProof`] | A registration's holder proof that does not prove the holder for this record here (another record or registry, too old or from the future). |
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
