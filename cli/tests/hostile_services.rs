@@ -4,7 +4,7 @@
 //!
 //! | test | attack (bounded) | legitimate work during it |
 //! |---|---|---|
-//! | `admin_uploads_with_a_wrong_token` | 60 parallel 64 MiB uploads to `/admin/crl`, `Bearer wrong`, for 3 s | metadata, nonce, consent |
+//! | `admin_uploads_with_a_wrong_token` | 60 parallel streamed 64 MiB uploads to `/admin/crl`, `Bearer wrong`, each repeated for 3 s (≤ 25) | metadata, nonce, consent |
 //! | `slow_sockets_against_the_issuer` / `…_verifier` | 1,100 sockets sending half a request line, held 4 s and through SIGTERM | same / request and presentation |
 //! | `consent_flood` | self-signed consent records with fresh keys, 32 tasks, 4 s | metadata, nonce, consent |
 //! | `nonce_flood` | `POST /nonce`, 32 tasks, 4 s | same |
@@ -385,8 +385,9 @@ fn admin_uploads_with_a_wrong_token() {
                 let abort = abort.clone();
                 uploaders.spawn(async move {
                     let mut done = Vec::new();
-                    // Uploads one after another for 3 s (at most 4), so the attack lasts.
-                    while done.len() < 4
+                    // Uploads one after another for 3 s (at most 25), so the attack lasts
+                    // while the resident works.
+                    while done.len() < 25
                         && Instant::now() < deadline
                         && !abort.load(Ordering::Relaxed)
                     {

@@ -31,7 +31,7 @@ use serde_json::{json, Value};
 /// The legitimate client's own loopback address; attackers use others.
 pub const LEGIT_ADDR: IpAddr = IpAddr::V4(Ipv4Addr::new(127, 0, 0, 2));
 /// How long one legitimate request may take before it counts as failed.
-const PATIENCE: Duration = Duration::from_secs(5);
+const PATIENCE: Duration = Duration::from_secs(3);
 
 /// A blocking HTTP client bound to [`LEGIT_ADDR`] that times every request and keeps what
 /// failed.
@@ -46,8 +46,11 @@ pub struct Legit {
 impl Legit {
     /// A client on [`LEGIT_ADDR`].
     pub fn new() -> Self {
+        // A new connection for every request, as new visitors make: a connection kept from
+        // before the attack would hide a service that accepts no more.
         let http = Client::builder()
             .local_address(LEGIT_ADDR)
+            .pool_max_idle_per_host(0)
             .timeout(PATIENCE)
             .build()
             .unwrap();
