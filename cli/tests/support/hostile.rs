@@ -6,8 +6,8 @@
 
 use std::collections::BTreeMap;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -86,11 +86,10 @@ impl Tally {
 }
 
 /// Floods with requests from [`ATTACKER_ADDR`]: `tasks` tasks, each sending `next(client)`'s
-/// request and, on its answer, the next, until `duration` has passed or `next` has nothing
-/// more to send.
+/// request and, on its answer, the next, until `duration` has passed.
 pub async fn flood<F>(duration: Duration, tasks: usize, next: F) -> Tally
 where
-    F: Fn(&reqwest::Client) -> Option<reqwest::RequestBuilder> + Send + Sync + 'static,
+    F: Fn(&reqwest::Client) -> reqwest::RequestBuilder + Send + Sync + 'static,
 {
     let client = reqwest::Client::builder()
         .local_address(ATTACKER_ADDR)
@@ -106,8 +105,7 @@ where
         workers.spawn(async move {
             let mut tally = Tally::default();
             while Instant::now() < deadline {
-                let Some(request) = next(&client) else { break };
-                let status = match request.send().await {
+                let status = match next(&client).send().await {
                     Ok(response) => {
                         let status = response.status().as_u16();
                         // Read the body so the connection can be reused.
@@ -128,18 +126,27 @@ where
     total
 }
 
-/// A pool of request bodies used once each (a flood of distinct records); `None` when empty.
-pub struct Pool<T>(Mutex<Vec<T>>);
+/// Request bodies sent in turn, round and round: each is new until all have been sent once
+/// (a flood of distinct records that outlasts its pool when the service refuses quickly).
+pub struct Rotation<T> {
+    items: Vec<T>,
+    next: AtomicUsize,
+}
 
-impl<T> Pool<T> {
-    /// A pool of `items`.
+impl<T: Clone> Rotation<T> {
+    /// The rotation of `items` (at least one).
     pub fn new(items: Vec<T>) -> Self {
-        Pool(Mutex::new(items))
+        assert!(!items.is_empty());
+        Rotation {
+            items,
+            next: AtomicUsize::new(0),
+        }
     }
 
     /// The next item.
-    pub fn take(&self) -> Option<T> {
-        self.0.lock().unwrap().pop()
+    pub fn take(&self) -> T {
+        let i = self.next.fetch_add(1, Ordering::Relaxed);
+        self.items[i % self.items.len()].clone()
     }
 }
 
