@@ -130,8 +130,9 @@ impl Drop for RunningService {
 /// A `/proc/<pid>/status` size line (`VmRSS:`, `VmHWM:`, in kB) in bytes.
 pub fn proc_status_bytes(pid: u32, field: &str) -> Option<u64> {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
-    let line = status.lines().find(|l| l.starts_with(field))?;
-    let kb: u64 = line[field.len()..]
+    let kb: u64 = status
+        .lines()
+        .find_map(|l| l.strip_prefix(field))?
         .trim()
         .trim_end_matches("kB")
         .trim()
