@@ -217,8 +217,9 @@ impl Resident {
         }
     }
 
-    /// A consent record for the clinic, signed with the credential's holder key.
-    fn consent(&self) -> String {
+    /// A consent registration for the clinic (`POST /consents` body): the record signed with
+    /// the credential's holder key, a key the issuer knows (CONTRACT item 5).
+    fn registration(&self) -> Value {
         let now = unix_now();
         let terms = ConsentTerms {
             id: ConsentId::random().unwrap(),
@@ -230,10 +231,8 @@ impl Resident {
             not_after: Some(now.plus_seconds(3_600)),
             usage: ConsentUse::Ongoing,
         };
-        ConsentRecord::sign(terms, &*self.holder, now)
-            .unwrap()
-            .as_str()
-            .to_owned()
+        let record = ConsentRecord::sign(terms, &*self.holder, now).unwrap();
+        json!({ "record": record.as_str() })
     }
 
     /// One round of real work: metadata, a `c_nonce`, a consent registered.
@@ -246,12 +245,12 @@ impl Resident {
         self.legit.expect("metadata", metadata, 200);
         let nonce = self.legit.http().post(format!("{base}/nonce"));
         self.legit.expect("nonce", nonce, 200);
-        let record = self.consent();
+        let registration = self.registration();
         let consent = self
             .legit
             .http()
             .post(format!("{base}/consents"))
-            .json(&json!({ "record": record }));
+            .json(&registration);
         if self.legit.expect("consent", consent, 201).is_some() {
             self.consents += 1;
         }
