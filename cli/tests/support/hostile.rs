@@ -264,11 +264,20 @@ pub struct SlowSockets {
 /// The start of a request line, never finished.
 const PARTIAL_REQUEST: &[u8] = b"GET /.well-known/openid-credential-issuer HTT";
 
-/// Opens `count` connections to `addr`, taking turns among `sources`, each sending
-/// [`PARTIAL_REQUEST`] and nothing more.
+/// Connections opened at once, and the pause between such waves: an attacker holding
+/// sockets needs no burst, and a burst past the listen backlog (1,024) would measure the
+/// kernel's SYN retry (1 s) for the legitimate client instead of the service.
+const WAVE: usize = 100;
+const WAVE_PAUSE: Duration = Duration::from_millis(25);
+
+/// Opens `count` connections to `addr` in waves of [`WAVE`], taking turns among `sources`,
+/// each sending [`PARTIAL_REQUEST`] and nothing more.
 pub async fn open_slow_sockets(addr: SocketAddr, count: usize, sources: &[IpAddr]) -> SlowSockets {
     let mut opening = tokio::task::JoinSet::new();
     for i in 0..count {
+        if i > 0 && i % WAVE == 0 {
+            tokio::time::sleep(WAVE_PAUSE).await;
+        }
         let source = sources[i % sources.len()];
         opening.spawn(async move {
             let connect = tokio::time::timeout(Duration::from_secs(3), connect_from(source, addr));
