@@ -5,7 +5,7 @@
 //! | test | attack (bounded) | legitimate work during it |
 //! |---|---|---|
 //! | `admin_uploads_with_a_wrong_token` | 60 parallel streamed 64 MiB uploads to `/admin/crl`, `Bearer wrong`, each repeated for 3 s (≤ 25) | metadata, nonce, consent |
-//! | `slow_sockets_against_the_issuer` / `…_verifier` | 1,100 sockets sending half a request line, held 4 s and through SIGTERM | same / request and presentation |
+//! | `slow_sockets_against_the_issuer` / `…_verifier` | 1,100 sockets (waves of 100) sending half a request line, held 4 s and through SIGTERM | same / request and presentation |
 //! | `consent_flood` | self-signed consent records with fresh keys, 32 tasks, 4 s | metadata, nonce, consent |
 //! | `nonce_flood` | `POST /nonce`, 32 tasks, 4 s | same |
 //! | `pseudonym_offer_flood` | `POST /pseudonym-offers`, 32 tasks, 4 s | same |
