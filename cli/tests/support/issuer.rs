@@ -43,6 +43,12 @@ impl Issuer {
     /// `myna issuer init` for 前橋市 with the given trustees (ID=KEY) and threshold 2; each
     /// admin token is written to `<name>.token` in the directory.
     pub fn init(dir: tempfile::TempDir, trustees: &[String]) -> Issuer {
+        Issuer::init_with(dir, trustees, &[])
+    }
+
+    /// Like [`init`](Self::init), with more arguments for `myna issuer init` (e.g.
+    /// `--pseudonym-context`).
+    pub fn init_with(dir: tempfile::TempDir, trustees: &[String], more: &[&str]) -> Issuer {
         let data = dir.path().join("city");
         let port = free_port();
         let mut myna = Myna::in_dir(dir.path())
@@ -60,6 +66,7 @@ impl Issuer {
         if !trustees.is_empty() {
             myna = myna.args(["--escrow-threshold", "2"]);
         }
+        myna = myna.args(more);
         let output = myna.output();
         let printed = ok(&output);
         let mut tokens = HashMap::new();

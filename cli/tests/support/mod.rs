@@ -1,10 +1,15 @@
 //! What the `myna` CLI's integration tests share: [`Myna`], a builder that runs the real
 //! `myna` binary; [`ok`], [`failed`] and kin, which check a run and answer a stream; free
-//! loopback ports; and [`issuer`], a real `myna issuer serve` to run admin commands against.
+//! loopback ports; [`issuer`], a real `myna issuer serve` to run admin commands against; and
+//! for the hostile-client suite, [`serve`] (a service process: memory, SIGTERM), [`hostile`]
+//! (the attackers) and [`legit`] (the legitimate client working meanwhile).
 // Each test file is its own crate and uses only part of this module.
 #![allow(dead_code)]
 
+pub mod hostile;
 pub mod issuer;
+pub mod legit;
+pub mod serve;
 
 use std::ffi::OsStr;
 use std::fmt::Debug;
