@@ -16,7 +16,7 @@ use std::time::{Duration, Instant};
 use myna_vc_core::claim_path::ClaimPath;
 use myna_vc_core::compact::{self, InPersonChallenge};
 use myna_vc_core::consent::{
-    ConsentId, ConsentRecord, ConsentTerms, ConsentUse, Purpose, Recipient,
+    ConsentHolderProof, ConsentId, ConsentRecord, ConsentTerms, ConsentUse, Purpose, Recipient,
 };
 use myna_vc_core::crypto::{default_provider, SecretKey, Signer};
 use myna_vc_core::did::DidKey;
@@ -144,6 +144,8 @@ pub struct Resident {
     /// The client and its figures.
     pub legit: Legit,
     base: String,
+    /// The issuer identifier, the audience of holder proofs.
+    issuer_id: String,
     holder: Box<dyn Signer>,
     clinic: Recipient,
     /// Consents registered.
@@ -211,6 +213,7 @@ impl Resident {
         Resident {
             legit,
             base: base.to_owned(),
+            issuer_id: issuer_id.to_owned(),
             holder,
             clinic: Recipient::parse(clinic.did().as_str()).unwrap(),
             consents: 0,
@@ -218,7 +221,8 @@ impl Resident {
     }
 
     /// A consent registration for the clinic (`POST /consents` body): the record signed with
-    /// the credential's holder key, a key the issuer knows (CONTRACT item 5).
+    /// a key of its own (recipients cannot link it to the credential), and a holder proof over
+    /// it signed with the credential's holder key, a key the issuer knows.
     fn registration(&self) -> Value {
         let now = unix_now();
         let terms = ConsentTerms {
@@ -231,8 +235,14 @@ impl Resident {
             not_after: Some(now.plus_seconds(3_600)),
             usage: ConsentUse::Ongoing,
         };
-        let record = ConsentRecord::sign(terms, &*self.holder, now).unwrap();
-        json!({ "record": record.as_str() })
+        let record_key = default_provider()
+            .signer(&SecretKey::generate_p256().unwrap())
+            .unwrap();
+        let record = ConsentRecord::sign(terms, &*record_key, now).unwrap();
+        let proof = ConsentHolderProof::for_record(&record, &self.issuer_id, now)
+            .sign(&*self.holder)
+            .unwrap();
+        json!({ "record": record.as_str(), "holder_proof": proof })
     }
 
     /// One round of real work: metadata, a `c_nonce`, a consent registered.
