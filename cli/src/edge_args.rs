@@ -94,6 +94,7 @@ mod tests {
     use super::*;
     use clap::{CommandFactory, Parser};
 
+    /// A serve command.
     #[derive(Parser)]
     struct Serve {
         #[command(flatten)]
@@ -103,7 +104,9 @@ mod tests {
     /// The defaults the help names are the product's.
     #[test]
     fn the_help_names_the_real_defaults() {
-        let help = Serve::command().render_long_help().to_string();
+        let rendered = Serve::command().render_long_help().to_string();
+        let heading = "Limits against hostile clients:";
+        let help = &rendered[rendered.find(heading).unwrap()..];
         let defaults = EdgeConfig::default();
         for (flag, default) in [
             ("--max-connections ", defaults.max_connections.to_string()),

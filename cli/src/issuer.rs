@@ -53,7 +53,10 @@ pub struct Args {
 enum Command {
     /// Create a data directory: default configuration, sealed keys, admin tokens.
     Init(Box<InitArgs>),
-    /// Run the issuer HTTP service (OpenID4VCI, publication, consent registry, admin API).
+    /// Run the issuer HTTP service (OpenID4VCI, publication, consent registry, admin API)
+    /// until SIGINT/SIGTERM. Its limits against hostile clients are issuer.toml's [edge]
+    /// table; a flag given below overrides its key (the defaults shown apply when neither
+    /// sets one).
     Serve(Box<ServeArgs>),
     /// Make credential offers for mailed letters, one per row of a resident file: bad lines
     /// are reported (not fatal), offers stay redeemable for days, a re-run resumes.
@@ -188,8 +191,6 @@ struct ServeArgs {
     batch_size: Option<u32>,
     #[command(flatten)]
     logs: LogArgs,
-    /// The limits against hostile clients (override the config's [edge]; the defaults shown
-    /// are the product's, used when the config does not set them).
     #[command(flatten)]
     edge: EdgeArgs,
 }
