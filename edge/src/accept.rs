@@ -16,6 +16,7 @@ use tokio::net::TcpStream;
 use crate::client::ClientKey;
 use crate::error::Refusal;
 use crate::log_throttle::{LogThrottle, Noise};
+use crate::request_id::RequestId;
 
 /// Which cap refused a connection.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -103,8 +104,14 @@ impl Drop for Admission {
 
 /// Refuses a connection: one 503 JSON answer if the socket takes it without waiting (a
 /// refused client must not hold anything, not even a write), then closed.
-pub(crate) fn refuse(stream: TcpStream, peer: SocketAddr, cap: Cap, throttle: &LogThrottle) {
-    let _ = stream.try_write(&Refusal::TooManyConnections.raw_http1());
+pub(crate) fn refuse(
+    stream: TcpStream,
+    peer: SocketAddr,
+    cap: Cap,
+    id: RequestId,
+    throttle: &LogThrottle,
+) {
+    let _ = stream.try_write(&Refusal::TooManyConnections.raw_http1(id));
     drop(stream);
     let noise = match cap {
         Cap::Global => Noise::ConnectionCap,
@@ -113,6 +120,7 @@ pub(crate) fn refuse(stream: TcpStream, peer: SocketAddr, cap: Cap, throttle: &L
     if let Some(suppressed) = throttle.admit(noise, Instant::now()) {
         tracing::warn!(
             client = %peer,
+            request_id = %id,
             cap = match cap {
                 Cap::Global => "max_connections",
                 Cap::PerClient => "max_connections_per_client",

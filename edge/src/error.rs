@@ -9,6 +9,8 @@ use axum::body::Body;
 use axum::http::{header, HeaderValue, Response, StatusCode};
 use axum::response::IntoResponse;
 
+use crate::request_id::RequestId;
+
 /// An error answer in the one JSON shape.
 ///
 /// ```
@@ -178,15 +180,16 @@ impl Refusal {
 
     /// The whole HTTP/1.1 answer as bytes, for a connection refused before any HTTP is
     /// spoken on it.
-    pub(crate) fn raw_http1(self) -> Vec<u8> {
+    pub(crate) fn raw_http1(self, id: RequestId) -> Vec<u8> {
         let answer = self.answer();
         let body = answer.body();
         let reason = answer.status.canonical_reason().unwrap_or("Error");
         format!(
             "HTTP/1.1 {} {reason}\r\ncontent-type: application/json\r\n\
              cache-control: no-store\r\nretry-after: 1\r\nconnection: close\r\n\
-             content-length: {}\r\n\r\n{body}",
+             {}: {id}\r\ncontent-length: {}\r\n\r\n{body}",
             answer.status.as_u16(),
+            crate::request_id::HEADER,
             body.len()
         )
         .into_bytes()
@@ -206,10 +209,12 @@ mod tests {
 
     #[test]
     fn the_raw_refusal_is_one_complete_http_answer() {
-        let raw = String::from_utf8(Refusal::TooManyConnections.raw_http1()).unwrap();
+        let id = crate::RequestIds::new().next();
+        let raw = String::from_utf8(Refusal::TooManyConnections.raw_http1(id)).unwrap();
         let (head, body) = raw.split_once("\r\n\r\n").unwrap();
         assert!(head.starts_with("HTTP/1.1 503 Service Unavailable\r\n"));
         assert!(head.contains(&format!("content-length: {}", body.len())));
+        assert!(head.contains(&format!("x-request-id: {id}")));
         let parsed: serde_json::Value = serde_json::from_str(body).unwrap();
         assert_eq!(parsed["error"], "too_many_connections");
     }

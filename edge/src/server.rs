@@ -67,7 +67,7 @@ pub async fn serve(
                         );
                         connections.spawn(serving.instrument(span));
                     }
-                    Err(cap) => accept::refuse(stream, peer, cap, &shared.throttle),
+                    Err(cap) => accept::refuse(stream, peer, cap, shared.ids.next(), &shared.throttle),
                 },
                 Err(error) => {
                     if let Some(suppressed) = shared.throttle.admit(Noise::AcceptFailed, Instant::now()) {

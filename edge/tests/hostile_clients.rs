@@ -146,6 +146,7 @@ async fn one_client_past_its_connection_cap_is_refused_while_another_is_served()
     let mut refused = connect_from(A, server.addr).await;
     let answer = read_answer(&mut refused).await.expect("a refusal");
     answer.assert_error(503, "too_many_connections");
+    assert!(answer.headers.contains_key("x-request-id"));
     assert!(is_closed(&mut refused).await);
 
     assert_eq!(
