@@ -7,7 +7,8 @@
 //!   sealed under the passphrase, and admin tokens (printed once, or written one per file with
 //!   `--token-dir`; only their hashes are kept); `--json` reports it as JSON.
 //! * `myna issuer serve` runs the HTTP service until SIGINT/SIGTERM, then finishes the
-//!   requests in flight.
+//!   requests in flight (for at most the shutdown grace, then drops what is left), under
+//!   the limits against hostile clients of its `[edge]` table and flags.
 //! * `myna issuer batch` makes credential offers for a resident file, for mailed letters
 //!   redeemable for days (resumable; bad lines are reported, not fatal; `--dry-run` checks).
 //! * `myna issuer keys` and `myna issuer trust-entry` hand out the issuer's public key (JWK)
@@ -34,6 +35,10 @@ use myna_vc_core::municipality::MunicipalityCode;
 use myna_vc_core::time::SystemClock;
 use zeroize::Zeroizing;
 
+use crate::edge_args::EdgeArgs;
+use crate::logs::LogArgs;
+use crate::shutdown::{shutdown_signal, STOP_LEEWAY};
+
 mod init_output;
 mod publication;
 
@@ -48,7 +53,10 @@ pub struct Args {
 enum Command {
     /// Create a data directory: default configuration, sealed keys, admin tokens.
     Init(Box<InitArgs>),
-    /// Run the issuer HTTP service (OpenID4VCI, publication, consent registry, admin API).
+    /// Run the issuer HTTP service (OpenID4VCI, publication, consent registry, admin API)
+    /// until SIGINT/SIGTERM. Its limits against hostile clients are issuer.toml's [edge]
+    /// table; a flag given below overrides its key (the defaults shown apply when neither
+    /// sets one).
     Serve(Box<ServeArgs>),
     /// Make credential offers for mailed letters, one per row of a resident file: bad lines
     /// are reported (not fatal), offers stay redeemable for days, a re-run resumes.
@@ -181,12 +189,10 @@ struct ServeArgs {
     /// Credentials per request (batch size; overrides the config).
     #[arg(long, env = "MYNA_BATCH_SIZE")]
     batch_size: Option<u32>,
-    /// Log as JSON lines instead of text.
-    #[arg(long, env = "MYNA_LOG_JSON")]
-    log_json: bool,
-    /// Log filter (tracing-subscriber syntax).
-    #[arg(long, env = "MYNA_LOG", default_value = "info")]
-    log: String,
+    #[command(flatten)]
+    logs: LogArgs,
+    #[command(flatten)]
+    edge: EdgeArgs,
 }
 
 #[derive(Debug, Parser)]
@@ -484,19 +490,8 @@ fn open_service(common: &Common, config: ServiceConfig) -> Result<Service> {
     .context("opening the issuer service")
 }
 
-fn init_logs(json: bool, filter: &str) -> Result<()> {
-    let filter = tracing_subscriber::EnvFilter::try_new(filter)?;
-    let builder = tracing_subscriber::fmt().with_env_filter(filter);
-    let result = if json {
-        builder.json().try_init()
-    } else {
-        builder.try_init()
-    };
-    result.map_err(|e| anyhow!(e))
-}
-
 fn run_serve(args: ServeArgs) -> Result<()> {
-    init_logs(args.log_json, &args.log)?;
+    args.logs.init()?;
     let mut config = load_config(&args.common)?;
     if let Some(listen) = args.listen {
         config.listen = listen;
@@ -513,10 +508,11 @@ fn run_serve(args: ServeArgs) -> Result<()> {
     if let Some(size) = args.batch_size {
         config.rules.batch_size = size;
     }
+    args.edge.apply(&mut config.edge);
     let addr = config.listen_addr()?;
     let service = open_service(&args.common, config)?;
     let runtime = tokio::runtime::Runtime::new()?;
-    runtime.block_on(async move {
+    let served = runtime.block_on(async move {
         let listener = tokio::net::TcpListener::bind(addr)
             .await
             .with_context(|| format!("bind {addr}"))?;
@@ -524,32 +520,11 @@ fn run_serve(args: ServeArgs) -> Result<()> {
             .serve(listener, shutdown_signal())
             .await
             .context("the issuer service failed")
-    })
-}
-
-/// Completes on SIGINT or SIGTERM.
-async fn shutdown_signal() {
-    let interrupt = tokio::signal::ctrl_c();
-    #[cfg(unix)]
-    {
-        let mut term =
-            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-                Ok(term) => term,
-                Err(_) => {
-                    let _ = interrupt.await;
-                    return;
-                }
-            };
-        tokio::select! {
-            _ = interrupt => {}
-            _ = term.recv() => {}
-        }
-    }
-    #[cfg(not(unix))]
-    {
-        let _ = interrupt.await;
-    }
-    tracing::info!("shutdown signal: finishing requests in flight");
+    });
+    // Work already on the blocking pool for a dropped connection gets a moment to end (a
+    // store write commits or not as a whole); the process does not wait longer.
+    runtime.shutdown_timeout(STOP_LEEWAY);
+    served
 }
 
 fn run_batch(args: BatchArgs) -> Result<()> {

@@ -15,7 +15,9 @@
 //! * [`report`]: how an error is printed (its whole cause chain) and turned into an exit code;
 //! * [`passphrase`]: where a passphrase or PIN comes from (flag, file, environment, prompt
 //!   without echo) and the one minimum length of a new one;
-//! * [`jst`]: instants printed in Japan's time.
+//! * [`jst`]: instants printed in Japan's time;
+//! * [`edge_args`], [`logs`], [`shutdown`]: what both service commands share — the flags of
+//!   the limits against hostile clients, the logs, and the signals that stop them.
 //!
 //! Each command's work lives in the library crates (`myna-issuer`, `myna-wallet`,
 //! `myna-verifier`); this crate parses the command line, reads files and prints.
@@ -29,11 +31,14 @@
 #![forbid(unsafe_code)]
 
 pub mod admin;
+pub mod edge_args;
 pub mod issuer;
 pub mod jpki;
 pub mod jst;
+pub mod logs;
 pub mod passphrase;
 pub mod report;
+pub mod shutdown;
 pub mod trust_list;
 pub mod trustee;
 pub mod verify;

@@ -25,10 +25,15 @@ use myna_verifier::ledger::{MemoryLedger, RedbLedger, RedemptionLedger};
 use myna_verifier::policy::catalog::{policy_from_spec, SPECS};
 use myna_verifier::policy::{vct, Policy};
 use myna_verifier::register_token::RegisterToken;
+use myna_verifier::service::EdgeConfig;
 use myna_verifier::submission::{Challenge, Submission};
 use myna_verifier::transport::{dcql, in_person_challenge, submission_from_compact, Gate};
 use myna_verifier::trust::Trust;
 use myna_verifier::verifier::{Verifier, VerifierConfig};
+
+use crate::edge_args::EdgeArgs;
+use crate::logs::LogArgs;
+use crate::shutdown::{shutdown_signal, STOP_LEEWAY};
 
 /// Arguments of `myna verify`.
 #[derive(Debug, clap::Args)]
@@ -48,7 +53,9 @@ enum Command {
     Challenge(ChallengeArgs),
     /// List the ready policies and how to name them.
     Policies,
-    /// Serve the verifier over HTTP (OpenID4VP requests and direct_post responses).
+    /// Serve the verifier over HTTP (OpenID4VP requests and direct_post responses) until
+    /// SIGINT/SIGTERM, under the limits against hostile clients (connection caps, timeouts,
+    /// rate limits; see the flags).
     Serve(Box<ServeArgs>),
 }
 
@@ -152,6 +159,10 @@ struct ServeArgs {
     /// there.
     #[arg(long, value_name = "FILE")]
     register_token_file: Option<PathBuf>,
+    #[command(flatten)]
+    logs: LogArgs,
+    #[command(flatten)]
+    edge: EdgeArgs,
 }
 
 /// Runs `myna verify`.
@@ -410,6 +421,10 @@ fn run_serve(args: ServeArgs) -> Result<()> {
         .map(RegisterToken::from_file)
         .transpose()
         .context("--register-token-file")?;
+    args.logs.init()?;
+    let mut edge = EdgeConfig::default();
+    args.edge.apply(&mut edge);
+    edge.check()?;
     let verifier = Arc::new(args.setup.verifier()?);
     let ledger = args.setup.ledger()?;
     let policies = args
@@ -431,13 +446,18 @@ fn run_serve(args: ServeArgs) -> Result<()> {
     let state = myna_verifier::service::ServiceState::new(verifier, policies, options)
         .context("--audience")?;
     let runtime = tokio::runtime::Runtime::new()?;
-    runtime.block_on(async move {
+    let served = runtime.block_on(async move {
         let listener = tokio::net::TcpListener::bind(&args.listen)
             .await
             .with_context(|| format!("bind {}", args.listen))?;
         eprintln!("myna verify serve: listening on http://{}", args.listen);
-        myna_verifier::service::serve(listener, state)
+        tracing::info!(addr = %args.listen, "verifier service listening");
+        myna_verifier::service::serve(listener, state, edge, shutdown_signal())
             .await
-            .context("the verifier service failed")
-    })
+            .context("the verifier service failed")?;
+        tracing::info!("verifier service stopped");
+        Ok(())
+    });
+    runtime.shutdown_timeout(STOP_LEEWAY);
+    served
 }

@@ -64,6 +64,9 @@ use crate::transport::{
 };
 use crate::verifier::Verifier;
 
+/// The server loop's limits ([`serve`] runs on `myna_edge`).
+pub use myna_edge::EdgeConfig;
+
 /// The OpenAPI description, kept next to the code (a test checks it lists exactly [`ROUTES`]).
 pub const OPENAPI: &str = include_str!("openapi.json");
 
@@ -161,7 +164,9 @@ impl ServiceState {
     }
 }
 
-/// The router with every route, the body limit and the shared state.
+/// The router with every route, the body limit and the shared state. Unknown routes (404),
+/// other methods (405), bodies over [`MAX_BODY_BYTES`] (413) and requests axum's extractors
+/// refuse (400, 415, 422) are answered in the JSON error shape, like every other error.
 pub fn router(state: Arc<ServiceState>) -> Router {
     Router::new()
         .route("/health", get(health))
@@ -173,19 +178,82 @@ pub fn router(state: Arc<ServiceState>) -> Router {
         .route("/requests/{request_id}/compact", post(receive_compact))
         .route("/gate/challenge", get(gate_challenge))
         .route("/gate/{policy}", post(gate_presentation))
+        .fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(tower_http::limit::RequestBodyLimitLayer::new(
             MAX_BODY_BYTES,
         ))
+        .layer(axum::middleware::map_response(json_rejections))
         .with_state(state)
 }
 
-/// Serves `router(state)` on `listener` until the process stops.
+/// Serves `router(state)` on `listener` until `shutdown` completes, on the hardened server
+/// loop ([`myna_edge::serve`]: connection caps, header, body and idle timeouts, rate limits,
+/// a bound on the body bytes held at once, request ids, a log line per request); after
+/// `config.shutdown_grace_secs` the connections still open are dropped.
 pub async fn serve(
     listener: tokio::net::TcpListener,
     state: Arc<ServiceState>,
+    config: EdgeConfig,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, router(state)).await
+    myna_edge::serve(listener, router(state), config, shutdown).await
+}
+
+async fn not_found() -> Response {
+    error(
+        StatusCode::NOT_FOUND,
+        "not_found",
+        "no such route; see /openapi.json",
+    )
+}
+
+async fn method_not_allowed() -> Response {
+    error(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "method_not_allowed",
+        "this route does not take this method; see /openapi.json",
+    )
+}
+
+/// An error answer that is not JSON yet — axum's extractor rejections (a path, a body that is
+/// not UTF-8 or not the JSON expected, a wrong content type) and the body limit's 413, which
+/// answer plain text — in the JSON error shape. Their own texts are not passed on: they may
+/// quote what the client sent.
+async fn json_rejections(response: Response) -> Response {
+    let status = response.status();
+    let is_json = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(b"application/json"));
+    if !(status.is_client_error() || status.is_server_error()) || is_json {
+        return response;
+    }
+    let (code, description) = match status {
+        StatusCode::PAYLOAD_TOO_LARGE => ("too_large", "the request body is too large"),
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => (
+            "invalid_request",
+            "the request body is not of the content type this route takes",
+        ),
+        StatusCode::NOT_FOUND => ("not_found", "no such route; see /openapi.json"),
+        StatusCode::METHOD_NOT_ALLOWED => (
+            "method_not_allowed",
+            "this route does not take this method; see /openapi.json",
+        ),
+        s if s.is_server_error() => ("server_error", "the verifier could not answer"),
+        _ => (
+            "invalid_request",
+            "the request could not be read (its path, body or content type)",
+        ),
+    };
+    let mut answer = error(status, code, description);
+    for name in [header::ALLOW, header::CONNECTION, header::RETRY_AFTER] {
+        if let Some(value) = response.headers().get(&name) {
+            answer.headers_mut().insert(name, value.clone());
+        }
+    }
+    answer
 }
 
 fn error(status: StatusCode, code: &str, description: &str) -> Response {

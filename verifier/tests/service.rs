@@ -172,7 +172,12 @@ async fn one_presentation_per_policy_over_loopback() {
         ..ServiceOptions::default()
     };
     let state = ServiceState::new(world.verifier.clone(), policies, options).unwrap();
-    tokio::spawn(service::serve(listener, state));
+    tokio::spawn(service::serve(
+        listener,
+        state,
+        service::EdgeConfig::default(),
+        std::future::pending(),
+    ));
     let client = reqwest::Client::new();
     let get = |path: &str| client.get(format!("{base}{path}")).send();
 

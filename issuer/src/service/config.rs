@@ -51,6 +51,7 @@
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
+use myna_edge::EdgeConfig;
 use myna_vc_core::municipality::{Municipality, MunicipalityCode};
 use myna_vc_core::{b64, oid4vci::IssuerId};
 use serde::{Deserialize, Serialize};
@@ -97,6 +98,12 @@ pub struct ServiceConfig {
     /// Request limits.
     #[serde(default)]
     pub limits: Limits,
+    /// The server loop's limits against hostile clients: connection caps, header, body and
+    /// idle timeouts, rate limits per client and in all, the memory for request bodies (see
+    /// [`EdgeConfig`]; every key optional). The request timeout is `limits.request_timeout_secs`;
+    /// an `edge.request_timeout_secs` other than the default must equal it.
+    #[serde(default)]
+    pub edge: EdgeConfig,
     /// JPKI trust roots for card anchoring.
     #[serde(default)]
     pub jpki: JpkiConfig,
@@ -372,6 +379,7 @@ impl ServiceConfig {
             listen: default_listen(),
             rules: Rules::default(),
             limits: Limits::default(),
+            edge: EdgeConfig::default(),
             jpki: JpkiConfig::default(),
             escrow: None,
             pseudonym_contexts: Vec::new(),
@@ -452,6 +460,18 @@ impl ServiceConfig {
                 "limits: max_body_bytes ≥ 1024 and request_timeout_secs ≥ 1",
             ));
         }
+        let edge_timeout = self.edge.request_timeout_secs;
+        if edge_timeout != EdgeConfig::default().request_timeout_secs
+            && edge_timeout != self.limits.request_timeout_secs
+        {
+            return Err(ServiceError::config(
+                "edge.request_timeout_secs: the request timeout is limits.request_timeout_secs; \
+                 remove it from [edge] or give both the same value",
+            ));
+        }
+        self.edge_config()
+            .check()
+            .map_err(|e| ServiceError::config(e.to_string()))?;
         Ok(())
     }
 
@@ -556,6 +576,47 @@ impl ServiceConfig {
     pub fn issuer_id(&self) -> Result<IssuerId, ServiceError> {
         IssuerId::new(self.public_base_url.trim_end_matches('/'))
             .map_err(|e| ServiceError::config(format!("public_base_url: {e}")))
+    }
+
+    /// What the server loop runs with: `[edge]`, with the request timeout of `[limits]`.
+    ///
+    /// ```
+    /// use myna_issuer::service::config::ServiceConfig;
+    /// let c = ServiceConfig::from_toml(r#"
+    /// municipality_code = "102016"
+    /// name = "前橋市"
+    /// public_base_url = "https://city.maebashi.example"
+    /// [limits]
+    /// request_timeout_secs = 12
+    /// [edge]
+    /// requests_per_second_per_client = 50
+    /// "#)?;
+    /// let edge = c.edge_config();
+    /// assert_eq!((edge.requests_per_second_per_client, edge.request_timeout_secs), (50, 12));
+    /// assert_eq!(edge.max_connections_per_client, 64);
+    /// let refused = ServiceConfig::from_toml(r#"
+    /// municipality_code = "102016"
+    /// name = "前橋市"
+    /// public_base_url = "https://city.maebashi.example"
+    /// [edge]
+    /// max_connections = 0
+    /// "#);
+    /// assert!(refused.unwrap_err().to_string().contains("edge.max_connections"));
+    /// let conflicting = ServiceConfig::from_toml(r#"
+    /// municipality_code = "102016"
+    /// name = "前橋市"
+    /// public_base_url = "https://city.maebashi.example"
+    /// [edge]
+    /// request_timeout_secs = 5
+    /// "#);
+    /// assert!(conflicting.is_err(), "the request timeout is set in [limits]");
+    /// # Ok::<(), myna_issuer::service::ServiceError>(())
+    /// ```
+    pub fn edge_config(&self) -> EdgeConfig {
+        EdgeConfig {
+            request_timeout_secs: self.limits.request_timeout_secs,
+            ..self.edge.clone()
+        }
     }
 
     /// The listen address.

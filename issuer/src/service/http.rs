@@ -1,5 +1,10 @@
 //! The request edge: OAuth-style JSON error bodies for every 4xx and 5xx, body size limits,
-//! content-type checks, bearer tokens, timeouts and request logs without personal data.
+//! content-type checks, bearer tokens and the request timeout. (The server loop, `myna_edge`,
+//! adds the limits against hostile clients and the request log line, without personal data.)
+//!
+//! Bodies are read through the server loop's body budget: a body that finds the memory for
+//! bodies spent, or stops arriving, fails here as any body error does (413 from these
+//! readers), and the server loop answers in its place (503 `busy`, 408).
 //!
 //! ```
 //! use axum::http::StatusCode;
@@ -10,7 +15,7 @@
 //! assert_eq!(err.body(), r#"{"error":"invalid_request","error_description":"no body"}"#);
 //! ```
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use axum::body::Body;
 use axum::extract::{FromRequest, FromRequestParts, Request};
@@ -183,32 +188,14 @@ pub async fn method_not_allowed() -> ApiError {
     )
 }
 
-/// The middleware every request passes: a deadline (answered 503 with an error body) and one
-/// log line — method, route path, status, milliseconds; never a body, query or header value.
+/// The middleware every request passes: a deadline, answered 503 with an error body. (The
+/// server loop, `myna_edge`, has the same deadline and writes the one log line per request;
+/// this one keeps [`Service::router`] bounded when it is served some other way.)
 pub async fn edge(request: Request, next: Next, timeout: Duration) -> Response {
-    let method = request.method().clone();
-    let path = request.uri().path().to_owned();
-    let started = Instant::now();
-    let response = match tokio::time::timeout(timeout, next.run(request)).await {
+    match tokio::time::timeout(timeout, next.run(request)).await {
         Ok(response) => response,
         Err(_) => ApiError::unavailable("the request timed out").into_response(),
-    };
-    let status = response.status().as_u16();
-    let millis = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
-    tracing::info!(%method, path = %loggable_path(&path), status, millis, "request");
-    response
-}
-
-/// The path with its variable segments (ids) shortened: ids are random, not personal, but
-/// logs need not keep them whole.
-fn loggable_path(path: &str) -> String {
-    path.split('/')
-        .map(|segment| match segment.len() {
-            0..=24 => segment.to_owned(),
-            _ => format!("{}…", segment.chars().take(8).collect::<String>()),
-        })
-        .collect::<Vec<_>>()
-        .join("/")
+    }
 }
 
 /// Whether the `Content-Type` header names `expected` (parameters such as `charset` allowed).

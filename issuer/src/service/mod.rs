@@ -359,7 +359,8 @@ impl Service {
         self.0.store()
     }
 
-    /// Every route, with the body limit, the request timeout and request logging.
+    /// Every route, with the body limit and the request timeout (the request log line and the
+    /// limits against hostile clients are [`serve`](Self::serve)'s).
     pub fn router(&self) -> Router {
         let timeout = Duration::from_secs(self.0.config.limits.request_timeout_secs);
         Router::new()
@@ -397,7 +398,13 @@ impl Service {
     }
 
     /// Serves on `listener` until `shutdown` completes, then stops accepting and waits for
-    /// the requests in flight (and their store writes) to finish.
+    /// the requests in flight (and their store writes) to finish — at most
+    /// `edge.shutdown_grace_secs`, after which the connections still open are dropped (a store
+    /// write already started on the blocking pool still completes).
+    ///
+    /// The server loop is [`myna_edge::serve`] with [`ServiceConfig::edge_config`]: connection
+    /// caps, header, body and idle timeouts, rate limits per client and in all, a bound on the
+    /// body bytes held at once, request ids and one log line per request.
     pub async fn serve(
         self,
         listener: TcpListener,
@@ -428,9 +435,7 @@ impl Service {
                 }
             }
         });
-        let served = axum::serve(listener, app)
-            .with_graceful_shutdown(shutdown)
-            .await;
+        let served = myna_edge::serve(listener, app, self.0.config.edge_config(), shutdown).await;
         let _ = stop.send(true);
         let _ = pruning.await;
         served?;
@@ -444,7 +449,10 @@ impl Service {
         work: impl FnOnce(&Shared) -> Result<T, ApiError> + Send + 'static,
     ) -> Result<T, ApiError> {
         let shared = Arc::clone(&self.0);
-        tokio::task::spawn_blocking(move || work(&shared))
+        // The request's span (client address, request id) goes along to the blocking pool, so
+        // what the work logs names them too.
+        let span = tracing::Span::current();
+        tokio::task::spawn_blocking(move || span.in_scope(|| work(&shared)))
             .await
             .map_err(|_| ApiError::internal("a worker task failed"))?
     }
