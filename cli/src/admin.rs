@@ -80,10 +80,10 @@ struct OfferArgs {
 #[group(required = true, multiple = false)]
 struct Target {
     /// One credential, by the id the issuer gave it.
-    #[arg(long, value_name = "ID")]
+    #[arg(long, value_name = "ID", allow_hyphen_values = true)]
     credential: Option<String>,
     /// Every credential of a person, by subject handle (base64url, as `offer` prints it).
-    #[arg(long, value_name = "HANDLE")]
+    #[arg(long, value_name = "HANDLE", allow_hyphen_values = true)]
     subject: Option<String>,
     /// Every credential of the person holding a My Number card, by the serial number (hex)
     /// of the card's authentication certificate.
@@ -120,14 +120,14 @@ struct EscrowOpenArgs {
     #[arg(long, value_name = "CONTEXT")]
     context: String,
     /// The pseudonym to open (base64url, as the verifier's decision shows it).
-    #[arg(long, value_name = "PSEUDONYM")]
+    #[arg(long, value_name = "PSEUDONYM", allow_hyphen_values = true)]
     pseudonym: String,
 }
 
 #[derive(Debug, clap::Args)]
 struct EscrowShowArgs {
     /// The opening id `escrow-open` printed.
-    #[arg(value_name = "ID")]
+    #[arg(value_name = "ID", allow_hyphen_values = true)]
     id: String,
 }
 

@@ -87,3 +87,74 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Jpki(args) => jpki::run(args),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser;
+
+    use super::Cli;
+
+    /// Ids are random base64url and start with `-` one time in 64: clap must take them as
+    /// values, not as unknown flags (a README run once failed on `--opening -7IQ…`).
+    #[test]
+    fn ids_starting_with_a_hyphen_are_values() {
+        let id = "-7IQVzrRBjbbiHldNVJ-EfCE208Ik7mWEbZN35Puo9A";
+        let runs: [&[&str]; 4] = [
+            &[
+                "myna",
+                "trustee",
+                "release",
+                "--url",
+                "https://c.example",
+                "--token-file",
+                "t",
+                "--key",
+                "k",
+                "--passphrase-file",
+                "p",
+                "--opening",
+                id,
+            ],
+            &[
+                "myna",
+                "issuer",
+                "admin",
+                "--url",
+                "https://c.example",
+                "--token-file",
+                "t",
+                "escrow-show",
+                id,
+            ],
+            &[
+                "myna",
+                "issuer",
+                "admin",
+                "--url",
+                "https://c.example",
+                "--token-file",
+                "t",
+                "revoke",
+                "--credential",
+                id,
+            ],
+            &[
+                "myna",
+                "wallet",
+                "consent",
+                "withdraw",
+                id,
+                "--registry",
+                "https://c.example",
+                "--registry-key",
+                "k.jwk",
+            ],
+        ];
+        for args in runs {
+            let parsed = Cli::try_parse_from(args);
+            let rendered = format!("{parsed:?}");
+            assert!(parsed.is_ok(), "{args:?}: {rendered}");
+            assert!(rendered.contains(id), "{args:?} lost the id: {rendered}");
+        }
+    }
+}

@@ -84,7 +84,7 @@ struct ReleaseArgs {
     #[arg(long, value_name = "FILE")]
     passphrase_file: PathBuf,
     /// The opening id the city's operator gave (from `myna issuer admin escrow-open`).
-    #[arg(long, value_name = "ID")]
+    #[arg(long, value_name = "ID", allow_hyphen_values = true)]
     opening: String,
 }
 

@@ -199,6 +199,7 @@ enum ConsentCommand<I: Issuers> {
     /// Withdraw a consent for good.
     Withdraw {
         /// The consent id (see `consent list`).
+        #[arg(allow_hyphen_values = true)]
         id: String,
         #[command(flatten)]
         registry: I::Registry,
@@ -206,6 +207,7 @@ enum ConsentCommand<I: Issuers> {
     /// Pause a consent (conditional sharing) until resumed.
     Pause {
         /// The consent id.
+        #[arg(allow_hyphen_values = true)]
         id: String,
         #[command(flatten)]
         registry: I::Registry,
@@ -213,6 +215,7 @@ enum ConsentCommand<I: Issuers> {
     /// Resume a paused consent.
     Resume {
         /// The consent id.
+        #[arg(allow_hyphen_values = true)]
         id: String,
         #[command(flatten)]
         registry: I::Registry,
