@@ -139,11 +139,18 @@ impl RsaPublicKey {
     /// ```
     /// use myna_vc_core::crypto::RsaPublicKey;
     /// assert!(RsaPublicKey::from_components(&[0xff; 128], &[1, 0, 1]).is_err()); // 1024 bits
+    /// assert!(RsaPublicKey::from_components(&[], &[1, 0, 1]).is_err()); // no modulus at all
     /// ```
     pub fn from_components(n: &[u8], e: &[u8]) -> Result<Self> {
         let n = strip_leading_zeros(n);
         let e = strip_leading_zeros(e);
-        let bits = n.len() * 8 - n.first().map_or(8, |b| b.leading_zeros() as usize);
+        // An empty or all-zero modulus (a JWK `"n": ""` or `"AA"`, a certificate's INTEGER 0)
+        // is no key at all: refused here, before any size arithmetic.
+        let Some(bits) = significant_bits(n) else {
+            return Err(Error::Jose(JoseError::InvalidKey(
+                "RSA modulus is zero (empty after leading zero bytes)".into(),
+            )));
+        };
         if !(RSA_MIN_BITS..=RSA_MAX_BITS).contains(&bits) {
             return Err(Error::Jose(JoseError::InvalidKey(format!(
                 "RSA modulus of {bits} bits; {RSA_MIN_BITS} to {RSA_MAX_BITS} are accepted"
@@ -178,8 +185,17 @@ impl RsaPublicKey {
 
     /// The modulus size in bits.
     pub fn bits(&self) -> usize {
-        self.n.len() * 8 - self.n.first().map_or(8, |b| b.leading_zeros() as usize)
+        significant_bits(&self.n).unwrap_or(0)
     }
+}
+
+/// The bit length of a big-endian number without leading zero bytes; `None` when it is empty
+/// (the number zero).
+fn significant_bits(stripped: &[u8]) -> Option<usize> {
+    let first = stripped.first()?;
+    // `first` is non-zero, so it has at most 7 leading zeros: no underflow.
+    let unused = first.leading_zeros() as usize;
+    stripped.len().checked_mul(8)?.checked_sub(unused)
 }
 
 fn strip_leading_zeros(bytes: &[u8]) -> &[u8] {
@@ -345,5 +361,56 @@ impl fmt::Debug for SecretKey {
             SecretKey::P256 { .. } => f.write_str("SecretKey::P256(<redacted>)"),
             SecretKey::Ed25519 { .. } => f.write_str("SecretKey::Ed25519(<redacted>)"),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn refusal(n: &[u8]) -> String {
+        match RsaPublicKey::from_components(n, &[1, 0, 1]) {
+            Err(Error::Jose(JoseError::InvalidKey(reason))) => reason,
+            other => panic!("modulus {n:?}: expected InvalidKey, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn an_empty_modulus_is_a_typed_error() {
+        assert!(refusal(&[]).contains("zero"), "{}", refusal(&[]));
+    }
+
+    #[test]
+    fn a_zero_modulus_is_a_typed_error_whatever_its_length() {
+        for n in [&[0u8][..], &[0; 3], &[0; 256], &[0; 600]] {
+            assert!(refusal(n).contains("zero"), "{n:?}: {}", refusal(n));
+        }
+    }
+
+    #[test]
+    fn jwk_moduli_empty_and_zero_are_refused_as_invalid_keys() {
+        // "" is no bytes, "AA" one zero byte: the JWK forms of the issue-17 panic.
+        for n in ["", "AA", "AAAA"] {
+            let jwk = serde_json::json!({"kty": "RSA", "n": n, "e": "AQAB"});
+            match PublicKey::from_jwk(&jwk) {
+                Err(Error::Jose(JoseError::InvalidKey(reason))) => {
+                    assert!(reason.contains("zero"), "n = {n:?}: {reason}")
+                }
+                other => panic!("n = {n:?}: expected InvalidKey, got {other:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn bit_length_counts_from_the_first_set_bit() {
+        assert_eq!(significant_bits(&[]), None);
+        assert_eq!(significant_bits(&[1]), Some(1));
+        assert_eq!(significant_bits(&[0x80, 0]), Some(16));
+        let mut n = vec![0xff; 256];
+        n[0] = 0x7f; // 2047 bits: one short of the minimum
+        assert!(refusal(&n).contains("2047 bits"), "{}", refusal(&n));
+        n[0] = 0x80;
+        let key = RsaPublicKey::from_components(&n, &[1, 0, 1]).unwrap();
+        assert_eq!(key.bits(), 2048);
     }
 }
