@@ -81,8 +81,12 @@ fn root(der: &[u8]) {
     };
     let world = world();
     match root.environment() {
-        // Production roots load only by their pinned fingerprint, so only J-LIS's own bytes.
-        Environment::Production => {}
+        // Production roots load only by their pinned fingerprint, so only J-LIS's own bytes,
+        // and then they make a production set.
+        Environment::Production => {
+            assert_eq!(root.der(), der);
+            RootSet::production(&[der], provider()).expect("a pinned root makes a production set");
+        }
         Environment::Test => {
             let ours = world
                 .roots

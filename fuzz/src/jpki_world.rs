@@ -328,7 +328,7 @@ impl World {
                 && signed.entries.len() == crl.len()
                 && signed.entries.iter().all(|e| {
                     crl.lookup(&e.serial)
-                        .is_some_and(|r| r.revoked_at == e.revoked_at && (r.reason == e.reason))
+                        .is_some_and(|r| r.revoked_at == e.revoked_at && r.reason == e.reason)
                 })
         })
     }
