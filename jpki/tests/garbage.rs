@@ -1,5 +1,6 @@
 //! Arbitrary, truncated and oversized bytes as certificate, root, CRL and APDU: typed errors,
 //! never a panic.
+#![cfg(test)]
 
 mod common;
 
