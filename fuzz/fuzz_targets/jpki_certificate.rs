@@ -16,7 +16,9 @@ use myna_jpki::certificate::Certificate;
 use myna_jpki::profile::{CertificateType, Environment};
 use myna_jpki::roots::{JpkiRoot, RootSet};
 
-fuzz_target!(|data: &[u8]| {
+// The world signs a dozen things with RSA (seconds in a sanitizer build): before the fuzzing
+// starts, outside any input's time limit.
+fuzz_target!(init: { world(); }, |data: &[u8]| {
     let Some((choice, rest)) = input::pick(data, 2) else {
         return;
     };
