@@ -38,7 +38,7 @@ fuzz_target!(|data: &[u8]| {
 fn identifier(text: &str) {
     if let Ok(did) = Did::parse(text) {
         assert_eq!(
-            Did::parse(&did.to_string()).as_ref(),
+            Did::parse(did.as_str()).as_ref(),
             Ok(&did),
             "DID changed through printing"
         );
