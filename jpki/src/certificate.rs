@@ -314,6 +314,7 @@ fn rsa_2048_key(x509: &X509Certificate<'_>) -> Result<RsaPublicKey> {
             "RSA public key does not parse".into(),
         ));
     };
+    check_rsa_2048_modulus(rsa.modulus)?;
     let key = RsaPublicKey::from_components(rsa.modulus, rsa.exponent)
         .map_err(|e| Error::UnsupportedKey(e.to_string()))?;
     if key.bits() != 2048 || key.e() != [0x01, 0x00, 0x01] {
@@ -323,6 +324,25 @@ fn rsa_2048_key(x509: &X509Certificate<'_>) -> Result<RsaPublicKey> {
         )));
     }
     Ok(key)
+}
+
+/// The modulus INTEGER's content octets must be the one DER form of a positive 2048-bit
+/// number: a zero octet, then 256 octets of which the first has its top bit set. Checked on
+/// the raw octets before anything computes with their length: `INTEGER 0`, an empty INTEGER,
+/// a negative or a padded modulus are refused here as what they are.
+fn check_rsa_2048_modulus(content: &[u8]) -> Result<()> {
+    let refuse = |detail: &str| Err(Error::UnsupportedKey(format!("RSA modulus {detail}")));
+    match content {
+        [] => refuse("is an empty INTEGER"),
+        [first, ..] if first & 0x80 != 0 => refuse("is negative"),
+        [0x00] => refuse("is zero"),
+        [0x00, second, ..] if second & 0x80 == 0 => refuse("is not in minimal DER form"),
+        [0x00, _, rest @ ..] if rest.len() == 255 => Ok(()),
+        _ => refuse(&format!(
+            "has {} content octets; an RSA-2048 modulus has 257 (a zero octet and 256)",
+            content.len()
+        )),
+    }
 }
 
 /// `C=JP, O=JPKI|JPKI-TEST, OU=<type unit>, OU=<J-LIS>` → (type, environment); one attribute

@@ -308,12 +308,30 @@ fn decode_time(time: Tlv<'_>) -> Result<NumericDate> {
     Ok(NumericDate::from_unix(secs))
 }
 
+/// The smallest revokedCertificates entry: `SEQUENCE { INTEGER (one octet), UTCTime }` is
+/// 2 + 3 + 15 bytes.
+const MIN_ENTRY_BYTES: usize = 20;
+
 /// Counts, then indexes, the revokedCertificates; sorted by serial for binary search.
+///
+/// The count pass refuses an entry shorter than [`MIN_ENTRY_BYTES`], so the one allocation
+/// (32 bytes an entry) stays within 1.6 times the list's size: a list of empty SEQUENCEs
+/// (2 bytes each) would otherwise reserve 16 times its size before the first entry is read.
 fn index_entries(list: &[u8]) -> Result<Vec<Entry>> {
     let mut count = 0usize;
     let mut rest = list;
     while !rest.is_empty() {
-        rest = tlv::split(rest, WHAT)?.1;
+        let (entry, after) = tlv::expect(rest, tag::SEQUENCE, WHAT)?;
+        if entry.encoded.len() < MIN_ENTRY_BYTES {
+            return Err(Error::der(
+                WHAT,
+                format!(
+                    "entry {count} is {} bytes, shorter than the smallest entry ({MIN_ENTRY_BYTES})",
+                    entry.encoded.len()
+                ),
+            ));
+        }
+        rest = after;
         count += 1;
     }
     let mut entries = Vec::with_capacity(count);
@@ -455,6 +473,56 @@ mod tests {
     #[test]
     fn an_entry_is_32_bytes() {
         assert_eq!(core::mem::size_of::<Entry>(), 32);
+    }
+
+    /// `SEQUENCE { INTEGER serial, UTCTime 2024-01-01 }`: the smallest entry for one octet.
+    fn smallest_entry(serial: u8) -> Vec<u8> {
+        let mut entry = vec![0x30, 0x12, 0x02, 0x01, serial, 0x17, 0x0D];
+        entry.extend_from_slice(b"240101000000Z");
+        entry
+    }
+
+    #[test]
+    fn the_smallest_entry_is_indexed() {
+        let entry = smallest_entry(7);
+        assert_eq!(entry.len(), MIN_ENTRY_BYTES);
+        let list = [smallest_entry(9), entry].concat();
+        let entries = index_entries(&list).unwrap();
+        let serials: Vec<_> = entries.iter().map(|e| e.serial).collect();
+        assert_eq!(
+            serials,
+            [
+                SerialNumber::from_u64(7).unwrap(),
+                SerialNumber::from_u64(9).unwrap()
+            ]
+        );
+    }
+
+    #[test]
+    fn short_entries_are_refused_before_the_index_is_allocated() {
+        // 100 000 empty SEQUENCEs: the count pass refuses the first one, so no index of
+        // 100 000 × 32 bytes is reserved for 200 000 bytes of input.
+        let empty: Vec<u8> = [0x30, 0x00].repeat(100_000);
+        let err = index_entries(&empty).unwrap_err();
+        assert_eq!(
+            err,
+            Error::der(
+                WHAT,
+                "entry 0 is 2 bytes, shorter than the smallest entry (20)"
+            )
+        );
+        let mut list = smallest_entry(1);
+        list.extend_from_slice(&[0x30, 0x01, 0x00]);
+        let err = index_entries(&list).unwrap_err();
+        assert_eq!(
+            err,
+            Error::der(
+                WHAT,
+                "entry 1 is 3 bytes, shorter than the smallest entry (20)"
+            )
+        );
+        // Something other than a SEQUENCE in the list is refused by the count pass too.
+        assert!(index_entries(&[0x02, 0x01, 0x01]).is_err());
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! Arbitrary, truncated and oversized bytes as certificate, root, CRL and APDU: typed errors,
 //! never a panic.
+#![cfg(test)]
 
 mod common;
 
@@ -174,4 +175,105 @@ fn deeply_nested_der_is_an_error() {
         CrlDocument::parse(&nested),
         Err(Error::Der { .. })
     ));
+}
+
+/// The card's signature certificate with its subjectPublicKey replaced by `rsa_public_key`
+/// (the DER of an RSAPublicKey). The signature no longer matches; parsing never checks it.
+fn with_public_key(rsa_public_key: &[u8]) -> Vec<u8> {
+    use der::{Decode, Encode};
+    let der = card_fixture().signature_certificate().unwrap().to_vec();
+    let mut cert = x509_cert::Certificate::from_der(&der).unwrap();
+    cert.tbs_certificate
+        .subject_public_key_info
+        .subject_public_key = der::asn1::BitString::from_bytes(rsa_public_key).unwrap();
+    cert.to_der().unwrap()
+}
+
+/// `SEQUENCE { INTEGER (content `modulus`), INTEGER (content `exponent`) }`.
+fn rsa_public_key(modulus: &[u8], exponent: &[u8]) -> Vec<u8> {
+    let mut body = Vec::new();
+    for content in [modulus, exponent] {
+        body.push(0x02);
+        push_length(&mut body, content.len());
+        body.extend_from_slice(content);
+    }
+    let mut out = vec![0x30];
+    push_length(&mut out, body.len());
+    out.extend_from_slice(&body);
+    out
+}
+
+fn push_length(out: &mut Vec<u8>, len: usize) {
+    match len {
+        0..=0x7F => out.push(len as u8),
+        0x80..=0xFF => out.extend_from_slice(&[0x81, len as u8]),
+        _ => out.extend_from_slice(&[0x82, (len >> 8) as u8, len as u8]),
+    }
+}
+
+#[test]
+fn a_certificate_with_a_zero_or_empty_modulus_is_an_unsupported_key() {
+    // Before the fix, `INTEGER 0` reached `RsaPublicKey::from_components` with no significant
+    // octet and its bit count underflowed ("attempt to subtract with overflow").
+    let e = [0x01, 0x00, 0x01];
+    let mut odd_2048 = vec![0xFF; 256];
+    odd_2048.insert(0, 0x00);
+    let mut even_2048 = odd_2048.clone();
+    *even_2048.last_mut().unwrap() = 0xFE;
+    // (case, key, what the refusal says)
+    let cases: [(&str, Vec<u8>, &str); 8] = [
+        (
+            "modulus INTEGER 0",
+            rsa_public_key(&[0x00], &e),
+            "RSA modulus is zero",
+        ),
+        (
+            "empty modulus INTEGER",
+            rsa_public_key(&[], &e),
+            // x509-parser already refuses an INTEGER without content octets.
+            "RSA public key does not parse",
+        ),
+        (
+            "zero padded to 257 octets",
+            rsa_public_key(&[0x00; 257], &e),
+            // Not DER either: refused by x509-parser as the empty INTEGER is.
+            "RSA public key does not parse",
+        ),
+        (
+            "negative modulus",
+            rsa_public_key(&[0x80; 256], &e),
+            "RSA modulus is negative",
+        ),
+        (
+            "modulus 1",
+            rsa_public_key(&[0x01], &e),
+            "has 1 content octets",
+        ),
+        (
+            "2056-bit modulus",
+            rsa_public_key(&[0x01; 257], &e),
+            "has 257 content octets",
+        ),
+        (
+            "even 2048-bit modulus",
+            rsa_public_key(&even_2048, &e),
+            "odd",
+        ),
+        ("exponent 0", rsa_public_key(&odd_2048, &[0x00]), "exponent"),
+    ];
+    for (case, key, says) in cases {
+        let der = with_public_key(&key);
+        for err in [
+            Certificate::parse(&der).unwrap_err(),
+            JpkiRoot::parse(&der, default_provider()).unwrap_err(),
+        ] {
+            let Error::UnsupportedKey(detail) = &err else {
+                panic!("{case}: {err:?}");
+            };
+            assert!(detail.contains(says), "{case}: {detail}");
+        }
+    }
+    // The same surgery with the card's real key still parses: the refusals above are the key's.
+    let good = rsa_public_key(&odd_2048, &e);
+    assert!(Certificate::parse(&with_public_key(&good)).is_ok());
 }

@@ -11,12 +11,16 @@ mod compact;
 mod consent;
 mod dcql;
 mod did;
+mod jpki_apdu;
+mod jpki_certificate;
+mod jpki_crl;
 mod oid4vci;
 mod oid4vp;
 mod sdjwt_verify;
 mod shared;
 mod status_list;
 mod trust_list;
+mod virtual_card;
 
 pub use shared::Shared;
 
@@ -56,6 +60,10 @@ pub const GENERATORS: &[(&str, Generator)] = &[
     ("trust_list", trust_list::seeds),
     ("consent", consent::seeds),
     ("did", did::seeds),
+    ("jpki_apdu", jpki_apdu::seeds),
+    ("jpki_certificate", jpki_certificate::seeds),
+    ("jpki_crl", jpki_crl::seeds),
+    ("virtual_card", virtual_card::seeds),
 ];
 
 /// Writes every target's seeds (or only `only`'s) under `out/<target>/`; returns how many
