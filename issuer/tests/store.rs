@@ -355,7 +355,11 @@ fn challenges_are_single_use_and_expire<S: Store>(store: &S) {
         store.redeem_challenge(&b.nonce, expires, expires),
         refused(ChallengeRejection::Expired)
     );
-    assert_eq!(store.row_count().unwrap(), 1, "only the redeemed one is kept");
+    assert_eq!(
+        store.row_count().unwrap(),
+        1,
+        "only the redeemed one is kept"
+    );
     assert_eq!(store.prune_challenges(expires.minus_seconds(1)).unwrap(), 0);
     assert_eq!(store.prune_challenges(expires).unwrap(), 1);
     assert_eq!(store.row_count().unwrap(), 0);

@@ -2,7 +2,7 @@
 //! access token, and the claim of one offered configuration by the credential endpoint.
 //!
 //! The code of a self-service offer carries its entitlement
-//! ([`self_service`](super::self_service)): it is exchanged for a token that carries it too,
+//! ([`super::self_service`]): it is exchanged for a token that carries it too,
 //! and neither step writes a row.
 
 use myna_vc_core::oid4vci::{AccessToken, TokenRequest, TokenResponse};

@@ -11,7 +11,7 @@
 //!
 //! The registry keeps the consents of its own holders only, so that strangers cannot fill the
 //! consent status list: a registration carries a
-//! [`ConsentHolderProof`](myna_vc_core::consent::ConsentHolderProof) over the record, signed
+//! [`ConsentHolderProof`] over the record, signed
 //! by the key of a credential this issuer issued and that is still valid (the anchored key,
 //! the key of a resident or age credential, …; [`Store::known_holder`]). Without one, or
 //! signed by a key the issuer does not know, the answer is 403 `unknown_holder` and nothing is
