@@ -18,7 +18,9 @@ use axum::Router;
 use card_fixture::{World, ISS};
 use myna_issuer::challenge::ChallengePurpose;
 use myna_issuer::endpoint::{Endpoints, Setup};
-use myna_issuer::service::consent_registry::MAX_ACTIVE_CONSENTS_PER_HOLDER;
+use myna_issuer::service::consent_registry::{
+    MAX_ACTIVE_CONSENTS_PER_HOLDER, MAX_CONSENTS_PER_HOLDER_EVER,
+};
 use myna_issuer::service::Service;
 use myna_issuer::store::{MemoryStore, Store};
 use myna_issuer::{ChallengeRejection, Error};
@@ -475,6 +477,62 @@ async fn a_holder_registers_up_to_the_quota_and_withdrawn_consents_do_not_count(
         .await;
     assert_eq!(status, 200, "{body}");
     let (status, body) = issuer.post("/consents", None, &registration).await;
+    assert_eq!(status, 201, "{body}");
+}
+
+/// Ended consents keep their status-list entry, so a holder looping register → withdraw is
+/// stopped by the lifetime quota before it uses the list up for everyone.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_holder_looping_register_and_withdraw_stops_at_the_lifetime_quota() {
+    let world = World::new();
+    let issuer = Issuer::open(&world);
+    let holder = issuer.known_holder().await;
+    let now = issuer.now();
+    let entries = issuer.consent_entries();
+    for _ in 0..MAX_CONSENTS_PER_HOLDER_EVER {
+        let (record, key) = consent_record(now);
+        let registration = consent_registration(&record, Some(&*holder), now);
+        let (status, body) = issuer.post("/consents", None, &registration).await;
+        assert_eq!(status, 201, "{body}");
+        let withdraw = ConsentActionRequest {
+            consent: record.terms().id,
+            action: ConsentAction::Withdraw,
+            seq: 1,
+            iat: now,
+        };
+        let action = json!({"action": withdraw.sign(&*key).unwrap()});
+        let (status, body) = issuer.post("/consents/actions", None, &action).await;
+        assert_eq!(status, 200, "{body}");
+    }
+    let (record, _) = consent_record(now);
+    let registration = consent_registration(&record, Some(&*holder), now);
+    let (status, body) = issuer.post("/consents", None, &registration).await;
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (409, Some("consent_quota")),
+        "{body}"
+    );
+    assert!(
+        body["error_description"]
+            .as_str()
+            .is_some_and(|d| d.contains("registered")),
+        "{body}"
+    );
+    assert_eq!(
+        issuer.consent_entries(),
+        entries + MAX_CONSENTS_PER_HOLDER_EVER,
+        "the refused registration took no entry"
+    );
+    // Another holder still registers.
+    let other = issuer.known_holder().await;
+    let (own, _) = consent_record(now);
+    let (status, body) = issuer
+        .post(
+            "/consents",
+            None,
+            &consent_registration(&own, Some(&*other), now),
+        )
+        .await;
     assert_eq!(status, 201, "{body}");
 }
 

@@ -35,6 +35,10 @@ pub(crate) enum Namespace {
     Consent,
     /// A holder's consents, for its quota: subject handle ‖ consent id → empty.
     ConsentHolder,
+    /// How many consents a holder has ever registered (big-endian u64) by subject handle:
+    /// withdrawn entries stay in the status list for good, so a loop of register → withdraw
+    /// must end somewhere.
+    ConsentCount,
     /// Batch progress by input file hash ‖ row id.
     Batch,
     /// Escrow openings by opening id.
@@ -55,6 +59,7 @@ impl Namespace {
             Namespace::Token => b"token/",
             Namespace::Consent => b"consent/",
             Namespace::ConsentHolder => b"consent-holder/",
+            Namespace::ConsentCount => b"consent-count/",
             Namespace::Batch => b"batch/",
             Namespace::Opening => b"opening/",
             Namespace::Crl => b"crl/",

@@ -18,7 +18,9 @@
 //! written. The record itself stays signed by the holder's own key for this consent, which the
 //! recipient sees; the proof is the registry's only. One holder (one person here) may have
 //! [`MAX_ACTIVE_CONSENTS_PER_HOLDER`] consents active or paused at once; one more is 409
-//! `consent_quota` (withdrawn and used ones do not count).
+//! `consent_quota` (withdrawn and used ones do not count), and may register at most
+//! [`MAX_CONSENTS_PER_HOLDER_EVER`] in all (also 409 `consent_quota`), because ended consents
+//! keep their entry.
 //!
 //! Each consent gets a random entry of the 2-bit consent status list (0 active, 1
 //! withdrawn, 2 paused, 3 used). An action is verified with the key of the stored record and
@@ -56,6 +58,12 @@ use crate::tables::{Backend, ReadTables, WriteTables};
 /// once; withdrawn and used ones do not count. Past it a registration is 409
 /// `consent_quota`.
 pub const MAX_ACTIVE_CONSENTS_PER_HOLDER: usize = 64;
+
+/// The most consents one holder may ever register here. A withdrawn or used consent keeps
+/// its status-list entry for good (recipients must still see it ended), so without this a
+/// holder looping register → withdraw would use the list up for everyone. Past it a
+/// registration is 409 `consent_quota`.
+pub const MAX_CONSENTS_PER_HOLDER_EVER: u64 = 1024;
 
 pub(crate) fn routes() -> Router<Service> {
     Router::new()
@@ -132,6 +140,28 @@ fn over_quota() -> ApiError {
     )
 }
 
+/// 409 `consent_quota`, for a holder who has registered as many consents as one may.
+fn over_lifetime_quota() -> ApiError {
+    ApiError::new(
+        StatusCode::CONFLICT,
+        ErrorCode::Other("consent_quota".into()),
+        format!(
+            "this holder has registered {MAX_CONSENTS_PER_HOLDER_EVER} consents here, the most \
+             one holder may register: ask the registry's operator"
+        ),
+    )
+}
+
+/// How many consents `holder` has registered so far.
+fn registered_ever(tx: &dyn ReadTables, holder: &SubjectHandle) -> crate::Result<u64> {
+    let Some(bytes) = state_table::get(tx, Namespace::ConsentCount, holder.as_bytes())? else {
+        return Ok(0);
+    };
+    <[u8; 8]>::try_from(bytes.as_slice())
+        .map(u64::from_be_bytes)
+        .map_err(|_| crate::Error::corrupt("consent count", "not 8 bytes"))
+}
+
 /// The person behind a registration: the subject of a valid credential of this issuer bound
 /// to the key that signed the holder proof.
 fn registering_holder(
@@ -182,6 +212,12 @@ fn register_blocking(shared: &Shared, request: &RegisterRequest) -> Result<Value
         if open_consents(tx, &holder, &uri)? >= MAX_ACTIVE_CONSENTS_PER_HOLDER {
             return Ok(Err(over_quota()));
         }
+        let ever = registered_ever(tx.as_read(), &holder)?;
+        if ever >= MAX_CONSENTS_PER_HOLDER_EVER {
+            return Ok(Err(over_lifetime_quota()));
+        }
+        let count = (ever + 1).to_be_bytes();
+        state_table::put(tx, Namespace::ConsentCount, holder.as_bytes(), &count)?;
         let index = status_lists::allocate(tx, &uri, 1)?
             .pop()
             .ok_or_else(|| crate::Error::invariant("no consent entry allocated"))?;
