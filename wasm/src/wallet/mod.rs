@@ -44,7 +44,7 @@ export interface WalletPresentation {
 /// A holder's wallet kept in memory.
 #[wasm_bindgen]
 pub struct Wallet {
-    inner: myna_wallet::Wallet<MemoryStore>,
+    pub(crate) inner: myna_wallet::Wallet<MemoryStore>,
 }
 
 #[wasm_bindgen]
