@@ -30,6 +30,7 @@
 //! * `budget`: the bytes of request bodies held at once (a semaphore), and the body read
 //!   timeout between frames (408);
 //! * [`request_id`]: the ids;
+//! * [`cors`]: the CORS policy of the routes a wallet web app calls from its own origin;
 //! * `shutdown`: graceful, then after the grace every connection is dropped;
 //! * `log_throttle`: what floods repeat is logged once per 10 s per kind, with a count;
 //! * `open_files`: the soft open-file limit raised to the hard one at start;
@@ -69,6 +70,7 @@ mod budget;
 pub mod client;
 pub mod config;
 mod connection;
+pub mod cors;
 pub mod error;
 mod exchange;
 mod header_limits;

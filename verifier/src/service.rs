@@ -30,6 +30,13 @@
 //! (`Authorization: Bearer <token>`) may create requests; the token is checked before the body
 //! is read. The wallet's routes stay open: they name a request by its unguessable id.
 //!
+//! The wallet's routes (`GET /requests/{request_id}/request-object`, `POST
+//! /requests/{request_id}/response`) answer CORS for any origin
+//! ([`myna_edge::cors::wallet_routes`]: `Access-Control-Allow-Origin: *`, preflights for
+//! `content-type` and `authorization`), so a wallet web app can answer from its own origin;
+//! `*` is safe because the service uses no cookies or other ambient credentials. The other
+//! routes get no CORS header.
+//!
 //! Every error answer is JSON, `{"error": "<code>", "error_description": "<text>"}`.
 
 use std::net::SocketAddr;
@@ -168,13 +175,21 @@ impl ServiceState {
 /// other methods (405), bodies over [`MAX_BODY_BYTES`] (413) and requests axum's extractors
 /// refuse (400, 415, 422) are answered in the JSON error shape, like every other error.
 pub fn router(state: Arc<ServiceState>) -> Router {
+    // The wallet's two routes answer CORS (a wallet web app on its own origin fetches the
+    // Request Object and posts its answer); their 405 is set before the layer so that a
+    // preflight reaches it. Nothing else gets CORS: not `POST /requests`, whose caller is the
+    // point-of-sale system, not the resident's browser.
+    let wallet = Router::new()
+        .route("/requests/{request_id}/request-object", get(request_object))
+        .route("/requests/{request_id}/response", post(receive_response))
+        .method_not_allowed_fallback(method_not_allowed)
+        .layer(myna_edge::cors::wallet_routes());
     Router::new()
+        .merge(wallet)
         .route("/health", get(health))
         .route("/openapi.json", get(openapi))
         .route("/policies", get(policies))
         .route("/requests", post(create_request))
-        .route("/requests/{request_id}/request-object", get(request_object))
-        .route("/requests/{request_id}/response", post(receive_response))
         .route("/requests/{request_id}/compact", post(receive_compact))
         .route("/gate/challenge", get(gate_challenge))
         .route("/gate/{policy}", post(gate_presentation))

@@ -65,11 +65,16 @@ pub const MAX_ACTIVE_CONSENTS_PER_HOLDER: usize = 64;
 /// registration is 409 `consent_quota`.
 pub const MAX_CONSENTS_PER_HOLDER_EVER: u64 = 1024;
 
-pub(crate) fn routes() -> Router<Service> {
+/// The holder's routes (layered with CORS for a wallet web app, see [`Service::router`]).
+pub(crate) fn holder_routes() -> Router<Service> {
     Router::new()
         .route("/consents", post(register))
         .route("/consents/actions", post(act))
-        .route("/consents/use", post(report_use))
+}
+
+/// The recipients' route: their servers report uses (no CORS).
+pub(crate) fn recipient_routes() -> Router<Service> {
+    Router::new().route("/consents/use", post(report_use))
 }
 
 /// A consent as stored.

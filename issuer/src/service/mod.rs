@@ -23,6 +23,13 @@
 //!   [`Service::import_crl`]);
 //! * [`http`]: the request edge — body limits, content types, OAuth-style error bodies.
 //!
+//! The routes a wallet calls — issuer metadata, `/token`, `/nonce`, `/credential`,
+//! `/pseudonym-offers`, `/refresh-offers`, everything [`publication`] serves, `/consents` and
+//! `/consents/actions` — answer CORS for any origin ([`myna_edge::cors::wallet_routes`]), so a
+//! wallet web app on its own origin can call them; `*` is safe because no route uses cookies
+//! or other ambient credentials. Card anchoring (a CLI with a card reader), `/consents/use`
+//! (recipients' servers) and the admin API get no CORS header.
+//!
 //! Every store call and every signature runs on the blocking pool
 //! ([`tokio::task::spawn_blocking`]); handlers never block the reactor.
 
@@ -363,10 +370,19 @@ impl Service {
     /// limits against hostile clients are [`serve`](Self::serve)'s).
     pub fn router(&self) -> Router {
         let timeout = Duration::from_secs(self.0.config.limits.request_timeout_secs);
-        Router::new()
-            .merge(oid4vci::routes())
+        // The wallet-facing routes answer CORS (see `myna_edge::cors`). Their 405 answer is
+        // set before the layer, so that a preflight `OPTIONS` reaches the CORS layer instead
+        // of the outer 405 fallback, which only the other routes get.
+        let wallet = Router::new()
+            .merge(oid4vci::wallet_routes())
             .merge(publication::routes())
-            .merge(consent_registry::routes())
+            .merge(consent_registry::holder_routes())
+            .method_not_allowed_fallback(http::method_not_allowed)
+            .layer(myna_edge::cors::wallet_routes());
+        Router::new()
+            .merge(wallet)
+            .merge(oid4vci::card_routes())
+            .merge(consent_registry::recipient_routes())
             .merge(admin::routes())
             .fallback(http::not_found)
             .method_not_allowed_fallback(http::method_not_allowed)

@@ -53,16 +53,23 @@ use crate::endpoint::refresh::RefreshOfferRequest;
 use super::http::{json_no_store, ApiError, Bearer, FormBody, JsonBody};
 use super::Service;
 
-pub(crate) fn routes() -> Router<Service> {
+/// The routes a wallet calls (layered with CORS for a wallet web app, see
+/// [`Service::router`]).
+pub(crate) fn wallet_routes() -> Router<Service> {
     Router::new()
         .route("/.well-known/openid-credential-issuer", get(metadata))
-        .route("/anchor/challenge", post(anchor_challenge))
-        .route("/anchor", post(anchor))
         .route("/token", post(token))
         .route("/nonce", post(nonce))
         .route("/credential", post(credential))
         .route("/pseudonym-offers", post(pseudonym_offer))
         .route("/refresh-offers", post(refresh_offer))
+}
+
+/// Card anchoring: the `myna` CLI with a card reader calls these, never a web page (no CORS).
+pub(crate) fn card_routes() -> Router<Service> {
+    Router::new()
+        .route("/anchor/challenge", post(anchor_challenge))
+        .route("/anchor", post(anchor))
 }
 
 /// Serializes an answer or answers 500.

@@ -1,0 +1,199 @@
+//! CORS over loopback: the wallet's routes of `myna verify serve` (the Request Object, the
+//! `direct_post` response) answer a wallet web app on any origin; `POST /requests` and the
+//! other routes answer no CORS at all; the edge's limits still hold.
+#![cfg(feature = "service")]
+#![cfg(test)]
+
+mod common;
+
+use std::sync::Arc;
+
+use common::*;
+use myna_verifier::core::crypto::{default_provider, Algorithm, SecretKey};
+use myna_verifier::core::jws::JwsHeader;
+use myna_verifier::ledger::MemoryLedger;
+use myna_verifier::policy::catalog::policy_from_spec;
+use myna_verifier::service::{
+    self, EdgeConfig, RequestSigner, ServiceOptions, ServiceState, MAX_BODY_BYTES,
+};
+use serde_json::{json, Value};
+
+const PUBLIC: &str = "https://shop.example";
+const ORIGIN: &str = "https://wallet.example";
+
+async fn start(config: EdgeConfig) -> (String, tokio::sync::oneshot::Sender<()>) {
+    let world = World::new();
+    let ledger = Arc::new(MemoryLedger::new());
+    let policies = vec![policy_from_spec("age-over-20", ledger).unwrap()];
+    let options = ServiceOptions {
+        public_url: PUBLIC.into(),
+        request_signer: Some(RequestSigner {
+            signer: default_provider()
+                .signer(&SecretKey::generate_p256().unwrap())
+                .unwrap(),
+            header: JwsHeader::new(Algorithm::Es256).with_kid("request-key-1"),
+        }),
+        ..ServiceOptions::default()
+    };
+    let state = ServiceState::new(world.verifier.clone(), policies, options).unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    tokio::spawn(service::serve(listener, state, config, async {
+        let _ = stopped.await;
+    }));
+    (base, stop)
+}
+
+async fn create(base: &str) -> Value {
+    let response = reqwest::Client::new()
+        .post(format!("{base}/requests"))
+        .header("origin", ORIGIN)
+        .json(&json!({"policy": "age-over-20"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 201);
+    assert_no_cors(&response, "POST /requests");
+    response.json().await.unwrap()
+}
+
+async fn preflight(url: &str, method: &str) -> reqwest::Response {
+    reqwest::Client::new()
+        .request(reqwest::Method::OPTIONS, url)
+        .header("origin", ORIGIN)
+        .header("access-control-request-method", method)
+        .header(
+            "access-control-request-headers",
+            "authorization, content-type",
+        )
+        .send()
+        .await
+        .unwrap()
+}
+
+fn header<'a>(response: &'a reqwest::Response, name: &str) -> Option<&'a str> {
+    response
+        .headers()
+        .get(name)
+        .map(|v| v.to_str().unwrap_or("<not text>"))
+}
+
+fn assert_no_cors(response: &reqwest::Response, what: &str) {
+    let cors: Vec<_> = response
+        .headers()
+        .keys()
+        .filter(|k| k.as_str().starts_with("access-control-"))
+        .collect();
+    assert!(cors.is_empty(), "{what}: {cors:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_wallet_routes_answer_cors_and_nothing_else_does() {
+    let (base, _stop) = start(EdgeConfig::default()).await;
+    let client = reqwest::Client::new();
+    let local = |uri: &str| uri.replace(PUBLIC, &base);
+    let request = create(&base).await;
+    let response_uri = local(request["response_uri"].as_str().unwrap());
+    let object_uri = local(request["request_uri"].as_str().unwrap());
+
+    let answer = preflight(&response_uri, "POST").await;
+    assert!(answer.status().is_success(), "{}", answer.status());
+    assert_eq!(header(&answer, "access-control-allow-origin"), Some("*"));
+    assert_eq!(header(&answer, "access-control-allow-credentials"), None);
+    let allowed = header(&answer, "access-control-allow-headers")
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    assert!(
+        allowed.contains("authorization") && allowed.contains("content-type"),
+        "{allowed}"
+    );
+    assert!(header(&answer, "access-control-allow-methods")
+        .unwrap_or_default()
+        .contains("POST"));
+    assert_eq!(header(&answer, "access-control-max-age"), Some("600"));
+
+    let object = client
+        .get(&object_uri)
+        .header("origin", ORIGIN)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(object.status(), 200);
+    assert_eq!(header(&object, "access-control-allow-origin"), Some("*"));
+
+    // The decision on a garbage answer is readable from the wallet's origin.
+    let decision = client
+        .post(&response_uri)
+        .header("origin", ORIGIN)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(format!(
+            "vp_token=garbage&state={}",
+            request["state"].as_str().unwrap()
+        ))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(header(&decision, "access-control-allow-origin"), Some("*"));
+    let refused: Value = decision.json().await.unwrap();
+    assert!(
+        refused["accepted"] == false || refused["error"].is_string(),
+        "{refused}"
+    );
+
+    // The point-of-sale routes and the rest: no CORS, preflight or not.
+    for (path, method) in [
+        ("/requests", "POST"),
+        ("/health", "GET"),
+        ("/policies", "GET"),
+        ("/gate/challenge", "GET"),
+        ("/requests/abc/compact", "POST"),
+    ] {
+        let answer = preflight(&format!("{base}{path}"), method).await;
+        assert!(!answer.status().is_success(), "{path}: {}", answer.status());
+        assert_no_cors(&answer, path);
+    }
+    let health = client
+        .get(format!("{base}/health"))
+        .header("origin", ORIGIN)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(health.status(), 200);
+    assert_no_cors(&health, "GET /health");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_edge_limits_still_apply_to_the_wallet_routes() {
+    let config = EdgeConfig {
+        requests_per_second_per_client: 1,
+        burst_per_client: 5,
+        ..EdgeConfig::default()
+    };
+    let (base, _stop) = start(config).await;
+    let request = create(&base).await;
+    let response_uri = request["response_uri"]
+        .as_str()
+        .unwrap()
+        .replace(PUBLIC, &base);
+
+    let big = reqwest::Client::new()
+        .post(&response_uri)
+        .header("origin", ORIGIN)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(vec![b'a'; MAX_BODY_BYTES + 1])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(big.status(), 413);
+
+    let mut statuses = Vec::new();
+    for _ in 0..20 {
+        statuses.push(preflight(&response_uri, "POST").await.status().as_u16());
+    }
+    assert!(statuses.contains(&429), "{statuses:?}");
+    assert!(
+        statuses.iter().all(|s| [200, 429].contains(s)),
+        "{statuses:?}"
+    );
+}
