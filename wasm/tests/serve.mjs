@@ -1,17 +1,24 @@
-// A small static file server on a loopback port, for the browser test: it serves the
-// merchant page, the built package under /pkg/ and the shop configuration as /config.json.
+// A small static file server on a loopback port, for the browser tests: it serves the
+// merchant page, the built package under /pkg/ and the shop configuration as /config.json
+// (and, through support/static.mjs, the wallet app and the harness's test pages).
 import http from "node:http";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 
-const TYPES = {
+export const TYPES = {
   ".html": "text/html; charset=utf-8",
   ".js": "text/javascript; charset=utf-8",
   ".mjs": "text/javascript; charset=utf-8",
+  ".css": "text/css; charset=utf-8",
   ".json": "application/json",
+  ".webmanifest": "application/manifest+json",
   ".wasm": "application/wasm",
+  ".svg": "image/svg+xml",
+  ".png": "image/png",
+  ".ico": "image/x-icon",
   ".ts": "text/plain; charset=utf-8",
   ".md": "text/plain; charset=utf-8",
+  ".txt": "text/plain; charset=utf-8",
 };
 
 /**
@@ -31,7 +38,8 @@ export async function serve({ mounts, files = {} }) {
         .filter(([p]) => pathname.startsWith(p))
         .sort((a, b) => b[0].length - a[0].length)[0] ?? [];
       if (prefix === undefined) throw new Error("no mount");
-      const relative = pathname.slice(prefix.length) || "index.html";
+      let relative = pathname.slice(prefix.length) || "index.html";
+      if (relative.endsWith("/")) relative += "index.html";
       const file = path.resolve(dir, relative);
       if (!file.startsWith(path.resolve(dir) + path.sep)) throw new Error("outside the mount");
       const body = await readFile(file);

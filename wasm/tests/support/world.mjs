@@ -1,0 +1,286 @@
+// A test-environment issuer on loopback, set up with the `myna` CLI the way README "Run your
+// own" steps 1, 3 and 4 do it (the escrow trustees of step 2 are left out: nothing here needs
+// pseudonyms), for the browser tests of the wallet app.
+//
+//   const world = await startWorld({ dir, offerLifetimeSecs: 2 });
+//   world.issuerId        "https://vc.city.maebashi.example" (what credentials and offers name)
+//   world.issuerUrl       "http://127.0.0.1:PORT" (where `myna issuer serve` really answers)
+//   world.trustList       the signed trust list (compact JWT text, test authority)
+//   world.authorityJwk    the test trust-list authority's public key (JWK object)
+//   world.issuerJwk       the issuer's public key (JWK object)
+//   world.cardFile        a virtual My Number card of 前橋 花子 (`myna jpki test-ca card`)
+//   await world.offer(facts?, { pin = true }?)  -> { link, pin, subject, offer, expiresAt }
+//       facts: one credential's facts ({ credential: "age", birthdate: "1990-05-01" }), a list
+//       of them, or a whole request ({ credentials: [...], subject?, tx_code? }), as for
+//       `myna issuer admin offer --facts`; default: an age credential (born 1990-05-01). Made
+//       with the admin API (`POST /admin/offers`, operator token) under a fresh subject handle
+//       unless the request names one. `link` is the `openid-credential-offer://` link, `pin`
+//       the 6-digit PIN (null with { pin: false }), `expiresAt` a Unix time by which the offer
+//       is certainly expired (the issuer's `rules.offer_lifetime_secs` after the call).
+//   await world.revoke(subject) / suspend(subject) / resume(subject)
+//       every credential of that person, by `POST /admin/subjects/{action}` (revocation
+//       officer token) -> the issuer's answer { subject, changed, unchanged }
+//   await world.statusList()  the issuer's current status list token (`GET /status/1`)
+//   await world.challenge({ audience, policy })  -> `myna verify challenge` output (MVC1:…)
+//   await world.verifyCompact({ challenge, audience, policy, compact })
+//       -> { accepted, reason, output }: `myna verify check --json` with the trust list, the
+//       authority key and a freshly fetched status list; `output` is the parsed decision
+//   await world.stop()  stops `myna issuer serve` (SIGTERM, then SIGKILL) and waits for it
+//
+// Offers expire after `rules.offer_lifetime_secs` (default 900 s) of issuer.toml, which
+// `offerLifetimeSecs` sets; the issuer runs on the real clock (`myna issuer serve` has no
+// injected time), so an "expired offer" test waits until `expiresAt` has passed.
+//
+// The `myna` binary is $MYNA_BIN, else $CARGO_TARGET_DIR/debug/myna, else target/debug/myna
+// of this repository (`cargo build -p myna`).
+import { spawn, execFile } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { access, mkdir, readFile, writeFile } from "node:fs/promises";
+import { constants } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+
+const run = promisify(execFile);
+const repo = fileURLToPath(new URL("../../../", import.meta.url));
+
+/** The issuer identifier of the test municipality (前橋市, 102016). */
+export const ISSUER_ID = "https://vc.city.maebashi.example";
+/** The synthetic resident of the virtual card and of the default offer. */
+export const HANAKO = Object.freeze({
+  name: "前橋 花子",
+  birthdate: "1990-05-01",
+  address: "群馬県前橋市大手町二丁目12番1号",
+});
+const ISSUER_PASSPHRASE = "passphrase of the city issuer";
+const AUTHORITY_PASSPHRASE = "passphrase of the trust-list authority";
+
+/** The `myna` binary the tests run. */
+export async function mynaBinary() {
+  const candidates = [
+    process.env.MYNA_BIN,
+    process.env.CARGO_TARGET_DIR && path.join(process.env.CARGO_TARGET_DIR, "debug", "myna"),
+    path.join(repo, "target", "debug", "myna"),
+  ].filter(Boolean);
+  for (const candidate of candidates) {
+    try {
+      await access(candidate, constants.X_OK);
+      return path.resolve(candidate);
+    } catch {
+      // try the next one
+    }
+  }
+  throw new Error(`no myna binary (tried ${candidates.join(", ")}): run \`cargo build -p myna\` or set MYNA_BIN`);
+}
+
+/** The environment of a `myna` child: ours without any MYNA_* variable (no passphrase, data
+ * directory or loopback mapping of the caller leaks into the test environment). */
+function childEnv() {
+  return Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("MYNA_")));
+}
+
+/**
+ * Sets up the test environment in `dir` (created if missing; use a fresh temporary directory)
+ * and starts `myna issuer serve` on a free loopback port.
+ * @param {{ dir: string, offerLifetimeSecs?: number, rules?: Record<string, number> }} options
+ *   `rules`: other `[rules]` keys of issuer.toml to set (numbers).
+ */
+export async function startWorld({ dir, offerLifetimeSecs, rules = {} }) {
+  if (!dir) throw new Error("startWorld needs { dir }");
+  await mkdir(dir, { recursive: true });
+  const bin = await mynaBinary();
+  const myna = async (...args) => {
+    try {
+      return (await run(bin, args, { cwd: dir, env: childEnv(), maxBuffer: 16 << 20 })).stdout;
+    } catch (error) {
+      throw new Error(`myna ${args.join(" ")} failed: ${error.stderr || error.message}`);
+    }
+  };
+  const file = (name) => path.join(dir, name);
+
+  // 1. The test JPKI CA and a virtual card.
+  await myna("jpki", "test-ca", "init", "--dir", "testca");
+  await myna("jpki", "test-ca", "card", "--dir", "testca", "--out", "hanako.card",
+    "--name", HANAKO.name, "--birth-date", HANAKO.birthdate, "--sex", "female",
+    "--address", HANAKO.address, "--auth-pin", "1234", "--sign-pin", "HANAKO2027");
+  // 3. The issuer of 前橋市 trusting the test CA, its admin tokens in files.
+  await writeFile(file("city.pass"), `${ISSUER_PASSPHRASE}\n`);
+  await myna("issuer", "init", "--data-dir", "city", "--passphrase-file", "city.pass",
+    "--municipality-code", "102016", "--prefecture", "群馬県", "--name", "前橋市",
+    "--public-base-url", ISSUER_ID, "--listen", "127.0.0.1:0",
+    "--jpki-test-ca", "testca", "--token-dir", "city-tokens");
+  const overrides = { ...rules };
+  if (offerLifetimeSecs !== undefined) overrides.offer_lifetime_secs = offerLifetimeSecs;
+  await setRules(file("city/issuer.toml"), overrides);
+  await myna("issuer", "keys", "--data-dir", "city", "--passphrase-file", "city.pass", "--out", "city.jwk");
+  // 4. The trust list, signed by a test authority.
+  await writeFile(file("authority.pass"), `${AUTHORITY_PASSPHRASE}\n`);
+  await myna("trust-list", "init", "--dir", "authority", "--passphrase-file", "authority.pass");
+  await myna("issuer", "trust-entry", "--data-dir", "city", "--passphrase-file", "city.pass",
+    "--out", "city.entry");
+  await myna("trust-list", "sign", "--dir", "authority", "--passphrase-file", "authority.pass",
+    "--entry", "city.entry", "--valid-days", "30", "--out", "trust-list.jwt");
+
+  const config = await readFile(file("city/issuer.toml"), "utf8");
+  const lifetime = Number(/^offer_lifetime_secs\s*=\s*(\d+)/m.exec(config)?.[1] ?? 900);
+  const tokens = {
+    operator: (await readFile(file("city-tokens/operator.token"), "utf8")).trim(),
+    officer: (await readFile(file("city-tokens/revocation-officer.token"), "utf8")).trim(),
+  };
+  const server = await serve(bin, dir);
+  const issuerUrl = server.url;
+
+  async function admin(route, token, body) {
+    const response = await fetch(`${issuerUrl}${route}`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+      body: JSON.stringify(body),
+    });
+    const text = await response.text();
+    if (!response.ok) throw new Error(`${route}: ${response.status} ${text}`);
+    return JSON.parse(text);
+  }
+
+  async function offer(facts = { credential: "age", birthdate: HANAKO.birthdate }, { pin = true } = {}) {
+    const request = offerRequest(facts);
+    if (!pin) request.tx_code = false;
+    const created = await admin("/admin/offers", tokens.operator, request);
+    return {
+      link: created.credential_offer_uri,
+      pin: created.tx_code ?? null,
+      subject: created.subject ?? request.subject,
+      offer: created.credential_offer,
+      expiresAt: Math.ceil(Date.now() / 1000) + lifetime + 1,
+    };
+  }
+
+  const changeSubject = (action) => (subject) =>
+    admin(`/admin/subjects/${action}`, tokens.officer, { subject });
+
+  async function statusList() {
+    const response = await fetch(`${issuerUrl}/status/1`);
+    if (!response.ok) throw new Error(`/status/1: ${response.status}`);
+    return (await response.text()).trim();
+  }
+
+  async function challenge({ audience, policy }) {
+    const args = ["verify", "challenge", "--audience", audience];
+    if (policy) args.push("--policy", policy);
+    return (await myna(...args)).trim();
+  }
+
+  let checks = 0;
+  async function verifyCompact({ challenge: shown, audience, policy, compact }) {
+    checks += 1;
+    const presentation = file(`presentation-${checks}.txt`);
+    const status = file(`status-${checks}.jwt`);
+    await writeFile(presentation, `${compact}\n`);
+    await writeFile(status, `${await statusList()}\n`);
+    const args = ["verify", "check", "--trust-list", "trust-list.jwt",
+      "--authority-key", "authority/authority.jwk", "--status-list", `${ISSUER_ID}=${status}`,
+      "--audience", audience, "--challenge", shown, "--policy", policy, "--json", presentation];
+    // A refusal exits 1 with the decision on stdout; anything else is a failure of the call.
+    let stdout;
+    try {
+      stdout = (await run(bin, args, { cwd: dir, env: childEnv() })).stdout;
+    } catch (error) {
+      if (error.code !== 1 || !error.stdout) throw new Error(`myna verify check failed: ${error.stderr || error.message}`);
+      stdout = error.stdout;
+    }
+    const output = JSON.parse(stdout);
+    return { accepted: output.accepted === true, reason: output.reason ?? null, output };
+  }
+
+  return {
+    dir,
+    issuerId: ISSUER_ID,
+    issuerUrl,
+    trustList: (await readFile(file("trust-list.jwt"), "utf8")).trim(),
+    authorityJwk: JSON.parse(await readFile(file("authority/authority.jwk"), "utf8")),
+    issuerJwk: JSON.parse(await readFile(file("city.jwk"), "utf8")),
+    cardFile: file("hanako.card"),
+    offerLifetimeSecs: lifetime,
+    pid: server.pid,
+    offer,
+    revoke: changeSubject("revoke"),
+    suspend: changeSubject("suspend"),
+    resume: changeSubject("resume"),
+    statusList,
+    challenge,
+    verifyCompact,
+    stop: server.stop,
+  };
+}
+
+/** The offer request for `facts`, as `myna issuer admin offer --facts` builds it. */
+function offerRequest(facts) {
+  let request;
+  if (Array.isArray(facts)) request = { credentials: facts };
+  else if (facts && typeof facts === "object" && "credentials" in facts) request = { ...facts };
+  else if (facts && typeof facts === "object" && "credential" in facts) request = { credentials: [facts] };
+  else throw new Error("offer(facts): one credential's facts, a list of them, or { credentials: [...] }");
+  if (!Array.isArray(request.credentials) || request.credentials.length === 0) {
+    throw new Error("offer(facts): at least one credential's facts");
+  }
+  request.subject ??= randomBytes(32).toString("base64url");
+  return request;
+}
+
+/** Sets `[rules]` keys of issuer.toml (the file `issuer init` wrote: every key present). */
+async function setRules(configFile, rules) {
+  let text = await readFile(configFile, "utf8");
+  for (const [key, value] of Object.entries(rules)) {
+    if (!/^[a-z_]+$/.test(key) || !Number.isInteger(value)) throw new Error(`rules.${key}: a whole number`);
+    const line = new RegExp(`^${key}\\s*=.*$`, "m");
+    if (!line.test(text)) throw new Error(`issuer.toml has no rules.${key}`);
+    text = text.replace(line, `${key} = ${value}`);
+  }
+  await writeFile(configFile, text);
+}
+
+/** Every `myna issuer serve` still running, killed if the test process exits without stop(). */
+const running = new Set();
+process.once("exit", () => {
+  for (const child of running) child.kill("SIGKILL");
+});
+
+/** Starts `myna issuer serve` on 127.0.0.1:0; resolves once it logged its address and answers. */
+async function serve(bin, dir) {
+  const child = spawn(bin, ["issuer", "serve", "--data-dir", "city", "--passphrase-file", "city.pass",
+    "--listen", "127.0.0.1:0", "--log-json"], { cwd: dir, env: childEnv(), stdio: ["ignore", "pipe", "pipe"] });
+  running.add(child);
+  const exited = new Promise((resolve) => child.once("exit", (code, signal) => {
+    running.delete(child);
+    resolve({ code, signal });
+  }));
+  // The logs are read all along (a full pipe would stall the service) but only their start
+  // is kept, for the error message of a failed start.
+  let log = "";
+  let stderr = "";
+  const keep = (text, chunk) => (text.length < 65_536 ? text + chunk : text);
+  child.stderr.on("data", (chunk) => { stderr = keep(stderr, chunk); });
+  const address = await new Promise((resolve, reject) => {
+    child.stdout.on("data", (chunk) => {
+      log = keep(log, chunk);
+      const found = /"message":"issuer service listening"[^\n]*"addr":"(127\.0\.0\.1:\d+)"/.exec(log);
+      if (found) resolve(found[1]);
+    });
+    exited.then(({ code, signal }) =>
+      reject(new Error(`myna issuer serve exited (${code ?? signal}) before listening: ${stderr}${log}`)));
+  });
+  const url = `http://${address}`;
+  // Listening is logged after bind; answering proves the router is up too.
+  const answer = await fetch(`${url}/.well-known/openid-credential-issuer`);
+  if (!answer.ok) throw new Error(`the issuer answers ${answer.status} on its metadata`);
+  await answer.arrayBuffer();
+
+  async function stop() {
+    if (child.exitCode !== null || child.signalCode !== null) return exited;
+    child.kill("SIGTERM");
+    const killer = setTimeout(() => child.kill("SIGKILL"), 10_000);
+    const result = await exited;
+    clearTimeout(killer);
+    return result;
+  }
+  return { url, pid: child.pid, stop };
+}
