@@ -67,8 +67,10 @@ export function showMessage(code, detail) {
 
 /** A success notice in the same region (`data-code="ok"`). */
 export function showNotice(key) {
-  showMessage("ok");
-  $("message").replaceChildren(...words(key).map(([lang, text]) => el("p", { lang }, text)));
+  const box = $("message");
+  box.dataset.code = "ok";
+  box.replaceChildren(...words(key).map(([lang, text]) => el("p", { lang }, text)));
+  box.hidden = false;
 }
 
 export function clearMessage() {
