@@ -1,7 +1,7 @@
 // Consents: the list (pause, resume, withdraw at the registry — the issuer's `/consents`
 // routes), and a form to give a new one. Rust builds and checks every message; this page
 // only carries them.
-import { send, getText } from "../net.js";
+import { send, getText, whenOnline } from "../net.js";
 import { busy, clearMessage, el, inJst, line, showNotice } from "../ui.js";
 import { facts } from "../app.js";
 
@@ -101,7 +101,29 @@ export function setup(ctx) {
   });
 }
 
+/** One-time consents: the state their registry publishes (used by the recipient), per
+ * registry; offline, this waits for the connection. */
+function checkStates(ctx) {
+  const wallet = ctx.wallet();
+  const uris = wallet.consentStatusUris?.() ?? [];
+  if (!uris.length) return;
+  whenOnline("consent-status", async () => {
+    const registries = new Set(wallet.consents(ctx.now()).map((c) => c.registry));
+    for (const registry of registries) {
+      const origin = new URL(registry).origin;
+      const mine = uris.filter((uri) => new URL(uri).origin === origin);
+      if (!mine.length) continue;
+      const tokens = [];
+      for (const uri of mine) tokens.push({ uri, token: (await getText(uri)).trim() });
+      wallet.applyConsentStatus(JSON.stringify(tokens), await registryJwk(ctx, registry), ctx.now());
+    }
+    await ctx.save();
+    if (document.body.dataset.screen === "consents") render(ctx);
+  })?.catch(() => { /* shown as before; checked again next time */ });
+}
+
 export function enter(ctx) {
   render(ctx);
   fillChoices(ctx);
+  checkStates(ctx);
 }
