@@ -103,6 +103,22 @@ test("create a wallet, visit every screen, back up, lock, reload and unlock", as
 
   await check(page, "start");
   assert.equal(await page.getAttribute("html", "lang"), "ja");
+  // 200 % text on a phone-sized screen: everything reflows, nothing scrolls sideways.
+  await page.setViewportSize({ width: 360, height: 740 });
+  await page.evaluate(() => { document.documentElement.style.fontSize = "200%"; });
+  assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= document.documentElement.clientWidth + 1),
+    "no horizontal scrolling at 200 % text");
+  await check(page, "start", "-200-percent-text");
+  await page.evaluate(() => { document.documentElement.style.fontSize = ""; });
+  await page.setViewportSize({ width: 1280, height: 720 });
+  // Reduced motion: no transitions; forced colours (Windows high contrast) still readable.
+  await page.emulateMedia({ reducedMotion: "reduce" });
+  assert.equal(await page.evaluate(() => getComputedStyle(document.getElementById("create-submit")).transitionDuration), "0s");
+  await page.emulateMedia({ reducedMotion: "no-preference" });
+  assert.notEqual(await page.evaluate(() => getComputedStyle(document.getElementById("create-submit")).transitionDuration), "0s");
+  await page.emulateMedia({ forcedColors: "active" });
+  await check(page, "start", "-forced-colors");
+  await page.emulateMedia({ forcedColors: "none", reducedMotion: "reduce" });
   // The strength meter moves, and a weak passphrase is refused.
   await page.fill("#create-passphrase", "abc");
   assert.equal(await page.evaluate(() => document.getElementById("strength").value), 0);

@@ -64,7 +64,9 @@ async function screenModule(name) {
 }
 
 /** Shows screen `name` (`#screen-<name>`), after its module prepared it with `arg`. */
+let shown = 0;
 export async function show(name, arg) {
+  const turn = ++shown;
   if (!["start", "unlock"].includes(name) && !wallet) name = (await store.isEmpty()) ? "start" : "unlock";
   for (const module of loaded.values()) module.leave?.(name);
   try {
@@ -74,6 +76,8 @@ export async function show(name, arg) {
   } catch (error) {
     showError(error);
   }
+  // Preparing this screen moved on to another one (a scanned text routed elsewhere).
+  if (turn !== shown) return;
   for (const main of document.querySelectorAll("main")) main.hidden = main.id !== `screen-${name}`;
   current = name;
   document.body.dataset.screen = name;
