@@ -47,7 +47,7 @@ pub fn unwrap(file: &[u8]) -> Result<&[u8]> {
         .split_at_checked(32)
         .ok_or_else(|| Error::corrupt("backup file", "truncated before its checksum"))?;
     let actual = Sha256::digest(sealed);
-    if !bool::from(actual.as_slice().ct_eq(checksum)) {
+    if !bool::from(AsRef::<[u8]>::as_ref(&actual).ct_eq(checksum)) {
         return Err(Error::corrupt(
             "backup file",
             "damaged or truncated (its checksum does not match)",

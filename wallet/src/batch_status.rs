@@ -149,7 +149,10 @@ impl<S: WalletStore> Wallet<S> {
                 uris.insert(site.reference.uri.as_str().to_owned());
             }
         }
-        uris.into_iter().map(StatusListUri::new).map(|u| Ok(u?)).collect()
+        uris.into_iter()
+            .map(StatusListUri::new)
+            .map(|u| Ok(u?))
+            .collect()
     }
 
     /// Checks every held batch on its issuers' status lists (`status`, each verified with
@@ -232,7 +235,10 @@ impl<S: WalletStore> Wallet<S> {
         now: NumericDate,
     ) -> Result<Option<Status>> {
         let key: PublicKey = issuers.issuer_key(&site.iss, site.kid.as_deref(), &site.vct, now)?;
-        let slot = (site.reference.uri.as_str().to_owned(), key.to_jwk().to_string());
+        let slot = (
+            site.reference.uri.as_str().to_owned(),
+            key.to_jwk().to_string(),
+        );
         if let Some(cached) = lists.get(&slot) {
             return cached
                 .as_ref()

@@ -178,7 +178,10 @@ impl<S: WalletStore> Wallet<S> {
         let record = ConsentRecord::verify(&pending.record, default_provider())?;
         let checked = ConsentReceipt::verify(receipt, default_provider(), registry_key)?;
         checked.check_record(&record)?;
-        if self.get::<StoredConsent>(Table::Consents, &pending.id)?.is_some() {
+        if self
+            .get::<StoredConsent>(Table::Consents, &pending.id)?
+            .is_some()
+        {
             return Err(Error::invalid("consent", "this consent is already kept"));
         }
         let stored = stored_consent(

@@ -64,9 +64,7 @@ impl<S: WalletStore> Wallet<S> {
 
     /// Every credential instance that can be read, and the records that cannot (see the
     /// [module docs](self)).
-    pub fn credentials_readable(
-        &self,
-    ) -> Result<Readable<crate::credentials::StoredCredential>> {
+    pub fn credentials_readable(&self) -> Result<Readable<crate::credentials::StoredCredential>> {
         self.all_readable(Table::Credentials)
     }
 
