@@ -66,7 +66,9 @@ pub fn claim_label(kind: Kind, name: &str) -> Option<ClaimLabel> {
     match (kind, name) {
         (Kind::Anchor, anchor::ASSURANCE_LEVEL) => label("確認方法", "Assurance level"),
         (Kind::Anchor, anchor::ANCHORED_ON) => label("確認日", "Checked on"),
-        (Kind::Resident, resident::MUNICIPALITY_CODE) => label("市区町村コード", "Municipality code"),
+        (Kind::Resident, resident::MUNICIPALITY_CODE) => {
+            label("市区町村コード", "Municipality code")
+        }
         (Kind::Resident, resident::PREFECTURE_CODE) => label("都道府県コード", "Prefecture code"),
         (Kind::Resident, resident::NAME) => label("氏名", "Name"),
         (Kind::Resident, resident::ADDRESS) => label("住所", "Address"),
@@ -105,9 +107,7 @@ pub fn claim_label(kind: Kind, name: &str) -> Option<ClaimLabel> {
             label("会員番号", "Member number")
         }
         (Kind::FanClubMembership, fan_club_membership::TIER) => label("会員区分", "Tier"),
-        (Kind::ShelterRegistration, shelter_registration::SHELTER_ID) => {
-            label("避難所", "Shelter")
-        }
+        (Kind::ShelterRegistration, shelter_registration::SHELTER_ID) => label("避難所", "Shelter"),
         (Kind::ShelterRegistration, shelter_registration::MUNICIPALITY_CODE) => {
             label("市区町村コード", "Municipality code")
         }
@@ -140,7 +140,10 @@ mod tests {
             for claim in declared.claims() {
                 let name = claim.path.to_string();
                 let name = name.trim_start_matches("[\"").trim_end_matches("\"]");
-                assert!(claim_label(kind, name).is_some(), "{kind:?}: {name} has no label");
+                assert!(
+                    claim_label(kind, name).is_some(),
+                    "{kind:?}: {name} has no label"
+                );
             }
             assert!(!kind.title_ja().is_empty() && !kind.title_en().is_empty());
         }

@@ -38,19 +38,22 @@ pub fn matrix(text: &str) -> Result<Matrix, Failure> {
     if text.is_empty() {
         return Err(Failure::Argument("`text` must not be empty".into()));
     }
-    let code = QrCode::with_error_correction_level(text.as_bytes(), EcLevel::M).map_err(
-        |error| match error {
-            QrError::DataTooLong => Failure::Coded(
-                "qr_too_long",
-                format!(
-                    "the text ({} bytes) does not fit in a QR code (at most 2,331 bytes at \
+    let code =
+        QrCode::with_error_correction_level(text.as_bytes(), EcLevel::M).map_err(|error| {
+            match error {
+                QrError::DataTooLong => Failure::Coded(
+                    "qr_too_long",
+                    format!(
+                        "the text ({} bytes) does not fit in a QR code (at most 2,331 bytes at \
                      error correction M)",
-                    text.len()
+                        text.len()
+                    ),
                 ),
-            ),
-            other => Failure::Coded("qr_too_long", format!("no QR code for this text: {other}")),
-        },
-    )?;
+                other => {
+                    Failure::Coded("qr_too_long", format!("no QR code for this text: {other}"))
+                }
+            }
+        })?;
     let modules = code
         .to_colors()
         .into_iter()
