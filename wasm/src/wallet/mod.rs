@@ -2,6 +2,11 @@
 //! request. It is sans-I/O like the rest of the package: the page runs the OpenID4VCI
 //! exchange with `fetch`, asks the wallet for the key proofs, and hands it the credentials.
 
+pub mod challenge;
+pub mod issuance;
+pub mod offer;
+pub mod remote;
+
 use myna_vc_core::compact::InPersonChallenge;
 use myna_vc_core::crypto::{default_provider, fill_random, PublicKey};
 use myna_vc_core::dcql::DcqlQuery;
