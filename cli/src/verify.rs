@@ -27,7 +27,9 @@ use myna_verifier::policy::{vct, Policy};
 use myna_verifier::register_token::RegisterToken;
 use myna_verifier::service::EdgeConfig;
 use myna_verifier::submission::{Challenge, Submission};
-use myna_verifier::transport::{dcql, in_person_challenge, submission_from_compact, Gate};
+use myna_verifier::transport::{
+    dcql, in_person_challenge, in_person_challenge_for, submission_from_compact, Gate,
+};
 use myna_verifier::trust::Trust;
 use myna_verifier::verifier::{Verifier, VerifierConfig};
 
@@ -102,7 +104,7 @@ struct CheckArgs {
     /// challenge or a gate showed).
     #[arg(long)]
     bound_to: Option<String>,
-    /// The in-person challenge shown (`MVC1:<nonce>:<audience>`, from `myna verify
+    /// The in-person challenge shown (`MVC1:<nonce>:<audience>[ <policy>]`, from `myna verify
     /// challenge`): its nonce, single use, and its audience, in place of --nonce/--bound-to.
     #[arg(long, value_name = "MVC1:…", conflicts_with_all = ["nonce", "bound_to", "gate_window"])]
     challenge: Option<String>,
@@ -120,7 +122,9 @@ struct ChallengeArgs {
     /// `x509_san_dns:shop.example`); give the same to `check --audience`.
     #[arg(long)]
     audience: String,
-    /// The policy the challenge is for (see `myna verify policies`); needed for --query-out.
+    /// The policy the challenge is for (see `myna verify policies`): the challenge then names
+    /// it (`MVC1:<nonce>:<audience> <policy>`), so the wallet knows what is asked. Needed for
+    /// --query-out.
     #[arg(long)]
     policy: Option<String>,
     /// Write the policy's DCQL query (JSON) here: what the wallet needs to answer it
@@ -402,7 +406,12 @@ fn run_challenge(args: ChallengeArgs) -> Result<()> {
         .map(|spec| policy_from_spec(spec, Arc::new(MemoryLedger::new())))
         .transpose()
         .context("--policy (see `myna verify policies`)")?;
-    let (shown, _) = in_person_challenge(&args.audience).context("--audience")?;
+    // With a policy, the challenge names it: the wallet then knows what is asked.
+    let (shown, _) = match &policy {
+        Some(policy) => in_person_challenge_for(&args.audience, policy.as_ref()),
+        None => in_person_challenge(&args.audience),
+    }
+    .context("--audience")?;
     if let (Some(path), Some(policy)) = (&args.query_out, &policy) {
         let query = dcql(policy.requirements()).context("the policy's DCQL query")?;
         let text = serde_json::to_string_pretty(&query.to_value())?;

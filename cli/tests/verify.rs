@@ -389,6 +389,9 @@ fn a_forum_challenge_writes_the_query_and_the_json_decision_carries_the_pseudony
     let query = DcqlQuery::from_json(&std::fs::read(&query_file).unwrap()).unwrap();
     assert_eq!(query.credentials()[0].id().as_str(), "pseudonym");
     let parsed = compact::InPersonChallenge::parse(&shown).unwrap();
+    // The challenge names the policy after one space, for the wallet to know what is asked.
+    assert_eq!(parsed.policy().map(|p| p.as_str()), Some(policy));
+    assert!(shown.ends_with(&format!(":{forum} {policy}")), "{shown}");
 
     let claims = serde_json::json!({"context": "kobe-forum", "pseudonym": "p-7Qx3"});
     let answer = present(

@@ -468,6 +468,32 @@ fn list_json_history_in_jst_and_age_thresholds_held() {
     ]));
     assert!(bad.contains("MVC1:<nonce>:<audience>"), "{bad}");
 
+    // A challenge naming the verifier's policy says what to present: no flag needed.
+    let asking = "MVC1:n-1S6_WzA2Mj:x509_san_dns:shop.example age-over-20";
+    let shown = myna_wallet(&dir, PASSPHRASE).ok(&["present", "--challenge", asking, "--yes"]);
+    assert!(shown.contains(r#"["age_over_20"] = true"#), "{shown}");
+    assert!(shown.contains("compact"), "{shown}");
+    // The same shop saw a copy already, so that copy serves again: no fresh one used.
+    assert_eq!(fresh_age(&dir), batch - 1);
+    // Without a policy or a flag, or with a policy this wallet does not know: refused, and
+    // nothing is used.
+    for (text, expected) in [
+        (challenge, "does not say what the verifier asks"),
+        (
+            "MVC1:n-2S6_WzA2Mj:x509_san_dns:shop.example age-over-99",
+            "the policy `age-over-99`",
+        ),
+    ] {
+        let refused = failed_cleanly(&myna_wallet(&dir, PASSPHRASE).run(&[
+            "present",
+            "--challenge",
+            text,
+            "--yes",
+        ]));
+        assert!(refused.contains(expected), "{refused}");
+    }
+    assert_eq!(fresh_age(&dir), batch - 1);
+
     // History in JST, to the minute.
     let history = myna_wallet(&dir, PASSPHRASE).ok(&["history"]);
     let dated: Vec<&str> = history.lines().filter(|l| l.contains("JST")).collect();

@@ -66,7 +66,7 @@ use crate::policy::Policy;
 use crate::register_token::RegisterToken;
 use crate::submission::Challenge;
 use crate::transport::{
-    authorization_request, in_person_challenge, submission_from_compact,
+    authorization_request, in_person_challenge_for, submission_from_compact,
     submission_from_direct_post, Gate,
 };
 use crate::verifier::Verifier;
@@ -573,10 +573,11 @@ async fn create_request(
                 )
             }
         };
-    let (shown, in_person) = match in_person_challenge(state.client_id.as_str()) {
-        Ok(pair) => pair,
-        Err(e) => return error(StatusCode::SERVICE_UNAVAILABLE, "try_again", &e.to_string()),
-    };
+    let (shown, in_person) =
+        match in_person_challenge_for(state.client_id.as_str(), policy.as_ref()) {
+            Ok(pair) => pair,
+            Err(e) => return error(StatusCode::SERVICE_UNAVAILABLE, "try_again", &e.to_string()),
+        };
     let Ok(by_value) = request.to_url() else {
         return error(
             StatusCode::INTERNAL_SERVER_ERROR,

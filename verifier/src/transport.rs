@@ -25,7 +25,7 @@
 //! # Ok::<(), myna_verifier::core::Error>(())
 //! ```
 
-use myna_vc_core::compact::{self, GateId, GateKey, GateNonce, InPersonChallenge};
+use myna_vc_core::compact::{self, GateId, GateKey, GateNonce, InPersonChallenge, PolicySpec};
 use myna_vc_core::dcql::DcqlQuery;
 use myna_vc_core::oid4vp::{AuthorizationRequest, ClientId, Nonce, ResponseBody, State, VpToken};
 use myna_vc_core::time::NumericDate;
@@ -94,6 +94,32 @@ pub fn submission_from_direct_post(body: &str) -> Result<(Submission, Option<Sta
 pub fn in_person_challenge(verifier_id: &str) -> Result<(InPersonChallenge, Challenge)> {
     let shown = InPersonChallenge::new(verifier_id, Nonce::random()?)?;
     let challenge = Challenge::single_use(shown.nonce().as_str()).for_audience(shown.audience());
+    Ok((shown, challenge))
+}
+
+/// [`in_person_challenge`] naming `policy`'s catalog spec ([`Policy::spec`]), so the wallet
+/// that scans it knows what is asked (`MVC1:<nonce>:<audience> <spec>`); a policy without a
+/// spec gives the two-part challenge.
+///
+/// ```
+/// use std::sync::Arc;
+/// use myna_verifier::ledger::MemoryLedger;
+/// use myna_verifier::policy::catalog::policy_from_spec;
+/// use myna_verifier::transport::in_person_challenge_for;
+/// let policy = policy_from_spec("resident:281000", Arc::new(MemoryLedger::new()))?;
+/// let (shown, _) = in_person_challenge_for("did:web:shop.example", policy.as_ref())?;
+/// assert!(shown.to_string().ends_with(":did:web:shop.example resident:281000"));
+/// # Ok::<(), myna_verifier::core::Error>(())
+/// ```
+pub fn in_person_challenge_for(
+    verifier_id: &str,
+    policy: &dyn Policy,
+) -> Result<(InPersonChallenge, Challenge)> {
+    let (shown, challenge) = in_person_challenge(verifier_id)?;
+    let shown = match policy.spec() {
+        Some(spec) => shown.with_policy(PolicySpec::parse(spec)?),
+        None => shown,
+    };
     Ok((shown, challenge))
 }
 

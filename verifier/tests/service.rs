@@ -324,6 +324,8 @@ async fn one_presentation_per_policy_over_loopback() {
     // In person: the compact QR form bound to the request's in-person challenge.
     let request = create("age-over-20").await;
     let shown = InPersonChallenge::parse(request["in_person_challenge"].as_str().unwrap()).unwrap();
+    // The challenge names the policy's spec, so a wallet knows what is asked.
+    assert_eq!(shown.policy().map(|p| p.as_str()), Some("age-over-20"));
     let holder = Holder::new();
     let (sd, _) = world.issue(KOBE, Kind::Age, adult_age_claims(), &holder);
     let p = present_at(

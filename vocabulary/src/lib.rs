@@ -15,6 +15,8 @@
 //!
 //! * [`Kind`]: the seven credential types, with their `vct`, short name and who may issue them.
 //! * [`vct`]: the `vct` constants.
+//! * [`claim_label`] and [`Kind::title_ja`] / [`Kind::title_en`]: what a wallet shows, in
+//!   Japanese and English.
 //! * [`claim`]: the claim-name constants, one module per type.
 //! * [`declaration()`] / [`declarations()`]: a type's declaration with its JSON Schema
 //!   attached (`schemas/<name>.schema.json`, compiled in); [`schema_text`] the schema itself.
@@ -33,7 +35,9 @@
 pub mod claim;
 mod declaration;
 mod kind;
+mod labels;
 pub mod vct;
 
 pub use declaration::{declaration, declarations, schema_text};
 pub use kind::Kind;
+pub use labels::{claim_label, ClaimLabel};

@@ -116,6 +116,16 @@ pub struct StoredConsent {
     pub state: String,
     /// The last action `seq` sent.
     pub seq: u64,
+    /// The registry's base URL (its issuer id), when the wallet registered it in steps
+    /// ([`Wallet::prepare_consent`]); the actions go there.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub registry: Option<String>,
+    /// The consent status list the receipt names (where the registry publishes the state).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status_uri: Option<String>,
+    /// When the state was last read from the registry's status list (Unix seconds).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub checked_at: Option<i64>,
 }
 
 /// One line of "who holds what since when".
@@ -173,6 +183,24 @@ impl<S: WalletStore> Wallet<S> {
         request: ConsentRequest,
         now: NumericDate,
     ) -> Result<StoredConsent> {
+        let record = self.sign_consent(request, now)?;
+        let proof = self.holder_proof(registry, &record, now)?;
+        let receipt = registry.register(record.as_str(), proof.as_deref())?;
+        let checked =
+            ConsentReceipt::verify(&receipt, default_provider(), registry.registry_key())?;
+        checked.check_record(&record)?;
+        let stored = stored_consent(&record, receipt, &checked, None, now);
+        self.store_given(&stored, now)?;
+        Ok(stored)
+    }
+
+    /// The record for `request`, with a fresh id, signed with the pairwise key for its
+    /// recipient.
+    pub(crate) fn sign_consent(
+        &self,
+        request: ConsentRequest,
+        now: NumericDate,
+    ) -> Result<ConsentRecord> {
         let terms = ConsentTerms {
             id: ConsentId::random()?,
             recipient: request.recipient,
@@ -184,29 +212,12 @@ impl<S: WalletStore> Wallet<S> {
             usage: request.usage,
         };
         let signer = self.keys.signer(&consent_key(&terms.recipient)?)?;
-        let record = ConsentRecord::sign(terms, &*signer, now)?;
-        let proof = self.holder_proof(registry, &record, now)?;
-        let receipt = registry.register(record.as_str(), proof.as_deref())?;
-        let checked =
-            ConsentReceipt::verify(&receipt, default_provider(), registry.registry_key())?;
-        checked.check_record(&record)?;
-        let terms = record.terms();
-        let stored = StoredConsent {
-            id: terms.id.to_string(),
-            record: record.as_str().to_owned(),
-            receipt,
-            recipient: terms.recipient.did().as_str().to_owned(),
-            purpose: terms.purpose.as_str().to_owned(),
-            vct: terms.vct.as_str().to_owned(),
-            claims: terms.claims.iter().map(ToString::to_string).collect(),
-            not_before: terms.not_before.as_unix(),
-            not_after: terms.not_after.map(NumericDate::as_unix),
-            usage: terms.usage.as_str().to_owned(),
-            given_at: now.as_unix(),
-            state: ConsentState::Active.as_str().to_owned(),
-            seq: 0,
-        };
-        let mut ops = vec![self.put_op(Table::Consents, &stored.id, &stored)?];
+        Ok(ConsentRecord::sign(terms, &*signer, now)?)
+    }
+
+    /// Writes a consent just given, with its history entry.
+    pub(crate) fn store_given(&self, stored: &StoredConsent, now: NumericDate) -> Result<()> {
+        let mut ops = vec![self.put_op(Table::Consents, &stored.id, stored)?];
         ops.extend(self.history_ops(
             now,
             Event::ConsentGiven {
@@ -216,8 +227,7 @@ impl<S: WalletStore> Wallet<S> {
                 claims: stored.claims.clone(),
             },
         )?);
-        self.store.write(ops)?;
-        Ok(stored)
+        self.store.write(ops)
     }
 
     /// The proof for registering `record` at `registry`: signed by the key of an unexpired
@@ -343,15 +353,44 @@ impl<S: WalletStore> Wallet<S> {
     }
 }
 
+/// The consent as the wallet keeps it, from the record and the registry's checked receipt.
+pub(crate) fn stored_consent(
+    record: &ConsentRecord,
+    receipt: String,
+    checked: &ConsentReceipt,
+    registry: Option<String>,
+    now: NumericDate,
+) -> StoredConsent {
+    let terms = record.terms();
+    StoredConsent {
+        id: terms.id.to_string(),
+        record: record.as_str().to_owned(),
+        receipt,
+        recipient: terms.recipient.did().as_str().to_owned(),
+        purpose: terms.purpose.as_str().to_owned(),
+        vct: terms.vct.as_str().to_owned(),
+        claims: terms.claims.iter().map(ToString::to_string).collect(),
+        not_before: terms.not_before.as_unix(),
+        not_after: terms.not_after.map(NumericDate::as_unix),
+        usage: terms.usage.as_str().to_owned(),
+        given_at: now.as_unix(),
+        state: ConsentState::Active.as_str().to_owned(),
+        seq: 0,
+        registry,
+        status_uri: Some(checked.status.uri.as_str().to_owned()),
+        checked_at: None,
+    }
+}
+
 /// The pairwise key label for a consent's recipient.
-fn consent_key(recipient: &Recipient) -> Result<KeyLabel> {
+pub(crate) fn consent_key(recipient: &Recipient) -> Result<KeyLabel> {
     Ok(KeyLabel::verifier(&VerifierId::new(
         recipient.did().as_str(),
     )?))
 }
 
 /// A consent state by its name (the wallet stores the names vc-core gives).
-trait StateName: Sized {
+pub(crate) trait StateName: Sized {
     fn parse_name(name: &str) -> Result<Self>;
 }
 

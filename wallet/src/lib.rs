@@ -10,11 +10,14 @@
 //! * [`store`]: the [`WalletStore`](store::WalletStore) trait, redb and in-memory.
 //! * [`records`]: every record encrypted at rest under a key from the master secret.
 //! * [`wallet`]: the [`Wallet`] — create, open, restore, export, import.
+//! * [`backup_file`]: an export with a checksum, so damage is not taken for a wrong passphrase.
 //! * [`receipt`]: checks on every received credential (issuer key, status, schema).
 //! * [`receive`]: the OpenID4VCI client flow over an
 //!   [`IssuerTransport`](receive::IssuerTransport), or in steps (key proofs, keep) for callers
 //!   that do the HTTP themselves.
 //! * `anchor` (feature `card`, default): anchoring to a My Number card through `myna-jpki`.
+//! * [`readable`]: reading a table when a record is damaged: the rest, and the damaged named.
+//! * [`batch_status`]: each batch's last known status on its issuer's list, kept for offline.
 //! * [`credentials`]: batches of single-use credentials, one verifier per instance, refill.
 //! * [`freshness`]: claims gone stale before `exp` (an `age_over_20: false` on the 20th
 //!   birthday), found on the device from the credential's own birth date, to refresh.
@@ -23,6 +26,7 @@
 //!   anchored key.
 //! * [`consent`]: dynamic opt-in — holder-signed consents, registry, withdraw / pause /
 //!   resume, who holds what.
+//! * [`consent_steps`]: the same consents in steps, for a caller that does the HTTP itself.
 //! * [`present`]: answering a DCQL query with the fewest disclosures, previewed before
 //!   signing; the OpenID4VP response and the compact QR form.
 //! * [`history`]: the append-only, hash-chained log.
@@ -37,7 +41,10 @@
 
 #[cfg(feature = "card")]
 pub mod anchor;
+pub mod backup_file;
+pub mod batch_status;
 pub mod consent;
+pub mod consent_steps;
 pub mod credentials;
 mod error;
 pub mod freshness;
@@ -49,6 +56,7 @@ pub mod in_process;
 pub mod keys;
 pub mod present;
 pub mod pseudonym;
+pub mod readable;
 pub mod receipt;
 pub mod receive;
 pub mod records;

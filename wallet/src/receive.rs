@@ -445,14 +445,63 @@ impl<S: WalletStore> Wallet<S> {
         check: &ReceiptCheck<'_>,
         now: NumericDate,
     ) -> Result<ReceivedBatch> {
+        let received = self.inspect(batch, size, configuration_id, issued, check, now)?;
+        self.store_batch(&received.credentials, now)?;
+        Ok(received)
+    }
+
+    /// The checks of [`keep`](Self::keep) — each credential bound to a different key of
+    /// `batch`, from an issuer `check` trusts for its type, valid on its status list, its
+    /// claims as its type declares — without storing anything: what a holder is shown before
+    /// accepting. Calling [`keep`](Self::keep) afterwards stores the same credentials.
+    ///
+    /// ```
+    /// use myna_wallet::{keys::MasterSecret, sealed::KdfParams, store::MemoryStore, Wallet};
+    /// use myna_wallet::receipt::{PinnedIssuer, ReceiptCheck, StatusTokens};
+    /// use myna_vc_core::{crypto::SecretKey, time::NumericDate};
+    /// let now = NumericDate::from_unix(1_800_000_000);
+    /// let wallet = Wallet::restore(MemoryStore::new(), MasterSecret::from_bytes([1; 32]),
+    ///     "a passphrase of some length", KdfParams::new(64, 1, 1)?, now)?;
+    /// let key = SecretKey::generate_p256()?.public_key();
+    /// let (issuers, status) = (PinnedIssuer::new("https://city.example", key), StatusTokens::new());
+    /// let check = ReceiptCheck::new(&issuers, &status);
+    /// assert!(wallet.inspect("b1", 1, "age", &["not-a-credential~".into()], &check, now).is_err());
+    /// assert!(wallet.inspect("b1", 1, "age", &[], &check, now).is_err());
+    /// # Ok::<(), myna_wallet::Error>(())
+    /// ```
+    pub fn inspect(
+        &self,
+        batch: &str,
+        size: u32,
+        configuration_id: &str,
+        issued: &[String],
+        check: &ReceiptCheck<'_>,
+        now: NumericDate,
+    ) -> Result<ReceivedBatch> {
         let slots = (0..size)
             .map(|i| (i, KeyLabel::credential(batch, i)))
             .collect();
-        self.keep_for(batch, slots, configuration_id, issued, check, now)
+        self.checked_batch(batch, slots, configuration_id, issued, check, now)
     }
 
     /// [`keep`](Self::keep) for the keys of `slots` (index in the batch, key label).
     pub(crate) fn keep_for(
+        &self,
+        batch: &str,
+        unclaimed: Vec<(u32, KeyLabel)>,
+        configuration_id: &str,
+        issued: &[String],
+        check: &ReceiptCheck<'_>,
+        now: NumericDate,
+    ) -> Result<ReceivedBatch> {
+        let received =
+            self.checked_batch(batch, unclaimed, configuration_id, issued, check, now)?;
+        self.store_batch(&received.credentials, now)?;
+        Ok(received)
+    }
+
+    /// Every issued credential checked and mapped to its key slot; nothing stored.
+    fn checked_batch(
         &self,
         batch: &str,
         mut unclaimed: Vec<(u32, KeyLabel)>,
@@ -474,7 +523,6 @@ impl<S: WalletStore> Wallet<S> {
                 self.accept(compact, &mut unclaimed, batch, configuration_id, check, now)
             })
             .collect::<Result<Vec<_>>>()?;
-        self.store_batch(&stored, now)?;
         Ok(ReceivedBatch {
             batch: batch.to_owned(),
             configuration_id: configuration_id.to_owned(),

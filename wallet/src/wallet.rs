@@ -159,6 +159,21 @@ impl<S: WalletStore> Wallet<S> {
         &*self.keys
     }
 
+    /// The store, kept by the wallet (a caller whose store journals its writes reads the
+    /// journal here; every value in it is already encrypted or sealed).
+    ///
+    /// ```
+    /// use myna_wallet::{sealed::KdfParams, store::{MemoryStore, Table, WalletStore}, Wallet};
+    /// use myna_vc_core::time::NumericDate;
+    /// let now = NumericDate::from_unix(1_800_000_000);
+    /// let wallet = Wallet::create(MemoryStore::new(), "a long passphrase", KdfParams::new(64, 1, 1)?, now)?;
+    /// assert!(wallet.store().get(Table::Meta, "master")?.is_some());
+    /// # Ok::<(), myna_wallet::Error>(())
+    /// ```
+    pub fn store(&self) -> &S {
+        &self.store
+    }
+
     /// The store, giving the wallet up.
     pub fn into_store(self) -> S {
         self.store

@@ -20,6 +20,9 @@ pub enum Failure {
     Wallet(myna_wallet::Error),
     /// A JS argument of the wrong shape (a negative index, a fractional time, …).
     Argument(String),
+    /// A refusal of the bindings themselves, with its own stable code (`not_an_offer`,
+    /// `invalid_pin`, `wrong_pin`, `qr_too_long`, …) and a message for a person.
+    Coded(&'static str, String),
 }
 
 impl From<Error> for Failure {
@@ -36,6 +39,7 @@ impl Failure {
     /// use myna_vc_core::{Error, JoseError};
     /// assert_eq!(Failure::Core(Error::Jose(JoseError::SignatureInvalid)).code(), "signature_invalid");
     /// assert_eq!(Failure::Argument("x".into()).code(), "invalid_argument");
+    /// assert_eq!(Failure::Coded("not_an_offer", "x".into()).code(), "not_an_offer");
     /// ```
     pub fn code(&self) -> &'static str {
         match self {
@@ -43,6 +47,7 @@ impl Failure {
             #[cfg(feature = "wallet")]
             Failure::Wallet(error) => error.code(),
             Failure::Argument(_) => "invalid_argument",
+            Failure::Coded(code, _) => code,
         }
     }
 
@@ -52,7 +57,7 @@ impl Failure {
             Failure::Core(error) => error.to_string(),
             #[cfg(feature = "wallet")]
             Failure::Wallet(error) => with_causes(error),
-            Failure::Argument(message) => message.clone(),
+            Failure::Argument(message) | Failure::Coded(_, message) => message.clone(),
         }
     }
 

@@ -12,6 +12,7 @@
 //!   it makes requests for the ready policies and returns decisions as plain objects.
 //! * `wallet` (feature `wallet`; the `myna-vc/wallet` entry of the package): a holder's `Wallet` in memory — key proofs for issuance, credentials checked
 //!   on receipt, previews and minimal presentations (QR text and `vp_token`).
+//! * [`qr`]: `qrMatrix(text)`, the modules of a QR code for a page to draw (both builds).
 //! * [`js_error`]: how a Rust error becomes a JS `Error` with a stable `code`.
 //!
 //! Every function takes and returns plain JS values (strings, numbers, objects); every failure
@@ -20,6 +21,7 @@
 #![forbid(unsafe_code)]
 
 pub mod js_error;
+pub mod qr;
 pub mod status_list;
 pub mod verifier;
 #[cfg(feature = "wallet")]

@@ -5,7 +5,7 @@
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::Arc;
 
-use myna_verifier::core::compact::{self, InPersonChallenge};
+use myna_verifier::core::compact::{self, InPersonChallenge, PolicySpec};
 use myna_verifier::core::crypto::{default_provider, PublicKey};
 use myna_verifier::core::oid4vp::Nonce;
 use myna_verifier::core::status_list::StatusListUri;
@@ -73,7 +73,8 @@ export interface PresentationRequest {
   nonce: string;
   /** The audience the key binding must name. */
   audience: string;
-  /** The text the screen shows for the wallet to scan (`MVC1:<nonce>:<audience>`). */
+  /** The text the screen shows for the wallet to scan: `MVC1:<nonce>:<audience> <policy spec>`
+   *  (the spec tells the wallet what is asked). */
   challenge: string;
 }
 
@@ -152,7 +153,7 @@ impl Verifier {
 
     /// A request for `policy` with a fresh random nonce:
     /// `{ policy, dcqlQuery, nonce, audience, challenge }`, where `challenge` is the text
-    /// (`MVC1:…`) the screen shows for the wallet to scan.
+    /// the screen shows for the wallet to scan, `MVC1:<nonce>:<audience> <policy spec>`.
     #[wasm_bindgen(unchecked_return_type = "PresentationRequest")]
     pub fn request(&self, policy: &str) -> Result<JsValue, JsValue> {
         self.request_native(policy)
@@ -240,7 +241,10 @@ impl Verifier {
         let policy = self.policy(policy)?;
         let nonce = Nonce::random()?;
         let audience = self.core.config().audience.clone();
-        let challenge = InPersonChallenge::new(&audience, nonce.clone())?;
+        let mut challenge = InPersonChallenge::new(&audience, nonce.clone())?;
+        if let Some(spec) = policy.spec() {
+            challenge = challenge.with_policy(PolicySpec::parse(spec)?);
+        }
         Ok(json!({
             "policy": policy.name(),
             "dcqlQuery": dcql_query(policy.requirements()),

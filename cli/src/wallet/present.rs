@@ -11,6 +11,7 @@ use myna_vc_core::compact::InPersonChallenge;
 use myna_vc_core::dcql::DcqlQuery;
 use myna_vc_core::oid4vp::RequestLink;
 use myna_vc_core::sdjwt::SdJwt;
+use myna_verifier::policy::catalog::query_for_spec;
 use myna_vocabulary::{claim, Kind};
 use myna_wallet::present::{Presentation, PresentationRequest};
 use myna_wallet::store::RedbStore;
@@ -25,7 +26,9 @@ pub(super) struct PresentArgs {
     #[arg(long, conflicts_with_all = ["verifier", "nonce", "challenge", "query", "age_over", "resident_of"])]
     request: Option<String>,
     /// In person: the challenge the verifier's screen or QR code shows, as one argument:
-    /// `MVC1:<nonce>:<audience>` (what `myna verify challenge` prints).
+    /// `MVC1:<nonce>:<audience>[ <policy>]` (what `myna verify challenge` prints). When it
+    /// names the verifier's policy and no --query/--age-over/--resident-of is given, the
+    /// policy says what to present.
     #[arg(long, value_name = "MVC1:NONCE:AUDIENCE", conflicts_with_all = ["verifier", "nonce"])]
     challenge: Option<String>,
     /// In person: the verifier's identifier shown on its screen (the KB-JWT audience).
@@ -223,8 +226,13 @@ fn age_claim(wallet: &Wallet<RedbStore>, years: u32) -> Result<&'static str> {
     bail!("--age-over {years}: your age credentials answer only --age-over {list}")
 }
 
-/// The DCQL query of an in-person request.
-fn in_person_query(wallet: &Wallet<RedbStore>, args: &PresentArgs) -> Result<DcqlQuery> {
+/// The DCQL query of an in-person request: what the flags say, or else the query of the
+/// policy the challenge names (from the verifier's policy catalog).
+fn in_person_query(
+    wallet: &Wallet<RedbStore>,
+    args: &PresentArgs,
+    challenge: &InPersonChallenge,
+) -> Result<DcqlQuery> {
     let json = match (&args.query, args.age_over, &args.resident_of) {
         (Some(path), _, _) => std::fs::read_to_string(path)
             .with_context(|| format!("cannot read the query {}", path.display()))?,
@@ -239,7 +247,18 @@ fn in_person_query(wallet: &Wallet<RedbStore>, args: &PresentArgs) -> Result<Dcq
             "claims": [{"path": [claim::resident::MUNICIPALITY_CODE], "values": [code]}]}]})
         .to_string(),
         (None, None, None) => {
-            bail!("say what the verifier asks: --query FILE, --age-over N or --resident-of CODE")
+            let Some(spec) = challenge.policy() else {
+                bail!(
+                    "the challenge does not say what the verifier asks: give --query FILE, \
+                     --age-over N or --resident-of CODE"
+                )
+            };
+            return query_for_spec(spec.as_str()).with_context(|| {
+                format!(
+                    "the challenge asks for the policy `{spec}`, which this wallet does not \
+                     know; give --query FILE, --age-over N or --resident-of CODE"
+                )
+            });
         }
     };
     Ok(DcqlQuery::from_json(json.as_bytes())?)
@@ -272,8 +291,6 @@ fn presentation_request(
             ))
         }
     };
-    Ok(PresentationRequest::in_person(
-        &challenge,
-        in_person_query(wallet, args)?,
-    )?)
+    let query = in_person_query(wallet, args, &challenge)?;
+    Ok(PresentationRequest::in_person(&challenge, query)?)
 }

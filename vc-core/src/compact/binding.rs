@@ -15,6 +15,8 @@ use crate::error::{CompactError, Error, JwtError, Oid4vpError, Result, SdJwtErro
 use crate::jws::Jws;
 use crate::oid4vp::Nonce;
 use crate::sdjwt::SdJwt;
+
+use super::PolicySpec;
 use crate::time::NumericDate;
 
 /// The prefix of an in-person challenge's text (QR alphanumeric mode can carry it, although
@@ -30,10 +32,13 @@ pub const GATE_WINDOW_SECS: u64 = 30;
 /// What the verifier's screen shows and the wallet binds its KB-JWT to: `aud` = the
 /// verifier's identifier (its DID, or a gate id), `nonce` = the shown nonce.
 ///
-/// Text form: `MVC1:<nonce>:<verifier id>` (the nonce first, because it has no `:`).
+/// Text form: `MVC1:<nonce>:<verifier id>` (the nonce first, because it has no `:`), and,
+/// when the verifier says what it asks, `MVC1:<nonce>:<verifier id> <policy spec>` — one
+/// space, which neither the verifier id nor the [`PolicySpec`] contains, so the wallet can
+/// build the request from the verifier's policy catalog without asking the holder.
 ///
 /// ```
-/// use myna_vc_core::compact::InPersonChallenge;
+/// use myna_vc_core::compact::{InPersonChallenge, PolicySpec};
 /// use myna_vc_core::oid4vp::Nonce;
 /// // The cashier's terminal makes a fresh challenge and shows it as a QR code…
 /// let challenge = InPersonChallenge::new("did:web:shop.example", Nonce::random()?)?;
@@ -43,12 +48,22 @@ pub const GATE_WINDOW_SECS: u64 = 30;
 /// let scanned = InPersonChallenge::parse(&shown)?;
 /// assert_eq!(scanned.audience(), "did:web:shop.example");
 /// assert_eq!(scanned, challenge);
+/// assert_eq!(scanned.policy(), None);
+///
+/// // A challenge that names the verifier's policy (what the shop asks for):
+/// let asking = challenge.with_policy(PolicySpec::parse("age-over-20")?);
+/// let shown = asking.to_string();
+/// assert!(shown.ends_with(":did:web:shop.example age-over-20"));
+/// let scanned = InPersonChallenge::parse(&shown)?;
+/// assert_eq!(scanned.policy().map(PolicySpec::as_str), Some("age-over-20"));
+/// assert_eq!(scanned, asking);
 /// # Ok::<(), myna_vc_core::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct InPersonChallenge {
     audience: String,
     nonce: Nonce,
+    policy: Option<PolicySpec>,
 }
 
 impl InPersonChallenge {
@@ -58,20 +73,37 @@ impl InPersonChallenge {
         Ok(InPersonChallenge {
             audience: audience.to_owned(),
             nonce,
+            policy: None,
         })
     }
 
-    /// Parses the text form.
+    /// The same challenge naming the verifier's policy.
+    pub fn with_policy(self, policy: PolicySpec) -> Self {
+        InPersonChallenge {
+            policy: Some(policy),
+            ..self
+        }
+    }
+
+    /// Parses the text form, with or without the policy spec.
     pub fn parse(text: &str) -> Result<Self> {
         let rest =
             text.strip_prefix(CHALLENGE_PREFIX)
                 .ok_or(Error::Compact(CompactError::Prefix(
                     "an in-person challenge starts with `MVC1:`",
                 )))?;
-        let (nonce, audience) = rest
+        let (binding, policy) = match rest.split_once(' ') {
+            Some((binding, policy)) => (binding, Some(PolicySpec::parse(policy)?)),
+            None => (rest, None),
+        };
+        let (nonce, audience) = binding
             .split_once(':')
             .ok_or(Error::Compact(CompactError::ChallengeWithoutAudience))?;
-        InPersonChallenge::new(audience, Nonce::parse(nonce)?)
+        let challenge = InPersonChallenge::new(audience, Nonce::parse(nonce)?)?;
+        Ok(match policy {
+            Some(policy) => challenge.with_policy(policy),
+            None => challenge,
+        })
     }
 
     /// The KB-JWT `aud`.
@@ -83,11 +115,20 @@ impl InPersonChallenge {
     pub fn nonce(&self) -> &Nonce {
         &self.nonce
     }
+
+    /// The verifier's policy, when the challenge names one.
+    pub fn policy(&self) -> Option<&PolicySpec> {
+        self.policy.as_ref()
+    }
 }
 
 impl fmt::Display for InPersonChallenge {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{CHALLENGE_PREFIX}{}:{}", self.nonce, self.audience)
+        write!(f, "{CHALLENGE_PREFIX}{}:{}", self.nonce, self.audience)?;
+        match &self.policy {
+            Some(policy) => write!(f, " {policy}"),
+            None => Ok(()),
+        }
     }
 }
 
@@ -238,6 +279,7 @@ impl GateNonce {
         InPersonChallenge {
             audience: gate.0.clone(),
             nonce: self.nonce.clone(),
+            policy: None,
         }
     }
 
@@ -304,5 +346,70 @@ pub fn key_binding_nonce(presentation: &str) -> Result<String> {
             detail: "must be a string".into(),
         })),
         None => Err(Error::Jwt(JwtError::MissingClaim("nonce"))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::compact::MAX_POLICY_SPEC_LEN;
+
+    fn nonce() -> Nonce {
+        Nonce::parse("n0nce-abc_DEF").unwrap()
+    }
+
+    #[test]
+    fn the_two_part_form_still_parses_and_round_trips() {
+        let text = "MVC1:n0nce-abc_DEF:x509_san_dns:shop.example";
+        let challenge = InPersonChallenge::parse(text).unwrap();
+        assert_eq!(challenge.audience(), "x509_san_dns:shop.example");
+        assert_eq!(challenge.nonce().as_str(), "n0nce-abc_DEF");
+        assert_eq!(challenge.policy(), None);
+        assert_eq!(challenge.to_string(), text);
+    }
+
+    #[test]
+    fn the_policy_form_round_trips() {
+        let text = "MVC1:n0nce-abc_DEF:did:web:shop.example resident:281000";
+        let challenge = InPersonChallenge::parse(text).unwrap();
+        assert_eq!(challenge.audience(), "did:web:shop.example");
+        assert_eq!(challenge.policy().unwrap().as_str(), "resident:281000");
+        assert_eq!(challenge.to_string(), text);
+        let made = InPersonChallenge::new("did:web:shop.example", nonce())
+            .unwrap()
+            .with_policy(PolicySpec::parse("resident:281000").unwrap());
+        assert_eq!(made, challenge);
+    }
+
+    #[test]
+    fn a_bad_policy_part_is_refused_with_its_own_code() {
+        let long = format!("MVC1:n:shop {}", "a".repeat(MAX_POLICY_SPEC_LEN + 1));
+        for text in [
+            "MVC1:n:shop ",
+            "MVC1:n:shop age-over-20 extra",
+            "MVC1:n:shop  age-over-20",
+            "MVC1:n:shop 年齢",
+            "MVC1:n:shop age\tover",
+            long.as_str(),
+        ] {
+            let error = InPersonChallenge::parse(text).unwrap_err();
+            assert_eq!(error.code(), "challenge_policy_invalid", "{text:?}");
+        }
+        let exact = format!("MVC1:n:shop {}", "a".repeat(MAX_POLICY_SPEC_LEN));
+        assert!(InPersonChallenge::parse(&exact).is_ok());
+    }
+
+    #[test]
+    fn other_bad_challenges_keep_their_codes() {
+        let cases = [
+            ("MV1:n:shop", "compact_prefix"),
+            ("MVC1:nonce-only age-over-20", "challenge_without_audience"),
+            ("MVC1:n: age-over-20", "invalid_parameter"),
+            ("", "compact_prefix"),
+        ];
+        for (text, code) in cases {
+            let error = InPersonChallenge::parse(text).unwrap_err();
+            assert_eq!(error.code(), code, "{text:?}");
+        }
     }
 }

@@ -30,6 +30,9 @@
 mod base45;
 mod binding;
 mod packing;
+mod policy_spec;
+
+pub use policy_spec::{PolicySpec, MAX_POLICY_SPEC_LEN};
 
 pub use binding::{
     key_binding_nonce, GateId, GateKey, GateNonce, InPersonChallenge, TimeWindow, CHALLENGE_PREFIX,

@@ -36,6 +36,10 @@ pub enum CompactError {
     /// An in-person challenge `MVC1:<nonce>:<audience>` without the `:` before the audience.
     #[error("the in-person challenge has no `:` between the nonce and the audience")]
     ChallengeWithoutAudience,
+    /// An in-person challenge's policy spec (after the one space) that is empty, too long, or
+    /// not printable ASCII without spaces.
+    #[error("the in-person challenge's policy spec is invalid: {0}")]
+    ChallengePolicy(&'static str),
     /// A different number of compact presentations (QR texts) than credentials requested.
     #[error("{texts} compact presentations for {requested} requested credentials")]
     TextCount {
@@ -64,6 +68,7 @@ impl CompactError {
             CompactError::UnknownFlags(..) => "compact_unknown_flags",
             CompactError::BadLength { .. } => "compact_bad_length",
             CompactError::ChallengeWithoutAudience => "challenge_without_audience",
+            CompactError::ChallengePolicy(..) => "challenge_policy_invalid",
             CompactError::TextCount { .. } => "compact_text_count",
             CompactError::NotCanonical(..) => "compact_not_canonical",
             CompactError::GateNonceMismatch => "gate_nonce_mismatch",

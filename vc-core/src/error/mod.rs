@@ -208,6 +208,7 @@ pub use trust_list::TrustListError;
 /// | `compact_unknown_flags` | [`CompactError::UnknownFlags`] | The packed presentation sets flag bits this version does not know. |
 /// | `compact_bad_length` | [`CompactError::BadLength`] | A length prefix in the packed presentation that is not a minimal varint of at most 3 bytes (one presentation must have one packed form). |
 /// | `challenge_without_audience` | [`CompactError::ChallengeWithoutAudience`] | An in-person challenge `MVC1:<nonce>:<audience>` without the `:` before the audience. |
+/// | `challenge_policy_invalid` | [`CompactError::ChallengePolicy`] | An in-person challenge's policy spec (after the one space) that is empty, too long, or not printable ASCII without spaces. |
 /// | `compact_text_count` | [`CompactError::TextCount`] | A different number of compact presentations (QR texts) than credentials requested. |
 /// | `compact_not_canonical` | [`CompactError::NotCanonical`] | A presentation part whose base64url is not canonical, so it would not round-trip exactly. |
 /// | `gate_nonce_mismatch` | [`CompactError::GateNonceMismatch`] | The KB-JWT nonce is not the gate's nonce for the current or the previous time window. |

@@ -34,12 +34,84 @@ use super::fan_club::FanClubSale;
 use super::once_per_person::OncePerPerson;
 use super::residency::Residency;
 use super::shelter::ShelterDesk;
-use super::Policy;
-use crate::ledger::RedemptionLedger;
+use super::{Policy, Presented, Requirement};
+use crate::decision::Rejection;
+use crate::ledger::{MemoryLedger, RedemptionLedger};
+use myna_vc_core::dcql::DcqlQuery;
+use myna_vc_core::time::NumericDate;
 
 /// Builds the policy named by `spec` (see the [module docs](self)); fan-club sales record
-/// purchases and once-per-person contexts their sign-ups in `ledger`.
+/// purchases and once-per-person contexts their sign-ups in `ledger`. The policy remembers
+/// its spec ([`Policy::spec`]).
 pub fn policy_from_spec(spec: &str, ledger: Arc<dyn RedemptionLedger>) -> Result<Arc<dyn Policy>> {
+    Ok(Arc::new(Cataloged {
+        spec: spec.to_owned(),
+        inner: built_policy(spec, ledger)?,
+    }))
+}
+
+/// What a wallet asks for when a verifier's challenge names `spec`: the policy's DCQL query.
+/// The ledger a sale or sign-up keeps is the verifier's; the query does not depend on it.
+///
+/// ```
+/// use myna_verifier::policy::catalog::query_for_spec;
+/// let query = query_for_spec("age-over-20")?;
+/// assert_eq!(query.credentials()[0].id().as_str(), "age");
+/// assert!(query_for_spec("bogus").is_err());
+/// # Ok::<(), myna_verifier::core::Error>(())
+/// ```
+pub fn query_for_spec(spec: &str) -> Result<DcqlQuery> {
+    let policy = built_policy(spec, Arc::new(MemoryLedger::new()))?;
+    crate::transport::dcql(policy.requirements())
+}
+
+/// A one-line description of what `spec` asks for, in Japanese and English, or `None` for a
+/// spec not in the catalog (the pattern is matched by its first part, e.g. `resident:…`).
+///
+/// ```
+/// use myna_verifier::policy::catalog::description;
+/// let (ja, en) = description("resident:281000").unwrap();
+/// assert!(ja.contains("住民"));
+/// assert!(en.contains("resident"));
+/// assert!(description("bogus").is_none());
+/// ```
+pub fn description(spec: &str) -> Option<(&'static str, &'static str)> {
+    let head = spec.split(':').next()?;
+    let index = SPECS
+        .iter()
+        .position(|(pattern, _)| pattern.split(':').next() == Some(head))?;
+    Some((*SPECS_JA.get(index)?, SPECS.get(index)?.1))
+}
+
+/// A catalog policy with the spec it was built from.
+struct Cataloged {
+    spec: String,
+    inner: Arc<dyn Policy>,
+}
+
+impl Policy for Cataloged {
+    fn name(&self) -> &str {
+        self.inner.name()
+    }
+
+    fn requirements(&self) -> &[Requirement] {
+        self.inner.requirements()
+    }
+
+    fn spec(&self) -> Option<&str> {
+        Some(&self.spec)
+    }
+
+    fn max_status_staleness_secs(&self) -> Option<u64> {
+        self.inner.max_status_staleness_secs()
+    }
+
+    fn check(&self, presented: &Presented, now: NumericDate) -> std::result::Result<(), Rejection> {
+        self.inner.check(presented, now)
+    }
+}
+
+fn built_policy(spec: &str, ledger: Arc<dyn RedemptionLedger>) -> Result<Arc<dyn Policy>> {
     let parts: Vec<&str> = spec.split(':').collect();
     let policy: Arc<dyn Policy> = match parts.as_slice() {
         ["age-over-20"] => Arc::new(AgeCheck::over_20()?),
@@ -111,6 +183,21 @@ pub const SPECS: [(&str, &str); 11] = [
     ),
 ];
 
+/// The descriptions of [`SPECS`] in Japanese, in the same order.
+pub const SPECS_JA: [&str; 11] = [
+    "お店: 20歳以上（酒類・たばこ）",
+    "お店: 18歳以上",
+    "お店: 65歳以上（シニア割引）",
+    "この6桁コードの市区町村の住民",
+    "神戸市営地下鉄の無料パス: 15歳未満の神戸市民",
+    "姫路市のこども入場: 住民で4歳以上15歳未満",
+    "他の市区町村の住民のこども入場",
+    "ファンクラブ会員・20歳以上・販売ごとに一人一回",
+    "一つの場で一人一アカウント（掲示板の登録など）",
+    "避難所の受付: 信頼された市区町村の住民",
+    "こども医療費助成: 受診日に有効",
+];
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -136,6 +223,12 @@ mod tests {
             let ledger = Arc::new(MemoryLedger::new());
             let built = policy_from_spec(&filled(spec), ledger);
             assert!(built.is_ok(), "{spec}: {:?}", built.err());
+            assert_eq!(built.unwrap().spec(), Some(filled(spec).as_str()));
+            assert!(
+                description(&filled(spec)).is_some(),
+                "{spec} has no description"
+            );
+            assert!(query_for_spec(&filled(spec)).is_ok(), "{spec}");
         }
         let senior = policy_from_spec("age-over-65", Arc::new(MemoryLedger::new())).unwrap();
         assert_eq!(senior.name(), "age-over-65");

@@ -133,6 +133,13 @@ pub trait Policy: Send + Sync {
     /// The credentials to request.
     fn requirements(&self) -> &[Requirement];
 
+    /// The [catalog](catalog) spec this policy was built from (`age-over-20`,
+    /// `resident:281000`, …), which an in-person challenge can carry so the wallet knows what
+    /// is asked; `None` for a policy built otherwise.
+    fn spec(&self) -> Option<&str> {
+        None
+    }
+
     /// How many seconds past fresh the status data may be for this use; `None` leaves the
     /// verifier's default.
     fn max_status_staleness_secs(&self) -> Option<u64> {

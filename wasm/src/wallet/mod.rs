@@ -2,23 +2,39 @@
 //! request. It is sans-I/O like the rest of the package: the page runs the OpenID4VCI
 //! exchange with `fetch`, asks the wallet for the key proofs, and hands it the credentials.
 
+pub mod challenge;
+pub mod issuance;
+pub mod offer;
+pub mod remote;
+
 use myna_vc_core::compact::InPersonChallenge;
 use myna_vc_core::crypto::{default_provider, fill_random, PublicKey};
 use myna_vc_core::dcql::DcqlQuery;
 use myna_vc_core::oid4vci::{CNonce, IssuerId};
 use myna_vc_core::status_list::StatusListUri;
 use myna_vc_core::trust_list::TrustList;
+use myna_vc_core::trust_list::VerifiedTrustList;
 use myna_vc_core::{b64, json};
 use myna_wallet::keys::MasterSecret;
 use myna_wallet::present::PresentationRequest;
 use myna_wallet::receipt::{ReceiptCheck, StatusTokens};
 use myna_wallet::sealed::KdfParams;
-use myna_wallet::store::MemoryStore;
 use serde_json::{json, Map, Value};
 use wasm_bindgen::prelude::*;
 
 use crate::js_error::{member, text, unix_time, Failure};
 use crate::to_js;
+
+mod backup;
+mod consent;
+mod held;
+mod history;
+mod open;
+mod status;
+pub mod store;
+
+use self::consent::PendingSteps;
+use self::store::JournalStore;
 
 #[wasm_bindgen(typescript_custom_section)]
 const TS_TYPES: &'static str = r#"
@@ -41,10 +57,23 @@ export interface WalletPresentation {
 }
 "#;
 
-/// A holder's wallet kept in memory.
+/// A holder's wallet: its records in memory, every write journaled for the page to persist
+/// ([`Wallet::take_changes`](Wallet::take_changes_native)).
 #[wasm_bindgen]
 pub struct Wallet {
-    pub(crate) inner: myna_wallet::Wallet<MemoryStore>,
+    pub(crate) inner: myna_wallet::Wallet<JournalStore>,
+    /// Consent registrations and actions signed and sent, awaiting the registry's answer.
+    pub(crate) pending: PendingSteps,
+}
+
+impl Wallet {
+    /// Wraps a Rust wallet over a journaled store.
+    pub(crate) fn wrap(inner: myna_wallet::Wallet<JournalStore>) -> Self {
+        Wallet {
+            inner,
+            pending: PendingSteps::default(),
+        }
+    }
 }
 
 #[wasm_bindgen]
@@ -136,14 +165,14 @@ impl Wallet {
         fill_random(&mut passphrase)?;
         let params = KdfParams::new(64, 1, 1).map_err(wallet_error)?;
         let inner = myna_wallet::Wallet::restore(
-            MemoryStore::new(),
+            JournalStore::new(),
             secret,
             &b64::encode(passphrase),
             params,
             now,
         )
         .map_err(wallet_error)?;
-        Ok(Wallet { inner })
+        Ok(Wallet::wrap(inner))
     }
 
     /// [`Wallet::key_proofs`] with a Rust error.
@@ -179,28 +208,7 @@ impl Wallet {
         now_unix: f64,
     ) -> Result<Value, Failure> {
         let now = unix_time(now_unix, "nowUnix")?;
-        let trust = json::parse_object(trust.as_bytes(), "wallet trust")?;
-        let authority = PublicKey::from_jwk(member(&trust, "authorityJwk")?)?;
-        let list = TrustList::verify(
-            text(&trust, "trustList")?,
-            default_provider(),
-            &authority,
-            now,
-        )?;
-        let mut status = StatusTokens::new();
-        for entry in member(&trust, "statusLists")?
-            .as_array()
-            .into_iter()
-            .flatten()
-        {
-            let entry = entry.as_object().ok_or_else(|| {
-                Failure::Argument("a `statusLists` entry must be an object".into())
-            })?;
-            status = status.with(
-                &StatusListUri::new(text(entry, "uri")?)?,
-                text(entry, "token")?,
-            );
-        }
+        let (list, status) = wallet_trust(trust, now)?;
         // Every credential is checked against its type's declaration and JSON Schema.
         let check = ReceiptCheck::new(&list, &status);
         let received = self
@@ -256,6 +264,42 @@ impl Wallet {
     }
 }
 
+/// The trust of a `WalletTrust` JSON string `{ authorityJwk, trustList, statusLists: [{ uri,
+/// token }] }`: the trust list verified with the pinned authority key at `now`, and the
+/// status list tokens (verified when used, with the issuer's key from that list).
+pub(crate) fn wallet_trust(
+    trust: &str,
+    now: myna_vc_core::time::NumericDate,
+) -> Result<(VerifiedTrustList, StatusTokens), Failure> {
+    let trust = json::parse_object(trust.as_bytes(), "wallet trust")?;
+    let authority = PublicKey::from_jwk(member(&trust, "authorityJwk")?)?;
+    let list = TrustList::verify(
+        text(&trust, "trustList")?,
+        default_provider(),
+        &authority,
+        now,
+    )?;
+    Ok((list, status_tokens(member(&trust, "statusLists")?)?))
+}
+
+/// `[{ uri, token }]` as status list tokens by URI.
+pub(crate) fn status_tokens(entries: &Value) -> Result<StatusTokens, Failure> {
+    let entries = entries
+        .as_array()
+        .ok_or_else(|| Failure::Argument("`statusLists` must be an array".into()))?;
+    let mut status = StatusTokens::new();
+    for entry in entries {
+        let entry = entry
+            .as_object()
+            .ok_or_else(|| Failure::Argument("a `statusLists` entry must be an object".into()))?;
+        status = status.with(
+            &StatusListUri::new(text(entry, "uri")?)?,
+            text(entry, "token")?,
+        );
+    }
+    Ok(status)
+}
+
 /// A verifier's request object (`Verifier.request`): its challenge text and DCQL query.
 fn presentation_request(request: &str) -> Result<PresentationRequest, Failure> {
     let request = json::parse_object(request.as_bytes(), "presentation request")?;
@@ -264,7 +308,7 @@ fn presentation_request(request: &str) -> Result<PresentationRequest, Failure> {
     PresentationRequest::in_person(&challenge, query).map_err(wallet_error)
 }
 
-fn wallet_error(error: myna_wallet::Error) -> Failure {
+pub(crate) fn wallet_error(error: myna_wallet::Error) -> Failure {
     match error {
         myna_wallet::Error::Core(core) => Failure::Core(core),
         other => Failure::Wallet(other),

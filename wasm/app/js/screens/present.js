@@ -1,0 +1,153 @@
+// Presenting: in person (scan the shop's `MVC1:` challenge, preview exactly what is disclosed
+// and to whom, confirm, show the `MV1:` presentation as a large QR) and cross-device (scan an
+// `openid4vp://` request, preview, confirm, POST the answer, show the verifier's decision).
+import { Wallet, qrMatrix } from "../../wallet/myna_wasm.js";
+import { wireScanner } from "../scanner.js";
+import { qrSvg } from "../qr.js";
+import { send, getText } from "../net.js";
+import { busy, clearMessage, el, pair, fill, line, claimText, showNotice } from "../ui.js";
+
+const $ = (id) => document.getElementById(id);
+let scanner;
+let challenge = null; // the parsed challenge waiting for the resident's answer or confirmation
+let request = null; // { challenge, dcqlQuery } for preview/present
+let remote = null; // the request link for previewRemote/answerRemote
+
+export function setup(ctx) {
+  scanner = wireScanner("present", (text) => scanned(ctx, text));
+  $("present-ask-form").addEventListener("submit", (event) => {
+    event.preventDefault();
+    clearMessage();
+    busy(() => {
+      const spec = $("ask-resident").checked
+        ? `resident:${$("ask-resident-code").value.trim()}`
+        : `age-over-${$("ask-age-years").value}`;
+      const withPolicy = Wallet.parseChallenge(`${challenge.challenge} ${spec}`);
+      return previewInPerson(ctx, { ...withPolicy, challenge: challenge.challenge });
+    });
+  });
+  $("present-confirm").addEventListener("click", () => busy(async () => {
+    const { compact } = ctx.wallet().present(JSON.stringify(request), ctx.now());
+    await ctx.save();
+    request = null;
+    await ctx.show("present-qr", { compact });
+  }));
+  $("present-cancel").addEventListener("click", () => { request = null; ctx.show("present"); });
+  $("present-copy").addEventListener("click", async () => {
+    try {
+      await navigator.clipboard.writeText($("present-compact").value);
+    } catch {
+      $("present-compact").select();
+    }
+    showNotice("copied");
+  });
+  $("present-done").addEventListener("click", () => ctx.show("cards"));
+  $("remote-confirm").addEventListener("click", () => busy(() => answerRemote(ctx)));
+  $("remote-cancel").addEventListener("click", () => { remote = null; ctx.show("present"); });
+}
+
+export async function enter(ctx, name, arg) {
+  if (name === "present") {
+    $("present-ask-form").hidden = true;
+    $("present-link").value = "";
+    challenge = null;
+    if (arg?.text) await scanned(ctx, arg.text);
+  }
+  if (name === "present-qr") {
+    const compact = arg?.compact ?? "";
+    $("present-compact").value = compact;
+    $("present-qr").replaceChildren(qrSvg(qrMatrix(compact), line("qr_image")));
+  }
+  if (name === "remote-preview") {
+    $("remote-result").hidden = true;
+    $("remote-confirm").disabled = false;
+  }
+}
+
+export function leave(next) {
+  scanner?.stop();
+  if (next !== "present-qr") {
+    $("present-qr").replaceChildren();
+    $("present-compact").value = "";
+  }
+}
+
+async function scanned(ctx, text) {
+  text = text.trim();
+  if (/^openid-credential-offer:/i.test(text)) return ctx.show("receive", { text });
+  return busy(async () => {
+    if (/^(openid4vp|haip):/i.test(text)) return previewRemote(ctx, text);
+    const info = Wallet.parseChallenge(text);
+    if (info.policy === null || !info.dcqlQuery) {
+      challenge = info;
+      $("present-ask-form").hidden = false;
+      $("present-ask-form").querySelector("input")?.focus();
+      return undefined;
+    }
+    return previewInPerson(ctx, info);
+  });
+}
+
+/** Claim label of `path` (the JSON claim path a preview item names) from the held cards. */
+function labelled(ctx, vct, path) {
+  let name = path;
+  try {
+    name = JSON.parse(path).join(".");
+  } catch { /* a plain name */ }
+  const card = ctx.wallet().held(ctx.now()).cards.find((c) => c.vct === vct && c.claimLabels?.[name]);
+  const label = card?.claimLabels[name];
+  return label ? pair(label.ja, label.en) : [name];
+}
+
+function disclosedList(ctx, items) {
+  return items.flatMap((item) => Object.entries(item.disclosed).map(([path, value]) =>
+    el("li", { dataset: { vct: item.vct, claim: path } },
+      el("span", {}, ...labelled(ctx, item.vct, path)), el("strong", {}, ` ${claimText(value)}`))));
+}
+
+async function previewInPerson(ctx, info) {
+  request = { challenge: info.challenge, dcqlQuery: info.dcqlQuery };
+  const items = ctx.wallet().preview(JSON.stringify(request), ctx.now());
+  $("present-verifier").textContent = info.audience;
+  $("present-description").replaceChildren(...pair(info.descriptionJa, info.descriptionEn));
+  $("present-disclosed").replaceChildren(...disclosedList(ctx, items));
+  await ctx.show("present-preview");
+}
+
+async function previewRemote(ctx, text) {
+  const wallet = ctx.wallet();
+  let parsed = wallet.parseRequestLink(text);
+  if (parsed.requestUri) {
+    if (typeof wallet.parseRequestObject !== "function") {
+      throw Object.assign(new Error("request by reference"), { code: "unsupported" });
+    }
+    parsed = wallet.parseRequestObject(await getText(parsed.requestUri), ctx.now());
+  }
+  remote = parsed.link ?? text;
+  const items = wallet.previewRemote(remote, ctx.now());
+  $("remote-verifier").textContent = parsed.clientId;
+  $("remote-disclosed").replaceChildren(...disclosedList(ctx, items));
+  await ctx.show("remote-preview");
+}
+
+async function answerRemote(ctx) {
+  const { url, body, contentType } = ctx.wallet().answerRemote(remote, ctx.now());
+  await ctx.save();
+  remote = null;
+  $("remote-confirm").disabled = true;
+  const { status, text } = await send(url, { method: "POST", body, contentType });
+  let decision = null;
+  try {
+    decision = JSON.parse(text);
+  } catch { /* not JSON: judged by the status alone */ }
+  const accepted = status >= 200 && status < 300 && decision?.accepted !== false;
+  const box = $("remote-result");
+  box.dataset.accepted = String(accepted);
+  box.dataset.status = String(status);
+  const title = el("p", {});
+  fill(title, accepted ? "remote_accepted" : "remote_rejected");
+  box.replaceChildren(title);
+  if (decision?.message_ja || decision?.message_en) box.append(el("p", {}, ...pair(decision.message_ja, decision.message_en)));
+  box.hidden = false;
+  box.focus?.();
+}

@@ -1,0 +1,35 @@
+// Settings kept on this device (not secret): which language comes first, when to lock; and
+// what development setting the deployment has (shown, never editable here).
+import { developmentMapping } from "../net.js";
+import { el, setEnglishFirst, showNotice } from "../ui.js";
+import { settings, saveSettings } from "../app.js";
+
+const $ = (id) => document.getElementById(id);
+
+export function setup(ctx) {
+  for (const id of ["settings-lang-ja-first", "settings-lang-en-first"]) {
+    $(id).addEventListener("change", async () => {
+      settings.englishFirst = $("settings-lang-en-first").checked;
+      saveSettings();
+      setEnglishFirst(settings.englishFirst);
+      await ctx.show("settings");
+      showNotice("settings_saved");
+    });
+  }
+  $("settings-lock").addEventListener("change", () => {
+    settings.lockAfterSeconds = Number($("settings-lock").value);
+    saveSettings();
+    showNotice("settings_saved");
+  });
+}
+
+export function enter(ctx) {
+  $(settings.englishFirst ? "settings-lang-en-first" : "settings-lang-ja-first").checked = true;
+  const lock = String(settings.lockAfterSeconds ?? ctx.config.lockAfterSeconds ?? 300);
+  const select = $("settings-lock");
+  if (![...select.options].some((o) => o.value === lock)) select.append(el("option", { value: lock }, String(Number(lock) / 60)));
+  select.value = lock;
+  const mapping = developmentMapping();
+  $("settings-dev-none").hidden = mapping.length > 0;
+  $("settings-dev").replaceChildren(...mapping.map(([from, to]) => el("li", {}, `${from} → ${to}`)));
+}

@@ -1,0 +1,235 @@
+// The resident's wallet app (wasm/pkg/app/, built by scripts/build-app) in real Chromium:
+// create a wallet, visit every screen a fresh wallet reaches (axe-core on each, a screenshot
+// of each in $MYNA_TEST_OUTPUT), export a backup, lock, reload, unlock (a wrong passphrase
+// first), restore the backup in a fresh browser profile; the strict CSP is in force and
+// nothing violates it.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { mkdir, readFile } from "node:fs/promises";
+import { createRequire } from "node:module";
+import { fileURLToPath } from "node:url";
+import { chromium } from "playwright-core";
+import { serve } from "./serve.mjs";
+
+const here = (relative) => fileURLToPath(new URL(relative, import.meta.url));
+const output = process.env.MYNA_TEST_OUTPUT ?? here("../../target/browser-test/");
+const axeSource = await readFile(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
+
+const PASSPHRASE = "kumo no ue no sora 2026";
+const BACKUP_PASSPHRASE = "another long backup phrase";
+// A deployment with a trust anchor (never fetched here: nothing is received) and the
+// development mapping, whose banner must show.
+const config = {
+  trust: { authorityJwk: { kty: "EC", crv: "P-256", x: "f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU", y: "x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0" }, trustListUrl: "https://vc.city.maebashi.example/trust-list" },
+  issuers: { "https://vc.city.maebashi.example": { nameJa: "前橋市", nameEn: "Maebashi City" } },
+  lockAfterSeconds: 300,
+  development: { loopbackHttp: { "https://vc.city.maebashi.example": "http://127.0.0.1:9" } },
+};
+
+let server;
+let browser;
+
+before(async () => {
+  await mkdir(output, { recursive: true });
+  server = await serve({ mounts: { "/": here("../pkg/app/") }, files: { "/config.json": JSON.stringify(config) } });
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+      "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+  });
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+/** A page with every CSP violation, page error and console error recorded. */
+async function openApp(context) {
+  const page = await context.newPage();
+  const problems = { csp: [], errors: [] };
+  await page.addInitScript(() => {
+    document.addEventListener("securitypolicyviolation", (event) => {
+      (window.__cspViolations ||= []).push(`${event.violatedDirective} ${event.blockedURI}`);
+    });
+  });
+  page.on("pageerror", (error) => problems.errors.push(error.message));
+  page.on("console", (message) => {
+    const text = message.text();
+    // Browsers ignore frame-ancestors in a <meta> policy and say so; the brief asks for it there.
+    if (/Content Security Policy|Content-Security-Policy/i.test(text) && !/frame-ancestors/.test(text)) problems.csp.push(text);
+  });
+  await page.goto(`${server.url}/`);
+  await page.waitForSelector("body[data-ready=true]", { timeout: 60000 });
+  return { page, problems };
+}
+
+async function noViolations(page, problems) {
+  problems.csp.push(...(await page.evaluate(() => window.__cspViolations ?? [])));
+  assert.deepEqual(problems.csp, [], "CSP violations");
+  assert.deepEqual(problems.errors, [], "page errors");
+}
+
+const seen = new Set();
+/** axe-core on the current screen (no serious or critical violation), and a screenshot. */
+async function check(page, screen, suffix = "") {
+  await page.waitForSelector(`body[data-screen="${screen}"]`, { timeout: 60000 });
+  assert.equal(await page.isVisible(`#screen-${screen}`), true, `#screen-${screen} visible`);
+  if (!(await page.evaluate(() => "axe" in window))) await page.evaluate(axeSource);
+  const results = await page.evaluate(() => window.axe.run(document, { resultTypes: ["violations"] }));
+  const bad = results.violations.filter((v) => v.impact === "serious" || v.impact === "critical")
+    .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
+  assert.deepEqual(bad, [], `axe on ${screen}${suffix}`);
+  await page.screenshot({ path: `${output}/app-${screen}${suffix}.png`, fullPage: true });
+  seen.add(screen);
+}
+
+async function messageCode(page) {
+  await page.waitForSelector("#message:not([hidden])");
+  return page.getAttribute("#message", "data-code");
+}
+
+let backupFile;
+
+test("create a wallet, visit every screen, back up, lock, reload and unlock", async () => {
+  const context = await browser.newContext({ acceptDownloads: true });
+  const { page, problems } = await openApp(context);
+  const csp = await page.getAttribute('meta[http-equiv="Content-Security-Policy"]', "content");
+  assert.match(csp, /default-src 'self'/);
+  assert.match(csp, /script-src 'self' 'wasm-unsafe-eval'/);
+  assert.match(csp, /object-src 'none'/);
+  assert.equal(await page.isVisible("#dev-banner"), true, "the development banner shows");
+  assert.match(await page.textContent("#dev-banner"), /開発用設定[\s\S]*Development setting/);
+
+  await check(page, "start");
+  assert.equal(await page.getAttribute("html", "lang"), "ja");
+  // 200 % text on a phone-sized screen: everything reflows, nothing scrolls sideways.
+  await page.setViewportSize({ width: 360, height: 740 });
+  await page.evaluate(() => { document.documentElement.style.fontSize = "200%"; });
+  assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= document.documentElement.clientWidth + 1),
+    "no horizontal scrolling at 200 % text");
+  await check(page, "start", "-200-percent-text");
+  await page.evaluate(() => { document.documentElement.style.fontSize = ""; });
+  await page.setViewportSize({ width: 1280, height: 720 });
+  // Reduced motion: no transitions; forced colours (Windows high contrast) still readable.
+  await page.emulateMedia({ reducedMotion: "reduce" });
+  assert.equal(await page.evaluate(() => getComputedStyle(document.getElementById("create-submit")).transitionDuration), "0s");
+  await page.emulateMedia({ reducedMotion: "no-preference" });
+  assert.notEqual(await page.evaluate(() => getComputedStyle(document.getElementById("create-submit")).transitionDuration), "0s");
+  await page.emulateMedia({ forcedColors: "active" });
+  await check(page, "start", "-forced-colors");
+  await page.emulateMedia({ forcedColors: "none", reducedMotion: "reduce" });
+  // The strength meter moves, and a weak passphrase is refused.
+  await page.fill("#create-passphrase", "abc");
+  assert.equal(await page.evaluate(() => document.getElementById("strength").value), 0);
+  await page.fill("#create-passphrase-again", "abc");
+  await page.click("#create-submit");
+  assert.equal(await messageCode(page), "passphrase_weak");
+  await page.fill("#create-passphrase", PASSPHRASE);
+  assert.ok(await page.evaluate(() => document.getElementById("strength").value) >= 2);
+  await page.fill("#create-passphrase-again", PASSPHRASE);
+  await page.click("#create-submit");
+  await check(page, "cards");
+  assert.equal(await page.isVisible("#cards-empty"), true);
+  assert.equal(await page.locator("#cards-list > li").count(), 0);
+
+  // Receive: no camera in this browser → the fallbacks are offered; a text that is no offer.
+  await page.click("#nav-receive");
+  await check(page, "receive");
+  await page.click("#receive-camera");
+  await page.waitForSelector("#receive-camera-unavailable:not([hidden])");
+  assert.match(await page.textContent("#receive-camera-unavailable"), /カメラを使えません[\s\S]*Camera unavailable/);
+  await page.fill("#receive-link", "https://example.com/not-an-offer");
+  await page.click("#receive-paste-submit");
+  assert.equal(await messageCode(page), "not_an_offer");
+  assert.match(await page.textContent("#message"), /受け取り用ではありません[\s\S]*not a credential offer/);
+
+  // Present: not a challenge; an old two-part challenge asks what is asked.
+  await page.click("#nav-present");
+  await check(page, "present");
+  await page.fill("#present-link", "hello");
+  await page.click("#present-paste-submit");
+  assert.equal(await messageCode(page), "not_a_challenge");
+  await page.fill("#present-link", "MVC1:bm9uY2Utbm9uY2Utbm9uY2U:x509_san_dns:shop.example.jp");
+  await page.click("#present-paste-submit");
+  await page.waitForSelector("#present-ask-form:not([hidden])");
+  await check(page, "present", "-ask");
+
+  await page.click("#nav-consents");
+  await check(page, "consents");
+  assert.equal(await page.isVisible("#consents-empty"), true);
+
+  await page.click("#nav-history");
+  await check(page, "history");
+  assert.ok(await page.locator("#history-list > li").count() >= 1, "the wallet's creation is in the history");
+  assert.match(await page.textContent("#history-list > li"), /JST/);
+
+  await page.click("#nav-backup");
+  await check(page, "backup");
+  await page.fill("#backup-passphrase", PASSPHRASE);
+  await page.fill("#backup-new-passphrase", BACKUP_PASSPHRASE);
+  const [download] = await Promise.all([page.waitForEvent("download", { timeout: 60000 }), page.click("#backup-export-submit")]);
+  assert.match(download.suggestedFilename(), /^myna-wallet-backup-\d{8}\.mwb$/);
+  backupFile = `${output}/app-backup.mwb`;
+  await download.saveAs(backupFile);
+  assert.ok((await readFile(backupFile)).length > 64);
+
+  await page.click("#nav-settings");
+  await check(page, "settings");
+  assert.equal(await page.isVisible("#settings-dev-none"), false);
+  assert.match(await page.textContent("#settings-dev"), /https:\/\/vc\.city\.maebashi\.example → http:\/\/127\.0\.0\.1:9/);
+  await page.check("#settings-lang-en-first");
+  await page.waitForFunction(() => document.documentElement.lang === "en");
+  assert.equal(await page.getAttribute("#nav-cards > span:first-child", "lang"), "en");
+  await check(page, "settings", "-english-first");
+  await page.check("#settings-lang-ja-first");
+  await page.waitForFunction(() => document.documentElement.lang === "ja");
+
+  // Lock, reload: the wallet is in IndexedDB and asks for the passphrase.
+  await page.click("#nav-lock");
+  await check(page, "unlock");
+  await page.reload();
+  await page.waitForSelector("body[data-ready=true]", { timeout: 60000 });
+  await check(page, "unlock", "-after-reload");
+  assert.equal(await page.isVisible("#nav"), false, "no menu while locked");
+  await page.fill("#unlock-passphrase", "not the passphrase at all");
+  await page.click("#unlock-submit");
+  assert.equal(await messageCode(page), "wrong_passphrase");
+  assert.match(await page.textContent("#message"), /パスフレーズが違います[\s\S]*Wrong passphrase/);
+  await check(page, "unlock", "-wrong-passphrase");
+  await page.fill("#unlock-passphrase", PASSPHRASE);
+  await page.click("#unlock-submit");
+  await check(page, "cards", "-unlocked");
+  await page.click("#nav-history");
+  await page.waitForSelector('body[data-screen="history"]');
+  assert.ok(await page.locator("#history-list > li").count() >= 1);
+  await noViolations(page, problems);
+  await context.close();
+});
+
+test("a fresh browser restores the backup; a wrong backup passphrase is refused", async () => {
+  assert.ok(backupFile, "the first test saved a backup");
+  const context = await browser.newContext();
+  const { page, problems } = await openApp(context);
+  await check(page, "start", "-restore");
+  await page.setInputFiles("#restore-file", backupFile);
+  await page.fill("#restore-backup-passphrase", "wrong backup passphrase");
+  await page.fill("#restore-passphrase", PASSPHRASE);
+  await page.click("#restore-submit");
+  assert.equal(await messageCode(page), "wrong_passphrase");
+  await page.setInputFiles("#restore-file", backupFile);
+  await page.fill("#restore-backup-passphrase", BACKUP_PASSPHRASE);
+  await page.fill("#restore-passphrase", PASSPHRASE);
+  await page.click("#restore-submit");
+  await check(page, "cards", "-restored");
+  await page.reload();
+  await page.waitForSelector("body[data-ready=true]", { timeout: 60000 });
+  await page.fill("#unlock-passphrase", PASSPHRASE);
+  await page.click("#unlock-submit");
+  await page.waitForSelector('body[data-screen="cards"]', { timeout: 60000 });
+  await noViolations(page, problems);
+  await context.close();
+  for (const screen of ["start", "unlock", "cards", "receive", "present", "consents", "history", "backup", "settings"]) {
+    assert.ok(seen.has(screen), `${screen} was checked`);
+  }
+});
