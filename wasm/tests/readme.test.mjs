@@ -29,7 +29,8 @@ const config = JSON.stringify(merchant.config);
 test("the README snippet shows a challenge with a fresh nonce", () => {
   const register = atTheRegister(config, merchant.now);
   const request = register.request();
-  assert.equal(request.challenge, `MVC1:${request.nonce}:${merchant.config.audience}`);
+  // The challenge names the policy after one space, so the wallet knows what is asked.
+  assert.equal(request.challenge, `MVC1:${request.nonce}:${merchant.config.audience} age-over-20`);
 });
 
 for (const c of merchant.cases) {

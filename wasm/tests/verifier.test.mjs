@@ -51,7 +51,7 @@ test("a request carries the DCQL query, a fresh nonce and the challenge text", (
   assert.equal(a.dcqlQuery.credentials[0].meta.vct_values[0], "urn:myna-vc:vct:age:1");
   assert.ok(a.nonce.length >= 16);
   assert.notEqual(a.nonce, b.nonce);
-  assert.equal(a.challenge, `MVC1:${a.nonce}:${merchant.config.audience}`);
+  assert.equal(a.challenge, `MVC1:${a.nonce}:${merchant.config.audience} ${policy}`);
 });
 
 test("the ready policies are listed", () => {

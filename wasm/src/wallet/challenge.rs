@@ -6,6 +6,7 @@ use myna_verifier::policy::catalog::{description, query_for_spec};
 use serde_json::{json, Value};
 use wasm_bindgen::prelude::*;
 
+use super::set;
 use super::Wallet;
 use crate::js_error::Failure;
 use crate::to_js;
@@ -77,8 +78,8 @@ pub fn parse_challenge_native(text: &str) -> Result<Value, Failure> {
         "dcqlQuery": query,
     });
     if let Some((ja, en)) = spec.as_deref().and_then(description) {
-        info["descriptionJa"] = ja.into();
-        info["descriptionEn"] = en.into();
+        set(&mut info, "descriptionJa", ja);
+        set(&mut info, "descriptionEn", en);
     }
     Ok(info)
 }

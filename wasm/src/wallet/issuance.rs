@@ -16,6 +16,7 @@ use myna_wallet::receipt::{ReceiptCheck, StatusTokens};
 use serde_json::{json, Map, Value};
 use wasm_bindgen::prelude::*;
 
+use super::set;
 use super::{wallet_error, Wallet};
 use crate::js_error::{member, text, unix_time, Failure};
 use crate::to_js;
@@ -183,7 +184,7 @@ impl Wallet {
             "count": received.credentials.len(),
         });
         if let Ok(entry) = list.issuer(&first.issuer) {
-            card["issuerNameJa"] = entry.name.clone().into();
+            set(&mut card, "issuerNameJa", entry.name.as_str());
         }
         Ok(card)
     }
@@ -311,7 +312,7 @@ pub fn parse_metadata_native(json: &str, issuer: &str) -> Result<Value, Failure>
             _ => continue,
         };
         if let (Some(name), None) = (name, info.get(key)) {
-            info[key] = name.into();
+            set(&mut info, key, name);
         }
     }
     Ok(info)
@@ -335,7 +336,7 @@ pub fn parse_token_response_native(status: u16, json: &str) -> Result<Value, Fai
     let answer = TokenResponse::from_json(json.as_bytes())?;
     let mut info = json!({ "accessToken": answer.access_token.as_str() });
     if let Some(nonce) = answer.other.get("c_nonce").and_then(Value::as_str) {
-        info["cNonce"] = nonce.into();
+        set(&mut info, "cNonce", nonce);
     }
     Ok(info)
 }

@@ -314,3 +314,10 @@ pub(crate) fn wallet_error(error: myna_wallet::Error) -> Failure {
         other => Failure::Wallet(other),
     }
 }
+
+/// Sets `key` of a JSON object built here (a no-op on anything else, which cannot happen).
+fn set(object: &mut Value, key: &str, value: &str) {
+    if let Some(object) = object.as_object_mut() {
+        object.insert(key.to_owned(), Value::String(value.to_owned()));
+    }
+}
