@@ -2,7 +2,10 @@
 // type a user's code, including the shapes of decisions, requests and errors.
 import { StatusList, Verifier, type Decision, type MynaError, type PresentationRequest } from "myna-vc";
 
-import { Wallet, type PreviewItem, type WalletPresentation } from "myna-vc/wallet";
+import {
+  Wallet, type HeldCredentials, type HistoryItem, type PreviewItem, type RecordChange,
+  type RegistryPost, type StatusReport, type StoredConsentJs, type StoredRecord, type WalletPresentation,
+} from "myna-vc/wallet";
 
 declare const config: string;
 declare const presentation: string;
@@ -30,4 +33,22 @@ try {
   const code: string = (error as MynaError).code;
   console.log(code);
 }
+// The storage API of the web app.
+const created: Wallet = Wallet.create("a long passphrase", 0);
+const changes: RecordChange[] = created.takeChanges();
+const records: StoredRecord[] = changes.flatMap((c) => (c.value ? [{ table: c.table, key: c.key, value: c.value }] : []));
+const opened: Wallet = Wallet.open(records, "a long passphrase");
+const held: HeldCredentials = opened.held(0);
+const state: "valid" | "suspended" | "revoked" | "unknown" | undefined = held.cards[0]?.status.state;
+const labelJa: string | undefined = held.cards[0]?.claimLabels["age_over_20"]?.ja;
+const report: StatusReport = opened.applyStatus("{}", 0);
+const uris: string[] = opened.statusUris();
+const history: HistoryItem[] = opened.history();
+const backup: Uint8Array = opened.exportBackup("a long passphrase", "backup passphrase");
+const restored: Wallet = Wallet.importBackup(backup, "backup passphrase", "a long passphrase", 0);
+const post: RegistryPost = opened.consentRegistration({ recipient: "did:key:z", purpose: "p", vct: "urn:x", claims: ["a"], oneTime: true }, "https://city.example", 0);
+const consent: StoredConsentJs = opened.keepConsent(post.pendingId, "{}", "{}", 0);
+const action: RegistryPost = opened.consentAction(consent.id, "pause", 0);
+const consents: StoredConsentJs[] = opened.consents(0);
+console.log(state, labelJa, report.failed, uris, history, restored, action.url, consents);
 console.log(reason, shown, claims, specs, bits);
