@@ -8,6 +8,7 @@ mod card_fixture;
 mod service_support;
 
 use card_fixture::{World, ISS, MAEBASHI, TAKASAKI};
+use myna_issuer::endpoint::token as grant;
 use myna_vc_core::claim_path::ClaimPath;
 use myna_vc_core::consent::{
     ConsentAction, ConsentActionRequest, ConsentId, ConsentReceipt, ConsentRecord, ConsentState,
@@ -170,13 +171,49 @@ async fn subsidy_shelter_and_fan_club_come_from_operator_offers() {
             ["length"],
         6
     );
-    // A wrong PIN is refused; the right one still works (3 attempts).
+    // A wrong PIN is refused; the right one still works (3 attempts). The descriptions tell
+    // a wallet which case it is (try again, used, withdrawn).
     let wrong = if pin == "000000" { "111111" } else { "000000" };
-    assert_error(wallet.token(offer, Some(wrong)).await, 400, "invalid_grant").await;
+    let said = |body: Value| body["error_description"].as_str().unwrap().to_owned();
+    let answer = assert_error(wallet.token(offer, Some(wrong)).await, 400, "invalid_grant").await;
+    assert_eq!(said(answer), grant::TX_CODE_WRONG);
     assert_error(wallet.token(offer, None).await, 400, "invalid_grant").await;
     let token = wallet.access_token(offer, Some(pin)).await;
     // The code is single use.
-    assert_error(wallet.token(offer, Some(pin)).await, 400, "invalid_grant").await;
+    let answer = assert_error(wallet.token(offer, Some(pin)).await, 400, "invalid_grant").await;
+    assert_eq!(said(answer), grant::CODE_USED);
+    // The third wrong PIN withdraws the offer, and says so; the right PIN then finds none.
+    let (status, again) = json(
+        admin_post(
+            &server,
+            "/admin/offers",
+            Some(&admins.operator),
+            &offer_body,
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(status, 201, "{again}");
+    let (offer2, pin2) = (
+        &again["credential_offer"],
+        again["tx_code"].as_str().unwrap(),
+    );
+    let wrong2 = if pin2 == "000000" { "111111" } else { "000000" };
+    for expected in [
+        grant::TX_CODE_WRONG,
+        grant::TX_CODE_WRONG,
+        grant::TX_CODE_LOCKED,
+    ] {
+        let answer = assert_error(
+            wallet.token(offer2, Some(wrong2)).await,
+            400,
+            "invalid_grant",
+        )
+        .await;
+        assert_eq!(said(answer), expected);
+    }
+    let answer = assert_error(wallet.token(offer2, Some(pin2)).await, 400, "invalid_grant").await;
+    assert_eq!(said(answer), grant::CODE_USED);
 
     let guardian = signer();
     let subsidy = wallet

