@@ -57,6 +57,8 @@ pub mod did;
 mod digit_code;
 mod error;
 pub mod json;
+#[cfg(feature = "schema-lite")]
+pub mod json_schema;
 pub mod jwk;
 pub mod jws;
 pub mod jwt;

@@ -135,9 +135,9 @@ pub struct CredentialType {
     claims: Vec<ClaimDeclaration>,
     schema: Option<Value>,
     /// The schema compiled once, on first use (compiling costs far more than validating).
-    #[cfg(feature = "schema")]
+    #[cfg(any(feature = "schema", feature = "schema-lite"))]
     compiled:
-        std::sync::Arc<std::sync::OnceLock<core::result::Result<jsonschema::Validator, String>>>,
+        std::sync::Arc<std::sync::OnceLock<core::result::Result<schema_engine::Compiled, String>>>,
 }
 
 impl CredentialType {
@@ -147,7 +147,7 @@ impl CredentialType {
             vct,
             claims: Vec::new(),
             schema: None,
-            #[cfg(feature = "schema")]
+            #[cfg(any(feature = "schema", feature = "schema-lite"))]
             compiled: Default::default(),
         }
     }
@@ -163,10 +163,12 @@ impl CredentialType {
     }
 
     /// Attaches a JSON Schema (draft 2020-12 unless `$schema` says otherwise) that the claims
-    /// handed to the issuer must satisfy. Checked only with the `schema` feature.
+    /// handed to the issuer must satisfy. Checked only with the `schema` feature (the
+    /// `jsonschema` crate) or `schema-lite` ([`json_schema`](crate::json_schema)'s subset, for
+    /// small wasm builds; `schema` wins when both are on).
     pub fn with_schema(mut self, schema: Value) -> Self {
         self.schema = Some(schema);
-        #[cfg(feature = "schema")]
+        #[cfg(any(feature = "schema", feature = "schema-lite"))]
         {
             self.compiled = Default::default();
         }
@@ -221,32 +223,22 @@ impl CredentialType {
         self.check_schema(&root)
     }
 
-    #[cfg(feature = "schema")]
+    #[cfg(any(feature = "schema", feature = "schema-lite"))]
     fn check_schema(&self, root: &Value) -> Result<()> {
         let Some(schema) = &self.schema else {
             return Ok(());
         };
-        let compiled = self
-            .compiled
-            .get_or_init(|| jsonschema::validator_for(schema).map_err(|e| e.to_string()));
+        let compiled = self.compiled.get_or_init(|| schema_engine::compile(schema));
         let validator = compiled
             .as_ref()
             .map_err(|e| self.violation(format!("the type's JSON Schema is invalid: {e}")))?;
-        // The instance path names the claim; the value itself is not echoed (personal data).
-        let first = validator.iter_errors(root).next().map(|err| {
-            format!(
-                "schema: {} at {}",
-                err.kind().keyword(),
-                err.instance_path()
-            )
-        });
-        match first {
+        match schema_engine::first_violation(validator, root) {
             Some(detail) => Err(self.violation(detail)),
             None => Ok(()),
         }
     }
 
-    #[cfg(not(feature = "schema"))]
+    #[cfg(not(any(feature = "schema", feature = "schema-lite")))]
     fn check_schema(&self, _root: &Value) -> Result<()> {
         Ok(())
     }
@@ -560,5 +552,48 @@ fn never_disclosable(path: &ClaimPath) -> Option<&str> {
     match path.segments() {
         [PathSegment::Key(name)] if NEVER_DISCLOSABLE.contains(&name.as_str()) => Some(name),
         _ => None,
+    }
+}
+
+/// The JSON Schema validator behind [`CredentialType::check_claims`]: `jsonschema` (feature
+/// `schema`), else this crate's small [`json_schema`](crate::json_schema) (feature
+/// `schema-lite`, for the npm wallet). Either way the detail names the keyword and the
+/// instance path, never the value (personal data).
+#[cfg(feature = "schema")]
+mod schema_engine {
+    use serde_json::Value;
+
+    pub(super) type Compiled = jsonschema::Validator;
+
+    pub(super) fn compile(schema: &Value) -> Result<Compiled, String> {
+        jsonschema::validator_for(schema).map_err(|e| e.to_string())
+    }
+
+    pub(super) fn first_violation(validator: &Compiled, root: &Value) -> Option<String> {
+        validator.iter_errors(root).next().map(|err| {
+            format!(
+                "schema: {} at {}",
+                err.kind().keyword(),
+                err.instance_path()
+            )
+        })
+    }
+}
+
+/// See the `schema` variant above.
+#[cfg(all(feature = "schema-lite", not(feature = "schema")))]
+mod schema_engine {
+    use serde_json::Value;
+
+    pub(super) type Compiled = crate::json_schema::Schema;
+
+    pub(super) fn compile(schema: &Value) -> Result<Compiled, String> {
+        Compiled::compile(schema).map_err(|e| e.to_string())
+    }
+
+    pub(super) fn first_violation(validator: &Compiled, root: &Value) -> Option<String> {
+        validator
+            .first_violation(root)
+            .map(|v| format!("schema: {} at {}", v.keyword, v.instance_path))
     }
 }

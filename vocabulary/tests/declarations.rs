@@ -161,3 +161,115 @@ fn privacy_rules_of_the_pages_hold() {
         );
     }
 }
+
+/// Values to put in each claim: every JSON type, both sides of each length, pattern, range and
+/// item-count bound the schemas use, and every `enum` value.
+fn candidate_values(schema: &Value) -> Vec<Value> {
+    let text = |c: &str, n: usize| Value::String(c.repeat(n));
+    let mut values = vec![
+        json!(null),
+        json!(true),
+        json!(0),
+        json!(-1),
+        json!(1.0),
+        json!(1.5),
+        json!(9_007_199_254_740_993u64),
+        json!(""),
+        json!("281000"),
+        json!("28100"),
+        json!("2810000"),
+        json!("28"),
+        json!("48"),
+        json!("1234566"),
+        json!("88421003"),
+        json!("2026-11-21"),
+        json!("not a date"),
+        json!("２８１０００"),
+        json!("281000\n"),
+        json!("NLUWVW_kF0zjiixAjHhdImu0BSeUJ9A6bPwG_OrrW6o"),
+        json!("NLUWVW_kF0zjiixAjHhdImu0BSeUJ9A6bPwG_OrrW6"),
+        json!("NLUWVW+kF0zjiixAjHhdImu0BSeUJ9A6bPwG_OrrW6o"),
+        json!([]),
+        json!(["buckwheat"]),
+        json!([1]),
+        Value::Array(vec![json!("x"); 32]),
+        Value::Array(vec![json!("x"); 33]),
+        json!({}),
+        json!({"per_visit_yen": 200}),
+        json!({"per_visit_yen": 0, "monthly_cap_yen": 5000}),
+        json!({"per_visit_yen": -1}),
+        json!({"per_visit_yen": 1.5}),
+        json!({"per_visit_yen": 200.0}),
+        json!({"monthly_cap_yen": 5000}),
+        json!({"per_visit_yen": 200, "other": 1}),
+    ];
+    for n in [1, 63, 64, 65, 99, 100, 101, 199, 200, 201] {
+        values.push(text("x", n));
+        values.push(text("神", n));
+    }
+    collect_enum_values(schema, &mut values);
+    values
+}
+
+fn collect_enum_values(schema: &Value, into: &mut Vec<Value>) {
+    match schema {
+        Value::Object(map) => {
+            if let Some(Value::Array(values)) = map.get("enum") {
+                into.extend(values.iter().cloned());
+            }
+            map.values().for_each(|v| collect_enum_values(v, into));
+        }
+        Value::Array(items) => items.iter().for_each(|v| collect_enum_values(v, into)),
+        _ => {}
+    }
+}
+
+/// The npm wallet checks claims with vc-core's small validator (feature `schema-lite`),
+/// native builds with `jsonschema` (feature `schema`): for every type's schema, over the
+/// example with each claim removed, replaced by each candidate value, and an extra claim,
+/// both give the same answer.
+#[test]
+fn both_schema_validators_agree_on_every_schema() {
+    let (mut accepted, mut refused, mut disagreements) = (0, 0, Vec::new());
+    for kind in Kind::ALL {
+        let schema: Value = serde_json::from_str(myna_vocabulary::schema_text(kind)).unwrap();
+        let native = jsonschema::validator_for(&schema).unwrap();
+        let lite = myna_vc_core::json_schema::Schema::compile(&schema)
+            .unwrap_or_else(|e| panic!("{kind:?}: the wasm validator refuses the schema: {e}"));
+        let good = example(kind);
+        let mut instances = vec![good.clone(), json!({}), json!([]), json!("claims")];
+        let mut extra = good.clone();
+        extra["my_number"] = json!("123456789012");
+        instances.push(extra);
+        for name in schema["properties"].as_object().unwrap().keys() {
+            let mut without = good.clone();
+            without.as_object_mut().unwrap().remove(name);
+            instances.push(without);
+            for value in candidate_values(&schema) {
+                let mut changed = good.clone();
+                changed[name] = value;
+                instances.push(changed);
+            }
+        }
+        for instance in instances {
+            let by_native = native.is_valid(&instance);
+            let by_lite = lite.first_violation(&instance).is_none();
+            if by_native != by_lite {
+                disagreements.push(format!(
+                    "{kind:?}: jsonschema {by_native}, lite {by_lite} on {instance}"
+                ));
+            }
+            if by_native {
+                accepted += 1;
+            } else {
+                refused += 1;
+            }
+        }
+    }
+    assert!(disagreements.is_empty(), "{disagreements:#?}");
+    // Both answers occur often: the comparison is not vacuous.
+    assert!(
+        accepted > 50 && refused > 500,
+        "{accepted} accepted, {refused} refused"
+    );
+}

@@ -1,0 +1,57 @@
+// The npm package's .wasm files stay within their download budgets (gzip -9, what a static
+// server sends): the verifier a merchant page loads, and the wallet the resident's web app
+// loads (HTML + JS + .wasm under 600 KB in all). Reads what scripts/build-npm built; sizes,
+// not timings.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { readFile } from "node:fs/promises";
+import { gzipSync, constants } from "node:zlib";
+
+const KB = 1000;
+const budgets = [
+  { entry: "myna-vc (verifier)", file: "../pkg/myna_wasm_bg.wasm", gzipped: 250 * KB },
+  { entry: "myna-vc/wallet", file: "../pkg/wallet/myna_wasm_bg.wasm", gzipped: 450 * KB },
+];
+
+/** The names of a module's custom sections (id 0), read from the binary format. */
+function customSections(bytes) {
+  const names = [];
+  let at = 8; // magic and version
+  const leb = () => {
+    let value = 0;
+    let shift = 0;
+    for (;;) {
+      const byte = bytes[at++];
+      value += (byte & 0x7f) * 2 ** shift;
+      shift += 7;
+      if (byte < 0x80) return value;
+    }
+  };
+  while (at < bytes.length) {
+    const id = bytes[at++];
+    const size = leb();
+    const end = at + size;
+    if (id === 0) {
+      const length = leb();
+      names.push(new TextDecoder().decode(bytes.subarray(at, at + length)));
+    }
+    at = end;
+  }
+  return names;
+}
+
+for (const { entry, file, gzipped } of budgets) {
+  test(`${entry}: the .wasm is at most ${gzipped / KB} KB gzipped`, async () => {
+    const bytes = await readFile(new URL(file, import.meta.url));
+    const size = gzipSync(bytes, { level: constants.Z_BEST_COMPRESSION }).length;
+    assert.ok(size > 50 * KB, `${file} is ${size} bytes gzipped: not a real build?`);
+    assert.ok(size <= gzipped, `${file} is ${size} bytes gzipped, over its budget of ${gzipped}`);
+  });
+
+  test(`${entry}: the .wasm carries no function names (scripts/build-npm strips them)`, async () => {
+    const bytes = await readFile(new URL(file, import.meta.url));
+    const sections = customSections(bytes);
+    assert.ok(!sections.includes("name"), `custom sections: ${sections.join(", ")}`);
+    assert.ok(!sections.includes("producers"), `custom sections: ${sections.join(", ")}`);
+  });
+}
