@@ -1,6 +1,7 @@
 //! `qrMatrix(text)`: the modules of a QR code, for a page to draw as SVG or on a canvas (the
-//! shop's challenge, the wallet's compact presentation). Error correction M; the smallest
-//! version that holds the text.
+//! shop's challenge, the wallet's compact presentation). Error correction L, as the CLI draws
+//! them: a code on a screen is not a scuffed label, and L gives the smallest version — the
+//! largest modules a register's scanner must resolve — for the same text.
 
 use qrcode::types::{Color, QrError};
 use qrcode::{EcLevel, QrCode};
@@ -23,7 +24,7 @@ pub struct Matrix {
     pub modules: Vec<u8>,
 }
 
-/// The QR code of `text` (error correction M). Text longer than a version-40 code holds is
+/// The QR code of `text` (error correction L). Text longer than a version-40 code holds is
 /// `qr_too_long`; empty text is `invalid_argument`.
 ///
 /// ```
@@ -39,13 +40,13 @@ pub fn matrix(text: &str) -> Result<Matrix, Failure> {
         return Err(Failure::Argument("`text` must not be empty".into()));
     }
     let code =
-        QrCode::with_error_correction_level(text.as_bytes(), EcLevel::M).map_err(|error| {
+        QrCode::with_error_correction_level(text.as_bytes(), EcLevel::L).map_err(|error| {
             match error {
                 QrError::DataTooLong => Failure::Coded(
                     "qr_too_long",
                     format!(
-                        "the text ({} bytes) does not fit in a QR code (at most 2,331 bytes at \
-                     error correction M)",
+                        "the text ({} bytes) does not fit in a QR code (at most 2,953 bytes at \
+                     error correction L)",
                         text.len()
                     ),
                 ),
