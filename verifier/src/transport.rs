@@ -26,28 +26,17 @@
 //! ```
 
 use myna_vc_core::compact::{self, GateId, GateKey, GateNonce, InPersonChallenge, PolicySpec};
-use myna_vc_core::dcql::DcqlQuery;
 use myna_vc_core::oid4vp::{AuthorizationRequest, ClientId, Nonce, ResponseBody, State, VpToken};
 use myna_vc_core::time::NumericDate;
 use myna_vc_core::{CompactError, DcqlError, Error, Oid4vpError, Result, SdJwtError};
 
 use crate::decision::{Decision, Rejection};
-use crate::policy::query::dcql_query;
-use crate::policy::{Policy, Requirement};
+use crate::policy::Policy;
 use crate::submission::{Challenge, Submission};
 use crate::verifier::Verifier;
 
-/// The DCQL query for a policy's requirements.
-///
-/// ```
-/// use myna_verifier::policy::{child_entry::ChildEntry, Policy};
-/// let query = myna_verifier::transport::dcql(ChildEntry::himeji()?.requirements())?;
-/// assert_eq!(query.credentials().len(), 2);
-/// # Ok::<(), myna_verifier::core::Error>(())
-/// ```
-pub fn dcql(requirements: &[Requirement]) -> Result<DcqlQuery> {
-    DcqlQuery::from_value(&dcql_query(requirements))
-}
+/// The DCQL query for a policy's requirements (kept here too, where request makers look).
+pub use crate::policy::query::dcql;
 
 /// A `direct_post` Authorization Request for `policy` (fresh nonce and state).
 pub fn authorization_request(

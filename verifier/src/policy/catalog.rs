@@ -62,7 +62,7 @@ pub fn policy_from_spec(spec: &str, ledger: Arc<dyn RedemptionLedger>) -> Result
 /// ```
 pub fn query_for_spec(spec: &str) -> Result<DcqlQuery> {
     let policy = built_policy(spec, Arc::new(MemoryLedger::new()))?;
-    crate::transport::dcql(policy.requirements())
+    super::query::dcql(policy.requirements())
 }
 
 /// A one-line description of what `spec` asks for, in Japanese and English, or `None` for a

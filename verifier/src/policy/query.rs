@@ -11,6 +11,8 @@
 //! # Ok::<(), myna_verifier::core::Error>(())
 //! ```
 
+use myna_vc_core::dcql::DcqlQuery;
+use myna_vc_core::Result;
 use serde_json::{json, Value};
 
 use super::Requirement;
@@ -37,4 +39,16 @@ pub fn dcql_query(requirements: &[Requirement]) -> Value {
         })
         .collect();
     json!({ "credentials": credentials })
+}
+
+/// The DCQL query for a policy's requirements, parsed (what a request or a wallet carries).
+///
+/// ```
+/// use myna_verifier::policy::{child_entry::ChildEntry, Policy};
+/// let query = myna_verifier::policy::query::dcql(ChildEntry::himeji()?.requirements())?;
+/// assert_eq!(query.credentials().len(), 2);
+/// # Ok::<(), myna_verifier::core::Error>(())
+/// ```
+pub fn dcql(requirements: &[Requirement]) -> Result<DcqlQuery> {
+    DcqlQuery::from_value(&dcql_query(requirements))
 }
