@@ -164,7 +164,7 @@ impl CredentialType {
 
     /// Attaches a JSON Schema (draft 2020-12 unless `$schema` says otherwise) that the claims
     /// handed to the issuer must satisfy. Checked only with the `schema` feature (the
-    /// `jsonschema` crate) or `schema-lite` ([`json_schema`](crate::json_schema)'s subset, for
+    /// `jsonschema` crate) or `schema-lite` (the `json_schema` module's subset, for
     /// small wasm builds; `schema` wins when both are on).
     pub fn with_schema(mut self, schema: Value) -> Self {
         self.schema = Some(schema);

@@ -1,7 +1,7 @@
 //! How presentations reach the verifier.
 //!
-//! * **OpenID4VP 1.0** (the HTTP service): a policy's [`Requirement`]s become a
-//!   [`DcqlQuery`], wrapped in a `direct_post` [`AuthorizationRequest`] (by value in an
+//! * **OpenID4VP 1.0** (the HTTP service): a policy's [`Requirement`](crate::policy::Requirement)s become a
+//!   [`DcqlQuery`](myna_vc_core::dcql::DcqlQuery), wrapped in a `direct_post` [`AuthorizationRequest`] (by value in an
 //!   `openid4vp://` link, or signed as a Request Object); the wallet's form-encoded answer is
 //!   read with [`submission_from_direct_post`].
 //! * **In person** (no HTTP between wallet and verifier): the wallet shows the compact QR form

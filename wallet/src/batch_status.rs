@@ -1,6 +1,6 @@
 //! The last known status of each batch, checked against the issuers' Token Status Lists and
 //! kept in the wallet (table `batches`), so that a wallet offline can still say "revoked, as
-//! of <when>".
+//! of &lt;when&gt;".
 //!
 //! [`Wallet::check_status`] reads each held credential's status reference, verifies each list
 //! once with the issuer key the caller trusts ([`IssuerKeys`]), and records one

@@ -133,7 +133,7 @@ pub trait Policy: Send + Sync {
     /// The credentials to request.
     fn requirements(&self) -> &[Requirement];
 
-    /// The [catalog](catalog) spec this policy was built from (`age-over-20`,
+    /// The [`catalog`] spec this policy was built from (`age-over-20`,
     /// `resident:281000`, …), which an in-person challenge can carry so the wallet knows what
     /// is asked; `None` for a policy built otherwise.
     fn spec(&self) -> Option<&str> {
