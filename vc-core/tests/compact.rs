@@ -295,10 +295,16 @@ fn the_verifier_shown_nonce_binds_the_presentation() {
         "MVC1:no-colon",
         "MVC1:bad nonce:did:web:x",
         "MVC1:abc:",
-        "MVC1:abc:has space",
+        "MVC1:abc:did:web:x ",
+        "MVC1:abc:did:web:x age over 20",
+        "MVC1:abc: age-over-20",
     ] {
         assert!(InPersonChallenge::parse(bad).is_err(), "{bad}");
     }
+    // One space separates the audience from the verifier's policy.
+    let named = InPersonChallenge::parse("MVC1:abc:did:web:x age-over-20").unwrap();
+    assert_eq!(named.audience(), "did:web:x");
+    assert_eq!(named.policy().map(|p| p.as_str()), Some("age-over-20"));
 }
 
 #[test]
