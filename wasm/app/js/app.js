@@ -6,7 +6,9 @@ import * as store from "./store.js";
 import { configure } from "./net.js";
 import {
   translate, setEnglishFirst, fill, el, pair, showMessage, showNotice, clearMessage, showError, busy, inJst, claimText, line,
+  words,
 } from "./ui.js";
+import { messages } from "../i18n/messages.js";
 
 const $ = (id) => document.getElementById(id);
 const SETTINGS = "myna-wallet-settings";
@@ -215,8 +217,11 @@ function renderCards() {
   $("cards-list").replaceChildren(...held.cards.map((card) => cardElement(card)));
   $("cards-empty").hidden = held.cards.length > 0;
   $("unreadable").hidden = held.unreadable.length === 0;
+  // The code's words (ja/en) when the catalogue has them; the record and the wallet's detail.
   $("unreadable-list").replaceChildren(...held.unreadable.map((r) =>
-    el("li", { dataset: { table: r.table, key: r.key, code: r.code } }, `${r.table} / ${r.key}: ${r.code} — ${r.message}`)));
+    el("li", { dataset: { table: r.table, key: r.key, code: r.code } },
+      ...(r.code in messages ? words(r.code).map(([lang, text]) => el("span", { lang }, text)) : []),
+      el("span", { lang: "en", class: "detail" }, `${r.table} / ${r.key}: ${r.code} — ${r.message}`))));
 }
 
 async function refreshStatus() {

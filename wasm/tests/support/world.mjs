@@ -26,10 +26,14 @@
 //       -> { accepted, reason, output }: `myna verify check --json` with the trust list, the
 //       authority key and a freshly fetched status list; `output` is the parsed decision
 //   await world.stop()  stops `myna issuer serve` (SIGTERM, then SIGKILL) and waits for it
+//   world.servingSince  Date.now() when `myna issuer serve` logged that it listens: its
+//       pruning of expired offers runs then and every PRUNE_INTERVAL_SECS after
 //
 // Offers expire after `rules.offer_lifetime_secs` (default 900 s) of issuer.toml, which
 // `offerLifetimeSecs` sets; the issuer runs on the real clock (`myna issuer serve` has no
-// injected time), so an "expired offer" test waits until `expiresAt` has passed.
+// injected time), so an "expired offer" test waits until `expiresAt` has passed. The issuer
+// deletes expired offers every PRUNE_INTERVAL_SECS (from `servingSince`); a deleted one is
+// refused as unknown or used (`offer_used`), so such a test asks between two prunes.
 //
 // The `myna` binary is $MYNA_BIN, else $CARGO_TARGET_DIR/debug/myna, else target/debug/myna
 // of this repository (`cargo build -p myna`).
@@ -43,6 +47,9 @@ import { promisify } from "node:util";
 
 const run = promisify(execFile);
 const repo = fileURLToPath(new URL("../../../", import.meta.url));
+
+/** How often `myna issuer serve` deletes expired offers (issuer `PRUNE_INTERVAL_SECS`). */
+export const PRUNE_INTERVAL_SECS = 60;
 
 /** The issuer identifier of the test municipality (前橋市, 102016). */
 export const ISSUER_ID = "https://vc.city.maebashi.example";
@@ -201,6 +208,7 @@ export async function startWorld({ dir, offerLifetimeSecs, rules = {} }) {
     cardFile: file("hanako.card"),
     offerLifetimeSecs: lifetime,
     pid: server.pid,
+    servingSince: server.since,
     offer,
     revoke: changeSubject("revoke"),
     suspend: changeSubject("suspend"),
@@ -263,12 +271,12 @@ async function serve(bin, dir) {
     child.stdout.on("data", (chunk) => {
       log = keep(log, chunk);
       const found = /"message":"issuer service listening"[^\n]*"addr":"(127\.0\.0\.1:\d+)"/.exec(log);
-      if (found) resolve(found[1]);
+      if (found) resolve({ addr: found[1], since: Date.now() });
     });
     exited.then(({ code, signal }) =>
       reject(new Error(`myna issuer serve exited (${code ?? signal}) before listening: ${stderr}${log}`)));
   });
-  const url = `http://${address}`;
+  const url = `http://${address.addr}`;
   // Listening is logged after bind; answering proves the router is up too.
   const answer = await fetch(`${url}/.well-known/openid-credential-issuer`);
   if (!answer.ok) throw new Error(`the issuer answers ${answer.status} on its metadata`);
@@ -282,5 +290,5 @@ async function serve(bin, dir) {
     clearTimeout(killer);
     return result;
   }
-  return { url, pid: child.pid, stop };
+  return { url, pid: child.pid, since: address.since, stop };
 }

@@ -70,10 +70,21 @@ async function begin(ctx, text) {
   });
 }
 
+/** Refusals after which the offer cannot be redeemed any more: the PIN form goes. */
+const FINAL = new Set(["offer_locked", "offer_expired", "offer_used"]);
+
 async function exchange(ctx, offer, pin, inBusy = false) {
   const run = async () => {
     fill($("busy"), "receiving");
-    result = await fetchCredentials(ctx, offer, pin);
+    try {
+      result = await fetchCredentials(ctx, offer, pin);
+    } catch (error) {
+      if (FINAL.has(error?.code)) {
+        pendingOffer = null;
+        $("receive-pin-form").hidden = true;
+      }
+      throw error;
+    }
     pendingOffer = null;
     await ctx.show("offer-preview");
   };
