@@ -488,10 +488,13 @@ test("lock: activity keeps the wallet open; config.lockAfterSeconds without any 
     await page.clock.fastForward((LOCK_AFTER_SECONDS - 60) * 1000);
     await page.keyboard.press("Shift");
     await page.clock.fastForward((LOCK_AFTER_SECONDS - 60) * 1000);
-    assert.equal(await page.getAttribute("body", "data-screen"), "cards");
+    // Still open: another screen shows (a locked wallet would be sent to #screen-unlock).
+    await page.click("#nav-history");
+    await page.waitForSelector("body[data-screen=history], body[data-screen=unlock]", { timeout: 60000 });
+    assert.equal(await page.getAttribute("body", "data-screen"), "history");
     assert.equal(await page.isVisible("#nav"), true);
-    // Past the limit since the last activity: locked, the passphrase asked again.
-    await page.clock.fastForward(120 * 1000);
+    // Past the limit since the last activity (that click): locked, the passphrase asked again.
+    await page.clock.fastForward((LOCK_AFTER_SECONDS + 10) * 1000);
     await onScreen(page, "unlock");
     await shot(page, "locked");
     assert.equal(await page.isVisible("#nav"), false);
