@@ -14,7 +14,10 @@ const SHELL = [
 ];
 
 self.addEventListener("install", (event) => {
-  event.waitUntil(caches.open(CACHE).then((cache) => cache.addAll(SHELL)).then(() => self.skipWaiting()));
+  // config.json too (network-first later): opened offline before any later visit refreshed
+  // it, the app still has its trust settings, so a status check queued offline can run.
+  event.waitUntil(caches.open(CACHE).then((cache) => cache.addAll([...SHELL, "config.json"]))
+    .then(() => self.skipWaiting()));
 });
 
 self.addEventListener("activate", (event) => {

@@ -3,7 +3,7 @@
 // Screens other than start, unlock and cards load their module when first shown.
 import init, { Wallet } from "../wallet/myna_wasm.js";
 import * as store from "./store.js";
-import { configure } from "./net.js";
+import { configure, hasQueued } from "./net.js";
 import {
   translate, setEnglishFirst, fill, el, pair, showMessage, showNotice, clearMessage, showError, busy, inJst, claimText, line,
   words,
@@ -38,7 +38,11 @@ export const ctx = {
   show,
   setWallet,
   lock,
-  refresh: () => { if (current === "cards") renderCards(); },
+  // After a status check (also one queued offline that ran once the connection returned).
+  refresh: () => {
+    $("status-queued").hidden = !hasQueued();
+    if (current === "cards") renderCards();
+  },
   issuerName(id, ja, en) {
     const known = config.issuers?.[id] ?? {};
     return pair(ja ?? known.nameJa ?? id, en ?? known.nameEn);

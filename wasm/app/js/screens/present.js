@@ -5,13 +5,17 @@ import { Wallet, qrMatrix } from "../../wallet/myna_wasm.js";
 import { wireScanner } from "../scanner.js";
 import { qrSvg } from "../qr.js";
 import { send, getText } from "../net.js";
-import { busy, clearMessage, el, pair, fill, line, claimText, showNotice } from "../ui.js";
+import { busy, clearMessage, el, pair, fill, line, claimText, showNotice, showError } from "../ui.js";
 
 const $ = (id) => document.getElementById(id);
 let scanner;
 let challenge = null; // the parsed challenge waiting for the resident's answer or confirmation
 let request = null; // { challenge, dcqlQuery } for preview/present
 let remote = null; // the request link for previewRemote/answerRemote
+let remoteKey = null; // its verifier and nonce
+// Requests answered in this session (verifier + nonce): scanned again, they are refused before
+// anything is signed, instead of spending another credential on an answer the verifier refuses.
+const answered = new Set();
 
 export function setup(ctx) {
   scanner = wireScanner("present", (text) => scanned(ctx, text));
@@ -123,7 +127,12 @@ async function previewRemote(ctx, text) {
     }
     parsed = wallet.parseRequestObject(await getText(parsed.requestUri), ctx.now());
   }
+  const key = `${parsed.clientId} ${parsed.nonce}`;
+  if (answered.has(key)) {
+    throw Object.assign(new Error("request already answered"), { code: "request_answered" });
+  }
   remote = parsed.link ?? text;
+  remoteKey = key;
   const items = wallet.previewRemote(remote, ctx.now());
   $("remote-verifier").textContent = parsed.clientId;
   $("remote-disclosed").replaceChildren(...disclosedList(ctx, items));
@@ -133,6 +142,7 @@ async function previewRemote(ctx, text) {
 async function answerRemote(ctx) {
   const { url, body, contentType } = ctx.wallet().answerRemote(remote, ctx.now());
   await ctx.save();
+  answered.add(remoteKey);
   remote = null;
   $("remote-confirm").disabled = true;
   const { status, text } = await send(url, { method: "POST", body, contentType });
@@ -150,4 +160,8 @@ async function answerRemote(ctx) {
   if (decision?.message_ja || decision?.message_en) box.append(el("p", {}, ...pair(decision.message_ja, decision.message_en)));
   box.hidden = false;
   box.focus?.();
+  // The verifier refused the answer itself (a closed or expired request): say why.
+  if (typeof decision?.error === "string") {
+    showError(Object.assign(new Error(decision.error_description ?? decision.error), { code: decision.error }));
+  }
 }
