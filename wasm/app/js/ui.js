@@ -50,7 +50,10 @@ export function el(tag, attributes = {}, ...children) {
 export function pair(ja, en) {
   const parts = [["ja", ja], ["en", en]].filter(([, text]) => text);
   if (englishFirst) parts.reverse();
-  return parts.map(([lang, text]) => el("span", { lang }, text));
+  // A visible separator in the text itself, so the two languages never run together and a
+  // screen reader pauses between them.
+  return parts.flatMap(([lang, text], i) => [i > 0 ? " / " : null, el("span", { lang }, text)])
+    .filter((part) => part !== null);
 }
 
 const $ = (id) => document.getElementById(id);
