@@ -32,6 +32,9 @@ use crate::store::{Table, WalletStore, WriteOp};
 const MASTER_KEY: &str = "master";
 const HEAD_KEY: &str = "history_head";
 const EXPORT_VERSION: u32 = 1;
+/// The version of an export that carries a damaged record as it was stored (`sealed`); a
+/// reader that only knows version 1 refuses it rather than restoring it wrongly.
+const EXPORT_VERSION_WITH_SEALED: u32 = 2;
 
 /// A resident's wallet over a [`WalletStore`]. See the [module docs](self).
 pub struct Wallet<S: WalletStore> {
@@ -59,7 +62,13 @@ struct Export {
 struct ExportedRecord {
     table: String,
     key: String,
+    #[serde(default)]
     value: Value,
+    /// A record that did not decrypt on this device, base64url of its stored bytes: it travels
+    /// as it is (the export carries the master secret its key comes from), so a backup loses
+    /// nothing and the new device shows the same damaged record.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    sealed: Option<String>,
 }
 
 impl<S: WalletStore> Wallet<S> {
@@ -204,12 +213,7 @@ impl<S: WalletStore> Wallet<S> {
         let mut records = Vec::new();
         for table in Table::ALL.into_iter().filter(|t| *t != Table::Meta) {
             for (key, sealed_value) in self.store.scan(table)? {
-                let value: Value = self.cipher.open(table, &key, &sealed_value)?;
-                records.push(ExportedRecord {
-                    table: table.name().into(),
-                    key,
-                    value,
-                });
+                records.push(self.exported_record(table, key, &sealed_value)?);
             }
         }
         let head: Option<Value> = self.get(Table::Meta, HEAD_KEY)?;
@@ -218,10 +222,16 @@ impl<S: WalletStore> Wallet<S> {
                 table: Table::Meta.name().into(),
                 key: HEAD_KEY.into(),
                 value,
+                sealed: None,
             });
         }
+        let version = if records.iter().any(|r| r.sealed.is_some()) {
+            EXPORT_VERSION_WITH_SEALED
+        } else {
+            EXPORT_VERSION
+        };
         let mut export = Export {
-            version: EXPORT_VERSION,
+            version,
             master_secret: b64::encode(secret.expose()),
             records,
         };
@@ -259,7 +269,7 @@ impl<S: WalletStore> Wallet<S> {
         let bytes: &[u8] = &json;
         let mut export: Export = serde_json::from_slice(bytes)
             .map_err(|e| Error::corrupt("wallet export", e.to_string()))?;
-        if export.version != EXPORT_VERSION {
+        if ![EXPORT_VERSION, EXPORT_VERSION_WITH_SEALED].contains(&export.version) {
             return Err(Error::corrupt("wallet export", "unknown version"));
         }
         let secret_bytes = b64::decode(&export.master_secret, "master secret").map(Zeroizing::new);
@@ -277,11 +287,34 @@ impl<S: WalletStore> Wallet<S> {
                 .into_iter()
                 .find(|t| t.name() == record.table)
                 .ok_or_else(|| Error::corrupt("wallet export", "unknown table"))?;
-            ops.push(wallet.put_op(table, &record.key, &record.value)?);
+            ops.push(match &record.sealed {
+                Some(stored) => WriteOp::Put(
+                    table,
+                    record.key.clone(),
+                    b64::decode(stored, "a damaged record")?,
+                ),
+                None => wallet.put_op(table, &record.key, &record.value)?,
+            });
         }
         wallet.store.write(ops)?;
         wallet.verify_history()?;
         Ok(wallet)
+    }
+
+    /// One record for an export: opened, or — when it does not decrypt (damaged on this
+    /// device) — carried as stored. Any other failure stops the export.
+    fn exported_record(&self, table: Table, key: String, stored: &[u8]) -> Result<ExportedRecord> {
+        let (value, sealed) = match self.cipher.open::<Value>(table, &key, stored) {
+            Ok(value) => (value, None),
+            Err(Error::Corrupt { .. }) => (Value::Null, Some(b64::encode(stored))),
+            Err(other) => return Err(other),
+        };
+        Ok(ExportedRecord {
+            table: table.name().into(),
+            key,
+            value,
+            sealed,
+        })
     }
 
     // ---- records --------------------------------------------------------------------------

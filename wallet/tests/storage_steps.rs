@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::{stocked_wallet, City, LateStatus, ISS};
+use common::{fast, stocked_wallet, City, LateStatus, ISS, PASSPHRASE};
 use myna_vc_core::claim_path::ClaimPath;
 use myna_vc_core::consent::{ConsentHolderProof, ConsentRecord, ConsentUse, Purpose, Recipient};
 use myna_vc_core::crypto::{default_provider, SecretKey};
@@ -14,7 +14,8 @@ use myna_vc_core::sdjwt_vc::Vct;
 use myna_wallet::batch_status::BatchState;
 use myna_wallet::consent::ConsentRequest;
 use myna_wallet::receipt::StatusTokens;
-use myna_wallet::store::{Table, WalletStore, WriteOp};
+use myna_wallet::store::{MemoryStore, Table, WalletStore, WriteOp};
+use myna_wallet::Wallet;
 
 #[test]
 fn every_batch_is_checked_and_recorded_and_a_missing_list_records_nothing() {
@@ -73,6 +74,61 @@ fn a_damaged_credential_record_is_named_and_the_others_still_read() {
     assert_eq!(
         wallet.store().scan(Table::Credentials).unwrap().len(),
         all.len()
+    );
+}
+
+#[test]
+fn a_backup_carries_a_damaged_record_as_it_was_and_loses_nothing() {
+    let city = City::new();
+    let wallet = stocked_wallet(&city);
+    let all = wallet.store().scan(Table::Credentials).unwrap();
+    let (key, mut damaged) = all[0].clone();
+    damaged[12] ^= 0x5a;
+    wallet
+        .store()
+        .write(vec![WriteOp::Put(
+            Table::Credentials,
+            key.clone(),
+            damaged.clone(),
+        )])
+        .unwrap();
+    let file = wallet
+        .export(PASSPHRASE, "backup passphrase", fast())
+        .unwrap();
+    let copy = Wallet::import(
+        MemoryStore::new(),
+        &file,
+        "backup passphrase",
+        "another passphrase",
+        fast(),
+    )
+    .unwrap();
+    // The damaged record arrives byte for byte; every other record reads as before.
+    assert_eq!(
+        copy.store().get(Table::Credentials, &key).unwrap(),
+        Some(damaged)
+    );
+    let read = copy.credentials_readable().unwrap();
+    assert_eq!(read.items.len(), all.len() - 1);
+    assert_eq!(read.unreadable.len(), 1);
+    assert_eq!(read.unreadable[0].key, key);
+    assert_eq!(copy.history().unwrap(), wallet.history().unwrap());
+    // A backup of an intact wallet carries no stored bytes: it stays readable by version 1.
+    let intact = stocked_wallet(&city);
+    let file = intact
+        .export(PASSPHRASE, "backup passphrase", fast())
+        .unwrap();
+    let copy = Wallet::import(
+        MemoryStore::new(),
+        &file,
+        "backup passphrase",
+        "another passphrase",
+        fast(),
+    )
+    .unwrap();
+    assert_eq!(
+        copy.credentials_readable().unwrap().items.len(),
+        intact.credentials().unwrap().len()
     );
 }
 

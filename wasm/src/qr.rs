@@ -97,8 +97,8 @@ mod tests {
 
     #[test]
     fn too_long_and_empty_texts_are_refused() {
-        assert_eq!(matrix(&"x".repeat(2332)).unwrap_err().code(), "qr_too_long");
-        assert!(matrix(&"x".repeat(2331)).is_ok());
+        assert_eq!(matrix(&"x".repeat(2954)).unwrap_err().code(), "qr_too_long");
+        assert!(matrix(&"x".repeat(2953)).is_ok());
         assert_eq!(matrix("").unwrap_err().code(), "invalid_argument");
     }
 }
