@@ -29,11 +29,12 @@ const CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable
 export const PHONE = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 3, isMobile: true, hasTouch: true };
 
 /**
- * @param {{ app?: string, batchSize?: number, locale?: string }} options
+ * @param {{ app?: string, batchSize?: number, locale?: string, device?: object }} options
  *   `app`: the built app's directory (default wasm/pkg/app); `batchSize`: the issuer's
- *   `rules.batch_size` (copies of a credential per offer; default the issuer's 16).
+ *   `rules.batch_size` (copies of a credential per offer; default the issuer's 16); `device`:
+ *   playwright's context options for the screen (default PHONE).
  */
-export async function startSession({ app = here("../pkg/app/"), batchSize, locale = "ja-JP" } = {}) {
+export async function startSession({ app = here("../pkg/app/"), batchSize, locale = "ja-JP", device = PHONE } = {}) {
   const scratch = await mkdtemp(path.join(os.tmpdir(), "myna-bench-"));
   const rules = batchSize ? { batch_size: batchSize } : {};
   const world = await startWorld({ dir: path.join(scratch, "world"), rules });
@@ -50,7 +51,7 @@ export async function startSession({ app = here("../pkg/app/"), batchSize, local
     },
   });
   const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium", args: CHROMIUM_ARGS });
-  const context = await browser.newContext({ ...PHONE, locale });
+  const context = await browser.newContext({ ...device, locale });
   const page = await context.newPage();
   const errors = [];
   page.on("pageerror", (error) => errors.push(error.message));
