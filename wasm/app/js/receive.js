@@ -1,5 +1,5 @@
 // The OpenID4VCI pre-authorized code flow, run by the page with the wallet's sans-I/O helpers:
-// offer → issuer metadata → (PIN) → token → nonce → key proofs (a batch for each
+// offer → issuer metadata → (PIN) → token → nonce → key proofs (one batch for every
 // configuration of the offer) → credentials → trust list and status lists → inspect.
 // Nothing is stored until the resident accepts (`keepAll`).
 import { Wallet } from "../wallet/myna_wasm.js";
@@ -39,12 +39,9 @@ export async function fetchCredentials(ctx, { offer, issuer }, pin) {
     method: "POST", body, contentType: "application/x-www-form-urlencoded",
   });
   const { accessToken, cNonce } = Wallet.parseTokenResponse(token.status, token.text);
+  const batch = newBatchId();
   const received = [];
   for (const configurationId of offer.configurationIds) {
-    // A batch of its own for each configuration: one card each (`held` shows one per batch,
-    // with one status), and holder keys not shared between, say, the resident and the age
-    // credential of one offer.
-    const batch = newBatchId();
     const size = issuer.configurations?.[configurationId]?.batchSize ?? 1;
     const nonce = await freshNonce(issuer, cNonce);
     const proofs = wallet.keyProofs(batch, size, offer.issuer, nonce, ctx.now());
@@ -55,19 +52,19 @@ export async function fetchCredentials(ctx, { offer, issuer }, pin) {
       headers: { authorization: `Bearer ${accessToken}` },
     });
     const credentials = Wallet.parseCredentialResponse(answer.status, answer.text);
-    received.push({ batch, configurationId, size, credentials });
+    received.push({ configurationId, size, credentials });
   }
   const uris = received.flatMap((r) => r.credentials.map(statusUriOf)).filter(Boolean);
   const trust = await walletTrust(ctx.config, uris);
-  const previews = received.map((r) => wallet.inspect(r.batch, r.size, r.configurationId, r.credentials, trust.json, ctx.now()));
-  return { received, trust: trust.json, previews, issuer };
+  const previews = received.map((r) => wallet.inspect(batch, r.size, r.configurationId, r.credentials, trust.json, ctx.now()));
+  return { batch, received, trust: trust.json, previews, issuer };
 }
 
 /** Keeps what was inspected (the resident accepted), then saves. */
 export async function keepAll(ctx, result) {
   const wallet = ctx.wallet();
   for (const r of result.received) {
-    wallet.keep(r.batch, r.size, r.configurationId, r.credentials, result.trust, ctx.now());
+    wallet.keep(result.batch, r.size, r.configurationId, r.credentials, result.trust, ctx.now());
   }
   await ctx.save();
 }
