@@ -10,8 +10,25 @@
 //!   entries (`StatusList.verify(token, issuerJwk, uri, nowUnix)`).
 //! * [`verifier`]: a shop's `Verifier` — built from its trust list and cached status lists,
 //!   it makes requests for the ready policies and returns decisions as plain objects.
-//! * `wallet` (feature `wallet`; the `myna-vc/wallet` entry of the package): a holder's `Wallet` in memory — key proofs for issuance, credentials checked
-//!   on receipt, previews and minimal presentations (QR text and `vp_token`).
+//! * `wallet` (feature `wallet`; the `myna-vc/wallet` entry of the package): a holder's
+//!   `Wallet` in memory — key proofs for issuance, credentials checked on receipt, previews and
+//!   minimal presentations (QR text and `vp_token`). Sans-I/O: the page does every HTTP
+//!   request and keeps the records; the wallet builds and checks. What the resident's web app
+//!   (`wasm/app/`) is built on, module by module:
+//!   * storage — `Wallet.create` / `Wallet.open` (the master secret sealed under the
+//!     passphrase with Argon2id, 19 MiB, 2 passes), `takeChanges` (every write, already
+//!     encrypted, for IndexedDB; `wallet::store`), `exportBackup` / `Wallet.importBackup`;
+//!   * receiving — `Wallet.parseOffer` and `Wallet.tokenRequestBody` (`wallet::offer`), the
+//!     metadata, token, nonce and credential answers and `inspect`, the preview before
+//!     accepting (`wallet::issuance`), then `keep`;
+//!   * holding — `held` (one card per batch and configuration, with Japanese and English
+//!     labels; unreadable records listed, never dropped), `statusUris` / `applyStatus` (each
+//!     batch's state, kept with when it was checked), `history` (the hash chain verified);
+//!   * presenting — `Wallet.parseChallenge` (the shop's `MVC1:` challenge and the policy it
+//!     names; `wallet::challenge`), `preview`, `present`; cross-device `parseRequestLink`,
+//!     `previewRemote`, `answerRemote` (`wallet::remote`);
+//!   * consents — `consentRegistration` / `keepConsent`, `consentAction` /
+//!     `applyConsentAction`, `consents` and the one-time consents' status.
 //! * [`qr`]: `qrMatrix(text)`, the modules of a QR code for a page to draw (both builds).
 //! * [`js_error`]: how a Rust error becomes a JS `Error` with a stable `code`.
 //!

@@ -1,5 +1,6 @@
-//! The credentials held, as cards: one per batch and configuration (the copies of one credential
-//! configuration from one offer), with every claim for the holder's own screen, labels and titles in
+//! The credentials held, as cards: one per batch and configuration (the copies of one
+//! credential configuration from one offer; the configurations of an offer share its batch,
+//! keys and status), with every claim for the holder's own screen, labels and titles in
 //! Japanese and English from `myna-vocabulary`, the copies left and the last known status.
 //! A record that cannot be read is listed, never dropped.
 
@@ -64,7 +65,8 @@ const ENVELOPE: [&str; 7] = ["iss", "vct", "iat", "exp", "nbf", "cnf", "status"]
 
 #[wasm_bindgen]
 impl Wallet {
-    /// The cards (`HeldCredentials`): one per batch and configuration, and every record that cannot be read.
+    /// The cards (`HeldCredentials`): one per batch and configuration, and every record that
+    /// cannot be read.
     #[wasm_bindgen(unchecked_return_type = "HeldCredentials")]
     pub fn held(
         &self,
@@ -93,8 +95,9 @@ impl Wallet {
             .iter()
             .map(|s| (s.batch.as_str(), s))
             .collect();
-        // One card per configuration of a batch: the app keeps every configuration of one
-        // offer (resident and age) under one batch id, so that copy `i` of each shares a key.
+        // One card per configuration of a batch: the configurations of one offer share the
+        // batch's keys (copy i of each bound to key i, so they can be shown together), yet
+        // are different credentials to the resident.
         let mut batches: BTreeMap<(&str, &str), Vec<&StoredCredential>> = BTreeMap::new();
         for credential in &credentials.items {
             batches

@@ -17,11 +17,27 @@ let remoteKey = null; // its verifier and nonce
 // anything is signed, instead of spending another credential on an answer the verifier refuses.
 const answered = new Set();
 
+// User Timing marks of the app's own work (wasm/bench/app_present.mjs reads the measures):
+// a scanned challenge → its preview on screen, and the resident's confirmation → the QR on
+// screen. The resident's reading time between the two is in neither.
+const mark = (name) => performance.mark(`myna:present:${name}`);
+function measure(name, from, to) {
+  mark(to);
+  try {
+    performance.measure(`myna:present:${name}`, `myna:present:${from}`, `myna:present:${to}`);
+  } catch {
+    // No start mark (a screen reached another way): nothing to measure; never an error.
+  }
+  performance.clearMarks(`myna:present:${from}`);
+  performance.clearMarks(`myna:present:${to}`);
+}
+
 export function setup(ctx) {
   scanner = wireScanner("present", (text) => scanned(ctx, text));
   $("present-ask-form").addEventListener("submit", (event) => {
     event.preventDefault();
     clearMessage();
+    mark("decoded"); // the resident answered what is asked: the app's work starts again here
     busy(() => {
       const spec = $("ask-resident").checked
         ? `resident:${$("ask-resident-code").value.trim()}`
@@ -30,12 +46,16 @@ export function setup(ctx) {
       return previewInPerson(ctx, { ...withPolicy, challenge: challenge.challenge });
     });
   });
-  $("present-confirm").addEventListener("click", () => busy(async () => {
-    const { compact } = ctx.wallet().present(JSON.stringify(request), ctx.now());
-    await ctx.save();
-    request = null;
-    await ctx.show("present-qr", { compact });
-  }));
+  $("present-confirm").addEventListener("click", () => {
+    mark("confirmed");
+    return busy(async () => {
+      const { compact } = ctx.wallet().present(JSON.stringify(request), ctx.now());
+      await ctx.save();
+      request = null;
+      await ctx.show("present-qr", { compact });
+      measure("confirm-to-qr", "confirmed", "qr");
+    });
+  });
   $("present-cancel").addEventListener("click", () => { request = null; ctx.show("present"); });
   $("present-copy").addEventListener("click", async () => {
     try {
@@ -77,6 +97,7 @@ export function leave(next) {
 }
 
 async function scanned(ctx, text) {
+  mark("decoded"); // the camera's, the pasted link's and the image file's text all arrive here
   text = text.trim();
   if (/^openid-credential-offer:/i.test(text)) return ctx.show("receive", { text });
   return busy(async () => {
@@ -116,6 +137,7 @@ async function previewInPerson(ctx, info) {
   $("present-description").replaceChildren(...pair(info.descriptionJa, info.descriptionEn));
   $("present-disclosed").replaceChildren(...disclosedList(ctx, items));
   await ctx.show("present-preview");
+  measure("decode-to-preview", "decoded", "preview");
 }
 
 async function previewRemote(ctx, text) {
