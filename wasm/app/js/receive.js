@@ -31,7 +31,8 @@ async function freshNonce(issuer, fallback) {
 }
 
 /** Runs the exchange for every configuration of the offer; returns what `inspect` says of
- * each, and what `keepAll` needs. */
+ * each, and what `keepAll` needs. Each configuration gets its own batch (its own holder keys,
+ * its own card): a batch is the copies of one configuration from one offer. */
 export async function fetchCredentials(ctx, { offer, issuer }, pin) {
   const wallet = ctx.wallet();
   const body = Wallet.tokenRequestBody(offer, pin ?? null);
@@ -39,9 +40,9 @@ export async function fetchCredentials(ctx, { offer, issuer }, pin) {
     method: "POST", body, contentType: "application/x-www-form-urlencoded",
   });
   const { accessToken, cNonce } = Wallet.parseTokenResponse(token.status, token.text);
-  const batch = newBatchId();
   const received = [];
   for (const configurationId of offer.configurationIds) {
+    const batch = newBatchId();
     const size = issuer.configurations?.[configurationId]?.batchSize ?? 1;
     const nonce = await freshNonce(issuer, cNonce);
     const proofs = wallet.keyProofs(batch, size, offer.issuer, nonce, ctx.now());
@@ -52,19 +53,19 @@ export async function fetchCredentials(ctx, { offer, issuer }, pin) {
       headers: { authorization: `Bearer ${accessToken}` },
     });
     const credentials = Wallet.parseCredentialResponse(answer.status, answer.text);
-    received.push({ configurationId, size, credentials });
+    received.push({ batch, configurationId, size, credentials });
   }
   const uris = received.flatMap((r) => r.credentials.map(statusUriOf)).filter(Boolean);
   const trust = await walletTrust(ctx.config, uris);
-  const previews = received.map((r) => wallet.inspect(batch, r.size, r.configurationId, r.credentials, trust.json, ctx.now()));
-  return { batch, received, trust: trust.json, previews, issuer };
+  const previews = received.map((r) => wallet.inspect(r.batch, r.size, r.configurationId, r.credentials, trust.json, ctx.now()));
+  return { received, trust: trust.json, previews, issuer };
 }
 
 /** Keeps what was inspected (the resident accepted), then saves. */
 export async function keepAll(ctx, result) {
   const wallet = ctx.wallet();
   for (const r of result.received) {
-    wallet.keep(result.batch, r.size, r.configurationId, r.credentials, result.trust, ctx.now());
+    wallet.keep(r.batch, r.size, r.configurationId, r.credentials, result.trust, ctx.now());
   }
   await ctx.save();
 }
