@@ -99,10 +99,16 @@ function labelled(ctx, vct, path) {
   return label ? pair(label.ja, label.en) : [name];
 }
 
+/** Everything the verifier learns of each credential: the claims disclosed for this request,
+ * and those every presentation of the credential shows (`data-always`), e.g. a resident
+ * credential's municipality code. */
 function disclosedList(ctx, items) {
-  return items.flatMap((item) => Object.entries(item.disclosed).map(([path, value]) =>
-    el("li", { dataset: { vct: item.vct, claim: path } },
-      el("span", {}, ...labelled(ctx, item.vct, path)), el("strong", {}, ` ${claimText(value)}`))));
+  const row = (item, path, value, always) => el("li", { dataset: { vct: item.vct, claim: path, always } },
+    el("span", {}, ...labelled(ctx, item.vct, path)), el("strong", {}, ` ${claimText(value)}`));
+  return items.flatMap((item) => [
+    ...Object.entries(item.disclosed).map(([path, value]) => row(item, path, value)),
+    ...Object.entries(item.alwaysShown ?? {}).map(([name, value]) => row(item, name, value, "true")),
+  ]);
 }
 
 async function previewInPerson(ctx, info) {
