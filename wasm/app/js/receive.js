@@ -61,11 +61,14 @@ export async function fetchCredentials(ctx, { offer, issuer }, pin) {
   return { received, trust: trust.json, previews, issuer };
 }
 
-/** Keeps what was inspected (the resident accepted), then saves. */
+/** Keeps what was inspected (the resident accepted), records the status the status lists
+ * fetched for the preview just gave (the new cards show "valid, checked now", not "never
+ * checked"), then saves. */
 export async function keepAll(ctx, result) {
   const wallet = ctx.wallet();
   for (const r of result.received) {
     wallet.keep(r.batch, r.size, r.configurationId, r.credentials, result.trust, ctx.now());
   }
+  wallet.applyStatus(result.trust, ctx.now());
   await ctx.save();
 }
