@@ -3,7 +3,7 @@
 // `openid4vp://` request, preview, confirm, POST the answer, show the verifier's decision).
 import { Wallet, qrMatrix } from "../../wallet/myna_wasm.js";
 import { wireScanner } from "../scanner.js";
-import { qrSvg } from "../qr.js";
+import { qrSvg, crisp } from "../qr.js";
 import { send, getText } from "../net.js";
 import { busy, clearMessage, el, pair, fill, line, claimText, showNotice } from "../ui.js";
 
@@ -12,6 +12,7 @@ let scanner;
 let challenge = null; // the parsed challenge waiting for the resident's answer or confirmation
 let request = null; // { challenge, dcqlQuery } for preview/present
 let remote = null; // the request link for previewRemote/answerRemote
+let qrFit = null; // the observer keeping the shown QR code crisp
 
 export function setup(ctx) {
   scanner = wireScanner("present", (text) => scanned(ctx, text));
@@ -56,7 +57,10 @@ export async function enter(ctx, name, arg) {
   if (name === "present-qr") {
     const compact = arg?.compact ?? "";
     $("present-compact").value = compact;
-    $("present-qr").replaceChildren(qrSvg(qrMatrix(compact), line("qr_image")));
+    const svg = qrSvg(qrMatrix(compact), line("qr_image"));
+    $("present-qr").replaceChildren(svg);
+    qrFit?.disconnect();
+    qrFit = crisp(svg);
   }
   if (name === "remote-preview") {
     $("remote-result").hidden = true;
@@ -67,6 +71,8 @@ export async function enter(ctx, name, arg) {
 export function leave(next) {
   scanner?.stop();
   if (next !== "present-qr") {
+    qrFit?.disconnect();
+    qrFit = null;
     $("present-qr").replaceChildren();
     $("present-compact").value = "";
   }
