@@ -1,10 +1,13 @@
 //! `qrMatrix(text)`: the modules of a QR code, for a page to draw as SVG or on a canvas (the
 //! shop's challenge, the wallet's compact presentation). Error correction L, as the CLI draws
 //! them: a code on a screen is not a scuffed label, and L gives the smallest version — the
-//! largest modules a register's scanner must resolve — for the same text.
+//! largest modules a register's scanner must resolve — for the same text. Never version 23:
+//! jsQR (the decoder of a browser without `BarcodeDetector`, ours included) has a wrong
+//! alignment pattern position for it and reads no version-23 code (cozmo/jsQR#251), so such
+//! a text takes version 24.
 
 use qrcode::types::{Color, QrError};
-use qrcode::{EcLevel, QrCode};
+use qrcode::{EcLevel, QrCode, Version};
 use wasm_bindgen::prelude::*;
 
 use crate::js_error::Failure;
@@ -24,7 +27,10 @@ pub struct Matrix {
     pub modules: Vec<u8>,
 }
 
-/// The QR code of `text` (error correction L). Text longer than a version-40 code holds is
+/// The version jsQR cannot read (see the module docs).
+const UNREADABLE_VERSION: Version = Version::Normal(23);
+
+/// The QR code of `text` (error correction L; version 24 where version 23 would do). Text longer than a version-40 code holds is
 /// `qr_too_long`; empty text is `invalid_argument`.
 ///
 /// ```
@@ -55,6 +61,13 @@ pub fn matrix(text: &str) -> Result<Matrix, Failure> {
                 }
             }
         })?;
+    let code = if code.version() == UNREADABLE_VERSION {
+        QrCode::with_version(text.as_bytes(), Version::Normal(24), EcLevel::L).map_err(|error| {
+            Failure::Coded("qr_too_long", format!("no QR code for this text: {error}"))
+        })?
+    } else {
+        code
+    };
     let modules = code
         .to_colors()
         .into_iter()
@@ -96,7 +109,27 @@ mod tests {
     }
 
     #[test]
+    fn a_text_for_version_23_takes_version_24() {
+        let version = |text: &str| {
+            QrCode::with_error_correction_level(text.as_bytes(), EcLevel::L)
+                .unwrap()
+                .version()
+        };
+        // Compact presentations are alphanumeric (base45): from 1,400 characters on, one
+        // pair more at a time until the smallest version would be 23.
+        let text = (700..900)
+            .map(|pairs| format!("MV1:{}", "A1".repeat(pairs)))
+            .find(|text| version(text) == UNREADABLE_VERSION)
+            .expect("a text for version 23");
+        assert_eq!(matrix(&text).unwrap().size, 17 + 4 * 24);
+        let shorter = &text[..text.len() - 40];
+        assert_eq!(version(shorter), Version::Normal(22));
+        assert_eq!(matrix(shorter).unwrap().size, 17 + 4 * 22);
+    }
+
+    #[test]
     fn too_long_and_empty_texts_are_refused() {
+        // A version-40 code holds 2,953 bytes at error correction L.
         assert_eq!(matrix(&"x".repeat(2954)).unwrap_err().code(), "qr_too_long");
         assert!(matrix(&"x".repeat(2953)).is_ok());
         assert_eq!(matrix("").unwrap_err().code(), "invalid_argument");

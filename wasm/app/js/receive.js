@@ -31,7 +31,9 @@ async function freshNonce(issuer, fallback) {
 }
 
 /** Runs the exchange for every configuration of the offer; returns what `inspect` says of
- * each, and what `keepAll` needs. */
+ * each, and what `keepAll` needs. Every configuration of one offer shares one batch id, so copy
+ * `i` of each (the resident and the age credential) is bound to the same holder key and can be
+ * shown together (specs/holder-binding.md); the wallet still shows one card per configuration. */
 export async function fetchCredentials(ctx, { offer, issuer }, pin) {
   const wallet = ctx.wallet();
   const body = Wallet.tokenRequestBody(offer, pin ?? null);
@@ -52,19 +54,22 @@ export async function fetchCredentials(ctx, { offer, issuer }, pin) {
       headers: { authorization: `Bearer ${accessToken}` },
     });
     const credentials = Wallet.parseCredentialResponse(answer.status, answer.text);
-    received.push({ configurationId, size, credentials });
+    received.push({ batch, configurationId, size, credentials });
   }
   const uris = received.flatMap((r) => r.credentials.map(statusUriOf)).filter(Boolean);
   const trust = await walletTrust(ctx.config, uris);
-  const previews = received.map((r) => wallet.inspect(batch, r.size, r.configurationId, r.credentials, trust.json, ctx.now()));
-  return { batch, received, trust: trust.json, previews, issuer };
+  const previews = received.map((r) => wallet.inspect(r.batch, r.size, r.configurationId, r.credentials, trust.json, ctx.now()));
+  return { received, trust: trust.json, previews, issuer };
 }
 
-/** Keeps what was inspected (the resident accepted), then saves. */
+/** Keeps what was inspected (the resident accepted), records the status the status lists
+ * fetched for the preview just gave (the new cards show "valid, checked now", not "never
+ * checked"), then saves. */
 export async function keepAll(ctx, result) {
   const wallet = ctx.wallet();
   for (const r of result.received) {
-    wallet.keep(result.batch, r.size, r.configurationId, r.credentials, result.trust, ctx.now());
+    wallet.keep(r.batch, r.size, r.configurationId, r.credentials, result.trust, ctx.now());
   }
+  wallet.applyStatus(result.trust, ctx.now());
   await ctx.save();
 }

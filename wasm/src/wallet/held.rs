@@ -61,7 +61,7 @@ export interface HeldCredentials { cards: HeldCard[]; unreadable: UnreadableReco
 "#;
 
 /// Claims the issuer sets around the type's own claims: not shown as the card's claims.
-const ENVELOPE: [&str; 7] = ["iss", "vct", "iat", "exp", "nbf", "cnf", "status"];
+pub(crate) const ENVELOPE: [&str; 7] = ["iss", "vct", "iat", "exp", "nbf", "cnf", "status"];
 
 #[wasm_bindgen]
 impl Wallet {

@@ -30,6 +30,7 @@ mod consent;
 mod held;
 mod history;
 mod open;
+mod preview;
 mod status;
 pub mod store;
 
@@ -47,6 +48,9 @@ export interface PreviewItem {
   issuer: string;
   /** Each disclosed claim (its JSON claim path) and its value. */
   disclosed: Record<string, unknown>;
+  /** The claims every presentation of this credential shows (not selectively disclosable),
+   *  by name, with their values; the envelope (issuer, type, dates, status, holder key) left out. */
+  alwaysShown: Record<string, unknown>;
 }
 /** What `Wallet.present` returns. */
 export interface WalletPresentation {
@@ -126,7 +130,7 @@ impl Wallet {
 
     /// What would be disclosed for `request` (the object `Verifier.request` returns, as a JSON
     /// string: `{ challenge, dcqlQuery }`), before anything is signed:
-    /// `[{ query, vct, issuer, disclosed: { claim: value } }]`.
+    /// `[{ query, vct, issuer, disclosed: { claim: value }, alwaysShown: { claim: value } }]`.
     #[wasm_bindgen(unchecked_return_type = "PreviewItem[]")]
     pub fn preview(
         &self,
@@ -227,20 +231,7 @@ impl Wallet {
                 unix_time(now_unix, "nowUnix")?,
             )
             .map_err(wallet_error)?;
-        let items: Vec<Value> = preview
-            .items()
-            .iter()
-            .map(|item| {
-                let disclosed: Map<String, Value> = item
-                    .disclosed
-                    .iter()
-                    .map(|(path, value)| (path.to_string(), value.clone()))
-                    .collect();
-                json!({ "query": item.query, "vct": item.vct, "issuer": item.issuer,
-                        "disclosed": disclosed })
-            })
-            .collect();
-        Ok(Value::Array(items))
+        Ok(Value::Array(self.preview_items_json(preview.items())?))
     }
 
     /// [`Wallet::present`] with a Rust error.

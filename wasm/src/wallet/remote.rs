@@ -4,7 +4,7 @@
 
 use myna_vc_core::oid4vp::{AuthorizationRequest, RequestLink, ResponseMode};
 use myna_wallet::present::PresentationRequest;
-use serde_json::{json, Map, Value};
+use serde_json::{json, Value};
 use wasm_bindgen::prelude::*;
 
 use super::{wallet_error, Wallet};
@@ -79,20 +79,7 @@ impl Wallet {
         let now = unix_time(now_unix, "nowUnix")?;
         let request = PresentationRequest::openid4vp(&by_value(link)?).map_err(wallet_error)?;
         let preview = self.inner.prepare(request, now).map_err(wallet_error)?;
-        let items: Vec<Value> = preview
-            .items()
-            .iter()
-            .map(|item| {
-                let disclosed: Map<String, Value> = item
-                    .disclosed
-                    .iter()
-                    .map(|(path, value)| (path.to_string(), value.clone()))
-                    .collect();
-                json!({ "query": item.query, "vct": item.vct, "issuer": item.issuer,
-                        "disclosed": disclosed })
-            })
-            .collect();
-        Ok(Value::Array(items))
+        Ok(Value::Array(self.preview_items_json(preview.items())?))
     }
 
     /// [`Wallet::answer_remote`] with a Rust error.

@@ -3,7 +3,7 @@
 // `openid4vp://` request, preview, confirm, POST the answer, show the verifier's decision).
 import { Wallet, qrMatrix } from "../../wallet/myna_wasm.js";
 import { wireScanner } from "../scanner.js";
-import { qrSvg } from "../qr.js";
+import { qrSvg, crisp } from "../qr.js";
 import { send, getText } from "../net.js";
 import { busy, clearMessage, el, pair, fill, line, claimText, showNotice, showError } from "../ui.js";
 
@@ -31,6 +31,7 @@ function measure(name, from, to) {
   performance.clearMarks(`myna:present:${from}`);
   performance.clearMarks(`myna:present:${to}`);
 }
+let qrFit = null; // the observer keeping the shown QR code crisp
 
 export function setup(ctx) {
   scanner = wireScanner("present", (text) => scanned(ctx, text));
@@ -80,7 +81,10 @@ export async function enter(ctx, name, arg) {
   if (name === "present-qr") {
     const compact = arg?.compact ?? "";
     $("present-compact").value = compact;
-    $("present-qr").replaceChildren(qrSvg(qrMatrix(compact), line("qr_image")));
+    const svg = qrSvg(qrMatrix(compact), line("qr_image"));
+    $("present-qr").replaceChildren(svg);
+    qrFit?.disconnect();
+    qrFit = crisp(svg);
   }
   if (name === "remote-preview") {
     $("remote-result").hidden = true;
@@ -91,6 +95,8 @@ export async function enter(ctx, name, arg) {
 export function leave(next) {
   scanner?.stop();
   if (next !== "present-qr") {
+    qrFit?.disconnect();
+    qrFit = null;
     $("present-qr").replaceChildren();
     $("present-compact").value = "";
   }
@@ -124,10 +130,16 @@ function labelled(ctx, vct, path) {
   return label ? pair(label.ja, label.en) : [name];
 }
 
+/** Everything the verifier learns of each credential: the claims disclosed for this request,
+ * and those every presentation of the credential shows (`data-always`), e.g. a resident
+ * credential's municipality code. */
 function disclosedList(ctx, items) {
-  return items.flatMap((item) => Object.entries(item.disclosed).map(([path, value]) =>
-    el("li", { dataset: { vct: item.vct, claim: path } },
-      el("span", {}, ...labelled(ctx, item.vct, path)), el("strong", {}, ` ${claimText(value)}`))));
+  const row = (item, path, value, always) => el("li", { dataset: { vct: item.vct, claim: path, always } },
+    el("span", {}, ...labelled(ctx, item.vct, path)), el("strong", {}, ` ${claimText(value)}`));
+  return items.flatMap((item) => [
+    ...Object.entries(item.disclosed).map(([path, value]) => row(item, path, value)),
+    ...Object.entries(item.alwaysShown ?? {}).map(([name, value]) => row(item, name, value, "true")),
+  ]);
 }
 
 async function previewInPerson(ctx, info) {
