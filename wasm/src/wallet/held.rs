@@ -61,7 +61,16 @@ export interface HeldCredentials { cards: HeldCard[]; unreadable: UnreadableReco
 "#;
 
 /// Claims the issuer sets around the type's own claims: not shown as the card's claims.
-pub(crate) const ENVELOPE: [&str; 7] = ["iss", "vct", "iat", "exp", "nbf", "cnf", "status"];
+pub(crate) const ENVELOPE: [&str; 8] = [
+    "iss",
+    "vct",
+    "vct#integrity",
+    "iat",
+    "exp",
+    "nbf",
+    "cnf",
+    "status",
+];
 
 #[wasm_bindgen]
 impl Wallet {
@@ -131,6 +140,42 @@ fn unreadable_json(record: &UnreadableRecord) -> Value {
     })
 }
 
+/// What the holder's own screen shows of a credential: its kind and titles, and every claim
+/// about the person (not the envelope: issuer, type, dates, status, holder key, digests) with
+/// its label in Japanese and English (the claim's name where the vocabulary has none).
+pub(crate) struct HolderView {
+    pub(crate) kind: Option<Kind>,
+    pub(crate) title_ja: String,
+    pub(crate) title_en: String,
+    pub(crate) claims: Map<String, Value>,
+    pub(crate) labels: Map<String, Value>,
+}
+
+impl HolderView {
+    pub(crate) fn of(vct: &str, all_claims: &Map<String, Value>) -> Self {
+        let kind = Kind::from_vct(vct);
+        let mut claims = Map::new();
+        let mut labels = Map::new();
+        for (name, value) in all_claims {
+            if ENVELOPE.contains(&name.as_str()) || name.starts_with('_') {
+                continue;
+            }
+            let label = kind.and_then(|k| claim_label(k, name));
+            let (ja, en) = label.map_or((name.as_str(), name.as_str()), |l| (l.ja, l.en));
+            labels.insert(name.clone(), json!({ "ja": ja, "en": en }));
+            claims.insert(name.clone(), value.clone());
+        }
+        let (title_ja, title_en) = kind.map_or((vct, vct), |k| (k.title_ja(), k.title_en()));
+        HolderView {
+            kind,
+            title_ja: title_ja.to_owned(),
+            title_en: title_en.to_owned(),
+            claims,
+            labels,
+        }
+    }
+}
+
 /// The card kind of a `vct` (the names the app uses).
 pub(crate) fn card_kind(kind: Option<Kind>) -> &'static str {
     match kind {
@@ -160,21 +205,7 @@ fn card(
     let all_claims = SdJwt::parse(&first.sd_jwt)
         .and_then(|sd| sd.unverified_claims())
         .map_err(|e| (first.id.clone(), Failure::Core(e)))?;
-    let kind = Kind::from_vct(&first.vct);
-    let mut claims = Map::new();
-    let mut labels = Map::new();
-    for (name, value) in &all_claims {
-        if ENVELOPE.contains(&name.as_str()) || name.starts_with('_') {
-            continue;
-        }
-        let label = kind.and_then(|k| claim_label(k, name));
-        let (ja, en) = label.map_or((name.as_str(), name.as_str()), |l| (l.ja, l.en));
-        labels.insert(name.clone(), json!({ "ja": ja, "en": en }));
-        claims.insert(name.clone(), value.clone());
-    }
-    let (title_ja, title_en) = kind.map_or((first.vct.as_str(), first.vct.as_str()), |k| {
-        (k.title_ja(), k.title_en())
-    });
+    let view = HolderView::of(&first.vct, &all_claims);
     let left = copies
         .iter()
         .filter(|c| c.shown_to.is_none() && !c.is_expired(now))
@@ -190,12 +221,12 @@ fn card(
         "batch": first.batch,
         "configurationId": first.configuration_id,
         "vct": first.vct,
-        "kind": card_kind(kind),
-        "titleJa": title_ja,
-        "titleEn": title_en,
+        "kind": card_kind(view.kind),
+        "titleJa": view.title_ja,
+        "titleEn": view.title_en,
         "issuer": first.issuer,
-        "claims": claims,
-        "claimLabels": labels,
+        "claims": view.claims,
+        "claimLabels": view.labels,
         "issuedAt": all_claims.get("iat").and_then(Value::as_i64),
         "expiresAt": first.expires_at,
         "copiesLeft": left,

@@ -11,11 +11,11 @@ use myna_vc_core::oid4vci::{
 use myna_vc_core::sdjwt::SdJwt;
 use myna_vc_core::status_list::StatusListUri;
 use myna_vc_core::trust_list::{TrustList, VerifiedTrustList};
-use myna_vocabulary::{claim_label, Kind};
 use myna_wallet::receipt::{ReceiptCheck, StatusTokens};
 use serde_json::{json, Map, Value};
 use wasm_bindgen::prelude::*;
 
+use super::held::{card_kind, HolderView};
 use super::set;
 use super::{wallet_error, Wallet};
 use crate::js_error::{member, text, unix_time, Failure};
@@ -53,20 +53,6 @@ export interface PreviewCard {
   count: number;
 }
 "#;
-
-/// Claims every credential carries for the protocol, not for the person.
-const PROTOCOL_CLAIMS: [&str; 10] = [
-    "iss",
-    "vct",
-    "iat",
-    "exp",
-    "nbf",
-    "cnf",
-    "status",
-    "_sd",
-    "_sd_alg",
-    "vct#integrity",
-];
 
 #[wasm_bindgen]
 impl Wallet {
@@ -159,27 +145,16 @@ impl Wallet {
             .credentials
             .first()
             .ok_or_else(|| Failure::Argument("`credentials` must not be empty".into()))?;
-        let claims: Map<String, Value> = SdJwt::parse(&first.sd_jwt)?
-            .unverified_claims()?
-            .into_iter()
-            .filter(|(name, _)| !PROTOCOL_CLAIMS.contains(&name.as_str()))
-            .collect();
-        let kind = Kind::from_vct(&first.vct);
-        let labels: Map<String, Value> = claims
-            .keys()
-            .filter_map(|name| {
-                let label = claim_label(kind?, name)?;
-                Some((name.clone(), json!({ "ja": label.ja, "en": label.en })))
-            })
-            .collect();
+        let all_claims = SdJwt::parse(&first.sd_jwt)?.unverified_claims()?;
+        let view = HolderView::of(&first.vct, &all_claims);
         let mut card = json!({
             "vct": first.vct,
-            "kind": kind_name(kind),
-            "titleJa": kind.map_or("証明書", Kind::title_ja),
-            "titleEn": kind.map_or("Credential", Kind::title_en),
+            "kind": card_kind(view.kind),
+            "titleJa": view.title_ja,
+            "titleEn": view.title_en,
             "issuer": first.issuer,
-            "claims": claims,
-            "claimLabels": labels,
+            "claims": view.claims,
+            "claimLabels": view.labels,
             "expiresAt": first.expires_at,
             "count": received.credentials.len(),
         });
@@ -187,20 +162,6 @@ impl Wallet {
             set(&mut card, "issuerNameJa", entry.name.as_str());
         }
         Ok(card)
-    }
-}
-
-/// The card kind of the contract (`resident`, `age`, …, `other`).
-fn kind_name(kind: Option<Kind>) -> &'static str {
-    match kind {
-        Some(Kind::Resident) => "resident",
-        Some(Kind::Age) => "age",
-        Some(Kind::ChildMedicalSubsidy) => "child_medical_subsidy",
-        Some(Kind::FanClubMembership) => "fan_club",
-        Some(Kind::ShelterRegistration) => "shelter",
-        Some(Kind::ContextPseudonym) => "pseudonym",
-        Some(Kind::Anchor) => "anchor",
-        Some(_) | None => "other",
     }
 }
 
