@@ -227,6 +227,16 @@ test("a fresh browser restores the backup; a wrong backup passphrase is refused"
   await page.fill("#unlock-passphrase", PASSPHRASE);
   await page.click("#unlock-submit");
   await page.waitForSelector('body[data-screen="cards"]', { timeout: 60000 });
+  // Opened with a link (`?offer=` / `#offer=`): after unlocking, the receive screen takes it as
+  // if scanned — here not an offer, so it says so — and the address no longer carries it.
+  await page.goto(`${server.url}/?offer=${encodeURIComponent("https://example.com/menu")}`);
+  await page.waitForSelector("body[data-ready=true]", { timeout: 60000 });
+  await page.fill("#unlock-passphrase", PASSPHRASE);
+  await page.click("#unlock-submit");
+  await page.waitForSelector('body[data-screen="receive"]', { timeout: 60000 });
+  assert.equal(await messageCode(page), "not_an_offer");
+  assert.equal(await page.inputValue("#receive-link"), "https://example.com/menu");
+  assert.ok(!page.url().includes("offer="), page.url());
   await noViolations(page, problems);
   await context.close();
   for (const screen of ["start", "unlock", "cards", "receive", "present", "consents", "history", "backup", "settings"]) {

@@ -126,10 +126,40 @@ function showStrength() {
   fill($("strength-text"), `strength_${score}`);
 }
 
+/** A link the app was opened with — `#offer=<openid-credential-offer://…>` (a fragment never
+ * reaches the host's logs; `?offer=` works too), or `request=`/`link=` for a verifier's
+ * request — taken once from the address and handed to the receive screen after unlocking,
+ * which routes it by what it is, as if it had been scanned. */
+function openedLink() {
+  for (const params of [new URLSearchParams(location.hash.slice(1)), new URLSearchParams(location.search)]) {
+    for (const name of ["offer", "request", "link"]) {
+      const value = params.get(name);
+      if (value) return value.trim();
+    }
+  }
+  return null;
+}
+let pendingLink = null;
+
+async function followLink() {
+  const link = pendingLink;
+  pendingLink = null;
+  if (!link) return;
+  // Out of the address, so a reload does not redeem it again.
+  const url = new URL(location.href);
+  for (const name of ["offer", "request", "link"]) url.searchParams.delete(name);
+  url.hash = "";
+  history.replaceState(null, "", url);
+  await show("receive");
+  $("receive-link").value = link;
+  $("receive-paste-form").requestSubmit();
+}
+
 async function opened(next) {
   setWallet(next);
   await ctx.save();
   await show("cards");
+  await followLink();
   if (navigator.onLine && config.trust) {
     import("./status.js").then(({ checkStatus }) => checkStatus(ctx)).catch(() => {});
   }
@@ -304,6 +334,7 @@ async function main() {
   for (const button of document.querySelectorAll("#nav [data-go]")) {
     button.addEventListener("click", () => { clearMessage(); show(button.dataset.go); });
   }
+  pendingLink = openedLink();
   showStrength();
   watchLock();
   $("loading").hidden = true;
