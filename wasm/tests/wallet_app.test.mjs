@@ -25,11 +25,11 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { mkdir, mkdtemp, readFile, rename, rm, writeFile } from "node:fs/promises";
-import { createRequire } from "node:module";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
+import { seriousViolations } from "./support/axe.mjs";
 import { startWorld, HANAKO } from "./support/world.mjs";
 import { y4mForText } from "./support/fake_camera.mjs";
 import { decodeQrFromPng } from "./support/qr_png.mjs";
@@ -37,7 +37,6 @@ import { serveStatic } from "./support/static.mjs";
 
 const here = (relative) => fileURLToPath(new URL(relative, import.meta.url));
 const output = process.env.MYNA_TEST_OUTPUT ?? here("../../target/browser-test/");
-const axeSource = await readFile(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
 const CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
   "--disable-background-networking", "--disable-component-update", "--disable-sync"];
 /** A phone: 390×844 CSS pixels, 3 device pixels each (what a register's scanner looks at). */
@@ -148,11 +147,7 @@ const checked = new Set();
 /** axe-core on what shows (no serious or critical violation), and `wallet-<shot>.png`. */
 async function checkScreen(page, shot, { fullPage = true } = {}) {
   assert.equal(await page.getAttribute("html", "lang"), "ja", "Japanese first");
-  if (!(await page.evaluate(() => "axe" in window))) await page.evaluate(axeSource);
-  const results = await page.evaluate(() => window.axe.run(document, { resultTypes: ["violations"] }));
-  const bad = results.violations.filter((v) => v.impact === "serious" || v.impact === "critical")
-    .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
-  assert.deepEqual(bad, [], `axe on ${shot}`);
+  assert.deepEqual(await seriousViolations(page), [], `axe on ${shot}`);
   await page.screenshot({ path: path.join(output, `wallet-${shot}.png`), fullPage });
   checked.add(shot);
 }

@@ -22,6 +22,7 @@ import path from "node:path";
 import { inflateSync } from "node:zlib";
 import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
+import { seriousViolations } from "./support/axe.mjs";
 import { startWorld } from "./support/world.mjs";
 import { startVerifierService } from "./support/verifier_service.mjs";
 import { y4mForText } from "./support/fake_camera.mjs";
@@ -97,7 +98,9 @@ async function message(page) {
   return { code: await page.getAttribute("#message", "data-code"), text: (await page.textContent("#message")).trim() };
 }
 
+/** axe-core on what shows (no serious or critical violation), then `online-<name>.png`. */
 async function shot(page, name) {
+  assert.deepEqual(await seriousViolations(page), [], `axe on ${name}`);
   await page.screenshot({ path: path.join(output, `online-${name}.png`), fullPage: true });
 }
 

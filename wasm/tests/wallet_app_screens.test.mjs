@@ -6,14 +6,13 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { mkdir, readFile } from "node:fs/promises";
-import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
+import { seriousViolations } from "./support/axe.mjs";
 import { serve } from "./serve.mjs";
 
 const here = (relative) => fileURLToPath(new URL(relative, import.meta.url));
 const output = process.env.MYNA_TEST_OUTPUT ?? here("../../target/browser-test/");
-const axeSource = await readFile(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
 
 const PASSPHRASE = "kumo no ue no sora 2026";
 const BACKUP_PASSPHRASE = "another long backup phrase";
@@ -75,11 +74,7 @@ const seen = new Set();
 async function check(page, screen, suffix = "") {
   await page.waitForSelector(`body[data-screen="${screen}"]`, { timeout: 60000 });
   assert.equal(await page.isVisible(`#screen-${screen}`), true, `#screen-${screen} visible`);
-  if (!(await page.evaluate(() => "axe" in window))) await page.evaluate(axeSource);
-  const results = await page.evaluate(() => window.axe.run(document, { resultTypes: ["violations"] }));
-  const bad = results.violations.filter((v) => v.impact === "serious" || v.impact === "critical")
-    .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
-  assert.deepEqual(bad, [], `axe on ${screen}${suffix}`);
+  assert.deepEqual(await seriousViolations(page), [], `axe on ${screen}${suffix}`);
   await page.screenshot({ path: `${output}/app-${screen}${suffix}.png`, fullPage: true });
   seen.add(screen);
 }

@@ -1,0 +1,18 @@
+// axe-core (npm, pinned) on a page of the app: its serious and critical violations, as
+// "rule: selectors" lines (an empty list when the screen is clean). The source is evaluated
+// through the DevTools protocol, which the page's strict Content-Security-Policy does not block.
+//
+//   assert.deepEqual(await seriousViolations(page), [], "axe on the cards screen");
+import { readFile } from "node:fs/promises";
+import { createRequire } from "node:module";
+
+const source = await readFile(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
+
+/** The serious and critical axe-core violations of what `page` shows now. */
+export async function seriousViolations(page) {
+  if (!(await page.evaluate(() => "axe" in window))) await page.evaluate(source);
+  const results = await page.evaluate(() => window.axe.run(document, { resultTypes: ["violations"] }));
+  return results.violations
+    .filter((v) => v.impact === "serious" || v.impact === "critical")
+    .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
+}
