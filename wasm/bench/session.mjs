@@ -15,7 +15,7 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { startWorld } from "../tests/support/world.mjs";
-import { serveStatic } from "../tests/support/static.mjs";
+import { CHROMIUM_ARGS, serveApp } from "../tests/support/app.mjs";
 
 // playwright-core is a dev dependency of wasm/tests (its package.json and lock file).
 const require = createRequire(new URL("../tests/package.json", import.meta.url));
@@ -23,8 +23,6 @@ const { chromium } = require("playwright-core");
 
 export const here = (relative) => fileURLToPath(new URL(relative, import.meta.url));
 export const PASSPHRASE = "kumo no ue no sora 2026";
-const CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-  "--disable-background-networking", "--disable-component-update", "--disable-sync"];
 /** A phone: 390 × 844 CSS pixels, three device pixels to one. */
 export const PHONE = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 3, isMobile: true, hasTouch: true };
 
@@ -38,18 +36,7 @@ export async function startSession({ app = here("../pkg/app/"), batchSize, local
   const scratch = await mkdtemp(path.join(os.tmpdir(), "myna-bench-"));
   const rules = batchSize ? { batch_size: batchSize } : {};
   const world = await startWorld({ dir: path.join(scratch, "world"), rules });
-  const site = await serveStatic({
-    root: app,
-    files: {
-      "/config.json": {
-        trust: { authorityJwk: world.authorityJwk, trustListUrl: "/trust-list.jwt" },
-        issuers: { [world.issuerId]: { nameJa: "前橋市", nameEn: "Maebashi City" } },
-        lockAfterSeconds: 300,
-        development: { loopbackHttp: { [world.issuerId]: world.issuerUrl } },
-      },
-      "/trust-list.jwt": world.trustList,
-    },
-  });
+  const site = await serveApp(world, { root: app });
   const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium", args: CHROMIUM_ARGS });
   const context = await browser.newContext({ ...device, locale });
   const page = await context.newPage();

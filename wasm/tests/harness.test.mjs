@@ -15,11 +15,10 @@ import { startWorld } from "./support/world.mjs";
 import { y4mForText } from "./support/fake_camera.mjs";
 import { decodeQrFromPng } from "./support/qr_png.mjs";
 import { serveStatic } from "./support/static.mjs";
+import { CHROMIUM_ARGS } from "./support/app.mjs";
 
 const here = (relative) => fileURLToPath(new URL(relative, import.meta.url));
 const output = process.env.MYNA_TEST_OUTPUT ?? here("../../target/browser-test/");
-const CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-  "--disable-background-networking", "--disable-component-update", "--disable-sync"];
 
 let scratch;
 let world;

@@ -33,12 +33,10 @@ import { seriousViolations } from "./support/axe.mjs";
 import { startWorld, HANAKO } from "./support/world.mjs";
 import { y4mForText } from "./support/fake_camera.mjs";
 import { decodeQrFromPng } from "./support/qr_png.mjs";
-import { serveStatic } from "./support/static.mjs";
+import { CHROMIUM_ARGS, serveApp } from "./support/app.mjs";
 
 const here = (relative) => fileURLToPath(new URL(relative, import.meta.url));
 const output = process.env.MYNA_TEST_OUTPUT ?? here("../../target/browser-test/");
-const CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-  "--disable-background-networking", "--disable-component-update", "--disable-sync"];
 /** A phone: 390×844 CSS pixels, 3 device pixels each (what a register's scanner looks at). */
 const PHONE = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 3, isMobile: true, hasTouch: true };
 /** Long waits (Argon2id, the issuer round trips) on 2 shared cores; a failure says what it waited for. */
@@ -63,18 +61,7 @@ before(async () => {
   await mkdir(output, { recursive: true });
   scratch = await mkdtemp(path.join(os.tmpdir(), "myna-wallet-app-"));
   world = await startWorld({ dir: path.join(scratch, "world") });
-  app = await serveStatic({
-    root: here("../pkg/app/"),
-    files: {
-      "/config.json": {
-        trust: { authorityJwk: world.authorityJwk, trustListUrl: "/trust-list.jwt" },
-        issuers: { [world.issuerId]: { nameJa: "前橋市", nameEn: "Maebashi City" } },
-        lockAfterSeconds: 300,
-        development: { loopbackHttp: { [world.issuerId]: world.issuerUrl } },
-      },
-      "/trust-list.jwt": world.trustList,
-    },
-  });
+  app = await serveApp(world);
   camera = path.join(scratch, "camera.y4m");
   await showToCamera("nothing scanned yet");
   profile = await openProfile(path.join(scratch, "profile"));

@@ -31,12 +31,10 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { chromium } from "playwright-core";
 import { startWorld, HANAKO, PRUNE_INTERVAL_SECS } from "./support/world.mjs";
 import { y4mForText } from "./support/fake_camera.mjs";
-import { serveStatic } from "./support/static.mjs";
+import { CHROMIUM_ARGS, serveApp } from "./support/app.mjs";
 
 const here = (relative) => fileURLToPath(new URL(relative, import.meta.url));
 const output = process.env.MYNA_TEST_OUTPUT ?? here("../../target/browser-test/");
-const CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-  "--disable-background-networking", "--disable-component-update", "--disable-sync"];
 const PASSPHRASE = "kumo no ue no sora 2026";
 const BACKUP_PASSPHRASE = "another long backup phrase";
 const NOT_AN_OFFER = "https://example.com/menu?table=12";
@@ -58,18 +56,7 @@ before(async () => {
   scratch = await mkdtemp(path.join(os.tmpdir(), "myna-wallet-bad-input-"));
   world = await startWorld({ dir: path.join(scratch, "world"), offerLifetimeSecs: LIFETIME });
   assert.equal(world.offerLifetimeSecs, LIFETIME);
-  app = await serveStatic({
-    root: here("../pkg/app/"),
-    files: {
-      "/config.json": {
-        trust: { authorityJwk: world.authorityJwk, trustListUrl: "/trust-list.jwt" },
-        issuers: { [world.issuerId]: { nameJa: "前橋市", nameEn: "Maebashi City" } },
-        lockAfterSeconds: 900,
-        development: { loopbackHttp: { [world.issuerId]: world.issuerUrl } },
-      },
-      "/trust-list.jwt": world.trustList,
-    },
-  });
+  app = await serveApp(world, { lockAfterSeconds: 900 });
   const camera = path.join(scratch, "not-an-offer.y4m");
   await y4mForText(NOT_AN_OFFER, camera);
   ({ context, page } = await launch(path.join(scratch, "profile"), camera));

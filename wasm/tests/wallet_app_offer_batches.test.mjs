@@ -11,11 +11,9 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
 import { startWorld, HANAKO } from "./support/world.mjs";
-import { serveStatic } from "./support/static.mjs";
+import { CHROMIUM_ARGS, serveApp } from "./support/app.mjs";
 
 const here = (relative) => fileURLToPath(new URL(relative, import.meta.url));
-const CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-  "--disable-background-networking", "--disable-component-update", "--disable-sync"];
 const PASSPHRASE = "kumo no ue no sora 2026";
 
 let scratch;
@@ -25,18 +23,7 @@ let app;
 before(async () => {
   scratch = await mkdtemp(path.join(os.tmpdir(), "myna-offer-batches-"));
   world = await startWorld({ dir: path.join(scratch, "world") });
-  app = await serveStatic({
-    root: here("../pkg/app/"),
-    files: {
-      "/config.json": {
-        trust: { authorityJwk: world.authorityJwk, trustListUrl: "/trust-list.jwt" },
-        issuers: {},
-        lockAfterSeconds: 300,
-        development: { loopbackHttp: { [world.issuerId]: world.issuerUrl } },
-      },
-      "/trust-list.jwt": world.trustList,
-    },
-  });
+  app = await serveApp(world, { names: null });
 });
 
 after(async () => {

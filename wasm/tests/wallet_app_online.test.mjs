@@ -26,12 +26,10 @@ import { seriousViolations } from "./support/axe.mjs";
 import { startWorld } from "./support/world.mjs";
 import { startVerifierService } from "./support/verifier_service.mjs";
 import { y4mForText } from "./support/fake_camera.mjs";
-import { serveStatic } from "./support/static.mjs";
+import { CHROMIUM_ARGS, serveApp } from "./support/app.mjs";
 
 const here = (relative) => fileURLToPath(new URL(relative, import.meta.url));
 const output = process.env.MYNA_TEST_OUTPUT ?? here("../../target/browser-test/");
-const CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-  "--disable-background-networking", "--disable-component-update", "--disable-sync"];
 const PASSPHRASE = "kumo no ue no sora 2026";
 const LOCK_AFTER_SECONDS = 300;
 const JST_TIME = /(\d{4})\/(\d{2})\/(\d{2}) (\d{2}):(\d{2}) JST/;
@@ -46,18 +44,7 @@ before(async () => {
   scratch = await mkdtemp(path.join(os.tmpdir(), "myna-wallet-online-"));
   world = await startWorld({ dir: path.join(scratch, "world") });
   shop = await startVerifierService(world, { policies: ["age-over-20"], publicUrl: "https://shop.example" });
-  app = await serveStatic({
-    root: here("../pkg/app/"),
-    files: {
-      "/config.json": {
-        trust: { authorityJwk: world.authorityJwk, trustListUrl: "/trust-list.jwt" },
-        issuers: { [world.issuerId]: { nameJa: "前橋市", nameEn: "Maebashi City" } },
-        lockAfterSeconds: LOCK_AFTER_SECONDS,
-        development: { loopbackHttp: { [world.issuerId]: world.issuerUrl, [shop.publicUrl]: shop.url } },
-      },
-      "/trust-list.jwt": world.trustList,
-    },
-  });
+  app = await serveApp(world, { lockAfterSeconds: LOCK_AFTER_SECONDS, mapped: { [shop.publicUrl]: shop.url } });
 });
 
 after(async () => {
