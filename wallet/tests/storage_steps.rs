@@ -92,17 +92,7 @@ fn a_backup_carries_a_damaged_record_as_it_was_and_loses_nothing() {
             damaged.clone(),
         )])
         .unwrap();
-    let file = wallet
-        .export(PASSPHRASE, "backup passphrase", fast())
-        .unwrap();
-    let copy = Wallet::import(
-        MemoryStore::new(),
-        &file,
-        "backup passphrase",
-        "another passphrase",
-        fast(),
-    )
-    .unwrap();
+    let copy = through_a_backup(&wallet);
     // The damaged record arrives byte for byte; every other record reads as before.
     assert_eq!(
         copy.store().get(Table::Credentials, &key).unwrap(),
@@ -115,21 +105,26 @@ fn a_backup_carries_a_damaged_record_as_it_was_and_loses_nothing() {
     assert_eq!(copy.history().unwrap(), wallet.history().unwrap());
     // A backup of an intact wallet carries no stored bytes: it stays readable by version 1.
     let intact = stocked_wallet(&city);
-    let file = intact
+    let copy = through_a_backup(&intact);
+    assert_eq!(
+        copy.credentials_readable().unwrap().items.len(),
+        intact.credentials().unwrap().len()
+    );
+}
+
+/// `wallet` exported and imported into a fresh store, as a restore on another device does.
+fn through_a_backup(wallet: &Wallet<MemoryStore>) -> Wallet<MemoryStore> {
+    let file = wallet
         .export(PASSPHRASE, "backup passphrase", fast())
         .unwrap();
-    let copy = Wallet::import(
+    Wallet::import(
         MemoryStore::new(),
         &file,
         "backup passphrase",
         "another passphrase",
         fast(),
     )
-    .unwrap();
-    assert_eq!(
-        copy.credentials_readable().unwrap().items.len(),
-        intact.credentials().unwrap().len()
-    );
+    .unwrap()
 }
 
 #[test]
