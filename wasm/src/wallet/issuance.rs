@@ -2,23 +2,18 @@
 //! (each OAuth error answer as a typed code a page can explain), and the preview of what was
 //! issued before the resident accepts it ([`Wallet::inspect`]; `keep` then stores).
 
-use myna_vc_core::crypto::{default_provider, PublicKey};
-use myna_vc_core::json;
 use myna_vc_core::oid4vci::{
     CredentialIssuerMetadata, CredentialRequest, CredentialResponse, ErrorCode, ErrorResponse,
     Message, NonceResponse, TokenResponse,
 };
 use myna_vc_core::sdjwt::SdJwt;
-use myna_vc_core::status_list::StatusListUri;
-use myna_vc_core::trust_list::{TrustList, VerifiedTrustList};
-use myna_wallet::receipt::{ReceiptCheck, StatusTokens};
 use serde_json::{json, Map, Value};
 use wasm_bindgen::prelude::*;
 
 use super::held::{card_kind, HolderView};
 use super::set;
-use super::{wallet_error, Wallet};
-use crate::js_error::{member, text, unix_time, Failure};
+use super::{with_receipt_check, Wallet};
+use crate::js_error::Failure;
 use crate::to_js;
 
 #[wasm_bindgen(typescript_custom_section)]
@@ -39,7 +34,7 @@ export interface TokenInfo { accessToken: string; cNonce?: string }
 /** What `wallet.inspect` returns: the card the resident sees before accepting. */
 export interface PreviewCard {
   vct: string;
-  kind: "resident" | "age" | "child_medical_subsidy" | "fan_club" | "shelter" | "pseudonym" | "anchor" | "other";
+  kind: CardKind;
   titleJa: string;
   titleEn: string;
   issuer: string;
@@ -47,7 +42,7 @@ export interface PreviewCard {
   issuerNameEn?: string;
   /** Every claim of the credential (the first copy; all copies carry the same). */
   claims: Record<string, unknown>;
-  claimLabels: Record<string, { ja: string; en: string }>;
+  claimLabels: Record<string, Label>;
   expiresAt: number | null;
   /** How many copies were issued. */
   count: number;
@@ -134,13 +129,17 @@ impl Wallet {
         trust: &str,
         now_unix: f64,
     ) -> Result<Value, Failure> {
-        let now = unix_time(now_unix, "nowUnix")?;
-        let (list, status) = wallet_trust(trust, now)?;
-        let check = ReceiptCheck::new(&list, &status);
-        let received = self
-            .inner
-            .inspect(batch, size, configuration_id, credentials, &check, now)
-            .map_err(wallet_error)?;
+        let (received, issuer_name) = with_receipt_check(trust, now_unix, |check, list, now| {
+            let received =
+                self.inner
+                    .inspect(batch, size, configuration_id, credentials, check, now)?;
+            let name = received
+                .credentials
+                .first()
+                .and_then(|first| list.issuer(&first.issuer).ok())
+                .map(|entry| entry.name.as_str().to_owned());
+            Ok((received, name))
+        })?;
         let first = received
             .credentials
             .first()
@@ -158,43 +157,11 @@ impl Wallet {
             "expiresAt": first.expires_at,
             "count": received.credentials.len(),
         });
-        if let Ok(entry) = list.issuer(&first.issuer) {
-            set(&mut card, "issuerNameJa", entry.name.as_str());
+        if let Some(name) = issuer_name {
+            set(&mut card, "issuerNameJa", &name);
         }
         Ok(card)
     }
-}
-
-/// The verified trust list and the status lists of a `WalletTrust` JSON string
-/// (`{ authorityJwk, trustList, statusLists: [{ uri, token }] }`).
-fn wallet_trust(
-    trust: &str,
-    now: myna_vc_core::time::NumericDate,
-) -> Result<(VerifiedTrustList, StatusTokens), Failure> {
-    let trust = json::parse_object(trust.as_bytes(), "wallet trust")?;
-    let authority = PublicKey::from_jwk(member(&trust, "authorityJwk")?)?;
-    let list = TrustList::verify(
-        text(&trust, "trustList")?,
-        default_provider(),
-        &authority,
-        now,
-    )?;
-    let mut status = StatusTokens::new();
-    let entries = match trust.get("statusLists") {
-        None => &[][..],
-        Some(Value::Array(entries)) => entries.as_slice(),
-        Some(_) => return Err(Failure::Argument("`statusLists` must be an array".into())),
-    };
-    for entry in entries {
-        let entry = entry
-            .as_object()
-            .ok_or_else(|| Failure::Argument("a `statusLists` entry must be an object".into()))?;
-        status = status.with(
-            &StatusListUri::new(text(entry, "uri")?)?,
-            text(entry, "token")?,
-        );
-    }
-    Ok((list, status))
 }
 
 /// [`Wallet::parse_metadata`] in Rust.

@@ -12,6 +12,7 @@ use myna_vc_core::crypto::{default_provider, fill_random, PublicKey};
 use myna_vc_core::dcql::DcqlQuery;
 use myna_vc_core::oid4vci::{CNonce, IssuerId};
 use myna_vc_core::status_list::StatusListUri;
+use myna_vc_core::time::NumericDate;
 use myna_vc_core::trust_list::TrustList;
 use myna_vc_core::trust_list::VerifiedTrustList;
 use myna_vc_core::{b64, json};
@@ -211,14 +212,10 @@ impl Wallet {
         trust: &str,
         now_unix: f64,
     ) -> Result<Value, Failure> {
-        let now = unix_time(now_unix, "nowUnix")?;
-        let (list, status) = wallet_trust(trust, now)?;
-        // Every credential is checked against its type's declaration and JSON Schema.
-        let check = ReceiptCheck::new(&list, &status);
-        let received = self
-            .inner
-            .keep(batch, size, configuration_id, credentials, &check, now)
-            .map_err(wallet_error)?;
+        let received = with_receipt_check(trust, now_unix, |check, _, now| {
+            self.inner
+                .keep(batch, size, configuration_id, credentials, check, now)
+        })?;
         Ok(json!({ "batch": received.batch, "count": received.credentials.len() }))
     }
 
@@ -297,6 +294,19 @@ fn presentation_request(request: &str) -> Result<PresentationRequest, Failure> {
     let challenge = InPersonChallenge::parse(text(&request, "challenge")?)?;
     let query = DcqlQuery::from_value(member(&request, "dcqlQuery")?)?;
     PresentationRequest::in_person(&challenge, query).map_err(wallet_error)
+}
+
+/// Runs a receipt step (`keep`, `inspect`) at `now_unix` with the checks of a `WalletTrust`
+/// JSON string: the issuer in the verified trust list, its signature, the status list, the
+/// type's declaration and JSON Schema.
+pub(crate) fn with_receipt_check<T>(
+    trust: &str,
+    now_unix: f64,
+    step: impl FnOnce(&ReceiptCheck<'_>, &VerifiedTrustList, NumericDate) -> myna_wallet::Result<T>,
+) -> Result<T, Failure> {
+    let now = unix_time(now_unix, "nowUnix")?;
+    let (list, status) = wallet_trust(trust, now)?;
+    step(&ReceiptCheck::new(&list, &status), &list, now).map_err(wallet_error)
 }
 
 pub(crate) fn wallet_error(error: myna_wallet::Error) -> Failure {
