@@ -104,7 +104,11 @@ export const messages = {
   ask_submit: { ja: "次へ", en: "Next" },
   preview_title: { ja: "提示する内容の確認", en: "Check what you share" },
   verifier: { ja: "提示先", en: "Shared with" },
-  disclosed: { ja: "伝わる情報（これだけです）", en: "What they learn (nothing else)" },
+  disclosed: { ja: "伝わる情報", en: "What they learn" },
+  envelope: {
+    ja: "ほかに伝わるのは、発行者、証明書の種類、発行日時と有効期限、失効確認用の番号、この相手だけに使う鍵です。",
+    en: "Besides these they see only the issuer, the kind of certificate, when it was issued and until when it is valid, a revocation-check number, and a key used for this recipient only.",
+  },
   confirm_present: { ja: "提示する", en: "Share" },
   cancel: { ja: "やめる", en: "Cancel" },
   qr_title: { ja: "このQRコードを見せてください", en: "Show this QR code" },
