@@ -1,8 +1,10 @@
 // A test-environment issuer on loopback, set up with the `myna` CLI the way README "Run your
-// own" steps 1, 3 and 4 do it (the escrow trustees of step 2 are left out: nothing here needs
-// pseudonyms), for the browser tests of the wallet app.
+// own" steps 1, 3 and 4 do it, for the browser tests of the wallet app and the staff console;
+// with `{ escrow: true }` also step 2 (two trustees, alice and bob, threshold 2, the forum
+// context `maebashi-forum`), and on request steps 5, 7 and 8's resident side.
 //
 //   const world = await startWorld({ dir, offerLifetimeSecs: 2 });
+//   const world = await startWorld({ dir, escrow: true, consolePkg: "wasm/pkg/trustee" });
 //   world.issuerId        "https://vc.city.maebashi.example" (what credentials and offers name)
 //   world.issuerUrl       "http://127.0.0.1:PORT" (where `myna issuer serve` really answers)
 //   world.trustList       the signed trust list (compact JWT text, test authority)
@@ -25,6 +27,20 @@
 //   await world.verifyCompact({ challenge, audience, policy, compact })
 //       -> { accepted, reason, output }: `myna verify check --json` with the trust list, the
 //       authority key and a freshly fetched status list; `output` is the parsed decision
+//   world.tokens        the admin tokens: { operator, officer } and, with escrow, { alice, bob }
+//   world.trustees      with escrow: [{ name, keyFile, passphrase }] (keys of `myna trustee keygen`)
+//   world.context       with escrow: the forum's pseudonym context ("maebashi-forum")
+//   await world.anchorResident()  README steps 5 and 7 for 前橋 花子: a Rust wallet
+//       (`myna wallet`, data dir "hanako") anchored with her virtual card, her resident and
+//       age credentials received, her forum pseudonym received and presented to the forum
+//       -> { wallet, pseudonym, context } (the pseudonym as `myna verify check` decided it)
+//   await world.receive({ wallet, link, pin })  `myna wallet receive` of an offer link into
+//       the wallet data dir `wallet` (made on first use)
+//   await world.present({ wallet, policy, audience? })  -> { challenge, audience, policy,
+//       compact }: `myna verify challenge` and `myna wallet present --yes`
+//   await world.cardCrl()  README step 8's card revoked at the test CA (`myna jpki test-ca
+//       revoke --reason lost`) and its authentication CRL written -> the DER file's path
+//   await world.cardSerial()  the card's authentication certificate serial (hex)
 //   await world.stop()  stops `myna issuer serve` (SIGTERM, then SIGKILL) and waits for it
 //   world.servingSince  Date.now() when `myna issuer serve` logged that it listens: its
 //       pruning of expired offers runs then and every PRUNE_INTERVAL_SECS after
@@ -60,6 +76,13 @@ export const HANAKO = Object.freeze({
   address: "群馬県前橋市大手町二丁目12番1号",
 });
 const ISSUER_PASSPHRASE = "passphrase of the city issuer";
+const WALLET_PASSPHRASE = "passphrase of the wallet";
+/** The escrow trustees of README step 2 and the forum context of step 3. */
+const TRUSTEES = [
+  { name: "alice", passphrase: "passphrase of the council trustee" },
+  { name: "bob", passphrase: "passphrase of the court trustee" },
+];
+const FORUM_CONTEXT = "maebashi-forum";
 const AUTHORITY_PASSPHRASE = "passphrase of the trust-list authority";
 
 /** The `myna` binary the tests run. */
@@ -89,20 +112,24 @@ function childEnv() {
 /**
  * Sets up the test environment in `dir` (created if missing; use a fresh temporary directory)
  * and starts `myna issuer serve` on a free loopback port.
- * @param {{ dir: string, offerLifetimeSecs?: number, rules?: Record<string, number> }} options
- *   `rules`: other `[rules]` keys of issuer.toml to set (numbers).
+ * @param {{ dir: string, offerLifetimeSecs?: number, rules?: Record<string, number>, escrow?: boolean,
+ *   consolePkg?: string }} options
+ *   `rules`: other `[rules]` keys of issuer.toml to set (numbers); `escrow`: two trustees and
+ *   the forum context (README steps 2 and 3); `consolePkg`: the directory `myna issuer serve
+ *   --console-pkg` serves at /console/pkg/ (the trustee build of the npm package).
  */
-export async function startWorld({ dir, offerLifetimeSecs, rules = {} }) {
+export async function startWorld({ dir, offerLifetimeSecs, rules = {}, escrow = false, consolePkg }) {
   if (!dir) throw new Error("startWorld needs { dir }");
   await mkdir(dir, { recursive: true });
   const bin = await mynaBinary();
-  const myna = async (...args) => {
+  const mynaWith = async (env, args) => {
     try {
-      return (await run(bin, args, { cwd: dir, env: childEnv(), maxBuffer: 16 << 20 })).stdout;
+      return (await run(bin, args, { cwd: dir, env: { ...childEnv(), ...env }, maxBuffer: 16 << 20 })).stdout;
     } catch (error) {
       throw new Error(`myna ${args.join(" ")} failed: ${error.stderr || error.message}`);
     }
   };
+  const myna = (...args) => mynaWith({}, args);
   const file = (name) => path.join(dir, name);
 
   // 1. The test JPKI CA and a virtual card.
@@ -110,12 +137,25 @@ export async function startWorld({ dir, offerLifetimeSecs, rules = {} }) {
   await myna("jpki", "test-ca", "card", "--dir", "testca", "--out", "hanako.card",
     "--name", HANAKO.name, "--birth-date", HANAKO.birthdate, "--sex", "female",
     "--address", HANAKO.address, "--auth-pin", "1234", "--sign-pin", "HANAKO2027");
+  // 2. With escrow: two trustees, each with a sealed key file.
+  const trustees = [];
+  const escrowArgs = [];
+  if (escrow) {
+    for (const { name, passphrase } of TRUSTEES) {
+      await writeFile(file(`${name}.pass`), `${passphrase}\n`);
+      await myna("trustee", "keygen", "--out", `${name}.key`, "--passphrase-file", `${name}.pass`);
+      const publicKey = (await myna("trustee", "public-key", "--key", `${name}.key`)).trim();
+      escrowArgs.push("--trustee", `${name}=${publicKey}`);
+      trustees.push({ name, passphrase, keyFile: file(`${name}.key`) });
+    }
+    escrowArgs.push("--escrow-threshold", "2", "--pseudonym-context", FORUM_CONTEXT);
+  }
   // 3. The issuer of 前橋市 trusting the test CA, its admin tokens in files.
   await writeFile(file("city.pass"), `${ISSUER_PASSPHRASE}\n`);
   await myna("issuer", "init", "--data-dir", "city", "--passphrase-file", "city.pass",
     "--municipality-code", "102016", "--prefecture", "群馬県", "--name", "前橋市",
     "--public-base-url", ISSUER_ID, "--listen", "127.0.0.1:0",
-    "--jpki-test-ca", "testca", "--token-dir", "city-tokens");
+    "--jpki-test-ca", "testca", ...escrowArgs, "--token-dir", "city-tokens");
   const overrides = { ...rules };
   if (offerLifetimeSecs !== undefined) overrides.offer_lifetime_secs = offerLifetimeSecs;
   await setRules(file("city/issuer.toml"), overrides);
@@ -134,8 +174,27 @@ export async function startWorld({ dir, offerLifetimeSecs, rules = {} }) {
     operator: (await readFile(file("city-tokens/operator.token"), "utf8")).trim(),
     officer: (await readFile(file("city-tokens/revocation-officer.token"), "utf8")).trim(),
   };
-  const server = await serve(bin, dir);
+  for (const { name } of trustees) tokens[name] = (await readFile(file(`city-tokens/${name}.token`), "utf8")).trim();
+  const server = await serve(bin, dir, consolePkg ? ["--console-pkg", path.resolve(consolePkg)] : []);
   const issuerUrl = server.url;
+  // What a resident's `myna wallet` needs: its passphrase, the card's PINs, and the development
+  // route from the issuer's https identifier to this loopback service.
+  const walletEnv = {
+    MYNA_WALLET_PASSPHRASE: WALLET_PASSPHRASE,
+    MYNA_CARD_PIN: "1234",
+    MYNA_CARD_SIGN_PIN: "HANAKO2027",
+    MYNA_INSECURE_LOOPBACK_HTTP: `${ISSUER_ID}=${new URL(issuerUrl).host}`,
+  };
+  const wallet = (name, ...args) => mynaWith(walletEnv, ["wallet", "--data-dir", name, ...args]);
+  const wallets = new Set();
+  async function walletNamed(name) {
+    if (!/^[a-z0-9-]+$/.test(name)) throw new Error(`wallet name ${name}: lower-case letters, digits, -`);
+    if (!wallets.has(name)) {
+      await wallet(name, "init");
+      wallets.add(name);
+    }
+    return name;
+  }
 
   async function admin(route, token, body) {
     const response = await fetch(`${issuerUrl}${route}`, {
@@ -198,6 +257,55 @@ export async function startWorld({ dir, offerLifetimeSecs, rules = {} }) {
     return { accepted: output.accepted === true, reason: output.reason ?? null, output };
   }
 
+  async function receive({ wallet: name, link, pin }) {
+    await walletNamed(name);
+    const args = ["receive", "--offer", link, "--issuer-key", "city.jwk"];
+    if (pin) args.push("--tx-code", pin);
+    return wallet(name, ...args);
+  }
+
+  let presentations = 0;
+  async function present({ wallet: name, policy, audience = "x509_san_dns:shop.example", query }) {
+    presentations += 1;
+    const shown = await challenge({ audience, policy });
+    const out = `qr-${presentations}.txt`;
+    const args = ["present", "--challenge", shown, "--yes", "--out", out];
+    if (query) args.push("--query", query);
+    await wallet(name, ...args);
+    return { challenge: shown, audience, policy, compact: (await readFile(file(out), "utf8")).trim() };
+  }
+
+  async function anchorResident() {
+    if (!escrow) throw new Error("anchorResident needs startWorld({ escrow: true }) (the forum context)");
+    const name = await walletNamed("hanako");
+    await wallet(name, "anchor", "--issuer", ISSUER_ID, "--issuer-key", "city.jwk", "--card", "hanako.card",
+      "--with-facts", "--offer-out", "hanako.offer");
+    await wallet(name, "receive", "--offer", (await readFile(file("hanako.offer"), "utf8")).trim(), "--issuer-key", "city.jwk");
+    await wallet(name, "pseudonym", "--issuer", ISSUER_ID, "--issuer-key", "city.jwk", "--context", FORUM_CONTEXT);
+    // The forum asks for her pseudonym once per person, as README step 7 does.
+    const audience = "x509_san_dns:forum.maebashi.example";
+    const policy = `once-per-person:${FORUM_CONTEXT}:forum`;
+    const shown = (await myna("verify", "challenge", "--audience", audience, "--policy", policy,
+      "--query-out", "forum-query.json")).trim();
+    await wallet(name, "present", "--challenge", shown, "--query", "forum-query.json", "--yes", "--out", "forum.qr");
+    const decision = await verifyCompact({ challenge: shown, audience, policy,
+      compact: (await readFile(file("forum.qr"), "utf8")).trim() });
+    if (!decision.accepted || typeof decision.output.pseudonym !== "string") {
+      throw new Error(`the forum refused hanako's pseudonym: ${JSON.stringify(decision.output)}`);
+    }
+    return { wallet: name, pseudonym: decision.output.pseudonym, context: FORUM_CONTEXT };
+  }
+
+  async function cardSerial() {
+    return (await myna("jpki", "test-ca", "serial", "--card", "hanako.card")).trim();
+  }
+
+  async function cardCrl() {
+    await myna("jpki", "test-ca", "revoke", "--dir", "testca", "--card", "hanako.card", "--reason", "lost");
+    await myna("jpki", "test-ca", "crl", "--dir", "testca", "--type", "authentication", "--out", "hanako-auth.crl");
+    return file("hanako-auth.crl");
+  }
+
   return {
     dir,
     issuerId: ISSUER_ID,
@@ -206,6 +314,9 @@ export async function startWorld({ dir, offerLifetimeSecs, rules = {} }) {
     authorityJwk: JSON.parse(await readFile(file("authority/authority.jwk"), "utf8")),
     issuerJwk: JSON.parse(await readFile(file("city.jwk"), "utf8")),
     cardFile: file("hanako.card"),
+    tokens,
+    trustees,
+    context: escrow ? FORUM_CONTEXT : null,
     offerLifetimeSecs: lifetime,
     pid: server.pid,
     servingSince: server.since,
@@ -216,6 +327,11 @@ export async function startWorld({ dir, offerLifetimeSecs, rules = {} }) {
     statusList,
     challenge,
     verifyCompact,
+    receive,
+    present,
+    anchorResident,
+    cardSerial,
+    cardCrl,
     stop: server.stop,
   };
 }
@@ -252,10 +368,11 @@ process.once("exit", () => {
   for (const child of running) child.kill("SIGKILL");
 });
 
-/** Starts `myna issuer serve` on 127.0.0.1:0; resolves once it logged its address and answers. */
-async function serve(bin, dir) {
+/** Starts `myna issuer serve` on 127.0.0.1:0 (with `extra` flags); resolves once it logged its
+ * address and answers. */
+async function serve(bin, dir, extra = []) {
   const child = spawn(bin, ["issuer", "serve", "--data-dir", "city", "--passphrase-file", "city.pass",
-    "--listen", "127.0.0.1:0", "--log-json"], { cwd: dir, env: childEnv(), stdio: ["ignore", "pipe", "pipe"] });
+    "--listen", "127.0.0.1:0", "--log-json", ...extra], { cwd: dir, env: childEnv(), stdio: ["ignore", "pipe", "pipe"] });
   running.add(child);
   const exited = new Promise((resolve) => child.once("exit", (code, signal) => {
     running.delete(child);
