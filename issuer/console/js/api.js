@@ -48,6 +48,12 @@ export async function call(path, { method = "GET", json, body, type, raw = false
     } catch {
       // not JSON: the status says enough
     }
+    if (response.status === 401 && current) {
+      // The token is no longer accepted (rotated, or a typo at sign-in): forget it, and let
+      // the console return to the sign-in screen.
+      forgetToken();
+      window.dispatchEvent(new CustomEvent("myna-console-unauthorized"));
+    }
     throw new ApiError(code, response.status, description);
   }
   if (raw) return response;

@@ -148,6 +148,14 @@ async function start() {
       show(button.dataset.go);
     }
   });
+  // A refused token mid-session: back to sign-in, the error stays in the alert region.
+  window.addEventListener("myna-console-unauthorized", () => {
+    if (!session) return;
+    session = null;
+    for (const module of loaded.values()) module.reset?.();
+    drawSession();
+    show("signin");
+  });
   $("loading").hidden = true;
   const ok = await loadSession();
   drawSession();
