@@ -6,7 +6,8 @@
 //! * `myna issuer init` writes the data directory: a default `issuer.toml`, the signing keys
 //!   sealed under the passphrase, and admin tokens (printed once, or written one per file with
 //!   `--token-dir`; only their hashes are kept); `--json` reports it as JSON.
-//! * `myna issuer serve` runs the HTTP service until SIGINT/SIGTERM, then finishes the
+//! * `myna issuer serve` runs the HTTP service (with the staff console at `/console`;
+//!   `--console-pkg DIR` adds the trustee's wasm package) until SIGINT/SIGTERM, then finishes the
 //!   requests in flight (for at most the shutdown grace, then drops what is left), under
 //!   the limits against hostile clients of its `[edge]` table and flags.
 //! * `myna issuer batch` makes credential offers for a resident file, for mailed letters
@@ -53,8 +54,8 @@ pub struct Args {
 enum Command {
     /// Create a data directory: default configuration, sealed keys, admin tokens.
     Init(Box<InitArgs>),
-    /// Run the issuer HTTP service (OpenID4VCI, publication, consent registry, admin API)
-    /// until SIGINT/SIGTERM. Its limits against hostile clients are issuer.toml's [edge]
+    /// Run the issuer HTTP service (OpenID4VCI, publication, consent registry, admin API,
+    /// the staff console at /console) until SIGINT/SIGTERM. Its limits against hostile clients are issuer.toml's [edge]
     /// table; a flag given below overrides its key (the defaults shown apply when neither
     /// sets one).
     Serve(Box<ServeArgs>),
@@ -189,6 +190,12 @@ struct ServeArgs {
     /// Credentials per request (batch size; overrides the config).
     #[arg(long, env = "MYNA_BATCH_SIZE")]
     batch_size: Option<u32>,
+    /// Serve the trustee build of the npm package (wasm/pkg/trustee/, made by
+    /// scripts/build-npm) at /console/pkg/, for trustees to release escrow shares in the
+    /// staff console at /console (overrides issuer.toml [console] pkg_dir). Without it the
+    /// console works, but its trustee release answers 404 console_pkg_missing.
+    #[arg(long, env = "MYNA_CONSOLE_PKG", value_name = "DIR")]
+    console_pkg: Option<PathBuf>,
     #[command(flatten)]
     logs: LogArgs,
     #[command(flatten)]
@@ -507,6 +514,15 @@ fn run_serve(args: ServeArgs) -> Result<()> {
     }
     if let Some(size) = args.batch_size {
         config.rules.batch_size = size;
+    }
+    if let Some(dir) = args.console_pkg {
+        if !dir.is_dir() {
+            return Err(anyhow!(
+                "--console-pkg {}: not a directory (give the npm package's trustee build,                  wasm/pkg/trustee/ after scripts/build-npm)",
+                dir.display()
+            ));
+        }
+        config.console.pkg_dir = Some(dir);
     }
     args.edge.apply(&mut config.edge);
     let addr = config.listen_addr()?;

@@ -71,6 +71,8 @@ pub struct CascadeSummary {
     pub certificates_checked: usize,
     /// Known certificates found on the CRL for the first time.
     pub certificates_revoked: usize,
+    /// The persons those certificates belong to (each counted once).
+    pub subjects: usize,
     /// Successor certificates linked to their person.
     pub successors_linked: usize,
     /// Successors already linked to another person (anchored before this import), left so.
@@ -108,6 +110,7 @@ pub fn import_crl<S: Store>(
         certificates_checked: known.len(),
         ..CascadeSummary::default()
     };
+    let mut subjects = std::collections::HashSet::new();
     for (certificate, link) in known {
         if link.revoked.is_some() {
             continue;
@@ -127,6 +130,7 @@ pub fn import_crl<S: Store>(
             continue;
         }
         summary.certificates_revoked += 1;
+        subjects.insert(link.subject);
         summary.successors_linked += usize::from(outcome.successor_linked);
         summary.successor_conflicts += usize::from(outcome.successor_conflict);
         for (_, reason) in &outcome.revoked {
@@ -136,6 +140,7 @@ pub fn import_crl<S: Store>(
             }
         }
     }
+    summary.subjects = subjects.len();
     Ok(summary)
 }
 

@@ -51,6 +51,7 @@ fn a_renewed_card_keeps_the_person_and_its_pseudonyms() {
         CascadeSummary {
             certificates_checked: 1,
             certificates_revoked: 1,
+            subjects: 1,
             successors_linked: 1,
             anchors_revoked: 1,
             ..CascadeSummary::default()
@@ -151,6 +152,7 @@ fn moving_house_revokes_residence_credentials_and_leaves_age_valid() {
         CascadeSummary {
             certificates_checked: 1,
             certificates_revoked: 1,
+            subjects: 1,
             successors_linked: 1,
             residence_revoked: 2,
             ..CascadeSummary::default()

@@ -156,6 +156,35 @@ fn claim_self_service<S: Store>(
     Ok((entitlement.subject()?, item))
 }
 
+impl<S: Store> Endpoints<S> {
+    /// Whether `token` is an access token this issuer gave out and that has not expired,
+    /// writing nothing: what the credential endpoint checks before it reads a request body,
+    /// so that a stranger's body is never read. Unknown or expired is `invalid_token` (401).
+    /// [`credential`](Self::credential) checks the token again when it claims the credential.
+    pub fn check_access_token(&self, token: &str, now: NumericDate) -> Result<(), EndpointError> {
+        if is_self_service(token) {
+            return self_service::open(self, ChallengePurpose::SelfServiceToken, token, now)
+                .map(|_| ())
+                .map_err(|refusal| match refusal {
+                    GrantRefusal::Unknown => token_error("unknown access token"),
+                    GrantRefusal::Expired => token_error("the access token expired"),
+                });
+        }
+        let id = state_table::secret_id(Namespace::Token, token);
+        let Some(sealed) = self
+            .store
+            .read(|tx| state_table::get(tx, Namespace::Token, &id))?
+        else {
+            return Err(token_error("unknown access token"));
+        };
+        let entitlement = Entitlement::open(Namespace::Token, token, &sealed)?;
+        if now.as_unix() >= entitlement.expires_at {
+            return Err(token_error("the access token expired"));
+        }
+        Ok(())
+    }
+}
+
 fn token_error(description: &str) -> EndpointError {
     EndpointError::new(Refusal::Unauthorized, ErrorCode::InvalidToken, description)
 }

@@ -1,18 +1,26 @@
 //! The admin API: bearer tokens per role, compared in constant time against the SHA-256
 //! hashes in the configuration. No token (or an unknown one) is 401 before any body is read
-//! (the `Admin` extractor runs first), a token of another role 403; every action lands in the audit log with the acting token's name.
+//! (the `Admin` extractor runs first), a token of another role 403; every action lands in the
+//! audit log with the acting token's name (reads append nothing). The staff console
+//! ([`console`](super::console)) is a client of these routes; they answer no CORS headers and
+//! set no cookie.
 //!
 //! | route | role |
 //! |---|---|
-//! | `POST /admin/offers` — an offer with facts supplied by staff | operator |
+//! | `GET /admin/session` — `{"name", "role", "issuer": {"id", "name", "municipality_code"?, "credentials"}, "escrow": {"threshold", "trustees"} \| null}` | any |
+//! | `POST /admin/offers` — an offer with facts supplied by staff: `201` with the offer, `"subject"` (base64url handle) and `"qr_svg"` | operator |
+//! | `POST /admin/offers?dry_run=true` — the same body checked, nothing made: `{"valid": true}` or `{"valid": false, "problems": […]}` ([`offer_check`](super::offer_check)) | operator |
+//! | `POST /admin/batches[?dry_run=true]`, `GET /admin/batches[/{id}[/letters[.jsonl]]]` — batch letters from a CSV ([`batch_jobs`](super::batch_jobs)) | operator |
 //! | `POST /admin/credentials/{revoke,suspend,resume}` — one credential, by `credential_id` or `status` entry | revocation officer |
 //! | `POST /admin/subjects/{revoke,suspend,resume}` — every credential of a person | revocation officer |
-//! | `POST /admin/crl` — import a CRL (`application/pkix-crl`), cascade | revocation officer |
+//! | `POST /admin/crl` — import a CRL (`application/pkix-crl`), the cascade's effect: `{"certificate_type", "entries", "certificates_checked", "certificates_revoked", "revoked_serials", "subjects", "successors_linked", "successor_conflicts", "anchors_revoked", "residence_revoked", "credentials_revoked"}` ([`CrlImport::to_json`](super::crl_import::CrlImport::to_json)) | revocation officer |
 //! | `POST /admin/escrow/openings` — start an opening | operator |
-//! | `GET /admin/escrow/openings/{id}` — the sealed link to release a share for | operator, trustee |
+//! | `GET /admin/escrow/openings` — every opening, newest first: `[{"id", "context", "pseudonym", "state": "waiting" \| "opened", "threshold", "released_by", "started_at"}]` | operator, trustee |
+//! | `GET /admin/escrow/openings/{id}` — the sealed link to release a share for, `threshold`, `released_by`, `state` | operator, trustee |
 //! | `POST /admin/escrow/openings/{id}/shares` — a trustee's released share | trustee |
-//! | `GET /admin/audit?from=&limit=` — the audit log (reading it appends nothing) | operator |
+//! | `GET /admin/audit?from=&limit=&action=&actor=` — the audit log (reading it appends nothing) | operator |
 //! | `GET /admin/audit/verify` — the hash chain checked: `{"intact", "entries", "head"}` | operator |
+//! | `GET /admin/consents/summary` — `{"recipients": [{"recipient", "given", "paused", "withdrawn", "used"}], "total"}` (counts only) | operator |
 //!
 //! **By person.** `POST /admin/subjects/revoke` (`suspend`, `resume`) takes
 //! `{"subject": "<base64url 32-byte subject handle>"}` or `{"card_serial": "<hex>"}` — exactly
@@ -27,7 +35,12 @@
 //! (`unchanged`: credentials the transition does not apply to, e.g. already revoked); an
 //! unknown subject or card is `404 not_found`.
 //!
-//! **The audit log.** Reading it (`GET /admin/audit`) does not append to it. `GET
+//! **The audit log.** Reading it (`GET /admin/audit`) does not append to it. `action` keeps
+//! the entries of one action (its name as listed, e.g. `escrow.share_received`), `actor`
+//! those of one role (`operator`, `revocation_officer`, `trustee`, `holder`, …) or one admin
+//! token's name (the `by:` of the entry); a filtered request looks at most at
+//! [`MAX_AUDIT_SCAN`] entries from `from`, and `next_from` (or `null` at the end) says where
+//! the next page starts. `GET
 //! /admin/audit/verify` walks the whole chain: `200 {"intact": true, "entries": N, "head":
 //! "<base64url SHA-256 of the last entry>"}`, or `409 {"error": "audit_chain_broken",
 //! "error_description": "audit log broken at entry 3: …"}` naming the first entry that fails.
@@ -54,6 +67,7 @@ use subtle::ConstantTimeEq;
 
 use super::config::{AdminRole, AdminTokenEntry};
 use super::http::{json_no_store, ApiError, Bearer, DerBody, JsonBody};
+use super::qr;
 use super::{JpkiSetup, Service, ServiceError, Shared};
 use crate::audit::{ActorRole, AuditAction, AuditSubject};
 use crate::endpoint::offer::OfferedFacts;
@@ -70,15 +84,17 @@ pub const MAX_AUDIT_PAGE: u64 = 1000;
 
 pub(crate) fn routes() -> Router<Service> {
     Router::new()
+        .route("/admin/session", get(session))
         .route("/admin/offers", post(create_offer))
         .route("/admin/credentials/{action}", post(change_status))
         .route("/admin/subjects/{action}", post(change_subject))
         .route("/admin/crl", post(import_crl))
-        .route("/admin/escrow/openings", post(start_opening))
+        .route("/admin/escrow/openings", post(start_opening).get(openings))
         .route("/admin/escrow/openings/{id}", get(opening))
         .route("/admin/escrow/openings/{id}/shares", post(submit_share))
         .route("/admin/audit", get(audit_log))
         .route("/admin/audit/verify", get(verify_audit))
+        .route("/admin/consents/summary", get(consent_summary))
 }
 
 /// A caller whose bearer token is one of the configured admin tokens (every entry compared, in
@@ -112,7 +128,7 @@ impl FromRequestParts<Service> for Admin {
 
 impl Admin {
     /// The caller's token entry, if its role is one of `allowed` (403 otherwise).
-    fn allow(self, allowed: &[AdminRole]) -> Result<AdminTokenEntry, ApiError> {
+    pub(crate) fn allow(self, allowed: &[AdminRole]) -> Result<AdminTokenEntry, ApiError> {
         if !allowed.contains(&self.0.role) {
             return Err(ApiError::new(
                 StatusCode::FORBIDDEN,
@@ -152,12 +168,19 @@ fn yes() -> bool {
     true
 }
 
+/// The title of an offer's QR code (read by screen readers).
+const OFFER_QR_TITLE: &str = "証明書受け取り用QRコード / QR code to receive the credential";
+
 async fn create_offer(
     State(service): State<Service>,
     admin: Admin,
+    uri: Uri,
     body: JsonBody,
 ) -> Result<Response, ApiError> {
     let admin = admin.allow(&[AdminRole::Operator])?;
+    if super::batch_jobs::dry_run(&uri)? {
+        return check_offer(&service, &body).await;
+    }
     let request: OfferRequest = body.parse("offer request")?;
     let offer = service
         .blocking(move |shared| {
@@ -177,10 +200,68 @@ async fn create_offer(
                 AuditAction::OfferCreated,
                 audited,
             )?;
-            serde_json::to_string(&offer).map_err(|e| ApiError::internal(&e.to_string()))
+            let mut answer =
+                serde_json::to_value(&offer).map_err(|e| ApiError::internal(&e.to_string()))?;
+            answer["subject"] = subject.to_string().into();
+            answer["qr_svg"] = qr::svg(&offer.credential_offer_uri, OFFER_QR_TITLE)?.into();
+            Ok(answer)
         })
         .await?;
-    Ok(json_no_store(StatusCode::CREATED, offer))
+    Ok(json_no_store(StatusCode::CREATED, offer.to_string()))
+}
+
+/// `POST /admin/offers?dry_run=true`: the problems of the offer, nothing made (see
+/// [`offer_check`](super::offer_check)).
+async fn check_offer(service: &Service, body: &JsonBody) -> Result<Response, ApiError> {
+    let object = myna_vc_core::json::parse_object(&body.0, "offer request")
+        .map_err(|e| ApiError::bad_request(e.to_string()))?;
+    let problems = service
+        .blocking(move |shared| super::offer_check::check(&shared.endpoints, &object, shared.now()))
+        .await?;
+    let answer = if problems.is_empty() {
+        json!({"valid": true})
+    } else {
+        json!({"valid": false, "problems": problems})
+    };
+    Ok(ok_json(&answer))
+}
+
+/// `GET /admin/session`: who the token is and what the issuer is (the console shows only
+/// what the role may use).
+async fn session(State(service): State<Service>, admin: Admin) -> Result<Response, ApiError> {
+    let admin = admin.allow(&[
+        AdminRole::Operator,
+        AdminRole::RevocationOfficer,
+        AdminRole::Trustee,
+    ])?;
+    let shared = service.shared();
+    let config = &shared.config;
+    let credentials: Vec<&str> = config
+        .offered()
+        .map_err(|e| ApiError::internal(&e.to_string()))?
+        .into_iter()
+        .map(|(id, _)| id)
+        .collect();
+    let mut issuer = json!({
+        "id": shared.endpoints.issuer_id().as_str(),
+        "name": config.name,
+        "credentials": credentials,
+    });
+    if let Some(code) = &config.municipality_code {
+        issuer["municipality_code"] = code.as_str().into();
+    }
+    let escrow = config.escrow.as_ref().map(|escrow| {
+        json!({
+            "threshold": escrow.threshold,
+            "trustees": escrow.trustees.iter().map(|t| t.id.as_str()).collect::<Vec<_>>(),
+        })
+    });
+    Ok(ok_json(&json!({
+        "name": admin.name,
+        "role": admin.role.as_str(),
+        "issuer": issuer,
+        "escrow": escrow,
+    })))
 }
 
 pub(crate) fn parse_subject(text: &str) -> Result<SubjectHandle, ApiError> {
@@ -404,6 +485,19 @@ struct Opening {
     trustees: Vec<String>,
     /// The person handle, once opened.
     person: Option<String>,
+    /// When the opening was started (Unix seconds; absent in openings of earlier versions).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    started_at: Option<i64>,
+}
+
+impl Opening {
+    fn state(&self) -> &'static str {
+        if self.person.is_some() {
+            "opened"
+        } else {
+            "waiting"
+        }
+    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -444,6 +538,7 @@ async fn start_opening(
                 shares: Vec::new(),
                 trustees: Vec::new(),
                 person: None,
+                started_at: Some(shared.now().as_unix()),
             };
             put_opening(shared, &id, &opening)?;
             let audited = AuditSubject::object("escrow_opening", &id).by(&admin.name);
@@ -497,9 +592,55 @@ fn opening_view(
         "sealed_link": b64::encode(sealed.to_bytes()),
         "threshold": sealed.threshold(),
         "released_by": opening.trustees,
+        "state": opening.state(),
+        "started_at": opening.started_at,
         "completed": opening.person.is_some(),
         "person": if role == AdminRole::Operator { opening.person.clone() } else { None },
     }))
+}
+
+/// `GET /admin/escrow/openings`: every opening, newest first, without sealed links or
+/// persons: `[{"id", "context", "pseudonym", "state", "threshold", "released_by",
+/// "started_at"}]`.
+async fn openings(State(service): State<Service>, admin: Admin) -> Result<Response, ApiError> {
+    admin.allow(&[AdminRole::Operator, AdminRole::Trustee])?;
+    let list = service
+        .blocking(|shared| {
+            let rows = shared
+                .store()
+                .read(|tx| state_table::scan(tx, Namespace::Opening))?;
+            let configured = shared.endpoints.escrow.as_ref().map(|p| p.threshold());
+            let mut list = Vec::new();
+            for (id, bytes) in rows {
+                let id = String::from_utf8_lossy(&id).into_owned();
+                let opening: Opening = serde_json::from_slice(&bytes)
+                    .map_err(|e| ApiError::internal(&e.to_string()))?;
+                let threshold = sealed_threshold(shared, &opening)?.or(configured);
+                list.push(json!({
+                    "id": id,
+                    "context": opening.context,
+                    "pseudonym": opening.pseudonym,
+                    "state": opening.state(),
+                    "threshold": threshold,
+                    "released_by": opening.trustees,
+                    "started_at": opening.started_at,
+                }));
+            }
+            list.sort_by_key(|o| std::cmp::Reverse(o["started_at"].as_i64()));
+            Ok(list)
+        })
+        .await?;
+    Ok(ok_json(&serde_json::Value::Array(list)))
+}
+
+/// The threshold of the sealed link an opening is about, if the link is still stored.
+fn sealed_threshold(shared: &Shared, opening: &Opening) -> Result<Option<u8>, ApiError> {
+    let context = ContextId::parse(&opening.context)?;
+    let pseudonym = Pseudonym::parse(&opening.pseudonym)?;
+    Ok(shared
+        .store()
+        .sealed_link(&context, &pseudonym)?
+        .map(|sealed| sealed.threshold()))
 }
 
 async fn opening(
@@ -598,31 +739,88 @@ async fn submit_share(
     Ok(ok_json(&view))
 }
 
-/// `from` and `limit` of the audit query string.
-fn audit_range(uri: &Uri) -> Result<(u64, u64), ApiError> {
-    let mut from = 0u64;
-    let mut limit = 100u64;
-    for pair in uri
-        .query()
-        .unwrap_or("")
-        .split('&')
-        .filter(|p| !p.is_empty())
-    {
-        let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
-        let number = value
-            .parse::<u64>()
-            .map_err(|_| ApiError::bad_request(format!("`{name}` must be a number")))?;
-        match name {
-            "from" => from = number,
-            "limit" => limit = number.clamp(1, MAX_AUDIT_PAGE),
-            _ => {
-                return Err(ApiError::bad_request(
-                    "the audit query takes `from` and `limit`",
-                ))
+/// Most audit entries one filtered request looks at (from `from` on); the answer's
+/// `next_from` says where to go on.
+pub const MAX_AUDIT_SCAN: u64 = 10_000;
+
+/// The audit query: `from`, `limit` and the optional `action` and `actor` filters.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct AuditQuery {
+    from: u64,
+    limit: u64,
+    action: Option<AuditAction>,
+    actor: Option<String>,
+}
+
+impl AuditQuery {
+    fn parse(uri: &Uri) -> Result<AuditQuery, ApiError> {
+        let mut query = AuditQuery {
+            from: 0,
+            limit: 100,
+            action: None,
+            actor: None,
+        };
+        for pair in uri
+            .query()
+            .unwrap_or("")
+            .split('&')
+            .filter(|p| !p.is_empty())
+        {
+            let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
+            let number = || {
+                value
+                    .parse::<u64>()
+                    .map_err(|_| ApiError::bad_request(format!("`{name}` must be a number")))
+            };
+            match name {
+                "from" => query.from = number()?,
+                "limit" => query.limit = number()?.clamp(1, MAX_AUDIT_PAGE),
+                "action" => {
+                    query.action = Some(AuditAction::parse(value).map_err(|_| {
+                        ApiError::bad_request("`action` is not an audit action name")
+                    })?)
+                }
+                "actor" if valid_actor(value) => query.actor = Some(value.to_owned()),
+                "actor" => {
+                    return Err(ApiError::bad_request(
+                        "`actor` is a role or a token name (A-Z a-z 0-9 - _ .)",
+                    ))
+                }
+                _ => {
+                    return Err(ApiError::bad_request(
+                        "the audit query takes `from`, `limit`, `action` and `actor`",
+                    ))
+                }
             }
         }
+        Ok(query)
     }
-    Ok((from, limit))
+
+    /// Whether `entry` passes the filters: its action, and its actor's role or the admin
+    /// token named in its subject (`… by:<name>`).
+    fn admits(&self, entry: &crate::audit::AuditEntry) -> bool {
+        let action = self.action.is_none_or(|a| a == entry.action);
+        let actor = self.actor.as_deref().is_none_or(|who| {
+            entry.actor.as_str() == who
+                || entry
+                    .subject
+                    .as_str()
+                    .rsplit_once(" by:")
+                    .is_some_and(|(_, name)| name == who)
+        });
+        action && actor
+    }
+
+    fn filtered(&self) -> bool {
+        self.action.is_some() || self.actor.is_some()
+    }
+}
+
+fn valid_actor(name: &str) -> bool {
+    (1..=64).contains(&name.len())
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
 }
 
 async fn audit_log(
@@ -631,14 +829,39 @@ async fn audit_log(
     uri: Uri,
 ) -> Result<Response, ApiError> {
     admin.allow(&[AdminRole::Operator])?;
-    let (from, limit) = audit_range(&uri)?;
+    let query = AuditQuery::parse(&uri)?;
     // Reading the log leaves it as it is: an entry per read would make every check of the
     // log change the log it checks.
     let page = service
         .blocking(move |shared| {
-            let entries = shared
+            let (from, limit) = (query.from, query.limit);
+            let window = if query.filtered() {
+                MAX_AUDIT_SCAN
+            } else {
+                limit
+            };
+            let scanned = shared
                 .store()
-                .audit_entries(from..from.saturating_add(limit))?;
+                .audit_entries(from..from.saturating_add(window))?;
+            let mut next_from = None;
+            let mut entries = Vec::new();
+            for entry in &scanned {
+                if u64::try_from(entries.len()).unwrap_or(u64::MAX) == limit {
+                    next_from = Some(entry.seq);
+                    break;
+                }
+                if query.admits(entry) {
+                    entries.push(entry);
+                }
+            }
+            let last_scanned = scanned.last().map(|e| e.seq);
+            if next_from.is_none() {
+                if let Some(last) = last_scanned {
+                    if u64::try_from(scanned.len()).unwrap_or(0) == window {
+                        next_from = Some(last.saturating_add(1));
+                    }
+                }
+            }
             let entries: Vec<_> = entries
                 .iter()
                 .map(|e| {
@@ -652,10 +875,24 @@ async fn audit_log(
                     })
                 })
                 .collect();
-            Ok(json!({ "entries": entries, "chain_length": shared.store().verify_audit_chain()? }))
+            Ok(json!({
+                "entries": entries,
+                "chain_length": shared.store().verify_audit_chain()?,
+                "next_from": next_from,
+            }))
         })
         .await?;
     Ok(ok_json(&page))
+}
+
+/// `GET /admin/consents/summary`: the consent registry in numbers.
+async fn consent_summary(
+    State(service): State<Service>,
+    admin: Admin,
+) -> Result<Response, ApiError> {
+    admin.allow(&[AdminRole::Operator])?;
+    let summary = service.blocking(super::consent_registry::summary).await?;
+    Ok(ok_json(&summary))
 }
 
 /// `GET /admin/audit/verify`: the whole chain checked, read-only.

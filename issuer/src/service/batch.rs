@@ -91,6 +91,9 @@ pub struct BatchRun {
     pub report: Option<PathBuf>,
     /// Check every line, make no offer, write no output.
     pub dry_run: bool,
+    /// Who runs it, named in the audit log (an admin token's name; `None` for the command
+    /// line's operator).
+    pub by: Option<String>,
 }
 
 impl BatchRun {
@@ -103,6 +106,7 @@ impl BatchRun {
             report: Some(Self::default_report(&output)),
             output,
             dry_run: false,
+            by: None,
         }
     }
 
@@ -122,11 +126,12 @@ impl BatchRun {
 }
 
 /// A line that was not offered, and why.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Rejection {
     /// 1-based line number in the file (comments and blank lines count).
     pub line: usize,
     /// The row id, when the line had a readable one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub row_id: Option<String>,
     /// Why (names fields and rules, never a fact's value).
     pub reason: String,
@@ -191,8 +196,49 @@ pub fn run(
     progress: &mut dyn FnMut(usize, usize),
 ) -> Result<BatchSummary, ServiceError> {
     let bytes = std::fs::read(&run.input)?;
+    run_input(service, &bytes, run, progress)
+}
+
+/// Checks every line of `input` (a resident file's contents) as a dry run does: no offer is
+/// made and nothing is written. What the staff console's dry run of an uploaded CSV calls.
+///
+/// ```
+/// use std::sync::Arc;
+/// use myna_issuer::service::{batch, config::ServiceConfig, Service, ServiceOptions};
+/// use myna_vc_core::time::{FixedClock, NumericDate};
+/// let dir = tempfile::tempdir()?;
+/// let mut config = ServiceConfig::new("102016", "前橋市", "https://city.maebashi.example");
+/// config.rules.status_list_capacity = 1024;
+/// let service = Service::open(ServiceOptions { config, data_dir: dir.path().into(),
+///     passphrase: zeroize::Zeroizing::new("a test passphrase".into()),
+///     clock: Arc::new(FixedClock(NumericDate::from_unix(1_800_000_000))), jpki: None })?;
+/// let input = concat!(
+///     r#"{"row_id": "r1", "credentials": [{"credential": "age", "birthdate": "1990-05-05"}]}"#, "\n",
+///     r#"{"row_id": "r2", "credentials": [{"credential": "age", "birthdate": "2990-01-01"}]}"#, "\n");
+/// let summary = batch::check(&service, input.as_bytes())?;
+/// assert_eq!((summary.rows, summary.checked, summary.rejected[0].line), (2, 1, 2));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn check(service: &Service, input: &[u8]) -> Result<BatchSummary, ServiceError> {
+    let run = BatchRun {
+        input: PathBuf::new(),
+        output: PathBuf::new(),
+        report: None,
+        dry_run: true,
+        by: None,
+    };
+    run_input(service, input, &run, &mut |_, _| {})
+}
+
+/// [`run`] on the contents of the input file.
+fn run_input(
+    service: &Service,
+    bytes: &[u8],
+    run: &BatchRun,
+    progress: &mut dyn FnMut(usize, usize),
+) -> Result<BatchSummary, ServiceError> {
     let file_id = myna_vc_core::b64::encode(Sha256::digest(&bytes).get(..16).unwrap_or_default());
-    let (rows, mut rejected) = parse_rows(&bytes);
+    let (rows, mut rejected) = parse_rows(bytes);
     let mut summary = BatchSummary {
         rows: rows.len() + rejected.len(),
         ..BatchSummary::default()
@@ -210,7 +256,7 @@ pub fn run(
     let mut done = rejected.len();
     for chunk in rows.chunks(CHUNK_ROWS) {
         let chunk_rejected = match out.as_mut() {
-            Some(out) => offer_chunk(service, &file_id, chunk, out, &mut summary)?,
+            Some(out) => offer_chunk(service, &file_id, chunk, out, run, &mut summary)?,
             None => check_chunk(service, &file_id, chunk, &mut summary)?,
         };
         rejected.extend(chunk_rejected);
@@ -254,6 +300,7 @@ fn offer_chunk(
     file_id: &str,
     chunk: &[Parsed],
     out: &mut std::fs::File,
+    run: &BatchRun,
     summary: &mut BatchSummary,
 ) -> Result<Vec<Rejection>, ServiceError> {
     let shared = service.shared();
@@ -295,7 +342,10 @@ fn offer_chunk(
         Ok(())
     })?;
     summary.offered += count;
-    let audited = AuditSubject::object("batch", &format!("{file_id}+{count}"));
+    let mut audited = AuditSubject::object("batch", &format!("{file_id}+{count}"));
+    if let Some(by) = &run.by {
+        audited = audited.by(by);
+    }
     shared
         .store()
         .append_audit(now, ActorRole::Operator, AuditAction::OfferCreated, audited)?;

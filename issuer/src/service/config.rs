@@ -117,6 +117,41 @@ pub struct ServiceConfig {
     /// Admin tokens (hashes) with their roles.
     #[serde(default)]
     pub admin_tokens: Vec<AdminTokenEntry>,
+    /// The staff console at `/console` (its files are built in; `[console] pkg_dir` adds
+    /// the trustee's wasm build).
+    #[serde(default, skip_serializing_if = "ConsoleConfig::is_default")]
+    pub console: ConsoleConfig,
+}
+
+/// The staff console's `[console]` table.
+///
+/// ```
+/// use myna_issuer::service::config::ServiceConfig;
+/// let c = ServiceConfig::from_toml(r#"
+/// municipality_code = "102016"
+/// name = "前橋市"
+/// public_base_url = "https://city.maebashi.example"
+/// [console]
+/// pkg_dir = "/srv/myna-vc/trustee"
+/// "#)?;
+/// assert_eq!(c.console.pkg_dir.as_deref(), Some(std::path::Path::new("/srv/myna-vc/trustee")));
+/// # Ok::<(), myna_issuer::service::ServiceError>(())
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ConsoleConfig {
+    /// The directory `/console/pkg/<file>` is served from: the trustee build of the npm
+    /// package (`wasm/pkg/trustee/`), which the console's escrow screen loads for a trustee
+    /// to release a share in the browser. Without it `/console/pkg/*` is 404
+    /// `console_pkg_missing`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pkg_dir: Option<PathBuf>,
+}
+
+impl ConsoleConfig {
+    fn is_default(&self) -> bool {
+        self == &ConsoleConfig::default()
+    }
 }
 
 /// The longest a mailed letter's offer may stay redeemable: 366 days.
@@ -384,6 +419,7 @@ impl ServiceConfig {
             escrow: None,
             pseudonym_contexts: Vec::new(),
             admin_tokens: Vec::new(),
+            console: ConsoleConfig::default(),
         }
     }
 

@@ -254,6 +254,49 @@ fn register_blocking(shared: &Shared, request: &RegisterRequest) -> Result<Value
 }
 
 /// The row id of a holder's consent in [`Namespace::ConsentHolder`]: subject ‖ consent id.
+/// The registry in numbers, for the staff console (`GET /admin/consents/summary`): per
+/// recipient, how many consents are given (active), paused, withdrawn and used, and the
+/// total. Counts only: no holder, no purpose, no consent id.
+pub(crate) fn summary(shared: &Shared) -> Result<Value, ApiError> {
+    let uri = shared.consent_list.clone();
+    let counts = shared.store().read(|tx| {
+        let mut counts: std::collections::BTreeMap<String, [u64; 4]> = Default::default();
+        for (_, bytes) in state_table::scan(tx, Namespace::Consent)? {
+            let row: ConsentRow = serde_json::from_slice(&bytes)
+                .map_err(|e| crate::Error::corrupt("consent row", e))?;
+            let record = ConsentRecord::verify(&row.record, default_provider())?;
+            let reference = StatusReference::new(StatusIndex::new(row.idx), uri.clone());
+            let state = ConsentState::from_status(status_lists::status(tx, &reference)?)?;
+            let slot = match state {
+                ConsentState::Active => 0,
+                ConsentState::Paused => 1,
+                ConsentState::Withdrawn => 2,
+                ConsentState::Used => 3,
+            };
+            let recipient = record.terms().recipient.did().as_str().to_owned();
+            if let Some(count) = counts.entry(recipient).or_default().get_mut(slot) {
+                *count += 1;
+            }
+        }
+        Ok(counts)
+    })?;
+    let mut total = 0u64;
+    let recipients: Vec<Value> = counts
+        .into_iter()
+        .map(|(recipient, [given, paused, withdrawn, used])| {
+            total += given + paused + withdrawn + used;
+            json!({
+                "recipient": recipient,
+                "given": given,
+                "paused": paused,
+                "withdrawn": withdrawn,
+                "used": used,
+            })
+        })
+        .collect();
+    Ok(json!({"recipients": recipients, "total": total}))
+}
+
 fn holder_key(holder: &SubjectHandle, id: &ConsentId) -> Vec<u8> {
     let mut key = holder.as_bytes().to_vec();
     key.extend_from_slice(id.as_bytes());

@@ -26,14 +26,37 @@ pub struct CrlImport {
 }
 
 impl CrlImport {
-    /// The JSON body `POST /admin/crl` answers with.
+    /// The JSON body `POST /admin/crl` answers with: the CRL (`certificate_type`,
+    /// `entries`) and its cascade's effect — the known certificates checked, those newly
+    /// revoked (`certificates_revoked`, also as `revoked_serials`), the persons they belong to
+    /// (`subjects`), successors linked (and conflicts), and the credentials revoked: anchors,
+    /// residence-dependent ones, and in all.
+    ///
+    /// ```
+    /// use myna_issuer::cascade::CascadeSummary;
+    /// use myna_issuer::service::crl_import::CrlImport;
+    /// use myna_jpki::profile::CertificateType;
+    /// let import = CrlImport { certificate_type: CertificateType::Signature, entries: 3,
+    ///     cascade: CascadeSummary { certificates_revoked: 1, subjects: 1, residence_revoked: 2,
+    ///         ..Default::default() } };
+    /// let json = import.to_json();
+    /// assert_eq!((json["revoked_serials"].as_u64(), json["subjects"].as_u64()), (Some(1), Some(1)));
+    /// assert_eq!(json["credentials_revoked"], 2);
+    /// ```
     pub fn to_json(&self) -> serde_json::Value {
+        let cascade = &self.cascade;
         serde_json::json!({
             "certificate_type": self.certificate_type.to_string(),
             "entries": self.entries,
-            "certificates_checked": self.cascade.certificates_checked,
-            "certificates_revoked": self.cascade.certificates_revoked,
-            "credentials_revoked": self.cascade.credentials_revoked(),
+            "certificates_checked": cascade.certificates_checked,
+            "certificates_revoked": cascade.certificates_revoked,
+            "revoked_serials": cascade.certificates_revoked,
+            "subjects": cascade.subjects,
+            "successors_linked": cascade.successors_linked,
+            "successor_conflicts": cascade.successor_conflicts,
+            "anchors_revoked": cascade.anchors_revoked,
+            "residence_revoked": cascade.residence_revoked,
+            "credentials_revoked": cascade.credentials_revoked(),
         })
     }
 }

@@ -213,6 +213,18 @@ async fn read_body(
     service: &Service,
     expected: &str,
 ) -> Result<Vec<u8>, ApiError> {
+    let limit = service.shared().config.limits.max_body_bytes;
+    read_body_limited(request, service, expected, limit).await
+}
+
+/// Reads the body of a request of `expected` content type, at most `limit` bytes (a body
+/// declared larger is refused before it is read).
+pub(crate) async fn read_body_limited(
+    request: Request,
+    _service: &Service,
+    expected: &str,
+    limit: usize,
+) -> Result<Vec<u8>, ApiError> {
     if !has_content_type(request.headers(), expected) {
         return Err(ApiError::new(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
@@ -220,7 +232,6 @@ async fn read_body(
             format!("the body must be {expected}"),
         ));
     }
-    let limit = service.shared().config.limits.max_body_bytes;
     let too_large = || {
         ApiError::new(
             StatusCode::PAYLOAD_TOO_LARGE,

@@ -19,6 +19,14 @@
 //!   and its verification), every change audited;
 //! * [`batch`]: offers for a whole resident file, as mailed letters redeemable for days;
 //!   bad lines reported, not fatal; resumable;
+//! * [`batch_jobs`]: the same batches over HTTP for the staff console — a CSV uploaded,
+//!   checked (dry run), run in the background one at a time, its progress and its
+//!   [`letters`] (printable HTML, one QR code and PIN per letter);
+//! * [`offer_check`]: an offer's facts checked as staff type them (`?dry_run=true`): which
+//!   field of which credential breaks which rule, in Japanese and English, never the value;
+//! * [`console`]: the staff console's static files (built in) at `/console`, under a strict
+//!   Content-Security-Policy, and the trustee's wasm package from a directory;
+//! * [`qr`]: QR codes as SVG (offers on screen, letters on paper);
 //! * [`crl_import`]: a CRL verified, cascaded, stored and audited (from the admin API or
 //!   [`Service::import_crl`]);
 //! * [`http`]: the request edge — body limits, content types, OAuth-style error bodies.
@@ -35,14 +43,19 @@
 
 pub mod admin;
 pub mod batch;
+pub mod batch_jobs;
 pub mod config;
 pub mod consent_registry;
+pub mod console;
 pub mod crl_import;
 pub mod http;
 pub mod keys;
+pub mod letters;
 pub mod linking_file;
+pub mod offer_check;
 pub mod oid4vci;
 pub mod publication;
+pub mod qr;
 pub mod refresh;
 
 /// The offered facts and offers, now in the endpoint layer (kept here by their old path).
@@ -250,6 +263,8 @@ pub(crate) struct Shared {
     pub(crate) clock: Arc<dyn Clock>,
     pub(crate) consent_list: StatusListUri,
     pub(crate) cache: publication::Cache,
+    /// The batch jobs started over HTTP (their files under the data directory).
+    pub(crate) batches: batch_jobs::Jobs,
 }
 
 impl Shared {
@@ -323,6 +338,7 @@ impl Service {
             crls,
             ..Setup::new(store, issuer, issuer_id, None)?
         };
+        let batches = batch_jobs::Jobs::load(&data_dir)?;
         let shared = Shared {
             endpoints: Endpoints::new(setup)?,
             authority,
@@ -330,6 +346,7 @@ impl Service {
             consent_list,
             cache: publication::Cache::default(),
             config,
+            batches,
         };
         Ok(Service(Arc::new(shared)))
     }
@@ -384,6 +401,8 @@ impl Service {
             .merge(oid4vci::card_routes())
             .merge(consent_registry::recipient_routes())
             .merge(admin::routes())
+            .merge(batch_jobs::routes())
+            .merge(console::routes())
             .fallback(http::not_found)
             .method_not_allowed_fallback(http::method_not_allowed)
             .layer(axum::middleware::from_fn(move |req, next| {

@@ -7,7 +7,7 @@
 //! | `POST /anchor` | the card-signed [`AnchorRequest`] (+ optional signature-certificate facts JWS) → the anchor credential and a credential offer |
 //! | `POST /token` | form-encoded pre-authorized code (+ `tx_code`) → access token |
 //! | `POST /nonce` | a fresh `c_nonce` (stateless: nothing is written) |
-//! | `POST /credential` | `jwt` key proofs (batch: one credential per distinct key) → credentials |
+//! | `POST /credential` | `jwt` key proofs (batch: one credential per distinct key) → credentials (an unknown or expired access token is 401 before the body is read) |
 //! | `POST /pseudonym-offers` | `{"context": …}` for a configured context → an offer of the caller's pseudonym there (redeemed with `anchor_presentation`) |
 //! | `POST /refresh-offers` | `{"credential": "age"}` → an offer of a fresh age batch (redeemed with `refresh_presentation`, see [`super::refresh`]) |
 //!
@@ -36,7 +36,8 @@
 //! token and any presentation verified, so a replayed proof meets a used nonce
 //! (`invalid_nonce`); an anchoring challenge is redeemed once the card's signature verified.
 
-use axum::extract::State;
+use axum::extract::{FromRequestParts, State};
+use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use axum::routing::{get, post};
@@ -186,9 +187,29 @@ async fn nonce(State(service): State<Service>) -> Result<Response, ApiError> {
     Ok(json_no_store(StatusCode::OK, message_json(&response)?))
 }
 
+/// The bearer of a valid access token ([`Endpoints::check_access_token`]). An extractor from
+/// the request's headers: axum runs it before the body extractor, so a request with an
+/// unknown or expired token is refused (401) before its body is read.
+///
+/// [`Endpoints::check_access_token`]: crate::endpoint::Endpoints::check_access_token
+struct AccessToken(String);
+
+impl FromRequestParts<Service> for AccessToken {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, service: &Service) -> Result<Self, ApiError> {
+        let Bearer(token) = Bearer::from_request_parts(parts, service).await?;
+        let checked = token.clone();
+        service
+            .endpoint(move |endpoints, now| endpoints.check_access_token(&checked, now))
+            .await?;
+        Ok(AccessToken(token))
+    }
+}
+
 async fn credential(
     State(service): State<Service>,
-    Bearer(token): Bearer,
+    AccessToken(token): AccessToken,
     body: JsonBody,
 ) -> Result<Response, ApiError> {
     let request: CredentialRequest = body.message()?;

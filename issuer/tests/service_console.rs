@@ -1,0 +1,2 @@
+//! The staff console and its admin API.
+#![cfg(test)]
