@@ -286,11 +286,18 @@ test("the revocation officer imports a CRL; the cascade's effect is shown", asyn
   await noViolations();
 });
 
-/** The escrow table's row for `id`: { state, releasedBy }. */
+/** The escrow table's row for `id`: { state, releasedBy } (what the row shows). */
 async function openingRow(id) {
   await page.click("#escrow-refresh");
   await page.waitForSelector(`#escrow-list tr[data-id="${id}"]`);
-  return page.$eval(`#escrow-list tr[data-id="${id}"]`, (row) => ({ state: row.dataset.state, releasedBy: row.cells[3].textContent }));
+  const row = await page.$eval(`#escrow-list tr[data-id="${id}"]`, (tr) => ({
+    state: tr.dataset.state, releasedBy: tr.dataset.releasedBy, shown: tr.cells[3].textContent, stateShown: tr.cells[2].textContent,
+  }));
+  // The row shows what its data says: the trustees by name (or "none"), the state in words.
+  if (row.releasedBy) assert.equal(row.shown, row.releasedBy.split(",").join(", "));
+  else assert.match(row.shown, /なし[\s\S]*none/);
+  assert.match(row.stateShown, row.state === "opened" ? /開示済み[\s\S]*Opened/ : /受託者待ち[\s\S]*Waiting/);
+  return { state: row.state, releasedBy: row.releasedBy };
 }
 
 test("escrow: the operator starts an opening, two trustees release in the page, it opens", async () => {
@@ -307,7 +314,7 @@ test("escrow: the operator starts an opening, two trustees release in the page, 
   assert.equal(started.status(), 201);
   const { id } = await started.json();
   assert.equal(await alertCode(), "ok");
-  assert.deepEqual(await openingRow(id), { state: "waiting", releasedBy: "なし / none" });
+  assert.deepEqual(await openingRow(id), { state: "waiting", releasedBy: "" });
   await signOut();
 
   for (const [i, trustee] of world.trustees.entries()) {
@@ -338,7 +345,7 @@ test("escrow: the operator starts an opening, two trustees release in the page, 
     assert.ok(sent.every((body) => !body.includes(trustee.passphrase) && !body.includes(sealedSecret)), "neither the passphrase nor the key file is sent");
     const row = await openingRow(id);
     if (i === 0) assert.deepEqual(row, { state: "waiting", releasedBy: "alice" }, "still waiting after one share");
-    else assert.deepEqual(row, { state: "opened", releasedBy: "alice, bob" });
+    else assert.deepEqual(row, { state: "opened", releasedBy: "alice,bob" });
     assert.equal(await page.inputValue("#escrow-passphrase"), "", "the passphrase is cleared");
     await check("escrow", `-${trustee.name}-released`);
     await signOut();
@@ -350,7 +357,7 @@ test("escrow: the operator starts an opening, two trustees release in the page, 
 test("the operator sees the opening opened, the audit log lists every action and its chain is intact", async () => {
   await signIn(world.tokens.operator, "operator");
   await go("escrow");
-  assert.deepEqual(await openingRow(shared.opening), { state: "opened", releasedBy: "alice, bob" });
+  assert.deepEqual(await openingRow(shared.opening), { state: "opened", releasedBy: "alice,bob" });
   await check("escrow", "-opened");
 
   await go("audit");
@@ -365,6 +372,15 @@ test("the operator sees the opening opened, the audit log lists every action and
     assert.ok(actions.every((a) => a === action), `the filter shows ${action} only: ${actions}`);
     if (action === "escrow.share_received") assert.equal(actions.length, 2, "one entry per trustee");
   }
+  // By actor: a trustee's token name keeps that trustee's entries only.
+  await page.selectOption("#audit-action", "");
+  await page.fill("#audit-actor", "alice");
+  await page.click("#audit-apply");
+  await page.waitForSelector("body:not([aria-busy])");
+  const byAlice = await page.$$eval("#audit-table tbody tr", (rows) => rows.map((r) => r.cells[4].textContent));
+  assert.ok(byAlice.length >= 1, "alice's release is in the log");
+  assert.ok(byAlice.every((subject) => subject.endsWith("by:alice")), byAlice.join(", "));
+  await check("audit", "-by-actor");
   await page.click("#audit-verify");
   await page.waitForSelector("#audit-verify-result:not([hidden])");
   assert.equal(await page.getAttribute("#audit-verify-result", "data-intact"), "true");

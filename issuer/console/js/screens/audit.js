@@ -9,11 +9,14 @@ const PAGE = 20;
 const ACTIONS = ["offer.created", "credentials.issued", "credential.revoked", "credential.suspended", "credential.resumed",
   "subject.anchored", "subject.revoked", "subject.suspended", "subject.resumed", "certificate.linked", "certificate.revoked",
   "crl.imported", "escrow.opening_started", "escrow.share_received", "escrow.opened", "escrow.opening_refused",
-  "consent.registered", "consent.changed", "batch.started", "batch.finished"];
+  "consent.registered", "consent.changed", "audit.read"];
 
 let from = 0;
+/** Where the earlier pages started (a filtered page's length in entries is not its length in
+ * the log: the issuer says where the next one starts, `next_from`). */
+let earlier = [];
+let next = null;
 let filters = { action: "", actor: "" };
-let lastCount = 0;
 
 export function setup() {
   const select = $("audit-action");
@@ -23,10 +26,19 @@ export function setup() {
     clearMessage();
     filters = { action: $("audit-action").value, actor: $("audit-actor").value.trim() };
     from = 0;
+    earlier = [];
     busy(load);
   });
-  $("audit-prev").addEventListener("click", () => { from = Math.max(0, from - PAGE); busy(load); });
-  $("audit-next").addEventListener("click", () => { from += PAGE; busy(load); });
+  $("audit-prev").addEventListener("click", () => {
+    from = earlier.pop() ?? 0;
+    busy(load);
+  });
+  $("audit-next").addEventListener("click", () => {
+    if (next === null) return;
+    earlier.push(from);
+    from = next;
+    busy(load);
+  });
   $("audit-verify").addEventListener("click", verify);
 }
 
@@ -36,6 +48,8 @@ export async function enter() {
 
 export function reset() {
   from = 0;
+  earlier = [];
+  next = null;
   filters = { action: "", actor: "" };
   $("audit-filter").reset();
   $("audit-table").tBodies[0].replaceChildren();
@@ -48,15 +62,15 @@ async function load() {
   if (filters.actor) query.set("actor", filters.actor);
   const page = await call(`/admin/audit?${query}`);
   const entries = page?.entries ?? [];
-  lastCount = entries.length;
+  next = typeof page?.next_from === "number" ? page.next_from : null;
   tableBody($("audit-table").tBodies[0], entries.map((e) => [
     String(e.seq), inJst(e.time), e.actor, el("code", {}, e.action), el("code", {}, e.subject),
   ]));
   for (const [i, row] of [...$("audit-table").tBodies[0].rows].entries()) row.dataset.action = entries[i].action;
   $("audit-empty").hidden = entries.length > 0;
   $("audit-table").hidden = entries.length === 0;
-  $("audit-prev").disabled = from === 0;
-  $("audit-next").disabled = lastCount < PAGE;
+  $("audit-prev").disabled = earlier.length === 0;
+  $("audit-next").disabled = next === null;
   const span = $("audit-page");
   fill(span, "audit_page");
   span.append(` ${entries.length ? `${entries[0].seq}–${entries[entries.length - 1].seq}` : "—"}`);

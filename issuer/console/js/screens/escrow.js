@@ -68,6 +68,7 @@ async function list() {
   for (const [i, row] of [...$("escrow-list").tBodies[0].rows].entries()) {
     row.dataset.id = items[i].id;
     row.dataset.state = items[i].state;
+    row.dataset.releasedBy = (items[i].released_by ?? []).join(",");
   }
   if (ctx.session?.role === "trustee") {
     const select = $("escrow-opening");
