@@ -222,6 +222,7 @@ test("the operator runs batch letters: dry run, start, progress to done, one let
   assert.equal(progress.value, progress.max, "the progress bar is full");
   assert.ok(progress.label);
   await page.waitForSelector("#batches-downloads:not([hidden])");
+  assert.equal((await page.textContent("#batches-offered")).trim(), "2", "two letters made");
   await check("batches", "-done");
 
   const [letters] = await Promise.all([page.waitForEvent("download"), page.click("#batches-letters")]);
@@ -281,6 +282,8 @@ test("the revocation officer imports a CRL; the cascade's effect is shown", asyn
   const revoked = Number(await page.getAttribute("#crl-result", "data-credentials-revoked"));
   assert.ok(revoked >= 1, `credentials revoked by the CRL: ${revoked}`);
   assert.match(await page.textContent("#crl-result-list"), /失効した証明書[\s\S]*Credentials revoked/);
+  assert.deepEqual(await page.$$eval("#crl-result-list dt code", (names) => names.map((n) => n.textContent)), [],
+    "every field of the answer has its words in the catalogue");
   await check("crl", "-imported");
   await signOut();
   await noViolations();

@@ -23,7 +23,8 @@ test("every key the console's page and scripts name is in the catalogue", async 
   for (const state of ["running", "done", "failed"]) used.add(`batches_state_${state}`);
   for (const action of ["revoke", "suspend", "resume"]) used.add(`action_${action}`);
   for (const reason of ["holder_request", "key_compromise", "issued_in_error", "superseded", "other"]) used.add(`reason_${reason}`);
-  for (const key of ["certificate_type", "entries", "certificates_checked", "certificates_revoked", "credentials_revoked", "subjects", "revoked_serials"]) used.add(`crl_${key}`);
+  for (const key of ["certificate_type", "entries", "certificates_checked", "certificates_revoked", "credentials_revoked",
+    "anchors_revoked", "residence_revoked", "subjects", "revoked_serials", "successors_linked", "successor_conflicts"]) used.add(`crl_${key}`);
   for (const key of ["offer_checking", "offer_valid", "offer_has_problems"]) used.add(key);
   for (const key of ["need_name", "need_address", "need_birthdate", "bad_birthdate", "need_credential"]) used.add(key);
   assert.ok(used.size > 100, `only ${used.size} keys found: the scan is broken`);

@@ -125,6 +125,10 @@ export const messages = {
   crl_certificates_revoked: { ja: "失効したカード証明書", en: "Card certificates revoked" },
   crl_credentials_revoked: { ja: "失効した証明書", en: "Credentials revoked" },
   crl_subjects: { ja: "対象の本人", en: "Persons affected" },
+  crl_anchors_revoked: { ja: "失効したカード紐付け（アンカー）", en: "Card anchors revoked" },
+  crl_residence_revoked: { ja: "失効した住民証明", en: "Resident credentials revoked" },
+  crl_successors_linked: { ja: "新しいカードへの引き継ぎ", en: "Successor cards linked" },
+  crl_successor_conflicts: { ja: "引き継ぎの矛盾", en: "Successor conflicts" },
   crl_revoked_serials: { ja: "失効したシリアル番号", en: "Revoked serials" },
   // escrow
   escrow_title: { ja: "仮名の開示（エスクロー）", en: "Escrow openings" },
@@ -149,6 +153,7 @@ export const messages = {
   escrow_opening: { ja: "対象の開示", en: "Opening" },
   escrow_key_file: { ja: "受託者の鍵ファイル", en: "Trustee key file" },
   escrow_passphrase: { ja: "鍵のパスフレーズ", en: "Key passphrase" },
+  escrow_nothing: { ja: "解除を待っている開示はありません。", en: "No opening waits for your share." },
   escrow_release: { ja: "解除する", en: "Release" },
   escrow_released: { ja: "持分を解除しました。", en: "Your share was released." },
   escrow_need_all: { ja: "開示・鍵ファイル・パスフレーズをすべて指定してください。", en: "Choose the opening and the key file, and enter the passphrase." },

@@ -2,7 +2,7 @@
 // (`GET /admin/session`), then offer only the screens the role may use. The server refuses
 // every other route anyway (403): hiding them is for the staff member, not for security.
 import { call, token, setToken, forgetToken } from "./api.js";
-import { translate, fill, el, showError, showNotice, clearMessage, busy } from "./ui.js";
+import { translate, fill, pair, showError, showNotice, clearMessage, busy } from "./ui.js";
 
 const $ = (id) => document.getElementById(id);
 
@@ -75,10 +75,7 @@ function drawSession() {
     return;
   }
   const issuer = session.issuer ?? {};
-  $("issuer-name").replaceChildren(
-    el("span", { lang: "ja" }, issuer.name ?? ""),
-    issuer.name_en ? el("span", { lang: "en" }, issuer.name_en) : null,
-  );
+  $("issuer-name").replaceChildren(...pair(issuer.name, issuer.name_en));
   $("who-name").textContent = session.name;
   fill($("who-role"), `role_${session.role}`);
   const allowed = SCREENS[session.role] ?? [];

@@ -91,6 +91,7 @@ function draw(batch) {
   progress.value = Math.min(batch.done ?? 0, progress.max);
   progress.setAttribute("aria-valuetext", `${batch.done ?? 0} / ${batch.rows ?? 0}`);
   $("batches-progress-text").textContent = `${batch.done ?? 0} / ${batch.rows ?? 0}`;
+  $("batches-offered").textContent = String(batch.offered ?? 0);
   const state = $("batches-state");
   state.dataset.state = batch.state;
   fill(state, `batches_state_${batch.state}`);

@@ -5,7 +5,8 @@ import { el, busy, clearMessage, showError, rows } from "../ui.js";
 
 const $ = (id) => document.getElementById(id);
 /** The answer's fields this screen names, in order; any other is shown under its own name. */
-const KNOWN = ["certificate_type", "entries", "certificates_checked", "certificates_revoked", "credentials_revoked", "subjects", "revoked_serials"];
+const KNOWN = ["certificate_type", "entries", "certificates_checked", "certificates_revoked", "credentials_revoked",
+  "anchors_revoked", "residence_revoked", "subjects", "revoked_serials", "successors_linked", "successor_conflicts"];
 
 export function setup() {
   $("crl-form").addEventListener("submit", submit);

@@ -75,7 +75,10 @@ async function list() {
     const chosen = select.value;
     const mine = items.filter((o) => o.state !== "opened" && !(o.released_by ?? []).includes(ctx.session.name));
     select.replaceChildren(...mine.map((o) => el("option", { value: o.id }, `${o.context} — ${o.id.slice(0, 12)}… (${(o.released_by ?? []).length}/${o.threshold})`)));
+    if (mine.length === 0) select.append(el("option", { value: "", t: "escrow_nothing" }));
     if (mine.some((o) => o.id === chosen)) select.value = chosen;
+    select.disabled = mine.length === 0;
+    $("escrow-release").disabled = mine.length === 0;
   }
 }
 
