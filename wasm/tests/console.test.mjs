@@ -361,12 +361,17 @@ test("the operator sees the opening opened, the audit log lists every action and
   await signIn(world.tokens.operator, "operator");
   await go("escrow");
   assert.deepEqual(await openingRow(shared.opening), { state: "opened", releasedBy: "alice,bob" });
+  // The operator (only) may see whom the pseudonym belongs to.
+  await page.click(`#escrow-list tr[data-id="${shared.opening}"] button[data-person-of]`);
+  await page.waitForSelector(`#escrow-list tr[data-id="${shared.opening}"] .person code`);
+  const person = (await page.textContent(`#escrow-list tr[data-id="${shared.opening}"] .person code`)).trim();
+  assert.match(person, /^[A-Za-z0-9_-]{43}$/);
   await check("escrow", "-opened");
 
   await go("audit");
   await check("audit");
   assert.ok(await page.locator("#audit-table tbody tr").count() >= 1);
-  for (const action of ["offer.created", "subject.revoked", "crl.imported", "escrow.opening_started", "escrow.share_received", "escrow.opened"]) {
+  for (const action of ["offer.created", "subject.anchored", "subject.revoked", "crl.imported", "escrow.opening_started", "escrow.share_received", "escrow.opened"]) {
     await page.selectOption("#audit-action", action);
     await page.click("#audit-apply");
     await page.waitForSelector("body:not([aria-busy])");
@@ -375,6 +380,13 @@ test("the operator sees the opening opened, the audit log lists every action and
     assert.ok(actions.every((a) => a === action), `the filter shows ${action} only: ${actions}`);
     if (action === "escrow.share_received") assert.equal(actions.length, 2, "one entry per trustee");
   }
+  // The opened pseudonym belongs to the one resident who anchored her card (her subject handle
+  // is in the anchoring's audit entry).
+  await page.selectOption("#audit-action", "subject.anchored");
+  await page.click("#audit-apply");
+  await page.waitForSelector("body:not([aria-busy])");
+  const anchored = await page.$$eval("#audit-table tbody tr", (rows) => rows.map((r) => r.cells[4].textContent));
+  assert.deepEqual(anchored, [`subject:${person}`]);
   // By actor: a trustee's token name keeps that trustee's entries only.
   await page.selectOption("#audit-action", "");
   await page.fill("#audit-actor", "alice");

@@ -147,6 +147,7 @@ export const messages = {
   escrow_threshold: { ja: "必要な人数", en: "Threshold" },
   escrow_started_at: { ja: "開始", en: "Started" },
   escrow_person: { ja: "本人ハンドル", en: "Person handle" },
+  escrow_show_person: { ja: "本人ハンドルを表示", en: "Show the person handle" },
   escrow_refresh: { ja: "一覧を更新", en: "Refresh the list" },
   escrow_release_title: { ja: "自分の持分を解除する", en: "Release your share" },
   escrow_release_intro: { ja: "鍵ファイルとパスフレーズはこのページの中だけで使い、送信しません。", en: "Your key file and passphrase are used in this page only and never sent." },

@@ -17,6 +17,19 @@ export function setup(shared) {
   $("escrow-start-form").addEventListener("submit", startOpening);
   $("escrow-release-form").addEventListener("submit", release);
   $("escrow-refresh").addEventListener("click", () => busy(list));
+  $("escrow-list").addEventListener("click", (event) => {
+    const button = event.target.closest("button[data-person-of]");
+    if (button) busy(() => showPerson(button));
+  });
+}
+
+/** An opened opening's person handle, for the operator only (the issuer tells no one else). */
+async function showPerson(button) {
+  const opening = await call(`/admin/escrow/openings/${encodeURIComponent(button.dataset.personOf)}`);
+  if (typeof opening?.person !== "string") throw Object.assign(new Error("no person handle"), { code: "not_found" });
+  const cell = button.parentElement;
+  button.replaceWith(el("span", { class: "person" }, el("span", { t: "escrow_person" }), ": ", el("code", {}, opening.person)));
+  cell.querySelector("code").focus?.();
 }
 
 export async function enter() {
@@ -60,7 +73,9 @@ async function list() {
   tableBody($("escrow-list").tBodies[0], items.map((o) => [
     el("code", {}, o.id),
     o.context,
-    stateCell(o),
+    ctx.session?.role === "operator" && o.state === "opened"
+      ? el("span", {}, stateCell(o), " ", el("button", { type: "button", class: "secondary", dataset: { personOf: o.id }, t: "escrow_show_person" }))
+      : stateCell(o),
     (o.released_by ?? []).length ? (o.released_by ?? []).join(", ") : el("span", { t: "none" }),
     String(o.threshold ?? ""),
     inJst(o.started_at),
