@@ -108,8 +108,15 @@ async function signOut() {
 /** The navigation entries shown. */
 const navShown = () => page.$$eval("#nav li:not([hidden]) [data-go]", (buttons) => buttons.map((b) => b.dataset.go));
 
+/** Goes to `screen` from the keyboard: focus its navigation button, Enter. */
 async function go(screen) {
-  await page.click(`#nav-${screen}`);
+  await page.focus(`#nav-${screen}`);
+  // Back and forth with Tab, so the focus is where a keyboard user puts it (:focus-visible).
+  await page.keyboard.press("Shift+Tab");
+  await page.keyboard.press("Tab");
+  assert.equal(await page.evaluate(() => document.activeElement.id), `nav-${screen}`);
+  assert.notEqual(await page.$eval(`#nav-${screen}`, (b) => getComputedStyle(b).outlineStyle), "none", "the focus is visible");
+  await page.keyboard.press("Enter");
   await page.waitForSelector(`body[data-screen="${screen}"]:not([aria-busy])`);
 }
 
@@ -140,6 +147,12 @@ test("the operator makes an offer: checked as typed, QR and PIN on screen, print
   await signIn(world.tokens.operator, "operator");
   await check("offer");
   assert.deepEqual(await navShown(), ["offer", "batches", "escrow", "audit", "consents"]);
+  // 200 % text: the form reflows, nothing scrolls sideways.
+  await page.evaluate(() => { document.documentElement.style.fontSize = "200%"; });
+  assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= document.documentElement.clientWidth + 1),
+    "no horizontal scrolling at 200 % text");
+  await page.screenshot({ path: path.join(output, "console-offer-200-percent-text.png"), fullPage: true });
+  await page.evaluate(() => { document.documentElement.style.fontSize = ""; });
   // The page's own shape check: an impossible date, marked on its field.
   await page.fill("#offer-name", TARO.name);
   await page.fill("#offer-birthdate", "1985-02-30");
