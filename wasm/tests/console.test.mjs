@@ -137,7 +137,8 @@ test("the console is served with its strict headers; a wrong token is refused", 
   await page.fill("#signin-token", "not-a-staff-token");
   await page.click("#signin-submit");
   assert.equal(await alertCode(), "invalid_token");
-  assert.match(await page.textContent("#message"), /トークンが正しくない[\s\S]*token is wrong/);
+  assert.match(await page.textContent("#message"), /トークンが正しくない[\s\S]*token is wrong[\s\S]*unknown admin token/,
+    "the catalogue's words, then the issuer's error_description");
   assert.equal(await page.evaluate(() => sessionStorage.length), 0, "a refused token is not kept");
   await check("signin", "-refused");
   await noViolations();
@@ -153,6 +154,14 @@ test("the operator makes an offer: checked as typed, QR and PIN on screen, print
     "no horizontal scrolling at 200 % text");
   await page.screenshot({ path: path.join(output, "console-offer-200-percent-text.png"), fullPage: true });
   await page.evaluate(() => { document.documentElement.style.fontSize = ""; });
+  // Nothing filled in: every missing fact is marked, the first field has the focus.
+  await page.click("#offer-submit");
+  await page.waitForSelector('#offer-name[aria-invalid="true"]');
+  for (const field of ["name", "address", "birthdate"]) {
+    assert.equal(await page.getAttribute(`#offer-${field}`, "aria-invalid"), "true", field);
+    assert.ok((await page.textContent(`#offer-${field}-error`)).trim().length > 0, `${field} explained`);
+  }
+  assert.equal(await page.evaluate(() => document.activeElement.id), "offer-name");
   // The page's own shape check: an impossible date, marked on its field.
   await page.fill("#offer-name", TARO.name);
   await page.fill("#offer-birthdate", "1985-02-30");
@@ -264,6 +273,12 @@ test("the revocation officer: no offer screen, the API refuses an offer; revokes
   });
   assert.equal(refused.status, 403);
   assert.equal((await refused.json()).error, "insufficient_scope");
+  // Another site's page may not read the admin API: no CORS header, whatever the Origin.
+  const foreign = await fetch(`${world.issuerUrl}/admin/session`, {
+    headers: { authorization: `Bearer ${world.tokens.officer}`, origin: "https://evil.example" },
+  });
+  assert.equal(foreign.headers.get("access-control-allow-origin"), null);
+  await foreign.arrayBuffer();
 
   await page.check("#revoke-target-person");
   await page.selectOption("#revoke-person-kind", "subject");
