@@ -162,6 +162,15 @@ test("the operator makes an offer: checked as typed, QR and PIN on screen, print
     assert.ok((await page.textContent(`#offer-${field}-error`)).trim().length > 0, `${field} explained`);
   }
   assert.equal(await page.evaluate(() => document.activeElement.id), "offer-name");
+  // No credential chosen: both boxes are marked and explained.
+  await page.uncheck("#offer-resident");
+  await page.uncheck("#offer-age");
+  await page.waitForSelector('#offer-age[aria-invalid="true"]');
+  assert.match(await page.textContent("#offer-credentials-error"), /一つ以上[\s\S]*at least one/);
+  await check("offer", "-empty");
+  await page.check("#offer-resident");
+  await page.check("#offer-age");
+  await page.waitForSelector("#offer-age:not([aria-invalid])");
   // The page's own shape check: an impossible date, marked on its field.
   await page.fill("#offer-name", TARO.name);
   await page.fill("#offer-birthdate", "1985-02-30");

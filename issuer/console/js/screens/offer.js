@@ -88,12 +88,15 @@ function shapeProblems(v) {
 /** Shows `problems` (catalogue keys or `{message_ja, message_en}`) under `field`'s control. */
 function setProblem(field, problems) {
   const box = $(`offer-${field}-error`);
-  const control = field === "credentials" ? $("offer-credentials") : $(`offer-${field}`);
+  // The credentials' problem marks both boxes (a checkbox may be invalid; a fieldset may not).
+  const controls = field === "credentials" ? [$("offer-resident"), $("offer-age")] : [$(`offer-${field}`)];
   box.replaceChildren(...problems.map((p) => (typeof p === "string"
     ? el("span", { class: "problem", t: p })
     : el("span", { class: "problem", dataset: { code: p.code ?? "" } }, ...pair(p.message_ja, p.message_en)))));
-  if (problems.length > 0) control.setAttribute("aria-invalid", "true");
-  else control.removeAttribute("aria-invalid");
+  for (const control of controls) {
+    if (problems.length > 0) control.setAttribute("aria-invalid", "true");
+    else control.removeAttribute("aria-invalid");
+  }
 }
 
 function setCheck(state) {
