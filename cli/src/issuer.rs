@@ -193,7 +193,8 @@ struct ServeArgs {
     /// Serve the trustee build of the npm package (wasm/pkg/trustee/, made by
     /// scripts/build-npm) at /console/pkg/, for trustees to release escrow shares in the
     /// staff console at /console (overrides issuer.toml [console] pkg_dir). Without it the
-    /// console works, but its trustee release answers 404 console_pkg_missing.
+    /// console works, but its trustee release answers 404 console_pkg_missing (as with a
+    /// DIR that does not exist, which is logged as a warning at start).
     #[arg(long, env = "MYNA_CONSOLE_PKG", value_name = "DIR")]
     console_pkg: Option<PathBuf>,
     #[command(flatten)]
@@ -516,13 +517,21 @@ fn run_serve(args: ServeArgs) -> Result<()> {
         config.rules.batch_size = size;
     }
     if let Some(dir) = args.console_pkg {
-        if !dir.is_dir() {
-            return Err(anyhow!(
-                "--console-pkg {}: not a directory (give the npm package's trustee build,                  wasm/pkg/trustee/ after scripts/build-npm)",
-                dir.display()
-            ));
-        }
         config.console.pkg_dir = Some(dir);
+    }
+    if let Some(dir) = config
+        .console
+        .pkg_dir
+        .as_deref()
+        .filter(|dir| !dir.is_dir())
+    {
+        // Not fatal: the service is whole without it; /console/pkg/* says how to fix it.
+        tracing::warn!(
+            dir = %dir.display(),
+            "the console package directory is missing: /console/pkg/* answers 404 \
+             console_pkg_missing (give the npm package's trustee build, wasm/pkg/trustee/ \
+             after scripts/build-npm)"
+        );
     }
     args.edge.apply(&mut config.edge);
     let addr = config.listen_addr()?;

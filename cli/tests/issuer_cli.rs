@@ -118,3 +118,80 @@ fn init_serve_and_stop_on_sigterm() {
     );
     assert!(rest.last().unwrap().contains("issuer service stopped"));
 }
+
+#[test]
+fn serve_shows_the_staff_console_and_the_trustee_package_of_console_pkg() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let port = free_port();
+    let init = Myna::new()
+        .args(["issuer", "init", "--municipality-code", "102016"])
+        .args(["--name", "前橋市"])
+        .args(["--public-base-url", "https://city.maebashi.example"])
+        .args(["--listen", &format!("127.0.0.1:{port}")])
+        .arg("--data-dir")
+        .arg(&data)
+        .env("MYNA_ISSUER_PASSPHRASE", "correct horse")
+        .output();
+    ok(&init);
+    let help = Myna::new().args(["issuer", "serve", "--help"]).output();
+    assert!(ok(&help).contains("--console-pkg <DIR>"));
+
+    let pkg = dir.path().join("trustee");
+    std::fs::create_dir(&pkg).unwrap();
+    std::fs::write(pkg.join("myna_wasm.js"), "export class TrusteeKey {}\n").unwrap();
+    let mut server = Myna::new()
+        .args(["issuer", "serve", "--log-json", "--data-dir"])
+        .arg(&data)
+        .arg("--console-pkg")
+        .arg(&pkg)
+        .env("MYNA_ISSUER_PASSPHRASE", "correct horse")
+        .spawn();
+    let (first, _logs) = first_log_line(&mut server);
+    assert!(first.contains("issuer service listening"), "{first}");
+    let console = get(port, "/console/", None);
+    assert!(console.starts_with("HTTP/1.1 200"), "{console}");
+    assert!(console.contains("content-security-policy: default-src 'self'"));
+    assert!(console.contains("<html"));
+    let package = get(port, "/console/pkg/myna_wasm.js", None);
+    assert!(package.starts_with("HTTP/1.1 200"), "{package}");
+    assert!(
+        package.ends_with("export class TrusteeKey {}\n"),
+        "{package}"
+    );
+    let killed = Command::new("kill")
+        .args(["-TERM", &server.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    assert!(server.wait().unwrap().success());
+
+    // A package directory that does not exist: the service starts, warns, and answers 404
+    // console_pkg_missing for the package.
+    let mut server = Myna::new()
+        .args(["issuer", "serve", "--log-json", "--data-dir"])
+        .arg(&data)
+        .args(["--console-pkg", "/no/such/trustee/pkg"])
+        .env("MYNA_ISSUER_PASSPHRASE", "correct horse")
+        .spawn();
+    let (first, mut logs) = first_log_line(&mut server);
+    assert!(
+        first.contains("console package directory is missing"),
+        "{first}"
+    );
+    let mut listening = String::new();
+    logs.read_line(&mut listening).unwrap();
+    assert!(
+        listening.contains("issuer service listening"),
+        "{listening}"
+    );
+    let package = get(port, "/console/pkg/myna_wasm.js", None);
+    assert!(package.starts_with("HTTP/1.1 404"), "{package}");
+    assert!(package.contains("console_pkg_missing"), "{package}");
+    let killed = Command::new("kill")
+        .args(["-TERM", &server.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    assert!(server.wait().unwrap().success());
+}

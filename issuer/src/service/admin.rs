@@ -202,8 +202,11 @@ async fn create_offer(
             )?;
             let mut answer =
                 serde_json::to_value(&offer).map_err(|e| ApiError::internal(&e.to_string()))?;
-            answer["subject"] = subject.to_string().into();
-            answer["qr_svg"] = qr::svg(&offer.credential_offer_uri, OFFER_QR_TITLE)?.into();
+            let svg = qr::svg(&offer.credential_offer_uri, OFFER_QR_TITLE)?;
+            if let Some(fields) = answer.as_object_mut() {
+                fields.insert("subject".into(), subject.to_string().into());
+                fields.insert("qr_svg".into(), svg.into());
+            }
             Ok(answer)
         })
         .await?;
@@ -211,7 +214,7 @@ async fn create_offer(
 }
 
 /// `POST /admin/offers?dry_run=true`: the problems of the offer, nothing made (see
-/// [`offer_check`](super::offer_check)).
+/// [`offer_check`]).
 async fn check_offer(service: &Service, body: &JsonBody) -> Result<Response, ApiError> {
     let object = myna_vc_core::json::parse_object(&body.0, "offer request")
         .map_err(|e| ApiError::bad_request(e.to_string()))?;
@@ -247,8 +250,8 @@ async fn session(State(service): State<Service>, admin: Admin) -> Result<Respons
         "name": config.name,
         "credentials": credentials,
     });
-    if let Some(code) = &config.municipality_code {
-        issuer["municipality_code"] = code.as_str().into();
+    if let (Some(code), Some(fields)) = (&config.municipality_code, issuer.as_object_mut()) {
+        fields.insert("municipality_code".into(), code.as_str().into());
     }
     let escrow = config.escrow.as_ref().map(|escrow| {
         json!({
@@ -626,7 +629,9 @@ async fn openings(State(service): State<Service>, admin: Admin) -> Result<Respon
                     "started_at": opening.started_at,
                 }));
             }
-            list.sort_by_key(|o| std::cmp::Reverse(o["started_at"].as_i64()));
+            list.sort_by_key(|o| {
+                std::cmp::Reverse(o.get("started_at").and_then(serde_json::Value::as_i64))
+            });
             Ok(list)
         })
         .await?;

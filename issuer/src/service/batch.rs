@@ -237,7 +237,7 @@ fn run_input(
     run: &BatchRun,
     progress: &mut dyn FnMut(usize, usize),
 ) -> Result<BatchSummary, ServiceError> {
-    let file_id = myna_vc_core::b64::encode(Sha256::digest(&bytes).get(..16).unwrap_or_default());
+    let file_id = myna_vc_core::b64::encode(Sha256::digest(bytes).get(..16).unwrap_or_default());
     let (rows, mut rejected) = parse_rows(bytes);
     let mut summary = BatchSummary {
         rows: rows.len() + rejected.len(),

@@ -7,14 +7,14 @@
 //! | `POST /admin/batches` (`text/csv`) | `202 {"id", "state": "running", "rows"}`; `409 batch_running` while another batch runs |
 //! | `GET /admin/batches` | `[{"id", "state", "rows", "done", "offered", "rejected", "started_at", "finished_at"?}]`, newest first (`rejected`: how many) |
 //! | `GET /admin/batches/{id}` | `{"id", "state": "running" \| "done" \| "failed", "rows", "done", "offered", "rejected": [...], "started_at", "finished_at"?, "error"?}` |
-//! | `GET /admin/batches/{id}/letters` | the printable letters ([`letters`](super::letters)), `text/html`, as an attachment `letters-<id>.html` |
-//! | `GET /admin/batches/{id}/letters.jsonl` | the offers as [`batch`](super::batch) writes them (JSON Lines `{"row_id", "credential_offer_uri", "tx_code"}`) |
+//! | `GET /admin/batches/{id}/letters` | the printable letters ([`letters`]), `text/html`, as an attachment `letters-<id>.html` |
+//! | `GET /admin/batches/{id}/letters.jsonl` | the offers as [`batch`] writes them (JSON Lines `{"row_id", "credential_offer_uri", "tx_code"}`) |
 //!
 //! **The CSV** — UTF-8 (a byte-order mark is allowed), a header row naming the columns
 //! `row_id,name,address,birthdate,credentials` and optionally `tx_code` (in any order), one
 //! resident per row. `credentials` is `resident`, `age` or both (`resident age`);
 //! `birthdate` is `YYYY-MM-DD`; `tx_code` is `true` or `false` (empty: `true`). A row maps
-//! onto the resident file's row of [`batch`](super::batch) — `resident` takes name, address
+//! onto the resident file's row of [`batch`] — `resident` takes name, address
 //! and birth date, `age` the birth date — and runs through the same engine: the same checks,
 //! chunks, resume and report. A row's `line` is the line of the CSV it starts on. A row
 //! the CSV itself makes unreadable (a wrong number of fields, an unknown credential, a
@@ -28,7 +28,7 @@
 //! secrets), with the job's state in `status.json`, so the list survives a restart (a batch
 //! the issuer stopped in the middle of is `failed`; uploading the same CSV again resumes it:
 //! rows already offered are skipped, as `myna issuer batch` skips them). Progress (`done`)
-//! moves after every chunk of [`batch::CHUNK_ROWS`](super::batch::CHUNK_ROWS) rows.
+//! moves after every chunk of [`batch::CHUNK_ROWS`] rows.
 //! [`Service::pause_batches`] holds batches at their next chunk (e.g. during a backup).
 //!
 //! The letters are only those of rows offered by this batch (rows an earlier batch offered
@@ -114,8 +114,8 @@ impl Job {
             "rejected": self.rejected.len(),
             "started_at": self.started_at,
         });
-        if let Some(at) = self.finished_at {
-            value["finished_at"] = at.into();
+        if let (Some(at), Some(fields)) = (self.finished_at, value.as_object_mut()) {
+            fields.insert("finished_at".into(), at.into());
         }
         value
     }
@@ -666,7 +666,7 @@ fn finished_job(service: &Service, id: &str) -> Result<Job, ApiError> {
 }
 
 /// The offers of a job's output, the last line of each row id winning (see
-/// [`batch`](super::batch): an earlier line of a row whose chunk was not committed is void).
+/// [`batch`]: an earlier line of a row whose chunk was not committed is void).
 fn offers(path: &Path) -> Result<HashMap<String, (String, Option<String>)>, ApiError> {
     let text = std::fs::read_to_string(path)
         .map_err(|e| ApiError::internal(&format!("batch offers: {e}")))?;
@@ -675,14 +675,17 @@ fn offers(path: &Path) -> Result<HashMap<String, (String, Option<String>)>, ApiE
         let value: Value =
             serde_json::from_str(line).map_err(|e| ApiError::internal(&e.to_string()))?;
         let (Some(row_id), Some(uri)) = (
-            value["row_id"].as_str(),
-            value["credential_offer_uri"].as_str(),
+            value.get("row_id").and_then(Value::as_str),
+            value.get("credential_offer_uri").and_then(Value::as_str),
         ) else {
             return Err(ApiError::internal(
                 "batch offers: a line without its fields",
             ));
         };
-        let pin = value["tx_code"].as_str().map(str::to_owned);
+        let pin = value
+            .get("tx_code")
+            .and_then(Value::as_str)
+            .map(str::to_owned);
         offers.insert(row_id.to_owned(), (uri.to_owned(), pin));
     }
     Ok(offers)

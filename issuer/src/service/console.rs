@@ -5,7 +5,7 @@
 //! |---|---|
 //! | `GET /console` | 308 to `/console/` |
 //! | `GET /console/` | `index.html` |
-//! | `GET /console/<path>` | a file under the crate's `console/` directory, embedded at compile time ([`include_dir`]) |
+//! | `GET /console/<path>` | a file under the crate's `console/` directory, embedded at compile time (the `include_dir` crate) |
 //! | `GET /console/pkg/<file>` | a file of the trustee's wasm package, from `[console] pkg_dir` (`myna issuer serve --console-pkg DIR`); without it `404 console_pkg_missing` |
 //!
 //! Every answer under `/console` (files, redirects and errors alike) carries
