@@ -20,16 +20,15 @@ use myna_verifier::core::crypto::{default_provider, PublicKey};
 use myna_verifier::core::jws::Jws;
 use myna_verifier::core::status_list::StatusListToken;
 use myna_verifier::core::time::{Clock, FixedClock, NumericDate, SystemClock};
-use myna_verifier::decision::{Decision, Reason, Rejection};
+use myna_verifier::decision::{Decision, Rejection};
 use myna_verifier::ledger::{MemoryLedger, RedbLedger, RedemptionLedger};
 use myna_verifier::policy::catalog::{policy_from_spec, SPECS};
 use myna_verifier::policy::{vct, Policy};
 use myna_verifier::register_token::RegisterToken;
-use myna_verifier::service::EdgeConfig;
-use myna_verifier::submission::{Challenge, Submission};
-use myna_verifier::transport::{
-    dcql, in_person_challenge, in_person_challenge_for, submission_from_compact, Gate,
-};
+use myna_verifier::roster::RedbHq;
+use myna_verifier::service::{EdgeConfig, Origin, RosterService};
+use myna_verifier::submission::{submission_from_text, Challenge, Submission};
+use myna_verifier::transport::{dcql, in_person_challenge, in_person_challenge_for, Gate};
 use myna_verifier::trust::Trust;
 use myna_verifier::verifier::{Verifier, VerifierConfig};
 
@@ -163,6 +162,25 @@ struct ServeArgs {
     /// there.
     #[arg(long, value_name = "FILE")]
     register_token_file: Option<PathBuf>,
+    /// A web origin (exactly `scheme://host[:port]`, as a browser sends it, e.g.
+    /// `https://counter.example`) whose pages may call the counter's routes from the browser
+    /// (repeatable): `GET /policies`, `POST /requests`, `POST /requests/{id}/compact` and the
+    /// roster routes then answer CORS for it, allowing the `authorization` and `content-type`
+    /// headers, without credentials. Other origins get no CORS answer; without this flag those
+    /// routes answer none.
+    #[arg(long = "allow-origin", value_name = "ORIGIN")]
+    allow_origins: Vec<Origin>,
+    /// Keep the disaster HQ's roster in this redb file (created if missing): shelter desks
+    /// sync their check-ins with `POST /roster` (`{"entries": [...]}`, at most 1000 per call;
+    /// each stored once by its entry_id) and `GET /roster/summary` counts check-ins per
+    /// shelter (no personal data). Needs --roster-token-file.
+    #[arg(long, value_name = "FILE", requires = "roster_token_file")]
+    roster: Option<PathBuf>,
+    /// A file holding the roster token (one line of at least 32 printable characters, e.g.
+    /// from `openssl rand -base64 32`): both roster routes need `Authorization: Bearer
+    /// <token>` (401 otherwise), checked before the body is read.
+    #[arg(long, value_name = "FILE", requires = "roster")]
+    roster_token_file: Option<PathBuf>,
     #[command(flatten)]
     logs: LogArgs,
     #[command(flatten)]
@@ -258,23 +276,9 @@ fn gate(id: &str, key_file: &Path) -> Result<Gate> {
 }
 
 /// A vp_token JSON, compact QR texts (`MV1:…`, one per line), or a bare presentation
-/// answering the policy's only query.
+/// answering the policy's only query ([`submission_from_text`]).
 fn submission(text: &str, policy: &dyn Policy) -> Result<Submission, Rejection> {
-    let text = text.trim_matches(|c| c == '\n' || c == '\r');
-    if text.starts_with(myna_verifier::core::compact::PREFIX) {
-        return submission_from_compact(policy, text).map_err(Rejection::from_error);
-    }
-    let text = text.trim();
-    if text.starts_with('{') {
-        return Submission::from_bytes(text.as_bytes()).map_err(Rejection::from_error);
-    }
-    match policy.requirements() {
-        [only] => Ok(Submission::single(&only.id, text)),
-        _ => Err(Rejection::noted(
-            Reason::Unreadable,
-            "this policy needs several credentials: give a vp_token JSON object",
-        )),
-    }
+    submission_from_text(policy, text).map_err(Rejection::from_error)
 }
 
 /// What the presentation must be bound to: the shown challenge, or the nonce (and audience)
@@ -430,6 +434,12 @@ fn run_serve(args: ServeArgs) -> Result<()> {
         .map(RegisterToken::from_file)
         .transpose()
         .context("--register-token-file")?;
+    let roster_token = args
+        .roster_token_file
+        .as_deref()
+        .map(RegisterToken::from_file)
+        .transpose()
+        .context("--roster-token-file")?;
     args.logs.init()?;
     let mut edge = EdgeConfig::default();
     args.edge.apply(&mut edge);
@@ -445,11 +455,20 @@ fn run_serve(args: ServeArgs) -> Result<()> {
         (Some(id), Some(key)) => Some(gate(id, key)?),
         _ => None,
     };
+    let roster = match (&args.roster, roster_token) {
+        (Some(path), Some(token)) => Some(RosterService {
+            hq: RedbHq::open(path).with_context(|| format!("--roster {}", path.display()))?,
+            token,
+        }),
+        _ => None,
+    };
     let options = myna_verifier::service::ServiceOptions {
         public_url: args.public_url.clone(),
         request_signer: None,
         gate,
         register_token,
+        allowed_origins: args.allow_origins.clone(),
+        roster,
         ..myna_verifier::service::ServiceOptions::default()
     };
     let state = myna_verifier::service::ServiceState::new(verifier, policies, options)
