@@ -40,7 +40,7 @@ use crate::pseudonym::{ContextId, Pseudonym};
 use crate::record::SubjectHandle;
 
 pub use myna_escrow::{
-    key_file, EscrowPolicy, Error as EscrowError, ReleasedShare, SealedLink, SealedShare,
+    key_file, Error as EscrowError, EscrowPolicy, ReleasedShare, SealedLink, SealedShare,
     TrusteeId, TrusteeKey, TrusteeKeyFile, TrusteePublicKey, TrusteeSecret, SEALED_LINK_VERSION,
 };
 

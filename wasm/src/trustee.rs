@@ -18,8 +18,10 @@ export type TrusteeErrorCode =
   | "wrong_passphrase" | "malformed" | "not_a_trustee" | "decryption_failed" | "invalid_argument";
 "#;
 
-/// A trustee's key, opened from its key file for one trustee name.
+/// A trustee's key, opened from its key file for one trustee name. (Its `Debug` shows the
+/// name only: the secret's is redacted.)
 #[wasm_bindgen]
+#[derive(Debug)]
 pub struct TrusteeKey {
     secret: TrusteeSecret,
     trustee: TrusteeId,
