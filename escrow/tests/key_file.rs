@@ -3,7 +3,7 @@
 //! `wrong_passphrase`; an opened key finds its own share under the issuer's name for it
 //! (`myna trustee release`) or releases as a named trustee (the staff console), refusing
 //! another trustee's share, a stranger's key and one key listed twice.
-#![expect(clippy::unwrap_used, reason = "a test")]
+#![cfg(test)]
 
 use myna_escrow::{
     open, seal, Error, EscrowPolicy, ReleasedShare, SealedLink, TrusteeKeyFile, TrusteePublicKey,
