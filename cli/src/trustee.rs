@@ -231,7 +231,10 @@ mod tests {
         let path = dir.path().join("not-a-key.json");
         std::fs::write(&path, "[]").unwrap();
         let error = read_key_file(&path).unwrap_err().to_string();
-        assert!(error.contains("not-a-key.json is not a trustee key file"), "{error}");
+        assert!(
+            error.contains("not-a-key.json is not a trustee key file"),
+            "{error}"
+        );
 
         let params = KdfParams::new(64, 1, 1).unwrap();
         let file = TrusteeKeyFile::generate("passphrase of alice", params).unwrap();

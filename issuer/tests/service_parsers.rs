@@ -3,7 +3,9 @@
 #![cfg(test)]
 
 use myna_issuer::credential_types::Kind;
-use myna_issuer::escrow::{self, EscrowError, EscrowPolicy, EscrowedLink, ReleasedShare, TrusteeKey};
+use myna_issuer::escrow::{
+    self, EscrowError, EscrowPolicy, EscrowedLink, ReleasedShare, TrusteeKey,
+};
 use myna_issuer::pseudonym::{ContextId, PseudonymKey};
 use myna_issuer::record::SubjectHandle;
 use myna_issuer::service::config::ServiceConfig;

@@ -70,10 +70,10 @@ pub mod oid4vp;
 pub mod passphrase;
 pub mod public_expense;
 pub mod school_year;
-#[cfg(feature = "sealed")]
-pub mod sealed;
 pub mod sdjwt;
 pub mod sdjwt_vc;
+#[cfg(feature = "sealed")]
+pub mod sealed;
 pub mod status_list;
 pub mod subsidy;
 pub mod time;
