@@ -143,7 +143,16 @@ impl TrusteeKeyFile {
         format!("{value:#}\n")
     }
 
-    /// The X25519 public key (what the issuer's configuration lists for this trustee).
+    /// The X25519 public key (what the issuer's configuration lists for this trustee), read
+    /// without the passphrase (`myna trustee public-key`).
+    ///
+    /// ```
+    /// use myna_escrow::TrusteeKeyFile;
+    /// use myna_vc_core::{b64, sealed::KdfParams};
+    /// let file = TrusteeKeyFile::generate("passphrase of alice", KdfParams::new(64, 1, 1)?)?;
+    /// assert!(file.to_json().contains(&b64::encode(file.public_key())));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn public_key(&self) -> &[u8; 32] {
         &self.public_key
     }
@@ -197,7 +206,7 @@ impl core::fmt::Debug for TrusteeSecret {
 }
 
 impl TrusteeSecret {
-    /// The X25519 public key.
+    /// The X25519 public key: the key file's, checked against the secret when it was opened.
     pub fn public_key(&self) -> &[u8; 32] {
         &self.public_key
     }

@@ -28,7 +28,16 @@ impl ReleasedShare {
         }
     }
 
-    /// The trustee that released it.
+    /// The trustee that released it (the issuer accepts a share from that trustee only).
+    ///
+    /// ```
+    /// use myna_escrow::{seal, EscrowPolicy, TrusteeKey};
+    /// let trustees = ["city", "court"].map(|id| TrusteeKey::generate(id).unwrap());
+    /// let policy = EscrowPolicy::new(trustees.iter().map(TrusteeKey::public).collect(), 2)?;
+    /// let share = trustees[1].release(&seal(&policy, b"link")?)?;
+    /// assert_eq!(share.trustee().as_str(), "court");
+    /// # Ok::<(), myna_escrow::Error>(())
+    /// ```
     pub fn trustee(&self) -> &TrusteeId {
         &self.trustee
     }

@@ -20,7 +20,7 @@ pub struct SealedShare {
 }
 
 impl SealedShare {
-    /// The trustee this share is sealed to.
+    /// The trustee this share is sealed to (the same order as [`SealedLink::trustees`]).
     pub fn trustee(&self) -> &TrusteeId {
         &self.trustee
     }
@@ -37,7 +37,15 @@ pub struct SealedLink {
 }
 
 impl SealedLink {
-    /// The record id (random, names nothing).
+    /// The record id (random, names nothing): every sealing makes a new one.
+    ///
+    /// ```
+    /// use myna_escrow::{seal, EscrowPolicy, TrusteeKey};
+    /// let keys = ["a", "b"].map(|id| TrusteeKey::generate(id).unwrap().public());
+    /// let policy = EscrowPolicy::new(keys.to_vec(), 2)?;
+    /// assert_ne!(seal(&policy, b"link")?.record_id(), seal(&policy, b"link")?.record_id());
+    /// # Ok::<(), myna_escrow::Error>(())
+    /// ```
     pub fn record_id(&self) -> &[u8; 16] {
         &self.record
     }

@@ -77,7 +77,16 @@ pub struct TrusteePublicKey {
 }
 
 impl TrusteePublicKey {
-    /// From a trustee name and its 32-byte X25519 public key.
+    /// From a trustee name and its 32-byte X25519 public key (as `myna issuer init --trustee
+    /// ID=KEY` takes them); the name must be a valid [`TrusteeId`].
+    ///
+    /// ```
+    /// use myna_escrow::TrusteePublicKey;
+    /// let key = TrusteePublicKey::new("court", [9; 32])?;
+    /// assert_eq!((key.id().as_str(), key.key_bytes()), ("court", &[9; 32]));
+    /// assert!(TrusteePublicKey::new("", [9; 32]).is_err());
+    /// # Ok::<(), myna_escrow::Error>(())
+    /// ```
     pub fn new(id: &str, key: [u8; 32]) -> Result<Self> {
         Ok(TrusteePublicKey {
             id: TrusteeId::new(id)?,
@@ -120,6 +129,14 @@ impl TrusteeKey {
     }
 
     /// The public half, to put in an [`EscrowPolicy`](crate::EscrowPolicy).
+    ///
+    /// ```
+    /// use myna_escrow::TrusteeKey;
+    /// let key = TrusteeKey::generate("court")?;
+    /// assert_eq!(key.public().id().as_str(), "court");
+    /// assert_eq!(key.public(), key.public()); // the same key each time
+    /// # Ok::<(), myna_escrow::Error>(())
+    /// ```
     pub fn public(&self) -> TrusteePublicKey {
         let mut key = [0u8; 32];
         key.copy_from_slice(&self.public.to_bytes());
