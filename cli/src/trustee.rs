@@ -12,19 +12,19 @@
 //!   and posts the released share back. The link opens once the threshold has released.
 //!
 //! Key file (JSON): `{"kind": "myna-trustee-key", "version": 1, "public_key": B64URL,
-//! "sealed_secret": B64URL}`, the secret sealed with `myna_wallet::sealed` (Argon2id,
-//! ChaCha20-Poly1305); written with mode 0600 and never overwritten.
+//! "sealed_secret": B64URL}`, the secret sealed with `myna_vc_core::sealed` (Argon2id,
+//! ChaCha20-Poly1305); the format is `myna_escrow::key_file` (shared with the staff console's
+//! `myna-vc/trustee`), written here with mode 0600 and never overwritten.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use anyhow::{anyhow, bail, Context, Result};
 use clap::Subcommand;
-use myna_issuer::escrow::{ReleasedShare, SealedLink, TrusteeKey};
+use myna_issuer::escrow::{EscrowError, SealedLink, TrusteeKeyFile, TrusteeSecret};
 use myna_vc_core::b64;
-use myna_wallet::sealed::{self, KdfParams};
-use serde_json::{json, Value};
-use zeroize::Zeroizing;
+use myna_vc_core::sealed::KdfParams;
+use serde_json::Value;
 
 use crate::admin::client::{AdminClient, Connection, Purpose};
 use crate::admin::{opening_lines, opening_path};
@@ -93,95 +93,36 @@ pub fn run(args: Args) -> Result<()> {
     match args.command {
         Command::Keygen(keygen_args) => keygen(&keygen_args),
         Command::PublicKey(public) => {
-            println!("{}", KeyFile::read(&public.key)?.public_key);
+            println!("{}", b64::encode(read_key_file(&public.key)?.public_key()));
             Ok(())
         }
         Command::Release(release_args) => release(&release_args),
     }
 }
 
-/// A trustee key file: the public key in clear, the secret sealed.
-#[derive(Debug)]
-struct KeyFile {
-    public_key: String,
-    sealed_secret: Vec<u8>,
+/// Reads the key file at `path`, naming the file in every refusal.
+fn read_key_file(path: &Path) -> Result<TrusteeKeyFile> {
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("cannot read the trustee key file {}", path.display()))?;
+    TrusteeKeyFile::parse(&text).map_err(|error| match error {
+        EscrowError::MalformedKeyFile(why) => anyhow!(
+            "{} is not a trustee key file (made by `myna trustee keygen`): {why}",
+            path.display()
+        ),
+        other => anyhow::Error::new(other),
+    })
 }
 
-impl KeyFile {
-    fn read(path: &Path) -> Result<Self> {
-        let text = std::fs::read_to_string(path)
-            .with_context(|| format!("cannot read the trustee key file {}", path.display()))?;
-        Self::parse(&text).with_context(|| {
-            format!(
-                "{} is not a trustee key file (made by `myna trustee keygen`)",
-                path.display()
-            )
-        })
-    }
-
-    fn parse(text: &str) -> Result<Self> {
-        let value: Value = serde_json::from_str(text).context("not JSON")?;
-        if value.get("kind").and_then(Value::as_str) != Some(KEY_FILE_KIND) {
-            bail!("its `kind` is not {KEY_FILE_KIND}");
-        }
-        if value.get("version").and_then(Value::as_u64) != Some(KEY_FILE_VERSION) {
-            bail!("its `version` is not {KEY_FILE_VERSION}");
-        }
-        let field = |name: &str| {
-            value
-                .get(name)
-                .and_then(Value::as_str)
-                .ok_or_else(|| anyhow!("it has no `{name}`"))
-        };
-        let public_key = field("public_key")?.to_owned();
-        if b64::decode(&public_key, "trustee public key")?.len() != 32 {
-            bail!("its public key is not 32 bytes");
-        }
-        let sealed_secret = b64::decode(field("sealed_secret")?, "sealed trustee secret")?;
-        Ok(KeyFile {
-            public_key,
-            sealed_secret,
-        })
-    }
-
-    fn to_json(&self) -> String {
-        let value = json!({
-            "kind": KEY_FILE_KIND,
-            "version": KEY_FILE_VERSION,
-            "public_key": self.public_key,
-            "sealed_secret": b64::encode(&self.sealed_secret),
-        });
-        format!("{value:#}\n")
-    }
-
-    /// The secret, opened with the passphrase and checked against the public key beside it.
-    fn open(&self, passphrase: &str, path: &Path) -> Result<Zeroizing<[u8; 32]>> {
-        let plain = sealed::open(&self.sealed_secret, passphrase).map_err(|e| match e {
-            myna_wallet::Error::WrongPassphrase => anyhow!(
-                "the passphrase does not open the trustee key {} (wrong passphrase file?)",
-                path.display()
-            ),
-            other => anyhow::Error::new(other).context(format!("opening {}", path.display())),
-        })?;
-        let mut secret = Zeroizing::new([0u8; 32]);
-        if plain.len() != secret.len() {
-            bail!("{}: the sealed secret is not 32 bytes", path.display());
-        }
-        secret.copy_from_slice(&plain);
-        let derived = TrusteeKey::from_secret_bytes(PROVISIONAL_ID, &secret)?;
-        if b64::encode(derived.public().key_bytes()) != self.public_key {
-            bail!(
-                "{}: the public key in the file is not the sealed secret's (the file was altered)",
-                path.display()
-            );
-        }
-        Ok(secret)
-    }
+/// The secret of the key file at `path`, opened with the passphrase.
+fn open_key_file(file: &TrusteeKeyFile, passphrase: &str, path: &Path) -> Result<TrusteeSecret> {
+    file.unseal(passphrase).map_err(|error| match error {
+        EscrowError::WrongPassphrase => anyhow!(
+            "the passphrase does not open the trustee key {} (wrong passphrase file?)",
+            path.display()
+        ),
+        other => anyhow::Error::new(other).context(format!("opening {}", path.display())),
+    })
 }
-
-/// The id a key pair carries before the issuer names its trustee (it is not part of the key;
-/// the sealed link names the trustee for each share).
-const PROVISIONAL_ID: &str = "trustee";
 
 fn keygen(args: &KeygenArgs) -> Result<()> {
     // Checked first so that a mistake costs no key derivation; the create below is the
@@ -193,24 +134,15 @@ fn keygen(args: &KeygenArgs) -> Result<()> {
         );
     }
     let passphrase = passphrase::from_file(&args.passphrase_file, passphrase::Purpose::Create)?;
-    let key = TrusteeKey::generate(PROVISIONAL_ID)?;
-    let sealed_secret = sealed::seal(
-        key.secret_bytes().as_slice(),
-        &passphrase,
-        KdfParams::default(),
-    )
-    .context("sealing the trustee secret")?;
-    let file = KeyFile {
-        public_key: b64::encode(key.public().key_bytes()),
-        sealed_secret,
-    };
+    let file = TrusteeKeyFile::generate(&passphrase, KdfParams::default())
+        .context("sealing the trustee secret")?;
+    let public_key = b64::encode(file.public_key());
     write_new_private(&args.out, file.to_json().as_bytes())?;
-    println!("public key: {}", file.public_key);
+    println!("public key: {public_key}");
     eprintln!(
         "wrote {} (secret sealed under the passphrase); give the public key to the issuer: \
-         myna issuer init … --trustee ID={}",
+         myna issuer init … --trustee ID={public_key}",
         args.out.display(),
-        file.public_key
     );
     Ok(())
 }
@@ -234,9 +166,9 @@ fn write_new_private(path: &Path, bytes: &[u8]) -> Result<()> {
 
 fn release(args: &ReleaseArgs) -> Result<()> {
     let path = opening_path(&args.opening)?;
-    let key_file = KeyFile::read(&args.key)?;
+    let key_file = read_key_file(&args.key)?;
     let passphrase = passphrase::from_file(&args.passphrase_file, passphrase::Purpose::Open)?;
-    let secret = key_file.open(&passphrase, &args.key)?;
+    let secret = open_key_file(&key_file, &passphrase, &args.key)?;
     let client = AdminClient::connect(&args.connection)?;
     let view = client.get(
         &path,
@@ -258,11 +190,11 @@ fn release(args: &ReleaseArgs) -> Result<()> {
         .context("the issuer's answer has no `sealed_link`")?;
     let sealed = SealedLink::from_bytes(&b64::decode(sealed_text, "sealed link")?)
         .context("the issuer's sealed link")?;
-    let share = own_share(&sealed, &secret)?;
+    // The sealed link names each share's trustee; the one this key opens is ours.
+    let share = secret.release_own(&sealed)?;
     let trustee = share.trustee().as_str().to_owned();
-    let encoded = Zeroizing::new(b64::encode(&*share.to_bytes()));
+    let body = share.post_body();
     drop(share);
-    let body = Zeroizing::new(format!("{{\"share\":\"{}\"}}", encoded.as_str()));
     let answer = client.post_bytes(
         &format!("{path}/shares"),
         "application/json",
@@ -289,118 +221,28 @@ fn release(args: &ReleaseArgs) -> Result<()> {
     Ok(())
 }
 
-/// This key's share of `sealed`. The sealed link names each share's trustee, and a share
-/// opens only with its trustee's name and key (both are bound into the HPKE context), so
-/// the one share that opens is this trustee's.
-fn own_share(sealed: &SealedLink, secret: &[u8; 32]) -> Result<ReleasedShare> {
-    let mut opened = Vec::new();
-    for trustee in sealed.trustees() {
-        let key = TrusteeKey::from_secret_bytes(trustee.as_str(), secret)?;
-        if let Ok(share) = key.release(sealed) {
-            opened.push(share);
-        }
-    }
-    let names: Vec<String> = sealed.trustees().map(|t| t.as_str().to_owned()).collect();
-    match opened.len() {
-        1 => opened.pop().ok_or_else(|| anyhow!("no share opened")),
-        0 => Err(anyhow!(
-            "this key opens none of the shares of this sealed link (held by {}): is --key the \
-             key whose public key the issuer's configuration lists for this trustee?",
-            names.join(", ")
-        )),
-        _ => Err(anyhow!(
-            "this key opens the shares of several trustees ({}): the issuer lists one public \
-             key twice; ask the city to correct its configuration",
-            names.join(", ")
-        )),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use myna_issuer::escrow::{self, EscrowPolicy, EscrowedLink, TrusteePublicKey};
-    use myna_issuer::pseudonym::{ContextId, PseudonymKey};
-    use myna_issuer::record::SubjectHandle;
-
-    fn sealed_to(keys: &[(&str, &TrusteeKey)]) -> SealedLink {
-        let publics = keys
-            .iter()
-            .map(|(id, k)| TrusteePublicKey::new(id, *k.public().key_bytes()).unwrap())
-            .collect();
-        let policy = EscrowPolicy::new(publics, 2).unwrap();
-        let person = SubjectHandle::random().unwrap();
-        let context = ContextId::parse("forum").unwrap();
-        let pseudonym = PseudonymKey::generate().unwrap().derive(&person, &context);
-        escrow::seal(
-            &policy,
-            &EscrowedLink {
-                context,
-                pseudonym,
-                person,
-            },
-        )
-        .unwrap()
-    }
 
     #[test]
-    fn the_share_that_opens_is_found_under_the_issuers_name() {
-        let alice = TrusteeKey::generate(PROVISIONAL_ID).unwrap();
-        let bob = TrusteeKey::generate(PROVISIONAL_ID).unwrap();
-        let stranger = TrusteeKey::generate(PROVISIONAL_ID).unwrap();
-        let sealed = sealed_to(&[("alice", &alice), ("bob", &bob)]);
-        let share = own_share(&sealed, &alice.secret_bytes()).unwrap();
-        assert_eq!(share.trustee().as_str(), "alice");
-        let error = own_share(&sealed, &stranger.secret_bytes()).unwrap_err();
-        assert!(error.to_string().contains("opens none"), "{error}");
-        // One key listed under two names is refused, not guessed.
-        let twice = sealed_to(&[("alice", &alice), ("alias", &alice)]);
-        let error = own_share(&twice, &alice.secret_bytes()).unwrap_err();
-        assert!(error.to_string().contains("several trustees"), "{error}");
-    }
-
-    #[test]
-    fn key_files_round_trip_and_malformed_ones_are_refused() {
-        let file = KeyFile {
-            public_key: b64::encode([7u8; 32]),
-            sealed_secret: vec![1, 2, 3],
-        };
-        let back = KeyFile::parse(&file.to_json()).unwrap();
-        assert_eq!(back.public_key, file.public_key);
-        assert_eq!(back.sealed_secret, file.sealed_secret);
-        let wrong_kind = file.to_json().replace(KEY_FILE_KIND, "something-else");
-        assert!(KeyFile::parse(&wrong_kind).is_err());
-        let short_key = file.to_json().replace(&file.public_key, "AAAA");
-        assert!(KeyFile::parse(&short_key)
-            .unwrap_err()
-            .to_string()
-            .contains("not 32 bytes"));
-        assert!(KeyFile::parse("[]").is_err());
-    }
-
-    #[test]
-    fn a_key_file_whose_public_key_was_swapped_is_refused() {
-        let key = TrusteeKey::generate(PROVISIONAL_ID).unwrap();
-        let params = KdfParams::new(64, 1, 1).unwrap();
-        let file = KeyFile {
-            public_key: b64::encode([9u8; 32]),
-            sealed_secret: sealed::seal(key.secret_bytes().as_slice(), "long passphrase", params)
-                .unwrap(),
-        };
-        let error = file.open("long passphrase", Path::new("k")).unwrap_err();
-        assert!(error.to_string().contains("altered"), "{error}");
-        let honest = KeyFile {
-            public_key: b64::encode(key.public().key_bytes()),
-            ..file
-        };
-        assert_eq!(
-            *honest.open("long passphrase", Path::new("k")).unwrap(),
-            *key.secret_bytes()
+    fn key_file_refusals_name_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("not-a-key.json");
+        std::fs::write(&path, "[]").unwrap();
+        let error = read_key_file(&path).unwrap_err().to_string();
+        assert!(
+            error.contains("not-a-key.json is not a trustee key file"),
+            "{error}"
         );
-        assert!(honest
-            .open("wrong passphrase", Path::new("k"))
+
+        let params = KdfParams::new(64, 1, 1).unwrap();
+        let file = TrusteeKeyFile::generate("passphrase of alice", params).unwrap();
+        let error = open_key_file(&file, "passphrase of mallory", &path)
             .unwrap_err()
-            .to_string()
-            .contains("does not open"));
+            .to_string();
+        assert!(error.contains("does not open the trustee key"), "{error}");
+        assert!(error.contains("not-a-key.json"), "{error}");
+        assert!(open_key_file(&file, "passphrase of alice", &path).is_ok());
     }
 }

@@ -166,6 +166,39 @@ pub enum Error {
     /// No credential of this person (subject handle) is recorded here.
     #[error("no credential of this subject is recorded")]
     UnknownSubject,
+    /// An escrow error the issuer has no variant of its own for (a trustee key file that
+    /// does not open, a trustee key that opens another trustee's share): the trustee's side
+    /// of [`myna_escrow`], which the issuer itself never meets.
+    #[error(transparent)]
+    Escrow(myna_escrow::Error),
+}
+
+impl From<myna_escrow::Error> for Error {
+    /// The escrow's errors keep the issuer's variants they always had
+    /// ([`Error::InvalidEscrowPolicy`], [`Error::EscrowQuorumNotMet`], [`Error::NotATrustee`],
+    /// [`Error::EscrowDecryption`], [`Error::MalformedSealedLink`], [`Error::Randomness`]),
+    /// so callers and audit reasons see no change; the trustee-side rest is
+    /// [`Error::Escrow`].
+    ///
+    /// ```
+    /// use myna_issuer::Error;
+    /// let err = Error::from(myna_escrow::Error::NotATrustee("bob".into()));
+    /// assert_eq!(err, Error::NotATrustee("bob".into()));
+    /// ```
+    fn from(err: myna_escrow::Error) -> Self {
+        use myna_escrow::Error as E;
+        match err {
+            E::InvalidEscrowPolicy(why) => Error::InvalidEscrowPolicy(why),
+            E::EscrowQuorumNotMet { required, given } => {
+                Error::EscrowQuorumNotMet { required, given }
+            }
+            E::NotATrustee(id) => Error::NotATrustee(id),
+            E::EscrowDecryption(why) => Error::EscrowDecryption(why),
+            E::MalformedSealedLink(why) => Error::MalformedSealedLink(why),
+            E::Randomness => Error::Randomness,
+            other => Error::Escrow(other),
+        }
+    }
 }
 
 /// Why the storage failed, with the engine's or the encoder's error as the source.

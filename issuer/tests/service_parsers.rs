@@ -3,13 +3,14 @@
 #![cfg(test)]
 
 use myna_issuer::credential_types::Kind;
-use myna_issuer::escrow::{self, EscrowPolicy, EscrowedLink, ReleasedShare, TrusteeKey};
+use myna_issuer::escrow::{
+    self, EscrowError, EscrowPolicy, EscrowedLink, ReleasedShare, TrusteeKey,
+};
 use myna_issuer::pseudonym::{ContextId, PseudonymKey};
 use myna_issuer::record::SubjectHandle;
 use myna_issuer::service::config::ServiceConfig;
 use myna_issuer::service::keys::KeyRing;
 use myna_issuer::service::ServiceError;
-use myna_issuer::Error;
 use proptest::prelude::*;
 
 fn released() -> Vec<u8> {
@@ -45,7 +46,7 @@ fn a_released_share_round_trips_and_every_truncation_is_refused() {
     for cut in 0..bytes.len() {
         assert!(matches!(
             ReleasedShare::from_bytes(&bytes[..cut]),
-            Err(Error::MalformedSealedLink(_))
+            Err(EscrowError::MalformedSealedLink(_))
         ));
     }
     let mut longer = bytes.clone();

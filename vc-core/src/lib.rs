@@ -30,6 +30,8 @@
 //! * [`consent`]: dynamic opt-in — holder-signed consent records, their status on a 2-bit
 //!   status list (active, withdrawn, paused, used), holder status changes, recipient use
 //!   reports and registry receipts.
+//! * `sealed` (feature `sealed`): data sealed under a passphrase (Argon2id, ChaCha20-Poly1305),
+//!   shared by the wallet at rest and the escrow trustees' key files.
 //! * Japanese domain rules: [`calendar`] days (JST decides the day), [`age`] under 年齢計算ニ関スル
 //!   法律 with `age_over_NN` claims, compulsory [`school_year`] age (小中学生, by school year),
 //!   child medical [`subsidy`] periods, [`public_expense`] payer and recipient numbers, and
@@ -70,6 +72,8 @@ pub mod public_expense;
 pub mod school_year;
 pub mod sdjwt;
 pub mod sdjwt_vc;
+#[cfg(feature = "sealed")]
+pub mod sealed;
 pub mod status_list;
 pub mod subsidy;
 pub mod time;

@@ -29,6 +29,11 @@
 //!     `previewRemote`, `answerRemote` (`wallet::remote`);
 //!   * consents — `consentRegistration` / `keepConsent`, `consentAction` /
 //!     `applyConsentAction`, `consents` and the one-time consents' status.
+//! * `trustee` (feature `trustee`; the `myna-vc/trustee` entry, loaded by the issuer's staff
+//!   console): an escrow trustee's `TrusteeKey` — `TrusteeKey.open(keyFileJson, passphrase,
+//!   trusteeId)` opens the key file `myna trustee keygen` wrote, `release(sealedLink)` gives
+//!   the body to post for the trustee's share, with the code of `myna trustee release`
+//!   ([`myna_escrow`]).
 //! * [`qr`]: `qrMatrix(text)`, the modules of a QR code for a page to draw (both builds).
 //! * [`js_error`]: how a Rust error becomes a JS `Error` with a stable `code`.
 //!
@@ -40,6 +45,8 @@
 pub mod js_error;
 pub mod qr;
 pub mod status_list;
+#[cfg(feature = "trustee")]
+pub mod trustee;
 pub mod verifier;
 #[cfg(feature = "wallet")]
 pub mod wallet;

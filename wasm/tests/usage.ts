@@ -9,6 +9,7 @@ import {
   Wallet, type HeldCredentials, type HistoryItem, type PreviewItem, type RecordChange,
   type RegistryPost, type StatusReport, type StoredConsentJs, type StoredRecord, type WalletPresentation,
 } from "myna-vc/wallet";
+import { TrusteeKey, type TrusteeErrorCode } from "myna-vc/trustee";
 
 declare const config: string;
 declare const presentation: string;
@@ -65,3 +66,13 @@ const action: RegistryPost = opened.consentAction(consent.id, "pause", 0);
 const consents: StoredConsentJs[] = opened.consents(0);
 console.log(state, labelJa, report.failed, uris, history, restored, action.url, consents);
 console.log(reason, shown, claims, specs, bits);
+
+// The staff console's trustee: open the key file, release the share, post the body.
+declare const keyFileText: string;
+declare const sealedLink: string;
+const trustee: TrusteeKey = TrusteeKey.open(keyFileText, "passphrase of alice", "alice");
+const trusteePublic: string = trustee.publicKey;
+const shareBody: string = trustee.release(sealedLink);
+const trusteeCode: TrusteeErrorCode = "not_a_trustee";
+trustee.free();
+console.log(trusteePublic, shareBody, trusteeCode);

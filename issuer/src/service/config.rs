@@ -302,10 +302,10 @@ impl EscrowConfig {
                 let key: [u8; 32] = bytes.try_into().map_err(|_| {
                     ServiceError::config(format!("trustee {}: key is not 32 bytes", t.id))
                 })?;
-                TrusteePublicKey::new(&t.id, key).map_err(ServiceError::Issuer)
+                TrusteePublicKey::new(&t.id, key).map_err(|e| ServiceError::Issuer(e.into()))
             })
             .collect::<Result<Vec<_>, _>>()?;
-        EscrowPolicy::new(trustees, self.threshold).map_err(ServiceError::Issuer)
+        EscrowPolicy::new(trustees, self.threshold).map_err(|e| ServiceError::Issuer(e.into()))
     }
 }
 

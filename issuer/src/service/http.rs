@@ -174,6 +174,12 @@ impl From<myna_vc_core::Error> for ApiError {
     }
 }
 
+impl From<myna_escrow::Error> for ApiError {
+    fn from(err: myna_escrow::Error) -> Self {
+        ApiError::from(Error::from(err))
+    }
+}
+
 /// The fallback for unknown paths: 404 with an error body.
 pub async fn not_found() -> ApiError {
     ApiError::not_found("route")

@@ -647,7 +647,8 @@ pub trait Store: Backend {
                 Ok(opened)
             }
             Err(err) => {
-                let mut released: Vec<&str> = releases.iter().map(|r| r.trustee.as_str()).collect();
+                let mut released: Vec<&str> =
+                    releases.iter().map(|r| r.trustee().as_str()).collect();
                 released.sort_unstable();
                 released.dedup();
                 let audited = subject

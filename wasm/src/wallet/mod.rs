@@ -168,7 +168,7 @@ impl Wallet {
         // passphrase and the lightest Argon2 setting protect nothing less than before.
         let mut passphrase = [0u8; 32];
         fill_random(&mut passphrase)?;
-        let params = KdfParams::new(64, 1, 1).map_err(wallet_error)?;
+        let params = KdfParams::new(64, 1, 1).map_err(|e| wallet_error(e.into()))?;
         let inner = myna_wallet::Wallet::restore(
             JournalStore::new(),
             secret,
