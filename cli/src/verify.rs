@@ -139,8 +139,9 @@ struct ServeArgs {
     /// Address to listen on.
     #[arg(long, default_value = "127.0.0.1:8443")]
     listen: String,
-    /// A policy to enable (repeatable; see `myna verify policies`).
-    #[arg(long = "policy", required = true)]
+    /// A policy to enable (repeatable; see `myna verify policies`). Optional for a service
+    /// that only keeps the disaster HQ's roster (--roster).
+    #[arg(long = "policy", required_unless_present = "roster")]
     policies: Vec<String>,
     /// The public https base URL wallets post to (behind a TLS proxy), e.g.
     /// `https://shop.example`; its host must match an `x509_san_dns:` audience.
