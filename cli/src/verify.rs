@@ -54,9 +54,10 @@ enum Command {
     Challenge(ChallengeArgs),
     /// List the ready policies and how to name them.
     Policies,
-    /// Serve the verifier over HTTP (OpenID4VP requests and direct_post responses) until
-    /// SIGINT/SIGTERM, under the limits against hostile clients (connection caps, timeouts,
-    /// rate limits; see the flags).
+    /// Serve the verifier over HTTP (OpenID4VP requests and direct_post responses, compact QR
+    /// answers, a gate; with --roster the disaster HQ's roster; with --allow-origin CORS for a
+    /// counter page's origin) until SIGINT/SIGTERM, under the limits against hostile clients
+    /// (connection caps, timeouts, rate limits; see the flags).
     Serve(Box<ServeArgs>),
 }
 
@@ -139,8 +140,9 @@ struct ServeArgs {
     /// Address to listen on.
     #[arg(long, default_value = "127.0.0.1:8443")]
     listen: String,
-    /// A policy to enable (repeatable; see `myna verify policies`).
-    #[arg(long = "policy", required = true)]
+    /// A policy to enable (repeatable; see `myna verify policies`). Optional for a service
+    /// that only keeps the disaster HQ's roster (--roster).
+    #[arg(long = "policy", required_unless_present = "roster")]
     policies: Vec<String>,
     /// The public https base URL wallets post to (behind a TLS proxy), e.g.
     /// `https://shop.example`; its host must match an `x509_san_dns:` audience.

@@ -9,8 +9,10 @@
 //! * [`verifier::Verifier`] ties together [`trust::Trust`], [`status_cache::StatusCache`],
 //!   [`replay::ReplayGuard`] and an injected [`Clock`](myna_vc_core::time::Clock);
 //! * [`policy`] holds the ready policies and the policy → DCQL query mapping;
-//! * [`ledger`] (fan-club sales), [`roster`] (shelters) and [`billing`] (clinics) hold what
-//!   the policies produce;
+//! * [`submission`] reads what a holder hands over, in every form (`vp_token` JSON, one
+//!   compact `MV1:` QR text per credential, one SD-JWT), for the service, the CLI and Wasm;
+//! * [`ledger`] (fan-club sales), [`roster`] (shelters; [`roster::RedbHq`] the disaster HQ's
+//!   store) and [`billing`] (clinics) hold what the policies produce;
 //! * [`status_fetch`] fills the status cache, apart from verification;
 //! * `service` (feature `service`) is the HTTP API behind `myna verify serve`; `pending` holds
 //!   its open requests (bounded per client and in all), `register_token` the optional secret

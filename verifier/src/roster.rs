@@ -404,6 +404,14 @@ const CHECKED_IN: redb::TableDefinition<&str, u64> =
 /// assert_eq!(hq.submit(&[entry.clone(), entry.clone()])?, 1);
 /// assert_eq!(hq.submit(&[entry])?, 0);
 /// assert_eq!(hq.summary()?, [ShelterCount { shelter_id: "s-1".into(), checked_in: 1 }]);
+/// # #[cfg(unix)] {
+/// use std::os::unix::fs::PermissionsExt;
+/// let mode = std::fs::metadata(dir.path().join("roster.redb"))?.permissions().mode();
+/// assert_eq!(mode & 0o777, 0o600);
+/// # }
+/// drop(hq);   // reopened, the roster is still there
+/// let hq = RedbHq::open(&dir.path().join("roster.redb"))?;
+/// assert_eq!(hq.summary()?[0].checked_in, 1);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug)]
@@ -412,8 +420,16 @@ pub struct RedbHq {
 }
 
 impl RedbHq {
-    /// Opens (or creates) the roster file.
+    /// Opens (or creates) the roster file. A new file is created readable by its owner only
+    /// (mode 0600 on Unix): it holds evacuees' names and dates of birth.
     pub fn open(path: &Path) -> Result<Self, HqError> {
+        if !path.exists() {
+            let mut options = std::fs::OpenOptions::new();
+            options.write(true).create_new(true);
+            #[cfg(unix)]
+            std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+            options.open(path).map_err(hq_storage)?;
+        }
         let db = redb::Database::create(path).map_err(hq_storage)?;
         // Both tables exist from the start, so a summary before the first sync reads them.
         let tx = db.begin_write().map_err(hq_storage)?;

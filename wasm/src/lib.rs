@@ -9,7 +9,9 @@
 //! * [`status_list`]: verify a Token Status List JWT against the issuer's key and read
 //!   entries (`StatusList.verify(token, issuerJwk, uri, nowUnix)`).
 //! * [`verifier`]: a shop's `Verifier` — built from its trust list and cached status lists,
-//!   it makes requests for the ready policies and returns decisions as plain objects.
+//!   it makes requests for the ready policies and returns decisions as plain objects; for the
+//!   counter page also a clinic's billing record (`billingRecord`), a shelter's roster entry
+//!   (`rosterEntry`) and how old its trust data is (`freshness`).
 //! * `wallet` (feature `wallet`; the `myna-vc/wallet` entry of the package): a holder's
 //!   `Wallet` in memory — key proofs for issuance, credentials checked on receipt, previews and
 //!   minimal presentations (QR text and `vp_token`). Sans-I/O: the page does every HTTP
