@@ -301,7 +301,9 @@ async fn the_session_says_who_signed_in_and_what_the_issuer_is() {
     let dir = tempfile::tempdir().unwrap();
     let world = World::new();
     let admins = Admins::new();
-    let server = Server::start(dir.path(), admins.config(), ManualClock::at(START), &world).await;
+    let mut config = admins.config();
+    config.name_en = Some("Maebashi City".into());
+    let server = Server::start(dir.path(), config, ManualClock::at(START), &world).await;
     let cases = [
         (&admins.operator, "op-1", "operator"),
         (&admins.officer, "officer-1", "revocation_officer"),
@@ -316,6 +318,7 @@ async fn the_session_says_who_signed_in_and_what_the_issuer_is() {
         );
         assert_eq!(session["issuer"]["id"], "https://city.maebashi.example");
         assert_eq!(session["issuer"]["name"], "前橋市");
+        assert_eq!(session["issuer"]["name_en"], "Maebashi City");
         assert_eq!(session["issuer"]["municipality_code"], "102016");
         let credentials = session["issuer"]["credentials"].as_array().unwrap();
         assert!(credentials.contains(&json!("resident")) && credentials.contains(&json!("age")));
