@@ -301,7 +301,9 @@ async fn the_session_says_who_signed_in_and_what_the_issuer_is() {
     let dir = tempfile::tempdir().unwrap();
     let world = World::new();
     let admins = Admins::new();
-    let server = Server::start(dir.path(), admins.config(), ManualClock::at(START), &world).await;
+    let mut config = admins.config();
+    config.name_en = Some("Maebashi City".into());
+    let server = Server::start(dir.path(), config, ManualClock::at(START), &world).await;
     let cases = [
         (&admins.operator, "op-1", "operator"),
         (&admins.officer, "officer-1", "revocation_officer"),
@@ -316,6 +318,7 @@ async fn the_session_says_who_signed_in_and_what_the_issuer_is() {
         );
         assert_eq!(session["issuer"]["id"], "https://city.maebashi.example");
         assert_eq!(session["issuer"]["name"], "前橋市");
+        assert_eq!(session["issuer"]["name_en"], "Maebashi City");
         assert_eq!(session["issuer"]["municipality_code"], "102016");
         let credentials = session["issuer"]["credentials"].as_array().unwrap();
         assert!(credentials.contains(&json!("resident")) && credentials.contains(&json!("age")));
@@ -491,9 +494,10 @@ async fn batch_letters_from_a_csv_run_one_at_a_time_and_print_one_letter_per_off
          r3,高崎　次郎,{TAKASAKI},1990-05-05,resident,\n\
          r4,前橋　四郎,{MAEBASHI},1990-05-05,passport,\n\
          r5,前橋　五郎,{MAEBASHI},2990-01-01,age,true\n\
-         r6,前橋　六郎\n"
+         r6,前橋　六郎\n\
+         r1,前橋　花子,{MAEBASHI},1990-05-05,age,true\n"
     );
-    let expected_rejected = json!([[4, "r3"], [5, "r4"], [6, "r5"], [7, "r6"]]);
+    let expected_rejected = json!([[4, "r3"], [5, "r4"], [6, "r5"], [7, "r6"], [8, "r1"]]);
     let rejected_lines = |rejected: &Value| {
         Value::Array(
             rejected
@@ -516,7 +520,7 @@ async fn batch_letters_from_a_csv_run_one_at_a_time_and_print_one_letter_per_off
     assert_eq!(status, 200, "{dry}");
     assert_eq!(
         (dry["rows"].as_u64(), dry["valid"].as_u64()),
-        (Some(6), Some(2)),
+        (Some(7), Some(2)),
         "{dry}"
     );
     assert_eq!(rejected_lines(&dry["rejected"]), expected_rejected, "{dry}");
@@ -548,13 +552,13 @@ async fn batch_letters_from_a_csv_run_one_at_a_time_and_print_one_letter_per_off
     assert_eq!(status, 202, "{started}");
     assert_eq!(
         (started["state"].as_str(), started["rows"].as_u64()),
-        (Some("running"), Some(6))
+        (Some("running"), Some(7))
     );
     let id = started["id"].as_str().unwrap().to_owned();
     let path = format!("/admin/batches/{id}");
     let (_, running) = json(get(&server, &path, op).await).await;
     assert_eq!(running["state"], "running", "{running}");
-    assert!(running["done"].as_u64().unwrap() < 6, "{running}");
+    assert!(running["done"].as_u64().unwrap() < 7, "{running}");
     assert_error(
         post(&server, "/admin/batches", op, CSV, csv.clone()).await,
         409,
@@ -586,7 +590,7 @@ async fn batch_letters_from_a_csv_run_one_at_a_time_and_print_one_letter_per_off
             done["done"].as_u64(),
             done["offered"].as_u64()
         ),
-        (Some(6), Some(6), Some(2))
+        (Some(7), Some(7), Some(2))
     );
     assert_eq!(
         rejected_lines(&done["rejected"]),
@@ -598,7 +602,7 @@ async fn batch_letters_from_a_csv_run_one_at_a_time_and_print_one_letter_per_off
     assert_eq!(list[0]["id"], id.as_str(), "{list}");
     assert_eq!(
         (list[0]["state"].as_str(), list[0]["rejected"].as_u64()),
-        (Some("done"), Some(4))
+        (Some("done"), Some(5))
     );
     assert!(list[0]["started_at"].as_i64().is_some());
 

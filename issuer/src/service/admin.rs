@@ -7,7 +7,7 @@
 //!
 //! | route | role |
 //! |---|---|
-//! | `GET /admin/session` — `{"name", "role", "issuer": {"id", "name", "municipality_code"?, "credentials"}, "escrow": {"threshold", "trustees"} \| null}` | any |
+//! | `GET /admin/session` — `{"name", "role", "issuer": {"id", "name", "name_en"?, "municipality_code"?, "credentials"}, "escrow": {"threshold", "trustees"} \| null}` | any |
 //! | `POST /admin/offers` — an offer with facts supplied by staff: `201` with the offer, `"subject"` (base64url handle) and `"qr_svg"` | operator |
 //! | `POST /admin/offers?dry_run=true` — the same body checked, nothing made: `{"valid": true}` or `{"valid": false, "problems": […]}` ([`offer_check`](super::offer_check)) | operator |
 //! | `POST /admin/batches[?dry_run=true]`, `GET /admin/batches[/{id}[/letters[.jsonl]]]` — batch letters from a CSV ([`batch_jobs`](super::batch_jobs)) | operator |
@@ -250,8 +250,13 @@ async fn session(State(service): State<Service>, admin: Admin) -> Result<Respons
         "name": config.name,
         "credentials": credentials,
     });
-    if let (Some(code), Some(fields)) = (&config.municipality_code, issuer.as_object_mut()) {
-        fields.insert("municipality_code".into(), code.as_str().into());
+    if let Some(fields) = issuer.as_object_mut() {
+        if let Some(name_en) = &config.name_en {
+            fields.insert("name_en".into(), name_en.as_str().into());
+        }
+        if let Some(code) = &config.municipality_code {
+            fields.insert("municipality_code".into(), code.as_str().into());
+        }
     }
     let escrow = config.escrow.as_ref().map(|escrow| {
         json!({

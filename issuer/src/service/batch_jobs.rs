@@ -719,9 +719,13 @@ async fn letters_html(
             let offers = offers(&dir.join(OFFERS_FILE))?;
             let input = std::fs::read(dir.join(INPUT_CSV))
                 .map_err(|e| ApiError::internal(&format!("batch input: {e}")))?;
+            // A repeated row id was offered at its first row only (the engine rejects the
+            // repeat): one letter per row id.
+            let mut seen = std::collections::HashSet::new();
             let letters: Vec<Letter> = convert(&input)?
                 .rows
                 .into_iter()
+                .filter(|row| seen.insert(row.row_id.clone()))
                 .filter_map(|row| {
                     let (uri, pin) = offers.get(&row.row_id)?.clone();
                     Some(Letter {

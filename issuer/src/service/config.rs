@@ -80,6 +80,10 @@ pub struct ServiceConfig {
     /// a designated city's ward as `神戸市中央区`): the residency check compares certified
     /// addresses with prefecture + name. A non-municipal operator's display name.
     pub name: String,
+    /// The name in English (`Maebashi City`), shown after the Japanese one by the staff
+    /// console; optional.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name_en: Option<String>,
     /// The credential configurations this issuer offers (`resident`, `age`,
     /// `child_medical_subsidy`, `fan_club_membership`, `shelter_registration`,
     /// `context_pseudonym`). A municipality offers all when absent; a non-municipal operator
@@ -409,6 +413,7 @@ impl ServiceConfig {
             municipality_code: None,
             prefecture: None,
             name: name.to_owned(),
+            name_en: None,
             credentials: Some(credentials.iter().map(|c| (*c).to_owned()).collect()),
             public_base_url: public_base_url.to_owned(),
             listen: default_listen(),
