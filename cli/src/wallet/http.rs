@@ -130,6 +130,14 @@ pub struct HttpReceive {
     /// The issuer's public key (a JWK file), pinned for checking what it sends.
     #[arg(long)]
     pub issuer_key: PathBuf,
+    /// Redeem the offer with the key this wallet anchored at the offer's issuer (and its
+    /// anchor credential), so every credential comes back bound to that one key: what a
+    /// fan-club membership and a context pseudonym need (the issuer refuses them otherwise),
+    /// and what an age credential offered after `anchor --with-facts` needs to be shown
+    /// together with them (a verifier accepts credentials together only when they share one
+    /// holder key). One copy per credential; needs a prior `anchor` at that issuer.
+    #[arg(long)]
+    pub anchored: bool,
     /// How the issuer is reached: extra CA certificates, the development switch.
     #[command(flatten)]
     pub transport: TransportArgs,
@@ -190,7 +198,12 @@ impl Issuers for Http {
         let status = HttpStatus::new_with(&options)?;
         let wallet = session.open_wallet()?;
         let check = check(&pinned, &status);
-        Ok(wallet.receive(&transport, offer, tx_code, &check, session.now())?)
+        let received = if args.anchored {
+            wallet.receive_anchored(&transport, offer, tx_code, &check, session.now())
+        } else {
+            wallet.receive(&transport, offer, tx_code, &check, session.now())
+        };
+        Ok(received?)
     }
 
     fn with_registry<T>(

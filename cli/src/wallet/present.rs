@@ -55,7 +55,10 @@ pub(super) struct PresentArgs {
     #[arg(long)]
     show_qr: bool,
     /// Write the compact QR text (`MV1:…`, one line) to FILE instead of printing the answer;
-    /// the credential counts as used once the file is written.
+    /// the credential counts as used once the file is written. An answer of several
+    /// credentials (a policy asking for a resident and an age credential together) is written
+    /// as one `MV1:…` line per credential, in the order the query asks for them: what
+    /// `myna verify check` and `POST /requests/{id}/compact` of `myna verify serve` read.
     #[arg(long, value_name = "FILE")]
     out: Option<PathBuf>,
 }
@@ -65,6 +68,12 @@ pub(super) struct PresentArgs {
 pub(super) fn run(session: &Session, args: &PresentArgs) -> Result<()> {
     let wallet = session.open_wallet()?;
     let request = presentation_request(&wallet, args)?;
+    let order: Vec<String> = request
+        .query
+        .credentials()
+        .iter()
+        .map(|asked| asked.id().as_str().to_owned())
+        .collect();
     let preview = wallet.prepare(request, session.now())?;
     let mut out = std::io::stdout().lock();
     let mut text = format!("{} will receive:\n", preview.verifier());
@@ -90,21 +99,33 @@ pub(super) fn run(session: &Session, args: &PresentArgs) -> Result<()> {
     let signed = preview.sign()?;
     match &args.out {
         Some(path) => {
-            let (qr, version) =
-                compact_form(signed.presentation()).context("--out writes the compact QR form")?;
-            std::fs::write(path, format!("{qr}\n")).with_context(|| {
+            let (lines, version) = compact_lines(signed.presentation(), &order)
+                .context("--out writes the compact QR form")?;
+            let text: String = lines.iter().map(|line| format!("{line}\n")).collect();
+            std::fs::write(path, &text).with_context(|| {
                 format!(
                     "cannot write {}: nothing was presented, no credential was used",
                     path.display()
                 )
             })?;
             signed.commit()?;
-            writeln!(
-                out,
-                "wrote the compact QR form to {} ({} characters, QR version {version} at level L)",
-                path.display(),
-                qr.len()
-            )?;
+            let characters = text.len() - lines.len();
+            if lines.len() == 1 {
+                writeln!(
+                    out,
+                    "wrote the compact QR form to {} ({characters} characters, QR version \
+                     {version} at level L)",
+                    path.display(),
+                )?;
+            } else {
+                writeln!(
+                    out,
+                    "wrote {} compact QR forms to {}, one line per credential in the order \
+                     asked ({characters} characters in all, QR version up to {version} at level L)",
+                    lines.len(),
+                    path.display(),
+                )?;
+            }
             Ok(out.flush()?)
         }
         None => {
@@ -138,7 +159,7 @@ fn answer_text(presentation: &Presentation, show_qr: bool) -> Result<String> {
         presentation.to_form()
     );
     if presentation.single().is_ok() {
-        let (qr, version) = compact_form(presentation)?;
+        let (qr, version) = compact_form(presentation.single()?)?;
         text.push_str(&format!(
             "compact QR form ({} characters, QR version {version} at level L):\n{qr}\n",
             qr.len()
@@ -156,9 +177,29 @@ fn answer_text(presentation: &Presentation, show_qr: bool) -> Result<String> {
     Ok(text)
 }
 
-/// The compact QR text of a one-credential answer and the QR version it needs at level L.
-fn compact_form(presentation: &Presentation) -> Result<(String, i16)> {
-    let qr = presentation.compact()?;
+/// The compact QR texts of an answer, one per credential, in `order` (the query's credential
+/// ids: the order a verifier's policy reads them in, whereas the `vp_token` keeps them by
+/// id), and the largest QR version any of them needs at level L.
+fn compact_lines(presentation: &Presentation, order: &[String]) -> Result<(Vec<String>, i16)> {
+    let token = &presentation.response.vp_token;
+    let mut lines = Vec::new();
+    let mut largest = 0;
+    for id in order {
+        for one in token.get(id).unwrap_or_default() {
+            let (qr, version) = compact_form(one)?;
+            lines.push(qr);
+            largest = largest.max(version);
+        }
+    }
+    if lines.is_empty() {
+        bail!("the answer carries no credential");
+    }
+    Ok((lines, largest))
+}
+
+/// The compact QR text of one presentation (SD-JWT+KB) and the QR version it needs at level L.
+fn compact_form(presentation: &str) -> Result<(String, i16)> {
+    let qr = myna_vc_core::compact::encode(presentation)?;
     let code = qrcode::QrCode::with_error_correction_level(qr.as_bytes(), qrcode::EcLevel::L)?;
     let version = match code.version() {
         qrcode::Version::Normal(v) | qrcode::Version::Micro(v) => v,
