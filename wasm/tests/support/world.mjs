@@ -37,16 +37,11 @@
 //
 // The `myna` binary is $MYNA_BIN, else $CARGO_TARGET_DIR/debug/myna, else target/debug/myna
 // of this repository (`cargo build -p myna`).
-import { spawn, execFile } from "node:child_process";
-import { randomBytes } from "node:crypto";
-import { access, mkdir, readFile, writeFile } from "node:fs/promises";
-import { constants } from "node:fs";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
-import { promisify } from "node:util";
+import { mynaBinary, mynaIn, offerRequest, serveIssuer, setToml, verifyCheck } from "./myna_cli.mjs";
 
-const run = promisify(execFile);
-const repo = fileURLToPath(new URL("../../../", import.meta.url));
+export { mynaBinary };
 
 /** How often `myna issuer serve` deletes expired offers (issuer `PRUNE_INTERVAL_SECS`). */
 export const PRUNE_INTERVAL_SECS = 60;
@@ -62,30 +57,6 @@ export const HANAKO = Object.freeze({
 const ISSUER_PASSPHRASE = "passphrase of the city issuer";
 const AUTHORITY_PASSPHRASE = "passphrase of the trust-list authority";
 
-/** The `myna` binary the tests run. */
-export async function mynaBinary() {
-  const candidates = [
-    process.env.MYNA_BIN,
-    process.env.CARGO_TARGET_DIR && path.join(process.env.CARGO_TARGET_DIR, "debug", "myna"),
-    path.join(repo, "target", "debug", "myna"),
-  ].filter(Boolean);
-  for (const candidate of candidates) {
-    try {
-      await access(candidate, constants.X_OK);
-      return path.resolve(candidate);
-    } catch {
-      // try the next one
-    }
-  }
-  throw new Error(`no myna binary (tried ${candidates.join(", ")}): run \`cargo build -p myna\` or set MYNA_BIN`);
-}
-
-/** The environment of a `myna` child: ours without any MYNA_* variable (no passphrase, data
- * directory or loopback mapping of the caller leaks into the test environment). */
-function childEnv() {
-  return Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("MYNA_")));
-}
-
 /**
  * Sets up the test environment in `dir` (created if missing; use a fresh temporary directory)
  * and starts `myna issuer serve` on a free loopback port.
@@ -96,13 +67,7 @@ export async function startWorld({ dir, offerLifetimeSecs, rules = {} }) {
   if (!dir) throw new Error("startWorld needs { dir }");
   await mkdir(dir, { recursive: true });
   const bin = await mynaBinary();
-  const myna = async (...args) => {
-    try {
-      return (await run(bin, args, { cwd: dir, env: childEnv(), maxBuffer: 16 << 20 })).stdout;
-    } catch (error) {
-      throw new Error(`myna ${args.join(" ")} failed: ${error.stderr || error.message}`);
-    }
-  };
+  const myna = mynaIn(bin, dir);
   const file = (name) => path.join(dir, name);
 
   // 1. The test JPKI CA and a virtual card.
@@ -118,7 +83,7 @@ export async function startWorld({ dir, offerLifetimeSecs, rules = {} }) {
     "--jpki-test-ca", "testca", "--token-dir", "city-tokens");
   const overrides = { ...rules };
   if (offerLifetimeSecs !== undefined) overrides.offer_lifetime_secs = offerLifetimeSecs;
-  await setRules(file("city/issuer.toml"), overrides);
+  await setToml(file("city/issuer.toml"), "rules", overrides);
   await myna("issuer", "keys", "--data-dir", "city", "--passphrase-file", "city.pass", "--out", "city.jwk");
   // 4. The trust list, signed by a test authority.
   await writeFile(file("authority.pass"), `${AUTHORITY_PASSPHRASE}\n`);
@@ -134,7 +99,7 @@ export async function startWorld({ dir, offerLifetimeSecs, rules = {} }) {
     operator: (await readFile(file("city-tokens/operator.token"), "utf8")).trim(),
     officer: (await readFile(file("city-tokens/revocation-officer.token"), "utf8")).trim(),
   };
-  const server = await serve(bin, dir);
+  const server = await serveIssuer(bin, dir);
   const issuerUrl = server.url;
 
   async function admin(route, token, body) {
@@ -183,18 +148,10 @@ export async function startWorld({ dir, offerLifetimeSecs, rules = {} }) {
     const status = file(`status-${checks}.jwt`);
     await writeFile(presentation, `${compact}\n`);
     await writeFile(status, `${await statusList()}\n`);
-    const args = ["verify", "check", "--trust-list", "trust-list.jwt",
+    const args = ["--trust-list", "trust-list.jwt",
       "--authority-key", "authority/authority.jwk", "--status-list", `${ISSUER_ID}=${status}`,
-      "--audience", audience, "--challenge", shown, "--policy", policy, "--json", presentation];
-    // A refusal exits 1 with the decision on stdout; anything else is a failure of the call.
-    let stdout;
-    try {
-      stdout = (await run(bin, args, { cwd: dir, env: childEnv() })).stdout;
-    } catch (error) {
-      if (error.code !== 1 || !error.stdout) throw new Error(`myna verify check failed: ${error.stderr || error.message}`);
-      stdout = error.stdout;
-    }
-    const output = JSON.parse(stdout);
+      "--audience", audience, "--challenge", shown, "--policy", policy, presentation];
+    const output = await verifyCheck(bin, dir, args);
     return { accepted: output.accepted === true, reason: output.reason ?? null, output };
   }
 
@@ -218,77 +175,4 @@ export async function startWorld({ dir, offerLifetimeSecs, rules = {} }) {
     verifyCompact,
     stop: server.stop,
   };
-}
-
-/** The offer request for `facts`, as `myna issuer admin offer --facts` builds it. */
-function offerRequest(facts) {
-  let request;
-  if (Array.isArray(facts)) request = { credentials: facts };
-  else if (facts && typeof facts === "object" && "credentials" in facts) request = { ...facts };
-  else if (facts && typeof facts === "object" && "credential" in facts) request = { credentials: [facts] };
-  else throw new Error("offer(facts): one credential's facts, a list of them, or { credentials: [...] }");
-  if (!Array.isArray(request.credentials) || request.credentials.length === 0) {
-    throw new Error("offer(facts): at least one credential's facts");
-  }
-  request.subject ??= randomBytes(32).toString("base64url");
-  return request;
-}
-
-/** Sets `[rules]` keys of issuer.toml (the file `issuer init` wrote: every key present). */
-async function setRules(configFile, rules) {
-  let text = await readFile(configFile, "utf8");
-  for (const [key, value] of Object.entries(rules)) {
-    if (!/^[a-z_]+$/.test(key) || !Number.isInteger(value)) throw new Error(`rules.${key}: a whole number`);
-    const line = new RegExp(`^${key}\\s*=.*$`, "m");
-    if (!line.test(text)) throw new Error(`issuer.toml has no rules.${key}`);
-    text = text.replace(line, `${key} = ${value}`);
-  }
-  await writeFile(configFile, text);
-}
-
-/** Every `myna issuer serve` still running, killed if the test process exits without stop(). */
-const running = new Set();
-process.once("exit", () => {
-  for (const child of running) child.kill("SIGKILL");
-});
-
-/** Starts `myna issuer serve` on 127.0.0.1:0; resolves once it logged its address and answers. */
-async function serve(bin, dir) {
-  const child = spawn(bin, ["issuer", "serve", "--data-dir", "city", "--passphrase-file", "city.pass",
-    "--listen", "127.0.0.1:0", "--log-json"], { cwd: dir, env: childEnv(), stdio: ["ignore", "pipe", "pipe"] });
-  running.add(child);
-  const exited = new Promise((resolve) => child.once("exit", (code, signal) => {
-    running.delete(child);
-    resolve({ code, signal });
-  }));
-  // The logs are read all along (a full pipe would stall the service) but only their start
-  // is kept, for the error message of a failed start.
-  let log = "";
-  let stderr = "";
-  const keep = (text, chunk) => (text.length < 65_536 ? text + chunk : text);
-  child.stderr.on("data", (chunk) => { stderr = keep(stderr, chunk); });
-  const address = await new Promise((resolve, reject) => {
-    child.stdout.on("data", (chunk) => {
-      log = keep(log, chunk);
-      const found = /"message":"issuer service listening"[^\n]*"addr":"(127\.0\.0\.1:\d+)"/.exec(log);
-      if (found) resolve({ addr: found[1], since: Date.now() });
-    });
-    exited.then(({ code, signal }) =>
-      reject(new Error(`myna issuer serve exited (${code ?? signal}) before listening: ${stderr}${log}`)));
-  });
-  const url = `http://${address.addr}`;
-  // Listening is logged after bind; answering proves the router is up too.
-  const answer = await fetch(`${url}/.well-known/openid-credential-issuer`);
-  if (!answer.ok) throw new Error(`the issuer answers ${answer.status} on its metadata`);
-  await answer.arrayBuffer();
-
-  async function stop() {
-    if (child.exitCode !== null || child.signalCode !== null) return exited;
-    child.kill("SIGTERM");
-    const killer = setTimeout(() => child.kill("SIGKILL"), 10_000);
-    const result = await exited;
-    clearTimeout(killer);
-    return result;
-  }
-  return { url, pid: child.pid, since: address.since, stop };
 }
