@@ -95,6 +95,7 @@ export const messages = {
   claim_pseudonym: { ja: "この販売用の仮名", en: "Pseudonym for this sale" },
   claim_issuer: { ja: "発行元", en: "Issuer" },
   // errors
+  status_too_stale: { ja: "失効情報が古すぎます。接続して更新してください。", en: "The revocation data here is too old. Connect to update it." },
   error: { ja: "エラーが発生しました。", en: "Something went wrong." },
   network: { ja: "通信できませんでした。接続を確認してください。", en: "Network error. Check your connection." },
   http_error: { ja: "相手のサーバーがエラーを返しました。", en: "The server answered with an error." },

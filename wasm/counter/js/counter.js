@@ -85,7 +85,8 @@ async function buildVerifier() {
   }), now());
   for (const list of await store.statusLists().catch(() => [])) {
     try {
-      verifier.storeStatusList(list.issuer, list.uri, list.token, now());
+      // Stored as of when it was fetched: its freshness runs from then, not from this reload.
+      verifier.storeStatusList(list.issuer, list.uri, list.token, list.fetchedAt);
     } catch (error) {
       console.warn(`status list ${list.uri}: ${error.code ?? error.message}`);
     }
@@ -110,23 +111,33 @@ async function refreshStatusLists() {
   await showFreshness();
 }
 
-/** The header line: how old the revocation data is, and whether this policy refuses it. */
-async function showFreshness() {
-  const line = $("freshness");
+/** How stale the revocation data is now: the verifier's own account (`freshness`) where the
+ * build has it, and the oldest fetch time; `tooStale` when this policy's maximum is exceeded
+ * (also when the build cannot tell and the oldest fetch is older than the maximum). */
+async function freshnessNow() {
   const lists = await store.statusLists().catch(() => []);
   const at = now();
   const max = settings ? maxStalenessOf(settings) : null;
+  const fetched = lists.map((l) => l.fetchedAt).filter(Number.isFinite);
+  const oldest = fetched.length ? Math.min(...fetched) : null;
   let staleSecs = null;
   let tooStale = false;
   if (verifier && typeof verifier.freshness === "function") {
     const fresh = verifier.freshness(at);
-    const stale = [fresh.trustList?.staleSecs ?? 0, ...(fresh.statusLists ?? []).map((l) => l.staleSecs ?? 0)];
-    staleSecs = Math.max(...stale);
-    tooStale = (fresh.statusLists ?? []).some((l) => l.expired || (max !== null && l.staleSecs > max))
-      || (max !== null && (fresh.trustList?.staleSecs ?? 0) > max);
+    const stale = (fresh.statusLists ?? []).map((l) => l.staleSecs ?? 0);
+    staleSecs = Math.max(0, fresh.trustList?.staleSecs ?? 0, ...stale);
+    tooStale = max !== null && ((fresh.statusLists ?? []).some((l) => l.expired || l.staleSecs > max)
+      || (fresh.trustList?.staleSecs ?? 0) > max);
+  } else if (oldest !== null && max !== null) {
+    tooStale = at - oldest > max;
   }
-  const fetched = lists.map((l) => l.fetchedAt).filter(Number.isFinite);
-  const oldest = fetched.length ? Math.min(...fetched) : null;
+  return { at, oldest, staleSecs, tooStale };
+}
+
+/** The header line: how old the revocation data is, and whether this policy refuses it. */
+async function showFreshness() {
+  const line = $("freshness");
+  const { at, oldest, staleSecs, tooStale } = await freshnessNow();
   line.dataset.staleSecs = staleSecs === null ? "" : String(staleSecs);
   line.dataset.ageSecs = oldest === null ? "" : String(Math.max(0, at - oldest));
   line.dataset.tooStale = String(tooStale);
@@ -341,6 +352,13 @@ async function decide() {
   stopCamera();
   lastDecided = new Set(open.collected);
   let decision;
+  // This counter's own limit first: data older than the policy allows refuses, offline or not.
+  if ((await freshnessNow()).tooStale) {
+    await showFreshness();
+    await showDecision({ accepted: false, policy: open.spec, reason: "status_too_stale",
+      message_ja: messages.status_too_stale.ja, message_en: messages.status_too_stale.en, credentials: [] }, open.spec);
+    return;
+  }
   try {
     if (open.requestId) {
       const response = await fetch(new URL(`requests/${encodeURIComponent(open.requestId)}/compact`, withSlash(settings.serviceUrl)), {
@@ -384,7 +402,7 @@ async function showDecision(decision, spec) {
       const key = `claim_${name}`;
       const label = key in messages ? words(key).map(([lang, text]) => el("span", { lang }, text)) : [name];
       claims.append(el("dt", { dataset: { claim: name } }, ...label),
-        el("dd", { dataset: { claim: name, value: JSON.stringify(value) } }, claimText(value)));
+        el("dd", { dataset: { credential: credential.id, claim: name, value: JSON.stringify(value) } }, claimText(value)));
     }
   }
   $("decision-disclosed").hidden = claims.childElementCount === 0;
