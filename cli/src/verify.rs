@@ -20,16 +20,14 @@ use myna_verifier::core::crypto::{default_provider, PublicKey};
 use myna_verifier::core::jws::Jws;
 use myna_verifier::core::status_list::StatusListToken;
 use myna_verifier::core::time::{Clock, FixedClock, NumericDate, SystemClock};
-use myna_verifier::decision::{Decision, Reason, Rejection};
+use myna_verifier::decision::{Decision, Rejection};
 use myna_verifier::ledger::{MemoryLedger, RedbLedger, RedemptionLedger};
 use myna_verifier::policy::catalog::{policy_from_spec, SPECS};
 use myna_verifier::policy::{vct, Policy};
 use myna_verifier::register_token::RegisterToken;
 use myna_verifier::service::EdgeConfig;
-use myna_verifier::submission::{Challenge, Submission};
-use myna_verifier::transport::{
-    dcql, in_person_challenge, in_person_challenge_for, submission_from_compact, Gate,
-};
+use myna_verifier::submission::{submission_from_text, Challenge, Submission};
+use myna_verifier::transport::{dcql, in_person_challenge, in_person_challenge_for, Gate};
 use myna_verifier::trust::Trust;
 use myna_verifier::verifier::{Verifier, VerifierConfig};
 
@@ -258,23 +256,9 @@ fn gate(id: &str, key_file: &Path) -> Result<Gate> {
 }
 
 /// A vp_token JSON, compact QR texts (`MV1:…`, one per line), or a bare presentation
-/// answering the policy's only query.
+/// answering the policy's only query ([`submission_from_text`]).
 fn submission(text: &str, policy: &dyn Policy) -> Result<Submission, Rejection> {
-    let text = text.trim_matches(|c| c == '\n' || c == '\r');
-    if text.starts_with(myna_verifier::core::compact::PREFIX) {
-        return submission_from_compact(policy, text).map_err(Rejection::from_error);
-    }
-    let text = text.trim();
-    if text.starts_with('{') {
-        return Submission::from_bytes(text.as_bytes()).map_err(Rejection::from_error);
-    }
-    match policy.requirements() {
-        [only] => Ok(Submission::single(&only.id, text)),
-        _ => Err(Rejection::noted(
-            Reason::Unreadable,
-            "this policy needs several credentials: give a vp_token JSON object",
-        )),
-    }
+    submission_from_text(policy, text).map_err(Rejection::from_error)
 }
 
 /// What the presentation must be bound to: the shown challenge, or the nonce (and audience)

@@ -83,6 +83,28 @@ impl BillingRecord {
         })
     }
 
+    /// The record of `decision` if it is an accepted decision of the clinic reception `spec`
+    /// names (`clinic:<clinic-id>:<outpatient|inpatient>`, see
+    /// [`catalog::clinic`](crate::policy::catalog::clinic)); `None` for another policy's
+    /// decision, a rejected one or one without the subsidy's claims.
+    ///
+    /// ```
+    /// use myna_verifier::billing::BillingRecord;
+    /// use myna_verifier::decision::Decision;
+    /// use myna_verifier::core::time::NumericDate;
+    /// let empty = Decision { policy: "clinic-c-1-outpatient".into(), at: NumericDate::from_unix(0),
+    ///                        credentials: vec![], outcome: Ok(()) };
+    /// assert!(BillingRecord::for_spec("clinic:c-1:outpatient", &empty).is_none()); // no subsidy
+    /// assert!(BillingRecord::for_spec("age-over-20", &empty).is_none());
+    /// ```
+    pub fn for_spec(spec: &str, decision: &Decision) -> Option<Self> {
+        let clinic = crate::policy::catalog::clinic(spec)?.ok()?;
+        if decision.policy != crate::policy::Policy::name(&clinic) {
+            return None;
+        }
+        clinic.billing_record(decision)
+    }
+
     /// The JSON form.
     pub fn to_json(&self) -> Value {
         serde_json::to_value(self).unwrap_or(Value::Null)

@@ -18,12 +18,12 @@
 //! assert_eq!(r.reason.text_ja(), "証明書の有効期限が切れています。");
 //! ```
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use myna_vc_core::time::NumericDate;
 use myna_vc_core::{
-    CalendarError, CompactError, ConsentError, DidError, Error, JoseError, JwtError,
+    CalendarError, CompactError, ConsentError, DidError, Error, InputError, JoseError, JwtError,
     MunicipalError, Oid4vciError, Oid4vpError, SdJwtError, SdJwtVcError, StatusListError,
     TrustListError,
 };
@@ -100,6 +100,55 @@ pub enum Reason {
 }
 
 impl Reason {
+    /// Every reason, in declaration order.
+    pub const ALL: [Reason; 31] = {
+        use Reason::*;
+        [
+            Unreadable,
+            Tampered,
+            UnsupportedFormat,
+            WrongCredentialType,
+            Expired,
+            NotYetValid,
+            Revoked,
+            Suspended,
+            UntrustedIssuer,
+            IssuerNotAllowed,
+            NotBoundToRequest,
+            Replayed,
+            StatusUnavailable,
+            StatusTooStale,
+            MissingCredential,
+            MissingClaim,
+            NotResident,
+            UnderAge,
+            OverAge,
+            NotMember,
+            AlreadyRedeemed,
+            WrongContext,
+            AlreadyRegistered,
+            HolderMismatch,
+            NotCovered,
+            ConsentWithdrawn,
+            ConsentPaused,
+            ConsentUsed,
+            ConsentOutsidePeriod,
+            ConsentNotApplicable,
+            TryAgain,
+        ]
+    };
+
+    /// The reason whose [`code`](Self::code) is `code`.
+    ///
+    /// ```
+    /// use myna_verifier::decision::Reason;
+    /// assert_eq!(Reason::from_code("under_age"), Some(Reason::UnderAge));
+    /// assert_eq!(Reason::from_code("bogus"), None);
+    /// ```
+    pub fn from_code(code: &str) -> Option<Reason> {
+        Self::ALL.into_iter().find(|r| r.code() == code)
+    }
+
     /// The stable machine name (`snake_case`), as in the JSON form.
     pub fn code(self) -> &'static str {
         self.texts().0
@@ -354,7 +403,7 @@ impl From<Error> for Rejection {
 }
 
 /// One verified credential as the decision reports it.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DisclosedCredential {
     /// The query id it answered.
     pub id: String,
@@ -442,5 +491,122 @@ impl Decision {
             self.status_staleness_secs().into(),
         );
         Value::Object(out)
+    }
+
+    /// Reads the [`to_json`](Self::to_json) form back: what a caller kept of a decision (a
+    /// counter page hands back the object its `verify` returned, to make the clinic's billing
+    /// record or the shelter's roster entry from it). The technical detail of a rejection is
+    /// not read back (only its reason and credential); an unknown reason code is an error.
+    ///
+    /// ```
+    /// use myna_verifier::decision::{Decision, Reason, Rejection};
+    /// use myna_verifier::core::time::NumericDate;
+    /// let refused = Decision {
+    ///     policy: "age-over-20".into(), at: NumericDate::from_unix(1_000), credentials: vec![],
+    ///     outcome: Err(Rejection::new(Reason::UnderAge).for_credential("age")),
+    /// };
+    /// let back = Decision::from_json(&refused.to_json())?;
+    /// assert_eq!(back.reason(), Some(Reason::UnderAge));
+    /// assert_eq!((back.policy.as_str(), back.at.as_unix()), ("age-over-20", 1_000));
+    /// assert!(Decision::from_json(&serde_json::json!({"accepted": true})).is_err());
+    /// # Ok::<(), myna_verifier::core::Error>(())
+    /// ```
+    pub fn from_json(value: &Value) -> Result<Decision, Error> {
+        const WHAT: &str = "decision";
+        let object = value
+            .as_object()
+            .ok_or(Error::Input(InputError::NotAnObject { what: WHAT }))?;
+        let member = |name: &str| {
+            object.get(name).ok_or_else(|| {
+                Error::Input(InputError::MissingMember {
+                    what: WHAT,
+                    member: name.to_owned(),
+                })
+            })
+        };
+        let wrong = |name: &str, expected: &'static str| {
+            Error::Input(InputError::MemberType {
+                what: WHAT,
+                member: name.to_owned(),
+                expected,
+            })
+        };
+        let accepted = member("accepted")?
+            .as_bool()
+            .ok_or_else(|| wrong("accepted", "true or false"))?;
+        let policy = member("policy")?
+            .as_str()
+            .ok_or_else(|| wrong("policy", "a string"))?;
+        let at = member("at")?
+            .as_i64()
+            .ok_or_else(|| wrong("at", "a whole number of seconds"))?;
+        let credentials: Vec<DisclosedCredential> =
+            serde_json::from_value(member("credentials")?.clone())
+                .map_err(|_| wrong("credentials", "an array of disclosed credentials"))?;
+        let outcome = if accepted {
+            Ok(())
+        } else {
+            let code = member("reason")?
+                .as_str()
+                .ok_or_else(|| wrong("reason", "a reason code"))?;
+            let reason = Reason::from_code(code).ok_or_else(|| wrong("reason", "a reason code"))?;
+            let rejection = Rejection::new(reason);
+            Err(match object.get("credential").and_then(Value::as_str) {
+                Some(id) => rejection.for_credential(id),
+                None => rejection,
+            })
+        };
+        Ok(Decision {
+            policy: policy.to_owned(),
+            at: NumericDate::from_unix(at),
+            credentials,
+            outcome,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every reason reads back from its code, and no two share one.
+    #[test]
+    fn every_reason_code_reads_back() {
+        let mut codes = std::collections::BTreeSet::new();
+        for reason in Reason::ALL {
+            assert_eq!(Reason::from_code(reason.code()), Some(reason));
+            assert!(codes.insert(reason.code()), "{} twice", reason.code());
+        }
+    }
+
+    /// An accepted decision with a credential survives the JSON round trip.
+    #[test]
+    fn an_accepted_decision_reads_back() {
+        let mut claims = Map::new();
+        claims.insert("age_over_20".into(), true.into());
+        let decision = Decision {
+            policy: "age-over-20".into(),
+            at: NumericDate::from_unix(1_800_000_000),
+            credentials: vec![DisclosedCredential {
+                id: "age".into(),
+                vct: "urn:myna-vc:vct:age:1".into(),
+                issuer: "did:web:city.kobe.example".into(),
+                issuer_name: "神戸市".into(),
+                claims,
+                holder: "thumb".into(),
+                status_staleness_secs: Some(5),
+            }],
+            outcome: Ok(()),
+        };
+        assert_eq!(
+            Decision::from_json(&decision.to_json()).ok(),
+            Some(decision)
+        );
+        let mut bad = Decision::from_json(&Value::Null);
+        assert!(bad.is_err());
+        bad = Decision::from_json(&serde_json::json!({
+            "accepted": false, "policy": "p", "at": 1, "credentials": [], "reason": "no_such_reason"
+        }));
+        assert!(bad.is_err());
     }
 }

@@ -64,10 +64,9 @@ use crate::pending::{ClientKey, Closed, OpenRequestLimits, OpenRequests, Refusal
 use crate::policy::query::dcql_query;
 use crate::policy::Policy;
 use crate::register_token::RegisterToken;
-use crate::submission::Challenge;
+use crate::submission::{submission_from_compact, Challenge};
 use crate::transport::{
-    authorization_request, in_person_challenge_for, submission_from_compact,
-    submission_from_direct_post, Gate,
+    authorization_request, in_person_challenge_for, submission_from_direct_post, Gate,
 };
 use crate::verifier::Verifier;
 

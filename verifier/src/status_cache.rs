@@ -63,7 +63,40 @@ const MAX_WANTED: usize = 1024;
 struct Cached {
     issuer: String,
     list: VerifiedStatusList,
+    fetched_at: NumericDate,
     fresh_until: NumericDate,
+}
+
+/// How fresh one cached list is at some time ([`StatusCache::freshness`]): what a counter
+/// shows as "revocation data from 3 hours ago".
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ListFreshness {
+    /// The issuer the list belongs to.
+    pub issuer: String,
+    /// Where it was fetched from.
+    pub uri: StatusListUri,
+    /// When it was fetched (stored).
+    pub fetched_at: NumericDate,
+    /// When it stops being fresh (its `exp`, or fetch time plus `ttl` or the default max-age).
+    pub fresh_until: NumericDate,
+    /// Its own `exp`, if it has one.
+    pub expires_at: Option<NumericDate>,
+    /// Seconds past fresh at that time (0 while fresh): what decisions compare with the
+    /// policy's tolerance.
+    pub staleness_secs: u64,
+}
+
+impl ListFreshness {
+    /// Whether the list's own `exp` has passed at `now` (it is then used only as stale data,
+    /// within the tolerance).
+    pub fn expired_at(&self, now: NumericDate) -> bool {
+        self.expires_at.is_some_and(|exp| now >= exp)
+    }
+}
+
+/// Seconds `now` is past `fresh_until` (0 before).
+fn staleness(fresh_until: NumericDate, now: NumericDate) -> u64 {
+    u64::try_from(now.as_unix().saturating_sub(fresh_until.as_unix())).unwrap_or(0)
 }
 
 /// The answer for one credential: its status and how stale the list was.
@@ -129,6 +162,7 @@ impl StatusCache {
         let cached = Arc::new(Cached {
             issuer: owner.to_owned(),
             list,
+            fetched_at,
             fresh_until,
         });
         let mut lists = self.lists.write().unwrap_or_else(|p| p.into_inner());
@@ -190,10 +224,9 @@ impl StatusCache {
             ));
         }
         let status = cached.list.status_of(reference)?;
-        let staleness = now.as_unix().saturating_sub(cached.fresh_until.as_unix());
         Ok(StatusCheck {
             status,
-            staleness_secs: u64::try_from(staleness).unwrap_or(0),
+            staleness_secs: staleness(cached.fresh_until, now),
         })
     }
 
@@ -215,6 +248,51 @@ impl StatusCache {
             .collect();
         wanted.sort_by(|a, b| a.as_str().cmp(b.as_str()));
         wanted
+    }
+
+    /// How fresh each cached list is at `now`, by URI.
+    ///
+    /// ```
+    /// # use myna_verifier::core::crypto::{default_provider, SecretKey};
+    /// # use myna_verifier::core::sdjwt_vc::Vct;
+    /// # use myna_verifier::core::status_list::*;
+    /// # use myna_verifier::core::time::NumericDate;
+    /// # use myna_verifier::core::trust_list::{TrustList, TrustedIssuer};
+    /// # use myna_verifier::status_cache::StatusCache;
+    /// # let (authority, city) = (SecretKey::generate_p256()?, SecretKey::generate_p256()?);
+    /// # let t = NumericDate::from_unix(1_000_000);
+    /// # let trust = TrustList::verify(&TrustList::new("jp", 1, t, t.plus_seconds(86_400))
+    /// #     .with_issuer(TrustedIssuer::operator("https://city.example", "City")
+    /// #         .with_key("k1", city.public_key()).allowing(Vct::parse("urn:t")?))
+    /// #     .sign(&*default_provider().signer(&authority)?)?, default_provider(), &authority.public_key(), t)?;
+    /// let uri = StatusListUri::new("https://city.example/status/1")?;
+    /// let token = StatusListToken::new(uri.clone(), t, StatusList::new(StatusBits::One, 8)?)
+    ///     .with_ttl(core::num::NonZeroU64::new(3_600).unwrap())
+    ///     .sign(&*default_provider().signer(&city)?, Some("k1"))?;
+    /// let cache = StatusCache::new(86_400);
+    /// cache.store(&trust, "https://city.example", &uri, &token, default_provider(), t)?;
+    /// let [list] = cache.freshness(t.plus_seconds(3_700)).try_into().unwrap();
+    /// assert_eq!((list.fetched_at, list.staleness_secs), (t, 100));
+    /// assert_eq!(list.fresh_until, t.plus_seconds(3_600));
+    /// # Ok::<(), myna_verifier::core::Error>(())
+    /// ```
+    pub fn freshness(&self, now: NumericDate) -> Vec<ListFreshness> {
+        let mut lists: Vec<ListFreshness> = self
+            .lists
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .iter()
+            .map(|(uri, cached)| ListFreshness {
+                issuer: cached.issuer.clone(),
+                uri: uri.clone(),
+                fetched_at: cached.fetched_at,
+                fresh_until: cached.fresh_until,
+                expires_at: cached.list.token().expires_at,
+                staleness_secs: staleness(cached.fresh_until, now),
+            })
+            .collect();
+        lists.sort_by(|a, b| a.uri.as_str().cmp(b.uri.as_str()));
+        lists
     }
 
     /// The cached URIs with the issuer each belongs to.

@@ -5,6 +5,12 @@
 //! Parsing is guarded: at most 1 MiB, valid UTF-8, JSON through vc-core's depth-limited parser,
 //! at most [`MAX_CREDENTIALS`] entries of exactly one presentation each.
 //!
+//! At a counter the same submission arrives as compact QR texts, one `MV1:…` line per
+//! credential the policy asks for ([`submission_from_compact`]); [`submission_from_text`]
+//! takes whichever form a person or a scanner typed (QR lines, `vp_token` JSON, or one bare
+//! SD-JWT). The HTTP service, the command line and the Wasm verifier all read through these
+//! two, so a presentation means the same everywhere.
+//!
 //! ```
 //! use myna_verifier::submission::Submission;
 //! let s = Submission::from_bytes(br#"{"age": ["eyJ.e30.sig~"]}"#)?;
@@ -17,8 +23,10 @@ use std::collections::BTreeMap;
 
 use serde_json::Value;
 
-use myna_vc_core::json;
-use myna_vc_core::{Error, InputError, Result};
+use myna_vc_core::{compact, json};
+use myna_vc_core::{CompactError, Error, InputError, Oid4vpError, Result};
+
+use crate::policy::Policy;
 
 /// The most credentials one submission may carry.
 pub const MAX_CREDENTIALS: usize = 16;
@@ -150,6 +158,82 @@ fn one_presentation(query: &str) -> Error {
         member: query.chars().take(64).collect(),
         expected: "one presentation string (alone or in an array of one)",
     })
+}
+
+/// The submission in compact QR texts: one `MV1:…` per requirement of `policy`, in the
+/// policy's order, one per line (not split on spaces: the base45 alphabet has a space).
+/// Blank lines and a `\r` before each line end are ignored.
+///
+/// ```
+/// use myna_verifier::core::compact;
+/// use myna_verifier::policy::{age::AgeCheck, child_entry::ChildEntry};
+/// use myna_verifier::submission::submission_from_compact;
+/// let (resident, age) = (compact::encode("eyJ.e30.r~")?, compact::encode("eyJ.e30.a~")?);
+/// let both = submission_from_compact(&ChildEntry::himeji()?, &format!("{resident}\r\n{age}\n"))?;
+/// assert_eq!((both.get("resident"), both.get("age")), (Some("eyJ.e30.r~"), Some("eyJ.e30.a~")));
+/// // One line for a policy that asks for two credentials, or text that is not base45:
+/// assert!(submission_from_compact(&ChildEntry::himeji()?, &resident).is_err());
+/// assert!(submission_from_compact(&AgeCheck::over_20()?, "").is_err());
+/// assert!(submission_from_compact(&AgeCheck::over_20()?, "MV1:$$$").is_err());
+/// # Ok::<(), myna_verifier::core::Error>(())
+/// ```
+pub fn submission_from_compact(policy: &dyn Policy, texts: &str) -> Result<Submission> {
+    check_size(texts.len())?;
+    let parts: Vec<&str> = texts
+        .lines()
+        .map(|line| line.trim_end_matches('\r'))
+        .filter(|line| !line.trim().is_empty())
+        .collect();
+    let requirements = policy.requirements();
+    if parts.len() != requirements.len() {
+        return Err(Error::Compact(CompactError::TextCount {
+            texts: parts.len(),
+            requested: requirements.len(),
+        }));
+    }
+    let mut submission = Submission::default();
+    for (requirement, text) in requirements.iter().zip(parts) {
+        submission = submission.with(&requirement.id, &compact::decode(text)?);
+    }
+    Ok(submission)
+}
+
+/// A presentation as typed or scanned, in any of its forms: compact QR texts (`MV1:…`, one
+/// line per credential, [`submission_from_compact`]), a `vp_token` JSON object, or one bare
+/// SD-JWT with key binding answering the policy's only requirement.
+///
+/// ```
+/// use myna_verifier::policy::{age::AgeCheck, child_entry::ChildEntry};
+/// use myna_verifier::submission::submission_from_text;
+/// let age = AgeCheck::over_20()?;
+/// assert_eq!(submission_from_text(&age, " eyJ.e30.s~kb \n")?.get("age"), Some("eyJ.e30.s~kb"));
+/// assert_eq!(submission_from_text(&age, r#"{"age": ["x~"]}"#)?.get("age"), Some("x~"));
+/// // A bare SD-JWT cannot answer a policy that asks for two credentials.
+/// assert!(submission_from_text(&ChildEntry::himeji()?, "eyJ.e30.s~kb").is_err());
+/// # Ok::<(), myna_verifier::core::Error>(())
+/// ```
+pub fn submission_from_text(policy: &dyn Policy, text: &str) -> Result<Submission> {
+    // Only line ends are trimmed off QR texts: a space is a base45 digit.
+    let lines = text.trim_matches(['\n', '\r']).trim_start();
+    if lines.starts_with(compact::PREFIX) {
+        return submission_from_compact(policy, lines);
+    }
+    let text = text.trim();
+    if text.starts_with('{') {
+        return Submission::from_bytes(text.as_bytes());
+    }
+    check_size(text.len())?;
+    match policy.requirements() {
+        [only] => Ok(Submission::single(&only.id, text)),
+        several => Err(Error::Oid4vp(Oid4vpError::InvalidParameter {
+            name: "presentation",
+            detail: format!(
+                "this policy needs {} credentials: give one MV1: line per credential or a \
+                 vp_token JSON object",
+                several.len()
+            ),
+        })),
+    }
 }
 
 /// The nonce a presentation must be bound to, whether it may be used only once, and (for

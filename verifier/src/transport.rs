@@ -28,7 +28,7 @@
 use myna_vc_core::compact::{self, GateId, GateKey, GateNonce, InPersonChallenge, PolicySpec};
 use myna_vc_core::oid4vp::{AuthorizationRequest, ClientId, Nonce, ResponseBody, State, VpToken};
 use myna_vc_core::time::NumericDate;
-use myna_vc_core::{CompactError, DcqlError, Error, Oid4vpError, Result, SdJwtError};
+use myna_vc_core::{DcqlError, Error, Oid4vpError, Result, SdJwtError};
 
 use crate::decision::{Decision, Rejection};
 use crate::policy::Policy;
@@ -37,6 +37,8 @@ use crate::verifier::Verifier;
 
 /// The DCQL query for a policy's requirements (kept here too, where request makers look).
 pub use crate::policy::query::dcql;
+/// The submission in compact QR texts (kept here too, where the in-person transport is).
+pub use crate::submission::submission_from_compact;
 
 /// A `direct_post` Authorization Request for `policy` (fresh nonce and state).
 pub fn authorization_request(
@@ -110,36 +112,6 @@ pub fn in_person_challenge_for(
         None => shown,
     };
     Ok((shown, challenge))
-}
-
-/// The submission in compact QR texts: one `MV1:…` per requirement of `policy`, in the
-/// policy's order, one per line (not split on spaces: the base45 alphabet has a space).
-///
-/// ```
-/// use myna_verifier::policy::age::AgeCheck;
-/// use myna_verifier::transport::submission_from_compact;
-/// assert!(submission_from_compact(&AgeCheck::over_20()?, "").is_err());
-/// assert!(submission_from_compact(&AgeCheck::over_20()?, "MV1:$$$").is_err());
-/// # Ok::<(), myna_verifier::core::Error>(())
-/// ```
-pub fn submission_from_compact(policy: &dyn Policy, texts: &str) -> Result<Submission> {
-    let parts: Vec<&str> = texts
-        .lines()
-        .map(|line| line.trim_end_matches('\r'))
-        .filter(|line| !line.is_empty())
-        .collect();
-    let requirements = policy.requirements();
-    if parts.len() != requirements.len() {
-        return Err(Error::Compact(CompactError::TextCount {
-            texts: parts.len(),
-            requested: requirements.len(),
-        }));
-    }
-    let mut submission = Submission::default();
-    for (requirement, text) in requirements.iter().zip(parts) {
-        submission = submission.with(&requirement.id, &compact::decode(text)?);
-    }
-    Ok(submission)
 }
 
 /// An unattended gate: it shows a challenge that changes every 30 seconds (derived from its

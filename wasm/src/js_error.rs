@@ -120,6 +120,17 @@ pub fn unix_time(value: f64, name: &str) -> Result<NumericDate, Failure> {
     Ok(NumericDate::from_unix(whole_number(value, name)? as i64))
 }
 
+/// A plain JS value (an object an earlier call returned) as JSON, through `JSON.stringify`
+/// (so only plain data passes) and vc-core's depth-limited parser. Something `JSON.stringify`
+/// cannot write (`undefined`, a function) is `invalid_argument`.
+pub(crate) fn js_json(value: &JsValue, name: &'static str) -> Result<Value, Failure> {
+    let text = js_sys::JSON::stringify(value)
+        .ok()
+        .and_then(|s| s.as_string())
+        .ok_or_else(|| Failure::Argument(format!("`{name}` must be a plain object")))?;
+    Ok(myna_vc_core::json::parse(text.as_bytes(), name)?)
+}
+
 /// The member `name` of a JSON object passed from JS, or `invalid_argument`.
 pub(crate) fn member<'a>(obj: &'a Map<String, Value>, name: &str) -> Result<&'a Value, Failure> {
     obj.get(name)

@@ -1,6 +1,9 @@
 // Compiled with `tsc --noEmit --strict` by types.test.mjs: the package's declarations must
 // type a user's code, including the shapes of decisions, requests and errors.
-import { StatusList, Verifier, type Decision, type MynaError, type PresentationRequest } from "myna-vc";
+import {
+  StatusList, Verifier, type BillingRecord, type Decision, type Freshness, type MynaError,
+  type PresentationRequest, type RosterEntry,
+} from "myna-vc";
 
 import {
   Wallet, type HeldCredentials, type HistoryItem, type PreviewItem, type RecordChange,
@@ -18,6 +21,16 @@ const reason: string | undefined = decision.reason;
 const shown: string = decision.accepted ? "✓" : `✗ ${decision.message_ja ?? ""} / ${decision.message_en ?? ""}`;
 const claims: Record<string, unknown>[] = decision.credentials.map((c) => c.claims);
 const specs: string[] = Verifier.policies().map((p) => p.spec);
+// The counter page: a record or an entry made from the decision, and how old the data is.
+const billing: BillingRecord | null = verifier.billingRecord(decision, "clinic:c-1:outpatient");
+const xml: string | undefined = billing?.xml;
+const payer: string | undefined = billing?.json.payer_number;
+const entry: RosterEntry | null = verifier.rosterEntry(decision, "shelter:s-1");
+const entryId: string | undefined = entry?.entry_id;
+const freshness: Freshness = verifier.freshness(Date.now() / 1000);
+const tooStale: boolean = freshness.statusLists.some((l) => l.tooStale || l.expired);
+const trustAge: number = freshness.trustList.ageSecs;
+console.log(xml, payer, entryId, tooStale, trustAge);
 const list: StatusList = StatusList.verify(token, "{}", "https://city.example/status/1", 0);
 const bits: number = list.bits;
 

@@ -74,3 +74,66 @@ test("bad arguments throw invalid_argument", () => {
   assert.throws(() => Verifier.create("{}", now), coded("invalid_argument"));
   assert.throws(() => Verifier.create("not json", now), coded("json"));
 });
+
+// The counter page's calls: several MV1 lines for a multi-credential policy, the clinic's
+// billing record, the shelter's roster entry, the trust data's freshness (fixtures checked
+// against the Rust build by the fixtures program).
+const counter = JSON.parse(await readFile(`${fixtures}/counter.json`, "utf8"));
+const counterConfig = JSON.stringify(counter.config);
+const counterVerifier = () => Verifier.create(counterConfig, counter.now);
+
+test("counter: a two-credential policy accepts one MV1 line per credential", () => {
+  const { policy, nonce, lines } = counter.childEntry;
+  const decision = counterVerifier().verify(policy, lines.join("\n"), nonce, counter.now);
+  assert.equal(decision.accepted, true, JSON.stringify(decision));
+  assert.deepEqual(decision.credentials.map((c) => c.id), ["resident", "age"]);
+  const oneLine = counterVerifier().verify(policy, lines[0], nonce, counter.now);
+  assert.deepEqual(verdict(oneLine), { accepted: false, reason: "unreadable" });
+});
+
+test("counter: a clinic decision gives its billing record as JSON and XML", () => {
+  const { policy, nonce, presentation } = counter.clinic;
+  const verifier = counterVerifier();
+  const decision = verifier.verify(policy, presentation, nonce, counter.now);
+  assert.equal(decision.accepted, true, JSON.stringify(decision));
+  const record = verifier.billingRecord(decision, policy);
+  assert.equal(record.json.clinic_id, "clinic-0001");
+  assert.equal(record.json.payer_number, "88281001");
+  assert.equal(record.json.recipient_number, "1234566");
+  assert.equal(record.json.copay_per_visit_yen, 400);
+  assert.equal(record.json.verified_at, counter.now);
+  assert.match(record.xml, /^<\?xml version="1.0" encoding="UTF-8"\?>\n<billingRecord version="1">/);
+  assert.ok(record.xml.includes("<childName>神戸　花子 &lt;&amp;&gt;</childName>"), record.xml);
+  assert.equal(verifier.billingRecord(decision, "shelter:kobe-chuo-01"), null);
+  const replayed = verifier.verify(policy, presentation, nonce, counter.now);
+  assert.equal(replayed.reason, "replayed");
+  assert.equal(verifier.billingRecord(replayed, policy), null);
+  assert.throws(() => verifier.billingRecord({ accepted: true }, policy),
+    (error) => error instanceof Error && error.code === "missing_member");
+});
+
+test("counter: a shelter decision gives a roster entry with a stable id", () => {
+  const { policy, nonce, presentation } = counter.shelter;
+  const first = counterVerifier();
+  const decision = first.verify(policy, presentation, nonce, counter.now);
+  assert.equal(decision.accepted, true, JSON.stringify(decision));
+  const entry = first.rosterEntry(decision, policy);
+  assert.equal(entry.shelter_id, "kobe-chuo-01");
+  assert.equal(entry.municipality_code, "281000");
+  assert.equal(entry.name, "神戸　花子");
+  assert.equal(entry.holder, decision.credentials[0].holder);
+  assert.equal(entry.checked_in_at, counter.now);
+  assert.match(entry.entry_id, /^[A-Za-z0-9_-]{43}$/);
+  const again = counterVerifier().verify(policy, presentation, nonce, counter.now);
+  assert.equal(counterVerifier().rosterEntry(again, policy).entry_id, entry.entry_id);
+  assert.equal(first.rosterEntry(decision, "clinic:clinic-0001:outpatient"), null);
+});
+
+test("counter: freshness reports the trust list and status lists at the time given", () => {
+  const verifier = counterVerifier();
+  assert.deepEqual(verifier.freshness(counter.later), counter.freshness);
+  const [list] = verifier.freshness(counter.now + 2 * 86_400).statusLists;
+  assert.equal(list.staleSecs, 2 * 86_400 - 3_600);
+  assert.equal(list.tooStale, true);
+  assert.throws(() => verifier.freshness(-1), (error) => error.code === "invalid_argument");
+});

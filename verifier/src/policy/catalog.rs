@@ -127,21 +127,57 @@ fn built_policy(spec: &str, ledger: Arc<dyn RedemptionLedger>) -> Result<Arc<dyn
         ["once-per-person", context, site] if !context.is_empty() && !site.is_empty() => {
             Arc::new(OncePerPerson::sign_up(context, site, ledger)?)
         }
-        ["shelter", id] if !id.is_empty() => Arc::new(ShelterDesk::new(id)?),
-        ["clinic", id, "outpatient"] if !id.is_empty() => {
-            Arc::new(Clinic::new(id, Care::Outpatient)?)
-        }
-        ["clinic", id, "inpatient"] if !id.is_empty() => {
-            Arc::new(Clinic::new(id, Care::Inpatient)?)
-        }
-        _ => {
-            return Err(Error::Input(InputError::UnknownValue {
-                what: "policy spec (see `myna verify policies`)",
-                value: spec.chars().take(64).collect(),
-            }))
-        }
+        ["shelter", _] => Arc::new(shelter_desk(spec).ok_or_else(|| unknown(spec))??),
+        ["clinic", _, _] => Arc::new(clinic(spec).ok_or_else(|| unknown(spec))??),
+        _ => return Err(unknown(spec)),
     };
     Ok(policy)
+}
+
+fn unknown(spec: &str) -> Error {
+    Error::Input(InputError::UnknownValue {
+        what: "policy spec (see `myna verify policies`)",
+        value: spec.chars().take(64).collect(),
+    })
+}
+
+/// The clinic reception `spec` names (`clinic:<clinic-id>:<outpatient|inpatient>`), or `None`
+/// for a spec of another kind: what makes a clinic decision's billing record
+/// ([`BillingRecord::for_spec`](crate::billing::BillingRecord::for_spec)).
+///
+/// ```
+/// use myna_verifier::policy::{catalog::clinic, Policy};
+/// assert_eq!(clinic("clinic:c-1:inpatient").unwrap()?.name(), "clinic-c-1-inpatient");
+/// assert!(clinic("clinic:c-1:dental").is_none());
+/// assert!(clinic("shelter:s-1").is_none());
+/// # Ok::<(), myna_verifier::core::Error>(())
+/// ```
+pub fn clinic(spec: &str) -> Option<Result<Clinic>> {
+    let parts: Vec<&str> = spec.split(':').collect();
+    let (id, care) = match parts.as_slice() {
+        ["clinic", id, "outpatient"] => (*id, Care::Outpatient),
+        ["clinic", id, "inpatient"] => (*id, Care::Inpatient),
+        _ => return None,
+    };
+    (!id.is_empty()).then(|| Clinic::new(id, care))
+}
+
+/// The shelter desk `spec` names (`shelter:<shelter-id>`), or `None` for a spec of another
+/// kind: what makes a check-in's roster entry
+/// ([`RosterEntry::for_spec`](crate::roster::RosterEntry::for_spec)).
+///
+/// ```
+/// use myna_verifier::policy::catalog::shelter_desk;
+/// assert_eq!(shelter_desk("shelter:kobe-chuo-01").unwrap()?.shelter_id(), "kobe-chuo-01");
+/// assert!(shelter_desk("shelter:").is_none());
+/// assert!(shelter_desk("age-over-20").is_none());
+/// # Ok::<(), myna_verifier::core::Error>(())
+/// ```
+pub fn shelter_desk(spec: &str) -> Option<Result<ShelterDesk>> {
+    match spec.split(':').collect::<Vec<_>>().as_slice() {
+        ["shelter", id] if !id.is_empty() => Some(ShelterDesk::new(id)),
+        _ => None,
+    }
 }
 
 /// The specs [`policy_from_spec`] understands, with a one-line description each.

@@ -19,7 +19,7 @@ use serde_json::{json, Value};
 use wasm_bindgen::prelude::*;
 
 use super::{status_tokens, wallet_error, Wallet};
-use crate::js_error::{member, text, unix_time, Failure};
+use crate::js_error::{js_json, member, text, unix_time, Failure};
 use crate::to_js;
 
 #[wasm_bindgen(typescript_custom_section)]
@@ -69,7 +69,7 @@ impl Wallet {
         registry: &str,
         #[wasm_bindgen(js_name = nowUnix)] now_unix: f64,
     ) -> Result<JsValue, JsValue> {
-        let request = js_json(&request).map_err(Failure::into_js)?;
+        let request = js_json(&request, "consent request").map_err(Failure::into_js)?;
         self.consent_registration_native(&request, registry, now_unix)
             .map(|v| to_js(&v))
             .map_err(Failure::into_js)
@@ -313,15 +313,6 @@ impl Wallet {
             .collect();
         Ok(json!({ "checked": checked, "failed": failed }))
     }
-}
-
-/// A JS object as JSON (through `JSON.stringify`, so only plain data passes).
-fn js_json(value: &JsValue) -> Result<Value, Failure> {
-    let text = js_sys::JSON::stringify(value)
-        .ok()
-        .and_then(|s| s.as_string())
-        .ok_or_else(|| Failure::Argument("the request must be a plain object".into()))?;
-    Ok(json::parse(text.as_bytes(), "consent request")?)
 }
 
 /// A `ConsentRequestJs`, starting at `now`.

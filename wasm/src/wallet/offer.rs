@@ -9,7 +9,7 @@ use serde_json::{json, Map, Value};
 use wasm_bindgen::prelude::*;
 
 use super::Wallet;
-use crate::js_error::Failure;
+use crate::js_error::{js_json, Failure};
 use crate::to_js;
 
 #[wasm_bindgen(typescript_custom_section)]
@@ -197,16 +197,6 @@ fn checked_pin(tx: &Map<String, Value>, pin: &str) -> Result<String, Failure> {
 
 fn invalid_pin(message: String) -> Failure {
     Failure::Coded("invalid_pin", message)
-}
-
-/// A plain JS value (an object from an earlier call) as JSON.
-pub(crate) fn js_json(value: &JsValue, name: &str) -> Result<Value, Failure> {
-    let text = js_sys::JSON::stringify(value)
-        .ok()
-        .and_then(|s| s.as_string())
-        .ok_or_else(|| Failure::Argument(format!("`{name}` must be a plain object")))?;
-    serde_json::from_str(&text)
-        .map_err(|_| Failure::Argument(format!("`{name}` must be a plain object")))
 }
 
 #[cfg(test)]
