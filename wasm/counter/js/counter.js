@@ -282,8 +282,9 @@ async function newChallenge() {
   const svg = qrSvg(qrMatrix(current.challenge), line("challenge_qr"));
   box.replaceChildren(svg);
   crisp(svg);
-  $("counter-policy").replaceChildren(...words(`kind_${settings.kind}`).map(([lang, text]) => el("span", { lang }, text)),
-    el("code", {}, spec));
+  $("counter-policy").replaceChildren(...words(`kind_${settings.kind}`)
+    .flatMap(([lang, text], i) => [i > 0 ? " / " : null, el("strong", { lang }, text)]).filter(Boolean),
+  " (", el("code", {}, spec), ")");
   progress();
   if (cameraWanted) camera();
 }
@@ -388,7 +389,9 @@ async function showDecision(decision, spec) {
   main.dataset.reason = decision.accepted ? "" : decision.reason ?? "rejected";
   main.dataset.policy = decision.policy ?? "";
   $("decision-symbol").textContent = decision.accepted ? "✓" : "✗";
-  fill($("decision-word"), decision.accepted ? "accepted" : "rejected");
+  const word = $("decision-word");
+  word.dataset.t = decision.accepted ? "accepted" : "rejected";
+  fill(word, word.dataset.t);
   const reason = $("decision-reason");
   reason.replaceChildren();
   if (!decision.accepted) {
@@ -400,7 +403,9 @@ async function showDecision(decision, spec) {
   for (const credential of decision.accepted ? decision.credentials ?? [] : []) {
     for (const [name, value] of Object.entries(credential.claims ?? {})) {
       const key = `claim_${name}`;
-      const label = key in messages ? words(key).map(([lang, text]) => el("span", { lang }, text)) : [name];
+      const label = key in messages
+        ? words(key).flatMap(([lang, text], i) => [i > 0 ? " / " : null, el("span", { lang }, text)]).filter(Boolean)
+        : [name];
       claims.append(el("dt", { dataset: { claim: name } }, ...label),
         el("dd", { dataset: { credential: credential.id, claim: name, value: JSON.stringify(value) } }, claimText(value)));
     }
@@ -423,7 +428,9 @@ function claimText(value) {
   if (value === true) return "✓";
   if (value === false) return "✗";
   if (value === null || value === undefined) return "—";
-  return typeof value === "object" ? JSON.stringify(value) : String(value);
+  if (Array.isArray(value)) return value.map(claimText).join(", ");
+  if (typeof value === "object") return Object.entries(value).map(([k, v]) => `${k}: ${claimText(v)}`).join(", ");
+  return String(value);
 }
 
 /** The clinic's billing record as two downloads (JSON, XML). True when there is one. */
