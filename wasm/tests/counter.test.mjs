@@ -10,7 +10,7 @@
 //   screen (✓/✗, reason code, disclosed claims) equals the Rust verifier's (`myna verify check`)
 //   and the world's expectation.
 //
-// Also: the keyboard wedge (a focused input, and typing with no control focused); the clinic's
+// Also: the keyboard wedge (a focused input, and typing while no text field has focus); the clinic's
 // billing downloads (JSON and XML content); the shelter desk queueing check-ins while the
 // network is cut (`context.setOffline`) and syncing them to the HQ once back (counted once);
 // the page reloaded offline (service worker) still deciding and showing the data's age;
@@ -288,7 +288,7 @@ async function checkBilling(page, shown) {
   assert.ok(xml.includes(record.visit_date), "the XML names the visit date");
 }
 
-test("the keyboard wedge: a focused input, and typing with no control focused", async () => {
+test("the keyboard wedge: a focused input, and typing while no text field has focus", async () => {
   const { context, page, errors } = await openCounter();
   try {
     await page.evaluate(([key, value]) => localStorage.setItem(key, JSON.stringify(value)),
@@ -314,10 +314,11 @@ test("the keyboard wedge: a focused input, and typing with no control focused", 
     await page.press("#wedge", "Enter");
     await page.waitForSelector('#message[data-code="already_scanned"]');
     assert.equal(await page.getAttribute("body", "data-screen"), "counter");
-    // No control focused: the page takes the keystrokes itself.
+    // No text field focused (here a button): the page takes the keystrokes itself, and the
+    // scanner's Enter submits them instead of pressing the button (which would change the challenge).
     challenge = await challengeFromScreen(page);
     [text] = await world.present({ holder: "kenta", challenge });
-    await page.evaluate(() => document.activeElement?.blur());
+    await page.focus("#new-challenge");
     await page.keyboard.type(text, { delay: 0 });
     await page.keyboard.press("Enter");
     await onScreen(page, "decision");

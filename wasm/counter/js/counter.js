@@ -354,7 +354,8 @@ async function decide() {
   lastDecided = new Set(open.collected);
   let decision;
   // This counter's own limit first: data older than the policy allows refuses, offline or not.
-  if ((await freshnessNow()).tooStale) {
+  // (A sale is verified by the service, on its own status lists.)
+  if (!open.requestId && (await freshnessNow()).tooStale) {
     await showFreshness();
     await showDecision({ accepted: false, policy: open.spec, reason: "status_too_stale",
       message_ja: messages.status_too_stale.ja, message_en: messages.status_too_stale.en, credentials: [] }, open.spec);
@@ -520,7 +521,7 @@ function syncRoster() {
 // ---------------------------------------------------------------- keyboard
 
 /** A keyboard-wedge scanner types the whole text and Enter. Into the focused input, or, when
- * no control has focus, anywhere on the counter screen. */
+ * text field has focus, anywhere on the counter screen. */
 let typed = "";
 function onKey(event) {
   if (screen === "decision") {
@@ -531,8 +532,10 @@ function onKey(event) {
     return;
   }
   if (screen !== "counter") return;
+  // Keystrokes into a text field are that field's; anywhere else (the page, a button) they are
+  // the scanner's — and its Enter then submits the text instead of pressing the button.
   const focused = document.activeElement;
-  const free = !focused || focused === document.body || focused.tagName === "H1" || focused.tagName === "MAIN";
+  const free = !focused || !(focused.matches("input, select, textarea") || focused.isContentEditable);
   if (!free || event.ctrlKey || event.metaKey || event.altKey) return;
   if (event.key === "Enter") {
     const text = typed;
