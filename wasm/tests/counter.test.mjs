@@ -15,7 +15,8 @@
 // network is cut (`context.setOffline`) and syncing them to the HQ once back (counted once);
 // the page reloaded offline (service worker) still deciding and showing the data's age;
 // refusal once the data is older than the policy allows (playwright's clock moved forward) and
-// the decision clearing itself. axe-core on every screen, no CSP violation, screenshots as
+// the decision clearing itself; a revocation made after the page's config.json reaching the
+// counter through the status lists it fetches again. axe-core on every screen, no CSP violation, screenshots as
 // $MYNA_TEST_OUTPUT/counter-*.png.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
@@ -416,6 +417,27 @@ test("offline after the first load: the service worker serves the page, decision
     assert.equal(await page.getAttribute("#freshness", "data-too-stale"), "true");
     await shot(page, "decision-too-stale");
     await clean(page, errors, "too stale");
+  } finally {
+    await context.close();
+  }
+});
+
+test("a revocation after the page was deployed reaches the counter: it fetches the status lists again from statusListUrls", async () => {
+  // config.json still carries the lists from before; the page fetches fresh ones when online.
+  await world.revoke("toshio", "age");
+  const { context, page, errors } = await openCounter();
+  try {
+    await configure(page, "age-over-65");
+    await page.waitForSelector("#freshness[data-refreshed-at]");
+    const challenge = await challengeFromScreen(page);
+    const compact = await world.present({ holder: "toshio", challenge });
+    await scanAll(page, compact);
+    const shown = await decisionOnScreen(page);
+    const rust = await world.rustDecision({ challenge, policy: "age-over-65", compact });
+    assert.equal(rust.reason, "revoked");
+    assert.equal(shown.accepted, false);
+    assert.equal(shown.reason, "revoked");
+    await clean(page, errors, "revoked decision");
   } finally {
     await context.close();
   }

@@ -108,6 +108,7 @@ async function refreshStatusLists() {
       console.warn(`refreshing ${uri}: ${error.code ?? error.message}`);
     }
   }
+  $("freshness").dataset.refreshedAt = String(now());
   await showFreshness();
 }
 
@@ -547,6 +548,8 @@ function onKey(event) {
   } else if (event.key === "Escape") {
     typed = "";
   } else if (event.key.length === 1 && typed.length < 8192) {
+    // Not the key's own action either: a space (base45 has it) would press a focused button.
+    event.preventDefault();
     typed += event.key;
   }
 }
