@@ -273,7 +273,11 @@ async function newChallenge() {
       next = { spec, nonce: request.nonce, challenge: request.challenge, needed: request.dcqlQuery.credentials.length };
     }
   } catch (error) {
+    // No stale code stays on screen: a customer must never answer a challenge no one holds.
     current = null;
+    $("challenge").replaceChildren();
+    $("challenge").dataset.challenge = "";
+    progress();
     showError(error.code ? error : Object.assign(error, { code: "network" }));
     return;
   }
