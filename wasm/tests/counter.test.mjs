@@ -260,7 +260,10 @@ test("settings through the screen, then every policy case of the world through t
       await blankCamera();
       await page.keyboard.press("Escape");
       await onScreen(page, "counter");
-      assert.notEqual(await page.getAttribute("#challenge", "data-challenge"), challenge);
+      await page.waitForFunction((old) => {
+        const shown = document.getElementById("challenge").dataset.challenge;
+        return shown && shown !== old;
+      }, challenge);
     }
     console.log(`counter decisions:\n  ${outcomes.join("\n  ")}`);
     if (!only) assert.equal(outcomes.length, world.policies.length);
