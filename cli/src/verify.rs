@@ -25,7 +25,8 @@ use myna_verifier::ledger::{MemoryLedger, RedbLedger, RedemptionLedger};
 use myna_verifier::policy::catalog::{policy_from_spec, SPECS};
 use myna_verifier::policy::{vct, Policy};
 use myna_verifier::register_token::RegisterToken;
-use myna_verifier::service::EdgeConfig;
+use myna_verifier::roster::RedbHq;
+use myna_verifier::service::{EdgeConfig, Origin, RosterService};
 use myna_verifier::submission::{submission_from_text, Challenge, Submission};
 use myna_verifier::transport::{dcql, in_person_challenge, in_person_challenge_for, Gate};
 use myna_verifier::trust::Trust;
@@ -138,8 +139,9 @@ struct ServeArgs {
     /// Address to listen on.
     #[arg(long, default_value = "127.0.0.1:8443")]
     listen: String,
-    /// A policy to enable (repeatable; see `myna verify policies`).
-    #[arg(long = "policy", required = true)]
+    /// A policy to enable (repeatable; see `myna verify policies`). Optional for a service
+    /// that only keeps the disaster HQ's roster (--roster).
+    #[arg(long = "policy", required_unless_present = "roster")]
     policies: Vec<String>,
     /// The public https base URL wallets post to (behind a TLS proxy), e.g.
     /// `https://shop.example`; its host must match an `x509_san_dns:` audience.
@@ -161,6 +163,25 @@ struct ServeArgs {
     /// there.
     #[arg(long, value_name = "FILE")]
     register_token_file: Option<PathBuf>,
+    /// A web origin (exactly `scheme://host[:port]`, as a browser sends it, e.g.
+    /// `https://counter.example`) whose pages may call the counter's routes from the browser
+    /// (repeatable): `GET /policies`, `POST /requests`, `POST /requests/{id}/compact` and the
+    /// roster routes then answer CORS for it, allowing the `authorization` and `content-type`
+    /// headers, without credentials. Other origins get no CORS answer; without this flag those
+    /// routes answer none.
+    #[arg(long = "allow-origin", value_name = "ORIGIN")]
+    allow_origins: Vec<Origin>,
+    /// Keep the disaster HQ's roster in this redb file (created if missing): shelter desks
+    /// sync their check-ins with `POST /roster` (`{"entries": [...]}`, at most 1000 per call;
+    /// each stored once by its entry_id) and `GET /roster/summary` counts check-ins per
+    /// shelter (no personal data). Needs --roster-token-file.
+    #[arg(long, value_name = "FILE", requires = "roster_token_file")]
+    roster: Option<PathBuf>,
+    /// A file holding the roster token (one line of at least 32 printable characters, e.g.
+    /// from `openssl rand -base64 32`): both roster routes need `Authorization: Bearer
+    /// <token>` (401 otherwise), checked before the body is read.
+    #[arg(long, value_name = "FILE", requires = "roster")]
+    roster_token_file: Option<PathBuf>,
     #[command(flatten)]
     logs: LogArgs,
     #[command(flatten)]
@@ -414,6 +435,12 @@ fn run_serve(args: ServeArgs) -> Result<()> {
         .map(RegisterToken::from_file)
         .transpose()
         .context("--register-token-file")?;
+    let roster_token = args
+        .roster_token_file
+        .as_deref()
+        .map(RegisterToken::from_file)
+        .transpose()
+        .context("--roster-token-file")?;
     args.logs.init()?;
     let mut edge = EdgeConfig::default();
     args.edge.apply(&mut edge);
@@ -429,11 +456,20 @@ fn run_serve(args: ServeArgs) -> Result<()> {
         (Some(id), Some(key)) => Some(gate(id, key)?),
         _ => None,
     };
+    let roster = match (&args.roster, roster_token) {
+        (Some(path), Some(token)) => Some(RosterService {
+            hq: RedbHq::open(path).with_context(|| format!("--roster {}", path.display()))?,
+            token,
+        }),
+        _ => None,
+    };
     let options = myna_verifier::service::ServiceOptions {
         public_url: args.public_url.clone(),
         request_signer: None,
         gate,
         register_token,
+        allowed_origins: args.allow_origins.clone(),
+        roster,
         ..myna_verifier::service::ServiceOptions::default()
     };
     let state = myna_verifier::service::ServiceState::new(verifier, policies, options)

@@ -597,3 +597,104 @@ fn serve_with_a_register_token_creates_requests_only_for_its_holder() {
     let body: Value = created.json().unwrap();
     assert_eq!(body["policy"], "age-over-20", "{body}");
 }
+
+#[test]
+fn serve_refuses_an_origin_that_is_not_exact_and_a_roster_without_its_token() {
+    let dir = tempfile::tempdir().unwrap();
+    files(dir.path());
+    for bad in [
+        "https://counter.example/",
+        "counter.example",
+        "https://counter.example:443",
+    ] {
+        let args = serve_args(dir.path(), &support::free_addr(), &["--allow-origin", bad]);
+        let stderr = support::failed_cleanly(&Myna::new().run(&args));
+        assert!(stderr.contains("--allow-origin"), "{stderr}");
+        assert!(stderr.contains("not an exact web origin"), "{stderr}");
+    }
+    let roster = dir.path().join("roster.redb");
+    let args = serve_args(
+        dir.path(),
+        &support::free_addr(),
+        &["--roster", roster.to_str().unwrap()],
+    );
+    let stderr = support::failed_cleanly(&Myna::new().run(&args));
+    assert!(stderr.contains("--roster-token-file"), "{stderr}");
+    assert!(
+        !roster.exists(),
+        "nothing is created before the arguments are whole"
+    );
+}
+
+#[test]
+fn serve_keeps_the_hq_roster_for_an_allowed_counter_origin() {
+    const TOKEN: &str = "hq-roster-token-0123456789-abcdefghij";
+    const COUNTER: &str = "http://127.0.0.1:5173";
+    let dir = tempfile::tempdir().unwrap();
+    files(dir.path());
+    let token_file = dir.path().join("roster.token");
+    std::fs::write(&token_file, format!("{TOKEN}\n")).unwrap();
+    let roster = dir.path().join("roster.redb");
+    let listen = support::free_addr();
+    // An HQ that verifies nothing itself: no --policy.
+    let mut args = serve_args(
+        dir.path(),
+        &listen,
+        &[
+            "--roster",
+            roster.to_str().unwrap(),
+            "--roster-token-file",
+            token_file.to_str().unwrap(),
+            "--allow-origin",
+            COUNTER,
+        ],
+    );
+    let at = args.iter().position(|a| a == "--policy").unwrap();
+    args.drain(at..at + 2);
+    let _server = support::Service(Myna::new().args(&args).spawn());
+    let up = (0..200).any(|_| {
+        std::net::TcpStream::connect(&listen).is_ok() || {
+            std::thread::sleep(std::time::Duration::from_millis(50));
+            false
+        }
+    });
+    assert!(up, "myna verify serve did not start on {listen}");
+    let holder = "NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs";
+    let entry = serde_json::json!({
+        "entry_id": myna_verifier::roster::RosterEntry::id_for("kobe-chuo-01", ISS, holder),
+        "shelter_id": "kobe-chuo-01", "municipality_code": "281000", "name": "神戸　太郎",
+        "birthdate": "1990-05-01", "issuer": ISS, "holder": holder, "checked_in_at": NOW,
+    });
+    let client = reqwest::blocking::Client::new();
+    let sync = || {
+        client
+            .post(format!("http://{listen}/roster"))
+            .header("origin", COUNTER)
+            .bearer_auth(TOKEN)
+            .json(&serde_json::json!({ "entries": [entry] }))
+            .send()
+            .unwrap()
+    };
+    let first = sync();
+    assert_eq!(first.status(), 200);
+    assert_eq!(first.headers()["access-control-allow-origin"], COUNTER);
+    let body: Value = first.json().unwrap();
+    assert_eq!(body, serde_json::json!({"stored": 1, "duplicates": 0}));
+    let again: Value = sync().json().unwrap();
+    assert_eq!(again, serde_json::json!({"stored": 0, "duplicates": 1}));
+    let summary = client
+        .get(format!("http://{listen}/roster/summary"))
+        .bearer_auth(TOKEN)
+        .send()
+        .unwrap();
+    let summary: Value = summary.json().unwrap();
+    assert_eq!(
+        summary,
+        serde_json::json!({"shelters": [{"shelter_id": "kobe-chuo-01", "checked_in": 1}]})
+    );
+    let anonymous = client
+        .get(format!("http://{listen}/roster/summary"))
+        .send()
+        .unwrap();
+    assert_eq!(anonymous.status(), 401);
+}

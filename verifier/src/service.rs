@@ -18,7 +18,16 @@
 //! * `POST /requests/{request_id}/compact`: the compact QR texts (`MV1:…`, one per requested
 //!   credential, one per line) scanned at the counter for that request;
 //! * `GET /gate/challenge` and `POST /gate/{policy}`: an unattended gate's current challenge,
-//!   and its compact presentations checked against the gate's 30-second windows.
+//!   and its compact presentations checked against the gate's 30-second windows;
+//! * `POST /roster` and `GET /roster/summary`: the disaster HQ's roster
+//!   ([`ServiceOptions::roster`], `myna verify serve --roster FILE --roster-token-file F`).
+//!   Shelter desks sync their check-ins (`{"entries": [RosterEntry…]}`, at most
+//!   [`MAX_ROSTER_ENTRIES`] per call, a body of at most [`MAX_ROSTER_BODY_BYTES`]); each entry
+//!   is [checked](crate::roster::RosterEntry::check) (its `entry_id` must be the one its fields
+//!   give) and stored once by id, so a sync sent twice answers `{"stored": 0, "duplicates":
+//!   n}` the second time. The summary counts check-ins per shelter and holds no personal data;
+//!   nothing of an entry is logged. Both need the roster token (`Authorization: Bearer`),
+//!   checked before the body is read; without a roster they answer 404 `no_roster`.
 //!
 //! Bodies over [`MAX_BODY_BYTES`] are refused with 413 before any parsing.
 //!
@@ -34,8 +43,15 @@
 //! /requests/{request_id}/response`) answer CORS for any origin
 //! ([`myna_edge::cors::wallet_routes`]: `Access-Control-Allow-Origin: *`, preflights for
 //! `content-type` and `authorization`), so a wallet web app can answer from its own origin;
-//! `*` is safe because the service uses no cookies or other ambient credentials. The other
-//! routes get no CORS header.
+//! `*` is safe because the service uses no cookies or other ambient credentials.
+//!
+//! The counter's routes (`GET /policies`, `POST /requests`, `POST /requests/{request_id}/compact`,
+//! `POST /roster`, `GET /roster/summary`) answer CORS only for the origins the operator named
+//! ([`ServiceOptions::allowed_origins`], `myna verify serve --allow-origin`, repeatable): a
+//! counter page served from its own origin then calls them with `fetch`, sending
+//! `authorization` and `content-type`; any other origin gets no `Access-Control-Allow-Origin`
+//! ([`myna_edge::cors::exact_origins`]). Without an allowed origin, and on every other route,
+//! there is no CORS header at all.
 //!
 //! Every error answer is JSON, `{"error": "<code>", "error_description": "<text>"}`.
 
@@ -64,12 +80,15 @@ use crate::pending::{ClientKey, Closed, OpenRequestLimits, OpenRequests, Refusal
 use crate::policy::query::dcql_query;
 use crate::policy::Policy;
 use crate::register_token::RegisterToken;
+use crate::roster::{DisasterHq, RedbHq, RosterEntry};
 use crate::submission::{submission_from_compact, Challenge};
 use crate::transport::{
     authorization_request, in_person_challenge_for, submission_from_direct_post, Gate,
 };
 use crate::verifier::Verifier;
 
+/// An exact web origin allowed to call the counter's routes from a browser.
+pub use myna_edge::cors::Origin;
 /// The server loop's limits ([`serve`] runs on `myna_edge`).
 pub use myna_edge::EdgeConfig;
 
@@ -77,7 +96,7 @@ pub use myna_edge::EdgeConfig;
 pub const OPENAPI: &str = include_str!("openapi.json");
 
 /// Every route as (method, path template), as in the OpenAPI description.
-pub const ROUTES: [(&str, &str); 9] = [
+pub const ROUTES: [(&str, &str); 11] = [
     ("get", "/health"),
     ("get", "/openapi.json"),
     ("get", "/policies"),
@@ -87,7 +106,15 @@ pub const ROUTES: [(&str, &str); 9] = [
     ("post", "/requests/{request_id}/compact"),
     ("get", "/gate/challenge"),
     ("post", "/gate/{policy}"),
+    ("post", "/roster"),
+    ("get", "/roster/summary"),
 ];
+
+/// The most roster entries one `POST /roster` may carry (a desk syncs in batches).
+pub const MAX_ROSTER_ENTRIES: usize = 1000;
+
+/// The largest `POST /roster` body: 1000 entries of well under 1 KiB each.
+pub const MAX_ROSTER_BODY_BYTES: usize = myna_vc_core::json::MAX_INPUT_BYTES;
 
 /// The largest request body accepted: a 1 MiB `vp_token`, form-encoded, plus room.
 pub const MAX_BODY_BYTES: usize = 4 * (1 << 20);
@@ -129,6 +156,21 @@ pub struct ServiceOptions {
     pub register_token: Option<RegisterToken>,
     /// How many unanswered requests one client and the whole service may hold.
     pub limits: OpenRequestLimits,
+    /// The web origins (a counter page's) whose browser calls to the counter's routes get
+    /// CORS answers; empty: no CORS on them.
+    pub allowed_origins: Vec<Origin>,
+    /// The disaster HQ's roster served at `/roster`, if any.
+    pub roster: Option<RosterService>,
+}
+
+/// The disaster HQ's roster behind `POST /roster` and `GET /roster/summary`.
+#[derive(Debug)]
+pub struct RosterService {
+    /// Where the roster is kept.
+    pub hq: RedbHq,
+    /// The secret shelter desks and the HQ's staff present (`Authorization: Bearer`); the
+    /// same kind of secret as the register token.
+    pub token: RegisterToken,
 }
 
 /// What the service shares between requests.
@@ -183,13 +225,30 @@ pub fn router(state: Arc<ServiceState>) -> Router {
         .route("/requests/{request_id}/response", post(receive_response))
         .method_not_allowed_fallback(method_not_allowed)
         .layer(myna_edge::cors::wallet_routes());
-    Router::new()
-        .merge(wallet)
-        .route("/health", get(health))
-        .route("/openapi.json", get(openapi))
+    // The counter's routes answer CORS only for the origins the operator allowed (a counter
+    // page calls them from the browser, with its register or roster token).
+    let counter = Router::new()
         .route("/policies", get(policies))
         .route("/requests", post(create_request))
         .route("/requests/{request_id}/compact", post(receive_compact))
+        .route(
+            "/roster",
+            post(roster_submit).layer(DefaultBodyLimit::max(MAX_ROSTER_BODY_BYTES)),
+        )
+        .route("/roster/summary", get(roster_summary))
+        .method_not_allowed_fallback(method_not_allowed);
+    let counter = match state.options.allowed_origins.as_slice() {
+        [] => counter,
+        origins => counter.layer(myna_edge::cors::exact_origins(
+            origins,
+            [header::AUTHORIZATION, header::CONTENT_TYPE],
+        )),
+    };
+    Router::new()
+        .merge(wallet)
+        .merge(counter)
+        .route("/health", get(health))
+        .route("/openapi.json", get(openapi))
         .route("/gate/challenge", get(gate_challenge))
         .route("/gate/{policy}", post(gate_presentation))
         .fallback(not_found)
@@ -316,7 +375,11 @@ impl FromRequestParts<Arc<ServiceState>> for Registrar {
         let Some(token) = state.options.register_token.as_ref() else {
             return Ok(Registrar);
         };
-        let presented = bearer(&parts.headers).map_err(unauthorized)?;
+        let presented = bearer(
+            &parts.headers,
+            "POST /requests needs Authorization: Bearer <register token>",
+        )
+        .map_err(unauthorized)?;
         if !token.matches(presented) {
             return Err(unauthorized("unknown register token"));
         }
@@ -324,11 +387,46 @@ impl FromRequestParts<Arc<ServiceState>> for Registrar {
     }
 }
 
-/// The bearer token of the `Authorization` header, or why there is none.
-fn bearer(headers: &axum::http::HeaderMap) -> Result<&str, &'static str> {
+/// The roster, for a caller presenting its token. An extractor from the request's headers:
+/// a service without a roster answers 404 and a caller without the token 401, both before the
+/// body is read.
+struct RosterCaller;
+
+impl FromRequestParts<Arc<ServiceState>> for RosterCaller {
+    type Rejection = Response;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &Arc<ServiceState>,
+    ) -> Result<Self, Response> {
+        let Some(roster) = state.options.roster.as_ref() else {
+            return Err(error(
+                StatusCode::NOT_FOUND,
+                "no_roster",
+                "this service keeps no roster (myna verify serve --roster)",
+            ));
+        };
+        let presented = bearer(
+            &parts.headers,
+            "the roster needs Authorization: Bearer <roster token>",
+        )
+        .map_err(unauthorized)?;
+        if !roster.token.matches(presented) {
+            return Err(unauthorized("unknown roster token"));
+        }
+        Ok(RosterCaller)
+    }
+}
+
+/// The bearer token of the `Authorization` header, or why there is none (`missing` when
+/// there is no header).
+fn bearer<'h>(
+    headers: &'h axum::http::HeaderMap,
+    missing: &'static str,
+) -> Result<&'h str, &'static str> {
     let value = headers
         .get(header::AUTHORIZATION)
-        .ok_or("POST /requests needs Authorization: Bearer <register token>")?
+        .ok_or(missing)?
         .to_str()
         .map_err(|_| "malformed Authorization header")?;
     let (scheme, token) = value
@@ -336,7 +434,7 @@ fn bearer(headers: &axum::http::HeaderMap) -> Result<&str, &'static str> {
         .ok_or("malformed Authorization header")?;
     let token = token.trim();
     if !scheme.eq_ignore_ascii_case("bearer") || token.is_empty() {
-        return Err("the Authorization scheme must be Bearer, with the register token");
+        return Err("the Authorization scheme must be Bearer, with the token");
     }
     Ok(token)
 }
@@ -764,4 +862,125 @@ async fn gate_presentation(
             .to_json(),
     )
     .into_response()
+}
+
+/// The `POST /roster` body: `{"entries": [RosterEntry…]}` in JSON, read as bytes and parsed by
+/// vc-core's size- and depth-limited parser. Errors name members and positions, never values
+/// (entries carry names and dates of birth).
+struct RosterBatch(Vec<RosterEntry>);
+
+impl<S: Send + Sync> FromRequest<S> for RosterBatch {
+    type Rejection = Response;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, Response> {
+        let is_json = request
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| {
+                v.split(';')
+                    .next()
+                    .is_some_and(|t| t.trim().eq_ignore_ascii_case("application/json"))
+            });
+        if !is_json {
+            return Err(error(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "invalid_request",
+                "the body must be application/json, {\"entries\": [...]}",
+            ));
+        }
+        let bytes = axum::body::Bytes::from_request(request, state)
+            .await
+            .map_err(|rejection| match rejection.status() {
+                StatusCode::PAYLOAD_TOO_LARGE => error(
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    "invalid_request",
+                    &format!(
+                        "the body exceeds {MAX_ROSTER_BODY_BYTES} bytes; send fewer entries per request"
+                    ),
+                ),
+                status => body_unreadable(status),
+            })?;
+        roster_entries(&bytes).map(RosterBatch)
+    }
+}
+
+/// The entries of a roster batch, each checked, or the JSON error naming the first problem.
+fn roster_entries(bytes: &[u8]) -> Result<Vec<RosterEntry>, Response> {
+    const EXPECTED: &str = "expected {\"entries\": [roster entry, …]}";
+    let invalid =
+        |description: String| error(StatusCode::BAD_REQUEST, "invalid_request", &description);
+    let body = myna_vc_core::json::parse(bytes, "roster batch")
+        .map_err(|e| invalid(format!("{EXPECTED}: {e}")))?;
+    let Some(Value::Array(items)) = body.get("entries") else {
+        return Err(invalid(format!("{EXPECTED}: no `entries` array")));
+    };
+    if items.len() > MAX_ROSTER_ENTRIES {
+        return Err(error(
+            StatusCode::BAD_REQUEST,
+            "too_many_entries",
+            &format!(
+                "{} entries; send at most {MAX_ROSTER_ENTRIES} per request",
+                items.len()
+            ),
+        ));
+    }
+    let mut entries = Vec::with_capacity(items.len());
+    for (index, item) in items.iter().enumerate() {
+        // serde's own messages may quote a value; this one names the position only.
+        let entry: RosterEntry = serde_json::from_value(item.clone()).map_err(|_| {
+            invalid(format!(
+                "entries[{index}] is not a roster entry (entry_id, shelter_id, \
+                 municipality_code, name, birthdate, issuer, holder, checked_in_at)"
+            ))
+        })?;
+        entry.check().map_err(|e| {
+            error(
+                StatusCode::BAD_REQUEST,
+                "invalid_roster_entry",
+                &format!("entries[{index}]: {e}"),
+            )
+        })?;
+        entries.push(entry);
+    }
+    Ok(entries)
+}
+
+/// `POST /roster`: the token first (from the headers), then the body; stored by id.
+async fn roster_submit(
+    _caller: RosterCaller,
+    State(state): State<Arc<ServiceState>>,
+    RosterBatch(entries): RosterBatch,
+) -> Response {
+    let Some(roster) = state.options.roster.as_ref() else {
+        return error(
+            StatusCode::NOT_FOUND,
+            "no_roster",
+            "this service keeps no roster",
+        );
+    };
+    match roster.hq.submit(&entries) {
+        Ok(stored) => Json(json!({
+            "stored": stored,
+            "duplicates": entries.len().saturating_sub(stored),
+        }))
+        .into_response(),
+        // The storage error says nothing of the entries.
+        Err(e) => error(StatusCode::SERVICE_UNAVAILABLE, "try_again", &e.to_string()),
+    }
+}
+
+/// `GET /roster/summary`: check-ins per shelter, counts only.
+async fn roster_summary(_caller: RosterCaller, State(state): State<Arc<ServiceState>>) -> Response {
+    let Some(roster) = state.options.roster.as_ref() else {
+        return error(
+            StatusCode::NOT_FOUND,
+            "no_roster",
+            "this service keeps no roster",
+        );
+    };
+    match roster.hq.summary() {
+        Ok(shelters) => Json(json!({ "shelters": shelters })).into_response(),
+        Err(e) => error(StatusCode::SERVICE_UNAVAILABLE, "try_again", &e.to_string()),
+    }
 }

@@ -1,6 +1,8 @@
 //! CORS over loopback: the wallet's routes of `myna verify serve` (the Request Object, the
-//! `direct_post` response) answer a wallet web app on any origin; `POST /requests` and the
-//! other routes answer no CORS at all; the edge's limits still hold.
+//! `direct_post` response) answer a wallet web app on any origin; without `--allow-origin`,
+//! `POST /requests` and the other routes answer no CORS at all; with it, the counter's routes
+//! (policies, requests, compact, roster) answer that origin exactly and no other; the edge's
+//! limits still hold.
 #![cfg(feature = "service")]
 #![cfg(test)]
 
@@ -13,15 +15,28 @@ use myna_verifier::core::crypto::{default_provider, Algorithm, SecretKey};
 use myna_verifier::core::jws::JwsHeader;
 use myna_verifier::ledger::MemoryLedger;
 use myna_verifier::policy::catalog::policy_from_spec;
+use myna_verifier::register_token::RegisterToken;
+use myna_verifier::roster::RedbHq;
 use myna_verifier::service::{
-    self, EdgeConfig, RequestSigner, ServiceOptions, ServiceState, MAX_BODY_BYTES,
+    self, EdgeConfig, Origin, RequestSigner, RosterService, ServiceOptions, ServiceState,
+    MAX_BODY_BYTES,
 };
 use serde_json::{json, Value};
 
 const PUBLIC: &str = "https://shop.example";
 const ORIGIN: &str = "https://wallet.example";
+const COUNTER: &str = "http://127.0.0.1:5173";
+const ROSTER_TOKEN: &str = "roster-token-0123456789abcdefghijklmnop";
 
 async fn start(config: EdgeConfig) -> (String, tokio::sync::oneshot::Sender<()>) {
+    start_with(config, ServiceOptions::default()).await
+}
+
+/// The service with `extra`'s allowed origins and roster.
+async fn start_with(
+    config: EdgeConfig,
+    extra: ServiceOptions,
+) -> (String, tokio::sync::oneshot::Sender<()>) {
     let world = World::new();
     let ledger = Arc::new(MemoryLedger::new());
     let policies = vec![policy_from_spec("age-over-20", ledger).unwrap()];
@@ -33,6 +48,8 @@ async fn start(config: EdgeConfig) -> (String, tokio::sync::oneshot::Sender<()>)
                 .unwrap(),
             header: JwsHeader::new(Algorithm::Es256).with_kid("request-key-1"),
         }),
+        allowed_origins: extra.allowed_origins,
+        roster: extra.roster,
         ..ServiceOptions::default()
     };
     let state = ServiceState::new(world.verifier.clone(), policies, options).unwrap();
@@ -59,17 +76,7 @@ async fn create(base: &str) -> Value {
 }
 
 async fn preflight(url: &str, method: &str) -> reqwest::Response {
-    reqwest::Client::new()
-        .request(reqwest::Method::OPTIONS, url)
-        .header("origin", ORIGIN)
-        .header("access-control-request-method", method)
-        .header(
-            "access-control-request-headers",
-            "authorization, content-type",
-        )
-        .send()
-        .await
-        .unwrap()
+    preflight_from(url, method, ORIGIN).await
 }
 
 fn header<'a>(response: &'a reqwest::Response, name: &str) -> Option<&'a str> {
@@ -161,6 +168,193 @@ async fn the_wallet_routes_answer_cors_and_nothing_else_does() {
         .unwrap();
     assert_eq!(health.status(), 200);
     assert_no_cors(&health, "GET /health");
+}
+
+async fn preflight_from(url: &str, method: &str, origin: &str) -> reqwest::Response {
+    reqwest::Client::new()
+        .request(reqwest::Method::OPTIONS, url)
+        .header("origin", origin)
+        .header("access-control-request-method", method)
+        .header(
+            "access-control-request-headers",
+            "authorization, content-type",
+        )
+        .send()
+        .await
+        .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn with_allow_origin_the_counter_routes_answer_that_origin_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let extra = ServiceOptions {
+        allowed_origins: vec![COUNTER.parse::<Origin>().unwrap()],
+        roster: Some(RosterService {
+            hq: RedbHq::open(&dir.path().join("roster.redb")).unwrap(),
+            token: RegisterToken::new(ROSTER_TOKEN).unwrap(),
+        }),
+        ..ServiceOptions::default()
+    };
+    let (base, _stop) = start_with(EdgeConfig::default(), extra).await;
+    let client = reqwest::Client::new();
+    let counter_routes = [
+        ("/policies", "GET"),
+        ("/requests", "POST"),
+        ("/requests/abc/compact", "POST"),
+        ("/roster", "POST"),
+        ("/roster/summary", "GET"),
+    ];
+    for (path, method) in counter_routes {
+        let allowed = preflight_from(&format!("{base}{path}"), method, COUNTER).await;
+        assert!(
+            allowed.status().is_success(),
+            "{path}: {}",
+            allowed.status()
+        );
+        assert_eq!(
+            header(&allowed, "access-control-allow-origin"),
+            Some(COUNTER),
+            "{path}"
+        );
+        assert_eq!(header(&allowed, "access-control-allow-credentials"), None);
+        let headers = header(&allowed, "access-control-allow-headers")
+            .unwrap_or_default()
+            .to_ascii_lowercase();
+        assert!(
+            headers.contains("authorization") && headers.contains("content-type"),
+            "{path}: {headers}"
+        );
+        assert!(header(&allowed, "access-control-allow-methods")
+            .unwrap_or_default()
+            .contains(method));
+        assert!(header(&allowed, "vary")
+            .unwrap_or_default()
+            .to_ascii_lowercase()
+            .contains("origin"));
+        // Another origin (the wallet's, or a near miss of the counter's) gets nothing.
+        for other in [ORIGIN, "http://127.0.0.1:5174", "https://127.0.0.1:5173"] {
+            let refused = preflight_from(&format!("{base}{path}"), method, other).await;
+            assert_eq!(
+                header(&refused, "access-control-allow-origin"),
+                None,
+                "{path} from {other}"
+            );
+        }
+    }
+
+    // The actual requests carry the header for the counter, and not for another origin.
+    let policies = client
+        .get(format!("{base}/policies"))
+        .header("origin", COUNTER)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(policies.status(), 200);
+    assert_eq!(
+        header(&policies, "access-control-allow-origin"),
+        Some(COUNTER)
+    );
+    let elsewhere = client
+        .get(format!("{base}/policies"))
+        .header("origin", ORIGIN)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(elsewhere.status(), 200);
+    assert_no_cors(&elsewhere, "GET /policies from another origin");
+    let created = client
+        .post(format!("{base}/requests"))
+        .header("origin", COUNTER)
+        .json(&json!({"policy": "age-over-20"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(created.status(), 201);
+    assert_eq!(
+        header(&created, "access-control-allow-origin"),
+        Some(COUNTER)
+    );
+    let request: Value = created.json().await.unwrap();
+    let compact = client
+        .post(format!(
+            "{base}/requests/{}/compact",
+            request["request_id"].as_str().unwrap()
+        ))
+        .header("origin", COUNTER)
+        .body("MV1:not-a-presentation")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        header(&compact, "access-control-allow-origin"),
+        Some(COUNTER)
+    );
+    let decision: Value = compact.json().await.unwrap();
+    assert_eq!(decision["reason"], "unreadable");
+    // The roster's refusal is readable by the page too (it can tell the desk the token is wrong).
+    let summary = client
+        .get(format!("{base}/roster/summary"))
+        .header("origin", COUNTER)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(summary.status(), 401);
+    assert_eq!(
+        header(&summary, "access-control-allow-origin"),
+        Some(COUNTER)
+    );
+    let summary = client
+        .get(format!("{base}/roster/summary"))
+        .header("origin", COUNTER)
+        .bearer_auth(ROSTER_TOKEN)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(summary.status(), 200);
+    assert_eq!(
+        header(&summary, "access-control-allow-origin"),
+        Some(COUNTER)
+    );
+
+    // The wallet's routes keep answering any origin; the rest answer none, even the counter.
+    let local = |uri: &str| uri.replace(PUBLIC, &base);
+    let object = client
+        .get(local(request["request_uri"].as_str().unwrap()))
+        .header("origin", ORIGIN)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(header(&object, "access-control-allow-origin"), Some("*"));
+    for (path, method) in [("/health", "GET"), ("/gate/challenge", "GET")] {
+        let answer = preflight_from(&format!("{base}{path}"), method, COUNTER).await;
+        assert_no_cors(&answer, path);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn without_allow_origin_the_roster_routes_answer_no_cors() {
+    let dir = tempfile::tempdir().unwrap();
+    let extra = ServiceOptions {
+        roster: Some(RosterService {
+            hq: RedbHq::open(&dir.path().join("roster.redb")).unwrap(),
+            token: RegisterToken::new(ROSTER_TOKEN).unwrap(),
+        }),
+        ..ServiceOptions::default()
+    };
+    let (base, _stop) = start_with(EdgeConfig::default(), extra).await;
+    for (path, method) in [("/roster", "POST"), ("/roster/summary", "GET")] {
+        let answer = preflight_from(&format!("{base}{path}"), method, COUNTER).await;
+        assert_no_cors(&answer, path);
+    }
+    let summary = reqwest::Client::new()
+        .get(format!("{base}/roster/summary"))
+        .header("origin", COUNTER)
+        .bearer_auth(ROSTER_TOKEN)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(summary.status(), 200);
+    assert_no_cors(&summary, "GET /roster/summary");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
