@@ -142,9 +142,14 @@ function serviceSettings(spec) {
   return {};
 }
 
-/** The challenge as a phone reads it: the QR code in a screenshot of the screen. */
-async function challengeFromScreen(page) {
-  await page.waitForSelector("#challenge svg");
+/** The challenge as a phone reads it: the QR code in a screenshot of the screen. `previous`:
+ * the challenge shown before, which must have been replaced (a new one is requested after the
+ * screen changes). */
+async function challengeFromScreen(page, previous = "") {
+  await page.waitForFunction((old) => {
+    const box = document.getElementById("challenge");
+    return box.dataset.challenge && box.dataset.challenge !== old && box.querySelector("svg");
+  }, previous);
   const shown = await page.getAttribute("#challenge", "data-challenge");
   const read = decodeQrFromPng(await page.locator("#challenge").screenshot());
   assert.equal(read, shown, "the QR code on screen holds the challenge");
@@ -260,10 +265,7 @@ test("settings through the screen, then every policy case of the world through t
       await blankCamera();
       await page.keyboard.press("Escape");
       await onScreen(page, "counter");
-      await page.waitForFunction((old) => {
-        const shown = document.getElementById("challenge").dataset.challenge;
-        return shown && shown !== old;
-      }, challenge);
+      await challengeFromScreen(page, challenge);
     }
     console.log(`counter decisions:\n  ${outcomes.join("\n  ")}`);
     if (!only) assert.equal(outcomes.length, world.policies.length);
@@ -314,13 +316,14 @@ test("the keyboard wedge: a focused input, and typing while no text field has fo
     // The same text again on the next challenge is ignored (it was just decided).
     await page.keyboard.press("Enter");
     await onScreen(page, "counter");
+    const next = await challengeFromScreen(page, challenge);
     await page.fill("#wedge", text);
     await page.press("#wedge", "Enter");
     await page.waitForSelector('#message[data-code="already_scanned"]');
     assert.equal(await page.getAttribute("body", "data-screen"), "counter");
     // No text field focused (here a button): the page takes the keystrokes itself, and the
     // scanner's Enter submits them instead of pressing the button (which would change the challenge).
-    challenge = await challengeFromScreen(page);
+    challenge = next;
     [text] = await world.present({ holder: "kenta", challenge });
     await page.focus("#new-challenge");
     await page.keyboard.type(text, { delay: 0 });
@@ -363,7 +366,7 @@ test("shelter desk offline: check-ins queue, sync to the HQ once back online, co
     assert.equal(shelter.checked_in, counted() + 1);
     // The same person checking in again (a new presentation, the same entry id) counts once.
     await blankCamera();
-    const again = await challengeFromScreen(page);
+    const again = await challengeFromScreen(page, challenge);
     await scanAll(page, await world.present({ holder: "sakura", challenge: again }));
     assert.equal((await decisionOnScreen(page)).accepted, true);
     await page.keyboard.press("Escape");
@@ -408,8 +411,9 @@ test("offline after the first load: the service worker serves the page, decision
     await clean(page, errors, "offline counter");
     // Two days later, still offline: the status lists are older than age-over-20 allows.
     await page.clock.fastForward(2 * 86_400_000);
+    const before = await challengeFromScreen(page, challenge);
     await page.click("#new-challenge");
-    challenge = await challengeFromScreen(page);
+    challenge = await challengeFromScreen(page, before);
     compact = await world.present({ holder: "hanako", challenge });
     await scanAll(page, compact);
     const stale = await decisionOnScreen(page);
