@@ -338,6 +338,7 @@ test("the keyboard wedge: a focused input, and typing while no text field has fo
   }
 });
 
+// Mei (Himeji) checks in here; the policy cases above checked in Sakura, already counted.
 test("shelter desk offline: check-ins queue, sync to the HQ once back online, counted once", async () => {
   const { context, page, errors } = await openCounter();
   try {
@@ -348,7 +349,7 @@ test("shelter desk offline: check-ins queue, sync to the HQ once back online, co
     const counted = () => before.shelters?.find((s) => s.shelter_id === SHELTER_POLICY.split(":")[1])?.checked_in ?? 0;
     await context.setOffline(true);
     const challenge = await challengeFromScreen(page);
-    const compact = await world.present({ holder: "sakura", challenge });
+    const compact = await world.present({ holder: "mei", challenge });
     await scanAll(page, compact);
     const shown = await decisionOnScreen(page);
     assert.equal(shown.accepted, true, `shelter check-in offline: ${shown.reason}`);
@@ -367,7 +368,7 @@ test("shelter desk offline: check-ins queue, sync to the HQ once back online, co
     // The same person checking in again (a new presentation, the same entry id) counts once.
     await blankCamera();
     const again = await challengeFromScreen(page, challenge);
-    await scanAll(page, await world.present({ holder: "sakura", challenge: again }));
+    await scanAll(page, await world.present({ holder: "mei", challenge: again }));
     assert.equal((await decisionOnScreen(page)).accepted, true);
     await page.keyboard.press("Escape");
     await page.waitForSelector('#roster-pending[data-count="0"]');
