@@ -429,6 +429,8 @@ test("offline after the first load: the service worker serves the page, decision
     assert.match(stale.reasonText, /失効情報が古すぎます/);
     assert.match(stale.reasonText, /too old/);
     assert.equal(await page.getAttribute("#freshness", "data-too-stale"), "true");
+    assert.ok(Number(await page.getAttribute("#freshness", "data-stale-secs")) > 86_400, "the verifier's own staleness");
+    assert.match(await page.textContent("#freshness"), /有効期間を過ぎてからの経過 \/ past its freshness by \d+ [hd]/);
     await shot(page, "decision-too-stale");
     await clean(page, errors, "too stale");
   } finally {

@@ -66,6 +66,7 @@ export const messages = {
   freshness: { ja: "失効情報", en: "Revocation data" },
   fresh_ago: { ja: "取得からの経過", en: "age" },
   fresh_never: { ja: "未取得", en: "never fetched" },
+  fresh_past: { ja: "有効期間を過ぎてからの経過", en: "past its freshness by" },
   fresh_too_stale: { ja: "古すぎます（この設定では確認できません）", en: "too old (this policy refuses)" },
   offline_note: { ja: "オフライン", en: "offline" },
   roster_pending: { ja: "本部へ未送信の受付", en: "Check-ins not yet sent to HQ" },

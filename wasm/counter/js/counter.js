@@ -145,6 +145,7 @@ async function showFreshness() {
   const parts = [el("strong", {}, `${line_("freshness")}: `)];
   if (oldest === null) parts.push(line_("fresh_never"));
   else parts.push(`${inJst(oldest)} (${line_("fresh_ago")} ${duration(at - oldest)})`);
+  if (staleSecs) parts.push(` — ${line_("fresh_past")} ${duration(staleSecs)}`);
   if (tooStale) parts.push(` — ${line_("fresh_too_stale")}`);
   if (!navigator.onLine) parts.push(` — ${line_("offline_note")}`);
   line.replaceChildren(...parts);
