@@ -54,9 +54,10 @@ enum Command {
     Challenge(ChallengeArgs),
     /// List the ready policies and how to name them.
     Policies,
-    /// Serve the verifier over HTTP (OpenID4VP requests and direct_post responses) until
-    /// SIGINT/SIGTERM, under the limits against hostile clients (connection caps, timeouts,
-    /// rate limits; see the flags).
+    /// Serve the verifier over HTTP (OpenID4VP requests and direct_post responses, compact QR
+    /// answers, a gate; with --roster the disaster HQ's roster; with --allow-origin CORS for a
+    /// counter page's origin) until SIGINT/SIGTERM, under the limits against hostile clients
+    /// (connection caps, timeouts, rate limits; see the flags).
     Serve(Box<ServeArgs>),
 }
 

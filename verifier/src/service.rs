@@ -901,45 +901,61 @@ impl<S: Send + Sync> FromRequest<S> for RosterBatch {
                 ),
                 status => body_unreadable(status),
             })?;
-        roster_entries(&bytes).map(RosterBatch)
+        roster_entries(&bytes)
+            .map(RosterBatch)
+            .map_err(BadBatch::into_response)
     }
 }
 
-/// The entries of a roster batch, each checked, or the JSON error naming the first problem.
-fn roster_entries(bytes: &[u8]) -> Result<Vec<RosterEntry>, Response> {
+/// Why a roster batch was refused (400): the error code and a description naming positions
+/// and members only.
+struct BadBatch {
+    code: &'static str,
+    description: String,
+}
+
+impl BadBatch {
+    fn invalid(description: String) -> Self {
+        BadBatch {
+            code: "invalid_request",
+            description,
+        }
+    }
+
+    fn into_response(self) -> Response {
+        error(StatusCode::BAD_REQUEST, self.code, &self.description)
+    }
+}
+
+/// The entries of a roster batch, each checked, or the first problem.
+fn roster_entries(bytes: &[u8]) -> Result<Vec<RosterEntry>, BadBatch> {
     const EXPECTED: &str = "expected {\"entries\": [roster entry, …]}";
-    let invalid =
-        |description: String| error(StatusCode::BAD_REQUEST, "invalid_request", &description);
     let body = myna_vc_core::json::parse(bytes, "roster batch")
-        .map_err(|e| invalid(format!("{EXPECTED}: {e}")))?;
+        .map_err(|e| BadBatch::invalid(format!("{EXPECTED}: {e}")))?;
     let Some(Value::Array(items)) = body.get("entries") else {
-        return Err(invalid(format!("{EXPECTED}: no `entries` array")));
+        return Err(BadBatch::invalid(format!("{EXPECTED}: no `entries` array")));
     };
     if items.len() > MAX_ROSTER_ENTRIES {
-        return Err(error(
-            StatusCode::BAD_REQUEST,
-            "too_many_entries",
-            &format!(
+        return Err(BadBatch {
+            code: "too_many_entries",
+            description: format!(
                 "{} entries; send at most {MAX_ROSTER_ENTRIES} per request",
                 items.len()
             ),
-        ));
+        });
     }
     let mut entries = Vec::with_capacity(items.len());
     for (index, item) in items.iter().enumerate() {
         // serde's own messages may quote a value; this one names the position only.
         let entry: RosterEntry = serde_json::from_value(item.clone()).map_err(|_| {
-            invalid(format!(
+            BadBatch::invalid(format!(
                 "entries[{index}] is not a roster entry (entry_id, shelter_id, \
                  municipality_code, name, birthdate, issuer, holder, checked_in_at)"
             ))
         })?;
-        entry.check().map_err(|e| {
-            error(
-                StatusCode::BAD_REQUEST,
-                "invalid_roster_entry",
-                &format!("entries[{index}]: {e}"),
-            )
+        entry.check().map_err(|e| BadBatch {
+            code: "invalid_roster_entry",
+            description: format!("entries[{index}]: {e}"),
         })?;
         entries.push(entry);
     }

@@ -168,9 +168,10 @@ fn one_presentation(query: &str) -> Error {
 /// use myna_verifier::core::compact;
 /// use myna_verifier::policy::{age::AgeCheck, child_entry::ChildEntry};
 /// use myna_verifier::submission::submission_from_compact;
-/// let (resident, age) = (compact::encode("eyJ.e30.r~")?, compact::encode("eyJ.e30.a~")?);
+/// let (r, a) = ("eyJhbGciOiJFUzI1NiJ9.e30.cg~", "eyJhbGciOiJFUzI1NiJ9.e30.YQ~");
+/// let (resident, age) = (compact::encode(r)?, compact::encode(a)?);
 /// let both = submission_from_compact(&ChildEntry::himeji()?, &format!("{resident}\r\n{age}\n"))?;
-/// assert_eq!((both.get("resident"), both.get("age")), (Some("eyJ.e30.r~"), Some("eyJ.e30.a~")));
+/// assert_eq!((both.get("resident"), both.get("age")), (Some(r), Some(a)));
 /// // One line for a policy that asks for two credentials, or text that is not base45:
 /// assert!(submission_from_compact(&ChildEntry::himeji()?, &resident).is_err());
 /// assert!(submission_from_compact(&AgeCheck::over_20()?, "").is_err());
