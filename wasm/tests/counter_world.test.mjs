@@ -148,6 +148,7 @@ function rosterEntry(decision, shelterId) {
     name: resident.claims.name ?? null,
     birthdate: resident.claims.birthdate ?? null,
     issuer: resident.issuer,
+    holder: resident.holder,
     checked_in_at: decision.output.at,
   };
 }

@@ -15,7 +15,11 @@
 //                         counter policy
 //   world.holders         { hanako: { name, birthdate, lives }, … } who is who (below)
 //   world.issuers         { kobe: { id, code, name, url, jwk }, himeji, maebashi, mishima }
-//   world.audience        "x509_san_dns:counter.example" (every counter and service of the world)
+//   world.audience        "x509_san_dns:counter.example": every counter and service of the world
+//                         uses it. A wallet shows a credential copy to one verifier only (it
+//                         may show it again to that one), so challenges for another audience
+//                         use up copies: Hanako's and Kenta's anchored credentials are one copy
+//                         each, which one audience only ever sees
 //   await world.challenge({ policy, audience? })   `myna verify challenge --policy`: MVC1:…
 //   await world.present({ holder, challenge })     -> ["MV1:…", …] one compact text per
 //                         credential, in the policy's order: `myna wallet present --challenge
