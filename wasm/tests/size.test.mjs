@@ -74,3 +74,34 @@ test("the resident's web app: every file it can load (shell, lazy screens, scann
   }
   assert.ok(total <= 600 * KB, `the app's files are ${total} bytes gzipped, over 600 KB`);
 });
+
+test("the counter page: the first load (page, scripts, verifier .wasm) is at most 300 KB gzipped; the QR decoder (zxing-wasm) is not part of it", async () => {
+  const root = new URL("../pkg/counter/", import.meta.url);
+  const files = (await readdir(root, { recursive: true, withFileTypes: true }))
+    .filter((entry) => entry.isFile())
+    .map((entry) => `${entry.parentPath ?? entry.path}/${entry.name}`);
+  const gz = async (file) => gzipSync(await readFile(file), { level: constants.Z_BEST_COMPRESSION }).length;
+  const decoder = files.filter((file) => file.includes("/vendor/"));
+  assert.ok(decoder.some((file) => file.endsWith("zxing_reader.wasm")), "no zxing .wasm in wasm/pkg/counter/vendor");
+  let first = await gz(new URL("../pkg/myna_wasm_bg.wasm", import.meta.url));
+  for (const file of files.filter((f) => !f.includes("/vendor/") && !f.endsWith("/sw.js"))) first += await gz(file);
+  assert.ok(first <= 300 * KB, `the counter's first load is ${first} bytes gzipped, over 300 KB`);
+  // Only the scan worker names the decoder: the page never loads it itself.
+  for (const file of files.filter((f) => f.endsWith(".js") && !f.includes("/vendor/"))) {
+    const text = await readFile(file, "utf8");
+    const names = /zxing/i.test(text.replace(/^\s*(\/\/|\*).*$/gm, ""));
+    if (file.endsWith("/js/scan-worker.js")) assert.ok(names, "the scan worker loads zxing-wasm");
+    else if (!file.endsWith("/sw.js")) assert.ok(!names, `${file} names the decoder`);
+  }
+  let decoderBytes = 0;
+  for (const file of decoder.filter((f) => !f.endsWith(".LICENSE"))) decoderBytes += await gz(file);
+  assert.ok(decoderBytes <= 450 * KB, `zxing-wasm is ${decoderBytes} bytes gzipped`);
+});
+
+test("the wallet app does not ship zxing-wasm: with it, everything it can load would exceed 600 KB gzipped", async () => {
+  const files = await readdir(new URL("../pkg/app/", import.meta.url), { recursive: true });
+  assert.ok(!files.some((file) => /zxing/i.test(file)), "the wallet app ships zxing-wasm");
+  const zxing = gzipSync(await readFile(new URL("../pkg/counter/vendor/zxing_reader.wasm", import.meta.url)), { level: constants.Z_BEST_COMPRESSION }).length;
+  const wallet = gzipSync(await readFile(new URL("../pkg/wallet/myna_wasm_bg.wasm", import.meta.url)), { level: constants.Z_BEST_COMPRESSION }).length;
+  assert.ok(wallet + zxing > 600 * KB, `wallet ${wallet} + zxing ${zxing} bytes: the wallet could switch decoders`);
+});

@@ -1,4 +1,5 @@
-// What every screen shares: the catalogue's words (Japanese first, or English first when the
+// What every screen shares (the wallet app's and the counter page's: wasm/web/, copied into
+// each build's js/, each with its own i18n/messages.js): the catalogue's words (Japanese first, or English first when the
 // resident asks), the alert region, the busy line, dates in JST and a small DOM builder.
 import { messages } from "../i18n/messages.js";
 

@@ -1,4 +1,5 @@
-// A QR code as SVG: the wallet's `qrMatrix(text)` gives the modules; this draws one path of
+// A QR code as SVG (the wallet app's and the counter page's: wasm/web/, copied into each
+// build's js/): `qrMatrix(text)` of either .wasm build gives the modules; this draws one path of
 // dark squares on white with the 4-module quiet zone the standard asks for, and keeps each
 // module a whole number of device pixels (`crisp`).
 const SVG = "http://www.w3.org/2000/svg";

@@ -1,11 +1,16 @@
-// Reading QR codes: the back camera through getUserMedia, decoded by the browser's
-// BarcodeDetector when it knows `qr_code`, else by jsQR in a Web Worker (frames never block
-// the page). The same decoders read an image file. The camera stops when the screen is left.
+// Reading QR codes (shared by the wallet app and the counter page: wasm/web/, copied into each
+// build's js/): the back camera through getUserMedia, decoded by the browser's BarcodeDetector
+// when it knows `qr_code`, else in a Web Worker (frames never block the page) that each build
+// ships next to this module as `scan-worker.js`: the wallet's runs jsQR (small: the wallet's
+// download budget), the counter's zxing-wasm (reads dense codes better; its .wasm is loaded by
+// the worker, so only when the camera first needs it). Worker protocol: in
+// `{ id, width, height, pixels }` (RGBA, transferred), out `{ id, text | null }`. The same
+// decoders read an image file. The camera stops when the screen is left.
 let worker;
 let nextId = 0;
 const pending = new Map();
 
-function jsqr(image) {
+function inWorker(image) {
   worker ??= Object.assign(new Worker(new URL("./scan-worker.js", import.meta.url)), {
     onmessage: ({ data }) => {
       pending.get(data.id)?.(data.text ?? null);
@@ -50,7 +55,7 @@ async function decode(source, width, height) {
   c.width = width;
   c.height = height;
   context.drawImage(source, 0, 0, width, height);
-  return jsqr(context.getImageData(0, 0, width, height));
+  return inWorker(context.getImageData(0, 0, width, height));
 }
 
 /** The QR text in an image file, or null. */
