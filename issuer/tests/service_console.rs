@@ -256,8 +256,8 @@ async fn every_console_route_works_for_its_roles_and_refuses_the_others() {
     server.stop().await;
 }
 
-/// The token is checked before the body is read: a request with an unknown token that
-/// announces a large body and sends none of it is answered 401 at once (were the body read
+/// The token is checked before the body is read: a request with an unknown token (or one of
+/// another role) that announces a large body and sends none of it is answered 401 (403) at once (were the body read
 /// first, the server would wait for it until the request timed out). `/credential` does the
 /// same with an access token it never gave out.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -277,6 +277,19 @@ async fn a_wrong_token_is_refused_before_the_body_is_read() {
              Content-Type: {content_type}\r\nContent-Length: 1000000"
         );
         assert_eq!(raw(&server, &head).await, "HTTP/1.1 401", "{path}");
+    }
+    // A known token of a role the route does not admit is refused (403) before the body too.
+    for (path, content_type, token) in [
+        ("/admin/offers", JSON, &admins.officer),
+        ("/admin/batches", CSV, &admins.officer),
+        ("/admin/subjects/revoke", JSON, &admins.operator),
+        ("/admin/crl", "application/pkix-crl", &admins.trustees[0].0),
+    ] {
+        let head = format!(
+            "POST {path} HTTP/1.1\r\nAuthorization: Bearer {token}\r\n\
+             Content-Type: {content_type}\r\nContent-Length: 1000000"
+        );
+        assert_eq!(raw(&server, &head).await, "HTTP/1.1 403", "{path}");
     }
     // And a body over the limit with a wrong token is 401, not 413.
     let big = vec![b'{'; 200 * 1024];

@@ -1,6 +1,6 @@
 //! The admin API: bearer tokens per role, compared in constant time against the SHA-256
 //! hashes in the configuration. No token (or an unknown one) is 401 before any body is read
-//! (the `Admin` extractor runs first), a token of another role 403; every action lands in the
+//! (the `Staff` extractor runs first), a token of another role 403 — also before the body; every action lands in the
 //! audit log with the acting token's name (reads append nothing). The staff console
 //! ([`console`](super::console)) is a client of these routes; they answer no CORS headers and
 //! set no cookie.
@@ -48,6 +48,8 @@
 //! An opening completes when a quorum of trustees has released shares: the link is opened
 //! through [`Store::open_sealed_link`] (audited), the shares are deleted and the person handle
 //! kept on the opening for the operator.
+
+use std::marker::PhantomData;
 
 use axum::extract::{FromRequestParts, Path, State};
 use axum::http::request::Parts;
@@ -98,46 +100,85 @@ pub(crate) fn routes() -> Router<Service> {
 }
 
 /// A caller whose bearer token is one of the configured admin tokens (every entry compared, in
-/// constant time). An extractor from the request's headers: axum runs it before the body
-/// extractor, so a request without a known token is refused (401) before its body is read.
-pub(crate) struct Admin(AdminTokenEntry);
+/// constant time) and whose role is one of `R`'s. An extractor from the request's headers: axum
+/// runs it before the body extractor, so a request without a known token (401) or with the
+/// token of another role (403) is refused before its body is read.
+pub(crate) struct Staff<R>(
+    pub(crate) AdminTokenEntry,
+    pub(crate) PhantomData<fn() -> R>,
+);
 
-impl FromRequestParts<Service> for Admin {
+/// The roles a route admits, as a type, so that [`Staff`] checks them with the token.
+pub(crate) trait Roles {
+    const ALLOWED: &'static [AdminRole];
+}
+
+/// Municipal staff only.
+pub(crate) struct Operators;
+/// Revocation officers only.
+pub(crate) struct RevocationOfficers;
+/// Escrow trustees only.
+pub(crate) struct Trustees;
+/// Operators and trustees (escrow openings).
+pub(crate) struct OperatorsAndTrustees;
+/// Every role (who am I).
+pub(crate) struct AnyRole;
+
+impl Roles for Operators {
+    const ALLOWED: &'static [AdminRole] = &[AdminRole::Operator];
+}
+impl Roles for RevocationOfficers {
+    const ALLOWED: &'static [AdminRole] = &[AdminRole::RevocationOfficer];
+}
+impl Roles for Trustees {
+    const ALLOWED: &'static [AdminRole] = &[AdminRole::Trustee];
+}
+impl Roles for OperatorsAndTrustees {
+    const ALLOWED: &'static [AdminRole] = &[AdminRole::Operator, AdminRole::Trustee];
+}
+impl Roles for AnyRole {
+    const ALLOWED: &'static [AdminRole] = &[
+        AdminRole::Operator,
+        AdminRole::RevocationOfficer,
+        AdminRole::Trustee,
+    ];
+}
+
+impl<R: Roles> FromRequestParts<Service> for Staff<R> {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, service: &Service) -> Result<Self, ApiError> {
         let Bearer(token) = Bearer::from_request_parts(parts, service).await?;
-        let presented = AdminTokenEntry::hash(&token);
-        let mut found: Option<&AdminTokenEntry> = None;
-        for entry in &service.shared().config.admin_tokens {
-            let same = presented.len() == entry.sha256.len()
-                && bool::from(presented.as_bytes().ct_eq(entry.sha256.as_bytes()));
-            if same {
-                found = Some(entry);
-            }
-        }
-        found.cloned().map(Admin).ok_or_else(|| {
+        let entry = known_token(service, &token).ok_or_else(|| {
             ApiError::new(
                 StatusCode::UNAUTHORIZED,
                 ErrorCode::InvalidToken,
                 "unknown admin token",
             )
-        })
-    }
-}
-
-impl Admin {
-    /// The caller's token entry, if its role is one of `allowed` (403 otherwise).
-    pub(crate) fn allow(self, allowed: &[AdminRole]) -> Result<AdminTokenEntry, ApiError> {
-        if !allowed.contains(&self.0.role) {
+        })?;
+        if !R::ALLOWED.contains(&entry.role) {
             return Err(ApiError::new(
                 StatusCode::FORBIDDEN,
                 ErrorCode::InsufficientScope,
-                format!("the {} role may not use this route", self.0.role.as_str()),
+                format!("the {} role may not use this route", entry.role.as_str()),
             ));
         }
-        Ok(self.0)
+        Ok(Staff(entry, PhantomData))
     }
+}
+
+/// The configured entry of `token`: every entry is compared, in constant time.
+fn known_token(service: &Service, token: &str) -> Option<AdminTokenEntry> {
+    let presented = AdminTokenEntry::hash(token);
+    let mut found: Option<&AdminTokenEntry> = None;
+    for entry in &service.shared().config.admin_tokens {
+        let same = presented.len() == entry.sha256.len()
+            && bool::from(presented.as_bytes().ct_eq(entry.sha256.as_bytes()));
+        if same {
+            found = Some(entry);
+        }
+    }
+    found.cloned()
 }
 
 fn actor(role: AdminRole) -> ActorRole {
@@ -173,11 +214,10 @@ const OFFER_QR_TITLE: &str = "証明書受け取り用QRコード / QR code to r
 
 async fn create_offer(
     State(service): State<Service>,
-    admin: Admin,
+    Staff(admin, _): Staff<Operators>,
     uri: Uri,
     body: JsonBody,
 ) -> Result<Response, ApiError> {
-    let admin = admin.allow(&[AdminRole::Operator])?;
     if super::batch_jobs::dry_run(&uri)? {
         return check_offer(&service, &body).await;
     }
@@ -231,12 +271,10 @@ async fn check_offer(service: &Service, body: &JsonBody) -> Result<Response, Api
 
 /// `GET /admin/session`: who the token is and what the issuer is (the console shows only
 /// what the role may use).
-async fn session(State(service): State<Service>, admin: Admin) -> Result<Response, ApiError> {
-    let admin = admin.allow(&[
-        AdminRole::Operator,
-        AdminRole::RevocationOfficer,
-        AdminRole::Trustee,
-    ])?;
+async fn session(
+    State(service): State<Service>,
+    Staff(admin, _): Staff<AnyRole>,
+) -> Result<Response, ApiError> {
     let shared = service.shared();
     let config = &shared.config;
     let credentials: Vec<&str> = config
@@ -326,11 +364,10 @@ fn transition(action: &str) -> Result<Transition, ApiError> {
 async fn change_status(
     State(service): State<Service>,
     Path(action): Path<String>,
-    admin: Admin,
+    Staff(admin, _): Staff<RevocationOfficers>,
     body: JsonBody,
 ) -> Result<Response, ApiError> {
     let transition = transition(&action)?;
-    let admin = admin.allow(&[AdminRole::RevocationOfficer])?;
     let request: StatusChangeRequest = body.parse("status change request")?;
     let why = reason(request.reason.as_deref())?;
     let record = service
@@ -390,11 +427,10 @@ struct SubjectChangeRequest {
 async fn change_subject(
     State(service): State<Service>,
     Path(action): Path<String>,
-    admin: Admin,
+    Staff(admin, _): Staff<RevocationOfficers>,
     body: JsonBody,
 ) -> Result<Response, ApiError> {
     let transition = transition(&action)?;
-    let admin = admin.allow(&[AdminRole::RevocationOfficer])?;
     let request: SubjectChangeRequest = body.parse("subject status change request")?;
     let why = reason(request.reason.as_deref())?;
     let change = service
@@ -452,10 +488,9 @@ fn subject_of(shared: &Shared, request: &SubjectChangeRequest) -> Result<Subject
 
 async fn import_crl(
     State(service): State<Service>,
-    admin: Admin,
+    Staff(admin, _): Staff<RevocationOfficers>,
     body: DerBody,
 ) -> Result<Response, ApiError> {
-    let admin = admin.allow(&[AdminRole::RevocationOfficer])?;
     let summary = service
         .blocking(move |shared| {
             let jpki = shared
@@ -521,10 +556,9 @@ fn escrow_unconfigured() -> ApiError {
 
 async fn start_opening(
     State(service): State<Service>,
-    admin: Admin,
+    Staff(admin, _): Staff<Operators>,
     body: JsonBody,
 ) -> Result<Response, ApiError> {
-    let admin = admin.allow(&[AdminRole::Operator])?;
     let request: StartOpening = body.parse("escrow opening")?;
     let answer = service
         .blocking(move |shared| {
@@ -610,8 +644,10 @@ fn opening_view(
 /// `GET /admin/escrow/openings`: every opening, newest first, without sealed links or
 /// persons: `[{"id", "context", "pseudonym", "state", "threshold", "released_by",
 /// "started_at"}]`.
-async fn openings(State(service): State<Service>, admin: Admin) -> Result<Response, ApiError> {
-    admin.allow(&[AdminRole::Operator, AdminRole::Trustee])?;
+async fn openings(
+    State(service): State<Service>,
+    _staff: Staff<OperatorsAndTrustees>,
+) -> Result<Response, ApiError> {
     let list = service
         .blocking(|shared| {
             let rows = shared
@@ -655,10 +691,9 @@ fn sealed_threshold(shared: &Shared, opening: &Opening) -> Result<Option<u8>, Ap
 
 async fn opening(
     State(service): State<Service>,
-    admin: Admin,
+    Staff(admin, _): Staff<OperatorsAndTrustees>,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
-    let admin = admin.allow(&[AdminRole::Operator, AdminRole::Trustee])?;
     let view = service
         .blocking(move |shared| opening_view(shared, &id, &get_opening(shared, &id)?, admin.role))
         .await?;
@@ -674,11 +709,10 @@ struct ShareRequest {
 
 async fn submit_share(
     State(service): State<Service>,
-    admin: Admin,
+    Staff(admin, _): Staff<Trustees>,
     Path(id): Path<String>,
     body: JsonBody,
 ) -> Result<Response, ApiError> {
-    let admin = admin.allow(&[AdminRole::Trustee])?;
     let request: ShareRequest = body.parse("released share")?;
     let view = service
         .blocking(move |shared| {
@@ -835,10 +869,9 @@ fn valid_actor(name: &str) -> bool {
 
 async fn audit_log(
     State(service): State<Service>,
-    admin: Admin,
+    _staff: Staff<Operators>,
     uri: Uri,
 ) -> Result<Response, ApiError> {
-    admin.allow(&[AdminRole::Operator])?;
     let query = AuditQuery::parse(&uri)?;
     // Reading the log leaves it as it is: an entry per read would make every check of the
     // log change the log it checks.
@@ -898,16 +931,17 @@ async fn audit_log(
 /// `GET /admin/consents/summary`: the consent registry in numbers.
 async fn consent_summary(
     State(service): State<Service>,
-    admin: Admin,
+    _staff: Staff<Operators>,
 ) -> Result<Response, ApiError> {
-    admin.allow(&[AdminRole::Operator])?;
     let summary = service.blocking(super::consent_registry::summary).await?;
     Ok(ok_json(&summary))
 }
 
 /// `GET /admin/audit/verify`: the whole chain checked, read-only.
-async fn verify_audit(State(service): State<Service>, admin: Admin) -> Result<Response, ApiError> {
-    admin.allow(&[AdminRole::Operator])?;
+async fn verify_audit(
+    State(service): State<Service>,
+    _staff: Staff<Operators>,
+) -> Result<Response, ApiError> {
     let head = service
         .blocking(|shared| match shared.store().verify_audit_head() {
             Ok(head) => Ok(head),

@@ -49,9 +49,8 @@ use myna_vc_core::oid4vci::ErrorCode;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
-use super::admin::Admin;
+use super::admin::{Operators, Staff};
 use super::batch::{self, BatchRun, Rejection};
-use super::config::AdminRole;
 use super::http::{json_no_store, ApiError};
 use super::letters::{self, Letter, LetterHead};
 use super::{Service, ServiceError};
@@ -491,11 +490,10 @@ fn merged(mut first: Vec<Rejection>, second: Vec<Rejection>) -> Vec<Rejection> {
 
 async fn start(
     State(service): State<Service>,
-    admin: Admin,
+    Staff(admin, _): Staff<Operators>,
     uri: Uri,
     body: CsvBody,
 ) -> Result<Response, ApiError> {
-    let admin = admin.allow(&[AdminRole::Operator])?;
     let dry = dry_run(&uri)?;
     let converted = convert(&body.0)?;
     if dry {
@@ -620,8 +618,10 @@ fn run_files(
     })
 }
 
-async fn list(State(service): State<Service>, admin: Admin) -> Result<Response, ApiError> {
-    admin.allow(&[AdminRole::Operator])?;
+async fn list(
+    State(service): State<Service>,
+    _staff: Staff<Operators>,
+) -> Result<Response, ApiError> {
     let list: Vec<Value> = service
         .shared()
         .batches
@@ -637,10 +637,9 @@ async fn list(State(service): State<Service>, admin: Admin) -> Result<Response, 
 
 async fn status(
     State(service): State<Service>,
-    admin: Admin,
+    _staff: Staff<Operators>,
     UrlPath(id): UrlPath<String>,
 ) -> Result<Response, ApiError> {
-    admin.allow(&[AdminRole::Operator])?;
     let job = service.shared().batches.get(&id)?;
     let body = serde_json::to_string(&job).map_err(|e| ApiError::internal(&e.to_string()))?;
     Ok(json_no_store(StatusCode::OK, body))
@@ -708,10 +707,9 @@ fn attachment(content_type: &'static str, file_name: &str, body: String) -> Resp
 
 async fn letters_html(
     State(service): State<Service>,
-    admin: Admin,
+    _staff: Staff<Operators>,
     UrlPath(id): UrlPath<String>,
 ) -> Result<Response, ApiError> {
-    admin.allow(&[AdminRole::Operator])?;
     let job = finished_job(&service, &id)?;
     let html = service
         .blocking(move |shared| {
@@ -762,10 +760,9 @@ async fn letters_html(
 
 async fn letters_jsonl(
     State(service): State<Service>,
-    admin: Admin,
+    _staff: Staff<Operators>,
     UrlPath(id): UrlPath<String>,
 ) -> Result<Response, ApiError> {
-    admin.allow(&[AdminRole::Operator])?;
     let job = finished_job(&service, &id)?;
     let text = service
         .blocking(move |shared| {
