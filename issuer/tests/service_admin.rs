@@ -107,18 +107,10 @@ async fn call(
     content_type: &str,
     token: Option<&str>,
 ) -> reqwest::Response {
-    let client = client();
-    let mut request = match method {
-        Method::Get => client.get(server.url(path)),
-        Method::Post => client
-            .post(server.url(path))
-            .header("content-type", content_type)
-            .body("{}"),
-    };
-    if let Some(token) = token {
-        request = request.bearer_auth(token);
+    match method {
+        Method::Get => get(server, path, token).await,
+        Method::Post => post(server, path, token, content_type, "{}").await,
     }
-    request.send().await.unwrap()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -35,31 +35,6 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 const CSV: &str = "text/csv";
 const JSON: &str = "application/json";
 
-async fn get(server: &Server, path: &str, token: Option<&str>) -> reqwest::Response {
-    let mut request = client().get(server.url(path));
-    if let Some(token) = token {
-        request = request.bearer_auth(token);
-    }
-    request.send().await.unwrap()
-}
-
-async fn post(
-    server: &Server,
-    path: &str,
-    token: Option<&str>,
-    content_type: &str,
-    body: impl Into<reqwest::Body>,
-) -> reqwest::Response {
-    let mut request = client()
-        .post(server.url(path))
-        .header("content-type", content_type)
-        .body(body);
-    if let Some(token) = token {
-        request = request.bearer_auth(token);
-    }
-    request.send().await.unwrap()
-}
-
 /// Sends `head` (a request head without its final blank line) on a fresh connection and
 /// returns what the server answers until it closes (at most 2 minutes: a broken server fails
 /// the test instead of hanging it).
@@ -281,14 +256,7 @@ async fn a_wrong_token_is_refused_before_the_body_is_read() {
     // And a body over the limit with a wrong token is 401, not 413.
     let big = vec![b'{'; 200 * 1024];
     assert_error(
-        client()
-            .post(server.url("/credential"))
-            .bearer_auth("not-a-token")
-            .header("content-type", JSON)
-            .body(big)
-            .send()
-            .await
-            .unwrap(),
+        post(&server, "/credential", Some("not-a-token"), JSON, big).await,
         401,
         "invalid_token",
     )
@@ -337,9 +305,7 @@ async fn an_offer_carries_its_qr_code_and_its_subject_which_revokes_the_person()
     let admins = Admins::new();
     let server = Server::start(dir.path(), admins.config(), ManualClock::at(START), &world).await;
     let body = json!({"credentials": [{"credential": "age", "birthdate": "2001-04-02"}]});
-    let (status, offer) =
-        json(admin_post(&server, "/admin/offers", Some(&admins.operator), &body).await).await;
-    assert_eq!(status, 201, "{offer}");
+    let offer = staff_offer(&server, &admins.operator, &body).await;
     let uri = offer["credential_offer_uri"].as_str().unwrap();
     let svg = offer["qr_svg"].as_str().unwrap();
     assert!(svg.starts_with("<svg ") && svg.contains(r#"role="img""#) && svg.contains("<title>"));
@@ -1076,19 +1042,13 @@ async fn the_console_files_are_served_with_a_strict_policy() {
         assert_ne!(answer, "HTTP/1.1 200", "{path}");
     }
     // Without a package directory, the trustee package is missing and says how to add it.
-    let body = assert_error(
+    assert_error_mentioning(
         get(&server, "/console/pkg/myna_wasm.js", None).await,
         404,
         "console_pkg_missing",
+        "--console-pkg",
     )
     .await;
-    assert!(
-        body["error_description"]
-            .as_str()
-            .unwrap()
-            .contains("--console-pkg"),
-        "{body}"
-    );
     server.stop().await;
 }
 

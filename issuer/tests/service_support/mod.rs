@@ -214,6 +214,21 @@ pub async fn json(response: reqwest::Response) -> (u16, Value) {
     (status, value)
 }
 
+/// Like [`assert_error`], and the error's description mentions `word`.
+pub async fn assert_error_mentioning(
+    response: reqwest::Response,
+    status: u16,
+    code: &str,
+    word: &str,
+) -> Value {
+    let body = assert_error(response, status, code).await;
+    assert!(
+        body["error_description"].as_str().unwrap().contains(word),
+        "{body}"
+    );
+    body
+}
+
 /// Asserts an OAuth-style error body with this status and code.
 pub async fn assert_error(response: reqwest::Response, status: u16, code: &str) -> Value {
     assert_eq!(
@@ -391,6 +406,33 @@ pub fn verify(credential: &str, issuer: &PublicKey, now: NumericDate) -> Verifie
     sdjwt_vc::verify(credential, default_provider(), issuer, &options).unwrap()
 }
 
+/// A GET of `path`, with `token` as its bearer token if given.
+pub async fn get(server: &Server, path: &str, token: Option<&str>) -> reqwest::Response {
+    let mut request = client().get(server.url(path));
+    if let Some(token) = token {
+        request = request.bearer_auth(token);
+    }
+    request.send().await.unwrap()
+}
+
+/// A POST of `body` as `content_type` to `path`, with `token` as its bearer token if given.
+pub async fn post(
+    server: &Server,
+    path: &str,
+    token: Option<&str>,
+    content_type: &str,
+    body: impl Into<reqwest::Body>,
+) -> reqwest::Response {
+    let mut request = client()
+        .post(server.url(path))
+        .header("content-type", content_type)
+        .body(body);
+    if let Some(token) = token {
+        request = request.bearer_auth(token);
+    }
+    request.send().await.unwrap()
+}
+
 /// An admin POST with a JSON body.
 pub async fn admin_post(
     server: &Server,
@@ -398,22 +440,21 @@ pub async fn admin_post(
     token: Option<&str>,
     body: &Value,
 ) -> reqwest::Response {
-    let mut request = client()
-        .post(server.url(path))
-        .header("content-type", "application/json")
-        .body(body.to_string());
-    if let Some(token) = token {
-        request = request.bearer_auth(token);
-    }
-    request.send().await.unwrap()
+    post(server, path, token, "application/json", body.to_string()).await
+}
+
+/// The staff offer `body` made by `operator`: the created offer (asserted 201).
+pub async fn staff_offer(server: &Server, operator: &str, body: &Value) -> Value {
+    let (status, created) =
+        json(admin_post(server, "/admin/offers", Some(operator), body).await).await;
+    assert_eq!(status, 201, "{created}");
+    created
 }
 
 /// A holder the issuer knows: a fresh key bound to an age credential of an operator's offer.
 pub async fn known_holder(server: &Server, operator: &str, now: NumericDate) -> Box<dyn Signer> {
     let body = json!({"tx_code": false, "credentials": [{"credential": "age", "birthdate": "2001-04-02"}]});
-    let (status, created) =
-        json(admin_post(server, "/admin/offers", Some(operator), &body).await).await;
-    assert_eq!(status, 201, "{created}");
+    let created = staff_offer(server, operator, &body).await;
     let wallet = Wallet::new(server);
     let token = wallet
         .access_token(&created["credential_offer"], None)
