@@ -109,18 +109,17 @@ fn seal_a_pseudonym(issuer: &Issuer, context: &ContextId) -> (SubjectHandle, Str
     let text = std::fs::read_to_string(issuer.data.join(CONFIG_FILE)).unwrap();
     let config = ServiceConfig::from_toml(&text).unwrap();
     let policy = config.escrow.unwrap().policy().unwrap();
-    let person = SubjectHandle::random().unwrap();
-    let pseudonym = PseudonymKey::generate().unwrap().derive(&person, context);
+    let key = PseudonymKey::generate().unwrap();
+    let link = EscrowedLink::derive(&key, SubjectHandle::random().unwrap(), context.clone());
     let store = RedbStore::open(issuer.data.join(STORE_FILE)).unwrap();
-    let link = EscrowedLink {
-        context: context.clone(),
-        pseudonym: pseudonym.clone(),
-        person,
-    };
     assert!(store
-        .put_sealed_link(context, &pseudonym, &escrow::seal(&policy, &link).unwrap())
+        .put_sealed_link(
+            context,
+            &link.pseudonym,
+            &escrow::seal(&policy, &link).unwrap()
+        )
         .unwrap());
-    (person, pseudonym.as_str().to_owned())
+    (link.person, link.pseudonym.as_str().to_owned())
 }
 
 fn release(issuer: &Issuer, token: &str, key: &str, opening: &str) -> std::process::Output {

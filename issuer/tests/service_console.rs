@@ -13,12 +13,9 @@ mod service_support;
 use std::path::Path;
 
 use card_fixture::{World, MAEBASHI, TAKASAKI};
-use myna_issuer::escrow::{self, EscrowedLink, SealedLink};
-use myna_issuer::pseudonym::{ContextId, PseudonymKey};
-use myna_issuer::record::SubjectHandle;
+use myna_issuer::escrow::SealedLink;
 use myna_issuer::service::config::ServiceConfig;
 use myna_issuer::service::{console, qr};
-use myna_issuer::store::{RedbStore, Store};
 use myna_vc_core::claim_path::ClaimPath;
 use myna_vc_core::consent::{
     ConsentAction, ConsentActionRequest, ConsentId, ConsentRecord, ConsentTerms, ConsentUse,
@@ -670,20 +667,8 @@ async fn batch_letters_from_a_csv_run_one_at_a_time_and_print_one_letter_per_off
 
 /// Stores a sealed pseudonym link as pseudonym issuance does; returns the opening request.
 fn sealed_link(dir: &Path, config: &ServiceConfig, context: &str) -> Value {
-    let person = SubjectHandle::random().unwrap();
-    let context = ContextId::parse(context).unwrap();
-    let pseudonym = PseudonymKey::generate().unwrap().derive(&person, &context);
-    let store = RedbStore::open(dir.join("issuer.redb")).unwrap();
-    let policy = config.escrow.as_ref().unwrap().policy().unwrap();
-    let link = EscrowedLink {
-        context: context.clone(),
-        pseudonym: pseudonym.clone(),
-        person,
-    };
-    store
-        .put_sealed_link(&context, &pseudonym, &escrow::seal(&policy, &link).unwrap())
-        .unwrap();
-    json!({"context": context.as_str(), "pseudonym": pseudonym.as_str()})
+    let link = store_sealed_link(dir, config, context);
+    json!({"context": link.context.as_str(), "pseudonym": link.pseudonym.as_str()})
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -12,11 +12,14 @@ use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::Arc;
 
 use myna_issuer::anchor::{AnchorResponse, Challenge};
-use myna_issuer::escrow::TrusteeKey;
+use myna_issuer::escrow::{self, EscrowedLink, TrusteeKey};
+use myna_issuer::pseudonym::{ContextId, PseudonymKey};
+use myna_issuer::record::SubjectHandle;
 use myna_issuer::service::config::{
     AdminRole, AdminTokenEntry, EscrowConfig, ServiceConfig, TrusteeEntry,
 };
 use myna_issuer::service::{JpkiSetup, Service, ServiceOptions};
+use myna_issuer::store::{RedbStore, Store};
 use myna_jpki::card_jws;
 use myna_jpki::profile::CertificateType;
 use myna_jpki::test_ca::IssuedCard;
@@ -462,6 +465,27 @@ pub async fn known_holder(server: &Server, operator: &str, now: NumericDate) -> 
     let holder = signer();
     wallet.credentials(&token, "age", &[&*holder], now).await;
     holder
+}
+
+/// A random person's link in `context`, sealed under `config`'s escrow policy and stored in
+/// the store under `dir` as pseudonym issuance stores it (the service must not be running):
+/// the link.
+pub fn store_sealed_link(dir: &Path, config: &ServiceConfig, context: &str) -> EscrowedLink {
+    let link = EscrowedLink::derive(
+        &PseudonymKey::generate().unwrap(),
+        SubjectHandle::random().unwrap(),
+        ContextId::parse(context).unwrap(),
+    );
+    let store = RedbStore::open(dir.join("issuer.redb")).unwrap();
+    let policy = config.escrow.as_ref().unwrap().policy().unwrap();
+    store
+        .put_sealed_link(
+            &link.context,
+            &link.pseudonym,
+            &escrow::seal(&policy, &link).unwrap(),
+        )
+        .unwrap();
+    link
 }
 
 /// The `POST /consents` body for `record`, with a holder proof signed by `holder` if given.
