@@ -16,15 +16,10 @@ use card_fixture::{World, MAEBASHI, TAKASAKI};
 use myna_issuer::escrow::SealedLink;
 use myna_issuer::service::config::ServiceConfig;
 use myna_issuer::service::{console, qr};
-use myna_vc_core::claim_path::ClaimPath;
-use myna_vc_core::consent::{
-    ConsentAction, ConsentActionRequest, ConsentId, ConsentRecord, ConsentTerms, ConsentUse,
-    Purpose, Recipient,
-};
+use myna_vc_core::consent::{ConsentAction, ConsentActionRequest, ConsentRecord, ConsentUse};
 use myna_vc_core::crypto::{SecretKey, Signer};
 use myna_vc_core::did::DidKey;
 use myna_vc_core::oid4vci::OfferLink;
-use myna_vc_core::sdjwt_vc::Vct;
 use serde_json::{json, Value};
 use service_support::*;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -837,23 +832,7 @@ async fn the_audit_log_filters_by_action_and_by_actor() {
 }
 
 fn consent(recipient: &SecretKey, holder: &dyn Signer) -> ConsentRecord {
-    let terms = ConsentTerms {
-        id: ConsentId::random().unwrap(),
-        recipient: Recipient::parse(
-            DidKey::from_public_key(&recipient.public_key())
-                .unwrap()
-                .did()
-                .as_str(),
-        )
-        .unwrap(),
-        purpose: Purpose::new("子育て支援の相談").unwrap(),
-        vct: Vct::parse("urn:myna-vc:vct:resident:1").unwrap(),
-        claims: vec![ClaimPath::key("municipality_code")],
-        not_before: START,
-        not_after: Some(START.plus_seconds(30 * 86_400)),
-        usage: ConsentUse::Ongoing,
-    };
-    ConsentRecord::sign(terms, holder, START).unwrap()
+    ConsentRecord::sign(consent_terms(recipient, ConsentUse::Ongoing), holder, START).unwrap()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

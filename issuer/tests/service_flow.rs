@@ -9,13 +9,11 @@ mod service_support;
 
 use card_fixture::{World, ISS, MAEBASHI, TAKASAKI};
 use myna_issuer::endpoint::token as grant;
-use myna_vc_core::claim_path::ClaimPath;
 use myna_vc_core::consent::{
-    ConsentAction, ConsentActionRequest, ConsentId, ConsentReceipt, ConsentRecord, ConsentState,
-    ConsentTerms, ConsentUse, ConsentUseReport, Purpose, Recipient,
+    ConsentAction, ConsentActionRequest, ConsentReceipt, ConsentRecord, ConsentState, ConsentUse,
+    ConsentUseReport,
 };
 use myna_vc_core::crypto::{default_provider, SecretKey, Signer};
-use myna_vc_core::did::DidKey;
 use myna_vc_core::jwt::TimeRules;
 use myna_vc_core::sdjwt::{KeyBinding, SdJwt};
 use myna_vc_core::sdjwt_vc::Vct;
@@ -517,25 +515,6 @@ async fn publication_serves_did_web_and_a_signed_trust_list() {
         .unwrap();
     assert_eq!(again.status(), 304);
     server.stop().await;
-}
-
-fn consent_terms(recipient: &SecretKey, usage: ConsentUse) -> ConsentTerms {
-    ConsentTerms {
-        id: ConsentId::random().unwrap(),
-        recipient: Recipient::parse(
-            DidKey::from_public_key(&recipient.public_key())
-                .unwrap()
-                .did()
-                .as_str(),
-        )
-        .unwrap(),
-        purpose: Purpose::new("子育て支援の相談").unwrap(),
-        vct: Vct::parse("urn:myna-vc:vct:resident:1").unwrap(),
-        claims: vec![ClaimPath::key("municipality_code")],
-        not_before: START,
-        not_after: Some(START.plus_seconds(30 * 86_400)),
-        usage,
-    }
 }
 
 async fn consent_state(server: &Server, reference: &StatusReference) -> Status {

@@ -23,13 +23,16 @@ use myna_issuer::store::{RedbStore, Store};
 use myna_jpki::card_jws;
 use myna_jpki::profile::CertificateType;
 use myna_jpki::test_ca::IssuedCard;
+use myna_vc_core::claim_path::ClaimPath;
+use myna_vc_core::consent::{ConsentId, ConsentTerms, ConsentUse, Purpose, Recipient};
 use myna_vc_core::crypto::{default_provider, PublicKey, SecretKey, Signer};
+use myna_vc_core::did::DidKey;
 use myna_vc_core::oid4vci::{
     build_key_proof, CNonce, CredentialRequest, IssuerId, Message, PreAuthorizedCode, TokenRequest,
     TxCodeValue,
 };
 use myna_vc_core::sdjwt::KeyBindingRule;
-use myna_vc_core::sdjwt_vc::{self, VcVerifyOptions, VerifiedCredential};
+use myna_vc_core::sdjwt_vc::{self, VcVerifyOptions, Vct, VerifiedCredential};
 use myna_vc_core::time::{Clock, NumericDate};
 use serde_json::{json, Value};
 use tokio::sync::oneshot;
@@ -486,6 +489,27 @@ pub fn store_sealed_link(dir: &Path, config: &ServiceConfig, context: &str) -> E
         )
         .unwrap();
     link
+}
+
+/// Terms of a consent to share the municipality code of a resident credential with
+/// `recipient` for 30 days from [`START`], used as `usage` says.
+pub fn consent_terms(recipient: &SecretKey, usage: ConsentUse) -> ConsentTerms {
+    ConsentTerms {
+        id: ConsentId::random().unwrap(),
+        recipient: Recipient::parse(
+            DidKey::from_public_key(&recipient.public_key())
+                .unwrap()
+                .did()
+                .as_str(),
+        )
+        .unwrap(),
+        purpose: Purpose::new("子育て支援の相談").unwrap(),
+        vct: Vct::parse("urn:myna-vc:vct:resident:1").unwrap(),
+        claims: vec![ClaimPath::key("municipality_code")],
+        not_before: START,
+        not_after: Some(START.plus_seconds(30 * 86_400)),
+        usage,
+    }
 }
 
 /// The `POST /consents` body for `record`, with a holder proof signed by `holder` if given.
