@@ -22,7 +22,7 @@ use myna_verifier::core::sdjwt_vc::{
 use myna_verifier::core::time::NumericDate;
 use myna_verifier::core::trust_entry;
 use serde_json::Value;
-use support::{first_log_line, get_body, Myna};
+use support::{first_log_line, get_body, trust_list_sign, Myna, AUTHORITY_INIT};
 
 const CITY: &str = "https://vc.city.maebashi.example";
 const CITY_PASS: &str = "passphrase of the city issuer";
@@ -342,21 +342,7 @@ fn city_entry(dir: &Path) -> PathBuf {
 }
 
 fn sign(dir: &Path, entries: &[&str], extra: &[&str]) -> Output {
-    let mut args = vec![
-        "trust-list",
-        "sign",
-        "--dir",
-        "authority",
-        "--passphrase-file",
-        "authority.pass",
-        "--valid-days",
-        "30",
-        "--out",
-        "trust-list.jwt",
-    ];
-    for entry in entries {
-        args.extend_from_slice(&["--entry", entry]);
-    }
+    let mut args = trust_list_sign(entries);
     args.extend_from_slice(extra);
     myna(dir).run(&args)
 }
@@ -367,14 +353,7 @@ fn the_authority_signs_the_entries_and_a_shop_verifies_under_its_list() {
     let dir = dir.path();
     city_entry(dir);
     std::fs::write(dir.join("authority.pass"), format!("{AUTHORITY_PASS}\n")).unwrap();
-    let init = [
-        "trust-list",
-        "init",
-        "--dir",
-        "authority",
-        "--passphrase-file",
-        "authority.pass",
-    ];
+    let init = AUTHORITY_INIT;
     myna(dir).ok(&init);
     #[cfg(unix)]
     assert_eq!(mode(&dir.join("authority/authority.key")), 0o600);
@@ -461,14 +440,7 @@ fn sign_refuses_tampered_and_duplicate_entries_and_a_version_rollback() {
     let dir = dir.path();
     let entry = city_entry(dir);
     std::fs::write(dir.join("authority.pass"), format!("{AUTHORITY_PASS}\n")).unwrap();
-    myna(dir).ok(&[
-        "trust-list",
-        "init",
-        "--dir",
-        "authority",
-        "--passphrase-file",
-        "authority.pass",
-    ]);
+    myna(dir).ok(&AUTHORITY_INIT);
     let state = || std::fs::read_to_string(dir.join("authority/state.json")).unwrap();
     let before = state();
 

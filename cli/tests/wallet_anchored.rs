@@ -13,7 +13,7 @@ use std::path::Path;
 
 use myna_vc_core::sdjwt::SdJwt;
 use support::issuer::{myna, trustee_keygen, Issuer, OPERATOR, PASSPHRASE};
-use support::{failed, get_body, hanako_card, ok, Myna};
+use support::{failed, get_body, hanako_card, ok, trust_list_sign, Myna, AUTHORITY_INIT};
 
 const ISSUER: &str = "https://vc.city.maebashi.example";
 const WALLET_PASSPHRASE: &str = "passphrase of the wallet";
@@ -175,17 +175,7 @@ fn anchored_credentials_answer_a_sale_with_one_compact_line_each_in_the_policys_
 
     // The verifier reads them as they are: accepted.
     std::fs::write(dir.join("authority.pass"), "passphrase of the authority\n").unwrap();
-    ok(&myna(
-        &dir,
-        &[
-            "trust-list",
-            "init",
-            "--dir",
-            "authority",
-            "--passphrase-file",
-            "authority.pass",
-        ],
-    ));
+    ok(&myna(&dir, &AUTHORITY_INIT));
     keys().ok(&[
         "issuer",
         "trust-entry",
@@ -194,23 +184,7 @@ fn anchored_credentials_answer_a_sale_with_one_compact_line_each_in_the_policys_
         "--out",
         "city.entry",
     ]);
-    ok(&myna(
-        &dir,
-        &[
-            "trust-list",
-            "sign",
-            "--dir",
-            "authority",
-            "--passphrase-file",
-            "authority.pass",
-            "--entry",
-            "city.entry",
-            "--valid-days",
-            "30",
-            "--out",
-            "trust-list.jwt",
-        ],
-    ));
+    ok(&myna(&dir, &trust_list_sign(&["city.entry"])));
     std::fs::write(
         dir.join("status.jwt"),
         get_body(issuer.url.trim_start_matches("http://"), "/status/1"),

@@ -238,21 +238,64 @@ pub fn hanako_card() -> Vec<&'static str> {
     args
 }
 
-/// A plain HTTP/1.1 `GET path` on the loopback `addr` (`host:port`), with `token` as its
-/// bearer token if given: the whole answer, status line and headers included.
-pub fn http_get(addr: &str, path: &str, token: Option<&str>) -> String {
-    let mut stream = TcpStream::connect(addr).unwrap();
+/// `myna trust-list init` of a trust-list authority in `authority/`, its passphrase in
+/// `authority.pass`.
+pub const AUTHORITY_INIT: [&str; 6] = [
+    "trust-list",
+    "init",
+    "--dir",
+    "authority",
+    "--passphrase-file",
+    "authority.pass",
+];
+
+/// `myna trust-list sign` of `entries` by the authority of [`AUTHORITY_INIT`], valid for 30
+/// days, into `trust-list.jwt`.
+pub fn trust_list_sign<'a>(entries: &[&'a str]) -> Vec<&'a str> {
+    let mut args = vec![
+        "trust-list",
+        "sign",
+        "--dir",
+        "authority",
+        "--passphrase-file",
+        "authority.pass",
+        "--valid-days",
+        "30",
+        "--out",
+        "trust-list.jwt",
+    ];
+    for entry in entries {
+        args.extend_from_slice(&["--entry", entry]);
+    }
+    args
+}
+
+/// A plain HTTP/1.1 request `method path` without a body on the loopback `addr`
+/// (`host:port`), with `token` as its bearer token if given: the whole answer, status line and
+/// headers included.
+pub fn http_request(
+    addr: &str,
+    method: &str,
+    path: &str,
+    token: Option<&str>,
+) -> std::io::Result<String> {
+    let mut stream = TcpStream::connect(addr)?;
     let auth = token
         .map(|t| format!("Authorization: Bearer {t}\r\n"))
         .unwrap_or_default();
     write!(
         stream,
-        "GET {path} HTTP/1.1\r\nHost: localhost\r\n{auth}Connection: close\r\n\r\n"
-    )
-    .unwrap();
+        "{method} {path} HTTP/1.1\r\nHost: localhost\r\n{auth}Content-Length: 0\r\n\
+         Connection: close\r\n\r\n"
+    )?;
     let mut response = String::new();
-    stream.read_to_string(&mut response).unwrap();
-    response
+    stream.read_to_string(&mut response)?;
+    Ok(response)
+}
+
+/// [`http_request`] `GET path`, which must get an answer.
+pub fn http_get(addr: &str, path: &str, token: Option<&str>) -> String {
+    http_request(addr, "GET", path, token).unwrap()
 }
 
 /// [`http_get`] without a token: the body of its answer, which must be a 200.
