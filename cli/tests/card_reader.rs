@@ -21,7 +21,7 @@ use std::process::Output;
 
 use myna_jpki::virtual_card::VirtualCard;
 use pcscd::{Pcscd, Slot};
-use support::{await_listening, free_addr, ok, Myna, Service};
+use support::{await_listening, free_addr, hanako_card, ok, Myna, Service};
 
 const ISSUER: &str = "https://vc.city.maebashi.example";
 
@@ -37,31 +37,7 @@ fn city(dir: &Path, addr: &str) -> Service {
         &["jpki", "test-ca", "init", "--dir", "testca"],
         &[],
     ));
-    ok(&myna(
-        dir,
-        &[
-            "jpki",
-            "test-ca",
-            "card",
-            "--dir",
-            "testca",
-            "--out",
-            "hanako.card",
-            "--name",
-            "前橋 花子",
-            "--birth-date",
-            "1990-05-01",
-            "--sex",
-            "female",
-            "--address",
-            "群馬県前橋市大手町二丁目12番1号",
-            "--auth-pin",
-            "1234",
-            "--sign-pin",
-            "HANAKO2027",
-        ],
-        &[],
-    ));
+    ok(&myna(dir, &hanako_card(), &[]));
     let pass = [("MYNA_ISSUER_PASSPHRASE", "passphrase of the city issuer")];
     ok(&myna(
         dir,

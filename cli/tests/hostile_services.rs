@@ -39,14 +39,14 @@ use myna_vc_core::did::DidKey;
 use myna_vc_core::sdjwt_vc::Vct;
 use myna_vc_core::time::NumericDate;
 use serde_json::json;
+use support::free_port;
 use support::hostile::{
     flood, open_slow_sockets, raise_open_files, upload, Rotation, Tally, ATTACKER_ADDR,
     OTHER_ATTACKER_ADDR,
 };
-use support::issuer::{myna, Issuer, OPERATOR, PASSPHRASE};
+use support::issuer::{trustee_keygen, Issuer, OPERATOR, PASSPHRASE};
 use support::legit::{quantile, Legit, Register, Resident, Shop, SHOP_AUDIENCE, SHOP_NOW};
 use support::serve::{MemoryWatch, RunningService};
-use support::{free_port, ok};
 
 /// The issuer's identifier (`support::issuer` initialises it so).
 const ISSUER_ID: &str = "https://vc.city.maebashi.example";
@@ -114,30 +114,7 @@ fn under_attack<T>(round: &mut (dyn FnMut() + Send), attack: impl FnOnce() -> T)
 
 /// `myna trustee keygen` for `name` in `dir`: its public key as `name=KEY`.
 fn trustee(dir: &Path, name: &str) -> String {
-    std::fs::write(
-        dir.join(format!("{name}.pass")),
-        format!("passphrase of {name}\n"),
-    )
-    .unwrap();
-    let printed = ok(&myna(
-        dir,
-        &[
-            "trustee",
-            "keygen",
-            "--out",
-            &format!("{name}.key"),
-            "--passphrase-file",
-            &format!("{name}.pass"),
-        ],
-    ));
-    let key = printed
-        .lines()
-        .find_map(|l| l.strip_prefix("public key: "))
-        .unwrap()
-        .split_whitespace()
-        .next()
-        .unwrap();
-    format!("{name}={key}")
+    format!("{name}={}", trustee_keygen(dir, name))
 }
 
 /// A municipality's issuer as `myna issuer init` makes it, with trustees and a self-service

@@ -5,26 +5,49 @@
 
 mod support;
 
-use std::io::{BufRead, Read, Write};
-use std::net::TcpStream;
-use std::process::Command;
+use std::io::BufRead;
+use std::path::Path;
+use std::process::{Child, Command, Output};
 
 use support::issuer::operator_token;
-use support::{first_log_line, free_port, ok, Myna};
+use support::{first_log_line, free_port, http_get, ok, Myna};
 
+/// `myna issuer init` of 前橋市 in `data`, listening on the loopback `port`.
+fn init(data: &Path, port: u16) -> Output {
+    Myna::new()
+        .args(["issuer", "init", "--municipality-code", "102016"])
+        .args(["--name", "前橋市"])
+        .args(["--public-base-url", "https://city.maebashi.example"])
+        .args(["--listen", &format!("127.0.0.1:{port}")])
+        .arg("--data-dir")
+        .arg(data)
+        .env("MYNA_ISSUER_PASSPHRASE", "correct horse")
+        .output()
+}
+
+/// `myna issuer serve` of `data` with the trustee package of `pkg`.
+fn serve_console_pkg(data: &Path, pkg: &Path) -> Child {
+    Myna::new()
+        .args(["issuer", "serve", "--log-json", "--data-dir"])
+        .arg(data)
+        .arg("--console-pkg")
+        .arg(pkg)
+        .env("MYNA_ISSUER_PASSPHRASE", "correct horse")
+        .spawn()
+}
+
+/// Sends SIGTERM to `server`.
+fn sigterm(server: &Child) {
+    let killed = Command::new("kill")
+        .args(["-TERM", &server.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+}
+
+/// A plain HTTP GET on the loopback `port`: the whole answer.
 fn get(port: u16, path: &str, token: Option<&str>) -> String {
-    let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
-    let auth = token
-        .map(|t| format!("Authorization: Bearer {t}\r\n"))
-        .unwrap_or_default();
-    write!(
-        stream,
-        "GET {path} HTTP/1.1\r\nHost: localhost\r\n{auth}Connection: close\r\n\r\n"
-    )
-    .unwrap();
-    let mut response = String::new();
-    stream.read_to_string(&mut response).unwrap();
-    response
+    http_get(&format!("127.0.0.1:{port}"), path, token)
 }
 
 #[test]
@@ -32,22 +55,7 @@ fn init_serve_and_stop_on_sigterm() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
     let port = free_port();
-    let init = Myna::new()
-        .args([
-            "issuer",
-            "init",
-            "--municipality-code",
-            "102016",
-            "--name",
-            "前橋市",
-        ])
-        .args(["--public-base-url", "https://city.maebashi.example"])
-        .args(["--listen", &format!("127.0.0.1:{port}")])
-        .arg("--data-dir")
-        .arg(&data)
-        .env("MYNA_ISSUER_PASSPHRASE", "correct horse")
-        .output();
-    let stdout = ok(&init);
+    let stdout = ok(&init(&data, port));
     let operator = operator_token(&stdout);
     let config = std::fs::read_to_string(data.join("issuer.toml")).unwrap();
     assert!(
@@ -103,11 +111,7 @@ fn init_serve_and_stop_on_sigterm() {
     assert!(audit.starts_with("HTTP/1.1 200"), "{audit}");
     assert!(get(port, "/admin/audit", None).starts_with("HTTP/1.1 401"));
 
-    let killed = Command::new("kill")
-        .args(["-TERM", &server.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(killed.success());
+    sigterm(&server);
     let status = server.wait().unwrap();
     assert!(status.success(), "a SIGTERM is a clean stop: {status}");
     let rest: Vec<String> = logs.lines().map(Result::unwrap).collect();
@@ -124,29 +128,14 @@ fn serve_shows_the_staff_console_and_the_trustee_package_of_console_pkg() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
     let port = free_port();
-    let init = Myna::new()
-        .args(["issuer", "init", "--municipality-code", "102016"])
-        .args(["--name", "前橋市"])
-        .args(["--public-base-url", "https://city.maebashi.example"])
-        .args(["--listen", &format!("127.0.0.1:{port}")])
-        .arg("--data-dir")
-        .arg(&data)
-        .env("MYNA_ISSUER_PASSPHRASE", "correct horse")
-        .output();
-    ok(&init);
+    ok(&init(&data, port));
     let help = Myna::new().args(["issuer", "serve", "--help"]).output();
     assert!(ok(&help).contains("--console-pkg <DIR>"));
 
     let pkg = dir.path().join("trustee");
     std::fs::create_dir(&pkg).unwrap();
     std::fs::write(pkg.join("myna_wasm.js"), "export class TrusteeKey {}\n").unwrap();
-    let mut server = Myna::new()
-        .args(["issuer", "serve", "--log-json", "--data-dir"])
-        .arg(&data)
-        .arg("--console-pkg")
-        .arg(&pkg)
-        .env("MYNA_ISSUER_PASSPHRASE", "correct horse")
-        .spawn();
+    let mut server = serve_console_pkg(&data, &pkg);
     let (first, _logs) = first_log_line(&mut server);
     assert!(first.contains("issuer service listening"), "{first}");
     let console = get(port, "/console/", None);
@@ -159,21 +148,12 @@ fn serve_shows_the_staff_console_and_the_trustee_package_of_console_pkg() {
         package.ends_with("export class TrusteeKey {}\n"),
         "{package}"
     );
-    let killed = Command::new("kill")
-        .args(["-TERM", &server.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(killed.success());
+    sigterm(&server);
     assert!(server.wait().unwrap().success());
 
     // A package directory that does not exist: the service starts, warns, and answers 404
     // console_pkg_missing for the package.
-    let mut server = Myna::new()
-        .args(["issuer", "serve", "--log-json", "--data-dir"])
-        .arg(&data)
-        .args(["--console-pkg", "/no/such/trustee/pkg"])
-        .env("MYNA_ISSUER_PASSPHRASE", "correct horse")
-        .spawn();
+    let mut server = serve_console_pkg(&data, Path::new("/no/such/trustee/pkg"));
     let (first, mut logs) = first_log_line(&mut server);
     assert!(
         first.contains("console package directory is missing"),
@@ -188,10 +168,6 @@ fn serve_shows_the_staff_console_and_the_trustee_package_of_console_pkg() {
     let package = get(port, "/console/pkg/myna_wasm.js", None);
     assert!(package.starts_with("HTTP/1.1 404"), "{package}");
     assert!(package.contains("console_pkg_missing"), "{package}");
-    let killed = Command::new("kill")
-        .args(["-TERM", &server.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(killed.success());
+    sigterm(&server);
     assert!(server.wait().unwrap().success());
 }

@@ -7,8 +7,6 @@
 
 mod support;
 
-use std::io::{Read, Write};
-use std::net::TcpStream;
 use std::path::{Path, PathBuf};
 use std::process::Output;
 
@@ -24,7 +22,7 @@ use myna_verifier::core::sdjwt_vc::{
 use myna_verifier::core::time::NumericDate;
 use myna_verifier::core::trust_entry;
 use serde_json::Value;
-use support::{first_log_line, Myna};
+use support::{first_log_line, get_body, trust_list_sign, Myna, AUTHORITY_INIT};
 
 const CITY: &str = "https://vc.city.maebashi.example";
 const CITY_PASS: &str = "passphrase of the city issuer";
@@ -169,21 +167,6 @@ fn init_json_without_a_token_dir_carries_the_tokens_and_an_existing_token_file_s
     );
 }
 
-/// A plain HTTP GET on loopback; the body of a 200 answer.
-fn get(addr: &str, path: &str) -> String {
-    let mut stream = TcpStream::connect(addr).unwrap();
-    write!(
-        stream,
-        "GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
-    )
-    .unwrap();
-    let mut response = String::new();
-    stream.read_to_string(&mut response).unwrap();
-    assert!(response.starts_with("HTTP/1.1 200"), "{path}: {response}");
-    let (_, body) = response.split_once("\r\n\r\n").unwrap();
-    body.to_owned()
-}
-
 /// `issuer serve` of `dir/city` on a free port; returns the child and its address, read
 /// from its first log line.
 fn serve(dir: &Path) -> (std::process::Child, String) {
@@ -238,8 +221,8 @@ fn keys_and_trust_entry_work_while_serve_runs_and_match_what_it_publishes() {
         "--out",
         "city.entry",
     ]);
-    let did = get(&addr, "/.well-known/did.json");
-    let published_entry = get(&addr, "/trust-entry");
+    let did = get_body(&addr, "/.well-known/did.json");
+    let published_entry = get_body(&addr, "/trust-entry");
     server.kill().unwrap();
     server.wait().unwrap();
 
@@ -359,21 +342,7 @@ fn city_entry(dir: &Path) -> PathBuf {
 }
 
 fn sign(dir: &Path, entries: &[&str], extra: &[&str]) -> Output {
-    let mut args = vec![
-        "trust-list",
-        "sign",
-        "--dir",
-        "authority",
-        "--passphrase-file",
-        "authority.pass",
-        "--valid-days",
-        "30",
-        "--out",
-        "trust-list.jwt",
-    ];
-    for entry in entries {
-        args.extend_from_slice(&["--entry", entry]);
-    }
+    let mut args = trust_list_sign(entries);
     args.extend_from_slice(extra);
     myna(dir).run(&args)
 }
@@ -384,14 +353,7 @@ fn the_authority_signs_the_entries_and_a_shop_verifies_under_its_list() {
     let dir = dir.path();
     city_entry(dir);
     std::fs::write(dir.join("authority.pass"), format!("{AUTHORITY_PASS}\n")).unwrap();
-    let init = [
-        "trust-list",
-        "init",
-        "--dir",
-        "authority",
-        "--passphrase-file",
-        "authority.pass",
-    ];
+    let init = AUTHORITY_INIT;
     myna(dir).ok(&init);
     #[cfg(unix)]
     assert_eq!(mode(&dir.join("authority/authority.key")), 0o600);
@@ -478,14 +440,7 @@ fn sign_refuses_tampered_and_duplicate_entries_and_a_version_rollback() {
     let dir = dir.path();
     let entry = city_entry(dir);
     std::fs::write(dir.join("authority.pass"), format!("{AUTHORITY_PASS}\n")).unwrap();
-    myna(dir).ok(&[
-        "trust-list",
-        "init",
-        "--dir",
-        "authority",
-        "--passphrase-file",
-        "authority.pass",
-    ]);
+    myna(dir).ok(&AUTHORITY_INIT);
     let state = || std::fs::read_to_string(dir.join("authority/state.json")).unwrap();
     let before = state();
 

@@ -5,8 +5,6 @@
 
 mod support;
 
-use std::io::{Read, Write};
-use std::net::TcpStream;
 use std::path::Path;
 use std::process::Command;
 
@@ -18,7 +16,7 @@ use myna_jpki::roots::RootSet;
 use myna_jpki::virtual_card::VirtualCard;
 use myna_vc_core::crypto::default_provider;
 use support::issuer::operator_token;
-use support::{first_log_line, free_port, stderr, stdout, Myna};
+use support::{first_log_line, free_port, hanako_card, http_request, stderr, stdout, Myna, HANAKO};
 
 /// `myna` in `dir` with no card PINs or wallet passphrase from the environment, and nothing
 /// on standard input to prompt.
@@ -30,31 +28,11 @@ fn myna(dir: &Path) -> Myna {
         .no_stdin()
 }
 
-const HANAKO: [&str; 16] = [
-    "--out",
-    "hanako.card",
-    "--name",
-    "前橋 花子",
-    "--birth-date",
-    "1990-05-01",
-    "--sex",
-    "female",
-    "--address",
-    "群馬県前橋市大手町二丁目12番1号",
-    "--auth-pin",
-    "1234",
-    "--sign-pin",
-    "HANAKO2027",
-    "--dir",
-    "testca",
-];
-
 /// README step 1: a test CA in `testca/` and Hanako's card in `hanako.card`; returns the
 /// `--json` output of `card`.
 fn test_environment(dir: &Path) -> serde_json::Value {
     myna(dir).ok(&["jpki", "test-ca", "init", "--dir", "testca"]);
-    let mut args = vec!["jpki", "test-ca", "card"];
-    args.extend(HANAKO);
+    let mut args = hanako_card();
     args.push("--json");
     serde_json::from_str(&myna(dir).ok(&args)).unwrap()
 }
@@ -561,15 +539,5 @@ fn wallet_anchor_says_which_card_it_needs() {
 }
 
 fn request(port: u16, method: &str, path: &str, token: Option<&str>) -> std::io::Result<String> {
-    let mut stream = TcpStream::connect(("127.0.0.1", port))?;
-    let auth = token
-        .map(|t| format!("Authorization: Bearer {t}\r\n"))
-        .unwrap_or_default();
-    write!(
-        stream,
-        "{method} {path} HTTP/1.1\r\nHost: localhost\r\n{auth}Content-Length: 0\r\nConnection: close\r\n\r\n"
-    )?;
-    let mut response = String::new();
-    stream.read_to_string(&mut response)?;
-    Ok(response)
+    http_request(&format!("127.0.0.1:{port}"), method, path, token)
 }

@@ -7,37 +7,14 @@
 
 mod support;
 
-use std::path::Path;
-
 use myna_issuer::escrow::{self, EscrowedLink};
 use myna_issuer::pseudonym::{ContextId, PseudonymKey};
 use myna_issuer::record::SubjectHandle;
 use myna_issuer::service::config::ServiceConfig;
 use myna_issuer::service::{CONFIG_FILE, STORE_FILE};
 use myna_issuer::store::{RedbStore, Store};
-use support::issuer::{myna, Issuer, OPERATOR};
+use support::issuer::{myna, trustee_keygen as keygen, Issuer, OPERATOR};
 use support::{failed, ok};
-
-/// `myna trustee keygen` for `name` in `dir`: answers the public key it printed.
-fn keygen(dir: &Path, name: &str) -> String {
-    std::fs::write(
-        dir.join(format!("{name}.pass")),
-        format!("passphrase of {name}\n"),
-    )
-    .unwrap();
-    let out = ok(&myna(
-        dir,
-        &[
-            "trustee",
-            "keygen",
-            "--out",
-            &format!("{name}.key"),
-            "--passphrase-file",
-            &format!("{name}.pass"),
-        ],
-    ));
-    out.strip_prefix("public key: ").unwrap().trim().to_owned()
-}
 
 #[test]
 fn a_key_pair_is_sealed_never_overwritten_and_its_public_key_printed_without_passphrase() {
@@ -132,18 +109,17 @@ fn seal_a_pseudonym(issuer: &Issuer, context: &ContextId) -> (SubjectHandle, Str
     let text = std::fs::read_to_string(issuer.data.join(CONFIG_FILE)).unwrap();
     let config = ServiceConfig::from_toml(&text).unwrap();
     let policy = config.escrow.unwrap().policy().unwrap();
-    let person = SubjectHandle::random().unwrap();
-    let pseudonym = PseudonymKey::generate().unwrap().derive(&person, context);
+    let key = PseudonymKey::generate().unwrap();
+    let link = EscrowedLink::derive(&key, SubjectHandle::random().unwrap(), context.clone());
     let store = RedbStore::open(issuer.data.join(STORE_FILE)).unwrap();
-    let link = EscrowedLink {
-        context: context.clone(),
-        pseudonym: pseudonym.clone(),
-        person,
-    };
     assert!(store
-        .put_sealed_link(context, &pseudonym, &escrow::seal(&policy, &link).unwrap())
+        .put_sealed_link(
+            context,
+            &link.pseudonym,
+            &escrow::seal(&policy, &link).unwrap()
+        )
         .unwrap());
-    (person, pseudonym.as_str().to_owned())
+    (link.person, link.pseudonym.as_str().to_owned())
 }
 
 fn release(issuer: &Issuer, token: &str, key: &str, opening: &str) -> std::process::Output {

@@ -521,18 +521,34 @@ fn serve_args(dir: &Path, listen: &str, extra: &[&str]) -> Vec<String> {
     args
 }
 
+/// `myna verify serve` with `extra` arguments on a free port, which must refuse to start:
+/// what it said on standard error.
+fn serve_refused(dir: &Path, extra: &[&str]) -> String {
+    let args = serve_args(dir, &support::free_addr(), extra);
+    support::failed_cleanly(&Myna::new().run(&args))
+}
+
+/// `myna verify serve ARGS` listening on `listen`, once it accepts a connection (a bounded
+/// wait, not a timing assertion).
+fn serve(args: &[String], listen: &str) -> support::Service {
+    let server = support::Service(Myna::new().args(args).spawn());
+    let up = (0..200).any(|_| {
+        std::net::TcpStream::connect(listen).is_ok() || {
+            std::thread::sleep(std::time::Duration::from_millis(50));
+            false
+        }
+    });
+    assert!(up, "myna verify serve did not start on {listen}");
+    server
+}
+
 #[test]
 fn serve_refuses_a_missing_or_short_register_token_file() {
     let dir = tempfile::tempdir().unwrap();
     files(dir.path());
     let missing = dir.path().join("no-such.token");
     let missing = missing.to_str().unwrap();
-    let args = serve_args(
-        dir.path(),
-        &support::free_addr(),
-        &["--register-token-file", missing],
-    );
-    let stderr = support::failed_cleanly(&Myna::new().run(&args));
+    let stderr = serve_refused(dir.path(), &["--register-token-file", missing]);
     assert!(stderr.contains("--register-token-file"), "{stderr}");
     assert!(
         stderr.contains(&format!("cannot read the register token file {missing}")),
@@ -541,12 +557,10 @@ fn serve_refuses_a_missing_or_short_register_token_file() {
 
     let short = dir.path().join("short.token");
     std::fs::write(&short, "only-twenty-characte\n").unwrap();
-    let args = serve_args(
+    let stderr = serve_refused(
         dir.path(),
-        &support::free_addr(),
         &["--register-token-file", short.to_str().unwrap()],
     );
-    let stderr = support::failed_cleanly(&Myna::new().run(&args));
     assert!(stderr.contains("--register-token-file"), "{stderr}");
     assert!(
         stderr.contains("the register token has 20 characters; it needs at least 32"),
@@ -567,15 +581,7 @@ fn serve_with_a_register_token_creates_requests_only_for_its_holder() {
         &listen,
         &["--register-token-file", token_file.to_str().unwrap()],
     );
-    let _server = support::Service(Myna::new().args(&args).spawn());
-    // Started when it accepts a connection (a bounded wait, not a timing assertion).
-    let up = (0..200).any(|_| {
-        std::net::TcpStream::connect(&listen).is_ok() || {
-            std::thread::sleep(std::time::Duration::from_millis(50));
-            false
-        }
-    });
-    assert!(up, "myna verify serve did not start on {listen}");
+    let _server = serve(&args, &listen);
     let client = reqwest::blocking::Client::new();
     let create = |authorization: Option<String>| {
         let mut request = client
@@ -607,18 +613,12 @@ fn serve_refuses_an_origin_that_is_not_exact_and_a_roster_without_its_token() {
         "counter.example",
         "https://counter.example:443",
     ] {
-        let args = serve_args(dir.path(), &support::free_addr(), &["--allow-origin", bad]);
-        let stderr = support::failed_cleanly(&Myna::new().run(&args));
+        let stderr = serve_refused(dir.path(), &["--allow-origin", bad]);
         assert!(stderr.contains("--allow-origin"), "{stderr}");
         assert!(stderr.contains("not an exact web origin"), "{stderr}");
     }
     let roster = dir.path().join("roster.redb");
-    let args = serve_args(
-        dir.path(),
-        &support::free_addr(),
-        &["--roster", roster.to_str().unwrap()],
-    );
-    let stderr = support::failed_cleanly(&Myna::new().run(&args));
+    let stderr = serve_refused(dir.path(), &["--roster", roster.to_str().unwrap()]);
     assert!(stderr.contains("--roster-token-file"), "{stderr}");
     assert!(
         !roster.exists(),
@@ -651,14 +651,7 @@ fn serve_keeps_the_hq_roster_for_an_allowed_counter_origin() {
     );
     let at = args.iter().position(|a| a == "--policy").unwrap();
     args.drain(at..at + 2);
-    let _server = support::Service(Myna::new().args(&args).spawn());
-    let up = (0..200).any(|_| {
-        std::net::TcpStream::connect(&listen).is_ok() || {
-            std::thread::sleep(std::time::Duration::from_millis(50));
-            false
-        }
-    });
-    assert!(up, "myna verify serve did not start on {listen}");
+    let _server = serve(&args, &listen);
     let holder = "NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs";
     let entry = serde_json::json!({
         "entry_id": myna_verifier::roster::RosterEntry::id_for("kobe-chuo-01", ISS, holder),

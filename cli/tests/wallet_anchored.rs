@@ -9,13 +9,11 @@
 
 mod support;
 
-use std::io::{Read, Write};
-use std::net::TcpStream;
 use std::path::Path;
 
 use myna_vc_core::sdjwt::SdJwt;
-use support::issuer::{myna, Issuer, OPERATOR, PASSPHRASE};
-use support::{failed, ok, Myna};
+use support::issuer::{myna, trustee_keygen, Issuer, OPERATOR, PASSPHRASE};
+use support::{failed, get_body, hanako_card, ok, trust_list_sign, Myna, AUTHORITY_INIT};
 
 const ISSUER: &str = "https://vc.city.maebashi.example";
 const WALLET_PASSPHRASE: &str = "passphrase of the wallet";
@@ -25,28 +23,7 @@ const AUDIENCE: &str = "x509_san_dns:shop.example";
 
 /// `myna trustee keygen` for `name` in `dir`: `name=<public key>` for `issuer init`.
 fn trustee(dir: &Path, name: &str) -> String {
-    std::fs::write(
-        dir.join(format!("{name}.pass")),
-        format!("passphrase of {name}\n"),
-    )
-    .unwrap();
-    let key = format!("{name}.key");
-    let pass = format!("{name}.pass");
-    let out = ok(&myna(
-        dir,
-        &[
-            "trustee",
-            "keygen",
-            "--out",
-            &key,
-            "--passphrase-file",
-            &pass,
-        ],
-    ));
-    format!(
-        "{name}={}",
-        out.strip_prefix("public key: ").unwrap().trim()
-    )
+    format!("{name}={}", trustee_keygen(dir, name))
 }
 
 /// Hanako's wallet in `dir/hanako`, her card's PINs, and the development switch to `issuer`.
@@ -79,21 +56,6 @@ fn sale_offer(issuer: &Issuer, member: &str) -> String {
         .to_owned()
 }
 
-/// `GET path` of the service at `url`: the body of a 200 answer.
-fn get(url: &str, path: &str) -> String {
-    let mut stream = TcpStream::connect(url.trim_start_matches("http://")).unwrap();
-    write!(
-        stream,
-        "GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
-    )
-    .unwrap();
-    let mut response = String::new();
-    stream.read_to_string(&mut response).unwrap();
-    assert!(response.starts_with("HTTP/1.1 200"), "{response}");
-    let (_, body) = response.split_once("\r\n\r\n").unwrap();
-    body.to_owned()
-}
-
 /// The `vct` of the credential a compact QR text carries.
 fn vct_of(text: &str) -> String {
     let presentation = myna_vc_core::compact::decode(text).unwrap();
@@ -109,30 +71,7 @@ fn anchored_credentials_answer_a_sale_with_one_compact_line_each_in_the_policys_
     let temp = tempfile::tempdir().unwrap();
     let dir = temp.path();
     ok(&myna(dir, &["jpki", "test-ca", "init", "--dir", "testca"]));
-    ok(&myna(
-        dir,
-        &[
-            "jpki",
-            "test-ca",
-            "card",
-            "--dir",
-            "testca",
-            "--out",
-            "hanako.card",
-            "--name",
-            "前橋 花子",
-            "--birth-date",
-            "1990-05-01",
-            "--sex",
-            "female",
-            "--address",
-            "群馬県前橋市大手町二丁目12番1号",
-            "--auth-pin",
-            "1234",
-            "--sign-pin",
-            "HANAKO2027",
-        ],
-    ));
+    ok(&myna(dir, &hanako_card()));
     // Pseudonyms need escrow: two trustees.
     let trustees = [trustee(dir, "alice"), trustee(dir, "bob")];
     let mut issuer = Issuer::init_with(temp, &trustees, &["--jpki-test-ca", "testca"]);
@@ -236,17 +175,7 @@ fn anchored_credentials_answer_a_sale_with_one_compact_line_each_in_the_policys_
 
     // The verifier reads them as they are: accepted.
     std::fs::write(dir.join("authority.pass"), "passphrase of the authority\n").unwrap();
-    ok(&myna(
-        &dir,
-        &[
-            "trust-list",
-            "init",
-            "--dir",
-            "authority",
-            "--passphrase-file",
-            "authority.pass",
-        ],
-    ));
+    ok(&myna(&dir, &AUTHORITY_INIT));
     keys().ok(&[
         "issuer",
         "trust-entry",
@@ -255,24 +184,12 @@ fn anchored_credentials_answer_a_sale_with_one_compact_line_each_in_the_policys_
         "--out",
         "city.entry",
     ]);
-    ok(&myna(
-        &dir,
-        &[
-            "trust-list",
-            "sign",
-            "--dir",
-            "authority",
-            "--passphrase-file",
-            "authority.pass",
-            "--entry",
-            "city.entry",
-            "--valid-days",
-            "30",
-            "--out",
-            "trust-list.jwt",
-        ],
-    ));
-    std::fs::write(dir.join("status.jwt"), get(&issuer.url, "/status/1")).unwrap();
+    ok(&myna(&dir, &trust_list_sign(&["city.entry"])));
+    std::fs::write(
+        dir.join("status.jwt"),
+        get_body(issuer.url.trim_start_matches("http://"), "/status/1"),
+    )
+    .unwrap();
     let decision = ok(&myna(
         &dir,
         &[

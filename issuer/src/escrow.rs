@@ -36,7 +36,7 @@
 //! ```
 
 use crate::error::{Error, Result};
-use crate::pseudonym::{ContextId, Pseudonym};
+use crate::pseudonym::{ContextId, Pseudonym, PseudonymKey};
 use crate::record::SubjectHandle;
 
 pub use myna_escrow::{
@@ -53,6 +53,29 @@ pub struct EscrowedLink {
     pub pseudonym: Pseudonym,
     /// The person behind it.
     pub person: SubjectHandle,
+}
+
+impl EscrowedLink {
+    /// The link of `person`'s pseudonym in `context` under `key` (the pseudonym issuance
+    /// gives them there).
+    ///
+    /// ```
+    /// use myna_issuer::escrow::EscrowedLink;
+    /// use myna_issuer::{pseudonym::{ContextId, PseudonymKey}, record::SubjectHandle};
+    /// let key = PseudonymKey::generate()?;
+    /// let (person, context) = (SubjectHandle::random()?, ContextId::parse("forum")?);
+    /// let link = EscrowedLink::derive(&key, person, context.clone());
+    /// assert_eq!(link.pseudonym, key.derive(&person, &context));
+    /// # Ok::<(), myna_issuer::Error>(())
+    /// ```
+    pub fn derive(key: &PseudonymKey, person: SubjectHandle, context: ContextId) -> EscrowedLink {
+        let pseudonym = key.derive(&person, &context);
+        EscrowedLink {
+            context,
+            pseudonym,
+            person,
+        }
+    }
 }
 
 /// The result of an opening: the link and who opened it (for the audit log).

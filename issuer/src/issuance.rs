@@ -643,16 +643,11 @@ impl<'a, S: Store> CredentialIssuer<'a, S> {
         now: NumericDate,
     ) -> Result<Issued> {
         let policy = self.escrow.as_ref().ok_or(Error::EscrowNotConfigured)?;
-        let pseudonym = key.derive(&subject, context);
+        let link = EscrowedLink::derive(key, subject, context.clone());
         let claims = json!({
             claim::context_pseudonym::CONTEXT: context.as_str(),
-            claim::context_pseudonym::PSEUDONYM: pseudonym.as_str(),
+            claim::context_pseudonym::PSEUDONYM: link.pseudonym.as_str(),
         });
-        let link = EscrowedLink {
-            context: context.clone(),
-            pseudonym,
-            person: subject,
-        };
         // Sealed on every issuance (a few X25519 operations, small next to signing) and kept
         // only if no link is stored yet: one write transaction, no read-then-write race.
         let sealed = escrow::seal(policy, &link)?;

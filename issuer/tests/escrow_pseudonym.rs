@@ -28,14 +28,11 @@ fn trustees() -> [TrusteeKey; 3] {
 fn sealed_for(trustees: &[TrusteeKey], threshold: u8) -> (EscrowedLink, SealedLink) {
     let policy =
         EscrowPolicy::new(trustees.iter().map(TrusteeKey::public).collect(), threshold).unwrap();
-    let person = SubjectHandle::random().unwrap();
-    let context = ContextId::parse("maebashi-forum").unwrap();
-    let pseudonym = PseudonymKey::generate().unwrap().derive(&person, &context);
-    let link = EscrowedLink {
-        context,
-        pseudonym,
-        person,
-    };
+    let link = EscrowedLink::derive(
+        &PseudonymKey::generate().unwrap(),
+        SubjectHandle::random().unwrap(),
+        ContextId::parse("maebashi-forum").unwrap(),
+    );
     let sealed = escrow::seal(&policy, &link).unwrap();
     (link, sealed)
 }

@@ -6,11 +6,8 @@ mod card_fixture;
 mod service_support;
 
 use card_fixture::World;
-use myna_issuer::escrow::{self, EscrowedLink, SealedLink};
-use myna_issuer::pseudonym::{ContextId, PseudonymKey};
-use myna_issuer::record::SubjectHandle;
+use myna_issuer::escrow::{EscrowedLink, SealedLink};
 use myna_issuer::service::batch::BatchRun;
-use myna_issuer::store::{RedbStore, Store};
 use serde_json::{json, Value};
 use service_support::*;
 
@@ -107,18 +104,10 @@ async fn call(
     content_type: &str,
     token: Option<&str>,
 ) -> reqwest::Response {
-    let client = client();
-    let mut request = match method {
-        Method::Get => client.get(server.url(path)),
-        Method::Post => client
-            .post(server.url(path))
-            .header("content-type", content_type)
-            .body("{}"),
-    };
-    if let Some(token) = token {
-        request = request.bearer_auth(token);
+    match method {
+        Method::Get => get(server, path, token).await,
+        Method::Post => post(server, path, token, content_type, "{}").await,
     }
-    request.send().await.unwrap()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -153,21 +142,11 @@ async fn an_escrow_opening_completes_when_a_quorum_of_trustees_released_and_is_a
     let admins = Admins::new();
     let config = admins.config();
     // A pseudonym credential's sealed link, as pseudonym issuance stores it.
-    let person = SubjectHandle::random().unwrap();
-    let context = ContextId::parse("maebashi-forum").unwrap();
-    let pseudonym = PseudonymKey::generate().unwrap().derive(&person, &context);
-    {
-        let store = RedbStore::open(dir.path().join("issuer.redb")).unwrap();
-        let policy = config.escrow.as_ref().unwrap().policy().unwrap();
-        let link = EscrowedLink {
-            context: context.clone(),
-            pseudonym: pseudonym.clone(),
-            person,
-        };
-        store
-            .put_sealed_link(&context, &pseudonym, &escrow::seal(&policy, &link).unwrap())
-            .unwrap();
-    }
+    let EscrowedLink {
+        context,
+        pseudonym,
+        person,
+    } = store_sealed_link(dir.path(), &config, "maebashi-forum");
     let server = Server::start(dir.path(), config, ManualClock::at(START), &world).await;
     let start = json!({"context": context.as_str(), "pseudonym": pseudonym.as_str()});
     let (status, opening) = json(

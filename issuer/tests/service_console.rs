@@ -13,52 +13,19 @@ mod service_support;
 use std::path::Path;
 
 use card_fixture::{World, MAEBASHI, TAKASAKI};
-use myna_issuer::escrow::{self, EscrowedLink, SealedLink};
-use myna_issuer::pseudonym::{ContextId, PseudonymKey};
-use myna_issuer::record::SubjectHandle;
+use myna_issuer::escrow::SealedLink;
 use myna_issuer::service::config::ServiceConfig;
 use myna_issuer::service::{console, qr};
-use myna_issuer::store::{RedbStore, Store};
-use myna_vc_core::claim_path::ClaimPath;
-use myna_vc_core::consent::{
-    ConsentAction, ConsentActionRequest, ConsentId, ConsentRecord, ConsentTerms, ConsentUse,
-    Purpose, Recipient,
-};
+use myna_vc_core::consent::{ConsentAction, ConsentActionRequest, ConsentRecord, ConsentUse};
 use myna_vc_core::crypto::{SecretKey, Signer};
 use myna_vc_core::did::DidKey;
 use myna_vc_core::oid4vci::OfferLink;
-use myna_vc_core::sdjwt_vc::Vct;
 use serde_json::{json, Value};
 use service_support::*;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 const CSV: &str = "text/csv";
 const JSON: &str = "application/json";
-
-async fn get(server: &Server, path: &str, token: Option<&str>) -> reqwest::Response {
-    let mut request = client().get(server.url(path));
-    if let Some(token) = token {
-        request = request.bearer_auth(token);
-    }
-    request.send().await.unwrap()
-}
-
-async fn post(
-    server: &Server,
-    path: &str,
-    token: Option<&str>,
-    content_type: &str,
-    body: impl Into<reqwest::Body>,
-) -> reqwest::Response {
-    let mut request = client()
-        .post(server.url(path))
-        .header("content-type", content_type)
-        .body(body);
-    if let Some(token) = token {
-        request = request.bearer_auth(token);
-    }
-    request.send().await.unwrap()
-}
 
 /// Sends `head` (a request head without its final blank line) on a fresh connection and
 /// returns what the server answers until it closes (at most 2 minutes: a broken server fails
@@ -294,14 +261,7 @@ async fn a_wrong_token_is_refused_before_the_body_is_read() {
     // And a body over the limit with a wrong token is 401, not 413.
     let big = vec![b'{'; 200 * 1024];
     assert_error(
-        client()
-            .post(server.url("/credential"))
-            .bearer_auth("not-a-token")
-            .header("content-type", JSON)
-            .body(big)
-            .send()
-            .await
-            .unwrap(),
+        post(&server, "/credential", Some("not-a-token"), JSON, big).await,
         401,
         "invalid_token",
     )
@@ -350,9 +310,7 @@ async fn an_offer_carries_its_qr_code_and_its_subject_which_revokes_the_person()
     let admins = Admins::new();
     let server = Server::start(dir.path(), admins.config(), ManualClock::at(START), &world).await;
     let body = json!({"credentials": [{"credential": "age", "birthdate": "2001-04-02"}]});
-    let (status, offer) =
-        json(admin_post(&server, "/admin/offers", Some(&admins.operator), &body).await).await;
-    assert_eq!(status, 201, "{offer}");
+    let offer = staff_offer(&server, &admins.operator, &body).await;
     let uri = offer["credential_offer_uri"].as_str().unwrap();
     let svg = offer["qr_svg"].as_str().unwrap();
     assert!(svg.starts_with("<svg ") && svg.contains(r#"role="img""#) && svg.contains("<title>"));
@@ -717,20 +675,8 @@ async fn batch_letters_from_a_csv_run_one_at_a_time_and_print_one_letter_per_off
 
 /// Stores a sealed pseudonym link as pseudonym issuance does; returns the opening request.
 fn sealed_link(dir: &Path, config: &ServiceConfig, context: &str) -> Value {
-    let person = SubjectHandle::random().unwrap();
-    let context = ContextId::parse(context).unwrap();
-    let pseudonym = PseudonymKey::generate().unwrap().derive(&person, &context);
-    let store = RedbStore::open(dir.join("issuer.redb")).unwrap();
-    let policy = config.escrow.as_ref().unwrap().policy().unwrap();
-    let link = EscrowedLink {
-        context: context.clone(),
-        pseudonym: pseudonym.clone(),
-        person,
-    };
-    store
-        .put_sealed_link(&context, &pseudonym, &escrow::seal(&policy, &link).unwrap())
-        .unwrap();
-    json!({"context": context.as_str(), "pseudonym": pseudonym.as_str()})
+    let link = store_sealed_link(dir, config, context);
+    json!({"context": link.context.as_str(), "pseudonym": link.pseudonym.as_str()})
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -899,23 +845,7 @@ async fn the_audit_log_filters_by_action_and_by_actor() {
 }
 
 fn consent(recipient: &SecretKey, holder: &dyn Signer) -> ConsentRecord {
-    let terms = ConsentTerms {
-        id: ConsentId::random().unwrap(),
-        recipient: Recipient::parse(
-            DidKey::from_public_key(&recipient.public_key())
-                .unwrap()
-                .did()
-                .as_str(),
-        )
-        .unwrap(),
-        purpose: Purpose::new("子育て支援の相談").unwrap(),
-        vct: Vct::parse("urn:myna-vc:vct:resident:1").unwrap(),
-        claims: vec![ClaimPath::key("municipality_code")],
-        not_before: START,
-        not_after: Some(START.plus_seconds(30 * 86_400)),
-        usage: ConsentUse::Ongoing,
-    };
-    ConsentRecord::sign(terms, holder, START).unwrap()
+    ConsentRecord::sign(consent_terms(recipient, ConsentUse::Ongoing), holder, START).unwrap()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -1089,19 +1019,13 @@ async fn the_console_files_are_served_with_a_strict_policy() {
         assert_ne!(answer, "HTTP/1.1 200", "{path}");
     }
     // Without a package directory, the trustee package is missing and says how to add it.
-    let body = assert_error(
+    assert_error_mentioning(
         get(&server, "/console/pkg/myna_wasm.js", None).await,
         404,
         "console_pkg_missing",
+        "--console-pkg",
     )
     .await;
-    assert!(
-        body["error_description"]
-            .as_str()
-            .unwrap()
-            .contains("--console-pkg"),
-        "{body}"
-    );
     server.stop().await;
 }
 

@@ -17,10 +17,7 @@ use service_support::*;
 /// A staff offer of `credentials` (no PIN); returns the offer.
 async fn staff_offer(server: &Server, admins: &Admins, credentials: Value) -> Value {
     let body = json!({"tx_code": false, "credentials": credentials});
-    let (status, created) =
-        json(admin_post(server, "/admin/offers", Some(&admins.operator), &body).await).await;
-    assert_eq!(status, 201, "{created}");
-    created["credential_offer"].clone()
+    service_support::staff_offer(server, &admins.operator, &body).await["credential_offer"].clone()
 }
 
 /// A credential request for `configuration` with one proof by each of `holders`.

@@ -167,9 +167,7 @@ async fn a_dmo_issues_memberships_and_nothing_a_municipality_issues() {
     // A membership, for the anchored key.
     let body = json!({"tx_code": false, "credentials": [{"credential": "fan_club_membership",
         "club_id": "izu-fan-club", "member_number": "IZ-0001", "tier": "regular"}]});
-    let (status, created) =
-        json(admin_post(&server, "/admin/offers", Some(&admins.operator), &body).await).await;
-    assert_eq!(status, 201, "{created}");
+    let created = staff_offer(&server, &admins.operator, &body).await;
     let token = wallet
         .access_token(&created["credential_offer"], None)
         .await;

@@ -46,10 +46,7 @@ fn age_row(id: &str, birthdate: &str) -> String {
 
 async fn desk_offer(server: &Server, admins: &Admins) -> Value {
     let body = json!({"credentials": [{"credential": "age", "birthdate": "1990-05-05"}]});
-    let (status, created) =
-        json(admin_post(server, "/admin/offers", Some(&admins.operator), &body).await).await;
-    assert_eq!(status, 201, "{created}");
-    created
+    staff_offer(server, &admins.operator, &body).await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -87,11 +84,7 @@ async fn a_letter_is_redeemable_for_days_and_a_desk_offer_for_minutes() {
             desk_late["tx_code"].as_str(),
         )
         .await;
-    let refused = assert_error(late, 400, "invalid_grant").await;
-    assert!(refused["error_description"]
-        .as_str()
-        .unwrap()
-        .contains("expired"));
+    assert_error_mentioning(late, 400, "invalid_grant", "expired").await;
 
     // Two days later — pruning has run — the letter, its PIN and its sealed facts still work.
     clock.advance(2 * DAY - 16 * MINUTE);

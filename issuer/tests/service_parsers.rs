@@ -16,20 +16,12 @@ use proptest::prelude::*;
 fn released() -> Vec<u8> {
     let trustees = ["city", "court"].map(|id| TrusteeKey::generate(id).unwrap());
     let policy = EscrowPolicy::new(trustees.iter().map(TrusteeKey::public).collect(), 2).unwrap();
-    let (person, context) = (
+    let link = EscrowedLink::derive(
+        &PseudonymKey::generate().unwrap(),
         SubjectHandle::random().unwrap(),
         ContextId::parse("forum").unwrap(),
     );
-    let pseudonym = PseudonymKey::generate().unwrap().derive(&person, &context);
-    let sealed = escrow::seal(
-        &policy,
-        &EscrowedLink {
-            context,
-            pseudonym,
-            person,
-        },
-    )
-    .unwrap();
+    let sealed = escrow::seal(&policy, &link).unwrap();
     trustees[1].release(&sealed).unwrap().to_bytes().to_vec()
 }
 

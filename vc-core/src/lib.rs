@@ -64,6 +64,7 @@ pub mod json_schema;
 pub mod jwk;
 pub mod jws;
 pub mod jwt;
+pub mod markup;
 pub mod municipality;
 pub mod oid4vci;
 pub mod oid4vp;

@@ -153,21 +153,5 @@ impl Clinic {
     }
 }
 
-/// Escapes text for an XML element or a quoted attribute, and drops characters XML 1.0 cannot
-/// carry at all (C0 controls other than tab, newline and carriage return).
-pub fn xml_escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            '\t' | '\n' | '\r' => out.push(c),
-            c if c.is_control() && (c as u32) < 0x20 => {}
-            c => out.push(c),
-        }
-    }
-    out
-}
+/// Escapes text for an XML element or a quoted attribute (the core's, re-exported here).
+pub use myna_vc_core::markup::xml_escape;

@@ -10,23 +10,20 @@ mod common;
 
 use std::sync::Arc;
 
+use common::http::{header, roster_service, serve, status_line_of, ROSTER_TOKEN};
 use common::*;
 use myna_verifier::core::crypto::{default_provider, Algorithm, SecretKey};
 use myna_verifier::core::jws::JwsHeader;
 use myna_verifier::ledger::MemoryLedger;
 use myna_verifier::policy::catalog::policy_from_spec;
-use myna_verifier::register_token::RegisterToken;
-use myna_verifier::roster::RedbHq;
 use myna_verifier::service::{
-    self, EdgeConfig, Origin, RequestSigner, RosterService, ServiceOptions, ServiceState,
-    MAX_BODY_BYTES,
+    EdgeConfig, Origin, RequestSigner, ServiceOptions, ServiceState, MAX_BODY_BYTES,
 };
 use serde_json::{json, Value};
 
 const PUBLIC: &str = "https://shop.example";
 const ORIGIN: &str = "https://wallet.example";
 const COUNTER: &str = "http://127.0.0.1:5173";
-const ROSTER_TOKEN: &str = "roster-token-0123456789abcdefghijklmnop";
 
 async fn start(config: EdgeConfig) -> (String, tokio::sync::oneshot::Sender<()>) {
     start_with(config, ServiceOptions::default()).await
@@ -53,23 +50,17 @@ async fn start_with(
         ..ServiceOptions::default()
     };
     let state = ServiceState::new(world.verifier.clone(), policies, options).unwrap();
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    tokio::spawn(service::serve(listener, state, config, async {
-        let _ = stopped.await;
-    }));
-    (base, stop)
+    serve(state, config).await
 }
 
 async fn create(base: &str) -> Value {
-    let response = reqwest::Client::new()
-        .post(format!("{base}/requests"))
-        .header("origin", ORIGIN)
-        .json(&json!({"policy": "age-over-20"}))
-        .send()
-        .await
-        .unwrap();
+    let response = send(
+        reqwest::Client::new()
+            .post(format!("{base}/requests"))
+            .json(&json!({"policy": "age-over-20"})),
+        ORIGIN,
+    )
+    .await;
     assert_eq!(response.status(), 201);
     assert_no_cors(&response, "POST /requests");
     response.json().await.unwrap()
@@ -79,11 +70,39 @@ async fn preflight(url: &str, method: &str) -> reqwest::Response {
     preflight_from(url, method, ORIGIN).await
 }
 
-fn header<'a>(response: &'a reqwest::Response, name: &str) -> Option<&'a str> {
-    response
-        .headers()
-        .get(name)
-        .map(|v| v.to_str().unwrap_or("<not text>"))
+/// `request`, sent from a page on `origin`.
+async fn send(request: reqwest::RequestBuilder, origin: &str) -> reqwest::Response {
+    request.header("origin", origin).send().await.unwrap()
+}
+
+/// The origin `response` allows, if any.
+fn allowed_origin(response: &reqwest::Response) -> Option<&str> {
+    header(response, "access-control-allow-origin")
+}
+
+/// Asserts that the preflight `answer` for `method` (on `what`) succeeded and allows `origin`,
+/// without credentials, with the `authorization` and `content-type` request headers.
+fn assert_preflight_allows(answer: &reqwest::Response, origin: &str, method: &str, what: &str) {
+    assert!(answer.status().is_success(), "{what}: {}", answer.status());
+    assert_eq!(allowed_origin(answer), Some(origin), "{what}");
+    assert_eq!(
+        header(answer, "access-control-allow-credentials"),
+        None,
+        "{what}"
+    );
+    let headers = header(answer, "access-control-allow-headers")
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    assert!(
+        headers.contains("authorization") && headers.contains("content-type"),
+        "{what}: {headers}"
+    );
+    assert!(
+        header(answer, "access-control-allow-methods")
+            .unwrap_or_default()
+            .contains(method),
+        "{what}"
+    );
 }
 
 fn assert_no_cors(response: &reqwest::Response, what: &str) {
@@ -105,43 +124,26 @@ async fn the_wallet_routes_answer_cors_and_nothing_else_does() {
     let object_uri = local(request["request_uri"].as_str().unwrap());
 
     let answer = preflight(&response_uri, "POST").await;
-    assert!(answer.status().is_success(), "{}", answer.status());
-    assert_eq!(header(&answer, "access-control-allow-origin"), Some("*"));
-    assert_eq!(header(&answer, "access-control-allow-credentials"), None);
-    let allowed = header(&answer, "access-control-allow-headers")
-        .unwrap_or_default()
-        .to_ascii_lowercase();
-    assert!(
-        allowed.contains("authorization") && allowed.contains("content-type"),
-        "{allowed}"
-    );
-    assert!(header(&answer, "access-control-allow-methods")
-        .unwrap_or_default()
-        .contains("POST"));
+    assert_preflight_allows(&answer, "*", "POST", "the response URI");
     assert_eq!(header(&answer, "access-control-max-age"), Some("600"));
 
-    let object = client
-        .get(&object_uri)
-        .header("origin", ORIGIN)
-        .send()
-        .await
-        .unwrap();
+    let object = send(client.get(&object_uri), ORIGIN).await;
     assert_eq!(object.status(), 200);
-    assert_eq!(header(&object, "access-control-allow-origin"), Some("*"));
+    assert_eq!(allowed_origin(&object), Some("*"));
 
     // The decision on a garbage answer is readable from the wallet's origin.
-    let decision = client
-        .post(&response_uri)
-        .header("origin", ORIGIN)
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body(format!(
-            "vp_token=garbage&state={}",
-            request["state"].as_str().unwrap()
-        ))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(header(&decision, "access-control-allow-origin"), Some("*"));
+    let decision = send(
+        client
+            .post(&response_uri)
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(format!(
+                "vp_token=garbage&state={}",
+                request["state"].as_str().unwrap()
+            )),
+        ORIGIN,
+    )
+    .await;
+    assert_eq!(allowed_origin(&decision), Some("*"));
     let refused: Value = decision.json().await.unwrap();
     assert!(
         refused["accepted"] == false || refused["error"].is_string(),
@@ -160,12 +162,7 @@ async fn the_wallet_routes_answer_cors_and_nothing_else_does() {
         assert!(!answer.status().is_success(), "{path}: {}", answer.status());
         assert_no_cors(&answer, path);
     }
-    let health = client
-        .get(format!("{base}/health"))
-        .header("origin", ORIGIN)
-        .send()
-        .await
-        .unwrap();
+    let health = send(client.get(format!("{base}/health")), ORIGIN).await;
     assert_eq!(health.status(), 200);
     assert_no_cors(&health, "GET /health");
 }
@@ -189,10 +186,7 @@ async fn with_allow_origin_the_counter_routes_answer_that_origin_only() {
     let dir = tempfile::tempdir().unwrap();
     let extra = ServiceOptions {
         allowed_origins: vec![COUNTER.parse::<Origin>().unwrap()],
-        roster: Some(RosterService {
-            hq: RedbHq::open(&dir.path().join("roster.redb")).unwrap(),
-            token: RegisterToken::new(ROSTER_TOKEN).unwrap(),
-        }),
+        roster: Some(roster_service(dir.path())),
         ..ServiceOptions::default()
     };
     let (base, _stop) = start_with(EdgeConfig::default(), extra).await;
@@ -206,27 +200,7 @@ async fn with_allow_origin_the_counter_routes_answer_that_origin_only() {
     ];
     for (path, method) in counter_routes {
         let allowed = preflight_from(&format!("{base}{path}"), method, COUNTER).await;
-        assert!(
-            allowed.status().is_success(),
-            "{path}: {}",
-            allowed.status()
-        );
-        assert_eq!(
-            header(&allowed, "access-control-allow-origin"),
-            Some(COUNTER),
-            "{path}"
-        );
-        assert_eq!(header(&allowed, "access-control-allow-credentials"), None);
-        let headers = header(&allowed, "access-control-allow-headers")
-            .unwrap_or_default()
-            .to_ascii_lowercase();
-        assert!(
-            headers.contains("authorization") && headers.contains("content-type"),
-            "{path}: {headers}"
-        );
-        assert!(header(&allowed, "access-control-allow-methods")
-            .unwrap_or_default()
-            .contains(method));
+        assert_preflight_allows(&allowed, COUNTER, method, path);
         assert!(header(&allowed, "vary")
             .unwrap_or_default()
             .to_ascii_lowercase()
@@ -234,97 +208,62 @@ async fn with_allow_origin_the_counter_routes_answer_that_origin_only() {
         // Another origin (the wallet's, or a near miss of the counter's) gets nothing.
         for other in [ORIGIN, "http://127.0.0.1:5174", "https://127.0.0.1:5173"] {
             let refused = preflight_from(&format!("{base}{path}"), method, other).await;
-            assert_eq!(
-                header(&refused, "access-control-allow-origin"),
-                None,
-                "{path} from {other}"
-            );
+            assert_eq!(allowed_origin(&refused), None, "{path} from {other}");
         }
     }
 
     // The actual requests carry the header for the counter, and not for another origin.
-    let policies = client
-        .get(format!("{base}/policies"))
-        .header("origin", COUNTER)
-        .send()
-        .await
-        .unwrap();
+    let policies = send(client.get(format!("{base}/policies")), COUNTER).await;
     assert_eq!(policies.status(), 200);
-    assert_eq!(
-        header(&policies, "access-control-allow-origin"),
-        Some(COUNTER)
-    );
-    let elsewhere = client
-        .get(format!("{base}/policies"))
-        .header("origin", ORIGIN)
-        .send()
-        .await
-        .unwrap();
+    assert_eq!(allowed_origin(&policies), Some(COUNTER));
+    let elsewhere = send(client.get(format!("{base}/policies")), ORIGIN).await;
     assert_eq!(elsewhere.status(), 200);
     assert_no_cors(&elsewhere, "GET /policies from another origin");
-    let created = client
-        .post(format!("{base}/requests"))
-        .header("origin", COUNTER)
-        .json(&json!({"policy": "age-over-20"}))
-        .send()
-        .await
-        .unwrap();
+    let created = send(
+        client
+            .post(format!("{base}/requests"))
+            .json(&json!({"policy": "age-over-20"})),
+        COUNTER,
+    )
+    .await;
     assert_eq!(created.status(), 201);
-    assert_eq!(
-        header(&created, "access-control-allow-origin"),
-        Some(COUNTER)
-    );
+    assert_eq!(allowed_origin(&created), Some(COUNTER));
     let request: Value = created.json().await.unwrap();
-    let compact = client
-        .post(format!(
-            "{base}/requests/{}/compact",
-            request["request_id"].as_str().unwrap()
-        ))
-        .header("origin", COUNTER)
-        .body("MV1:not-a-presentation")
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(
-        header(&compact, "access-control-allow-origin"),
-        Some(COUNTER)
-    );
+    let compact = send(
+        client
+            .post(format!(
+                "{base}/requests/{}/compact",
+                request["request_id"].as_str().unwrap()
+            ))
+            .body("MV1:not-a-presentation"),
+        COUNTER,
+    )
+    .await;
+    assert_eq!(allowed_origin(&compact), Some(COUNTER));
     let decision: Value = compact.json().await.unwrap();
     assert_eq!(decision["reason"], "unreadable");
     // The roster's refusal is readable by the page too (it can tell the desk the token is wrong).
-    let summary = client
-        .get(format!("{base}/roster/summary"))
-        .header("origin", COUNTER)
-        .send()
-        .await
-        .unwrap();
+    let summary = send(client.get(format!("{base}/roster/summary")), COUNTER).await;
     assert_eq!(summary.status(), 401);
-    assert_eq!(
-        header(&summary, "access-control-allow-origin"),
-        Some(COUNTER)
-    );
-    let summary = client
-        .get(format!("{base}/roster/summary"))
-        .header("origin", COUNTER)
-        .bearer_auth(ROSTER_TOKEN)
-        .send()
-        .await
-        .unwrap();
+    assert_eq!(allowed_origin(&summary), Some(COUNTER));
+    let summary = send(
+        client
+            .get(format!("{base}/roster/summary"))
+            .bearer_auth(ROSTER_TOKEN),
+        COUNTER,
+    )
+    .await;
     assert_eq!(summary.status(), 200);
-    assert_eq!(
-        header(&summary, "access-control-allow-origin"),
-        Some(COUNTER)
-    );
+    assert_eq!(allowed_origin(&summary), Some(COUNTER));
 
     // The wallet's routes keep answering any origin; the rest answer none, even the counter.
     let local = |uri: &str| uri.replace(PUBLIC, &base);
-    let object = client
-        .get(local(request["request_uri"].as_str().unwrap()))
-        .header("origin", ORIGIN)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(header(&object, "access-control-allow-origin"), Some("*"));
+    let object = send(
+        client.get(local(request["request_uri"].as_str().unwrap())),
+        ORIGIN,
+    )
+    .await;
+    assert_eq!(allowed_origin(&object), Some("*"));
     for (path, method) in [("/health", "GET"), ("/gate/challenge", "GET")] {
         let answer = preflight_from(&format!("{base}{path}"), method, COUNTER).await;
         assert_no_cors(&answer, path);
@@ -335,10 +274,7 @@ async fn with_allow_origin_the_counter_routes_answer_that_origin_only() {
 async fn without_allow_origin_the_roster_routes_answer_no_cors() {
     let dir = tempfile::tempdir().unwrap();
     let extra = ServiceOptions {
-        roster: Some(RosterService {
-            hq: RedbHq::open(&dir.path().join("roster.redb")).unwrap(),
-            token: RegisterToken::new(ROSTER_TOKEN).unwrap(),
-        }),
+        roster: Some(roster_service(dir.path())),
         ..ServiceOptions::default()
     };
     let (base, _stop) = start_with(EdgeConfig::default(), extra).await;
@@ -346,13 +282,13 @@ async fn without_allow_origin_the_roster_routes_answer_no_cors() {
         let answer = preflight_from(&format!("{base}{path}"), method, COUNTER).await;
         assert_no_cors(&answer, path);
     }
-    let summary = reqwest::Client::new()
-        .get(format!("{base}/roster/summary"))
-        .header("origin", COUNTER)
-        .bearer_auth(ROSTER_TOKEN)
-        .send()
-        .await
-        .unwrap();
+    let summary = send(
+        reqwest::Client::new()
+            .get(format!("{base}/roster/summary"))
+            .bearer_auth(ROSTER_TOKEN),
+        COUNTER,
+    )
+    .await;
     assert_eq!(summary.status(), 200);
     assert_no_cors(&summary, "GET /roster/summary");
 }
@@ -394,21 +330,4 @@ async fn the_edge_limits_still_apply_to_the_wallet_routes() {
         statuses.iter().all(|s| [200, 429].contains(s)),
         "{statuses:?}"
     );
-}
-
-/// The status line a raw HTTP/1.1 request `head` (no body) gets from `address`.
-fn status_line_of(address: &str, head: &str) -> String {
-    use std::io::{Read, Write};
-    let mut stream = std::net::TcpStream::connect(address).unwrap();
-    stream
-        .set_read_timeout(Some(std::time::Duration::from_secs(10)))
-        .unwrap();
-    stream.write_all(head.as_bytes()).unwrap();
-    let mut answer = [0u8; 256];
-    let read = stream.read(&mut answer).unwrap();
-    String::from_utf8_lossy(&answer[..read])
-        .lines()
-        .next()
-        .unwrap_or_default()
-        .to_owned()
 }

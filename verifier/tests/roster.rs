@@ -6,24 +6,18 @@
 
 mod common;
 
-use std::io::{Read, Write};
 use std::sync::Arc;
 
+use common::http::{roster_service, serve, status_line_of, ROSTER_TOKEN as TOKEN};
 use common::*;
 use myna_verifier::core::b64;
 use myna_verifier::core::time::NumericDate;
 use myna_verifier::ledger::MemoryLedger;
 use myna_verifier::policy::catalog::policy_from_spec;
-use myna_verifier::register_token::RegisterToken;
-use myna_verifier::roster::{RedbHq, RosterEntry};
-use myna_verifier::service::{
-    self, EdgeConfig, RosterService, ServiceOptions, ServiceState, MAX_ROSTER_ENTRIES,
-};
+use myna_verifier::roster::RosterEntry;
+use myna_verifier::service::{EdgeConfig, ServiceOptions, ServiceState, MAX_ROSTER_ENTRIES};
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
-
-const TOKEN: &str = "roster-token-0123456789abcdefghijklmnop";
-const KOBE_ISSUER: &str = "did:web:city.kobe.example";
 
 struct Hq {
     base: String,
@@ -36,27 +30,14 @@ async fn start(with_roster: bool) -> Hq {
     let world = World::new();
     let policies =
         vec![policy_from_spec("shelter:kobe-chuo-01", Arc::new(MemoryLedger::new())).unwrap()];
-    let roster = with_roster.then(|| RosterService {
-        hq: RedbHq::open(&dir.path().join("roster.redb")).unwrap(),
-        token: RegisterToken::new(TOKEN).unwrap(),
-    });
+    let roster = with_roster.then(|| roster_service(dir.path()));
     let options = ServiceOptions {
         public_url: "https://hq.example".into(),
         roster,
         ..ServiceOptions::default()
     };
     let state = ServiceState::new(world.verifier.clone(), policies, options).unwrap();
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    tokio::spawn(service::serve(
-        listener,
-        state,
-        EdgeConfig::default(),
-        async {
-            let _ = stopped.await;
-        },
-    ));
+    let (base, stop) = serve(state, EdgeConfig::default()).await;
     Hq {
         base,
         _dir: dir,
@@ -68,12 +49,12 @@ async fn start(with_roster: bool) -> Hq {
 fn entry(shelter: &str, n: u32) -> RosterEntry {
     let holder = b64::encode(Sha256::digest(n.to_be_bytes()));
     RosterEntry {
-        entry_id: RosterEntry::id_for(shelter, KOBE_ISSUER, &holder),
+        entry_id: RosterEntry::id_for(shelter, KOBE, &holder),
         shelter_id: shelter.into(),
         municipality_code: "281000".into(),
         name: Some(format!("避難　太郎{n}")),
         birthdate: Some("1990-05-01".into()),
-        issuer: KOBE_ISSUER.into(),
+        issuer: KOBE.into(),
         holder,
         checked_in_at: NumericDate::from_unix(T0 + i64::from(n)),
     }
@@ -156,22 +137,6 @@ async fn a_caller_without_the_token_is_refused_before_its_body_is_read() {
         .unwrap();
     assert!(line.starts_with("HTTP/1.1 401"), "{line}");
     assert_eq!(summary(&hq).await, json!({"shelters": []}));
-}
-
-/// The status line a raw HTTP/1.1 request `head` (no body) gets from `address`.
-fn status_line_of(address: &str, head: &str) -> String {
-    let mut stream = std::net::TcpStream::connect(address).unwrap();
-    stream
-        .set_read_timeout(Some(std::time::Duration::from_secs(10)))
-        .unwrap();
-    stream.write_all(head.as_bytes()).unwrap();
-    let mut answer = [0u8; 64];
-    let read = stream.read(&mut answer).unwrap();
-    String::from_utf8_lossy(&answer[..read])
-        .lines()
-        .next()
-        .unwrap_or_default()
-        .to_owned()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -8,10 +8,11 @@ mod common;
 
 use std::time::Duration;
 
+use common::http::serve;
 use common::*;
 use myna_verifier::ledger::MemoryLedger;
 use myna_verifier::policy::catalog::policy_from_spec;
-use myna_verifier::service::{self, EdgeConfig, ServiceOptions, ServiceState, MAX_BODY_BYTES};
+use myna_verifier::service::{EdgeConfig, ServiceOptions, ServiceState, MAX_BODY_BYTES};
 use serde_json::Value;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
@@ -24,13 +25,7 @@ async fn start(config: EdgeConfig) -> (String, tokio::sync::oneshot::Sender<()>)
         ..ServiceOptions::default()
     };
     let state = ServiceState::new(world.verifier.clone(), policies, options).unwrap();
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    tokio::spawn(service::serve(listener, state, config, async {
-        let _ = stopped.await;
-    }));
-    (base, stop)
+    serve(state, config).await
 }
 
 async fn assert_json_error(response: reqwest::Response, status: u16, code: &str) {

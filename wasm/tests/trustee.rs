@@ -40,14 +40,11 @@ fn world() -> World {
         2,
     )
     .unwrap();
-    let person = SubjectHandle::random().unwrap();
-    let context = ContextId::parse("maebashi-forum").unwrap();
-    let pseudonym = PseudonymKey::generate().unwrap().derive(&person, &context);
-    let link = EscrowedLink {
-        context,
-        pseudonym,
-        person,
-    };
+    let link = EscrowedLink::derive(
+        &PseudonymKey::generate().unwrap(),
+        SubjectHandle::random().unwrap(),
+        ContextId::parse("maebashi-forum").unwrap(),
+    );
     let sealed = escrow::seal(&policy, &link).unwrap();
     World {
         alice: alice.to_json(),

@@ -19,6 +19,28 @@ pub fn myna(dir: &Path, args: &[&str]) -> Output {
         .run(args)
 }
 
+/// `myna trustee keygen` for `name` in `dir` (its key in `NAME.key`, passphrase in
+/// `NAME.pass`): the public key it printed.
+pub fn trustee_keygen(dir: &Path, name: &str) -> String {
+    std::fs::write(
+        dir.join(format!("{name}.pass")),
+        format!("passphrase of {name}\n"),
+    )
+    .unwrap();
+    let out = ok(&myna(
+        dir,
+        &[
+            "trustee",
+            "keygen",
+            "--out",
+            &format!("{name}.key"),
+            "--passphrase-file",
+            &format!("{name}.pass"),
+        ],
+    ));
+    out.strip_prefix("public key: ").unwrap().trim().to_owned()
+}
+
 /// The operator's admin token in what `myna issuer init` printed (its line `operator NAME
 /// TOKEN`).
 pub fn operator_token(printed: &str) -> String {

@@ -13,8 +13,8 @@ pub mod serve;
 
 use std::ffi::OsStr;
 use std::fmt::Debug;
-use std::io::{BufRead, BufReader};
-use std::net::TcpListener;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{TcpListener, TcpStream};
 use std::path::Path;
 use std::process::{Child, ChildStdout, Command, Output, Stdio};
 
@@ -208,6 +208,102 @@ pub fn failed_cleanly(output: &Output) -> String {
     let stderr = failed(output);
     assert!(!stderr.contains("panicked"), "{stderr}");
     stderr
+}
+
+/// Hanako's card of the test CA in `testca/`, written to `hanako.card`: the arguments of
+/// `myna jpki test-ca card` after `card`.
+pub const HANAKO: [&str; 16] = [
+    "--out",
+    "hanako.card",
+    "--name",
+    "前橋 花子",
+    "--birth-date",
+    "1990-05-01",
+    "--sex",
+    "female",
+    "--address",
+    "群馬県前橋市大手町二丁目12番1号",
+    "--auth-pin",
+    "1234",
+    "--sign-pin",
+    "HANAKO2027",
+    "--dir",
+    "testca",
+];
+
+/// `myna jpki test-ca card` with [`HANAKO`]'s arguments.
+pub fn hanako_card() -> Vec<&'static str> {
+    let mut args = vec!["jpki", "test-ca", "card"];
+    args.extend(HANAKO);
+    args
+}
+
+/// `myna trust-list init` of a trust-list authority in `authority/`, its passphrase in
+/// `authority.pass`.
+pub const AUTHORITY_INIT: [&str; 6] = [
+    "trust-list",
+    "init",
+    "--dir",
+    "authority",
+    "--passphrase-file",
+    "authority.pass",
+];
+
+/// `myna trust-list sign` of `entries` by the authority of [`AUTHORITY_INIT`], valid for 30
+/// days, into `trust-list.jwt`.
+pub fn trust_list_sign<'a>(entries: &[&'a str]) -> Vec<&'a str> {
+    let mut args = vec![
+        "trust-list",
+        "sign",
+        "--dir",
+        "authority",
+        "--passphrase-file",
+        "authority.pass",
+        "--valid-days",
+        "30",
+        "--out",
+        "trust-list.jwt",
+    ];
+    for entry in entries {
+        args.extend_from_slice(&["--entry", entry]);
+    }
+    args
+}
+
+/// A plain HTTP/1.1 request `method path` without a body on the loopback `addr`
+/// (`host:port`), with `token` as its bearer token if given: the whole answer, status line and
+/// headers included.
+pub fn http_request(
+    addr: &str,
+    method: &str,
+    path: &str,
+    token: Option<&str>,
+) -> std::io::Result<String> {
+    let mut stream = TcpStream::connect(addr)?;
+    let auth = token
+        .map(|t| format!("Authorization: Bearer {t}\r\n"))
+        .unwrap_or_default();
+    write!(
+        stream,
+        "{method} {path} HTTP/1.1\r\nHost: localhost\r\n{auth}Content-Length: 0\r\n\
+         Connection: close\r\n\r\n"
+    )?;
+    let mut response = String::new();
+    stream.read_to_string(&mut response)?;
+    Ok(response)
+}
+
+/// [`http_request`] `GET path`, which must get an answer.
+pub fn http_get(addr: &str, path: &str, token: Option<&str>) -> String {
+    http_request(addr, "GET", path, token).unwrap()
+}
+
+/// [`http_get`] without a token: the body of its answer, which must be a 200.
+pub fn get_body(addr: &str, path: &str) -> String {
+    let response = http_get(addr, path, None);
+    assert!(response.starts_with("HTTP/1.1 200"), "{path}: {response}");
+    let (_, body) = response.split_once("\r\n\r\n").unwrap();
+    body.to_owned()
 }
 
 /// A loopback port free at the time of asking.

@@ -64,23 +64,13 @@ pub fn svg(text: &str, title: &str) -> crate::Result<String> {
     ))
 }
 
-/// `text` safe inside an HTML or SVG element or a quoted attribute.
+/// `text` safe inside an HTML or SVG element or a quoted attribute
+/// ([`html_escape`](myna_vc_core::markup::html_escape)).
 ///
 /// ```
 /// use myna_issuer::service::qr::escape;
 /// assert_eq!(escape(r#"<a href="x">&'"#), "&lt;a href=&quot;x&quot;&gt;&amp;&#39;");
 /// ```
 pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
+    myna_vc_core::markup::html_escape(text)
 }

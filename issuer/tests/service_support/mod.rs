@@ -12,21 +12,27 @@ use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::Arc;
 
 use myna_issuer::anchor::{AnchorResponse, Challenge};
-use myna_issuer::escrow::TrusteeKey;
+use myna_issuer::escrow::{self, EscrowedLink, TrusteeKey};
+use myna_issuer::pseudonym::{ContextId, PseudonymKey};
+use myna_issuer::record::SubjectHandle;
 use myna_issuer::service::config::{
     AdminRole, AdminTokenEntry, EscrowConfig, ServiceConfig, TrusteeEntry,
 };
 use myna_issuer::service::{JpkiSetup, Service, ServiceOptions};
+use myna_issuer::store::{RedbStore, Store};
 use myna_jpki::card_jws;
 use myna_jpki::profile::CertificateType;
 use myna_jpki::test_ca::IssuedCard;
+use myna_vc_core::claim_path::ClaimPath;
+use myna_vc_core::consent::{ConsentId, ConsentTerms, ConsentUse, Purpose, Recipient};
 use myna_vc_core::crypto::{default_provider, PublicKey, SecretKey, Signer};
+use myna_vc_core::did::DidKey;
 use myna_vc_core::oid4vci::{
     build_key_proof, CNonce, CredentialRequest, IssuerId, Message, PreAuthorizedCode, TokenRequest,
     TxCodeValue,
 };
 use myna_vc_core::sdjwt::KeyBindingRule;
-use myna_vc_core::sdjwt_vc::{self, VcVerifyOptions, VerifiedCredential};
+use myna_vc_core::sdjwt_vc::{self, VcVerifyOptions, Vct, VerifiedCredential};
 use myna_vc_core::time::{Clock, NumericDate};
 use serde_json::{json, Value};
 use tokio::sync::oneshot;
@@ -214,6 +220,21 @@ pub async fn json(response: reqwest::Response) -> (u16, Value) {
     (status, value)
 }
 
+/// Like [`assert_error`], and the error's description mentions `word`.
+pub async fn assert_error_mentioning(
+    response: reqwest::Response,
+    status: u16,
+    code: &str,
+    word: &str,
+) -> Value {
+    let body = assert_error(response, status, code).await;
+    assert!(
+        body["error_description"].as_str().unwrap().contains(word),
+        "{body}"
+    );
+    body
+}
+
 /// Asserts an OAuth-style error body with this status and code.
 pub async fn assert_error(response: reqwest::Response, status: u16, code: &str) -> Value {
     assert_eq!(
@@ -391,6 +412,33 @@ pub fn verify(credential: &str, issuer: &PublicKey, now: NumericDate) -> Verifie
     sdjwt_vc::verify(credential, default_provider(), issuer, &options).unwrap()
 }
 
+/// A GET of `path`, with `token` as its bearer token if given.
+pub async fn get(server: &Server, path: &str, token: Option<&str>) -> reqwest::Response {
+    let mut request = client().get(server.url(path));
+    if let Some(token) = token {
+        request = request.bearer_auth(token);
+    }
+    request.send().await.unwrap()
+}
+
+/// A POST of `body` as `content_type` to `path`, with `token` as its bearer token if given.
+pub async fn post(
+    server: &Server,
+    path: &str,
+    token: Option<&str>,
+    content_type: &str,
+    body: impl Into<reqwest::Body>,
+) -> reqwest::Response {
+    let mut request = client()
+        .post(server.url(path))
+        .header("content-type", content_type)
+        .body(body);
+    if let Some(token) = token {
+        request = request.bearer_auth(token);
+    }
+    request.send().await.unwrap()
+}
+
 /// An admin POST with a JSON body.
 pub async fn admin_post(
     server: &Server,
@@ -398,22 +446,21 @@ pub async fn admin_post(
     token: Option<&str>,
     body: &Value,
 ) -> reqwest::Response {
-    let mut request = client()
-        .post(server.url(path))
-        .header("content-type", "application/json")
-        .body(body.to_string());
-    if let Some(token) = token {
-        request = request.bearer_auth(token);
-    }
-    request.send().await.unwrap()
+    post(server, path, token, "application/json", body.to_string()).await
+}
+
+/// The staff offer `body` made by `operator`: the created offer (asserted 201).
+pub async fn staff_offer(server: &Server, operator: &str, body: &Value) -> Value {
+    let (status, created) =
+        json(admin_post(server, "/admin/offers", Some(operator), body).await).await;
+    assert_eq!(status, 201, "{created}");
+    created
 }
 
 /// A holder the issuer knows: a fresh key bound to an age credential of an operator's offer.
 pub async fn known_holder(server: &Server, operator: &str, now: NumericDate) -> Box<dyn Signer> {
     let body = json!({"tx_code": false, "credentials": [{"credential": "age", "birthdate": "2001-04-02"}]});
-    let (status, created) =
-        json(admin_post(server, "/admin/offers", Some(operator), &body).await).await;
-    assert_eq!(status, 201, "{created}");
+    let created = staff_offer(server, operator, &body).await;
     let wallet = Wallet::new(server);
     let token = wallet
         .access_token(&created["credential_offer"], None)
@@ -421,6 +468,48 @@ pub async fn known_holder(server: &Server, operator: &str, now: NumericDate) -> 
     let holder = signer();
     wallet.credentials(&token, "age", &[&*holder], now).await;
     holder
+}
+
+/// A random person's link in `context`, sealed under `config`'s escrow policy and stored in
+/// the store under `dir` as pseudonym issuance stores it (the service must not be running):
+/// the link.
+pub fn store_sealed_link(dir: &Path, config: &ServiceConfig, context: &str) -> EscrowedLink {
+    let link = EscrowedLink::derive(
+        &PseudonymKey::generate().unwrap(),
+        SubjectHandle::random().unwrap(),
+        ContextId::parse(context).unwrap(),
+    );
+    let store = RedbStore::open(dir.join("issuer.redb")).unwrap();
+    let policy = config.escrow.as_ref().unwrap().policy().unwrap();
+    store
+        .put_sealed_link(
+            &link.context,
+            &link.pseudonym,
+            &escrow::seal(&policy, &link).unwrap(),
+        )
+        .unwrap();
+    link
+}
+
+/// Terms of a consent to share the municipality code of a resident credential with
+/// `recipient` for 30 days from [`START`], used as `usage` says.
+pub fn consent_terms(recipient: &SecretKey, usage: ConsentUse) -> ConsentTerms {
+    ConsentTerms {
+        id: ConsentId::random().unwrap(),
+        recipient: Recipient::parse(
+            DidKey::from_public_key(&recipient.public_key())
+                .unwrap()
+                .did()
+                .as_str(),
+        )
+        .unwrap(),
+        purpose: Purpose::new("子育て支援の相談").unwrap(),
+        vct: Vct::parse("urn:myna-vc:vct:resident:1").unwrap(),
+        claims: vec![ClaimPath::key("municipality_code")],
+        not_before: START,
+        not_after: Some(START.plus_seconds(30 * 86_400)),
+        usage,
+    }
 }
 
 /// The `POST /consents` body for `record`, with a holder proof signed by `holder` if given.

@@ -26,6 +26,9 @@ use myna_verifier::trust::Trust;
 use myna_verifier::verifier::{Verifier, VerifierConfig};
 use serde_json::{json, Value};
 
+#[cfg(feature = "service")]
+pub mod http;
+
 /// 2026-11-21 10:00 JST.
 pub const T0: i64 = 1_795_222_800;
 pub const AUDIENCE: &str = "x509_san_dns:shop.example";
