@@ -16,7 +16,9 @@
 // the page reloaded offline (service worker) still deciding and showing the data's age;
 // refusal once the data is older than the policy allows (playwright's clock moved forward) and
 // the decision clearing itself; a revocation made after the page's config.json reaching the
-// counter through the status lists it fetches again. axe-core on every screen, no CSP violation, screenshots as
+// counter through the status lists it fetches again. Bad input: a text that is no presentation, a
+// garbled and a forged code, and a code replayed for a later customer are refused, each with its
+// reason on screen in Japanese and English. axe-core on every screen, no CSP violation, screenshots as
 // $MYNA_TEST_OUTPUT/counter-*.png.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
@@ -30,6 +32,7 @@ import { seriousViolations } from "./support/axe.mjs";
 import { startCounterWorld, SALE_POLICY, SHELTER_POLICY, CLINIC_POLICY } from "./support/counter_world.mjs";
 import { y4mForImage, y4mForText } from "./support/fake_camera.mjs";
 import { decodeQrFromPng } from "./support/qr_png.mjs";
+import { forgeSignature } from "./support/compact.mjs";
 import { CHROMIUM_ARGS } from "./support/app.mjs";
 import { serveStatic } from "./support/static.mjs";
 import { DEFAULT_SETTINGS, settingsForSpec } from "../counter/js/policies.js";
@@ -319,6 +322,8 @@ test("the keyboard wedge: a focused input, and typing while no text field has fo
     let shown = await decisionOnScreen(page);
     assert.equal(shown.accepted, true, `wedge input: ${shown.reason}`);
     assert.deepEqual(shown.claims, rustClaims(await world.rustDecision({ challenge, policy: "age-over-20", compact: [text] })));
+    // What was disclosed, in Japanese and English.
+    assert.match(await page.textContent("#decision-claims"), /20歳以上 \/ Age 20 or over/);
     // The same text again on the next challenge is ignored (it was just decided).
     await page.keyboard.press("Enter");
     await onScreen(page, "counter");
@@ -453,7 +458,71 @@ test("a revocation after the page was deployed reaches the counter: it fetches t
     assert.equal(rust.reason, "revoked");
     assert.equal(shown.accepted, false);
     assert.equal(shown.reason, "revoked");
+    assert.equal(shown.symbol, "✗");
+    assert.equal(await page.textContent('#decision-reason [lang="ja"]'), rust.output.message_ja);
+    assert.match(await page.textContent('#decision-reason [lang="en"]'), /revoked/i);
     await clean(page, errors, "revoked decision");
+  } finally {
+    await context.close();
+  }
+});
+
+test("bad input: a text that is no presentation, a garbled code and a forged one get typed refusals on screen; a code replayed for a later customer is refused", async () => {
+  const { context, page, errors } = await openCounter();
+  const policy = "age-over-20";
+  /** The scanner types `text` and Enter. */
+  const wedge = async (text) => {
+    await page.fill("#wedge", text);
+    await page.press("#wedge", "Enter");
+  };
+  /** The decision on screen for `text` at `challenge`: refused, for the reason the Rust verifier
+   * gives, written out in Japanese and English; then the next customer. */
+  const refused = async (name, challenge, text, reason) => {
+    await wedge(text);
+    await onScreen(page, "decision");
+    const shown = await decisionOnScreen(page);
+    const rust = await world.rustDecision({ challenge, policy, compact: [text] });
+    assert.equal(rust.reason, reason, `${name}: the Rust verifier's reason`);
+    assert.equal(shown.accepted, false, name);
+    assert.equal(shown.reason, reason, name);
+    assert.equal(shown.symbol, "✗", name);
+    assert.match(shown.word, /確認できません.*Not accepted/, name);
+    assert.equal(await page.textContent('#decision-reason [lang="ja"]'), rust.output.message_ja, name);
+    assert.equal(await page.textContent('#decision-reason [lang="en"]'), rust.output.message_en, name);
+    await shot(page, `decision-${name}`);
+    await clean(page, errors, `the ${name} code`);
+    await page.keyboard.press("Escape");
+    await onScreen(page, "counter");
+    return challengeFromScreen(page, challenge);
+  };
+  try {
+    await configure(page, policy);
+    let challenge = await challengeFromScreen(page);
+    // A QR code that is no presentation (a web address): said so, and the same challenge waits.
+    await wedge("https://shop.example/coupon");
+    await page.waitForSelector('#message[data-code="not_a_presentation"]');
+    assert.equal(await page.getAttribute("body", "data-screen"), "counter");
+    assert.equal(await page.getAttribute("#challenge", "data-challenge"), challenge);
+    await clean(page, errors, "not a presentation");
+    // A garbled code (not base45) and a forged one (Hanako's, its issuer signature altered).
+    challenge = await refused("unreadable", challenge, "MV1:NOT-BASE45-%%%", "unreadable");
+    const [genuine] = await world.present({ holder: "hanako", challenge });
+    challenge = await refused("tampered", challenge, forgeSignature(genuine), "tampered");
+    // Hanako's real code is accepted; Kenta comes next; then Hanako's code is shown again.
+    const [hanako] = await world.present({ holder: "hanako", challenge });
+    await wedge(hanako);
+    await onScreen(page, "decision");
+    assert.equal((await decisionOnScreen(page)).accepted, true);
+    await page.keyboard.press("Escape");
+    await onScreen(page, "counter");
+    challenge = await challengeFromScreen(page, challenge);
+    await wedge((await world.present({ holder: "kenta", challenge }))[0]);
+    await onScreen(page, "decision");
+    assert.equal((await decisionOnScreen(page)).reason, "under_age");
+    await page.keyboard.press("Escape");
+    await onScreen(page, "counter");
+    challenge = await challengeFromScreen(page, challenge);
+    await refused("replayed", challenge, hanako, "not_bound_to_request");
   } finally {
     await context.close();
   }
