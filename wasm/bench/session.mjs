@@ -9,17 +9,14 @@
 //
 // Not a test: nothing here asserts a timing. Needs `(cd wasm/tests && npm ci)` and the `myna`
 // binary ($MYNA_BIN, as for the tests).
-import { createRequire } from "node:module";
 import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { startWorld } from "../tests/support/world.mjs";
-import { CHROMIUM_ARGS, serveApp } from "../tests/support/app.mjs";
-
-// playwright-core is a dev dependency of wasm/tests (its package.json and lock file).
-const require = createRequire(new URL("../tests/package.json", import.meta.url));
-const { chromium } = require("playwright-core");
+import { serveApp } from "../tests/support/app.mjs";
+// Chromium through playwright-core, a dev dependency of wasm/tests (its package.json and lock file).
+import { launchChromium } from "../tests/support/browser.mjs";
 
 export const here = (relative) => fileURLToPath(new URL(relative, import.meta.url));
 export const PASSPHRASE = "kumo no ue no sora 2026";
@@ -37,7 +34,7 @@ export async function startSession({ app = here("../pkg/app/"), batchSize, local
   const rules = batchSize ? { batch_size: batchSize } : {};
   const world = await startWorld({ dir: path.join(scratch, "world"), rules });
   const site = await serveApp(world, { root: app });
-  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium", args: CHROMIUM_ARGS });
+  const browser = await launchChromium();
   const context = await browser.newContext({ ...device, locale });
   const page = await context.newPage();
   const errors = [];

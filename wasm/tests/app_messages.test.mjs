@@ -5,7 +5,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
 import { messages } from "../app/i18n/messages.js";
-import { assertBilingual, assertStrictPage, missingKeys, pageSources } from "./support/messages.mjs";
+import { assertBilingual, assertStrictPage, missingKeys, pageSources, unlabelledControls } from "./support/messages.mjs";
 
 const here = (relative) => fileURLToPath(new URL(relative, import.meta.url));
 const page = () => pageSources({ html: here("../app/index.html"), scripts: [here("../app/js"), here("../web")] });
@@ -25,6 +25,8 @@ test("every key the page and the scripts name is in the catalogue", async () => 
   assert.deepEqual(missingKeys(messages, await page(), { dynamic, atLeast: 80 }), []);
 });
 
-test("the page has no inline script, style or handler, and the strict CSP", async () => {
-  assertStrictPage((await page()).html);
+test("the page has no inline script, style or handler, the strict CSP, and a label for every form control", async () => {
+  const { html } = await page();
+  assertStrictPage(html);
+  assert.deepEqual(unlabelledControls(html, { atLeast: 5 }), []);
 });

@@ -12,18 +12,16 @@
 // The trustee build is served from $MYNA_CONSOLE_PKG, else wasm/pkg/trustee/ (scripts/build-npm).
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { access, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { access, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { chromium } from "playwright-core";
 import { seriousViolations } from "./support/axe.mjs";
-import { CHROMIUM_ARGS } from "./support/app.mjs";
+import { launchChromium, screenshot, watchPage } from "./support/browser.mjs";
 import { decodeQrFromPng } from "./support/qr_png.mjs";
 import { startWorld } from "./support/world.mjs";
 
 const here = (relative) => fileURLToPath(new URL(relative, import.meta.url));
-const output = process.env.MYNA_TEST_OUTPUT ?? here("../../target/browser-test/");
 const consolePkg = process.env.MYNA_CONSOLE_PKG ?? here("../pkg/trustee/");
 
 /** The headers every console response carries (the brief's contract, section A). */
@@ -39,27 +37,18 @@ let resident;
 let browser;
 let context;
 let page;
-const problems = { csp: [], errors: [] };
+let watch;
 const shared = {};
 
 before(async () => {
-  await mkdir(output, { recursive: true });
   dir = await mkdtemp(path.join(tmpdir(), "myna-console-"));
   const pkgPresent = await access(path.join(consolePkg, "myna_wasm.js")).then(() => true, () => false);
   world = await startWorld({ dir, escrow: true, consolePkg: pkgPresent ? consolePkg : undefined });
   resident = await world.anchorResident();
-  browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium", args: CHROMIUM_ARGS });
+  browser = await launchChromium();
   context = await browser.newContext({ acceptDownloads: true, viewport: { width: 1280, height: 900 } });
   page = await context.newPage();
-  await page.addInitScript(() => {
-    document.addEventListener("securitypolicyviolation", (event) => {
-      (window.__cspViolations ||= []).push(`${event.violatedDirective} ${event.blockedURI}`);
-    });
-  });
-  page.on("pageerror", (error) => problems.errors.push(error.message));
-  page.on("console", (message) => {
-    if (/Content Security Policy|Content-Security-Policy/i.test(message.text())) problems.csp.push(message.text());
-  });
+  watch = await watchPage(page);
 });
 
 after(async () => {
@@ -69,10 +58,8 @@ after(async () => {
 });
 
 /** Every CSP violation and page error so far (the page's own list survives until it navigates). */
-async function noViolations() {
-  problems.csp.push(...(await page.evaluate(() => window.__cspViolations?.splice(0) ?? [])));
-  assert.deepEqual(problems.csp, [], "CSP violations");
-  assert.deepEqual(problems.errors, [], "page errors");
+function noViolations() {
+  return watch.assertNone("the console");
 }
 
 /** axe-core on the current screen and a screenshot `console-<screen><suffix>.png`. */
@@ -80,7 +67,7 @@ async function check(screen, suffix = "") {
   await page.waitForSelector(`body[data-screen="${screen}"]:not([aria-busy])`, { timeout: 60000 });
   assert.equal(await page.isVisible(`#screen-${screen}`), true, `#screen-${screen} visible`);
   assert.deepEqual(await seriousViolations(page), [], `axe on ${screen}${suffix}`);
-  await page.screenshot({ path: path.join(output, `console-${screen}${suffix}.png`), fullPage: true });
+  await screenshot(page, `console-${screen}${suffix}`);
 }
 
 async function alertCode() {
@@ -152,7 +139,7 @@ test("the operator makes an offer: checked as typed, QR and PIN on screen, print
   await page.evaluate(() => { document.documentElement.style.fontSize = "200%"; });
   assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= document.documentElement.clientWidth + 1),
     "no horizontal scrolling at 200 % text");
-  await page.screenshot({ path: path.join(output, "console-offer-200-percent-text.png"), fullPage: true });
+  await screenshot(page, "console-offer-200-percent-text");
   await page.evaluate(() => { document.documentElement.style.fontSize = ""; });
   // Nothing filled in: every missing fact is marked, the first field has the focus.
   await page.click("#offer-submit");
@@ -214,7 +201,7 @@ test("the operator makes an offer: checked as typed, QR and PIN on screen, print
   for (const hidden of ["header", "#offer-link", "#offer-subject", "#offer-print"]) {
     assert.equal(await page.isVisible(hidden), false, `${hidden} is not printed`);
   }
-  await page.screenshot({ path: path.join(output, "console-offer-print.png"), fullPage: true });
+  await screenshot(page, "console-offer-print");
   await page.emulateMedia({ media: "screen" });
   shared.offer = offer;
 

@@ -16,26 +16,26 @@
 // the page reloaded offline (service worker) still deciding and showing the data's age;
 // refusal once the data is older than the policy allows (playwright's clock moved forward) and
 // the decision clearing itself; a revocation made after the page's config.json reaching the
-// counter through the status lists it fetches again. axe-core on every screen, no CSP violation, screenshots as
+// counter through the status lists it fetches again. Bad input: a text that is no presentation, a
+// garbled and a forged code, and a code replayed for a later customer are refused, each with its
+// reason on screen in Japanese and English. axe-core on every screen, no CSP violation, screenshots as
 // $MYNA_TEST_OUTPUT/counter-*.png.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { mkdir, mkdtemp, readFile, rename, rm } from "node:fs/promises";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { chromium } from "playwright-core";
 import { PNG } from "pngjs";
-import { seriousViolations } from "./support/axe.mjs";
+import { assertClean, launchChromium, screenshot, watchPage } from "./support/browser.mjs";
 import { startCounterWorld, SALE_POLICY, SHELTER_POLICY, CLINIC_POLICY } from "./support/counter_world.mjs";
-import { y4mForImage, y4mForText } from "./support/fake_camera.mjs";
+import { swappableCamera } from "./support/fake_camera.mjs";
 import { decodeQrFromPng } from "./support/qr_png.mjs";
-import { CHROMIUM_ARGS } from "./support/app.mjs";
+import { forgeSignature } from "./support/compact.mjs";
 import { serveStatic } from "./support/static.mjs";
 import { DEFAULT_SETTINGS, settingsForSpec } from "../counter/js/policies.js";
 
 const here = (relative) => fileURLToPath(new URL(relative, import.meta.url));
-const output = process.env.MYNA_TEST_OUTPUT ?? here("../../target/browser-test/");
 const WAIT = 60_000;
 const SETTINGS_KEY = "myna-counter-settings";
 /** A counter desk's screen. */
@@ -51,22 +51,18 @@ let sale; // the fan-club sale's `myna verify serve`
 let hq; // the disaster HQ's `myna verify serve --roster`
 
 before(async () => {
-  await mkdir(output, { recursive: true });
   scratch = await mkdtemp(path.join(os.tmpdir(), "myna-counter-"));
   world = await startCounterWorld({ dir: path.join(scratch, "world") });
   site = await serveStatic({
     root: here("../pkg/"),
     files: { "/counter/config.json": { ...world.counterConfig, verifyService: undefined } },
   });
-  camera = path.join(scratch, "camera.y4m");
+  camera = swappableCamera(path.join(scratch, "camera.y4m"));
   const blank = new PNG({ width: 64, height: 64 });
   blank.data.fill(255);
   idle = PNG.sync.write(blank);
   await blankCamera();
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-    args: [...CHROMIUM_ARGS, "--use-fake-device-for-media-stream", `--use-file-for-fake-video-capture=${camera}`],
-  });
+  browser = await launchChromium(camera.args);
   // Both need `myna verify serve --allow-origin` (and --roster for the HQ); a failure to start
   // fails the tests that use them, with this error.
   sale = await world.startVerifyService({ allowOrigin: site.url }).catch((error) => ({ error }));
@@ -82,13 +78,8 @@ after(async () => {
   if (scratch) await rm(scratch, { recursive: true, force: true });
 });
 
-async function swap(write) {
-  const next = `${camera}.${process.hrtime.bigint()}`;
-  await write(next);
-  await rename(next, camera);
-}
-const showToCamera = (text) => swap((file) => y4mForText(text, file));
-const blankCamera = () => swap((file) => y4mForImage(idle, file));
+const showToCamera = (text) => camera.showText(text);
+const blankCamera = () => camera.showImage(idle);
 
 /** A new browser context on the counter (its own storage and service worker). */
 async function openCounter({ clock } = {}) {
@@ -96,16 +87,11 @@ async function openCounter({ clock } = {}) {
   context.setDefaultTimeout(WAIT);
   await context.grantPermissions(["camera"], { origin: site.url });
   const page = await context.newPage();
-  const errors = [];
-  page.on("pageerror", (error) => errors.push(error.message));
-  await page.addInitScript(() => {
-    window.cspViolations = [];
-    document.addEventListener("securitypolicyviolation", (e) => window.cspViolations.push(`${e.violatedDirective} ${e.blockedURI}`));
-  });
+  const watch = await watchPage(page, { metaCsp: true });
   if (clock) await page.clock.install();
   await page.goto(`${site.url}/counter/`);
   await ready(page);
-  return { context, page, errors };
+  return { context, page, watch };
 }
 
 async function ready(page) {
@@ -200,13 +186,7 @@ async function decisionOnScreen(page) {
   });
 }
 
-async function clean(page, errors, screen) {
-  assert.deepEqual(await seriousViolations(page), [], `axe on ${screen}`);
-  assert.deepEqual(await page.evaluate(() => window.cspViolations), [], `CSP violations on ${screen}`);
-  assert.deepEqual(errors, [], `page errors on ${screen}`);
-}
-
-const shot = (page, name) => page.screenshot({ path: path.join(output, `counter-${name}.png`), fullPage: true });
+const shot = (page, name) => screenshot(page, `counter-${name}`);
 
 /** The Rust side's claims by credential id, as the page shows them (accepted only). */
 function rustClaims(rust) {
@@ -214,12 +194,12 @@ function rustClaims(rust) {
 }
 
 test("settings through the screen, then every policy case of the world through the camera matches the Rust verifier", async () => {
-  const { context, page, errors } = await openCounter();
+  const { context, page, watch } = await openCounter();
   try {
     // A first visit opens the settings.
     await onScreen(page, "settings");
     await shot(page, "settings");
-    await clean(page, errors, "settings");
+    await assertClean(page, watch, "settings");
     // A bad municipality code is marked, then a good one opens the counter.
     await page.selectOption("#set-kind", "resident");
     await page.fill("#set-municipality", "10201");
@@ -243,7 +223,7 @@ test("settings through the screen, then every policy case of the world through t
       const challenge = await challengeFromScreen(page);
       if (outcomes.length === 0) {
         await shot(page, "counter");
-        await clean(page, errors, "counter");
+        await assertClean(page, watch, "counter");
       }
       const compact = await world.present({ holder: policy.holder, challenge });
       await scanAll(page, compact);
@@ -266,7 +246,7 @@ test("settings through the screen, then every policy case of the world through t
         photographed.add(name);
         await shot(page, name);
       }
-      await clean(page, errors, `the decision of ${label}`);
+      await assertClean(page, watch, `the decision of ${label}`);
       // Escape clears the decision for the next customer (a new challenge).
       await blankCamera();
       await page.keyboard.press("Escape");
@@ -301,7 +281,7 @@ async function checkBilling(page, shown) {
 }
 
 test("the keyboard wedge: a focused input, and typing while no text field has focus", async () => {
-  const { context, page, errors } = await openCounter();
+  const { context, page, watch } = await openCounter();
   try {
     await page.evaluate(([key, value]) => localStorage.setItem(key, JSON.stringify(value)),
       [SETTINGS_KEY, settingsForSpec("age-over-20", { ...DEFAULT_SETTINGS, clearAfterSeconds: 600 })]);
@@ -319,6 +299,8 @@ test("the keyboard wedge: a focused input, and typing while no text field has fo
     let shown = await decisionOnScreen(page);
     assert.equal(shown.accepted, true, `wedge input: ${shown.reason}`);
     assert.deepEqual(shown.claims, rustClaims(await world.rustDecision({ challenge, policy: "age-over-20", compact: [text] })));
+    // What was disclosed, in Japanese and English.
+    assert.match(await page.textContent("#decision-claims"), /20歳以上 \/ Age 20 or over/);
     // The same text again on the next challenge is ignored (it was just decided).
     await page.keyboard.press("Enter");
     await onScreen(page, "counter");
@@ -338,7 +320,7 @@ test("the keyboard wedge: a focused input, and typing while no text field has fo
     shown = await decisionOnScreen(page);
     assert.equal(shown.accepted, false);
     assert.equal(shown.reason, "under_age");
-    await clean(page, errors, "wedge decision");
+    await assertClean(page, watch, "wedge decision");
   } finally {
     await context.close();
   }
@@ -346,7 +328,7 @@ test("the keyboard wedge: a focused input, and typing while no text field has fo
 
 // Mei (Himeji) checks in here; the policy cases above checked in Sakura, already counted.
 test("shelter desk offline: check-ins queue, sync to the HQ once back online, counted once", async () => {
-  const { context, page, errors } = await openCounter();
+  const { context, page, watch } = await openCounter();
   try {
     await configure(page, SHELTER_POLICY);
     await page.waitForSelector("#roster-status:not([hidden])");
@@ -364,7 +346,7 @@ test("shelter desk offline: check-ins queue, sync to the HQ once back online, co
     await onScreen(page, "counter");
     await page.waitForSelector('#roster-pending[data-count="1"]');
     await shot(page, "shelter-pending");
-    await clean(page, errors, "shelter pending");
+    await assertClean(page, watch, "shelter pending");
     // Back online: the page sends the queue by itself.
     await context.setOffline(false);
     await page.waitForSelector('#roster-pending[data-count="0"]');
@@ -386,7 +368,7 @@ test("shelter desk offline: check-ins queue, sync to the HQ once back online, co
 });
 
 test("offline after the first load: the service worker serves the page, decisions are still made, the data's age is shown; too old refuses; the decision clears itself", async () => {
-  const { context, page, errors } = await openCounter({ clock: true });
+  const { context, page, watch } = await openCounter({ clock: true });
   try {
     await configure(page, "age-over-20", { clearAfterSeconds: 5 });
     await page.evaluate(() => navigator.serviceWorker.ready);
@@ -415,7 +397,7 @@ test("offline after the first load: the service worker serves the page, decision
     await page.clock.runFor(6_000);
     await onScreen(page, "counter");
     await shot(page, "offline");
-    await clean(page, errors, "offline counter");
+    await assertClean(page, watch, "offline counter");
     // Two days later, still offline: the status lists are older than age-over-20 allows.
     await page.clock.fastForward(2 * 86_400_000);
     const before = await challengeFromScreen(page, challenge);
@@ -432,7 +414,7 @@ test("offline after the first load: the service worker serves the page, decision
     assert.ok(Number(await page.getAttribute("#freshness", "data-stale-secs")) > 86_400, "the verifier's own staleness");
     assert.match(await page.textContent("#freshness"), /有効期間を過ぎてからの経過 \/ past its freshness by \d+ [hd]/);
     await shot(page, "decision-too-stale");
-    await clean(page, errors, "too stale");
+    await assertClean(page, watch, "too stale");
   } finally {
     await context.close();
   }
@@ -441,7 +423,7 @@ test("offline after the first load: the service worker serves the page, decision
 test("a revocation after the page was deployed reaches the counter: it fetches the status lists again from statusListUrls", async () => {
   // config.json still carries the lists from before; the page fetches fresh ones when online.
   await world.revoke("toshio", "age");
-  const { context, page, errors } = await openCounter();
+  const { context, page, watch } = await openCounter();
   try {
     await configure(page, "age-over-65");
     await page.waitForSelector("#freshness[data-refreshed-at]");
@@ -453,7 +435,71 @@ test("a revocation after the page was deployed reaches the counter: it fetches t
     assert.equal(rust.reason, "revoked");
     assert.equal(shown.accepted, false);
     assert.equal(shown.reason, "revoked");
-    await clean(page, errors, "revoked decision");
+    assert.equal(shown.symbol, "✗");
+    assert.equal(await page.textContent('#decision-reason [lang="ja"]'), rust.output.message_ja);
+    assert.match(await page.textContent('#decision-reason [lang="en"]'), /revoked/i);
+    await assertClean(page, watch, "revoked decision");
+  } finally {
+    await context.close();
+  }
+});
+
+test("bad input: a text that is no presentation, a garbled code and a forged one get typed refusals on screen; a code replayed for a later customer is refused", async () => {
+  const { context, page, watch } = await openCounter();
+  const policy = "age-over-20";
+  /** The scanner types `text` and Enter. */
+  const wedge = async (text) => {
+    await page.fill("#wedge", text);
+    await page.press("#wedge", "Enter");
+  };
+  /** The decision on screen for `text` at `challenge`: refused, for the reason the Rust verifier
+   * gives, written out in Japanese and English; then the next customer. */
+  const refused = async (name, challenge, text, reason) => {
+    await wedge(text);
+    await onScreen(page, "decision");
+    const shown = await decisionOnScreen(page);
+    const rust = await world.rustDecision({ challenge, policy, compact: [text] });
+    assert.equal(rust.reason, reason, `${name}: the Rust verifier's reason`);
+    assert.equal(shown.accepted, false, name);
+    assert.equal(shown.reason, reason, name);
+    assert.equal(shown.symbol, "✗", name);
+    assert.match(shown.word, /確認できません.*Not accepted/, name);
+    assert.equal(await page.textContent('#decision-reason [lang="ja"]'), rust.output.message_ja, name);
+    assert.equal(await page.textContent('#decision-reason [lang="en"]'), rust.output.message_en, name);
+    await shot(page, `decision-${name}`);
+    await assertClean(page, watch, `the ${name} code`);
+    await page.keyboard.press("Escape");
+    await onScreen(page, "counter");
+    return challengeFromScreen(page, challenge);
+  };
+  try {
+    await configure(page, policy);
+    let challenge = await challengeFromScreen(page);
+    // A QR code that is no presentation (a web address): said so, and the same challenge waits.
+    await wedge("https://shop.example/coupon");
+    await page.waitForSelector('#message[data-code="not_a_presentation"]');
+    assert.equal(await page.getAttribute("body", "data-screen"), "counter");
+    assert.equal(await page.getAttribute("#challenge", "data-challenge"), challenge);
+    await assertClean(page, watch, "not a presentation");
+    // A garbled code (not base45) and a forged one (Hanako's, its issuer signature altered).
+    challenge = await refused("unreadable", challenge, "MV1:NOT-BASE45-%%%", "unreadable");
+    const [genuine] = await world.present({ holder: "hanako", challenge });
+    challenge = await refused("tampered", challenge, forgeSignature(genuine), "tampered");
+    // Hanako's real code is accepted; Kenta comes next; then Hanako's code is shown again.
+    const [hanako] = await world.present({ holder: "hanako", challenge });
+    await wedge(hanako);
+    await onScreen(page, "decision");
+    assert.equal((await decisionOnScreen(page)).accepted, true);
+    await page.keyboard.press("Escape");
+    await onScreen(page, "counter");
+    challenge = await challengeFromScreen(page, challenge);
+    await wedge((await world.present({ holder: "kenta", challenge }))[0]);
+    await onScreen(page, "decision");
+    assert.equal((await decisionOnScreen(page)).reason, "under_age");
+    await page.keyboard.press("Escape");
+    await onScreen(page, "counter");
+    challenge = await challengeFromScreen(page, challenge);
+    await refused("replayed", challenge, hanako, "not_bound_to_request");
   } finally {
     await context.close();
   }

@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
 import { messages } from "../counter/i18n/messages.js";
 import { KINDS, DEFAULT_SETTINGS, specOf, settingsForSpec, maxStalenessOf } from "../counter/js/policies.js";
-import { assertBilingual, assertStrictPage, missingKeys, pageSources } from "./support/messages.mjs";
+import { assertBilingual, assertStrictPage, missingKeys, pageSources, unlabelledControls } from "./support/messages.mjs";
 
 const here = (relative) => fileURLToPath(new URL(relative, import.meta.url));
 const page = () => pageSources({ html: here("../counter/index.html"), scripts: [here("../counter/js"), here("../web")] });
@@ -23,8 +23,10 @@ test("every key the counter page and its scripts name is in the catalogue", asyn
   assert.deepEqual(missingKeys(messages, await page(), { dynamic, atLeast: 60 }), []);
 });
 
-test("the counter page has no inline script, style or handler, and the strict CSP", async () => {
-  assertStrictPage((await page()).html);
+test("the counter page has no inline script, style or handler, the strict CSP, and a label for every form control", async () => {
+  const { html } = await page();
+  assertStrictPage(html);
+  assert.deepEqual(unlabelledControls(html, { atLeast: 5 }), []);
 });
 
 test("every catalogue policy of the verifier is a setting, and settings round-trip to specs", async () => {

@@ -9,14 +9,13 @@
 // Chromium on Linux has no BarcodeDetector, so the worker path is the one taken here.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtemp, rename, rm } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { chromium } from "playwright-core";
 import { serveStatic } from "./support/static.mjs";
-import { CHROMIUM_ARGS } from "./support/app.mjs";
-import { y4mForText } from "./support/fake_camera.mjs";
+import { launchChromium } from "./support/browser.mjs";
+import { swappableCamera } from "./support/fake_camera.mjs";
 
 const BASE45 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:";
 /** A deterministic MV1-like text of `length` characters (a fixed LCG, not Math.random). */
@@ -39,12 +38,9 @@ const requests = [];
 before(async () => {
   scratch = await mkdtemp(path.join(os.tmpdir(), "myna-counter-scan-"));
   site = await serveStatic({ root: fileURLToPath(new URL("../pkg/", import.meta.url)) });
-  camera = path.join(scratch, "camera.y4m");
-  await showToCamera("nothing yet");
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-    args: [...CHROMIUM_ARGS, "--use-fake-device-for-media-stream", `--use-file-for-fake-video-capture=${camera}`],
-  });
+  camera = swappableCamera(path.join(scratch, "camera.y4m"));
+  await camera.showText("nothing yet");
+  browser = await launchChromium(camera.args);
 });
 
 after(async () => {
@@ -53,11 +49,11 @@ after(async () => {
   if (scratch) await rm(scratch, { recursive: true, force: true });
 });
 
-async function showToCamera(text) {
-  const next = `${camera}.${process.hrtime.bigint()}`;
-  const drawn = await y4mForText(text, next);
-  await rename(next, camera);
-  return drawn;
+/** The dense code `case` on the camera: its text and the QR version drawn. */
+async function showCase({ length, seed }) {
+  const text = denseText(length, seed);
+  const drawn = await camera.showText(text);
+  return { text, drawn, version: (drawn.modules - 17) / 4 };
 }
 
 /** Opens `page` of the package (`/counter/` or `/app/`) with the camera allowed. */
@@ -99,9 +95,7 @@ test("the counter's zxing-wasm worker reads dense presentation codes (versions 2
   const report = [];
   try {
     for (const { length, seed } of CASES) {
-      const text = denseText(length, seed);
-      const drawn = await showToCamera(text);
-      const version = (drawn.modules - 17) / 4;
+      const { text, drawn, version } = await showCase({ length, seed });
       for (let round = 0; round < 3; round++) {
         const read = await readOnce(page);
         assert.equal(read.native, false, "this Chromium has BarcodeDetector: the worker path is not tested");
@@ -124,9 +118,7 @@ test("for comparison, the wallet app's jsQR worker on the same codes (measured, 
   const report = [];
   try {
     for (const { length, seed } of CASES) {
-      const text = denseText(length, seed);
-      const drawn = await showToCamera(text);
-      const version = (drawn.modules - 17) / 4;
+      const { text, version } = await showCase({ length, seed });
       const read = await Promise.race([
         readOnce(page),
         new Promise((resolve) => { setTimeout(() => resolve({ text: null, ms: 15_000 }), 15_000); }),

@@ -5,27 +5,24 @@
 // Screenshots land in $MYNA_TEST_OUTPUT (default target/browser-test).
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { mkdir, mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import QRCode from "qrcode";
-import { chromium } from "playwright-core";
 import { startWorld } from "./support/world.mjs";
-import { y4mForText } from "./support/fake_camera.mjs";
+import { fakeCameraArgs, y4mForText } from "./support/fake_camera.mjs";
 import { decodeQrFromPng } from "./support/qr_png.mjs";
 import { serveStatic } from "./support/static.mjs";
-import { CHROMIUM_ARGS } from "./support/app.mjs";
+import { launchChromium as launch, screenshot } from "./support/browser.mjs";
 
 const here = (relative) => fileURLToPath(new URL(relative, import.meta.url));
-const output = process.env.MYNA_TEST_OUTPUT ?? here("../../target/browser-test/");
 
 let scratch;
 let world;
 let pages;
 
 before(async () => {
-  await mkdir(output, { recursive: true });
   scratch = await mkdtemp(path.join(os.tmpdir(), "myna-harness-"));
   world = await startWorld({ dir: path.join(scratch, "world") });
   pages = await serveStatic({
@@ -39,13 +36,6 @@ after(async () => {
   await pages?.close();
   if (scratch) await rm(scratch, { recursive: true, force: true });
 });
-
-function launch(extraArgs = []) {
-  return chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-    args: [...CHROMIUM_ARGS, ...extraArgs],
-  });
-}
 
 test("the world runs a test-environment issuer on loopback, set up as README 'Run your own' does", async () => {
   assert.equal(world.issuerId, "https://vc.city.maebashi.example");
@@ -68,7 +58,7 @@ test("an offer link survives a .y4m file, Chromium's fake camera and jsQR on a p
   assert.equal(Buffer.from(offer.subject, "base64url").length, 32);
   const video = path.join(scratch, "offer.y4m");
   await y4mForText(offer.link, video);
-  const browser = await launch(["--use-fake-device-for-media-stream", `--use-file-for-fake-video-capture=${video}`]);
+  const browser = await launch(fakeCameraArgs(video));
   try {
     const context = await browser.newContext();
     await context.grantPermissions(["camera"], { origin: pages.url });
@@ -77,7 +67,7 @@ test("an offer link survives a .y4m file, Chromium's fake camera and jsQR on a p
     page.on("pageerror", (error) => errors.push(error.message));
     await page.goto(`${pages.url}/camera.html`);
     await page.waitForSelector("body[data-result], body[data-error]");
-    await page.screenshot({ path: path.join(output, "harness-camera.png") });
+    await screenshot(page, "harness-camera", { fullPage: false });
     assert.equal(await page.getAttribute("body", "data-error"), null);
     assert.equal(await page.getAttribute("body", "data-result"), offer.link);
     assert.deepEqual(errors, []);
@@ -96,7 +86,7 @@ test("a QR code drawn on a page decodes from its screenshot", async () => {
     const page = await browser.newPage();
     await page.goto(`${site.url}/qr.html`);
     await page.waitForSelector("body[data-ready=true]");
-    const png = await page.screenshot({ fullPage: true, path: path.join(output, "harness-qr.png") });
+    const png = await screenshot(page, "harness-qr");
     assert.equal(decodeQrFromPng(png), text);
     // A screenshot without a code is an error with a code, not a guess.
     assert.throws(() => decodeQrFromPng(Buffer.from(PNG_WHITE, "base64")), { code: "no_qr_code" });

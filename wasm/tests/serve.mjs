@@ -1,6 +1,6 @@
-// A small static file server on a loopback port, for the browser tests: it serves the
-// merchant page, the built package under /pkg/ and the shop configuration as /config.json
-// (and, through support/static.mjs, the wallet app and the harness's test pages).
+// A small static file server on a loopback port, for the browser tests: directories under URL
+// prefixes plus exact files (the wallet app, the counter page, the harness's test pages, mostly
+// through support/static.mjs).
 import http from "node:http";
 import { readFile } from "node:fs/promises";
 import path from "node:path";

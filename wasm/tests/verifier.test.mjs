@@ -81,6 +81,14 @@ test("bad arguments throw invalid_argument", () => {
 const counter = JSON.parse(await readFile(`${fixtures}/counter.json`, "utf8"));
 const counterConfig = JSON.stringify(counter.config);
 const counterVerifier = () => Verifier.create(counterConfig, counter.now);
+/** A fresh counter verifier and its decision on the fixture `name` of counter.json, which must be accepted. */
+function acceptedAtCounter(name) {
+  const { policy, nonce, presentation } = counter[name];
+  const verifier = counterVerifier();
+  const decision = verifier.verify(policy, presentation, nonce, counter.now);
+  assert.equal(decision.accepted, true, JSON.stringify(decision));
+  return { policy, nonce, presentation, verifier, decision };
+}
 
 test("counter: a two-credential policy accepts one MV1 line per credential", () => {
   const { policy, nonce, lines } = counter.childEntry;
@@ -92,10 +100,7 @@ test("counter: a two-credential policy accepts one MV1 line per credential", () 
 });
 
 test("counter: a clinic decision gives its billing record as JSON and XML", () => {
-  const { policy, nonce, presentation } = counter.clinic;
-  const verifier = counterVerifier();
-  const decision = verifier.verify(policy, presentation, nonce, counter.now);
-  assert.equal(decision.accepted, true, JSON.stringify(decision));
+  const { policy, nonce, presentation, verifier, decision } = acceptedAtCounter("clinic");
   const record = verifier.billingRecord(decision, policy);
   assert.equal(record.json.clinic_id, "clinic-0001");
   assert.equal(record.json.payer_number, "88281001");
@@ -113,10 +118,7 @@ test("counter: a clinic decision gives its billing record as JSON and XML", () =
 });
 
 test("counter: a shelter decision gives a roster entry with a stable id", () => {
-  const { policy, nonce, presentation } = counter.shelter;
-  const first = counterVerifier();
-  const decision = first.verify(policy, presentation, nonce, counter.now);
-  assert.equal(decision.accepted, true, JSON.stringify(decision));
+  const { policy, nonce, presentation, verifier: first, decision } = acceptedAtCounter("shelter");
   const entry = first.rosterEntry(decision, policy);
   assert.equal(entry.shelter_id, "kobe-chuo-01");
   assert.equal(entry.municipality_code, "281000");

@@ -24,19 +24,16 @@
 // whenever a page starts the camera: the test rewrites that file (atomically) before each scan.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { mkdir, mkdtemp, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
-import { chromium } from "playwright-core";
 import { seriousViolations } from "./support/axe.mjs";
 import { startWorld, HANAKO } from "./support/world.mjs";
-import { y4mForText } from "./support/fake_camera.mjs";
+import { swappableCamera } from "./support/fake_camera.mjs";
 import { decodeQrFromPng } from "./support/qr_png.mjs";
-import { CHROMIUM_ARGS, serveApp } from "./support/app.mjs";
+import { serveApp } from "./support/app.mjs";
+import { launchPersistentChromium, OUTPUT as output } from "./support/browser.mjs";
 
-const here = (relative) => fileURLToPath(new URL(relative, import.meta.url));
-const output = process.env.MYNA_TEST_OUTPUT ?? here("../../target/browser-test/");
 /** A phone: 390×844 CSS pixels, 3 device pixels each (what a register's scanner looks at). */
 const PHONE = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 3, isMobile: true, hasTouch: true };
 /** Long waits (Argon2id, the issuer round trips) on 2 shared cores; a failure says what it waited for. */
@@ -50,7 +47,7 @@ const SECOND_SHOP = "x509_san_dns:desk.office.example";
 let scratch;
 let world;
 let app;
-let camera; // the fake camera's file
+let camera; // the fake camera (swappableCamera)
 let profile; // { dir, context, page, errors } of the resident's browser
 let offer;
 const presented = []; // { compact, accepted } of each presentation
@@ -58,11 +55,10 @@ let backupFile;
 let heldBefore; // the cards of the first profile before the restore elsewhere
 
 before(async () => {
-  await mkdir(output, { recursive: true });
   scratch = await mkdtemp(path.join(os.tmpdir(), "myna-wallet-app-"));
   world = await startWorld({ dir: path.join(scratch, "world") });
   app = await serveApp(world);
-  camera = path.join(scratch, "camera.y4m");
+  camera = swappableCamera(path.join(scratch, "camera.y4m"));
   await showToCamera("nothing scanned yet");
   profile = await openProfile(path.join(scratch, "profile"));
 });
@@ -76,16 +72,13 @@ after(async () => {
 
 /** Puts `text` as a QR code before the fake camera (read when a page next starts it). */
 async function showToCamera(text) {
-  const next = `${camera}.${process.hrtime.bigint()}`;
-  await y4mForText(text, next);
-  await rename(next, camera);
+  await camera.showText(text);
 }
 
 /** Chromium on the persistent profile `dir` at the phone's size, the app open in it. */
 async function openProfile(dir) {
-  const context = await chromium.launchPersistentContext(dir, {
-    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-    args: [...CHROMIUM_ARGS, "--use-fake-device-for-media-stream", `--use-file-for-fake-video-capture=${camera}`],
+  const context = await launchPersistentChromium(dir, {
+    args: camera.args,
     ...PHONE,
     acceptDownloads: true,
     locale: "ja-JP",

@@ -23,18 +23,15 @@
 // land in $MYNA_TEST_OUTPUT (default target/browser-test) as wallet-error-<case>.png.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { setTimeout as sleep } from "node:timers/promises";
-import { chromium } from "playwright-core";
 import { startWorld, HANAKO, PRUNE_INTERVAL_SECS } from "./support/world.mjs";
-import { y4mForText } from "./support/fake_camera.mjs";
-import { CHROMIUM_ARGS, serveApp } from "./support/app.mjs";
+import { fakeCameraArgs, y4mForText } from "./support/fake_camera.mjs";
+import { serveApp } from "./support/app.mjs";
+import { launchPersistentChromium, screenshot } from "./support/browser.mjs";
 
-const here = (relative) => fileURLToPath(new URL(relative, import.meta.url));
-const output = process.env.MYNA_TEST_OUTPUT ?? here("../../target/browser-test/");
 const PASSPHRASE = "kumo no ue no sora 2026";
 const BACKUP_PASSPHRASE = "another long backup phrase";
 const NOT_AN_OFFER = "https://example.com/menu?table=12";
@@ -52,7 +49,6 @@ let page;
 let errors = [];
 
 before(async () => {
-  await mkdir(output, { recursive: true });
   scratch = await mkdtemp(path.join(os.tmpdir(), "myna-wallet-bad-input-"));
   world = await startWorld({ dir: path.join(scratch, "world"), offerLifetimeSecs: LIFETIME });
   assert.equal(world.offerLifetimeSecs, LIFETIME);
@@ -71,11 +67,8 @@ after(async () => {
 
 /** Chromium on the persistent profile `profile` (its fake camera playing `camera`), the app open. */
 async function launch(profile, camera) {
-  const args = [...CHROMIUM_ARGS];
-  if (camera) args.push("--use-fake-device-for-media-stream", `--use-file-for-fake-video-capture=${camera}`);
-  const launched = await chromium.launchPersistentContext(profile, {
-    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-    args,
+  const launched = await launchPersistentChromium(profile, {
+    args: camera ? fakeCameraArgs(camera) : [],
     acceptDownloads: true,
   });
   await launched.grantPermissions(["camera"], { origin: app.url });
@@ -156,7 +149,7 @@ async function state() {
 }
 
 async function shot(name, on = page) {
-  await on.screenshot({ path: path.join(output, `wallet-error-${name}.png`), fullPage: true });
+  await screenshot(on, `wallet-error-${name}`);
 }
 
 /** Pastes `link` on the receive screen. */

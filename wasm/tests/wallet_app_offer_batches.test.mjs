@@ -8,12 +8,10 @@ import assert from "node:assert/strict";
 import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
-import { chromium } from "playwright-core";
 import { startWorld, HANAKO } from "./support/world.mjs";
-import { CHROMIUM_ARGS, serveApp } from "./support/app.mjs";
+import { serveApp } from "./support/app.mjs";
+import { launchChromium } from "./support/browser.mjs";
 
-const here = (relative) => fileURLToPath(new URL(relative, import.meta.url));
 const PASSPHRASE = "kumo no ue no sora 2026";
 
 let scratch;
@@ -37,7 +35,7 @@ test("an offer of the resident and the age credential: one batch, two cards", as
     { credential: "resident", name: "前橋　花子", address: HANAKO.address, birthdate: HANAKO.birthdate },
     { credential: "age", birthdate: HANAKO.birthdate },
   ]);
-  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium", args: CHROMIUM_ARGS });
+  const browser = await launchChromium();
   try {
     const page = await browser.newPage();
     const errors = [];

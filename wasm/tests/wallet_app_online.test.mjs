@@ -16,20 +16,17 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { generateKeyPairSync, sign as signBytes } from "node:crypto";
-import { mkdir, mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { inflateSync } from "node:zlib";
-import { fileURLToPath } from "node:url";
-import { chromium } from "playwright-core";
 import { seriousViolations } from "./support/axe.mjs";
 import { startWorld } from "./support/world.mjs";
 import { startVerifierService } from "./support/verifier_service.mjs";
-import { y4mForText } from "./support/fake_camera.mjs";
-import { CHROMIUM_ARGS, serveApp } from "./support/app.mjs";
+import { fakeCameraArgs, y4mForText } from "./support/fake_camera.mjs";
+import { serveApp } from "./support/app.mjs";
+import { launchPersistentChromium, screenshot } from "./support/browser.mjs";
 
-const here = (relative) => fileURLToPath(new URL(relative, import.meta.url));
-const output = process.env.MYNA_TEST_OUTPUT ?? here("../../target/browser-test/");
 const PASSPHRASE = "kumo no ue no sora 2026";
 const LOCK_AFTER_SECONDS = 300;
 const JST_TIME = /(\d{4})\/(\d{2})\/(\d{2}) (\d{2}):(\d{2}) JST/;
@@ -40,7 +37,6 @@ let shop;
 let app;
 
 before(async () => {
-  await mkdir(output, { recursive: true });
   scratch = await mkdtemp(path.join(os.tmpdir(), "myna-wallet-online-"));
   world = await startWorld({ dir: path.join(scratch, "world") });
   shop = await startVerifierService(world, { policies: ["age-over-20"], publicUrl: "https://shop.example" });
@@ -57,16 +53,13 @@ after(async () => {
 /** Chromium with a fresh profile (the service worker on, as deployed), its camera showing
  * `cameraText` as a QR code; `clock`: install playwright's fake clock before the app loads. */
 async function openApp(name, { cameraText, clock = false } = {}) {
-  const args = [...CHROMIUM_ARGS];
+  const args = [];
   if (cameraText) {
     const video = path.join(scratch, `${name}-camera.y4m`);
     await y4mForText(cameraText, video);
-    args.push("--use-fake-device-for-media-stream", `--use-file-for-fake-video-capture=${video}`);
+    args.push(...fakeCameraArgs(video));
   }
-  const context = await chromium.launchPersistentContext(path.join(scratch, `profile-${name}`), {
-    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-    args,
-  });
+  const context = await launchPersistentChromium(path.join(scratch, `profile-${name}`), { args });
   await context.grantPermissions(["camera"], { origin: app.url });
   const page = context.pages()[0] ?? await context.newPage();
   const errors = [];
@@ -88,7 +81,7 @@ async function message(page) {
 /** axe-core on what shows (no serious or critical violation), then `online-<name>.png`. */
 async function shot(page, name) {
   assert.deepEqual(await seriousViolations(page), [], `axe on ${name}`);
-  await page.screenshot({ path: path.join(output, `online-${name}.png`), fullPage: true });
+  await screenshot(page, `online-${name}`);
 }
 
 async function createWallet(page) {

@@ -5,14 +5,14 @@
 // nothing violates it.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { mkdir, readFile } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
+import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { chromium } from "playwright-core";
 import { seriousViolations } from "./support/axe.mjs";
-import { serve } from "./serve.mjs";
+import { launchChromium, OUTPUT, screenshot, watchPage } from "./support/browser.mjs";
+import { serveStatic } from "./support/static.mjs";
 
 const here = (relative) => fileURLToPath(new URL(relative, import.meta.url));
-const output = process.env.MYNA_TEST_OUTPUT ?? here("../../target/browser-test/");
 
 const PASSPHRASE = "kumo no ue no sora 2026";
 const BACKUP_PASSPHRASE = "another long backup phrase";
@@ -29,13 +29,8 @@ let server;
 let browser;
 
 before(async () => {
-  await mkdir(output, { recursive: true });
-  server = await serve({ mounts: { "/": here("../pkg/app/") }, files: { "/config.json": JSON.stringify(config) } });
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-      "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-  });
+  server = await serveStatic({ root: here("../pkg/app/"), files: { "/config.json": config } });
+  browser = await launchChromium();
 });
 
 after(async () => {
@@ -46,27 +41,10 @@ after(async () => {
 /** A page with every CSP violation, page error and console error recorded. */
 async function openApp(context) {
   const page = await context.newPage();
-  const problems = { csp: [], errors: [] };
-  await page.addInitScript(() => {
-    document.addEventListener("securitypolicyviolation", (event) => {
-      (window.__cspViolations ||= []).push(`${event.violatedDirective} ${event.blockedURI}`);
-    });
-  });
-  page.on("pageerror", (error) => problems.errors.push(error.message));
-  page.on("console", (message) => {
-    const text = message.text();
-    // Browsers ignore frame-ancestors in a <meta> policy and say so; the brief asks for it there.
-    if (/Content Security Policy|Content-Security-Policy/i.test(text) && !/frame-ancestors/.test(text)) problems.csp.push(text);
-  });
+  const watch = await watchPage(page, { metaCsp: true });
   await page.goto(`${server.url}/`);
   await page.waitForSelector("body[data-ready=true]", { timeout: 60000 });
-  return { page, problems };
-}
-
-async function noViolations(page, problems) {
-  problems.csp.push(...(await page.evaluate(() => window.__cspViolations ?? [])));
-  assert.deepEqual(problems.csp, [], "CSP violations");
-  assert.deepEqual(problems.errors, [], "page errors");
+  return { page, watch };
 }
 
 const seen = new Set();
@@ -75,7 +53,7 @@ async function check(page, screen, suffix = "") {
   await page.waitForSelector(`body[data-screen="${screen}"]`, { timeout: 60000 });
   assert.equal(await page.isVisible(`#screen-${screen}`), true, `#screen-${screen} visible`);
   assert.deepEqual(await seriousViolations(page), [], `axe on ${screen}${suffix}`);
-  await page.screenshot({ path: `${output}/app-${screen}${suffix}.png`, fullPage: true });
+  await screenshot(page, `app-${screen}${suffix}`);
   seen.add(screen);
 }
 
@@ -88,7 +66,7 @@ let backupFile;
 
 test("create a wallet, visit every screen, back up, lock, reload and unlock", async () => {
   const context = await browser.newContext({ acceptDownloads: true });
-  const { page, problems } = await openApp(context);
+  const { page, watch } = await openApp(context);
   const csp = await page.getAttribute('meta[http-equiv="Content-Security-Policy"]', "content");
   assert.match(csp, /default-src 'self'/);
   assert.match(csp, /script-src 'self' 'wasm-unsafe-eval'/);
@@ -165,7 +143,7 @@ test("create a wallet, visit every screen, back up, lock, reload and unlock", as
   await page.fill("#backup-new-passphrase", BACKUP_PASSPHRASE);
   const [download] = await Promise.all([page.waitForEvent("download", { timeout: 60000 }), page.click("#backup-export-submit")]);
   assert.match(download.suggestedFilename(), /^myna-wallet-backup-\d{8}\.mwb$/);
-  backupFile = `${output}/app-backup.mwb`;
+  backupFile = path.join(OUTPUT, "app-backup.mwb");
   await download.saveAs(backupFile);
   assert.ok((await readFile(backupFile)).length > 64);
 
@@ -198,14 +176,14 @@ test("create a wallet, visit every screen, back up, lock, reload and unlock", as
   await page.click("#nav-history");
   await page.waitForSelector('body[data-screen="history"]');
   assert.ok(await page.locator("#history-list > li").count() >= 1);
-  await noViolations(page, problems);
+  await watch.assertNone("the app");
   await context.close();
 });
 
 test("a fresh browser restores the backup; a wrong backup passphrase is refused", async () => {
   assert.ok(backupFile, "the first test saved a backup");
   const context = await browser.newContext();
-  const { page, problems } = await openApp(context);
+  const { page, watch } = await openApp(context);
   await check(page, "start", "-restore");
   await page.setInputFiles("#restore-file", backupFile);
   await page.fill("#restore-backup-passphrase", "wrong backup passphrase");
@@ -232,7 +210,7 @@ test("a fresh browser restores the backup; a wrong backup passphrase is refused"
   assert.equal(await messageCode(page), "not_an_offer");
   assert.equal(await page.inputValue("#receive-link"), "https://example.com/menu");
   assert.ok(!page.url().includes("offer="), page.url());
-  await noViolations(page, problems);
+  await watch.assertNone("the app");
   await context.close();
   for (const screen of ["start", "unlock", "cards", "receive", "present", "consents", "history", "backup", "settings"]) {
     assert.ok(seen.has(screen), `${screen} was checked`);

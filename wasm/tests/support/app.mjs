@@ -9,10 +9,6 @@
 import { fileURLToPath } from "node:url";
 import { serveStatic } from "./static.mjs";
 
-/** Chromium's flags for every browser test on this machine (no background network). */
-export const CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-  "--disable-background-networking", "--disable-component-update", "--disable-sync"];
-
 /**
  * Serves the app for `world`. `names`: the issuer's names the cards show (前橋市 by default);
  * `mapped`: more https origins to send to loopback services; `root`: another build of the app.

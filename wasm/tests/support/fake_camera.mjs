@@ -8,9 +8,15 @@
 //   await y4mForImage(pngBuffer, "/tmp/screen.y4m");
 //       a PNG (e.g. a page screenshot) as the camera's picture
 //
+//   const camera = swappableCamera("/tmp/camera.y4m");   // Chromium launched with camera.args
+//   await camera.showText("MV1:…"); await camera.showImage(png);
+//       a camera whose picture the test changes while Chromium runs: Chromium opens the file
+//       anew whenever capture starts, so each picture is written beside it and renamed over it
+//       (it never sees half a file)
+//
 // The files are 8-bit 4:2:0 (`C420jpeg`), luma in video range (16 black … 235 white) and
 // neutral chroma for the QR code, which Chromium converts back to clean black and white.
-import { writeFile } from "node:fs/promises";
+import { rename, writeFile } from "node:fs/promises";
 import QRCode from "qrcode";
 import { PNG } from "pngjs";
 
@@ -97,4 +103,26 @@ async function writeY4m(path, width, height, y, u, v, frames) {
   const header = Buffer.from(`YUV4MPEG2 W${width} H${height} F30:1 Ip A1:1 C420jpeg\n`, "ascii");
   const frame = Buffer.concat([Buffer.from("FRAME\n", "ascii"), y, u, v]);
   await writeFile(path, Buffer.concat([header, ...Array(frames).fill(frame)]));
+}
+
+/** Chromium's flags to play `file` as its camera. */
+export function fakeCameraArgs(file) {
+  return ["--use-fake-device-for-media-stream", `--use-file-for-fake-video-capture=${file}`];
+}
+
+/** A fake camera at `file` whose picture can be changed: `{ file, args, showText, showImage }`
+ * (`showText` resolves to what `y4mForText` gives). Show a first picture before Chromium starts. */
+export function swappableCamera(file) {
+  const swap = async (write) => {
+    const next = `${file}.${process.hrtime.bigint()}`;
+    const made = await write(next);
+    await rename(next, file);
+    return made;
+  };
+  return {
+    file,
+    args: fakeCameraArgs(file),
+    showText: (text, options) => swap((next) => y4mForText(text, next, options)),
+    showImage: (png, options) => swap((next) => y4mForImage(png, next, options)),
+  };
 }
