@@ -5,14 +5,16 @@
 
 use chacha20poly1305::aead::{Aead, KeyInit, Payload};
 use chacha20poly1305::ChaCha20Poly1305;
-use hpke::{Deserializable, OpModeS, Serializable};
+use hpke::{Deserializable, OpModeR, OpModeS, Serializable};
 use zeroize::Zeroizing;
 
 use crate::error::{Error, Result};
 use crate::policy::EscrowPolicy;
 use crate::released_share::ReleasedShare;
 use crate::sealed_link::{SealedLink, SealedShare};
-use crate::trustee::{share_info, Aead as HpkeAead, Kdf, Kem, TrusteeId, TrusteePublicKey};
+use crate::trustee::{
+    share_info, Aead as HpkeAead, Kdf, Kem, TrusteeId, TrusteeKey, TrusteePublicKey,
+};
 
 const LINK_LABEL: &[u8] = b"myna-vc/escrow-link/v1";
 
@@ -153,4 +155,45 @@ pub fn open(sealed: &SealedLink, releases: &[ReleasedShare]) -> Result<Unsealed>
 
 fn link_aad(record: &[u8; 16], threshold: u8) -> Vec<u8> {
     [LINK_LABEL, record, &[threshold]].concat()
+}
+
+/// A trustee's side of an opening: kept beside [`seal`] and [`open`], the format's two other ends.
+impl TrusteeKey {
+    /// Decrypts this trustee's share of `sealed`, to hand to an opening. A trustee the link
+    /// names no share for is [`Error::NotATrustee`]; a share that does not open with this
+    /// key (another key under this trustee's name, or a damaged share) is
+    /// [`Error::EscrowDecryption`].
+    ///
+    /// ```
+    /// use myna_escrow::{seal, EscrowPolicy, Error, TrusteeKey};
+    /// let (a, b) = (TrusteeKey::generate("a")?, TrusteeKey::generate("b")?);
+    /// let sealed = seal(&EscrowPolicy::new(vec![a.public(), b.public()], 2)?, b"link")?;
+    /// assert_eq!(a.release(&sealed)?.trustee().as_str(), "a");
+    /// let stranger = TrusteeKey::generate("c")?;
+    /// assert_eq!(stranger.release(&sealed).unwrap_err(), Error::NotATrustee("c".into()));
+    /// # Ok::<(), Error>(())
+    /// ```
+    pub fn release(&self, sealed: &SealedLink) -> Result<ReleasedShare> {
+        let share = sealed
+            .shares
+            .iter()
+            .find(|s| s.trustee == self.id)
+            .ok_or_else(|| Error::NotATrustee(self.id.as_str().to_owned()))?;
+        let encapped = <Kem as hpke::Kem>::EncappedKey::from_bytes(&share.encapped)
+            .map_err(|_| Error::EscrowDecryption("malformed encapsulated key"))?;
+        let plain = hpke::single_shot_open::<HpkeAead, Kdf, Kem>(
+            &OpModeR::Base,
+            &self.secret,
+            &encapped,
+            &share_info(&sealed.record, &self.id),
+            &share.ciphertext,
+            &sealed.record,
+        )
+        .map_err(|_| Error::EscrowDecryption("share does not open with this trustee's key"))?;
+        Ok(ReleasedShare::new(
+            sealed.record,
+            self.id.clone(),
+            Zeroizing::new(plain),
+        ))
+    }
 }

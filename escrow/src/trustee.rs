@@ -4,12 +4,10 @@
 use hpke::aead::ChaCha20Poly1305 as HpkeChaCha;
 use hpke::kdf::HkdfSha256;
 use hpke::kem::X25519HkdfSha256;
-use hpke::{Deserializable, OpModeR, Serializable};
+use hpke::{Deserializable, Serializable};
 use zeroize::Zeroizing;
 
 use crate::error::{Error, Result};
-use crate::released_share::ReleasedShare;
-use crate::sealed_link::SealedLink;
 
 /// The KEM of every share: X25519 with HKDF-SHA256 (RFC 9180).
 pub(crate) type Kem = X25519HkdfSha256;
@@ -107,8 +105,9 @@ impl TrusteePublicKey {
 
 /// A trustee's key pair. Held by the trustee, never by the issuer.
 pub struct TrusteeKey {
-    id: TrusteeId,
-    secret: <Kem as hpke::Kem>::PrivateKey,
+    pub(crate) id: TrusteeId,
+    // the release of a share (`link`) opens with it
+    pub(crate) secret: <Kem as hpke::Kem>::PrivateKey,
     public: <Kem as hpke::Kem>::PublicKey,
 }
 
@@ -144,44 +143,6 @@ impl TrusteeKey {
             id: self.id.clone(),
             key,
         }
-    }
-
-    /// Decrypts this trustee's share of `sealed`, to hand to an opening. A trustee the link
-    /// names no share for is [`Error::NotATrustee`]; a share that does not open with this
-    /// key (another key under this trustee's name, or a damaged share) is
-    /// [`Error::EscrowDecryption`].
-    ///
-    /// ```
-    /// use myna_escrow::{seal, EscrowPolicy, Error, TrusteeKey};
-    /// let (a, b) = (TrusteeKey::generate("a")?, TrusteeKey::generate("b")?);
-    /// let sealed = seal(&EscrowPolicy::new(vec![a.public(), b.public()], 2)?, b"link")?;
-    /// assert_eq!(a.release(&sealed)?.trustee().as_str(), "a");
-    /// let stranger = TrusteeKey::generate("c")?;
-    /// assert_eq!(stranger.release(&sealed).unwrap_err(), Error::NotATrustee("c".into()));
-    /// # Ok::<(), Error>(())
-    /// ```
-    pub fn release(&self, sealed: &SealedLink) -> Result<ReleasedShare> {
-        let share = sealed
-            .shares
-            .iter()
-            .find(|s| s.trustee == self.id)
-            .ok_or_else(|| Error::NotATrustee(self.id.0.clone()))?;
-        let encapped = <Kem as hpke::Kem>::EncappedKey::from_bytes(&share.encapped)
-            .map_err(|_| Error::EscrowDecryption("malformed encapsulated key"))?;
-        let plain = hpke::single_shot_open::<Aead, Kdf, Kem>(
-            &OpModeR::Base,
-            &self.secret,
-            &encapped,
-            &share_info(&sealed.record, &self.id),
-            &share.ciphertext,
-            &sealed.record,
-        )
-        .map_err(|_| Error::EscrowDecryption("share does not open with this trustee's key"))?;
-        Ok(ReleasedShare::new(
-            sealed.record,
-            self.id.clone(),
-            Zeroizing::new(plain),
-        ))
     }
 
     /// The key pair of trustee `id` from its 32-byte X25519 secret, as
