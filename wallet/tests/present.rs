@@ -475,7 +475,11 @@ fn a_two_credential_answer_is_two_compact_forms_in_the_query_order() {
     ] {
         assert!(text.starts_with("MV1:"));
         let plain = compact::decode(text).unwrap();
-        assert_eq!(token.get(id).unwrap(), [plain.clone()], "{id} in the query's place");
+        assert_eq!(
+            token.get(id).unwrap(),
+            [plain.clone()],
+            "{id} in the query's place"
+        );
         let verified = verify(
             &issuer,
             &plain,

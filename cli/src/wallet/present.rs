@@ -93,8 +93,8 @@ pub(super) fn run(session: &Session, args: &PresentArgs) -> Result<()> {
     let signed = preview.sign()?;
     match &args.out {
         Some(path) => {
-            let (lines, version) = compact_lines(signed.presentation())
-                .context("--out writes the compact QR form")?;
+            let (lines, version) =
+                compact_lines(signed.presentation()).context("--out writes the compact QR form")?;
             let text: String = lines.iter().map(|line| format!("{line}\n")).collect();
             std::fs::write(path, &text).with_context(|| {
                 format!(
