@@ -127,8 +127,8 @@ function showCode(index, { announce = true } = {}) {
   if (codes.length < 2) return;
   const position = $("present-qr-position");
   position.setAttribute("aria-live", announce ? "polite" : "off");
-  position.replaceChildren(`${index + 1} / ${codes.length} `, ...words("qr_position").flatMap(([lang, text], i) =>
-    [i > 0 ? " / " : "", el("span", { lang }, text)]));
+  position.replaceChildren(el("strong", {}, `${index + 1} / ${codes.length}`), " ",
+    ...words("qr_position").flatMap(([lang, text], i) => [i > 0 ? " / " : "", el("span", { lang }, text)]));
   const previous = $("present-qr-previous");
   const next = $("present-qr-next");
   const focused = document.activeElement;
