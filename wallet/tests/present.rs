@@ -477,7 +477,7 @@ fn a_two_credential_answer_is_two_compact_forms_in_the_query_order() {
         let plain = compact::decode(text).unwrap();
         assert_eq!(
             token.get(id).unwrap(),
-            [plain.clone()],
+            std::slice::from_ref(&plain),
             "{id} in the query's place"
         );
         let verified = verify(

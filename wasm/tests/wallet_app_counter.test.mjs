@@ -25,7 +25,8 @@ import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
 import { seriousViolations } from "./support/axe.mjs";
 import { startWorld } from "./support/world.mjs";
-import { y4mForText } from "./support/fake_camera.mjs";
+import { y4mForImage, y4mForText } from "./support/fake_camera.mjs";
+import { PNG } from "pngjs";
 import { decodeQrFromPng } from "./support/qr_png.mjs";
 import { CHROMIUM_ARGS, serveApp } from "./support/app.mjs";
 import { serveStatic } from "./support/static.mjs";
@@ -74,9 +75,14 @@ before(async () => {
       },
     },
   });
+  const blank = new PNG({ width: 64, height: 64 });
+  blank.data.fill(255);
   for (const who of ["phone", "desk"]) {
     cameras[who] = path.join(scratch, `${who}.y4m`);
-    await showTo(who, "nothing yet");
+    // Nothing before either camera yet: a white picture.
+    const next = `${cameras[who]}.idle`;
+    await y4mForImage(PNG.sync.write(blank), next);
+    await rename(next, cameras[who]);
     browsers[who] = await chromium.launch({
       executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
       args: [...CHROMIUM_ARGS, "--use-fake-device-for-media-stream", `--use-file-for-fake-video-capture=${cameras[who]}`],
@@ -117,6 +123,23 @@ async function onScreen(page, name) {
   } catch {
     const state = await page.evaluate(() => ({ screen: document.body.dataset.screen, message: document.getElementById("message")?.textContent }));
     throw new Error(`expected screen ${name}, found ${JSON.stringify(state)}`);
+  }
+}
+
+/** The QR code in element `selector`, read from a screenshot once the page has drawn it: a
+ * code still being laid out (sized to whole device pixels) is read again after the next frames. */
+async function readSettled(page, selector, attempts = 5) {
+  for (let attempt = 1; ; attempt++) {
+    const png = await page.locator(selector).screenshot();
+    try {
+      return decodeQrFromPng(png);
+    } catch (error) {
+      if (error.code !== "no_qr_code" || attempt >= attempts) {
+        await writeFile(path.join(output, "wallet-counter-unreadable-challenge.png"), png);
+        throw error;
+      }
+      await page.evaluate(() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done))));
+    }
   }
 }
 
@@ -182,7 +205,7 @@ test("the wallet app's two QR codes for Himeji child entry, scanned by the count
     await onScreen(counter, "counter");
     await counter.waitForFunction(() => document.getElementById("challenge").dataset.challenge
       && document.querySelector("#challenge svg"));
-    const challenge = decodeQrFromPng(await counter.locator("#challenge").screenshot());
+    const challenge = await readSettled(counter, "#challenge");
     assert.equal(challenge, await counter.getAttribute("#challenge", "data-challenge"));
     assert.match(challenge, new RegExp(`^MVC1:\\S+:${COUNTER_AUDIENCE} ${POLICY}$`));
 
