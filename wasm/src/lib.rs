@@ -35,7 +35,7 @@
 //!   console): an escrow trustee's `TrusteeKey` — `TrusteeKey.open(keyFileJson, passphrase,
 //!   trusteeId)` opens the key file `myna trustee keygen` wrote, `release(sealedLink)` gives
 //!   the body to post for the trustee's share, with the code of `myna trustee release`
-//!   ([`myna_escrow`]).
+//!   (the `myna-escrow` crate).
 //! * [`qr`]: `qrMatrix(text)`, the modules of a QR code for a page to draw (both builds).
 //! * [`js_error`]: how a Rust error becomes a JS `Error` with a stable `code`.
 //!
