@@ -26,7 +26,9 @@ use serde_json::Value;
 use myna_vc_core::{compact, json};
 use myna_vc_core::{CompactError, Error, InputError, Oid4vpError, Result};
 
-use crate::policy::Policy;
+use myna_vc_core::sdjwt::UnverifiedSdJwt;
+
+use crate::policy::{Policy, Requirement};
 
 /// The most credentials one submission may carry.
 pub const MAX_CREDENTIALS: usize = 16;
@@ -160,20 +162,40 @@ fn one_presentation(query: &str) -> Error {
     })
 }
 
-/// The submission in compact QR texts: one `MV1:…` per requirement of `policy`, in the
-/// policy's order, one per line (not split on spaces: the base45 alphabet has a space).
-/// Blank lines and a `\r` before each line end are ignored.
+/// The submission in compact QR texts: one `MV1:…` per requirement of `policy`, one per line
+/// (not split on spaces: the base45 alphabet has a space), in **any order**: a counter scans
+/// the codes one after another as the customer shows them. Each text answers the requirement
+/// whose credential type (`vct`) its credential names; where two requirements ask for the
+/// same type, its texts take them in the order given. Blank lines and a `\r` before each line
+/// end are ignored.
+///
+/// The type is read before any signature is checked: it only says where the presentation
+/// goes, and the verifier then checks it against that requirement like any other (a forged
+/// type fails there). Refused with a typed error: a different number of texts than
+/// requirements (`compact_text_count`), a type no requirement asks for
+/// (`compact_unrequested_type`), a type given more often than asked — the same code scanned
+/// twice (`compact_repeated_type`) — and a credential naming no type (`compact_untyped`). A
+/// policy of one requirement takes its one text as it is (its type is checked by the
+/// verifier).
 ///
 /// ```
-/// use myna_verifier::core::compact;
+/// use myna_verifier::core::{b64, compact};
 /// use myna_verifier::policy::{age::AgeCheck, child_entry::ChildEntry};
 /// use myna_verifier::submission::submission_from_compact;
-/// let (r, a) = ("eyJhbGciOiJFUzI1NiJ9.e30.cg~", "eyJhbGciOiJFUzI1NiJ9.e30.YQ~");
-/// let (resident, age) = (compact::encode(r)?, compact::encode(a)?);
-/// let both = submission_from_compact(&ChildEntry::himeji()?, &format!("{resident}\r\n{age}\n"))?;
-/// assert_eq!((both.get("resident"), both.get("age")), (Some(r), Some(a)));
-/// // One line for a policy that asks for two credentials, or text that is not base45:
-/// assert!(submission_from_compact(&ChildEntry::himeji()?, &resident).is_err());
+/// // Presentations whose issuer JWT names their type (signatures are checked later).
+/// let typed = |vct: &str| format!("eyJhbGciOiJFUzI1NiJ9.{}.cg~", b64::encode(format!(r#"{{"vct":"{vct}"}}"#)));
+/// let (r, a) = (typed("urn:myna-vc:vct:resident:1"), typed("urn:myna-vc:vct:age:1"));
+/// let (resident, age) = (compact::encode(&r)?, compact::encode(&a)?);
+/// let entry = ChildEntry::himeji()?;
+/// for texts in [format!("{resident}\r\n{age}\n"), format!("{age}\n{resident}")] {
+///     let both = submission_from_compact(&entry, &texts)?;
+///     assert_eq!((both.get("resident"), both.get("age")), (Some(&*r), Some(&*a)));
+/// }
+/// // The same code twice, one line for a policy that asks for two credentials, or text
+/// // that is not base45:
+/// let twice = submission_from_compact(&entry, &format!("{age}\n{age}")).unwrap_err();
+/// assert_eq!(twice.code(), "compact_repeated_type");
+/// assert!(submission_from_compact(&entry, &resident).is_err());
 /// assert!(submission_from_compact(&AgeCheck::over_20()?, "").is_err());
 /// assert!(submission_from_compact(&AgeCheck::over_20()?, "MV1:$$$").is_err());
 /// # Ok::<(), myna_verifier::core::Error>(())
@@ -192,12 +214,60 @@ pub fn submission_from_compact(policy: &dyn Policy, texts: &str) -> Result<Submi
             requested: requirements.len(),
         }));
     }
+    let presentations = parts
+        .into_iter()
+        .map(compact::decode)
+        .collect::<Result<Vec<String>>>()?;
+    if let ([only], [presentation]) = (requirements, presentations.as_slice()) {
+        return Ok(Submission::single(&only.id, presentation));
+    }
     let mut submission = Submission::default();
-    for (requirement, text) in requirements.iter().zip(parts) {
-        submission = submission.with(&requirement.id, &compact::decode(text)?);
+    let mut taken: Vec<&str> = Vec::new();
+    for presentation in &presentations {
+        let id = requirement_for(requirements, &taken, &presented_type(presentation)?)?;
+        taken.push(id);
+        submission = submission.with(id, presentation);
     }
     Ok(submission)
 }
+
+/// The credential type (`vct`) a presentation's issuer JWT names, not yet verified: it only
+/// routes the presentation to the requirement that then verifies it.
+fn presented_type(presentation: &str) -> Result<String> {
+    let mut parsed = UnverifiedSdJwt::parse(presentation)?;
+    parsed
+        .unverified_payload()?
+        .get("vct")
+        .and_then(Value::as_str)
+        .map(str::to_owned)
+        .ok_or(Error::Compact(CompactError::Untyped))
+}
+
+/// The id of the first requirement for `vct` not yet `taken`.
+fn requirement_for<'r>(
+    requirements: &'r [Requirement],
+    taken: &[&str],
+    vct: &str,
+) -> Result<&'r str> {
+    let mut of_type = requirements
+        .iter()
+        .filter(|requirement| requirement.vct.as_str() == vct)
+        .peekable();
+    // Named in the error, so kept short: it came from the holder's side.
+    let named = || vct.chars().take(MAX_TYPE_CHARS).collect::<String>();
+    if of_type.peek().is_none() {
+        return Err(Error::Compact(CompactError::UnrequestedType {
+            vct: named(),
+        }));
+    }
+    of_type
+        .map(|requirement| requirement.id.as_str())
+        .find(|id| !taken.contains(id))
+        .ok_or_else(|| Error::Compact(CompactError::RepeatedType { vct: named() }))
+}
+
+/// The most characters of a presented type an error repeats.
+const MAX_TYPE_CHARS: usize = 80;
 
 /// A presentation as typed or scanned, in any of its forms: compact QR texts (`MV1:…`, one
 /// line per credential, [`submission_from_compact`]), a `vp_token` JSON object, or one bare

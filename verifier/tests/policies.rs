@@ -9,6 +9,7 @@ use std::sync::Arc;
 use common::*;
 use myna_issuer::credential_types::Kind;
 use myna_verifier::core::calendar::CalendarDate;
+use myna_verifier::core::compact;
 use myna_verifier::core::status_list::Status;
 use myna_verifier::core::time::NumericDate;
 use myna_verifier::decision::Reason;
@@ -22,7 +23,7 @@ use myna_verifier::policy::residency::Residency;
 use myna_verifier::policy::shelter::ShelterDesk;
 use myna_verifier::policy::{Policy, Presented, PresentedCredential};
 use myna_verifier::roster::{MemoryHq, RosterQueue};
-use myna_verifier::submission::Submission;
+use myna_verifier::submission::{submission_from_compact, Submission};
 use serde_json::json;
 
 #[test]
@@ -288,6 +289,74 @@ fn himeji_child_entry_is_for_resident_children_4_to_14() {
         visit(KOBE, "281000", &ten, "h4").reason(),
         Some(Reason::NotResident)
     );
+}
+
+#[test]
+fn child_entry_takes_its_qr_codes_in_any_order_and_refuses_a_repeat_or_an_unrequested_type() {
+    let world = World::new();
+    let entry = ChildEntry::himeji().unwrap();
+    let child = Holder::new();
+    let (resident, _) = world.issue(
+        HIMEJI,
+        Kind::Resident,
+        resident_claims("282014", "28"),
+        &child,
+    );
+    let flags = [
+        (4, true),
+        (15, false),
+        (18, false),
+        (20, false),
+        (65, false),
+    ];
+    let (age, _) = world.issue(HIMEJI, Kind::Age, age_claims("2016-01-01", &flags), &child);
+    let codes = |n: &str| {
+        let resident = world.present(&resident, &child, &[], n);
+        let age = world.present(&age, &child, &["age_over_4", "age_over_15"], n);
+        (
+            compact::encode(&resident).unwrap(),
+            compact::encode(&age).unwrap(),
+        )
+    };
+    // The policy's order and the other: both decided the same, each code where it belongs.
+    for (n, first_resident) in [("o1", true), ("o2", false)] {
+        let (resident, age) = codes(n);
+        let texts = if first_resident {
+            format!("{resident}\n{age}\n")
+        } else {
+            format!("{age}\n{resident}\n")
+        };
+        let submission = submission_from_compact(&entry, &texts).unwrap();
+        assert_eq!(
+            submission.get("age"),
+            Some(compact::decode(&age).unwrap().as_str())
+        );
+        let decision = world.verifier.verify(&entry, &submission, &nonce(n));
+        assert!(decision.accepted(), "{n}: {:?}", decision.outcome);
+    }
+    // The same code scanned twice: refused before any check, naming the type.
+    let (_, age) = codes("o3");
+    let twice = submission_from_compact(&entry, &format!("{age}\n{age}")).unwrap_err();
+    assert_eq!(twice.code(), "compact_repeated_type");
+    assert!(
+        twice.to_string().contains("urn:myna-vc:vct:age:1"),
+        "{twice}"
+    );
+    // A credential the policy does not ask for, in place of one it does.
+    let (membership, _) = world.issue(
+        DMO,
+        Kind::FanClubMembership,
+        json!({"club_id": "izu", "member_number": "A-1", "tier": "gold"}),
+        &child,
+    );
+    let membership = world.present(&membership, &child, &["club_id"], "o4");
+    let (resident, _) = codes("o4");
+    let other = format!("{resident}\n{}", compact::encode(&membership).unwrap());
+    let refused = submission_from_compact(&entry, &other).unwrap_err();
+    assert_eq!(refused.code(), "compact_unrequested_type");
+    // Too few codes is still its own error.
+    let one = submission_from_compact(&entry, &resident).unwrap_err();
+    assert_eq!(one.code(), "compact_text_count");
 }
 
 struct Member {

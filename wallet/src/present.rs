@@ -119,6 +119,9 @@ pub struct Preview<'w, S: WalletStore> {
 pub struct Presentation {
     /// The response (`vp_token` by Credential Query id, and `state`).
     pub response: AuthorizationResponse,
+    /// The query's credential ids in the order it asks for them: the `vp_token` keeps its
+    /// answers by id, whereas a verifier's policy (and the QR codes shown to it) has an order.
+    order: Vec<String>,
 }
 
 impl Presentation {
@@ -152,6 +155,27 @@ impl Presentation {
     /// The compact QR form (`MV1:` + base45) of a one-credential answer.
     pub fn compact(&self) -> Result<String> {
         Ok(compact::encode(self.single()?)?)
+    }
+
+    /// The compact QR forms (`MV1:` + base45), one per credential, in the order the query
+    /// asks for them — what a counter scans one after another for a policy that asks for
+    /// several credentials (a resident and an age credential together), and what `myna
+    /// wallet present --out` writes, one per line. A one-credential answer gives one text,
+    /// the same as [`compact`](Self::compact). (A full run is in `wallet/tests/present.rs`.)
+    pub fn compacts(&self) -> Result<Vec<String>> {
+        let mut texts = Vec::new();
+        for id in &self.order {
+            for one in self.response.vp_token.get(id).unwrap_or_default() {
+                texts.push(compact::encode(one)?);
+            }
+        }
+        if texts.is_empty() {
+            return Err(Error::invalid(
+                "compact presentation",
+                "the answer carries no credential",
+            ));
+        }
+        Ok(texts)
     }
 }
 
@@ -501,6 +525,13 @@ impl<'w, S: WalletStore> Preview<'w, S> {
                 },
             )?,
         );
+        let order = self
+            .request
+            .query
+            .credentials()
+            .iter()
+            .map(|asked| asked.id().as_str().to_owned())
+            .collect();
         Ok(SignedPresentation {
             wallet,
             ops,
@@ -509,6 +540,7 @@ impl<'w, S: WalletStore> Preview<'w, S> {
                     vp_token,
                     state: self.request.state,
                 },
+                order,
             },
         })
     }

@@ -439,6 +439,71 @@ fn the_compact_form_fits_a_qr_code_and_round_trips() {
     }
 }
 
+/// Resident first, then age: not the `vp_token`'s alphabetical order.
+const RESIDENT_AND_AGE_QUERY: &str = r#"{"credentials": [
+  {"id": "resident", "format": "dc+sd-jwt",
+   "meta": {"vct_values": ["urn:myna-vc:vct:resident:1"]},
+   "claims": [{"path": ["municipality_code"], "values": ["102016"]}]},
+  {"id": "age", "format": "dc+sd-jwt",
+   "meta": {"vct_values": ["urn:myna-vc:vct:age:1"]},
+   "claims": [{"path": ["age_over_20"], "values": [true]}]}]}"#;
+
+#[test]
+fn a_two_credential_answer_is_two_compact_forms_in_the_query_order() {
+    let issuer = City::new();
+    let wallet = stocked_wallet(&issuer);
+    let nonce = Nonce::random().unwrap();
+    let challenge = InPersonChallenge::new("https://counter.example", nonce).unwrap();
+    let request = PresentationRequest::in_person(
+        &challenge,
+        DcqlQuery::from_json(RESIDENT_AND_AGE_QUERY.as_bytes()).unwrap(),
+    )
+    .unwrap();
+    let presentation = wallet
+        .prepare(request, issuer.now)
+        .unwrap()
+        .confirm()
+        .unwrap();
+    // One QR form cannot carry both.
+    assert!(presentation.compact().is_err());
+    let texts = presentation.compacts().unwrap();
+    assert_eq!(texts.len(), 2);
+    let token = &presentation.response.vp_token;
+    for (text, id, vct) in [
+        (&texts[0], "resident", "urn:myna-vc:vct:resident:1"),
+        (&texts[1], "age", "urn:myna-vc:vct:age:1"),
+    ] {
+        assert!(text.starts_with("MV1:"));
+        let plain = compact::decode(text).unwrap();
+        assert_eq!(
+            token.get(id).unwrap(),
+            std::slice::from_ref(&plain),
+            "{id} in the query's place"
+        );
+        let verified = verify(
+            &issuer,
+            &plain,
+            challenge.audience(),
+            challenge.nonce().as_str(),
+        );
+        assert_eq!(verified.vct().as_str(), vct);
+    }
+    // One credential: the one text `compact` gives.
+    let nonce = Nonce::random().unwrap();
+    let challenge = InPersonChallenge::new("https://counter.example", nonce).unwrap();
+    let request = PresentationRequest::in_person(
+        &challenge,
+        DcqlQuery::from_json(AGE_QUERY.as_bytes()).unwrap(),
+    )
+    .unwrap();
+    let one = wallet
+        .prepare(request, issuer.now)
+        .unwrap()
+        .confirm()
+        .unwrap();
+    assert_eq!(one.compacts().unwrap(), [one.compact().unwrap()]);
+}
+
 #[test]
 fn a_presentation_is_not_signed_before_confirmation() {
     let issuer = City::new();

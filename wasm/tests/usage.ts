@@ -38,8 +38,9 @@ const bits: number = list.bits;
 const wallet: Wallet = Wallet.restore("secret", 0);
 const items: PreviewItem[] = wallet.preview(JSON.stringify(request), 0);
 const presented: WalletPresentation = wallet.present(JSON.stringify(request), 0);
-const qr: string = presented.compact;
-console.log(items.map((i) => i.disclosed), qr);
+const qr: string | null = presented.compact;
+const qrs: string[] = presented.compacts;
+console.log(items.map((i) => i.disclosed), qr, qrs.length);
 
 try {
   Verifier.create("{}", 0);

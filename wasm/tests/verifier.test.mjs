@@ -90,11 +90,18 @@ function acceptedAtCounter(name) {
   return { policy, nonce, presentation, verifier, decision };
 }
 
-test("counter: a two-credential policy accepts one MV1 line per credential", () => {
+test("counter: a two-credential policy accepts one MV1 line per credential, in either order", () => {
   const { policy, nonce, lines } = counter.childEntry;
   const decision = counterVerifier().verify(policy, lines.join("\n"), nonce, counter.now);
   assert.equal(decision.accepted, true, JSON.stringify(decision));
   assert.deepEqual(decision.credentials.map((c) => c.id), ["resident", "age"]);
+  // Scanned in the other order: each line goes to the query of its credential type.
+  const reversed = counterVerifier().verify(policy, [...lines].reverse().join("\n"), nonce, counter.now);
+  assert.equal(reversed.accepted, true, JSON.stringify(reversed));
+  assert.deepEqual(reversed.credentials, decision.credentials);
+  // The same code twice is refused.
+  const twice = counterVerifier().verify(policy, `${lines[1]}\n${lines[1]}`, nonce, counter.now);
+  assert.deepEqual(verdict(twice), { accepted: false, reason: "unreadable" });
   const oneLine = counterVerifier().verify(policy, lines[0], nonce, counter.now);
   assert.deepEqual(verdict(oneLine), { accepted: false, reason: "unreadable" });
 });

@@ -68,12 +68,6 @@ pub(super) struct PresentArgs {
 pub(super) fn run(session: &Session, args: &PresentArgs) -> Result<()> {
     let wallet = session.open_wallet()?;
     let request = presentation_request(&wallet, args)?;
-    let order: Vec<String> = request
-        .query
-        .credentials()
-        .iter()
-        .map(|asked| asked.id().as_str().to_owned())
-        .collect();
     let preview = wallet.prepare(request, session.now())?;
     let mut out = std::io::stdout().lock();
     let mut text = format!("{} will receive:\n", preview.verifier());
@@ -99,8 +93,8 @@ pub(super) fn run(session: &Session, args: &PresentArgs) -> Result<()> {
     let signed = preview.sign()?;
     match &args.out {
         Some(path) => {
-            let (lines, version) = compact_lines(signed.presentation(), &order)
-                .context("--out writes the compact QR form")?;
+            let (lines, version) =
+                compact_lines(signed.presentation()).context("--out writes the compact QR form")?;
             let text: String = lines.iter().map(|line| format!("{line}\n")).collect();
             std::fs::write(path, &text).with_context(|| {
                 format!(
@@ -177,22 +171,13 @@ fn answer_text(presentation: &Presentation, show_qr: bool) -> Result<String> {
     Ok(text)
 }
 
-/// The compact QR texts of an answer, one per credential, in `order` (the query's credential
-/// ids: the order a verifier's policy reads them in, whereas the `vp_token` keeps them by
-/// id), and the largest QR version any of them needs at level L.
-fn compact_lines(presentation: &Presentation, order: &[String]) -> Result<(Vec<String>, i16)> {
-    let token = &presentation.response.vp_token;
-    let mut lines = Vec::new();
+/// The compact QR texts of an answer, one per credential in the order the query asks for
+/// them ([`Presentation::compacts`]), and the largest QR version any of them needs at level L.
+fn compact_lines(presentation: &Presentation) -> Result<(Vec<String>, i16)> {
+    let lines = presentation.compacts()?;
     let mut largest = 0;
-    for id in order {
-        for one in token.get(id).unwrap_or_default() {
-            let (qr, version) = compact_form(one)?;
-            lines.push(qr);
-            largest = largest.max(version);
-        }
-    }
-    if lines.is_empty() {
-        bail!("the answer carries no credential");
+    for line in &lines {
+        largest = largest.max(qr_version(line)?);
     }
     Ok((lines, largest))
 }
@@ -200,11 +185,16 @@ fn compact_lines(presentation: &Presentation, order: &[String]) -> Result<(Vec<S
 /// The compact QR text of one presentation (SD-JWT+KB) and the QR version it needs at level L.
 fn compact_form(presentation: &str) -> Result<(String, i16)> {
     let qr = myna_vc_core::compact::encode(presentation)?;
-    let code = qrcode::QrCode::with_error_correction_level(qr.as_bytes(), qrcode::EcLevel::L)?;
-    let version = match code.version() {
-        qrcode::Version::Normal(v) | qrcode::Version::Micro(v) => v,
-    };
+    let version = qr_version(&qr)?;
     Ok((qr, version))
+}
+
+/// The QR version a compact text needs at level L.
+fn qr_version(qr: &str) -> Result<i16> {
+    let code = qrcode::QrCode::with_error_correction_level(qr.as_bytes(), qrcode::EcLevel::L)?;
+    Ok(match code.version() {
+        qrcode::Version::Normal(v) | qrcode::Version::Micro(v) => v,
+    })
 }
 
 fn confirmed() -> Result<bool> {

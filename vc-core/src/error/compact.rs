@@ -48,6 +48,23 @@ pub enum CompactError {
         /// How many credentials the request asks for.
         requested: usize,
     },
+    /// Two compact presentations of the same credential type where the request asks for it
+    /// once (the same QR code scanned twice, or two of one kind instead of two kinds).
+    #[error("two compact presentations of {vct}, which is requested once")]
+    RepeatedType {
+        /// The credential type (`vct`) presented again.
+        vct: String,
+    },
+    /// A compact presentation of a credential type the request does not ask for.
+    #[error("a compact presentation of {vct}, which is not requested")]
+    UnrequestedType {
+        /// The credential type (`vct`) presented.
+        vct: String,
+    },
+    /// A compact presentation whose credential names no type (`vct`), so it answers no
+    /// requested credential.
+    #[error("a compact presentation whose credential names no type (vct)")]
+    Untyped,
     /// A presentation part whose base64url is not canonical, so it would not round-trip exactly.
     #[error("{0} is not canonical base64url and cannot be packed exactly")]
     NotCanonical(&'static str),
@@ -70,6 +87,9 @@ impl CompactError {
             CompactError::ChallengeWithoutAudience => "challenge_without_audience",
             CompactError::ChallengePolicy(..) => "challenge_policy_invalid",
             CompactError::TextCount { .. } => "compact_text_count",
+            CompactError::RepeatedType { .. } => "compact_repeated_type",
+            CompactError::UnrequestedType { .. } => "compact_unrequested_type",
+            CompactError::Untyped => "compact_untyped",
             CompactError::NotCanonical(..) => "compact_not_canonical",
             CompactError::GateNonceMismatch => "gate_nonce_mismatch",
         }

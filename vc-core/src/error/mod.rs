@@ -210,6 +210,9 @@ pub use trust_list::TrustListError;
 /// | `challenge_without_audience` | [`CompactError::ChallengeWithoutAudience`] | An in-person challenge `MVC1:<nonce>:<audience>` without the `:` before the audience. |
 /// | `challenge_policy_invalid` | [`CompactError::ChallengePolicy`] | An in-person challenge's policy spec (after the one space) that is empty, too long, or not printable ASCII without spaces. |
 /// | `compact_text_count` | [`CompactError::TextCount`] | A different number of compact presentations (QR texts) than credentials requested. |
+/// | `compact_repeated_type` | [`CompactError::RepeatedType`] | Two compact presentations of the same credential type where the request asks for it once (the same QR code scanned twice, or two of one kind instead of two kinds). |
+/// | `compact_unrequested_type` | [`CompactError::UnrequestedType`] | A compact presentation of a credential type the request does not ask for. |
+/// | `compact_untyped` | [`CompactError::Untyped`] | A compact presentation whose credential names no type (`vct`), so it answers no requested credential. |
 /// | `compact_not_canonical` | [`CompactError::NotCanonical`] | A presentation part whose base64url is not canonical, so it would not round-trip exactly. |
 /// | `gate_nonce_mismatch` | [`CompactError::GateNonceMismatch`] | The KB-JWT nonce is not the gate's nonce for the current or the previous time window. |
 /// | `consent_not_yet_valid` | [`ConsentError::NotYetValid`] | The consent's period has not begun. |

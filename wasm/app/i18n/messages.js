@@ -114,6 +114,13 @@ export const messages = {
   qr_title: { ja: "このQRコードを見せてください", en: "Show this QR code" },
   qr_image: { ja: "提示用QRコード", en: "Presentation QR code" },
   qr_text: { ja: "QRコードの文字列", en: "The QR code's text" },
+  qr_several: {
+    ja: "QRコードが複数あります。相手が1つ読み取ったら「次へ」で次のコードを見せてください（順番は問いません）。",
+    en: "There are several QR codes. Once one is scanned, press Next to show the next (any order works).",
+  },
+  qr_position: { ja: "枚目のQRコード", en: "QR code" },
+  qr_previous: { ja: "前へ", en: "Previous" },
+  qr_next: { ja: "次へ", en: "Next" },
   copy: { ja: "コピーする", en: "Copy" },
   copied: { ja: "コピーしました。", en: "Copied." },
   done: { ja: "完了", en: "Done" },

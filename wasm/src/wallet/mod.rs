@@ -55,8 +55,12 @@ export interface PreviewItem {
 }
 /** What `Wallet.present` returns. */
 export interface WalletPresentation {
-  /** The QR text (`MV1:…`). */
-  compact: string;
+  /** The QR text (`MV1:…`) of a one-credential answer; null when the answer carries several
+   *  credentials (show `compacts` instead, one code after another). */
+  compact: string | null;
+  /** The QR texts (`MV1:…`), one per credential in the order the query asks for them: what a
+   *  counter scans for a policy asking for several credentials (one text for one credential). */
+  compacts: string[];
   /** The OpenID4VP `vp_token`: presentations by credential query id. */
   vpToken: Record<string, string[]>;
 }
@@ -145,7 +149,9 @@ impl Wallet {
 
     /// Signs the presentation for `request` with the smallest disclosure that answers it,
     /// bound to the verifier's nonce and audience, with a credential never shown to another
-    /// verifier: `{ compact, vpToken }` (`compact` is the QR text, `MV1:…`).
+    /// verifier: `{ compact, compacts, vpToken }` (`compacts` are the QR texts, `MV1:…`, one
+    /// per credential in the query's order; `compact` the one text of a one-credential answer,
+    /// else null).
     #[wasm_bindgen(unchecked_return_type = "WalletPresentation")]
     pub fn present(
         &self,
@@ -241,14 +247,18 @@ impl Wallet {
             )
             .and_then(|preview| preview.confirm())
             .map_err(wallet_error)?;
-        let compact = presentation.compact().map_err(wallet_error)?;
+        let compacts = presentation.compacts().map_err(wallet_error)?;
+        let compact = match compacts.as_slice() {
+            [one] => Some(one.clone()),
+            _ => None,
+        };
         let vp_token: Map<String, Value> = presentation
             .response
             .vp_token
             .iter()
             .map(|(id, list)| (id.to_owned(), json!(list)))
             .collect();
-        Ok(json!({ "compact": compact, "vpToken": vp_token }))
+        Ok(json!({ "compact": compact, "compacts": compacts, "vpToken": vp_token }))
     }
 }
 

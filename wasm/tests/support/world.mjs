@@ -5,7 +5,10 @@
 //
 //   const world = await startWorld({ dir, offerLifetimeSecs: 2 });
 //   const world = await startWorld({ dir, escrow: true, consolePkg: "wasm/pkg/trustee" });
-//   world.issuerId        "https://vc.city.maebashi.example" (what credentials and offers name)
+//   const world = await startWorld({ dir, city: "himeji" });   姫路市 (282014) issues instead
+//       (CITIES: maebashi, the default, and himeji); world.city its names and code
+//   world.issuerId        "https://vc.city.maebashi.example" (what credentials and offers name;
+//                         CITIES[city].id)
 //   world.issuerUrl       "http://127.0.0.1:PORT" (where `myna issuer serve` really answers)
 //   world.trustList       the signed trust list (compact JWT text, test authority)
 //   world.authorityJwk    the test trust-list authority's public key (JWK object)
@@ -64,6 +67,11 @@ export const PRUNE_INTERVAL_SECS = 60;
 
 /** The issuer identifier of the test municipality (前橋市, 102016). */
 export const ISSUER_ID = "https://vc.city.maebashi.example";
+/** The municipalities a world's issuer can be: its code, names and issuer identifier. */
+export const CITIES = Object.freeze({
+  maebashi: Object.freeze({ code: "102016", prefecture: "群馬県", name: "前橋市", nameEn: "Maebashi City", id: ISSUER_ID }),
+  himeji: Object.freeze({ code: "282014", prefecture: "兵庫県", name: "姫路市", nameEn: "Himeji City", id: "https://vc.city.himeji.example" }),
+});
 /** The synthetic resident of the virtual card and of the default offer. */
 export const HANAKO = Object.freeze({
   name: "前橋 花子",
@@ -83,14 +91,17 @@ const AUTHORITY_PASSPHRASE = "passphrase of the trust-list authority";
 /**
  * Sets up the test environment in `dir` (created if missing; use a fresh temporary directory)
  * and starts `myna issuer serve` on a free loopback port.
- * @param {{ dir: string, offerLifetimeSecs?: number, rules?: Record<string, number>, escrow?: boolean,
- *   consolePkg?: string }} options
+ * @param {{ dir: string, city?: "maebashi"|"himeji", offerLifetimeSecs?: number, rules?: Record<string, number>,
+ *   escrow?: boolean, consolePkg?: string }} options
  *   `rules`: other `[rules]` keys of issuer.toml to set (numbers); `escrow`: two trustees and
  *   the forum context (README steps 2 and 3); `consolePkg`: the directory `myna issuer serve
  *   --console-pkg` serves at /console/pkg/ (the trustee build of the npm package).
  */
-export async function startWorld({ dir, offerLifetimeSecs, rules = {}, escrow = false, consolePkg }) {
+export async function startWorld({ dir, city = "maebashi", offerLifetimeSecs, rules = {}, escrow = false, consolePkg }) {
   if (!dir) throw new Error("startWorld needs { dir }");
+  const municipality = CITIES[city];
+  if (!municipality) throw new Error(`startWorld: no city ${city} (${Object.keys(CITIES).join(", ")})`);
+  const issuerId = municipality.id;
   await mkdir(dir, { recursive: true });
   const bin = await mynaBinary();
   const myna = mynaIn(bin, dir);
@@ -115,11 +126,11 @@ export async function startWorld({ dir, offerLifetimeSecs, rules = {}, escrow = 
     }
     escrowArgs.push("--escrow-threshold", "2", "--pseudonym-context", FORUM_CONTEXT);
   }
-  // 3. The issuer of 前橋市 trusting the test CA, its admin tokens in files.
+  // 3. The city's issuer (前橋市 by default) trusting the test CA, its admin tokens in files.
   await writeFile(file("city.pass"), `${ISSUER_PASSPHRASE}\n`);
   await myna("issuer", "init", "--data-dir", "city", "--passphrase-file", "city.pass",
-    "--municipality-code", "102016", "--prefecture", "群馬県", "--name", "前橋市",
-    "--public-base-url", ISSUER_ID, "--listen", "127.0.0.1:0",
+    "--municipality-code", municipality.code, "--prefecture", municipality.prefecture, "--name", municipality.name,
+    "--public-base-url", issuerId, "--listen", "127.0.0.1:0",
     "--jpki-test-ca", "testca", ...escrowArgs, "--token-dir", "city-tokens");
   const overrides = { ...rules };
   if (offerLifetimeSecs !== undefined) overrides.offer_lifetime_secs = offerLifetimeSecs;
@@ -148,7 +159,7 @@ export async function startWorld({ dir, offerLifetimeSecs, rules = {}, escrow = 
     MYNA_WALLET_PASSPHRASE: WALLET_PASSPHRASE,
     MYNA_CARD_PIN: "1234",
     MYNA_CARD_SIGN_PIN: "HANAKO2027",
-    MYNA_INSECURE_LOOPBACK_HTTP: `${ISSUER_ID}=${new URL(issuerUrl).host}`,
+    MYNA_INSECURE_LOOPBACK_HTTP: `${issuerId}=${new URL(issuerUrl).host}`,
   };
   const wallet = (name, ...args) => mynaWith(walletEnv, ["wallet", "--data-dir", name, ...args]);
   const wallets = new Set();
@@ -208,7 +219,7 @@ export async function startWorld({ dir, offerLifetimeSecs, rules = {}, escrow = 
     await writeFile(presentation, `${compact}\n`);
     await writeFile(status, `${await statusList()}\n`);
     const args = ["--trust-list", "trust-list.jwt",
-      "--authority-key", "authority/authority.jwk", "--status-list", `${ISSUER_ID}=${status}`,
+      "--authority-key", "authority/authority.jwk", "--status-list", `${issuerId}=${status}`,
       "--audience", audience, "--challenge", shown, "--policy", policy, presentation];
     const output = await verifyCheck(bin, dir, args);
     return { accepted: output.accepted === true, reason: output.reason ?? null, output };
@@ -235,10 +246,10 @@ export async function startWorld({ dir, offerLifetimeSecs, rules = {}, escrow = 
   async function anchorResident() {
     if (!escrow) throw new Error("anchorResident needs startWorld({ escrow: true }) (the forum context)");
     const name = await walletNamed("hanako");
-    await wallet(name, "anchor", "--issuer", ISSUER_ID, "--issuer-key", "city.jwk", "--card", "hanako.card",
+    await wallet(name, "anchor", "--issuer", issuerId, "--issuer-key", "city.jwk", "--card", "hanako.card",
       "--with-facts", "--offer-out", "hanako.offer");
     await wallet(name, "receive", "--offer", (await readFile(file("hanako.offer"), "utf8")).trim(), "--issuer-key", "city.jwk");
-    await wallet(name, "pseudonym", "--issuer", ISSUER_ID, "--issuer-key", "city.jwk", "--context", FORUM_CONTEXT);
+    await wallet(name, "pseudonym", "--issuer", issuerId, "--issuer-key", "city.jwk", "--context", FORUM_CONTEXT);
     // The forum asks for her pseudonym once per person, as README step 7 does.
     const audience = "x509_san_dns:forum.maebashi.example";
     const policy = `once-per-person:${FORUM_CONTEXT}:forum`;
@@ -265,7 +276,8 @@ export async function startWorld({ dir, offerLifetimeSecs, rules = {}, escrow = 
 
   return {
     dir,
-    issuerId: ISSUER_ID,
+    issuerId,
+    city: municipality,
     issuerUrl,
     trustList: (await readFile(file("trust-list.jwt"), "utf8")).trim(),
     authorityJwk: JSON.parse(await readFile(file("authority/authority.jwk"), "utf8")),

@@ -5,7 +5,7 @@ import { Wallet, qrMatrix } from "../../wallet/myna_wasm.js";
 import { wireScanner } from "../scanner.js";
 import { qrSvg, crisp } from "../qr.js";
 import { send, getText } from "../net.js";
-import { busy, clearMessage, el, pair, fill, line, claimText, showNotice, showError } from "../ui.js";
+import { busy, clearMessage, el, pair, fill, line, words, claimText, showNotice, showError } from "../ui.js";
 
 const $ = (id) => document.getElementById(id);
 let scanner;
@@ -32,6 +32,10 @@ function measure(name, from, to) {
   performance.clearMarks(`myna:present:${to}`);
 }
 let qrFit = null; // the observer keeping the shown QR code crisp
+// The QR texts of the answer shown (one per credential; a counter asking for a resident and an
+// age credential scans two, in any order) and which one is on screen.
+let codes = [];
+let shownCode = 0;
 
 export function setup(ctx) {
   scanner = wireScanner("present", (text) => scanned(ctx, text));
@@ -50,10 +54,10 @@ export function setup(ctx) {
   $("present-confirm").addEventListener("click", () => {
     mark("confirmed");
     return busy(async () => {
-      const { compact } = ctx.wallet().present(JSON.stringify(request), ctx.now());
+      const { compacts } = ctx.wallet().present(JSON.stringify(request), ctx.now());
       await ctx.save();
       request = null;
-      await ctx.show("present-qr", { compact });
+      await ctx.show("present-qr", { compacts });
       measure("confirm-to-qr", "confirmed", "qr");
     });
   });
@@ -67,6 +71,8 @@ export function setup(ctx) {
     showNotice("copied");
   });
   $("present-done").addEventListener("click", () => ctx.show("cards"));
+  $("present-qr-previous").addEventListener("click", () => showCode(shownCode - 1));
+  $("present-qr-next").addEventListener("click", () => showCode(shownCode + 1));
   $("remote-confirm").addEventListener("click", () => busy(() => answerRemote(ctx)));
   $("remote-cancel").addEventListener("click", () => { remote = null; ctx.show("present"); });
 }
@@ -79,12 +85,13 @@ export async function enter(ctx, name, arg) {
     if (arg?.text) await scanned(ctx, arg.text);
   }
   if (name === "present-qr") {
-    const compact = arg?.compact ?? "";
-    $("present-compact").value = compact;
-    const svg = qrSvg(qrMatrix(compact), line("qr_image"));
-    $("present-qr").replaceChildren(svg);
-    qrFit?.disconnect();
-    qrFit = crisp(svg);
+    codes = arg?.compacts ?? (arg?.compact ? [arg.compact] : []);
+    const several = codes.length > 1;
+    $("present-qr-several").hidden = !several;
+    $("present-qr-position").hidden = !several;
+    $("present-qr-steps").hidden = !several;
+    $("present-qr").dataset.count = String(codes.length);
+    showCode(0, { announce: false });
   }
   if (name === "remote-preview") {
     $("remote-result").hidden = true;
@@ -97,9 +104,38 @@ export function leave(next) {
   if (next !== "present-qr") {
     qrFit?.disconnect();
     qrFit = null;
+    codes = [];
     $("present-qr").replaceChildren();
     $("present-compact").value = "";
   }
+}
+
+/** Shows code `index` of the answer's codes: its QR, its text, "2 / 3" (announced to a screen
+ * reader, except as the screen opens, whose heading takes the focus), and the Previous/Next
+ * buttons of that place. A button that becomes disabled under the keyboard's focus hands the
+ * focus to the other one, or to Done after the last code. */
+function showCode(index, { announce = true } = {}) {
+  if (index < 0 || index >= codes.length) return;
+  shownCode = index;
+  const compact = codes[index];
+  $("present-compact").value = compact;
+  const svg = qrSvg(qrMatrix(compact), codes.length > 1 ? `${line("qr_image")} ${index + 1} / ${codes.length}` : line("qr_image"));
+  $("present-qr").replaceChildren(svg);
+  $("present-qr").dataset.index = String(index);
+  qrFit?.disconnect();
+  qrFit = crisp(svg);
+  if (codes.length < 2) return;
+  const position = $("present-qr-position");
+  position.setAttribute("aria-live", announce ? "polite" : "off");
+  position.replaceChildren(el("strong", {}, `${index + 1} / ${codes.length}`), " ",
+    ...words("qr_position").flatMap(([lang, text], i) => [i > 0 ? " / " : "", el("span", { lang }, text)]));
+  const previous = $("present-qr-previous");
+  const next = $("present-qr-next");
+  const focused = document.activeElement;
+  previous.disabled = index === 0;
+  next.disabled = index === codes.length - 1;
+  if (focused === next && next.disabled) $("present-done").focus();
+  else if (focused === previous && previous.disabled) next.focus();
 }
 
 async function scanned(ctx, text) {
