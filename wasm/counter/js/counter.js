@@ -329,8 +329,25 @@ function rescan(pause = 0) {
   setTimeout(() => { if (screen === "counter" && cameraWanted) camera(); }, pause);
 }
 
+// User Timing (wasm/bench/counter_decide.mjs reads it): `myna:counter:scanned` marks each text
+// handed to the page (camera decoder or wedge); showing a decision marks
+// `myna:counter:decision` and measures `myna:counter:scan-to-decision` from the last text
+// handed over (for a policy of several credentials, the one that completed the set).
+function measureDecision() {
+  performance.mark("myna:counter:decision");
+  performance.clearMeasures("myna:counter:scan-to-decision"); // only the latest is kept
+  try {
+    performance.measure("myna:counter:scan-to-decision", "myna:counter:scanned", "myna:counter:decision");
+  } catch {
+    // No text handed over: nothing to measure; never an error.
+  }
+  performance.clearMarks("myna:counter:scanned");
+  performance.clearMarks("myna:counter:decision");
+}
+
 /** One scanned text (camera or wedge). */
 async function scanned(raw, via) {
+  performance.mark("myna:counter:scanned", { detail: via });
   const text = raw.trim();
   if (screen !== "counter" || !current) return;
   if (!text.startsWith("MV1:")) {
@@ -427,6 +444,7 @@ async function showDecision(decision, spec) {
   $("decision-countdown").textContent = keep ? "" : `(${secs} s)`;
   $("decision-countdown").parentElement.hidden = keep;
   show("decision");
+  measureDecision();
   // A clinic's decision stays until the receptionist moves on: the billing record must be saved.
   if (!keep) clearTimer = setTimeout(nextCustomer, secs * 1000);
 }
