@@ -50,3 +50,14 @@ test("every catalogue policy of the verifier is a setting, and settings round-tr
   assert.equal(maxStalenessOf(settingsForSpec("shelter:x")), 7 * 86_400);
   assert.equal(maxStalenessOf({ ...settingsForSpec("age-over-20"), maxStaleness: { "age-over-20": 3600 } }), 3600);
 });
+
+test("the service worker caches every script of the counter page (else the page breaks offline)", async () => {
+  const { readFile, readdir } = await import("node:fs/promises");
+  const sw = await readFile(here("../counter/sw.js"), "utf8");
+  const shell = new Set([...sw.match(/const SHELL = \[([^\]]*)\]/)[1].matchAll(/"([^"]+)"/g)].map((m) => m[1]));
+  const scripts = [...await readdir(here("../counter/js")), ...await readdir(here("../web"))]
+    .filter((name) => name.endsWith(".js")).map((name) => `js/${name}`);
+  assert.ok(scripts.length >= 12, `only ${scripts.length} scripts found`);
+  assert.deepEqual(scripts.filter((script) => !shell.has(script)), []);
+  assert.deepEqual([...shell].filter((path) => path.startsWith("js/") && !scripts.includes(path)), []);
+});

@@ -1,0 +1,53 @@
+// How stale the counter's revocation data is, shown in the header, and whether the current
+// policy must refuse because of it.
+import { el, line, inJst } from "./ui.js";
+import { maxStalenessOf } from "./policies.js";
+import * as store from "./store.js";
+import { state, now, $ } from "./state.js";
+
+/** How stale the revocation data is now: the verifier's own account (`freshness`) where the
+ * build has it, and the oldest fetch time; `tooStale` when this policy's maximum is exceeded
+ * (also when the build cannot tell and the oldest fetch is older than the maximum). */
+export async function freshnessNow() {
+  const lists = await store.statusLists().catch(() => []);
+  const at = now();
+  const { settings, verifier } = state;
+  const max = settings ? maxStalenessOf(settings) : null;
+  const fetched = lists.map((l) => l.fetchedAt).filter(Number.isFinite);
+  const oldest = fetched.length ? Math.min(...fetched) : null;
+  let staleSecs = null;
+  let tooStale = false;
+  if (verifier && typeof verifier.freshness === "function") {
+    const fresh = verifier.freshness(at);
+    const stale = (fresh.statusLists ?? []).map((l) => l.staleSecs ?? 0);
+    staleSecs = Math.max(0, fresh.trustList?.staleSecs ?? 0, ...stale);
+    tooStale = max !== null && ((fresh.statusLists ?? []).some((l) => l.expired || l.staleSecs > max)
+      || (fresh.trustList?.staleSecs ?? 0) > max);
+  } else if (oldest !== null && max !== null) {
+    tooStale = at - oldest > max;
+  }
+  return { at, oldest, staleSecs, tooStale };
+}
+
+/** The header line: how old the revocation data is, and whether this policy refuses it. */
+export async function showFreshness() {
+  const header = $("freshness");
+  const { at, oldest, staleSecs, tooStale } = await freshnessNow();
+  header.dataset.staleSecs = staleSecs === null ? "" : String(staleSecs);
+  header.dataset.ageSecs = oldest === null ? "" : String(Math.max(0, at - oldest));
+  header.dataset.tooStale = String(tooStale);
+  const parts = [el("strong", {}, `${line("freshness")}: `)];
+  if (oldest === null) parts.push(line("fresh_never"));
+  else parts.push(`${inJst(oldest)} (${line("fresh_ago")} ${duration(at - oldest)})`);
+  if (staleSecs) parts.push(` — ${line("fresh_past")} ${duration(staleSecs)}`);
+  if (tooStale) parts.push(` — ${line("fresh_too_stale")}`);
+  if (!navigator.onLine) parts.push(` — ${line("offline_note")}`);
+  header.replaceChildren(...parts);
+}
+
+/** An age in the unit a clerk reads at a glance: minutes, hours up to two days, then days. */
+function duration(secs) {
+  if (secs < 3600) return `${Math.floor(secs / 60)} min`;
+  if (secs < 86_400 * 2) return `${Math.floor(secs / 3600)} h`;
+  return `${Math.floor(secs / 86_400)} d`;
+}
