@@ -10,7 +10,7 @@
 // Per run, a challenge on the counter's screen (its text from the page, outside the timing) is
 // answered by the holder's Rust wallet (`myna wallet present`, outside the timing), and then:
 //   decode → decision (wedge)  each MV1 text typed into the keyboard-wedge field and Enter; the
-//                 page's own measure `myna:counter:scan-to-decision` (js/counter.js): from the
+//                 page's own measure `myna:counter:scan-to-decision` (js/timing.js): from the
 //                 last text handed over (`myna:counter:scanned`) to the decision screen shown
 //                 (`myna:counter:decision`, right after the DOM is updated, before the paint).
 //                 The camera is switched off for these runs, so no frame decoding competes.
