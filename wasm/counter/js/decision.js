@@ -8,7 +8,7 @@ import { messages } from "../i18n/messages.js";
 import { state, now, $ } from "./state.js";
 import { show, currentScreen, onLeave } from "./screens.js";
 import { withSlash } from "./http.js";
-import { freshnessNow, showFreshness } from "./freshness.js";
+import { leansOnStaleData, nothingFresh, showFreshness } from "./freshness.js";
 import { newChallenge } from "./challenge.js";
 import { offerBilling, revokeBilling } from "./billing.js";
 import { queueCheckIn } from "./roster.js";
@@ -24,12 +24,11 @@ export async function decide() {
   stopCamera();
   state.lastDecided = new Set(open.collected);
   let decision;
-  // This counter's own limit first: data older than the policy allows refuses, offline or not.
-  // (A sale is verified by the service, on its own status lists.)
-  if (!open.requestId && (await freshnessNow()).tooStale) {
+  // This counter's own limit (a sale is verified by the service, on its own lists): when none of
+  // its data is fresh enough for the policy, every answer is refused, offline or not.
+  if (!open.requestId && (await nothingFresh())) {
     await showFreshness();
-    await showDecision({ accepted: false, policy: open.spec, reason: "status_too_stale",
-      message_ja: messages.status_too_stale.ja, message_en: messages.status_too_stale.en, credentials: [] }, open.spec);
+    await showDecision(staleRefusal(open.spec), open.spec);
     return;
   }
   try {
@@ -50,7 +49,19 @@ export async function decide() {
     await newChallenge();
     return;
   }
+  // And when some of it is: an acceptance that leaned on data older than the policy allows is
+  // refused — only the data this decision used counts, another issuer's stale list refuses no one.
+  if (!open.requestId && decision.accepted && leansOnStaleData(decision)) {
+    await showFreshness();
+    decision = staleRefusal(decision.policy);
+  }
   await showDecision(decision, open.spec);
+}
+
+/** The refusal for data older than the policy allows (the verifier's own code and words). */
+function staleRefusal(policy) {
+  return { accepted: false, policy, reason: "status_too_stale", message_ja: messages.status_too_stale.ja,
+    message_en: messages.status_too_stale.en, credentials: [] };
 }
 
 async function showDecision(decision, spec) {

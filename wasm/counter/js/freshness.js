@@ -6,9 +6,10 @@ import * as store from "./store.js";
 import { state, now, $ } from "./state.js";
 
 /** How stale the revocation data is now: the verifier's own account (`freshness`) where the
- * build has it, and the oldest fetch time; `tooStale` when this policy's maximum is exceeded
- * (also when the build cannot tell and the oldest fetch is older than the maximum). */
-export async function freshnessNow() {
+ * build has it, and the oldest fetch time; `tooStale` when some of it is past this policy's
+ * maximum (shown in the header), `nothingFresh` when all of it is (also when the build cannot
+ * tell and the oldest fetch is older than the maximum). */
+async function freshnessNow() {
   const lists = await store.statusLists().catch(() => []);
   const at = now();
   const { settings, verifier } = state;
@@ -17,16 +18,38 @@ export async function freshnessNow() {
   const oldest = fetched.length ? Math.min(...fetched) : null;
   let staleSecs = null;
   let tooStale = false;
+  let nothingFresh = false;
   if (verifier && typeof verifier.freshness === "function") {
     const fresh = verifier.freshness(at);
-    const stale = (fresh.statusLists ?? []).map((l) => l.staleSecs ?? 0);
-    staleSecs = Math.max(0, fresh.trustList?.staleSecs ?? 0, ...stale);
-    tooStale = max !== null && ((fresh.statusLists ?? []).some((l) => l.expired || l.staleSecs > max)
-      || (fresh.trustList?.staleSecs ?? 0) > max);
+    const lists = fresh.statusLists ?? [];
+    const old = (l) => l.expired || l.staleSecs > max;
+    const trustListOld = (fresh.trustList?.staleSecs ?? 0) > max;
+    staleSecs = Math.max(0, fresh.trustList?.staleSecs ?? 0, ...lists.map((l) => l.staleSecs ?? 0));
+    tooStale = max !== null && (trustListOld || lists.some(old));
+    nothingFresh = max !== null && (trustListOld || (lists.length > 0 && lists.every(old)));
   } else if (oldest !== null && max !== null) {
-    tooStale = at - oldest > max;
+    tooStale = nothingFresh = at - oldest > max;
   }
-  return { at, oldest, staleSecs, tooStale };
+  return { at, oldest, staleSecs, tooStale, nothingFresh };
+}
+
+/** Whether nothing this counter holds is fresh enough for the policy (the trust list, or every
+ * status list, past the maximum): then every answer is refused before it is verified. */
+export async function nothingFresh() {
+  return (await freshnessNow()).nothingFresh;
+}
+
+/** Whether `decision` leaned on data older than this policy allows: the trust list, or the
+ * status list behind one of its credentials (the verifier reports each one's staleness; a
+ * policy of its own, such as the shelter desk's week, may accept what this counter's setting
+ * does not). */
+export function leansOnStaleData(decision) {
+  const { settings, verifier } = state;
+  const max = settings ? maxStalenessOf(settings) : null;
+  if (max === null) return false;
+  const trustListStale = verifier?.freshness?.(now())?.trustList?.staleSecs ?? 0;
+  if (trustListStale > max) return true;
+  return (decision.credentials ?? []).some((c) => (c.status_staleness_secs ?? 0) > max);
 }
 
 /** The header line: how old the revocation data is, and whether this policy refuses it. */
