@@ -18,22 +18,21 @@
 // axe-core on the app's two-code screen; screenshots $MYNA_TEST_OUTPUT/wallet-counter-*.png.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { mkdir, mkdtemp, rename, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { chromium } from "playwright-core";
 import { seriousViolations } from "./support/axe.mjs";
 import { startWorld } from "./support/world.mjs";
-import { y4mForImage, y4mForText } from "./support/fake_camera.mjs";
+import { swappableCamera } from "./support/fake_camera.mjs";
 import { PNG } from "pngjs";
 import { decodeQrFromPng } from "./support/qr_png.mjs";
-import { CHROMIUM_ARGS, serveApp } from "./support/app.mjs";
+import { serveApp } from "./support/app.mjs";
+import { OUTPUT as output, launchChromium } from "./support/browser.mjs";
 import { serveStatic } from "./support/static.mjs";
 import { DEFAULT_SETTINGS, settingsForSpec } from "../counter/js/policies.js";
 
 const here = (relative) => fileURLToPath(new URL(relative, import.meta.url));
-const output = process.env.MYNA_TEST_OUTPUT ?? here("../../target/browser-test/");
 const WAIT = 60_000;
 const PHONE = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 3, isMobile: true, hasTouch: true };
 const DESK = { viewport: { width: 1024, height: 900 }, deviceScaleFactor: 1 };
@@ -58,7 +57,6 @@ const cameras = {}; // the fake camera file of each browser
 const browsers = {};
 
 before(async () => {
-  await mkdir(output, { recursive: true });
   scratch = await mkdtemp(path.join(os.tmpdir(), "myna-wallet-counter-"));
   world = await startWorld({ dir: path.join(scratch, "world"), city: "himeji" });
   app = await serveApp(world, { names: { nameJa: world.city.name, nameEn: world.city.nameEn } });
@@ -78,15 +76,10 @@ before(async () => {
   const blank = new PNG({ width: 64, height: 64 });
   blank.data.fill(255);
   for (const who of ["phone", "desk"]) {
-    cameras[who] = path.join(scratch, `${who}.y4m`);
+    cameras[who] = swappableCamera(path.join(scratch, `${who}.y4m`));
     // Nothing before either camera yet: a white picture.
-    const next = `${cameras[who]}.idle`;
-    await y4mForImage(PNG.sync.write(blank), next);
-    await rename(next, cameras[who]);
-    browsers[who] = await chromium.launch({
-      executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-      args: [...CHROMIUM_ARGS, "--use-fake-device-for-media-stream", `--use-file-for-fake-video-capture=${cameras[who]}`],
-    });
+    await cameras[who].showImage(PNG.sync.write(blank));
+    browsers[who] = await launchChromium(cameras[who].args);
   }
 });
 
@@ -100,9 +93,7 @@ after(async () => {
 
 /** Puts `text` as a QR code before the camera of `who` (read when a page next starts it). */
 async function showTo(who, text) {
-  const next = `${cameras[who]}.${process.hrtime.bigint()}`;
-  await y4mForText(text, next);
-  await rename(next, cameras[who]);
+  await cameras[who].showText(text);
 }
 
 async function open(who, url, options) {
