@@ -36,16 +36,15 @@ import { parseArgs } from "node:util";
 import os from "node:os";
 import path from "node:path";
 import { createRequire } from "node:module";
-import { mkdtemp, rename, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { startCounterWorld, SALE_POLICY } from "../tests/support/counter_world.mjs";
-import { y4mForImage, y4mForText } from "../tests/support/fake_camera.mjs";
-import { CHROMIUM_ARGS } from "../tests/support/app.mjs";
+import { swappableCamera } from "../tests/support/fake_camera.mjs";
+import { launchChromium } from "../tests/support/browser.mjs";
 import { serveStatic } from "../tests/support/static.mjs";
 import { DEFAULT_SETTINGS, settingsForSpec } from "../counter/js/policies.js";
 import { here } from "./session.mjs";
 
 const require = createRequire(new URL("../tests/package.json", import.meta.url));
-const { chromium } = require("playwright-core");
 const { PNG } = require("pngjs");
 
 const { values: args } = parseArgs({
@@ -79,17 +78,12 @@ function stats(values) {
 const load = () => os.loadavg().map((l) => l.toFixed(2)).join(" ");
 
 const scratch = await mkdtemp(path.join(os.tmpdir(), "myna-bench-counter-"));
-const camera = path.join(scratch, "camera.y4m");
+const camera = swappableCamera(path.join(scratch, "camera.y4m"));
 const blank = new PNG({ width: 64, height: 64 });
 blank.data.fill(255);
 const idle = PNG.sync.write(blank);
-async function swap(write) {
-  const next = `${camera}.${process.hrtime.bigint()}`;
-  await write(next);
-  await rename(next, camera);
-}
-const showToCamera = (text) => swap((file) => y4mForText(text, file));
-const blankCamera = () => swap((file) => y4mForImage(idle, file));
+const showToCamera = (text) => camera.showText(text);
+const blankCamera = () => camera.showImage(idle);
 
 const environment = { date: new Date().toISOString(), node: process.version, nproc: os.cpus().length,
   cpu: os.cpus()[0]?.model ?? "?", loadBefore: load() };
@@ -102,10 +96,7 @@ try {
   world = await startCounterWorld({ dir: path.join(scratch, "world") });
   site = await serveStatic({ root: args.pkg, files: { "/counter/config.json": { ...world.counterConfig, verifyService: undefined } } });
   await blankCamera();
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-    args: [...CHROMIUM_ARGS, "--use-fake-device-for-media-stream", `--use-file-for-fake-video-capture=${camera}`],
-  });
+  browser = await launchChromium(camera.args);
   environment.chromium = browser.version();
   environment.setupSecs = ((Date.now() - setupStart) / 1000).toFixed(0);
 

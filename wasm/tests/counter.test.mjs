@@ -34,6 +34,7 @@ import { decodeQrFromPng } from "./support/qr_png.mjs";
 import { forgeSignature } from "./support/compact.mjs";
 import { serveStatic } from "./support/static.mjs";
 import { DEFAULT_SETTINGS, settingsForSpec } from "../counter/js/policies.js";
+import { restartCamera } from "./support/counter_page.mjs";
 
 const here = (relative) => fileURLToPath(new URL(relative, import.meta.url));
 const WAIT = 60_000;
@@ -156,16 +157,6 @@ async function scanAll(page, texts) {
   await onScreen(page, "decision");
 }
 
-/** The cashier's stop and start buttons, pressed in one go (the counter also restarts the
- * camera by itself while it sees a code it already has, so it may well be quicker). */
-async function restartCamera(page) {
-  await page.evaluate(() => {
-    if (document.body.dataset.screen !== "counter") return;
-    const stop = document.getElementById("camera-stop");
-    if (!stop.hidden) stop.click();
-    document.getElementById("camera-start").click();
-  });
-}
 
 /** The decision on screen: accepted, reason code, claims by credential id. */
 async function decisionOnScreen(page) {

@@ -31,6 +31,7 @@ import { serveApp } from "./support/app.mjs";
 import { OUTPUT as output, launchChromium } from "./support/browser.mjs";
 import { serveStatic } from "./support/static.mjs";
 import { DEFAULT_SETTINGS, settingsForSpec } from "../counter/js/policies.js";
+import { restartCamera } from "./support/counter_page.mjs";
 
 const here = (relative) => fileURLToPath(new URL(relative, import.meta.url));
 const WAIT = 60_000;
@@ -134,15 +135,6 @@ async function readSettled(page, selector, attempts = 5) {
   }
 }
 
-/** The counter's stop and start buttons in one go: Chromium opens the camera's file anew. */
-async function restartCamera(page) {
-  await page.evaluate(() => {
-    if (document.body.dataset.screen !== "counter") return;
-    const stop = document.getElementById("camera-stop");
-    if (!stop.hidden) stop.click();
-    document.getElementById("camera-start").click();
-  });
-}
 
 /** The app's code on screen, read from a screenshot of the phone; checks it is the text box's. */
 async function codeOnPhone(page, index) {
