@@ -452,18 +452,7 @@ const RESIDENT_AND_AGE_QUERY: &str = r#"{"credentials": [
 fn a_two_credential_answer_is_two_compact_forms_in_the_query_order() {
     let issuer = City::new();
     let wallet = stocked_wallet(&issuer);
-    let nonce = Nonce::random().unwrap();
-    let challenge = InPersonChallenge::new("https://counter.example", nonce).unwrap();
-    let request = PresentationRequest::in_person(
-        &challenge,
-        DcqlQuery::from_json(RESIDENT_AND_AGE_QUERY.as_bytes()).unwrap(),
-    )
-    .unwrap();
-    let presentation = wallet
-        .prepare(request, issuer.now)
-        .unwrap()
-        .confirm()
-        .unwrap();
+    let (challenge, presentation) = at_the_counter(&wallet, &issuer, RESIDENT_AND_AGE_QUERY);
     // One QR form cannot carry both.
     assert!(presentation.compact().is_err());
     let texts = presentation.compacts().unwrap();
@@ -489,19 +478,27 @@ fn a_two_credential_answer_is_two_compact_forms_in_the_query_order() {
         assert_eq!(verified.vct().as_str(), vct);
     }
     // One credential: the one text `compact` gives.
+    let (_, one) = at_the_counter(&wallet, &issuer, AGE_QUERY);
+    assert_eq!(one.compacts().unwrap(), [one.compact().unwrap()]);
+}
+
+/// A counter's fresh in-person challenge for `query`, answered and confirmed.
+fn at_the_counter(
+    wallet: &Wallet<MemoryStore>,
+    issuer: &City,
+    query: &str,
+) -> (InPersonChallenge, Presentation) {
     let nonce = Nonce::random().unwrap();
     let challenge = InPersonChallenge::new("https://counter.example", nonce).unwrap();
-    let request = PresentationRequest::in_person(
-        &challenge,
-        DcqlQuery::from_json(AGE_QUERY.as_bytes()).unwrap(),
-    )
-    .unwrap();
-    let one = wallet
+    let request =
+        PresentationRequest::in_person(&challenge, DcqlQuery::from_json(query.as_bytes()).unwrap())
+            .unwrap();
+    let presentation = wallet
         .prepare(request, issuer.now)
         .unwrap()
         .confirm()
         .unwrap();
-    assert_eq!(one.compacts().unwrap(), [one.compact().unwrap()]);
+    (challenge, presentation)
 }
 
 #[test]
