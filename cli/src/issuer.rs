@@ -113,6 +113,10 @@ struct InitArgs {
     /// starts with prefecture + name. For a non-municipal operator: its display name.
     #[arg(long, env = "MYNA_MUNICIPALITY_NAME")]
     name: String,
+    /// The name in English (`Maebashi City`), which the staff console shows after the
+    /// Japanese one (issuer.toml `name_en`; optional).
+    #[arg(long, value_name = "NAME")]
+    name_en: Option<String>,
     /// A credential configuration to offer (repeat): resident, age, child_medical_subsidy,
     /// fan_club_membership, shelter_registration, context_pseudonym. A municipality offers
     /// all by default; a non-municipal operator must list its own and may not list resident,
@@ -292,6 +296,7 @@ fn run_init(args: InitArgs) -> Result<()> {
     }
     let mut config = issuer_identity(&args);
     config.listen = args.listen.clone();
+    config.name_en = args.name_en.clone();
     config.jpki.roots = args.jpki_roots.clone();
     config.jpki.environment = Some(args.jpki_environment);
     config.jpki.linking_file = args.jpki_linking_file.clone();

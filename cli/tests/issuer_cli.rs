@@ -16,7 +16,7 @@ use support::{first_log_line, free_port, http_get, ok, Myna};
 fn init(data: &Path, port: u16) -> Output {
     Myna::new()
         .args(["issuer", "init", "--municipality-code", "102016"])
-        .args(["--name", "前橋市"])
+        .args(["--name", "前橋市", "--name-en", "Maebashi City"])
         .args(["--public-base-url", "https://city.maebashi.example"])
         .args(["--listen", &format!("127.0.0.1:{port}")])
         .arg("--data-dir")
@@ -61,6 +61,10 @@ fn init_serve_and_stop_on_sigterm() {
     assert!(
         !config.contains(&operator),
         "only the token's hash is stored"
+    );
+    assert!(
+        config.contains("name_en = \"Maebashi City\""),
+        "the English name the console shows: {config}"
     );
     assert!(data.join("keys.json").exists());
     // A second init does not overwrite.
