@@ -5,38 +5,48 @@ import { maxStalenessOf } from "./policies.js";
 import * as store from "./store.js";
 import { state, now, $ } from "./state.js";
 
-/** How stale the revocation data is now: the verifier's own account (`freshness`) where the
- * build has it, and the oldest fetch time; `tooStale` when some of it is past this policy's
- * maximum (shown in the header), `nothingFresh` when all of it is (also when the build cannot
- * tell and the oldest fetch is older than the maximum). */
-async function freshnessNow() {
-  const lists = await store.statusLists().catch(() => []);
-  const at = now();
+/** How stale the revocation data is now, by the verifier's own account (`freshness`, no
+ * storage read, so a decision does not wait on IndexedDB): `tooStale` when some of it is past
+ * this policy's maximum (shown in the header), `nothingFresh` when all of it is. Null when the
+ * verifier cannot tell (no verifier yet, or a build without `freshness`). */
+function staleness() {
   const { settings, verifier } = state;
+  if (typeof verifier?.freshness !== "function") return null;
   const max = settings ? maxStalenessOf(settings) : null;
+  const fresh = verifier.freshness(now());
+  const lists = fresh.statusLists ?? [];
+  const old = (l) => l.expired || l.staleSecs > max;
+  const trustListOld = (fresh.trustList?.staleSecs ?? 0) > max;
+  return {
+    staleSecs: Math.max(0, fresh.trustList?.staleSecs ?? 0, ...lists.map((l) => l.staleSecs ?? 0)),
+    tooStale: max !== null && (trustListOld || lists.some(old)),
+    nothingFresh: max !== null && (trustListOld || (lists.length > 0 && lists.every(old))),
+  };
+}
+
+/** When the cached status lists were fetched (the oldest), from IndexedDB; for the header, and
+ * as the only account of age when the verifier cannot tell. */
+async function oldestFetch() {
+  const lists = await store.statusLists().catch(() => []);
   const fetched = lists.map((l) => l.fetchedAt).filter(Number.isFinite);
-  const oldest = fetched.length ? Math.min(...fetched) : null;
-  let staleSecs = null;
-  let tooStale = false;
-  let nothingFresh = false;
-  if (verifier && typeof verifier.freshness === "function") {
-    const fresh = verifier.freshness(at);
-    const lists = fresh.statusLists ?? [];
-    const old = (l) => l.expired || l.staleSecs > max;
-    const trustListOld = (fresh.trustList?.staleSecs ?? 0) > max;
-    staleSecs = Math.max(0, fresh.trustList?.staleSecs ?? 0, ...lists.map((l) => l.staleSecs ?? 0));
-    tooStale = max !== null && (trustListOld || lists.some(old));
-    nothingFresh = max !== null && (trustListOld || (lists.length > 0 && lists.every(old)));
-  } else if (oldest !== null && max !== null) {
-    tooStale = nothingFresh = at - oldest > max;
-  }
-  return { at, oldest, staleSecs, tooStale, nothingFresh };
+  return fetched.length ? Math.min(...fetched) : null;
+}
+
+/** `staleness()`, or from the oldest fetch alone when the verifier cannot tell. */
+async function freshnessNow() {
+  const at = now();
+  const oldest = await oldestFetch();
+  const known = staleness();
+  if (known) return { at, oldest, ...known };
+  const max = state.settings ? maxStalenessOf(state.settings) : null;
+  const old = oldest !== null && max !== null && at - oldest > max;
+  return { at, oldest, staleSecs: null, tooStale: old, nothingFresh: old };
 }
 
 /** Whether nothing this counter holds is fresh enough for the policy (the trust list, or every
  * status list, past the maximum): then every answer is refused before it is verified. */
 export async function nothingFresh() {
-  return (await freshnessNow()).nothingFresh;
+  return (staleness() ?? (await freshnessNow())).nothingFresh;
 }
 
 /** Whether `decision` leaned on data older than this policy allows: the trust list, or the
