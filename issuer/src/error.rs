@@ -223,6 +223,11 @@ pub enum StorageError {
     /// Sealing a row failed.
     #[error("a row could not be sealed")]
     Seal,
+    /// The PostgreSQL database failed: unreachable, a refused login, a statement's timeout, a
+    /// failed commit (the message names the server, never the password).
+    #[cfg(feature = "postgres")]
+    #[error("the database failed: {0}")]
+    Database(myna_postgres::DbError),
     /// The store broke one of its own invariants (a bug, or a store edited behind its back).
     #[error("{0}")]
     Invariant(&'static str),
@@ -234,6 +239,8 @@ impl PartialEq for StorageError {
             (StorageError::Engine(a), StorageError::Engine(b)) => a.to_string() == b.to_string(),
             (StorageError::Encode(a), StorageError::Encode(b)) => a.to_string() == b.to_string(),
             (StorageError::Seal, StorageError::Seal) => true,
+            #[cfg(feature = "postgres")]
+            (StorageError::Database(a), StorageError::Database(b)) => a == b,
             (StorageError::Invariant(a), StorageError::Invariant(b)) => a == b,
             _ => false,
         }
@@ -292,6 +299,12 @@ pub type Result<T, E = Error> = core::result::Result<T, E>;
 
 impl Error {
     /// A storage engine failure, kept as the source.
+    /// A PostgreSQL failure.
+    #[cfg(feature = "postgres")]
+    pub(crate) fn database(err: myna_postgres::DbError) -> Self {
+        Error::Storage(StorageError::Database(err))
+    }
+
     pub(crate) fn storage(err: impl Into<redb::Error>) -> Self {
         Error::Storage(StorageError::Engine(Arc::new(err.into())))
     }

@@ -1,4 +1,5 @@
-//! Store behaviour shared by both engines (each test runs over `MemoryStore` and `RedbStore`),
+//! Store behaviour shared by every engine (each test runs over `MemoryStore`, `RedbStore` and
+//! `PgStore` — the last in a schema of its own in the test command's PostgreSQL cluster),
 //! then what only the redb file shows: reopening, tampering, corrupt values.
 #![cfg(test)]
 
@@ -40,7 +41,8 @@ fn batch(n: usize) -> Vec<NewCredential> {
         .collect()
 }
 
-/// Runs each generic test over a fresh `MemoryStore` and a fresh `RedbStore`.
+/// Runs each generic test over a fresh `MemoryStore`, a fresh `RedbStore` and a fresh
+/// `PgStore` (skipped only when no cluster is given and none is required).
 macro_rules! over_both_stores {
     ($($name:ident),* $(,)?) => {
         mod memory {
@@ -50,6 +52,13 @@ macro_rules! over_both_stores {
             $(#[test] fn $name() {
                 let dir = tempfile::tempdir().unwrap();
                 let store = myna_issuer::store::RedbStore::open(dir.path().join("issuer.redb")).unwrap();
+                super::$name(&store);
+            })*
+        }
+        mod postgres {
+            $(#[test] fn $name() {
+                let Some(config) = myna_postgres::testing::fresh_schema() else { return };
+                let store = myna_issuer::store::PgStore::open(&config).unwrap();
                 super::$name(&store);
             })*
         }

@@ -1,9 +1,11 @@
 //! Storage behind one trait: credential records, status lists, challenges and the audit log.
 //!
 //! [`Store`] is synchronous (an HTTP layer wraps calls in `spawn_blocking`); each of its
-//! operations is one atomic transaction. Two engines implement it: [`RedbStore`], one
-//! crash-safe redb file (the default), and [`MemoryStore`] for tests and wasm. The logic of
-//! every operation is written once, over the engines' transaction traits.
+//! operations is one atomic transaction. Three engines implement it: [`RedbStore`], one
+//! crash-safe redb file (the default), `PgStore` (feature `postgres`), a PostgreSQL database
+//! several instances share, and [`MemoryStore`] for tests and wasm; [`AnyStore`] is whichever
+//! a deployment configured. The logic of every operation is written once, over the engines'
+//! transaction traits.
 //!
 //! The rule the issuer lives by: a credential is handed out only after
 //! [`Store::issue_batch`] has returned, and that call makes the records, their status list
@@ -35,7 +37,10 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+mod any;
 mod memory;
+#[cfg(feature = "postgres")]
+mod postgres;
 mod redb;
 
 use core::ops::Range;
@@ -48,7 +53,10 @@ use myna_vc_core::{
     time::NumericDate,
 };
 
+pub use self::any::AnyStore;
 pub use self::memory::MemoryStore;
+#[cfg(feature = "postgres")]
+pub use self::postgres::{PgStore, ISSUER_WRITERS};
 pub use self::redb::RedbStore;
 use crate::audit::{self, ActorRole, AuditAction, AuditEntry, AuditHead, AuditSubject};
 use crate::challenge::{self, Nonce};

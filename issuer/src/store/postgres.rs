@@ -1,0 +1,159 @@
+//! The [`Store`](super::Store) for deployments past one machine (feature `postgres`): every
+//! logical table a PostgreSQL table of `(key bytea primary key, value bytea)`, so the logic
+//! above the tables is the same code that runs on redb.
+//!
+//! Several `myna issuer serve` instances may share one database. Each write transaction first
+//! takes one advisory lock ([`ISSUER_WRITERS`]), so writers are serialised across processes as
+//! redb serialises them within one: status-list allocation reads and writes the assignment
+//! bitmap without another instance drawing the same entry in between, and each audit entry
+//! is chained to the head the previous writer left (one chain, no forks). Reads run in
+//! repeatable-read snapshots and never wait for the lock. A write returns only after
+//! PostgreSQL's commit, durable under its default `synchronous_commit = on`.
+//!
+//! The schema is versioned (`issuer/migrations`, applied by [refinery](https://docs.rs/refinery)
+//! when the store opens).
+
+use core::cell::RefCell;
+
+use myna_postgres::postgres::Transaction;
+use myna_postgres::{Database, DatabaseConfig, DbError, WriterLock};
+
+use super::Store;
+use crate::error::{Error, Result};
+use crate::tables::{Backend, ReadTables, Table, Visit, WriteTables};
+
+mod embedded {
+    refinery::embed_migrations!("migrations");
+}
+
+/// The lock every issuer write transaction takes (the bytes of "mynaissu").
+pub const ISSUER_WRITERS: WriterLock = WriterLock::new(0x6d79_6e61_6973_7375);
+
+/// How many rows a scan fetches per statement (a scan usually stops early).
+const SCAN_PAGE: i64 = 256;
+
+/// A store in a PostgreSQL database (one schema per issuer).
+/// ```no_run
+/// # // Needs a server: the issuer's test suite runs against the test command's cluster.
+/// use myna_issuer::store::{PgStore, Store};
+/// use myna_postgres::DatabaseConfig;
+/// use myna_vc_core::status_list::StatusListUri;
+/// let config = DatabaseConfig::new("postgres://issuer:pw@127.0.0.1/myna".parse()?)
+///     .in_schema("maebashi".parse()?);
+/// let store = PgStore::open(&config)?;
+/// let uri = StatusListUri::new("https://city.example/status/1")?;
+/// store.create_status_list(&uri, 4096)?;
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug)]
+pub struct PgStore {
+    db: Database,
+}
+
+impl PgStore {
+    /// Connects, creates the schema if needed and applies the issuer's migrations.
+    /// An unreachable server or a refused login is [`Error::Storage`]; the error names the
+    /// server without the password.
+    pub fn open(config: &DatabaseConfig) -> Result<Self> {
+        let runner = embedded::migrations::runner();
+        let db = Database::open(config, Some(&runner)).map_err(Error::database)?;
+        Ok(PgStore { db })
+    }
+}
+
+impl Store for PgStore {}
+
+impl Backend for PgStore {
+    fn read<R>(&self, f: impl FnOnce(&dyn ReadTables) -> Result<R>) -> Result<R> {
+        self.db.read(|tx| f(&PgTables(RefCell::new(tx))))
+    }
+
+    fn write<R>(&self, f: impl FnOnce(&mut dyn WriteTables) -> Result<R>) -> Result<R> {
+        self.db
+            .write(ISSUER_WRITERS, |tx| f(&mut PgTables(RefCell::new(tx))))
+    }
+}
+
+impl From<DbError> for Error {
+    fn from(err: DbError) -> Self {
+        Error::database(err)
+    }
+}
+
+/// One transaction's view of the tables. The statements need `&mut`; reads are `&self`.
+struct PgTables<'a, 't>(RefCell<&'a mut Transaction<'t>>);
+
+impl PgTables<'_, '_> {
+    fn page(&self, table: Table, from: &[u8], inclusive: bool) -> Result<Vec<(Vec<u8>, Vec<u8>)>> {
+        let op = if inclusive { ">=" } else { ">" };
+        // The table name comes from the fixed `Table` enum, never from input.
+        let sql = format!(
+            "SELECT key, value FROM {} WHERE key {op} $1 ORDER BY key LIMIT $2",
+            table.name()
+        );
+        let rows = self
+            .0
+            .borrow_mut()
+            .query(&sql, &[&from, &SCAN_PAGE])
+            .map_err(db)?;
+        Ok(rows
+            .into_iter()
+            .map(|row| (row.get(0), row.get(1)))
+            .collect())
+    }
+}
+
+fn db(err: myna_postgres::postgres::Error) -> Error {
+    Error::database(DbError::from(err))
+}
+
+impl ReadTables for PgTables<'_, '_> {
+    fn get(&self, table: Table, key: &[u8]) -> Result<Option<Vec<u8>>> {
+        let sql = format!("SELECT value FROM {} WHERE key = $1", table.name());
+        let row = self.0.borrow_mut().query_opt(&sql, &[&key]).map_err(db)?;
+        Ok(row.map(|row| row.get(0)))
+    }
+
+    fn scan(&self, table: Table, from: &[u8], visit: &mut Visit<'_>) -> Result<()> {
+        let mut page = self.page(table, from, true)?;
+        loop {
+            let full = i64::try_from(page.len()).unwrap_or(i64::MAX) >= SCAN_PAGE;
+            let mut last = None;
+            for (key, value) in page {
+                if !visit(&key, &value)? {
+                    return Ok(());
+                }
+                last = Some(key);
+            }
+            match (full, last) {
+                (true, Some(last)) => page = self.page(table, &last, false)?,
+                _ => return Ok(()),
+            }
+        }
+    }
+}
+
+impl WriteTables for PgTables<'_, '_> {
+    fn as_read(&self) -> &dyn ReadTables {
+        self
+    }
+
+    fn put(&mut self, table: Table, key: &[u8], value: &[u8]) -> Result<()> {
+        let sql = format!(
+            "INSERT INTO {} (key, value) VALUES ($1, $2) \
+             ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value",
+            table.name()
+        );
+        self.0
+            .get_mut()
+            .execute(&sql, &[&key, &value])
+            .map_err(db)?;
+        Ok(())
+    }
+
+    fn remove(&mut self, table: Table, key: &[u8]) -> Result<()> {
+        let sql = format!("DELETE FROM {} WHERE key = $1", table.name());
+        self.0.get_mut().execute(&sql, &[&key]).map_err(db)?;
+        Ok(())
+    }
+}
