@@ -76,7 +76,7 @@ enum Command {
 /// Where the data lives and how to open its keys.
 #[derive(Debug, Parser)]
 struct Common {
-    /// The data directory (configuration, sealed keys, the redb store).
+    /// The data directory (configuration, sealed keys, the redb store unless --database-url).
     #[arg(long, env = "MYNA_DATA_DIR", default_value = "./myna-issuer-data")]
     data_dir: PathBuf,
     /// The configuration file (default: issuer.toml in the data directory).
@@ -91,6 +91,39 @@ struct Common {
     /// A file whose first line is the key passphrase (wins over the environment).
     #[arg(long, value_name = "FILE")]
     passphrase_file: Option<PathBuf>,
+    /// Keep the store in PostgreSQL instead of the data directory's redb file:
+    /// postgres://USER:PASSWORD@HOST:PORT/DBNAME (overrides issuer.toml [database] url).
+    /// Every instance given the same database and schema serves the same issuer, so several
+    /// `myna issuer serve` can stand behind one load balancer (give each the same issuer.toml
+    /// and keys.json). Prefer the environment variable: flags show in `ps`. The password is
+    /// never printed.
+    #[arg(
+        long,
+        env = "MYNA_DATABASE_URL",
+        value_name = "URL",
+        hide_env_values = true
+    )]
+    database_url: Option<String>,
+    /// The PostgreSQL schema of this issuer's tables, created if missing (overrides
+    /// [database] schema; default: the server's, `public`).
+    #[arg(long, env = "MYNA_DATABASE_SCHEMA", value_name = "NAME")]
+    database_schema: Option<String>,
+}
+
+impl Common {
+    /// `--database-url` and `--database-schema` over issuer.toml's `[database]`. Parsed here,
+    /// not by clap, whose refusal would echo the URL, password and all.
+    fn apply_database(&self, config: &mut ServiceConfig) -> Result<()> {
+        if let Some(url) = &self.database_url {
+            let url = url.parse().context("--database-url / MYNA_DATABASE_URL")?;
+            config.database.get_or_insert_with(Default::default).url = Some(url);
+        }
+        if let Some(schema) = &self.database_schema {
+            let schema = schema.parse().context("--database-schema")?;
+            config.database.get_or_insert_with(Default::default).schema = Some(schema);
+        }
+        Ok(())
+    }
 }
 
 #[derive(Debug, Parser)]
@@ -490,7 +523,8 @@ fn import_test_crls(
     Ok(())
 }
 
-fn open_service(common: &Common, config: ServiceConfig) -> Result<Service> {
+fn open_service(common: &Common, mut config: ServiceConfig) -> Result<Service> {
+    common.apply_database(&mut config)?;
     let jpki = jpki_setup(&config, &common.data_dir)?;
     config.check()?;
     Service::open(ServiceOptions {

@@ -15,8 +15,23 @@ use crate::error::DbError;
 /// assert!("pg_catalog".parse::<SchemaName>().is_err());
 /// # Ok::<(), myna_postgres::DbError>(())
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(try_from = "String", into = "String")]
 pub struct SchemaName(String);
+
+impl TryFrom<String> for SchemaName {
+    type Error = DbError;
+
+    fn try_from(name: String) -> Result<Self, DbError> {
+        name.parse()
+    }
+}
+
+impl From<SchemaName> for String {
+    fn from(name: SchemaName) -> String {
+        name.0
+    }
+}
 
 impl SchemaName {
     /// The name.

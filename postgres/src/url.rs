@@ -88,6 +88,22 @@ impl fmt::Debug for DatabaseUrl {
     }
 }
 
+/// Read from configuration files as the URL text, checked as [`FromStr`] checks it.
+impl<'de> serde::Deserialize<'de> for DatabaseUrl {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = Zeroizing::new(String::deserialize(deserializer)?);
+        text.parse().map_err(serde::de::Error::custom)
+    }
+}
+
+/// Written back as the whole URL, password included: only into the configuration file it was
+/// read from (logs and errors use `Display`).
+impl serde::Serialize for DatabaseUrl {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.text)
+    }
+}
+
 impl PartialEq for DatabaseUrl {
     fn eq(&self, other: &Self) -> bool {
         *self.text == *other.text

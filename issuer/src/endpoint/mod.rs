@@ -218,13 +218,8 @@ impl<S: Store> Endpoints<S> {
             jpki,
             crls,
         } = setup;
-        if let Err(err) = store.status_list_info(&status_list) {
-            if !matches!(err, crate::Error::UnknownStatusList(_)) {
-                return Err(err);
-            }
-            let capacity = usize::try_from(rules.status_list_capacity).unwrap_or(usize::MAX);
-            store.create_status_list(&status_list, capacity)?;
-        }
+        let capacity = usize::try_from(rules.status_list_capacity).unwrap_or(usize::MAX);
+        store.ensure_status_list(&status_list, capacity)?;
         let types = Kind::ALL
             .iter()
             .map(|kind| Ok((*kind, declaration(*kind)?)))

@@ -78,7 +78,7 @@ use crate::escrow::ReleasedShare;
 use crate::pseudonym::{ContextId, Pseudonym};
 use crate::record::{CredentialId, SubjectHandle};
 use crate::revocation::{RevocationReason, Transition};
-use crate::store::{RedbStore, Store};
+use crate::store::{AnyStore, Store};
 use crate::tables::Backend;
 
 /// Most audit entries one request returns.
@@ -506,7 +506,7 @@ async fn import_crl(
 }
 
 /// The CRLs imported earlier, re-verified against the configured roots.
-pub(crate) fn stored_crls(store: &RedbStore, jpki: &JpkiSetup) -> Result<Vec<Crl>, ServiceError> {
+pub(crate) fn stored_crls(store: &AnyStore, jpki: &JpkiSetup) -> Result<Vec<Crl>, ServiceError> {
     let rows = store.read(|tx| state_table::scan(tx, Namespace::Crl))?;
     rows.iter()
         .map(|(_, der)| {

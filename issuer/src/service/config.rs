@@ -125,6 +125,67 @@ pub struct ServiceConfig {
     /// the trustee's wasm build).
     #[serde(default, skip_serializing_if = "ConsoleConfig::is_default")]
     pub console: ConsoleConfig,
+    /// The store in a PostgreSQL database instead of the data directory's redb file: what
+    /// several instances behind a load balancer share. Absent: redb.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub database: Option<DatabaseSection>,
+}
+
+/// The `[database]` table: the issuer's store in PostgreSQL. Every instance configured with
+/// the same URL and schema serves the same issuer (give them the same `keys.json` and
+/// `issuer.toml`).
+///
+/// ```
+/// use myna_issuer::service::config::ServiceConfig;
+/// let c = ServiceConfig::from_toml(r#"
+/// municipality_code = "102016"
+/// name = "前橋市"
+/// public_base_url = "https://city.maebashi.example"
+/// [database]
+/// url = "postgres://issuer:pw@db.internal:5432/myna"
+/// schema = "maebashi"
+/// pool_size = 32
+/// "#)?;
+/// let db = c.database_config()?.expect("configured");
+/// assert_eq!((db.url.to_string().as_str(), db.pool_size), ("postgres://issuer@db.internal:5432/myna", 32));
+/// // The password shows nowhere a log could take it from.
+/// assert!(!format!("{c:?}").contains("pw@"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DatabaseSection {
+    /// `postgres://user:password@host:port/dbname`. `myna issuer serve --database-url` (or
+    /// `MYNA_DATABASE_URL`) overrides it, which keeps the password out of the file.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<myna_postgres::DatabaseUrl>,
+    /// The schema of this issuer's tables (created if missing); default `public`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub schema: Option<myna_postgres::SchemaName>,
+    /// Connections per instance; default 16.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pool_size: Option<u32>,
+}
+
+impl ServiceConfig {
+    /// The PostgreSQL connection the `[database]` table describes, or `None` for the redb
+    /// file. A `[database]` table without a URL is a configuration error.
+    pub fn database_config(&self) -> Result<Option<myna_postgres::DatabaseConfig>, ServiceError> {
+        let Some(section) = &self.database else {
+            return Ok(None);
+        };
+        let url = section.url.clone().ok_or_else(|| {
+            ServiceError::config(
+                "[database] has no url: give `url`, or --database-url / MYNA_DATABASE_URL",
+            )
+        })?;
+        let mut config = myna_postgres::DatabaseConfig::new(url);
+        config.schema = section.schema.clone();
+        if let Some(size) = section.pool_size {
+            config.pool_size = size;
+        }
+        Ok(Some(config))
+    }
 }
 
 /// The staff console's `[console]` table.
@@ -425,6 +486,7 @@ impl ServiceConfig {
             pseudonym_contexts: Vec::new(),
             admin_tokens: Vec::new(),
             console: ConsoleConfig::default(),
+            database: None,
         }
     }
 

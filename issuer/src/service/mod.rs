@@ -1,6 +1,7 @@
 //! The issuer as an HTTP service (feature `service`): what `myna issuer serve` runs.
 //!
-//! One [`Service`] owns the data directory's redb store, the decrypted signing keys, the
+//! One [`Service`] owns the store (the data directory's redb file, or the PostgreSQL database
+//! of issuer.toml's `[database]`, which several instances may share), the decrypted signing keys, the
 //! configuration and an injected [`Clock`]; [`Service::router`] is the axum router and
 //! [`Service::serve`] runs it on a listener until a shutdown signal, letting in-flight
 //! requests (and so their store writes) finish.
@@ -79,7 +80,7 @@ use tokio::net::TcpListener;
 
 pub use crate::endpoint::JpkiSetup;
 use crate::endpoint::{EndpointError, Endpoints, Setup};
-use crate::store::{RedbStore, Store};
+use crate::store::{AnyStore, RedbStore, Store};
 
 use self::config::ServiceConfig;
 use self::http::ApiError;
@@ -257,7 +258,7 @@ pub struct Service(Arc<Shared>);
 /// Everything the handlers share: the protocol endpoints (store, issuer key, rules, JPKI)
 /// and what only the HTTP service has.
 pub(crate) struct Shared {
-    pub(crate) endpoints: Endpoints<RedbStore>,
+    pub(crate) endpoints: Endpoints<AnyStore>,
     pub(crate) config: ServiceConfig,
     pub(crate) authority: Box<dyn Signer>,
     pub(crate) clock: Arc<dyn Clock>,
@@ -273,7 +274,7 @@ impl Shared {
     }
 
     /// The store.
-    pub(crate) fn store(&self) -> &RedbStore {
+    pub(crate) fn store(&self) -> &AnyStore {
         &self.endpoints.store
     }
 }
@@ -289,7 +290,7 @@ impl core::fmt::Debug for Service {
 impl Service {
     /// Opens (or on first start creates) the service's data directory: the key file (keys
     /// generated and sealed with the passphrase on first start; a wrong passphrase is
-    /// [`ServiceError::WrongPassphrase`]), the redb store with the credential and consent
+    /// [`ServiceError::WrongPassphrase`]), the store (redb, or `[database]`) with the credential and consent
     /// status lists, and the CRLs imported earlier.
     pub fn open(options: ServiceOptions) -> Result<Self, ServiceError> {
         let ServiceOptions {
@@ -302,17 +303,12 @@ impl Service {
         config.check()?;
         std::fs::create_dir_all(&data_dir)?;
         let keys = KeyRing::open_or_create(&data_dir.join(KEY_FILE), &passphrase)?;
-        let store = RedbStore::open(data_dir.join(STORE_FILE))?;
+        let store = open_store(&config, &data_dir)?;
         let issuer_id = config.issuer_id()?;
         let consent_list = StatusListUri::new(format!("{}/consent-status/1", issuer_id.as_str()))
             .map_err(crate::Error::from)?;
-        if let Err(err) = store.status_list_info(&consent_list) {
-            if !matches!(err, crate::Error::UnknownStatusList(_)) {
-                return Err(err.into());
-            }
-            let capacity = usize::try_from(config.rules.status_list_capacity).unwrap_or(usize::MAX);
-            store.create_status_list(&consent_list, capacity)?;
-        }
+        let capacity = usize::try_from(config.rules.status_list_capacity).unwrap_or(usize::MAX);
+        store.ensure_status_list(&consent_list, capacity)?;
         let provider = default_provider();
         let issuer = provider
             .signer(&keys.issuer)
@@ -379,7 +375,7 @@ impl Service {
     /// The service's store, for diagnostics and tests: how many rows it holds
     /// ([`Store::row_count`]), a status list's allocation, … (its operations keep the issuer's
     /// invariants; writing through it bypasses the audit of the admin API).
-    pub fn store(&self) -> &RedbStore {
+    pub fn store(&self) -> &AnyStore {
         self.0.store()
     }
 
@@ -496,7 +492,7 @@ impl Service {
     /// refusal becomes the OAuth error answer.
     pub(crate) async fn endpoint<T: Send + 'static>(
         &self,
-        work: impl FnOnce(&Endpoints<RedbStore>, NumericDate) -> Result<T, EndpointError>
+        work: impl FnOnce(&Endpoints<AnyStore>, NumericDate) -> Result<T, EndpointError>
             + Send
             + 'static,
     ) -> Result<T, ApiError> {
@@ -507,6 +503,20 @@ impl Service {
     pub(crate) fn shared(&self) -> &Shared {
         &self.0
     }
+}
+
+/// The configured store: the `[database]` PostgreSQL database (shared by every instance
+/// configured with it), else the data directory's redb file (one process at a time).
+fn open_store(config: &ServiceConfig, data_dir: &Path) -> Result<AnyStore, ServiceError> {
+    let store = match config.database_config()? {
+        Some(database) => {
+            let store = crate::store::PgStore::open(&database)?;
+            tracing::info!(database = %database.url, "store: PostgreSQL");
+            AnyStore::from(store)
+        }
+        None => AnyStore::from(RedbStore::open(data_dir.join(STORE_FILE))?),
+    };
+    Ok(store)
 }
 
 /// The three files of a data directory.

@@ -91,6 +91,26 @@ pub trait Store: Backend {
         self.write(|tx| status_lists::create(tx, uri, capacity))
     }
 
+    /// The list at `uri`, created empty with `capacity` entries unless it exists: what an
+    /// instance does at start, in one transaction, so that instances starting together on one
+    /// database create it once.
+    /// ```
+    /// use myna_issuer::store::{MemoryStore, Store};
+    /// use myna_vc_core::status_list::StatusListUri;
+    /// let store = MemoryStore::new();
+    /// let uri = StatusListUri::new("https://city.example/status/1")?;
+    /// assert_eq!(store.ensure_status_list(&uri, 64)?.capacity, 64);
+    /// // Already there: left as it is, whatever capacity is asked for now.
+    /// assert_eq!(store.ensure_status_list(&uri, 1024)?.capacity, 64);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    fn ensure_status_list(&self, uri: &StatusListUri, capacity: usize) -> Result<StatusListInfo> {
+        self.write(|tx| match status_lists::info(tx.as_read(), uri) {
+            Err(Error::UnknownStatusList(_)) => status_lists::create(tx, uri, capacity),
+            known => known,
+        })
+    }
+
     /// The list's size, assignment count and version.
     /// ```
     /// use myna_issuer::{store::{MemoryStore, Store}, Error};
