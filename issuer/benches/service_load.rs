@@ -3,7 +3,8 @@
 //! certificates), token, nonce, resident credential, nonce, age credential — for a bounded
 //! time (`MYNA_LOAD_SECS`, default 20), then print throughput, p50/p99 latencies and errors.
 //!
-//! `cargo bench -p myna-issuer --features service --bench service_load`
+//! `cargo bench -p myna-issuer --features service --bench service_load`; on PostgreSQL with
+//! `MYNA_TEST_ISSUER_STORE=postgres MYNA_TEST_DATABASE_URL=postgres://…` (see `tests/engine`).
 #![expect(
     clippy::unwrap_used,
     clippy::indexing_slicing,
@@ -12,6 +13,8 @@
 
 #[path = "../tests/card_fixture/mod.rs"]
 mod card_fixture;
+#[path = "../tests/engine/mod.rs"]
+mod engine;
 #[path = "../tests/service_support/mod.rs"]
 mod service_support;
 

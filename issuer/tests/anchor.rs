@@ -3,6 +3,7 @@
 #![cfg(test)]
 
 mod card_fixture;
+mod engine;
 
 use std::collections::BTreeSet;
 
@@ -12,7 +13,7 @@ use myna_issuer::cohort::Cohort;
 use myna_issuer::credential_types::Kind;
 use myna_issuer::lapse::lapse_due;
 use myna_issuer::record::Fact;
-use myna_issuer::store::{MemoryStore, RedbStore, Store};
+use myna_issuer::store::{RedbStore, Store};
 use myna_issuer::{AnchorRejection, ChallengeRejection, Error};
 use myna_jpki::certificate::Certificate;
 use myna_jpki::crl::RevocationReason as CrlReason;
@@ -36,7 +37,7 @@ fn at() -> NumericDate {
 #[test]
 fn a_virtual_card_anchors_a_holder_key_without_personal_data() {
     let mut world = World::new();
-    let store = new_store(MemoryStore::new());
+    let store = new_store(engine::fresh_store());
     let card = world.issue_card(MAEBASHI);
     let holder = holder();
     let anchored = world.anchor(&store, &card, &*holder, at()).unwrap();
@@ -123,7 +124,7 @@ fn a_virtual_card_anchors_a_holder_key_without_personal_data() {
 #[test]
 fn the_anchor_never_outlives_the_certificate() {
     let mut world = World::new();
-    let store = new_store(MemoryStore::new());
+    let store = new_store(engine::fresh_store());
     let card = world.issue_card(MAEBASHI);
     let crls = world.crls(at());
     let anchoring = world
@@ -165,7 +166,7 @@ fn the_anchor_never_outlives_the_certificate() {
 #[test]
 fn challenges_are_single_use_short_lived_and_must_be_ours() {
     let mut world = World::new();
-    let store = new_store(MemoryStore::new());
+    let store = new_store(engine::fresh_store());
     let card = world.issue_card(MAEBASHI);
     let crls = world.crls(at());
     let anchoring = world.anchoring(&store, &crls);
@@ -206,7 +207,7 @@ fn challenges_are_single_use_short_lived_and_must_be_ours() {
 #[test]
 fn holder_proofs_must_be_by_their_own_key_for_this_issuer() {
     let mut world = World::new();
-    let store = new_store(MemoryStore::new());
+    let store = new_store(engine::fresh_store());
     let card = world.issue_card(MAEBASHI);
     let crls = world.crls(at());
     let anchoring = world.anchoring(&store, &crls);
@@ -256,7 +257,7 @@ fn holder_proofs_must_be_by_their_own_key_for_this_issuer() {
 #[test]
 fn the_card_must_vouch_for_the_key_that_signed_the_proof() {
     let mut world = World::new();
-    let store = new_store(MemoryStore::new());
+    let store = new_store(engine::fresh_store());
     let card = world.issue_card(MAEBASHI);
     let crls = world.crls(at());
     let anchoring = world.anchoring(&store, &crls);
@@ -294,7 +295,7 @@ fn the_card_must_vouch_for_the_key_that_signed_the_proof() {
 #[test]
 fn a_signature_certificate_is_refused_for_anchoring() {
     let mut world = World::new();
-    let store = new_store(MemoryStore::new());
+    let store = new_store(engine::fresh_store());
     let card = world.issue_card(MAEBASHI);
     let crls = world.crls(at());
     let anchoring = world.anchoring(&store, &crls);
@@ -313,7 +314,7 @@ fn a_signature_certificate_is_refused_for_anchoring() {
 #[test]
 fn a_production_deployment_refuses_a_test_card() {
     let mut world = World::new();
-    let store = new_store(MemoryStore::new());
+    let store = new_store(engine::fresh_store());
     let card = world.issue_card(MAEBASHI);
     let dir = concat!(
         env!("CARGO_MANIFEST_DIR"),
@@ -365,7 +366,7 @@ fn pem_to_der(pem: &str) -> Vec<u8> {
 #[test]
 fn a_card_on_the_crl_is_refused() {
     let mut world = World::new();
-    let store = new_store(MemoryStore::new());
+    let store = new_store(engine::fresh_store());
     let card = world.issue_card(MAEBASHI);
     world.ca.revoke(
         CertificateType::Authentication,
@@ -401,7 +402,7 @@ fn a_redb_store_keeps_the_person_across_restarts() {
 #[test]
 fn an_oversized_card_jws_is_a_typed_error() {
     let mut world = World::new();
-    let store = new_store(MemoryStore::new());
+    let store = new_store(engine::fresh_store());
     let card = world.issue_card(MAEBASHI);
     let crls = world.crls(at());
     let anchoring = world.anchoring(&store, &crls);
@@ -436,7 +437,7 @@ proptest! {
     #[test]
     fn garbage_answers_are_typed_errors(nonce in ".{0,64}", proof in ".{0,300}") {
         let world = World::new();
-        let store = new_store(MemoryStore::new());
+        let store = new_store(engine::fresh_store());
         let anchoring = world.anchoring(&store, &[]);
         // Garbage nonce.
         let response = AnchorResponse { nonce, holder_proof: proof.clone(), card_jws: proof.clone() };

@@ -3,6 +3,7 @@
 #![cfg(test)]
 
 mod card_fixture;
+mod engine;
 
 use card_fixture::*;
 use myna_issuer::anchor::subject_for_signature_certificate;
@@ -11,7 +12,7 @@ use myna_issuer::cascade::{import_crl, CascadeSummary};
 use myna_issuer::pseudonym::{ContextId, PseudonymKey};
 use myna_issuer::record::{CredentialId, Fact, FactSet, NewCredential, SubjectHandle};
 use myna_issuer::revocation::{RevocationReason, Transition};
-use myna_issuer::store::{MemoryStore, Store};
+use myna_issuer::store::{AnyStore, Store};
 use myna_issuer::Error;
 use myna_jpki::crl::RevocationReason as CrlReason;
 use myna_jpki::profile::CertificateType;
@@ -23,7 +24,7 @@ fn day(n: u64) -> NumericDate {
     T0.plus_seconds(n * DAY)
 }
 
-fn revoked_for(store: &MemoryStore, id: &CredentialId) -> Option<RevocationReason> {
+fn revoked_for(store: &AnyStore, id: &CredentialId) -> Option<RevocationReason> {
     let record = store.record(id).unwrap().unwrap();
     assert_eq!(store.credential_status(id).unwrap(), Status::INVALID);
     record
@@ -35,7 +36,7 @@ fn revoked_for(store: &MemoryStore, id: &CredentialId) -> Option<RevocationReaso
 #[test]
 fn a_renewed_card_keeps_the_person_and_its_pseudonyms() {
     let mut world = World::new();
-    let store = new_store(MemoryStore::new());
+    let store = new_store(engine::fresh_store());
     let old_card = world.issue_card(MAEBASHI);
     let first = world.anchor(&store, &old_card, &*holder(), day(1)).unwrap();
 
@@ -95,7 +96,7 @@ fn a_renewed_card_keeps_the_person_and_its_pseudonyms() {
 #[test]
 fn moving_house_revokes_residence_credentials_and_leaves_age_valid() {
     let mut world = World::new();
-    let store = new_store(MemoryStore::new());
+    let store = new_store(engine::fresh_store());
     let card = world.issue_card(MAEBASHI);
     let anchor = world.anchor(&store, &card, &*holder(), day(1)).unwrap();
     let sign_serial = card.signature_serial().unwrap();
@@ -200,7 +201,7 @@ fn moving_house_revokes_residence_credentials_and_leaves_age_valid() {
 #[test]
 fn a_lost_card_revokes_its_anchors() {
     let mut world = World::new();
-    let store = new_store(MemoryStore::new());
+    let store = new_store(engine::fresh_store());
     let card = world.issue_card(MAEBASHI);
     let anchors = [
         world.anchor(&store, &card, &*holder(), day(1)).unwrap(),
@@ -243,7 +244,7 @@ fn a_lost_card_revokes_its_anchors() {
 #[test]
 fn a_renewed_card_anchored_before_the_crl_import_is_reported_not_merged() {
     let mut world = World::new();
-    let store = new_store(MemoryStore::new());
+    let store = new_store(engine::fresh_store());
     let old_card = world.issue_card(MAEBASHI);
     let first = world.anchor(&store, &old_card, &*holder(), day(1)).unwrap();
     let [_, auth, sign] = rsa_keys().clone();

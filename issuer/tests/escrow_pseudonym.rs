@@ -4,12 +4,14 @@
 //! issuance stores the sealed link, and every opening through the store is audited.
 #![cfg(test)]
 
+mod engine;
+
 use myna_issuer::audit::{ActorRole, AuditAction, AuditEntry};
 use myna_issuer::escrow::{self, EscrowError, EscrowPolicy, EscrowedLink, SealedLink, TrusteeKey};
 use myna_issuer::issuance::{CredentialIssuer, IssuerProfile};
 use myna_issuer::pseudonym::{ContextId, Pseudonym, PseudonymKey};
 use myna_issuer::record::SubjectHandle;
-use myna_issuer::store::{MemoryStore, RedbStore, Store};
+use myna_issuer::store::{AnyStore, RedbStore, Store};
 use myna_issuer::Error;
 use myna_vc_core::crypto::{default_provider, SecretKey};
 use myna_vc_core::status_list::StatusListUri;
@@ -256,13 +258,13 @@ fn issue_pseudonym<S: Store>(
 
 /// A memory store with a status list and one issued pseudonym credential.
 fn forum_with_one_member() -> (
-    MemoryStore,
+    AnyStore,
     [TrusteeKey; 3],
     SubjectHandle,
     ContextId,
     Pseudonym,
 ) {
-    let store = MemoryStore::new();
+    let store = engine::fresh_store();
     store.create_status_list(&list(), 64).unwrap();
     let t = trustees();
     let person = SubjectHandle::random().unwrap();
@@ -283,7 +285,7 @@ fn last_entry(store: &impl Store) -> AuditEntry {
 
 #[test]
 fn issuing_a_pseudonym_credential_stores_its_sealed_link_once() {
-    let store = MemoryStore::new();
+    let store = engine::fresh_store();
     store.create_status_list(&list(), 64).unwrap();
     let t = trustees();
     let key = PseudonymKey::generate().unwrap();
@@ -333,7 +335,7 @@ fn issuing_a_pseudonym_credential_stores_its_sealed_link_once() {
 #[test]
 fn a_pseudonym_credential_that_cannot_be_recorded_leaves_no_sealed_link() {
     // The sealed link and the record are one transaction: a full status list refuses both.
-    let store = MemoryStore::new();
+    let store = engine::fresh_store();
     store.create_status_list(&list(), 8).unwrap();
     let t = trustees();
     let key = PseudonymKey::generate().unwrap();
@@ -372,7 +374,7 @@ fn a_pseudonym_credential_that_cannot_be_recorded_leaves_no_sealed_link() {
 
 #[test]
 fn an_issuer_without_an_escrow_policy_issues_no_pseudonym_and_records_nothing() {
-    let store = MemoryStore::new();
+    let store = engine::fresh_store();
     store.create_status_list(&list(), 64).unwrap();
     let signer = default_provider()
         .signer(&SecretKey::generate_p256().unwrap())

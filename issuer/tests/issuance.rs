@@ -3,6 +3,8 @@
 //! verifier then sees.
 #![cfg(test)]
 
+mod engine;
+
 use myna_issuer::audit::ActorRole;
 use myna_issuer::escrow::{EscrowPolicy, TrusteeKey};
 use myna_issuer::issuance::{
@@ -12,7 +14,7 @@ use myna_issuer::issuance::{
 use myna_issuer::pseudonym::{ContextId, PseudonymKey};
 use myna_issuer::record::{Fact, SubjectHandle};
 use myna_issuer::revocation::{RevocationReason, Transition};
-use myna_issuer::store::{MemoryStore, Store};
+use myna_issuer::store::{AnyStore, Store};
 use myna_issuer::Error;
 use myna_jpki::holder::{Address, BirthDate, HolderFacts, HolderName, Sex};
 use myna_vc_core::calendar::CalendarDate;
@@ -28,13 +30,13 @@ use myna_vc_core::Error as CoreError;
 use serde_json::Value;
 
 struct City {
-    store: MemoryStore,
+    store: AnyStore,
     key: SecretKey,
     list: StatusListUri,
 }
 
 fn city() -> City {
-    let store = MemoryStore::new();
+    let store = engine::fresh_store();
     let list = StatusListUri::new("https://city.kobe.example/status/1").unwrap();
     store.create_status_list(&list, 1 << 12).unwrap();
     City {
@@ -49,7 +51,7 @@ fn municipal<'a>(
     signer: &'a dyn Signer,
     iss: &str,
     code: &str,
-) -> CredentialIssuer<'a, MemoryStore> {
+) -> CredentialIssuer<'a, AnyStore> {
     // The scenario table is test data here; any configured municipality works (see the
     // Atami and Chiyoda tests).
     let municipality = Municipality::lookup(code.parse().unwrap()).unwrap().clone();

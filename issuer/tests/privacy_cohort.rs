@@ -11,13 +11,15 @@
 //! the day a `false` age flag turns true and the certificate's expiry: the test failed there.
 #![cfg(test)]
 
+mod engine;
+
 use std::collections::{BTreeMap, BTreeSet};
 
 use myna_issuer::cohort::Cohort;
 use myna_issuer::issuance::{AgeRequest, CredentialIssuer, IssuerProfile, SubsidyGrant};
 use myna_issuer::lapse::lapse_due;
 use myna_issuer::record::SubjectHandle;
-use myna_issuer::store::{MemoryStore, Store};
+use myna_issuer::store::{AnyStore, Store};
 use myna_jpki::holder::{Address, BirthDate, HolderFacts, HolderName, Sex};
 use myna_vc_core::age::AgeClaims;
 use myna_vc_core::b64;
@@ -35,13 +37,13 @@ const LIFETIME_DAYS: u32 = 365;
 
 /// Maebashi's issuer: an in-memory store with one status list, a signing key.
 struct City {
-    store: MemoryStore,
+    store: AnyStore,
     signer: Box<dyn Signer>,
 }
 
 impl City {
     fn maebashi() -> City {
-        let store = MemoryStore::new();
+        let store = engine::fresh_store();
         let list = StatusListUri::new("https://city.maebashi.example/status/1").unwrap();
         store.create_status_list(&list, 1 << 16).unwrap();
         let key = SecretKey::generate_p256().unwrap();
@@ -51,7 +53,7 @@ impl City {
         }
     }
 
-    fn issuer(&self) -> CredentialIssuer<'_, MemoryStore> {
+    fn issuer(&self) -> CredentialIssuer<'_, AnyStore> {
         let maebashi = Municipality::new("102016".parse().unwrap(), "群馬県", "前橋市").unwrap();
         let list = StatusListUri::new("https://city.maebashi.example/status/1").unwrap();
         let mut profile =

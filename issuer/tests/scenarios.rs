@@ -5,6 +5,7 @@
 //! credential stays valid.
 
 mod card_fixture;
+mod engine;
 
 use card_fixture::{
     holder, new_store, rsa_keys, sign_signer, World, DAY, ISS, MAEBASHI, T0, TAKASAKI,
@@ -13,7 +14,7 @@ use myna_issuer::anchor::subject_for_signature_certificate;
 use myna_issuer::cascade::import_crl;
 use myna_issuer::issuance::{AgeRequest, CredentialIssuer, IssuerProfile};
 use myna_issuer::publication::{publish, republish_if_changed, PublishOptions};
-use myna_issuer::store::{MemoryStore, Store};
+use myna_issuer::store::Store;
 use myna_issuer::Error;
 use myna_jpki::card_jws;
 use myna_jpki::profile::CertificateType;
@@ -33,7 +34,7 @@ fn day(n: u64) -> NumericDate {
 #[test]
 fn a_resident_is_anchored_issued_published_and_revoked_when_moving_house() {
     let mut world = World::new();
-    let store = new_store(MemoryStore::new());
+    let store = new_store(engine::fresh_store());
     let card = world.issue_card(MAEBASHI);
     let wallet = holder();
     let anchored = world.anchor(&store, &card, &*wallet, day(1)).unwrap();

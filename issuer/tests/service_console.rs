@@ -8,6 +8,7 @@
 #![cfg(test)]
 
 mod card_fixture;
+mod engine;
 mod service_support;
 
 use std::path::Path;

@@ -5,6 +5,7 @@
 #![cfg(test)]
 
 mod card_fixture;
+mod engine;
 mod service_support;
 
 use card_fixture::{World, ISS};

@@ -6,6 +6,7 @@
 #![cfg(test)]
 
 mod card_fixture;
+mod engine;
 mod service_support;
 
 use std::net::SocketAddr;
@@ -22,7 +23,7 @@ use myna_issuer::service::consent_registry::{
     MAX_ACTIVE_CONSENTS_PER_HOLDER, MAX_CONSENTS_PER_HOLDER_EVER,
 };
 use myna_issuer::service::Service;
-use myna_issuer::store::{MemoryStore, Store};
+use myna_issuer::store::Store;
 use myna_issuer::{ChallengeRejection, Error};
 use myna_vc_core::claim_path::ClaimPath;
 use myna_vc_core::consent::{
@@ -284,7 +285,7 @@ async fn a_nonce_is_redeemed_once_and_only_a_verified_request_writes_it() {
 fn altered_used_expired_and_foreign_nonces_are_typed_refusals() {
     let key = SecretKey::generate_p256().unwrap();
     let setup = Setup::new(
-        MemoryStore::new(),
+        engine::fresh_store(),
         default_provider().signer(&key).unwrap(),
         IssuerId::new(ISS).unwrap(),
         None,

@@ -6,6 +6,7 @@
 #![cfg(test)]
 
 mod card_fixture;
+mod engine;
 mod service_support;
 
 use card_fixture::{World, MAEBASHI, TAKASAKI};
@@ -255,10 +256,6 @@ async fn reading_the_audit_log_appends_nothing_and_verify_reports_its_head() {
     server.stop().await;
 }
 
-use ::redb::ReadableTable;
-
-type Raw = ::redb::TableDefinition<'static, &'static [u8], &'static [u8]>;
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn audit_verify_names_the_first_tampered_entry() {
     let dir = tempfile::tempdir().unwrap();
@@ -272,19 +269,9 @@ async fn audit_verify_names_the_first_tampered_entry() {
         assert_eq!(response.status(), 201);
     }
     server.stop().await;
-    // Entry 2's time moved by one second in the file, its stored hash kept.
-    {
-        let db = ::redb::Database::open(dir.path().join("issuer.redb")).unwrap();
-        let txn = db.begin_write().unwrap();
-        {
-            let mut table = txn.open_table(Raw::new("audit_log")).unwrap();
-            let key = 2u64.to_be_bytes();
-            let mut value = table.get(key.as_slice()).unwrap().unwrap().value().to_vec();
-            value[15] ^= 1;
-            table.insert(key.as_slice(), value.as_slice()).unwrap();
-        }
-        txn.commit().unwrap();
-    }
+    // Entry 2's time moved by one second in the store, its stored hash kept.
+    let key = 2u64.to_be_bytes();
+    engine::flip_stored_byte(dir.path(), &admins.config(), "audit_log", &key, 15);
     let server = Server::start(dir.path(), admins.config(), clock, &world).await;
     let broken = assert_error(
         verify_audit(&server, &admins.operator).await,

@@ -55,6 +55,7 @@ macro_rules! over_both_stores {
                 super::$name(&store);
             })*
         }
+        #[cfg(feature = "postgres")]
         mod postgres {
             $(#[test] fn $name() {
                 let Some(config) = myna_postgres::testing::fresh_schema() else { return };

@@ -140,8 +140,30 @@ impl r2d2::ManageConnection for Connector {
 /// # Ok::<(), myna_postgres::DbError>(())
 /// ```
 pub struct Database {
-    pool: r2d2::Pool<Connector>,
+    /// Always `Some` until dropped (see `Drop`).
+    pool: Option<r2d2::Pool<Connector>>,
     shown: String,
+}
+
+/// The synchronous client drives each connection with a small runtime of its own, which
+/// tokio refuses to start, block on or drop inside an async runtime. So every call that
+/// touches a connection runs on a thread of its own: the store may then be used from
+/// anywhere (a test's async body, an axum handler that forgot `spawn_blocking`). A panic
+/// there is resumed in the caller, as if it had happened in place.
+fn off_runtime<T: Send>(work: impl FnOnce() -> T + Send) -> T {
+    std::thread::scope(|scope| match scope.spawn(work).join() {
+        Ok(value) => value,
+        Err(panic) => std::panic::resume_unwind(panic),
+    })
+}
+
+impl Drop for Database {
+    fn drop(&mut self) {
+        // Closing the idle connections drops their runtimes: not inside an async runtime.
+        if let Some(pool) = self.pool.take() {
+            off_runtime(move || drop(pool));
+        }
+    }
 }
 
 impl core::fmt::Debug for Database {
@@ -165,15 +187,17 @@ impl Database {
             at: shown.clone(),
             why,
         };
-        let mut setup = config
-            .client_config(false)?
-            .connect(NoTls)
-            .map_err(|e| connect_error(e.to_string()))?;
-        setup.execute("SELECT pg_advisory_lock($1)", &[&MIGRATION_LOCK])?;
-        let prepared = prepare_schema(&mut setup, config.schema.as_ref(), migrations);
-        // Released on disconnect too; unlocking first lets the next instance go at once.
-        let _ = setup.execute("SELECT pg_advisory_unlock($1)", &[&MIGRATION_LOCK]);
-        prepared?;
+        let setup_config = config.client_config(false)?;
+        off_runtime(|| {
+            let mut setup = setup_config
+                .connect(NoTls)
+                .map_err(|e| connect_error(crate::error::reason(&e)))?;
+            setup.execute("SELECT pg_advisory_lock($1)", &[&MIGRATION_LOCK])?;
+            let prepared = prepare_schema(&mut setup, config.schema.as_ref(), migrations);
+            // Released on disconnect too; unlocking first lets the next instance go at once.
+            let _ = setup.execute("SELECT pg_advisory_unlock($1)", &[&MIGRATION_LOCK]);
+            prepared
+        })?;
         let connector = Connector {
             config: config.client_config(true)?,
         };
@@ -184,13 +208,32 @@ impl Database {
             .test_on_check_out(false)
             .build(connector)
             .map_err(|e| connect_error(e.to_string()))?;
-        Ok(Database { pool, shown })
+        Ok(Database {
+            pool: Some(pool),
+            shown,
+        })
     }
 
-    /// A pooled connection, for a single statement outside [`write`](Self::write)'s lock
-    /// (an `INSERT … ON CONFLICT` is atomic on its own).
-    pub fn connection(&self) -> Result<r2d2::PooledConnection<Connector>, DbError> {
+    fn pool(&self) -> Result<&r2d2::Pool<Connector>, DbError> {
         self.pool
+            .as_ref()
+            .ok_or_else(|| DbError::Unavailable("the database was closed".into()))
+    }
+
+    /// Runs `f` with a pooled connection, outside [`write`](Self::write)'s lock: for a
+    /// single statement that is atomic on its own (an `INSERT … ON CONFLICT`).
+    pub fn with_connection<R: Send, E: From<DbError> + Send>(
+        &self,
+        f: impl FnOnce(&mut Client) -> Result<R, E> + Send,
+    ) -> Result<R, E> {
+        off_runtime(|| {
+            let mut conn = self.checkout()?;
+            f(&mut conn)
+        })
+    }
+
+    fn checkout(&self) -> Result<r2d2::PooledConnection<Connector>, DbError> {
+        self.pool()?
             .get()
             .map_err(|e| DbError::Unavailable(e.to_string()))
     }
@@ -199,12 +242,20 @@ impl Database {
     /// succeeds (durably: PostgreSQL's `synchronous_commit` decides, on by default). Every
     /// writer of the same state takes the same lock, so read-modify-write steps inside `f`
     /// see the last committed state and cannot interleave with another process's.
-    pub fn write<R, E: From<DbError>>(
+    pub fn write<R: Send, E: From<DbError> + Send>(
+        &self,
+        lock: WriterLock,
+        f: impl FnOnce(&mut Transaction<'_>) -> Result<R, E> + Send,
+    ) -> Result<R, E> {
+        off_runtime(|| self.write_here(lock, f))
+    }
+
+    fn write_here<R, E: From<DbError>>(
         &self,
         lock: WriterLock,
         f: impl FnOnce(&mut Transaction<'_>) -> Result<R, E>,
     ) -> Result<R, E> {
-        let mut conn = self.connection()?;
+        let mut conn = self.checkout()?;
         let mut tx = conn
             .build_transaction()
             .isolation_level(IsolationLevel::ReadCommitted)
@@ -218,11 +269,18 @@ impl Database {
     }
 
     /// Runs `f` in a read-only, repeatable-read transaction: one consistent snapshot.
-    pub fn read<R, E: From<DbError>>(
+    pub fn read<R: Send, E: From<DbError> + Send>(
+        &self,
+        f: impl FnOnce(&mut Transaction<'_>) -> Result<R, E> + Send,
+    ) -> Result<R, E> {
+        off_runtime(|| self.read_here(f))
+    }
+
+    fn read_here<R, E: From<DbError>>(
         &self,
         f: impl FnOnce(&mut Transaction<'_>) -> Result<R, E>,
     ) -> Result<R, E> {
-        let mut conn = self.connection()?;
+        let mut conn = self.checkout()?;
         let mut tx = conn
             .build_transaction()
             .isolation_level(IsolationLevel::RepeatableRead)

@@ -36,11 +36,18 @@ pub enum DbError {
 
 impl From<postgres::Error> for DbError {
     fn from(err: postgres::Error) -> Self {
-        // `postgres::Error` shows the server's message and code, never connection parameters.
-        let why = match err.as_db_error() {
-            Some(db) => format!("{} ({})", db.message(), db.code().code()),
+        DbError::Query(reason(&err))
+    }
+}
+
+/// The server's message and SQLSTATE code, or the client's reason (never connection
+/// parameters: `postgres::Error` does not carry them).
+pub(crate) fn reason(err: &postgres::Error) -> String {
+    match err.as_db_error() {
+        Some(db) => format!("{} ({})", db.message(), db.code().code()),
+        None => match std::error::Error::source(err) {
+            Some(source) => format!("{err}: {source}"),
             None => err.to_string(),
-        };
-        DbError::Query(why)
+        },
     }
 }

@@ -62,7 +62,7 @@ impl From<super::PgStore> for AnyStore {
 impl Store for AnyStore {}
 
 impl Backend for AnyStore {
-    fn read<R>(&self, f: impl FnOnce(&dyn ReadTables) -> Result<R>) -> Result<R> {
+    fn read<R: Send>(&self, f: impl FnOnce(&dyn ReadTables) -> Result<R> + Send) -> Result<R> {
         match self {
             AnyStore::Redb(store) => store.read(f),
             #[cfg(feature = "postgres")]
@@ -71,7 +71,10 @@ impl Backend for AnyStore {
         }
     }
 
-    fn write<R>(&self, f: impl FnOnce(&mut dyn WriteTables) -> Result<R>) -> Result<R> {
+    fn write<R: Send>(
+        &self,
+        f: impl FnOnce(&mut dyn WriteTables) -> Result<R> + Send,
+    ) -> Result<R> {
         match self {
             AnyStore::Redb(store) => store.write(f),
             #[cfg(feature = "postgres")]

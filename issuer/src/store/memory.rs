@@ -49,12 +49,15 @@ impl MemoryStore {
 impl Store for MemoryStore {}
 
 impl Backend for MemoryStore {
-    fn read<R>(&self, f: impl FnOnce(&dyn ReadTables) -> Result<R>) -> Result<R> {
+    fn read<R: Send>(&self, f: impl FnOnce(&dyn ReadTables) -> Result<R> + Send) -> Result<R> {
         let map = self.lock()?;
         f(&MapRead(&map))
     }
 
-    fn write<R>(&self, f: impl FnOnce(&mut dyn WriteTables) -> Result<R>) -> Result<R> {
+    fn write<R: Send>(
+        &self,
+        f: impl FnOnce(&mut dyn WriteTables) -> Result<R> + Send,
+    ) -> Result<R> {
         let mut map = self.lock()?;
         let mut txn = MapWrite {
             map: &mut map,

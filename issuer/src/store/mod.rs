@@ -584,7 +584,7 @@ pub trait Store: Backend {
         &self,
         uri: &StatusListUri,
         certificate: &CertificateRef,
-        credential: impl FnOnce(SubjectHandle) -> NewCredential,
+        credential: impl FnOnce(SubjectHandle) -> NewCredential + Send,
         now: NumericDate,
     ) -> Result<AnchoredRecord> {
         self.write(|tx| {
@@ -805,7 +805,7 @@ pub trait Store: Backend {
         certificate: &CertificateRef,
         entry: &Revocation,
         successor: Option<CertificateRef>,
-        cascade: impl Fn(&CredentialRecord) -> Option<RevocationReason>,
+        cascade: impl Fn(&CredentialRecord) -> Option<RevocationReason> + Sync,
         now: NumericDate,
     ) -> Result<CertificateRevocation> {
         self.write(|tx| {

@@ -64,11 +64,14 @@ impl PgStore {
 impl Store for PgStore {}
 
 impl Backend for PgStore {
-    fn read<R>(&self, f: impl FnOnce(&dyn ReadTables) -> Result<R>) -> Result<R> {
+    fn read<R: Send>(&self, f: impl FnOnce(&dyn ReadTables) -> Result<R> + Send) -> Result<R> {
         self.db.read(|tx| f(&PgTables(RefCell::new(tx))))
     }
 
-    fn write<R>(&self, f: impl FnOnce(&mut dyn WriteTables) -> Result<R>) -> Result<R> {
+    fn write<R: Send>(
+        &self,
+        f: impl FnOnce(&mut dyn WriteTables) -> Result<R> + Send,
+    ) -> Result<R> {
         self.db
             .write(ISSUER_WRITERS, |tx| f(&mut PgTables(RefCell::new(tx))))
     }

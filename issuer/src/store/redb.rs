@@ -62,7 +62,7 @@ impl RedbStore {
 impl Store for RedbStore {}
 
 impl Backend for RedbStore {
-    fn read<R>(&self, f: impl FnOnce(&dyn ReadTables) -> Result<R>) -> Result<R> {
+    fn read<R: Send>(&self, f: impl FnOnce(&dyn ReadTables) -> Result<R> + Send) -> Result<R> {
         let txn = self.db.begin_read().map_err(Error::storage)?;
         let tables = Table::ALL
             .into_iter()
@@ -71,7 +71,10 @@ impl Backend for RedbStore {
         f(&RedbTables(tables))
     }
 
-    fn write<R>(&self, f: impl FnOnce(&mut dyn WriteTables) -> Result<R>) -> Result<R> {
+    fn write<R: Send>(
+        &self,
+        f: impl FnOnce(&mut dyn WriteTables) -> Result<R> + Send,
+    ) -> Result<R> {
         let txn = self.db.begin_write().map_err(Error::storage)?;
         let result = {
             let tables = Table::ALL

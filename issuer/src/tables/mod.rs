@@ -109,8 +109,10 @@ pub trait WriteTables: ReadTables {
 /// A storage engine: runs closures in transactions. A write transaction whose closure returns
 /// `Err` leaves no trace; one that returns `Ok` is durable when `write` returns.
 pub trait Backend {
-    /// Runs `f` in a read transaction.
-    fn read<R>(&self, f: impl FnOnce(&dyn ReadTables) -> Result<R>) -> Result<R>;
+    /// Runs `f` in a read transaction. (`Send`: an engine may run it on a thread of its own —
+    /// PostgreSQL's synchronous client must not run inside an async runtime.)
+    fn read<R: Send>(&self, f: impl FnOnce(&dyn ReadTables) -> Result<R> + Send) -> Result<R>;
     /// Runs `f` in a write transaction and commits it durably if `f` succeeds.
-    fn write<R>(&self, f: impl FnOnce(&mut dyn WriteTables) -> Result<R>) -> Result<R>;
+    fn write<R: Send>(&self, f: impl FnOnce(&mut dyn WriteTables) -> Result<R> + Send)
+        -> Result<R>;
 }

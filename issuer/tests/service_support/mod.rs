@@ -19,7 +19,7 @@ use myna_issuer::service::config::{
     AdminRole, AdminTokenEntry, EscrowConfig, ServiceConfig, TrusteeEntry,
 };
 use myna_issuer::service::{JpkiSetup, Service, ServiceOptions};
-use myna_issuer::store::{RedbStore, Store};
+use myna_issuer::store::Store;
 use myna_jpki::card_jws;
 use myna_jpki::profile::CertificateType;
 use myna_jpki::test_ca::IssuedCard;
@@ -172,6 +172,8 @@ pub fn open(
     world: &World,
     passphrase: &str,
 ) -> Result<Service, myna_issuer::service::ServiceError> {
+    let mut config = config;
+    crate::engine::configure(dir, &mut config);
     Service::open(ServiceOptions {
         config,
         data_dir: dir.to_path_buf(),
@@ -479,7 +481,7 @@ pub fn store_sealed_link(dir: &Path, config: &ServiceConfig, context: &str) -> E
         SubjectHandle::random().unwrap(),
         ContextId::parse(context).unwrap(),
     );
-    let store = RedbStore::open(dir.join("issuer.redb")).unwrap();
+    let store = crate::engine::store_of(dir, config);
     let policy = config.escrow.as_ref().unwrap().policy().unwrap();
     store
         .put_sealed_link(
