@@ -90,7 +90,7 @@ const MAX_PREVIOUS_BYTES: u64 = 16 << 20;
 #[non_exhaustive]
 pub enum PublishError {
     /// A file or directory under DIR could not be read, written or renamed.
-    #[error("{path}: {source}")]
+    #[error("{}", path.display())]
     Io {
         /// The file or directory.
         path: PathBuf,
