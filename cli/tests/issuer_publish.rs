@@ -156,10 +156,17 @@ fn publish_writes_the_served_documents_with_their_headers() {
     for path in ["/.well-known/did.json", "/.well-known/jwt-vc-issuer"] {
         let response = http_get(&addr, path, None);
         let (_, body) = response.split_once("\r\n\r\n").unwrap();
-        assert_eq!(body.as_bytes(), std::fs::read(out.join(&path[1..])).unwrap());
+        assert_eq!(
+            body.as_bytes(),
+            std::fs::read(out.join(&path[1..])).unwrap()
+        );
         let listed = &entry(&manifest, path)["headers"];
         for name in ["ETag", "Content-Type", "Cache-Control"] {
-            assert_eq!(header(&response, name), listed[name].as_str(), "{path} {name}");
+            assert_eq!(
+                header(&response, name),
+                listed[name].as_str(),
+                "{path} {name}"
+            );
         }
     }
     let response = http_get(&addr, "/status/1", None);

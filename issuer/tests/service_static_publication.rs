@@ -118,7 +118,12 @@ async fn revoke(server: &Server, admins: &Admins, reference: &StatusReference) {
 
 /// The status of `reference` in status list token `token`, verified with `service`'s key at
 /// `now`.
-fn status_in(service: &Service, token: &str, reference: &StatusReference, now: NumericDate) -> Status {
+fn status_in(
+    service: &Service,
+    token: &str,
+    reference: &StatusReference,
+    now: NumericDate,
+) -> Status {
     StatusListToken::verify(
         token,
         default_provider(),
@@ -168,7 +173,11 @@ async fn the_files_are_what_the_routes_serve_at_their_paths_with_their_headers()
         serde_json::from_slice(&std::fs::read(out.path().join(MANIFEST_FILE)).unwrap()).unwrap();
     assert_eq!(manifest["base_url"], ISS);
     let headers_file = std::fs::read_to_string(out.path().join(HEADERS_FILE)).unwrap();
-    for (file, entry) in publication.files.iter().zip(manifest["files"].as_array().unwrap()) {
+    for (file, entry) in publication
+        .files
+        .iter()
+        .zip(manifest["files"].as_array().unwrap())
+    {
         let body = std::fs::read_to_string(out.path().join(&file.file)).unwrap();
         let (headers, served) = route(service, &file.path).await;
         assert_eq!(body, served, "{}: the file is the route's body", file.path);
@@ -220,7 +229,10 @@ async fn the_files_are_what_the_routes_serve_at_their_paths_with_their_headers()
     assert_eq!(file_list.list(), served_list.list());
     assert_eq!(file_list.status_of(&reference).unwrap(), Status::VALID);
     let rules = &admins.config().rules;
-    assert_eq!(file_list.token().ttl.map(|t| t.get()), Some(rules.status_max_age_secs));
+    assert_eq!(
+        file_list.token().ttl.map(|t| t.get()),
+        Some(rules.status_max_age_secs)
+    );
     assert_eq!(file_list.token().ttl, served_list.token().ttl);
     assert_eq!(
         file_list.token().expires_at,
@@ -241,8 +253,13 @@ async fn the_files_are_what_the_routes_serve_at_their_paths_with_their_headers()
     )
     .unwrap();
     let trust_list = published(out.path(), &publication, Document::TrustList);
-    let trusted = TrustList::verify(&trust_list, default_provider(), &service.authority_key(), START)
-        .unwrap();
+    let trusted = TrustList::verify(
+        &trust_list,
+        default_provider(),
+        &service.authority_key(),
+        START,
+    )
+    .unwrap();
     assert!(trusted.issuer(ISS).is_ok());
     let entry = published(out.path(), &publication, Document::TrustEntry);
     let entry = myna_vc_core::trust_entry::verify(&entry, default_provider(), START).unwrap();
@@ -251,7 +268,11 @@ async fn the_files_are_what_the_routes_serve_at_their_paths_with_their_headers()
     let mut expected: Vec<PathBuf> = publication.files.iter().map(|f| f.file.clone()).collect();
     expected.extend([PathBuf::from(MANIFEST_FILE), PathBuf::from(HEADERS_FILE)]);
     expected.sort();
-    assert_eq!(files_under(out.path()), expected, "no temporary file is left");
+    assert_eq!(
+        files_under(out.path()),
+        expected,
+        "no temporary file is left"
+    );
     server.stop().await;
 }
 
@@ -266,7 +287,11 @@ async fn a_revocation_then_a_publish_changes_the_status_file_and_its_etag() {
     let service = &server.service;
     let before = publish(service, out.path()).await;
     let again = publish(service, out.path()).await;
-    assert_eq!(etags(&again), etags(&before), "nothing changed, nothing re-signed");
+    assert_eq!(
+        etags(&again),
+        etags(&before),
+        "nothing changed, nothing re-signed"
+    );
     assert!(again.files.iter().all(|f| !f.changed), "{again:?}");
 
     revoke(&server, &admins, &reference).await;
@@ -277,7 +302,10 @@ async fn a_revocation_then_a_publish_changes_the_status_file_and_its_etag() {
         assert_eq!(new.changed, is_status, "{}", old.path);
     }
     let token = published(out.path(), &after, Document::StatusList);
-    assert_eq!(status_in(service, &token, &reference, START), Status::INVALID);
+    assert_eq!(
+        status_in(service, &token, &reference, START),
+        Status::INVALID
+    );
     let (headers, served) = route(service, "/status/1").await;
     assert_eq!(served, token);
     assert_eq!(
@@ -288,10 +316,7 @@ async fn a_revocation_then_a_publish_changes_the_status_file_and_its_etag() {
         .iter()
         .map(|f| f.display().to_string())
         .collect();
-    assert!(
-        names.iter().all(|n| !n.contains(TEMP_PREFIX)),
-        "{names:?}"
-    );
+    assert!(names.iter().all(|n| !n.contains(TEMP_PREFIX)), "{names:?}");
     server.stop().await;
 }
 
@@ -310,7 +335,14 @@ async fn a_fresh_publisher_reuses_only_a_current_token_of_its_own_key() {
     // A new process a minute later (as `myna issuer publish` from cron): nothing changed,
     // so every file and ETag stays, and its routes serve the same tokens.
     clock.advance(60);
-    let service = open(dir.path(), admins.config(), clock.clone(), &world, PASSPHRASE).unwrap();
+    let service = open(
+        dir.path(),
+        admins.config(),
+        clock.clone(),
+        &world,
+        PASSPHRASE,
+    )
+    .unwrap();
     let second = publish(&service, out.path()).await;
     assert_eq!(etags(&second), etags(&first));
     assert!(second.files.iter().all(|f| !f.changed), "{second:?}");
@@ -321,7 +353,9 @@ async fn a_fresh_publisher_reuses_only_a_current_token_of_its_own_key() {
     );
 
     // The same claims signed by another key are not taken for the issuer's.
-    let status_file = out.path().join(&first.file(Document::StatusList).unwrap().file);
+    let status_file = out
+        .path()
+        .join(&first.file(Document::StatusList).unwrap().file);
     let token = std::fs::read_to_string(&status_file).unwrap();
     let verified = StatusListToken::verify(
         &token,
@@ -346,7 +380,14 @@ async fn a_fresh_publisher_reuses_only_a_current_token_of_its_own_key() {
     drop(service);
     for planted in [forged.as_str(), "not a token"] {
         std::fs::write(&status_file, planted).unwrap();
-        let service = open(dir.path(), admins.config(), clock.clone(), &world, PASSPHRASE).unwrap();
+        let service = open(
+            dir.path(),
+            admins.config(),
+            clock.clone(),
+            &world,
+            PASSPHRASE,
+        )
+        .unwrap();
         let republished = publish(&service, out.path()).await;
         let now_there = std::fs::read_to_string(&status_file).unwrap();
         assert_ne!(now_there, planted);
@@ -362,7 +403,14 @@ async fn a_fresh_publisher_reuses_only_a_current_token_of_its_own_key() {
     let current = publish(&server.service, out.path()).await;
     revoke(&server, &admins, &reference).await;
     server.stop().await;
-    let service = open(dir.path(), admins.config(), clock.clone(), &world, PASSPHRASE).unwrap();
+    let service = open(
+        dir.path(),
+        admins.config(),
+        clock.clone(),
+        &world,
+        PASSPHRASE,
+    )
+    .unwrap();
     let revoked = publish(&service, out.path()).await;
     let status_etag = |p: &Publication| p.file(Document::StatusList).unwrap().etag.clone();
     assert_ne!(status_etag(&revoked), status_etag(&current));
@@ -376,7 +424,14 @@ async fn a_fresh_publisher_reuses_only_a_current_token_of_its_own_key() {
     // Past half its lifetime a list is signed anew although unchanged (a new iat), so the
     // copy on the CDN never expires; the trust entry, which has no lifetime, stays.
     clock.advance(i64::try_from(admins.config().rules.status_token_lifetime_secs / 2).unwrap());
-    let service = open(dir.path(), admins.config(), clock.clone(), &world, PASSPHRASE).unwrap();
+    let service = open(
+        dir.path(),
+        admins.config(),
+        clock.clone(),
+        &world,
+        PASSPHRASE,
+    )
+    .unwrap();
     let later = publish(&service, out.path()).await;
     for (old, new) in revoked.files.iter().zip(&later.files) {
         let resigned = matches!(

@@ -22,7 +22,6 @@
 //! content type and cache age from the same functions, so a CDN serves what the service would.
 
 use std::collections::HashMap;
-use std::num::NonZeroU64;
 use std::sync::Mutex;
 
 use axum::extract::{Path, State};
@@ -46,7 +45,7 @@ use super::http::{cacheable, ApiError};
 use super::{Service, ServiceError, Shared};
 use crate::credential_types::Kind;
 use crate::lapse::lapse_due;
-use crate::publication::{publish, PublishOptions, Published};
+use crate::publication::{publish, Published};
 
 /// Signed documents kept between requests.
 #[derive(Debug, Default)]
@@ -171,8 +170,8 @@ impl Document {
         }
     }
 
-    /// Its `Cache-Control: max-age`, in seconds.
-    pub(crate) fn max_age_secs(shared: &Shared) -> u64 {
+    /// Its `Cache-Control: max-age`, in seconds (the same for every document today).
+    pub(crate) fn max_age_secs(self, shared: &Shared) -> u64 {
         shared.config.rules.status_max_age_secs
     }
 }
@@ -200,7 +199,7 @@ async fn serve_document(
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     let body = service.blocking(move |shared| doc.body(shared)).await?;
-    let max_age = Document::max_age_secs(service.shared());
+    let max_age = doc.max_age_secs(service.shared());
     Ok(cacheable(&headers, doc.content_type(), &body, max_age))
 }
 
@@ -341,14 +340,13 @@ fn sign_list_at(
     uri: &StatusListUri,
     at: NumericDate,
 ) -> Result<Published, ApiError> {
-    let rules = &shared.config.rules;
-    let options = PublishOptions {
-        now: at,
-        lifetime_secs: rules.status_token_lifetime_secs,
-        ttl_secs: NonZeroU64::new(rules.status_max_age_secs),
-        kid: Some(issuer_kid(shared)),
-    };
-    Ok(publish(shared.store(), uri, &*shared.endpoints.signer, &options)?)
+    let options = shared.endpoints.status_list_options(at);
+    Ok(publish(
+        shared.store(),
+        uri,
+        &*shared.endpoints.signer,
+        &options,
+    )?)
 }
 
 fn half_life_passed(signed: &Signed, now: NumericDate, lifetime_secs: u64) -> bool {
@@ -481,10 +479,9 @@ fn signed_trust_list(shared: &Shared) -> Result<String, ApiError> {
             return Ok(signed.token.clone());
         }
     }
-    let version = u64::try_from(now.as_unix()).unwrap_or(0);
     let token = trust_list_at(shared, now)?;
     *cache = Some(Signed {
-        version,
+        version: trust_list_version(now),
         signed_at: now,
         token: token.clone(),
     });
@@ -497,15 +494,20 @@ fn trust_list_at(shared: &Shared, at: NumericDate) -> Result<String, ApiError> {
     let lifetime = shared.config.rules.status_token_lifetime_secs;
     let entry = trust_entry(&shared.config, &shared.endpoints.issuer_public)
         .map_err(|e| ApiError::internal(&e.to_string()))?;
-    let version = u64::try_from(at.as_unix()).unwrap_or(0);
     let list = TrustList::new(
         &format!("{}{TRUST_LIST_PATH}", shared.endpoints.issuer_id.as_str()),
-        version,
+        trust_list_version(at),
         at,
         at.plus_seconds(lifetime),
     )
     .with_issuer(entry);
     Ok(list.sign(&*shared.authority)?)
+}
+
+/// The version of a trust list signed at `at`: the signing time, so it only grows (verifiers
+/// refuse a list older than one they have seen).
+fn trust_list_version(at: NumericDate) -> u64 {
+    u64::try_from(at.as_unix()).unwrap_or(0)
 }
 
 /// The signed trust entry, signed on the first call and then answered from the cache: a
@@ -573,7 +575,7 @@ pub(crate) fn adopt(shared: &Shared, doc: Document, previous: &str) -> Result<bo
                 return Ok(false);
             }
             let signed = Signed {
-                version: u64::try_from(iat.as_unix()).unwrap_or(0),
+                version: trust_list_version(iat),
                 signed_at: iat,
                 token: previous.to_owned(),
             };

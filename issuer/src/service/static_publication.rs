@@ -130,7 +130,7 @@ impl PublishError {
     }
 }
 
-/// One published file.
+/// One published file (see [`Service::publish_to`]'s example).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PublishedFile {
     /// Which document it is.
@@ -161,7 +161,8 @@ impl PublishedFile {
     }
 }
 
-/// What a publish wrote: every document, in [`Document::ALL`] order.
+/// What a publish wrote: every document, in [`Document::ALL`] order (see
+/// [`Service::publish_to`]'s example).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Publication {
     /// The output directory.
@@ -196,6 +197,29 @@ impl Service {
     /// Writes every document the service publishes under `out` (created if missing), at the
     /// path it is served at, with [`MANIFEST_FILE`] and [`HEADERS_FILE`]; see the
     /// [module](self) for the layout, the atomic writes and when a token is reused.
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use myna_issuer::service::{config::ServiceConfig, Service, ServiceOptions};
+    /// use myna_issuer::service::publication::Document;
+    /// use myna_vc_core::time::{FixedClock, NumericDate};
+    /// let (data, cdn) = (tempfile::tempdir()?, tempfile::tempdir()?);
+    /// let mut config = ServiceConfig::new("102016", "前橋市", "https://city.maebashi.example");
+    /// config.rules.status_list_capacity = 1024;
+    /// let service = Service::open(ServiceOptions { config, data_dir: data.path().into(),
+    ///     passphrase: zeroize::Zeroizing::new("a test passphrase".into()),
+    ///     clock: Arc::new(FixedClock(NumericDate::from_unix(1_800_000_000))), jpki: None })?;
+    /// let first = service.publish_to(cdn.path())?;
+    /// let status = first.file(Document::StatusList).ok_or("no status list")?;
+    /// assert_eq!(status.path, "/status/1");
+    /// assert!(cdn.path().join("status/1").is_file() && cdn.path().join("publish.json").is_file());
+    /// assert_eq!(status.headers()["Cache-Control"], "max-age=300");
+    /// // Nothing changed: the same token, the same ETag, no file rewritten.
+    /// let again = service.publish_to(cdn.path())?;
+    /// assert_eq!(again.file(Document::StatusList).map(|f| &f.etag), Some(&status.etag));
+    /// assert!(again.files.iter().all(|f| !f.changed));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn publish_to(&self, out: &Path) -> Result<Publication, PublishError> {
         std::fs::create_dir_all(out).map_err(PublishError::io(out))?;
         let shared = self.shared();
@@ -233,7 +257,7 @@ fn publish_one(
     Ok(PublishedFile {
         document,
         etag: etag(&body),
-        cache_control: cache_control(Document::max_age_secs(shared)),
+        cache_control: cache_control(document.max_age_secs(shared)),
         content_type: document.content_type(),
         path,
         file,
@@ -249,7 +273,10 @@ fn file_of(path: &str) -> Result<PathBuf, PublishError> {
     let mut file = PathBuf::new();
     for segment in relative.split('/') {
         let plain = matches!(
-            Path::new(segment).components().collect::<Vec<_>>().as_slice(),
+            Path::new(segment)
+                .components()
+                .collect::<Vec<_>>()
+                .as_slice(),
             [Component::Normal(_)]
         );
         if !plain || segment.contains('\\') || segment.starts_with(TEMP_PREFIX) {
@@ -292,7 +319,9 @@ fn write_atomically(target: &Path, bytes: &[u8]) -> Result<bool, PublishError> {
         .prefix(TEMP_PREFIX)
         .tempfile_in(dir)
         .map_err(PublishError::io(dir))?;
-    let written = temp.write_all(bytes).and_then(|()| temp.as_file().sync_all());
+    let written = temp
+        .write_all(bytes)
+        .and_then(|()| temp.as_file().sync_all());
     written.map_err(PublishError::io(temp.path()))?;
     #[cfg(unix)]
     {
@@ -337,13 +366,17 @@ fn write_manifests(shared: &Shared, publication: &Publication) -> Result<(), Pub
     json.push('\n');
     let out = &publication.out;
     write_atomically(&out.join(MANIFEST_FILE), json.as_bytes())?;
-    write_atomically(&out.join(HEADERS_FILE), headers_file(publication).as_bytes())?;
+    write_atomically(
+        &out.join(HEADERS_FILE),
+        headers_file(publication).as_bytes(),
+    )?;
     Ok(())
 }
 
 /// The `_headers` text: a block per path, its headers indented beneath it.
 fn headers_file(publication: &Publication) -> String {
-    let mut text = String::from("# written by `myna issuer publish`: the headers the issuer's routes send\n");
+    let mut text =
+        String::from("# written by `myna issuer publish`: the headers the issuer's routes send\n");
     for file in &publication.files {
         text.push_str(&file.path);
         text.push('\n');
@@ -364,7 +397,10 @@ mod tests {
             file_of("/.well-known/did.json").ok(),
             Some(Path::new(".well-known").join("did.json"))
         );
-        assert_eq!(file_of("/status/1").ok(), Some(Path::new("status").join("1")));
+        assert_eq!(
+            file_of("/status/1").ok(),
+            Some(Path::new("status").join("1"))
+        );
         for bad in [
             "status/1",
             "/",
@@ -374,10 +410,7 @@ mod tests {
             "/a\\b",
             "/.myna-publish-x",
         ] {
-            assert!(
-                matches!(file_of(bad), Err(PublishError::Path(_))),
-                "{bad}"
-            );
+            assert!(matches!(file_of(bad), Err(PublishError::Path(_))), "{bad}");
         }
     }
 
