@@ -15,6 +15,8 @@
 //! * `myna issuer keys` and `myna issuer trust-entry` hand out the issuer's public key (JWK)
 //!   and its signed trust-list entry (read from the sealed key file: they work while `serve`
 //!   runs).
+//! * `myna issuer publish --out DIR` writes what `serve` publishes (status lists, trust list,
+//!   DID document, …) as static files for a CDN, with their headers in DIR/publish.json.
 //!
 //! Every flag has an environment variable (`MYNA_…`), and flags override the config file.
 
@@ -71,6 +73,11 @@ enum Command {
     /// Write this issuer's trust-list entry (identity, key, credential types), signed with its
     /// issuer key, for the national trust-list authority (`myna trust-list sign --entry`).
     TrustEntry(Box<publication::TrustEntryArgs>),
+    /// Write what `serve` publishes — the status lists, the trust list, the trust entry, the
+    /// DID document and the issuer metadata — as static files under DIR, for a CDN or static
+    /// host serving them under the public base URL.
+    #[command(long_about = publication::PUBLISH_ABOUT)]
+    Publish(Box<publication::PublishArgs>),
 }
 
 /// Where the data lives and how to open its keys.
@@ -274,6 +281,7 @@ pub fn run(args: Args) -> Result<()> {
         Command::Admin(admin) => crate::admin::run(*admin),
         Command::Keys(keys) => publication::run_keys(*keys),
         Command::TrustEntry(entry) => publication::run_trust_entry(*entry),
+        Command::Publish(publish) => publication::run_publish(*publish),
     }
 }
 

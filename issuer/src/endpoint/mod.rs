@@ -326,13 +326,21 @@ impl<S: Store> Endpoints<S> {
     /// limit has passed ([`crate::lapse`]); valid for `rules.status_token_lifetime_secs`.
     pub fn status_list_token(&self, now: NumericDate) -> crate::Result<String> {
         lapse_due(&self.store, now)?;
-        let options = PublishOptions {
+        let options = self.status_list_options(now);
+        Ok(publish(&self.store, &self.status_list, &*self.signer, &options)?.token)
+    }
+
+    /// How this issuer signs a status list at `at` (`iat`): valid for
+    /// `rules.status_token_lifetime_secs`, `ttl` = `rules.status_max_age_secs` (the cache age
+    /// the service answers with, so a verifier refetches no later than an HTTP cache), `kid` =
+    /// [`kid`](Self::kid). The service's routes and its static files sign with these.
+    pub fn status_list_options(&self, at: NumericDate) -> PublishOptions {
+        PublishOptions {
             lifetime_secs: self.rules.status_token_lifetime_secs,
             ttl_secs: core::num::NonZeroU64::new(self.rules.status_max_age_secs),
             kid: Some(self.kid()),
-            ..PublishOptions::at(now)
-        };
-        Ok(publish(&self.store, &self.status_list, &*self.signer, &options)?.token)
+            ..PublishOptions::at(at)
+        }
     }
 
     /// Deletes what expired by `now`: offers and access tokens (with the facts sealed in them),

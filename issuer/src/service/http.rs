@@ -408,11 +408,7 @@ pub fn cacheable(
     body: &str,
     max_age_secs: u64,
 ) -> Response {
-    use sha2::{Digest, Sha256};
-    let etag = format!(
-        "\"{}\"",
-        myna_vc_core::b64::encode(Sha256::digest(body.as_bytes()))
-    );
+    let etag = etag(body);
     let matches = request_headers
         .get(header::IF_NONE_MATCH)
         .and_then(|v| v.to_str().ok())
@@ -429,8 +425,32 @@ pub fn cacheable(
     if let Ok(value) = HeaderValue::from_str(&etag) {
         headers.insert(header::ETAG, value);
     }
-    if let Ok(value) = HeaderValue::from_str(&format!("max-age={max_age_secs}")) {
+    if let Ok(value) = HeaderValue::from_str(&cache_control(max_age_secs)) {
         headers.insert(header::CACHE_CONTROL, value);
     }
     response
+}
+
+/// The strong `ETag` of `body`: its SHA-256, base64url, quoted. A function of the bytes alone,
+/// so a static copy of the body (`myna issuer publish`) carries the tag the route gives it.
+///
+/// ```
+/// use myna_issuer::service::http::etag;
+/// assert_eq!(etag("abc"), "\"ungWv48Bz-pBQUDeXa4iI7ADYaOWF3qctBD_YfIAFa0\"");
+/// ```
+pub fn etag(body: &str) -> String {
+    use sha2::{Digest, Sha256};
+    format!(
+        "\"{}\"",
+        myna_vc_core::b64::encode(Sha256::digest(body.as_bytes()))
+    )
+}
+
+/// The `Cache-Control` value of a published document cached `max_age_secs`.
+///
+/// ```
+/// assert_eq!(myna_issuer::service::http::cache_control(300), "max-age=300");
+/// ```
+pub fn cache_control(max_age_secs: u64) -> String {
+    format!("max-age={max_age_secs}")
 }

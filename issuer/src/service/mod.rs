@@ -27,6 +27,8 @@
 //!   field of which credential breaks which rule, in Japanese and English, never the value;
 //! * [`console`]: the staff console's static files (built in) at `/console`, under a strict
 //!   Content-Security-Policy, and the trustee's wasm package from a directory;
+//! * [`static_publication`]: what [`publication`] serves, written as static files for a CDN
+//!   (`myna issuer publish`);
 //! * [`qr`]: QR codes as SVG (offers on screen, letters on paper);
 //! * [`crl_import`]: a CRL verified, cascaded, stored and audited (from the admin API or
 //!   [`Service::import_crl`]);
@@ -58,6 +60,7 @@ pub mod oid4vci;
 pub mod publication;
 pub mod qr;
 pub mod refresh;
+pub mod static_publication;
 
 /// The offered facts and offers, now in the endpoint layer (kept here by their old path).
 pub mod entitlement {

@@ -16,9 +16,12 @@
 //! | `GET /consent-status/{list}` | `application/statuslist+jwt` |
 //! | `GET /trust-list` | `application/trust-list+jwt` |
 //! | `GET /trust-entry` | `application/trust-entry+jwt` |
+//!
+//! Each is a [`Document`]: the routes and the static files of
+//! [`static_publication`](super::static_publication) (`myna issuer publish`) take its body,
+//! content type and cache age from the same functions, so a CDN serves what the service would.
 
 use std::collections::HashMap;
-use std::num::NonZeroU64;
 use std::sync::Mutex;
 
 use axum::extract::{Path, State};
@@ -26,9 +29,11 @@ use axum::http::HeaderMap;
 use axum::response::Response;
 use axum::routing::get;
 use axum::Router;
-use myna_vc_core::crypto::{PublicKey, Signer};
+use myna_vc_core::crypto::{default_provider, PublicKey, Signer};
 use myna_vc_core::did::{Did, DidDocument, VerificationMethod, VerificationRelationship};
 use myna_vc_core::jwk::Jwk;
+use myna_vc_core::jws::Jws;
+use myna_vc_core::jwt::date_claim;
 use myna_vc_core::sdjwt_vc::Vct;
 use myna_vc_core::status_list::StatusListUri;
 use myna_vc_core::time::NumericDate;
@@ -40,7 +45,7 @@ use super::http::{cacheable, ApiError};
 use super::{Service, ServiceError, Shared};
 use crate::credential_types::Kind;
 use crate::lapse::lapse_due;
-use crate::publication::{publish, PublishOptions};
+use crate::publication::{publish, Published};
 
 /// Signed documents kept between requests.
 #[derive(Debug, Default)]
@@ -65,14 +70,137 @@ struct Signed {
     token: String,
 }
 
+/// The path of the DID document.
+const DID_PATH: &str = "/.well-known/did.json";
+/// The path of the SD-JWT VC issuer metadata.
+const JWT_VC_ISSUER_PATH: &str = "/.well-known/jwt-vc-issuer";
+/// The path of the signed trust list.
+const TRUST_LIST_PATH: &str = "/trust-list";
+/// The path of the issuer's own signed trust-list entry.
+const TRUST_ENTRY_PATH: &str = "/trust-entry";
+
+/// What the service publishes, one document per route (see the [module](self) table).
+///
+/// ```
+/// use myna_issuer::service::publication::Document;
+/// assert_eq!(Document::StatusList.content_type(), "application/statuslist+jwt");
+/// assert_eq!(Document::ALL.len(), 6);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Document {
+    /// `/.well-known/did.json`: the `did:web` document with the issuer key.
+    DidDocument,
+    /// `/.well-known/jwt-vc-issuer`: the SD-JWT VC issuer metadata (the issuer key as JWKS).
+    IssuerMetadata,
+    /// `/status/1`: the credential Status List Token.
+    StatusList,
+    /// `/consent-status/1`: the consent Status List Token.
+    ConsentStatusList,
+    /// `/trust-list`: the trust list, signed by the authority key.
+    TrustList,
+    /// `/trust-entry`: this issuer's trust-list entry, signed by the issuer key.
+    TrustEntry,
+}
+
+impl Document {
+    /// Every document, in the order `myna issuer publish` lists them.
+    pub const ALL: [Document; 6] = [
+        Document::DidDocument,
+        Document::IssuerMetadata,
+        Document::StatusList,
+        Document::ConsentStatusList,
+        Document::TrustList,
+        Document::TrustEntry,
+    ];
+
+    /// The `Content-Type` it is served with.
+    pub fn content_type(self) -> &'static str {
+        match self {
+            Document::DidDocument => "application/did+json",
+            Document::IssuerMetadata => "application/json",
+            Document::StatusList | Document::ConsentStatusList => "application/statuslist+jwt",
+            Document::TrustList => "application/trust-list+jwt",
+            Document::TrustEntry => "application/trust-entry+jwt",
+        }
+    }
+
+    /// The path it is served at under the public base URL (`/status/1`, …).
+    pub(crate) fn path(self, shared: &Shared) -> Result<String, ApiError> {
+        let fixed = match self {
+            Document::DidDocument => DID_PATH,
+            Document::IssuerMetadata => JWT_VC_ISSUER_PATH,
+            Document::TrustList => TRUST_LIST_PATH,
+            Document::TrustEntry => TRUST_ENTRY_PATH,
+            Document::StatusList | Document::ConsentStatusList => {
+                let uri = self.list_uri(shared).map(StatusListUri::as_str);
+                let base = shared.endpoints.issuer_id.as_str().trim_end_matches('/');
+                return uri
+                    .and_then(|uri| uri.strip_prefix(base))
+                    .filter(|path| path.starts_with('/'))
+                    .map(str::to_owned)
+                    .ok_or_else(|| ApiError::internal("a status list is not under the base URL"));
+            }
+        };
+        Ok(fixed.to_owned())
+    }
+
+    /// The status list a status list document publishes.
+    fn list_uri(self, shared: &Shared) -> Option<&StatusListUri> {
+        match self {
+            Document::StatusList => Some(shared.endpoints.status_list()),
+            Document::ConsentStatusList => Some(&shared.consent_list),
+            _ => None,
+        }
+    }
+
+    /// Its body now: exactly what its route answers (a signed document from the cache, or
+    /// signed anew when the cache holds none still fresh).
+    pub(crate) fn body(self, shared: &Shared) -> Result<String, ApiError> {
+        match self {
+            Document::DidDocument => did_json(shared),
+            Document::IssuerMetadata => Ok(jwt_vc_issuer_json(shared)),
+            Document::StatusList | Document::ConsentStatusList => {
+                let uri = self
+                    .list_uri(shared)
+                    .ok_or_else(|| ApiError::internal("no status list"))?;
+                signed_list(shared, uri)
+            }
+            Document::TrustList => signed_trust_list(shared),
+            Document::TrustEntry => cached_trust_entry(shared),
+        }
+    }
+
+    /// Its `Cache-Control: max-age`, in seconds (the same for every document today).
+    pub(crate) fn max_age_secs(self, shared: &Shared) -> u64 {
+        shared.config.rules.status_max_age_secs
+    }
+}
+
 pub(crate) fn routes() -> Router<Service> {
+    let document = |doc: Document| {
+        get(move |State(service): State<Service>, headers: HeaderMap| {
+            serve_document(service, doc, headers)
+        })
+    };
     Router::new()
-        .route("/.well-known/did.json", get(did_document))
-        .route("/.well-known/jwt-vc-issuer", get(jwt_vc_issuer))
+        .route(DID_PATH, document(Document::DidDocument))
+        .route(JWT_VC_ISSUER_PATH, document(Document::IssuerMetadata))
         .route("/status/{list}", get(status_list))
         .route("/consent-status/{list}", get(consent_status_list))
-        .route("/trust-list", get(trust_list))
-        .route("/trust-entry", get(trust_entry_route))
+        .route(TRUST_LIST_PATH, document(Document::TrustList))
+        .route(TRUST_ENTRY_PATH, document(Document::TrustEntry))
+}
+
+/// Answers `doc`: its body with a strong `ETag`, `Cache-Control: max-age` and 304 for a
+/// matching `If-None-Match`.
+async fn serve_document(
+    service: Service,
+    doc: Document,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let body = service.blocking(move |shared| doc.body(shared)).await?;
+    let max_age = doc.max_age_secs(service.shared());
+    Ok(cacheable(&headers, doc.content_type(), &body, max_age))
 }
 
 /// The `kid` of the issuer key: its RFC 7638 thumbprint ([`kid_of`]).
@@ -111,37 +239,14 @@ fn did_json(shared: &Shared) -> Result<String, ApiError> {
     serde_json::to_string(&document).map_err(|e| ApiError::internal(&e.to_string()))
 }
 
-async fn did_document(
-    State(service): State<Service>,
-    headers: HeaderMap,
-) -> Result<Response, ApiError> {
-    let shared = service.shared();
-    let body = did_json(shared)?;
-    Ok(cacheable(
-        &headers,
-        "application/did+json",
-        &body,
-        shared.config.rules.status_max_age_secs,
-    ))
-}
-
-async fn jwt_vc_issuer(
-    State(service): State<Service>,
-    headers: HeaderMap,
-) -> Result<Response, ApiError> {
-    let shared = service.shared();
+/// The SD-JWT VC issuer metadata: the issuer identifier and its key as a JWKS, under
+/// [`kid_of`].
+fn jwt_vc_issuer_json(shared: &Shared) -> String {
     let mut jwk = Jwk::new(shared.endpoints.issuer_public.clone()).to_json();
     if let Some(map) = jwk.as_object_mut() {
         map.insert("kid".into(), json!(issuer_kid(shared)));
     }
-    let body =
-        json!({"issuer": shared.endpoints.issuer_id.as_str(), "jwks": {"keys": [jwk]}}).to_string();
-    Ok(cacheable(
-        &headers,
-        "application/json",
-        &body,
-        shared.config.rules.status_max_age_secs,
-    ))
+    json!({"issuer": shared.endpoints.issuer_id.as_str(), "jwks": {"keys": [jwk]}}).to_string()
 }
 
 async fn status_list(
@@ -149,8 +254,7 @@ async fn status_list(
     Path(list): Path<String>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    let uri = service.shared().endpoints.status_list().clone();
-    serve_list(service, &list, uri, headers).await
+    serve_list(service, Document::StatusList, &list, headers).await
 }
 
 async fn consent_status_list(
@@ -158,30 +262,23 @@ async fn consent_status_list(
     Path(list): Path<String>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    let uri = service.shared().consent_list.clone();
-    serve_list(service, &list, uri, headers).await
+    serve_list(service, Document::ConsentStatusList, &list, headers).await
 }
 
-/// Serves list `list` if it is the one at `uri` (the service keeps one list of each kind).
+/// Serves list `list` if it is the one of `doc` (the service keeps one list of each kind).
 async fn serve_list(
     service: Service,
+    doc: Document,
     list: &str,
-    uri: StatusListUri,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    if !uri.as_str().ends_with(&format!("/{list}")) {
+    let known = doc
+        .list_uri(service.shared())
+        .is_some_and(|uri| uri.as_str().ends_with(&format!("/{list}")));
+    if !known {
         return Err(ApiError::not_found("status list"));
     }
-    let token = service
-        .blocking(move |shared| signed_list(shared, &uri))
-        .await?;
-    let max_age = service.shared().config.rules.status_max_age_secs;
-    Ok(cacheable(
-        &headers,
-        "application/statuslist+jwt",
-        &token,
-        max_age,
-    ))
+    serve_document(service, doc, headers).await
 }
 
 /// Revokes the credentials whose personal limit has passed, at most once a minute, so the
@@ -224,13 +321,7 @@ fn signed_list(shared: &Shared, uri: &StatusListUri) -> Result<String, ApiError>
             return Ok(signed.token.clone());
         }
     }
-    let options = PublishOptions {
-        now,
-        lifetime_secs: rules.status_token_lifetime_secs,
-        ttl_secs: NonZeroU64::new(rules.status_max_age_secs),
-        kid: Some(issuer_kid(shared)),
-    };
-    let published = publish(shared.store(), uri, &*shared.endpoints.signer, &options)?;
+    let published = sign_list_at(shared, uri, now)?;
     cache.insert(
         uri.as_str().to_owned(),
         Signed {
@@ -242,8 +333,30 @@ fn signed_list(shared: &Shared, uri: &StatusListUri) -> Result<String, ApiError>
     Ok(published.token)
 }
 
+/// List `uri` signed as of `at` (`iat`), valid for the token lifetime, with the `ttl` of the
+/// cache age: what the route serves, signed at `at`.
+fn sign_list_at(
+    shared: &Shared,
+    uri: &StatusListUri,
+    at: NumericDate,
+) -> Result<Published, ApiError> {
+    let options = shared.endpoints.status_list_options(at);
+    Ok(publish(
+        shared.store(),
+        uri,
+        &*shared.endpoints.signer,
+        &options,
+    )?)
+}
+
 fn half_life_passed(signed: &Signed, now: NumericDate, lifetime_secs: u64) -> bool {
-    now >= signed.signed_at.plus_seconds(lifetime_secs / 2) || now < signed.signed_at
+    stale(signed.signed_at, now, lifetime_secs)
+}
+
+/// Whether a document signed at `signed_at` is due for re-signing at `now`: half its lifetime
+/// has passed, or the clock went back behind it.
+fn stale(signed_at: NumericDate, now: NumericDate, lifetime_secs: u64) -> bool {
+    now >= signed_at.plus_seconds(lifetime_secs / 2) || now < signed_at
 }
 
 impl Shared {
@@ -366,23 +479,35 @@ fn signed_trust_list(shared: &Shared) -> Result<String, ApiError> {
             return Ok(signed.token.clone());
         }
     }
-    let entry = trust_entry(&shared.config, &shared.endpoints.issuer_public)
-        .map_err(|e| ApiError::internal(&e.to_string()))?;
-    let version = u64::try_from(now.as_unix()).unwrap_or(0);
-    let list = TrustList::new(
-        &format!("{}/trust-list", shared.endpoints.issuer_id.as_str()),
-        version,
-        now,
-        now.plus_seconds(lifetime),
-    )
-    .with_issuer(entry);
-    let token = list.sign(&*shared.authority)?;
+    let token = trust_list_at(shared, now)?;
     *cache = Some(Signed {
-        version,
+        version: trust_list_version(now),
         signed_at: now,
         token: token.clone(),
     });
     Ok(token)
+}
+
+/// The trust list of this issuer signed by the authority key as of `at`: `iat` and `version`
+/// = `at`, valid for the token lifetime.
+fn trust_list_at(shared: &Shared, at: NumericDate) -> Result<String, ApiError> {
+    let lifetime = shared.config.rules.status_token_lifetime_secs;
+    let entry = trust_entry(&shared.config, &shared.endpoints.issuer_public)
+        .map_err(|e| ApiError::internal(&e.to_string()))?;
+    let list = TrustList::new(
+        &format!("{}{TRUST_LIST_PATH}", shared.endpoints.issuer_id.as_str()),
+        trust_list_version(at),
+        at,
+        at.plus_seconds(lifetime),
+    )
+    .with_issuer(entry);
+    Ok(list.sign(&*shared.authority)?)
+}
+
+/// The version of a trust list signed at `at`: the signing time, so it only grows (verifiers
+/// refuse a list older than one they have seen).
+fn trust_list_version(at: NumericDate) -> u64 {
+    u64::try_from(at.as_unix()).unwrap_or(0)
 }
 
 /// The signed trust entry, signed on the first call and then answered from the cache: a
@@ -402,31 +527,89 @@ fn cached_trust_entry(shared: &Shared) -> Result<String, ApiError> {
     Ok(token)
 }
 
-/// This issuer's own trust-list entry, signed with its issuer key, for the national authority.
-async fn trust_entry_route(
-    State(service): State<Service>,
-    headers: HeaderMap,
-) -> Result<Response, ApiError> {
-    let token = service.blocking(cached_trust_entry).await?;
-    let max_age = service.shared().config.rules.status_max_age_secs;
-    Ok(cacheable(
-        &headers,
-        "application/trust-entry+jwt",
-        &token,
-        max_age,
-    ))
+/// Takes `previous`, a token `doc` was published as earlier (the file an earlier
+/// `myna issuer publish` wrote), as the signed form this service answers with from now on, as
+/// if it had signed it itself: so a publisher that starts afresh keeps the `ETag` where a
+/// running service would have kept it. Adopted only when `previous` is, but for its
+/// signature, exactly what signing `doc` at its own `iat` gives now (the same list contents,
+/// entry, lifetimes, `ttl` and `kid`), its signature verifies with the key that signs `doc`,
+/// and it is not yet due for re-signing (half its lifetime; the trust entry has none).
+/// Anything else — another key, a changed list, a damaged file — is not adopted and `doc` is
+/// signed anew. Returns whether it was adopted; unsigned documents never are (their bytes do
+/// not change while the keys and configuration stay).
+pub(crate) fn adopt(shared: &Shared, doc: Document, previous: &str) -> Result<bool, ApiError> {
+    let Some((jws, iat)) = parse_signed(previous) else {
+        return Ok(false);
+    };
+    let now = shared.now();
+    let lifetime = shared.config.rules.status_token_lifetime_secs;
+    let lock = || ApiError::internal("publication cache lock poisoned");
+    match doc {
+        Document::DidDocument | Document::IssuerMetadata => Ok(false),
+        Document::StatusList | Document::ConsentStatusList => {
+            let uri = doc
+                .list_uri(shared)
+                .ok_or_else(|| ApiError::internal("no status list"))?;
+            if stale(iat, now, lifetime) {
+                return Ok(false);
+            }
+            let again = sign_list_at(shared, uri, iat)?;
+            if !same_but_signature(&jws, &again.token, &shared.endpoints.issuer_public) {
+                return Ok(false);
+            }
+            let signed = Signed {
+                version: again.info.version,
+                signed_at: iat,
+                token: previous.to_owned(),
+            };
+            let mut cache = shared.cache.status.lock().map_err(|_| lock())?;
+            cache.insert(uri.as_str().to_owned(), signed);
+            Ok(true)
+        }
+        Document::TrustList => {
+            if stale(iat, now, lifetime) {
+                return Ok(false);
+            }
+            let again = trust_list_at(shared, iat)?;
+            if !same_but_signature(&jws, &again, &shared.authority.public_key()) {
+                return Ok(false);
+            }
+            let signed = Signed {
+                version: trust_list_version(iat),
+                signed_at: iat,
+                token: previous.to_owned(),
+            };
+            *shared.cache.trust_list.lock().map_err(|_| lock())? = Some(signed);
+            Ok(true)
+        }
+        Document::TrustEntry => {
+            // Signed once per start by the route, so adopted whatever its age, as the route
+            // keeps it.
+            let again = signed_trust_entry(&shared.config, &*shared.endpoints.signer, iat)
+                .map_err(|e| ApiError::internal(&e.to_string()))?;
+            if !same_but_signature(&jws, &again, &shared.endpoints.issuer_public) {
+                return Ok(false);
+            }
+            *shared.cache.trust_entry.lock().map_err(|_| lock())? = Some(previous.to_owned());
+            Ok(true)
+        }
+    }
 }
 
-async fn trust_list(
-    State(service): State<Service>,
-    headers: HeaderMap,
-) -> Result<Response, ApiError> {
-    let token = service.blocking(signed_trust_list).await?;
-    let max_age = service.shared().config.rules.status_max_age_secs;
-    Ok(cacheable(
-        &headers,
-        "application/trust-list+jwt",
-        &token,
-        max_age,
-    ))
+/// A compact JWS and its `iat`, or `None` for anything else.
+fn parse_signed(token: &str) -> Option<(Jws, NumericDate)> {
+    let jws = Jws::parse(token).ok()?;
+    let claims = jws.payload_object("published token").ok()?;
+    let iat = date_claim(&claims, "iat").ok()??;
+    Some((jws, iat))
+}
+
+/// Whether `previous` has the header and payload of `again` (signatures of the same input
+/// differ: ECDSA signs with a fresh nonce) and its signature verifies with `key`.
+fn same_but_signature(previous: &Jws, again: &str, key: &PublicKey) -> bool {
+    let Ok(again) = Jws::parse(again) else {
+        return false;
+    };
+    previous.signing_input() == again.signing_input()
+        && previous.verify(default_provider(), key).is_ok()
 }
