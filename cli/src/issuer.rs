@@ -330,6 +330,20 @@ fn load_config(common: &Common) -> Result<ServiceConfig> {
     ServiceConfig::from_toml(&text).with_context(|| path.display().to_string())
 }
 
+/// An issuer initialised on PostgreSQL says so in issuer.toml (`[database]`, with the schema
+/// but never the URL's password): a later command without the URL then refuses to start
+/// rather than quietly open an empty redb file.
+fn remember_database(common: &Common, config: &mut ServiceConfig) -> Result<()> {
+    if common.database_url.is_none() && common.database_schema.is_none() {
+        return Ok(());
+    }
+    let section = config.database.get_or_insert_with(Default::default);
+    if let Some(schema) = &common.database_schema {
+        section.schema = Some(schema.parse().context("--database-schema")?);
+    }
+    Ok(())
+}
+
 fn run_init(args: InitArgs) -> Result<()> {
     let path = config_path(&args.common);
     if path.exists() {
@@ -341,6 +355,7 @@ fn run_init(args: InitArgs) -> Result<()> {
     config.jpki.roots = args.jpki_roots.clone();
     config.jpki.environment = Some(args.jpki_environment);
     config.jpki.linking_file = args.jpki_linking_file.clone();
+    remember_database(&args.common, &mut config)?;
     let test_ca = match &args.jpki_test_ca {
         Some(dir) => Some(crate::jpki::issuer_test_ca(dir)?),
         None => None,

@@ -28,8 +28,13 @@ impl LogArgs {
     /// assert!(bad.init().is_err());
     /// ```
     pub fn init(&self) -> Result<()> {
-        let filter = tracing_subscriber::EnvFilter::try_new(&self.log)
+        let mut filter = tracing_subscriber::EnvFilter::try_new(&self.log)
             .map_err(|e| anyhow!("--log {:?}: {e}", self.log))?;
+        if !self.log.contains("refinery") {
+            // The migration tool logs every migration's whole SQL text at info on each start;
+            // one line of ours says which store opened. `--log refinery_core=info` brings it back.
+            filter = filter.add_directive("refinery_core=warn".parse()?);
+        }
         let builder = tracing_subscriber::fmt()
             .with_env_filter(filter)
             .with_ansi(std::io::stdout().is_terminal());

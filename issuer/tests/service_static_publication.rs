@@ -7,6 +7,7 @@
 #![cfg(test)]
 
 mod card_fixture;
+mod engine;
 mod service_support;
 
 use std::net::SocketAddr;
