@@ -168,7 +168,7 @@ impl Database {
         let mut setup = config
             .client_config(false)?
             .connect(NoTls)
-            .map_err(|e| connect_error(e.to_string()))?;
+            .map_err(|e| connect_error(crate::error::reason(&e)))?;
         setup.execute("SELECT pg_advisory_lock($1)", &[&MIGRATION_LOCK])?;
         let prepared = prepare_schema(&mut setup, config.schema.as_ref(), migrations);
         // Released on disconnect too; unlocking first lets the next instance go at once.

@@ -36,11 +36,15 @@ pub enum DbError {
 
 impl From<postgres::Error> for DbError {
     fn from(err: postgres::Error) -> Self {
-        // `postgres::Error` shows the server's message and code, never connection parameters.
-        let why = match err.as_db_error() {
-            Some(db) => format!("{} ({})", db.message(), db.code().code()),
-            None => err.to_string(),
-        };
-        DbError::Query(why)
+        DbError::Query(reason(&err))
+    }
+}
+
+/// The server's message and code (a server error shows only "db error" by itself), or the
+/// client's reason; never connection parameters.
+pub(crate) fn reason(err: &postgres::Error) -> String {
+    match err.as_db_error() {
+        Some(db) => format!("{} ({})", db.message(), db.code().code()),
+        None => err.to_string(),
     }
 }
