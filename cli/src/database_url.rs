@@ -47,6 +47,7 @@ impl TypedValueParser for DatabaseUrlParser {
             .with_cmd(cmd)
         };
         let text = value.to_str().ok_or_else(|| refused("it is not UTF-8"))?;
-        text.parse().map_err(|err: myna_postgres::DbError| refused(&err.to_string()))
+        text.parse()
+            .map_err(|err: myna_postgres::DbError| refused(&err.to_string()))
     }
 }

@@ -15,13 +15,13 @@ use clap::{Parser, Subcommand};
 use myna_issuer::credential_types::claim;
 use serde_json::Value;
 
+use myna_postgres::{DatabaseConfig, DatabaseUrl, SchemaName};
 use myna_verifier::core::compact::{GateId, GateKey, InPersonChallenge};
 use myna_verifier::core::crypto::{default_provider, PublicKey};
 use myna_verifier::core::jws::Jws;
 use myna_verifier::core::status_list::StatusListToken;
 use myna_verifier::core::time::{Clock, FixedClock, NumericDate, SystemClock};
 use myna_verifier::decision::{Decision, Rejection};
-use myna_postgres::{DatabaseConfig, DatabaseUrl, SchemaName};
 use myna_verifier::ledger::{MemoryLedger, PgLedger, RedbLedger, RedemptionLedger};
 use myna_verifier::policy::catalog::{policy_from_spec, SPECS};
 use myna_verifier::policy::{vct, Policy};

@@ -90,7 +90,7 @@ impl Issuers {
             .as_object()
             .unwrap()
             .keys()
-            .map(|name| ClaimPath::key(name))
+            .map(ClaimPath::key)
             .collect();
         let ctype = paths.iter().fold(
             CredentialType::new(Vct::parse(spec.vct).unwrap()),
@@ -384,7 +384,10 @@ fn a_wrong_password_stops_the_shop_without_showing_it() {
         "{stderr}"
     );
     let stdout = String::from_utf8(out.stdout).unwrap();
-    assert!(!stderr.contains(WRONG) && !stdout.contains(WRONG), "{stderr}{stdout}");
+    assert!(
+        !stderr.contains(WRONG) && !stdout.contains(WRONG),
+        "{stderr}{stdout}"
+    );
 }
 
 #[test]
@@ -416,7 +419,10 @@ fn a_database_and_a_ledger_file_together_are_refused_and_the_url_is_never_echoed
         );
         assert!(!stderr.contains(SECRET), "{stderr}");
     }
-    assert!(!ledger.exists(), "nothing is opened before the arguments are whole");
+    assert!(
+        !ledger.exists(),
+        "nothing is opened before the arguments are whole"
+    );
     // A URL that does not parse is refused by its flag, not quoted.
     let out = Myna::new().args(&args).run(&[
         "--database-url",

@@ -4,6 +4,7 @@
 //!
 //! Each test gets its own schema in the test command's cluster (`MYNA_TEST_DATABASE_URL`);
 //! without one (and not required) there is nothing to test against.
+#![cfg(test)]
 
 use std::sync::Barrier;
 
@@ -38,12 +39,17 @@ fn the_first_purchase_is_recorded_and_a_second_is_told_where_and_when() {
         Redemption::First
     );
     assert_eq!(
-        ledger.redeem("izu-sake-2027", "p-7Qx3", "shop-2", t2).unwrap(),
+        ledger
+            .redeem("izu-sake-2027", "p-7Qx3", "shop-2", t2)
+            .unwrap(),
         Redemption::First
     );
     // Another process opening the same schema later (migrations already applied) sees it all.
     let reopened = open(&config);
-    assert_eq!(reopened.redeem(SALE, "p-7Qx3", "shop-3", t2).unwrap(), again);
+    assert_eq!(
+        reopened.redeem(SALE, "p-7Qx3", "shop-3", t2).unwrap(),
+        again
+    );
     assert_eq!(
         reopened
             .redeem("izu-sake-2027", "p-7Qx3", "shop-3", t2)
@@ -88,7 +94,10 @@ fn a_hundred_attempts_from_two_processes_record_exactly_one_purchase() {
     };
     // Every other attempt, at either shop, is told the winner's shop.
     assert_eq!(
-        outcomes.iter().filter(|(_, outcome)| *outcome == told).count(),
+        outcomes
+            .iter()
+            .filter(|(_, outcome)| *outcome == told)
+            .count(),
         99,
         "{outcomes:?}"
     );

@@ -106,7 +106,10 @@ impl RedemptionLedger for PgLedger {
         if recorded.is_some() {
             return Ok(Redemption::First);
         }
-        match conn.query_opt(RECORDED, &[&sale, &pseudonym]).map_err(query)? {
+        match conn
+            .query_opt(RECORDED, &[&sale, &pseudonym])
+            .map_err(query)?
+        {
             Some(row) => already(&row),
             // The insert met the row and the read missed it: someone deleted it in between.
             // Not a first purchase either way; the shop asks the person to try again.
