@@ -20,7 +20,7 @@ use myna_postgres::DatabaseUrl;
 ///     database_url: myna_postgres::DatabaseUrl,
 /// }
 /// let serve = Serve::try_parse_from(["serve", "--database-url", "postgres://shop:pw@db/myna"])?;
-/// assert_eq!(serve.database_url.to_string(), "postgres://shop@db/myna");
+/// assert_eq!(serve.database_url.to_string(), "postgres://shop@db:5432/myna");
 /// let refused = Serve::try_parse_from(["serve", "--database-url", "postgres://shop:pw@[db"]);
 /// let said = refused.err().map(|e| e.to_string()).unwrap_or_default();
 /// assert!(said.contains("--database-url") && !said.contains("pw"), "{said}");
