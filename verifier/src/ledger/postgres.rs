@@ -9,22 +9,14 @@
 //! person bought. No writer lock is taken: purchases of different people never wait for one
 //! another.
 //!
-//! The table lives in the configured schema (`verifier/migrations`, applied by
-//! [refinery](https://docs.rs/refinery) when the ledger opens), with its own migration
-//! history table, so an issuer's store may share the schema.
+//! The table lives in the configured schema, created with the verifier's others when the
+//! ledger opens ([`database`](crate::database)).
 
 use myna_postgres::postgres::Row;
 use myna_postgres::{Database, DatabaseConfig, DbError};
 
 use super::{LedgerError, Redemption, RedemptionLedger};
 use myna_vc_core::time::NumericDate;
-
-mod embedded {
-    refinery::embed_migrations!("migrations");
-}
-
-/// The verifier's migration history, apart from refinery's default table (the issuer's).
-const HISTORY_TABLE: &str = "myna_verifier_schema_history";
 
 /// Records the purchase unless the key exists; a row comes back only when it was recorded.
 const RECORD: &str = "INSERT INTO redemptions (sale, pseudonym, shop, redeemed_at) \
@@ -64,9 +56,7 @@ impl PgLedger {
     /// unreachable server or a refused login is [`DbError::Connect`], which names the server
     /// without the password.
     pub fn open(config: &DatabaseConfig) -> Result<Self, DbError> {
-        let mut runner = embedded::migrations::runner();
-        runner.set_migration_table_name(HISTORY_TABLE);
-        let db = Database::open(config, Some(&runner))?;
+        let db = crate::database::open(config)?;
         Ok(PgLedger { db })
     }
 }
