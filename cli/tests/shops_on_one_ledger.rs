@@ -1,8 +1,10 @@
 //! Two shops of a fan-club sale, each its own `myna verify serve` process, on one PostgreSQL
 //! ledger (`--database-url` from `MYNA_DATABASE_URL`, `--database-schema`): a member who
 //! bought at shop 1 is refused at shop 2 and told why; a hundred attempts of another member
-//! at the same instant, split across the two processes, buy exactly once. The password of the
-//! database URL shows in no log and no error; a URL with `--ledger` is refused.
+//! at the same instant, split across the two processes, buy exactly once. Two processes of
+//! one gate share the replay guard: a code accepted by one is a replay at the other. The
+//! password of the database URL shows in no log and no error; a URL with `--ledger` is
+//! refused.
 //!
 //! The sale's registers drive the services as a counter does: `POST /requests` for the
 //! in-person challenge, then the wallet's compact answer (membership, age and pseudonym under
@@ -152,27 +154,29 @@ impl Member {
 
     /// The wallet's compact answer to the shown challenge: one `MV1:` text per credential.
     fn answer(&self, shown: &str) -> String {
-        let p = default_provider();
-        let challenge = InPersonChallenge::parse(shown).unwrap();
-        let signer = p.signer(&self.holder).unwrap();
-        let texts: Vec<String> = self
-            .credentials
-            .iter()
-            .map(|(credential, paths)| {
-                let bound = credential
-                    .select(paths)
-                    .unwrap()
-                    .bind(&KeyBinding {
-                        audience: challenge.audience(),
-                        nonce: challenge.nonce().as_str(),
-                        issued_at: NumericDate::from_unix(NOW),
-                        signer: &*signer,
-                    })
-                    .unwrap();
-                compact::encode(&bound.to_string()).unwrap()
-            })
+        let texts: Vec<String> = (0..self.credentials.len())
+            .map(|i| self.bound(i, shown))
             .collect();
         texts.join("\n")
+    }
+
+    /// The `MV1:` text of credential `i` (0 membership, 1 age, 2 pseudonym) bound to the
+    /// shown challenge.
+    fn bound(&self, i: usize, shown: &str) -> String {
+        let p = default_provider();
+        let challenge = InPersonChallenge::parse(shown).unwrap();
+        let (credential, paths) = &self.credentials[i];
+        let bound = credential
+            .select(paths)
+            .unwrap()
+            .bind(&KeyBinding {
+                audience: challenge.audience(),
+                nonce: challenge.nonce().as_str(),
+                issued_at: NumericDate::from_unix(NOW),
+                signer: &*p.signer(&self.holder).unwrap(),
+            })
+            .unwrap();
+        compact::encode(&bound.to_string()).unwrap()
     }
 }
 
@@ -309,7 +313,10 @@ fn two_shops_on_one_database_sell_once_per_person_even_at_the_same_instant() {
         .unwrap();
     for shop in &shops {
         let log = shop.startup_log.concat();
-        assert!(log.contains("redemption ledger in PostgreSQL"), "{log}");
+        assert!(
+            log.contains("redemption ledger and replay guard in PostgreSQL"),
+            "{log}"
+        );
         assert!(log.contains(&shown.to_string()), "{log}");
         assert!(!log.contains(password), "the log shows the password: {log}");
     }
@@ -357,6 +364,57 @@ fn two_shops_on_one_database_sell_once_per_person_even_at_the_same_instant() {
         .filter(|d| d["accepted"] == false && d["reason"] == "already_redeemed")
         .count();
     assert_eq!((accepted, redeemed), (1, 99), "{decisions:?}");
+}
+
+#[test]
+fn two_gates_of_one_fleet_refuse_a_presentation_replayed_at_the_other() {
+    let Some((url, schema)) = database() else {
+        return;
+    };
+    const GATE: &str = "did:web:city.kobe.example:gate:3";
+    let dir = tempfile::tempdir().unwrap();
+    let issuers = Issuers::write(dir.path());
+    let key_file = dir.path().join("gate.key");
+    let key = myna_verifier::core::b64::encode([7u8; 32]);
+    std::fs::write(&key_file, format!("{key}\n")).unwrap();
+    let gate = [
+        "--database-schema",
+        schema.as_str(),
+        "--policy",
+        "age-over-20",
+        "--gate-id",
+        GATE,
+        "--gate-key",
+        key_file.to_str().unwrap(),
+    ];
+    // One gate's id and key, served by two processes (two turnstiles of one entrance).
+    let west = Shop::start(dir.path(), "west", &url, &gate);
+    let east = Shop::start(dir.path(), "east", &url, &gate);
+    let client = Client::new();
+    let shown: Value = client
+        .get(format!("http://{}/gate/challenge", west.listen))
+        .send()
+        .unwrap()
+        .json()
+        .unwrap();
+    let shown = shown["challenge"].as_str().unwrap();
+    let hanako = Member::new(&issuers, "IZU-0815", "p-hanako-7Qx3");
+    let age = hanako.bound(1, shown);
+    let pass = |at: &Shop| -> Value {
+        client
+            .post(format!("http://{}/gate/age-over-20", at.listen))
+            .body(age.clone())
+            .send()
+            .unwrap()
+            .json()
+            .unwrap()
+    };
+    let first = pass(&west);
+    assert_eq!(first["accepted"], true, "{first}");
+    // The same code shown to the other turnstile (a photo of it, passed back over the fence).
+    let replayed = pass(&east);
+    assert_eq!(replayed["accepted"], false, "{replayed}");
+    assert_eq!(replayed["reason"], "replayed", "{replayed}");
 }
 
 #[test]

@@ -25,15 +25,28 @@ fn a_use_is_a_replay_at_every_gate_until_it_expires() {
     let until = t.plus_seconds(60);
     assert_eq!(west.record(b"kb-jwt-1", until, t), Seen::First);
     assert_eq!(east.record(b"kb-jwt-1", until, t), Seen::Again);
-    assert_eq!(west.record(b"kb-jwt-1", until, until), Seen::Again, "live at its last second");
+    assert_eq!(
+        west.record(b"kb-jwt-1", until, until),
+        Seen::Again,
+        "live at its last second"
+    );
     assert_eq!(east.record(b"kb-jwt-2", until, t), Seen::First);
     // Once its window has closed it could not pass the freshness check anyway: forgotten.
     let later = until.plus_seconds(1);
-    assert_eq!(east.record(b"kb-jwt-1", later.plus_seconds(60), later), Seen::First);
-    assert_eq!(west.record(b"kb-jwt-1", later.plus_seconds(60), later), Seen::Again);
+    assert_eq!(
+        east.record(b"kb-jwt-1", later.plus_seconds(60), later),
+        Seen::First
+    );
+    assert_eq!(
+        west.record(b"kb-jwt-1", later.plus_seconds(60), later),
+        Seen::Again
+    );
     // The ledger shares the schema (one migration history) and keeps working beside it.
     let ledger = PgLedger::open(&config).unwrap();
-    assert_eq!(ledger.redeem("s", "p", "shop", t).unwrap(), Redemption::First);
+    assert_eq!(
+        ledger.redeem("s", "p", "shop", t).unwrap(),
+        Redemption::First
+    );
 }
 
 #[test]

@@ -73,7 +73,8 @@ impl PgReplayGuard {
         if self.records.fetch_add(1, Ordering::Relaxed) % PRUNE_EVERY == 0 {
             conn.execute(PRUNE, &[&now])?;
         }
-        let recorded = conn.query_opt(RECORD, &[&digest.as_slice(), &expires_at.as_unix(), &now])?;
+        let recorded =
+            conn.query_opt(RECORD, &[&digest.as_slice(), &expires_at.as_unix(), &now])?;
         Ok(match recorded {
             Some(_) => Seen::First,
             None => Seen::Again,
