@@ -46,7 +46,17 @@ pub enum Seen {
     Unavailable,
 }
 
-/// Where used values are remembered: [`ReplayGuard`] in memory, or a store a fleet shares.
+/// Where used values are remembered: [`ReplayGuard`] in memory, or a store a fleet shares
+/// (given to [`Verifier::with_replay_store`](crate::verifier::Verifier::with_replay_store)).
+/// ```
+/// use std::sync::Arc;
+/// use myna_verifier::core::time::NumericDate;
+/// use myna_verifier::replay::{ReplayGuard, ReplayStore, Seen};
+/// let store: Arc<dyn ReplayStore> = Arc::new(ReplayGuard::new(100));
+/// let t = NumericDate::from_unix(100);
+/// assert_eq!(store.record(b"kb-jwt-1", t.plus_seconds(60), t), Seen::First);
+/// assert_eq!(store.record(b"kb-jwt-1", t.plus_seconds(60), t), Seen::Again);
+/// ```
 pub trait ReplayStore: Send + Sync {
     /// Records `value` as used until `expires_at`, at `now`: [`Seen::First`] when no live
     /// record of it existed, however many callers race with the same value.

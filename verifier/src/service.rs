@@ -54,6 +54,9 @@
 //! there is no CORS header at all.
 //!
 //! Every error answer is JSON, `{"error": "<code>", "error_description": "<text>"}`.
+//!
+//! Decisions are made on the blocking pool, never on the reactor: verifying checks
+//! signatures, and a policy may write to its ledger (a redb commit, a PostgreSQL round trip).
 
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
