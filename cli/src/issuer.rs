@@ -108,28 +108,25 @@ struct Common {
         long,
         env = "MYNA_DATABASE_URL",
         value_name = "URL",
-        hide_env_values = true
+        hide_env_values = true,
+        value_parser = crate::database_url::DatabaseUrlParser
     )]
-    database_url: Option<String>,
+    database_url: Option<myna_postgres::DatabaseUrl>,
     /// The PostgreSQL schema of this issuer's tables, created if missing (overrides
     /// [database] schema; default: the server's, `public`).
     #[arg(long, env = "MYNA_DATABASE_SCHEMA", value_name = "NAME")]
-    database_schema: Option<String>,
+    database_schema: Option<myna_postgres::SchemaName>,
 }
 
 impl Common {
-    /// `--database-url` and `--database-schema` over issuer.toml's `[database]`. Parsed here,
-    /// not by clap, whose refusal would echo the URL, password and all.
-    fn apply_database(&self, config: &mut ServiceConfig) -> Result<()> {
+    /// `--database-url` and `--database-schema` over issuer.toml's `[database]`.
+    fn apply_database(&self, config: &mut ServiceConfig) {
         if let Some(url) = &self.database_url {
-            let url = url.parse().context("--database-url / MYNA_DATABASE_URL")?;
-            config.database.get_or_insert_with(Default::default).url = Some(url);
+            config.database.get_or_insert_with(Default::default).url = Some(url.clone());
         }
         if let Some(schema) = &self.database_schema {
-            let schema = schema.parse().context("--database-schema")?;
-            config.database.get_or_insert_with(Default::default).schema = Some(schema);
+            config.database.get_or_insert_with(Default::default).schema = Some(schema.clone());
         }
-        Ok(())
     }
 }
 
@@ -333,15 +330,11 @@ fn load_config(common: &Common) -> Result<ServiceConfig> {
 /// An issuer initialised on PostgreSQL says so in issuer.toml (`[database]`, with the schema
 /// but never the URL's password): a later command without the URL then refuses to start
 /// rather than quietly open an empty redb file.
-fn remember_database(common: &Common, config: &mut ServiceConfig) -> Result<()> {
+fn remember_database(common: &Common, config: &mut ServiceConfig) {
     if common.database_url.is_none() && common.database_schema.is_none() {
-        return Ok(());
+        return;
     }
-    let section = config.database.get_or_insert_with(Default::default);
-    if let Some(schema) = &common.database_schema {
-        section.schema = Some(schema.parse().context("--database-schema")?);
-    }
-    Ok(())
+    config.database.get_or_insert_with(Default::default).schema = common.database_schema.clone();
 }
 
 fn run_init(args: InitArgs) -> Result<()> {
@@ -355,7 +348,7 @@ fn run_init(args: InitArgs) -> Result<()> {
     config.jpki.roots = args.jpki_roots.clone();
     config.jpki.environment = Some(args.jpki_environment);
     config.jpki.linking_file = args.jpki_linking_file.clone();
-    remember_database(&args.common, &mut config)?;
+    remember_database(&args.common, &mut config);
     let test_ca = match &args.jpki_test_ca {
         Some(dir) => Some(crate::jpki::issuer_test_ca(dir)?),
         None => None,
@@ -547,7 +540,7 @@ fn import_test_crls(
 }
 
 fn open_service(common: &Common, mut config: ServiceConfig) -> Result<Service> {
-    common.apply_database(&mut config)?;
+    common.apply_database(&mut config);
     let jpki = jpki_setup(&config, &common.data_dir)?;
     config.check()?;
     Service::open(ServiceOptions {

@@ -17,7 +17,8 @@
 //!   without echo) and the one minimum length of a new one;
 //! * [`jst`]: instants printed in Japan's time;
 //! * [`edge_args`], [`logs`], [`shutdown`]: what both service commands share — the flags of
-//!   the limits against hostile clients, the logs, and the signals that stop them.
+//!   the limits against hostile clients, the logs, and the signals that stop them;
+//!   [`database_url`] parses a `--database-url` without ever echoing its password.
 //!
 //! Each command's work lives in the library crates (`myna-issuer`, `myna-wallet`,
 //! `myna-verifier`); this crate parses the command line, reads files and prints.
@@ -31,6 +32,7 @@
 #![forbid(unsafe_code)]
 
 pub mod admin;
+pub mod database_url;
 pub mod edge_args;
 pub mod issuer;
 pub mod jpki;

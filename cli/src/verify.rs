@@ -15,16 +15,18 @@ use clap::{Parser, Subcommand};
 use myna_issuer::credential_types::claim;
 use serde_json::Value;
 
+use myna_postgres::{DatabaseConfig, DatabaseUrl, SchemaName};
 use myna_verifier::core::compact::{GateId, GateKey, InPersonChallenge};
 use myna_verifier::core::crypto::{default_provider, PublicKey};
 use myna_verifier::core::jws::Jws;
 use myna_verifier::core::status_list::StatusListToken;
 use myna_verifier::core::time::{Clock, FixedClock, NumericDate, SystemClock};
 use myna_verifier::decision::{Decision, Rejection};
-use myna_verifier::ledger::{MemoryLedger, RedbLedger, RedemptionLedger};
+use myna_verifier::ledger::{MemoryLedger, PgLedger, RedbLedger, RedemptionLedger};
 use myna_verifier::policy::catalog::{policy_from_spec, SPECS};
 use myna_verifier::policy::{vct, Policy};
 use myna_verifier::register_token::RegisterToken;
+use myna_verifier::replay::PgReplayGuard;
 use myna_verifier::roster::RedbHq;
 use myna_verifier::service::{EdgeConfig, Origin, RosterService};
 use myna_verifier::submission::{submission_from_text, Challenge, Submission};
@@ -32,6 +34,7 @@ use myna_verifier::transport::{dcql, in_person_challenge, in_person_challenge_fo
 use myna_verifier::trust::Trust;
 use myna_verifier::verifier::{Verifier, VerifierConfig};
 
+use crate::database_url::DatabaseUrlParser;
 use crate::edge_args::EdgeArgs;
 use crate::logs::LogArgs;
 use crate::shutdown::{shutdown_signal, STOP_LEEWAY};
@@ -82,7 +85,10 @@ struct Setup {
     /// Seconds past fresh the status data may be (default 86400).
     #[arg(long, default_value_t = 86_400)]
     max_status_staleness: u64,
-    /// A redb file for fan-club redemptions, shared by the shops of a sale (default: memory).
+    /// A redb file for fan-club redemptions (and once-per-person sign-ups), shared by the
+    /// shops of a sale that one process serves (default: memory). Shops in several processes
+    /// or on several machines share a PostgreSQL ledger instead (`serve --database-url` or
+    /// MYNA_DATABASE_URL; not together with this).
     #[arg(long, value_name = "FILE")]
     ledger: Option<PathBuf>,
 }
@@ -183,6 +189,29 @@ struct ServeArgs {
     /// <token>` (401 otherwise), checked before the body is read.
     #[arg(long, value_name = "FILE", requires = "roster")]
     roster_token_file: Option<PathBuf>,
+    /// Keep the fan-club sale's redemption ledger (and once-per-person sign-ups) and the
+    /// replay guard in this PostgreSQL database, `postgres://USER:PASSWORD@HOST:PORT/DBNAME`,
+    /// instead of a --ledger file (or memory) and this process's memory: every `myna verify
+    /// serve` given the same database and schema — the registers of every shop of a sale, the
+    /// gates of a fleet, on any machine — shares them, so a person buys once per sale however
+    /// many shops they try, even at the same instant, and a presentation accepted by one gate
+    /// is a replay at every other. The tables are created (and migrated) at start. Prefer the
+    /// environment variable to the flag, so that the password is not on the command line; the
+    /// password is never printed.
+    #[arg(
+        long,
+        value_name = "URL",
+        env = "MYNA_DATABASE_URL",
+        hide_env_values = true,
+        value_parser = DatabaseUrlParser,
+        conflicts_with = "ledger"
+    )]
+    database_url: Option<DatabaseUrl>,
+    /// The PostgreSQL schema the ledger's and the replay guard's tables live in (created if
+    /// missing; default: the server's search path, usually `public`): one per fleet of shops
+    /// or gates that share them.
+    #[arg(long, value_name = "NAME", requires = "database_url")]
+    database_schema: Option<SchemaName>,
     #[command(flatten)]
     logs: LogArgs,
     #[command(flatten)]
@@ -428,6 +457,28 @@ fn run_challenge(args: ChallengeArgs) -> Result<()> {
     Ok(())
 }
 
+/// The verifier and the ledger: with a database named, the ledger and the replay guard in
+/// PostgreSQL, shared with every process on the same database and schema; else
+/// [`Setup::ledger`]'s and the verifier's own replay guard.
+fn shared_state(args: &ServeArgs) -> Result<(Verifier, Arc<dyn RedemptionLedger>)> {
+    let verifier = args.setup.verifier()?;
+    let Some(url) = &args.database_url else {
+        return Ok((verifier, args.setup.ledger()?));
+    };
+    let mut config = DatabaseConfig::new(url.clone());
+    if let Some(schema) = &args.database_schema {
+        config = config.in_schema(schema.clone());
+    }
+    let ledger = PgLedger::open(&config).context("--database-url: the sale's redemption ledger")?;
+    let replay = PgReplayGuard::open(&config).context("--database-url: the replay guard")?;
+    let schema = args.database_schema.as_ref().map(SchemaName::as_str);
+    tracing::info!(database = %url, schema, "redemption ledger and replay guard in PostgreSQL");
+    Ok((
+        verifier.with_replay_store(Arc::new(replay)),
+        Arc::new(ledger),
+    ))
+}
+
 fn run_serve(args: ServeArgs) -> Result<()> {
     // First: a bad token file stops the command before anything else is loaded.
     let register_token = args
@@ -446,8 +497,8 @@ fn run_serve(args: ServeArgs) -> Result<()> {
     let mut edge = EdgeConfig::default();
     args.edge.apply(&mut edge);
     edge.check()?;
-    let verifier = Arc::new(args.setup.verifier()?);
-    let ledger = args.setup.ledger()?;
+    let (verifier, ledger) = shared_state(&args)?;
+    let verifier = Arc::new(verifier);
     let policies = args
         .policies
         .iter()

@@ -3,7 +3,9 @@
 //! [`RedemptionLedger::redeem`] is one atomic "record unless present" step, so two shops
 //! racing for the same person cannot both succeed. [`MemoryLedger`] serves one till;
 //! [`RedbLedger`] persists to a redb file and is shared by every shop handed the same
-//! instance (one process, e.g. the sale's service, opens the file).
+//! instance (one process, e.g. the sale's service, opens the file); `PgLedger` (feature
+//! `postgres`) keeps the ledger in PostgreSQL, shared by the shops' processes on every
+//! machine that reaches the database.
 //!
 //! ```
 //! use myna_verifier::ledger::{MemoryLedger, Redemption, RedemptionLedger};
@@ -23,6 +25,11 @@ use redb::ReadableTable;
 use std::sync::Mutex;
 
 use myna_vc_core::time::NumericDate;
+
+#[cfg(feature = "postgres")]
+mod postgres;
+#[cfg(feature = "postgres")]
+pub use postgres::PgLedger;
 
 /// The outcome of a redemption attempt.
 #[derive(Debug, Clone, PartialEq, Eq)]

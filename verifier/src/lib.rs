@@ -14,6 +14,9 @@
 //! * [`ledger`] (fan-club sales), [`roster`] (shelters; [`roster::RedbHq`] the disaster HQ's
 //!   store) and [`billing`] (clinics) hold what the policies produce;
 //! * [`status_fetch`] fills the status cache, apart from verification;
+//! * `ledger::PgLedger` and `replay::PgReplayGuard` (feature `postgres`): the ledger and the
+//!   replay guard in PostgreSQL, shared by a fleet of shops and gates (`myna verify serve
+//!   --database-url`);
 //! * `service` (feature `service`) is the HTTP API behind `myna verify serve`; `pending` holds
 //!   its open requests (bounded per client and in all), `register_token` the optional secret
 //!   that point-of-sale systems present to create them.
@@ -25,6 +28,8 @@ pub use myna_vc_core as core;
 
 pub mod billing;
 pub mod consent_guard;
+#[cfg(feature = "postgres")]
+mod database;
 pub mod decision;
 pub mod ledger;
 #[cfg(feature = "service")]

@@ -5,6 +5,11 @@
 //! older replay fails as stale. When the guard is full of unexpired entries it refuses new
 //! ones (fail closed) rather than forgetting a live one.
 //!
+//! [`ReplayGuard`] remembers in this process's memory; a fleet of gates or tills whose
+//! presentations could be replayed at one another (gates sharing one id and key, in several
+//! processes) shares one [`ReplayStore`] instead: `PgReplayGuard` (feature `postgres`) keeps
+//! the digests in PostgreSQL.
+//!
 //! ```
 //! use myna_verifier::replay::{ReplayGuard, Seen};
 //! use myna_verifier::core::time::NumericDate;
@@ -37,7 +42,42 @@ pub enum Seen {
     Again,
     /// The guard is full of live entries; nothing recorded (refuse the presentation).
     Full,
+    /// The guard's store could not answer; nothing is known (refuse the presentation).
+    Unavailable,
 }
+
+/// Where used values are remembered: [`ReplayGuard`] in memory, or a store a fleet shares
+/// (given to [`Verifier::with_replay_store`](crate::verifier::Verifier::with_replay_store)).
+/// ```
+/// use std::sync::Arc;
+/// use myna_verifier::core::time::NumericDate;
+/// use myna_verifier::replay::{ReplayGuard, ReplayStore, Seen};
+/// let store: Arc<dyn ReplayStore> = Arc::new(ReplayGuard::new(100));
+/// let t = NumericDate::from_unix(100);
+/// assert_eq!(store.record(b"kb-jwt-1", t.plus_seconds(60), t), Seen::First);
+/// assert_eq!(store.record(b"kb-jwt-1", t.plus_seconds(60), t), Seen::Again);
+/// ```
+pub trait ReplayStore: Send + Sync {
+    /// Records `value` as used until `expires_at`, at `now`: [`Seen::First`] when no live
+    /// record of it existed, however many callers race with the same value.
+    fn record(&self, value: &[u8], expires_at: NumericDate, now: NumericDate) -> Seen;
+}
+
+impl ReplayStore for ReplayGuard {
+    fn record(&self, value: &[u8], expires_at: NumericDate, now: NumericDate) -> Seen {
+        ReplayGuard::record(self, value, expires_at, now)
+    }
+}
+
+/// The digest a guard keeps of a used value.
+fn digest(value: &[u8]) -> [u8; 32] {
+    Sha256::digest(value).into()
+}
+
+#[cfg(feature = "postgres")]
+mod postgres;
+#[cfg(feature = "postgres")]
+pub use postgres::PgReplayGuard;
 
 #[derive(Debug, Default)]
 struct Entries {
@@ -63,7 +103,7 @@ impl ReplayGuard {
 
     /// Records `value` (hashed) as used until `expires_at`, at `now`.
     pub fn record(&self, value: &[u8], expires_at: NumericDate, now: NumericDate) -> Seen {
-        let digest: [u8; 32] = Sha256::digest(value).into();
+        let digest = digest(value);
         let mut entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
         entries.forget_expired(now.as_unix());
         if entries.until.contains_key(&digest) {

@@ -54,6 +54,9 @@
 //! there is no CORS header at all.
 //!
 //! Every error answer is JSON, `{"error": "<code>", "error_description": "<text>"}`.
+//!
+//! Decisions are made on the blocking pool, never on the reactor: verifying checks
+//! signatures, and a policy may write to its ledger (a redb commit, a PostgreSQL round trip).
 
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
@@ -75,7 +78,7 @@ use myna_vc_core::crypto::{fill_random, Signer};
 use myna_vc_core::jws::JwsHeader;
 use myna_vc_core::oid4vp::{AuthorizationRequest, ClientId};
 
-use crate::decision::{Reason, Rejection};
+use crate::decision::{Decision, Reason, Rejection};
 use crate::pending::{ClientKey, Closed, OpenRequestLimits, OpenRequests, Refusal};
 use crate::policy::query::dcql_query;
 use crate::policy::Policy;
@@ -785,19 +788,44 @@ async fn receive_response(
         Ok(pending) => pending,
         Err(closed) => return closed_response(closed),
     };
-    let policy = pending.policy.as_ref();
-    let decision = match submission_from_direct_post(&body) {
-        Ok((submission, echoed)) if echoed == pending.request.state => {
-            let challenge = Challenge::single_use(pending.request.nonce.as_str());
-            state.verifier.verify(policy, &submission, &challenge)
+    decided(move || {
+        let policy = pending.policy.as_ref();
+        match submission_from_direct_post(&body) {
+            Ok((submission, echoed)) if echoed == pending.request.state => {
+                let challenge = Challenge::single_use(pending.request.nonce.as_str());
+                state.verifier.verify(policy, &submission, &challenge)
+            }
+            Ok(_) => state.verifier.reject(
+                policy,
+                Rejection::noted(Reason::NotBoundToRequest, "state does not match"),
+            ),
+            Err(e) => state.verifier.reject(policy, Rejection::from_error(e)),
         }
-        Ok(_) => state.verifier.reject(
-            policy,
-            Rejection::noted(Reason::NotBoundToRequest, "state does not match"),
-        ),
-        Err(e) => state.verifier.reject(policy, Rejection::from_error(e)),
-    };
-    Json(decision.to_json()).into_response()
+    })
+    .await
+}
+
+/// Runs `work` on the blocking pool, off the reactor: verifying checks signatures, and a
+/// policy may record in its ledger — a redb commit, or a PostgreSQL round trip whose client
+/// blocks on a runtime of its own (which cannot run on a thread that drives the service's).
+async fn off_the_reactor<T: Send + 'static>(
+    work: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, Response> {
+    tokio::task::spawn_blocking(work).await.map_err(|_| {
+        error(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "server_error",
+            "the decision could not be made",
+        )
+    })
+}
+
+/// The decision `decide` makes ([`off_the_reactor`]), as the JSON answer.
+async fn decided(decide: impl FnOnce() -> Decision + Send + 'static) -> Response {
+    match off_the_reactor(decide).await {
+        Ok(decision) => Json(decision.to_json()).into_response(),
+        Err(response) => response,
+    }
 }
 
 async fn receive_compact(
@@ -809,23 +837,21 @@ async fn receive_compact(
         Ok(pending) => pending,
         Err(closed) => return closed_response(closed),
     };
-    let policy = pending.policy.as_ref();
-    let decision = match submission_from_compact(policy, &body) {
-        Ok(submission) => state
-            .verifier
-            .verify(policy, &submission, &pending.in_person),
-        Err(e) => state.verifier.reject(policy, Rejection::from_error(e)),
-    };
-    Json(decision.to_json()).into_response()
+    decided(move || {
+        let policy = pending.policy.as_ref();
+        match submission_from_compact(policy, &body) {
+            Ok(submission) => state
+                .verifier
+                .verify(policy, &submission, &pending.in_person),
+            Err(e) => state.verifier.reject(policy, Rejection::from_error(e)),
+        }
+    })
+    .await
 }
 
 async fn gate_challenge(State(state): State<Arc<ServiceState>>) -> Response {
     let Some(gate) = state.options.gate.as_ref() else {
-        return error(
-            StatusCode::NOT_FOUND,
-            "no_gate",
-            "this service runs no gate",
-        );
+        return no_gate();
     };
     match gate.challenge(state.verifier.now()) {
         Ok(shown) => Json(json!({"challenge": shown.to_string(), "gate": gate.id().as_str()}))
@@ -843,13 +869,9 @@ async fn gate_presentation(
     Param(policy): Param,
     Text(body): Text,
 ) -> Response {
-    let Some(gate) = state.options.gate.as_ref() else {
-        return error(
-            StatusCode::NOT_FOUND,
-            "no_gate",
-            "this service runs no gate",
-        );
-    };
+    if state.options.gate.is_none() {
+        return no_gate();
+    }
     let Some(policy) = state.policy(&policy) else {
         return error(
             StatusCode::NOT_FOUND,
@@ -857,11 +879,24 @@ async fn gate_presentation(
             "no such policy; see GET /policies",
         );
     };
-    Json(
-        gate.verify(&state.verifier, policy.as_ref(), &body)
-            .to_json(),
+    let verified = off_the_reactor(move || {
+        let gate = state.options.gate.as_ref()?;
+        Some(gate.verify(&state.verifier, policy.as_ref(), &body))
+    })
+    .await;
+    match verified {
+        Ok(Some(decision)) => Json(decision.to_json()).into_response(),
+        Ok(None) => no_gate(),
+        Err(response) => response,
+    }
+}
+
+fn no_gate() -> Response {
+    error(
+        StatusCode::NOT_FOUND,
+        "no_gate",
+        "this service runs no gate",
     )
-    .into_response()
 }
 
 /// The `POST /roster` body: `{"entries": [RosterEntry…]}` in JSON, read as bytes and parsed by

@@ -24,7 +24,7 @@ use myna_vc_core::Result;
 
 use crate::decision::{Decision, DisclosedCredential, Reason, Rejection};
 use crate::policy::{Policy, Presented, PresentedCredential, Requirement};
-use crate::replay::{key_binding_identity, ReplayGuard, Seen};
+use crate::replay::{key_binding_identity, ReplayGuard, ReplayStore, Seen};
 use crate::status_cache::StatusCache;
 use crate::submission::{self, Challenge, Submission};
 use crate::trust::Trust;
@@ -83,7 +83,7 @@ pub struct Verifier {
     provider: &'static dyn CryptoProvider,
     trust: Trust,
     status: StatusCache,
-    replay: ReplayGuard,
+    replay: Arc<dyn ReplayStore>,
     clock: Arc<dyn Clock>,
 }
 
@@ -103,12 +103,42 @@ impl Verifier {
     pub fn new(config: VerifierConfig, trust: Trust, clock: Arc<dyn Clock>) -> Self {
         Verifier {
             status: StatusCache::new(config.default_status_max_age_secs),
-            replay: ReplayGuard::new(config.replay_capacity),
+            replay: Arc::new(ReplayGuard::new(config.replay_capacity)),
             provider: default_provider(),
             config,
             trust,
             clock,
         }
+    }
+
+    /// Remembers used key bindings (and single-use nonces) in `store` instead of this
+    /// verifier's own [`ReplayGuard`]: a store shared by a fleet of gates or tills refuses a
+    /// presentation replayed at another of them.
+    /// ```
+    /// use std::sync::Arc;
+    /// use myna_verifier::core::crypto::{default_provider, SecretKey};
+    /// use myna_verifier::core::time::{FixedClock, NumericDate};
+    /// use myna_verifier::core::trust_list::TrustList;
+    /// use myna_verifier::replay::ReplayGuard;
+    /// use myna_verifier::trust::Trust;
+    /// use myna_verifier::verifier::{Verifier, VerifierConfig};
+    /// let (authority, t) = (SecretKey::generate_p256()?, NumericDate::from_unix(1_000));
+    /// let list = TrustList::new("jp", 1, t, t.plus_seconds(600))
+    ///     .sign(&*default_provider().signer(&authority)?)?;
+    /// // Two verifiers of one gate (in one process here; PgReplayGuard spans processes).
+    /// let fleet = Arc::new(ReplayGuard::new(100_000));
+    /// let gate = |fleet: Arc<ReplayGuard>| -> Result<Verifier, myna_verifier::core::Error> {
+    ///     let trust = Trust::new(authority.public_key(), &list, default_provider(), t)?;
+    ///     let config = VerifierConfig::new("did:web:city.example:gate:3");
+    ///     Ok(Verifier::new(config, trust, Arc::new(FixedClock(t))).with_replay_store(fleet))
+    /// };
+    /// let (_west, _east) = (gate(fleet.clone())?, gate(fleet.clone())?);
+    /// assert_eq!(Arc::strong_count(&fleet), 3);
+    /// # Ok::<(), myna_verifier::core::Error>(())
+    /// ```
+    pub fn with_replay_store(mut self, store: Arc<dyn ReplayStore>) -> Self {
+        self.replay = store;
+        self
     }
 
     /// Uses another crypto provider.
@@ -383,6 +413,10 @@ impl Verifier {
             Seen::First => Ok(()),
             Seen::Again => Err(Rejection::noted(Reason::Replayed, what)),
             Seen::Full => Err(Rejection::noted(Reason::TryAgain, "replay guard is full")),
+            Seen::Unavailable => Err(Rejection::noted(
+                Reason::TryAgain,
+                "replay guard unavailable",
+            )),
         }
     }
 }
