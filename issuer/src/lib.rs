@@ -27,8 +27,10 @@
 //!   issuance stores the sealed link with the credential's record; every opening through the
 //!   store ([`Store::open_sealed_link`](store::Store::open_sealed_link)) is audited.
 //! * [`store`]: the [`Store`](store::Store) trait — every operation one atomic transaction —
-//!   with [`RedbStore`](store::RedbStore) (one crash-safe file) and
-//!   [`MemoryStore`](store::MemoryStore) (tests, wasm).
+//!   with [`RedbStore`](store::RedbStore) (one crash-safe file), `PgStore` (feature
+//!   `postgres`: a PostgreSQL database several instances share, writers serialised by one
+//!   advisory lock), [`MemoryStore`](store::MemoryStore) (tests, wasm) and
+//!   [`AnyStore`](store::AnyStore), whichever a deployment configured.
 //! * [`record`]: what is kept per credential — an id, its status entry, a pseudonymous subject
 //!   handle and the kinds of fact it depends on; no personal data.
 //! * [`status_lists`]: the stored Token Status Lists, random entry assignment, versions.
