@@ -1,0 +1,378 @@
+//! Issue 20: issuance into PostgreSQL against redb, in the same run, ratios printed.
+//!
+//! 1. The store alone: `Store::issue_batch` of batches of 1, 2 and 16 credentials (a wallet's
+//!    one credential, a wallet's batch of two copies, the service's largest batch) into a
+//!    status list of 2^12 and of 2^20 entries; credentials/s, the median of [`SAMPLES`]
+//!    runs, for `PgStore` and `RedbStore`; for PostgreSQL also the WAL written per
+//!    credential. And the single writer's commit rate: `append_audit`, the smallest write
+//!    transaction (one audit entry), per second.
+//! 2. End to end through one in-process service on loopback: 32 wallets, each flow an
+//!    operator's offer (`POST /admin/offers`), token, `c_nonce` and a batch of two age
+//!    credentials, for `MYNA_BENCH_SECS` (default 10) each on redb and on PostgreSQL; then
+//!    two services on ONE PostgreSQL schema, each wallet's offer made by one and redeemed at
+//!    the other.
+//!
+//! Needs a PostgreSQL server: `MYNA_TEST_DATABASE_URL`, or `-- --database-url URL`. Each run
+//! makes fresh schemas (`t_…`) in it.
+//!
+//! ```text
+//! scripts/pg-cluster start /tmp/pg && export MYNA_TEST_DATABASE_URL=$(cat /tmp/pg/url)
+//! cargo bench -p myna-issuer --features service --bench pg_issuance
+//! ```
+#![expect(
+    clippy::unwrap_used,
+    clippy::indexing_slicing,
+    reason = "a benchmark: a failed setup must stop it loudly"
+)]
+
+#[path = "../tests/card_fixture/mod.rs"]
+mod card_fixture;
+#[path = "../tests/service_support/mod.rs"]
+mod service_support;
+
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use card_fixture::World;
+use myna_issuer::audit::{ActorRole, AuditAction, AuditSubject};
+use myna_issuer::record::{Fact, FactSet, NewCredential, SubjectHandle};
+use myna_issuer::service::config::{DatabaseSection, ServiceConfig};
+use myna_issuer::store::{AnyStore, PgStore, RedbStore, Store};
+use myna_postgres::{Database, DatabaseConfig};
+use myna_vc_core::sdjwt_vc::Vct;
+use myna_vc_core::status_list::StatusListUri;
+use myna_vc_core::time::NumericDate;
+use serde_json::json;
+use service_support::*;
+
+/// Samples per store figure (the median is printed).
+const SAMPLES: usize = 5;
+/// How long one store sample issues (or until a quarter of its list is used).
+const SAMPLE_TIME: Duration = Duration::from_millis(1500);
+const BATCHES: [usize; 3] = [1, 2, 16];
+const CAPACITIES: [(usize, &str); 2] = [(1 << 12, "2^12"), (1 << 20, "2^20")];
+const WALLETS: usize = 32;
+/// Credentials per wallet flow (one batch).
+const COPIES: usize = 2;
+
+/// The server: `--database-url URL` or `MYNA_TEST_DATABASE_URL`.
+fn server_url() -> myna_postgres::DatabaseUrl {
+    let args: Vec<String> = std::env::args().collect();
+    let given = args
+        .iter()
+        .position(|a| a == "--database-url")
+        .and_then(|i| args.get(i + 1).cloned())
+        .or_else(|| std::env::var(myna_postgres::testing::URL_VAR).ok());
+    let Some(text) = given else {
+        eprintln!("pg_issuance needs PostgreSQL: MYNA_TEST_DATABASE_URL or -- --database-url URL");
+        std::process::exit(2)
+    };
+    text.parse().unwrap()
+}
+
+/// A fresh schema `bench_<pid>_<name>` on the server.
+fn schema(url: &myna_postgres::DatabaseUrl, name: &str) -> DatabaseConfig {
+    let schema = format!("bench_{}_{name}", std::process::id());
+    DatabaseConfig::new(url.clone()).in_schema(schema.parse().unwrap())
+}
+
+fn credentials(n: usize) -> Vec<NewCredential> {
+    let now = NumericDate::from_unix(1_750_000_000);
+    let vct = Vct::parse("https://city.example/vct/age").unwrap();
+    (0..n)
+        .map(|_| NewCredential {
+            vct: vct.clone(),
+            subject: SubjectHandle::random().unwrap(),
+            facts: FactSet::of(&[Fact::BirthDate]),
+            issued_at: now,
+            expires_at: now.plus_seconds(86_400),
+            holder_key: None,
+        })
+        .collect()
+}
+
+fn median(mut values: Vec<f64>) -> f64 {
+    values.sort_by(f64::total_cmp);
+    values[values.len() / 2]
+}
+
+/// The server's WAL position in bytes.
+fn wal_position(db: &Database) -> i64 {
+    db.connection()
+        .unwrap()
+        .query_one(
+            "SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), '0/0')::bigint",
+            &[],
+        )
+        .unwrap()
+        .get(0)
+}
+
+/// One store under test, with a counter for fresh list URIs.
+struct Engine {
+    store: AnyStore,
+    lists: usize,
+}
+
+impl Engine {
+    fn fresh_list(&mut self, capacity: usize) -> StatusListUri {
+        self.lists += 1;
+        let uri =
+            StatusListUri::new(format!("https://city.example/status/{}", self.lists)).unwrap();
+        self.store.create_status_list(&uri, capacity).unwrap();
+        uri
+    }
+
+    /// Credentials/s of one sample: batches of `batch` into a fresh list of `capacity`.
+    fn sample(&mut self, capacity: usize, batch: usize) -> (f64, usize) {
+        let uri = self.fresh_list(capacity);
+        let limit = capacity / 4;
+        let now = NumericDate::from_unix(1_750_000_000);
+        let (start, mut issued) = (Instant::now(), 0usize);
+        while start.elapsed() < SAMPLE_TIME && issued + batch <= limit {
+            let batch = credentials(batch);
+            issued += self
+                .store
+                .issue_batch(&uri, batch, ActorRole::System, now)
+                .unwrap()
+                .len();
+        }
+        (issued as f64 / start.elapsed().as_secs_f64(), issued)
+    }
+
+    /// Single-writer commits per second: one audit entry per transaction.
+    fn commit_rate(&self) -> f64 {
+        let now = NumericDate::from_unix(1_750_000_000);
+        let subject = AuditSubject::subject(&SubjectHandle::random().unwrap());
+        let samples = (0..SAMPLES)
+            .map(|_| {
+                let (start, mut n) = (Instant::now(), 0u32);
+                while start.elapsed() < Duration::from_millis(500) {
+                    self.store
+                        .append_audit(
+                            now,
+                            ActorRole::System,
+                            AuditAction::OfferCreated,
+                            subject.clone(),
+                        )
+                        .unwrap();
+                    n += 1;
+                }
+                f64::from(n) / start.elapsed().as_secs_f64()
+            })
+            .collect();
+        median(samples)
+    }
+}
+
+fn store_figures(database: &DatabaseConfig) {
+    let dir = tempfile::tempdir().unwrap();
+    let mut redb = Engine {
+        store: RedbStore::open(dir.path().join("issuer.redb"))
+            .unwrap()
+            .into(),
+        lists: 0,
+    };
+    let mut pg = Engine {
+        store: PgStore::open(database).unwrap().into(),
+        lists: 0,
+    };
+    let wal = Database::open(database, None).unwrap();
+    println!(
+        "store: Store::issue_batch, credentials/s (median of {SAMPLES} samples of ≤ {:.1} s)",
+        SAMPLE_TIME.as_secs_f64()
+    );
+    println!("  list   batch        redb    postgres   pg/redb   WAL/credential");
+    for (capacity, label) in CAPACITIES {
+        for batch in BATCHES {
+            let redb_rate = median(
+                (0..SAMPLES)
+                    .map(|_| redb.sample(capacity, batch).0)
+                    .collect(),
+            );
+            let before = wal_position(&wal);
+            let (mut rates, mut issued) = (Vec::new(), 0usize);
+            for _ in 0..SAMPLES {
+                let (rate, n) = pg.sample(capacity, batch);
+                rates.push(rate);
+                issued += n;
+            }
+            let wal_bytes = (wal_position(&wal) - before) as f64 / issued as f64;
+            let pg_rate = median(rates);
+            println!(
+                "  {label:<6} {batch:>5} {redb_rate:>11.0} {pg_rate:>11.0} {:>9.3} {:>12.0} B",
+                pg_rate / redb_rate,
+                wal_bytes
+            );
+        }
+    }
+    let (redb_commits, pg_commits) = (redb.commit_rate(), pg.commit_rate());
+    println!(
+        "  single-writer commits/s (append_audit): redb {redb_commits:.0}, postgres {pg_commits:.0}, pg/redb {:.3}",
+        pg_commits / redb_commits
+    );
+}
+
+/// One wallet flow: an offer made at `offer_at`, redeemed at `redeem_at` for [`COPIES`]
+/// credentials.
+async fn flow(offer_at: &Server, redeem_at: &Server, operator: &str) -> usize {
+    let body = json!({"tx_code": false, "credentials": [{"credential": "age", "birthdate": "1990-05-01"}]});
+    let created = staff_offer(offer_at, operator, &body).await;
+    let wallet = Wallet::new(redeem_at);
+    let token = wallet
+        .access_token(&created["credential_offer"], None)
+        .await;
+    let holders: Vec<_> = (0..COPIES).map(|_| signer()).collect();
+    let holders: Vec<&dyn myna_vc_core::crypto::Signer> = holders.iter().map(|h| &**h).collect();
+    wallet
+        .credentials(&token, "age", &holders, START)
+        .await
+        .len()
+}
+
+/// Credentials/s of [`WALLETS`] wallets for `secs` against `servers` (wallet i takes its offer
+/// from server i and redeems it at server i + 1, modulo their number), and the errors.
+async fn load(servers: &[Arc<Server>], operator: &str, secs: u64) -> (f64, usize) {
+    let issued = Arc::new(Mutex::new(0usize));
+    let errors = Arc::new(Mutex::new(0usize));
+    let deadline = Instant::now() + Duration::from_secs(secs);
+    let started = Instant::now();
+    let mut tasks = Vec::new();
+    for i in 0..WALLETS {
+        let offer_at = servers[i % servers.len()].clone();
+        let redeem_at = servers[(i + 1) % servers.len()].clone();
+        let (issued, errors, operator) = (issued.clone(), errors.clone(), operator.to_owned());
+        tasks.push(tokio::spawn(async move {
+            while Instant::now() < deadline {
+                let (offer_at, redeem_at, operator) =
+                    (offer_at.clone(), redeem_at.clone(), operator.clone());
+                match tokio::spawn(async move { flow(&offer_at, &redeem_at, &operator).await })
+                    .await
+                {
+                    Ok(n) => *issued.lock().unwrap() += n,
+                    Err(_) => *errors.lock().unwrap() += 1,
+                }
+            }
+        }));
+    }
+    for task in tasks {
+        task.await.unwrap();
+    }
+    let n = *issued.lock().unwrap();
+    let errors = *errors.lock().unwrap();
+    (n as f64 / started.elapsed().as_secs_f64(), errors)
+}
+
+fn service_config(admins: &Admins, database: Option<&DatabaseConfig>) -> ServiceConfig {
+    let mut config = admins.config();
+    config.rules.status_list_capacity = 1 << 20;
+    // Every wallet is one client (127.0.0.1) at full speed: the open network's rate limits
+    // are raised so that the bench measures the service.
+    config.edge.requests_per_second_per_client = 1_000_000;
+    config.edge.burst_per_client = 1_000_000;
+    config.edge.requests_per_second = 1_000_000;
+    config.database = database.map(|db| DatabaseSection {
+        url: Some(db.url.clone()),
+        schema: db.schema.clone(),
+        pool_size: None,
+    });
+    config
+}
+
+async fn service_figures(url: &myna_postgres::DatabaseUrl, secs: u64) {
+    let database = &schema(url, "service");
+    let world = World::new();
+    let admins = Admins::new();
+    let clock = ManualClock::at(START);
+    println!("service: {WALLETS} wallets, offer + token + nonce + {COPIES} credentials, {secs} s each, credentials/s");
+    let mut rates = Vec::new();
+    for (name, db) in [
+        ("redb, one service", None),
+        ("postgres, one service", Some(database)),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        let config = service_config(&admins, db);
+        let server = Arc::new(Server::start(dir.path(), config, clock.clone(), &world).await);
+        let (rate, errors) = load(std::slice::from_ref(&server), &admins.operator, secs).await;
+        println!("  {name:<32} {rate:>8.1}   errors {errors}");
+        rates.push(rate);
+        Arc::into_inner(server).unwrap().stop().await;
+    }
+    // Two services on one schema (a fresh one: the credentials of the run above stay apart),
+    // sharing one data directory's keys as two machines share a copy of it.
+    let shared = schema(url, "two_services");
+    let dir = tempfile::tempdir().unwrap();
+    let one = Arc::new(
+        Server::start(
+            dir.path(),
+            service_config(&admins, Some(&shared)),
+            clock.clone(),
+            &world,
+        )
+        .await,
+    );
+    let two = Arc::new(
+        Server::start(
+            dir.path(),
+            service_config(&admins, Some(&shared)),
+            clock.clone(),
+            &world,
+        )
+        .await,
+    );
+    let (rate, errors) = load(&[one.clone(), two.clone()], &admins.operator, secs).await;
+    println!(
+        "  {:<32} {rate:>8.1}   errors {errors}",
+        "postgres, two services"
+    );
+    let records = one.service.store().all_records().unwrap().len();
+    let chain = one.service.store().verify_audit_chain().unwrap();
+    println!("    (two services: {records} records in the database, audit chain intact, {chain} entries)");
+    Arc::into_inner(one).unwrap().stop().await;
+    Arc::into_inner(two).unwrap().stop().await;
+    println!(
+        "  ratios: postgres/redb one service {:.3}; two postgres services / one {:.3}",
+        rates[1] / rates[0],
+        rate / rates[1]
+    );
+}
+
+fn machine() {
+    let cpu = std::fs::read_to_string("/proc/cpuinfo").unwrap_or_default();
+    let model = cpu
+        .lines()
+        .find_map(|l| l.strip_prefix("model name"))
+        .map(|m| m.trim_start_matches([' ', '\t', ':']))
+        .unwrap_or("?");
+    let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
+    let load = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
+    println!(
+        "machine: {model}, {cores} cores, load average {}",
+        load.trim()
+    );
+}
+
+fn main() {
+    let url = server_url();
+    let database = schema(&url, "store");
+    let secs: u64 = std::env::var("MYNA_BENCH_SECS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(10);
+    machine();
+    let version: String = Database::open(&database, None)
+        .unwrap()
+        .connection()
+        .unwrap()
+        .query_one("SHOW server_version", &[])
+        .unwrap()
+        .get(0);
+    println!("postgres {version} on loopback (fsync on, synchronous_commit on)");
+    store_figures(&database);
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(service_figures(&url, secs));
+    machine();
+}
