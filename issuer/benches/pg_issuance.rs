@@ -50,7 +50,12 @@ const SAMPLES: usize = 5;
 /// How long one store sample issues (or until a quarter of its list is used).
 const SAMPLE_TIME: Duration = Duration::from_millis(1500);
 const BATCHES: [usize; 3] = [1, 2, 16];
-const CAPACITIES: [(usize, &str); 2] = [(1 << 12, "2^12"), (1 << 20, "2^20")];
+/// List sizes: a small town's, the default (2^20), and the largest a status list may have
+/// (2^24, `myna_vc_core`'s limit: a prefecture's worth of credentials).
+const CAPACITIES: [(usize, &str); 3] = [(1 << 12, "2^12"), (1 << 20, "2^20"), (1 << 24, "2^24")];
+/// Lists up to this size are made afresh for every sample; larger ones once per engine and
+/// size (making one writes its whole bitmap and entries).
+const FRESH_UP_TO: usize = 1 << 20;
 const WALLETS: usize = 32;
 /// Credentials per wallet flow (one batch).
 const COPIES: usize = 2;
@@ -112,6 +117,8 @@ fn wal_position(db: &Database) -> i64 {
 struct Engine {
     store: AnyStore,
     lists: usize,
+    /// For PostgreSQL: a connection to read the WAL position with.
+    wal: Option<Database>,
 }
 
 impl Engine {
@@ -123,21 +130,39 @@ impl Engine {
         uri
     }
 
-    /// Credentials/s of one sample: batches of `batch` into a fresh list of `capacity`.
-    fn sample(&mut self, capacity: usize, batch: usize) -> (f64, usize) {
-        let uri = self.fresh_list(capacity);
-        let limit = capacity / 4;
+    /// Credentials/s of one sample: batches of `batch` into `uri` until [`SAMPLE_TIME`] passed
+    /// or `room` credentials were issued; how many were, and the WAL bytes written meanwhile.
+    fn sample(&self, uri: &StatusListUri, room: usize, batch: usize) -> (f64, usize, i64) {
         let now = NumericDate::from_unix(1_750_000_000);
+        let wal_before = self.wal.as_ref().map_or(0, wal_position);
         let (start, mut issued) = (Instant::now(), 0usize);
-        while start.elapsed() < SAMPLE_TIME && issued + batch <= limit {
+        while start.elapsed() < SAMPLE_TIME && issued + batch <= room {
             let batch = credentials(batch);
             issued += self
                 .store
-                .issue_batch(&uri, batch, ActorRole::System, now)
+                .issue_batch(uri, batch, ActorRole::System, now)
                 .unwrap()
                 .len();
         }
-        (issued as f64 / start.elapsed().as_secs_f64(), issued)
+        let rate = issued as f64 / start.elapsed().as_secs_f64();
+        let wal = self.wal.as_ref().map_or(0, wal_position) - wal_before;
+        (rate, issued, wal)
+    }
+
+    /// A list of `capacity` for one sample (fresh, or the engine's one list of that size) and
+    /// the room the sample may use in it.
+    fn list_for_sample(
+        &mut self,
+        capacity: usize,
+        shared: &mut Option<StatusListUri>,
+    ) -> (StatusListUri, usize) {
+        if capacity <= FRESH_UP_TO {
+            return (self.fresh_list(capacity), capacity / 4);
+        }
+        let uri = shared
+            .get_or_insert_with(|| self.fresh_list(capacity))
+            .clone();
+        (uri, capacity / (8 * SAMPLES))
     }
 
     /// Single-writer commits per second: one audit entry per transaction.
@@ -165,6 +190,29 @@ impl Engine {
     }
 }
 
+/// Median credentials/s of redb and PostgreSQL for lists of `capacity` and batches of `batch`,
+/// their samples interleaved so that both see the same machine; and PostgreSQL's WAL bytes
+/// per credential.
+fn measure(redb: &mut Engine, pg: &mut Engine, capacity: usize, batch: usize) -> (f64, f64, f64) {
+    let (mut redb_rates, mut pg_rates) = (Vec::new(), Vec::new());
+    let (mut issued, mut wal) = (0usize, 0i64);
+    let (mut redb_list, mut pg_list) = (None, None);
+    for _ in 0..SAMPLES {
+        let (uri, room) = redb.list_for_sample(capacity, &mut redb_list);
+        redb_rates.push(redb.sample(&uri, room, batch).0);
+        let (uri, room) = pg.list_for_sample(capacity, &mut pg_list);
+        let (rate, n, bytes) = pg.sample(&uri, room, batch);
+        pg_rates.push(rate);
+        issued += n;
+        wal += bytes;
+    }
+    (
+        median(redb_rates),
+        median(pg_rates),
+        wal as f64 / issued.max(1) as f64,
+    )
+}
+
 fn store_figures(database: &DatabaseConfig) {
     let dir = tempfile::tempdir().unwrap();
     let mut redb = Engine {
@@ -172,33 +220,21 @@ fn store_figures(database: &DatabaseConfig) {
             .unwrap()
             .into(),
         lists: 0,
+        wal: None,
     };
     let mut pg = Engine {
         store: PgStore::open(database).unwrap().into(),
         lists: 0,
+        wal: Some(Database::open(database, None).unwrap()),
     };
-    let wal = Database::open(database, None).unwrap();
     println!(
-        "store: Store::issue_batch, credentials/s (median of {SAMPLES} samples of ≤ {:.1} s)",
+        "store: Store::issue_batch, credentials/s (median of {SAMPLES} samples of ≤ {:.1} s, the engines' samples interleaved)",
         SAMPLE_TIME.as_secs_f64()
     );
     println!("  list   batch        redb    postgres   pg/redb   WAL/credential");
     for (capacity, label) in CAPACITIES {
         for batch in BATCHES {
-            let redb_rate = median(
-                (0..SAMPLES)
-                    .map(|_| redb.sample(capacity, batch).0)
-                    .collect(),
-            );
-            let before = wal_position(&wal);
-            let (mut rates, mut issued) = (Vec::new(), 0usize);
-            for _ in 0..SAMPLES {
-                let (rate, n) = pg.sample(capacity, batch);
-                rates.push(rate);
-                issued += n;
-            }
-            let wal_bytes = (wal_position(&wal) - before) as f64 / issued as f64;
-            let pg_rate = median(rates);
+            let (redb_rate, pg_rate, wal_bytes) = measure(&mut redb, &mut pg, capacity, batch);
             println!(
                 "  {label:<6} {batch:>5} {redb_rate:>11.0} {pg_rate:>11.0} {:>9.3} {:>12.0} B",
                 pg_rate / redb_rate,
@@ -325,8 +361,16 @@ async fn service_figures(url: &myna_postgres::DatabaseUrl, secs: u64) {
         "  {:<32} {rate:>8.1}   errors {errors}",
         "postgres, two services"
     );
-    let records = one.service.store().all_records().unwrap().len();
-    let chain = one.service.store().verify_audit_chain().unwrap();
+    let service = one.service.clone();
+    let (records, chain) = tokio::task::spawn_blocking(move || {
+        let store = service.store();
+        (
+            store.all_records().unwrap().len(),
+            store.verify_audit_chain().unwrap(),
+        )
+    })
+    .await
+    .unwrap();
     println!("    (two services: {records} records in the database, audit chain intact, {chain} entries)");
     Arc::into_inner(one).unwrap().stop().await;
     Arc::into_inner(two).unwrap().stop().await;

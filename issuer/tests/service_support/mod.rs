@@ -129,7 +129,13 @@ impl Server {
         clock: Arc<ManualClock>,
         world: &World,
     ) -> Server {
-        let service = open(dir, config, clock, world, PASSPHRASE).unwrap();
+        let options = options(dir, config, clock, world, PASSPHRASE);
+        // A PostgreSQL store's client blocks on a runtime of its own, which cannot run on an
+        // async thread: the service is opened (and in `stop` dropped) on a blocking one.
+        let service = tokio::task::spawn_blocking(move || Service::open(options))
+            .await
+            .unwrap()
+            .unwrap();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
         let (stop, stopped) = oneshot::channel::<()>();
@@ -156,8 +162,10 @@ impl Server {
             let _ = stop.send(());
         }
         let Server { service, task, .. } = self;
-        drop(service);
         task.await.unwrap();
+        tokio::task::spawn_blocking(move || drop(service))
+            .await
+            .unwrap();
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -172,7 +180,18 @@ pub fn open(
     world: &World,
     passphrase: &str,
 ) -> Result<Service, myna_issuer::service::ServiceError> {
-    Service::open(ServiceOptions {
+    Service::open(options(dir, config, clock, world, passphrase))
+}
+
+/// What [`open`] opens the service with.
+pub fn options(
+    dir: &Path,
+    config: ServiceConfig,
+    clock: Arc<ManualClock>,
+    world: &World,
+    passphrase: &str,
+) -> ServiceOptions {
+    ServiceOptions {
         config,
         data_dir: dir.to_path_buf(),
         passphrase: Zeroizing::new(passphrase.to_owned()),
@@ -184,7 +203,7 @@ pub fn open(
             ),
             linking: Arc::new(world.ca.linking().clone()),
         }),
-    })
+    }
 }
 
 pub fn client() -> reqwest::Client {
