@@ -268,7 +268,7 @@ async fn flow(offer_at: &Server, redeem_at: &Server, operator: &str) -> usize {
 
 /// Credentials/s of [`WALLETS`] wallets for `secs` against `servers` (wallet i takes its offer
 /// from server i and redeems it at server i + 1, modulo their number), and the errors.
-async fn load(servers: &[Arc<Server>], operator: &str, secs: u64) -> (f64, usize) {
+async fn load(servers: &[Arc<Server>], operator: &str, secs: u64) -> (f64, usize, usize) {
     let issued = Arc::new(Mutex::new(0usize));
     let errors = Arc::new(Mutex::new(0usize));
     let deadline = Instant::now() + Duration::from_secs(secs);
@@ -296,7 +296,52 @@ async fn load(servers: &[Arc<Server>], operator: &str, secs: u64) -> (f64, usize
     }
     let n = *issued.lock().unwrap();
     let errors = *errors.lock().unwrap();
-    (n as f64 / started.elapsed().as_secs_f64(), errors)
+    (n as f64 / started.elapsed().as_secs_f64(), n, errors)
+}
+
+/// The server's write transactions so far (each takes a transaction id; `txid_current`
+/// itself takes one) and its WAL position.
+async fn writes_and_wal(db: &Arc<Database>) -> (i64, i64) {
+    let db = db.clone();
+    tokio::task::spawn_blocking(move || {
+        let txid: i64 = db
+            .connection()
+            .unwrap()
+            .query_one("SELECT txid_current()", &[])
+            .unwrap()
+            .get(0);
+        (txid, wal_position(&db))
+    })
+    .await
+    .unwrap()
+}
+
+/// `load`, printed: credentials/s, and for PostgreSQL the write transactions and WAL bytes
+/// per credential.
+async fn measured_load(
+    name: &str,
+    servers: &[Arc<Server>],
+    operator: &str,
+    secs: u64,
+    db: Option<&Arc<Database>>,
+) -> f64 {
+    let before = match db {
+        Some(db) => Some(writes_and_wal(db).await),
+        None => None,
+    };
+    let (rate, issued, errors) = load(servers, operator, secs).await;
+    let mut line = format!("  {name:<24} {rate:>8.1}   errors {errors}");
+    if let (Some(db), Some((tx0, wal0))) = (db, before) {
+        let (tx1, wal1) = writes_and_wal(db).await;
+        let per = |d: i64| d as f64 / issued.max(1) as f64;
+        line.push_str(&format!(
+            "   write transactions/credential {:.2}, WAL/credential {:.0} B",
+            per(tx1 - tx0 - 1),
+            per(wal1 - wal0)
+        ));
+    }
+    println!("{line}");
+    rate
 }
 
 fn service_config(admins: &Admins, database: Option<&DatabaseConfig>) -> ServiceConfig {
@@ -321,6 +366,13 @@ async fn service_figures(url: &myna_postgres::DatabaseUrl, secs: u64) {
     let admins = Admins::new();
     let clock = ManualClock::at(START);
     println!("service: {WALLETS} wallets, offer + token + nonce + {COPIES} credentials, {secs} s each, credentials/s");
+    // Transaction ids and the WAL are the server's: one probe serves every schema. Opened and
+    // dropped off the async threads, like the stores (the sync client has its own runtime).
+    let opened = database.clone();
+    let probe = tokio::task::spawn_blocking(move || Database::open(&opened, None).unwrap())
+        .await
+        .map(Arc::new)
+        .unwrap();
     let mut rates = Vec::new();
     for (name, db) in [
         ("redb, one service", None),
@@ -329,9 +381,9 @@ async fn service_figures(url: &myna_postgres::DatabaseUrl, secs: u64) {
         let dir = tempfile::tempdir().unwrap();
         let config = service_config(&admins, db);
         let server = Arc::new(Server::start(dir.path(), config, clock.clone(), &world).await);
-        let (rate, errors) = load(std::slice::from_ref(&server), &admins.operator, secs).await;
-        println!("  {name:<32} {rate:>8.1}   errors {errors}");
-        rates.push(rate);
+        let servers = std::slice::from_ref(&server);
+        let probe = db.map(|_| &probe);
+        rates.push(measured_load(name, servers, &admins.operator, secs, probe).await);
         Arc::into_inner(server).unwrap().stop().await;
     }
     // Two services on one schema (a fresh one: the credentials of the run above stay apart),
@@ -356,11 +408,10 @@ async fn service_figures(url: &myna_postgres::DatabaseUrl, secs: u64) {
         )
         .await,
     );
-    let (rate, errors) = load(&[one.clone(), two.clone()], &admins.operator, secs).await;
-    println!(
-        "  {:<32} {rate:>8.1}   errors {errors}",
-        "postgres, two services"
-    );
+    let servers = [one.clone(), two.clone()];
+    let name = "postgres, two services";
+    let rate = measured_load(name, &servers, &admins.operator, secs, Some(&probe)).await;
+    drop(servers);
     let service = one.service.clone();
     let (records, chain) = tokio::task::spawn_blocking(move || {
         let store = service.store();
@@ -374,6 +425,9 @@ async fn service_figures(url: &myna_postgres::DatabaseUrl, secs: u64) {
     println!("    (two services: {records} records in the database, audit chain intact, {chain} entries)");
     Arc::into_inner(one).unwrap().stop().await;
     Arc::into_inner(two).unwrap().stop().await;
+    tokio::task::spawn_blocking(move || drop(probe))
+        .await
+        .unwrap();
     println!(
         "  ratios: postgres/redb one service {:.3}; two postgres services / one {:.3}",
         rates[1] / rates[0],
