@@ -144,11 +144,12 @@ impl Deployment {
         PgStore::open(&self.database).unwrap()
     }
 
+    /// Its log never shows the database password (a URL without one has nothing to show).
     fn assert_log_keeps_the_password(&self, service: &RunningService) {
         let log = service.log_text();
-        assert!(!self.password.is_empty());
+        assert!(log.contains("issuer service listening"), "{log}");
         assert!(
-            !log.contains(&self.password),
+            self.password.is_empty() || !log.contains(&self.password),
             "the password in a log: {log}"
         );
     }
