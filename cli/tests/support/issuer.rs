@@ -71,6 +71,17 @@ impl Issuer {
     /// Like [`init`](Self::init), with more arguments for `myna issuer init` (e.g.
     /// `--pseudonym-context`).
     pub fn init_with(dir: tempfile::TempDir, trustees: &[String], more: &[&str]) -> Issuer {
+        Issuer::init_in(dir, trustees, more, &[])
+    }
+
+    /// Like [`init_with`](Self::init_with), with `envs` in `myna issuer init`'s environment
+    /// (`MYNA_DATABASE_URL`: the store, and the CRLs init imports, in PostgreSQL).
+    pub fn init_in(
+        dir: tempfile::TempDir,
+        trustees: &[String],
+        more: &[&str],
+        envs: &[(&str, &str)],
+    ) -> Issuer {
         let data = dir.path().join("city");
         let port = free_port();
         let mut myna = Myna::in_dir(dir.path())
@@ -81,7 +92,8 @@ impl Issuer {
             .args(["--operator", OPERATOR, "--revocation-officer", OFFICER])
             .arg("--data-dir")
             .arg(&data)
-            .env("MYNA_ISSUER_PASSPHRASE", PASSPHRASE);
+            .env("MYNA_ISSUER_PASSPHRASE", PASSPHRASE)
+            .envs(envs);
         for trustee in trustees {
             myna = myna.args(["--trustee", trustee]);
         }

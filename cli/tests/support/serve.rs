@@ -97,6 +97,13 @@ impl RunningService {
         proc_status_bytes(self.pid(), "VmHWM:").unwrap_or(0)
     }
 
+    /// Kills the process with SIGKILL (`kill -9`: no shutdown, no flushing, its database
+    /// connections cut) and reaps it.
+    pub fn kill(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+
     /// Sends SIGTERM and waits up to `patience` for the process to exit: how long it took, or
     /// `None` when it was still running (it is then killed).
     pub fn terminate(&mut self, patience: Duration) -> Option<Duration> {

@@ -129,6 +129,8 @@ impl Server {
         clock: Arc<ManualClock>,
         world: &World,
     ) -> Server {
+        // Opened here, on the test's async thread: the store may be used from anywhere (a
+        // PostgreSQL store keeps its synchronous client off the runtime itself).
         let service = open(dir, config, clock, world, PASSPHRASE).unwrap();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
@@ -172,9 +174,20 @@ pub fn open(
     world: &World,
     passphrase: &str,
 ) -> Result<Service, myna_issuer::service::ServiceError> {
+    Service::open(options(dir, config, clock, world, passphrase))
+}
+
+/// What [`open`] opens the service with (on this run's engine: `crate::engine`).
+pub fn options(
+    dir: &Path,
+    config: ServiceConfig,
+    clock: Arc<ManualClock>,
+    world: &World,
+    passphrase: &str,
+) -> ServiceOptions {
     let mut config = config;
     crate::engine::configure(dir, &mut config);
-    Service::open(ServiceOptions {
+    ServiceOptions {
         config,
         data_dir: dir.to_path_buf(),
         passphrase: Zeroizing::new(passphrase.to_owned()),
@@ -186,7 +199,7 @@ pub fn open(
             ),
             linking: Arc::new(world.ca.linking().clone()),
         }),
-    })
+    }
 }
 
 pub fn client() -> reqwest::Client {
