@@ -14,6 +14,8 @@ use myna_postgres::testing::fresh_schema;
 use support::{failed_cleanly, ok, Myna};
 
 const PASSPHRASE: &str = "passphrase of the city issuer";
+/// `myna issuer publish` of the data directory `city` into `cdn`: a command that opens the store.
+const PUBLISH: [&str; 6] = ["issuer", "publish", "--data-dir", "city", "--out", "cdn"];
 
 /// The test cluster's URL text and its password (`postgres://USER:PASSWORD@…`), or `None`
 /// when no cluster is given and none is required.
@@ -99,25 +101,13 @@ fn an_issuer_initialised_on_postgres_keeps_its_state_there_and_the_password_nowh
     assert!(!dir.path().join("city/issuer.redb").exists());
 
     // Without the URL the issuer refuses to start rather than serve an empty store.
-    let refused = failed_cleanly(&myna(dir.path()).run(&[
-        "issuer",
-        "publish",
-        "--data-dir",
-        "city",
-        "--out",
-        "cdn",
-    ]));
+    let refused = failed_cleanly(&myna(dir.path()).run(&PUBLISH));
     assert!(refused.contains("[database] has no url"), "{refused}");
 
     // With it, publish opens the database (its tables made on first use) and signs the list.
-    let published = myna(dir.path()).env("MYNA_DATABASE_URL", &url).run(&[
-        "issuer",
-        "publish",
-        "--data-dir",
-        "city",
-        "--out",
-        "cdn",
-    ]);
+    let published = myna(dir.path())
+        .env("MYNA_DATABASE_URL", &url)
+        .run(&PUBLISH);
     let published_text = format!(
         "{}{}",
         String::from_utf8_lossy(&published.stdout),
@@ -147,29 +137,21 @@ fn a_refused_or_malformed_url_is_explained_without_its_password() {
     let dir = tempfile::tempdir().unwrap();
     ok(&init(dir.path(), &url, &schema));
     let wrong = url.replacen("myna:", "myna:wrong-secret-4711-", 1);
-    let said = failed_cleanly(&myna(dir.path()).env("MYNA_DATABASE_URL", &wrong).run(&[
-        "issuer",
-        "publish",
-        "--data-dir",
-        "city",
-        "--out",
-        "cdn",
-    ]));
+    let said = failed_cleanly(
+        &myna(dir.path())
+            .env("MYNA_DATABASE_URL", &wrong)
+            .run(&PUBLISH),
+    );
     assert!(said.contains("password authentication failed"), "{said}");
     assert!(said.contains("postgres://myna@127.0.0.1"), "{said}");
     assert!(!said.contains("wrong-secret-4711"), "{said}");
 
     let malformed = "postgres://myna:other-secret-0815@[127.0.0.1/myna";
-    let said = failed_cleanly(&myna(dir.path()).run(&[
-        "issuer",
-        "publish",
-        "--data-dir",
-        "city",
-        "--out",
-        "cdn",
-        "--database-url",
-        malformed,
-    ]));
+    let said = failed_cleanly(
+        &myna(dir.path())
+            .args(PUBLISH)
+            .run(&["--database-url", malformed]),
+    );
     assert!(said.contains("--database-url"), "{said}");
     assert!(!said.contains("other-secret-0815"), "{said}");
 }
