@@ -14,7 +14,9 @@
 //! when the store opens).
 
 use core::cell::RefCell;
+use std::sync::OnceLock;
 
+use myna_postgres::postgres::types::Type;
 use myna_postgres::postgres::Transaction;
 use myna_postgres::{Database, DatabaseConfig, DbError, WriterLock};
 
@@ -86,18 +88,55 @@ impl From<DbError> for Error {
 /// One transaction's view of the tables. The statements need `&mut`; reads are `&self`.
 struct PgTables<'a, 't>(RefCell<&'a mut Transaction<'t>>);
 
+/// A table's statements, written once per process (the name comes from the fixed `Table`
+/// enum, never from input). They run with their parameter types given (`query_typed`), so
+/// each is one round trip — no separate prepare — inside the writers' lock.
+struct Statements {
+    get: String,
+    scan_from: String,
+    scan_after: String,
+    put: String,
+    remove: String,
+}
+
+impl Statements {
+    fn of(table: Table) -> Self {
+        let name = table.name();
+        let scan = |op: &str| {
+            format!("SELECT key, value FROM {name} WHERE key {op} $1 ORDER BY key LIMIT $2")
+        };
+        Statements {
+            get: format!("SELECT value FROM {name} WHERE key = $1"),
+            scan_from: scan(">="),
+            scan_after: scan(">"),
+            put: format!(
+                "INSERT INTO {name} (key, value) VALUES ($1, $2) \
+                 ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value"
+            ),
+            remove: format!("DELETE FROM {name} WHERE key = $1"),
+        }
+    }
+
+    fn of_table(table: Table) -> Result<&'static Statements> {
+        static ALL: OnceLock<[Statements; Table::ALL.len()]> = OnceLock::new();
+        ALL.get_or_init(|| Table::ALL.map(Statements::of))
+            .get(table as usize)
+            .ok_or_else(|| Error::invariant("a table has no statements"))
+    }
+}
+
 impl PgTables<'_, '_> {
     fn page(&self, table: Table, from: &[u8], inclusive: bool) -> Result<Vec<(Vec<u8>, Vec<u8>)>> {
-        let op = if inclusive { ">=" } else { ">" };
-        // The table name comes from the fixed `Table` enum, never from input.
-        let sql = format!(
-            "SELECT key, value FROM {} WHERE key {op} $1 ORDER BY key LIMIT $2",
-            table.name()
-        );
+        let statements = Statements::of_table(table)?;
+        let sql = if inclusive {
+            &statements.scan_from
+        } else {
+            &statements.scan_after
+        };
         let rows = self
             .0
             .borrow_mut()
-            .query(&sql, &[&from, &SCAN_PAGE])
+            .query_typed(sql, &[(&from, Type::BYTEA), (&SCAN_PAGE, Type::INT8)])
             .map_err(db)?;
         Ok(rows
             .into_iter()
@@ -112,8 +151,12 @@ fn db(err: myna_postgres::postgres::Error) -> Error {
 
 impl ReadTables for PgTables<'_, '_> {
     fn get(&self, table: Table, key: &[u8]) -> Result<Option<Vec<u8>>> {
-        let sql = format!("SELECT value FROM {} WHERE key = $1", table.name());
-        let row = self.0.borrow_mut().query_opt(&sql, &[&key]).map_err(db)?;
+        let sql = &Statements::of_table(table)?.get;
+        let row = self
+            .0
+            .borrow_mut()
+            .query_typed_opt(sql, &[(&key, Type::BYTEA)])
+            .map_err(db)?;
         Ok(row.map(|row| row.get(0)))
     }
 
@@ -142,21 +185,20 @@ impl WriteTables for PgTables<'_, '_> {
     }
 
     fn put(&mut self, table: Table, key: &[u8], value: &[u8]) -> Result<()> {
-        let sql = format!(
-            "INSERT INTO {} (key, value) VALUES ($1, $2) \
-             ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value",
-            table.name()
-        );
+        let sql = &Statements::of_table(table)?.put;
         self.0
             .get_mut()
-            .execute(&sql, &[&key, &value])
+            .execute_typed(sql, &[(&key, Type::BYTEA), (&value, Type::BYTEA)])
             .map_err(db)?;
         Ok(())
     }
 
     fn remove(&mut self, table: Table, key: &[u8]) -> Result<()> {
-        let sql = format!("DELETE FROM {} WHERE key = $1", table.name());
-        self.0.get_mut().execute(&sql, &[&key]).map_err(db)?;
+        let sql = &Statements::of_table(table)?.remove;
+        self.0
+            .get_mut()
+            .execute_typed(sql, &[(&key, Type::BYTEA)])
+            .map_err(db)?;
         Ok(())
     }
 }
