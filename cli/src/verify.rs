@@ -21,6 +21,7 @@ use myna_verifier::core::crypto::{default_provider, PublicKey};
 use myna_verifier::core::jws::Jws;
 use myna_verifier::core::status_list::StatusListToken;
 use myna_verifier::core::time::{Clock, FixedClock, NumericDate, SystemClock};
+use myna_verifier::database::VerifierDatabase;
 use myna_verifier::decision::{Decision, Rejection};
 use myna_verifier::ledger::{MemoryLedger, PgLedger, RedbLedger, RedemptionLedger};
 use myna_verifier::policy::catalog::{policy_from_spec, SPECS};
@@ -469,8 +470,10 @@ fn shared_state(args: &ServeArgs) -> Result<(Verifier, Arc<dyn RedemptionLedger>
     if let Some(schema) = &args.database_schema {
         config = config.in_schema(schema.clone());
     }
-    let ledger = PgLedger::open(&config).context("--database-url: the sale's redemption ledger")?;
-    let replay = PgReplayGuard::open(&config).context("--database-url: the replay guard")?;
+    // One pool, the migrations applied once, for both.
+    let db = VerifierDatabase::open(&config)
+        .context("--database-url: the sale's redemption ledger and the replay guard")?;
+    let (ledger, replay) = (PgLedger::on(db.clone()), PgReplayGuard::on(db));
     let schema = args.database_schema.as_ref().map(SchemaName::as_str);
     tracing::info!(database = %url, schema, "redemption ledger and replay guard in PostgreSQL");
     Ok((

@@ -29,7 +29,7 @@ pub use myna_vc_core as core;
 pub mod billing;
 pub mod consent_guard;
 #[cfg(feature = "postgres")]
-mod database;
+pub mod database;
 pub mod decision;
 pub mod ledger;
 #[cfg(feature = "service")]

@@ -13,9 +13,10 @@
 //! ledger opens ([`database`](crate::database)).
 
 use myna_postgres::postgres::Row;
-use myna_postgres::{Database, DatabaseConfig, DbError};
+use myna_postgres::{DatabaseConfig, DbError};
 
 use super::{LedgerError, Redemption, RedemptionLedger};
+use crate::database::VerifierDatabase;
 use myna_vc_core::time::NumericDate;
 
 /// Records the purchase unless the key exists; a row comes back only when it was recorded.
@@ -48,7 +49,7 @@ const RECORDED: &str =
 /// ```
 #[derive(Debug)]
 pub struct PgLedger {
-    db: Database,
+    db: VerifierDatabase,
 }
 
 impl PgLedger {
@@ -56,8 +57,12 @@ impl PgLedger {
     /// unreachable server or a refused login is [`DbError::Connect`], which names the server
     /// without the password.
     pub fn open(config: &DatabaseConfig) -> Result<Self, DbError> {
-        let db = crate::database::open(config)?;
-        Ok(PgLedger { db })
+        Ok(PgLedger::on(VerifierDatabase::open(config)?))
+    }
+
+    /// The ledger in a database already opened (its pool shared with the replay guard).
+    pub fn on(db: VerifierDatabase) -> Self {
+        PgLedger { db }
     }
 }
 
@@ -89,7 +94,7 @@ impl RedemptionLedger for PgLedger {
         shop: &str,
         at: NumericDate,
     ) -> Result<Redemption, LedgerError> {
-        self.db.with_connection(|conn| {
+        self.db.database().with_connection(|conn| {
             let recorded = conn
                 .query_opt(RECORD, &[&sale, &pseudonym, &shop, &at.as_unix()])
                 .map_err(query)?;

@@ -11,10 +11,11 @@
 
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use myna_postgres::{Database, DatabaseConfig, DbError};
+use myna_postgres::{DatabaseConfig, DbError};
 use myna_vc_core::time::NumericDate;
 
 use super::{digest, ReplayStore, Seen};
+use crate::database::VerifierDatabase;
 
 /// Records the use unless a live record exists; a row comes back only when it was recorded.
 const RECORD: &str = "INSERT INTO replay_seen (digest, live_until) VALUES ($1, $2) \
@@ -45,7 +46,7 @@ const PRUNE_EVERY: u64 = 1024;
 /// ```
 #[derive(Debug)]
 pub struct PgReplayGuard {
-    db: Database,
+    db: VerifierDatabase,
     records: AtomicU64,
 }
 
@@ -54,11 +55,15 @@ impl PgReplayGuard {
     /// unreachable server or a refused login is [`DbError::Connect`], which names the server
     /// without the password.
     pub fn open(config: &DatabaseConfig) -> Result<Self, DbError> {
-        let db = crate::database::open(config)?;
-        Ok(PgReplayGuard {
+        Ok(PgReplayGuard::on(VerifierDatabase::open(config)?))
+    }
+
+    /// The guard in a database already opened (its pool shared with the ledger).
+    pub fn on(db: VerifierDatabase) -> Self {
+        PgReplayGuard {
             db,
             records: AtomicU64::new(0),
-        })
+        }
     }
 
     fn try_record(
@@ -70,7 +75,7 @@ impl PgReplayGuard {
         let digest = digest(value);
         let now = now.as_unix();
         let prune = self.records.fetch_add(1, Ordering::Relaxed) % PRUNE_EVERY == 0;
-        self.db.with_connection(|conn| {
+        self.db.database().with_connection(|conn| {
             if prune {
                 conn.execute(PRUNE, &[&now])?;
             }
