@@ -34,8 +34,12 @@ impl Setup {
 
     fn wallet(&self) -> Wallet {
         let f = &self.fixtures;
-        let wallet = Wallet::restore_native(f["wallet"]["secret"].as_str().unwrap(), self.now).unwrap();
-        let body = f["credential"]["body"].to_string();
+        let wallet =
+            Wallet::restore_native(f["wallet"]["secret"].as_str().unwrap(), self.now).unwrap();
+        let body = match &f["credential"]["body"] {
+            Value::String(text) => text.clone(),
+            other => other.to_string(),
+        };
         let credentials = parse_credential_response_native(200, &body).unwrap();
         wallet
             .keep_native(
@@ -65,12 +69,21 @@ fn session_request(session: &DcApiSession) -> Value {
 
 fn answer(wallet: &Wallet, request: &Value, origin: &str, now: f64) -> Value {
     wallet
-        .answer_dc_api_native(request["protocol"].as_str().unwrap(), &request["data"], origin, now, None)
+        .answer_dc_api_native(
+            request["protocol"].as_str().unwrap(),
+            &request["data"],
+            origin,
+            now,
+            None,
+        )
         .unwrap()
 }
 
 fn reason(decision: &Value) -> (bool, Option<&str>) {
-    (decision["accepted"].as_bool().unwrap(), decision["reason"].as_str())
+    (
+        decision["accepted"].as_bool().unwrap(),
+        decision["reason"].as_str(),
+    )
 }
 
 #[test]
@@ -82,15 +95,31 @@ fn an_encrypted_dc_api_answer_is_accepted_once() {
     assert_eq!(request["data"]["response_mode"], "dc_api.jwt");
     let answered = answer(&wallet, &request, ORIGIN, setup.now);
     assert_eq!(answered["data"].as_object().unwrap().len(), 1);
-    assert_eq!(answered["data"]["response"].as_str().unwrap().split('.').count(), 5);
-    let decision = verifier.decide_dc_api_native(&session, &answered, setup.now).unwrap();
+    assert_eq!(
+        answered["data"]["response"]
+            .as_str()
+            .unwrap()
+            .split('.')
+            .count(),
+        5
+    );
+    let decision = verifier
+        .decide_dc_api_native(&session, &answered, setup.now)
+        .unwrap();
     assert_eq!(reason(&decision), (true, None), "{decision}");
-    assert_eq!(decision["credentials"][0]["claims"], json!({ "age_over_20": true }));
-    let again = verifier.decide_dc_api_native(&session, &answered, setup.now).unwrap();
+    assert_eq!(
+        decision["credentials"][0]["claims"],
+        json!({ "age_over_20": true })
+    );
+    let again = verifier
+        .decide_dc_api_native(&session, &answered, setup.now)
+        .unwrap();
     assert_eq!(reason(&again), (false, Some("replayed")));
     // The state the server keeps reads back, and decides the same way (here: a replay).
     let restored = DcApiSession::from_state_native(&session.to_state()).unwrap();
-    let third = verifier.decide_dc_api_native(&restored, &answered["data"], setup.now).unwrap();
+    let third = verifier
+        .decide_dc_api_native(&restored, &answered["data"], setup.now)
+        .unwrap();
     assert_eq!(reason(&third), (false, Some("replayed")));
 }
 
@@ -102,16 +131,23 @@ fn hostile_dc_api_answers_are_refused_with_their_reasons() {
 
     let (session, request) = setup.session(&verifier);
     let relayed = answer(&wallet, &request, "https://evil.example", setup.now);
-    let decision = verifier.decide_dc_api_native(&session, &relayed, setup.now).unwrap();
+    let decision = verifier
+        .decide_dc_api_native(&session, &relayed, setup.now)
+        .unwrap();
     assert_eq!(reason(&decision), (false, Some("not_bound_to_request")));
 
     let (session, request) = setup.session(&verifier);
     let mut plain = request.clone();
     plain["data"]["response_mode"] = json!("dc_api");
-    plain["data"].as_object_mut().unwrap().remove("client_metadata");
+    plain["data"]
+        .as_object_mut()
+        .unwrap()
+        .remove("client_metadata");
     let downgraded = answer(&wallet, &plain, ORIGIN, setup.now);
     assert!(downgraded["data"].get("vp_token").is_some());
-    let decision = verifier.decide_dc_api_native(&session, &downgraded, setup.now).unwrap();
+    let decision = verifier
+        .decide_dc_api_native(&session, &downgraded, setup.now)
+        .unwrap();
     assert_eq!(reason(&decision), (false, Some("response_mode_downgrade")));
 
     let (session, request) = setup.session(&verifier);
@@ -119,7 +155,9 @@ fn hostile_dc_api_answers_are_refused_with_their_reasons() {
     let mut misdirected = request.clone();
     misdirected["data"]["client_metadata"] = other["data"]["client_metadata"].clone();
     let to_other = answer(&wallet, &misdirected, ORIGIN, setup.now);
-    let decision = verifier.decide_dc_api_native(&session, &to_other, setup.now).unwrap();
+    let decision = verifier
+        .decide_dc_api_native(&session, &to_other, setup.now)
+        .unwrap();
     assert_eq!(reason(&decision), (false, Some("response_undecryptable")));
 
     let (session, request) = setup.session(&verifier);
@@ -134,7 +172,12 @@ fn hostile_dc_api_answers_are_refused_with_their_reasons() {
 fn bad_origins_and_policies_are_typed_errors() {
     let setup = Setup::new();
     let verifier = setup.verifier();
-    for origin in ["https://shop.example.jp/", "ftp://shop.example.jp", "http://shop.example.jp", ""] {
+    for origin in [
+        "https://shop.example.jp/",
+        "ftp://shop.example.jp",
+        "http://shop.example.jp",
+        "",
+    ] {
         let error = verifier
             .dc_api_request_native(POLICY, origin, setup.now, &Value::Null)
             .err()
@@ -158,17 +201,31 @@ fn a_cross_device_link_is_answered_encrypted_and_accepted_once() {
         .cross_device_request_native(POLICY, &format!("redirect_uri:{uri}"), uri, setup.now)
         .unwrap();
     assert!(session.link().contains("response_mode=direct_post.jwt"));
-    let answered = wallet.answer_remote_native(&session.link(), setup.now).unwrap();
+    let answered = wallet
+        .answer_remote_native(&session.link(), setup.now)
+        .unwrap();
     let body = answered["body"].as_str().unwrap();
-    assert!(body.starts_with("response=") && !body.contains("vp_token"), "{body}");
+    assert!(
+        body.starts_with("response=") && !body.contains("vp_token"),
+        "{body}"
+    );
     let restored = CrossDeviceSession::from_state_native(&session.to_state()).unwrap();
-    let decision = verifier.decide_direct_post_native(&restored, body, setup.now).unwrap().to_json();
+    let decision = verifier
+        .decide_direct_post_native(&restored, body, setup.now)
+        .unwrap()
+        .to_json();
     assert_eq!(reason(&decision), (true, None), "{decision}");
-    let again = verifier.decide_direct_post_native(&session, body, setup.now).unwrap().to_json();
+    let again = verifier
+        .decide_direct_post_native(&session, body, setup.now)
+        .unwrap()
+        .to_json();
     assert_eq!(reason(&again), (false, Some("replayed")));
     let other = verifier
         .cross_device_request_native(POLICY, &format!("redirect_uri:{uri}"), uri, setup.now)
         .unwrap();
-    let foreign = verifier.decide_direct_post_native(&other, body, setup.now).unwrap().to_json();
+    let foreign = verifier
+        .decide_direct_post_native(&other, body, setup.now)
+        .unwrap()
+        .to_json();
     assert_eq!(reason(&foreign), (false, Some("response_undecryptable")));
 }

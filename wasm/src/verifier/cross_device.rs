@@ -105,8 +105,8 @@ impl CrossDeviceSession {
     }
 
     /// [`CrossDeviceSession::from_state`] with a Rust error.
-    pub fn from_state_native(text: &str) -> Result<CrossDeviceSession, Failure> {
-        let state = json::parse_object(text.as_bytes(), "cross-device session")?;
+    pub fn from_state_native(saved: &str) -> Result<CrossDeviceSession, Failure> {
+        let state = json::parse_object(saved.as_bytes(), "cross-device session")?;
         if state.get("v").and_then(Value::as_u64) != Some(STATE_VERSION) {
             return Err(argument("not a cross-device session of this version (`v`)"));
         }
@@ -204,7 +204,9 @@ impl Verifier {
         let policy = self.policy(&session.spec)?;
         let now = self.clock.set(now_unix)?;
         if now >= session.expires_at {
-            return Ok(self.core.reject(&*policy, Rejection::new(Reason::SessionExpired)));
+            return Ok(self
+                .core
+                .reject(&*policy, Rejection::new(Reason::SessionExpired)));
         }
         let (submission, state) = match submission_from_direct_post_jwt(body, &session.key) {
             Ok(read) => read,
@@ -217,8 +219,8 @@ impl Verifier {
             });
             return Ok(self.core.reject(&*policy, Rejection::from_error(error)));
         }
-        let challenge = Challenge::single_use(session.nonce.as_str())
-            .for_audience(session.client_id.as_str());
+        let challenge =
+            Challenge::single_use(session.nonce.as_str()).for_audience(session.client_id.as_str());
         Ok(self.core.verify(&*policy, &submission, &challenge))
     }
 }

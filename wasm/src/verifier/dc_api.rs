@@ -222,9 +222,14 @@ mod tests {
         assert!(encrypt_option(&json!({})).unwrap());
         assert!(!encrypt_option(&json!({ "encrypt": false })).unwrap());
         assert_eq!(
-            encrypt_option(&json!({ "encrypt": "no" })).unwrap_err().code(),
+            encrypt_option(&json!({ "encrypt": "no" }))
+                .unwrap_err()
+                .code(),
             "invalid_argument"
         );
-        assert_eq!(encrypt_option(&json!(3)).unwrap_err().code(), "invalid_argument");
+        assert_eq!(
+            encrypt_option(&json!(3)).unwrap_err().code(),
+            "invalid_argument"
+        );
     }
 }

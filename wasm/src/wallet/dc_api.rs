@@ -44,9 +44,15 @@ impl Wallet {
         #[wasm_bindgen(js_name = trustAnchorsDerB64)] trust_anchors_der_b64: Option<Vec<String>>,
     ) -> Result<JsValue, JsValue> {
         let data = js_json(&data, "data").map_err(Failure::into_js)?;
-        self.preview_dc_api_native(protocol, &data, origin, now_unix, trust_anchors_der_b64.as_deref())
-            .map(|v| to_js(&v))
-            .map_err(Failure::into_js)
+        self.preview_dc_api_native(
+            protocol,
+            &data,
+            origin,
+            now_unix,
+            trust_anchors_der_b64.as_deref(),
+        )
+        .map(|v| to_js(&v))
+        .map_err(Failure::into_js)
     }
 
     /// Signs the answer to a DC API request (the smallest disclosure, bound to the verifier's
@@ -63,9 +69,15 @@ impl Wallet {
         #[wasm_bindgen(js_name = trustAnchorsDerB64)] trust_anchors_der_b64: Option<Vec<String>>,
     ) -> Result<JsValue, JsValue> {
         let data = js_json(&data, "data").map_err(Failure::into_js)?;
-        self.answer_dc_api_native(protocol, &data, origin, now_unix, trust_anchors_der_b64.as_deref())
-            .map(|v| to_js(&v))
-            .map_err(Failure::into_js)
+        self.answer_dc_api_native(
+            protocol,
+            &data,
+            origin,
+            now_unix,
+            trust_anchors_der_b64.as_deref(),
+        )
+        .map(|v| to_js(&v))
+        .map_err(Failure::into_js)
     }
 }
 
@@ -121,7 +133,9 @@ fn received(
     let now = unix_time(now_unix, "nowUnix")?;
     let origin = Origin::parse(origin)?;
     let trust = request_trust(anchors)?;
-    Ok(DcApiRequest::from_api(protocol, data, &origin, &trust, now)?)
+    Ok(DcApiRequest::from_api(
+        protocol, data, &origin, &trust, now,
+    )?)
 }
 
 /// The anchors for signed requests: none refuses every signed request.

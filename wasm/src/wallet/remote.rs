@@ -243,7 +243,10 @@ mod tests {
         .unwrap();
         let link = request.to_url().unwrap();
         let info = parse_request_link_native(&link).unwrap();
-        assert_eq!(info["responseUri"], "https://shop.example/requests/2/response");
+        assert_eq!(
+            info["responseUri"],
+            "https://shop.example/requests/2/response"
+        );
         let read = by_value(&link).unwrap();
         assert_eq!(read.response_mode, ResponseMode::DirectPostJwt);
         assert!(encryption(&read).is_ok());
