@@ -254,7 +254,8 @@ test("jose interop: the npm verifier accepts an answer jose encrypted to a sessi
   const decision = verifier.decideDcApi(session, { protocol, data: { response: jwe } }, now);
   assert.equal(decision.accepted, true, JSON.stringify(decision));
   assert.deepEqual(decision.credentials.map((c) => c.claims), [{ age_over_20: true }]);
-  // A256GCM, which the session did not offer (it lists A128GCM only): refused.
+  // A256GCM, which the session did not offer (it lists A128GCM only): refused, as an answer
+  // the verifier cannot read (the JWE's `enc` is not one it accepts: jwe_unsupported_algorithm).
   const session2 = verifier.dcApiRequest(POLICY, ORIGIN, now);
   const [jwk2] = session2.request.data.client_metadata.jwks.keys;
   const plain2 = wallet.answerDcApi(protocol, changed(session2.request.data, (d) => {
@@ -264,5 +265,5 @@ test("jose interop: the npm verifier accepts an answer jose encrypted to a sessi
   const jwe256 = await new CompactEncrypt(new TextEncoder().encode(JSON.stringify({ vp_token: plain2.data.vp_token })))
     .setProtectedHeader({ alg: "ECDH-ES", enc: "A256GCM", kid: jwk2.kid })
     .encrypt(await importJWK(jwk2, "ECDH-ES"));
-  assert.deepEqual(verdict(verifier.decideDcApi(session2, { data: { response: jwe256 } }, now)), { accepted: false, reason: "response_undecryptable" });
+  assert.deepEqual(verdict(verifier.decideDcApi(session2, { data: { response: jwe256 } }, now)), { accepted: false, reason: "unreadable" });
 });

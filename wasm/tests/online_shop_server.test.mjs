@@ -116,11 +116,15 @@ test("limits: a bounded table (503 when full, room again once checks expire), bo
   const formType = await post(`/wallet/${id}/response`, "response=x", "application/json");
   assert.equal(formType.status, 415);
   await formType.arrayBuffer();
-  for (const unknown of ["AAAAAAAAAAAAAAAAAAAAAA", "short", "../../x", "%00"]) {
+  for (const unknown of ["AAAAAAAAAAAAAAAAAAAAAA", "short", "%00", `${id}x`]) {
     const response = await fetch(`${url}/api/checks/${unknown}`);
     assert.equal(response.status, 404, unknown);
     assert.deepEqual(await response.json(), { error: "unknown_check" });
   }
+  // Dot segments are resolved before routing: no way out of /api/checks/.
+  const outside = await fetch(`${url}/api/checks/../../shop.mjs`);
+  assert.equal(outside.status, 404);
+  assert.deepEqual(await outside.json(), { error: "not_found" });
 
   expireAll();
   const gone = await fetch(`${url}/api/checks/${id}`);
