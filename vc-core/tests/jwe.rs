@@ -22,9 +22,7 @@ fn spec_example() -> (String, Value, Value) {
         .find("\"response\" : \"eyJhbGciOiJFQ0RILUVT")
         .expect("the §8.3 example response");
     let rest = &text[start + "\"response\" : \"".len()..];
-    let jwe: String = rest[..rest.find('"').unwrap()]
-        .split_whitespace()
-        .collect();
+    let jwe: String = rest[..rest.find('"').unwrap()].split_whitespace().collect();
     let json_block_after = |marker: &str| -> Value {
         let at = text[start..].find(marker).expect(marker) + start;
         let block = &text[at..];
@@ -32,7 +30,8 @@ fn spec_example() -> (String, Value, Value) {
         serde_json::from_str(&body[..body.find("```").unwrap()]).unwrap()
     };
     let jwk = json_block_after("can be used to decrypt the above encrypted Authorization Response");
-    let payload = json_block_after("shows the payload of the above encrypted Authorization Response");
+    let payload =
+        json_block_after("shows the payload of the above encrypted Authorization Response");
     (jwe, jwk, payload)
 }
 
@@ -79,13 +78,19 @@ fn private_jwks_are_checked() {
     // Saved and restored: same key, same kid, `d` present only in the private form.
     let saved: Value = serde_json::from_str(&key.to_private_jwk()).unwrap();
     assert_eq!(saved["d"], jwk["d"]);
-    assert_eq!(EncryptionKey::from_jwk(&saved).unwrap().public_jwk(), key.public_jwk());
+    assert_eq!(
+        EncryptionKey::from_jwk(&saved).unwrap().public_jwk(),
+        key.public_jwk()
+    );
     assert!(key.public_jwk().get("d").is_none());
     assert!(!format!("{key:?}").contains(jwk["d"].as_str().unwrap()));
 
     let mut other_d = jwk.clone();
     other_d["d"] = json!(b64::encode([7u8; 32]));
-    assert!(EncryptionKey::from_jwk(&other_d).is_err(), "d of another key");
+    assert!(
+        EncryptionKey::from_jwk(&other_d).is_err(),
+        "d of another key"
+    );
     let mut signing = jwk.clone();
     signing["use"] = json!("sig");
     assert!(matches!(
@@ -165,7 +170,12 @@ fn header_of(jwe: &str) -> Value {
 fn altered_or_misdirected_jwes_are_refused() {
     let key = EncryptionKey::generate().unwrap();
     let recipient = RecipientKey::from_jwk(&key.public_jwk()).unwrap();
-    let jwe = encrypt(br#"{"vp_token":{}}"#, &recipient, ContentEncryption::A128Gcm).unwrap();
+    let jwe = encrypt(
+        br#"{"vp_token":{}}"#,
+        &recipient,
+        ContentEncryption::A128Gcm,
+    )
+    .unwrap();
     let failed = Err(Error::Jwe(JweError::DecryptionFailed));
     // Ciphertext, tag, IV altered; the header altered in a way every check accepts (a member
     // added): the tag covers it.
@@ -207,7 +217,10 @@ fn altered_or_misdirected_jwes_are_refused() {
         &with_part(&jwe, 4, &b64::encode([0u8; 8])), // a short tag
     ] {
         assert!(
-            matches!(key.decrypt(bad, &BOTH), Err(Error::Jwe(JweError::Malformed(_))) | Err(Error::Input(_))),
+            matches!(
+                key.decrypt(bad, &BOTH),
+                Err(Error::Jwe(JweError::Malformed(_))) | Err(Error::Input(_))
+            ),
             "{bad}"
         );
     }
