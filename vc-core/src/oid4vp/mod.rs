@@ -43,12 +43,18 @@
 //! ```
 
 mod client_id;
+pub mod dc_api;
+mod encryption;
+mod origin;
 mod params;
 mod request;
 mod request_object;
 mod response;
 
 pub use client_id::{ClientId, ClientIdPrefix, MAX_CLIENT_ID_LEN};
+pub use dc_api::{DcApiProtocol, DcApiRequest, DcApiResponse, ReceivedDcApiRequest, RequestTrust};
+pub use encryption::{client_metadata_for, ResponseEncryption, ENC_VALUES_SUPPORTED};
+pub use origin::Origin;
 pub use params::{Nonce, State, MAX_PARAM_LEN, NONCE_LEN};
 pub use request::{
     AuthorizationRequest, RequestLink, RequestUriMethod, ResponseMode, RESPONSE_TYPE, SCHEME,
