@@ -10,13 +10,25 @@
 //! defines none for request signing.
 //!
 //! ```
-//! use myna_vc_core::x509::{CertificateChain, RequestTrust};
 //! use myna_vc_core::time::NumericDate;
+//! use myna_vc_core::x509::{CertificateChain, RequestTrust};
+//! use rcgen::{BasicConstraints, CertificateParams, IsCa, KeyPair, PKCS_ECDSA_P256_SHA256};
+//! // A CA and a leaf for shop.example (what a verifier gets from its PKI).
+//! let ca_key = KeyPair::generate_for(&PKCS_ECDSA_P256_SHA256)?;
+//! let mut ca = CertificateParams::new(Vec::<String>::new())?;
+//! ca.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+//! let ca = ca.self_signed(&ca_key)?;
+//! let leaf_key = KeyPair::generate_for(&PKCS_ECDSA_P256_SHA256)?;
+//! let leaf = CertificateParams::new(vec!["shop.example".to_owned()])?.signed_by(&leaf_key, &ca, &ca_key)?;
+//!
+//! let chain = CertificateChain::from_der(vec![leaf.der().to_vec(), ca.der().to_vec()])?;
+//! assert_eq!(chain.leaf_dns_names()?, ["shop.example"]);
+//! let now = NumericDate::from_unix(1_800_000_000);
+//! chain.verify(&RequestTrust::anchors(vec![ca.der().to_vec()])?, now)?;
+//! assert!(chain.verify(&RequestTrust::none(), now).is_err());
 //! // Not a certificate: refused with a typed error before anything else.
 //! assert!(CertificateChain::from_der(vec![b"not DER".to_vec()]).is_err());
-//! assert!(CertificateChain::from_der(vec![]).is_err());
-//! let _nobody = RequestTrust::none();
-//! # let _ = NumericDate::from_unix(0);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
 use base64::engine::general_purpose::STANDARD;
@@ -95,10 +107,18 @@ impl CertificateChain {
     /// The chain as an `x5c` header value.
     ///
     /// ```
-    /// # use myna_vc_core::x509::CertificateChain;
-    /// # fn check(chain: &CertificateChain) -> myna_vc_core::Result<()> {
-    /// assert_eq!(&CertificateChain::from_x5c(&chain.to_x5c())?, chain);
-    /// # Ok(()) }
+    /// # use rcgen::{BasicConstraints, CertificateParams, IsCa, KeyPair, PKCS_ECDSA_P256_SHA256};
+    /// # let ca_key = KeyPair::generate_for(&PKCS_ECDSA_P256_SHA256)?;
+    /// # let mut ca = CertificateParams::new(Vec::<String>::new())?;
+    /// # ca.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+    /// # let ca = ca.self_signed(&ca_key)?;
+    /// # let leaf_key = KeyPair::generate_for(&PKCS_ECDSA_P256_SHA256)?;
+    /// # let leaf = CertificateParams::new(vec!["shop.example".to_owned()])?.signed_by(&leaf_key, &ca, &ca_key)?;
+    /// # let (leaf_der, ca_der) = (leaf.der().to_vec(), ca.der().to_vec());
+    /// # let chain = myna_vc_core::x509::CertificateChain::from_der(vec![leaf_der.clone(), ca_der.clone()])?;
+    /// use myna_vc_core::x509::CertificateChain;
+    /// assert_eq!(CertificateChain::from_x5c(&chain.to_x5c())?, chain);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn to_x5c(&self) -> Vec<String> {
         self.ders.iter().map(|d| STANDARD.encode(d)).collect()
@@ -112,10 +132,18 @@ impl CertificateChain {
     /// The `x509_hash` of the leaf: base64url of the SHA-256 of its DER (§5.9.3).
     ///
     /// ```
-    /// # use myna_vc_core::x509::CertificateChain;
-    /// # fn check(chain: &CertificateChain) {
-    /// assert_eq!(chain.leaf_hash().len(), 43);
-    /// # }
+    /// # use rcgen::{BasicConstraints, CertificateParams, IsCa, KeyPair, PKCS_ECDSA_P256_SHA256};
+    /// # let ca_key = KeyPair::generate_for(&PKCS_ECDSA_P256_SHA256)?;
+    /// # let mut ca = CertificateParams::new(Vec::<String>::new())?;
+    /// # ca.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+    /// # let ca = ca.self_signed(&ca_key)?;
+    /// # let leaf_key = KeyPair::generate_for(&PKCS_ECDSA_P256_SHA256)?;
+    /// # let leaf = CertificateParams::new(vec!["shop.example".to_owned()])?.signed_by(&leaf_key, &ca, &ca_key)?;
+    /// # let (leaf_der, ca_der) = (leaf.der().to_vec(), ca.der().to_vec());
+    /// # let chain = myna_vc_core::x509::CertificateChain::from_der(vec![leaf_der.clone(), ca_der.clone()])?;
+    /// use sha2::Digest as _;
+    /// assert_eq!(chain.leaf_hash(), myna_vc_core::b64::encode(sha2::Sha256::digest(&leaf_der)));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn leaf_hash(&self) -> String {
         b64::encode(Sha256::digest(self.leaf_der()))
@@ -133,10 +161,17 @@ impl CertificateChain {
     /// The leaf's dNSName Subject Alternative Names (wildcards included as written).
     ///
     /// ```
-    /// # use myna_vc_core::x509::CertificateChain;
-    /// # fn check(chain: &CertificateChain) -> myna_vc_core::Result<()> {
-    /// assert!(chain.leaf_dns_names()?.iter().any(|n| n == "shop.example"));
-    /// # Ok(()) }
+    /// # use rcgen::{BasicConstraints, CertificateParams, IsCa, KeyPair, PKCS_ECDSA_P256_SHA256};
+    /// # let ca_key = KeyPair::generate_for(&PKCS_ECDSA_P256_SHA256)?;
+    /// # let mut ca = CertificateParams::new(Vec::<String>::new())?;
+    /// # ca.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+    /// # let ca = ca.self_signed(&ca_key)?;
+    /// # let leaf_key = KeyPair::generate_for(&PKCS_ECDSA_P256_SHA256)?;
+    /// # let leaf = CertificateParams::new(vec!["shop.example".to_owned()])?.signed_by(&leaf_key, &ca, &ca_key)?;
+    /// # let (leaf_der, ca_der) = (leaf.der().to_vec(), ca.der().to_vec());
+    /// # let chain = myna_vc_core::x509::CertificateChain::from_der(vec![leaf_der.clone(), ca_der.clone()])?;
+    /// assert_eq!(chain.leaf_dns_names()?, ["shop.example"]);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn leaf_dns_names(&self) -> Result<Vec<String>> {
         let cert = self.end_entity()?;
@@ -146,10 +181,18 @@ impl CertificateChain {
     /// The leaf's public key; only P-256 keys are supported (ES256 request signatures).
     ///
     /// ```
-    /// # use myna_vc_core::x509::CertificateChain;
-    /// # fn check(chain: &CertificateChain) -> myna_vc_core::Result<()> {
-    /// assert_eq!(chain.leaf_public_key()?.type_name(), "P-256");
-    /// # Ok(()) }
+    /// # use rcgen::{BasicConstraints, CertificateParams, IsCa, KeyPair, PKCS_ECDSA_P256_SHA256};
+    /// # let ca_key = KeyPair::generate_for(&PKCS_ECDSA_P256_SHA256)?;
+    /// # let mut ca = CertificateParams::new(Vec::<String>::new())?;
+    /// # ca.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+    /// # let ca = ca.self_signed(&ca_key)?;
+    /// # let leaf_key = KeyPair::generate_for(&PKCS_ECDSA_P256_SHA256)?;
+    /// # let leaf = CertificateParams::new(vec!["shop.example".to_owned()])?.signed_by(&leaf_key, &ca, &ca_key)?;
+    /// # let (leaf_der, ca_der) = (leaf.der().to_vec(), ca.der().to_vec());
+    /// # let chain = myna_vc_core::x509::CertificateChain::from_der(vec![leaf_der.clone(), ca_der.clone()])?;
+    /// assert_eq!(chain.leaf_public_key()?.type_name(), "EC P-256");
+    /// assert_eq!(chain.leaf_der(), &leaf_der[..]);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn leaf_public_key(&self) -> Result<PublicKey> {
         let cert = self.end_entity()?;
@@ -165,10 +208,18 @@ impl CertificateChain {
     /// (ASCII case-insensitively, as DNS names are; a wildcard SAN matches only itself).
     ///
     /// ```
-    /// # use myna_vc_core::x509::CertificateChain;
-    /// # fn check(chain: &CertificateChain) -> myna_vc_core::Result<()> {
+    /// # use rcgen::{BasicConstraints, CertificateParams, IsCa, KeyPair, PKCS_ECDSA_P256_SHA256};
+    /// # let ca_key = KeyPair::generate_for(&PKCS_ECDSA_P256_SHA256)?;
+    /// # let mut ca = CertificateParams::new(Vec::<String>::new())?;
+    /// # ca.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+    /// # let ca = ca.self_signed(&ca_key)?;
+    /// # let leaf_key = KeyPair::generate_for(&PKCS_ECDSA_P256_SHA256)?;
+    /// # let leaf = CertificateParams::new(vec!["shop.example".to_owned()])?.signed_by(&leaf_key, &ca, &ca_key)?;
+    /// # let (leaf_der, ca_der) = (leaf.der().to_vec(), ca.der().to_vec());
+    /// # let chain = myna_vc_core::x509::CertificateChain::from_der(vec![leaf_der.clone(), ca_der.clone()])?;
+    /// assert!(chain.leaf_has_dns_name("SHOP.example")?);
     /// assert!(!chain.leaf_has_dns_name("other.example")?);
-    /// # Ok(()) }
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn leaf_has_dns_name(&self, name: &str) -> Result<bool> {
         Ok(self
@@ -182,11 +233,22 @@ impl CertificateChain {
     /// [`Oid4vpError::UntrustedRequestSigner`].
     ///
     /// ```
-    /// # use myna_vc_core::x509::{CertificateChain, RequestTrust};
-    /// # use myna_vc_core::time::NumericDate;
-    /// # fn check(chain: &CertificateChain) {
-    /// assert!(chain.verify(&RequestTrust::none(), NumericDate::from_unix(1_800_000_000)).is_err());
-    /// # }
+    /// # use rcgen::{BasicConstraints, CertificateParams, IsCa, KeyPair, PKCS_ECDSA_P256_SHA256};
+    /// # let ca_key = KeyPair::generate_for(&PKCS_ECDSA_P256_SHA256)?;
+    /// # let mut ca = CertificateParams::new(Vec::<String>::new())?;
+    /// # ca.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+    /// # let ca = ca.self_signed(&ca_key)?;
+    /// # let leaf_key = KeyPair::generate_for(&PKCS_ECDSA_P256_SHA256)?;
+    /// # let leaf = CertificateParams::new(vec!["shop.example".to_owned()])?.signed_by(&leaf_key, &ca, &ca_key)?;
+    /// # let (leaf_der, ca_der) = (leaf.der().to_vec(), ca.der().to_vec());
+    /// # let chain = myna_vc_core::x509::CertificateChain::from_der(vec![leaf_der.clone(), ca_der.clone()])?;
+    /// use myna_vc_core::time::NumericDate;
+    /// use myna_vc_core::x509::RequestTrust;
+    /// let now = NumericDate::from_unix(1_800_000_000);
+    /// assert!(chain.verify(&RequestTrust::anchors(vec![ca_der.clone()])?, now).is_ok());
+    /// assert!(chain.verify(&RequestTrust::anchors(vec![leaf_der.clone()])?, now).is_err()); // a leaf is no CA
+    /// assert!(chain.verify(&RequestTrust::none(), now).is_err());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn verify(&self, trust: &RequestTrust, now: NumericDate) -> Result<()> {
         if trust.anchors.is_empty() {

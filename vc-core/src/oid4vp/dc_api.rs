@@ -243,15 +243,42 @@ impl DcApiRequest {
     /// base64url SHA-256 of its DER, for `x509_san_dns` one of its dNSName SANs; the signer's
     /// key must be the leaf's. `expected_origins` must not be empty.
     ///
-    /// ```no_run
-    /// # use myna_vc_core::{crypto::Signer, dcql::DcqlQuery, oid4vp::{ClientId, Origin, dc_api::*}, time::NumericDate};
-    /// # fn sign(signer: &dyn Signer, leaf: Vec<u8>, query: DcqlQuery) -> myna_vc_core::Result<()> {
+    /// ```
+    /// use myna_vc_core::crypto::{default_provider, SecretKey};
+    /// use myna_vc_core::dcql::DcqlQuery;
+    /// use myna_vc_core::oid4vp::{dc_api::*, ClientId, Origin};
+    /// use myna_vc_core::time::NumericDate;
+    /// use myna_vc_core::{Error, Oid4vpError};
+    /// use rcgen::{BasicConstraints, CertificateParams, IsCa, KeyPair, PKCS_ECDSA_P256_SHA256};
+    /// // The verifier's PKI: a CA, and a leaf for shop.example with its key.
+    /// let ca_key = KeyPair::generate_for(&PKCS_ECDSA_P256_SHA256)?;
+    /// let mut ca = CertificateParams::new(Vec::<String>::new())?;
+    /// ca.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+    /// let ca = ca.self_signed(&ca_key)?;
+    /// let leaf_key = KeyPair::generate_for(&PKCS_ECDSA_P256_SHA256)?;
+    /// let leaf = CertificateParams::new(vec!["shop.example".to_owned()])?.signed_by(&leaf_key, &ca, &ca_key)?;
+    /// # let pkcs8 = leaf_key.serialize_der();
+    /// # let at = pkcs8.windows(5).position(|w| w == [2, 1, 1, 4, 32]).ok_or("pkcs8")? + 5;
+    /// # let secret = SecretKey::p256_from_bytes(pkcs8.get(at..at + 32).ok_or("pkcs8")?)?;
+    /// let signer = default_provider().signer(&secret)?; // the leaf's key
+    ///
+    /// # let query = DcqlQuery::from_json(br#"{"credentials": [{"id": "a", "format": "dc+sd-jwt", "meta": {"vct_values": ["urn:x"]}}]}"#)?;
     /// let mut request = DcApiRequest::unsigned(query, None)?;
     /// request.client_id = Some(ClientId::parse("x509_san_dns:shop.example")?);
     /// request.expected_origins = vec![Origin::parse("https://shop.example")?];
-    /// let data = request.sign(signer, &[leaf], NumericDate::from_unix(1_800_000_000))?;
+    /// let now = NumericDate::from_unix(1_800_000_000);
+    /// let data = request.sign(&*signer, &[leaf.der().to_vec(), ca.der().to_vec()], now)?;
     /// assert!(data["request"].is_string());
-    /// # Ok(()) }
+    ///
+    /// // The wallet trusts the CA, and the browser reports the page's origin.
+    /// let trust = RequestTrust::anchors(vec![ca.der().to_vec()])?;
+    /// let origin = Origin::parse("https://shop.example")?;
+    /// let received = DcApiRequest::from_api("openid4vp-v1-signed", &data, &origin, &trust, now)?;
+    /// assert_eq!(received.verifier.as_ref().map(ClientId::as_str), Some("x509_san_dns:shop.example"));
+    /// let phishing = Origin::parse("https://shop-example.evil")?;
+    /// assert_eq!(DcApiRequest::from_api("openid4vp-v1-signed", &data, &phishing, &trust, now).unwrap_err(),
+    ///     Error::Oid4vp(Oid4vpError::OriginNotExpected));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn sign(
         &self,

@@ -244,6 +244,8 @@ impl AuthorizationResponse {
 /// assert_eq!(ErrorCode::from("access_denied"), ErrorCode::AccessDenied);
 /// assert_eq!(ErrorCode::for_error(&Error::Oid4vp(myna_vc_core::Oid4vpError::UnsupportedTransactionData)), ErrorCode::InvalidTransactionData);
 /// assert_eq!(ErrorCode::for_error(&Error::Oid4vp(myna_vc_core::Oid4vpError::UnsupportedClientIdPrefix("origin".into()))), ErrorCode::InvalidRequest);
+/// // A signed request whose signer the wallet cannot authenticate.
+/// assert_eq!(ErrorCode::for_error(&Error::Oid4vp(myna_vc_core::Oid4vpError::ClientIdCertificateMismatch)), ErrorCode::InvalidClient);
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ErrorCode {
@@ -303,6 +305,9 @@ impl ErrorCode {
                 name: "request_uri_method",
                 ..
             }) => ErrorCode::InvalidRequestUriMethod,
+            Error::Oid4vp(
+                Oid4vpError::ClientIdCertificateMismatch | Oid4vpError::UntrustedRequestSigner(_),
+            ) => ErrorCode::InvalidClient,
             Error::Dcql(DcqlError::UnsupportedFormat { .. }) => ErrorCode::VpFormatsNotSupported,
             Error::Dcql(DcqlError::Unsatisfied { .. }) => ErrorCode::AccessDenied,
             _ => ErrorCode::InvalidRequest,
