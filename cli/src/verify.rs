@@ -22,6 +22,7 @@ use myna_verifier::core::jws::Jws;
 use myna_verifier::core::status_list::StatusListToken;
 use myna_verifier::core::time::{Clock, FixedClock, NumericDate, SystemClock};
 use myna_verifier::database::VerifierDatabase;
+use myna_verifier::dc_api::DcApiSession;
 use myna_verifier::decision::{Decision, Rejection};
 use myna_verifier::ledger::{MemoryLedger, PgLedger, RedbLedger, RedemptionLedger};
 use myna_verifier::policy::catalog::{policy_from_spec, SPECS};
@@ -29,7 +30,6 @@ use myna_verifier::policy::{vct, Policy};
 use myna_verifier::register_token::RegisterToken;
 use myna_verifier::replay::PgReplayGuard;
 use myna_verifier::roster::RedbHq;
-use myna_verifier::dc_api::DcApiSession;
 use myna_verifier::service::{CrossDeviceMode, EdgeConfig, Origin, RosterService};
 use myna_verifier::submission::{submission_from_text, Challenge, Submission};
 use myna_verifier::transport::{dcql, in_person_challenge, in_person_challenge_for, Gate};
@@ -405,10 +405,12 @@ fn decide_session(
     }
     let text = text.trim();
     if text.starts_with('{') {
-        return Ok(match myna_verifier::core::json::parse(text.as_bytes(), "DC API answer") {
-            Ok(answer) => session.decide(verifier, policy, &answer),
-            Err(e) => verifier.reject(policy, Rejection::from_error(e)),
-        });
+        return Ok(
+            match myna_verifier::core::json::parse(text.as_bytes(), "DC API answer") {
+                Ok(answer) => session.decide(verifier, policy, &answer),
+                Err(e) => verifier.reject(policy, Rejection::from_error(e)),
+            },
+        );
     }
     Ok(session.decide_direct_post(verifier, policy, text, audience))
 }

@@ -215,7 +215,10 @@ fn encrypted_cross_device_and_dc_api_answers_end_to_end() {
     let (_, created) = world.create(&json!({"policy": "age-over-20"}));
     let link = created["authorization_request"].as_str().unwrap();
     let printed = world.wallet().ok(&["present", "--request", link, "--yes"]);
-    assert!(printed.contains("OpenID4VP response (direct_post.jwt body):\nresponse="), "{printed}");
+    assert!(
+        printed.contains("OpenID4VP response (direct_post.jwt body):\nresponse="),
+        "{printed}"
+    );
     assert!(!printed.contains("vp_token"), "{printed}");
 
     // A plain answer to an encrypted request: 400, and the request is used up.
@@ -230,14 +233,19 @@ fn encrypted_cross_device_and_dc_api_answers_end_to_end() {
         "application/x-www-form-urlencoded",
         plain,
     );
-    assert_eq!((status, &refused["error"]), (400, &json!("response_mode_downgrade")));
+    assert_eq!(
+        (status, &refused["error"]),
+        (400, &json!("response_mode_downgrade"))
+    );
     assert_eq!(world.poll(id).1["reason"], "response_mode_downgrade");
 
     // The DC API: a request for the page's own origin only.
-    let (status, refused) = world.create(
-        &json!({"policy": "age-over-20", "dc_api": {"origin": "https://evil.example"}}),
+    let (status, refused) = world
+        .create(&json!({"policy": "age-over-20", "dc_api": {"origin": "https://evil.example"}}));
+    assert_eq!(
+        (status, &refused["error"]),
+        (400, &json!("origin_not_allowed"))
     );
-    assert_eq!((status, &refused["error"]), (400, &json!("origin_not_allowed")));
     let ask = json!({"policy": "age-over-20", "dc_api": {"origin": SHOP}});
     let (status, created) = world.create(&ask);
     assert_eq!(status, 201, "{created}");
@@ -253,7 +261,10 @@ fn encrypted_cross_device_and_dc_api_answers_end_to_end() {
         "dc-answer.json",
         "--yes",
     ]);
-    assert!(wrote.contains("origin:https://shop.example will receive:"), "{wrote}");
+    assert!(
+        wrote.contains("origin:https://shop.example will receive:"),
+        "{wrote}"
+    );
     let answer = std::fs::read_to_string(world.dir().join("dc-answer.json")).unwrap();
     let parsed: Value = serde_json::from_str(&answer).unwrap();
     assert!(parsed["data"]["response"].is_string(), "{parsed}");
@@ -326,9 +337,15 @@ fn verify_check_decides_a_dc_api_answer_from_a_kept_session() {
         let mut args = vec!["verify".to_owned(), "check".to_owned()];
         args.extend(world.setup());
         args.extend(
-            ["--policy", "age-over-20", "--json", "--dc-api-session", session]
-                .iter()
-                .map(ToString::to_string),
+            [
+                "--policy",
+                "age-over-20",
+                "--json",
+                "--dc-api-session",
+                session,
+            ]
+            .iter()
+            .map(ToString::to_string),
         );
         args.extend(extra.iter().map(ToString::to_string));
         args.push("answer.json".into());
@@ -351,12 +368,21 @@ fn verify_check_decides_a_dc_api_answer_from_a_kept_session() {
     let mut args = vec!["verify".to_owned(), "check".to_owned()];
     args.extend(world.setup());
     args.extend(
-        ["--policy", "age-over-18", "--dc-api-session", "session.json", "answer.json"]
-            .iter()
-            .map(ToString::to_string),
+        [
+            "--policy",
+            "age-over-18",
+            "--dc-api-session",
+            "session.json",
+            "answer.json",
+        ]
+        .iter()
+        .map(ToString::to_string),
     );
     let refused = failed_cleanly(&Myna::in_dir(dir).run(&args));
-    assert!(refused.contains("started for the policy `age-over-20`"), "{refused}");
+    assert!(
+        refused.contains("started for the policy `age-over-20`"),
+        "{refused}"
+    );
 }
 
 #[test]
@@ -368,7 +394,10 @@ fn the_new_flags_explain_themselves() {
     assert!(check.contains("--dc-api-session <FILE>"), "{check}");
     assert!(check.contains("response_undecryptable"), "{check}");
     let present = ok(&Myna::new().run(&["wallet", "present", "--help"]));
-    assert!(present.contains("--dc-api <FILE>") && present.contains("--post"), "{present}");
+    assert!(
+        present.contains("--dc-api <FILE>") && present.contains("--post"),
+        "{present}"
+    );
     let bad = failed_cleanly(&Myna::new().run(&[
         "verify",
         "serve",
@@ -385,5 +414,8 @@ fn the_new_flags_explain_themselves() {
         "--public-url",
         SHOP,
     ]));
-    assert!(bad.contains("direct_post.jwt (encrypted, HAIP) or direct_post"), "{bad}");
+    assert!(
+        bad.contains("direct_post.jwt (encrypted, HAIP) or direct_post"),
+        "{bad}"
+    );
 }

@@ -42,9 +42,7 @@ use zeroize::Zeroizing;
 
 use myna_vc_core::crypto::Signer;
 use myna_vc_core::jwe::EncryptionKey;
-use myna_vc_core::oid4vp::{
-    ClientId, DcApiRequest, DcApiResponse, Nonce, Origin, ResponseMode,
-};
+use myna_vc_core::oid4vp::{ClientId, DcApiRequest, DcApiResponse, Nonce, Origin, ResponseMode};
 use myna_vc_core::time::NumericDate;
 use myna_vc_core::{json as vc_json, Error, InputError, Oid4vpError, Result};
 
@@ -492,13 +490,12 @@ fn answer_data(response: &Value) -> Result<&Value> {
         return Ok(response);
     };
     let protocol = protocol.as_str().unwrap_or_default();
-    if !matches!(
-        protocol,
-        "openid4vp-v1-unsigned" | "openid4vp-v1-signed"
-    ) {
+    if !matches!(protocol, "openid4vp-v1-unsigned" | "openid4vp-v1-signed") {
         return Err(Error::Oid4vp(Oid4vpError::UnsupportedProtocol(
             protocol.chars().take(64).collect(),
         )));
     }
-    response.get("data").ok_or(Error::Oid4vp(Oid4vpError::MissingParameter("data")))
+    response
+        .get("data")
+        .ok_or(Error::Oid4vp(Oid4vpError::MissingParameter("data")))
 }

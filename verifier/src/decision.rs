@@ -264,8 +264,8 @@ impl Reason {
             // key, altered, an algorithm not accepted, not a JWE at all).
             Error::Jwe(_) => Reason::ResponseUndecryptable,
             Error::Oid4vp(
-                Oid4vpError::InvalidOrigin(_) |
-                Oid4vpError::MissingParameter(_)
+                Oid4vpError::InvalidOrigin(_)
+                | Oid4vpError::MissingParameter(_)
                 | Oid4vpError::ConflictingParameters(_)
                 | Oid4vpError::InvalidParameter { .. }
                 | Oid4vpError::NoQuery,

@@ -90,8 +90,8 @@ use serde_json::{json, Value};
 
 use myna_vc_core::b64;
 use myna_vc_core::crypto::{fill_random, Signer};
-use myna_vc_core::jws::JwsHeader;
 use myna_vc_core::jwe::EncryptionKey;
+use myna_vc_core::jws::JwsHeader;
 use myna_vc_core::oid4vp::{AuthorizationRequest, ClientId};
 use myna_vc_core::time::NumericDate;
 
@@ -734,7 +734,11 @@ async fn create_request(
             "no such policy; see GET /policies",
         );
     };
-    let dc_origin = match body.dc_api.as_ref().map(|ask| dc_api_origin(&state, &ask.origin)) {
+    let dc_origin = match body
+        .dc_api
+        .as_ref()
+        .map(|ask| dc_api_origin(&state, &ask.origin))
+    {
         Some(Ok(origin)) => Some(origin),
         Some(Err(response)) => return response,
         None => None,
@@ -974,8 +978,7 @@ async fn receive_response(
     };
     // A plain answer to an encrypted request is a broken (or tampered) client, not a holder's
     // presentation: 400, with the decision for the record.
-    if decision.get("reason").and_then(Value::as_str)
-        == Some(Reason::ResponseModeDowngrade.code())
+    if decision.get("reason").and_then(Value::as_str) == Some(Reason::ResponseModeDowngrade.code())
     {
         let answer = json!({
             "error": Reason::ResponseModeDowngrade.code(),

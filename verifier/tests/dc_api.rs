@@ -15,12 +15,11 @@ use myna_verifier::core::oid4vp::{
     AuthorizationResponse, ClientId, DcApiRequest, DcApiResponse, Origin, RequestTrust, VpToken,
 };
 use myna_verifier::core::sdjwt::SdJwt;
+use myna_verifier::core::time::Clock;
 use myna_verifier::dc_api::{DcApiOptions, DcApiSession};
 use myna_verifier::decision::{Decision, Reason};
 use myna_verifier::policy::age::AgeCheck;
-use myna_verifier::transport::{
-    encrypted_authorization_request, submission_from_direct_post_jwt,
-};
+use myna_verifier::transport::{encrypted_authorization_request, submission_from_direct_post_jwt};
 use serde_json::{json, Value};
 
 const SHOP: &str = "https://shop.example";
@@ -167,7 +166,7 @@ fn an_answer_encrypted_to_another_sessions_key_is_undecryptable() {
     assert_eq!(decision.reason(), Some(Reason::ResponseUndecryptable));
     // Garbage where the JWE goes is refused the same way, never a panic.
     let (_, session) = start(&world, &DcApiOptions::default());
-    let garbage = json!({"response": "not.a.jwe.at.all"});
+    let garbage = json!({"response": "four.dot.separated.parts"});
     assert_eq!(
         decide(&world, session, &garbage).reason(),
         Some(Reason::ResponseUndecryptable)
@@ -230,9 +229,12 @@ fn a_direct_post_jwt_answer_is_decrypted_and_a_plain_one_is_a_downgrade() {
     let (world, sd, holder) = adult();
     let policy = AgeCheck::over_20().unwrap();
     let client = ClientId::parse(AUDIENCE).unwrap();
-    let (request, key) =
-        encrypted_authorization_request(&policy, client.clone(), "https://shop.example/r/1/response")
-            .unwrap();
+    let (request, key) = encrypted_authorization_request(
+        &policy,
+        client.clone(),
+        "https://shop.example/r/1/response",
+    )
+    .unwrap();
     let presentation = world.present(&sd, &holder, &["age_over_20"], request.nonce.as_str());
     let mut token = VpToken::new();
     token.push(&QueryId::parse("age").unwrap(), presentation);
@@ -254,10 +256,7 @@ fn a_direct_post_jwt_answer_is_decrypted_and_a_plain_one_is_a_downgrade() {
     // The plain form of the same answer, and the answer for another request's key.
     let plain = submission_from_direct_post_jwt(&response.to_form(), &key).unwrap_err();
     assert_eq!(plain.code(), "response_mode_downgrade");
-    assert_eq!(
-        Reason::of_error(&plain),
-        Reason::ResponseModeDowngrade
-    );
+    assert_eq!(Reason::of_error(&plain), Reason::ResponseModeDowngrade);
     let (_, other_key) =
         encrypted_authorization_request(&policy, client, "https://shop.example/r/2/response")
             .unwrap();

@@ -229,15 +229,24 @@ async fn one_presentation_per_policy_over_loopback() {
         let nonce = request["nonce"].as_str().unwrap();
         let vp_token = answer(&world, name, nonce);
         let uri = request["response_uri"].as_str().unwrap();
-        let decision: Value = post(uri, form(&vp_token, request["state"].as_str(), &request), FORM)
-            .await
-            .json()
-            .await
-            .unwrap();
+        let decision: Value = post(
+            uri,
+            form(&vp_token, request["state"].as_str(), &request),
+            FORM,
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
         assert_eq!(decision["accepted"], true, "{name}: {decision}");
         assert_eq!(decision["policy"], name.as_str());
         // A request is answered once.
-        let again = post(uri, form(&vp_token, request["state"].as_str(), &request), FORM).await;
+        let again = post(
+            uri,
+            form(&vp_token, request["state"].as_str(), &request),
+            FORM,
+        )
+        .await;
         assert_eq!(again.status(), 404, "{name}");
     }
 
@@ -304,11 +313,15 @@ async fn one_presentation_per_policy_over_loopback() {
     // A presentation bound to another nonce, or a response with another state, is refused.
     let uri = request["response_uri"].as_str().unwrap();
     let foreign = answer(&world, "age-over-20", "someone-elses-nonce");
-    let decision: Value = post(uri, form(&foreign, request["state"].as_str(), &request), FORM)
-        .await
-        .json()
-        .await
-        .unwrap();
+    let decision: Value = post(
+        uri,
+        form(&foreign, request["state"].as_str(), &request),
+        FORM,
+    )
+    .await
+    .json()
+    .await
+    .unwrap();
     assert_eq!(decision["accepted"], false);
     assert_eq!(decision["reason"], "not_bound_to_request");
     assert_eq!(

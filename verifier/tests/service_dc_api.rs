@@ -18,6 +18,7 @@ use myna_verifier::core::oid4vp::{
     AuthorizationResponse, DcApiRequest, DcApiResponse, Origin as WebOrigin, RequestLink,
     RequestTrust, State, VpToken,
 };
+use myna_verifier::core::time::Clock;
 use myna_verifier::ledger::MemoryLedger;
 use myna_verifier::policy::catalog::policy_from_spec;
 use myna_verifier::register_token::RegisterToken;
@@ -97,7 +98,9 @@ impl Shop {
     }
 
     async fn poll(&self, id: &str, token: bool) -> (u16, Value) {
-        let mut request = self.client.get(self.url(&format!("/requests/{id}/decision")));
+        let mut request = self
+            .client
+            .get(self.url(&format!("/requests/{id}/decision")));
         if token {
             request = request.bearer_auth(TOKEN);
         }
@@ -133,10 +136,7 @@ fn cross_device_answer(world: &World, created: &Value) -> (String, String) {
         vp_token: age_token(world, AUDIENCE, request.nonce.as_str()),
         state: created["state"].as_str().map(|s| State::parse(s).unwrap()),
     };
-    (
-        response.to_form_for(&request).unwrap(),
-        response.to_form(),
-    )
+    (response.to_form_for(&request).unwrap(), response.to_form())
 }
 
 /// What the browser hands the page for the created request's `dc_api` when the page is at
@@ -173,7 +173,10 @@ async fn cross_device_answers_are_encrypted_and_a_page_polls_the_decision() {
     assert!(created.get("dc_api").is_none());
     let id = created["request_id"].as_str().unwrap();
     // Before the wallet answers: pending; the counter's token is needed.
-    assert_eq!(shop.poll(id, true).await, (202, json!({"state": "pending"})));
+    assert_eq!(
+        shop.poll(id, true).await,
+        (202, json!({"state": "pending"}))
+    );
     assert_eq!(shop.poll(id, false).await.0, 401);
     let (encrypted, _) = cross_device_answer(&world, &created);
     assert!(encrypted.starts_with("response="));
@@ -202,7 +205,10 @@ async fn a_plain_answer_to_an_encrypted_request_is_a_downgrade() {
     // The request is used up: what polls learns the refusal.
     let id = created["request_id"].as_str().unwrap();
     let (status, polled) = shop.poll(id, true).await;
-    assert_eq!((status, &polled["reason"]), (200, &json!("response_mode_downgrade")));
+    assert_eq!(
+        (status, &polled["reason"]),
+        (200, &json!("response_mode_downgrade"))
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -223,11 +229,19 @@ async fn the_dc_api_routes_decide_the_browsers_answer_for_an_allowed_origin_only
     let world = World::new();
     let shop = Shop::start(&world, CrossDeviceMode::default()).await;
     // Only an allowed origin, exactly.
-    for origin in ["https://evil.example", "https://shop.example/", "not an origin"] {
+    for origin in [
+        "https://evil.example",
+        "https://shop.example/",
+        "not an origin",
+    ] {
         let (status, refused) = shop
             .create(json!({"policy": "age-over-20", "dc_api": {"origin": origin}}))
             .await;
-        assert_eq!((status, &refused["error"]), (400, &json!("origin_not_allowed")), "{origin}");
+        assert_eq!(
+            (status, &refused["error"]),
+            (400, &json!("origin_not_allowed")),
+            "{origin}"
+        );
     }
     let ask = json!({"policy": "age-over-20", "dc_api": {"origin": PAGE}});
     let (status, created) = shop.create(ask.clone()).await;
@@ -239,7 +253,9 @@ async fn the_dc_api_routes_decide_the_browsers_answer_for_an_allowed_origin_only
     let answer = dc_api_answer(&world, &created, PAGE);
     // The counter's token is needed, checked before the answer is looked at.
     assert_eq!(
-        shop.post(&route, "application/json", answer.to_string(), false).await.0,
+        shop.post(&route, "application/json", answer.to_string(), false)
+            .await
+            .0,
         401
     );
     let (status, decision) = shop
@@ -274,7 +290,12 @@ async fn the_dc_api_routes_decide_the_browsers_answer_for_an_allowed_origin_only
     let (_, created) = shop.create(ask).await;
     let id = created["request_id"].as_str().unwrap();
     let (status, decision) = shop
-        .post(&format!("/requests/{id}/dc-api"), "application/json", "{\"data\": 7".into(), true)
+        .post(
+            &format!("/requests/{id}/dc-api"),
+            "application/json",
+            "{\"data\": 7".into(),
+            true,
+        )
         .await;
     assert_eq!((status, &decision["accepted"]), (200, &json!(false)));
     assert_eq!(decision["reason"], "unreadable", "{decision}");
@@ -287,9 +308,17 @@ async fn a_request_without_dc_api_refuses_the_dc_api_route_and_stays_open() {
     let (_, created) = shop.create(json!({"policy": "age-over-20"})).await;
     let id = created["request_id"].as_str().unwrap();
     let (status, refused) = shop
-        .post(&format!("/requests/{id}/dc-api"), "application/json", "{}".into(), true)
+        .post(
+            &format!("/requests/{id}/dc-api"),
+            "application/json",
+            "{}".into(),
+            true,
+        )
         .await;
-    assert_eq!((status, &refused["error"]), (400, &json!("not_a_dc_api_request")));
+    assert_eq!(
+        (status, &refused["error"]),
+        (400, &json!("not_a_dc_api_request"))
+    );
     assert_eq!(shop.poll(id, true).await.0, 202);
     let (encrypted, _) = cross_device_answer(&world, &created);
     let uri = created["response_uri"].as_str().unwrap();

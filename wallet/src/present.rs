@@ -23,8 +23,8 @@ use myna_vc_core::claim_path::ClaimPath;
 use myna_vc_core::compact::{self, InPersonChallenge};
 use myna_vc_core::dcql::{CredentialView, DcqlQuery, Format, QueryId};
 use myna_vc_core::oid4vp::{
-    AuthorizationRequest, AuthorizationResponse, DcApiRequest, DcApiResponse,
-    ReceivedDcApiRequest, State, VpToken,
+    AuthorizationRequest, AuthorizationResponse, DcApiRequest, DcApiResponse, ReceivedDcApiRequest,
+    State, VpToken,
 };
 use myna_vc_core::sdjwt::{KeyBinding, SdJwt};
 use myna_vc_core::sdjwt_vc::Vct;

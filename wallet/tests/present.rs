@@ -15,11 +15,11 @@ use myna_vc_core::compact::{self, InPersonChallenge};
 use myna_vc_core::crypto::default_provider;
 use myna_vc_core::crypto::SecretKey;
 use myna_vc_core::dcql::DcqlQuery;
-use myna_vc_core::jws::Jws;
 use myna_vc_core::jwe::EncryptionKey;
+use myna_vc_core::jws::Jws;
 use myna_vc_core::oid4vp::{
-    AuthorizationRequest, ClientId, DcApiRequest, DcApiResponse, Nonce, Origin, ResponseBody,
-    ResponseMode, RequestTrust,
+    AuthorizationRequest, ClientId, DcApiRequest, DcApiResponse, Nonce, Origin, RequestTrust,
+    ResponseBody, ResponseMode,
 };
 use myna_vc_core::sdjwt::{KeyBindingRule, SdJwt};
 use myna_vc_core::sdjwt_vc::{self, VcVerifyOptions, VerifiedCredential};
@@ -388,13 +388,9 @@ fn a_direct_post_jwt_request_gets_its_answer_encrypted_to_the_verifiers_key() {
     let query = DcqlQuery::from_json(AGE_QUERY.as_bytes()).unwrap();
     let client = ClientId::parse("x509_san_dns:shop.example").unwrap();
     let key = EncryptionKey::generate().unwrap();
-    let authorization = AuthorizationRequest::direct_post_jwt(
-        client,
-        "https://shop.example/response",
-        query,
-        &key,
-    )
-    .unwrap();
+    let authorization =
+        AuthorizationRequest::direct_post_jwt(client, "https://shop.example/response", query, &key)
+            .unwrap();
     let request = PresentationRequest::openid4vp(&authorization).unwrap();
     let presentation = wallet
         .prepare(request, issuer.now)

@@ -132,7 +132,8 @@ pub(super) fn run(session: &Session, args: &PresentArgs) -> Result<()> {
     let signed = preview.sign()?;
     if let (Some(received), Some(path)) = (&dc_api, &args.dc_api_out) {
         let data = signed.presentation().to_dc_api_data(&received.request)?;
-        let answer = serde_json::json!({"protocol": received.request.protocol().as_str(), "data": data});
+        let answer =
+            serde_json::json!({"protocol": received.request.protocol().as_str(), "data": data});
         std::fs::write(path, format!("{answer}\n")).with_context(|| {
             format!(
                 "cannot write {}: nothing was presented, no credential was used",
