@@ -35,6 +35,8 @@ console.log(xml, payer, entryId, tooStale, trustAge);
 // An online shop's server: the DC API and cross-device sessions, kept as text between requests.
 const session: DcApiSession = verifier.dcApiRequest("age-over-20", "https://shop.example", 0, { encrypt: true });
 const dcRequest: DcApiRequest | null = session.request;
+const withDefaults: DcApiSession = verifier.dcApiRequest("age-over-20", "https://shop.example", 0);
+console.log(withDefaults.policy);
 const kept: string = session.toState();
 const dcDecision: Decision = verifier.decideDcApi(DcApiSession.fromState(kept), { protocol: "openid4vp-v1-unsigned", data: {} }, 0);
 const expiresAt: number = session.expiresAt;

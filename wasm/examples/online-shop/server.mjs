@@ -57,7 +57,15 @@ async function verifierConfig() {
 }
 
 const now = () => Math.floor(Date.now() / 1000);
-const verifier = myna.Verifier.create(JSON.stringify(await verifierConfig()), now());
+let verifier;
+try {
+  verifier = myna.Verifier.create(JSON.stringify(await verifierConfig()), now());
+} catch (error) {
+  // e.g. `expired` (a trust list or status list past its date: fetch it again),
+  // `signature_invalid` (not signed by the pinned authority or its issuer)
+  console.error(`server.mjs: the trust data was refused (${error.code ?? "unreadable"}): ${error.message}`);
+  process.exit(1);
+}
 // One verifier object lives for the process (its replay guard with it); a reload stores the
 // fresh status lists into it.
 setInterval(async () => {

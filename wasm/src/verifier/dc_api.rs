@@ -128,12 +128,13 @@ impl Verifier {
         policy: &str,
         origin: &str,
         #[wasm_bindgen(js_name = nowUnix)] now_unix: f64,
-        #[wasm_bindgen(unchecked_param_type = "DcApiOptions | undefined")] options: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "DcApiOptions")] options: Option<JsValue>,
     ) -> Result<DcApiSession, JsValue> {
-        let options = if options.is_undefined() || options.is_null() {
-            Value::Null
-        } else {
-            js_json(&options, "options").map_err(Failure::into_js)?
+        let options = match options {
+            Some(given) if !given.is_undefined() && !given.is_null() => {
+                js_json(&given, "options").map_err(Failure::into_js)?
+            }
+            _ => Value::Null,
         };
         self.dc_api_request_native(policy, origin, now_unix, &options)
             .map_err(Failure::into_js)
