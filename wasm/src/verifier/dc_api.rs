@@ -39,6 +39,13 @@ export interface DcApiOptions {
 }
 "#;
 
+#[wasm_bindgen]
+extern "C" {
+    /// `DcApiOptions` as JS passes it (an optional argument in the declarations).
+    #[wasm_bindgen(typescript_type = "DcApiOptions")]
+    pub type DcApiOptionsJs;
+}
+
 /// One pending DC API presentation: the request the page passes to the browser, and what the
 /// server needs to decide the answer (policy, nonce, origin, response mode, the ephemeral
 /// private key, expiry — 5 minutes). Keep it on the server: `toState()` is the text to store
@@ -128,9 +135,9 @@ impl Verifier {
         policy: &str,
         origin: &str,
         #[wasm_bindgen(js_name = nowUnix)] now_unix: f64,
-        #[wasm_bindgen(unchecked_param_type = "DcApiOptions")] options: Option<JsValue>,
+        options: Option<DcApiOptionsJs>,
     ) -> Result<DcApiSession, JsValue> {
-        let options = match options {
+        let options = match options.map(JsValue::from) {
             Some(given) if !given.is_undefined() && !given.is_null() => {
                 js_json(&given, "options").map_err(Failure::into_js)?
             }
