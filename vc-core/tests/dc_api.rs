@@ -90,6 +90,25 @@ fn the_spec_signed_payloads_read_as_requests() {
         assert_eq!(enc, ContentEncryption::A128Gcm);
         assert!(key.is_usable());
 
+        // Signed by rp.example.com (a CA and leaf made here), read by a wallet that trusts the
+        // CA, on each expected origin; elsewhere refused.
+        let rp = pki("rp.example.com");
+        let trust = RequestTrust::anchors(vec![rp.ca_der.clone()]).unwrap();
+        let data = request.sign(&*rp.signer, &chain(&rp), now()).unwrap();
+        for origin in ["https://origin1.example.com", "https://origin2.example.com"] {
+            let received = receive(&data, origin, &trust, NOW).unwrap();
+            assert_eq!(received.request, request, "{name}");
+            assert_eq!(
+                received.verifier.as_ref().unwrap().as_str(),
+                "x509_san_dns:rp.example.com"
+            );
+            assert_eq!(received.kb_audience(), format!("origin:{origin}"));
+        }
+        assert_eq!(
+            receive(&data, ORIGIN, &trust, NOW).unwrap_err(),
+            Error::Oid4vp(Oid4vpError::OriginNotExpected)
+        );
+
         // Unsigned, the same members lose client_id and expected_origins (Annex A.2).
         let data = Value::Object(members.clone());
         let received = DcApiRequest::from_api(
