@@ -739,8 +739,8 @@ async fn create_request(
         .as_ref()
         .map(|ask| dc_api_origin(&state, &ask.origin))
     {
-        Some(Ok(origin)) => Some(origin),
-        Some(Err(response)) => return response,
+        Some(Some(origin)) => Some(origin),
+        Some(None) => return origin_not_allowed(),
         None => None,
     };
     let now = state.verifier.now();
@@ -858,29 +858,26 @@ fn cross_device_request(
     }
 }
 
-/// The origin a counter page asks a DC API request for: one of the allowed origins
-/// (`--allow-origin`), exactly, else 400 `origin_not_allowed`.
-fn dc_api_origin(
-    state: &ServiceState,
-    asked: &str,
-) -> Result<myna_vc_core::oid4vp::Origin, Response> {
-    let not_allowed = || {
-        error(
-            StatusCode::BAD_REQUEST,
-            "origin_not_allowed",
-            "dc_api.origin must be exactly one of the origins this service allows \
-             (myna verify serve --allow-origin)",
-        )
-    };
-    let allowed = state
+/// The origin a counter page asks a DC API request for, if it is one of the allowed origins
+/// (`--allow-origin`), exactly.
+fn dc_api_origin(state: &ServiceState, asked: &str) -> Option<myna_vc_core::oid4vp::Origin> {
+    state
         .options
         .allowed_origins
         .iter()
-        .any(|origin| origin.as_str() == asked);
-    if !allowed {
-        return Err(not_allowed());
-    }
-    myna_vc_core::oid4vp::Origin::parse(asked).map_err(|_| not_allowed())
+        .any(|origin| origin.as_str() == asked)
+        .then(|| myna_vc_core::oid4vp::Origin::parse(asked).ok())
+        .flatten()
+}
+
+/// 400 `origin_not_allowed`.
+fn origin_not_allowed() -> Response {
+    error(
+        StatusCode::BAD_REQUEST,
+        "origin_not_allowed",
+        "dc_api.origin must be exactly one of the origins this service allows \
+         (myna verify serve --allow-origin)",
+    )
 }
 
 async fn request_object(
