@@ -22,6 +22,7 @@ use myna_verifier::core::jws::Jws;
 use myna_verifier::core::status_list::StatusListToken;
 use myna_verifier::core::time::{Clock, FixedClock, NumericDate, SystemClock};
 use myna_verifier::database::VerifierDatabase;
+use myna_verifier::dc_api::DcApiSession;
 use myna_verifier::decision::{Decision, Rejection};
 use myna_verifier::ledger::{MemoryLedger, PgLedger, RedbLedger, RedemptionLedger};
 use myna_verifier::policy::catalog::{policy_from_spec, SPECS};
@@ -29,7 +30,7 @@ use myna_verifier::policy::{vct, Policy};
 use myna_verifier::register_token::RegisterToken;
 use myna_verifier::replay::PgReplayGuard;
 use myna_verifier::roster::RedbHq;
-use myna_verifier::service::{EdgeConfig, Origin, RosterService};
+use myna_verifier::service::{CrossDeviceMode, EdgeConfig, Origin, RosterService};
 use myna_verifier::submission::{submission_from_text, Challenge, Submission};
 use myna_verifier::transport::{dcql, in_person_challenge, in_person_challenge_for, Gate};
 use myna_verifier::trust::Trust;
@@ -50,7 +51,8 @@ pub struct Args {
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Verify one presentation (a vp_token JSON, compact QR texts `MV1:…` one per line, or a
-    /// single SD-JWT+KB) for a policy; prints the decision (✓/✗, the reason in Japanese and
+    /// single SD-JWT+KB; with --dc-api-session a Digital Credentials API answer or a
+    /// direct_post.jwt body) for a policy; prints the decision (✓/✗, the reason in Japanese and
     /// English, the disclosed claims; JSON with --json) and exits non-zero when it is rejected.
     Check(Box<CheckArgs>),
     /// Make a fresh in-person challenge `MVC1:<nonce>:<audience>` for the screen (the wallet
@@ -58,10 +60,11 @@ enum Command {
     Challenge(ChallengeArgs),
     /// List the ready policies and how to name them.
     Policies,
-    /// Serve the verifier over HTTP (OpenID4VP requests and direct_post responses, compact QR
-    /// answers, a gate; with --roster the disaster HQ's roster; with --allow-origin CORS for a
-    /// counter page's origin) until SIGINT/SIGTERM, under the limits against hostile clients
-    /// (connection caps, timeouts, rate limits; see the flags).
+    /// Serve the verifier over HTTP (OpenID4VP requests answered by direct_post.jwt —
+    /// encrypted, HAIP — or direct_post, compact QR answers, a gate; with --allow-origin CORS
+    /// for a counter page's origin and Digital Credentials API requests for it; with --roster
+    /// the disaster HQ's roster) until SIGINT/SIGTERM, under the limits against hostile
+    /// clients (connection caps, timeouts, rate limits; see the flags).
     Serve(Box<ServeArgs>),
 }
 
@@ -102,7 +105,7 @@ struct CheckArgs {
     #[arg(long)]
     policy: String,
     /// The nonce the presentation must be bound to (or give the whole --challenge).
-    #[arg(long, required_unless_present = "challenge")]
+    #[arg(long, required_unless_present_any = ["challenge", "dc_api_session"])]
     nonce: Option<String>,
     /// The nonce is a gate's time-window nonce shared by many holders (not single-use).
     #[arg(long)]
@@ -115,6 +118,19 @@ struct CheckArgs {
     /// challenge`): its nonce, single use, and its audience, in place of --nonce/--bound-to.
     #[arg(long, value_name = "MVC1:…", conflicts_with_all = ["nonce", "bound_to", "gate_window"])]
     challenge: Option<String>,
+    /// A Digital Credentials API session, as a shop's server kept it (the JSON text of
+    /// `DcApiSession::to_state`, e.g. the npm verifier's `session.toState()`; it holds the
+    /// session's private key: keep the file secret). It gives the nonce (single use), the
+    /// page's origin (the presentation must be bound to `origin:<origin>`), the key the
+    /// answer is encrypted to, the expiry and the policy (which must be --policy). The
+    /// presentation file is then the wallet's answer as the page received it: the
+    /// DigitalCredential's `{"protocol", "data"}` or its bare `data` (`{"response": "<JWE>"}`
+    /// for dc_api.jwt, `{"vp_token": {…}}` for dc_api); or a direct_post.jwt form body
+    /// (`response=<JWE>`) encrypted to the session's key, then bound to --bound-to (default
+    /// --audience). A plain answer to an encrypted session is refused
+    /// (response_mode_downgrade), one encrypted to another key too (response_undecryptable).
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["nonce", "challenge", "gate_window"])]
+    dc_api_session: Option<PathBuf>,
     /// Print the decision as JSON (for a once-per-person policy with the holder's context
     /// pseudonym as `.pseudonym`).
     #[arg(long)]
@@ -176,9 +192,19 @@ struct ServeArgs {
     /// (repeatable): `GET /policies`, `POST /requests`, `POST /requests/{id}/compact` and the
     /// roster routes then answer CORS for it, allowing the `authorization` and `content-type`
     /// headers, without credentials. Other origins get no CORS answer; without this flag those
-    /// routes answer none.
+    /// routes answer none. A page at an allowed origin may also ask for a Digital Credentials
+    /// API request (`POST /requests` with `"dc_api": {"origin": "<its origin>"}`; any other
+    /// origin is refused with `origin_not_allowed`), post the browser's answer to `POST
+    /// /requests/{id}/dc-api`, and poll `GET /requests/{id}/decision` while the holder answers
+    /// the QR code instead.
     #[arg(long = "allow-origin", value_name = "ORIGIN")]
     allow_origins: Vec<Origin>,
+    /// How wallets answer the cross-device request (the `openid4vp://` link):
+    /// `direct_post.jwt` (the default, as HAIP requires) — the answer is encrypted (ECDH-ES
+    /// P-256, A128GCM) to a fresh key of each request, and a plain answer is refused with 400
+    /// `response_mode_downgrade` — or `direct_post`, plain, for wallets that cannot encrypt.
+    #[arg(long, value_name = "MODE", default_value = "direct_post.jwt", value_parser = response_mode)]
+    response_mode: CrossDeviceMode,
     /// Keep the disaster HQ's roster in this redb file (created if missing): shelter desks
     /// sync their check-ins with `POST /roster` (`{"entries": [...]}`, at most 1000 per call;
     /// each stored once by its entry_id) and `GET /roster/summary` counts check-ins per
@@ -348,14 +374,63 @@ fn bound_challenge(args: &CheckArgs) -> Result<Challenge> {
     })
 }
 
+/// `--response-mode`: `direct_post.jwt` or `direct_post`.
+fn response_mode(text: &str) -> Result<CrossDeviceMode, String> {
+    CrossDeviceMode::parse(text)
+        .ok_or_else(|| "expected direct_post.jwt (encrypted, HAIP) or direct_post".to_owned())
+}
+
+/// The decision on the answer to a DC API session kept in `session_file`: a DigitalCredential
+/// (JSON), or a direct_post.jwt form body bound to `audience`.
+fn decide_session(
+    verifier: &Verifier,
+    policy: &dyn Policy,
+    session_file: &Path,
+    text: &str,
+    audience: &str,
+) -> Result<Decision> {
+    let state = zeroize::Zeroizing::new(read(session_file)?);
+    let session = DcApiSession::from_state(state.trim()).with_context(|| {
+        format!(
+            "--dc-api-session {}: expected the JSON a DcApiSession's to_state wrote",
+            session_file.display()
+        )
+    })?;
+    if session.policy() != policy.name() {
+        return Err(anyhow!(
+            "--dc-api-session was started for the policy `{}`, not `{}`",
+            session.policy(),
+            policy.name()
+        ));
+    }
+    let text = text.trim();
+    if text.starts_with('{') {
+        return Ok(
+            match myna_verifier::core::json::parse(text.as_bytes(), "DC API answer") {
+                Ok(answer) => session.decide(verifier, policy, &answer),
+                Err(e) => verifier.reject(policy, Rejection::from_error(e)),
+            },
+        );
+    }
+    Ok(session.decide_direct_post(verifier, policy, text, audience))
+}
+
 fn run_check(args: CheckArgs) -> Result<()> {
     let verifier = args.setup.verifier()?;
     let policy = policy_from_spec(&args.policy, args.setup.ledger()?)?;
     let text = read(&args.presentation)?;
-    let challenge = bound_challenge(&args)?;
-    let decision = match submission(&text, policy.as_ref()) {
-        Ok(submission) => verifier.verify(policy.as_ref(), &submission, &challenge),
-        Err(rejection) => verifier.reject(policy.as_ref(), rejection),
+    let decision = match &args.dc_api_session {
+        Some(file) => {
+            let audience = args.bound_to.as_deref().unwrap_or(&args.setup.audience);
+            decide_session(&verifier, policy.as_ref(), file, &text, audience)?
+        }
+        None => {
+            let challenge = bound_challenge(&args)?;
+            match submission(&text, policy.as_ref()) {
+                Ok(submission) => verifier.verify(policy.as_ref(), &submission, &challenge),
+                Err(rejection) => verifier.reject(policy.as_ref(), rejection),
+            }
+        }
     };
     if args.json {
         let json = serde_json::to_string_pretty(&decision_json(&decision))?;
@@ -525,6 +600,7 @@ fn run_serve(args: ServeArgs) -> Result<()> {
         register_token,
         allowed_origins: args.allow_origins.clone(),
         roster,
+        response_mode: args.response_mode,
         ..myna_verifier::service::ServiceOptions::default()
     };
     let state = myna_verifier::service::ServiceState::new(verifier, policies, options)

@@ -11,6 +11,10 @@
 //!   pure-Rust and a native (AWS-LC or *ring*) implementation; keys and the [`Signer`](crypto::Signer) trait.
 //! * [`jwk`], [`jws`], [`jwt`]: JSON Web Keys with RFC 7638 thumbprints, compact JWS with strict
 //!   header rules, JWT time claims against an injected [`time::NumericDate`].
+//! * [`jwe`]: compact JWE with ECDH-ES on P-256 and A128GCM/A256GCM, the encryption of
+//!   OpenID4VP responses (`direct_post.jwt`, `dc_api.jwt`).
+//! * [`x509`]: certificate chains from `x5c` (leaf hash, DNS names, P-256 key) and their path
+//!   validation to trust anchors at an injected instant, for signed Digital Credentials API requests.
 //! * [`did`]: did:key, did:jwk and did:web (through a fetcher trait with an offline cache).
 //! * [`sdjwt`]: SD-JWT issuance, presentation and verification with Key Binding.
 //! * [`sdjwt_vc`]: the `dc+sd-jwt` profile and typed credential-type declarations.
@@ -19,7 +23,9 @@
 //! * [`dcql`]: the Digital Credentials Query Language — parsing with every structural rule
 //!   checked, choosing credentials and claims in the wallet, checking presentations at the verifier.
 //! * [`oid4vp`]: OpenID4VP 1.0 Authorization Requests (URL, by reference, signed Request
-//!   Object), `direct_post` responses with the VP Token, and error responses.
+//!   Object), `direct_post` and encrypted `direct_post.jwt` responses with the VP Token, error
+//!   responses, and requests and responses over the Digital Credentials API
+//!   ([`oid4vp::dc_api`], unsigned or signed with an X.509 chain).
 //! * [`compact`]: the compact in-person presentation for a QR code (`MV1:` + base45 of a
 //!   deflated binary packing) and how it is bound without a request (verifier nonce, gate nonce).
 //! * [`status_list`]: Token Status Lists (1, 2, 4, 8 bits), their JWTs and the `status` claim.
@@ -61,6 +67,7 @@ mod error;
 pub mod json;
 #[cfg(feature = "schema-lite")]
 pub mod json_schema;
+pub mod jwe;
 pub mod jwk;
 pub mod jws;
 pub mod jwt;
@@ -80,11 +87,12 @@ pub mod subsidy;
 pub mod time;
 pub mod trust_entry;
 pub mod trust_list;
+pub mod x509;
 
 pub use error::{
     CalendarError, ClaimPathError, CompactError, ConsentError, DcqlError, DidError, Error,
-    InputError, JoseError, JwtError, MunicipalError, Oid4vciError, Oid4vpError, Result, SdJwtError,
-    SdJwtVcError, StatusListError, TrustListError,
+    InputError, JoseError, JweError, JwtError, MunicipalError, Oid4vciError, Oid4vpError, Result,
+    SdJwtError, SdJwtVcError, StatusListError, TrustListError,
 };
 
 /// The repository README's Rust snippets, compiled as doctests so the README stays true.

@@ -9,6 +9,7 @@ use common::{read, read_json, shared};
 use myna_vc_core::claim_path::ClaimPath;
 use myna_vc_core::crypto::{default_provider, SecretKey};
 use myna_vc_core::dcql::{CredentialView, DcqlQuery, HeldCredential, Presented};
+use myna_vc_core::jwe::ContentEncryption;
 use myna_vc_core::jws::JwsHeader;
 use myna_vc_core::jwt;
 use myna_vc_core::oid4vp::*;
@@ -25,6 +26,9 @@ use serde_json::{json, Value};
 
 const SPEC: &str = "specs/openid4vp/openid-4-verifiable-presentations-1_0.md";
 const NOW: i64 = 1_800_000_000;
+/// The message of a dc_api mode in a URL request.
+const DC_API_IN_URL: &str = "response_mode dc_api and dc_api.jwt belong to requests over the \
+     Digital Credentials API (DcApiRequest), not to requests by URL";
 
 fn now() -> NumericDate {
     NumericDate::from_unix(NOW)
@@ -157,12 +161,49 @@ fn the_request_payloads_of_the_spec_text() {
         Err(Error::Oid4vp(Oid4vpError::InvalidClientId(_)))
     ));
 
-    // §A.2: a Digital Credentials API request, which this crate does not serve.
+    // §8.3: a dc_api.jwt request. By URL (with a client_id, which it lacks) it is refused:
+    // dc_api modes belong to requests over the Digital Credentials API.
+    let mut by_url = payloads[3].clone();
+    by_url["client_id"] = json!("x509_san_dns:client.example.org");
     assert_eq!(
-        by_value(&as_url(&payloads[3])),
-        Err(Error::Oid4vp(Oid4vpError::UnsupportedResponseMode(
-            "dc_api.jwt".into()
+        by_value(&as_url(&by_url)),
+        Err(Error::Oid4vp(Oid4vpError::ResponseModeWrongChannel(
+            DC_API_IN_URL
         )))
+    );
+    // Over the DC API (unsigned) it reads, and the wallet picks the P-256 key "ac" (not the
+    // X25519, P-384 or X448 ones) and A128GCM (not A128CBC-HS256, unsupported).
+    let origin = Origin::parse("https://client.example.org").unwrap();
+    let received = DcApiRequest::from_api(
+        "openid4vp-v1-unsigned",
+        &payloads[3],
+        &origin,
+        &RequestTrust::none(),
+        now(),
+    )
+    .unwrap();
+    assert_eq!(received.request.response_mode, ResponseMode::DcApiJwt);
+    assert_eq!(received.request.nonce.as_str(), "xyz123ltcaccescbwc777");
+    let metadata = received.request.client_metadata.as_ref().unwrap();
+    let encryption = ResponseEncryption::from_client_metadata(metadata)
+        .unwrap()
+        .unwrap();
+    assert_eq!(encryption.keys.len(), 4);
+    let kids: Vec<_> = encryption.keys.iter().map(|k| k.kid().unwrap()).collect();
+    assert_eq!(kids, ["ac", "jc", "lc", "bc"]);
+    assert_eq!(encryption.enc_values, [ContentEncryption::A128Gcm]);
+    let (key, enc) = encryption.select().unwrap();
+    assert_eq!(key.kid(), Some("ac"));
+    assert_eq!(enc, ContentEncryption::A128Gcm);
+    // Without the P-256 key nothing is usable: a typed error, not a silent plain response.
+    let mut others = metadata.clone();
+    others["jwks"]["keys"].as_array_mut().unwrap().remove(0);
+    let others = ResponseEncryption::from_client_metadata(&others)
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        others.select().unwrap_err(),
+        Error::Oid4vp(Oid4vpError::NoUsableEncryptionKey)
     );
 }
 
@@ -226,8 +267,11 @@ fn the_decentralized_identifier_request_object_example() {
     );
 }
 
+/// Digital Credentials API requests by URL are refused with a typed error that names the DC
+/// API: a URL request takes only direct_post, direct_post.jwt and fragment. (They are read
+/// with `DcApiRequest`; see tests/dc_api.rs.)
 #[test]
-fn digital_credentials_api_requests_are_refused_as_unsupported() {
+fn digital_credentials_api_requests_by_url_are_refused() {
     let dir = shared("specs/openid4vp/examples/digital_credentials_api");
     for name in [
         "signed_request_payload.json",
@@ -235,13 +279,14 @@ fn digital_credentials_api_requests_are_refused_as_unsupported() {
     ] {
         let mut payload = fill(&read(&dir.join(name)));
         payload["client_id"] = json!("x509_san_dns:rp.example.com");
+        let refused = by_value(&as_url(&payload)).unwrap_err();
         assert_eq!(
-            by_value(&as_url(&payload)),
-            Err(Error::Oid4vp(Oid4vpError::UnsupportedResponseMode(
-                "dc_api".into()
-            ))),
+            refused,
+            Error::Oid4vp(Oid4vpError::ResponseModeWrongChannel(DC_API_IN_URL)),
             "{name}"
         );
+        assert_eq!(refused.code(), "response_mode_wrong_channel");
+        assert!(refused.to_string().contains("Digital Credentials API"));
     }
     let error = read(&dir.join("error_invalid_request.json"));
     let error: Value = serde_json::from_str(&error).unwrap();
@@ -351,10 +396,17 @@ fn each_request_rule_has_its_own_error() {
             Error::Oid4vp(Oid4vpError::MissingParameter("response_type")),
         ),
         (
+            // direct_post.jwt is supported, but only with a key to encrypt to (§8.3).
             with("response_mode", json!("direct_post.jwt")),
-            Error::Oid4vp(Oid4vpError::UnsupportedResponseMode(
-                "direct_post.jwt".into(),
-            )),
+            Error::Oid4vp(Oid4vpError::NoUsableEncryptionKey),
+        ),
+        (
+            with("response_mode", json!("dc_api")),
+            Error::Oid4vp(Oid4vpError::ResponseModeWrongChannel(DC_API_IN_URL)),
+        ),
+        (
+            with("response_mode", json!("query")),
+            Error::Oid4vp(Oid4vpError::UnsupportedResponseMode("query".into())),
         ),
         (
             with("response_uri", Value::Null),

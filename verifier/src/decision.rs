@@ -97,11 +97,20 @@ pub enum Reason {
     ConsentNotApplicable,
     /// A local store (ledger, replay guard) could not answer; nothing was accepted.
     TryAgain,
+    /// The encrypted response could not be decrypted: encrypted to another key (another
+    /// session's, a stranger's), altered, or in an algorithm not accepted.
+    ResponseUndecryptable,
+    /// The request asked for an encrypted response and the wallet (or someone in between)
+    /// answered in plain text.
+    ResponseModeDowngrade,
+    /// The presentation session (a Digital Credentials API request) expired before the answer
+    /// came.
+    SessionExpired,
 }
 
 impl Reason {
     /// Every reason, in declaration order.
-    pub const ALL: [Reason; 31] = {
+    pub const ALL: [Reason; 34] = {
         use Reason::*;
         [
             Unreadable,
@@ -135,6 +144,9 @@ impl Reason {
             ConsentOutsidePeriod,
             ConsentNotApplicable,
             TryAgain,
+            ResponseUndecryptable,
+            ResponseModeDowngrade,
+            SessionExpired,
         ]
     };
 
@@ -198,6 +210,9 @@ impl Reason {
             ConsentOutsidePeriod => ("consent_outside_period", "The consent is not valid at this time.", "同意の有効期間外です。"),
             ConsentNotApplicable => ("consent_not_applicable", "The consent does not cover this recipient or use.", "この利用者または用途は同意の対象外です。"),
             TryAgain => ("try_again", "The check could not be completed. Please try again.", "確認を完了できませんでした。もう一度お試しください。"),
+            ResponseUndecryptable => ("response_undecryptable", "The answer could not be decrypted: it was not made for this request. Ask the holder to present again.", "応答を復号できません（この要求への応答ではありません）。もう一度提示してもらってください。"),
+            ResponseModeDowngrade => ("response_mode_downgrade", "The answer was not encrypted as this request requires. Ask the holder to present again.", "応答がこの要求の求める暗号化をされていません。もう一度提示してもらってください。"),
+            SessionExpired => ("session_expired", "The request has expired. Start a new check.", "要求の有効期限が切れました。もう一度確認を始めてください。"),
         }
     }
 
@@ -240,8 +255,17 @@ impl Reason {
             Error::Compact(CompactError::GateNonceMismatch) => Reason::NotBoundToRequest,
             // Every other compact error is a QR text that does not decode.
             Error::Compact(_) => Reason::Unreadable,
+            Error::Oid4vp(Oid4vpError::ResponseModeDowngrade { .. }) => {
+                Reason::ResponseModeDowngrade
+            }
+            Error::Oid4vp(Oid4vpError::OriginNotExpected) => Reason::NotBoundToRequest,
+            Error::Oid4vp(Oid4vpError::UnsupportedProtocol(_)) => Reason::UnsupportedFormat,
+            // Every JWE failure of a response: not decryptable by this session's key (another
+            // key, altered, an algorithm not accepted, not a JWE at all).
+            Error::Jwe(_) => Reason::ResponseUndecryptable,
             Error::Oid4vp(
-                Oid4vpError::MissingParameter(_)
+                Oid4vpError::InvalidOrigin(_)
+                | Oid4vpError::MissingParameter(_)
                 | Oid4vpError::ConflictingParameters(_)
                 | Oid4vpError::InvalidParameter { .. }
                 | Oid4vpError::NoQuery,

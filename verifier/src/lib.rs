@@ -13,6 +13,10 @@
 //!   compact `MV1:` QR text per credential, one SD-JWT), for the service, the CLI and Wasm;
 //! * [`ledger`] (fan-club sales), [`roster`] (shelters; [`roster::RedbHq`] the disaster HQ's
 //!   store) and [`billing`] (clinics) hold what the policies produce;
+//! * [`dc_api`]: presentations through the browser's Digital Credentials API (a shop's own
+//!   page; OpenID4VP Annex A), decided on the shop's server with a [`dc_api::DcApiSession`];
+//!   [`transport`] also makes `direct_post.jwt` requests (the answer encrypted to a key of the
+//!   request);
 //! * [`status_fetch`] fills the status cache, apart from verification;
 //! * `ledger::PgLedger` and `replay::PgReplayGuard` (feature `postgres`): the ledger and the
 //!   replay guard in PostgreSQL, shared by a fleet of shops and gates (`myna verify serve
@@ -30,6 +34,7 @@ pub mod billing;
 pub mod consent_guard;
 #[cfg(feature = "postgres")]
 pub mod database;
+pub mod dc_api;
 pub mod decision;
 pub mod ledger;
 #[cfg(feature = "service")]

@@ -10,11 +10,25 @@
 //! * `POST /requests` `{"policy": "<name>"}`: a new single-use request valid for a few
 //!   minutes: the OpenID4VP Authorization Request (`openid4vp://` link by value, and a
 //!   `request_uri` when the service signs Request Objects), its DCQL query, nonce and state,
-//!   and the in-person challenge (`MVC1:…`) for the compact QR form;
+//!   and the in-person challenge (`MVC1:…`) for the compact QR form. The cross-device request
+//!   asks for `direct_post.jwt` ([`ServiceOptions::response_mode`], HAIP): the answer is
+//!   encrypted to a fresh key the service keeps with the open request. With `"dc_api":
+//!   {"origin": "https://shop.example"}` (an origin of [`ServiceOptions::allowed_origins`],
+//!   else 400 `origin_not_allowed`) the answer also carries `"dc_api": {"protocol", "data"}`,
+//!   a Digital Credentials API request ([`crate::dc_api`]) for the counter page at that
+//!   origin to pass to `navigator.credentials.get`;
 //! * `GET /requests/{request_id}/request-object`: the signed Request Object
 //!   (`application/oauth-authz-req+jwt`), when a signing key is configured;
-//! * `POST /requests/{request_id}/response`: the wallet's `direct_post` (form-encoded
-//!   `vp_token` and `state`); answers the decision. A request is answered once;
+//! * `POST /requests/{request_id}/response`: the wallet's `direct_post.jwt` (form-encoded
+//!   `response=<JWE>`, decrypted with the request's key; `vp_token` and `state` in plain form
+//!   for a `direct_post` request); answers the decision. A plain answer to an encrypted
+//!   request is 400 `response_mode_downgrade` (the request is then used up). A request is
+//!   answered once;
+//! * `POST /requests/{request_id}/dc-api`: the DigitalCredential (`{"protocol", "data"}`) the
+//!   counter page received from the browser; answers the decision;
+//! * `GET /requests/{request_id}/decision`: 202 `{"state": "pending"}` until the request is
+//!   answered on any route, then 200 with the decision (kept until the request would have
+//!   expired): what a counter page polls while the holder answers the QR code;
 //! * `POST /requests/{request_id}/compact`: the compact QR texts (`MV1:…`, one per requested
 //!   credential, one per line) scanned at the counter for that request;
 //! * `GET /gate/challenge` and `POST /gate/{policy}`: an unattended gate's current challenge,
@@ -46,7 +60,8 @@
 //! `*` is safe because the service uses no cookies or other ambient credentials.
 //!
 //! The counter's routes (`GET /policies`, `POST /requests`, `POST /requests/{request_id}/compact`,
-//! `POST /roster`, `GET /roster/summary`) answer CORS only for the origins the operator named
+//! `POST /requests/{request_id}/dc-api`, `GET /requests/{request_id}/decision` — the last two
+//! need the register token when one is set —, `POST /roster`, `GET /roster/summary`) answer CORS only for the origins the operator named
 //! ([`ServiceOptions::allowed_origins`], `myna verify serve --allow-origin`, repeatable): a
 //! counter page served from its own origin then calls them with `fetch`, sending
 //! `authorization` and `content-type`; any other origin gets no `Access-Control-Allow-Origin`
@@ -75,9 +90,12 @@ use serde_json::{json, Value};
 
 use myna_vc_core::b64;
 use myna_vc_core::crypto::{fill_random, Signer};
+use myna_vc_core::jwe::EncryptionKey;
 use myna_vc_core::jws::JwsHeader;
 use myna_vc_core::oid4vp::{AuthorizationRequest, ClientId};
+use myna_vc_core::time::NumericDate;
 
+use crate::dc_api::{DcApiOptions, DcApiSession};
 use crate::decision::{Decision, Reason, Rejection};
 use crate::pending::{ClientKey, Closed, OpenRequestLimits, OpenRequests, Refusal};
 use crate::policy::query::dcql_query;
@@ -86,7 +104,8 @@ use crate::register_token::RegisterToken;
 use crate::roster::{DisasterHq, RedbHq, RosterEntry};
 use crate::submission::{submission_from_compact, Challenge};
 use crate::transport::{
-    authorization_request, in_person_challenge_for, submission_from_direct_post, Gate,
+    authorization_request, encrypted_authorization_request, in_person_challenge_for,
+    submission_from_direct_post, submission_from_direct_post_jwt, Gate,
 };
 use crate::verifier::Verifier;
 
@@ -99,7 +118,7 @@ pub use myna_edge::EdgeConfig;
 pub const OPENAPI: &str = include_str!("openapi.json");
 
 /// Every route as (method, path template), as in the OpenAPI description.
-pub const ROUTES: [(&str, &str); 11] = [
+pub const ROUTES: [(&str, &str); 13] = [
     ("get", "/health"),
     ("get", "/openapi.json"),
     ("get", "/policies"),
@@ -107,6 +126,8 @@ pub const ROUTES: [(&str, &str); 11] = [
     ("get", "/requests/{request_id}/request-object"),
     ("post", "/requests/{request_id}/response"),
     ("post", "/requests/{request_id}/compact"),
+    ("post", "/requests/{request_id}/dc-api"),
+    ("get", "/requests/{request_id}/decision"),
     ("get", "/gate/challenge"),
     ("post", "/gate/{policy}"),
     ("post", "/roster"),
@@ -132,7 +153,51 @@ pub const MAX_PENDING: usize = crate::pending::MAX_OPEN_TOTAL;
 struct Pending {
     policy: Arc<dyn Policy>,
     request: AuthorizationRequest,
+    /// The key a `direct_post.jwt` answer is encrypted to (`None`: plain `direct_post`).
+    key: Option<EncryptionKey>,
     in_person: Challenge,
+    /// The Digital Credentials API session, when the counter page asked for one.
+    dc_api: Option<DcApiSession>,
+    /// Who created it, and until when it can be answered (its decision is kept as long).
+    client: ClientKey,
+    expires_at: NumericDate,
+}
+
+/// How a wallet answers a cross-device request (the `openid4vp://` link).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum CrossDeviceMode {
+    /// `direct_post.jwt`: the answer encrypted (ECDH-ES, A128GCM) to a fresh key of each
+    /// request, as HAIP requires; a plain answer is refused (`response_mode_downgrade`).
+    #[default]
+    DirectPostJwt,
+    /// `direct_post`: the answer in plain form (for wallets that cannot encrypt yet).
+    DirectPost,
+}
+
+impl CrossDeviceMode {
+    /// The `response_mode` value.
+    ///
+    /// ```
+    /// use myna_verifier::service::CrossDeviceMode;
+    /// assert_eq!(CrossDeviceMode::default().as_str(), "direct_post.jwt");
+    /// assert_eq!(CrossDeviceMode::parse("direct_post"), Some(CrossDeviceMode::DirectPost));
+    /// assert_eq!(CrossDeviceMode::parse("fragment"), None);
+    /// ```
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CrossDeviceMode::DirectPostJwt => "direct_post.jwt",
+            CrossDeviceMode::DirectPost => "direct_post",
+        }
+    }
+
+    /// The mode named `text` (`direct_post.jwt` or `direct_post`).
+    pub fn parse(text: &str) -> Option<Self> {
+        match text {
+            "direct_post.jwt" => Some(CrossDeviceMode::DirectPostJwt),
+            "direct_post" => Some(CrossDeviceMode::DirectPost),
+            _ => None,
+        }
+    }
 }
 
 /// Signs Request Objects: the key and the header naming it (`kid` or `x5c`).
@@ -164,6 +229,8 @@ pub struct ServiceOptions {
     pub allowed_origins: Vec<Origin>,
     /// The disaster HQ's roster served at `/roster`, if any.
     pub roster: Option<RosterService>,
+    /// How wallets answer cross-device requests (default `direct_post.jwt`).
+    pub response_mode: CrossDeviceMode,
 }
 
 /// The disaster HQ's roster behind `POST /roster` and `GET /roster/summary`.
@@ -183,6 +250,9 @@ pub struct ServiceState {
     options: ServiceOptions,
     client_id: ClientId,
     pending: Mutex<OpenRequests<Pending>>,
+    /// The decisions on answered requests, for `GET /requests/{id}/decision` until the
+    /// request would have expired (`None` while the decision is being made).
+    answered: Mutex<OpenRequests<Option<Value>>>,
 }
 
 impl ServiceState {
@@ -195,12 +265,14 @@ impl ServiceState {
     ) -> myna_vc_core::Result<Arc<Self>> {
         let client_id = ClientId::parse(&verifier.config().audience)?;
         let pending = Mutex::new(OpenRequests::new(options.limits));
+        let answered = Mutex::new(OpenRequests::new(options.limits));
         Ok(Arc::new(ServiceState {
             verifier,
             policies,
             options,
             client_id,
             pending,
+            answered,
         }))
     }
 
@@ -212,6 +284,11 @@ impl ServiceState {
     /// happens under the lock), so a poisoned lock still holds consistent indexes.
     fn lock(&self) -> std::sync::MutexGuard<'_, OpenRequests<Pending>> {
         self.pending.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// The decisions kept for polling (short, panic-free critical sections, as [`Self::lock`]).
+    fn answers(&self) -> std::sync::MutexGuard<'_, OpenRequests<Option<Value>>> {
+        self.answered.lock().unwrap_or_else(|p| p.into_inner())
     }
 }
 
@@ -234,6 +311,8 @@ pub fn router(state: Arc<ServiceState>) -> Router {
         .route("/policies", get(policies))
         .route("/requests", post(create_request))
         .route("/requests/{request_id}/compact", post(receive_compact))
+        .route("/requests/{request_id}/dc-api", post(receive_dc_api))
+        .route("/requests/{request_id}/decision", get(poll_decision))
         .route(
             "/roster",
             post(roster_submit).layer(DefaultBodyLimit::max(MAX_ROSTER_BODY_BYTES)),
@@ -380,7 +459,7 @@ impl FromRequestParts<Arc<ServiceState>> for Registrar {
         };
         let presented = bearer(
             &parts.headers,
-            "POST /requests needs Authorization: Bearer <register token>",
+            "the counter's routes need Authorization: Bearer <register token>",
         )
         .map_err(unauthorized)?;
         if !token.matches(presented) {
@@ -583,6 +662,13 @@ async fn policies(State(state): State<Arc<ServiceState>>) -> Json<Value> {
 #[derive(Debug, Deserialize)]
 struct CreateRequest {
     policy: String,
+    /// A Digital Credentials API request too, for the counter page at this origin.
+    dc_api: Option<DcApiAsk>,
+}
+
+#[derive(Debug, Deserialize)]
+struct DcApiAsk {
+    origin: String,
 }
 
 /// The `POST /requests` body, or a JSON error saying what is wrong with it.
@@ -648,6 +734,15 @@ async fn create_request(
             "no such policy; see GET /policies",
         );
     };
+    let dc_origin = match body
+        .dc_api
+        .as_ref()
+        .map(|ask| dc_api_origin(&state, &ask.origin))
+    {
+        Some(Some(origin)) => Some(origin),
+        Some(None) => return origin_not_allowed(),
+        None => None,
+    };
     let now = state.verifier.now();
     let admitted = state.lock().admit(client, now);
     if let Err(refusal) = admitted {
@@ -662,22 +757,36 @@ async fn create_request(
     };
     let base = state.options.public_url.trim_end_matches('/');
     let response_uri = format!("{base}/requests/{id}/response");
-    let request =
-        match authorization_request(policy.as_ref(), state.client_id.clone(), &response_uri) {
-            Ok(request) => request,
-            Err(e) => {
-                return error(
-                    StatusCode::INTERNAL_SERVER_ERROR,
-                    "server_error",
-                    &e.to_string(),
-                )
-            }
-        };
+    let (request, key) = match cross_device_request(&state, policy.as_ref(), &response_uri) {
+        Ok(pair) => pair,
+        Err(e) => {
+            return error(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "server_error",
+                &e.to_string(),
+            )
+        }
+    };
     let (shown, in_person) =
         match in_person_challenge_for(state.client_id.as_str(), policy.as_ref()) {
             Ok(pair) => pair,
             Err(e) => return error(StatusCode::SERVICE_UNAVAILABLE, "try_again", &e.to_string()),
         };
+    let dc_api = match dc_origin {
+        Some(origin) => {
+            match DcApiSession::start(policy.as_ref(), origin, &DcApiOptions::default(), now) {
+                Ok((shown, session)) => Some((shown, session)),
+                Err(e) => {
+                    return error(
+                        StatusCode::INTERNAL_SERVER_ERROR,
+                        "server_error",
+                        &e.to_string(),
+                    )
+                }
+            }
+        }
+        None => None,
+    };
     let Ok(by_value) = request.to_url() else {
         return error(
             StatusCode::INTERNAL_SERVER_ERROR,
@@ -691,14 +800,14 @@ async fn create_request(
         .as_ref()
         .map(|_| format!("{base}/requests/{id}/request-object"));
     let expires_at = now.plus_seconds(REQUEST_TTL_SECS);
-    let body = json!({
+    let mut body = json!({
         "request_id": id,
         "policy": policy.name(),
         "client_id": state.client_id.as_str(),
         "nonce": request.nonce.as_str(),
         "state": request.state.as_ref().map(|s| s.as_str()),
         "response_type": "vp_token",
-        "response_mode": "direct_post",
+        "response_mode": state.options.response_mode.as_str(),
         "response_uri": response_uri,
         "authorization_request": by_value,
         "request_uri": request_uri,
@@ -706,10 +815,21 @@ async fn create_request(
         "in_person_challenge": shown.to_string(),
         "expires_at": expires_at.as_unix(),
     });
+    let (dc_shown, dc_session) = match dc_api {
+        Some((shown, session)) => (Some(shown), Some(session)),
+        None => (None, None),
+    };
+    if let (Some(shown), Value::Object(map)) = (dc_shown, &mut body) {
+        map.insert("dc_api".into(), shown);
+    }
     let pending = Pending {
         policy,
         request,
+        key,
         in_person,
+        dc_api: dc_session,
+        client,
+        expires_at,
     };
     // Checked again as it is stored: other requests may have come in meanwhile.
     let stored = state.lock().insert(id, client, pending, expires_at, now);
@@ -717,6 +837,47 @@ async fn create_request(
         return refused(refusal);
     }
     (StatusCode::CREATED, Json(body)).into_response()
+}
+
+/// The cross-device request in the service's response mode, with the key of an encrypted one.
+fn cross_device_request(
+    state: &ServiceState,
+    policy: &dyn Policy,
+    response_uri: &str,
+) -> myna_vc_core::Result<(AuthorizationRequest, Option<EncryptionKey>)> {
+    let client_id = state.client_id.clone();
+    match state.options.response_mode {
+        CrossDeviceMode::DirectPostJwt => {
+            let (request, key) = encrypted_authorization_request(policy, client_id, response_uri)?;
+            Ok((request, Some(key)))
+        }
+        CrossDeviceMode::DirectPost => Ok((
+            authorization_request(policy, client_id, response_uri)?,
+            None,
+        )),
+    }
+}
+
+/// The origin a counter page asks a DC API request for, if it is one of the allowed origins
+/// (`--allow-origin`), exactly.
+fn dc_api_origin(state: &ServiceState, asked: &str) -> Option<myna_vc_core::oid4vp::Origin> {
+    state
+        .options
+        .allowed_origins
+        .iter()
+        .any(|origin| origin.as_str() == asked)
+        .then(|| myna_vc_core::oid4vp::Origin::parse(asked).ok())
+        .flatten()
+}
+
+/// 400 `origin_not_allowed`.
+fn origin_not_allowed() -> Response {
+    error(
+        StatusCode::BAD_REQUEST,
+        "origin_not_allowed",
+        "dc_api.origin must be exactly one of the origins this service allows \
+         (myna verify serve --allow-origin)",
+    )
 }
 
 async fn request_object(
@@ -788,9 +949,14 @@ async fn receive_response(
         Ok(pending) => pending,
         Err(closed) => return closed_response(closed),
     };
-    decided(move || {
+    let record = Answered::new(&state, request_id, &pending);
+    let decision = off_the_reactor(move || {
         let policy = pending.policy.as_ref();
-        match submission_from_direct_post(&body) {
+        let read = match &pending.key {
+            Some(key) => submission_from_direct_post_jwt(&body, key),
+            None => submission_from_direct_post(&body),
+        };
+        match read {
             Ok((submission, echoed)) if echoed == pending.request.state => {
                 let challenge = Challenge::single_use(pending.request.nonce.as_str());
                 state.verifier.verify(policy, &submission, &challenge)
@@ -802,7 +968,143 @@ async fn receive_response(
             Err(e) => state.verifier.reject(policy, Rejection::from_error(e)),
         }
     })
-    .await
+    .await;
+    let decision = match decision {
+        Ok(decision) => record.keep(decision),
+        Err(response) => return response,
+    };
+    // A plain answer to an encrypted request is a broken (or tampered) client, not a holder's
+    // presentation: 400, with the decision for the record.
+    if decision.get("reason").and_then(Value::as_str) == Some(Reason::ResponseModeDowngrade.code())
+    {
+        let answer = json!({
+            "error": Reason::ResponseModeDowngrade.code(),
+            "error_description": "this request takes its answer encrypted (direct_post.jwt, \
+                `response=<JWE>`); a plain vp_token is refused",
+            "decision": decision,
+        });
+        return (StatusCode::BAD_REQUEST, Json(answer)).into_response();
+    }
+    Json(decision).into_response()
+}
+
+/// Where the decision on an answered request is kept for `GET /requests/{id}/decision`: marked
+/// as being decided when the request is taken, then the decision. The decision is kept until
+/// the request would have expired; when the store is full it is not kept (the poll then
+/// answers 404) — the deciding route's own answer carries it anyway.
+struct Answered {
+    state: Arc<ServiceState>,
+    id: String,
+    client: ClientKey,
+    expires_at: NumericDate,
+}
+
+impl Answered {
+    fn new(state: &Arc<ServiceState>, id: String, pending: &Pending) -> Self {
+        let now = state.verifier.now();
+        let _ = state
+            .answers()
+            .insert(id.clone(), pending.client, None, pending.expires_at, now);
+        Answered {
+            state: Arc::clone(state),
+            id,
+            client: pending.client,
+            expires_at: pending.expires_at,
+        }
+    }
+
+    /// Keeps `decision`'s JSON for polling, and answers it.
+    fn keep(self, decision: Decision) -> Value {
+        let json = decision.to_json();
+        let now = self.state.verifier.now();
+        let mut answers = self.state.answers();
+        let _ = answers.take(&self.id, now);
+        let _ = answers.insert(
+            self.id,
+            self.client,
+            Some(json.clone()),
+            self.expires_at,
+            now,
+        );
+        json
+    }
+}
+
+/// `POST /requests/{id}/dc-api` (counter route): the DigitalCredential the counter page got
+/// from `navigator.credentials.get` (`{"protocol", "data"}`, or the bare `data`), decided with
+/// the request's DC API session. A request created without `dc_api` is refused (400
+/// `not_a_dc_api_request`) and stays open.
+async fn receive_dc_api(
+    _registrar: Registrar,
+    State(state): State<Arc<ServiceState>>,
+    Param(request_id): Param,
+    Text(body): Text,
+) -> Response {
+    let now = state.verifier.now();
+    let is_dc_api = state
+        .lock()
+        .get(&request_id, now)
+        .map(|pending| pending.dc_api.is_some());
+    if is_dc_api == Some(false) {
+        return error(
+            StatusCode::BAD_REQUEST,
+            "not_a_dc_api_request",
+            "this request was created without dc_api; answer it on its other routes",
+        );
+    }
+    let mut pending = match take_pending(&state, &request_id) {
+        Ok(pending) => pending,
+        Err(closed) => return closed_response(closed),
+    };
+    let record = Answered::new(&state, request_id, &pending);
+    let Some(session) = pending.dc_api.take() else {
+        return error(
+            StatusCode::BAD_REQUEST,
+            "not_a_dc_api_request",
+            "this request was created without dc_api",
+        );
+    };
+    let decision = off_the_reactor(move || {
+        let policy = pending.policy.as_ref();
+        match myna_vc_core::json::parse(body.as_bytes(), "DigitalCredential") {
+            Ok(response) => session.decide(&state.verifier, policy, &response),
+            Err(e) => state.verifier.reject(policy, Rejection::from_error(e)),
+        }
+    })
+    .await;
+    match decision {
+        Ok(decision) => Json(record.keep(decision)).into_response(),
+        Err(response) => response,
+    }
+}
+
+/// `GET /requests/{id}/decision` (counter route): 200 with the decision once the request was
+/// answered (on any route), 202 `{"state": "pending"}` before — what a counter page polls
+/// while the wallet answers the QR code; 404 for an unknown or expired request.
+async fn poll_decision(
+    _registrar: Registrar,
+    State(state): State<Arc<ServiceState>>,
+    Param(request_id): Param,
+) -> Response {
+    let now = state.verifier.now();
+    let kept = state.answers().get(&request_id, now).cloned();
+    match kept {
+        Some(Some(decision)) => return Json(decision).into_response(),
+        Some(None) => return pending_answer(),
+        None => {}
+    }
+    if state.lock().get(&request_id, now).is_some() {
+        return pending_answer();
+    }
+    error(
+        StatusCode::NOT_FOUND,
+        "unknown_request",
+        "no open or recently answered request with this id",
+    )
+}
+
+fn pending_answer() -> Response {
+    (StatusCode::ACCEPTED, Json(json!({"state": "pending"}))).into_response()
 }
 
 /// Runs `work` on the blocking pool, off the reactor: verifying checks signatures, and a
@@ -820,14 +1122,6 @@ async fn off_the_reactor<T: Send + 'static>(
     })
 }
 
-/// The decision `decide` makes ([`off_the_reactor`]), as the JSON answer.
-async fn decided(decide: impl FnOnce() -> Decision + Send + 'static) -> Response {
-    match off_the_reactor(decide).await {
-        Ok(decision) => Json(decision.to_json()).into_response(),
-        Err(response) => response,
-    }
-}
-
 async fn receive_compact(
     State(state): State<Arc<ServiceState>>,
     Param(request_id): Param,
@@ -837,7 +1131,8 @@ async fn receive_compact(
         Ok(pending) => pending,
         Err(closed) => return closed_response(closed),
     };
-    decided(move || {
+    let record = Answered::new(&state, request_id, &pending);
+    let decision = off_the_reactor(move || {
         let policy = pending.policy.as_ref();
         match submission_from_compact(policy, &body) {
             Ok(submission) => state
@@ -846,7 +1141,11 @@ async fn receive_compact(
             Err(e) => state.verifier.reject(policy, Rejection::from_error(e)),
         }
     })
-    .await
+    .await;
+    match decision {
+        Ok(decision) => Json(record.keep(decision)).into_response(),
+        Err(response) => response,
+    }
 }
 
 async fn gate_challenge(State(state): State<Arc<ServiceState>>) -> Response {

@@ -26,7 +26,10 @@
 //! ```
 
 use myna_vc_core::compact::{self, GateId, GateKey, GateNonce, InPersonChallenge, PolicySpec};
-use myna_vc_core::oid4vp::{AuthorizationRequest, ClientId, Nonce, ResponseBody, State, VpToken};
+use myna_vc_core::jwe::EncryptionKey;
+use myna_vc_core::oid4vp::{
+    AuthorizationRequest, ClientId, Nonce, ResponseBody, ResponseMode, State, VpToken,
+};
 use myna_vc_core::time::NumericDate;
 use myna_vc_core::{DcqlError, Error, Oid4vpError, Result, SdJwtError};
 
@@ -68,7 +71,80 @@ pub fn submission_from_vp_token(token: &VpToken) -> Result<Submission> {
 /// Reads a `direct_post` body: the submission and the echoed `state`. An error response from
 /// the wallet (the holder declined, …) is [`Oid4vpError::InvalidParameter`] naming its code.
 pub fn submission_from_direct_post(body: &str) -> Result<(Submission, Option<State>)> {
-    match ResponseBody::from_form(body)? {
+    submission_from_body(ResponseBody::from_form(body)?)
+}
+
+/// A `direct_post.jwt` Authorization Request for `policy` (fresh nonce and state): the
+/// response is to be encrypted (ECDH-ES, A128GCM) to a fresh key made for this request alone,
+/// named in its `client_metadata` (OpenID4VP §8.3, HAIP's cross-device mode). Keep the key
+/// (secret, zeroized on drop) with the request until it is answered:
+/// [`submission_from_direct_post_jwt`] decrypts with it.
+///
+/// ```
+/// use myna_verifier::policy::age::AgeCheck;
+/// use myna_verifier::transport::encrypted_authorization_request;
+/// use myna_verifier::core::oid4vp::{ClientId, ResponseMode};
+/// let client = ClientId::parse("x509_san_dns:shop.example")?;
+/// let (request, key) =
+///     encrypted_authorization_request(&AgeCheck::over_20()?, client, "https://shop.example/r")?;
+/// assert_eq!(request.response_mode, ResponseMode::DirectPostJwt);
+/// let jwks = &request.client_metadata.as_ref().unwrap()["jwks"]["keys"][0];
+/// assert_eq!(jwks["kid"].as_str(), Some(key.kid()));
+/// assert!(jwks.get("d").is_none());
+/// # Ok::<(), myna_verifier::core::Error>(())
+/// ```
+pub fn encrypted_authorization_request(
+    policy: &dyn Policy,
+    client_id: ClientId,
+    response_uri: &str,
+) -> Result<(AuthorizationRequest, EncryptionKey)> {
+    let key = EncryptionKey::generate()?;
+    let request = AuthorizationRequest::direct_post_jwt(
+        client_id,
+        response_uri,
+        dcql(policy.requirements())?,
+        &key,
+    )?;
+    Ok((request, key))
+}
+
+/// Reads a `direct_post.jwt` body (`response=<JWE>`), decrypted with the request's `key`: the
+/// submission and the echoed `state`. A plain `vp_token` body (the encryption stripped) is
+/// [`Oid4vpError::ResponseModeDowngrade`]; a JWE for another key is a JWE error
+/// (`jwe_key_mismatch`, `jwe_decryption_failed`); a plain error response from the wallet is
+/// [`Oid4vpError::InvalidParameter`] naming its code (§8.3.1 lets errors go unencrypted).
+///
+/// ```
+/// use myna_verifier::policy::age::AgeCheck;
+/// use myna_verifier::transport::{encrypted_authorization_request, submission_from_direct_post_jwt};
+/// use myna_verifier::core::oid4vp::{AuthorizationResponse, ClientId, VpToken};
+/// let client = ClientId::parse("x509_san_dns:shop.example")?;
+/// let (request, key) =
+///     encrypted_authorization_request(&AgeCheck::over_20()?, client, "https://shop.example/r")?;
+/// let response = AuthorizationResponse { vp_token: VpToken::new(), state: request.state.clone() };
+/// let body = response.to_form_for(&request)?;
+/// let (submission, state) = submission_from_direct_post_jwt(&body, &key)?;
+/// assert_eq!((submission.len(), state), (0, request.state.clone()));
+/// // The same answer in plain text is a downgrade.
+/// let plain = submission_from_direct_post_jwt(&response.to_form(), &key).unwrap_err();
+/// assert_eq!(plain.code(), "response_mode_downgrade");
+/// # Ok::<(), myna_verifier::core::Error>(())
+/// ```
+pub fn submission_from_direct_post_jwt(
+    body: &str,
+    key: &EncryptionKey,
+) -> Result<(Submission, Option<State>)> {
+    submission_from_body(ResponseBody::from_form_for(
+        body,
+        ResponseMode::DirectPostJwt,
+        Some(key),
+    )?)
+}
+
+/// The submission and `state` of a read response body; the wallet's error response as
+/// [`Oid4vpError::InvalidParameter`] naming its code.
+fn submission_from_body(body: ResponseBody) -> Result<(Submission, Option<State>)> {
+    match body {
         ResponseBody::Success(response) => Ok((
             submission_from_vp_token(&response.vp_token)?,
             response.state,

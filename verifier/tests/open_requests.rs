@@ -106,14 +106,14 @@ async fn create_with(app: &Router, from: IpAddr, authorization: Option<&str>) ->
     send(app, request).await
 }
 
-/// Answers the open request `id` (with an unreadable answer: the decision is a rejection, but
-/// the request is answered all the same).
+/// Answers the open request `id` (with an answer that does not decrypt: the decision is a
+/// rejection, but the request is answered all the same).
 async fn answer(app: &Router, id: &str, from: IpAddr) -> Answer {
     let path = format!("/requests/{id}/response");
     let form = "application/x-www-form-urlencoded";
     send(
         app,
-        post(&path, Some(from), Some(form), "vp_token=x".into()),
+        post(&path, Some(from), Some(form), "response=x".into()),
     )
     .await
 }

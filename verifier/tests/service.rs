@@ -15,7 +15,8 @@ use myna_verifier::core::compact::{self, GateId, GateKey, InPersonChallenge};
 use myna_verifier::core::crypto::{default_provider, Algorithm, SecretKey};
 use myna_verifier::core::jws::JwsHeader;
 use myna_verifier::core::oid4vp::{
-    verify_request_object, AuthorizationResponse, ClientId, RequestObjectRules, State, VpToken,
+    verify_request_object, AuthorizationResponse, ClientId, RequestLink, RequestObjectRules, State,
+    VpToken,
 };
 use myna_verifier::core::sdjwt::SdJwt;
 use myna_verifier::ledger::MemoryLedger;
@@ -125,12 +126,18 @@ fn answer(world: &World, policy: &str, nonce: &str) -> Submission {
     }
 }
 
-fn form(vp_token: &Submission, state: Option<&str>) -> String {
+/// The wallet's answer to the created `request` (the service's JSON), in its response mode:
+/// `direct_post.jwt`, encrypted to the key its `openid4vp://` link names.
+fn form(vp_token: &Submission, state: Option<&str>, request: &Value) -> String {
     let response = AuthorizationResponse {
         vp_token: VpToken::from_json(&vp_token.to_json().to_string()).unwrap(),
         state: state.map(|s| State::parse(s).unwrap()),
     };
-    response.to_form()
+    let link = request["authorization_request"].as_str().unwrap();
+    let RequestLink::ByValue(authorization) = RequestLink::parse(link).unwrap() else {
+        panic!("the service's requests go by value: {link}")
+    };
+    response.to_form_for(&authorization).unwrap()
 }
 
 const GATE: &str = "did:web:city.kobe.example:gate:1";
@@ -214,7 +221,7 @@ async fn one_presentation_per_policy_over_loopback() {
     for name in &names {
         let request = create(name).await;
         assert_eq!(request["client_id"], AUDIENCE);
-        assert_eq!(request["response_mode"], "direct_post");
+        assert_eq!(request["response_mode"], "direct_post.jwt");
         assert!(request["authorization_request"]
             .as_str()
             .unwrap()
@@ -222,15 +229,24 @@ async fn one_presentation_per_policy_over_loopback() {
         let nonce = request["nonce"].as_str().unwrap();
         let vp_token = answer(&world, name, nonce);
         let uri = request["response_uri"].as_str().unwrap();
-        let decision: Value = post(uri, form(&vp_token, request["state"].as_str()), FORM)
-            .await
-            .json()
-            .await
-            .unwrap();
+        let decision: Value = post(
+            uri,
+            form(&vp_token, request["state"].as_str(), &request),
+            FORM,
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
         assert_eq!(decision["accepted"], true, "{name}: {decision}");
         assert_eq!(decision["policy"], name.as_str());
         // A request is answered once.
-        let again = post(uri, form(&vp_token, request["state"].as_str()), FORM).await;
+        let again = post(
+            uri,
+            form(&vp_token, request["state"].as_str(), &request),
+            FORM,
+        )
+        .await;
         assert_eq!(again.status(), 404, "{name}");
     }
 
@@ -265,7 +281,7 @@ async fn one_presentation_per_policy_over_loopback() {
         );
     let decision: Value = post(
         request["response_uri"].as_str().unwrap(),
-        form(&mixed, request["state"].as_str()),
+        form(&mixed, request["state"].as_str(), &request),
         FORM,
     )
     .await
@@ -297,11 +313,15 @@ async fn one_presentation_per_policy_over_loopback() {
     // A presentation bound to another nonce, or a response with another state, is refused.
     let uri = request["response_uri"].as_str().unwrap();
     let foreign = answer(&world, "age-over-20", "someone-elses-nonce");
-    let decision: Value = post(uri, form(&foreign, request["state"].as_str()), FORM)
-        .await
-        .json()
-        .await
-        .unwrap();
+    let decision: Value = post(
+        uri,
+        form(&foreign, request["state"].as_str(), &request),
+        FORM,
+    )
+    .await
+    .json()
+    .await
+    .unwrap();
     assert_eq!(decision["accepted"], false);
     assert_eq!(decision["reason"], "not_bound_to_request");
     assert_eq!(
@@ -312,7 +332,7 @@ async fn one_presentation_per_policy_over_loopback() {
     let good = answer(&world, "age-over-20", request["nonce"].as_str().unwrap());
     let decision: Value = post(
         request["response_uri"].as_str().unwrap(),
-        form(&good, Some("other-state-123")),
+        form(&good, Some("other-state-123"), &request),
         FORM,
     )
     .await

@@ -1,4 +1,5 @@
-//! The transports over HTTP (feature `http`, blocking reqwest with rustls): [`HttpIssuer`]
+//! The transports over HTTP (feature `http`, blocking reqwest with rustls): [`HttpVerifier`]
+//! (a presentation posted to a verifier's `response_uri`, encrypted when it asks), [`HttpIssuer`]
 //! for OpenID4VCI and anchoring.
 //!
 //! Endpoints used, relative to the issuer identifier unless the metadata names them:
@@ -434,5 +435,93 @@ impl crate::receipt::StatusSource for HttpStatus {
         let token = self.token(uri)?;
         let tokens = crate::receipt::StatusTokens::new().with(uri, token);
         crate::receipt::StatusSource::status_list(&tokens, uri, key, now)
+    }
+}
+
+/// A verifier's `response_uri` over HTTP: where a cross-device presentation is posted
+/// (OpenID4VP `direct_post` / `direct_post.jwt`).
+///
+/// ```no_run
+/// use myna_wallet::http::HttpVerifier;
+/// use myna_vc_core::oid4vp::RequestLink;
+/// let verifier = HttpVerifier::new()?;
+/// # let (link, presentation): (&str, myna_wallet::present::Presentation) = todo!();
+/// let RequestLink::ByValue(request) = RequestLink::parse(link)? else { return Ok(()) };
+/// let answer = verifier.post_presentation(&request, &presentation)?;
+/// println!("{answer}");
+/// # Ok::<(), myna_wallet::Error>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct HttpVerifier {
+    channel: Channel,
+}
+
+const VERIFIER: &str = "verifier";
+
+impl HttpVerifier {
+    /// A client with the [default options](HttpOptions::new).
+    ///
+    /// ```
+    /// assert!(myna_wallet::http::HttpVerifier::new().is_ok());
+    /// ```
+    pub fn new() -> Result<Self> {
+        Self::new_with(&HttpOptions::new())
+    }
+
+    /// A client with `options` (extra CA roots, insecure loopback routes, timeout).
+    ///
+    /// ```
+    /// use myna_wallet::http::{HttpOptions, HttpVerifier};
+    /// assert!(HttpVerifier::new_with(&HttpOptions::new()).is_ok());
+    /// ```
+    pub fn new_with(options: &HttpOptions) -> Result<Self> {
+        Ok(HttpVerifier {
+            channel: Channel::new(options, VERIFIER)?,
+        })
+    }
+
+    /// Adds an [`InsecureLoopbackRoute`] (**development only**).
+    ///
+    /// ```
+    /// use myna_wallet::http::{HttpVerifier, InsecureLoopbackRoute};
+    /// let route = InsecureLoopbackRoute::parse("https://shop.example=127.0.0.1:8443")?;
+    /// let _ = HttpVerifier::new()?.with_loopback_route(route);
+    /// # Ok::<(), myna_wallet::Error>(())
+    /// ```
+    pub fn with_loopback_route(mut self, route: InsecureLoopbackRoute) -> Self {
+        self.channel.routes.push(route);
+        self
+    }
+
+    /// Posts `presentation` to `request`'s `response_uri` in the request's response mode —
+    /// encrypted to the verifier's key for `direct_post.jwt`
+    /// ([`Presentation::to_form_for`](crate::present::Presentation::to_form_for)) — and
+    /// answers the verifier's JSON answer (`myna verify serve` answers its decision). A
+    /// request without a `response_uri`, or one answered by redirect, is refused before
+    /// anything is sent; an error status is [`Error::Transport`] with the verifier's error.
+    pub fn post_presentation(
+        &self,
+        request: &myna_vc_core::oid4vp::AuthorizationRequest,
+        presentation: &crate::present::Presentation,
+    ) -> Result<serde_json::Value> {
+        let uri = request.response_uri.as_deref().ok_or_else(|| {
+            Error::invalid(
+                "presentation request",
+                "it names no response_uri to post the answer to",
+            )
+        })?;
+        let body = presentation.to_form_for(request)?;
+        let post = self
+            .channel
+            .post(uri)
+            .header(
+                reqwest::header::CONTENT_TYPE,
+                "application/x-www-form-urlencoded",
+            )
+            .body(body);
+        Ok(myna_vc_core::json::parse(
+            &self.channel.send(post)?,
+            "verifier answer",
+        )?)
     }
 }

@@ -22,7 +22,10 @@ use myna_vc_core::calendar::CalendarDate;
 use myna_vc_core::claim_path::ClaimPath;
 use myna_vc_core::compact::{self, InPersonChallenge};
 use myna_vc_core::dcql::{CredentialView, DcqlQuery, Format, QueryId};
-use myna_vc_core::oid4vp::{AuthorizationRequest, AuthorizationResponse, State, VpToken};
+use myna_vc_core::oid4vp::{
+    AuthorizationRequest, AuthorizationResponse, DcApiRequest, DcApiResponse, ReceivedDcApiRequest,
+    State, VpToken,
+};
 use myna_vc_core::sdjwt::{KeyBinding, SdJwt};
 use myna_vc_core::sdjwt_vc::Vct;
 use myna_vc_core::time::NumericDate;
@@ -59,6 +62,36 @@ impl PresentationRequest {
             nonce: request.nonce.as_str().to_owned(),
             query: request.dcql_query.clone(),
             state: request.state.clone(),
+        })
+    }
+
+    /// From an OpenID4VP request received through the browser's Digital Credentials API
+    /// (Annex A), already checked by [`DcApiRequest::from_api`]: the audience is
+    /// `origin:<origin>` — the origin the browser reported, never one the request claims —
+    /// and there is no `state`.
+    ///
+    /// ```
+    /// use myna_wallet::present::PresentationRequest;
+    /// use myna_vc_core::dcql::DcqlQuery;
+    /// use myna_vc_core::oid4vp::{DcApiRequest, Origin, RequestTrust};
+    /// use myna_vc_core::time::NumericDate;
+    /// let query = DcqlQuery::from_json(br#"{"credentials": [{"id": "age", "format": "dc+sd-jwt",
+    ///     "meta": {"vct_values": ["urn:myna-vc:vct:age:1"]}, "claims": [{"path": ["age_over_20"]}]}]}"#)?;
+    /// let data = DcApiRequest::unsigned(query, None)?.to_data()?;
+    /// let origin = Origin::parse("https://shop.example")?;
+    /// let received = DcApiRequest::from_api("openid4vp-v1-unsigned", &data, &origin,
+    ///     &RequestTrust::none(), NumericDate::from_unix(1_800_000_000))?;
+    /// let request = PresentationRequest::dc_api(&received)?;
+    /// assert_eq!(request.verifier.as_str(), "origin:https://shop.example");
+    /// assert!(request.state.is_none());
+    /// # Ok::<(), myna_wallet::Error>(())
+    /// ```
+    pub fn dc_api(received: &ReceivedDcApiRequest) -> Result<Self> {
+        Ok(PresentationRequest {
+            verifier: VerifierId::new(received.kb_audience())?,
+            nonce: received.request.nonce.as_str().to_owned(),
+            query: received.request.dcql_query.clone(),
+            state: None,
         })
     }
 
@@ -128,6 +161,33 @@ impl Presentation {
     /// The `direct_post` body (`application/x-www-form-urlencoded`).
     pub fn to_form(&self) -> String {
         self.response.to_form()
+    }
+
+    /// The body to post to `request`'s `response_uri`, in its response mode: for
+    /// `direct_post.jwt` `response=<JWE>` encrypted to the key its `client_metadata` names,
+    /// for `direct_post` the plain form. (A full run is in `wallet/tests/present.rs`.)
+    ///
+    /// ```
+    /// use myna_wallet::present::Presentation;
+    /// // `Presentation`s come from `Preview::confirm`; see `wallet/tests/present.rs`.
+    /// let _ = Presentation::to_form_for;
+    /// ```
+    pub fn to_form_for(&self, request: &AuthorizationRequest) -> Result<String> {
+        Ok(self.response.to_form_for(request)?)
+    }
+
+    /// The `data` of the DigitalCredential to hand back through the Digital Credentials API
+    /// for `request`: `{"vp_token": {…}}` for `dc_api`, `{"response": "<JWE>"}` for
+    /// `dc_api.jwt` (encrypted to the key the request's `client_metadata` names). (A full run
+    /// is in `wallet/tests/present.rs`.)
+    ///
+    /// ```
+    /// use myna_wallet::present::Presentation;
+    /// // `Presentation`s come from `Preview::confirm`; see `wallet/tests/present.rs`.
+    /// let _ = Presentation::to_dc_api_data;
+    /// ```
+    pub fn to_dc_api_data(&self, request: &DcApiRequest) -> Result<Value> {
+        Ok(DcApiResponse::Success(self.response.vp_token.clone()).to_data(request)?)
     }
 
     /// Every presentation (SD-JWT+KB), in query order.

@@ -15,8 +15,12 @@ use myna_vc_core::compact::{self, InPersonChallenge};
 use myna_vc_core::crypto::default_provider;
 use myna_vc_core::crypto::SecretKey;
 use myna_vc_core::dcql::DcqlQuery;
+use myna_vc_core::jwe::EncryptionKey;
 use myna_vc_core::jws::Jws;
-use myna_vc_core::oid4vp::{AuthorizationRequest, ClientId, Nonce};
+use myna_vc_core::oid4vp::{
+    AuthorizationRequest, ClientId, DcApiRequest, DcApiResponse, Nonce, Origin, RequestTrust,
+    ResponseBody, ResponseMode,
+};
 use myna_vc_core::sdjwt::{KeyBindingRule, SdJwt};
 use myna_vc_core::sdjwt_vc::{self, VcVerifyOptions, VerifiedCredential};
 use myna_wallet::history::Event;
@@ -375,6 +379,84 @@ fn an_openid4vp_request_gets_its_response() {
         authorization.nonce.as_str(),
     );
     assert!(presentation.to_form().starts_with("vp_token="));
+}
+
+#[test]
+fn a_direct_post_jwt_request_gets_its_answer_encrypted_to_the_verifiers_key() {
+    let issuer = City::new();
+    let wallet = stocked_wallet(&issuer);
+    let query = DcqlQuery::from_json(AGE_QUERY.as_bytes()).unwrap();
+    let client = ClientId::parse("x509_san_dns:shop.example").unwrap();
+    let key = EncryptionKey::generate().unwrap();
+    let authorization =
+        AuthorizationRequest::direct_post_jwt(client, "https://shop.example/response", query, &key)
+            .unwrap();
+    let request = PresentationRequest::openid4vp(&authorization).unwrap();
+    let presentation = wallet
+        .prepare(request, issuer.now)
+        .unwrap()
+        .confirm()
+        .unwrap();
+    let body = presentation.to_form_for(&authorization).unwrap();
+    assert!(body.starts_with("response="), "{body}");
+    assert!(!body.contains("vp_token"));
+    // Only the verifier's key opens it, and it carries the presentation and the state.
+    let ResponseBody::Success(opened) =
+        ResponseBody::from_form_for(&body, ResponseMode::DirectPostJwt, Some(&key)).unwrap()
+    else {
+        panic!("an error response")
+    };
+    assert_eq!(opened, presentation.response);
+    let other = EncryptionKey::generate().unwrap();
+    assert!(ResponseBody::from_form_for(&body, ResponseMode::DirectPostJwt, Some(&other)).is_err());
+}
+
+#[test]
+fn a_dc_api_request_is_answered_for_the_browsers_origin_encrypted() {
+    let issuer = City::new();
+    let wallet = stocked_wallet(&issuer);
+    let query = DcqlQuery::from_json(AGE_QUERY.as_bytes()).unwrap();
+    let key = EncryptionKey::generate().unwrap();
+    let data = DcApiRequest::unsigned(query, Some(&key))
+        .unwrap()
+        .to_data()
+        .unwrap();
+    let origin = Origin::parse("https://shop.example").unwrap();
+    let received = DcApiRequest::from_api(
+        "openid4vp-v1-unsigned",
+        &data,
+        &origin,
+        &RequestTrust::none(),
+        issuer.now,
+    )
+    .unwrap();
+    let request = PresentationRequest::dc_api(&received).unwrap();
+    assert_eq!(request.verifier.as_str(), "origin:https://shop.example");
+    assert_eq!(request.state, None);
+    let presentation = wallet
+        .prepare(request, issuer.now)
+        .unwrap()
+        .confirm()
+        .unwrap();
+    let answer = presentation.to_dc_api_data(&received.request).unwrap();
+    assert!(answer["response"].is_string(), "{answer}");
+    assert!(answer.get("vp_token").is_none());
+    let DcApiResponse::Success(token) =
+        DcApiResponse::from_data(&answer, ResponseMode::DcApiJwt, Some(&key)).unwrap()
+    else {
+        panic!("an error answer")
+    };
+    let shown = token.get("age").unwrap();
+    verify(
+        &issuer,
+        &shown[0],
+        "origin:https://shop.example",
+        received.request.nonce.as_str(),
+    );
+    // The history names the verifier by its origin.
+    let history = wallet.history().unwrap();
+    assert!(history.iter().any(|entry| matches!(&entry.event,
+        Event::Presented { verifier, .. } if verifier == "origin:https://shop.example")));
 }
 
 fn qr_version(text: &str, level: qrcode::EcLevel) -> i16 {

@@ -8,6 +8,12 @@
 //! [`BillingRecord::for_spec`], a shelter's roster entry by [`RosterEntry::for_spec`], and
 //! `freshness` reports the trust list's and the status cache's own dates. A decision handed
 //! back from JS is the plain object `verify` returned, read with [`Decision::from_json`].
+//!
+//! For an online shop's backend, two more ways a presentation arrives, each with a session
+//! the server keeps between two HTTP requests: over the browser's Digital Credentials API
+//! ([`dc_api`]: `dcApiRequest` / `decideDcApi`) and cross-device by an `openid4vp://` QR code
+//! answered with `direct_post.jwt` ([`cross_device`]: `crossDeviceRequest` /
+//! `decideDirectPost`). Both encrypt the wallet's answer to a fresh key of the session.
 
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::Arc;
@@ -33,6 +39,12 @@ use wasm_bindgen::prelude::*;
 
 use crate::js_error::{js_json, member, text, unix_time, Failure};
 use crate::to_js;
+
+pub mod cross_device;
+pub mod dc_api;
+
+pub use cross_device::CrossDeviceSession;
+pub use dc_api::DcApiSession;
 
 /// The time the page says it is: set before each call, so decisions follow the caller's
 /// clock (a test can fix it; a page uses `Date.now()`).

@@ -1,12 +1,12 @@
 // Compiled with `tsc --noEmit --strict` by types.test.mjs: the package's declarations must
 // type a user's code, including the shapes of decisions, requests and errors.
 import {
-  StatusList, Verifier, type BillingRecord, type Decision, type Freshness, type MynaError,
-  type PresentationRequest, type RosterEntry,
+  CrossDeviceSession, DcApiSession, StatusList, Verifier, type BillingRecord, type DcApiRequest,
+  type Decision, type Freshness, type MynaError, type PresentationRequest, type RosterEntry,
 } from "myna-vc";
 
 import {
-  Wallet, type HeldCredentials, type HistoryItem, type PreviewItem, type RecordChange,
+  Wallet, type DcApiAnswer, type HeldCredentials, type HistoryItem, type PreviewItem, type RecordChange,
   type RegistryPost, type StatusReport, type StoredConsentJs, type StoredRecord, type WalletPresentation,
 } from "myna-vc/wallet";
 import { TrusteeKey, type TrusteeErrorCode } from "myna-vc/trustee";
@@ -32,6 +32,18 @@ const freshness: Freshness = verifier.freshness(Date.now() / 1000);
 const tooStale: boolean = freshness.statusLists.some((l) => l.tooStale || l.expired);
 const trustAge: number = freshness.trustList.ageSecs;
 console.log(xml, payer, entryId, tooStale, trustAge);
+// An online shop's server: the DC API and cross-device sessions, kept as text between requests.
+const session: DcApiSession = verifier.dcApiRequest("age-over-20", "https://shop.example", 0, { encrypt: true });
+const dcRequest: DcApiRequest | null = session.request;
+const withDefaults: DcApiSession = verifier.dcApiRequest("age-over-20", "https://shop.example", 0);
+console.log(withDefaults.policy);
+const kept: string = session.toState();
+const dcDecision: Decision = verifier.decideDcApi(DcApiSession.fromState(kept), { protocol: "openid4vp-v1-unsigned", data: {} }, 0);
+const expiresAt: number = session.expiresAt;
+const remote: CrossDeviceSession = verifier.crossDeviceRequest("age-over-20", "redirect_uri:https://shop.example/r", "https://shop.example/r", 0);
+const link: string = remote.link;
+const remoteDecision: Decision = verifier.decideDirectPost(CrossDeviceSession.fromState(remote.toState()), "response=x", 0);
+console.log(dcRequest?.protocol, dcDecision.accepted, expiresAt, link, remoteDecision.reason);
 const list: StatusList = StatusList.verify(token, "{}", "https://city.example/status/1", 0);
 const bits: number = list.bits;
 
@@ -41,6 +53,9 @@ const presented: WalletPresentation = wallet.present(JSON.stringify(request), 0)
 const qr: string | null = presented.compact;
 const qrs: string[] = presented.compacts;
 console.log(items.map((i) => i.disclosed), qr, qrs.length);
+const dcAnswer: DcApiAnswer = wallet.answerDcApi("openid4vp-v1-unsigned", {}, "https://shop.example", 0);
+const dcPreview: PreviewItem[] = wallet.previewDcApi("openid4vp-v1-signed", {}, "https://shop.example", 0, ["MIIB…"]);
+console.log(dcAnswer.data, dcPreview.length);
 
 try {
   Verifier.create("{}", 0);

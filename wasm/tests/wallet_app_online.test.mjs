@@ -20,6 +20,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { inflateSync } from "node:zlib";
+import { CompactEncrypt, importJWK } from "jose";
 import { seriousViolations } from "./support/axe.mjs";
 import { startWorld } from "./support/world.mjs";
 import { startVerifierService } from "./support/verifier_service.mjs";
@@ -213,9 +214,11 @@ test("cross-device: an answer the shop refuses (the request already answered els
   try {
     await createWallet(page);
     await receiveAge(page);
-    // Someone else answers the request first (the QR was photographed): it is closed.
+    // Someone else answers the request first (the QR was photographed): it is closed. The
+    // request asks for direct_post.jwt, and its key is public (in the link): anyone can
+    // encrypt an empty answer to it, which the service decides (refused) and closes on.
     const first = await fetch(`${shop.url}/requests/${request.request_id}/response`, {
-      method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: "vp_token=%7B%7D",
+      method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: await encryptedEmptyAnswer(request),
     });
     assert.equal(first.status, 200);
     assert.equal((await first.json()).accepted, false);
@@ -238,6 +241,20 @@ test("cross-device: an answer the shop refuses (the request already answered els
     await context.close();
   }
 });
+
+/** `response=<JWE>` of an empty answer (`{"vp_token": {}, "state"}`) encrypted by jose to the
+ * key in the request link's `client_metadata` (a plain `direct_post` body when the service asks
+ * for that). */
+async function encryptedEmptyAnswer(request) {
+  const params = new URL(request.authorization_request).searchParams;
+  const state = params.get("state");
+  if (params.get("response_mode") !== "direct_post.jwt") return new URLSearchParams({ vp_token: "{}", state }).toString();
+  const [jwk] = JSON.parse(params.get("client_metadata")).jwks.keys;
+  const jwe = await new CompactEncrypt(new TextEncoder().encode(JSON.stringify({ vp_token: {}, state })))
+    .setProtectedHeader({ alg: "ECDH-ES", enc: "A128GCM", kid: jwk.kid })
+    .encrypt(await importJWK(jwk, "ECDH-ES"));
+  return new URLSearchParams({ response: jwe }).toString();
+}
 
 // ---- 2. consents at the issuer's registry
 

@@ -9,22 +9,43 @@ use std::path::PathBuf;
 use anyhow::{anyhow, bail, Context, Result};
 use myna_vc_core::compact::InPersonChallenge;
 use myna_vc_core::dcql::DcqlQuery;
-use myna_vc_core::oid4vp::RequestLink;
+use myna_vc_core::oid4vp::{
+    AuthorizationRequest, DcApiRequest, Origin, ReceivedDcApiRequest, RequestLink, RequestTrust,
+};
 use myna_vc_core::sdjwt::SdJwt;
 use myna_verifier::policy::catalog::query_for_spec;
 use myna_vocabulary::{claim, Kind};
+use myna_wallet::http::HttpVerifier;
 use myna_wallet::present::{Presentation, PresentationRequest};
 use myna_wallet::store::RedbStore;
 use myna_wallet::Wallet;
 
-use super::Session;
+use super::{Session, TransportArgs};
 
 /// The flags of `myna wallet present`.
 #[derive(Debug, clap::Args)]
 pub(super) struct PresentArgs {
     /// An OpenID4VP request link (`openid4vp://?client_id=…&dcql_query=…&nonce=…`).
-    #[arg(long, conflicts_with_all = ["verifier", "nonce", "challenge", "query", "age_over", "resident_of"])]
+    #[arg(long, conflicts_with_all = ["verifier", "nonce", "challenge", "query", "age_over", "resident_of", "dc_api"])]
     request: Option<String>,
+    /// A request through the browser's Digital Credentials API: a file holding the
+    /// `{"protocol", "data"}` a web page passes to `navigator.credentials.get` (what `POST
+    /// /requests` of `myna verify serve` answers as `dc_api`). Unsigned requests only (signed
+    /// ones need trust anchors this command does not take yet). Needs --origin and
+    /// --dc-api-out: this command stands in for the browser, which would tell the wallet the
+    /// page's origin and hand the answer back to the page.
+    #[arg(long, value_name = "FILE", requires_all = ["origin", "dc_api_out"],
+          conflicts_with_all = ["verifier", "nonce", "challenge", "query", "age_over", "resident_of"])]
+    dc_api: Option<PathBuf>,
+    /// With --dc-api: the origin of the page that asked (`https://host[:port]`), as the
+    /// browser reports it; the presentation is bound to `origin:<origin>`.
+    #[arg(long, value_name = "ORIGIN", requires = "dc_api")]
+    origin: Option<String>,
+    /// With --dc-api: write the answer, the DigitalCredential's `{"protocol", "data"}` (`data`
+    /// encrypted to the verifier's key for `dc_api.jwt`), to FILE; what the page posts to
+    /// `POST /requests/{id}/dc-api`. The credentials count as used once the file is written.
+    #[arg(long, value_name = "FILE", requires = "dc_api")]
+    dc_api_out: Option<PathBuf>,
     /// In person: the challenge the verifier's screen or QR code shows, as one argument:
     /// `MVC1:<nonce>:<audience>[ <policy>]` (what `myna verify challenge` prints). When it
     /// names the verifier's policy and no --query/--age-over/--resident-of is given, the
@@ -59,15 +80,33 @@ pub(super) struct PresentArgs {
     /// credentials (a policy asking for a resident and an age credential together) is written
     /// as one `MV1:…` line per credential, in the order the query asks for them: what
     /// `myna verify check` and `POST /requests/{id}/compact` of `myna verify serve` read.
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["post", "dc_api"])]
     out: Option<PathBuf>,
+    /// With --request: post the answer to the request's `response_uri` and print the
+    /// verifier's answer (`myna verify serve` answers its decision). The answer goes in the
+    /// request's response mode: encrypted to the verifier's key for `direct_post.jwt`, plain
+    /// for `direct_post`. The credentials count as used once the verifier answered (even with
+    /// an error status), not when it could not be reached.
+    #[arg(long, requires = "request")]
+    post: bool,
+    /// How the verifier is reached with --post: extra CA certificates, the development switch.
+    #[command(flatten)]
+    transport: TransportArgs,
 }
 
 /// Runs `present`: preview, confirmation, signature, delivery, and only then the record that
 /// the instances are used.
 pub(super) fn run(session: &Session, args: &PresentArgs) -> Result<()> {
     let wallet = session.open_wallet()?;
-    let request = presentation_request(&wallet, args)?;
+    let dc_api = args
+        .dc_api
+        .as_deref()
+        .map(|path| dc_api_request(path, args.origin.as_deref(), session))
+        .transpose()?;
+    let (request, remote) = match &dc_api {
+        Some(received) => (PresentationRequest::dc_api(received)?, None),
+        None => presentation_request(&wallet, args)?,
+    };
     let preview = wallet.prepare(request, session.now())?;
     let mut out = std::io::stdout().lock();
     let mut text = format!("{} will receive:\n", preview.verifier());
@@ -91,6 +130,46 @@ pub(super) fn run(session: &Session, args: &PresentArgs) -> Result<()> {
         bail!("not presented");
     }
     let signed = preview.sign()?;
+    if let (Some(received), Some(path)) = (&dc_api, &args.dc_api_out) {
+        let data = signed.presentation().to_dc_api_data(&received.request)?;
+        let answer =
+            serde_json::json!({"protocol": received.request.protocol().as_str(), "data": data});
+        std::fs::write(path, format!("{answer}\n")).with_context(|| {
+            format!(
+                "cannot write {}: nothing was presented, no credential was used",
+                path.display()
+            )
+        })?;
+        signed.commit()?;
+        writeln!(
+            out,
+            "wrote the Digital Credentials API answer for {} to {}",
+            received.origin.as_str(),
+            path.display()
+        )?;
+        return Ok(out.flush()?);
+    }
+    if let (true, Some(remote)) = (args.post, &remote) {
+        let verifier = HttpVerifier::new_with(&args.transport.options()?)?;
+        let posted = verifier.post_presentation(remote, signed.presentation());
+        let reached = match &posted {
+            Ok(_) => true,
+            Err(myna_wallet::Error::Transport { cause, .. }) => {
+                matches!(cause, myna_wallet::TransportCause::Status { .. })
+            }
+            Err(_) => false,
+        };
+        if !reached {
+            let error = posted.err().map(anyhow::Error::new);
+            return Err(error.unwrap_or_else(|| anyhow!("not posted")).context(
+                "the verifier was not reached: nothing was presented, no credential was used",
+            ));
+        }
+        signed.commit()?;
+        let answer = posted.context("the verifier refused the answer")?;
+        writeln!(out, "{}", serde_json::to_string_pretty(&answer)?)?;
+        return Ok(out.flush()?);
+    }
     match &args.out {
         Some(path) => {
             let (lines, version) =
@@ -123,7 +202,7 @@ pub(super) fn run(session: &Session, args: &PresentArgs) -> Result<()> {
             Ok(out.flush()?)
         }
         None => {
-            let text = answer_text(signed.presentation(), args.show_qr)?;
+            let text = answer_text(signed.presentation(), remote.as_ref(), args.show_qr)?;
             out.write_all(text.as_bytes())
                 .and_then(|()| out.flush())
                 .map_err(undelivered)?;
@@ -146,12 +225,25 @@ fn undelivered(error: std::io::Error) -> anyhow::Error {
     ))
 }
 
-/// The whole printed answer: the OpenID4VP response and, for one credential, the QR form.
-fn answer_text(presentation: &Presentation, show_qr: bool) -> Result<String> {
-    let mut text = format!(
-        "OpenID4VP response (direct_post body):\n{}\n",
-        presentation.to_form()
-    );
+/// The whole printed answer: the OpenID4VP response — in the request's response mode
+/// (`direct_post.jwt` encrypted to the verifier's key) when answering a request link — and,
+/// for one credential, the QR form.
+fn answer_text(
+    presentation: &Presentation,
+    remote: Option<&AuthorizationRequest>,
+    show_qr: bool,
+) -> Result<String> {
+    let mut text = match remote {
+        Some(request) => format!(
+            "OpenID4VP response ({} body):\n{}\n",
+            request.response_mode.as_str(),
+            presentation.to_form_for(request)?
+        ),
+        None => format!(
+            "OpenID4VP response (direct_post body):\n{}\n",
+            presentation.to_form()
+        ),
+    };
     if presentation.single().is_ok() {
         let (qr, version) = compact_form(presentation.single()?)?;
         text.push_str(&format!(
@@ -295,14 +387,46 @@ fn in_person_query(
     Ok(DcqlQuery::from_json(json.as_bytes())?)
 }
 
-/// Who asks, and what: a request link, or an in-person challenge and query.
+/// The Digital Credentials API request in `path` (`{"protocol", "data"}`) as the browser
+/// would deliver it from the page at `origin`, checked (unsigned requests only: no trust
+/// anchors are configured here).
+fn dc_api_request(
+    path: &std::path::Path,
+    origin: Option<&str>,
+    session: &Session,
+) -> Result<ReceivedDcApiRequest> {
+    let text = std::fs::read(path)
+        .with_context(|| format!("cannot read the DC API request {}", path.display()))?;
+    let shown = myna_vc_core::json::parse(&text, "DC API request")
+        .with_context(|| format!("--dc-api {}", path.display()))?;
+    let protocol = shown
+        .get("protocol")
+        .and_then(serde_json::Value::as_str)
+        .context("--dc-api: expected {\"protocol\": \"openid4vp-v1-unsigned\", \"data\": {…}}")?;
+    let data = shown
+        .get("data")
+        .context("--dc-api: expected {\"protocol\": …, \"data\": {…}}")?;
+    let origin = Origin::parse(origin.context("--dc-api needs --origin")?).context("--origin")?;
+    Ok(DcApiRequest::from_api(
+        protocol,
+        data,
+        &origin,
+        &RequestTrust::none(),
+        session.now(),
+    )?)
+}
+
+/// Who asks, and what: a request link (with the request itself, to answer it in its response
+/// mode), or an in-person challenge and query.
 fn presentation_request(
     wallet: &Wallet<RedbStore>,
     args: &PresentArgs,
-) -> Result<PresentationRequest> {
+) -> Result<(PresentationRequest, Option<AuthorizationRequest>)> {
     if let Some(link) = &args.request {
         return match RequestLink::parse(link)? {
-            RequestLink::ByValue(request) => Ok(PresentationRequest::openid4vp(&request)?),
+            RequestLink::ByValue(request) => {
+                Ok((PresentationRequest::openid4vp(&request)?, Some(*request)))
+            }
             _ => Err(anyhow!(
                 "signed and by-reference request objects are not fetched yet"
             )),
@@ -323,5 +447,5 @@ fn presentation_request(
         }
     };
     let query = in_person_query(wallet, args, &challenge)?;
-    Ok(PresentationRequest::in_person(&challenge, query)?)
+    Ok((PresentationRequest::in_person(&challenge, query)?, None))
 }

@@ -16,6 +16,7 @@ mod dcql;
 mod did;
 mod input;
 mod jose;
+mod jwe;
 mod jwt;
 mod municipal;
 mod oid4vci;
@@ -33,6 +34,7 @@ pub use dcql::DcqlError;
 pub use did::DidError;
 pub use input::InputError;
 pub use jose::JoseError;
+pub use jwe::JweError;
 pub use jwt::JwtError;
 pub use municipal::MunicipalError;
 pub use oid4vci::Oid4vciError;
@@ -200,6 +202,18 @@ pub use trust_list::TrustListError;
 /// | `request_client_id_mismatch` | [`Oid4vpError::RequestClientIdMismatch`] | The Request Object's `client_id` differs from the `client_id` of the request URL. |
 /// | `request_audience_mismatch` | [`Oid4vpError::RequestAudienceMismatch`] | The Request Object's `aud` is not the wallet (`https://self-issued.me/v2` or its issuer). |
 /// | `wallet_nonce_mismatch` | [`Oid4vpError::WalletNonceMismatch`] | The Request Object does not carry the `wallet_nonce` the wallet sent. |
+/// | `unsupported_protocol` | [`Oid4vpError::UnsupportedProtocol`] | A Digital Credentials API protocol this crate does not speak (`openid4vp-v1-multisigned`, another version, another protocol). |
+/// | `response_mode_downgrade` | [`Oid4vpError::ResponseModeDowngrade`] | A plain response where the request asked for an encrypted one (`direct_post.jwt`, `dc_api.jwt`). |
+/// | `origin_not_expected` | [`Oid4vpError::OriginNotExpected`] | The Origin the browser reported is not in the signed request's `expected_origins`. |
+/// | `untrusted_request_signer` | [`Oid4vpError::UntrustedRequestSigner`] | A signed request whose certificate chain does not lead to a trusted anchor, or is not valid now. |
+/// | `client_id_certificate_mismatch` | [`Oid4vpError::ClientIdCertificateMismatch`] | The signed request's `client_id` does not fit its certificate (`x509_hash` of another certificate, `x509_san_dns` name not in the leaf). |
+/// | `no_usable_encryption_key` | [`Oid4vpError::NoUsableEncryptionKey`] | An encrypted response was asked for but no key or `enc` value of `client_metadata` is usable, or an encrypted response came without a key. |
+/// | `invalid_origin` | [`Oid4vpError::InvalidOrigin`] | Not a web origin `https://host[:port]` (`http` only for loopback hosts). |
+/// | `response_mode_wrong_channel` | [`Oid4vpError::ResponseModeWrongChannel`] | `dc_api`/`dc_api.jwt` in a request by URL, or a URL response mode over the Digital Credentials API. |
+/// | `jwe_malformed` | [`JweError::Malformed`] | Not a compact JWE of this profile (five parts, `epk` on P-256, no encrypted key, 96-bit IV, 128-bit tag), or too large. |
+/// | `jwe_unsupported_algorithm` | [`JweError::UnsupportedAlgorithm`] | `alg` other than `ECDH-ES`, an `enc` not allowed, `zip`, or any `crit` parameter. |
+/// | `jwe_key_mismatch` | [`JweError::KeyMismatch`] | The JWE names another key (`kid`) or another curve than the recipient's key. |
+/// | `jwe_decryption_failed` | [`JweError::DecryptionFailed`] | The authentication tag does not verify: encrypted to another key, or altered. |
 /// | `compact_prefix` | [`CompactError::Prefix`] | Text that does not start with the compact presentation prefix and a known version. |
 /// | `compact_base45` | [`CompactError::Base45`] | The compact presentation's body is not valid base45 (RFC 9285). |
 /// | `compact_compression` | [`CompactError::Compression`] | The compact presentation's body does not inflate as one complete raw DEFLATE stream. |
@@ -286,6 +300,9 @@ pub enum Error {
     /// Errors of consent records, receipts and status changes.
     #[error(transparent)]
     Consent(#[from] ConsentError),
+    /// Errors of compact JWE: encrypted OpenID4VP responses.
+    #[error(transparent)]
+    Jwe(#[from] JweError),
 }
 
 impl Error {
@@ -313,6 +330,7 @@ impl Error {
             Error::Oid4vp(e) => e.code(),
             Error::Compact(e) => e.code(),
             Error::Consent(e) => e.code(),
+            Error::Jwe(e) => e.code(),
         }
     }
 }
@@ -407,7 +425,7 @@ mod tests {
     use super::*;
 
     /// Each area enum with the source that declares it and its `code()`.
-    const AREAS: [(&str, &str); 16] = [
+    const AREAS: [(&str, &str); 17] = [
         ("InputError", include_str!("input.rs")),
         ("JoseError", include_str!("jose.rs")),
         ("JwtError", include_str!("jwt.rs")),
@@ -424,6 +442,7 @@ mod tests {
         ("Oid4vpError", include_str!("oid4vp.rs")),
         ("CompactError", include_str!("compact.rs")),
         ("ConsentError", include_str!("consent.rs")),
+        ("JweError", include_str!("jwe.rs")),
     ];
 
     /// The `Ty::Variant` names declared in the body of `pub enum Ty`.

@@ -49,6 +49,40 @@ pub enum Oid4vpError {
     /// The Request Object does not carry the `wallet_nonce` the wallet sent.
     #[error("request object wallet_nonce does not match")]
     WalletNonceMismatch,
+    /// A Digital Credentials API protocol this crate does not speak (`openid4vp-v1-multisigned`,
+    /// another version, another protocol).
+    #[error("unsupported Digital Credentials API protocol `{0}`")]
+    UnsupportedProtocol(String),
+    /// A plain response where the request asked for an encrypted one (`direct_post.jwt`,
+    /// `dc_api.jwt`): refused, or an attacker could strip the encryption.
+    #[error("the response is not encrypted, but the request asked for response_mode {expected}")]
+    ResponseModeDowngrade {
+        /// The response mode the request asked for.
+        expected: &'static str,
+    },
+    /// The Origin the browser reported is not in the signed request's `expected_origins`.
+    #[error("the request is not meant for this origin (not in expected_origins)")]
+    OriginNotExpected,
+    /// A signed request whose certificate chain does not lead to a trusted anchor (or is not
+    /// valid now, or is not a chain at all).
+    #[error("the request signer is not trusted: {0}")]
+    UntrustedRequestSigner(String),
+    /// The signed request's `client_id` does not fit its certificate: `x509_hash` of another
+    /// certificate, or an `x509_san_dns` name not among the leaf's DNS names.
+    #[error("the client_id does not match the request's signing certificate")]
+    ClientIdCertificateMismatch,
+    /// An encrypted response was asked for, but no key of `client_metadata` is usable (ECDH-ES
+    /// on P-256, `use` absent or `enc`) or no `enc` value is supported (A128GCM, A256GCM); or
+    /// an encrypted response came without a key to decrypt it.
+    #[error("no usable encryption key or content encryption for the response")]
+    NoUsableEncryptionKey,
+    /// Not a web origin `https://host[:port]` (`http` only for loopback hosts).
+    #[error("invalid origin: {0}")]
+    InvalidOrigin(String),
+    /// A response mode used on the wrong channel: `dc_api` and `dc_api.jwt` belong to requests
+    /// over the Digital Credentials API, the others to requests by URL.
+    #[error("{0}")]
+    ResponseModeWrongChannel(&'static str),
 }
 
 impl Oid4vpError {
@@ -67,6 +101,14 @@ impl Oid4vpError {
             Oid4vpError::RequestClientIdMismatch => "request_client_id_mismatch",
             Oid4vpError::RequestAudienceMismatch => "request_audience_mismatch",
             Oid4vpError::WalletNonceMismatch => "wallet_nonce_mismatch",
+            Oid4vpError::UnsupportedProtocol(..) => "unsupported_protocol",
+            Oid4vpError::ResponseModeDowngrade { .. } => "response_mode_downgrade",
+            Oid4vpError::OriginNotExpected => "origin_not_expected",
+            Oid4vpError::UntrustedRequestSigner(..) => "untrusted_request_signer",
+            Oid4vpError::ClientIdCertificateMismatch => "client_id_certificate_mismatch",
+            Oid4vpError::NoUsableEncryptionKey => "no_usable_encryption_key",
+            Oid4vpError::InvalidOrigin(..) => "invalid_origin",
+            Oid4vpError::ResponseModeWrongChannel(..) => "response_mode_wrong_channel",
         }
     }
 }

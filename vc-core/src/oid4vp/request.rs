@@ -3,10 +3,12 @@
 use serde_json::{Map, Value};
 
 use super::client_id::{check_https_uri, ClientId, ClientIdPrefix};
+use super::encryption::{client_metadata_for, ResponseEncryption};
 use super::params::{Nonce, State};
 use crate::dcql::DcqlQuery;
 use crate::error::{Error, Oid4vpError, Result};
 use crate::json;
+use crate::jwe::{ContentEncryption, EncryptionKey};
 use crate::oid4vci::form;
 
 /// The only `response_type` this crate speaks.
@@ -20,9 +22,19 @@ const WHAT: &str = "authorization request";
 
 /// How the wallet sends the response.
 ///
+/// `direct_post`, `direct_post.jwt` and `fragment` belong to requests by URL
+/// ([`AuthorizationRequest`]); `dc_api` and `dc_api.jwt` to requests over the Digital
+/// Credentials API ([`DcApiRequest`](super::DcApiRequest)). The `.jwt` modes encrypt the
+/// response to a key of the request's `client_metadata` (§8.3).
+///
 /// ```
 /// use myna_vc_core::oid4vp::ResponseMode;
 /// assert_eq!(ResponseMode::DirectPost.as_str(), "direct_post");
+/// assert_eq!(ResponseMode::parse("dc_api.jwt")?, ResponseMode::DcApiJwt);
+/// assert!(ResponseMode::DcApiJwt.is_encrypted() && ResponseMode::DcApiJwt.is_dc_api());
+/// assert!(ResponseMode::DirectPostJwt.is_encrypted() && !ResponseMode::DirectPostJwt.is_dc_api());
+/// assert!(ResponseMode::parse("query").is_err());
+/// # Ok::<(), myna_vc_core::Error>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ResponseMode {
@@ -31,6 +43,13 @@ pub enum ResponseMode {
     /// `fragment`: a redirect to `redirect_uri` with the response in the fragment (the default
     /// of `vp_token`).
     Fragment,
+    /// `direct_post.jwt`: `direct_post` with the response encrypted in one `response`
+    /// parameter (§8.3.1; HAIP's cross-device mode).
+    DirectPostJwt,
+    /// `dc_api`: the response goes back through the Digital Credentials API (Annex A).
+    DcApi,
+    /// `dc_api.jwt`: `dc_api` with the response encrypted (Annex A, HAIP).
+    DcApiJwt,
 }
 
 impl ResponseMode {
@@ -39,13 +58,30 @@ impl ResponseMode {
         match self {
             ResponseMode::DirectPost => "direct_post",
             ResponseMode::Fragment => "fragment",
+            ResponseMode::DirectPostJwt => "direct_post.jwt",
+            ResponseMode::DcApi => "dc_api",
+            ResponseMode::DcApiJwt => "dc_api.jwt",
         }
     }
 
-    fn parse(name: &str) -> Result<Self> {
+    /// Whether the response is an encrypted JWT (`direct_post.jwt`, `dc_api.jwt`).
+    pub const fn is_encrypted(self) -> bool {
+        matches!(self, ResponseMode::DirectPostJwt | ResponseMode::DcApiJwt)
+    }
+
+    /// Whether the mode belongs to the Digital Credentials API (`dc_api`, `dc_api.jwt`).
+    pub const fn is_dc_api(self) -> bool {
+        matches!(self, ResponseMode::DcApi | ResponseMode::DcApiJwt)
+    }
+
+    /// Reads a wire name; others are [`Oid4vpError::UnsupportedResponseMode`].
+    pub fn parse(name: &str) -> Result<Self> {
         match name {
             "direct_post" => Ok(ResponseMode::DirectPost),
             "fragment" => Ok(ResponseMode::Fragment),
+            "direct_post.jwt" => Ok(ResponseMode::DirectPostJwt),
+            "dc_api" => Ok(ResponseMode::DcApi),
+            "dc_api.jwt" => Ok(ResponseMode::DcApiJwt),
             other => Err(Error::Oid4vp(Oid4vpError::UnsupportedResponseMode(
                 other.chars().take(32).collect(),
             ))),
@@ -53,13 +89,20 @@ impl ResponseMode {
     }
 }
 
+/// The error for a Digital Credentials API mode in a request by URL.
+pub(super) const DC_API_MODE_IN_URL: &str =
+    "response_mode dc_api and dc_api.jwt belong to requests over the Digital Credentials API \
+     (DcApiRequest), not to requests by URL";
+
 /// An OpenID4VP Authorization Request asking for a VP Token with a DCQL query.
 ///
 /// Fields are public so a verifier can build one; every way out ([`to_url`](Self::to_url),
 /// [`sign`](Self::sign)) and in ([`RequestLink::parse`], [`verify_request_object`]) runs
 /// [`check`](Self::check). What is refused, each with its own error: a `response_type` other
-/// than `vp_token`; a response mode other than `direct_post` and `fragment`; `direct_post`
-/// without `response_uri` or with `redirect_uri`; `scope` (no DCQL aliases are defined here);
+/// than `vp_token`; a response mode other than `direct_post`, `direct_post.jwt` and
+/// `fragment` (`dc_api` modes are [`Oid4vpError::ResponseModeWrongChannel`]); `direct_post`
+/// without `response_uri` or with `redirect_uri`; `direct_post.jwt` without a usable
+/// encryption key in `client_metadata` ([`Oid4vpError::NoUsableEncryptionKey`]); `scope` (no DCQL aliases are defined here);
 /// `transaction_data` (unsupported, and §5.1 says a wallet MUST then refuse); a
 /// `redirect_uri:` client whose URI is not the response URI; an `x509_san_dns:` client whose
 /// response URI is on another host; a missing `state` when a credential is requested without
@@ -124,6 +167,37 @@ impl AuthorizationRequest {
         Ok(request)
     }
 
+    /// A `direct_post.jwt` request (HAIP's cross-device mode): like
+    /// [`direct_post`](Self::direct_post), with `client_metadata` from
+    /// [`client_metadata_for`](super::client_metadata_for)`(key, [A128GCM])` so the wallet
+    /// encrypts its response to `key`.
+    ///
+    /// ```
+    /// use myna_vc_core::dcql::DcqlQuery;
+    /// use myna_vc_core::jwe::EncryptionKey;
+    /// use myna_vc_core::oid4vp::{AuthorizationRequest, ClientId, RequestLink, ResponseMode};
+    /// let query = DcqlQuery::from_json(br#"{"credentials": [{"id": "a", "format": "dc+sd-jwt", "meta": {"vct_values": ["urn:x"]}}]}"#)?;
+    /// let key = EncryptionKey::generate()?;
+    /// let client = ClientId::parse("x509_san_dns:shop.example")?;
+    /// let request = AuthorizationRequest::direct_post_jwt(client, "https://shop.example/post", query, &key)?;
+    /// assert_eq!(request.response_mode, ResponseMode::DirectPostJwt);
+    /// let RequestLink::ByValue(received) = RequestLink::parse(&request.to_url()?)? else { unreachable!() };
+    /// assert_eq!(*received, request);
+    /// # Ok::<(), myna_vc_core::Error>(())
+    /// ```
+    pub fn direct_post_jwt(
+        client_id: ClientId,
+        response_uri: &str,
+        query: DcqlQuery,
+        key: &EncryptionKey,
+    ) -> Result<Self> {
+        let mut request = Self::direct_post(client_id, response_uri, query)?;
+        request.response_mode = ResponseMode::DirectPostJwt;
+        request.client_metadata = Some(client_metadata_for(key, &[ContentEncryption::A128Gcm]));
+        request.check()?;
+        Ok(request)
+    }
+
     /// The KB-JWT `aud` the verifier expects: the full `client_id`, prefix included (§B.3.6).
     pub fn kb_audience(&self) -> &str {
         self.client_id.as_str()
@@ -142,8 +216,9 @@ impl AuthorizationRequest {
     /// ```
     pub fn response_target(&self) -> &str {
         let explicit = match self.response_mode {
-            ResponseMode::DirectPost => self.response_uri.as_deref(),
+            ResponseMode::DirectPost | ResponseMode::DirectPostJwt => self.response_uri.as_deref(),
             ResponseMode::Fragment => self.redirect_uri.as_deref(),
+            ResponseMode::DcApi | ResponseMode::DcApiJwt => None,
         };
         explicit.unwrap_or_else(|| self.client_id.original())
     }
@@ -151,7 +226,12 @@ impl AuthorizationRequest {
     /// Checks the rules listed on the type.
     pub fn check(&self) -> Result<()> {
         let target = match self.response_mode {
-            ResponseMode::DirectPost => {
+            ResponseMode::DcApi | ResponseMode::DcApiJwt => {
+                return Err(Error::Oid4vp(Oid4vpError::ResponseModeWrongChannel(
+                    DC_API_MODE_IN_URL,
+                )))
+            }
+            ResponseMode::DirectPost | ResponseMode::DirectPostJwt => {
                 if self.redirect_uri.is_some() {
                     return Err(Error::Oid4vp(Oid4vpError::ConflictingParameters(
                         "`redirect_uri` must not be present with response_mode direct_post",
@@ -169,6 +249,15 @@ impl AuthorizationRequest {
             }
         };
         self.check_target(target)?;
+        if self.response_mode.is_encrypted() {
+            let encryption = match &self.client_metadata {
+                Some(metadata) => ResponseEncryption::from_client_metadata(metadata)?,
+                None => None,
+            };
+            encryption
+                .ok_or(Error::Oid4vp(Oid4vpError::NoUsableEncryptionKey))?
+                .select()?;
+        }
         let unbound = self
             .dcql_query
             .credentials()
@@ -183,8 +272,8 @@ impl AuthorizationRequest {
     /// The response URI against the client identifier (§5.9.3).
     fn check_target(&self, target: Option<&str>) -> Result<()> {
         let name = match self.response_mode {
-            ResponseMode::DirectPost => "response_uri",
             ResponseMode::Fragment => "redirect_uri",
+            _ => "response_uri",
         };
         let client = &self.client_id;
         let Some(target) = target else {

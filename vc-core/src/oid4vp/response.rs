@@ -6,10 +6,15 @@ use std::collections::BTreeMap;
 
 use serde_json::{Map, Value};
 
+use zeroize::Zeroizing;
+
+use super::encryption::ResponseEncryption;
 use super::params::State;
+use super::request::{AuthorizationRequest, ResponseMode, DC_API_MODE_IN_URL};
 use crate::dcql::QueryId;
 use crate::error::{DcqlError, Error, Oid4vpError, Result};
 use crate::json;
+use crate::jwe::{self, ContentEncryption, EncryptionKey};
 use crate::oid4vci::error_response::check_error_text;
 use crate::oid4vci::form;
 
@@ -66,18 +71,49 @@ impl VpToken {
 
     /// The JSON text of the token.
     pub fn to_json(&self) -> String {
+        self.to_value().to_string()
+    }
+
+    /// The token as a JSON object (the `vp_token` member of an encrypted response or of a
+    /// Digital Credentials API response).
+    ///
+    /// ```
+    /// let token = myna_vc_core::oid4vp::VpToken::from_json(r#"{"a": ["x~"]}"#)?;
+    /// assert_eq!(token.to_value(), serde_json::json!({"a": ["x~"]}));
+    /// # Ok::<(), myna_vc_core::Error>(())
+    /// ```
+    pub fn to_value(&self) -> Value {
         let object: Map<String, Value> = self
             .0
             .iter()
             .map(|(k, v)| (k.clone(), Value::from(v.clone())))
             .collect();
-        Value::Object(object).to_string()
+        Value::Object(object)
     }
 
     /// Parses the JSON text of a token (guarded): an object whose keys are Credential Query
     /// ids and whose values are non-empty arrays of non-empty strings.
     pub fn from_json(text: &str) -> Result<Self> {
-        let object = json::parse_object(text.as_bytes(), "vp_token")?;
+        Self::from_value(&Value::Object(json::parse_object(
+            text.as_bytes(),
+            "vp_token",
+        )?))
+    }
+
+    /// Reads a token given as a JSON object, with the rules of [`from_json`](Self::from_json).
+    ///
+    /// ```
+    /// use myna_vc_core::oid4vp::VpToken;
+    /// assert!(VpToken::from_value(&serde_json::json!({"a": ["x~"]})).is_ok());
+    /// assert!(VpToken::from_value(&serde_json::json!("a")).is_err());
+    /// ```
+    pub fn from_value(value: &Value) -> Result<Self> {
+        let object = value
+            .as_object()
+            .ok_or(Error::Oid4vp(Oid4vpError::InvalidParameter {
+                name: "vp_token",
+                detail: "must be a JSON object".into(),
+            }))?;
         let invalid = |detail: &str| {
             Error::Oid4vp(Oid4vpError::InvalidParameter {
                 name: "vp_token",
@@ -86,7 +122,7 @@ impl VpToken {
         };
         let mut token = BTreeMap::new();
         for (id, value) in object {
-            QueryId::parse(&id)?;
+            QueryId::parse(id)?;
             let items = value
                 .as_array()
                 .filter(|a| !a.is_empty())
@@ -100,7 +136,7 @@ impl VpToken {
                     )),
                 })
                 .collect::<Result<_>>()?;
-            token.insert(id, presentations);
+            token.insert(id.clone(), presentations);
         }
         Ok(VpToken(token))
     }
@@ -137,6 +173,46 @@ impl AuthorizationResponse {
         form::encode(&pairs)
     }
 
+    /// The body to POST for `request`, by its response mode: for `direct_post.jwt`
+    /// `response=<JWE of {"vp_token": …, "state": …}>`, encrypted to the key
+    /// [`ResponseEncryption::select`] picks from the request's `client_metadata`; for
+    /// `direct_post` (and a `fragment`) the plain [`to_form`](Self::to_form). The `dc_api`
+    /// modes are [`Oid4vpError::ResponseModeWrongChannel`] (see
+    /// [`DcApiResponse`](super::DcApiResponse)).
+    ///
+    /// ```
+    /// use myna_vc_core::dcql::DcqlQuery;
+    /// use myna_vc_core::jwe::EncryptionKey;
+    /// use myna_vc_core::oid4vp::*;
+    /// let query = DcqlQuery::from_json(br#"{"credentials": [{"id": "a", "format": "dc+sd-jwt", "meta": {"vct_values": ["urn:x"]}}]}"#)?;
+    /// let key = EncryptionKey::generate()?;
+    /// let client = ClientId::parse("x509_san_dns:shop.example")?;
+    /// let request = AuthorizationRequest::direct_post_jwt(client, "https://shop.example/post", query, &key)?;
+    /// let response = AuthorizationResponse { vp_token: VpToken::from_json(r#"{"a": ["x~"]}"#)?, state: request.state.clone() };
+    /// let body = response.to_form_for(&request)?;
+    /// assert!(body.starts_with("response=ey"));
+    /// let ResponseBody::Success(got) = ResponseBody::from_form_for(&body, request.response_mode, Some(&key))? else { unreachable!() };
+    /// assert_eq!(got, response);
+    /// # Ok::<(), myna_vc_core::Error>(())
+    /// ```
+    pub fn to_form_for(&self, request: &AuthorizationRequest) -> Result<String> {
+        match request.response_mode {
+            ResponseMode::DirectPost | ResponseMode::Fragment => Ok(self.to_form()),
+            ResponseMode::DirectPostJwt => {
+                let mut payload = Map::new();
+                payload.insert("vp_token".into(), self.vp_token.to_value());
+                if let Some(state) = &self.state {
+                    payload.insert("state".into(), Value::String(state.as_str().into()));
+                }
+                let jwe = encrypt_for(request.client_metadata.as_ref(), &Value::Object(payload))?;
+                Ok(form::encode(&[("response", jwe.as_str())]))
+            }
+            ResponseMode::DcApi | ResponseMode::DcApiJwt => Err(Error::Oid4vp(
+                Oid4vpError::ResponseModeWrongChannel(DC_API_MODE_IN_URL),
+            )),
+        }
+    }
+
     /// Checks the echoed `state` against the one the verifier stored for the transaction
     /// (§5.3, §14.2): both absent, or equal.
     ///
@@ -168,6 +244,8 @@ impl AuthorizationResponse {
 /// assert_eq!(ErrorCode::from("access_denied"), ErrorCode::AccessDenied);
 /// assert_eq!(ErrorCode::for_error(&Error::Oid4vp(myna_vc_core::Oid4vpError::UnsupportedTransactionData)), ErrorCode::InvalidTransactionData);
 /// assert_eq!(ErrorCode::for_error(&Error::Oid4vp(myna_vc_core::Oid4vpError::UnsupportedClientIdPrefix("origin".into()))), ErrorCode::InvalidRequest);
+/// // A signed request whose signer the wallet cannot authenticate.
+/// assert_eq!(ErrorCode::for_error(&Error::Oid4vp(myna_vc_core::Oid4vpError::ClientIdCertificateMismatch)), ErrorCode::InvalidClient);
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ErrorCode {
@@ -227,6 +305,9 @@ impl ErrorCode {
                 name: "request_uri_method",
                 ..
             }) => ErrorCode::InvalidRequestUriMethod,
+            Error::Oid4vp(
+                Oid4vpError::ClientIdCertificateMismatch | Oid4vpError::UntrustedRequestSigner(_),
+            ) => ErrorCode::InvalidClient,
             Error::Dcql(DcqlError::UnsupportedFormat { .. }) => ErrorCode::VpFormatsNotSupported,
             Error::Dcql(DcqlError::Unsatisfied { .. }) => ErrorCode::AccessDenied,
             _ => ErrorCode::InvalidRequest,
@@ -325,6 +406,134 @@ impl ResponseBody {
             (None, None) => Err(Error::Oid4vp(Oid4vpError::MissingParameter("vp_token"))),
         }
     }
+}
+
+impl ResponseBody {
+    /// Reads a POSTed body for a request of `mode`. `direct_post.jwt` needs `response`, a JWE
+    /// decrypted with `key` (A128GCM or A256GCM) whose payload holds the response parameters
+    /// as JSON members; a plain `vp_token` there is [`Oid4vpError::ResponseModeDowngrade`]; an
+    /// unencrypted `error` response is allowed (§8.3.1: a wallet that cannot encrypt MAY send
+    /// one). `direct_post` and `fragment` read as [`from_form`](Self::from_form); the `dc_api`
+    /// modes are [`Oid4vpError::ResponseModeWrongChannel`]. See
+    /// [`AuthorizationResponse::to_form_for`] for a round trip.
+    ///
+    /// ```
+    /// use myna_vc_core::jwe::EncryptionKey;
+    /// use myna_vc_core::oid4vp::{ResponseBody, ResponseMode};
+    /// use myna_vc_core::{Error, Oid4vpError};
+    /// let key = EncryptionKey::generate()?;
+    /// let plain = "vp_token=%7B%22a%22%3A%5B%22x~%22%5D%7D";
+    /// assert!(matches!(ResponseBody::from_form_for(plain, ResponseMode::DirectPostJwt, Some(&key)),
+    ///     Err(Error::Oid4vp(Oid4vpError::ResponseModeDowngrade { expected: "direct_post.jwt" }))));
+    /// assert!(matches!(ResponseBody::from_form_for("error=access_denied", ResponseMode::DirectPostJwt, Some(&key))?,
+    ///     ResponseBody::Error(_)));
+    /// # Ok::<(), myna_vc_core::Error>(())
+    /// ```
+    pub fn from_form_for(
+        body: &str,
+        mode: ResponseMode,
+        key: Option<&EncryptionKey>,
+    ) -> Result<Self> {
+        match mode {
+            ResponseMode::DirectPost | ResponseMode::Fragment => return Self::from_form(body),
+            ResponseMode::DcApi | ResponseMode::DcApiJwt => {
+                return Err(Error::Oid4vp(Oid4vpError::ResponseModeWrongChannel(
+                    DC_API_MODE_IN_URL,
+                )))
+            }
+            ResponseMode::DirectPostJwt => {}
+        }
+        let mut pairs = form::decode(body, WHAT)?;
+        let Some(jwe) = form::take(&mut pairs, "response") else {
+            if pairs.iter().any(|(n, _)| n == "error")
+                && !pairs.iter().any(|(n, _)| n == "vp_token")
+            {
+                return Self::from_form(body);
+            }
+            if pairs.iter().any(|(n, _)| n == "vp_token") {
+                return Err(Error::Oid4vp(Oid4vpError::ResponseModeDowngrade {
+                    expected: ResponseMode::DirectPostJwt.as_str(),
+                }));
+            }
+            return Err(Error::Oid4vp(Oid4vpError::MissingParameter("response")));
+        };
+        if pairs.iter().any(|(n, _)| n == "vp_token" || n == "error") {
+            return Err(Error::Oid4vp(Oid4vpError::ConflictingParameters(
+                "an encrypted `response` comes alone, without `vp_token` or `error`",
+            )));
+        }
+        let payload = decrypt_payload(&jwe, key)?;
+        Self::from_members(&payload)
+    }
+
+    /// The response parameters as JSON members (the payload of an encrypted response).
+    fn from_members(members: &Map<String, Value>) -> Result<Self> {
+        let state = match members.get("state") {
+            None => None,
+            Some(Value::String(s)) => Some(State::parse(s)?),
+            Some(_) => return Err(not_a_string("state")),
+        };
+        match (members.get("vp_token"), members.get("error")) {
+            (Some(_), Some(_)) => Err(Error::Oid4vp(Oid4vpError::ConflictingParameters(
+                "`vp_token` and `error` must not both be present",
+            ))),
+            (Some(token), None) => Ok(ResponseBody::Success(AuthorizationResponse {
+                vp_token: VpToken::from_value(token)?,
+                state,
+            })),
+            (None, Some(Value::String(code))) => {
+                let description = match members.get("error_description") {
+                    None => None,
+                    Some(Value::String(d)) => Some(d.clone()),
+                    Some(_) => return Err(not_a_string("error_description")),
+                };
+                check_error_text(WHAT, code, description.as_deref())?;
+                Ok(ResponseBody::Error(AuthorizationErrorResponse {
+                    error: ErrorCode::from(code.as_str()),
+                    error_description: description,
+                    state,
+                }))
+            }
+            (None, Some(_)) => Err(not_a_string("error")),
+            (None, None) => Err(Error::Oid4vp(Oid4vpError::MissingParameter("vp_token"))),
+        }
+    }
+}
+
+fn not_a_string(name: &'static str) -> Error {
+    Error::Oid4vp(Oid4vpError::InvalidParameter {
+        name,
+        detail: "must be a string".into(),
+    })
+}
+
+/// Encrypts a response payload to the key [`ResponseEncryption::select`] picks from a request's
+/// `client_metadata`.
+pub(super) fn encrypt_for(
+    metadata: Option<&Map<String, Value>>,
+    payload: &Value,
+) -> Result<String> {
+    let encryption = match metadata {
+        Some(metadata) => ResponseEncryption::from_client_metadata(metadata)?,
+        None => None,
+    }
+    .ok_or(Error::Oid4vp(Oid4vpError::NoUsableEncryptionKey))?;
+    let (recipient, enc) = encryption.select()?;
+    let text = Zeroizing::new(payload.to_string());
+    jwe::encrypt(text.as_bytes(), recipient, enc)
+}
+
+/// Decrypts an encrypted response (A128GCM or A256GCM) to its JSON members.
+pub(super) fn decrypt_payload(
+    jwe: &str,
+    key: Option<&EncryptionKey>,
+) -> Result<Map<String, Value>> {
+    let key = key.ok_or(Error::Oid4vp(Oid4vpError::NoUsableEncryptionKey))?;
+    let plaintext = key.decrypt(
+        jwe,
+        &[ContentEncryption::A128Gcm, ContentEncryption::A256Gcm],
+    )?;
+    json::parse_object(&plaintext, "encrypted response payload")
 }
 
 /// The Response URI's JSON answer to a `direct_post` (§8.2): where to send the user next.

@@ -3,6 +3,7 @@
 //! exchange with `fetch`, asks the wallet for the key proofs, and hands it the credentials.
 
 pub mod challenge;
+pub mod dc_api;
 pub mod issuance;
 pub mod offer;
 pub mod remote;

@@ -1,8 +1,10 @@
 //! Presenting cross-device: an OpenID4VP `openid4vp://` request link by value (what
-//! `myna verify serve` puts in its QR code), its preview, and the `direct_post` answer the
-//! page POSTs to the verifier's `response_uri`.
+//! `myna verify serve` puts in its QR code), its preview, and the answer the page POSTs to
+//! the verifier's `response_uri`: `direct_post`, or for `direct_post.jwt` (HAIP, what `myna
+//! verify serve` asks by default) `response=<JWE>`, encrypted to the key in the request's
+//! `client_metadata`.
 
-use myna_vc_core::oid4vp::{AuthorizationRequest, RequestLink, ResponseMode};
+use myna_vc_core::oid4vp::{AuthorizationRequest, RequestLink, ResponseEncryption, ResponseMode};
 use myna_wallet::present::PresentationRequest;
 use serde_json::{json, Value};
 use wasm_bindgen::prelude::*;
@@ -25,7 +27,8 @@ export interface RemoteRequest {
   dcqlQuery?: { credentials: object[] };
   requestUri?: string;
 }
-/** What `wallet.answerRemote` returns: POST `body` to `url` with `content-type: contentType`. */
+/** What `wallet.answerRemote` returns: POST `body` to `url` with `content-type: contentType`
+ *  (`vp_token=…&state=…`, or `response=<JWE>` for a `direct_post.jwt` request). */
 export interface RemoteAnswer { url: string; body: string; contentType: string }
 "#;
 
@@ -35,7 +38,7 @@ const FORM: &str = "application/x-www-form-urlencoded";
 #[wasm_bindgen]
 impl Wallet {
     /// Reads an OpenID4VP request link (`openid4vp://?client_id=…&response_uri=…`,
-    /// `response_mode=direct_post`, `nonce`, `state`, `dcql_query`). Returns
+    /// `response_mode=direct_post` or `direct_post.jwt`, `nonce`, `state`, `dcql_query`). Returns
     /// `RemoteRequest`; a link by reference (`request_uri`) gives `{ link, clientId,
     /// requestUri }`. Anything else throws `not_a_request`.
     #[wasm_bindgen(js_name = parseRequestLink, unchecked_return_type = "RemoteRequest")]
@@ -60,7 +63,9 @@ impl Wallet {
 
     /// Signs the answer to `link` (the smallest disclosure, bound to the verifier's nonce and
     /// `client_id`) and marks the credentials used, as `present` does: `{ url, body,
-    /// contentType }` for the page to POST.
+    /// contentType }` for the page to POST. For a `direct_post.jwt` request the body is
+    /// `response=<JWE>`, encrypted to the verifier's key (`no_usable_encryption_key` when the
+    /// request offers none this wallet can use: nothing is signed then).
     #[wasm_bindgen(js_name = answerRemote, unchecked_return_type = "RemoteAnswer")]
     pub fn answer_remote(
         &self,
@@ -86,6 +91,10 @@ impl Wallet {
     pub fn answer_remote_native(&self, link: &str, now_unix: f64) -> Result<Value, Failure> {
         let now = unix_time(now_unix, "nowUnix")?;
         let authorization = by_value(link)?;
+        if authorization.response_mode.is_encrypted() {
+            // The key is chosen before anything is signed or a credential copy is used up.
+            encryption(&authorization)?;
+        }
         let request = PresentationRequest::openid4vp(&authorization).map_err(wallet_error)?;
         let presentation = self
             .inner
@@ -94,7 +103,7 @@ impl Wallet {
             .map_err(wallet_error)?;
         Ok(json!({
             "url": authorization.response_target(),
-            "body": presentation.to_form(),
+            "body": presentation.to_form_for(&authorization).map_err(wallet_error)?,
             "contentType": FORM,
         }))
     }
@@ -142,7 +151,7 @@ fn parse_link(link: &str) -> Result<RequestLink, Failure> {
     RequestLink::parse(link).map_err(|error| not_a_request(&error))
 }
 
-/// The by-value request of `link`, answered by `direct_post`.
+/// The by-value request of `link`, answered by `direct_post` or `direct_post.jwt`.
 fn by_value(link: &str) -> Result<AuthorizationRequest, Failure> {
     match parse_link(link.trim())? {
         RequestLink::ByValue(request) => direct_post(*request),
@@ -151,14 +160,31 @@ fn by_value(link: &str) -> Result<AuthorizationRequest, Failure> {
 }
 
 fn direct_post(request: AuthorizationRequest) -> Result<AuthorizationRequest, Failure> {
-    if request.response_mode != ResponseMode::DirectPost {
+    if !matches!(
+        request.response_mode,
+        ResponseMode::DirectPost | ResponseMode::DirectPostJwt
+    ) {
         return Err(Failure::Coded(
             "unsupported",
-            "this request wants its answer by redirect; this wallet answers by direct_post only"
+            "this request wants its answer by redirect; this wallet answers by direct_post \
+             (or direct_post.jwt) only"
                 .into(),
         ));
     }
     Ok(request)
+}
+
+/// That an encrypted request's `client_metadata` offers a key and `enc` this wallet uses.
+fn encryption(request: &AuthorizationRequest) -> Result<(), Failure> {
+    let offered = match &request.client_metadata {
+        Some(metadata) => ResponseEncryption::from_client_metadata(metadata)?,
+        None => None,
+    };
+    let offered = offered.ok_or(Failure::Core(myna_vc_core::Error::Oid4vp(
+        myna_vc_core::Oid4vpError::NoUsableEncryptionKey,
+    )))?;
+    offered.select()?;
+    Ok(())
 }
 
 fn not_a_request(detail: &dyn std::fmt::Display) -> Failure {
@@ -198,6 +224,38 @@ mod tests {
         .unwrap()
         .to_url()
         .unwrap()
+    }
+
+    #[test]
+    fn a_direct_post_jwt_link_is_read_and_its_key_checked_before_signing() {
+        let query = DcqlQuery::from_json(
+            br#"{"credentials": [{"id": "age", "format": "dc+sd-jwt",
+            "meta": {"vct_values": ["urn:myna-vc:vct:age:1"]}}]}"#,
+        )
+        .unwrap();
+        let key = myna_vc_core::jwe::EncryptionKey::generate().unwrap();
+        let mut request = AuthorizationRequest::direct_post_jwt(
+            ClientId::parse("x509_san_dns:shop.example").unwrap(),
+            "https://shop.example/requests/2/response",
+            query,
+            &key,
+        )
+        .unwrap();
+        let link = request.to_url().unwrap();
+        let info = parse_request_link_native(&link).unwrap();
+        assert_eq!(
+            info["responseUri"],
+            "https://shop.example/requests/2/response"
+        );
+        let read = by_value(&link).unwrap();
+        assert_eq!(read.response_mode, ResponseMode::DirectPostJwt);
+        assert!(encryption(&read).is_ok());
+        // Without a key to encrypt to, the wallet refuses before anything is signed.
+        request.client_metadata = None;
+        assert_eq!(
+            encryption(&request).unwrap_err().code(),
+            "no_usable_encryption_key"
+        );
     }
 
     #[test]
