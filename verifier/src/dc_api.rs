@@ -53,6 +53,10 @@ use crate::transport::{dcql, submission_from_vp_token};
 use crate::verifier::Verifier;
 
 /// How long a DC API session can be answered, in seconds.
+///
+/// ```
+/// assert_eq!(myna_verifier::dc_api::SESSION_TTL_SECS, 5 * 60);
+/// ```
 pub const SESSION_TTL_SECS: u64 = 300;
 
 /// The version of [`DcApiSession::to_state`]'s form.

@@ -191,6 +191,12 @@ impl CrossDeviceMode {
     }
 
     /// The mode named `text` (`direct_post.jwt` or `direct_post`).
+    ///
+    /// ```
+    /// use myna_verifier::service::CrossDeviceMode;
+    /// assert_eq!(CrossDeviceMode::parse("direct_post.jwt"), Some(CrossDeviceMode::DirectPostJwt));
+    /// assert_eq!(CrossDeviceMode::parse("dc_api.jwt"), None);
+    /// ```
     pub fn parse(text: &str) -> Option<Self> {
         match text {
             "direct_post.jwt" => Some(CrossDeviceMode::DirectPostJwt),

@@ -499,6 +499,20 @@ impl HttpVerifier {
     /// answers the verifier's JSON answer (`myna verify serve` answers its decision). A
     /// request without a `response_uri`, or one answered by redirect, is refused before
     /// anything is sent; an error status is [`Error::Transport`] with the verifier's error.
+    ///
+    /// ```no_run
+    /// use myna_wallet::http::{HttpVerifier, InsecureLoopbackRoute};
+    /// use myna_vc_core::oid4vp::RequestLink;
+    /// # let presentation: myna_wallet::present::Presentation = todo!();
+    /// let shop = HttpVerifier::new()?
+    ///     .with_loopback_route(InsecureLoopbackRoute::parse("https://shop.example=127.0.0.1:8443")?);
+    /// let link = "openid4vp://?client_id=…";
+    /// if let RequestLink::ByValue(request) = RequestLink::parse(link)? {
+    ///     let decision = shop.post_presentation(&request, &presentation)?;
+    ///     assert!(decision.get("accepted").is_some());
+    /// }
+    /// # Ok::<(), myna_wallet::Error>(())
+    /// ```
     pub fn post_presentation(
         &self,
         request: &myna_vc_core::oid4vp::AuthorizationRequest,
