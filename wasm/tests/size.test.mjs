@@ -1,6 +1,6 @@
 // The npm package's .wasm files stay within their download budgets (gzip -9, what a static
 // server sends): the verifier a merchant page loads, the wallet the resident's web app loads
-// (HTML + JS + .wasm under 600 KB in all), and the trustee build the staff console loads. Reads what scripts/build-npm built; sizes,
+// (HTML + JS + .wasm under 650 KB in all), and the trustee build the staff console loads. Reads what scripts/build-npm built; sizes,
 // not timings.
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -9,12 +9,17 @@ import { gzipSync, constants } from "node:zlib";
 
 const KB = 1000;
 const budgets = [
-  { entry: "myna-vc (verifier)", file: "../pkg/myna_wasm_bg.wasm", gzipped: 250 * KB },
-  // The wallet leaves the app room within its 600 KB (see the last test).
-  { entry: "myna-vc/wallet", file: "../pkg/wallet/myna_wasm_bg.wasm", gzipped: 480 * KB },
+// Issue 21 raised every budget by what encrypted responses and the Digital Credentials API cost
+// (JWE with ECDH-ES P-256 and AES-GCM, X.509 request signers on rustls-webpki, the DC API and
+// direct_post.jwt sessions): verifier 234 → 295 KB, wallet 474 → 545 KB, trustee 261 → 319 KB
+// gzipped (BENCHMARKS.md: "Sizes: npm package and app"). Each budget keeps under 2% of slack,
+// so the next growth is a decision again, not a drift.
+  { entry: "myna-vc (verifier)", file: "../pkg/myna_wasm_bg.wasm", gzipped: 300 * KB },
+  // The wallet leaves the app room within its 650 KB (see the last test).
+  { entry: "myna-vc/wallet", file: "../pkg/wallet/myna_wasm_bg.wasm", gzipped: 550 * KB },
   // The verifier plus HPKE, Shamir and Argon2id: 234 KB when the budget was set (issue 19).
   // A staff member's console loads it once, on the escrow screen only.
-  { entry: "myna-vc/trustee", file: "../pkg/trustee/myna_wasm_bg.wasm", gzipped: 280 * KB },
+  { entry: "myna-vc/trustee", file: "../pkg/trustee/myna_wasm_bg.wasm", gzipped: 325 * KB },
 ];
 
 /** The names of a module's custom sections (id 0), read from the binary format. */
@@ -60,7 +65,7 @@ for (const { entry, file, gzipped } of budgets) {
   });
 }
 
-test("the resident's web app: every file it can load (shell, lazy screens, scanner, .wasm) is under 600 KB gzipped in all", async () => {
+test("the resident's web app: every file it can load (shell, lazy screens, scanner, .wasm) is under 650 KB gzipped in all", async () => {
   const root = new URL("../pkg/app/", import.meta.url);
   const files = (await readdir(root, { recursive: true, withFileTypes: true }))
     .filter((entry) => entry.isFile())
@@ -72,10 +77,10 @@ test("the resident's web app: every file it can load (shell, lazy screens, scann
   for (const file of files) {
     total += gzipSync(await readFile(file), { level: constants.Z_BEST_COMPRESSION }).length;
   }
-  assert.ok(total <= 600 * KB, `the app's files are ${total} bytes gzipped, over 600 KB`);
+  assert.ok(total <= 650 * KB, `the app's files are ${total} bytes gzipped, over 650 KB`);
 });
 
-test("the counter page: the first load (page, scripts, verifier .wasm) is at most 300 KB gzipped; the QR decoder (zxing-wasm) is not part of it", async () => {
+test("the counter page: the first load (page, scripts, verifier .wasm) is at most 335 KB gzipped; the QR decoder (zxing-wasm) is not part of it", async () => {
   const root = new URL("../pkg/counter/", import.meta.url);
   const files = (await readdir(root, { recursive: true, withFileTypes: true }))
     .filter((entry) => entry.isFile())
@@ -85,7 +90,7 @@ test("the counter page: the first load (page, scripts, verifier .wasm) is at mos
   assert.ok(decoder.some((file) => file.endsWith("zxing_reader.wasm")), "no zxing .wasm in wasm/pkg/counter/vendor");
   let first = await gz(new URL("../pkg/myna_wasm_bg.wasm", import.meta.url));
   for (const file of files.filter((f) => !f.includes("/vendor/") && !f.endsWith("/sw.js"))) first += await gz(file);
-  assert.ok(first <= 300 * KB, `the counter's first load is ${first} bytes gzipped, over 300 KB`);
+  assert.ok(first <= 335 * KB, `the counter's first load is ${first} bytes gzipped, over 335 KB`);
   // Only the scan worker names the decoder: the page never loads it itself.
   for (const file of files.filter((f) => f.endsWith(".js") && !f.includes("/vendor/"))) {
     const text = await readFile(file, "utf8");
@@ -98,10 +103,10 @@ test("the counter page: the first load (page, scripts, verifier .wasm) is at mos
   assert.ok(decoderBytes <= 450 * KB, `zxing-wasm is ${decoderBytes} bytes gzipped`);
 });
 
-test("the wallet app does not ship zxing-wasm: with it, everything it can load would exceed 600 KB gzipped", async () => {
+test("the wallet app does not ship zxing-wasm: with it, everything it can load would exceed 650 KB gzipped", async () => {
   const files = await readdir(new URL("../pkg/app/", import.meta.url), { recursive: true });
   assert.ok(!files.some((file) => /zxing/i.test(file)), "the wallet app ships zxing-wasm");
   const zxing = gzipSync(await readFile(new URL("../pkg/counter/vendor/zxing_reader.wasm", import.meta.url)), { level: constants.Z_BEST_COMPRESSION }).length;
   const wallet = gzipSync(await readFile(new URL("../pkg/wallet/myna_wasm_bg.wasm", import.meta.url)), { level: constants.Z_BEST_COMPRESSION }).length;
-  assert.ok(wallet + zxing > 600 * KB, `wallet ${wallet} + zxing ${zxing} bytes: the wallet could switch decoders`);
+  assert.ok(wallet + zxing > 650 * KB, `wallet ${wallet} + zxing ${zxing} bytes: the wallet could switch decoders`);
 });
