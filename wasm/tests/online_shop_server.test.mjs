@@ -4,6 +4,7 @@
 // channels deciding a check once.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
+import http from "node:http";
 import { readFile } from "node:fs/promises";
 import * as myna from "myna-vc";
 import { Wallet } from "myna-vc/wallet";
@@ -132,6 +133,43 @@ test("limits: a bounded table (503 when full, room again once checks expire), bo
   await gone.arrayBuffer();
   await startCheck();
   expireAll();
+});
+
+/** POST /api/checks to `base` from the loopback address `from` (127.0.0.x: every one is this machine). */
+function startFrom(base, from) {
+  return new Promise((resolve, reject) => {
+    const request = http.request(`${base}/api/checks`, { method: "POST", localAddress: from }, (response) => {
+      const chunks = [];
+      response.on("data", (chunk) => chunks.push(chunk));
+      response.on("end", () => resolve({ status: response.statusCode, body: JSON.parse(Buffer.concat(chunks).toString("utf8")) }));
+    });
+    request.on("error", reject);
+    request.end();
+  });
+}
+
+test("a loop from one client address fills only its own share: 429 for it, while another address is still served", async () => {
+  const verifier = myna.Verifier.create(JSON.stringify(p.shop.config), p.now);
+  const own = createShop({ myna, verifier, now: () => clock, maxChecks: 10, maxChecksPerClient: 2 });
+  const base = await own.listen();
+  try {
+    for (let i = 0; i < 2; i += 1) assert.equal((await startFrom(base, "127.0.0.2")).status, 201);
+    for (let i = 0; i < 5; i += 1) {
+      const refused = await startFrom(base, "127.0.0.2");
+      assert.equal(refused.status, 429);
+      assert.deepEqual(refused.body, { error: "too_many_checks" });
+    }
+    const other = await startFrom(base, "127.0.0.3");
+    assert.equal(other.status, 201, JSON.stringify(other.body));
+    assert.equal(own.pending(), 3);
+    // Once its checks expire, the looping address has its share back.
+    clock += 301;
+    assert.equal(own.pending(), 0);
+    assert.equal((await startFrom(base, "127.0.0.2")).status, 201);
+    clock -= 301;
+  } finally {
+    await own.close();
+  }
 });
 
 test("DC API channel: the wallet's answer accepted once; the other channel then closed", async () => {

@@ -18,7 +18,9 @@
 //   …  await shop.close();
 //
 // What is kept: at most `maxChecks` checks, each for `ttlSecs` (5 minutes, the lifetime of the
-// verifier's sessions); a full table answers 503 rather than grow. The sessions are kept as the
+// verifier's sessions); a full table answers 503 rather than grow. One client (`clientOf`: the
+// peer address; behind your proxy, the address it forwards) holds at most `maxChecksPerClient`
+// of them and gets 429 past that, so a loop from one address cannot fill the table for everyone. The sessions are kept as the
 // text `toState()` gives, which holds their ephemeral private keys: memory only, never logged.
 // Request bodies are capped (`maxBodyBytes`), slow clients cut off (`timeoutMs`).
 //
@@ -79,6 +81,9 @@ class Refusal extends Error {
  *   check's response URI; `x509_san_dns:<host>` once the shop signs its requests)
  * @param {() => number} [options.now] the time, in seconds since 1970 (tests inject it)
  * @param {number} [options.maxChecks] at most this many checks kept (default 1000)
+ * @param {number} [options.maxChecksPerClient] at most this many of them per client (default 10)
+ * @param {(request: import("node:http").IncomingMessage) => string} [options.clientOf] who a
+ *   request is from (default: the peer address; behind a proxy, pass the address it forwards)
  * @param {number} [options.ttlSecs] how long a check lives (default 300)
  * @param {number} [options.maxBodyBytes] the largest request body read (default 65536)
  * @param {number} [options.timeoutMs] a request's time limit (default 10000)
@@ -87,21 +92,34 @@ class Refusal extends Error {
 export function createShop({
   myna, verifier, policy = "age-over-20", publicUrl, clientId,
   now = () => Math.floor(Date.now() / 1000),
-  maxChecks = 1000, ttlSecs = 300, maxBodyBytes = 65_536, timeoutMs = 10_000, onDecision,
+  maxChecks = 1000, maxChecksPerClient = 10, clientOf = (request) => request.socket.remoteAddress ?? "",
+  ttlSecs = 300, maxBodyBytes = 65_536, timeoutMs = 10_000, onDecision,
 }) {
   if (!myna?.DcApiSession || !myna?.CrossDeviceSession || !myna?.qrMatrix) throw new Error("createShop: pass the myna-vc module as `myna`");
   if (!verifier) throw new Error("createShop: pass the shop's Verifier as `verifier`");
   const publicDir = new URL("./public/", import.meta.url);
   const checks = new Map();
+  /** How many live checks each client holds (kept with `checks`: `forget` is the one way out). */
+  const perClient = new Map();
   let origin = publicUrl ? new URL(publicUrl).origin : null;
+
+  function forget(id) {
+    const check = checks.get(id);
+    if (!check) return;
+    checks.delete(id);
+    const left = (perClient.get(check.client) ?? 1) - 1;
+    if (left > 0) perClient.set(check.client, left);
+    else perClient.delete(check.client);
+  }
 
   function prune() {
     const at = now();
-    for (const [id, check] of checks) if (check.expiresAt <= at) checks.delete(id);
+    for (const [id, check] of checks) if (check.expiresAt <= at) forget(id);
   }
 
-  function startCheck() {
+  function startCheck(client) {
     prune();
+    if ((perClient.get(client) ?? 0) >= maxChecksPerClient) throw new Refusal(429, "too_many_checks");
     if (checks.size >= maxChecks) throw new Refusal(503, "busy");
     const id = randomBytes(16).toString("base64url");
     const at = now();
@@ -114,8 +132,10 @@ export function createShop({
         dcState: dc.toState(),
         remoteState: remote.toState(),
         decision: null,
+        client,
       };
       checks.set(id, check);
+      perClient.set(client, (perClient.get(client) ?? 0) + 1);
       const qr = myna.qrMatrix(remote.link);
       return {
         id,
@@ -170,7 +190,7 @@ export function createShop({
     if (method === "GET" && path in FILES) return sendFile(response, publicDir, FILES[path]);
     if (method === "POST" && path === "/api/checks") {
       await readBody(request, maxBodyBytes, null);
-      return sendJson(response, 201, startCheck());
+      return sendJson(response, 201, startCheck(clientOf(request)));
     }
     let found = /^\/api\/checks\/([^/]+)$/.exec(path);
     if (method === "GET" && found) {
@@ -232,6 +252,7 @@ export function createShop({
     close() {
       clearInterval(sweeper);
       checks.clear();
+      perClient.clear();
       server.closeAllConnections?.();
       return new Promise((resolve) => server.close(() => resolve()));
     },
