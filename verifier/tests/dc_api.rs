@@ -8,15 +8,19 @@
 
 mod common;
 
+use std::sync::Arc;
+
 use common::*;
 use myna_issuer::credential_types::Kind;
+use myna_verifier::core::crypto::{default_provider, SecretKey, Signer};
 use myna_verifier::core::dcql::QueryId;
 use myna_verifier::core::oid4vp::{
     AuthorizationResponse, ClientId, DcApiRequest, DcApiResponse, Origin, RequestTrust, VpToken,
 };
 use myna_verifier::core::sdjwt::SdJwt;
 use myna_verifier::core::time::Clock;
-use myna_verifier::dc_api::{DcApiOptions, DcApiSession};
+use myna_verifier::core::{Error, Oid4vpError};
+use myna_verifier::dc_api::{DcApiOptions, DcApiSession, RequestSigning};
 use myna_verifier::decision::{Decision, Reason};
 use myna_verifier::policy::age::AgeCheck;
 use myna_verifier::transport::{encrypted_authorization_request, submission_from_direct_post_jwt};
@@ -49,12 +53,24 @@ fn start(world: &World, options: &DcApiOptions) -> (Value, DcApiSession) {
 /// presentation bound to `origin:<origin>` and the request's nonce, as the DigitalCredential's
 /// `{protocol, data}`.
 fn wallet_answer(world: &World, shown: &Value, origin: &str, sd: &SdJwt, holder: &Holder) -> Value {
+    wallet_answer_trusting(world, shown, origin, sd, holder, &RequestTrust::none())
+}
+
+/// [`wallet_answer`] by a wallet that trusts `trust`'s certificates for signed requests.
+fn wallet_answer_trusting(
+    world: &World,
+    shown: &Value,
+    origin: &str,
+    sd: &SdJwt,
+    holder: &Holder,
+    trust: &RequestTrust,
+) -> Value {
     let protocol = shown["protocol"].as_str().unwrap();
     let received = DcApiRequest::from_api(
         protocol,
         &shown["data"],
         &Origin::parse(origin).unwrap(),
-        &RequestTrust::none(),
+        trust,
         world.clock.now(),
     )
     .unwrap();
@@ -262,4 +278,89 @@ fn a_direct_post_jwt_answer_is_decrypted_and_a_plain_one_is_a_downgrade() {
             .unwrap();
     let foreign = submission_from_direct_post_jwt(&body, &other_key).unwrap_err();
     assert_eq!(Reason::of_error(&foreign), Reason::ResponseUndecryptable);
+}
+
+/// A CA and a leaf it issued for `dns_name` (P-256, valid 2020–2040), the leaf's key as a signer.
+fn shop_pki(dns_name: &str) -> (Vec<u8>, Vec<u8>, Arc<dyn Signer>) {
+    use rcgen::{BasicConstraints, CertificateParams, IsCa, KeyPair, PKCS_ECDSA_P256_SHA256};
+    let validity = |params: &mut CertificateParams| {
+        params.not_before = rcgen::date_time_ymd(2020, 1, 1);
+        params.not_after = rcgen::date_time_ymd(2040, 1, 1);
+    };
+    let ca_key = KeyPair::generate_for(&PKCS_ECDSA_P256_SHA256).unwrap();
+    let mut ca = CertificateParams::new(Vec::<String>::new()).unwrap();
+    ca.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+    validity(&mut ca);
+    let ca = ca.self_signed(&ca_key).unwrap();
+    let leaf_key = KeyPair::generate_for(&PKCS_ECDSA_P256_SHA256).unwrap();
+    let mut leaf = CertificateParams::new(vec![dns_name.to_owned()]).unwrap();
+    validity(&mut leaf);
+    let leaf = leaf.signed_by(&leaf_key, &ca, &ca_key).unwrap();
+    // The private scalar follows `INTEGER 1, OCTET STRING (32)` in the PKCS#8 ECPrivateKey.
+    let pkcs8 = leaf_key.serialize_der();
+    let marker = [0x02, 0x01, 0x01, 0x04, 0x20];
+    let at = pkcs8.windows(5).position(|w| w == marker).unwrap() + marker.len();
+    let secret = SecretKey::p256_from_bytes(&pkcs8[at..at + 32]).unwrap();
+    let signer: Arc<dyn Signer> = Arc::from(default_provider().signer(&secret).unwrap());
+    (ca.der().to_vec(), leaf.der().to_vec(), signer)
+}
+
+#[test]
+fn a_signed_request_is_answered_only_by_a_wallet_that_trusts_its_certificate_and_on_its_origins() {
+    let (world, sd, holder) = adult();
+    let (ca, leaf, signer) = shop_pki("shop.example");
+    let client_id = ClientId::parse("x509_san_dns:shop.example").unwrap();
+    let signed = DcApiOptions {
+        encrypt: true,
+        signing: Some(RequestSigning {
+            signer,
+            chain: vec![leaf, ca.clone()],
+            client_id: client_id.clone(),
+            expected_origins: vec![Origin::parse(SHOP).unwrap()],
+        }),
+    };
+    let (shown, session) = start(&world, &signed);
+    assert_eq!(shown["protocol"], "openid4vp-v1-signed");
+    let members: Vec<&String> = shown["data"].as_object().unwrap().keys().collect();
+    assert_eq!(
+        members,
+        ["request"],
+        "a signed request carries only the JWS"
+    );
+
+    let read = |origin: &str, trust: &RequestTrust| {
+        DcApiRequest::from_api(
+            "openid4vp-v1-signed",
+            &shown["data"],
+            &Origin::parse(origin).unwrap(),
+            trust,
+            world.clock.now(),
+        )
+    };
+    // A wallet that trusts no verifier certificate, or another CA, refuses the request.
+    assert!(matches!(
+        read(SHOP, &RequestTrust::none()),
+        Err(Error::Oid4vp(Oid4vpError::UntrustedRequestSigner(_)))
+    ));
+    let (other_ca, _, _) = shop_pki("shop.example");
+    let other = RequestTrust::anchors(vec![other_ca]).unwrap();
+    assert!(matches!(
+        read(SHOP, &other),
+        Err(Error::Oid4vp(Oid4vpError::UntrustedRequestSigner(_)))
+    ));
+    // The shop's own request replayed by another site: the browser reports that site's origin.
+    let trust = RequestTrust::anchors(vec![ca]).unwrap();
+    assert!(matches!(
+        read("https://evil.example", &trust),
+        Err(Error::Oid4vp(Oid4vpError::OriginNotExpected))
+    ));
+    let received = read(SHOP, &trust).unwrap();
+    assert_eq!(received.verifier.as_ref(), Some(&client_id));
+    // Even signed, the answer is bound to the origin, not to the client_id (Annex A.4).
+    assert_eq!(received.kb_audience(), format!("origin:{SHOP}"));
+
+    let answer = wallet_answer_trusting(&world, &shown, SHOP, &sd, &holder, &trust);
+    assert!(answer["data"]["response"].is_string(), "encrypted");
+    let decision = decide(&world, session, &answer);
+    assert!(decision.accepted(), "{:?}", decision.outcome);
 }
