@@ -158,10 +158,6 @@ impl EncryptionKey {
             .as_object()
             .ok_or(Error::not_an_object("private JWK"))?;
         check_purpose(object)?;
-        let d = match object.get("d") {
-            Some(Value::String(d)) => Zeroizing::new(b64::decode(d, "JWK d")?),
-            _ => return Err(Error::missing_member("private JWK", "d")),
-        };
         if object.get("kty").and_then(Value::as_str) != Some("EC")
             || object.get("crv").and_then(Value::as_str) != Some("P-256")
         {
@@ -169,17 +165,12 @@ impl EncryptionKey {
                 "ECDH-ES keys here are EC P-256".into(),
             )));
         }
-        let coordinate = |name: &str| match object.get(name) {
-            Some(Value::String(c)) => b64::decode(c, "JWK coordinate"),
-            _ => Err(Error::missing_member("private JWK", name)),
-        };
-        let public = P256PublicKey::from_coordinates(&coordinate("x")?, &coordinate("y")?)?;
-        let secret = SecretKey::p256_from_bytes(&d)?;
-        if secret.public_key() != PublicKey::P256(public.clone()) {
-            return Err(Error::Jose(JoseError::InvalidKey(
-                "`d` does not belong to `x` and `y`".into(),
+        let secret = SecretKey::from_jwk(private_jwk)?;
+        let PublicKey::P256(public) = secret.public_key() else {
+            return Err(Error::Jwe(JweError::KeyMismatch(
+                "ECDH-ES keys here are EC P-256".into(),
             )));
-        }
+        };
         let kid = match object.get("kid") {
             Some(Value::String(kid)) => kid.clone(),
             Some(_) => return Err(Error::member_type("private JWK", "kid", "a string")),

@@ -124,6 +124,26 @@ impl CertificateChain {
         self.ders.iter().map(|d| STANDARD.encode(d)).collect()
     }
 
+    /// Every certificate's DER, leaf first (what a signer puts in `x5c`).
+    ///
+    /// ```
+    /// # use rcgen::{BasicConstraints, CertificateParams, IsCa, KeyPair, PKCS_ECDSA_P256_SHA256};
+    /// # let ca_key = KeyPair::generate_for(&PKCS_ECDSA_P256_SHA256)?;
+    /// # let mut ca = CertificateParams::new(Vec::<String>::new())?;
+    /// # ca.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+    /// # let ca = ca.self_signed(&ca_key)?;
+    /// # let leaf_key = KeyPair::generate_for(&PKCS_ECDSA_P256_SHA256)?;
+    /// # let leaf = CertificateParams::new(vec!["shop.example".to_owned()])?.signed_by(&leaf_key, &ca, &ca_key)?;
+    /// # let (leaf_der, ca_der) = (leaf.der().to_vec(), ca.der().to_vec());
+    /// use myna_vc_core::x509::CertificateChain;
+    /// let chain = CertificateChain::from_der(vec![leaf_der.clone(), ca_der.clone()])?;
+    /// assert_eq!(CertificateChain::from_x5c(&chain.to_x5c())?.to_der(), [leaf_der, ca_der]);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn to_der(&self) -> Vec<Vec<u8>> {
+        self.ders.iter().map(|d| d.as_ref().to_vec()).collect()
+    }
+
     /// The leaf certificate's DER.
     pub fn leaf_der(&self) -> &[u8] {
         self.ders.first().map_or(&[], |d| d.as_ref())

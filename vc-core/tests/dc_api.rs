@@ -306,21 +306,9 @@ fn pki(dns_name: &str) -> Pki {
         ca_der: ca.der().to_vec(),
         leaf_der: leaf.der().to_vec(),
         signer: default_provider()
-            .signer(&secret_from_pkcs8(&leaf_key.serialize_der()))
+            .signer(&SecretKey::p256_from_pkcs8_der(&leaf_key.serialize_der()).unwrap())
             .unwrap(),
     }
-}
-
-/// The private scalar of a P-256 PKCS#8 key (after `INTEGER 1, OCTET STRING (32)` of the
-/// ECPrivateKey).
-fn secret_from_pkcs8(der: &[u8]) -> SecretKey {
-    let marker = [0x02, 0x01, 0x01, 0x04, 0x20];
-    let at = der
-        .windows(marker.len())
-        .position(|w| w == marker)
-        .expect("an ECPrivateKey")
-        + marker.len();
-    SecretKey::p256_from_bytes(&der[at..at + 32]).unwrap()
 }
 
 fn signed_request(client_id: &str, origins: &[&str]) -> DcApiRequest {

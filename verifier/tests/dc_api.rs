@@ -296,11 +296,7 @@ fn shop_pki(dns_name: &str) -> (Vec<u8>, Vec<u8>, Arc<dyn Signer>) {
     let mut leaf = CertificateParams::new(vec![dns_name.to_owned()]).unwrap();
     validity(&mut leaf);
     let leaf = leaf.signed_by(&leaf_key, &ca, &ca_key).unwrap();
-    // The private scalar follows `INTEGER 1, OCTET STRING (32)` in the PKCS#8 ECPrivateKey.
-    let pkcs8 = leaf_key.serialize_der();
-    let marker = [0x02, 0x01, 0x01, 0x04, 0x20];
-    let at = pkcs8.windows(5).position(|w| w == marker).unwrap() + marker.len();
-    let secret = SecretKey::p256_from_bytes(&pkcs8[at..at + 32]).unwrap();
+    let secret = SecretKey::p256_from_pkcs8_der(&leaf_key.serialize_der()).unwrap();
     let signer: Arc<dyn Signer> = Arc::from(default_provider().signer(&secret).unwrap());
     (ca.der().to_vec(), leaf.der().to_vec(), signer)
 }

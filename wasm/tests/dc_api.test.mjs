@@ -111,6 +111,38 @@ test("DC API: the npm wallet answers encrypted to the session's key; the verifie
     { accepted: false, reason: "replayed" });
 });
 
+test("a signed DC API request (x509_san_dns, the shop's certificate): answered only by a wallet that trusts the shop's CA, only on its origins", () => {
+  const { signing } = p.shop;
+  const verifier = shopVerifier();
+  const wallet = receivedWallet();
+  const options = { signing: { privateJwk: signing.privateJwk, x5c: signing.x5c, clientId: signing.clientId } };
+  const session = verifier.dcApiRequest(POLICY, ORIGIN, now, options);
+  const { protocol, data } = session.request;
+  assert.equal(protocol, "openid4vp-v1-signed");
+  assert.deepEqual(Object.keys(data), ["request"], "a signed request carries only the JWS");
+  const header = decodeProtectedHeader(data.request);
+  assert.deepEqual([header.alg, header.typ], ["ES256", "oauth-authz-req+jwt"]);
+  assert.deepEqual(header.x5c, signing.x5c);
+  const payload = JSON.parse(Buffer.from(data.request.split(".")[1], "base64url").toString("utf8"));
+  assert.equal(payload.client_id, signing.clientId);
+  assert.deepEqual(payload.expected_origins, [ORIGIN]);
+  assert.equal(payload.response_mode, "dc_api.jwt");
+
+  // A wallet that trusts no verifier certificate cannot tell who signed: refused.
+  assert.throws(() => wallet.answerDcApi(protocol, data, ORIGIN, now), coded("untrusted_request_signer"));
+  // The shop's request relayed by another site: the browser reports that site's origin.
+  assert.throws(() => wallet.answerDcApi(protocol, data, "https://evil.example", now, [signing.caDerB64]), coded("origin_not_expected"));
+  const answer = wallet.answerDcApi(protocol, data, ORIGIN, now, [signing.caDerB64]);
+  const decision = verifier.decideDcApi(session, answer, now);
+  assert.equal(decision.accepted, true, JSON.stringify(decision));
+  assert.deepEqual(decision.credentials.map((c) => c.claims), [{ age_over_20: true }]);
+
+  // The shop's configuration is checked when it signs: a client_id the certificate does not name.
+  assert.throws(() => verifier.dcApiRequest(POLICY, ORIGIN, now, { signing: { ...options.signing, clientId: "x509_san_dns:other.example" } }),
+    coded("client_id_certificate_mismatch"));
+  assert.throws(() => verifier.dcApiRequest(POLICY, ORIGIN, now, { signing: { ...options.signing, x5c: "not a list" } }), coded("invalid_argument"));
+});
+
 test("DC API hostile answers are rejected decisions with typed reasons, never exceptions", () => {
   const verifier = shopVerifier();
   const wallet = receivedWallet();

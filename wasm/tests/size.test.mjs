@@ -1,6 +1,6 @@
 // The npm package's .wasm files stay within their download budgets (gzip -9, what a static
 // server sends): the verifier a merchant page loads, the wallet the resident's web app loads
-// (HTML + JS + .wasm under 650 KB in all), and the trustee build the staff console loads. Reads what scripts/build-npm built; sizes,
+// (HTML + JS + .wasm under 665 KB in all), and the trustee build the staff console loads. Reads what scripts/build-npm built; sizes,
 // not timings.
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -11,11 +11,11 @@ const KB = 1000;
 const budgets = [
 // Issue 21 raised every budget by what encrypted responses and the Digital Credentials API cost
 // (JWE with ECDH-ES P-256 and AES-GCM, X.509 request signers on rustls-webpki, the DC API and
-// direct_post.jwt sessions): verifier 234 → 295 KB, wallet 474 → 545 KB, trustee 261 → 319 KB
-// gzipped (BENCHMARKS.md: "Sizes: npm package and app"). Each budget keeps under 2% of slack,
+// direct_post.jwt sessions, signed requests): verifier 234 → 297 KB, wallet 474 → 547 KB,
+// trustee 261 → 321 KB gzipped (BENCHMARKS.md: "Sizes: npm package and app"). Each budget keeps under 2% of slack,
 // so the next growth is a decision again, not a drift.
   { entry: "myna-vc (verifier)", file: "../pkg/myna_wasm_bg.wasm", gzipped: 300 * KB },
-  // The wallet leaves the app room within its 650 KB (see the last test).
+  // The wallet leaves the app room within its 665 KB (see the last test).
   { entry: "myna-vc/wallet", file: "../pkg/wallet/myna_wasm_bg.wasm", gzipped: 550 * KB },
   // The verifier plus HPKE, Shamir and Argon2id: 234 KB when the budget was set (issue 19).
   // A staff member's console loads it once, on the escrow screen only.
@@ -65,7 +65,7 @@ for (const { entry, file, gzipped } of budgets) {
   });
 }
 
-test("the resident's web app: every file it can load (shell, lazy screens, scanner, .wasm) is under 650 KB gzipped in all", async () => {
+test("the resident's web app: every file it can load (shell, lazy screens, scanner, .wasm) is under 665 KB gzipped in all", async () => {
   const root = new URL("../pkg/app/", import.meta.url);
   const files = (await readdir(root, { recursive: true, withFileTypes: true }))
     .filter((entry) => entry.isFile())
@@ -77,7 +77,7 @@ test("the resident's web app: every file it can load (shell, lazy screens, scann
   for (const file of files) {
     total += gzipSync(await readFile(file), { level: constants.Z_BEST_COMPRESSION }).length;
   }
-  assert.ok(total <= 650 * KB, `the app's files are ${total} bytes gzipped, over 650 KB`);
+  assert.ok(total <= 665 * KB, `the app's files are ${total} bytes gzipped, over 665 KB`);
 });
 
 test("the counter page: the first load (page, scripts, verifier .wasm) is at most 335 KB gzipped; the QR decoder (zxing-wasm) is not part of it", async () => {
@@ -103,10 +103,10 @@ test("the counter page: the first load (page, scripts, verifier .wasm) is at mos
   assert.ok(decoderBytes <= 450 * KB, `zxing-wasm is ${decoderBytes} bytes gzipped`);
 });
 
-test("the wallet app does not ship zxing-wasm: with it, everything it can load would exceed 650 KB gzipped", async () => {
+test("the wallet app does not ship zxing-wasm: with it, everything it can load would exceed 665 KB gzipped", async () => {
   const files = await readdir(new URL("../pkg/app/", import.meta.url), { recursive: true });
   assert.ok(!files.some((file) => /zxing/i.test(file)), "the wallet app ships zxing-wasm");
   const zxing = gzipSync(await readFile(new URL("../pkg/counter/vendor/zxing_reader.wasm", import.meta.url)), { level: constants.Z_BEST_COMPRESSION }).length;
   const wallet = gzipSync(await readFile(new URL("../pkg/wallet/myna_wasm_bg.wasm", import.meta.url)), { level: constants.Z_BEST_COMPRESSION }).length;
-  assert.ok(wallet + zxing > 650 * KB, `wallet ${wallet} + zxing ${zxing} bytes: the wallet could switch decoders`);
+  assert.ok(wallet + zxing > 665 * KB, `wallet ${wallet} + zxing ${zxing} bytes: the wallet could switch decoders`);
 });

@@ -317,6 +317,29 @@ impl SecretKey {
         Ok(SecretKey::P256 { d: bytes, public })
     }
 
+    /// A P-256 key from PKCS#8 DER, as OpenSSL (`openssl genpkey -algorithm EC -pkeyopt
+    /// ec_paramgen_curve:P-256 -outform DER`) and certificate tooling write a certificate's key.
+    ///
+    /// ```
+    /// use myna_vc_core::crypto::{PublicKey, SecretKey};
+    /// let made = rcgen::KeyPair::generate_for(&rcgen::PKCS_ECDSA_P256_SHA256)?;
+    /// let key = SecretKey::p256_from_pkcs8_der(&made.serialize_der())?;
+    /// let PublicKey::P256(public) = key.public_key() else { unreachable!() };
+    /// assert_eq!(&public.to_sec1_uncompressed()[..], made.public_key_raw());
+    /// assert!(SecretKey::p256_from_pkcs8_der(b"not DER").is_err());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn p256_from_pkcs8_der(der: &[u8]) -> Result<Self> {
+        use p256::pkcs8::DecodePrivateKey;
+        let secret = p256::SecretKey::from_pkcs8_der(der).map_err(|_| {
+            Error::Jose(JoseError::InvalidKey(
+                "not a P-256 private key in PKCS#8 DER".into(),
+            ))
+        })?;
+        let scalar = Zeroizing::new(secret.to_bytes());
+        Self::p256_from_bytes(&scalar[..])
+    }
+
     /// An Ed25519 key from its 32-byte seed (the JWK `d`).
     pub fn ed25519_from_seed(seed: &[u8]) -> Result<Self> {
         let array: Zeroizing<[u8; 32]> = Zeroizing::new(seed.try_into().map_err(|_| {

@@ -10,8 +10,12 @@
 //! Decide on the server: a decision made in the customer's browser is worth nothing, since the
 //! customer controls that browser.
 
-use myna_verifier::core::oid4vp::Origin;
-use myna_verifier::dc_api::{DcApiOptions, DcApiSession as Session};
+use std::sync::Arc;
+
+use myna_verifier::core::crypto::{default_provider, SecretKey};
+use myna_verifier::core::oid4vp::{ClientId, Origin};
+use myna_verifier::core::x509::CertificateChain;
+use myna_verifier::dc_api::{DcApiOptions, DcApiSession as Session, RequestSigning};
 use serde_json::Value;
 use wasm_bindgen::prelude::*;
 
@@ -23,10 +27,11 @@ use crate::to_js;
 const TS_TYPES: &'static str = r#"
 /** What a page passes to `navigator.credentials.get({ digital: { requests: [request] } })`. */
 export interface DcApiRequest {
-  /** `openid4vp-v1-unsigned` (the npm verifier does not sign requests). */
+  /** `openid4vp-v1-unsigned`, or `openid4vp-v1-signed` with `options.signing`. */
   protocol: string;
-  /** The OpenID4VP request: `response_type`, `response_mode` (`dc_api.jwt`, or `dc_api`
-   *  unencrypted), `nonce`, `dcql_query`, `client_metadata` (the ephemeral encryption key). */
+  /** Unsigned: the OpenID4VP request — `response_type`, `response_mode` (`dc_api.jwt`, or
+   *  `dc_api` unencrypted), `nonce`, `dcql_query`, `client_metadata` (the ephemeral encryption
+   *  key). Signed: `{ request: "<JWS>" }` carrying those and `client_id`, `expected_origins`. */
   data: Record<string, unknown>;
 }
 /** What the browser's DigitalCredential carries back: give it (or just its `data`) to `decideDcApi`. */
@@ -36,6 +41,21 @@ export interface DcApiOptions {
   /** Encrypt the response to a fresh key of this session (`dc_api.jwt`, HAIP). Default true;
    *  false asks for a plain `dc_api` answer, which only a test should do. */
   encrypt?: boolean;
+  /** Sign the request (`openid4vp-v1-signed`, JWS with `x5c`), so a wallet that trusts the
+   *  shop's certificate authority knows who asks, beyond the origin the browser reports. */
+  signing?: DcApiSigning;
+}
+/** The shop's request-signing certificate and key (`options.signing` of `dcApiRequest`). */
+export interface DcApiSigning {
+  /** The leaf certificate's P-256 private key as a JWK (`kty` EC, `crv` P-256, `x`, `y`, `d`). */
+  privateJwk: JsonWebKey;
+  /** The certificate chain, leaf first, each standard base64 of DER (as in a JWS `x5c`). */
+  x5c: string[];
+  /** `x509_san_dns:<a DNS name of the leaf>` or `x509_hash:<base64url SHA-256 of the leaf>`. */
+  clientId: string;
+  /** The origins the request may be used from (the wallet refuses any other); by default the
+   *  origin the request is made for. */
+  expectedOrigins?: string[];
 }
 "#;
 
@@ -127,7 +147,8 @@ impl Verifier {
     /// Starts a presentation over the Digital Credentials API for `policy`, answered by the
     /// wallet to the page at `origin` (the page's `location.origin`: `https://host[:port]`,
     /// or http on localhost / 127.0.0.1 for development), at `nowUnix`. The answer is
-    /// encrypted to a fresh key of the session unless `options.encrypt` is false. Give
+    /// encrypted to a fresh key of the session unless `options.encrypt` is false, and the
+    /// request signed with the shop's certificate when `options.signing` is given. Give
     /// `session.request` to the page; keep the session (or its `toState()`) on the server.
     #[wasm_bindgen(js_name = dcApiRequest)]
     pub fn dc_api_request(
@@ -168,7 +189,8 @@ impl Verifier {
 }
 
 impl Verifier {
-    /// [`Verifier::dc_api_request`] with a Rust error; `options` is `null` or `{ encrypt }`.
+    /// [`Verifier::dc_api_request`] with a Rust error; `options` is `null` or `{ encrypt,
+    /// signing }`.
     pub fn dc_api_request_native(
         &self,
         policy: &str,
@@ -182,7 +204,7 @@ impl Verifier {
         let origin = Origin::parse(origin)?;
         let options = DcApiOptions {
             encrypt: encrypt_option(options)?,
-            signing: None,
+            signing: signing_option(options, &origin)?,
         };
         let (request, inner) = Session::start(&*policy, origin, &options, now)?;
         Ok(DcApiSession {
@@ -217,6 +239,52 @@ fn encrypt_option(options: &Value) -> Result<bool, Failure> {
         },
         _ => Err(argument("`options` must be an object")),
     }
+}
+
+/// `signing` of `{ signing: { privateJwk, x5c, clientId, expectedOrigins? } }` (default: none).
+fn signing_option(options: &Value, origin: &Origin) -> Result<Option<RequestSigning>, Failure> {
+    let Some(signing) = options.get("signing").filter(|s| !s.is_null()) else {
+        return Ok(None);
+    };
+    let member = |name: &str| {
+        signing
+            .get(name)
+            .ok_or_else(|| argument(&format!("`options.signing.{name}` is missing")))
+    };
+    let strings = |name: &str, value: &Value| -> Result<Vec<String>, Failure> {
+        value
+            .as_array()
+            .and_then(|items| {
+                items
+                    .iter()
+                    .map(|i| i.as_str().map(str::to_owned))
+                    .collect()
+            })
+            .ok_or_else(|| {
+                argument(&format!(
+                    "`options.signing.{name}` must be an array of strings"
+                ))
+            })
+    };
+    let secret = SecretKey::from_jwk(member("privateJwk")?)?;
+    let chain = CertificateChain::from_x5c(&strings("x5c", member("x5c")?)?)?.to_der();
+    let client_id = member("clientId")?
+        .as_str()
+        .ok_or_else(|| argument("`options.signing.clientId` must be a string"))?;
+    let expected_origins = match signing.get("expectedOrigins") {
+        None | Some(Value::Null) => vec![origin.clone()],
+        Some(list) => strings("expectedOrigins", list)?
+            .iter()
+            .map(String::as_str)
+            .map(Origin::parse)
+            .collect::<Result<_, _>>()?,
+    };
+    Ok(Some(RequestSigning {
+        signer: Arc::from(default_provider().signer(&secret)?),
+        chain,
+        client_id: ClientId::parse(client_id)?,
+        expected_origins,
+    }))
 }
 
 #[cfg(test)]
