@@ -35,7 +35,7 @@
 use serde_json::{Map, Value};
 
 use super::client_id::{ClientId, ClientIdPrefix};
-use super::encryption::{client_metadata_for, ResponseEncryption};
+use super::encryption::{client_metadata_for, require_usable_key};
 use super::origin::Origin;
 use super::params::Nonce;
 use super::request::{ResponseMode, RESPONSE_TYPE};
@@ -197,13 +197,7 @@ impl DcApiRequest {
             )));
         }
         if self.response_mode.is_encrypted() {
-            let encryption = match &self.client_metadata {
-                Some(metadata) => ResponseEncryption::from_client_metadata(metadata)?,
-                None => None,
-            };
-            encryption
-                .ok_or(Error::Oid4vp(Oid4vpError::NoUsableEncryptionKey))?
-                .select()?;
+            require_usable_key(self.client_metadata.as_ref())?;
         }
         if self.client_id.is_some() && self.expected_origins.is_empty() {
             return Err(Error::Oid4vp(Oid4vpError::MissingParameter(
@@ -603,7 +597,7 @@ pub enum DcApiResponse {
 
 impl DcApiResponse {
     /// The `data`: `{"vp_token": {…}}` for `dc_api`; `{"response": "<JWE of {"vp_token":
-    /// …}>"}` for `dc_api.jwt`, to the key [`ResponseEncryption::select`] picks; `{"error":
+    /// …}>"}` for `dc_api.jwt`, to the key [`ResponseEncryption::select`](super::ResponseEncryption::select) picks; `{"error":
     /// "…"}` for errors, never encrypted.
     ///
     /// ```

@@ -88,6 +88,20 @@ impl ResponseEncryption {
     }
 }
 
+/// That a request asking for an encrypted response names a key the wallet can encrypt to
+/// (one [`ResponseEncryption::select`] picks): [`Oid4vpError::NoUsableEncryptionKey`] when
+/// `client_metadata` is absent or has none. One rule for `direct_post.jwt` and `dc_api.jwt`.
+pub(crate) fn require_usable_key(client_metadata: Option<&Map<String, Value>>) -> Result<()> {
+    let encryption = match client_metadata {
+        Some(metadata) => ResponseEncryption::from_client_metadata(metadata)?,
+        None => None,
+    };
+    encryption
+        .ok_or(Error::Oid4vp(Oid4vpError::NoUsableEncryptionKey))?
+        .select()
+        .map(|_| ())
+}
+
 /// `client_metadata` for an encrypted response: `jwks` with `key`'s public JWK,
 /// `encrypted_response_enc_values_supported` (`enc`, or `A128GCM` when empty), and
 /// `vp_formats_supported` for `dc+sd-jwt` with ES256.

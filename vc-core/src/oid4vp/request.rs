@@ -3,7 +3,7 @@
 use serde_json::{Map, Value};
 
 use super::client_id::{check_https_uri, ClientId, ClientIdPrefix};
-use super::encryption::{client_metadata_for, ResponseEncryption};
+use super::encryption::{client_metadata_for, require_usable_key};
 use super::params::{Nonce, State};
 use crate::dcql::DcqlQuery;
 use crate::error::{Error, Oid4vpError, Result};
@@ -250,13 +250,7 @@ impl AuthorizationRequest {
         };
         self.check_target(target)?;
         if self.response_mode.is_encrypted() {
-            let encryption = match &self.client_metadata {
-                Some(metadata) => ResponseEncryption::from_client_metadata(metadata)?,
-                None => None,
-            };
-            encryption
-                .ok_or(Error::Oid4vp(Oid4vpError::NoUsableEncryptionKey))?
-                .select()?;
+            require_usable_key(self.client_metadata.as_ref())?;
         }
         let unbound = self
             .dcql_query
