@@ -106,11 +106,23 @@ pub enum Reason {
     /// The presentation session (a Digital Credentials API request) expired before the answer
     /// came.
     SessionExpired,
+    /// This person already cast a ballot in this poll.
+    AlreadyVoted,
+    /// The poll is not open (not yet, or no longer).
+    PollClosed,
+    /// No pass or coupon of this offer was granted to this person.
+    NoPass,
+    /// The pass or coupon was already used as many times as it allows.
+    UsesExhausted,
+    /// The pass or coupon is not valid on this date.
+    PassOutsidePeriod,
+    /// This person is not checked in at this shelter (a check-out without a check-in).
+    NotCheckedIn,
 }
 
 impl Reason {
     /// Every reason, in declaration order.
-    pub const ALL: [Reason; 34] = {
+    pub const ALL: [Reason; 40] = {
         use Reason::*;
         [
             Unreadable,
@@ -147,6 +159,12 @@ impl Reason {
             ResponseUndecryptable,
             ResponseModeDowngrade,
             SessionExpired,
+            AlreadyVoted,
+            PollClosed,
+            NoPass,
+            UsesExhausted,
+            PassOutsidePeriod,
+            NotCheckedIn,
         ]
     };
 
@@ -213,6 +231,12 @@ impl Reason {
             ResponseUndecryptable => ("response_undecryptable", "The answer could not be decrypted: it was not made for this request. Ask the holder to present again.", "応答を復号できません（この要求への応答ではありません）。もう一度提示してもらってください。"),
             ResponseModeDowngrade => ("response_mode_downgrade", "The answer was not encrypted as this request requires. Ask the holder to present again.", "応答がこの要求の求める暗号化をされていません。もう一度提示してもらってください。"),
             SessionExpired => ("session_expired", "The request has expired. Start a new check.", "要求の有効期限が切れました。もう一度確認を始めてください。"),
+            AlreadyVoted => ("already_voted", "This person has already voted in this poll.", "この方はこの投票ですでに投票済みです。"),
+            PollClosed => ("poll_closed", "The poll is not open at this time.", "この投票は受付期間外です。"),
+            NoPass => ("no_pass", "No pass or coupon of this offer was issued to this person.", "この方にはこの定期券・クーポンが交付されていません。"),
+            UsesExhausted => ("uses_exhausted", "The pass or coupon has no uses left.", "この定期券・クーポンは利用回数の上限に達しています。"),
+            PassOutsidePeriod => ("pass_outside_period", "The pass or coupon is not valid on this date.", "この定期券・クーポンは本日は有効期間外です。"),
+            NotCheckedIn => ("not_checked_in", "This person is not checked in at this shelter.", "この方はこの避難所に入所していません。"),
         }
     }
 
