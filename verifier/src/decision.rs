@@ -1,5 +1,6 @@
 //! The outcome of one verification: accepted or rejected, with ONE reason a cashier can act on
-//! (in Japanese and English), the disclosed claims, the matched issuer and how stale the
+//! (in Japanese and English, and through [`Reason::text`] in any of the six languages of the
+//! message catalogue `vocabulary/messages/reasons.json`), the disclosed claims, the matched issuer and how stale the
 //! revocation data was.
 //!
 //! A [`Reason`] is deliberately coarse (what the person at the counter can do about it); the
@@ -27,6 +28,9 @@ use myna_vc_core::{
     MunicipalError, Oid4vciError, Oid4vpError, SdJwtError, SdJwtVcError, StatusListError,
     TrustListError,
 };
+use myna_vocabulary::messages;
+/// The catalogue's languages ([`Reason::text`]), re-exported from `myna_vocabulary::messages`.
+pub use myna_vocabulary::messages::Lang;
 
 /// Why a presentation was refused, at the level a cashier or gate attendant can act on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
@@ -179,65 +183,90 @@ impl Reason {
         Self::ALL.into_iter().find(|r| r.code() == code)
     }
 
-    /// The stable machine name (`snake_case`), as in the JSON form.
+    /// The stable machine name (`snake_case`), as in the JSON form and the message catalogue
+    /// (`vocabulary/messages/reasons.json`).
     pub fn code(self) -> &'static str {
-        self.texts().0
-    }
-
-    /// What to tell the person at the counter, in English.
-    pub fn text_en(self) -> &'static str {
-        self.texts().1
-    }
-
-    /// What to tell the person at the counter, in Japanese.
-    pub fn text_ja(self) -> &'static str {
-        self.texts().2
-    }
-
-    fn texts(self) -> (&'static str, &'static str, &'static str) {
         use Reason::*;
         match self {
-            Unreadable => ("unreadable", "The presentation cannot be read. Ask the holder to present again.", "提示内容を読み取れません。もう一度提示してもらってください。"),
-            Tampered => ("tampered", "The credential has been altered or its signature is invalid.", "証明書が改ざんされているか、署名が正しくありません。"),
-            UnsupportedFormat => ("unsupported_format", "The credential is signed in a way that is not accepted.", "受け付けられない署名形式です。"),
-            WrongCredentialType => ("wrong_credential_type", "This is not the kind of credential that was asked for.", "求めた種類の証明書ではありません。"),
-            Expired => ("expired", "The credential has expired.", "証明書の有効期限が切れています。"),
-            NotYetValid => ("not_yet_valid", "The credential is not valid yet.", "証明書はまだ有効になっていません。"),
-            Revoked => ("revoked", "The issuer has revoked the credential.", "発行元が証明書を失効させています。"),
-            Suspended => ("suspended", "The issuer has suspended the credential.", "発行元が証明書を一時停止しています。"),
-            UntrustedIssuer => ("untrusted_issuer", "The credential was not issued by a trusted issuer.", "信頼できる発行元の証明書ではありません。"),
-            IssuerNotAllowed => ("issuer_not_allowed", "The issuer may not issue this kind of credential.", "この発行元はこの種類の証明書を発行できません。"),
-            NotBoundToRequest => ("not_bound_to_request", "The presentation does not answer this request. Ask the holder to scan the new code.", "この要求への提示ではありません。新しいコードを読み取ってもらってください。"),
-            Replayed => ("replayed", "This presentation was already used.", "この提示はすでに使用されています。"),
-            StatusUnavailable => ("status_unavailable", "Revocation data for this credential is not available here.", "この証明書の失効情報がありません。"),
-            StatusTooStale => ("status_too_stale", "The revocation data here is too old. Connect to update it.", "失効情報が古すぎます。接続して更新してください。"),
-            MissingCredential => ("missing_credential", "A required credential was not presented.", "必要な証明書が提示されていません。"),
-            MissingClaim => ("missing_claim", "A required item was not disclosed.", "必要な項目が開示されていません。"),
-            NotResident => ("not_resident", "Not a resident of the required municipality.", "対象の市区町村の住民ではありません。"),
-            UnderAge => ("under_age", "Below the required age.", "年齢条件を満たしていません（年齢不足）。"),
-            OverAge => ("over_age", "Above the age limit.", "年齢条件を満たしていません（対象年齢を超えています）。"),
-            NotMember => ("not_member", "Not a member of the required club.", "対象のクラブの会員ではありません。"),
-            AlreadyRedeemed => ("already_redeemed", "This person has already purchased in this sale.", "この販売ではすでに購入済みです。"),
-            HolderMismatch => ("holder_mismatch", "The credentials belong to different holders.", "提示された証明書の所持者が一致しません。"),
-            AlreadyRegistered => ("already_registered", "This person already has an account here.", "この方はすでに登録済みです。"),
-            WrongContext => ("wrong_context", "The pseudonym is for a different sale or service.", "別の販売・サービス用の仮名です。"),
-            NotCovered => ("not_covered", "The subsidy does not cover this date.", "受給者証はこの日付の受診を対象としていません。"),
-            ConsentWithdrawn => ("consent_withdrawn", "The consent has been withdrawn.", "同意は撤回されています。"),
-            ConsentPaused => ("consent_paused", "The consent is paused.", "同意は一時停止されています。"),
-            ConsentUsed => ("consent_used", "The one-time consent has already been used.", "一回限りの同意はすでに使用されています。"),
-            ConsentOutsidePeriod => ("consent_outside_period", "The consent is not valid at this time.", "同意の有効期間外です。"),
-            ConsentNotApplicable => ("consent_not_applicable", "The consent does not cover this recipient or use.", "この利用者または用途は同意の対象外です。"),
-            TryAgain => ("try_again", "The check could not be completed. Please try again.", "確認を完了できませんでした。もう一度お試しください。"),
-            ResponseUndecryptable => ("response_undecryptable", "The answer could not be decrypted: it was not made for this request. Ask the holder to present again.", "応答を復号できません（この要求への応答ではありません）。もう一度提示してもらってください。"),
-            ResponseModeDowngrade => ("response_mode_downgrade", "The answer was not encrypted as this request requires. Ask the holder to present again.", "応答がこの要求の求める暗号化をされていません。もう一度提示してもらってください。"),
-            SessionExpired => ("session_expired", "The request has expired. Start a new check.", "要求の有効期限が切れました。もう一度確認を始めてください。"),
-            AlreadyVoted => ("already_voted", "This person has already voted in this poll.", "この方はこの投票ですでに投票済みです。"),
-            PollClosed => ("poll_closed", "The poll is not open at this time.", "この投票は受付期間外です。"),
-            NoPass => ("no_pass", "No pass or coupon of this offer was issued to this person.", "この方にはこの定期券・クーポンが交付されていません。"),
-            UsesExhausted => ("uses_exhausted", "The pass or coupon has no uses left.", "この定期券・クーポンは利用回数の上限に達しています。"),
-            PassOutsidePeriod => ("pass_outside_period", "The pass or coupon is not valid on this date.", "この定期券・クーポンは本日は有効期間外です。"),
-            NotCheckedIn => ("not_checked_in", "This person is not checked in at this shelter.", "この方はこの避難所に入所していません。"),
+            Unreadable => "unreadable",
+            Tampered => "tampered",
+            UnsupportedFormat => "unsupported_format",
+            WrongCredentialType => "wrong_credential_type",
+            Expired => "expired",
+            NotYetValid => "not_yet_valid",
+            Revoked => "revoked",
+            Suspended => "suspended",
+            UntrustedIssuer => "untrusted_issuer",
+            IssuerNotAllowed => "issuer_not_allowed",
+            NotBoundToRequest => "not_bound_to_request",
+            Replayed => "replayed",
+            StatusUnavailable => "status_unavailable",
+            StatusTooStale => "status_too_stale",
+            MissingCredential => "missing_credential",
+            MissingClaim => "missing_claim",
+            NotResident => "not_resident",
+            UnderAge => "under_age",
+            OverAge => "over_age",
+            NotMember => "not_member",
+            AlreadyRedeemed => "already_redeemed",
+            HolderMismatch => "holder_mismatch",
+            AlreadyRegistered => "already_registered",
+            WrongContext => "wrong_context",
+            NotCovered => "not_covered",
+            ConsentWithdrawn => "consent_withdrawn",
+            ConsentPaused => "consent_paused",
+            ConsentUsed => "consent_used",
+            ConsentOutsidePeriod => "consent_outside_period",
+            ConsentNotApplicable => "consent_not_applicable",
+            TryAgain => "try_again",
+            ResponseUndecryptable => "response_undecryptable",
+            ResponseModeDowngrade => "response_mode_downgrade",
+            SessionExpired => "session_expired",
+            AlreadyVoted => "already_voted",
+            PollClosed => "poll_closed",
+            NoPass => "no_pass",
+            UsesExhausted => "uses_exhausted",
+            PassOutsidePeriod => "pass_outside_period",
+            NotCheckedIn => "not_checked_in",
         }
+    }
+
+    /// What to tell the person at the counter, in `lang` (from the six-language message
+    /// catalogue, `myna_vocabulary::messages`). Built without the `all-languages` feature (the
+    /// npm package), only Japanese and English are compiled in: other languages fall back to
+    /// English. A reason missing from the catalogue (a test forbids it) shows its code.
+    ///
+    /// ```
+    /// use myna_verifier::decision::{Lang, Reason};
+    /// assert_eq!(Reason::UsesExhausted.text(Lang::Vi), "Vé hoặc phiếu ưu đãi đã hết số lần sử dụng.");
+    /// assert_eq!(Reason::UnderAge.text(Lang::PtBr), "Abaixo da idade exigida.");
+    /// ```
+    pub fn text(self, lang: Lang) -> &'static str {
+        messages::reason_text(self.code(), lang)
+            .or_else(|| messages::reason_text(self.code(), Lang::En))
+            .unwrap_or(self.code())
+    }
+
+    /// What to tell the person at the counter, in English ([`text`](Self::text) in
+    /// [`Lang::En`]).
+    ///
+    /// ```
+    /// use myna_verifier::decision::Reason;
+    /// assert_eq!(Reason::Revoked.text_en(), "The issuer has revoked the credential.");
+    /// ```
+    pub fn text_en(self) -> &'static str {
+        self.text(Lang::En)
+    }
+
+    /// What to tell the person at the counter, in Japanese ([`text`](Self::text) in
+    /// [`Lang::Ja`]).
+    ///
+    /// ```
+    /// use myna_verifier::decision::Reason;
+    /// assert_eq!(Reason::Revoked.text_ja(), "発行元が証明書を失効させています。");
+    /// ```
+    pub fn text_ja(self) -> &'static str {
+        self.text(Lang::Ja)
     }
 
     /// The reason a vc-core error means at the counter. Unknown future variants fail closed as
@@ -625,6 +654,60 @@ mod tests {
             assert_eq!(Reason::from_code(reason.code()), Some(reason));
             assert!(codes.insert(reason.code()), "{} twice", reason.code());
         }
+    }
+
+    /// Every reason has its own text in every language of the message catalogue
+    /// (`vocabulary/messages/reasons.json`; `../shared/seeds/004_e867865de3ae606d.txt:115`
+    /// "母国語で地域の情報が見られる"): a reason added to the enum without a catalogue entry
+    /// fails here, naming its code and the language.
+    #[test]
+    fn every_reason_has_a_text_in_every_language() {
+        let mut missing = Vec::new();
+        for reason in Reason::ALL {
+            for lang in messages::compiled_languages() {
+                if messages::reason_text(reason.code(), *lang).is_none() {
+                    missing.push(format!("{} in {lang}", reason.code()));
+                }
+            }
+        }
+        assert!(
+            missing.is_empty(),
+            "vocabulary/messages/reasons.json lacks: {}",
+            missing.join(", ")
+        );
+        #[cfg(feature = "all-languages")]
+        assert_eq!(messages::compiled_languages().len(), 6);
+    }
+
+    /// The catalogue has no reason the enum does not know (a typo in a code would leave the
+    /// real reason without text).
+    #[test]
+    fn every_catalogued_reason_is_a_reason() {
+        let unknown: Vec<_> = messages::reason_codes()
+            .filter(|code| Reason::from_code(code).is_none())
+            .collect();
+        assert!(unknown.is_empty(), "not reasons: {unknown:?}");
+    }
+
+    /// The texts differ between languages (no language is an English copy), and the JSON form
+    /// keeps `message_ja` / `message_en`.
+    #[cfg(feature = "all-languages")]
+    #[test]
+    fn reason_texts_differ_by_language_and_the_json_keeps_ja_and_en() {
+        for reason in Reason::ALL {
+            let texts: std::collections::BTreeSet<_> =
+                Lang::ALL.into_iter().map(|l| reason.text(l)).collect();
+            assert_eq!(texts.len(), 6, "{} repeats a text", reason.code());
+        }
+        let decision = Decision {
+            policy: "age-over-20".into(),
+            at: NumericDate::from_unix(1_800_000_000),
+            credentials: vec![],
+            outcome: Err(Rejection::new(Reason::UnderAge)),
+        };
+        let json = decision.to_json();
+        assert_eq!(json["message_ja"], Reason::UnderAge.text(Lang::Ja));
+        assert_eq!(json["message_en"], "Below the required age.");
     }
 
     /// An accepted decision with a credential survives the JSON round trip.

@@ -18,6 +18,8 @@
 //! * [`claim_label`] and [`Kind::title_ja`] / [`Kind::title_en`]: what a wallet shows, in
 //!   Japanese and English.
 //! * [`claim`]: the claim-name constants, one module per type.
+//! * [`messages`]: the six-language message catalogue (decision reasons, the wallet's and the
+//!   counter's words): [`messages::Lang`], [`messages::reason_text`], [`messages::Section`].
 //! * [`declaration()`] / [`declarations()`]: a type's declaration with its JSON Schema
 //!   attached (`schemas/<name>.schema.json`, compiled in); [`schema_text`] the schema itself.
 //!
@@ -36,6 +38,7 @@ pub mod claim;
 mod declaration;
 mod kind;
 mod labels;
+pub mod messages;
 pub mod vct;
 
 pub use declaration::{declaration, declarations, schema_text};

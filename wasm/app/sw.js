@@ -6,6 +6,7 @@ const VERSION = "__VERSION__";
 const CACHE = `myna-wallet-${VERSION}`;
 const SHELL = [
   "./", "index.html", "base.css", "app.css", "manifest.webmanifest", "icons/icon.svg", "i18n/messages.js",
+  "i18n/zh-Hans.js", "i18n/ko.js", "i18n/vi.js", "i18n/pt-BR.js",
   "js/app.js", "js/ui.js", "js/store.js", "js/net.js", "js/scan.js", "js/scan-worker.js", "js/scanner.js",
   "js/qr.js", "js/receive.js", "js/status.js", "js/trust.js",
   "js/screens/receive.js", "js/screens/present.js", "js/screens/consents.js", "js/screens/history.js",

@@ -7,6 +7,7 @@ const VERSION = "__VERSION__";
 const CACHE = `myna-counter-${VERSION}`;
 const SHELL = [
   "./", "index.html", "base.css", "counter.css", "manifest.webmanifest", "icons/icon.svg", "i18n/messages.js",
+  "i18n/zh-Hans.js", "i18n/ko.js", "i18n/vi.js", "i18n/pt-BR.js",
   "js/counter.js", "js/state.js", "js/screens.js", "js/http.js", "js/settings.js", "js/trust_data.js",
   "js/freshness.js", "js/challenge.js", "js/decision.js", "js/billing.js", "js/roster.js", "js/wedge.js", "js/timing.js",
   "js/policies.js", "js/store.js", "js/ui.js", "js/qr.js", "js/scan.js", "js/scan-worker.js",

@@ -5,7 +5,7 @@ import init, { Wallet } from "../wallet/myna_wasm.js";
 import * as store from "./store.js";
 import { configure, hasQueued } from "./net.js";
 import {
-  translate, setEnglishFirst, fill, el, pair, showMessage, showNotice, clearMessage, showError, busy, inJst, claimText, line,
+  translate, setSecondLanguage, fill, el, pair, showMessage, showNotice, clearMessage, showError, busy, inJst, claimText, line,
   words,
 } from "./ui.js";
 import { messages } from "../i18n/messages.js";
@@ -20,7 +20,7 @@ let lastActive = Date.now();
 let hiddenAt = null;
 const pinnedNow = new URLSearchParams(location.search).get("now");
 
-export const settings = Object.assign({ englishFirst: false, lockAfterSeconds: null },
+export const settings = Object.assign({ secondLanguage: "en", lockAfterSeconds: null },
   JSON.parse(localStorage.getItem(SETTINGS) ?? "{}"));
 export function saveSettings() {
   localStorage.setItem(SETTINGS, JSON.stringify(settings));
@@ -310,8 +310,9 @@ async function loadConfig() {
 }
 
 async function main() {
-  setEnglishFirst(settings.englishFirst);
   translate();
+  // The picked second language (its module loads now; English is already here).
+  await setSecondLanguage(settings.secondLanguage);
   await loadConfig();
   try {
     $("dev-banner").hidden = !configure(config.development);

@@ -9,7 +9,7 @@
 // lists, the verifier), freshness.js, challenge.js (the challenge and its answers), decision.js,
 // billing.js (clinic), roster.js (shelter), wedge.js (keyboard scanner), screens.js, state.js.
 import init from "../../myna_wasm.js";
-import { translate, line, showMessage, showError } from "./ui.js";
+import { translate, line, showMessage, showError, setSecondLanguage, fillLanguagePicker } from "./ui.js";
 import { stopCamera } from "./scan.js";
 import { state, $ } from "./state.js";
 import { show, onLeave } from "./screens.js";
@@ -48,9 +48,23 @@ async function openCounter() {
   await newChallenge();
 }
 
+/** The counter's second language (after Japanese), kept on this device: the cashier picks the
+ * customer's language (English by default) and every text, the decision's reason included,
+ * follows. */
+const SECOND_LANGUAGE = "myna-counter-second-language";
+
+/** Redraws every catalogue text in the second language picked. */
+async function useSecondLanguage(tag) {
+  const inEffect = await setSecondLanguage(tag);
+  localStorage.setItem(SECOND_LANGUAGE, inEffect);
+  for (const option of document.querySelectorAll("option[data-t-line]")) option.textContent = line(option.dataset.tLine);
+  fillLanguagePicker($("second-lang"));
+}
+
 async function main() {
   translate();
-  for (const option of document.querySelectorAll("option[data-t-line]")) option.textContent = line(option.dataset.tLine);
+  await useSecondLanguage(localStorage.getItem(SECOND_LANGUAGE) ?? "en");
+  $("second-lang").addEventListener("change", () => useSecondLanguage($("second-lang").value).catch(showError));
   try {
     await init({ module_or_path: new URL("../../myna_wasm_bg.wasm", import.meta.url) });
   } catch (error) {

@@ -1,7 +1,9 @@
 // The decision: the collected answers verified (on this page, or by `myna verify serve` for a
-// sale), then the screen filled with ✓/✗, the reason in Japanese and English and what was
+// sale), then the screen filled with ✓/✗, the reason in Japanese and the second language
+// (English from the verifier's `message_en`, the others from i18n/<tag>.js's `reason_<code>`,
+// generated from vocabulary/messages/reasons.json) and what was
 // disclosed; it clears itself for the next customer (a clinic's waits for the receptionist).
-import { el, fill, words, showError } from "./ui.js";
+import { el, fill, words, showError, secondLanguage, secondOnly } from "./ui.js";
 import { stopCamera } from "./scan.js";
 import { DEFAULT_SETTINGS } from "./policies.js";
 import { messages } from "../i18n/messages.js";
@@ -77,8 +79,10 @@ async function showDecision(decision, spec) {
   const reason = $("decision-reason");
   reason.replaceChildren();
   if (!decision.accepted) {
+    const translated = secondOnly(`reason_${decision.reason}`);
     reason.append(el("p", { lang: "ja" }, decision.message_ja ?? messages.rejected.ja),
-      el("p", { lang: "en" }, decision.message_en ?? messages.rejected.en));
+      translated ? el("p", { lang: secondLanguage() }, translated)
+        : el("p", { lang: "en" }, decision.message_en ?? messages.rejected.en));
   }
   showDisclosed(decision);
   $("decision-billing").hidden = true;

@@ -1,21 +1,19 @@
-// Settings kept on this device (not secret): which language comes first, when to lock; and
-// what development setting the deployment has (shown, never editable here).
+// Settings kept on this device (not secret): the language shown after Japanese (English,
+// simplified Chinese, Korean, Vietnamese or Brazilian Portuguese), when to lock; and what
+// development setting the deployment has (shown, never editable here).
 import { developmentMapping } from "../net.js";
-import { el, setEnglishFirst, showNotice } from "../ui.js";
+import { el, fillLanguagePicker, setSecondLanguage, showNotice } from "../ui.js";
 import { settings, saveSettings } from "../app.js";
 
 const $ = (id) => document.getElementById(id);
 
 export function setup(ctx) {
-  for (const id of ["settings-lang-ja-first", "settings-lang-en-first"]) {
-    $(id).addEventListener("change", async () => {
-      settings.englishFirst = $("settings-lang-en-first").checked;
-      saveSettings();
-      setEnglishFirst(settings.englishFirst);
-      await ctx.show("settings");
-      showNotice("settings_saved");
-    });
-  }
+  $("settings-second-lang").addEventListener("change", async () => {
+    settings.secondLanguage = await setSecondLanguage($("settings-second-lang").value);
+    saveSettings();
+    await ctx.show("settings");
+    showNotice("settings_saved");
+  });
   $("settings-lock").addEventListener("change", () => {
     settings.lockAfterSeconds = Number($("settings-lock").value);
     saveSettings();
@@ -24,7 +22,7 @@ export function setup(ctx) {
 }
 
 export function enter(ctx) {
-  $(settings.englishFirst ? "settings-lang-en-first" : "settings-lang-ja-first").checked = true;
+  fillLanguagePicker($("settings-second-lang"));
   const lock = String(settings.lockAfterSeconds ?? ctx.config.lockAfterSeconds ?? 300);
   const select = $("settings-lock");
   if (![...select.options].some((o) => o.value === lock)) select.append(el("option", { value: lock }, String(Number(lock) / 60)));
