@@ -23,7 +23,7 @@ use myna_verifier::core::status_list::StatusListToken;
 use myna_verifier::core::time::{Clock, FixedClock, NumericDate, SystemClock};
 use myna_verifier::database::VerifierDatabase;
 use myna_verifier::dc_api::DcApiSession;
-use myna_verifier::decision::{Decision, Rejection};
+use myna_verifier::decision::{Decision, Lang, Reason, Rejection};
 use myna_verifier::ledger::{MemoryLedger, PgLedger, RedbLedger, RedemptionLedger};
 use myna_verifier::policy::catalog::{policy_from_spec, SPECS};
 use myna_verifier::policy::{vct, Policy};
@@ -60,6 +60,10 @@ enum Command {
     Challenge(ChallengeArgs),
     /// List the ready policies and how to name them.
     Policies,
+    /// List every decision reason a check can give: its code (as in the JSON's `reason`) and
+    /// what to tell the person at the counter, in Japanese and the --lang language (from the
+    /// six-language message catalogue, vocabulary/messages/reasons.json).
+    Reasons(ReasonsArgs),
     /// Serve the verifier over HTTP (OpenID4VP requests answered by direct_post.jwt —
     /// encrypted, HAIP — or direct_post, compact QR answers, a gate; with --allow-origin CORS
     /// for a counter page's origin and Digital Credentials API requests for it; with --roster
@@ -132,11 +136,31 @@ struct CheckArgs {
     #[arg(long, value_name = "FILE", conflicts_with_all = ["nonce", "challenge", "gate_window"])]
     dc_api_session: Option<PathBuf>,
     /// Print the decision as JSON (for a once-per-person policy with the holder's context
-    /// pseudonym as `.pseudonym`).
+    /// pseudonym as `.pseudonym`; with --lang a refusal's reason in that language as
+    /// `.message`, its tag as `.lang`, beside `.message_ja` and `.message_en`).
     #[arg(long)]
     json: bool,
+    #[command(flatten)]
+    lang: LangArg,
     /// The presentation file (`-` for standard input).
     presentation: PathBuf,
+}
+
+/// The language a reason is told in after the Japanese.
+#[derive(Debug, Clone, Copy, Parser)]
+struct LangArg {
+    /// The language the reason is told in after the Japanese, as a BCP 47 tag: en (default),
+    /// zh-Hans (simplified Chinese), ko (Korean), vi (Vietnamese), pt-BR (Brazilian
+    /// Portuguese), or ja alone; common forms such as zh, zh-CN or pt are accepted, languages
+    /// the catalogue lacks (zh-TW, pt-PT, fr …) refused.
+    #[arg(long, value_name = "TAG", default_value = "en")]
+    lang: Lang,
+}
+
+#[derive(Debug, Parser)]
+struct ReasonsArgs {
+    #[command(flatten)]
+    lang: LangArg,
 }
 
 #[derive(Debug, Parser)]
@@ -254,6 +278,7 @@ pub fn run(args: Args) -> Result<()> {
             }
             Ok(())
         }
+        Command::Reasons(ReasonsArgs { lang }) => print_reasons(lang.lang),
         Command::Check(check) => run_check(*check),
         Command::Challenge(challenge) => run_challenge(challenge),
         Command::Serve(serve) => run_serve(*serve),
@@ -432,27 +457,51 @@ fn run_check(args: CheckArgs) -> Result<()> {
             }
         }
     };
+    let lang = args.lang.lang;
     if args.json {
-        let json = serde_json::to_string_pretty(&decision_json(&decision))?;
+        let json = serde_json::to_string_pretty(&decision_json(&decision, lang))?;
         println!("{json}");
     } else {
-        print!("{}", decision_text(&decision));
+        print!("{}", decision_text(&decision, lang));
     }
     match decision.rejection() {
         None => Ok(()),
-        Some(r) => Err(anyhow!(
-            "rejected: {} / {}",
-            r.reason.text_en(),
-            r.reason.text_ja()
-        )),
+        Some(r) => Err(anyhow!("rejected: {}", reason_line(r.reason, lang))),
+    }
+}
+
+/// `myna verify reasons`: one line per reason, code then text. A reader that stops early
+/// (`| head`) ends the listing quietly.
+fn print_reasons(lang: Lang) -> Result<()> {
+    use std::io::Write as _;
+    let mut out = std::io::stdout().lock();
+    for reason in Reason::ALL {
+        let written = writeln!(out, "{:<24} {}", reason.code(), reason_line(reason, lang));
+        match written {
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => return Ok(()),
+            other => other.context("writing the reasons")?,
+        }
+    }
+    Ok(())
+}
+
+/// A reason in Japanese, then in `lang` (once when `lang` is Japanese).
+fn reason_line(reason: Reason, lang: Lang) -> String {
+    match lang {
+        Lang::Ja => reason.text_ja().to_owned(),
+        other => format!("{} / {}", reason.text_ja(), reason.text(other)),
     }
 }
 
 /// The decision's JSON, with the holder's context pseudonym and its context lifted to the top
 /// (`.pseudonym`, `.context`) when a pseudonym credential verified: what a once-per-person
 /// site keeps, and what an escrow opening names.
-fn decision_json(decision: &Decision) -> Value {
+fn decision_json(decision: &Decision, lang: Lang) -> Value {
     let mut json = decision.to_json();
+    if let (Some(rejection), Value::Object(map)) = (decision.rejection(), &mut json) {
+        map.insert("lang".into(), lang.tag().into());
+        map.insert("message".into(), rejection.reason.text(lang).into());
+    }
     let pseudonym = decision
         .credentials
         .iter()
@@ -470,9 +519,9 @@ fn decision_json(decision: &Decision) -> Value {
     json
 }
 
-/// The decision for a person at the counter: ✓ or ✗, the reason in Japanese and English, and
-/// what each verified credential disclosed.
-fn decision_text(decision: &Decision) -> String {
+/// The decision for a person at the counter: ✓ or ✗, the reason in Japanese and `lang`
+/// (English by default), and what each verified credential disclosed.
+fn decision_text(decision: &Decision, lang: Lang) -> String {
     let mut out = String::new();
     match decision.rejection() {
         None => {
@@ -481,11 +530,13 @@ fn decision_text(decision: &Decision) -> String {
         Some(rejection) => {
             let _ = writeln!(
                 out,
-                "✗ 拒否 / rejected: {}\n  {}\n  {}",
+                "✗ 拒否 / rejected: {}\n  {}",
                 decision.policy,
                 rejection.reason.text_ja(),
-                rejection.reason.text_en()
             );
+            if lang != Lang::Ja {
+                let _ = writeln!(out, "  {}", rejection.reason.text(lang));
+            }
             let detail = rejection.cause.as_ref().map(ToString::to_string);
             if let Some(detail) = detail.or(rejection.note.map(str::to_owned)) {
                 let _ = writeln!(out, "  ({detail})");

@@ -247,6 +247,80 @@ fn check_accepts_a_valid_presentation_and_explains_a_refusal() {
     assert!(stderr.contains("not UTF-8"), "{stderr}");
 }
 
+/// `check --lang` tells a refusal in Japanese and the language picked (Omura's residents from
+/// abroad: "母国語で地域の情報が見られるようになった", `../shared/seeds/004_e867865de3ae606d.txt:115`),
+/// in the JSON too beside `message_ja`/`message_en`; `verify reasons --lang` lists every reason;
+/// a language the catalogue lacks is refused, not shown in English unasked.
+#[test]
+fn check_tells_the_reason_in_the_language_picked() {
+    let dir = tempfile::tempdir().unwrap();
+    files(dir.path());
+    let path = |name: &str| dir.path().join(name).to_str().unwrap().to_owned();
+    let status = format!("{ISS}={}", path("status.jwt"));
+    let revoked = path("presentation-3.txt");
+    let check = |extra: &[&str]| {
+        let mut args = vec![
+            "--status-list",
+            &status,
+            "--audience",
+            AUD,
+            "--policy",
+            "age-over-20",
+            "--nonce",
+            "n-1",
+        ];
+        args.extend_from_slice(extra);
+        args.push(&revoked);
+        check_with(dir.path(), &args)
+    };
+
+    let (ok, stdout, stderr) = check(&["--lang", "vi"]);
+    assert!(!ok);
+    assert!(
+        stdout.contains("発行元が証明書を失効させています。"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("Nơi cấp đã thu hồi chứng nhận."),
+        "{stdout}"
+    );
+    assert!(!stdout.contains("The issuer has revoked"), "{stdout}");
+    assert!(
+        stderr.contains("Nơi cấp đã thu hồi chứng nhận."),
+        "{stderr}"
+    );
+
+    let (ok, stdout, _) = check(&["--lang", "ko", "--json"]);
+    assert!(!ok);
+    let json: Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(json["reason"], "revoked");
+    assert_eq!(json["lang"], "ko");
+    assert_eq!(json["message"], "발행처가 증명서를 폐지했습니다.");
+    assert_eq!(json["message_en"], "The issuer has revoked the credential.");
+    assert_eq!(json["message_ja"], "発行元が証明書を失効させています。");
+
+    let (ok, stdout, _) = check(&["--lang", "zh-CN"]);
+    assert!(!ok);
+    assert!(stdout.contains("发行方已吊销该证书。"), "{stdout}");
+
+    let (ok, _, stderr) = check(&["--lang", "fr"]);
+    assert!(!ok);
+    assert!(stderr.contains("unknown language `fr`"), "{stderr}");
+
+    let out = Myna::new().run(&["verify", "reasons", "--lang", "pt-BR"]);
+    assert!(out.status.success());
+    let listed = String::from_utf8(out.stdout).unwrap();
+    assert!(listed.lines().count() >= 40, "{listed}");
+    let exhausted = listed
+        .lines()
+        .find(|l| l.starts_with("uses_exhausted "))
+        .unwrap();
+    assert!(
+        exhausted.ends_with("この定期券・クーポンは利用回数の上限に達しています。 / O passe ou cupom não tem mais usos disponíveis."),
+        "{exhausted}"
+    );
+}
+
 #[test]
 fn every_verify_subcommand_has_help() {
     for args in [
@@ -255,6 +329,7 @@ fn every_verify_subcommand_has_help() {
         vec!["verify", "serve", "--help"],
         vec!["verify", "policies", "--help"],
         vec!["verify", "challenge", "--help"],
+        vec!["verify", "reasons", "--help"],
     ] {
         let out = Myna::new().run(&args);
         assert!(out.status.success(), "{args:?}");
