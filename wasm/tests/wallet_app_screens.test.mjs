@@ -151,12 +151,15 @@ test("create a wallet, visit every screen, back up, lock, reload and unlock", as
   await check(page, "settings");
   assert.equal(await page.isVisible("#settings-dev-none"), false);
   assert.match(await page.textContent("#settings-dev"), /https:\/\/vc\.city\.maebashi\.example → http:\/\/127\.0\.0\.1:9/);
-  await page.check("#settings-lang-en-first");
-  await page.waitForFunction(() => document.documentElement.lang === "en");
-  assert.equal(await page.getAttribute("#nav-cards > span:first-child", "lang"), "en");
-  await check(page, "settings", "-english-first");
-  await page.check("#settings-lang-ja-first");
-  await page.waitForFunction(() => document.documentElement.lang === "ja");
+  // The second language (Japanese stays first): Vietnamese, then English again.
+  await page.selectOption("#settings-second-lang", "vi");
+  await page.waitForSelector('#nav-cards > span[lang="vi"]');
+  assert.equal(await page.getAttribute("#nav-cards > span:first-child", "lang"), "ja");
+  assert.equal(await page.textContent('#nav-cards > span[lang="vi"]'), "Chứng nhận");
+  assert.equal(await page.getAttribute("html", "lang"), "ja");
+  await check(page, "settings", "-vietnamese");
+  await page.selectOption("#settings-second-lang", "en");
+  await page.waitForSelector('#nav-cards > span[lang="en"]');
 
   // Lock, reload: the wallet is in IndexedDB and asks for the passphrase.
   await page.click("#nav-lock");
