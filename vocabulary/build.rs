@@ -1,7 +1,9 @@
 //! Compiles the decision reasons' texts (`messages/reasons.json`, the reasons section of the
-//! message catalogue) into a Rust table, so the library parses no JSON at run time. Without the
-//! `all-languages` feature only Japanese and English are compiled in (the npm verifier's
-//! `.wasm` stays within its download budget); the other columns are `None`.
+//! message catalogue) into Rust tables, so the library parses no JSON at run time: `CODES` in
+//! the file's order, and `TEXTS`, one row per reason in that order, one column per compiled
+//! language in `Lang::ALL` order. Without the `all-languages`
+//! feature only Japanese and English are compiled in (the npm verifier's `.wasm` stays within
+//! its download budget).
 //!
 //! A catalogue entry without all six texts stops the build with the key and the language.
 
@@ -23,9 +25,20 @@ fn main() -> Result<(), String> {
     let entries = value
         .as_object()
         .ok_or("messages/reasons.json: not a JSON object of reason codes")?;
-    let mut table = String::from("&[\n");
+    let compiled: Vec<&str> = LANGS
+        .into_iter()
+        .filter(|lang| all || ALWAYS.contains(lang))
+        .collect();
+    // The codes and the texts apart: a verifier finds a reason's texts by its index (the
+    // file's order), so the codes it already has are not compiled in twice.
+    let mut codes = String::from("pub(crate) static CODES: &[&str] = &[\n");
+    let mut texts = format!(
+        "pub(crate) const COLUMNS: usize = {};\npub(crate) static TEXTS: &[[&str; COLUMNS]] = &[\n",
+        compiled.len()
+    );
     for (code, entry) in entries {
-        let _ = write!(table, "    ({code:?}, [");
+        let _ = writeln!(codes, "    {code:?},");
+        texts.push_str("    [");
         for lang in LANGS {
             let text = entry
                 .get(lang)
@@ -34,15 +47,15 @@ fn main() -> Result<(), String> {
                 .ok_or_else(|| {
                     format!("messages/reasons.json: reason `{code}` has no `{lang}` text")
                 })?;
-            if all || ALWAYS.contains(&lang) {
-                let _ = write!(table, "Some({text:?}), ");
-            } else {
-                table.push_str("None, ");
+            if compiled.contains(&lang) {
+                let _ = write!(texts, "{text:?}, ");
             }
         }
-        table.push_str("]),\n");
+        texts.push_str("],\n");
     }
-    table.push(']');
+    codes.push_str("];\n");
+    texts.push_str("];\n");
+    let table = codes + &texts;
     let out = std::env::var_os("OUT_DIR").ok_or("OUT_DIR is not set")?;
     std::fs::write(PathBuf::from(out).join("reasons.rs"), table).map_err(|e| e.to_string())
 }

@@ -112,6 +112,17 @@ const EXPECTED: &[(&str, &[&str])] = &[
             "✓ Kenta (20, Mishima) buys a bottle of sake — accepted",
         ],
     ),
+    (
+        "11. A museum tells a refusal in the visitor's language, after the Japanese",
+        &[
+            "✓ Hanako (36, Maebashi) asks for the senior (65+) ticket — refused: Below the required age.",
+            "✓ told in English: 年齢条件を満たしていません（年齢不足）。 / Below the required age.",
+            "✓ told in 简体中文: 年齢条件を満たしていません（年齢不足）。 / 未达到规定年龄。",
+            "✓ told in 한국어: 年齢条件を満たしていません（年齢不足）。 / 연령 조건을 충족하지 않습니다(연령 미달).",
+            "✓ told in Tiếng Việt: 年齢条件を満たしていません（年齢不足）。 / Chưa đủ tuổi theo quy định.",
+            "✓ told in Português (Brasil): 年齢条件を満たしていません（年齢不足）。 / Abaixo da idade exigida.",
+        ],
+    ),
 ];
 
 /// The lines of the section that starts with `heading` (up to the next blank line).
@@ -155,8 +166,8 @@ fn the_demo_plays_every_scenario_as_expected() {
             );
         }
     }
-    // Ten scenarios after the setup, each printed once.
-    assert_eq!(EXPECTED.len(), 11);
+    // Eleven scenarios after the setup, each printed once.
+    assert_eq!(EXPECTED.len(), 12);
     let expected_steps: usize = EXPECTED.iter().map(|(_, s)| s.len()).sum();
     let tally = format!("{expected_steps} steps as expected, 0 not");
     assert!(stdout.contains(&tally), "no {tally:?} in:\n{stdout}");

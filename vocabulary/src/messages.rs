@@ -356,9 +356,12 @@ impl Section {
     }
 }
 
-/// The decision reasons' texts, compiled in by `build.rs` from `messages/reasons.json`:
-/// code → the six texts in [`Lang::ALL`] order (`None` where compiled out).
-static REASONS: &[(&str, [Option<&str>; 6])] = include!(concat!(env!("OUT_DIR"), "/reasons.rs"));
+/// The decision reasons, compiled in by `build.rs` from `messages/reasons.json` in the file's
+/// order: `CODES`, and `TEXTS` (row by row the texts of the compiled languages,
+/// [`compiled_languages`], in that order).
+mod reasons {
+    include!(concat!(env!("OUT_DIR"), "/reasons.rs"));
+}
 
 /// The text of the decision reason `code` (as `myna_verifier::decision::Reason::code`) in
 /// `lang`. `None` for an unknown code, or for a language other than Japanese and English
@@ -370,17 +373,32 @@ static REASONS: &[(&str, [Option<&str>; 6])] = include!(concat!(env!("OUT_DIR"),
 /// assert_eq!(reason_text("under_age", Lang::Ko), Some("연령 조건을 충족하지 않습니다(연령 미달)."));
 /// ```
 pub fn reason_text(code: &str, lang: Lang) -> Option<&'static str> {
-    let (_, row) = REASONS.iter().find(|(c, _)| *c == code)?;
-    row.get(lang.index()).copied().flatten()
+    let index = reasons::CODES.iter().position(|c| *c == code)?;
+    reason_text_at(index, lang)
 }
 
-/// Every reason code the compiled-in catalogue has.
+/// The text of the `index`-th reason of the catalogue (the file's order, which is the order of
+/// `myna_verifier::decision::Reason::ALL`; a verifier test holds them equal) in `lang`: what
+/// the verifier uses, so its codes are not compiled in twice. `None` past the end, or for a
+/// language compiled out.
+///
+/// ```
+/// use myna_vocabulary::messages::{reason_text_at, Lang};
+/// assert_eq!(reason_text_at(0, Lang::En), Some("The presentation cannot be read. Ask the holder to present again."));
+/// assert_eq!(reason_text_at(10_000, Lang::En), None);
+/// ```
+pub fn reason_text_at(index: usize, lang: Lang) -> Option<&'static str> {
+    let column = compiled_languages().iter().position(|l| *l == lang)?;
+    reasons::TEXTS.get(index)?.get(column).copied()
+}
+
+/// Every reason code the compiled-in catalogue has, in the file's order.
 ///
 /// ```
 /// assert!(myna_vocabulary::messages::reason_codes().any(|c| c == "not_checked_in"));
 /// ```
 pub fn reason_codes() -> impl Iterator<Item = &'static str> {
-    REASONS.iter().map(|(code, _)| *code)
+    reasons::CODES.iter().copied()
 }
 
 /// The languages compiled in for [`reason_text`]: all six with the `all-languages` feature,
@@ -391,7 +409,8 @@ pub fn reason_codes() -> impl Iterator<Item = &'static str> {
 /// assert!(compiled_languages().contains(&Lang::Ja));
 /// ```
 pub fn compiled_languages() -> &'static [Lang] {
-    if cfg!(feature = "all-languages") {
+    const COMPILED: usize = reasons::COLUMNS;
+    if COMPILED == Lang::ALL.len() {
         &Lang::ALL
     } else {
         &[Lang::Ja, Lang::En]

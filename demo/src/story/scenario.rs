@@ -9,6 +9,7 @@ pub mod escrow;
 pub mod fan_club;
 pub mod forum;
 pub mod kobe_gate;
+pub mod languages;
 pub mod move_house;
 pub mod shelter;
 
@@ -20,7 +21,7 @@ use super::DemoResult;
 type Play = fn(&World, &mut Narrative) -> DemoResult<()>;
 
 /// Every scenario: its title and how to play it.
-pub const SCENARIOS: [(&str, Play); 10] = [
+pub const SCENARIOS: [(&str, Play); 11] = [
     ("A convenience store checks age ≥ 20", age::play),
     (
         "A Kobe subway gate admits a resident pupil, refuses a non-resident",
@@ -57,6 +58,10 @@ pub const SCENARIOS: [(&str, Play); 10] = [
     (
         "A resident turns 20: the wallet renews its stale age copies by itself",
         birthday::play,
+    ),
+    (
+        "A museum tells a refusal in the visitor's language, after the Japanese",
+        languages::play,
     ),
 ];
 
