@@ -1,5 +1,5 @@
 //! The scenarios, in order. Each plays against the shared `World` and
-//! reports every step to the narrative. Scenario 9 opens the forum account of scenario 4.
+//! reports every step to the narrative. The escrow scenario opens the forum account of scenario 4.
 
 pub mod age;
 pub mod birthday;
@@ -10,6 +10,7 @@ pub mod fan_club;
 pub mod forum;
 pub mod kobe_gate;
 pub mod move_house;
+pub mod pass;
 pub mod shelter;
 
 use super::narrative::Narrative;
@@ -20,7 +21,7 @@ use super::DemoResult;
 type Play = fn(&World, &mut Narrative) -> DemoResult<()>;
 
 /// Every scenario: its title and how to play it.
-pub const SCENARIOS: [(&str, Play); 10] = [
+pub const SCENARIOS: [(&str, Play); 11] = [
     ("A convenience store checks age ≥ 20", age::play),
     (
         "A Kobe subway gate admits a resident pupil, refuses a non-resident",
@@ -45,6 +46,10 @@ pub const SCENARIOS: [(&str, Play); 10] = [
     (
         "A one-time consent ends after its use; a paused consent blocks access until resumed",
         consent::play,
+    ),
+    (
+        "A pool coupon with two uses: applied for once, used with a pseudonym, refused the third time",
+        pass::play,
     ),
     (
         "A resident moves house: the resident credential is revoked, age still works",
