@@ -38,6 +38,7 @@ pub mod issuer;
 pub mod jpki;
 pub mod jst;
 pub mod logs;
+pub mod pass;
 pub mod passphrase;
 pub mod report;
 pub mod shutdown;
@@ -70,6 +71,9 @@ enum Command {
     Wallet(wallet::Args<wallet::Http>),
     /// Verify presentations for a shop, gate, shelter desk or clinic.
     Verify(verify::Args),
+    /// Passes and coupons with a period and a number of uses: the operator's view of a pass
+    /// book (granted and used through `myna verify … --passes`).
+    Pass(pass::Args),
     /// An escrow trustee's key pair and share releases for due-process openings.
     Trustee(trustee::Args),
     /// The national trust-list authority: its key pair, and the signed list of issuers.
@@ -84,6 +88,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Issuer(args) => issuer::run(args),
         Command::Wallet(args) => wallet::run(args, &wallet::Http),
         Command::Verify(args) => verify::run(args),
+        Command::Pass(args) => pass::run(args),
         Command::Trustee(args) => trustee::run(args),
         Command::TrustList(args) => trust_list::run(args),
         Command::Jpki(args) => jpki::run(args),

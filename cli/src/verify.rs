@@ -25,7 +25,8 @@ use myna_verifier::database::VerifierDatabase;
 use myna_verifier::dc_api::DcApiSession;
 use myna_verifier::decision::{Decision, Lang, Reason, Rejection};
 use myna_verifier::ledger::{MemoryLedger, PgLedger, RedbLedger, RedemptionLedger};
-use myna_verifier::policy::catalog::{policy_from_spec, SPECS};
+use myna_verifier::pass::{MemoryPassBook, PassBook, RedbPassBook};
+use myna_verifier::policy::catalog::{policy_from_spec, policy_from_spec_with_passes, SPECS};
 use myna_verifier::policy::{vct, Policy};
 use myna_verifier::register_token::RegisterToken;
 use myna_verifier::replay::PgReplayGuard;
@@ -99,6 +100,13 @@ struct Setup {
     /// MYNA_DATABASE_URL; not together with this).
     #[arg(long, value_name = "FILE")]
     ledger: Option<PathBuf>,
+    /// A redb file for passes and coupons (created if missing): `pass-apply:…` grants a pass
+    /// to the applicant's pseudonym in it, `pass-use:…` uses one (消込). The offer's
+    /// application desk and its gates share it when one process serves them or they run one
+    /// after another (default: memory, so a grant lasts only for this run). `myna pass list`
+    /// shows what it holds.
+    #[arg(long, value_name = "FILE")]
+    passes: Option<PathBuf>,
 }
 
 #[derive(Debug, Parser)]
@@ -340,6 +348,15 @@ impl Setup {
         Ok(verifier)
     }
 
+    fn passes(&self) -> Result<Arc<dyn PassBook>> {
+        match &self.passes {
+            Some(path) => Ok(Arc::new(
+                RedbPassBook::open(path).with_context(|| format!("--passes {}", path.display()))?,
+            )),
+            None => Ok(Arc::new(MemoryPassBook::new())),
+        }
+    }
+
     fn ledger(&self) -> Result<Arc<dyn RedemptionLedger>> {
         match &self.ledger {
             Some(path) => Ok(Arc::new(RedbLedger::open(path)?)),
@@ -442,7 +459,8 @@ fn decide_session(
 
 fn run_check(args: CheckArgs) -> Result<()> {
     let verifier = args.setup.verifier()?;
-    let policy = policy_from_spec(&args.policy, args.setup.ledger()?)?;
+    let policy =
+        policy_from_spec_with_passes(&args.policy, args.setup.ledger()?, args.setup.passes()?)?;
     let text = read(&args.presentation)?;
     let decision = match &args.dc_api_session {
         Some(file) => {
@@ -628,10 +646,14 @@ fn run_serve(args: ServeArgs) -> Result<()> {
     edge.check()?;
     let (verifier, ledger) = shared_state(&args)?;
     let verifier = Arc::new(verifier);
+    let passes = args.setup.passes()?;
     let policies = args
         .policies
         .iter()
-        .map(|spec| policy_from_spec(spec, ledger.clone()).with_context(|| spec.to_string()))
+        .map(|spec| {
+            policy_from_spec_with_passes(spec, ledger.clone(), passes.clone())
+                .with_context(|| spec.to_string())
+        })
         .collect::<Result<Vec<_>, _>>()?;
     let gate = match (&args.gate_id, &args.gate_key) {
         (Some(id), Some(key)) => Some(gate(id, key)?),

@@ -87,7 +87,19 @@ const EXPECTED: &[(&str, &[&str])] = &[
         ],
     ),
     (
-        "8. A resident moves house: the resident credential is revoked, age still works",
+        "8. A pool coupon with two uses: applied for once, used with a pseudonym, refused the third time",
+        &[
+            "✓ Kenta reads his card at 三島市 again (signature PIN)",
+            "✓ the pool's sign-up asks 三島市 to offer his pseudonym for mishima-pool-coupon",
+            "✓ Kenta applies online for the pool's residents' coupon (resident of 三島市, his pseudonym): two uses within twelve months, granted to the pseudonym — accepted",
+            "✓ the pool's staff mark the coupon used (消込) at Kenta's first visit: they see only his coupon pseudonym — accepted",
+            "✓ the pool's staff mark the coupon used (消込) at Kenta's second visit: they see only his coupon pseudonym — accepted",
+            "✓ the pool's staff mark the coupon used (消込) at Kenta's third visit: they see only his coupon pseudonym — refused: The pass or coupon has no uses left.",
+            "✓ Kenta tries the pool's summer-2026 coupon offer: it has ended — refused: The pass or coupon is not valid on this date.",
+        ],
+    ),
+    (
+        "9. A resident moves house: the resident credential is revoked, age still works",
         &[
             "✓ Hanako shows the Maebashi city pool she lives in Maebashi (residents' rate) — accepted",
             "✓ Hanako moves to Takasaki: J-LIS revokes her signature certificate (affiliationChanged), every city imports the new CRL",
@@ -96,7 +108,7 @@ const EXPECTED: &[(&str, &[&str])] = &[
         ],
     ),
     (
-        "9. Two trustees open an escrowed pseudonym; one alone cannot",
+        "10. Two trustees open an escrowed pseudonym; one alone cannot",
         &[
             "✓ 前橋市's operator starts an escrow opening for the pseudonym (2 of 3 trustees needed)",
             "✓ the family court releases its share: one trustee alone cannot open the link",
@@ -105,7 +117,7 @@ const EXPECTED: &[(&str, &[&str])] = &[
         ],
     ),
     (
-        "10. A resident turns 20: the wallet renews its stale age copies by itself",
+        "11. A resident turns 20: the wallet renews its stale age copies by itself",
         &[
             "✓ 2027-04-15: Kenta turns 20; his wallet finds its age copies stale from the birth date it holds",
             "✓ it renews them at 三島市 by itself (no staff, no card)",

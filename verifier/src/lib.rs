@@ -37,6 +37,7 @@ pub mod database;
 pub mod dc_api;
 pub mod decision;
 pub mod ledger;
+pub mod pass;
 #[cfg(feature = "service")]
 pub mod pending;
 pub mod policy;

@@ -34,8 +34,10 @@ test("every catalogue policy of the verifier is a setting, and settings round-tr
   const catalogue = Verifier.policies().map((p) => p.spec.split(":")[0]);
   const offered = new Set(KINDS.map((k) => k.kind));
   // child-entry:<code> and once-per-person are not counter policies (Himeji's entry is; a
-  // sign-up is online), the brief's list of counter policies.
-  for (const head of catalogue.filter((h) => !["child-entry", "once-per-person"].includes(h))) {
+  // sign-up is online), the brief's list of counter policies. pass-apply is an online
+  // application; pass-use (a staff 消込 screen) needs the service's pass book and is not a
+  // counter setting yet (specs/scenarios.md, item 2).
+  for (const head of catalogue.filter((h) => !["child-entry", "once-per-person", "pass-apply", "pass-use"].includes(h))) {
     assert.ok(offered.has(head), `no setting for ${head}`);
   }
   for (const spec of ["age-over-18", "age-over-20", "age-over-65", "resident:281000", "kobe-pupil-pass",

@@ -42,6 +42,8 @@ pub struct CitySpec {
 
 /// The Maebashi citizens' forum: a context of 前橋市's self-service pseudonyms.
 pub const MAEBASHI_FORUM: &str = "maebashi-forum";
+/// A 三島市 pool's residents' coupon with a number of uses: a context of 三島市's pseudonyms.
+pub const MISHIMA_POOL_COUPON: &str = "mishima-pool-coupon";
 
 /// 神戸市.
 pub const KOBE: CitySpec = CitySpec {
@@ -65,7 +67,7 @@ pub const MISHIMA: CitySpec = CitySpec {
     prefecture: "静岡県",
     name: "三島市",
     iss: "https://city.mishima.example",
-    pseudonym_contexts: &[],
+    pseudonym_contexts: &[MISHIMA_POOL_COUPON],
 };
 
 /// The escrow trustees of every city, in the order they are asked; any two open a link.

@@ -1,5 +1,5 @@
 //! The scenarios, in order. Each plays against the shared `World` and
-//! reports every step to the narrative. Scenario 9 opens the forum account of scenario 4.
+//! reports every step to the narrative. The escrow scenario opens the forum account of scenario 4.
 
 pub mod age;
 pub mod birthday;
@@ -11,6 +11,7 @@ pub mod forum;
 pub mod kobe_gate;
 pub mod languages;
 pub mod move_house;
+pub mod pass;
 pub mod shelter;
 
 use super::narrative::Narrative;
@@ -46,6 +47,10 @@ pub const SCENARIOS: [(&str, Play); 11] = [
     (
         "A one-time consent ends after its use; a paused consent blocks access until resumed",
         consent::play,
+    ),
+    (
+        "A pool coupon with two uses: applied for once, used with a pseudonym, refused the third time",
+        pass::play,
     ),
     (
         "A resident moves house: the resident credential is revoked, age still works",

@@ -10,6 +10,13 @@
 //! | `once-per-person:<context>:<site>`     | [`OncePerPerson::sign_up`] (ledger given separately) |
 //! | `shelter:<shelter-id>`                 | [`ShelterDesk`]                          |
 //! | `clinic:<clinic-id>:<outpatient\|inpatient>` | [`Clinic`]                         |
+//! | `pass-apply:<pass-id>:<validity>:<uses>:<eligibility>` | [`PassApplication`] (pass book given separately) |
+//! | `pass-use:<pass-id>`                   | [`PassGate`] (pass book given separately) |
+//!
+//! A pass's `<validity>` is `<n>m` (n months from the grant) or `YYYY-MM-DD..YYYY-MM-DD`,
+//! its `<uses>` `unlimited` or a number, and `<eligibility>` any other spec of this table
+//! (it may contain `:`), e.g. `pass-apply:kobe-kaigan-free-pass:6m:unlimited:kobe-pupil-pass`
+//! or `pass-apply:pool-coupon-2026:2026-04-01..2027-03-31:10:age-over-65`.
 //!
 //! ```
 //! use std::sync::Arc;
@@ -32,21 +39,50 @@ use super::child_entry::ChildEntry;
 use super::clinic::{Care, Clinic};
 use super::fan_club::FanClubSale;
 use super::once_per_person::OncePerPerson;
+use super::pass::{PassApplication, PassGate};
 use super::residency::Residency;
 use super::shelter::ShelterDesk;
 use super::{Policy, Presented, Requirement};
 use crate::decision::Rejection;
 use crate::ledger::{MemoryLedger, RedemptionLedger};
+use crate::pass::{MemoryPassBook, PassBook, PassId, PassTerms};
 use myna_vc_core::dcql::DcqlQuery;
 use myna_vc_core::time::NumericDate;
 
 /// Builds the policy named by `spec` (see the [module docs](self)); fan-club sales record
 /// purchases and once-per-person contexts their sign-ups in `ledger`. The policy remembers
 /// its spec ([`Policy::spec`]).
+/// Passes (`pass-apply:…`, `pass-use:…`) go to a fresh in-memory book here; use
+/// [`policy_from_spec_with_passes`] to share one.
 pub fn policy_from_spec(spec: &str, ledger: Arc<dyn RedemptionLedger>) -> Result<Arc<dyn Policy>> {
+    policy_from_spec_with_passes(spec, ledger, Arc::new(MemoryPassBook::new()))
+}
+
+/// [`policy_from_spec`], with passes granted and used in `passes` (the offer's
+/// [`PassBook`], shared by its application desk and every gate).
+///
+/// ```
+/// use std::sync::Arc;
+/// use myna_verifier::ledger::MemoryLedger;
+/// use myna_verifier::pass::MemoryPassBook;
+/// use myna_verifier::policy::catalog::policy_from_spec_with_passes;
+/// let (ledger, passes) = (Arc::new(MemoryLedger::new()), Arc::new(MemoryPassBook::new()));
+/// let apply = policy_from_spec_with_passes(
+///     "pass-apply:kobe-kaigan-free-pass:6m:unlimited:kobe-pupil-pass", ledger.clone(), passes.clone())?;
+/// assert_eq!(apply.name(), "pass-apply-kobe-kaigan-free-pass");
+/// let gate = policy_from_spec_with_passes("pass-use:kobe-kaigan-free-pass", ledger.clone(), passes.clone())?;
+/// assert_eq!(gate.requirements().len(), 1);
+/// assert!(policy_from_spec_with_passes("pass-apply:p:6m:0:age-over-65", ledger, passes).is_err());
+/// # Ok::<(), myna_verifier::core::Error>(())
+/// ```
+pub fn policy_from_spec_with_passes(
+    spec: &str,
+    ledger: Arc<dyn RedemptionLedger>,
+    passes: Arc<dyn PassBook>,
+) -> Result<Arc<dyn Policy>> {
     Ok(Arc::new(Cataloged {
         spec: spec.to_owned(),
-        inner: built_policy(spec, ledger)?,
+        inner: built_policy(spec, ledger, passes)?,
     }))
 }
 
@@ -61,7 +97,11 @@ pub fn policy_from_spec(spec: &str, ledger: Arc<dyn RedemptionLedger>) -> Result
 /// # Ok::<(), myna_verifier::core::Error>(())
 /// ```
 pub fn query_for_spec(spec: &str) -> Result<DcqlQuery> {
-    let policy = built_policy(spec, Arc::new(MemoryLedger::new()))?;
+    let policy = built_policy(
+        spec,
+        Arc::new(MemoryLedger::new()),
+        Arc::new(MemoryPassBook::new()),
+    )?;
     super::query::dcql(policy.requirements())
 }
 
@@ -111,7 +151,11 @@ impl Policy for Cataloged {
     }
 }
 
-fn built_policy(spec: &str, ledger: Arc<dyn RedemptionLedger>) -> Result<Arc<dyn Policy>> {
+fn built_policy(
+    spec: &str,
+    ledger: Arc<dyn RedemptionLedger>,
+    passes: Arc<dyn PassBook>,
+) -> Result<Arc<dyn Policy>> {
     let parts: Vec<&str> = spec.split(':').collect();
     let policy: Arc<dyn Policy> = match parts.as_slice() {
         ["age-over-20"] => Arc::new(AgeCheck::over_20()?),
@@ -129,6 +173,16 @@ fn built_policy(spec: &str, ledger: Arc<dyn RedemptionLedger>) -> Result<Arc<dyn
         }
         ["shelter", _] => Arc::new(shelter_desk(spec).ok_or_else(|| unknown(spec))??),
         ["clinic", _, _] => Arc::new(clinic(spec).ok_or_else(|| unknown(spec))??),
+        ["pass-apply", pass, validity, uses, eligibility @ ..] if !eligibility.is_empty() => {
+            let eligibility = built_policy(&eligibility.join(":"), ledger, passes.clone())?;
+            Arc::new(PassApplication::new(
+                PassId::parse(pass)?,
+                PassTerms::parse(validity, uses)?,
+                eligibility,
+                passes,
+            )?)
+        }
+        ["pass-use", pass] => Arc::new(PassGate::new(PassId::parse(pass)?, passes)?),
         _ => return Err(unknown(spec)),
     };
     Ok(policy)
@@ -181,7 +235,7 @@ pub fn shelter_desk(spec: &str) -> Option<Result<ShelterDesk>> {
 }
 
 /// The specs [`policy_from_spec`] understands, with a one-line description each.
-pub const SPECS: [(&str, &str); 11] = [
+pub const SPECS: [(&str, &str); 13] = [
     ("age-over-20", "merchant: age ≥ 20 (alcohol, tobacco)"),
     ("age-over-18", "merchant: age ≥ 18"),
     ("age-over-65", "merchant: age ≥ 65 (senior discounts)"),
@@ -217,10 +271,18 @@ pub const SPECS: [(&str, &str); 11] = [
         "clinic:<clinic-id>:<outpatient|inpatient>",
         "child medical subsidy valid on the visit date",
     ),
+    (
+        "pass-apply:<pass-id>:<validity>:<uses>:<eligibility>",
+        "apply once for a pass or coupon: eligibility, then granted to the pseudonym",
+    ),
+    (
+        "pass-use:<pass-id>",
+        "use a pass or coupon once (pseudonym only; period and uses left)",
+    ),
 ];
 
 /// The descriptions of [`SPECS`] in Japanese, in the same order.
-pub const SPECS_JA: [&str; 11] = [
+pub const SPECS_JA: [&str; 13] = [
     "お店: 20歳以上（酒類・たばこ）",
     "お店: 18歳以上",
     "お店: 65歳以上（シニア割引）",
@@ -232,6 +294,8 @@ pub const SPECS_JA: [&str; 11] = [
     "一つの場で一人一アカウント（掲示板の登録など）",
     "避難所の受付: 信頼された市区町村の住民",
     "こども医療費助成: 受診日に有効",
+    "定期券・クーポンの申込: 要件を一度確認し、仮名に交付",
+    "定期券・クーポンの利用（消込）: 仮名のみ、有効期間と残り回数",
 ];
 
 #[cfg(test)]
@@ -245,6 +309,9 @@ mod tests {
             .map(|part| match part {
                 "<code>" => "281000",
                 "<outpatient|inpatient>" => "outpatient",
+                "<validity>" => "6m",
+                "<uses>" => "10",
+                "<eligibility>" => "kobe-pupil-pass",
                 p if p.starts_with('<') => "x",
                 p => p,
             })

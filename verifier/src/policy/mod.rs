@@ -14,7 +14,9 @@
 //! * [`fan_club::FanClubSale`]: club member, age ≥ 20, one purchase per person per sale;
 //! * [`child_entry::ChildEntry`]: Himeji-style child entry, resident and 4 ≤ age < 15;
 //! * [`shelter::ShelterDesk`]: check-in of a resident of any trusted municipality;
-//! * [`clinic::Clinic`]: child medical subsidy valid on the visit date.
+//! * [`clinic::Clinic`]: child medical subsidy valid on the visit date;
+//! * [`pass::PassApplication`], [`pass::PassGate`]: apply once for a pass or coupon (Kobe's
+//!   6-month subway pass, facility coupons with N uses), then use it with the pseudonym only.
 
 pub mod age;
 pub mod catalog;
@@ -22,6 +24,7 @@ pub mod child_entry;
 pub mod clinic;
 pub mod fan_club;
 pub mod once_per_person;
+pub mod pass;
 pub mod query;
 pub mod residency;
 pub mod shelter;
