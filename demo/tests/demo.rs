@@ -125,7 +125,7 @@ const EXPECTED: &[(&str, &[&str])] = &[
         ],
     ),
     (
-        "11. A museum tells a refusal in the visitor's language, after the Japanese",
+        "12. A museum tells a refusal in the visitor's language, after the Japanese",
         &[
             "✓ Hanako (36, Maebashi) asks for the senior (65+) ticket — refused: Below the required age.",
             "✓ told in English: 年齢条件を満たしていません（年齢不足）。 / Below the required age.",
@@ -178,8 +178,8 @@ fn the_demo_plays_every_scenario_as_expected() {
             );
         }
     }
-    // Eleven scenarios after the setup, each printed once.
-    assert_eq!(EXPECTED.len(), 12);
+    // Twelve scenarios after the setup, each printed once.
+    assert_eq!(EXPECTED.len(), 13);
     let expected_steps: usize = EXPECTED.iter().map(|(_, s)| s.len()).sum();
     let tally = format!("{expected_steps} steps as expected, 0 not");
     assert!(stdout.contains(&tally), "no {tally:?} in:\n{stdout}");

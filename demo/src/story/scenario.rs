@@ -22,7 +22,7 @@ use super::DemoResult;
 type Play = fn(&World, &mut Narrative) -> DemoResult<()>;
 
 /// Every scenario: its title and how to play it.
-pub const SCENARIOS: [(&str, Play); 11] = [
+pub const SCENARIOS: [(&str, Play); 12] = [
     ("A convenience store checks age ≥ 20", age::play),
     (
         "A Kobe subway gate admits a resident pupil, refuses a non-resident",
