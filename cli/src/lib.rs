@@ -6,6 +6,8 @@
 //! * [`issuer`]: `myna issuer …`, a municipality's (or an operator's) issuer service;
 //! * [`wallet`]: `myna wallet …`, a resident's wallet, generic over how issuers are reached
 //!   ([`wallet::Issuers`]; the product reaches them over HTTP, [`wallet::Http`]);
+//! * [`poll`]: `myna poll …`, a poll with one ballot per person: the poll file, the ballot
+//!   box, the published ballots and the recount anyone can run;
 //! * [`verify`]: `myna verify …`, a shop's, gate's, shelter desk's or clinic's verifier;
 //! * [`admin`]: `myna issuer admin …`, a running issuer's admin API for its staff;
 //! * [`trustee`]: `myna trustee …`, an escrow trustee's key pair and share releases;
@@ -39,6 +41,7 @@ pub mod jpki;
 pub mod jst;
 pub mod logs;
 pub mod passphrase;
+pub mod poll;
 pub mod report;
 pub mod shutdown;
 pub mod trust_list;
@@ -70,6 +73,9 @@ enum Command {
     Wallet(wallet::Args<wallet::Http>),
     /// Verify presentations for a shop, gate, shelter desk or clinic.
     Verify(verify::Args),
+    /// A poll with one ballot per person (context pseudonym): the poll file, the ballot box,
+    /// publishing the ballots and the recount anyone can run.
+    Poll(poll::Args),
     /// An escrow trustee's key pair and share releases for due-process openings.
     Trustee(trustee::Args),
     /// The national trust-list authority: its key pair, and the signed list of issuers.
@@ -84,6 +90,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Issuer(args) => issuer::run(args),
         Command::Wallet(args) => wallet::run(args, &wallet::Http),
         Command::Verify(args) => verify::run(args),
+        Command::Poll(args) => poll::run(args),
         Command::Trustee(args) => trustee::run(args),
         Command::TrustList(args) => trust_list::run(args),
         Command::Jpki(args) => jpki::run(args),

@@ -8,6 +8,7 @@ mod card_reader;
 mod http;
 mod issuers;
 mod present;
+mod vote;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -150,6 +151,14 @@ enum Command<I: Issuers> {
         #[command(flatten)]
         transport: TransportArgs,
     },
+    /// Vote in a poll: sign a ballot for your choice with your pseudonym for the poll
+    /// (context `poll:<id>`, received beforehand with `pseudonym`).
+    ///
+    /// The ballot shows only that pseudonym and its context; its key binding signs the
+    /// choice (nonce = H(poll, choice)) so the ballot box cannot change it, and anyone can
+    /// recount the published ballots (`myna poll tally`). A second ballot with the same card
+    /// — from this phone or another — is refused by the box (already_voted).
+    Vote(vote::VoteArgs),
     /// Give, withdraw, pause, resume and list consents (dynamic opt-in).
     #[command(subcommand)]
     Consent(ConsentCommand<I>),
@@ -252,6 +261,7 @@ pub fn run<I: Issuers>(args: Args<I>, issuers: &I) -> Result<()> {
             transport,
         } => pseudonym(&session, &issuer, &issuer_key, &context, &transport),
         Command::Present(present_args) => present::run(&session, &present_args),
+        Command::Vote(vote_args) => vote::run(&session, &vote_args),
         Command::Consent(command) => consent(&session, issuers, command),
         Command::History => history(&session),
         Command::Export { out } => export(&session, &out),

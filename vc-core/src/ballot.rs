@@ -62,7 +62,7 @@ impl PollId {
                 b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'-' | b'_' | b'.')
             });
         if !well_formed {
-            return Err(invalid("poll id", "1 to 64 of a-z, 0-9, '-', '_', '.'"));
+            return Err(invalid("poll", "id", "1 to 64 of a-z, 0-9, '-', '_', '.'"));
         }
         Ok(PollId(id.to_owned()))
     }
@@ -160,10 +160,10 @@ pub fn ballot_nonce(poll: &PollId, choice: &Choice) -> String {
     b64::encode(hash.finalize())
 }
 
-fn invalid(what: &'static str, expected: &'static str) -> Error {
+fn invalid(what: &'static str, member: &str, expected: &'static str) -> Error {
     Error::Input(InputError::MemberType {
         what,
-        member: what.to_owned(),
+        member: member.to_owned(),
         expected,
     })
 }
