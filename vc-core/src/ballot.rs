@@ -115,6 +115,7 @@ impl Choice {
             && !choice.chars().any(char::is_control);
         if !well_formed {
             return Err(invalid(
+                "ballot",
                 "choice",
                 "1 to 128 bytes of text, no control characters",
             ));
