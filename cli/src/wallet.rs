@@ -137,7 +137,8 @@ enum Command<I: Issuers> {
     /// /pseudonym-offers`, for the contexts it lists), and redeems it with your anchor
     /// credential: the issuer learns who the pseudonym is for only then. Needs a prior
     /// `anchor` at that issuer. Present it with `present --query` for a "once per person"
-    /// request.
+    /// request. For a poll (context `poll:<id>`) the pseudonym is bound to a fresh key of its
+    /// own, unlinkable to your other credentials; vote with `vote`.
     Pseudonym {
         /// The issuer's URL (OpenID4VCI credential issuer identifier) you anchored at.
         #[arg(long)]
@@ -469,19 +470,38 @@ fn pseudonym(
     let options = transport.options()?;
     let http = myna_wallet::http::HttpIssuer::new_with(&options)?;
     let status = myna_wallet::http::HttpStatus::new_with(&options)?;
-    let batches = wallet
-        .receive_pseudonym(
+    // A poll's pseudonym goes to a fresh key of its own, so ballots cannot be linked by key.
+    let poll = context
+        .strip_prefix(myna_vc_core::ballot::CONTEXT_PREFIX)
+        .map(myna_vc_core::ballot::PollId::parse)
+        .transpose()
+        .context("--context poll:<id>")?;
+    let received = match &poll {
+        Some(poll) => wallet.receive_poll_pseudonym(
+            &http,
+            &issuer,
+            poll,
+            &check(&pinned, &status),
+            session.now(),
+        ),
+        None => wallet.receive_pseudonym(
             &http,
             &issuer,
             context,
             &check(&pinned, &status),
             session.now(),
-        )
+        ),
+    };
+    let batches = received
         .with_context(|| format!("asking {} for your pseudonym in {context}", issuer.as_str()))?;
     let count: usize = batches.iter().map(|b| b.credentials.len()).sum();
+    let key = if poll.is_some() {
+        "a fresh key of its own"
+    } else {
+        "the key anchored there"
+    };
     println!(
-        "received your pseudonym in {context} from {} ({count} credential, bound to the key \
-         anchored there)",
+        "received your pseudonym in {context} from {} ({count} credential, bound to {key})",
         issuer.as_str()
     );
     Ok(())

@@ -28,9 +28,13 @@ use myna_vc_core::time::NumericDate;
 use myna_vocabulary::{claim::context_pseudonym, vct};
 use serde_json::{json, Value};
 
-use crate::error::Result;
+use myna_vc_core::oid4vci::IssuerId;
+
+use crate::error::{Error, Result};
 use crate::keys::VerifierId;
-use crate::present::PresentationRequest;
+use crate::present::{PresentationRequest, Preview};
+use crate::receipt::ReceiptCheck;
+use crate::receive::{IssuerTransport, ReceivedBatch};
 use crate::store::WalletStore;
 use crate::wallet::Wallet;
 
@@ -92,6 +96,53 @@ pub fn ballot_request(
 }
 
 impl<S: WalletStore> Wallet<S> {
+    /// Asks `issuer` (where this wallet is anchored) for the holder's pseudonym in `poll`
+    /// (context `poll:<id>`), bound to a FRESH key of its own: the anchor is presented beside
+    /// the key proof so the issuer derives the pseudonym for the anchored person, but the
+    /// credential shares its key with nothing else the wallet holds — not the anchor, not the
+    /// forum pseudonym, not another poll's — so ballots in two polls cannot be linked by key.
+    ///
+    /// Without an anchor at `issuer` it is [`Error::Refused`](crate::Error::Refused) before
+    /// any request; an offer naming another issuer is
+    /// [`Error::WrongIssuer`](crate::Error::WrongIssuer).
+    ///
+    /// ```
+    /// # #[cfg(feature = "http")] {
+    /// use myna_vc_core::{ballot::PollId, crypto::SecretKey, oid4vci::IssuerId, time::NumericDate};
+    /// use myna_wallet::http::HttpIssuer;
+    /// use myna_wallet::receipt::{PinnedIssuer, ReceiptCheck, StatusTokens};
+    /// use myna_wallet::{sealed::KdfParams, store::MemoryStore, Error, Wallet};
+    /// let now = NumericDate::from_unix(1_800_000_000);
+    /// let wallet = Wallet::create(MemoryStore::new(), "a long passphrase", KdfParams::new(64, 1, 1)?, now)?;
+    /// let city = IssuerId::new("https://city.maebashi.example")?;
+    /// let pinned = PinnedIssuer::new(city.as_str(), SecretKey::generate_p256()?.public_key());
+    /// let status = StatusTokens::new();
+    /// let poll = PollId::parse("maebashi-park-2026")?;
+    /// let refused = wallet.receive_poll_pseudonym(&HttpIssuer::new()?, &city, &poll,
+    ///     &ReceiptCheck::new(&pinned, &status), now);
+    /// assert!(matches!(refused, Err(Error::Refused(why)) if why.contains("not anchored")));
+    /// # }
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn receive_poll_pseudonym(
+        &self,
+        transport: &dyn IssuerTransport,
+        issuer: &IssuerId,
+        poll: &PollId,
+        check: &ReceiptCheck<'_>,
+        now: NumericDate,
+    ) -> Result<Vec<ReceivedBatch>> {
+        self.anchor_for(issuer)?;
+        let offer = transport.pseudonym_offer(issuer, &poll.context())?;
+        if offer.credential_issuer != *issuer {
+            return Err(Error::WrongIssuer {
+                expected: issuer.as_str().to_owned(),
+                found: offer.credential_issuer.as_str().to_owned(),
+            });
+        }
+        self.receive_anchored_fresh(transport, &offer, check, now)
+    }
+
     /// Signs a ballot for `choice` in `poll`, to be sent to `ballot_box` (the poll's
     /// audience), with the pseudonym the wallet holds for the poll; recorded in the history
     /// like any presentation. Without that pseudonym it is an error naming what is missing.
@@ -114,10 +165,35 @@ impl<S: WalletStore> Wallet<S> {
         now: NumericDate,
     ) -> Result<SignedBallot> {
         let request = ballot_request(poll, choice, ballot_box)?;
-        let presentation = self.prepare(request, now)?.confirm()?;
+        let preview = self.prepare(request, now)?;
+        self.refuse_shared_key(&preview)?;
+        let presentation = preview.confirm()?;
         Ok(SignedBallot {
             choice: choice.clone(),
             presentation: presentation.single()?.to_owned(),
         })
+    }
+
+    /// Fails closed when the pseudonym picked for a ballot shares its holder key with any
+    /// other credential (the anchor, another pseudonym): the ballot would be linkable by key.
+    fn refuse_shared_key(&self, preview: &Preview<'_, S>) -> Result<()> {
+        let held = self.credentials()?;
+        for item in preview.items() {
+            let Some(picked) = held.iter().find(|c| c.id == item.credential) else {
+                return Err(Error::invalid("ballot", "the picked pseudonym is not held"));
+            };
+            if held
+                .iter()
+                .any(|c| c.key == picked.key && c.id != picked.id)
+            {
+                return Err(Error::Refused(
+                    "this poll's pseudonym shares its key with another credential, so the ballot \
+                     could be linked to it: receive the poll's pseudonym with \
+                     `receive_poll_pseudonym` (`myna wallet pseudonym --context poll:<id>`)"
+                        .into(),
+                ));
+            }
+        }
+        Ok(())
     }
 }

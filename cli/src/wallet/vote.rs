@@ -37,8 +37,8 @@ pub(super) fn run(session: &Session, args: &VoteArgs) -> Result<()> {
         .vote(&poll.id, &choice, &poll.audience, session.now())
         .with_context(|| {
             format!(
-                "no pseudonym for {0} in this wallet? receive it first: `myna wallet pseudonym \
-                 --issuer {1} --issuer-key … --context {0}`",
+                "cannot sign a ballot: does this wallet hold its pseudonym for {0}? receive it \
+                 first with `myna wallet pseudonym --issuer {1} --issuer-key … --context {0}`",
                 poll.context(),
                 poll.issuer
             )

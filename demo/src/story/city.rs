@@ -42,6 +42,10 @@ pub struct CitySpec {
 
 /// The Maebashi citizens' forum: a context of 前橋市's self-service pseudonyms.
 pub const MAEBASHI_FORUM: &str = "maebashi-forum";
+/// A Maebashi citizens' poll (scenario 10): a context of 前橋市's self-service pseudonyms.
+pub const MAEBASHI_PARK_POLL: &str = "poll:maebashi-park-2026";
+/// A second Maebashi poll, to show one person's ballots in two polls are unlinkable.
+pub const MAEBASHI_BUS_POLL: &str = "poll:maebashi-bus-2026";
 
 /// 神戸市.
 pub const KOBE: CitySpec = CitySpec {
@@ -57,7 +61,7 @@ pub const MAEBASHI: CitySpec = CitySpec {
     prefecture: "群馬県",
     name: "前橋市",
     iss: "https://city.maebashi.example",
-    pseudonym_contexts: &[MAEBASHI_FORUM],
+    pseudonym_contexts: &[MAEBASHI_FORUM, MAEBASHI_PARK_POLL, MAEBASHI_BUS_POLL],
 };
 /// 三島市.
 pub const MISHIMA: CitySpec = CitySpec {

@@ -10,6 +10,7 @@ pub mod fan_club;
 pub mod forum;
 pub mod kobe_gate;
 pub mod move_house;
+pub mod poll;
 pub mod shelter;
 
 use super::narrative::Narrative;
@@ -20,7 +21,7 @@ use super::DemoResult;
 type Play = fn(&World, &mut Narrative) -> DemoResult<()>;
 
 /// Every scenario: its title and how to play it.
-pub const SCENARIOS: [(&str, Play); 10] = [
+pub const SCENARIOS: [(&str, Play); 11] = [
     ("A convenience store checks age ≥ 20", age::play),
     (
         "A Kobe subway gate admits a resident pupil, refuses a non-resident",
@@ -53,6 +54,10 @@ pub const SCENARIOS: [(&str, Play); 10] = [
     (
         "Two trustees open an escrowed pseudonym; one alone cannot",
         escrow::play,
+    ),
+    (
+        "A Maebashi poll takes one ballot per person; anyone can recount it",
+        poll::play,
     ),
     (
         "A resident turns 20: the wallet renews its stale age copies by itself",
