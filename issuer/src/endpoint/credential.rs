@@ -48,8 +48,9 @@ enum Evidence {
     None,
     /// A fan-club membership: the anchor presentation by the one proven key.
     Anchor(AnchorEvidence),
-    /// A context pseudonym: the anchor presentation and the person who anchored its key.
-    AnchoredPerson(AnchorEvidence, SubjectHandle),
+    /// A context pseudonym: the person who anchored the key of the anchor presentation (the
+    /// credential goes to the one proven key, that anchored key or a fresh one).
+    AnchoredPerson(SubjectHandle),
     /// An age refresh: the presented copy.
     Refresh(RefreshEvidence),
 }
@@ -135,7 +136,7 @@ impl<S: Store> Endpoints<S> {
                     evidence => {
                         // A pseudonym's key, anchored or fresh, belongs to the anchored person.
                         let owner = match &evidence {
-                            Evidence::AnchoredPerson(_, person) => *person,
+                            Evidence::AnchoredPerson(person) => *person,
                             _ => subject,
                         };
                         bind_keys(self, &owner, &facts, &keys)
@@ -181,7 +182,7 @@ impl<S: Store> Endpoints<S> {
                     .ok_or_else(|| {
                         EndpointError::denied("this issuer did not anchor the presented key")
                     })?;
-                Evidence::AnchoredPerson(evidence, person)
+                Evidence::AnchoredPerson(person)
             }
             OfferedFacts::AgeRefresh {} => Evidence::Refresh(check_refresh(
                 self,
@@ -265,7 +266,7 @@ impl<S: Store> Endpoints<S> {
             }
             OfferedFacts::ContextPseudonym { .. } => {
                 let context = facts.context()?;
-                let Evidence::AnchoredPerson(_, person) = evidence else {
+                let Evidence::AnchoredPerson(person) = evidence else {
                     return Err(missing_evidence());
                 };
                 // The one key the request proved: the anchored key, or a fresh one.
