@@ -6,7 +6,7 @@
 //!
 //! Source: the Maebashi forum's "投票機能" (`../shared/seeds/000_2cab3622a7b836b8.txt:1366`),
 //! Yabu's "投票集計結果を瞬時に判別可能" (`../shared/seeds/002_330378ace3b016db.txt:831`).
-#![allow(clippy::unwrap_used, clippy::indexing_slicing, reason = "test code")]
+#![cfg(test)]
 
 mod support;
 

@@ -331,12 +331,7 @@ impl<S: WalletStore> Wallet<S> {
             .iter()
             .map(|id| match binding {
                 Binding::FreshKeys => self.receive_batch(&exchange, &batch, id, check, now),
-                Binding::Anchored(anchor) => {
-                    self.receive_for_anchor(&exchange, anchor, &batch, id, false, check, now)
-                }
-                Binding::AnchoredFresh(anchor) => {
-                    self.receive_for_anchor(&exchange, anchor, &batch, id, true, check, now)
-                }
+                anchored => self.receive_for_anchor(&exchange, anchored, &batch, id, check, now),
             })
             .collect()
     }
@@ -369,20 +364,21 @@ impl<S: WalletStore> Wallet<S> {
     fn receive_for_anchor(
         &self,
         exchange: &Exchange<'_>,
-        anchor: &StoredCredential,
+        binding: Binding<'_>,
         batch: &str,
         configuration_id: &str,
-        fresh_key: bool,
         check: &ReceiptCheck<'_>,
         now: NumericDate,
     ) -> Result<ReceivedBatch> {
+        let (anchor, key) = match binding {
+            Binding::Anchored(anchor) => (anchor, anchor.key.clone()),
+            Binding::AnchoredFresh(anchor) => (anchor, KeyLabel::credential(batch, 0)),
+            Binding::FreshKeys => {
+                return Err(Error::invalid("credential request", "no anchor to present"))
+            }
+        };
         let issuer = &exchange.metadata.credential_issuer;
         let nonce = exchange.transport.nonce(exchange.metadata)?;
-        let key = if fresh_key {
-            KeyLabel::credential(batch, 0)
-        } else {
-            anchor.key.clone()
-        };
         let signer = self.keys.signer(&key)?;
         let proof = build_key_proof(&*signer, issuer, Some(&nonce.c_nonce), now)?;
         let presentation = self.present_to_issuer(anchor, &[], issuer, &nonce.c_nonce, now)?;
