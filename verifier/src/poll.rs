@@ -23,9 +23,9 @@
 //!
 //! ```
 //! use myna_verifier::poll::Poll;
-//! let poll = Poll::from_json(br#"{"id": "maebashi-park-2026", "question": "公園の名前",
+//! let poll = Poll::from_json(r#"{"id": "maebashi-park-2026", "question": "公園の名前",
 //!   "choices": ["けやき", "さくら"], "audience": "https://forum.maebashi.example/polls",
-//!   "issuer": "https://city.maebashi.example", "opens": 1000, "closes": 2000}"#)?;
+//!   "issuer": "https://city.maebashi.example", "opens": 1000, "closes": 2000}"#.as_bytes())?;
 //! assert_eq!(poll.context(), "poll:maebashi-park-2026");
 //! assert!(poll.is_open(myna_verifier::core::time::NumericDate::from_unix(1500)));
 //! # Ok::<(), myna_verifier::poll::PollError>(())
