@@ -11,7 +11,7 @@
 //!   whose pseudonyms count (two issuers would give one person two pseudonyms) and its period.
 //! * A [`Ballot`] is a choice and a presentation of the voter's pseudonym credential for
 //!   context `poll:<id>`, whose KB-JWT nonce is
-//!   [`ballot_nonce`](myna_vc_core::ballot::ballot_nonce)`(poll, choice)`: the voter's key
+//!   [`ballot_nonce`]`(poll, choice)`: the voter's key
 //!   signs the choice, so nobody can change it afterwards.
 //! * The [`ballot_box`] verifies a ballot like any presentation ([`BallotPolicy`]: pseudonym
 //!   of the poll's context from the poll's issuer, inside the period, else

@@ -102,9 +102,9 @@ impl<S: WalletStore> Wallet<S> {
     /// credential shares its key with nothing else the wallet holds — not the anchor, not the
     /// forum pseudonym, not another poll's — so ballots in two polls cannot be linked by key.
     ///
-    /// Without an anchor at `issuer` it is [`Error::Refused`](crate::Error::Refused) before
+    /// Without an anchor at `issuer` it is [`Error::Refused`] before
     /// any request; an offer naming another issuer is
-    /// [`Error::WrongIssuer`](crate::Error::WrongIssuer).
+    /// [`Error::WrongIssuer`].
     ///
     /// ```
     /// # #[cfg(feature = "http")] {
