@@ -6,6 +6,8 @@
 //! * [`issuer`]: `myna issuer …`, a municipality's (or an operator's) issuer service;
 //! * [`wallet`]: `myna wallet …`, a resident's wallet, generic over how issuers are reached
 //!   ([`wallet::Issuers`]; the product reaches them over HTTP, [`wallet::Http`]);
+//! * [`poll`]: `myna poll …`, a poll with one ballot per person: the poll file, the ballot
+//!   box, the published ballots and the recount anyone can run;
 //! * [`verify`]: `myna verify …`, a shop's, gate's, shelter desk's or clinic's verifier;
 //! * [`admin`]: `myna issuer admin …`, a running issuer's admin API for its staff;
 //! * [`trustee`]: `myna trustee …`, an escrow trustee's key pair and share releases;
@@ -40,6 +42,7 @@ pub mod jst;
 pub mod logs;
 pub mod pass;
 pub mod passphrase;
+pub mod poll;
 pub mod report;
 pub mod shutdown;
 pub mod trust_list;
@@ -74,6 +77,9 @@ enum Command {
     /// Passes and coupons with a period and a number of uses: the operator's view of a pass
     /// book (granted and used through `myna verify … --passes`).
     Pass(pass::Args),
+    /// A poll with one ballot per person (context pseudonym): the poll file, the ballot box,
+    /// publishing the ballots and the recount anyone can run.
+    Poll(poll::Args),
     /// An escrow trustee's key pair and share releases for due-process openings.
     Trustee(trustee::Args),
     /// The national trust-list authority: its key pair, and the signed list of issuers.
@@ -89,6 +95,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Wallet(args) => wallet::run(args, &wallet::Http),
         Command::Verify(args) => verify::run(args),
         Command::Pass(args) => pass::run(args),
+        Command::Poll(args) => poll::run(args),
         Command::Trustee(args) => trustee::run(args),
         Command::TrustList(args) => trust_list::run(args),
         Command::Jpki(args) => jpki::run(args),

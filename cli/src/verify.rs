@@ -75,7 +75,7 @@ enum Command {
 
 /// What every verifier needs.
 #[derive(Debug, Parser)]
-struct Setup {
+pub(crate) struct Setup {
     /// The signed trust list (compact JWT, `typ: myna-trust-list+jwt`).
     #[arg(long, value_name = "FILE")]
     trust_list: PathBuf,
@@ -293,7 +293,7 @@ pub fn run(args: Args) -> Result<()> {
     }
 }
 
-fn read(path: &Path) -> Result<String> {
+pub(crate) fn read(path: &Path) -> Result<String> {
     let bytes = if path == Path::new("-") {
         let mut buf = Vec::new();
         std::io::Read::read_to_end(&mut std::io::stdin(), &mut buf)?;
@@ -308,7 +308,12 @@ fn read(path: &Path) -> Result<String> {
 }
 
 impl Setup {
-    fn verifier(&self) -> Result<Verifier> {
+    /// This verifier's identifier (`--audience`).
+    pub(crate) fn audience(&self) -> &str {
+        &self.audience
+    }
+
+    pub(crate) fn verifier(&self) -> Result<Verifier> {
         let clock: Arc<dyn Clock> = match self.now {
             Some(t) => Arc::new(FixedClock(NumericDate::from_unix(t))),
             None => Arc::new(SystemClock),

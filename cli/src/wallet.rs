@@ -8,6 +8,7 @@ mod card_reader;
 mod http;
 mod issuers;
 mod present;
+mod vote;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -136,7 +137,8 @@ enum Command<I: Issuers> {
     /// /pseudonym-offers`, for the contexts it lists), and redeems it with your anchor
     /// credential: the issuer learns who the pseudonym is for only then. Needs a prior
     /// `anchor` at that issuer. Present it with `present --query` for a "once per person"
-    /// request.
+    /// request. For a poll (context `poll:<id>`) the pseudonym is bound to a fresh key of its
+    /// own, unlinkable to your other credentials; vote with `vote`.
     Pseudonym {
         /// The issuer's URL (OpenID4VCI credential issuer identifier) you anchored at.
         #[arg(long)]
@@ -150,6 +152,14 @@ enum Command<I: Issuers> {
         #[command(flatten)]
         transport: TransportArgs,
     },
+    /// Vote in a poll: sign a ballot for your choice with your pseudonym for the poll
+    /// (context `poll:<id>`, received beforehand with `pseudonym`).
+    ///
+    /// The ballot shows only that pseudonym and its context; its key binding signs the
+    /// choice (nonce = H(poll, choice)) so the ballot box cannot change it, and anyone can
+    /// recount the published ballots (`myna poll tally`). A second ballot with the same card
+    /// — from this phone or another — is refused by the box (already_voted).
+    Vote(vote::VoteArgs),
     /// Give, withdraw, pause, resume and list consents (dynamic opt-in).
     #[command(subcommand)]
     Consent(ConsentCommand<I>),
@@ -252,6 +262,7 @@ pub fn run<I: Issuers>(args: Args<I>, issuers: &I) -> Result<()> {
             transport,
         } => pseudonym(&session, &issuer, &issuer_key, &context, &transport),
         Command::Present(present_args) => present::run(&session, &present_args),
+        Command::Vote(vote_args) => vote::run(&session, &vote_args),
         Command::Consent(command) => consent(&session, issuers, command),
         Command::History => history(&session),
         Command::Export { out } => export(&session, &out),
@@ -459,19 +470,38 @@ fn pseudonym(
     let options = transport.options()?;
     let http = myna_wallet::http::HttpIssuer::new_with(&options)?;
     let status = myna_wallet::http::HttpStatus::new_with(&options)?;
-    let batches = wallet
-        .receive_pseudonym(
+    // A poll's pseudonym goes to a fresh key of its own, so ballots cannot be linked by key.
+    let poll = context
+        .strip_prefix(myna_vc_core::ballot::CONTEXT_PREFIX)
+        .map(myna_vc_core::ballot::PollId::parse)
+        .transpose()
+        .context("--context poll:<id>")?;
+    let received = match &poll {
+        Some(poll) => wallet.receive_poll_pseudonym(
+            &http,
+            &issuer,
+            poll,
+            &check(&pinned, &status),
+            session.now(),
+        ),
+        None => wallet.receive_pseudonym(
             &http,
             &issuer,
             context,
             &check(&pinned, &status),
             session.now(),
-        )
+        ),
+    };
+    let batches = received
         .with_context(|| format!("asking {} for your pseudonym in {context}", issuer.as_str()))?;
     let count: usize = batches.iter().map(|b| b.credentials.len()).sum();
+    let key = if poll.is_some() {
+        "a fresh key of its own"
+    } else {
+        "the key anchored there"
+    };
     println!(
-        "received your pseudonym in {context} from {} ({count} credential, bound to the key \
-         anchored there)",
+        "received your pseudonym in {context} from {} ({count} credential, bound to {key})",
         issuer.as_str()
     );
     Ok(())

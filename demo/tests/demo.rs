@@ -117,7 +117,24 @@ const EXPECTED: &[(&str, &[&str])] = &[
         ],
     ),
     (
-        "11. A resident turns 20: the wallet renews its stale age copies by itself",
+        "11. A Maebashi poll takes one ballot per person; anyone can recount it",
+        &[
+            "✓ Hanako's wallet receives her pseudonym for the park poll from 前橋市, on a fresh key of its own",
+            "✓ she votes けやき: her wallet signs the choice into the key binding of that pseudonym",
+            "✓ the ballot box verifies and keeps her ballot — accepted",
+            "✓ Hanako's second phone: a new wallet, anchored to the same card at 前橋市",
+            "✓ its park-poll pseudonym is the same (one card, one value)",
+            "✓ she votes again from the second phone: refused — refused: This person has already voted in this poll.",
+            "✓ the box publishes its ballots; anyone's recount from the file finds けやき 1, さくら 0, nothing discarded",
+            "✓ a box that changes her choice is caught: the recount discards the altered ballot",
+            "✓ Hanako also receives her pseudonym for the bus poll",
+            "✓ she votes 賛成 in the bus poll — accepted",
+            "✓ her two ballots share no value: pseudonym, holder key, signatures all differ",
+            "✓ a ballot after the poll closed is refused — refused: The poll is not open at this time.",
+        ],
+    ),
+    (
+        "12. A resident turns 20: the wallet renews its stale age copies by itself",
         &[
             "✓ 2027-04-15: Kenta turns 20; his wallet finds its age copies stale from the birth date it holds",
             "✓ it renews them at 三島市 by itself (no staff, no card)",
@@ -125,7 +142,7 @@ const EXPECTED: &[(&str, &[&str])] = &[
         ],
     ),
     (
-        "12. A museum tells a refusal in the visitor's language, after the Japanese",
+        "13. A museum tells a refusal in the visitor's language, after the Japanese",
         &[
             "✓ Hanako (36, Maebashi) asks for the senior (65+) ticket — refused: Below the required age.",
             "✓ told in English: 年齢条件を満たしていません（年齢不足）。 / Below the required age.",
@@ -178,8 +195,8 @@ fn the_demo_plays_every_scenario_as_expected() {
             );
         }
     }
-    // Twelve scenarios after the setup, each printed once.
-    assert_eq!(EXPECTED.len(), 13);
+    // Thirteen scenarios after the setup, each printed once.
+    assert_eq!(EXPECTED.len(), 14);
     let expected_steps: usize = EXPECTED.iter().map(|(_, s)| s.len()).sum();
     let tally = format!("{expected_steps} steps as expected, 0 not");
     assert!(stdout.contains(&tally), "no {tally:?} in:\n{stdout}");

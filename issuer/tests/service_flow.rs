@@ -951,6 +951,74 @@ async fn context_pseudonym_is_one_per_person_whatever_the_wallet_and_is_escrowed
     server.stop().await;
 }
 
+/// A poll's pseudonym goes to a fresh key: the anchor is presented (signed by the anchored
+/// key) beside one key proof by a key the wallet uses for nothing else; the credential is
+/// bound to that fresh key and carries the anchored person's pseudonym — the same value as by
+/// the anchored key — so ballots in two polls share no key.
+/// Source: "匿名で参加できるPF … 投票機能" (`../shared/seeds/000_2cab3622a7b836b8.txt:1366`).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_poll_pseudonym_is_bound_to_a_fresh_key_proven_beside_the_anchor() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut world = World::new();
+    let card = world.issue_card(MAEBASHI);
+    let admins = Admins::new();
+    let server = Server::start(dir.path(), admins.config(), ManualClock::at(START), &world).await;
+    import_crls(&server, &mut world, &admins.officer, START).await;
+    let issuer_key = server.service.issuer_key().clone();
+    let anchored_key = signer();
+    let (status, anchored) = json(
+        Wallet::new(&server)
+            .anchor(&card, &*anchored_key, START, false)
+            .await,
+    )
+    .await;
+    assert_eq!(status, 200, "{anchored}");
+    let context = "poll:maebashi-park-2026";
+    let mut values = Vec::new();
+    let (fresh, other) = (signer(), signer());
+    let keys: [&dyn Signer; 3] = [&*fresh, &*other, &*anchored_key];
+    for key in keys {
+        let body = json!({"tx_code": false,
+            "credentials": [{"credential": "context_pseudonym", "context": context}]});
+        let created = staff_offer(&server, &admins.operator, &body).await;
+        let wallet = Wallet::new(&server);
+        let token = wallet
+            .access_token(&created["credential_offer"], None)
+            .await;
+        let nonce = wallet.nonce().await;
+        let presentation = SdJwt::parse(anchored["anchor_credential"].as_str().unwrap())
+            .unwrap()
+            .select(&[])
+            .unwrap()
+            .bind(&KeyBinding {
+                audience: ISS,
+                nonce: nonce.as_str(),
+                issued_at: START,
+                signer: &*anchored_key,
+            })
+            .unwrap()
+            .to_string();
+        let request = json!({"credential_configuration_id": "context_pseudonym",
+            "proofs": {"jwt": Wallet::proofs(&[key], &nonce, START)},
+            "anchor_presentation": presentation});
+        let (status, body) = json(wallet.credential_request(&token, &request).await).await;
+        assert_eq!(status, 200, "{body}");
+        let vc = verify(
+            body["credentials"][0]["credential"].as_str().unwrap(),
+            &issuer_key,
+            START,
+        );
+        assert_eq!(
+            vc.disclosed().holder_key().unwrap().unwrap(),
+            key.public_key()
+        );
+        values.push(vc.claims()["pseudonym"].as_str().unwrap().to_owned());
+    }
+    assert_eq!(values[0], values[1], "one person, one pseudonym per poll");
+    assert_eq!(values[0], values[2], "the same as by the anchored key");
+    server.stop().await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn without_escrow_trustees_no_pseudonym_offer_is_made() {
     let dir = tempfile::tempdir().unwrap();

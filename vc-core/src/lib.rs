@@ -54,6 +54,7 @@
 
 pub mod age;
 pub mod b64;
+pub mod ballot;
 pub mod calendar;
 pub mod claim_path;
 pub mod compact;

@@ -17,6 +17,9 @@
 //!   page; OpenID4VP Annex A), decided on the shop's server with a [`dc_api::DcApiSession`];
 //!   [`transport`] also makes `direct_post.jwt` requests (the answer encrypted to a key of the
 //!   request);
+//! * [`poll`]: one ballot per person per poll with the poll's context pseudonym, a ballot box
+//!   ([`poll::ballot_box::RedbBallotBox`]) and a recount anyone can run from the published
+//!   ballots ([`poll::tally::recount`]);
 //! * [`status_fetch`] fills the status cache, apart from verification;
 //! * `ledger::PgLedger` and `replay::PgReplayGuard` (feature `postgres`): the ledger and the
 //!   replay guard in PostgreSQL, shared by a fleet of shops and gates (`myna verify serve
@@ -41,6 +44,7 @@ pub mod pass;
 #[cfg(feature = "service")]
 pub mod pending;
 pub mod policy;
+pub mod poll;
 #[cfg(feature = "service")]
 pub mod register_token;
 pub mod replay;

@@ -29,6 +29,8 @@
 //! * [`consent_steps`]: the same consents in steps, for a caller that does the HTTP itself.
 //! * [`present`]: answering a DCQL query with the fewest disclosures, previewed before
 //!   signing; the OpenID4VP response and the compact QR form.
+//! * [`ballot`]: a vote in a poll, the poll's pseudonym presented with the choice in its
+//!   KB-JWT nonce.
 //! * [`history`]: the append-only, hash-chained log.
 //! * `http` (feature `http`): the transports over HTTP, with a private CA, an insecure
 //!   loopback route for development, and errors that name their cause.
@@ -42,6 +44,7 @@
 #[cfg(feature = "card")]
 pub mod anchor;
 pub mod backup_file;
+pub mod ballot;
 pub mod batch_status;
 pub mod consent;
 pub mod consent_steps;

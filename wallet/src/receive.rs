@@ -146,6 +146,9 @@ enum Binding<'a> {
     FreshKeys,
     /// The key anchored at the issuer, proven with this anchor credential.
     Anchored(&'a StoredCredential),
+    /// A fresh key of its own, with this anchor credential presented beside it (whose
+    /// person the credential is for): a poll's pseudonym, unlinkable to anything else held.
+    AnchoredFresh(&'a StoredCredential),
 }
 
 /// One issuer's endpoints and the access token of a redemption.
@@ -283,6 +286,27 @@ impl<S: WalletStore> Wallet<S> {
         )
     }
 
+    /// Like [`receive_anchored`](Self::receive_anchored), but each credential is bound to a
+    /// fresh key of its own, the anchor presented beside the key proof: what a poll's
+    /// pseudonym needs (see [`crate::ballot`]).
+    pub(crate) fn receive_anchored_fresh(
+        &self,
+        transport: &dyn IssuerTransport,
+        offer: &CredentialOffer,
+        check: &ReceiptCheck<'_>,
+        now: NumericDate,
+    ) -> Result<Vec<ReceivedBatch>> {
+        let anchor = self.anchor_for(&offer.credential_issuer)?;
+        self.redeem(
+            transport,
+            offer,
+            None,
+            check,
+            now,
+            Binding::AnchoredFresh(&anchor),
+        )
+    }
+
     fn redeem(
         &self,
         transport: &dyn IssuerTransport,
@@ -307,9 +331,7 @@ impl<S: WalletStore> Wallet<S> {
             .iter()
             .map(|id| match binding {
                 Binding::FreshKeys => self.receive_batch(&exchange, &batch, id, check, now),
-                Binding::Anchored(anchor) => {
-                    self.receive_for_anchor(&exchange, anchor, &batch, id, check, now)
-                }
+                anchored => self.receive_for_anchor(&exchange, anchored, &batch, id, check, now),
             })
             .collect()
     }
@@ -342,15 +364,22 @@ impl<S: WalletStore> Wallet<S> {
     fn receive_for_anchor(
         &self,
         exchange: &Exchange<'_>,
-        anchor: &StoredCredential,
+        binding: Binding<'_>,
         batch: &str,
         configuration_id: &str,
         check: &ReceiptCheck<'_>,
         now: NumericDate,
     ) -> Result<ReceivedBatch> {
+        let (anchor, key) = match binding {
+            Binding::Anchored(anchor) => (anchor, anchor.key.clone()),
+            Binding::AnchoredFresh(anchor) => (anchor, KeyLabel::credential(batch, 0)),
+            Binding::FreshKeys => {
+                return Err(Error::invalid("credential request", "no anchor to present"))
+            }
+        };
         let issuer = &exchange.metadata.credential_issuer;
         let nonce = exchange.transport.nonce(exchange.metadata)?;
-        let signer = self.keys.signer(&anchor.key)?;
+        let signer = self.keys.signer(&key)?;
         let proof = build_key_proof(&*signer, issuer, Some(&nonce.c_nonce), now)?;
         let presentation = self.present_to_issuer(anchor, &[], issuer, &nonce.c_nonce, now)?;
         let mut request = CredentialRequest::for_configuration(configuration_id, vec![proof]);
@@ -358,7 +387,7 @@ impl<S: WalletStore> Wallet<S> {
             .other
             .insert(ANCHOR_PRESENTATION.into(), Value::String(presentation));
         let issued = exchange.request(&request)?;
-        let slots = vec![(0, anchor.key.clone())];
+        let slots = vec![(0, key)];
         self.keep_for(batch, slots, configuration_id, &issued, check, now)
     }
 

@@ -44,6 +44,10 @@ pub struct CitySpec {
 pub const MAEBASHI_FORUM: &str = "maebashi-forum";
 /// A 三島市 pool's residents' coupon with a number of uses: a context of 三島市's pseudonyms.
 pub const MISHIMA_POOL_COUPON: &str = "mishima-pool-coupon";
+/// A Maebashi citizens' poll (the poll scenario): a context of 前橋市's self-service pseudonyms.
+pub const MAEBASHI_PARK_POLL: &str = "poll:maebashi-park-2026";
+/// A second Maebashi poll, to show one person's ballots in two polls are unlinkable.
+pub const MAEBASHI_BUS_POLL: &str = "poll:maebashi-bus-2026";
 
 /// 神戸市.
 pub const KOBE: CitySpec = CitySpec {
@@ -59,7 +63,7 @@ pub const MAEBASHI: CitySpec = CitySpec {
     prefecture: "群馬県",
     name: "前橋市",
     iss: "https://city.maebashi.example",
-    pseudonym_contexts: &[MAEBASHI_FORUM],
+    pseudonym_contexts: &[MAEBASHI_FORUM, MAEBASHI_PARK_POLL, MAEBASHI_BUS_POLL],
 };
 /// 三島市.
 pub const MISHIMA: CitySpec = CitySpec {

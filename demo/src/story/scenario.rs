@@ -12,6 +12,7 @@ pub mod kobe_gate;
 pub mod languages;
 pub mod move_house;
 pub mod pass;
+pub mod poll;
 pub mod shelter;
 
 use super::narrative::Narrative;
@@ -22,7 +23,7 @@ use super::DemoResult;
 type Play = fn(&World, &mut Narrative) -> DemoResult<()>;
 
 /// Every scenario: its title and how to play it.
-pub const SCENARIOS: [(&str, Play); 12] = [
+pub const SCENARIOS: [(&str, Play); 13] = [
     ("A convenience store checks age ≥ 20", age::play),
     (
         "A Kobe subway gate admits a resident pupil, refuses a non-resident",
@@ -59,6 +60,10 @@ pub const SCENARIOS: [(&str, Play); 12] = [
     (
         "Two trustees open an escrowed pseudonym; one alone cannot",
         escrow::play,
+    ),
+    (
+        "A Maebashi poll takes one ballot per person; anyone can recount it",
+        poll::play,
     ),
     (
         "A resident turns 20: the wallet renews its stale age copies by itself",

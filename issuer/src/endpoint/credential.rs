@@ -48,8 +48,9 @@ enum Evidence {
     None,
     /// A fan-club membership: the anchor presentation by the one proven key.
     Anchor(AnchorEvidence),
-    /// A context pseudonym: the anchor presentation and the person who anchored its key.
-    AnchoredPerson(AnchorEvidence, SubjectHandle),
+    /// A context pseudonym: the person who anchored the key of the anchor presentation (the
+    /// credential goes to the one proven key, that anchored key or a fresh one).
+    AnchoredPerson(SubjectHandle),
     /// An age refresh: the presented copy.
     Refresh(RefreshEvidence),
 }
@@ -132,8 +133,15 @@ impl<S: Store> Endpoints<S> {
                 match evidence {
                     // A refresh binds the new keys to the person of the presented copy.
                     Evidence::Refresh(refresh) => issue_refreshed(self, refresh, &keys, now),
-                    evidence => bind_keys(self, &subject, &facts, &keys)
-                        .and_then(|()| self.issue(&subject, &facts, &keys, evidence, now)),
+                    evidence => {
+                        // A pseudonym's key, anchored or fresh, belongs to the anchored person.
+                        let owner = match &evidence {
+                            Evidence::AnchoredPerson(person) => *person,
+                            _ => subject,
+                        };
+                        bind_keys(self, &owner, &facts, &keys)
+                            .and_then(|()| self.issue(&subject, &facts, &keys, evidence, now))
+                    }
                 }
             });
         match issued {
@@ -156,23 +164,25 @@ impl<S: Store> Endpoints<S> {
         c_nonce: &CNonce,
         now: NumericDate,
     ) -> Result<Evidence, EndpointError> {
-        let anchor = || {
+        let anchor = |fresh_key: bool| {
             let presentation = request
                 .other
                 .get(ANCHOR_PRESENTATION)
                 .and_then(Value::as_str);
-            self.anchor_evidence(presentation, c_nonce, keys, now)
+            self.anchor_evidence(presentation, c_nonce, keys, fresh_key, now)
         };
         Ok(match facts {
-            OfferedFacts::FanClubMembership { .. } => Evidence::Anchor(anchor()?),
+            OfferedFacts::FanClubMembership { .. } => Evidence::Anchor(anchor(false)?),
+            // A pseudonym may go to a fresh key the anchored holder proves beside the anchor
+            // (a poll's ballot must not share its key with anything else the wallet holds).
             OfferedFacts::ContextPseudonym { .. } => {
-                let evidence = anchor()?;
+                let evidence = anchor(true)?;
                 let person = self
                     .anchored_person(evidence.holder_key())?
                     .ok_or_else(|| {
                         EndpointError::denied("this issuer did not anchor the presented key")
                     })?;
-                Evidence::AnchoredPerson(evidence, person)
+                Evidence::AnchoredPerson(person)
             }
             OfferedFacts::AgeRefresh {} => Evidence::Refresh(check_refresh(
                 self,
@@ -256,9 +266,11 @@ impl<S: Store> Endpoints<S> {
             }
             OfferedFacts::ContextPseudonym { .. } => {
                 let context = facts.context()?;
-                let Evidence::AnchoredPerson(evidence, person) = evidence else {
+                let Evidence::AnchoredPerson(person) = evidence else {
                     return Err(missing_evidence());
                 };
+                // The one key the request proved: the anchored key, or a fresh one.
+                let holder_key = keys.first().ok_or_else(missing_evidence)?;
                 let policy = self
                     .escrow
                     .clone()
@@ -267,7 +279,7 @@ impl<S: Store> Endpoints<S> {
                     &self.pseudonym_key,
                     person,
                     &context,
-                    evidence.holder_key(),
+                    holder_key,
                     days(rules.event_lifetime_days),
                     now,
                 )?]
@@ -281,12 +293,14 @@ impl<S: Store> Endpoints<S> {
 
     /// Checks the anchor presentation a fan-club or pseudonym request carries: this issuer's
     /// anchor credential, key-bound to this issuer and the request's c_nonce, still valid in
-    /// the status list, for the one key the request proves.
+    /// the status list, for the one key the request proves — the anchored key, or with
+    /// `fresh_key` any one key the holder proved in the same request (same c_nonce).
     fn anchor_evidence(
         &self,
         presentation: Option<&str>,
         c_nonce: &CNonce,
         keys: &[PublicKey],
+        fresh_key: bool,
         now: NumericDate,
     ) -> Result<AnchorEvidence, EndpointError> {
         let presentation = presentation.ok_or_else(|| {
@@ -315,9 +329,11 @@ impl<S: Store> Endpoints<S> {
                 "the anchor credential is revoked or suspended",
             ));
         }
-        if keys != [evidence.holder_key().clone()] {
+        let one_key = keys.len() == 1;
+        if !one_key || (!fresh_key && keys != [evidence.holder_key().clone()]) {
             return Err(EndpointError::denied(
-                "this credential is bound to the anchored key: send exactly one proof by it",
+                "this credential is bound to the anchored key: send exactly one proof by it \
+                 (a context pseudonym: one proof, by the anchored key or a fresh one)",
             ));
         }
         Ok(evidence)
