@@ -17,6 +17,8 @@
 //!   page; OpenID4VP Annex A), decided on the shop's server with a [`dc_api::DcApiSession`];
 //!   [`transport`] also makes `direct_post.jwt` requests (the answer encrypted to a key of the
 //!   request);
+//! * [`region`]: named sets of municipalities (the Harima region, the Izu area) as data,
+//!   for offers to the residents of several municipalities;
 //! * [`status_fetch`] fills the status cache, apart from verification;
 //! * `ledger::PgLedger` and `replay::PgReplayGuard` (feature `postgres`): the ledger and the
 //!   replay guard in PostgreSQL, shared by a fleet of shops and gates (`myna verify serve
@@ -40,6 +42,7 @@ pub mod ledger;
 #[cfg(feature = "service")]
 pub mod pending;
 pub mod policy;
+pub mod region;
 #[cfg(feature = "service")]
 pub mod register_token;
 pub mod replay;
