@@ -355,8 +355,8 @@ impl Regions {
     /// let names: Vec<&str> = Regions::builtin().iter().map(|r| r.name().as_str()).collect();
     /// assert_eq!(names, ["harima", "izu"]);
     /// ```
-    pub fn builtin() -> Regions {
-        BUILTIN.clone()
+    pub fn builtin() -> &'static Regions {
+        &BUILTIN
     }
 
     /// The regions of a regions file (see the module docs), or where and why it is wrong.
@@ -374,9 +374,10 @@ impl Regions {
 
     /// These regions with those of a regions file added; a region of the file with the name
     /// of one of these replaces it.
-    pub fn with_file(mut self, text: &str) -> core::result::Result<Regions, RegionsFileError> {
-        self.regions.extend(Self::from_json(text)?.regions);
-        Ok(self)
+    pub fn with_file(&self, text: &str) -> core::result::Result<Regions, RegionsFileError> {
+        let mut regions = self.clone();
+        regions.regions.extend(Self::from_json(text)?.regions);
+        Ok(regions)
     }
 
     /// The region named `name`, or a typed error: [`InputError::UnknownValue`] for a name
@@ -402,12 +403,12 @@ impl Regions {
 /// ```
 /// use myna_verifier::region::{Area, Regions};
 /// let regions = Regions::builtin();
-/// let kobe = Area::parse("281000", &regions)?;
+/// let kobe = Area::parse("281000", regions)?;
 /// assert_eq!(kobe.label(), "281000");
-/// let harima = Area::parse("harima", &regions)?;
+/// let harima = Area::parse("harima", regions)?;
 /// assert!(harima.contains("282014".parse()?));
-/// assert!(Area::parse("281001", &regions).is_err()); // a wrong check digit
-/// assert!(Area::parse("kanto", &regions).is_err()); // no such region
+/// assert!(Area::parse("281001", regions).is_err()); // a wrong check digit
+/// assert!(Area::parse("kanto", regions).is_err()); // no such region
 /// # Ok::<(), myna_verifier::core::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -457,6 +458,6 @@ mod tests {
         assert_eq!(regions.iter().count(), 2);
         assert_eq!(regions.get("harima").unwrap().members().count(), 16);
         assert_eq!(regions.get("izu").unwrap().members().count(), 3);
-        assert_eq!(Regions::builtin(), regions);
+        assert_eq!(Regions::builtin(), &regions);
     }
 }

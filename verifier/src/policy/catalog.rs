@@ -52,7 +52,7 @@ use myna_vc_core::time::NumericDate;
 /// purchases and once-per-person contexts their sign-ups in `ledger`. The policy remembers
 /// its spec ([`Policy::spec`]).
 pub fn policy_from_spec(spec: &str, ledger: Arc<dyn RedemptionLedger>) -> Result<Arc<dyn Policy>> {
-    policy_from_spec_in(spec, ledger, &Regions::builtin())
+    policy_from_spec_in(spec, ledger, Regions::builtin())
 }
 
 /// [`policy_from_spec`] with the regions a `<region>` may name (the built-in ones and those of

@@ -59,7 +59,7 @@ impl ChildEntry {
     /// ```
     /// use myna_verifier::policy::{child_entry::ChildEntry, Policy};
     /// use myna_verifier::region::{Area, Regions};
-    /// let izu = ChildEntry::in_area(Area::parse("izu", &Regions::builtin())?)?;
+    /// let izu = ChildEntry::in_area(Area::parse("izu", Regions::builtin())?)?;
     /// assert_eq!(izu.name(), "child-entry-izu");
     /// # Ok::<(), myna_verifier::core::Error>(())
     /// ```
@@ -77,7 +77,7 @@ impl ChildEntry {
     /// Himeji's どんぐり entry: children resident in 姫路市 or in another member of the
     /// Harima region (see the module docs).
     pub fn himeji() -> Result<Self> {
-        Self::in_area(Area::parse(HARIMA, &Regions::builtin())?)
+        Self::in_area(Area::parse(HARIMA, Regions::builtin())?)
     }
 }
 

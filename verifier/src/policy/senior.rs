@@ -56,7 +56,7 @@ impl Senior {
     /// ```
     /// use myna_verifier::policy::{senior::Senior, Policy};
     /// use myna_verifier::region::{Area, Regions};
-    /// let harima = Senior::new(Area::parse("harima", &Regions::builtin())?)?;
+    /// let harima = Senior::new(Area::parse("harima", Regions::builtin())?)?;
     /// assert_eq!(harima.name(), "senior-harima");
     /// # Ok::<(), myna_verifier::core::Error>(())
     /// ```
