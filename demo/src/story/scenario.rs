@@ -10,6 +10,8 @@ pub mod fan_club;
 pub mod forum;
 pub mod kobe_gate;
 pub mod move_house;
+pub mod region;
+pub mod senior;
 pub mod shelter;
 
 use super::narrative::Narrative;
@@ -20,7 +22,7 @@ use super::DemoResult;
 type Play = fn(&World, &mut Narrative) -> DemoResult<()>;
 
 /// Every scenario: its title and how to play it.
-pub const SCENARIOS: [(&str, Play); 10] = [
+pub const SCENARIOS: [(&str, Play); 12] = [
     ("A convenience store checks age ≥ 20", age::play),
     (
         "A Kobe subway gate admits a resident pupil, refuses a non-resident",
@@ -57,6 +59,14 @@ pub const SCENARIOS: [(&str, Play); 10] = [
     (
         "A resident turns 20: the wallet renews its stale age copies by itself",
         birthday::play,
+    ),
+    (
+        "Himeji's children's entry admits a child of the Harima region (Kakogawa), not of Kobe",
+        region::play,
+    ),
+    (
+        "A Kobe senior gets the elderly discount; 64 and a visitor do not",
+        senior::play,
     ),
 ];
 
