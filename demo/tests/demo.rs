@@ -124,12 +124,12 @@ const EXPECTED: &[(&str, &[&str])] = &[
         ],
     ),
     (
-        "12. A Kobe senior gets the elderly discount; 64 and a visitor do not",
+        "12. A Kobe senior gets the elderly discount; at 64, or in Himeji, not",
         &[
             "✓ Toshio (65, Kobe) asks for the senior discount at the zoo — accepted",
-            "✓ the counter saw only age_over_65 and municipality_code (no name, no birth date)",
+            "✓ the counter saw only age_over_65 and the municipality and prefecture codes (no name, no address, no birth date)",
             "✓ Michiko (64, Kobe) asks too — refused: Below the required age.",
-            "✓ Kenta (19, Mishima) asks while visiting Kobe — refused: Not a resident of the required municipality.",
+            "✓ Toshio (65, Kobe) asks for Himeji's elderly entry (himeji-senior) on a visit — refused: Not a resident of the required municipality.",
         ],
     ),
 ];

@@ -65,7 +65,7 @@ pub const SCENARIOS: [(&str, Play); 12] = [
         region::play,
     ),
     (
-        "A Kobe senior gets the elderly discount; 64 and a visitor do not",
+        "A Kobe senior gets the elderly discount; at 64, or in Himeji, not",
         senior::play,
     ),
 ];
