@@ -26,8 +26,9 @@ use myna_verifier::dc_api::DcApiSession;
 use myna_verifier::decision::{Decision, Lang, Reason, Rejection};
 use myna_verifier::ledger::{MemoryLedger, PgLedger, RedbLedger, RedemptionLedger};
 use myna_verifier::pass::{MemoryPassBook, PassBook, RedbPassBook};
-use myna_verifier::policy::catalog::{policy_from_spec, policy_from_spec_with_passes, SPECS};
+use myna_verifier::policy::catalog::{policy_from_spec_with, PolicyStores, SPECS};
 use myna_verifier::policy::{vct, Policy};
+use myna_verifier::region::Regions;
 use myna_verifier::register_token::RegisterToken;
 use myna_verifier::replay::PgReplayGuard;
 use myna_verifier::roster::RedbHq;
@@ -65,6 +66,11 @@ enum Command {
     /// what to tell the person at the counter, in Japanese and the --lang language (from the
     /// six-language message catalogue, vocabulary/messages/reasons.json).
     Reasons(ReasonsArgs),
+    /// List the regions a `<region>` of a policy may name (`resident-of-region:harima`,
+    /// `senior:izu`, `child-entry:harima`): the built-in ones (播磨圏域連携中枢都市圏 `harima`,
+    /// the Izu area `izu`) and, with --regions, those of a regions file, each with its members'
+    /// codes and names and where the list comes from.
+    Regions(RegionsArgs),
     /// Serve the verifier over HTTP (OpenID4VP requests answered by direct_post.jwt —
     /// encrypted, HAIP — or direct_post, compact QR answers, a gate; with --allow-origin CORS
     /// for a counter page's origin and Digital Credentials API requests for it; with --roster
@@ -107,6 +113,41 @@ pub(crate) struct Setup {
     /// shows what it holds.
     #[arg(long, value_name = "FILE")]
     passes: Option<PathBuf>,
+    #[command(flatten)]
+    regions: RegionsFile,
+}
+
+/// Where a policy's `<region>` is looked up.
+#[derive(Debug, Clone, clap::Args)]
+struct RegionsFile {
+    /// A regions file (JSON: `{"regions": [{"name", "name_ja", "source", "members": [{"code",
+    /// "name_ja"}]}]}`, see `myna verify regions`): its regions are added to the built-in ones
+    /// (`harima`, `izu`), and one with a built-in's name replaces it. Every code's check digit
+    /// must verify; a wrong file stops the command with the line and what is wrong.
+    #[arg(long = "regions", value_name = "FILE")]
+    file: Option<PathBuf>,
+}
+
+impl RegionsFile {
+    /// The built-in regions and those of the file, if any.
+    fn load(&self) -> Result<Regions> {
+        let Some(path) = &self.file else {
+            return Ok(Regions::builtin().clone());
+        };
+        let text = read(path)?;
+        Regions::builtin()
+            .with_file(&text)
+            .with_context(|| format!("--regions {}", path.display()))
+    }
+}
+
+#[derive(Debug, Parser)]
+struct RegionsArgs {
+    #[command(flatten)]
+    regions: RegionsFile,
+    /// Print the regions as JSON (the regions file's form).
+    #[arg(long)]
+    json: bool,
 }
 
 #[derive(Debug, Parser)]
@@ -186,6 +227,8 @@ struct ChallengeArgs {
     /// (`myna wallet present --query FILE`).
     #[arg(long, value_name = "FILE", requires = "policy")]
     query_out: Option<PathBuf>,
+    #[command(flatten)]
+    regions: RegionsFile,
 }
 
 #[derive(Debug, Parser)]
@@ -287,6 +330,7 @@ pub fn run(args: Args) -> Result<()> {
             Ok(())
         }
         Command::Reasons(ReasonsArgs { lang }) => print_reasons(lang.lang),
+        Command::Regions(regions) => run_regions(&regions),
         Command::Check(check) => run_check(*check),
         Command::Challenge(challenge) => run_challenge(challenge),
         Command::Serve(serve) => run_serve(*serve),
@@ -360,6 +404,13 @@ impl Setup {
             )),
             None => Ok(Arc::new(MemoryPassBook::new())),
         }
+    }
+
+    /// The policies' stores: `ledger`, the --passes book and the --regions regions.
+    fn stores(&self, ledger: Arc<dyn RedemptionLedger>) -> Result<PolicyStores> {
+        Ok(PolicyStores::new(ledger)
+            .with_passes(self.passes()?)
+            .with_regions(self.regions.load()?))
     }
 
     fn ledger(&self) -> Result<Arc<dyn RedemptionLedger>> {
@@ -464,8 +515,7 @@ fn decide_session(
 
 fn run_check(args: CheckArgs) -> Result<()> {
     let verifier = args.setup.verifier()?;
-    let policy =
-        policy_from_spec_with_passes(&args.policy, args.setup.ledger()?, args.setup.passes()?)?;
+    let policy = policy_from_spec_with(&args.policy, &args.setup.stores(args.setup.ledger()?)?)?;
     let text = read(&args.presentation)?;
     let decision = match &args.dc_api_session {
         Some(file) => {
@@ -582,13 +632,51 @@ fn decision_text(decision: &Decision, lang: Lang) -> String {
     out
 }
 
+/// `myna verify regions`: each region's name, Japanese name, source and members.
+fn run_regions(args: &RegionsArgs) -> Result<()> {
+    let regions = args.regions.load()?;
+    if args.json {
+        let list: Vec<Value> = regions.iter().map(region_json).collect();
+        let json = serde_json::json!({ "regions": list });
+        println!("{}", serde_json::to_string_pretty(&json)?);
+        return Ok(());
+    }
+    for region in regions.iter() {
+        println!("{} {}", region.name(), region.name_ja());
+        println!("  source: {}", region.source());
+        for (code, name) in region.members() {
+            println!("  {code} {name}");
+        }
+    }
+    Ok(())
+}
+
+/// One region in the regions file's form.
+fn region_json(region: &myna_verifier::region::Region) -> Value {
+    let members: Vec<Value> = region
+        .members()
+        .map(|(code, name)| serde_json::json!({ "code": code.to_string(), "name_ja": name }))
+        .collect();
+    serde_json::json!({
+        "name": region.name().as_str(),
+        "name_ja": region.name_ja(),
+        "source": region.source(),
+        "members": members,
+    })
+}
+
 /// `myna verify challenge`.
 fn run_challenge(args: ChallengeArgs) -> Result<()> {
     // The policy is checked even without --query-out: a typo shows here, not at the counter.
+    let regions = args.regions.load()?;
     let policy = args
         .policy
         .as_deref()
-        .map(|spec| policy_from_spec(spec, Arc::new(MemoryLedger::new())))
+        .map(|spec| {
+            let stores =
+                PolicyStores::new(Arc::new(MemoryLedger::new())).with_regions(regions.clone());
+            policy_from_spec_with(spec, &stores)
+        })
         .transpose()
         .context("--policy (see `myna verify policies`)")?;
     // With a policy, the challenge names it: the wallet then knows what is asked.
@@ -651,14 +739,11 @@ fn run_serve(args: ServeArgs) -> Result<()> {
     edge.check()?;
     let (verifier, ledger) = shared_state(&args)?;
     let verifier = Arc::new(verifier);
-    let passes = args.setup.passes()?;
+    let stores = args.setup.stores(ledger)?;
     let policies = args
         .policies
         .iter()
-        .map(|spec| {
-            policy_from_spec_with_passes(spec, ledger.clone(), passes.clone())
-                .with_context(|| spec.to_string())
-        })
+        .map(|spec| policy_from_spec_with(spec, &stores).with_context(|| spec.to_string()))
         .collect::<Result<Vec<_>, _>>()?;
     let gate = match (&args.gate_id, &args.gate_key) {
         (Some(id), Some(key)) => Some(gate(id, key)?),

@@ -2,7 +2,7 @@
 //! only.
 //!
 //! A temporary data directory, loopback ports, a test JPKI CA with virtual My Number cards
-//! for synthetic residents of Kobe, Maebashi and Mishima, the three cities' real issuer
+//! for synthetic residents of Kobe, Maebashi, Mishima and Kakogawa, the four cities' real issuer
 //! services (in-process, over HTTP on 127.0.0.1), the residents' wallets and the verifier
 //! library — then the scenarios, each step printed with ✓ (the outcome was the expected one)
 //! or ✗. Time is the fixed demo clock ([`clock::DEMO_START`]), never today's date. The command
@@ -34,8 +34,8 @@ fn fail(error: impl std::fmt::Display) -> String {
 pub const LONG_ABOUT: &str = "Plays every scenario end to end in one command.\n\n\
 It needs nothing but this binary: a temporary data directory (deleted afterwards), loopback \
 ports (127.0.0.1), a test JPKI CA with virtual My Number cards for synthetic residents of Kobe \
-(281000), Maebashi (102016) and Mishima (222062), the three cities' issuer services run \
-in-process and reached over HTTP, the residents' wallets and the verifier library. \
+(281000), Maebashi (102016), Mishima (222062) and Kakogawa (282103), the four cities' issuer \
+services run in-process and reached over HTTP, the residents' wallets and the verifier library. \
 Time is a fixed demo clock (2027-04-01 09:00 JST), not today's date.\n\n\
 Each step prints ✓ when its outcome is the expected one (an acceptance or a refusal) and ✗ \
 otherwise; the command exits non-zero if any step is ✗.\n\n\

@@ -12,13 +12,16 @@ const EXPECTED: &[(&str, &[&str])] = &[
         "0. Setting up",
         &[
             "✓ test JPKI CA made",
-            "✓ issuer services of Kobe (281000), Maebashi (102016) and Mishima (222062) serving on 127.0.0.1",
+            "✓ issuer services of Kobe (281000), Maebashi (102016), Mishima (222062) and Kakogawa (282103) serving on 127.0.0.1",
             "✓ each city imported the CA's current CRLs",
             "✓ national trust list signed",
             "✓ Hanako (36, Maebashi): wallet anchored to the card at 前橋市 over HTTP",
             "✓ Kenta (19, Mishima): wallet anchored to the card at 三島市 over HTTP",
             "✓ Sakura (11, Kobe): 神戸市 staff made an offer from the resident register",
             "✓ Haruto (11, Maebashi): 前橋市 staff made an offer from the resident register",
+            "✓ Aoi (10, Kakogawa): 加古川市 staff made an offer from the resident register",
+            "✓ Toshio (65, Kobe): wallet anchored to the card at 神戸市 over HTTP",
+            "✓ Michiko (64, Kobe): wallet anchored to the card at 神戸市 over HTTP",
         ],
     ),
     (
@@ -142,7 +145,24 @@ const EXPECTED: &[(&str, &[&str])] = &[
         ],
     ),
     (
-        "13. A museum tells a refusal in the visitor's language, after the Japanese",
+        "13. Himeji's children's entry admits a child of the Harima region (Kakogawa), not of Kobe",
+        &[
+            "✓ Aoi (10, Kakogawa) enters Himeji Castle free (Kakogawa is in the Harima region) — accepted",
+            "✓ Sakura (11, Kobe) tries the same gate (Kobe is not) — refused: Not a resident of the required municipality.",
+            "✓ a Himeji-only entry (child-entry:282014) would refuse Aoi (10, Kakogawa) — refused: Not a resident of the required municipality.",
+        ],
+    ),
+    (
+        "14. A Kobe senior gets the elderly discount; at 64, or in Himeji, not",
+        &[
+            "✓ Toshio (65, Kobe) asks for the senior discount at the zoo — accepted",
+            "✓ the counter saw only age_over_65 and the municipality and prefecture codes (no name, no address, no birth date)",
+            "✓ Michiko (64, Kobe) asks too — refused: Below the required age.",
+            "✓ Toshio (65, Kobe) asks for Himeji's elderly entry (himeji-senior) on a visit — refused: Not a resident of the required municipality.",
+        ],
+    ),
+    (
+        "15. A museum tells a refusal in the visitor's language, after the Japanese",
         &[
             "✓ Hanako (36, Maebashi) asks for the senior (65+) ticket — refused: Below the required age.",
             "✓ told in English: 年齢条件を満たしていません（年齢不足）。 / Below the required age.",
@@ -195,8 +215,8 @@ fn the_demo_plays_every_scenario_as_expected() {
             );
         }
     }
-    // Thirteen scenarios after the setup, each printed once.
-    assert_eq!(EXPECTED.len(), 14);
+    // Fifteen scenarios after the setup, each printed once.
+    assert_eq!(EXPECTED.len(), 16);
     let expected_steps: usize = EXPECTED.iter().map(|(_, s)| s.len()).sum();
     let tally = format!("{expected_steps} steps as expected, 0 not");
     assert!(stdout.contains(&tally), "no {tally:?} in:\n{stdout}");

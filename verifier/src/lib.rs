@@ -20,6 +20,8 @@
 //! * [`poll`]: one ballot per person per poll with the poll's context pseudonym, a ballot box
 //!   ([`poll::ballot_box::RedbBallotBox`]) and a recount anyone can run from the published
 //!   ballots ([`poll::tally::recount`]);
+//! * [`region`]: named sets of municipalities (the Harima region, the Izu area) as data,
+//!   for offers to the residents of several municipalities;
 //! * [`status_fetch`] fills the status cache, apart from verification;
 //! * `ledger::PgLedger` and `replay::PgReplayGuard` (feature `postgres`): the ledger and the
 //!   replay guard in PostgreSQL, shared by a fleet of shops and gates (`myna verify serve
@@ -45,6 +47,7 @@ pub mod pass;
 pub mod pending;
 pub mod policy;
 pub mod poll;
+pub mod region;
 #[cfg(feature = "service")]
 pub mod register_token;
 pub mod replay;

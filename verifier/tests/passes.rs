@@ -23,7 +23,7 @@ use myna_verifier::ledger::MemoryLedger;
 use myna_verifier::pass::{
     MemoryPassBook, PassBook, PassId, PassTerms, PassUse, RedbPassBook, Uses,
 };
-use myna_verifier::policy::catalog::policy_from_spec_with_passes;
+use myna_verifier::policy::catalog::{policy_from_spec_with, PolicyStores};
 use myna_verifier::policy::Policy;
 use myna_verifier::submission::Submission;
 use serde_json::json;
@@ -33,7 +33,11 @@ const APPLY_KOBE: &str = "pass-apply:kobe-kaigan-free-pass:6m:unlimited:kobe-pup
 const USE_KOBE: &str = "pass-use:kobe-kaigan-free-pass";
 
 fn policy(spec: &str, book: &Arc<dyn PassBook>) -> Arc<dyn Policy> {
-    policy_from_spec_with_passes(spec, Arc::new(MemoryLedger::new()), book.clone()).unwrap()
+    policy_from_spec_with(
+        spec,
+        &PolicyStores::new(Arc::new(MemoryLedger::new())).with_passes(book.clone()),
+    )
+    .unwrap()
 }
 
 /// A Kobe pupil born 2015-06-01 (school year 5 at T0).
@@ -370,7 +374,10 @@ fn bad_pass_specs_are_typed_errors() {
         "pass-use:",
         "pass-use:p:extra",
     ] {
-        let built = policy_from_spec_with_passes(spec, Arc::new(MemoryLedger::new()), book.clone());
+        let built = policy_from_spec_with(
+            spec,
+            &PolicyStores::new(Arc::new(MemoryLedger::new())).with_passes(book.clone()),
+        );
         assert!(built.is_err(), "{spec} was accepted");
     }
 }

@@ -79,7 +79,7 @@ fn answer(world: &World, policy: &str, nonce: &str) -> Submission {
             let sd = world.issue(KOBE, Kind::Resident, pupil, &holder).0;
             Submission::single("resident", &present(&sd, &["birthdate"]))
         }
-        "child-entry-282014" => {
+        "child-entry-harima" => {
             Submission::single("resident", &present(&resident(HIMEJI, "282014", "28"), &[])).with(
                 "age",
                 &present(

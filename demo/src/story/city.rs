@@ -74,6 +74,16 @@ pub const MISHIMA: CitySpec = CitySpec {
     pseudonym_contexts: &[MISHIMA_POOL_COUPON],
 };
 
+/// 加古川市: a member of the Harima region (播磨圏域連携中枢都市圏) with 姫路市, whose children
+/// enter Himeji's facilities (`../shared/seeds/000_2cab3622a7b836b8.txt:4023`).
+pub const KAKOGAWA: CitySpec = CitySpec {
+    code: "282103",
+    prefecture: "兵庫県",
+    name: "加古川市",
+    iss: "https://city.kakogawa.example",
+    pseudonym_contexts: &[],
+};
+
 /// The escrow trustees of every city, in the order they are asked; any two open a link.
 pub const TRUSTEES: [&str; 3] = ["family-court", "bar-association", "privacy-commissioner"];
 /// How many trustees must release a share.

@@ -16,7 +16,7 @@ use myna_wallet::sealed::KdfParams;
 use myna_wallet::store::MemoryStore;
 use myna_wallet::Wallet;
 
-use super::city::{City, CitySpec, KOBE, MAEBASHI, MISHIMA};
+use super::city::{City, CitySpec, KAKOGAWA, KOBE, MAEBASHI, MISHIMA};
 use super::{fail, DemoResult};
 
 const AUTH_PIN: &str = "1234";
@@ -77,8 +77,36 @@ pub const HARUTO: ResidentSpec = ResidentSpec {
     city: MAEBASHI,
 };
 
+/// 10, Kakogawa: a child of the Harima region at Himeji's facilities.
+pub const AOI: ResidentSpec = ResidentSpec {
+    label: "Aoi (10, Kakogawa)",
+    name: "加古川　あおい",
+    sex: Sex::Female,
+    birthdate: "2016-08-10",
+    address: "兵庫県加古川市加古川町北在家２０００番地",
+    city: KAKOGAWA,
+};
+/// 65, Kobe: old enough for the elderly discount.
+pub const TOSHIO: ResidentSpec = ResidentSpec {
+    label: "Toshio (65, Kobe)",
+    name: "神戸　敏夫",
+    sex: Sex::Male,
+    birthdate: "1962-03-01",
+    address: "兵庫県神戸市中央区加納町６丁目５番１号",
+    city: KOBE,
+};
+/// 64, Kobe: a few months short of the elderly discount.
+pub const MICHIKO: ResidentSpec = ResidentSpec {
+    label: "Michiko (64, Kobe)",
+    name: "神戸　美智子",
+    sex: Sex::Female,
+    birthdate: "1962-06-01",
+    address: "兵庫県神戸市中央区加納町６丁目５番１号",
+    city: KOBE,
+};
+
 /// Everyone in the demo.
-pub const RESIDENTS: [ResidentSpec; 4] = [HANAKO, KENTA, SAKURA, HARUTO];
+pub const RESIDENTS: [ResidentSpec; 7] = [HANAKO, KENTA, SAKURA, HARUTO, AOI, TOSHIO, MICHIKO];
 
 impl ResidentSpec {
     /// The facts the card certifies.

@@ -13,6 +13,8 @@ pub mod languages;
 pub mod move_house;
 pub mod pass;
 pub mod poll;
+pub mod region;
+pub mod senior;
 pub mod shelter;
 
 use super::narrative::Narrative;
@@ -23,7 +25,7 @@ use super::DemoResult;
 type Play = fn(&World, &mut Narrative) -> DemoResult<()>;
 
 /// Every scenario: its title and how to play it.
-pub const SCENARIOS: [(&str, Play); 13] = [
+pub const SCENARIOS: [(&str, Play); 15] = [
     ("A convenience store checks age ≥ 20", age::play),
     (
         "A Kobe subway gate admits a resident pupil, refuses a non-resident",
@@ -68,6 +70,14 @@ pub const SCENARIOS: [(&str, Play); 13] = [
     (
         "A resident turns 20: the wallet renews its stale age copies by itself",
         birthday::play,
+    ),
+    (
+        "Himeji's children's entry admits a child of the Harima region (Kakogawa), not of Kobe",
+        region::play,
+    ),
+    (
+        "A Kobe senior gets the elderly discount; at 64, or in Himeji, not",
+        senior::play,
     ),
     (
         "A museum tells a refusal in the visitor's language, after the Japanese",

@@ -1,5 +1,5 @@
 //! The demo's world: a temporary data directory, the demo clock, one test JPKI CA with a card
-//! per resident, the three cities' issuer services on loopback ports, a national trust list
+//! per resident, the cities' issuer services on loopback ports, a national trust list
 //! collecting the cities' entries, and every resident's wallet filled over HTTP.
 
 use std::sync::{Arc, Mutex};
@@ -19,7 +19,7 @@ use myna_wallet::http::{HttpIssuer, HttpStatus};
 use myna_wallet::receipt::ReceiptCheck;
 use tokio::runtime::Runtime;
 
-use super::city::{City, CitySpec, KOBE, MAEBASHI, MISHIMA};
+use super::city::{City, CitySpec, KAKOGAWA, KOBE, MAEBASHI, MISHIMA};
 use super::clock::DemoClock;
 use super::narrative::Narrative;
 use super::resident::{Resident, ResidentSpec, RESIDENTS};
@@ -78,7 +78,7 @@ impl World {
             .enable_all()
             .build()
             .map_err(fail)?;
-        let cities = [KOBE, MAEBASHI, MISHIMA]
+        let cities = [KOBE, MAEBASHI, MISHIMA, KAKOGAWA]
             .into_iter()
             .map(|spec| {
                 let jpki = jpki_setup(&ca)?;
@@ -87,7 +87,7 @@ impl World {
             .collect::<DemoResult<Vec<City>>>();
         let cities = story
             .step(
-                "issuer services of Kobe (281000), Maebashi (102016) and Mishima (222062) serving on 127.0.0.1",
+                "issuer services of Kobe (281000), Maebashi (102016), Mishima (222062) and Kakogawa (282103) serving on 127.0.0.1",
                 cities,
             )
             .ok_or("no issuer services")?;
@@ -107,7 +107,7 @@ impl World {
         let signer = default_provider().signer(&authority).map_err(fail)?;
         let national_list = story
             .step(
-                "national trust list signed: the three cities' own entries, checked and collected",
+                "national trust list signed: the four cities' own entries, checked and collected",
                 national_list(&cities, &http, &*signer, now),
             )
             .ok_or("no trust list")?;

@@ -9,10 +9,13 @@
 //! one person; see `specs/holder-binding.md`).
 //!
 //! * [`age::AgeCheck`]: merchant age ≥ 20 (alcohol, tobacco) or ≥ 18;
-//! * [`residency::Residency`]: resident of a municipality (and the Kobe pupils' free pass,
-//!   elementary grade 1 to junior-high grade 3 by school year from the disclosed `birthdate`);
+//! * [`residency::Residency`]: resident of a municipality or of a [region](crate::region)
+//!   (and the Kobe pupils' free pass, elementary grade 1 to junior-high grade 3 by school year
+//!   from the disclosed `birthdate`);
+//! * [`senior::Senior`]: elderly benefits, resident (of a municipality or region) and age ≥ 65;
 //! * [`fan_club::FanClubSale`]: club member, age ≥ 20, one purchase per person per sale;
-//! * [`child_entry::ChildEntry`]: Himeji-style child entry, resident and 4 ≤ age < 15;
+//! * [`child_entry::ChildEntry`]: Himeji-style child entry, resident (Himeji's: of the Harima
+//!   region) and 4 ≤ age < 15;
 //! * [`shelter::ShelterDesk`]: check-in of a resident of any trusted municipality;
 //! * [`clinic::Clinic`]: child medical subsidy valid on the visit date;
 //! * [`pass::PassApplication`], [`pass::PassGate`]: apply once for a pass or coupon (Kobe's
@@ -27,6 +30,7 @@ pub mod once_per_person;
 pub mod pass;
 pub mod query;
 pub mod residency;
+pub mod senior;
 pub mod shelter;
 
 use myna_vocabulary::claim;

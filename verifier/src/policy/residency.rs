@@ -1,8 +1,12 @@
-//! Residency: "resident of municipality X" for resident-only offers, and the Kobe subway
-//! free pass for pupils resident in Kobe.
+//! Residency: "resident of municipality X" for resident-only offers, "resident of any
+//! member of region R" for offers of several municipalities (the Harima region's children,
+//! `../shared/seeds/000_2cab3622a7b836b8.txt:4023` 「姫路市民及び播磨圏域連携中枢都市圏の住民」;
+//! the Izu area's 「域内在住者」, :3125; see [`crate::region`]), and the Kobe subway free pass
+//! for pupils resident in Kobe.
 //!
-//! The resident credential's `municipality_code` must be X **and** its issuer must be X's own
-//! issuer in the trust list (a city vouches only for its own residents).
+//! The resident credential's `municipality_code` must be X (a member of R) **and** its issuer
+//! must be that municipality's own issuer in the trust list (a city vouches only for its own
+//! residents — in a region too: 加古川市 cannot vouch for a resident of 姫路市).
 //!
 //! ## The pupils' pass: by school year, not by age
 //!
@@ -30,6 +34,8 @@
 //! use myna_verifier::policy::{residency::Residency, Policy};
 //! let offer = Residency::of("281000".parse()?)?;
 //! assert_eq!(offer.name(), "resident-of-281000");
+//! let harima = myna_verifier::region::Regions::builtin().get("harima")?.clone();
+//! assert_eq!(Residency::of_region(harima)?.name(), "resident-of-region-harima");
 //! let pass = Residency::kobe_pupil_pass()?;
 //! assert_eq!(pass.requirements().len(), 1);
 //! let asked: Vec<String> = pass.requirements()[0].claims.iter().map(|c| c.to_string()).collect();
@@ -46,6 +52,7 @@ use myna_vocabulary::claim;
 
 use super::{residence_of, vct, Policy, Presented, PresentedCredential, Requirement};
 use crate::decision::{Reason, Rejection};
+use crate::region::{Area, Region};
 
 /// The query id of the resident credential.
 pub const RESIDENT_ID: &str = "resident";
@@ -53,12 +60,12 @@ pub const RESIDENT_ID: &str = "resident";
 /// Kobe City (神戸市), 全国地方公共団体コード.
 pub const KOBE: &str = "281000";
 
-/// Resident of one municipality, optionally also a pupil of compulsory school age (the
-/// pupils' pass).
+/// Resident of one municipality or of any member of a region, optionally also a pupil of
+/// compulsory school age (the pupils' pass).
 #[derive(Debug, Clone)]
 pub struct Residency {
     name: String,
-    municipality: MunicipalityCode,
+    area: Area,
     pupils_only: bool,
     requirements: Vec<Requirement>,
 }
@@ -68,7 +75,27 @@ impl Residency {
     pub fn of(municipality: MunicipalityCode) -> Result<Self> {
         Ok(Residency {
             name: format!("resident-of-{municipality}"),
-            municipality,
+            area: Area::Municipality(municipality),
+            pupils_only: false,
+            requirements: vec![resident_requirement(&[claim::resident::MUNICIPALITY_CODE])?],
+        })
+    }
+
+    /// Resident of any member of `region` (spec `resident-of-region:<name>`): the same one
+    /// claim, `municipality_code`, as for one municipality.
+    ///
+    /// ```
+    /// use myna_verifier::policy::{residency::Residency, Policy};
+    /// use myna_verifier::region::Regions;
+    /// let izu = Residency::of_region(Regions::builtin().get("izu")?.clone())?;
+    /// assert_eq!(izu.name(), "resident-of-region-izu");
+    /// assert_eq!(izu.requirements()[0].claims[0].to_string(), r#"["municipality_code"]"#);
+    /// # Ok::<(), myna_verifier::core::Error>(())
+    /// ```
+    pub fn of_region(region: Region) -> Result<Self> {
+        Ok(Residency {
+            name: format!("resident-of-region-{}", region.name()),
+            area: Area::Region(region),
             pupils_only: false,
             requirements: vec![resident_requirement(&[claim::resident::MUNICIPALITY_CODE])?],
         })
@@ -86,7 +113,7 @@ impl Residency {
     pub fn kobe_pupil_pass() -> Result<Self> {
         Ok(Residency {
             name: "kobe-pupil-pass".to_owned(),
-            municipality: MunicipalityCode::parse(KOBE)?,
+            area: Area::Municipality(MunicipalityCode::parse(KOBE)?),
             pupils_only: true,
             requirements: vec![resident_requirement(&[
                 claim::resident::MUNICIPALITY_CODE,
@@ -101,13 +128,15 @@ pub(crate) fn resident_requirement(claims: &[&str]) -> Result<Requirement> {
     Requirement::new(RESIDENT_ID, vct::RESIDENT, claims)
 }
 
-/// Requires the resident credential to prove residence in `municipality`.
-pub(crate) fn require_resident_of(
+/// Requires the resident credential to prove residence in `area`: a municipality its own
+/// issuer vouches for ([`residence_of`]; else [`Reason::IssuerNotAllowed`]) that is the area's
+/// municipality or one of its region's members (else [`Reason::NotResident`]).
+pub(crate) fn require_resident_in(
     presented: &Presented,
-    municipality: MunicipalityCode,
+    area: &Area,
 ) -> core::result::Result<(), Rejection> {
     let resident = presented.get(RESIDENT_ID)?;
-    if residence_of(resident)? != municipality {
+    if !area.contains(residence_of(resident)?) {
         return Err(Rejection::new(Reason::NotResident).for_credential(RESIDENT_ID));
     }
     Ok(())
@@ -127,7 +156,7 @@ impl Policy for Residency {
         presented: &Presented,
         now: NumericDate,
     ) -> core::result::Result<(), Rejection> {
-        require_resident_of(presented, self.municipality)?;
+        require_resident_in(presented, &self.area)?;
         if self.pupils_only {
             require_pupil(presented.get(RESIDENT_ID)?, now)?;
         }

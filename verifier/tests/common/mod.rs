@@ -35,6 +35,8 @@ pub const AUDIENCE: &str = "x509_san_dns:shop.example";
 pub const KOBE: &str = "did:web:city.kobe.example";
 pub const HIMEJI: &str = "did:web:city.himeji.example";
 pub const OSAKA: &str = "did:web:city.osaka.example";
+/// 加古川市 (282103), a member of the Harima region with Himeji (tests/regions.rs).
+pub const KAKOGAWA: &str = "did:web:city.kakogawa.example";
 pub const DMO: &str = "https://dmo.izu.example";
 pub const SALE: &str = "izu-limited-sake-2026";
 pub const CLUB: &str = "izu-fan-club";
@@ -152,6 +154,14 @@ pub fn trust_list_until(
             .with_key("k1", issuers[3].key.public_key())
             .allowing(membership),
     );
+    if let Some(kakogawa) = issuers.get(4) {
+        list = list.with_issuer(
+            TrustedIssuer::municipality(kakogawa.id, "加古川市", "282103".parse().unwrap())
+                .with_key("k1", kakogawa.key.public_key())
+                .allowing(resident.clone())
+                .allowing(age.clone()),
+        );
+    }
     list.sign(&*default_provider().signer(authority).unwrap())
         .unwrap()
 }
@@ -164,6 +174,7 @@ impl World {
             Issuer::new(HIMEJI),
             Issuer::new(OSAKA),
             Issuer::new(DMO),
+            Issuer::new(KAKOGAWA),
         ];
         let trust_token = trust_list(&authority, &issuers, 1);
         let clock = Arc::new(TestClock(AtomicI64::new(T0)));

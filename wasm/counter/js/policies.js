@@ -18,6 +18,10 @@ export const KINDS = [
   { kind: "resident", fields: ["municipality"], staleness: DAY },
   { kind: "kobe-pupil-pass", fields: [], staleness: DAY },
   { kind: "himeji-child-entry", fields: [], staleness: DAY },
+  { kind: "resident-of-region", fields: ["region"], staleness: DAY },
+  { kind: "senior", fields: ["area"], staleness: DAY },
+  { kind: "kobe-senior", fields: [], staleness: DAY },
+  { kind: "himeji-senior", fields: [], staleness: DAY },
   { kind: "fan-club", fields: ["club", "sale", "shop", "serviceUrl", "registerToken"], staleness: DAY, service: true },
   { kind: "shelter", fields: ["shelterId", "hqUrl", "hqToken"], staleness: 7 * DAY },
   { kind: "clinic", fields: ["clinicId", "care"], staleness: 3 * DAY },
@@ -25,10 +29,18 @@ export const KINDS = [
 
 export const kindOf = (name) => KINDS.find((k) => k.kind === name);
 
+/**
+ * The regions the settings screen offers: the verifier's built-in ones
+ * (verifier/data/regions.json, `myna verify regions`; a test keeps the two equal). The
+ * page's verifier knows no others.
+ */
+export const REGIONS = ["harima", "izu"];
+
 /** The settings every counter starts with. */
 export const DEFAULT_SETTINGS = Object.freeze({
   kind: "age-over-20",
   municipality: "",
+  region: "harima", area: "",
   club: "", sale: "", shop: "", serviceUrl: "", registerToken: "",
   shelterId: "", hqUrl: "", hqToken: "",
   clinicId: "", care: "outpatient",
@@ -51,10 +63,20 @@ export function specOf(settings) {
   };
   switch (settings.kind) {
     case "age-over-18": case "age-over-20": case "age-over-65": case "kobe-pupil-pass": case "himeji-child-entry":
+    case "kobe-senior": case "himeji-senior":
       return settings.kind;
     case "resident":
       if (!MUNICIPALITY.test(settings.municipality ?? "")) throw bad("municipality");
       return `resident:${settings.municipality}`;
+    case "resident-of-region":
+      if (!REGIONS.includes(settings.region)) throw bad("region");
+      return `resident-of-region:${settings.region}`;
+    case "senior": {
+      // A six-digit municipality code or one of the regions.
+      const area = settings.area ?? "";
+      if (!MUNICIPALITY.test(area) && !REGIONS.includes(area)) throw bad("area");
+      return `senior:${area}`;
+    }
     case "fan-club": {
       const spec = `fan-club:${id("club")}:${id("sale")}:${id("shop")}`;
       if (!httpUrl(settings.serviceUrl)) throw bad("serviceUrl");
@@ -79,6 +101,8 @@ export function settingsForSpec(spec, base = DEFAULT_SETTINGS) {
   const out = { ...base, maxStaleness: { ...base.maxStaleness } };
   switch (parts[0]) {
     case "resident": return { ...out, kind: "resident", municipality: parts[1] };
+    case "resident-of-region": return { ...out, kind: "resident-of-region", region: parts[1] };
+    case "senior": return { ...out, kind: "senior", area: parts[1] };
     case "fan-club": return { ...out, kind: "fan-club", club: parts[1], sale: parts[2], shop: parts[3] };
     case "shelter": return { ...out, kind: "shelter", shelterId: parts[1] };
     case "clinic": return { ...out, kind: "clinic", clinicId: parts[1], care: parts[2] };

@@ -28,7 +28,7 @@ export function loadSettings() {
 function fillSettingsForm() {
   const s = state.settings ?? DEFAULT_SETTINGS;
   $("set-kind").value = s.kind;
-  for (const field of ["municipality", "club", "sale", "shop", "serviceUrl", "registerToken", "shelterId", "hqUrl", "hqToken", "clinicId", "care"]) {
+  for (const field of ["municipality", "region", "area", "club", "sale", "shop", "serviceUrl", "registerToken", "shelterId", "hqUrl", "hqToken", "clinicId", "care"]) {
     $(`set-${field}`).value = s[field] ?? "";
   }
   $("set-maxStaleness").value = String(Math.round(maxStalenessOf(s) / 3600));
