@@ -32,14 +32,17 @@ pub use myna_vc_core as core;
 
 pub mod billing;
 pub mod consent_guard;
+pub mod crowding;
 #[cfg(feature = "postgres")]
 pub mod database;
 pub mod dc_api;
 pub mod decision;
 pub mod ledger;
+pub mod operator;
 #[cfg(feature = "service")]
 pub mod pending;
 pub mod policy;
+pub mod questionnaire;
 #[cfg(feature = "service")]
 pub mod register_token;
 pub mod replay;
