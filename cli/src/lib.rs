@@ -7,6 +7,8 @@
 //! * [`wallet`]: `myna wallet …`, a resident's wallet, generic over how issuers are reached
 //!   ([`wallet::Issuers`]; the product reaches them over HTTP, [`wallet::Http`]);
 //! * [`verify`]: `myna verify …`, a shop's, gate's, shelter desk's or clinic's verifier;
+//! * [`shelter`]: `myna shelter …`, the HQ's staff and medical staff on the shelter roster
+//!   (staff entries, check-outs, crowding, the sealed medical questionnaire);
 //! * [`admin`]: `myna issuer admin …`, a running issuer's admin API for its staff;
 //! * [`trustee`]: `myna trustee …`, an escrow trustee's key pair and share releases;
 //! * [`trust_list`]: `myna trust-list …`, the national trust-list authority (its key, the
@@ -40,6 +42,7 @@ pub mod jst;
 pub mod logs;
 pub mod passphrase;
 pub mod report;
+pub mod shelter;
 pub mod shutdown;
 pub mod trust_list;
 pub mod trustee;
@@ -70,6 +73,9 @@ enum Command {
     Wallet(wallet::Args<wallet::Http>),
     /// Verify presentations for a shop, gate, shelter desk or clinic.
     Verify(verify::Args),
+    /// Shelter work on the disaster HQ's roster file: staff entries for people without a
+    /// credential, check-outs, the crowding report, the sealed medical questionnaire.
+    Shelter(shelter::Args),
     /// An escrow trustee's key pair and share releases for due-process openings.
     Trustee(trustee::Args),
     /// The national trust-list authority: its key pair, and the signed list of issuers.
@@ -84,6 +90,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Issuer(args) => issuer::run(args),
         Command::Wallet(args) => wallet::run(args, &wallet::Http),
         Command::Verify(args) => verify::run(args),
+        Command::Shelter(args) => shelter::run(args),
         Command::Trustee(args) => trustee::run(args),
         Command::TrustList(args) => trust_list::run(args),
         Command::Jpki(args) => jpki::run(args),
