@@ -116,6 +116,25 @@ impl Operator {
     pub fn runs(&self, shelter_id: &str) -> bool {
         self.shelters.iter().any(|s| s == shelter_id)
     }
+
+    /// The first shelter `batch` names that this operator does not run (then the HQ refuses
+    /// the whole batch), or `None` when every record is of its own shelters.
+    ///
+    /// ```
+    /// # use myna_verifier::operator::ShelterRegistry;
+    /// use myna_verifier::roster::{NoCredential, RosterBatch, StaffEntry};
+    /// use myna_verifier::core::time::NumericDate;
+    /// # let registry = ShelterRegistry::from_json(br#"{"shelters": [{"id": "a", "capacity": 1, "operator": "o"}, {"id": "b", "capacity": 1}],
+    /// #   "operators": [{"id": "o", "name": "O", "token_sha256": "0000000000000000000000000000000000000000000000000000000000000000"}]}"#)?;
+    /// let entry = |shelter| StaffEntry::new(shelter, "sato", 1, NoCredential::NoPhone, None,
+    ///                                       NumericDate::from_unix(0));
+    /// let batch = RosterBatch { staff_entries: vec![entry("a"), entry("b")], ..Default::default() };
+    /// assert_eq!(registry.operator("o").unwrap().foreign_shelter(&batch), Some("b"));
+    /// # Ok::<(), myna_verifier::operator::RegistryError>(())
+    /// ```
+    pub fn foreign_shelter<'b>(&self, batch: &'b crate::roster::RosterBatch) -> Option<&'b str> {
+        batch.shelters().find(|s| !self.runs(s))
+    }
 }
 
 /// The HQ's shelters and their operators.

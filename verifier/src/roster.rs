@@ -362,6 +362,12 @@ impl RosterQueue {
         self.lock().present.contains(entry_id)
     }
 
+    /// A copy of what the next sync would send (an operator's desk can check it names only
+    /// its own shelters, [`Operator::foreign_shelter`](crate::operator::Operator::foreign_shelter)).
+    pub fn pending_batch(&self) -> RosterBatch {
+        self.lock().pending.clone()
+    }
+
     /// Records waiting for the HQ (of all kinds).
     pub fn pending(&self) -> usize {
         let state = self.lock();

@@ -1287,7 +1287,7 @@ async fn roster_submit(
         return no_roster();
     };
     if let RosterCaller::Operator(operator) = &caller {
-        if let Some(other) = batch.shelters().find(|s| !operator.runs(s)) {
+        if let Some(other) = operator.foreign_shelter(&batch) {
             return error(
                 StatusCode::FORBIDDEN,
                 "forbidden_shelter",

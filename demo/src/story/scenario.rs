@@ -11,6 +11,7 @@ pub mod forum;
 pub mod kobe_gate;
 pub mod move_house;
 pub mod shelter;
+pub mod shelter_stay;
 
 use super::narrative::Narrative;
 use super::world::World;
@@ -20,7 +21,7 @@ use super::DemoResult;
 type Play = fn(&World, &mut Narrative) -> DemoResult<()>;
 
 /// Every scenario: its title and how to play it.
-pub const SCENARIOS: [(&str, Play); 10] = [
+pub const SCENARIOS: [(&str, Play); 11] = [
     ("A convenience store checks age ≥ 20", age::play),
     (
         "A Kobe subway gate admits a resident pupil, refuses a non-resident",
@@ -57,6 +58,10 @@ pub const SCENARIOS: [(&str, Play); 10] = [
     (
         "A resident turns 20: the wallet renews its stale age copies by itself",
         birthday::play,
+    ),
+    (
+        "A residents' association's spot shelter: check-in and check-out, a sealed questionnaire, a neighbour without a phone, the crowding count",
+        shelter_stay::play,
     ),
 ];
 
