@@ -138,7 +138,7 @@ fn the_hq_refuses_check_outs_it_holds_no_check_in_for_and_counts_re_entries() {
     hq.submit_batch(&batch(vec![], vec![out.clone()])).unwrap();
     assert!(!hq.is_present(&a.entry_id).unwrap());
     // The old check-in resent (a lost acknowledgement) does not bring her back.
-    assert_eq!(hq.submit(&[a.clone()]).unwrap(), 0);
+    assert_eq!(hq.submit(std::slice::from_ref(&a)).unwrap(), 0);
     assert!(!hq.is_present(&a.entry_id).unwrap());
     let back = RosterEntry {
         checked_in_at: NumericDate::from_unix(T0 + 7_200),
