@@ -43,7 +43,7 @@
 //!   nothing of an entry is logged. Both need the roster token (`Authorization: Bearer`),
 //!   checked before the body is read; without a roster they answer 404 `no_roster`. A batch
 //!   may also carry `check_outs`, `staff_entries` and sealed `questionnaires`
-//!   ([`RosterBatch`](crate::roster::RosterBatch)); with `--shelters FILE` a registered
+//!   ([`RosterBatch`]); with `--shelters FILE` a registered
 //!   operator's token syncs its own shelters only (403 `forbidden_shelter`);
 //! * `GET /roster/crowding`: the crowding report (present, capacity, level per shelter; no
 //!   personal data), open to anyone.

@@ -9,7 +9,7 @@
 //! from the roster (someone who left without passing the desk). It carries no personal data.
 //! A check-out is stored once per entry (a second one is a duplicate), and one for an entry the
 //! HQ does not hold is refused as `not_checked_in`
-//! ([`Reason::NotCheckedIn`](crate::decision::Reason::NotCheckedIn)).
+//! ([`Reason::NotCheckedIn`]).
 //!
 //! ```
 //! use myna_verifier::roster::{CheckOut, CheckedOutBy, RosterEntry};
