@@ -9,6 +9,8 @@
 //! * [`poll`]: `myna poll …`, a poll with one ballot per person: the poll file, the ballot
 //!   box, the published ballots and the recount anyone can run;
 //! * [`verify`]: `myna verify …`, a shop's, gate's, shelter desk's or clinic's verifier;
+//! * [`shelter`]: `myna shelter …`, the HQ's staff and medical staff on the shelter roster
+//!   (staff entries, check-outs, crowding, the sealed medical questionnaire);
 //! * [`admin`]: `myna issuer admin …`, a running issuer's admin API for its staff;
 //! * [`trustee`]: `myna trustee …`, an escrow trustee's key pair and share releases;
 //! * [`trust_list`]: `myna trust-list …`, the national trust-list authority (its key, the
@@ -44,6 +46,7 @@ pub mod pass;
 pub mod passphrase;
 pub mod poll;
 pub mod report;
+pub mod shelter;
 pub mod shutdown;
 pub mod trust_list;
 pub mod trustee;
@@ -80,6 +83,9 @@ enum Command {
     /// A poll with one ballot per person (context pseudonym): the poll file, the ballot box,
     /// publishing the ballots and the recount anyone can run.
     Poll(poll::Args),
+    /// Shelter work on the disaster HQ's roster file: staff entries for people without a
+    /// credential, check-outs, the crowding report, the sealed medical questionnaire.
+    Shelter(shelter::Args),
     /// An escrow trustee's key pair and share releases for due-process openings.
     Trustee(trustee::Args),
     /// The national trust-list authority: its key pair, and the signed list of issuers.
@@ -96,6 +102,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Verify(args) => verify::run(args),
         Command::Pass(args) => pass::run(args),
         Command::Poll(args) => poll::run(args),
+        Command::Shelter(args) => shelter::run(args),
         Command::Trustee(args) => trustee::run(args),
         Command::TrustList(args) => trust_list::run(args),
         Command::Jpki(args) => jpki::run(args),

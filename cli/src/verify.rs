@@ -291,6 +291,13 @@ struct ServeArgs {
     /// <token>` (401 otherwise), checked before the body is read.
     #[arg(long, value_name = "FILE", requires = "roster")]
     roster_token_file: Option<PathBuf>,
+    /// The shelters file for the roster (JSON): `{"shelters": [{"id", "capacity",
+    /// "operator"?}], "operators": [{"id", "name", "token_sha256"}]}`. A listed operator (a
+    /// residents' association running a shelter) syncs with its own token, for its own
+    /// shelters only; capacities feed the public `GET /roster/crowding`. `token_sha256` is
+    /// the SHA-256 of the operator's token in hex (`printf %s "$TOKEN" | sha256sum`).
+    #[arg(long, value_name = "FILE", requires = "roster")]
+    shelters: Option<PathBuf>,
     /// Keep the fan-club sale's redemption ledger (and once-per-person sign-ups) and the
     /// replay guard in this PostgreSQL database, `postgres://USER:PASSWORD@HOST:PORT/DBNAME`,
     /// instead of a --ledger file (or memory) and this process's memory: every `myna verify
@@ -749,10 +756,17 @@ fn run_serve(args: ServeArgs) -> Result<()> {
         (Some(id), Some(key)) => Some(gate(id, key)?),
         _ => None,
     };
+    let registry = args
+        .shelters
+        .as_deref()
+        .map(myna_verifier::operator::ShelterRegistry::from_file)
+        .transpose()
+        .context("--shelters")?;
     let roster = match (&args.roster, roster_token) {
         (Some(path), Some(token)) => Some(RosterService {
             hq: RedbHq::open(path).with_context(|| format!("--roster {}", path.display()))?,
             token,
+            registry,
         }),
         _ => None,
     };

@@ -114,6 +114,10 @@ enum Command<I: Issuers> {
     /// body and the compact QR text `MV1:…`), or written to `--out`. Output that cannot be
     /// delivered (a closed pipe) uses nothing up.
     Present(PresentArgs),
+    /// Seal the shelter's medical questionnaire (問診票) to its medical staff's public key,
+    /// only with --consent: the desk and the HQ carry the sealed blob, medical staff open it
+    /// (`myna shelter questionnaire open`). The same as `myna shelter questionnaire seal`.
+    Questionnaire(crate::shelter::SealArgs),
     /// Renew age credentials whose flag went stale (a birthday made `age_over_20: false`
     /// untrue before the credential expired) at their issuer, without staff or card.
     ///
@@ -263,6 +267,7 @@ pub fn run<I: Issuers>(args: Args<I>, issuers: &I) -> Result<()> {
         } => pseudonym(&session, &issuer, &issuer_key, &context, &transport),
         Command::Present(present_args) => present::run(&session, &present_args),
         Command::Vote(vote_args) => vote::run(&session, &vote_args),
+        Command::Questionnaire(seal_args) => crate::shelter::seal(&seal_args),
         Command::Consent(command) => consent(&session, issuers, command),
         Command::History => history(&session),
         Command::Export { out } => export(&session, &out),

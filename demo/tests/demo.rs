@@ -162,7 +162,22 @@ const EXPECTED: &[(&str, &[&str])] = &[
         ],
     ),
     (
-        "15. A museum tells a refusal in the visitor's language, after the Japanese",
+        "15. A residents' association's spot shelter: check-in and check-out, a sealed questionnaire, a neighbour without a phone, the crowding count",
+        &[
+            "✓ Kenta checks in at the community hall the association runs — accepted",
+            "✓ with his consent his wallet seals the questionnaire (問診票) to the medical staff's key; the desk holds only the sealed blob",
+            "✓ an elderly neighbour with no phone is entered by the officer: unverified, no date of birth, no holder key",
+            "✓ the association's token syncs its own hall only: a record for the city's school shelter is refused",
+            "✓ the association syncs with the HQ: one check-in, one staff entry, one sealed questionnaire",
+            "✓ Sakura, never checked in here, presents at check-out — refused: This person is not checked in at this shelter. (この方はこの避難所に入所していません。)",
+            "✓ Kenta presents again to leave (same desk, same credential instance, same entry) — accepted",
+            "✓ his check-out syncs to the HQ",
+            "✓ the HQ publishes the crowding count: the hall has 1 of 3 present, and no name, holder or entry id",
+            "✓ only the medical staff's key opens the questionnaire (wheat allergy noted)",
+        ],
+    ),
+    (
+        "16. A museum tells a refusal in the visitor's language, after the Japanese",
         &[
             "✓ Hanako (36, Maebashi) asks for the senior (65+) ticket — refused: Below the required age.",
             "✓ told in English: 年齢条件を満たしていません（年齢不足）。 / Below the required age.",
@@ -215,8 +230,8 @@ fn the_demo_plays_every_scenario_as_expected() {
             );
         }
     }
-    // Fifteen scenarios after the setup, each printed once.
-    assert_eq!(EXPECTED.len(), 16);
+    // Sixteen scenarios after the setup, each printed once.
+    assert_eq!(EXPECTED.len(), 17);
     let expected_steps: usize = EXPECTED.iter().map(|(_, s)| s.len()).sum();
     let tally = format!("{expected_steps} steps as expected, 0 not");
     assert!(stdout.contains(&tally), "no {tally:?} in:\n{stdout}");

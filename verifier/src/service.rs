@@ -41,7 +41,12 @@
 //!   give) and stored once by id, so a sync sent twice answers `{"stored": 0, "duplicates":
 //!   n}` the second time. The summary counts check-ins per shelter and holds no personal data;
 //!   nothing of an entry is logged. Both need the roster token (`Authorization: Bearer`),
-//!   checked before the body is read; without a roster they answer 404 `no_roster`.
+//!   checked before the body is read; without a roster they answer 404 `no_roster`. A batch
+//!   may also carry `check_outs`, `staff_entries` and sealed `questionnaires`
+//!   ([`RosterBatch`]); with `--shelters FILE` a registered
+//!   operator's token syncs its own shelters only (403 `forbidden_shelter`);
+//! * `GET /roster/crowding`: the crowding report (present, capacity, level per shelter; no
+//!   personal data), open to anyone.
 //!
 //! Bodies over [`MAX_BODY_BYTES`] are refused with 413 before any parsing.
 //!
@@ -101,7 +106,7 @@ use crate::pending::{ClientKey, Closed, OpenRequestLimits, OpenRequests, Refusal
 use crate::policy::query::dcql_query;
 use crate::policy::Policy;
 use crate::register_token::RegisterToken;
-use crate::roster::{DisasterHq, RedbHq, RosterEntry};
+use crate::roster::{DisasterHq, RedbHq, RosterBatch};
 use crate::submission::{submission_from_compact, Challenge};
 use crate::transport::{
     authorization_request, encrypted_authorization_request, in_person_challenge_for,
@@ -118,7 +123,7 @@ pub use myna_edge::EdgeConfig;
 pub const OPENAPI: &str = include_str!("openapi.json");
 
 /// Every route as (method, path template), as in the OpenAPI description.
-pub const ROUTES: [(&str, &str); 13] = [
+pub const ROUTES: [(&str, &str); 14] = [
     ("get", "/health"),
     ("get", "/openapi.json"),
     ("get", "/policies"),
@@ -132,10 +137,11 @@ pub const ROUTES: [(&str, &str); 13] = [
     ("post", "/gate/{policy}"),
     ("post", "/roster"),
     ("get", "/roster/summary"),
+    ("get", "/roster/crowding"),
 ];
 
 /// The most roster entries one `POST /roster` may carry (a desk syncs in batches).
-pub const MAX_ROSTER_ENTRIES: usize = 1000;
+pub const MAX_ROSTER_ENTRIES: usize = crate::roster::batch::MAX_BATCH_RECORDS;
 
 /// The largest `POST /roster` body: 1000 entries of well under 1 KiB each.
 pub const MAX_ROSTER_BODY_BYTES: usize = myna_vc_core::json::MAX_INPUT_BYTES;
@@ -247,6 +253,9 @@ pub struct RosterService {
     /// The secret shelter desks and the HQ's staff present (`Authorization: Bearer`); the
     /// same kind of secret as the register token.
     pub token: RegisterToken,
+    /// The shelters and their non-municipal operators (`myna verify serve --shelters FILE`):
+    /// an operator's token syncs its own shelters only; capacities feed `/roster/crowding`.
+    pub registry: Option<crate::operator::ShelterRegistry>,
 }
 
 /// What the service shares between requests.
@@ -324,6 +333,7 @@ pub fn router(state: Arc<ServiceState>) -> Router {
             post(roster_submit).layer(DefaultBodyLimit::max(MAX_ROSTER_BODY_BYTES)),
         )
         .route("/roster/summary", get(roster_summary))
+        .route("/roster/crowding", get(roster_crowding))
         .method_not_allowed_fallback(method_not_allowed);
     let counter = match state.options.allowed_origins.as_slice() {
         [] => counter,
@@ -475,10 +485,15 @@ impl FromRequestParts<Arc<ServiceState>> for Registrar {
     }
 }
 
-/// The roster, for a caller presenting its token. An extractor from the request's headers:
-/// a service without a roster answers 404 and a caller without the token 401, both before the
-/// body is read.
-struct RosterCaller;
+/// The roster, for a caller presenting its token: the HQ's roster token, or a registered
+/// operator's. An extractor from the request's headers: a service without a roster answers 404
+/// and a caller without a token it knows 401, both before the body is read.
+enum RosterCaller {
+    /// The HQ (or a municipal desk): any shelter.
+    Hq,
+    /// A non-municipal operator: its own shelters only.
+    Operator(crate::operator::Operator),
+}
 
 impl FromRequestParts<Arc<ServiceState>> for RosterCaller {
     type Rejection = Response;
@@ -488,22 +503,34 @@ impl FromRequestParts<Arc<ServiceState>> for RosterCaller {
         state: &Arc<ServiceState>,
     ) -> Result<Self, Response> {
         let Some(roster) = state.options.roster.as_ref() else {
-            return Err(error(
-                StatusCode::NOT_FOUND,
-                "no_roster",
-                "this service keeps no roster (myna verify serve --roster)",
-            ));
+            return Err(no_roster());
         };
         let presented = bearer(
             &parts.headers,
             "the roster needs Authorization: Bearer <roster token>",
         )
         .map_err(unauthorized)?;
-        if !roster.token.matches(presented) {
-            return Err(unauthorized("unknown roster token"));
+        if roster.token.matches(presented) {
+            return Ok(RosterCaller::Hq);
         }
-        Ok(RosterCaller)
+        let operator = roster
+            .registry
+            .as_ref()
+            .and_then(|r| r.operator_with_token(presented));
+        match operator {
+            Some(operator) => Ok(RosterCaller::Operator(operator.clone())),
+            None => Err(unauthorized("unknown roster token")),
+        }
     }
+}
+
+/// 404 for a service without a roster.
+fn no_roster() -> Response {
+    error(
+        StatusCode::NOT_FOUND,
+        "no_roster",
+        "this service keeps no roster (myna verify serve --roster)",
+    )
 }
 
 /// The bearer token of the `Authorization` header, or why there is none (`missing` when
@@ -1204,12 +1231,14 @@ fn no_gate() -> Response {
     )
 }
 
-/// The `POST /roster` body: `{"entries": [RosterEntry…]}` in JSON, read as bytes and parsed by
-/// vc-core's size- and depth-limited parser. Errors name members and positions, never values
-/// (entries carry names and dates of birth).
-struct RosterBatch(Vec<RosterEntry>);
+/// The `POST /roster` body: `{"entries": [RosterEntry…], "check_outs"?, "staff_entries"?,
+/// "questionnaires"?}` in JSON, read as bytes and parsed by
+/// [`RosterBatch::from_json`](crate::roster::RosterBatch::from_json) (vc-core's size- and
+/// depth-limited parser). Errors name members and positions, never values (entries carry names
+/// and dates of birth).
+struct RosterBody(RosterBatch);
 
-impl<S: Send + Sync> FromRequest<S> for RosterBatch {
+impl<S: Send + Sync> FromRequest<S> for RosterBody {
     type Rejection = Response;
 
     async fn from_request(request: Request, state: &S) -> Result<Self, Response> {
@@ -1241,102 +1270,70 @@ impl<S: Send + Sync> FromRequest<S> for RosterBatch {
                 ),
                 status => body_unreadable(status),
             })?;
-        roster_entries(&bytes)
-            .map(RosterBatch)
-            .map_err(BadBatch::into_response)
+        RosterBatch::from_json(&bytes)
+            .map(RosterBody)
+            .map_err(|bad| error(StatusCode::BAD_REQUEST, bad.code, &bad.description))
     }
 }
 
-/// Why a roster batch was refused (400): the error code and a description naming positions
-/// and members only.
-struct BadBatch {
-    code: &'static str,
-    description: String,
-}
-
-impl BadBatch {
-    fn invalid(description: String) -> Self {
-        BadBatch {
-            code: "invalid_request",
-            description,
-        }
-    }
-
-    fn into_response(self) -> Response {
-        error(StatusCode::BAD_REQUEST, self.code, &self.description)
-    }
-}
-
-/// The entries of a roster batch, each checked, or the first problem.
-fn roster_entries(bytes: &[u8]) -> Result<Vec<RosterEntry>, BadBatch> {
-    const EXPECTED: &str = "expected {\"entries\": [roster entry, …]}";
-    let body = myna_vc_core::json::parse(bytes, "roster batch")
-        .map_err(|e| BadBatch::invalid(format!("{EXPECTED}: {e}")))?;
-    let Some(Value::Array(items)) = body.get("entries") else {
-        return Err(BadBatch::invalid(format!("{EXPECTED}: no `entries` array")));
-    };
-    if items.len() > MAX_ROSTER_ENTRIES {
-        return Err(BadBatch {
-            code: "too_many_entries",
-            description: format!(
-                "{} entries; send at most {MAX_ROSTER_ENTRIES} per request",
-                items.len()
-            ),
-        });
-    }
-    let mut entries = Vec::with_capacity(items.len());
-    for (index, item) in items.iter().enumerate() {
-        // serde's own messages may quote a value; this one names the position only.
-        let entry: RosterEntry = serde_json::from_value(item.clone()).map_err(|_| {
-            BadBatch::invalid(format!(
-                "entries[{index}] is not a roster entry (entry_id, shelter_id, \
-                 municipality_code, name, birthdate, issuer, holder, checked_in_at)"
-            ))
-        })?;
-        entry.check().map_err(|e| BadBatch {
-            code: "invalid_roster_entry",
-            description: format!("entries[{index}]: {e}"),
-        })?;
-        entries.push(entry);
-    }
-    Ok(entries)
-}
-
-/// `POST /roster`: the token first (from the headers), then the body; stored by id.
+/// `POST /roster`: the token first (from the headers), then the body; an operator may name
+/// only its own shelters (403 `forbidden_shelter`, nothing stored); stored by id.
 async fn roster_submit(
-    _caller: RosterCaller,
+    caller: RosterCaller,
     State(state): State<Arc<ServiceState>>,
-    RosterBatch(entries): RosterBatch,
+    RosterBody(batch): RosterBody,
 ) -> Response {
     let Some(roster) = state.options.roster.as_ref() else {
-        return error(
-            StatusCode::NOT_FOUND,
-            "no_roster",
-            "this service keeps no roster",
-        );
+        return no_roster();
     };
-    match roster.hq.submit(&entries) {
-        Ok(stored) => Json(json!({
-            "stored": stored,
-            "duplicates": entries.len().saturating_sub(stored),
-        }))
-        .into_response(),
+    if let RosterCaller::Operator(operator) = &caller {
+        if let Some(other) = operator.foreign_shelter(&batch) {
+            return error(
+                StatusCode::FORBIDDEN,
+                "forbidden_shelter",
+                &format!(
+                    "operator {} does not run shelter {other}; it syncs its own shelters only",
+                    operator.id
+                ),
+            );
+        }
+    }
+    match roster.hq.submit_batch(&batch) {
+        Ok(report) => Json(report).into_response(),
         // The storage error says nothing of the entries.
         Err(e) => error(StatusCode::SERVICE_UNAVAILABLE, "try_again", &e.to_string()),
     }
 }
 
-/// `GET /roster/summary`: check-ins per shelter, counts only.
-async fn roster_summary(_caller: RosterCaller, State(state): State<Arc<ServiceState>>) -> Response {
+/// `GET /roster/summary`: check-ins per shelter, counts only; the HQ's token only.
+async fn roster_summary(caller: RosterCaller, State(state): State<Arc<ServiceState>>) -> Response {
     let Some(roster) = state.options.roster.as_ref() else {
-        return error(
-            StatusCode::NOT_FOUND,
-            "no_roster",
-            "this service keeps no roster",
-        );
+        return no_roster();
     };
+    if let RosterCaller::Operator(_) = caller {
+        return error(
+            StatusCode::FORBIDDEN,
+            "forbidden_shelter",
+            "the summary of every shelter needs the HQ's roster token",
+        );
+    }
     match roster.hq.summary() {
         Ok(shelters) => Json(json!({ "shelters": shelters })).into_response(),
+        Err(e) => error(StatusCode::SERVICE_UNAVAILABLE, "try_again", &e.to_string()),
+    }
+}
+
+/// `GET /roster/crowding`: the published crowding report (present, capacity, level per
+/// shelter; counts only), open to anyone.
+async fn roster_crowding(State(state): State<Arc<ServiceState>>) -> Response {
+    let Some(roster) = state.options.roster.as_ref() else {
+        return no_roster();
+    };
+    match roster
+        .hq
+        .crowding(roster.registry.as_ref(), state.verifier.now())
+    {
+        Ok(report) => Json(report).into_response(),
         Err(e) => error(StatusCode::SERVICE_UNAVAILABLE, "try_again", &e.to_string()),
     }
 }

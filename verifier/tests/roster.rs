@@ -26,11 +26,22 @@ struct Hq {
 }
 
 async fn start(with_roster: bool) -> Hq {
+    start_with(with_roster, None).await
+}
+
+async fn start_with(
+    with_roster: bool,
+    registry: Option<myna_verifier::operator::ShelterRegistry>,
+) -> Hq {
     let dir = tempfile::tempdir().unwrap();
     let world = World::new();
     let policies =
         vec![policy_from_spec("shelter:kobe-chuo-01", Arc::new(MemoryLedger::new())).unwrap()];
-    let roster = with_roster.then(|| roster_service(dir.path()));
+    let roster = with_roster.then(|| {
+        let mut roster = roster_service(dir.path());
+        roster.registry = registry;
+        roster
+    });
     let options = ServiceOptions {
         public_url: "https://hq.example".into(),
         roster,
@@ -247,4 +258,78 @@ async fn without_a_roster_the_routes_answer_no_roster() {
         .await
         .unwrap();
     assert_eq!(summary.status(), 404);
+}
+
+/// The token of the residents' association that runs `sakura-kominkan` (Nomi's spot shelters
+/// run by 自治会役員, `../shared/seeds/000_2cab3622a7b836b8.txt:2500`).
+const OPERATOR_TOKEN: &str = "sakura-jichikai-token-0123456789abcdef";
+
+fn registry() -> myna_verifier::operator::ShelterRegistry {
+    let hash: String = Sha256::digest(OPERATOR_TOKEN.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    let file = json!({
+        "shelters": [{"id": "kobe-chuo-01", "capacity": 2},
+                     {"id": "sakura-kominkan", "capacity": 40, "operator": "sakura-jichikai"}],
+        "operators": [{"id": "sakura-jichikai", "name": "桜町自治会", "token_sha256": hash}],
+    });
+    myna_verifier::operator::ShelterRegistry::from_json(file.to_string().as_bytes()).unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_operator_syncs_its_own_shelters_only_and_the_crowding_report_is_public() {
+    let hq = start_with(true, Some(registry())).await;
+    let own = json!({"entries": [entry("sakura-kominkan", 1)]});
+    assert_eq!(
+        post(&hq, Some(OPERATOR_TOKEN), &own).await,
+        (200, json!({"stored": 1, "duplicates": 0}))
+    );
+    // Another shelter's entry in the batch: refused whole, nothing stored.
+    let mixed = json!({"entries": [entry("sakura-kominkan", 2), entry("kobe-chuo-01", 3)]});
+    let (status, body) = post(&hq, Some(OPERATOR_TOKEN), &mixed).await;
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (403, Some("forbidden_shelter"))
+    );
+    let summary_by_operator = reqwest::Client::new()
+        .get(format!("{}/roster/summary", hq.base))
+        .bearer_auth(OPERATOR_TOKEN)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(summary_by_operator.status(), 403);
+    // The HQ's token syncs any shelter, with check-outs in the same batch.
+    let first = entry("kobe-chuo-01", 3);
+    let batch = json!({
+        "entries": [first, entry("kobe-chuo-01", 4), entry("kobe-chuo-01", 5)],
+        "check_outs": [{"entry_id": first.entry_id, "shelter_id": "kobe-chuo-01",
+                        "by": {"staff": "desk-1"}, "checked_out_at": T0 + 100},
+                       {"entry_id": entry("kobe-chuo-01", 9).entry_id, "shelter_id": "kobe-chuo-01",
+                        "by": "evacuee", "checked_out_at": T0 + 100}],
+    });
+    assert_eq!(
+        post(&hq, Some(TOKEN), &batch).await,
+        (
+            200,
+            json!({"stored": 3, "duplicates": 0,
+                     "check_outs": {"stored": 1, "duplicates": 0, "not_checked_in": [1]}})
+        )
+    );
+    // Published without a token: counts only.
+    let response = reqwest::get(format!("{}/roster/crowding", hq.base))
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    let report: Value = response.json().await.unwrap();
+    assert_eq!(
+        report["shelters"],
+        json!([{"shelter_id": "kobe-chuo-01", "present": 2, "capacity": 2, "level": "full"},
+               {"shelter_id": "sakura-kominkan", "present": 1, "capacity": 40, "level": "open"}])
+    );
+    let text = report.to_string();
+    for personal in ["避難", "1990", "281000", "holder", "entry", KOBE] {
+        assert!(!text.contains(personal), "{personal}");
+    }
+    assert!(!text.contains(&first.entry_id) && !text.contains(&first.holder));
 }

@@ -16,6 +16,7 @@ pub mod poll;
 pub mod region;
 pub mod senior;
 pub mod shelter;
+pub mod shelter_stay;
 
 use super::narrative::Narrative;
 use super::world::World;
@@ -25,7 +26,7 @@ use super::DemoResult;
 type Play = fn(&World, &mut Narrative) -> DemoResult<()>;
 
 /// Every scenario: its title and how to play it.
-pub const SCENARIOS: [(&str, Play); 15] = [
+pub const SCENARIOS: [(&str, Play); 16] = [
     ("A convenience store checks age ≥ 20", age::play),
     (
         "A Kobe subway gate admits a resident pupil, refuses a non-resident",
@@ -78,6 +79,10 @@ pub const SCENARIOS: [(&str, Play); 15] = [
     (
         "A Kobe senior gets the elderly discount; at 64, or in Himeji, not",
         senior::play,
+    ),
+    (
+        "A residents' association's spot shelter: check-in and check-out, a sealed questionnaire, a neighbour without a phone, the crowding count",
+        shelter_stay::play,
     ),
     (
         "A museum tells a refusal in the visitor's language, after the Japanese",

@@ -30,6 +30,7 @@ pub fn roster_service(dir: &Path) -> RosterService {
     RosterService {
         hq: RedbHq::open(&dir.join("roster.redb")).unwrap(),
         token: RegisterToken::new(ROSTER_TOKEN).unwrap(),
+        registry: None,
     }
 }
 
