@@ -1,6 +1,6 @@
 // The npm package's .wasm files stay within their download budgets (gzip -9, what a static
 // server sends): the verifier a merchant page loads, the wallet the resident's web app loads
-// (HTML + JS + .wasm under 665 KB in all), and the trustee build the staff console loads. Reads what scripts/build-npm built; sizes,
+// (HTML + JS + .wasm under 680 KB in all), and the trustee build the staff console loads. Reads what scripts/build-npm built; sizes,
 // not timings.
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -14,12 +14,19 @@ const budgets = [
 // direct_post.jwt sessions, signed requests): verifier 234 → 297 KB, wallet 474 → 547 KB,
 // trustee 261 → 321 KB gzipped (BENCHMARKS.md: "Sizes: npm package and app"). Each budget keeps under 2% of slack,
 // so the next growth is a decision again, not a drift.
-  { entry: "myna-vc (verifier)", file: "../pkg/myna_wasm_bg.wasm", gzipped: 300 * KB },
-  // The wallet leaves the app room within its 665 KB (see the last test).
-  { entry: "myna-vc/wallet", file: "../pkg/wallet/myna_wasm_bg.wasm", gzipped: 550 * KB },
+// Issue 22 raised them again, measured on the merged build: the policy catalog that the
+// verifier, the wallet (`query_for_spec` answers a challenge by its spec) and the trustee carry
+// gained regions as data (the regions file's parser with line/column errors, built-in Harima
+// and Izu), passes and coupons (pass terms, month arithmetic in JST, the in-memory pass book)
+// and the senior policies: verifier 297 → 318 KB, wallet 547 → 565 KB, trustee 321 → 342 KB,
+// the app's files 658 → 678 KB, the counter's first load 329 → 354 KB. Not yet looked at with a
+// size profiler: a catalog split (the wallet needs only the queries) is the obvious next step.
+  { entry: "myna-vc (verifier)", file: "../pkg/myna_wasm_bg.wasm", gzipped: 320 * KB },
+  // The wallet leaves the app room within its 680 KB (see the last test).
+  { entry: "myna-vc/wallet", file: "../pkg/wallet/myna_wasm_bg.wasm", gzipped: 570 * KB },
   // The verifier plus HPKE, Shamir and Argon2id: 234 KB when the budget was set (issue 19).
   // A staff member's console loads it once, on the escrow screen only.
-  { entry: "myna-vc/trustee", file: "../pkg/trustee/myna_wasm_bg.wasm", gzipped: 325 * KB },
+  { entry: "myna-vc/trustee", file: "../pkg/trustee/myna_wasm_bg.wasm", gzipped: 345 * KB },
 ];
 
 /** The names of a module's custom sections (id 0), read from the binary format. */
@@ -76,7 +83,7 @@ async function largestSecondLanguage(files) {
   return Math.max(...sizes);
 }
 
-test("the resident's web app: every file it can load (shell, lazy screens, scanner, .wasm) is under 665 KB gzipped in all", async () => {
+test("the resident's web app: every file it can load (shell, lazy screens, scanner, .wasm) is under 680 KB gzipped in all", async () => {
   const root = new URL("../pkg/app/", import.meta.url);
   const files = (await readdir(root, { recursive: true, withFileTypes: true }))
     .filter((entry) => entry.isFile())
@@ -89,10 +96,10 @@ test("the resident's web app: every file it can load (shell, lazy screens, scann
     total += gzipSync(await readFile(file), { level: constants.Z_BEST_COMPRESSION }).length;
   }
   total += await largestSecondLanguage(files);
-  assert.ok(total <= 665 * KB, `the app's files are ${total} bytes gzipped, over 665 KB`);
+  assert.ok(total <= 680 * KB, `the app's files are ${total} bytes gzipped, over 680 KB`);
 });
 
-test("the counter page: the first load (page, scripts, verifier .wasm) is at most 335 KB gzipped; the QR decoder (zxing-wasm) is not part of it", async () => {
+test("the counter page: the first load (page, scripts, verifier .wasm) is at most 355 KB gzipped; the QR decoder (zxing-wasm) is not part of it", async () => {
   const root = new URL("../pkg/counter/", import.meta.url);
   const files = (await readdir(root, { recursive: true, withFileTypes: true }))
     .filter((entry) => entry.isFile())
@@ -103,7 +110,7 @@ test("the counter page: the first load (page, scripts, verifier .wasm) is at mos
   let first = await gz(new URL("../pkg/myna_wasm_bg.wasm", import.meta.url));
   for (const file of files.filter((f) => !f.includes("/vendor/") && !f.endsWith("/sw.js") && !isSecondLanguage(f))) first += await gz(file);
   first += await largestSecondLanguage(files);
-  assert.ok(first <= 335 * KB, `the counter's first load is ${first} bytes gzipped, over 335 KB`);
+  assert.ok(first <= 355 * KB, `the counter's first load is ${first} bytes gzipped, over 355 KB`);
   // Only the scan worker names the decoder: the page never loads it itself.
   for (const file of files.filter((f) => f.endsWith(".js") && !f.includes("/vendor/"))) {
     const text = await readFile(file, "utf8");
@@ -116,10 +123,10 @@ test("the counter page: the first load (page, scripts, verifier .wasm) is at mos
   assert.ok(decoderBytes <= 450 * KB, `zxing-wasm is ${decoderBytes} bytes gzipped`);
 });
 
-test("the wallet app does not ship zxing-wasm: with it, everything it can load would exceed 665 KB gzipped", async () => {
+test("the wallet app does not ship zxing-wasm: with it, everything it can load would exceed 680 KB gzipped", async () => {
   const files = await readdir(new URL("../pkg/app/", import.meta.url), { recursive: true });
   assert.ok(!files.some((file) => /zxing/i.test(file)), "the wallet app ships zxing-wasm");
   const zxing = gzipSync(await readFile(new URL("../pkg/counter/vendor/zxing_reader.wasm", import.meta.url)), { level: constants.Z_BEST_COMPRESSION }).length;
   const wallet = gzipSync(await readFile(new URL("../pkg/wallet/myna_wasm_bg.wasm", import.meta.url)), { level: constants.Z_BEST_COMPRESSION }).length;
-  assert.ok(wallet + zxing > 665 * KB, `wallet ${wallet} + zxing ${zxing} bytes: the wallet could switch decoders`);
+  assert.ok(wallet + zxing > 680 * KB, `wallet ${wallet} + zxing ${zxing} bytes: the wallet could switch decoders`);
 });
