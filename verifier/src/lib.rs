@@ -37,24 +37,24 @@ pub use myna_vc_core as core;
 
 pub mod billing;
 pub mod consent_guard;
-pub mod crowding;
 #[cfg(feature = "postgres")]
 pub mod database;
 pub mod dc_api;
 pub mod decision;
 pub mod ledger;
-pub mod operator;
 pub mod pass;
 #[cfg(feature = "service")]
 pub mod pending;
 pub mod policy;
 pub mod poll;
-pub mod questionnaire;
 pub mod region;
 #[cfg(feature = "service")]
 pub mod register_token;
 pub mod replay;
 pub mod roster;
+// The shelter's concepts live under the roster they serve; kept at the crate root too, where
+// the shelter's users look for them.
+pub use roster::{crowding, operator, questionnaire};
 #[cfg(feature = "service")]
 pub mod service;
 pub mod status_cache;

@@ -31,6 +31,9 @@
 
 pub mod batch;
 pub mod check_out;
+pub mod crowding;
+pub mod operator;
+pub mod questionnaire;
 pub mod staff_entry;
 
 pub use batch::{BatchReport, Counts, RosterBatch};
@@ -335,7 +338,7 @@ impl RosterQueue {
     /// here; `not_checked_in` otherwise.
     pub fn push_questionnaire(
         &self,
-        sealed: crate::questionnaire::SealedQuestionnaire,
+        sealed: crate::roster::questionnaire::SealedQuestionnaire,
     ) -> Result<(), Rejection> {
         let mut state = self.lock();
         if !state.present.contains(&sealed.entry_id) {
@@ -363,7 +366,7 @@ impl RosterQueue {
     }
 
     /// A copy of what the next sync would send (an operator's desk can check it names only
-    /// its own shelters, [`Operator::foreign_shelter`](crate::operator::Operator::foreign_shelter)).
+    /// its own shelters, [`Operator::foreign_shelter`](crate::roster::operator::Operator::foreign_shelter)).
     pub fn pending_batch(&self) -> RosterBatch {
         self.lock().pending.clone()
     }
@@ -656,10 +659,10 @@ impl RedbHq {
     /// ```
     pub fn crowding(
         &self,
-        registry: Option<&crate::operator::ShelterRegistry>,
+        registry: Option<&crate::roster::operator::ShelterRegistry>,
         at: NumericDate,
-    ) -> Result<crate::crowding::CrowdingReport, HqError> {
-        Ok(crate::crowding::CrowdingReport::new(
+    ) -> Result<crate::roster::crowding::CrowdingReport, HqError> {
+        Ok(crate::roster::crowding::CrowdingReport::new(
             &self.present()?,
             registry,
             at,
@@ -713,8 +716,8 @@ impl RedbHq {
     pub fn questionnaires(
         &self,
         shelter_id: &str,
-    ) -> Result<Vec<crate::questionnaire::SealedQuestionnaire>, HqError> {
-        let all: Vec<crate::questionnaire::SealedQuestionnaire> = self.all(QUESTIONNAIRES)?;
+    ) -> Result<Vec<crate::roster::questionnaire::SealedQuestionnaire>, HqError> {
+        let all: Vec<crate::roster::questionnaire::SealedQuestionnaire> = self.all(QUESTIONNAIRES)?;
         Ok(all
             .into_iter()
             .filter(|q| q.shelter_id == shelter_id)
@@ -860,7 +863,7 @@ impl<'t> Tables<'t> {
 
     fn questionnaire(
         &mut self,
-        sealed: &crate::questionnaire::SealedQuestionnaire,
+        sealed: &crate::roster::questionnaire::SealedQuestionnaire,
     ) -> Result<Option<bool>, HqError> {
         let id = sealed.entry_id.as_str();
         let at_shelter = self

@@ -21,7 +21,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::{CheckOut, RosterEntry, StaffEntry};
-use crate::questionnaire::SealedQuestionnaire;
+use crate::roster::questionnaire::SealedQuestionnaire;
 
 /// The most records (of all kinds together) one batch may carry.
 pub const MAX_BATCH_RECORDS: usize = 1000;

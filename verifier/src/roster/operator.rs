@@ -5,7 +5,7 @@
 //! 自主防災組織 (`../shared/seeds/000_2cab3622a7b836b8.txt:2506`).
 //!
 //! The registry is data, a JSON file the HQ reads (`myna verify serve --shelters FILE`):
-//! each shelter with its capacity (for the [crowding](crate::crowding) count) and, for a
+//! each shelter with its capacity (for the [crowding](crate::roster::crowding) count) and, for a
 //! shelter a non-municipal operator runs, that operator's id; each operator with its name and
 //! the SHA-256 of its token (the token itself is never stored). An operator presenting its
 //! token may sync entries of **its own shelters only**; the HQ's roster token may sync any.

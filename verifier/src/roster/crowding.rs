@@ -25,7 +25,7 @@ use serde::Serialize;
 
 use myna_vc_core::time::NumericDate;
 
-use crate::operator::ShelterRegistry;
+use crate::roster::operator::ShelterRegistry;
 
 /// From this share of the capacity present (in percent) a shelter is [`CrowdingLevel::Crowded`].
 pub const CROWDED_PERCENT: u64 = 70;
