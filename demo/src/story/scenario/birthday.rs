@@ -1,4 +1,4 @@
-//! Scenario 11: Kenta turns 20. His age copies, issued on 1 April, say `age_over_20: false`
+//! Scenario 12: Kenta turns 20. His age copies, issued on 1 April, say `age_over_20: false`
 //! until their `exp` — a boundary everyone issued that day shares, so the store that refused
 //! him learned nothing of his birthday. His wallet notices from the birth date it holds and
 //! renews the copies at 三島市 on its own (`Wallet::refresh_stale`: no staff, no card); the

@@ -1,4 +1,4 @@
-//! Scenario 9: due process. The forum reports one of its accounts to 前橋市, and a court
+//! Scenario 10: due process. The forum reports one of its accounts to 前橋市, and a court
 //! orders the person behind it identified. The link pseudonym → person was sealed to three
 //! trustees when the pseudonym was issued; the operator alone cannot read it, one trustee's
 //! share does not open it, and two shares do (every step in the audit log).

@@ -1,4 +1,4 @@
-//! Scenario 11: a visitor who reads Vietnamese (or Chinese, Korean, Portuguese, English) is told
+//! Scenario 16: a visitor who reads Vietnamese (or Chinese, Korean, Portuguese, English) is told
 //! why the museum's register refused the senior discount, in Japanese and in their own language, from the one message
 //! catalogue (`vocabulary/messages/reasons.json`). Omura's residents from abroad: "言語の壁が
 //! 大きい" and, once served, "母国語で地域の情報が見られるようになった"

@@ -1,4 +1,4 @@
-//! Scenario 8: a resident moves house. J-LIS revokes her signature certificate
+//! Scenario 9: a resident moves house. J-LIS revokes her signature certificate
 //! (affiliationChanged: the address in it is no longer true); Maebashi imports the CRL, and
 //! the cascade revokes every credential resting on her residence. The residents-only counter
 //! refuses her resident credential from then on; her age credential rests only on the birth

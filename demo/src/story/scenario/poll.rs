@@ -1,4 +1,4 @@
-//! Scenario 10 (before the birthday's jump in time): a Maebashi citizens' poll, one ballot per person. 前橋市 offers each resident
+//! Scenario 11 (before the birthday's jump in time): a Maebashi citizens' poll, one ballot per person. 前橋市 offers each resident
 //! a pseudonym for the poll (context `poll:<id>`); Hanako's ballot is that pseudonym presented
 //! with her choice signed into the key binding (nonce = H(poll, choice)). Her second phone —
 //! same card, same pseudonym — is refused `already_voted`; after the poll closes, ballots are

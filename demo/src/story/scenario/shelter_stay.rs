@@ -1,4 +1,4 @@
-//! Scenario 11: a spot shelter in a community hall run by a residents' association, with no
+//! Scenario 15: a spot shelter in a community hall run by a residents' association, with no
 //! city staff (Nomi, `../shared/seeds/000_2cab3622a7b836b8.txt:2500` "自治会役員など地元住民でも
 //! 運営できるスポット避難所"). Kenta checks in with his resident credential and, by his consent,
 //! seals his medical questionnaire (問診票, `../shared/seeds/002_330378ace3b016db.txt:744`) to
