@@ -717,7 +717,8 @@ impl RedbHq {
         &self,
         shelter_id: &str,
     ) -> Result<Vec<crate::roster::questionnaire::SealedQuestionnaire>, HqError> {
-        let all: Vec<crate::roster::questionnaire::SealedQuestionnaire> = self.all(QUESTIONNAIRES)?;
+        let all: Vec<crate::roster::questionnaire::SealedQuestionnaire> =
+            self.all(QUESTIONNAIRES)?;
         Ok(all
             .into_iter()
             .filter(|q| q.shelter_id == shelter_id)
