@@ -13,16 +13,12 @@ mod support;
 
 use std::path::Path;
 
-use myna_verifier::core::claim_path::ClaimPath;
 use myna_verifier::core::crypto::{default_provider, SecretKey};
-use myna_verifier::core::sdjwt::KeyBinding;
-use myna_verifier::core::sdjwt_vc::{
-    CredentialType, DisclosureRule, SdJwtVcIssuer, VcRequest, Vct,
-};
+use myna_verifier::core::sdjwt_vc::Vct;
 use myna_verifier::core::time::NumericDate;
 use myna_verifier::core::trust_list::{TrustList, TrustedIssuer};
 use serde_json::{json, Value};
-use support::Myna;
+use support::{credential, Myna};
 
 /// 2026-11-21 10:00 JST.
 const NOW: i64 = 1_795_222_800;
@@ -59,39 +55,18 @@ fn files(dir: &Path) -> (SecretKey, SecretKey) {
 
 /// A credential of Kobe's bound to `holder`, every claim disclosed, bound to `nonce`.
 fn present(kobe: &SecretKey, holder: &SecretKey, vct: &str, claims: &Value, nonce: &str) -> String {
-    let p = default_provider();
-    let names: Vec<ClaimPath> = claims
-        .as_object()
-        .unwrap()
-        .keys()
-        .map(ClaimPath::key)
-        .collect();
-    let ctype = names.iter().fold(
-        CredentialType::new(Vct::parse(vct).unwrap()),
-        |ctype, path| ctype.claim(path.clone(), DisclosureRule::Selective, true),
-    );
-    let now = NumericDate::from_unix(NOW);
-    SdJwtVcIssuer::new(&*p.signer(kobe).unwrap(), ISS)
-        .with_kid("k1")
-        .issue(&VcRequest {
-            credential_type: &ctype,
-            claims: claims.as_object().unwrap(),
-            holder_key: &holder.public_key(),
-            issued_at: now,
-            expires_at: Some(now.plus_seconds(86_400)),
-            status: None,
-        })
-        .unwrap()
-        .select(&names)
-        .unwrap()
-        .bind(&KeyBinding {
-            audience: AUD,
-            nonce,
-            issued_at: now,
-            signer: &*p.signer(holder).unwrap(),
-        })
-        .unwrap()
-        .to_string()
+    let (ctype, paths) = credential::every_claim(vct, claims);
+    let parties = credential::Parties {
+        issuer_key: kobe,
+        iss: ISS,
+        holder,
+    };
+    let binding = credential::Binding {
+        audience: AUD,
+        nonce,
+        at: NumericDate::from_unix(NOW),
+    };
+    credential::present(&parties, &ctype, claims, &paths, &binding)
 }
 
 /// `myna verify check --json` of `presentation` (a vp_token JSON) for `policy`, bound to

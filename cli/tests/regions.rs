@@ -13,12 +13,11 @@ use std::path::Path;
 use myna_issuer::credential_types::{declaration, Kind};
 use myna_verifier::core::claim_path::ClaimPath;
 use myna_verifier::core::crypto::{default_provider, SecretKey};
-use myna_verifier::core::sdjwt::KeyBinding;
-use myna_verifier::core::sdjwt_vc::{SdJwtVcIssuer, VcRequest, Vct};
+use myna_verifier::core::sdjwt_vc::Vct;
 use myna_verifier::core::time::NumericDate;
 use myna_verifier::core::trust_list::{TrustList, TrustedIssuer};
 use serde_json::{json, Value};
-use support::Myna;
+use support::{credential, Myna};
 
 const NOW: i64 = 1_795_222_800;
 const AUD: &str = "x509_san_dns:shop.example";
@@ -83,31 +82,19 @@ fn present(
     disclose: &[&str],
     nonce: &str,
 ) -> String {
-    let p = default_provider();
-    let now = NumericDate::from_unix(NOW);
     let ctype = declaration(kind).unwrap();
     let paths: Vec<ClaimPath> = disclose.iter().map(|c| ClaimPath::key(*c)).collect();
-    SdJwtVcIssuer::new(&*p.signer(issuers.key(issuer)).unwrap(), issuer)
-        .with_kid("k1")
-        .issue(&VcRequest {
-            credential_type: &ctype,
-            claims: claims.as_object().unwrap(),
-            holder_key: &holder.public_key(),
-            issued_at: now,
-            expires_at: Some(now.plus_seconds(86_400)),
-            status: None,
-        })
-        .unwrap()
-        .select(&paths)
-        .unwrap()
-        .bind(&KeyBinding {
-            audience: AUD,
-            nonce,
-            issued_at: now,
-            signer: &*p.signer(holder).unwrap(),
-        })
-        .unwrap()
-        .to_string()
+    let parties = credential::Parties {
+        issuer_key: issuers.key(issuer),
+        iss: issuer,
+        holder,
+    };
+    let binding = credential::Binding {
+        audience: AUD,
+        nonce,
+        at: NumericDate::from_unix(NOW),
+    };
+    credential::present(&parties, &ctype, &claims, &paths, &binding)
 }
 
 fn resident_claims(code: &str) -> Value {

@@ -21,7 +21,7 @@ use myna_verifier::core::status_list::{
 use myna_verifier::core::time::NumericDate;
 use myna_verifier::core::trust_list::{TrustList, TrustedIssuer};
 use serde_json::Value;
-use support::Myna;
+use support::{credential, Myna};
 
 const NOW: i64 = 1_795_222_800;
 const ISS: &str = "did:web:city.kobe.example";
@@ -112,48 +112,22 @@ fn files(dir: &Path) -> SecretKey {
 
 const PSEUDONYM_VCT: &str = "urn:myna-vc:vct:context-pseudonym:1";
 
-/// A credential of Kobe's (`vct`, `claims`, no status entry) presented with every claim
-/// disclosed, bound to `audience` and `nonce`.
+/// A credential of Kobe's (`vct`, `claims`, no status entry) to a new holder, presented with
+/// every claim disclosed, bound to `audience` and `nonce`.
 fn present(kobe: &SecretKey, vct: &str, claims: &Value, audience: &str, nonce: &str) -> String {
-    let p = default_provider();
     let holder = SecretKey::generate_p256().unwrap();
-    let names: Vec<&String> = claims.as_object().unwrap().keys().collect();
-    let ctype = names.iter().fold(
-        CredentialType::new(Vct::parse(vct).unwrap()),
-        |ctype, name| {
-            ctype.claim(
-                ClaimPath::key(name.as_str()),
-                DisclosureRule::Selective,
-                true,
-            )
-        },
-    );
-    let now = NumericDate::from_unix(NOW);
-    let paths: Vec<ClaimPath> = names
-        .iter()
-        .map(|name| ClaimPath::key(name.as_str()))
-        .collect();
-    SdJwtVcIssuer::new(&*p.signer(kobe).unwrap(), ISS)
-        .with_kid("k1")
-        .issue(&VcRequest {
-            credential_type: &ctype,
-            claims: claims.as_object().unwrap(),
-            holder_key: &holder.public_key(),
-            issued_at: now,
-            expires_at: Some(now.plus_seconds(86_400)),
-            status: None,
-        })
-        .unwrap()
-        .select(&paths)
-        .unwrap()
-        .bind(&KeyBinding {
-            audience,
-            nonce,
-            issued_at: now,
-            signer: &*p.signer(&holder).unwrap(),
-        })
-        .unwrap()
-        .to_string()
+    let (ctype, paths) = credential::every_claim(vct, claims);
+    let parties = credential::Parties {
+        issuer_key: kobe,
+        iss: ISS,
+        holder: &holder,
+    };
+    let binding = credential::Binding {
+        audience,
+        nonce,
+        at: NumericDate::from_unix(NOW),
+    };
+    credential::present(&parties, &ctype, claims, &paths, &binding)
 }
 
 /// `verify check` on the files of [`files`] as of `NOW`, with `args` after the setup.

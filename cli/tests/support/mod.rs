@@ -6,6 +6,7 @@
 // Each test file is its own crate and uses only part of this module.
 #![allow(dead_code)]
 
+pub mod credential;
 pub mod hostile;
 pub mod issuer;
 pub mod legit;
