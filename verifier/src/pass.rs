@@ -515,14 +515,16 @@ fn from_row((from, until, uses, at): (i64, i64, i64, i64)) -> Grant {
     }
 }
 
-impl PassBook for RedbPassBook {
-    fn grant(
+impl RedbPassBook {
+    /// Reads the grant of (`pass`, `pseudonym`) and stores what `step` makes of it, in one
+    /// write transaction: redb serialises writers, so the read and the write are atomic (two
+    /// gates racing for the last use cannot both win).
+    fn update<T>(
         &self,
         pass: &PassId,
         pseudonym: &str,
-        grant: &Grant,
-    ) -> core::result::Result<Granted, PassBookError> {
-        // One write transaction: redb serialises writers, so check-then-insert is atomic.
+        step: impl FnOnce(Option<Grant>) -> (T, Option<Grant>),
+    ) -> core::result::Result<T, PassBookError> {
         let tx = self.db.begin_write().map_err(storage)?;
         let outcome = {
             let mut table = tx.open_table(GRANTS).map_err(storage)?;
@@ -531,16 +533,28 @@ impl PassBook for RedbPassBook {
                 .get(key)
                 .map_err(storage)?
                 .map(|v| from_row(v.value()));
-            match existing {
-                Some(existing) => Granted::Existing(existing),
-                None => {
-                    table.insert(key, to_row(grant)).map_err(storage)?;
-                    Granted::New(*grant)
-                }
+            let (outcome, changed) = step(existing);
+            if let Some(grant) = changed.filter(|g| Some(*g) != existing) {
+                table.insert(key, to_row(&grant)).map_err(storage)?;
             }
+            outcome
         };
         tx.commit().map_err(storage)?;
         Ok(outcome)
+    }
+}
+
+impl PassBook for RedbPassBook {
+    fn grant(
+        &self,
+        pass: &PassId,
+        pseudonym: &str,
+        grant: &Grant,
+    ) -> core::result::Result<Granted, PassBookError> {
+        self.update(pass, pseudonym, |existing| match existing {
+            Some(existing) => (Granted::Existing(existing), None),
+            None => (Granted::New(*grant), Some(*grant)),
+        })
     }
 
     fn use_once(
@@ -549,25 +563,13 @@ impl PassBook for RedbPassBook {
         pseudonym: &str,
         now: NumericDate,
     ) -> core::result::Result<PassUse, PassBookError> {
-        let tx = self.db.begin_write().map_err(storage)?;
-        let outcome = {
-            let mut table = tx.open_table(GRANTS).map_err(storage)?;
-            let key = (pass.as_str(), pseudonym);
-            let existing = table
-                .get(key)
-                .map_err(storage)?
-                .map(|v| from_row(v.value()));
-            let Some(grant) = existing else {
-                return Ok(PassUse::NoPass);
-            };
-            let (outcome, after) = grant.consume(now);
-            if after != grant {
-                table.insert(key, to_row(&after)).map_err(storage)?;
+        self.update(pass, pseudonym, |existing| match existing {
+            None => (PassUse::NoPass, None),
+            Some(grant) => {
+                let (outcome, after) = grant.consume(now);
+                (outcome, Some(after))
             }
-            outcome
-        };
-        tx.commit().map_err(storage)?;
-        Ok(outcome)
+        })
     }
 
     fn grants(&self, pass: &PassId) -> core::result::Result<Vec<(String, Grant)>, PassBookError> {
